@@ -1,0 +1,446 @@
+// Package org keeps the organisation tree and the units (单位) registered with
+// it. Every function takes the caller's store.Scope and sees nothing outside it.
+package org
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// Org is one Party organisation.
+type Org struct {
+	ID          int64     `json:"id"`
+	ParentID    *int64    `json:"parent_id"`
+	Path        string    `json:"path"`
+	Depth       int       `json:"depth"`
+	Name        string    `json:"name"`
+	Code        string    `json:"code"`
+	Type        string    `json:"type"`
+	TypeLabel   string    `json:"type_label"`
+	Secretary   string    `json:"secretary"`
+	FoundedOn   date.Date `json:"founded_on"`
+	ManagerID   *int64    `json:"manager_id"`
+	ManagerName string    `json:"manager_name,omitempty"`
+	Members     int64     `json:"members"`
+	SubOrgs     int64     `json:"sub_orgs"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Input is what a user supplies to create or change an organisation. On
+// update, nil fields are left as they are.
+type Input struct {
+	ParentID  *int64     `json:"parent_id"`
+	Name      *string    `json:"name"`
+	Code      *string    `json:"code"`
+	Type      *string    `json:"type"`
+	Secretary *string    `json:"secretary"`
+	FoundedOn *date.Date `json:"founded_on"`
+	ManagerID *int64     `json:"manager_id"`
+}
+
+// Service reads and changes organisations and units.
+type Service struct {
+	DB  *store.DB
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+const orgCols = `o.id, o.parent_id, o.path, o.depth, o.name, COALESCE(o.code, ''), o.type, o.secretary,
+	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at,
+	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'members'), 0),
+	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'orgs'), 1) - 1`
+
+const orgFrom = ` FROM orgs o LEFT JOIN orgs m ON m.id = o.manager_id
+	WHERE o.dissolved_at IS NULL AND o.path >= $1 AND o.path < $2`
+
+func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
+	var o Org
+	var parent, manager sql.NullInt64
+	err := sc.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Code, &o.Type, &o.Secretary,
+		&o.FoundedOn, &manager, &o.ManagerName, &o.CreatedAt, &o.UpdatedAt, &o.Members, &o.SubOrgs)
+	if parent.Valid {
+		o.ParentID = &parent.Int64
+	}
+	if manager.Valid {
+		o.ManagerID = &manager.Int64
+	}
+	o.TypeLabel = vocab.OrgTypes.Label(o.Type)
+	return o, err
+}
+
+func scanOrgs(rows *sql.Rows, err error) ([]Org, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Org{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Get returns a live organisation in scope, or a not-found error.
+func (s *Service) Get(ctx context.Context, sc store.Scope, id int64) (Org, error) {
+	return get(ctx, s.DB, sc, id)
+}
+
+func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, error) {
+	lo, hi := sc.Range()
+	o, err := scanOrg(q.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.id = $3", lo, hi, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Org{}, apperr.NotFound("党组织")
+	}
+	return o, err
+}
+
+// Roots returns the highest organisations the scope can see: the scope's own
+// root, or every top-level organisation for the whole tree.
+func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {
+	lo, hi := sc.Range()
+	depth := strings.Count(sc.Path, "/") - 1
+	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth))
+}
+
+// Children lists the live direct children of an organisation in scope.
+func (s *Service) Children(ctx context.Context, sc store.Scope, id int64) ([]Org, error) {
+	if _, err := s.Get(ctx, sc, id); err != nil {
+		return nil, err
+	}
+	lo, hi := sc.Range()
+	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id))
+}
+
+// Ancestors returns the organisations from the scope's root down to the
+// parent of o (the breadcrumbs), skipping those above the scope.
+func (s *Service) Ancestors(ctx context.Context, sc store.Scope, o Org) ([]Org, error) {
+	var out []Org
+	for _, id := range store.PathIDs(o.Path) {
+		if id == o.ID {
+			break
+		}
+		a, err := s.Get(ctx, sc, id)
+		if err == nil {
+			out = append(out, a)
+		} else if _, ok := apperr.As(err); !ok {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Search finds live organisations in scope by name substring or exact code.
+func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit int) ([]Org, error) {
+	lo, hi := sc.Range()
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return []Org{}, nil
+	}
+	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+
+		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
+		lo, hi, "%"+escapeLike(q)+"%", q, limit))
+}
+
+// escapeLike makes user text literal inside a LIKE pattern; LIKE ... ESCAPE is
+// avoided by dropping the wildcard characters, which names do not contain.
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+func validate(in Input, creating bool) error {
+	var v apperr.Invalid
+	if in.Name != nil || creating {
+		name := ""
+		if in.Name != nil {
+			name = strings.TrimSpace(*in.Name)
+		}
+		switch {
+		case name == "":
+			v.Add("name", "组织名称不能为空")
+		case utf8.RuneCountInString(name) > 100:
+			v.Add("name", "组织名称不能超过100个字")
+		}
+	}
+	if in.Type != nil || creating {
+		t := ""
+		if in.Type != nil {
+			t = *in.Type
+		}
+		if _, ok := vocab.OrgTypes.Parse(t); !ok {
+			v.Add("type", "组织类别“%s”无效,应为%s之一", t, vocab.OrgTypes.Labels())
+		}
+	}
+	if in.Code != nil && utf8.RuneCountInString(*in.Code) > 50 {
+		v.Add("code", "组织代码不能超过50个字符")
+	}
+	if in.FoundedOn != nil && in.FoundedOn.After(date.Of(time.Now())) {
+		v.Add("founded_on", "成立日期不能晚于今天")
+	}
+	return v.Err()
+}
+
+func nullCode(c *string) any {
+	if c == nil || strings.TrimSpace(*c) == "" {
+		return nil
+	}
+	return strings.TrimSpace(*c)
+}
+
+func nullID(id *int64) any {
+	if id == nil || *id == 0 {
+		return nil
+	}
+	return *id
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+// Create adds an organisation under a parent in scope. Only the whole-tree
+// scope may create a top-level organisation.
+func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, error) {
+	if err := validate(in, true); err != nil {
+		return Org{}, err
+	}
+	typ, _ := vocab.OrgTypes.Parse(*in.Type)
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		parentPath, depth := "/", 0
+		var parent any
+		if in.ParentID != nil && *in.ParentID != 0 {
+			p, err := get(ctx, tx, sc, *in.ParentID)
+			if err != nil {
+				return apperr.InvalidField("parent_id", "上级党组织不存在或不在您的管理范围内")
+			}
+			parentPath, depth, parent = p.Path, p.Depth+1, p.ID
+		} else if sc.Path != "/" {
+			return apperr.InvalidField("parent_id", "请选择上级党组织")
+		}
+		if err := s.checkManager(ctx, tx, sc, in.ManagerID); err != nil {
+			return err
+		}
+		now := s.now()
+		var fd date.Date
+		if in.FoundedOn != nil {
+			fd = *in.FoundedOn
+		}
+		tmp := make([]byte, 8)
+		_, _ = rand.Read(tmp)
+		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, code, type, secretary, founded_on, manager_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+			parent, "~"+hex.EncodeToString(tmp), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now).Scan(&id)
+		if err != nil {
+			return codeConflict(err)
+		}
+		path := store.ChildPath(parentPath, id)
+		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = $1 WHERE id = $2", path, id); err != nil {
+			return err
+		}
+		return stats.ApplyPath(ctx, tx, path, stats.Change(nil, stats.OrgKeys(typ)))
+	})
+	if err != nil {
+		return Org{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+func (s *Service) checkManager(ctx context.Context, q store.Querier, sc store.Scope, id *int64) error {
+	if id == nil || *id == 0 {
+		return nil
+	}
+	if _, err := get(ctx, q, sc, *id); err != nil {
+		return apperr.InvalidField("manager_id", "属地管理党组织不存在或不在您的管理范围内")
+	}
+	return nil
+}
+
+func codeConflict(err error) error {
+	msg := strings.ToLower(err.Error())
+	if strings.Contains(msg, "unique") && strings.Contains(msg, "code") {
+		return apperr.InvalidField("code", "组织代码已被其他党组织使用")
+	}
+	return err
+}
+
+// Update changes the given fields of an organisation in scope.
+func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input) (Org, error) {
+	if err := validate(in, false); err != nil {
+		return Org{}, err
+	}
+	if in.ParentID != nil {
+		return Org{}, apperr.InvalidField("parent_id", "调整上级党组织请使用“移动”功能")
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, err := get(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkManager(ctx, tx, sc, in.ManagerID); err != nil {
+			return err
+		}
+		if in.ManagerID != nil && *in.ManagerID == id {
+			return apperr.InvalidField("manager_id", "属地管理党组织不能是本组织自己")
+		}
+		name, code, typ, sec, fd, mgr := o.Name, nullCode(&o.Code), o.Type, o.Secretary, o.FoundedOn, nullID(o.ManagerID)
+		if in.Name != nil {
+			name = str(in.Name)
+		}
+		if in.Code != nil {
+			code = nullCode(in.Code)
+		}
+		if in.Type != nil {
+			typ, _ = vocab.OrgTypes.Parse(*in.Type)
+		}
+		if in.Secretary != nil {
+			sec = str(in.Secretary)
+		}
+		if in.FoundedOn != nil {
+			fd = *in.FoundedOn
+		}
+		if in.ManagerID != nil {
+			mgr = nullID(in.ManagerID)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE orgs SET name = $1, code = $2, type = $3, secretary = $4, founded_on = $5, manager_id = $6, updated_at = $7 WHERE id = $8`,
+			name, code, typ, sec, fd, mgr, s.now(), id)
+		if err != nil {
+			return codeConflict(err)
+		}
+		return stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), stats.OrgKeys(typ)))
+	})
+	if err != nil {
+		return Org{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+// ProvinceOf returns the id of the top-level organisation below the root on
+// path (the root itself for the root), the key by which tables that grow with
+// members can be partitioned.
+func ProvinceOf(path string) int64 {
+	ids := store.PathIDs(path)
+	if len(ids) > 1 {
+		return ids[1]
+	}
+	return ids[0]
+}
+
+// Move puts a subtree under a new parent. The figures of the subtree leave
+// every old ancestor and join every new one in the same transaction.
+func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int64) (Org, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, err := get(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if o.Path == sc.Path {
+			return apperr.Rule("不能移动您所管理范围的最高一级党组织")
+		}
+		p, err := get(ctx, tx, sc, newParentID)
+		if err != nil {
+			return apperr.InvalidField("parent_id", "新的上级党组织不存在或不在您的管理范围内")
+		}
+		if strings.HasPrefix(p.Path, o.Path) {
+			return apperr.Rule("不能把党组织移动到它自己或它的下级组织之下")
+		}
+		if o.ParentID != nil && *o.ParentID == p.ID {
+			return nil
+		}
+		sub, err := stats.Read(ctx, tx, o.ID)
+		if err != nil {
+			return err
+		}
+		d := stats.Delta(sub)
+		oldAnc := store.PathIDs(o.Path)
+		oldAnc = oldAnc[:len(oldAnc)-1]
+		if err := stats.Apply(ctx, tx, oldAnc, d.Scaled(-1)); err != nil {
+			return err
+		}
+		if err := stats.Apply(ctx, tx, store.PathIDs(p.Path), d); err != nil {
+			return err
+		}
+		newPath := store.ChildPath(p.Path, o.ID)
+		lo, hi := store.PathRange(o.Path)
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET path = $1 || substr(path, $2), depth = depth + $3, updated_at = $4
+			WHERE path >= $5 AND path < $6`, newPath, len(o.Path)+1, p.Depth+1-o.Depth, s.now(), lo, hi); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = $1 WHERE id = $2", p.ID, o.ID); err != nil {
+			return err
+		}
+		if prov := ProvinceOf(newPath); prov != ProvinceOf(o.Path) {
+			lo, hi := store.PathRange(newPath)
+			_, err = tx.ExecContext(ctx, `UPDATE members SET province_id = $1
+				WHERE org_id IN (SELECT id FROM orgs WHERE path >= $2 AND path < $3)`, prov, lo, hi)
+		}
+		return err
+	})
+	if err != nil {
+		return Org{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+// Dissolve ends an organisation that has no live sub-organisation, nobody on
+// its roster, no registered unit and no pending transfer letter.
+func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, err := get(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if o.Path == sc.Path {
+			return apperr.Rule("不能撤销您所管理范围的最高一级党组织")
+		}
+		checks := []struct {
+			q   string
+			msg string
+		}{
+			{"SELECT COUNT(*) FROM orgs WHERE parent_id = $1 AND dissolved_at IS NULL", "该党组织还有%d个下级党组织,请先撤销或移走下级组织"},
+			{"SELECT COUNT(*) FROM members WHERE org_id = $1 AND status = 'active'", "该党组织还有%d名党员(含发展对象等),请先转出组织关系"},
+			{"SELECT COUNT(*) FROM units WHERE org_id = $1", "该党组织还登记有%d个单位,请先移交给其他党组织"},
+			{"SELECT COUNT(*) FROM units WHERE covering_org_id = $1", "该党组织还覆盖着%d个单位,请先调整这些单位的党组织覆盖情况"},
+			{"SELECT COUNT(*) FROM transfers WHERE (from_org_id = $1 OR to_org_id = $1) AND status = 'pending'", "该党组织还有%d封未办结的组织关系介绍信"},
+		}
+		for _, c := range checks {
+			var n int
+			if err := tx.QueryRowContext(ctx, c.q, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return apperr.Conflict(c.msg, n)
+			}
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_at = $1, updated_at = $1 WHERE id = $2", now, id); err != nil {
+			return err
+		}
+		return stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil))
+	})
+}

@@ -1,0 +1,55 @@
+// Package pinyin turns Chinese personal names into the full pinyin and the
+// initials by which users search (张三 → "zhangsan", "zs"), reading the
+// polyphonic characters of common surnames as surnames.
+package pinyin
+
+import (
+	"strings"
+	"unicode"
+
+	gopinyin "github.com/mozillazg/go-pinyin"
+)
+
+// surnames gives the surname reading of characters whose most common reading differs.
+var surnames = map[rune]string{
+	'曾': "zeng", '单': "shan", '解': "xie", '仇': "qiu", '朴': "piao", '区': "ou",
+	'查': "zha", '乐': "yue", '覃': "qin", '盖': "ge", '缪': "miao", '尉': "yu",
+	'翟': "zhai", '沈': "shen", '秘': "bi", '任': "ren", '华': "hua", '万': "wan",
+	'柏': "bai", '贾': "jia", '臧': "zang", '那': "na", '纪': "ji", '燕': "yan",
+	'种': "chong", '员': "yun", '句': "gou", '召': "shao", '繁': "po", '长': "zhang",
+	'殷': "yin", '藏': "zang", '应': "ying", '居': "ju", '葛': "ge", '宁': "ning",
+}
+
+var args = func() gopinyin.Args {
+	a := gopinyin.NewArgs()
+	a.Style = gopinyin.Normal
+	return a
+}()
+
+// Name returns the full pinyin and the initials of a name, lower case,
+// without separators. Latin letters and digits are kept as they are; other
+// characters (such as the middle dot of minority names) are dropped.
+func Name(name string) (full, initials string) {
+	var f, in strings.Builder
+	first := true
+	for _, r := range name {
+		var syl string
+		switch {
+		case first && surnames[r] != "":
+			syl = surnames[r]
+		case unicode.Is(unicode.Han, r):
+			if p := gopinyin.SinglePinyin(r, args); len(p) > 0 {
+				syl = p[0]
+			}
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			syl = strings.ToLower(string(r))
+		}
+		first = false
+		if syl == "" {
+			continue
+		}
+		f.WriteString(syl)
+		in.WriteByte(syl[0])
+	}
+	return f.String(), in.String()
+}

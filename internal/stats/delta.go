@@ -1,0 +1,109 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"dangjian/internal/store"
+)
+
+// Delta is a change of figures, key by key.
+type Delta map[string]int64
+
+// Add adds sign (+1 or -1) to every key.
+func (d Delta) Add(keys []string, sign int64) {
+	for _, k := range keys {
+		d[k] += sign
+	}
+}
+
+// Change returns the delta of replacing the keys before with the keys after.
+func Change(before, after []string) Delta {
+	d := Delta{}
+	d.Add(before, -1)
+	d.Add(after, +1)
+	return d
+}
+
+// Scaled returns d multiplied by f.
+func (d Delta) Scaled(f int64) Delta {
+	out := make(Delta, len(d))
+	for k, v := range d {
+		out[k] = v * f
+	}
+	return out
+}
+
+// Apply adds d to the figures of every organisation whose id is in orgIDs.
+// Rows are written in (org, key) order so that concurrent transactions take
+// their row locks in the same order.
+func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error {
+	keys := make([]string, 0, len(d))
+	for k, v := range d {
+		if v != 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 || len(orgIDs) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	ids := append([]int64(nil), orgIDs...)
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	// Bounded statements: at most 300 rows (900 parameters) each.
+	const batch = 300
+	type row struct {
+		org int64
+		k   string
+	}
+	rows := make([]row, 0, len(ids)*len(keys))
+	for _, id := range ids {
+		for _, k := range keys {
+			rows = append(rows, row{id, k})
+		}
+	}
+	for start := 0; start < len(rows); start += batch {
+		end := min(start+batch, len(rows))
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO org_stats (org_id, k, n) VALUES ")
+		args := make([]any, 0, 3*(end-start))
+		for i, r := range rows[start:end] {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, "($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, r.org, r.k, d[r.k])
+		}
+		sb.WriteString(" ON CONFLICT (org_id, k) DO UPDATE SET n = org_stats.n + excluded.n")
+		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("update figures: %w", err)
+		}
+	}
+	return nil
+}
+
+// ApplyPath adds d to the figures of every organisation on path.
+func ApplyPath(ctx context.Context, q store.Querier, path string, d Delta) error {
+	return Apply(ctx, q, store.PathIDs(path), d)
+}
+
+// Read returns the non-zero figures of one organisation's subtree.
+func Read(ctx context.Context, q store.Querier, orgID int64) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT k, n FROM org_stats WHERE org_id = $1 AND n <> 0", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,123 @@
+// Package store opens the SQLite or PostgreSQL database, applies the embedded
+// migrations and defines the Scope every query of a domain package takes.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+)
+
+// Dialect names the database engine behind a DB.
+type Dialect string
+
+// The two engines dangjian runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database with its dialect.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+	// Path is the SQLite file (empty for PostgreSQL).
+	Path string
+	// URL is the PostgreSQL connection string (empty for SQLite).
+	URL string
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer; read functions take it so
+// that they run inside or outside a transaction alike.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// IsPostgres tells whether dsn selects PostgreSQL.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL selects PostgreSQL, anything else is
+// an SQLite file path (its folder is created). It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		sdb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		sdb.SetMaxOpenConns(32)
+		sdb.SetMaxIdleConns(32)
+		if err := sdb.PingContext(ctx); err != nil {
+			sdb.Close()
+			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+		}
+		return &DB{DB: sdb, Dialect: Postgres, URL: dsn}, nil
+	}
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	if path == "" {
+		return nil, errors.New("empty database path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	// WAL lets readers go on while one writer commits; immediate transactions
+	// take the write lock at BEGIN so two writers queue instead of deadlocking.
+	q := "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	sdb, err := sql.Open("sqlite", "file:"+path+q)
+	if err != nil {
+		return nil, err
+	}
+	sdb.SetMaxOpenConns(8)
+	sdb.SetMaxIdleConns(8)
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
+	}
+	return &DB{DB: sdb, Dialect: SQLite, Path: path}, nil
+}
+
+// Tx runs fn in one transaction, committing when it returns nil and rolling
+// back otherwise (also on panic).
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Backup writes a consistent copy of a SQLite database to file while the
+// database keeps serving (VACUUM INTO reads one snapshot).
+func (db *DB) Backup(ctx context.Context, file string) error {
+	if db.Dialect != SQLite {
+		return errors.New("backup of PostgreSQL is done with pg_dump")
+	}
+	if _, err := os.Stat(file); err == nil {
+		return fmt.Errorf("%s already exists", file)
+	}
+	_, err := db.ExecContext(ctx, "VACUUM INTO $1", file)
+	return err
+}
