@@ -4,9 +4,7 @@ package org
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -251,11 +249,9 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		if in.FoundedOn != nil {
 			fd = *in.FoundedOn
 		}
-		tmp := make([]byte, 8)
-		_, _ = rand.Read(tmp)
 		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, code, type, secretary, founded_on, manager_id, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			parent, "~"+hex.EncodeToString(tmp), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now).Scan(&id)
+			parent, store.TempKey(), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now).Scan(&id)
 		if err != nil {
 			return codeConflict(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -119,32 +118,27 @@ func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p
 		}
 		sc = store.ScopeOf(o.Path)
 	}
-	lo, hi := sc.Range()
-	where, args := "", []any{lo, hi}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
-	}
+	where := store.NewWhere(sc.Range())
+	add := where.And
 	if f.Type != "" {
 		add("u.type = ?", f.Type)
 	}
 	switch f.Gap {
 	case "covered":
-		where += " AND u.covering_org_id IS NOT NULL"
+		add("u.covering_org_id IS NOT NULL")
 	case "no_org":
-		where += " AND u.covering_org_id IS NULL AND u.party_members > 0"
+		add("u.covering_org_id IS NULL AND u.party_members > 0")
 	case "no_member":
-		where += " AND u.covering_org_id IS NULL AND u.party_members = 0"
+		add("u.covering_org_id IS NULL AND u.party_members = 0")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		add("u.name LIKE ?", "%"+escapeLike(q)+"%")
 	}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unitFrom+where, args...).Scan(&out.Total); err != nil {
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unitFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
 		return out, err
 	}
-	args = append(args, p.Size, p.Offset())
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+unitFrom+where+
-		" ORDER BY u.id DESC LIMIT $"+strconv.Itoa(len(args)-1)+" OFFSET $"+strconv.Itoa(len(args)), args...)
+	limit, args := where.Limit(p)
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+unitFrom+where.String()+" ORDER BY u.id DESC"+limit, args...)
 	if err != nil {
 		return out, err
 	}

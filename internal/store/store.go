@@ -4,7 +4,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -120,4 +122,12 @@ func (db *DB) Backup(ctx context.Context, file string) error {
 	}
 	_, err := db.ExecContext(ctx, "VACUUM INTO $1", file)
 	return err
+}
+
+// TempKey returns a unique placeholder for a UNIQUE column whose final value
+// depends on the id the insert assigns (an organisation's path, a letter number).
+func TempKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "~" + hex.EncodeToString(b)
 }

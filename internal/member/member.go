@@ -1,0 +1,487 @@
+// Package member keeps the roster: Party members and the people in the
+// development pipeline, their mobile (流动) records and the transfer letters
+// of their organisation relation. Every function takes the caller's scope.
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/org"
+	"dangjian/internal/pinyin"
+	"dangjian/internal/secret"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// Member is one person on the roster. The citizen ID number and the phone
+// are masked in JSON; the clear values stay on the server side.
+type Member struct {
+	ID                int64     `json:"id"`
+	OrgID             int64     `json:"org_id"`
+	OrgName           string    `json:"org_name"`
+	OrgPath           string    `json:"-"`
+	Name              string    `json:"name"`
+	Pinyin            string    `json:"pinyin"`
+	Initials          string    `json:"initials"`
+	Sex               string    `json:"sex"`
+	SexLabel          string    `json:"sex_label"`
+	Ethnicity         string    `json:"ethnicity"`
+	IDNumber          string    `json:"-"`
+	IDMasked          string    `json:"id_number"`
+	BirthDate         date.Date `json:"birth_date"`
+	Education         string    `json:"education"`
+	EducationLabel    string    `json:"education_label"`
+	Phone             string    `json:"-"`
+	PhoneMasked       string    `json:"phone"`
+	Occupation        string    `json:"occupation"`
+	Post              string    `json:"post"`
+	UnitID            *int64    `json:"unit_id"`
+	Stage             string    `json:"stage"`
+	StageLabel        string    `json:"stage_label"`
+	Status            string    `json:"status"`
+	AppliedOn         date.Date `json:"applied_on"`
+	ActivistOn        date.Date `json:"activist_on"`
+	CandidateOn       date.Date `json:"candidate_on"`
+	JoinedOn          date.Date `json:"joined_on"`
+	FullOn            date.Date `json:"full_on"`
+	ProbationEndsOn   date.Date `json:"probation_ends_on"`
+	ProbationExtended bool      `json:"probation_extended"`
+	MobileOut         bool      `json:"mobile_out"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}
+
+// Statuses of a roster entry.
+const (
+	StatusActive         = "active"
+	StatusTransferredOut = "transferred_out" // relation moved outside the system
+	StatusCancelled      = "cancelled"       // 取消预备党员资格
+)
+
+// facts is what the figures count of m.
+func (m Member) facts() stats.Person {
+	return stats.Person{
+		Active: m.Status == StatusActive, Stage: m.Stage, Sex: m.Sex, BirthYear: m.BirthDate.Year(),
+		Education: m.Education, Ethnicity: m.Ethnicity, MobileOut: m.MobileOut,
+	}
+}
+
+// Service reads and changes the roster.
+type Service struct {
+	DB   *store.DB
+	Box  *secret.Box
+	Orgs *org.Service
+	Now  func() time.Time
+	// PocketMonths is how many months a letter may stay unreceived before
+	// the person is listed as a 口袋党员 risk (default 3).
+	PocketMonths int
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) today() date.Date { return date.Of(s.now()) }
+
+const memberCols = `m.id, m.org_id, o.name, o.path, m.name, m.name_pinyin, m.name_initials, m.sex, m.ethnicity,
+	m.id_enc, m.birth_date, m.education, m.phone_enc, m.occupation, m.post, m.unit_id, m.stage, m.status,
+	m.applied_on, m.activist_on, m.candidate_on, m.joined_on, m.full_on, m.probation_ends_on,
+	m.probation_extended, m.mobile_out, m.created_at, m.updated_at`
+
+const memberFrom = ` FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`
+
+func (s *Service) scan(sc interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var idEnc, phoneEnc string
+	var unit sql.NullInt64
+	err := sc.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.OrgPath, &m.Name, &m.Pinyin, &m.Initials, &m.Sex, &m.Ethnicity,
+		&idEnc, &m.BirthDate, &m.Education, &phoneEnc, &m.Occupation, &m.Post, &unit, &m.Stage, &m.Status,
+		&m.AppliedOn, &m.ActivistOn, &m.CandidateOn, &m.JoinedOn, &m.FullOn, &m.ProbationEndsOn,
+		&m.ProbationExtended, &m.MobileOut, &m.CreatedAt, &m.UpdatedAt)
+	if err != nil {
+		return m, err
+	}
+	if unit.Valid {
+		m.UnitID = &unit.Int64
+	}
+	if m.IDNumber, err = s.Box.Open(idEnc); err != nil {
+		return m, err
+	}
+	if m.Phone, err = s.Box.Open(phoneEnc); err != nil {
+		return m, err
+	}
+	m.IDMasked = cnid.Mask(m.IDNumber)
+	m.PhoneMasked = MaskPhone(m.Phone)
+	m.SexLabel = vocab.Sexes.Label(m.Sex)
+	m.EducationLabel = vocab.Education.Label(m.Education)
+	m.StageLabel = vocab.Stages.Label(m.Stage)
+	return m, nil
+}
+
+// MaskPhone shows the first three and last four digits of a mobile number.
+func MaskPhone(p string) string {
+	if len(p) < 7 {
+		return strings.Repeat("*", len(p))
+	}
+	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
+}
+
+func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
+	lo, hi := sc.Range()
+	m, err := s.scan(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+" AND m.id = $3", lo, hi, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Member{}, apperr.NotFound("人员")
+	}
+	return m, err
+}
+
+// Get returns a person whose organisation is in scope.
+func (s *Service) Get(ctx context.Context, sc store.Scope, id int64) (Member, error) {
+	return s.get(ctx, s.DB, sc, id)
+}
+
+// Input creates or changes a person; nil fields are left alone on update.
+// Sex and birth date may be left out: they are read off the ID number.
+type Input struct {
+	OrgID       *int64     `json:"org_id"`
+	Name        *string    `json:"name"`
+	Sex         *string    `json:"sex"`
+	Ethnicity   *string    `json:"ethnicity"`
+	IDNumber    *string    `json:"id_number"`
+	BirthDate   *date.Date `json:"birth_date"`
+	Education   *string    `json:"education"`
+	Phone       *string    `json:"phone"`
+	Occupation  *string    `json:"occupation"`
+	Post        *string    `json:"post"`
+	UnitID      *int64     `json:"unit_id"`
+	Stage       *string    `json:"stage"`
+	AppliedOn   *date.Date `json:"applied_on"`
+	ActivistOn  *date.Date `json:"activist_on"`
+	CandidateOn *date.Date `json:"candidate_on"`
+	JoinedOn    *date.Date `json:"joined_on"`
+	FullOn      *date.Date `json:"full_on"`
+}
+
+var phoneRE = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
+
+// NormalizePhone drops spaces and turns full-width digits into ASCII.
+func NormalizePhone(p string) string {
+	return strings.ReplaceAll(cnid.Normalize(p), "X", "")
+}
+
+// apply copies the supplied fields onto m and validates the result as a
+// whole, adding to v a message for every field that is wrong.
+func apply(m *Member, in Input, creating bool, today date.Date, v *apperr.Invalid) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = strings.TrimSpace(*src)
+		}
+	}
+	set(&m.Name, in.Name)
+	set(&m.Occupation, in.Occupation)
+	set(&m.Post, in.Post)
+	if in.Phone != nil {
+		m.Phone = NormalizePhone(*in.Phone)
+	}
+	if in.UnitID != nil {
+		m.UnitID = in.UnitID
+		if *in.UnitID == 0 {
+			m.UnitID = nil
+		}
+	}
+	switch n := utf8.RuneCountInString(m.Name); {
+	case n == 0:
+		v.Add("name", "姓名不能为空")
+	case n > 30:
+		v.Add("name", "姓名不能超过30个字")
+	}
+	var idn cnid.Number
+	idOK := false
+	if in.IDNumber != nil || creating {
+		raw := ""
+		if in.IDNumber != nil {
+			raw = *in.IDNumber
+		}
+		var err error
+		if idn, err = cnid.Parse(raw, today.Time()); err != nil {
+			v.Add("id_number", "%s", err.Error())
+		} else {
+			idOK = true
+			m.IDNumber = idn.Value
+		}
+	} else if n, err := cnid.Parse(m.IDNumber, today.Time()); err == nil {
+		idn, idOK = n, true
+	}
+	if in.Sex != nil {
+		if c, ok := vocab.Sexes.Parse(*in.Sex); ok {
+			m.Sex = c
+		} else {
+			v.Add("sex", "性别“%s”无效,应为男或女", *in.Sex)
+		}
+	} else if idOK && (creating || in.IDNumber != nil) {
+		m.Sex = map[bool]string{true: "male", false: "female"}[idn.Male]
+	}
+	if in.BirthDate != nil {
+		m.BirthDate = *in.BirthDate
+	} else if idOK && (creating || in.IDNumber != nil) {
+		m.BirthDate = date.Of(idn.Birth)
+	}
+	if idOK {
+		if want := date.Of(idn.Birth); m.BirthDate != want {
+			v.Add("birth_date", "出生日期%s与公民身份号码中的出生日期%s不一致", m.BirthDate, want)
+		}
+		if want := map[bool]string{true: "male", false: "female"}[idn.Male]; m.Sex != "" && m.Sex != want {
+			v.Add("sex", "性别“%s”与公民身份号码不一致(号码第17位表示%s)", vocab.Sexes.Label(m.Sex), vocab.Sexes.Label(want))
+		}
+	}
+	if in.Ethnicity != nil || creating {
+		e := ""
+		if in.Ethnicity != nil {
+			e = *in.Ethnicity
+		}
+		if c, ok := vocab.ParseEthnicity(e); ok {
+			m.Ethnicity = c
+		} else {
+			v.Add("ethnicity", "民族“%s”无效,请填写56个民族之一,如“汉族”", e)
+		}
+	}
+	if in.Education != nil || creating {
+		e := ""
+		if in.Education != nil {
+			e = *in.Education
+		}
+		if c, ok := vocab.Education.Parse(e); ok {
+			m.Education = c
+		} else {
+			v.Add("education", "学历“%s”无效,应为%s之一", e, vocab.Education.Labels())
+		}
+	}
+	if m.Phone != "" && !phoneRE.MatchString(m.Phone) {
+		v.Add("phone", "联系电话“%s”格式不对,应为11位手机号码或带区号的固定电话", m.Phone)
+	}
+	if utf8.RuneCountInString(m.Occupation) > 50 {
+		v.Add("occupation", "职业不能超过50个字")
+	}
+	if utf8.RuneCountInString(m.Post) > 50 {
+		v.Add("post", "工作岗位不能超过50个字")
+	}
+	if creating {
+		applyStartDates(m, in, today, v)
+	}
+}
+
+// applyStartDates checks the stage a person enters the roster at and the
+// dates of the steps up to it.
+func applyStartDates(m *Member, in Input, today date.Date, v *apperr.Invalid) {
+	stage := "applicant"
+	if in.Stage != nil {
+		c, ok := vocab.Stages.Parse(*in.Stage)
+		if !ok {
+			v.Add("stage", "人员类别“%s”无效,应为%s之一", *in.Stage, vocab.Stages.Labels())
+			return
+		}
+		stage = c
+	}
+	m.Stage = stage
+	pick := func(p *date.Date) date.Date {
+		if p == nil {
+			return date.Date{}
+		}
+		return *p
+	}
+	m.AppliedOn, m.ActivistOn, m.CandidateOn = pick(in.AppliedOn), pick(in.ActivistOn), pick(in.CandidateOn)
+	m.JoinedOn, m.FullOn = pick(in.JoinedOn), pick(in.FullOn)
+	steps := []struct {
+		field string
+		label string
+		d     date.Date
+		from  string // the first stage at which the date is required
+	}{
+		{"applied_on", "申请入党日期", m.AppliedOn, "applicant"},
+		{"activist_on", "确定为入党积极分子日期", m.ActivistOn, "activist"},
+		{"candidate_on", "列为发展对象日期", m.CandidateOn, "candidate"},
+		{"joined_on", "入党日期", m.JoinedOn, "probationary"},
+		{"full_on", "转正日期", m.FullOn, "full"},
+	}
+	order := map[string]int{"applicant": 0, "activist": 1, "candidate": 2, "probationary": 3, "full": 4}
+	var prev date.Date
+	prevLabel := ""
+	for _, st := range steps {
+		needed := order[stage] >= order[st.from]
+		switch {
+		case st.d.IsZero():
+			// Older members' rosters rarely carry the pipeline dates: only the
+			// date of the stage itself and the joining date are required.
+			if needed && (st.from == stage || st.from == "probationary") {
+				v.Add(st.field, "%s不能为空", st.label)
+			}
+			continue
+		case !needed:
+			v.Add(st.field, "人员类别为%s时不应填写%s", vocab.Stages.Label(stage), st.label)
+			continue
+		case st.d.After(today):
+			v.Add(st.field, "%s%s晚于今天", st.label, st.d)
+			continue
+		case !prev.IsZero() && st.d.Before(prev):
+			v.Add(st.field, "%s%s早于%s%s", st.label, st.d, prevLabel, prev)
+		}
+		prev, prevLabel = st.d, st.label
+	}
+	if !m.BirthDate.IsZero() {
+		for _, st := range steps[:4] {
+			if !st.d.IsZero() && st.d.Before(m.BirthDate.AddYears(18)) {
+				v.Add(st.field, "%s%s时未满18周岁:年满十八岁方可申请入党(《中国共产党章程》第一条)", st.label, st.d)
+				break
+			}
+		}
+	}
+	if stage == "probationary" && !m.JoinedOn.IsZero() {
+		m.ProbationEndsOn = m.JoinedOn.AddYears(1)
+	}
+	if stage == "full" && !m.JoinedOn.IsZero() && !m.FullOn.IsZero() && m.FullOn.Before(m.JoinedOn.AddYears(1)) {
+		v.Add("full_on", "转正日期%s距入党日期%s不满一年:预备期为一年", m.FullOn, m.JoinedOn)
+	}
+}
+
+func (s *Service) checkUnit(ctx context.Context, sc store.Scope, unitID *int64) error {
+	if unitID == nil {
+		return nil
+	}
+	if _, err := s.Orgs.GetUnit(ctx, sc, *unitID); err != nil {
+		return apperr.InvalidField("unit_id", "工作单位不存在或不在您的管理范围内")
+	}
+	return nil
+}
+
+func idConflict(err error) error {
+	if strings.Contains(strings.ToLower(err.Error()), "id_hash") {
+		return apperr.InvalidField("id_number", "该公民身份号码已登记在系统中:每人只能有一个组织关系,如需调整请办理组织关系转接")
+	}
+	return err
+}
+
+// Create adds a person to an organisation in scope.
+func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Member, error) {
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.insert(ctx, tx, sc, in)
+		return err
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+// insert validates and stores a new person inside tx, with the figures.
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Input) (int64, error) {
+	m := Member{Status: StatusActive}
+	var v apperr.Invalid
+	apply(&m, in, true, s.today(), &v)
+	var o org.Org
+	if in.OrgID == nil {
+		v.Add("org_id", "请选择所在党组织")
+	} else if got, err := s.Orgs.Get(ctx, sc, *in.OrgID); err != nil {
+		v.Add("org_id", "所在党组织不存在或不在您的管理范围内")
+	} else {
+		o = got
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+		return 0, err
+	}
+	m.Pinyin, m.Initials = pinyin.Name(m.Name)
+	now := s.now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
+		id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
+		applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
+		RETURNING id`,
+		o.ID, org.ProvinceOf(o.Path), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
+		s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate, m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post,
+		unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now).Scan(&id)
+	if err != nil {
+		return 0, idConflict(err)
+	}
+	if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(nil, stats.PersonKeys(m.facts()))); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func unitArg(id *int64) any {
+	if id == nil {
+		return nil
+	}
+	return *id
+}
+
+// Update changes a person's particulars. The organisation is changed only
+// by a transfer, and the stage only by a pipeline step.
+func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input) (Member, error) {
+	if in.OrgID != nil {
+		return Member{}, apperr.InvalidField("org_id", "调整所在党组织请办理组织关系转接")
+	}
+	if in.Stage != nil || in.AppliedOn != nil || in.ActivistOn != nil || in.CandidateOn != nil || in.JoinedOn != nil || in.FullOn != nil {
+		return Member{}, apperr.InvalidField("stage", "人员类别和发展各阶段日期请通过“发展党员”步骤办理")
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		m, err := s.get(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		before := stats.PersonKeys(m.facts())
+		var v apperr.Invalid
+		apply(&m, in, false, s.today(), &v)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+			return err
+		}
+		m.Pinyin, m.Initials = pinyin.Name(m.Name)
+		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, name_pinyin = $2, name_initials = $3, sex = $4, ethnicity = $5,
+			id_hash = $6, id_enc = $7, birth_date = $8, education = $9, phone_enc = $10, occupation = $11, post = $12, unit_id = $13,
+			updated_at = $14 WHERE id = $15`,
+			m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
+			m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now(), id)
+		if err != nil {
+			return idConflict(err)
+		}
+		return stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts())))
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+// setPerson stores the state fields of m that the pipeline, mobile records
+// and transfers change, and moves the figures from before to m.
+func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) error {
+	_, err := tx.ExecContext(ctx, `UPDATE members SET stage = $1, status = $2, applied_on = $3, activist_on = $4, candidate_on = $5,
+		joined_on = $6, full_on = $7, probation_ends_on = $8, probation_extended = $9, mobile_out = $10, updated_at = $11 WHERE id = $12`,
+		m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn,
+		m.ProbationExtended, m.MobileOut, s.now(), m.ID)
+	if err != nil {
+		return err
+	}
+	return stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(m.facts())))
+}

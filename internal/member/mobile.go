@@ -1,0 +1,239 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+)
+
+// Mobile is one mobile-member registration: kind "out" for a member of the
+// organisation living elsewhere (流出), kind "in" for a member whose relation
+// is elsewhere living in the organisation's area (流入).
+type Mobile struct {
+	ID            int64     `json:"id"`
+	Kind          string    `json:"kind"`
+	OrgID         int64     `json:"org_id"`
+	OrgName       string    `json:"org_name"`
+	MemberID      *int64    `json:"member_id"`
+	Name          string    `json:"name"`
+	RelationPlace string    `json:"relation_place"`
+	PresentPlace  string    `json:"present_place"`
+	Contact       string    `json:"contact"`
+	Since         date.Date `json:"since"`
+	EndedOn       date.Date `json:"ended_on"`
+	Note          string    `json:"note"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// MobileInput registers a mobile member. For "out", MemberID names the
+// member and PresentPlace where they are; for "in", OrgID names the hosting
+// organisation, Name the person and RelationPlace where their relation is.
+type MobileInput struct {
+	Kind          string    `json:"kind"`
+	MemberID      int64     `json:"member_id"`
+	OrgID         int64     `json:"org_id"`
+	Name          string    `json:"name"`
+	RelationPlace string    `json:"relation_place"`
+	PresentPlace  string    `json:"present_place"`
+	Contact       string    `json:"contact"`
+	Since         date.Date `json:"since"`
+	Note          string    `json:"note"`
+}
+
+const mobileCols = `r.id, r.kind, r.org_id, o.name, r.member_id, r.name, r.relation_place, r.present_place, r.contact,
+	r.since, r.ended_on, r.note, r.created_at`
+
+const mobileFrom = ` FROM mobile_records r JOIN orgs o ON o.id = r.org_id WHERE o.path >= $1 AND o.path < $2`
+
+func scanMobile(sc interface{ Scan(...any) error }) (Mobile, error) {
+	var r Mobile
+	var mid sql.NullInt64
+	err := sc.Scan(&r.ID, &r.Kind, &r.OrgID, &r.OrgName, &mid, &r.Name, &r.RelationPlace, &r.PresentPlace, &r.Contact,
+		&r.Since, &r.EndedOn, &r.Note, &r.CreatedAt)
+	if mid.Valid {
+		r.MemberID = &mid.Int64
+	}
+	return r, err
+}
+
+func (s *Service) getMobile(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Mobile, error) {
+	lo, hi := sc.Range()
+	r, err := scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+" AND r.id = $3", lo, hi, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Mobile{}, apperr.NotFound("流动党员登记")
+	}
+	return r, err
+}
+
+// RegisterMobile records an out-flow or in-flow.
+func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileInput) (Mobile, error) {
+	var v apperr.Invalid
+	if in.Kind != "out" && in.Kind != "in" {
+		v.Add("kind", "登记类型应为流出(out)或流入(in)")
+	}
+	if in.Since.IsZero() {
+		v.Add("since", "请填写外出或流入日期")
+	} else if in.Since.After(s.today()) {
+		v.Add("since", "外出或流入日期%s晚于今天", in.Since)
+	}
+	if in.Kind == "out" && strings.TrimSpace(in.PresentPlace) == "" {
+		v.Add("present_place", "请填写流出党员现在所在的地方或单位")
+	}
+	if in.Kind == "in" && strings.TrimSpace(in.Name) == "" && in.MemberID == 0 {
+		v.Add("name", "请填写流入党员的姓名")
+	}
+	if in.Kind == "in" && strings.TrimSpace(in.RelationPlace) == "" {
+		v.Add("relation_place", "请填写流入党员组织关系所在的党组织")
+	}
+	if err := v.Err(); err != nil {
+		return Mobile{}, err
+	}
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if in.Kind == "out" {
+			m, err := s.get(ctx, tx, sc, in.MemberID)
+			if err != nil {
+				return err
+			}
+			if m.Status != StatusActive || !stats.IsMember(m.Stage) {
+				return apperr.Rule("只有在册的正式党员和预备党员才能登记为流出党员")
+			}
+			if m.MobileOut {
+				return apperr.Conflict("%s已登记为流出党员,请先结束原登记", m.Name)
+			}
+			before := m
+			m.MobileOut = true
+			if err := s.setPerson(ctx, tx, before, m); err != nil {
+				return err
+			}
+			return tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
+				VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+				m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id)
+		}
+		host, err := s.Orgs.Get(ctx, sc, in.OrgID)
+		if err != nil {
+			return apperr.InvalidField("org_id", "流入地党组织不存在或不在您的管理范围内")
+		}
+		var member any
+		name := strings.TrimSpace(in.Name)
+		if in.MemberID != 0 {
+			// A member of another organisation in the system: only the name is read.
+			var n string
+			if err := tx.QueryRowContext(ctx, "SELECT name FROM members WHERE id = $1 AND status = 'active'", in.MemberID).Scan(&n); err != nil {
+				return apperr.InvalidField("member_id", "系统中没有这名在册党员")
+			}
+			member, name = in.MemberID, n
+		}
+		present := strings.TrimSpace(in.PresentPlace)
+		if present == "" {
+			present = host.Name
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
+			VALUES ('in', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id); err != nil {
+			return err
+		}
+		return stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1})
+	})
+	if err != nil {
+		return Mobile{}, err
+	}
+	return s.getMobile(ctx, s.DB, sc, id)
+}
+
+// EndMobile closes a registration (the member has come back or left the area).
+func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on date.Date) (Mobile, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := s.getMobile(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if !r.EndedOn.IsZero() {
+			return apperr.Conflict("该流动登记已于%s结束", r.EndedOn)
+		}
+		if on.IsZero() {
+			on = s.today()
+		}
+		if on.Before(r.Since) {
+			return apperr.InvalidField("on", "结束日期%s早于登记的开始日期%s", on, r.Since)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET ended_on = $1 WHERE id = $2", on, id); err != nil {
+			return err
+		}
+		if r.Kind == "in" {
+			o, err := s.Orgs.Get(ctx, store.All, r.OrgID)
+			if err != nil {
+				return err
+			}
+			return stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
+		}
+		m, err := s.get(ctx, tx, store.All, *r.MemberID)
+		if err != nil {
+			return err
+		}
+		before := m
+		m.MobileOut = false
+		return s.setPerson(ctx, tx, before, m)
+	})
+	if err != nil {
+		return Mobile{}, err
+	}
+	return s.getMobile(ctx, s.DB, sc, id)
+}
+
+// MobileFilter narrows the mobile-member list.
+type MobileFilter struct {
+	OrgID  int64
+	Kind   string // "out", "in" or ""
+	Ended  bool   // list ended registrations instead of current ones
+	Member int64  // the registrations of one member
+}
+
+// ListMobile lists registrations of a subtree in scope, newest first.
+func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter, p store.Page) (store.List[Mobile], error) {
+	p = p.Normalized()
+	out := store.List[Mobile]{Items: []Mobile{}, Page: p.Number, Size: p.Size}
+	if f.OrgID != 0 {
+		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
+		if err != nil {
+			return out, err
+		}
+		sc = store.ScopeOf(o.Path)
+	}
+	w := store.NewWhere(sc.Range())
+	if f.Kind != "" {
+		w.And("r.kind = ?", f.Kind)
+	}
+	if f.Member != 0 {
+		w.And("r.member_id = ?", f.Member)
+	} else if f.Ended {
+		w.And("r.ended_on IS NOT NULL")
+	} else {
+		w.And("r.ended_on IS NULL")
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+mobileFrom+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(p)
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanMobile(rows)
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,108 @@
+package member
+
+import (
+	"context"
+	"strings"
+
+	"dangjian/internal/cnid"
+	"dangjian/internal/store"
+)
+
+// Filter narrows the roster.
+type Filter struct {
+	OrgID    int64  // subtree of this organisation (0: the whole scope)
+	Q        string // name substring, full pinyin or initials prefix, or an exact ID number
+	Stage    string // development stage code
+	Category string // "member" (正式+预备), "full" or "probationary"
+	Mobile   bool   // only those flowing out
+	Status   string // default active
+	Sort     string // "name" (pinyin, default), "id", "birth_date", "joined_on"
+	Desc     bool
+}
+
+var sorts = map[string]string{
+	"name":       "m.name_pinyin",
+	"id":         "m.id",
+	"birth_date": "m.birth_date",
+	"joined_on":  "m.joined_on",
+}
+
+// queryKind tells how a search text is matched.
+func queryKind(q string) string {
+	n := cnid.Normalize(q)
+	if (len(n) == 18 || len(n) == 15) && strings.Trim(n, "0123456789X") == "" && strings.Trim(n[:6], "0123456789") == "" {
+		return "id"
+	}
+	if strings.Trim(strings.ToLower(q), "abcdefghijklmnopqrstuvwxyz") == "" {
+		return "pinyin"
+	}
+	return "name"
+}
+
+// List returns one page of the roster of a subtree in scope.
+func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
+	p = p.Normalized()
+	out := store.List[Member]{Items: []Member{}, Page: p.Number, Size: p.Size}
+	if f.OrgID != 0 {
+		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
+		if err != nil {
+			return out, err
+		}
+		sc = store.ScopeOf(o.Path)
+	}
+	where := store.NewWhere(sc.Range())
+	add := where.And
+	status := f.Status
+	if status == "" {
+		status = StatusActive
+	}
+	add("m.status = ?", status)
+	if q := strings.TrimSpace(f.Q); q != "" {
+		switch queryKind(q) {
+		case "id":
+			add("m.id_hash = ?", s.Box.Hash(cnid.Normalize(q)))
+		case "pinyin":
+			lq := strings.ToLower(q)
+			add("(m.name_initials LIKE ? OR m.name_pinyin LIKE ?)", lq+"%", lq+"%")
+		default:
+			add("m.name LIKE ?", "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
+		}
+	}
+	if f.Stage != "" {
+		add("m.stage = ?", f.Stage)
+	}
+	switch f.Category {
+	case "member":
+		add("m.stage IN ('probationary', 'full')")
+	case "full", "probationary":
+		add("m.stage = ?", f.Category)
+	}
+	if f.Mobile {
+		add("m.mobile_out = TRUE")
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	order, ok := sorts[f.Sort]
+	if !ok {
+		order = sorts["name"]
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	limit, args := where.Limit(p)
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+memberFrom+where.String()+" ORDER BY "+order+dir+", m.id"+dir+limit, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := s.scan(rows)
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, m)
+	}
+	return out, rows.Err()
+}

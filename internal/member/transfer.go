@@ -1,0 +1,434 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
+	"dangjian/internal/org"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+)
+
+// Transfer is an organisation-relation letter (组织关系介绍信). A side outside
+// the system has no organisation id and is named by text.
+type Transfer struct {
+	ID         int64     `json:"id"`
+	LetterNo   string    `json:"letter_no"`
+	MemberID   *int64    `json:"member_id"`
+	Name       string    `json:"name"`
+	FromOrgID  *int64    `json:"from_org_id"`
+	FromName   string    `json:"from_name"`
+	ToOrgID    *int64    `json:"to_org_id"`
+	ToName     string    `json:"to_name"`
+	Reason     string    `json:"reason"`
+	IssuedOn   date.Date `json:"issued_on"`
+	ReceivedOn date.Date `json:"received_on"`
+	Status     string    `json:"status"`
+	// PocketRisk marks a letter pending longer than the configured period:
+	// the person may be a 口袋党员 (relation carried in a pocket, in no organisation).
+	PocketRisk bool      `json:"pocket_risk"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Letter statuses.
+const (
+	TransferPending   = "pending"
+	TransferReceived  = "received"
+	TransferCancelled = "cancelled"
+)
+
+// IssueInput issues a letter for a member in scope, to an organisation in
+// the system (ToOrgID) or outside it (ToText).
+type IssueInput struct {
+	MemberID int64     `json:"member_id"`
+	ToOrgID  int64     `json:"to_org_id"`
+	ToText   string    `json:"to_text"`
+	LetterNo string    `json:"letter_no"`
+	IssuedOn date.Date `json:"issued_on"`
+	Reason   string    `json:"reason"`
+}
+
+// IncomingInput records a letter from outside the system received by an
+// organisation in scope, adding the person to its roster.
+type IncomingInput struct {
+	ToOrgID    int64     `json:"to_org_id"`
+	FromText   string    `json:"from_text"`
+	LetterNo   string    `json:"letter_no"`
+	IssuedOn   date.Date `json:"issued_on"`
+	ReceivedOn date.Date `json:"received_on"`
+	Reason     string    `json:"reason"`
+	Member     Input     `json:"member"`
+}
+
+const transferCols = `t.id, t.letter_no, t.member_id, t.name, t.from_org_id, COALESCE(f.name, t.from_text),
+	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at`
+
+const transferFrom = ` FROM transfers t LEFT JOIN orgs f ON f.id = t.from_org_id LEFT JOIN orgs d ON d.id = t.to_org_id
+	WHERE ((f.path >= $1 AND f.path < $2) OR (d.path >= $1 AND d.path < $2))`
+
+// pocketCutoff is the latest issue date of a pending letter that counts as a risk.
+func (s *Service) pocketCutoff() date.Date {
+	months := s.PocketMonths
+	if months <= 0 {
+		months = 3
+	}
+	return s.today().AddDate(0, -months, 0)
+}
+
+func (s *Service) scanTransfer(sc interface{ Scan(...any) error }) (Transfer, error) {
+	var t Transfer
+	var mid, from, to sql.NullInt64
+	err := sc.Scan(&t.ID, &t.LetterNo, &mid, &t.Name, &from, &t.FromName, &to, &t.ToName, &t.Reason,
+		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt)
+	for _, p := range []struct {
+		n   sql.NullInt64
+		dst **int64
+	}{{mid, &t.MemberID}, {from, &t.FromOrgID}, {to, &t.ToOrgID}} {
+		if p.n.Valid {
+			v := p.n.Int64
+			*p.dst = &v
+		}
+	}
+	t.PocketRisk = t.Status == TransferPending && !t.IssuedOn.After(s.pocketCutoff())
+	return t, err
+}
+
+func (s *Service) getTransfer(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Transfer, error) {
+	lo, hi := sc.Range()
+	t, err := s.scanTransfer(q.QueryRowContext(ctx, "SELECT "+transferCols+transferFrom+" AND t.id = $3", lo, hi, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Transfer{}, apperr.NotFound("组织关系介绍信")
+	}
+	return t, err
+}
+
+// GetTransfer returns a letter whose issuing or receiving side is in scope.
+func (s *Service) GetTransfer(ctx context.Context, sc store.Scope, id int64) (Transfer, error) {
+	return s.getTransfer(ctx, s.DB, sc, id)
+}
+
+func (s *Service) orgPath(ctx context.Context, q store.Querier, id *int64) (string, error) {
+	if id == nil {
+		return "", nil
+	}
+	var p string
+	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1", *id).Scan(&p)
+	return p, err
+}
+
+// insertLetter stores a letter and gives it a number from its date and id
+// when the user supplied none.
+func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, letterNo string, member any, name string,
+	from any, fromText string, to any, toText, reason string, issued, received date.Date, status string) (int64, error) {
+	no := strings.TrimSpace(letterNo)
+	if no == "" {
+		no = store.TempKey()
+	}
+	now := s.now()
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO transfers (letter_no, member_id, name, from_org_id, from_text, to_org_id, to_text, reason,
+		issued_on, received_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now).Scan(&id)
+	if err != nil {
+		if strings.Contains(strings.ToLower(err.Error()), "letter_no") {
+			return 0, apperr.InvalidField("letter_no", "介绍信编号“%s”已经使用过", no)
+		}
+		return 0, err
+	}
+	if strings.TrimSpace(letterNo) == "" {
+		no = fmt.Sprintf("%s-%06d", issued.Time().Format("20060102"), id)
+		_, err = tx.ExecContext(ctx, "UPDATE transfers SET letter_no = $1 WHERE id = $2", no, id)
+	}
+	return id, err
+}
+
+// Issue writes a letter for a member in scope. The member stays in the old
+// organisation until the letter is received.
+func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
+	var v apperr.Invalid
+	if in.IssuedOn.IsZero() {
+		v.Add("issued_on", "请填写开具介绍信的日期")
+	} else if in.IssuedOn.After(s.today()) {
+		v.Add("issued_on", "开具日期%s晚于今天", in.IssuedOn)
+	}
+	if in.ToOrgID == 0 && strings.TrimSpace(in.ToText) == "" {
+		v.Add("to_org_id", "请选择接收的党组织,或填写系统外接收党组织的名称")
+	}
+	if err := v.Err(); err != nil {
+		return Transfer{}, err
+	}
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		m, err := s.get(ctx, tx, sc, in.MemberID)
+		if err != nil {
+			return err
+		}
+		if m.Status != StatusActive || !stats.IsMember(m.Stage) {
+			return apperr.Rule("只有在册的正式党员和预备党员才能转接组织关系")
+		}
+		var pending int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND status = 'pending'", m.ID).Scan(&pending); err != nil {
+			return err
+		}
+		if pending > 0 {
+			return apperr.Conflict("%s已有一封未办结的组织关系介绍信,请先办结或撤回", m.Name)
+		}
+		var to any
+		toPath := ""
+		if in.ToOrgID != 0 {
+			// The receiving organisation may lie outside the caller's scope:
+			// a letter goes anywhere in the system.
+			dest, err := s.Orgs.Get(ctx, store.All, in.ToOrgID)
+			if err != nil {
+				return apperr.InvalidField("to_org_id", "接收的党组织不存在")
+			}
+			if dest.ID == m.OrgID {
+				return apperr.InvalidField("to_org_id", "接收的党组织与现在所在党组织相同")
+			}
+			to, toPath = dest.ID, dest.Path
+		}
+		id, err = s.insertLetter(ctx, tx, in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
+			in.IssuedOn, date.Date{}, TransferPending)
+		if err != nil {
+			return err
+		}
+		if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Delta{stats.KTransferOut: 1}); err != nil {
+			return err
+		}
+		if toPath != "" {
+			return stats.ApplyPath(ctx, tx, toPath, stats.Delta{stats.KTransferIn: 1})
+		}
+		return nil
+	})
+	if err != nil {
+		return Transfer{}, err
+	}
+	return s.GetTransfer(ctx, sc, id)
+}
+
+// testHookAfterMove, when set by a test, runs inside Receive after the member
+// row has moved and before the figures and the letter change.
+var testHookAfterMove func() error
+
+// Receive completes a pending letter. For a letter inside the system the
+// receiving organisation (in scope) receives it and the member moves there
+// in one transaction; for a letter to outside the system the issuing side
+// (in scope) records the returned receipt (回执) and the person leaves the roster.
+func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date.Date) (Transfer, error) {
+	if on.IsZero() {
+		on = s.today()
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		t, err := s.getTransfer(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if t.Status != TransferPending {
+			return apperr.Conflict("该介绍信已%s,不能再次接收", map[string]string{TransferReceived: "接收", TransferCancelled: "撤回"}[t.Status])
+		}
+		if on.Before(t.IssuedOn) {
+			return apperr.InvalidField("on", "接收日期%s早于开具日期%s", on, t.IssuedOn)
+		}
+		fromPath, err := s.orgPath(ctx, tx, t.FromOrgID)
+		if err != nil {
+			return err
+		}
+		toPath, err := s.orgPath(ctx, tx, t.ToOrgID)
+		if err != nil {
+			return err
+		}
+		m, err := s.get(ctx, tx, store.All, *t.MemberID)
+		if err != nil {
+			return err
+		}
+		before := m
+		if toPath != "" {
+			if !sc.Contains(toPath) {
+				return apperr.Rule("应由接收的党组织办理接收")
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
+				*t.ToOrgID, org.ProvinceOf(toPath), s.now(), m.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",
+				*t.ToOrgID, m.ID); err != nil {
+				return err
+			}
+			if testHookAfterMove != nil {
+				if err := testHookAfterMove(); err != nil {
+					return err
+				}
+			}
+			keys := stats.PersonKeys(m.facts())
+			if err := stats.ApplyPath(ctx, tx, fromPath, stats.Change(keys, nil)); err != nil {
+				return err
+			}
+			if err := stats.ApplyPath(ctx, tx, toPath, stats.Change(nil, keys)); err != nil {
+				return err
+			}
+		} else {
+			if !sc.Contains(fromPath) {
+				return apperr.Rule("转往系统外的介绍信应由开具的党组织登记回执")
+			}
+			m.Status = StatusTransferredOut
+			if err := s.setPerson(ctx, tx, before, m); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE transfers SET status = 'received', received_on = $1, updated_at = $2 WHERE id = $3",
+			on, s.now(), id); err != nil {
+			return err
+		}
+		return s.letterFigures(ctx, tx, fromPath, toPath, -1)
+	})
+	if err != nil {
+		return Transfer{}, err
+	}
+	return s.GetTransfer(ctx, store.All, id)
+}
+
+// letterFigures adds sign to the pending-letter figures of both sides.
+func (s *Service) letterFigures(ctx context.Context, tx *sql.Tx, fromPath, toPath string, sign int64) error {
+	if fromPath != "" {
+		if err := stats.ApplyPath(ctx, tx, fromPath, stats.Delta{stats.KTransferOut: sign}); err != nil {
+			return err
+		}
+	}
+	if toPath != "" {
+		return stats.ApplyPath(ctx, tx, toPath, stats.Delta{stats.KTransferIn: sign})
+	}
+	return nil
+}
+
+// Cancel withdraws a pending letter; only the issuing side may.
+func (s *Service) Cancel(ctx context.Context, sc store.Scope, id int64) (Transfer, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		t, err := s.getTransfer(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if t.Status != TransferPending {
+			return apperr.Conflict("只能撤回未办结的介绍信")
+		}
+		fromPath, err := s.orgPath(ctx, tx, t.FromOrgID)
+		if err != nil {
+			return err
+		}
+		if !sc.Contains(fromPath) {
+			return apperr.Rule("只有开具介绍信的党组织才能撤回")
+		}
+		toPath, err := s.orgPath(ctx, tx, t.ToOrgID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE transfers SET status = 'cancelled', updated_at = $1 WHERE id = $2", s.now(), id); err != nil {
+			return err
+		}
+		return s.letterFigures(ctx, tx, fromPath, toPath, -1)
+	})
+	if err != nil {
+		return Transfer{}, err
+	}
+	return s.GetTransfer(ctx, sc, id)
+}
+
+// ReceiveIncoming records a letter from outside the system and adds the
+// person to the receiving organisation's roster, in one transaction.
+func (s *Service) ReceiveIncoming(ctx context.Context, sc store.Scope, in IncomingInput) (Transfer, error) {
+	var v apperr.Invalid
+	if strings.TrimSpace(in.FromText) == "" {
+		v.Add("from_text", "请填写开具介绍信的系统外党组织名称")
+	}
+	if in.IssuedOn.IsZero() {
+		v.Add("issued_on", "请填写介绍信的开具日期")
+	}
+	if in.ReceivedOn.IsZero() {
+		in.ReceivedOn = s.today()
+	}
+	if !in.IssuedOn.IsZero() && in.ReceivedOn.Before(in.IssuedOn) {
+		v.Add("received_on", "接收日期%s早于开具日期%s", in.ReceivedOn, in.IssuedOn)
+	}
+	if in.Member.Stage == nil || (*in.Member.Stage != "full" && *in.Member.Stage != "probationary" &&
+		*in.Member.Stage != "正式党员" && *in.Member.Stage != "预备党员") {
+		v.Add("member.stage", "转入人员应为正式党员或预备党员")
+	}
+	if err := v.Err(); err != nil {
+		return Transfer{}, err
+	}
+	in.Member.OrgID = &in.ToOrgID
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		mid, err := s.insert(ctx, tx, sc, in.Member)
+		if err != nil {
+			return err
+		}
+		id, err = s.insertLetter(ctx, tx, in.LetterNo, mid, strings.TrimSpace(*in.Member.Name), nil, strings.TrimSpace(in.FromText),
+			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived)
+		return err
+	})
+	if err != nil {
+		return Transfer{}, err
+	}
+	return s.GetTransfer(ctx, sc, id)
+}
+
+// TransferFilter narrows the letter list.
+type TransferFilter struct {
+	OrgID     int64
+	Status    string // pending, received, cancelled or ""
+	Direction string // "out" (issued by the subtree), "in" (to the subtree) or ""
+	Risk      bool   // only pending letters older than the 口袋党员 period
+	Member    int64
+}
+
+// ListTransfers lists the letters whose issuing or receiving side is in the subtree.
+func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferFilter, p store.Page) (store.List[Transfer], error) {
+	p = p.Normalized()
+	out := store.List[Transfer]{Items: []Transfer{}, Page: p.Number, Size: p.Size}
+	if f.OrgID != 0 {
+		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
+		if err != nil {
+			return out, err
+		}
+		sc = store.ScopeOf(o.Path)
+	}
+	w := store.NewWhere(sc.Range())
+	switch f.Direction {
+	case "out":
+		w.And("f.path >= $1 AND f.path < $2")
+	case "in":
+		w.And("d.path >= $1 AND d.path < $2")
+	}
+	if f.Status != "" {
+		w.And("t.status = ?", f.Status)
+	}
+	if f.Risk {
+		w.And("t.status = 'pending' AND t.issued_on <= ?", s.pocketCutoff())
+	}
+	if f.Member != 0 {
+		w.And("t.member_id = ?", f.Member)
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+transferFrom+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(p)
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+transferCols+transferFrom+w.String()+" ORDER BY t.issued_on DESC, t.id DESC"+limit, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := s.scanTransfer(rows)
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, t)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,201 @@
+package stats
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// Figures maps organisation id → key → count.
+type Figures map[int64]map[string]int64
+
+func (f Figures) add(org int64, keys []string, n int64) {
+	m := f[org]
+	if m == nil {
+		m = map[string]int64{}
+		f[org] = m
+	}
+	for _, k := range keys {
+		m[k] += n
+	}
+}
+
+// Recount computes every organisation's subtree figures from the raw rows,
+// ignoring the maintained table: each row's keys are counted at its own
+// organisation, then every organisation's own counts are added to each
+// organisation on its path.
+func Recount(ctx context.Context, q store.Querier) (Figures, error) {
+	own := Figures{}
+	paths := map[int64]string{}
+	err := each(ctx, q, "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
+		var id int64
+		var path, typ string
+		var live bool
+		if err := sc(&id, &path, &typ, &live); err != nil {
+			return err
+		}
+		paths[id] = path
+		if live {
+			own.add(id, OrgKeys(typ), 1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "SELECT org_id, type, non_public, party_members, covering_org_id IS NOT NULL FROM units", func(sc func(...any) error) error {
+		var org int64
+		var u Unit
+		if err := sc(&org, &u.Type, &u.NonPublic, &u.PartyMembers, &u.Covered); err != nil {
+			return err
+		}
+		own.add(org, UnitKeys(u), 1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, `SELECT org_id, status = 'active', stage, sex, birth_date, education, ethnicity, mobile_out FROM members`,
+		func(sc func(...any) error) error {
+			var org int64
+			var p Person
+			var birth date.Date
+			if err := sc(&org, &p.Active, &p.Stage, &p.Sex, &birth, &p.Education, &p.Ethnicity, &p.MobileOut); err != nil {
+				return err
+			}
+			p.BirthYear = birth.Year()
+			own.add(org, PersonKeys(p), 1)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "SELECT org_id FROM mobile_records WHERE kind = 'in' AND ended_on IS NULL", func(sc func(...any) error) error {
+		var org int64
+		if err := sc(&org); err != nil {
+			return err
+		}
+		own.add(org, []string{KMobileIn}, 1)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(ctx, q, "SELECT from_org_id, to_org_id FROM transfers WHERE status = 'pending'", func(sc func(...any) error) error {
+		var from, to *int64
+		if err := sc(&from, &to); err != nil {
+			return err
+		}
+		if from != nil {
+			own.add(*from, []string{KTransferOut}, 1)
+		}
+		if to != nil {
+			own.add(*to, []string{KTransferIn}, 1)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := Figures{}
+	for org, m := range own {
+		for _, anc := range store.PathIDs(paths[org]) {
+			for k, n := range m {
+				total.add(anc, []string{k}, n)
+			}
+		}
+	}
+	return total, nil
+}
+
+func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Stored reads the whole maintained table.
+func Stored(ctx context.Context, q store.Querier) (Figures, error) {
+	f := Figures{}
+	err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE n <> 0", func(sc func(...any) error) error {
+		var org, n int64
+		var k string
+		if err := sc(&org, &k, &n); err != nil {
+			return err
+		}
+		f.add(org, []string{k}, n)
+		return nil
+	})
+	return f, err
+}
+
+// Mismatch is one maintained figure that differs from the recount.
+type Mismatch struct {
+	OrgID   int64  `json:"org_id"`
+	Key     string `json:"key"`
+	Stored  int64  `json:"stored"`
+	Counted int64  `json:"counted"`
+}
+
+// Check compares every maintained figure with a full recount, in one
+// consistent snapshot (a read transaction).
+func Check(ctx context.Context, db *store.DB) ([]Mismatch, error) {
+	var out []Mismatch
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		stored, err := Stored(ctx, tx)
+		if err != nil {
+			return err
+		}
+		counted, err := Recount(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out = Compare(stored, counted)
+		return nil
+	})
+	return out, err
+}
+
+// Compare lists the differences between two sets of figures, ordered by organisation and key.
+func Compare(stored, counted Figures) []Mismatch {
+	var out []Mismatch
+	seen := map[int64]bool{}
+	for _, f := range []Figures{stored, counted} {
+		for org := range f {
+			if seen[org] {
+				continue
+			}
+			seen[org] = true
+			keys := map[string]bool{}
+			for k := range stored[org] {
+				keys[k] = true
+			}
+			for k := range counted[org] {
+				keys[k] = true
+			}
+			for k := range keys {
+				if a, b := stored[org][k], counted[org][k]; a != b {
+					out = append(out, Mismatch{OrgID: org, Key: k, Stored: a, Counted: b})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].OrgID != out[j].OrgID {
+			return out[i].OrgID < out[j].OrgID
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}

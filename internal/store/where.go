@@ -1,0 +1,36 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Where builds the conditions of a query with numbered placeholders, which
+// both SQLite and PostgreSQL accept.
+type Where struct {
+	sb   strings.Builder
+	Args []any
+}
+
+// NewWhere starts with arguments already used by the query ($1, $2, …).
+func NewWhere(args ...any) *Where { return &Where{Args: args} }
+
+// And appends " AND cond", replacing each ? in cond with the next placeholder for vals.
+func (w *Where) And(cond string, vals ...any) {
+	for _, v := range vals {
+		w.Args = append(w.Args, v)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.Args)), 1)
+	}
+	w.sb.WriteString(" AND ")
+	w.sb.WriteString(cond)
+}
+
+// String returns the conditions added so far.
+func (w *Where) String() string { return w.sb.String() }
+
+// Limit returns " LIMIT $n OFFSET $m" for a page and the arguments with them.
+func (w *Where) Limit(p Page) (string, []any) {
+	n := len(w.Args)
+	args := append(append([]any(nil), w.Args...), p.Size, p.Offset())
+	return " LIMIT $" + strconv.Itoa(n+1) + " OFFSET $" + strconv.Itoa(n+2), args
+}
