@@ -1,0 +1,129 @@
+package member
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// membersIn counts the active people whose organisation is id, from the raw rows.
+func (f *fixture) membersIn(id int64) int {
+	f.t.Helper()
+	var n int
+	if err := f.db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM members WHERE org_id = $1 AND status = 'active'", id).Scan(&n); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func TestTransferInsideSystem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		m := f.add(f.fullMember(f.branchA1a, "转接人", "1980-01-01", true))
+		streetA := store.ScopeOf(f.streetA1.Path)
+		streetB := store.ScopeOf(f.streetB1.Path)
+		tr, err := f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToOrgID: f.branchB1a.ID, IssuedOn: *d("2026-06-01"), Reason: "工作调动"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.LetterNo != fmt.Sprintf("20260601-%06d", tr.ID) || tr.Status != TransferPending || tr.ToName != "新华社区党支部" {
+			t.Fatalf("letter: %+v", tr)
+		}
+		if f.figure(f.streetA1, stats.KTransferOut) != 1 || f.figure(f.streetB1, stats.KTransferIn) != 1 {
+			t.Fatal("pending letters not counted on both sides")
+		}
+		_, err = f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToOrgID: f.branchA1b.ID, IssuedOn: *d("2026-06-02")})
+		wantErr(t, err, "", "已有一封未办结")
+		// The issuing side cannot receive for the receiving one.
+		_, err = f.mem.Receive(f.ctx, streetA, tr.ID, *d("2026-06-10"))
+		wantErr(t, err, "", "应由接收的党组织办理接收")
+
+		// A failure half-way through receiving leaves the member where they were.
+		testHookAfterMove = func() error { return errors.New("disk full") }
+		_, err = f.mem.Receive(f.ctx, streetB, tr.ID, *d("2026-06-10"))
+		testHookAfterMove = nil
+		if err == nil {
+			t.Fatal("the injected failure did not fail the receipt")
+		}
+		if f.membersIn(f.branchA1a.ID) != 1 || f.membersIn(f.branchB1a.ID) != 0 {
+			t.Fatal("after a failed receipt the member is not in exactly the old organisation")
+		}
+		if got, _ := f.mem.GetTransfer(f.ctx, streetB, tr.ID); got.Status != TransferPending {
+			t.Fatalf("letter status after failure: %s", got.Status)
+		}
+		f.noMismatch()
+
+		got, err := f.mem.Receive(f.ctx, streetB, tr.ID, *d("2026-06-10"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != TransferReceived || got.ReceivedOn.String() != "2026-06-10" {
+			t.Fatalf("received letter: %+v", got)
+		}
+		if f.membersIn(f.branchA1a.ID) != 0 || f.membersIn(f.branchB1a.ID) != 1 {
+			t.Fatal("member not moved")
+		}
+		if f.figure(f.streetA1, stats.KMembers) != 0 || f.figure(f.streetB1, stats.KMembers) != 1 || f.figure(f.city, stats.KMembers) != 1 {
+			t.Fatal("member figures did not follow the member")
+		}
+		if f.figure(f.city, stats.KTransferOut) != 0 || f.figure(f.city, stats.KTransferIn) != 0 {
+			t.Fatal("received letter still counted as pending")
+		}
+		if _, err := f.mem.Get(f.ctx, streetA, m.ID); err == nil {
+			t.Fatal("the old street still sees the member")
+		}
+		_, err = f.mem.Receive(f.ctx, streetB, tr.ID, *d("2026-06-11"))
+		wantErr(t, err, "", "不能再次接收")
+		f.noMismatch()
+	})
+}
+
+func TestTransferOutsideAndPocketRisk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		a := f.add(f.fullMember(f.branchA1a, "外转甲", "1970-01-01", true))
+		b := f.add(f.fullMember(f.branchA1a, "外转乙", "1971-01-01", false))
+		old, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: a.ID, ToText: "江苏省某市某党支部", LetterNo: "外字001", IssuedOn: *d("2026-03-29")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: b.ID, ToText: "浙江省某县某党支部", IssuedOn: *d("2026-04-01")}); err != nil {
+			t.Fatal(err)
+		}
+		// Three months before 2026-06-30 is 2026-03-30: only the older letter is a risk.
+		l, err := f.mem.ListTransfers(f.ctx, store.All, TransferFilter{Risk: true}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Total != 1 || l.Items[0].ID != old.ID || !l.Items[0].PocketRisk {
+			t.Fatalf("pocket risk list: %+v", l)
+		}
+		f.mem.PocketMonths = 2
+		if l, _ = f.mem.ListTransfers(f.ctx, store.All, TransferFilter{Risk: true}, store.Page{}); l.Total != 2 {
+			t.Fatalf("with a 2-month period want 2 risks, got %d", l.Total)
+		}
+		// The receipt from outside removes the person from the roster.
+		if _, err := f.mem.Receive(f.ctx, store.ScopeOf(f.branchA1a.Path), old.ID, *d("2026-06-20")); err != nil {
+			t.Fatal(err)
+		}
+		if f.figure(f.city, stats.KMembers) != 1 || f.figure(f.branchA1a, stats.KTransferOut) != 1 {
+			t.Fatal("figures after receipt of an outgoing letter")
+		}
+		// A letter from outside adds the person in one step.
+		in := f.fullMember(f.branchB1a, "外来丙", "1992-02-02", false)
+		in.OrgID = nil
+		tr, err := f.mem.ReceiveIncoming(f.ctx, store.ScopeOf(f.streetB1.Path), IncomingInput{
+			ToOrgID: f.branchB1a.ID, FromText: "河北省某县委组织部", IssuedOn: *d("2026-06-01"), ReceivedOn: *d("2026-06-05"), Member: in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.FromName != "河北省某县委组织部" || tr.Status != TransferReceived || f.figure(f.streetB1, stats.KMembers) != 1 {
+			t.Fatalf("incoming letter: %+v", tr)
+		}
+		f.noMismatch()
+	})
+}
