@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"time"
+
+	"dangjian/internal/api"
+	"dangjian/internal/demo"
+	"dangjian/internal/server"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/web"
+)
+
+func logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var s settings
+	s.bind(fs)
+	addr := fs.String("addr", envOr("DANGJIAN_ADDR", "127.0.0.1:8080"), "监听地址")
+	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := logger(stderr)
+	a, err := open(ctx, s, log)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if *withDemo {
+		roots, err := a.orgs.Roots(ctx, store.All)
+		if err != nil {
+			return err
+		}
+		if len(roots) == 0 {
+			fmt.Fprintln(stdout, "正在载入演示数据……")
+			sum, err := demo.Load(ctx, a.orgs, a.members, 1, time.Now())
+			if err != nil {
+				return fmt.Errorf("载入演示数据失败: %w", err)
+			}
+			fmt.Fprintf(stdout, "已载入演示数据:%s,%d 个党组织,%d 个单位,%d 人(含发展对象等),%d 封介绍信待接收。\n",
+				sum.Root.Name, sum.Orgs, sum.Units, sum.Members, sum.Pending)
+		} else {
+			fmt.Fprintln(stdout, "数据库中已有数据,未重复载入演示数据。")
+		}
+	}
+	scope := func(*http.Request) (store.Scope, error) { return store.All, nil }
+	handler := server.New(a.db, log,
+		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Scope: scope, Log: log},
+		&web.Site{DB: a.db, Orgs: a.orgs, Scope: scope, Log: log})
+	return server.Run(ctx, *addr, handler, log, func(addr string) {
+		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
+		fmt.Fprintf(stdout, "  打开浏览器访问  http://%s/\n", addr)
+		fmt.Fprintf(stdout, "  接口说明        http://%s/api/v1/openapi.json\n", addr)
+		fmt.Fprintln(stdout, "  登录与权限管理尚未启用:服务只应监听本机地址。按 Ctrl+C 停止。")
+	})
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var s settings
+	s.bind(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, s.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "数据库结构已是最新(本次执行 %d 个升级步骤)\n", n)
+	return nil
+}
+
+func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var s settings
+	s.bind(fs)
+	asJSON := fs.Bool("json", false, "以 JSON 输出不一致之处")
+	if err := parse(fs, args); err != nil {
+		return 2, err
+	}
+	db, err := store.Open(ctx, s.dsn())
+	if err != nil {
+		return 1, err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return 1, err
+	}
+	start := time.Now()
+	ms, err := stats.Check(ctx, db)
+	if err != nil {
+		return 1, err
+	}
+	if *asJSON {
+		if ms == nil {
+			ms = []stats.Mismatch{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"mismatches": ms}); err != nil {
+			return 1, err
+		}
+	} else {
+		for _, m := range ms {
+			fmt.Fprintf(stdout, "党组织 %d 的统计项 %s:保存值 %d,重算值 %d\n", m.OrgID, m.Key, m.Stored, m.Counted)
+		}
+		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms))
+	}
+	if len(ms) > 0 {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	var s settings
+	s.bind(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("请给出备份文件名,例如: dangjian backup backup-%s.db", time.Now().Format("20060102"))
+	}
+	file := fs.Arg(0)
+	if store.IsPostgres(s.dsn()) {
+		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--file="+file, s.dsn())
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("pg_dump 失败: %w", err)
+		}
+		fmt.Fprintf(stdout, "已备份到 %s(PostgreSQL 自定义格式,用 pg_restore 恢复)\n", file)
+		return nil
+	}
+	db, err := store.Open(ctx, s.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, file); err != nil {
+		return fmt.Errorf("备份失败: %w", err)
+	}
+	fmt.Fprintf(stdout, "已备份到 %s(一致的 SQLite 副本,可直接用 --db 打开)。\n个人信息以密钥加密:请同时妥善保管数据目录中的 secret.key 或 DANGJIAN_SECRET_KEY,没有密钥无法读取备份中的身份证号码和电话。\n", file)
+	return nil
+}

@@ -1,0 +1,108 @@
+// Command dangjian runs the Party-building work platform: the web server and
+// the operator's commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `dangjian — 党建工作平台
+
+用法:
+  dangjian serve   [--addr 127.0.0.1:8080] [--db 文件或postgres://…] [--demo]   启动服务
+  dangjian migrate [--db …]                                                  升级数据库结构
+  dangjian check   [--db …] [--json]                                         用原始数据重算全部统计并核对
+  dangjian backup  [--db …] 文件                                              在线备份(服务运行时亦可)
+  dangjian version                                                           显示版本
+
+环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
+          DANGJIAN_SECRET_KEY(个人信息加密主密钥,64位十六进制;未设置时使用数据目录中的 secret.key),
+          DANGJIAN_POCKET_MONTHS(介绍信超过几个月未接收视为口袋党员风险,默认3)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code, err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "错误:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2, nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return 0, serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		return 0, migrate(ctx, rest, stdout)
+	case "check":
+		return check(ctx, rest, stdout)
+	case "backup":
+		return 0, backup(ctx, rest, stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "dangjian", version)
+		return 0, nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0, nil
+	}
+	fmt.Fprint(stderr, usage)
+	return 2, fmt.Errorf("未知的命令 %q", cmd)
+}
+
+// settings are the options every command shares, from flags over environment.
+type settings struct {
+	db      string
+	dataDir string
+}
+
+func (s *settings) bind(fs *flag.FlagSet) {
+	s.dataDir = envOr("DANGJIAN_DATA", "data")
+	fs.StringVar(&s.db, "db", envOr("DANGJIAN_DB", ""), "SQLite 文件路径或 postgres:// 连接串(默认 数据目录/dangjian.db)")
+}
+
+func (s *settings) dsn() string {
+	if s.db == "" {
+		return s.dataDir + "/dangjian.db"
+	}
+	return s.db
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+		}
+		return err
+	}
+	return nil
+}
