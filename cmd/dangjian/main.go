@@ -36,15 +36,21 @@ func main() {
 	code, err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "错误:", err)
-		if code == 0 {
-			code = 1
-		}
 	}
 	os.Exit(code)
 }
 
-// run executes one command line and returns the exit status.
+// run executes one command line and returns the exit status, which is not
+// zero whenever an error is returned.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	code, err := dispatch(ctx, args, stdout, stderr)
+	if err != nil && code == 0 {
+		code = 1
+	}
+	return code, err
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2, nil

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"dangjian/internal/demo"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// runCmd runs a command line with the data folder in dir.
+func runCmd(t *testing.T, dir string, args ...string) (int, string) {
+	t.Helper()
+	t.Setenv("DANGJIAN_DATA", dir)
+	var out, errOut bytes.Buffer
+	code, err := run(context.Background(), args, &out, &errOut)
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return code, out.String() + errOut.String()
+}
+
+func TestCheckAndBackupCommands(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DANGJIAN_SECRET_KEY", strings.Repeat("ab", 32))
+	dbFile := filepath.Join(dir, "dangjian.db")
+	ctx := context.Background()
+	a, err := open(ctx, settings{db: dbFile, dataDir: dir}, logger(&bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, a.orgs, a.members, 3, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a.db.Close()
+
+	if code, out := runCmd(t, dir, "check"); code != 0 || !strings.Contains(out, "发现 0 处不一致") {
+		t.Fatalf("check on clean data: %d %s", code, out)
+	}
+	raw, err := sql.Open("sqlite", dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 1 AND k = 'stage:full'"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	code, out := runCmd(t, dir, "check")
+	if code != 1 || !strings.Contains(out, "党组织 1 的统计项 stage:full") || !strings.Contains(out, "发现 1 处不一致") {
+		t.Fatalf("check did not report the corrupted figure: %d %s", code, out)
+	}
+
+	copyFile := filepath.Join(dir, "copy.db")
+	if code, out := runCmd(t, dir, "backup", copyFile); code != 0 || !strings.Contains(out, "已备份到") {
+		t.Fatalf("backup: %d %s", code, out)
+	}
+	// The copy opens as a database and holds the same roster.
+	cp, err := store.Open(ctx, copyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	var n int
+	if err := cp.QueryRow("SELECT COUNT(*) FROM members").Scan(&n); err != nil || n < 1500 {
+		t.Fatalf("backup copy holds %d members (%v)", n, err)
+	}
+	if code, _ := runCmd(t, dir, "backup", copyFile); code == 0 {
+		t.Fatal("backup overwrote an existing file")
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := runCmd(t, dir, "version"); code != 0 || !strings.HasPrefix(out, "dangjian ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	if code, out := runCmd(t, dir, "frobnicate"); code != 2 || !strings.Contains(out, "未知的命令") {
+		t.Fatalf("unknown command: %d %q", code, out)
+	}
+	if code, out := runCmd(t, dir, "migrate", "--db", filepath.Join(dir, "m.db")); code != 0 || !strings.Contains(out, "本次执行 1 个") {
+		t.Fatalf("migrate: %d %q", code, out)
+	}
+	if code, out := runCmd(t, dir, "migrate", "--db", filepath.Join(dir, "m.db")); code != 0 || !strings.Contains(out, "本次执行 0 个") {
+		t.Fatalf("second migrate: %d %q", code, out)
+	}
+}
+
+func TestCheckOnPostgres(t *testing.T) {
+	db := storetest.Postgres(t)
+	if code, out := runCmd(t, t.TempDir(), "check", "--db", db.URL); code != 0 || !strings.Contains(out, "发现 0 处不一致") {
+		t.Fatalf("check on PostgreSQL: %d %s", code, out)
+	}
+}
+
+// TestServeDemo runs "dangjian serve --demo" as the README tells a newcomer
+// to, reads the printed address, opens the pages and stops it as SIGTERM would.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DANGJIAN_DATA", dir)
+	t.Setenv("DANGJIAN_SECRET_KEY", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, out, io.Discard)
+		done <- err
+	}()
+	var base string
+	for i := 0; i < 600 && base == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if m := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/\n`).FindStringSubmatch(out.String()); m != nil {
+			base = "http://" + m[1]
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("serve printed no address:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "已载入演示数据:滨江市委") {
+		t.Fatalf("no demo summary:\n%s", out.String())
+	}
+	for path, want := range map[string]string{"/healthz": "ok", "/": "滨江市委", "/api/v1/orgs": "滨江市委"} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Fatalf("GET %s: %d %.200s", path, res.StatusCode, b)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve ended with %v", err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "secret.key")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", info, err)
+	}
+	// The figures the demo left equal a full recount.
+	if code, out := runCmd(t, dir, "check"); code != 0 {
+		t.Fatalf("check after serve: %s", out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,237 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"dangjian/internal/demo"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/secret"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
+
+type client struct {
+	t   *testing.T
+	srv *httptest.Server
+}
+
+func newServer(t *testing.T, db *store.DB, withDemo bool) (*client, *API) {
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	now := func() time.Time { return clock }
+	orgs := &org.Service{DB: db, Now: now}
+	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
+	if withDemo {
+		if _, err := demo.Load(context.Background(), orgs, mem, 1, clock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := &API{DB: db, Orgs: orgs, Members: mem, Now: now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Scope: func(*http.Request) (store.Scope, error) { return store.All, nil }}
+	mux := http.NewServeMux()
+	a.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &client{t: t, srv: srv}, a
+}
+
+// do sends a request and decodes the JSON answer into out (if not nil),
+// failing the test when the status differs from want.
+func (c *client) do(method, path string, body any, want int, out any) {
+	c.t.Helper()
+	var rd io.Reader
+	if s, ok := body.(string); ok {
+		rd = strings.NewReader(s)
+	} else if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.srv.URL+path, rd)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.t.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+}
+
+type errBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Fields  []struct{ Field, Message string }
+	} `json:"error"`
+}
+
+func TestRegistryOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c, _ := newServer(t, db, false)
+		var city, street, branch org.Org
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "示范市委", "type": "党委", "code": "A001"}, 201, &city)
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "和平街道党工委", "type": "working_committee", "parent_id": city.ID}, 201, &street)
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "和平社区党支部", "type": "branch", "parent_id": street.ID, "founded_on": "2001-07-01"}, 201, &branch)
+		if branch.TypeLabel != "党支部" || branch.FoundedOn.String() != "2001-07-01" {
+			t.Fatalf("branch: %+v", branch)
+		}
+		var e errBody
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "重复", "type": "branch", "parent_id": city.ID, "code": "A001"}, 400, &e)
+		if e.Error.Code != "invalid" || !strings.Contains(e.Error.Message, "组织代码已被其他党组织使用") {
+			t.Fatalf("duplicate code: %+v", e)
+		}
+		c.do("POST", "/api/v1/orgs", `{"name": "x", "type": "branch", "parnt_id": 1}`, 400, &e)
+		if !strings.Contains(e.Error.Message, "不认识的字段 parnt_id") {
+			t.Fatalf("unknown field: %+v", e)
+		}
+		c.do("POST", "/api/v1/orgs", `{"name": 5}`, 400, &e)
+		if !strings.Contains(e.Error.Message, "类型不对") {
+			t.Fatalf("wrong type: %+v", e)
+		}
+		c.do("GET", "/api/v1/orgs/abc", nil, 404, &e)
+		c.do("GET", "/api/v1/orgs/99999", nil, 404, &e)
+		if e.Error.Code != "not_found" || !strings.Contains(e.Error.Message, "不存在") {
+			t.Fatalf("not found: %+v", e)
+		}
+
+		body := map[string]any{"org_id": branch.ID, "name": "张三", "id_number": "11010519491231002x", "ethnicity": "汉族",
+			"education": "大学本科", "stage": "full", "joined_on": "1975-07-01", "full_on": "1976-07-01", "phone": "13812345678"}
+		var m member.Member
+		c.do("POST", "/api/v1/members", body, 201, &m)
+		if m.IDMasked != "110105********002X" || m.PhoneMasked != "138****5678" || m.Sex != "female" {
+			t.Fatalf("member: %+v", m)
+		}
+		raw := map[string]any{}
+		c.do("GET", "/api/v1/members/"+itoa(m.ID), nil, 200, &raw)
+		if raw["id_number"] != "110105********002X" || strings.Contains(mustJSON(raw), "19491231002X") {
+			t.Fatalf("the full ID number left the server: %v", raw)
+		}
+		var list store.List[member.Member]
+		c.do("GET", "/api/v1/members?org="+itoa(street.ID)+"&q=zs", nil, 200, &list)
+		if list.Total != 1 || list.Items[0].ID != m.ID {
+			t.Fatalf("search: %+v", list)
+		}
+		c.do("GET", "/api/v1/members?org=x", nil, 400, &e)
+		if !strings.Contains(e.Error.Message, "参数 org 应为整数") {
+			t.Fatalf("bad query: %+v", e)
+		}
+		var st struct {
+			Members int64 `json:"members"`
+			Female  int64 `json:"female"`
+			Orgs    int64 `json:"orgs"`
+			ByAge   []struct {
+				Label string
+				N     int64
+			} `json:"by_age"`
+		}
+		c.do("GET", "/api/v1/orgs/"+itoa(city.ID)+"/stats", nil, 200, &st)
+		if st.Members != 1 || st.Female != 1 || st.Orgs != 3 || st.ByAge[len(st.ByAge)-1].N != 1 {
+			t.Fatalf("stats: %+v", st)
+		}
+		c.do("DELETE", "/api/v1/orgs/"+itoa(branch.ID), nil, 409, &e)
+		if !strings.Contains(e.Error.Message, "还有1名党员") {
+			t.Fatalf("dissolve refusal: %+v", e)
+		}
+		var steps []member.StageEvent
+		c.do("GET", "/api/v1/members/"+itoa(m.ID)+"/history", nil, 200, &steps)
+		c.do("POST", "/api/v1/members/"+itoa(m.ID)+"/steps", map[string]any{"action": "confirm", "on": "2026-01-01"}, 422, &e)
+		if e.Error.Code != "rule_violation" {
+			t.Fatalf("illegal step: %+v", e)
+		}
+		var tr member.Transfer
+		c.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某支部", "issued_on": "2026-06-01"}, 201, &tr)
+		c.do("POST", "/api/v1/transfers/"+itoa(tr.ID)+"/cancel", nil, 200, &tr)
+		if tr.Status != "cancelled" {
+			t.Fatalf("cancel: %+v", tr)
+		}
+		c.do("GET", "/api/v1/nothing", nil, 404, &e)
+		if e.Error.Code != "no_route" {
+			t.Fatalf("unknown endpoint: %+v", e)
+		}
+	})
+}
+
+func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	c, a := newServer(t, storetest.SQLite(t), false)
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	c.do("GET", "/api/v1/openapi.json", nil, 200, &doc)
+	if doc.OpenAPI != "3.0.3" {
+		t.Fatalf("version %q", doc.OpenAPI)
+	}
+	for _, rt := range a.Routes() {
+		op, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]
+		if !ok {
+			t.Errorf("%s %s is not in the document", rt.Method, rt.Path)
+			continue
+		}
+		if op["summary"] == "" {
+			t.Errorf("%s %s has no summary", rt.Method, rt.Path)
+		}
+	}
+	d, err := a.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Validate(context.Background()); err != nil {
+		t.Fatalf("the document is not valid OpenAPI: %v", err)
+	}
+}
+
+func TestDemoDataOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c, _ := newServer(t, db, true)
+		var roots []org.Org
+		c.do("GET", "/api/v1/orgs", nil, 200, &roots)
+		if len(roots) != 1 || roots[0].Name != "滨江市委" {
+			t.Fatalf("roots: %+v", roots)
+		}
+		var st struct {
+			Members      int64 `json:"members"`
+			MobileOut    int64 `json:"mobile_out"`
+			MobileIn     int64 `json:"mobile_in"`
+			TransfersOut int64 `json:"transfers_out_pending"`
+			GapNoOrg     int64 `json:"gap_no_org"`
+			GapNoMember  int64 `json:"gap_no_member"`
+		}
+		c.do("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/stats", nil, 200, &st)
+		if st.Members < 1500 || st.MobileOut == 0 || st.MobileIn == 0 || st.TransfersOut == 0 || st.GapNoOrg == 0 || st.GapNoMember == 0 {
+			t.Fatalf("demo figures do not show every view: %+v", st)
+		}
+		var risks store.List[member.Transfer]
+		c.do("GET", "/api/v1/transfers?risk=1", nil, 200, &risks)
+		for _, r := range risks.Items {
+			if !r.PocketRisk || r.Status != "pending" {
+				t.Fatalf("risk list holds %+v", r)
+			}
+		}
+		var cov Coverage
+		c.do("GET", "/api/v1/coverage", nil, 200, &cov)
+		if int64(len(cov.NoOrgList)) != min(cov.GapNoOrg, 20) || cov.GapNoOrg != st.GapNoOrg {
+			t.Fatalf("coverage: %+v", cov)
+		}
+	})
+}
