@@ -52,7 +52,7 @@ func (l *loader) city() error {
 		if err != nil {
 			return err
 		}
-		if _, err := l.branch(agency, 30, nil); err != nil {
+		if _, err := l.branch(agency, 60, nil); err != nil {
 			return err
 		}
 		for _, sp := range d.streets {
