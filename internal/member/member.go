@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
@@ -366,6 +367,23 @@ func (s *Service) checkUnit(ctx context.Context, sc store.Scope, unitID *int64) 
 	return nil
 }
 
+// checkUnique refuses an ID number already on the roster under any key of the
+// ring (the unique index covers the newest key only while a rotation runs).
+func (s *Service) checkUnique(ctx context.Context, tx *sql.Tx, idNumber string, self int64) error {
+	for _, h := range s.Box.Hashes(idNumber) {
+		var other int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM members WHERE id_hash = $1", h).Scan(&other)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && other == self) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return idConflict(errors.New("id_hash"))
+	}
+	return nil
+}
+
 func idConflict(err error) error {
 	if strings.Contains(strings.ToLower(err.Error()), "id_hash") {
 		return apperr.InvalidField("id_number", "该公民身份号码已登记在系统中:每人只能有一个组织关系,如需调整请办理组织关系转接")
@@ -406,6 +424,9 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
 		return 0, err
 	}
+	if err := s.checkUnique(ctx, tx, m.IDNumber, 0); err != nil {
+		return 0, err
+	}
 	m.Pinyin, m.Initials = pinyin.Name(m.Name)
 	now := s.now()
 	var id int64
@@ -423,7 +444,16 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(nil, stats.PersonKeys(m.facts()))); err != nil {
 		return 0, err
 	}
-	return id, nil
+	return id, s.audited(ctx, tx, "create", id, nil)
+}
+
+// audited records a change of person id, reading their state after the change in tx.
+func (s *Service) audited(ctx context.Context, tx *sql.Tx, action string, id int64, before any) error {
+	after, err := s.get(ctx, tx, store.All, id)
+	if err != nil {
+		return err
+	}
+	return audit.Change(ctx, s.DB, tx, action, "member", id, after.OrgPath, before, after)
 }
 
 func unitArg(id *int64) any {
@@ -447,6 +477,7 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		if err != nil {
 			return err
 		}
+		old := m
 		before := stats.PersonKeys(m.facts())
 		var v apperr.Invalid
 		apply(&m, in, false, s.today(), &v)
@@ -454,6 +485,9 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 			return err
 		}
 		if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+			return err
+		}
+		if err := s.checkUnique(ctx, tx, m.IDNumber, m.ID); err != nil {
 			return err
 		}
 		m.Pinyin, m.Initials = pinyin.Name(m.Name)
@@ -465,7 +499,10 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		if err != nil {
 			return idConflict(err)
 		}
-		return stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts())))
+		if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts()))); err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, "update", id, old)
 	})
 	if err != nil {
 		return Member{}, err

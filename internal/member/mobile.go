@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -114,9 +115,12 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			if err := s.setPerson(ctx, tx, before, m); err != nil {
 				return err
 			}
-			return tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
+			if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
 				VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-				m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id)
+				m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id); err != nil {
+				return err
+			}
+			return s.auditMobile(ctx, tx, "create", id, nil)
 		}
 		host, err := s.Orgs.Get(ctx, sc, in.OrgID)
 		if err != nil {
@@ -141,7 +145,10 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id); err != nil {
 			return err
 		}
-		return stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1})
+		if err := stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
+			return err
+		}
+		return s.auditMobile(ctx, tx, "create", id, nil)
 	})
 	if err != nil {
 		return Mobile{}, err
@@ -173,20 +180,37 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 			if err != nil {
 				return err
 			}
-			return stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
+			err = stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
+		} else {
+			m, err := s.get(ctx, tx, store.All, *r.MemberID)
+			if err != nil {
+				return err
+			}
+			before := m
+			m.MobileOut = false
+			err = s.setPerson(ctx, tx, before, m)
 		}
-		m, err := s.get(ctx, tx, store.All, *r.MemberID)
 		if err != nil {
 			return err
 		}
-		before := m
-		m.MobileOut = false
-		return s.setPerson(ctx, tx, before, m)
+		return s.auditMobile(ctx, tx, "end", id, r)
 	})
 	if err != nil {
 		return Mobile{}, err
 	}
 	return s.getMobile(ctx, s.DB, sc, id)
+}
+
+func (s *Service) auditMobile(ctx context.Context, tx *sql.Tx, action string, id int64, before any) error {
+	after, err := s.getMobile(ctx, tx, store.All, id)
+	if err != nil {
+		return err
+	}
+	var path string
+	if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1", after.OrgID).Scan(&path); err != nil {
+		return err
+	}
+	return audit.Change(ctx, s.DB, tx, action, "mobile", id, path, before, after)
 }
 
 // MobileFilter narrows the mobile-member list.

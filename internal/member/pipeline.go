@@ -166,9 +166,11 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 		if err := s.setPerson(ctx, tx, before, m); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO stage_events (member_id, from_stage, to_stage, action, on_date, note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, before.Stage, m.Stage, t.Action, st.On, st.Note, s.now())
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO stage_events (member_id, from_stage, to_stage, action, on_date, note, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, before.Stage, m.Stage, t.Action, st.On, st.Note, s.now()); err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, "step:"+t.Action, id, before)
 	})
 	if err != nil {
 		return Member{}, err

@@ -60,7 +60,12 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	if q := strings.TrimSpace(f.Q); q != "" {
 		switch queryKind(q) {
 		case "id":
-			add("m.id_hash = ?", s.Box.Hash(cnid.Normalize(q)))
+			hs := s.Box.Hashes(cnid.Normalize(q))
+			vals := make([]any, len(hs))
+			for i, h := range hs {
+				vals[i] = h
+			}
+			add("m.id_hash IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 		case "pinyin":
 			lq := strings.ToLower(q)
 			add("(m.name_initials LIKE ? OR m.name_pinyin LIKE ?)", lq+"%", lq+"%")

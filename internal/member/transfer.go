@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
 	"dangjian/internal/stats"
@@ -198,13 +199,10 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 		if err != nil {
 			return err
 		}
-		if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Delta{stats.KTransferOut: 1}); err != nil {
+		if err := s.letterFigures(ctx, tx, m.OrgPath, toPath, +1); err != nil {
 			return err
 		}
-		if toPath != "" {
-			return stats.ApplyPath(ctx, tx, toPath, stats.Delta{stats.KTransferIn: 1})
-		}
-		return nil
+		return s.auditLetter(ctx, tx, "issue", id, nil, m.OrgPath, toPath)
 	})
 	if err != nil {
 		return Transfer{}, err
@@ -285,12 +283,33 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 			on, s.now(), id); err != nil {
 			return err
 		}
-		return s.letterFigures(ctx, tx, fromPath, toPath, -1)
+		if err := s.letterFigures(ctx, tx, fromPath, toPath, -1); err != nil {
+			return err
+		}
+		return s.auditLetter(ctx, tx, "receive", id, t, fromPath, toPath)
 	})
 	if err != nil {
 		return Transfer{}, err
 	}
 	return s.GetTransfer(ctx, store.All, id)
+}
+
+// auditLetter records a change of letter id. A letter between two
+// organisations is recorded once for each side, so that both sides' auditors see it.
+func (s *Service) auditLetter(ctx context.Context, tx *sql.Tx, action string, id int64, before any, paths ...string) error {
+	after, err := s.getTransfer(ctx, tx, store.All, id)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if err := audit.Change(ctx, s.DB, tx, action, "transfer", id, p, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // letterFigures adds sign to the pending-letter figures of both sides.
@@ -330,7 +349,10 @@ func (s *Service) Cancel(ctx context.Context, sc store.Scope, id int64) (Transfe
 		if _, err := tx.ExecContext(ctx, "UPDATE transfers SET status = 'cancelled', updated_at = $1 WHERE id = $2", s.now(), id); err != nil {
 			return err
 		}
-		return s.letterFigures(ctx, tx, fromPath, toPath, -1)
+		if err := s.letterFigures(ctx, tx, fromPath, toPath, -1); err != nil {
+			return err
+		}
+		return s.auditLetter(ctx, tx, "cancel", id, t, fromPath, toPath)
 	})
 	if err != nil {
 		return Transfer{}, err
@@ -370,7 +392,14 @@ func (s *Service) ReceiveIncoming(ctx context.Context, sc store.Scope, in Incomi
 		}
 		id, err = s.insertLetter(ctx, tx, in.LetterNo, mid, strings.TrimSpace(*in.Member.Name), nil, strings.TrimSpace(in.FromText),
 			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived)
-		return err
+		if err != nil {
+			return err
+		}
+		path, err := s.orgPath(ctx, tx, &in.ToOrgID)
+		if err != nil {
+			return err
+		}
+		return s.auditLetter(ctx, tx, "receive_incoming", id, nil, path)
 	})
 	if err != nil {
 		return Transfer{}, err

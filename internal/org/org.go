@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -259,7 +260,10 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = $1 WHERE id = $2", path, id); err != nil {
 			return err
 		}
-		return stats.ApplyPath(ctx, tx, path, stats.Change(nil, stats.OrgKeys(typ)))
+		if err := stats.ApplyPath(ctx, tx, path, stats.Change(nil, stats.OrgKeys(typ))); err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, "create", id, nil)
 	})
 	if err != nil {
 		return Org{}, err
@@ -328,7 +332,10 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		if err != nil {
 			return codeConflict(err)
 		}
-		return stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), stats.OrgKeys(typ)))
+		if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), stats.OrgKeys(typ))); err != nil {
+			return err
+		}
+		return s.audited(ctx, tx, "update", id, o)
 	})
 	if err != nil {
 		return Org{}, err
@@ -392,10 +399,12 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		}
 		if prov := ProvinceOf(newPath); prov != ProvinceOf(o.Path) {
 			lo, hi := store.PathRange(newPath)
-			_, err = tx.ExecContext(ctx, `UPDATE members SET province_id = $1
-				WHERE org_id IN (SELECT id FROM orgs WHERE path >= $2 AND path < $3)`, prov, lo, hi)
+			if _, err = tx.ExecContext(ctx, `UPDATE members SET province_id = $1
+				WHERE org_id IN (SELECT id FROM orgs WHERE path >= $2 AND path < $3)`, prov, lo, hi); err != nil {
+				return err
+			}
 		}
-		return err
+		return s.audited(ctx, tx, "move", id, o)
 	})
 	if err != nil {
 		return Org{}, err
@@ -437,6 +446,18 @@ func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error 
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_at = $1, updated_at = $1 WHERE id = $2", now, id); err != nil {
 			return err
 		}
-		return stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil))
+		if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil)); err != nil {
+			return err
+		}
+		return audit.Change(ctx, s.DB, tx, "dissolve", "org", id, o.Path, o, nil)
 	})
+}
+
+// audited records a change of organisation id, reading its state after the change in tx.
+func (s *Service) audited(ctx context.Context, tx *sql.Tx, action string, id int64, before any) error {
+	after, err := get(ctx, tx, store.All, id)
+	if err != nil {
+		return err
+	}
+	return audit.Change(ctx, s.DB, tx, action, "org", id, after.Path, before, after)
 }

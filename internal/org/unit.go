@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -191,7 +192,7 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 		return Unit{}, err
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var u Unit
+		var u, before Unit
 		var oldPath string
 		var oldKeys []string
 		if id != 0 {
@@ -199,6 +200,7 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 			if u, err = getUnit(ctx, tx, sc, id); err != nil {
 				return err
 			}
+			before = u
 			o, err := get(ctx, tx, store.All, u.OrgID)
 			if err != nil {
 				return err
@@ -257,14 +259,26 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 		}
 		newKeys := stats.UnitKeys(u.facts())
 		if oldPath == owner.Path {
-			return stats.ApplyPath(ctx, tx, owner.Path, stats.Change(oldKeys, newKeys))
-		}
-		if oldPath != "" {
-			if err := stats.ApplyPath(ctx, tx, oldPath, stats.Change(oldKeys, nil)); err != nil {
-				return err
+			err = stats.ApplyPath(ctx, tx, owner.Path, stats.Change(oldKeys, newKeys))
+		} else {
+			if oldPath != "" {
+				if err := stats.ApplyPath(ctx, tx, oldPath, stats.Change(oldKeys, nil)); err != nil {
+					return err
+				}
 			}
+			err = stats.ApplyPath(ctx, tx, owner.Path, stats.Change(nil, newKeys))
 		}
-		return stats.ApplyPath(ctx, tx, owner.Path, stats.Change(nil, newKeys))
+		if err != nil {
+			return err
+		}
+		after, err := getUnit(ctx, tx, store.All, id)
+		if err != nil {
+			return err
+		}
+		if oldPath == "" {
+			return audit.Change(ctx, s.DB, tx, "create", "unit", id, owner.Path, nil, after)
+		}
+		return audit.Change(ctx, s.DB, tx, "update", "unit", id, owner.Path, before, after)
 	})
 	if err != nil {
 		return Unit{}, err

@@ -1,9 +1,16 @@
 // Package secret encrypts personal fields at rest with AES-256-GCM and makes
-// keyed hashes (HMAC-SHA256) of them so that an exact value can be found and
-// kept unique without storing it in the clear.
+// keyed hashes (HMAC-SHA256) of them, so that an exact value can be found and
+// kept unique without being stored in the clear.
+//
+// Keys form a ring: every sealed value names the key it was sealed with
+// ("k2:…"), new values are sealed with the newest key, and values sealed with
+// an older key still open. A ring read from a key file is re-read when the
+// file changes, so that a running server picks up a key added by
+// "dangjian keys rotate" within seconds.
 package secret
 
 import (
+	"bufio"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -15,30 +22,44 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
-// Box seals and opens personal fields with one master key.
-type Box struct {
-	aead    cipher.AEAD
-	hashKey []byte
+type key struct {
+	aead cipher.AEAD
+	hash []byte
 }
 
-// New derives the encryption and hashing keys from a 32-byte master key.
-func New(master []byte) (*Box, error) {
+// Box seals, opens and hashes personal fields with a ring of keys.
+type Box struct {
+	mu      sync.RWMutex
+	keys    map[int]key
+	active  int
+	file    string // the key file, when the ring comes from one
+	modTime time.Time
+	checked time.Time
+}
+
+// refreshEvery is how often a Box looks at its key file for a new key.
+const refreshEvery = 2 * time.Second
+
+func newKey(master []byte) (key, error) {
 	if len(master) != 32 {
-		return nil, errors.New("the secret key must be 32 bytes")
+		return key{}, errors.New("a secret key must be 32 bytes")
 	}
-	encKey := derive(master, "dangjian field encryption v1")
-	block, err := aes.NewCipher(encKey)
+	block, err := aes.NewCipher(derive(master, "dangjian field encryption v1"))
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		return nil, err
+		return key{}, err
 	}
-	return &Box{aead: aead, hashKey: derive(master, "dangjian field lookup v1")}, nil
+	return key{aead: aead, hash: derive(master, "dangjian field lookup v1")}, nil
 }
 
 func derive(master []byte, label string) []byte {
@@ -47,23 +68,40 @@ func derive(master []byte, label string) []byte {
 	return m.Sum(nil)
 }
 
-// Load returns the key from env (64 hex characters or 44 base64 characters);
-// when env is empty, it reads keyFile, creating it with a random key and mode
-// 0600 on first use.
-func Load(env, keyFile string) (*Box, error) {
-	if env != "" {
-		k, err := decodeKey(env)
+// New returns a Box whose ring holds the given master keys, oldest first
+// (ids 1, 2, …); the last one seals.
+func New(masters ...[]byte) (*Box, error) {
+	b := &Box{keys: map[int]key{}}
+	for i, m := range masters {
+		k, err := newKey(m)
 		if err != nil {
-			return nil, fmt.Errorf("DANGJIAN_SECRET_KEY: %w", err)
-		}
-		return New(k)
-	}
-	raw, err := os.ReadFile(keyFile)
-	if errors.Is(err, os.ErrNotExist) {
-		k := make([]byte, 32)
-		if _, err := rand.Read(k); err != nil {
 			return nil, err
 		}
+		b.keys[i+1] = k
+		b.active = i + 1
+	}
+	if b.active == 0 {
+		return nil, errors.New("no secret key")
+	}
+	return b, nil
+}
+
+// Load returns the ring from env (keys as 64 hex characters, oldest first,
+// separated by commas) or, when env is empty, from keyFile, which is created
+// with one random key and mode 0600 on first use.
+func Load(env, keyFile string) (*Box, error) {
+	if env != "" {
+		var masters [][]byte
+		for _, part := range strings.Split(env, ",") {
+			k, err := decodeKey(part)
+			if err != nil {
+				return nil, fmt.Errorf("DANGJIAN_SECRET_KEY: %w", err)
+			}
+			masters = append(masters, k)
+		}
+		return New(masters...)
+	}
+	if _, err := os.Stat(keyFile); errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(filepath.Dir(keyFile), 0o700); err != nil {
 			return nil, err
 		}
@@ -71,23 +109,24 @@ func Load(env, keyFile string) (*Box, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := f.WriteString(hex.EncodeToString(k) + "\n"); err != nil {
-			f.Close()
+		_, werr := fmt.Fprintf(f, "1 %s\n", randomKey())
+		if err := errors.Join(werr, f.Close()); err != nil {
 			return nil, err
 		}
-		if err := f.Close(); err != nil {
-			return nil, err
-		}
-		return New(k)
 	}
-	if err != nil {
+	b := &Box{file: keyFile}
+	if err := b.reload(); err != nil {
 		return nil, err
 	}
-	k, err := decodeKey(string(raw))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", keyFile, err)
+	return b, nil
+}
+
+func randomKey() string {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err) // the system's random source failing is not recoverable
 	}
-	return New(k)
+	return hex.EncodeToString(k)
 }
 
 func decodeKey(s string) ([]byte, error) {
@@ -101,39 +140,185 @@ func decodeKey(s string) ([]byte, error) {
 	return nil, errors.New("expected 32 bytes as 64 hex or 44 base64 characters")
 }
 
-// Seal encrypts plain; the empty string stays empty.
+// reload reads the key file: one "id hexkey" per line (a bare key is id 1).
+func (b *Box) reload() error {
+	info, err := os.Stat(b.file)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(b.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	keys := map[int]key{}
+	active := 0
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		id, material := 1, fields[0]
+		if len(fields) == 2 {
+			if id, err = strconv.Atoi(fields[0]); err != nil || id < 1 {
+				return fmt.Errorf("%s line %d: bad key id", b.file, line)
+			}
+			material = fields[1]
+		}
+		raw, err := decodeKey(material)
+		if err != nil {
+			return fmt.Errorf("%s line %d: %w", b.file, line, err)
+		}
+		k, err := newKey(raw)
+		if err != nil {
+			return err
+		}
+		keys[id] = k
+		active = max(active, id)
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if active == 0 {
+		return fmt.Errorf("%s holds no key", b.file)
+	}
+	b.mu.Lock()
+	b.keys, b.active, b.modTime, b.checked = keys, active, info.ModTime(), time.Now()
+	b.mu.Unlock()
+	return nil
+}
+
+// refresh re-reads the key file when it changed since the last look.
+func (b *Box) refresh(force bool) {
+	if b.file == "" {
+		return
+	}
+	b.mu.RLock()
+	due := force || time.Since(b.checked) > refreshEvery
+	mod := b.modTime
+	b.mu.RUnlock()
+	if !due {
+		return
+	}
+	info, err := os.Stat(b.file)
+	if err == nil && !info.ModTime().Equal(mod) {
+		_ = b.reload() // a broken file keeps the ring already loaded
+		return
+	}
+	b.mu.Lock()
+	b.checked = time.Now()
+	b.mu.Unlock()
+}
+
+func (b *Box) current() (int, key) {
+	b.refresh(false)
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.active, b.keys[b.active]
+}
+
+// Active returns the id of the key that seals new values.
+func (b *Box) Active() int {
+	id, _ := b.current()
+	return id
+}
+
+// Prefix is how values sealed with key id begin.
+func Prefix(id int) string { return "k" + strconv.Itoa(id) + ":" }
+
+// Seal encrypts plain with the newest key; the empty string stays empty.
 func (b *Box) Seal(plain string) string {
 	if plain == "" {
 		return ""
 	}
-	nonce := make([]byte, b.aead.NonceSize())
+	id, k := b.current()
+	nonce := make([]byte, k.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
-		panic(err) // the system's random source failing is not recoverable
+		panic(err)
 	}
-	out := b.aead.Seal(nonce, nonce, []byte(plain), nil)
-	return "v1:" + base64.RawStdEncoding.EncodeToString(out)
+	return Prefix(id) + base64.RawStdEncoding.EncodeToString(k.aead.Seal(nonce, nonce, []byte(plain), nil))
 }
 
-// Open decrypts what Seal produced.
+// Open decrypts what Seal produced, with whichever key of the ring sealed it.
 func (b *Box) Open(sealed string) (string, error) {
 	if sealed == "" {
 		return "", nil
 	}
-	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(sealed, "v1:"))
-	if err != nil || len(raw) < b.aead.NonceSize() {
+	idText, body, ok := strings.Cut(sealed, ":")
+	id, err := strconv.Atoi(strings.TrimPrefix(idText, "k"))
+	if !ok || err != nil || !strings.HasPrefix(idText, "k") {
 		return "", errors.New("malformed encrypted field")
 	}
-	ns := b.aead.NonceSize()
-	plain, err := b.aead.Open(nil, raw[:ns], raw[ns:], nil)
+	b.mu.RLock()
+	k, found := b.keys[id]
+	b.mu.RUnlock()
+	if !found {
+		b.refresh(true)
+		b.mu.RLock()
+		k, found = b.keys[id]
+		b.mu.RUnlock()
+		if !found {
+			return "", fmt.Errorf("encrypted field needs key %d, which is not in the key ring", id)
+		}
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(body)
+	if err != nil || len(raw) < k.aead.NonceSize() {
+		return "", errors.New("malformed encrypted field")
+	}
+	ns := k.aead.NonceSize()
+	plain, err := k.aead.Open(nil, raw[:ns], raw[ns:], nil)
 	if err != nil {
-		return "", errors.New("encrypted field does not open with this key")
+		return "", errors.New("encrypted field does not open with its key")
 	}
 	return string(plain), nil
 }
 
-// Hash is the keyed lookup hash of a value.
+// Hash is the lookup hash of v under the newest key.
 func (b *Box) Hash(v string) string {
-	m := hmac.New(sha256.New, b.hashKey)
+	_, k := b.current()
+	return hashWith(k, v)
+}
+
+func hashWith(k key, v string) string {
+	m := hmac.New(sha256.New, k.hash)
 	m.Write([]byte(v))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Hashes are the lookup hashes of v under every key of the ring, newest
+// first: during a rotation a stored hash may still be under an older key.
+func (b *Box) Hashes(v string) []string {
+	b.refresh(false)
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	ids := make([]int, 0, len(b.keys))
+	for id := range b.keys {
+		ids = append(ids, id)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(ids)))
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = hashWith(b.keys[id], v)
+	}
+	return out
+}
+
+// AddKey appends a new random key to the key file and makes it the newest.
+// It refuses a ring given by the environment: the operator adds the key there.
+func (b *Box) AddKey() (int, error) {
+	if b.file == "" {
+		return 0, errors.New("the keys come from DANGJIAN_SECRET_KEY: append a new key there (comma-separated), restart, then run keys rotate")
+	}
+	b.refresh(true)
+	id := b.Active() + 1
+	f, err := os.OpenFile(b.file, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	_, werr := fmt.Fprintf(f, "%d %s\n", id, randomKey())
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return 0, err
+	}
+	return id, b.reload()
 }

@@ -131,3 +131,15 @@ func TempKey() string {
 	_, _ = rand.Read(b)
 	return "~" + hex.EncodeToString(b)
 }
+
+// Serialize makes transactions that call it with the same key run their
+// following statements one at a time. SQLite transactions already hold the
+// single write lock from BEGIN; PostgreSQL takes a transaction-level
+// advisory lock.
+func (db *DB) Serialize(ctx context.Context, tx *sql.Tx, key int64) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
+	return err
+}

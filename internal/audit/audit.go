@@ -1,0 +1,321 @@
+// Package audit keeps the audit trail: who did what, when, from where, to
+// which object, with the changed fields before and after. Entries are only
+// ever appended, in the transaction of the change they record, and each is
+// chained to the previous one by SHA-256, so that an entry edited or deleted
+// afterwards is found by Verify.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"time"
+
+	"dangjian/internal/store"
+)
+
+// Actor is who a change is made by.
+type Actor struct {
+	UserID   int64
+	Username string
+	IP       string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context whose changes are recorded as made by a.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorOf returns the actor of ctx; changes without one are the system's.
+func ActorOf(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Username: "system"}
+}
+
+// Entry is one line of the trail.
+type Entry struct {
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	UserID     *int64          `json:"user_id"`
+	Username   string          `json:"username"`
+	IP         string          `json:"ip"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   int64           `json:"object_id"`
+	OrgPath    string          `json:"-"`
+	Detail     json.RawMessage `json:"detail"`
+	PrevHash   string          `json:"prev_hash"`
+	Hash       string          `json:"hash"`
+}
+
+// Event is what a caller records.
+type Event struct {
+	Action     string // create, update, delete, move, login, login_failed, reveal, export, grant, …
+	ObjectType string // org, unit, member, transfer, mobile, user, grant, token, session, …
+	ObjectID   int64
+	OrgPath    string // the path of the organisation the object belongs to ("" for the system)
+	Detail     any    // encoded as JSON
+}
+
+const lockKey = 0x6a756469740a // serialises appends so the chain never forks
+
+// Clock gives the time entries are stamped with; tests replace it.
+var Clock = func() time.Time { return time.Now() }
+
+// Record appends an event to the trail inside tx.
+func Record(ctx context.Context, db *store.DB, tx *sql.Tx, ev Event) error {
+	if err := db.Serialize(ctx, tx, lockKey); err != nil {
+		return err
+	}
+	var lastID int64
+	prev := ""
+	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	detail, err := json.Marshal(ev.Detail)
+	if err != nil {
+		return err
+	}
+	a := ActorOf(ctx)
+	e := Entry{ID: lastID + 1, At: Clock().UTC().Truncate(time.Microsecond), Username: a.Username, IP: a.IP,
+		Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, OrgPath: ev.OrgPath, Detail: detail, PrevHash: prev}
+	var uid any
+	if a.UserID != 0 {
+		e.UserID, uid = &a.UserID, a.UserID
+	}
+	e.Hash = e.digest()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(detail), e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (one, last_id, hash) VALUES (1, $1, $2)
+		ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash`, e.ID, e.Hash)
+	return err
+}
+
+// Append records an event in a transaction of its own (logins, reveals, exports).
+func Append(ctx context.Context, db *store.DB, ev Event) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return Record(ctx, db, tx, ev) })
+}
+
+// digest is the SHA-256 of the entry's fields and the previous hash.
+func (e Entry) digest() string {
+	uid := ""
+	if e.UserID != nil {
+		uid = strconv.FormatInt(*e.UserID, 10)
+	}
+	h := sha256.New()
+	for _, f := range []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano), uid, e.Username, e.IP,
+		e.Action, e.ObjectType, strconv.FormatInt(e.ObjectID, 10), e.OrgPath, string(e.Detail), e.PrevHash} {
+		h.Write([]byte(strconv.Itoa(len(f))))
+		h.Write([]byte{':'})
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Changes returns the JSON fields that differ between before and after as
+// {"field": [before, after]}; either may be nil for a creation or a removal.
+// Values are compared as their JSON encodings, so personal fields appear
+// as the masked forms the types encode.
+func Changes(before, after any) map[string][2]any {
+	a, b := toMap(before), toMap(after)
+	out := map[string][2]any{}
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range keys {
+		if k == "updated_at" || k == "created_at" {
+			continue
+		}
+		if !reflect.DeepEqual(a[k], b[k]) {
+			out[k] = [2]any{a[k], b[k]}
+		}
+	}
+	return out
+}
+
+func toMap(v any) map[string]any {
+	if v == nil {
+		return nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	m := map[string]any{}
+	_ = json.Unmarshal(raw, &m)
+	return m
+}
+
+// Problem is one entry Verify finds wrong.
+type Problem struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// Verify walks the whole trail and names every entry that was edited, every
+// gap where entries were deleted and a head that does not match the last entry.
+func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
+	rows, err := db.QueryContext(ctx, selectEntries+" ORDER BY id")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Problem
+	var n, lastID int64
+	prev := ""
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return nil, n, err
+		}
+		n++
+		if e.ID != lastID+1 {
+			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条之前缺少%d条记录(被删除)", e.ID, e.ID-lastID-1)})
+		}
+		if e.PrevHash != prev {
+			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的前一条哈希与链不符(前一条被修改或删除)", e.ID)})
+		}
+		if e.digest() != e.Hash {
+			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的内容与其哈希不符(被修改)", e.ID)})
+		}
+		lastID, prev = e.ID, e.Hash
+	}
+	if err := rows.Err(); err != nil {
+		return nil, n, err
+	}
+	var headID int64
+	var headHash string
+	err = db.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&headID, &headHash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if lastID != 0 {
+			out = append(out, Problem{lastID, "审计链头记录缺失"})
+		}
+	case err != nil:
+		return nil, n, err
+	case headID != lastID || headHash != prev:
+		out = append(out, Problem{headID, fmt.Sprintf("审计链头指向第%d条,而最后一条是第%d条(末尾记录被删除或修改)", headID, lastID)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, n, nil
+}
+
+func scan(sc interface{ Scan(...any) error }) (Entry, error) {
+	var e Entry
+	var uid sql.NullInt64
+	var detail string
+	err := sc.Scan(&e.ID, &e.At, &uid, &e.Username, &e.IP, &e.Action, &e.ObjectType, &e.ObjectID, &e.OrgPath, &detail, &e.PrevHash, &e.Hash)
+	if uid.Valid {
+		e.UserID = &uid.Int64
+	}
+	e.At = e.At.UTC()
+	e.Detail = json.RawMessage(detail)
+	return e, err
+}
+
+// Filter narrows the trail.
+type Filter struct {
+	Username   string
+	Action     string
+	ObjectType string
+	ObjectID   int64
+	From, To   time.Time // To exclusive
+}
+
+// List returns one page of the trail within the scope, newest first. Entries
+// about the system as a whole (logins, users) are seen only by the whole-tree scope.
+func List(ctx context.Context, db *store.DB, sc store.Scope, f Filter, p store.Page) (store.List[Entry], error) {
+	p = p.Normalized()
+	out := store.List[Entry]{Items: []Entry{}, Page: p.Number, Size: p.Size}
+	w := where(sc, f)
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE 1=1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(p)
+	err := each(ctx, db, selectEntries+w.String()+" ORDER BY id DESC"+limit, args, func(e Entry) error {
+		out.Items = append(out.Items, e)
+		return nil
+	})
+	return out, err
+}
+
+const selectEntries = `SELECT id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash
+	FROM audit_log WHERE 1=1`
+
+func where(sc store.Scope, f Filter) *store.Where {
+	w := store.NewWhere()
+	if sc.Path != "/" {
+		lo, hi := sc.Range()
+		w.And("org_path >= ? AND org_path < ?", lo, hi)
+	}
+	if f.Username != "" {
+		w.And("username = ?", f.Username)
+	}
+	if f.Action != "" {
+		w.And("action = ?", f.Action)
+	}
+	if f.ObjectType != "" {
+		w.And("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != 0 {
+		w.And("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		w.And("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		w.And("at < ?", f.To.UTC())
+	}
+	return w
+}
+
+// Each calls fn for every entry matching f within the scope, oldest first;
+// it streams, for exports of any size.
+func Each(ctx context.Context, db *store.DB, sc store.Scope, f Filter, fn func(Entry) error) error {
+	w := where(sc, f)
+	return each(ctx, db, selectEntries+w.String()+" ORDER BY id", w.Args, fn)
+}
+
+func each(ctx context.Context, db *store.DB, query string, args []any, fn func(Entry) error) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Change records a change of an object with the fields that differ between
+// before and after (nil before for a creation).
+func Change(ctx context.Context, db *store.DB, tx *sql.Tx, action, objectType string, id int64, orgPath string, before, after any) error {
+	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath,
+		Detail: map[string]any{"changes": Changes(before, after)}})
+}
