@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/exec"
 	"time"
@@ -39,6 +38,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
+	ctx = operator(ctx)
+	var accounts []demo.Account
 	if *withDemo {
 		roots, err := a.orgs.Roots(ctx, store.All)
 		if err != nil {
@@ -52,19 +53,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintf(stdout, "已载入演示数据:%s,%d 个党组织,%d 个单位,%d 人(含发展对象等),%d 封介绍信待接收。\n",
 				sum.Root.Name, sum.Orgs, sum.Units, sum.Members, sum.Pending)
+			if err := bootstrap(ctx, a, stdout, true); err != nil {
+				return err
+			}
+			if accounts, err = demo.Accounts(ctx, a.auth, sum); err != nil {
+				return err
+			}
 		} else {
 			fmt.Fprintln(stdout, "数据库中已有数据,未重复载入演示数据。")
 		}
 	}
-	scope := func(*http.Request) (store.Scope, error) { return store.All, nil }
-	handler := server.New(a.db, log,
-		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Scope: scope, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Scope: scope, Log: log})
+	if err := bootstrap(ctx, a, stdout, false); err != nil {
+		return err
+	}
+	handler := server.New(a.db, log, a.auth, server.DefaultLimits,
+		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Log: log},
+		&web.Site{DB: a.db, Orgs: a.orgs, Auth: a.auth, Log: log})
 	return server.Run(ctx, *addr, handler, log, func(addr string) {
 		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
 		fmt.Fprintf(stdout, "  打开浏览器访问  http://%s/\n", addr)
 		fmt.Fprintf(stdout, "  接口说明        http://%s/api/v1/openapi.json\n", addr)
-		fmt.Fprintln(stdout, "  登录与权限管理尚未启用:服务只应监听本机地址。按 Ctrl+C 停止。")
+		if len(accounts) > 0 {
+			fmt.Fprintln(stdout, "  演示账号(每个角色一个,可分别登录查看):")
+			for _, acc := range accounts {
+				fmt.Fprintf(stdout, "    %-9s 密码 %s  %s · %s\n", acc.Username, acc.Password, acc.Role, acc.Scope)
+			}
+			fmt.Fprintln(stdout, "    三员账号 sysadmin、secadmin、auditor 的密码见上文。")
+		}
+		fmt.Fprintln(stdout, "  按 Ctrl+C 停止。")
 	})
 }
 

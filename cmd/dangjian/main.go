@@ -23,6 +23,13 @@ const usage = `dangjian — 党建工作平台
   dangjian migrate [--db …]                                                  升级数据库结构
   dangjian check   [--db …] [--json]                                         用原始数据重算全部统计并核对
   dangjian backup  [--db …] 文件                                              在线备份(服务运行时亦可)
+  dangjian user add 用户名 [--display 名称] [--member 党员编号] [--password-stdin]  新建用户
+  dangjian user passwd 用户名 [--password-stdin]                              修改密码(结束其全部会话)
+  dangjian user grant|revoke --user 用户名 --role 角色 [--org 党组织编号]       授予或收回角色
+  dangjian user unlock 用户名 | dangjian user list                            解除锁定 | 列出用户
+  dangjian token create --user 用户名 [--name 用途] [--days 天数]             创建访问令牌
+  dangjian keys rotate                                                       更换加密密钥并重新加密(服务不停)
+  dangjian audit verify                                                      校验审计日志哈希链
   dangjian version                                                           显示版本
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
@@ -33,7 +40,7 @@ const usage = `dangjian — 党建工作平台
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	code, err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code, err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "错误:", err)
 	}
@@ -42,15 +49,15 @@ func main() {
 
 // run executes one command line and returns the exit status, which is not
 // zero whenever an error is returned.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	code, err := dispatch(ctx, args, stdout, stderr)
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	code, err := dispatch(ctx, args, stdin, stdout, stderr)
 	if err != nil && code == 0 {
 		code = 1
 	}
 	return code, err
 }
 
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2, nil
@@ -65,6 +72,14 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return check(ctx, rest, stdout)
 	case "backup":
 		return 0, backup(ctx, rest, stdout)
+	case "user":
+		return 0, userCommand(ctx, rest, stdin, stdout)
+	case "token":
+		return 0, tokenCommand(ctx, rest, stdout)
+	case "keys":
+		return 0, keysCommand(ctx, rest, stdout)
+	case "audit":
+		return auditCommand(ctx, rest, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "dangjian", version)
 		return 0, nil
@@ -101,14 +116,24 @@ func envOr(name, def string) string {
 	return def
 }
 
+// parse reads flags wherever they stand among the arguments
+// ("user add wang --password-stdin" as well as "user add --password-stdin wang").
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stdout)
-			fs.PrintDefaults()
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(os.Stdout)
+				fs.PrintDefaults()
+			}
+			return err
 		}
-		return err
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }

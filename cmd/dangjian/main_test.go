@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -21,10 +22,15 @@ import (
 
 // runCmd runs a command line with the data folder in dir.
 func runCmd(t *testing.T, dir string, args ...string) (int, string) {
+	return runIn(t, dir, "", args...)
+}
+
+// runIn runs a command line with the given standard input.
+func runIn(t *testing.T, dir, stdin string, args ...string) (int, string) {
 	t.Helper()
 	t.Setenv("DANGJIAN_DATA", dir)
 	var out, errOut bytes.Buffer
-	code, err := run(context.Background(), args, &out, &errOut)
+	code, err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	if err != nil {
 		errOut.WriteString(err.Error())
 	}
@@ -88,7 +94,7 @@ func TestCommandLine(t *testing.T) {
 	if code, out := runCmd(t, dir, "frobnicate"); code != 2 || !strings.Contains(out, "未知的命令") {
 		t.Fatalf("unknown command: %d %q", code, out)
 	}
-	if code, out := runCmd(t, dir, "migrate", "--db", filepath.Join(dir, "m.db")); code != 0 || !strings.Contains(out, "本次执行 1 个") {
+	if code, out := runCmd(t, dir, "migrate", "--db", filepath.Join(dir, "m.db")); code != 0 || !regexp.MustCompile(`本次执行 [1-9]\d* 个`).MatchString(out) {
 		t.Fatalf("migrate: %d %q", code, out)
 	}
 	if code, out := runCmd(t, dir, "migrate", "--db", filepath.Join(dir, "m.db")); code != 0 || !strings.Contains(out, "本次执行 0 个") {
@@ -113,7 +119,7 @@ func TestServeDemo(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, out, io.Discard)
+		_, err := run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, strings.NewReader(""), out, io.Discard)
 		done <- err
 	}()
 	var base string
@@ -130,8 +136,26 @@ func TestServeDemo(t *testing.T) {
 	if !strings.Contains(out.String(), "已载入演示数据:滨江市委") {
 		t.Fatalf("no demo summary:\n%s", out.String())
 	}
-	for path, want := range map[string]string{"/healthz": "ok", "/": "滨江市委", "/api/v1/orgs": "滨江市委"} {
-		res, err := http.Get(base + path)
+	// Log in with the printed demo account of the organisation department.
+	m := regexp.MustCompile(`zuzhibu\s+密码 (\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no demo account printed:\n%s", out.String())
+	}
+	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"zuzhibu","password":"`+m[1]+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&sess); err != nil || res.StatusCode != 201 {
+		t.Fatalf("login with the demo account: %d %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	for path, want := range map[string]string{"/healthz": "ok", "/": "登录", "/api/v1/orgs": "滨江市委"} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if path == "/api/v1/orgs" {
+			req.Header.Set("Authorization", "Bearer "+sess.Token)
+		}
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,6 +163,11 @@ func TestServeDemo(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
 			t.Fatalf("GET %s: %d %.200s", path, res.StatusCode, b)
+		}
+	}
+	for _, who := range []string{"sysadmin", "secadmin", "auditor", "jiedao", "zhibu", "dangyuan", "tongji"} {
+		if !regexp.MustCompile(who + `\s+密码 \S{10,}`).MatchString(out.String()) {
+			t.Errorf("no password printed for %s", who)
 		}
 	}
 	cancel()

@@ -4,37 +4,45 @@
 package api
 
 import (
+	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
 )
-
-// ScopeFunc tells which part of the tree the caller of a request may see.
-type ScopeFunc func(r *http.Request) (store.Scope, error)
 
 // API holds the services the endpoints call.
 type API struct {
 	DB      *store.DB
 	Orgs    *org.Service
 	Members *member.Service
-	Scope   ScopeFunc
+	Auth    *auth.Service
 	Log     *slog.Logger
 	Now     func() time.Time
 }
 
-// Handler answers one request for a caller with the given scope; it returns
-// the value to encode as JSON, or an error.
+// Handler answers one request within the scope of one of the caller's
+// grants; it returns the value to encode as JSON (or a Download), or an error.
 type Handler func(r *http.Request, sc store.Scope) (any, error)
+
+// Download is a file answer.
+type Download struct {
+	Name        string
+	ContentType string
+	Write       func(w io.Writer) error
+}
 
 // Param is a query or path parameter, documented in OpenAPI.
 type Param struct {
@@ -52,7 +60,12 @@ type Route struct {
 	Body    any // a value of the request body type, or nil
 	Result  any // a value of the response type, or nil for no content
 	Status  int // success status; 200 when zero
-	Handle  Handler
+	// Perm is what the caller needs: "" for a public endpoint, auth.PermAuth
+	// for any logged-in user, otherwise a permission some grant must carry.
+	Perm auth.Perm
+	// DuringChange marks the routes left open while the password must be changed.
+	DuringChange bool
+	Handle       Handler
 }
 
 // Register adds every route to mux.
@@ -68,12 +81,12 @@ func (a *API) Register(mux *http.ServeMux) {
 
 func (a *API) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sc, err := a.Scope(r)
+		scopes, err := a.authorize(r, rt)
 		if err != nil {
 			a.writeError(w, r, err)
 			return
 		}
-		out, err := rt.Handle(r, sc)
+		out, err := a.run(r, rt, scopes)
 		if err != nil {
 			a.writeError(w, r, err)
 			return
@@ -82,12 +95,82 @@ func (a *API) wrap(rt Route) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		if out == nil {
+		switch v := out.(type) {
+		case nil:
 			w.WriteHeader(http.StatusNoContent)
-			return
+		case Download:
+			w.Header().Set("Content-Type", v.ContentType)
+			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(v.Name))
+			if err := v.Write(w); err != nil {
+				a.Log.Error("download failed", "name", v.Name, "err", err)
+			}
+		default:
+			writeJSON(w, status, v)
 		}
-		writeJSON(w, status, out)
 	})
+}
+
+var (
+	errLogin      = apperr.New("unauthenticated", http.StatusUnauthorized, "请先登录")
+	errForbidden  = apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")
+	errCSRF       = apperr.New("csrf", http.StatusForbidden, "请求缺少有效的防伪令牌(X-CSRF-Token),请刷新页面后重试")
+	errMustChange = apperr.New("password_change_required", http.StatusForbidden, "密码已过期或已被管理员重置,请先修改密码")
+)
+
+// authorize returns the scopes in which the caller may use the route, broadest first.
+func (a *API) authorize(r *http.Request, rt Route) ([]store.Scope, error) {
+	if rt.Perm == "" {
+		return []store.Scope{{}}, nil
+	}
+	id, ok := auth.IdentityFrom(r.Context())
+	if !ok {
+		if err := auth.ErrorFrom(r.Context()); err != nil {
+			return nil, err
+		}
+		return nil, errLogin
+	}
+	if auth.FromCookie(r) && r.Method != http.MethodGet && r.Method != http.MethodHead &&
+		subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(id.CSRF)) != 1 {
+		return nil, errCSRF
+	}
+	if id.MustChange && !rt.DuringChange {
+		return nil, errMustChange
+	}
+	scopes := id.ScopesFor(rt.Perm)
+	if len(scopes) == 0 {
+		return nil, errForbidden
+	}
+	return scopes, nil
+}
+
+// run calls the handler in each scope in turn while the object is not found
+// in it: a user with several grants reaches what any one of them covers.
+func (a *API) run(r *http.Request, rt Route, scopes []store.Scope) (any, error) {
+	var body []byte
+	if len(scopes) > 1 && r.Body != nil {
+		var err error
+		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody)); err != nil {
+			return nil, apperr.New("bad_json", http.StatusRequestEntityTooLarge, "请求内容过大")
+		}
+	}
+	var out any
+	var err error
+	for i, sc := range scopes {
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		out, err = rt.Handle(r, sc)
+		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" || i == len(scopes)-1 {
+			break
+		}
+	}
+	return out, err
+}
+
+// identity is the caller of an authenticated route.
+func identity(r *http.Request) auth.Identity {
+	id, _ := auth.IdentityFrom(r.Context())
+	return id
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -118,9 +201,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, ae.Status, body)
 }
 
+const maxBody = 1 << 20
+
 // decode reads a JSON body into v, refusing unknown fields and trailing data.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/auth"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -23,27 +24,69 @@ import (
 var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
 
 type client struct {
-	t   *testing.T
-	srv *httptest.Server
+	t     *testing.T
+	srv   *httptest.Server
+	token string
 }
 
-func newServer(t *testing.T, db *store.DB, withDemo bool) (*client, *API) {
+// env is a server over a database with its services.
+type env struct {
+	api  *API
+	srv  *httptest.Server
+	root org.Org
+}
+
+func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
+	t.Helper()
 	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: db, Now: now}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
+	e := &env{}
+	ctx := context.Background()
 	if withDemo {
-		if _, err := demo.Load(context.Background(), orgs, mem, 1, clock); err != nil {
+		sum, err := demo.Load(ctx, orgs, mem, 1, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.root = sum.Root
+	} else {
+		name, typ := "示范市委", "committee"
+		var err error
+		if e.root, err = orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ, Code: &name}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a := &API{DB: db, Orgs: orgs, Members: mem, Now: now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Scope: func(*http.Request) (store.Scope, error) { return store.All, nil }}
+	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Now: now,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
-	a.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &client{t: t, srv: srv}, a
+	e.api.Register(mux)
+	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// as returns a client holding an API token of a new user with role on org (nil: the whole system).
+func (e *env) as(t *testing.T, username, role string, orgID *int64, memberID *int64) *client {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.api.Auth.CreateUser(ctx, auth.NewUser{Username: username, Password: testPassword, MemberID: memberID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, OrgID: orgID}); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := e.api.Auth.CreateToken(ctx, u.ID, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{t: t, srv: e.srv, token: tok}
+}
+
+func newServer(t *testing.T, db *store.DB, withDemo bool) (*client, *API) {
+	e := newEnv(t, db, withDemo)
+	return e.as(t, "admin", auth.RoleOrgAdmin, &e.root.ID, nil), e.api
 }
 
 // do sends a request and decodes the JSON answer into out (if not nil),
@@ -58,6 +101,9 @@ func (c *client) do(method, path string, body any, want int, out any) {
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, c.srv.URL+path, rd)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -84,10 +130,12 @@ type errBody struct {
 
 func TestRegistryOverHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		c, _ := newServer(t, db, false)
+		env := newEnv(t, db, false)
+		c := env.as(t, "admin", auth.RoleOrgAdmin, &env.root.ID, nil)
 		var city, street, branch org.Org
-		c.do("POST", "/api/v1/orgs", map[string]any{"name": "示范市委", "type": "党委", "code": "A001"}, 201, &city)
-		c.do("POST", "/api/v1/orgs", map[string]any{"name": "和平街道党工委", "type": "working_committee", "parent_id": city.ID}, 201, &street)
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "示范市委", "type": "党委", "code": "A001"}, 400, nil)
+		c.do("GET", "/api/v1/orgs/"+itoa(env.root.ID), nil, 200, &city)
+		c.do("POST", "/api/v1/orgs", map[string]any{"name": "和平街道党工委", "type": "working_committee", "parent_id": city.ID, "code": "A001"}, 201, &street)
 		c.do("POST", "/api/v1/orgs", map[string]any{"name": "和平社区党支部", "type": "branch", "parent_id": street.ID, "founded_on": "2001-07-01"}, 201, &branch)
 		if branch.TypeLabel != "党支部" || branch.FoundedOn.String() != "2001-07-01" {
 			t.Fatalf("branch: %+v", branch)
@@ -235,3 +283,6 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// testPassword satisfies the password policy and contains no test user name.
+const testPassword = "Tq7#mwLp2xZa"

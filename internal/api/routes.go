@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -54,78 +55,82 @@ type Vocabularies struct {
 
 // Routes is the whole API.
 func (a *API) Routes() []Route {
+	return append(a.registryRoutes(), a.accessRoutes()...)
+}
+
+func (a *API) registryRoutes() []Route {
 	return []Route{
 		// Organisations.
-		{Method: "GET", Path: "/api/v1/orgs", Tag: "党组织", Summary: "最高一级党组织,或按名称、代码查找党组织",
+		{Method: "GET", Path: "/api/v1/orgs", Perm: auth.PermOrgRead, Tag: "党组织", Summary: "最高一级党组织,或按名称、代码查找党组织",
 			Query: []Param{{"q", "名称中的字或组织代码", "string"}}, Result: []org.Org{}, Handle: a.listOrgs},
-		{Method: "POST", Path: "/api/v1/orgs", Tag: "党组织", Summary: "新建党组织", Body: org.Input{}, Result: org.Org{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/orgs", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "新建党组织", Body: org.Input{}, Result: org.Org{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in org.Input) (any, error) {
 				return a.Orgs.Create(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/orgs/{id}", Tag: "党组织", Summary: "党组织详情和上级组织路径", Result: OrgDetail{}, Handle: withID("党组织", a.getOrg)},
-		{Method: "PATCH", Path: "/api/v1/orgs/{id}", Tag: "党组织", Summary: "修改党组织信息", Body: org.Input{}, Result: org.Org{},
+		{Method: "GET", Path: "/api/v1/orgs/{id}", Perm: auth.PermOrgRead, Tag: "党组织", Summary: "党组织详情和上级组织路径", Result: OrgDetail{}, Handle: withID("党组织", a.getOrg)},
+		{Method: "PATCH", Path: "/api/v1/orgs/{id}", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "修改党组织信息", Body: org.Input{}, Result: org.Org{},
 			Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in org.Input) (any, error) {
 				return a.Orgs.Update(r.Context(), sc, id, in)
 			})},
-		{Method: "DELETE", Path: "/api/v1/orgs/{id}", Tag: "党组织", Summary: "撤销党组织(须无下级组织、无人员、无单位、无未办结介绍信)", Status: http.StatusNoContent,
+		{Method: "DELETE", Path: "/api/v1/orgs/{id}", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "撤销党组织(须无下级组织、无人员、无单位、无未办结介绍信)", Status: http.StatusNoContent,
 			Handle: withID("党组织", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return nil, a.Orgs.Dissolve(r.Context(), sc, id)
 			})},
-		{Method: "GET", Path: "/api/v1/orgs/{id}/children", Tag: "党组织", Summary: "下级党组织", Result: []org.Org{},
+		{Method: "GET", Path: "/api/v1/orgs/{id}/children", Perm: auth.PermOrgRead, Tag: "党组织", Summary: "下级党组织", Result: []org.Org{},
 			Handle: withID("党组织", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Orgs.Children(r.Context(), sc, id)
 			})},
-		{Method: "GET", Path: "/api/v1/orgs/{id}/stats", Tag: "统计", Summary: "党组织及其全部下级的实时统计",
+		{Method: "GET", Path: "/api/v1/orgs/{id}/stats", Perm: auth.PermStatsRead, Tag: "统计", Summary: "党组织及其全部下级的实时统计",
 			Query: []Param{{"year", "统计年度(年龄按该年末计算),默认今年", "integer"}}, Result: stats.View{}, Handle: withID("党组织", a.orgStats)},
-		{Method: "POST", Path: "/api/v1/orgs/{id}/move", Tag: "党组织", Summary: "把党组织连同下级移到新的上级之下", Body: MoveInput{}, Result: org.Org{},
+		{Method: "POST", Path: "/api/v1/orgs/{id}/move", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "把党组织连同下级移到新的上级之下", Body: MoveInput{}, Result: org.Org{},
 			Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in MoveInput) (any, error) {
 				return a.Orgs.Move(r.Context(), sc, id, in.ParentID)
 			})},
 
 		// Units and coverage.
-		{Method: "GET", Path: "/api/v1/units", Tag: "单位", Summary: "单位列表",
+		{Method: "GET", Path: "/api/v1/units", Perm: auth.PermUnitRead, Tag: "单位", Summary: "单位列表",
 			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"type", "单位类别", "string"},
 				Param{"gap", "覆盖情况:covered、no_org(有党员无组织)、no_member(有企业无党员)", "string"}, Param{"q", "名称中的字", "string"}),
 			Result: store.List[org.Unit]{}, Handle: a.listUnits},
-		{Method: "POST", Path: "/api/v1/units", Tag: "单位", Summary: "登记单位", Body: org.UnitInput{}, Result: org.Unit{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/units", Perm: auth.PermUnitWrite, Tag: "单位", Summary: "登记单位", Body: org.UnitInput{}, Result: org.Unit{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in org.UnitInput) (any, error) {
 				return a.Orgs.SaveUnit(r.Context(), sc, 0, in)
 			})},
-		{Method: "GET", Path: "/api/v1/units/{id}", Tag: "单位", Summary: "单位详情", Result: org.Unit{},
+		{Method: "GET", Path: "/api/v1/units/{id}", Perm: auth.PermUnitRead, Tag: "单位", Summary: "单位详情", Result: org.Unit{},
 			Handle: withID("单位", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Orgs.GetUnit(r.Context(), sc, id)
 			})},
-		{Method: "PATCH", Path: "/api/v1/units/{id}", Tag: "单位", Summary: "修改单位信息(covering_org_id 为0表示无党组织覆盖)", Body: org.UnitInput{}, Result: org.Unit{},
+		{Method: "PATCH", Path: "/api/v1/units/{id}", Perm: auth.PermUnitWrite, Tag: "单位", Summary: "修改单位信息(covering_org_id 为0表示无党组织覆盖)", Body: org.UnitInput{}, Result: org.Unit{},
 			Handle: withIDBody("单位", func(r *http.Request, sc store.Scope, id int64, in org.UnitInput) (any, error) {
 				return a.Orgs.SaveUnit(r.Context(), sc, id, in)
 			})},
-		{Method: "GET", Path: "/api/v1/coverage", Tag: "单位", Summary: "党组织覆盖情况:有企业无党员、有党员无组织",
+		{Method: "GET", Path: "/api/v1/coverage", Perm: auth.PermUnitRead, Tag: "单位", Summary: "党组织覆盖情况:有企业无党员、有党员无组织",
 			Query: []Param{{"org", "党组织ID,默认为您管理范围的最高一级", "integer"}}, Result: Coverage{}, Handle: a.coverage},
 
 		// Members.
-		{Method: "GET", Path: "/api/v1/members", Tag: "党员", Summary: "党员和发展对象名册,可按姓名、拼音、首字母或公民身份号码查找",
+		{Method: "GET", Path: "/api/v1/members", Perm: auth.PermMemberRead, Tag: "党员", Summary: "党员和发展对象名册,可按姓名、拼音、首字母或公民身份号码查找",
 			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"q", "姓名中的字、全拼或首字母前缀、完整的公民身份号码", "string"},
 				Param{"stage", "发展阶段", "string"}, Param{"category", "member(党员)、full、probationary", "string"},
 				Param{"mobile", "1 表示只看流出党员", "boolean"}, Param{"status", "active(默认)、transferred_out、cancelled", "string"},
 				Param{"sort", "name、id、birth_date、joined_on", "string"}, Param{"desc", "1 表示倒序", "boolean"}),
 			Result: store.List[member.Member]{}, Handle: a.listMembers},
-		{Method: "POST", Path: "/api/v1/members", Tag: "党员", Summary: "登记党员或入党申请人(性别、出生日期可由公民身份号码得出)", Body: member.Input{}, Result: member.Member{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/members", Perm: auth.PermMemberWrite, Tag: "党员", Summary: "登记党员或入党申请人(性别、出生日期可由公民身份号码得出)", Body: member.Input{}, Result: member.Member{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in member.Input) (any, error) {
 				return a.Members.Create(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/members/{id}", Tag: "党员", Summary: "人员详情(公民身份号码和电话已遮蔽)", Result: member.Member{},
+		{Method: "GET", Path: "/api/v1/members/{id}", Perm: auth.PermMemberRead, Tag: "党员", Summary: "人员详情(公民身份号码和电话已遮蔽)", Result: member.Member{},
 			Handle: withID("人员", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Members.Get(r.Context(), sc, id)
 			})},
-		{Method: "PATCH", Path: "/api/v1/members/{id}", Tag: "党员", Summary: "修改人员基本信息", Body: member.Input{}, Result: member.Member{},
+		{Method: "PATCH", Path: "/api/v1/members/{id}", Perm: auth.PermMemberWrite, Tag: "党员", Summary: "修改人员基本信息", Body: member.Input{}, Result: member.Member{},
 			Handle: withIDBody("人员", func(r *http.Request, sc store.Scope, id int64, in member.Input) (any, error) {
 				return a.Members.Update(r.Context(), sc, id, in)
 			})},
-		{Method: "GET", Path: "/api/v1/members/{id}/history", Tag: "发展党员", Summary: "发展各阶段记录", Result: []member.StageEvent{},
+		{Method: "GET", Path: "/api/v1/members/{id}/history", Perm: auth.PermMemberRead, Tag: "发展党员", Summary: "发展各阶段记录", Result: []member.StageEvent{},
 			Handle: withID("人员", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Members.History(r.Context(), sc, id)
 			})},
-		{Method: "POST", Path: "/api/v1/members/{id}/steps", Tag: "发展党员",
+		{Method: "POST", Path: "/api/v1/members/{id}/steps", Perm: auth.PermMemberWrite, Tag: "发展党员",
 			Summary: "办理发展步骤:activist 确定为积极分子、candidate 列为发展对象、admit 接收为预备党员、confirm 转正、extend 延长预备期、cancel 取消预备党员资格",
 			Body:    member.Step{}, Result: member.Member{},
 			Handle: withIDBody("人员", func(r *http.Request, sc store.Scope, id int64, in member.Step) (any, error) {
@@ -133,47 +138,47 @@ func (a *API) Routes() []Route {
 			})},
 
 		// Mobile members.
-		{Method: "GET", Path: "/api/v1/mobile", Tag: "流动党员", Summary: "流动党员登记",
+		{Method: "GET", Path: "/api/v1/mobile", Perm: auth.PermMemberRead, Tag: "流动党员", Summary: "流动党员登记",
 			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"kind", "out 流出、in 流入", "string"},
 				Param{"ended", "1 表示已结束的登记", "boolean"}, Param{"member", "某名党员的全部登记", "integer"}),
 			Result: store.List[member.Mobile]{}, Handle: a.listMobile},
-		{Method: "POST", Path: "/api/v1/mobile", Tag: "流动党员", Summary: "登记流出或流入党员", Body: member.MobileInput{}, Result: member.Mobile{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/mobile", Perm: auth.PermMemberWrite, Tag: "流动党员", Summary: "登记流出或流入党员", Body: member.MobileInput{}, Result: member.Mobile{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in member.MobileInput) (any, error) {
 				return a.Members.RegisterMobile(r.Context(), sc, in)
 			})},
-		{Method: "POST", Path: "/api/v1/mobile/{id}/end", Tag: "流动党员", Summary: "结束流动登记", Body: DateInput{}, Result: member.Mobile{},
+		{Method: "POST", Path: "/api/v1/mobile/{id}/end", Perm: auth.PermMemberWrite, Tag: "流动党员", Summary: "结束流动登记", Body: DateInput{}, Result: member.Mobile{},
 			Handle: withIDBody("流动党员登记", func(r *http.Request, sc store.Scope, id int64, in DateInput) (any, error) {
 				return a.Members.EndMobile(r.Context(), sc, id, in.On)
 			})},
 
 		// Transfers.
-		{Method: "GET", Path: "/api/v1/transfers", Tag: "组织关系转接", Summary: "组织关系介绍信",
+		{Method: "GET", Path: "/api/v1/transfers", Perm: auth.PermMemberRead, Tag: "组织关系转接", Summary: "组织关系介绍信",
 			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"status", "pending、received、cancelled", "string"},
 				Param{"direction", "out 转出、in 转入", "string"}, Param{"risk", "1 表示只看超期未接收(口袋党员风险)", "boolean"},
 				Param{"member", "某名党员的介绍信", "integer"}),
 			Result: store.List[member.Transfer]{}, Handle: a.listTransfers},
-		{Method: "POST", Path: "/api/v1/transfers", Tag: "组织关系转接", Summary: "开具组织关系介绍信(转往系统内党组织或系统外)", Body: member.IssueInput{}, Result: member.Transfer{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/transfers", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "开具组织关系介绍信(转往系统内党组织或系统外)", Body: member.IssueInput{}, Result: member.Transfer{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in member.IssueInput) (any, error) {
 				return a.Members.Issue(r.Context(), sc, in)
 			})},
-		{Method: "POST", Path: "/api/v1/transfers/incoming", Tag: "组织关系转接", Summary: "接收系统外转入的介绍信并登记该党员", Body: member.IncomingInput{}, Result: member.Transfer{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/transfers/incoming", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "接收系统外转入的介绍信并登记该党员", Body: member.IncomingInput{}, Result: member.Transfer{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in member.IncomingInput) (any, error) {
 				return a.Members.ReceiveIncoming(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/transfers/{id}", Tag: "组织关系转接", Summary: "介绍信详情", Result: member.Transfer{},
+		{Method: "GET", Path: "/api/v1/transfers/{id}", Perm: auth.PermMemberRead, Tag: "组织关系转接", Summary: "介绍信详情", Result: member.Transfer{},
 			Handle: withID("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Members.GetTransfer(r.Context(), sc, id)
 			})},
-		{Method: "POST", Path: "/api/v1/transfers/{id}/receive", Tag: "组织关系转接", Summary: "接收介绍信(系统内:党员转入本组织;转往系统外:登记回执)", Body: DateInput{}, Result: member.Transfer{},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/receive", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "接收介绍信(系统内:党员转入本组织;转往系统外:登记回执)", Body: DateInput{}, Result: member.Transfer{},
 			Handle: withIDBody("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64, in DateInput) (any, error) {
 				return a.Members.Receive(r.Context(), sc, id, in.On)
 			})},
-		{Method: "POST", Path: "/api/v1/transfers/{id}/cancel", Tag: "组织关系转接", Summary: "撤回未接收的介绍信", Result: member.Transfer{},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/cancel", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "撤回未接收的介绍信", Result: member.Transfer{},
 			Handle: withID("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Members.Cancel(r.Context(), sc, id)
 			})},
 
-		{Method: "GET", Path: "/api/v1/vocabularies", Tag: "字典", Summary: "组织类别、单位类别、学历、发展阶段、民族等取值", Result: Vocabularies{},
+		{Method: "GET", Path: "/api/v1/vocabularies", Perm: auth.PermAuth, Tag: "字典", Summary: "组织类别、单位类别、学历、发展阶段、民族等取值", Result: Vocabularies{},
 			Handle: func(*http.Request, store.Scope) (any, error) {
 				return Vocabularies{vocab.OrgTypes, vocab.UnitTypes, vocab.Education, vocab.Stages, vocab.Sexes, vocab.Ethnicities, stats.AgeBands}, nil
 			}},

@@ -86,6 +86,14 @@ func (l *loader) city() error {
 					if err != nil {
 						return err
 					}
+					if l.sum.Branch.ID == 0 && !sp.township {
+						l.sum.Street, l.sum.Branch = street, b
+						for _, m := range ms {
+							if m.Stage == "full" && l.sum.Member.ID == 0 {
+								l.sum.Member = m
+							}
+						}
+					}
 					allBranches = append(allBranches, b)
 					movers = append(movers, ms...)
 				}
@@ -145,7 +153,7 @@ func (l *loader) city() error {
 func (l *loader) activity(branches []org.Org, people []member.Member) error {
 	var full []member.Member
 	for _, m := range people {
-		if m.Stage == "full" {
+		if m.Stage == "full" && m.ID != l.sum.Member.ID {
 			full = append(full, m)
 		}
 	}

@@ -22,6 +22,9 @@ import (
 // Summary says what was loaded.
 type Summary struct {
 	Root    org.Org
+	Street  org.Org       // the first street, for the street committee's demo account
+	Branch  org.Org       // the first community branch, for the branch secretary's
+	Member  member.Member // a full member of that branch, for the member's
 	Orgs    int
 	Units   int
 	Members int

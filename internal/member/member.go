@@ -466,48 +466,72 @@ func unitArg(id *int64) any {
 // Update changes a person's particulars. The organisation is changed only
 // by a transfer, and the stage only by a pipeline step.
 func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input) (Member, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.update(ctx, tx, sc, id, in) })
+	if err != nil {
+		return Member{}, err
+	}
+	return s.Get(ctx, sc, id)
+}
+
+func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int64, in Input) error {
 	if in.OrgID != nil {
-		return Member{}, apperr.InvalidField("org_id", "调整所在党组织请办理组织关系转接")
+		return apperr.InvalidField("org_id", "调整所在党组织请办理组织关系转接")
 	}
 	if in.Stage != nil || in.AppliedOn != nil || in.ActivistOn != nil || in.CandidateOn != nil || in.JoinedOn != nil || in.FullOn != nil {
-		return Member{}, apperr.InvalidField("stage", "人员类别和发展各阶段日期请通过“发展党员”步骤办理")
+		return apperr.InvalidField("stage", "人员类别和发展各阶段日期请通过“发展党员”步骤办理")
 	}
+	m, err := s.get(ctx, tx, sc, id)
+	if err != nil {
+		return err
+	}
+	old := m
+	before := stats.PersonKeys(m.facts())
+	var v apperr.Invalid
+	apply(&m, in, false, s.today(), &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+		return err
+	}
+	if err := s.checkUnique(ctx, tx, m.IDNumber, m.ID); err != nil {
+		return err
+	}
+	m.Pinyin, m.Initials = pinyin.Name(m.Name)
+	_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, name_pinyin = $2, name_initials = $3, sex = $4, ethnicity = $5,
+		id_hash = $6, id_enc = $7, birth_date = $8, education = $9, phone_enc = $10, occupation = $11, post = $12, unit_id = $13,
+		updated_at = $14 WHERE id = $15`,
+		m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
+		m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now(), id)
+	if err != nil {
+		return idConflict(err)
+	}
+	if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts()))); err != nil {
+		return err
+	}
+	return s.audited(ctx, tx, "update", id, old)
+}
+
+// Revealed is a person's personal data in the clear.
+type Revealed struct {
+	IDNumber string `json:"id_number"`
+	Phone    string `json:"phone"`
+}
+
+// Reveal returns the clear ID number and phone of a person in scope and
+// records the look in the audit trail.
+func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Revealed, error) {
+	var out Revealed
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		m, err := s.get(ctx, tx, sc, id)
 		if err != nil {
 			return err
 		}
-		old := m
-		before := stats.PersonKeys(m.facts())
-		var v apperr.Invalid
-		apply(&m, in, false, s.today(), &v)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
-			return err
-		}
-		if err := s.checkUnique(ctx, tx, m.IDNumber, m.ID); err != nil {
-			return err
-		}
-		m.Pinyin, m.Initials = pinyin.Name(m.Name)
-		_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, name_pinyin = $2, name_initials = $3, sex = $4, ethnicity = $5,
-			id_hash = $6, id_enc = $7, birth_date = $8, education = $9, phone_enc = $10, occupation = $11, post = $12, unit_id = $13,
-			updated_at = $14 WHERE id = $15`,
-			m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
-			m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now(), id)
-		if err != nil {
-			return idConflict(err)
-		}
-		if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts()))); err != nil {
-			return err
-		}
-		return s.audited(ctx, tx, "update", id, old)
+		out = Revealed{IDNumber: m.IDNumber, Phone: m.Phone}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "reveal", ObjectType: "member", ObjectID: id, OrgPath: m.OrgPath,
+			Detail: map[string]any{"name": m.Name, "fields": []string{"id_number", "phone"}}})
 	})
-	if err != nil {
-		return Member{}, err
-	}
-	return s.Get(ctx, sc, id)
+	return out, err
 }
 
 // setPerson stores the state fields of m that the pipeline, mobile records

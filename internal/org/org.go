@@ -120,7 +120,8 @@ func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, e
 // root, or every top-level organisation for the whole tree.
 func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {
 	lo, hi := sc.Range()
-	depth := strings.Count(sc.Path, "/") - 1
+	// "/" and "/1/" both have their highest organisation at depth 0.
+	depth := max(strings.Count(sc.Path, "/")-2, 0)
 	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth))
 }
 

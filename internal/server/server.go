@@ -16,14 +16,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"dangjian/internal/auth"
 	"dangjian/internal/store"
 )
 
 // Registrar adds its routes to a mux.
 type Registrar interface{ Register(mux *http.ServeMux) }
 
-// New returns the whole handler.
-func New(db *store.DB, log *slog.Logger, parts ...Registrar) http.Handler {
+// New returns the whole handler. Requests are authenticated by authn (when
+// not nil) and rate-limited by lim before they reach the parts.
+func New(db *store.DB, log *slog.Logger, authn *auth.Service, lim Limits, parts ...Registrar) http.Handler {
 	mux := http.NewServeMux()
 	for _, p := range parts {
 		p.Register(mux)
@@ -49,7 +51,11 @@ func New(db *store.DB, log *slog.Logger, parts ...Registrar) http.Handler {
 	}, []string{"method", "route", "code"})
 	reg.MustRegister(duration)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return observe(mux, log, duration)
+	var h http.Handler = rateLimit(mux, lim)
+	if authn != nil {
+		h = authn.Middleware(h)
+	}
+	return observe(h, log, duration)
 }
 
 type recorder struct {

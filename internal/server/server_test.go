@@ -31,7 +31,7 @@ func TestGracefulShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- Run(ctx, "127.0.0.1:0", New(db, log, s), log, func(a string) { addrc <- a }) }()
+	go func() { errc <- Run(ctx, "127.0.0.1:0", New(db, log, nil, DefaultLimits, s), log, func(a string) { addrc <- a }) }()
 	addr := <-addrc
 
 	res, err := http.Get("http://" + addr + "/healthz")
@@ -65,7 +65,7 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func TestMetricsCountRequests(t *testing.T) {
-	h := New(storetest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := New(storetest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)), nil, DefaultLimits)
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))

@@ -3,14 +3,20 @@
 package web
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"embed"
+	"encoding/hex"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
 	"dangjian/internal/stats"
@@ -27,86 +33,234 @@ var pages = template.Must(template.New("").ParseFS(templateFS, "templates/*.html
 
 // Site serves the pages.
 type Site struct {
-	DB    *store.DB
-	Orgs  *org.Service
-	Scope func(r *http.Request) (store.Scope, error)
-	Log   *slog.Logger
+	DB   *store.DB
+	Orgs *org.Service
+	Auth *auth.Service
+	Log  *slog.Logger
 }
 
 // Register adds the pages to mux.
 func (s *Site) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
-	mux.HandleFunc("GET /{$}", s.overview)
-	mux.HandleFunc("GET /orgs/{id}", s.overview)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
+	mux.HandleFunc("GET /password", s.signedIn(s.passwordForm))
+	mux.HandleFunc("POST /password", s.signedIn(s.changePassword))
+	mux.HandleFunc("GET /{$}", s.signedIn(s.overview))
+	mux.HandleFunc("GET /orgs/{id}", s.signedIn(s.overview))
 }
 
-type overviewPage struct {
+// page is what every template gets.
+type page struct {
+	Title string
+	User  *auth.User
+	CSRF  string
+	Data  any
+}
+
+// signedIn sends a visitor without a session to the login page, checks the
+// anti-forgery token of every form post, and sends a user who must change
+// their password to the password page.
+func (s *Site) signedIn(h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := auth.IdentityFrom(r.Context())
+		if !ok {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(id.CSRF)) != 1 {
+			s.fail(w, r, apperr.New("csrf", http.StatusForbidden, "表单已过期或来源不明(缺少防伪令牌),请返回刷新页面后重试"))
+			return
+		}
+		if id.MustChange && r.URL.Path != "/password" && r.URL.Path != "/logout" {
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+			return
+		}
+		h(w, r, id)
+	}
+}
+
+const csrfCookie = "dj_csrf"
+
+type loginData struct {
+	Username, Next, Error string
+}
+
+// loginForm shows the login form with a double-submit anti-forgery token.
+func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.renderLogin(w, r, http.StatusOK, loginData{Next: r.URL.Query().Get("next")})
+}
+
+func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	token := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 32 {
+		token = c.Value
+	} else {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		token = hex.EncodeToString(b)
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+	w.WriteHeader(status)
+	s.render(w, "login.html", page{Title: "登录", CSRF: token, Data: d})
+}
+
+func (s *Site) login(w http.ResponseWriter, r *http.Request) {
+	d := loginData{Username: strings.TrimSpace(r.PostFormValue("username")), Next: r.PostFormValue("next")}
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+		d.Error = "登录页面已过期,请重新输入后再登录"
+		s.renderLogin(w, r, http.StatusForbidden, d)
+		return
+	}
+	token, id, err := s.Auth.Login(r.Context(), d.Username, r.PostFormValue("password"), auth.ClientIP(r))
+	if err != nil {
+		ae, ok := apperr.As(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		d.Error = ae.Message
+		s.renderLogin(w, r, ae.Status, d)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	next := d.Next
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/"
+	}
+	if id.MustChange {
+		next = "/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Site) logout(w http.ResponseWriter, r *http.Request, _ auth.Identity) {
+	tok, _ := auth.Credential(r)
+	if err := s.Auth.Logout(r.Context(), tok); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+type passwordData struct {
+	MustChange bool
+	Error      string
+	Done       bool
+}
+
+func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.render(w, "password.html", page{Title: "修改密码", User: &id.User, CSRF: id.CSRF, Data: passwordData{MustChange: id.MustChange}})
+}
+
+func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	d := passwordData{MustChange: id.MustChange}
+	if r.PostFormValue("new_password") != r.PostFormValue("confirm") {
+		d.Error = "两次输入的新密码不一致"
+	} else if err := s.Auth.ChangeOwnPassword(r.Context(), id.User.ID, r.PostFormValue("old_password"), r.PostFormValue("new_password")); err != nil {
+		ae, ok := apperr.As(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		d.Error = ae.Message
+	} else {
+		// Every session ended with the change: sign in again with the new password.
+		http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	s.render(w, "password.html", page{Title: "修改密码", User: &id.User, CSRF: id.CSRF, Data: d})
+}
+
+type overviewData struct {
 	Org       org.Org
 	Ancestors []org.Org
 	Children  []org.Org
 	Stats     stats.View
 	Empty     bool
+	NoFigures bool
 }
 
 // overview shows an organisation's subtree figures and its sub-organisations.
-func (s *Site) overview(w http.ResponseWriter, r *http.Request) {
+func (s *Site) overview(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	ctx := r.Context()
-	sc, err := s.Scope(r)
-	if err != nil {
-		s.fail(w, err)
+	p := page{Title: "概况", User: &id.User, CSRF: id.CSRF}
+	var d overviewData
+	scopes := id.ScopesFor(auth.PermStatsRead)
+	if len(scopes) == 0 {
+		d.NoFigures = true
+		p.Data = d
+		s.render(w, "overview.html", p)
 		return
 	}
-	var p overviewPage
+	sc := scopes[0]
+	var err error
 	if idText := r.PathValue("id"); idText != "" {
-		id, perr := strconv.ParseInt(idText, 10, 64)
+		oid, perr := strconv.ParseInt(idText, 10, 64)
 		if perr != nil {
-			s.fail(w, apperr.NotFound("党组织"))
+			s.fail(w, r, apperr.NotFound("党组织"))
 			return
 		}
-		p.Org, err = s.Orgs.Get(ctx, sc, id)
+		for _, sc = range scopes {
+			if d.Org, err = s.Orgs.Get(ctx, sc, oid); err == nil {
+				break
+			}
+		}
 	} else {
 		var roots []org.Org
 		roots, err = s.Orgs.Roots(ctx, sc)
 		if err == nil && len(roots) == 0 {
-			p.Empty = true
+			d.Empty = true
+			p.Data = d
 			s.render(w, "overview.html", p)
 			return
 		}
 		if err == nil {
-			p.Org = roots[0]
+			d.Org = roots[0]
 		}
 	}
 	if err == nil {
-		p.Ancestors, err = s.Orgs.Ancestors(ctx, sc, p.Org)
+		d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, d.Org)
 	}
 	if err == nil {
-		p.Children, err = s.Orgs.Children(ctx, sc, p.Org.ID)
+		d.Children, err = s.Orgs.Children(ctx, sc, d.Org.ID)
 	}
 	var m map[string]int64
 	if err == nil {
-		m, err = stats.Read(ctx, s.DB, p.Org.ID)
+		m, err = stats.Read(ctx, s.DB, d.Org.ID)
 	}
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, r, err)
 		return
 	}
-	p.Stats = stats.NewView(p.Org.ID, m, date.Of(time.Now()).Year())
+	d.Stats = stats.NewView(d.Org.ID, m, date.Of(time.Now()).Year())
+	p.Title, p.Data = d.Org.Name, d
 	s.render(w, "overview.html", p)
 }
 
-func (s *Site) render(w http.ResponseWriter, name string, data any) {
+func (s *Site) render(w http.ResponseWriter, name string, p page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pages.ExecuteTemplate(w, name, data); err != nil {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := pages.ExecuteTemplate(w, name, p); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
 	}
 }
 
-func (s *Site) fail(w http.ResponseWriter, err error) {
+func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ae, ok := apperr.As(err)
 	if !ok {
-		s.Log.Error("page failed", "err", err)
+		s.Log.Error("page failed", "path", r.URL.Path, "err", err)
 		ae = apperr.New("internal", http.StatusInternalServerError, "服务器内部错误,请稍后再试")
 	}
+	p := page{Title: "出错了", Data: ae}
+	if id, ok := auth.IdentityFrom(r.Context()); ok {
+		p.User, p.CSRF = &id.User, id.CSRF
+	}
 	w.WriteHeader(ae.Status)
-	s.render(w, "error.html", ae)
+	s.render(w, "error.html", p)
 }

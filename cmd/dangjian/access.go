@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/store"
+)
+
+// readPassword reads one line from stdin (--password-stdin) or makes a random password.
+func readPassword(stdin io.Reader, fromStdin bool) (pw string, generated bool, err error) {
+	if !fromStdin {
+		return auth.RandomPassword(), true, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", false, err
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
+}
+
+// withApp parses the shared flags, opens the database and runs fn as the operator.
+func withApp(ctx context.Context, fs *flag.FlagSet, args []string, fn func(ctx context.Context, a *app) error) error {
+	var s settings
+	s.bind(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, s, logger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	return fn(operator(ctx), a)
+}
+
+func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("用法: dangjian user add|passwd|grant|revoke|unlock|list …")
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	switch sub {
+	case "add":
+		display := fs.String("display", "", "显示名称")
+		memberID := fs.Int64("member", 0, "关联的党员编号(党员角色需要)")
+		stdinPw := fs.Bool("password-stdin", false, "从标准输入读取密码(否则生成随机密码并显示)")
+		mustChange := fs.Bool("must-change", true, "首次登录须修改密码")
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+			if fs.NArg() != 1 {
+				return errors.New("请给出用户名: dangjian user add 用户名")
+			}
+			pw, generated, err := readPassword(stdin, *stdinPw)
+			if err != nil {
+				return err
+			}
+			in := auth.NewUser{Username: fs.Arg(0), DisplayName: *display, Password: pw, MustChange: *mustChange}
+			if *memberID != 0 {
+				in.MemberID = memberID
+			}
+			u, err := a.auth.CreateUser(ctx, in)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已创建用户 %s(编号 %d)\n", u.Username, u.ID)
+			if generated {
+				fmt.Fprintf(stdout, "初始密码: %s\n", pw)
+			}
+			return nil
+		})
+	case "passwd":
+		stdinPw := fs.Bool("password-stdin", false, "从标准输入读取新密码(否则生成随机密码并显示)")
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+			u, err := namedUser(ctx, a, fs)
+			if err != nil {
+				return err
+			}
+			pw, generated, err := readPassword(stdin, *stdinPw)
+			if err != nil {
+				return err
+			}
+			if err := a.auth.SetPassword(ctx, u.ID, pw, generated); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已修改 %s 的密码,其全部会话已结束\n", u.Username)
+			if generated {
+				fmt.Fprintf(stdout, "新密码: %s(首次登录须修改)\n", pw)
+			}
+			return nil
+		})
+	case "grant", "revoke":
+		user := fs.String("user", "", "用户名")
+		role := fs.String("role", "", "角色: sysadmin、secadmin、auditor、org_admin、secretary、member、viewer")
+		orgID := fs.Int64("org", 0, "党组织编号(三员角色不填)")
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+			u, err := a.auth.UserByName(ctx, *user)
+			if err != nil {
+				return err
+			}
+			var org *int64
+			if *orgID != 0 {
+				org = orgID
+			}
+			if sub == "grant" {
+				g, err := a.auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: *role, OrgID: org})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "已授予 %s:%s · %s(授权编号 %d)\n", u.Username, g.RoleLabel, g.OrgName, g.ID)
+				return nil
+			}
+			for _, g := range u.Grants {
+				if g.Role == *role && ((org == nil && g.OrgID == nil) || (org != nil && g.OrgID != nil && *g.OrgID == *org)) {
+					if err := a.auth.RevokeGrant(ctx, store.All, g.ID); err != nil {
+						return err
+					}
+					fmt.Fprintf(stdout, "已收回 %s 的授权:%s · %s\n", u.Username, g.RoleLabel, g.OrgName)
+					return nil
+				}
+			}
+			return fmt.Errorf("%s 没有这项授权", u.Username)
+		})
+	case "unlock":
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+			u, err := namedUser(ctx, a, fs)
+			if err != nil {
+				return err
+			}
+			if _, err := a.auth.Unlock(ctx, u.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已解除 %s 的锁定\n", u.Username)
+			return nil
+		})
+	case "list":
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+			l, err := a.auth.Users(ctx, store.Page{Size: 200})
+			if err != nil {
+				return err
+			}
+			for _, u := range l.Items {
+				var gs []string
+				for _, g := range u.Grants {
+					gs = append(gs, g.RoleLabel+"·"+g.OrgName)
+				}
+				state := ""
+				if u.Disabled {
+					state = " [已停用]"
+				}
+				if u.LockedUntil != nil && u.LockedUntil.After(time.Now()) {
+					state += " [已锁定]"
+				}
+				fmt.Fprintf(stdout, "%d\t%s\t%s%s\t%s\n", u.ID, u.Username, u.DisplayName, state, strings.Join(gs, ";"))
+			}
+			return nil
+		})
+	}
+	return fmt.Errorf("未知的子命令 user %s", sub)
+}
+
+func namedUser(ctx context.Context, a *app, fs *flag.FlagSet) (auth.User, error) {
+	if fs.NArg() != 1 {
+		return auth.User{}, errors.New("请给出用户名")
+	}
+	return a.auth.UserByName(ctx, fs.Arg(0))
+}
+
+func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("用法: dangjian token create --user 用户名 [--name 用途] [--days 有效天数]")
+	}
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	user := fs.String("user", "", "用户名")
+	name := fs.String("name", "", "令牌用途")
+	days := fs.Int("days", 0, "有效天数(0 表示不过期)")
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		u, err := a.auth.UserByName(ctx, *user)
+		if err != nil {
+			return err
+		}
+		var exp *time.Time
+		if *days > 0 {
+			t := time.Now().Add(time.Duration(*days) * 24 * time.Hour)
+			exp = &t
+		}
+		tok, rec, err := a.auth.CreateToken(ctx, u.ID, *name, exp)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		fmt.Fprintf(os.Stderr, "已为 %s 创建访问令牌(编号 %d);令牌只显示这一次,使用方式: Authorization: Bearer <令牌>\n", u.Username, rec.ID)
+		return nil
+	})
+}
+
+func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return errors.New("用法: dangjian keys rotate")
+	}
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	batch := fs.Int("batch", 500, "每个事务重新加密的行数")
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		if os.Getenv("DANGJIAN_SECRET_KEY") == "" {
+			id, err := a.box.AddKey()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已生成新密钥 %d;等待运行中的服务读到新密钥……\n", id)
+			// A running server looks at the key file every two seconds.
+			time.Sleep(5 * time.Second)
+		}
+		total := 0
+		for pass := 1; pass <= 2; pass++ {
+			n, err := a.members.Reencrypt(ctx, *batch, func(done int) {
+				fmt.Fprintf(stdout, "\r已重新加密 %d 人", total+done)
+			})
+			total += n
+			if err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
+		return audit.Append(ctx, a.db, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.box.Active()),
+			Detail: map[string]any{"rows": total}})
+	})
+}
+
+func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	if len(args) == 0 || args[0] != "verify" {
+		return 2, errors.New("用法: dangjian audit verify")
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	code := 0
+	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		ps, n, err := audit.Verify(ctx, a.db)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			fmt.Fprintln(stdout, p.Reason)
+		}
+		var head string
+		_ = a.db.QueryRowContext(ctx, "SELECT hash FROM audit_head WHERE one = 1").Scan(&head)
+		fmt.Fprintf(stdout, "共 %d 条审计记录,发现 %d 处问题。链头哈希 %s(可记录在系统之外,供日后比对)\n", n, len(ps), head)
+		if len(ps) > 0 {
+			code = 1
+		}
+		return nil
+	})
+	return code, err
+}

@@ -1,0 +1,100 @@
+package auth
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/store"
+)
+
+// SessionCookie is the name of the web session cookie.
+const SessionCookie = "dj_session"
+
+type identityKey struct{}
+type authErrKey struct{}
+
+// IdentityFrom returns the authenticated caller of a request, if any.
+func IdentityFrom(ctx context.Context) (Identity, bool) {
+	id, ok := ctx.Value(identityKey{}).(Identity)
+	return id, ok
+}
+
+// ErrorFrom returns why the credentials a request presented were refused, if they were.
+func ErrorFrom(ctx context.Context) error {
+	err, _ := ctx.Value(authErrKey{}).(error)
+	return err
+}
+
+// WithIdentity returns ctx carrying id (and id as the actor of changes).
+func WithIdentity(ctx context.Context, id Identity, ip string) context.Context {
+	ctx = context.WithValue(ctx, identityKey{}, id)
+	return audit.WithActor(ctx, audit.Actor{UserID: id.User.ID, Username: id.User.Username, IP: ip})
+}
+
+// ClientIP is the address of the client of r (the proxy's, behind one).
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Credential returns the token a request presents and whether it came in the session cookie.
+func Credential(r *http.Request) (token string, cookie bool) {
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), false
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return c.Value, true
+	}
+	return "", false
+}
+
+// Middleware authenticates the credentials of every request, if it presents
+// any, and puts the identity (or the refusal) in the request's context.
+// Handlers decide what a missing identity means.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, _ := Credential(r)
+		if token == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		id, err := s.Authenticate(r.Context(), token)
+		if err != nil {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), authErrKey{}, err)))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(WithIdentity(r.Context(), id, ClientIP(r))))
+	})
+}
+
+// FromCookie tells whether the request authenticated with the session cookie
+// (and so needs an anti-forgery token on every change).
+func FromCookie(r *http.Request) bool {
+	_, cookie := Credential(r)
+	return cookie
+}
+
+// ScopesFor returns the scopes of the grants that carry p, broadest first.
+func (id Identity) ScopesFor(p Perm) []store.Scope {
+	var out []store.Scope
+	seen := map[string]bool{}
+	for _, g := range id.User.Grants {
+		if !Allows(g.Role, p) {
+			continue
+		}
+		sc := g.Scope()
+		if !seen[sc.Path] {
+			seen[sc.Path] = true
+			out = append(out, sc)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Path) < len(out[j].Path) })
+	return out
+}

@@ -1,0 +1,86 @@
+// Package auth keeps users, their role grants on the organisation tree,
+// passwords, lockouts, web sessions and API tokens, and decides what each
+// role may do. The three administrator roles are separated as the
+// classified-protection standard asks: the system administrator manages
+// accounts, the security administrator grants roles and sets the password
+// policy, the audit administrator reads the trail, and none of them reads
+// members' personal data.
+package auth
+
+import "dangjian/internal/vocab"
+
+// Role identifiers, as on the command line and in the API.
+const (
+	RoleSysadmin  = "sysadmin"
+	RoleSecadmin  = "secadmin"
+	RoleAuditor   = "auditor"
+	RoleOrgAdmin  = "org_admin"
+	RoleSecretary = "secretary"
+	RoleMember    = "member"
+	RoleViewer    = "viewer"
+)
+
+// Roles with their Chinese names.
+var Roles = vocab.Enum{
+	{Code: RoleSysadmin, Label: "系统管理员"},
+	{Code: RoleSecadmin, Label: "安全管理员"},
+	{Code: RoleAuditor, Label: "审计管理员"},
+	{Code: RoleOrgAdmin, Label: "组织部/党(工)委管理员"},
+	{Code: RoleSecretary, Label: "支部书记"},
+	{Code: RoleMember, Label: "党员"},
+	{Code: RoleViewer, Label: "统计查看"},
+}
+
+// SystemRole tells whether a role is granted on the whole system only.
+func SystemRole(role string) bool {
+	return role == RoleSysadmin || role == RoleSecadmin || role == RoleAuditor
+}
+
+// Perm is one kind of action.
+type Perm string
+
+// The permissions the routes ask for.
+const (
+	PermOrgRead      Perm = "org.read"      // the tree and organisations' particulars
+	PermOrgWrite     Perm = "org.write"     // create, change, move, dissolve organisations
+	PermUnitRead     Perm = "unit.read"     // units and coverage
+	PermUnitWrite    Perm = "unit.write"    // register and change units
+	PermStatsRead    Perm = "stats.read"    // figures
+	PermMemberRead   Perm = "member.read"   // rows about persons (masked)
+	PermMemberWrite  Perm = "member.write"  // the roster, pipeline, mobile records, transfers
+	PermMemberReveal Perm = "member.reveal" // full ID numbers and phones, each look audited
+	PermRequestAdmin Perm = "request.admin" // decide members' change requests
+	PermSelf         Perm = "self"          // a member's own record and requests
+	PermUserRead     Perm = "user.read"     // the list of accounts
+	PermUserAdmin    Perm = "user.admin"    // create, change, disable accounts, reset passwords
+	PermGrantAdmin   Perm = "grant.admin"   // role grants, password policy, unlocking
+	PermAuditRead    Perm = "audit.read"    // the audit trail
+)
+
+var rolePerms = map[string][]Perm{
+	RoleSysadmin: {PermUserRead, PermUserAdmin},
+	RoleSecadmin: {PermUserRead, PermGrantAdmin, PermOrgRead},
+	RoleAuditor:  {PermAuditRead},
+	RoleOrgAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermStatsRead,
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin},
+	RoleSecretary: {PermOrgRead, PermUnitRead, PermUnitWrite, PermStatsRead,
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin},
+	RoleMember: {PermSelf},
+	RoleViewer: {PermOrgRead, PermUnitRead, PermStatsRead},
+}
+
+// PermAuth is asked by routes open to every logged-in user.
+const PermAuth Perm = "auth"
+
+// Allows tells whether a role carries a permission.
+func Allows(role string, p Perm) bool {
+	if p == PermAuth {
+		return true
+	}
+	for _, q := range rolePerms[role] {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}

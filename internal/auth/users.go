@@ -1,0 +1,408 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/store"
+)
+
+// User is an account.
+type User struct {
+	ID                int64      `json:"id"`
+	Username          string     `json:"username"`
+	DisplayName       string     `json:"display_name"`
+	MemberID          *int64     `json:"member_id"`
+	Disabled          bool       `json:"disabled"`
+	LockedUntil       *time.Time `json:"locked_until"`
+	MustChange        bool       `json:"must_change_password"`
+	PasswordChangedAt time.Time  `json:"password_changed_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	Grants            []Grant    `json:"grants"`
+	hash              string
+	failed            int
+}
+
+// Grant is a role on an organisation's subtree (OrgID nil: the whole system).
+type Grant struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	Role      string    `json:"role"`
+	RoleLabel string    `json:"role_label"`
+	OrgID     *int64    `json:"org_id"`
+	OrgName   string    `json:"org_name"`
+	OrgPath   string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Scope is the part of the tree the grant covers.
+func (g Grant) Scope() store.Scope {
+	if g.OrgID == nil {
+		return store.All
+	}
+	return store.ScopeOf(g.OrgPath)
+}
+
+// Service manages accounts, grants, sessions and tokens.
+type Service struct {
+	DB  *store.DB
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+const userCols = `id, username, display_name, member_id, disabled, locked_until, must_change, password_changed_at, created_at, password_hash, failed_count`
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var member sql.NullInt64
+	var locked sql.NullTime
+	err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &member, &u.Disabled, &locked, &u.MustChange, &u.PasswordChangedAt, &u.CreatedAt, &u.hash, &u.failed)
+	if member.Valid {
+		u.MemberID = &member.Int64
+	}
+	if locked.Valid {
+		t := locked.Time.UTC()
+		u.LockedUntil = &t
+	}
+	return u, err
+}
+
+func (s *Service) userBy(ctx context.Context, q store.Querier, col string, v any) (User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+col+" = $1", v))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.NotFound("用户")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	u.Grants, err = s.grants(ctx, q, u.ID)
+	return u, err
+}
+
+// User returns an account with its grants.
+func (s *Service) User(ctx context.Context, id int64) (User, error) { return s.userBy(ctx, s.DB, "id", id) }
+
+// UserByName returns an account by its user name.
+func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
+	return s.userBy(ctx, s.DB, "username", strings.TrimSpace(name))
+}
+
+// Users lists the accounts.
+func (s *Service) Users(ctx context.Context, p store.Page) (store.List[User], error) {
+	p = p.Normalized()
+	out := store.List[User]{Items: []User{}, Page: p.Number, Size: p.Size}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&out.Total); err != nil {
+		return out, err
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT $1 OFFSET $2", p.Size, p.Offset())
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, u)
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	for i := range out.Items {
+		if out.Items[i].Grants, err = s.grants(ctx, s.DB, out.Items[i].ID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]Grant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT g.id, g.user_id, g.role, g.org_id, COALESCE(o.name, ''), COALESCE(o.path, ''), g.created_at
+		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id
+		WHERE g.user_id = $1 AND g.revoked_at IS NULL AND (g.org_id IS NULL OR o.dissolved_at IS NULL) ORDER BY g.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Grant{}
+	for rows.Next() {
+		var g Grant
+		var org sql.NullInt64
+		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &org, &g.OrgName, &g.OrgPath, &g.CreatedAt); err != nil {
+			return nil, err
+		}
+		if org.Valid {
+			g.OrgID = &org.Int64
+		} else {
+			g.OrgName = "全系统"
+		}
+		g.RoleLabel = Roles.Label(g.Role)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
+
+// NewUser is what creating an account takes.
+type NewUser struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Password    string `json:"password"`
+	MemberID    *int64 `json:"member_id"`
+	// MustChange makes the user choose a new password at first login.
+	MustChange bool `json:"must_change_password"`
+}
+
+// CreateUser adds an account.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+	in.Username = strings.TrimSpace(in.Username)
+	var v apperr.Invalid
+	if !usernameRE.MatchString(in.Username) {
+		v.Add("username", "用户名应为3至32位小写字母、数字或 _ . -,以字母开头")
+	}
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if err := pol.CheckPolicy(in.Username, in.Password); err != nil {
+		v.Add("password", "%s", err.Error())
+	}
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if in.MemberID != nil {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM members WHERE id = $1", *in.MemberID).Scan(&n); err != nil || n == 0 {
+				return apperr.InvalidField("member_id", "关联的党员不存在")
+			}
+		}
+		now := s.now()
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, password_changed_at, must_change, member_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $4, $4) RETURNING id`,
+			in.Username, strings.TrimSpace(in.DisplayName), HashPassword(in.Password), now, in.MustChange, in.MemberID).Scan(&id)
+		if err != nil {
+			if strings.Contains(strings.ToLower(err.Error()), "unique") {
+				return apperr.InvalidField("username", "用户名“%s”已被使用", in.Username)
+			}
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "create", ObjectType: "user", ObjectID: id,
+			Detail: map[string]any{"username": in.Username, "display_name": in.DisplayName, "member_id": in.MemberID}})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.User(ctx, id)
+}
+
+// UserPatch changes an account; nil fields stay.
+type UserPatch struct {
+	DisplayName *string `json:"display_name"`
+	Disabled    *bool   `json:"disabled"`
+}
+
+// UpdateUser changes an account's name or disables it (which ends its sessions).
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userBy(ctx, tx, "id", id)
+		if err != nil {
+			return err
+		}
+		name, disabled := u.DisplayName, u.Disabled
+		if p.DisplayName != nil {
+			name = strings.TrimSpace(*p.DisplayName)
+		}
+		if p.Disabled != nil {
+			disabled = *p.Disabled
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET display_name = $1, disabled = $2, updated_at = $3 WHERE id = $4", name, disabled, s.now(), id); err != nil {
+			return err
+		}
+		if disabled {
+			if err := s.endSessions(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return audit.Change(ctx, s.DB, tx, "update", "user", id, "",
+			map[string]any{"display_name": u.DisplayName, "disabled": u.Disabled}, map[string]any{"display_name": name, "disabled": disabled})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.User(ctx, id)
+}
+
+// SetPassword gives an account a new password and ends all its sessions. An
+// administrator's reset makes the user choose their own at the next login.
+func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin bool) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	if err := pol.CheckPolicy(u.Username, pw); err != nil {
+		return apperr.InvalidField("password", "%s", err.Error())
+	}
+	if CheckPassword(u.hash, pw) {
+		return apperr.InvalidField("password", "新密码不能与当前密码相同")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2, must_change = $3,
+			failed_count = 0, locked_until = NULL, updated_at = $2 WHERE id = $4`, HashPassword(pw), s.now(), byAdmin, id); err != nil {
+			return err
+		}
+		if err := s.endSessions(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "password", ObjectType: "user", ObjectID: id,
+			Detail: map[string]any{"username": u.Username, "reset_by_admin": byAdmin}})
+	})
+}
+
+// Unlock clears an account's lockout.
+func (s *Service) Unlock(ctx context.Context, id int64) (User, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userBy(ctx, tx, "id", id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1", id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "unlock", ObjectType: "user", ObjectID: id, Detail: map[string]any{"username": u.Username}})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return s.User(ctx, id)
+}
+
+// GrantInput gives a role on an organisation (nil for the whole system).
+type GrantInput struct {
+	UserID int64  `json:"user_id"`
+	Role   string `json:"role"`
+	OrgID  *int64 `json:"org_id"`
+}
+
+// AddGrant gives a user a role on an organisation in the granter's scope.
+// The three administrator roles are granted on the whole system only.
+func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (Grant, error) {
+	role, ok := Roles.Parse(in.Role)
+	if !ok {
+		return Grant{}, apperr.InvalidField("role", "角色“%s”无效,应为 sysadmin、secadmin、auditor、org_admin、secretary、member、viewer 之一", in.Role)
+	}
+	if in.OrgID != nil && *in.OrgID == 0 {
+		in.OrgID = nil
+	}
+	if SystemRole(role) && in.OrgID != nil {
+		return Grant{}, apperr.InvalidField("org_id", "系统管理员、安全管理员、审计管理员只能在全系统范围授予,不应指定党组织")
+	}
+	if !SystemRole(role) && in.OrgID == nil {
+		return Grant{}, apperr.InvalidField("org_id", "请指定授权的党组织")
+	}
+	var gid int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userBy(ctx, tx, "id", in.UserID)
+		if err != nil {
+			return apperr.InvalidField("user_id", "用户不存在")
+		}
+		path := ""
+		if in.OrgID != nil {
+			lo, hi := sc.Range()
+			err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3",
+				*in.OrgID, lo, hi).Scan(&path)
+			if err != nil {
+				return apperr.InvalidField("org_id", "党组织不存在或不在您的管理范围内")
+			}
+		} else if sc.Path != "/" {
+			return apperr.InvalidField("org_id", "只有全系统范围的安全管理员才能授予全系统角色")
+		}
+		if role == RoleMember && u.MemberID == nil {
+			return apperr.InvalidField("role", "该用户未关联党员档案,不能授予“党员”角色")
+		}
+		for _, g := range u.Grants {
+			if g.Role == role && ((g.OrgID == nil && in.OrgID == nil) || (g.OrgID != nil && in.OrgID != nil && *g.OrgID == *in.OrgID)) {
+				return apperr.Conflict("该用户已有此授权")
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, org_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			in.UserID, role, in.OrgID, audit.ActorOf(ctx).Username, s.now()).Scan(&gid); err != nil {
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "grant", ObjectType: "grant", ObjectID: gid, OrgPath: path,
+			Detail: map[string]any{"username": u.Username, "role": role, "org_id": in.OrgID}})
+	})
+	if err != nil {
+		return Grant{}, err
+	}
+	u, err := s.User(ctx, in.UserID)
+	if err != nil {
+		return Grant{}, err
+	}
+	for _, g := range u.Grants {
+		if g.ID == gid {
+			return g, nil
+		}
+	}
+	return Grant{}, apperr.NotFound("授权")
+}
+
+// RevokeGrant ends a grant in the revoker's scope; the user's sessions keep
+// running but lose the grant at their next request.
+func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) error {
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var userID int64
+		var role string
+		var org sql.NullInt64
+		var path sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT g.user_id, g.role, g.org_id, o.path FROM grants g LEFT JOIN orgs o ON o.id = g.org_id
+			WHERE g.id = $1 AND g.revoked_at IS NULL`, id).Scan(&userID, &role, &org, &path)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && path.Valid && !sc.Contains(path.String)) || (err == nil && !path.Valid && sc.Path != "/") {
+			return apperr.NotFound("授权")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE grants SET revoked_at = $1 WHERE id = $2", s.now(), id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "revoke", ObjectType: "grant", ObjectID: id, OrgPath: path.String,
+			Detail: map[string]any{"user_id": userID, "role": role}})
+	})
+}
+
+// errBadLogin refuses a login without saying whether the user name exists.
+var errBadLogin = apperr.New("bad_login", http.StatusUnauthorized, "用户名或密码错误")
+
+// ChangeOwnPassword changes a user's password after checking the current one.
+func (s *Service) ChangeOwnPassword(ctx context.Context, id int64, old, pw string) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(u.hash, old) {
+		return errors.Join(apperr.InvalidField("old_password", "当前密码不正确"),
+			audit.Append(ctx, s.DB, audit.Event{Action: "password_failed", ObjectType: "user", ObjectID: id}))
+	}
+	return s.SetPassword(ctx, id, pw, false)
+}
