@@ -133,7 +133,9 @@ func (a *API) accessRoutes() []Route {
 
 		// API tokens (each user their own).
 		{Method: "GET", Path: "/api/v1/tokens", Tag: "访问令牌", Summary: "本人的访问令牌", Perm: auth.PermAuth, Result: []auth.Token{},
-			Handle: func(r *http.Request, _ store.Scope) (any, error) { return a.Auth.Tokens(r.Context(), identity(r).User.ID) }},
+			Handle: func(r *http.Request, _ store.Scope) (any, error) {
+				return a.Auth.Tokens(r.Context(), identity(r).User.ID)
+			}},
 		{Method: "POST", Path: "/api/v1/tokens", Tag: "访问令牌", Summary: "为本人新建访问令牌(令牌只显示这一次)", Perm: auth.PermAuth,
 			Body: TokenInput{}, Result: NewToken{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, _ store.Scope, in TokenInput) (any, error) {
@@ -155,7 +157,9 @@ func (a *API) accessRoutes() []Route {
 				return a.Auth.Users(r.Context(), p)
 			}},
 		{Method: "POST", Path: "/api/v1/users", Tag: "用户", Summary: "新建用户", Perm: auth.PermUserAdmin, Body: auth.NewUser{}, Result: auth.User{}, Status: http.StatusCreated,
-			Handle: withBody(func(r *http.Request, _ store.Scope, in auth.NewUser) (any, error) { return a.Auth.CreateUser(r.Context(), in) })},
+			Handle: withBody(func(r *http.Request, _ store.Scope, in auth.NewUser) (any, error) {
+				return a.Auth.CreateUser(r.Context(), in)
+			})},
 		{Method: "GET", Path: "/api/v1/users/{id}", Tag: "用户", Summary: "用户详情", Perm: auth.PermUserRead, Result: auth.User{},
 			Handle: withID("用户", func(r *http.Request, _ store.Scope, id int64) (any, error) { return a.Auth.User(r.Context(), id) })},
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Tag: "用户", Summary: "修改用户名称或停用用户", Perm: auth.PermUserAdmin, Body: auth.UserPatch{}, Result: auth.User{},
@@ -171,13 +175,19 @@ func (a *API) accessRoutes() []Route {
 			Handle: withID("用户", func(r *http.Request, _ store.Scope, id int64) (any, error) { return a.Auth.Unlock(r.Context(), id) })},
 		{Method: "POST", Path: "/api/v1/grants", Tag: "用户", Summary: "授予角色(在某党组织及其全部下级范围内)", Perm: auth.PermGrantAdmin,
 			Body: auth.GrantInput{}, Result: auth.Grant{}, Status: http.StatusCreated,
-			Handle: withBody(func(r *http.Request, sc store.Scope, in auth.GrantInput) (any, error) { return a.Auth.AddGrant(r.Context(), sc, in) })},
+			Handle: withBody(func(r *http.Request, sc store.Scope, in auth.GrantInput) (any, error) {
+				return a.Auth.AddGrant(r.Context(), sc, in)
+			})},
 		{Method: "DELETE", Path: "/api/v1/grants/{id}", Tag: "用户", Summary: "收回授权", Perm: auth.PermGrantAdmin, Status: http.StatusNoContent,
-			Handle: withID("授权", func(r *http.Request, sc store.Scope, id int64) (any, error) { return nil, a.Auth.RevokeGrant(r.Context(), sc, id) })},
+			Handle: withID("授权", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return nil, a.Auth.RevokeGrant(r.Context(), sc, id)
+			})},
 		{Method: "GET", Path: "/api/v1/policy", Tag: "用户", Summary: "密码、锁定与会话策略", Perm: auth.PermGrantAdmin, Result: auth.Policy{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) { return a.Auth.Policy(r.Context()) }},
 		{Method: "PUT", Path: "/api/v1/policy", Tag: "用户", Summary: "修改密码、锁定与会话策略", Perm: auth.PermGrantAdmin, Body: auth.Policy{}, Result: auth.Policy{},
-			Handle: withBody(func(r *http.Request, _ store.Scope, p auth.Policy) (any, error) { return a.Auth.SetPolicy(r.Context(), p) })},
+			Handle: withBody(func(r *http.Request, _ store.Scope, p auth.Policy) (any, error) {
+				return a.Auth.SetPolicy(r.Context(), p)
+			})},
 
 		// The audit trail (审计管理员).
 		{Method: "GET", Path: "/api/v1/audit", Tag: "审计", Summary: "审计日志", Perm: auth.PermAuditRead, Query: auditParams(), Result: store.List[audit.Entry]{},

@@ -75,4 +75,3 @@ func (s *Service) SetPolicy(ctx context.Context, p Policy) (Policy, error) {
 	})
 	return p, err
 }
-

@@ -93,7 +93,9 @@ func (s *Service) userBy(ctx context.Context, q store.Querier, col string, v any
 }
 
 // User returns an account with its grants.
-func (s *Service) User(ctx context.Context, id int64) (User, error) { return s.userBy(ctx, s.DB, "id", id) }
+func (s *Service) User(ctx context.Context, id int64) (User, error) {
+	return s.userBy(ctx, s.DB, "id", id)
+}
 
 // UserByName returns an account by its user name.
 func (s *Service) UserByName(ctx context.Context, name string) (User, error) {

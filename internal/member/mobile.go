@@ -175,22 +175,7 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET ended_on = $1 WHERE id = $2", on, id); err != nil {
 			return err
 		}
-		if r.Kind == "in" {
-			o, err := s.Orgs.Get(ctx, store.All, r.OrgID)
-			if err != nil {
-				return err
-			}
-			err = stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
-		} else {
-			m, err := s.get(ctx, tx, store.All, *r.MemberID)
-			if err != nil {
-				return err
-			}
-			before := m
-			m.MobileOut = false
-			err = s.setPerson(ctx, tx, before, m)
-		}
-		if err != nil {
+		if err := s.endFlow(ctx, tx, r); err != nil {
 			return err
 		}
 		return s.auditMobile(ctx, tx, "end", id, r)
@@ -199,6 +184,24 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 		return Mobile{}, err
 	}
 	return s.getMobile(ctx, s.DB, sc, id)
+}
+
+// endFlow takes an ended registration out of the figures.
+func (s *Service) endFlow(ctx context.Context, tx *sql.Tx, r Mobile) error {
+	if r.Kind == "in" {
+		o, err := s.Orgs.Get(ctx, store.All, r.OrgID)
+		if err != nil {
+			return err
+		}
+		return stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
+	}
+	m, err := s.get(ctx, tx, store.All, *r.MemberID)
+	if err != nil {
+		return err
+	}
+	before := m
+	m.MobileOut = false
+	return s.setPerson(ctx, tx, before, m)
 }
 
 func (s *Service) auditMobile(ctx context.Context, tx *sql.Tx, action string, id int64, before any) error {

@@ -31,7 +31,9 @@ func TestGracefulShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- Run(ctx, "127.0.0.1:0", New(db, log, nil, DefaultLimits, s), log, func(a string) { addrc <- a }) }()
+	go func() {
+		errc <- Run(ctx, "127.0.0.1:0", New(db, log, nil, DefaultLimits, s), log, func(a string) { addrc <- a })
+	}()
 	addr := <-addrc
 
 	res, err := http.Get("http://" + addr + "/healthz")
