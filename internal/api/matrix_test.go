@@ -1,0 +1,470 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// The permission matrix: every endpoint × every role × four targets (an
+// object in the caller's own scope, one in a sibling street, one at the
+// level above the caller's scope, and a missing one), each with the exact
+// status expected. The expectations are written here by hand, apart from
+// the code under test; an endpoint with no row fails the test.
+
+var targets = []string{"own", "sibling", "ancestor", "missing"}
+
+// may is what each role may do, by hand from the access issue.
+var may = map[string][]string{
+	"sysadmin":  {"user.read", "user.admin", "auth"},
+	"secadmin":  {"user.read", "grant.admin", "org.read", "auth"},
+	"auditor":   {"audit.read", "auth"},
+	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin", "auth"},
+	"secretary": {"org.read", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin", "auth"},
+	"member":    {"self", "auth"},
+	"viewer":    {"org.read", "unit.read", "stats.read", "auth"},
+	"anonymous": {},
+}
+
+// wholeTree roles see the whole tree: their sibling and ancestor cells are their own.
+var wholeTree = map[string]bool{"sysadmin": true, "secadmin": true, "auditor": true}
+
+// row says who may call an endpoint, what a permitted caller gets for each
+// target, and how to build the request.
+type row struct {
+	perm string // "" for public
+	// personal rows are about the caller's own things, not the tree: the
+	// statuses are the same for every caller who holds the permission.
+	personal bool
+	want     [4]int // own, sibling, ancestor, missing, for a caller scoped to the own street or branch
+	target   func(m *matrix, target string) (path string, body any)
+}
+
+type matrix struct {
+	t   *testing.T
+	e   *env
+	ctx context.Context
+	// The tree: city → district A → street A → branch A, district B → street B → branch B.
+	city, distA, streetA, branchA, distB, streetB, branchB org.Org
+	seq                                                    int
+	markers                                                []string // names a scoped caller must never see
+	users                                                  map[string]*client
+	userIDs                                                map[string]int64
+}
+
+func (m *matrix) org(parent org.Org, name, typ string) org.Org {
+	m.t.Helper()
+	o, err := m.e.api.Orgs.Create(m.ctx, store.All, org.Input{ParentID: &parent.ID, Name: &name, Type: &typ})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return o
+}
+
+// orgOf is the organisation a target lives in; missing has id 999999.
+func (m *matrix) orgOf(target string) org.Org {
+	switch target {
+	case "own":
+		return m.branchA
+	case "sibling":
+		return m.branchB
+	case "ancestor":
+		return m.distA
+	}
+	return org.Org{ID: 999999}
+}
+
+func (m *matrix) id(target string, own, sibling, ancestor int64) int64 {
+	return map[string]int64{"own": own, "sibling": sibling, "ancestor": ancestor, "missing": 999999}[target]
+}
+
+// person adds a full member (or an applicant) to the target's organisation.
+func (m *matrix) person(target string, stage string) int64 {
+	m.t.Helper()
+	if target == "missing" {
+		return 999999
+	}
+	o := m.orgOf(target)
+	m.seq++
+	first := fmt.Sprintf("110105198%d0101%03d", m.seq%10, m.seq%1000)
+	idn := first + string(cnid.CheckChar(first))
+	in := member.Input{OrgID: &o.ID, Name: sp(fmt.Sprintf("矩阵人员%d", m.seq)), IDNumber: &idn, Ethnicity: sp("汉族"),
+		Education: sp("大学本科"), Stage: &stage, Phone: sp("13912345678")}
+	if stage == "full" {
+		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+		in.JoinedOn, in.FullOn = &j, &f
+	} else {
+		a := date.New(2025, 1, 1)
+		in.AppliedOn = &a
+	}
+	p, err := m.e.api.Members.Create(m.ctx, store.All, in)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return p.ID
+}
+
+func (m *matrix) unit(target string) int64 {
+	if target == "missing" {
+		return 999999
+	}
+	o := m.orgOf(target)
+	u, err := m.e.api.Orgs.SaveUnit(m.ctx, store.All, 0, org.UnitInput{OrgID: &o.ID, Name: sp("矩阵单位"), Type: sp("企业")})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return u.ID
+}
+
+// emptyOrg is a new organisation with nothing in it below the target's
+// organisation; the ancestor target is district A itself.
+func (m *matrix) emptyOrg(target string) int64 {
+	switch target {
+	case "missing":
+		return 999999
+	case "ancestor":
+		return m.distA.ID
+	}
+	m.seq++
+	return m.org(m.orgOf(target), fmt.Sprintf("临时党支部%d", m.seq), "temporary_branch").ID
+}
+
+// letter is a pending letter from a member of the target's organisation to outside the system.
+func (m *matrix) letter(target string) int64 {
+	if target == "missing" {
+		return 999999
+	}
+	t, err := m.e.api.Members.Issue(m.ctx, store.All, member.IssueInput{MemberID: m.person(target, "full"), ToText: "系统外某党支部", IssuedOn: date.New(2026, 6, 1)})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return t.ID
+}
+
+func (m *matrix) request(target string) int64 {
+	if target == "missing" {
+		return 999999
+	}
+	r, err := m.e.api.Members.RequestChange(m.ctx, m.person(target, "full"), m.userIDs["member"], member.RequestInput{Changes: member.Input{Post: sp("新岗位")}})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// throwawayFor is a new account, or a missing one for the missing target.
+func (m *matrix) throwawayFor(target string) int64 {
+	if target == "missing" {
+		return 999999
+	}
+	return m.throwaway()
+}
+
+// throwaway is a new account for endpoints that change accounts.
+func (m *matrix) throwaway() int64 {
+	m.seq++
+	u, err := m.e.api.Auth.CreateUser(m.ctx, auth.NewUser{Username: fmt.Sprintf("tmp%d", m.seq), Password: testPassword})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return u.ID
+}
+
+func p(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func same(path string) func(*matrix, string) (string, any) {
+	return func(*matrix, string) (string, any) { return path, nil }
+}
+
+var (
+	scoped  = [4]int{200, 404, 404, 404}
+	created = [4]int{201, 400, 400, 400}
+	always  = [4]int{200, 200, 200, 200}
+)
+
+var rows = map[string]row{
+	"GET /api/v1/orgs": {perm: "org.read", want: always, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/orgs?q=" + strings.ReplaceAll(m.orgOf(t).Name, " ", ""), nil
+	}},
+	"POST /api/v1/orgs": {perm: "org.write", want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/orgs", map[string]any{"parent_id": m.orgOf(t).ID, "name": "新建党支部", "type": "branch"}
+	}},
+	"GET /api/v1/orgs/{id}":          {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/children": {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/children", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/stats":    {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/stats", m.orgOf(t).ID), nil }},
+	"PATCH /api/v1/orgs/{id}": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d", m.emptyOrg(t)), map[string]any{"secretary": "王书记"}
+	}},
+	"DELETE /api/v1/orgs/{id}": {perm: "org.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.emptyOrg(t)), nil }},
+	"POST /api/v1/orgs/{id}/move": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/move", m.emptyOrg(t)), map[string]any{"parent_id": m.branchA.ID}
+	}},
+	"GET /api/v1/units": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units?org=%d", m.orgOf(t).ID), nil }},
+	"POST /api/v1/units": {perm: "unit.write", want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/units", map[string]any{"org_id": m.orgOf(t).ID, "name": "新单位", "type": "企业"}
+	}},
+	"GET /api/v1/units/{id}": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units/%d", m.unit(t)), nil }},
+	"PATCH /api/v1/units/{id}": {perm: "unit.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/units/%d", m.unit(t)), map[string]any{"staff": 9}
+	}},
+	"GET /api/v1/coverage": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/coverage?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/members":  {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members?org=%d", m.orgOf(t).ID), nil }},
+	"POST /api/v1/members": {perm: "member.write", want: created, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		first := fmt.Sprintf("32010619900101%03d", m.seq%1000)
+		return "/api/v1/members", map[string]any{"org_id": m.orgOf(t).ID, "name": "新党员", "id_number": first + string(cnid.CheckChar(first)),
+			"ethnicity": "汉族", "education": "大学本科", "stage": "applicant", "applied_on": "2025-01-01"}
+	}},
+	"GET /api/v1/members/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members/%d", m.person(t, "full")), nil }},
+	"PATCH /api/v1/members/{id}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d", m.person(t, "full")), map[string]any{"post": "岗位"}
+	}},
+	"GET /api/v1/members/{id}/history": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/history", m.person(t, "full")), nil
+	}},
+	"POST /api/v1/members/{id}/steps": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/steps", m.person(t, "applicant")), map[string]any{"action": "activist", "on": "2026-02-01"}
+	}},
+	"POST /api/v1/members/{id}/reveal": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/reveal", m.person(t, "full")), nil
+	}},
+	"GET /api/v1/mobile": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/mobile?org=%d", m.orgOf(t).ID), nil }},
+	"POST /api/v1/mobile": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/mobile", map[string]any{"kind": "out", "member_id": m.person(t, "full"), "present_place": "深圳", "since": "2026-01-01"}
+	}},
+	"POST /api/v1/mobile/{id}/end": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		id := int64(999999)
+		if t != "missing" {
+			r, err := m.e.api.Members.RegisterMobile(m.ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.orgOf(t).ID, Name: "流入人员", RelationPlace: "外省", Since: date.New(2026, 1, 1)})
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			id = r.ID
+		}
+		return p("/api/v1/mobile/%d/end", id), map[string]any{"on": "2026-06-01"}
+	}},
+	"GET /api/v1/transfers": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers?org=%d", m.orgOf(t).ID), nil }},
+	"POST /api/v1/transfers": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/transfers", map[string]any{"member_id": m.person(t, "full"), "to_text": "外省", "issued_on": "2026-06-01"}
+	}},
+	"POST /api/v1/transfers/incoming": {perm: "member.write", want: created, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		first := fmt.Sprintf("33010619800101%03d", m.seq%1000)
+		return "/api/v1/transfers/incoming", map[string]any{"to_org_id": m.orgOf(t).ID, "from_text": "外省某支部", "issued_on": "2026-06-01",
+			"member": map[string]any{"name": "转入人员", "id_number": first + string(cnid.CheckChar(first)), "ethnicity": "汉族", "education": "大学本科",
+				"stage": "full", "joined_on": "2010-07-01", "full_on": "2011-07-01"}}
+	}},
+	"GET /api/v1/transfers/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d", m.letter(t)), nil }},
+	"POST /api/v1/transfers/{id}/receive": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/transfers/%d/receive", m.letter(t)), map[string]any{}
+	}},
+	"POST /api/v1/transfers/{id}/cancel": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d/cancel", m.letter(t)), nil }},
+	"GET /api/v1/vocabularies":           {perm: "auth", want: always, target: same("/api/v1/vocabularies")},
+
+	"POST /api/v1/session": {perm: "", want: [4]int{201, 201, 201, 201}, target: func(*matrix, string) (string, any) {
+		return "/api/v1/session", map[string]any{"username": "loginonly", "password": testPassword}
+	}},
+	"DELETE /api/v1/session": {perm: "auth", want: [4]int{204, 204, 204, 204}, target: same("/api/v1/session")},
+	"GET /api/v1/me":         {perm: "auth", want: always, target: same("/api/v1/me")},
+	"POST /api/v1/me/password": {perm: "auth", want: [4]int{400, 400, 400, 400}, target: func(*matrix, string) (string, any) {
+		return "/api/v1/me/password", map[string]any{"old_password": "wrong", "new_password": "Another#Pass1"}
+	}},
+	"GET /api/v1/me/member":   {perm: "self", want: always, target: same("/api/v1/me/member")},
+	"GET /api/v1/me/requests": {perm: "self", want: always, target: same("/api/v1/me/requests")},
+	"POST /api/v1/me/requests": {perm: "self", want: [4]int{201, 201, 201, 201}, target: func(*matrix, string) (string, any) {
+		return "/api/v1/me/requests", map[string]any{"changes": map[string]any{"phone": "13700001111"}}
+	}},
+	"GET /api/v1/requests": {perm: "request.admin", want: always, target: same("/api/v1/requests")},
+	"POST /api/v1/requests/{id}/decision": {perm: "request.admin", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/requests/%d/decision", m.request(t)), map[string]any{"approve": true}
+	}},
+	"GET /api/v1/tokens":         {perm: "auth", want: always, target: same("/api/v1/tokens")},
+	"POST /api/v1/tokens":        {perm: "auth", want: [4]int{201, 201, 201, 201}, target: same("/api/v1/tokens")},
+	"DELETE /api/v1/tokens/{id}": {perm: "auth", personal: true, want: [4]int{204, 404, 404, 404}}, // built in the test: it needs the caller
+
+	"GET /api/v1/users": {perm: "user.read", want: always, target: same("/api/v1/users")},
+	"POST /api/v1/users": {perm: "user.admin", want: [4]int{201, 201, 201, 201}, target: func(m *matrix, _ string) (string, any) {
+		m.seq++
+		return "/api/v1/users", map[string]any{"username": p("new%d", m.seq), "password": testPassword}
+	}},
+	"GET /api/v1/users/{id}": {perm: "user.read", want: [4]int{200, 200, 200, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/users/%d", m.id(t, m.userIDs["viewer"], m.userIDs["secretary"], m.userIDs["org_admin"])), nil
+	}},
+	"PATCH /api/v1/users/{id}": {perm: "user.admin", want: [4]int{200, 200, 200, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/users/%d", m.throwawayFor(t)), map[string]any{"display_name": "改名"}
+	}},
+	"POST /api/v1/users/{id}/password": {perm: "user.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/users/%d/password", m.throwawayFor(t)), map[string]any{"password": "Reset#Pass99"}
+	}},
+	"POST /api/v1/users/{id}/unlock": {perm: "grant.admin", want: [4]int{200, 200, 200, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/users/%d/unlock", m.throwawayFor(t)), nil
+	}},
+	"POST /api/v1/grants": {perm: "grant.admin", want: [4]int{201, 201, 201, 400}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/grants", map[string]any{"user_id": m.throwaway(), "role": "viewer", "org_id": m.orgOf(t).ID}
+	}},
+	"DELETE /api/v1/grants/{id}": {perm: "grant.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
+		id := int64(999999)
+		if t != "missing" {
+			o := m.orgOf(t).ID
+			g, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: m.throwaway(), Role: "viewer", OrgID: &o})
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			id = g.ID
+		}
+		return p("/api/v1/grants/%d", id), nil
+	}},
+	"GET /api/v1/policy":       {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
+	"PUT /api/v1/policy":       {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
+	"GET /api/v1/audit":        {perm: "audit.read", want: always, target: same("/api/v1/audit")},
+	"GET /api/v1/audit/export": {perm: "audit.read", want: always, target: same("/api/v1/audit/export")},
+	"GET /api/v1/audit/verify": {perm: "audit.read", want: always, target: same("/api/v1/audit/verify")},
+}
+
+func sp(s string) *string { return &s }
+
+func newMatrix(t *testing.T, db *store.DB) *matrix {
+	e := newEnv(t, db, false)
+	m := &matrix{t: t, e: e, ctx: context.Background(), city: e.root, users: map[string]*client{}, userIDs: map[string]int64{}}
+	m.distA = m.org(m.city, "东城区委", "committee")
+	m.streetA = m.org(m.distA, "和平街道党工委", "working_committee")
+	m.branchA = m.org(m.streetA, "和平社区党支部", "branch")
+	m.distB = m.org(m.city, "西城区委", "committee")
+	m.streetB = m.org(m.distB, "新华街道党工委", "working_committee")
+	m.branchB = m.org(m.streetB, "新华社区党支部", "branch")
+	self := m.person("own", "full")
+	// What a caller scoped to street A or branch A must never read.
+	m.markers = []string{m.branchB.Name, m.streetB.Name, m.distB.Name, m.distA.Name}
+	grants := map[string]*int64{"sysadmin": nil, "secadmin": nil, "auditor": nil, "org_admin": &m.streetA.ID,
+		"secretary": &m.branchA.ID, "member": &m.branchA.ID, "viewer": &m.streetA.ID}
+	for role, o := range grants {
+		var mid *int64
+		if role == "member" {
+			mid = &self
+		}
+		m.users[role] = e.as(t, "u"+strings.ReplaceAll(role, "_", ""), role, o, mid)
+		u, _ := e.api.Auth.UserByName(m.ctx, "u"+strings.ReplaceAll(role, "_", ""))
+		m.userIDs[role] = u.ID
+	}
+	m.users["anonymous"] = &client{t: t, srv: e.srv}
+	if _, err := e.api.Auth.CreateUser(m.ctx, auth.NewUser{Username: "loginonly", Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (c *client) raw(method, path string, body any) (int, string) {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader(mustJSON(body))
+	}
+	req, _ := http.NewRequest(method, c.srv.URL+path, rd)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestPermissionMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
+		for _, rt := range m.e.api.Routes() {
+			key := rt.Method + " " + rt.Path
+			r, ok := rows[key]
+			if !ok {
+				t.Errorf("%s has no row in the permission matrix", key)
+				continue
+			}
+			if r.perm != string(rt.Perm) {
+				t.Errorf("%s asks for %q, the matrix says %q", key, rt.Perm, r.perm)
+			}
+			for _, role := range roles {
+				c := m.users[role]
+				for i, target := range targets {
+					want := r.want[i]
+					switch {
+					case r.perm == "":
+					case role == "anonymous":
+						want = http.StatusUnauthorized
+					case !contains(may[role], r.perm):
+						want = http.StatusForbidden
+					case wholeTree[role] && !r.personal:
+						want = r.want[0]
+						if target == "missing" {
+							want = r.want[3]
+						}
+					}
+					var path string
+					var body any
+					if r.target == nil {
+						path = m.tokenPath(role, target)
+					} else {
+						path, body = r.target(m, target)
+					}
+					if rt.Method != "GET" && rt.Method != "DELETE" && body == nil {
+						body = map[string]any{}
+					}
+					got, text := c.raw(rt.Method, path, body)
+					if got != want {
+						t.Errorf("%s as %s on %s target: status %d, want %d: %.160s", key, role, target, got, want, text)
+					}
+					if got < 300 && !wholeTree[role] {
+						for _, mk := range m.markers {
+							if strings.Contains(text, mk) {
+								t.Errorf("%s as %s on %s target leaks %q", key, role, target, mk)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// tokenPath is the token a DELETE /tokens/{id} targets: the caller's own, another user's, or none.
+func (m *matrix) tokenPath(role, target string) string {
+	id := int64(999999)
+	owner := m.userIDs[role]
+	if target != "own" || role == "anonymous" {
+		owner = m.userIDs["viewer"]
+		if role == "viewer" {
+			owner = m.userIDs["org_admin"]
+		}
+	}
+	if target != "missing" {
+		_, tok, err := m.e.api.Auth.CreateToken(m.ctx, owner, "matrix", nil)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		id = tok.ID
+	}
+	return p("/api/v1/tokens/%d", id)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
