@@ -1,0 +1,234 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/secret"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// A browser session (cookie) must send its anti-forgery token with every change.
+func TestCookieSessionNeedsCSRFToken(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t), false)
+	e.as(t, "cookie", auth.RoleOrgAdmin, &e.root.ID, nil)
+	var s SessionAnswer
+	(&client{t: t, srv: e.srv}).do("POST", "/api/v1/session", LoginInput{"cookie", testPassword}, 201, &s)
+	send := func(csrf string) int {
+		req, _ := http.NewRequest("PATCH", e.srv.URL+"/api/v1/orgs/"+itoa(e.root.ID), strings.NewReader(`{"secretary":"李书记"}`))
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: s.Token})
+		if csrf != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := send(""); got != http.StatusForbidden {
+		t.Fatalf("without the token: %d", got)
+	}
+	if got := send("forged"); got != http.StatusForbidden {
+		t.Fatalf("with a wrong token: %d", got)
+	}
+	if got := send(s.CSRF); got != http.StatusOK {
+		t.Fatalf("with the token: %d", got)
+	}
+}
+
+func TestRevealIsAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		id := m.person("own", "full")
+		var got member.Member
+		m.users["secretary"].do("GET", "/api/v1/members/"+itoa(id), nil, 200, &got)
+		var clear member.Revealed
+		m.users["secretary"].do("POST", "/api/v1/members/"+itoa(id)+"/reveal", nil, 200, &clear)
+		if len(clear.IDNumber) != 18 || clear.IDNumber[:6] != got.IDMasked[:6] || clear.Phone != "13912345678" {
+			t.Fatalf("revealed %+v for %+v", clear, got)
+		}
+		l, err := audit.List(context.Background(), db, store.All, audit.Filter{Action: "reveal"}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Total != 1 || l.Items[0].Username != "usecretary" || l.Items[0].ObjectID != id {
+			t.Fatalf("reveal trail: %+v", l.Items)
+		}
+		// The trail itself keeps personal fields masked.
+		var all bytes.Buffer
+		_ = audit.Each(context.Background(), db, store.All, audit.Filter{}, func(e audit.Entry) error {
+			all.Write(e.Detail)
+			return nil
+		})
+		if strings.Contains(all.String(), clear.IDNumber) || strings.Contains(all.String(), clear.Phone) {
+			t.Fatal("the audit trail holds a clear ID number or phone")
+		}
+	})
+}
+
+func TestAuditVerifyNamesEditedEntry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMatrix(t, db)
+		var v Verification
+		m.users["auditor"].do("GET", "/api/v1/audit/verify", nil, 200, &v)
+		if v.Entries < 10 || len(v.Problems) != 0 {
+			t.Fatalf("fresh trail: %+v", v)
+		}
+		// The application cannot change the trail: the database refuses.
+		if _, err := db.ExecContext(ctx, "UPDATE audit_log SET username = 'nobody' WHERE id = 5"); err == nil {
+			t.Fatal("the database allowed an update of the audit trail")
+		}
+		// Someone with the database owner's rights switches the guard off and edits entry 5.
+		disable := map[store.Dialect]string{
+			store.SQLite:   "DROP TRIGGER audit_log_no_update",
+			store.Postgres: "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+		}[db.Dialect]
+		if _, err := db.ExecContext(ctx, disable); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "UPDATE audit_log SET username = 'nobody' WHERE id = 5"); err != nil {
+			t.Fatal(err)
+		}
+		m.users["auditor"].do("GET", "/api/v1/audit/verify", nil, 200, &v)
+		if len(v.Problems) != 1 || v.Problems[0].ID != 5 || !strings.Contains(v.Problems[0].Reason, "第5条记录的内容与其哈希不符") {
+			t.Fatalf("verify after an edit: %+v", v.Problems)
+		}
+		if db.Dialect == store.SQLite {
+			if _, err := db.ExecContext(ctx, "DROP TRIGGER audit_log_no_delete"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, "DELETE FROM audit_log WHERE id = 8"); err != nil {
+			t.Fatal(err)
+		}
+		ps, _, err := audit.Verify(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named []string
+		for _, p := range ps {
+			named = append(named, p.Reason)
+		}
+		all := strings.Join(named, "|")
+		if !strings.Contains(all, "第9条之前缺少1条记录") || !strings.Contains(all, "第5条") {
+			t.Fatalf("verify after a deletion: %v", named)
+		}
+	})
+}
+
+// A known ID number must not appear in the database's bytes: not in the
+// SQLite file and its WAL, not in a dump of the PostgreSQL schema.
+func TestIDNumberNotStoredInClear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		id := m.person("own", "full")
+		var clear member.Revealed
+		m.users["org_admin"].do("POST", "/api/v1/members/"+itoa(id)+"/reveal", nil, 200, &clear)
+		var raw []byte
+		switch db.Dialect {
+		case store.SQLite:
+			if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				t.Fatal(err)
+			}
+			files, _ := filepath.Glob(db.Path + "*")
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw = append(raw, b...)
+			}
+		case store.Postgres:
+			u, _ := url.Parse(db.URL)
+			schema := u.Query().Get("search_path")
+			out, err := exec.Command("pg_dump", "--schema="+schema, os.Getenv("DANGJIAN_TEST_POSTGRES")).Output()
+			if err != nil {
+				t.Fatalf("pg_dump: %v", err)
+			}
+			raw = out
+			if !bytes.Contains(raw, []byte("CREATE TABLE "+schema+".members")) {
+				t.Fatal("the dump does not hold the members table")
+			}
+		}
+		for _, s := range []string{clear.IDNumber, clear.Phone, clear.IDNumber[6:14] + clear.IDNumber[14:]} {
+			if bytes.Contains(raw, []byte(s)) {
+				t.Fatalf("%q is in the stored bytes", s)
+			}
+		}
+		if !bytes.Contains(raw, []byte("矩阵人员")) {
+			t.Fatal("the check reads the wrong bytes: names are stored in clear and should be found")
+		}
+	})
+}
+
+// Every record is still readable and findable by its ID number after the
+// key is rotated, and uniqueness still holds.
+func TestKeyRotation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		box, err := secret.Load("", filepath.Join(t.TempDir(), "secret.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEnv(t, db, false)
+		mem := e.api.Members
+		mem.Box = box
+		applied := date.New(2025, 1, 1)
+		add := func(idn string) (member.Member, error) {
+			return mem.Create(ctx, store.All, member.Input{OrgID: &e.root.ID, Name: sp("轮换测试"), IDNumber: &idn, Ethnicity: sp("汉族"),
+				Education: sp("高中"), Stage: sp("applicant"), AppliedOn: &applied, Phone: sp("13912345678")})
+		}
+		var ids []int64
+		var numbers []string
+		for i := 0; i < 7; i++ {
+			first := fmt.Sprintf("11010519800101%03d", i)
+			idn := first + string(cnid.CheckChar(first))
+			p, err := add(idn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, numbers = append(ids, p.ID), append(numbers, idn)
+		}
+		if _, err := box.AddKey(); err != nil {
+			t.Fatal(err)
+		}
+		n, err := mem.Reencrypt(ctx, 3, nil)
+		if err != nil || n != 7 {
+			t.Fatalf("re-encrypted %d: %v", n, err)
+		}
+		var old int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM members WHERE id_enc LIKE 'k1:%' OR phone_enc LIKE 'k1:%'").Scan(&old); err != nil || old != 0 {
+			t.Fatalf("%d rows still under the old key (%v)", old, err)
+		}
+		for i, id := range ids {
+			r, err := mem.Reveal(ctx, store.All, id)
+			if err != nil || r.IDNumber != numbers[i] || r.Phone != "13912345678" {
+				t.Fatalf("after rotation %d reads %+v, %v", id, r, err)
+			}
+			l, err := mem.List(ctx, store.All, member.Filter{Q: numbers[i]}, store.Page{})
+			if err != nil || l.Total != 1 || l.Items[0].ID != id {
+				t.Fatalf("search by ID after rotation: %+v %v", l, err)
+			}
+		}
+		if _, err := add(numbers[0]); err == nil || !strings.Contains(err.Error(), "已登记在系统中") {
+			t.Fatalf("a duplicate ID number after rotation: %v", err)
+		}
+	})
+}

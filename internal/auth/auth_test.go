@@ -1,0 +1,245 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+const pw = "Tq7#mwLp2xZa"
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newService(t *testing.T, db *store.DB) (*Service, *clock, User) {
+	c := &clock{t: time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC)}
+	s := &Service{DB: db, Now: c.now}
+	u, err := s.CreateUser(context.Background(), NewUser{Username: "wang", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c, u
+}
+
+func code(err error) string {
+	if ae, ok := apperr.As(err); ok {
+		return ae.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestLockoutAndItsExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c, _ := newService(t, db)
+		for i := 1; i <= 4; i++ {
+			_, _, err := s.Login(ctx, "wang", "wrong", "10.0.0.1")
+			if code(err) != "bad_login" || !strings.Contains(err.Error(), "再错") {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		_, _, err := s.Login(ctx, "wang", "wrong", "10.0.0.1")
+		if code(err) != "locked" || !strings.Contains(err.Error(), "账号已被锁定,请在10:15(北京时间)后重试") {
+			t.Fatalf("fifth failure: %v", err)
+		}
+		// Locked: even the right password is refused until the lock expires.
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); code(err) != "locked" {
+			t.Fatalf("right password while locked: %v", err)
+		}
+		c.advance(14 * time.Minute)
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); code(err) != "locked" {
+			t.Fatalf("after 14 minutes: %v", err)
+		}
+		c.advance(time.Minute + time.Second)
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); err != nil {
+			t.Fatalf("after the lock expired: %v", err)
+		}
+		// The trail has every failure, the lock and the login.
+		l, err := audit.List(ctx, db, store.All, audit.Filter{Username: "wang"}, store.Page{Size: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed, logins int
+		for _, e := range l.Items {
+			switch e.Action {
+			case "login_failed":
+				failed++
+			case "login":
+				logins++
+			}
+		}
+		if failed != 7 || logins != 1 {
+			t.Fatalf("trail has %d failures and %d logins", failed, logins)
+		}
+		if _, _, err := s.Login(ctx, "nobody", pw, "10.0.0.1"); code(err) != "bad_login" {
+			t.Fatalf("unknown user: %v", err)
+		}
+	})
+}
+
+func TestUnlockBySecurityAdministrator(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _, u := newService(t, db)
+		for i := 0; i < 5; i++ {
+			_, _, _ = s.Login(ctx, "wang", "wrong", "")
+		}
+		if _, err := s.Unlock(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Login(ctx, "wang", pw, ""); err != nil {
+			t.Fatalf("after unlock: %v", err)
+		}
+	})
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c, u := newService(t, db)
+		tok, _, err := s.Login(ctx, "wang", pw, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Active every 29 minutes: the idle limit never bites, the 12-hour limit does.
+		for i := 0; i < 24; i++ {
+			c.advance(29 * time.Minute)
+			if _, err := s.Authenticate(ctx, tok); err != nil {
+				t.Fatalf("after %d × 29 minutes: %v", i+1, err)
+			}
+		}
+		c.advance(29 * time.Minute) // 12 h 5 min after login
+		if _, err := s.Authenticate(ctx, tok); code(err) != "session_expired" {
+			t.Fatalf("past the absolute limit: %v", err)
+		}
+		tok, _, _ = s.Login(ctx, "wang", pw, "")
+		c.advance(31 * time.Minute)
+		if _, err := s.Authenticate(ctx, tok); code(err) != "session_expired" {
+			t.Fatalf("past the idle limit: %v", err)
+		}
+		// A password change ends every session.
+		a, _, _ := s.Login(ctx, "wang", pw, "")
+		b, _, _ := s.Login(ctx, "wang", pw, "")
+		if err := s.ChangeOwnPassword(ctx, u.ID, pw, "New#Passw0rd"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{a, b} {
+			if _, err := s.Authenticate(ctx, tok); code(err) != "session_expired" {
+				t.Fatalf("session survived a password change: %v", err)
+			}
+		}
+	})
+}
+
+func TestPasswordPolicyAndExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c, u := newService(t, db)
+		for bad, want := range map[string]string{
+			"Short#1":       "至少需要10个字符",
+			"alllowercase1": "至少三类",
+			"Wang#2026abc":  "不能包含用户名",
+		} {
+			if err := s.SetPassword(ctx, u.ID, bad, false); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("password %q: %v, want %q", bad, err, want)
+			}
+		}
+		c.advance(91 * 24 * time.Hour)
+		tok, id, err := s.Login(ctx, "wang", pw, "")
+		if err != nil || !id.MustChange {
+			t.Fatalf("an expired password does not force a change: %v %+v", err, id)
+		}
+		if id, _ := s.Authenticate(ctx, tok); !id.MustChange {
+			t.Fatal("the session of an expired password may act")
+		}
+		if _, err := s.SetPolicy(ctx, Policy{MinLength: 4}); err == nil {
+			t.Fatal("a weak policy was accepted")
+		}
+	})
+}
+
+func TestRevokedTokenRefusedAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c, u := newService(t, db)
+		tok, rec, err := s.CreateToken(ctx, u.ID, "脚本", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeToken(ctx, u.ID, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, tok); code(err) != "bad_token" {
+			t.Fatalf("revoked token: %v", err)
+		}
+		exp := c.t.Add(time.Hour)
+		tok, _, _ = s.CreateToken(ctx, u.ID, "临时", &exp)
+		c.advance(time.Hour)
+		if _, err := s.Authenticate(ctx, tok); code(err) != "bad_token" {
+			t.Fatalf("expired token: %v", err)
+		}
+		// Only a hash of the token is stored.
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", tok).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("the token is stored in clear (%d, %v)", n, err)
+		}
+	})
+}
+
+func TestGrantRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, _, u := newService(t, db)
+		one := int64(1)
+		if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleAuditor, OrgID: &one}); err == nil ||
+			!strings.Contains(err.Error(), "只能在全系统范围授予") {
+			t.Fatalf("auditor on an organisation: %v", err)
+		}
+		if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: "admin"}); err == nil {
+			t.Fatal("an unknown role was granted")
+		}
+		if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleMember, OrgID: &one}); err == nil {
+			t.Fatal("the member role was granted to a user with no member record")
+		}
+		g, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleAuditor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleAuditor}); code(err) != "conflict" {
+			t.Fatalf("a duplicate grant: %v", err)
+		}
+		if err := s.RevokeGrant(ctx, store.All, g.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.User(ctx, u.ID); len(got.Grants) != 0 {
+			t.Fatalf("revoked grant still held: %+v", got.Grants)
+		}
+	})
+}
+
+func TestPasswordHash(t *testing.T) {
+	h := HashPassword("Tq7#mwLp2xZa")
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") || h == HashPassword("Tq7#mwLp2xZa") {
+		t.Fatalf("hash %q", h)
+	}
+	if !CheckPassword(h, "Tq7#mwLp2xZa") || CheckPassword(h, "Tq7#mwLp2xZb") || CheckPassword("garbage", "x") {
+		t.Fatal("CheckPassword")
+	}
+	if err := DefaultPolicy.CheckPolicy("", RandomPassword()); err != nil {
+		t.Fatalf("a random password breaks the policy: %v", err)
+	}
+}
