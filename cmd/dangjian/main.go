@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"dangjian/internal/apperr"
 	"errors"
 	"flag"
 	"fmt"
@@ -53,6 +54,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	code, err := dispatch(ctx, args, stdin, stdout, stderr)
 	if err != nil && code == 0 {
 		code = 1
+	}
+	if ae, ok := apperr.As(err); ok {
+		// A user error says only its message, in Chinese.
+		err = errors.New(ae.Message)
 	}
 	return code, err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -198,4 +199,55 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestAccessCommands(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DANGJIAN_SECRET_KEY", "")
+	ctx := context.Background()
+	a, err := open(ctx, settings{dataDir: dir}, logger(&bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := demo.Load(ctx, a.orgs, a.members, 5, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.db.Close()
+	steps := []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"Tq7#mwLp2xZa\n", []string{"user", "add", "wang", "--display", "王书记", "--password-stdin"}, 0, "已创建用户 wang"},
+		{"", []string{"user", "add", "li"}, 0, "初始密码: Dj"},
+		{"short\n", []string{"user", "add", "zhao", "--password-stdin"}, 1, "密码至少需要10个字符"},
+		{"", []string{"user", "grant", "--user", "wang", "--role", "secretary", "--org", fmt.Sprint(sum.Branch.ID)}, 0, "已授予 wang:支部书记 · " + sum.Branch.Name},
+		{"", []string{"user", "grant", "--user", "wang", "--role", "auditor", "--org", "1"}, 1, "只能在全系统范围授予"},
+		{"", []string{"user", "list"}, 0, "支部书记·" + sum.Branch.Name},
+		{"", []string{"token", "create", "--user", "wang", "--name", "报表脚本", "--days", "30"}, 0, "t."},
+		{"", []string{"user", "revoke", "--user", "wang", "--role", "secretary", "--org", fmt.Sprint(sum.Branch.ID)}, 0, "已收回"},
+		{"", []string{"user", "unlock", "wang"}, 0, "已解除 wang 的锁定"},
+		{"New#Passw0rd9\n", []string{"user", "passwd", "wang", "--password-stdin"}, 0, "其全部会话已结束"},
+		{"", []string{"audit", "verify"}, 0, "发现 0 处问题"},
+	}
+	for _, s := range steps {
+		code, out := runIn(t, dir, s.stdin, s.args...)
+		if code != s.code || !strings.Contains(out, s.want) {
+			t.Fatalf("%v: exit %d, output %q; want exit %d and %q", s.args, code, out, s.code, s.want)
+		}
+	}
+	// A rotation re-encrypts every person and leaves the roster readable.
+	code, out := runCmd(t, dir, "keys", "rotate")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("完成:%d 人", sum.Members)) {
+		t.Fatalf("keys rotate: %d %s", code, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "secret.key"))
+	if err != nil || !strings.HasPrefix(strings.Split(string(b), "\n")[1], "2 ") {
+		t.Fatalf("key file after rotation: %q", b)
+	}
+	if code, out := runCmd(t, dir, "check"); code != 0 {
+		t.Fatalf("check after rotation: %s", out)
+	}
 }

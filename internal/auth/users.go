@@ -158,7 +158,7 @@ func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]
 	return out, rows.Err()
 }
 
-var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
+var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,31}$`)
 
 // NewUser is what creating an account takes.
 type NewUser struct {
@@ -175,7 +175,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	var v apperr.Invalid
 	if !usernameRE.MatchString(in.Username) {
-		v.Add("username", "用户名应为3至32位小写字母、数字或 _ . -,以字母开头")
+		v.Add("username", "用户名应为2至32位小写字母、数字或 _ . -,以字母开头")
 	}
 	pol, err := s.Policy(ctx)
 	if err != nil {

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+const pw = "Tq7#mwLp2xZa"
+
+type browser struct {
+	t   *testing.T
+	srv *httptest.Server
+	c   *http.Client
+}
+
+func newSite(t *testing.T) *browser {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	orgs := &org.Service{DB: db}
+	name, typ := "滨江市委", "committee"
+	root, err := orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &auth.Service{DB: db}
+	u, err := a.CreateUser(ctx, auth.NewUser{Username: "wang", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleOrgAdmin, OrgID: &root.ID}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	(&Site{DB: db, Orgs: orgs, Auth: a, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	srv := httptest.NewServer(a.Middleware(mux))
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar}}
+}
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	res, err := b.c.Get(b.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	res, err := b.c.PostForm(b.srv.URL+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func csrfOf(page string) string {
+	if m := csrfRE.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func (b *browser) login(password string) (int, string) {
+	_, page := b.get("/login")
+	return b.post("/login", url.Values{"csrf": {csrfOf(page)}, "username": {"wang"}, "password": {password}})
+}
+
+func TestLoginAndLockoutMessage(t *testing.T) {
+	b := newSite(t)
+	if code, page := b.get("/"); code != 200 || !strings.Contains(page, "<h1>登录</h1>") {
+		t.Fatalf("a visitor is not sent to the login page: %d", code)
+	}
+	for i := 1; i <= 4; i++ {
+		code, page := b.login("wrong")
+		if code != http.StatusUnauthorized || !strings.Contains(page, "用户名或密码错误") {
+			t.Fatalf("attempt %d: %d", i, code)
+		}
+	}
+	code, page := b.login("wrong")
+	if code != http.StatusForbidden || !strings.Contains(page, "账号已被锁定") {
+		t.Fatalf("fifth attempt: %d %s", code, page)
+	}
+	if code, page := b.login(pw); code != http.StatusForbidden || !strings.Contains(page, "账号已被锁定") {
+		t.Fatalf("right password while locked: %d", code)
+	}
+}
+
+func TestFormsNeedTheirCSRFToken(t *testing.T) {
+	b := newSite(t)
+	// The login form itself: a post without the token from the page is refused.
+	if code, page := b.post("/login", url.Values{"username": {"wang"}, "password": {pw}}); code != http.StatusForbidden || !strings.Contains(page, "登录页面已过期") {
+		t.Fatalf("login without the token: %d", code)
+	}
+	if code, page := b.login(pw); code != 200 || !strings.Contains(page, "滨江市委") {
+		t.Fatalf("login: %d", code)
+	}
+	_, page := b.get("/password")
+	token := csrfOf(page)
+	form := url.Values{"old_password": {pw}, "new_password": {"New#Passw0rd1"}, "confirm": {"New#Passw0rd1"}}
+	if code, page := b.post("/password", form); code != http.StatusForbidden || !strings.Contains(page, "缺少防伪令牌") {
+		t.Fatalf("password form without the token: %d", code)
+	}
+	form.Set("csrf", "forged")
+	if code, _ := b.post("/password", form); code != http.StatusForbidden {
+		t.Fatalf("password form with a forged token: %d", code)
+	}
+	form.Set("csrf", token)
+	if code, page := b.post("/password", form); code != 200 || !strings.Contains(page, "<h1>登录</h1>") {
+		t.Fatalf("password change: %d", code)
+	}
+	// The change ended the session: the old cookie no longer opens pages.
+	if _, page := b.get("/"); !strings.Contains(page, "<h1>登录</h1>") {
+		t.Fatal("the session survived the password change")
+	}
+}
