@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
@@ -231,4 +233,34 @@ func TestKeyRotation(t *testing.T) {
 			t.Fatalf("a duplicate ID number after rotation: %v", err)
 		}
 	})
+}
+
+func TestAuditExportOpensInExcel(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	req, _ := http.NewRequest("GET", m.e.srv.URL+"/api/v1/audit/export?action=grant", nil)
+	req.Header.Set("Authorization", "Bearer "+m.users["auditor"].token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
+		t.Fatalf("export: %d %v", res.StatusCode, res.Header)
+	}
+	x, err := excelize.OpenReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("审计日志")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One grant per role user made in newMatrix.
+	if len(rows) != 1+7 || rows[0][4] != "操作" || rows[1][4] != "grant" {
+		t.Fatalf("sheet: %v", rows)
+	}
+	l, _ := audit.List(context.Background(), m.e.api.DB, store.All, audit.Filter{Action: "export"}, store.Page{})
+	if l.Total != 1 || l.Items[0].Username != "uauditor" {
+		t.Fatalf("the export is not in the trail: %+v", l.Items)
+	}
 }

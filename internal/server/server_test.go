@@ -75,3 +75,35 @@ func TestMetricsCountRequests(t *testing.T) {
 		t.Fatalf("metrics do not count the health check:\n%s", rec.Body.String())
 	}
 }
+
+func TestLoginAttemptsAreRateLimited(t *testing.T) {
+	h := New(storetest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)), nil, Limits{LoginPerMinute: 10, LoginBurst: 10, AnonymousPerMinute: 600, AnonymousBurst: 3})
+	codes := map[int]int{}
+	for i := 0; i < 12; i++ {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{}`))
+		req.RemoteAddr = "192.0.2.7:5555"
+		h.ServeHTTP(rec, req)
+		codes[rec.Code]++
+		if i >= 10 && (rec.Code != 429 || !strings.Contains(rec.Body.String(), "请求过于频繁")) {
+			t.Fatalf("attempt %d: %d %s", i+1, rec.Code, rec.Body.String())
+		}
+	}
+	// Another address is not affected; anonymous reads have their own, larger budget.
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{}`))
+	req.RemoteAddr = "192.0.2.8:5555"
+	h.ServeHTTP(rec, req)
+	if rec.Code == 429 {
+		t.Fatal("another address was limited")
+	}
+	for i := 0; i < 4; i++ {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.RemoteAddr = "192.0.2.9:5555"
+		h.ServeHTTP(rec, req)
+		if want := map[bool]int{true: 429, false: 200}[i == 3]; rec.Code != want {
+			t.Fatalf("anonymous request %d: %d, want %d", i+1, rec.Code, want)
+		}
+	}
+}
