@@ -247,21 +247,9 @@ func auditParams() []Param {
 func auditFilter(r *http.Request) (audit.Filter, error) {
 	q := r.URL.Query()
 	f := audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")}
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		d, err := date.Parse(q.Get(name))
-		if err != nil {
-			return f, apperr.InvalidField(name, "%s", err.Error())
-		}
-		if !d.IsZero() {
-			// Dates are Beijing days.
-			y, m, day := d.Time().Date()
-			*dst = time.Date(y, m, day, 0, 0, 0, 0, date.Shanghai)
-			if name == "to" {
-				*dst = dst.AddDate(0, 0, 1)
-			}
-		}
-	}
-	return f, nil
+	var err error
+	f.From, f.To, err = audit.Days(q.Get("from"), q.Get("to"))
+	return f, err
 }
 
 func (a *API) exportAudit(r *http.Request, sc store.Scope) (any, error) {

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"time"
 
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
 	"dangjian/internal/store"
 )
 
@@ -318,4 +320,22 @@ func each(ctx context.Context, db *store.DB, query string, args []any, fn func(E
 func Change(ctx context.Context, db *store.DB, tx *sql.Tx, action, objectType string, id int64, orgPath string, before, after any) error {
 	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath,
 		Detail: map[string]any{"changes": Changes(before, after)}})
+}
+
+// Days turns a range of Beijing days given as "2006-01-02" (either may be
+// empty) into the instants [from, to) a Filter takes.
+func Days(from, to string) (time.Time, time.Time, error) {
+	var out [2]time.Time
+	for i, v := range []string{from, to} {
+		if v == "" {
+			continue
+		}
+		d, err := date.Parse(v)
+		if err != nil {
+			return time.Time{}, time.Time{}, apperr.InvalidField([]string{"from", "to"}[i], "%s", err.Error())
+		}
+		y, m, day := d.Time().Date()
+		out[i] = time.Date(y, m, day+i, 0, 0, 0, 0, date.Shanghai)
+	}
+	return out[0], out[1], nil
 }

@@ -51,7 +51,7 @@ func New(db *store.DB, log *slog.Logger, authn *auth.Service, lim Limits, parts 
 	}, []string{"method", "route", "code"})
 	reg.MustRegister(duration)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	var h http.Handler = rateLimit(mux, lim)
+	var h http.Handler = rateLimit(notePattern(mux), lim)
 	if authn != nil {
 		h = authn.Middleware(h)
 	}
@@ -80,6 +80,20 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
+type patternKey struct{}
+
+// notePattern tells observe which route pattern served the request: the
+// handlers between them hand on copies of the request, which the mux then
+// marks, not the one observe holds.
+func notePattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
 // observe logs every request with its server time, counts it in the
 // metrics, sets the security headers and turns a panic into a 500.
 func observe(next http.Handler, log *slog.Logger, duration *prometheus.HistogramVec) http.Handler {
@@ -91,6 +105,8 @@ func observe(next http.Handler, log *slog.Logger, duration *prometheus.Histogram
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		rec := &recorder{ResponseWriter: w}
+		var route string
+		r = r.WithContext(context.WithValue(r.Context(), patternKey{}, &route))
 		defer func() {
 			if p := recover(); p != nil {
 				log.Error("panic while serving", "method", r.Method, "path", r.URL.Path, "panic", p)
@@ -99,7 +115,6 @@ func observe(next http.Handler, log *slog.Logger, duration *prometheus.Histogram
 				}
 			}
 			elapsed := time.Since(start)
-			route := r.Pattern
 			if route == "" {
 				route = "unmatched"
 			}

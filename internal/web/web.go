@@ -11,15 +11,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/date"
+	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -29,34 +26,106 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-var pages = template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+var pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 
 // Site serves the pages.
 type Site struct {
-	DB   *store.DB
-	Orgs *org.Service
-	Auth *auth.Service
-	Log  *slog.Logger
+	DB      *store.DB
+	Orgs    *org.Service
+	Members *member.Service
+	Auth    *auth.Service
+	Log     *slog.Logger
 }
 
 // Register adds the pages to mux.
 func (s *Site) Register(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	static := http.FileServerFS(staticFS)
+	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		static.ServeHTTP(w, r)
+	})
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
 	mux.HandleFunc("GET /password", s.signedIn(s.passwordForm))
 	mux.HandleFunc("POST /password", s.signedIn(s.changePassword))
-	mux.HandleFunc("GET /{$}", s.signedIn(s.overview))
-	mux.HandleFunc("GET /orgs/{id}", s.signedIn(s.overview))
+	mux.HandleFunc("GET /{$}", s.signedIn(s.dashboard))
+	s.registerOrgs(mux)
+	s.registerMembers(mux)
+	s.registerTransfers(mux)
+	s.registerUnits(mux)
+	s.registerAdmin(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
+	})
 }
 
 // page is what every template gets.
 type page struct {
 	Title string
 	User  *auth.User
+	Nav   []navItem
+	Here  string
 	CSRF  string
+	Flash string
 	Data  any
+}
+
+type navItem struct {
+	Href, Label string
+}
+
+// nav lists the sections the user's roles open.
+func nav(id auth.Identity) []navItem {
+	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
+	var out []navItem
+	if has(auth.PermStatsRead) {
+		out = append(out, navItem{"/", "概况"})
+	}
+	if has(auth.PermOrgRead) {
+		out = append(out, navItem{"/orgs", "党组织"})
+	}
+	if has(auth.PermMemberRead) {
+		out = append(out, navItem{"/members", "党员"}, navItem{"/transfers", "组织关系转接"}, navItem{"/mobile", "流动党员"})
+	}
+	if has(auth.PermUnitRead) {
+		out = append(out, navItem{"/units", "单位与覆盖"})
+	}
+	if has(auth.PermUserRead) {
+		out = append(out, navItem{"/users", "用户与授权"})
+	}
+	if has(auth.PermAuditRead) {
+		out = append(out, navItem{"/audit", "审计日志"})
+	}
+	return append(out, navItem{"/me", "我的"})
+}
+
+// show renders a page of a signed-in user.
+func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
+	p := page{Title: title, User: &id.User, Nav: nav(id), Here: "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0],
+		CSRF: id.CSRF, Flash: r.URL.Query().Get("done"), Data: data}
+	if status != http.StatusOK {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+	}
+	s.render(w, name, p)
+}
+
+// within runs fn in each scope of the user's grants that carry perm, until
+// one finds what fn looks for; it returns 403 when no grant carries perm.
+func within(id auth.Identity, perm auth.Perm, fn func(sc store.Scope) error) error {
+	scopes := id.ScopesFor(perm)
+	if len(scopes) == 0 {
+		return apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")
+	}
+	var err error
+	for _, sc := range scopes {
+		err = fn(sc)
+		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" {
+			return err
+		}
+	}
+	return err
 }
 
 // signedIn sends a visitor without a session to the login page, checks the
@@ -153,7 +222,7 @@ type passwordData struct {
 }
 
 func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.render(w, "password.html", page{Title: "修改密码", User: &id.User, CSRF: id.CSRF, Data: passwordData{MustChange: id.MustChange}})
+	s.show(w, r, id, http.StatusOK, "password.html", "修改密码", passwordData{MustChange: id.MustChange})
 }
 
 func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -173,74 +242,7 @@ func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Id
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	w.WriteHeader(http.StatusBadRequest)
-	s.render(w, "password.html", page{Title: "修改密码", User: &id.User, CSRF: id.CSRF, Data: d})
-}
-
-type overviewData struct {
-	Org       org.Org
-	Ancestors []org.Org
-	Children  []org.Org
-	Stats     stats.View
-	Empty     bool
-	NoFigures bool
-}
-
-// overview shows an organisation's subtree figures and its sub-organisations.
-func (s *Site) overview(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	ctx := r.Context()
-	p := page{Title: "概况", User: &id.User, CSRF: id.CSRF}
-	var d overviewData
-	scopes := id.ScopesFor(auth.PermStatsRead)
-	if len(scopes) == 0 {
-		d.NoFigures = true
-		p.Data = d
-		s.render(w, "overview.html", p)
-		return
-	}
-	sc := scopes[0]
-	var err error
-	if idText := r.PathValue("id"); idText != "" {
-		oid, perr := strconv.ParseInt(idText, 10, 64)
-		if perr != nil {
-			s.fail(w, r, apperr.NotFound("党组织"))
-			return
-		}
-		for _, sc = range scopes {
-			if d.Org, err = s.Orgs.Get(ctx, sc, oid); err == nil {
-				break
-			}
-		}
-	} else {
-		var roots []org.Org
-		roots, err = s.Orgs.Roots(ctx, sc)
-		if err == nil && len(roots) == 0 {
-			d.Empty = true
-			p.Data = d
-			s.render(w, "overview.html", p)
-			return
-		}
-		if err == nil {
-			d.Org = roots[0]
-		}
-	}
-	if err == nil {
-		d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, d.Org)
-	}
-	if err == nil {
-		d.Children, err = s.Orgs.Children(ctx, sc, d.Org.ID)
-	}
-	var m map[string]int64
-	if err == nil {
-		m, err = stats.Read(ctx, s.DB, d.Org.ID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d.Stats = stats.NewView(d.Org.ID, m, date.Of(time.Now()).Year())
-	p.Title, p.Data = d.Org.Name, d
-	s.render(w, "overview.html", p)
+	s.show(w, r, id, http.StatusBadRequest, "password.html", "修改密码", d)
 }
 
 func (s *Site) render(w http.ResponseWriter, name string, p page) {
@@ -259,7 +261,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := page{Title: "出错了", Data: ae}
 	if id, ok := auth.IdentityFrom(r.Context()); ok {
-		p.User, p.CSRF = &id.User, id.CSRF
+		p.User, p.CSRF, p.Nav = &id.User, id.CSRF, nav(id)
 	}
 	w.WriteHeader(ae.Status)
 	s.render(w, "error.html", p)

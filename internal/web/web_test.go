@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -44,7 +46,9 @@ func newSite(t *testing.T) *browser {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	(&Site{DB: db, Orgs: orgs, Auth: a, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
+	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
+	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)

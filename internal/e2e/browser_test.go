@@ -1,0 +1,474 @@
+// Package e2e drives the whole application in a real headless Chromium:
+// the journeys a Party-affairs worker makes, and screenshots of every main
+// page at office-PC and phone sizes.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"dangjian/internal/api"
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/demo"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/secret"
+	"dangjian/internal/server"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+	"dangjian/internal/web"
+)
+
+const password = "Tq7#mwLp2xZa"
+
+// logBuffer collects the JSON request log, to report the server time of each page.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+type site struct {
+	t        *testing.T
+	url      string
+	sum      demo.Summary
+	orgs     *org.Service
+	members  *member.Service
+	streetB  org.Org
+	branchB  org.Org
+	log      *logBuffer
+	shotsDir string
+	browser  context.Context
+}
+
+func chromiumPath() string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	p, _ := exec.LookPath("chromium")
+	return p
+}
+
+func newSite(t *testing.T) *site {
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("DANGJIAN_BROWSER_REQUIRED") != "" {
+			t.Fatal("Chromium is required (DANGJIAN_BROWSER_REQUIRED) but not installed")
+		}
+		t.Skip("Chromium is not installed")
+	}
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	box, _ := secret.New(bytes.Repeat([]byte{9}, 32))
+	orgs := &org.Service{DB: db}
+	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
+	authn := &auth.Service{DB: db}
+	sum, err := demo.Load(ctx, orgs, mem, 1, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, sum: sum, orgs: orgs, members: mem, log: &logBuffer{}}
+	// Street B: the first street of the other district, and its first branch.
+	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
+	if err != nil || len(found) == 0 {
+		t.Fatalf("no second street: %v", err)
+	}
+	s.streetB = found[0]
+	found, err = orgs.Search(ctx, store.All, "新华第1党支部", 5)
+	if err != nil || len(found) != 1 {
+		t.Fatalf("no branch in street B: %v", err)
+	}
+	s.branchB = found[0]
+	users := []struct {
+		name, role string
+		org        *int64
+		member     *int64
+	}{
+		{"streeta", auth.RoleOrgAdmin, &sum.Street.ID, nil},
+		{"streetb", auth.RoleOrgAdmin, &s.streetB.ID, nil},
+		{"zhibu", auth.RoleSecretary, &sum.Branch.ID, nil},
+		{"city", auth.RoleOrgAdmin, &sum.Root.ID, nil},
+		{"secadmin", auth.RoleSecadmin, nil, nil},
+		{"auditor", auth.RoleAuditor, nil, nil},
+		{"dangyuan", auth.RoleMember, &sum.Branch.ID, &sum.Member.ID},
+		{"tongji", auth.RoleViewer, &sum.Root.ID, nil},
+		{"victim", auth.RoleViewer, &sum.Root.ID, nil},
+	}
+	for _, u := range users {
+		nu, err := authn.CreateUser(ctx, auth.NewUser{Username: u.name, Password: password, MemberID: u.member})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: nu.ID, Role: u.role, OrgID: u.org}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := slog.New(slog.NewJSONHandler(s.log, nil))
+	h := server.New(db, log, authn, server.DefaultLimits,
+		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Log: log},
+		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Log: log})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	s.url = srv.URL
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "zh-CN"), chromedp.UserDataDir(t.TempDir()))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	// One browser for the test; each tab gets its own browser context (own cookies).
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	s.browser = browser
+	s.shotsDir = os.Getenv("DANGJIAN_SCREENSHOTS")
+	if s.shotsDir == "" {
+		s.shotsDir = filepath.Join("..", "..", "screenshots")
+	}
+	if err := os.MkdirAll(s.shotsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tab is one browser tab with its own cookies (a separate incognito-like context).
+type tab struct {
+	s   *site
+	ctx context.Context
+}
+
+func (s *site) tab() *tab {
+	ctx, cancel := chromedp.NewContext(s.browser, chromedp.WithNewBrowserContext())
+	s.t.Cleanup(cancel)
+	// The first Do opens the tab; it must run on the tab's own context, whose
+	// end closes the tab, not on a deadline's.
+	if err := chromedp.Do(ctx); err != nil {
+		s.t.Fatalf("open a tab: %v", err)
+	}
+	tb := &tab{s: s, ctx: ctx}
+	tb.do(chromedp.EmulateViewport(1366, 768))
+	return tb
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.s.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		loc, _ := chromedp.Run(tb.ctx, chromedp.Location())
+		body, _ := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS("body")))
+		tb.s.t.Fatalf("browser: %v\nat %s:\n%.1500s", err, loc, body)
+	}
+}
+
+func (tb *tab) text(sel string) string {
+	tb.s.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		tb.s.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(v)
+}
+
+func (tb *tab) open(path string) { tb.do(chromedp.Navigate(tb.s.url + path)) }
+
+func (tb *tab) login(user, pw string) {
+	tb.open("/login")
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SetValue(chromedp.CSS("#username"), user), chromedp.SetValue(chromedp.CSS("#password"), pw),
+		chromedp.Submit(chromedp.CSS("#password")))
+}
+
+func (tb *tab) count(orgID int64) int {
+	tb.s.t.Helper()
+	tb.open("/orgs/" + strconv.FormatInt(orgID, 10))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#fig-members")))
+	n, err := strconv.Atoi(tb.text("#fig-members"))
+	if err != nil {
+		tb.s.t.Fatal(err)
+	}
+	return n
+}
+
+func (tb *tab) location() string {
+	loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+	if err != nil {
+		tb.s.t.Fatal(err)
+	}
+	return loc
+}
+
+// shot saves the current page at office-PC and at phone size.
+func (tb *tab) shot(name string) {
+	tb.s.t.Helper()
+	for _, size := range []struct {
+		suffix string
+		w, h   int64
+		mobile bool
+	}{{"1366x768", 1366, 768, false}, {"phone", 390, 844, true}} {
+		var opts []chromedp.EmulateViewportOption
+		if size.mobile {
+			opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+		}
+		tb.do(chromedp.EmulateViewport(size.w, size.h, opts...), chromedp.Sleep(400*time.Millisecond))
+		png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			tb.s.t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(tb.s.shotsDir, name+"-"+size.suffix+".png"), png, 0o644); err != nil {
+			tb.s.t.Fatal(err)
+		}
+	}
+	tb.do(chromedp.EmulateViewport(1366, 768))
+}
+
+func validID(birth string, seq int) string {
+	first := fmt.Sprintf("320102%s%03d", strings.ReplaceAll(birth, "-", ""), seq)
+	return first + string(cnid.CheckChar(first))
+}
+
+// TestDailyWork is the journey of the web issue: log in, open a street, add a
+// member (first with a wrong ID number), transfer them to a branch of another
+// street, receive the letter there, and see both streets' figures change.
+func TestDailyWork(t *testing.T) {
+	s := newSite(t)
+	a := s.tab()
+	a.login("streeta", password)
+	a.do(chromedp.WaitVisible(chromedp.CSS("#org-name")))
+	if got := a.text("#org-name"); got != s.sum.Street.Name {
+		t.Fatalf("street A's admin lands on %q", got)
+	}
+	before := a.count(s.sum.Street.ID)
+	b := s.tab()
+	b.login("streetb", password)
+	b.do(chromedp.WaitVisible(chromedp.CSS("#org-name")))
+	beforeB := b.count(s.streetB.ID)
+
+	// Add a member with a wrong check digit: the message stands beside the field.
+	good := validID("1991-04-05", 123)
+	bad := good[:17] + map[bool]string{true: "0", false: "1"}[good[17] != '0']
+	a.open("/members/new?org=" + strconv.FormatInt(s.sum.Branch.ID, 10))
+	a.do(chromedp.WaitVisible(chromedp.CSS("#member-form")),
+		chromedp.SetValue(chromedp.CSS("#name"), "测试新党员"),
+		chromedp.SetValue(chromedp.CSS("#id_number"), bad),
+		chromedp.SetValue(chromedp.CSS("#education"), "bachelor"),
+		chromedp.SetValue(chromedp.CSS("#stage"), "full"),
+		chromedp.SetValue(chromedp.CSS("#joined_on"), "2015-07-01"),
+		chromedp.SetValue(chromedp.CSS("#full_on"), "2016-07-01"),
+		chromedp.Click(chromedp.CSS("#save")),
+		chromedp.WaitVisible(chromedp.CSS("#err-id_number")))
+	if msg := a.text("#err-id_number"); !strings.Contains(msg, "校验码错误") {
+		t.Fatalf("message beside the ID field: %q", msg)
+	}
+	a.shot("member-form-error")
+	// The form kept what was typed; correct the number and save.
+	if v, _ := chromedp.Run(a.ctx, chromedp.Value(chromedp.CSS("#name"))); v != "测试新党员" {
+		t.Fatalf("the refused form lost the name: %q", v)
+	}
+	a.do(chromedp.SetValue(chromedp.CSS("#id_number"), good), chromedp.Click(chromedp.CSS("#save")),
+		chromedp.WaitVisible(chromedp.CSS("#id-number")))
+	memberURL, _, _ := strings.Cut(strings.TrimPrefix(a.location(), s.url), "?")
+	if masked := a.text("#id-number"); masked != cnid.Mask(good) {
+		t.Fatalf("member page shows %q", masked)
+	}
+	a.shot("member")
+	if after := a.count(s.sum.Street.ID); after != before+1 {
+		t.Fatalf("street A had %d members, now %d", before, after)
+	}
+
+	// Issue a letter to a branch of street B.
+	a.open("/transfers/new?member=" + strings.TrimPrefix(memberURL, "/members/"))
+	today := date.Of(time.Now()).String()
+	a.do(chromedp.WaitVisible(chromedp.CSS("#transfer-form")),
+		chromedp.SetValue(chromedp.CSS("#to_q"), s.branchB.Name),
+		chromedp.SetValue(chromedp.CSS("#issued_on"), today),
+		chromedp.SetValue(chromedp.CSS("#reason"), "居住地变更"),
+		chromedp.Click(chromedp.CSS("#issue")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if flash := a.text(".flash"); !strings.Contains(flash, "已开具介绍信") || !strings.Contains(flash, s.branchB.Name) {
+		t.Fatalf("after issuing: %q", flash)
+	}
+	a.shot("transfers-out")
+
+	// Street B receives it.
+	b.open("/transfers?tab=in")
+	b.do(chromedp.WaitVisible(chromedp.CSS("#letters")))
+	b.shot("transfers-in")
+	b.do(chromedp.Click(chromedp.CSS("button[data-receive]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if flash := b.text(".flash"); !strings.Contains(flash, "已接收 测试新党员") {
+		t.Fatalf("after receiving: %q", flash)
+	}
+	if got := b.count(s.streetB.ID); got != beforeB+1 {
+		t.Fatalf("street B had %d members, now %d", beforeB, got)
+	}
+	if got := a.count(s.sum.Street.ID); got != before {
+		t.Fatalf("street A should be back to %d members, has %d", before, got)
+	}
+	// The member is now street B's: street A no longer finds them.
+	a.open(memberURL)
+	a.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if h := a.text("main h1"); h != "没有找到" {
+		t.Fatalf("street A still opens the transferred member: %q", h)
+	}
+	s.report(t)
+}
+
+// TestSecretaryCannotOpenAnotherBranch: a branch secretary typing another branch's member URL gets the not-found page.
+func TestSecretaryCannotOpenAnotherBranch(t *testing.T) {
+	s := newSite(t)
+	l, err := s.members.List(context.Background(), store.ScopeOf(s.branchB.Path), member.Filter{}, store.Page{Size: 1})
+	if err != nil || len(l.Items) == 0 {
+		t.Fatalf("no member in branch B: %v", err)
+	}
+	tb := s.tab()
+	tb.login("zhibu", password)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#org-name")))
+	tb.open(fmt.Sprintf("/members/%d", l.Items[0].ID))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if h := tb.text("main h1"); h != "没有找到" {
+		t.Fatalf("the secretary sees %q", h)
+	}
+	if body := tb.text("main"); strings.Contains(body, l.Items[0].Name) {
+		t.Fatal("the not-found page shows the member's name")
+	}
+	tb.shot("not-found")
+	// Their own branch's member opens.
+	tb.open(fmt.Sprintf("/members/%d", s.sum.Member.ID))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#id-number")))
+}
+
+// TestFiveWrongPasswordsLock: the fifth wrong password locks the account, and says so.
+func TestFiveWrongPasswordsLock(t *testing.T) {
+	s := newSite(t)
+	tb := s.tab()
+	for i := 1; i <= 5; i++ {
+		tb.login("victim", "wrong-password")
+		tb.do(chromedp.WaitVisible(chromedp.CSS("#login-error")))
+		msg := tb.text("#login-error")
+		if i < 5 && !strings.Contains(msg, "用户名或密码错误") {
+			t.Fatalf("attempt %d: %q", i, msg)
+		}
+		if i == 5 && !strings.Contains(msg, "账号已被锁定") {
+			t.Fatalf("fifth attempt: %q", msg)
+		}
+	}
+	tb.shot("login-locked")
+	tb.login("victim", password)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#login-error")))
+	if msg := tb.text("#login-error"); !strings.Contains(msg, "账号已被锁定") {
+		t.Fatalf("right password while locked: %q", msg)
+	}
+}
+
+// TestScreenshots walks every main page as the role that uses it.
+func TestScreenshots(t *testing.T) {
+	s := newSite(t)
+	tb := s.tab()
+	tb.open("/login")
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#username")))
+	tb.shot("login")
+	tb.login("city", password)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#org-name")), chromedp.WaitVisible(chromedp.CSS(".chart svg")))
+	tb.shot("dashboard")
+	pages := []struct{ path, wait, name string }{
+		{"/orgs", ".tree", "org-tree"},
+		{fmt.Sprintf("/orgs/%d", s.sum.Street.ID), ".chart svg", "org-street"},
+		{fmt.Sprintf("/members?org=%d", s.sum.Street.ID), "#member-list", "members"},
+		{fmt.Sprintf("/members?q=%s", "zh"), "#member-list", "members-search"},
+		{fmt.Sprintf("/members/%d", s.sum.Member.ID), "#id-number", "member-page"},
+		{fmt.Sprintf("/members/new?org=%d", s.sum.Branch.ID), "#member-form", "member-new"},
+		{"/transfers?tab=risk", "main h1", "transfers-risk"},
+		{"/mobile", "main h1", "mobile"},
+		{"/units?gap=no_org", "main h1", "units"},
+		{"/me", "main h1", "me"},
+		{"/password", "#new_password", "password"},
+	}
+	for _, p := range pages {
+		tb.open(p.path)
+		tb.do(chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		tb.shot(p.name)
+	}
+	// Open a tree node: its children load on demand.
+	tb.open("/orgs")
+	tb.do(chromedp.Click(chromedp.CSS(".tree details summary")), chromedp.WaitVisible(chromedp.CSS(".tree .tree li a")))
+	tb.shot("org-tree-open")
+	// Reveal: the full number shows, and the look is audited.
+	tb.open(fmt.Sprintf("/members/%d", s.sum.Member.ID))
+	tb.do(chromedp.Click(chromedp.CSS("#reveal")), chromedp.WaitNotPresent(chromedp.CSS("#reveal")))
+	if got := tb.text("#id-number"); strings.Contains(got, "*") {
+		t.Fatalf("after 查看 the number is still masked: %q", got)
+	}
+	for _, who := range []struct{ user, path, wait, name string }{
+		{"secadmin", "/users", "main h1", "users"},
+		{"auditor", "/audit", "main h1", "audit"},
+		{"dangyuan", "/me", "main h1", "me-member"},
+		{"tongji", "/", ".chart svg", "dashboard-viewer"},
+	} {
+		u := s.tab()
+		u.login(who.user, password)
+		u.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+		u.open(who.path)
+		u.do(chromedp.WaitVisible(chromedp.CSS(who.wait)))
+		u.shot(who.name)
+		if who.user == "auditor" && !strings.Contains(u.text("main"), "reveal") {
+			t.Fatal("the audit page does not show the reveal")
+		}
+	}
+	s.report(t)
+}
+
+// report writes the server time of every page served, slowest first.
+func (s *site) report(t *testing.T) {
+	s.log.mu.Lock()
+	lines := strings.Split(s.log.b.String(), "\n")
+	s.log.mu.Unlock()
+	type hit struct {
+		Route string  `json:"route"`
+		MS    float64 `json:"ms"`
+		Msg   string  `json:"msg"`
+	}
+	worst := map[string]float64{}
+	for _, l := range lines {
+		var h hit
+		if json.Unmarshal([]byte(l), &h) != nil || h.Msg != "request" || strings.HasPrefix(h.Route, "GET /static/") {
+			continue
+		}
+		worst[h.Route] = max(worst[h.Route], h.MS)
+	}
+	var out []string
+	for r, ms := range worst {
+		out = append(out, fmt.Sprintf("%8.2f ms  %s", ms, r))
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	f := filepath.Join(s.shotsDir, "timings-"+t.Name()+".txt")
+	_ = os.WriteFile(f, []byte(strings.Join(out, "\n")+"\n"), 0o644)
+	t.Logf("slowest server time per route (written to %s):\n%s", f, strings.Join(out[:min(5, len(out))], "\n"))
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"net/http"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/member"
+	"dangjian/internal/store"
+)
+
+func (s *Site) registerAdmin(mux *http.ServeMux) {
+	mux.HandleFunc("GET /users", s.signedIn(s.userList))
+	mux.HandleFunc("POST /users", s.signedIn(s.userAct))
+	mux.HandleFunc("GET /audit", s.signedIn(s.auditList))
+	mux.HandleFunc("GET /me", s.signedIn(s.mePage))
+	mux.HandleFunc("POST /me", s.signedIn(s.meAct))
+}
+
+type usersData struct {
+	List             store.List[auth.User]
+	Pager            pager
+	CanAdmin         bool // 系统管理员: accounts
+	CanGrant         bool // 安全管理员: grants and unlocking
+	Form             *form
+	NewPassword, For string
+}
+
+func (s *Site) userList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.userListWith(w, r, id, usersData{}, http.StatusOK)
+}
+
+func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d usersData, status int) {
+	p := pageOf(r)
+	err := within(id, auth.PermUserRead, func(store.Scope) error {
+		var err error
+		d.List, err = s.Auth.Users(r.Context(), p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	d.CanAdmin = len(id.ScopesFor(auth.PermUserAdmin)) > 0
+	d.CanGrant = len(id.ScopesFor(auth.PermGrantAdmin)) > 0
+	s.show(w, r, id, status, "users.html", "用户与授权", d)
+}
+
+// userAct carries out one form of the users page, named by its "op" field.
+func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	ctx := r.Context()
+	d := usersData{Form: f}
+	var msg string
+	var err error
+	switch f.Get("op") {
+	case "create":
+		err = within(id, auth.PermUserAdmin, func(store.Scope) error {
+			pw := auth.RandomPassword()
+			u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: f.Get("username"), DisplayName: f.Get("display_name"), Password: pw, MustChange: true})
+			d.NewPassword, d.For = pw, u.Username
+			return err
+		})
+	case "reset":
+		err = within(id, auth.PermUserAdmin, func(store.Scope) error {
+			pw := auth.RandomPassword()
+			d.NewPassword, d.For = pw, f.Get("username")
+			return s.Auth.SetPassword(ctx, f.id("user_id"), pw, true)
+		})
+	case "grant":
+		err = within(id, auth.PermGrantAdmin, func(sc store.Scope) error {
+			in := auth.GrantInput{UserID: f.id("user_id"), Role: f.Get("role")}
+			if o := f.id("org_id"); o != 0 {
+				in.OrgID = &o
+			}
+			g, err := s.Auth.AddGrant(ctx, sc, in)
+			msg = "已授予 " + g.RoleLabel + " · " + g.OrgName
+			return err
+		})
+	case "revoke":
+		err = within(id, auth.PermGrantAdmin, func(sc store.Scope) error {
+			msg = "已收回授权"
+			return s.Auth.RevokeGrant(ctx, sc, f.id("grant_id"))
+		})
+	case "unlock":
+		err = within(id, auth.PermGrantAdmin, func(store.Scope) error {
+			_, err := s.Auth.Unlock(ctx, f.id("user_id"))
+			msg = "已解除锁定"
+			return err
+		})
+	}
+	if err != nil {
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+		s.userListWith(w, r, id, d, http.StatusBadRequest)
+		return
+	}
+	if d.NewPassword != "" {
+		// The new password is shown once, on this answer, never in a URL.
+		s.userListWith(w, r, id, d, http.StatusOK)
+		return
+	}
+	done(w, r, "/users", msg)
+}
+
+type auditData struct {
+	Filter audit.Filter
+	Query  string
+	From   string
+	To     string
+	List   store.List[audit.Entry]
+	Pager  pager
+}
+
+func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	q := r.URL.Query()
+	d := auditData{Filter: audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")},
+		Query: r.URL.RawQuery, From: q.Get("from"), To: q.Get("to")}
+	p := pageOf(r)
+	err := within(id, auth.PermAuditRead, func(sc store.Scope) error {
+		f := d.Filter
+		var err error
+		if f.From, f.To, err = audit.Days(d.From, d.To); err != nil {
+			return err
+		}
+		d.List, err = audit.List(r.Context(), s.DB, sc, f, p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	s.show(w, r, id, http.StatusOK, "audit.html", "审计日志", d)
+}
+
+type meData struct {
+	Grants   []auth.Grant
+	Tokens   []auth.Token
+	NewToken string
+	Member   *member.Member
+	Requests []member.ChangeRequest
+	ToDecide []member.ChangeRequest
+	Form     *form
+}
+
+func (s *Site) mePage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.mePageWith(w, r, id, meData{}, http.StatusOK)
+}
+
+func (s *Site) mePageWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d meData, status int) {
+	ctx := r.Context()
+	d.Grants = id.User.Grants
+	var err error
+	if d.Tokens, err = s.Auth.Tokens(ctx, id.User.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if mid := id.User.MemberID; mid != nil && len(id.ScopesFor(auth.PermSelf)) > 0 {
+		m, err := s.Members.Get(ctx, store.All, *mid)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Member = &m
+		l, err := s.Members.Requests(ctx, store.All, "", *mid, store.Page{Size: 20})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Requests = l.Items
+	}
+	for _, sc := range id.ScopesFor(auth.PermRequestAdmin) {
+		l, err := s.Members.Requests(ctx, sc, "pending", 0, store.Page{Size: 50})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.ToDecide = append(d.ToDecide, l.Items...)
+	}
+	s.show(w, r, id, status, "me.html", "我的", d)
+}
+
+func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	ctx := r.Context()
+	d := meData{Form: f}
+	var err error
+	msg := "已办理"
+	switch f.Get("op") {
+	case "token":
+		d.NewToken, _, err = s.Auth.CreateToken(ctx, id.User.ID, f.Get("name"), nil)
+	case "revoke_token":
+		err = s.Auth.RevokeToken(ctx, id.User.ID, f.id("token_id"))
+		msg = "令牌已撤销"
+	case "request":
+		if id.User.MemberID == nil || len(id.ScopesFor(auth.PermSelf)) == 0 {
+			err = errNoSelf
+			break
+		}
+		_, err = s.Members.RequestChange(ctx, *id.User.MemberID, id.User.ID, member.RequestInput{
+			Changes: member.Input{Phone: f.opt("phone"), Education: f.opt("education"), Occupation: f.opt("occupation"), Post: f.opt("post")},
+			Note:    f.Get("note")})
+		msg = "申请已提交,待党组织审核"
+	case "decide":
+		err = within(id, auth.PermRequestAdmin, func(sc store.Scope) error {
+			_, err := s.Members.Decide(ctx, sc, f.id("request_id"), member.Decision{Approve: f.Get("approve") == "1"})
+			return err
+		})
+	}
+	if err != nil {
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+		s.mePageWith(w, r, id, d, http.StatusBadRequest)
+		return
+	}
+	if d.NewToken != "" {
+		s.mePageWith(w, r, id, d, http.StatusOK)
+		return
+	}
+	done(w, r, "/me", msg)
+}
+
+var errNoSelf = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")

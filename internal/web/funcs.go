@@ -1,0 +1,181 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+var funcs = template.FuncMap{
+	// when formats an instant in Beijing time.
+	"when": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			if v.IsZero() {
+				return ""
+			}
+			return v.In(date.Shanghai).Format("2006-01-02 15:04")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.In(date.Shanghai).Format("2006-01-02 15:04")
+		}
+		return ""
+	},
+	"stages":      func() vocab.Enum { return vocab.Stages },
+	"educations":  func() vocab.Enum { return vocab.Education },
+	"ethnicities": func() vocab.Enum { return vocab.Ethnicities },
+	"orgTypes":    func() vocab.Enum { return vocab.OrgTypes },
+	"unitTypes":   func() vocab.Enum { return vocab.UnitTypes },
+	"roles":       func() vocab.Enum { return auth.Roles },
+	"stageLabel":  vocab.Stages.Label,
+	"json": func(v any) (template.JS, error) {
+		b, err := json.Marshal(v)
+		return template.JS(b), err
+	},
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+// form holds what a user typed and the message for each field, so that a
+// refused form comes back filled in with the reasons beside the fields.
+type form struct {
+	Values url.Values
+	Errors map[string]string
+	Error  string // a message not tied to a field
+}
+
+func newForm(r *http.Request) *form {
+	_ = r.ParseForm()
+	return &form{Values: r.PostForm, Errors: map[string]string{}}
+}
+
+// Get returns a field's value.
+func (f *form) Get(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Err returns the message of a field.
+func (f *form) Err(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// fail records err on the form; it reports false for an error that is not the user's.
+func (f *form) fail(err error) bool {
+	ae, ok := apperr.As(err)
+	if !ok {
+		return false
+	}
+	for _, fe := range ae.Fields {
+		f.Errors[fe.Field] = fe.Message
+	}
+	if len(ae.Fields) == 0 {
+		f.Error = ae.Message
+	}
+	return true
+}
+
+// opt returns a pointer to the trimmed value, or nil for an empty field.
+func (f *form) opt(name string) *string {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+// date reads a date field; a malformed one is recorded as the field's error.
+func (f *form) date(name string) *date.Date {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	d, err := date.Parse(v)
+	if err != nil {
+		f.Errors[name] = err.Error()
+		return nil
+	}
+	return &d
+}
+
+// id reads an id field (0 when empty or malformed).
+func (f *form) id(name string) int64 {
+	n, _ := strconv.ParseInt(f.Get(name), 10, 64)
+	return n
+}
+
+func queryID(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
+	return n
+}
+
+func pathID(r *http.Request) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, apperr.NotFound("页面")
+	}
+	return n, nil
+}
+
+// pager is the paging bar of a list.
+type pager struct {
+	Page, Pages int
+	Total       int64
+	Prev, Next  string
+}
+
+func newPager(r *http.Request, total int64, p store.Page) pager {
+	p = p.Normalized()
+	pages := int((total + int64(p.Size) - 1) / int64(p.Size))
+	pg := pager{Page: p.Number, Pages: max(pages, 1), Total: total}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if p.Number > 1 {
+		pg.Prev = link(p.Number - 1)
+	}
+	if p.Number < pages {
+		pg.Next = link(p.Number + 1)
+	}
+	return pg
+}
+
+func pageOf(r *http.Request) store.Page {
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return store.Page{Number: n, Size: 30}
+}
+
+// done redirects after a change with a message for the next page.
+func done(w http.ResponseWriter, r *http.Request, to, msg string) {
+	sep := "?"
+	if u, err := url.Parse(to); err == nil && u.RawQuery != "" {
+		sep = "&"
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s%sdone=%s", to, sep, url.QueryEscape(msg)), http.StatusSeeOther)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

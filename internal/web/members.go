@@ -1,0 +1,284 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
+)
+
+func (s *Site) registerMembers(mux *http.ServeMux) {
+	mux.HandleFunc("GET /members", s.signedIn(s.memberList))
+	mux.HandleFunc("GET /members/new", s.signedIn(s.memberForm))
+	mux.HandleFunc("POST /members/new", s.signedIn(s.memberSave))
+	mux.HandleFunc("GET /members/{id}", s.signedIn(s.memberPage))
+	mux.HandleFunc("POST /members/{id}/reveal", s.signedIn(s.memberPage))
+	mux.HandleFunc("GET /members/{id}/edit", s.signedIn(s.memberForm))
+	mux.HandleFunc("POST /members/{id}/edit", s.signedIn(s.memberSave))
+	mux.HandleFunc("POST /members/{id}/steps", s.signedIn(s.memberStep))
+	mux.HandleFunc("POST /members/{id}/mobile", s.signedIn(s.memberMobile))
+}
+
+type memberListData struct {
+	Org    org.Org
+	Filter member.Filter
+	List   store.List[member.Member]
+	Pager  pager
+	Sorts  []sortLink
+}
+
+type sortLink struct {
+	Label, Href string
+	Active      bool
+}
+
+// memberList is the roster of an organisation's subtree with search, filters, paging and sorting.
+func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	q := r.URL.Query()
+	d := memberListData{Filter: member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"),
+		Category: q.Get("category"), Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}}
+	p := pageOf(r)
+	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+		var err error
+		if d.Filter.OrgID != 0 {
+			if d.Org, err = s.Orgs.Get(r.Context(), sc, d.Filter.OrgID); err != nil {
+				return err
+			}
+		}
+		d.List, err = s.Members.List(r.Context(), sc, d.Filter, p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	for _, so := range []struct{ key, label string }{{"name", "姓名拼音"}, {"birth_date", "出生日期"}, {"joined_on", "入党日期"}, {"id", "登记先后"}} {
+		qq := r.URL.Query()
+		qq.Del("page")
+		qq.Set("sort", so.key)
+		active := d.Filter.Sort == so.key || (d.Filter.Sort == "" && so.key == "name")
+		qq.Del("desc")
+		if active && !d.Filter.Desc {
+			qq.Set("desc", "1")
+		}
+		d.Sorts = append(d.Sorts, sortLink{so.label, "/members?" + qq.Encode(), active})
+	}
+	title := "党员名册"
+	if d.Org.ID != 0 {
+		title = d.Org.Name + " · 党员名册"
+	}
+	s.show(w, r, id, http.StatusOK, "members.html", title, d)
+}
+
+type memberData struct {
+	M          member.Member
+	Revealed   *member.Revealed
+	History    []member.StageEvent
+	Transfers  []member.Transfer
+	Mobile     []member.Mobile
+	CanWrite   bool
+	CanReveal  bool
+	Steps      []member.Transition
+	StepForm   *form
+	MobileForm *form
+}
+
+// memberPage shows one person; a POST to .../reveal shows the clear ID number and phone, audited.
+func (s *Site) memberPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.memberPageWith(w, r, id, memberData{}, http.StatusOK)
+}
+
+func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d memberData, status int) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	err = within(id, auth.PermMemberRead, func(sc store.Scope) error {
+		var err error
+		if d.M, err = s.Members.Get(ctx, sc, mid); err != nil {
+			return err
+		}
+		if d.History, err = s.Members.History(ctx, sc, mid); err != nil {
+			return err
+		}
+		ts, err := s.Members.ListTransfers(ctx, sc, member.TransferFilter{Member: mid}, store.Page{Size: 50})
+		if err != nil {
+			return err
+		}
+		d.Transfers = ts.Items
+		ms, err := s.Members.ListMobile(ctx, sc, member.MobileFilter{Member: mid}, store.Page{Size: 50})
+		d.Mobile = ms.Items
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.CanWrite = canIn(id, auth.PermMemberWrite, d.M.OrgPath)
+	d.CanReveal = canIn(id, auth.PermMemberReveal, d.M.OrgPath)
+	if r.Method == http.MethodPost && r.URL.Path == "/members/"+itoa(mid)+"/reveal" {
+		err := within(id, auth.PermMemberReveal, func(sc store.Scope) error {
+			v, err := s.Members.Reveal(ctx, sc, mid)
+			d.Revealed = &v
+			return err
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	for _, t := range member.Transitions {
+		if t.From == d.M.Stage {
+			d.Steps = append(d.Steps, t)
+		}
+	}
+	s.show(w, r, id, status, "member.html", d.M.Name, d)
+}
+
+func (s *Site) memberStep(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	months, _ := strconv.Atoi(f.Get("months"))
+	st := member.Step{Action: f.Get("action"), Months: months, Note: f.Get("note")}
+	if on := f.date("on"); on != nil {
+		st.On = *on
+	}
+	if len(f.Errors) == 0 {
+		err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+			_, err := s.Members.Advance(r.Context(), sc, mid, st)
+			return err
+		})
+		if err == nil {
+			done(w, r, "/members/"+itoa(mid), "已办理")
+			return
+		}
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.memberPageWith(w, r, id, memberData{StepForm: f}, http.StatusUnprocessableEntity)
+}
+
+func (s *Site) memberMobile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	in := member.MobileInput{Kind: "out", MemberID: mid, PresentPlace: f.Get("present_place"), Contact: f.Get("contact")}
+	if d := f.date("since"); d != nil {
+		in.Since = *d
+	}
+	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, "/members/"+itoa(mid), "已登记为流出党员")
+		return
+	}
+	if !f.fail(err) {
+		s.fail(w, r, err)
+		return
+	}
+	s.memberPageWith(w, r, id, memberData{MobileForm: f}, http.StatusBadRequest)
+}
+
+type memberFormData struct {
+	Org  org.Org
+	M    *member.Member
+	Form *form
+}
+
+func (s *Site) memberForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.memberFormWith(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) memberFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	var d memberFormData
+	d.Form = f
+	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		if r.PathValue("id") != "" {
+			mid, err := pathID(r)
+			if err != nil {
+				return err
+			}
+			m, err := s.Members.Get(r.Context(), sc, mid)
+			if err != nil {
+				return err
+			}
+			d.M = &m
+			d.Org, err = s.Orgs.Get(r.Context(), sc, m.OrgID)
+			return err
+		}
+		var err error
+		d.Org, err = s.Orgs.Get(r.Context(), sc, queryID(r, "org"))
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Form == nil {
+		d.Form = &form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
+		if m := d.M; m != nil {
+			d.Form.Values = map[string][]string{"name": {m.Name}, "ethnicity": {m.Ethnicity}, "education": {m.Education},
+				"occupation": {m.Occupation}, "post": {m.Post}}
+		}
+	}
+	title := "登记党员"
+	if d.M != nil {
+		title = "修改 " + d.M.Name + " 的信息"
+	}
+	s.show(w, r, id, status, "memberform.html", title, d)
+}
+
+func (s *Site) memberSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	in := member.Input{Name: f.opt("name"), IDNumber: f.opt("id_number"), Ethnicity: f.opt("ethnicity"), Education: f.opt("education"),
+		Phone: f.opt("phone"), Occupation: f.opt("occupation"), Post: f.opt("post")}
+	editing := r.PathValue("id") != ""
+	if !editing {
+		orgID := queryID(r, "org")
+		in.OrgID, in.Stage = &orgID, f.opt("stage")
+		in.AppliedOn, in.ActivistOn, in.CandidateOn = f.date("applied_on"), f.date("activist_on"), f.date("candidate_on")
+		in.JoinedOn, in.FullOn = f.date("joined_on"), f.date("full_on")
+	}
+	if len(f.Errors) == 0 {
+		var saved member.Member
+		err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+			var err error
+			if editing {
+				mid, perr := pathID(r)
+				if perr != nil {
+					return perr
+				}
+				saved, err = s.Members.Update(r.Context(), sc, mid, in)
+			} else {
+				saved, err = s.Members.Create(r.Context(), sc, in)
+			}
+			return err
+		})
+		if err == nil {
+			done(w, r, "/members/"+itoa(saved.ID), "已保存")
+			return
+		}
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.memberFormWith(w, r, id, f, http.StatusBadRequest)
+}

@@ -1,0 +1,238 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/date"
+	"dangjian/internal/org"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+)
+
+func (s *Site) registerOrgs(mux *http.ServeMux) {
+	mux.HandleFunc("GET /orgs", s.signedIn(s.orgTree))
+	mux.HandleFunc("GET /orgs/{id}", s.signedIn(s.orgPage))
+	mux.HandleFunc("GET /orgs/{id}/children", s.signedIn(s.orgChildren))
+	mux.HandleFunc("GET /orgs/{id}/edit", s.signedIn(s.orgForm))
+	mux.HandleFunc("POST /orgs/{id}/edit", s.signedIn(s.orgSave))
+	mux.HandleFunc("GET /orgs/{id}/new", s.signedIn(s.orgForm))
+	mux.HandleFunc("POST /orgs/{id}/new", s.signedIn(s.orgSave))
+}
+
+type orgData struct {
+	Org       org.Org
+	Ancestors []org.Org
+	Children  []org.Org
+	Stats     stats.View
+	CanWrite  bool
+	CanRead   bool // rows about persons
+	Empty     bool
+	NoFigures bool
+}
+
+// dashboard shows the figures of the highest organisation the user's figures cover.
+func (s *Site) dashboard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	scopes := id.ScopesFor(auth.PermStatsRead)
+	if len(scopes) == 0 {
+		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		return
+	}
+	roots, err := s.Orgs.Roots(r.Context(), scopes[0])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(roots) == 0 {
+		s.show(w, r, id, http.StatusOK, "org.html", "概况", orgData{Empty: true})
+		return
+	}
+	s.showOrg(w, r, id, roots[0].ID)
+}
+
+func (s *Site) orgPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showOrg(w, r, id, oid)
+}
+
+// showOrg shows an organisation: particulars, breadcrumbs, sub-organisations and subtree figures.
+func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64) {
+	ctx := r.Context()
+	var d orgData
+	err := within(id, auth.PermOrgRead, func(sc store.Scope) error {
+		o, err := s.Orgs.Get(ctx, sc, oid)
+		if err != nil {
+			return err
+		}
+		d.Org = o
+		if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
+			return err
+		}
+		d.Children, err = s.Orgs.Children(ctx, sc, oid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.CanWrite = canIn(id, auth.PermOrgWrite, d.Org.Path)
+	d.CanRead = canIn(id, auth.PermMemberRead, d.Org.Path)
+	if canIn(id, auth.PermStatsRead, d.Org.Path) {
+		m, err := stats.Read(ctx, s.DB, oid)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Stats = stats.NewView(oid, m, date.Of(time.Now()).Year())
+	} else {
+		d.NoFigures = true
+	}
+	s.show(w, r, id, http.StatusOK, "org.html", d.Org.Name, d)
+}
+
+// canIn tells whether some grant carrying p covers the organisation at path.
+func canIn(id auth.Identity, p auth.Perm, path string) bool {
+	for _, sc := range id.ScopesFor(p) {
+		if sc.Contains(path) {
+			return true
+		}
+	}
+	return false
+}
+
+type treeData struct {
+	Q       string
+	Roots   []org.Org
+	Results []org.Org
+}
+
+// orgTree shows the highest organisations the user sees; their children load on demand.
+func (s *Site) orgTree(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	d := treeData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	scopes := id.ScopesFor(auth.PermOrgRead)
+	if len(scopes) == 0 {
+		s.fail(w, r, apperr.New("forbidden", http.StatusForbidden, "您的角色不能查看党组织"))
+		return
+	}
+	for _, sc := range scopes {
+		var list []org.Org
+		var err error
+		if d.Q != "" {
+			list, err = s.Orgs.Search(r.Context(), sc, d.Q, 100)
+			d.Results = append(d.Results, list...)
+		} else {
+			list, err = s.Orgs.Roots(r.Context(), sc)
+			d.Roots = append(d.Roots, list...)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.show(w, r, id, http.StatusOK, "tree.html", "党组织", d)
+}
+
+// orgChildren is the fragment of one node's children, fetched when the node opens.
+func (s *Site) orgChildren(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var kids []org.Org
+	err = within(id, auth.PermOrgRead, func(sc store.Scope) error {
+		kids, err = s.Orgs.Children(r.Context(), sc, oid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := pages.ExecuteTemplate(w, "nodes", kids); err != nil {
+		s.Log.Error("render", "template", "nodes", "err", err)
+	}
+}
+
+type orgFormData struct {
+	Org    org.Org // the organisation edited, or the parent of a new one
+	New    bool
+	Form   *form
+	Parent org.Org
+}
+
+func (s *Site) orgForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.orgFormWith(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) orgFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := orgFormData{New: strings.HasSuffix(r.URL.Path, "/new"), Form: f}
+	err = within(id, auth.PermOrgWrite, func(sc store.Scope) error {
+		d.Org, err = s.Orgs.Get(r.Context(), sc, oid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Form == nil {
+		d.Form = &form{Errors: map[string]string{}}
+		if !d.New {
+			d.Form.Values = map[string][]string{"name": {d.Org.Name}, "code": {d.Org.Code}, "type": {d.Org.Type},
+				"secretary": {d.Org.Secretary}, "founded_on": {d.Org.FoundedOn.String()}}
+		}
+	}
+	title := "修改党组织信息"
+	if d.New {
+		title = "新建下级党组织"
+	}
+	s.show(w, r, id, status, "orgform.html", title, d)
+}
+
+func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	in := org.Input{Name: f.opt("name"), Code: f.opt("code"), Type: f.opt("type"), Secretary: f.opt("secretary"), FoundedOn: f.date("founded_on")}
+	if in.Code == nil {
+		empty := ""
+		in.Code = &empty
+	}
+	creating := strings.HasSuffix(r.URL.Path, "/new")
+	var saved org.Org
+	if len(f.Errors) == 0 {
+		err = within(id, auth.PermOrgWrite, func(sc store.Scope) error {
+			if creating {
+				in.ParentID = &oid
+				saved, err = s.Orgs.Create(r.Context(), sc, in)
+			} else {
+				saved, err = s.Orgs.Update(r.Context(), sc, oid, in)
+			}
+			return err
+		})
+		if err == nil {
+			done(w, r, "/orgs/"+itoa(saved.ID), "已保存")
+			return
+		}
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.orgFormWith(w, r, id, f, http.StatusBadRequest)
+}

@@ -1,0 +1,58 @@
+// dangjian pages work without this file; it adds charts and loads tree nodes on demand.
+(function () {
+  'use strict';
+
+  function drawCharts() {
+    var holder = document.getElementById('chart-data');
+    if (!holder || !window.echarts) { return; }
+    var data = JSON.parse(holder.textContent);
+    document.querySelectorAll('[data-chart]').forEach(function (el) {
+      var series = data[el.getAttribute('data-series')] || [];
+      var labels = series.map(function (c) { return c.label; });
+      var values = series.map(function (c) { return c.n; });
+      var chart = window.echarts.init(el, null, { renderer: 'svg' });
+      var option;
+      if (el.getAttribute('data-chart') === 'pie') {
+        option = {
+          tooltip: { trigger: 'item' },
+          series: [{ type: 'pie', radius: ['35%', '70%'], label: { formatter: '{b}\n{c}' },
+            data: series.filter(function (c) { return c.n > 0; }).slice(0, 8).map(function (c) { return { name: c.label, value: c.n }; }) }]
+        };
+      } else {
+        option = {
+          tooltip: { trigger: 'axis' },
+          grid: { left: 48, right: 12, top: 12, bottom: 56 },
+          xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 5 ? 30 : 0 } },
+          yAxis: { type: 'value', minInterval: 1 },
+          series: [{ type: 'bar', data: values, itemStyle: { color: '#b4121b' }, label: { show: true, position: 'top' } }]
+        };
+      }
+      chart.setOption(option);
+      window.addEventListener('resize', function () { chart.resize(); });
+    });
+  }
+
+  function loadChildren(details) {
+    if (details.getAttribute('data-loaded')) { return; }
+    details.setAttribute('data-loaded', '1');
+    var list = details.querySelector('ul');
+    fetch(details.getAttribute('data-children'), { credentials: 'same-origin' })
+      .then(function (res) { if (!res.ok) { throw new Error(res.status); } return res.text(); })
+      .then(function (html) { list.innerHTML = html; })
+      .catch(function () { list.innerHTML = '<li class="error">载入失败,请点击名称打开该党组织页面</li>'; details.removeAttribute('data-loaded'); });
+  }
+
+  document.addEventListener('toggle', function (ev) {
+    var el = ev.target;
+    if (el.tagName === 'DETAILS' && el.open && el.hasAttribute('data-children')) { loadChildren(el); }
+  }, true);
+
+  document.addEventListener('DOMContentLoaded', function () {
+    if (document.getElementById('chart-data')) {
+      var s = document.createElement('script');
+      s.src = '/static/vendor/echarts.min.js';
+      s.onload = drawCharts;
+      document.head.appendChild(s);
+    }
+  });
+}());

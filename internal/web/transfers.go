@@ -1,0 +1,299 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
+)
+
+func (s *Site) registerTransfers(mux *http.ServeMux) {
+	mux.HandleFunc("GET /transfers", s.signedIn(s.transferList))
+	mux.HandleFunc("GET /transfers/new", s.signedIn(s.transferForm))
+	mux.HandleFunc("POST /transfers/new", s.signedIn(s.transferIssue))
+	mux.HandleFunc("POST /transfers/{id}/receive", s.signedIn(s.transferAct))
+	mux.HandleFunc("POST /transfers/{id}/cancel", s.signedIn(s.transferAct))
+	mux.HandleFunc("GET /mobile", s.signedIn(s.mobileList))
+	mux.HandleFunc("POST /mobile", s.signedIn(s.mobileRegisterIn))
+	mux.HandleFunc("POST /mobile/{id}/end", s.signedIn(s.mobileEnd))
+}
+
+type tab struct {
+	Key, Label, Href string
+	Active           bool
+}
+
+type transferListData struct {
+	Org   org.Org
+	Tabs  []tab
+	List  store.List[member.Transfer]
+	Pager pager
+	// Mine tells, per letter, whether the caller may receive it (in) or cancel it (out).
+	CanReceive, CanCancel map[int64]bool
+}
+
+var transferTabs = []struct{ key, label string }{
+	{"in", "待本组织接收"}, {"out", "已转出待对方接收"}, {"risk", "口袋党员风险"}, {"all", "全部介绍信"},
+}
+
+// transferList shows the letters of a subtree by tab: to receive, issued and pending, overdue (口袋党员 risk), all.
+func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	q := r.URL.Query()
+	key := q.Get("tab")
+	if key == "" {
+		key = "in"
+	}
+	f := member.TransferFilter{OrgID: queryID(r, "org")}
+	switch key {
+	case "in", "out":
+		f.Direction, f.Status = key, member.TransferPending
+	case "risk":
+		f.Risk = true
+	}
+	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}}
+	p := pageOf(r)
+	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+		var err error
+		if f.OrgID != 0 {
+			if d.Org, err = s.Orgs.Get(r.Context(), sc, f.OrgID); err != nil {
+				return err
+			}
+		}
+		d.List, err = s.Members.ListTransfers(r.Context(), sc, f, p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, t := range d.List.Items {
+		if t.Status != member.TransferPending {
+			continue
+		}
+		from, to := s.pathOf(r, t.FromOrgID), s.pathOf(r, t.ToOrgID)
+		d.CanReceive[t.ID] = (to != "" && canIn(id, auth.PermMemberWrite, to)) || (to == "" && canIn(id, auth.PermMemberWrite, from))
+		d.CanCancel[t.ID] = from != "" && canIn(id, auth.PermMemberWrite, from)
+	}
+	for _, tb := range transferTabs {
+		qq := r.URL.Query()
+		qq.Set("tab", tb.key)
+		qq.Del("page")
+		d.Tabs = append(d.Tabs, tab{tb.key, tb.label, "/transfers?" + qq.Encode(), tb.key == key})
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	s.show(w, r, id, http.StatusOK, "transfers.html", "组织关系转接", d)
+}
+
+func (s *Site) pathOf(r *http.Request, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	o, err := s.Orgs.Get(r.Context(), store.All, *id)
+	if err != nil {
+		return ""
+	}
+	return o.Path
+}
+
+type transferFormData struct {
+	M       member.Member
+	Form    *form
+	Choices []org.Org
+}
+
+func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.transferFormWith(w, r, id, transferFormData{Form: &form{Errors: map[string]string{}}}, http.StatusOK)
+}
+
+func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
+	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		var err error
+		d.M, err = s.Members.Get(r.Context(), sc, queryID(r, "member"))
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "transferform.html", "开具组织关系介绍信", d)
+}
+
+// transferIssue issues a letter. The receiving organisation is looked up by
+// name or code across the whole system (a letter goes anywhere); when
+// several match, the user picks one.
+func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	d := transferFormData{Form: f}
+	in := member.IssueInput{MemberID: queryID(r, "member"), ToOrgID: f.id("to_org_id"), ToText: f.Get("to_text"),
+		LetterNo: f.Get("letter_no"), Reason: f.Get("reason")}
+	if on := f.date("issued_on"); on != nil {
+		in.IssuedOn = *on
+	}
+	if q := strings.TrimSpace(f.Get("to_q")); in.ToOrgID == 0 && q != "" {
+		found, err := s.Orgs.Search(r.Context(), store.All, q, 20)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		switch {
+		case len(found) == 1:
+			in.ToOrgID = found[0].ID
+		case len(found) == 0:
+			f.Errors["to_q"] = "系统中没有名称或代码含“" + q + "”的党组织;如转往系统外,请填写下面的“系统外党组织名称”"
+		default:
+			d.Choices = found
+			f.Errors["to_q"] = "有多个党组织符合,请选择一个"
+		}
+	}
+	if len(f.Errors) == 0 {
+		var t member.Transfer
+		err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+			var err error
+			t, err = s.Members.Issue(r.Context(), sc, in)
+			return err
+		})
+		if err == nil {
+			done(w, r, "/transfers?tab=out", "已开具介绍信 "+t.LetterNo+",等待"+t.ToName+"接收")
+			return
+		}
+		if !f.fail(err) {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.transferFormWith(w, r, id, d, http.StatusBadRequest)
+}
+
+// transferAct receives or cancels a letter.
+func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	tid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	receive := strings.HasSuffix(r.URL.Path, "/receive")
+	f := newForm(r)
+	var t member.Transfer
+	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		var err error
+		if receive {
+			var on date.Date // today, unless the form names the day
+			if d := f.date("on"); d != nil {
+				on = *d
+			}
+			t, err = s.Members.Receive(r.Context(), sc, tid, on)
+		} else {
+			t, err = s.Members.Cancel(r.Context(), sc, tid)
+		}
+		return err
+	})
+	if err != nil {
+		if ae, ok := apperr.As(err); ok && ae.Code != "not_found" {
+			done(w, r, "/transfers", ae.Message)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	msg := "已撤回介绍信 " + t.LetterNo
+	if receive {
+		msg = "已接收 " + t.Name + " 的组织关系(介绍信 " + t.LetterNo + ")"
+	}
+	done(w, r, "/transfers?tab=all", msg)
+}
+
+type mobileData struct {
+	Kind  string
+	Tabs  []tab
+	List  store.List[member.Mobile]
+	Pager pager
+	Form  *form
+	Orgs  []org.Org
+	Write bool
+}
+
+func (s *Site) mobileList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.mobileListWith(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) mobileListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	kind := r.URL.Query().Get("kind")
+	if kind != "in" {
+		kind = "out"
+	}
+	d := mobileData{Kind: kind, Form: f}
+	p := pageOf(r)
+	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+		var err error
+		d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: queryID(r, "org"), Kind: kind}, p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, k := range []struct{ key, label string }{{"out", "流出党员"}, {"in", "流入党员"}} {
+		d.Tabs = append(d.Tabs, tab{k.key, k.label, "/mobile?kind=" + k.key, k.key == kind})
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	if scopes := id.ScopesFor(auth.PermMemberWrite); len(scopes) > 0 {
+		d.Write = true
+		roots, err := s.Orgs.Roots(r.Context(), scopes[0])
+		if err == nil && len(roots) > 0 {
+			d.Orgs = append(roots, mustChildren(s, r, scopes[0], roots[0].ID)...)
+		}
+	}
+	s.show(w, r, id, status, "mobile.html", "流动党员", d)
+}
+
+func mustChildren(s *Site, r *http.Request, sc store.Scope, id int64) []org.Org {
+	kids, _ := s.Orgs.Children(r.Context(), sc, id)
+	return kids
+}
+
+func (s *Site) mobileRegisterIn(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	in := member.MobileInput{Kind: "in", OrgID: f.id("org_id"), Name: f.Get("name"), RelationPlace: f.Get("relation_place"),
+		Contact: f.Get("contact"), PresentPlace: f.Get("present_place")}
+	if d := f.date("since"); d != nil {
+		in.Since = *d
+	}
+	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, "/mobile?kind=in", "已登记流入党员 "+in.Name)
+		return
+	}
+	if !f.fail(err) {
+		s.fail(w, r, err)
+		return
+	}
+	r.URL.RawQuery = "kind=in"
+	s.mobileListWith(w, r, id, f, http.StatusBadRequest)
+}
+
+func (s *Site) mobileEnd(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var rec member.Mobile
+	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		var err error
+		rec, err = s.Members.EndMobile(r.Context(), sc, mid, date.Date{})
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/mobile?kind="+rec.Kind, "已结束 "+rec.Name+" 的流动登记")
+}
