@@ -13,16 +13,21 @@
       var chart = window.echarts.init(el, null, { renderer: 'svg' });
       var option;
       if (el.getAttribute('data-chart') === 'pie') {
+        // The five largest slices, the rest together as 其他.
+        var slices = series.filter(function (c) { return c.n > 0; }).map(function (c) { return { name: c.label, value: c.n }; });
+        if (slices.length > 6) {
+          var rest = slices.slice(5).reduce(function (sum, c) { return sum + c.value; }, 0);
+          slices = slices.slice(0, 5).concat([{ name: '其他', value: rest }]);
+        }
         option = {
           tooltip: { trigger: 'item' },
-          series: [{ type: 'pie', radius: ['35%', '70%'], label: { formatter: '{b}\n{c}' },
-            data: series.filter(function (c) { return c.n > 0; }).slice(0, 8).map(function (c) { return { name: c.label, value: c.n }; }) }]
+          series: [{ type: 'pie', radius: ['30%', '58%'], label: { formatter: '{b} {c}', overflow: 'none' }, data: slices }]
         };
       } else {
         option = {
           tooltip: { trigger: 'axis' },
           grid: { left: 48, right: 12, top: 12, bottom: 56 },
-          xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 5 ? 30 : 0 } },
+          xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0 } },
           yAxis: { type: 'value', minInterval: 1 },
           series: [{ type: 'bar', data: values, itemStyle: { color: '#b4121b' }, label: { show: true, position: 'top' } }]
         };
