@@ -252,30 +252,33 @@ func pathID(r *http.Request, what string) (int64, error) {
 	return id, nil
 }
 
-func queryInt(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, apperr.InvalidField(name, "参数 %s 应为整数,收到“%s”", name, v)
-	}
-	return n, nil
+// params reads query parameters, keeping the error of the first malformed one.
+type params struct {
+	r   *http.Request
+	err error
 }
 
-func queryBool(r *http.Request, name string) bool {
-	v := r.URL.Query().Get(name)
+func (q *params) str(name string) string { return q.r.URL.Query().Get(name) }
+
+func (q *params) bool(name string) bool {
+	v := q.str(name)
 	return v == "1" || v == "true"
 }
 
-func page(r *http.Request) (store.Page, error) {
-	p, err := queryInt(r, "page")
-	if err != nil {
-		return store.Page{}, err
+func (q *params) int(name string) int64 {
+	v := q.str(name)
+	if v == "" {
+		return 0
 	}
-	s, err := queryInt(r, "size")
-	return store.Page{Number: int(p), Size: int(s)}, err
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil && q.err == nil {
+		q.err = apperr.InvalidField(name, "参数 %s 应为整数,收到“%s”", name, v)
+	}
+	return n
+}
+
+func (q *params) page() store.Page {
+	return store.Page{Number: int(q.int("page")), Size: int(q.int("size"))}
 }
 
 // withID adapts a handler that needs the path id.

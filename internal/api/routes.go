@@ -208,9 +208,10 @@ func (a *API) orgStats(r *http.Request, sc store.Scope, id int64) (any, error) {
 	if _, err := a.Orgs.Get(r.Context(), sc, id); err != nil {
 		return nil, err
 	}
-	year, err := queryInt(r, "year")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	year := q.int("year")
+	if q.err != nil {
+		return nil, q.err
 	}
 	if year == 0 {
 		year = int64(date.Of(a.now()).Year())
@@ -230,22 +231,20 @@ func (a *API) now() time.Time {
 }
 
 func (a *API) listUnits(r *http.Request, sc store.Scope) (any, error) {
-	orgID, err := queryInt(r, "org")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	f := org.UnitFilter{OrgID: q.int("org"), Type: q.str("type"), Gap: q.str("gap"), Q: q.str("q")}
+	p := q.page()
+	if q.err != nil {
+		return nil, q.err
 	}
-	p, err := page(r)
-	if err != nil {
-		return nil, err
-	}
-	q := r.URL.Query()
-	return a.Orgs.ListUnits(r.Context(), sc, org.UnitFilter{OrgID: orgID, Type: q.Get("type"), Gap: q.Get("gap"), Q: q.Get("q")}, p)
+	return a.Orgs.ListUnits(r.Context(), sc, f, p)
 }
 
 func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
-	orgID, err := queryInt(r, "org")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	orgID := q.int("org")
+	if q.err != nil {
+		return nil, q.err
 	}
 	if orgID == 0 {
 		roots, err := a.Orgs.Roots(r.Context(), sc)
@@ -279,51 +278,32 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 }
 
 func (a *API) listMembers(r *http.Request, sc store.Scope) (any, error) {
-	orgID, err := queryInt(r, "org")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	f := member.Filter{OrgID: q.int("org"), Q: q.str("q"), Stage: q.str("stage"), Category: q.str("category"), Mobile: q.bool("mobile"),
+		Status: q.str("status"), Sort: q.str("sort"), Desc: q.bool("desc")}
+	p := q.page()
+	if q.err != nil {
+		return nil, q.err
 	}
-	p, err := page(r)
-	if err != nil {
-		return nil, err
-	}
-	q := r.URL.Query()
-	return a.Members.List(r.Context(), sc, member.Filter{
-		OrgID: orgID, Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Mobile: queryBool(r, "mobile"),
-		Status: q.Get("status"), Sort: q.Get("sort"), Desc: queryBool(r, "desc"),
-	}, p)
+	return a.Members.List(r.Context(), sc, f, p)
 }
 
 func (a *API) listMobile(r *http.Request, sc store.Scope) (any, error) {
-	orgID, err := queryInt(r, "org")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	f := member.MobileFilter{OrgID: q.int("org"), Kind: q.str("kind"), Ended: q.bool("ended"), Member: q.int("member")}
+	p := q.page()
+	if q.err != nil {
+		return nil, q.err
 	}
-	mid, err := queryInt(r, "member")
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(r)
-	if err != nil {
-		return nil, err
-	}
-	return a.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: orgID, Kind: r.URL.Query().Get("kind"), Ended: queryBool(r, "ended"), Member: mid}, p)
+	return a.Members.ListMobile(r.Context(), sc, f, p)
 }
 
 func (a *API) listTransfers(r *http.Request, sc store.Scope) (any, error) {
-	orgID, err := queryInt(r, "org")
-	if err != nil {
-		return nil, err
+	q := params{r: r}
+	f := member.TransferFilter{OrgID: q.int("org"), Status: q.str("status"), Direction: q.str("direction"), Risk: q.bool("risk"), Member: q.int("member")}
+	p := q.page()
+	if q.err != nil {
+		return nil, q.err
 	}
-	mid, err := queryInt(r, "member")
-	if err != nil {
-		return nil, err
-	}
-	p, err := page(r)
-	if err != nil {
-		return nil, err
-	}
-	q := r.URL.Query()
-	return a.Members.ListTransfers(r.Context(), sc, member.TransferFilter{
-		OrgID: orgID, Status: q.Get("status"), Direction: q.Get("direction"), Risk: queryBool(r, "risk"), Member: mid}, p)
+	return a.Members.ListTransfers(r.Context(), sc, f, p)
 }

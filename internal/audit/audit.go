@@ -221,7 +221,7 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 	return out, n, nil
 }
 
-func scan(sc interface{ Scan(...any) error }) (Entry, error) {
+func scan(sc store.Scanner) (Entry, error) {
 	var e Entry
 	var uid sql.NullInt64
 	var detail string
@@ -246,8 +246,7 @@ type Filter struct {
 // List returns one page of the trail within the scope, newest first. Entries
 // about the system as a whole (logins, users) are seen only by the whole-tree scope.
 func List(ctx context.Context, db *store.DB, sc store.Scope, f Filter, p store.Page) (store.List[Entry], error) {
-	p = p.Normalized()
-	out := store.List[Entry]{Items: []Entry{}, Page: p.Number, Size: p.Size}
+	out, p := store.NewList[Entry](p)
 	w := where(sc, f)
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE 1=1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err

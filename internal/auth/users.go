@@ -65,7 +65,7 @@ func (s *Service) now() time.Time {
 
 const userCols = `id, username, display_name, member_id, disabled, locked_until, must_change, password_changed_at, created_at, password_hash, failed_count`
 
-func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+func scanUser(sc store.Scanner) (User, error) {
 	var u User
 	var member sql.NullInt64
 	var locked sql.NullTime
@@ -104,8 +104,7 @@ func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
 
 // Users lists the accounts.
 func (s *Service) Users(ctx context.Context, p store.Page) (store.List[User], error) {
-	p = p.Normalized()
-	out := store.List[User]{Items: []User{}, Page: p.Number, Size: p.Size}
+	out, p := store.NewList[User](p)
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&out.Total); err != nil {
 		return out, err
 	}

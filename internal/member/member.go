@@ -104,7 +104,7 @@ const memberCols = `m.id, m.org_id, o.name, o.path, m.name, m.name_pinyin, m.nam
 
 const memberFrom = ` FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`
 
-func (s *Service) scan(sc interface{ Scan(...any) error }) (Member, error) {
+func (s *Service) scan(sc store.Scanner) (Member, error) {
 	var m Member
 	var idEnc, phoneEnc string
 	var unit sql.NullInt64

@@ -53,7 +53,7 @@ const mobileCols = `r.id, r.kind, r.org_id, o.name, r.member_id, r.name, r.relat
 
 const mobileFrom = ` FROM mobile_records r JOIN orgs o ON o.id = r.org_id WHERE o.path >= $1 AND o.path < $2`
 
-func scanMobile(sc interface{ Scan(...any) error }) (Mobile, error) {
+func scanMobile(sc store.Scanner) (Mobile, error) {
 	var r Mobile
 	var mid sql.NullInt64
 	err := sc.Scan(&r.ID, &r.Kind, &r.OrgID, &r.OrgName, &mid, &r.Name, &r.RelationPlace, &r.PresentPlace, &r.Contact,
@@ -226,14 +226,10 @@ type MobileFilter struct {
 
 // ListMobile lists registrations of a subtree in scope, newest first.
 func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter, p store.Page) (store.List[Mobile], error) {
-	p = p.Normalized()
-	out := store.List[Mobile]{Items: []Mobile{}, Page: p.Number, Size: p.Size}
-	if f.OrgID != 0 {
-		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
-		if err != nil {
-			return out, err
-		}
-		sc = store.ScopeOf(o.Path)
+	out, p := store.NewList[Mobile](p)
+	sc, err := s.Orgs.Narrow(ctx, sc, f.OrgID)
+	if err != nil {
+		return out, err
 	}
 	w := store.NewWhere(sc.Range())
 	if f.Kind != "" {
@@ -250,17 +246,7 @@ func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter
 		return out, err
 	}
 	limit, args := w.Limit(p)
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanMobile(rows)
-		if err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, r)
-	}
-	return out, rows.Err()
+	items, err := store.Query(ctx, s.DB, scanMobile, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
+	out.Items = items
+	return out, err
 }

@@ -183,22 +183,12 @@ func (s *Service) History(ctx context.Context, sc store.Scope, id int64) ([]Stag
 	if _, err := s.Get(ctx, sc, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, action, from_stage, to_stage, on_date, note FROM stage_events
-		WHERE member_id = $1 ORDER BY on_date, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []StageEvent{}
-	for rows.Next() {
+	return store.Query(ctx, s.DB, func(sc store.Scanner) (StageEvent, error) {
 		var e StageEvent
-		if err := rows.Scan(&e.ID, &e.Action, &e.FromStage, &e.ToStage, &e.On, &e.Note); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&e.ID, &e.Action, &e.FromStage, &e.ToStage, &e.On, &e.Note)
 		if t, ok := findTransition(e.Action); ok {
 			e.Label = t.Label
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, `SELECT id, action, from_stage, to_stage, on_date, note FROM stage_events WHERE member_id = $1 ORDER BY on_date, id`, id)
 }

@@ -83,7 +83,7 @@ const requestCols = `r.id, r.member_id, m.name, r.changes, r.note, r.status, r.d
 const requestFrom = ` FROM change_requests r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
 	WHERE o.path >= $1 AND o.path < $2`
 
-func scanRequest(sc interface{ Scan(...any) error }) (ChangeRequest, error) {
+func scanRequest(sc store.Scanner) (ChangeRequest, error) {
 	var r ChangeRequest
 	var raw string
 	var decided sql.NullTime
@@ -109,8 +109,7 @@ func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scop
 // Requests lists change requests of members in scope (of one member when
 // memberID is not 0), newest first.
 func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, memberID int64, p store.Page) (store.List[ChangeRequest], error) {
-	p = p.Normalized()
-	out := store.List[ChangeRequest]{Items: []ChangeRequest{}, Page: p.Number, Size: p.Size}
+	out, p := store.NewList[ChangeRequest](p)
 	w := store.NewWhere(sc.Range())
 	if status != "" {
 		w.And("r.status = ?", status)
@@ -122,19 +121,9 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 		return out, err
 	}
 	limit, args := w.Limit(p)
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+requestCols+requestFrom+w.String()+" ORDER BY r.id DESC"+limit, args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, r)
-	}
-	return out, rows.Err()
+	items, err := store.Query(ctx, s.DB, scanRequest, "SELECT "+requestCols+requestFrom+w.String()+" ORDER BY r.id DESC"+limit, args...)
+	out.Items = items
+	return out, err
 }
 
 // Decision approves or rejects a request.

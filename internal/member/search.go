@@ -41,14 +41,10 @@ func queryKind(q string) string {
 
 // List returns one page of the roster of a subtree in scope.
 func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
-	p = p.Normalized()
-	out := store.List[Member]{Items: []Member{}, Page: p.Number, Size: p.Size}
-	if f.OrgID != 0 {
-		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
-		if err != nil {
-			return out, err
-		}
-		sc = store.ScopeOf(o.Path)
+	out, p := store.NewList[Member](p)
+	sc, err := s.Orgs.Narrow(ctx, sc, f.OrgID)
+	if err != nil {
+		return out, err
 	}
 	where := store.NewWhere(sc.Range())
 	add := where.And
@@ -97,17 +93,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 		dir = " DESC"
 	}
 	limit, args := where.Limit(p)
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+memberFrom+where.String()+" ORDER BY "+order+dir+", m.id"+dir+limit, args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		m, err := s.scan(rows)
-		if err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, m)
-	}
-	return out, rows.Err()
+	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+" ORDER BY "+order+dir+", m.id"+dir+limit, args...)
+	out.Items = items
+	return out, err
 }

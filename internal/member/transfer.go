@@ -82,7 +82,7 @@ func (s *Service) pocketCutoff() date.Date {
 	return s.today().AddDate(0, -months, 0)
 }
 
-func (s *Service) scanTransfer(sc interface{ Scan(...any) error }) (Transfer, error) {
+func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 	var t Transfer
 	var mid, from, to sql.NullInt64
 	err := sc.Scan(&t.ID, &t.LetterNo, &mid, &t.Name, &from, &t.FromName, &to, &t.ToName, &t.Reason,
@@ -418,14 +418,10 @@ type TransferFilter struct {
 
 // ListTransfers lists the letters whose issuing or receiving side is in the subtree.
 func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferFilter, p store.Page) (store.List[Transfer], error) {
-	p = p.Normalized()
-	out := store.List[Transfer]{Items: []Transfer{}, Page: p.Number, Size: p.Size}
-	if f.OrgID != 0 {
-		o, err := s.Orgs.Get(ctx, sc, f.OrgID)
-		if err != nil {
-			return out, err
-		}
-		sc = store.ScopeOf(o.Path)
+	out, p := store.NewList[Transfer](p)
+	sc, err := s.Orgs.Narrow(ctx, sc, f.OrgID)
+	if err != nil {
+		return out, err
 	}
 	w := store.NewWhere(sc.Range())
 	switch f.Direction {
@@ -447,17 +443,7 @@ func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferF
 		return out, err
 	}
 	limit, args := w.Limit(p)
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+transferCols+transferFrom+w.String()+" ORDER BY t.issued_on DESC, t.id DESC"+limit, args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := s.scanTransfer(rows)
-		if err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, t)
-	}
-	return out, rows.Err()
+	items, err := store.Query(ctx, s.DB, s.scanTransfer, "SELECT "+transferCols+transferFrom+w.String()+" ORDER BY t.issued_on DESC, t.id DESC"+limit, args...)
+	out.Items = items
+	return out, err
 }

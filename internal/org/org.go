@@ -71,7 +71,7 @@ const orgCols = `o.id, o.parent_id, o.path, o.depth, o.name, COALESCE(o.code, ''
 const orgFrom = ` FROM orgs o LEFT JOIN orgs m ON m.id = o.manager_id
 	WHERE o.dissolved_at IS NULL AND o.path >= $1 AND o.path < $2`
 
-func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
+func scanOrg(sc store.Scanner) (Org, error) {
 	var o Org
 	var parent, manager sql.NullInt64
 	err := sc.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Code, &o.Type, &o.Secretary,
@@ -84,22 +84,6 @@ func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
 	}
 	o.TypeLabel = vocab.OrgTypes.Label(o.Type)
 	return o, err
-}
-
-func scanOrgs(rows *sql.Rows, err error) ([]Org, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Org{}
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // Get returns a live organisation in scope, or a not-found error.
@@ -116,13 +100,26 @@ func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, e
 	return o, err
 }
 
+// Narrow returns the scope of the subtree of organisation id within sc, or
+// sc itself when id is 0.
+func (s *Service) Narrow(ctx context.Context, sc store.Scope, id int64) (store.Scope, error) {
+	if id == 0 {
+		return sc, nil
+	}
+	o, err := s.Get(ctx, sc, id)
+	if err != nil {
+		return sc, err
+	}
+	return store.ScopeOf(o.Path), nil
+}
+
 // Roots returns the highest organisations the scope can see: the scope's own
 // root, or every top-level organisation for the whole tree.
 func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {
 	lo, hi := sc.Range()
 	// "/" and "/1/" both have their highest organisation at depth 0.
 	depth := max(strings.Count(sc.Path, "/")-2, 0)
-	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth))
+	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth)
 }
 
 // Children lists the live direct children of an organisation in scope.
@@ -131,7 +128,7 @@ func (s *Service) Children(ctx context.Context, sc store.Scope, id int64) ([]Org
 		return nil, err
 	}
 	lo, hi := sc.Range()
-	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id))
+	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id)
 }
 
 // Ancestors returns the organisations from the scope's root down to the
@@ -159,9 +156,9 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit in
 	if q == "" {
 		return []Org{}, nil
 	}
-	return scanOrgs(s.DB.QueryContext(ctx, "SELECT "+orgCols+orgFrom+
+	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+
 		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
-		lo, hi, "%"+escapeLike(q)+"%", q, limit))
+		lo, hi, "%"+escapeLike(q)+"%", q, limit)
 }
 
 // escapeLike makes user text literal inside a LIKE pattern; LIKE ... ESCAPE is

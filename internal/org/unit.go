@@ -73,7 +73,7 @@ const unitCols = `u.id, u.org_id, o.name, u.name, u.type, u.credit_code, u.non_p
 const unitFrom = ` FROM units u JOIN orgs o ON o.id = u.org_id LEFT JOIN orgs c ON c.id = u.covering_org_id
 	WHERE o.path >= $1 AND o.path < $2`
 
-func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
+func scanUnit(sc store.Scanner) (Unit, error) {
 	var u Unit
 	var cov sql.NullInt64
 	err := sc.Scan(&u.ID, &u.OrgID, &u.OrgName, &u.Name, &u.Type, &u.CreditCode, &u.NonPublic, &u.Staff, &u.PartyMembers,
@@ -110,14 +110,10 @@ type UnitFilter struct {
 
 // ListUnits lists units in the subtree, newest first.
 func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p store.Page) (store.List[Unit], error) {
-	p = p.Normalized()
-	out := store.List[Unit]{Items: []Unit{}, Page: p.Number, Size: p.Size}
-	if f.OrgID != 0 {
-		o, err := s.Get(ctx, sc, f.OrgID)
-		if err != nil {
-			return out, err
-		}
-		sc = store.ScopeOf(o.Path)
+	out, p := store.NewList[Unit](p)
+	sc, err := s.Narrow(ctx, sc, f.OrgID)
+	if err != nil {
+		return out, err
 	}
 	where := store.NewWhere(sc.Range())
 	add := where.And
@@ -139,19 +135,9 @@ func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p
 		return out, err
 	}
 	limit, args := where.Limit(p)
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+unitCols+unitFrom+where.String()+" ORDER BY u.id DESC"+limit, args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return out, err
-		}
-		out.Items = append(out.Items, u)
-	}
-	return out, rows.Err()
+	items, err := store.Query(ctx, s.DB, scanUnit, "SELECT "+unitCols+unitFrom+where.String()+" ORDER BY u.id DESC"+limit, args...)
+	out.Items = items
+	return out, err
 }
 
 func validateUnit(in UnitInput, creating bool) error {

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // Page selects one page of a list; numbers start at 1.
 type Page struct {
 	Number int
@@ -29,4 +31,31 @@ type List[T any] struct {
 	Total int64 `json:"total"`
 	Page  int   `json:"page"`
 	Size  int   `json:"size"`
+}
+
+// NewList starts an empty page of results for p, normalised.
+func NewList[T any](p Page) (List[T], Page) {
+	p = p.Normalized()
+	return List[T]{Items: []T{}, Page: p.Number, Size: p.Size}, p
+}
+
+// Scanner is a row, from QueryRow or from Rows.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Query runs a query and reads every row with scan.
+func Query[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
