@@ -81,12 +81,11 @@ func (a *API) Register(mux *http.ServeMux) {
 
 func (a *API) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scopes, err := a.authorize(r, rt)
-		if err != nil {
+		if err := a.authorize(r, rt); err != nil {
 			a.writeError(w, r, err)
 			return
 		}
-		out, err := a.run(r, rt, scopes)
+		out, err := a.run(r, rt)
 		if err != nil {
 			a.writeError(w, r, err)
 			return
@@ -117,53 +116,50 @@ var (
 	errMustChange = apperr.New("password_change_required", http.StatusForbidden, "密码已过期或已被管理员重置,请先修改密码")
 )
 
-// authorize returns the scopes in which the caller may use the route, broadest first.
-func (a *API) authorize(r *http.Request, rt Route) ([]store.Scope, error) {
+// authorize checks that the caller may call the route at all: logged in,
+// with the anti-forgery token of a browser session, not held to change
+// their password first.
+func (a *API) authorize(r *http.Request, rt Route) error {
 	if rt.Perm == "" {
-		return []store.Scope{{}}, nil
+		return nil
 	}
 	id, ok := auth.IdentityFrom(r.Context())
 	if !ok {
 		if err := auth.ErrorFrom(r.Context()); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, errLogin
+		return errLogin
 	}
 	if auth.FromCookie(r) && r.Method != http.MethodGet && r.Method != http.MethodHead &&
 		subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(id.CSRF)) != 1 {
-		return nil, errCSRF
+		return errCSRF
 	}
 	if id.MustChange && !rt.DuringChange {
-		return nil, errMustChange
+		return errMustChange
 	}
-	scopes := id.ScopesFor(rt.Perm)
-	if len(scopes) == 0 {
-		return nil, errForbidden
-	}
-	return scopes, nil
+	return nil
 }
 
-// run calls the handler in each scope in turn while the object is not found
-// in it: a user with several grants reaches what any one of them covers.
-func (a *API) run(r *http.Request, rt Route, scopes []store.Scope) (any, error) {
+// run calls the handler within the caller's grants that carry the route's
+// permission (see auth.Identity.Within); the body is kept so that each try reads it.
+func (a *API) run(r *http.Request, rt Route) (any, error) {
+	if rt.Perm == "" {
+		return rt.Handle(r, store.Scope{})
+	}
 	var body []byte
-	if len(scopes) > 1 && r.Body != nil {
+	if r.Body != nil {
 		var err error
 		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody)); err != nil {
-			return nil, apperr.New("bad_json", http.StatusRequestEntityTooLarge, "请求内容过大")
+			return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "请求内容过大")
 		}
 	}
 	var out any
-	var err error
-	for i, sc := range scopes {
-		if body != nil {
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
+	err := identity(r).Within(rt.Perm, func(sc store.Scope) error {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var err error
 		out, err = rt.Handle(r, sc)
-		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" || i == len(scopes)-1 {
-			break
-		}
-	}
+		return err
+	})
 	return out, err
 }
 

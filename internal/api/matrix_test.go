@@ -367,7 +367,9 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 func (c *client) raw(method, path string, body any) (int, string) {
 	c.t.Helper()
 	var rd io.Reader
-	if body != nil {
+	if s, ok := body.(string); ok {
+		rd = strings.NewReader(s)
+	} else if body != nil {
 		rd = strings.NewReader(mustJSON(body))
 	}
 	req, _ := http.NewRequest(method, c.srv.URL+path, rd)

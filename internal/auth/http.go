@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/store"
 )
@@ -98,3 +99,25 @@ func (id Identity) ScopesFor(p Perm) []store.Scope {
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Path) < len(out[j].Path) })
 	return out
 }
+
+// Within runs fn in the scope of each grant that carries p, broadest first,
+// until one finds what fn looks for (fn's error is not "not found"): a user
+// with several grants reaches what any one of them covers. It refuses with
+// 403 when no grant carries p.
+func (id Identity) Within(p Perm, fn func(sc store.Scope) error) error {
+	scopes := id.ScopesFor(p)
+	if len(scopes) == 0 {
+		return ErrForbidden
+	}
+	var err error
+	for _, sc := range scopes {
+		err = fn(sc)
+		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" {
+			return err
+		}
+	}
+	return err
+}
+
+// ErrForbidden refuses an action no grant of the caller's allows.
+var ErrForbidden = apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")

@@ -33,7 +33,7 @@ func (s *Site) userList(w http.ResponseWriter, r *http.Request, id auth.Identity
 
 func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d usersData, status int) {
 	p := pageOf(r)
-	err := within(id, auth.PermUserRead, func(store.Scope) error {
+	err := id.Within(auth.PermUserRead, func(store.Scope) error {
 		var err error
 		d.List, err = s.Auth.Users(r.Context(), p)
 		return err
@@ -57,20 +57,20 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	var err error
 	switch f.Get("op") {
 	case "create":
-		err = within(id, auth.PermUserAdmin, func(store.Scope) error {
+		err = id.Within(auth.PermUserAdmin, func(store.Scope) error {
 			pw := auth.RandomPassword()
 			u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: f.Get("username"), DisplayName: f.Get("display_name"), Password: pw, MustChange: true})
 			d.NewPassword, d.For = pw, u.Username
 			return err
 		})
 	case "reset":
-		err = within(id, auth.PermUserAdmin, func(store.Scope) error {
+		err = id.Within(auth.PermUserAdmin, func(store.Scope) error {
 			pw := auth.RandomPassword()
 			d.NewPassword, d.For = pw, f.Get("username")
 			return s.Auth.SetPassword(ctx, f.id("user_id"), pw, true)
 		})
 	case "grant":
-		err = within(id, auth.PermGrantAdmin, func(sc store.Scope) error {
+		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
 			in := auth.GrantInput{UserID: f.id("user_id"), Role: f.Get("role")}
 			if o := f.id("org_id"); o != 0 {
 				in.OrgID = &o
@@ -80,12 +80,12 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			return err
 		})
 	case "revoke":
-		err = within(id, auth.PermGrantAdmin, func(sc store.Scope) error {
+		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
 			msg = "已收回授权"
 			return s.Auth.RevokeGrant(ctx, sc, f.id("grant_id"))
 		})
 	case "unlock":
-		err = within(id, auth.PermGrantAdmin, func(store.Scope) error {
+		err = id.Within(auth.PermGrantAdmin, func(store.Scope) error {
 			_, err := s.Auth.Unlock(ctx, f.id("user_id"))
 			msg = "已解除锁定"
 			return err
@@ -121,7 +121,7 @@ func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identit
 	d := auditData{Filter: audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")},
 		Query: r.URL.RawQuery, From: q.Get("from"), To: q.Get("to")}
 	p := pageOf(r)
-	err := within(id, auth.PermAuditRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermAuditRead, func(sc store.Scope) error {
 		f := d.Filter
 		var err error
 		if f.From, f.To, err = audit.Days(d.From, d.To); err != nil {
@@ -207,7 +207,7 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 			Note:    f.Get("note")})
 		msg = "申请已提交,待党组织审核"
 	case "decide":
-		err = within(id, auth.PermRequestAdmin, func(sc store.Scope) error {
+		err = id.Within(auth.PermRequestAdmin, func(sc store.Scope) error {
 			_, err := s.Members.Decide(ctx, sc, f.id("request_id"), member.Decision{Approve: f.Get("approve") == "1"})
 			return err
 		})

@@ -41,7 +41,7 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 	d := memberListData{Filter: member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"),
 		Category: q.Get("category"), Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}}
 	p := pageOf(r)
-	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
 		if d.Filter.OrgID != 0 {
 			if d.Org, err = s.Orgs.Get(r.Context(), sc, d.Filter.OrgID); err != nil {
@@ -99,7 +99,7 @@ func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		return
 	}
 	ctx := r.Context()
-	err = within(id, auth.PermMemberRead, func(sc store.Scope) error {
+	err = id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
 		if d.M, err = s.Members.Get(ctx, sc, mid); err != nil {
 			return err
@@ -123,7 +123,7 @@ func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	d.CanWrite = canIn(id, auth.PermMemberWrite, d.M.OrgPath)
 	d.CanReveal = canIn(id, auth.PermMemberReveal, d.M.OrgPath)
 	if r.Method == http.MethodPost && r.URL.Path == "/members/"+itoa(mid)+"/reveal" {
-		err := within(id, auth.PermMemberReveal, func(sc store.Scope) error {
+		err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
 			v, err := s.Members.Reveal(ctx, sc, mid)
 			d.Revealed = &v
 			return err
@@ -154,7 +154,7 @@ func (s *Site) memberStep(w http.ResponseWriter, r *http.Request, id auth.Identi
 		st.On = *on
 	}
 	if len(f.Errors) == 0 {
-		err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			_, err := s.Members.Advance(r.Context(), sc, mid, st)
 			return err
 		})
@@ -181,7 +181,7 @@ func (s *Site) memberMobile(w http.ResponseWriter, r *http.Request, id auth.Iden
 	if d := f.date("since"); d != nil {
 		in.Since = *d
 	}
-	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
 		return err
 	})
@@ -209,7 +209,7 @@ func (s *Site) memberForm(w http.ResponseWriter, r *http.Request, id auth.Identi
 func (s *Site) memberFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
 	var d memberFormData
 	d.Form = f
-	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		if r.PathValue("id") != "" {
 			mid, err := pathID(r)
 			if err != nil {
@@ -258,7 +258,7 @@ func (s *Site) memberSave(w http.ResponseWriter, r *http.Request, id auth.Identi
 	}
 	if len(f.Errors) == 0 {
 		var saved member.Member
-		err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			var err error
 			if editing {
 				mid, perr := pathID(r)

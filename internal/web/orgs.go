@@ -66,7 +66,7 @@ func (s *Site) orgPage(w http.ResponseWriter, r *http.Request, id auth.Identity)
 func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64) {
 	ctx := r.Context()
 	var d orgData
-	err := within(id, auth.PermOrgRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermOrgRead, func(sc store.Scope) error {
 		o, err := s.Orgs.Get(ctx, sc, oid)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func (s *Site) orgChildren(w http.ResponseWriter, r *http.Request, id auth.Ident
 		return
 	}
 	var kids []org.Org
-	err = within(id, auth.PermOrgRead, func(sc store.Scope) error {
+	err = id.Within(auth.PermOrgRead, func(sc store.Scope) error {
 		kids, err = s.Orgs.Children(r.Context(), sc, oid)
 		return err
 	})
@@ -179,7 +179,7 @@ func (s *Site) orgFormWith(w http.ResponseWriter, r *http.Request, id auth.Ident
 		return
 	}
 	d := orgFormData{New: strings.HasSuffix(r.URL.Path, "/new"), Form: f}
-	err = within(id, auth.PermOrgWrite, func(sc store.Scope) error {
+	err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
 		d.Org, err = s.Orgs.Get(r.Context(), sc, oid)
 		return err
 	})
@@ -216,7 +216,7 @@ func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	creating := strings.HasSuffix(r.URL.Path, "/new")
 	var saved org.Org
 	if len(f.Errors) == 0 {
-		err = within(id, auth.PermOrgWrite, func(sc store.Scope) error {
+		err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
 			if creating {
 				in.ParentID = &oid
 				saved, err = s.Orgs.Create(r.Context(), sc, in)

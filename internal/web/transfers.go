@@ -57,7 +57,7 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}}
 	p := pageOf(r)
-	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
 		if f.OrgID != 0 {
 			if d.Org, err = s.Orgs.Get(r.Context(), sc, f.OrgID); err != nil {
@@ -111,7 +111,7 @@ func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
-	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
 		d.M, err = s.Members.Get(r.Context(), sc, queryID(r, "member"))
 		return err
@@ -152,7 +152,7 @@ func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Ide
 	}
 	if len(f.Errors) == 0 {
 		var t member.Transfer
-		err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			var err error
 			t, err = s.Members.Issue(r.Context(), sc, in)
 			return err
@@ -179,7 +179,7 @@ func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 	receive := strings.HasSuffix(r.URL.Path, "/receive")
 	f := newForm(r)
 	var t member.Transfer
-	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
 		if receive {
 			var on date.Date // today, unless the form names the day
@@ -228,7 +228,7 @@ func (s *Site) mobileListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	}
 	d := mobileData{Kind: kind, Form: f}
 	p := pageOf(r)
-	err := within(id, auth.PermMemberRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
 		d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: queryID(r, "org"), Kind: kind}, p)
 		return err
@@ -263,7 +263,7 @@ func (s *Site) mobileRegisterIn(w http.ResponseWriter, r *http.Request, id auth.
 	if d := f.date("since"); d != nil {
 		in.Since = *d
 	}
-	err := within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
 		return err
 	})
@@ -286,7 +286,7 @@ func (s *Site) mobileEnd(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	var rec member.Mobile
-	err = within(id, auth.PermMemberWrite, func(sc store.Scope) error {
+	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
 		rec, err = s.Members.EndMobile(r.Context(), sc, mid, date.Date{})
 		return err

@@ -34,7 +34,7 @@ func (s *Site) unitList(w http.ResponseWriter, r *http.Request, id auth.Identity
 func (s *Site) unitListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
 	d := unitData{Gap: r.URL.Query().Get("gap"), Form: f}
 	p := pageOf(r)
-	err := within(id, auth.PermUnitRead, func(sc store.Scope) error {
+	err := id.Within(auth.PermUnitRead, func(sc store.Scope) error {
 		var err error
 		oid := queryID(r, "org")
 		if oid == 0 {
@@ -76,7 +76,7 @@ func (s *Site) unitCreate(w http.ResponseWriter, r *http.Request, id auth.Identi
 	nonPublic := f.Get("non_public") == "1"
 	in := org.UnitInput{OrgID: &orgID, Name: f.opt("name"), Type: f.opt("type"), Staff: &staff, PartyMembers: &members, NonPublic: &nonPublic,
 		CreditCode: f.opt("credit_code"), Address: f.opt("address")}
-	err := within(id, auth.PermUnitWrite, func(sc store.Scope) error {
+	err := id.Within(auth.PermUnitWrite, func(sc store.Scope) error {
 		_, err := s.Orgs.SaveUnit(r.Context(), sc, 0, in)
 		return err
 	})

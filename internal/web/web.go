@@ -111,23 +111,6 @@ func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, st
 	s.render(w, name, p)
 }
 
-// within runs fn in each scope of the user's grants that carry perm, until
-// one finds what fn looks for; it returns 403 when no grant carries perm.
-func within(id auth.Identity, perm auth.Perm, fn func(sc store.Scope) error) error {
-	scopes := id.ScopesFor(perm)
-	if len(scopes) == 0 {
-		return apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")
-	}
-	var err error
-	for _, sc := range scopes {
-		err = fn(sc)
-		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" {
-			return err
-		}
-	}
-	return err
-}
-
 // signedIn sends a visitor without a session to the login page, checks the
 // anti-forgery token of every form post, and sends a user who must change
 // their password to the password page.
