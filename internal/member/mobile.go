@@ -104,23 +104,8 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			if err != nil {
 				return err
 			}
-			if m.Status != StatusActive || !stats.IsMember(m.Stage) {
-				return apperr.Rule("只有在册的正式党员和预备党员才能登记为流出党员")
-			}
-			if m.MobileOut {
-				return apperr.Conflict("%s已登记为流出党员,请先结束原登记", m.Name)
-			}
-			before := m
-			m.MobileOut = true
-			if err := s.setPerson(ctx, tx, before, m); err != nil {
-				return err
-			}
-			if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
-				VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-				m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id); err != nil {
-				return err
-			}
-			return s.auditMobile(ctx, tx, "create", id, nil)
+			id, err = s.registerOut(ctx, tx, m, in)
+			return err
 		}
 		host, err := s.Orgs.Get(ctx, sc, in.OrgID)
 		if err != nil {
@@ -156,6 +141,28 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 	return s.getMobile(ctx, s.DB, sc, id)
 }
 
+// registerOut records that member m flows out, inside tx.
+func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in MobileInput) (int64, error) {
+	if m.Status != StatusActive || !stats.IsMember(m.Stage) {
+		return 0, apperr.Rule("只有在册的正式党员和预备党员才能登记为流出党员")
+	}
+	if m.MobileOut {
+		return 0, apperr.Conflict("%s已登记为流出党员,请先结束原登记", m.Name)
+	}
+	before := m
+	m.MobileOut = true
+	if err := s.setPerson(ctx, tx, before, m); err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
+		VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, s.now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, s.auditMobile(ctx, tx, "create", id, nil)
+}
+
 // EndMobile closes a registration (the member has come back or left the area).
 func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on date.Date) (Mobile, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -163,27 +170,32 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 		if err != nil {
 			return err
 		}
-		if !r.EndedOn.IsZero() {
-			return apperr.Conflict("该流动登记已于%s结束", r.EndedOn)
-		}
-		if on.IsZero() {
-			on = s.today()
-		}
-		if on.Before(r.Since) {
-			return apperr.InvalidField("on", "结束日期%s早于登记的开始日期%s", on, r.Since)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET ended_on = $1 WHERE id = $2", on, id); err != nil {
-			return err
-		}
-		if err := s.endFlow(ctx, tx, r); err != nil {
-			return err
-		}
-		return s.auditMobile(ctx, tx, "end", id, r)
+		return s.endMobile(ctx, tx, r, on)
 	})
 	if err != nil {
 		return Mobile{}, err
 	}
 	return s.getMobile(ctx, s.DB, sc, id)
+}
+
+// endMobile closes registration r on the given day (today when zero), inside tx.
+func (s *Service) endMobile(ctx context.Context, tx *sql.Tx, r Mobile, on date.Date) error {
+	if !r.EndedOn.IsZero() {
+		return apperr.Conflict("该流动登记已于%s结束", r.EndedOn)
+	}
+	if on.IsZero() {
+		on = s.today()
+	}
+	if on.Before(r.Since) {
+		return apperr.InvalidField("on", "结束日期%s早于登记的开始日期%s", on, r.Since)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET ended_on = $1 WHERE id = $2", on, r.ID); err != nil {
+		return err
+	}
+	if err := s.endFlow(ctx, tx, r); err != nil {
+		return err
+	}
+	return s.auditMobile(ctx, tx, "end", r.ID, r)
 }
 
 // endFlow takes an ended registration out of the figures.

@@ -39,12 +39,11 @@ func queryKind(q string) string {
 	return "name"
 }
 
-// List returns one page of the roster of a subtree in scope.
-func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
-	out, p := store.NewList[Member](p)
+// query builds the conditions and order of a roster query.
+func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.Where, string, error) {
 	sc, err := s.Orgs.Narrow(ctx, sc, f.OrgID)
 	if err != nil {
-		return out, err
+		return nil, "", err
 	}
 	where := store.NewWhere(sc.Range())
 	add := where.And
@@ -81,9 +80,6 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	if f.Mobile {
 		add("m.mobile_out = TRUE")
 	}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
-		return out, err
-	}
 	order, ok := sorts[f.Sort]
 	if !ok {
 		order = sorts["name"]
@@ -92,8 +88,45 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	if f.Desc {
 		dir = " DESC"
 	}
+	return where, " ORDER BY " + order + dir + ", m.id" + dir, nil
+}
+
+// List returns one page of the roster of a subtree in scope.
+func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
+	out, p := store.NewList[Member](p)
+	where, order, err := s.query(ctx, sc, f)
+	if err != nil {
+		return out, err
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
 	limit, args := where.Limit(p)
-	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+" ORDER BY "+order+dir+", m.id"+dir+limit, args...)
+	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+order+limit, args...)
 	out.Items = items
 	return out, err
+}
+
+// Each calls fn for every person of the roster matching f, in one query, so
+// that an export of any size streams.
+func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Member) error) error {
+	where, order, err := s.query(ctx, sc, f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+memberFrom+where.String()+order, where.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := s.scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

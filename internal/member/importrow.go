@@ -1,0 +1,133 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// Row is one person read from a roster file, to add or to bring up to date.
+type Row struct {
+	Input Input // OrgID names the organisation the file puts the person in
+	// MobileOut is the file's 是否流动党员 (nil when the file has no such column),
+	// MobilePlace its 流动去向.
+	MobileOut   *bool
+	MobilePlace string
+}
+
+// What importing a row did.
+const (
+	Added     = "added"
+	Updated   = "updated"
+	Unchanged = "unchanged"
+)
+
+// ImportRow adds a person, or brings the person with the same ID number up
+// to date, inside tx. A person already in another organisation is not moved:
+// that is a transfer. The stage and its dates are changed only by pipeline steps.
+func (s *Service) ImportRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row Row) (string, error) {
+	in := row.Input
+	n, err := cnid.Parse(str(in.IDNumber), s.today().Time())
+	if err != nil {
+		return "", apperr.InvalidField("id_number", "%s", err.Error())
+	}
+	var id int64
+	var path string
+	for _, h := range s.Box.Hashes(n.Value) {
+		err = tx.QueryRowContext(ctx, "SELECT m.id, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id_hash = $1", h).Scan(&id, &path)
+		if err == nil || !errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		id, err := s.insert(ctx, tx, sc, in)
+		if err != nil {
+			return "", err
+		}
+		if row.MobileOut != nil && *row.MobileOut {
+			m, err := s.get(ctx, tx, store.All, id)
+			if err != nil {
+				return "", err
+			}
+			if _, err := s.registerOut(ctx, tx, m, MobileInput{PresentPlace: row.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
+				return "", err
+			}
+		}
+		return Added, nil
+	case err != nil:
+		return "", err
+	case !sc.Contains(path):
+		return "", apperr.InvalidField("id_number", "该公民身份号码已登记在您管理范围以外的党组织:每人只能有一个组织关系")
+	}
+	m, err := s.get(ctx, tx, store.All, id)
+	if err != nil {
+		return "", err
+	}
+	if in.OrgID != nil && *in.OrgID != m.OrgID {
+		return "", apperr.InvalidField("org_id", "%s已在“%s”,调整所在党组织请办理组织关系转接", m.Name, m.OrgName)
+	}
+	if m.Status != StatusActive {
+		return "", apperr.InvalidField("id_number", "%s已不在册(已转出或已取消预备党员资格)", m.Name)
+	}
+	stage, _ := vocab.Stages.Parse(str(in.Stage))
+	if (in.Stage != nil && stage != m.Stage) ||
+		dateDiffers(in.JoinedOn, m.JoinedOn) || dateDiffers(in.FullOn, m.FullOn) {
+		return "", apperr.InvalidField("stage", "人员类别或入党、转正日期与系统中的不一致(系统中为%s,入党日期%s),请通过“发展党员”步骤办理",
+			m.StageLabel, m.JoinedOn)
+	}
+	upd := Input{Name: in.Name, Sex: in.Sex, Ethnicity: in.Ethnicity, BirthDate: in.BirthDate, Education: in.Education,
+		Phone: in.Phone, Occupation: in.Occupation, Post: in.Post}
+	cand := m
+	var v apperr.Invalid
+	apply(&cand, upd, false, s.today(), &v)
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	changed := cand.Name != m.Name || cand.Sex != m.Sex || cand.Ethnicity != m.Ethnicity || cand.BirthDate != m.BirthDate ||
+		cand.Education != m.Education || cand.Phone != m.Phone || cand.Occupation != m.Occupation || cand.Post != m.Post
+	if changed {
+		if err := s.update(ctx, tx, sc, id, upd); err != nil {
+			return "", err
+		}
+	}
+	if row.MobileOut != nil && *row.MobileOut != m.MobileOut {
+		changed = true
+		if *row.MobileOut {
+			if _, err := s.registerOut(ctx, tx, m, MobileInput{PresentPlace: row.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
+				return "", err
+			}
+		} else {
+			r, err := scanMobile(tx.QueryRowContext(ctx, "SELECT "+mobileCols+` FROM mobile_records r JOIN orgs o ON o.id = r.org_id
+				WHERE r.member_id = $1 AND r.kind = 'out' AND r.ended_on IS NULL`, id))
+			if err != nil {
+				return "", err
+			}
+			if err := s.endMobile(ctx, tx, r, date.Date{}); err != nil {
+				return "", err
+			}
+		}
+	}
+	if changed {
+		return Updated, nil
+	}
+	return Unchanged, nil
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+func dateDiffers(given *date.Date, stored date.Date) bool {
+	return given != nil && !given.IsZero() && *given != stored
+}

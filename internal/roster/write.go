@@ -1,0 +1,156 @@
+package roster
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"dangjian/internal/member"
+	"dangjian/internal/store"
+)
+
+// exportColumns is the 党员花名册 layout; an exported file imports back as it is.
+var exportColumns = []Field{FName, FSex, FEthnicity, FID, FBirth, FEducation, FCategory, FJoined, FFull, FOrg, FPhone, FPost, FMobile}
+
+// ExportMembers streams the roster matching f to w as an .xlsx 党员花名册,
+// under a title row. ID numbers and phones are masked unless reveal.
+func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc store.Scope, f member.Filter, title string, reveal bool) (int, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "党员花名册"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return 0, err
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	if err != nil {
+		return 0, err
+	}
+	headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}})
+	if err != nil {
+		return 0, err
+	}
+	widths := []float64{6, 10, 6, 8, 22, 12, 10, 10, 12, 12, 24, 14, 16, 12}
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return 0, err
+		}
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
+		return 0, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(exportColumns)+1, 1)
+	if err := sw.MergeCell("A1", last); err != nil {
+		return 0, err
+	}
+	head := []any{excelize.Cell{StyleID: headStyle, Value: "序号"}}
+	for _, c := range exportColumns {
+		head = append(head, excelize.Cell{StyleID: headStyle, Value: string(c)})
+	}
+	if err := sw.SetRow("A2", head); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = svc.Each(ctx, sc, f, func(m member.Member) error {
+		n++
+		id, phone := m.IDMasked, m.PhoneMasked
+		if reveal {
+			id, phone = m.IDNumber, m.Phone
+		}
+		mobile := "否"
+		if m.MobileOut {
+			mobile = "是"
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, n+2)
+		return sw.SetRow(cell, []any{n, m.Name, m.SexLabel, m.Ethnicity, id, m.BirthDate.String(), m.EducationLabel, m.StageLabel,
+			m.JoinedOn.String(), m.FullOn.String(), m.OrgName, phone, m.Post, mobile})
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := sw.Flush(); err != nil {
+		return n, err
+	}
+	return n, x.Write(w)
+}
+
+// WriteReport writes the imported table back with every cell the report
+// names filled red and a column 错误说明 giving the reasons, row by row.
+func WriteReport(w io.Writer, t Table, rep Report) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "导入检查结果"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	red, err := x.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, Font: &excelize.Font{Color: "9C0006"}})
+	if err != nil {
+		return err
+	}
+	h, herr := FindHeader(t)
+	byRow := map[int][]CellError{}
+	for _, e := range rep.Errors {
+		byRow[e.Row] = append(byRow[e.Row], e)
+	}
+	width := 0
+	for _, r := range t {
+		width = max(width, len(r))
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, r := range t {
+		excelRow := i + 1
+		bad := map[int]bool{}
+		var reasons string
+		for _, e := range byRow[excelRow] {
+			if herr == nil {
+				for f, j := range h.Cols {
+					if h.Name(f) == e.Column {
+						bad[j] = true
+					}
+				}
+			}
+			if reasons != "" {
+				reasons += ";"
+			}
+			if e.Column != "" {
+				reasons += e.Column + ":"
+			}
+			reasons += e.Reason
+		}
+		row := make([]any, width+1)
+		for j := 0; j < width; j++ {
+			v := ""
+			if j < len(r) {
+				v = r[j]
+			}
+			if bad[j] {
+				row[j] = excelize.Cell{StyleID: red, Value: v}
+			} else {
+				row[j] = v
+			}
+		}
+		switch {
+		case herr == nil && i == h.Row:
+			row[width] = "错误说明"
+		case reasons != "":
+			row[width] = excelize.Cell{StyleID: red, Value: reasons}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(excelRow), row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
+
