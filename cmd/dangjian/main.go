@@ -31,6 +31,9 @@ const usage = `dangjian — 党建工作平台
   dangjian token create --user 用户名 [--name 用途] [--days 天数]             创建访问令牌
   dangjian keys rotate                                                       更换加密密钥并重新加密(服务不停)
   dangjian audit verify                                                      校验审计日志哈希链
+  dangjian import members 文件 --org 编号 [--mode all|valid] [--dry-run] [--report 结果.xlsx] [--json]
+                                                                             从 .xlsx/.csv 导入党员名册
+  dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册
   dangjian version                                                           显示版本
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
@@ -85,6 +88,10 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 0, keysCommand(ctx, rest, stdout)
 	case "audit":
 		return auditCommand(ctx, rest, stdout)
+	case "import":
+		return importCommand(ctx, rest, stdout, stderr)
+	case "export":
+		return 0, exportCommand(ctx, rest, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "dangjian", version)
 		return 0, nil

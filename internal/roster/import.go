@@ -211,8 +211,18 @@ func parseRow(h Header, cells []string, excelRow int, orgs *orgIndex) (member.Ro
 		c := "正式党员"
 		in.Stage = &c
 	}
+	// A birth month alone (出生年月, as rosters keep it) is checked against the
+	// ID number, which then gives the day.
+	if v := get(FBirth); reYM.MatchString(v) && in.IDNumber != nil && len(*in.IDNumber) == 18 {
+		if d, err := ParseDate(v); err == nil && d.Time().Format("200601") != (*in.IDNumber)[6:12] {
+			bad(FBirth, v, fmt.Sprintf("出生年月%s与公民身份号码中的出生日期(%s年%s月)不一致", v, (*in.IDNumber)[6:10], (*in.IDNumber)[10:12]))
+		}
+	}
 	for f, dst := range map[Field]**date.Date{FBirth: &in.BirthDate, FJoined: &in.JoinedOn, FFull: &in.FullOn} {
 		v := get(f)
+		if f == FBirth && reYM.MatchString(v) {
+			continue
+		}
 		d, err := ParseDate(v)
 		if err != nil {
 			bad(f, v, err.Error())

@@ -153,4 +153,3 @@ func WriteReport(w io.Writer, t Table, rep Report) error {
 	}
 	return x.Write(w)
 }
-

@@ -27,7 +27,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 }
 
 // SQLite returns a migrated database in a new temporary file.
-func SQLite(t *testing.T) *store.DB {
+func SQLite(t testing.TB) *store.DB {
 	t.Helper()
 	return open(t, filepath.Join(t.TempDir(), "test.db"))
 }
@@ -64,7 +64,7 @@ func Postgres(t *testing.T) *store.DB {
 }
 
 // open connects to dsn and applies the migrations.
-func open(t *testing.T, dsn string) *store.DB {
+func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)

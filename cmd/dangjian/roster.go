@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/member"
+	"dangjian/internal/roster"
+	"dangjian/internal/store"
+)
+
+// importCommand: dangjian import members FILE --org ID [--mode all|valid] [--dry-run] [--report BAD.xlsx] [--json]
+func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 || args[0] != "members" {
+		return 2, errors.New("用法: dangjian import members 文件 --org 党组织编号 [--mode all|valid] [--dry-run] [--report 检查结果.xlsx] [--json]")
+	}
+	fs := flag.NewFlagSet("import members", flag.ContinueOnError)
+	orgID := fs.Int64("org", 0, "名册所属的党组织编号")
+	mode := fs.String("mode", "all", "all:有任何错误则一行都不写;valid:只写入正确的行")
+	dry := fs.Bool("dry-run", false, "只检查并统计,不写入")
+	report := fs.String("report", "", "把检查结果(错误单元格标红)写入这个 .xlsx 文件")
+	asJSON := fs.Bool("json", false, "以 JSON 输出检查结果")
+	code := 0
+	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		if fs.NArg() != 1 {
+			return errors.New("请给出要导入的文件")
+		}
+		if *mode != "all" && *mode != "valid" {
+			return fmt.Errorf("--mode 应为 all 或 valid,收到 %q", *mode)
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		t, err := roster.ReadFile(f.Name(), f)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		im := &roster.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}
+		rep, err := im.Import(ctx, store.All, t, roster.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
+		if err != nil {
+			return err
+		}
+		if *report != "" {
+			out, err := os.Create(*report)
+			if err != nil {
+				return err
+			}
+			if err := errors.Join(roster.WriteReport(out, t, rep), out.Close()); err != nil {
+				return err
+			}
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(rep); err != nil {
+				return err
+			}
+		} else {
+			for _, e := range rep.Errors {
+				fmt.Fprintf(stdout, "第%d行 %s “%s”:%s\n", e.Row, e.Column, e.Value, e.Reason)
+			}
+			state := "已写入"
+			switch {
+			case rep.Refused:
+				state = "因有错误,未写入任何一行(可改正后重新导入,或用 --mode valid 只导入正确的行)"
+			case *dry:
+				state = "仅检查,未写入"
+			}
+			fmt.Fprintf(stdout, "新增 %d 人,更新 %d 人,不变 %d 人,错误 %d 处;%s。用时 %s\n",
+				rep.Added, rep.Updated, rep.Unchanged, len(rep.Errors), state, time.Since(start).Round(time.Millisecond))
+		}
+		if rep.Refused {
+			code = 1
+		}
+		return nil
+	})
+	return code, err
+}
+
+// progress prints a line of rows done and the rate, at most a few times a second.
+func progress(w io.Writer, quiet bool) func(done, total int) {
+	start, last := time.Now(), time.Time{}
+	return func(done, total int) {
+		if quiet || (time.Since(last) < 200*time.Millisecond && done != total) {
+			return
+		}
+		last = time.Now()
+		rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
+		fmt.Fprintf(w, "\r已检查 %d / %d 行(每秒 %.0f 行)", done, total, rate)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// exportCommand: dangjian export members --org ID -o FILE.xlsx [--reveal]
+func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "members" {
+		return errors.New("用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]")
+	}
+	fs := flag.NewFlagSet("export members", flag.ContinueOnError)
+	orgID := fs.Int64("org", 0, "党组织编号(含全部下级)")
+	out := fs.String("o", "", "输出的 .xlsx 文件")
+	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码和电话(记入审计日志;默认遮蔽)")
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		if *out == "" {
+			return errors.New("请用 -o 给出输出文件")
+		}
+		o, err := a.orgs.Get(ctx, store.All, *orgID)
+		if err != nil {
+			return err
+		}
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		n, err := roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
+		if err := errors.Join(err, f.Close()); err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
+			Detail: map[string]any{"rows": n, "reveal": *reveal, "file": *out}}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
+		return nil
+	})
+}
