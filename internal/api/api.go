@@ -111,7 +111,6 @@ func (a *API) wrap(rt Route) http.Handler {
 
 var (
 	errLogin      = apperr.New("unauthenticated", http.StatusUnauthorized, "请先登录")
-	errForbidden  = apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")
 	errCSRF       = apperr.New("csrf", http.StatusForbidden, "请求缺少有效的防伪令牌(X-CSRF-Token),请刷新页面后重试")
 	errMustChange = apperr.New("password_change_required", http.StatusForbidden, "密码已过期或已被管理员重置,请先修改密码")
 )

@@ -40,7 +40,7 @@ func readXLSX(r io.Reader) (Table, error) {
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errors.New("Excel 文件中没有工作表")
+		return nil, errors.New("这个 Excel 文件中没有工作表")
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {

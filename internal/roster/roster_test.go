@@ -60,7 +60,10 @@ var spoilers = []struct {
 	column string
 	spoil  func(r []any)
 }{
-	{"身份证号", func(r []any) { s := r[3].(string); r[3] = s[:17] + map[bool]string{true: "1", false: "0"}[s[17] == '0'] }},
+	{"身份证号", func(r []any) {
+		s := r[3].(string)
+		r[3] = s[:17] + map[bool]string{true: "1", false: "0"}[s[17] == '0']
+	}},
 	{"身份证号", func(r []any) { s := r[3].(string); r[3] = s[:6] + s[8:17] }},
 	{"入党时间", func(r []any) { r[6] = "2003.13.45" }},
 	{"姓 名", func(r []any) { r[0] = "" }},
@@ -326,4 +329,3 @@ func FuzzParseRow(f *testing.F) {
 		}
 	})
 }
-
