@@ -325,6 +325,15 @@ var rows = map[string]row{
 		}
 		return p("/api/v1/grants/%d", id), nil
 	}},
+	"POST /api/v1/members/import": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		first := fmt.Sprintf("34010219900101%03d", m.seq%1000)
+		csv := "姓名,公民身份号码,民族,学历,入党日期,转正日期\n导入人员," + first + string(cnid.CheckChar(first)) + ",汉族,本科,2015-07-01,2016-07-01\n"
+		return p("/api/v1/members/import?org=%d&filename=a.csv", m.orgOf(t).ID), csv
+	}},
+	"GET /api/v1/members/export": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/export?org=%d", m.orgOf(t).ID), nil
+	}},
 	"GET /api/v1/policy":       {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
 	"PUT /api/v1/policy":       {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
 	"GET /api/v1/audit":        {perm: "audit.read", want: always, target: same("/api/v1/audit")},

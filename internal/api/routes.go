@@ -55,7 +55,7 @@ type Vocabularies struct {
 
 // Routes is the whole API.
 func (a *API) Routes() []Route {
-	return append(a.registryRoutes(), a.accessRoutes()...)
+	return append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...)
 }
 
 func (a *API) registryRoutes() []Route {

@@ -264,3 +264,58 @@ func TestAuditExportOpensInExcel(t *testing.T) {
 		t.Fatalf("the export is not in the trail: %+v", l.Items)
 	}
 }
+
+func TestRosterImportAndExportOverHTTP(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	good := func(i int) string {
+		first := fmt.Sprintf("35010219900101%03d", i)
+		return first + string(cnid.CheckChar(first))
+	}
+	csv := "姓名,公民身份号码,民族,学历,入党日期,转正日期\n甲," + good(1) + ",汉族,本科,2015-07-01,2016-07-01\n乙,12345,汉族,本科,2015-07-01,2016-07-01\n"
+	path := fmt.Sprintf("/api/v1/members/import?org=%d&filename=a.csv", m.branchA.ID)
+	var rep struct {
+		Errors  []struct{ Row int }
+		Added   int
+		Refused bool
+	}
+	m.users["secretary"].do("POST", path, csv, 200, &rep)
+	if !rep.Refused || rep.Added != 1 || len(rep.Errors) != 1 || rep.Errors[0].Row != 3 {
+		t.Fatalf("all-or-nothing import: %+v", rep)
+	}
+	m.users["secretary"].do("POST", path+"&mode=valid", csv, 200, &rep)
+	if rep.Refused || rep.Added != 1 {
+		t.Fatalf("valid-rows import: %+v", rep)
+	}
+	download := func(c *client, q string) *excelize.File {
+		req, _ := http.NewRequest("GET", m.e.srv.URL+"/api/v1/members/export?"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("export %s: %v %v", q, res.StatusCode, err)
+		}
+		defer res.Body.Close()
+		x, err := excelize.OpenReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	x := download(m.users["secretary"], fmt.Sprintf("org=%d&reveal=1", m.branchA.ID))
+	rows, _ := x.GetRows("党员花名册")
+	found := false
+	for _, r := range rows {
+		if len(r) > 4 && r[4] == good(1) {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the revealed export lacks the imported number: %v", rows)
+	}
+	x = download(m.users["org_admin"], fmt.Sprintf("org=%d", m.branchA.ID))
+	rows, _ = x.GetRows("党员花名册")
+	for _, r := range rows[2:] {
+		if !strings.Contains(r[4], "********") {
+			t.Fatalf("a masked export shows %q", r[4])
+		}
+	}
+}

@@ -100,6 +100,16 @@ func (id Identity) ScopesFor(p Perm) []store.Scope {
 	return out
 }
 
+// Allows tells whether a grant carrying p covers the organisation at path.
+func (id Identity) Allows(p Perm, path string) bool {
+	for _, sc := range id.ScopesFor(p) {
+		if sc.Contains(path) {
+			return true
+		}
+	}
+	return false
+}
+
 // Within runs fn in the scope of each grant that carries p, broadest first,
 // until one finds what fn looks for (fn's error is not "not found"): a user
 // with several grants reaches what any one of them covers. It refuses with

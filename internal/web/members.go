@@ -120,8 +120,8 @@ func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		s.fail(w, r, err)
 		return
 	}
-	d.CanWrite = canIn(id, auth.PermMemberWrite, d.M.OrgPath)
-	d.CanReveal = canIn(id, auth.PermMemberReveal, d.M.OrgPath)
+	d.CanWrite = id.Allows(auth.PermMemberWrite, d.M.OrgPath)
+	d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
 	if r.Method == http.MethodPost && r.URL.Path == "/members/"+itoa(mid)+"/reveal" {
 		err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
 			v, err := s.Members.Reveal(ctx, sc, mid)

@@ -82,9 +82,9 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 		s.fail(w, r, err)
 		return
 	}
-	d.CanWrite = canIn(id, auth.PermOrgWrite, d.Org.Path)
-	d.CanRead = canIn(id, auth.PermMemberRead, d.Org.Path)
-	if canIn(id, auth.PermStatsRead, d.Org.Path) {
+	d.CanWrite = id.Allows(auth.PermOrgWrite, d.Org.Path)
+	d.CanRead = id.Allows(auth.PermMemberRead, d.Org.Path)
+	if id.Allows(auth.PermStatsRead, d.Org.Path) {
 		m, err := stats.Read(ctx, s.DB, oid)
 		if err != nil {
 			s.fail(w, r, err)
@@ -95,16 +95,6 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 		d.NoFigures = true
 	}
 	s.show(w, r, id, http.StatusOK, "org.html", d.Org.Name, d)
-}
-
-// canIn tells whether some grant carrying p covers the organisation at path.
-func canIn(id auth.Identity, p auth.Perm, path string) bool {
-	for _, sc := range id.ScopesFor(p) {
-		if sc.Contains(path) {
-			return true
-		}
-	}
-	return false
 }
 
 type treeData struct {

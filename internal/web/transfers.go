@@ -76,8 +76,8 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 			continue
 		}
 		from, to := s.pathOf(r, t.FromOrgID), s.pathOf(r, t.ToOrgID)
-		d.CanReceive[t.ID] = (to != "" && canIn(id, auth.PermMemberWrite, to)) || (to == "" && canIn(id, auth.PermMemberWrite, from))
-		d.CanCancel[t.ID] = from != "" && canIn(id, auth.PermMemberWrite, from)
+		d.CanReceive[t.ID] = (to != "" && id.Allows(auth.PermMemberWrite, to)) || (to == "" && id.Allows(auth.PermMemberWrite, from))
+		d.CanCancel[t.ID] = from != "" && id.Allows(auth.PermMemberWrite, from)
 	}
 	for _, tb := range transferTabs {
 		qq := r.URL.Query()

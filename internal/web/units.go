@@ -64,7 +64,7 @@ func (s *Site) unitListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 		d.Tabs = append(d.Tabs, tab{g.key, g.label, "/units?org=" + itoa(d.Org.ID) + "&gap=" + g.key, g.key == d.Gap})
 	}
 	d.Pager = newPager(r, d.List.Total, p)
-	d.Write = canIn(id, auth.PermUnitWrite, d.Org.Path)
+	d.Write = id.Allows(auth.PermUnitWrite, d.Org.Path)
 	s.show(w, r, id, status, "units.html", "单位与覆盖", d)
 }
 

@@ -51,6 +51,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /password", s.signedIn(s.changePassword))
 	mux.HandleFunc("GET /{$}", s.signedIn(s.dashboard))
 	s.registerOrgs(mux)
+	s.registerRoster(mux)
 	s.registerMembers(mux)
 	s.registerTransfers(mux)
 	s.registerUnits(mux)

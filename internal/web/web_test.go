@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -137,5 +139,45 @@ func TestFormsNeedTheirCSRFToken(t *testing.T) {
 	// The change ended the session: the old cookie no longer opens pages.
 	if _, page := b.get("/"); !strings.Contains(page, "<h1>登录</h1>") {
 		t.Fatal("the session survived the password change")
+	}
+}
+
+func TestImportPage(t *testing.T) {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	_, page := b.get("/members/import?org=1")
+	token := csrfOf(page)
+	send := func(csv string, dry bool) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("csrf", token)
+		_ = mw.WriteField("mode", "all")
+		if dry {
+			_ = mw.WriteField("dry_run", "1")
+		}
+		fw, _ := mw.CreateFormFile("file", "名册.csv")
+		_, _ = fw.Write([]byte(csv))
+		_ = mw.Close()
+		res, err := b.c.Post(b.srv.URL+"/members/import?org=1", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(out)
+	}
+	csv := "姓名,身份证号,民族,文化程度,入党时间,转正时间\n张三,11010519491231002X,汉族,本科,1975年7月1日,1976.07\n李四,110105491231002,汉族,本科,,\n"
+	code, out := send(csv, false)
+	if code != 200 || !strings.Contains(out, "检查发现错误,未写入任何一行") || !strings.Contains(out, "15位旧式") {
+		t.Fatalf("import with a bad row: %d %s", code, out)
+	}
+	good := strings.Split(csv, "\n")[0] + "\n" + strings.Split(csv, "\n")[1] + "\n"
+	if code, out := send(good, true); code != 200 || !strings.Contains(out, "试导入,未写入") {
+		t.Fatalf("dry run: %d", code)
+	}
+	if code, out := send(good, false); code != 200 || !strings.Contains(out, "导入完成") || !strings.Contains(out, "新增 <b>1</b> 人") {
+		t.Fatalf("import: %d %s", code, out)
 	}
 }

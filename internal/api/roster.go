@@ -1,0 +1,77 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"path/filepath"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/member"
+	"dangjian/internal/roster"
+	"dangjian/internal/store"
+)
+
+// maxUpload bounds a roster file (a full sheet of 1,048,575 rows is far smaller).
+const maxUpload = 200 << 20
+
+func (a *API) rosterRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/members/import", Tag: "名册", Perm: auth.PermMemberWrite,
+			Summary: "导入党员名册(.xlsx 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
+			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"},
+				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
+			Result: roster.Report{}, Handle: a.importMembers},
+		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
+			Summary: "导出党员花名册 .xlsx(身份证号码和电话默认遮蔽;reveal=1 需有查看权限,记入审计日志)",
+			Query:   []Param{{"org", "党组织编号(含全部下级)", "integer"}, {"reveal", "1 表示写出完整号码", "boolean"}}, Handle: a.exportMembers},
+	}
+}
+
+func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
+	q := params{r: r}
+	orgID, mode, name := q.int("org"), q.str("mode"), q.str("filename")
+	if q.err != nil {
+		return nil, q.err
+	}
+	if name == "" {
+		return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx 或 .csv")
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxUpload))
+	if err != nil {
+		return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "文件过大")
+	}
+	t, err := roster.ReadFile(filepath.Base(name), bytes.NewReader(raw))
+	if err != nil {
+		return nil, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
+	}
+	im := &roster.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
+	return im.Import(r.Context(), sc, t, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
+}
+
+func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {
+	q := params{r: r}
+	orgID, reveal := q.int("org"), q.bool("reveal")
+	if q.err != nil {
+		return nil, q.err
+	}
+	o, err := a.Orgs.Get(r.Context(), sc, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if reveal && !identity(r).Allows(auth.PermMemberReveal, o.Path) {
+		return nil, auth.ErrForbidden
+	}
+	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
+		Detail: map[string]any{"reveal": reveal}}); err != nil {
+		return nil, err
+	}
+	return Download{Name: o.Name + "党员花名册.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		Write: func(w io.Writer) error {
+			_, err := roster.ExportMembers(r.Context(), w, a.Members, sc, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"},
+				o.Name+"党员花名册", reveal)
+			return err
+		}}, nil
+}
