@@ -34,6 +34,7 @@ const usage = `dangjian — 党建工作平台
   dangjian import members 文件 --org 编号 [--mode all|valid] [--dry-run] [--report 结果.xlsx] [--json]
                                                                              从 .xlsx/.csv 导入党员名册
   dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册
+  dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
   dangjian version                                                           显示版本
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
@@ -92,6 +93,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return importCommand(ctx, rest, stdout, stderr)
 	case "export":
 		return 0, exportCommand(ctx, rest, stdout)
+	case "demo":
+		return 0, demoCommand(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "dangjian", version)
 		return 0, nil

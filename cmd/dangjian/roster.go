@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -134,5 +136,43 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		return nil
+	})
+}
+
+// demoCommand: dangjian demo --members N --seed S — a country of synthetic data.
+func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	members := fs.Int("members", 100000, "生成的人数")
+	seed := fs.Uint64("seed", 1, "随机种子(相同种子生成相同的数据)")
+	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+		start := time.Now()
+		var last time.Time
+		sum, err := demo.National(ctx, a.db, a.box, demo.NationalOptions{Members: *members, Seed: *seed,
+			Progress: func(orgs, done int) {
+				if time.Since(last) < 500*time.Millisecond {
+					return
+				}
+				last = time.Now()
+				rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
+				width := 30
+				filled := min(width, done*width/max(*members, 1))
+				fmt.Fprintf(stderr, "\r[%s%s] %d / %d 人,%d 个党组织,每秒 %.0f 人", strings.Repeat("█", filled), strings.Repeat("·", width-filled),
+					done, *members, orgs, rate)
+			}})
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return err
+		}
+		elapsed := time.Since(start)
+		size := ""
+		if a.db.Dialect == store.SQLite {
+			if info, err := os.Stat(a.db.Path); err == nil {
+				size = fmt.Sprintf(",数据库文件 %.1f MB", float64(info.Size())/1e6)
+			}
+		}
+		fmt.Fprintf(stdout, "已生成 %d 人、%d 个党组织,用时 %s(每秒 %.0f 人)%s\n", sum.Members, sum.Orgs, elapsed.Round(time.Second),
+			float64(sum.Members)/elapsed.Seconds(), size)
+		return audit.Append(ctx, a.db, audit.Event{Action: "generate", ObjectType: "demo", ObjectID: sum.Root.ID,
+			Detail: map[string]any{"members": sum.Members, "orgs": sum.Orgs, "seed": *seed}})
 	})
 }
