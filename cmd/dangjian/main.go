@@ -35,6 +35,7 @@ const usage = `dangjian — 党建工作平台
                                                                              从 .xlsx/.csv 导入党员名册
   dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册
   dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
+  dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000]      性能测试(每项都与同一次运行中的基准对比)
   dangjian version                                                           显示版本
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
@@ -95,6 +96,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 0, exportCommand(ctx, rest, stdout)
 	case "demo":
 		return 0, demoCommand(ctx, rest, stdout, stderr)
+	case "bench":
+		return 0, benchCommand(ctx, rest, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "dangjian", version)
 		return 0, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/bench"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
@@ -174,5 +175,24 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			float64(sum.Members)/elapsed.Seconds(), size)
 		return audit.Append(ctx, a.db, audit.Event{Action: "generate", ObjectType: "demo", ObjectID: sum.Root.ID,
 			Detail: map[string]any{"members": sum.Members, "orgs": sum.Orgs, "seed": *seed}})
+	})
+}
+
+// benchCommand: dangjian bench — the fixed benchmark suite against a populated database.
+func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	seconds := fs.Int("http-seconds", 5, "每项 HTTP 压测的秒数(0 跳过)")
+	clients := fs.Int("clients", 64, "HTTP 并发连接数")
+	importRows := fs.Int("import-rows", 100000, "导入测试的行数(0 跳过)")
+	export := fs.Bool("export", true, "测试导出全部党员")
+	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+		s := &bench.Suite{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Out: stdout,
+			HTTPDuration: time.Duration(*seconds) * time.Second, Clients: *clients, ImportRows: *importRows}
+		if *export {
+			s.ExportRows = 1
+		}
+		fmt.Fprintf(stdout, "dangjian bench · %s · %s\n", a.db.Dialect, time.Now().Format(time.RFC3339))
+		_, err := s.Run(ctx)
+		return err
 	})
 }

@@ -62,8 +62,15 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.W
 			}
 			add("m.id_hash IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 		case "pinyin":
-			lq := strings.ToLower(q)
-			add("(m.name_initials LIKE ? OR m.name_pinyin LIKE ?)", lq+"%", lq+"%")
+			lo := strings.ToLower(q)
+			if s.DB.Dialect == store.SQLite {
+				// SQLite's LIKE uses no index on a case-sensitive column: a prefix is a range.
+				hi := lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
+				add("((m.name_initials >= ? AND m.name_initials < ?) OR (m.name_pinyin >= ? AND m.name_pinyin < ?))", lo, hi, lo, hi)
+			} else {
+				// PostgreSQL's text_pattern_ops indexes serve LIKE 'prefix%'.
+				add("(m.name_initials LIKE ? OR m.name_pinyin LIKE ?)", lo+"%", lo+"%")
+			}
 		default:
 			add("m.name LIKE ?", "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
 		}
@@ -98,9 +105,11 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	if err != nil {
 		return out, err
 	}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
+	var n int64
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+memberFrom+where.String()), where.Args...).Scan(&n); err != nil {
 		return out, err
 	}
+	out.SetTotal(n)
 	limit, args := where.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+order+limit, args...)
 	out.Items = items

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // Page selects one page of a list; numbers start at 1.
 type Page struct {
@@ -29,8 +34,24 @@ func (p Page) Offset() int { return (p.Number - 1) * p.Size }
 type List[T any] struct {
 	Items []T   `json:"items"`
 	Total int64 `json:"total"`
-	Page  int   `json:"page"`
-	Size  int   `json:"size"`
+	// More is set when there are more than Total matches: a count is capped
+	// so that a broad search answers at once (see CountCap).
+	More bool `json:"more,omitempty"`
+	Page int  `json:"page"`
+	Size int  `json:"size"`
+}
+
+// CountCap bounds how many matches a list counts exactly.
+const CountCap = 10000
+
+// CappedCount wraps a "SELECT 1 …" query so that it counts at most CountCap+1 rows.
+func CappedCount(selectOnes string) string {
+	return "SELECT COUNT(*) FROM (" + selectOnes + " LIMIT " + itoa(CountCap+1) + ") capped"
+}
+
+// SetTotal records a capped count.
+func (l *List[T]) SetTotal(n int64) {
+	l.Total, l.More = min(n, CountCap), n > CountCap
 }
 
 // NewList starts an empty page of results for p, normalised.

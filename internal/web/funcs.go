@@ -143,6 +143,7 @@ func pathID(r *http.Request) (int64, error) {
 type pager struct {
 	Page, Pages int
 	Total       int64
+	More        bool
 	Prev, Next  string
 }
 

@@ -56,6 +56,7 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 		return
 	}
 	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager.More = d.List.More
 	for _, so := range []struct{ key, label string }{{"name", "姓名拼音"}, {"birth_date", "出生日期"}, {"joined_on", "入党日期"}, {"id", "登记先后"}} {
 		qq := r.URL.Query()
 		qq.Del("page")

@@ -1,0 +1,359 @@
+// Package bench is the fixed benchmark suite of "dangjian bench": every
+// figure is measured beside a baseline taken in the same run, because the
+// machines it runs on are shared and noisy.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"dangjian/internal/api"
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/roster"
+	"dangjian/internal/server"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/web"
+)
+
+// Row is one line of the result table.
+type Row struct {
+	Name     string
+	Value    string
+	Baseline string
+	Ratio    string
+}
+
+// Suite runs against an open, populated database.
+type Suite struct {
+	DB      *store.DB
+	Orgs    *org.Service
+	Members *member.Service
+	Auth    *auth.Service
+	Out     io.Writer
+	// HTTPDuration is how long each HTTP load lasts; Clients how many connections it uses.
+	HTTPDuration time.Duration
+	Clients      int
+	// ImportRows and ExportRows size the roster benchmarks (0 skips them).
+	ImportRows, ExportRows int
+	rows                   []Row
+}
+
+// timings runs fn n times and returns the 50th and 99th percentiles.
+func timings(n int, fn func(i int) error) (p50, p99 time.Duration, err error) {
+	ds := make([]time.Duration, n)
+	for i := range ds {
+		start := time.Now()
+		if err := fn(i); err != nil {
+			return 0, 0, err
+		}
+		ds[i] = time.Since(start)
+	}
+	sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+	return ds[n/2], ds[min(n-1, n*99/100)], nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.3f ms", float64(d.Microseconds())/1000) }
+
+func (s *Suite) add(name, value, baseline, ratio string) {
+	s.rows = append(s.rows, Row{name, value, baseline, ratio})
+	fmt.Fprintf(s.Out, "%-44s %16s   %-34s %s\n", name, value, baseline, ratio)
+}
+
+// Run runs the whole suite and returns the table.
+func (s *Suite) Run(ctx context.Context) ([]Row, error) {
+	fmt.Fprintf(s.Out, "%-44s %16s   %-34s %s\n", "benchmark", "measured", "baseline (same run)", "ratio")
+	roots, err := s.Orgs.Roots(ctx, store.All)
+	if err != nil || len(roots) == 0 {
+		return nil, fmt.Errorf("the database holds no organisations: generate data first with dangjian demo")
+	}
+	root := roots[0]
+	county, err := s.orgAtDepth(ctx, 3)
+	if err != nil {
+		return nil, err
+	}
+	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.http, s.export, s.importRows}
+	for _, step := range steps {
+		if err := step(ctx, root, county); err != nil {
+			return s.rows, err
+		}
+	}
+	return s.rows, nil
+}
+
+func (s *Suite) orgAtDepth(ctx context.Context, depth int) (org.Org, error) {
+	var id int64
+	err := s.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE depth = $1 AND dissolved_at IS NULL ORDER BY id LIMIT 1", depth).Scan(&id)
+	if err != nil {
+		return org.Org{}, fmt.Errorf("no organisation at depth %d: %w", depth, err)
+	}
+	return s.Orgs.Get(ctx, store.All, id)
+}
+
+// figures: reading the maintained figures against counting the rows.
+func (s *Suite) figures(ctx context.Context, root, county org.Org) error {
+	for _, o := range []org.Org{root, county} {
+		p50, p99, err := timings(500, func(int) error { _, err := stats.Read(ctx, s.DB, o.ID); return err })
+		if err != nil {
+			return err
+		}
+		lo, hi := store.PathRange(o.Path)
+		count := func() error {
+			rows, err := s.DB.QueryContext(ctx, `SELECT m.stage, m.sex, m.education, COUNT(*) FROM members m JOIN orgs x ON x.id = m.org_id
+				WHERE x.path >= $1 AND x.path < $2 AND m.status = 'active' GROUP BY m.stage, m.sex, m.education`, lo, hi)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		}
+		start := time.Now()
+		if err := count(); err != nil {
+			return err
+		}
+		recount := time.Since(start)
+		s.add("figures of "+o.Name+" (p50 / p99)", ms(p50)+" / "+ms(p99), "count the rows: "+ms(recount), fmt.Sprintf("%.0f× faster (p99)", float64(recount)/float64(max(p99, time.Microsecond))))
+	}
+	return nil
+}
+
+func (s *Suite) sample(ctx context.Context, n int) ([]member.Member, error) {
+	var out []member.Member
+	var maxID int64
+	if err := s.DB.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM members").Scan(&maxID); err != nil {
+		return nil, err
+	}
+	for i := 0; i < n && maxID > 0; i++ {
+		m, err := s.Members.Get(ctx, store.All, 1+int64(i)*maxID/int64(n))
+		if err == nil {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no members to search for")
+	}
+	return out, nil
+}
+
+// search: exact ID, pinyin initials and full-pinyin prefixes anywhere; a name substring in a county.
+func (s *Suite) search(ctx context.Context, root, county org.Org) error {
+	sample, err := s.sample(ctx, 200)
+	if err != nil {
+		return err
+	}
+	base50, base99, err := timings(len(sample), func(i int) error { _, err := s.Members.Get(ctx, store.All, sample[i].ID); return err })
+	if err != nil {
+		return err
+	}
+	baseline := "read one member by key: " + ms(base99)
+	_ = base50
+	cases := []struct {
+		name  string
+		sc    store.Scope
+		query func(m member.Member) member.Filter
+	}{
+		{"search exact ID number, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.IDNumber} }},
+		{"search pinyin initials prefix, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.Initials} }},
+		{"search full pinyin prefix, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.Pinyin[:min(4, len(m.Pinyin))]} }},
+		{"search name substring, in a county", store.ScopeOf(county.Path), func(m member.Member) member.Filter {
+			r := []rune(m.Name)
+			return member.Filter{Q: string(r[len(r)-1:])}
+		}},
+	}
+	for _, c := range cases {
+		_, p99, err := timings(len(sample), func(i int) error {
+			_, err := s.Members.List(ctx, c.sc, c.query(sample[i]), store.Page{Size: 20})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		s.add(c.name+" (p99)", ms(p99), baseline, fmt.Sprintf("%.1f×", float64(p99)/float64(max(base99, time.Microsecond))))
+	}
+	return nil
+}
+
+// listPage: a filtered, sorted roster page of a county.
+func (s *Suite) listPage(ctx context.Context, _, county org.Org) error {
+	_, base99, err := timings(100, func(int) error { _, err := s.Orgs.Get(ctx, store.All, county.ID); return err })
+	if err != nil {
+		return err
+	}
+	_, p99, err := timings(100, func(i int) error {
+		_, err := s.Members.List(ctx, store.All, member.Filter{OrgID: county.ID, Category: "full", Sort: "name"}, store.Page{Number: 1 + i%5, Size: 20})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.add("filtered list page of a county (p99)", ms(p99), "read the county: "+ms(base99), fmt.Sprintf("%.1f×", float64(p99)/float64(max(base99, time.Microsecond))))
+	return nil
+}
+
+// http: authenticated requests per second on loopback under concurrent clients.
+func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
+	if s.HTTPDuration <= 0 {
+		return nil
+	}
+	name := fmt.Sprintf("bench%d", time.Now().UnixNano())
+	u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: name, Password: auth.RandomPassword()})
+	if err != nil {
+		return err
+	}
+	if _, err := s.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleOrgAdmin, OrgID: &root.ID}); err != nil {
+		return err
+	}
+	tok, _, err := s.Auth.CreateToken(ctx, u.ID, "bench", nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := server.New(s.DB, log, s.Auth, server.DefaultLimits,
+		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Log: log},
+		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Log: log})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	load := func(path string, withToken bool) float64 {
+		tr := &http.Transport{MaxIdleConnsPerHost: s.Clients, MaxConnsPerHost: s.Clients}
+		client := &http.Client{Transport: tr}
+		defer tr.CloseIdleConnections()
+		var n atomic.Int64
+		deadline := time.Now().Add(s.HTTPDuration)
+		var wg sync.WaitGroup
+		for c := 0; c < s.Clients; c++ {
+			wg.Go(func() {
+				for time.Now().Before(deadline) {
+					req, _ := http.NewRequest("GET", base+path, nil)
+					if withToken {
+						req.Header.Set("Authorization", "Bearer "+tok)
+					}
+					res, err := client.Do(req)
+					if err != nil {
+						continue
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if res.StatusCode == 200 {
+						n.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		return float64(n.Load()) / s.HTTPDuration.Seconds()
+	}
+	// Baseline: an authenticated request that reads no figures and no rows.
+	plain := load("/api/v1/vocabularies", true)
+	statsRate := load("/api/v1/orgs/"+strconv.FormatInt(root.ID, 10)+"/stats", true)
+	s.add(fmt.Sprintf("GET stats of the root, %d clients", s.Clients), fmt.Sprintf("%.0f req/s", statsRate),
+		fmt.Sprintf("GET vocabularies: %.0f req/s", plain), fmt.Sprintf("%.2f×", statsRate/max(plain, 1)))
+	searchRate := load("/api/v1/members?q=zh&size=20", true)
+	s.add(fmt.Sprintf("GET search zh, %d clients", s.Clients), fmt.Sprintf("%.0f req/s", searchRate),
+		fmt.Sprintf("GET vocabularies: %.0f req/s", plain), fmt.Sprintf("%.2f×", searchRate/max(plain, 1)))
+	s.add("server memory after the loads", rss(), "", "")
+	return nil
+}
+
+// rss reads the peak resident set size of this process.
+func rss() string {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return "peak RSS " + strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
+
+// export: streaming the roster of the whole tree to an .xlsx.
+func (s *Suite) export(ctx context.Context, root, _ org.Org) error {
+	if s.ExportRows <= 0 {
+		return nil
+	}
+	start := time.Now()
+	n := 0
+	if err := s.Members.Each(ctx, store.All, member.Filter{Sort: "id"}, func(member.Member) error { n++; return nil }); err != nil {
+		return err
+	}
+	read := time.Since(start)
+	start = time.Now()
+	cw := &countWriter{}
+	rows, err := roster.ExportMembers(ctx, cw, s.Members, store.All, member.Filter{Sort: "id"}, root.Name+"党员花名册", false)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	s.add(fmt.Sprintf("export %d rows to .xlsx", rows), took.Round(time.Millisecond).String()+fmt.Sprintf(" (%.0f MB)", float64(cw.n)/1e6),
+		fmt.Sprintf("read the same %d rows: %s", n, read.Round(time.Millisecond)), fmt.Sprintf("%.1f×; %s", float64(took)/float64(max(read, time.Millisecond)), rss()))
+	return nil
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// importRows: checking and writing a new roster (rolled back: a dry run), against parsing it.
+func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
+	if s.ImportRows <= 0 {
+		return nil
+	}
+	x := excelize.NewFile()
+	sw, _ := x.NewStreamWriter("Sheet1")
+	_ = sw.SetRow("A1", []any{"姓名", "公民身份号码", "民族", "学历", "入党日期", "转正日期"})
+	for i := 0; i < s.ImportRows; i++ {
+		birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%12000)
+		first := fmt.Sprintf("81%04d%s%03d", i/12000, birth.Format("20060102"), 1)
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		_ = sw.SetRow(cell, []any{"导入测试" + strconv.Itoa(i), first + string(cnid.CheckChar(first)), "汉族", "大学本科", "2000-07-01", "2001-07-01"})
+	}
+	_ = sw.Flush()
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return err
+	}
+	start := time.Now()
+	t, err := roster.ReadFile("bench.xlsx", bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return err
+	}
+	parse := time.Since(start)
+	im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+	start = time.Now()
+	rep, err := im.Import(ctx, store.All, t, roster.Options{OrgID: county.ID, DryRun: true})
+	if err != nil {
+		return err
+	}
+	took := time.Since(start) + parse
+	s.add(fmt.Sprintf("import %d rows (dry run: checked, written, rolled back)", s.ImportRows), took.Round(time.Millisecond).String()+
+		fmt.Sprintf(" (%d added, %d errors)", rep.Added, len(rep.Errors)), "parse the file: "+parse.Round(time.Millisecond).String(),
+		fmt.Sprintf("%.2f of the parse speed", float64(parse)/float64(max(took, time.Millisecond))))
+	return nil
+}
