@@ -170,7 +170,8 @@ func ParseDate(s string) (date.Date, error) {
 		y, m, d = atoi(p[1]), atoi(p[2]), 1
 	case reSer.MatchString(s):
 		f, _ := strconv.ParseFloat(s, 64)
-		if f < 1 || f > 2958465 {
+		// Serials below 61 fall before March 1900 (and around Excel's fictitious 29 February 1900).
+		if f < 61 || f > 2958465 {
 			return date.Date{}, fmt.Errorf("“%s”不是有效的日期", s)
 		}
 		// Excel's day 1 is 1900-01-01 and it counts a 29 February 1900 that never was.
