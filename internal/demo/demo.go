@@ -82,13 +82,16 @@ func (l *loader) org(parent *org.Org, name, typ, secretary string, manager *int6
 	return o, nil
 }
 
-func (l *loader) name() string {
-	s := surnames[min(l.r.IntN(len(surnames)), l.r.IntN(len(surnames)))]
-	g := string(givenChars[l.r.IntN(len(givenChars))])
-	if l.r.IntN(3) > 0 {
-		g += string(givenChars[l.r.IntN(len(givenChars))])
+func (l *loader) name() string { return randomName(l.r) }
+
+// randomName draws a name: common surnames more often, one or two given characters.
+func randomName(r *rand.Rand) string {
+	s := surnames[min(r.IntN(len(surnames)), r.IntN(len(surnames)))]
+	given := string(givenChars[r.IntN(len(givenChars))])
+	if r.IntN(3) > 0 {
+		given += string(givenChars[r.IntN(len(givenChars))])
 	}
-	return string(s) + g
+	return string(s) + given
 }
 
 // idNumber makes a valid, unused number for a birth date and sex in the city's districts.
