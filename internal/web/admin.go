@@ -90,6 +90,8 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			msg = "已解除锁定"
 			return err
 		})
+	default:
+		err = errUnknownOp
 	}
 	if err != nil {
 		if !f.fail(err) {
@@ -211,6 +213,8 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 			_, err := s.Members.Decide(ctx, sc, f.id("request_id"), member.Decision{Approve: f.Get("approve") == "1"})
 			return err
 		})
+	default:
+		err = errUnknownOp
 	}
 	if err != nil {
 		if !f.fail(err) {
@@ -227,4 +231,7 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	done(w, r, "/me", msg)
 }
 
-var errNoSelf = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
+var (
+	errNoSelf    = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
+	errUnknownOp = apperr.New("bad_form", http.StatusBadRequest, "表单内容不完整,请刷新页面后重试")
+)
