@@ -331,6 +331,7 @@ var rows = map[string]row{
 		csv := "姓名,公民身份号码,民族,学历,入党日期,转正日期\n导入人员," + first + string(cnid.CheckChar(first)) + ",汉族,本科,2015-07-01,2016-07-01\n"
 		return p("/api/v1/members/import?org=%d&filename=a.csv", m.orgOf(t).ID), csv
 	}},
+	"GET /api/v1/members/import-template": {perm: "member.write", want: always, target: same("/api/v1/members/import-template")},
 	"GET /api/v1/members/export": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/members/export?org=%d", m.orgOf(t).ID), nil
 	}},

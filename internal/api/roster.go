@@ -24,6 +24,12 @@ func (a *API) rosterRoutes() []Route {
 			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"},
 				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
 			Result: roster.Report{}, Handle: a.importMembers},
+		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
+			Summary: "下载党员名册导入模板 .xlsx(性别、民族、学历、人员类别等列带下拉选项)",
+			Handle: func(*http.Request, store.Scope) (any, error) {
+				return Download{Name: "党员名册导入模板.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+					Write: roster.WriteTemplate}, nil
+			}},
 		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
 			Summary: "导出党员花名册 .xlsx(身份证号码和电话默认遮蔽;reveal=1 需有查看权限,记入审计日志)",
 			Query:   []Param{{"org", "党组织编号(含全部下级)", "integer"}, {"reveal", "1 表示写出完整号码", "boolean"}}, Handle: a.exportMembers},

@@ -329,3 +329,31 @@ func FuzzParseRow(f *testing.F) {
 		}
 	})
 }
+
+func TestTemplateImportsBack(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTemplate(&buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dvs, err := x.GetDataValidations("党员名册")
+	if err != nil || len(dvs) != 5 {
+		t.Fatalf("drop-down lists: %d %v", len(dvs), err)
+	}
+	row := []any{"王五", "男", "汉族", idFor(9, true), "", "大学本科", "正式党员", "2001-07-01", "2002-07-01", "", "13900009999", "岗位", "否"}
+	if err := x.SetSheetRow("党员名册", "A2", &row); err != nil {
+		t.Fatal(err)
+	}
+	var filled bytes.Buffer
+	if err := x.Write(&filled); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, storetest.SQLite(t))
+	rep := e.importFile(t, "模板.xlsx", filled.Bytes(), "all")
+	if rep.Added != 1 || len(rep.Errors) != 0 {
+		t.Fatalf("a filled template: %+v", rep)
+	}
+}

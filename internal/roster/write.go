@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -9,6 +10,7 @@ import (
 
 	"dangjian/internal/member"
 	"dangjian/internal/store"
+	"dangjian/internal/vocab"
 )
 
 // exportColumns is the 党员花名册 layout; an exported file imports back as it is.
@@ -149,6 +151,73 @@ func WriteReport(w io.Writer, t Table, rep Report) error {
 		}
 	}
 	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
+
+// WriteTemplate writes an empty roster in the layout the importer reads,
+// with drop-down lists for the columns that take fixed values.
+func WriteTemplate(w io.Writer) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet, lists := "党员名册", "选项"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	if _, err := x.NewSheet(lists); err != nil {
+		return err
+	}
+	head := make([]any, len(exportColumns))
+	for i, c := range exportColumns {
+		head[i] = string(c)
+	}
+	if err := x.SetSheetRow(sheet, "A1", &head); err != nil {
+		return err
+	}
+	if err := x.SetColWidth(sheet, "A", "M", 14); err != nil {
+		return err
+	}
+	text, err := x.NewStyle(&excelize.Style{NumFmt: 49}) // "@": ID numbers and phones stay text
+	if err != nil {
+		return err
+	}
+	choices := map[Field][]string{
+		FSex:       vocab.Sexes.LabelList(),
+		FEthnicity: vocab.Ethnicities.LabelList(),
+		FEducation: vocab.Education.LabelList(),
+		FCategory:  vocab.Stages.LabelList(),
+		FMobile:    {"否", "是"},
+	}
+	listCol := 0
+	for i, c := range exportColumns {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		rangeRef := col + "2:" + col + "5000"
+		if c == FID || c == FPhone {
+			if err := x.SetCellStyle(sheet, col+"2", col+"5000", text); err != nil {
+				return err
+			}
+		}
+		values, ok := choices[c]
+		if !ok {
+			continue
+		}
+		listCol++
+		lc, _ := excelize.ColumnNumberToName(listCol)
+		for j, v := range values {
+			if err := x.SetCellValue(lists, lc+strconv.Itoa(j+1), v); err != nil {
+				return err
+			}
+		}
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref(rangeRef)
+		dv.SetSqrefDropList(fmt.Sprintf("'%s'!$%s$1:$%s$%d", lists, lc, lc, len(values)))
+		dv.SetError(excelize.DataValidationErrorStyleStop, "请从列表中选择", string(c)+"只能从下拉列表中选择")
+		if err := x.AddDataValidation(sheet, dv); err != nil {
+			return err
+		}
+	}
+	if err := x.SetSheetVisible(lists, false); err != nil {
 		return err
 	}
 	return x.Write(w)

@@ -35,14 +35,17 @@ func (e Enum) Parse(s string) (string, bool) {
 	return "", false
 }
 
-// Labels lists the labels, for messages that say what is allowed.
-func (e Enum) Labels() string {
+// LabelList returns the labels in order.
+func (e Enum) LabelList() []string {
 	ls := make([]string, len(e))
 	for i, it := range e {
 		ls[i] = it.Label
 	}
-	return strings.Join(ls, "、")
+	return ls
 }
+
+// Labels lists the labels, for messages that say what is allowed.
+func (e Enum) Labels() string { return strings.Join(e.LabelList(), "、") }
 
 // Organisation types.
 var OrgTypes = Enum{
