@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -77,6 +78,8 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	orgs := newOrgIndex(ctx, im.Orgs, store.ScopeOf(root.Path), root)
 	total := len(t) - h.Row - 1
 	seen := map[string]int{}
+	// The figures of every row are collected and written once, before the commit.
+	figures := stats.NewPending()
 	err = im.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for i := h.Row + 1; i < len(t); i++ {
 			excelRow := i + 1
@@ -97,7 +100,7 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 				}
 			}
 			if len(errs) == 0 {
-				errs = im.write(ctx, tx, sc, h, row, cells, excelRow, &rep)
+				errs = im.write(ctx, tx, sc, h, row, cells, excelRow, &rep, figures)
 			}
 			rep.Errors = append(rep.Errors, errs...)
 		}
@@ -108,7 +111,7 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 		case opt.DryRun:
 			return errDry
 		}
-		return nil
+		return figures.Flush(ctx, tx)
 	})
 	if err != nil && !errors.Is(err, errDry) {
 		return rep, err
@@ -118,14 +121,15 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 }
 
 // write imports one row under a savepoint, so that a refused row leaves no trace.
-func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Header, row member.Row, cells []string, excelRow int, rep *Report) []CellError {
+func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Header, row member.Row, cells []string, excelRow int, rep *Report, figures *stats.Pending) []CellError {
 	fail := func(err error) []CellError {
 		return []CellError{{Row: excelRow, Reason: "写入失败:" + err.Error()}}
 	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT roster_row"); err != nil {
 		return fail(err)
 	}
-	action, err := im.Members.ImportRow(ctx, tx, sc, row)
+	rowCtx, rowFigures := stats.Defer(ctx)
+	action, err := im.Members.ImportRow(rowCtx, tx, sc, row)
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
 			return fail(rerr)
@@ -139,6 +143,7 @@ func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Hea
 	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT roster_row"); err != nil {
 		return fail(err)
 	}
+	figures.Merge(rowFigures)
 	switch action {
 	case member.Added:
 		rep.Added++

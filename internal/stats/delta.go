@@ -40,6 +40,10 @@ func (d Delta) Scaled(f int64) Delta {
 // Rows are written in (org, key) order so that concurrent transactions take
 // their row locks in the same order.
 func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error {
+	if p, _ := ctx.Value(pendingKey{}).(*Pending); p != nil {
+		p.add(orgIDs, d)
+		return nil
+	}
 	keys := make([]string, 0, len(d))
 	for k, v := range d {
 		if v != 0 {
@@ -106,4 +110,57 @@ func Read(ctx context.Context, q store.Querier, orgID int64) (map[string]int64, 
 		out[k] = n
 	}
 	return out, rows.Err()
+}
+
+// Pending collects figure changes instead of writing them, so that a long
+// run of changes in one transaction (an import) writes each organisation's
+// figures once, at the end.
+type Pending struct{ byOrg map[int64]Delta }
+
+type pendingKey struct{}
+
+// NewPending returns an empty collection of figure changes.
+func NewPending() *Pending { return &Pending{byOrg: map[int64]Delta{}} }
+
+// Defer returns a context in which Apply collects into the returned Pending.
+func Defer(ctx context.Context) (context.Context, *Pending) {
+	p := NewPending()
+	return context.WithValue(ctx, pendingKey{}, p), p
+}
+
+func (p *Pending) add(ids []int64, d Delta) {
+	for _, id := range ids {
+		m := p.byOrg[id]
+		if m == nil {
+			m = Delta{}
+			p.byOrg[id] = m
+		}
+		for k, v := range d {
+			m[k] += v
+		}
+	}
+}
+
+// Merge adds what q collected to p.
+func (p *Pending) Merge(q *Pending) {
+	for id, d := range q.byOrg {
+		p.add([]int64{id}, d)
+	}
+}
+
+// Flush writes what p collected, in organisation order, and empties it.
+func (p *Pending) Flush(ctx context.Context, q store.Querier) error {
+	ids := make([]int64, 0, len(p.byOrg))
+	for id := range p.byOrg {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	ctx = context.WithValue(ctx, pendingKey{}, (*Pending)(nil))
+	for _, id := range ids {
+		if err := Apply(ctx, q, []int64{id}, p.byOrg[id]); err != nil {
+			return err
+		}
+	}
+	p.byOrg = map[int64]Delta{}
+	return nil
 }
