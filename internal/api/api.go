@@ -65,7 +65,9 @@ type Route struct {
 	Perm auth.Perm
 	// DuringChange marks the routes left open while the password must be changed.
 	DuringChange bool
-	Handle       Handler
+	// MaxBody bounds the request body (1 MiB when zero).
+	MaxBody int64
+	Handle  Handler
 }
 
 // Register adds every route to mux.
@@ -145,10 +147,14 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 	if rt.Perm == "" {
 		return rt.Handle(r, store.Scope{})
 	}
+	limit := rt.MaxBody
+	if limit == 0 {
+		limit = maxBody
+	}
 	var body []byte
 	if r.Body != nil {
 		var err error
-		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody)); err != nil {
+		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, limit)); err != nil {
 			return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "请求内容过大")
 		}
 	}

@@ -23,7 +23,7 @@ func (a *API) rosterRoutes() []Route {
 			Summary: "导入党员名册(.xlsx 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
 			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"},
 				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
-			Result: roster.Report{}, Handle: a.importMembers},
+			Result: roster.Report{}, MaxBody: maxUpload, Handle: a.importMembers},
 		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
 			Summary: "下载党员名册导入模板 .xlsx(性别、民族、学历、人员类别等列带下拉选项)",
 			Handle: func(*http.Request, store.Scope) (any, error) {

@@ -319,3 +319,21 @@ func TestRosterImportAndExportOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// A roster larger than an ordinary request body still arrives whole.
+func TestLargeRosterUpload(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	var b strings.Builder
+	b.WriteString("姓名,公民身份号码\n")
+	for i := 0; b.Len() < 3<<20; i++ {
+		fmt.Fprintf(&b, "人员%d,不是号码%d\n", i, i)
+	}
+	var rep struct {
+		Errors  []struct{ Row int }
+		Refused bool
+	}
+	m.users["org_admin"].do("POST", fmt.Sprintf("/api/v1/members/import?org=%d&filename=big.csv", m.branchA.ID), b.String(), 200, &rep)
+	if !rep.Refused || len(rep.Errors) < 100000 {
+		t.Fatalf("a 3 MB roster: refused %v with %d errors", rep.Refused, len(rep.Errors))
+	}
+}
