@@ -1,8 +1,13 @@
 package web
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -13,15 +18,43 @@ import (
 
 func (s *Site) registerRoster(mux *http.ServeMux) {
 	mux.HandleFunc("GET /members/import", s.signedIn(s.importForm))
-	mux.HandleFunc("POST /members/import", s.signedIn(s.importRun))
+	mux.HandleFunc("POST /members/import", s.signedIn(s.importStart))
+	mux.HandleFunc("GET /imports/{job}", s.signedIn(s.importProgress))
+	mux.HandleFunc("GET /imports/{job}/report", s.signedIn(s.importReport))
 }
 
+// importJob is an import running in the background, watched from its page.
+type importJob struct {
+	mu       sync.Mutex
+	owner    int64
+	org      org.Org
+	dryRun   bool
+	table    roster.Table
+	done     int
+	total    int
+	report   *roster.Report
+	err      string
+	started  time.Time
+	finished bool
+}
+
+// jobs holds the imports of the last hour.
+var jobs = struct {
+	sync.Mutex
+	m map[string]*importJob
+}{m: map[string]*importJob{}}
+
 type importData struct {
-	Org    org.Org
-	Report *roster.Report
-	Mode   string
-	DryRun bool
-	Error  string
+	Org      org.Org
+	Report   *roster.Report
+	Mode     string
+	DryRun   bool
+	Error    string
+	Job      string
+	Done     int
+	Total    int
+	Running  bool
+	Finished bool
 }
 
 func (s *Site) importOrg(r *http.Request, id auth.Identity) (org.Org, error) {
@@ -43,10 +76,9 @@ func (s *Site) importForm(w http.ResponseWriter, r *http.Request, id auth.Identi
 	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", importData{Org: o, Mode: "all", DryRun: true})
 }
 
-// importRun checks (and, unless it is a trial, writes) an uploaded roster and
-// shows the result; asked for, the result comes back as a workbook with the
-// bad cells marked.
-func (s *Site) importRun(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+// importStart reads the uploaded roster and starts checking and writing it
+// in the background; the browser is sent to the page that shows the progress.
+func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	o, err := s.importOrg(r, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -66,29 +98,95 @@ func (s *Site) importRun(w http.ResponseWriter, r *http.Request, id auth.Identit
 		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
 		return
 	}
-	var rep roster.Report
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
-		rep, err = im.Import(r.Context(), sc, t, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun})
-		return err
-	})
-	if err != nil {
-		if ae, ok := apperr.As(err); ok {
-			d.Error = ae.Message
-			s.show(w, r, id, ae.Status, "import.html", "导入党员名册", d)
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	key := hex.EncodeToString(b)
+	job := &importJob{owner: id.User.ID, org: o, dryRun: d.DryRun, table: t, started: time.Now()}
+	jobs.Lock()
+	for k, j := range jobs.m {
+		if time.Since(j.started) > time.Hour {
+			delete(jobs.m, k)
+		}
+	}
+	jobs.m[key] = job
+	jobs.Unlock()
+	// The import outlives the request; it keeps the caller as the actor of its changes.
+	ctx := context.WithoutCancel(r.Context())
+	go func() {
+		var rep roster.Report
+		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
+			im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+			var err error
+			rep, err = im.Import(ctx, sc, t, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
+				Progress: func(done, total int) {
+					job.mu.Lock()
+					job.done, job.total = done, total
+					job.mu.Unlock()
+				}})
+			return err
+		})
+		job.mu.Lock()
+		defer job.mu.Unlock()
+		job.finished = true
+		if err != nil {
+			if ae, ok := apperr.As(err); ok {
+				job.err = ae.Message
+			} else {
+				s.Log.Error("import", "err", err)
+				job.err = "导入时发生内部错误,未写入任何一行;请稍后再试"
+			}
 			return
 		}
+		job.report = &rep
+	}()
+	http.Redirect(w, r, "/imports/"+key+"?org="+itoa(o.ID), http.StatusSeeOther)
+}
+
+func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
+	jobs.Lock()
+	job, ok := jobs.m[r.PathValue("job")]
+	jobs.Unlock()
+	if !ok || job.owner != id.User.ID {
+		return nil, apperr.NotFound("导入任务")
+	}
+	return job, nil
+}
+
+// importProgress shows how far an import is; the page reloads itself each
+// second until the import ends, then shows the result.
+func (s *Site) importProgress(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	job, err := s.job(r, id)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if r.PostFormValue("as_excel") == "1" {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+"%E5%AF%BC%E5%85%A5%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx")
-		if err := roster.WriteReport(w, t, rep); err != nil {
-			s.Log.Error("import report", "err", err)
-		}
+	job.mu.Lock()
+	d := importData{Org: job.org, Job: r.PathValue("job"), Done: job.done, Total: job.total, Running: !job.finished,
+		Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
+	job.mu.Unlock()
+	if d.Running {
+		w.Header().Set("Refresh", "1")
+	}
+	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", d)
+}
+
+// importReport downloads the checked roster with the bad cells marked.
+func (s *Site) importReport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	job, err := s.job(r, id)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	d.Report = &rep
-	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", d)
+	job.mu.Lock()
+	rep := job.report
+	job.mu.Unlock()
+	if rep == nil {
+		s.fail(w, r, apperr.Conflict("导入尚未完成"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx")
+	if err := roster.WriteReport(w, job.table, *rep); err != nil {
+		s.Log.Error("import report", "err", err)
+	}
 }

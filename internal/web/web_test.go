@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
@@ -164,8 +165,18 @@ func TestImportPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer res.Body.Close()
 		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		// The import runs in the background; its page reloads until it ends.
+		for i := 0; i < 100 && res.StatusCode == 200 && strings.Contains(string(out), "import-progress"); i++ {
+			time.Sleep(50 * time.Millisecond)
+			res, err = b.c.Get(res.Request.URL.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
 		return res.StatusCode, string(out)
 	}
 	csv := "姓名,身份证号,民族,文化程度,入党时间,转正时间\n张三,11010519491231002X,汉族,本科,1975年7月1日,1976.07\n李四,110105491231002,汉族,本科,,\n"
@@ -173,6 +184,16 @@ func TestImportPage(t *testing.T) {
 	if code != 200 || !strings.Contains(out, "检查发现错误,未写入任何一行") || !strings.Contains(out, "15位旧式") {
 		t.Fatalf("import with a bad row: %d %s", code, out)
 	}
+	// The checked roster downloads with the bad cells marked.
+	link := regexp.MustCompile(`href="(/imports/[0-9a-f]+/report)"`).FindStringSubmatch(out)
+	if link == nil {
+		t.Fatal("no link to the checked roster")
+	}
+	res, err := b.c.Get(b.srv.URL + link[1])
+	if err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("report download: %v %v", res, err)
+	}
+	res.Body.Close()
 	good := strings.Split(csv, "\n")[0] + "\n" + strings.Split(csv, "\n")[1] + "\n"
 	if code, out := send(good, true); code != 200 || !strings.Contains(out, "试导入,未写入") {
 		t.Fatalf("dry run: %d", code)
