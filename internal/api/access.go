@@ -97,10 +97,9 @@ func (a *API) accessRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				q := params{r: r}
-				p := q.page()
-				if q.err != nil {
-					return nil, q.err
+				p, err := pageParam(r)
+				if err != nil {
+					return nil, err
 				}
 				return a.Members.Requests(r.Context(), store.All, "", mid, p)
 			}},
@@ -116,10 +115,9 @@ func (a *API) accessRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/requests", Tag: "党员", Summary: "党员提出的信息修改申请", Perm: auth.PermRequestAdmin,
 			Query: describe(pageParams(), Param{"status", "pending、approved、rejected", "string"}), Result: store.List[member.ChangeRequest]{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
-				q := params{r: r}
-				p := q.page()
-				if q.err != nil {
-					return nil, q.err
+				p, err := pageParam(r)
+				if err != nil {
+					return nil, err
 				}
 				return a.Members.Requests(r.Context(), sc, r.URL.Query().Get("status"), 0, p)
 			}},
@@ -152,10 +150,9 @@ func (a *API) accessRoutes() []Route {
 		// Accounts (系统管理员) and grants (安全管理员).
 		{Method: "GET", Path: "/api/v1/users", Tag: "用户", Summary: "用户列表", Perm: auth.PermUserRead, Query: pageParams(), Result: store.List[auth.User]{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
-				q := params{r: r}
-				p := q.page()
-				if q.err != nil {
-					return nil, q.err
+				p, err := pageParam(r)
+				if err != nil {
+					return nil, err
 				}
 				return a.Auth.Users(r.Context(), p)
 			}},
@@ -199,10 +196,9 @@ func (a *API) accessRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				q := params{r: r}
-				p := q.page()
-				if q.err != nil {
-					return nil, q.err
+				p, err := pageParam(r)
+				if err != nil {
+					return nil, err
 				}
 				return audit.List(r.Context(), a.DB, sc, f, p)
 			}},

@@ -278,6 +278,13 @@ func (q *params) int(name string) int64 {
 	return n
 }
 
+// pageParam reads the page and size parameters alone.
+func pageParam(r *http.Request) (store.Page, error) {
+	q := params{r: r}
+	p := q.page()
+	return p, q.err
+}
+
 func (q *params) page() store.Page {
 	return store.Page{Number: int(q.int("page")), Size: int(q.int("size"))}
 }

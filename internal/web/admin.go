@@ -94,8 +94,7 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		err = errUnknownOp
 	}
 	if err != nil {
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 		s.userListWith(w, r, id, d, http.StatusBadRequest)
@@ -217,8 +216,7 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 		err = errUnknownOp
 	}
 	if err != nil {
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 		s.mePageWith(w, r, id, d, http.StatusBadRequest)

@@ -97,6 +97,16 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
+// onForm puts a user's error on the form (to show it again) and reports
+// true; any other error gets the error page, and false.
+func (s *Site) onForm(w http.ResponseWriter, r *http.Request, f *form, err error) bool {
+	if f.fail(err) {
+		return true
+	}
+	s.fail(w, r, err)
+	return false
+}
+
 // opt returns a pointer to the trimmed value, or nil for an empty field.
 func (f *form) opt(name string) *string {
 	v := f.Get(name)

@@ -163,8 +163,7 @@ func (s *Site) memberStep(w http.ResponseWriter, r *http.Request, id auth.Identi
 			done(w, r, "/members/"+itoa(mid), "已办理")
 			return
 		}
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 	}
@@ -190,8 +189,7 @@ func (s *Site) memberMobile(w http.ResponseWriter, r *http.Request, id auth.Iden
 		done(w, r, "/members/"+itoa(mid), "已登记为流出党员")
 		return
 	}
-	if !f.fail(err) {
-		s.fail(w, r, err)
+	if !s.onForm(w, r, f, err) {
 		return
 	}
 	s.memberPageWith(w, r, id, memberData{MobileForm: f}, http.StatusBadRequest)
@@ -276,8 +274,7 @@ func (s *Site) memberSave(w http.ResponseWriter, r *http.Request, id auth.Identi
 			done(w, r, "/members/"+itoa(saved.ID), "已保存")
 			return
 		}
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 	}

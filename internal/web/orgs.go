@@ -219,8 +219,7 @@ func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			done(w, r, "/orgs/"+itoa(saved.ID), "已保存")
 			return
 		}
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 	}

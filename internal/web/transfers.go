@@ -161,8 +161,7 @@ func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Ide
 			done(w, r, "/transfers?tab=out", "已开具介绍信 "+t.LetterNo+",等待"+t.ToName+"接收")
 			return
 		}
-		if !f.fail(err) {
-			s.fail(w, r, err)
+		if !s.onForm(w, r, f, err) {
 			return
 		}
 	}
@@ -271,8 +270,7 @@ func (s *Site) mobileRegisterIn(w http.ResponseWriter, r *http.Request, id auth.
 		done(w, r, "/mobile?kind=in", "已登记流入党员 "+in.Name)
 		return
 	}
-	if !f.fail(err) {
-		s.fail(w, r, err)
+	if !s.onForm(w, r, f, err) {
 		return
 	}
 	r.URL.RawQuery = "kind=in"

@@ -84,8 +84,7 @@ func (s *Site) unitCreate(w http.ResponseWriter, r *http.Request, id auth.Identi
 		done(w, r, "/units?org="+itoa(orgID), "已登记单位")
 		return
 	}
-	if !f.fail(err) {
-		s.fail(w, r, err)
+	if !s.onForm(w, r, f, err) {
 		return
 	}
 	s.unitListWith(w, r, id, f, http.StatusBadRequest)
