@@ -17,6 +17,7 @@ import (
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
+	"dangjian/internal/work"
 )
 
 func logger(w io.Writer) *slog.Logger {
@@ -121,7 +122,7 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		return 1, err
 	}
 	start := time.Now()
-	ms, err := stats.Check(ctx, db)
+	ms, err := stats.Check(ctx, db, work.Recount)
 	if err != nil {
 		return 1, err
 	}

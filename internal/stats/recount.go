@@ -23,12 +23,22 @@ func (f Figures) add(org int64, keys []string, n int64) {
 	}
 }
 
+// Source counts the figures of more rows (another package's records) at
+// their own organisations, calling add for each.
+type Source func(ctx context.Context, q store.Querier, add func(org int64, key string, n int64)) error
+
 // Recount computes every organisation's subtree figures from the raw rows,
 // ignoring the maintained table: each row's keys are counted at its own
 // organisation, then every organisation's own counts are added to each
 // organisation on its path.
-func Recount(ctx context.Context, q store.Querier) (Figures, error) {
+func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, error) {
 	own := Figures{}
+	for _, src := range sources {
+		err := src(ctx, q, func(org int64, key string, n int64) { own.add(org, []string{key}, n) })
+		if err != nil {
+			return nil, err
+		}
+	}
 	paths := map[int64]string{}
 	err := each(ctx, q, "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
 		var id int64
@@ -150,14 +160,14 @@ type Mismatch struct {
 
 // Check compares every maintained figure with a full recount, in one
 // consistent snapshot (a read transaction).
-func Check(ctx context.Context, db *store.DB) ([]Mismatch, error) {
+func Check(ctx context.Context, db *store.DB, sources ...Source) ([]Mismatch, error) {
 	var out []Mismatch
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		stored, err := Stored(ctx, tx)
 		if err != nil {
 			return err
 		}
-		counted, err := Recount(ctx, tx)
+		counted, err := Recount(ctx, tx, sources...)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,243 @@
+package work
+
+import (
+	"context"
+	"strings"
+
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// Recount counts every work record's figures from the raw rows, at its own
+// organisation; stats.Check adds them up the tree and compares them with
+// the maintained figures.
+func Recount(ctx context.Context, q store.Querier, add func(org int64, key string, n int64)) error {
+	s := &Service{}
+	for _, k := range Kinds {
+		if k.Figures == nil {
+			continue
+		}
+		parents := map[int64]*Record{}
+		if k.Parent != "" {
+			err := s.each(ctx, q, store.All, kindsByName[k.Parent], Filter{}, func(r Record) error {
+				parents[r.ID] = &r
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		err := s.each(ctx, q, store.All, k, Filter{}, func(r Record) error {
+			for _, f := range k.Figures(r, parents[r.ParentID]) {
+				add(r.OrgID, f.Key, f.N)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Line is one figure of the work summary.
+type Line struct {
+	Group string `json:"group"`
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	Value int64  `json:"value"`
+	// Text is the value as shown: yuan for money.
+	Text string `json:"text"`
+	// Kind is the record kind the figure counts, for a link to its list.
+	Kind string `json:"kind"`
+	// Period marks figures counted within the period; the others are as of now.
+	Period bool `json:"period"`
+}
+
+type lineDef struct {
+	key, label, unit, kind string
+}
+
+// lineDefs are the figures of the summary, in the words of the essays.
+// A key ending in "@" is counted by month within the period.
+var lineDefs = []struct {
+	group string
+	lines []lineDef
+}{
+	{"联系指导", []lineDef{
+		{"links:committee", "党委成员联系基层党组织", "个", "links"},
+		{"links:instructor", "党建指导员联系基层党组织", "个", "links"},
+	}},
+	{"走访慰问", []lineDef{
+		{"visits@", "走访慰问", "次", "visits"},
+		{"visits_mobile@", "其中走访慰问流动党员", "人次", "visits"},
+		{"visits_fen@", "发放慰问金", "元", "visits"},
+	}},
+	{"结对帮扶", []lineDef{
+		{"pairings", "结对", "对", "pairings"},
+		{"commit_items", "承诺事项", "件", "pairing_items"},
+		{"commit_done@", "落实承诺事项", "件", "pairing_items"},
+		{"commit_open", "尚未兑现的承诺事项", "件", "pairing_items"},
+	}},
+	{"专项资金", []lineDef{
+		{"funds", "专项资金", "项", "funds"},
+		{"fund_budget_fen", "专项资金预算", "元", "funds"},
+		{"fund_paid_fen@", "投入(已批准发放)", "元", "disbursements"},
+		{"fund_grants@", "奖励、帮扶党员", "人次", "disbursements"},
+		{"fund_reward@", "其中奖励", "人次", "disbursements"},
+		{"fund_assistance@", "其中帮扶", "人次", "disbursements"},
+	}},
+	{"共建与岗区", []lineDef{
+		{"cobuilds@", "签订共建协议", "份", "cobuilds"},
+		{"cobuild_items", "共建事项", "件", "cobuild_items"},
+		{"cobuild_done@", "完成共建事项", "件", "cobuild_items"},
+		{"posts:model", "党员示范岗", "个", "posts"},
+		{"posts:vanguard", "党员先锋岗", "个", "posts"},
+		{"posts:zone", "党员责任区", "个", "posts"},
+	}},
+	{"志愿服务", []lineDef{
+		{"activities@", "志愿服务和公益活动", "次", "activities"},
+		{"volunteers@", "参加活动", "人次", "activity_people"},
+		{"volunteer_hours@", "服务时长", "小时", "activity_people"},
+	}},
+	{"教育培训", []lineDef{
+		{"trainings@", "举办培训班", "期", "trainings"},
+		{"trained@", "培训", "人次", "training_people"},
+		{"training_hours@", "培训学时", "人·学时", "training_people"},
+		{"sites", "远程教育终端站点", "个", "sites"},
+		{"sites:fault", "其中故障", "个", "sites"},
+		{"sites:stopped", "其中停用", "个", "sites"},
+	}},
+	{"干部交流", []lineDef{
+		{"exch_down@", "选派干部到村(居)、乡镇任职", "名", "exchanges"},
+		{"exch_up@", "提拔到上级", "名", "exchanges"},
+		{"exch_temporary@", "外派挂职", "名", "exchanges"},
+	}},
+	{"三个培养", []lineDef{
+		{"cult_member_to_leader@", "把党员培养成致富带头人", "名", "cultivations"},
+		{"cult_leader_to_member@", "把致富带头人培养成党员", "名", "cultivations"},
+		{"cult_leader_to_cadre@", "把党员致富带头人培养成村组干部", "名", "cultivations"},
+	}},
+	{"党务工作者", []lineDef{
+		{"talent", "人才库人员", "名", "candidates"},
+		{"talent_requests@", "企业用人需求", "个", "talent_requests"},
+		{"talent_appointed@", "选派到企业任专职党务工作者", "名", "selections"},
+		{"review_renew", "述职后续聘", "名", "reviews"},
+		{"review_dismiss", "述职后解聘", "名", "reviews"},
+	}},
+}
+
+// Summarize turns one organisation's figures into the lines of the work
+// summary, counting the monthly figures of the months from..to ("2006-01").
+func Summarize(m map[string]int64, from, to string) []Line {
+	var out []Line
+	for _, g := range lineDefs {
+		for _, d := range g.lines {
+			l := Line{Group: g.group, Key: strings.TrimSuffix(d.key, "@"), Label: d.label, Unit: d.unit, Kind: d.kind, Period: strings.HasSuffix(d.key, "@")}
+			if l.Period {
+				for k, n := range m {
+					base, month, ok := strings.Cut(k, "@")
+					if ok && base == l.Key && month >= from && month <= to {
+						l.Value += n
+					}
+				}
+			} else {
+				l.Value = m[l.Key]
+			}
+			l.Text = itoa(l.Value)
+			if d.unit == "元" {
+				l.Text = Yuan(l.Value)
+			}
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Live holds the figures worked out from today's date when read.
+type Live struct {
+	// Overdue commitment items not fulfilled by their date, and those due within a week.
+	Overdue int64 `json:"overdue"`
+	DueSoon int64 `json:"due_soon"`
+	// Branches with no one linked to them now.
+	Unlinked int64 `json:"unlinked"`
+}
+
+// branchTypes are the organisation types a committee member or instructor is linked to.
+const branchTypes = "('branch', 'joint_branch', 'general_branch', 'temporary_branch')"
+
+const unlinkedFrom = ` FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.dissolved_at IS NULL AND o.type IN ` + branchTypes +
+	` AND NOT EXISTS (SELECT 1 FROM links l WHERE l.org_id = o.id AND l.until IS NULL)`
+
+// LiveFigures counts what depends on today's date in the subtree of an organisation in scope.
+func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) (Live, error) {
+	var out Live
+	k := kindsByName["pairing_items"]
+	for _, c := range []struct {
+		view string
+		dst  *int64
+	}{{"overdue", &out.Overdue}, {"soon", &out.DueSoon}} {
+		w, err := s.where(ctx, s.DB, sc, k, Filter{OrgID: orgID, View: c.view})
+		if err != nil {
+			return out, err
+		}
+		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM pairing_items t JOIN orgs o ON o.id = t.org_id WHERE o.path >= $1 AND o.path < $2"+w.String(), w.Args...).Scan(c.dst); err != nil {
+			return out, err
+		}
+	}
+	path, err := s.pathIn(ctx, sc, orgID)
+	if err != nil {
+		return out, err
+	}
+	lo, hi := store.PathRange(path)
+	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom, lo, hi).Scan(&out.Unlinked)
+	return out, err
+}
+
+// Branch is a grassroots organisation in the list of those no one is linked to.
+type Branch struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Unlinked lists the branches in the subtree with no one linked to them now.
+func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p store.Page) (store.List[Branch], error) {
+	out, p := store.NewList[Branch](p)
+	path, err := s.pathIn(ctx, sc, orgID)
+	if err != nil {
+		return out, err
+	}
+	w := store.NewWhere(store.PathRange(path))
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom, w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(p)
+	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Branch, error) {
+		var b Branch
+		return b, sc.Scan(&b.ID, &b.Name)
+	}, "SELECT o.id, o.name"+unlinkedFrom+" ORDER BY o.path"+limit, args...)
+	return out, err
+}
+
+// pathIn returns the path of an organisation in scope.
+func (s *Service) pathIn(ctx context.Context, sc store.Scope, orgID int64) (string, error) {
+	var path string
+	lo, hi := sc.Range()
+	if err := s.DB.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3", orgID, lo, hi).Scan(&path); err != nil {
+		return "", notFoundOr(err, "党组织")
+	}
+	return path, nil
+}
+
+// Period returns the months of a period given as "2006-01" (either may be
+// empty: from January of this year to this month).
+func Period(from, to string, today date.Date) (string, string) {
+	if len(from) != 7 {
+		from = today.String()[:4] + "-01"
+	}
+	if len(to) != 7 {
+		to = today.String()[:7]
+	}
+	return from, to
+}

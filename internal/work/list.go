@@ -1,0 +1,160 @@
+package work
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// Filter narrows a list of records.
+type Filter struct {
+	OrgID    int64             // the subtree of this organisation (0: the whole scope)
+	ParentID int64             // the records under one parent record
+	From, To date.Date         // the kind's date within [From, To]
+	Enums    map[string]string // column → code
+	Q        string            // a substring of any text field
+	View     string            // a named view of the kind
+}
+
+// where builds the conditions of f after the scope's path range.
+func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k *Kind, f Filter) (*store.Where, error) {
+	if f.OrgID != 0 {
+		var path string
+		lo, hi := sc.Range()
+		if err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3", f.OrgID, lo, hi).Scan(&path); err != nil {
+			return nil, notFoundOr(err, "党组织")
+		}
+		sc = store.ScopeOf(path)
+	}
+	w := store.NewWhere(sc.Range())
+	if f.ParentID != 0 {
+		w.And("t.parent_id = ?", f.ParentID)
+	}
+	if k.Dated != "" && !f.From.IsZero() {
+		w.And("t."+k.Dated+" >= ?", f.From)
+	}
+	if k.Dated != "" && !f.To.IsZero() {
+		w.And("t."+k.Dated+" <= ?", f.To)
+	}
+	for col, code := range f.Enums {
+		if fd, ok := k.Field(col); ok && fd.Type == Enum && code != "" {
+			w.And("t."+col+" = ?", code)
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		var ors []string
+		var vals []any
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		for _, fd := range k.Fields {
+			if fd.Type == Text || fd.Type == Note {
+				ors = append(ors, "t."+fd.Col+` LIKE ? ESCAPE '\'`)
+				vals = append(vals, like)
+			}
+		}
+		if len(ors) > 0 {
+			w.And("("+strings.Join(ors, " OR ")+")", vals...)
+		}
+	}
+	if f.View != "" {
+		v, ok := k.view(f.View)
+		if !ok {
+			return nil, apperr.InvalidField("view", "没有“%s”这个筛选", f.View)
+		}
+		today := s.Today()
+		vals := []any{today}
+		if strings.Count(v.Cond, "?") > 1 {
+			vals = append(vals, today.AddDate(0, 0, v.Days))
+		}
+		w.And(v.Cond, vals...)
+	}
+	return w, nil
+}
+
+func (k *Kind) view(name string) (View, bool) {
+	for _, v := range k.Views {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return View{}, false
+}
+
+func (k *Kind) order() string {
+	if k.Dated != "" {
+		return " ORDER BY t." + k.Dated + " DESC, t.id DESC"
+	}
+	return " ORDER BY t.id DESC"
+}
+
+// List returns one page of a kind's records in scope, newest first.
+func (s *Service) List(ctx context.Context, sc store.Scope, k *Kind, f Filter, p store.Page) (store.List[Record], error) {
+	out, p := store.NewList[Record](p)
+	w, err := s.where(ctx, s.DB, sc, k, f)
+	if err != nil {
+		return out, err
+	}
+	from := k.selectFrom()
+	var n int64
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from[strings.Index(from, " FROM "):]+w.String()), w.Args...).Scan(&n); err != nil {
+		return out, err
+	}
+	out.SetTotal(n)
+	limit, args := w.Limit(p)
+	today := s.Today()
+	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Record, error) {
+		r, err := k.scan(sc)
+		if k.Derive != nil {
+			k.Derive(&r, today)
+		}
+		return r, err
+	}, from+w.String()+k.order()+limit, args...)
+	return out, err
+}
+
+// Each calls fn for every record matching f, in list order, while reading
+// them: fn must not query the database.
+func (s *Service) Each(ctx context.Context, sc store.Scope, k *Kind, f Filter, fn func(Record) error) error {
+	return s.each(ctx, s.DB, sc, k, f, fn)
+}
+
+func (s *Service) each(ctx context.Context, q store.Querier, sc store.Scope, k *Kind, f Filter, fn func(Record) error) error {
+	w, err := s.where(ctx, q, sc, k, f)
+	if err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, k.selectFrom()+w.String()+k.order(), w.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	today := s.Today()
+	for rows.Next() {
+		r, err := k.scan(rows)
+		if err != nil {
+			return err
+		}
+		if k.Derive != nil {
+			k.Derive(&r, today)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// notFoundOr turns "no rows" into the not-found answer and keeps any other error.
+func notFoundOr(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound(what)
+	}
+	return err
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

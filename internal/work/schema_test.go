@@ -1,0 +1,97 @@
+package work
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the work migrations from the kinds")
+
+const migrationName = "00003_work.sql"
+
+// schema is the DDL the kinds need, for one dialect.
+func schema(dialect string) string {
+	pg := dialect == "postgres"
+	id, ref, ts, blob, text := "INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER", "TIMESTAMP", "BLOB", "TEXT"
+	if pg {
+		id, ref, ts, blob = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", "TIMESTAMPTZ", "BYTEA"
+	}
+	var b strings.Builder
+	b.WriteString("-- +goose Up\n-- Generated from internal/work/kinds.go by `go test ./internal/work -run TestMigrations -update`.\n\n")
+	b.WriteString("-- Uploaded files, kept in the database so that backups include them.\n")
+	b.WriteString("CREATE TABLE attachments (\n    id " + id + ",\n    org_id " + ref + " NOT NULL REFERENCES orgs(id),\n    name " + text +
+		" NOT NULL,\n    content_type " + text + " NOT NULL,\n    size " + ref + " NOT NULL,\n    sha256 " + text + " NOT NULL,\n    data " + blob +
+		" NOT NULL,\n    created_by " + ref + " REFERENCES users(id),\n    created_at " + ts + " NOT NULL\n);\nCREATE INDEX attachments_org ON attachments(org_id);\n")
+	for _, k := range Kinds {
+		b.WriteString("\n-- " + k.Label + "\nCREATE TABLE " + k.Name + " (\n    id " + id + ",\n    org_id " + ref + " NOT NULL REFERENCES orgs(id),\n")
+		if k.Parent != "" {
+			b.WriteString("    parent_id " + ref + " NOT NULL REFERENCES " + k.Parent + "(id),\n")
+		}
+		for _, f := range k.Fields {
+			var typ string
+			switch f.Type {
+			case Text, Note, Enum:
+				typ = text + " NOT NULL DEFAULT ''"
+			case Date:
+				typ = "DATE"
+			case Fen, Int:
+				typ = ref + " NOT NULL DEFAULT 0"
+				if f.Col == "balance_fen" {
+					typ += " CHECK (balance_fen >= 0)"
+				}
+			case Member:
+				typ = ref + " REFERENCES members(id)"
+			case Org:
+				typ = ref + " REFERENCES orgs(id)"
+			case Ref:
+				typ = ref + " REFERENCES " + f.Ref + "(id)"
+			case File:
+				typ = ref + " REFERENCES attachments(id)"
+			}
+			b.WriteString("    " + f.Col + " " + typ + ",\n")
+		}
+		b.WriteString("    created_by " + ref + " REFERENCES users(id),\n    created_at " + ts + " NOT NULL,\n    updated_at " + ts + " NOT NULL\n);\n")
+		b.WriteString("CREATE INDEX " + k.Name + "_org ON " + k.Name + "(org_id")
+		if k.Dated != "" {
+			b.WriteString(", " + k.Dated)
+		}
+		b.WriteString(");\n")
+		if k.Parent != "" {
+			b.WriteString("CREATE INDEX " + k.Name + "_parent ON " + k.Name + "(parent_id);\n")
+		}
+		for _, f := range k.Fields {
+			if f.Type == Member || f.Type == Ref {
+				b.WriteString("CREATE INDEX " + k.Name + "_" + f.Col + " ON " + k.Name + "(" + f.Col + ");\n")
+			}
+		}
+	}
+	b.WriteString("\n-- +goose Down\n")
+	for i := len(Kinds) - 1; i >= 0; i-- {
+		b.WriteString("DROP TABLE " + Kinds[i].Name + ";\n")
+	}
+	b.WriteString("DROP TABLE attachments;\n")
+	return b.String()
+}
+
+// TestMigrations holds the checked-in migrations to the kinds' fields, so
+// that a field added to a kind without its column fails here.
+func TestMigrations(t *testing.T) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		file := "../store/migrations/" + d + "/" + migrationName
+		want := schema(d)
+		if *update {
+			if err := os.WriteFile(file, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("%s differs from the kinds; run go test ./internal/work -run TestMigrations -update", file)
+		}
+	}
+}
