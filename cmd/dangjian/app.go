@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 // app is an open, migrated database with the services over it.
@@ -24,6 +25,7 @@ type app struct {
 	orgs    *org.Service
 	members *member.Service
 	auth    *auth.Service
+	work    *work.Service
 }
 
 // open connects, migrates and wires the services.
@@ -53,6 +55,7 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 		orgs:    orgs,
 		members: &member.Service{DB: db, Box: box, Orgs: orgs, PocketMonths: months},
 		auth:    &auth.Service{DB: db},
+		work:    &work.Service{DB: db},
 	}, nil
 }
 

@@ -68,8 +68,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	handler := server.New(a.db, log, a.auth, server.DefaultLimits,
-		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Log: log})
+		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log},
+		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log})
 	return server.Run(ctx, *addr, handler, log, func(addr string) {
 		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
 		fmt.Fprintf(stdout, "  打开浏览器访问  http://%s/\n", addr)

@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 // API holds the services the endpoints call.
@@ -29,6 +30,7 @@ type API struct {
 	Orgs    *org.Service
 	Members *member.Service
 	Auth    *auth.Service
+	Work    *work.Service
 	Log     *slog.Logger
 	Now     func() time.Time
 }

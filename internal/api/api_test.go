@@ -19,6 +19,7 @@ import (
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
 )
 
 var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 			t.Fatal(err)
 		}
 	}
-	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Now: now,
+	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)

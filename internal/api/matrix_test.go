@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
 )
 
 // The permission matrix: every endpoint × every role × four targets (an
@@ -27,11 +28,13 @@ var targets = []string{"own", "sibling", "ancestor", "missing"}
 
 // may is what each role may do, by hand from the access issue.
 var may = map[string][]string{
-	"sysadmin":  {"user.read", "user.admin", "auth"},
-	"secadmin":  {"user.read", "grant.admin", "org.read", "auth"},
-	"auditor":   {"audit.read", "auth"},
-	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin", "auth"},
-	"secretary": {"org.read", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin", "auth"},
+	"sysadmin": {"user.read", "user.admin", "auth"},
+	"secadmin": {"user.read", "grant.admin", "org.read", "auth"},
+	"auditor":  {"audit.read", "auth"},
+	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
+		"work.read", "work.write", "fund.approve", "auth"},
+	"secretary": {"org.read", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
+		"work.read", "work.write", "fund.approve", "auth"},
 	"member":    {"self", "auth"},
 	"viewer":    {"org.read", "unit.read", "stats.read", "auth"},
 	"anonymous": {},
@@ -335,6 +338,52 @@ var rows = map[string]row{
 	"GET /api/v1/members/export": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/members/export?org=%d", m.orgOf(t).ID), nil
 	}},
+	"GET /api/v1/work":        {perm: "work.read", want: always, target: same("/api/v1/work")},
+	"GET /api/v1/work/{kind}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/work/visits?org=%d", m.orgOf(t).ID), nil }},
+	"POST /api/v1/work/{kind}": {perm: "work.write", want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/work/visits", visitBody(m.orgOf(t).ID)
+	}},
+	"GET /api/v1/work/{kind}/export": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/work/visits/export?org=%d", m.orgOf(t).ID), nil
+	}},
+	"GET /api/v1/work/{kind}/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+	}},
+	"PATCH /api/v1/work/{kind}/{id}": {perm: "work.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), map[string]any{"notes": "补记"}
+	}},
+	"DELETE /api/v1/work/{kind}/{id}": {perm: "work.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+	}},
+	"POST /api/v1/work/{kind}/{id}/{action}": {perm: "work.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		pairing := m.record(t, "pairings", work.Input{"org_id": m.orgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
+		item := m.record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
+		return p("/api/v1/work/pairing_items/%d/start", item), nil
+	}},
+	"POST /api/v1/work/disbursements/{id}/{action}": {perm: "fund.approve", want: scoped, target: func(m *matrix, t string) (string, any) {
+		if t == "missing" {
+			return "/api/v1/work/disbursements/999999/approve", nil
+		}
+		fund := m.record(t, "funds", work.Input{"org_id": m.orgOf(t).ID, "name": "基金", "source": "党费", "set_on": "2026-01-01", "budget_fen": 100000})
+		m.person(t, "full")
+		d := m.record(t, "disbursements", work.Input{"parent_id": fund, "member": m.seqName(), "purpose": "reward", "amount_fen": 100, "reason": "奖励"})
+		return p("/api/v1/work/disbursements/%d/approve", d), nil
+	}},
+	"GET /api/v1/orgs/{id}/work":     {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/unlinked": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/unlinked", m.orgOf(t).ID), nil }},
+	"POST /api/v1/attachments": {perm: "work.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/attachments?org=%d&filename=a.pdf", m.orgOf(t).ID), "%PDF-1.4 test"
+	}},
+	"GET /api/v1/attachments/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		if t == "missing" {
+			return "/api/v1/attachments/999999", nil
+		}
+		a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(t).ID, "a.pdf", []byte("%PDF-1.4 test"))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return p("/api/v1/attachments/%d", a.ID), nil
+	}},
 	"GET /api/v1/policy":       {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
 	"PUT /api/v1/policy":       {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
 	"GET /api/v1/audit":        {perm: "audit.read", want: always, target: same("/api/v1/audit")},
@@ -343,6 +392,27 @@ var rows = map[string]row{
 }
 
 func sp(s string) *string { return &s }
+
+func visitBody(org int64) map[string]any {
+	return map[string]any{"org_id": org, "kind": "visit", "visited_on": "2026-05-01", "visitor": "王书记", "target_kind": "household", "target_name": "张家"}
+}
+
+// record adds a work record for the target (a missing one for the missing target).
+func (m *matrix) record(target, kind string, in work.Input) int64 {
+	m.t.Helper()
+	if target == "missing" {
+		return 999999
+	}
+	k, _ := work.KindOf(kind)
+	r, err := m.e.api.Work.Save(m.ctx, store.All, k, 0, in)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// seqName is the name of the person person added last.
+func (m *matrix) seqName() string { return fmt.Sprintf("矩阵人员%d", m.seq) }
 
 func newMatrix(t *testing.T, db *store.DB) *matrix {
 	e := newEnv(t, db, false)

@@ -14,6 +14,8 @@ import (
 	"dangjian/internal/store"
 )
 
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 // maxUpload bounds a roster file (a full sheet of 1,048,575 rows is far smaller).
 const maxUpload = 200 << 20
 
@@ -27,7 +29,7 @@ func (a *API) rosterRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
 			Summary: "下载党员名册导入模板 .xlsx(性别、民族、学历、人员类别等列带下拉选项)",
 			Handle: func(*http.Request, store.Scope) (any, error) {
-				return Download{Name: "党员名册导入模板.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+				return Download{Name: "党员名册导入模板.xlsx", ContentType: xlsxType,
 					Write: roster.WriteTemplate}, nil
 			}},
 		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
@@ -74,7 +76,7 @@ func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {
 		Detail: map[string]any{"reveal": reveal}}); err != nil {
 		return nil, err
 	}
-	return Download{Name: o.Name + "党员花名册.xlsx", ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	return Download{Name: o.Name + "党员花名册.xlsx", ContentType: xlsxType,
 		Write: func(w io.Writer) error {
 			_, err := roster.ExportMembers(r.Context(), w, a.Members, sc, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"},
 				o.Name+"党员花名册", reveal)

@@ -55,7 +55,7 @@ type Vocabularies struct {
 
 // Routes is the whole API.
 func (a *API) Routes() []Route {
-	return append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...)
+	return append(append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...), a.workRoutes()...)
 }
 
 func (a *API) registryRoutes() []Route {

@@ -55,6 +55,9 @@ const (
 	PermUserAdmin    Perm = "user.admin"    // create, change, disable accounts, reset passwords
 	PermGrantAdmin   Perm = "grant.admin"   // role grants, password policy, unlocking
 	PermAuditRead    Perm = "audit.read"    // the audit trail
+	PermWorkRead     Perm = "work.read"     // grassroots work records (visits, pairings, funds, …)
+	PermWorkWrite    Perm = "work.write"    // record grassroots work
+	PermFundApprove  Perm = "fund.approve"  // approve or reject disbursements entered by another user
 )
 
 var rolePerms = map[string][]Perm{
@@ -62,9 +65,9 @@ var rolePerms = map[string][]Perm{
 	RoleSecadmin: {PermUserRead, PermGrantAdmin, PermOrgRead},
 	RoleAuditor:  {PermAuditRead},
 	RoleOrgAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermStatsRead,
-		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin},
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},
 	RoleSecretary: {PermOrgRead, PermUnitRead, PermUnitWrite, PermStatsRead,
-		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin},
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},
 	RoleMember: {PermSelf},
 	RoleViewer: {PermOrgRead, PermUnitRead, PermStatsRead},
 }

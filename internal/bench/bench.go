@@ -31,6 +31,7 @@ import (
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
+	"dangjian/internal/work"
 )
 
 // Row is one line of the result table.
@@ -227,8 +228,8 @@ func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := server.New(s.DB, log, s.Auth, server.DefaultLimits,
-		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Log: log},
-		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Log: log})
+		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log},
+		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -8,9 +8,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
+	"dangjian/internal/work"
 )
 
 // exportColumns is the 党员花名册 layout; an exported file imports back as it is.
@@ -221,4 +223,84 @@ func WriteTemplate(w io.Writer) error {
 		return err
 	}
 	return x.Write(w)
+}
+
+// ExportRecords streams the work records each yields to w as an .xlsx
+// sheet under a title row: the organisation, every field in its Chinese
+// wording (money in yuan, as numbers that add up), who entered it and when.
+func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(work.Record) error) error) (int, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := k.Label
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return 0, err
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	if err != nil {
+		return 0, err
+	}
+	headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}})
+	if err != nil {
+		return 0, err
+	}
+	money := "0.00"
+	moneyStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &money})
+	if err != nil {
+		return 0, err
+	}
+	head := []any{excelize.Cell{StyleID: headStyle, Value: "序号"}, excelize.Cell{StyleID: headStyle, Value: "所属党组织"}}
+	for _, f := range k.Fields {
+		label := f.Label
+		if f.Type == work.Fen {
+			label += "(元)"
+		}
+		head = append(head, excelize.Cell{StyleID: headStyle, Value: label})
+	}
+	head = append(head, excelize.Cell{StyleID: headStyle, Value: "录入人"}, excelize.Cell{StyleID: headStyle, Value: "录入时间"})
+	if err := sw.SetColWidth(2, len(head), 16); err != nil {
+		return 0, err
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
+		return 0, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(head), 1)
+	if err := sw.MergeCell("A1", last); err != nil {
+		return 0, err
+	}
+	if err := sw.SetRow("A2", head); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = each(func(r work.Record) error {
+		n++
+		row := []any{n, r.OrgName}
+		for _, f := range k.Fields {
+			switch f.Type {
+			case work.Fen:
+				row = append(row, excelize.Cell{StyleID: moneyStyle, Value: float64(r.Int(f.Col)) / 100})
+			case work.Int:
+				row = append(row, r.Int(f.Col))
+			case work.Date:
+				row = append(row, r.Date(f.Col).String())
+			case work.Text, work.Note:
+				row = append(row, r.Str(f.Col))
+			default:
+				row = append(row, r.Names[f.Col])
+			}
+		}
+		row = append(row, r.Maker, r.CreatedAt.In(date.Shanghai).Format("2006-01-02 15:04"))
+		cell, _ := excelize.CoordinatesToCellName(1, n+2)
+		return sw.SetRow(cell, row)
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := sw.Flush(); err != nil {
+		return n, err
+	}
+	return n, x.Write(w)
 }

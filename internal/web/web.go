@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,7 @@ type Site struct {
 	Orgs    *org.Service
 	Members *member.Service
 	Auth    *auth.Service
+	Work    *work.Service
 	Log     *slog.Logger
 }
 

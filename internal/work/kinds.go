@@ -340,7 +340,6 @@ var Kinds = []*Kind{
 			{Col: "source", Label: "来源", Type: Enum, Enum: Sources, Required: true, List: true},
 			{Col: "grade", Label: "考察等次", Type: Enum, Enum: Grades, Required: true, List: true},
 			{Col: "assessment", Label: "考察评价", Type: Note},
-			{Col: "phone", Label: "联系电话", Type: Text},
 		},
 		Figures: func(r Record, _ *Record) []Fig { return []Fig{{"talent", 1}, {"talent:" + r.Str("source"), 1}} }},
 

@@ -87,7 +87,8 @@ func (k *Kind) view(name string) (View, bool) {
 
 func (k *Kind) order() string {
 	if k.Dated != "" {
-		return " ORDER BY t." + k.Dated + " DESC, t.id DESC"
+		// Undated records (not yet decided) first, the same on both databases.
+		return " ORDER BY t." + k.Dated + " IS NOT NULL, t." + k.Dated + " DESC, t.id DESC"
 	}
 	return " ORDER BY t.id DESC"
 }

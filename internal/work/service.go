@@ -45,7 +45,7 @@ func (k *Kind) selectFrom() string {
 	if k.Parent != "" {
 		parent = "t.parent_id"
 	}
-	cols.WriteString("t.id, t.org_id, o.name, o.path, " + parent + ", t.created_by, COALESCE(u.display_name, ''), t.created_at, t.updated_at")
+	cols.WriteString("t.id, t.org_id, o.name, o.path, " + parent + ", t.created_by, COALESCE(NULLIF(u.display_name, ''), u.username, ''), t.created_at, t.updated_at")
 	for i, f := range k.Fields {
 		cols.WriteString(", t." + f.Col)
 		alias := "j" + strconv.Itoa(i)

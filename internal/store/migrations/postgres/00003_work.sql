@@ -302,7 +302,6 @@ CREATE TABLE candidates (
     source TEXT NOT NULL DEFAULT '',
     grade TEXT NOT NULL DEFAULT '',
     assessment TEXT NOT NULL DEFAULT '',
-    phone TEXT NOT NULL DEFAULT '',
     created_by BIGINT REFERENCES users(id),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
