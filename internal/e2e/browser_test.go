@@ -34,6 +34,7 @@ import (
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/web"
+	"dangjian/internal/work"
 )
 
 const password = "Tq7#mwLp2xZa"
@@ -87,6 +88,7 @@ func newSite(t *testing.T) *site {
 	orgs := &org.Service{DB: db}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
 	authn := &auth.Service{DB: db}
+	works := &work.Service{DB: db}
 	sum, err := demo.Load(ctx, orgs, mem, 1, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -129,8 +131,8 @@ func newSite(t *testing.T) *site {
 	}
 	log := slog.New(slog.NewJSONHandler(s.log, nil))
 	h := server.New(db, log, authn, server.DefaultLimits,
-		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Log: log},
-		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Log: log})
+		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log},
+		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
@@ -338,6 +340,106 @@ func TestDailyWork(t *testing.T) {
 	if h := a.text("main h1"); h != "没有找到" {
 		t.Fatalf("street A still opens the transferred member: %q", h)
 	}
+	s.report(t)
+}
+
+// openForms opens every folded form of the page, as a user clicking its title would.
+func (tb *tab) openForms() {
+	tb.s.t.Helper()
+	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`document.querySelectorAll('details').forEach(function (d) { d.open = true; }); true`)); err != nil {
+		tb.s.t.Fatal(err)
+	}
+}
+
+// figure reads one figure of the work summary on the page.
+func (tb *tab) figure(key string) int {
+	tb.s.t.Helper()
+	n, err := strconv.Atoi(tb.text("#work-" + key))
+	if err != nil {
+		tb.s.t.Fatalf("figure %s: %v", key, err)
+	}
+	return n
+}
+
+// TestPairingJourney carries one pairing from its commitment letter to every
+// item fulfilled, and sees the street's dashboard count it.
+func TestPairingJourney(t *testing.T) {
+	s := newSite(t)
+	a := s.tab()
+	a.login("streeta", password)
+	a.do(chromedp.WaitVisible(chromedp.CSS("#work-commit_done")))
+	doneBefore, openBefore, overdueBefore := a.figure("commit_done"), a.figure("commit_open"), a.figure("overdue")
+
+	// The pairing, at a branch of the street.
+	a.open(fmt.Sprintf("/work/pairings?org=%d", s.sum.Branch.ID))
+	a.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
+	a.openForms()
+	form := `form[action^="/work/pairings"] `
+	a.do(chromedp.SetValue(chromedp.CSS(form+"[name=kind]"), "cadre_person"),
+		chromedp.SetValue(chromedp.CSS(form+"[name=helper]"), "街道干部李明"),
+		chromedp.SetValue(chromedp.CSS(form+"[name=helped]"), "困难党员户王某"),
+		chromedp.SetValue(chromedp.CSS(form+"[name=started_on]"), "2026-01-05"),
+		chromedp.Click(chromedp.CSS(form+"button")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	pairingURL, _, _ := strings.Cut(strings.TrimPrefix(a.location(), s.url), "?")
+
+	// The commitment letter's items, one for each side; the first already late.
+	yesterday := date.Of(time.Now()).AddDate(0, 0, -1).String()
+	for _, it := range []struct{ side, content, due string }{{"a", "帮助联系就业岗位", yesterday}, {"b", "参加技能培训并结业", "2026-12-31"}} {
+		a.open(pairingURL)
+		a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
+		a.openForms()
+		form := `form[action^="/work/pairing_items"] `
+		a.do(chromedp.SetValue(chromedp.CSS(form+"[name=side]"), it.side),
+			chromedp.SetValue(chromedp.CSS(form+"[name=content]"), it.content),
+			chromedp.SetValue(chromedp.CSS(form+"[name=due_on]"), it.due),
+			chromedp.Click(chromedp.CSS(form+"button")),
+			chromedp.WaitVisible(chromedp.CSS(".flash")))
+	}
+	if rows := a.text("#pairing_items tbody"); !strings.Contains(rows, "已逾期") || !strings.Contains(rows, "未开始") {
+		t.Fatalf("items: %q", rows)
+	}
+	a.shot("work-pairing")
+	a.open("/")
+	a.do(chromedp.WaitVisible(chromedp.CSS("#work-overdue")))
+	if a.figure("overdue") != overdueBefore+1 || a.figure("commit_open") != openBefore+2 {
+		t.Fatalf("dashboard after the letter: overdue %d, open %d", a.figure("overdue"), a.figure("commit_open"))
+	}
+
+	// Fulfil every item.
+	a.open(pairingURL)
+	a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
+	items, err := chromedp.Run(a.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#pairing_items tbody tr td:last-child a')).map(function (a) { return a.getAttribute('href'); })`))
+	if err != nil || len(items) != 2 {
+		t.Fatalf("item links %v: %v", items, err)
+	}
+	for i, item := range items {
+		a.open(item)
+		a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
+		a.openForms()
+		a.do(chromedp.Click(chromedp.CSS(`form[action$="/act/fulfil"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		if flash := a.text(".flash"); !strings.Contains(flash, "确认兑现") {
+			t.Fatalf("after fulfilling: %q", flash)
+		}
+		if i == 0 {
+			a.shot("work-item")
+		}
+	}
+	a.open(pairingURL)
+	a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
+	if rows := a.text("#pairing_items tbody"); strings.Count(rows, "已兑现") != 2 {
+		t.Fatalf("items after fulfilment: %q", rows)
+	}
+	a.open("/")
+	a.do(chromedp.WaitVisible(chromedp.CSS("#work-commit_done")))
+	if a.figure("commit_done") != doneBefore+2 || a.figure("commit_open") != openBefore || a.figure("overdue") != overdueBefore {
+		t.Fatalf("dashboard after fulfilment: done %d (was %d), open %d, overdue %d",
+			a.figure("commit_done"), doneBefore, a.figure("commit_open"), a.figure("overdue"))
+	}
+	a.shot("dashboard-work")
+	a.open(fmt.Sprintf("/work?org=%d", s.sum.Street.ID))
+	a.do(chromedp.WaitVisible(chromedp.CSS("#work-commit_done")))
+	a.shot("work")
 	s.report(t)
 }
 

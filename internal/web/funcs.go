@@ -51,6 +51,15 @@ var funcs = template.FuncMap{
 		return *p
 	},
 	"add": func(a, b int) int { return a + b },
+	// dict passes several values to a template: dict "F" form "CSRF" token.
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 }
 
 // form holds what a user typed and the message for each field, so that a

@@ -28,6 +28,7 @@ type orgData struct {
 	Ancestors []org.Org
 	Children  []org.Org
 	Stats     stats.View
+	Work      workSummary
 	CanWrite  bool
 	CanRead   bool // rows about persons
 	Empty     bool
@@ -91,6 +92,10 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 			return
 		}
 		d.Stats = stats.NewView(oid, m, date.Of(time.Now()).Year())
+		if d.Work, err = s.summary(r, store.ScopeOf(d.Org.Path), d.Org, "", ""); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	} else {
 		d.NoFigures = true
 	}

@@ -58,6 +58,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	s.registerTransfers(mux)
 	s.registerUnits(mux)
 	s.registerAdmin(mux)
+	s.registerWork(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
 	})
@@ -93,6 +94,9 @@ func nav(id auth.Identity) []navItem {
 	}
 	if has(auth.PermUnitRead) {
 		out = append(out, navItem{"/units", "单位与覆盖"})
+	}
+	if has(auth.PermWorkRead) {
+		out = append(out, navItem{"/work", "基层工作"})
 	}
 	if has(auth.PermUserRead) {
 		out = append(out, navItem{"/users", "用户与授权"})

@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
 )
 
 const pw = "Tq7#mwLp2xZa"
@@ -51,7 +52,7 @@ func newSite(t *testing.T) *browser {
 	mux := http.NewServeMux()
 	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)

@@ -52,6 +52,12 @@
     if (el.tagName === 'DETAILS' && el.open && el.hasAttribute('data-children')) { loadChildren(el); }
   }, true);
 
+  // A form that deletes asks first.
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (form.hasAttribute('data-confirm') && !window.confirm(form.getAttribute('data-confirm'))) { ev.preventDefault(); }
+  }, true);
+
   document.addEventListener('DOMContentLoaded', function () {
     if (document.getElementById('chart-data')) {
       var s = document.createElement('script');

@@ -1,0 +1,742 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/roster"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+	"dangjian/internal/work"
+)
+
+func (s *Site) registerWork(mux *http.ServeMux) {
+	mux.HandleFunc("GET /work", s.signedIn(s.workIndex))
+	mux.HandleFunc("GET /work/unlinked", s.signedIn(s.workUnlinked))
+	mux.HandleFunc("GET /work/{kind}", s.signedIn(s.workList))
+	mux.HandleFunc("POST /work/{kind}", s.signedIn(s.workCreate))
+	mux.HandleFunc("GET /work/{kind}/export", s.signedIn(s.workExport))
+	mux.HandleFunc("GET /work/{kind}/{id}", s.signedIn(s.workRecord))
+	mux.HandleFunc("POST /work/{kind}/{id}", s.signedIn(s.workUpdate))
+	mux.HandleFunc("POST /work/{kind}/{id}/delete", s.signedIn(s.workDelete))
+	mux.HandleFunc("POST /work/{kind}/{id}/act/{action}", s.signedIn(s.workAct))
+	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachment))
+}
+
+// lineGroup is one group of the work summary.
+type lineGroup struct {
+	Name  string
+	Lines []work.Line
+}
+
+func groupLines(lines []work.Line) []lineGroup {
+	var out []lineGroup
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].Name != l.Group {
+			out = append(out, lineGroup{Name: l.Group})
+		}
+		out[len(out)-1].Lines = append(out[len(out)-1].Lines, l)
+	}
+	return out
+}
+
+// workSummary is the work block of an organisation's page and of the work index.
+type workSummary struct {
+	OrgID    int64
+	From, To string
+	Groups   []lineGroup
+	Live     work.Live
+}
+
+// summary reads the work figures of an organisation for the months from..to.
+func (s *Site) summary(r *http.Request, sc store.Scope, o org.Org, from, to string) (workSummary, error) {
+	from, to = work.Period(from, to, s.Work.Today())
+	ws := workSummary{OrgID: o.ID, From: from, To: to}
+	m, err := stats.Read(r.Context(), s.DB, o.ID)
+	if err != nil {
+		return ws, err
+	}
+	ws.Groups = groupLines(work.Summarize(m, from, to))
+	ws.Live, err = s.Work.LiveFigures(r.Context(), sc, o.ID)
+	return ws, err
+}
+
+type kindLink struct {
+	Name, Label, Group string
+}
+
+type workIndexData struct {
+	Org     org.Org
+	Summary workSummary
+	Kinds   []kindLink
+}
+
+// workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
+func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
+	oid := queryID(r, "org")
+	if oid == 0 {
+		roots, err := s.Orgs.Roots(r.Context(), sc)
+		if err != nil {
+			return org.Org{}, err
+		}
+		if len(roots) == 0 {
+			return org.Org{}, apperr.NotFound("党组织")
+		}
+		oid = roots[0].ID
+	}
+	return s.Orgs.Get(r.Context(), sc, oid)
+}
+
+// workIndex shows the work figures of a subtree for a period and the record sections.
+func (s *Site) workIndex(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d workIndexData
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		var err error
+		if d.Org, err = s.workOrg(r, sc); err != nil {
+			return err
+		}
+		d.Summary, err = s.summary(r, sc, d.Org, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, k := range work.Kinds {
+		if k.Parent == "" {
+			d.Kinds = append(d.Kinds, kindLink{k.Name, k.Label, k.Group})
+		}
+	}
+	s.show(w, r, id, http.StatusOK, "work.html", "基层工作", d)
+}
+
+// fieldView is one input of a form.
+type fieldView struct {
+	Col, Label, Type, Value, Err, Hint string
+	Required                           bool
+	Options                            vocab.Enum
+}
+
+// formView is a form over some fields of a kind.
+type formView struct {
+	Action, Title, Submit, Error string
+	Fields                       []fieldView
+	Multipart, Open              bool
+	// Names are the persons a member field suggests.
+	Names []string
+}
+
+var typeOf = map[work.FieldType]string{work.Text: "text", work.Note: "note", work.Date: "date", work.Enum: "enum", work.Fen: "yuan",
+	work.Int: "int", work.Member: "member", work.Org: "org", work.Ref: "ref", work.File: "file"}
+
+// buildForm lays out the fields of k that step sets ("" for the record's own form),
+// filled from rec (nil: empty) or from what the user typed (f).
+func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *form, orgID int64) (formView, error) {
+	fv := formView{}
+	needNames := false
+	for _, fd := range k.Fields {
+		if fd.Step != step || fd.Auto || fd.Col == k.Status {
+			continue
+		}
+		v := fieldView{Col: fd.Col, Label: fd.Label, Type: typeOf[fd.Type], Required: fd.Required, Hint: fd.Hint, Options: fd.Enum}
+		if rec != nil {
+			v.Value = display(*rec, fd, false)
+			if fd.Type == work.Ref {
+				v.Value = strconv.FormatInt(rec.Int(fd.Col), 10)
+			}
+		}
+		if fd.Type == work.Date && step != "" {
+			v.Value = s.Work.Today().String()
+		}
+		if f != nil && f.Values != nil {
+			v.Value, v.Err = f.Get(fd.Col), f.Err(fd.Col)
+		}
+		switch fd.Type {
+		case work.File:
+			fv.Multipart = true
+			if rec != nil && rec.Int(fd.Col) != 0 {
+				v.Hint = "已上传:" + rec.Names[fd.Col] + "(不选择文件则保留)"
+			} else {
+				v.Hint = "不超过10MB,接受" + work.AllowedTypes
+			}
+		case work.Member:
+			needNames = true
+		case work.Ref:
+			ref, _ := work.KindOf(fd.Ref)
+			l, err := s.Work.List(r.Context(), sc, ref, work.Filter{}, store.Page{Size: 200})
+			if err != nil {
+				return fv, err
+			}
+			for _, it := range l.Items {
+				v.Options = append(v.Options, vocab.Item{Code: strconv.FormatInt(it.ID, 10), Label: it.Str(ref.Title()) + "(" + it.OrgName + ")"})
+			}
+		}
+		fv.Fields = append(fv.Fields, v)
+	}
+	if needNames {
+		l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: orgID}, store.Page{Size: 200})
+		if err != nil {
+			return fv, err
+		}
+		for _, m := range l.Items {
+			fv.Names = append(fv.Names, m.Name)
+		}
+	}
+	if f != nil {
+		fv.Error, fv.Open = f.Error, true
+	}
+	return fv, nil
+}
+
+// display is a record's value as a person reads it.
+func display(r work.Record, fd work.Field, forList bool) string {
+	switch fd.Type {
+	case work.Fen:
+		if forList && r.Int(fd.Col) == 0 {
+			return ""
+		}
+		return work.Yuan(r.Int(fd.Col))
+	case work.Int:
+		if fd.Auto && fd.Col == "target_mobile" {
+			if r.Int(fd.Col) == 1 {
+				return "是"
+			}
+			return ""
+		}
+		return strconv.FormatInt(r.Int(fd.Col), 10)
+	case work.Date:
+		return r.Date(fd.Col).String()
+	case work.Text, work.Note:
+		return r.Str(fd.Col)
+	case work.Enum:
+		if forList {
+			return r.Names[fd.Col]
+		}
+		return r.Str(fd.Col)
+	}
+	return r.Names[fd.Col]
+}
+
+// cell is one cell of a record list.
+type cell struct {
+	Text, Href string
+	Warn       bool
+}
+
+type rowView struct {
+	Href  string
+	Cells []cell
+}
+
+// rows lays out records as a list: the org, then the kind's list fields.
+func rows(k *work.Kind, recs []work.Record, withOrg bool) ([]string, []rowView) {
+	var head []string
+	if withOrg {
+		head = append(head, "所属党组织")
+	}
+	for _, fd := range k.Fields {
+		if fd.List {
+			head = append(head, fd.Label)
+		}
+	}
+	out := make([]rowView, 0, len(recs))
+	for _, rec := range recs {
+		rv := rowView{Href: "/work/" + k.Name + "/" + strconv.FormatInt(rec.ID, 10)}
+		if withOrg {
+			rv.Cells = append(rv.Cells, cell{Text: rec.OrgName})
+		}
+		for _, fd := range k.Fields {
+			if !fd.List {
+				continue
+			}
+			c := cell{Text: display(rec, fd, true)}
+			if fd.Type == work.File && rec.Int(fd.Col) != 0 {
+				c.Href = "/attachments/" + strconv.FormatInt(rec.Int(fd.Col), 10)
+			}
+			c.Warn = c.Text == "已逾期"
+			rv.Cells = append(rv.Cells, c)
+		}
+		out = append(out, rv)
+	}
+	return head, out
+}
+
+type workListData struct {
+	Kind         *work.Kind
+	Org          org.Org
+	Head         []string
+	Rows         []rowView
+	Pager        pager
+	Views        []tab
+	Enums        []fieldView
+	Q, From, To  string
+	Export       string
+	Create       *formView
+	CreateAction string
+}
+
+// workList shows one kind's records in a subtree, with filters, export and the form to add one.
+func (s *Site) workList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.workListWith(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	k, ok := work.KindOf(r.PathValue("kind"))
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	q := r.URL.Query()
+	d := workListData{Kind: k, Q: q.Get("q"), From: q.Get("from"), To: q.Get("to")}
+	filter := work.Filter{Q: d.Q, View: q.Get("view"), Enums: map[string]string{}}
+	filter.From, _ = date.Parse(d.From)
+	filter.To, _ = date.Parse(d.To)
+	for _, fd := range k.Fields {
+		if fd.Type == work.Enum && fd.List {
+			filter.Enums[fd.Col] = q.Get(fd.Col)
+			d.Enums = append(d.Enums, fieldView{Col: fd.Col, Label: fd.Label, Options: fd.Enum, Value: q.Get(fd.Col)})
+		}
+	}
+	p := pageOf(r)
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		var err error
+		if d.Org, err = s.workOrg(r, sc); err != nil {
+			return err
+		}
+		filter.OrgID = d.Org.ID
+		l, err := s.Work.List(r.Context(), sc, k, filter, p)
+		if err != nil {
+			return err
+		}
+		d.Head, d.Rows = rows(k, l.Items, true)
+		d.Pager = newPager(r, l.Total, p)
+		if k.Parent == "" && id.Allows(auth.PermWorkWrite, d.Org.Path) {
+			fv, err := s.buildForm(r, sc, k, "", nil, f, d.Org.ID)
+			if err != nil {
+				return err
+			}
+			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+itoa(d.Org.ID), "新增"+k.Noun, "保存"
+			d.Create = &fv
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := url.Values{"org": {itoa(d.Org.ID)}}
+	if len(k.Views) > 0 {
+		d.Views = append(d.Views, tab{"", "全部", "/work/" + k.Name + "?" + base.Encode(), filter.View == ""})
+		for _, v := range k.Views {
+			d.Views = append(d.Views, tab{v.Name, v.Label, "/work/" + k.Name + "?org=" + itoa(d.Org.ID) + "&view=" + v.Name, filter.View == v.Name})
+		}
+	}
+	d.Export = "/work/" + k.Name + "/export?" + r.URL.RawQuery
+	if r.URL.RawQuery == "" {
+		d.Export += base.Encode()
+	}
+	s.show(w, r, id, status, "worklist.html", k.Label, d)
+}
+
+// input turns a posted form into a record input: money typed in yuan
+// becomes fen, uploaded files become attachments of the organisation.
+func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string, f *form, orgID int64) (work.Input, error) {
+	in := work.Input{}
+	for _, fd := range k.Fields {
+		if fd.Step != step || fd.Auto || fd.Col == k.Status {
+			continue
+		}
+		switch fd.Type {
+		case work.Fen:
+			fen, ok := work.ParseYuan(f.Get(fd.Col))
+			if !ok {
+				f.Errors[fd.Col] = fd.Label + "“" + f.Get(fd.Col) + "”格式不对,应为以元为单位的金额,最多两位小数,如 500 或 1200.50"
+				continue
+			}
+			in[fd.Col] = fen
+		case work.File:
+			file, hdr, err := r.FormFile(fd.Col)
+			if err != nil {
+				continue // nothing chosen: a new record has none, a changed one keeps its file
+			}
+			data, err := io.ReadAll(io.LimitReader(file, work.MaxAttachment+1))
+			file.Close()
+			if err != nil {
+				return nil, err
+			}
+			a, err := s.Work.Upload(r.Context(), sc, orgID, hdr.Filename, data)
+			if err != nil {
+				if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+					f.Errors[fd.Col] = ae.Fields[0].Message
+					continue
+				}
+				return nil, err
+			}
+			in[fd.Col] = a.ID
+		default:
+			in[fd.Col] = f.Get(fd.Col)
+		}
+	}
+	if len(f.Errors) > 0 {
+		var v apperr.Invalid
+		for col, msg := range f.Errors {
+			v.Add(col, "%s", msg)
+		}
+		return nil, v.Err()
+	}
+	return in, nil
+}
+
+// parseForm reads a posted form, multipart or not, within the upload limit.
+func parseForm(w http.ResponseWriter, r *http.Request) *form {
+	r.Body = http.MaxBytesReader(w, r.Body, 3*work.MaxAttachment)
+	_ = r.ParseMultipartForm(work.MaxAttachment)
+	f := newForm(r)
+	return f
+}
+
+// workCreate adds a record: a top-level one to ?org=, a child one to ?parent=.
+func (s *Site) workCreate(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	k, ok := work.KindOf(r.PathValue("kind"))
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	f := parseForm(w, r)
+	var rec work.Record
+	parentID := queryID(r, "parent")
+	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		orgID := queryID(r, "org")
+		if k.Parent != "" {
+			pk, _ := work.KindOf(k.Parent)
+			p, err := s.Work.Get(r.Context(), sc, pk, parentID)
+			if err != nil {
+				return err
+			}
+			orgID = p.OrgID
+		}
+		in, err := s.input(r, sc, k, "", f, orgID)
+		if err != nil {
+			return err
+		}
+		in["org_id"], in["parent_id"] = orgID, parentID
+		rec, err = s.Work.Save(r.Context(), sc, k, 0, in)
+		return err
+	})
+	switch {
+	case err == nil && k.Parent != "":
+		done(w, r, "/work/"+k.Parent+"/"+itoa(parentID), "已添加"+k.Noun)
+	case err == nil:
+		done(w, r, "/work/"+k.Name+"/"+itoa(rec.ID), "已保存"+k.Noun)
+	case !s.onForm(w, r, f, err):
+	case k.Parent != "":
+		s.showRecord(w, r, id, k.Parent, parentID, map[string]*form{k.Name: f}, http.StatusBadRequest)
+	default:
+		s.workListWith(w, r, id, f, http.StatusBadRequest)
+	}
+}
+
+type childView struct {
+	Kind *work.Kind
+	Head []string
+	Rows []rowView
+	Add  *formView
+}
+
+type fact struct {
+	Label, Value, Href string
+	Warn               bool
+}
+
+type recordData struct {
+	Kind     *work.Kind
+	Rec      work.Record
+	Parent   *work.Record
+	Facts    []fact
+	Edit     *formView
+	Lock     string
+	Actions  []formView
+	Children []childView
+	Delete   bool
+}
+
+func (s *Site) workRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	rid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showRecord(w, r, id, r.PathValue("kind"), rid, nil, http.StatusOK)
+}
+
+// showRecord shows a record with its facts, its steps, the records under it
+// and the forms to change it; forms holds what a refused form typed, by kind
+// (or by "edit" and by action name).
+func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identity, kind string, rid int64, forms map[string]*form, status int) {
+	k, ok := work.KindOf(kind)
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	d := recordData{Kind: k}
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		var err error
+		if d.Rec, err = s.Work.Get(r.Context(), sc, k, rid); err != nil {
+			return err
+		}
+		if k.Parent != "" {
+			pk, _ := work.KindOf(k.Parent)
+			p, err := s.Work.Get(r.Context(), sc, pk, d.Rec.ParentID)
+			if err != nil {
+				return err
+			}
+			d.Parent = &p
+		}
+		d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + itoa(d.Rec.OrgID)})
+		for _, fd := range k.Fields {
+			ft := fact{Label: fd.Label, Value: display(d.Rec, fd, true)}
+			if fd.Type == work.File && d.Rec.Int(fd.Col) != 0 {
+				ft.Href = "/attachments/" + itoa(d.Rec.Int(fd.Col))
+			}
+			ft.Warn = ft.Value == "已逾期"
+			d.Facts = append(d.Facts, ft)
+		}
+		d.Facts = append(d.Facts, fact{Label: "录入", Value: d.Rec.Maker + " " + d.Rec.CreatedAt.In(date.Shanghai).Format("2006-01-02 15:04")})
+		write := id.Allows(auth.PermWorkWrite, d.Rec.OrgPath)
+		if k.Lock != nil {
+			d.Lock = k.Lock(d.Rec)
+		}
+		if write && d.Lock == "" {
+			fv, err := s.buildForm(r, sc, k, "", &d.Rec, forms["edit"], d.Rec.OrgID)
+			if err != nil {
+				return err
+			}
+			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+itoa(rid), "修改", "保存修改"
+			d.Edit, d.Delete = &fv, true
+		}
+		for _, a := range k.Actions {
+			perm := auth.PermWorkWrite
+			if a.Checker {
+				perm = auth.PermFundApprove
+			}
+			if !id.Allows(perm, d.Rec.OrgPath) || !contains(a.From, d.Rec.Str(k.Status)) {
+				continue
+			}
+			fv, err := s.buildForm(r, sc, k, a.Name, nil, forms[a.Name], d.Rec.OrgID)
+			if err != nil {
+				return err
+			}
+			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+itoa(rid)+"/act/"+a.Name, a.Label, a.Label
+			d.Actions = append(d.Actions, fv)
+		}
+		for _, c := range k.Children() {
+			l, err := s.Work.List(r.Context(), sc, c, work.Filter{ParentID: rid}, store.Page{Size: 200})
+			if err != nil {
+				return err
+			}
+			cv := childView{Kind: c}
+			cv.Head, cv.Rows = rows(c, l.Items, false)
+			if write {
+				fv, err := s.buildForm(r, sc, c, "", nil, forms[c.Name], d.Rec.OrgID)
+				if err != nil {
+					return err
+				}
+				fv.Action, fv.Title, fv.Submit = "/work/"+c.Name+"?parent="+itoa(rid), "添加"+c.Noun, "添加"
+				cv.Add = &fv
+			}
+			d.Children = append(d.Children, cv)
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "workrecord.html", k.Noun, d)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Site) workUpdate(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.workChange(w, r, id, "edit")
+}
+
+func (s *Site) workAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.workChange(w, r, id, r.PathValue("action"))
+}
+
+// workChange saves the edit form (step "edit") or takes a step of a record.
+func (s *Site) workChange(w http.ResponseWriter, r *http.Request, id auth.Identity, step string) {
+	k, ok := work.KindOf(r.PathValue("kind"))
+	rid, err := pathID(r)
+	if !ok || err != nil {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	f := parseForm(w, r)
+	perm, msg := auth.PermWorkWrite, "已保存修改"
+	a, isAction := k.Action(step)
+	if isAction {
+		msg = "已办理:" + a.Label
+		if a.Checker {
+			perm = auth.PermFundApprove
+		}
+	}
+	err = id.Within(perm, func(sc store.Scope) error {
+		rec, err := s.Work.Get(r.Context(), sc, k, rid)
+		if err != nil {
+			return err
+		}
+		if !isAction {
+			in, err := s.input(r, sc, k, "", f, rec.OrgID)
+			if err != nil {
+				return err
+			}
+			_, err = s.Work.Save(r.Context(), sc, k, rid, in)
+			return err
+		}
+		in, err := s.input(r, sc, k, step, f, rec.OrgID)
+		if err != nil {
+			return err
+		}
+		_, err = s.Work.Act(r.Context(), sc, k, rid, step, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, "/work/"+k.Name+"/"+itoa(rid), msg)
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.showRecord(w, r, id, k.Name, rid, map[string]*form{step: f}, http.StatusBadRequest)
+}
+
+func (s *Site) workDelete(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	k, ok := work.KindOf(r.PathValue("kind"))
+	rid, err := pathID(r)
+	if !ok || err != nil {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	var rec work.Record
+	err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		var err error
+		if rec, err = s.Work.Get(r.Context(), sc, k, rid); err != nil {
+			return err
+		}
+		return s.Work.Delete(r.Context(), sc, k, rid)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if k.Parent != "" {
+		done(w, r, "/work/"+k.Parent+"/"+itoa(rec.ParentID), "已删除"+k.Noun)
+		return
+	}
+	done(w, r, "/work/"+k.Name+"?org="+itoa(rec.OrgID), "已删除"+k.Noun)
+}
+
+// workExport downloads the list as filtered, as .xlsx; the export is in the audit trail.
+func (s *Site) workExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	k, ok := work.KindOf(r.PathValue("kind"))
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	q := r.URL.Query()
+	filter := work.Filter{Q: q.Get("q"), View: q.Get("view"), Enums: map[string]string{}}
+	filter.From, _ = date.Parse(q.Get("from"))
+	filter.To, _ = date.Parse(q.Get("to"))
+	for _, fd := range k.Fields {
+		if fd.Type == work.Enum {
+			filter.Enums[fd.Col] = q.Get(fd.Col)
+		}
+	}
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		o, err := s.workOrg(r, sc)
+		if err != nil {
+			return err
+		}
+		filter.OrgID = o.ID
+		if err := audit.Append(r.Context(), s.DB, audit.Event{Action: "export", ObjectType: k.Name, ObjectID: o.ID, OrgPath: o.Path}); err != nil {
+			return err
+		}
+		title := o.Name + k.Label
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(title+".xlsx"))
+		_, err = roster.ExportRecords(w, title, k, func(fn func(work.Record) error) error {
+			return s.Work.Each(r.Context(), sc, k, filter, fn)
+		})
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// attachment serves a file as a download, never shown in the page.
+func (s *Site) attachment(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	aid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var a work.Attachment
+	var data []byte
+	err = id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		a, data, err = s.Work.Download(r.Context(), sc, aid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
+}
+
+type unlinkedData struct {
+	Org   org.Org
+	List  store.List[work.Branch]
+	Pager pager
+}
+
+// workUnlinked lists the branches no committee member or instructor is linked to.
+func (s *Site) workUnlinked(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d unlinkedData
+	p := pageOf(r)
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		var err error
+		if d.Org, err = s.workOrg(r, sc); err != nil {
+			return err
+		}
+		d.List, err = s.Work.Unlinked(r.Context(), sc, d.Org.ID, p)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pager = newPager(r, d.List.Total, p)
+	s.show(w, r, id, http.StatusOK, "unlinked.html", "无人联系的党支部", d)
+}
