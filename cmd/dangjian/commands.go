@@ -49,6 +49,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(roots) == 0 {
 			fmt.Fprintln(stdout, "正在载入演示数据……")
 			sum, err := demo.Load(ctx, a.orgs, a.members, 1, time.Now())
+			if err == nil {
+				err = demo.Work(ctx, a.work, sum, 1, time.Now())
+			}
 			if err != nil {
 				return fmt.Errorf("载入演示数据失败: %w", err)
 			}

@@ -146,7 +146,18 @@ func (l *loader) city() error {
 			}
 		}
 	}
-	return l.activity(allBranches, movers)
+	l.sum.branches = allBranches
+	if err := l.activity(allBranches, movers); err != nil {
+		return err
+	}
+	// Re-read the people: the activity changed some (flowing out, transferred).
+	for i, m := range movers {
+		if movers[i], err = l.mem.Get(l.ctx, store.All, m.ID); err != nil {
+			return err
+		}
+	}
+	l.sum.people = movers
+	return nil
 }
 
 // activity adds mobile members and transfer letters.

@@ -29,6 +29,9 @@ type Summary struct {
 	Units   int
 	Members int
 	Pending int
+	// The branches and the people, for Work.
+	branches []org.Org
+	people   []member.Member
 }
 
 // Surnames by frequency (the hundred most common make up most of the population).

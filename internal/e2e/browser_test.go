@@ -90,6 +90,9 @@ func newSite(t *testing.T) *site {
 	authn := &auth.Service{DB: db}
 	works := &work.Service{DB: db}
 	sum, err := demo.Load(ctx, orgs, mem, 1, time.Now())
+	if err == nil {
+		err = demo.Work(ctx, works, sum, 1, time.Now())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,56 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/secret"
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
+)
+
+// TestDemoWork loads the city and its year of work: the work figures show
+// on the city's summary and equal a full recount.
+func TestDemoWork(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
+	orgs := &org.Service{DB: db}
+	today := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	works := &work.Service{DB: db, Now: func() time.Time { return today }}
+	sum, err := Load(ctx, orgs, &member.Service{DB: db, Box: box, Orgs: orgs}, 1, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Work(ctx, works, sum, 1, today); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := stats.Check(ctx, db, work.Recount)
+	if err != nil || len(ms) > 0 {
+		t.Fatalf("figures differ from a recount: %v %v", ms, err)
+	}
+	m, err := stats.Read(ctx, db, sum.Root.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]int64{}
+	for _, l := range work.Summarize(m, "2025-12", "2026-11") {
+		lines[l.Key] = l.Value
+	}
+	for _, k := range []string{"visits", "visits_mobile", "commit_done", "commit_open", "fund_budget_fen", "cobuilds", "activities", "volunteers",
+		"trained", "exch_down", "cult_leader_to_cadre", "talent", "talent_appointed"} {
+		if lines[k] == 0 {
+			t.Errorf("the demo city has no %s", k)
+		}
+	}
+	live, err := works.LiveFigures(ctx, store.All, sum.Root.ID)
+	if err != nil || live.Unlinked == 0 {
+		t.Errorf("live figures %+v %v: the demo should leave some branches unlinked", live, err)
+	}
+}
