@@ -47,7 +47,11 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, a.orgs, a.members, 3, time.Now()); err != nil {
+	sum, err := demo.Load(ctx, a.orgs, a.members, 3, time.Now())
+	if err == nil {
+		err = demo.Work(ctx, a.work, sum, 3, time.Now())
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	a.db.Close()
@@ -59,12 +63,13 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 1 AND k = 'stage:full'"); err != nil {
+	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 1 AND k IN ('stage:full', 'commit_items')"); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
 	code, out := runCmd(t, dir, "check")
-	if code != 1 || !strings.Contains(out, "党组织 1 的统计项 stage:full") || !strings.Contains(out, "发现 1 处不一致") {
+	if code != 1 || !strings.Contains(out, "党组织 1 的统计项 stage:full") || !strings.Contains(out, "党组织 1 的统计项 commit_items") ||
+		!strings.Contains(out, "发现 2 处不一致") {
 		t.Fatalf("check did not report the corrupted figure: %d %s", code, out)
 	}
 
@@ -81,6 +86,11 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	var n int
 	if err := cp.QueryRow("SELECT COUNT(*) FROM members").Scan(&n); err != nil || n < 1500 {
 		t.Fatalf("backup copy holds %d members (%v)", n, err)
+	}
+	// Uploaded files are kept in the database, so the copy holds them too.
+	var data []byte
+	if err := cp.QueryRow("SELECT data FROM attachments WHERE name = '聘用合同.pdf'").Scan(&data); err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("backup copy lacks the uploaded contract: %v", err)
 	}
 	if code, _ := runCmd(t, dir, "backup", copyFile); code == 0 {
 		t.Fatal("backup overwrote an existing file")

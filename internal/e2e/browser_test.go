@@ -513,6 +513,10 @@ func TestScreenshots(t *testing.T) {
 		{"/transfers?tab=risk", "main h1", "transfers-risk"},
 		{"/mobile", "main h1", "mobile"},
 		{"/units?gap=no_org", "main h1", "units"},
+		{"/work/visits", "main h1", "work-visits"},
+		{"/work/disbursements", "main h1", "work-disbursements"},
+		{"/work/selections", "main h1", "work-selections"},
+		{"/work/unlinked", "main h1", "work-unlinked"},
 		{"/me", "main h1", "me"},
 		{"/password", "#new_password", "password"},
 	}

@@ -459,6 +459,7 @@ type fact struct {
 
 type recordData struct {
 	Kind     *work.Kind
+	Heading  string
 	Rec      work.Record
 	Parent   *work.Record
 	Facts    []fact
@@ -500,6 +501,9 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 				return err
 			}
 			d.Parent = &p
+		}
+		if title, ok := k.Field(k.Title()); ok {
+			d.Heading = display(d.Rec, title, true)
 		}
 		d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + itoa(d.Rec.OrgID)})
 		for _, fd := range k.Fields {
