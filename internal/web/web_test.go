@@ -203,3 +203,29 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("import: %d %s", code, out)
 	}
 }
+
+// TestWorkFormRefused: a refused work form comes back with what was typed
+// and the reason beside each field; a corrected one is saved and its money
+// counts on the organisation's page, in yuan.
+func TestWorkFormRefused(t *testing.T) {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	_, page := b.get("/work/visits?org=1")
+	form := url.Values{"csrf": {csrfOf(page)}, "kind": {"care"}, "visited_on": {"2026-05-01"}, "target_kind": {"household"},
+		"target_name": {"张大爷家"}, "money_fen": {"500.123"}, "goods": {"米、油"}}
+	code, page := b.post("/work/visits?org=1", form)
+	if code != http.StatusBadRequest || !strings.Contains(page, "最多两位小数") || !strings.Contains(page, "请填写走访人") ||
+		!strings.Contains(page, `value="张大爷家"`) {
+		t.Fatalf("refused form: %d %s", code, page)
+	}
+	form.Set("money_fen", "500.50")
+	form.Set("visitor", "王书记")
+	if code, page := b.post("/work/visits?org=1", form); code != 200 || !strings.Contains(page, "已保存走访慰问记录") || !strings.Contains(page, "500.50") {
+		t.Fatalf("saved form: %d %s", code, page)
+	}
+	if _, page := b.get("/"); !strings.Contains(page, `id="work-visits_fen">500.50<`) {
+		t.Fatal("the dashboard does not show the money given")
+	}
+}

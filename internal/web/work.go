@@ -359,7 +359,7 @@ func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string,
 		case work.Fen:
 			fen, ok := work.ParseYuan(f.Get(fd.Col))
 			if !ok {
-				f.Errors[fd.Col] = fd.Label + "“" + f.Get(fd.Col) + "”格式不对,应为以元为单位的金额,最多两位小数,如 500 或 1200.50"
+				in[fd.Col] = work.Bad(fd.Label + "“" + f.Get(fd.Col) + "”格式不对,应为以元为单位的金额,最多两位小数,如 500 或 1200.50")
 				continue
 			}
 			in[fd.Col] = fen
@@ -376,7 +376,7 @@ func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string,
 			a, err := s.Work.Upload(r.Context(), sc, orgID, hdr.Filename, data)
 			if err != nil {
 				if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
-					f.Errors[fd.Col] = ae.Fields[0].Message
+					in[fd.Col] = work.Bad(ae.Fields[0].Message)
 					continue
 				}
 				return nil, err
@@ -385,13 +385,6 @@ func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string,
 		default:
 			in[fd.Col] = f.Get(fd.Col)
 		}
-	}
-	if len(f.Errors) > 0 {
-		var v apperr.Invalid
-		for col, msg := range f.Errors {
-			v.Add(col, "%s", msg)
-		}
-		return nil, v.Err()
 	}
 	return in, nil
 }

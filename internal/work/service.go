@@ -33,6 +33,10 @@ func (s *Service) now() time.Time {
 // Today is the current day in Beijing.
 func (s *Service) Today() date.Date { return date.Of(s.now()) }
 
+// Bad is an input value its caller already found wrong (a form's amount
+// in yuan, an upload), with the reason; it is reported with the others.
+type Bad string
+
 // Input is what a caller sends for a record: values by column, as JSON
 // decodes them or as a form's text. "org_id" places a top-level record,
 // "parent_id" a child record.
@@ -162,6 +166,9 @@ func text(v any) string {
 // parse checks one field's value and returns it typed; msg says what is
 // wrong with it, err is a failure of the database.
 func (s *Service) parse(ctx context.Context, q store.Querier, sc store.Scope, f Field, raw any) (val any, msg string, err error) {
+	if b, ok := raw.(Bad); ok {
+		return nil, string(b), nil
+	}
 	t := text(raw)
 	if named(f.Type) {
 		if t == "" || t == "0" {
