@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"dangjian/internal/apperr"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
 )
 
 var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
@@ -110,32 +110,7 @@ func (f *fixture) figure(o org.Org, key string) int64 {
 // noMismatch asserts that the maintained figures equal a full recount.
 func (f *fixture) noMismatch() {
 	f.t.Helper()
-	ms, err := stats.Check(f.ctx, f.db)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, m := range ms {
-		f.t.Errorf("figure mismatch: %+v", m)
-	}
+	storetest.NoMismatch(f.t, f.db)
 }
 
-// wantErr asserts err is a user error whose message (or a field's) contains want.
-func wantErr(t *testing.T, err error, field, want string) {
-	t.Helper()
-	ae, ok := apperr.As(err)
-	if !ok {
-		t.Fatalf("got %v, want a user error containing %q", err, want)
-	}
-	if !strings.Contains(ae.Message, want) {
-		t.Fatalf("message %q does not contain %q", ae.Message, want)
-	}
-	if field == "" {
-		return
-	}
-	for _, fe := range ae.Fields {
-		if fe.Field == field && strings.Contains(fe.Message, want) {
-			return
-		}
-	}
-	t.Fatalf("no message on field %s containing %q in %+v", field, want, ae.Fields)
-}
+var wantErr = storetest.WantErr

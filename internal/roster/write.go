@@ -21,45 +21,15 @@ var exportColumns = []Field{FName, FSex, FEthnicity, FID, FBirth, FEducation, FC
 // ExportMembers streams the roster matching f to w as an .xlsx 党员花名册,
 // under a title row. ID numbers and phones are masked unless reveal.
 func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc store.Scope, f member.Filter, title string, reveal bool) (int, error) {
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := "党员花名册"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return 0, err
-	}
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return 0, err
-	}
-	titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	if err != nil {
-		return 0, err
-	}
-	headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
-		Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}})
-	if err != nil {
-		return 0, err
-	}
-	widths := []float64{6, 10, 6, 8, 22, 12, 10, 10, 12, 12, 24, 14, 16, 12}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return 0, err
-		}
-	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
-		return 0, err
-	}
-	last, _ := excelize.CoordinatesToCellName(len(exportColumns)+1, 1)
-	if err := sw.MergeCell("A1", last); err != nil {
-		return 0, err
-	}
-	head := []any{excelize.Cell{StyleID: headStyle, Value: "序号"}}
+	head := []string{"序号"}
 	for _, c := range exportColumns {
-		head = append(head, excelize.Cell{StyleID: headStyle, Value: string(c)})
+		head = append(head, string(c))
 	}
-	if err := sw.SetRow("A2", head); err != nil {
+	x, sw, err := titledSheet("党员花名册", title, head, []float64{6, 10, 6, 8, 22, 12, 10, 10, 12, 12, 24, 14, 16, 12})
+	if err != nil {
 		return 0, err
 	}
+	defer x.Close()
 	n := 0
 	err = svc.Each(ctx, sc, f, func(m member.Member) error {
 		n++
@@ -229,49 +199,25 @@ func WriteTemplate(w io.Writer) error {
 // sheet under a title row: the organisation, every field in its Chinese
 // wording (money in yuan, as numbers that add up), who entered it and when.
 func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(work.Record) error) error) (int, error) {
-	x := excelize.NewFile()
-	defer x.Close()
-	sheet := k.Label
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return 0, err
-	}
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return 0, err
-	}
-	titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-	if err != nil {
-		return 0, err
-	}
-	headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}})
-	if err != nil {
-		return 0, err
-	}
-	money := "0.00"
-	moneyStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &money})
-	if err != nil {
-		return 0, err
-	}
-	head := []any{excelize.Cell{StyleID: headStyle, Value: "序号"}, excelize.Cell{StyleID: headStyle, Value: "所属党组织"}}
+	head := []string{"序号", "所属党组织"}
+	widths := []float64{6, 20}
 	for _, f := range k.Fields {
 		label := f.Label
 		if f.Type == work.Fen {
 			label += "(元)"
 		}
-		head = append(head, excelize.Cell{StyleID: headStyle, Value: label})
+		head = append(head, label)
+		widths = append(widths, 14)
 	}
-	head = append(head, excelize.Cell{StyleID: headStyle, Value: "录入人"}, excelize.Cell{StyleID: headStyle, Value: "录入时间"})
-	if err := sw.SetColWidth(2, len(head), 16); err != nil {
+	head = append(head, "录入人", "录入时间")
+	x, sw, err := titledSheet(k.Label, title, head, append(widths, 12, 18))
+	if err != nil {
 		return 0, err
 	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
-		return 0, err
-	}
-	last, _ := excelize.CoordinatesToCellName(len(head), 1)
-	if err := sw.MergeCell("A1", last); err != nil {
-		return 0, err
-	}
-	if err := sw.SetRow("A2", head); err != nil {
+	defer x.Close()
+	money := "0.00"
+	moneyStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &money})
+	if err != nil {
 		return 0, err
 	}
 	n := 0
@@ -303,4 +249,50 @@ func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(wo
 		return n, err
 	}
 	return n, x.Write(w)
+}
+
+// titledSheet starts a streamed workbook whose one sheet has a bold title
+// across the columns in row 1 and the shaded column headings in row 2.
+func titledSheet(sheet, title string, head []string, widths []float64) (*excelize.File, *excelize.StreamWriter, error) {
+	x := excelize.NewFile()
+	sw, err := func() (*excelize.StreamWriter, error) {
+		if err := x.SetSheetName("Sheet1", sheet); err != nil {
+			return nil, err
+		}
+		sw, err := x.NewStreamWriter(sheet)
+		if err != nil {
+			return nil, err
+		}
+		titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
+		if err != nil {
+			return nil, err
+		}
+		headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
+			Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}})
+		if err != nil {
+			return nil, err
+		}
+		for i, wd := range widths {
+			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+				return nil, err
+			}
+		}
+		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
+			return nil, err
+		}
+		last, _ := excelize.CoordinatesToCellName(len(head), 1)
+		if err := sw.MergeCell("A1", last); err != nil {
+			return nil, err
+		}
+		cells := make([]any, len(head))
+		for i, h := range head {
+			cells[i] = excelize.Cell{StyleID: headStyle, Value: h}
+		}
+		return sw, sw.SetRow("A2", cells)
+	}()
+	if err != nil {
+		x.Close()
+		return nil, nil, err
+	}
+	return x, sw, nil
 }

@@ -345,10 +345,8 @@ func (s *Service) Save(ctx context.Context, sc store.Scope, k *Kind, id int64, i
 			if err != nil {
 				return err
 			}
-			if k.Lock != nil {
-				if why := k.Lock(old); why != "" {
-					return apperr.Rule("%s", why)
-				}
+			if err := k.locked(old); err != nil {
+				return err
 			}
 			before = &old
 			r = old
@@ -434,6 +432,16 @@ func (s *Service) Save(ctx context.Context, sc store.Scope, k *Kind, id int64, i
 		return audit.Change(ctx, s.DB, tx, action, k.Name, id, r.OrgPath, old, after.V)
 	})
 	return out, err
+}
+
+// locked refuses to change a record its kind locks.
+func (k *Kind) locked(r Record) error {
+	if k.Lock != nil {
+		if why := k.Lock(r); why != "" {
+			return apperr.Rule("%s", why)
+		}
+	}
+	return nil
 }
 
 func copyMap(m map[string]any) map[string]any {
@@ -608,10 +616,8 @@ func (s *Service) Delete(ctx context.Context, sc store.Scope, k *Kind, id int64)
 		if err != nil {
 			return err
 		}
-		if k.Lock != nil {
-			if why := k.Lock(r); why != "" {
-				return apperr.Rule("%s", why)
-			}
+		if err := k.locked(r); err != nil {
+			return err
 		}
 		for _, c := range k.Children() {
 			var n int64

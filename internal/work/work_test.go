@@ -116,34 +116,10 @@ func (f *fixture) figure(o org.Org, key string) int64 {
 
 func (f *fixture) noMismatch() {
 	f.t.Helper()
-	ms, err := stats.Check(f.ctx, f.db, Recount)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, m := range ms {
-		f.t.Errorf("figure mismatch: %+v", m)
-	}
+	storetest.NoMismatch(f.t, f.db, Recount)
 }
 
-func wantErr(t *testing.T, err error, field, want string) {
-	t.Helper()
-	ae, ok := apperr.As(err)
-	if !ok {
-		t.Fatalf("got %v, want a user error containing %q", err, want)
-	}
-	if !strings.Contains(ae.Message, want) {
-		t.Fatalf("message %q does not contain %q", ae.Message, want)
-	}
-	if field == "" {
-		return
-	}
-	for _, fe := range ae.Fields {
-		if fe.Field == field {
-			return
-		}
-	}
-	t.Fatalf("no message on field %s in %+v", field, ae.Fields)
-}
+var wantErr = storetest.WantErr
 
 func pdf(name string) []byte { return []byte("%PDF-1.4\n" + name + "\n%%EOF") }
 

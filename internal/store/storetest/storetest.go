@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"dangjian/internal/apperr"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -76,4 +78,39 @@ func open(t testing.TB, dsn string) *store.DB {
 		t.Fatalf("migrate: %v", err)
 	}
 	return db
+}
+
+// NoMismatch fails the test for every maintained figure that differs from a
+// full recount (with the recounts of sources).
+func NoMismatch(t testing.TB, db *store.DB, sources ...stats.Source) {
+	t.Helper()
+	ms, err := stats.Check(context.Background(), db, sources...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		t.Errorf("figure mismatch: %+v", m)
+	}
+}
+
+// WantErr fails the test unless err is a user error whose message contains
+// want and, when field is given, that names the field.
+func WantErr(t testing.TB, err error, field, want string) {
+	t.Helper()
+	ae, ok := apperr.As(err)
+	if !ok {
+		t.Fatalf("got %v, want a user error containing %q", err, want)
+	}
+	if !strings.Contains(ae.Message, want) {
+		t.Fatalf("message %q does not contain %q", ae.Message, want)
+	}
+	if field == "" {
+		return
+	}
+	for _, fe := range ae.Fields {
+		if fe.Field == field && strings.Contains(fe.Message, want) {
+			return
+		}
+	}
+	t.Fatalf("no message on field %s containing %q in %+v", field, want, ae.Fields)
 }
