@@ -150,6 +150,10 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		var last time.Time
 		sum, err := demo.National(ctx, a.db, a.box, demo.NationalOptions{Members: *members, Seed: *seed,
 			Progress: func(orgs, done int) {
+				if orgs < 0 {
+					fmt.Fprintf(stderr, "\n已写入 %d 人,正在建立索引……", done)
+					return
+				}
 				if time.Since(last) < 500*time.Millisecond {
 					return
 				}

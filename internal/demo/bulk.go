@@ -9,6 +9,12 @@ import (
 	"dangjian/internal/store"
 )
 
+// execer runs statements: the generator's one connection, inside the
+// transaction it began on it.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // batch collects rows for one multi-row INSERT, which both engines take far
 // faster than one statement a row.
 type batch struct {
@@ -20,6 +26,11 @@ type batch struct {
 	limit int // rows per statement
 	// after lists the batches whose rows this one's refer to: they are written first.
 	after []*batch
+	// conn, when set, keeps the statement of a full batch prepared on the
+	// connection the rows go through, so that it is parsed once rather than
+	// at every flush.
+	conn *sql.Conn
+	full *sql.Stmt
 }
 
 func newBatch(db *store.DB, table string, cols ...string) *batch {
@@ -27,7 +38,7 @@ func newBatch(db *store.DB, table string, cols ...string) *batch {
 }
 
 // add queues a row, writing the queue when it is full.
-func (b *batch) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
+func (b *batch) add(ctx context.Context, tx execer, vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.rows++
 	if b.rows >= b.limit {
@@ -36,7 +47,7 @@ func (b *batch) add(ctx context.Context, tx *sql.Tx, vals ...any) error {
 	return nil
 }
 
-func (b *batch) flush(ctx context.Context, tx *sql.Tx) error {
+func (b *batch) flush(ctx context.Context, tx execer) error {
 	if b.rows == 0 {
 		return nil
 	}
@@ -44,6 +55,13 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx) error {
 		if err := d.flush(ctx, tx); err != nil {
 			return err
 		}
+	}
+	if b.rows == b.limit && b.full != nil {
+		if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", b.table, err)
+		}
+		b.rows, b.args = 0, b.args[:0]
+		return nil
 	}
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ")")
@@ -72,9 +90,23 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx) error {
 		}
 		sb.WriteByte(')')
 	}
+	if b.rows == b.limit && b.conn != nil {
+		var err error
+		if b.full, err = b.conn.PrepareContext(ctx, sb.String()); err != nil {
+			return fmt.Errorf("prepare insert into %s: %w", b.table, err)
+		}
+		return b.flush(ctx, tx)
+	}
 	if _, err := tx.ExecContext(ctx, sb.String(), b.args...); err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, err)
 	}
 	b.rows, b.args = 0, b.args[:0]
 	return nil
+}
+
+// close releases the prepared statement.
+func (b *batch) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
 }

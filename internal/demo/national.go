@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"dangjian/internal/cnid"
@@ -37,6 +38,8 @@ type NationalOptions struct {
 	Members  int
 	Seed     uint64
 	Today    time.Time
+	// Progress is told how many organisations and members are written so
+	// far; orgs is -1 once every row is in and the indexes are being built.
 	Progress func(orgs, members int)
 }
 
@@ -47,7 +50,8 @@ type nation struct {
 	box        *secret.Box
 	r          *rand.Rand
 	opt        NationalOptions
-	tx         *sql.Tx
+	conn       *sql.Conn
+	tx         execer // the connection, inside a transaction begun on it (see begin)
 	orgsB      *batch
 	membersB   *batch
 	unitsB     *batch
@@ -94,13 +98,36 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 	g.membersB.after = []*batch{g.orgsB, g.unitsB}
 	g.mobileB.after = []*batch{g.membersB}
 	g.statsB.after = []*batch{g.orgsB}
-	var err error
-	if g.tx, err = db.BeginTx(ctx, nil); err != nil {
+	// One connection for the whole load: on SQLite without waiting for the
+	// disk at each commit (a failed generation is simply run again), and
+	// with the secondary indexes of the bulk tables built once at the end,
+	// in order, instead of row by row in random order.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer conn.Close()
+	g.conn = conn
+	if db.Dialect == store.SQLite {
+		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144"); err != nil {
+			return Summary{}, err
+		}
+		defer func() { _, _ = conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000") }()
+	}
+	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
+		b.conn = conn
+		defer b.close()
+	}
+	indexes, err := dropIndexes(ctx, conn, db.Dialect, "members", "units", "mobile_records")
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := g.begin(); err != nil {
 		return Summary{}, err
 	}
 	defer func() {
 		if g.tx != nil {
-			_ = g.tx.Rollback()
+			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
 	sum, err := g.country()
@@ -119,10 +146,55 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 			}
 		}
 	}
-	err = g.tx.Commit()
+	_, err = conn.ExecContext(ctx, "COMMIT")
 	g.tx = nil
 	sum.Orgs, sum.Members = g.orgCount, g.written
-	return sum, err
+	if err != nil {
+		return sum, err
+	}
+	if opt.Progress != nil {
+		opt.Progress(-1, g.written)
+	}
+	for _, ddl := range indexes {
+		if _, err := conn.ExecContext(ctx, ddl); err != nil {
+			return sum, fmt.Errorf("build index: %w", err)
+		}
+	}
+	return sum, nil
+}
+
+// dropIndexes drops the secondary indexes of tables (not those behind
+// constraints) and returns the statements that build them again.
+func dropIndexes(ctx context.Context, conn *sql.Conn, dialect store.Dialect, tables ...string) ([]string, error) {
+	in := "'" + strings.Join(tables, "', '") + "'"
+	query := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (" + in + ") ORDER BY name"
+	if dialect == store.Postgres {
+		query = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (` + in + `)
+			AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname`
+	}
+	rows, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	var names, ddl []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, ddl = append(names, name), append(ddl, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := conn.ExecContext(ctx, "DROP INDEX "+n); err != nil {
+			return nil, err
+		}
+	}
+	return ddl, nil
 }
 
 // flushAll writes the queued rows and, every so many members, commits, so
@@ -136,13 +208,26 @@ func (g *nation) maybeCommit() error {
 			return err
 		}
 	}
-	if err := g.tx.Commit(); err != nil {
+	if _, err := g.conn.ExecContext(g.ctx, "COMMIT"); err != nil {
 		return err
 	}
-	var err error
-	g.tx, err = g.db.BeginTx(g.ctx, nil)
 	g.sinceTx = 0
-	return err
+	return g.begin()
+}
+
+// begin starts a transaction on the generator's connection by hand: the
+// statements prepared on the connection are then used as they are, where
+// a database/sql transaction would prepare them again at every use.
+func (g *nation) begin() error {
+	stmt := "BEGIN"
+	if g.db.Dialect == store.SQLite {
+		stmt = "BEGIN IMMEDIATE"
+	}
+	if _, err := g.conn.ExecContext(g.ctx, stmt); err != nil {
+		return err
+	}
+	g.tx = g.conn
+	return nil
 }
 
 func (g *nation) place() string {
