@@ -35,9 +35,9 @@ var placeChars = []rune("安宁平江山阳昌兴华东南西北泉州德清河�
 
 // NationalOptions size the generated country.
 type NationalOptions struct {
-	Members  int
-	Seed     uint64
-	Today    time.Time
+	Members int
+	Seed    uint64
+	Today   time.Time
 	// Progress is told how many organisations and members are written so
 	// far; orgs is -1 once every row is in and the indexes are being built.
 	Progress func(orgs, members int)
@@ -112,7 +112,9 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144"); err != nil {
 			return Summary{}, err
 		}
-		defer func() { _, _ = conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000") }()
+		defer func() {
+			_, _ = conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000")
+		}()
 	}
 	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
 		b.conn = conn
