@@ -111,6 +111,21 @@ func TestSearch(t *testing.T) {
 		eq(search(store.All, Filter{Q: "zxz"}), "曾小张")
 		eq(search(store.All, Filter{Q: zs.IDNumber}), "张三")
 		eq(search(store.All, Filter{Q: " " + zs.IDNumber[:6] + " " + zs.IDNumber[6:] + " "}), "张三")
+		// A pinyin search lists those whose initials match, then those whose full pinyin does; pages run across both.
+		f.add(f.fullMember(f.branchA1a, "张华", "1985-01-01", true))
+		eq(search(store.All, Filter{Q: "zh"}), "张华", "张三", "张珊珊")
+		for i, want := range []string{"张华", "张三", "张珊珊"} {
+			l, err := f.mem.List(f.ctx, store.All, Filter{Q: "zh"}, store.Page{Number: i + 1, Size: 1})
+			if err != nil || l.Total != 3 || len(l.Items) != 1 || l.Items[0].Name != want {
+				t.Fatalf("page %d of zh: %+v %v", i+1, l, err)
+			}
+		}
+		// Over a large scope a name matches at its beginning only; within a small one, anywhere.
+		largeScope = 3
+		t.Cleanup(func() { largeScope = 200000 })
+		eq(search(store.All, Filter{Q: "张"}), "张三", "张华", "张珊珊") // by name, as the index keeps them
+		eq(search(store.ScopeOf(f.streetB1.Path), Filter{Q: "张"}), "曾小张")
+		largeScope = 200000
 		// A street sees only its own subtree.
 		eq(search(store.ScopeOf(f.streetB1.Path), Filter{Q: "张"}), "曾小张")
 		eq(search(store.ScopeOf(f.streetB1.Path), Filter{Q: zs.IDNumber}))

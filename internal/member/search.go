@@ -2,6 +2,7 @@ package member
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"dangjian/internal/cnid"
@@ -18,6 +19,8 @@ type Filter struct {
 	Status   string // default active
 	Sort     string // "name" (pinyin, default), "id", "birth_date", "joined_on"
 	Desc     bool
+	// prefixOnly matches a name search at the beginning of names (a large scope).
+	prefixOnly bool
 }
 
 var sorts = map[string]string{
@@ -39,8 +42,22 @@ func queryKind(q string) string {
 	return "name"
 }
 
-// query builds the conditions and order of a roster query.
-func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.Where, string, error) {
+// Parts of a pinyin search, each read in its own index order (see listPinyin).
+const (
+	bothParts    = ""
+	initialsPart = "initials" // the initials start with the text
+	fullPart     = "full"     // the full pinyin does, and the initials do not
+)
+
+// prefixRange is the half-open range of lower-case strings starting with q.
+func prefixRange(q string) (string, string) {
+	lo := strings.ToLower(q)
+	return lo, lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
+}
+
+// query builds the conditions and order of a roster query; part selects
+// one part of a pinyin search.
+func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part string) (*store.Where, string, error) {
 	sc, err := s.Orgs.Narrow(ctx, sc, f.OrgID)
 	if err != nil {
 		return nil, "", err
@@ -62,17 +79,33 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.W
 			}
 			add("m.id_hash IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 		case "pinyin":
-			lo := strings.ToLower(q)
-			if s.DB.Dialect == store.SQLite {
-				// SQLite's LIKE uses no index on a case-sensitive column: a prefix is a range.
-				hi := lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
-				add("((m.name_initials >= ? AND m.name_initials < ?) OR (m.name_pinyin >= ? AND m.name_pinyin < ?))", lo, hi, lo, hi)
-			} else {
-				// PostgreSQL's text_pattern_ops indexes serve LIKE 'prefix%'.
-				add("(m.name_initials LIKE ? OR m.name_pinyin LIKE ?)", lo+"%", lo+"%")
+			lo, hi := prefixRange(q)
+			// SQLite's LIKE uses no index on a case-sensitive column: a prefix is a range.
+			// PostgreSQL's text_pattern_ops indexes serve LIKE 'prefix%'.
+			initials, full := "m.name_initials >= ? AND m.name_initials < ?", "m.name_pinyin >= ? AND m.name_pinyin < ?"
+			args := []any{lo, hi}
+			if s.DB.Dialect == store.Postgres {
+				initials, full, args = "m.name_initials LIKE ?", "m.name_pinyin LIKE ?", []any{lo + "%"}
+			}
+			switch part {
+			case initialsPart:
+				add(initials, args...)
+			case fullPart:
+				add(full, args...)
+				add("NOT ("+initials+")", args...)
+			default:
+				add("(("+initials+") OR ("+full+"))", append(args, args...)...)
 			}
 		default:
-			add("m.name LIKE ?", "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
+			clean := strings.NewReplacer("%", "", "_", "").Replace(q)
+			switch {
+			case f.prefixOnly && s.DB.Dialect == store.Postgres:
+				add("m.name LIKE ?", clean+"%")
+			case f.prefixOnly:
+				add("m.name >= ? AND m.name < ?", clean, clean+"\U0010FFFF")
+			default:
+				add("m.name LIKE ?", "%"+clean+"%")
+			}
 		}
 	}
 	if f.Stage != "" {
@@ -91,6 +124,12 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.W
 	if !ok {
 		order = sorts["name"]
 	}
+	switch {
+	case part == initialsPart:
+		order = "m.name_initials, m.name_pinyin"
+	case f.prefixOnly:
+		order = "m.name"
+	}
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
@@ -98,10 +137,26 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter) (*store.W
 	return where, " ORDER BY " + order + dir + ", m.id" + dir, nil
 }
 
+// largeScope is the number of people above which a name search matches the
+// beginning of names only: a substring needs every name read.
+var largeScope int64 = 200000
+
 // List returns one page of the roster of a subtree in scope.
 func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
+	if q := strings.TrimSpace(f.Q); q != "" && (f.Sort == "" || f.Sort == "name") && !f.Desc {
+		switch queryKind(q) {
+		case "pinyin":
+			return s.listPinyin(ctx, sc, f, p)
+		case "name":
+			n, err := s.people(ctx, sc, f.OrgID)
+			if err != nil {
+				return store.List[Member]{}, err
+			}
+			f.prefixOnly = n > largeScope
+		}
+	}
 	out, p := store.NewList[Member](p)
-	where, order, err := s.query(ctx, sc, f)
+	where, order, err := s.query(ctx, sc, f, bothParts)
 	if err != nil {
 		return out, err
 	}
@@ -119,7 +174,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 // Each calls fn for every person of the roster matching f, in one query, so
 // that an export of any size streams.
 func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Member) error) error {
-	where, order, err := s.query(ctx, sc, f)
+	where, order, err := s.query(ctx, sc, f, bothParts)
 	if err != nil {
 		return err
 	}
@@ -138,4 +193,61 @@ func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Me
 		}
 	}
 	return rows.Err()
+}
+
+// SearchCountCap bounds the count of a pinyin search's matches: a prefix of
+// two letters matches hundreds of thousands of people in a national tree.
+const SearchCountCap = 1000
+
+// listPinyin answers a pinyin search in two parts, each read in its own
+// index order with a limit, so that the first page streams instead of
+// sorting every match: those whose initials start with the text (by
+// initials, then pinyin), then those whose full pinyin does.
+func (s *Service) listPinyin(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
+	out, p := store.NewList[Member](p)
+	want := p.Offset() + p.Size
+	var all []Member
+	for _, part := range []string{initialsPart, fullPart} {
+		where, order, err := s.query(ctx, sc, f, part)
+		if err != nil {
+			return out, err
+		}
+		var n int64
+		count := "SELECT COUNT(*) FROM (SELECT 1" + memberFrom + where.String() + " LIMIT " + strconv.Itoa(SearchCountCap+1) + ") capped"
+		if err := s.DB.QueryRowContext(ctx, count, where.Args...).Scan(&n); err != nil {
+			return out, err
+		}
+		out.Total += n
+		if len(all) >= want {
+			continue
+		}
+		args := append(append([]any(nil), where.Args...), want-len(all))
+		items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+order+" LIMIT $"+strconv.Itoa(len(args)), args...)
+		if err != nil {
+			return out, err
+		}
+		all = append(all, items...)
+	}
+	out.Total, out.More = min(out.Total, SearchCountCap), out.Total > SearchCountCap
+	if p.Offset() < len(all) {
+		out.Items = all[p.Offset():]
+	}
+	return out, nil
+}
+
+// people is the number of people on the roster of the scope (narrowed to an organisation).
+func (s *Service) people(ctx context.Context, sc store.Scope, orgID int64) (int64, error) {
+	sc, err := s.Orgs.Narrow(ctx, sc, orgID)
+	if err != nil {
+		return 0, err
+	}
+	ids := store.PathIDs(sc.Path)
+	query := "SELECT COALESCE(SUM(s.n), 0) FROM org_stats s JOIN orgs o ON o.id = s.org_id WHERE o.parent_id IS NULL AND s.k LIKE 'stage:%'"
+	var args []any
+	if len(ids) > 0 {
+		query, args = "SELECT COALESCE(SUM(n), 0) FROM org_stats WHERE org_id = $1 AND k LIKE 'stage:%'", []any{ids[len(ids)-1]}
+	}
+	var n int64
+	err = s.DB.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
 }
