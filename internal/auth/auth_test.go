@@ -243,3 +243,37 @@ func TestPasswordHash(t *testing.T) {
 		t.Fatalf("a random password breaks the policy: %v", err)
 	}
 }
+
+// TestIdentityCache: a change made through the service shows at the next
+// request; one made behind its back (another process) within identityTTL.
+func TestIdentityCache(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	s, c, u := newService(t, db)
+	tok, _, err := s.CreateToken(ctx, u.ID, "脚本", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Authenticate(ctx, tok); err != nil || len(id.User.Grants) != 0 {
+		t.Fatalf("before the grant: %+v %v", id.User.Grants, err)
+	}
+	if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleViewer}); err == nil {
+		t.Fatal("a viewer grant without an organisation was accepted")
+	}
+	if _, err := s.AddGrant(ctx, store.All, GrantInput{UserID: u.ID, Role: RoleAuditor}); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.Authenticate(ctx, tok); err != nil || len(id.User.Grants) != 1 {
+		t.Fatalf("the new grant is not seen at once: %+v %v", id.User.Grants, err)
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE users SET disabled = TRUE WHERE id = $1", u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, tok); err != nil {
+		t.Fatalf("within identityTTL the cached identity stands: %v", err)
+	}
+	c.advance(identityTTL)
+	if _, err := s.Authenticate(ctx, tok); code(err) != "disabled" {
+		t.Fatalf("after identityTTL a disabled user is refused: %v", err)
+	}
+}

@@ -141,8 +141,8 @@ func lockedErr(until time.Time) error {
 
 var errExpired = apperr.New("session_expired", http.StatusUnauthorized, "登录已超时,请重新登录")
 
-// Authenticate resolves a session or API token to its identity.
-func (s *Service) Authenticate(ctx context.Context, token string) (Identity, error) {
+// authenticate resolves a session or API token to its identity from the database.
+func (s *Service) authenticate(ctx context.Context, token string) (Identity, error) {
 	now := s.now()
 	hash := hashToken(token)
 	var id Identity
@@ -207,6 +207,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Identity, err
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
+	defer s.changed()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var sid int64
 		err := tx.QueryRowContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE token_hash = $2 AND ended_at IS NULL RETURNING id", s.now(), hashToken(token)).Scan(&sid)
@@ -285,6 +286,7 @@ func timePtr(t sql.NullTime) *time.Time {
 
 // RevokeToken revokes a token of owner (any user's when owner is 0); it is refused at once.
 func (s *Service) RevokeToken(ctx context.Context, owner, id int64) error {
+	defer s.changed()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var userID int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL", id).Scan(&userID)

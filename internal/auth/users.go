@@ -52,8 +52,9 @@ func (g Grant) Scope() store.Scope {
 
 // Service manages accounts, grants, sessions and tokens.
 type Service struct {
-	DB  *store.DB
-	Now func() time.Time
+	DB    *store.DB
+	Now   func() time.Time
+	cache identityCache
 }
 
 func (s *Service) now() time.Time {
@@ -221,6 +222,7 @@ type UserPatch struct {
 
 // UpdateUser changes an account's name or disables it (which ends its sessions).
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
+	defer s.changed()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userBy(ctx, tx, "id", id)
 		if err != nil {
@@ -253,6 +255,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 // SetPassword gives an account a new password and ends all its sessions. An
 // administrator's reset makes the user choose their own at the next login.
 func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin bool) error {
+	defer s.changed()
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
@@ -282,6 +285,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin 
 
 // Unlock clears an account's lockout.
 func (s *Service) Unlock(ctx context.Context, id int64) (User, error) {
+	defer s.changed()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userBy(ctx, tx, "id", id)
 		if err != nil {
@@ -308,6 +312,7 @@ type GrantInput struct {
 // AddGrant gives a user a role on an organisation in the granter's scope.
 // The three administrator roles are granted on the whole system only.
 func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (Grant, error) {
+	defer s.changed()
 	role, ok := Roles.Parse(in.Role)
 	if !ok {
 		return Grant{}, apperr.InvalidField("role", "角色“%s”无效,应为 sysadmin、secadmin、auditor、org_admin、secretary、member、viewer 之一", in.Role)
@@ -371,6 +376,7 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 // RevokeGrant ends a grant in the revoker's scope; the user's sessions keep
 // running but lose the grant at their next request.
 func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) error {
+	defer s.changed()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var userID int64
 		var role string
@@ -397,6 +403,7 @@ var errBadLogin = apperr.New("bad_login", http.StatusUnauthorized, "用户名或
 
 // ChangeOwnPassword changes a user's password after checking the current one.
 func (s *Service) ChangeOwnPassword(ctx context.Context, id int64, old, pw string) error {
+	defer s.changed()
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
