@@ -33,6 +33,7 @@ type API struct {
 	Work    *work.Service
 	Log     *slog.Logger
 	Now     func() time.Time
+	figures figuresCache
 }
 
 // Handler answers one request within the scope of one of the caller's
@@ -101,6 +102,10 @@ func (a *API) wrap(rt Route) http.Handler {
 		switch v := out.(type) {
 		case nil:
 			w.WriteHeader(http.StatusNoContent)
+		case json.RawMessage:
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(status)
+			_, _ = w.Write(v)
 		case Download:
 			w.Header().Set("Content-Type", v.ContentType)
 			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(v.Name))
@@ -179,9 +184,14 @@ func identity(r *http.Request) auth.Identity {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	_ = encoder(w).Encode(v)
+}
+
+// encoder writes JSON as the API answers it: "<" and "&" as they are, a newline after each value.
+func encoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	return enc
 }
 
 // ErrorBody is the shape of every error answer.

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -205,9 +208,6 @@ func (a *API) getOrg(r *http.Request, sc store.Scope, id int64) (any, error) {
 }
 
 func (a *API) orgStats(r *http.Request, sc store.Scope, id int64) (any, error) {
-	if _, err := a.Orgs.Get(r.Context(), sc, id); err != nil {
-		return nil, err
-	}
 	q := params{r: r}
 	year := q.int("year")
 	if q.err != nil {
@@ -216,11 +216,62 @@ func (a *API) orgStats(r *http.Request, sc store.Scope, id int64) (any, error) {
 	if year == 0 {
 		year = int64(date.Of(a.now()).Year())
 	}
+	version, now := stats.Changes(), a.now()
+	if body, path, ok := a.figures.get(id, year, version, now); ok && sc.Contains(path) {
+		return body, nil
+	}
+	o, err := a.Orgs.Get(r.Context(), sc, id)
+	if err != nil {
+		return nil, err
+	}
 	m, err := stats.Read(r.Context(), a.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	return stats.NewView(id, m, int(year)), nil
+	var buf bytes.Buffer
+	if err := encoder(&buf).Encode(stats.NewView(id, m, int(year))); err != nil {
+		return nil, err
+	}
+	a.figures.put(id, year, o.Path, buf.Bytes(), version, now)
+	return json.RawMessage(buf.Bytes()), nil
+}
+
+// figuresTTL bounds how long the figures of an organisation are answered
+// from memory. A change of figures made in this process empties the cache
+// at once (stats.Changes); one made by another process shows within this time.
+const figuresTTL = time.Second
+
+// figuresCache keeps the encoded figures of the organisations asked for
+// most recently, with the path that decides who may read them.
+type figuresCache struct {
+	mu sync.Mutex
+	m  map[[2]int64]cachedFigures
+}
+
+type cachedFigures struct {
+	body    json.RawMessage
+	path    string
+	version uint64
+	at      time.Time
+}
+
+func (c *figuresCache) get(org, year int64, version uint64, now time.Time) (json.RawMessage, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.m[[2]int64{org, year}]
+	if !ok || f.version != version || now.Sub(f.at) >= figuresTTL || now.Before(f.at) {
+		return nil, "", false
+	}
+	return f.body, f.path, true
+}
+
+func (c *figuresCache) put(org, year int64, path string, body []byte, version uint64, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 10000 {
+		c.m = map[[2]int64]cachedFigures{}
+	}
+	c.m[[2]int64{org, year}] = cachedFigures{body: body, path: path, version: version, at: now}
 }
 
 func (a *API) now() time.Time {

@@ -130,3 +130,24 @@ func (c *client) req(method, path string) *http.Request {
 	r.Header.Set("Authorization", "Bearer "+c.token)
 	return r
 }
+
+// TestFiguresCache: figures answered from memory still follow the caller's
+// scope, and a change made through the API shows at the next read.
+func TestFiguresCache(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t), false)
+	city := e.as(t, "city", auth.RoleOrgAdmin, &e.root.ID, nil)
+	var a, b struct{ ID int64 }
+	city.do("POST", "/api/v1/orgs", map[string]any{"name": "甲街道党工委", "type": "working_committee", "parent_id": e.root.ID}, 201, &a)
+	city.do("POST", "/api/v1/orgs", map[string]any{"name": "乙街道党工委", "type": "working_committee", "parent_id": e.root.ID}, 201, &b)
+	street := e.as(t, "jiajie", auth.RoleOrgAdmin, &a.ID, nil)
+	var v struct{ Members, Orgs int64 }
+	city.do("GET", "/api/v1/orgs/"+itoa(b.ID)+"/stats", nil, 200, &v) // now in memory
+	street.do("GET", "/api/v1/orgs/"+itoa(b.ID)+"/stats", nil, 404, nil)
+	city.do("GET", "/api/v1/orgs/"+itoa(e.root.ID)+"/stats", nil, 200, &v)
+	before := v.Orgs
+	city.do("POST", "/api/v1/orgs", map[string]any{"name": "乙社区党支部", "type": "branch", "parent_id": b.ID}, 201, nil)
+	city.do("GET", "/api/v1/orgs/"+itoa(e.root.ID)+"/stats", nil, 200, &v)
+	if v.Orgs != before+1 {
+		t.Fatalf("organisations %d after adding one to %d", v.Orgs, before)
+	}
+}

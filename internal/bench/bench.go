@@ -155,7 +155,7 @@ func (s *Suite) sample(ctx context.Context, n int) ([]member.Member, error) {
 	return out, nil
 }
 
-// search: exact ID, pinyin initials and full-pinyin prefixes anywhere; a name substring in a county.
+// search: exact ID, pinyin initials, full-pinyin and name prefixes anywhere; a name substring in a county.
 func (s *Suite) search(ctx context.Context, root, county org.Org) error {
 	sample, err := s.sample(ctx, 200)
 	if err != nil {
@@ -174,6 +174,10 @@ func (s *Suite) search(ctx context.Context, root, county org.Org) error {
 		{"search exact ID number, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.IDNumber} }},
 		{"search pinyin initials prefix, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.Initials} }},
 		{"search full pinyin prefix, whole tree", store.All, func(m member.Member) member.Filter { return member.Filter{Q: m.Pinyin[:min(4, len(m.Pinyin))]} }},
+		{"search name prefix (two characters), whole tree", store.All, func(m member.Member) member.Filter {
+			r := []rune(m.Name)
+			return member.Filter{Q: string(r[:min(2, len(r))])}
+		}},
 		{"search name substring, in a county", store.ScopeOf(county.Path), func(m member.Member) member.Filter {
 			r := []rune(m.Name)
 			return member.Filter{Q: string(r[len(r)-1:])}

@@ -196,8 +196,9 @@ func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Me
 }
 
 // SearchCountCap bounds the count of a pinyin search's matches: a prefix of
-// two letters matches hundreds of thousands of people in a national tree.
-const SearchCountCap = 1000
+// two letters matches hundreds of thousands of people in a national tree;
+// the list says "200+" and the user types another letter.
+const SearchCountCap = 200
 
 // listPinyin answers a pinyin search in two parts, each read in its own
 // index order with a limit, so that the first page streams instead of

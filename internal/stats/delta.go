@@ -5,9 +5,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"dangjian/internal/store"
 )
+
+// changes counts the writes of figures in this process (see Changes).
+var changes atomic.Uint64
+
+// Changes counts the writes of figures made in this process so far, so
+// that a cache of figures can tell it is out of date.
+func Changes() uint64 { return changes.Load() }
 
 // Delta is a change of figures, key by key.
 type Delta map[string]int64
@@ -53,6 +61,9 @@ func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error 
 	if len(keys) == 0 || len(orgIDs) == 0 {
 		return nil
 	}
+	// Counted before and after the write, so that a read made meanwhile is not kept as current.
+	changes.Add(1)
+	defer changes.Add(1)
 	sort.Strings(keys)
 	ids := append([]int64(nil), orgIDs...)
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
