@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -77,26 +78,31 @@ var Clock = func() time.Time { return time.Now() }
 
 // Record appends an event to the trail inside tx.
 func Record(ctx context.Context, db *store.DB, tx *sql.Tx, ev Event) error {
-	if err := db.Serialize(ctx, tx, lockKey); err != nil {
-		return err
-	}
-	var lastID int64
-	prev := ""
-	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
 	detail, err := json.Marshal(ev.Detail)
 	if err != nil {
 		return err
 	}
 	a := ActorOf(ctx)
-	e := Entry{ID: lastID + 1, At: Clock().UTC().Truncate(time.Microsecond), Username: a.Username, IP: a.IP,
-		Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, OrgPath: ev.OrgPath, Detail: detail, PrevHash: prev}
+	e := Entry{At: Clock().UTC().Truncate(time.Microsecond), Username: a.Username, IP: a.IP,
+		Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, OrgPath: ev.OrgPath, Detail: detail}
 	var uid any
 	if a.UserID != 0 {
 		e.UserID, uid = &a.UserID, a.UserID
 	}
+	if p, _ := ctx.Value(pendingKey{}).(*Pending); p != nil {
+		p.entries = append(p.entries, e)
+		return nil
+	}
+	if err := db.Serialize(ctx, tx, lockKey); err != nil {
+		return err
+	}
+	var lastID int64
+	prev := ""
+	err = tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	e.ID, e.PrevHash = lastID+1, prev
 	e.Hash = e.digest()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -337,4 +343,77 @@ func Days(from, to string) (time.Time, time.Time, error) {
 		out[i] = time.Date(y, m, day+i, 0, 0, 0, 0, date.Shanghai)
 	}
 	return out[0], out[1], nil
+}
+
+// Pending collects the events of a long run of changes in one transaction
+// (an import) to write them together at the end, chained as if written one
+// by one: Record adds to it instead of writing when its context carries one.
+type Pending struct{ entries []Entry }
+
+type pendingKey struct{}
+
+// Defer returns a context in which Record collects into the returned Pending.
+func Defer(ctx context.Context) (context.Context, *Pending) {
+	p := &Pending{}
+	return context.WithValue(ctx, pendingKey{}, p), p
+}
+
+// Merge adds what q collected to p.
+func (p *Pending) Merge(q *Pending) { p.entries = append(p.entries, q.entries...) }
+
+// Flush writes what p collected after the head of the trail, in batches, and empties p.
+func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	if len(p.entries) == 0 {
+		return nil
+	}
+	if err := db.Serialize(ctx, tx, lockKey); err != nil {
+		return err
+	}
+	var lastID int64
+	prev := ""
+	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	const batch = 100
+	for start := 0; start < len(p.entries); start += batch {
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash) VALUES ")
+		var args []any
+		for i := start; i < min(start+batch, len(p.entries)); i++ {
+			e := &p.entries[i]
+			lastID++
+			e.ID, e.PrevHash = lastID, prev
+			e.Hash = e.digest()
+			prev = e.Hash
+			var uid any
+			if e.UserID != nil {
+				uid = *e.UserID
+			}
+			if i > start {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for c := 1; c <= 12; c++ {
+				if c > 1 {
+					sb.WriteString(", ")
+				}
+				if db.Dialect == store.SQLite {
+					// SQLite looks numbered parameters up by name, at a cost growing with their number.
+					sb.WriteString("?")
+				} else {
+					sb.WriteString("$" + strconv.Itoa(len(args)+c))
+				}
+			}
+			sb.WriteString(")")
+			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	p.entries = nil
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (one, last_id, hash) VALUES (1, $1, $2)
+		ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash`, lastID, prev)
+	return err
 }

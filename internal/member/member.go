@@ -413,10 +413,12 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	var o org.Org
 	if in.OrgID == nil {
 		v.Add("org_id", "请选择所在党组织")
-	} else if got, err := s.Orgs.Get(ctx, sc, *in.OrgID); err != nil {
+	} else if path, err := orgPath(ctx, tx, sc, *in.OrgID); err != nil {
+		return 0, err
+	} else if path == "" {
 		v.Add("org_id", "所在党组织不存在或不在您的管理范围内")
 	} else {
-		o = got
+		o = org.Org{ID: *in.OrgID, Path: path}
 	}
 	if err := v.Err(); err != nil {
 		return 0, err
@@ -445,6 +447,32 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 		return 0, err
 	}
 	return id, s.audited(ctx, tx, "create", id, nil)
+}
+
+type orgCacheKey struct{}
+
+// CacheOrgs returns a context in which the organisations new people are
+// placed in are looked up once (an import places thousands in a few).
+func CacheOrgs(ctx context.Context) context.Context {
+	return context.WithValue(ctx, orgCacheKey{}, map[int64]string{})
+}
+
+// orgPath is the path of a live organisation in scope, or "" if there is none.
+func orgPath(ctx context.Context, q store.Querier, sc store.Scope, id int64) (string, error) {
+	cache, _ := ctx.Value(orgCacheKey{}).(map[int64]string)
+	if path, ok := cache[id]; ok && sc.Contains(path) {
+		return path, nil
+	}
+	lo, hi := sc.Range()
+	var path string
+	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3", id, lo, hi).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err == nil && cache != nil {
+		cache[id] = path
+	}
+	return path, err
 }
 
 // audited records a change of person id, reading their state after the change in tx.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -79,7 +80,8 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	total := len(t) - h.Row - 1
 	seen := map[string]int{}
 	// The figures of every row are collected and written once, before the commit.
-	figures := stats.NewPending()
+	later := pending{figures: stats.NewPending(), audit: &audit.Pending{}}
+	ctx = member.CacheOrgs(ctx)
 	err = im.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for i := h.Row + 1; i < len(t); i++ {
 			excelRow := i + 1
@@ -100,7 +102,7 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 				}
 			}
 			if len(errs) == 0 {
-				errs = im.write(ctx, tx, sc, h, row, cells, excelRow, &rep, figures)
+				errs = im.write(ctx, tx, sc, h, row, cells, excelRow, &rep, later)
 			}
 			rep.Errors = append(rep.Errors, errs...)
 		}
@@ -111,7 +113,10 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 		case opt.DryRun:
 			return errDry
 		}
-		return figures.Flush(ctx, tx)
+		if err := later.figures.Flush(ctx, tx); err != nil {
+			return err
+		}
+		return later.audit.Flush(ctx, im.DB, tx)
 	})
 	if err != nil && !errors.Is(err, errDry) {
 		return rep, err
@@ -120,8 +125,16 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	return rep, nil
 }
 
-// write imports one row under a savepoint, so that a refused row leaves no trace.
-func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Header, row member.Row, cells []string, excelRow int, rep *Report, figures *stats.Pending) []CellError {
+// pending is what an import writes once, at its end: the figures of every
+// organisation it touched and its audit entries.
+type pending struct {
+	figures *stats.Pending
+	audit   *audit.Pending
+}
+
+// write imports one row under a savepoint, so that a refused row leaves no
+// trace: its figures and audit entries are kept only once it is released.
+func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Header, row member.Row, cells []string, excelRow int, rep *Report, later pending) []CellError {
 	fail := func(err error) []CellError {
 		return []CellError{{Row: excelRow, Reason: "写入失败:" + err.Error()}}
 	}
@@ -129,6 +142,7 @@ func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Hea
 		return fail(err)
 	}
 	rowCtx, rowFigures := stats.Defer(ctx)
+	rowCtx, rowAudit := audit.Defer(rowCtx)
 	action, err := im.Members.ImportRow(rowCtx, tx, sc, row)
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
@@ -143,7 +157,8 @@ func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Hea
 	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT roster_row"); err != nil {
 		return fail(err)
 	}
-	figures.Merge(rowFigures)
+	later.figures.Merge(rowFigures)
+	later.audit.Merge(rowAudit)
 	switch action {
 	case member.Added:
 		rep.Added++

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/cnid"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -187,6 +188,14 @@ func TestImportReportsExactlyTheBadRows(t *testing.T) {
 		ms, err := stats.Check(context.Background(), db)
 		if err != nil || len(ms) != 0 {
 			t.Fatalf("figures after import: %v %v", ms, err)
+		}
+		// Each stored row is in the audit trail, written at the end of the import and chained unbroken.
+		created, err := audit.List(context.Background(), db, store.All, audit.Filter{Action: "create", ObjectType: "member"}, store.Page{Size: 1})
+		if err != nil || created.Total != 980 {
+			t.Fatalf("audit entries of the import: %d %v", created.Total, err)
+		}
+		if problems, _, err := audit.Verify(context.Background(), db); err != nil || len(problems) > 0 {
+			t.Fatalf("audit chain after the import: %v %v", problems, err)
 		}
 		// The report workbook marks the bad cells.
 		var buf bytes.Buffer
