@@ -57,12 +57,7 @@ type Service struct {
 	cache identityCache
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 const userCols = `id, username, display_name, member_id, disabled, locked_until, must_change, password_changed_at, created_at, password_hash, failed_count`
 

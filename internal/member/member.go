@@ -88,12 +88,7 @@ type Service struct {
 	PocketMonths int
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func (s *Service) today() date.Date { return date.Of(s.now()) }
 

@@ -56,12 +56,7 @@ type Service struct {
 	Now func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 const orgCols = `o.id, o.parent_id, o.path, o.depth, o.name, COALESCE(o.code, ''), o.type, o.secretary,
 	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at,

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
@@ -142,4 +143,13 @@ func (db *DB) Serialize(ctx context.Context, tx *sql.Tx, key int64) error {
 	}
 	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
 	return err
+}
+
+// Now is the time of clock in UTC, or the system's when clock is nil: the
+// services keep a clock field so that tests can fix the time.
+func Now(clock func() time.Time) time.Time {
+	if clock != nil {
+		return clock().UTC()
+	}
+	return time.Now().UTC()
 }

@@ -23,12 +23,7 @@ type Service struct {
 	Now func() time.Time
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Today is the current day in Beijing.
 func (s *Service) Today() date.Date { return date.Of(s.now()) }
