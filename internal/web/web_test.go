@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
@@ -30,6 +32,7 @@ type browser struct {
 	t   *testing.T
 	srv *httptest.Server
 	c   *http.Client
+	mem *member.Service
 }
 
 func newSite(t *testing.T) *browser {
@@ -56,7 +59,7 @@ func newSite(t *testing.T) *browser {
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar}}
+	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar}, mem: mem}
 }
 
 func (b *browser) get(path string) (int, string) {
@@ -227,5 +230,49 @@ func TestWorkFormRefused(t *testing.T) {
 	}
 	if _, page := b.get("/"); !strings.Contains(page, `id="work-visits_fen">500.50<`) {
 		t.Fatal("the dashboard does not show the money given")
+	}
+}
+
+// TestMakerSeesNoApproval: whoever entered a disbursement is told that
+// another user approves it, and is offered no approval form.
+func TestMakerSeesNoApproval(t *testing.T) {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	_, page := b.get("/work/funds?org=1")
+	token := csrfOf(page)
+	code, page := b.post("/work/funds?org=1", url.Values{"csrf": {token}, "name": {"关爱基金"}, "source": {"党费"}, "set_on": {"2026-01-01"}, "budget_fen": {"1000"}})
+	if code != 200 || !strings.Contains(page, "1000.00") {
+		t.Fatalf("fund: %d", code)
+	}
+	fund := regexp.MustCompile(`action="/work/disbursements\?parent=(\d+)"`).FindStringSubmatch(page)
+	if fund == nil {
+		t.Fatal("no form to add a disbursement on the fund's page")
+	}
+	// The recipient must be a person in scope: none is on the roster, so the form says so.
+	code, page = b.post("/work/disbursements?parent="+fund[1], url.Values{"csrf": {token}, "member": {"无此人"}, "purpose": {"reward"}, "amount_fen": {"100"}, "reason": {"奖励"}})
+	if code != http.StatusBadRequest || !strings.Contains(page, "您的管理范围内没有党员“无此人”") {
+		t.Fatalf("unknown recipient: %d", code)
+	}
+	first := "11010519800101001"
+	idn, name, eth, edu, stage := first+string(cnid.CheckChar(first)), "孙党员", "汉族", "大学本科", "full"
+	j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+	org1 := int64(1)
+	if _, err := b.mem.Create(context.Background(), store.All, member.Input{OrgID: &org1, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu,
+		Stage: &stage, JoinedOn: &j, FullOn: &f}); err != nil {
+		t.Fatal(err)
+	}
+	code, page = b.post("/work/disbursements?parent="+fund[1], url.Values{"csrf": {token}, "member": {"孙党员"}, "purpose": {"reward"}, "amount_fen": {"100"}, "reason": {"奖励"}})
+	if code != 200 || !strings.Contains(page, "孙党员") {
+		t.Fatalf("disbursement: %d", code)
+	}
+	link := regexp.MustCompile(`href="(/work/disbursements/\d+)"`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatal("no link to the disbursement")
+	}
+	_, page = b.get(link[1])
+	if !strings.Contains(page, "须由录入人以外的另一名有审批权限的用户办理") || strings.Contains(page, "/act/approve") {
+		t.Fatal("the maker is offered the approval")
 	}
 }

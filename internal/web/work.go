@@ -457,7 +457,7 @@ type recordData struct {
 	Parent   *work.Record
 	Facts    []fact
 	Edit     *formView
-	Lock     string
+	Notice   string
 	Actions  []formView
 	Children []childView
 	Delete   bool
@@ -510,9 +510,9 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.Facts = append(d.Facts, fact{Label: "录入", Value: d.Rec.Maker + " " + d.Rec.CreatedAt.In(date.Shanghai).Format("2006-01-02 15:04")})
 		write := id.Allows(auth.PermWorkWrite, d.Rec.OrgPath)
 		if k.Lock != nil {
-			d.Lock = k.Lock(d.Rec)
+			d.Notice = k.Lock(d.Rec)
 		}
-		if write && d.Lock == "" {
+		if write && d.Notice == "" {
 			fv, err := s.buildForm(r, sc, k, "", &d.Rec, forms["edit"], d.Rec.OrgID)
 			if err != nil {
 				return err
@@ -526,6 +526,10 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 				perm = auth.PermFundApprove
 			}
 			if !id.Allows(perm, d.Rec.OrgPath) || !contains(a.From, d.Rec.Str(k.Status)) {
+				continue
+			}
+			if a.Checker && id.User.ID == d.Rec.CreatedBy {
+				d.Notice = "“" + a.Label + "”须由录入人以外的另一名有审批权限的用户办理"
 				continue
 			}
 			fv, err := s.buildForm(r, sc, k, a.Name, nil, forms[a.Name], d.Rec.OrgID)
