@@ -160,11 +160,15 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	if err != nil {
 		return out, err
 	}
+	countCap := store.CountCap
+	if f.prefixOnly {
+		countCap = SearchCountCap
+	}
 	var n int64
-	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+memberFrom+where.String()), where.Args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+memberFrom+where.String(), countCap), where.Args...).Scan(&n); err != nil {
 		return out, err
 	}
-	out.SetTotal(n)
+	out.SetTotal(n, countCap)
 	limit, args := where.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+memberFrom+where.String()+order+limit, args...)
 	out.Items = items
@@ -195,9 +199,10 @@ func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Me
 	return rows.Err()
 }
 
-// SearchCountCap bounds the count of a pinyin search's matches: a prefix of
-// two letters matches hundreds of thousands of people in a national tree;
-// the list says "200+" and the user types another letter.
+// SearchCountCap bounds the count of the matches of a pinyin search, or a
+// name search over a large scope: a prefix of two letters matches hundreds
+// of thousands of people in a national tree; the list says "200+" and the
+// user types more.
 const SearchCountCap = 200
 
 // listPinyin answers a pinyin search in two parts, each read in its own
@@ -214,8 +219,7 @@ func (s *Service) listPinyin(ctx context.Context, sc store.Scope, f Filter, p st
 			return out, err
 		}
 		var n int64
-		count := "SELECT COUNT(*) FROM (SELECT 1" + memberFrom + where.String() + " LIMIT " + strconv.Itoa(SearchCountCap+1) + ") capped"
-		if err := s.DB.QueryRowContext(ctx, count, where.Args...).Scan(&n); err != nil {
+		if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+memberFrom+where.String(), SearchCountCap), where.Args...).Scan(&n); err != nil {
 			return out, err
 		}
 		out.Total += n
@@ -229,7 +233,7 @@ func (s *Service) listPinyin(ctx context.Context, sc store.Scope, f Filter, p st
 		}
 		all = append(all, items...)
 	}
-	out.Total, out.More = min(out.Total, SearchCountCap), out.Total > SearchCountCap
+	out.SetTotal(out.Total, SearchCountCap)
 	if p.Offset() < len(all) {
 		out.Items = all[p.Offset():]
 	}

@@ -44,14 +44,14 @@ type List[T any] struct {
 // CountCap bounds how many matches a list counts exactly.
 const CountCap = 10000
 
-// CappedCount wraps a "SELECT 1 …" query so that it counts at most CountCap+1 rows.
-func CappedCount(selectOnes string) string {
-	return "SELECT COUNT(*) FROM (" + selectOnes + " LIMIT " + itoa(CountCap+1) + ") capped"
+// CappedCount wraps a "SELECT 1 …" query so that it counts at most limit+1 rows.
+func CappedCount(selectOnes string, limit int) string {
+	return "SELECT COUNT(*) FROM (" + selectOnes + " LIMIT " + itoa(limit+1) + ") capped"
 }
 
-// SetTotal records a capped count.
-func (l *List[T]) SetTotal(n int64) {
-	l.Total, l.More = min(n, CountCap), n > CountCap
+// SetTotal records a count capped at limit.
+func (l *List[T]) SetTotal(n int64, limit int) {
+	l.Total, l.More = min(n, int64(limit)), n > int64(limit)
 }
 
 // NewList starts an empty page of results for p, normalised.

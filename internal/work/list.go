@@ -102,10 +102,10 @@ func (s *Service) List(ctx context.Context, sc store.Scope, k *Kind, f Filter, p
 	}
 	from := k.selectFrom()
 	var n int64
-	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from[strings.Index(from, " FROM "):]+w.String()), w.Args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from[strings.Index(from, " FROM "):]+w.String(), store.CountCap), w.Args...).Scan(&n); err != nil {
 		return out, err
 	}
-	out.SetTotal(n)
+	out.SetTotal(n, store.CountCap)
 	limit, args := w.Limit(p)
 	today := s.Today()
 	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Record, error) {
