@@ -188,13 +188,10 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	seconds := fs.Int("http-seconds", 5, "每项 HTTP 压测的秒数(0 跳过)")
 	clients := fs.Int("clients", 64, "HTTP 并发连接数")
 	importRows := fs.Int("import-rows", 100000, "导入测试的行数(0 跳过)")
-	export := fs.Bool("export", true, "测试导出全部党员")
+	exportRows := fs.Int("export-rows", 1000000, "导出测试的行数(0 跳过)")
 	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
 		s := &bench.Suite{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Out: stdout,
-			HTTPDuration: time.Duration(*seconds) * time.Second, Clients: *clients, ImportRows: *importRows}
-		if *export {
-			s.ExportRows = 1
-		}
+			HTTPDuration: time.Duration(*seconds) * time.Second, Clients: *clients, ImportRows: *importRows, ExportRows: *exportRows}
 		fmt.Fprintf(stdout, "dangjian bench · %s · %s\n", a.db.Dialect, time.Now().Format(time.RFC3339))
 		_, err := s.Run(ctx)
 		return err

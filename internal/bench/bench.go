@@ -304,13 +304,14 @@ func (s *Suite) export(ctx context.Context, root, _ org.Org) error {
 	}
 	start := time.Now()
 	n := 0
-	if err := s.Members.Each(ctx, store.All, member.Filter{Sort: "id"}, func(member.Member) error { n++; return nil }); err != nil {
+	f := member.Filter{Sort: "id", Limit: s.ExportRows}
+	if err := s.Members.Each(ctx, store.All, f, func(member.Member) error { n++; return nil }); err != nil {
 		return err
 	}
 	read := time.Since(start)
 	start = time.Now()
 	cw := &countWriter{}
-	rows, err := roster.ExportMembers(ctx, cw, s.Members, store.All, member.Filter{Sort: "id"}, root.Name+"党员花名册", false)
+	rows, err := roster.ExportMembers(ctx, cw, s.Members, store.All, f, root.Name+"党员花名册", false)
 	if err != nil {
 		return err
 	}

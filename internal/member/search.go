@@ -19,6 +19,8 @@ type Filter struct {
 	Status   string // default active
 	Sort     string // "name" (pinyin, default), "id", "birth_date", "joined_on"
 	Desc     bool
+	// Limit bounds how many people Each reads (0: all).
+	Limit int
 	// prefixOnly matches a name search at the beginning of names (a large scope).
 	prefixOnly bool
 }
@@ -182,7 +184,11 @@ func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Me
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+memberFrom+where.String()+order, where.Args...)
+	limit := ""
+	if f.Limit > 0 {
+		limit = " LIMIT " + strconv.Itoa(f.Limit)
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+memberFrom+where.String()+order+limit, where.Args...)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/cnid"
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
@@ -364,5 +365,39 @@ func TestTemplateImportsBack(t *testing.T) {
 	rep := e.importFile(t, "模板.xlsx", filled.Bytes(), "all")
 	if rep.Added != 1 || len(rep.Errors) != 0 {
 		t.Fatalf("a filled template: %+v", rep)
+	}
+}
+
+// TestExportSplitsFullSheets: a roster longer than a sheet holds goes on
+// into further sheets, each with its title and headings.
+func TestExportSplitsFullSheets(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	ctx := context.Background()
+	for i := 0; i < 7; i++ {
+		id, name, eth, edu, stage := idFor(i, true), fmt.Sprintf("党员%d", i), "汉族", "大学本科", "full"
+		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+		if _, err := e.mem.Create(ctx, store.All, member.Input{OrgID: &e.kids[0].ID, Name: &name, IDNumber: &id, Ethnicity: &eth, Education: &edu,
+			Stage: &stage, JoinedOn: &j, FullOn: &f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	maxSheetRows = 4 // the title, the headings and two people a sheet
+	t.Cleanup(func() { maxSheetRows = 1048576 })
+	var buf bytes.Buffer
+	n, err := ExportMembers(ctx, &buf, e.mem, store.All, member.Filter{Sort: "id"}, "花名册", false)
+	if err != nil || n != 7 {
+		t.Fatalf("exported %d: %v", n, err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"党员花名册", "党员花名册2", "党员花名册3", "党员花名册4"}
+	if got := x.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("sheets %v", got)
+	}
+	last, _ := x.GetRows("党员花名册4")
+	if len(last) != 3 || last[0][0] != "花名册" || last[1][1] != "姓名" || last[2][0] != "7" || last[2][1] != "党员6" {
+		t.Fatalf("last sheet %q", last)
 	}
 }

@@ -25,11 +25,11 @@ func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc sto
 	for _, c := range exportColumns {
 		head = append(head, string(c))
 	}
-	x, sw, err := titledSheet("党员花名册", title, head, []float64{6, 10, 6, 8, 22, 12, 10, 10, 12, 12, 24, 14, 16, 12})
+	out, err := newSheets("党员花名册", title, head, []float64{6, 10, 6, 8, 22, 12, 10, 10, 12, 12, 24, 14, 16, 12})
 	if err != nil {
 		return 0, err
 	}
-	defer x.Close()
+	defer out.x.Close()
 	n := 0
 	err = svc.Each(ctx, sc, f, func(m member.Member) error {
 		n++
@@ -41,17 +41,13 @@ func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc sto
 		if m.MobileOut {
 			mobile = "是"
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, n+2)
-		return sw.SetRow(cell, []any{n, m.Name, m.SexLabel, m.Ethnicity, id, m.BirthDate.String(), m.EducationLabel, m.StageLabel,
+		return out.add([]any{n, m.Name, m.SexLabel, m.Ethnicity, id, m.BirthDate.String(), m.EducationLabel, m.StageLabel,
 			m.JoinedOn.String(), m.FullOn.String(), m.OrgName, phone, m.Post, mobile})
 	})
 	if err != nil {
 		return n, err
 	}
-	if err := sw.Flush(); err != nil {
-		return n, err
-	}
-	return n, x.Write(w)
+	return n, out.finish(w)
 }
 
 // WriteReport writes the imported table back with every cell the report
@@ -210,13 +206,13 @@ func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(wo
 		widths = append(widths, 14)
 	}
 	head = append(head, "录入人", "录入时间")
-	x, sw, err := titledSheet(k.Label, title, head, append(widths, 12, 18))
+	out, err := newSheets(k.Label, title, head, append(widths, 12, 18))
 	if err != nil {
 		return 0, err
 	}
-	defer x.Close()
+	defer out.x.Close()
 	money := "0.00"
-	moneyStyle, err := x.NewStyle(&excelize.Style{CustomNumFmt: &money})
+	moneyStyle, err := out.x.NewStyle(&excelize.Style{CustomNumFmt: &money})
 	if err != nil {
 		return 0, err
 	}
@@ -239,60 +235,106 @@ func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(wo
 			}
 		}
 		row = append(row, r.Maker, r.CreatedAt.In(date.Shanghai).Format("2006-01-02 15:04"))
-		cell, _ := excelize.CoordinatesToCellName(1, n+2)
-		return sw.SetRow(cell, row)
+		return out.add(row)
 	})
 	if err != nil {
 		return n, err
 	}
-	if err := sw.Flush(); err != nil {
-		return n, err
-	}
-	return n, x.Write(w)
+	return n, out.finish(w)
 }
 
-// titledSheet starts a streamed workbook whose one sheet has a bold title
-// across the columns in row 1 and the shaded column headings in row 2.
-func titledSheet(sheet, title string, head []string, widths []float64) (*excelize.File, *excelize.StreamWriter, error) {
-	x := excelize.NewFile()
-	sw, err := func() (*excelize.StreamWriter, error) {
-		if err := x.SetSheetName("Sheet1", sheet); err != nil {
-			return nil, err
-		}
-		sw, err := x.NewStreamWriter(sheet)
-		if err != nil {
-			return nil, err
-		}
-		titleStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}})
-		if err != nil {
-			return nil, err
-		}
-		headStyle, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
-			Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}})
-		if err != nil {
-			return nil, err
-		}
-		for i, wd := range widths {
-			if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-				return nil, err
-			}
-		}
-		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
-			return nil, err
-		}
-		last, _ := excelize.CoordinatesToCellName(len(head), 1)
-		if err := sw.MergeCell("A1", last); err != nil {
-			return nil, err
-		}
-		cells := make([]any, len(head))
-		for i, h := range head {
-			cells[i] = excelize.Cell{StyleID: headStyle, Value: h}
-		}
-		return sw, sw.SetRow("A2", cells)
-	}()
-	if err != nil {
-		x.Close()
-		return nil, nil, err
+// maxSheetRows is the most rows an Excel sheet holds (a variable for the tests).
+var maxSheetRows = 1048576
+
+// sheets streams rows into a workbook under a bold title across the columns
+// (row 1) and shaded headings (row 2), starting another sheet ("名称2", …)
+// when one is full, so that a roster of any size opens in Excel.
+type sheets struct {
+	x                     *excelize.File
+	sw                    *excelize.StreamWriter
+	name, title           string
+	head                  []string
+	widths                []float64
+	titleStyle, headStyle int
+	count, row            int // sheets started; rows in the current one
+}
+
+func newSheets(name, title string, head []string, widths []float64) (*sheets, error) {
+	s := &sheets{x: excelize.NewFile(), name: name, title: title, head: head, widths: widths}
+	var err error
+	if s.titleStyle, err = s.x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}}); err != nil {
+		s.x.Close()
+		return nil, err
 	}
-	return x, sw, nil
+	if s.headStyle, err = s.x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}}); err != nil {
+		s.x.Close()
+		return nil, err
+	}
+	if err := s.next(); err != nil {
+		s.x.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// next starts a sheet with the title and the headings.
+func (s *sheets) next() error {
+	s.count++
+	sheet := s.name
+	if s.count == 1 {
+		if err := s.x.SetSheetName("Sheet1", sheet); err != nil {
+			return err
+		}
+	} else {
+		if err := s.sw.Flush(); err != nil {
+			return err
+		}
+		sheet += strconv.Itoa(s.count)
+		if _, err := s.x.NewSheet(sheet); err != nil {
+			return err
+		}
+	}
+	var err error
+	if s.sw, err = s.x.NewStreamWriter(sheet); err != nil {
+		return err
+	}
+	for i, wd := range s.widths {
+		if err := s.sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	if err := s.sw.SetRow("A1", []any{excelize.Cell{StyleID: s.titleStyle, Value: s.title}}); err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(s.head), 1)
+	if err := s.sw.MergeCell("A1", last); err != nil {
+		return err
+	}
+	cells := make([]any, len(s.head))
+	for i, h := range s.head {
+		cells[i] = excelize.Cell{StyleID: s.headStyle, Value: h}
+	}
+	s.row = 2
+	return s.sw.SetRow("A2", cells)
+}
+
+// add writes one row, on a new sheet if this one is full.
+func (s *sheets) add(values []any) error {
+	if s.row == maxSheetRows {
+		if err := s.next(); err != nil {
+			return err
+		}
+	}
+	s.row++
+	cell, _ := excelize.CoordinatesToCellName(1, s.row)
+	return s.sw.SetRow(cell, values)
+}
+
+// finish writes the workbook to w.
+func (s *sheets) finish(w io.Writer) error {
+	if err := s.sw.Flush(); err != nil {
+		return err
+	}
+	return s.x.Write(w)
 }
