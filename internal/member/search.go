@@ -81,14 +81,11 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 			}
 			add("m.id_hash IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 		case "pinyin":
+			// A prefix is a range of the index: the columns compare byte by
+			// byte on both engines (SQLite's BINARY, PostgreSQL's "C").
 			lo, hi := prefixRange(q)
-			// SQLite's LIKE uses no index on a case-sensitive column: a prefix is a range.
-			// PostgreSQL's text_pattern_ops indexes serve LIKE 'prefix%'.
 			initials, full := "m.name_initials >= ? AND m.name_initials < ?", "m.name_pinyin >= ? AND m.name_pinyin < ?"
 			args := []any{lo, hi}
-			if s.DB.Dialect == store.Postgres {
-				initials, full, args = "m.name_initials LIKE ?", "m.name_pinyin LIKE ?", []any{lo + "%"}
-			}
 			switch part {
 			case initialsPart:
 				add(initials, args...)
@@ -100,12 +97,9 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 			}
 		default:
 			clean := strings.NewReplacer("%", "", "_", "").Replace(q)
-			switch {
-			case f.prefixOnly && s.DB.Dialect == store.Postgres:
-				add("m.name LIKE ?", clean+"%")
-			case f.prefixOnly:
+			if f.prefixOnly {
 				add("m.name >= ? AND m.name < ?", clean, clean+"\U0010FFFF")
-			default:
+			} else {
 				add("m.name LIKE ?", "%"+clean+"%")
 			}
 		}
