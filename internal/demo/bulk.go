@@ -5,20 +5,75 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"dangjian/internal/store"
 )
 
-// execer runs statements: the generator's one connection, inside the
-// transaction it began on it.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+// writer runs the generator's statements on its one connection, in the
+// order they were queued, on a goroutine of its own: making the next rows
+// (names, pinyin, hashes, sealing) overlaps writing these, on the second core.
+type writer struct {
+	conn *sql.Conn
+	jobs chan func() error
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+}
+
+func startWriter(conn *sql.Conn) *writer {
+	w := &writer{conn: conn, jobs: make(chan func() error, 2), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for job := range w.jobs {
+			if w.failed() != nil {
+				continue
+			}
+			if err := job(); err != nil {
+				w.mu.Lock()
+				w.err = err
+				w.mu.Unlock()
+			}
+		}
+	}()
+	return w
+}
+
+func (w *writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// do queues a job and reports the first failure of the jobs run so far.
+func (w *writer) do(job func() error) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.jobs <- job
+	return nil
+}
+
+// exec queues a statement.
+func (w *writer) exec(ctx context.Context, query string, args ...any) error {
+	return w.do(func() error {
+		_, err := w.conn.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
+// finish waits for every queued statement and returns the first failure.
+func (w *writer) finish() error {
+	close(w.jobs)
+	<-w.done
+	return w.err
 }
 
 // batch collects rows for one multi-row INSERT, which both engines take far
 // faster than one statement a row.
 type batch struct {
 	db    *store.DB
+	w     *writer
 	table string
 	cols  []string
 	rows  int
@@ -26,43 +81,59 @@ type batch struct {
 	limit int // rows per statement
 	// after lists the batches whose rows this one's refer to: they are written first.
 	after []*batch
-	// conn, when set, keeps the statement of a full batch prepared on the
-	// connection the rows go through, so that it is parsed once rather than
-	// at every flush.
-	conn *sql.Conn
+	// full is the statement of a full batch, prepared on the writer's
+	// connection once rather than parsed at every flush.
 	full *sql.Stmt
 }
 
-func newBatch(db *store.DB, table string, cols ...string) *batch {
-	return &batch{db: db, table: table, cols: cols, limit: max(1, 30000/len(cols))}
+func newBatch(db *store.DB, w *writer, table string, cols ...string) *batch {
+	return &batch{db: db, w: w, table: table, cols: cols, limit: max(1, 30000/len(cols))}
 }
 
 // add queues a row, writing the queue when it is full.
-func (b *batch) add(ctx context.Context, tx execer, vals ...any) error {
+func (b *batch) add(ctx context.Context, vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.rows++
 	if b.rows >= b.limit {
-		return b.flush(ctx, tx)
+		return b.flush(ctx)
 	}
 	return nil
 }
 
-func (b *batch) flush(ctx context.Context, tx execer) error {
+// flush queues the rows collected (after those of the batches they refer to).
+func (b *batch) flush(ctx context.Context) error {
 	if b.rows == 0 {
 		return nil
 	}
 	for _, d := range b.after {
-		if err := d.flush(ctx, tx); err != nil {
+		if err := d.flush(ctx); err != nil {
 			return err
 		}
 	}
-	if b.rows == b.limit && b.full != nil {
-		if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+	args, full := b.args, b.rows == b.limit
+	query := b.statement()
+	b.rows, b.args = 0, make([]any, 0, len(args))
+	return b.w.do(func() error {
+		var err error
+		if full {
+			if b.full == nil {
+				if b.full, err = b.w.conn.PrepareContext(ctx, query); err != nil {
+					return fmt.Errorf("prepare insert into %s: %w", b.table, err)
+				}
+			}
+			_, err = b.full.ExecContext(ctx, args...)
+		} else {
+			_, err = b.w.conn.ExecContext(ctx, query, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, err)
 		}
-		b.rows, b.args = 0, b.args[:0]
 		return nil
-	}
+	})
+}
+
+// statement is the INSERT of the rows collected.
+func (b *batch) statement() string {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ")")
 	if b.db.Dialect == store.Postgres && b.cols[0] == "id" {
@@ -90,21 +161,10 @@ func (b *batch) flush(ctx context.Context, tx execer) error {
 		}
 		sb.WriteByte(')')
 	}
-	if b.rows == b.limit && b.conn != nil {
-		var err error
-		if b.full, err = b.conn.PrepareContext(ctx, sb.String()); err != nil {
-			return fmt.Errorf("prepare insert into %s: %w", b.table, err)
-		}
-		return b.flush(ctx, tx)
-	}
-	if _, err := tx.ExecContext(ctx, sb.String(), b.args...); err != nil {
-		return fmt.Errorf("insert into %s: %w", b.table, err)
-	}
-	b.rows, b.args = 0, b.args[:0]
-	return nil
+	return sb.String()
 }
 
-// close releases the prepared statement.
+// close releases the prepared statement, once the writer is finished.
 func (b *batch) close() {
 	if b.full != nil {
 		b.full.Close()

@@ -50,8 +50,7 @@ type nation struct {
 	box        *secret.Box
 	r          *rand.Rand
 	opt        NationalOptions
-	conn       *sql.Conn
-	tx         execer // the connection, inside a transaction begun on it (see begin)
+	w          *writer // the one connection the rows go through, in transactions begun by hand (see begin)
 	orgsB      *batch
 	membersB   *batch
 	unitsB     *batch
@@ -87,17 +86,6 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 	}
 	g := &nation{ctx: ctx, db: db, box: box, r: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x6e6174)), opt: opt,
 		provSeq: map[string]int{}, today: date.Of(opt.Today), now: opt.Today.UTC()}
-	g.orgsB = newBatch(db, "orgs", "id", "parent_id", "path", "depth", "name", "code", "type", "secretary", "founded_on", "created_at", "updated_at")
-	g.membersB = newBatch(db, "members", "id", "org_id", "province_id", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "id_hash", "id_enc",
-		"birth_date", "education", "phone_enc", "occupation", "post", "unit_id", "stage", "status", "applied_on", "activist_on", "candidate_on",
-		"joined_on", "full_on", "probation_ends_on", "mobile_out", "created_at", "updated_at")
-	g.unitsB = newBatch(db, "units", "id", "org_id", "name", "type", "non_public", "staff", "party_members", "covering_org_id", "created_at", "updated_at")
-	g.mobileB = newBatch(db, "mobile_records", "id", "kind", "org_id", "member_id", "name", "relation_place", "present_place", "contact", "since", "created_at")
-	g.statsB = newBatch(db, "org_stats", "org_id", "k", "n")
-	g.unitsB.after = []*batch{g.orgsB}
-	g.membersB.after = []*batch{g.orgsB, g.unitsB}
-	g.mobileB.after = []*batch{g.membersB}
-	g.statsB.after = []*batch{g.orgsB}
 	// One connection for the whole load: on SQLite without waiting for the
 	// disk at each commit (a failed generation is simply run again), and
 	// with the secondary indexes of the bulk tables built once at the end,
@@ -107,62 +95,85 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 		return Summary{}, err
 	}
 	defer conn.Close()
-	g.conn = conn
 	if db.Dialect == store.SQLite {
-		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144"); err != nil {
+		// threads: the sorts of the index builds at the end use the second core.
+		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA threads = 2"); err != nil {
 			return Summary{}, err
 		}
 		defer func() {
-			_, _ = conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000")
+			_, _ = conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA threads = 0")
 		}()
-	}
-	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
-		b.conn = conn
-		defer b.close()
 	}
 	indexes, err := dropIndexes(ctx, conn, db.Dialect, "members", "units", "mobile_records")
 	if err != nil {
 		return Summary{}, err
 	}
+	w := startWriter(conn)
+	g.w = w
+	g.orgsB = newBatch(db, w, "orgs", "id", "parent_id", "path", "depth", "name", "code", "type", "secretary", "founded_on", "created_at", "updated_at")
+	g.membersB = newBatch(db, w, "members", "id", "org_id", "province_id", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "id_hash", "id_enc",
+		"birth_date", "education", "phone_enc", "occupation", "post", "unit_id", "stage", "status", "applied_on", "activist_on", "candidate_on",
+		"joined_on", "full_on", "probation_ends_on", "mobile_out", "created_at", "updated_at")
+	g.unitsB = newBatch(db, w, "units", "id", "org_id", "name", "type", "non_public", "staff", "party_members", "covering_org_id", "created_at", "updated_at")
+	g.mobileB = newBatch(db, w, "mobile_records", "id", "kind", "org_id", "member_id", "name", "relation_place", "present_place", "contact", "since", "created_at")
+	g.statsB = newBatch(db, w, "org_stats", "org_id", "k", "n")
+	g.unitsB.after = []*batch{g.orgsB}
+	g.membersB.after = []*batch{g.orgsB, g.unitsB}
+	g.mobileB.after = []*batch{g.membersB}
+	g.statsB.after = []*batch{g.orgsB}
+	sum, err := g.load()
+	if ferr := w.finish(); err == nil {
+		err = ferr
+	}
+	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
+		b.close()
+	}
+	if err != nil {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+	}
+	sum.Orgs, sum.Members = g.orgCount, g.written
+	if opt.Progress != nil {
+		opt.Progress(-1, g.written)
+	}
+	// The indexes are built again even after a failure: the schema stays whole.
+	for _, ddl := range indexes {
+		if _, ierr := conn.ExecContext(context.Background(), ddl); ierr != nil && err == nil {
+			err = fmt.Errorf("build index: %w", ierr)
+		}
+	}
+	return sum, err
+}
+
+// load queues the whole country in transactions of its own.
+func (g *nation) load() (Summary, error) {
 	if err := g.begin(); err != nil {
 		return Summary{}, err
 	}
-	defer func() {
-		if g.tx != nil {
-			_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		}
-	}()
 	sum, err := g.country()
 	if err != nil {
 		return sum, err
 	}
-	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
-		if err := b.flush(ctx, g.tx); err != nil {
-			return sum, err
-		}
+	if err := g.flushAll(); err != nil {
+		return sum, err
 	}
-	if db.Dialect == store.Postgres {
+	if g.db.Dialect == store.Postgres {
 		for _, t := range []string{"orgs", "members", "units", "mobile_records"} {
-			if _, err := g.tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM "+t+"))"); err != nil {
+			if err := g.w.exec(g.ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM "+t+"))"); err != nil {
 				return sum, err
 			}
 		}
 	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	g.tx = nil
-	sum.Orgs, sum.Members = g.orgCount, g.written
-	if err != nil {
-		return sum, err
-	}
-	if opt.Progress != nil {
-		opt.Progress(-1, g.written)
-	}
-	for _, ddl := range indexes {
-		if _, err := conn.ExecContext(ctx, ddl); err != nil {
-			return sum, fmt.Errorf("build index: %w", err)
+	return sum, g.w.exec(g.ctx, "COMMIT")
+}
+
+// flushAll queues every row collected.
+func (g *nation) flushAll() error {
+	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
+		if err := b.flush(g.ctx); err != nil {
+			return err
 		}
 	}
-	return sum, nil
+	return nil
 }
 
 // dropIndexes drops the secondary indexes of tables (not those behind
@@ -199,18 +210,16 @@ func dropIndexes(ctx context.Context, conn *sql.Conn, dialect store.Dialect, tab
 	return ddl, nil
 }
 
-// flushAll writes the queued rows and, every so many members, commits, so
-// that a large generation does not hold one huge transaction.
+// maybeCommit queues the rows collected and, every so many members, a
+// commit, so that a large generation does not hold one huge transaction.
 func (g *nation) maybeCommit() error {
 	if g.sinceTx < 200000 {
 		return nil
 	}
-	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
-		if err := b.flush(g.ctx, g.tx); err != nil {
-			return err
-		}
+	if err := g.flushAll(); err != nil {
+		return err
 	}
-	if _, err := g.conn.ExecContext(g.ctx, "COMMIT"); err != nil {
+	if err := g.w.exec(g.ctx, "COMMIT"); err != nil {
 		return err
 	}
 	g.sinceTx = 0
@@ -225,11 +234,7 @@ func (g *nation) begin() error {
 	if g.db.Dialect == store.SQLite {
 		stmt = "BEGIN IMMEDIATE"
 	}
-	if _, err := g.conn.ExecContext(g.ctx, stmt); err != nil {
-		return err
-	}
-	g.tx = g.conn
-	return nil
+	return g.w.exec(g.ctx, stmt)
 }
 
 func (g *nation) place() string {
@@ -247,7 +252,7 @@ func (g *nation) newOrg(parentID int64, parentPath string, depth int, name, typ 
 	}
 	g.orgCount++
 	founded := date.New(1950+g.r.IntN(74), time.Month(1+g.r.IntN(12)), 1+g.r.IntN(28))
-	return id, path, g.orgsB.add(g.ctx, g.tx, id, parent, path, depth, name, fmt.Sprintf("G%09d", id), typ, g.name(), founded, g.now, g.now)
+	return id, path, g.orgsB.add(g.ctx, id, parent, path, depth, name, fmt.Sprintf("G%09d", id), typ, g.name(), founded, g.now, g.now)
 }
 
 // figures is the running total of a subtree.
@@ -269,7 +274,7 @@ func (f figures) addAll(o figures) {
 func (g *nation) writeFigures(orgID int64, f figures) error {
 	for k, v := range f {
 		if v != 0 {
-			if err := g.statsB.add(g.ctx, g.tx, orgID, k, v); err != nil {
+			if err := g.statsB.add(g.ctx, orgID, k, v); err != nil {
 				return err
 			}
 		}
@@ -404,7 +409,7 @@ func (g *nation) street(countyID int64, countyPath, provCode string, branches, m
 		bf.addKeys(stats.OrgKeys(btype))
 		g.nextUnit++
 		unit := stats.Unit{Type: kind, NonPublic: kind == "enterprise", PartyMembers: n, Covered: true}
-		if err := g.unitsB.add(g.ctx, g.tx, g.nextUnit, id, bname[:len(bname)-len("党支部")], kind, unit.NonPublic, n*3+g.r.IntN(200), n, bid, g.now, g.now); err != nil {
+		if err := g.unitsB.add(g.ctx, g.nextUnit, id, bname[:len(bname)-len("党支部")], kind, unit.NonPublic, n*3+g.r.IntN(200), n, bid, g.now, g.now); err != nil {
 			return nil, err
 		}
 		sf.addKeys(stats.UnitKeys(unit))
@@ -428,7 +433,7 @@ func (g *nation) street(countyID int64, countyPath, provCode string, branches, m
 			members = 1 + g.r.IntN(4)
 		}
 		unit := stats.Unit{Type: "enterprise", NonPublic: true, PartyMembers: members}
-		if err := g.unitsB.add(g.ctx, g.tx, g.nextUnit, id, g.place()+"商贸有限公司", "enterprise", true, 5+g.r.IntN(80), members, nil, g.now, g.now); err != nil {
+		if err := g.unitsB.add(g.ctx, g.nextUnit, id, g.place()+"商贸有限公司", "enterprise", true, 5+g.r.IntN(80), members, nil, g.now, g.now); err != nil {
 			return nil, err
 		}
 		sf.addKeys(stats.UnitKeys(unit))
@@ -515,14 +520,14 @@ func (g *nation) person(orgID, provID int64, provCode string, unitID int64) ([]s
 	mobile := stats.IsMember(stage) && g.r.IntN(1000) < 30
 	sex := map[bool]string{true: "male", false: "female"}[male]
 	occ := occupations[g.r.IntN(len(occupations))]
-	err := g.membersB.add(g.ctx, g.tx, id, orgID, provID, name, py, initials, sex, eth, g.box.Hash(idn), g.box.Seal(idn),
+	err := g.membersB.add(g.ctx, id, orgID, provID, name, py, initials, sex, eth, g.box.Hash(idn), g.box.Seal(idn),
 		birth, edu, g.box.Seal(phone), occ, "", unitID, stage, "active", applied, activist, candidate, joined, full, probEnds, mobile, g.now, g.now)
 	if err != nil {
 		return nil, err
 	}
 	if mobile {
 		g.nextMobile++
-		if err := g.mobileB.add(g.ctx, g.tx, g.nextMobile, "out", orgID, id, name, "", g.place()+"市", "手机 "+phone[:3]+"****"+phone[7:],
+		if err := g.mobileB.add(g.ctx, g.nextMobile, "out", orgID, id, name, "", g.place()+"市", "手机 "+phone[:3]+"****"+phone[7:],
 			g.today.AddDate(0, -1-g.r.IntN(30), 0), g.now); err != nil {
 			return nil, err
 		}
