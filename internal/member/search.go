@@ -135,7 +135,7 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 
 // largeScope is the number of people above which a name search matches the
 // beginning of names only: a substring needs every name read.
-var largeScope int64 = 200000
+var largeScope int64 = 50000
 
 // List returns one page of the roster of a subtree in scope.
 func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Page) (store.List[Member], error) {
