@@ -361,6 +361,9 @@ func Defer(ctx context.Context) (context.Context, *Pending) {
 // Merge adds what q collected to p.
 func (p *Pending) Merge(q *Pending) { p.entries = append(p.entries, q.entries...) }
 
+// Len is the number of events collected.
+func (p *Pending) Len() int { return len(p.entries) }
+
 // Flush writes what p collected after the head of the trail, in batches, and empties p.
 func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	if len(p.entries) == 0 {

@@ -125,6 +125,9 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	return rep, nil
 }
 
+// auditBatch is how many audit entries an import keeps before writing them (a variable for the tests).
+var auditBatch = 5000
+
 // pending is what an import writes once, at its end: the figures of every
 // organisation it touched and its audit entries.
 type pending struct {
@@ -159,6 +162,13 @@ func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Hea
 	}
 	later.figures.Merge(rowFigures)
 	later.audit.Merge(rowAudit)
+	// A released row's entries belong to the transaction: write them in
+	// thousands, so that a sheet of a million rows does not hold them all.
+	if later.audit.Len() >= auditBatch {
+		if err := later.audit.Flush(ctx, im.DB, tx); err != nil {
+			return fail(err)
+		}
+	}
 	switch action {
 	case member.Added:
 		rep.Added++
