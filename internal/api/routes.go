@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -297,19 +296,11 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if orgID == 0 {
-		roots, err := a.Orgs.Roots(r.Context(), sc)
-		if err != nil {
-			return nil, err
-		}
-		if len(roots) == 0 {
-			return nil, apperr.NotFound("党组织")
-		}
-		orgID = roots[0].ID
-	}
-	if _, err := a.Orgs.Get(r.Context(), sc, orgID); err != nil {
+	o, err := a.Orgs.GetOrTop(r.Context(), sc, orgID)
+	if err != nil {
 		return nil, err
 	}
+	orgID = o.ID
 	m, err := stats.Read(r.Context(), a.DB, orgID)
 	if err != nil {
 		return nil, err

@@ -5,9 +5,7 @@ import (
 	"net/http"
 
 	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
 	"dangjian/internal/auth"
-	"dangjian/internal/date"
 	"dangjian/internal/roster"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -143,22 +141,13 @@ func (a *API) act(r *http.Request, sc store.Scope, k *work.Kind, id int64) (any,
 	return a.Work.Act(r.Context(), sc, k, id, r.PathValue("action"), in)
 }
 
-// workFilter reads the list parameters; enum columns filter by their own name.
+// workFilter reads the list parameters (see work.FilterOf) and the page.
 func workFilter(r *http.Request, k *work.Kind) (work.Filter, store.Page, error) {
+	f, err := work.FilterOf(k, r.URL.Query())
+	if err != nil {
+		return f, store.Page{}, err
+	}
 	q := params{r: r}
-	f := work.Filter{OrgID: q.int("org"), ParentID: q.int("parent"), Q: q.str("q"), View: q.str("view"), Enums: map[string]string{}}
-	for _, fd := range k.Fields {
-		if fd.Type == work.Enum {
-			f.Enums[fd.Col] = q.str(fd.Col)
-		}
-	}
-	var err error
-	if f.From, err = date.Parse(q.str("from")); err != nil {
-		return f, store.Page{}, apperr.InvalidField("from", "%s", err.Error())
-	}
-	if f.To, err = date.Parse(q.str("to")); err != nil {
-		return f, store.Page{}, apperr.InvalidField("to", "%s", err.Error())
-	}
 	p := q.page()
 	return f, p, q.err
 }
@@ -176,24 +165,15 @@ func (a *API) exportWork(r *http.Request, sc store.Scope, k *work.Kind) (any, er
 	if err != nil {
 		return nil, err
 	}
-	title := k.Label
-	path := sc.Path
-	if f.OrgID != 0 {
-		o, err := a.Orgs.Get(r.Context(), sc, f.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		title, path = o.Name+k.Label, o.Path
-	}
-	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: k.Name, OrgPath: path, Detail: map[string]any{"org": f.OrgID}}); err != nil {
+	o, err := a.Orgs.GetOrTop(r.Context(), sc, f.OrgID)
+	if err != nil {
 		return nil, err
 	}
-	return Download{Name: title + ".xlsx", ContentType: xlsxType, Write: func(w io.Writer) error {
-		_, err := roster.ExportRecords(w, title, k, func(fn func(work.Record) error) error {
-			return a.Work.Each(r.Context(), sc, k, f, fn)
-		})
-		return err
-	}}, nil
+	name, write, err := roster.WorkExport(r.Context(), a.DB, a.Work, sc, k, f, o)
+	if err != nil {
+		return nil, err
+	}
+	return Download{Name: name, ContentType: xlsxType, Write: write}, nil
 }
 
 func (a *API) workFigures(r *http.Request, sc store.Scope, id int64) (any, error) {

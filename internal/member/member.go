@@ -458,13 +458,8 @@ func orgPath(ctx context.Context, q store.Querier, sc store.Scope, id int64) (st
 	if path, ok := cache[id]; ok && sc.Contains(path) {
 		return path, nil
 	}
-	lo, hi := sc.Range()
-	var path string
-	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3", id, lo, hi).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err == nil && cache != nil {
+	path, err := org.PathIn(ctx, q, sc, id, true)
+	if path != "" && cache != nil {
 		cache[id] = path
 	}
 	return path, err

@@ -108,6 +108,39 @@ func (s *Service) Narrow(ctx context.Context, sc store.Scope, id int64) (store.S
 	return store.ScopeOf(o.Path), nil
 }
 
+// PathIn returns the path of organisation id if it lies in scope, and ""
+// if it does not; live leaves dissolved organisations out. It is the
+// cheap check of the write paths (no figures are read).
+func PathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, live bool) (string, error) {
+	query := "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3"
+	if live {
+		query += " AND dissolved_at IS NULL"
+	}
+	lo, hi := sc.Range()
+	var path string
+	err := q.QueryRowContext(ctx, query, id, lo, hi).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return path, err
+}
+
+// GetOrTop returns the organisation id in scope or, for id 0, the highest
+// one the scope sees (the page or list of "my" organisation).
+func (s *Service) GetOrTop(ctx context.Context, sc store.Scope, id int64) (Org, error) {
+	if id != 0 {
+		return s.Get(ctx, sc, id)
+	}
+	roots, err := s.Roots(ctx, sc)
+	if err != nil {
+		return Org{}, err
+	}
+	if len(roots) == 0 {
+		return Org{}, apperr.NotFound("党组织")
+	}
+	return roots[0], nil
+}
+
 // Roots returns the highest organisations the scope can see: the scope's own
 // root, or every top-level organisation for the whole tree.
 func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
+	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 	"dangjian/internal/work"
@@ -241,6 +243,21 @@ func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(wo
 		return n, err
 	}
 	return n, out.finish(w)
+}
+
+// WorkExport records in the audit trail the export of the records of k
+// matching f within the organisation o, and returns the file's name and
+// the function that writes the workbook.
+func WorkExport(ctx context.Context, db *store.DB, svc *work.Service, sc store.Scope, k *work.Kind, f work.Filter, o org.Org) (string, func(io.Writer) error, error) {
+	f.OrgID = o.ID
+	if err := audit.Append(ctx, db, audit.Event{Action: "export", ObjectType: k.Name, ObjectID: o.ID, OrgPath: o.Path}); err != nil {
+		return "", nil, err
+	}
+	title := o.Name + k.Label
+	return title + ".xlsx", func(w io.Writer) error {
+		_, err := ExportRecords(w, title, k, func(fn func(work.Record) error) error { return svc.Each(ctx, sc, k, f, fn) })
+		return err
+	}, nil
 }
 
 // maxSheetRows is the most rows an Excel sheet holds (a variable for the tests).

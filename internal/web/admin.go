@@ -93,19 +93,25 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	default:
 		err = errUnknownOp
 	}
-	if err != nil {
-		if !s.onForm(w, r, f, err) {
-			return
+	// A new password is shown once, on this answer, never in a URL.
+	s.finishOp(w, r, f, err, d.NewPassword != "", func(status int) { s.userListWith(w, r, id, d, status) }, "/users", msg)
+}
+
+// finishOp ends an operation posted from a page: a user's mistake shows
+// the page again with the form and its message, a secret the operation made
+// (shown) is shown once on the page itself, and otherwise the browser goes
+// back to the page with msg.
+func (s *Site) finishOp(w http.ResponseWriter, r *http.Request, f *form, err error, shown bool, again func(status int), to, msg string) {
+	switch {
+	case err != nil:
+		if s.onForm(w, r, f, err) {
+			again(http.StatusBadRequest)
 		}
-		s.userListWith(w, r, id, d, http.StatusBadRequest)
-		return
+	case shown:
+		again(http.StatusOK)
+	default:
+		done(w, r, to, msg)
 	}
-	if d.NewPassword != "" {
-		// The new password is shown once, on this answer, never in a URL.
-		s.userListWith(w, r, id, d, http.StatusOK)
-		return
-	}
-	done(w, r, "/users", msg)
 }
 
 type auditData struct {
@@ -215,18 +221,7 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	default:
 		err = errUnknownOp
 	}
-	if err != nil {
-		if !s.onForm(w, r, f, err) {
-			return
-		}
-		s.mePageWith(w, r, id, d, http.StatusBadRequest)
-		return
-	}
-	if d.NewToken != "" {
-		s.mePageWith(w, r, id, d, http.StatusOK)
-		return
-	}
-	done(w, r, "/me", msg)
+	s.finishOp(w, r, f, err, d.NewToken != "", func(status int) { s.mePageWith(w, r, id, d, status) }, "/me", msg)
 }
 
 var (

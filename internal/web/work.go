@@ -4,10 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -82,18 +82,7 @@ type workIndexData struct {
 
 // workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
 func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
-	oid := queryID(r, "org")
-	if oid == 0 {
-		roots, err := s.Orgs.Roots(r.Context(), sc)
-		if err != nil {
-			return org.Org{}, err
-		}
-		if len(roots) == 0 {
-			return org.Org{}, apperr.NotFound("党组织")
-		}
-		oid = roots[0].ID
-	}
-	return s.Orgs.Get(r.Context(), sc, oid)
+	return s.Orgs.GetOrTop(r.Context(), sc, queryID(r, "org"))
 }
 
 // workIndex shows the work figures of a subtree for a period and the record sections.
@@ -297,17 +286,18 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	q := r.URL.Query()
 	d := workListData{Kind: k, Q: q.Get("q"), From: q.Get("from"), To: q.Get("to")}
-	filter := work.Filter{Q: d.Q, View: q.Get("view"), Enums: map[string]string{}}
-	filter.From, _ = date.Parse(d.From)
-	filter.To, _ = date.Parse(d.To)
+	filter, err := work.FilterOf(k, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, fd := range k.Fields {
 		if fd.Type == work.Enum && fd.List {
-			filter.Enums[fd.Col] = q.Get(fd.Col)
 			d.Enums = append(d.Enums, fieldView{Col: fd.Col, Label: fd.Label, Options: fd.Enum, Value: q.Get(fd.Col)})
 		}
 	}
 	p := pageOf(r)
-	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+	err = id.Within(auth.PermWorkRead, func(sc store.Scope) error {
 		var err error
 		if d.Org, err = s.workOrg(r, sc); err != nil {
 			return err
@@ -525,7 +515,7 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 			if a.Checker {
 				perm = auth.PermFundApprove
 			}
-			if !id.Allows(perm, d.Rec.OrgPath) || !contains(a.From, d.Rec.Str(k.Status)) {
+			if !id.Allows(perm, d.Rec.OrgPath) || !slices.Contains(a.From, d.Rec.Str(k.Status)) {
 				continue
 			}
 			if a.Checker && id.User.ID == d.Rec.CreatedBy {
@@ -563,15 +553,6 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 		return
 	}
 	s.show(w, r, id, status, "workrecord.html", k.Noun, d)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Site) workUpdate(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -662,31 +643,23 @@ func (s *Site) workExport(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
-	q := r.URL.Query()
-	filter := work.Filter{Q: q.Get("q"), View: q.Get("view"), Enums: map[string]string{}}
-	filter.From, _ = date.Parse(q.Get("from"))
-	filter.To, _ = date.Parse(q.Get("to"))
-	for _, fd := range k.Fields {
-		if fd.Type == work.Enum {
-			filter.Enums[fd.Col] = q.Get(fd.Col)
-		}
+	filter, err := work.FilterOf(k, r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+	err = id.Within(auth.PermWorkRead, func(sc store.Scope) error {
 		o, err := s.workOrg(r, sc)
 		if err != nil {
 			return err
 		}
-		filter.OrgID = o.ID
-		if err := audit.Append(r.Context(), s.DB, audit.Event{Action: "export", ObjectType: k.Name, ObjectID: o.ID, OrgPath: o.Path}); err != nil {
+		name, write, err := roster.WorkExport(r.Context(), s.DB, s.Work, sc, k, filter, o)
+		if err != nil {
 			return err
 		}
-		title := o.Name + k.Label
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(title+".xlsx"))
-		_, err = roster.ExportRecords(w, title, k, func(fn func(work.Record) error) error {
-			return s.Work.Each(r.Context(), sc, k, filter, fn)
-		})
-		return err
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+		return write(w)
 	})
 	if err != nil {
 		s.fail(w, r, err)

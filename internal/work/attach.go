@@ -75,7 +75,7 @@ func (s *Service) Upload(ctx context.Context, sc store.Scope, orgID int64, name 
 	sum := sha256.Sum256(data)
 	a := Attachment{OrgID: orgID, Name: name, ContentType: ft.contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.now()}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		path, err := s.pathIn(ctx, sc, orgID)
+		path, err := s.pathIn(ctx, tx, sc, orgID)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"strings"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/date"
+	"dangjian/internal/org"
 	"dangjian/internal/store"
 )
 
@@ -186,7 +188,7 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 			return out, err
 		}
 	}
-	path, err := s.pathIn(ctx, sc, orgID)
+	path, err := s.pathIn(ctx, s.DB, sc, orgID)
 	if err != nil {
 		return out, err
 	}
@@ -204,7 +206,7 @@ type Branch struct {
 // Unlinked lists the branches in the subtree with no one linked to them now.
 func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p store.Page) (store.List[Branch], error) {
 	out, p := store.NewList[Branch](p)
-	path, err := s.pathIn(ctx, sc, orgID)
+	path, err := s.pathIn(ctx, s.DB, sc, orgID)
 	if err != nil {
 		return out, err
 	}
@@ -221,13 +223,12 @@ func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p s
 }
 
 // pathIn returns the path of an organisation in scope.
-func (s *Service) pathIn(ctx context.Context, sc store.Scope, orgID int64) (string, error) {
-	var path string
-	lo, hi := sc.Range()
-	if err := s.DB.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3", orgID, lo, hi).Scan(&path); err != nil {
-		return "", notFoundOr(err, "党组织")
+func (s *Service) pathIn(ctx context.Context, q store.Querier, sc store.Scope, orgID int64) (string, error) {
+	path, err := org.PathIn(ctx, q, sc, orgID, false)
+	if err == nil && path == "" {
+		err = apperr.NotFound("党组织")
 	}
-	return path, nil
+	return path, err
 }
 
 // Period returns the months of a period given as "2006-01" (either may be

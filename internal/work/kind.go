@@ -171,8 +171,8 @@ func (r Record) Int(col string) int64 { n, _ := r.V[col].(int64); return n }
 // Date returns a date value.
 func (r Record) Date(col string) date.Date { d, _ := r.V[col].(date.Date); return d }
 
-// Month is the period key suffix of a date: "@2026-03".
-func Month(d date.Date) string {
+// month is the period key suffix of a date: "@2026-03".
+func month(d date.Date) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -184,7 +184,7 @@ func monthly(key string, d date.Date, n int64) []Fig {
 	if d.IsZero() || n == 0 {
 		return nil
 	}
-	return []Fig{{key + Month(d), n}}
+	return []Fig{{key + month(d), n}}
 }
 
 // Yuan formats fen as yuan with two decimals.

@@ -2,8 +2,7 @@ package work
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -22,13 +21,41 @@ type Filter struct {
 	View     string            // a named view of the kind
 }
 
+// FilterOf reads a list's filter from a query string: org, parent, q, view,
+// from and to (dates of the kind's date), and each enum field by its column.
+func FilterOf(k *Kind, q url.Values) (Filter, error) {
+	f := Filter{Q: q.Get("q"), View: q.Get("view"), Enums: map[string]string{}}
+	var v apperr.Invalid
+	for name, dst := range map[string]*int64{"org": &f.OrgID, "parent": &f.ParentID} {
+		if s := q.Get(name); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				v.Add(name, "参数 %s 应为整数,收到“%s”", name, s)
+			}
+			*dst = n
+		}
+	}
+	for name, dst := range map[string]*date.Date{"from": &f.From, "to": &f.To} {
+		d, err := date.Parse(q.Get(name))
+		if err != nil {
+			v.Add(name, "%s", err.Error())
+		}
+		*dst = d
+	}
+	for _, fd := range k.Fields {
+		if fd.Type == Enum {
+			f.Enums[fd.Col] = q.Get(fd.Col)
+		}
+	}
+	return f, v.Err()
+}
+
 // where builds the conditions of f after the scope's path range.
 func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k *Kind, f Filter) (*store.Where, error) {
 	if f.OrgID != 0 {
-		var path string
-		lo, hi := sc.Range()
-		if err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3", f.OrgID, lo, hi).Scan(&path); err != nil {
-			return nil, notFoundOr(err, "党组织")
+		path, err := s.pathIn(ctx, q, sc, f.OrgID)
+		if err != nil {
+			return nil, err
 		}
 		sc = store.ScopeOf(path)
 	}
@@ -148,14 +175,6 @@ func (s *Service) each(ctx context.Context, q store.Querier, sc store.Scope, k *
 		}
 	}
 	return rows.Err()
-}
-
-// notFoundOr turns "no rows" into the not-found answer and keeps any other error.
-func notFoundOr(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.NotFound(what)
-	}
-	return err
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/org"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -358,13 +360,12 @@ func (s *Service) Save(ctx context.Context, sc store.Scope, k *Kind, id int64, i
 			parent, r.ParentID, r.OrgID, r.OrgPath = &p, p.ID, p.OrgID, p.OrgPath
 		} else {
 			oid, _ := strconv.ParseInt(text(in["org_id"]), 10, 64)
-			lo, hi := sc.Range()
-			err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3 AND dissolved_at IS NULL", oid, lo, hi).Scan(&r.OrgPath)
-			if errors.Is(err, sql.ErrNoRows) {
-				return apperr.InvalidField("org_id", "所属党组织不存在或不在您的管理范围内")
-			}
-			if err != nil {
+			var err error
+			if r.OrgPath, err = org.PathIn(ctx, tx, sc, oid, true); err != nil {
 				return err
+			}
+			if r.OrgPath == "" {
+				return apperr.InvalidField("org_id", "所属党组织不存在或不在您的管理范围内")
 			}
 			r.OrgID = oid
 		}
@@ -665,7 +666,7 @@ func (s *Service) Act(ctx context.Context, sc store.Scope, k *Kind, id int64, na
 			return err
 		}
 		from := before.Str(k.Status)
-		if !contains(a.From, from) {
+		if !slices.Contains(a.From, from) {
 			return apperr.Rule("该%s当前为“%s”,不能办理“%s”", k.Noun, before.Names[k.Status], a.Label)
 		}
 		actor := audit.ActorOf(ctx)
@@ -726,13 +727,4 @@ func (s *Service) Act(ctx context.Context, sc store.Scope, k *Kind, id int64, na
 		return audit.Change(ctx, s.DB, tx, name, k.Name, id, after.OrgPath, before.V, after.V)
 	})
 	return out, err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package work
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -340,7 +341,7 @@ func TestSelectionSteps(t *testing.T) {
 		}
 		for _, state := range []string{"recommended", "chosen", "accepted", "declined"} {
 			for _, step := range []string{"choose", "accept", "appoint", "decline"} {
-				if contains(legal[state], step) {
+				if slices.Contains(legal[state], step) {
 					continue
 				}
 				id := reach(state)
