@@ -53,13 +53,20 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 
 	// A roster large enough to take a few seconds.
 	x := excelize.NewFile()
-	_ = x.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "公民身份号码", "民族", "学历", "入党日期", "转正日期"})
-	const rows = 20000
+	sw, err := x.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sw.SetRow("A1", []any{"姓名", "公民身份号码", "民族", "学历", "入党日期", "转正日期"})
+	const rows = 60000
 	for i := 0; i < rows; i++ {
-		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
-		first := fmt.Sprintf("320102%s%03d", birth.Format("20060102"), (i%500)*2+1)
+		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%15000)
+		first := fmt.Sprintf("320102%s%03d", birth.Format("20060102"), (i/15000)*2+1)
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		_ = x.SetSheetRow("Sheet1", cell, &[]any{fmt.Sprintf("党员%d", i), first + string(cnid.CheckChar(first)), "汉族", "大学本科", "2000-07-01", "2001-07-01"})
+		_ = sw.SetRow(cell, []any{fmt.Sprintf("党员%d", i), first + string(cnid.CheckChar(first)), "汉族", "大学本科", "2000-07-01", "2001-07-01"})
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "big.xlsx")
 	if err := x.SaveAs(file); err != nil {
@@ -75,7 +82,7 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	progress := regexp.MustCompile(`已检查 (\d+) /`)
+	progress := regexp.MustCompile(`已检查 (\d+) `)
 	sc := bufio.NewScanner(stderr)
 	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
 		if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
@@ -89,7 +96,7 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 	killedAt := 0
 	for sc.Scan() {
 		if m := progress.FindStringSubmatch(sc.Text()); m != nil {
-			if n, _ := strconv.Atoi(m[1]); n >= 2000 && n < rows {
+			if n, _ := strconv.Atoi(m[1]); n >= 5000 && n < rows {
 				if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 					t.Fatal(err)
 				}

@@ -43,13 +43,14 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		defer f.Close()
-		t, err := roster.ReadFile(f.Name(), f)
+		sh, err := roster.Open(f.Name(), f)
 		if err != nil {
 			return err
 		}
+		defer sh.Close()
 		start := time.Now()
 		im := &roster.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}
-		rep, err := im.Import(ctx, store.All, t, roster.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
+		rep, err := im.Import(ctx, store.All, sh, roster.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
 		if err != nil {
 			return err
 		}
@@ -58,7 +59,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 			if err != nil {
 				return err
 			}
-			if err := errors.Join(roster.WriteReport(out, t, rep), out.Close()); err != nil {
+			if err := errors.Join(writeReport(out, fs.Arg(0), rep), out.Close()); err != nil {
 				return err
 			}
 		}
@@ -92,15 +93,19 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 // progress prints a line of rows done and the rate, at most a few times a second.
 func progress(w io.Writer, quiet bool) func(done, total int) {
-	start, last := time.Now(), time.Time{}
+	start, last, ended := time.Now(), time.Time{}, false
 	return func(done, total int) {
-		if quiet || (time.Since(last) < 200*time.Millisecond && done != total) {
+		if quiet || ended || (time.Since(last) < 200*time.Millisecond && done != total) {
 			return
 		}
-		last = time.Now()
+		last, ended = time.Now(), done == total
 		rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
-		fmt.Fprintf(w, "\r已检查 %d / %d 行(每秒 %.0f 行)", done, total, rate)
-		if done == total {
+		if total == 0 {
+			fmt.Fprintf(w, "\r已检查 %d 行(每秒 %.0f 行)", done, rate)
+		} else {
+			fmt.Fprintf(w, "\r已检查 %d / %d 行(每秒 %.0f 行)", done, total, rate)
+		}
+		if ended {
 			fmt.Fprintln(w)
 		}
 	}
@@ -196,4 +201,19 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		_, err := s.Run(ctx)
 		return err
 	})
+}
+
+// writeReport writes the checked file back with its bad cells marked.
+func writeReport(w io.Writer, file string, rep roster.Report) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sh, err := roster.Open(file, f)
+	if err != nil {
+		return err
+	}
+	defer sh.Close()
+	return roster.WriteReport(w, sh, rep)
 }

@@ -51,12 +51,13 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 	if err != nil {
 		return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "文件过大")
 	}
-	t, err := roster.ReadFile(filepath.Base(name), bytes.NewReader(raw))
+	sh, err := roster.Open(filepath.Base(name), bytes.NewReader(raw))
 	if err != nil {
 		return nil, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
 	}
+	defer sh.Close()
 	im := &roster.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
-	return im.Import(r.Context(), sc, t, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
+	return im.Import(r.Context(), sc, sh, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
 }
 
 func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {

@@ -6,6 +6,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -13,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,9 +78,12 @@ var Clock = func() time.Time { return time.Now() }
 
 // Record appends an event to the trail inside tx.
 func Record(ctx context.Context, db *store.DB, tx *sql.Tx, ev Event) error {
-	detail, err := json.Marshal(ev.Detail)
-	if err != nil {
-		return err
+	detail, encoded := ev.Detail.(json.RawMessage)
+	if !encoded {
+		var err error
+		if detail, err = json.Marshal(ev.Detail); err != nil {
+			return err
+		}
 	}
 	a := ActorOf(ctx)
 	e := Entry{At: Clock().UTC().Truncate(time.Microsecond), Username: a.Username, IP: a.IP,
@@ -98,7 +101,7 @@ func Record(ctx context.Context, db *store.DB, tx *sql.Tx, ev Event) error {
 	}
 	var lastID int64
 	prev := ""
-	err = tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
+	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -142,25 +145,29 @@ func (e Entry) digest() string {
 func Changes(before, after any) map[string][2]any {
 	a, b := toMap(before), toMap(after)
 	out := map[string][2]any{}
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	for k := range keys {
-		if k == "updated_at" || k == "created_at" {
-			continue
-		}
-		if !reflect.DeepEqual(a[k], b[k]) {
-			out[k] = [2]any{a[k], b[k]}
+	for _, m := range []map[string]json.RawMessage{a, b} {
+		for k := range m {
+			v, w := field(a, k), field(b, k)
+			if !bytes.Equal(v, w) && k != "created_at" && k != "updated_at" {
+				out[k] = [2]any{v, w}
+			}
 		}
 	}
 	return out
 }
 
-func toMap(v any) map[string]any {
+var null = json.RawMessage("null")
+
+// field is the encoding of a field, null when there is none.
+func field(m map[string]json.RawMessage, k string) json.RawMessage {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return null
+}
+
+// toMap is the top-level fields of v's JSON encoding, each still encoded.
+func toMap(v any) map[string]json.RawMessage {
 	if v == nil {
 		return nil
 	}
@@ -168,7 +175,7 @@ func toMap(v any) map[string]any {
 	if err != nil {
 		return nil
 	}
-	m := map[string]any{}
+	m := map[string]json.RawMessage{}
 	_ = json.Unmarshal(raw, &m)
 	return m
 }
@@ -323,8 +330,100 @@ func each(ctx context.Context, db *store.DB, query string, args []any, fn func(E
 // Change records a change of an object with the fields that differ between
 // before and after (nil before for a creation).
 func Change(ctx context.Context, db *store.DB, tx *sql.Tx, action, objectType string, id int64, orgPath string, before, after any) error {
-	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath,
-		Detail: map[string]any{"changes": Changes(before, after)}})
+	var detail any
+	if before == nil {
+		// A creation changes every field from nothing: the detail is written
+		// straight from after's encoding (imports record thousands of them).
+		d, err := created(after)
+		if err != nil {
+			return err
+		}
+		detail = d
+	} else {
+		detail = map[string]any{"changes": Changes(before, after)}
+	}
+	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath, Detail: detail})
+}
+
+// created is the detail Changes(nil, after) gives, {"changes":{"field":[null,value],…}}.
+func created(after any) (json.RawMessage, error) {
+	raw, err := json.Marshal(after)
+	if err != nil {
+		return nil, err
+	}
+	b := bytes.NewBufferString(`{"changes":{`)
+	first := true
+	err = eachField(raw, func(key, value []byte) {
+		if k := string(key); k == `"created_at"` || k == `"updated_at"` || bytes.Equal(value, null) {
+			return
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(key)
+		b.WriteString(":[null,")
+		b.Write(value)
+		b.WriteByte(']')
+	})
+	b.WriteString("}}")
+	return b.Bytes(), err
+}
+
+// eachField calls fn with the key (quoted) and the value of each field of
+// the JSON object raw, as encoding/json wrote them.
+func eachField(raw []byte, fn func(key, value []byte)) error {
+	if len(raw) < 2 || raw[0] != '{' {
+		return fmt.Errorf("audit: %.20s… is not an object", raw)
+	}
+	i := 1
+	for i < len(raw) && raw[i] != '}' {
+		k := skipValue(raw, i)
+		if k >= len(raw) || raw[k] != ':' {
+			return fmt.Errorf("audit: malformed object at %d", k)
+		}
+		v := skipValue(raw, k+1)
+		fn(raw[i:k], raw[k+1:v])
+		i = v
+		if i < len(raw) && raw[i] == ',' {
+			i++
+		}
+	}
+	return nil
+}
+
+// skipValue returns the index just past the compact JSON value at raw[i:].
+func skipValue(raw []byte, i int) int {
+	depth, inString := 0, false
+	for ; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case depth == 0 && (c == ',' || c == ':'):
+			return i
+		}
+	}
+	return i
 }
 
 // Days turns a range of Beijing days given as "2006-01-02" (either may be
@@ -380,10 +479,12 @@ func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	}
 	const batch = 100
 	for start := 0; start < len(p.entries); start += batch {
+		end := min(start+batch, len(p.entries))
 		var sb strings.Builder
 		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash) VALUES ")
-		var args []any
-		for i := start; i < min(start+batch, len(p.entries)); i++ {
+		db.Values(&sb, end-start, 12)
+		args := make([]any, 0, 12*(end-start))
+		for i := start; i < end; i++ {
 			e := &p.entries[i]
 			lastID++
 			e.ID, e.PrevHash = lastID, prev
@@ -393,25 +494,9 @@ func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			if e.UserID != nil {
 				uid = *e.UserID
 			}
-			if i > start {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for c := 1; c <= 12; c++ {
-				if c > 1 {
-					sb.WriteString(", ")
-				}
-				if db.Dialect == store.SQLite {
-					// SQLite looks numbered parameters up by name, at a cost growing with their number.
-					sb.WriteString("?")
-				} else {
-					sb.WriteString("$" + strconv.Itoa(len(args)+c))
-				}
-			}
-			sb.WriteString(")")
 			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash)
 		}
-		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		if _, err := store.BulkExec(ctx, tx, sb.String(), args...); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 	}

@@ -6,6 +6,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -346,21 +347,40 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 	if err := x.Write(&buf); err != nil {
 		return err
 	}
+	// The baseline: reading every row of the file with the same library.
 	start := time.Now()
-	t, err := roster.ReadFile("bench.xlsx", bytes.NewReader(buf.Bytes()))
+	sh, err := roster.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
 	if err != nil {
+		return err
+	}
+	for err == nil {
+		_, err = sh.Next()
+	}
+	if err := errors.Join(sh.Close(), ignoreEOF(err)); err != nil {
 		return err
 	}
 	parse := time.Since(start)
-	im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
 	start = time.Now()
-	rep, err := im.Import(ctx, store.All, t, roster.Options{OrgID: county.ID, DryRun: true})
+	sh, err = roster.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		return err
 	}
-	took := time.Since(start) + parse
+	defer sh.Close()
+	im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+	rep, err := im.Import(ctx, store.All, sh, roster.Options{OrgID: county.ID, DryRun: true})
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
 	s.add(fmt.Sprintf("import %d rows (dry run: checked, written, rolled back)", s.ImportRows), took.Round(time.Millisecond).String()+
 		fmt.Sprintf(" (%d added, %d errors)", rep.Added, len(rep.Errors)), "parse the file: "+parse.Round(time.Millisecond).String(),
 		fmt.Sprintf("%.2f of the parse speed", float64(parse)/float64(max(took, time.Millisecond))))
 	return nil
+}
+
+func ignoreEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
 }

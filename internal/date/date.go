@@ -88,7 +88,8 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.t.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	b := append(make([]byte, 0, 12), '"')
+	return append(d.t.AppendFormat(b, "2006-01-02"), '"'), nil
 }
 
 // UnmarshalJSON reads "2006-01-02", "" or null.

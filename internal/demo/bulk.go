@@ -141,26 +141,7 @@ func (b *batch) statement() string {
 		sb.WriteString(" OVERRIDING SYSTEM VALUE")
 	}
 	sb.WriteString(" VALUES ")
-	n := len(b.cols)
-	for r := 0; r < b.rows; r++ {
-		if r > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteByte('(')
-		for c := 0; c < n; c++ {
-			if c > 0 {
-				sb.WriteByte(',')
-			}
-			if b.db.Dialect == store.SQLite {
-				// SQLite looks numbered parameters up by name, which costs
-				// the square of their number in a long statement.
-				sb.WriteByte('?')
-			} else {
-				fmt.Fprintf(&sb, "$%d", r*n+c+1)
-			}
-		}
-		sb.WriteByte(')')
-	}
+	b.db.Values(&sb, b.rows, len(b.cols))
 	return sb.String()
 }
 

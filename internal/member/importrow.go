@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 
 	"dangjian/internal/apperr"
@@ -29,10 +31,97 @@ const (
 	Unchanged = "unchanged"
 )
 
-// ImportRow adds a person, or brings the person with the same ID number up
-// to date, inside tx. A person already in another organisation is not moved:
-// that is a transfer. The stage and its dates are changed only by pipeline steps.
-func (s *Service) ImportRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row Row) (string, error) {
+// ErrOnRoster is AddNew's answer for a row whose ID number is on the
+// roster already: UpdateRow brings that person up to date.
+var ErrOnRoster = errors.New("already on the roster")
+
+// AddNew adds, inside tx, the people of rows who are not on the roster yet,
+// each checked as Create checks one and all written together. It returns
+// for each row nil when the person was added, ErrOnRoster, or why the row
+// was refused; nothing is written for a refused row.
+func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, sc store.Scope, rows []Row) ([]error, error) {
+	out := make([]error, len(rows))
+	today := s.today().Time()
+	owner := map[string]int{} // the row of each hash of an ID number
+	for i, r := range rows {
+		n, err := cnid.Parse(str(r.Input.IDNumber), today)
+		if err != nil {
+			out[i] = apperr.InvalidField("id_number", "%s", err.Error())
+			continue
+		}
+		for _, h := range s.Box.Hashes(n.Value) {
+			owner[h] = i
+		}
+	}
+	hashes := slices.Collect(maps.Keys(owner))
+	for start := 0; start < len(hashes); start += insertBatch {
+		part := hashes[start:min(start+insertBatch, len(hashes))]
+		var sb strings.Builder
+		sb.WriteString("SELECT id_hash FROM members WHERE id_hash IN ")
+		s.DB.Values(&sb, 1, len(part))
+		args := make([]any, len(part))
+		for i, h := range part {
+			args[i] = h
+		}
+		found, err := store.BulkQuery(ctx, tx, sb.String(), args...)
+		if err != nil {
+			return nil, err
+		}
+		for found.Next() {
+			var h string
+			if err := found.Scan(&h); err != nil {
+				found.Close()
+				return nil, err
+			}
+			out[owner[h]] = ErrOnRoster
+		}
+		if err := found.Close(); err != nil {
+			return nil, err
+		}
+	}
+	var ms []*Member
+	var at []int
+	for i, r := range rows {
+		if out[i] != nil {
+			continue
+		}
+		m, err := s.prepare(ctx, tx, sc, r.Input)
+		if err == nil && r.MobileOut != nil && *r.MobileOut {
+			err = canFlowOut(m)
+		}
+		if _, refused := apperr.As(err); refused {
+			out[i] = err
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ms, at = append(ms, &m), append(at, i)
+	}
+	taken, err := s.insertAll(ctx, tx, ms)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range taken {
+		out[at[j]] = idConflict(errors.New("id_hash"))
+	}
+	for j, m := range ms {
+		r := rows[at[j]]
+		if out[at[j]] != nil || r.MobileOut == nil || !*r.MobileOut {
+			continue
+		}
+		if _, err := s.registerOut(ctx, tx, *m, MobileInput{PresentPlace: r.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// UpdateRow brings the person of row, whose ID number is on the roster,
+// up to date inside tx. A person already in another organisation is not
+// moved: that is a transfer. The stage and its dates are changed only by
+// pipeline steps.
+func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row Row) (string, error) {
 	in := row.Input
 	n, err := cnid.Parse(str(in.IDNumber), s.today().Time())
 	if err != nil {
@@ -48,20 +137,7 @@ func (s *Service) ImportRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		id, err := s.insert(ctx, tx, sc, in)
-		if err != nil {
-			return "", err
-		}
-		if row.MobileOut != nil && *row.MobileOut {
-			m, err := s.get(ctx, tx, store.All, id)
-			if err != nil {
-				return "", err
-			}
-			if _, err := s.registerOut(ctx, tx, m, MobileInput{PresentPlace: row.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
-				return "", err
-			}
-		}
-		return Added, nil
+		return "", apperr.NotFound("人员")
 	case err != nil:
 		return "", err
 	case !sc.Contains(path):

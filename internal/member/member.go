@@ -7,7 +7,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -119,12 +121,17 @@ func (s *Service) scan(sc store.Scanner) (Member, error) {
 	if m.Phone, err = s.Box.Open(phoneEnc); err != nil {
 		return m, err
 	}
+	m.derive()
+	return m, nil
+}
+
+// derive sets the masked numbers and the labels from the stored fields.
+func (m *Member) derive() {
 	m.IDMasked = cnid.Mask(m.IDNumber)
 	m.PhoneMasked = MaskPhone(m.Phone)
 	m.SexLabel = vocab.Sexes.Label(m.Sex)
 	m.EducationLabel = vocab.Education.Label(m.Education)
 	m.StageLabel = vocab.Stages.Label(m.Stage)
-	return m, nil
 }
 
 // MaskPhone shows the first three and last four digits of a mobile number.
@@ -402,67 +409,147 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Member,
 
 // insert validates and stores a new person inside tx, with the figures.
 func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Input) (int64, error) {
-	m := Member{Status: StatusActive}
-	var v apperr.Invalid
-	apply(&m, in, true, s.today(), &v)
-	var o org.Org
-	if in.OrgID == nil {
-		v.Add("org_id", "请选择所在党组织")
-	} else if path, err := orgPath(ctx, tx, sc, *in.OrgID); err != nil {
-		return 0, err
-	} else if path == "" {
-		v.Add("org_id", "所在党组织不存在或不在您的管理范围内")
-	} else {
-		o = org.Org{ID: *in.OrgID, Path: path}
-	}
-	if err := v.Err(); err != nil {
-		return 0, err
-	}
-	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+	m, err := s.prepare(ctx, tx, sc, in)
+	if err != nil {
 		return 0, err
 	}
 	if err := s.checkUnique(ctx, tx, m.IDNumber, 0); err != nil {
 		return 0, err
 	}
-	m.Pinyin, m.Initials = pinyin.Name(m.Name)
-	now := s.now()
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
-		id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
-		applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)
-		RETURNING id`,
-		o.ID, org.ProvinceOf(o.Path), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
-		s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate, m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post,
-		unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now).Scan(&id)
+	taken, err := s.insertAll(ctx, tx, []*Member{&m})
 	if err != nil {
-		return 0, idConflict(err)
-	}
-	if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(nil, stats.PersonKeys(m.facts()))); err != nil {
 		return 0, err
 	}
-	return id, s.audited(ctx, tx, "create", id, nil)
+	if len(taken) > 0 {
+		return 0, idConflict(errors.New("id_hash"))
+	}
+	return m.ID, nil
+}
+
+// prepare checks a new person and makes everything stored and shown of
+// them but the id.
+func (s *Service) prepare(ctx context.Context, tx *sql.Tx, sc store.Scope, in Input) (Member, error) {
+	m := Member{Status: StatusActive}
+	var v apperr.Invalid
+	apply(&m, in, true, s.today(), &v)
+	if in.OrgID == nil {
+		v.Add("org_id", "请选择所在党组织")
+	} else if p, err := orgPlace(ctx, tx, sc, *in.OrgID); err != nil {
+		return m, err
+	} else if p.path == "" {
+		v.Add("org_id", "所在党组织不存在或不在您的管理范围内")
+	} else {
+		m.OrgID, m.OrgName, m.OrgPath = *in.OrgID, p.name, p.path
+	}
+	if err := v.Err(); err != nil {
+		return m, err
+	}
+	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+		return m, err
+	}
+	m.Pinyin, m.Initials = pinyin.Name(m.Name)
+	m.derive()
+	return m, nil
+}
+
+// insertBatch is how many people one INSERT statement stores.
+const insertBatch = 500
+
+// insertAll stores the prepared people ms inside tx in multi-row
+// statements, setting their ids, with their figures and audit entries. A
+// person whose ID number is on the roster by then is left out: insertAll
+// returns their indexes in ms.
+func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]int, error) {
+	now := s.now()
+	stored := make([]bool, len(ms))
+	for start := 0; start < len(ms); start += insertBatch {
+		batch := ms[start:min(start+insertBatch, len(ms))]
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
+			id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
+			applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at) VALUES `)
+		s.DB.Values(&sb, len(batch), 25)
+		sb.WriteString(" ON CONFLICT (id_hash) DO NOTHING RETURNING id, id_hash")
+		args := make([]any, 0, 25*len(batch))
+		byHash := make(map[string]int, len(batch))
+		for i, m := range batch {
+			h := s.Box.Hash(m.IDNumber)
+			byHash[h] = start + i
+			m.CreatedAt, m.UpdatedAt = now, now
+			args = append(args, m.OrgID, org.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
+				h, s.Box.Seal(m.IDNumber), m.BirthDate, m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post,
+				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now)
+		}
+		rows, err := store.BulkQuery(ctx, tx, sb.String(), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var h string
+			if err := rows.Scan(&id, &h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			i := byHash[h]
+			ms[i].ID, stored[i] = id, true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	// The figures of each organisation once, in path order (the order concurrent writers lock them in).
+	var taken []int
+	byPath := map[string]stats.Delta{}
+	for i, m := range ms {
+		if !stored[i] {
+			taken = append(taken, i)
+			continue
+		}
+		if byPath[m.OrgPath] == nil {
+			byPath[m.OrgPath] = stats.Delta{}
+		}
+		byPath[m.OrgPath].Add(stats.PersonKeys(m.facts()), 1)
+	}
+	for _, path := range slices.Sorted(maps.Keys(byPath)) {
+		if err := stats.ApplyPath(ctx, tx, path, byPath[path]); err != nil {
+			return nil, err
+		}
+	}
+	for i, m := range ms {
+		if stored[i] {
+			if err := audit.Change(ctx, s.DB, tx, "create", "member", m.ID, m.OrgPath, nil, *m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return taken, nil
 }
 
 type orgCacheKey struct{}
 
+// place is the name and path of the organisation people are put in.
+type place struct{ name, path string }
+
 // CacheOrgs returns a context in which the organisations new people are
 // placed in are looked up once (an import places thousands in a few).
 func CacheOrgs(ctx context.Context) context.Context {
-	return context.WithValue(ctx, orgCacheKey{}, map[int64]string{})
+	return context.WithValue(ctx, orgCacheKey{}, map[int64]place{})
 }
 
-// orgPath is the path of a live organisation in scope, or "" if there is none.
-func orgPath(ctx context.Context, q store.Querier, sc store.Scope, id int64) (string, error) {
-	cache, _ := ctx.Value(orgCacheKey{}).(map[int64]string)
-	if path, ok := cache[id]; ok && sc.Contains(path) {
-		return path, nil
+// orgPlace is the name and path of a live organisation in scope, or a
+// zero place if there is none.
+func orgPlace(ctx context.Context, q store.Querier, sc store.Scope, id int64) (place, error) {
+	cache, _ := ctx.Value(orgCacheKey{}).(map[int64]place)
+	if p, ok := cache[id]; ok && sc.Contains(p.path) {
+		return p, nil
 	}
-	path, err := org.PathIn(ctx, q, sc, id, true)
+	name, path, err := org.NamePathIn(ctx, q, sc, id, true)
+	p := place{name, path}
 	if path != "" && cache != nil {
-		cache[id] = path
+		cache[id] = p
 	}
-	return path, err
+	return p, err
 }
 
 // audited records a change of person id, reading their state after the change in tx.

@@ -141,13 +141,21 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 	return s.getMobile(ctx, s.DB, sc, id)
 }
 
-// registerOut records that member m flows out, inside tx.
-func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in MobileInput) (int64, error) {
+// canFlowOut says why m cannot be registered as flowing out, if they cannot.
+func canFlowOut(m Member) error {
 	if m.Status != StatusActive || !stats.IsMember(m.Stage) {
-		return 0, apperr.Rule("只有在册的正式党员和预备党员才能登记为流出党员")
+		return apperr.Rule("只有在册的正式党员和预备党员才能登记为流出党员")
 	}
 	if m.MobileOut {
-		return 0, apperr.Conflict("%s已登记为流出党员,请先结束原登记", m.Name)
+		return apperr.Conflict("%s已登记为流出党员,请先结束原登记", m.Name)
+	}
+	return nil
+}
+
+// registerOut records that member m flows out, inside tx.
+func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in MobileInput) (int64, error) {
+	if err := canFlowOut(m); err != nil {
+		return 0, err
 	}
 	before := m
 	m.MobileOut = true

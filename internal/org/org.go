@@ -112,17 +112,22 @@ func (s *Service) Narrow(ctx context.Context, sc store.Scope, id int64) (store.S
 // if it does not; live leaves dissolved organisations out. It is the
 // cheap check of the write paths (no figures are read).
 func PathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, live bool) (string, error) {
-	query := "SELECT path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3"
+	_, path, err := NamePathIn(ctx, q, sc, id, live)
+	return path, err
+}
+
+// NamePathIn is PathIn with the organisation's name.
+func NamePathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, live bool) (name, path string, err error) {
+	query := "SELECT name, path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3"
 	if live {
 		query += " AND dissolved_at IS NULL"
 	}
 	lo, hi := sc.Range()
-	var path string
-	err := q.QueryRowContext(ctx, query, id, lo, hi).Scan(&path)
+	err = q.QueryRowContext(ctx, query, id, lo, hi).Scan(&name, &path)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", "", nil
 	}
-	return path, err
+	return name, path, err
 }
 
 // GetOrTop returns the organisation id in scope or, for id 0, the highest

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"sort"
 	"strings"
 
 	"dangjian/internal/apperr"
@@ -43,7 +45,8 @@ type Options struct {
 	OrgID  int64  // the organisation the roster belongs to; rows name organisations below it
 	Mode   string // "all" (default): everything or nothing; "valid": only the valid rows
 	DryRun bool   // check and count, write nothing
-	// Progress, if set, is told after each row how many rows are done of how many.
+	// Progress, if set, is told as the rows are read how many are done of
+	// how many (0 while that is not known); done equals total at the end.
 	Progress func(done, total int)
 }
 
@@ -63,12 +66,19 @@ var fieldColumns = map[string]Field{
 
 var errDry = errors.New("dry run")
 
+// importCacheMB is the page cache an import writes through (see store.LargeCache).
+const importCacheMB = 128
+
+// importBatch is how many rows are checked against the roster and written together.
+const importBatch = 500
+
 // Import checks every row and writes them in one transaction: all or
 // nothing (default), or only the valid rows. A person is matched by ID number,
-// so that importing the same file again changes nothing.
-func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Options) (Report, error) {
+// so that importing the same file again changes nothing. The sheet is read
+// on a goroutine of its own while the rows read are checked and written.
+func (im *Importer) Import(ctx context.Context, sc store.Scope, sh *Sheet, opt Options) (Report, error) {
 	rep := Report{Errors: []CellError{}}
-	h, err := FindHeader(t)
+	h, err := sh.Header()
 	if err != nil {
 		return rep, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
 	}
@@ -76,36 +86,47 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	if err != nil {
 		return rep, err
 	}
-	orgs := newOrgIndex(ctx, im.Orgs, store.ScopeOf(root.Path), root)
-	total := len(t) - h.Row - 1
-	seen := map[string]int{}
-	// The figures of every row are collected and written once, before the commit.
-	later := pending{figures: stats.NewPending(), audit: &audit.Pending{}}
+	run := &importRun{im: im, sc: sc, h: h, rep: &rep, seen: map[string]int{}, figures: stats.NewPending(), audit: &audit.Pending{}}
 	ctx = member.CacheOrgs(ctx)
-	err = im.DB.Tx(ctx, func(tx *sql.Tx) error {
-		for i := h.Row + 1; i < len(t); i++ {
-			excelRow := i + 1
-			if opt.Progress != nil {
-				opt.Progress(i-h.Row, total)
+	stop := make(chan struct{})
+	chunks, finished := readAhead(sh, h, newOrgIndex(ctx, im.Orgs, store.ScopeOf(root.Path), root), stop)
+	defer func() {
+		close(stop)
+		<-finished // the sheet is not read any more once Import returns
+	}()
+	total := max(0, sh.Rows-h.Row-1)
+	err = im.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
+		restore, err := im.DB.LargeCache(ctx, tx, importCacheMB)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, restore()) }()
+		ctx := store.KeepStatements(ctx, tx)
+		done := 0
+		for c := range chunks {
+			if c.err != nil {
+				return apperr.New("bad_file", http.StatusBadRequest, "%s", c.err.Error())
 			}
-			cells := t[i]
-			if blank(cells) {
-				continue
-			}
-			row, errs := parseRow(h, cells, excelRow, orgs)
-			if len(errs) == 0 {
-				id := *row.Input.IDNumber
-				if first, dup := seen[id]; dup {
-					errs = append(errs, CellError{excelRow, h.Name(FID), id, fmt.Sprintf("与第%d行的公民身份号码重复", first)})
-				} else {
-					seen[id] = excelRow
+			for _, p := range c.rows {
+				if err := run.add(ctx, tx, p); err != nil {
+					return err
 				}
 			}
-			if len(errs) == 0 {
-				errs = im.write(ctx, tx, sc, h, row, cells, excelRow, &rep, later)
+			done = max(0, c.last-h.Row-1)
+			if opt.Progress != nil {
+				if done > total {
+					total = 0 // more rows than the file said: their number is not known
+				}
+				opt.Progress(done, total)
 			}
-			rep.Errors = append(rep.Errors, errs...)
 		}
+		if opt.Progress != nil {
+			opt.Progress(done, done)
+		}
+		if err := run.flush(ctx, tx); err != nil {
+			return err
+		}
+		sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Row < rep.Errors[j].Row })
 		switch {
 		case len(rep.Errors) > 0 && opt.Mode != "valid":
 			rep.Refused = true
@@ -113,10 +134,10 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 		case opt.DryRun:
 			return errDry
 		}
-		if err := later.figures.Flush(ctx, tx); err != nil {
+		if err := run.figures.Flush(ctx, tx); err != nil {
 			return err
 		}
-		return later.audit.Flush(ctx, im.DB, tx)
+		return run.audit.Flush(ctx, im.DB, tx)
 	})
 	if err != nil && !errors.Is(err, errDry) {
 		return rep, err
@@ -125,59 +146,173 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, t Table, opt Opt
 	return rep, nil
 }
 
+// chunk is a run of rows read from a sheet and parsed, up to the row numbered last.
+type chunk struct {
+	rows []parsedRow
+	last int
+	err  error
+}
+
+// parsedRow is a row of the file read into what the member service takes,
+// or the reasons it could not be.
+type parsedRow struct {
+	row      member.Row
+	errs     []CellError
+	cells    []string
+	excelRow int
+}
+
+// readAhead reads and parses the rows below the header on a goroutine, a
+// chunk at a time, until the end of the sheet, an error, or stop; finished
+// is closed when it has stopped reading.
+func readAhead(sh *Sheet, h Header, orgs *orgIndex, stop <-chan struct{}) (chunks <-chan chunk, finished <-chan struct{}) {
+	out, fin := make(chan chunk, 4), make(chan struct{})
+	go func() {
+		defer close(fin)
+		defer close(out)
+		var c chunk
+		for {
+			cells, err := sh.Next()
+			if err != nil && !errors.Is(err, io.EOF) {
+				c.err = err
+			}
+			if err == nil {
+				c.last++
+				if c.last > h.Row+1 && !blank(cells) {
+					row, errs := parseRow(h, cells, c.last, orgs)
+					c.rows = append(c.rows, parsedRow{row, errs, cells, c.last})
+				}
+			}
+			if err != nil || len(c.rows) == importBatch {
+				select {
+				case out <- c:
+				case <-stop:
+					return
+				}
+				if err != nil {
+					return
+				}
+				c = chunk{last: c.last}
+			}
+		}
+	}()
+	return out, fin
+}
+
 // auditBatch is how many audit entries an import keeps before writing them (a variable for the tests).
 var auditBatch = 5000
 
-// pending is what an import writes once, at its end: the figures of every
-// organisation it touched and its audit entries.
-type pending struct {
+// importRun is the state of one import: the rows checked and waiting to be
+// written, and what is written once, at the end: the figures of every
+// organisation touched and the audit entries (in thousands).
+type importRun struct {
+	im      *Importer
+	sc      store.Scope
+	h       Header
+	rep     *Report
+	seen    map[string]int // the row of each ID number
+	batch   []parsedRow
 	figures *stats.Pending
 	audit   *audit.Pending
 }
 
-// write imports one row under a savepoint, so that a refused row leaves no
-// trace: its figures and audit entries are kept only once it is released.
-func (im *Importer) write(ctx context.Context, tx *sql.Tx, sc store.Scope, h Header, row member.Row, cells []string, excelRow int, rep *Report, later pending) []CellError {
-	fail := func(err error) []CellError {
-		return []CellError{{Row: excelRow, Reason: "写入失败:" + err.Error()}}
+// add takes a parsed row: its errors go to the report, or it is queued for writing.
+func (r *importRun) add(ctx context.Context, tx *sql.Tx, p parsedRow) error {
+	if len(p.errs) == 0 {
+		id := *p.row.Input.IDNumber
+		if first, dup := r.seen[id]; dup {
+			p.errs = append(p.errs, CellError{p.excelRow, r.h.Name(FID), id, fmt.Sprintf("与第%d行的公民身份号码重复", first)})
+		} else {
+			r.seen[id] = p.excelRow
+		}
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT roster_row"); err != nil {
-		return fail(err)
+	if len(p.errs) > 0 {
+		r.rep.Errors = append(r.rep.Errors, p.errs...)
+		return nil
 	}
-	rowCtx, rowFigures := stats.Defer(ctx)
-	rowCtx, rowAudit := audit.Defer(rowCtx)
-	action, err := im.Members.ImportRow(rowCtx, tx, sc, row)
+	r.batch = append(r.batch, p)
+	if len(r.batch) < importBatch {
+		return nil
+	}
+	return r.flush(ctx, tx)
+}
+
+// flush writes the queued rows: the new people together, those on the
+// roster one by one.
+func (r *importRun) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	rows := make([]member.Row, len(r.batch))
+	for i, p := range r.batch {
+		rows[i] = p.row
+	}
+	bctx, figures := stats.Defer(ctx)
+	bctx, trail := audit.Defer(bctx)
+	outcome, err := r.im.Members.AddNew(bctx, tx, r.sc, rows)
 	if err != nil {
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
-			return fail(rerr)
-		}
-		ae, ok := apperr.As(err)
-		if !ok {
-			return fail(err)
-		}
-		return cellErrors(h, cells, excelRow, ae)
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT roster_row"); err != nil {
-		return fail(err)
-	}
-	later.figures.Merge(rowFigures)
-	later.audit.Merge(rowAudit)
-	// A released row's entries belong to the transaction: write them in
-	// thousands, so that a sheet of a million rows does not hold them all.
-	if later.audit.Len() >= auditBatch {
-		if err := later.audit.Flush(ctx, im.DB, tx); err != nil {
-			return fail(err)
+	r.figures.Merge(figures)
+	r.audit.Merge(trail)
+	for i, p := range r.batch {
+		switch err := outcome[i]; {
+		case err == nil:
+			r.rep.Added++
+		case errors.Is(err, member.ErrOnRoster):
+			if err := r.update(ctx, tx, p); err != nil {
+				return err
+			}
+		default:
+			r.rep.Errors = append(r.rep.Errors, r.refused(p, err)...)
 		}
 	}
-	switch action {
-	case member.Added:
-		rep.Added++
-	case member.Updated:
-		rep.Updated++
-	default:
-		rep.Unchanged++
+	r.batch = r.batch[:0]
+	// The entries belong to the transaction: they are written in thousands,
+	// so that a sheet of a million rows does not hold them all.
+	if r.audit.Len() >= auditBatch {
+		return r.audit.Flush(ctx, r.im.DB, tx)
 	}
 	return nil
+}
+
+// update brings a person on the roster up to date under a savepoint, so
+// that a refused row leaves no trace: its figures and audit entries are
+// kept only once it is released.
+func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT roster_row"); err != nil {
+		return err
+	}
+	rowCtx, figures := stats.Defer(ctx)
+	rowCtx, trail := audit.Defer(rowCtx)
+	action, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.row)
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
+			return rerr
+		}
+		r.rep.Errors = append(r.rep.Errors, r.refused(p, err)...)
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT roster_row"); err != nil {
+		return err
+	}
+	r.figures.Merge(figures)
+	r.audit.Merge(trail)
+	if action == member.Updated {
+		r.rep.Updated++
+	} else {
+		r.rep.Unchanged++
+	}
+	return nil
+}
+
+// refused places a service's refusal of a row on the cells it concerns.
+func (r *importRun) refused(p parsedRow, err error) []CellError {
+	ae, ok := apperr.As(err)
+	if !ok {
+		return []CellError{{Row: p.excelRow, Reason: "写入失败:" + err.Error()}}
+	}
+	return cellErrors(r.h, p.cells, p.excelRow, ae)
 }
 
 // cellErrors places a service's refusal on the cells it concerns.

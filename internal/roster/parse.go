@@ -94,7 +94,7 @@ type Header struct {
 // FindHeader looks in the first rows for the header, below any title rows; a
 // header cell left empty by a merge takes the text above it.
 func FindHeader(t Table) (Header, error) {
-	for i := 0; i < len(t) && i < 20; i++ {
+	for i := 0; i < len(t) && i < headerRows; i++ {
 		h := Header{Row: i, Cols: map[Field]int{}, Names: map[Field]string{}}
 		for j, cell := range t[i] {
 			text := cell

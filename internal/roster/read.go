@@ -1,5 +1,3 @@
-// Package roster reads member rosters from the spreadsheets people keep
-// (.xlsx, and .csv in UTF-8 or GB18030) and writes rosters back to .xlsx.
 package roster
 
 import (
@@ -16,49 +14,71 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// Table is a sheet's cells as text, row by row; Table[i] is Excel row i+1.
+// Table is a sheet's first cells as text, row by row; Table[i] is Excel row i+1.
 type Table [][]string
 
-// ReadFile reads the first sheet of an .xlsx file or a .csv file (UTF-8,
-// with or without BOM, or GB18030 as Excel in Chinese saves it).
-func ReadFile(name string, r io.Reader) (Table, error) {
+// Sheet is the first sheet of an .xlsx file, or a .csv file, read one row at
+// a time, so that a sheet of a million rows is never held whole.
+type Sheet struct {
+	head   Table                    // the first rows, where the header is looked for
+	peeked bool                     // head is read
+	pos    int                      // rows of head handed out
+	read   func() ([]string, error) // the file's next row; io.EOF after the last
+	close  func() error
+	// Rows is how many rows the file says it has (0 when it does not say).
+	Rows int
+}
+
+// headerRows is how far down the header is looked for.
+const headerRows = 20
+
+// Open opens an .xlsx file or a .csv file (UTF-8, with or without BOM, or
+// GB18030 as Excel in Chinese saves it).
+func Open(name string, r io.Reader) (*Sheet, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		return readXLSX(r)
+		return openXLSX(r)
 	case ".csv", ".txt":
-		return readCSV(r)
+		return openCSV(r)
 	}
 	return nil, fmt.Errorf("不支持的文件类型“%s”:请上传 .xlsx 或 .csv 文件(旧的 .xls 请在 Excel 中另存为 .xlsx)", filepath.Ext(name))
 }
 
-func readXLSX(r io.Reader) (Table, error) {
+func openXLSX(r io.Reader) (*Sheet, error) {
 	// Raw values: dates arrive as serial numbers whatever their display format.
 	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
+		f.Close()
 		return nil, errors.New("这个 Excel 文件中没有工作表")
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	defer rows.Close()
-	var t Table
-	for rows.Next() {
-		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
+	sh := &Sheet{close: func() error { return errors.Join(rows.Close(), f.Close()) }}
+	if ref, err := f.GetSheetDimension(sheets[0]); err == nil {
+		if _, last, ok := strings.Cut(ref, ":"); ok {
+			_, sh.Rows, _ = excelize.CellNameToCoordinates(last)
 		}
-		t = append(t, cols)
 	}
-	return t, rows.Error()
+	sh.read = func() ([]string, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, err
+			}
+			return nil, io.EOF
+		}
+		return rows.Columns(excelize.Options{RawCellValue: true})
+	}
+	return sh, nil
 }
 
-func readCSV(r io.Reader) (Table, error) {
+func openCSV(r io.Reader) (*Sheet, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
@@ -72,15 +92,60 @@ func readCSV(r io.Reader) (Table, error) {
 	cr := csv.NewReader(bytes.NewReader(raw))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	var t Table
-	for {
+	sh := &Sheet{Rows: bytes.Count(raw, []byte("\n")), close: func() error { return nil }}
+	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		sh.Rows++
+	}
+	line := 0
+	sh.read = func() ([]string, error) {
 		rec, err := cr.Read()
+		line++
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("CSV 文件第%d行格式有误:%v", line, err)
+		}
+		return rec, err
+	}
+	return sh, nil
+}
+
+// Header finds the header in the first rows (see FindHeader).
+func (s *Sheet) Header() (Header, error) {
+	if err := s.peek(); err != nil {
+		return Header{}, err
+	}
+	return FindHeader(s.head)
+}
+
+// peek reads the rows the header may be in.
+func (s *Sheet) peek() error {
+	if s.peeked {
+		return nil
+	}
+	s.peeked = true
+	for len(s.head) < headerRows {
+		row, err := s.read()
 		if errors.Is(err, io.EOF) {
-			return t, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("CSV 文件第%d行格式有误:%v", len(t)+1, err)
+			return err
 		}
-		t = append(t, rec)
+		s.head = append(s.head, row)
 	}
+	return nil
 }
+
+// Next returns the next row, from the first; io.EOF after the last.
+func (s *Sheet) Next() ([]string, error) {
+	if err := s.peek(); err != nil {
+		return nil, err
+	}
+	if s.pos < len(s.head) {
+		s.pos++
+		return s.head[s.pos-1], nil
+	}
+	return s.read()
+}
+
+// Close releases the file.
+func (s *Sheet) Close() error { return s.close() }

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -52,9 +53,9 @@ func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc sto
 	return n, out.finish(w)
 }
 
-// WriteReport writes the imported table back with every cell the report
+// WriteReport writes the imported sheet back with every cell the report
 // names filled red and a column 错误说明 giving the reasons, row by row.
-func WriteReport(w io.Writer, t Table, rep Report) error {
+func WriteReport(w io.Writer, sh *Sheet, rep Report) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := "导入检查结果"
@@ -65,21 +66,30 @@ func WriteReport(w io.Writer, t Table, rep Report) error {
 	if err != nil {
 		return err
 	}
-	h, herr := FindHeader(t)
+	h, herr := sh.Header()
 	byRow := map[int][]CellError{}
 	for _, e := range rep.Errors {
 		byRow[e.Row] = append(byRow[e.Row], e)
 	}
+	// The reasons go right of the widest of the first rows (or of a wider row).
 	width := 0
-	for _, r := range t {
+	for _, r := range sh.head {
 		width = max(width, len(r))
 	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	for i, r := range t {
+	for i := 0; ; i++ {
+		r, err := sh.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
 		excelRow := i + 1
+		width := max(width, len(r))
 		bad := map[int]bool{}
 		var reasons string
 		for _, e := range byRow[excelRow] {

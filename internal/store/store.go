@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,4 +153,104 @@ func Now(clock func() time.Time) time.Time {
 		return clock().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// Values writes the parameter lists of a multi-row statement, rows lists of
+// cols parameters each: "(?,?),(?,?)" or "($1,$2),($3,$4)".
+func (db *DB) Values(sb *strings.Builder, rows, cols int) {
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			if db.Dialect == SQLite {
+				// SQLite looks numbered parameters up by name, which costs
+				// the square of their number in a long statement.
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(strconv.Itoa(r*cols + c + 1))
+			}
+		}
+		sb.WriteByte(')')
+	}
+}
+
+// LargeCache gives the connection of tx a page cache of mb megabytes until
+// restore is called (on SQLite; PostgreSQL's is the server's). A long write
+// into large indexes, an import, then reads and spills far fewer pages.
+func (db *DB) LargeCache(ctx context.Context, tx *sql.Tx, mb int) (restore func() error, err error) {
+	if db.Dialect != SQLite {
+		return func() error { return nil }, nil
+	}
+	var old int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(-mb*1024)); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(old, 10))
+		return err
+	}, nil
+}
+
+type stmtsKey struct{}
+
+// stmts are the statements a long transaction runs again and again.
+type stmts struct {
+	tx *sql.Tx
+	m  map[string]*sql.Stmt
+}
+
+// KeepStatements returns a context in which BulkExec and BulkQuery prepare each
+// statement once for tx (a bulk write runs the same long statements
+// hundreds of times; SQLite would parse them at every run).
+func KeepStatements(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, stmtsKey{}, &stmts{tx: tx, m: map[string]*sql.Stmt{}})
+}
+
+// stmt is query prepared for tx if ctx keeps statements for tx.
+func stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	c, _ := ctx.Value(stmtsKey{}).(*stmts)
+	if c == nil || c.tx != tx {
+		return nil, nil
+	}
+	if s, ok := c.m[query]; ok {
+		return s, nil
+	}
+	s, err := tx.PrepareContext(ctx, query)
+	if err == nil {
+		c.m[query] = s
+	}
+	return s, err
+}
+
+// BulkExec runs a statement in tx, prepared once if ctx keeps statements.
+func BulkExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	s, err := stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// BulkQuery runs a query in tx, prepared once if ctx keeps statements.
+func BulkQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	s, err := stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
 }

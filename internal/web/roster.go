@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"path/filepath"
 	"sync"
@@ -29,7 +31,8 @@ type importJob struct {
 	owner    int64
 	org      org.Org
 	dryRun   bool
-	table    roster.Table
+	file     string // the file's name and content: the report writes it back
+	content  []byte
 	done     int
 	total    int
 	report   *roster.Report
@@ -92,7 +95,12 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 		return
 	}
 	defer file.Close()
-	t, err := roster.ReadFile(filepath.Base(hdr.Filename), file)
+	name := filepath.Base(hdr.Filename)
+	content, err := io.ReadAll(file)
+	var sh *roster.Sheet
+	if err == nil {
+		sh, err = roster.Open(name, bytes.NewReader(content))
+	}
 	if err != nil {
 		d.Error = err.Error()
 		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
@@ -101,7 +109,7 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	key := hex.EncodeToString(b)
-	job := &importJob{owner: id.User.ID, org: o, dryRun: d.DryRun, table: t, started: time.Now()}
+	job := &importJob{owner: id.User.ID, org: o, dryRun: d.DryRun, file: name, content: content, started: time.Now()}
 	jobs.Lock()
 	for k, j := range jobs.m {
 		if time.Since(j.started) > time.Hour {
@@ -113,11 +121,12 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	// The import outlives the request; it keeps the caller as the actor of its changes.
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
+		defer sh.Close()
 		var rep roster.Report
 		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
 			var err error
-			rep, err = im.Import(ctx, sc, t, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
+			rep, err = im.Import(ctx, sc, sh, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
 				Progress: func(done, total int) {
 					job.mu.Lock()
 					job.done, job.total = done, total
@@ -186,7 +195,12 @@ func (s *Site) importReport(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx")
-	if err := roster.WriteReport(w, job.table, *rep); err != nil {
+	sh, err := roster.Open(job.file, bytes.NewReader(job.content))
+	if err == nil {
+		defer sh.Close()
+		err = roster.WriteReport(w, sh, *rep)
+	}
+	if err != nil {
 		s.Log.Error("import report", "err", err)
 	}
 }
