@@ -35,21 +35,53 @@ const (
 // roster already: UpdateRow brings that person up to date.
 var ErrOnRoster = errors.New("already on the roster")
 
-// AddNew adds, inside tx, the people of rows who are not on the roster yet,
-// each checked as Create checks one and all written together. It returns
-// for each row nil when the person was added, ErrOnRoster, or why the row
-// was refused; nothing is written for a refused row.
-func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, sc store.Scope, rows []Row) ([]error, error) {
+// Checked is a row checked for adding as far as that needs no write lock;
+// AddNew finishes the check and writes it.
+type Checked struct {
+	row    Row
+	person *newPerson // nil when the ID number cannot be read
+	err    error      // why the person cannot be added, as far as Check sees
+}
+
+// Row is the row that was checked.
+func (c Checked) Row() Row { return c.row }
+
+// Check checks a row for adding, reading the organisations from q. It is
+// safe to call from several goroutines (with a context from CacheOrgs,
+// each organisation is read once).
+func (s *Service) Check(ctx context.Context, q store.Querier, sc store.Scope, row Row) Checked {
+	m, err := s.prepare(ctx, q, sc, row.Input)
+	if err == nil && row.MobileOut != nil && *row.MobileOut {
+		err = canFlowOut(m)
+	}
+	c := Checked{row: row, err: err}
+	switch {
+	case m.IDNumber == "":
+	case err == nil:
+		c.person = s.sealed(m)
+	default:
+		// The hashes tell whether the person is on the roster, to be brought up to date instead.
+		c.person = &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber)}
+	}
+	return c
+}
+
+// AddNew adds, inside tx, the people of the checked rows who are not on
+// the roster yet, all written together. It returns for each row nil when
+// the person was added, ErrOnRoster when their ID number is on the roster,
+// or why the row was refused; nothing is written for a refused row.
+func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]error, error) {
 	out := make([]error, len(rows))
-	today := s.today().Time()
 	owner := map[string]int{} // the row of each hash of an ID number
-	for i, r := range rows {
-		n, err := cnid.Parse(str(r.Input.IDNumber), today)
-		if err != nil {
-			out[i] = apperr.InvalidField("id_number", "%s", err.Error())
+	for i, c := range rows {
+		if c.person == nil {
+			if _, refused := apperr.As(c.err); !refused {
+				return nil, c.err
+			}
+			out[i] = c.err
 			continue
 		}
-		for _, h := range s.Box.Hashes(n.Value) {
+		for _, h := range c.person.hashes {
 			owner[h] = i
 		}
 	}
@@ -79,38 +111,32 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, sc store.Scope, rows [
 			return nil, err
 		}
 	}
-	var ms []*Member
+	var ps []*newPerson
 	var at []int
-	for i, r := range rows {
-		if out[i] != nil {
-			continue
+	for i, c := range rows {
+		switch _, refused := apperr.As(c.err); {
+		case out[i] != nil:
+		case refused:
+			out[i] = c.err
+		case c.err != nil:
+			return nil, c.err
+		default:
+			ps, at = append(ps, c.person), append(at, i)
 		}
-		m, err := s.prepare(ctx, tx, sc, r.Input)
-		if err == nil && r.MobileOut != nil && *r.MobileOut {
-			err = canFlowOut(m)
-		}
-		if _, refused := apperr.As(err); refused {
-			out[i] = err
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		ms, at = append(ms, &m), append(at, i)
 	}
-	taken, err := s.insertAll(ctx, tx, ms)
+	taken, err := s.insertAll(ctx, tx, ps)
 	if err != nil {
 		return nil, err
 	}
 	for _, j := range taken {
 		out[at[j]] = idConflict(errors.New("id_hash"))
 	}
-	for j, m := range ms {
-		r := rows[at[j]]
+	for j, p := range ps {
+		r := rows[at[j]].row
 		if out[at[j]] != nil || r.MobileOut == nil || !*r.MobileOut {
 			continue
 		}
-		if _, err := s.registerOut(ctx, tx, *m, MobileInput{PresentPlace: r.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
+		if _, err := s.registerOut(ctx, tx, p.Member, MobileInput{PresentPlace: r.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
 			return nil, err
 		}
 	}

@@ -28,12 +28,17 @@ func TestAddNew(t *testing.T) {
 		outside := Row{Input: f.fullMember(f.branchB1a, "周外街", "1984-05-06", false)}
 		again := Row{Input: f.fullMember(f.branchA1a, "王已在", "1980-01-01", true)}
 		again.Input.IDNumber = sp(known.IDNumber)
+		again.Input.Ethnicity = sp("火星族") // for UpdateRow to refuse: AddNew only says the person is on the roster
 		rows := []Row{flowing, plain, applicant, badEthnicity, outside, again}
 		sc := store.ScopeOf(f.streetA1.Path)
 		var out []error
 		err := f.db.Tx(f.ctx, func(tx *sql.Tx) error {
+			checked := make([]Checked, len(rows))
+			for i, r := range rows {
+				checked[i] = f.mem.Check(f.ctx, f.db, sc, r)
+			}
 			var err error
-			out, err = f.mem.AddNew(f.ctx, tx, sc, rows)
+			out, err = f.mem.AddNew(f.ctx, tx, checked)
 			return err
 		})
 		if err != nil {
@@ -93,7 +98,7 @@ func TestInsertAllLeavesOutTakenNumbers(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			taken, err := f.mem.insertAll(f.ctx, tx, []*Member{&a, &b})
+			taken, err := f.mem.insertAll(f.ctx, tx, []*newPerson{f.mem.sealed(a), f.mem.sealed(b)})
 			if err == nil && !reflect.DeepEqual(taken, []int{0}) {
 				return errors.New("taken numbers not reported")
 			}

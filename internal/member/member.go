@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -416,25 +417,27 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	if err := s.checkUnique(ctx, tx, m.IDNumber, 0); err != nil {
 		return 0, err
 	}
-	taken, err := s.insertAll(ctx, tx, []*Member{&m})
+	p := s.sealed(m)
+	taken, err := s.insertAll(ctx, tx, []*newPerson{p})
 	if err != nil {
 		return 0, err
 	}
 	if len(taken) > 0 {
 		return 0, idConflict(errors.New("id_hash"))
 	}
-	return m.ID, nil
+	return p.ID, nil
 }
 
-// prepare checks a new person and makes everything stored and shown of
-// them but the id.
-func (s *Service) prepare(ctx context.Context, tx *sql.Tx, sc store.Scope, in Input) (Member, error) {
+// prepare checks a new person, reading their organisation from q, and
+// makes everything stored and shown of them but the id. When only the ID
+// number is valid, the Member returned still carries it.
+func (s *Service) prepare(ctx context.Context, q store.Querier, sc store.Scope, in Input) (Member, error) {
 	m := Member{Status: StatusActive}
 	var v apperr.Invalid
 	apply(&m, in, true, s.today(), &v)
 	if in.OrgID == nil {
 		v.Add("org_id", "请选择所在党组织")
-	} else if p, err := orgPlace(ctx, tx, sc, *in.OrgID); err != nil {
+	} else if p, err := orgPlace(ctx, q, sc, *in.OrgID); err != nil {
 		return m, err
 	} else if p.path == "" {
 		v.Add("org_id", "所在党组织不存在或不在您的管理范围内")
@@ -452,18 +455,29 @@ func (s *Service) prepare(ctx context.Context, tx *sql.Tx, sc store.Scope, in In
 	return m, nil
 }
 
+// newPerson is a person checked for adding, with what is stored of them sealed.
+type newPerson struct {
+	Member
+	hashes          []string // of the ID number under every key of the ring, newest first
+	idEnc, phoneEnc string
+}
+
+func (s *Service) sealed(m Member) *newPerson {
+	return &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber), idEnc: s.Box.Seal(m.IDNumber), phoneEnc: s.Box.Seal(m.Phone)}
+}
+
 // insertBatch is how many people one INSERT statement stores.
 const insertBatch = 500
 
-// insertAll stores the prepared people ms inside tx in multi-row
+// insertAll stores the checked people ps inside tx in multi-row
 // statements, setting their ids, with their figures and audit entries. A
 // person whose ID number is on the roster by then is left out: insertAll
-// returns their indexes in ms.
-func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]int, error) {
+// returns their indexes in ps.
+func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([]int, error) {
 	now := s.now()
-	stored := make([]bool, len(ms))
-	for start := 0; start < len(ms); start += insertBatch {
-		batch := ms[start:min(start+insertBatch, len(ms))]
+	stored := make([]bool, len(ps))
+	for start := 0; start < len(ps); start += insertBatch {
+		batch := ps[start:min(start+insertBatch, len(ps))]
 		var sb strings.Builder
 		sb.WriteString(`INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
 			id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
@@ -473,11 +487,11 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]in
 		args := make([]any, 0, 25*len(batch))
 		byHash := make(map[string]int, len(batch))
 		for i, m := range batch {
-			h := s.Box.Hash(m.IDNumber)
+			h := m.hashes[0]
 			byHash[h] = start + i
 			m.CreatedAt, m.UpdatedAt = now, now
 			args = append(args, m.OrgID, org.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
-				h, s.Box.Seal(m.IDNumber), m.BirthDate, m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post,
+				h, m.idEnc, m.BirthDate, m.Education, m.phoneEnc, m.Occupation, m.Post,
 				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now)
 		}
 		rows, err := store.BulkQuery(ctx, tx, sb.String(), args...)
@@ -492,7 +506,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]in
 				return nil, err
 			}
 			i := byHash[h]
-			ms[i].ID, stored[i] = id, true
+			ps[i].ID, stored[i] = id, true
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -501,7 +515,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]in
 	// The figures of each organisation once, in path order (the order concurrent writers lock them in).
 	var taken []int
 	byPath := map[string]stats.Delta{}
-	for i, m := range ms {
+	for i, m := range ps {
 		if !stored[i] {
 			taken = append(taken, i)
 			continue
@@ -516,9 +530,9 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ms []*Member) ([]in
 			return nil, err
 		}
 	}
-	for i, m := range ms {
+	for i, m := range ps {
 		if stored[i] {
-			if err := audit.Change(ctx, s.DB, tx, "create", "member", m.ID, m.OrgPath, nil, *m); err != nil {
+			if err := audit.Change(ctx, s.DB, tx, "create", "member", m.ID, m.OrgPath, nil, m.Member); err != nil {
 				return nil, err
 			}
 		}
@@ -534,20 +548,22 @@ type place struct{ name, path string }
 // CacheOrgs returns a context in which the organisations new people are
 // placed in are looked up once (an import places thousands in a few).
 func CacheOrgs(ctx context.Context) context.Context {
-	return context.WithValue(ctx, orgCacheKey{}, map[int64]place{})
+	return context.WithValue(ctx, orgCacheKey{}, &sync.Map{})
 }
 
 // orgPlace is the name and path of a live organisation in scope, or a
 // zero place if there is none.
 func orgPlace(ctx context.Context, q store.Querier, sc store.Scope, id int64) (place, error) {
-	cache, _ := ctx.Value(orgCacheKey{}).(map[int64]place)
-	if p, ok := cache[id]; ok && sc.Contains(p.path) {
-		return p, nil
+	cache, _ := ctx.Value(orgCacheKey{}).(*sync.Map)
+	if cache != nil {
+		if p, ok := cache.Load(id); ok && sc.Contains(p.(place).path) {
+			return p.(place), nil
+		}
 	}
 	name, path, err := org.NamePathIn(ctx, q, sc, id, true)
 	p := place{name, path}
 	if path != "" && cache != nil {
-		cache[id] = p
+		cache.Store(id, p)
 	}
 	return p, err
 }

@@ -88,8 +88,17 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, sh *Sheet, opt O
 	}
 	run := &importRun{im: im, sc: sc, h: h, rep: &rep, seen: map[string]int{}, figures: stats.NewPending(), audit: &audit.Pending{}}
 	ctx = member.CacheOrgs(ctx)
+	orgs := newOrgIndex(ctx, im.Orgs, store.ScopeOf(root.Path), root)
+	parse := func(cells []string, excelRow int) parsedRow {
+		row, errs := parseRow(h, cells, excelRow, orgs)
+		p := parsedRow{errs: errs, id: row.Input.IDNumber, cells: cells, excelRow: excelRow}
+		if len(errs) == 0 {
+			p.checked = im.Members.Check(ctx, im.DB, sc, row)
+		}
+		return p
+	}
 	stop := make(chan struct{})
-	chunks, finished := readAhead(sh, h, newOrgIndex(ctx, im.Orgs, store.ScopeOf(root.Path), root), stop)
+	chunks, finished := readAhead(sh, h, parse, stop)
 	defer func() {
 		close(stop)
 		<-finished // the sheet is not read any more once Import returns
@@ -153,10 +162,11 @@ type chunk struct {
 	err  error
 }
 
-// parsedRow is a row of the file read into what the member service takes,
-// or the reasons it could not be.
+// parsedRow is a row of the file read and checked for adding, or the
+// reasons it could not be read.
 type parsedRow struct {
-	row      member.Row
+	checked  member.Checked
+	id       *string // the ID number
 	errs     []CellError
 	cells    []string
 	excelRow int
@@ -165,7 +175,7 @@ type parsedRow struct {
 // readAhead reads and parses the rows below the header on a goroutine, a
 // chunk at a time, until the end of the sheet, an error, or stop; finished
 // is closed when it has stopped reading.
-func readAhead(sh *Sheet, h Header, orgs *orgIndex, stop <-chan struct{}) (chunks <-chan chunk, finished <-chan struct{}) {
+func readAhead(sh *Sheet, h Header, parse func(cells []string, excelRow int) parsedRow, stop <-chan struct{}) (chunks <-chan chunk, finished <-chan struct{}) {
 	out, fin := make(chan chunk, 4), make(chan struct{})
 	go func() {
 		defer close(fin)
@@ -179,8 +189,7 @@ func readAhead(sh *Sheet, h Header, orgs *orgIndex, stop <-chan struct{}) (chunk
 			if err == nil {
 				c.last++
 				if c.last > h.Row+1 && !blank(cells) {
-					row, errs := parseRow(h, cells, c.last, orgs)
-					c.rows = append(c.rows, parsedRow{row, errs, cells, c.last})
+					c.rows = append(c.rows, parse(cells, c.last))
 				}
 			}
 			if err != nil || len(c.rows) == importBatch {
@@ -219,7 +228,7 @@ type importRun struct {
 // add takes a parsed row: its errors go to the report, or it is queued for writing.
 func (r *importRun) add(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 	if len(p.errs) == 0 {
-		id := *p.row.Input.IDNumber
+		id := *p.id
 		if first, dup := r.seen[id]; dup {
 			p.errs = append(p.errs, CellError{p.excelRow, r.h.Name(FID), id, fmt.Sprintf("与第%d行的公民身份号码重复", first)})
 		} else {
@@ -243,13 +252,13 @@ func (r *importRun) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(r.batch) == 0 {
 		return nil
 	}
-	rows := make([]member.Row, len(r.batch))
+	rows := make([]member.Checked, len(r.batch))
 	for i, p := range r.batch {
-		rows[i] = p.row
+		rows[i] = p.checked
 	}
 	bctx, figures := stats.Defer(ctx)
 	bctx, trail := audit.Defer(bctx)
-	outcome, err := r.im.Members.AddNew(bctx, tx, r.sc, rows)
+	outcome, err := r.im.Members.AddNew(bctx, tx, rows)
 	if err != nil {
 		return err
 	}
@@ -285,7 +294,7 @@ func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 	}
 	rowCtx, figures := stats.Defer(ctx)
 	rowCtx, trail := audit.Defer(rowCtx)
-	action, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.row)
+	action, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.checked.Row())
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
 			return rerr
