@@ -330,44 +330,59 @@ func each(ctx context.Context, db *store.DB, query string, args []any, fn func(E
 // Change records a change of an object with the fields that differ between
 // before and after (nil before for a creation).
 func Change(ctx context.Context, db *store.DB, tx *sql.Tx, action, objectType string, id int64, orgPath string, before, after any) error {
-	var detail any
 	if before == nil {
-		// A creation changes every field from nothing: the detail is written
-		// straight from after's encoding (imports record thousands of them).
-		d, err := created(after)
+		c, err := NewCreation(after)
 		if err != nil {
 			return err
 		}
-		detail = d
-	} else {
-		detail = map[string]any{"changes": Changes(before, after)}
+		return Create(ctx, db, tx, action, objectType, id, orgPath, c)
 	}
-	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath, Detail: detail})
+	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath,
+		Detail: map[string]any{"changes": Changes(before, after)}})
 }
 
-// created is the detail Changes(nil, after) gives, {"changes":{"field":[null,value],…}}.
-func created(after any) (json.RawMessage, error) {
+// Creation is the detail of a creation, {"changes":{"field":[null,value],…}}
+// as Changes(nil, after) gives it, encoded before the object has its id
+// (an import encodes thousands while others are being written).
+type Creation struct{ fields []byte }
+
+// NewCreation encodes the creation of after; its "id" is given to Create.
+func NewCreation(after any) (Creation, error) {
 	raw, err := json.Marshal(after)
 	if err != nil {
-		return nil, err
+		return Creation{}, err
 	}
-	b := bytes.NewBufferString(`{"changes":{`)
-	first := true
+	var b bytes.Buffer
 	err = eachField(raw, func(key, value []byte) {
-		if k := string(key); k == `"created_at"` || k == `"updated_at"` || bytes.Equal(value, null) {
+		switch string(key) {
+		case `"id"`, `"created_at"`, `"updated_at"`:
 			return
 		}
-		if !first {
-			b.WriteByte(',')
+		if bytes.Equal(value, null) {
+			return
 		}
-		first = false
+		b.WriteByte(',')
 		b.Write(key)
 		b.WriteString(":[null,")
 		b.Write(value)
 		b.WriteByte(']')
 	})
-	b.WriteString("}}")
-	return b.Bytes(), err
+	return Creation{b.Bytes()}, err
+}
+
+// Detail is the creation's detail for the object's id.
+func (c Creation) Detail(id int64) json.RawMessage {
+	b := make([]byte, 0, len(c.fields)+40)
+	b = append(b, `{"changes":{"id":[null,`...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, ']')
+	b = append(b, c.fields...)
+	return append(b, "}}"...)
+}
+
+// Create records the creation of object id.
+func Create(ctx context.Context, db *store.DB, tx *sql.Tx, action, objectType string, id int64, orgPath string, c Creation) error {
+	return Record(ctx, db, tx, Event{Action: action, ObjectType: objectType, ObjectID: id, OrgPath: orgPath, Detail: c.Detail(id)})
 }
 
 // eachField calls fn with the key (quoted) and the value of each field of

@@ -30,20 +30,22 @@ func TestCreatedMatchesChanges(t *testing.T) {
 		{Note: "\u2028<script>&", Tags: []string{}},
 		{},
 	} {
-		got, err := created(v)
+		c, err := NewCreation(v)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := c.Detail(42)
+		v.ID = 42 // the id the object gets when it is stored
 		want, _ := json.Marshal(map[string]any{"changes": Changes(nil, v)})
 		var a, b any
 		if err := json.Unmarshal(got, &a); err != nil {
-			t.Fatalf("created(%+v) is not JSON: %s", v, got)
+			t.Fatalf("the creation of %+v is not JSON: %s", v, got)
 		}
 		_ = json.Unmarshal(want, &b)
 		if !reflect.DeepEqual(a, b) {
-			t.Fatalf("created:\n%s\nChanges:\n%s", got, want)
+			t.Fatalf("creation:\n%s\nChanges:\n%s", got, want)
 		}
-		if m := a.(map[string]any)["changes"].(map[string]any); m["created_at"] != nil || m["name"] == nil {
+		if m := a.(map[string]any)["changes"].(map[string]any); m["created_at"] != nil || m["id"] == nil {
 			t.Fatalf("fields of the creation: %v", m)
 		}
 	}

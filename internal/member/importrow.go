@@ -58,7 +58,7 @@ func (s *Service) Check(ctx context.Context, q store.Querier, sc store.Scope, ro
 	switch {
 	case m.IDNumber == "":
 	case err == nil:
-		c.person = s.sealed(m)
+		c.person, c.err = s.sealed(m)
 	default:
 		// The hashes tell whether the person is on the roster, to be brought up to date instead.
 		c.person = &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber)}

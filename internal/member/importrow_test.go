@@ -98,7 +98,9 @@ func TestInsertAllLeavesOutTakenNumbers(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			taken, err := f.mem.insertAll(f.ctx, tx, []*newPerson{f.mem.sealed(a), f.mem.sealed(b)})
+			pa, _ := f.mem.sealed(a)
+			pb, _ := f.mem.sealed(b)
+			taken, err := f.mem.insertAll(f.ctx, tx, []*newPerson{pa, pb})
 			if err == nil && !reflect.DeepEqual(taken, []int{0}) {
 				return errors.New("taken numbers not reported")
 			}

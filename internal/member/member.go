@@ -417,7 +417,10 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	if err := s.checkUnique(ctx, tx, m.IDNumber, 0); err != nil {
 		return 0, err
 	}
-	p := s.sealed(m)
+	p, err := s.sealed(m)
+	if err != nil {
+		return 0, err
+	}
 	taken, err := s.insertAll(ctx, tx, []*newPerson{p})
 	if err != nil {
 		return 0, err
@@ -455,15 +458,18 @@ func (s *Service) prepare(ctx context.Context, q store.Querier, sc store.Scope, 
 	return m, nil
 }
 
-// newPerson is a person checked for adding, with what is stored of them sealed.
+// newPerson is a person checked for adding, with what is stored and
+// recorded of them encoded.
 type newPerson struct {
 	Member
 	hashes          []string // of the ID number under every key of the ring, newest first
 	idEnc, phoneEnc string
+	creation        audit.Creation
 }
 
-func (s *Service) sealed(m Member) *newPerson {
-	return &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber), idEnc: s.Box.Seal(m.IDNumber), phoneEnc: s.Box.Seal(m.Phone)}
+func (s *Service) sealed(m Member) (*newPerson, error) {
+	c, err := audit.NewCreation(m)
+	return &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber), idEnc: s.Box.Seal(m.IDNumber), phoneEnc: s.Box.Seal(m.Phone), creation: c}, err
 }
 
 // insertBatch is how many people one INSERT statement stores.
@@ -532,7 +538,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 	}
 	for i, m := range ps {
 		if stored[i] {
-			if err := audit.Change(ctx, s.DB, tx, "create", "member", m.ID, m.OrgPath, nil, m.Member); err != nil {
+			if err := audit.Create(ctx, s.DB, tx, "create", "member", m.ID, m.OrgPath, m.creation); err != nil {
 				return nil, err
 			}
 		}

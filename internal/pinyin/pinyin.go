@@ -5,6 +5,7 @@ package pinyin
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	gopinyin "github.com/mozillazg/go-pinyin"
@@ -38,9 +39,7 @@ func Name(name string) (full, initials string) {
 		case first && surnames[r] != "":
 			syl = surnames[r]
 		case unicode.Is(unicode.Han, r):
-			if p := gopinyin.SinglePinyin(r, args); len(p) > 0 {
-				syl = p[0]
-			}
+			syl = reading(r)
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			syl = strings.ToLower(string(r))
 		}
@@ -52,4 +51,21 @@ func Name(name string) (full, initials string) {
 		in.WriteByte(syl[0])
 	}
 	return f.String(), in.String()
+}
+
+// readings keeps the reading of each character once looked up: the library
+// strips the tone marks with regular expressions at every look-up, and
+// names share few thousand characters.
+var readings sync.Map
+
+func reading(r rune) string {
+	if v, ok := readings.Load(r); ok {
+		return v.(string)
+	}
+	syl := ""
+	if p := gopinyin.SinglePinyin(r, args); len(p) > 0 {
+		syl = p[0]
+	}
+	readings.Store(r, syl)
+	return syl
 }
