@@ -81,8 +81,14 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]err
 			out[i] = c.err
 			continue
 		}
-		for _, h := range c.person.hashes {
-			owner[h] = i
+		// A valid row's newest hash is found by the unique index as it is
+		// inserted; the others are looked for first (a refused row may be
+		// a person on the roster, whom UpdateRow brings up to date; during a
+		// key rotation a person may be stored under an older key).
+		for k, h := range c.person.hashes {
+			if k > 0 || c.err != nil {
+				owner[h] = i
+			}
 		}
 	}
 	hashes := slices.Collect(maps.Keys(owner))
@@ -129,7 +135,7 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]err
 		return nil, err
 	}
 	for _, j := range taken {
-		out[at[j]] = idConflict(errors.New("id_hash"))
+		out[at[j]] = ErrOnRoster
 	}
 	for j, p := range ps {
 		r := rows[at[j]].row

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -131,5 +133,32 @@ func eachFixture(t *testing.T, fn func(f *fixture)) {
 		f := newFixture(t, db)
 		f.ctx = context.Background()
 		fn(f)
+	})
+}
+
+// While the keys are rotated, a person stored under the older key is found
+// by AddNew and not added a second time.
+func TestAddNewDuringKeyRotation(t *testing.T) {
+	eachFixture(t, func(f *fixture) {
+		known := f.add(f.fullMember(f.branchA1a, "王旧钥", "1980-01-01", true))
+		rotated, err := secret.New([]byte(strings.Repeat("k", 32)), []byte(strings.Repeat("n", 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.mem.Box = rotated
+		again := f.fullMember(f.branchA1a, "王旧钥", "1980-01-01", true)
+		again.IDNumber = sp(known.IDNumber)
+		var out []error
+		err = f.db.Tx(f.ctx, func(tx *sql.Tx) error {
+			var err error
+			out, err = f.mem.AddNew(f.ctx, tx, []Checked{f.mem.Check(f.ctx, f.db, store.All, Row{Input: again})})
+			return err
+		})
+		if err != nil || !errors.Is(out[0], ErrOnRoster) {
+			t.Fatalf("a person under the older key: %v %v", out, err)
+		}
+		if n := f.membersIn(f.branchA1a.ID); n != 1 {
+			t.Fatalf("%d people in the branch", n)
+		}
 	})
 }

@@ -428,3 +428,30 @@ func TestExportSplitsFullSheets(t *testing.T) {
 		t.Fatalf("last sheet %q", last)
 	}
 }
+
+// An import tells its progress as it reads: against the number of rows the
+// file declares when it declares one, ending with every row done.
+func TestImportProgress(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	var b strings.Builder
+	b.WriteString("姓名,公民身份号码,民族,学历,入党日期,转正日期\n")
+	for i := 0; i < 1200; i++ {
+		fmt.Fprintf(&b, "党员%d,%s,汉族,大学本科,2020-07-01,2021-07-01\n", i, idFor(i, true))
+	}
+	type call struct{ done, total int }
+	var calls []call
+	sh := open(t, "名册.csv", []byte(b.String()))
+	rep, err := e.im.Import(context.Background(), store.All, sh, Options{OrgID: e.root.ID, DryRun: true,
+		Progress: func(done, total int) { calls = append(calls, call{done, total}) }})
+	if err != nil || rep.Added != 1200 {
+		t.Fatalf("import: %d added, %d errors (the first %v), %v", rep.Added, len(rep.Errors), rep.Errors[:min(1, len(rep.Errors))], err)
+	}
+	if len(calls) < 3 || calls[0].total != 1200 || calls[len(calls)-1] != (call{1200, 1200}) {
+		t.Fatalf("progress calls %v", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].done < calls[i-1].done {
+			t.Fatalf("progress went back: %v", calls)
+		}
+	}
+}
