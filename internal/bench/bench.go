@@ -344,7 +344,7 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 	}
 	_ = sw.Flush()
 	var buf bytes.Buffer
-	if err := x.Write(&buf); err != nil {
+	if err := errors.Join(x.Write(&buf), x.Close()); err != nil {
 		return err
 	}
 	// The baseline: reading every row of the file with the same library.

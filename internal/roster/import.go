@@ -66,9 +66,6 @@ var fieldColumns = map[string]Field{
 
 var errDry = errors.New("dry run")
 
-// importCacheMB is the page cache an import writes through (see store.LargeCache).
-const importCacheMB = 128
-
 // importBatch is how many rows are checked against the roster and written together.
 const importBatch = 500
 
@@ -104,12 +101,7 @@ func (im *Importer) Import(ctx context.Context, sc store.Scope, sh *Sheet, opt O
 		<-finished // the sheet is not read any more once Import returns
 	}()
 	total := max(0, sh.Rows-h.Row-1)
-	err = im.DB.Tx(ctx, func(tx *sql.Tx) (err error) {
-		restore, err := im.DB.LargeCache(ctx, tx, importCacheMB)
-		if err != nil {
-			return err
-		}
-		defer func() { err = errors.Join(err, restore()) }()
+	err = im.DB.Tx(ctx, func(tx *sql.Tx) error {
 		ctx := store.KeepStatements(ctx, tx)
 		done := 0
 		for c := range chunks {

@@ -180,26 +180,6 @@ func (db *DB) Values(sb *strings.Builder, rows, cols int) {
 	}
 }
 
-// LargeCache gives the connection of tx a page cache of mb megabytes until
-// restore is called (on SQLite; PostgreSQL's is the server's). A long write
-// into large indexes, an import, then reads and spills far fewer pages.
-func (db *DB) LargeCache(ctx context.Context, tx *sql.Tx, mb int) (restore func() error, err error) {
-	if db.Dialect != SQLite {
-		return func() error { return nil }, nil
-	}
-	var old int64
-	if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(-mb*1024)); err != nil {
-		return nil, err
-	}
-	return func() error {
-		_, err := tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(old, 10))
-		return err
-	}, nil
-}
-
 type stmtsKey struct{}
 
 // stmts are the statements a long transaction runs again and again.
