@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
@@ -197,7 +199,16 @@ func TestImportPage(t *testing.T) {
 	if err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("report download: %v %v", res, err)
 	}
+	x, err := excelize.OpenReader(res.Body)
 	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, _ := x.GetCellValue("导入检查结果", "A3")
+	reason, _ := x.GetCellValue("导入检查结果", "G3")
+	if name != "李四" || !strings.Contains(reason, "15位旧式") {
+		t.Fatalf("the checked roster's row 3: %q %q", name, reason)
+	}
 	good := strings.Split(csv, "\n")[0] + "\n" + strings.Split(csv, "\n")[1] + "\n"
 	if code, out := send(good, true); code != 200 || !strings.Contains(out, "试导入,未写入") {
 		t.Fatalf("dry run: %d", code)
