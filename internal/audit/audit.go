@@ -88,33 +88,14 @@ func Record(ctx context.Context, db *store.DB, tx *sql.Tx, ev Event) error {
 	a := ActorOf(ctx)
 	e := Entry{At: Clock().UTC().Truncate(time.Microsecond), Username: a.Username, IP: a.IP,
 		Action: ev.Action, ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, OrgPath: ev.OrgPath, Detail: detail}
-	var uid any
 	if a.UserID != 0 {
-		e.UserID, uid = &a.UserID, a.UserID
+		e.UserID = &a.UserID
 	}
 	if p, _ := ctx.Value(pendingKey{}).(*Pending); p != nil {
 		p.entries = append(p.entries, e)
 		return nil
 	}
-	if err := db.Serialize(ctx, tx, lockKey); err != nil {
-		return err
-	}
-	var lastID int64
-	prev := ""
-	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	e.ID, e.PrevHash = lastID+1, prev
-	e.Hash = e.digest()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(detail), e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (one, last_id, hash) VALUES (1, $1, $2)
-		ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash`, e.ID, e.Hash)
-	return err
+	return (&Pending{entries: []Entry{e}}).Flush(ctx, db, tx)
 }
 
 // Append records an event in a transaction of its own (logins, reveals, exports).
