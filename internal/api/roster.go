@@ -16,16 +16,13 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// maxUpload bounds a roster file (a full sheet of 1,048,575 rows is far smaller).
-const maxUpload = 200 << 20
-
 func (a *API) rosterRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/members/import", Tag: "名册", Perm: auth.PermMemberWrite,
 			Summary: "导入党员名册(.xlsx 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
 			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"},
 				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
-			Result: roster.Report{}, MaxBody: maxUpload, Handle: a.importMembers},
+			Result: roster.Report{}, MaxBody: roster.MaxFile, Handle: a.importMembers},
 		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
 			Summary: "下载党员名册导入模板 .xlsx(性别、民族、学历、人员类别等列带下拉选项)",
 			Handle: func(*http.Request, store.Scope) (any, error) {
@@ -47,7 +44,7 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 	if name == "" {
 		return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx 或 .csv")
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxUpload))
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, roster.MaxFile))
 	if err != nil {
 		return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "文件过大")
 	}

@@ -29,6 +29,9 @@ type Sheet struct {
 	Rows int
 }
 
+// MaxFile bounds an uploaded roster file (a full sheet of 1,048,575 rows is far smaller).
+const MaxFile = 200 << 20
+
 // headerRows is how far down the header is looked for.
 const headerRows = 20
 

@@ -20,7 +20,7 @@ import (
 
 func (s *Site) registerRoster(mux *http.ServeMux) {
 	mux.HandleFunc("GET /members/import", s.signedIn(s.importForm))
-	mux.HandleFunc("POST /members/import", s.signedIn(s.importStart))
+	mux.HandleFunc("POST /members/import", s.signedInUpTo(roster.MaxFile, s.importStart))
 	mux.HandleFunc("GET /imports/{job}", s.signedIn(s.importProgress))
 	mux.HandleFunc("GET /imports/{job}/report", s.signedIn(s.importReport))
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -118,15 +119,37 @@ func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, st
 	s.render(w, name, p)
 }
 
+// maxForm bounds a posted form: a work record with its attachments; the
+// parts of a form above formMemory wait in temporary files.
+const (
+	maxForm    = 3 * work.MaxAttachment
+	formMemory = 32 << 20
+)
+
 // signedIn sends a visitor without a session to the login page, checks the
 // anti-forgery token of every form post, and sends a user who must change
-// their password to the password page.
+// their password to the password page. A posted form is read up to maxForm.
 func (s *Site) signedIn(h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
+	return s.signedInUpTo(maxForm, h)
+}
+
+// signedInUpTo is signedIn for a form of at most limit bytes, refused whole
+// with a message when larger.
+func (s *Site) signedInUpTo(limit int64, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := auth.IdentityFrom(r.Context())
 		if !ok {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			var tooLarge *http.MaxBytesError
+			if err := r.ParseMultipartForm(formMemory); errors.As(err, &tooLarge) {
+				s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge,
+					"提交的内容超过 %d MB 的上限,未保存任何内容;请缩小或拆分文件后重试", limit>>20))
+				return
+			}
 		}
 		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(id.CSRF)) != 1 {
 			s.fail(w, r, apperr.New("csrf", http.StatusForbidden, "表单已过期或来源不明(缺少防伪令牌),请返回刷新页面后重试"))

@@ -244,6 +244,37 @@ func TestWorkFormRefused(t *testing.T) {
 	}
 }
 
+// TestOversizedFormRefused: a form larger than the limit is refused whole
+// with a message naming the limit, and nothing of it is saved.
+func TestOversizedFormRefused(t *testing.T) {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	_, page := b.get("/work/visits?org=1")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"csrf": csrfOf(page), "kind": "care", "visited_on": "2026-05-01", "target_kind": "household",
+		"target_name": "超大表单户", "visitor": "王书记"} {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("photo", "大照片.jpg")
+	_, _ = fw.Write(bytes.Repeat([]byte{0xff}, maxForm))
+	_ = mw.Close()
+	res, err := b.c.Post(b.srv.URL+"/work/visits?org=1", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(out), "超过 30 MB 的上限") {
+		t.Fatalf("oversized form: %d %s", res.StatusCode, out)
+	}
+	if _, page := b.get("/work/visits?org=1"); strings.Contains(page, "超大表单户") {
+		t.Fatal("a part of the oversized form was saved")
+	}
+}
+
 // TestMakerSeesNoApproval: whoever entered a disbursement is told that
 // another user approves it, and is offered no approval form.
 func TestMakerSeesNoApproval(t *testing.T) {

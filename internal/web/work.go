@@ -379,14 +379,6 @@ func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string,
 	return in, nil
 }
 
-// parseForm reads a posted form, multipart or not, within the upload limit.
-func parseForm(w http.ResponseWriter, r *http.Request) *form {
-	r.Body = http.MaxBytesReader(w, r.Body, 3*work.MaxAttachment)
-	_ = r.ParseMultipartForm(work.MaxAttachment)
-	f := newForm(r)
-	return f
-}
-
 // workCreate adds a record: a top-level one to ?org=, a child one to ?parent=.
 func (s *Site) workCreate(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	k, ok := work.KindOf(r.PathValue("kind"))
@@ -394,7 +386,7 @@ func (s *Site) workCreate(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
-	f := parseForm(w, r)
+	f := newForm(r)
 	var rec work.Record
 	parentID := queryID(r, "parent")
 	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
@@ -571,7 +563,7 @@ func (s *Site) workChange(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
-	f := parseForm(w, r)
+	f := newForm(r)
 	perm, msg := auth.PermWorkWrite, "已保存修改"
 	a, isAction := k.Action(step)
 	if isAction {
