@@ -34,6 +34,7 @@ const usage = `dangjian — 党建工作平台
   dangjian import members 文件 --org 编号 [--mode all|valid] [--dry-run] [--report 结果.xlsx] [--json]
                                                                              从 .xlsx/.csv 导入党员名册
   dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册
+  dangjian export stats --org 编号 -o 文件.xlsx [--year 年度]                 导出党员队伍基本情况统计表
   dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
   dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000]      性能测试(每项都与同一次运行中的基准对比)
   dangjian version                                                           显示版本

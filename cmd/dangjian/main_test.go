@@ -11,10 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/demo"
 	"dangjian/internal/store"
@@ -59,9 +62,33 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if code, out := runCmd(t, dir, "check"); code != 0 || !strings.Contains(out, "发现 0 处不一致") {
 		t.Fatalf("check on clean data: %d %s", code, out)
 	}
+	// The statistics table of the city, from the command line.
+	table := filepath.Join(dir, "统计表.xlsx")
+	if code, out := runCmd(t, dir, "export", "stats", "--org", "1", "-o", table); code != 0 || !strings.Contains(out, "党员队伍基本情况统计表") {
+		t.Fatalf("export stats: %d %s", code, out)
+	}
+	x, err := excelize.OpenFile(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetList()[0])
+	x.Close()
 	raw, err := sql.Open("sqlite", dbFile)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var people int
+	if err := raw.QueryRow("SELECT COUNT(*) FROM members WHERE stage IN ('full', 'probationary') AND status = 'active'").Scan(&people); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 6 || rows[4][0] != "合计" || rows[4][1] != strconv.Itoa(people) {
+		t.Fatalf("the table's total %q, want %d members", rows[4], people)
+	}
+	if code, out := runCmd(t, dir, "export", "stats", "--org", "999999", "-o", filepath.Join(dir, "无.xlsx")); code == 0 || !strings.Contains(out, "党组织不存在") {
+		t.Fatalf("export stats of a missing organisation: %d %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "无.xlsx")); err == nil {
+		t.Fatal("a failed export left a file behind")
 	}
 	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 1 AND k IN ('stage:full', 'commit_items')"); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/bench"
+	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
@@ -111,15 +112,20 @@ func progress(w io.Writer, quiet bool) func(done, total int) {
 	}
 }
 
-// exportCommand: dangjian export members --org ID -o FILE.xlsx [--reveal]
+const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]\n" +
+	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]"
+
+// exportCommand: dangjian export members|stats --org ID -o FILE.xlsx
 func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "members" {
-		return errors.New("用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]")
+	if len(args) == 0 || (args[0] != "members" && args[0] != "stats") {
+		return errors.New(exportUsage)
 	}
-	fs := flag.NewFlagSet("export members", flag.ContinueOnError)
+	what := args[0]
+	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
 	orgID := fs.Int64("org", 0, "党组织编号(含全部下级)")
 	out := fs.String("o", "", "输出的 .xlsx 文件")
-	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码和电话(记入审计日志;默认遮蔽)")
+	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码和电话(记入审计日志;默认遮蔽;仅 members)")
+	year := fs.Int("year", 0, "统计年度,年龄按该年末计算(默认今年;仅 stats)")
 	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
@@ -132,13 +138,33 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		n, err := roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
+		var n int
+		detail := map[string]any{"file": *out}
+		if what == "stats" {
+			today := date.Of(time.Now())
+			if *year == 0 {
+				*year = today.Year()
+			}
+			var t roster.StatsTable
+			if t, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID, *year, today); err == nil {
+				err = roster.WriteStats(f, t)
+			}
+			detail["year"], n = *year, len(t.Lines)
+		} else {
+			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
+			detail["rows"], detail["reveal"] = n, *reveal
+		}
 		if err := errors.Join(err, f.Close()); err != nil {
+			os.Remove(*out)
 			return err
 		}
-		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
-			Detail: map[string]any{"rows": n, "reveal": *reveal, "file": *out}}); err != nil {
+		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: map[string]string{"members": "member", "stats": "stats"}[what],
+			ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
 			return err
+		}
+		if what == "stats" {
+			fmt.Fprintf(stdout, "已导出%s党员队伍基本情况统计表(%d 个下级党组织及本级)到 %s\n", o.Name, n-1, *out)
+			return nil
 		}
 		fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		return nil

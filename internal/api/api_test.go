@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"dangjian/internal/auth"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
@@ -253,6 +255,20 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		c.do("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/stats", nil, 200, &st)
 		if st.Members < 1500 || st.MobileOut == 0 || st.MobileIn == 0 || st.TransfersOut == 0 || st.GapNoOrg == 0 || st.GapNoMember == 0 {
 			t.Fatalf("demo figures do not show every view: %+v", st)
+		}
+		// The statistics table downloads with the same total, and a line per
+		// organisation below the city and one for the city's own roster.
+		status, raw := c.raw("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/stats/export", nil)
+		x, err := excelize.OpenReader(strings.NewReader(raw))
+		if status != 200 || err != nil {
+			t.Fatalf("statistics table: %d %v", status, err)
+		}
+		rows, _ := x.GetRows(x.GetSheetList()[0])
+		x.Close()
+		var children []org.Org
+		c.do("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/children", nil, 200, &children)
+		if len(rows) != 4+1+len(children)+1 || rows[4][0] != "合计" || rows[4][1] != itoa(st.Members) || rows[5][0] != children[0].Name {
+			t.Fatalf("statistics table: %d lines, total %q, first line %q; want %d members and %d children", len(rows)-4, rows[4][:2], rows[5][0], st.Members, len(children))
 		}
 		var risks store.List[member.Transfer]
 		c.do("GET", "/api/v1/transfers?risk=1", nil, 200, &risks)

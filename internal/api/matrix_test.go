@@ -206,6 +206,9 @@ var rows = map[string]row{
 	"GET /api/v1/orgs/{id}":          {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.orgOf(t).ID), nil }},
 	"GET /api/v1/orgs/{id}/children": {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/children", m.orgOf(t).ID), nil }},
 	"GET /api/v1/orgs/{id}/stats":    {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/stats", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/stats/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/stats/export", m.orgOf(t).ID), nil
+	}},
 	"PATCH /api/v1/orgs/{id}": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/orgs/%d", m.emptyOrg(t)), map[string]any{"secretary": "王书记"}
 	}},

@@ -9,6 +9,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -80,4 +81,25 @@ func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {
 				o.Name+"党员花名册", reveal)
 			return err
 		}}, nil
+}
+
+func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error) {
+	q := params{r: r}
+	year := q.int("year")
+	if q.err != nil {
+		return nil, q.err
+	}
+	today := date.Of(a.now())
+	if year == 0 {
+		year = int64(today.Year())
+	}
+	t, err := roster.ReadStats(r.Context(), a.DB, a.Orgs, sc, id, int(year), today)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "stats", ObjectID: t.Org.ID, OrgPath: t.Org.Path,
+		Detail: map[string]any{"year": year}}); err != nil {
+		return nil, err
+	}
+	return Download{Name: roster.StatsFileName(t), ContentType: xlsxType, Write: func(w io.Writer) error { return roster.WriteStats(w, t) }}, nil
 }

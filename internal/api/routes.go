@@ -84,6 +84,9 @@ func (a *API) registryRoutes() []Route {
 			})},
 		{Method: "GET", Path: "/api/v1/orgs/{id}/stats", Perm: auth.PermStatsRead, Tag: "统计", Summary: "党组织及其全部下级的实时统计",
 			Query: []Param{{"year", "统计年度(年龄按该年末计算),默认今年", "integer"}}, Result: stats.View{}, Handle: withID("党组织", a.orgStats)},
+		{Method: "GET", Path: "/api/v1/orgs/{id}/stats/export", Perm: auth.PermStatsRead, Tag: "统计",
+			Summary: "导出党员队伍基本情况统计表 .xlsx(合计、各下级党组织、本级直属各一行,逐行相加等于合计)",
+			Query:   []Param{{"year", "统计年度(年龄按该年末计算),默认今年", "integer"}}, Handle: withID("党组织", a.exportStats)},
 		{Method: "POST", Path: "/api/v1/orgs/{id}/move", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "把党组织连同下级移到新的上级之下", Body: MoveInput{}, Result: org.Org{},
 			Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in MoveInput) (any, error) {
 				return a.Orgs.Move(r.Context(), sc, id, in.ParentID)

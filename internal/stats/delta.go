@@ -2,8 +2,10 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -106,21 +108,46 @@ func ApplyPath(ctx context.Context, q store.Querier, path string, d Delta) error
 
 // Read returns the non-zero figures of one organisation's subtree.
 func Read(ctx context.Context, q store.Querier, orgID int64) (map[string]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT k, n FROM org_stats WHERE org_id = $1 AND n <> 0", orgID)
-	if err != nil {
-		return nil, err
+	m, err := ReadEach(ctx, q, []int64{orgID})
+	if m[orgID] == nil {
+		return map[string]int64{}, err
 	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var k string
-		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
+	return m[orgID], err
+}
+
+// ReadEach returns the non-zero figures of the subtrees of several
+// organisations, by organisation, reading a few hundred at a time.
+func ReadEach(ctx context.Context, q store.Querier, orgIDs []int64) (map[int64]map[string]int64, error) {
+	out := map[int64]map[string]int64{}
+	const batch = 500
+	for start := 0; start < len(orgIDs); start += batch {
+		ids := orgIDs[start:min(start+batch, len(orgIDs))]
+		args := make([]any, len(ids))
+		marks := make([]string, len(ids))
+		for i, id := range ids {
+			args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
+		}
+		rows, err := q.QueryContext(ctx, "SELECT org_id, k, n FROM org_stats WHERE org_id IN ("+strings.Join(marks, ", ")+") AND n <> 0", args...)
+		if err != nil {
 			return nil, err
 		}
-		out[k] = n
+		for rows.Next() {
+			var id, n int64
+			var k string
+			if err := rows.Scan(&id, &k, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if out[id] == nil {
+				out[id] = map[string]int64{}
+			}
+			out[id][k] = n
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Pending collects figure changes instead of writing them, so that a long
