@@ -270,6 +270,21 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		if len(rows) != 4+1+len(children)+1 || rows[4][0] != "合计" || rows[4][1] != itoa(st.Members) || rows[5][0] != children[0].Name {
 			t.Fatalf("statistics table: %d lines, total %q, first line %q; want %d members and %d children", len(rows)-4, rows[4][:2], rows[5][0], st.Members, len(children))
 		}
+		// A filtered roster exports exactly the people the list finds.
+		for _, filter := range []string{"category=probationary", "category=all&stage=activist", "category=member&mobile=1&sort=birth_date"} {
+			var list store.List[member.Member]
+			c.do("GET", "/api/v1/members?org="+itoa(roots[0].ID)+"&size=100&"+filter, nil, 200, &list)
+			status, raw := c.raw("GET", "/api/v1/members/export?org="+itoa(roots[0].ID)+"&"+filter, nil)
+			x, err := excelize.OpenReader(strings.NewReader(raw))
+			if status != 200 || err != nil {
+				t.Fatalf("export %s: %d %v", filter, status, err)
+			}
+			rows, _ := x.GetRows(x.GetSheetList()[0])
+			x.Close()
+			if list.Total == 0 || int64(len(rows)-2) != list.Total || (list.Total <= 100 && rows[2][1] != list.Items[0].Name) {
+				t.Fatalf("export %s: %d rows, the list has %d", filter, len(rows)-2, list.Total)
+			}
+		}
 		var risks store.List[member.Transfer]
 		c.do("GET", "/api/v1/transfers?risk=1", nil, 200, &risks)
 		for _, r := range risks.Items {

@@ -10,7 +10,6 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
-	"dangjian/internal/member"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
 )
@@ -32,7 +31,8 @@ func (a *API) rosterRoutes() []Route {
 			}},
 		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
 			Summary: "导出党员花名册 .xlsx(身份证号码和电话默认遮蔽;reveal=1 需有查看权限,记入审计日志)",
-			Query:   []Param{{"org", "党组织编号(含全部下级)", "integer"}, {"reveal", "1 表示写出完整号码", "boolean"}}, Handle: a.exportMembers},
+			Query: append([]Param{{"org", "党组织编号(含全部下级)", "integer"}, {"reveal", "1 表示写出完整号码", "boolean"},
+				{"category", "member(党员,默认)、full、probationary,all 表示全部人员(含入党申请人等)", "string"}}, memberParams...), Handle: a.exportMembers},
 	}
 }
 
@@ -60,11 +60,17 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 
 func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {
 	q := params{r: r}
-	orgID, reveal := q.int("org"), q.bool("reveal")
+	f, reveal := memberFilter(&q), q.bool("reveal")
 	if q.err != nil {
 		return nil, q.err
 	}
-	o, err := a.Orgs.Get(r.Context(), sc, orgID)
+	switch {
+	case !r.URL.Query().Has("category"):
+		f.Category = "member"
+	case f.Category == "all":
+		f.Category = ""
+	}
+	o, err := a.Orgs.Get(r.Context(), sc, f.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,13 +78,12 @@ func (a *API) exportMembers(r *http.Request, sc store.Scope) (any, error) {
 		return nil, auth.ErrForbidden
 	}
 	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
-		Detail: map[string]any{"reveal": reveal}}); err != nil {
+		Detail: map[string]any{"reveal": reveal, "filter": r.URL.RawQuery}}); err != nil {
 		return nil, err
 	}
 	return Download{Name: o.Name + "党员花名册.xlsx", ContentType: xlsxType,
 		Write: func(w io.Writer) error {
-			_, err := roster.ExportMembers(r.Context(), w, a.Members, sc, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"},
-				o.Name+"党员花名册", reveal)
+			_, err := roster.ExportMembers(r.Context(), w, a.Members, sc, f, o.Name+"党员花名册", reveal)
 			return err
 		}}, nil
 }

@@ -114,10 +114,8 @@ func (a *API) registryRoutes() []Route {
 
 		// Members.
 		{Method: "GET", Path: "/api/v1/members", Perm: auth.PermMemberRead, Tag: "党员", Summary: "党员和发展对象名册,可按姓名、拼音、首字母或公民身份号码查找",
-			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"q", "姓名中的字、全拼或首字母前缀、完整的公民身份号码", "string"},
-				Param{"stage", "发展阶段", "string"}, Param{"category", "member(党员)、full、probationary", "string"},
-				Param{"mobile", "1 表示只看流出党员", "boolean"}, Param{"status", "active(默认)、transferred_out、cancelled", "string"},
-				Param{"sort", "name、id、birth_date、joined_on", "string"}, Param{"desc", "1 表示倒序", "boolean"}),
+			Query: describe(pageParams(), append([]Param{{"org", "党组织ID(含下级)", "integer"}, {"category", "member(党员)、full、probationary", "string"}},
+				memberParams...)...),
 			Result: store.List[member.Member]{}, Handle: a.listMembers},
 		{Method: "POST", Path: "/api/v1/members", Perm: auth.PermMemberWrite, Tag: "党员", Summary: "登记党员或入党申请人(性别、出生日期可由公民身份号码得出)", Body: member.Input{}, Result: member.Member{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, sc store.Scope, in member.Input) (any, error) {
@@ -322,10 +320,20 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 	return c, nil
 }
 
+// memberParams are the roster's filters (memberFilter) but its category.
+var memberParams = []Param{{"q", "姓名中的字、全拼或首字母前缀、完整的公民身份号码", "string"}, {"stage", "发展阶段", "string"},
+	{"mobile", "1 表示只看流出党员", "boolean"}, {"status", "active(默认)、transferred_out、cancelled", "string"},
+	{"sort", "name、id、birth_date、joined_on", "string"}, {"desc", "1 表示倒序", "boolean"}}
+
+// memberFilter reads the roster's filters, as the list and its export take them.
+func memberFilter(q *params) member.Filter {
+	return member.Filter{OrgID: q.int("org"), Q: q.str("q"), Stage: q.str("stage"), Category: q.str("category"), Mobile: q.bool("mobile"),
+		Status: q.str("status"), Sort: q.str("sort"), Desc: q.bool("desc")}
+}
+
 func (a *API) listMembers(r *http.Request, sc store.Scope) (any, error) {
 	q := params{r: r}
-	f := member.Filter{OrgID: q.int("org"), Q: q.str("q"), Stage: q.str("stage"), Category: q.str("category"), Mobile: q.bool("mobile"),
-		Status: q.str("status"), Sort: q.str("sort"), Desc: q.bool("desc")}
+	f := memberFilter(&q)
 	p := q.page()
 	if q.err != nil {
 		return nil, q.err

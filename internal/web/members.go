@@ -28,6 +28,7 @@ type memberListData struct {
 	List   store.List[member.Member]
 	Pager  pager
 	Sorts  []sortLink
+	Export string // the list as filtered, as .xlsx
 }
 
 type sortLink struct {
@@ -67,6 +68,14 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 			qq.Set("desc", "1")
 		}
 		d.Sorts = append(d.Sorts, sortLink{so.label, "/members?" + qq.Encode(), active})
+	}
+	if d.Org.ID != 0 {
+		qq := r.URL.Query()
+		qq.Del("page")
+		if qq.Get("category") == "" {
+			qq.Set("category", "all")
+		}
+		d.Export = "/api/v1/members/export?" + qq.Encode()
 	}
 	title := "党员名册"
 	if d.Org.ID != 0 {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -241,6 +242,28 @@ func TestWorkFormRefused(t *testing.T) {
 	}
 	if _, page := b.get("/"); !strings.Contains(page, `id="work-visits_fen">500.50<`) {
 		t.Fatal("the dashboard does not show the money given")
+	}
+}
+
+// TestRosterExportLink: the roster page's export link carries the filters
+// the user chose (and "all" when no category is chosen), without the page.
+func TestRosterExportLink(t *testing.T) {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	_, page := b.get("/members?org=1&q=%E5%BC%A0&stage=activist&sort=birth_date&page=3")
+	m := regexp.MustCompile(`id="export" href="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no export link on the roster page")
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil || u.Path != "/api/v1/members/export" {
+		t.Fatalf("export link %q", m[1])
+	}
+	want := url.Values{"org": {"1"}, "q": {"张"}, "stage": {"activist"}, "sort": {"birth_date"}, "category": {"all"}}
+	if got := u.Query(); got.Encode() != want.Encode() {
+		t.Fatalf("export link filters %v, want %v", got, want)
 	}
 }
 
