@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -83,6 +84,46 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	}
 	if len(rows) < 6 || rows[4][0] != "合计" || rows[4][1] != strconv.Itoa(people) {
 		t.Fatalf("the table's total %q, want %d members", rows[4], people)
+	}
+	// The work table of all time: visits and the money given match the records, and the lines add up.
+	workTable := filepath.Join(dir, "工作统计表.xlsx")
+	if code, out := runCmd(t, dir, "export", "work", "--org", "1", "-o", workTable, "--from", "2000-01", "--to", "2099-12"); code != 0 ||
+		!strings.Contains(out, "基层党建工作统计表") {
+		t.Fatalf("export work: %d %s", code, out)
+	}
+	if x, err = excelize.OpenFile(workTable); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = x.GetRows(x.GetSheetList()[0])
+	x.Close()
+	var visits, fen int64
+	if err := raw.QueryRow("SELECT COUNT(*), COALESCE(SUM(money_fen), 0) FROM visits").Scan(&visits, &fen); err != nil || visits == 0 || fen == 0 {
+		t.Fatalf("the demo has %d visits, %d fen (%v)", visits, fen, err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[3] {
+		col[h] = i
+	}
+	yuan, _ := strconv.ParseFloat(strings.ReplaceAll(rows[4][col["发放慰问金(元)"]], ",", ""), 64)
+	if rows[4][col["走访慰问(次)"]] != strconv.FormatInt(visits, 10) || math.Round(yuan*100) != float64(fen) {
+		t.Fatalf("work table total: %q visits, %q yuan; want %d, %d fen", rows[4][col["走访慰问(次)"]], rows[4][col["发放慰问金(元)"]], visits, fen)
+	}
+	for c := 1; c < len(rows[3]); c++ {
+		var sum, total float64
+		for r := 4; r < len(rows); r++ {
+			v, err := strconv.ParseFloat(strings.ReplaceAll(rows[r][c], ",", ""), 64)
+			if err != nil {
+				t.Fatalf("row %d column %q: %q", r+1, rows[3][c], rows[r][c])
+			}
+			if r == 4 {
+				total = v
+			} else {
+				sum += v
+			}
+		}
+		if math.Abs(sum-total) > 0.001 {
+			t.Fatalf("column %q: the lines add up to %v, the total is %v", rows[3][c], sum, total)
+		}
 	}
 	if code, out := runCmd(t, dir, "export", "stats", "--org", "999999", "-o", filepath.Join(dir, "无.xlsx")); code == 0 || !strings.Contains(out, "党组织不存在") {
 		t.Fatalf("export stats of a missing organisation: %d %s", code, out)

@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 // importCommand: dangjian import members FILE --org ID [--mode all|valid] [--dry-run] [--report BAD.xlsx] [--json]
@@ -113,11 +114,12 @@ func progress(w io.Writer, quiet bool) func(done, total int) {
 }
 
 const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]\n" +
-	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]"
+	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]\n" +
+	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]"
 
-// exportCommand: dangjian export members|stats --org ID -o FILE.xlsx
+// exportCommand: dangjian export members|stats|work --org ID -o FILE.xlsx
 func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "members" && args[0] != "stats") {
+	if len(args) == 0 || (args[0] != "members" && args[0] != "stats" && args[0] != "work") {
 		return errors.New(exportUsage)
 	}
 	what := args[0]
@@ -126,6 +128,8 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	out := fs.String("o", "", "输出的 .xlsx 文件")
 	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码和电话(记入审计日志;默认遮蔽;仅 members)")
 	year := fs.Int("year", 0, "统计年度,年龄按该年末计算(默认今年;仅 stats)")
+	from := fs.String("from", "", "起始月份,如 2026-01(默认今年1月;仅 work)")
+	to := fs.String("to", "", "截止月份(默认本月;仅 work)")
 	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
@@ -134,39 +138,50 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		today := date.Of(time.Now())
+		detail := map[string]any{"file": *out}
+		var layout roster.StatsLayout
+		switch what {
+		case "stats":
+			if *year == 0 {
+				*year = today.Year()
+			}
+			layout, detail["year"] = roster.MembersLayout(*year, today), *year
+		case "work":
+			*from, *to = work.Period(*from, *to, today)
+			layout, detail["from"], detail["to"] = roster.WorkLayout(*from, *to), *from, *to
+		}
+		var table roster.StatsTable
+		if what != "members" {
+			if table, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
+				return err
+			}
+		}
 		f, err := os.Create(*out)
 		if err != nil {
 			return err
 		}
 		var n int
-		detail := map[string]any{"file": *out}
-		if what == "stats" {
-			today := date.Of(time.Now())
-			if *year == 0 {
-				*year = today.Year()
-			}
-			var t roster.StatsTable
-			if t, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID, *year, today); err == nil {
-				err = roster.WriteStats(f, t)
-			}
-			detail["year"], n = *year, len(t.Lines)
-		} else {
+		if what == "members" {
 			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
+		} else {
+			err = roster.WriteStats(f, table, layout)
+			detail["table"] = layout.Title
 		}
 		if err := errors.Join(err, f.Close()); err != nil {
 			os.Remove(*out)
 			return err
 		}
-		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: map[string]string{"members": "member", "stats": "stats"}[what],
+		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: map[bool]string{true: "member", false: "stats"}[what == "members"],
 			ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
 			return err
 		}
-		if what == "stats" {
-			fmt.Fprintf(stdout, "已导出%s党员队伍基本情况统计表(%d 个下级党组织及本级)到 %s\n", o.Name, n-1, *out)
-			return nil
+		if what == "members" {
+			fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
+		} else {
+			fmt.Fprintf(stdout, "已导出%s%s(%d 个下级党组织及本级)到 %s\n", o.Name, layout.Title, len(table.Lines)-2, *out)
 		}
-		fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		return nil
 	})
 }

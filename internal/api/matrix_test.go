@@ -372,7 +372,10 @@ var rows = map[string]row{
 		d := m.record(t, "disbursements", work.Input{"parent_id": fund, "member": m.seqName(), "purpose": "reward", "amount_fen": 100, "reason": "奖励"})
 		return p("/api/v1/work/disbursements/%d/approve", d), nil
 	}},
-	"GET /api/v1/orgs/{id}/work":     {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/work": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/work/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/work/export?from=2026-01&to=2026-12", m.orgOf(t).ID), nil
+	}},
 	"GET /api/v1/orgs/{id}/unlinked": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/unlinked", m.orgOf(t).ID), nil }},
 	"POST /api/v1/attachments": {perm: "work.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/attachments?org=%d&filename=a.pdf", m.orgOf(t).ID), "%PDF-1.4 test"

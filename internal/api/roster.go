@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,13 +99,26 @@ func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error
 	if year == 0 {
 		year = int64(today.Year())
 	}
-	t, err := roster.ReadStats(r.Context(), a.DB, a.Orgs, sc, id, int(year), today)
+	return a.statsTable(r, sc, id, roster.MembersLayout(int(year), today), map[string]any{"year": year})
+}
+
+func (a *API) exportWorkStats(r *http.Request, sc store.Scope, id int64) (any, error) {
+	from, to := work.Period(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now()))
+	return a.statsTable(r, sc, id, roster.WorkLayout(from, to), map[string]any{"from": from, "to": to})
+}
+
+// statsTable downloads a statistics table of an organisation in scope, as
+// the audit trail records.
+func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout, detail map[string]any) (any, error) {
+	t, err := roster.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
 	if err != nil {
 		return nil, err
 	}
+	detail["table"] = l.Title
 	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "stats", ObjectID: t.Org.ID, OrgPath: t.Org.Path,
-		Detail: map[string]any{"year": year}}); err != nil {
+		Detail: detail}); err != nil {
 		return nil, err
 	}
-	return Download{Name: roster.StatsFileName(t), ContentType: xlsxType, Write: func(w io.Writer) error { return roster.WriteStats(w, t) }}, nil
+	return Download{Name: roster.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return roster.WriteStats(w, t, l) }}, nil
 }

@@ -82,6 +82,9 @@ func (a *API) workRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/orgs/{id}/work", Perm: auth.PermStatsRead, Tag: "统计", Summary: "党组织及其全部下级的基层工作统计(期间内的数和当前的数)",
 			Query: []Param{{"from", "起始月份,如 2026-01;默认今年1月", "string"}, {"to", "截止月份,默认本月", "string"}}, Result: WorkFigures{},
 			Handle: withID("党组织", a.workFigures)},
+		{Method: "GET", Path: "/api/v1/orgs/{id}/work/export", Perm: auth.PermStatsRead, Tag: "统计",
+			Summary: "导出基层党建工作统计表 .xlsx(合计、各下级党组织、本级直属各一行,逐行相加等于合计;金额以元计)",
+			Query:   []Param{{"from", "起始月份,如 2026-01;默认今年1月", "string"}, {"to", "截止月份,默认本月", "string"}}, Handle: withID("党组织", a.exportWorkStats)},
 		{Method: "GET", Path: "/api/v1/orgs/{id}/unlinked", Perm: auth.PermWorkRead, Tag: "基层工作", Summary: "当前无人联系的基层党组织",
 			Query: pageParams(), Result: store.List[work.Branch]{},
 			Handle: withID("党组织", func(r *http.Request, sc store.Scope, id int64) (any, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -12,31 +13,30 @@ import (
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
+	"dangjian/internal/work"
 )
 
-// StatsTable is the 党员队伍基本情况统计表 of an organisation: the figures of
-// its whole subtree (合计), of each of its live direct children, and of the
-// organisation itself (本级: the people on its own roster, and itself as an
+// StatsTable is the figures of an organisation laid out as the tables
+// superiors ask for: a 合计 line (its whole subtree), a line for each of its
+// live direct children (each with its subtree), and the organisation's own
+// line (本级: the people and records on its own roster, and itself as an
 // organisation), so that the lines add up to the total as a superior
 // checks them.
 type StatsTable struct {
 	Org   org.Org
-	Year  int       // the statistical year: ages are reached at its end
-	AsOf  date.Date // the day the figures were read
-	Total stats.View
-	Lines []StatsLine
+	Lines []StatsLine // 合计 first, 本级 last
 }
 
-// StatsLine is one line of the table.
+// StatsLine is one line of the table: the raw figures it counts.
 type StatsLine struct {
 	Name    string
-	Figures stats.View
+	Figures map[string]int64
 }
 
 // ReadStats reads the table of the organisation orgID in scope from the
-// maintained figures: one read for the organisation and one for all its
-// children, whatever the size of the subtree.
-func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Scope, orgID int64, year int, asOf date.Date) (StatsTable, error) {
+// maintained figures: one read for the organisation and its children,
+// whatever the size of the subtree.
+func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Scope, orgID int64) (StatsTable, error) {
 	o, err := orgs.Get(ctx, sc, orgID)
 	if err != nil {
 		return StatsTable{}, err
@@ -53,7 +53,7 @@ func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Sc
 	if err != nil {
 		return StatsTable{}, err
 	}
-	t := StatsTable{Org: o, Year: year, AsOf: asOf, Total: stats.NewView(o.ID, figures[o.ID], year)}
+	t := StatsTable{Org: o, Lines: []StatsLine{{"合计", figures[o.ID]}}}
 	own := map[string]int64{}
 	for k, n := range figures[o.ID] {
 		own[k] = n
@@ -62,61 +62,114 @@ func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Sc
 		for k, n := range figures[c.ID] {
 			own[k] -= n
 		}
-		t.Lines = append(t.Lines, StatsLine{c.Name, stats.NewView(c.ID, figures[c.ID], year)})
+		t.Lines = append(t.Lines, StatsLine{c.Name, figures[c.ID]})
 	}
-	t.Lines = append(t.Lines, StatsLine{"本级(" + o.Name + "直属)", stats.NewView(o.ID, own, year)})
+	t.Lines = append(t.Lines, StatsLine{"本级(" + o.Name + "直属)", own})
 	return t, nil
 }
 
-// StatsFileName is the name the table is downloaded as.
-func StatsFileName(t StatsTable) string {
-	return fmt.Sprintf("%s党员队伍基本情况统计表-%s.xlsx", t.Org.Name, t.AsOf)
+// StatsLayout is what a statistics table shows of the figures.
+type StatsLayout struct {
+	Title   string // after the organisation's name
+	Note    string // the line under the title: the date or period, the units
+	Columns []StatsColumn
+	// Values gives the columns' values of a line's figures.
+	Values func(m map[string]int64) []int64
 }
 
-// statsColumn is a column of the table under its group heading.
-type statsColumn struct {
-	group, label string
-	value        func(v stats.View) int64
+// StatsColumn is a column under its group heading; a column whose group
+// is its label spans both heading rows. A Fen column is shown in yuan.
+type StatsColumn struct {
+	Group, Label string
+	Fen          bool
 }
 
-func statsColumns() []statsColumn {
-	cols := []statsColumn{
-		{"党员总数", "党员总数", func(v stats.View) int64 { return v.Members }},
-		{"其中", "正式党员", func(v stats.View) int64 { return v.Full }},
-		{"其中", "预备党员", func(v stats.View) int64 { return v.Probationary }},
-		{"其中", "女党员", func(v stats.View) int64 { return v.Female }},
-		{"其中", "少数民族", func(v stats.View) int64 { return v.Minority }},
-		{"其中", "大专及以上", func(v stats.View) int64 { return v.CollegeAbove }},
-		{"其中", "外出流动党员", func(v stats.View) int64 { return v.MobileOut }},
+// MembersLayout is the 党员队伍基本情况统计表: members, of whom full,
+// probationary, women, minorities, college or above and flowing out; by
+// education; by the age bands of the annual report (ages reached at the
+// end of year); the pipeline; organisations by type.
+func MembersLayout(year int, asOf date.Date) StatsLayout {
+	cols := []StatsColumn{{"党员总数", "党员总数", false}}
+	for _, l := range []string{"正式党员", "预备党员", "女党员", "少数民族", "大专及以上", "外出流动党员"} {
+		cols = append(cols, StatsColumn{"其中", l, false})
 	}
-	for i, e := range vocab.Education {
-		cols = append(cols, statsColumn{"学历", e.Label, func(v stats.View) int64 { return v.ByEducation[i].N }})
+	for _, e := range vocab.Education {
+		cols = append(cols, StatsColumn{"学历", e.Label, false})
 	}
-	for i, b := range stats.AgeBands {
-		cols = append(cols, statsColumn{"年龄", b.Label, func(v stats.View) int64 { return v.ByAge[i].N }})
+	for _, b := range stats.AgeBands {
+		cols = append(cols, StatsColumn{"年龄", b.Label, false})
 	}
-	for i, s := range vocab.Stages[:3] {
-		cols = append(cols, statsColumn{"发展党员工作", s.Label, func(v stats.View) int64 { return v.Pipeline[i].N }})
+	for _, s := range vocab.Stages[:3] {
+		cols = append(cols, StatsColumn{"发展党员工作", s.Label, false})
 	}
-	cols = append(cols, statsColumn{"党组织", "党组织总数", func(v stats.View) int64 { return v.Orgs }})
-	for i, t := range vocab.OrgTypes {
-		cols = append(cols, statsColumn{"党组织", t.Label, func(v stats.View) int64 { return v.OrgsByType[i].N }})
+	cols = append(cols, StatsColumn{"党组织", "党组织总数", false})
+	for _, t := range vocab.OrgTypes {
+		cols = append(cols, StatsColumn{"党组织", t.Label, false})
 	}
-	return cols
+	return StatsLayout{
+		Title:   "党员队伍基本情况统计表",
+		Note:    fmt.Sprintf("统计截至 %d年%d月%d日;年龄按 %d 年末计算;单位:人、个", asOf.Year(), asOf.Time().Month(), asOf.Time().Day(), year),
+		Columns: cols,
+		Values: func(m map[string]int64) []int64 {
+			v := stats.NewView(0, m, year)
+			out := []int64{v.Members, v.Full, v.Probationary, v.Female, v.Minority, v.CollegeAbove, v.MobileOut}
+			for _, list := range [][]stats.Count{v.ByEducation, v.ByAge, v.Pipeline[:3]} {
+				for _, c := range list {
+					out = append(out, c.N)
+				}
+			}
+			out = append(out, v.Orgs)
+			for _, c := range v.OrgsByType {
+				out = append(out, c.N)
+			}
+			return out
+		},
+	}
+}
+
+// WorkLayout is the 基层党建工作统计表 of the months from..to ("2006-01"):
+// every figure of the work summary, in its unit, money in yuan.
+func WorkLayout(from, to string) StatsLayout {
+	var cols []StatsColumn
+	for _, l := range work.Summarize(nil, from, to) {
+		label := l.Label + "(" + l.Unit + ")"
+		if !l.Period {
+			label = l.Label + "(现有," + l.Unit + ")"
+		}
+		cols = append(cols, StatsColumn{l.Group, label, l.Unit == "元"})
+	}
+	return StatsLayout{
+		Title:   "基层党建工作统计表",
+		Note:    fmt.Sprintf("统计期间 %s 至 %s;标“现有”的为导出时的数量", from, to),
+		Columns: cols,
+		Values: func(m map[string]int64) []int64 {
+			lines := work.Summarize(m, from, to)
+			out := make([]int64, len(lines))
+			for i, l := range lines {
+				out[i] = l.Value
+			}
+			return out
+		},
+	}
+}
+
+// StatsFileName is the name a table is downloaded as.
+func StatsFileName(t StatsTable, l StatsLayout, asOf date.Date) string {
+	return fmt.Sprintf("%s%s-%s.xlsx", t.Org.Name, l.Title, asOf)
 }
 
 // WriteStats writes the table as an .xlsx: a title, the date and units, two
 // rows of headings (the groups merged above their columns), the total,
 // then a line per child organisation and the organisation's own line, as
 // numbers that add up in Excel.
-func WriteStats(w io.Writer, t StatsTable) error {
-	const sheet = "党员队伍基本情况"
+func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
+	const sheet = "统计表"
 	x := excelize.NewFile()
 	defer x.Close()
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	cols := statsColumns()
+	cols := l.Columns
 	last, err := excelize.ColumnNumberToName(len(cols) + 1)
 	if err != nil {
 		return err
@@ -124,18 +177,21 @@ func WriteStats(w io.Writer, t StatsTable) error {
 	border := []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
 		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
 	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
-	styles := make([]int, 4)
+	money := "#,##0.00"
+	styles := make([]int, 6)
 	for i, st := range []*excelize.Style{
 		{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}},
 		{Font: &excelize.Font{Bold: true}, Alignment: center, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}},
 		{Border: border},
 		{Font: &excelize.Font{Bold: true}, Border: border},
+		{Border: border, CustomNumFmt: &money},
+		{Font: &excelize.Font{Bold: true}, Border: border, CustomNumFmt: &money},
 	} {
 		if styles[i], err = x.NewStyle(st); err != nil {
 			return err
 		}
 	}
-	titleStyle, headStyle, cellStyle, totalStyle := styles[0], styles[1], styles[2], styles[3]
+	titleStyle, headStyle := styles[0], styles[1]
 	set := func(cell string, v any) {
 		if err == nil {
 			err = x.SetCellValue(sheet, cell, v)
@@ -153,52 +209,66 @@ func WriteStats(w io.Writer, t StatsTable) error {
 	}
 	cell := func(col, row int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
 
-	set("A1", t.Org.Name+"党员队伍基本情况统计表")
+	set("A1", t.Org.Name+l.Title)
 	merge("A1", last+"1")
 	style("A1", "A1", titleStyle)
-	set("A2", fmt.Sprintf("统计截至 %d年%d月%d日;年龄按 %d 年末计算;单位:人、个", t.AsOf.Year(), t.AsOf.Time().Month(), t.AsOf.Time().Day(), t.Year))
+	set("A2", l.Note)
 	merge("A2", last+"2")
 	// Headings: rows 3 and 4; a column without a group spans both.
 	set("A3", "党组织")
 	merge("A3", "A4")
 	for i := 0; i < len(cols); {
 		j := i
-		for j+1 < len(cols) && cols[j+1].group == cols[i].group {
+		for j+1 < len(cols) && cols[j+1].Group == cols[i].Group {
 			j++
 		}
-		if i == j && cols[i].group == cols[i].label {
-			set(cell(i+2, 3), cols[i].label)
+		if i == j && cols[i].Group == cols[i].Label {
+			set(cell(i+2, 3), cols[i].Label)
 			merge(cell(i+2, 3), cell(i+2, 4))
 		} else {
-			set(cell(i+2, 3), cols[i].group)
+			set(cell(i+2, 3), cols[i].Group)
 			merge(cell(i+2, 3), cell(j+2, 3))
 			for k := i; k <= j; k++ {
-				set(cell(k+2, 4), cols[k].label)
+				set(cell(k+2, 4), cols[k].Label)
 			}
 		}
 		i = j + 1
 	}
 	style("A3", last+"4", headStyle)
-	lines := append([]StatsLine{{"合计", t.Total}}, t.Lines...)
-	for r, l := range lines {
-		row := []any{l.Name}
-		for _, c := range cols {
-			row = append(row, c.value(l.Figures))
+	// Each line under its style: the total in bold, money in yuan.
+	for r, line := range t.Lines {
+		row := []any{line.Name}
+		for c, v := range l.Values(line.Figures) {
+			if cols[c].Fen {
+				row = append(row, float64(v)/100)
+			} else {
+				row = append(row, v)
+			}
 		}
 		if err == nil {
 			err = x.SetSheetRow(sheet, cell(1, r+5), &row)
 		}
+		bold := map[bool]int{true: 3, false: 2}[r == 0]
+		style(cell(1, r+5), cell(len(cols)+1, r+5), styles[bold])
+		for c, col := range cols {
+			if col.Fen {
+				style(cell(c+2, r+5), cell(c+2, r+5), styles[bold+2])
+			}
+		}
 	}
-	style("A5", last+"5", totalStyle)
-	style("A6", cell(len(cols)+1, len(lines)+4), cellStyle)
 	if err == nil {
 		err = x.SetColWidth(sheet, "A", "A", 30)
 	}
-	if err == nil {
-		err = x.SetColWidth(sheet, "B", last, 9)
+	// The headings wrap in columns 10 characters wide (five Chinese ones).
+	longest := 0
+	for _, c := range cols {
+		longest = max(longest, utf8.RuneCountInString(c.Label))
 	}
 	if err == nil {
-		err = x.SetRowHeight(sheet, 4, 30)
+		err = x.SetColWidth(sheet, "B", last, 10)
+	}
+	if err == nil {
+		err = x.SetRowHeight(sheet, 4, float64(15*((longest+4)/5)))
 	}
 	if err == nil {
 		err = x.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 4, TopLeftCell: "B5", ActivePane: "bottomRight"})

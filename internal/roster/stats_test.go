@@ -47,12 +47,12 @@ func TestStatsTable(t *testing.T) {
 			return n
 		}
 
-		table, err := ReadStats(ctx, db, e.orgs, store.All, e.root.ID, 2026, date.New(2026, 11, 26))
+		table, err := ReadStats(ctx, db, e.orgs, store.All, e.root.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := WriteStats(&buf, table); err != nil {
+		if err := WriteStats(&buf, table, MembersLayout(2026, date.New(2026, 11, 26))); err != nil {
 			t.Fatal(err)
 		}
 		x, err := excelize.OpenReader(&buf)
@@ -127,11 +127,11 @@ func TestStatsTable(t *testing.T) {
 
 		// A sibling branch's scope sees neither the street's table nor the other branch.
 		sibling := store.ScopeOf(e.kids[1].Path)
-		if _, err := ReadStats(ctx, db, e.orgs, sibling, e.root.ID, 2026, date.New(2026, 11, 26)); err == nil {
+		if _, err := ReadStats(ctx, db, e.orgs, sibling, e.root.ID); err == nil {
 			t.Fatal("a branch read its street's table")
 		}
-		own2, err := ReadStats(ctx, db, e.orgs, sibling, e.kids[1].ID, 2026, date.New(2026, 11, 26))
-		if err != nil || len(own2.Lines) != 1 || own2.Total.Members != line["幸福社区党支部"][0] {
+		own2, err := ReadStats(ctx, db, e.orgs, sibling, e.kids[1].ID)
+		if err != nil || len(own2.Lines) != 2 || MembersLayout(2026, date.New(2026, 11, 26)).Values(own2.Lines[0].Figures)[0] != line["幸福社区党支部"][0] {
 			t.Fatalf("the branch's own table: %+v %v", own2.Lines, err)
 		}
 	})
