@@ -24,11 +24,7 @@ import (
 func TestStatsTable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e := newEnv(t, db)
-		raw, _ := messyFile(t, 200)
-		if rep := e.importFile(t, "a.xlsx", raw, "valid"); rep.Added < 190 {
-			t.Fatalf("setup import: %+v", rep)
-		}
+		e := withRoster(t, db, 200)
 		name, typ := "光明社区第一党小组支部", "branch"
 		if _, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: &e.kids[0].ID, Name: &name, Type: &typ}); err != nil {
 			t.Fatal(err)

@@ -96,6 +96,15 @@ func csrfOf(page string) string {
 	return ""
 }
 
+// signedInSite is a site with its administrator signed in.
+func signedInSite(t *testing.T) *browser {
+	b := newSite(t)
+	if code, _ := b.login(pw); code != 200 {
+		t.Fatal("login")
+	}
+	return b
+}
+
 func (b *browser) login(password string) (int, string) {
 	_, page := b.get("/login")
 	return b.post("/login", url.Values{"csrf": {csrfOf(page)}, "username": {"wang"}, "password": {password}})
@@ -151,10 +160,7 @@ func TestFormsNeedTheirCSRFToken(t *testing.T) {
 }
 
 func TestImportPage(t *testing.T) {
-	b := newSite(t)
-	if code, _ := b.login(pw); code != 200 {
-		t.Fatal("login")
-	}
+	b := signedInSite(t)
 	_, page := b.get("/members/import?org=1")
 	token := csrfOf(page)
 	send := func(csv string, dry bool) (int, string) {
@@ -223,10 +229,7 @@ func TestImportPage(t *testing.T) {
 // and the reason beside each field; a corrected one is saved and its money
 // counts on the organisation's page, in yuan.
 func TestWorkFormRefused(t *testing.T) {
-	b := newSite(t)
-	if code, _ := b.login(pw); code != 200 {
-		t.Fatal("login")
-	}
+	b := signedInSite(t)
 	_, page := b.get("/work/visits?org=1")
 	form := url.Values{"csrf": {csrfOf(page)}, "kind": {"care"}, "visited_on": {"2026-05-01"}, "target_kind": {"household"},
 		"target_name": {"张大爷家"}, "money_fen": {"500.123"}, "goods": {"米、油"}}
@@ -248,10 +251,7 @@ func TestWorkFormRefused(t *testing.T) {
 // TestRosterExportLink: the roster page's export link carries the filters
 // the user chose (and "all" when no category is chosen), without the page.
 func TestRosterExportLink(t *testing.T) {
-	b := newSite(t)
-	if code, _ := b.login(pw); code != 200 {
-		t.Fatal("login")
-	}
+	b := signedInSite(t)
 	_, page := b.get("/members?org=1&q=%E5%BC%A0&stage=activist&sort=birth_date&page=3")
 	m := regexp.MustCompile(`id="export" href="([^"]+)"`).FindStringSubmatch(page)
 	if m == nil {
@@ -270,10 +270,7 @@ func TestRosterExportLink(t *testing.T) {
 // TestOversizedFormRefused: a form larger than the limit is refused whole
 // with a message naming the limit, and nothing of it is saved.
 func TestOversizedFormRefused(t *testing.T) {
-	b := newSite(t)
-	if code, _ := b.login(pw); code != 200 {
-		t.Fatal("login")
-	}
+	b := signedInSite(t)
 	_, page := b.get("/work/visits?org=1")
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -301,10 +298,7 @@ func TestOversizedFormRefused(t *testing.T) {
 // TestMakerSeesNoApproval: whoever entered a disbursement is told that
 // another user approves it, and is offered no approval form.
 func TestMakerSeesNoApproval(t *testing.T) {
-	b := newSite(t)
-	if code, _ := b.login(pw); code != 200 {
-		t.Fatal("login")
-	}
+	b := signedInSite(t)
 	_, page := b.get("/work/funds?org=1")
 	token := csrfOf(page)
 	code, page := b.post("/work/funds?org=1", url.Values{"csrf": {token}, "name": {"关爱基金"}, "source": {"党费"}, "set_on": {"2026-01-01"}, "budget_fen": {"1000"}})
