@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,11 +116,12 @@ func progress(w io.Writer, quiet bool) func(done, total int) {
 
 const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]\n" +
 	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]\n" +
-	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]"
+	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]\n" +
+	"      dangjian export coverage --org 党组织编号 -o 文件.xlsx"
 
-// exportCommand: dangjian export members|stats|work --org ID -o FILE.xlsx
+// exportCommand: dangjian export members|stats|work|coverage --org ID -o FILE.xlsx
 func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "members" && args[0] != "stats" && args[0] != "work") {
+	if len(args) == 0 || !slices.Contains([]string{"members", "stats", "work", "coverage"}, args[0]) {
 		return errors.New(exportUsage)
 	}
 	what := args[0]
@@ -150,6 +152,8 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		case "work":
 			*from, *to = work.Period(*from, *to, today)
 			layout, detail["from"], detail["to"] = roster.WorkLayout(*from, *to), *from, *to
+		case "coverage":
+			layout = roster.CoverageLayout(today)
 		}
 		var table roster.StatsTable
 		if what != "members" {

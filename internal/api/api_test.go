@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,15 +257,20 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		if st.Members < 1500 || st.MobileOut == 0 || st.MobileIn == 0 || st.TransfersOut == 0 || st.GapNoOrg == 0 || st.GapNoMember == 0 {
 			t.Fatalf("demo figures do not show every view: %+v", st)
 		}
+		// sheet downloads a workbook and reads its first sheet.
+		sheet := func(path string) [][]string {
+			status, raw := c.raw("GET", path, nil)
+			x, err := excelize.OpenReader(strings.NewReader(raw))
+			if status != 200 || err != nil {
+				t.Fatalf("%s: %d %v", path, status, err)
+			}
+			defer x.Close()
+			rows, _ := x.GetRows(x.GetSheetList()[0])
+			return rows
+		}
 		// The statistics table downloads with the same total, and a line per
 		// organisation below the city and one for the city's own roster.
-		status, raw := c.raw("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/stats/export", nil)
-		x, err := excelize.OpenReader(strings.NewReader(raw))
-		if status != 200 || err != nil {
-			t.Fatalf("statistics table: %d %v", status, err)
-		}
-		rows, _ := x.GetRows(x.GetSheetList()[0])
-		x.Close()
+		rows := sheet("/api/v1/orgs/" + itoa(roots[0].ID) + "/stats/export")
 		var children []org.Org
 		c.do("GET", "/api/v1/orgs/"+itoa(roots[0].ID)+"/children", nil, 200, &children)
 		if len(rows) != 4+1+len(children)+1 || rows[4][0] != "合计" || rows[4][1] != itoa(st.Members) || rows[5][0] != children[0].Name {
@@ -274,13 +280,7 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		for _, filter := range []string{"category=probationary", "category=all&stage=activist", "category=member&mobile=1&sort=birth_date"} {
 			var list store.List[member.Member]
 			c.do("GET", "/api/v1/members?org="+itoa(roots[0].ID)+"&size=100&"+filter, nil, 200, &list)
-			status, raw := c.raw("GET", "/api/v1/members/export?org="+itoa(roots[0].ID)+"&"+filter, nil)
-			x, err := excelize.OpenReader(strings.NewReader(raw))
-			if status != 200 || err != nil {
-				t.Fatalf("export %s: %d %v", filter, status, err)
-			}
-			rows, _ := x.GetRows(x.GetSheetList()[0])
-			x.Close()
+			rows := sheet("/api/v1/members/export?org=" + itoa(roots[0].ID) + "&" + filter)
 			if list.Total == 0 || int64(len(rows)-2) != list.Total || (list.Total <= 100 && rows[2][1] != list.Items[0].Name) {
 				t.Fatalf("export %s: %d rows, the list has %d", filter, len(rows)-2, list.Total)
 			}
@@ -296,6 +296,24 @@ func TestDemoDataOverHTTP(t *testing.T) {
 		c.do("GET", "/api/v1/coverage", nil, 200, &cov)
 		if int64(len(cov.NoOrgList)) != min(cov.GapNoOrg, 20) || cov.GapNoOrg != st.GapNoOrg {
 			t.Fatalf("coverage: %+v", cov)
+		}
+		// The coverage table's total is the coverage shown, and the three ways
+		// a unit is (not) covered add up to the units on every line.
+		rows = sheet("/api/v1/orgs/" + itoa(roots[0].ID) + "/coverage/export")
+		head := map[string]int{}
+		for i, h := range rows[3] {
+			head[h] = i
+		}
+		head["单位总数"] = 1
+		for _, r := range rows[4:] {
+			n := func(col string) int64 { v, _ := strconv.ParseInt(r[head[col]], 10, 64); return v }
+			if n("已建立或被覆盖党组织")+n("有党员无组织")+n("有企业无党员") != n("单位总数") {
+				t.Fatalf("coverage line %q does not add up: %q", r[0], r)
+			}
+		}
+		if total := rows[4]; total[head["单位总数"]] != itoa(cov.Units) || total[head["有党员无组织"]] != itoa(cov.GapNoOrg) ||
+			total[head["有企业无党员"]] != itoa(cov.GapNoMember) {
+			t.Fatalf("coverage table total %q, coverage %+v", total, cov)
 		}
 	})
 }

@@ -373,6 +373,9 @@ var rows = map[string]row{
 		return p("/api/v1/work/disbursements/%d/approve", d), nil
 	}},
 	"GET /api/v1/orgs/{id}/work": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/coverage/export": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/coverage/export", m.orgOf(t).ID), nil
+	}},
 	"GET /api/v1/orgs/{id}/work/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/orgs/%d/work/export?from=2026-01&to=2026-12", m.orgOf(t).ID), nil
 	}},

@@ -107,6 +107,10 @@ func (a *API) exportWorkStats(r *http.Request, sc store.Scope, id int64) (any, e
 	return a.statsTable(r, sc, id, roster.WorkLayout(from, to), map[string]any{"from": from, "to": to})
 }
 
+func (a *API) exportCoverage(r *http.Request, sc store.Scope, id int64) (any, error) {
+	return a.statsTable(r, sc, id, roster.CoverageLayout(date.Of(a.now())), map[string]any{})
+}
+
 // statsTable downloads a statistics table of an organisation in scope, as
 // the audit trail records.
 func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout, detail map[string]any) (any, error) {

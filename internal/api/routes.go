@@ -111,6 +111,8 @@ func (a *API) registryRoutes() []Route {
 			})},
 		{Method: "GET", Path: "/api/v1/coverage", Perm: auth.PermUnitRead, Tag: "单位", Summary: "党组织覆盖情况:有企业无党员、有党员无组织",
 			Query: []Param{{"org", "党组织ID,默认为您管理范围的最高一级", "integer"}}, Result: Coverage{}, Handle: a.coverage},
+		{Method: "GET", Path: "/api/v1/orgs/{id}/coverage/export", Perm: auth.PermUnitRead, Tag: "单位",
+			Summary: "导出党组织覆盖情况统计表 .xlsx(合计、各下级党组织、本级直属各一行,逐行相加等于合计)", Handle: withID("党组织", a.exportCoverage)},
 
 		// Members.
 		{Method: "GET", Path: "/api/v1/members", Perm: auth.PermMemberRead, Tag: "党员", Summary: "党员和发展对象名册,可按姓名、拼音、首字母或公民身份号码查找",

@@ -84,6 +84,11 @@ type StatsColumn struct {
 	Fen          bool
 }
 
+// asOfNote is the line under a table's title that dates it.
+func asOfNote(asOf date.Date, rest string) string {
+	return fmt.Sprintf("统计截至 %d年%d月%d日;%s", asOf.Year(), asOf.Time().Month(), asOf.Time().Day(), rest)
+}
+
 // MembersLayout is the 党员队伍基本情况统计表: members, of whom full,
 // probationary, women, minorities, college or above and flowing out; by
 // education; by the age bands of the annual report (ages reached at the
@@ -108,7 +113,7 @@ func MembersLayout(year int, asOf date.Date) StatsLayout {
 	}
 	return StatsLayout{
 		Title:   "党员队伍基本情况统计表",
-		Note:    fmt.Sprintf("统计截至 %d年%d月%d日;年龄按 %d 年末计算;单位:人、个", asOf.Year(), asOf.Time().Month(), asOf.Time().Day(), year),
+		Note:    asOfNote(asOf, fmt.Sprintf("年龄按 %d 年末计算;单位:人、个", year)),
 		Columns: cols,
 		Values: func(m map[string]int64) []int64 {
 			v := stats.NewView(0, m, year)
@@ -149,6 +154,34 @@ func WorkLayout(from, to string) StatsLayout {
 				out[i] = l.Value
 			}
 			return out
+		},
+	}
+}
+
+// CoverageLayout is the 党组织覆盖情况统计表: units by type, the
+// non-public ones, and how each is covered — by an organisation, by
+// members without one (有党员无组织), or not at all (有企业无党员); the last
+// three add up to the units.
+func CoverageLayout(asOf date.Date) StatsLayout {
+	cols := []StatsColumn{{"单位总数", "单位总数", false}}
+	for _, t := range vocab.UnitTypes {
+		cols = append(cols, StatsColumn{"按类别", t.Label, false})
+	}
+	cols = append(cols, StatsColumn{"其中", "非公有制单位", false})
+	for _, l := range []string{"已建立或被覆盖党组织", "有党员无组织", "有企业无党员"} {
+		cols = append(cols, StatsColumn{"覆盖情况", l, false})
+	}
+	return StatsLayout{
+		Title:   "党组织覆盖情况统计表",
+		Note:    asOfNote(asOf, "单位:个"),
+		Columns: cols,
+		Values: func(m map[string]int64) []int64 {
+			v := stats.NewView(0, m, asOf.Year())
+			out := []int64{v.Units}
+			for _, c := range v.UnitsByType {
+				out = append(out, c.N)
+			}
+			return append(out, v.UnitsNonPub, v.UnitsCovered, v.GapNoOrg, v.GapNoMember)
 		},
 	}
 }
