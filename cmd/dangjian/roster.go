@@ -19,7 +19,6 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
-	"dangjian/internal/work"
 )
 
 // importCommand: dangjian import members FILE --org ID [--mode all|valid] [--dry-run] [--report BAD.xlsx] [--json]
@@ -142,21 +141,13 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		today := date.Of(time.Now())
 		detail := map[string]any{"file": *out}
-		var layout roster.StatsLayout
-		switch what {
-		case "stats":
-			if *year == 0 {
-				*year = today.Year()
-			}
-			layout, detail["year"] = roster.MembersLayout(*year, today), *year
-		case "work":
-			*from, *to = work.Period(*from, *to, today)
-			layout, detail["from"], detail["to"] = roster.WorkLayout(*from, *to), *from, *to
-		case "coverage":
-			layout = roster.CoverageLayout(today)
-		}
+		layout := map[string]func() roster.StatsLayout{
+			"stats":    func() roster.StatsLayout { return roster.MembersLayout(*year, today) },
+			"work":     func() roster.StatsLayout { return roster.WorkLayout(*from, *to, today) },
+			"coverage": func() roster.StatsLayout { return roster.CoverageLayout(today) },
+		}[what]
 		var table roster.StatsTable
-		if what != "members" {
+		if layout != nil {
 			if table, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
 				return err
 			}
@@ -166,26 +157,25 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		var n int
-		if what == "members" {
+		objectType, done := "member", ""
+		if layout == nil {
 			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
+			done = fmt.Sprintf("已导出 %d 名党员到 %s%s", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		} else {
-			err = roster.WriteStats(f, table, layout)
-			detail["table"] = layout.Title
+			l := layout()
+			err = roster.WriteStats(f, table, l)
+			objectType, detail["table"], detail["note"] = "stats", l.Title, l.Note
+			done = fmt.Sprintf("已导出%s%s(%d 个下级党组织及本级)到 %s", o.Name, l.Title, len(table.Lines)-2, *out)
 		}
 		if err := errors.Join(err, f.Close()); err != nil {
 			os.Remove(*out)
 			return err
 		}
-		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: map[bool]string{true: "member", false: "stats"}[what == "members"],
-			ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
+		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: objectType, ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
 			return err
 		}
-		if what == "members" {
-			fmt.Fprintf(stdout, "已导出 %d 名党员到 %s%s\n", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
-		} else {
-			fmt.Fprintf(stdout, "已导出%s%s(%d 个下级党组织及本级)到 %s\n", o.Name, layout.Title, len(table.Lines)-2, *out)
-		}
+		fmt.Fprintln(stdout, done)
 		return nil
 	})
 }

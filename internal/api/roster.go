@@ -12,7 +12,6 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
-	"dangjian/internal/work"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,32 +94,26 @@ func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error
 	if q.err != nil {
 		return nil, q.err
 	}
-	today := date.Of(a.now())
-	if year == 0 {
-		year = int64(today.Year())
-	}
-	return a.statsTable(r, sc, id, roster.MembersLayout(int(year), today), map[string]any{"year": year})
+	return a.statsTable(r, sc, id, roster.MembersLayout(int(year), date.Of(a.now())))
 }
 
 func (a *API) exportWorkStats(r *http.Request, sc store.Scope, id int64) (any, error) {
-	from, to := work.Period(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now()))
-	return a.statsTable(r, sc, id, roster.WorkLayout(from, to), map[string]any{"from": from, "to": to})
+	return a.statsTable(r, sc, id, roster.WorkLayout(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now())))
 }
 
 func (a *API) exportCoverage(r *http.Request, sc store.Scope, id int64) (any, error) {
-	return a.statsTable(r, sc, id, roster.CoverageLayout(date.Of(a.now())), map[string]any{})
+	return a.statsTable(r, sc, id, roster.CoverageLayout(date.Of(a.now())))
 }
 
 // statsTable downloads a statistics table of an organisation in scope, as
 // the audit trail records.
-func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout, detail map[string]any) (any, error) {
+func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout) (any, error) {
 	t, err := roster.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
 	if err != nil {
 		return nil, err
 	}
-	detail["table"] = l.Title
 	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "stats", ObjectID: t.Org.ID, OrgPath: t.Org.Path,
-		Detail: detail}); err != nil {
+		Detail: map[string]any{"table": l.Title, "note": l.Note}}); err != nil {
 		return nil, err
 	}
 	return Download{Name: roster.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,

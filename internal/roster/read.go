@@ -1,3 +1,6 @@
+// Package roster reads member rosters from the spreadsheets people keep
+// (.xlsx, and .csv in UTF-8 or GB18030), writes rosters back to .xlsx, and
+// lays out the statistics tables superiors ask for.
 package roster
 
 import (

@@ -92,8 +92,12 @@ func asOfNote(asOf date.Date, rest string) string {
 // MembersLayout is the 党员队伍基本情况统计表: members, of whom full,
 // probationary, women, minorities, college or above and flowing out; by
 // education; by the age bands of the annual report (ages reached at the
-// end of year); the pipeline; organisations by type.
+// end of year, by default the year of asOf); the pipeline; organisations
+// by type.
 func MembersLayout(year int, asOf date.Date) StatsLayout {
+	if year == 0 {
+		year = asOf.Year()
+	}
 	cols := []StatsColumn{{"党员总数", "党员总数", false}}
 	for _, l := range []string{"正式党员", "预备党员", "女党员", "少数民族", "大专及以上", "外出流动党员"} {
 		cols = append(cols, StatsColumn{"其中", l, false})
@@ -132,9 +136,11 @@ func MembersLayout(year int, asOf date.Date) StatsLayout {
 	}
 }
 
-// WorkLayout is the 基层党建工作统计表 of the months from..to ("2006-01"):
-// every figure of the work summary, in its unit, money in yuan.
-func WorkLayout(from, to string) StatsLayout {
+// WorkLayout is the 基层党建工作统计表 of the months from..to ("2006-01";
+// by default the year of today to date): every figure of the work summary,
+// in its unit, money in yuan.
+func WorkLayout(from, to string, today date.Date) StatsLayout {
+	from, to = work.Period(from, to, today)
 	var cols []StatsColumn
 	for _, l := range work.Summarize(nil, from, to) {
 		label := l.Label + "(" + l.Unit + ")"
@@ -211,20 +217,25 @@ func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
 		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
 	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
 	money := "#,##0.00"
-	styles := make([]int, 6)
-	for i, st := range []*excelize.Style{
-		{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}},
-		{Font: &excelize.Font{Bold: true}, Alignment: center, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}},
-		{Border: border},
-		{Font: &excelize.Font{Bold: true}, Border: border},
-		{Border: border, CustomNumFmt: &money},
-		{Font: &excelize.Font{Bold: true}, Border: border, CustomNumFmt: &money},
+	bold := &excelize.Font{Bold: true}
+	var titleStyle, headStyle int
+	// cellStyle[total][fen] is the style of a figure: bold on the total line, in yuan for money.
+	var cellStyle [2][2]int
+	for _, st := range []struct {
+		id    *int
+		style *excelize.Style
+	}{
+		{&titleStyle, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}}},
+		{&headStyle, &excelize.Style{Font: bold, Alignment: center, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}}},
+		{&cellStyle[0][0], &excelize.Style{Border: border}},
+		{&cellStyle[1][0], &excelize.Style{Font: bold, Border: border}},
+		{&cellStyle[0][1], &excelize.Style{Border: border, CustomNumFmt: &money}},
+		{&cellStyle[1][1], &excelize.Style{Font: bold, Border: border, CustomNumFmt: &money}},
 	} {
-		if styles[i], err = x.NewStyle(st); err != nil {
+		if *st.id, err = x.NewStyle(st.style); err != nil {
 			return err
 		}
 	}
-	titleStyle, headStyle := styles[0], styles[1]
 	set := func(cell string, v any) {
 		if err == nil {
 			err = x.SetCellValue(sheet, cell, v)
@@ -281,11 +292,14 @@ func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
 		if err == nil {
 			err = x.SetSheetRow(sheet, cell(1, r+5), &row)
 		}
-		bold := map[bool]int{true: 3, false: 2}[r == 0]
-		style(cell(1, r+5), cell(len(cols)+1, r+5), styles[bold])
+		total := 0
+		if r == 0 {
+			total = 1
+		}
+		style(cell(1, r+5), cell(len(cols)+1, r+5), cellStyle[total][0])
 		for c, col := range cols {
 			if col.Fen {
-				style(cell(c+2, r+5), cell(c+2, r+5), styles[bold+2])
+				style(cell(c+2, r+5), cell(c+2, r+5), cellStyle[total][1])
 			}
 		}
 	}
