@@ -113,7 +113,7 @@ func progress(w io.Writer, quiet bool) func(done, total int) {
 	}
 }
 
-const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal]\n" +
+const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal --reason 用途]\n" +
 	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]\n" +
 	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]\n" +
 	"      dangjian export coverage --org 党组织编号 -o 文件.xlsx"
@@ -127,13 +127,17 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
 	orgID := fs.Int64("org", 0, "党组织编号(含全部下级)")
 	out := fs.String("o", "", "输出的 .xlsx 文件")
-	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码和电话(记入审计日志;默认遮蔽;仅 members)")
+	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码、出生日期和电话(须用 --reason 写明用途,记入审计日志;默认遮蔽;仅 members)")
+	reason := fs.String("reason", "", "导出完整号码的用途(与 --reveal 一起使用)")
 	year := fs.Int("year", 0, "统计年度,年龄按该年末计算(默认今年;仅 stats)")
 	from := fs.String("from", "", "起始月份,如 2026-01(默认今年1月;仅 work)")
 	to := fs.String("to", "", "截止月份(默认本月;仅 work)")
 	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
+		}
+		if *reveal && len([]rune(strings.TrimSpace(*reason))) < 4 {
+			return errors.New("导出完整号码须用 --reason 写明用途(至少4个字),如 --reason 向区委组织部报送党员花名册")
 		}
 		o, err := a.orgs.Get(ctx, store.All, *orgID)
 		if err != nil {
@@ -161,6 +165,9 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if layout == nil {
 			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
+			if *reveal {
+				detail["reason"] = strings.TrimSpace(*reason)
+			}
 			done = fmt.Sprintf("已导出 %d 名党员到 %s%s", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		} else {
 			l := layout()

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,9 @@ type Route struct {
 	Perm auth.Perm
 	// DuringChange marks the routes left open while the password must be changed.
 	DuringChange bool
+	// KindQuery marks the work lists, whose parameters are the kind's own
+	// as well (work.FilterOf checks them).
+	KindQuery bool
 	// MaxBody bounds the request body (1 MiB when zero).
 	MaxBody int64
 	Handle  Handler
@@ -167,12 +171,28 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 	}
 	var out any
 	err := identity(r).Within(rt.Perm, func(sc store.Scope) error {
+		if !rt.KindQuery {
+			if err := knownParams(r, rt); err != nil {
+				return err
+			}
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		var err error
 		out, err = rt.Handle(r, sc)
 		return err
 	})
 	return out, err
+}
+
+// knownParams refuses a query parameter the route does not take, so that a
+// misspelt filter is not silently ignored.
+func knownParams(r *http.Request, rt Route) error {
+	for name := range r.URL.Query() {
+		if !slices.ContainsFunc(rt.Query, func(p Param) bool { return p.Name == name }) {
+			return apperr.InvalidField(name, "不认识的参数 %s", name)
+		}
+	}
+	return nil
 }
 
 // identity is the caller of an authenticated route.

@@ -341,6 +341,9 @@ var rows = map[string]row{
 	"GET /api/v1/members/export": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/members/export?org=%d", m.orgOf(t).ID), nil
 	}},
+	"POST /api/v1/members/export/full": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/export/full?org=%d", m.orgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
+	}},
 	"GET /api/v1/work":        {perm: "work.read", want: always, target: same("/api/v1/work")},
 	"GET /api/v1/work/{kind}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/work/visits?org=%d", m.orgOf(t).ID), nil }},
 	"POST /api/v1/work/{kind}": {perm: "work.write", want: created, target: func(m *matrix, t string) (string, any) {

@@ -288,6 +288,10 @@ func TestRosterImportAndExportOverHTTP(t *testing.T) {
 	}
 	download := func(c *client, q string) *excelize.File {
 		req, _ := http.NewRequest("GET", m.e.srv.URL+"/api/v1/members/export?"+q, nil)
+		if strings.Contains(q, "reason") {
+			req, _ = http.NewRequest("POST", m.e.srv.URL+"/api/v1/members/export/full?"+q[:strings.Index(q, "&reason")],
+				strings.NewReader(`{"reason":"向区委组织部报送花名册"}`))
+		}
 		req.Header.Set("Authorization", "Bearer "+c.token)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil || res.StatusCode != 200 {
@@ -300,22 +304,30 @@ func TestRosterImportAndExportOverHTTP(t *testing.T) {
 		}
 		return x
 	}
-	x := download(m.users["secretary"], fmt.Sprintf("org=%d&reveal=1", m.branchA.ID))
-	rows, _ := x.GetRows("党员花名册")
-	found := false
-	for _, r := range rows {
-		if len(r) > 4 && r[4] == good(1) {
-			found = true
-		}
+	// Full numbers: asked for by POST with a reason, never by a GET link.
+	if st, _ := m.users["secretary"].raw("GET", fmt.Sprintf("/api/v1/members/export?org=%d&reveal=1", m.branchA.ID), nil); st != 400 {
+		t.Fatalf("GET export with reveal=1: %d", st)
 	}
-	if !found {
-		t.Fatalf("the revealed export lacks the imported number: %v", rows)
+	if st, text := m.users["secretary"].raw("POST", fmt.Sprintf("/api/v1/members/export/full?org=%d", m.branchA.ID), `{"reason":""}`); st != 400 || !strings.Contains(text, "用途") {
+		t.Fatalf("full export without a reason: %d %s", st, text)
+	}
+	x := download(m.users["secretary"], fmt.Sprintf("org=%d&q=%s&reason", m.branchA.ID, good(1)))
+	rows, _ := x.GetRows("党员花名册")
+	if len(rows) != 3 || rows[2][4] != good(1) || rows[2][5] != "1990-01-01" {
+		t.Fatalf("the full export of the number searched for: %v", rows)
+	}
+	l, err := audit.List(context.Background(), m.e.api.DB, store.All, audit.Filter{Action: "export", ObjectType: "member"}, store.Page{})
+	if err != nil || l.Total != 1 {
+		t.Fatalf("export trail: %v %+v", err, l)
+	}
+	if d := string(l.Items[0].Detail); !strings.Contains(d, "向区委组织部报送花名册") || strings.Contains(d, good(1)) || !strings.Contains(d, cnid.Mask(good(1))) {
+		t.Fatalf("the trail of a full export: %s", d)
 	}
 	x = download(m.users["org_admin"], fmt.Sprintf("org=%d", m.branchA.ID))
 	rows, _ = x.GetRows("党员花名册")
 	for _, r := range rows[2:] {
-		if !strings.Contains(r[4], "********") {
-			t.Fatalf("a masked export shows %q", r[4])
+		if r[4] != r[4][:6]+"************" || len(r[5]) != len("1990-01") {
+			t.Fatalf("a masked export shows %q born %q", r[4], r[5])
 		}
 	}
 }

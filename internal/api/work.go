@@ -38,7 +38,7 @@ func (a *API) workRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/work", Perm: auth.PermWorkRead, Tag: "基层工作", Summary: "基层工作记录的类别、字段、取值和操作", Result: []work.KindDoc{},
 			Handle: func(*http.Request, store.Scope) (any, error) { return work.Docs(), nil }},
 		{Method: "GET", Path: "/api/v1/work/{kind}", Perm: auth.PermWorkRead, Tag: "基层工作", Summary: "某类记录的列表,最新的在前。" + kindsDesc,
-			Query: workListParams(), Result: store.List[map[string]any]{}, Handle: withKind(a.listWork)},
+			Query: workListParams(), KindQuery: true, Result: store.List[map[string]any]{}, Handle: withKind(a.listWork)},
 		{Method: "POST", Path: "/api/v1/work/{kind}", Perm: auth.PermWorkWrite, Tag: "基层工作",
 			Summary: "新增记录:顶层记录给出 org_id,下级记录(如承诺事项)给出 parent_id;金额以分为单位;党员可填编号或姓名", Body: record, Result: record, Status: http.StatusCreated,
 			Handle: withKind(func(r *http.Request, sc store.Scope, k *work.Kind) (any, error) {
@@ -49,7 +49,7 @@ func (a *API) workRoutes() []Route {
 				return a.Work.Save(r.Context(), sc, k, 0, in)
 			})},
 		{Method: "GET", Path: "/api/v1/work/{kind}/export", Perm: auth.PermWorkRead, Tag: "基层工作", Summary: "导出某类记录为 .xlsx(筛选条件同列表)",
-			Query: describe(workListParams()[2:]), Handle: withKind(a.exportWork)},
+			Query: workListParams()[:6], KindQuery: true, Handle: withKind(a.exportWork)},
 		{Method: "GET", Path: "/api/v1/work/{kind}/{id}", Perm: auth.PermWorkRead, Tag: "基层工作", Summary: "记录详情", Result: record,
 			Handle: withKindID(func(r *http.Request, sc store.Scope, k *work.Kind, id int64) (any, error) {
 				return a.Work.Get(r.Context(), sc, k, id)

@@ -92,12 +92,15 @@ func Parse(s string, today time.Time) (Number, error) {
 	return Number{Value: v, Birth: birth, Male: (v[16]-'0')%2 == 1}, nil
 }
 
-// Mask hides the birth date and sequence: 110101********123X.
+// Mask shows the address code alone: 110101************. The birth date,
+// the sequence and the check character stay hidden, so that with the birth
+// month and the sex shown beside it at least 28 × 500 = 14,000 numbers
+// remain possible (docs/SECURITY.md).
 func Mask(v string) string {
 	if len(v) != 18 {
 		return strings.Repeat("*", len(v))
 	}
-	return v[:6] + "********" + v[14:]
+	return v[:6] + strings.Repeat("*", 12)
 }
 
 func allDigits(s string) bool {

@@ -53,9 +53,65 @@ func TestParseInvalid(t *testing.T) {
 	}
 }
 
-func TestMask(t *testing.T) {
-	if got := Mask("11010519491231002X"); got != "110105********002X" {
+// candidates counts the valid ID numbers consistent with what a reader
+// without 查看 sees of a person: the masked number, the birth month (as
+// "1949-12") and the sex. The hidden characters are tried exhaustively.
+func candidates(masked, month string, male bool) int {
+	n := 0
+	year, mon := month[:4], month[5:7]
+	for day := 1; day <= 31; day++ {
+		for seq := 0; seq < 1000; seq++ {
+			if (seq%2 == 1) != male {
+				continue
+			}
+			first := masked[:6] + year + mon + pad(day, 2) + pad(seq, 3)
+			v := first + string(CheckChar(first))
+			if Mask(v) != masked {
+				continue
+			}
+			if _, err := Parse(v, today); err == nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func pad(n, width int) string {
+	s := itoa(n)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
+}
+
+// What the mask shows, with the birth month and the sex beside it, leaves
+// at least 10,000 numbers possible for every person: the month of fewest
+// days, February of a common year, is the worst case.
+func TestMaskLeavesTenThousandCandidates(t *testing.T) {
+	if got := Mask("11010519491231002X"); got != "110105************" {
 		t.Errorf("Mask = %q", got)
+	}
+	for _, c := range []struct {
+		id, month string
+		male      bool
+	}{{"11010519491231002X", "1949-12", false}, {"110105199502280011", "1995-02", true}, {"440305200002290026", "2000-02", false}} {
+		if got := candidates(Mask(c.id), c.month, c.male); got < 10000 {
+			t.Errorf("%s: only %d candidate numbers remain", Mask(c.id), got)
+		}
+	}
+	// The old mask (birth date hidden, sequence and check shown) left a handful:
+	// the check character rules out ten days in eleven.
+	old := func(v string) string { return v[:6] + "********" + v[14:] }
+	n := 0
+	for day := 1; day <= 31; day++ {
+		first := "110105194912" + pad(day, 2) + "002"
+		if v := first + string(CheckChar(first)); old(v) == old("11010519491231002X") {
+			n++
+		}
+	}
+	if n > 5 {
+		t.Errorf("the old mask left %d candidates with the birth month shown; the test is not measuring", n)
 	}
 }
 

@@ -213,7 +213,7 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 				return "", err
 			}
 		} else {
-			r, err := scanMobile(tx.QueryRowContext(ctx, "SELECT "+mobileCols+` FROM mobile_records r JOIN orgs o ON o.id = r.org_id
+			r, err := s.scanMobile(tx.QueryRowContext(ctx, "SELECT "+mobileCols+` FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 				WHERE r.member_id = $1 AND r.kind = 'out' AND r.ended_on IS NULL`, id))
 			if err != nil {
 				return "", err

@@ -67,7 +67,66 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 			progress(done)
 		}
 		if n < batch {
-			return done, nil
+			break
+		}
+	}
+	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
+		n, err := s.reseal(ctx, f.table, f.col, batch)
+		done += n
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// reseal seals again under the newest key every value of a sealed free-text
+// column that is not under it (older values stored in the clear included).
+func (s *Service) reseal(ctx context.Context, table, col string, batch int) (int, error) {
+	done := 0
+	var after int64
+	for {
+		n := 0
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id > $1 AND "+col+" <> '' AND "+col+" NOT LIKE $2 ORDER BY id LIMIT $3",
+				after, secret.Prefix(s.Box.Active())+"%", batch)
+			if err != nil {
+				return err
+			}
+			type row struct {
+				id    int64
+				plain string
+			}
+			var todo []row
+			for rows.Next() {
+				var r row
+				var v string
+				if err := rows.Scan(&r.id, &v); err != nil {
+					rows.Close()
+					return err
+				}
+				if r.plain, err = s.openText(v); err != nil {
+					rows.Close()
+					return err
+				}
+				todo = append(todo, r)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, r := range todo {
+				if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET "+col+" = $1 WHERE id = $2", s.Box.Seal(r.plain), r.id); err != nil {
+					return err
+				}
+				after = r.id
+			}
+			n = len(todo)
+			return nil
+		})
+		done += n
+		if err != nil || n < batch {
+			return done, err
 		}
 	}
 }

@@ -42,7 +42,8 @@ type Member struct {
 	Ethnicity         string    `json:"ethnicity"`
 	IDNumber          string    `json:"-"`
 	IDMasked          string    `json:"id_number"`
-	BirthDate         date.Date `json:"birth_date"`
+	BirthDate         date.Date `json:"-"`
+	BirthMonth        string    `json:"birth_month"` // 1985-03: the day is shown only with the revealed ID number
 	Education         string    `json:"education"`
 	EducationLabel    string    `json:"education_label"`
 	Phone             string    `json:"-"`
@@ -130,9 +131,18 @@ func (s *Service) scan(sc store.Scanner) (Member, error) {
 func (m *Member) derive() {
 	m.IDMasked = cnid.Mask(m.IDNumber)
 	m.PhoneMasked = MaskPhone(m.Phone)
+	m.BirthMonth = BirthMonth(m.BirthDate)
 	m.SexLabel = vocab.Sexes.Label(m.Sex)
 	m.EducationLabel = vocab.Education.Label(m.Education)
 	m.StageLabel = vocab.Stages.Label(m.Stage)
+}
+
+// BirthMonth is the year and month of a birth date, as shown beside a masked ID number.
+func BirthMonth(d date.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()[:7]
 }
 
 // MaskPhone shows the first three and last four digits of a mobile number.
@@ -244,7 +254,10 @@ func apply(m *Member, in Input, creating bool, today date.Date, v *apperr.Invali
 		m.BirthDate = date.Of(idn.Birth)
 	}
 	if idOK {
-		if want := date.Of(idn.Birth); m.BirthDate != want {
+		if want := date.Of(idn.Birth); m.BirthDate != want && in.IDNumber == nil && !creating {
+			// The stored number is not the caller's to read here: no date is named.
+			v.Add("birth_date", "出生日期与档案中的公民身份号码不一致")
+		} else if m.BirthDate != want {
 			v.Add("birth_date", "出生日期%s与公民身份号码中的出生日期%s不一致", m.BirthDate, want)
 		}
 		if want := map[bool]string{true: "male", false: "female"}[idn.Male]; m.Sex != "" && m.Sex != want {
@@ -641,8 +654,9 @@ func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int
 
 // Revealed is a person's personal data in the clear.
 type Revealed struct {
-	IDNumber string `json:"id_number"`
-	Phone    string `json:"phone"`
+	IDNumber  string    `json:"id_number"`
+	Phone     string    `json:"phone"`
+	BirthDate date.Date `json:"birth_date"`
 }
 
 // Reveal returns the clear ID number and phone of a person in scope and
@@ -654,9 +668,9 @@ func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Reveale
 		if err != nil {
 			return err
 		}
-		out = Revealed{IDNumber: m.IDNumber, Phone: m.Phone}
+		out = Revealed{IDNumber: m.IDNumber, Phone: m.Phone, BirthDate: m.BirthDate}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "reveal", ObjectType: "member", ObjectID: id, OrgPath: m.OrgPath,
-			Detail: map[string]any{"name": m.Name, "fields": []string{"id_number", "phone"}}})
+			Detail: map[string]any{"name": m.Name, "fields": []string{"id_number", "phone", "birth_date"}}})
 	})
 	return out, err
 }

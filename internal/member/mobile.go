@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regexp"
 	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -26,7 +28,8 @@ type Mobile struct {
 	Name          string    `json:"name"`
 	RelationPlace string    `json:"relation_place"`
 	PresentPlace  string    `json:"present_place"`
-	Contact       string    `json:"contact"`
+	Contact       string    `json:"-"`       // sealed at rest
+	ContactMasked string    `json:"contact"` // phone numbers in it masked as MaskPhone does
 	Since         date.Date `json:"since"`
 	EndedOn       date.Date `json:"ended_on"`
 	Note          string    `json:"note"`
@@ -53,20 +56,46 @@ const mobileCols = `r.id, r.kind, r.org_id, o.name, r.member_id, r.name, r.relat
 
 const mobileFrom = ` FROM mobile_records r JOIN orgs o ON o.id = r.org_id WHERE o.path >= $1 AND o.path < $2`
 
-func scanMobile(sc store.Scanner) (Mobile, error) {
+func (s *Service) scanMobile(sc store.Scanner) (Mobile, error) {
 	var r Mobile
 	var mid sql.NullInt64
-	err := sc.Scan(&r.ID, &r.Kind, &r.OrgID, &r.OrgName, &mid, &r.Name, &r.RelationPlace, &r.PresentPlace, &r.Contact,
+	var contact string
+	err := sc.Scan(&r.ID, &r.Kind, &r.OrgID, &r.OrgName, &mid, &r.Name, &r.RelationPlace, &r.PresentPlace, &contact,
 		&r.Since, &r.EndedOn, &r.Note, &r.CreatedAt)
+	if err != nil {
+		return r, err
+	}
 	if mid.Valid {
 		r.MemberID = &mid.Int64
 	}
-	return r, err
+	if r.Contact, err = s.openText(contact); err != nil {
+		return r, err
+	}
+	r.ContactMasked = MaskPhones(r.Contact)
+	return r, nil
+}
+
+var phoneRunRE = regexp.MustCompile(`\d{7,}`)
+
+// MaskPhones masks every run of seven or more digits in a free text (a
+// contact such as "手机 13912345678") as MaskPhone does.
+func MaskPhones(text string) string {
+	return phoneRunRE.ReplaceAllStringFunc(text, MaskPhone)
+}
+
+// openText reads a free-text personal field sealed by Box.Seal; a value
+// stored before such fields were sealed reads as it is until the next key
+// rotation seals it.
+func (s *Service) openText(v string) (string, error) {
+	if !secret.IsSealed(v) {
+		return v, nil
+	}
+	return s.Box.Open(v)
 }
 
 func (s *Service) getMobile(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Mobile, error) {
 	lo, hi := sc.Range()
-	r, err := scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Mobile{}, apperr.NotFound("流动党员登记")
 	}
@@ -114,12 +143,13 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 		var member any
 		name := strings.TrimSpace(in.Name)
 		if in.MemberID != 0 {
-			// A member of another organisation in the system: only the name is read.
-			var n string
-			if err := tx.QueryRowContext(ctx, "SELECT name FROM members WHERE id = $1 AND status = 'active'", in.MemberID).Scan(&n); err != nil {
-				return apperr.InvalidField("member_id", "系统中没有这名在册党员")
+			// A member named by id must be one the caller may read: anyone
+			// else is registered by name and relation place alone.
+			m, err := s.get(ctx, tx, sc, in.MemberID)
+			if err != nil || m.Status != StatusActive {
+				return apperr.NotFound("人员")
 			}
-			member, name = in.MemberID, n
+			member, name = in.MemberID, m.Name
 		}
 		present := strings.TrimSpace(in.PresentPlace)
 		if present == "" {
@@ -127,7 +157,7 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
 			VALUES ('in', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, strings.TrimSpace(in.Contact), in.Since, in.Note, now).Scan(&id); err != nil {
+			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, now).Scan(&id); err != nil {
 			return err
 		}
 		if err := stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
@@ -165,7 +195,7 @@ func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in Mobi
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
 		VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), strings.TrimSpace(in.Contact), in.Since, in.Note, s.now()).Scan(&id); err != nil {
+		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, s.now()).Scan(&id); err != nil {
 		return 0, err
 	}
 	return id, s.auditMobile(ctx, tx, "create", id, nil)
@@ -266,7 +296,7 @@ func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter
 		return out, err
 	}
 	limit, args := w.Limit(p)
-	items, err := store.Query(ctx, s.DB, scanMobile, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
+	items, err := store.Query(ctx, s.DB, s.scanMobile, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
 	out.Items = items
 	return out, err
 }

@@ -19,7 +19,8 @@ type ChangeRequest struct {
 	ID         int64      `json:"id"`
 	MemberID   int64      `json:"member_id"`
 	MemberName string     `json:"member_name"`
-	Changes    Input      `json:"changes"`
+	Changes    Input      `json:"-"`       // sealed at rest: it may carry a phone
+	Shown      Input      `json:"changes"` // the changes with the phone masked
 	Note       string     `json:"note"`
 	Status     string     `json:"status"` // pending, approved, rejected
 	DecidedBy  string     `json:"decided_by"`
@@ -57,7 +58,7 @@ func (s *Service) RequestChange(ctx context.Context, memberID, userID int64, in 
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO change_requests (member_id, user_id, changes, note, status, created_at)
-			VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id`, memberID, userID, string(raw), strings.TrimSpace(in.Note), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id`, memberID, userID, s.Box.Seal(string(raw)), strings.TrimSpace(in.Note), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "request", ObjectType: "change_request", ObjectID: id, OrgPath: m.OrgPath,
@@ -83,7 +84,7 @@ const requestCols = `r.id, r.member_id, m.name, r.changes, r.note, r.status, r.d
 const requestFrom = ` FROM change_requests r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
 	WHERE o.path >= $1 AND o.path < $2`
 
-func scanRequest(sc store.Scanner) (ChangeRequest, error) {
+func (s *Service) scanRequest(sc store.Scanner) (ChangeRequest, error) {
 	var r ChangeRequest
 	var raw string
 	var decided sql.NullTime
@@ -94,12 +95,24 @@ func scanRequest(sc store.Scanner) (ChangeRequest, error) {
 		t := decided.Time.UTC()
 		r.DecidedAt = &t
 	}
-	return r, json.Unmarshal([]byte(raw), &r.Changes)
+	raw, err := s.openText(raw)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(raw), &r.Changes); err != nil {
+		return r, err
+	}
+	r.Shown = r.Changes
+	if r.Shown.Phone != nil {
+		p := MaskPhone(NormalizePhone(*r.Shown.Phone))
+		r.Shown.Phone = &p
+	}
+	return r, nil
 }
 
 func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scope, id int64) (ChangeRequest, error) {
 	lo, hi := sc.Range()
-	r, err := scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("修改申请")
 	}
@@ -121,7 +134,7 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 		return out, err
 	}
 	limit, args := w.Limit(p)
-	items, err := store.Query(ctx, s.DB, scanRequest, "SELECT "+requestCols+requestFrom+w.String()+" ORDER BY r.id DESC"+limit, args...)
+	items, err := store.Query(ctx, s.DB, s.scanRequest, "SELECT "+requestCols+requestFrom+w.String()+" ORDER BY r.id DESC"+limit, args...)
 	out.Items = items
 	return out, err
 }

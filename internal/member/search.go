@@ -25,6 +25,26 @@ type Filter struct {
 	prefixOnly bool
 }
 
+// Audited is the filter as the audit trail keeps it: an ID number or a
+// phone searched for is kept masked.
+func (f Filter) Audited() map[string]any {
+	q := strings.TrimSpace(f.Q)
+	switch {
+	case queryKind(q) == "id":
+		q = cnid.Mask(cnid.Normalize(q))
+	case phoneRunRE.MatchString(q):
+		q = MaskPhones(q)
+	}
+	out := map[string]any{}
+	for k, v := range map[string]any{"org": f.OrgID, "q": q, "stage": f.Stage, "category": f.Category, "mobile": f.Mobile,
+		"status": f.Status, "sort": f.Sort, "desc": f.Desc} {
+		if v != "" && v != int64(0) && v != false {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 var sorts = map[string]string{
 	"name":       "m.name_pinyin",
 	"id":         "m.id",

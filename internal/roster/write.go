@@ -22,7 +22,8 @@ import (
 var exportColumns = []Field{FName, FSex, FEthnicity, FID, FBirth, FEducation, FCategory, FJoined, FFull, FOrg, FPhone, FPost, FMobile}
 
 // ExportMembers streams the roster matching f to w as an .xlsx 党员花名册,
-// under a title row. ID numbers and phones are masked unless reveal.
+// under a title row. ID numbers, birth dates and phones are masked (as the
+// API shows them) unless reveal.
 func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc store.Scope, f member.Filter, title string, reveal bool) (int, error) {
 	head := []string{"序号"}
 	for _, c := range exportColumns {
@@ -36,15 +37,15 @@ func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc sto
 	n := 0
 	err = svc.Each(ctx, sc, f, func(m member.Member) error {
 		n++
-		id, phone := m.IDMasked, m.PhoneMasked
+		id, birth, phone := m.IDMasked, m.BirthMonth, m.PhoneMasked
 		if reveal {
-			id, phone = m.IDNumber, m.Phone
+			id, birth, phone = m.IDNumber, m.BirthDate.String(), m.Phone
 		}
 		mobile := "否"
 		if m.MobileOut {
 			mobile = "是"
 		}
-		return out.add([]any{n, m.Name, m.SexLabel, m.Ethnicity, id, m.BirthDate.String(), m.EducationLabel, m.StageLabel,
+		return out.add([]any{n, m.Name, m.SexLabel, m.Ethnicity, id, birth, m.EducationLabel, m.StageLabel,
 			m.JoinedOn.String(), m.FullOn.String(), m.OrgName, phone, m.Post, mobile})
 	})
 	if err != nil {

@@ -227,6 +227,16 @@ func (b *Box) Active() int {
 // Prefix is how values sealed with key id begin.
 func Prefix(id int) string { return "k" + strconv.Itoa(id) + ":" }
 
+// IsSealed tells whether v has the form Seal gives.
+func IsSealed(v string) bool {
+	id, _, ok := strings.Cut(v, ":")
+	if !ok || len(id) < 2 || id[0] != 'k' {
+		return false
+	}
+	_, err := strconv.Atoi(id[1:])
+	return err == nil
+}
+
 // Seal encrypts plain with the newest key; the empty string stays empty.
 func (b *Box) Seal(plain string) string {
 	if plain == "" {

@@ -2,11 +2,11 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -189,13 +189,53 @@ func pageOf(r *http.Request) store.Page {
 	return store.Page{Number: n, Size: 30}
 }
 
-// done redirects after a change with a message for the next page.
+// done redirects after a change; the next page of the same session shows
+// msg as its success banner. The message is kept on the server, so that no
+// link can make a page claim a success.
 func done(w http.ResponseWriter, r *http.Request, to, msg string) {
-	sep := "?"
-	if u, err := url.Parse(to); err == nil && u.RawQuery != "" {
-		sep = "&"
+	if id, ok := auth.IdentityFrom(r.Context()); ok {
+		flashes.put(id.CSRF, msg)
 	}
-	http.Redirect(w, r, fmt.Sprintf("%s%sdone=%s", to, sep, url.QueryEscape(msg)), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// flashStore keeps each session's next success banner for a few minutes.
+type flashStore struct {
+	mu sync.Mutex
+	m  map[string]flash
+}
+
+type flash struct {
+	msg string
+	at  time.Time
+}
+
+const flashTTL = 5 * time.Minute
+
+var flashes = flashStore{m: map[string]flash{}}
+
+func (f *flashStore) put(session, msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	for k, v := range f.m {
+		if now.Sub(v.at) > flashTTL {
+			delete(f.m, k)
+		}
+	}
+	f.m[session] = flash{msg, now}
+}
+
+// take returns and forgets the session's banner.
+func (f *flashStore) take(session string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.m[session]
+	delete(f.m, session)
+	if !ok || time.Since(v.at) > flashTTL {
+		return ""
+	}
+	return v.msg
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

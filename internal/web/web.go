@@ -111,7 +111,7 @@ func nav(id auth.Identity) []navItem {
 // show renders a page of a signed-in user.
 func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
 	p := page{Title: title, User: &id.User, Nav: nav(id), Here: "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0],
-		CSRF: id.CSRF, Flash: r.URL.Query().Get("done"), Data: data}
+		CSRF: id.CSRF, Flash: flashes.take(id.CSRF), Data: data}
 	if status != http.StatusOK {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)

@@ -42,9 +42,16 @@ func FilterOf(k *Kind, q url.Values) (Filter, error) {
 		}
 		*dst = d
 	}
+	known := map[string]bool{"org": true, "parent": true, "q": true, "view": true, "from": true, "to": true, "page": true, "size": true}
 	for _, fd := range k.Fields {
 		if fd.Type == Enum {
 			f.Enums[fd.Col] = q.Get(fd.Col)
+			known[fd.Col] = true
+		}
+	}
+	for name := range q {
+		if !known[name] {
+			v.Add(name, "不认识的参数 %s", name)
 		}
 	}
 	return f, v.Err()
