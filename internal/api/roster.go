@@ -33,10 +33,10 @@ func (a *API) rosterRoutes() []Route {
 			}},
 		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
 			Summary: "导出党员花名册 .xlsx(身份证号码只显示前6位,出生日期只显示年月,电话遮蔽)",
-			Query: exportParams(), Handle: func(r *http.Request, sc store.Scope) (any, error) { return a.exportMembers(r, sc, "") }},
+			Query:   exportParams(), Handle: func(r *http.Request, sc store.Scope) (any, error) { return a.exportMembers(r, sc, "") }},
 		{Method: "POST", Path: "/api/v1/members/export/full", Tag: "名册", Perm: auth.PermMemberReveal,
 			Summary: "导出含完整公民身份号码、出生日期和电话的花名册 .xlsx(须写明用途,连同用途记入审计日志)",
-			Query: exportParams(), Body: FullExport{}, Handle: withBody(func(r *http.Request, sc store.Scope, in FullExport) (any, error) {
+			Query:   exportParams(), Body: FullExport{}, Handle: withBody(func(r *http.Request, sc store.Scope, in FullExport) (any, error) {
 				reason := strings.TrimSpace(in.Reason)
 				if n := utf8.RuneCountInString(reason); n < 4 || n > 200 {
 					return nil, apperr.InvalidField("reason", "请写明导出完整号码的用途(4至200个字),如“向区委组织部报送党员花名册”")

@@ -2,7 +2,10 @@ package auth
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,26 +42,41 @@ func code(err error) string {
 	return err.Error()
 }
 
+// locked tells whether the account is locked now, as the database has it.
+func locked(t *testing.T, db *store.DB, name string, now time.Time) bool {
+	t.Helper()
+	var until sql.NullTime
+	if err := db.QueryRowContext(context.Background(), "SELECT locked_until FROM users WHERE username = $1", name).Scan(&until); err != nil {
+		t.Fatal(err)
+	}
+	return until.Valid && until.Time.After(now)
+}
+
 func TestLockoutAndItsExpiry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, c, _ := newService(t, db)
-		for i := 1; i <= 4; i++ {
+		_, _, unknown := s.Login(ctx, "nobody", pw, "10.0.0.1")
+		if code(unknown) != "bad_login" {
+			t.Fatalf("unknown user: %v", unknown)
+		}
+		for i := 1; i <= 5; i++ {
 			_, _, err := s.Login(ctx, "wang", "wrong", "10.0.0.1")
-			if code(err) != "bad_login" || !strings.Contains(err.Error(), "再错") {
+			// The same answer as for a user name that does not exist.
+			if err == nil || err.Error() != unknown.Error() {
 				t.Fatalf("failure %d: %v", i, err)
 			}
+			if got := locked(t, db, "wang", c.t); got != (i == 5) {
+				t.Fatalf("after failure %d the account is locked: %v", i, got)
+			}
 		}
-		_, _, err := s.Login(ctx, "wang", "wrong", "10.0.0.1")
-		if code(err) != "locked" || !strings.Contains(err.Error(), "账号已被锁定,请在10:15(北京时间)后重试") {
-			t.Fatalf("fifth failure: %v", err)
-		}
-		// Locked: even the right password is refused until the lock expires.
-		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); code(err) != "locked" {
+		// Locked: even the right password is refused until the lock expires,
+		// with the answer a wrong password gets.
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); err == nil || err.Error() != unknown.Error() {
 			t.Fatalf("right password while locked: %v", err)
 		}
 		c.advance(14 * time.Minute)
-		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); code(err) != "locked" {
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); code(err) != "bad_login" {
 			t.Fatalf("after 14 minutes: %v", err)
 		}
 		c.advance(time.Minute + time.Second)
@@ -82,10 +100,50 @@ func TestLockoutAndItsExpiry(t *testing.T) {
 		if failed != 7 || logins != 1 {
 			t.Fatalf("trail has %d failures and %d logins", failed, logins)
 		}
-		if _, _, err := s.Login(ctx, "nobody", pw, "10.0.0.1"); code(err) != "bad_login" {
-			t.Fatalf("unknown user: %v", err)
+	})
+}
+
+// Ten wrong passwords sent at once lock the account: every failure counts.
+func TestLockoutUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, c, _ := newService(t, db)
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, _, err := s.Login(ctx, "wang", "wrong", "10.0.0.1"); code(err) != "bad_login" {
+					t.Errorf("a wrong password: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if !locked(t, db, "wang", c.t) {
+			var n int
+			_ = db.QueryRowContext(ctx, "SELECT failed_count FROM users WHERE username = 'wang'").Scan(&n)
+			t.Fatalf("ten concurrent failures left the account open with a count of %d", n)
+		}
+		if _, _, err := s.Login(ctx, "wang", pw, "10.0.0.1"); err == nil {
+			t.Fatal("the right password opened a locked account")
 		}
 	})
+}
+
+// Attempts at one account are limited whatever address they come from.
+func TestLoginAttemptsPerAccount(t *testing.T) {
+	s, _, _ := newService(t, storetest.SQLite(t))
+	ctx := context.Background()
+	limited := 0
+	for i := range 15 {
+		_, _, err := s.Login(ctx, "nobody", "wrong", fmt.Sprintf("10.0.0.%d", i))
+		if code(err) == "rate_limited" {
+			limited++
+		}
+	}
+	if limited != 5 {
+		t.Fatalf("%d of 15 attempts from 15 addresses were limited, want 5", limited)
+	}
 }
 
 func TestUnlockBySecurityAdministrator(t *testing.T) {

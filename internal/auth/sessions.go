@@ -14,7 +14,6 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
-	"dangjian/internal/date"
 )
 
 // Identity is an authenticated caller.
@@ -59,64 +58,65 @@ func hashToken(t string) string {
 // dummyHash makes a login with an unknown user name cost what a real one does.
 var dummyHash = HashPassword("not a password of anyone")
 
+// badLogin is the one answer to a failed login, whatever failed: an
+// unknown user name, a wrong password or a locked account answer alike, so
+// that nobody learns from it whether a user name exists.
+func badLogin(pol Policy) error {
+	return apperr.New("bad_login", http.StatusUnauthorized,
+		"用户名或密码错误。连续输错%d次账号将被锁定%d分钟;已被锁定时请稍后重试或联系安全管理员解锁", pol.LockoutThreshold, pol.LockoutMinutes)
+}
+
+// errTooManyTries refuses attempts at one account beyond the per-account rate.
+var errTooManyTries = apperr.New("rate_limited", http.StatusTooManyRequests, "登录尝试过于频繁,请一分钟后再试")
+
 // Login checks a user name and password from ip and opens a session. Five
-// failures in a row (by policy) lock the account for fifteen minutes.
+// failures in a row (by policy) lock the account for fifteen minutes; the
+// count is kept by the database, so that concurrent attempts count each.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (string, Identity, error) {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return "", Identity{}, err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Username: username, IP: ip})
+	s.attemptsOnce.Do(func() { s.attempts = NewLimiter(10, 10) })
+	if !s.attempts.Allow(strings.ToLower(username)) {
+		return "", Identity{}, errTooManyTries
+	}
 	u, err := s.UserByName(ctx, username)
 	if err != nil {
 		if _, ok := apperr.As(err); !ok {
 			return "", Identity{}, err
 		}
 		CheckPassword(dummyHash, password)
-		return "", Identity{}, errors.Join(errBadLogin, audit.Append(ctx, s.DB, audit.Event{Action: "login_failed", ObjectType: "session",
+		return "", Identity{}, errors.Join(badLogin(pol), audit.Append(ctx, s.DB, audit.Event{Action: "login_failed", ObjectType: "session",
 			Detail: map[string]any{"reason": "unknown user"}}))
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username, IP: ip})
 	now := s.now()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		CheckPassword(dummyHash, password)
-		return "", Identity{}, errors.Join(lockedErr(*u.LockedUntil), audit.Append(ctx, s.DB, audit.Event{Action: "login_failed",
+		return "", Identity{}, errors.Join(badLogin(pol), audit.Append(ctx, s.DB, audit.Event{Action: "login_failed",
 			ObjectType: "session", ObjectID: u.ID, Detail: map[string]any{"reason": "locked"}}))
 	}
+	if !CheckPassword(u.hash, password) {
+		return "", Identity{}, errors.Join(badLogin(pol), s.failed(ctx, u.ID, pol, now))
+	}
 	if u.Disabled {
-		CheckPassword(dummyHash, password)
+		// Said only to whoever knows the password.
 		return "", Identity{}, errors.Join(apperr.New("disabled", http.StatusForbidden, "该账号已停用,请联系系统管理员"),
 			audit.Append(ctx, s.DB, audit.Event{Action: "login_failed", ObjectType: "session", ObjectID: u.ID, Detail: map[string]any{"reason": "disabled"}}))
-	}
-	if !CheckPassword(u.hash, password) {
-		failed := u.failed + 1
-		var lockedUntil *time.Time
-		if failed >= pol.LockoutThreshold {
-			t := now.Add(time.Duration(pol.LockoutMinutes) * time.Minute)
-			lockedUntil, failed = &t, 0
-		}
-		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = $1, locked_until = $2 WHERE id = $3", failed, lockedUntil, u.ID); err != nil {
-				return err
-			}
-			return audit.Record(ctx, s.DB, tx, audit.Event{Action: "login_failed", ObjectType: "session", ObjectID: u.ID,
-				Detail: map[string]any{"reason": "wrong password", "locked": lockedUntil != nil}})
-		})
-		if err != nil {
-			return "", Identity{}, err
-		}
-		if lockedUntil != nil {
-			return "", Identity{}, lockedErr(*lockedUntil)
-		}
-		return "", Identity{}, apperr.New("bad_login", http.StatusUnauthorized, "用户名或密码错误(再错%d次账号将被锁定%d分钟)",
-			pol.LockoutThreshold-failed, pol.LockoutMinutes)
 	}
 	plain, hash := secretToken("s.")
 	csrf, _ := secretToken("")
 	var sid int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1", u.ID); err != nil {
+		// The account may have been locked by a concurrent failure since it was read.
+		res, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)", u.ID, now)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(err, badLogin(pol))
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
 			hash, u.ID, csrf[:32], ip, now).Scan(&sid); err != nil {
@@ -130,13 +130,31 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	return plain, Identity{User: u, SessionID: sid, CSRF: csrf[:32], MustChange: mustChange(u, pol, now)}, nil
 }
 
-func mustChange(u User, pol Policy, now time.Time) bool {
-	return u.MustChange || (pol.MaxAgeDays > 0 && now.After(u.PasswordChangedAt.Add(time.Duration(pol.MaxAgeDays)*24*time.Hour)))
+// failed counts a wrong password in one statement, so that concurrent
+// failures all count, and locks the account at the policy's threshold. A
+// failure after an expired lock starts the count again.
+func (s *Service) failed(ctx context.Context, userID int64, pol Policy, now time.Time) error {
+	defer s.changed()
+	until := now.Add(time.Duration(pol.LockoutMinutes) * time.Minute)
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var count int
+		var locked sql.NullTime
+		err := tx.QueryRowContext(ctx, `UPDATE users SET
+			failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 ELSE failed_count + 1 END,
+			locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until > $1 THEN locked_until
+				WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 ELSE failed_count + 1 END) >= $2 THEN $3
+				ELSE NULL END
+			WHERE id = $4 RETURNING failed_count, locked_until`, now, pol.LockoutThreshold, until, userID).Scan(&count, &locked)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "login_failed", ObjectType: "session", ObjectID: userID,
+			Detail: map[string]any{"reason": "wrong password", "failures": count, "locked": locked.Valid}})
+	})
 }
 
-func lockedErr(until time.Time) error {
-	return apperr.New("locked", http.StatusForbidden, "连续输错密码次数过多,账号已被锁定,请在%s(北京时间)后重试,或联系安全管理员解锁",
-		until.In(date.Shanghai).Format("15:04"))
+func mustChange(u User, pol Policy, now time.Time) bool {
+	return u.MustChange || (pol.MaxAgeDays > 0 && now.After(u.PasswordChangedAt.Add(time.Duration(pol.MaxAgeDays)*24*time.Hour)))
 }
 
 var errExpired = apperr.New("session_expired", http.StatusUnauthorized, "登录已超时,请重新登录")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -55,6 +56,10 @@ type Service struct {
 	DB    *store.DB
 	Now   func() time.Time
 	cache identityCache
+	// attempts bounds login attempts per user name (10 a minute), whatever
+	// address they come from; lockout then counts the wrong passwords.
+	attempts     *Limiter
+	attemptsOnce sync.Once
 }
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }

@@ -208,14 +208,22 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	next := d.Next
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/"
-	}
+	next := localPath(d.Next)
 	if id.MustChange {
 		next = "/password"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// localPath is next when it is a path on this site, "/" otherwise: a
+// browser reads "/\\host" and "//host" as another site.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\t\r\n") ||
+		u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return next
 }
 
 func (s *Site) logout(w http.ResponseWriter, r *http.Request, _ auth.Identity) {

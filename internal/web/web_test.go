@@ -115,17 +115,13 @@ func TestLoginAndLockoutMessage(t *testing.T) {
 	if code, page := b.get("/"); code != 200 || !strings.Contains(page, "<h1>登录</h1>") {
 		t.Fatalf("a visitor is not sent to the login page: %d", code)
 	}
-	for i := 1; i <= 4; i++ {
+	for i := 1; i <= 5; i++ {
 		code, page := b.login("wrong")
-		if code != http.StatusUnauthorized || !strings.Contains(page, "用户名或密码错误") {
+		if code != http.StatusUnauthorized || !strings.Contains(page, "用户名或密码错误。连续输错5次账号将被锁定15分钟") {
 			t.Fatalf("attempt %d: %d", i, code)
 		}
 	}
-	code, page := b.login("wrong")
-	if code != http.StatusForbidden || !strings.Contains(page, "账号已被锁定") {
-		t.Fatalf("fifth attempt: %d %s", code, page)
-	}
-	if code, page := b.login(pw); code != http.StatusForbidden || !strings.Contains(page, "账号已被锁定") {
+	if code, page := b.login(pw); code != http.StatusUnauthorized || !strings.Contains(page, "已被锁定时请稍后重试") {
 		t.Fatalf("right password while locked: %d", code)
 	}
 }
@@ -333,5 +329,25 @@ func TestMakerSeesNoApproval(t *testing.T) {
 	_, page = b.get(link[1])
 	if !strings.Contains(page, "须由录入人以外的另一名有审批权限的用户办理") || strings.Contains(page, "/act/approve") {
 		t.Fatal("the maker is offered the approval")
+	}
+}
+
+// After login, next= leads only to a path on this site.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	b := newSite(t)
+	b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for next, want := range map[string]string{
+		`/\evil.example`: "/", "//evil.example": "/", "https://evil.example/": "/", "/\t/evil.example": "/",
+		"evil.example": "/", "/members?org=1": "/members?org=1",
+	} {
+		_, page := b.get("/login")
+		res, err := b.c.PostForm(b.srv.URL+"/login", url.Values{"csrf": {csrfOf(page)}, "username": {"wang"}, "password": {pw}, "next": {next}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("next=%q: %d to %q, want %q", next, res.StatusCode, got, want)
+		}
 	}
 }
