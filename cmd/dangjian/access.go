@@ -181,7 +181,7 @@ func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	user := fs.String("user", "", "用户名")
 	name := fs.String("name", "", "令牌用途")
-	days := fs.Int("days", 0, "有效天数(0 表示不过期)")
+	days := fs.Int("days", 0, "有效天数(默认90天,最长365天)")
 	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
 		u, err := a.auth.UserByName(ctx, *user)
 		if err != nil {
@@ -228,7 +228,7 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 				return err
 			}
 		}
-		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
+		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
 		return audit.Append(ctx, a.db, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.box.Active()),
 			Detail: map[string]any{"rows": total}})
 	})

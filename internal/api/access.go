@@ -136,9 +136,12 @@ func (a *API) accessRoutes() []Route {
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				return a.Auth.Tokens(r.Context(), identity(r).User.ID)
 			}},
-		{Method: "POST", Path: "/api/v1/tokens", Tag: "访问令牌", Summary: "为本人新建访问令牌(令牌只显示这一次)", Perm: auth.PermAuth,
+		{Method: "POST", Path: "/api/v1/tokens", Tag: "访问令牌", Summary: "为本人新建访问令牌(令牌只显示这一次;须用登录会话创建,不能用令牌创建令牌;默认90天后过期,最长一年)", Perm: auth.PermAuth,
 			Body: TokenInput{}, Result: NewToken{}, Status: http.StatusCreated,
 			Handle: withBody(func(r *http.Request, _ store.Scope, in TokenInput) (any, error) {
+				if identity(r).TokenID != 0 {
+					return nil, errTokenFromToken
+				}
 				tok, rec, err := a.Auth.CreateToken(r.Context(), identity(r).User.ID, in.Name, in.ExpiresAt)
 				return NewToken{Token: tok, Record: rec}, err
 			})},
@@ -169,7 +172,12 @@ func (a *API) accessRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/users/{id}/password", Tag: "用户", Summary: "重置用户密码(用户下次登录须修改)", Perm: auth.PermUserAdmin,
 			Body: PasswordReset{}, Status: http.StatusNoContent,
 			Handle: withIDBody("用户", func(r *http.Request, _ store.Scope, id int64, p PasswordReset) (any, error) {
-				return nil, a.Auth.SetPassword(r.Context(), id, p.Password, true)
+				return nil, a.Auth.Reset(r.Context(), id, p.Password)
+			})},
+		{Method: "POST", Path: "/api/v1/users/{id}/admin-password", Tag: "用户", Summary: "重置系统管理员、安全管理员或审计管理员(三员)的密码(安全管理员;不能重置本人)",
+			Perm: auth.PermGrantAdmin, Body: PasswordReset{}, Status: http.StatusNoContent,
+			Handle: withIDBody("用户", func(r *http.Request, _ store.Scope, id int64, p PasswordReset) (any, error) {
+				return nil, a.Auth.Reset(r.Context(), id, p.Password)
 			})},
 		{Method: "POST", Path: "/api/v1/users/{id}/unlock", Tag: "用户", Summary: "解除账号锁定", Perm: auth.PermGrantAdmin, Result: auth.User{},
 			Handle: withID("用户", func(r *http.Request, _ store.Scope, id int64) (any, error) { return a.Auth.Unlock(r.Context(), id) })},
@@ -202,6 +210,15 @@ func (a *API) accessRoutes() []Route {
 				}
 				return audit.List(r.Context(), a.DB, sc, f, p)
 			}},
+		{Method: "GET", Path: "/api/v1/audit/auditors", Tag: "审计", Summary: "审计管理员本身的操作记录(安全管理员查看)", Perm: auth.PermAuditorTrail,
+			Query: pageParams(), Result: store.List[audit.Entry]{},
+			Handle: func(r *http.Request, sc store.Scope) (any, error) {
+				p, err := pageParam(r)
+				if err != nil {
+					return nil, err
+				}
+				return audit.List(r.Context(), a.DB, store.All, audit.Filter{ByRole: auth.RoleAuditor}, p)
+			}},
 		{Method: "GET", Path: "/api/v1/audit/export", Tag: "审计", Summary: "导出审计日志为 Excel(导出本身也记入审计日志)", Perm: auth.PermAuditRead,
 			Query: auditParams()[:5], Handle: a.exportAudit},
 		{Method: "GET", Path: "/api/v1/audit/verify", Tag: "审计", Summary: "校验审计日志的哈希链,列出被修改或删除的记录", Perm: auth.PermAuditRead, Result: Verification{},
@@ -217,6 +234,8 @@ func (a *API) accessRoutes() []Route {
 			}},
 	}
 }
+
+var errTokenFromToken = apperr.New("forbidden", http.StatusForbidden, "访问令牌不能用来创建新的令牌,请登录后在“我的”页面创建")
 
 func ownMember(r *http.Request) (int64, error) {
 	id := identity(r)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -170,6 +171,15 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 		}
 	}
 	var out any
+	defer func() {
+		// What the three administrators look at is in the trail as well as what they change.
+		if r.Method == http.MethodGet && identity(r).User.IsAdmin() {
+			if aerr := audit.Append(r.Context(), a.DB, audit.Event{Action: "view", ObjectType: "api",
+				Detail: map[string]any{"path": r.URL.Path, "query": r.URL.RawQuery}}); aerr != nil {
+				a.Log.Error("audit of a view failed", "err", aerr)
+			}
+		}
+	}()
 	err := identity(r).Within(rt.Perm, func(sc store.Scope) error {
 		if !rt.KindQuery {
 			if err := knownParams(r, rt); err != nil {

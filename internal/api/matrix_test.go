@@ -29,7 +29,7 @@ var targets = []string{"own", "sibling", "ancestor", "missing"}
 // may is what each role may do, by hand from the access issue.
 var may = map[string][]string{
 	"sysadmin": {"user.read", "user.admin", "auth"},
-	"secadmin": {"user.read", "grant.admin", "org.read", "auth"},
+	"secadmin": {"user.read", "grant.admin", "org.read", "audit.auditors", "auth"},
 	"auditor":  {"audit.read", "auth"},
 	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
 		"work.read", "work.write", "fund.approve", "auth"},
@@ -295,8 +295,9 @@ var rows = map[string]row{
 	"POST /api/v1/requests/{id}/decision": {perm: "request.admin", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/requests/%d/decision", m.request(t)), map[string]any{"approve": true}
 	}},
-	"GET /api/v1/tokens":         {perm: "auth", want: always, target: same("/api/v1/tokens")},
-	"POST /api/v1/tokens":        {perm: "auth", want: [4]int{201, 201, 201, 201}, target: same("/api/v1/tokens")},
+	"GET /api/v1/tokens": {perm: "auth", want: always, target: same("/api/v1/tokens")},
+	// The matrix's callers hold API tokens, and a token cannot make tokens.
+	"POST /api/v1/tokens":        {perm: "auth", want: [4]int{403, 403, 403, 403}, target: same("/api/v1/tokens")},
 	"DELETE /api/v1/tokens/{id}": {perm: "auth", personal: true, want: [4]int{204, 404, 404, 404}}, // built in the test: it needs the caller
 
 	"GET /api/v1/users": {perm: "user.read", want: always, target: same("/api/v1/users")},
@@ -312,6 +313,16 @@ var rows = map[string]row{
 	}},
 	"POST /api/v1/users/{id}/password": {perm: "user.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/users/%d/password", m.throwawayFor(t)), map[string]any{"password": "Reset#Pass99"}
+	}},
+	"POST /api/v1/users/{id}/admin-password": {perm: "grant.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
+		id := int64(999999)
+		if t != "missing" {
+			id = m.throwaway()
+			if _, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: id, Role: auth.RoleAuditor}); err != nil {
+				m.t.Fatal(err)
+			}
+		}
+		return p("/api/v1/users/%d/admin-password", id), map[string]any{"password": "Reset#Pass99"}
 	}},
 	"POST /api/v1/users/{id}/unlock": {perm: "grant.admin", want: [4]int{200, 200, 200, 404}, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/users/%d/unlock", m.throwawayFor(t)), nil
@@ -396,11 +407,12 @@ var rows = map[string]row{
 		}
 		return p("/api/v1/attachments/%d", a.ID), nil
 	}},
-	"GET /api/v1/policy":       {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
-	"PUT /api/v1/policy":       {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
-	"GET /api/v1/audit":        {perm: "audit.read", want: always, target: same("/api/v1/audit")},
-	"GET /api/v1/audit/export": {perm: "audit.read", want: always, target: same("/api/v1/audit/export")},
-	"GET /api/v1/audit/verify": {perm: "audit.read", want: always, target: same("/api/v1/audit/verify")},
+	"GET /api/v1/policy":         {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
+	"PUT /api/v1/policy":         {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
+	"GET /api/v1/audit":          {perm: "audit.read", want: always, target: same("/api/v1/audit")},
+	"GET /api/v1/audit/export":   {perm: "audit.read", want: always, target: same("/api/v1/audit/export")},
+	"GET /api/v1/audit/verify":   {perm: "audit.read", want: always, target: same("/api/v1/audit/verify")},
+	"GET /api/v1/audit/auditors": {perm: "audit.auditors", want: always, target: same("/api/v1/audit/auditors")},
 }
 
 func sp(s string) *string { return &s }

@@ -235,6 +235,8 @@ type Filter struct {
 	ObjectType string
 	ObjectID   int64
 	From, To   time.Time // To exclusive
+	// ByRole keeps the entries of users who hold or held the role.
+	ByRole string
 }
 
 // List returns one page of the trail within the scope, newest first. Entries
@@ -267,6 +269,9 @@ func where(sc store.Scope, f Filter) *store.Where {
 	}
 	if f.Action != "" {
 		w.And("action = ?", f.Action)
+	}
+	if f.ByRole != "" {
+		w.And("user_id IN (SELECT user_id FROM grants WHERE role = ?)", f.ByRole)
 	}
 	if f.ObjectType != "" {
 		w.And("object_type = ?", f.ObjectType)

@@ -56,9 +56,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Identity, err
 	return id, nil
 }
 
-// changed forgets every cached identity; it is called after each change
-// to accounts, grants, sessions, tokens or the policy is committed.
-func (s *Service) changed() {
+// Forget forgets every cached identity; it is called after each change to
+// accounts, grants, sessions, tokens or the policy is committed (and by
+// tests that change them in the database directly).
+func (s *Service) Forget() {
 	s.cache.gen.Add(1)
 	s.cache.mu.Lock()
 	s.cache.m = nil

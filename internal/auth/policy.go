@@ -39,7 +39,7 @@ func (s *Service) Policy(ctx context.Context) (Policy, error) {
 
 // SetPolicy changes the policy, refusing values weaker than the standard allows.
 func (s *Service) SetPolicy(ctx context.Context, p Policy) (Policy, error) {
-	defer s.changed()
+	defer s.Forget()
 	var v apperr.Invalid
 	if p.MinLength < 8 || p.MinLength > 64 {
 		v.Add("min_length", "密码最小长度应在8至64之间")

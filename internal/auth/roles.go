@@ -41,28 +41,29 @@ type Perm string
 
 // The permissions the routes ask for.
 const (
-	PermOrgRead      Perm = "org.read"      // the tree and organisations' particulars
-	PermOrgWrite     Perm = "org.write"     // create, change, move, dissolve organisations
-	PermUnitRead     Perm = "unit.read"     // units and coverage
-	PermUnitWrite    Perm = "unit.write"    // register and change units
-	PermStatsRead    Perm = "stats.read"    // figures
-	PermMemberRead   Perm = "member.read"   // rows about persons (masked)
-	PermMemberWrite  Perm = "member.write"  // the roster, pipeline, mobile records, transfers
-	PermMemberReveal Perm = "member.reveal" // full ID numbers and phones, each look audited
-	PermRequestAdmin Perm = "request.admin" // decide members' change requests
-	PermSelf         Perm = "self"          // a member's own record and requests
-	PermUserRead     Perm = "user.read"     // the list of accounts
-	PermUserAdmin    Perm = "user.admin"    // create, change, disable accounts, reset passwords
-	PermGrantAdmin   Perm = "grant.admin"   // role grants, password policy, unlocking
-	PermAuditRead    Perm = "audit.read"    // the audit trail
-	PermWorkRead     Perm = "work.read"     // grassroots work records (visits, pairings, funds, …)
-	PermWorkWrite    Perm = "work.write"    // record grassroots work
-	PermFundApprove  Perm = "fund.approve"  // approve or reject disbursements entered by another user
+	PermOrgRead      Perm = "org.read"       // the tree and organisations' particulars
+	PermOrgWrite     Perm = "org.write"      // create, change, move, dissolve organisations
+	PermUnitRead     Perm = "unit.read"      // units and coverage
+	PermUnitWrite    Perm = "unit.write"     // register and change units
+	PermStatsRead    Perm = "stats.read"     // figures
+	PermMemberRead   Perm = "member.read"    // rows about persons (masked)
+	PermMemberWrite  Perm = "member.write"   // the roster, pipeline, mobile records, transfers
+	PermMemberReveal Perm = "member.reveal"  // full ID numbers and phones, each look audited
+	PermRequestAdmin Perm = "request.admin"  // decide members' change requests
+	PermSelf         Perm = "self"           // a member's own record and requests
+	PermUserRead     Perm = "user.read"      // the list of accounts
+	PermUserAdmin    Perm = "user.admin"     // create, change, disable accounts, reset passwords
+	PermGrantAdmin   Perm = "grant.admin"    // role grants, password policy, unlocking
+	PermAuditRead    Perm = "audit.read"     // the audit trail
+	PermAuditorTrail Perm = "audit.auditors" // the trail of the audit administrators' own actions
+	PermWorkRead     Perm = "work.read"      // grassroots work records (visits, pairings, funds, …)
+	PermWorkWrite    Perm = "work.write"     // record grassroots work
+	PermFundApprove  Perm = "fund.approve"   // approve or reject disbursements entered by another user
 )
 
 var rolePerms = map[string][]Perm{
 	RoleSysadmin: {PermUserRead, PermUserAdmin},
-	RoleSecadmin: {PermUserRead, PermGrantAdmin, PermOrgRead},
+	RoleSecadmin: {PermUserRead, PermGrantAdmin, PermOrgRead, PermAuditorTrail},
 	RoleAuditor:  {PermAuditRead},
 	RoleOrgAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermStatsRead,
 		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},

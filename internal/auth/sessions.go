@@ -79,9 +79,17 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Username: username, IP: ip})
 	s.attemptsOnce.Do(func() { s.attempts = NewLimiter(10, 10) })
-	if !s.attempts.Allow(strings.ToLower(username)) {
+	key := strings.ToLower(username)
+	if !s.attempts.Has(key) {
 		return "", Identity{}, errTooManyTries
 	}
+	succeeded := false
+	defer func() {
+		// Failed attempts count against the account, a login does not.
+		if !succeeded {
+			s.attempts.Spend(key)
+		}
+	}()
 	u, err := s.UserByName(ctx, username)
 	if err != nil {
 		if _, ok := apperr.As(err); !ok {
@@ -127,6 +135,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	if err != nil {
 		return "", Identity{}, err
 	}
+	succeeded = true
 	return plain, Identity{User: u, SessionID: sid, CSRF: csrf[:32], MustChange: mustChange(u, pol, now)}, nil
 }
 
@@ -134,7 +143,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 // failures all count, and locks the account at the policy's threshold. A
 // failure after an expired lock starts the count again.
 func (s *Service) failed(ctx context.Context, userID int64, pol Policy, now time.Time) error {
-	defer s.changed()
+	defer s.Forget()
 	until := now.Add(time.Duration(pol.LockoutMinutes) * time.Minute)
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var count int
@@ -156,6 +165,8 @@ func (s *Service) failed(ctx context.Context, userID int64, pol Policy, now time
 func mustChange(u User, pol Policy, now time.Time) bool {
 	return u.MustChange || (pol.MaxAgeDays > 0 && now.After(u.PasswordChangedAt.Add(time.Duration(pol.MaxAgeDays)*24*time.Hour)))
 }
+
+var errBadToken = apperr.New("bad_token", http.StatusUnauthorized, "访问令牌无效、已撤销或已过期")
 
 var errExpired = apperr.New("session_expired", http.StatusUnauthorized, "登录已超时,请重新登录")
 
@@ -198,10 +209,15 @@ func (s *Service) authenticate(ctx context.Context, token string) (Identity, err
 		id.User, id.MustChange = u, mustChange(u, pol, now)
 	case strings.HasPrefix(token, "t."):
 		var expires, used sql.NullTime
-		err := s.DB.QueryRowContext(ctx, "SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", hash).
-			Scan(&id.TokenID, &userID, &expires, &used)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && expires.Valid && !now.Before(expires.Time)) {
-			return id, apperr.New("bad_token", http.StatusUnauthorized, "访问令牌无效、已撤销或已过期")
+		var created time.Time
+		err := s.DB.QueryRowContext(ctx, "SELECT id, user_id, created_at, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", hash).
+			Scan(&id.TokenID, &userID, &created, &expires, &used)
+		if err == nil && !expires.Valid {
+			// Made before every token had an expiry.
+			expires = sql.NullTime{Time: created.AddDate(0, 0, TokenDefaultDays), Valid: true}
+		}
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !now.Before(expires.Time)) {
+			return id, errBadToken
 		}
 		if err != nil {
 			return id, err
@@ -214,8 +230,12 @@ func (s *Service) authenticate(ctx context.Context, token string) (Identity, err
 		if id.User, err = s.User(ctx, userID); err != nil {
 			return id, err
 		}
+		if id.User.LockedUntil != nil && now.Before(*id.User.LockedUntil) {
+			// A locked account's tokens wait for the lock as its password does.
+			return id, errBadToken
+		}
 	default:
-		return id, apperr.New("bad_token", http.StatusUnauthorized, "访问令牌无效、已撤销或已过期")
+		return id, errBadToken
 	}
 	if id.User.Disabled {
 		return id, apperr.New("disabled", http.StatusForbidden, "该账号已停用,请联系系统管理员")
@@ -225,7 +245,7 @@ func (s *Service) authenticate(ctx context.Context, token string) (Identity, err
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	defer s.changed()
+	defer s.Forget()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var sid int64
 		err := tx.QueryRowContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE token_hash = $2 AND ended_at IS NULL RETURNING id", s.now(), hashToken(token)).Scan(&sid)
@@ -239,15 +259,37 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	})
 }
 
+// endTokens revokes every API token of the user (a new password, a disabled account).
+func (s *Service) endTokens(ctx context.Context, tx *sql.Tx, userID int64) error {
+	_, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", s.now(), userID)
+	return err
+}
+
 func (s *Service) endSessions(ctx context.Context, tx *sql.Tx, userID int64) error {
 	_, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL", s.now(), userID)
 	return err
 }
 
-// CreateToken makes a new API token for a user and returns its secret, shown only this once.
+// Token lifetimes: the default when none is asked for, and the longest.
+const (
+	TokenDefaultDays = 90
+	TokenMaxDays     = 365
+)
+
+// CreateToken makes a new API token for a user and returns its secret,
+// shown only this once. Every token expires: after TokenDefaultDays when
+// expires is nil, at most TokenMaxDays from now.
 func (s *Service) CreateToken(ctx context.Context, userID int64, name string, expires *time.Time) (string, Token, error) {
-	if expires != nil && !expires.After(s.now()) {
+	now := s.now()
+	if expires == nil {
+		t := now.AddDate(0, 0, TokenDefaultDays)
+		expires = &t
+	}
+	if !expires.After(now) {
 		return "", Token{}, apperr.InvalidField("expires_at", "有效期截止时间应晚于现在")
+	}
+	if expires.After(now.AddDate(0, 0, TokenMaxDays)) {
+		return "", Token{}, apperr.InvalidField("expires_at", "访问令牌的有效期最长为%d天", TokenMaxDays)
 	}
 	plain, hash := secretToken("t.")
 	var id int64
@@ -304,7 +346,7 @@ func timePtr(t sql.NullTime) *time.Time {
 
 // RevokeToken revokes a token of owner (any user's when owner is 0); it is refused at once.
 func (s *Service) RevokeToken(ctx context.Context, owner, id int64) error {
-	defer s.changed()
+	defer s.Forget()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var userID int64
 		err := tx.QueryRowContext(ctx, "SELECT user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL", id).Scan(&userID)

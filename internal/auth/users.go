@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -222,10 +223,13 @@ type UserPatch struct {
 
 // UpdateUser changes an account's name or disables it (which ends its sessions).
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
-	defer s.changed()
+	defer s.Forget()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userBy(ctx, tx, "id", id)
 		if err != nil {
+			return err
+		}
+		if err := s.guard(ctx, tx, u, opUpdate); err != nil {
 			return err
 		}
 		name, disabled := u.DisplayName, u.Disabled
@@ -239,7 +243,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 			return err
 		}
 		if disabled {
-			if err := s.endSessions(ctx, tx, id); err != nil {
+			if err := errors.Join(s.endSessions(ctx, tx, id), s.endTokens(ctx, tx, id)); err != nil {
 				return err
 			}
 		}
@@ -255,7 +259,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 // SetPassword gives an account a new password and ends all its sessions. An
 // administrator's reset makes the user choose their own at the next login.
 func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin bool) error {
-	defer s.changed()
+	defer s.Forget()
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err
@@ -278,17 +282,88 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin 
 		if err := s.endSessions(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := s.endTokens(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "password", ObjectType: "user", ObjectID: id,
 			Detail: map[string]any{"username": u.Username, "reset_by_admin": byAdmin}})
 	})
 }
 
+// IsAdmin tells whether the account holds one of the three administrator roles (三员).
+func (u User) IsAdmin() bool {
+	return slices.ContainsFunc(u.Grants, func(g Grant) bool { return SystemRole(g.Role) })
+}
+
+// holds tells whether the account holds role anywhere.
+func (u User) holds(role string) bool {
+	return slices.ContainsFunc(u.Grants, func(g Grant) bool { return g.Role == role })
+}
+
+// Operations on accounts that the separation of the three administrators governs.
+const (
+	opReset  = "reset"
+	opUnlock = "unlock"
+	opUpdate = "update"
+)
+
+func refused(format string, args ...any) error {
+	return apperr.New("separation", http.StatusForbidden, format, args...)
+}
+
+// guard refuses an operation of the caller (the actor of ctx) on the
+// target account that the separation of duties keeps from them: nobody acts
+// on their own account; the system administrator resets and changes
+// business accounts only; the accounts of the three administrators are reset
+// and unlocked by the security administrator alone and changed only on the
+// server's command line, which has no actor.
+func (s *Service) guard(ctx context.Context, q store.Querier, target User, op string) error {
+	a := audit.ActorOf(ctx)
+	if a.UserID == 0 {
+		return nil
+	}
+	if a.UserID == target.ID {
+		return refused("不能对自己的账号进行此操作;修改本人密码请到“我的”页面")
+	}
+	actor, err := s.userBy(ctx, q, "id", a.UserID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case op == opUnlock && !actor.holds(RoleSecadmin):
+		return refused("只有安全管理员才能解除账号锁定")
+	case op == opReset && target.IsAdmin() && !actor.holds(RoleSecadmin):
+		return refused("系统管理员、安全管理员、审计管理员的密码只能由安全管理员重置")
+	case op == opReset && !target.IsAdmin() && !actor.holds(RoleSysadmin):
+		return refused("业务账号的密码由系统管理员重置")
+	case op == opUpdate && target.IsAdmin():
+		return refused("系统管理员、安全管理员、审计管理员的账号只能在服务器上用命令行修改或停用")
+	}
+	return nil
+}
+
+// Reset is an administrator's reset of another account's password, as the
+// separation of duties allows it (see guard).
+func (s *Service) Reset(ctx context.Context, id int64, pw string) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.guard(ctx, s.DB, u, opReset); err != nil {
+		return err
+	}
+	return s.SetPassword(ctx, id, pw, true)
+}
+
 // Unlock clears an account's lockout.
 func (s *Service) Unlock(ctx context.Context, id int64) (User, error) {
-	defer s.changed()
+	defer s.Forget()
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userBy(ctx, tx, "id", id)
 		if err != nil {
+			return err
+		}
+		if err := s.guard(ctx, tx, u, opUnlock); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1", id); err != nil {
@@ -312,7 +387,7 @@ type GrantInput struct {
 // AddGrant gives a user a role on an organisation in the granter's scope.
 // The three administrator roles are granted on the whole system only.
 func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (Grant, error) {
-	defer s.changed()
+	defer s.Forget()
 	role, ok := Roles.Parse(in.Role)
 	if !ok {
 		return Grant{}, apperr.InvalidField("role", "角色“%s”无效,应为 sysadmin、secadmin、auditor、org_admin、secretary、member、viewer 之一", in.Role)
@@ -346,10 +421,8 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 		if role == RoleMember && u.MemberID == nil {
 			return apperr.InvalidField("role", "该用户未关联党员档案,不能授予“党员”角色")
 		}
-		for _, g := range u.Grants {
-			if g.Role == role && ((g.OrgID == nil && in.OrgID == nil) || (g.OrgID != nil && in.OrgID != nil && *g.OrgID == *in.OrgID)) {
-				return apperr.Conflict("该用户已有此授权")
-			}
+		if err := grantable(ctx, u, role, in.OrgID); err != nil {
+			return err
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, org_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			in.UserID, role, in.OrgID, audit.ActorOf(ctx).Username, s.now()).Scan(&gid); err != nil {
@@ -373,10 +446,36 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 	return Grant{}, apperr.NotFound("授权")
 }
 
+// grantable refuses a grant that would break the separation of duties:
+// nobody grants a role to themselves, the three administrators' roles are
+// granted only on the server's command line, and an account holding one of
+// them holds no other role (nor a business account one of them).
+func grantable(ctx context.Context, u User, role string, orgID *int64) error {
+	a := audit.ActorOf(ctx)
+	switch {
+	case a.UserID != 0 && a.UserID == u.ID:
+		return refused("不能给自己授权")
+	case a.UserID != 0 && SystemRole(role):
+		return refused("系统管理员、安全管理员、审计管理员只能在服务器上用命令行授予")
+	}
+	for _, g := range u.Grants {
+		if g.Role == role && ((g.OrgID == nil && orgID == nil) || (g.OrgID != nil && orgID != nil && *g.OrgID == *orgID)) {
+			return apperr.Conflict("该用户已有此授权")
+		}
+	}
+	switch {
+	case u.IsAdmin():
+		return refused("该账号是系统管理员、安全管理员或审计管理员(三员),不能再授予其他角色")
+	case SystemRole(role) && len(u.Grants) > 0:
+		return refused("该账号已有其他角色;三员须使用专门的账号,不能兼任业务角色或其他管理员角色")
+	}
+	return nil
+}
+
 // RevokeGrant ends a grant in the revoker's scope; the user's sessions keep
 // running but lose the grant at their next request.
 func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) error {
-	defer s.changed()
+	defer s.Forget()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var userID int64
 		var role string
@@ -389,6 +488,11 @@ func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) err
 		}
 		if err != nil {
 			return err
+		}
+		if a := audit.ActorOf(ctx); a.UserID != 0 && a.UserID == userID {
+			return refused("不能收回自己的授权")
+		} else if a.UserID != 0 && SystemRole(role) {
+			return refused("系统管理员、安全管理员、审计管理员的授权只能在服务器上用命令行收回")
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE grants SET revoked_at = $1 WHERE id = $2", s.now(), id); err != nil {
 			return err
@@ -403,7 +507,7 @@ var errBadLogin = apperr.New("bad_login", http.StatusUnauthorized, "用户名或
 
 // ChangeOwnPassword changes a user's password after checking the current one.
 func (s *Service) ChangeOwnPassword(ctx context.Context, id int64, old, pw string) error {
-	defer s.changed()
+	defer s.Forget()
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return err

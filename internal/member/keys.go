@@ -10,7 +10,8 @@ import (
 // Reencrypt re-seals, in batches of batch rows each in its own short
 // transaction, every person's ID number and phone not yet under the newest
 // key, and recomputes their lookup hash. The server keeps serving meanwhile.
-// It returns how many rows it changed.
+// The free-text personal fields (mobile members' contacts, requested
+// changes) are sealed again likewise. It returns how many people it changed.
 func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done int)) (int, error) {
 	done := 0
 	var after int64
@@ -71,9 +72,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 		}
 	}
 	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
-		n, err := s.reseal(ctx, f.table, f.col, batch)
-		done += n
-		if err != nil {
+		if err := s.reseal(ctx, f.table, f.col, batch); err != nil {
 			return done, err
 		}
 	}
@@ -82,8 +81,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 
 // reseal seals again under the newest key every value of a sealed free-text
 // column that is not under it (older values stored in the clear included).
-func (s *Service) reseal(ctx context.Context, table, col string, batch int) (int, error) {
-	done := 0
+func (s *Service) reseal(ctx context.Context, table, col string, batch int) error {
 	var after int64
 	for {
 		n := 0
@@ -124,9 +122,8 @@ func (s *Service) reseal(ctx context.Context, table, col string, batch int) (int
 			n = len(todo)
 			return nil
 		})
-		done += n
 		if err != nil || n < batch {
-			return done, err
+			return err
 		}
 	}
 }

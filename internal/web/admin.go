@@ -64,10 +64,15 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			return err
 		})
 	case "reset":
-		err = id.Within(auth.PermUserAdmin, func(store.Scope) error {
+		// A business account's by the system administrator, an administrator's by the security administrator (Auth.Reset).
+		perm := auth.PermUserAdmin
+		if len(id.ScopesFor(perm)) == 0 {
+			perm = auth.PermGrantAdmin
+		}
+		err = id.Within(perm, func(store.Scope) error {
 			pw := auth.RandomPassword()
 			d.NewPassword, d.For = pw, f.Get("username")
-			return s.Auth.SetPassword(ctx, f.id("user_id"), pw, true)
+			return s.Auth.Reset(ctx, f.id("user_id"), pw)
 		})
 	case "grant":
 		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
