@@ -170,6 +170,7 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 			return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "请求内容过大")
 		}
 	}
+	r = r.WithContext(work.StrictJSON(r.Context()))
 	var out any
 	defer func() {
 		// What the three administrators look at is in the trail as well as what they change.

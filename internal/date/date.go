@@ -34,7 +34,13 @@ func Of(t time.Time) Date {
 // New returns the given day.
 func New(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
-// Parse reads "2006-01-02".
+// The years a date read from input may fall in.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// Parse reads "2006-01-02" of a year from MinYear to MaxYear.
 func Parse(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
@@ -42,6 +48,9 @@ func Parse(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return Date{}, fmt.Errorf("日期“%s”格式不对,应为年-月-日,如 2003-07-01", s)
+	}
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return Date{}, fmt.Errorf("日期“%s”不在%d年至%d年之间,请核对年份", s, MinYear, MaxYear)
 	}
 	return Date{t}, nil
 }
@@ -100,7 +109,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return err
+		return fmt.Errorf("日期应写成带引号的“年-月-日”,如 \"2003-07-01\",收到 %.20s", b)
 	}
 	v, err := Parse(s)
 	if err != nil {

@@ -78,7 +78,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	// take the write lock at BEGIN so two writers queue instead of deadlocking.
 	q := "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
-	sdb, err := sql.Open("sqlite", "file:"+path+q)
+	// In a file: URI, "?" and "#" would end the path: a name holding them is escaped.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	sdb, err := sql.Open("sqlite", "file:"+escaped+q)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,8 @@ type Field struct {
 	Min, Max int64 // Int fields (Max 0: no upper bound)
 	// Step names the action that sets the field; "" for the create and edit forms.
 	Step string
+	// Past dates are of something that has happened: not after today.
+	Past bool
 	// Auto fields are worked out by the kind and never typed.
 	Auto bool
 	// List puts the field in list columns.

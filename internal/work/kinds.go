@@ -51,7 +51,7 @@ var Kinds = []*Kind{
 			{Col: "kind", Label: "类别", Type: Enum, Enum: LinkKinds, Required: true, List: true},
 			{Col: "person", Label: "联系人", Type: Text, Required: true, List: true},
 			{Col: "post", Label: "职务", Type: Text, List: true, Hint: "如 党委委员、组织委员、党建指导员"},
-			{Col: "since", Label: "联系起始", Type: Date, Required: true, List: true},
+			{Col: "since", Label: "联系起始", Type: Date, Past: true, Required: true, List: true},
 			{Col: "until", Label: "联系截止", Type: Date, List: true, Hint: "仍在联系的留空"},
 		},
 		Check: func(r *Record, v *apperr.Invalid) { notBefore(r, v, "until", "since") },
@@ -65,7 +65,7 @@ var Kinds = []*Kind{
 	{Name: "visits", Label: "走访慰问", Noun: "走访慰问记录", Group: "走访帮扶", Dated: "visited_on",
 		Fields: []Field{
 			{Col: "kind", Label: "方式", Type: Enum, Enum: VisitKinds, Required: true, List: true},
-			{Col: "visited_on", Label: "日期", Type: Date, Required: true, List: true},
+			{Col: "visited_on", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "visitor", Label: "走访人", Type: Text, Required: true, List: true},
 			{Col: "target_kind", Label: "对象类别", Type: Enum, Enum: VisitTargets, Required: true},
 			{Col: "target_member", Label: "走访党员", Type: Member, Hint: "对象为党员时填写姓名"},
@@ -114,7 +114,7 @@ var Kinds = []*Kind{
 			{Col: "kind", Label: "结对方式", Type: Enum, Enum: PairKinds, Required: true, List: true},
 			{Col: "helper", Label: "帮扶方", Type: Text, Required: true, List: true, Hint: "组织名称或帮扶干部姓名"},
 			{Col: "helped", Label: "受助方", Type: Text, Required: true, List: true, Hint: "结对组织名称或帮扶户、个人"},
-			{Col: "started_on", Label: "结对日期", Type: Date, Required: true, List: true},
+			{Col: "started_on", Label: "结对日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "letter", Label: "双向承诺书", Type: File},
 			{Col: "notes", Label: "说明", Type: Note},
 		},
@@ -126,7 +126,7 @@ var Kinds = []*Kind{
 			{Col: "content", Label: "承诺内容", Type: Text, Required: true, List: true},
 			{Col: "due_on", Label: "承诺完成日期", Type: Date, Required: true, List: true},
 			{Col: "status", Label: "状态", Type: Enum, Enum: ItemStates, Auto: true, List: true},
-			{Col: "fulfilled_on", Label: "兑现日期", Type: Date, Step: "fulfil", Required: true, List: true},
+			{Col: "fulfilled_on", Label: "兑现日期", Type: Date, Past: true, Step: "fulfil", Required: true, List: true},
 		},
 		Actions: []Action{
 			{Name: "start", Label: "开始办理", From: []string{"pending"}, To: "in_progress"},
@@ -151,7 +151,7 @@ var Kinds = []*Kind{
 
 	{Name: "pairing_progress", Label: "进展记录", Noun: "进展记录", Group: "走访帮扶", Parent: "pairing_items", Dated: "on_date",
 		Fields: []Field{
-			{Col: "on_date", Label: "日期", Type: Date, Required: true, List: true},
+			{Col: "on_date", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "note", Label: "进展情况", Type: Text, Required: true, List: true},
 			{Col: "evidence", Label: "佐证材料", Type: File, List: true},
 		}},
@@ -160,7 +160,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "name", Label: "资金名称", Type: Text, Required: true, List: true},
 			{Col: "source", Label: "资金来源", Type: Text, Required: true, List: true, Hint: "如 县委组织部划拨、党费返还"},
-			{Col: "set_on", Label: "设立日期", Type: Date, Required: true, List: true},
+			{Col: "set_on", Label: "设立日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "budget_fen", Label: "预算总额", Type: Fen, Required: true, List: true},
 			{Col: "balance_fen", Label: "余额", Type: Fen, Auto: true, List: true},
 		},
@@ -212,7 +212,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "partner", Label: "共建单位", Type: Text, Required: true, List: true},
 			{Col: "partner_org", Label: "共建党组织", Type: Org, Hint: "共建单位的党组织在本系统中时填写"},
-			{Col: "signed_on", Label: "签订日期", Type: Date, Required: true, List: true},
+			{Col: "signed_on", Label: "签订日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "until", Label: "有效期至", Type: Date, List: true},
 			{Col: "content", Label: "协议内容", Type: Note},
 			{Col: "document", Label: "协议文本", Type: File},
@@ -225,7 +225,7 @@ var Kinds = []*Kind{
 			{Col: "content", Label: "事项", Type: Text, Required: true, List: true},
 			{Col: "due_on", Label: "完成期限", Type: Date, List: true},
 			{Col: "status", Label: "状态", Type: Enum, Enum: DoneStates, Auto: true, List: true},
-			{Col: "done_on", Label: "完成日期", Type: Date, Step: "done", Required: true, List: true},
+			{Col: "done_on", Label: "完成日期", Type: Date, Past: true, Step: "done", Required: true, List: true},
 		},
 		Actions: []Action{{Name: "done", Label: "确认完成", From: []string{"pending"}, To: "done"}},
 		Figures: func(r Record, _ *Record) []Fig {
@@ -237,7 +237,7 @@ var Kinds = []*Kind{
 			{Col: "kind", Label: "类别", Type: Enum, Enum: PostKinds, Required: true, List: true},
 			{Col: "name", Label: "岗区名称", Type: Text, Required: true, List: true},
 			{Col: "member", Label: "党员", Type: Member, Required: true, List: true},
-			{Col: "since", Label: "设岗日期", Type: Date, Required: true, List: true},
+			{Col: "since", Label: "设岗日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "until", Label: "撤岗日期", Type: Date, List: true},
 			{Col: "duty", Label: "岗位职责或责任区范围", Type: Note},
 		},
@@ -253,7 +253,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "kind", Label: "类别", Type: Enum, Enum: ActKinds, Required: true, List: true},
 			{Col: "title", Label: "活动名称", Type: Text, Required: true, List: true},
-			{Col: "held_on", Label: "日期", Type: Date, Required: true, List: true},
+			{Col: "held_on", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "place", Label: "地点", Type: Text, List: true},
 			{Col: "notes", Label: "活动情况", Type: Note},
 		},
@@ -303,7 +303,7 @@ var Kinds = []*Kind{
 			{Col: "place", Label: "所在地点", Type: Text, Required: true, List: true},
 			{Col: "state", Label: "运行状态", Type: Enum, Enum: SiteStates, Required: true, List: true},
 			{Col: "keeper", Label: "管理员", Type: Text, List: true},
-			{Col: "opened_on", Label: "建站日期", Type: Date, List: true},
+			{Col: "opened_on", Label: "建站日期", Type: Date, Past: true, List: true},
 		},
 		Figures: func(r Record, _ *Record) []Fig { return []Fig{{"sites", 1}, {"sites:" + r.Str("state"), 1}} }},
 
@@ -326,7 +326,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "kind", Label: "培养方向", Type: Enum, Enum: CultKinds, Required: true, List: true},
 			{Col: "person", Label: "姓名", Type: Text, Required: true, List: true},
-			{Col: "on_date", Label: "日期", Type: Date, Required: true, List: true},
+			{Col: "on_date", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "notes", Label: "情况", Type: Text, List: true, Hint: "如 创办的产业、担任的职务"},
 		},
 		Figures: func(r Record, _ *Record) []Fig { return monthly("cult_"+r.Str("kind"), r.Date("on_date"), 1) }},
@@ -347,7 +347,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "enterprise", Label: "企业名称", Type: Text, Required: true, List: true},
 			{Col: "post", Label: "岗位", Type: Text, Required: true, List: true, Hint: "如 专职党务工作者、党组织书记"},
-			{Col: "asked_on", Label: "提出日期", Type: Date, Required: true, List: true},
+			{Col: "asked_on", Label: "提出日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "needs", Label: "要求", Type: Note},
 		},
 		Figures: func(r Record, _ *Record) []Fig { return monthly("talent_requests", r.Date("asked_on"), 1) }},
@@ -357,7 +357,7 @@ var Kinds = []*Kind{
 			{Col: "candidate", Label: "推荐人选", Type: Ref, Ref: "candidates", Required: true, List: true},
 			{Col: "state", Label: "进度", Type: Enum, Enum: SelStates, Auto: true, List: true},
 			{Col: "declined_by", Label: "未成原因", Type: Enum, Enum: DeclinedBy, Step: "decline", Required: true, List: true},
-			{Col: "appointed_on", Label: "聘任日期", Type: Date, Step: "appoint", Required: true, List: true},
+			{Col: "appointed_on", Label: "聘任日期", Type: Date, Past: true, Step: "appoint", Required: true, List: true},
 			{Col: "pay_grade", Label: "薪酬档次", Type: Enum, Enum: PayGrades, Step: "appoint", Required: true, List: true},
 			{Col: "contract", Label: "聘用合同", Type: File, Step: "appoint", Required: true},
 			{Col: "duty_letter", Label: "目标责任书", Type: File, Step: "appoint", Required: true},

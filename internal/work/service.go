@@ -1,10 +1,12 @@
 package work
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +31,19 @@ func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // Today is the current day in Beijing.
 func (s *Service) Today() date.Date { return date.Of(s.now()) }
+
+type strictKey struct{}
+
+// StrictJSON returns a context in which numbers must come as JSON numbers
+// (the API), not as the text a form posts.
+func StrictJSON(ctx context.Context) context.Context {
+	return context.WithValue(ctx, strictKey{}, true)
+}
+
+func (s *Service) strictJSON(ctx context.Context) bool {
+	b, _ := ctx.Value(strictKey{}).(bool)
+	return b
+}
 
 // Bad is an input value its caller already found wrong (a form's amount
 // in yuan, an upload), with the reason; it is reported with the others.
@@ -173,12 +188,27 @@ func (s *Service) parse(ctx context.Context, q store.Querier, sc store.Scope, f 
 		}
 		return s.resolve(ctx, q, sc, f, t)
 	}
-	val, msg = value(f, t)
+	if num, isNum := raw.(float64); (f.Type == Fen || f.Type == Int) && raw != nil && !isNum {
+		if _, isText := raw.(string); isText && s.strictJSON(ctx) {
+			return nil, f.Label + "应为数字,不应加引号", nil
+		}
+	} else if isNum && num != math.Trunc(num) {
+		return nil, f.Label + "应为整数", nil
+	}
+	val, msg = value(f, t, s.Today())
 	return val, msg, nil
 }
 
+// The domains of numbers: money up to 100亿元 (10^12 fen), whole numbers
+// of fields without a stated maximum up to a billion. Sums over the whole
+// tree stay far inside int64.
+const (
+	MaxFen = 1_000_000_000_000
+	maxInt = 1_000_000_000
+)
+
 // value checks a value of a field that refers to nothing else.
-func value(f Field, t string) (any, string) {
+func value(f Field, t string, today date.Date) (any, string) {
 	switch f.Type {
 	case Text, Note:
 		limit := 200
@@ -203,12 +233,18 @@ func value(f Field, t string) (any, string) {
 		if err != nil {
 			return nil, f.Label + ":" + err.Error()
 		}
+		if f.Past && d.After(today) {
+			return nil, f.Label + d.String() + "晚于今天"
+		}
 		return d, ""
 	case Fen, Int:
 		if t == "" {
 			return int64(0), ""
 		}
 		n, err := strconv.ParseInt(t, 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			n, err = math.MaxInt64, nil
+		}
 		if err != nil {
 			if f.Type == Fen {
 				return nil, f.Label + "“" + t + "”不是以分为单位的整数金额"
@@ -218,8 +254,11 @@ func value(f Field, t string) (any, string) {
 		if f.Type == Fen && n < 0 {
 			return nil, f.Label + "不能为负数"
 		}
-		if f.Type == Int && (n < f.Min || f.Max > 0 && n > f.Max) {
-			return nil, f.Label + "应在" + strconv.FormatInt(f.Min, 10) + "到" + strconv.FormatInt(f.Max, 10) + "之间"
+		if f.Type == Fen && n > MaxFen {
+			return nil, f.Label + "超过100亿元的上限,请核对金额(以分为单位)"
+		}
+		if hi := f.Max; f.Type == Int && (n < f.Min || n > cmp.Or(hi, maxInt)) {
+			return nil, f.Label + "应在" + strconv.FormatInt(f.Min, 10) + "到" + strconv.FormatInt(cmp.Or(hi, maxInt), 10) + "之间"
 		}
 		return n, ""
 	}
