@@ -677,11 +677,14 @@ func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Reveale
 
 // setPerson stores the state fields of m that the pipeline, mobile records
 // and transfers change, and moves the figures from before to m.
+// The update is a compare-and-set on the state before was read in, so that
+// of two steps sent at once one alone is taken.
 func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) error {
-	_, err := tx.ExecContext(ctx, `UPDATE members SET stage = $1, status = $2, applied_on = $3, activist_on = $4, candidate_on = $5,
-		joined_on = $6, full_on = $7, probation_ends_on = $8, probation_extended = $9, mobile_out = $10, updated_at = $11 WHERE id = $12`,
+	err := store.Swap(ctx, tx, "人员", `UPDATE members SET stage = $1, status = $2, applied_on = $3, activist_on = $4, candidate_on = $5,
+		joined_on = $6, full_on = $7, probation_ends_on = $8, probation_extended = $9, mobile_out = $10, updated_at = $11
+		WHERE id = $12 AND stage = $13 AND status = $14 AND mobile_out = $15 AND probation_extended = $16`,
 		m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn,
-		m.ProbationExtended, m.MobileOut, s.now(), m.ID)
+		m.ProbationExtended, m.MobileOut, s.now(), m.ID, before.Stage, before.Status, before.MobileOut, before.ProbationExtended)
 	if err != nil {
 		return err
 	}

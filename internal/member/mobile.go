@@ -216,9 +216,20 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 	return s.getMobile(ctx, s.DB, sc, id)
 }
 
+// mobileSteps is the life of a registration: open until it is ended, once.
+// The state is whether ended_on is set (see state).
+var mobileSteps = store.Machine{"end": {From: []string{"open"}, To: "ended"}}
+
+func (r Mobile) state() string {
+	if r.EndedOn.IsZero() {
+		return "open"
+	}
+	return "ended"
+}
+
 // endMobile closes registration r on the given day (today when zero), inside tx.
 func (s *Service) endMobile(ctx context.Context, tx *sql.Tx, r Mobile, on date.Date) error {
-	if !r.EndedOn.IsZero() {
+	if _, ok := mobileSteps.Next("end", r.state()); !ok {
 		return apperr.Conflict("该流动登记已于%s结束", r.EndedOn)
 	}
 	if on.IsZero() {
@@ -227,7 +238,7 @@ func (s *Service) endMobile(ctx context.Context, tx *sql.Tx, r Mobile, on date.D
 	if on.Before(r.Since) {
 		return apperr.InvalidField("on", "结束日期%s早于登记的开始日期%s", on, r.Since)
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET ended_on = $1 WHERE id = $2", on, r.ID); err != nil {
+	if err := store.Swap(ctx, tx, "流动党员登记", "UPDATE mobile_records SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL", on, r.ID); err != nil {
 		return err
 	}
 	if err := s.endFlow(ctx, tx, r); err != nil {

@@ -139,6 +139,12 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 	return out, err
 }
 
+// requestSteps is the life of a change request: decided once.
+var requestSteps = store.Machine{
+	"approve": {From: []string{"pending"}, To: "approved"},
+	"reject":  {From: []string{"pending"}, To: "rejected"},
+}
+
 // Decision approves or rejects a request.
 type Decision struct {
 	Approve bool   `json:"approve"`
@@ -153,20 +159,20 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, d Decisi
 		if err != nil {
 			return err
 		}
-		if r.Status != "pending" {
+		action := map[bool]string{true: "approve", false: "reject"}[d.Approve]
+		status, ok := requestSteps.Next(action, r.Status)
+		if !ok {
 			return apperr.Conflict("该申请已经处理过了")
 		}
-		status := "rejected"
+		by := audit.ActorOf(ctx).Username
+		if err := store.Swap(ctx, tx, "修改申请", "UPDATE change_requests SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = $5",
+			status, by, s.now(), id, r.Status); err != nil {
+			return err
+		}
 		if d.Approve {
-			status = "approved"
 			if err := s.update(ctx, tx, sc, r.MemberID, r.Changes); err != nil {
 				return err
 			}
-		}
-		by := audit.ActorOf(ctx).Username
-		if _, err := tx.ExecContext(ctx, "UPDATE change_requests SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
-			status, by, s.now(), id); err != nil {
-			return err
 		}
 		var path string
 		if err := tx.QueryRowContext(ctx, "SELECT o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = $1", r.MemberID).Scan(&path); err != nil {

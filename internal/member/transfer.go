@@ -44,6 +44,29 @@ const (
 	TransferCancelled = "cancelled"
 )
 
+// letterSteps is the life of a letter: issued pending, then received or
+// withdrawn, once.
+var letterSteps = store.Machine{
+	"receive": {From: []string{TransferPending}, To: TransferReceived},
+	"cancel":  {From: []string{TransferPending}, To: TransferCancelled},
+}
+
+// stepLetter moves letter t by action, compare-and-set on the state it was
+// read in; set adds assignments numbered from $3.
+func (s *Service) stepLetter(ctx context.Context, tx *sql.Tx, t Transfer, action, set string, args ...any) error {
+	to, ok := letterSteps.Next(action, t.Status)
+	if !ok {
+		done := map[string]string{TransferReceived: "接收", TransferCancelled: "撤回"}[t.Status]
+		return apperr.Conflict("该介绍信已%s,不能再次%s", done, map[string]string{"receive": "接收", "cancel": "撤回"}[action])
+	}
+	if set != "" {
+		set = ", " + set
+	}
+	n := len(args)
+	query := fmt.Sprintf("UPDATE transfers SET status = $1, updated_at = $2%s WHERE id = $%d AND status = $%d", set, n+3, n+4)
+	return store.Swap(ctx, tx, "介绍信", query, append(append([]any{to, s.now()}, args...), t.ID, t.Status)...)
+}
+
 // IssueInput issues a letter for a member in scope, to an organisation in
 // the system (ToOrgID) or outside it (ToText).
 type IssueInput struct {
@@ -137,8 +160,12 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, letterNo string,
 		issued_on, received_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
 		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now).Scan(&id)
 	if err != nil {
-		if strings.Contains(strings.ToLower(err.Error()), "letter_no") {
+		msg := strings.ToLower(err.Error())
+		if strings.Contains(msg, "letter_no") {
 			return 0, apperr.InvalidField("letter_no", "介绍信编号“%s”已经使用过", no)
+		}
+		if strings.Contains(msg, "transfers_one_pending") || strings.Contains(msg, "transfers.member_id") {
+			return 0, apperr.Conflict("%s已有一封未办结的组织关系介绍信,请先办结或撤回", name)
 		}
 		return 0, err
 	}
@@ -227,11 +254,12 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 		if err != nil {
 			return err
 		}
-		if t.Status != TransferPending {
-			return apperr.Conflict("该介绍信已%s,不能再次接收", map[string]string{TransferReceived: "接收", TransferCancelled: "撤回"}[t.Status])
-		}
-		if on.Before(t.IssuedOn) {
+		if on.Before(t.IssuedOn) && t.Status == TransferPending {
 			return apperr.InvalidField("on", "接收日期%s早于开具日期%s", on, t.IssuedOn)
+		}
+		// Taken first, so that of two receipts sent at once one alone goes on.
+		if err := s.stepLetter(ctx, tx, t, "receive", "received_on = $3", on); err != nil {
+			return err
 		}
 		fromPath, err := s.orgPath(ctx, tx, t.FromOrgID)
 		if err != nil {
@@ -278,10 +306,6 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 			if err := s.setPerson(ctx, tx, before, m); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE transfers SET status = 'received', received_on = $1, updated_at = $2 WHERE id = $3",
-			on, s.now(), id); err != nil {
-			return err
 		}
 		if err := s.letterFigures(ctx, tx, fromPath, toPath, -1); err != nil {
 			return err
@@ -332,9 +356,6 @@ func (s *Service) Cancel(ctx context.Context, sc store.Scope, id int64) (Transfe
 		if err != nil {
 			return err
 		}
-		if t.Status != TransferPending {
-			return apperr.Conflict("只能撤回未办结的介绍信")
-		}
 		fromPath, err := s.orgPath(ctx, tx, t.FromOrgID)
 		if err != nil {
 			return err
@@ -346,7 +367,7 @@ func (s *Service) Cancel(ctx context.Context, sc store.Scope, id int64) (Transfe
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE transfers SET status = 'cancelled', updated_at = $1 WHERE id = $2", s.now(), id); err != nil {
+		if err := s.stepLetter(ctx, tx, t, "cancel", ""); err != nil {
 			return err
 		}
 		if err := s.letterFigures(ctx, tx, fromPath, toPath, -1); err != nil {

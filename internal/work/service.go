@@ -578,14 +578,7 @@ func (s *Service) set(ctx context.Context, tx *sql.Tx, r Record, cols []string, 
 		vals = append(vals, from)
 		query += " AND " + r.Kind.Status + " = $" + strconv.Itoa(len(cols)+3)
 	}
-	res, err := tx.ExecContext(ctx, query, vals...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return apperr.Conflict("该%s刚被他人处理过,请刷新页面后查看", r.Kind.Noun)
-	}
-	return nil
+	return store.Swap(ctx, tx, r.Kind.Noun, query, vals...)
 }
 
 // figures lists what a record adds to the figures.
