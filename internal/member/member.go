@@ -373,11 +373,16 @@ func applyStartDates(m *Member, in Input, today date.Date, v *apperr.Invalid) {
 	}
 }
 
-func (s *Service) checkUnit(ctx context.Context, sc store.Scope, unitID *int64) error {
-	if unitID == nil {
+// checkUnit refuses a workplace m may not name (see org.UnitFor).
+func (s *Service) checkUnit(ctx context.Context, q store.Querier, sc store.Scope, m Member) error {
+	if m.UnitID == nil {
 		return nil
 	}
-	if _, err := s.Orgs.GetUnit(ctx, sc, *unitID); err != nil {
+	ok, err := org.UnitFor(ctx, q, sc, m.OrgPath, *m.UnitID)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.InvalidField("unit_id", "工作单位不存在或不在您的管理范围内")
 	}
 	return nil
@@ -463,7 +468,7 @@ func (s *Service) prepare(ctx context.Context, q store.Querier, sc store.Scope, 
 	if err := v.Err(); err != nil {
 		return m, err
 	}
-	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+	if err := s.checkUnit(ctx, q, sc, m); err != nil {
 		return m, err
 	}
 	m.Pinyin, m.Initials = pinyin.Name(m.Name)
@@ -631,7 +636,7 @@ func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := s.checkUnit(ctx, sc, m.UnitID); err != nil {
+	if err := s.checkUnit(ctx, tx, sc, m); err != nil {
 		return err
 	}
 	if err := s.checkUnique(ctx, tx, m.IDNumber, m.ID); err != nil {

@@ -100,6 +100,19 @@ func (s *Service) GetUnit(ctx context.Context, sc store.Scope, id int64) (Unit, 
 	return getUnit(ctx, s.DB, sc, id)
 }
 
+// UnitFor tells whether unit id may be named as the workplace of a person
+// of the organisation at path: a unit registered in scope, or one
+// registered by an organisation above the person's along the path (a
+// street's enterprise named by a branch secretary for a member).
+func UnitFor(ctx context.Context, q store.Querier, sc store.Scope, path string, id int64) (bool, error) {
+	var p string
+	err := q.QueryRowContext(ctx, "SELECT o.path FROM units u JOIN orgs o ON o.id = u.org_id WHERE u.id = $1", id).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && (sc.Contains(p) || strings.HasPrefix(path, p)), err
+}
+
 // UnitFilter narrows a unit list.
 type UnitFilter struct {
 	OrgID int64  // the subtree of this organisation (0: the whole scope)
