@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +38,26 @@ type env struct {
 	api  *API
 	srv  *httptest.Server
 	root org.Org
+	log  *syncBuffer
+}
+
+// syncBuffer is the server's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// logged is what the server has logged so far.
+func (e *env) logged() []byte {
+	e.log.mu.Lock()
+	defer e.log.mu.Unlock()
+	return bytes.Clone(e.log.b.Bytes())
 }
 
 func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
@@ -46,7 +66,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: db, Now: now}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
-	e := &env{}
+	e := &env{log: &syncBuffer{}}
 	ctx := context.Background()
 	if withDemo {
 		sum, err := demo.Load(ctx, orgs, mem, 1, clock)
@@ -62,7 +82,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 		}
 	}
 	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
 	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))

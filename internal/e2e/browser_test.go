@@ -53,6 +53,7 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 
 type site struct {
 	t        *testing.T
+	db       *store.DB
 	url      string
 	sum      demo.Summary
 	orgs     *org.Service
@@ -96,7 +97,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, sum: sum, orgs: orgs, members: mem, log: &logBuffer{}}
+	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, log: &logBuffer{}}
 	// Street B: the first street of the other district, and its first branch.
 	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
 	if err != nil || len(found) == 0 {
@@ -344,6 +345,29 @@ func TestDailyWork(t *testing.T) {
 		t.Fatalf("street A still opens the transferred member: %q", h)
 	}
 	s.report(t)
+	// After the journey no ID number or phone is in the clear in the
+	// database files, a backup or the server's log.
+	s.noClearIdentifiers(good, bad)
+}
+
+// noClearIdentifiers checks every ID number and phone on the roster, and
+// those typed in the journey, against the stored bytes and the log.
+func (s *site) noClearIdentifiers(typed ...string) {
+	s.t.Helper()
+	secrets := typed
+	for _, status := range []string{member.StatusActive, member.StatusTransferredOut, member.StatusCancelled} {
+		err := s.members.Each(context.Background(), store.All, member.Filter{Status: status}, func(m member.Member) error {
+			secrets = append(secrets, m.IDNumber, m.Phone)
+			return nil
+		})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	s.log.mu.Lock()
+	logged := bytes.Clone(s.log.b.Bytes())
+	s.log.mu.Unlock()
+	storetest.NoClearIdentifiers(s.t, s.db, secrets, logged)
 }
 
 // openForms opens every folded form of the page, as a user clicking its title would.

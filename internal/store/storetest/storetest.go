@@ -8,8 +8,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,4 +117,62 @@ func WantErr(t testing.TB, err error, field, want string) {
 		}
 	}
 	t.Fatalf("no message on field %s containing %q in %+v", field, want, ae.Fields)
+}
+
+// digitRun is a run of characters an ID number or a phone is written with.
+var digitRun = regexp.MustCompile(`[0-9X]{11,}`)
+
+// NoClearIdentifiers fails the test when any of the ID numbers and phones
+// in secrets is written in the clear in the database's stored bytes (the
+// SQLite file and its WAL, or a dump of the PostgreSQL schema), in a backup
+// (SQLite) or in any of the extra outputs (a server's log).
+func NoClearIdentifiers(t testing.TB, db *store.DB, secrets []string, extra ...[]byte) {
+	t.Helper()
+	ctx := context.Background()
+	outputs := map[string][]byte{}
+	switch db.Dialect {
+	case store.SQLite:
+		backup := filepath.Join(t.TempDir(), "backup.db")
+		if err := db.Backup(ctx, backup); err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(db.Path + "*")
+		for _, f := range append(files, backup) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outputs[filepath.Base(f)] = b
+		}
+	case store.Postgres:
+		u, _ := url.Parse(db.URL)
+		out, err := exec.Command("pg_dump", "--schema="+u.Query().Get("search_path"), os.Getenv("DANGJIAN_TEST_POSTGRES")).Output()
+		if err != nil {
+			t.Fatalf("pg_dump: %v", err)
+		}
+		outputs["pg_dump"] = out
+	}
+	for i, b := range extra {
+		outputs[fmt.Sprintf("output %d", i+1)] = b
+	}
+	set := map[string]bool{}
+	for _, s := range secrets {
+		if len(s) >= 11 {
+			set[s] = true
+		}
+	}
+	if len(set) == 0 {
+		t.Fatal("no identifiers to look for")
+	}
+	for name, b := range outputs {
+		for _, run := range digitRun.FindAll(b, -1) {
+			for _, n := range []int{11, 18} {
+				for i := 0; i+n <= len(run); i++ {
+					if set[string(run[i:i+n])] {
+						t.Errorf("%s holds %s in the clear", name, run[i:i+n])
+					}
+				}
+			}
+		}
+	}
 }
