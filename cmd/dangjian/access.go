@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -235,22 +236,43 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, error) {
-	if len(args) == 0 || args[0] != "verify" {
-		return 2, errors.New("用法: dangjian audit verify")
+	const usage = "用法: dangjian audit verify [--anchor 序号:哈希]\n      dangjian audit anchor"
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "anchor") {
+		return 2, errors.New(usage)
 	}
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
+	anchor := fs.String("anchor", "", "此前用 dangjian audit anchor 记下的“序号:哈希”,核对该条记录未被改写")
 	code := 0
 	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		id, head, err := audit.Head(ctx, a.db)
+		if err != nil {
+			return err
+		}
+		if args[0] == "anchor" {
+			// Kept outside the system (a ticket, a print-out), it shows later whether the trail was rewritten.
+			fmt.Fprintf(stdout, "%d:%s\n", id, head)
+			fmt.Fprintf(os.Stderr, "审计链头:第 %d 条。请把上面一行记录在系统之外(工单、纸质记录),日后用 dangjian audit verify --anchor 核对。\n", id)
+			return audit.Append(ctx, a.db, audit.Event{Action: "anchor", ObjectType: "audit", ObjectID: id})
+		}
 		ps, n, err := audit.Verify(ctx, a.db)
 		if err != nil {
 			return err
 		}
+		if *anchor != "" {
+			idText, hash, _ := strings.Cut(*anchor, ":")
+			aid, perr := strconv.ParseInt(idText, 10, 64)
+			ok, err := audit.CheckAnchor(ctx, a.db, aid, hash)
+			if err != nil {
+				return err
+			}
+			if perr != nil || !ok {
+				ps = append(ps, audit.Problem{ID: aid, Reason: fmt.Sprintf("第%d条记录与系统外记下的哈希不符(审计链被改写或截断)", aid)})
+			}
+		}
 		for _, p := range ps {
 			fmt.Fprintln(stdout, p.Reason)
 		}
-		var head string
-		_ = a.db.QueryRowContext(ctx, "SELECT hash FROM audit_head WHERE one = 1").Scan(&head)
-		fmt.Fprintf(stdout, "共 %d 条审计记录,发现 %d 处问题。链头哈希 %s(可记录在系统之外,供日后比对)\n", n, len(ps), head)
+		fmt.Fprintf(stdout, "共 %d 条审计记录,发现 %d 处问题。链头 %d:%s(可用 dangjian audit anchor 记录在系统之外,供日后比对)\n", n, len(ps), id, head)
 		if len(ps) > 0 {
 			code = 1
 		}

@@ -47,6 +47,11 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("读取加密密钥失败: %w", err)
 	}
+	db.Signer = box
+	if err := audit.KeyChain(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	months, _ := strconv.Atoi(os.Getenv("DANGJIAN_POCKET_MONTHS"))
 	orgs := &org.Service{DB: db}
 	return &app{

@@ -30,7 +30,8 @@ const usage = `dangjian — 党建工作平台
   dangjian user unlock 用户名 | dangjian user list                            解除锁定 | 列出用户
   dangjian token create --user 用户名 [--name 用途] [--days 天数]             创建访问令牌
   dangjian keys rotate                                                       更换加密密钥并重新加密(服务不停)
-  dangjian audit verify                                                      校验审计日志哈希链
+  dangjian audit verify [--anchor 序号:哈希]                                 校验审计日志哈希链(带密钥)
+  dangjian audit anchor                                                      打印审计链头,供记录在系统之外
   dangjian import members 文件 --org 编号 [--mode all|valid] [--dry-run] [--report 结果.xlsx] [--json]
                                                                              从 .xlsx/.csv 导入党员名册
   dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册

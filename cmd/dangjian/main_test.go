@@ -309,6 +309,8 @@ func TestAccessCommands(t *testing.T) {
 		{"", []string{"user", "unlock", "wang"}, 0, "已解除 wang 的锁定"},
 		{"New#Passw0rd9\n", []string{"user", "passwd", "wang", "--password-stdin"}, 0, "其全部会话已结束"},
 		{"", []string{"audit", "verify"}, 0, "发现 0 处问题"},
+		{"", []string{"audit", "anchor"}, 0, ":a1:"},
+		{"", []string{"audit", "verify", "--anchor", "3:a1:0000"}, 1, "第3条记录与系统外记下的哈希不符"},
 	}
 	for _, s := range steps {
 		code, out := runIn(t, dir, s.stdin, s.args...)

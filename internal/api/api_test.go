@@ -63,6 +63,7 @@ func (e *env) logged() []byte {
 func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	t.Helper()
 	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	db.Signer = box // the audit chain keyed, as the server keys it
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: db, Now: now}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}

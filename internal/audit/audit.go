@@ -103,8 +103,30 @@ func Append(ctx context.Context, db *store.DB, ev Event) error {
 	return db.Tx(ctx, func(tx *sql.Tx) error { return Record(ctx, db, tx, ev) })
 }
 
-// digest is the SHA-256 of the entry's fields and the previous hash.
-func (e Entry) digest() string {
+// digest is the hash that chains the entry: the SHA-256 of its fields and
+// the previous hash, keyed by the signer (an HMAC under a key kept apart
+// from the database) when there is one, so that the chain cannot be
+// written anew without the key.
+func (e Entry) digest(s store.Signer) string {
+	sum := e.sum()
+	if s != nil {
+		return s.MAC(sum)
+	}
+	return hex.EncodeToString(sum)
+}
+
+// keyed tells whether a stored hash was made with a key.
+func keyed(hash string) bool { return strings.HasPrefix(hash, "a") && strings.Contains(hash, ":") }
+
+// intact tells whether the entry's stored hash is right for its fields.
+func (e Entry) intact(s store.Signer) bool {
+	if keyed(e.Hash) {
+		return s != nil && s.CheckMAC(e.sum(), e.Hash)
+	}
+	return e.Hash == hex.EncodeToString(e.sum())
+}
+
+func (e Entry) sum() []byte {
 	uid := ""
 	if e.UserID != nil {
 		uid = strconv.FormatInt(*e.UserID, 10)
@@ -116,7 +138,7 @@ func (e Entry) digest() string {
 		h.Write([]byte{':'})
 		h.Write([]byte(f))
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return h.Sum(nil)
 }
 
 // Changes returns the JSON fields that differ between before and after as
@@ -170,12 +192,17 @@ type Problem struct {
 // Verify walks the whole trail and names every entry that was edited, every
 // gap where entries were deleted and a head that does not match the last entry.
 func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
+	var boundaryProblems []Problem
+	legacyLast, err := legacyBoundary(ctx, db, &boundaryProblems)
+	if err != nil {
+		return nil, 0, err
+	}
 	rows, err := db.QueryContext(ctx, selectEntries+" ORDER BY id")
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []Problem
+	out := boundaryProblems
 	var n, lastID int64
 	prev := ""
 	for rows.Next() {
@@ -184,13 +211,16 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 			return nil, n, err
 		}
 		n++
+		if db.Signer != nil && !keyed(e.Hash) && e.ID > legacyLast {
+			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录没有用密钥签名(审计链可能被不持有密钥的人整体改写)", e.ID)})
+		}
 		if e.ID != lastID+1 {
 			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条之前缺少%d条记录(被删除)", e.ID, e.ID-lastID-1)})
 		}
 		if e.PrevHash != prev {
 			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的前一条哈希与链不符(前一条被修改或删除)", e.ID)})
 		}
-		if e.digest() != e.Hash {
+		if !e.intact(db.Signer) {
 			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的内容与其哈希不符(被修改)", e.ID)})
 		}
 		lastID, prev = e.ID, e.Hash
@@ -213,6 +243,82 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, n, nil
+}
+
+// KeyChain records, once, where the keyed chain begins: the entries written
+// so far without a key (an older installation's) are the last ones that
+// may be unkeyed. Called at start with the signer set.
+func KeyChain(ctx context.Context, db *store.DB) error {
+	if db.Signer == nil {
+		return nil
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := db.Serialize(ctx, tx, lockKey); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_keyed").Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		var last int64
+		var hash string
+		err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&last, &hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if keyed(hash) {
+			last = 0 // keyed from the first entry on
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO audit_keyed (one, legacy_last, mac) VALUES (1, $1, $2)", last, db.Signer.MAC(boundary(last)))
+		return err
+	})
+}
+
+func boundary(last int64) []byte { return []byte("audit chain keyed after " + strconv.FormatInt(last, 10)) }
+
+// legacyBoundary is the last entry that may be unkeyed (0 when there is no
+// record of one: then every entry must be keyed); a record changed without
+// the key is a problem.
+func legacyBoundary(ctx context.Context, db *store.DB, out *[]Problem) (int64, error) {
+	if db.Signer == nil {
+		return 0, nil
+	}
+	var last int64
+	var mac string
+	err := db.QueryRowContext(ctx, "SELECT legacy_last, mac FROM audit_keyed WHERE one = 1").Scan(&last, &mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !db.Signer.CheckMAC(boundary(last), mac) {
+		*out = append(*out, Problem{0, "审计链起点记录与密钥不符(被改动),按全部记录均须签名校验"})
+		return 0, nil
+	}
+	return last, nil
+}
+
+// Head is the last entry of the trail and its hash, to be kept outside the
+// system (dangjian audit anchor) and compared later (dangjian audit verify --anchor).
+func Head(ctx context.Context, db *store.DB) (int64, string, error) {
+	var id int64
+	var hash string
+	err := db.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return id, hash, err
+}
+
+// CheckAnchor tells whether entry id still has the hash kept outside the system.
+func CheckAnchor(ctx context.Context, db *store.DB, id int64, hash string) (bool, error) {
+	var h string
+	err := db.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE id = $1", id).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && h == hash, err
 }
 
 func scan(sc store.Scanner) (Entry, error) {
@@ -489,7 +595,7 @@ func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			e := &p.entries[i]
 			lastID++
 			e.ID, e.PrevHash = lastID, prev
-			e.Hash = e.digest()
+			e.Hash = e.digest(db.Signer)
 			prev = e.Hash
 			var uid any
 			if e.UserID != nil {

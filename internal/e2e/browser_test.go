@@ -86,6 +86,7 @@ func newSite(t *testing.T) *site {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	box, _ := secret.New(bytes.Repeat([]byte{9}, 32))
+	db.Signer = box
 	orgs := &org.Service{DB: db}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
 	authn := &auth.Service{DB: db}

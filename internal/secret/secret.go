@@ -30,8 +30,9 @@ import (
 )
 
 type key struct {
-	aead cipher.AEAD
-	hash []byte
+	aead  cipher.AEAD
+	hash  []byte
+	audit []byte
 }
 
 // Box seals, opens and hashes personal fields with a ring of keys.
@@ -59,7 +60,7 @@ func newKey(master []byte) (key, error) {
 	if err != nil {
 		return key{}, err
 	}
-	return key{aead: aead, hash: derive(master, "dangjian field lookup v1")}, nil
+	return key{aead: aead, hash: derive(master, "dangjian field lookup v1"), audit: derive(master, "dangjian audit chain v1")}, nil
 }
 
 func derive(master []byte, label string) []byte {
@@ -284,17 +285,41 @@ func (b *Box) Open(sealed string) (string, error) {
 	return string(plain), nil
 }
 
+// MAC is the keyed hash of an audit entry under the newest key, as
+// "a<key id>:<hex>", so that it is checked with the key it was made with
+// after a rotation.
+func (b *Box) MAC(data []byte) string {
+	id, k := b.current()
+	return "a" + strconv.Itoa(id) + ":" + mac(k.audit, data)
+}
+
+// CheckMAC tells whether m is the MAC of data under the key it names.
+func (b *Box) CheckMAC(data []byte, m string) bool {
+	idText, sum, ok := strings.Cut(m, ":")
+	id, err := strconv.Atoi(strings.TrimPrefix(idText, "a"))
+	if !ok || err != nil || !strings.HasPrefix(idText, "a") {
+		return false
+	}
+	b.refresh(false)
+	b.mu.RLock()
+	k, found := b.keys[id]
+	b.mu.RUnlock()
+	return found && hmac.Equal([]byte(sum), []byte(mac(k.audit, data)))
+}
+
+func mac(key, data []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write(data)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // Hash is the lookup hash of v under the newest key.
 func (b *Box) Hash(v string) string {
 	_, k := b.current()
 	return hashWith(k, v)
 }
 
-func hashWith(k key, v string) string {
-	m := hmac.New(sha256.New, k.hash)
-	m.Write([]byte(v))
-	return hex.EncodeToString(m.Sum(nil))
-}
+func hashWith(k key, v string) string { return mac(k.hash, []byte(v)) }
 
 // Hashes are the lookup hashes of v under every key of the ring, newest
 // first: during a rotation a stored hash may still be under an older key.

@@ -36,6 +36,17 @@ type DB struct {
 	Path string
 	// URL is the PostgreSQL connection string (empty for SQLite).
 	URL string
+	// Signer keys the audit chain (nil: plain SHA-256, as in tests of other things).
+	Signer Signer
+}
+
+// Signer makes and checks the keyed hashes of the audit chain with a key
+// kept apart from the database (secret.Box).
+type Signer interface {
+	// MAC is the keyed hash of data, naming the key it was made with.
+	MAC(data []byte) string
+	// CheckMAC tells whether mac is MAC's answer for data under one of the keys.
+	CheckMAC(data []byte, mac string) bool
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer; read functions take it so
