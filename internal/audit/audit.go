@@ -274,7 +274,9 @@ func KeyChain(ctx context.Context, db *store.DB) error {
 	})
 }
 
-func boundary(last int64) []byte { return []byte("audit chain keyed after " + strconv.FormatInt(last, 10)) }
+func boundary(last int64) []byte {
+	return []byte("audit chain keyed after " + strconv.FormatInt(last, 10))
+}
 
 // legacyBoundary is the last entry that may be unkeyed (0 when there is no
 // record of one: then every entry must be keyed); a record changed without

@@ -13,7 +13,9 @@ type errors struct {
 	got []string
 }
 
-func (e *errors) Errorf(format string, args ...any) { e.got = append(e.got, fmt.Sprintf(format, args...)) }
+func (e *errors) Errorf(format string, args ...any) {
+	e.got = append(e.got, fmt.Sprintf(format, args...))
+}
 
 // The check finds an identifier written in the clear in a table, its
 // backup, or a log, and stays quiet about one that is not there.
