@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +31,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s.bind(fs)
 	addr := fs.String("addr", envOr("DANGJIAN_ADDR", "127.0.0.1:8080"), "监听地址")
 	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据")
+	trustProxy := fs.String("trust-proxy", os.Getenv("DANGJIAN_TRUST_PROXY"), "前置反向代理(负责 TLS)的地址或网段,逗号分隔;其 X-Forwarded-For、X-Forwarded-Proto 才被采信")
+	tlsCert := fs.String("tls-cert", os.Getenv("DANGJIAN_TLS_CERT"), "由本程序直接提供 HTTPS 时的证书文件(PEM)")
+	tlsKey := fs.String("tls-key", os.Getenv("DANGJIAN_TLS_KEY"), "证书的私钥文件(PEM)")
+	metricsToken := fs.String("metrics-token", os.Getenv("DANGJIAN_METRICS_TOKEN"), "读取 /metrics 须提供的访问令牌;不设置则不提供指标")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert 与 --tls-key 须同时给出")
+	}
+	proxies, err := server.ParseProxies(*trustProxy)
+	if err != nil {
 		return err
 	}
 	log := logger(stderr)
@@ -70,13 +82,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, a, stdout, false); err != nil {
 		return err
 	}
-	handler := server.New(a.db, log, a.auth, server.DefaultLimits,
+	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
+	handler := server.New(a.db, log, a.auth, cfg,
 		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log},
 		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log})
-	return server.Run(ctx, *addr, handler, log, func(addr string) {
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	return server.RunTLS(ctx, *addr, *tlsCert, *tlsKey, handler, log, func(addr string) {
 		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
-		fmt.Fprintf(stdout, "  打开浏览器访问  http://%s/\n", addr)
-		fmt.Fprintf(stdout, "  接口说明        http://%s/api/v1/openapi.json\n", addr)
+		fmt.Fprintf(stdout, "  打开浏览器访问  %s://%s/\n", scheme, addr)
+		fmt.Fprintf(stdout, "  接口说明        %s://%s/api/v1/openapi.json\n", scheme, addr)
 		if len(accounts) > 0 {
 			fmt.Fprintln(stdout, "  演示账号(每个角色一个,可分别登录查看):")
 			for _, acc := range accounts {

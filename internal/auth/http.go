@@ -45,6 +45,20 @@ func ClientIP(r *http.Request) string {
 	return host
 }
 
+type tlsKey struct{}
+
+// OverTLS marks r as having reached the proxy in front over TLS.
+func OverTLS(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), tlsKey{}, true))
+}
+
+// Secure tells whether the client's connection is TLS, here or at the
+// trusted proxy in front: cookies are then marked Secure.
+func Secure(r *http.Request) bool {
+	b, _ := r.Context().Value(tlsKey{}).(bool)
+	return r.TLS != nil || b
+}
+
 // Credential returns the token a request presents and whether it came in the session cookie.
 func Credential(r *http.Request) (token string, cookie bool) {
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {

@@ -232,7 +232,7 @@ func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := server.New(s.DB, log, s.Auth, server.DefaultLimits,
+	h := server.New(s.DB, log, s.Auth, server.Defaults,
 		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log},
 		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -135,7 +135,7 @@ func newSite(t *testing.T) *site {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(s.log, nil))
-	h := server.New(db, log, authn, server.DefaultLimits,
+	h := server.New(db, log, authn, server.Defaults,
 		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log},
 		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log})
 	srv := httptest.NewServer(h)

@@ -5,11 +5,16 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,9 +28,22 @@ import (
 // Registrar adds its routes to a mux.
 type Registrar interface{ Register(mux *http.ServeMux) }
 
+// Config is how the server meets its network.
+type Config struct {
+	Limits Limits
+	// MetricsToken is the Bearer token /metrics asks for; without one /metrics is off.
+	MetricsToken string
+	// TrustProxy are the addresses of the reverse proxies (TLS in front)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustProxy []netip.Prefix
+}
+
+// Defaults are the limits without metrics and without a proxy.
+var Defaults = Config{Limits: DefaultLimits}
+
 // New returns the whole handler. Requests are authenticated by authn (when
-// not nil) and rate-limited by lim before they reach the parts.
-func New(db *store.DB, log *slog.Logger, authn *auth.Service, lim Limits, parts ...Registrar) http.Handler {
+// not nil) and rate-limited before they reach the parts.
+func New(db *store.DB, log *slog.Logger, authn *auth.Service, cfg Config, parts ...Registrar) http.Handler {
 	mux := http.NewServeMux()
 	for _, p := range parts {
 		p.Register(mux)
@@ -50,12 +68,81 @@ func New(db *store.DB, log *slog.Logger, authn *auth.Service, lim Limits, parts 
 		Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
 	}, []string{"method", "route", "code"})
 	reg.MustRegister(duration)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	var h http.Handler = rateLimit(notePattern(mux), lim)
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		switch {
+		case cfg.MetricsToken == "":
+			http.Error(w, "指标接口未启用:请用 --metrics-token 或 DANGJIAN_METRICS_TOKEN 设置访问令牌", http.StatusNotFound)
+		case subtle.ConstantTimeCompare([]byte(got), []byte(cfg.MetricsToken)) != 1:
+			http.Error(w, "读取指标须提供访问令牌(Authorization: Bearer …)", http.StatusUnauthorized)
+		default:
+			metrics.ServeHTTP(w, r)
+		}
+	})
+	var h http.Handler = rateLimit(notePattern(mux), cfg.Limits)
 	if authn != nil {
 		h = authn.Middleware(h)
 	}
-	return observe(h, log, duration)
+	return fromProxy(observe(h, log, duration), cfg.TrustProxy)
+}
+
+// fromProxy takes the client's address and scheme from the headers of a
+// trusted reverse proxy: the nearest address of X-Forwarded-For that is not
+// a trusted proxy itself, and X-Forwarded-Proto. From anyone else the
+// headers are ignored.
+func fromProxy(next http.Handler, trusted []netip.Prefix) http.Handler {
+	trust := func(addr string) bool {
+		ip, err := netip.ParseAddr(strings.TrimSpace(addr))
+		if err != nil {
+			return false
+		}
+		ip = ip.Unmap()
+		return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(ip) })
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(trusted) == 0 || !trust(auth.ClientIP(r)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop := strings.TrimSpace(hops[i])
+			if _, err := netip.ParseAddr(hop); err != nil {
+				break
+			}
+			if !trust(hop) {
+				r.RemoteAddr = net.JoinHostPort(hop, "0")
+				break
+			}
+		}
+		if strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+			r = auth.OverTLS(r)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ParseProxies reads a comma-separated list of addresses and networks
+// (127.0.0.1, 10.0.0.0/8).
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("代理地址“%s”无效,应为 IP 地址或网段,如 127.0.0.1 或 10.0.0.0/8", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 type recorder struct {
@@ -130,6 +217,12 @@ func observe(next http.Handler, log *slog.Logger, duration *prometheus.Histogram
 // lets requests in flight finish (up to 20 seconds). ready, if not nil,
 // receives the address actually listened on.
 func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(addr string)) error {
+	return RunTLS(ctx, addr, "", "", h, log, ready)
+}
+
+// RunTLS is Run terminating TLS itself with the certificate and key files
+// (PEM) when certFile is not empty.
+func RunTLS(ctx context.Context, addr, certFile, keyFile string, h http.Handler, log *slog.Logger, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -146,7 +239,13 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -182,7 +182,7 @@ func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, d
 		b := make([]byte, 16)
 		_, _ = rand.Read(b)
 		token = hex.EncodeToString(b)
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
 	}
 	w.WriteHeader(status)
 	s.render(w, "login.html", page{Title: "登录", CSRF: token, Data: d})
@@ -207,7 +207,7 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, ae.Status, d)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
 	next := localPath(d.Next)
 	if id.MustChange {
 		next = "/password"
@@ -232,7 +232,7 @@ func (s *Site) logout(w http.ResponseWriter, r *http.Request, _ auth.Identity) {
 		s.fail(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
