@@ -351,3 +351,39 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedFormKeepsNoFile: a record refused for a missing field leaves no
+// attachment behind; corrected, it is saved with its file.
+func TestRefusedFormKeepsNoFile(t *testing.T) {
+	b := signedInSite(t)
+	_, page := b.get("/work/pairings?org=1")
+	post := func(helper string) int {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"csrf": csrfOf(page), "kind": "org_org", "helper": helper, "helped": "新村党支部", "started_on": "2026-05-01"} {
+			_ = mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("letter", "双向承诺书.pdf")
+		_, _ = fw.Write([]byte("%PDF-1.4 承诺书"))
+		_ = mw.Close()
+		res, err := b.c.Post(b.srv.URL+"/work/pairings?org=1", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	files := func() int {
+		var n int
+		if err := b.mem.DB.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM attachments").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if code := post(""); code != http.StatusBadRequest || files() != 0 {
+		t.Fatalf("refused form: %d, %d files stored", code, files())
+	}
+	if code := post("城关党委"); code != 200 || files() != 1 {
+		t.Fatalf("saved form: %d, %d files stored", code, files())
+	}
+}

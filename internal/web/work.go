@@ -339,7 +339,7 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 // input turns a posted form into a record input: money typed in yuan
 // becomes fen, uploaded files become attachments of the organisation.
-func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string, f *form, orgID int64) (work.Input, error) {
+func (s *Site) input(r *http.Request, k *work.Kind, step string, f *form, orgID int64) (work.Input, error) {
 	in := work.Input{}
 	for _, fd := range k.Fields {
 		if fd.Step != step || fd.Auto || fd.Col == k.Status {
@@ -363,15 +363,8 @@ func (s *Site) input(r *http.Request, sc store.Scope, k *work.Kind, step string,
 			if err != nil {
 				return nil, err
 			}
-			a, err := s.Work.Upload(r.Context(), sc, orgID, hdr.Filename, data)
-			if err != nil {
-				if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
-					in[fd.Col] = work.Bad(ae.Fields[0].Message)
-					continue
-				}
-				return nil, err
-			}
-			in[fd.Col] = a.ID
+			// Stored with the record, in its transaction (work.NewFile).
+			in[fd.Col] = work.NewFile{OrgID: orgID, Name: hdr.Filename, Data: data}
 		default:
 			in[fd.Col] = f.Get(fd.Col)
 		}
@@ -399,7 +392,7 @@ func (s *Site) workCreate(w http.ResponseWriter, r *http.Request, id auth.Identi
 			}
 			orgID = p.OrgID
 		}
-		in, err := s.input(r, sc, k, "", f, orgID)
+		in, err := s.input(r, k, "", f, orgID)
 		if err != nil {
 			return err
 		}
@@ -578,14 +571,14 @@ func (s *Site) workChange(w http.ResponseWriter, r *http.Request, id auth.Identi
 			return err
 		}
 		if !isAction {
-			in, err := s.input(r, sc, k, "", f, rec.OrgID)
+			in, err := s.input(r, k, "", f, rec.OrgID)
 			if err != nil {
 				return err
 			}
 			_, err = s.Work.Save(r.Context(), sc, k, rid, in)
 			return err
 		}
-		in, err := s.input(r, sc, k, step, f, rec.OrgID)
+		in, err := s.input(r, k, step, f, rec.OrgID)
 		if err != nil {
 			return err
 		}

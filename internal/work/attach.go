@@ -52,8 +52,29 @@ var fileTypes = map[string]struct {
 // AllowedTypes names the accepted file types for messages and forms.
 const AllowedTypes = "PDF、Word(.doc/.docx)、Excel(.xls/.xlsx)、OFD、JPG、PNG"
 
-// Upload stores a file for an organisation in scope.
+// NewFile is a file posted with a record's form, stored as an attachment of
+// the organisation in the transaction of the record: a record refused
+// leaves no file behind.
+type NewFile struct {
+	OrgID int64
+	Name  string
+	Data  []byte
+}
+
+// Upload stores a file of an organisation in scope as an attachment.
 func (s *Service) Upload(ctx context.Context, sc store.Scope, orgID int64, name string, data []byte) (Attachment, error) {
+	var a Attachment
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = s.attach(ctx, tx, sc, NewFile{orgID, name, data})
+		return err
+	})
+	return a, err
+}
+
+// attach checks and stores f inside tx.
+func (s *Service) attach(ctx context.Context, tx *sql.Tx, sc store.Scope, f NewFile) (Attachment, error) {
+	orgID, name, data := f.OrgID, f.Name, f.Data
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	ext := strings.ToLower(path.Ext(name))
 	ft, ok := fileTypes[ext]
@@ -74,24 +95,21 @@ func (s *Service) Upload(ctx context.Context, sc store.Scope, orgID int64, name 
 	}
 	sum := sha256.Sum256(data)
 	a := Attachment{OrgID: orgID, Name: name, ContentType: ft.contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.now()}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		path, err := s.pathIn(ctx, tx, sc, orgID)
-		if err != nil {
-			return err
-		}
-		var by any
-		if actor := audit.ActorOf(ctx); actor.UserID != 0 {
-			by = actor.UserID
-		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO attachments (org_id, name, content_type, size, sha256, data, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, orgID, a.Name, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt).Scan(&a.ID)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "upload", ObjectType: "attachment", ObjectID: a.ID, OrgPath: path,
-			Detail: map[string]any{"name": a.Name, "size": a.Size, "sha256": a.SHA256}})
-	})
-	return a, err
+	path, err := s.pathIn(ctx, tx, sc, orgID)
+	if err != nil {
+		return a, err
+	}
+	var by any
+	if actor := audit.ActorOf(ctx); actor.UserID != 0 {
+		by = actor.UserID
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO attachments (org_id, name, content_type, size, sha256, data, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, orgID, a.Name, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt).Scan(&a.ID)
+	if err != nil {
+		return a, err
+	}
+	return a, audit.Record(ctx, s.DB, tx, audit.Event{Action: "upload", ObjectType: "attachment", ObjectID: a.ID, OrgPath: path,
+		Detail: map[string]any{"name": a.Name, "size": a.Size, "sha256": a.SHA256}})
 }
 
 func hasMagic(data []byte, magic [][]byte) bool {

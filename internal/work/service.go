@@ -181,6 +181,17 @@ func (s *Service) parse(ctx context.Context, q store.Querier, sc store.Scope, f 
 	if b, ok := raw.(Bad); ok {
 		return nil, string(b), nil
 	}
+	if nf, ok := raw.(NewFile); ok && f.Type == File {
+		tx, _ := q.(*sql.Tx)
+		a, err := s.attach(ctx, tx, sc, nf)
+		if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+			return nil, ae.Fields[0].Message, nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		raw = a.ID
+	}
 	t := text(raw)
 	if named(f.Type) {
 		if t == "" || t == "0" {
