@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -168,6 +169,15 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 		var err error
 		if body, err = io.ReadAll(http.MaxBytesReader(nil, r.Body, limit)); err != nil {
 			return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "请求内容过大")
+		}
+	}
+	if rt.Body != nil {
+		// JSON would turn broken bytes into replacement characters silently.
+		switch {
+		case !utf8.Valid(body):
+			return nil, apperr.New("bad_json", http.StatusBadRequest, "请求内容含有无效的 UTF-8 字节,请以 UTF-8 编码发送")
+		case bytes.Contains(body, []byte(`\u0000`)):
+			return nil, apperr.New("bad_json", http.StatusBadRequest, "请求内容不能含有空字符(\\u0000)")
 		}
 	}
 	r = r.WithContext(work.StrictJSON(r.Context()))
@@ -328,8 +338,16 @@ func pageParam(r *http.Request) (store.Page, error) {
 	return p, q.err
 }
 
+// page reads page and size, refusing numbers outside their bounds.
 func (q *params) page() store.Page {
-	return store.Page{Number: int(q.int("page")), Size: int(q.int("size"))}
+	n, size := q.int("page"), q.int("size")
+	if q.err == nil && (n < 0 || n > store.MaxPage) {
+		q.err = apperr.InvalidField("page", "页码应在1至%d之间;要看更靠后的结果,请用查询条件缩小范围", store.MaxPage)
+	}
+	if q.err == nil && (size < 0 || size > store.MaxSize) {
+		q.err = apperr.InvalidField("size", "每页条数应在1至%d之间", store.MaxSize)
+	}
+	return store.Page{Number: int(n), Size: int(size)}
 }
 
 // withID adapts a handler that needs the path id.

@@ -348,6 +348,13 @@ func blank(cells []string) bool {
 func parseRow(h Header, cells []string, excelRow int, orgs *orgIndex) (member.Row, []CellError) {
 	var errs []CellError
 	bad := func(f Field, v, reason string) { errs = append(errs, CellError{excelRow, h.Name(f), v, reason}) }
+	for f := range h.Cols {
+		if v, _ := h.Cell(cells, f); strings.ContainsAny(v, "\ufffd\x00") {
+			// Bytes of another encoding, or broken ones, never stored as replacement characters.
+			bad(f, strings.NewReplacer("\ufffd", "?", "\x00", "?").Replace(v), "含有无法识别的字符(文件中有损坏的字节、其他编码的文字或空字符),请在 Excel 中检查这一格并重新保存")
+			return member.Row{}, errs
+		}
+	}
 	get := func(f Field) string { v, _ := h.Cell(cells, f); return v }
 	opt := func(f Field) *string {
 		if v := get(f); v != "" {

@@ -4,6 +4,7 @@
 package roster
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -35,6 +36,16 @@ type Sheet struct {
 // MaxFile bounds an uploaded roster file (a full sheet of 1,048,575 rows is far smaller).
 const MaxFile = 200 << 20
 
+// What an .xlsx may unpack to: its parts at most MaxUnpacked bytes in all,
+// and at most maxRatio times the file (a roster's XML packs about ten to
+// one; a zip bomb a thousand to one); a sheet at most MaxCells cells.
+const (
+	MaxUnpacked = 3 << 30
+	maxRatio    = 100
+	minUnpacked = 50 << 20 // what any file may unpack to, whatever its ratio
+	MaxCells    = 20_000_000
+)
+
 // headerRows is how far down the header is looked for.
 const headerRows = 20
 
@@ -51,8 +62,35 @@ func Open(name string, r io.Reader) (*Sheet, error) {
 }
 
 func openXLSX(r io.Reader) (*Sheet, error) {
+	br, ok := r.(*bytes.Reader) // an upload already in memory is not copied
+	if !ok {
+		raw, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		br = bytes.NewReader(raw)
+	}
+	size := br.Size()
+	// The sizes a zip declares bind its reader (archive/zip refuses more), so
+	// they tell before anything is unpacked what the file would grow to.
+	zr, err := zip.NewReader(br, size)
+	if err != nil {
+		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+	}
+	var unpacked uint64
+	for _, f := range zr.File {
+		unpacked += f.UncompressedSize64
+	}
+	limit := min(max(uint64(size)*maxRatio, minUnpacked), MaxUnpacked)
+	if unpacked > limit {
+		return nil, fmt.Errorf("这个 Excel 文件解压后有 %d MB,超过允许的 %d MB(文件可能有异常),未读取任何内容;请检查文件,或另存为 .csv 后导入",
+			unpacked>>20, limit>>20)
+	}
 	// Raw values: dates arrive as serial numbers whatever their display format.
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	if _, err := br.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(br, excelize.Options{RawCellValue: true, UnzipSizeLimit: int64(limit)})
 	if err != nil {
 		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
 	}
@@ -72,14 +110,22 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 			_, sh.Rows, _ = excelize.CellNameToCoordinates(last)
 		}
 	}
+	cells := 0
 	sh.read = func() ([]string, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, err
+				return nil, errors.New("Excel 文件的内容无法读完,它可能已损坏;请在 Excel 中打开后重新保存")
 			}
 			return nil, io.EOF
 		}
-		return rows.Columns(excelize.Options{RawCellValue: true})
+		row, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, errors.New("Excel 文件中有一行无法读取,它可能已损坏;请在 Excel 中打开后重新保存")
+		}
+		if cells += len(row); cells > MaxCells {
+			return nil, fmt.Errorf("工作表的单元格超过 %d 个,未导入;名册每人一行、十几列即可,请删去多余的行列或拆分后导入", MaxCells)
+		}
+		return row, nil
 	}
 	return sh, nil
 }
@@ -107,7 +153,7 @@ func openCSV(r io.Reader) (*Sheet, error) {
 		rec, err := cr.Read()
 		line++
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("CSV 文件第%d行格式有误:%v", line, err)
+			return nil, fmt.Errorf("CSV 文件第%d行格式有误(引号不成对或分隔符有误),请在 Excel 中打开后另存为 CSV", line)
 		}
 		return rec, err
 	}

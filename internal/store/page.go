@@ -13,16 +13,26 @@ type Page struct {
 	Size   int
 }
 
-// Normalized fills in defaults: page 1, 20 rows, at most 200 rows.
+// The bounds of a page: deeper than MaxPage a list is narrowed by its
+// filters rather than paged through (and offsets stay small).
+const (
+	MaxPage = 10000
+	MaxSize = 200
+)
+
+// Normalized fills in defaults: page 1, 20 rows, at most MaxSize rows, at most page MaxPage.
 func (p Page) Normalized() Page {
 	if p.Number < 1 {
 		p.Number = 1
 	}
+	if p.Number > MaxPage {
+		p.Number = MaxPage
+	}
 	if p.Size < 1 {
 		p.Size = 20
 	}
-	if p.Size > 200 {
-		p.Size = 200
+	if p.Size > MaxSize {
+		p.Size = MaxSize
 	}
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -151,6 +152,10 @@ func (s *Site) signedInUpTo(limit int64, h func(w http.ResponseWriter, r *http.R
 				return
 			}
 		}
+		if r.Method == http.MethodPost && !cleanForm(r) {
+			s.fail(w, r, apperr.New("bad_form", http.StatusBadRequest, "提交的内容含有无法识别的字符(损坏的字节或空字符),未保存任何内容;请检查后重新填写"))
+			return
+		}
 		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(id.CSRF)) != 1 {
 			s.fail(w, r, apperr.New("csrf", http.StatusForbidden, "表单已过期或来源不明(缺少防伪令牌),请返回刷新页面后重试"))
 			return
@@ -161,6 +166,18 @@ func (s *Site) signedInUpTo(limit int64, h func(w http.ResponseWriter, r *http.R
 		}
 		h(w, r, id)
 	}
+}
+
+// cleanForm tells whether every posted value is valid UTF-8 without NUL.
+func cleanForm(r *http.Request) bool {
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 const csrfCookie = "dj_csrf"

@@ -387,3 +387,18 @@ func TestRefusedFormKeepsNoFile(t *testing.T) {
 		t.Fatalf("saved form: %d, %d files stored", code, files())
 	}
 }
+
+// TestBrokenTextRefused: a form value with NUL or broken bytes is refused
+// whole with a message, and nothing of it is saved.
+func TestBrokenTextRefused(t *testing.T) {
+	b := signedInSite(t)
+	_, page := b.get("/work/visits?org=1")
+	form := url.Values{"csrf": {csrfOf(page)}, "kind": {"care"}, "visited_on": {"2026-05-01"}, "target_kind": {"household"},
+		"target_name": {"坏\x00字节户"}, "visitor": {"王书记\xff"}}
+	if code, page := b.post("/work/visits?org=1", form); code != http.StatusBadRequest || !strings.Contains(page, "无法识别的字符") {
+		t.Fatalf("broken text: %d %s", code, page)
+	}
+	if _, page := b.get("/work/visits?org=1"); strings.Contains(page, "字节户") {
+		t.Fatal("a part of the refused form was saved")
+	}
+}

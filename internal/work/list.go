@@ -26,8 +26,9 @@ type Filter struct {
 func FilterOf(k *Kind, q url.Values) (Filter, error) {
 	f := Filter{Q: q.Get("q"), View: q.Get("view"), Enums: map[string]string{}}
 	var v apperr.Invalid
+	known := map[string]bool{"org": true, "parent": k.Parent != "", "q": true, "view": true, "from": true, "to": true, "page": true, "size": true}
 	for name, dst := range map[string]*int64{"org": &f.OrgID, "parent": &f.ParentID} {
-		if s := q.Get(name); s != "" {
+		if s := q.Get(name); s != "" && known[name] {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
 				v.Add(name, "参数 %s 应为整数,收到“%s”", name, s)
@@ -42,7 +43,6 @@ func FilterOf(k *Kind, q url.Values) (Filter, error) {
 		}
 		*dst = d
 	}
-	known := map[string]bool{"org": true, "parent": true, "q": true, "view": true, "from": true, "to": true, "page": true, "size": true}
 	for _, fd := range k.Fields {
 		if fd.Type == Enum {
 			f.Enums[fd.Col] = q.Get(fd.Col)

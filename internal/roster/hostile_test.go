@@ -1,0 +1,72 @@
+package roster
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"dangjian/internal/member"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// A small .xlsx that would unpack to far more than a roster is refused
+// before anything is unpacked, with a message saying so.
+func TestZipBombRefused(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
+		w, _ := zw.Create(name)
+		_, _ = w.Write([]byte("<x/>"))
+	}
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	zeros := make([]byte, 1<<20)
+	for range 80 { // 80 MB of nothing, packed into a few hundred kilobytes
+		_, _ = w.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 1<<20 {
+		t.Fatalf("the bomb is %d bytes: not a bomb", buf.Len())
+	}
+	_, err := Open("名册.xlsx", bytes.NewReader(buf.Bytes()))
+	if err == nil || !strings.Contains(err.Error(), "解压后有 80 MB,超过允许的 50 MB") {
+		t.Fatalf("a zip bomb: %v", err)
+	}
+}
+
+// Bytes that are neither UTF-8 nor GB18030, and NUL, are refused with the
+// row and the column named (the row the bad bytes are in: 3 and 2); nothing
+// of the file is stored.
+func TestInvalidBytesRefused(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	head := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n"
+	good, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(head + "张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string][]byte{
+		"GB18030 with a broken byte": append(append([]byte{}, good...), append([]byte("\x81\x30\xff"), []byte(","+"汉族,"+idFor(2, true)+",本科,2000-07-01,2001-07-01\n")...)...),
+		"UTF-8 with NUL":             []byte(head + "李\x00四,汉族," + idFor(3, true) + ",本科,2000-07-01,2001-07-01\n"),
+	} {
+		rep := e.importFile(t, "名册.csv", file, "all")
+		if !rep.Refused || len(rep.Errors) != 1 || rep.Errors[0].Column == "" || !strings.Contains(rep.Errors[0].Reason, "无法识别的字符") ||
+			(rep.Errors[0].Row != 2 && rep.Errors[0].Row != 3) {
+			t.Errorf("%s: %+v", name, rep)
+		}
+	}
+	l, _ := e.mem.List(context.Background(), store.All, member.Filter{}, store.Page{})
+	for _, m := range l.Items {
+		if strings.ContainsAny(m.Name, "\ufffd\x00") {
+			t.Fatalf("stored a name with a replacement character: %q", m.Name)
+		}
+	}
+	if l.Total != 0 {
+		t.Fatalf("%d people stored from refused files", l.Total)
+	}
+}
