@@ -246,7 +246,7 @@ type ErrorBody struct {
 
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var body ErrorBody
-	ae, ok := apperr.As(err)
+	ae, ok := apperr.As(store.Explain(err))
 	if !ok {
 		a.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = apperr.New("internal", http.StatusInternalServerError, "服务器内部错误,请稍后再试;如果问题持续,请联系系统管理员")

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -59,13 +58,8 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 	if err != nil {
 		return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "文件过大")
 	}
-	sh, err := roster.Open(filepath.Base(name), bytes.NewReader(raw))
-	if err != nil {
-		return nil, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
-	}
-	defer sh.Close()
 	im := &roster.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
-	return im.Import(r.Context(), sc, sh, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
+	return im.ImportFile(r.Context(), sc, filepath.Base(name), raw, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
 }
 
 // FullExport is why a roster with full numbers is exported.

@@ -70,3 +70,34 @@ func TestInvalidBytesRefused(t *testing.T) {
 		t.Fatalf("%d people stored from refused files", l.Total)
 	}
 }
+
+// Imports in one server run one at a time: the second waits, is told so,
+// and runs when the first ends.
+func TestImportsQueue(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	release, err := take(context.Background(), nil) // an import running
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
+	queued := make(chan struct{})
+	done := make(chan Report)
+	go func() {
+		rep, err := e.im.Import(context.Background(), store.All, open(t, "名册.csv", []byte(csv)), Options{OrgID: e.root.ID,
+			Queued: func() { close(queued) }})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- rep
+	}()
+	<-queued
+	select {
+	case <-done:
+		t.Fatal("the second import ran beside the first")
+	default:
+	}
+	release()
+	if rep := <-done; rep.Added != 1 || !rep.Written {
+		t.Fatalf("the queued import: %+v", rep)
+	}
+}

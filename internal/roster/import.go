@@ -1,12 +1,14 @@
 package roster
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -48,6 +50,34 @@ type Options struct {
 	// Progress, if set, is told as the rows are read how many are done of
 	// how many (0 while that is not known); done equals total at the end.
 	Progress func(done, total int)
+	// Queued, if set, is told that the import waits for another to end.
+	Queued func()
+}
+
+// running lets one import run at a time in a server: the others queue, so
+// that a few large uploads at once neither stall everybody's writes nor
+// hold their files unpacked side by side.
+var running = make(chan struct{}, 1)
+
+// take waits for the import slot, telling queued when it has to; release
+// frees it and gives the memory of the import back to the system.
+func take(ctx context.Context, queued func()) (release func(), err error) {
+	select {
+	case running <- struct{}{}:
+	default:
+		if queued != nil {
+			queued()
+		}
+		select {
+		case running <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return func() {
+		<-running
+		debug.FreeOSMemory()
+	}, nil
 }
 
 // Importer brings rosters into the registry.
@@ -74,6 +104,31 @@ const importBatch = 500
 // so that importing the same file again changes nothing. The sheet is read
 // on a goroutine of its own while the rows read are checked and written.
 func (im *Importer) Import(ctx context.Context, sc store.Scope, sh *Sheet, opt Options) (Report, error) {
+	release, err := take(ctx, opt.Queued)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	return im.importSheet(ctx, sc, sh, opt)
+}
+
+// ImportFile is Import of a file's content, opened only when its turn
+// comes, so that files waiting in the queue are not held unpacked.
+func (im *Importer) ImportFile(ctx context.Context, sc store.Scope, name string, content []byte, opt Options) (Report, error) {
+	release, err := take(ctx, opt.Queued)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	sh, err := Open(name, bytes.NewReader(content))
+	if err != nil {
+		return Report{}, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
+	}
+	defer sh.Close()
+	return im.importSheet(ctx, sc, sh, opt)
+}
+
+func (im *Importer) importSheet(ctx context.Context, sc store.Scope, sh *Sheet, opt Options) (Report, error) {
 	rep := Report{Errors: []CellError{}}
 	h, err := sh.Header()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/http"
+	"strings"
 
 	"dangjian/internal/apperr"
 )
@@ -46,4 +48,50 @@ func Swap(ctx context.Context, tx *sql.Tx, noun, query string, args ...any) erro
 		return errors.Join(err, apperr.Conflict("该%s刚被他人处理过,请刷新页面后查看", noun))
 	}
 	return nil
+}
+
+// errBusy is what a user is told when SQLite's single writer stayed busy
+// past the busy timeout (a large import writing).
+var errBusy = apperr.New("busy", http.StatusServiceUnavailable,
+	"系统正忙于写入大量数据(例如有人正在导入名册),您这次的操作没有保存,请稍等片刻后再试")
+
+// Explain turns a database's "busy" into a message for the user; other errors stay as they are.
+func Explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+		return errBusy
+	}
+	return err
+}
+
+// TryExec runs a write that may be skipped (a session's last use): on
+// SQLite it does not wait for the write lock but fails at once when
+// another writer holds it; PostgreSQL writes other rows side by side.
+func (db *DB) TryExec(ctx context.Context, query string, args ...any) error {
+	if db.Dialect != SQLite {
+		_, err := db.ExecContext(ctx, query, args...)
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, query, args...)
+	_, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA busy_timeout = "+itoa(busyTimeoutMS))
+	return errors.Join(err, rerr)
+}
+
+// SetBusyTimeout sets how long the SQLite databases opened from now on wait
+// for another writer, and returns the previous value (for tests).
+func SetBusyTimeout(ms int) int {
+	old := busyTimeoutMS
+	busyTimeoutMS = ms
+	return old
 }

@@ -87,7 +87,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	// WAL lets readers go on while one writer commits; immediate transactions
 	// take the write lock at BEGIN so two writers queue instead of deadlocking.
-	q := "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+	q := "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + itoa(busyTimeoutMS) + ")" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 	// In a file: URI, "?" and "#" would end the path: a name holding them is escaped.
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
@@ -103,6 +103,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	return &DB{DB: sdb, Dialect: SQLite, Path: path}, nil
 }
+
+// busyTimeoutMS is how long a SQLite write waits for another writer (a
+// variable for the tests; read when a database is opened).
+var busyTimeoutMS = 10000
 
 // Tx runs fn in one transaction, committing when it returns nil and rolling
 // back otherwise (also on panic).

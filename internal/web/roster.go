@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -35,6 +36,7 @@ type importJob struct {
 	content  []byte
 	done     int
 	total    int
+	queued   bool
 	report   *roster.Report
 	err      string
 	started  time.Time
@@ -57,6 +59,7 @@ type importData struct {
 	Done     int
 	Total    int
 	Running  bool
+	Queued   bool
 	Finished bool
 }
 
@@ -97,9 +100,13 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	defer file.Close()
 	name := filepath.Base(hdr.Filename)
 	content, err := io.ReadAll(file)
-	var sh *roster.Sheet
 	if err == nil {
-		sh, err = roster.Open(name, bytes.NewReader(content))
+		// Opened here to refuse a bad file at once, and again when the import's turn comes.
+		var sh *roster.Sheet
+		if sh, err = roster.Open(name, bytes.NewReader(content)); err == nil {
+			_, err = sh.Header()
+			err = errors.Join(err, sh.Close())
+		}
 	}
 	if err != nil {
 		d.Error = err.Error()
@@ -121,15 +128,19 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	// The import outlives the request; it keeps the caller as the actor of its changes.
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
-		defer sh.Close()
 		var rep roster.Report
 		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
 			var err error
-			rep, err = im.Import(ctx, sc, sh, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
+			rep, err = im.ImportFile(ctx, sc, name, content, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
+				Queued: func() {
+					job.mu.Lock()
+					job.queued = true
+					job.mu.Unlock()
+				},
 				Progress: func(done, total int) {
 					job.mu.Lock()
-					job.done, job.total = done, total
+					job.done, job.total, job.queued = done, total, false
 					job.mu.Unlock()
 				}})
 			return err
@@ -171,7 +182,7 @@ func (s *Site) importProgress(w http.ResponseWriter, r *http.Request, id auth.Id
 	}
 	job.mu.Lock()
 	d := importData{Org: job.org, Job: r.PathValue("job"), Done: job.done, Total: job.total, Running: !job.finished,
-		Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
+		Queued: job.queued, Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
 	job.mu.Unlock()
 	if d.Running {
 		w.Header().Set("Refresh", "1")

@@ -292,7 +292,7 @@ func (s *Site) render(w http.ResponseWriter, name string, p page) {
 }
 
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
-	ae, ok := apperr.As(err)
+	ae, ok := apperr.As(store.Explain(err))
 	if !ok {
 		s.Log.Error("page failed", "path", r.URL.Path, "err", err)
 		ae = apperr.New("internal", http.StatusInternalServerError, "服务器内部错误,请稍后再试")
