@@ -13,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +93,7 @@ func (s *Suite) Run(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.http, s.export, s.importRows}
+	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.http, s.export, s.importRows, s.beside}
 	for _, step := range steps {
 		if err := step(ctx, root, county); err != nil {
 			return s.rows, err
@@ -214,22 +216,28 @@ func (s *Suite) listPage(ctx context.Context, _, county org.Org) error {
 	return nil
 }
 
-// http: authenticated requests per second on loopback under concurrent clients.
-func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
-	if s.HTTPDuration <= 0 {
-		return nil
-	}
-	name := fmt.Sprintf("bench%d", time.Now().UnixNano())
-	u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: name, Password: auth.RandomPassword()})
+// serve starts the whole server on loopback and gives its address and the
+// API token of an organisation administrator of root.
+func (s *Suite) serve(ctx context.Context, root org.Org) (base, tok string, stop func(), err error) {
+	base, tok, _, stop, err = s.serveWithSession(ctx, root)
+	return base, tok, stop, err
+}
+
+// serveWithSession is serve that also signs the administrator in, for the pages.
+func (s *Suite) serveWithSession(ctx context.Context, root org.Org) (base, tok, session string, stop func(), err error) {
+	name, pw := fmt.Sprintf("bench%d", time.Now().UnixNano()), auth.RandomPassword()
+	u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: name, Password: pw})
 	if err != nil {
-		return err
+		return "", "", "", nil, err
 	}
 	if _, err := s.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleOrgAdmin, OrgID: &root.ID}); err != nil {
-		return err
+		return "", "", "", nil, err
 	}
-	tok, _, err := s.Auth.CreateToken(ctx, u.ID, "bench", nil)
-	if err != nil {
-		return err
+	if tok, _, err = s.Auth.CreateToken(ctx, u.ID, "bench", nil); err != nil {
+		return "", "", "", nil, err
+	}
+	if session, _, err = s.Auth.Login(ctx, name, pw, "127.0.0.1"); err != nil {
+		return "", "", "", nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := server.New(s.DB, log, s.Auth, server.Defaults,
@@ -237,12 +245,165 @@ func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
 		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return "", "", "", nil, err
 	}
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), tok, session, func() { _ = srv.Close() }, nil
+}
+
+// beside: other users' page loads and API reads while a roster of
+// ImportRows rows is imported over the API, beside the same loads without
+// an import; then the server's memory before, during and after six imports
+// sent at once.
+func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
+	if s.ImportRows <= 0 || s.HTTPDuration <= 0 {
+		return nil
+	}
+	base, tok, session, stop, err := s.serveWithSession(ctx, root)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	file, err := rosterFile(s.ImportRows)
+	if err != nil {
+		return err
+	}
+	id := strconv.FormatInt(county.ID, 10)
+	pages := []string{"/orgs/" + id, "/members?org=" + id, "/api/v1/orgs/" + id + "/stats", "/api/v1/members?org=" + id + "&size=20"}
+	importPath := base + "/api/v1/members/import?org=" + id + "&filename=bench.xlsx&dry_run=1"
+	load := func(until func() bool) (p99 time.Duration, n, failed int) {
+		var mu sync.Mutex
+		var ds []time.Duration
+		var wg sync.WaitGroup
+		for c := 0; c < 4; c++ {
+			wg.Go(func() {
+				for i := c; !until(); i++ {
+					req, _ := http.NewRequest("GET", base+pages[i%len(pages)], nil)
+					req.Header.Set("Cookie", auth.SessionCookie+"="+session)
+					if i%2 == 1 {
+						req.Header.Set("Authorization", "Bearer "+tok)
+					}
+					start := time.Now()
+					res, err := http.DefaultClient.Do(req)
+					d := time.Since(start)
+					bad := err != nil
+					if err == nil {
+						_, _ = io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+						bad = res.StatusCode != 200
+					}
+					mu.Lock()
+					ds = append(ds, d)
+					if bad {
+						failed++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+		if len(ds) == 0 {
+			return 0, 0, failed
+		}
+		return ds[min(len(ds)-1, len(ds)*99/100)], len(ds), failed
+	}
+	deadline := time.Now().Add(s.HTTPDuration)
+	base99, baseN, baseFailed := load(func() bool { return time.Now().After(deadline) })
+	var importing atomic.Bool
+	importing.Store(true)
+	start := time.Now()
+	var importErr error
+	go func() {
+		defer importing.Store(false)
+		importErr = post(importPath, tok, file.Bytes())
+	}()
+	during99, n, failed := load(func() bool { return !importing.Load() })
+	took := time.Since(start)
+	if importErr != nil {
+		return importErr
+	}
+	s.add(fmt.Sprintf("page p99 during a %d-row import (%s)", s.ImportRows, took.Round(time.Second)), ms(during99)+fmt.Sprintf(" (%d loads, %d failed)", n, failed),
+		fmt.Sprintf("without an import: %s (%d loads, %d failed)", ms(base99), baseN, baseFailed), fmt.Sprintf("%.1f×", float64(during99)/float64(max(base99, time.Microsecond))))
+
+	// Six imports sent at once queue: the memory they take comes back.
+	runtime.GC()
+	debug.FreeOSMemory()
+	before := rssNow()
+	var peak atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Go(func() { errs[i] = post(importPath, tok, file.Bytes()) })
+	}
+	sampling := make(chan struct{})
+	go func() {
+		for {
+			if v := rssNow(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-sampling:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	wg.Wait()
+	close(sampling)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	after := rssNow()
+	s.add(fmt.Sprintf("memory around six imports at once (%.1f MB each)", float64(file.Len())/1e6),
+		fmt.Sprintf("peak %d MB, after %d MB", peak.Load()>>20, after>>20), fmt.Sprintf("before: %d MB", before>>20),
+		fmt.Sprintf("peak %.1f×, after %.2f× of before", float64(peak.Load())/float64(max(before, 1)), float64(after)/float64(max(before, 1))))
+	return nil
+}
+
+// post sends a roster to the import API and wants it accepted.
+func post(url, tok string, body []byte) error {
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return fmt.Errorf("import: %d %.300s", res.StatusCode, b)
+	}
+	return nil
+}
+
+// rssNow is this process's resident memory now, in bytes.
+func rssNow() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// http: authenticated requests per second on loopback under concurrent clients.
+func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
+	if s.HTTPDuration <= 0 {
+		return nil
+	}
+	base, tok, stop, err := s.serve(ctx, root)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	load := func(path string, withToken bool) float64 {
 		tr := &http.Transport{MaxIdleConnsPerHost: s.Clients, MaxConnsPerHost: s.Clients}
 		client := &http.Client{Transport: tr}
@@ -331,20 +492,8 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 	if s.ImportRows <= 0 {
 		return nil
 	}
-	x := excelize.NewFile()
-	sw, _ := x.NewStreamWriter("Sheet1")
-	_ = sw.SetRow("A1", []any{"姓名", "公民身份号码", "民族", "学历", "入党日期", "转正日期"})
-	for i := 0; i < s.ImportRows; i++ {
-		birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%12000)
-		first := fmt.Sprintf("81%04d%s%03d", i/12000, birth.Format("20060102"), 1)
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		joined := birth.AddDate(25, 0, 0)
-		_ = sw.SetRow(cell, []any{"导入测试" + strconv.Itoa(i), first + string(cnid.CheckChar(first)), "汉族", "大学本科",
-			joined.Format("2006-01-02"), joined.AddDate(1, 0, 0).Format("2006-01-02")})
-	}
-	_ = sw.Flush()
-	var buf bytes.Buffer
-	if err := errors.Join(x.Write(&buf), x.Close()); err != nil {
+	buf, err := rosterFile(s.ImportRows)
+	if err != nil {
 		return err
 	}
 	// The baseline: reading every row of the file with the same library.
@@ -376,6 +525,24 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 		fmt.Sprintf(" (%d added, %d errors)", rep.Added, len(rep.Errors)), "parse the file: "+parse.Round(time.Millisecond).String(),
 		fmt.Sprintf("%.2f of the parse speed", float64(parse)/float64(max(took, time.Millisecond))))
 	return nil
+}
+
+// rosterFile is an .xlsx roster of n new people.
+func rosterFile(n int) (*bytes.Buffer, error) {
+	x := excelize.NewFile()
+	sw, _ := x.NewStreamWriter("Sheet1")
+	_ = sw.SetRow("A1", []any{"姓名", "公民身份号码", "民族", "学历", "入党日期", "转正日期"})
+	for i := 0; i < n; i++ {
+		birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%12000)
+		first := fmt.Sprintf("81%04d%s%03d", i/12000, birth.Format("20060102"), 1)
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		joined := birth.AddDate(25, 0, 0)
+		_ = sw.SetRow(cell, []any{"导入测试" + strconv.Itoa(i), first + string(cnid.CheckChar(first)), "汉族", "大学本科",
+			joined.Format("2006-01-02"), joined.AddDate(1, 0, 0).Format("2006-01-02")})
+	}
+	_ = sw.Flush()
+	var buf bytes.Buffer
+	return &buf, errors.Join(x.Write(&buf), x.Close())
 }
 
 func ignoreEOF(err error) error {

@@ -495,26 +495,34 @@ func TestSecretaryCannotOpenAnotherBranch(t *testing.T) {
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#id-number")))
 }
 
-// TestFiveWrongPasswordsLock: the fifth wrong password locks the account, and says so.
+// TestFiveWrongPasswordsLock: the fifth wrong password locks the account;
+// every refusal says the same, for a name that exists or not, and names the
+// lockout rule.
 func TestFiveWrongPasswordsLock(t *testing.T) {
 	s := newSite(t)
 	tb := s.tab()
+	tb.login("nobody", "wrong-password")
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#login-error")))
+	unknown := tb.text("#login-error")
+	if !strings.Contains(unknown, "连续输错5次账号将被锁定15分钟") {
+		t.Fatalf("an unknown user: %q", unknown)
+	}
 	for i := 1; i <= 5; i++ {
 		tb.login("victim", "wrong-password")
 		tb.do(chromedp.WaitVisible(chromedp.CSS("#login-error")))
-		msg := tb.text("#login-error")
-		if i < 5 && !strings.Contains(msg, "用户名或密码错误") {
+		if msg := tb.text("#login-error"); msg != unknown {
 			t.Fatalf("attempt %d: %q", i, msg)
-		}
-		if i == 5 && !strings.Contains(msg, "账号已被锁定") {
-			t.Fatalf("fifth attempt: %q", msg)
 		}
 	}
 	tb.shot("login-locked")
 	tb.login("victim", password)
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#login-error")))
-	if msg := tb.text("#login-error"); !strings.Contains(msg, "账号已被锁定") {
+	if msg := tb.text("#login-error"); msg != unknown {
 		t.Fatalf("right password while locked: %q", msg)
+	}
+	var locked bool
+	if err := s.db.QueryRowContext(context.Background(), "SELECT locked_until IS NOT NULL FROM users WHERE username = 'victim'").Scan(&locked); err != nil || !locked {
+		t.Fatalf("the account is not locked: %v", err)
 	}
 }
 

@@ -10,12 +10,14 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerAdmin(mux *http.ServeMux) {
-	mux.HandleFunc("GET /users", s.signedIn(s.userList))
-	mux.HandleFunc("POST /users", s.signedIn(s.userAct))
-	mux.HandleFunc("GET /audit", s.signedIn(s.auditList))
-	mux.HandleFunc("GET /me", s.signedIn(s.mePage))
-	mux.HandleFunc("POST /me", s.signedIn(s.meAct))
+func (s *Site) adminRoutes() []route {
+	return []route{
+		{"GET /users", auth.PermUserRead, 0, s.userList},
+		{"POST /users", auth.PermUserRead, 0, s.userAct},
+		{"GET /audit", auth.PermAuditRead, 0, s.auditList},
+		{"GET /me", auth.PermAuth, 0, s.mePage},
+		{"POST /me", auth.PermAuth, 0, s.meAct},
+	}
 }
 
 type usersData struct {

@@ -10,16 +10,18 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerMembers(mux *http.ServeMux) {
-	mux.HandleFunc("GET /members", s.signedIn(s.memberList))
-	mux.HandleFunc("GET /members/new", s.signedIn(s.memberForm))
-	mux.HandleFunc("POST /members/new", s.signedIn(s.memberSave))
-	mux.HandleFunc("GET /members/{id}", s.signedIn(s.memberPage))
-	mux.HandleFunc("POST /members/{id}/reveal", s.signedIn(s.memberPage))
-	mux.HandleFunc("GET /members/{id}/edit", s.signedIn(s.memberForm))
-	mux.HandleFunc("POST /members/{id}/edit", s.signedIn(s.memberSave))
-	mux.HandleFunc("POST /members/{id}/steps", s.signedIn(s.memberStep))
-	mux.HandleFunc("POST /members/{id}/mobile", s.signedIn(s.memberMobile))
+func (s *Site) membersRoutes() []route {
+	return []route{
+		{"GET /members", auth.PermMemberRead, 0, s.memberList},
+		{"GET /members/new", auth.PermMemberWrite, 0, s.memberForm},
+		{"POST /members/new", auth.PermMemberWrite, 0, s.memberSave},
+		{"GET /members/{id}", auth.PermMemberRead, 0, s.memberPage},
+		{"POST /members/{id}/reveal", auth.PermMemberReveal, 0, s.memberPage},
+		{"GET /members/{id}/edit", auth.PermMemberWrite, 0, s.memberForm},
+		{"POST /members/{id}/edit", auth.PermMemberWrite, 0, s.memberSave},
+		{"POST /members/{id}/steps", auth.PermMemberWrite, 0, s.memberStep},
+		{"POST /members/{id}/mobile", auth.PermMemberWrite, 0, s.memberMobile},
+	}
 }
 
 type memberListData struct {

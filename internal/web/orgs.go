@@ -13,14 +13,16 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerOrgs(mux *http.ServeMux) {
-	mux.HandleFunc("GET /orgs", s.signedIn(s.orgTree))
-	mux.HandleFunc("GET /orgs/{id}", s.signedIn(s.orgPage))
-	mux.HandleFunc("GET /orgs/{id}/children", s.signedIn(s.orgChildren))
-	mux.HandleFunc("GET /orgs/{id}/edit", s.signedIn(s.orgForm))
-	mux.HandleFunc("POST /orgs/{id}/edit", s.signedIn(s.orgSave))
-	mux.HandleFunc("GET /orgs/{id}/new", s.signedIn(s.orgForm))
-	mux.HandleFunc("POST /orgs/{id}/new", s.signedIn(s.orgSave))
+func (s *Site) orgsRoutes() []route {
+	return []route{
+		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
+		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
+		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},
+		{"GET /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgForm},
+		{"POST /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgSave},
+		{"GET /orgs/{id}/new", auth.PermOrgWrite, 0, s.orgForm},
+		{"POST /orgs/{id}/new", auth.PermOrgWrite, 0, s.orgSave},
+	}
 }
 
 type orgData struct {

@@ -19,11 +19,13 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerRoster(mux *http.ServeMux) {
-	mux.HandleFunc("GET /members/import", s.signedIn(s.importForm))
-	mux.HandleFunc("POST /members/import", s.signedInUpTo(roster.MaxFile, s.importStart))
-	mux.HandleFunc("GET /imports/{job}", s.signedIn(s.importProgress))
-	mux.HandleFunc("GET /imports/{job}/report", s.signedIn(s.importReport))
+func (s *Site) rosterRoutes() []route {
+	return []route{
+		{"GET /members/import", auth.PermMemberWrite, 0, s.importForm},
+		{"POST /members/import", auth.PermMemberWrite, roster.MaxFile, s.importStart},
+		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
+		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, s.importReport},
+	}
 }
 
 // importJob is an import running in the background, watched from its page.

@@ -12,15 +12,17 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerTransfers(mux *http.ServeMux) {
-	mux.HandleFunc("GET /transfers", s.signedIn(s.transferList))
-	mux.HandleFunc("GET /transfers/new", s.signedIn(s.transferForm))
-	mux.HandleFunc("POST /transfers/new", s.signedIn(s.transferIssue))
-	mux.HandleFunc("POST /transfers/{id}/receive", s.signedIn(s.transferAct))
-	mux.HandleFunc("POST /transfers/{id}/cancel", s.signedIn(s.transferAct))
-	mux.HandleFunc("GET /mobile", s.signedIn(s.mobileList))
-	mux.HandleFunc("POST /mobile", s.signedIn(s.mobileRegisterIn))
-	mux.HandleFunc("POST /mobile/{id}/end", s.signedIn(s.mobileEnd))
+func (s *Site) transfersRoutes() []route {
+	return []route{
+		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
+		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
+		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
+		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
+		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
+		{"GET /mobile", auth.PermMemberRead, 0, s.mobileList},
+		{"POST /mobile", auth.PermMemberWrite, 0, s.mobileRegisterIn},
+		{"POST /mobile/{id}/end", auth.PermMemberWrite, 0, s.mobileEnd},
+	}
 }
 
 type tab struct {

@@ -10,9 +10,11 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) registerUnits(mux *http.ServeMux) {
-	mux.HandleFunc("GET /units", s.signedIn(s.unitList))
-	mux.HandleFunc("POST /units", s.signedIn(s.unitCreate))
+func (s *Site) unitsRoutes() []route {
+	return []route{
+		{"GET /units", auth.PermUnitRead, 0, s.unitList},
+		{"POST /units", auth.PermUnitWrite, 0, s.unitCreate},
+	}
 }
 
 type unitData struct {

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"embed"
@@ -41,6 +42,40 @@ type Site struct {
 	Log     *slog.Logger
 }
 
+// route is one page or form of the site and the permission it asks for:
+// auth.PermAuth for any signed-in user, otherwise one a grant of the caller
+// must carry (the handler then works within those grants' scopes).
+type route struct {
+	Pattern string
+	Perm    auth.Perm
+	Limit   int64 // the largest form it takes (maxForm when 0)
+	Handle  func(w http.ResponseWriter, r *http.Request, id auth.Identity)
+}
+
+// Routes lists every page and form of a signed-in user, as the permission
+// matrix checks them.
+func (s *Site) Routes() []route {
+	rs := []route{
+		{"POST /logout", auth.PermAuth, 0, s.logout},
+		{"GET /password", auth.PermAuth, 0, s.passwordForm},
+		{"POST /password", auth.PermAuth, 0, s.changePassword},
+		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
+	}
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes()} {
+		rs = append(rs, part...)
+	}
+	return rs
+}
+
+// RoutePerms is each route's pattern with its permission (for the matrix test).
+func (s *Site) RoutePerms() map[string]auth.Perm {
+	out := map[string]auth.Perm{}
+	for _, rt := range s.Routes() {
+		out[rt.Pattern] = rt.Perm
+	}
+	return out
+}
+
 // Register adds the pages to mux.
 func (s *Site) Register(mux *http.ServeMux) {
 	static := http.FileServerFS(staticFS)
@@ -50,20 +85,24 @@ func (s *Site) Register(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.signedIn(s.logout))
-	mux.HandleFunc("GET /password", s.signedIn(s.passwordForm))
-	mux.HandleFunc("POST /password", s.signedIn(s.changePassword))
-	mux.HandleFunc("GET /{$}", s.signedIn(s.dashboard))
-	s.registerOrgs(mux)
-	s.registerRoster(mux)
-	s.registerMembers(mux)
-	s.registerTransfers(mux)
-	s.registerUnits(mux)
-	s.registerAdmin(mux)
-	s.registerWork(mux)
+	for _, rt := range s.Routes() {
+		mux.HandleFunc(rt.Pattern, s.signedInUpTo(cmp.Or(rt.Limit, maxForm), s.permitted(rt.Perm, rt.Handle)))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
 	})
+}
+
+// permitted refuses, with the 403 page, a caller none of whose grants
+// carries perm, before the handler runs.
+func (s *Site) permitted(perm auth.Perm, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		if perm != auth.PermAuth && len(id.ScopesFor(perm)) == 0 {
+			s.fail(w, r, auth.ErrForbidden)
+			return
+		}
+		h(w, r, id)
+	}
 }
 
 // page is what every template gets.
@@ -127,15 +166,10 @@ const (
 	formMemory = 32 << 20
 )
 
-// signedIn sends a visitor without a session to the login page, checks the
-// anti-forgery token of every form post, and sends a user who must change
-// their password to the password page. A posted form is read up to maxForm.
-func (s *Site) signedIn(h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
-	return s.signedInUpTo(maxForm, h)
-}
-
-// signedInUpTo is signedIn for a form of at most limit bytes, refused whole
-// with a message when larger.
+// signedInUpTo sends a visitor without a session to the login page, checks
+// the anti-forgery token of every form post, and sends a user who must
+// change their password to the password page. A posted form is read up to
+// limit bytes, refused whole with a message when larger.
 func (s *Site) signedInUpTo(limit int64, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := auth.IdentityFrom(r.Context())

@@ -19,17 +19,19 @@ import (
 	"dangjian/internal/work"
 )
 
-func (s *Site) registerWork(mux *http.ServeMux) {
-	mux.HandleFunc("GET /work", s.signedIn(s.workIndex))
-	mux.HandleFunc("GET /work/unlinked", s.signedIn(s.workUnlinked))
-	mux.HandleFunc("GET /work/{kind}", s.signedIn(s.workList))
-	mux.HandleFunc("POST /work/{kind}", s.signedIn(s.workCreate))
-	mux.HandleFunc("GET /work/{kind}/export", s.signedIn(s.workExport))
-	mux.HandleFunc("GET /work/{kind}/{id}", s.signedIn(s.workRecord))
-	mux.HandleFunc("POST /work/{kind}/{id}", s.signedIn(s.workUpdate))
-	mux.HandleFunc("POST /work/{kind}/{id}/delete", s.signedIn(s.workDelete))
-	mux.HandleFunc("POST /work/{kind}/{id}/act/{action}", s.signedIn(s.workAct))
-	mux.HandleFunc("GET /attachments/{id}", s.signedIn(s.attachment))
+func (s *Site) workRoutes() []route {
+	return []route{
+		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
+		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
+		{"GET /work/{kind}", auth.PermWorkRead, 0, s.workList},
+		{"POST /work/{kind}", auth.PermWorkWrite, 0, s.workCreate},
+		{"GET /work/{kind}/export", auth.PermWorkRead, 0, s.workExport},
+		{"GET /work/{kind}/{id}", auth.PermWorkRead, 0, s.workRecord},
+		{"POST /work/{kind}/{id}", auth.PermWorkWrite, 0, s.workUpdate},
+		{"POST /work/{kind}/{id}/delete", auth.PermWorkWrite, 0, s.workDelete},
+		{"POST /work/{kind}/{id}/act/{action}", auth.PermWorkWrite, 0, s.workAct},
+		{"GET /attachments/{id}", auth.PermWorkRead, 0, s.attachment},
+	}
 }
 
 // lineGroup is one group of the work summary.
