@@ -22,6 +22,7 @@ import (
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -36,6 +37,7 @@ type client struct {
 // env is a server over a database with its services.
 type env struct {
 	api  *API
+	site *web.Site
 	srv  *httptest.Server
 	root org.Org
 	log  *syncBuffer
@@ -86,6 +88,8 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 		Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
+	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Log: e.api.Log}
+	e.site.Register(mux)
 	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))
 	t.Cleanup(e.srv.Close)
 	return e

@@ -1,0 +1,289 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
+)
+
+// The permission matrix of the pages: every page and form × every role ×
+// the four targets, with the status expected, written by hand as the API's
+// are. A page or form with no row fails the test. A page answers 200, a
+// form done 303 (to the next page), a refused form 400, a missing or
+// out-of-scope object the 404 page, a role without the permission the 403
+// page, and a visitor without a session is sent to the login page (303).
+
+// htmlRow is like row, for a page or a form.
+type htmlRow struct {
+	perm string
+	want [4]int
+	// byRole replaces want for a role whose answer differs by design.
+	byRole map[string][4]int
+	// fresh rows end the session they use (logout): they get one of their own.
+	fresh  bool
+	target func(m *matrix, target string) (path string, form url.Values)
+}
+
+var (
+	page  = [4]int{200, 404, 404, 404}
+	done  = [4]int{303, 404, 404, 404}
+	every = [4]int{200, 200, 200, 200}
+)
+
+func get(format string) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) { return p(format, m.orgOf(t).ID), nil }
+}
+
+var htmlRows = map[string]htmlRow{
+	"POST /logout":   {perm: "auth", want: [4]int{303, 303, 303, 303}, fresh: true, target: func(*matrix, string) (string, url.Values) { return "/logout", url.Values{} }},
+	"GET /password":  {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/password", nil }},
+	"POST /password": {perm: "auth", want: [4]int{400, 400, 400, 400}, target: func(*matrix, string) (string, url.Values) { return "/password", url.Values{"old_password": {"wrong"}} }},
+	"GET /{$}": {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/", nil },
+		byRole: map[string][4]int{"sysadmin": {303, 303, 303, 303}, "secadmin": {303, 303, 303, 303}, "auditor": {303, 303, 303, 303}, "member": {303, 303, 303, 303}}},
+
+	"GET /orgs":               {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
+	"GET /orgs/{id}":          {perm: "org.read", want: page, target: get("/orgs/%d")},
+	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
+	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
+	"POST /orgs/{id}/edit": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/orgs/%d/edit", m.emptyOrg(t)), url.Values{"name": {"改名党支部"}, "type": {"branch"}}
+	}},
+	"GET /orgs/{id}/new": {perm: "org.write", want: page, target: get("/orgs/%d/new")},
+	"POST /orgs/{id}/new": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/orgs/%d/new", m.orgOf(t).ID), url.Values{"name": {"新党小组支部"}, "type": {"branch"}}
+	}},
+
+	"GET /members/import": {perm: "member.write", want: page, target: get("/members/import?org=%d")},
+	"POST /members/import": {perm: "member.write", want: [4]int{400, 404, 404, 404}, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/import?org=%d", m.orgOf(t).ID), url.Values{"mode": {"all"}} // no file chosen
+	}},
+	"GET /imports/{job}":        {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab", nil }},
+	"GET /imports/{job}/report": {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/report", nil }},
+
+	"GET /members":     {perm: "member.read", want: page, target: get("/members?org=%d")},
+	"GET /members/new": {perm: "member.write", want: page, target: get("/members/new?org=%d")},
+	"POST /members/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		m.seq++
+		first := p("36010219900101%03d", m.seq%1000)
+		return p("/members/new?org=%d", m.orgOf(t).ID), url.Values{"name": {"网页登记"}, "id_number": {first + string(cnid.CheckChar(first))},
+			"ethnicity": {"汉族"}, "education": {"bachelor"}, "stage": {"applicant"}, "applied_on": {"2025-01-01"}}
+	}},
+	"GET /members/{id}": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/members/%d", m.person(t, "full")), nil }},
+	"POST /members/{id}/reveal": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/%d/reveal", m.person(t, "full")), url.Values{}
+	}},
+	"GET /members/{id}/edit": {perm: "member.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/members/%d/edit", m.person(t, "full")), nil }},
+	"POST /members/{id}/edit": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/%d/edit", m.person(t, "full")), url.Values{"name": {"改名党员"}, "ethnicity": {"汉族"}, "education": {"bachelor"}}
+	}},
+	"POST /members/{id}/steps": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/%d/steps", m.person(t, "applicant")), url.Values{"action": {"activist"}, "on": {"2026-02-01"}}
+	}},
+	"POST /members/{id}/mobile": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/%d/mobile", m.person(t, "full")), url.Values{"present_place": {"深圳"}, "since": {"2026-01-01"}}
+	}},
+
+	"GET /transfers": {perm: "member.read", want: page, target: get("/transfers?org=%d")},
+	"GET /transfers/new": {perm: "member.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/new?member=%d", m.person(t, "full")), nil
+	}},
+	"POST /transfers/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/new?member=%d", m.person(t, "full")), url.Values{"to_text": {"外省某支部"}, "issued_on": {"2026-06-01"}}
+	}},
+	"POST /transfers/{id}/receive": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/%d/receive", m.letter(t)), url.Values{}
+	}},
+	"POST /transfers/{id}/cancel": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/%d/cancel", m.letter(t)), url.Values{}
+	}},
+	"GET /mobile": {perm: "member.read", want: page, target: get("/mobile?org=%d")},
+	"POST /mobile": {perm: "member.write", want: [4]int{303, 400, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
+		return "/mobile", url.Values{"org_id": {itoa(m.orgOf(t).ID)}, "name": {"流入人员"}, "relation_place": {"外省"}, "since": {"2026-01-01"}}
+	}},
+	"POST /mobile/{id}/end": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/mobile/%d/end", m.mobileIn(t)), url.Values{"on": {"2026-06-01"}}
+	}},
+
+	"GET /units": {perm: "unit.read", want: page, target: get("/units?org=%d")},
+	"POST /units": {perm: "unit.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/units?org=%d", m.orgOf(t).ID), url.Values{"name": {"网页单位"}, "type": {"企业"}}
+	}},
+
+	"GET /users": {perm: "user.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/users", nil }},
+	"POST /users": {perm: "user.read", want: every, byRole: map[string][4]int{"secadmin": {400, 400, 400, 400}}, target: func(m *matrix, _ string) (string, url.Values) {
+		// The new password is shown once, on this page; the security administrator is told on the form that it resets administrators only.
+		return "/users", url.Values{"op": {"reset"}, "user_id": {itoa(m.throwaway())}, "username": {"tmp"}}
+	}},
+	"GET /audit": {perm: "audit.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/audit", nil }},
+	"GET /me":    {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/me", nil }},
+	"POST /me": {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { // a token, shown once
+		return "/me", url.Values{"op": {"token"}, "name": {"报表"}}
+	}},
+
+	"GET /work":          {perm: "work.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/work", nil }},
+	"GET /work/unlinked": {perm: "work.read", want: page, target: get("/work/unlinked?org=%d")},
+	"GET /work/{kind}":   {perm: "work.read", want: page, target: get("/work/visits?org=%d")},
+	"POST /work/{kind}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/work/visits?org=%d", m.orgOf(t).ID), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"}, "visitor": {"王书记"},
+			"target_kind": {"household"}, "target_name": {"张家"}}
+	}},
+	"GET /work/{kind}/export": {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
+	"GET /work/{kind}/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+	}},
+	"POST /work/{kind}/{id}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"},
+			"visitor": {"王书记"}, "target_kind": {"household"}, "target_name": {"张家"}, "notes": {"补记"}}
+	}},
+	"POST /work/{kind}/{id}/delete": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/work/visits/%d/delete", m.record(t, "visits", visitBody(m.orgOf(t).ID))), url.Values{}
+	}},
+	"POST /work/{kind}/{id}/act/{action}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		pairing := m.record(t, "pairings", work.Input{"org_id": m.orgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
+		item := m.record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
+		return p("/work/pairing_items/%d/act/start", item), url.Values{}
+	}},
+	"GET /attachments/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return "/attachments/999999", nil
+		}
+		a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(t).ID, "a.pdf", []byte("%PDF-1.4 test"))
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return p("/attachments/%d", a.ID), nil
+	}},
+}
+
+// browserOf is a signed-in browser of a matrix user: its session cookie and anti-forgery token.
+type browserOf struct{ session, csrf string }
+
+func (m *matrix) browser(role string) browserOf {
+	m.t.Helper()
+	if role == "anonymous" {
+		return browserOf{}
+	}
+	tok, id, err := m.e.api.Auth.Login(m.ctx, "u"+strings.ReplaceAll(role, "_", ""), testPassword, "127.0.0.1")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return browserOf{tok, id.CSRF}
+}
+
+// send requests a page or posts a form as b, not following redirects.
+func (m *matrix) send(b browserOf, method, path string, form url.Values) (int, string) {
+	m.t.Helper()
+	var body io.Reader
+	if form != nil {
+		form.Set("csrf", b.csrf)
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, m.e.srv.URL+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.session != "" {
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: b.session})
+	}
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	text, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(text)
+}
+
+// mobileIn is an in-flow registration in the target's organisation (a missing one for the missing target).
+func (m *matrix) mobileIn(target string) int64 {
+	m.t.Helper()
+	if target == "missing" {
+		return 999999
+	}
+	r, err := m.e.api.Members.RegisterMobile(m.ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.orgOf(target).ID, Name: "流入人员",
+		RelationPlace: "外省", Since: date.New(2026, 1, 1)})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return r.ID
+}
+
+func TestPagePermissionMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
+		browsers := map[string]browserOf{}
+		for _, role := range roles {
+			browsers[role] = m.browser(role)
+		}
+		perms := m.e.site.RoutePerms()
+		for pattern, perm := range perms {
+			r, ok := htmlRows[pattern]
+			if !ok {
+				t.Errorf("%s has no row in the page permission matrix", pattern)
+				continue
+			}
+			if r.perm != string(perm) {
+				t.Errorf("%s asks for %q, the matrix says %q", pattern, perm, r.perm)
+			}
+			method := strings.SplitN(pattern, " ", 2)[0]
+			for _, role := range roles {
+				for i, target := range targets {
+					want := r.want[i]
+					if w, ok := r.byRole[role]; ok {
+						want = w[i]
+					}
+					switch {
+					case role == "anonymous":
+						want = http.StatusSeeOther
+					case r.perm != "auth" && !contains(may[role], r.perm):
+						want = http.StatusForbidden
+					case wholeTree[role]:
+						w, ok := r.byRole[role]
+						if !ok {
+							w = r.want
+						}
+						want = w[0]
+						if target == "missing" {
+							want = w[3]
+						}
+					}
+					b := browsers[role]
+					if r.fresh && role != "anonymous" {
+						b = m.browser(role)
+					}
+					path, form := r.target(m, target)
+					if method == "POST" && form == nil {
+						form = url.Values{}
+					}
+					got, text := m.send(b, method, path, form)
+					if got != want {
+						t.Errorf("%s as %s on %s target: status %d, want %d: %.200s", pattern, role, target, got, want, text)
+					}
+					if got < 300 && !wholeTree[role] {
+						for _, mk := range m.markers {
+							if strings.Contains(text, mk) {
+								t.Errorf("%s as %s on %s target leaks %q", pattern, role, target, mk)
+							}
+						}
+					}
+				}
+			}
+		}
+		for pattern := range htmlRows {
+			if _, ok := perms[pattern]; !ok {
+				t.Errorf("the matrix has a row for %s, which is not a page", pattern)
+			}
+		}
+	})
+}
