@@ -223,7 +223,7 @@ func (a *API) accessRoutes() []Route {
 			Query: auditParams()[:5], Handle: a.exportAudit},
 		{Method: "GET", Path: "/api/v1/audit/verify", Tag: "审计", Summary: "校验审计日志的哈希链,列出被修改或删除的记录", Perm: auth.PermAuditRead, Result: Verification{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
-				if sc.Path != "/" {
+				if !sc.IsAll() {
 					return nil, auth.ErrForbidden
 				}
 				ps, n, err := audit.Verify(r.Context(), a.DB)

@@ -5,10 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"dangjian/internal/auth"
+	"dangjian/internal/cnid"
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
 )
 
 // A secretary edits every member of the branch, whatever unit above the
@@ -69,4 +73,75 @@ func TestMobileRecordNamesNoOneOutsideScope(t *testing.T) {
 			t.Fatalf("refused registrations were written: %d before, %d after", before.Total, after.Total)
 		}
 	})
+}
+
+// A user with grants on two sibling branches sees both in every list, and
+// nothing of a third branch or of the levels above.
+func TestSeveralGrantsSeeTheirUnion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		third := m.org(m.streetA, "和平第三社区党支部", "branch")
+		names := map[string]string{}
+		for target, o := range map[string]org.Org{"own": m.branchA, "sibling": m.branchB} {
+			got, _ := m.e.api.Members.Get(m.ctx, store.All, m.person(target, "full"))
+			names[o.Name] = got.Name
+			m.record(target, "visits", visitBody(o.ID))
+		}
+		first := "44030519800101123"
+		idn := first + string(cnid.CheckChar(first))
+		if _, err := m.e.api.Members.Create(m.ctx, store.All, member.Input{OrgID: &third.ID, Name: sp("第三支部党员"), IDNumber: &idn,
+			Ethnicity: sp("汉族"), Education: sp("大学本科"), Stage: sp("applicant"), AppliedOn: dp(date.New(2025, 1, 1))}); err != nil {
+			t.Fatal(err)
+		}
+		names[third.Name] = "第三支部党员"
+		if _, err := m.e.api.Work.Save(m.ctx, store.All, must(work.KindOf("visits")), 0, visitBody(third.ID)); err != nil {
+			t.Fatal(err)
+		}
+		two := m.e.as(t, "twobranches", auth.RoleSecretary, &m.branchA.ID, nil)
+		u, _ := m.e.api.Auth.UserByName(m.ctx, "twobranches")
+		if _, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleSecretary, OrgID: &m.branchB.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/api/v1/members", "/api/v1/work/visits", "/api/v1/orgs"} {
+			st, text := two.raw("GET", path, nil)
+			if st != 200 {
+				t.Fatalf("%s: %d %s", path, st, text)
+			}
+			for _, want := range []string{m.branchA.Name, m.branchB.Name} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s leaves out %s: %.300s", path, want, text)
+				}
+			}
+			for _, leak := range []string{third.Name, names[third.Name], m.streetA.Name, m.streetB.Name} {
+				if strings.Contains(text, leak) {
+					t.Errorf("%s shows %s of outside the grants", path, leak)
+				}
+			}
+		}
+		// Each branch's member opens; the third's is not found.
+		var l struct {
+			Items []member.Member
+			Total int64
+		}
+		two.do("GET", "/api/v1/members", nil, 200, &l)
+		inA, _ := m.e.api.Members.List(m.ctx, store.ScopeOf(m.branchA.Path), member.Filter{}, store.Page{})
+		inB, _ := m.e.api.Members.List(m.ctx, store.ScopeOf(m.branchB.Path), member.Filter{}, store.Page{})
+		if l.Total != inA.Total+inB.Total || l.Total < 3 {
+			t.Fatalf("the union lists %d people, the two branches hold %d and %d", l.Total, inA.Total, inB.Total)
+		}
+		var third3 struct{ Items []member.Member }
+		m.users["org_admin"].do("GET", fmt.Sprintf("/api/v1/members?org=%d", third.ID), nil, 200, &third3)
+		if st, _ := two.raw("GET", fmt.Sprintf("/api/v1/members/%d", third3.Items[0].ID), nil); st != 404 {
+			t.Fatalf("the third branch's member: %d", st)
+		}
+	})
+}
+
+func dp(d date.Date) *date.Date { return &d }
+
+func must[T any](v T, ok bool) T {
+	if !ok {
+		panic("not found")
+	}
+	return v
 }

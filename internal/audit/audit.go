@@ -368,9 +368,10 @@ const selectEntries = `SELECT id, at, user_id, username, ip, action, object_type
 
 func where(sc store.Scope, f Filter) *store.Where {
 	w := store.NewWhere()
-	if sc.Path != "/" {
+	if !sc.IsAll() {
 		lo, hi := sc.Range()
 		w.And("org_path >= ? AND org_path < ?", lo, hi)
+		w.Exact(sc, "org_path")
 	}
 	if f.Username != "" {
 		w.And("username = ?", f.Username)

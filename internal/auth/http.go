@@ -124,23 +124,16 @@ func (id Identity) Allows(p Perm, path string) bool {
 	return false
 }
 
-// Within runs fn in the scope of each grant that carries p, broadest first,
-// until one finds what fn looks for (fn's error is not "not found"): a user
-// with several grants reaches what any one of them covers. It refuses with
-// 403 when no grant carries p.
+// Within runs fn in the union of the scopes of the grants that carry p: a
+// user with several grants sees in every list what any of them covers, and
+// reaches every object any of them covers. It refuses with 403 when no
+// grant carries p.
 func (id Identity) Within(p Perm, fn func(sc store.Scope) error) error {
 	scopes := id.ScopesFor(p)
 	if len(scopes) == 0 {
 		return ErrForbidden
 	}
-	var err error
-	for _, sc := range scopes {
-		err = fn(sc)
-		if ae, ok := apperr.As(err); !ok || ae.Code != "not_found" {
-			return err
-		}
-	}
-	return err
+	return fn(store.Union(scopes...))
 }
 
 // ErrForbidden refuses an action no grant of the caller's allows.

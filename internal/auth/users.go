@@ -410,12 +410,12 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 		path := ""
 		if in.OrgID != nil {
 			lo, hi := sc.Range()
-			err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3",
+			err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3"+sc.Exact("path"),
 				*in.OrgID, lo, hi).Scan(&path)
 			if err != nil {
 				return apperr.InvalidField("org_id", "党组织不存在或不在您的管理范围内")
 			}
-		} else if sc.Path != "/" {
+		} else if !sc.IsAll() {
 			return apperr.InvalidField("org_id", "只有全系统范围的安全管理员才能授予全系统角色")
 		}
 		if role == RoleMember && u.MemberID == nil {
@@ -483,7 +483,7 @@ func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) err
 		var path sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT g.user_id, g.role, g.org_id, o.path FROM grants g LEFT JOIN orgs o ON o.id = g.org_id
 			WHERE g.id = $1 AND g.revoked_at IS NULL`, id).Scan(&userID, &role, &org, &path)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && path.Valid && !sc.Contains(path.String)) || (err == nil && !path.Valid && sc.Path != "/") {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && path.Valid && !sc.Contains(path.String)) || (err == nil && !path.Valid && !sc.IsAll()) {
 			return apperr.NotFound("授权")
 		}
 		if err != nil {

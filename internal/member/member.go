@@ -155,7 +155,7 @@ func MaskPhone(p string) string {
 
 func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
 	lo, hi := sc.Range()
-	m, err := s.scan(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+" AND m.id = $3", lo, hi, id))
+	m, err := s.scan(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("o.path")+" AND m.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Member{}, apperr.NotFound("人员")
 	}

@@ -95,7 +95,7 @@ func (s *Service) openText(v string) (string, error) {
 
 func (s *Service) getMobile(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Mobile, error) {
 	lo, hi := sc.Range()
-	r, err := s.scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+sc.Exact("o.path")+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Mobile{}, apperr.NotFound("流动党员登记")
 	}
@@ -293,6 +293,7 @@ func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter
 		return out, err
 	}
 	w := store.NewWhere(sc.Range())
+	w.Exact(sc, "o.path")
 	if f.Kind != "" {
 		w.And("r.kind = ?", f.Kind)
 	}

@@ -112,7 +112,7 @@ func (s *Service) scanRequest(sc store.Scanner) (ChangeRequest, error) {
 
 func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scope, id int64) (ChangeRequest, error) {
 	lo, hi := sc.Range()
-	r, err := s.scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+sc.Exact("o.path")+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("修改申请")
 	}
@@ -124,6 +124,7 @@ func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scop
 func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, memberID int64, p store.Page) (store.List[ChangeRequest], error) {
 	out, p := store.NewList[ChangeRequest](p)
 	w := store.NewWhere(sc.Range())
+	w.Exact(sc, "o.path")
 	if status != "" {
 		w.And("r.status = ?", status)
 	}

@@ -85,6 +85,7 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 		return nil, "", err
 	}
 	where := store.NewWhere(sc.Range())
+	where.Exact(sc, "o.path")
 	add := where.And
 	status := f.Status
 	if status == "" {
@@ -266,13 +267,19 @@ func (s *Service) people(ctx context.Context, sc store.Scope, orgID int64) (int6
 	if err != nil {
 		return 0, err
 	}
-	ids := store.PathIDs(sc.Path)
-	query := "SELECT COALESCE(SUM(s.n), 0) FROM org_stats s JOIN orgs o ON o.id = s.org_id WHERE o.parent_id IS NULL AND s.k LIKE 'stage:%'"
-	var args []any
-	if len(ids) > 0 {
-		query, args = "SELECT COALESCE(SUM(n), 0) FROM org_stats WHERE org_id = $1 AND k LIKE 'stage:%'", []any{ids[len(ids)-1]}
+	var total int64
+	for _, part := range sc.Parts() {
+		ids := store.PathIDs(part)
+		query := "SELECT COALESCE(SUM(s.n), 0) FROM org_stats s JOIN orgs o ON o.id = s.org_id WHERE o.parent_id IS NULL AND s.k LIKE 'stage:%'"
+		var args []any
+		if len(ids) > 0 {
+			query, args = "SELECT COALESCE(SUM(n), 0) FROM org_stats WHERE org_id = $1 AND k LIKE 'stage:%'", []any{ids[len(ids)-1]}
+		}
+		var n int64
+		if err := s.DB.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+			return 0, err
+		}
+		total += n
 	}
-	var n int64
-	err = s.DB.QueryRowContext(ctx, query, args...).Scan(&n)
-	return n, err
+	return total, nil
 }

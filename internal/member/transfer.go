@@ -125,7 +125,7 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 
 func (s *Service) getTransfer(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Transfer, error) {
 	lo, hi := sc.Range()
-	t, err := s.scanTransfer(q.QueryRowContext(ctx, "SELECT "+transferCols+transferFrom+" AND t.id = $3", lo, hi, id))
+	t, err := s.scanTransfer(q.QueryRowContext(ctx, "SELECT "+transferCols+transferFrom+sc.Exact("f.path", "d.path")+" AND t.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Transfer{}, apperr.NotFound("组织关系介绍信")
 	}
@@ -445,6 +445,7 @@ func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferF
 		return out, err
 	}
 	w := store.NewWhere(sc.Range())
+	w.Exact(sc, "f.path", "d.path")
 	switch f.Direction {
 	case "out":
 		w.And("f.path >= $1 AND f.path < $2")

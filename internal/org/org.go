@@ -88,7 +88,7 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, id int64) (Org, error
 
 func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, error) {
 	lo, hi := sc.Range()
-	o, err := scanOrg(q.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+" AND o.id = $3", lo, hi, id))
+	o, err := scanOrg(q.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Org{}, apperr.NotFound("党组织")
 	}
@@ -118,7 +118,7 @@ func PathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, live
 
 // NamePathIn is PathIn with the organisation's name.
 func NamePathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, live bool) (name, path string, err error) {
-	query := "SELECT name, path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3"
+	query := "SELECT name, path FROM orgs WHERE id = $1 AND path >= $2 AND path < $3" + sc.Exact("path")
 	if live {
 		query += " AND dissolved_at IS NULL"
 	}
@@ -150,6 +150,10 @@ func (s *Service) GetOrTop(ctx context.Context, sc store.Scope, id int64) (Org, 
 // root, or every top-level organisation for the whole tree.
 func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {
 	lo, hi := sc.Range()
+	if parts := sc.Parts(); len(parts) > 1 {
+		// A union: the root of each of its subtrees.
+		return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.path IN ('"+strings.Join(parts, "', '")+"') ORDER BY o.id", lo, hi)
+	}
 	// "/" and "/1/" both have their highest organisation at depth 0.
 	depth := max(strings.Count(sc.Path, "/")-2, 0)
 	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth)
@@ -161,7 +165,7 @@ func (s *Service) Children(ctx context.Context, sc store.Scope, id int64) ([]Org
 		return nil, err
 	}
 	lo, hi := sc.Range()
-	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id)
+	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id)
 }
 
 // Ancestors returns the organisations from the scope's root down to the
@@ -189,7 +193,7 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit in
 	if q == "" {
 		return []Org{}, nil
 	}
-	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+
+	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
 		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
 		lo, hi, "%"+escapeLike(q)+"%", q, limit)
 }
@@ -270,7 +274,7 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 				return apperr.InvalidField("parent_id", "上级党组织不存在或不在您的管理范围内")
 			}
 			parentPath, depth, parent = p.Path, p.Depth+1, p.ID
-		} else if sc.Path != "/" {
+		} else if !sc.IsAll() {
 			return apperr.InvalidField("parent_id", "请选择上级党组织")
 		}
 		if err := s.checkManager(ctx, tx, sc, in.ManagerID); err != nil {

@@ -88,7 +88,7 @@ func scanUnit(sc store.Scanner) (Unit, error) {
 
 func getUnit(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Unit, error) {
 	lo, hi := sc.Range()
-	u, err := scanUnit(q.QueryRowContext(ctx, "SELECT "+unitCols+unitFrom+" AND u.id = $3", lo, hi, id))
+	u, err := scanUnit(q.QueryRowContext(ctx, "SELECT "+unitCols+unitFrom+sc.Exact("o.path")+" AND u.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Unit{}, apperr.NotFound("单位")
 	}
@@ -129,6 +129,7 @@ func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p
 		return out, err
 	}
 	where := store.NewWhere(sc.Range())
+	where.Exact(sc, "o.path")
 	add := where.And
 	if f.Type != "" {
 		add("u.type = ?", f.Type)

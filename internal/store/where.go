@@ -25,6 +25,9 @@ func (w *Where) And(cond string, vals ...any) {
 	w.sb.WriteString(cond)
 }
 
+// Exact appends the condition that keeps a union scope's rows (Scope.Exact).
+func (w *Where) Exact(sc Scope, cols ...string) { w.sb.WriteString(sc.Exact(cols...)) }
+
 // String returns the conditions added so far.
 func (w *Where) String() string { return w.sb.String() }
 

@@ -127,7 +127,7 @@ func (s *Service) Download(ctx context.Context, sc store.Scope, id int64) (Attac
 	var data []byte
 	lo, hi := sc.Range()
 	err := s.DB.QueryRowContext(ctx, `SELECT a.id, a.org_id, a.name, a.content_type, a.size, a.sha256, a.created_at, a.data
-		FROM attachments a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1 AND o.path >= $2 AND o.path < $3`, id, lo, hi).
+		FROM attachments a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1 AND o.path >= $2 AND o.path < $3`+sc.Exact("o.path"), id, lo, hi).
 		Scan(&a.ID, &a.OrgID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, nil, apperr.NotFound("附件")

@@ -67,6 +67,7 @@ func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k 
 		sc = store.ScopeOf(path)
 	}
 	w := store.NewWhere(sc.Range())
+	w.Exact(sc, "o.path")
 	if f.ParentID != 0 {
 		w.And("t.parent_id = ?", f.ParentID)
 	}

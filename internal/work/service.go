@@ -139,7 +139,7 @@ func (k *Kind) scan(sc store.Scanner) (Record, error) {
 // get reads one record in scope.
 func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, k *Kind, id int64) (Record, error) {
 	lo, hi := sc.Range()
-	r, err := k.scan(q.QueryRowContext(ctx, k.selectFrom()+" AND t.id = $3", lo, hi, id))
+	r, err := k.scan(q.QueryRowContext(ctx, k.selectFrom()+sc.Exact("o.path")+" AND t.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound(k.Noun)
 	}
@@ -296,7 +296,7 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, sc store.Scope, 
 	if f.Type == Org {
 		join = " JOIN orgs o ON o.id = t.id"
 	}
-	query := "SELECT t.id FROM " + table + " t" + join + " WHERE o.path >= $1 AND o.path < $2 AND "
+	query := "SELECT t.id FROM " + table + " t" + join + " WHERE o.path >= $1 AND o.path < $2" + sc.Exact("o.path") + " AND "
 	id, err := strconv.ParseInt(t, 10, 64)
 	var ids []int64
 	if err == nil {
