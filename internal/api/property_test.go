@@ -30,11 +30,11 @@ type figureWalk struct {
 	branches []org.Org
 	streets  []org.Org
 	// What the walk has made, by kind, to pick from.
-	members, letters, mobiles, funds, disbursements, visits, items []int64
-	seq                                                            int
-	accepted                                                       int
-	op                                                             int
-	byOp, tried                                                    [14]int
+	members, letters, mobiles, funds, disbursements, visits []int64
+	seq                                                     int
+	accepted                                                int
+	op                                                      int
+	byOp, tried                                             [14]int
 }
 
 func newFigureWalk(t *testing.T, db *store.DB, seed uint64) *figureWalk {

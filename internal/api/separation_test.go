@@ -127,7 +127,7 @@ func TestTokenRules(t *testing.T) {
 			return st == 200
 		}
 		// A password change through a session ends the tokens.
-		c, uid := fresh("tok1")
+		c, _ := fresh("tok1")
 		var s SessionAnswer
 		(&client{t: t, srv: m.e.srv}).do("POST", "/api/v1/session", LoginInput{"tok1", testPassword}, 201, &s)
 		sess := &client{t: t, srv: m.e.srv, token: s.Token}
@@ -136,7 +136,7 @@ func TestTokenRules(t *testing.T) {
 			t.Error("a token works after its user changed the password")
 		}
 		// An administrator's reset, a disabled account.
-		c, uid = fresh("tok2")
+		c, uid := fresh("tok2")
 		m.users["sysadmin"].do("POST", fmt.Sprintf("/api/v1/users/%d/password", uid), map[string]any{"password": "Reset#Pass99"}, 204, nil)
 		if works(c) {
 			t.Error("a token works after a reset")

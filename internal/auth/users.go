@@ -502,9 +502,6 @@ func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) err
 	})
 }
 
-// errBadLogin refuses a login without saying whether the user name exists.
-var errBadLogin = apperr.New("bad_login", http.StatusUnauthorized, "用户名或密码错误")
-
 // ChangeOwnPassword changes a user's password after checking the current one.
 func (s *Service) ChangeOwnPassword(ctx context.Context, id int64, old, pw string) error {
 	defer s.Forget()

@@ -114,13 +114,13 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	sh.read = func() ([]string, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, errors.New("Excel 文件的内容无法读完,它可能已损坏;请在 Excel 中打开后重新保存")
+				return nil, errors.New("这个 Excel 文件的内容无法读完,它可能已损坏;请在 Excel 中打开后重新保存")
 			}
 			return nil, io.EOF
 		}
 		row, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, errors.New("Excel 文件中有一行无法读取,它可能已损坏;请在 Excel 中打开后重新保存")
+			return nil, errors.New("这个 Excel 文件中有一行无法读取,它可能已损坏;请在 Excel 中打开后重新保存")
 		}
 		if cells += len(row); cells > MaxCells {
 			return nil, fmt.Errorf("工作表的单元格超过 %d 个,未导入;名册每人一行、十几列即可,请删去多余的行列或拆分后导入", MaxCells)
