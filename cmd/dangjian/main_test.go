@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -195,7 +194,7 @@ func TestServeDemo(t *testing.T) {
 	t.Setenv("DANGJIAN_DATA", dir)
 	t.Setenv("DANGJIAN_SECRET_KEY", "")
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &storetest.Log{}
 	done := make(chan error, 1)
 	go func() {
 		_, err := run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, strings.NewReader(""), out, io.Discard)
@@ -262,22 +261,6 @@ func TestServeDemo(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestAccessCommands(t *testing.T) {
 	dir := t.TempDir()

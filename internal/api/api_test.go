@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,26 +39,7 @@ type env struct {
 	site *web.Site
 	srv  *httptest.Server
 	root org.Org
-	log  *syncBuffer
-}
-
-// syncBuffer is the server's log output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-// logged is what the server has logged so far.
-func (e *env) logged() []byte {
-	e.log.mu.Lock()
-	defer e.log.mu.Unlock()
-	return bytes.Clone(e.log.b.Bytes())
+	log  *storetest.Log // what the server logged
 }
 
 func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
@@ -69,7 +49,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: db, Now: now}
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
-	e := &env{log: &syncBuffer{}}
+	e := &env{log: &storetest.Log{}}
 	ctx := context.Background()
 	if withDemo {
 		sum, err := demo.Load(ctx, orgs, mem, 1, clock)

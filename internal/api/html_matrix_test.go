@@ -154,14 +154,7 @@ var htmlRows = map[string]htmlRow{
 		return p("/work/pairing_items/%d/act/start", item), url.Values{}
 	}},
 	"GET /attachments/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		if t == "missing" {
-			return "/attachments/999999", nil
-		}
-		a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(t).ID, "a.pdf", []byte("%PDF-1.4 test"))
-		if err != nil {
-			m.t.Fatal(err)
-		}
-		return p("/attachments/%d", a.ID), nil
+		return p("/attachments/%d", m.attachment(t)), nil
 	}},
 }
 

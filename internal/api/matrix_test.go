@@ -398,14 +398,7 @@ var rows = map[string]row{
 		return p("/api/v1/attachments?org=%d&filename=a.pdf", m.orgOf(t).ID), "%PDF-1.4 test"
 	}},
 	"GET /api/v1/attachments/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		if t == "missing" {
-			return "/api/v1/attachments/999999", nil
-		}
-		a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(t).ID, "a.pdf", []byte("%PDF-1.4 test"))
-		if err != nil {
-			m.t.Fatal(err)
-		}
-		return p("/api/v1/attachments/%d", a.ID), nil
+		return p("/api/v1/attachments/%d", m.attachment(t)), nil
 	}},
 	"GET /api/v1/policy":         {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
 	"PUT /api/v1/policy":         {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
@@ -433,6 +426,18 @@ func (m *matrix) record(target, kind string, in work.Input) int64 {
 		m.t.Fatal(err)
 	}
 	return r.ID
+}
+
+// attachment is a file of the target's organisation (a missing one for the missing target).
+func (m *matrix) attachment(target string) int64 {
+	if target == "missing" {
+		return 999999
+	}
+	a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(target).ID, "a.pdf", []byte("%PDF-1.4 test"))
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return a.ID
 }
 
 // seqName is the name of the person person added last.

@@ -155,7 +155,7 @@ func TestIDNumberNotStoredInClear(t *testing.T) {
 		if len(reqs.Items) != 1 || *reqs.Items[0].Shown.Phone != "136****2222" {
 			t.Fatalf("a requested phone as the administrator sees it: %+v", reqs.Items)
 		}
-		storetest.NoClearIdentifiers(t, db, []string{clear.IDNumber, clear.Phone, "13700001111", "13600002222"}, m.e.logged())
+		storetest.NoClearIdentifiers(t, db, []string{clear.IDNumber, clear.Phone, "13700001111", "13600002222"}, m.e.log.Bytes())
 		var names int
 		if err := db.QueryRowContext(m.ctx, "SELECT COUNT(*) FROM members WHERE name LIKE '矩阵人员%'").Scan(&names); err != nil || names == 0 {
 			t.Fatalf("the check reads the wrong database: %v %d", err, names)
@@ -313,7 +313,7 @@ func TestRosterImportAndExportOverHTTP(t *testing.T) {
 			t.Fatalf("a masked export shows %q born %q", r[4], r[5])
 		}
 	}
-	storetest.NoClearIdentifiers(t, m.e.api.DB, []string{good(1)}, m.e.logged())
+	storetest.NoClearIdentifiers(t, m.e.api.DB, []string{good(1)}, m.e.log.Bytes())
 }
 
 // A roster larger than an ordinary request body still arrives whole.

@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,18 +38,6 @@ import (
 
 const password = "Tq7#mwLp2xZa"
 
-// logBuffer collects the JSON request log, to report the server time of each page.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 type site struct {
 	t        *testing.T
 	db       *store.DB
@@ -60,7 +47,7 @@ type site struct {
 	members  *member.Service
 	streetB  org.Org
 	branchB  org.Org
-	log      *logBuffer
+	log      *storetest.Log // the JSON request log, to report the server time of each page
 	shotsDir string
 	browser  context.Context
 }
@@ -98,7 +85,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, log: &logBuffer{}}
+	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, log: &storetest.Log{}}
 	// Street B: the first street of the other district, and its first branch.
 	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
 	if err != nil || len(found) == 0 {
@@ -365,10 +352,7 @@ func (s *site) noClearIdentifiers(typed ...string) {
 			s.t.Fatal(err)
 		}
 	}
-	s.log.mu.Lock()
-	logged := bytes.Clone(s.log.b.Bytes())
-	s.log.mu.Unlock()
-	storetest.NoClearIdentifiers(s.t, s.db, secrets, logged)
+	storetest.NoClearIdentifiers(s.t, s.db, secrets, s.log.Bytes())
 }
 
 // openForms opens every folded form of the page, as a user clicking its title would.
@@ -589,9 +573,7 @@ func TestScreenshots(t *testing.T) {
 
 // report writes the server time of every page served, slowest first.
 func (s *site) report(t *testing.T) {
-	s.log.mu.Lock()
-	lines := strings.Split(s.log.b.String(), "\n")
-	s.log.mu.Unlock()
+	lines := strings.Split(s.log.String(), "\n")
 	type hit struct {
 		Route string  `json:"route"`
 		MS    float64 `json:"ms"`

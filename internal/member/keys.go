@@ -13,36 +13,68 @@ import (
 // The free-text personal fields (mobile members' contacts, requested
 // changes) are sealed again likewise. It returns how many people it changed.
 func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done int)) (int, error) {
+	done, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members
+		WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`, s.Box.Open,
+		func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
+			_, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3 WHERE id = $4",
+				s.Box.Seal(v[0]), s.Box.Hash(v[0]), s.Box.Seal(v[1]), id)
+			return err
+		}, progress)
+	if err != nil {
+		return done, err
+	}
+	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
+		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2 ORDER BY id LIMIT $3",
+			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
+				_, err := tx.ExecContext(ctx, "UPDATE "+f.table+" SET "+f.col+" = $1 WHERE id = $2", s.Box.Seal(v[0]), id)
+				return err
+			}, nil)
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// reseal walks the rows query finds ($1 the last id done, $2 what values
+// sealed under the newest key look like, $3 the batch) in batches, each in
+// a transaction of its own: every row's id and sealed columns, opened with
+// open, go to update. It returns how many rows it gave to update.
+func (s *Service) reseal(ctx context.Context, batch int, query string, open func(string) (string, error),
+	update func(ctx context.Context, tx *sql.Tx, id int64, plain []string) error, progress func(done int)) (int, error) {
 	done := 0
 	var after int64
 	for {
-		active := s.Box.Active()
 		n := 0
 		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, id_enc, phone_enc FROM members
-				WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`,
-				after, secret.Prefix(active)+"%", batch)
+			rows, err := tx.QueryContext(ctx, query, after, secret.Prefix(s.Box.Active())+"%", batch)
 			if err != nil {
 				return err
 			}
+			cols, _ := rows.Columns()
 			type row struct {
-				id          int64
-				idNo, phone string
+				id    int64
+				plain []string
 			}
 			var todo []row
 			for rows.Next() {
-				var r row
-				var idEnc, phoneEnc string
-				if err := rows.Scan(&r.id, &idEnc, &phoneEnc); err != nil {
+				sealed := make([]string, len(cols)-1)
+				dest := []any{new(int64)}
+				for i := range sealed {
+					dest = append(dest, &sealed[i])
+				}
+				if err := rows.Scan(dest...); err != nil {
 					rows.Close()
 					return err
 				}
-				if r.idNo, err = s.Box.Open(idEnc); err == nil {
-					r.phone, err = s.Box.Open(phoneEnc)
-				}
-				if err != nil {
-					rows.Close()
-					return err
+				r := row{id: *dest[0].(*int64)}
+				for _, v := range sealed {
+					p, err := open(v)
+					if err != nil {
+						rows.Close()
+						return err
+					}
+					r.plain = append(r.plain, p)
 				}
 				todo = append(todo, r)
 			}
@@ -51,8 +83,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 				return err
 			}
 			for _, r := range todo {
-				if _, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3 WHERE id = $4",
-					s.Box.Seal(r.idNo), s.Box.Hash(r.idNo), s.Box.Seal(r.phone), r.id); err != nil {
+				if err := update(ctx, tx, r.id, r.plain); err != nil {
 					return err
 				}
 				after = r.id
@@ -68,62 +99,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 			progress(done)
 		}
 		if n < batch {
-			break
-		}
-	}
-	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
-		if err := s.reseal(ctx, f.table, f.col, batch); err != nil {
-			return done, err
-		}
-	}
-	return done, nil
-}
-
-// reseal seals again under the newest key every value of a sealed free-text
-// column that is not under it (older values stored in the clear included).
-func (s *Service) reseal(ctx context.Context, table, col string, batch int) error {
-	var after int64
-	for {
-		n := 0
-		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id > $1 AND "+col+" <> '' AND "+col+" NOT LIKE $2 ORDER BY id LIMIT $3",
-				after, secret.Prefix(s.Box.Active())+"%", batch)
-			if err != nil {
-				return err
-			}
-			type row struct {
-				id    int64
-				plain string
-			}
-			var todo []row
-			for rows.Next() {
-				var r row
-				var v string
-				if err := rows.Scan(&r.id, &v); err != nil {
-					rows.Close()
-					return err
-				}
-				if r.plain, err = s.openText(v); err != nil {
-					rows.Close()
-					return err
-				}
-				todo = append(todo, r)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, r := range todo {
-				if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET "+col+" = $1 WHERE id = $2", s.Box.Seal(r.plain), r.id); err != nil {
-					return err
-				}
-				after = r.id
-			}
-			n = len(todo)
-			return nil
-		})
-		if err != nil || n < batch {
-			return err
+			return done, nil
 		}
 	}
 }
