@@ -267,6 +267,8 @@ func decode(r *http.Request, v any) error {
 		switch {
 		case errors.Is(err, io.EOF):
 			return apperr.New("bad_json", http.StatusBadRequest, "请求内容为空,应为JSON对象")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return apperr.New("bad_json", http.StatusBadRequest, "请求内容不完整(JSON 在中途结束),请检查后重发")
 		case errors.As(err, &syn):
 			return apperr.New("bad_json", http.StatusBadRequest, "请求内容不是有效的JSON(第%d个字节附近)", syn.Offset)
 		case errors.As(err, &typ):

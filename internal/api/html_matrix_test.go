@@ -70,7 +70,10 @@ var htmlRows = map[string]htmlRow{
 	"GET /imports/{job}":        {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab", nil }},
 	"GET /imports/{job}/report": {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/report", nil }},
 
-	"GET /members":     {perm: "member.read", want: page, target: get("/members?org=%d")},
+	"GET /members": {perm: "member.read", want: page, target: get("/members?org=%d")},
+	"POST /members/export/full": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/export/full?org=%d", m.orgOf(t).ID), url.Values{"reason": {"向上级报送花名册"}}
+	}},
 	"GET /members/new": {perm: "member.write", want: page, target: get("/members/new?org=%d")},
 	"POST /members/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		m.seq++

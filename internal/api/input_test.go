@@ -16,8 +16,8 @@ func TestRequestsKeepTheirDomains(t *testing.T) {
 	visit := func(visitor string) string {
 		return fmt.Sprintf(`{"org_id":%d,"kind":"visit","visited_on":"2026-05-01","visitor":"%s","target_kind":"household","target_name":"张家"}`, m.branchA.ID, visitor)
 	}
-	for name, body := range map[string]string{"invalid UTF-8": visit("王\xff书记"), "NUL": visit(`王\u0000书记`)} {
-		if st, text := c.raw("POST", "/api/v1/work/visits", body); st != 400 || !strings.Contains(text, "请求内容") {
+	for name, body := range map[string]string{"invalid UTF-8": visit("王\xff书记"), "NUL": visit(`王\u0000书记`), "cut short": visit("王书记")[:40]} {
+		if st, text := c.raw("POST", "/api/v1/work/visits", body); st != 400 || !strings.Contains(text, "请求内容") || strings.Contains(text, "EOF") {
 			t.Errorf("%s: %d %s", name, st, text)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -36,9 +34,9 @@ func (a *API) rosterRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/members/export/full", Tag: "名册", Perm: auth.PermMemberReveal,
 			Summary: "导出含完整公民身份号码、出生日期和电话的花名册 .xlsx(须写明用途,连同用途记入审计日志)",
 			Query:   exportParams(), Body: FullExport{}, Handle: withBody(func(r *http.Request, sc store.Scope, in FullExport) (any, error) {
-				reason := strings.TrimSpace(in.Reason)
-				if n := utf8.RuneCountInString(reason); n < 4 || n > 200 {
-					return nil, apperr.InvalidField("reason", "请写明导出完整号码的用途(4至200个字),如“向区委组织部报送党员花名册”")
+				reason, err := roster.FullReason(in.Reason)
+				if err != nil {
+					return nil, err
 				}
 				return a.exportMembers(r, sc, reason)
 			})},
@@ -76,7 +74,7 @@ func exportParams() []Param {
 // the full numbers of a role that may reveal them.
 func (a *API) exportMembers(r *http.Request, sc store.Scope, reason string) (any, error) {
 	q := params{r: r}
-	f, reveal := memberFilter(&q), reason != ""
+	f := memberFilter(&q)
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -90,18 +88,11 @@ func (a *API) exportMembers(r *http.Request, sc store.Scope, reason string) (any
 	if err != nil {
 		return nil, err
 	}
-	if reveal && !identity(r).Allows(auth.PermMemberReveal, o.Path) {
-		return nil, auth.ErrForbidden
-	}
-	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
-		Detail: map[string]any{"reveal": reveal, "reason": reason, "filter": f.Audited()}}); err != nil {
+	name, write, err := roster.MembersExport(r.Context(), a.DB, a.Members, sc, o, f, reason)
+	if err != nil {
 		return nil, err
 	}
-	return Download{Name: o.Name + "党员花名册.xlsx", ContentType: xlsxType,
-		Write: func(w io.Writer) error {
-			_, err := roster.ExportMembers(r.Context(), w, a.Members, sc, f, o.Name+"党员花名册", reveal)
-			return err
-		}}, nil
+	return Download{Name: name, ContentType: xlsxType, Write: write}, nil
 }
 
 func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error) {

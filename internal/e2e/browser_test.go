@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/api"
+	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
@@ -336,6 +337,18 @@ func TestDailyWork(t *testing.T) {
 	// After the journey no ID number or phone is in the clear in the
 	// database files, a backup or the server's log.
 	s.noClearIdentifiers(good, bad)
+	s.checked()
+}
+
+// checked is dangjian check and dangjian audit verify after a journey:
+// every figure equals a recount and the trail is whole.
+func (s *site) checked() {
+	s.t.Helper()
+	storetest.NoMismatch(s.t, s.db, work.Recount)
+	ps, n, err := audit.Verify(context.Background(), s.db)
+	if err != nil || len(ps) != 0 || n == 0 {
+		s.t.Fatalf("the audit trail after the journey: %v, %d entries, problems %+v", err, n, ps)
+	}
 }
 
 // noClearIdentifiers checks every ID number and phone on the roster, and
@@ -453,6 +466,7 @@ func TestPairingJourney(t *testing.T) {
 	a.do(chromedp.WaitVisible(chromedp.CSS("#work-commit_done")))
 	a.shot("work")
 	s.report(t)
+	s.checked()
 }
 
 // TestSecretaryCannotOpenAnotherBranch: a branch secretary typing another branch's member URL gets the not-found page.
@@ -569,6 +583,7 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 	s.report(t)
+	s.checked()
 }
 
 // report writes the server time of every page served, slowest first.

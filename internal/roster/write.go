@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -254,6 +257,31 @@ func ExportRecords(w io.Writer, title string, k *work.Kind, each func(fn func(wo
 		return n, err
 	}
 	return n, out.finish(w)
+}
+
+// FullReason checks the reason a roster with full numbers is exported for.
+func FullReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n < 4 || n > 200 {
+		return "", apperr.InvalidField("reason", "请写明导出完整号码的用途(4至200个字),如“向区委组织部报送党员花名册”")
+	}
+	return reason, nil
+}
+
+// MembersExport records in the audit trail the export of the roster of o
+// as f finds it (the filter masked), with the reason of one with full
+// numbers (reason not empty), and returns the file's name and the function
+// that writes the workbook.
+func MembersExport(ctx context.Context, db *store.DB, svc *member.Service, sc store.Scope, o org.Org, f member.Filter, reason string) (string, func(io.Writer) error, error) {
+	f.OrgID = o.ID
+	if err := audit.Append(ctx, db, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
+		Detail: map[string]any{"reveal": reason != "", "reason": reason, "filter": f.Audited()}}); err != nil {
+		return "", nil, err
+	}
+	return o.Name + "党员花名册.xlsx", func(w io.Writer) error {
+		_, err := ExportMembers(ctx, w, svc, sc, f, o.Name+"党员花名册", reason != "")
+		return err
+	}, nil
 }
 
 // WorkExport records in the audit trail the export of the records of k

@@ -2,17 +2,20 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/roster"
 	"dangjian/internal/store"
 )
 
 func (s *Site) membersRoutes() []route {
 	return []route{
 		{"GET /members", auth.PermMemberRead, 0, s.memberList},
+		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
 		{"GET /members/new", auth.PermMemberWrite, 0, s.memberForm},
 		{"POST /members/new", auth.PermMemberWrite, 0, s.memberSave},
 		{"GET /members/{id}", auth.PermMemberRead, 0, s.memberPage},
@@ -31,6 +34,10 @@ type memberListData struct {
 	Pager  pager
 	Sorts  []sortLink
 	Export string // the list as filtered, as .xlsx
+	// FullExport is the form that exports it with full numbers, for a role that may reveal them, with a reason.
+	FullExport string
+	CanReveal  bool
+	Form       *form
 }
 
 type sortLink struct {
@@ -40,8 +47,14 @@ type sortLink struct {
 
 // memberList is the roster of an organisation's subtree with search, filters, paging and sorting.
 func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.memberListWith(w, r, id, nil, http.StatusOK)
+}
+
+// memberListWith shows the roster as filtered, with the full-export form f
+// (and its error) when it comes back.
+func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
 	q := r.URL.Query()
-	d := memberListData{Filter: member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"),
+	d := memberListData{Form: f, Filter: member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"),
 		Category: q.Get("category"), Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}}
 	p := pageOf(r)
 	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
@@ -78,12 +91,47 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 			qq.Set("category", "all")
 		}
 		d.Export = "/api/v1/members/export?" + qq.Encode()
+		d.FullExport = "/members/export/full?" + qq.Encode()
+		d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)
 	}
 	title := "党员名册"
 	if d.Org.ID != 0 {
 		title = d.Org.Name + " · 党员名册"
 	}
-	s.show(w, r, id, http.StatusOK, "members.html", title, d)
+	s.show(w, r, id, status, "members.html", title, d)
+}
+
+// memberExportFull downloads the roster as filtered with full ID numbers,
+// birth dates and phones, for the reason the form gives (in the audit trail
+// with the export); without a reason the roster comes back with the message.
+func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	q := r.URL.Query()
+	filter := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"),
+		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
+	if filter.Category == "all" {
+		filter.Category = ""
+	}
+	err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
+		reason, err := roster.FullReason(f.Get("reason"))
+		if err != nil {
+			return err
+		}
+		o, err := s.Orgs.Get(r.Context(), sc, filter.OrgID)
+		if err != nil {
+			return err
+		}
+		name, write, err := roster.MembersExport(r.Context(), s.DB, s.Members, sc, o, filter, reason)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+		return write(w)
+	})
+	if err != nil && s.onForm(w, r, f, err) {
+		s.memberListWith(w, r, id, f, http.StatusBadRequest)
+	}
 }
 
 type memberData struct {

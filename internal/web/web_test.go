@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
@@ -400,5 +401,45 @@ func TestBrokenTextRefused(t *testing.T) {
 	}
 	if _, page := b.get("/work/visits?org=1"); strings.Contains(page, "字节户") {
 		t.Fatal("a part of the refused form was saved")
+	}
+}
+
+// TestFullExportNeedsAReason: the roster with full numbers is a form with
+// its reason; without one the roster comes back with the message, with one
+// the file holds the full number and the trail the reason.
+func TestFullExportNeedsAReason(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	first := "32010219850315002"
+	idn := first + string(cnid.CheckChar(first))
+	org, stage, name, eth, edu := int64(1), "applicant", "全号码", "汉族", "bachelor"
+	applied := date.New(2025, 1, 1)
+	if _, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &org, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, AppliedOn: &applied}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get("/members?org=1")
+	if !strings.Contains(page, `id="full-export"`) {
+		t.Fatal("the roster offers no full export to an administrator")
+	}
+	if code, page := b.post("/members/export/full?org=1&category=all", url.Values{"csrf": {csrfOf(page)}, "reason": {""}}); code != http.StatusBadRequest ||
+		!strings.Contains(page, "请写明导出完整号码的用途") {
+		t.Fatalf("without a reason: %d", code)
+	}
+	res, err := b.c.PostForm(b.srv.URL+"/members/export/full?org=1&category=all", url.Values{"csrf": {csrfOf(page)}, "reason": {"向区委组织部报送"}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("with a reason: %v %v", res, err)
+	}
+	x, err := excelize.OpenReader(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("党员花名册")
+	if len(rows) != 3 || rows[2][4] != idn || rows[2][5] != "1985-03-15" {
+		t.Fatalf("the full roster: %v", rows)
+	}
+	l, err := audit.List(ctx, b.mem.DB, store.All, audit.Filter{Action: "export"}, store.Page{})
+	if err != nil || l.Total != 1 || !strings.Contains(string(l.Items[0].Detail), "向区委组织部报送") {
+		t.Fatalf("the trail of the export: %v %+v", err, l.Items)
 	}
 }
