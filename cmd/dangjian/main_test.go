@@ -261,7 +261,6 @@ func TestServeDemo(t *testing.T) {
 	}
 }
 
-
 func TestAccessCommands(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("DANGJIAN_SECRET_KEY", "")
