@@ -1,9 +1,11 @@
 package api
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -282,4 +284,27 @@ func TestPagePermissionMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The pages' links into the API answer: the audit trail's and the roster's
+// exports carry the page's filters and nothing the API refuses.
+func TestPageLinksToTheAPIAnswer(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	href := regexp.MustCompile(`href="(/api/v1/[^"]+)"`)
+	for role, page := range map[string]string{"auditor": "/audit?action=login&page=2", "org_admin": p("/members?org=%d&q=矩阵&stage=full&page=2", m.streetA.ID)} {
+		b := m.browser(role)
+		st, text := m.send(b, "GET", page, nil)
+		if st != 200 {
+			t.Fatalf("%s: %d", page, st)
+		}
+		links := href.FindAllStringSubmatch(text, -1)
+		if len(links) == 0 {
+			t.Fatalf("%s links to no API", page)
+		}
+		for _, l := range links {
+			if st, body := m.send(b, "GET", html.UnescapeString(l[1]), nil); st != 200 {
+				t.Errorf("%s links to %s, which answers %d: %.200s", page, l[1], st, body)
+			}
+		}
+	}
 }

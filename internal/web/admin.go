@@ -123,7 +123,7 @@ func (s *Site) finishOp(w http.ResponseWriter, r *http.Request, f *form, err err
 
 type auditData struct {
 	Filter audit.Filter
-	Query  string
+	Export string // the trail as filtered, as .xlsx
 	From   string
 	To     string
 	List   store.List[audit.Entry]
@@ -132,8 +132,10 @@ type auditData struct {
 
 func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	q := r.URL.Query()
+	filters := r.URL.Query()
+	filters.Del("page") // the export takes the filters, not the page
 	d := auditData{Filter: audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")},
-		Query: r.URL.RawQuery, From: q.Get("from"), To: q.Get("to")}
+		Export: "/api/v1/audit/export?" + filters.Encode(), From: q.Get("from"), To: q.Get("to")}
 	p := pageOf(r)
 	err := id.Within(auth.PermAuditRead, func(sc store.Scope) error {
 		f := d.Filter
