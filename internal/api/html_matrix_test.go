@@ -291,7 +291,11 @@ func TestPagePermissionMatrix(t *testing.T) {
 func TestPageLinksToTheAPIAnswer(t *testing.T) {
 	m := newMatrix(t, storetest.SQLite(t))
 	href := regexp.MustCompile(`href="(/api/v1/[^"]+)"`)
-	for role, page := range map[string]string{"auditor": "/audit?action=login&page=2", "org_admin": p("/members?org=%d&q=矩阵&stage=full&page=2", m.streetA.ID)} {
+	pages := []struct{ role, page string }{{"auditor", "/audit?action=login&page=2"}, {"org_admin", p("/members?org=%d&q=矩阵&stage=full&page=2", m.streetA.ID)},
+		{"org_admin", p("/orgs/%d", m.streetA.ID)}, {"org_admin", p("/units?org=%d", m.streetA.ID)}, {"org_admin", p("/work?org=%d", m.streetA.ID)},
+		{"org_admin", p("/members/import?org=%d", m.streetA.ID)}}
+	for _, pg := range pages {
+		role, page := pg.role, pg.page
 		b := m.browser(role)
 		st, text := m.send(b, "GET", page, nil)
 		if st != 200 {
