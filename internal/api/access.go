@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/auditview"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -300,7 +301,7 @@ func writeAuditSheet(r *http.Request, a *API, sc store.Scope, f audit.Filter, w 
 	if err := sw.SetColWidth(1, 10, 16); err != nil {
 		return err
 	}
-	header := []any{"序号", "时间(北京时间)", "用户", "来源地址", "操作", "对象类型", "对象编号", "内容", "哈希"}
+	header := []any{"序号", "时间(北京时间)", "用户", "来源地址", "操作", "对象", "对象编号", "内容", "原始记录", "哈希"}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
@@ -308,8 +309,9 @@ func writeAuditSheet(r *http.Request, a *API, sc store.Scope, f audit.Filter, w 
 	err = audit.Each(r.Context(), a.DB, sc, f, func(e audit.Entry) error {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		row++
-		return sw.SetRow(cell, []any{e.ID, e.At.In(date.Shanghai).Format("2006-01-02 15:04:05"), e.Username, e.IP, e.Action,
-			e.ObjectType, e.ObjectID, string(e.Detail), e.Hash})
+		w := auditview.RowOf(e)
+		return sw.SetRow(cell, []any{e.ID, e.At.In(date.Shanghai).Format("2006-01-02 15:04:05"), e.Username, e.IP, w.ActionLabel,
+			w.ObjectLabel, e.ObjectID, strings.Join(w.Lines, "\n"), string(e.Detail), e.Hash})
 	})
 	if err != nil {
 		return err

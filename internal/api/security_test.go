@@ -239,7 +239,8 @@ func TestAuditExportOpensInExcel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One grant per role user made in newMatrix.
-	if len(rows) != 1+7 || rows[0][4] != "操作" || rows[1][4] != "grant" {
+	if len(rows) != 1+7 || rows[0][4] != "操作" || rows[1][4] != "授予角色" || rows[1][5] != "授权" || !strings.Contains(rows[1][7], "角色:") ||
+		!strings.Contains(rows[1][8], `"role"`) {
 		t.Fatalf("sheet: %v", rows)
 	}
 	l, _ := audit.List(context.Background(), m.e.api.DB, store.All, audit.Filter{Action: "export"}, store.Page{})

@@ -5,6 +5,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/auditview"
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/store"
@@ -122,12 +123,15 @@ func (s *Site) finishOp(w http.ResponseWriter, r *http.Request, f *form, err err
 }
 
 type auditData struct {
-	Filter audit.Filter
-	Export string // the trail as filtered, as .xlsx
-	From   string
-	To     string
-	List   store.List[audit.Entry]
-	Pager  pager
+	Rows []auditview.Row
+	// The choices of the filters: codes with their words.
+	Actions, Objects []auditview.Choice
+	Filter           audit.Filter
+	Export           string // the trail as filtered, as .xlsx
+	From             string
+	To               string
+	List             store.List[audit.Entry]
+	Pager            pager
 }
 
 func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -151,6 +155,10 @@ func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	d.Pager = newPager(r, d.List.Total, p)
+	for _, e := range d.List.Items {
+		d.Rows = append(d.Rows, auditview.RowOf(e))
+	}
+	d.Actions, d.Objects = auditview.Actions(), auditview.Objects()
 	s.show(w, r, id, http.StatusOK, "audit.html", "审计日志", d)
 }
 

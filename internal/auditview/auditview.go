@@ -1,0 +1,240 @@
+// Package auditview puts the audit trail into words: actions, objects and
+// fields in Chinese, the changes as "字段:旧 → 新", for the audit page and
+// its Excel export.
+package auditview
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/member"
+	"dangjian/internal/vocab"
+	"dangjian/internal/work"
+)
+
+// Row is an entry of the trail as the page shows it: in words, its
+// details as "字段:旧 → 新" lines.
+type Row struct {
+	audit.Entry
+	ActionLabel, ObjectLabel string
+	Lines                    []string
+}
+
+// The actions and objects of the trail in words; the steps of the
+// pipeline, the work records' kinds and their actions are added from
+// their own tables (auditWords).
+var (
+	auditActions = map[string]string{
+		"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "create": "新建", "update": "修改", "delete": "删除",
+		"dissolve": "撤销党组织", "move": "移动", "reveal": "查看完整号码", "export": "导出", "grant": "授予角色", "revoke": "收回",
+		"password": "设置密码", "password_failed": "修改密码时原密码错误", "unlock": "解除锁定", "issue": "开具介绍信",
+		"receive": "接收介绍信", "receive_incoming": "接收系统外转入", "cancel": "撤回", "end": "结束流动登记", "request": "申请修改信息",
+		"approved": "同意修改申请", "rejected": "驳回修改申请", "upload": "上传附件", "rotate": "更换密钥", "anchor": "记录审计链头",
+		"view": "查看", "generate": "生成演示数据",
+	}
+	auditObjects = map[string]string{
+		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
+		"token": "访问令牌", "session": "会话", "change_request": "修改申请", "attachment": "附件", "audit": "审计日志", "key": "密钥",
+		"stats": "统计表", "api": "接口", "demo": "演示数据",
+	}
+	// auditFields are the fields of the details in words; a name ending in
+	// _label or being a reading aid (pinyin) is left out of the lines.
+	auditFields = map[string]string{
+		"id": "编号", "name": "名称", "id_number": "公民身份号码", "birth_month": "出生年月", "sex": "性别", "ethnicity": "民族",
+		"education": "学历", "phone": "联系电话", "occupation": "职业", "post": "工作岗位", "unit_id": "工作单位", "stage": "人员类别",
+		"status": "状态", "applied_on": "申请入党日期", "activist_on": "确定为积极分子日期", "candidate_on": "列为发展对象日期",
+		"joined_on": "入党日期", "full_on": "转正日期", "probation_ends_on": "预备期满日期", "probation_extended": "延长预备期",
+		"mobile_out": "流出", "org_id": "党组织", "org_name": "党组织", "code": "组织代码", "type": "类别", "secretary": "书记",
+		"founded_on": "成立日期", "parent_id": "上级", "username": "用户名", "display_name": "显示名称", "disabled": "停用", "role": "角色",
+		"reason": "原因或用途", "filter": "筛选条件", "reveal": "含完整号码", "rows": "行数", "table": "统计表", "note": "说明",
+		"fields": "字段", "member_id": "党员", "user_id": "用户", "locked": "因此锁定", "failures": "连续输错次数", "path": "页面",
+		"query": "条件", "file": "文件", "letter_no": "介绍信编号", "from_name": "转出", "to_name": "转往", "issued_on": "开具日期",
+		"received_on": "接收日期", "kind": "类别", "present_place": "现在何处", "relation_place": "组织关系所在", "contact": "联系方式",
+		"since": "起始日期", "ended_on": "结束日期", "size": "大小", "sha256": "校验值", "expires_at": "有效期至", "on": "日期",
+		"reset_by_admin": "由管理员重置", "must_change_password": "须修改密码", "staff": "职工人数", "party_members": "党员人数",
+		"non_public": "非公有制", "covering_org_id": "覆盖的党组织", "credit_code": "统一社会信用代码", "address": "地址",
+		"birth_date": "出生日期",
+	}
+)
+
+// auditEnums are the closed vocabularies of the work records' fields, to
+// show their codes in words.
+var auditEnums = map[string]map[string]vocab.Enum{}
+
+func init() {
+	for _, t := range member.Transitions {
+		auditActions["step:"+t.Action] = t.Label
+	}
+	for _, k := range work.Kinds {
+		auditObjects[k.Name] = k.Noun
+		for _, a := range k.Actions {
+			auditActions[k.Name+":"+a.Name] = a.Label
+		}
+		auditEnums[k.Name] = map[string]vocab.Enum{}
+		for _, f := range k.Fields {
+			if _, ok := auditFields[f.Col]; !ok {
+				auditFields[f.Col] = f.Label
+			}
+			if f.Type == work.Enum {
+				auditEnums[k.Name][f.Col] = f.Enum
+			}
+		}
+	}
+	for _, r := range auth.Roles {
+		auditFields["role:"+r.Code] = r.Label
+	}
+}
+
+// Choice is a code a filter offers, with its words.
+type Choice struct{ Code, Label string }
+
+// Actions are the actions a filter offers, by their words.
+func Actions() []Choice { return choices(auditActions) }
+
+// Objects are the kinds of object a filter offers, by their words.
+func Objects() []Choice { return choices(auditObjects) }
+
+// choices lists the codes of words that a filter can look for (one code of
+// each: a pipeline step or a work action is found by its own code), by words.
+func choices(words map[string]string) []Choice {
+	seen := map[string]bool{}
+	var out []Choice
+	for code, label := range words {
+		if _, action, ok := strings.Cut(code, ":"); ok {
+			code = action
+		}
+		if !seen[code] {
+			seen[code] = true
+			out = append(out, Choice{code, actionLabelFor(code, label)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Choice) int { return strings.Compare(a.Label, b.Label) })
+	return out
+}
+
+// actionLabelFor is the words a filter shows for a code: the plain
+// action's own where there is one.
+func actionLabelFor(code, label string) string {
+	if l, ok := auditActions[code]; ok {
+		return l
+	}
+	return label
+}
+
+// actionLabel is an action in words; the same code means different steps
+// of different objects (a pipeline step, a letter withdrawn, a token revoked).
+func actionLabel(action, object string) string {
+	for _, key := range []string{object + ":" + action, "step:" + action, action} {
+		if l, ok := auditActions[key]; ok && (key != "step:"+action || object == "member") {
+			return l
+		}
+	}
+	return action
+}
+
+// RowOf turns an entry into words.
+func RowOf(e audit.Entry) Row {
+	row := Row{Entry: e, ActionLabel: actionLabel(e.Action, e.ObjectType), ObjectLabel: auditObjects[e.ObjectType]}
+	if row.ObjectLabel == "" {
+		row.ObjectLabel = e.ObjectType
+	}
+	var detail map[string]json.RawMessage
+	if json.Unmarshal(e.Detail, &detail) != nil {
+		return row
+	}
+	if raw, ok := detail["changes"]; ok {
+		var changes map[string][2]json.RawMessage
+		if json.Unmarshal(raw, &changes) == nil {
+			for _, k := range slices.Sorted(maps.Keys(changes)) {
+				if skipField(k) {
+					continue
+				}
+				before, after := changes[k][0], changes[k][1]
+				if l, ok := changes[k+"_label"]; ok {
+					before, after = l[0], l[1] // the words of a code
+				} else if e, ok := auditEnums[e.ObjectType][k]; ok {
+					before, after = enumWords(e, before), enumWords(e, after)
+				}
+				created := len(before) == 0 || bytes.Equal(before, []byte("null"))
+				switch {
+				case created && bytes.Equal(after, []byte(`""`)):
+					// an empty field of a new object says nothing
+				case created:
+					row.Lines = append(row.Lines, fieldLabel(k)+":"+words(after))
+				default:
+					row.Lines = append(row.Lines, fieldLabel(k)+":"+words(before)+" → "+words(after))
+				}
+			}
+		}
+		delete(detail, "changes")
+	}
+	for _, k := range slices.Sorted(maps.Keys(detail)) {
+		v := words(detail[k])
+		if k == "role" {
+			v = cmp.Or(auditFields["role:"+v], v)
+		}
+		row.Lines = append(row.Lines, fieldLabel(k)+":"+v)
+	}
+	return row
+}
+
+// enumWords is a code of e, given as JSON, in words (as JSON).
+func enumWords(e vocab.Enum, raw json.RawMessage) json.RawMessage {
+	var code string
+	if json.Unmarshal(raw, &code) != nil || code == "" {
+		return raw
+	}
+	b, _ := json.Marshal(e.Label(code))
+	return b
+}
+
+// skipField leaves out what only repeats another field: the labels of
+// codes, the readings of a name.
+func skipField(k string) bool {
+	return strings.HasSuffix(k, "_label") || k == "pinyin" || k == "initials"
+}
+
+func fieldLabel(k string) string { return cmp.Or(auditFields[k], k) }
+
+// words is a JSON value as a person reads it.
+func words(raw json.RawMessage) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	switch x := v.(type) {
+	case nil:
+		return "(空)"
+	case bool:
+		return map[bool]string{true: "是", false: "否"}[x]
+	case string:
+		if x == "" {
+			return "(空)"
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			b, _ := json.Marshal(p)
+			parts[i] = fieldOrWord(words(b))
+		}
+		return strings.Join(parts, "、")
+	case map[string]any:
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			b, _ := json.Marshal(x[k])
+			parts = append(parts, fieldLabel(k)+" "+words(b))
+		}
+		return strings.Join(parts, ",")
+	}
+	return strings.TrimSpace(string(raw))
+}
+
+// fieldOrWord names a field listed in a detail (the fields looked at).
+func fieldOrWord(s string) string { return cmp.Or(auditFields[s], s) }
