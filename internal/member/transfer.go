@@ -318,19 +318,16 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 	return s.GetTransfer(ctx, store.All, id)
 }
 
-// auditLetter records a change of letter id. A letter between two
-// organisations is recorded once for each side, so that both sides' auditors see it.
+// auditLetter records a change of letter id once, under the first side of
+// paths in the system (the entry names both sides).
 func (s *Service) auditLetter(ctx context.Context, tx *sql.Tx, action string, id int64, before any, paths ...string) error {
 	after, err := s.getTransfer(ctx, tx, store.All, id)
 	if err != nil {
 		return err
 	}
 	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		if err := audit.Change(ctx, s.DB, tx, action, "transfer", id, p, before, after); err != nil {
-			return err
+		if p != "" {
+			return audit.Change(ctx, s.DB, tx, action, "transfer", id, p, before, after)
 		}
 	}
 	return nil

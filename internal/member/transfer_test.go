@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -126,4 +127,21 @@ func TestTransferOutsideAndPocketRisk(t *testing.T) {
 		}
 		f.noMismatch()
 	})
+}
+
+// A letter between two organisations is one entry of the trail per step.
+func TestLetterStepsAuditedOnce(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	m := f.add(f.fullMember(f.branchA1a, "转接人", "1980-01-01", true))
+	tr, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: m.ID, ToOrgID: f.branchB1a.ID, IssuedOn: *d("2026-06-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.mem.Receive(f.ctx, store.ScopeOf(f.streetB1.Path), tr.ID, *d("2026-06-10")); err != nil {
+		t.Fatal(err)
+	}
+	l, err := audit.List(f.ctx, f.db, store.All, audit.Filter{ObjectType: "transfer", ObjectID: tr.ID}, store.Page{})
+	if err != nil || l.Total != 2 || l.Items[0].Action != "receive" || l.Items[1].Action != "issue" {
+		t.Fatalf("the letter's trail: %v %+v", err, l.Items)
+	}
 }
