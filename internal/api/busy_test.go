@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"dangjian/internal/store/storetest"
 )
@@ -14,7 +13,7 @@ import (
 // answering and a write that cannot wait is refused with a message in
 // Chinese, never an internal error.
 func TestReadsAndWritesBesideALongWrite(t *testing.T) {
-	storetest.QuickBusy(t, 2000)
+	storetest.QuickBusy(t, 300)
 	m := newMatrix(t, storetest.SQLite(t))
 	db := m.e.api.DB
 	tx, err := db.BeginTx(context.Background(), nil)
@@ -27,14 +26,12 @@ func TestReadsAndWritesBesideALongWrite(t *testing.T) {
 	}
 	m.e.api.Auth.Forget() // every request authenticates afresh, and would touch its token
 	c := m.users["org_admin"]
-	start := time.Now()
+	// The writer holds the lock throughout: a read that needed it could
+	// only answer after the busy timeout, with an error.
 	for range 3 {
 		if st, text := c.raw("GET", fmt.Sprintf("/api/v1/members?org=%d", m.branchA.ID), nil); st != 200 {
 			t.Fatalf("a read beside the writer: %d %s", st, text)
 		}
-	}
-	if d := time.Since(start); d > 1500*time.Millisecond {
-		t.Fatalf("three reads beside the writer took %s: they waited for it", d)
 	}
 	st, text := c.raw("POST", "/api/v1/work/visits", visitBody(m.branchA.ID))
 	if st != 503 || !strings.Contains(text, "系统正忙于写入大量数据") || strings.Contains(text, "SQLITE") {
