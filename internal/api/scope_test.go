@@ -145,3 +145,30 @@ func must[T any](v T, ok bool) T {
 	}
 	return v
 }
+
+// With grants on two streets, neither street may be moved under the other
+// nor dissolved: each is the top of a grant, as a single grant's is.
+func TestUnionKeepsItsRootsInPlace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		two := m.e.as(t, "twostreets", auth.RoleOrgAdmin, &m.streetA.ID, nil)
+		u, _ := m.e.api.Auth.UserByName(m.ctx, "twostreets")
+		if _, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleOrgAdmin, OrgID: &m.streetB.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if st, text := two.raw("POST", fmt.Sprintf("/api/v1/orgs/%d/move", m.streetA.ID), map[string]any{"parent_id": m.streetB.ID}); st != 422 {
+			t.Errorf("moving one street of the grants under the other: %d %s", st, text)
+		}
+		empty := m.org(m.streetB, "空支部", "branch")
+		if st, text := two.raw("DELETE", fmt.Sprintf("/api/v1/orgs/%d", m.streetA.ID), nil); st != 422 {
+			t.Errorf("dissolving a street of the grants: %d %s", st, text)
+		}
+		if st, _ := two.raw("POST", fmt.Sprintf("/api/v1/orgs/%d/move", empty.ID), map[string]any{"parent_id": m.streetA.ID}); st != 200 {
+			t.Errorf("moving a branch between the grants' streets: %d", st)
+		}
+		got, _ := m.e.api.Orgs.Get(m.ctx, store.All, m.streetA.ID)
+		if got.Path != m.streetA.Path {
+			t.Fatalf("street A moved: %s", got.Path)
+		}
+	})
+}

@@ -397,7 +397,7 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		if err != nil {
 			return err
 		}
-		if o.Path == sc.Path {
+		if sc.IsRoot(o.Path) {
 			return apperr.Rule("不能移动您所管理范围的最高一级党组织")
 		}
 		p, err := get(ctx, tx, sc, newParentID)
@@ -455,7 +455,7 @@ func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error 
 		if err != nil {
 			return err
 		}
-		if o.Path == sc.Path {
+		if sc.IsRoot(o.Path) {
 			return apperr.Rule("不能撤销您所管理范围的最高一级党组织")
 		}
 		checks := []struct {

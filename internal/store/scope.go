@@ -74,6 +74,10 @@ func (s Scope) Parts() []string {
 	return []string{s.Path}
 }
 
+// IsRoot tells whether path is the root of the scope or of one of its parts
+// (an organisation the scope's holder may not move or dissolve).
+func (s Scope) IsRoot(path string) bool { return slices.Contains(s.Parts(), path) }
+
 // IsAll tells whether the scope is the whole tree.
 func (s Scope) IsAll() bool { return s.Path == "/" && s.parts == nil }
 
