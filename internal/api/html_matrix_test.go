@@ -62,7 +62,7 @@ var htmlRows = map[string]htmlRow{
 	}},
 	"GET /orgs/{id}/new": {perm: "org.write", want: page, target: get("/orgs/%d/new")},
 	"POST /orgs/{id}/new": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/orgs/%d/new", m.orgOf(t).ID), url.Values{"name": {"新党小组支部"}, "type": {"branch"}}
+		return p("/orgs/%d/new", m.holder(t).ID), url.Values{"name": {"新建党支部"}, "type": {"branch"}}
 	}},
 
 	"GET /members/import": {perm: "member.write", want: page, target: get("/members/import?org=%d")},

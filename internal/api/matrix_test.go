@@ -140,7 +140,19 @@ func (m *matrix) emptyOrg(target string) int64 {
 		return m.distA.ID
 	}
 	m.seq++
-	return m.org(m.orgOf(target), fmt.Sprintf("临时党支部%d", m.seq), "temporary_branch").ID
+	return m.org(m.holder(target), fmt.Sprintf("临时党支部%d", m.seq), "temporary_branch").ID
+}
+
+// holder is an organisation of the target that may hold organisations
+// below it (a branch holds none): the own and sibling streets, district A.
+func (m *matrix) holder(target string) org.Org {
+	switch target {
+	case "own":
+		return m.streetA
+	case "sibling":
+		return m.streetB
+	}
+	return m.orgOf(target)
 }
 
 // letter is a pending letter from a member of the target's organisation to outside the system.
@@ -201,7 +213,7 @@ var rows = map[string]row{
 		return "/api/v1/orgs?q=" + strings.ReplaceAll(m.orgOf(t).Name, " ", ""), nil
 	}},
 	"POST /api/v1/orgs": {perm: "org.write", want: created, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/orgs", map[string]any{"parent_id": m.orgOf(t).ID, "name": "新建党支部", "type": "branch"}
+		return "/api/v1/orgs", map[string]any{"parent_id": m.holder(t).ID, "name": "新建党支部", "type": "branch"}
 	}},
 	"GET /api/v1/orgs/{id}":          {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.orgOf(t).ID), nil }},
 	"GET /api/v1/orgs/{id}/children": {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/children", m.orgOf(t).ID), nil }},
@@ -214,7 +226,14 @@ var rows = map[string]row{
 	}},
 	"DELETE /api/v1/orgs/{id}": {perm: "org.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.emptyOrg(t)), nil }},
 	"POST /api/v1/orgs/{id}/move": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/move", m.emptyOrg(t)), map[string]any{"parent_id": m.branchA.ID}
+		var id int64
+		if t == "own" { // out of a general branch of the street, to the street itself
+			m.seq++
+			id = m.org(m.org(m.streetA, fmt.Sprintf("党总支%d", m.seq), "general_branch"), "临时党支部", "temporary_branch").ID
+		} else {
+			id = m.emptyOrg(t)
+		}
+		return p("/api/v1/orgs/%d/move", id), map[string]any{"parent_id": m.streetA.ID}
 	}},
 	"GET /api/v1/units": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units?org=%d", m.orgOf(t).ID), nil }},
 	"POST /api/v1/units": {perm: "unit.write", want: created, target: func(m *matrix, t string) (string, any) {

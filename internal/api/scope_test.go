@@ -172,3 +172,26 @@ func TestUnionKeepsItsRootsInPlace(t *testing.T) {
 		}
 	})
 }
+
+// A branch holds no organisations, a general branch only branches: on
+// creation and on a move, with the rule named.
+func TestBranchesHoldNoOrganisations(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	c := m.users["org_admin"]
+	var e errBody
+	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": m.branchA.ID, "name": "支部下的支部", "type": "branch"}, 400, &e)
+	if !strings.Contains(e.Error.Message, "党支部下不能设立下级党组织") {
+		t.Fatalf("a branch under a branch: %+v", e)
+	}
+	var general org.Org
+	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": m.streetA.ID, "name": "机关党总支", "type": "general_branch"}, 201, &general)
+	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": general.ID, "name": "总支下的党委", "type": "committee"}, 400, &e)
+	if !strings.Contains(e.Error.Message, "党总支下只能设立党支部") {
+		t.Fatalf("a committee under a general branch: %+v", e)
+	}
+	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": general.ID, "name": "机关第一党支部", "type": "branch"}, 201, nil)
+	c.do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", general.ID), map[string]any{"parent_id": m.branchA.ID}, 422, &e)
+	if !strings.Contains(e.Error.Message, "党支部下不能设立下级党组织") {
+		t.Fatalf("a general branch moved under a branch: %+v", e)
+	}
+}

@@ -257,6 +257,20 @@ func str(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
+// CanHold tells why an organisation of type child may not stand under one
+// of type parent, or "": a branch (党支部, 联合党支部, 临时党支部) has no
+// organisations below it, and a general branch (党总支) only branches.
+func CanHold(parent, child string) string {
+	branch := func(t string) bool { return t == "branch" || t == "joint_branch" || t == "temporary_branch" }
+	switch {
+	case branch(parent):
+		return vocab.OrgTypes.Label(parent) + "下不能设立下级党组织(党小组不是党组织,在支部内记录)"
+	case parent == "general_branch" && !branch(child):
+		return "党总支下只能设立党支部,不能设立" + vocab.OrgTypes.Label(child)
+	}
+	return ""
+}
+
 // Create adds an organisation under a parent in scope. Only the whole-tree
 // scope may create a top-level organisation.
 func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, error) {
@@ -272,6 +286,9 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 			p, err := get(ctx, tx, sc, *in.ParentID)
 			if err != nil {
 				return apperr.InvalidField("parent_id", "上级党组织不存在或不在您的管理范围内")
+			}
+			if why := CanHold(p.Type, typ); why != "" {
+				return apperr.InvalidField("type", "%s", why)
 			}
 			parentPath, depth, parent = p.Path, p.Depth+1, p.ID
 		} else if !sc.IsAll() {
@@ -406,6 +423,9 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		}
 		if strings.HasPrefix(p.Path, o.Path) {
 			return apperr.Rule("不能把党组织移动到它自己或它的下级组织之下")
+		}
+		if why := CanHold(p.Type, o.Type); why != "" {
+			return apperr.Rule("%s", why)
 		}
 		if o.ParentID != nil && *o.ParentID == p.ID {
 			return nil

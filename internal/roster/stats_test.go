@@ -25,7 +25,12 @@ func TestStatsTable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := withRoster(t, db, 200)
-		name, typ := "光明社区第一党小组支部", "branch"
+		// The first branch becomes a general branch with a branch of its own.
+		general := "general_branch"
+		if _, err := e.orgs.Update(ctx, store.All, e.kids[0].ID, org.Input{Type: &general}); err != nil {
+			t.Fatal(err)
+		}
+		name, typ := "光明社区第一党支部", "branch"
 		if _, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: &e.kids[0].ID, Name: &name, Type: &typ}); err != nil {
 			t.Fatal(err)
 		}

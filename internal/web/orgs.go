@@ -32,9 +32,11 @@ type orgData struct {
 	Stats     stats.View
 	Work      workSummary
 	CanWrite  bool
-	CanRead   bool // rows about persons
-	Empty     bool
-	NoFigures bool
+	// CanHoldOrgs: organisations may stand below this one (not below a branch).
+	CanHoldOrgs bool
+	CanRead     bool // rows about persons
+	Empty       bool
+	NoFigures   bool
 }
 
 // dashboard shows the figures of the highest organisation the user's figures cover.
@@ -86,6 +88,7 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 		return
 	}
 	d.CanWrite = id.Allows(auth.PermOrgWrite, d.Org.Path)
+	d.CanHoldOrgs = org.CanHold(d.Org.Type, "branch") == ""
 	d.CanRead = id.Allows(auth.PermMemberRead, d.Org.Path)
 	if id.Allows(auth.PermStatsRead, d.Org.Path) {
 		m, err := stats.Read(ctx, s.DB, oid)
