@@ -83,6 +83,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		static.ServeHTTP(w, r)
 	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	for _, rt := range s.Routes() {
@@ -218,11 +221,13 @@ const csrfCookie = "dj_csrf"
 
 type loginData struct {
 	Username, Next, Error string
+	Changed               bool // the password was just changed
 }
 
 // loginForm shows the login form with a double-submit anti-forgery token.
 func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.renderLogin(w, r, http.StatusOK, loginData{Next: r.URL.Query().Get("next")})
+	// A fixed notice by its code: no text of the link reaches the page.
+	s.renderLogin(w, r, http.StatusOK, loginData{Next: r.URL.Query().Get("next"), Changed: r.URL.Query().Get("changed") == "1"})
 }
 
 func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
@@ -288,17 +293,29 @@ func (s *Site) logout(w http.ResponseWriter, r *http.Request, _ auth.Identity) {
 }
 
 type passwordData struct {
-	MustChange bool
-	Error      string
-	Done       bool
+	Why   string // why the password must be changed first, if it must
+	Error string
+}
+
+// mustChangeWhy tells a user held to change their password why.
+func mustChangeWhy(id auth.Identity) string {
+	switch {
+	case !id.MustChange:
+		return ""
+	case id.User.MustChange && id.User.PasswordChangedAt.Equal(id.User.CreatedAt):
+		return "这是您第一次登录,请先设置只有您自己知道的密码。"
+	case id.User.MustChange:
+		return "您的密码已由管理员重置,请先设置只有您自己知道的新密码。"
+	}
+	return "您的密码已超过有效期,请先设置新密码。"
 }
 
 func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.show(w, r, id, http.StatusOK, "password.html", "修改密码", passwordData{MustChange: id.MustChange})
+	s.show(w, r, id, http.StatusOK, "password.html", "修改密码", passwordData{Why: mustChangeWhy(id)})
 }
 
 func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d := passwordData{MustChange: id.MustChange}
+	d := passwordData{Why: mustChangeWhy(id)}
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm") {
 		d.Error = "两次输入的新密码不一致"
 	} else if err := s.Auth.ChangeOwnPassword(r.Context(), id.User.ID, r.PostFormValue("old_password"), r.PostFormValue("new_password")); err != nil {
@@ -311,7 +328,7 @@ func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Id
 	} else {
 		// Every session ended with the change: sign in again with the new password.
 		http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		http.Redirect(w, r, "/login?changed=1", http.StatusSeeOther)
 		return
 	}
 	s.show(w, r, id, http.StatusBadRequest, "password.html", "修改密码", d)

@@ -147,7 +147,7 @@ func TestFormsNeedTheirCSRFToken(t *testing.T) {
 		t.Fatalf("password form with a forged token: %d", code)
 	}
 	form.Set("csrf", token)
-	if code, page := b.post("/password", form); code != 200 || !strings.Contains(page, "<h1>登录</h1>") {
+	if code, page := b.post("/password", form); code != 200 || !strings.Contains(page, "<h1>登录</h1>") || !strings.Contains(page, "密码已修改,请用新密码登录") {
 		t.Fatalf("password change: %d", code)
 	}
 	// The change ended the session: the old cookie no longer opens pages.
@@ -441,5 +441,26 @@ func TestFullExportNeedsAReason(t *testing.T) {
 	l, err := audit.List(ctx, b.mem.DB, store.All, audit.Filter{Action: "export"}, store.Page{})
 	if err != nil || l.Total != 1 || !strings.Contains(string(l.Items[0].Detail), "向区委组织部报送") {
 		t.Fatalf("the trail of the export: %v %+v", err, l.Items)
+	}
+}
+
+// TestFirstLoginSaysWhy: a new account is told that it is its first login,
+// not that its password expired; every page has its icon.
+func TestFirstLoginSaysWhy(t *testing.T) {
+	b := newSite(t)
+	a := &auth.Service{DB: b.mem.DB}
+	if _, err := a.CreateUser(context.Background(), auth.NewUser{Username: "xin", Password: pw, MustChange: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get("/login")
+	code, page := b.post("/login", url.Values{"csrf": {csrfOf(page)}, "username": {"xin"}, "password": {pw}})
+	if code != 200 || !strings.Contains(page, "这是您第一次登录") || strings.Contains(page, "已过期") {
+		t.Fatalf("first login: %d %s", code, page)
+	}
+	if !strings.Contains(page, `rel="icon" href="/static/favicon.svg"`) {
+		t.Fatal("the page has no icon")
+	}
+	if code, _ := b.get("/static/favicon.svg"); code != 200 {
+		t.Fatalf("the icon: %d", code)
 	}
 }
