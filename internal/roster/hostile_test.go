@@ -101,3 +101,13 @@ func TestImportsQueue(t *testing.T) {
 		t.Fatalf("the queued import: %+v", rep)
 	}
 }
+
+// A column the file does not have is reported as missing, not as a bad value.
+func TestMissingColumnNamed(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	csv := "姓名,公民身份号码,学历,入党日期,转正日期\n张三," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
+	rep := e.importFile(t, "名册.csv", []byte(csv), "all")
+	if !rep.Refused || len(rep.Errors) != 1 || rep.Errors[0].Column != "民族" || !strings.Contains(rep.Errors[0].Reason, "名册中没有“民族”这一列") {
+		t.Fatalf("a roster without 民族: %+v", rep)
+	}
+}

@@ -364,9 +364,9 @@ func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 
 // refused places a service's refusal of a row on the cells it concerns.
 func (r *importRun) refused(p parsedRow, err error) []CellError {
-	ae, ok := apperr.As(err)
+	ae, ok := apperr.As(store.Explain(err))
 	if !ok {
-		return []CellError{{Row: p.excelRow, Reason: "写入失败:" + err.Error()}}
+		return []CellError{{Row: p.excelRow, Reason: "写入这一行时发生内部错误,这一行未写入;请稍后再试,如果问题持续,请联系系统管理员"}}
 	}
 	return cellErrors(r.h, p.cells, p.excelRow, ae)
 }
@@ -383,8 +383,13 @@ func cellErrors(h Header, cells []string, excelRow int, ae *apperr.Error) []Cell
 			out = append(out, CellError{Row: excelRow, Reason: fe.Message})
 			continue
 		}
-		v, _ := h.Cell(cells, f)
-		out = append(out, CellError{Row: excelRow, Column: h.Name(f), Value: v, Reason: fe.Message})
+		v, has := h.Cell(cells, f)
+		reason := fe.Message
+		if !has {
+			// Not a bad value: the file has no such column.
+			reason = fmt.Sprintf("名册中没有“%s”这一列:新登记的人员须填写%s;请在表中加上这一列", f, f)
+		}
+		out = append(out, CellError{Row: excelRow, Column: h.Name(f), Value: v, Reason: reason})
 	}
 	return out
 }
