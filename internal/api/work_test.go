@@ -77,7 +77,7 @@ func TestFundApprovalsOverHTTP(t *testing.T) {
 		for _, l := range figs.Lines {
 			got[l.Key] = l.Text
 		}
-		if got["fund_paid_fen"] != "2000.00" || got["fund_grants"] != "2" || got["fund_budget_fen"] != "2500.00" {
+		if got["fund_paid_fen"] != "2,000.00" || got["fund_grants"] != "2" || got["fund_budget_fen"] != "2,500.00" {
 			t.Errorf("work figures %v", got)
 		}
 		res, err := http.DefaultClient.Do(maker.req("GET", "/api/v1/work/disbursements/export?org="+itoa(branch.ID)))

@@ -206,7 +206,7 @@ func (tb *tab) count(orgID int64) int {
 	tb.s.t.Helper()
 	tb.open("/orgs/" + strconv.FormatInt(orgID, 10))
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#fig-members")))
-	n, err := strconv.Atoi(tb.text("#fig-members"))
+	n, err := strconv.Atoi(strings.ReplaceAll(tb.text("#fig-members"), ",", ""))
 	if err != nil {
 		tb.s.t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func (tb *tab) openForms() {
 // figure reads one figure of the work summary on the page.
 func (tb *tab) figure(key string) int {
 	tb.s.t.Helper()
-	n, err := strconv.Atoi(tb.text("#work-" + key))
+	n, err := strconv.Atoi(strings.ReplaceAll(tb.text("#work-"+key), ",", ""))
 	if err != nil {
 		tb.s.t.Fatalf("figure %s: %v", key, err)
 	}

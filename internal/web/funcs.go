@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
+	"dangjian/internal/work"
 )
 
 var funcs = template.FuncMap{
@@ -51,6 +52,15 @@ var funcs = template.FuncMap{
 		return *p
 	},
 	"add": func(a, b int) int { return a + b },
+	// num writes a count with thousands separators.
+	"num": func(n int64) string { return work.Grouped(n) },
+	// share is part's share of whole, "27.3%", or "" of nothing.
+	"share": func(part, whole int64) string {
+		if whole <= 0 {
+			return ""
+		}
+		return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 1, 64) + "%"
+	},
 	// dict passes several values to a template: dict "F" form "CSRF" token.
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

@@ -299,7 +299,7 @@ func TestMakerSeesNoApproval(t *testing.T) {
 	_, page := b.get("/work/funds?org=1")
 	token := csrfOf(page)
 	code, page := b.post("/work/funds?org=1", url.Values{"csrf": {token}, "name": {"关爱基金"}, "source": {"党费"}, "set_on": {"2026-01-01"}, "budget_fen": {"1000"}})
-	if code != 200 || !strings.Contains(page, "1000.00") {
+	if code != 200 || !strings.Contains(page, "1,000.00") {
 		t.Fatalf("fund: %d", code)
 	}
 	fund := regexp.MustCompile(`action="/work/disbursements\?parent=(\d+)"`).FindStringSubmatch(page)

@@ -147,7 +147,7 @@ func Summarize(m map[string]int64, from, to string) []Line {
 			} else {
 				l.Value = m[l.Key]
 			}
-			l.Text = itoa(l.Value)
+			l.Text = Grouped(l.Value)
 			if d.unit == "元" {
 				l.Text = Yuan(l.Value)
 			}

@@ -185,4 +185,3 @@ func (s *Service) each(ctx context.Context, q store.Querier, sc store.Scope, k *
 	return rows.Err()
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

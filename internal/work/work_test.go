@@ -468,8 +468,14 @@ func TestInputMessages(t *testing.T) {
 	if _, ok := ParseYuan("12.345"); ok {
 		t.Error("ParseYuan accepts thousandths of a yuan")
 	}
-	if Yuan(120005) != "1200.05" {
-		t.Errorf("Yuan = %s", Yuan(120005))
+	if Yuan(120005) != "1,200.05" || Yuan(-100000000) != "-1,000,000.00" || Yuan(5) != "0.05" {
+		t.Errorf("Yuan = %s %s %s", Yuan(120005), Yuan(-100000000), Yuan(5))
+	}
+	if v, ok := ParseYuan(Yuan(123456789)); !ok || v != 123456789 {
+		t.Errorf("Yuan does not read back: %d", v)
+	}
+	if Grouped(1642) != "1,642" || Grouped(999) != "999" || Grouped(-1000) != "-1,000" || Grouped(1000000) != "1,000,000" {
+		t.Error("Grouped")
 	}
 }
 
