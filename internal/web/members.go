@@ -53,9 +53,7 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 // memberListWith shows the roster as filtered, with the full-export form f
 // (and its error) when it comes back.
 func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	q := r.URL.Query()
-	d := memberListData{Form: f, Filter: member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"),
-		Category: q.Get("category"), Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}}
+	d := memberListData{Form: f, Filter: rosterFilter(r)}
 	p := pageOf(r)
 	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
@@ -82,14 +80,15 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		if active && !d.Filter.Desc {
 			qq.Set("desc", "1")
 		}
-		d.Sorts = append(d.Sorts, sortLink{so.label, "/members?" + qq.Encode(), active})
+		label := so.label
+		if active {
+			label += map[bool]string{false: " ↑", true: " ↓"}[d.Filter.Desc]
+		}
+		d.Sorts = append(d.Sorts, sortLink{label, "/members?" + qq.Encode(), active})
 	}
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")
-		if qq.Get("category") == "" {
-			qq.Set("category", "all")
-		}
 		d.Export = "/api/v1/members/export?" + qq.Encode()
 		d.FullExport = "/members/export/full?" + qq.Encode()
 		d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)
@@ -106,12 +105,7 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 // with the export); without a reason the roster comes back with the message.
 func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
-	q := r.URL.Query()
-	filter := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"),
-		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
-	if filter.Category == "all" {
-		filter.Category = ""
-	}
+	filter := rosterFilter(r)
 	err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
 		reason, err := roster.FullReason(f.Get("reason"))
 		if err != nil {
@@ -132,6 +126,21 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 	if err != nil && s.onForm(w, r, f, err) {
 		s.memberListWith(w, r, id, f, http.StatusBadRequest)
 	}
+}
+
+// rosterFilter reads the roster's filters from the query: the members
+// (正式 and 预备) unless another category, or all ("all"), is asked for.
+func rosterFilter(r *http.Request) member.Filter {
+	q := r.URL.Query()
+	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"),
+		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
+	switch {
+	case !q.Has("category"):
+		f.Category = "member"
+	case f.Category == "all":
+		f.Category = ""
+	}
+	return f
 }
 
 type memberData struct {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -246,7 +247,8 @@ func TestWorkFormRefused(t *testing.T) {
 }
 
 // TestRosterExportLink: the roster page's export link carries the filters
-// the user chose (and "all" when no category is chosen), without the page.
+// the user chose (no category when none is chosen: the members, as the
+// list shows them), without the page.
 func TestRosterExportLink(t *testing.T) {
 	b := signedInSite(t)
 	_, page := b.get("/members?org=1&q=%E5%BC%A0&stage=activist&sort=birth_date&page=3")
@@ -258,7 +260,7 @@ func TestRosterExportLink(t *testing.T) {
 	if err != nil || u.Path != "/api/v1/members/export" {
 		t.Fatalf("export link %q", m[1])
 	}
-	want := url.Values{"org": {"1"}, "q": {"张"}, "stage": {"activist"}, "sort": {"birth_date"}, "category": {"all"}}
+	want := url.Values{"org": {"1"}, "q": {"张"}, "stage": {"activist"}, "sort": {"birth_date"}} // no category: the members, as the list
 	if got := u.Query(); got.Encode() != want.Encode() {
 		t.Fatalf("export link filters %v, want %v", got, want)
 	}
@@ -462,5 +464,35 @@ func TestFirstLoginSaysWhy(t *testing.T) {
 	}
 	if code, _ := b.get("/static/favicon.svg"); code != 200 {
 		t.Fatalf("the icon: %d", code)
+	}
+}
+
+// TestRosterShowsMembersFirst: the roster lists the members (正式 and 预备)
+// unless all people are asked for, and marks the sort it is in.
+func TestRosterShowsMembersFirst(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	org, eth, edu := int64(1), "汉族", "bachelor"
+	for i, p := range []struct{ name, stage string }{{"在册党员", "full"}, {"申请人员", "applicant"}} {
+		first := fmt.Sprintf("3201021985031500%d", i)
+		idn := first + string(cnid.CheckChar(first))
+		in := member.Input{OrgID: &org, Name: &p.name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &p.stage}
+		if p.stage == "full" {
+			j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+			in.JoinedOn, in.FullOn = &j, &f
+		} else {
+			a := date.New(2025, 1, 1)
+			in.AppliedOn = &a
+		}
+		if _, err := b.mem.Create(ctx, store.All, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page := b.get("/members?org=1")
+	if !strings.Contains(page, "在册党员") || strings.Contains(page, "申请人员") || !strings.Contains(page, "姓名拼音 ↑") {
+		t.Fatalf("the roster by default: %s", page)
+	}
+	if _, page := b.get("/members?org=1&category=all&sort=joined_on&desc=1"); !strings.Contains(page, "申请人员") || !strings.Contains(page, "入党日期 ↓") {
+		t.Fatal("all people, by joining date down")
 	}
 }
