@@ -184,4 +184,3 @@ func (s *Service) each(ctx context.Context, q store.Querier, sc store.Scope, k *
 	}
 	return rows.Err()
 }
-
