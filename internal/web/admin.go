@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -163,6 +164,9 @@ func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identit
 }
 
 type meData struct {
+	// APIUser: the account works beyond its own record (a member's alone
+	// has no use for API tokens) or has tokens already.
+	APIUser  bool
 	Grants   []auth.Grant
 	Tokens   []auth.Token
 	NewToken string
@@ -184,6 +188,7 @@ func (s *Site) mePageWith(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, err)
 		return
 	}
+	d.APIUser = len(d.Tokens) > 0 || slices.ContainsFunc(id.User.Grants, func(g auth.Grant) bool { return g.Role != auth.RoleMember })
 	if mid := id.User.MemberID; mid != nil && len(id.ScopesFor(auth.PermSelf)) > 0 {
 		m, err := s.Members.Get(ctx, store.All, *mid)
 		if err != nil {

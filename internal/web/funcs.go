@@ -41,6 +41,15 @@ var funcs = template.FuncMap{
 	"unitTypes":   func() vocab.Enum { return vocab.UnitTypes },
 	"roles":       func() vocab.Enum { return auth.Roles },
 	"stageLabel":  vocab.Stages.Label,
+	"educationLabel": func(code *string) string {
+		if code == nil {
+			return ""
+		}
+		if c, ok := vocab.Education.Parse(*code); ok {
+			return vocab.Education.Label(c)
+		}
+		return *code
+	},
 	"json": func(v any) (template.JS, error) {
 		b, err := json.Marshal(v)
 		return template.JS(b), err

@@ -496,3 +496,44 @@ func TestRosterShowsMembersFirst(t *testing.T) {
 		t.Fatal("all people, by joining date down")
 	}
 }
+
+// TestMePage: a member alone is offered no API tokens; the administrator
+// sees a requested education in words.
+func TestMePage(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	org, name, eth, edu, stage := int64(1), "申请党员", "汉族", "bachelor", "full"
+	first := "32010219850315011"
+	idn := first + string(cnid.CheckChar(first))
+	j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+	m, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &org, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &auth.Service{DB: b.mem.DB}
+	u, err := a.CreateUser(ctx, auth.NewUser{Username: "dangyuan", Password: pw, MemberID: &m.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleMember, OrgID: &org}); err != nil {
+		t.Fatal(err)
+	}
+	master := "postgraduate"
+	if _, err := b.mem.RequestChange(ctx, m.ID, u.ID, member.RequestInput{Changes: member.Input{Education: &master}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := b.get("/me"); !strings.Contains(page, "API 访问令牌") || !strings.Contains(page, "学历 研究生") {
+		t.Fatalf("the administrator's page: %s", page)
+	}
+	m2 := newSiteBrowser(b)
+	_, page := m2.get("/login")
+	if code, page := m2.post("/login", url.Values{"csrf": {csrfOf(page)}, "username": {"dangyuan"}, "password": {pw}}); code != 200 || strings.Contains(page, "API 访问令牌") {
+		t.Fatalf("a member's page: %d", code)
+	}
+}
+
+// newSiteBrowser is another browser (cookies of its own) on b's site.
+func newSiteBrowser(b *browser) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: b.t, srv: b.srv, c: &http.Client{Jar: jar}, mem: b.mem}
+}
