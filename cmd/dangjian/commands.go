@@ -82,6 +82,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := bootstrap(ctx, a, stdout, false); err != nil {
 		return err
 	}
+	// Contacts and requests an older version stored in the clear are sealed before anyone is served.
+	if err := a.members.SealText(ctx, 500); err != nil {
+		return err
+	}
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
 	handler := server.New(a.db, log, a.auth, cfg,
 		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log},

@@ -23,6 +23,14 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 	if err != nil {
 		return done, err
 	}
+	return done, s.SealText(ctx, batch)
+}
+
+// SealText seals under the newest key every free-text personal field
+// (mobile members' contacts, requested changes) that is not: those of a
+// rotation's older key, and those an installation stored in the clear
+// before such fields were sealed (the server calls it at start).
+func (s *Service) SealText(ctx context.Context, batch int) error {
 	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
 		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2 ORDER BY id LIMIT $3",
 			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
@@ -30,10 +38,10 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 				return err
 			}, nil)
 		if err != nil {
-			return done, err
+			return err
 		}
 	}
-	return done, nil
+	return nil
 }
 
 // reseal walks the rows query finds ($1 the last id done, $2 what values

@@ -1,9 +1,10 @@
 package member
 
 import (
-	"dangjian/internal/date"
+	"strings"
 	"testing"
 
+	"dangjian/internal/date"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -168,4 +169,29 @@ func TestMobileFigures(t *testing.T) {
 		}
 		f.noMismatch()
 	})
+}
+
+// Free text an older version stored in the clear (a contact, a requested
+// phone) is sealed by SealText and reads the same afterwards.
+func TestSealTextSealsOlderRows(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	m := f.add(f.fullMember(f.branchA1a, "流出人", "1980-01-01", true))
+	r, err := f.mem.RegisterMobile(f.ctx, store.All, MobileInput{Kind: "out", MemberID: m.ID, PresentPlace: "深圳", Contact: "手机 13700001111", Since: *d("2026-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.ExecContext(f.ctx, "UPDATE mobile_records SET contact = 'old 13700001111' WHERE id = $1", r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.mem.SealText(f.ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := f.db.QueryRowContext(f.ctx, "SELECT contact FROM mobile_records WHERE id = $1", r.ID).Scan(&raw); err != nil || strings.Contains(raw, "13700001111") {
+		t.Fatalf("the contact at rest: %q %v", raw, err)
+	}
+	got, _ := f.mem.getMobile(f.ctx, f.db, store.All, r.ID)
+	if got.Contact != "old 13700001111" || got.ContactMasked != "old 137****1111" {
+		t.Fatalf("the contact read back: %+v", got)
+	}
 }
