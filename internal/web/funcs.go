@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -255,6 +256,13 @@ func (f *flashStore) take(session string) string {
 		return ""
 	}
 	return v.msg
+}
+
+// sendXLSX answers with a workbook to download as name.
+func sendXLSX(w http.ResponseWriter, name string, write func(io.Writer) error) error {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	return write(w)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"dangjian/internal/auth"
@@ -119,9 +118,7 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-		return write(w)
+		return sendXLSX(w, name, write)
 	})
 	if err != nil && s.onForm(w, r, f, err) {
 		s.memberListWith(w, r, id, f, http.StatusBadRequest)

@@ -206,12 +206,10 @@ func (s *Site) importReport(w http.ResponseWriter, r *http.Request, id auth.Iden
 		s.fail(w, r, apperr.Conflict("导入尚未完成"))
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx")
 	sh, err := roster.Open(job.file, bytes.NewReader(job.content))
 	if err == nil {
 		defer sh.Close()
-		err = roster.WriteReport(w, sh, *rep)
+		err = sendXLSX(w, "导入检查结果.xlsx", func(w io.Writer) error { return roster.WriteReport(w, sh, *rep) })
 	}
 	if err != nil {
 		s.Log.Error("import report", "err", err)

@@ -644,9 +644,7 @@ func (s *Site) workExport(w http.ResponseWriter, r *http.Request, id auth.Identi
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-		return write(w)
+		return sendXLSX(w, name, write)
 	})
 	if err != nil {
 		s.fail(w, r, err)
