@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -216,55 +217,62 @@ func (s *Suite) listPage(ctx context.Context, _, county org.Org) error {
 	return nil
 }
 
-// serve starts the whole server on loopback and gives its address and the
-// API token of an organisation administrator of root.
-func (s *Suite) serve(ctx context.Context, root org.Org) (base, tok string, stop func(), err error) {
-	base, tok, _, stop, err = s.serveWithSession(ctx, root)
-	return base, tok, stop, err
+// benchServer is the whole server on loopback with an organisation
+// administrator of the root: an API token and a signed-in browser session.
+type benchServer struct {
+	base          string
+	token         string
+	session, csrf string
+	stop          func()
 }
 
-// serveWithSession is serve that also signs the administrator in, for the pages.
-func (s *Suite) serveWithSession(ctx context.Context, root org.Org) (base, tok, session string, stop func(), err error) {
+// serve starts the server of the suite.
+func (s *Suite) serve(ctx context.Context, root org.Org) (benchServer, error) {
+	var b benchServer
 	name, pw := fmt.Sprintf("bench%d", time.Now().UnixNano()), auth.RandomPassword()
 	u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: name, Password: pw})
 	if err != nil {
-		return "", "", "", nil, err
+		return b, err
 	}
 	if _, err := s.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleOrgAdmin, OrgID: &root.ID}); err != nil {
-		return "", "", "", nil, err
+		return b, err
 	}
-	if tok, _, err = s.Auth.CreateToken(ctx, u.ID, "bench", nil); err != nil {
-		return "", "", "", nil, err
+	if b.token, _, err = s.Auth.CreateToken(ctx, u.ID, "bench", nil); err != nil {
+		return b, err
 	}
-	if session, _, err = s.Auth.Login(ctx, name, pw, "127.0.0.1"); err != nil {
-		return "", "", "", nil, err
+	var id auth.Identity
+	if b.session, id, err = s.Auth.Login(ctx, name, pw, "127.0.0.1"); err != nil {
+		return b, err
 	}
+	b.csrf = id.CSRF
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := server.New(s.DB, log, s.Auth, server.Defaults,
 		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log},
 		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", "", "", nil, err
+		return b, err
 	}
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), tok, session, func() { _ = srv.Close() }, nil
+	b.base, b.stop = "http://"+ln.Addr().String(), func() { _ = srv.Close() }
+	return b, nil
 }
 
 // beside: other users' page loads and API reads while a roster of
 // ImportRows rows is imported over the API, beside the same loads without
-// an import; then the server's memory before, during and after six imports
-// sent at once.
+// an import; then the server's memory before, during and after six
+// uploads on the import page at once.
 func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	if s.ImportRows <= 0 || s.HTTPDuration <= 0 {
 		return nil
 	}
-	base, tok, session, stop, err := s.serveWithSession(ctx, root)
+	srv, err := s.serve(ctx, root)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer srv.stop()
+	base, tok, session := srv.base, srv.token, srv.session
 	file, err := rosterFile(s.ImportRows)
 	if err != nil {
 		return err
@@ -327,7 +335,7 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	s.add(fmt.Sprintf("page p99 during a %d-row import (%s)", s.ImportRows, took.Round(time.Second)), ms(during99)+fmt.Sprintf(" (%d loads, %d failed)", n, failed),
 		fmt.Sprintf("without an import: %s (%d loads, %d failed)", ms(base99), baseN, baseFailed), fmt.Sprintf("%.1f×", float64(during99)/float64(max(base99, time.Microsecond))))
 
-	// Six imports sent at once queue: the memory they take comes back.
+	// Six uploads on the import page at once queue: the memory they take comes back.
 	runtime.GC()
 	debug.FreeOSMemory()
 	before := rssNow()
@@ -335,7 +343,7 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	for i := range errs {
-		wg.Go(func() { errs[i] = post(importPath, tok, file.Bytes()) })
+		wg.Go(func() { errs[i] = upload(srv, id, file.Bytes()) })
 	}
 	sampling := make(chan struct{})
 	go func() {
@@ -357,10 +365,61 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	}
 	time.Sleep(time.Second)
 	after := rssNow()
-	s.add(fmt.Sprintf("memory around six imports at once (%.1f MB each)", float64(file.Len())/1e6),
+	s.add(fmt.Sprintf("memory around six web imports at once (%.1f MB each)", float64(file.Len())/1e6),
 		fmt.Sprintf("peak %d MB, after %d MB", peak.Load()>>20, after>>20), fmt.Sprintf("before: %d MB", before>>20),
 		fmt.Sprintf("peak %.1f×, after %.2f× of before", float64(peak.Load())/float64(max(before, 1)), float64(after)/float64(max(before, 1))))
 	return nil
+}
+
+// upload sends a roster through the import page (a dry run) as the signed-in
+// administrator and waits on its progress page until the import has ended.
+func upload(srv benchServer, orgID string, file []byte) error {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("csrf", srv.csrf)
+	_ = mw.WriteField("mode", "all")
+	_ = mw.WriteField("dry_run", "1")
+	fw, _ := mw.CreateFormFile("file", "bench.xlsx")
+	_, _ = fw.Write(file)
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(method, path string, body io.Reader, contentType string) (*http.Response, string, error) {
+		req, _ := http.NewRequest(method, srv.base+path, body)
+		req.Header.Set("Cookie", auth.SessionCookie+"="+srv.session)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return nil, "", err
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b), nil
+	}
+	res, text, err := send("POST", "/members/import?org="+orgID, &body, mw.FormDataContentType())
+	if err != nil {
+		return err
+	}
+	job := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, "/imports/") {
+		return fmt.Errorf("upload: %d %.300s", res.StatusCode, text)
+	}
+	for {
+		res, text, err := send("GET", job, nil, "")
+		if err != nil {
+			return err
+		}
+		if res.StatusCode != 200 {
+			return fmt.Errorf("import page: %d %.300s", res.StatusCode, text)
+		}
+		if !strings.Contains(text, `id="import-progress"`) {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // post sends a roster to the import API and wants it accepted.
@@ -399,11 +458,12 @@ func (s *Suite) http(ctx context.Context, root, _ org.Org) error {
 	if s.HTTPDuration <= 0 {
 		return nil
 	}
-	base, tok, stop, err := s.serve(ctx, root)
+	srv, err := s.serve(ctx, root)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer srv.stop()
+	base, tok := srv.base, srv.token
 	load := func(path string, withToken bool) float64 {
 		tr := &http.Transport{MaxIdleConnsPerHost: s.Clients, MaxConnsPerHost: s.Clients}
 		client := &http.Client{Transport: tr}
