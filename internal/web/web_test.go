@@ -537,3 +537,19 @@ func newSiteBrowser(b *browser) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: b.t, srv: b.srv, c: &http.Client{Jar: jar}, mem: b.mem}
 }
+
+// TestBannerNotFromTheLink: a success banner comes from what the server did
+// for the session, never from a link's text.
+func TestBannerNotFromTheLink(t *testing.T) {
+	b := signedInSite(t)
+	if _, page := b.get("/members?org=1&done=" + url.QueryEscape("已批准您的全部申请")); strings.Contains(page, "已批准您的全部申请") {
+		t.Fatal("a link's done= text shows as a banner")
+	}
+	_, page := b.get("/units?org=1")
+	if code, page := b.post("/units?org=1", url.Values{"csrf": {csrfOf(page)}, "name": {"横幅单位"}, "type": {"企业"}}); code != 200 || !strings.Contains(page, "已登记单位") {
+		t.Fatalf("the banner after a save: %d", code)
+	}
+	if _, page := b.get("/units?org=1"); strings.Contains(page, "已登记单位") {
+		t.Fatal("the banner shows twice")
+	}
+}
