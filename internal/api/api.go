@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -183,12 +182,8 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 	r = r.WithContext(work.StrictJSON(r.Context()))
 	var out any
 	defer func() {
-		// What the three administrators look at is in the trail as well as what they change.
-		if r.Method == http.MethodGet && identity(r).User.IsAdmin() {
-			if aerr := audit.Append(r.Context(), a.DB, audit.Event{Action: "view", ObjectType: "api",
-				Detail: map[string]any{"path": r.URL.Path, "query": r.URL.RawQuery}}); aerr != nil {
-				a.Log.Error("audit of a view failed", "err", aerr)
-			}
+		if aerr := auth.AuditView(r, a.DB, "api"); aerr != nil {
+			a.Log.Error("audit of a view failed", "err", aerr)
 		}
 	}()
 	err := identity(r).Within(rt.Perm, func(sc store.Scope) error {

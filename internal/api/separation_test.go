@@ -3,9 +3,11 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -107,6 +109,14 @@ func TestSeparationOfDuties(t *testing.T) {
 			if e.Username != "uauditor" {
 				t.Fatalf("the auditors' trail holds an entry of %s", e.Username)
 			}
+		}
+		// Their pages too.
+		if st, _ := m.send(m.browser("secadmin"), "GET", "/users", nil); st != 200 {
+			t.Fatalf("the users page: %d", st)
+		}
+		views, err := audit.List(m.ctx, db, store.All, audit.Filter{Username: "usecadmin", Action: "view", ObjectType: "page"}, store.Page{})
+		if err != nil || views.Total != 1 || !strings.Contains(string(views.Items[0].Detail), `"/users"`) {
+			t.Fatalf("the security administrator's page views: %v %+v", err, views.Items)
 		}
 	})
 }

@@ -143,22 +143,28 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 // failures all count, and locks the account at the policy's threshold. A
 // failure after an expired lock starts the count again.
 func (s *Service) failed(ctx context.Context, userID int64, pol Policy, now time.Time) error {
-	defer s.Forget()
 	until := now.Add(time.Duration(pol.LockoutMinutes) * time.Minute)
+	locked := false
+	defer func() {
+		if locked { // the account's tokens wait from now on
+			s.Forget()
+		}
+	}()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var count int
-		var locked sql.NullTime
+		var lockedUntil sql.NullTime
 		err := tx.QueryRowContext(ctx, `UPDATE users SET
 			failed_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 ELSE failed_count + 1 END,
 			locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until > $1 THEN locked_until
 				WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 ELSE failed_count + 1 END) >= $2 THEN $3
 				ELSE NULL END
-			WHERE id = $4 RETURNING failed_count, locked_until`, now, pol.LockoutThreshold, until, userID).Scan(&count, &locked)
+			WHERE id = $4 RETURNING failed_count, locked_until`, now, pol.LockoutThreshold, until, userID).Scan(&count, &lockedUntil)
 		if err != nil {
 			return err
 		}
+		locked = lockedUntil.Valid
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "login_failed", ObjectType: "session", ObjectID: userID,
-			Detail: map[string]any{"reason": "wrong password", "failures": count, "locked": locked.Valid}})
+			Detail: map[string]any{"reason": "wrong password", "failures": count, "locked": locked}})
 	})
 }
 

@@ -100,6 +100,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 // carries perm, before the handler runs.
 func (s *Site) permitted(perm auth.Perm, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		if err := auth.AuditView(r, s.DB, "page"); err != nil {
+			s.Log.Error("audit of a view failed", "err", err)
+		}
 		if perm != auth.PermAuth && len(id.ScopesFor(perm)) == 0 {
 			s.fail(w, r, auth.ErrForbidden)
 			return
