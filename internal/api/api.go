@@ -328,6 +328,15 @@ func (q *params) int(name string) int64 {
 	return n
 }
 
+// intIn reads an integer that must lie within [lo, hi].
+func (q *params) intIn(name string, lo, hi int64) int64 {
+	n := q.int(name)
+	if q.err == nil && (n < lo || n > hi) {
+		q.err = apperr.InvalidField(name, "参数 %s 应在%d至%d之间,收到 %d", name, lo, hi, n)
+	}
+	return n
+}
+
 // pageParam reads the page and size parameters alone.
 func pageParam(r *http.Request) (store.Page, error) {
 	q := params{r: r}

@@ -324,13 +324,13 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 
 // memberParams are the roster's filters (memberFilter) but its category.
 var memberParams = []Param{{"q", "姓名中的字、全拼或首字母前缀、完整的公民身份号码", "string"}, {"stage", "发展阶段", "string"},
-	{"mobile", "1 表示只看流出党员", "boolean"}, {"status", "active(默认)、transferred_out、cancelled", "string"},
+	{"mobile", "1 表示只看流出党员", "boolean"}, {"probation_due", "预备期在多少天内届满(含已届满)的预备党员", "integer"}, {"status", "active(默认)、transferred_out、cancelled", "string"},
 	{"sort", "name、id、birth_date、joined_on", "string"}, {"desc", "1 表示倒序", "boolean"}}
 
 // memberFilter reads the roster's filters, as the list and its export take them.
 func memberFilter(q *params) member.Filter {
 	return member.Filter{OrgID: q.int("org"), Q: q.str("q"), Stage: q.str("stage"), Category: q.str("category"), Mobile: q.bool("mobile"),
-		Status: q.str("status"), Sort: q.str("sort"), Desc: q.bool("desc")}
+		Status: q.str("status"), Sort: q.str("sort"), Desc: q.bool("desc"), ProbationDue: int(q.intIn("probation_due", 0, 366))}
 }
 
 func (a *API) listMembers(r *http.Request, sc store.Scope) (any, error) {

@@ -72,6 +72,15 @@ func (d Date) String() string {
 	return d.t.Format("2006-01-02")
 }
 
+// Chinese formats as "2006年1月2日", the form pages and documents show, or
+// "" when unset.
+func (d Date) Chinese() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format("2006年1月2日")
+}
+
 // Before tells whether d is earlier than e.
 func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 

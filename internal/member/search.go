@@ -16,6 +16,9 @@ type Filter struct {
 	Stage    string // development stage code
 	Category string // "member" (正式+预备), "full" or "probationary"
 	Mobile   bool   // only those flowing out
+	// ProbationDue keeps the probationary members whose probation ends
+	// within this many days (those already past it too); 0: no such filter.
+	ProbationDue int
 	Status   string // default active
 	Sort     string // "name" (pinyin, default), "id", "birth_date", "joined_on"
 	Desc     bool
@@ -36,9 +39,9 @@ func (f Filter) Audited() map[string]any {
 		q = MaskPhones(q)
 	}
 	out := map[string]any{}
-	for k, v := range map[string]any{"org": f.OrgID, "q": q, "stage": f.Stage, "category": f.Category, "mobile": f.Mobile,
+	for k, v := range map[string]any{"org": f.OrgID, "q": q, "stage": f.Stage, "category": f.Category, "mobile": f.Mobile, "probation_due": f.ProbationDue,
 		"status": f.Status, "sort": f.Sort, "desc": f.Desc} {
-		if v != "" && v != int64(0) && v != false {
+		if v != "" && v != int64(0) && v != 0 && v != false {
 			out[k] = v
 		}
 	}
@@ -136,6 +139,9 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 	}
 	if f.Mobile {
 		add("m.mobile_out = TRUE")
+	}
+	if f.ProbationDue > 0 {
+		add("m.stage = 'probationary' AND m.probation_ends_on <= ?", s.today().AddDate(0, 0, f.ProbationDue))
 	}
 	order, ok := sorts[f.Sort]
 	if !ok {

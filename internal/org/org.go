@@ -32,10 +32,15 @@ type Org struct {
 	FoundedOn   date.Date `json:"founded_on"`
 	ManagerID   *int64    `json:"manager_id"`
 	ManagerName string    `json:"manager_name,omitempty"`
-	Members     int64     `json:"members"`
-	SubOrgs     int64     `json:"sub_orgs"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// The term (换届): its length in years (0: not recorded), the last
+	// election and the end of the term.
+	TermYears  int       `json:"term_years"`
+	ElectedOn  date.Date `json:"elected_on"`
+	TermEndsOn date.Date `json:"term_ends_on"`
+	Members    int64     `json:"members"`
+	SubOrgs    int64     `json:"sub_orgs"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Input is what a user supplies to create or change an organisation. On
@@ -48,6 +53,8 @@ type Input struct {
 	Secretary *string    `json:"secretary"`
 	FoundedOn *date.Date `json:"founded_on"`
 	ManagerID *int64     `json:"manager_id"`
+	TermYears *int       `json:"term_years"`
+	ElectedOn *date.Date `json:"elected_on"`
 }
 
 // Service reads and changes organisations and units.
@@ -59,7 +66,7 @@ type Service struct {
 func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 const orgCols = `o.id, o.parent_id, o.path, o.depth, o.name, COALESCE(o.code, ''), o.type, o.secretary,
-	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at,
+	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at, o.term_years, o.elected_on, o.term_ends_on,
 	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'members'), 0),
 	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'orgs'), 1) - 1`
 
@@ -70,7 +77,7 @@ func scanOrg(sc store.Scanner) (Org, error) {
 	var o Org
 	var parent, manager sql.NullInt64
 	err := sc.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Code, &o.Type, &o.Secretary,
-		&o.FoundedOn, &manager, &o.ManagerName, &o.CreatedAt, &o.UpdatedAt, &o.Members, &o.SubOrgs)
+		&o.FoundedOn, &manager, &o.ManagerName, &o.CreatedAt, &o.UpdatedAt, &o.TermYears, &o.ElectedOn, &o.TermEndsOn, &o.Members, &o.SubOrgs)
 	if parent.Valid {
 		o.ParentID = &parent.Int64
 	}
@@ -233,7 +240,46 @@ func validate(in Input, creating bool) error {
 	if in.FoundedOn != nil && in.FoundedOn.After(date.Of(time.Now())) {
 		v.Add("founded_on", "成立日期不能晚于今天")
 	}
+	if in.TermYears != nil && (*in.TermYears < 0 || *in.TermYears > 5) {
+		v.Add("term_years", "每届任期应为1至5年(党的基层委员会一般5年,总支部、支部委员会3年),不记录任期请留空")
+	}
+	if in.ElectedOn != nil && in.ElectedOn.After(date.Of(time.Now())) {
+		v.Add("elected_on", "上次换届日期不能晚于今天")
+	}
+	if in.ElectedOn != nil && in.FoundedOn != nil && !in.FoundedOn.IsZero() && in.ElectedOn.Before(*in.FoundedOn) {
+		v.Add("elected_on", "上次换届日期不能早于成立日期")
+	}
 	return v.Err()
+}
+
+// termOf is the term an input sets over the one stored.
+func termOf(in Input, years int, elected date.Date) (int, date.Date) {
+	if in.TermYears != nil {
+		years = *in.TermYears
+	}
+	if in.ElectedOn != nil {
+		elected = *in.ElectedOn
+	}
+	return years, elected
+}
+
+// TermEnd is the end of a term of years from an election (zero when
+// either is not recorded).
+func TermEnd(years int, elected date.Date) date.Date {
+	if years <= 0 || elected.IsZero() {
+		return date.Date{}
+	}
+	return elected.AddYears(years)
+}
+
+// DefaultTerm is the usual length of a term for an organisation type:
+// 《中国共产党基层组织选举工作条例》(2020) gives a basic-level committee
+// five years and a general branch or branch committee three.
+func DefaultTerm(typ string) int {
+	if typ == "committee" || typ == "working_committee" {
+		return 5
+	}
+	return 3
 }
 
 func nullCode(c *string) any {
@@ -302,9 +348,12 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		if in.FoundedOn != nil {
 			fd = *in.FoundedOn
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, code, type, secretary, founded_on, manager_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			parent, store.TempKey(), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now).Scan(&id)
+		years, elected := termOf(in, 0, date.Date{})
+		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, code, type, secretary, founded_on, manager_id, created_at, updated_at,
+			term_years, elected_on, term_ends_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id`,
+			parent, store.TempKey(), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now,
+			years, elected, TermEnd(years, elected)).Scan(&id)
 		if err != nil {
 			return codeConflict(err)
 		}
@@ -379,8 +428,10 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		if in.ManagerID != nil {
 			mgr = nullID(in.ManagerID)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE orgs SET name = $1, code = $2, type = $3, secretary = $4, founded_on = $5, manager_id = $6, updated_at = $7 WHERE id = $8`,
-			name, code, typ, sec, fd, mgr, s.now(), id)
+		years, elected := termOf(in, o.TermYears, o.ElectedOn)
+		_, err = tx.ExecContext(ctx, `UPDATE orgs SET name = $1, code = $2, type = $3, secretary = $4, founded_on = $5, manager_id = $6, updated_at = $7,
+			term_years = $8, elected_on = $9, term_ends_on = $10 WHERE id = $11`,
+			name, code, typ, sec, fd, mgr, s.now(), years, elected, TermEnd(years, elected), id)
 		if err != nil {
 			return codeConflict(err)
 		}
@@ -515,4 +566,29 @@ func (s *Service) audited(ctx context.Context, tx *sql.Tx, action string, id int
 		return err
 	}
 	return audit.Change(ctx, s.DB, tx, action, "org", id, after.Path, before, after)
+}
+
+// TermFilter chooses organisations by the end of their term.
+type TermFilter struct {
+	OrgID int64     // subtree of this organisation (0: the whole scope)
+	By    date.Date // terms ending on or before this day (overdue included)
+}
+
+// DueTerms lists the live organisations in scope whose term ends by f.By,
+// the earliest end first: those due or overdue for 换届.
+func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p store.Page) (store.List[Org], error) {
+	out, p := store.NewList[Org](p)
+	sc, err := s.Narrow(ctx, sc, f.OrgID)
+	if err != nil {
+		return out, err
+	}
+	lo, hi := sc.Range()
+	cond := sc.Exact("o.path") + " AND o.term_ends_on IS NOT NULL AND o.term_ends_on <= $3"
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+orgFrom+cond, store.CountCap), lo, hi, f.By).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	out.SetTotal(out.Total, store.CountCap)
+	out.Items, err = store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+cond+" ORDER BY o.term_ends_on, o.id LIMIT $4 OFFSET $5",
+		lo, hi, f.By, p.Size, p.Offset())
+	return out, err
 }

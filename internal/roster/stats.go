@@ -86,7 +86,7 @@ type StatsColumn struct {
 
 // asOfNote is the line under a table's title that dates it.
 func asOfNote(asOf date.Date, rest string) string {
-	return fmt.Sprintf("统计截至 %d年%d月%d日;%s", asOf.Year(), asOf.Time().Month(), asOf.Time().Day(), rest)
+	return fmt.Sprintf("统计截至 %s;%s", asOf.Chinese(), rest)
 }
 
 // MembersLayout is the 党员队伍基本情况统计表: members, of whom full,

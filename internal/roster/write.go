@@ -394,3 +394,42 @@ func (s *sheets) finish(w io.Writer) error {
 	}
 	return s.x.Write(w)
 }
+
+// ExportTerms writes the organisations due or overdue for 换届 (as
+// org.DueTerms lists them, every page) as an .xlsx list under a title.
+func ExportTerms(ctx context.Context, w io.Writer, orgs *org.Service, sc store.Scope, f org.TermFilter, title string, today date.Date) error {
+	out, err := newSheets("换届提醒", title, []string{"序号", "党组织", "类别", "书记", "每届任期(年)", "上次换届", "任期届满", "状态"},
+		[]float64{6, 32, 10, 10, 12, 14, 14, 12})
+	if err != nil {
+		return err
+	}
+	defer out.x.Close()
+	n := 0
+	for page := 1; ; page++ {
+		l, err := orgs.DueTerms(ctx, sc, f, store.Page{Number: page, Size: store.MaxSize})
+		if err != nil {
+			return err
+		}
+		for _, o := range l.Items {
+			n++
+			if err := out.add([]any{n, o.Name, o.TypeLabel, o.Secretary, o.TermYears, o.ElectedOn.Chinese(), o.TermEndsOn.Chinese(), TermState(o, today)}); err != nil {
+				return err
+			}
+		}
+		if len(l.Items) < store.MaxSize || page == store.MaxPage {
+			break
+		}
+	}
+	return out.finish(w)
+}
+
+// TermState says where an organisation stands with its 换届.
+func TermState(o org.Org, today date.Date) string {
+	switch {
+	case o.TermEndsOn.IsZero():
+		return "未记录任期"
+	case o.TermEndsOn.Before(today):
+		return "已超期"
+	}
+	return "即将届满"
+}

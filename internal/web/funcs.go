@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
+	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 	"dangjian/internal/work"
@@ -61,7 +62,8 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":         func(a, b int) int { return a + b },
+	"defaultTerm": org.DefaultTerm,
 	// num writes a count with thousands separators.
 	"num": func(n int64) string { return work.Grouped(n) },
 	// share is part's share of whole, "27.3%", or "" of nothing.
@@ -157,6 +159,22 @@ func (f *form) date(name string) *date.Date {
 		return nil
 	}
 	return &d
+}
+
+// count reads a whole number field (nil when empty); a malformed one is
+// recorded as the field's error.
+func (f *form) count(name string) *int {
+	v := f.Get(name)
+	if v == "" {
+		zero := 0
+		return &zero
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.Errors[name] = "应填写整数,收到“" + v + "”"
+		return nil
+	}
+	return &n
 }
 
 // id reads an id field (0 when empty or malformed).

@@ -131,6 +131,8 @@ func rosterFilter(r *http.Request) member.Filter {
 	q := r.URL.Query()
 	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"),
 		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
+	f.ProbationDue, _ = strconv.Atoi(q.Get("probation_due"))
+	f.ProbationDue = min(max(f.ProbationDue, 0), 366)
 	switch {
 	case !q.Has("category"):
 		f.Category = "member"

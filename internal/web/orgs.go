@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 func (s *Site) orgsRoutes() []route {
 	return []route{
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
+		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
+		{"GET /orgs/terms/export", auth.PermOrgRead, 0, s.termsExport},
 		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
 		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},
 		{"GET /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgForm},
@@ -37,6 +40,9 @@ type orgData struct {
 	CanRead     bool // rows about persons
 	Empty       bool
 	NoFigures   bool
+	// ShowTodo: the landing page, which opens with the to-do list.
+	ShowTodo bool
+	Todo     []todoItem
 }
 
 // dashboard shows the figures of the highest organisation the user's figures cover.
@@ -71,6 +77,15 @@ func (s *Site) orgPage(w http.ResponseWriter, r *http.Request, id auth.Identity)
 func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64) {
 	ctx := r.Context()
 	var d orgData
+	if r.URL.Path == "/" {
+		// The landing page opens with what is due.
+		var err error
+		if d.Todo, err = s.todos(ctx, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.ShowTodo = true
+	}
 	err := id.Within(auth.PermOrgRead, func(sc store.Scope) error {
 		o, err := s.Orgs.Get(ctx, sc, oid)
 		if err != nil {
@@ -191,7 +206,10 @@ func (s *Site) orgFormWith(w http.ResponseWriter, r *http.Request, id auth.Ident
 		d.Form = &form{Errors: map[string]string{}}
 		if !d.New {
 			d.Form.Values = map[string][]string{"name": {d.Org.Name}, "code": {d.Org.Code}, "type": {d.Org.Type},
-				"secretary": {d.Org.Secretary}, "founded_on": {d.Org.FoundedOn.String()}}
+				"secretary": {d.Org.Secretary}, "founded_on": {d.Org.FoundedOn.String()}, "elected_on": {d.Org.ElectedOn.String()}, "term_years": {""}}
+			if d.Org.TermYears > 0 {
+				d.Form.Values.Set("term_years", strconv.Itoa(d.Org.TermYears))
+			}
 		}
 	}
 	title := "修改党组织信息"
@@ -208,7 +226,8 @@ func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		return
 	}
 	f := newForm(r)
-	in := org.Input{Name: f.opt("name"), Code: f.opt("code"), Type: f.opt("type"), Secretary: f.opt("secretary"), FoundedOn: f.date("founded_on")}
+	in := org.Input{Name: f.opt("name"), Code: f.opt("code"), Type: f.opt("type"), Secretary: f.opt("secretary"), FoundedOn: f.date("founded_on"),
+		TermYears: f.count("term_years"), ElectedOn: f.date("elected_on")}
 	if in.Code == nil {
 		empty := ""
 		in.Code = &empty

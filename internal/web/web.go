@@ -60,6 +60,7 @@ func (s *Site) Routes() []route {
 		{"GET /password", auth.PermAuth, 0, s.passwordForm},
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
 		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
+		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 	}
 	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes()} {
 		rs = append(rs, part...)
@@ -119,7 +120,11 @@ type page struct {
 	Here  string
 	CSRF  string
 	Flash string
-	Data  any
+	// Problems are the messages of a refused form, named at the top.
+	Problems []problem
+	// Todo is the caller's count of things due ("99+" past a bound).
+	Todo string
+	Data any
 }
 
 type navItem struct {
@@ -157,7 +162,7 @@ func nav(id auth.Identity) []navItem {
 // show renders a page of a signed-in user.
 func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
 	p := page{Title: title, User: &id.User, Nav: nav(id), Here: "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0],
-		CSRF: id.CSRF, Flash: flashes.take(id.CSRF), Data: data}
+		CSRF: id.CSRF, Flash: flashes.take(id.CSRF), Problems: bannerOf(data), Todo: s.todoCount(r, id), Data: data}
 	if status != http.StatusOK {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)

@@ -196,6 +196,7 @@ var Kinds = []*Kind{
 			}
 			return ""
 		},
+		Views: []View{{Name: "pending", Label: "待审批", Cond: "t.status = 'pending'"}},
 		Actions: []Action{
 			{Name: "approve", Label: "批准发放", From: []string{"pending"}, To: "approved", Checker: true, Do: spend},
 			{Name: "reject", Label: "驳回", From: []string{"pending"}, To: "rejected", Checker: true},

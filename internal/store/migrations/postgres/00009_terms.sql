@@ -1,0 +1,13 @@
+-- +goose Up
+-- An organisation's term (换届): its length in years, the last election and
+-- the end of the term it sets (kept for the list of those due).
+ALTER TABLE orgs ADD COLUMN term_years INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orgs ADD COLUMN elected_on DATE;
+ALTER TABLE orgs ADD COLUMN term_ends_on DATE;
+CREATE INDEX orgs_term_ends ON orgs (term_ends_on) WHERE term_ends_on IS NOT NULL;
+
+-- +goose Down
+DROP INDEX orgs_term_ends;
+ALTER TABLE orgs DROP COLUMN term_ends_on;
+ALTER TABLE orgs DROP COLUMN elected_on;
+ALTER TABLE orgs DROP COLUMN term_years;

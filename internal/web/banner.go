@@ -1,0 +1,83 @@
+package web
+
+import (
+	"reflect"
+	"sort"
+)
+
+// problem is one line of the banner at the top of a refused form: the
+// field's name and its message, linking to the field.
+type problem struct {
+	Label, Message, Href string
+}
+
+// fieldLabels names the fields of the hand-written forms in the banner.
+var fieldLabels = map[string]string{
+	"name": "姓名", "id_number": "公民身份号码", "birth_date": "出生日期", "sex": "性别", "ethnicity": "民族", "education": "学历",
+	"phone": "联系电话", "occupation": "职业", "post": "工作岗位", "stage": "人员类别", "applied_on": "申请入党日期",
+	"activist_on": "确定为积极分子日期", "candidate_on": "列为发展对象日期", "joined_on": "入党日期", "full_on": "转正日期",
+	"to_q": "接收的党组织", "to_org_id": "接收的党组织", "to_text": "系统外党组织名称", "issued_on": "开具日期", "letter_no": "介绍信编号",
+	"reason": "用途", "org_id": "党组织", "org_q": "党组织", "relation_place": "组织关系所在党组织", "present_place": "现在所在地方或单位",
+	"contact": "联系方式", "since": "日期", "staff": "职工人数", "party_members": "党员人数", "credit_code": "统一社会信用代码",
+	"username": "用户名", "display_name": "名称", "type": "类别", "code": "组织代码", "founded_on": "成立日期", "on": "日期",
+	"changes": "申请内容", "term_years": "任期(年)", "elected_on": "上次换届日期", "members": "党员", "parent_q": "上级党组织",
+}
+
+// bannerOf collects the messages of every refused form in a page's data:
+// a *form names its fields through fieldLabels, a formView through its
+// own fields. A form's message that names no field comes first.
+func bannerOf(data any) []problem {
+	var out []problem
+	var walk func(v reflect.Value, depth int)
+	walk = func(v reflect.Value, depth int) {
+		if depth > 3 || !v.IsValid() {
+			return
+		}
+		switch x := v.Interface().(type) {
+		case *form:
+			if x == nil {
+				return
+			}
+			if x.Error != "" {
+				out = append(out, problem{Message: x.Error})
+			}
+			keys := make([]string, 0, len(x.Errors))
+			for k := range x.Errors {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				out = append(out, problem{Label: fieldLabels[k], Message: x.Errors[k], Href: "#" + k})
+			}
+			return
+		case formView:
+			if x.Error != "" {
+				out = append(out, problem{Message: x.Error})
+			}
+			for _, f := range x.Fields {
+				if f.Err != "" {
+					out = append(out, problem{Label: f.Label, Message: f.Err, Href: "#" + x.Title + "-" + f.Col})
+				}
+			}
+			return
+		}
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), depth)
+			}
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i), depth+1)
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len() && i < 50; i++ {
+				walk(v.Index(i), depth+1)
+			}
+		}
+	}
+	walk(reflect.ValueOf(data), 0)
+	return out
+}
