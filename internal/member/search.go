@@ -19,9 +19,9 @@ type Filter struct {
 	// ProbationDue keeps the probationary members whose probation ends
 	// within this many days (those already past it too); 0: no such filter.
 	ProbationDue int
-	Status   string // default active
-	Sort     string // "name" (pinyin, default), "id", "birth_date", "joined_on"
-	Desc     bool
+	Status       string // default active
+	Sort         string // "name" (pinyin, default), "id", "birth_date", "joined_on"
+	Desc         bool
 	// Limit bounds how many people Each reads (0: all).
 	Limit int
 	// prefixOnly matches a name search at the beginning of names (a large scope).
