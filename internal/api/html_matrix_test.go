@@ -55,6 +55,9 @@ var htmlRows = map[string]htmlRow{
 
 	"GET /orgs":               {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
 	"GET /orgs/{id}":          {perm: "org.read", want: page, target: get("/orgs/%d")},
+	"GET /orgs/terms":         {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
+	"GET /orgs/terms/export":  {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
+	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
 	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
 	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
 	"POST /orgs/{id}/edit": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
