@@ -86,6 +86,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := a.members.SealText(ctx, 500); err != nil {
 		return err
 	}
+	// Organisations stored before their names' pinyin was kept get it, for the pickers.
+	if err := a.orgs.FillInitials(ctx, 500); err != nil {
+		return err
+	}
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
 	handler := server.New(a.db, log, a.auth, cfg,
 		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log},

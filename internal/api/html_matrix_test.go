@@ -57,6 +57,7 @@ var htmlRows = map[string]htmlRow{
 	"GET /orgs/{id}":          {perm: "org.read", want: page, target: get("/orgs/%d")},
 	"GET /orgs/terms":         {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
 	"GET /orgs/terms/export":  {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
+	"GET /pick/orgs":          {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
 	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
 	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
 	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
@@ -271,6 +272,11 @@ func TestPagePermissionMatrix(t *testing.T) {
 					if got != want {
 						t.Errorf("%s as %s on %s target: status %d, want %d: %.200s", pattern, role, target, got, want, text)
 					}
+					if got == http.StatusOK {
+						if typed := typedIDs(text); len(typed) > 0 {
+							t.Errorf("%s as %s asks a person to type internal numbers: %v", pattern, role, typed)
+						}
+					}
 					if got < 300 && !wholeTree[role] {
 						for _, mk := range m.markers {
 							if strings.Contains(text, mk) {
@@ -287,6 +293,39 @@ func TestPagePermissionMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+var (
+	inputRE = regexp.MustCompile(`<input\b[^>]*>`)
+	nameRE  = regexp.MustCompile(`\bname="([^"]*)"`)
+	typeRE  = regexp.MustCompile(`\btype="([^"]*)"`)
+)
+
+// typedIDs names the inputs of a page where a person would type an internal
+// number: a visible box for an id, an organisation, a member or a unit
+// (pickers keep the number in a hidden field, choices in radio buttons).
+func typedIDs(page string) []string {
+	var out []string
+	for _, in := range inputRE.FindAllString(page, -1) {
+		name := nameRE.FindStringSubmatch(in)
+		typ := typeRE.FindStringSubmatch(in)
+		if name == nil || (typ != nil && (typ[1] == "hidden" || typ[1] == "radio" || typ[1] == "checkbox")) {
+			continue
+		}
+		n := name[1]
+		if n == "id" || strings.HasSuffix(n, "_id") || n == "org" || n == "member" || n == "unit" || n == "parent" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestTypedIDsFound: the check above finds the input the grant form once had.
+func TestTypedIDsFound(t *testing.T) {
+	old := `<p><label for="org_id">党组织编号</label><input id="org_id" name="org_id" inputmode="numeric"></p><input type="hidden" name="csrf" value="x"><input type="radio" name="to_org_id" value="3">`
+	if got := typedIDs(old); len(got) != 1 || got[0] != "org_id" {
+		t.Fatalf("found %v", got)
+	}
 }
 
 // The pages' links into the API answer: the audit trail's and the roster's

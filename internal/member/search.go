@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dangjian/internal/cnid"
+	"dangjian/internal/pinyin"
 	"dangjian/internal/store"
 )
 
@@ -61,7 +62,7 @@ func queryKind(q string) string {
 	if (len(n) == 18 || len(n) == 15) && strings.Trim(n, "0123456789X") == "" && strings.Trim(n[:6], "0123456789") == "" {
 		return "id"
 	}
-	if strings.Trim(strings.ToLower(q), "abcdefghijklmnopqrstuvwxyz") == "" {
+	if pinyin.Latin(q) {
 		return "pinyin"
 	}
 	return "name"
@@ -73,12 +74,6 @@ const (
 	initialsPart = "initials" // the initials start with the text
 	fullPart     = "full"     // the full pinyin does, and the initials do not
 )
-
-// prefixRange is the half-open range of lower-case strings starting with q.
-func prefixRange(q string) (string, string) {
-	lo := strings.ToLower(q)
-	return lo, lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
-}
 
 // query builds the conditions and order of a roster query; part selects
 // one part of a pinyin search.
@@ -107,7 +102,7 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 		case "pinyin":
 			// A prefix is a range of the index: the columns compare byte by
 			// byte on both engines (SQLite's BINARY, PostgreSQL's "C").
-			lo, hi := prefixRange(q)
+			lo, hi := pinyin.PrefixRange(q)
 			initials, full := "m.name_initials >= ? AND m.name_initials < ?", "m.name_pinyin >= ? AND m.name_pinyin < ?"
 			args := []any{lo, hi}
 			switch part {

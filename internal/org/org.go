@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/pinyin"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -193,12 +195,20 @@ func (s *Service) Ancestors(ctx context.Context, sc store.Scope, o Org) ([]Org, 
 	return out, nil
 }
 
-// Search finds live organisations in scope by name substring or exact code.
+// Search finds live organisations in scope by name substring, the
+// beginning of the initials of the name's pinyin, or exact code.
 func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit int) ([]Org, error) {
 	lo, hi := sc.Range()
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return []Org{}, nil
+	}
+	if pinyin.Latin(q) {
+		// Letters: the initials of the name's pinyin, or a code.
+		plo, phi := pinyin.PrefixRange(q)
+		return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
+			" AND ((o.name_initials >= $3 AND o.name_initials < $4) OR o.code = $5) ORDER BY o.depth, o.id LIMIT $6",
+			lo, hi, plo, phi, q, limit)
 	}
 	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
 		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
@@ -350,10 +360,10 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		}
 		years, elected := termOf(in, 0, date.Date{})
 		err := tx.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, code, type, secretary, founded_on, manager_id, created_at, updated_at,
-			term_years, elected_on, term_ends_on)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id`,
+			term_years, elected_on, term_ends_on, name_initials)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) RETURNING id`,
 			parent, store.TempKey(), depth, str(in.Name), nullCode(in.Code), typ, str(in.Secretary), fd, nullID(in.ManagerID), now,
-			years, elected, TermEnd(years, elected)).Scan(&id)
+			years, elected, TermEnd(years, elected), initials(str(in.Name))).Scan(&id)
 		if err != nil {
 			return codeConflict(err)
 		}
@@ -430,8 +440,8 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		}
 		years, elected := termOf(in, o.TermYears, o.ElectedOn)
 		_, err = tx.ExecContext(ctx, `UPDATE orgs SET name = $1, code = $2, type = $3, secretary = $4, founded_on = $5, manager_id = $6, updated_at = $7,
-			term_years = $8, elected_on = $9, term_ends_on = $10 WHERE id = $11`,
-			name, code, typ, sec, fd, mgr, s.now(), years, elected, TermEnd(years, elected), id)
+			term_years = $8, elected_on = $9, term_ends_on = $10, name_initials = $11 WHERE id = $12`,
+			name, code, typ, sec, fd, mgr, s.now(), years, elected, TermEnd(years, elected), initials(name), id)
 		if err != nil {
 			return codeConflict(err)
 		}
@@ -591,4 +601,67 @@ func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p 
 	out.Items, err = store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+cond+" ORDER BY o.term_ends_on, o.id LIMIT $4 OFFSET $5",
 		lo, hi, f.By, p.Size, p.Offset())
 	return out, err
+}
+
+func initials(name string) string {
+	_, in := pinyin.Name(name)
+	return in
+}
+
+// FillInitials computes the pinyin initials of organisations stored before
+// they were kept, batch rows at a time; it runs at start.
+func (s *Service) FillInitials(ctx context.Context, batch int) error {
+	for {
+		type row struct {
+			id   int64
+			name string
+		}
+		rows, err := store.Query(ctx, s.DB, func(sc store.Scanner) (row, error) {
+			var r row
+			return r, sc.Scan(&r.id, &r.name)
+		}, "SELECT id, name FROM orgs WHERE name_initials IS NULL ORDER BY id LIMIT $1", batch)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			for _, r := range rows {
+				if _, err := tx.ExecContext(ctx, "UPDATE orgs SET name_initials = $1 WHERE id = $2", initials(r.name), r.id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Names returns the names of organisations by id (dissolved ones too), to
+// show the parents' path of an organisation found.
+func Names(ctx context.Context, q store.Querier, ids map[int64]bool) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(ids))
+	marks := make([]string, 0, len(ids))
+	for id := range ids {
+		args = append(args, id)
+		marks = append(marks, "$"+strconv.Itoa(len(args)))
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, name FROM orgs WHERE id IN ("+strings.Join(marks, ", ")+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
 }

@@ -69,3 +69,15 @@ func reading(r rune) string {
 	readings.Store(r, syl)
 	return syl
 }
+
+// Latin tells whether q is letters a–z alone (either case): a search by pinyin.
+func Latin(q string) bool {
+	return q != "" && strings.Trim(strings.ToLower(q), "abcdefghijklmnopqrstuvwxyz") == ""
+}
+
+// PrefixRange is the half-open range of lower-case strings starting with
+// q (q is Latin): an index range on both engines.
+func PrefixRange(q string) (string, string) {
+	lo := strings.ToLower(q)
+	return lo, lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
+}

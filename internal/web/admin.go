@@ -29,10 +29,15 @@ type usersData struct {
 	CanGrant         bool // 安全管理员: grants and unlocking
 	Form             *form
 	NewPassword, For string
+	GrantOrg         orgPick // the organisation a role is granted over
+}
+
+func grantPicker() orgPick {
+	return orgPick{ID: "org_id", Q: "org_q", Label: "党组织(三员角色不填)", For: "grant"}
 }
 
 func (s *Site) userList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.userListWith(w, r, id, usersData{}, http.StatusOK)
+	s.userListWith(w, r, id, usersData{GrantOrg: grantPicker()}, http.StatusOK)
 }
 
 func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d usersData, status int) {
@@ -56,7 +61,7 @@ func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
 	ctx := r.Context()
-	d := usersData{Form: f}
+	d := usersData{Form: f, GrantOrg: grantPicker()}
 	var msg string
 	var err error
 	switch f.Get("op") {
@@ -81,7 +86,14 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	case "grant":
 		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
 			in := auth.GrantInput{UserID: f.id("user_id"), Role: f.Get("role")}
-			if o := f.id("org_id"); o != 0 {
+			o, err := s.pickOrg(ctx, id, f, &d.GrantOrg)
+			if err != nil {
+				return err
+			}
+			if msg := f.Errors[d.GrantOrg.Q]; msg != "" {
+				return apperr.InvalidField(d.GrantOrg.Q, "%s", msg)
+			}
+			if o != 0 {
 				in.OrgID = &o
 			}
 			g, err := s.Auth.AddGrant(ctx, sc, in)

@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	},
 	"add":         func(a, b int) int { return a + b },
 	"defaultTerm": org.DefaultTerm,
+	"itoa":        itoa,
 	// num writes a count with thousands separators.
 	"num": func(n int64) string { return work.Grouped(n) },
 	// share is part's share of whole, "27.3%", or "" of nothing.
@@ -178,8 +179,11 @@ func (f *form) count(name string) *int {
 }
 
 // id reads an id field (0 when empty or malformed).
-func (f *form) id(name string) int64 {
-	n, _ := strconv.ParseInt(f.Get(name), 10, 64)
+func (f *form) id(name string) int64 { return parseID(f.Get(name)) }
+
+// parseID is an id's number, 0 when empty or malformed.
+func parseID(v string) int64 {
+	n, _ := strconv.ParseInt(v, 10, 64)
 	return n
 }
 

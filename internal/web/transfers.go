@@ -103,13 +103,18 @@ func (s *Site) pathOf(r *http.Request, id *int64) string {
 }
 
 type transferFormData struct {
-	M       member.Member
-	Form    *form
-	Choices []org.Org
+	M    member.Member
+	Form *form
+	To   orgPick // the receiving organisation
+}
+
+// toPicker is the letter's receiving organisation, anywhere in the tree.
+func toPicker() orgPick {
+	return orgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
 func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.transferFormWith(w, r, id, transferFormData{Form: &form{Errors: map[string]string{}}}, http.StatusOK)
+	s.transferFormWith(w, r, id, transferFormData{Form: &form{Errors: map[string]string{}}, To: toPicker()}, http.StatusOK)
 }
 
 func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
@@ -130,31 +135,20 @@ func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.
 // several match, the user picks one.
 func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
-	d := transferFormData{Form: f}
-	in := member.IssueInput{MemberID: queryID(r, "member"), ToOrgID: f.id("to_org_id"), ToText: f.Get("to_text"),
+	d := transferFormData{Form: f, To: toPicker()}
+	in := member.IssueInput{MemberID: queryID(r, "member"), ToText: f.Get("to_text"),
 		LetterNo: f.Get("letter_no"), Reason: f.Get("reason")}
 	if on := f.date("issued_on"); on != nil {
 		in.IssuedOn = *on
 	}
-	if q := strings.TrimSpace(f.Get("to_q")); in.ToOrgID == 0 && q != "" {
-		found, err := s.Orgs.Search(r.Context(), store.All, q, 20)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		switch {
-		case len(found) == 1:
-			in.ToOrgID = found[0].ID
-		case len(found) == 0:
-			f.Errors["to_q"] = "系统中没有名称或代码含“" + q + "”的党组织;如转往系统外,请填写下面的“系统外党组织名称”"
-		default:
-			d.Choices = found
-			f.Errors["to_q"] = "有多个党组织符合,请选择一个"
-		}
+	var err error
+	if in.ToOrgID, err = s.pickOrg(r.Context(), id, f, &d.To); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if len(f.Errors) == 0 {
 		var t member.Transfer
-		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
+		err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			var err error
 			t, err = s.Members.Issue(r.Context(), sc, in)
 			return err

@@ -58,7 +58,60 @@
     if (form.hasAttribute('data-confirm') && !window.confirm(form.getAttribute('data-confirm'))) { ev.preventDefault(); }
   }, true);
 
+  // An organisation picker offers the matches of what is typed, each with
+  // its parents; choosing one fills the hidden field the form sends.
+  function picker(box) {
+    var text = box.querySelector('input:not([type=hidden]):not([type=radio])');
+    var hidden = box.querySelector('input[type=hidden]');
+    var list = box.querySelector('.picks');
+    var timer = null;
+    var asked = '';
+    function show(items) {
+      list.innerHTML = '';
+      if (!items.length) {
+        var none = document.createElement('li');
+        none.className = 'hint';
+        none.textContent = '没有找到,请换个写法(名称中的字、拼音首字母或组织代码)';
+        list.appendChild(none);
+      }
+      items.forEach(function (it) {
+        var li = document.createElement('li');
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'pick';
+        b.setAttribute('role', 'option');
+        b.textContent = it.name + ' ';
+        var small = document.createElement('small');
+        small.textContent = [it.type, it.code, it.path].filter(Boolean).join(' · ');
+        b.appendChild(small);
+        b.addEventListener('click', function () {
+          hidden.value = it.id;
+          text.value = it.name;
+          list.innerHTML = '';
+          text.focus();
+        });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    }
+    text.addEventListener('input', function () {
+      hidden.value = '';
+      box.querySelectorAll('input[type=radio]').forEach(function (r) { r.checked = false; });
+      clearTimeout(timer);
+      var q = text.value.trim();
+      if (!q) { list.innerHTML = ''; return; }
+      timer = setTimeout(function () {
+        asked = q;
+        fetch(box.getAttribute('data-pick') + '&q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+          .then(function (res) { if (!res.ok) { throw new Error(res.status); } return res.json(); })
+          .then(function (items) { if (asked === q) { show(items || []); } })
+          .catch(function () { list.innerHTML = ''; });
+      }, 200);
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('[data-pick]').forEach(picker);
     if (document.getElementById('chart-data')) {
       var s = document.createElement('script');
       s.src = '/static/vendor/echarts.min.js';

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
+)
+
+// An organisation picker is a text box (name, pinyin initials or code)
+// with a hidden field for the organisation chosen: a script offers the
+// matches as one types, each with its parent path; without it, the text is
+// resolved when the form is sent, and several matches come back as a
+// choice, the rest of the form kept.
+
+// pickFor is the permission whose scopes a picker searches; "transfer"
+// searches the whole tree (a letter goes anywhere), for one who may issue
+// letters.
+var pickFor = map[string]auth.Perm{
+	"org": auth.PermOrgRead, "member": auth.PermMemberWrite, "grant": auth.PermGrantAdmin, "transfer": auth.PermMemberWrite,
+}
+
+// pickScope is the scope the picker "for" searches, or false.
+func pickScope(id auth.Identity, forWhat string, fn func(sc store.Scope) error) error {
+	perm, ok := pickFor[forWhat]
+	if !ok || len(id.ScopesFor(perm)) == 0 {
+		return auth.ErrForbidden
+	}
+	if forWhat == "transfer" {
+		return fn(store.All)
+	}
+	return id.Within(perm, fn)
+}
+
+// picked is one organisation as a picker offers it.
+type picked struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Code string `json:"code"`
+	Path string `json:"path"` // the names of its parents, "滨江市委 › 和平区委"
+}
+
+// offer lays out found organisations with their parents' names.
+func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
+	ids := map[int64]bool{}
+	for _, o := range found {
+		for _, a := range store.PathIDs(o.Path) {
+			ids[a] = true
+		}
+	}
+	names, err := org.Names(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]picked, 0, len(found))
+	for _, o := range found {
+		var path []string
+		for _, a := range store.PathIDs(o.Path) {
+			if a != o.ID {
+				path = append(path, names[a])
+			}
+		}
+		out = append(out, picked{ID: o.ID, Name: o.Name, Type: o.TypeLabel, Code: o.Code, Path: strings.Join(path, " › ")})
+	}
+	return out, nil
+}
+
+// pickOrgs answers a picker's search with up to 20 organisations as JSON.
+func (s *Site) pickOrgs(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var out []picked
+	err := pickScope(id, r.URL.Query().Get("for"), func(sc store.Scope) error {
+		found, err := s.Orgs.Search(r.Context(), sc, r.URL.Query().Get("q"), 20)
+		if err != nil {
+			return err
+		}
+		out, err = s.offer(r.Context(), found)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// orgPick is a picker as a form shows it.
+type orgPick struct {
+	ID, Q, Label, For, Hint string // the hidden field's name, the text box's name, …
+	Value                     int64
+	Text, Err                 string
+	Choices                   []picked // several matched the text: choose one
+}
+
+// pickOrg resolves a picker of form f: the organisation chosen (the hidden
+// field, checked to be in scope), or else the only one the text finds. It
+// reports 0 with the field's message (and the choices) when the text finds
+// none or several, 0 and no message when both are empty.
+func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPick) (int64, error) {
+	p.Text = strings.TrimSpace(f.Get(p.Q))
+	var chosen int64
+	for _, v := range f.Values[p.ID] {
+		if n := parseID(v); n > 0 {
+			chosen = n
+			break
+		}
+	}
+	err := pickScope(id, p.For, func(sc store.Scope) error {
+		if chosen != 0 {
+			o, err := s.Orgs.Get(ctx, sc, chosen)
+			if err != nil {
+				return err
+			}
+			p.Value, p.Text = o.ID, o.Name
+			return nil
+		}
+		if p.Text == "" {
+			return nil
+		}
+		found, err := s.Orgs.Search(ctx, sc, p.Text, 20)
+		if err != nil {
+			return err
+		}
+		exact := []org.Org{}
+		for _, o := range found {
+			if o.Name == p.Text || o.Code == p.Text {
+				exact = append(exact, o)
+			}
+		}
+		switch {
+		case len(exact) == 1:
+			p.Value = exact[0].ID
+		case len(found) == 1:
+			p.Value, p.Text = found[0].ID, found[0].Name
+		case len(found) == 0:
+			p.Err = "没有找到名称、拼音首字母或代码为“" + p.Text + "”的党组织"
+		default:
+			p.Err = "有多个党组织符合“" + p.Text + "”,请在下面选择一个"
+			p.Choices, err = s.offer(ctx, found)
+		}
+		return err
+	})
+	if _, ok := apperr.As(err); ok && chosen != 0 {
+		p.Err, err = "所选党组织不存在或不在您的管理范围内,请重新选择", nil
+	}
+	if p.Err != "" {
+		f.Errors[p.Q] = p.Err
+	}
+	return p.Value, err
+}
