@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/api"
@@ -156,6 +157,9 @@ func newSite(t *testing.T) *site {
 type tab struct {
 	s   *site
 	ctx context.Context
+	// asked receives the text of each confirmation the page asks; the user
+	// answers 确定.
+	asked chan string
 }
 
 func (s *site) tab() *tab {
@@ -166,9 +170,39 @@ func (s *site) tab() *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		s.t.Fatalf("open a tab: %v", err)
 	}
-	tb := &tab{s: s, ctx: ctx}
+	tb := &tab{s: s, ctx: ctx, asked: make(chan string, 16)}
+	dialogs := make(chan string, 16)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs <- d.Message
+		}
+	}); err != nil {
+		s.t.Fatal(err)
+	}
+	// The answer is a command, which the listener may not send itself.
+	go func() {
+		for msg := range dialogs {
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			select {
+			case tb.asked <- msg:
+			default:
+			}
+		}
+	}()
 	tb.do(chromedp.EmulateViewport(1366, 768))
 	return tb
+}
+
+// confirmed is the text of the confirmation the page asked last (waiting a little for it).
+func (tb *tab) confirmed() string {
+	tb.s.t.Helper()
+	select {
+	case msg := <-tb.asked:
+		return msg
+	case <-time.After(10 * time.Second):
+		tb.s.t.Fatal("the page asked no confirmation")
+	}
+	return ""
 }
 
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
@@ -317,7 +351,11 @@ func TestDailyWork(t *testing.T) {
 	b.open("/transfers?tab=in")
 	b.do(chromedp.WaitVisible(chromedp.CSS("#letters")))
 	b.shot("transfers-in")
-	b.do(chromedp.Click(chromedp.CSS("button[data-receive]")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.do(chromedp.Click(chromedp.CSS("button[data-receive]")))
+	if msg := b.confirmed(); !strings.Contains(msg, "确定接收 测试新党员 的组织关系") {
+		t.Fatalf("receiving asks %q", msg)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 	if flash := b.text(".flash"); !strings.Contains(flash, "已接收 测试新党员") {
 		t.Fatalf("after receiving: %q", flash)
 	}
@@ -442,7 +480,11 @@ func TestPairingJourney(t *testing.T) {
 		a.open(item)
 		a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
 		a.openForms()
-		a.do(chromedp.Click(chromedp.CSS(`form[action$="/act/fulfil"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		a.do(chromedp.Click(chromedp.CSS(`form[action$="/act/fulfil"] button`)))
+		if msg := a.confirmed(); !strings.Contains(msg, "确认兑现") {
+			t.Fatalf("fulfilling asks %q", msg)
+		}
+		a.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 		if flash := a.text(".flash"); !strings.Contains(flash, "确认兑现") {
 			t.Fatalf("after fulfilling: %q", flash)
 		}

@@ -122,6 +122,10 @@ type formView struct {
 	Action, Title, Submit, Error string
 	Fields                       []fieldView
 	Multipart, Open              bool
+	// Step: a step of the record's state, shown as a button rather than
+	// folded, confirmed before it is sent.
+	Step    bool
+	Confirm string
 	// Names are the persons a member field suggests.
 	Names []string
 }
@@ -514,6 +518,8 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 				return err
 			}
 			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+itoa(rid)+"/act/"+a.Name, a.Label, a.Label
+			// A step is a button in sight, asked once more before it is taken.
+			fv.Step, fv.Confirm = true, "确定“"+a.Label+"”?办理后记录状态随之改变。"
 			d.Actions = append(d.Actions, fv)
 		}
 		for _, c := range k.Children() {
