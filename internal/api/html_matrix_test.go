@@ -109,6 +109,9 @@ var htmlRows = map[string]htmlRow{
 	"POST /transfers/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/transfers/new?member=%d", m.person(t, "full")), url.Values{"to_text": {"外省某支部"}, "issued_on": {"2026-06-01"}}
 	}},
+	"GET /transfers/{id}/print": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/%d/print", m.letter(t)), nil
+	}},
 	"POST /transfers/{id}/receive": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/transfers/%d/receive", m.letter(t)), url.Values{}
 	}},

@@ -17,6 +17,7 @@ func (s *Site) transfersRoutes() []route {
 		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
 		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
 		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
+		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, s.letterPrint},
 		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
 		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
 		{"GET /mobile", auth.PermMemberRead, 0, s.mobileList},
@@ -290,4 +291,56 @@ func (s *Site) mobileEnd(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	done(w, r, "/mobile?kind="+rec.Kind, "已结束 "+rec.Name+" 的流动登记")
+}
+
+type letterData struct {
+	T         member.Transfer
+	M         *member.Member // the person, when still in scope
+	Age       int
+	PrintedOn string
+}
+
+// letterPrint is a letter laid out as the printed form: the 存根 kept by
+// the issuing organisation, the 介绍信 itself and the 回执 the receiving
+// one sends back, on one A4 page. The ID number stays masked, as on
+// every page; a reveal role writes it by hand or prints from the export.
+func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	tid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var d letterData
+	err = id.Within(auth.PermMemberRead, func(sc store.Scope) error {
+		var err error
+		if d.T, err = s.Members.GetTransfer(r.Context(), sc, tid); err != nil {
+			return err
+		}
+		if d.T.MemberID != nil {
+			if m, err := s.Members.Get(r.Context(), sc, *d.T.MemberID); err == nil {
+				d.M = &m
+			} else if _, ok := apperr.As(err); !ok {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.M != nil && !d.M.BirthDate.IsZero() {
+		d.Age = ageOn(d.M.BirthDate, d.T.IssuedOn)
+	}
+	d.PrintedOn = s.Work.Today().Chinese()
+	s.show(w, r, id, http.StatusOK, "letter.html", "组织关系介绍信 "+d.T.LetterNo, d)
+}
+
+// ageOn is the age in whole years on a day.
+func ageOn(birth, on date.Date) int {
+	age := on.Year() - birth.Year()
+	if on.Before(birth.AddYears(age)) {
+		age--
+	}
+	return age
 }

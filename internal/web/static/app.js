@@ -112,6 +112,7 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-pick]').forEach(picker);
+    document.querySelectorAll('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
     if (document.getElementById('chart-data')) {
       var s = document.createElement('script');
       s.src = '/static/vendor/echarts.min.js';
