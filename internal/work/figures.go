@@ -49,8 +49,10 @@ type Line struct {
 	Label string `json:"label"`
 	Unit  string `json:"unit"`
 	Value int64  `json:"value"`
-	// Text is the value as shown: yuan for money.
-	Text string `json:"text"`
+	// Text is the value as shown: yuan for money, 万元 from 10,000 yuan up
+	// (Exact then keeps the amount to the fen).
+	Text  string `json:"text"`
+	Exact string `json:"exact,omitempty"`
 	// Kind is the record kind the figure counts, for a link to its list.
 	Kind string `json:"kind"`
 	// Period marks figures counted within the period; the others are as of now.
@@ -150,6 +152,9 @@ func Summarize(m map[string]int64, from, to string) []Line {
 			l.Text = Grouped(l.Value)
 			if d.unit == "元" {
 				l.Text = Yuan(l.Value)
+				if l.Value >= wan {
+					l.Exact, l.Text, l.Unit = l.Text+" 元", WanYuan(l.Value), "万元"
+				}
 			}
 			out = append(out, l)
 		}

@@ -198,6 +198,19 @@ func Yuan(fen int64) string {
 	return sign + Grouped(fen/100) + "." + strconv.FormatInt(fen%100/10, 10) + strconv.FormatInt(fen%10, 10)
 }
 
+// wan is 10,000 yuan in fen: larger amounts read in 万元.
+const wan = 1_000_000
+
+// WanYuan writes fen in 万元 to two decimals, rounded: 2,180,000.00 元 → "218.00".
+func WanYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	hundredths := (fen + wan/200) / (wan / 100)
+	return sign + Grouped(hundredths/100) + "." + strconv.FormatInt(hundredths%100/10, 10) + strconv.FormatInt(hundredths%10, 10)
+}
+
 // Grouped writes a whole number with thousands separators: 1,642.
 func Grouped(n int64) string {
 	s := strconv.FormatInt(n, 10)

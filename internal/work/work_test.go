@@ -521,3 +521,18 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("backup holds %q, %v", data, err)
 	}
 }
+
+// TestWanYuan: large sums read in 万元, rounded to the hundredth, and keep the exact amount beside.
+func TestWanYuan(t *testing.T) {
+	for fen, want := range map[int64]string{218_000_000: "218.00", 1_234_567_89: "123.46", 1_000_000: "1.00", 123_456_789_000: "123,456.79", -2_500_000: "-2.50"} {
+		if got := WanYuan(fen); got != want {
+			t.Errorf("WanYuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+	lines := Summarize(map[string]int64{"fund_budget_fen": 218_000_000}, "2026-01", "2026-12")
+	for _, l := range lines {
+		if l.Key == "fund_budget_fen" && (l.Text != "218.00" || l.Unit != "万元" || l.Exact != "2,180,000.00 元") {
+			t.Fatalf("the budget line: %+v", l)
+		}
+	}
+}

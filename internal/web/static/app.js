@@ -2,34 +2,49 @@
 (function () {
   'use strict';
 
+  // grouped writes a count with thousands separators.
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+
   function drawCharts() {
     var holder = document.getElementById('chart-data');
     if (!holder || !window.echarts) { return; }
     var data = JSON.parse(holder.textContent);
     document.querySelectorAll('[data-chart]').forEach(function (el) {
-      var series = data[el.getAttribute('data-series')] || [];
-      var labels = series.map(function (c) { return c.label; });
-      var values = series.map(function (c) { return c.n; });
+      var series = (data[el.getAttribute('data-series')] || []).slice();
+      // The pipeline leaves 正式党员 out: on one scale they would flatten the stages before them.
+      var skip = el.getAttribute('data-skip');
+      if (skip) { series = series.filter(function (c) { return c.label !== skip; }); }
+      var nonzero = series.filter(function (c) { return c.n > 0; });
+      // One bar or slice says nothing a table does not: the table stays.
+      if (nonzero.length < 2) { return; }
+      var total = series.reduce(function (sum, c) { return sum + c.n; }, 0);
+      var pct = function (n) { return total ? (n * 100 / total).toFixed(1) + '%' : ''; };
+      if (el.getAttribute('data-order') === 'value') { series.sort(function (a, b) { return b.n - a.n; }); }
       var chart = window.echarts.init(el, null, { renderer: 'svg' });
       var option;
       if (el.getAttribute('data-chart') === 'pie') {
         // The five largest slices, the rest together as 其他.
-        var slices = series.filter(function (c) { return c.n > 0; }).map(function (c) { return { name: c.label, value: c.n }; });
+        var slices = nonzero.sort(function (a, b) { return b.n - a.n; }).map(function (c) { return { name: c.label, value: c.n }; });
         if (slices.length > 6) {
           var rest = slices.slice(5).reduce(function (sum, c) { return sum + c.value; }, 0);
           slices = slices.slice(0, 5).concat([{ name: '其他', value: rest }]);
         }
         option = {
-          tooltip: { trigger: 'item' },
-          series: [{ type: 'pie', radius: ['30%', '58%'], label: { formatter: '{b} {c}', overflow: 'none' }, data: slices }]
+          tooltip: { trigger: 'item', formatter: function (p) { return p.name + ' ' + grouped(p.value) + '(' + p.percent + '%)'; } },
+          series: [{ type: 'pie', radius: ['25%', '50%'], center: ['50%', '52%'], avoidLabelOverlap: true,
+            label: { formatter: function (p) { return p.name + '\n' + grouped(p.value) + '(' + p.percent + '%)'; }, overflow: 'none' },
+            labelLine: { length: 8, length2: 8 }, data: slices }]
         };
       } else {
+        // Horizontal bars: every label reads in full, however long.
+        var rev = series.slice().reverse();
         option = {
-          tooltip: { trigger: 'axis' },
-          grid: { left: 48, right: 12, top: 12, bottom: 56 },
-          xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0 } },
-          yAxis: { type: 'value', minInterval: 1 },
-          series: [{ type: 'bar', data: values, itemStyle: { color: '#b4121b' }, label: { show: true, position: 'top' } }]
+          tooltip: { trigger: 'axis', formatter: function (ps) { var p = ps[0]; return p.name + ' ' + grouped(p.value) + '(' + pct(p.value) + ')'; } },
+          grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
+          yAxis: { type: 'category', data: rev.map(function (c) { return c.label; }), axisLabel: { interval: 0 } },
+          xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: grouped } },
+          series: [{ type: 'bar', data: rev.map(function (c) { return c.n; }), itemStyle: { color: '#b4121b' },
+            label: { show: true, position: 'right', formatter: function (p) { return grouped(p.value) + '(' + pct(p.value) + ')'; } } }]
         };
       }
       chart.setOption(option);
