@@ -209,6 +209,9 @@ func display(r work.Record, fd work.Field, forList bool) string {
 		}
 		return strconv.FormatInt(r.Int(fd.Col), 10)
 	case work.Date:
+		if forList {
+			return r.Date(fd.Col).Chinese()
+		}
 		return r.Date(fd.Col).String()
 	case work.Text, work.Note:
 		return r.Str(fd.Col)
