@@ -58,6 +58,9 @@ type Field struct {
 	// List puts the field in list columns.
 	List bool
 	Hint string
+	// Added names the migration that added the column after the first
+	// one (the "*_<Added>.sql" file of each dialect); "" for 00003.
+	Added string
 }
 
 // Action is a step of a record's state, such as approving a disbursement.

@@ -74,6 +74,7 @@ var Kinds = []*Kind{
 			{Col: "money_fen", Label: "慰问金", Type: Fen, List: true},
 			{Col: "goods", Label: "慰问物品", Type: Text},
 			{Col: "notes", Label: "情况记录", Type: Note},
+			{Col: "photo", Label: "现场照片", Type: File, Added: "work_photos", Hint: "可用手机直接拍照上传"},
 		},
 		Check: func(r *Record, v *apperr.Invalid) {
 			if r.Str("target_kind") == "member" && r.Int("target_member") == 0 {
@@ -127,6 +128,7 @@ var Kinds = []*Kind{
 			{Col: "due_on", Label: "承诺完成日期", Type: Date, Required: true, List: true},
 			{Col: "status", Label: "状态", Type: Enum, Enum: ItemStates, Auto: true, List: true},
 			{Col: "fulfilled_on", Label: "兑现日期", Type: Date, Past: true, Step: "fulfil", Required: true, List: true},
+			{Col: "evidence", Label: "兑现佐证", Type: File, Step: "fulfil", Added: "work_photos", Hint: "照片或文件,可用手机直接拍照上传"},
 		},
 		Actions: []Action{
 			{Name: "start", Label: "开始办理", From: []string{"pending"}, To: "in_progress"},
@@ -257,6 +259,7 @@ var Kinds = []*Kind{
 			{Col: "held_on", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "place", Label: "地点", Type: Text, List: true},
 			{Col: "notes", Label: "活动情况", Type: Note},
+			{Col: "photo", Label: "活动照片", Type: File, Added: "work_photos", Hint: "可用手机直接拍照上传"},
 		},
 		Figures: func(r Record, _ *Record) []Fig { return monthly("activities", r.Date("held_on"), 1) }},
 

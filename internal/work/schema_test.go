@@ -3,6 +3,7 @@ package work
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,27 +31,10 @@ func schema(dialect string) string {
 			b.WriteString("    parent_id " + ref + " NOT NULL REFERENCES " + k.Parent + "(id),\n")
 		}
 		for _, f := range k.Fields {
-			var typ string
-			switch f.Type {
-			case Text, Note, Enum:
-				typ = text + " NOT NULL DEFAULT ''"
-			case Date:
-				typ = "DATE"
-			case Fen, Int:
-				typ = ref + " NOT NULL DEFAULT 0"
-				if f.Col == "balance_fen" {
-					typ += " CHECK (balance_fen >= 0)"
-				}
-			case Member:
-				typ = ref + " REFERENCES members(id)"
-			case Org:
-				typ = ref + " REFERENCES orgs(id)"
-			case Ref:
-				typ = ref + " REFERENCES " + f.Ref + "(id)"
-			case File:
-				typ = ref + " REFERENCES attachments(id)"
+			if f.Added != "" {
+				continue
 			}
-			b.WriteString("    " + f.Col + " " + typ + ",\n")
+			b.WriteString("    " + f.Col + " " + columnType(f, dialect) + ",\n")
 		}
 		b.WriteString("    created_by " + ref + " REFERENCES users(id),\n    created_at " + ts + " NOT NULL,\n    updated_at " + ts + " NOT NULL\n);\n")
 		b.WriteString("CREATE INDEX " + k.Name + "_org ON " + k.Name + "(org_id")
@@ -75,6 +59,52 @@ func schema(dialect string) string {
 	return b.String()
 }
 
+// columnType is a field's column in one dialect.
+func columnType(f Field, dialect string) string {
+	pg := dialect == "postgres"
+	ref, text := "INTEGER", "TEXT"
+	if pg {
+		ref = "BIGINT"
+	}
+	var typ string
+	switch f.Type {
+	case Text, Note, Enum:
+		typ = text + " NOT NULL DEFAULT ''"
+	case Date:
+		typ = "DATE"
+	case Fen, Int:
+		typ = ref + " NOT NULL DEFAULT 0"
+		if f.Col == "balance_fen" {
+			typ += " CHECK (balance_fen >= 0)"
+		}
+	case Member:
+		typ = ref + " REFERENCES members(id)"
+	case Org:
+		typ = ref + " REFERENCES orgs(id)"
+	case Ref:
+		typ = ref + " REFERENCES " + f.Ref + "(id)"
+	case File:
+		typ = ref + " REFERENCES attachments(id)"
+	}
+	return typ
+}
+
+// delta is the migration that adds the columns of fields Added by name.
+func delta(dialect, name string) string {
+	var up, down strings.Builder
+	up.WriteString("-- +goose Up\n-- Generated from internal/work/kinds.go by `go test ./internal/work -run TestMigrations -update`.\n")
+	down.WriteString("\n-- +goose Down\n")
+	for _, k := range Kinds {
+		for _, f := range k.Fields {
+			if f.Added == name {
+				up.WriteString("ALTER TABLE " + k.Name + " ADD COLUMN " + f.Col + " " + columnType(f, dialect) + ";\n")
+				down.WriteString("ALTER TABLE " + k.Name + " DROP COLUMN " + f.Col + ";\n")
+			}
+		}
+	}
+	return up.String() + down.String()
+}
+
 // TestMigrations holds the checked-in migrations to the kinds' fields, so
 // that a field added to a kind without its column fails here.
 func TestMigrations(t *testing.T) {
@@ -92,6 +122,30 @@ func TestMigrations(t *testing.T) {
 		}
 		if string(got) != want {
 			t.Errorf("%s differs from the kinds; run go test ./internal/work -run TestMigrations -update", file)
+		}
+		added := map[string]bool{}
+		for _, k := range Kinds {
+			for _, f := range k.Fields {
+				if f.Added != "" {
+					added[f.Added] = true
+				}
+			}
+		}
+		for name := range added {
+			files, _ := filepath.Glob("../store/migrations/" + d + "/*_" + name + ".sql")
+			if len(files) != 1 {
+				t.Errorf("%s: no single migration *_%s.sql for the fields added by it (found %v)", d, name, files)
+				continue
+			}
+			want := delta(d, name)
+			if *update {
+				if err := os.WriteFile(files[0], []byte(want), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, _ := os.ReadFile(files[0]); string(got) != want {
+				t.Errorf("%s differs from the kinds; run go test ./internal/work -run TestMigrations -update", files[0])
+			}
 		}
 	}
 }
