@@ -47,6 +47,7 @@ type site struct {
 	sum      demo.Summary
 	orgs     *org.Service
 	members  *member.Service
+	works    *work.Service
 	streetB  org.Org
 	branchB  org.Org
 	log      *storetest.Log // the JSON request log, to report the server time of each page
@@ -87,7 +88,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, log: &storetest.Log{}}
+	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, works: works, log: &storetest.Log{}}
 	// Street B: the first street of the other district, and its first branch.
 	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
 	if err != nil || len(found) == 0 {
@@ -160,6 +161,8 @@ type tab struct {
 	// asked receives the text of each confirmation the page asks; the user
 	// answers 确定.
 	asked chan string
+	// onPhone: the tab is a phone (shot returns to it after its pictures).
+	onPhone bool
 }
 
 func (s *site) tab() *tab {
@@ -276,7 +279,11 @@ func (tb *tab) shot(name string) {
 			tb.s.t.Fatal(err)
 		}
 	}
-	tb.do(chromedp.EmulateViewport(1366, 768))
+	if tb.onPhone {
+		tb.phone()
+	} else {
+		tb.do(chromedp.EmulateViewport(1366, 768))
+	}
 }
 
 func validID(birth string, seq int) string {
