@@ -94,9 +94,9 @@ func (s *Site) pickOrgs(w http.ResponseWriter, r *http.Request, id auth.Identity
 // orgPick is a picker as a form shows it.
 type orgPick struct {
 	ID, Q, Label, For, Hint string // the hidden field's name, the text box's name, …
-	Value                     int64
-	Text, Err                 string
-	Choices                   []picked // several matched the text: choose one
+	Value                   int64
+	Text, Err               string
+	Choices                 []picked // several matched the text: choose one
 }
 
 // pickOrg resolves a picker of form f: the organisation chosen (the hidden
