@@ -274,6 +274,9 @@ func TestPagePermissionMatrix(t *testing.T) {
 					got, text := m.send(b, method, path, form)
 					if got != want {
 						t.Errorf("%s as %s on %s target: status %d, want %d: %.200s", pattern, role, target, got, want, text)
+						if got == 500 {
+							t.Log(m.e.log.String())
+						}
 					}
 					if got == http.StatusOK {
 						if typed := typedIDs(text); len(typed) > 0 {

@@ -592,14 +592,16 @@ func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p 
 	if err != nil {
 		return out, err
 	}
-	lo, hi := sc.Range()
-	cond := sc.Exact("o.path") + " AND o.term_ends_on IS NOT NULL AND o.term_ends_on <= $3"
-	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+orgFrom+cond, store.CountCap), lo, hi, f.By).Scan(&out.Total); err != nil {
+	w := store.NewWhere(sc.Range())
+	w.Exact(sc, "o.path")
+	w.And("o.dissolved_at IS NULL AND o.term_ends_on IS NOT NULL AND o.term_ends_on <= ?", f.By)
+	from := " FROM orgs o LEFT JOIN orgs m ON m.id = o.manager_id WHERE o.path >= $1 AND o.path < $2"
+	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from+w.String(), store.CountCap), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
 	}
 	out.SetTotal(out.Total, store.CountCap)
-	out.Items, err = store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+cond+" ORDER BY o.term_ends_on, o.id LIMIT $4 OFFSET $5",
-		lo, hi, f.By, p.Size, p.Offset())
+	limit, args := w.Limit(p)
+	out.Items, err = store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+from+w.String()+" ORDER BY o.term_ends_on, o.id"+limit, args...)
 	return out, err
 }
 

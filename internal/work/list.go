@@ -101,11 +101,9 @@ func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k 
 		if !ok {
 			return nil, apperr.InvalidField("view", "没有“%s”这个筛选", f.View)
 		}
+		// A view's first "?" is today, its second today plus Days.
 		today := s.Today()
-		vals := []any{today}
-		if strings.Count(v.Cond, "?") > 1 {
-			vals = append(vals, today.AddDate(0, 0, v.Days))
-		}
+		vals := []any{today, today.AddDate(0, 0, v.Days)}[:strings.Count(v.Cond, "?")]
 		w.And(v.Cond, vals...)
 	}
 	return w, nil
