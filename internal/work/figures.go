@@ -53,12 +53,16 @@ type Line struct {
 	// (Exact then keeps the amount to the fen).
 	Text  string `json:"text"`
 	Exact string `json:"exact,omitempty"`
-	// Kind is the record kind the figure counts, for a link to its list.
+	// Kind is the record kind the figure counts, for a link to its list,
+	// and View the list's view that keeps only those counted ("" : all).
 	Kind string `json:"kind"`
+	View string `json:"view,omitempty"`
 	// Period marks figures counted within the period; the others are as of now.
 	Period bool `json:"period"`
 }
 
+// lineDef is one line of the summary; kind is the record kind it counts,
+// "kind/view" when a view of the list keeps only those counted.
 type lineDef struct {
 	key, label, unit, kind string
 }
@@ -75,7 +79,7 @@ var lineDefs = []struct {
 	}},
 	{"走访慰问", []lineDef{
 		{"visits@", "走访慰问", "次", "visits"},
-		{"visits_mobile@", "其中走访慰问流动党员", "人次", "visits"},
+		{"visits_mobile@", "其中走访慰问流动党员", "人次", "visits/mobile"},
 		{"visits_fen@", "发放慰问金", "元", "visits"},
 	}},
 	{"结对帮扶", []lineDef{
@@ -138,7 +142,8 @@ func Summarize(m map[string]int64, from, to string) []Line {
 	var out []Line
 	for _, g := range lineDefs {
 		for _, d := range g.lines {
-			l := Line{Group: g.group, Key: strings.TrimSuffix(d.key, "@"), Label: d.label, Unit: d.unit, Kind: d.kind, Period: strings.HasSuffix(d.key, "@")}
+			kind, view, _ := strings.Cut(d.kind, "/")
+			l := Line{Group: g.group, Key: strings.TrimSuffix(d.key, "@"), Label: d.label, Unit: d.unit, Kind: kind, View: view, Period: strings.HasSuffix(d.key, "@")}
 			if l.Period {
 				for k, n := range m {
 					base, month, ok := strings.Cut(k, "@")

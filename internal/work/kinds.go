@@ -68,7 +68,7 @@ var Kinds = []*Kind{
 			{Col: "visited_on", Label: "日期", Type: Date, Past: true, Required: true, List: true},
 			{Col: "visitor", Label: "走访人", Type: Text, Required: true, List: true},
 			{Col: "target_kind", Label: "对象类别", Type: Enum, Enum: VisitTargets, Required: true},
-			{Col: "target_member", Label: "走访党员", Type: Member, Hint: "对象为党员时填写姓名"},
+			{Col: "target_member", Label: "走访党员", Type: Member, List: true, Hint: "对象为党员时填写姓名"},
 			{Col: "target_name", Label: "对象名称", Type: Text, List: true, Hint: "群众户的户主姓名或组织、单位名称"},
 			{Col: "target_mobile", Label: "流动党员", Type: Int, Auto: true, List: true},
 			{Col: "money_fen", Label: "慰问金", Type: Fen, List: true},
@@ -105,6 +105,7 @@ var Kinds = []*Kind{
 			r.V["target_mobile"] = mobile
 			return nil
 		},
+		Views: []View{{Name: "mobile", Label: "走访慰问流动党员", Cond: "t.target_mobile = 1"}},
 		Figures: func(r Record, _ *Record) []Fig {
 			d := r.Date("visited_on")
 			return concat(monthly("visits", d, 1), monthly("visits_mobile", d, r.Int("target_mobile")), monthly("visits_fen", d, r.Int("money_fen")))
