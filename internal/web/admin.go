@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 
@@ -10,6 +11,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/store"
+	"dangjian/internal/vocab"
 )
 
 func (s *Site) adminRoutes() []route {
@@ -185,7 +187,28 @@ type meData struct {
 	Member   *member.Member
 	Requests []member.ChangeRequest
 	ToDecide []member.ChangeRequest
-	Form     *form
+	// Asked is each request's changes as "字段:旧 → 新" (phones masked).
+	Asked map[int64][]string
+	Form  *form
+}
+
+// changeLines writes what a request changes, from the member's present
+// record to the value asked.
+func changeLines(m member.Member, rq member.ChangeRequest) []string {
+	var out []string
+	line := func(label, old string, asked *string) {
+		if asked != nil {
+			out = append(out, label+":"+cmp.Or(old, "(空)")+" → "+cmp.Or(*asked, "(空)"))
+		}
+	}
+	line("联系电话", m.PhoneMasked, rq.Shown.Phone)
+	if rq.Shown.Education != nil {
+		asked := vocab.Education.Label(*rq.Shown.Education)
+		line("学历", m.EducationLabel, &asked)
+	}
+	line("职业", m.Occupation, rq.Shown.Occupation)
+	line("工作岗位", m.Post, rq.Shown.Post)
+	return out
 }
 
 func (s *Site) mePage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -215,11 +238,25 @@ func (s *Site) mePageWith(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Requests = l.Items
 	}
+	d.Asked = map[int64][]string{}
+	if d.Member != nil {
+		for _, rq := range d.Requests {
+			d.Asked[rq.ID] = changeLines(*d.Member, rq)
+		}
+	}
 	for _, sc := range id.ScopesFor(auth.PermRequestAdmin) {
 		l, err := s.Members.Requests(ctx, sc, "pending", 0, store.Page{Size: 50})
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		for _, rq := range l.Items {
+			m, err := s.Members.Get(ctx, sc, rq.MemberID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			d.Asked[rq.ID] = changeLines(m, rq)
 		}
 		d.ToDecide = append(d.ToDecide, l.Items...)
 	}

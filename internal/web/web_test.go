@@ -522,7 +522,7 @@ func TestMePage(t *testing.T) {
 	if _, err := b.mem.RequestChange(ctx, m.ID, u.ID, member.RequestInput{Changes: member.Input{Education: &master}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, page := b.get("/me"); !strings.Contains(page, "API 访问令牌") || !strings.Contains(page, "学历 研究生") {
+	if _, page := b.get("/me"); !strings.Contains(page, "API 访问令牌") || !strings.Contains(page, "学历:大学本科 → 研究生") {
 		t.Fatalf("the administrator's page: %s", page)
 	}
 	m2 := newSiteBrowser(b)
