@@ -607,8 +607,17 @@ func TestScreenshots(t *testing.T) {
 	}
 	// Open a tree node: its children load on demand.
 	tb.open("/orgs")
-	tb.do(chromedp.Click(chromedp.CSS(".tree details summary")), chromedp.WaitVisible(chromedp.CSS(".tree .tree li a")))
+	// The top stands open with its children; opening a child loads its own.
+	tb.do(chromedp.WaitVisible(chromedp.CSS(".tree .tree li a")),
+		chromedp.Click(chromedp.CSS(".tree .tree details summary")), chromedp.WaitVisible(chromedp.CSS(".tree .tree .tree li a")))
 	tb.shot("org-tree-open")
+	// A search names each organisation found with its parents.
+	tb.open("/orgs?q=" + s.branchB.Name)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#results")))
+	if got := tb.text("#results"); !strings.Contains(got, s.streetB.Name+" ›") && !strings.Contains(got, "› "+s.streetB.Name) {
+		t.Fatalf("the search result has no parents' path: %q", got)
+	}
+	tb.shot("org-search")
 	// Reveal: the full number shows, and the look is audited.
 	tb.open(fmt.Sprintf("/members/%d", s.sum.Member.ID))
 	tb.do(chromedp.Click(chromedp.CSS("#reveal")), chromedp.WaitNotPresent(chromedp.CSS("#reveal")))

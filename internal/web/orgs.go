@@ -124,8 +124,14 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 
 type treeData struct {
 	Q       string
-	Roots   []org.Org
-	Results []org.Org
+	Roots   []treeRoot
+	Results []picked // with their parents' path
+}
+
+// treeRoot is a top organisation of the tree, shown open with its children.
+type treeRoot struct {
+	Org  org.Org
+	Kids []org.Org
 }
 
 // orgTree shows the highest organisations the user sees; their children load on demand.
@@ -140,11 +146,21 @@ func (s *Site) orgTree(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		var list []org.Org
 		var err error
 		if d.Q != "" {
-			list, err = s.Orgs.Search(r.Context(), sc, d.Q, 100)
-			d.Results = append(d.Results, list...)
-		} else {
-			list, err = s.Orgs.Roots(r.Context(), sc)
-			d.Roots = append(d.Roots, list...)
+			if list, err = s.Orgs.Search(r.Context(), sc, d.Q, 100); err == nil {
+				var found []picked
+				found, err = s.offer(r.Context(), list)
+				d.Results = append(d.Results, found...)
+			}
+		} else if list, err = s.Orgs.Roots(r.Context(), sc); err == nil {
+			// The top opens with its children in sight: one click fewer to every branch.
+			for _, o := range list {
+				kids, err := s.Orgs.Children(r.Context(), sc, o.ID)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				d.Roots = append(d.Roots, treeRoot{Org: o, Kids: kids})
+			}
 		}
 		if err != nil {
 			s.fail(w, r, err)
