@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -206,12 +207,26 @@ type pager struct {
 	Total       int64
 	More        bool
 	Prev, Next  string
+	// Path and Keep are the list's address and its other query values,
+	// for the form that jumps to a page.
+	Path string
+	Keep []keyValue
 }
+
+type keyValue struct{ Key, Value string }
 
 func newPager(r *http.Request, total int64, p store.Page) pager {
 	p = p.Normalized()
 	pages := int((total + int64(p.Size) - 1) / int64(p.Size))
-	pg := pager{Page: p.Number, Pages: max(pages, 1), Total: total}
+	pg := pager{Page: p.Number, Pages: max(pages, 1), Total: total, Path: r.URL.Path}
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if k != "page" {
+				pg.Keep = append(pg.Keep, keyValue{k, v})
+			}
+		}
+	}
+	sort.Slice(pg.Keep, func(i, j int) bool { return pg.Keep[i].Key < pg.Keep[j].Key })
 	link := func(n int) string {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(n))

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
@@ -37,6 +38,10 @@ type memberListData struct {
 	FullExport string
 	CanReveal  bool
 	Form       *form
+	// Parents is each listed organisation's parents below the list's top
+	// ("和平区委 › 新华街道"); Twins marks names that repeat on the page.
+	Parents map[int64]string
+	Twins   map[string]bool
 }
 
 type sortLink struct {
@@ -70,6 +75,16 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	d.Pager.More = d.List.More
+	if d.Parents, err = s.parents(r, d.Org, d.List.Items); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Twins = map[string]bool{}
+	seen := map[string]int{}
+	for _, m := range d.List.Items {
+		seen[m.Name]++
+		d.Twins[m.Name] = seen[m.Name] > 1
+	}
 	for _, so := range []struct{ key, label string }{{"name", "姓名拼音"}, {"birth_date", "出生日期"}, {"joined_on", "入党日期"}, {"id", "登记先后"}} {
 		qq := r.URL.Query()
 		qq.Del("page")
@@ -97,6 +112,35 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		title = d.Org.Name + " · 党员名册"
 	}
 	s.show(w, r, id, status, "members.html", title, d)
+}
+
+// parents names the parents of each listed member's organisation, from
+// below top (the list's organisation; the scope's top when 0) down.
+func (s *Site) parents(r *http.Request, top org.Org, items []member.Member) (map[int64]string, error) {
+	ids := map[int64]bool{}
+	for _, m := range items {
+		for _, a := range store.PathIDs(m.OrgPath) {
+			ids[a] = true
+		}
+	}
+	names, err := org.Names(r.Context(), s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, m := range items {
+		var path []string
+		below := top.ID == 0
+		chain := store.PathIDs(m.OrgPath)
+		for i, a := range chain {
+			if below && i < len(chain)-1 && i > 0 {
+				path = append(path, names[a])
+			}
+			below = below || a == top.ID
+		}
+		out[m.OrgID] = strings.Join(path, " › ")
+	}
+	return out, nil
 }
 
 // memberExportFull downloads the roster as filtered with full ID numbers,

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"html"
 	"net/url"
 	"regexp"
@@ -10,7 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/store"
 )
 
 // TestTermsDue: organisations whose term ends within 90 days, or has
@@ -80,5 +86,36 @@ func TestTermsDue(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "乙党委已超期,甲党委即将届满" {
 		t.Fatalf("exported: %v (rows %v)", names, rows)
+	}
+}
+
+// TestRosterTellsTwinsApart: two people of one name are marked 同名 and
+// each shows the parents of their branch; the pager jumps to a page.
+func TestRosterTellsTwinsApart(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	orgs := b.mem.Orgs
+	root := int64(1)
+	mk := func(parent int64, name, typ string) int64 {
+		o, err := orgs.Create(ctx, store.All, org.Input{ParentID: &parent, Name: &name, Type: &typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	a := mk(mk(root, "东城街道党工委", "working_committee"), "东城第一党支部", "branch")
+	c := mk(mk(root, "西城街道党工委", "working_committee"), "西城第一党支部", "branch")
+	for i, o := range []int64{a, c} {
+		first := fmt.Sprintf("32010219850315%d21", i)
+		idn := first + string(cnid.CheckChar(first))
+		name, eth, stage, edu := "蔡强", "汉族", "full", "bachelor"
+		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+		if _, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &o, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page := b.get("/members")
+	if strings.Count(page, ">同名</span>") != 2 || !strings.Contains(page, "东城街道党工委</small>") || !strings.Contains(page, "西城街道党工委</small>") {
+		t.Fatalf("the roster:\n%s", page)
 	}
 }
