@@ -86,6 +86,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := a.members.SealText(ctx, 500); err != nil {
 		return err
 	}
+	// People stored before the hashes of their numbers' parts were kept get them, for part searches.
+	if err := a.members.FillParts(ctx, 500); err != nil {
+		return err
+	}
 	// Organisations stored before their names' pinyin was kept get it, for the pickers.
 	if err := a.orgs.FillInitials(ctx, 500); err != nil {
 		return err

@@ -148,5 +148,19 @@ func (id Identity) Within(p Perm, fn func(sc store.Scope) error) error {
 	return fn(store.Union(scopes...))
 }
 
+// WithinReading runs fn as Within(p), or, when narrower is set, within the
+// scopes of the grants that carry the stronger permission strong, refused
+// with refusal when none does: a roster search by a part of an ID number
+// reads only where its reader may reveal numbers.
+func (id Identity) WithinReading(p, strong Perm, narrower bool, refusal error, fn func(sc store.Scope) error) error {
+	if !narrower {
+		return id.Within(p, fn)
+	}
+	if len(id.ScopesFor(strong)) == 0 {
+		return refusal
+	}
+	return id.Within(strong, fn)
+}
+
 // ErrForbidden refuses an action no grant of the caller's allows.
 var ErrForbidden = apperr.New("forbidden", http.StatusForbidden, "您的角色没有进行此操作的权限")

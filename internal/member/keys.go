@@ -16,8 +16,8 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 	done, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members
 		WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`, s.Box.Open,
 		func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
-			_, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3 WHERE id = $4",
-				s.Box.Seal(v[0]), s.Box.Hash(v[0]), s.Box.Seal(v[1]), id)
+			_, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3, id_tail4 = $4, id_tail6 = $5, id_head6 = $6, phone_hash = $7 WHERE id = $8",
+				append(append([]any{s.Box.Seal(v[0]), s.Box.Hash(v[0]), s.Box.Seal(v[1])}, s.partHashes(v[0], v[1])...), id)...)
 			return err
 		}, progress)
 	if err != nil {

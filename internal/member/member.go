@@ -505,10 +505,11 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 		var sb strings.Builder
 		sb.WriteString(`INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
 			id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
-			applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at) VALUES `)
-		s.DB.Values(&sb, len(batch), 25)
+			applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at,
+			id_tail4, id_tail6, id_head6, phone_hash) VALUES `)
+		s.DB.Values(&sb, len(batch), 29)
 		sb.WriteString(" ON CONFLICT (id_hash) DO NOTHING RETURNING id, id_hash")
-		args := make([]any, 0, 25*len(batch))
+		args := make([]any, 0, 29*len(batch))
 		byHash := make(map[string]int, len(batch))
 		for i, m := range batch {
 			h := m.hashes[0]
@@ -517,6 +518,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 			args = append(args, m.OrgID, org.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
 				h, m.idEnc, m.BirthDate, m.Education, m.phoneEnc, m.Occupation, m.Post,
 				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now)
+			args = append(args, s.partHashes(m.IDNumber, m.Phone)...)
 		}
 		rows, err := store.BulkQuery(ctx, tx, sb.String(), args...)
 		if err != nil {
@@ -645,9 +647,9 @@ func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int
 	m.Pinyin, m.Initials = pinyin.Name(m.Name)
 	_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, name_pinyin = $2, name_initials = $3, sex = $4, ethnicity = $5,
 		id_hash = $6, id_enc = $7, birth_date = $8, education = $9, phone_enc = $10, occupation = $11, post = $12, unit_id = $13,
-		updated_at = $14 WHERE id = $15`,
-		m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
-		m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now(), id)
+		updated_at = $14, id_tail4 = $15, id_tail6 = $16, id_head6 = $17, phone_hash = $18 WHERE id = $19`,
+		append(append([]any{m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
+			m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now()}, s.partHashes(m.IDNumber, m.Phone)...), id)...)
 	if err != nil {
 		return idConflict(err)
 	}

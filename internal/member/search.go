@@ -17,6 +17,9 @@ type Filter struct {
 	Stage    string // development stage code
 	Category string // "member" (正式+预备), "full" or "probationary"
 	Mobile   bool   // only those flowing out
+	// Reveal: the caller may reveal ID numbers and phones in the scope, and
+	// so search by their parts (PartSearch).
+	Reveal bool
 	// ProbationDue keeps the probationary members whose probation ends
 	// within this many days (those already past it too); 0: no such filter.
 	ProbationDue int
@@ -34,6 +37,8 @@ type Filter struct {
 func (f Filter) Audited() map[string]any {
 	q := strings.TrimSpace(f.Q)
 	switch {
+	case PartSearch(q):
+		q = "(按号码的一部分查找)"
 	case queryKind(q) == "id":
 		q = cnid.Mask(cnid.Normalize(q))
 	case phoneRunRE.MatchString(q):
@@ -90,7 +95,13 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 		status = StatusActive
 	}
 	add("m.status = ?", status)
-	if q := strings.TrimSpace(f.Q); q != "" {
+	if q := strings.TrimSpace(f.Q); PartSearch(q) {
+		if !f.Reveal {
+			return nil, "", ErrPartSearch
+		}
+		cond, args := s.partCondition(q)
+		add(cond, args...)
+	} else if q != "" {
 		switch queryKind(q) {
 		case "id":
 			hs := s.Box.Hashes(cnid.Normalize(q))
@@ -177,6 +188,11 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	where, order, err := s.query(ctx, sc, f, bothParts)
 	if err != nil {
 		return out, err
+	}
+	if PartSearch(f.Q) {
+		if err := s.auditPartSearch(ctx, f.Q, f.OrgID); err != nil {
+			return out, err
+		}
 	}
 	countCap := store.CountCap
 	if f.prefixOnly {

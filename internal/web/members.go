@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,7 +60,9 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
 	d := memberListData{Form: f, Filter: rosterFilter(r)}
 	p := pageOf(r)
-	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
+	// A search by a part of an ID number or a phone reads where the caller may reveal them.
+	d.Filter.Reveal = member.PartSearch(d.Filter.Q)
+	err := id.WithinReading(auth.PermMemberRead, auth.PermMemberReveal, d.Filter.Reveal, member.ErrPartSearch, func(sc store.Scope) error {
 		var err error
 		if d.Filter.OrgID != 0 {
 			if d.Org, err = s.Orgs.Get(r.Context(), sc, d.Filter.OrgID); err != nil {
@@ -69,6 +72,10 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		d.List, err = s.Members.List(r.Context(), sc, d.Filter, p)
 		return err
 	})
+	if errors.Is(err, member.ErrPartSearch) {
+		// Told on the roster itself, above an empty list.
+		d.Form, err = &form{Error: member.ErrPartSearch.Message}, nil
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
