@@ -73,8 +73,9 @@ var htmlRows = map[string]htmlRow{
 	"POST /members/import": {perm: "member.write", want: [4]int{400, 404, 404, 404}, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/members/import?org=%d", m.orgOf(t).ID), url.Values{"mode": {"all"}} // no file chosen
 	}},
-	"GET /imports/{job}":        {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab", nil }},
-	"GET /imports/{job}/report": {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/report", nil }},
+	"GET /imports/{job}":          {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab", nil }},
+	"GET /imports/{job}/report":   {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/report", nil }},
+	"POST /imports/{job}/confirm": {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/confirm", url.Values{} }},
 
 	"GET /members": {perm: "member.read", want: page, target: get("/members?org=%d")},
 	"POST /members/export/full": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {

@@ -46,6 +46,44 @@ type Checked struct {
 // Row is the row that was checked.
 func (c Checked) Row() Row { return c.row }
 
+// Person is the id (once added) and the name of the row's person.
+func (c Checked) Person() (int64, string) {
+	if c.person == nil {
+		return 0, ""
+	}
+	return c.person.ID, c.person.Name
+}
+
+// Err is why the row's person cannot be added, as far as Check sees.
+func (c Checked) Err() error { return c.err }
+
+// OnRoster tells whether a person of this ID number is on the roster (any
+// scope: it decides only which rules a row is checked by).
+func (s *Service) OnRoster(ctx context.Context, q store.Querier, idNumber string) (bool, error) {
+	n, err := cnid.Parse(idNumber, s.today().Time())
+	if err != nil {
+		return false, nil
+	}
+	for _, h := range s.Box.Hashes(n.Value) {
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM members WHERE id_hash = $1", h).Scan(&one)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// Outcome is what UpdateRow did to whom.
+type Outcome struct {
+	Action string // Updated or Unchanged
+	ID     int64
+	Name   string
+}
+
 // Check checks a row for adding, reading the organisations from q. It is
 // safe to call from several goroutines (with a context from CacheOrgs,
 // each organisation is read once).
@@ -153,11 +191,11 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]err
 // up to date inside tx. A person already in another organisation is not
 // moved: that is a transfer. The stage and its dates are changed only by
 // pipeline steps.
-func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row Row) (string, error) {
+func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row Row) (Outcome, error) {
 	in := row.Input
 	n, err := cnid.Parse(str(in.IDNumber), s.today().Time())
 	if err != nil {
-		return "", apperr.InvalidField("id_number", "%s", err.Error())
+		return Outcome{}, apperr.InvalidField("id_number", "%s", err.Error())
 	}
 	var id int64
 	var path string
@@ -169,26 +207,26 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return "", apperr.NotFound("人员")
+		return Outcome{}, apperr.NotFound("人员")
 	case err != nil:
-		return "", err
+		return Outcome{}, err
 	case !sc.Contains(path):
-		return "", apperr.InvalidField("id_number", "该公民身份号码已登记在您管理范围以外的党组织:每人只能有一个组织关系")
+		return Outcome{}, apperr.InvalidField("id_number", "该公民身份号码已登记在您管理范围以外的党组织:每人只能有一个组织关系")
 	}
 	m, err := s.get(ctx, tx, store.All, id)
 	if err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	if in.OrgID != nil && *in.OrgID != m.OrgID {
-		return "", apperr.InvalidField("org_id", "%s已在“%s”,调整所在党组织请办理组织关系转接", m.Name, m.OrgName)
+		return Outcome{}, apperr.InvalidField("org_id", "%s已在“%s”,调整所在党组织请办理组织关系转接", m.Name, m.OrgName)
 	}
 	if m.Status != StatusActive {
-		return "", apperr.InvalidField("id_number", "%s已不在册(已转出或已取消预备党员资格)", m.Name)
+		return Outcome{}, apperr.InvalidField("id_number", "%s已不在册(已转出或已取消预备党员资格)", m.Name)
 	}
 	stage, _ := vocab.Stages.Parse(str(in.Stage))
 	if (in.Stage != nil && stage != m.Stage) ||
 		dateDiffers(in.JoinedOn, m.JoinedOn) || dateDiffers(in.FullOn, m.FullOn) {
-		return "", apperr.InvalidField("stage", "人员类别或入党、转正日期与系统中的不一致(系统中为%s,入党日期%s),请通过“发展党员”步骤办理",
+		return Outcome{}, apperr.InvalidField("stage", "人员类别或入党、转正日期与系统中的不一致(系统中为%s,入党日期%s),请通过“发展党员”步骤办理",
 			m.StageLabel, m.JoinedOn)
 	}
 	upd := Input{Name: in.Name, Sex: in.Sex, Ethnicity: in.Ethnicity, BirthDate: in.BirthDate, Education: in.Education,
@@ -197,36 +235,36 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	var v apperr.Invalid
 	apply(&cand, upd, false, s.today(), &v)
 	if err := v.Err(); err != nil {
-		return "", err
+		return Outcome{}, err
 	}
 	changed := cand.Name != m.Name || cand.Sex != m.Sex || cand.Ethnicity != m.Ethnicity || cand.BirthDate != m.BirthDate ||
 		cand.Education != m.Education || cand.Phone != m.Phone || cand.Occupation != m.Occupation || cand.Post != m.Post
 	if changed {
 		if err := s.update(ctx, tx, sc, id, upd); err != nil {
-			return "", err
+			return Outcome{}, err
 		}
 	}
 	if row.MobileOut != nil && *row.MobileOut != m.MobileOut {
 		changed = true
 		if *row.MobileOut {
 			if _, err := s.registerOut(ctx, tx, m, MobileInput{PresentPlace: row.MobilePlace, Since: s.today(), Note: "花名册导入"}); err != nil {
-				return "", err
+				return Outcome{}, err
 			}
 		} else {
 			r, err := s.scanMobile(tx.QueryRowContext(ctx, "SELECT "+mobileCols+` FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 				WHERE r.member_id = $1 AND r.kind = 'out' AND r.ended_on IS NULL`, id))
 			if err != nil {
-				return "", err
+				return Outcome{}, err
 			}
 			if err := s.endMobile(ctx, tx, r, date.Date{}); err != nil {
-				return "", err
+				return Outcome{}, err
 			}
 		}
 	}
 	if changed {
-		return Updated, nil
+		return Outcome{Updated, id, m.Name}, nil
 	}
-	return Unchanged, nil
+	return Outcome{Unchanged, id, m.Name}, nil
 }
 
 func str(p *string) string {

@@ -111,3 +111,32 @@ func TestMissingColumnNamed(t *testing.T) {
 		t.Fatalf("a roster without 民族: %+v", rep)
 	}
 }
+
+// TestEveryErrorOfARow: a row with a date that cannot be read, an unknown
+// ethnicity and an unknown education is refused with all three reasons at
+// once, each on its cell; a clean trial names who would be added, and the
+// import names who was, with their pages.
+func TestEveryErrorOfARow(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	head := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n"
+	rep := e.importFile(t, "名册.csv", []byte(head+"张三,火星族,"+idFor(1, true)+",博士后,2000-13-01,2001-07-01\n"), "all")
+	cols := map[string]bool{}
+	for _, ce := range rep.Errors {
+		if ce.Row != 2 {
+			t.Fatalf("an error on row %d: %+v", ce.Row, ce)
+		}
+		cols[ce.Column] = true
+	}
+	if !rep.Refused || !cols["民族"] || !cols["学历"] || !cols["入党日期"] || len(rep.Errors) != 3 {
+		t.Fatalf("the row's reasons: %+v", rep.Errors)
+	}
+	good := []byte(head + "张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n李四,汉族," + idFor(2, false) + ",大专,2003-07-01,2004-07-01\n")
+	trial, err := e.im.ImportFile(context.Background(), store.All, "名册.csv", good, Options{OrgID: e.root.ID, DryRun: true})
+	if err != nil || trial.Written || len(trial.People) != 2 || trial.People[0].Name != "张三" || trial.People[0].ID != 0 {
+		t.Fatalf("the trial: %+v %v", trial, err)
+	}
+	done := e.importFile(t, "名册.csv", good, "all")
+	if !done.Written || len(done.People) != 2 || done.People[1].Name != "李四" || done.People[1].ID == 0 || done.People[1].Action != "added" {
+		t.Fatalf("the import: %+v", done)
+	}
+}

@@ -40,7 +40,22 @@ type Report struct {
 	Refused bool `json:"refused"`
 	// Written tells whether the database was changed (not a dry run, not refused).
 	Written bool `json:"written"`
+	// People are those added or changed (or, in a trial, who would be),
+	// the first MaxListed of them.
+	People []Person `json:"people"`
 }
+
+// Person is one person an import adds or changes; ID is 0 in a trial run
+// for a person not on the roster yet.
+type Person struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Row    int    `json:"row"`
+	Action string `json:"action"` // "added" or "updated"
+}
+
+// MaxListed bounds the people a report names.
+const MaxListed = 1000
 
 // Options choose how an import writes.
 type Options struct {
@@ -129,7 +144,7 @@ func (im *Importer) ImportFile(ctx context.Context, sc store.Scope, name string,
 }
 
 func (im *Importer) importSheet(ctx context.Context, sc store.Scope, sh *Sheet, opt Options) (Report, error) {
-	rep := Report{Errors: []CellError{}}
+	rep := Report{Errors: []CellError{}, People: []Person{}}
 	h, err := sh.Header()
 	if err != nil {
 		return rep, apperr.New("bad_file", http.StatusBadRequest, "%s", err.Error())
@@ -144,8 +159,12 @@ func (im *Importer) importSheet(ctx context.Context, sc store.Scope, sh *Sheet, 
 	parse := func(cells []string, excelRow int) parsedRow {
 		row, errs := parseRow(h, cells, excelRow, orgs)
 		p := parsedRow{errs: errs, id: row.Input.IDNumber, cells: cells, excelRow: excelRow}
-		if len(errs) == 0 {
-			p.checked = im.Members.Check(ctx, im.DB, sc, row)
+		p.checked = im.Members.Check(ctx, im.DB, sc, row)
+		if len(errs) > 0 && !unreadable(errs) {
+			// Every reason of the row at once: the cells that could not be
+			// read, and what registering the rest would refuse (unless
+			// the person is on the roster, whom other rules bring up to date).
+			p.errs = append(p.errs, im.alsoRefused(ctx, h, p, errs)...)
 		}
 		return p
 	}
@@ -199,6 +218,14 @@ func (im *Importer) importSheet(ctx context.Context, sc store.Scope, sh *Sheet, 
 		return rep, err
 	}
 	rep.Written = err == nil
+	if !rep.Written {
+		// Nothing was stored: those to be added have no page yet.
+		for i, p := range rep.People {
+			if p.Action == "added" {
+				rep.People[i].ID = 0
+			}
+		}
+	}
 	return rep, nil
 }
 
@@ -315,6 +342,8 @@ func (r *importRun) flush(ctx context.Context, tx *sql.Tx) error {
 		switch err := outcome[i]; {
 		case err == nil:
 			r.rep.Added++
+			id, name := p.checked.Person()
+			r.list(Person{ID: id, Name: name, Row: p.excelRow, Action: "added"})
 		case errors.Is(err, member.ErrOnRoster):
 			if err := r.update(ctx, tx, p); err != nil {
 				return err
@@ -341,7 +370,7 @@ func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 	}
 	rowCtx, figures := stats.Defer(ctx)
 	rowCtx, trail := audit.Defer(rowCtx)
-	action, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.checked.Row())
+	out, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.checked.Row())
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
 			return rerr
@@ -354,12 +383,46 @@ func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 	}
 	r.figures.Merge(figures)
 	r.audit.Merge(trail)
-	if action == member.Updated {
+	if out.Action == member.Updated {
 		r.rep.Updated++
+		r.list(Person{ID: out.ID, Name: out.Name, Row: p.excelRow, Action: "updated"})
 	} else {
 		r.rep.Unchanged++
 	}
 	return nil
+}
+
+// alsoRefused are the reasons registering a row would give beyond the
+// cells already refused, none for a person on the roster.
+func (im *Importer) alsoRefused(ctx context.Context, h Header, p parsedRow, errs []CellError) []CellError {
+	ae, ok := apperr.As(p.checked.Err())
+	if !ok {
+		return nil
+	}
+	if p.id != nil {
+		if on, err := im.Members.OnRoster(ctx, im.DB, *p.id); err != nil || on {
+			return nil
+		}
+	}
+	named := map[string]bool{}
+	for _, e := range errs {
+		named[e.Column] = true
+	}
+	var out []CellError
+	for _, e := range cellErrors(h, p.cells, p.excelRow, ae) {
+		if !named[e.Column] {
+			named[e.Column] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// list names a person in the report, up to MaxListed.
+func (r *importRun) list(p Person) {
+	if len(r.rep.People) < MaxListed {
+		r.rep.People = append(r.rep.People, p)
+	}
 }
 
 // refused places a service's refusal of a row on the cells it concerns.
@@ -403,6 +466,15 @@ func blank(cells []string) bool {
 	return true
 }
 
+// brokenText is the reason of a cell whose bytes cannot be read: the row
+// is then not read further.
+const brokenText = "含有无法识别的字符(文件中有损坏的字节、其他编码的文字或空字符),请在 Excel 中检查这一格并重新保存"
+
+// unreadable tells whether a row was given up at a broken cell.
+func unreadable(errs []CellError) bool {
+	return len(errs) == 1 && errs[0].Reason == brokenText
+}
+
 // parseRow reads one row into what the member service takes, collecting
 // the reason for every cell that cannot be read.
 func parseRow(h Header, cells []string, excelRow int, orgs *orgIndex) (member.Row, []CellError) {
@@ -411,7 +483,7 @@ func parseRow(h Header, cells []string, excelRow int, orgs *orgIndex) (member.Ro
 	for f := range h.Cols {
 		if v, _ := h.Cell(cells, f); strings.ContainsAny(v, "\ufffd\x00") {
 			// Bytes of another encoding, or broken ones, never stored as replacement characters.
-			bad(f, strings.NewReplacer("\ufffd", "?", "\x00", "?").Replace(v), "含有无法识别的字符(文件中有损坏的字节、其他编码的文字或空字符),请在 Excel 中检查这一格并重新保存")
+			bad(f, strings.NewReplacer("\ufffd", "?", "\x00", "?").Replace(v), brokenText)
 			return member.Row{}, errs
 		}
 	}

@@ -25,24 +25,28 @@ func (s *Site) rosterRoutes() []route {
 		{"POST /members/import", auth.PermMemberWrite, roster.MaxFile, s.importStart},
 		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
 		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, s.importReport},
+		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, s.importConfirm},
 	}
 }
 
 // importJob is an import running in the background, watched from its page.
 type importJob struct {
-	mu       sync.Mutex
-	owner    int64
-	org      org.Org
-	dryRun   bool
-	file     string // the file's name and content: the report writes it back
-	content  []byte
-	done     int
-	total    int
-	queued   bool
-	report   *roster.Report
-	err      string
-	started  time.Time
-	finished bool
+	mu     sync.Mutex
+	owner  int64
+	org    org.Org
+	dryRun bool
+	mode   string
+	// confirmed: a trial whose 确认导入 was taken (it starts one import).
+	confirmed bool
+	file      string // the file's name and content: the report writes it back
+	content   []byte
+	done      int
+	total     int
+	queued    bool
+	report    *roster.Report
+	err       string
+	started   time.Time
+	finished  bool
 }
 
 // jobs holds the imports of the last hour.
@@ -63,6 +67,8 @@ type importData struct {
 	Running  bool
 	Queued   bool
 	Finished bool
+	// CanConfirm: a trial run found nothing wrong; 确认导入 writes the same file.
+	CanConfirm bool
 }
 
 func (s *Site) importOrg(r *http.Request, id auth.Identity) (org.Org, error) {
@@ -115,10 +121,16 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
 		return
 	}
+	s.launch(w, r, id, o, name, content, d.Mode, d.DryRun)
+}
+
+// launch starts checking and writing an uploaded roster in the background
+// and sends the browser to the page that shows its progress.
+func (s *Site) launch(w http.ResponseWriter, r *http.Request, id auth.Identity, o org.Org, name string, content []byte, mode string, dryRun bool) {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	key := hex.EncodeToString(b)
-	job := &importJob{owner: id.User.ID, org: o, dryRun: d.DryRun, file: name, content: content, started: time.Now()}
+	job := &importJob{owner: id.User.ID, org: o, dryRun: dryRun, mode: mode, file: name, content: content, started: time.Now()}
 	jobs.Lock()
 	for k, j := range jobs.m {
 		if time.Since(j.started) > time.Hour {
@@ -134,7 +146,7 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 			im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
 			var err error
-			rep, err = im.ImportFile(ctx, sc, name, content, roster.Options{OrgID: o.ID, Mode: d.Mode, DryRun: d.DryRun,
+			rep, err = im.ImportFile(ctx, sc, name, content, roster.Options{OrgID: o.ID, Mode: mode, DryRun: dryRun,
 				Queued: func() {
 					job.mu.Lock()
 					job.queued = true
@@ -185,11 +197,46 @@ func (s *Site) importProgress(w http.ResponseWriter, r *http.Request, id auth.Id
 	job.mu.Lock()
 	d := importData{Org: job.org, Job: r.PathValue("job"), Done: job.done, Total: job.total, Running: !job.finished,
 		Queued: job.queued, Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
+	d.CanConfirm = confirmable(job)
 	job.mu.Unlock()
 	if d.Running {
 		w.Header().Set("Refresh", "1")
 	}
 	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", d)
+}
+
+// confirmable tells whether a finished job was a trial that found nothing
+// wrong (its lock held).
+func confirmable(job *importJob) bool {
+	return job.finished && job.dryRun && !job.confirmed && job.report != nil && len(job.report.Errors) == 0 && !job.report.Refused
+}
+
+// importConfirm writes the file of a clean trial run, without choosing it again.
+func (s *Site) importConfirm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	job, err := s.job(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	job.mu.Lock()
+	ok, name, content, mode, o := confirmable(job), job.file, job.content, job.mode, job.org
+	job.confirmed = true // taken once, however many times it is sent
+	job.mu.Unlock()
+	if !ok {
+		s.fail(w, r, apperr.Conflict("只有检查无误的试导入才能确认导入;请重新选择文件"))
+		return
+	}
+	// The organisation is read again: the caller may have lost it since.
+	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
+		var err error
+		o, err = s.Orgs.Get(r.Context(), sc, o.ID)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.launch(w, r, id, o, name, content, mode, false)
 }
 
 // importReport downloads the checked roster with the bad cells marked.

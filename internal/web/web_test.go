@@ -215,11 +215,32 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("the checked roster's row 3: %q %q", name, reason)
 	}
 	good := strings.Split(csv, "\n")[0] + "\n" + strings.Split(csv, "\n")[1] + "\n"
-	if code, out := send(good, true); code != 200 || !strings.Contains(out, "试导入,未写入") {
-		t.Fatalf("dry run: %d", code)
+	code, trial := send(good, true)
+	if code != 200 || !strings.Contains(trial, "试导入,未写入") || !strings.Contains(trial, "将新增和更新的人员") || !strings.Contains(trial, "张三 <small") {
+		t.Fatalf("dry run: %d %s", code, trial)
 	}
-	if code, out := send(good, false); code != 200 || !strings.Contains(out, "导入完成") || !strings.Contains(out, "新增 <b>1</b> 人") {
+	// 确认导入 writes the same file without choosing it again; the result links to who was added.
+	confirm := regexp.MustCompile(`action="(/imports/[0-9a-f]+/confirm)"`).FindStringSubmatch(trial)
+	if confirm == nil {
+		t.Fatal("no 确认导入 after a clean trial run")
+	}
+	res, err = b.c.PostForm(b.srv.URL+confirm[1], url.Values{"csrf": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	progress := res.Request.URL.String()
+	res.Body.Close()
+	code, out = b.get(strings.TrimPrefix(progress, b.srv.URL))
+	for i := 0; i < 100 && code == 200 && strings.Contains(out, "import-progress"); i++ {
+		time.Sleep(50 * time.Millisecond)
+		code, out = b.get(strings.TrimPrefix(progress, b.srv.URL))
+	}
+	if code != 200 || !strings.Contains(out, "导入完成") || !strings.Contains(out, "新增 <b>1</b> 人") || !regexp.MustCompile(`<a href="/members/\d+">张三</a>`).MatchString(out) {
 		t.Fatalf("import: %d %s", code, out)
+	}
+	// A trial is confirmed once: the second time the file is written already, and refused.
+	if code, _ := b.post(confirm[1], url.Values{"csrf": {token}}); code != http.StatusConflict {
+		t.Fatalf("a second confirmation: %d", code)
 	}
 }
 
