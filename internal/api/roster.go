@@ -18,8 +18,8 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 func (a *API) rosterRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/members/import", Tag: "名册", Perm: auth.PermMemberWrite,
-			Summary: "导入党员名册(.xlsx 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
-			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"},
+			Summary: "导入党员名册(.xlsx、.xls 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
+			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx、.xls 或 .csv", "string"},
 				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
 			Result: roster.Report{}, MaxBody: roster.MaxFile, Handle: a.importMembers},
 		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
@@ -50,7 +50,7 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 		return nil, q.err
 	}
 	if name == "" {
-		return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx 或 .csv")
+		return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx、.xls 或 .csv")
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, roster.MaxFile))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -138,5 +139,36 @@ func TestEveryErrorOfARow(t *testing.T) {
 	done := e.importFile(t, "名册.csv", good, "all")
 	if !done.Written || len(done.People) != 2 || done.People[1].Name != "李四" || done.People[1].ID == 0 || done.People[1].Action != "added" {
 		t.Fatalf("the import: %+v", done)
+	}
+}
+
+// TestLegacyXLS: a roster kept in the Excel 97–2003 format imports as an
+// .xlsx does, dates and Chinese text included (testdata/roster.xls was
+// written by SheetJS xlsx 0.18.5 with bookType "biff8"); a file the reader
+// cannot take (roster-small.xls keeps its workbook in the mini stream the
+// reader does not follow; random bytes) is refused with a clear message,
+// never a crash.
+func TestLegacyXLS(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	raw, err := os.ReadFile("testdata/roster.xls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := e.importFile(t, "名册.xls", raw, "all")
+	if !rep.Written || rep.Added != 2 || len(rep.Errors) != 0 {
+		t.Fatalf("the .xls roster: %+v", rep)
+	}
+	l, err := e.mem.List(context.Background(), store.All, member.Filter{Q: "李四"}, store.Page{})
+	if err != nil || len(l.Items) != 1 || l.Items[0].JoinedOn.String() != "1980-03-01" || l.Items[0].FullOn.String() != "1981-03-01" || l.Items[0].Ethnicity != "回族" {
+		t.Fatalf("李四 from the .xls: %+v %v", l.Items, err)
+	}
+	small, err := os.ReadFile("testdata/roster-small.xls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string][]byte{"名册.xls": small, "乱码.xls": append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), bytes.Repeat([]byte{7}, 5000)...), "名册.et": []byte("not a workbook")} {
+		if _, err := Open(name, bytes.NewReader(file)); err == nil || !strings.Contains(err.Error(), "无法打开这个 .xls 文件") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

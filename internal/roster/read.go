@@ -1,5 +1,5 @@
 // Package roster reads member rosters from the spreadsheets people keep
-// (.xlsx, and .csv in UTF-8 or GB18030), writes rosters back to .xlsx, and
+// (.xlsx, .xls of Excel 97–2003 and WPS, and .csv in UTF-8 or GB18030), writes rosters back to .xlsx, and
 // lays out the statistics tables superiors ask for.
 package roster
 
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shakinm/xlsReader/xls"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -57,8 +58,62 @@ func Open(name string, r io.Reader) (*Sheet, error) {
 		return openXLSX(r)
 	case ".csv", ".txt":
 		return openCSV(r)
+	case ".xls", ".et":
+		return openXLS(r)
 	}
-	return nil, fmt.Errorf("不支持的文件类型“%s”:请上传 .xlsx 或 .csv 文件(旧的 .xls 请在 Excel 中另存为 .xlsx)", filepath.Ext(name))
+	return nil, fmt.Errorf("不支持的文件类型“%s”:请上传 .xlsx、.xls 或 .csv 文件", filepath.Ext(name))
+}
+
+// openXLS reads the first sheet of an Excel 97–2003 (BIFF8) workbook, as
+// Excel and WPS (.et) save it, with github.com/shakinm/xlsReader (see
+// docs/DESIGN.md for why). The format keeps numbers as numbers: dates come
+// as serial numbers, as from an .xlsx read raw. The reader is not
+// maintained any more and panics on some malformed files: a panic is a
+// file it cannot read, told as such.
+func openXLS(r io.Reader) (sh *Sheet, err error) {
+	unreadable := errors.New("无法打开这个 .xls 文件,它可能已损坏或不是 Excel 97–2003 格式;请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入")
+	defer func() {
+		if recover() != nil {
+			sh, err = nil, unreadable
+		}
+	}()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	wb, err := xls.OpenReader(bytes.NewReader(raw))
+	if err != nil || wb.GetNumberSheets() == 0 {
+		return nil, unreadable
+	}
+	first, err := wb.GetSheet(0)
+	if err != nil {
+		return nil, unreadable
+	}
+	var rows [][]string
+	cells := 0
+	for i := 0; i < first.GetNumberRows(); i++ {
+		row, err := first.GetRow(i)
+		if err != nil {
+			rows = append(rows, nil)
+			continue
+		}
+		var out []string
+		for _, c := range row.GetCols() {
+			out = append(out, strings.TrimSpace(c.GetString()))
+		}
+		if cells += len(out); cells > MaxCells {
+			return nil, fmt.Errorf("工作表的单元格超过 %d 个,未导入;名册每人一行、十几列即可,请删去多余的行列或拆分后导入", MaxCells)
+		}
+		rows = append(rows, out)
+	}
+	next := 0
+	return &Sheet{Rows: len(rows), close: func() error { return nil }, read: func() ([]string, error) {
+		if next >= len(rows) {
+			return nil, io.EOF
+		}
+		next++
+		return rows[next-1], nil
+	}}, nil
 }
 
 func openXLSX(r io.Reader) (*Sheet, error) {

@@ -101,7 +101,7 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	d := importData{Org: o, Mode: r.PostFormValue("mode"), DryRun: r.PostFormValue("dry_run") == "1"}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Error = "请选择要导入的文件(.xlsx 或 .csv)"
+		d.Error = "请选择要导入的文件(.xlsx、.xls 或 .csv)"
 		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
 		return
 	}
