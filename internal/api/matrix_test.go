@@ -294,6 +294,10 @@ var rows = map[string]row{
 	"POST /api/v1/transfers/{id}/receive": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/transfers/%d/receive", m.letter(t)), map[string]any{}
 	}},
+	// A pending letter: nothing to take back (409) where it is seen.
+	"POST /api/v1/transfers/{id}/unreceive": {perm: "member.write", want: [4]int{409, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/transfers/%d/unreceive", m.letter(t)), nil
+	}},
 	"POST /api/v1/transfers/{id}/cancel": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d/cancel", m.letter(t)), nil }},
 	"GET /api/v1/vocabularies":           {perm: "auth", want: always, target: same("/api/v1/vocabularies")},
 

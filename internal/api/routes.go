@@ -178,6 +178,10 @@ func (a *API) registryRoutes() []Route {
 			Handle: withIDBody("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64, in DateInput) (any, error) {
 				return a.Members.Receive(r.Context(), sc, id, in.On)
 			})},
+		{Method: "POST", Path: "/api/v1/transfers/{id}/unreceive", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "撤销接收(接收后24小时内,且党员未再有变动):党员回到开具的党组织,介绍信重新待接收", Result: member.Transfer{},
+			Handle: withID("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return a.Members.UndoReceive(r.Context(), sc, id)
+			})},
 		{Method: "POST", Path: "/api/v1/transfers/{id}/cancel", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "撤回未接收的介绍信", Result: member.Transfer{},
 			Handle: withID("组织关系介绍信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return a.Members.Cancel(r.Context(), sc, id)

@@ -34,7 +34,7 @@ var (
 		"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "create": "新建", "update": "修改", "delete": "删除",
 		"dissolve": "撤销党组织", "move": "移动", "reveal": "查看完整号码", "export": "导出", "grant": "授予角色", "revoke": "收回",
 		"password": "设置密码", "password_failed": "修改密码时原密码错误", "unlock": "解除锁定", "issue": "开具介绍信",
-		"receive": "接收介绍信", "receive_incoming": "接收系统外转入", "cancel": "撤回", "end": "结束流动登记", "request": "申请修改信息",
+		"receive": "接收介绍信", "unreceive": "撤销接收介绍信", "receive_incoming": "接收系统外转入", "cancel": "撤回", "end": "结束流动登记", "request": "申请修改信息",
 		"approved": "同意修改申请", "rejected": "驳回修改申请", "upload": "上传附件", "rotate": "更换密钥", "anchor": "记录审计链头",
 		"view": "查看", "generate": "生成演示数据", "search": "按号码查找人员",
 	}

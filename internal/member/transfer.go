@@ -35,6 +35,12 @@ type Transfer struct {
 	// the person may be a 口袋党员 (relation carried in a pocket, in no organisation).
 	PocketRisk bool      `json:"pocket_risk"`
 	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"` // the last step: a receipt may be taken back within UndoWindow of it
+}
+
+// Undoable tells whether a received letter may still be taken back at now.
+func (t Transfer) Undoable(now time.Time) bool {
+	return t.Status == TransferReceived && t.ToOrgID != nil && t.FromOrgID != nil && now.Sub(t.UpdatedAt) <= UndoWindow
 }
 
 // Letter statuses.
@@ -49,15 +55,20 @@ const (
 var letterSteps = store.Machine{
 	"receive": {From: []string{TransferPending}, To: TransferReceived},
 	"cancel":  {From: []string{TransferPending}, To: TransferCancelled},
+	// A receipt taken back soon after (UndoWindow): the letter waits again.
+	"unreceive": {From: []string{TransferReceived}, To: TransferPending},
 }
+
+// UndoWindow is how long after a receipt it may be taken back (撤销接收).
+const UndoWindow = 24 * time.Hour
 
 // stepLetter moves letter t by action, compare-and-set on the state it was
 // read in; set adds assignments numbered from $3.
 func (s *Service) stepLetter(ctx context.Context, tx *sql.Tx, t Transfer, action, set string, args ...any) error {
 	to, ok := letterSteps.Next(action, t.Status)
 	if !ok {
-		done := map[string]string{TransferReceived: "接收", TransferCancelled: "撤回"}[t.Status]
-		return apperr.Conflict("该介绍信已%s,不能再次%s", done, map[string]string{"receive": "接收", "cancel": "撤回"}[action])
+		done := map[string]string{TransferReceived: "接收", TransferCancelled: "撤回", TransferPending: "处于待接收状态"}[t.Status]
+		return apperr.Conflict("该介绍信已%s,不能%s", done, map[string]string{"receive": "再次接收", "cancel": "再撤回", "unreceive": "撤销接收"}[action])
 	}
 	if set != "" {
 		set = ", " + set
@@ -91,7 +102,7 @@ type IncomingInput struct {
 }
 
 const transferCols = `t.id, t.letter_no, t.member_id, t.name, t.from_org_id, COALESCE(f.name, t.from_text),
-	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at`
+	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at, t.updated_at`
 
 const transferFrom = ` FROM transfers t LEFT JOIN orgs f ON f.id = t.from_org_id LEFT JOIN orgs d ON d.id = t.to_org_id
 	WHERE ((f.path >= $1 AND f.path < $2) OR (d.path >= $1 AND d.path < $2))`
@@ -109,7 +120,7 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 	var t Transfer
 	var mid, from, to sql.NullInt64
 	err := sc.Scan(&t.ID, &t.LetterNo, &mid, &t.Name, &from, &t.FromName, &to, &t.ToName, &t.Reason,
-		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt)
+		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt, &t.UpdatedAt)
 	for _, p := range []struct {
 		n   sql.NullInt64
 		dst **int64
@@ -311,6 +322,77 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 			return err
 		}
 		return s.auditLetter(ctx, tx, "receive", id, t, fromPath, toPath)
+	})
+	if err != nil {
+		return Transfer{}, err
+	}
+	return s.GetTransfer(ctx, store.All, id)
+}
+
+// UndoReceive takes back the receipt of a letter to an organisation in
+// scope within UndoWindow of it: the person goes back to the issuing
+// organisation and the letter waits again, the figures of both sides in
+// the same transaction. Refused once the person has been changed or
+// issued another letter since.
+func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Transfer, error) {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		t, err := s.getTransfer(ctx, tx, sc, id)
+		if err != nil {
+			return err
+		}
+		if t.Status != TransferReceived {
+			return apperr.Conflict("该介绍信未被接收,不能撤销接收")
+		}
+		if t.ToOrgID == nil || t.MemberID == nil || t.FromOrgID == nil {
+			return apperr.Rule("系统外的介绍信不能撤销接收")
+		}
+		toPath, err := s.orgPath(ctx, tx, t.ToOrgID)
+		if err != nil {
+			return err
+		}
+		if !sc.Contains(toPath) {
+			return apperr.Rule("应由接收的党组织撤销接收")
+		}
+		if !t.Undoable(s.now()) {
+			return apperr.Rule("接收后%d小时内才能撤销接收;已超过时限,如需转回请重新开具介绍信", int(UndoWindow.Hours()))
+		}
+		m, err := s.get(ctx, tx, store.All, *t.MemberID)
+		if err != nil {
+			return err
+		}
+		var later int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND id > $2 AND status <> 'cancelled'", m.ID, id).Scan(&later); err != nil {
+			return err
+		}
+		if m.OrgID != *t.ToOrgID || m.Status != StatusActive || later > 0 {
+			return apperr.Rule("%s接收后已有其他变动(调整组织、再次转出或不在册),不能撤销接收", m.Name)
+		}
+		if err := s.stepLetter(ctx, tx, t, "unreceive", "received_on = NULL"); err != nil {
+			return err
+		}
+		fromPath, err := s.orgPath(ctx, tx, t.FromOrgID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
+			*t.FromOrgID, org.ProvinceOf(fromPath), s.now(), m.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",
+			*t.FromOrgID, m.ID); err != nil {
+			return err
+		}
+		keys := stats.PersonKeys(m.facts())
+		if err := stats.ApplyPath(ctx, tx, toPath, stats.Change(keys, nil)); err != nil {
+			return err
+		}
+		if err := stats.ApplyPath(ctx, tx, fromPath, stats.Change(nil, keys)); err != nil {
+			return err
+		}
+		if err := s.letterFigures(ctx, tx, fromPath, toPath, +1); err != nil {
+			return err
+		}
+		return s.auditLetter(ctx, tx, "unreceive", id, t, toPath, fromPath)
 	})
 	if err != nil {
 		return Transfer{}, err

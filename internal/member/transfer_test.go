@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"dangjian/internal/audit"
 	"dangjian/internal/stats"
@@ -79,6 +80,35 @@ func TestTransferInsideSystem(t *testing.T) {
 		}
 		_, err = f.mem.Receive(f.ctx, streetB, tr.ID, *d("2026-06-11"))
 		wantErr(t, err, "", "不能再次接收")
+		f.noMismatch()
+
+		// Taken back by the receiving side the same day: the member returns, the letter waits again.
+		_, err = f.mem.UndoReceive(f.ctx, streetA, tr.ID)
+		wantErr(t, err, "", "应由接收的党组织撤销接收")
+		back, err := f.mem.UndoReceive(f.ctx, streetB, tr.ID)
+		if err != nil || back.Status != TransferPending || !back.ReceivedOn.IsZero() {
+			t.Fatalf("undo: %+v %v", back, err)
+		}
+		if f.membersIn(f.branchA1a.ID) != 1 || f.membersIn(f.branchB1a.ID) != 0 || f.figure(f.streetA1, stats.KTransferOut) != 1 || f.figure(f.streetB1, stats.KTransferIn) != 1 {
+			t.Fatal("after the undo the member and the letter are not back")
+		}
+		_, err = f.mem.UndoReceive(f.ctx, streetB, tr.ID)
+		wantErr(t, err, "", "未被接收")
+		f.noMismatch()
+		// Received again, then past the window: it stands.
+		if _, err := f.mem.Receive(f.ctx, streetB, tr.ID, *d("2026-06-12")); err != nil {
+			t.Fatal(err)
+		}
+		late := *f.mem
+		late.Now = func() time.Time { return time.Now().Add(UndoWindow + time.Hour) }
+		_, err = late.UndoReceive(f.ctx, streetB, tr.ID)
+		wantErr(t, err, "", "24小时内才能撤销")
+		// A person changed since (moved on by another letter) is not taken back either.
+		if _, err := f.mem.Issue(f.ctx, streetB, IssueInput{MemberID: m.ID, ToText: "外省某支部", IssuedOn: *d("2026-06-13")}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.mem.UndoReceive(f.ctx, streetB, tr.ID)
+		wantErr(t, err, "", "已有其他变动")
 		f.noMismatch()
 	})
 }

@@ -19,6 +19,7 @@ func (s *Site) transfersRoutes() []route {
 		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
 		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, s.letterPrint},
 		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
+		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, s.transferAct},
 		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
 		{"GET /mobile", auth.PermMemberRead, 0, s.mobileList},
 		{"POST /mobile", auth.PermMemberWrite, 0, s.mobileRegisterIn},
@@ -38,6 +39,7 @@ type transferListData struct {
 	Pager pager
 	// Mine tells, per letter, whether the caller may receive it (in) or cancel it (out).
 	CanReceive, CanCancel map[int64]bool
+	CanUndo               map[int64]bool // a receipt that may still be taken back
 }
 
 var transferTabs = []struct{ key, label string }{
@@ -58,7 +60,7 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 	case "risk":
 		f.Risk = true
 	}
-	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}}
+	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}, CanUndo: map[int64]bool{}}
 	p := pageOf(r)
 	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
 		var err error
@@ -75,6 +77,9 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 		return
 	}
 	for _, t := range d.List.Items {
+		if t.Undoable(store.Now(s.Members.Now)) {
+			d.CanUndo[t.ID] = id.Allows(auth.PermMemberWrite, s.pathOf(r, t.ToOrgID))
+		}
 		if t.Status != member.TransferPending {
 			continue
 		}
@@ -172,12 +177,14 @@ func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 		s.fail(w, r, err)
 		return
 	}
-	receive := strings.HasSuffix(r.URL.Path, "/receive")
+	receive, undo := strings.HasSuffix(r.URL.Path, "/receive"), strings.HasSuffix(r.URL.Path, "/unreceive")
 	f := newForm(r)
 	var t member.Transfer
 	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
-		if receive {
+		if undo {
+			t, err = s.Members.UndoReceive(r.Context(), sc, tid)
+		} else if receive {
 			var on date.Date // today, unless the form names the day
 			if d := f.date("on"); d != nil {
 				on = *d
@@ -197,8 +204,11 @@ func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 		return
 	}
 	msg := "已撤回介绍信 " + t.LetterNo
-	if receive {
-		msg = "已接收 " + t.Name + " 的组织关系(介绍信 " + t.LetterNo + ")"
+	switch {
+	case undo:
+		msg = "已撤销接收:" + t.Name + " 回到" + t.FromName + ",介绍信 " + t.LetterNo + " 重新待接收"
+	case receive:
+		msg = "已接收 " + t.Name + " 的组织关系(介绍信 " + t.LetterNo + ");24小时内可在“全部”中撤销接收"
 	}
 	done(w, r, "/transfers?tab=all", msg)
 }

@@ -512,6 +512,9 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 			if !id.Allows(perm, d.Rec.OrgPath) || !slices.Contains(a.From, d.Rec.Str(k.Status)) {
 				continue
 			}
+			if a.Undoes != "" && store.Now(s.Work.Now).Sub(d.Rec.UpdatedAt) > work.UndoWindow {
+				continue // past the time a step may be taken back
+			}
 			if a.Checker && id.User.ID == d.Rec.CreatedBy {
 				d.Notice = "“" + a.Label + "”须由录入人以外的另一名有审批权限的用户办理"
 				continue

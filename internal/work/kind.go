@@ -73,7 +73,13 @@ type Action struct {
 	Checker bool
 	// Do is any further effect of the step, inside its transaction.
 	Do func(ctx context.Context, tx *sql.Tx, r Record) error
+	// Undoes names the step this one takes back (clearing the fields that
+	// step set), allowed within UndoWindow of the record's last change.
+	Undoes string
 }
+
+// UndoWindow is how long after a step it may be taken back (撤销).
+const UndoWindow = 24 * time.Hour
 
 // Fig is one figure a record contributes to its organisation's subtree figures.
 type Fig struct {
@@ -165,6 +171,12 @@ func (k *Kind) Action(name string) (Action, bool) {
 		}
 	}
 	return Action{}, false
+}
+
+// ActionLabel is the words of a step ("" for no such step).
+func (k *Kind) ActionLabel(name string) string {
+	a, _ := k.Action(name)
+	return a.Label
 }
 
 // Str returns a text, note or enum value.

@@ -134,6 +134,7 @@ var Kinds = []*Kind{
 		Actions: []Action{
 			{Name: "start", Label: "开始办理", From: []string{"pending"}, To: "in_progress"},
 			{Name: "fulfil", Label: "确认兑现", From: []string{"pending", "in_progress"}, To: "fulfilled"},
+			{Name: "unfulfil", Label: "撤销兑现", From: []string{"fulfilled"}, To: "in_progress", Undoes: "fulfil"},
 		},
 		Views: []View{
 			{Name: "overdue", Label: "已逾期", Cond: "t.status <> 'fulfilled' AND t.due_on < " + today},

@@ -720,6 +720,17 @@ func (s *Service) Act(ctx context.Context, sc store.Scope, k *Kind, id int64, na
 		r.V = copyMap(before.V)
 		r.V[k.Status] = a.To
 		cols := []string{k.Status}
+		if a.Undoes != "" {
+			if s.now().Sub(before.UpdatedAt) > UndoWindow {
+				return apperr.Rule("“%s”只能在办理后%d小时内撤销;已超过时限,如确需更正请联系上级党组织", k.ActionLabel(a.Undoes), int(UndoWindow.Hours()))
+			}
+			for _, f := range k.Fields {
+				if f.Step == a.Undoes {
+					r.V[f.Col] = nil
+					cols = append(cols, f.Col)
+				}
+			}
+		}
 		var v apperr.Invalid
 		for _, f := range k.Fields {
 			if f.Step != a.Name {

@@ -433,6 +433,23 @@ func TestCommitments(t *testing.T) {
 		if f.figure(f.city, "commit_done@2026-06") != 1 || f.figure(f.city, "commit_open") != 2 || f.figure(f.city, "commit_items") != 3 {
 			t.Error("commitment figures wrong after fulfilment")
 		}
+		// Taken back the same day: open again, its date cleared, the figures with it; once more, and it is refused.
+		undone, err := f.act(f.maker, "pairing_items", late.ID, "unfulfil", nil)
+		if err != nil || undone.Str("status") != "in_progress" || !undone.Date("fulfilled_on").IsZero() {
+			t.Fatalf("unfulfil: %+v %v", undone.V, err)
+		}
+		if f.figure(f.city, "commit_done@2026-06") != 0 || f.figure(f.city, "commit_open") != 3 {
+			t.Error("commitment figures wrong after the undo")
+		}
+		_, err = f.act(f.maker, "pairing_items", late.ID, "unfulfil", nil)
+		wantErr(t, err, "", "不能办理")
+		if _, err := f.act(f.maker, "pairing_items", late.ID, "fulfil", Input{"fulfilled_on": "2026-06-20"}); err != nil {
+			t.Fatal(err)
+		}
+		// A day and more later it stands.
+		later := &Service{DB: f.svc.DB, Now: func() time.Time { return clock.Add(UndoWindow + time.Minute) }}
+		_, err = later.Act(f.maker, store.All, kindsByName["pairing_items"], late.ID, "unfulfil", nil)
+		wantErr(t, err, "", "只能在办理后24小时内撤销")
 		f.save(f.maker, store.All, "links", 0, Input{"org_id": f.branchA.ID, "kind": "instructor", "person": "党建指导员甲", "since": "2026-01-01"})
 		live, _ = f.svc.LiveFigures(f.ctx, store.All, f.streetA.ID)
 		if live.Overdue != 0 || live.Unlinked != 0 {
