@@ -53,11 +53,16 @@ var htmlRows = map[string]htmlRow{
 	"GET /{$}": {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/", nil },
 		byRole: map[string][4]int{"sysadmin": {303, 303, 303, 303}, "secadmin": {303, 303, 303, 303}, "auditor": {303, 303, 303, 303}, "member": {303, 303, 303, 303}}},
 
-	"GET /orgs":               {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
-	"GET /orgs/{id}":          {perm: "org.read", want: page, target: get("/orgs/%d")},
-	"GET /orgs/terms":         {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
-	"GET /orgs/terms/export":  {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
-	"GET /pick/orgs":          {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
+	"GET /orgs":              {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
+	"GET /orgs/{id}":         {perm: "org.read", want: page, target: get("/orgs/%d")},
+	"GET /orgs/terms":        {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
+	"GET /orgs/terms/export": {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
+	"GET /pick/orgs":         {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
+	"POST /remind": {perm: "auth", want: done, byRole: map[string][4]int{"viewer": {403, 403, 403, 403}, "member": {403, 403, 403, 403},
+		"auditor": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}, "secadmin": {403, 403, 403, 403}},
+		target: func(m *matrix, t string) (string, url.Values) {
+			return "/remind", url.Values{"object_type": {"transfer"}, "object_id": {itoa(m.letter(t))}, "to_whom": {"接收方"}}
+		}},
 	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
 	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
 	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},

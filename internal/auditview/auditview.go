@@ -36,7 +36,7 @@ var (
 		"password": "设置密码", "password_failed": "修改密码时原密码错误", "unlock": "解除锁定", "issue": "开具介绍信",
 		"receive": "接收介绍信", "unreceive": "撤销接收介绍信", "receive_incoming": "接收系统外转入", "cancel": "撤回", "end": "结束流动登记", "request": "申请修改信息",
 		"approved": "同意修改申请", "rejected": "驳回修改申请", "upload": "上传附件", "rotate": "更换密钥", "anchor": "记录审计链头",
-		"view": "查看", "generate": "生成演示数据", "search": "按号码查找人员",
+		"view": "查看", "generate": "生成演示数据", "search": "按号码查找人员", "remind": "催办",
 	}
 	auditObjects = map[string]string{
 		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
@@ -52,7 +52,7 @@ var (
 		"joined_on": "入党日期", "full_on": "转正日期", "probation_ends_on": "预备期满日期", "probation_extended": "延长预备期",
 		"mobile_out": "流出", "org_id": "党组织", "org_name": "党组织", "code": "组织代码", "type": "类别", "secretary": "书记",
 		"founded_on": "成立日期", "parent_id": "上级", "username": "用户名", "display_name": "显示名称", "disabled": "停用", "role": "角色",
-		"reason": "原因或用途", "filter": "筛选条件", "by": "查找方式", "org": "党组织", "term_years": "每届任期(年)", "elected_on": "上次换届日期", "term_ends_on": "任期届满日期", "reveal": "含完整号码", "rows": "行数", "table": "统计表", "note": "说明",
+		"reason": "原因或用途", "filter": "筛选条件", "by": "查找方式", "to_whom": "催办对象", "org": "党组织", "term_years": "每届任期(年)", "elected_on": "上次换届日期", "term_ends_on": "任期届满日期", "reveal": "含完整号码", "rows": "行数", "table": "统计表", "note": "说明",
 		"fields": "字段", "member_id": "党员", "user_id": "用户", "locked": "因此锁定", "failures": "连续输错次数", "path": "页面",
 		"query": "条件", "file": "文件", "letter_no": "介绍信编号", "from_name": "转出", "to_name": "转往", "issued_on": "开具日期",
 		"received_on": "接收日期", "kind": "类别", "present_place": "现在何处", "relation_place": "组织关系所在", "contact": "联系方式",

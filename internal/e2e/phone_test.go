@@ -190,6 +190,14 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	// The late commitment, fulfilled: a button in sight, confirmed.
 	tb.open(fmt.Sprintf("/work/pairing_items/%d", item.ID))
 	tb.do(chromedp.WaitVisible(chromedp.CSS(`form[action$="/act/fulfil"] button`)))
+	// 催办 first: the helper is suggested; the reminder is recorded with who and when.
+	if v, _ := chromedp.Run(tb.ctx, chromedp.Value(chromedp.CSS("#to_whom"))); v != "支部书记" {
+		t.Fatalf("the reminder suggests %q", v)
+	}
+	tb.do(chromedp.SetValue(chromedp.CSS("#remind-note"), "请本周内办结"), chromedp.Click(chromedp.CSS("#remind")), chromedp.WaitVisible(chromedp.CSS("#reminder-list")))
+	if got := tb.text("#reminder-list"); !strings.Contains(got, "zhibu 催办 支部书记:请本周内办结") {
+		t.Fatalf("the reminders: %q", got)
+	}
 	tb.shot("phone-commitment")
 	tb.do(chromedp.Click(chromedp.CSS(`form[action$="/act/fulfil"] button`)))
 	if msg := tb.confirmed(); !strings.Contains(msg, "确认兑现") {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ type orgData struct {
 	CanRead     bool // rows about persons
 	Empty       bool
 	NoFigures   bool
+	// Reminders: the 催办 of an organisation whose term ends within 90 days.
+	Reminders *remindView
 	// ShowTodo: the landing page, which opens with the to-do list.
 	ShowTodo bool
 	Todo     []todoItem
@@ -94,6 +97,12 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 		d.Org = o
 		if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
 			return err
+		}
+		if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, termSoon)) {
+			// Due for 换届: chased with its secretary.
+			if d.Reminders, err = s.remindFor(ctx, sc, "org", o.ID, cmp.Or(o.Secretary, o.Name), id.Allows(auth.PermOrgWrite, o.Path)); err != nil {
+				return err
+			}
 		}
 		d.Children, err = s.Orgs.Children(ctx, sc, oid)
 		return err

@@ -308,6 +308,7 @@ type letterData struct {
 	M         *member.Member // the person, when still in scope
 	Age       int
 	PrintedOn string
+	Reminders *remindView // a letter waiting to be received is chased
 }
 
 // letterPrint is a letter laid out as the printed form: the 存根 kept by
@@ -325,6 +326,13 @@ func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Ident
 		var err error
 		if d.T, err = s.Members.GetTransfer(r.Context(), sc, tid); err != nil {
 			return err
+		}
+		if d.T.Status == member.TransferPending {
+			// A letter not received yet is chased with the receiving organisation.
+			canAdd := id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.FromOrgID)) || id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.ToOrgID))
+			if d.Reminders, err = s.remindFor(r.Context(), sc, "transfer", tid, d.T.ToName, canAdd); err != nil {
+				return err
+			}
 		}
 		if d.T.MemberID != nil {
 			if m, err := s.Members.Get(r.Context(), sc, *d.T.MemberID); err == nil {

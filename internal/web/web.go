@@ -62,6 +62,7 @@ func (s *Site) Routes() []route {
 		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
+		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 	}
 	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes()} {
 		rs = append(rs, part...)

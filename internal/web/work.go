@@ -445,6 +445,8 @@ type recordData struct {
 	Actions  []formView
 	Children []childView
 	Delete   bool
+	// Reminders are the 催办 of a record that has a state to chase.
+	Reminders *remindView
 }
 
 func (s *Site) workRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -493,6 +495,15 @@ func (s *Site) showRecord(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Facts = append(d.Facts, fact{Label: "录入", Value: d.Rec.Maker + " " + d.Rec.CreatedAt.In(date.Shanghai).Format("2006-01-02 15:04")})
 		write := id.Allows(auth.PermWorkWrite, d.Rec.OrgPath)
+		if k.Status != "" {
+			suggest := d.Rec.OrgName
+			if d.Parent != nil && d.Parent.Str("helper") != "" {
+				suggest = d.Parent.Str("helper")
+			}
+			if d.Reminders, err = s.remindFor(r.Context(), sc, k.Name, rid, suggest, write); err != nil {
+				return err
+			}
+		}
 		if k.Lock != nil {
 			d.Notice = k.Lock(d.Rec)
 		}
