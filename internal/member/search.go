@@ -10,6 +10,9 @@ import (
 	"dangjian/internal/store"
 )
 
+// MaxSelection bounds the people chosen on the roster for one batch operation.
+const MaxSelection = 500
+
 // Filter narrows the roster.
 type Filter struct {
 	OrgID    int64  // subtree of this organisation (0: the whole scope)
@@ -17,6 +20,8 @@ type Filter struct {
 	Stage    string // development stage code
 	Category string // "member" (正式+预备), "full" or "probationary"
 	Mobile   bool   // only those flowing out
+	// IDs keeps only these people (a selection on the roster, at most MaxSelection).
+	IDs []int64
 	// Reveal: the caller may reveal ID numbers and phones in the scope, and
 	// so search by their parts (PartSearch).
 	Reveal bool
@@ -45,7 +50,7 @@ func (f Filter) Audited() map[string]any {
 		q = MaskPhones(q)
 	}
 	out := map[string]any{}
-	for k, v := range map[string]any{"org": f.OrgID, "q": q, "stage": f.Stage, "category": f.Category, "mobile": f.Mobile, "probation_due": f.ProbationDue,
+	for k, v := range map[string]any{"org": f.OrgID, "q": q, "stage": f.Stage, "category": f.Category, "mobile": f.Mobile, "probation_due": f.ProbationDue, "selected": len(f.IDs),
 		"status": f.Status, "sort": f.Sort, "desc": f.Desc} {
 		if v != "" && v != int64(0) && v != 0 && v != false {
 			out[k] = v
@@ -145,6 +150,13 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 	}
 	if f.Mobile {
 		add("m.mobile_out = TRUE")
+	}
+	if len(f.IDs) > 0 {
+		ids := make([]any, 0, len(f.IDs))
+		for _, id := range f.IDs[:min(len(f.IDs), MaxSelection)] {
+			ids = append(ids, id)
+		}
+		add("m.id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+")", ids...)
 	}
 	if f.ProbationDue > 0 {
 		add("m.stage = 'probationary' AND m.probation_ends_on <= ?", s.today().AddDate(0, 0, f.ProbationDue))

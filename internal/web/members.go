@@ -16,6 +16,7 @@ import (
 func (s *Site) membersRoutes() []route {
 	return []route{
 		{"GET /members", auth.PermMemberRead, 0, s.memberList},
+		{"POST /members/batch", auth.PermMemberRead, 0, s.memberBatch},
 		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
 		{"GET /members/new", auth.PermMemberWrite, 0, s.memberForm},
 		{"POST /members/new", auth.PermMemberWrite, 0, s.memberSave},
@@ -43,6 +44,12 @@ type memberListData struct {
 	// ("和平区委 › 新华街道"); Twins marks names that repeat on the page.
 	Parents map[int64]string
 	Twins   map[string]bool
+	// The batch operations on the people ticked: Selected keeps the ticks
+	// of a refused form; Batch is its action (with the list's query).
+	Selected map[int64]bool
+	Batch    string
+	CanWrite bool
+	To       orgPick
 }
 
 type sortLink struct {
@@ -58,7 +65,13 @@ func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identi
 // memberListWith shows the roster as filtered, with the full-export form f
 // (and its error) when it comes back.
 func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := memberListData{Form: f, Filter: rosterFilter(r)}
+	d := memberListData{Form: f, Filter: rosterFilter(r), Selected: map[int64]bool{}, To: batchPicker(), Batch: "/members/batch?" + r.URL.RawQuery}
+	if f != nil {
+		for _, id := range selection(f) {
+			d.Selected[id] = true
+		}
+		d.To.Text, d.To.Err = f.Get(d.To.Q), f.Err(d.To.Q)
+	}
 	p := pageOf(r)
 	// A search by a part of an ID number or a phone reads where the caller may reveal them.
 	d.Filter.Reveal = member.PartSearch(d.Filter.Q)
@@ -107,6 +120,7 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		}
 		d.Sorts = append(d.Sorts, sortLink{label, "/members?" + qq.Encode(), active})
 	}
+	d.CanWrite = len(id.ScopesFor(auth.PermMemberWrite)) > 0 && (d.Org.ID == 0 || id.Allows(auth.PermMemberWrite, d.Org.Path))
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")

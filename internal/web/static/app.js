@@ -67,10 +67,12 @@
     if (el.tagName === 'DETAILS' && el.open && el.hasAttribute('data-children')) { loadChildren(el); }
   }, true);
 
-  // A form that deletes asks first.
+  // A form that deletes asks first; so does a button that asks by itself.
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
-    if (form.hasAttribute('data-confirm') && !window.confirm(form.getAttribute('data-confirm'))) { ev.preventDefault(); }
+    var by = ev.submitter;
+    var ask = (by && by.getAttribute('data-confirm-batch')) || form.getAttribute('data-confirm');
+    if (ask && !window.confirm(ask)) { ev.preventDefault(); }
   }, true);
 
   // An organisation picker offers the matches of what is typed, each with
@@ -127,6 +129,12 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-pick]').forEach(picker);
+    // 全选本页 ticks every person of the page for the batch form.
+    document.querySelectorAll('[data-select]').forEach(function (all) {
+      all.addEventListener('change', function () {
+        document.querySelectorAll('input[type=checkbox][name=' + all.getAttribute('data-select') + ']').forEach(function (c) { c.checked = all.checked; });
+      });
+    });
     document.querySelectorAll('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
     if (document.getElementById('chart-data')) {
       var s = document.createElement('script');

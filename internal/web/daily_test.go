@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +118,73 @@ func TestRosterTellsTwinsApart(t *testing.T) {
 	_, page := b.get("/members")
 	if strings.Count(page, ">同名</span>") != 2 || !strings.Contains(page, "东城街道党工委</small>") || !strings.Contains(page, "西城街道党工委</small>") {
 		t.Fatalf("the roster:\n%s", page)
+	}
+}
+
+// TestRosterBatch: people ticked on the roster are exported alone, or
+// issued letters in one go; with the receiving organisation in the
+// caller's scope and 同时接收 ticked, they move. A form sent without a
+// destination comes back with the ticks kept.
+func TestRosterBatch(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	orgs := b.mem.Orgs
+	root := int64(1)
+	mk := func(name string) int64 {
+		typ := "branch"
+		o, err := orgs.Create(ctx, store.All, org.Input{ParentID: &root, Name: &name, Type: &typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	from, to := mk("东城第一党支部"), mk("东城第二党支部")
+	var ids []string
+	for i, name := range []string{"赵一", "钱二", "孙三"} {
+		first := fmt.Sprintf("32010219800101%d31", i)
+		idn := first + string(cnid.CheckChar(first))
+		eth, stage, edu := "汉族", "full", "bachelor"
+		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+		m, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &from, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, strconv.FormatInt(m.ID, 10))
+	}
+	_, page := b.get(fmt.Sprintf("/members?org=%d", from))
+	token := csrfOf(page)
+	// Without a destination: refused, the ticks kept.
+	code, back := b.post(fmt.Sprintf("/members/batch?org=%d", from), url.Values{"csrf": {token}, "op": {"letters"}, "m": {ids[0], ids[1]}})
+	if code != 400 || !strings.Contains(back, "请选择接收的党组织") || strings.Count(back, `form="batch" aria-label="选择 `) != 3 ||
+		!strings.Contains(back, `value="`+ids[0]+`" form="batch" aria-label="选择 赵一" checked`) || strings.Contains(back, `aria-label="选择 孙三" checked`) {
+		t.Fatalf("refused batch: %d\n%s", code, back)
+	}
+	// The selection alone is exported.
+	res, err := b.c.PostForm(b.srv.URL+fmt.Sprintf("/members/batch?org=%d", from), url.Values{"csrf": {token}, "op": {"export"}, "m": {ids[0], ids[2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	var names []string
+	for _, r := range rows[2:] {
+		names = append(names, r[1])
+	}
+	if strings.Join(names, ",") != "孙三,赵一" && strings.Join(names, ",") != "赵一,孙三" {
+		t.Fatalf("exported %v", names)
+	}
+	// Letters to a branch of the caller's, received at once: the two move.
+	code, out := b.post(fmt.Sprintf("/members/batch?org=%d", from), url.Values{"csrf": {token}, "op": {"letters"}, "m": {ids[0], ids[1]},
+		"to_org_id": {strconv.FormatInt(to, 10)}, "to_q": {"东城第二党支部"}, "receive": {"1"}, "reason": {"支部调整"}})
+	if code != 200 || !strings.Contains(out, "已为 2 人开具介绍信,其中 2 人已同时接收") {
+		t.Fatalf("batch letters: %d\n%s", code, out)
+	}
+	l, err := b.mem.List(ctx, store.All, member.Filter{OrgID: to}, store.Page{})
+	if err != nil || l.Total != 2 {
+		t.Fatalf("the receiving branch has %d: %v", l.Total, err)
 	}
 }
