@@ -67,6 +67,7 @@ var htmlRows = map[string]htmlRow{
 		target: func(m *matrix, t string) (string, url.Values) {
 			return "/remind", url.Values{"object_type": {"transfer"}, "object_id": {itoa(m.letter(t))}, "to_whom": {"接收方"}}
 		}},
+	"GET /help":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/help", nil }},
 	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
 	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
 	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},

@@ -66,6 +66,11 @@ var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"defaultTerm": org.DefaultTerm,
 	"itoa":        itoa,
+	"helpAreas": func() vocab.Enum {
+		return vocab.Enum{{Code: "todo-help", Label: "待办"}, {Code: "orgs-help", Label: "党组织与换届"}, {Code: "members-help", Label: "名册与查找"},
+			{Code: "develop-help", Label: "发展党员"}, {Code: "import-help", Label: "导入导出"}, {Code: "transfers-help", Label: "转接"},
+			{Code: "work-help", Label: "基层工作"}, {Code: "account-help", Label: "账号与审计"}}
+	},
 	// num writes a count with thousands separators.
 	"num": func(n int64) string { return work.Grouped(n) },
 	// share is part's share of whole, "27.3%", or "" of nothing.

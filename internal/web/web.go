@@ -63,6 +63,7 @@ func (s *Site) Routes() []route {
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
+		{"GET /help", auth.PermAuth, 0, s.help},
 	}
 	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes()} {
 		rs = append(rs, part...)
@@ -158,7 +159,12 @@ func nav(id auth.Identity) []navItem {
 	if has(auth.PermAuditRead) {
 		out = append(out, navItem{"/audit", "审计日志"})
 	}
-	return append(out, navItem{"/me", "我的"})
+	return append(out, navItem{"/me", "我的"}, navItem{"/help", "帮助"})
+}
+
+// help is the 操作指南, one section per area.
+func (s *Site) help(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.show(w, r, id, http.StatusOK, "help.html", "操作指南", nil)
 }
 
 // show renders a page of a signed-in user.
