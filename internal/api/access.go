@@ -221,7 +221,7 @@ func (a *API) accessRoutes() []Route {
 				return audit.List(r.Context(), a.DB, store.All, audit.Filter{ByRole: auth.RoleAuditor}, p)
 			}},
 		{Method: "GET", Path: "/api/v1/audit/export", Tag: "审计", Summary: "导出审计日志为 Excel(导出本身也记入审计日志)", Perm: auth.PermAuditRead,
-			Query: auditParams()[:5], Handle: a.exportAudit},
+			Query: auditFilterParams, Handle: a.exportAudit},
 		{Method: "GET", Path: "/api/v1/audit/verify", Tag: "审计", Summary: "校验审计日志的哈希链,列出被修改或删除的记录", Perm: auth.PermAuditRead, Result: Verification{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				if !sc.IsAll() {
@@ -258,19 +258,14 @@ func (a *API) changeOwnPassword(r *http.Request, _ store.Scope, in PasswordChang
 	return nil, a.Auth.ChangeOwnPassword(r.Context(), identity(r).User.ID, in.OldPassword, in.NewPassword)
 }
 
-func auditParams() []Param {
-	return describe(pageParams(), Param{"user", "用户名", "string"}, Param{"action", "操作,如 login、create、update、reveal、export", "string"},
-		Param{"object_type", "对象类型,如 member、org、user", "string"}, Param{"from", "起始日期(含),如 2026-01-01", "string"},
-		Param{"to", "截止日期(含)", "string"})
-}
+// auditFilterParams are the trail's filters (auditFilter), the page's and the export's.
+var auditFilterParams = []Param{{"user", "用户名", "string"}, {"action", "操作,如 login、create、update、reveal、export", "string"},
+	{"object_type", "对象类型,如 member、org、user", "string"}, {"from", "起始日期(含),如 2026-01-01", "string"},
+	{"to", "截止日期(含)", "string"}, {"org", "党组织编号:只看该组织及下级的记录", "integer"}, {"org_q", "党组织名称(页面的选择框,接口不读)", "string"}}
 
-func auditFilter(r *http.Request) (audit.Filter, error) {
-	q := r.URL.Query()
-	f := audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")}
-	var err error
-	f.From, f.To, err = audit.Days(q.Get("from"), q.Get("to"))
-	return f, err
-}
+func auditParams() []Param { return describe(pageParams(), auditFilterParams...) }
+
+func auditFilter(r *http.Request) (audit.Filter, error) { return audit.FilterOf(r.URL.Query()) }
 
 func (a *API) exportAudit(r *http.Request, sc store.Scope) (any, error) {
 	f, err := auditFilter(r)
@@ -298,10 +293,10 @@ func writeAuditSheet(r *http.Request, a *API, sc store.Scope, f audit.Filter, w 
 	if err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(1, 10, 16); err != nil {
+	if err := sw.SetColWidth(1, 11, 16); err != nil {
 		return err
 	}
-	header := []any{"序号", "时间(北京时间)", "用户", "来源地址", "操作", "对象", "对象编号", "内容", "原始记录", "哈希"}
+	header := []any{"序号", "时间(北京时间)", "用户", "来源地址", "操作", "对象", "对象名称", "对象编号", "内容", "原始记录", "哈希"}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
@@ -311,7 +306,7 @@ func writeAuditSheet(r *http.Request, a *API, sc store.Scope, f audit.Filter, w 
 		row++
 		w := auditview.RowOf(e)
 		return sw.SetRow(cell, []any{e.ID, e.At.In(date.Shanghai).Format("2006-01-02 15:04:05"), e.Username, e.IP, w.ActionLabel,
-			w.ObjectLabel, e.ObjectID, strings.Join(w.Lines, "\n"), string(e.Detail), e.Hash})
+			w.ObjectLabel, w.ObjectName, e.ObjectID, strings.Join(w.Lines, "\n"), string(e.Detail), e.Hash})
 	})
 	if err != nil {
 		return err

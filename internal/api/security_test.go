@@ -239,8 +239,8 @@ func TestAuditExportOpensInExcel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One grant per role user made in newMatrix.
-	if len(rows) != 1+7 || rows[0][4] != "操作" || rows[1][4] != "授予角色" || rows[1][5] != "授权" || !strings.Contains(rows[1][7], "角色:") ||
-		!strings.Contains(rows[1][8], `"role"`) {
+	if len(rows) != 1+7 || rows[0][4] != "操作" || rows[1][4] != "授予角色" || rows[1][5] != "授权" || rows[0][6] != "对象名称" || !strings.Contains(rows[1][8], "角色:") ||
+		!strings.Contains(rows[1][9], `"role"`) {
 		t.Fatalf("sheet: %v", rows)
 	}
 	l, _ := audit.List(context.Background(), m.e.api.DB, store.All, audit.Filter{Action: "export"}, store.Page{})

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -345,6 +346,18 @@ type Filter struct {
 	From, To   time.Time // To exclusive
 	// ByRole keeps the entries of users who hold or held the role.
 	ByRole string
+	// OrgID keeps the entries about an organisation and those below it.
+	OrgID int64
+}
+
+// FilterOf reads a filter from a page's or a request's query: user,
+// action, object_type, org, and the days from and to (both included).
+func FilterOf(q url.Values) (Filter, error) {
+	f := Filter{Username: strings.TrimSpace(q.Get("user")), Action: q.Get("action"), ObjectType: q.Get("object_type")}
+	f.OrgID, _ = strconv.ParseInt(q.Get("org"), 10, 64)
+	var err error
+	f.From, f.To, err = Days(q.Get("from"), q.Get("to"))
+	return f, err
 }
 
 // List returns one page of the trail within the scope, newest first. Entries
@@ -387,6 +400,10 @@ func where(sc store.Scope, f Filter) *store.Where {
 	}
 	if f.ObjectID != 0 {
 		w.And("object_id = ?", f.ObjectID)
+	}
+	if f.OrgID != 0 {
+		// The organisation's path is a prefix of the paths below it.
+		w.And("org_path LIKE (SELECT path FROM orgs WHERE id = ?) || '%'", f.OrgID)
 	}
 	if !f.From.IsZero() {
 		w.And("at >= ?", f.From.UTC())

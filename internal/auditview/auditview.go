@@ -23,7 +23,9 @@ import (
 type Row struct {
 	audit.Entry
 	ActionLabel, ObjectLabel string
-	Lines                    []string
+	// ObjectName is the object's name as the entry keeps it ("" when it keeps none).
+	ObjectName string
+	Lines      []string
 }
 
 // The actions and objects of the trail in words; the steps of the
@@ -138,6 +140,24 @@ func actionLabel(action, object string) string {
 	return action
 }
 
+// nameIn is the name an entry's details keep: the object's own, or the
+// name after (or before) a change.
+func nameIn(detail map[string]json.RawMessage) string {
+	var name string
+	if json.Unmarshal(detail["name"], &name) == nil && name != "" {
+		return name
+	}
+	var changes map[string][2]json.RawMessage
+	if json.Unmarshal(detail["changes"], &changes) == nil {
+		for _, v := range [2]json.RawMessage{changes["name"][1], changes["name"][0]} {
+			if json.Unmarshal(v, &name) == nil && name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
 // RowOf turns an entry into words.
 func RowOf(e audit.Entry) Row {
 	row := Row{Entry: e, ActionLabel: actionLabel(e.Action, e.ObjectType), ObjectLabel: auditObjects[e.ObjectType]}
@@ -148,6 +168,7 @@ func RowOf(e audit.Entry) Row {
 	if json.Unmarshal(e.Detail, &detail) != nil {
 		return row
 	}
+	row.ObjectName = nameIn(detail)
 	if raw, ok := detail["changes"]; ok {
 		var changes map[string][2]json.RawMessage
 		if json.Unmarshal(raw, &changes) == nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"dangjian/internal/audit"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -64,6 +65,11 @@ func TestPartSearch(t *testing.T) {
 		}
 		if !strings.Contains(detail, "身份证号码后四位") || strings.Contains(detail, other.IDNumber[14:]) {
 			t.Fatalf("the trail of the search: %s", detail)
+		}
+		// The trail of one street's subtree: 张三's registration, not 李四's.
+		l, err := audit.List(f.ctx, db, store.All, audit.Filter{OrgID: f.streetA1.ID, Action: "create", ObjectType: "member"}, store.Page{})
+		if err != nil || l.Total != 1 || l.Items[0].ObjectID != zs.ID {
+			t.Fatalf("the street's trail: %+v %v", l.Items, err)
 		}
 		// A new phone replaces the old one.
 		newPhone := "13800002222"

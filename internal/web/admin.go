@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"slices"
+	"strings"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -147,20 +148,41 @@ type auditData struct {
 	To               string
 	List             store.List[audit.Entry]
 	Pager            pager
+	Org              orgPick // the organisation whose entries (and its subtree's) are shown
 }
 
 func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	q := r.URL.Query()
 	filters := r.URL.Query()
 	filters.Del("page") // the export takes the filters, not the page
-	d := auditData{Filter: audit.Filter{Username: q.Get("user"), Action: q.Get("action"), ObjectType: q.Get("object_type")},
-		Export: "/api/v1/audit/export?" + filters.Encode(), From: q.Get("from"), To: q.Get("to")}
+	d := auditData{Export: "/api/v1/audit/export?" + filters.Encode(), From: q.Get("from"), To: q.Get("to"),
+		Org: orgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "audit", Hint: "只看该组织及下级的记录"}}
 	p := pageOf(r)
 	err := id.Within(auth.PermAuditRead, func(sc store.Scope) error {
-		f := d.Filter
-		var err error
-		if f.From, f.To, err = audit.Days(d.From, d.To); err != nil {
+		f, err := audit.FilterOf(q)
+		if err != nil {
 			return err
+		}
+		if q := strings.TrimSpace(q.Get("org_q")); f.OrgID == 0 && q != "" {
+			// Typed without the script: the one organisation the text names.
+			found, err := s.Orgs.Search(r.Context(), store.All, q, 2)
+			if err != nil {
+				return err
+			}
+			if len(found) != 1 {
+				d.Org.Err = "没有找到唯一的党组织“" + q + "”,请输入完整名称或组织代码后从列表中选择"
+				d.Org.Text = q
+				return nil
+			}
+			f.OrgID = found[0].ID
+		}
+		d.Filter = f
+		if f.OrgID != 0 {
+			o, err := s.Orgs.Get(r.Context(), store.All, f.OrgID)
+			if err != nil {
+				return err
+			}
+			d.Org.Value, d.Org.Text = o.ID, o.Name
 		}
 		d.List, err = audit.List(r.Context(), s.DB, sc, f, p)
 		return err

@@ -13,6 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/audit"
+	"dangjian/internal/auditview"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -186,5 +188,35 @@ func TestRosterBatch(t *testing.T) {
 	l, err := b.mem.List(ctx, store.All, member.Filter{OrgID: to}, store.Page{})
 	if err != nil || l.Total != 2 {
 		t.Fatalf("the receiving branch has %d: %v", l.Total, err)
+	}
+}
+
+// TestAuditByOrganisation: the trail filtered by an organisation keeps the
+// entries about it and those below it, no sibling's; an entry names its object.
+func TestAuditByOrganisation(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	orgs := b.mem.Orgs
+	mk := func(parent int64, name string) org.Org {
+		typ := "committee"
+		o, err := orgs.Create(ctx, store.All, org.Input{ParentID: &parent, Name: &name, Type: &typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	a := mk(1, "甲区委")
+	mk(a.ID, "甲区某街道党工委")
+	mk(1, "乙区委")
+	l, err := audit.List(ctx, b.mem.DB, store.All, audit.Filter{OrgID: a.ID, Action: "create"}, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range l.Items {
+		names = append(names, auditview.RowOf(e).ObjectName)
+	}
+	if strings.Join(names, ",") != "甲区某街道党工委,甲区委" {
+		t.Fatalf("the trail of 甲区委's subtree names %v", names)
 	}
 }

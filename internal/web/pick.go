@@ -20,9 +20,10 @@ import (
 
 // pickFor is the permission whose scopes a picker searches; "transfer"
 // searches the whole tree (a letter goes anywhere), for one who may issue
-// letters.
+// letters, and "audit" too, for the audit administrator's filter.
 var pickFor = map[string]auth.Perm{
 	"org": auth.PermOrgRead, "member": auth.PermMemberWrite, "grant": auth.PermGrantAdmin, "transfer": auth.PermMemberWrite,
+	"audit": auth.PermAuditRead,
 }
 
 // pickScope is the scope the picker "for" searches, or false.
@@ -31,7 +32,8 @@ func pickScope(id auth.Identity, forWhat string, fn func(sc store.Scope) error) 
 	if !ok || len(id.ScopesFor(perm)) == 0 {
 		return auth.ErrForbidden
 	}
-	if forWhat == "transfer" {
+	if forWhat == "transfer" || forWhat == "audit" {
+		// A letter goes anywhere; the trail is read system-wide: names and parents only.
 		return fn(store.All)
 	}
 	return id.Within(perm, fn)
