@@ -53,11 +53,12 @@ var htmlRows = map[string]htmlRow{
 	"GET /{$}": {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/", nil },
 		byRole: map[string][4]int{"sysadmin": {303, 303, 303, 303}, "secadmin": {303, 303, 303, 303}, "auditor": {303, 303, 303, 303}, "member": {303, 303, 303, 303}}},
 
-	"GET /orgs":              {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
-	"GET /orgs/{id}":         {perm: "org.read", want: page, target: get("/orgs/%d")},
-	"GET /orgs/terms":        {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
-	"GET /orgs/terms/export": {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
-	"GET /pick/orgs":         {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
+	"GET /orgs":                  {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
+	"GET /orgs/{id}":             {perm: "org.read", want: page, target: get("/orgs/%d")},
+	"GET /orgs/{id}/stats/print": {perm: "stats.read", want: page, target: get("/orgs/%d/stats/print?table=members")},
+	"GET /orgs/terms":            {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
+	"GET /orgs/terms/export":     {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
+	"GET /pick/orgs":             {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
 	// The export of a selection holds only the people of the caller's scope: another's tick is as if never made.
 	"POST /members/batch": {perm: "member.read", want: [4]int{200, 200, 200, 200}, target: func(m *matrix, t string) (string, url.Values) {
 		return "/members/batch", url.Values{"op": {"export"}, "m": {itoa(m.person(t, "full"))}}

@@ -84,6 +84,47 @@ type StatsColumn struct {
 	Fen          bool
 }
 
+// Heading is a heading of the first row over the columns First..Last; an
+// Alone column (no group) spans both rows.
+type Heading struct {
+	Label       string
+	First, Last int
+	Alone       bool
+}
+
+// Headings groups the columns under their first-row headings, in order.
+func (l StatsLayout) Headings() []Heading {
+	var out []Heading
+	cols := l.Columns
+	for i := 0; i < len(cols); {
+		j := i
+		for j+1 < len(cols) && cols[j+1].Group == cols[i].Group {
+			j++
+		}
+		alone := i == j && cols[i].Group == cols[i].Label
+		out = append(out, Heading{Label: cols[i].Group, First: i, Last: j, Alone: alone})
+		i = j + 1
+	}
+	return out
+}
+
+// Span is how many columns a heading covers.
+func (h Heading) Span() int { return h.Last - h.First + 1 }
+
+// Cells are the figures of a line as the table shows them: money in yuan
+// with separators, counts with separators.
+func (l StatsLayout) Cells(m map[string]int64) []string {
+	var out []string
+	for c, v := range l.Values(m) {
+		if l.Columns[c].Fen {
+			out = append(out, work.Yuan(v))
+		} else {
+			out = append(out, work.Grouped(v))
+		}
+	}
+	return out
+}
+
 // asOfNote is the line under a table's title that dates it.
 func asOfNote(asOf date.Date, rest string) string {
 	return fmt.Sprintf("统计截至 %s;%s", asOf.Chinese(), rest)
@@ -261,22 +302,16 @@ func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
 	// Headings: rows 3 and 4; a column without a group spans both.
 	set("A3", "党组织")
 	merge("A3", "A4")
-	for i := 0; i < len(cols); {
-		j := i
-		for j+1 < len(cols) && cols[j+1].Group == cols[i].Group {
-			j++
+	for _, h := range l.Headings() {
+		set(cell(h.First+2, 3), h.Label)
+		if h.Alone {
+			merge(cell(h.First+2, 3), cell(h.First+2, 4))
+			continue
 		}
-		if i == j && cols[i].Group == cols[i].Label {
-			set(cell(i+2, 3), cols[i].Label)
-			merge(cell(i+2, 3), cell(i+2, 4))
-		} else {
-			set(cell(i+2, 3), cols[i].Group)
-			merge(cell(i+2, 3), cell(j+2, 3))
-			for k := i; k <= j; k++ {
-				set(cell(k+2, 4), cols[k].Label)
-			}
+		merge(cell(h.First+2, 3), cell(h.Last+2, 3))
+		for k := h.First; k <= h.Last; k++ {
+			set(cell(k+2, 4), cols[k].Label)
 		}
-		i = j + 1
 	}
 	style("A3", last+"4", headStyle)
 	// Each line under its style: the total in bold, money in yuan.

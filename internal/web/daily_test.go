@@ -220,3 +220,56 @@ func TestAuditByOrganisation(t *testing.T) {
 		t.Fatalf("the trail of 甲区委's subtree names %v", names)
 	}
 }
+
+// TestStatsPrint: the printed table has the two rows of headings and its
+// total line equals the sum of the lines below it, column by column.
+func TestStatsPrint(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	root := int64(1)
+	for i, name := range []string{"南城第一党支部", "南城第二党支部"} {
+		typ := "branch"
+		o, err := b.mem.Orgs.Create(ctx, store.All, org.Input{ParentID: &root, Name: &name, Type: &typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k <= i; k++ {
+			first := fmt.Sprintf("32010219800101%d%d1", i, k)
+			idn := first + string(cnid.CheckChar(first))
+			n, eth, stage, edu := fmt.Sprintf("党员%d%d", i, k), "汉族", "full", "bachelor"
+			j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+			if _, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &o.ID, Name: &n, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	code, page := b.get("/orgs/1/stats/print")
+	if code != 200 || !strings.Contains(page, "滨江市委党员队伍基本情况统计表") || !strings.Contains(page, `rowspan="2">党组织</th>`) {
+		t.Fatalf("print: %d\n%s", code, page)
+	}
+	body := page[strings.Index(page, "<tbody>"):strings.Index(page, "</tbody>")]
+	cell := regexp.MustCompile(`<td class="num">([\d,.]+)</td>`)
+	var lines [][]int
+	for _, tr := range strings.Split(body, "</tr>") {
+		var nums []int
+		for _, m := range cell.FindAllStringSubmatch(tr, -1) {
+			n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+			nums = append(nums, n)
+		}
+		if len(nums) > 0 {
+			lines = append(lines, nums)
+		}
+	}
+	if len(lines) != 4 || lines[0][0] != 3 {
+		t.Fatalf("lines %v", lines)
+	}
+	for c := range lines[0] {
+		sum := 0
+		for _, l := range lines[1:] {
+			sum += l[c]
+		}
+		if sum != lines[0][c] {
+			t.Fatalf("column %d: total %d, lines add to %d (%v)", c, lines[0][c], sum, lines)
+		}
+	}
+}

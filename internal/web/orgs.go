@@ -19,6 +19,7 @@ func (s *Site) orgsRoutes() []route {
 	return []route{
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
 		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
+		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
 		{"GET /orgs/terms/export", auth.PermOrgRead, 0, s.termsExport},
 		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
 		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/roster"
+	"dangjian/internal/store"
+)
+
+// statsTables are the statistics tables a page prints, by their key.
+var statsTables = []struct{ key, label string }{{"members", "党员队伍基本情况"}, {"work", "基层工作"}, {"coverage", "单位与党组织覆盖"}}
+
+type statsPrintData struct {
+	T         roster.StatsTable
+	L         roster.StatsLayout
+	Heads     []roster.Heading
+	Sub       []string   // the second heading row: the columns of the grouped headings
+	Rows      [][]string // a line's name, then its figures
+	Tabs      []tab
+	Export    string
+	PrintedOn string
+}
+
+// statsPrint lays out one statistics table of an organisation for paper:
+// the organisation's name and the table's title, the date or period, the
+// total, each child and 本级, as the Excel export has them.
+func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	key := q.Get("table")
+	today := s.Work.Today()
+	var d statsPrintData
+	export := "/api/v1/orgs/" + itoa(oid) + "/stats/export"
+	switch key {
+	case "work":
+		d.L, export = roster.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+itoa(oid)+"/work/export"
+	case "coverage":
+		d.L, export = roster.CoverageLayout(today), "/api/v1/orgs/"+itoa(oid)+"/coverage/export"
+	default:
+		key = "members"
+		year, _ := strconv.Atoi(q.Get("year"))
+		d.L = roster.MembersLayout(year, today)
+	}
+	err = id.Within(auth.PermStatsRead, func(sc store.Scope) error {
+		d.T, err = roster.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Heads, d.Export, d.PrintedOn = d.L.Headings(), export, today.Chinese()
+	for _, h := range d.Heads {
+		if !h.Alone {
+			for k := h.First; k <= h.Last; k++ {
+				d.Sub = append(d.Sub, d.L.Columns[k].Label)
+			}
+		}
+	}
+	for _, line := range d.T.Lines {
+		d.Rows = append(d.Rows, append([]string{line.Name}, d.L.Cells(line.Figures)...))
+	}
+	for _, t := range statsTables {
+		d.Tabs = append(d.Tabs, tab{t.key, t.label, "/orgs/" + itoa(oid) + "/stats/print?table=" + t.key, t.key == key})
+	}
+	s.show(w, r, id, http.StatusOK, "statsprint.html", d.T.Org.Name+d.L.Title, d)
+}
