@@ -599,6 +599,11 @@ func TestScreenshots(t *testing.T) {
 		{"/work/unlinked", "main h1", "work-unlinked"},
 		{"/me", "main h1", "me"},
 		{"/password", "#new_password", "password"},
+		{"/todo", "main h1", "todo"},
+		{"/orgs/terms?within=730", "main h1", "terms"},
+		{fmt.Sprintf("/orgs/%d/stats/print", s.sum.Street.ID), "#stats-table", "stats-print"},
+		{fmt.Sprintf("/members/import?org=%d", s.sum.Branch.ID), "main h1", "import"},
+		{"/help", "main h1", "help"},
 	}
 	for _, p := range pages {
 		tb.open(p.path)

@@ -29,11 +29,21 @@
           var rest = slices.slice(5).reduce(function (sum, c) { return sum + c.value; }, 0);
           slices = slices.slice(0, 5).concat([{ name: '其他', value: rest }]);
         }
+        // Slices under 5% are named in the legend only: their labels would pile up.
+        var sum = slices.reduce(function (acc, c) { return acc + c.value; }, 0);
+        slices.forEach(function (c) {
+          var big = c.value * 100 >= sum * 5;
+          c.label = { show: big };
+          c.labelLine = { show: big };
+        });
         option = {
+          legend: { bottom: 0, type: 'scroll', itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 },
+            formatter: function (name) { var c = slices.filter(function (x) { return x.name === name; })[0]; return name + ' ' + grouped(c.value); } },
           tooltip: { trigger: 'item', formatter: function (p) { return p.name + ' ' + grouped(p.value) + '(' + p.percent + '%)'; } },
-          series: [{ type: 'pie', radius: ['25%', '50%'], center: ['50%', '52%'], avoidLabelOverlap: true,
-            label: { formatter: function (p) { return p.name + '\n' + grouped(p.value) + '(' + p.percent + '%)'; }, overflow: 'none' },
-            labelLine: { length: 8, length2: 8 }, data: slices }]
+          series: [{ type: 'pie', radius: ['20%', '40%'], center: ['50%', '45%'], avoidLabelOverlap: true,
+            label: { formatter: function (p) { return p.name + '\n' + grouped(p.value) + '\n' + p.percent.toFixed(1) + '%'; }, lineHeight: 14 },
+            labelLayout: { hideOverlap: false, moveOverlap: 'shiftY' },
+            labelLine: { length: 6, length2: 6 }, data: slices }]
         };
       } else {
         // Horizontal bars: every label reads in full, however long.
@@ -42,7 +52,8 @@
           tooltip: { trigger: 'axis', formatter: function (ps) { var p = ps[0]; return p.name + ' ' + grouped(p.value) + '(' + pct(p.value) + ')'; } },
           grid: { left: 8, right: 90, top: 8, bottom: 8, containLabel: true },
           yAxis: { type: 'category', data: rev.map(function (c) { return c.label; }), axisLabel: { interval: 0 } },
-          xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: grouped } },
+          // Each bar carries its count: the axis needs no numbers of its own to crowd.
+          xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false } },
           series: [{ type: 'bar', data: rev.map(function (c) { return c.n; }), itemStyle: { color: '#b4121b' },
             label: { show: true, position: 'right', formatter: function (p) { return grouped(p.value) + '(' + pct(p.value) + ')'; } } }]
         };
