@@ -59,6 +59,9 @@ var htmlRows = map[string]htmlRow{
 	"GET /orgs/terms":            {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
 	"GET /orgs/terms/export":     {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
 	"GET /pick/orgs":             {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
+	"GET /pick/members": {perm: "work.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/pick/members?org=%d&q=%s", m.orgOf(t).ID, url.QueryEscape("矩")), nil
+	}},
 	// The export of a selection holds only the people of the caller's scope: another's tick is as if never made.
 	"POST /members/batch": {perm: "member.read", want: [4]int{200, 200, 200, 200}, target: func(m *matrix, t string) (string, url.Values) {
 		return "/members/batch", url.Values{"op": {"export"}, "m": {itoa(m.person(t, "full"))}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -271,5 +272,46 @@ func TestStatsPrint(t *testing.T) {
 		if sum != lines[0][c] {
 			t.Fatalf("column %d: total %d, lines add to %d (%v)", c, lines[0][c], sum, lines)
 		}
+	}
+}
+
+// TestPersonPicker: a work form names a person by picking; a name two
+// people share comes back with both to choose from (with the
+// organisation and birth month that tell them apart), the rest of the form
+// kept; the one chosen is saved. No number is typed.
+func TestPersonPicker(t *testing.T) {
+	b := signedInSite(t)
+	ctx := context.Background()
+	root := int64(1)
+	var ids []int64
+	for i := 0; i < 2; i++ {
+		first := fmt.Sprintf("3201021980010%d131", i+1)
+		idn := first + string(cnid.CheckChar(first))
+		n, eth, stage, edu := "蔡强", "汉族", "full", "bachelor"
+		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
+		m, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &root, Name: &n, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	_, page := b.get("/work/visits?org=1")
+	form := url.Values{"csrf": {csrfOf(page)}, "kind": {"visit"}, "visited_on": {"2026-06-01"}, "visitor": {"王书记"}, "target_kind": {"member"}, "target_member_q": {"蔡强"}}
+	code, back := b.post("/work/visits?org=1", form)
+	if code != 400 || strings.Count(back, `type="radio" name="target_member"`) != 2 || !strings.Contains(back, "1980-01") || !strings.Contains(back, `value="王书记"`) {
+		t.Fatalf("a shared name: %d\n%s", code, back)
+	}
+	form.Set("target_member", strconv.FormatInt(ids[1], 10))
+	if code, saved := b.post("/work/visits?org=1", form); code != 200 || !strings.Contains(saved, "已保存") || !strings.Contains(saved, "蔡强") {
+		t.Fatalf("the person chosen: %d\n%s", code, saved)
+	}
+	res, err := b.c.Get(b.srv.URL + "/pick/members?org=1&q=" + url.QueryEscape("cq"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Count(string(body), `"name":"蔡强"`) != 2 || strings.Contains(string(body), "3201") {
+		t.Fatalf("the picker by pinyin: %s", body)
 	}
 }

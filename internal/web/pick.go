@@ -8,6 +8,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
 )
@@ -156,4 +157,54 @@ func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPic
 		f.Errors[p.Q] = p.Err
 	}
 	return p.Value, err
+}
+
+// offerPeople lays out people as a picker offers them: the name, the
+// category, and the organisation and birth month that tell namesakes apart.
+func offerPeople(ms []member.Member) []picked {
+	out := make([]picked, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, picked{ID: m.ID, Name: m.Name, Type: m.StageLabel, Path: m.OrgName + " · " + m.BirthMonth})
+	}
+	return out
+}
+
+// personChoices are the people of organisation orgID (and below) whose
+// name is exactly name: those a refused name could mean.
+func (s *Site) personChoices(r *http.Request, sc store.Scope, orgID int64, name string) ([]picked, error) {
+	l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: orgID, Q: name}, store.Page{Size: 20})
+	if err != nil {
+		return nil, err
+	}
+	var exact []member.Member
+	for _, m := range l.Items {
+		if m.Name == name {
+			exact = append(exact, m)
+		}
+	}
+	return offerPeople(exact), nil
+}
+
+// pickPeople answers a person picker of a work form: up to 20 people of the
+// organisation (and below) in the caller's scope for recording work, found
+// by name or pinyin.
+func (s *Site) pickPeople(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var out []picked
+	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		q := strings.TrimSpace(r.URL.Query().Get("q"))
+		if q == "" || member.PartSearch(q) {
+			out = []picked{} // a picker finds people by name, never by numbers
+			return nil
+		}
+		l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: queryID(r, "org"), Q: q}, store.Page{Size: 20})
+		out = offerPeople(l.Items)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(out)
 }

@@ -62,6 +62,7 @@ func (s *Site) Routes() []route {
 		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
+		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}

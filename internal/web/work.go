@@ -1,16 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
-	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/roster"
 	"dangjian/internal/stats"
@@ -115,6 +116,10 @@ type fieldView struct {
 	Col, Label, Type, Value, Err, Hint string
 	Required                           bool
 	Options                            vocab.Enum
+	// A person's field is a picker: Value is the id chosen (hidden), Text
+	// the name shown; Choices are the people a refused name could mean.
+	Text    string
+	Choices []picked
 }
 
 // formView is a form over some fields of a kind.
@@ -126,8 +131,8 @@ type formView struct {
 	// folded, confirmed before it is sent.
 	Step    bool
 	Confirm string
-	// Names are the persons a member field suggests.
-	Names []string
+	// Org is the organisation whose people a person's field offers.
+	Org int64
 }
 
 var typeOf = map[work.FieldType]string{work.Text: "text", work.Note: "note", work.Date: "date", work.Enum: "enum", work.Fen: "yuan",
@@ -136,8 +141,8 @@ var typeOf = map[work.FieldType]string{work.Text: "text", work.Note: "note", wor
 // buildForm lays out the fields of k that step sets ("" for the record's own form),
 // filled from rec (nil: empty) or from what the user typed (f).
 func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *form, orgID int64) (formView, error) {
-	fv := formView{}
-	needNames := false
+	fv := formView{Org: orgID}
+	var err error
 	for _, fd := range k.Fields {
 		if fd.Step != step || fd.Auto || fd.Col == k.Status {
 			continue
@@ -145,15 +150,16 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 		v := fieldView{Col: fd.Col, Label: fd.Label, Type: typeOf[fd.Type], Required: fd.Required, Hint: fd.Hint, Options: fd.Enum}
 		if rec != nil {
 			v.Value = display(*rec, fd, false)
-			if fd.Type == work.Ref {
+			if fd.Type == work.Ref || fd.Type == work.Member {
 				v.Value = strconv.FormatInt(rec.Int(fd.Col), 10)
+				v.Text = rec.Names[fd.Col]
 			}
 		}
 		if fd.Type == work.Date && step != "" {
 			v.Value = s.Work.Today().String()
 		}
 		if f != nil && f.Values != nil {
-			v.Value, v.Err = f.Get(fd.Col), f.Err(fd.Col)
+			v.Value, v.Err, v.Text = f.Get(fd.Col), f.Err(fd.Col), f.Get(fd.Col+"_q")
 		}
 		switch fd.Type {
 		case work.File:
@@ -164,7 +170,12 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 				v.Hint = "不超过10MB,接受" + work.AllowedTypes
 			}
 		case work.Member:
-			needNames = true
+			if v.Err != "" && v.Text != "" {
+				// The people the name could mean, to choose from.
+				if v.Choices, err = s.personChoices(r, sc, orgID, v.Text); err != nil {
+					return fv, err
+				}
+			}
 		case work.Ref:
 			ref, _ := work.KindOf(fd.Ref)
 			l, err := s.Work.List(r.Context(), sc, ref, work.Filter{}, store.Page{Size: 200})
@@ -176,15 +187,6 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 			}
 		}
 		fv.Fields = append(fv.Fields, v)
-	}
-	if needNames {
-		l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: orgID}, store.Page{Size: 200})
-		if err != nil {
-			return fv, err
-		}
-		for _, m := range l.Items {
-			fv.Names = append(fv.Names, m.Name)
-		}
 	}
 	if f != nil {
 		fv.Error, fv.Open = f.Error, true
@@ -374,6 +376,9 @@ func (s *Site) input(r *http.Request, k *work.Kind, step string, f *form, orgID 
 			}
 			// Stored with the record, in its transaction (work.NewFile).
 			in[fd.Col] = work.NewFile{OrgID: orgID, Name: hdr.Filename, Data: data}
+		case work.Member:
+			// The person chosen in the picker, or else the name typed.
+			in[fd.Col] = cmp.Or(f.Get(fd.Col), strings.TrimSpace(f.Get(fd.Col+"_q")))
 		default:
 			in[fd.Col] = f.Get(fd.Col)
 		}

@@ -314,7 +314,7 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, sc store.Scope, 
 	case len(ids) == 0:
 		return nil, f.Label + ":您的管理范围内没有" + what + "“" + t + "”", nil
 	case len(ids) > 1:
-		return nil, f.Label + ":您的管理范围内有不止一名" + what + "叫“" + t + "”,请改填编号", nil
+		return nil, f.Label + ":您的管理范围内有不止一名" + what + "叫“" + t + "”,请从候选中选择(接口调用请给出编号)", nil
 	}
 	return ids[0], "", nil
 }
