@@ -67,6 +67,8 @@ var funcs = template.FuncMap{
 	"defaultTerm": org.DefaultTerm,
 	"itoa":        itoa,
 	"today":       func() string { return date.Of(time.Now()).Chinese() },
+	// todayISO is the value of a date field that defaults to today.
+	"todayISO": func() string { return date.Of(time.Now()).String() },
 	"helpAreas": func() vocab.Enum {
 		return vocab.Enum{{Code: "todo-help", Label: "待办"}, {Code: "orgs-help", Label: "党组织与换届"}, {Code: "members-help", Label: "名册与查找"},
 			{Code: "develop-help", Label: "发展党员"}, {Code: "import-help", Label: "导入导出"}, {Code: "transfers-help", Label: "转接"},
