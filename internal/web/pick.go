@@ -85,13 +85,7 @@ func (s *Site) pickOrgs(w http.ResponseWriter, r *http.Request, id auth.Identity
 		out, err = s.offer(r.Context(), found)
 		return err
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(out)
+	s.answerPicks(w, r, out, err)
 }
 
 // orgPick is a picker as a form shows it.
@@ -200,6 +194,11 @@ func (s *Site) pickPeople(w http.ResponseWriter, r *http.Request, id auth.Identi
 		out = offerPeople(l.Items)
 		return err
 	})
+	s.answerPicks(w, r, out, err)
+}
+
+// answerPicks sends a picker its matches as JSON, or the error page.
+func (s *Site) answerPicks(w http.ResponseWriter, r *http.Request, out []picked, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
