@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
+	"time"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -130,14 +133,53 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 	return out, nil
 }
 
+// counted is a user's header count as last worked out.
+type counted struct {
+	text    string
+	at      time.Time
+	changes uint64 // stats.Changes() then
+}
+
+// headerCounts keeps each user's header count for todoTTL, or until
+// figures change in this process: the header is on every page, and its
+// queries need not run on each. The to-do list itself is always counted
+// afresh, so its numbers equal the lists they open.
+var headerCounts = struct {
+	sync.Mutex
+	m map[int64]counted
+}{m: map[int64]counted{}}
+
+const todoTTL = 30 * time.Second
+
 // todoCount is the header's count of what is due, "" when nothing is (or
 // the count fails: the page itself still shows).
 func (s *Site) todoCount(r *http.Request, id auth.Identity) string {
+	now, changes := time.Now(), stats.Changes()
+	headerCounts.Lock()
+	c, ok := headerCounts.m[id.User.ID]
+	headerCounts.Unlock()
+	if ok && c.changes == changes && now.Sub(c.at) < todoTTL {
+		return c.text
+	}
 	items, err := s.todos(r.Context(), id)
 	if err != nil {
 		s.Log.Warn("to-do count", "err", err)
 		return ""
 	}
+	text := countText(items)
+	headerCounts.Lock()
+	for k, v := range headerCounts.m {
+		if now.Sub(v.at) >= todoTTL {
+			delete(headerCounts.m, k)
+		}
+	}
+	headerCounts.m[id.User.ID] = counted{text, now, changes}
+	headerCounts.Unlock()
+	return text
+}
+
+// countText is the header's words for the items due: "", a number, or "99+".
+func countText(items []todoItem) string {
 	var n int64
 	more := false
 	for _, it := range items {
