@@ -198,6 +198,9 @@ func rosterFilter(r *http.Request) member.Filter {
 		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
 	f.ProbationDue, _ = strconv.Atoi(q.Get("probation_due"))
 	f.ProbationDue = min(max(f.ProbationDue, 0), 366)
+	if f.ProbationDue > 0 && f.Sort == "" {
+		f.Sort = "probation_ends_on" // the most urgent first
+	}
 	switch {
 	case !q.Has("category"):
 		f.Category = "member"

@@ -11,11 +11,14 @@ CREATE INDEX members_id_tail4 ON members (id_tail4);
 CREATE INDEX members_id_tail6 ON members (id_tail6);
 CREATE INDEX members_id_head6 ON members (id_head6);
 CREATE INDEX members_phone_hash ON members (phone_hash);
--- The probationary members whose probation ends soon (the to-do list):
--- a few percent of the roster, read by their end date.
+-- The probationary members whose probation ends soon (the to-do list): a
+-- few percent of the roster, read by their end date over the whole tree,
+-- and by organisation below it.
 CREATE INDEX members_probation_due ON members (probation_ends_on) WHERE stage = 'probationary' AND status = 'active';
+CREATE INDEX members_probation_org ON members (org_id, probation_ends_on) WHERE stage = 'probationary' AND status = 'active';
 
 -- +goose Down
+DROP INDEX members_probation_org;
 DROP INDEX members_probation_due;
 DROP INDEX members_phone_hash;
 DROP INDEX members_id_head6;
