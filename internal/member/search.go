@@ -74,7 +74,6 @@ var sorts = map[string]string{
 // organisations of the scope into members_probation_org reads less.
 const memberFromDue = ` FROM members m CROSS JOIN orgs o WHERE o.id = m.org_id AND o.path >= $1 AND o.path < $2`
 
-
 // queryKind tells how a search text is matched.
 func queryKind(q string) string {
 	n := cnid.Normalize(q)
