@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -94,6 +95,45 @@ func TestPartSearch(t *testing.T) {
 		}
 		if got := names(zs.IDNumber[14:]); len(got) != 1 {
 			t.Fatalf("after filling: %v", got)
+		}
+	})
+}
+
+// TestProbationDue: the probationary members whose probation ends within
+// the days asked are found over the whole tree (read by date) and within a
+// street (read by organisation) alike; those later or already full are not.
+func TestProbationDue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		prob := func(o org.Org, name, joined string) {
+			in := f.fullMember(o, name, "1990-01-01", true)
+			in.Stage, in.JoinedOn, in.FullOn = sp("probationary"), d(joined), nil
+			f.add(in)
+		}
+		// The fixture's today is 2026-06-30: a probation ends a year after joining.
+		prob(f.branchA1a, "甲", "2025-07-10") // ends 2026-07-10: due
+		prob(f.branchB1a, "乙", "2025-07-20") // ends 2026-07-20: due
+		prob(f.branchB1a, "丙", "2026-01-01") // ends 2027-01-01: not yet
+		f.add(f.fullMember(f.branchA1a, "丁", "1985-01-01", true))
+		count := func(sc store.Scope, orgID int64) int64 {
+			t.Helper()
+			l, err := f.mem.List(f.ctx, sc, Filter{OrgID: orgID, ProbationDue: 30, Sort: "probation_ends_on"}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int(l.Total) != len(l.Items) {
+				t.Fatalf("total %d, items %d", l.Total, len(l.Items))
+			}
+			return l.Total
+		}
+		if n := count(store.All, 0); n != 2 {
+			t.Fatalf("the whole tree: %d due", n)
+		}
+		if n := count(store.All, f.city.ID); n != 2 {
+			t.Fatalf("the root: %d due", n)
+		}
+		if n := count(store.ScopeOf(f.streetB1.Path), 0); n != 1 {
+			t.Fatalf("street B: %d due", n)
 		}
 	})
 }
