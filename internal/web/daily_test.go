@@ -118,6 +118,14 @@ func TestRosterTellsTwinsApart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The filter's picker, typed without the script: the organisation its text names.
+	_, east := b.get("/members?org_q=" + url.QueryEscape("东城第一党支部"))
+	if strings.Count(east, `aria-label="选择 蔡强"`) != 1 || !strings.Contains(east, `value="东城第一党支部"`) {
+		t.Fatalf("the roster of 东城第一党支部:\n%s", east)
+	}
+	if _, vague := b.get("/members?org_q=" + url.QueryEscape("第一党支部")); !strings.Contains(vague, "没有找到唯一的党组织") {
+		t.Fatal("a text naming two organisations is not told so")
+	}
 	_, page := b.get("/members")
 	if strings.Count(page, ">同名</span>") != 2 || !strings.Contains(page, "东城街道党工委</small>") || !strings.Contains(page, "西城街道党工委</small>") {
 		t.Fatalf("the roster:\n%s", page)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -50,6 +51,7 @@ type memberListData struct {
 	Batch    string
 	CanWrite bool
 	To       orgPick
+	OrgPick  orgPick // the filter's organisation
 }
 
 type sortLink struct {
@@ -77,6 +79,9 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	d.Filter.Reveal = member.PartSearch(d.Filter.Q)
 	err := id.WithinReading(auth.PermMemberRead, auth.PermMemberReveal, d.Filter.Reveal, member.ErrPartSearch, func(sc store.Scope) error {
 		var err error
+		if d.Filter.OrgID, err = s.orgFromQuery(r, sc); err != nil {
+			return err
+		}
 		if d.Filter.OrgID != 0 {
 			if d.Org, err = s.Orgs.Get(r.Context(), sc, d.Filter.OrgID); err != nil {
 				return err
@@ -85,9 +90,12 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		d.List, err = s.Members.List(r.Context(), sc, d.Filter, p)
 		return err
 	})
-	if errors.Is(err, member.ErrPartSearch) {
+	if ae, ok := apperr.As(err); ok && (errors.Is(err, member.ErrPartSearch) || ae.Code == "invalid") {
 		// Told on the roster itself, above an empty list.
-		d.Form, err = &form{Error: member.ErrPartSearch.Message}, nil
+		d.Form, err = &form{Error: ae.Message, Errors: map[string]string{}}, nil
+		for _, fe := range ae.Fields {
+			d.Form.Errors[fe.Field] = fe.Message
+		}
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -121,9 +129,12 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		d.Sorts = append(d.Sorts, sortLink{label, "/members?" + qq.Encode(), active})
 	}
 	d.CanWrite = len(id.ScopesFor(auth.PermMemberWrite)) > 0 && (d.Org.ID == 0 || id.Allows(auth.PermMemberWrite, d.Org.Path))
+	d.OrgPick = filterPicker(d.Org)
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")
+		qq.Del("org_q") // the picker's text: the number stands for it
+		qq.Set("org", itoa(d.Org.ID))
 		d.Export = "/api/v1/members/export?" + qq.Encode()
 		d.FullExport = "/members/export/full?" + qq.Encode()
 		d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)

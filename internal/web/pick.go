@@ -207,3 +207,38 @@ func (s *Site) answerPicks(w http.ResponseWriter, r *http.Request, out []picked,
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(out)
 }
+
+// orgFromQuery is the organisation a list is filtered by: ?org=, or the
+// one organisation in sc the picker's text ?org_q= names (typed without
+// the script); 0 for neither.
+func (s *Site) orgFromQuery(r *http.Request, sc store.Scope) (int64, error) {
+	if id := queryID(r, "org"); id != 0 {
+		return id, nil
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("org_q"))
+	if q == "" {
+		return 0, nil
+	}
+	found, err := s.Orgs.Search(r.Context(), sc, q, 20)
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range found {
+		if o.Name == q || o.Code == q {
+			return o.ID, nil
+		}
+	}
+	if len(found) == 1 {
+		return found[0].ID, nil
+	}
+	return 0, apperr.InvalidField("org_q", "没有找到唯一的党组织“%s”:请输入完整名称或组织代码,或从列表中选择", q)
+}
+
+// filterPicker is the organisation picker of a list's filters.
+func filterPicker(o org.Org) orgPick {
+	p := orgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "org", Hint: "输入名称、拼音首字母或组织代码,从列表中选择"}
+	if o.ID != 0 {
+		p.Value, p.Text = o.ID, o.Name
+	}
+	return p
+}

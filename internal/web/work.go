@@ -85,7 +85,11 @@ type workIndexData struct {
 
 // workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
 func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
-	return s.Orgs.GetOrTop(r.Context(), sc, queryID(r, "org"))
+	oid, err := s.orgFromQuery(r, sc)
+	if err != nil {
+		return org.Org{}, err
+	}
+	return s.Orgs.GetOrTop(r.Context(), sc, oid)
 }
 
 // workIndex shows the work figures of a subtree for a period and the record sections.
@@ -282,6 +286,7 @@ type workListData struct {
 	Export       string
 	Create       *formView
 	CreateAction string
+	OrgPick      orgPick // the filter's organisation
 }
 
 // workList shows one kind's records in a subtree, with filters, export and the form to add one.
@@ -341,6 +346,7 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 			d.Views = append(d.Views, tab{v.Name, v.Label, "/work/" + k.Name + "?org=" + itoa(d.Org.ID) + "&view=" + v.Name, filter.View == v.Name})
 		}
 	}
+	d.OrgPick = filterPicker(d.Org)
 	d.Export = "/work/" + k.Name + "/export?" + r.URL.RawQuery
 	if r.URL.RawQuery == "" {
 		d.Export += base.Encode()

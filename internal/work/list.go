@@ -26,7 +26,7 @@ type Filter struct {
 func FilterOf(k *Kind, q url.Values) (Filter, error) {
 	f := Filter{Q: q.Get("q"), View: q.Get("view"), Enums: map[string]string{}}
 	var v apperr.Invalid
-	known := map[string]bool{"org": true, "parent": k.Parent != "", "q": true, "view": true, "from": true, "to": true, "page": true, "size": true}
+	known := map[string]bool{"org": true, "org_q": true, "parent": k.Parent != "", "q": true, "view": true, "from": true, "to": true, "page": true, "size": true}
 	for name, dst := range map[string]*int64{"org": &f.OrgID, "parent": &f.ParentID} {
 		if s := q.Get(name); s != "" && known[name] {
 			n, err := strconv.ParseInt(s, 10, 64)
