@@ -343,8 +343,17 @@ func TestDailyWork(t *testing.T) {
 	// Issue a letter to a branch of street B.
 	a.open("/transfers/new?member=" + strings.TrimPrefix(memberURL, "/members/"))
 	today := date.Of(time.Now()).String()
-	a.do(chromedp.WaitVisible(chromedp.CSS("#transfer-form")),
-		chromedp.SetValue(chromedp.CSS("#to_q"), s.branchB.Name),
+	a.do(chromedp.WaitVisible(chromedp.CSS("#transfer-form")))
+	// The picker: part of the name, then the match chosen from the list (with its parents).
+	a.do(chromedp.SendKeys(chromedp.CSS("#to_q"), "新华第1"), chromedp.WaitVisible(chromedp.CSS(".picks button.pick")))
+	if got := a.text(".picks"); !strings.Contains(got, s.branchB.Name) || !strings.Contains(got, s.streetB.Name) {
+		t.Fatalf("the picker offers %q", got)
+	}
+	a.do(chromedp.Click(chromedp.CSS(".picks button.pick")))
+	if v, _ := chromedp.Run(a.ctx, chromedp.Value(chromedp.CSS(`input[type=hidden][name=to_org_id]`))); v != strconv.FormatInt(s.branchB.ID, 10) {
+		t.Fatalf("the picker chose %q, not %d", v, s.branchB.ID)
+	}
+	a.do(
 		chromedp.SetValue(chromedp.CSS("#issued_on"), today),
 		chromedp.SetValue(chromedp.CSS("#reason"), "居住地变更"),
 		chromedp.Click(chromedp.CSS("#issue")),
@@ -368,6 +377,26 @@ func TestDailyWork(t *testing.T) {
 	}
 	if got := b.count(s.streetB.ID); got != beforeB+1 {
 		t.Fatalf("street B had %d members, now %d", beforeB, got)
+	}
+	// Taken back at once (a wrong receipt), then received again.
+	b.open("/transfers?tab=all")
+	b.do(chromedp.WaitVisible(chromedp.CSS("button[data-unreceive]")), chromedp.Click(chromedp.CSS("button[data-unreceive]")))
+	if msg := b.confirmed(); !strings.Contains(msg, "确定撤销接收") {
+		t.Fatalf("the undo asks %q", msg)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if flash := b.text(".flash"); !strings.Contains(flash, "已撤销接收") {
+		t.Fatalf("after the undo: %q", flash)
+	}
+	if got := b.count(s.streetB.ID); got != beforeB {
+		t.Fatalf("after the undo street B has %d members, had %d", got, beforeB)
+	}
+	b.open("/transfers?tab=in")
+	b.do(chromedp.WaitVisible(chromedp.CSS("button[data-receive]")), chromedp.Click(chromedp.CSS("button[data-receive]")))
+	b.confirmed()
+	b.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := b.count(s.streetB.ID); got != beforeB+1 {
+		t.Fatalf("received again, street B has %d members", got)
 	}
 	if got := a.count(s.sum.Street.ID); got != before {
 		t.Fatalf("street A should be back to %d members, has %d", before, got)

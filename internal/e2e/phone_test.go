@@ -177,12 +177,19 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	tb.do(chromedp.SetValue(chromedp.CSS(form+"[name=kind]"), "visit"),
 		chromedp.SetValue(chromedp.CSS(form+"[name=visited_on]"), today.String()),
 		chromedp.SetValue(chromedp.CSS(form+"[name=visitor]"), "支部书记"),
-		chromedp.SetValue(chromedp.CSS(form+"[name=target_kind]"), "household"),
+		chromedp.SetValue(chromedp.CSS(form+"[name=target_kind]"), "member"),
+		// The person picker: the name typed, the person chosen from the list.
+		chromedp.SendKeys(chromedp.CSS(form+"[name=target_member_q]"), s.sum.Member.Name))
+	tb.do(chromedp.WaitVisible(chromedp.CSS(form+".picks button.pick")))
+	if got := tb.text(form + ".picks"); !strings.Contains(got, branch.Name) {
+		t.Fatalf("the person picker offers %q", got)
+	}
+	tb.do(chromedp.Click(chromedp.CSS(form+".picks button.pick")),
 		chromedp.SetValue(chromedp.CSS(form+"[name=target_name]"), "群众户李某"),
 		chromedp.SetUploadFiles(chromedp.CSS(form+"[name=photo]"), []string{photo}),
 		chromedp.Click(chromedp.CSS(form+"button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if facts := tb.text("#record"); !strings.Contains(facts, "走访照片.png") || !strings.Contains(facts, "群众户李某") {
+	if facts := tb.text("#record"); !strings.Contains(facts, "走访照片.png") || !strings.Contains(facts, s.sum.Member.Name) {
 		t.Fatalf("the visit's page: %q", facts)
 	}
 	tb.shot("phone-visit")

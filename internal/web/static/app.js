@@ -94,16 +94,19 @@
     var list = box.querySelector('.picks');
     var timer = null;
     var asked = '';
+    // Inside a paragraph the list is a span (a list would end the paragraph).
+    var item = list.tagName === 'UL' ? 'li' : 'span';
     function show(items) {
       list.innerHTML = '';
       if (!items.length) {
-        var none = document.createElement('li');
+        var none = document.createElement(item);
         none.className = 'hint';
         none.textContent = '没有找到,请换个写法(名称中的字、拼音首字母或组织代码)';
         list.appendChild(none);
       }
       items.forEach(function (it) {
-        var li = document.createElement('li');
+        var li = document.createElement(item);
+        li.className = 'pick-item';
         var b = document.createElement('button');
         b.type = 'button';
         b.className = 'pick';
