@@ -180,7 +180,7 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(form+"[name=target_kind]"), "member"),
 		// The person picker: the name typed, the person chosen from the list.
 		chromedp.SendKeys(chromedp.CSS(form+"[name=target_member_q]"), s.sum.Member.Name))
-	tb.do(chromedp.WaitVisible(chromedp.CSS(form+".picks button.pick")))
+	tb.do(chromedp.WaitVisible(chromedp.CSS(form + ".picks button.pick")))
 	if got := tb.text(form + ".picks"); !strings.Contains(got, branch.Name) {
 		t.Fatalf("the person picker offers %q", got)
 	}
