@@ -323,3 +323,31 @@ func TestPersonPicker(t *testing.T) {
 		t.Fatalf("the picker by pinyin: %s", body)
 	}
 }
+
+// TestWorkComparison: the work page sets a period's figures beside the
+// period before it and the same months a year earlier, with the change and
+// its share, each line linking to its list.
+func TestWorkComparison(t *testing.T) {
+	b := signedInSite(t)
+	_, page := b.get("/work/visits?org=1")
+	token := csrfOf(page)
+	for _, day := range []string{"2026-04-03", "2026-04-20", "2026-05-08", "2026-03-01", "2025-04-09"} {
+		code, out := b.post("/work/visits?org=1", url.Values{"csrf": {token}, "kind": {"visit"}, "visited_on": {day}, "visitor": {"王书记"},
+			"target_kind": {"household"}, "target_name": {"困难户"}})
+		if code != 200 || !strings.Contains(out, "已保存") {
+			t.Fatalf("visit on %s: %d", day, code)
+		}
+	}
+	_, work := b.get("/work?org=1&from=2026-04&to=2026-05")
+	row := regexp.MustCompile(`<a href="/work/visits\?org=1">走访慰问</a></td><td data-label="本期" class="num">(\d+)</td><td data-label="上期" class="num">(\d+)</td><td data-label="比上期" class="num">([^<]*)</td><td data-label="去年同期" class="num">(\d+)</td><td data-label="同比" class="num">([^<]*)</td>`).FindStringSubmatch(work)
+	if row == nil {
+		t.Fatalf("no comparison row for the visits:\n%s", work)
+	}
+	// This period 3, the two months before 1, a year earlier 1.
+	if got := html.UnescapeString(strings.Join(row[1:], " ")); got != "3 1 +2(200.0%) 1 +2(200.0%)" {
+		t.Fatalf("the visits compared: %s", got)
+	}
+	if !strings.Contains(work, "上期 2026-02 至 2026-03") || !strings.Contains(work, "去年同期 2025-04 至 2025-05") {
+		t.Fatal("the periods compared are not named")
+	}
+}

@@ -81,6 +81,53 @@ type workIndexData struct {
 	Org     org.Org
 	Summary workSummary
 	Kinds   []kindLink
+	// Compared are the period's figures beside the period before and a year earlier.
+	Compared []compareRow
+	Periods  work.Periods
+}
+
+// compareRow is a line of the comparison as the page shows it.
+type compareRow struct {
+	Group, Label, Unit, Kind, View string
+	Now, Prev, Year                string
+	PrevDiff, PrevPct              string
+	YearDiff, YearPct              string
+}
+
+// compareRows lays out the period lines of a comparison, money in yuan.
+func compareRows(lines []work.Comparison) []compareRow {
+	var out []compareRow
+	show := func(unit string, n int64) string {
+		if unit == "元" {
+			return work.Yuan(n)
+		}
+		return work.Grouped(n)
+	}
+	for _, c := range lines {
+		if !c.Period {
+			continue
+		}
+		unit := c.Unit
+		if unit == "万元" {
+			unit = "元" // compared to the fen, in yuan
+		}
+		row := compareRow{Group: c.Group, Label: c.Label, Unit: unit, Kind: c.Kind, View: c.View,
+			Now: show(unit, c.Value), Prev: show(unit, c.Prev), Year: show(unit, c.YearAgo)}
+		row.PrevDiff, row.PrevPct = work.Change(c.Value, c.Prev)
+		row.YearDiff, row.YearPct = work.Change(c.Value, c.YearAgo)
+		if unit == "元" {
+			row.PrevDiff, row.YearDiff = signedYuan(c.Value-c.Prev), signedYuan(c.Value-c.YearAgo)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func signedYuan(fen int64) string {
+	if fen > 0 {
+		return "+" + work.Yuan(fen)
+	}
+	return work.Yuan(fen)
 }
 
 // workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
@@ -100,8 +147,17 @@ func (s *Site) workIndex(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if d.Org, err = s.workOrg(r, sc); err != nil {
 			return err
 		}
-		d.Summary, err = s.summary(r, sc, d.Org, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
-		return err
+		if d.Summary, err = s.summary(r, sc, d.Org, r.URL.Query().Get("from"), r.URL.Query().Get("to")); err != nil {
+			return err
+		}
+		m, err := stats.Read(r.Context(), s.DB, d.Org.ID)
+		if err != nil {
+			return err
+		}
+		var lines []work.Comparison
+		lines, d.Periods = work.Compare(m, d.Summary.From, d.Summary.To)
+		d.Compared = compareRows(lines)
+		return nil
 	})
 	if err != nil {
 		s.fail(w, r, err)

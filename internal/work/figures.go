@@ -2,7 +2,9 @@ package work
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
@@ -251,4 +253,71 @@ func Period(from, to string, today date.Date) (string, string) {
 		to = today.String()[:7]
 	}
 	return from, to
+}
+
+// Comparison is a line of the summary beside the period before it (as
+// many months, ending the month before) and the same months a year
+// earlier; lines of present counts (现有) are not compared.
+type Comparison struct {
+	Line
+	Prev, YearAgo int64
+}
+
+// Change is the difference from a base, with its share of the base ("" when the base is 0).
+func Change(now, base int64) (string, string) {
+	diff := signed(now - base)
+	if base == 0 {
+		return diff, ""
+	}
+	return diff, strconv.FormatFloat(float64(now-base)*100/float64(base), 'f', 1, 64) + "%"
+}
+
+func signed(n int64) string {
+	if n > 0 {
+		return "+" + Grouped(n)
+	}
+	return Grouped(n)
+}
+
+// Periods are the months compared: the period asked, the one before it of
+// as many months, and the same months a year earlier ("2006-01").
+type Periods struct {
+	From, To, PrevFrom, PrevTo, YearFrom, YearTo string
+}
+
+// Compare lays out the summary of the months from..to with each period
+// line's figure for the period before and a year earlier.
+func Compare(m map[string]int64, from, to string) ([]Comparison, Periods) {
+	n := months(from, to)
+	p := Periods{From: from, To: to, PrevFrom: shiftMonth(from, -n), PrevTo: shiftMonth(from, -1),
+		YearFrom: shiftMonth(from, -12), YearTo: shiftMonth(to, -12)}
+	prev, year := Summarize(m, p.PrevFrom, p.PrevTo), Summarize(m, p.YearFrom, p.YearTo)
+	var out []Comparison
+	for i, l := range Summarize(m, from, to) {
+		c := Comparison{Line: l}
+		if l.Period {
+			c.Prev, c.YearAgo = prev[i].Value, year[i].Value
+		}
+		out = append(out, c)
+	}
+	return out, p
+}
+
+// months counts the months from..to, both included ("2006-01"), at least 1.
+func months(from, to string) int {
+	f, err1 := time.Parse("2006-01", from)
+	t, err2 := time.Parse("2006-01", to)
+	if err1 != nil || err2 != nil || t.Before(f) {
+		return 1
+	}
+	return (t.Year()-f.Year())*12 + int(t.Month()-f.Month()) + 1
+}
+
+// shiftMonth moves a month ("2006-01") by n months.
+func shiftMonth(month string, n int) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return t.AddDate(0, n, 0).Format("2006-01")
 }

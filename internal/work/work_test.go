@@ -553,3 +553,34 @@ func TestWanYuan(t *testing.T) {
 		}
 	}
 }
+
+// TestCompare: a period's figures beside the period before it and the same
+// months a year earlier, with the change and its share.
+func TestCompare(t *testing.T) {
+	m := map[string]int64{"visits@2026-04": 3, "visits@2026-05": 2, "visits@2026-02": 1, "visits@2026-03": 1, "visits@2025-04": 4, "visits@2025-06": 9, "links:committee": 7}
+	lines, p := Compare(m, "2026-04", "2026-05")
+	if p.PrevFrom != "2026-02" || p.PrevTo != "2026-03" || p.YearFrom != "2025-04" || p.YearTo != "2025-05" {
+		t.Fatalf("periods %+v", p)
+	}
+	for _, l := range lines {
+		switch l.Key {
+		case "visits":
+			if l.Value != 5 || l.Prev != 2 || l.YearAgo != 4 {
+				t.Fatalf("visits: %+v", l)
+			}
+			if d, pct := Change(l.Value, l.Prev); d != "+3" || pct != "150.0%" {
+				t.Fatalf("change %q %q", d, pct)
+			}
+		case "links:committee":
+			if l.Prev != 0 || l.YearAgo != 0 {
+				t.Fatal("a present count is compared")
+			}
+		}
+	}
+	if d, pct := Change(3, 0); d != "+3" || pct != "" {
+		t.Fatalf("against nothing: %q %q", d, pct)
+	}
+	if _, p := Compare(m, "2025-11", "2026-02"); p.PrevFrom != "2025-07" || p.PrevTo != "2025-10" {
+		t.Fatalf("across a year: %+v", p)
+	}
+}
