@@ -167,7 +167,8 @@ var htmlRows = map[string]htmlRow{
 		return p("/work/visits?org=%d", m.orgOf(t).ID), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"}, "visitor": {"王书记"},
 			"target_kind": {"household"}, "target_name": {"张家"}}
 	}},
-	"GET /work/{kind}/export": {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
+	"GET /work/compare/export": {perm: "work.read", want: page, target: get("/work/compare/export?org=%d")},
+	"GET /work/{kind}/export":  {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
 	"GET /work/{kind}/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
 	}},

@@ -612,6 +612,14 @@ func TestScreenshots(t *testing.T) {
 	tb.login("city", password)
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#org-name")), chromedp.WaitVisible(chromedp.CSS(".chart svg")))
 	tb.shot("dashboard")
+	// A chart downloads as a PNG picture; the table beside a drawn chart is hidden.
+	png, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`new Promise(function (ok) { window.dangjianChartPNG(0, ok); })`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.HasPrefix(png, "data:image/png;base64,") || len(png) < 5000 {
+		t.Fatalf("the chart as PNG: %.60s (%d) %v", png, len(png), err)
+	}
+	if n := tb.eval(`String(document.querySelectorAll('.chart-png').length)`); n == "0" {
+		t.Fatal("no 下载图片 beside the charts")
+	}
 	pages := []struct{ path, wait, name string }{
 		{"/orgs", ".tree", "org-tree"},
 		{fmt.Sprintf("/orgs/%d", s.sum.Street.ID), ".chart svg", "org-street"},

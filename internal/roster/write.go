@@ -433,3 +433,24 @@ func TermState(o org.Org, today date.Date) string {
 	}
 	return "即将届满"
 }
+
+// WriteTable writes rows under a title and a row of headings as one sheet
+// of an .xlsx (the page's tables as their Excel sheet).
+func WriteTable(w io.Writer, name, title string, head []string, rows [][]any) error {
+	widths := make([]float64, len(head))
+	for i := range widths {
+		widths[i] = 14
+	}
+	widths[0] = 30
+	out, err := newSheets(name, title, head, widths)
+	if err != nil {
+		return err
+	}
+	defer out.x.Close()
+	for _, r := range rows {
+		if err := out.add(r); err != nil {
+			return err
+		}
+	}
+	return out.finish(w)
+}

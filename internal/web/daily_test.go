@@ -350,4 +350,24 @@ func TestWorkComparison(t *testing.T) {
 	if !strings.Contains(work, "上期 2026-02 至 2026-03") || !strings.Contains(work, "去年同期 2025-04 至 2025-05") {
 		t.Fatal("the periods compared are not named")
 	}
+	// The same table as an Excel sheet.
+	res, err := b.c.Get(b.srv.URL + "/work/compare/export?org=1&from=2026-04&to=2026-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	found := false
+	for _, r := range rows {
+		if len(r) >= 6 && r[0] == "走访慰问" {
+			found = r[1] == "3" && r[2] == "1" && r[3] == "+2 200.0%" && r[4] == "1"
+		}
+	}
+	if !found {
+		t.Fatalf("the comparison sheet: %v", rows)
+	}
 }

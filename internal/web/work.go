@@ -23,6 +23,7 @@ import (
 func (s *Site) workRoutes() []route {
 	return []route{
 		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
+		{"GET /work/compare/export", auth.PermWorkRead, 0, s.workCompareExport},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
 		{"GET /work/{kind}", auth.PermWorkRead, 0, s.workList},
 		{"POST /work/{kind}", auth.PermWorkWrite, 0, s.workCreate},
@@ -94,6 +95,42 @@ type compareRow struct {
 	YearDiff, YearPct              string
 }
 
+// compared reads an organisation's figures and compares the months from..to.
+func (s *Site) compared(r *http.Request, o org.Org, from, to string) ([]compareRow, work.Periods, error) {
+	m, err := stats.Read(r.Context(), s.DB, o.ID)
+	if err != nil {
+		return nil, work.Periods{}, err
+	}
+	lines, p := work.Compare(m, from, to)
+	return compareRows(lines), p, nil
+}
+
+// workCompareExport downloads the comparison of the work page as .xlsx.
+func (s *Site) workCompareExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		o, err := s.workOrg(r, sc)
+		if err != nil {
+			return err
+		}
+		from, to := work.Period(r.URL.Query().Get("from"), r.URL.Query().Get("to"), s.Work.Today())
+		rows, p, err := s.compared(r, o, from, to)
+		if err != nil {
+			return err
+		}
+		title := o.Name + "基层工作统计比较(本期" + p.From + "至" + p.To + ",上期" + p.PrevFrom + "至" + p.PrevTo + ",去年同期" + p.YearFrom + "至" + p.YearTo + ")"
+		var out [][]any
+		for _, c := range rows {
+			out = append(out, []any{c.Label, c.Now, c.Prev, strings.TrimSpace(c.PrevDiff + " " + c.PrevPct), c.Year, strings.TrimSpace(c.YearDiff + " " + c.YearPct), c.Unit})
+		}
+		return sendXLSX(w, o.Name+"基层工作比较.xlsx", func(x io.Writer) error {
+			return roster.WriteTable(x, "比较", title, []string{"项目", "本期", "上期", "比上期", "去年同期", "同比", "单位"}, out)
+		})
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
 // compareRows lays out the period lines of a comparison, money in yuan.
 func compareRows(lines []work.Comparison) []compareRow {
 	var out []compareRow
@@ -150,14 +187,8 @@ func (s *Site) workIndex(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if d.Summary, err = s.summary(r, sc, d.Org, r.URL.Query().Get("from"), r.URL.Query().Get("to")); err != nil {
 			return err
 		}
-		m, err := stats.Read(r.Context(), s.DB, d.Org.ID)
-		if err != nil {
-			return err
-		}
-		var lines []work.Comparison
-		lines, d.Periods = work.Compare(m, d.Summary.From, d.Summary.To)
-		d.Compared = compareRows(lines)
-		return nil
+		d.Compared, d.Periods, err = s.compared(r, d.Org, d.Summary.From, d.Summary.To)
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -60,7 +60,51 @@
       }
       chart.setOption(option);
       window.addEventListener('resize', function () { chart.resize(); });
+      addDownload(el, chart);
     });
+  }
+
+  // chartPNG draws a chart's picture (SVG) on a canvas at twice its size on
+  // white, and gives it as a PNG data URL to done.
+  function chartPNG(chart, done) {
+    var svg = chart.getDataURL({ type: 'svg' });
+    var img = new Image();
+    img.onload = function () {
+      var canvas = document.createElement('canvas');
+      canvas.width = img.width * 2;
+      canvas.height = img.height * 2;
+      var ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      done(canvas.toDataURL('image/png'));
+    };
+    img.src = svg;
+  }
+  window.dangjianChartPNG = function (i, done) {
+    var el = document.querySelectorAll('[data-chart]')[i];
+    chartPNG(window.echarts.getInstanceByDom(el), done);
+  };
+
+  // Each chart gets a link that downloads it as a PNG picture, named by its heading.
+  function addDownload(el, chart) {
+    var a = document.createElement('a');
+    a.href = '#';
+    a.className = 'chart-png no-print';
+    a.textContent = '下载图片';
+    var title = (el.parentNode.querySelector('h2') || {}).textContent || '图表';
+    a.addEventListener('click', function (ev) {
+      ev.preventDefault();
+      chartPNG(chart, function (url) {
+        var save = document.createElement('a');
+        save.href = url;
+        save.download = title.trim() + '.png';
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+      });
+    });
+    el.parentNode.insertBefore(a, el.nextSibling);
   }
 
   function loadChildren(details) {
