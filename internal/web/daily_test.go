@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -72,16 +73,7 @@ func TestTermsDue(t *testing.T) {
 	}
 
 	// The export opens back with the same two organisations.
-	res, err := b.c.Get(b.srv.URL + "/orgs/terms/export?org=" + root[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	x, err := excelize.OpenReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := x.GetRows(x.GetSheetName(0))
+	rows := sheetOf(t)(b.c.Get(b.srv.URL + "/orgs/terms/export?org=" + root[1]))
 	var names []string
 	for _, r := range rows {
 		if len(r) > 7 && (r[1] == "甲党委" || r[1] == "乙党委") {
@@ -171,16 +163,7 @@ func TestRosterBatch(t *testing.T) {
 		t.Fatalf("refused batch: %d\n%s", code, back)
 	}
 	// The selection alone is exported.
-	res, err := b.c.PostForm(b.srv.URL+fmt.Sprintf("/members/batch?org=%d", from), url.Values{"csrf": {token}, "op": {"export"}, "m": {ids[0], ids[2]}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(res.Body)
-	res.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := x.GetRows(x.GetSheetName(0))
+	rows := sheetOf(t)(b.c.PostForm(b.srv.URL+fmt.Sprintf("/members/batch?org=%d", from), url.Values{"csrf": {token}, "op": {"export"}, "m": {ids[0], ids[2]}}))
 	var names []string
 	for _, r := range rows[2:] {
 		names = append(names, r[1])
@@ -351,16 +334,7 @@ func TestWorkComparison(t *testing.T) {
 		t.Fatal("the periods compared are not named")
 	}
 	// The same table as an Excel sheet.
-	res, err := b.c.Get(b.srv.URL + "/work/compare/export?org=1&from=2026-04&to=2026-05")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(res.Body)
-	res.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, _ := x.GetRows(x.GetSheetName(0))
+	rows := sheetOf(t)(b.c.Get(b.srv.URL + "/work/compare/export?org=1&from=2026-04&to=2026-05"))
 	found := false
 	for _, r := range rows {
 		if len(r) >= 6 && r[0] == "走访慰问" {
@@ -369,5 +343,25 @@ func TestWorkComparison(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("the comparison sheet: %v", rows)
+	}
+}
+
+// sheetOf reads the first sheet of a downloaded workbook: sheetOf(t)(client.Get(…)).
+func sheetOf(t *testing.T) func(*http.Response, error) [][]string {
+	return func(res *http.Response, err error) [][]string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		x, err := excelize.OpenReader(res.Body)
+		if err != nil {
+			t.Fatalf("the download (%d) is no workbook: %v", res.StatusCode, err)
+		}
+		rows, err := x.GetRows(x.GetSheetName(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
 	}
 }
