@@ -1,0 +1,181 @@
+// Package report drafts the documents users hand upward from the live
+// figures — first an organisation's work summary (工作总结) — and writes
+// them as Word documents in the national layout of official documents
+// (GB/T 9704: A4, its margins, a 小标宋 title and 仿宋 三号 body).
+//
+// A draft's text carries each figure as a placeholder, 〔key〕, so that the
+// user edits the words while the figures stay live: they are filled in
+// from the records when the document is written.
+package report
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"dangjian/internal/stats"
+	"dangjian/internal/work"
+)
+
+// Figure is one number a summary may cite: its words, its value as shown,
+// and the list that yields it (the same filter), for a reader to check.
+type Figure struct {
+	Key, Label, Text, Unit, Href string
+}
+
+// Section is a part of a summary: a heading and its paragraphs.
+type Section struct {
+	Heading    string
+	Paragraphs []string
+}
+
+// Summary is a drafted summary.
+type Summary struct {
+	Title    string
+	Opening  string
+	Sections []Section
+	Closing  string
+}
+
+// Figures are the figures a summary of organisation orgID may cite: the
+// members' as of now and the work records' of the months from..to.
+func Figures(orgID string, v stats.View, lines []work.Line, from, to string) map[string]Figure {
+	out := map[string]Figure{}
+	roster := "/members?org=" + orgID
+	for _, f := range []struct {
+		key, label, unit string
+		n                int64
+		href             string
+	}{
+		{"members", "党员", "名", v.Members, roster},
+		{"full", "正式党员", "名", v.Full, roster + "&category=full"},
+		{"probationary", "预备党员", "名", v.Probationary, roster + "&category=probationary"},
+		{"female", "女党员", "名", v.Female, roster},
+		{"minority", "少数民族党员", "名", v.Minority, roster},
+		{"college", "大专及以上学历党员", "名", v.CollegeAbove, roster},
+		{"orgs", "党组织", "个", v.Orgs, "/orgs/" + orgID},
+		{"mobile_out", "流出党员", "名", v.MobileOut, "/mobile?org=" + orgID},
+	} {
+		out[f.key] = Figure{Key: f.key, Label: f.label, Text: work.Grouped(f.n), Unit: f.unit, Href: f.href}
+	}
+	for _, l := range lines {
+		href := "/work/" + l.Kind + "?org=" + orgID
+		if l.View != "" {
+			href += "&view=" + l.View
+		}
+		if l.Period {
+			href += "&from=" + from + "-01&to=" + monthEnd(to)
+		}
+		out[l.Key] = Figure{Key: l.Key, Label: l.Label, Text: l.Text, Unit: l.Unit, Href: href}
+	}
+	return out
+}
+
+// monthEnd is the last day of a month ("2006-01"), as a list's date filter takes it.
+func monthEnd(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, 1, -1).Format("2006-01-02")
+}
+
+// Draft writes a summary of an organisation's work in the months from..to
+// in the form of the essays: a title, an opening, a section per area of
+// work, closing remarks; every sentence with a figure cites it by key.
+func Draft(orgName, from, to string, lines []work.Line) Summary {
+	s := Summary{
+		Title: orgName + period(from, to) + "党建工作总结",
+		Opening: "按照上级党组织的部署," + orgName + "坚持以党建引领基层治理," + period(from, to) +
+			"各项党建工作扎实推进。现将有关情况总结如下。",
+		Closing: "下一步," + orgName + "将继续加强基层党组织建设,补齐短板、巩固成果,推动党建工作再上新台阶。",
+	}
+	s.Sections = append(s.Sections, Section{Heading: "党员队伍", Paragraphs: []string{
+		"现有党组织〔orgs〕个、党员〔members〕名,其中正式党员〔full〕名、预备党员〔probationary〕名;女党员〔female〕名,少数民族党员〔minority〕名,大专及以上学历党员〔college〕名;流出党员〔mobile_out〕名,均已纳入管理。",
+	}})
+	// One section per group of the work summary, a clause per figure.
+	for _, g := range groups(lines) {
+		var clauses []string
+		for _, l := range g.lines {
+			clauses = append(clauses, l.Label+"〔"+l.Key+"〕"+l.Unit)
+		}
+		s.Sections = append(s.Sections, Section{Heading: g.name, Paragraphs: []string{strings.Join(clauses, ",") + "。"}})
+	}
+	return s
+}
+
+type group struct {
+	name  string
+	lines []work.Line
+}
+
+func groups(lines []work.Line) []group {
+	var out []group
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].name != l.Group {
+			out = append(out, group{name: l.Group})
+		}
+		out[len(out)-1].lines = append(out[len(out)-1].lines, l)
+	}
+	return out
+}
+
+// period writes months from..to as words: "2026年" for a whole year, else "2026年1月至6月".
+func period(from, to string) string {
+	if len(from) != 7 || len(to) != 7 {
+		return ""
+	}
+	if from[:4] == to[:4] && from[5:] == "01" && to[5:] == "12" {
+		return from[:4] + "年"
+	}
+	if from[:4] == to[:4] {
+		return from[:4] + "年" + strings.TrimPrefix(from[5:], "0") + "月至" + strings.TrimPrefix(to[5:], "0") + "月"
+	}
+	return from[:4] + "年" + strings.TrimPrefix(from[5:], "0") + "月至" + to[:4] + "年" + strings.TrimPrefix(to[5:], "0") + "月"
+}
+
+var placeholder = regexp.MustCompile(`〔([^〔〕]{1,40})〕`)
+
+// Piece is a part of a filled paragraph: text, or a figure.
+type Piece struct {
+	Text   string
+	Figure *Figure
+}
+
+// Fill splits a paragraph into its words and its figures, each figure
+// from figs; a placeholder of no known figure is kept as typed and
+// reported in unknown.
+func Fill(text string, figs map[string]Figure) (pieces []Piece, unknown []string) {
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(text, -1) {
+		key := text[m[2]:m[3]]
+		f, ok := figs[key]
+		if !ok {
+			unknown = append(unknown, key)
+			continue
+		}
+		if m[0] > last {
+			pieces = append(pieces, Piece{Text: text[last:m[0]]})
+		}
+		pieces = append(pieces, Piece{Figure: &f})
+		last = m[1]
+	}
+	if last < len(text) {
+		pieces = append(pieces, Piece{Text: text[last:]})
+	}
+	return pieces, unknown
+}
+
+// Plain is a paragraph with its figures filled in.
+func Plain(text string, figs map[string]Figure) string {
+	pieces, _ := Fill(text, figs)
+	var b strings.Builder
+	for _, p := range pieces {
+		if p.Figure != nil {
+			b.WriteString(p.Figure.Text)
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
