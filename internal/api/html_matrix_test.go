@@ -167,6 +167,13 @@ var htmlRows = map[string]htmlRow{
 		return p("/work/visits?org=%d", m.orgOf(t).ID), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"}, "visitor": {"王书记"},
 			"target_kind": {"household"}, "target_name": {"张家"}}
 	}},
+	"GET /reports/summary": {perm: "work.read", want: page, target: get("/reports/summary?org=%d")},
+	"POST /reports/summary": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/reports/summary?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
+	}},
+	"POST /reports/summary/docx": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/reports/summary/docx?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
+	}},
 	"GET /work/compare/export": {perm: "work.read", want: page, target: get("/work/compare/export?org=%d")},
 	"GET /work/{kind}/export":  {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
 	"GET /work/{kind}/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -363,5 +365,52 @@ func sheetOf(t *testing.T) func(*http.Response, error) [][]string {
 			t.Fatal(err)
 		}
 		return rows
+	}
+}
+
+// TestSummaryExport: the work summary drafted for a period cites the live
+// figures; a sentence edited in the browser comes out in the .docx as
+// edited, and every figure in it equals the live figure at export.
+func TestSummaryExport(t *testing.T) {
+	b := signedInSite(t)
+	_, page := b.get("/work/visits?org=1")
+	token := csrfOf(page)
+	for _, day := range []string{"2026-02-03", "2026-03-20"} {
+		if code, _ := b.post("/work/visits?org=1", url.Values{"csrf": {token}, "kind": {"visit"}, "visited_on": {day}, "visitor": {"王书记"},
+			"target_kind": {"household"}, "target_name": {"困难户"}}); code != 200 {
+			t.Fatalf("visit: %d", code)
+		}
+	}
+	code, draft := b.get("/reports/summary?org=1&from=2026-01&to=2026-06")
+	if code != 200 || !strings.Contains(draft, "走访慰问〔visits〕次") || !regexp.MustCompile(`<a href="/work/visits\?org=1&amp;from=2026-01-01&amp;to=2026-06-30" class="figure" title="走访慰问">2</a>`).MatchString(draft) {
+		t.Fatalf("the draft: %d\n%s", code, draft)
+	}
+	form := url.Values{"csrf": {token}, "title": {"滨江市委2026年上半年党建工作总结"}, "opening": {"上半年,全市共走访慰问〔visits〕次,党员〔members〕名。"}, "closing": {"特此报告。"}}
+	for _, p := range regexp.MustCompile(`<textarea name="(p\d+)" rows="3" aria-label="[^"]*">([^<]*)</textarea>`).FindAllStringSubmatch(draft, -1) {
+		form.Add(p[1], html.UnescapeString(p[2]))
+	}
+	res, err := b.c.PostForm(b.srv.URL+"/reports/summary/docx?org=1&from=2026-01&to=2026-06", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatalf("the download (%d) is no .docx: %v", res.StatusCode, err)
+	}
+	var body string
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			body = string(b)
+		}
+	}
+	for _, want := range []string{"滨江市委2026年上半年党建工作总结", "上半年,全市共走访慰问2次,党员0名。", "走访慰问2次", "特此报告。"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the .docx lacks %q", want)
+		}
 	}
 }

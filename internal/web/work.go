@@ -24,6 +24,9 @@ func (s *Site) workRoutes() []route {
 	return []route{
 		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
 		{"GET /work/compare/export", auth.PermWorkRead, 0, s.workCompareExport},
+		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
+		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
+		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
 		{"GET /work/{kind}", auth.PermWorkRead, 0, s.workList},
 		{"POST /work/{kind}", auth.PermWorkWrite, 0, s.workCreate},
