@@ -136,10 +136,34 @@ func period(from, to string) string {
 
 var placeholder = regexp.MustCompile(`〔([^〔〕]{1,40})〕`)
 
-// Piece is a part of a filled paragraph: text, or a figure.
+// Piece is a part of a filled paragraph: text, or a figure. Typed marks
+// a number written by hand in the text: it does not follow the records.
 type Piece struct {
 	Text   string
 	Figure *Figure
+	Typed  bool
+}
+
+var typedNumber = regexp.MustCompile(`[0-9][0-9,.]*`)
+
+// words splits text into its words and the numbers typed in it.
+func words(text string) []Piece {
+	var out []Piece
+	last := 0
+	for _, m := range typedNumber.FindAllStringIndex(text, -1) {
+		if next := text[m[1]:]; strings.HasPrefix(next, "年") || strings.HasPrefix(next, "月") || strings.HasPrefix(next, "日") || strings.HasPrefix(next, "号") {
+			continue // a date, not a figure
+		}
+		if m[0] > last {
+			out = append(out, Piece{Text: text[last:m[0]]})
+		}
+		out = append(out, Piece{Text: text[m[0]:m[1]], Typed: true})
+		last = m[1]
+	}
+	if last < len(text) {
+		out = append(out, Piece{Text: text[last:]})
+	}
+	return out
 }
 
 // Fill splits a paragraph into its words and its figures, each figure
@@ -154,16 +178,11 @@ func Fill(text string, figs map[string]Figure) (pieces []Piece, unknown []string
 			unknown = append(unknown, key)
 			continue
 		}
-		if m[0] > last {
-			pieces = append(pieces, Piece{Text: text[last:m[0]]})
-		}
+		pieces = append(pieces, words(text[last:m[0]])...)
 		pieces = append(pieces, Piece{Figure: &f})
 		last = m[1]
 	}
-	if last < len(text) {
-		pieces = append(pieces, Piece{Text: text[last:]})
-	}
-	return pieces, unknown
+	return append(pieces, words(text[last:])...), unknown
 }
 
 // Plain is a paragraph with its figures filled in.

@@ -75,6 +75,17 @@ func TestSummaryDocx(t *testing.T) {
 	if got := Plain("〔nosuch〕与〔members〕", figs); got != "〔nosuch〕与1,642" {
 		t.Errorf("an unknown placeholder: %q", got)
 	}
+	// A number typed by hand is marked as such; a placeholder's is not.
+	pieces, _ := Fill("2026年6月共走访〔visits〕次,慰问35户", figs)
+	var typed []string
+	for _, p := range pieces {
+		if p.Typed {
+			typed = append(typed, p.Text)
+		}
+	}
+	if strings.Join(typed, ",") != "35" {
+		t.Errorf("typed numbers %v", typed)
+	}
 	if figs["visits"].Href != "/work/visits?org=9&from=2026-01-01&to=2026-06-30" {
 		t.Errorf("the visits link to %q", figs["visits"].Href)
 	}
