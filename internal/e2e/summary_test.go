@@ -124,4 +124,3 @@ func docxText(t *testing.T, path string) string {
 	t.Fatal("no word/document.xml")
 	return ""
 }
-
