@@ -174,6 +174,10 @@ var htmlRows = map[string]htmlRow{
 	"POST /reports/summary/docx": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/reports/summary/docx?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
 	}},
+	"GET /reports/templates": {perm: "work.read", want: page, target: get("/reports/templates?org=%d")},
+	"POST /reports/templates": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/reports/templates?org=%d", m.orgOf(t).ID), url.Values{"opening": {"{组织}的开头。"}}
+	}},
 	"GET /work/compare/export": {perm: "work.read", want: page, target: get("/work/compare/export?org=%d")},
 	"GET /work/{kind}/export":  {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
 	"GET /work/{kind}/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {

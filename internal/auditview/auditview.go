@@ -43,7 +43,7 @@ var (
 	auditObjects = map[string]string{
 		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
 		"token": "访问令牌", "session": "会话", "change_request": "修改申请", "attachment": "附件", "audit": "审计日志", "key": "密钥",
-		"stats": "统计表", "api": "接口", "page": "页面", "demo": "演示数据",
+		"stats": "统计表", "report_template": "工作总结起草模板", "api": "接口", "page": "页面", "demo": "演示数据",
 	}
 	// auditFields are the fields of the details in words; a name ending in
 	// _label or being a reading aid (pinyin) is left out of the lines.
@@ -54,7 +54,7 @@ var (
 		"joined_on": "入党日期", "full_on": "转正日期", "probation_ends_on": "预备期满日期", "probation_extended": "延长预备期",
 		"mobile_out": "流出", "org_id": "党组织", "org_name": "党组织", "code": "组织代码", "type": "类别", "secretary": "书记",
 		"founded_on": "成立日期", "parent_id": "上级", "username": "用户名", "display_name": "显示名称", "disabled": "停用", "role": "角色",
-		"reason": "原因或用途", "filter": "筛选条件", "by": "查找方式", "to_whom": "催办对象", "org": "党组织", "term_years": "每届任期(年)", "elected_on": "上次换届日期", "term_ends_on": "任期届满日期", "reveal": "含完整号码", "rows": "行数", "table": "统计表", "note": "说明",
+		"reason": "原因或用途", "filter": "筛选条件", "by": "查找方式", "to_whom": "催办对象", "key": "模板", "text": "文字", "org": "党组织", "term_years": "每届任期(年)", "elected_on": "上次换届日期", "term_ends_on": "任期届满日期", "reveal": "含完整号码", "rows": "行数", "table": "统计表", "note": "说明",
 		"fields": "字段", "member_id": "党员", "user_id": "用户", "locked": "因此锁定", "failures": "连续输错次数", "path": "页面",
 		"query": "条件", "file": "文件", "letter_no": "介绍信编号", "from_name": "转出", "to_name": "转往", "issued_on": "开具日期",
 		"received_on": "接收日期", "kind": "类别", "present_place": "现在何处", "relation_place": "组织关系所在", "contact": "联系方式",

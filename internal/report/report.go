@@ -80,26 +80,52 @@ func monthEnd(month string) string {
 	return t.AddDate(0, 1, -1).Format("2006-01-02")
 }
 
-// Draft writes a summary of an organisation's work in the months from..to
-// in the form of the essays: a title, an opening, a section per area of
-// work, closing remarks; every sentence with a figure cites it by key.
-func Draft(orgName, from, to string, lines []work.Line) Summary {
-	s := Summary{
-		Title: orgName + period(from, to) + "党建工作总结",
-		Opening: "按照上级党组织的部署," + orgName + "坚持以党建引领基层治理," + period(from, to) +
-			"各项党建工作扎实推进。现将有关情况总结如下。",
-		Closing: "下一步," + orgName + "将继续加强基层党组织建设,补齐短板、巩固成果,推动党建工作再上新台阶。",
+// Template is one sentence pattern of a summary: its key, what it is for,
+// and its built-in text. {组织} and {期间} stand for the organisation's name
+// and the period; 〔key〕 for a figure.
+type Template struct {
+	Key, Label, Text string
+}
+
+// Templates are the sentence patterns of a summary over lines, in the
+// document's order: the opening, the members, one per group of the work
+// summary (a clause per figure), the closing.
+func Templates(lines []work.Line) []Template {
+	out := []Template{
+		{"opening", "开头", "按照上级党组织的部署,{组织}坚持以党建引领基层治理,{期间}各项党建工作扎实推进。现将有关情况总结如下。"},
+		{"members", "党员队伍", "现有党组织〔orgs〕个、党员〔members〕名,其中正式党员〔full〕名、预备党员〔probationary〕名;女党员〔female〕名,少数民族党员〔minority〕名,大专及以上学历党员〔college〕名;流出党员〔mobile_out〕名,均已纳入管理。"},
 	}
-	s.Sections = append(s.Sections, Section{Heading: "党员队伍", Paragraphs: []string{
-		"现有党组织〔orgs〕个、党员〔members〕名,其中正式党员〔full〕名、预备党员〔probationary〕名;女党员〔female〕名,少数民族党员〔minority〕名,大专及以上学历党员〔college〕名;流出党员〔mobile_out〕名,均已纳入管理。",
-	}})
-	// One section per group of the work summary, a clause per figure.
 	for _, g := range groups(lines) {
 		var clauses []string
 		for _, l := range g.lines {
 			clauses = append(clauses, l.Label+"〔"+l.Key+"〕"+l.Unit)
 		}
-		s.Sections = append(s.Sections, Section{Heading: g.name, Paragraphs: []string{strings.Join(clauses, ",") + "。"}})
+		out = append(out, Template{"group:" + g.name, g.name, strings.Join(clauses, ",") + "。"})
+	}
+	return append(out, Template{"closing", "结尾", "下一步,{组织}将继续加强基层党组织建设,补齐短板、巩固成果,推动党建工作再上新台阶。"})
+}
+
+// Draft writes a summary of an organisation's work in the months from..to
+// in the form of the essays, from the templates over lines, each replaced
+// by the office's own text where custom has one.
+func Draft(orgName, from, to string, lines []work.Line, custom map[string]string) Summary {
+	words := strings.NewReplacer("{组织}", orgName, "{期间}", period(from, to))
+	text := func(t Template) string {
+		if c := custom[t.Key]; c != "" {
+			return words.Replace(c)
+		}
+		return words.Replace(t.Text)
+	}
+	s := Summary{Title: orgName + period(from, to) + "党建工作总结"}
+	for _, t := range Templates(lines) {
+		switch t.Key {
+		case "opening":
+			s.Opening = text(t)
+		case "closing":
+			s.Closing = text(t)
+		default:
+			s.Sections = append(s.Sections, Section{Heading: t.Label, Paragraphs: []string{text(t)}})
+		}
 	}
 	return s
 }

@@ -414,3 +414,36 @@ func TestSummaryExport(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryTemplates: an office rewrites the opening its summaries are
+// drafted from; the organisations below it draft with it, with their own
+// name and period; emptied, the built-in text comes back.
+func TestSummaryTemplates(t *testing.T) {
+	b := signedInSite(t)
+	root, typ, name := int64(1), "committee", "北区党委"
+	child, err := b.mem.Orgs.Create(context.Background(), store.All, org.Input{ParentID: &root, Name: &name, Type: &typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := b.get("/reports/templates?org=1")
+	if !strings.Contains(page, `name="opening"`) || !strings.Contains(page, `name="group:走访慰问"`) {
+		t.Fatalf("the templates page:\n%s", page)
+	}
+	own := "{期间},{组织}以“党建+网格”为抓手,共走访慰问〔visits〕次。"
+	if code, out := b.post("/reports/templates?org=1", url.Values{"csrf": {csrfOf(page)}, "opening": {own}}); code != 200 || !strings.Contains(out, "已保存起草模板") {
+		t.Fatalf("save: %d", code)
+	}
+	_, draft := b.get(fmt.Sprintf("/reports/summary?org=%d&from=2026-01&to=2026-12", child.ID))
+	if !strings.Contains(html.UnescapeString(draft), "2026年,北区党委以“党建+网格”为抓手,共走访慰问〔visits〕次。") {
+		t.Fatalf("the child's draft does not use the office's opening:\n%s", draft)
+	}
+	_, page = b.get("/reports/templates?org=1")
+	b.post("/reports/templates?org=1", url.Values{"csrf": {csrfOf(page)}, "opening": {""}})
+	if _, draft := b.get(fmt.Sprintf("/reports/summary?org=%d&from=2026-01&to=2026-12", child.ID)); !strings.Contains(draft, "按照上级党组织的部署,北区党委") {
+		t.Fatal("the built-in opening did not come back")
+	}
+	l, err := audit.List(context.Background(), b.mem.DB, store.All, audit.Filter{ObjectType: "report_template"}, store.Page{})
+	if err != nil || l.Total != 2 {
+		t.Fatalf("the trail of the templates: %d %v", l.Total, err)
+	}
+}

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
@@ -39,7 +42,11 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope, f url.Values) (summary
 	}
 	lines := work.Summarize(m, d.From, d.To)
 	d.Figures = report.Figures(itoa(o.ID), stats.NewView(o.ID, m, s.Work.Today().Year()), lines, d.From, d.To)
-	d.S = report.Draft(o.Name, d.From, d.To, lines)
+	custom, err := report.Custom(r.Context(), s.DB, o.Path)
+	if err != nil {
+		return d, err
+	}
+	d.S = report.Draft(o.Name, d.From, d.To, lines, custom)
 	if f.Has("title") {
 		// The texts as the user edited them, the figures still placeholders.
 		d.S.Title, d.S.Opening, d.S.Closing = f.Get("title"), f.Get("opening"), f.Get("closing")
@@ -108,4 +115,65 @@ func (s *Site) summaryDocx(w http.ResponseWriter, r *http.Request, id auth.Ident
 	if err != nil {
 		s.fail(w, r, err)
 	}
+}
+
+type templatesData struct {
+	Org       org.Org
+	Templates []report.Template
+	Own       map[string]string // the organisation's own texts
+	Effective map[string]string // what a summary uses when the own text is empty
+	CanWrite  bool
+}
+
+// reportTemplates shows, and saves, the texts an organisation's summaries
+// are drafted from, for itself and those below it.
+func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d templatesData
+	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
+		var err error
+		if d.Org, err = s.workOrg(r, sc); err != nil {
+			return err
+		}
+		d.CanWrite = id.Allows(auth.PermWorkWrite, d.Org.Path)
+		m, err := stats.Read(r.Context(), s.DB, d.Org.ID)
+		if err != nil {
+			return err
+		}
+		d.Templates = report.Templates(work.Summarize(m, "", ""))
+		if r.Method == http.MethodPost {
+			if !d.CanWrite {
+				return auth.ErrForbidden
+			}
+			for _, t := range d.Templates {
+				if err := report.SaveCustom(r.Context(), s.DB, d.Org.ID, d.Org.Path, t.Key, r.PostFormValue(t.Key), id.User.ID, time.Now()); err != nil {
+					return err
+				}
+			}
+		}
+		if d.Own, err = report.Own(r.Context(), s.DB, d.Org.ID); err != nil {
+			return err
+		}
+		parent := ""
+		if d.Org.ParentID != nil {
+			parent = d.Org.Path[:strings.LastIndex(strings.TrimSuffix(d.Org.Path, "/"), "/")+1]
+		}
+		above, err := report.Custom(r.Context(), s.DB, parent)
+		if err != nil {
+			return err
+		}
+		d.Effective = map[string]string{}
+		for _, t := range d.Templates {
+			d.Effective[t.Key] = cmp.Or(above[t.Key], t.Text)
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.Method == http.MethodPost {
+		done(w, r, "/reports/templates?org="+itoa(d.Org.ID), "已保存起草模板;本组织和下级组织起草工作总结时使用")
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "reporttemplates.html", "起草模板", d)
 }

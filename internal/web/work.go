@@ -27,6 +27,8 @@ func (s *Site) workRoutes() []route {
 		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
 		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
 		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx},
+		{"GET /reports/templates", auth.PermWorkRead, 0, s.reportTemplates},
+		{"POST /reports/templates", auth.PermWorkWrite, 0, s.reportTemplates},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
 		{"GET /work/{kind}", auth.PermWorkRead, 0, s.workList},
 		{"POST /work/{kind}", auth.PermWorkWrite, 0, s.workCreate},
