@@ -1,10 +1,9 @@
 package e2e
 
 import (
-	"archive/zip"
 	"context"
 	"fmt"
-	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/stats"
 	"dangjian/internal/work"
 )
@@ -75,7 +75,11 @@ func TestStreetSummary(t *testing.T) {
 	tb.shot("summary")
 	dir := tb.download()
 	tb.do(chromedp.Click(chromedp.CSS("#export-docx")))
-	body := docxText(t, s.saved(dir, ".docx"))
+	raw, err := os.ReadFile(s.saved(dir, ".docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := docxtest.Body(t, raw)
 	if !strings.Contains(body, want) {
 		t.Errorf("the .docx lacks the edited sentence %q", want)
 	}
@@ -100,27 +104,4 @@ func (tb *tab) waitText(sel, want string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tb.s.t.Fatalf("%s does not show %q:\n%s", sel, want, got)
-}
-
-// docxText is the document XML of a .docx file.
-func docxText(t *testing.T, path string) string {
-	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			rc, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			return string(b)
-		}
-	}
-	t.Fatal("no word/document.xml")
-	return ""
 }

@@ -95,12 +95,12 @@ func Templates(lines []work.Line) []Template {
 		{"opening", "开头", "按照上级党组织的部署,{组织}坚持以党建引领基层治理,{期间}各项党建工作扎实推进。现将有关情况总结如下。"},
 		{"members", "党员队伍", "现有党组织〔orgs〕个、党员〔members〕名,其中正式党员〔full〕名、预备党员〔probationary〕名;女党员〔female〕名,少数民族党员〔minority〕名,大专及以上学历党员〔college〕名;流出党员〔mobile_out〕名,均已纳入管理。"},
 	}
-	for _, g := range groups(lines) {
+	for _, g := range work.GroupLines(lines) {
 		var clauses []string
-		for _, l := range g.lines {
+		for _, l := range g.Lines {
 			clauses = append(clauses, l.Label+"〔"+l.Key+"〕"+l.Unit)
 		}
-		out = append(out, Template{"group:" + g.name, g.name, strings.Join(clauses, ",") + "。"})
+		out = append(out, Template{"group:" + g.Name, g.Name, strings.Join(clauses, ",") + "。"})
 	}
 	return append(out, Template{"closing", "结尾", "下一步,{组织}将继续加强基层党组织建设,补齐短板、巩固成果,推动党建工作再上新台阶。"})
 }
@@ -128,22 +128,6 @@ func Draft(orgName, from, to string, lines []work.Line, custom map[string]string
 		}
 	}
 	return s
-}
-
-type group struct {
-	name  string
-	lines []work.Line
-}
-
-func groups(lines []work.Line) []group {
-	var out []group
-	for _, l := range lines {
-		if len(out) == 0 || out[len(out)-1].name != l.Group {
-			out = append(out, group{name: l.Group})
-		}
-		out[len(out)-1].lines = append(out[len(out)-1].lines, l)
-	}
-	return out
 }
 
 // period writes months from..to as words: "2026年" for a whole year, else "2026年1月至6月".

@@ -1,37 +1,14 @@
 package report
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"strings"
 	"testing"
 
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/stats"
 	"dangjian/internal/work"
 )
-
-// documentXML is the body of a written .docx.
-func documentXML(t *testing.T, raw []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		t.Fatalf("not a .docx: %v", err)
-	}
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			rc, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			return string(b)
-		}
-	}
-	t.Fatal("no word/document.xml")
-	return ""
-}
 
 // TestSummaryDocx: a drafted summary cites every figure by key; written as
 // .docx, each figure is the live value, an edited sentence stands as edited,
@@ -62,7 +39,7 @@ func TestSummaryDocx(t *testing.T) {
 	if err := WriteDocx(&buf, s, figs); err != nil {
 		t.Fatal(err)
 	}
-	body := documentXML(t, buf.Bytes())
+	body := docxtest.Body(t, buf.Bytes())
 	for _, want := range []string{"今年上半年,我们走访慰问12次,党员达到1,642名。", "和平街道党工委2026年1月至6月党建工作总结",
 		"走访慰问12次", "发放慰问金1.23万元", `w:eastAsia="仿宋_GB2312"`, `w:top="2098"`, `w:left="1587"`, `w:w="11906"`, `w:val="32"`} {
 		if !strings.Contains(body, want) {

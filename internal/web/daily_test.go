@@ -1,8 +1,6 @@
 package web
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -23,6 +21,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/store"
 )
 
@@ -395,19 +394,7 @@ func TestSummaryExport(t *testing.T) {
 	}
 	raw, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		t.Fatalf("the download (%d) is no .docx: %v", res.StatusCode, err)
-	}
-	var body string
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			rc, _ := f.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			body = string(b)
-		}
-	}
+	body := docxtest.Body(t, raw)
 	for _, want := range []string{"滨江市委2026年上半年党建工作总结", "上半年,全市共走访慰问2次,党员0名。", "走访慰问2次", "特此报告。"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the .docx lacks %q", want)

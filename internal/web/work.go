@@ -41,28 +41,11 @@ func (s *Site) workRoutes() []route {
 	}
 }
 
-// lineGroup is one group of the work summary.
-type lineGroup struct {
-	Name  string
-	Lines []work.Line
-}
-
-func groupLines(lines []work.Line) []lineGroup {
-	var out []lineGroup
-	for _, l := range lines {
-		if len(out) == 0 || out[len(out)-1].Name != l.Group {
-			out = append(out, lineGroup{Name: l.Group})
-		}
-		out[len(out)-1].Lines = append(out[len(out)-1].Lines, l)
-	}
-	return out
-}
-
 // workSummary is the work block of an organisation's page and of the work index.
 type workSummary struct {
 	OrgID    int64
 	From, To string
-	Groups   []lineGroup
+	Groups   []work.Group
 	Live     work.Live
 }
 
@@ -74,7 +57,7 @@ func (s *Site) summary(r *http.Request, sc store.Scope, o org.Org, from, to stri
 	if err != nil {
 		return ws, err
 	}
-	ws.Groups = groupLines(work.Summarize(m, from, to))
+	ws.Groups = work.GroupLines(work.Summarize(m, from, to))
 	ws.Live, err = s.Work.LiveFigures(r.Context(), sc, o.ID)
 	return ws, err
 }

@@ -321,3 +321,21 @@ func shiftMonth(month string, n int) string {
 	}
 	return t.AddDate(0, n, 0).Format("2006-01")
 }
+
+// Group is the lines of one group of the summary, in order.
+type Group struct {
+	Name  string
+	Lines []Line
+}
+
+// GroupLines gathers consecutive lines of the same group.
+func GroupLines(lines []Line) []Group {
+	var out []Group
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].Name != l.Group {
+			out = append(out, Group{Name: l.Group})
+		}
+		out[len(out)-1].Lines = append(out[len(out)-1].Lines, l)
+	}
+	return out
+}
