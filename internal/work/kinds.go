@@ -39,9 +39,6 @@ var (
 	Decisions    = vocab.Enum{{Code: "renew", Label: "续聘"}, {Code: "dismiss", Label: "解聘"}}
 )
 
-// Groups orders the menu.
-var Groups = []string{"联系指导", "走访帮扶", "阵地与活动", "教育培训", "人才工作"}
-
 const today = "?"
 
 // Kinds lists every kind of work record, parents before their children.
