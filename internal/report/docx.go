@@ -1,6 +1,8 @@
 package report
 
 import (
+	"archive/zip"
+	"bytes"
 	"io"
 	"math"
 
@@ -37,8 +39,9 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 	}
 	width, height := uint64(11906), uint64(16838) // A4 in twips
 	doc.Document.Body.SectPr = &ctypes.SectionProp{
-		PageSize:   &ctypes.PageSize{Width: &width, Height: &height},
-		PageMargin: &ctypes.PageMargin{Top: twips(37), Bottom: twips(35), Left: twips(28), Right: twips(26), Header: twips(15), Footer: twips(28)},
+		FooterReference: &ctypes.FooterReference{Type: stypes.HdrFtrDefault, ID: footerRel},
+		PageSize:        &ctypes.PageSize{Width: &width, Height: &height},
+		PageMargin:      &ctypes.PageMargin{Top: twips(37), Bottom: twips(35), Left: twips(28), Right: twips(26), Header: twips(15), Footer: twips(28)},
 	}
 	title := paragraph(doc, s.Title, titleFont, titleSize)
 	title.Justification(stypes.JustificationCenter)
@@ -63,7 +66,69 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 		}
 	}
 	body(s.Closing)
-	return doc.Write(w)
+	var raw bytes.Buffer
+	if err := doc.Write(&raw); err != nil {
+		return err
+	}
+	return withPageNumbers(w, raw.Bytes())
+}
+
+// The page numbers of GB/T 9704 (7.5): 4号 半角宋体 Arabic numerals between
+// two dashes, "— 1 —", under the type area. godocx writes no footer part,
+// so the package is copied with one added: the part, its relationship and
+// its content type; the section already refers to it (footerRel).
+const (
+	footerRel  = "rIdDangjianFooter"
+	footerPart = "word/footer1.xml"
+	footerXML  = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>` +
+		footerRun + `<w:t xml:space="preserve">— </w:t></w:r>` + footerRun + `<w:fldChar w:fldCharType="begin"/></w:r>` +
+		footerRun + `<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` + footerRun + `<w:fldChar w:fldCharType="separate"/></w:r>` +
+		footerRun + `<w:t>1</w:t></w:r>` + footerRun + `<w:fldChar w:fldCharType="end"/></w:r>` +
+		footerRun + `<w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>`
+	footerRun = `<w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/><w:sz w:val="28"/></w:rPr>`
+)
+
+func withPageNumbers(w io.Writer, raw []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		content, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		switch f.Name {
+		case "word/_rels/document.xml.rels":
+			content = bytes.Replace(content, []byte("</Relationships>"), []byte(`<Relationship Id="`+footerRel+
+				`" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>`), 1)
+		case "[Content_Types].xml":
+			content = bytes.Replace(content, []byte("</Types>"), []byte(`<Override PartName="/`+footerPart+
+				`" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>`), 1)
+		}
+		out, err := zw.Create(f.Name)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(content); err != nil {
+			return err
+		}
+	}
+	out, err := zw.Create(footerPart)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(out, footerXML); err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
 // paragraph adds a paragraph of one run in an East-Asian font and size.

@@ -2,8 +2,12 @@ package report
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomutex/godocx"
 
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/stats"
@@ -48,6 +52,27 @@ func TestSummaryDocx(t *testing.T) {
 	}
 	if strings.Contains(body, "〔") {
 		t.Error("a placeholder is left in the .docx")
+	}
+	// Page numbers "— 1 —" in the footer the section refers to, and the package still opens.
+	raw := buf.Bytes()
+	if footer := docxtest.Part(t, raw, "word/footer1.xml"); !strings.Contains(footer, " PAGE ") || !strings.Contains(footer, "— ") {
+		t.Errorf("the footer: %s", footer)
+	}
+	if i := strings.Index(body, "footerReference"); i < 0 || !strings.Contains(body[i:min(i+120, len(body))], `"rIdDangjianFooter"`) {
+		t.Errorf("the section has no footer: %.300s", body[max(0, strings.Index(body, "sectPr")-10):])
+	}
+	if rels := docxtest.Part(t, raw, "word/_rels/document.xml.rels"); !strings.Contains(rels, `Target="footer1.xml"`) {
+		t.Error("no relationship to the footer")
+	}
+	if types := docxtest.Part(t, raw, "[Content_Types].xml"); !strings.Contains(types, "/word/footer1.xml") {
+		t.Error("no content type for the footer")
+	}
+	path := filepath.Join(t.TempDir(), "s.docx")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := godocx.OpenDocument(path); err != nil {
+		t.Fatalf("the written .docx does not open back: %v", err)
 	}
 	if got := Plain("〔nosuch〕与〔members〕", figs); got != "〔nosuch〕与1,642" {
 		t.Errorf("an unknown placeholder: %q", got)

@@ -10,14 +10,17 @@ import (
 )
 
 // Body is the word/document.xml of a .docx held in raw.
-func Body(t testing.TB, raw []byte) string {
+func Body(t testing.TB, raw []byte) string { return Part(t, raw, "word/document.xml") }
+
+// Part is one part of a .docx held in raw.
+func Part(t testing.TB, raw []byte, name string) string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
 		t.Fatalf("not a .docx: %v", err)
 	}
 	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
+		if f.Name == name {
 			rc, err := f.Open()
 			if err != nil {
 				t.Fatal(err)
@@ -30,6 +33,6 @@ func Body(t testing.TB, raw []byte) string {
 			return string(b)
 		}
 	}
-	t.Fatal("no word/document.xml in the .docx")
+	t.Fatalf("no %s in the .docx", name)
 	return ""
 }
