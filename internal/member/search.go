@@ -170,8 +170,8 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 	if f.ProbationDue > 0 {
 		// Written out in full so that the planner can take the partial indexes.
 		add("m.stage = 'probationary' AND m.status = 'active' AND m.probation_ends_on <= ?", s.today().AddDate(0, 0, f.ProbationDue))
-		if len(sc.Parts()) <= 1 && strings.Count(sc.Path, "/") <= 2 {
-			from = memberFromDue // the whole tree or its root
+		if sc.Whole() {
+			from = memberFromDue
 		}
 	}
 	order, ok := sorts[f.Sort]

@@ -597,7 +597,7 @@ func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p 
 	w.And("o.dissolved_at IS NULL AND o.term_ends_on IS NOT NULL AND o.term_ends_on <= ?", f.By)
 	from := " FROM orgs o LEFT JOIN orgs m ON m.id = o.manager_id WHERE o.path >= $1 AND o.path < $2"
 	count := "SELECT 1" + from + w.String()
-	if len(sc.Parts()) <= 1 && strings.Count(sc.Path, "/") <= 2 {
+	if sc.Whole() {
 		// Over the whole tree the terms due are read from their index in
 		// order, not the millions of organisations by path.
 		count += " ORDER BY o.term_ends_on"

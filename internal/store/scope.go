@@ -78,6 +78,11 @@ func (s Scope) Parts() []string {
 // (an organisation the scope's holder may not move or dissolve).
 func (s Scope) IsRoot(path string) bool { return slices.Contains(s.Parts(), path) }
 
+// Whole tells whether the scope is the whole tree or one top
+// organisation's subtree (no union): a query over it reads most of the
+// tree, and is better driven from a selective index than by path.
+func (s Scope) Whole() bool { return len(s.Parts()) <= 1 && strings.Count(s.Path, "/") <= 2 }
+
 // IsAll tells whether the scope is the whole tree.
 func (s Scope) IsAll() bool { return s.Path == "/" && s.parts == nil }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/http"
 	"slices"
-	"strings"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -163,18 +162,14 @@ func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if err != nil {
 			return err
 		}
-		if q := strings.TrimSpace(q.Get("org_q")); f.OrgID == 0 && q != "" {
-			// Typed without the script: the one organisation the text names.
-			found, err := s.Orgs.Search(r.Context(), store.All, q, 2)
-			if err != nil {
+		// The trail is read system-wide: the organisation the picker's text names, anywhere.
+		if f.OrgID, err = s.orgFromQuery(r, store.All); err != nil {
+			ae, ok := apperr.As(err)
+			if !ok || len(ae.Fields) == 0 {
 				return err
 			}
-			if len(found) != 1 {
-				d.Org.Err = "没有找到唯一的党组织“" + q + "”,请输入完整名称或组织代码后从列表中选择"
-				d.Org.Text = q
-				return nil
-			}
-			f.OrgID = found[0].ID
+			d.Org.Err, d.Org.Text = ae.Fields[0].Message, q.Get("org_q")
+			return nil
 		}
 		d.Filter = f
 		if f.OrgID != 0 {

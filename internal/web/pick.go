@@ -121,21 +121,11 @@ func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPic
 		if p.Text == "" {
 			return nil
 		}
-		found, err := s.Orgs.Search(ctx, sc, p.Text, 20)
-		if err != nil {
-			return err
-		}
-		exact := []org.Org{}
-		for _, o := range found {
-			if o.Name == p.Text || o.Code == p.Text {
-				exact = append(exact, o)
-			}
-		}
+		match, found, err := s.matchOrg(ctx, sc, p.Text)
 		switch {
-		case len(exact) == 1:
-			p.Value = exact[0].ID
-		case len(found) == 1:
-			p.Value, p.Text = found[0].ID, found[0].Name
+		case err != nil:
+		case match.ID != 0:
+			p.Value, p.Text = match.ID, match.Name
 		case len(found) == 0:
 			p.Err = "没有找到名称、拼音首字母或代码为“" + p.Text + "”的党组织"
 		default:
@@ -219,19 +209,34 @@ func (s *Site) orgFromQuery(r *http.Request, sc store.Scope) (int64, error) {
 	if q == "" {
 		return 0, nil
 	}
-	found, err := s.Orgs.Search(r.Context(), sc, q, 20)
-	if err != nil {
-		return 0, err
+	match, _, err := s.matchOrg(r.Context(), sc, q)
+	if err == nil && match.ID == 0 {
+		err = apperr.InvalidField("org_q", "没有找到唯一的党组织“%s”:请输入完整名称或组织代码,或从列表中选择", q)
 	}
+	return match.ID, err
+}
+
+// matchOrg finds the organisation in sc a picker's text names: the one
+// whose name or code it is exactly, or else the only one it finds; with
+// the organisations found (up to 20) when it names none or several.
+func (s *Site) matchOrg(ctx context.Context, sc store.Scope, text string) (org.Org, []org.Org, error) {
+	found, err := s.Orgs.Search(ctx, sc, text, 20)
+	if err != nil {
+		return org.Org{}, nil, err
+	}
+	var exact []org.Org
 	for _, o := range found {
-		if o.Name == q || o.Code == q {
-			return o.ID, nil
+		if o.Name == text || o.Code == text {
+			exact = append(exact, o)
 		}
 	}
-	if len(found) == 1 {
-		return found[0].ID, nil
+	switch {
+	case len(exact) == 1:
+		return exact[0], found, nil
+	case len(found) == 1:
+		return found[0], found, nil
 	}
-	return 0, apperr.InvalidField("org_q", "没有找到唯一的党组织“%s”:请输入完整名称或组织代码,或从列表中选择", q)
+	return org.Org{}, found, nil
 }
 
 // filterPicker is the organisation picker of a list's filters.
