@@ -84,10 +84,12 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 	if r.URL.Path == "/" {
 		// The landing page opens with what is due.
 		var err error
+		changes := stats.Changes()
 		if d.Todo, err = s.todos(ctx, id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		remember(id, d.Todo, changes)
 		d.ShowTodo = true
 	}
 	err := id.Within(auth.PermOrgRead, func(sc store.Scope) error {

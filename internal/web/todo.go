@@ -154,11 +154,11 @@ const todoTTL = 30 * time.Second
 // todoCount is the header's count of what is due, "" when nothing is (or
 // the count fails: the page itself still shows).
 func (s *Site) todoCount(r *http.Request, id auth.Identity) string {
-	now, changes := time.Now(), stats.Changes()
+	changes := stats.Changes()
 	headerCounts.Lock()
 	c, ok := headerCounts.m[id.User.ID]
 	headerCounts.Unlock()
-	if ok && c.changes == changes && now.Sub(c.at) < todoTTL {
+	if ok && c.changes == changes && time.Since(c.at) < todoTTL {
 		return c.text
 	}
 	items, err := s.todos(r.Context(), id)
@@ -166,15 +166,23 @@ func (s *Site) todoCount(r *http.Request, id auth.Identity) string {
 		s.Log.Warn("to-do count", "err", err)
 		return ""
 	}
-	text := countText(items)
+	return remember(id, items, changes)
+}
+
+// remember keeps the header's count of the items just counted (by the
+// header, or by a page that lists them: the header then counts nothing
+// again) and returns it; changes is stats.Changes() from before the count,
+// so that a change made meanwhile is not taken as counted.
+func remember(id auth.Identity, items []todoItem, changes uint64) string {
+	now, text := time.Now(), countText(items)
 	headerCounts.Lock()
+	defer headerCounts.Unlock()
 	for k, v := range headerCounts.m {
 		if now.Sub(v.at) >= todoTTL {
 			delete(headerCounts.m, k)
 		}
 	}
 	headerCounts.m[id.User.ID] = counted{text, now, changes}
-	headerCounts.Unlock()
 	return text
 }
 
@@ -201,10 +209,12 @@ type todoData struct {
 
 // todoPage is the to-do list.
 func (s *Site) todoPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	changes := stats.Changes()
 	items, err := s.todos(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	remember(id, items, changes)
 	s.show(w, r, id, http.StatusOK, "todo.html", "待办事项", todoData{Items: items})
 }
