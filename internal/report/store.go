@@ -17,9 +17,19 @@ import (
 // Custom reads the texts the offices of an organisation's line (itself and
 // its parents) set for its summaries; the nearest organisation's text wins.
 func Custom(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
-	out := map[string]string{}
+	return customOf(ctx, db, store.PathIDs(path))
+}
+
+// Inherited is Custom without the organisation's own texts: what its
+// summaries use where it sets none.
+func Inherited(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
 	ids := store.PathIDs(path)
-	if path == "" || len(ids) == 0 {
+	return customOf(ctx, db, ids[:max(len(ids)-1, 0)])
+}
+
+func customOf(ctx context.Context, db *store.DB, ids []int64) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
 		return out, nil
 	}
 	args := make([]any, len(ids))
@@ -28,13 +38,8 @@ func Custom(ctx context.Context, db *store.DB, path string) (map[string]string, 
 		args[i] = id
 		marks[i] = "$" + strconv.Itoa(i+1)
 	}
-	type row struct {
-		key, text string
-	}
-	rows, err := store.Query(ctx, db, func(sc store.Scanner) (row, error) {
-		var r row
-		return r, sc.Scan(&r.key, &r.text)
-	}, "SELECT t.key, t.text FROM report_templates t JOIN orgs o ON o.id = t.org_id WHERE t.org_id IN ("+strings.Join(marks, ", ")+") ORDER BY o.depth", args...)
+	rows, err := store.Query(ctx, db, scanText, "SELECT t.key, t.text FROM report_templates t JOIN orgs o ON o.id = t.org_id WHERE t.org_id IN ("+
+		strings.Join(marks, ", ")+") ORDER BY o.depth", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +47,13 @@ func Custom(ctx context.Context, db *store.DB, path string) (map[string]string, 
 		out[r.key] = r.text // deeper organisations come later and win
 	}
 	return out, nil
+}
+
+type keyText struct{ key, text string }
+
+func scanText(sc store.Scanner) (keyText, error) {
+	var r keyText
+	return r, sc.Scan(&r.key, &r.text)
 }
 
 // SaveCustom sets an organisation's text of one template for itself and
@@ -81,11 +93,7 @@ func SaveCustom(ctx context.Context, db *store.DB, orgID int64, orgPath, key, te
 
 // Own reads the texts an organisation set itself (not those of its parents).
 func Own(ctx context.Context, db *store.DB, orgID int64) (map[string]string, error) {
-	type row struct{ key, text string }
-	rows, err := store.Query(ctx, db, func(sc store.Scanner) (row, error) {
-		var r row
-		return r, sc.Scan(&r.key, &r.text)
-	}, "SELECT key, text FROM report_templates WHERE org_id = $1", orgID)
+	rows, err := store.Query(ctx, db, scanText, "SELECT key, text FROM report_templates WHERE org_id = $1", orgID)
 	out := map[string]string{}
 	for _, r := range rows {
 		out[r.key] = r.text

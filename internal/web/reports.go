@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"dangjian/internal/auth"
@@ -27,9 +26,12 @@ type summaryData struct {
 }
 
 // summaryOf reads an organisation's figures and drafts its summary for
-// the period asked, or takes the texts the form sends back (edited).
-func (s *Site) summaryOf(r *http.Request, sc store.Scope, f url.Values) (summaryData, error) {
+// the period asked, or takes the texts the form sends back (edited); the
+// values come from the query and the posted form alike.
+func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	var d summaryData
+	_ = r.ParseForm()
+	f := r.Form
 	o, err := s.workOrg(r, sc)
 	if err != nil {
 		return d, err
@@ -78,15 +80,8 @@ func (d summaryData) paragraphs() []string {
 func (s *Site) summaryPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	var d summaryData
 	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
-		if r.Method == http.MethodPost {
-			_ = r.ParseForm()
-		}
-		q := r.URL.Query()
-		for k, v := range r.PostForm {
-			q[k] = v
-		}
 		var err error
-		d, err = s.summaryOf(r, sc, q)
+		d, err = s.summaryOf(r, sc)
 		return err
 	})
 	if err != nil {
@@ -100,11 +95,7 @@ func (s *Site) summaryPage(w http.ResponseWriter, r *http.Request, id auth.Ident
 // in from the records at this moment.
 func (s *Site) summaryDocx(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
-		q := r.URL.Query()
-		for k, v := range r.PostForm {
-			q[k] = v
-		}
-		d, err := s.summaryOf(r, sc, q)
+		d, err := s.summaryOf(r, sc)
 		if err != nil {
 			return err
 		}
@@ -135,11 +126,7 @@ func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.I
 			return err
 		}
 		d.CanWrite = id.Allows(auth.PermWorkWrite, d.Org.Path)
-		m, err := stats.Read(r.Context(), s.DB, d.Org.ID)
-		if err != nil {
-			return err
-		}
-		d.Templates = report.Templates(work.Summarize(m, "", ""))
+		d.Templates = report.Templates(work.Summarize(nil, "", "")) // the lines' words, not their figures
 		if r.Method == http.MethodPost {
 			if !d.CanWrite {
 				return auth.ErrForbidden
@@ -153,11 +140,7 @@ func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.I
 		if d.Own, err = report.Own(r.Context(), s.DB, d.Org.ID); err != nil {
 			return err
 		}
-		parent := ""
-		if d.Org.ParentID != nil {
-			parent = d.Org.Path[:strings.LastIndex(strings.TrimSuffix(d.Org.Path, "/"), "/")+1]
-		}
-		above, err := report.Custom(r.Context(), s.DB, parent)
+		above, err := report.Inherited(r.Context(), s.DB, d.Org.Path)
 		if err != nil {
 			return err
 		}
