@@ -130,12 +130,12 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "无.xlsx")); err == nil {
 		t.Fatal("a failed export left a file behind")
 	}
-	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 1 AND k IN ('stage:full', 'commit_items')"); err != nil {
+	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 2 AND k IN ('stage:full', 'commit_items')"); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
 	code, out := runCmd(t, dir, "check")
-	if code != 1 || !strings.Contains(out, "党组织 1 的统计项 stage:full") || !strings.Contains(out, "党组织 1 的统计项 commit_items") ||
+	if code != 1 || !strings.Contains(out, "党组织 2 的统计项 stage:full") || !strings.Contains(out, "党组织 2 的统计项 commit_items") ||
 		!strings.Contains(out, "发现 2 处不一致") {
 		t.Fatalf("check did not report the corrupted figure: %d %s", code, out)
 	}

@@ -230,7 +230,7 @@ func (a *API) orgStats(r *http.Request, sc store.Scope, id int64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := stats.Read(r.Context(), a.DB, id)
+	m, err := stats.Read(r.Context(), a.DB, o.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 		return nil, err
 	}
 	orgID = o.ID
-	m, err := stats.Read(r.Context(), a.DB, orgID)
+	m, err := stats.Read(r.Context(), a.DB, o.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -180,11 +180,12 @@ func (a *API) exportWork(r *http.Request, sc store.Scope, k *work.Kind) (any, er
 }
 
 func (a *API) workFigures(r *http.Request, sc store.Scope, id int64) (any, error) {
-	if _, err := a.Orgs.Get(r.Context(), sc, id); err != nil {
+	o, err := a.Orgs.Get(r.Context(), sc, id)
+	if err != nil {
 		return nil, err
 	}
 	from, to := work.Period(r.URL.Query().Get("from"), r.URL.Query().Get("to"), a.Work.Today())
-	m, err := stats.Read(r.Context(), a.DB, id)
+	m, err := stats.Read(r.Context(), a.DB, o.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func (s *Suite) orgAtDepth(ctx context.Context, depth int) (org.Org, error) {
 // figures: reading the maintained figures against counting the rows.
 func (s *Suite) figures(ctx context.Context, root, county org.Org) error {
 	for _, o := range []org.Org{root, county} {
-		p50, p99, err := timings(500, func(int) error { _, err := stats.Read(ctx, s.DB, o.ID); return err })
+		p50, p99, err := timings(500, func(int) error { _, err := stats.Read(ctx, s.DB, o.Path); return err })
 		if err != nil {
 			return err
 		}

@@ -116,7 +116,7 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 		"joined_on", "full_on", "probation_ends_on", "mobile_out", "created_at", "updated_at")
 	g.unitsB = newBatch(db, w, "units", "id", "org_id", "name", "type", "non_public", "staff", "party_members", "covering_org_id", "created_at", "updated_at")
 	g.mobileB = newBatch(db, w, "mobile_records", "id", "kind", "org_id", "member_id", "name", "relation_place", "present_place", "contact", "since", "created_at")
-	g.statsB = newBatch(db, w, "org_stats", "org_id", "k", "n")
+	g.statsB = newBatch(db, w, "org_stats", "province_id", "org_id", "k", "n")
 	g.unitsB.after = []*batch{g.orgsB}
 	g.membersB.after = []*batch{g.orgsB, g.unitsB}
 	g.mobileB.after = []*batch{g.membersB}
@@ -270,11 +270,12 @@ func (f figures) addAll(o figures) {
 	}
 }
 
-// writeFigures queues the subtree figures of an organisation.
-func (g *nation) writeFigures(orgID int64, f figures) error {
+// writeFigures queues the figures an organisation of province prov holds
+// (of its subtree; of itself for the root).
+func (g *nation) writeFigures(prov, orgID int64, f figures) error {
 	for k, v := range f {
 		if v != 0 {
-			if err := g.statsB.add(g.ctx, orgID, k, v); err != nil {
+			if err := g.statsB.add(g.ctx, prov, orgID, k, v); err != nil {
 				return err
 			}
 		}
@@ -292,8 +293,8 @@ func (g *nation) country() (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	total := figures{}
-	total.addKeys(stats.OrgKeys("committee"))
+	own := figures{}
+	own.addKeys(stats.OrgKeys("committee"))
 	left := g.opt.Members
 	branchLeft := branches
 	streetLeft, countyLeft, cityLeft := streets, counties, cities
@@ -339,23 +340,22 @@ func (g *nation) country() (Summary, error) {
 					}
 					kf.addAll(sf)
 				}
-				if err := g.writeFigures(countyID, kf); err != nil {
+				if err := g.writeFigures(provID, countyID, kf); err != nil {
 					return sum, err
 				}
 				cf.addAll(kf)
 			}
-			if err := g.writeFigures(cityID, cf); err != nil {
+			if err := g.writeFigures(provID, cityID, cf); err != nil {
 				return sum, err
 			}
 			pf.addAll(cf)
 		}
-		if err := g.writeFigures(provID, pf); err != nil {
+		if err := g.writeFigures(provID, provID, pf); err != nil {
 			return sum, err
 		}
-		total.addAll(pf)
 	}
 	sum.Root = org.Org{ID: rootID, Name: "中国共产党全国组织(演示)", Path: rootPath}
-	return sum, g.writeFigures(rootID, total)
+	return sum, g.writeFigures(rootID, rootID, own)
 }
 
 // share divides what is left evenly among the parts still to come.
@@ -420,7 +420,7 @@ func (g *nation) street(countyID int64, countyPath, provCode string, branches, m
 			}
 			bf.addKeys(keys)
 		}
-		if err := g.writeFigures(bid, bf); err != nil {
+		if err := g.writeFigures(provID, bid, bf); err != nil {
 			return nil, err
 		}
 		sf.addAll(bf)
@@ -438,7 +438,7 @@ func (g *nation) street(countyID int64, countyPath, provCode string, branches, m
 		}
 		sf.addKeys(stats.UnitKeys(unit))
 	}
-	if err := g.writeFigures(id, sf); err != nil {
+	if err := g.writeFigures(provID, id, sf); err != nil {
 		return nil, err
 	}
 	if g.opt.Progress != nil {

@@ -28,7 +28,7 @@ func TestNationalShapeAndFigures(t *testing.T) {
 		if err != nil || len(ms) != 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms[:min(5, len(ms))], err)
 		}
-		f, err := stats.Read(ctx, db, sum.Root.ID)
+		f, err := stats.Read(ctx, db, sum.Root.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestNationalShapeAndFigures(t *testing.T) {
 		if _, err := National(ctx, again, box, NationalOptions{Members: n, Seed: 7, Today: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)}); err != nil {
 			t.Fatal(err)
 		}
-		g, _ := stats.Read(ctx, again, sum.Root.ID)
+		g, _ := stats.Read(ctx, again, sum.Root.Path)
 		if len(g) != len(f) || g[stats.KSex+"female"] != f[stats.KSex+"female"] || g[stats.KBirth+"1980"] != f[stats.KBirth+"1980"] {
 			t.Fatal("the same seed gave a different country")
 		}

@@ -35,7 +35,7 @@ func TestDemoWork(t *testing.T) {
 	if err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %v", ms, err)
 	}
-	m, err := stats.Read(ctx, db, sum.Root.ID)
+	m, err := stats.Read(ctx, db, sum.Root.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

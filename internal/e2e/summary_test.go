@@ -49,7 +49,7 @@ func (s *site) saved(dir, ext string) string {
 func TestStreetSummary(t *testing.T) {
 	s := newSite(t)
 	year := time.Now().Format("2006")
-	m, err := stats.Read(context.Background(), s.db, s.sum.Street.ID)
+	m, err := stats.Read(context.Background(), s.db, s.sum.Street.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func (f *fixture) add(in Input) Member {
 // figure reads one maintained figure of an organisation.
 func (f *fixture) figure(o org.Org, key string) int64 {
 	f.t.Helper()
-	m, err := stats.Read(f.ctx, f.db, o.ID)
+	m, err := stats.Read(f.ctx, f.db, o.Path)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -515,7 +515,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 			h := m.hashes[0]
 			byHash[h] = start + i
 			m.CreatedAt, m.UpdatedAt = now, now
-			args = append(args, m.OrgID, org.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
+			args = append(args, m.OrgID, store.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
 				h, m.idEnc, m.BirthDate, m.Education, m.phoneEnc, m.Occupation, m.Post,
 				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now)
 			args = append(args, s.partHashes(m.IDNumber, m.Phone)...)

@@ -7,6 +7,7 @@ import (
 
 	"dangjian/internal/cnid"
 	"dangjian/internal/pinyin"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -311,17 +312,15 @@ func (s *Service) people(ctx context.Context, sc store.Scope, orgID int64) (int6
 	}
 	var total int64
 	for _, part := range sc.Parts() {
-		ids := store.PathIDs(part)
-		query := "SELECT COALESCE(SUM(s.n), 0) FROM org_stats s JOIN orgs o ON o.id = s.org_id WHERE o.parent_id IS NULL AND s.k LIKE 'stage:%'"
-		var args []any
-		if len(ids) > 0 {
-			query, args = "SELECT COALESCE(SUM(n), 0) FROM org_stats WHERE org_id = $1 AND k LIKE 'stage:%'", []any{ids[len(ids)-1]}
-		}
-		var n int64
-		if err := s.DB.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		m, err := stats.Read(ctx, s.DB, part)
+		if err != nil {
 			return 0, err
 		}
-		total += n
+		for k, n := range m {
+			if strings.HasPrefix(k, stats.KStage) {
+				total += n
+			}
+		}
 	}
 	return total, nil
 }

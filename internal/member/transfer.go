@@ -11,7 +11,6 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
-	"dangjian/internal/org"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -290,7 +289,7 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 				return apperr.Rule("应由接收的党组织办理接收")
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
-				*t.ToOrgID, org.ProvinceOf(toPath), s.now(), m.ID); err != nil {
+				*t.ToOrgID, store.ProvinceOf(toPath), s.now(), m.ID); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",
@@ -375,7 +374,7 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
-			*t.FromOrgID, org.ProvinceOf(fromPath), s.now(), m.ID); err != nil {
+			*t.FromOrgID, store.ProvinceOf(fromPath), s.now(), m.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",

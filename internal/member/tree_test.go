@@ -37,7 +37,7 @@ func TestMoveSubtreeMovesFigures(t *testing.T) {
 			{f.distB, stats.KMembers, 4}, {f.distB, stats.KOrgs, 6}, {f.distB, stats.KMobileIn, 1},
 			{f.distB, stats.KSex + "female", 1},
 			{f.city, stats.KMembers, 4}, {f.city, stats.KOrgs, 8},
-			{f.streetA1, stats.KMembers, 3},
+			{moved, stats.KMembers, 3},
 		}
 		for _, c := range checks {
 			if got := f.figure(c.o, c.k); got != c.want {
@@ -156,6 +156,39 @@ func TestUnitCoverage(t *testing.T) {
 		wantErr(t, err, "", "还覆盖着1个单位")
 		if _, err := f.orgs.GetUnit(f.ctx, store.ScopeOf(f.streetB1.Path), u1.ID); err == nil {
 			t.Fatal("another street reads the unit")
+		}
+		f.noMismatch()
+	})
+}
+
+// A change below a province writes the figures of the province and below,
+// never the root's row: the root's figures are its own row and its
+// children's, summed at read, and equal to the whole roster.
+func TestFiguresStopAtTheProvince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.add(f.fullMember(f.branchA1a, "党员甲", "1980-01-01", true))
+		f.add(f.fullMember(f.branchB1a, "党员乙", "1990-01-01", false))
+		var rows int
+		if err := db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM org_stats WHERE org_id = $1 AND k = $2", f.city.ID, stats.KMembers).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 0 {
+			t.Fatalf("the root holds a row of members: %d", rows)
+		}
+		if got := f.figure(f.city, stats.KMembers); got != 2 {
+			t.Fatalf("root members = %d, want 2", got)
+		}
+		if a, b := f.figure(f.distA, stats.KMembers), f.figure(f.distB, stats.KMembers); a != 1 || b != 1 {
+			t.Fatalf("provinces: %d + %d, want 1 + 1", a, b)
+		}
+		// The root's organisations: itself and everything below, counted once.
+		if got := f.figure(f.city, stats.KOrgs); got != 8 {
+			t.Fatalf("root orgs = %d, want 8", got)
+		}
+		all, err := stats.Read(f.ctx, db, "/")
+		if err != nil || all[stats.KMembers] != 2 {
+			t.Fatalf("whole tree: %v %v", all[stats.KMembers], err)
 		}
 		f.noMismatch()
 	})

@@ -68,9 +68,7 @@ type Service struct {
 func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 const orgCols = `o.id, o.parent_id, o.path, o.depth, o.name, COALESCE(o.code, ''), o.type, o.secretary,
-	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at, o.term_years, o.elected_on, o.term_ends_on,
-	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'members'), 0),
-	COALESCE((SELECT n FROM org_stats WHERE org_id = o.id AND k = 'orgs'), 1) - 1`
+	o.founded_on, o.manager_id, COALESCE(m.name, ''), o.created_at, o.updated_at, o.term_years, o.elected_on, o.term_ends_on`
 
 const orgFrom = ` FROM orgs o LEFT JOIN orgs m ON m.id = o.manager_id
 	WHERE o.dissolved_at IS NULL AND o.path >= $1 AND o.path < $2`
@@ -79,7 +77,7 @@ func scanOrg(sc store.Scanner) (Org, error) {
 	var o Org
 	var parent, manager sql.NullInt64
 	err := sc.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Code, &o.Type, &o.Secretary,
-		&o.FoundedOn, &manager, &o.ManagerName, &o.CreatedAt, &o.UpdatedAt, &o.TermYears, &o.ElectedOn, &o.TermEndsOn, &o.Members, &o.SubOrgs)
+		&o.FoundedOn, &manager, &o.ManagerName, &o.CreatedAt, &o.UpdatedAt, &o.TermYears, &o.ElectedOn, &o.TermEndsOn)
 	if parent.Valid {
 		o.ParentID = &parent.Int64
 	}
@@ -97,11 +95,37 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, id int64) (Org, error
 
 func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, error) {
 	lo, hi := sc.Range()
-	o, err := scanOrg(q.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.id = $3", lo, hi, id))
-	if errors.Is(err, sql.ErrNoRows) {
+	found, err := query(ctx, q, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.id = $3", lo, hi, id)
+	if err == nil && len(found) == 0 {
 		return Org{}, apperr.NotFound("党组织")
 	}
-	return o, err
+	if err != nil {
+		return Org{}, err
+	}
+	return found[0], nil
+}
+
+// query lists organisations with the figures an organisation shows
+// (people on its roster and below, organisations below), read from the
+// maintained figures in one read per province.
+func query(ctx context.Context, q store.Querier, query string, args ...any) ([]Org, error) {
+	orgs, err := store.Query(ctx, q, scanOrg, query, args...)
+	if err != nil || len(orgs) == 0 {
+		return orgs, err
+	}
+	paths := make([]string, len(orgs))
+	for i, o := range orgs {
+		paths[i] = o.Path
+	}
+	m, err := stats.ReadEach(ctx, q, paths, stats.KMembers, stats.KOrgs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range orgs {
+		f := m[orgs[i].ID]
+		orgs[i].Members, orgs[i].SubOrgs = f[stats.KMembers], max(f[stats.KOrgs]-1, 0)
+	}
+	return orgs, nil
 }
 
 // Narrow returns the scope of the subtree of organisation id within sc, or
@@ -161,11 +185,11 @@ func (s *Service) Roots(ctx context.Context, sc store.Scope) ([]Org, error) {
 	lo, hi := sc.Range()
 	if parts := sc.Parts(); len(parts) > 1 {
 		// A union: the root of each of its subtrees.
-		return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.path IN ('"+strings.Join(parts, "', '")+"') ORDER BY o.id", lo, hi)
+		return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.path IN ('"+strings.Join(parts, "', '")+"') ORDER BY o.id", lo, hi)
 	}
 	// "/" and "/1/" both have their highest organisation at depth 0.
 	depth := max(strings.Count(sc.Path, "/")-2, 0)
-	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth)
+	return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+" AND o.depth = $3 ORDER BY o.id", lo, hi, depth)
 }
 
 // Children lists the live direct children of an organisation in scope.
@@ -174,7 +198,7 @@ func (s *Service) Children(ctx context.Context, sc store.Scope, id int64) ([]Org
 		return nil, err
 	}
 	lo, hi := sc.Range()
-	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id)
+	return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+" AND o.parent_id = $3 ORDER BY o.id", lo, hi, id)
 }
 
 // Ancestors returns the organisations from the scope's root down to the
@@ -206,11 +230,11 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit in
 	if pinyin.Latin(q) {
 		// Letters: the initials of the name's pinyin, or a code.
 		plo, phi := pinyin.PrefixRange(q)
-		return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
+		return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
 			" AND ((o.name_initials >= $3 AND o.name_initials < $4) OR o.code = $5) ORDER BY o.depth, o.id LIMIT $6",
 			lo, hi, plo, phi, q, limit)
 	}
-	return store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
+	return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
 		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
 		lo, hi, "%"+escapeLike(q)+"%", q, limit)
 }
@@ -456,17 +480,6 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 	return s.Get(ctx, sc, id)
 }
 
-// ProvinceOf returns the id of the top-level organisation below the root on
-// path (the root itself for the root), the key by which tables that grow with
-// members can be partitioned.
-func ProvinceOf(path string) int64 {
-	ids := store.PathIDs(path)
-	if len(ids) > 1 {
-		return ids[1]
-	}
-	return ids[0]
-}
-
 // Move puts a subtree under a new parent. The figures of the subtree leave
 // every old ancestor and join every new one in the same transaction.
 func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int64) (Org, error) {
@@ -475,7 +488,7 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		if err != nil {
 			return err
 		}
-		if sc.IsRoot(o.Path) {
+		if sc.IsRoot(o.Path) || o.Depth == 0 {
 			return apperr.Rule("不能移动您所管理范围的最高一级党组织")
 		}
 		p, err := get(ctx, tx, sc, newParentID)
@@ -491,20 +504,18 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		if o.ParentID != nil && *o.ParentID == p.ID {
 			return nil
 		}
-		sub, err := stats.Read(ctx, tx, o.ID)
+		newPath := store.ChildPath(p.Path, o.ID)
+		sub, err := stats.Read(ctx, tx, o.Path)
 		if err != nil {
 			return err
 		}
 		d := stats.Delta(sub)
-		oldAnc := store.PathIDs(o.Path)
-		oldAnc = oldAnc[:len(oldAnc)-1]
-		if err := stats.Apply(ctx, tx, oldAnc, d.Scaled(-1)); err != nil {
+		if err := stats.ApplyAbove(ctx, tx, o.Path, d.Scaled(-1)); err != nil {
 			return err
 		}
-		if err := stats.Apply(ctx, tx, store.PathIDs(p.Path), d); err != nil {
+		if err := stats.ApplyAbove(ctx, tx, newPath, d); err != nil {
 			return err
 		}
-		newPath := store.ChildPath(p.Path, o.ID)
 		lo, hi := store.PathRange(o.Path)
 		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET path = $1 || substr(path, $2), depth = depth + $3, updated_at = $4
 			WHERE path >= $5 AND path < $6`, newPath, len(o.Path)+1, p.Depth+1-o.Depth, s.now(), lo, hi); err != nil {
@@ -513,10 +524,9 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = $1 WHERE id = $2", p.ID, o.ID); err != nil {
 			return err
 		}
-		if prov := ProvinceOf(newPath); prov != ProvinceOf(o.Path) {
+		if prov := store.ProvinceOf(newPath); prov != store.ProvinceOf(o.Path) {
 			lo, hi := store.PathRange(newPath)
-			if _, err = tx.ExecContext(ctx, `UPDATE members SET province_id = $1
-				WHERE org_id IN (SELECT id FROM orgs WHERE path >= $2 AND path < $3)`, prov, lo, hi); err != nil {
+			if err := s.DB.Rehome(ctx, tx, prov, lo, hi); err != nil {
 				return err
 			}
 		}
@@ -607,7 +617,7 @@ func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p 
 	}
 	out.SetTotal(out.Total, store.CountCap)
 	limit, args := w.Limit(p)
-	out.Items, err = store.Query(ctx, s.DB, scanOrg, "SELECT "+orgCols+from+w.String()+" ORDER BY o.term_ends_on, o.id"+limit, args...)
+	out.Items, err = query(ctx, s.DB, "SELECT "+orgCols+from+w.String()+" ORDER BY o.term_ends_on, o.id"+limit, args...)
 	return out, err
 }
 

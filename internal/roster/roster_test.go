@@ -130,7 +130,7 @@ func messyFile(t *testing.T, rows int) ([]byte, map[int]string) {
 }
 
 func (e *env) count(t *testing.T) int64 {
-	m, err := stats.Read(context.Background(), e.db, e.root.ID)
+	m, err := stats.Read(context.Background(), e.db, e.root.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,11 +45,11 @@ func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Sc
 	if err != nil {
 		return StatsTable{}, err
 	}
-	ids := []int64{o.ID}
+	paths := []string{o.Path}
 	for _, c := range children {
-		ids = append(ids, c.ID)
+		paths = append(paths, c.Path)
 	}
-	figures, err := stats.ReadEach(ctx, db, ids)
+	figures, err := stats.ReadEach(ctx, db, paths)
 	if err != nil {
 		return StatsTable{}, err
 	}

@@ -2,8 +2,8 @@ package stats
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,12 +46,42 @@ func (d Delta) Scaled(f int64) Delta {
 	return out
 }
 
-// Apply adds d to the figures of every organisation whose id is in orgIDs.
-// Rows are written in (org, key) order so that concurrent transactions take
-// their row locks in the same order.
-func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error {
+// Holders are the organisations on path whose figures count a change made
+// at path: every organisation from the province (the root's child) down.
+// Figures stop at the province: a root holds only what sits at the root
+// itself, and its subtree's figures are summed at read from its own row
+// and its children's (see Read), so that no write of the country touches
+// one row that every other write touches too.
+func Holders(path string) []int64 {
+	ids := store.PathIDs(path)
+	if len(ids) > 1 {
+		return ids[1:]
+	}
+	return ids
+}
+
+// ApplyPath adds d to the figures of every organisation on path that holds
+// them (Holders).
+func ApplyPath(ctx context.Context, q store.Querier, path string, d Delta) error {
+	return apply(ctx, q, store.ProvinceOf(path), Holders(path), d)
+}
+
+// ApplyAbove adds d to the holders above the organisation at path (its
+// subtree's figures leaving or joining its ancestors when it moves).
+func ApplyAbove(ctx context.Context, q store.Querier, path string, d Delta) error {
+	if len(store.PathIDs(path)) == 1 {
+		return nil
+	}
+	h := Holders(path)
+	return apply(ctx, q, store.ProvinceOf(path), h[:len(h)-1], d)
+}
+
+// apply adds d to the figures of the organisations orgIDs, all of province
+// prov. Rows are written in (org, key) order so that concurrent
+// transactions take their row locks in the same order.
+func apply(ctx context.Context, q store.Querier, prov int64, orgIDs []int64, d Delta) error {
 	if p, _ := ctx.Value(pendingKey{}).(*Pending); p != nil {
-		p.add(orgIDs, d)
+		p.add(prov, orgIDs, d)
 		return nil
 	}
 	keys := make([]string, 0, len(d))
@@ -69,7 +99,7 @@ func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error 
 	sort.Strings(keys)
 	ids := append([]int64(nil), orgIDs...)
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	// Bounded statements: at most 300 rows (900 parameters) each.
+	// Bounded statements: at most 300 rows (1,200 parameters) each.
 	const batch = 300
 	type row struct {
 		org int64
@@ -84,16 +114,16 @@ func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error 
 	for start := 0; start < len(rows); start += batch {
 		end := min(start+batch, len(rows))
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO org_stats (org_id, k, n) VALUES ")
-		args := make([]any, 0, 3*(end-start))
+		sb.WriteString("INSERT INTO org_stats (province_id, org_id, k, n) VALUES ")
+		args := make([]any, 0, 4*(end-start))
 		for i, r := range rows[start:end] {
 			if i > 0 {
 				sb.WriteString(",")
 			}
-			fmt.Fprintf(&sb, "($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3)
-			args = append(args, r.org, r.k, d[r.k])
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+			args = append(args, prov, r.org, r.k, d[r.k])
 		}
-		sb.WriteString(" ON CONFLICT (org_id, k) DO UPDATE SET n = org_stats.n + excluded.n")
+		sb.WriteString(" ON CONFLICT (province_id, org_id, k) DO UPDATE SET n = org_stats.n + excluded.n")
 		if _, err := q.ExecContext(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("update figures: %w", err)
 		}
@@ -101,64 +131,133 @@ func Apply(ctx context.Context, q store.Querier, orgIDs []int64, d Delta) error 
 	return nil
 }
 
-// ApplyPath adds d to the figures of every organisation on path.
-func ApplyPath(ctx context.Context, q store.Querier, path string, d Delta) error {
-	return Apply(ctx, q, store.PathIDs(path), d)
-}
-
-// Read returns the non-zero figures of one organisation's subtree.
-func Read(ctx context.Context, q store.Querier, orgID int64) (map[string]int64, error) {
-	m, err := ReadEach(ctx, q, []int64{orgID})
-	if m[orgID] == nil {
+// Read returns the non-zero figures of the subtree of the organisation at path.
+func Read(ctx context.Context, q store.Querier, path string) (map[string]int64, error) {
+	ids := store.PathIDs(path)
+	if len(ids) == 0 {
+		return ReadAll(ctx, q)
+	}
+	m, err := ReadEach(ctx, q, []string{path})
+	if m[ids[len(ids)-1]] == nil {
 		return map[string]int64{}, err
 	}
-	return m[orgID], err
+	return m[ids[len(ids)-1]], err
 }
 
-// ReadEach returns the non-zero figures of the subtrees of several
-// organisations, by organisation, reading a few hundred at a time.
-func ReadEach(ctx context.Context, q store.Querier, orgIDs []int64) (map[int64]map[string]int64, error) {
+// ReadAll returns the figures of the whole tree: the roots' own rows and
+// the provinces'.
+func ReadAll(ctx context.Context, q store.Querier) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := each(ctx, q, `SELECT k, SUM(n) FROM org_stats WHERE org_id IN (SELECT id FROM orgs WHERE depth <= 1)
+		GROUP BY k HAVING SUM(n) <> 0`, func(sc func(...any) error) error {
+		var k string
+		var n int64
+		if err := sc(&k, &n); err != nil {
+			return err
+		}
+		out[k] = n
+		return nil
+	})
+	return out, err
+}
+
+// ReadEach returns the non-zero figures (those of keys, when given) of the
+// subtrees of the organisations at paths, by organisation id: one read per province (a few
+// hundred organisations at a time), and for a root its own row and its
+// children's, summed.
+func ReadEach(ctx context.Context, q store.Querier, paths []string, keys ...string) (map[int64]map[string]int64, error) {
+	only := ""
+	for i, k := range keys {
+		if !keyRE.MatchString(k) {
+			panic("stats: not a figure key: " + k) // written into the query
+		}
+		only += map[bool]string{true: " AND k IN (", false: ", "}[i == 0] + "'" + k + "'"
+	}
+	if only != "" {
+		only += ")"
+	}
 	out := map[int64]map[string]int64{}
-	const batch = 500
-	for start := 0; start < len(orgIDs); start += batch {
-		ids := orgIDs[start:min(start+batch, len(orgIDs))]
-		args := make([]any, len(ids))
-		marks := make([]string, len(ids))
-		for i, id := range ids {
-			args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
+	byProv := map[int64][]int64{}
+	var provs []int64
+	for _, p := range paths {
+		ids := store.PathIDs(p)
+		if len(ids) == 0 {
+			continue
 		}
-		rows, err := q.QueryContext(ctx, "SELECT org_id, k, n FROM org_stats WHERE org_id IN ("+strings.Join(marks, ", ")+") AND n <> 0", args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, n int64
-			var k string
-			if err := rows.Scan(&id, &k, &n); err != nil {
-				rows.Close()
+		id := ids[len(ids)-1]
+		if len(ids) == 1 {
+			if err := readRoot(ctx, q, id, only, out); err != nil {
 				return nil, err
 			}
-			if out[id] == nil {
-				out[id] = map[string]int64{}
-			}
-			out[id][k] = n
+			continue
 		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return nil, err
+		prov := ids[1]
+		if byProv[prov] == nil {
+			provs = append(provs, prov)
+		}
+		byProv[prov] = append(byProv[prov], id)
+	}
+	const batch = 500
+	for _, prov := range provs {
+		all := byProv[prov]
+		for start := 0; start < len(all); start += batch {
+			ids := all[start:min(start+batch, len(all))]
+			args := []any{prov}
+			marks := make([]string, len(ids))
+			for i, id := range ids {
+				args = append(args, id)
+				marks[i] = "$" + strconv.Itoa(i+2)
+			}
+			err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id = $1 AND org_id IN ("+strings.Join(marks, ", ")+") AND n <> 0"+only,
+				func(sc func(...any) error) error { return scanInto(sc, out, 0) }, args...)
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
 }
 
+// keyRE is what figure keys are made of.
+var keyRE = regexp.MustCompile(`^[a-z_:0-9]+$`)
+
+// readRoot adds to out[root] the root's own row and its children's.
+func readRoot(ctx context.Context, q store.Querier, root int64, only string, out map[int64]map[string]int64) error {
+	return each(ctx, q, `SELECT org_id, k, n FROM org_stats
+		WHERE (org_id = $1 OR org_id IN (SELECT id FROM orgs WHERE parent_id = $1)) AND n <> 0`+only,
+		func(sc func(...any) error) error { return scanInto(sc, out, root) }, root)
+}
+
+// scanInto adds a row (org, key, n) to out, under the organisation as if
+// it were 0.
+func scanInto(sc func(...any) error, out map[int64]map[string]int64, as int64) error {
+	var id, n int64
+	var k string
+	if err := sc(&id, &k, &n); err != nil {
+		return err
+	}
+	if as != 0 {
+		id = as
+	}
+	if out[id] == nil {
+		out[id] = map[string]int64{}
+	}
+	out[id][k] += n
+	return nil
+}
+
 // Pending collects figure changes instead of writing them, so that a long
 // run of changes in one transaction (an import) writes each organisation's
 // figures once, at the end.
-type Pending struct{ byOrg map[int64]Delta }
+type Pending struct {
+	byOrg map[int64]Delta
+	prov  map[int64]int64 // each organisation's province
+}
 
 type pendingKey struct{}
 
 // NewPending returns an empty collection of figure changes.
-func NewPending() *Pending { return &Pending{byOrg: map[int64]Delta{}} }
+func NewPending() *Pending { return &Pending{byOrg: map[int64]Delta{}, prov: map[int64]int64{}} }
 
 // Defer returns a context in which Apply collects into the returned Pending.
 func Defer(ctx context.Context) (context.Context, *Pending) {
@@ -166,8 +265,9 @@ func Defer(ctx context.Context) (context.Context, *Pending) {
 	return context.WithValue(ctx, pendingKey{}, p), p
 }
 
-func (p *Pending) add(ids []int64, d Delta) {
+func (p *Pending) add(prov int64, ids []int64, d Delta) {
 	for _, id := range ids {
+		p.prov[id] = prov
 		m := p.byOrg[id]
 		if m == nil {
 			m = Delta{}
@@ -182,7 +282,7 @@ func (p *Pending) add(ids []int64, d Delta) {
 // Merge adds what q collected to p.
 func (p *Pending) Merge(q *Pending) {
 	for id, d := range q.byOrg {
-		p.add([]int64{id}, d)
+		p.add(q.prov[id], []int64{id}, d)
 	}
 }
 
@@ -195,10 +295,10 @@ func (p *Pending) Flush(ctx context.Context, q store.Querier) error {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	ctx = context.WithValue(ctx, pendingKey{}, (*Pending)(nil))
 	for _, id := range ids {
-		if err := Apply(ctx, q, []int64{id}, p.byOrg[id]); err != nil {
+		if err := apply(ctx, q, p.prov[id], []int64{id}, p.byOrg[id]); err != nil {
 			return err
 		}
 	}
-	p.byOrg = map[int64]Delta{}
+	p.byOrg, p.prov = map[int64]Delta{}, map[int64]int64{}
 	return nil
 }

@@ -30,7 +30,7 @@ type Source func(ctx context.Context, q store.Querier, add func(org int64, key s
 // Recount computes every organisation's subtree figures from the raw rows,
 // ignoring the maintained table: each row's keys are counted at its own
 // organisation, then every organisation's own counts are added to each
-// organisation on its path.
+// organisation on its path that holds them (Holders: from the province down).
 func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, error) {
 	own := Figures{}
 	for _, src := range sources {
@@ -112,7 +112,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	}
 	total := Figures{}
 	for org, m := range own {
-		for _, anc := range store.PathIDs(paths[org]) {
+		for _, anc := range Holders(paths[org]) {
 			for k, n := range m {
 				total.add(anc, []string{k}, n)
 			}
@@ -121,8 +121,8 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	return total, nil
 }
 
-func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error) error {
-	rows, err := q.QueryContext(ctx, query)
+func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -142,3 +142,14 @@ func PathIDs(path string) []int64 {
 	}
 	return ids
 }
+
+// ProvinceOf returns the id of the top-level organisation below the root on
+// path (the root itself for the root), the key by which tables that grow with
+// members can be partitioned.
+func ProvinceOf(path string) int64 {
+	ids := PathIDs(path)
+	if len(ids) > 1 {
+		return ids[1]
+	}
+	return ids[0]
+}

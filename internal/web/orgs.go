@@ -118,7 +118,7 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 	d.CanHoldOrgs = org.CanHold(d.Org.Type, "branch") == ""
 	d.CanRead = id.Allows(auth.PermMemberRead, d.Org.Path)
 	if id.Allows(auth.PermStatsRead, d.Org.Path) {
-		m, err := stats.Read(ctx, s.DB, oid)
+		m, err := stats.Read(ctx, s.DB, d.Org.Path)
 		if err != nil {
 			s.fail(w, r, err)
 			return

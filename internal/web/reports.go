@@ -38,7 +38,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	}
 	d.Org = o
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
-	m, err := stats.Read(r.Context(), s.DB, o.ID)
+	m, err := stats.Read(r.Context(), s.DB, o.Path)
 	if err != nil {
 		return d, err
 	}

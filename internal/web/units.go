@@ -56,7 +56,7 @@ func (s *Site) unitListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 		s.fail(w, r, err)
 		return
 	}
-	m, err := stats.Read(r.Context(), s.DB, d.Org.ID)
+	m, err := stats.Read(r.Context(), s.DB, d.Org.Path)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -53,7 +53,7 @@ type workSummary struct {
 func (s *Site) summary(r *http.Request, sc store.Scope, o org.Org, from, to string) (workSummary, error) {
 	from, to = work.Period(from, to, s.Work.Today())
 	ws := workSummary{OrgID: o.ID, From: from, To: to}
-	m, err := stats.Read(r.Context(), s.DB, o.ID)
+	m, err := stats.Read(r.Context(), s.DB, o.Path)
 	if err != nil {
 		return ws, err
 	}
@@ -85,7 +85,7 @@ type compareRow struct {
 
 // compared reads an organisation's figures and compares the months from..to.
 func (s *Site) compared(r *http.Request, o org.Org, from, to string) ([]compareRow, work.Periods, error) {
-	m, err := stats.Read(r.Context(), s.DB, o.ID)
+	m, err := stats.Read(r.Context(), s.DB, o.Path)
 	if err != nil {
 		return nil, work.Periods{}, err
 	}

@@ -108,7 +108,7 @@ func (f *fixture) act(ctx context.Context, kind string, id int64, action string,
 
 func (f *fixture) figure(o org.Org, key string) int64 {
 	f.t.Helper()
-	m, err := stats.Read(f.ctx, f.db, o.ID)
+	m, err := stats.Read(f.ctx, f.db, o.Path)
 	if err != nil {
 		f.t.Fatal(err)
 	}
