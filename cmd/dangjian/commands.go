@@ -158,22 +158,32 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	misplaced, err := store.CheckPlacement(ctx, db)
+	if err != nil {
+		return 1, err
+	}
 	if *asJSON {
 		if ms == nil {
 			ms = []stats.Mismatch{}
 		}
+		if misplaced == nil {
+			misplaced = []store.Misplaced{}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"mismatches": ms}); err != nil {
+		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced}); err != nil {
 			return 1, err
 		}
 	} else {
 		for _, m := range ms {
 			fmt.Fprintf(stdout, "党组织 %d 的统计项 %s:保存值 %d,重算值 %d\n", m.OrgID, m.Key, m.Stored, m.Counted)
 		}
-		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms))
+		for _, m := range misplaced {
+			fmt.Fprintf(stdout, "表 %s 有 %d 行记在了其党组织以外的省份\n", m.Table, m.Rows)
+		}
+		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced))
 	}
-	if len(ms) > 0 {
+	if len(ms)+len(misplaced) > 0 {
 		return 1, nil
 	}
 	return 0, nil

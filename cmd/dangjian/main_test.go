@@ -133,10 +133,14 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if _, err := raw.Exec("UPDATE org_stats SET n = n - 1 WHERE org_id = 2 AND k IN ('stage:full', 'commit_items')"); err != nil {
 		t.Fatal(err)
 	}
+	// A visit kept in another province than its branch's.
+	if _, err := raw.Exec("UPDATE visits SET province_id = province_id + 1 WHERE id = (SELECT MIN(id) FROM visits)"); err != nil {
+		t.Fatal(err)
+	}
 	raw.Close()
 	code, out := runCmd(t, dir, "check")
 	if code != 1 || !strings.Contains(out, "党组织 2 的统计项 stage:full") || !strings.Contains(out, "党组织 2 的统计项 commit_items") ||
-		!strings.Contains(out, "发现 2 处不一致") {
+		!strings.Contains(out, "表 visits 有 1 行记在了其党组织以外的省份") || !strings.Contains(out, "发现 3 处不一致") {
 		t.Fatalf("check did not report the corrupted figure: %d %s", code, out)
 	}
 

@@ -95,24 +95,13 @@ func TestAuditVerifyNamesEditedEntry(t *testing.T) {
 			t.Fatal("the database allowed an update of the audit trail")
 		}
 		// Someone with the database owner's rights switches the guard off and edits entry 5.
-		disable := map[store.Dialect]string{
-			store.SQLite:   "DROP TRIGGER audit_log_no_update",
-			store.Postgres: "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
-		}[db.Dialect]
-		if _, err := db.ExecContext(ctx, disable); err != nil {
-			t.Fatal(err)
-		}
+		storetest.AuditGuardOff(t, db)
 		if _, err := db.ExecContext(ctx, "UPDATE audit_log SET username = 'nobody' WHERE id = 5"); err != nil {
 			t.Fatal(err)
 		}
 		m.users["auditor"].do("GET", "/api/v1/audit/verify", nil, 200, &v)
 		if len(v.Problems) != 1 || v.Problems[0].ID != 5 || !strings.Contains(v.Problems[0].Reason, "第5条记录的内容与其哈希不符") {
 			t.Fatalf("verify after an edit: %+v", v.Problems)
-		}
-		if db.Dialect == store.SQLite {
-			if _, err := db.ExecContext(ctx, "DROP TRIGGER audit_log_no_delete"); err != nil {
-				t.Fatal(err)
-			}
 		}
 		if _, err := db.ExecContext(ctx, "DELETE FROM audit_log WHERE id = 8"); err != nil {
 			t.Fatal(err)

@@ -385,6 +385,7 @@ func where(sc store.Scope, f Filter) *store.Where {
 		lo, hi := sc.Range()
 		w.And("org_path >= ? AND org_path < ?", lo, hi)
 		w.Exact(sc, "org_path")
+		w.Province(sc, "province_id")
 	}
 	if f.Username != "" {
 		w.And("username = ?", f.Username)
@@ -608,9 +609,9 @@ func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	for start := 0; start < len(p.entries); start += batch {
 		end := min(start+batch, len(p.entries))
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash) VALUES ")
-		db.Values(&sb, end-start, 12)
-		args := make([]any, 0, 12*(end-start))
+		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash, province_id) VALUES ")
+		db.Values(&sb, end-start, 13)
+		args := make([]any, 0, 13*(end-start))
 		for i := start; i < end; i++ {
 			e := &p.entries[i]
 			lastID++
@@ -621,7 +622,7 @@ func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			if e.UserID != nil {
 				uid = *e.UserID
 			}
-			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash)
+			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash, store.ProvinceOf(e.OrgPath))
 		}
 		if _, err := store.BulkExec(ctx, tx, sb.String(), args...); err != nil {
 			return fmt.Errorf("audit: %w", err)

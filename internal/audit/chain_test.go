@@ -18,13 +18,7 @@ import (
 func rewrite(t *testing.T, db *store.DB, hash func(e Entry) string) {
 	t.Helper()
 	ctx := context.Background()
-	disable := map[store.Dialect][]string{
-		store.SQLite:   {"DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"},
-		store.Postgres: {"ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"},
-	}[db.Dialect]
-	for _, q := range disable {
-		_, _ = db.ExecContext(ctx, q)
-	}
+	storetest.AuditGuardOff(t, db)
 	var entries []Entry
 	if err := each(ctx, db, selectEntries+" ORDER BY id", nil, func(e Entry) error { entries = append(entries, e); return nil }); err != nil {
 		t.Fatal(err)

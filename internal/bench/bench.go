@@ -28,6 +28,7 @@ import (
 	"dangjian/internal/api"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/roster"
@@ -58,7 +59,10 @@ type Suite struct {
 	Clients      int
 	// ImportRows and ExportRows size the roster benchmarks (0 skips them).
 	ImportRows, ExportRows int
-	rows                   []Row
+	// DuringSQL, when set, is the only benchmark: the statements are run
+	// while a county's users read and write, and the failed requests counted.
+	DuringSQL string
+	rows      []Row
 }
 
 // timings runs fn n times and returns the 50th and 99th percentiles.
@@ -94,7 +98,10 @@ func (s *Suite) Run(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.http, s.export, s.importRows, s.beside}
+	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.transfers, s.http, s.export, s.importRows, s.beside}
+	if s.DuringSQL != "" {
+		steps = []func(context.Context, org.Org, org.Org) error{s.during}
+	}
 	for _, step := range steps {
 		if err := step(ctx, root, county); err != nil {
 			return s.rows, err
@@ -217,6 +224,160 @@ func (s *Suite) listPage(ctx context.Context, _, county org.Org) error {
 	return nil
 }
 
+// transfers: a member received by a branch of another province (their rows
+// move to it: on a cluster a transaction over two workers) against one
+// received within the province, letter issued and received each time.
+func (s *Suite) transfers(ctx context.Context, _, county org.Org) error {
+	const n = 40
+	branch := func(cond string, args ...any) (int64, error) {
+		var id int64
+		err := s.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE type = 'branch' AND dissolved_at IS NULL AND "+cond+" ORDER BY id LIMIT 1", args...).Scan(&id)
+		return id, err
+	}
+	lo, hi := store.PathRange(county.Path)
+	from, err := branch("path >= $1 AND path < $2", lo, hi)
+	if err != nil {
+		return fmt.Errorf("no branch in %s: %w", county.Name, err)
+	}
+	near, err := branch("path >= $1 AND path < $2 AND id <> $3", lo, hi, from)
+	if err != nil {
+		return fmt.Errorf("no second branch in %s: %w", county.Name, err)
+	}
+	ids := store.PathIDs(county.Path)
+	plo, phi := store.PathRange(store.ChildPath(store.ChildPath("/", ids[0]), ids[1]))
+	far, err := branch("(path < $1 OR path >= $2) AND depth > 1", plo, phi)
+	if err != nil {
+		return fmt.Errorf("no branch in another province: %w", err)
+	}
+	people, err := s.Members.List(ctx, store.All, member.Filter{OrgID: from, Stage: "full"}, store.Page{Size: 2 * n})
+	if err != nil {
+		return err
+	}
+	if len(people.Items) < 2*n {
+		return fmt.Errorf("%d full members in the branch, %d needed", len(people.Items), 2*n)
+	}
+	today := date.Of(time.Now())
+	move := func(to int64) func(int) error {
+		return func(i int) error {
+			m := people.Items[i]
+			if to == far {
+				m = people.Items[n+i]
+			}
+			t, err := s.Members.Issue(ctx, store.All, member.IssueInput{MemberID: m.ID, ToOrgID: to, IssuedOn: today, Reason: "性能测试"})
+			if err != nil {
+				return err
+			}
+			_, err = s.Members.Receive(ctx, store.All, t.ID, today)
+			return err
+		}
+	}
+	_, base99, err := timings(n, move(near))
+	if err != nil {
+		return err
+	}
+	p50, p99, err := timings(n, move(far))
+	if err != nil {
+		return err
+	}
+	s.add("letter issued and received in another province (p50 / p99)", ms(p50)+" / "+ms(p99), "within the province: "+ms(base99),
+		fmt.Sprintf("%.1f× (p99)", float64(p99)/float64(max(base99, time.Microsecond))))
+	return nil
+}
+
+// during: a county's users reading pages and figures and recording visits
+// while DuringSQL runs (a rebalance of the cluster), beside the same load
+// before it: requests answered, failed and the 99th percentile.
+func (s *Suite) during(ctx context.Context, root, county org.Org) error {
+	srv, err := s.serve(ctx, root)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	var branch int64
+	lo, hi := store.PathRange(county.Path)
+	if err := s.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE type = 'branch' AND path >= $1 AND path < $2 ORDER BY id LIMIT 1", lo, hi).Scan(&branch); err != nil {
+		return err
+	}
+	id := strconv.FormatInt(county.ID, 10)
+	gets := []string{"/api/v1/orgs/" + id + "/stats", "/api/v1/members?org=" + id + "&size=20", "/api/v1/orgs/" + id + "/children",
+		"/api/v1/work/visits?org=" + id}
+	visit := fmt.Sprintf(`{"org_id": %d, "kind": "visit", "visited_on": "2026-06-01", "visitor": "性能测试", "target_kind": "household", "target_name": "张家"}`, branch)
+	load := func(until func() bool) (n, failed int, p99 time.Duration) {
+		return loadUntil(8, until, func(i int) *http.Request {
+			var req *http.Request
+			if i%5 == 4 {
+				req, _ = http.NewRequest("POST", srv.base+"/api/v1/work/visits", strings.NewReader(visit))
+			} else {
+				req, _ = http.NewRequest("GET", srv.base+gets[i%len(gets)], nil)
+			}
+			req.Header.Set("Authorization", "Bearer "+srv.token)
+			return req
+		})
+	}
+	deadline := time.Now().Add(max(s.HTTPDuration, 5*time.Second))
+	baseN, baseFailed, base99 := load(func() bool { return time.Now().After(deadline) })
+	var running atomic.Bool
+	running.Store(true)
+	start := time.Now()
+	var sqlErr error
+	go func() {
+		defer running.Store(false)
+		for _, q := range strings.Split(s.DuringSQL, ";") {
+			if q = strings.TrimSpace(q); q != "" {
+				if _, err := s.DB.ExecContext(ctx, q); err != nil {
+					sqlErr = err
+					return
+				}
+			}
+		}
+	}()
+	n, failed, p99 := load(func() bool { return !running.Load() })
+	took := time.Since(start)
+	if sqlErr != nil {
+		return sqlErr
+	}
+	s.add(fmt.Sprintf("requests while the SQL ran (%s)", took.Round(time.Second)), fmt.Sprintf("%d, %d failed, p99 %s", n, failed, ms(p99)),
+		fmt.Sprintf("before: %d in %s, %d failed, p99 %s", baseN, max(s.HTTPDuration, 5*time.Second), baseFailed, ms(base99)),
+		fmt.Sprintf("%.1f× p99", float64(p99)/float64(max(base99, time.Microsecond))))
+	return nil
+}
+
+// loadUntil sends the requests req(i) from clients loops until until
+// holds, and returns how many were sent, how many failed (no answer, or a
+// status other than 200 and 201) and their 99th percentile.
+func loadUntil(clients int, until func() bool, req func(i int) *http.Request) (n, failed int, p99 time.Duration) {
+	var mu sync.Mutex
+	var ds []time.Duration
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Go(func() {
+			for i := c; !until(); i += clients {
+				start := time.Now()
+				res, err := http.DefaultClient.Do(req(i))
+				d := time.Since(start)
+				bad := err != nil
+				if err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					bad = res.StatusCode != 200 && res.StatusCode != 201
+				}
+				mu.Lock()
+				ds = append(ds, d)
+				if bad {
+					failed++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+	if len(ds) > 0 {
+		p99 = ds[min(len(ds)-1, len(ds)*99/100)]
+	}
+	return len(ds), failed, p99
+}
+
 // benchServer is the whole server on loopback with an organisation
 // administrator of the root: an API token and a signed-in browser session.
 type benchServer struct {
@@ -281,41 +442,15 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	pages := []string{"/orgs/" + id, "/members?org=" + id, "/api/v1/orgs/" + id + "/stats", "/api/v1/members?org=" + id + "&size=20"}
 	importPath := base + "/api/v1/members/import?org=" + id + "&filename=bench.xlsx&dry_run=1"
 	load := func(until func() bool) (p99 time.Duration, n, failed int) {
-		var mu sync.Mutex
-		var ds []time.Duration
-		var wg sync.WaitGroup
-		for c := 0; c < 4; c++ {
-			wg.Go(func() {
-				for i := c; !until(); i++ {
-					req, _ := http.NewRequest("GET", base+pages[i%len(pages)], nil)
-					req.Header.Set("Cookie", auth.SessionCookie+"="+session)
-					if i%2 == 1 {
-						req.Header.Set("Authorization", "Bearer "+tok)
-					}
-					start := time.Now()
-					res, err := http.DefaultClient.Do(req)
-					d := time.Since(start)
-					bad := err != nil
-					if err == nil {
-						_, _ = io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-						bad = res.StatusCode != 200
-					}
-					mu.Lock()
-					ds = append(ds, d)
-					if bad {
-						failed++
-					}
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
-		if len(ds) == 0 {
-			return 0, 0, failed
-		}
-		return ds[min(len(ds)-1, len(ds)*99/100)], len(ds), failed
+		n, failed, p99 = loadUntil(4, until, func(i int) *http.Request {
+			req, _ := http.NewRequest("GET", base+pages[i%len(pages)], nil)
+			req.Header.Set("Cookie", auth.SessionCookie+"="+session)
+			if i%2 == 1 {
+				req.Header.Set("Authorization", "Bearer "+tok)
+			}
+			return req
+		})
+		return p99, n, failed
 	}
 	deadline := time.Now().Add(s.HTTPDuration)
 	base99, baseN, baseFailed := load(func() bool { return time.Now().After(deadline) })

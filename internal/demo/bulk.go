@@ -69,8 +69,8 @@ func (w *writer) finish() error {
 	return w.err
 }
 
-// batch collects rows for one multi-row INSERT, which both engines take far
-// faster than one statement a row.
+// batch collects rows for one multi-row INSERT (SQLite) or one COPY
+// (PostgreSQL), which the engines take far faster than one statement a row.
 type batch struct {
 	db    *store.DB
 	w     *writer
@@ -87,7 +87,12 @@ type batch struct {
 }
 
 func newBatch(db *store.DB, w *writer, table string, cols ...string) *batch {
-	return &batch{db: db, w: w, table: table, cols: cols, limit: max(1, 30000/len(cols))}
+	// SQLite takes at most 32,766 parameters a statement; a COPY streams.
+	limit := max(1, 30000/len(cols))
+	if db.Dialect == store.Postgres {
+		limit = 10000
+	}
+	return &batch{db: db, w: w, table: table, cols: cols, limit: limit}
 }
 
 // add queues a row, writing the queue when it is full.
@@ -110,9 +115,21 @@ func (b *batch) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	args, full := b.args, b.rows == b.limit
-	query := b.statement()
+	args, n, full := b.args, b.rows, b.rows == b.limit
 	b.rows, b.args = 0, make([]any, 0, len(args))
+	if b.db.Dialect == store.Postgres {
+		rows := make([][]any, 0, len(args)/len(b.cols))
+		for i := 0; i < len(args); i += len(b.cols) {
+			rows = append(rows, args[i:i+len(b.cols)])
+		}
+		return b.w.do(func() error {
+			if err := store.CopyFrom(ctx, b.w.conn, b.table, b.cols, rows); err != nil {
+				return fmt.Errorf("copy into %s: %w", b.table, err)
+			}
+			return nil
+		})
+	}
+	query := b.statement(n)
 	return b.w.do(func() error {
 		var err error
 		if full {
@@ -132,16 +149,11 @@ func (b *batch) flush(ctx context.Context) error {
 	})
 }
 
-// statement is the INSERT of the rows collected.
-func (b *batch) statement() string {
+// statement is the INSERT of rows rows.
+func (b *batch) statement(rows int) string {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ")")
-	if b.db.Dialect == store.Postgres && b.cols[0] == "id" {
-		// Generated data brings its own ids; the sequence is moved past them at the end.
-		sb.WriteString(" OVERRIDING SYSTEM VALUE")
-	}
-	sb.WriteString(" VALUES ")
-	b.db.Values(&sb, b.rows, len(b.cols))
+	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES ")
+	b.db.Values(&sb, rows, len(b.cols))
 	return sb.String()
 }
 

@@ -55,6 +55,7 @@ type nation struct {
 	membersB   *batch
 	unitsB     *batch
 	mobileB    *batch
+	idsB       *batch
 	statsB     *batch
 	nextOrg    int64
 	nextMember int64
@@ -115,7 +116,8 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 		"birth_date", "education", "phone_enc", "occupation", "post", "unit_id", "stage", "status", "applied_on", "activist_on", "candidate_on",
 		"joined_on", "full_on", "probation_ends_on", "mobile_out", "created_at", "updated_at")
 	g.unitsB = newBatch(db, w, "units", "id", "org_id", "name", "type", "non_public", "staff", "party_members", "covering_org_id", "created_at", "updated_at")
-	g.mobileB = newBatch(db, w, "mobile_records", "id", "kind", "org_id", "member_id", "name", "relation_place", "present_place", "contact", "since", "created_at")
+	g.mobileB = newBatch(db, w, "mobile_records", "id", "kind", "org_id", "member_id", "name", "relation_place", "present_place", "contact", "since", "created_at", "province_id")
+	g.idsB = newBatch(db, w, "id_numbers", "id_hash", "province_id")
 	g.statsB = newBatch(db, w, "org_stats", "province_id", "org_id", "k", "n")
 	g.unitsB.after = []*batch{g.orgsB}
 	g.membersB.after = []*batch{g.orgsB, g.unitsB}
@@ -125,7 +127,7 @@ func National(ctx context.Context, db *store.DB, box *secret.Box, opt NationalOp
 	if ferr := w.finish(); err == nil {
 		err = ferr
 	}
-	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
+	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB, g.idsB} {
 		b.close()
 	}
 	if err != nil {
@@ -168,7 +170,7 @@ func (g *nation) load() (Summary, error) {
 
 // flushAll queues every row collected.
 func (g *nation) flushAll() error {
-	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB} {
+	for _, b := range []*batch{g.orgsB, g.unitsB, g.membersB, g.mobileB, g.statsB, g.idsB} {
 		if err := b.flush(g.ctx); err != nil {
 			return err
 		}
@@ -520,15 +522,19 @@ func (g *nation) person(orgID, provID int64, provCode string, unitID int64) ([]s
 	mobile := stats.IsMember(stage) && g.r.IntN(1000) < 30
 	sex := map[bool]string{true: "male", false: "female"}[male]
 	occ := occupations[g.r.IntN(len(occupations))]
-	err := g.membersB.add(g.ctx, id, orgID, provID, name, py, initials, sex, eth, g.box.Hash(idn), g.box.Seal(idn),
+	idHash := g.box.Hash(idn)
+	err := g.membersB.add(g.ctx, id, orgID, provID, name, py, initials, sex, eth, idHash, g.box.Seal(idn),
 		birth, edu, g.box.Seal(phone), occ, "", unitID, stage, "active", applied, activist, candidate, joined, full, probEnds, mobile, g.now, g.now)
 	if err != nil {
+		return nil, err
+	}
+	if err := g.idsB.add(g.ctx, idHash, provID); err != nil {
 		return nil, err
 	}
 	if mobile {
 		g.nextMobile++
 		if err := g.mobileB.add(g.ctx, g.nextMobile, "out", orgID, id, name, "", g.place()+"市", "手机 "+phone[:3]+"****"+phone[7:],
-			g.today.AddDate(0, -1-g.r.IntN(30), 0), g.now); err != nil {
+			g.today.AddDate(0, -1-g.r.IntN(30), 0), g.now, provID); err != nil {
 			return nil, err
 		}
 	}

@@ -66,7 +66,7 @@ func (s *Service) OnRoster(ctx context.Context, q store.Querier, idNumber string
 	}
 	for _, h := range s.Box.Hashes(n.Value) {
 		var one int
-		err := q.QueryRowContext(ctx, "SELECT 1 FROM members WHERE id_hash = $1", h).Scan(&one)
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM id_numbers WHERE id_hash = $1", h).Scan(&one)
 		if err == nil {
 			return true, nil
 		}
@@ -133,7 +133,7 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]err
 	for start := 0; start < len(hashes); start += insertBatch {
 		part := hashes[start:min(start+insertBatch, len(hashes))]
 		var sb strings.Builder
-		sb.WriteString("SELECT id_hash FROM members WHERE id_hash IN ")
+		sb.WriteString("SELECT id_hash FROM id_numbers WHERE id_hash IN ")
 		s.DB.Values(&sb, 1, len(part))
 		args := make([]any, len(part))
 		for i, h := range part {
@@ -199,11 +199,17 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	}
 	var id int64
 	var path string
-	for _, h := range s.Box.Hashes(n.Value) {
-		err = tx.QueryRowContext(ctx, "SELECT m.id, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id_hash = $1", h).Scan(&id, &path)
-		if err == nil || !errors.Is(err, sql.ErrNoRows) {
-			break
-		}
+	// The registry names the province, whose worker holds the person.
+	hs := s.Box.Hashes(n.Value)
+	prov, found, err := provinceOf(ctx, tx, hs)
+	if err == nil && !found {
+		err = sql.ErrNoRows
+	}
+	if err == nil {
+		w := store.NewWhere(prov)
+		hashIn(w, "m.id_hash", hs)
+		err = tx.QueryRowContext(ctx, "SELECT m.id, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.province_id = $1"+w.String(),
+			w.Args...).Scan(&id, &path)
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -213,7 +219,7 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	case !sc.Contains(path):
 		return Outcome{}, apperr.InvalidField("id_number", "该公民身份号码已登记在您管理范围以外的党组织:每人只能有一个组织关系")
 	}
-	m, err := s.get(ctx, tx, store.All, id)
+	m, err := s.get(ctx, tx, store.ScopeOf(path), id)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -16,9 +16,16 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 	done, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members
 		WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`, s.Box.Open,
 		func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
+			var prov int64
+			if err := tx.QueryRowContext(ctx, "SELECT province_id FROM members WHERE id = $1", id).Scan(&prov); err != nil {
+				return err
+			}
 			_, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3, id_tail4 = $4, id_tail6 = $5, id_head6 = $6, phone_hash = $7 WHERE id = $8",
 				append(append([]any{s.Box.Seal(v[0]), s.Box.Hash(v[0]), s.Box.Seal(v[1])}, s.partHashes(v[0], v[1])...), id)...)
-			return err
+			if err != nil {
+				return err
+			}
+			return renumber(ctx, tx, s.Box.Hashes(v[0]), s.Box.Hash(v[0]), prov)
 		}, progress)
 	if err != nil {
 		return done, err

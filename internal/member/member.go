@@ -154,8 +154,14 @@ func MaskPhone(p string) string {
 }
 
 func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
+	return s.getIn(ctx, q, sc, sc.ProvinceParam("m.province_id"), id)
+}
+
+// getIn is get with the condition routed naming the person's province
+// (when the caller knows it: a letter is kept with its member).
+func (s *Service) getIn(ctx context.Context, q store.Querier, sc store.Scope, routed string, id int64) (Member, error) {
 	lo, hi := sc.Range()
-	m, err := s.scan(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("o.path")+" AND m.id = $3", lo, hi, id))
+	m, err := s.scan(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("o.path")+routed+" AND m.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Member{}, apperr.NotFound("人员")
 	}
@@ -388,13 +394,16 @@ func (s *Service) checkUnit(ctx context.Context, q store.Querier, sc store.Scope
 	return nil
 }
 
-// checkUnique refuses an ID number already on the roster under any key of the
-// ring (the unique index covers the newest key only while a rotation runs).
-func (s *Service) checkUnique(ctx context.Context, tx *sql.Tx, idNumber string, self int64) error {
+// checkUnique refuses an ID number already on the roster of the whole
+// country under any key of the ring (the registry's key covers the newest
+// key only while a rotation runs). The registry id_numbers holds every
+// number once, whatever the province of its member (a distributed table's
+// own unique keys hold within a province).
+func (s *Service) checkUnique(ctx context.Context, tx *sql.Tx, idNumber string) error {
 	for _, h := range s.Box.Hashes(idNumber) {
-		var other int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM members WHERE id_hash = $1", h).Scan(&other)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && other == self) {
+		var prov int64
+		err := tx.QueryRowContext(ctx, "SELECT province_id FROM id_numbers WHERE id_hash = $1", h).Scan(&prov)
+		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
@@ -405,8 +414,29 @@ func (s *Service) checkUnique(ctx context.Context, tx *sql.Tx, idNumber string, 
 	return nil
 }
 
+// renumber moves a person's entry in the registry of ID numbers from any of
+// the hashes old to newHash (a changed number, or a new key), in tx.
+func renumber(ctx context.Context, tx *sql.Tx, old []string, newHash string, prov int64) error {
+	for _, h := range old {
+		if h == newHash {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM id_numbers WHERE id_hash = $1", h); err != nil {
+			return err
+		}
+	}
+	// Registered already under the new key: a rotation that ran before.
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM id_numbers WHERE id_hash = $1", newHash).Scan(&one)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO id_numbers (id_hash, province_id) VALUES ($1, $2)", newHash, prov)
+	return err
+}
+
 func idConflict(err error) error {
-	if strings.Contains(strings.ToLower(err.Error()), "id_hash") {
+	if msg := strings.ToLower(err.Error()); strings.Contains(msg, "id_hash") || strings.Contains(msg, "id_numbers") {
 		return apperr.InvalidField("id_number", "该公民身份号码已登记在系统中:每人只能有一个组织关系,如需调整请办理组织关系转接")
 	}
 	return err
@@ -432,7 +462,7 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, sc store.Scope, in Inp
 	if err != nil {
 		return 0, err
 	}
-	if err := s.checkUnique(ctx, tx, m.IDNumber, 0); err != nil {
+	if err := s.checkUnique(ctx, tx, m.IDNumber); err != nil {
 		return 0, err
 	}
 	p, err := s.sealed(m)
@@ -490,6 +520,34 @@ func (s *Service) sealed(m Member) (*newPerson, error) {
 	return &newPerson{Member: m, hashes: s.Box.Hashes(m.IDNumber), idEnc: s.Box.Seal(m.IDNumber), phoneEnc: s.Box.Seal(m.Phone), creation: c}, err
 }
 
+// personCols are the columns of a new person, in the order of insertAll's rows.
+var personCols = []string{"org_id", "province_id", "name", "name_pinyin", "name_initials", "sex", "ethnicity",
+	"id_hash", "id_enc", "birth_date", "education", "phone_enc", "occupation", "post", "unit_id", "stage", "status",
+	"applied_on", "activist_on", "candidate_on", "joined_on", "full_on", "probation_ends_on", "created_at", "updated_at",
+	"id_tail4", "id_tail6", "id_head6", "phone_hash"}
+
+// copyPeople writes batch with COPY when the transaction allows it (an
+// import on PostgreSQL, store.BulkTx), their ids taken from the sequence
+// first, and tells whether it did.
+func (s *Service) copyPeople(ctx context.Context, tx *sql.Tx, batch []*newPerson, rowOf func(*newPerson) []any) (bool, error) {
+	if s.DB.Dialect != store.Postgres || !store.CanCopy(ctx) {
+		return false, nil
+	}
+	ids, err := store.Query(ctx, tx, func(sc store.Scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, "SELECT nextval(pg_get_serial_sequence('members', 'id')) FROM generate_series(1, $1)", len(batch))
+	if err != nil {
+		return false, err
+	}
+	rows := make([][]any, len(batch))
+	for i, m := range batch {
+		m.ID = ids[i]
+		rows[i] = append([]any{m.ID}, rowOf(m)...)
+	}
+	return store.Copy(ctx, "members", append([]string{"id"}, personCols...), rows)
+}
+
 // insertBatch is how many people one INSERT statement stores.
 const insertBatch = 500
 
@@ -501,24 +559,69 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 	now := s.now()
 	stored := make([]bool, len(ps))
 	for start := 0; start < len(ps); start += insertBatch {
-		batch := ps[start:min(start+insertBatch, len(ps))]
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO members (org_id, province_id, name, name_pinyin, name_initials, sex, ethnicity,
-			id_hash, id_enc, birth_date, education, phone_enc, occupation, post, unit_id, stage, status,
-			applied_on, activist_on, candidate_on, joined_on, full_on, probation_ends_on, created_at, updated_at,
-			id_tail4, id_tail6, id_head6, phone_hash) VALUES `)
-		s.DB.Values(&sb, len(batch), 29)
-		sb.WriteString(" ON CONFLICT (id_hash) DO NOTHING RETURNING id, id_hash")
-		args := make([]any, 0, 29*len(batch))
+		all := ps[start:min(start+insertBatch, len(ps))]
+		// The numbers are registered first: the registry's key holds over
+		// the whole country; a number taken (or twice in the batch) is
+		// left out, the first of a batch kept.
+		var rb strings.Builder
+		rb.WriteString("INSERT INTO id_numbers (id_hash, province_id) VALUES ")
+		s.DB.Values(&rb, len(all), 2)
+		rb.WriteString(" ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash")
+		rargs := make([]any, 0, 2*len(all))
+		for _, m := range all {
+			rargs = append(rargs, m.hashes[0], store.ProvinceOf(m.OrgPath))
+		}
+		free, err := store.Query(ctx, tx, func(sc store.Scanner) (string, error) {
+			var h string
+			return h, sc.Scan(&h)
+		}, rb.String(), rargs...)
+		if err != nil {
+			return nil, err
+		}
+		isFree := make(map[string]bool, len(free))
+		for _, h := range free {
+			isFree[h] = true
+		}
+		var batch []*newPerson
+		for _, m := range all {
+			if isFree[m.hashes[0]] {
+				batch = append(batch, m)
+				delete(isFree, m.hashes[0])
+			}
+		}
+		if len(batch) == 0 {
+			continue
+		}
 		byHash := make(map[string]int, len(batch))
-		for i, m := range batch {
-			h := m.hashes[0]
-			byHash[h] = start + i
+		for i, m := range all {
+			if _, seen := byHash[m.hashes[0]]; !seen {
+				byHash[m.hashes[0]] = start + i
+			}
+		}
+		rowOf := func(m *newPerson) []any {
 			m.CreatedAt, m.UpdatedAt = now, now
-			args = append(args, m.OrgID, store.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
-				h, m.idEnc, m.BirthDate, m.Education, m.phoneEnc, m.Occupation, m.Post,
-				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now)
-			args = append(args, s.partHashes(m.IDNumber, m.Phone)...)
+			return append([]any{m.OrgID, store.ProvinceOf(m.OrgPath), m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity,
+				m.hashes[0], m.idEnc, m.BirthDate, m.Education, m.phoneEnc, m.Occupation, m.Post,
+				unitArg(m.UnitID), m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn, now, now},
+				s.partHashes(m.IDNumber, m.Phone)...)
+		}
+		copied, err := s.copyPeople(ctx, tx, batch, rowOf)
+		if err != nil {
+			return nil, err
+		}
+		if copied {
+			for _, m := range batch {
+				stored[byHash[m.hashes[0]]] = true
+			}
+			continue
+		}
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO members (" + strings.Join(personCols, ", ") + ") VALUES ")
+		s.DB.Values(&sb, len(batch), len(personCols))
+		sb.WriteString(" RETURNING id, id_hash")
+		args := make([]any, 0, len(personCols)*len(batch))
+		for _, m := range batch {
+			args = append(args, rowOf(m)...)
 		}
 		rows, err := store.BulkQuery(ctx, tx, sb.String(), args...)
 		if err != nil {
@@ -595,8 +698,8 @@ func orgPlace(ctx context.Context, q store.Querier, sc store.Scope, id int64) (p
 }
 
 // audited records a change of person id, reading their state after the change in tx.
-func (s *Service) audited(ctx context.Context, tx *sql.Tx, action string, id int64, before any) error {
-	after, err := s.get(ctx, tx, store.All, id)
+func (s *Service) audited(ctx context.Context, tx *sql.Tx, action string, id int64, before Member) error {
+	after, err := s.get(ctx, tx, store.ScopeOf(before.OrgPath), id)
 	if err != nil {
 		return err
 	}
@@ -641,13 +744,18 @@ func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int
 	if err := s.checkUnit(ctx, tx, sc, m); err != nil {
 		return err
 	}
-	if err := s.checkUnique(ctx, tx, m.IDNumber, m.ID); err != nil {
-		return err
+	if m.IDNumber != old.IDNumber {
+		if err := s.checkUnique(ctx, tx, m.IDNumber); err != nil {
+			return err
+		}
+		if err := renumber(ctx, tx, s.Box.Hashes(old.IDNumber), s.Box.Hash(m.IDNumber), store.ProvinceOf(m.OrgPath)); err != nil {
+			return idConflict(err)
+		}
 	}
 	m.Pinyin, m.Initials = pinyin.Name(m.Name)
 	_, err = tx.ExecContext(ctx, `UPDATE members SET name = $1, name_pinyin = $2, name_initials = $3, sex = $4, ethnicity = $5,
 		id_hash = $6, id_enc = $7, birth_date = $8, education = $9, phone_enc = $10, occupation = $11, post = $12, unit_id = $13,
-		updated_at = $14, id_tail4 = $15, id_tail6 = $16, id_head6 = $17, phone_hash = $18 WHERE id = $19`,
+		updated_at = $14, id_tail4 = $15, id_tail6 = $16, id_head6 = $17, phone_hash = $18 WHERE id = $19`+store.ProvinceIs("province_id", m.OrgPath),
 		append(append([]any{m.Name, m.Pinyin, m.Initials, m.Sex, m.Ethnicity, s.Box.Hash(m.IDNumber), s.Box.Seal(m.IDNumber), m.BirthDate,
 			m.Education, s.Box.Seal(m.Phone), m.Occupation, m.Post, unitArg(m.UnitID), s.now()}, s.partHashes(m.IDNumber, m.Phone)...), id)...)
 	if err != nil {
@@ -689,7 +797,7 @@ func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Reveale
 func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) error {
 	err := store.Swap(ctx, tx, "人员", `UPDATE members SET stage = $1, status = $2, applied_on = $3, activist_on = $4, candidate_on = $5,
 		joined_on = $6, full_on = $7, probation_ends_on = $8, probation_extended = $9, mobile_out = $10, updated_at = $11
-		WHERE id = $12 AND stage = $13 AND status = $14 AND mobile_out = $15 AND probation_extended = $16`,
+		WHERE id = $12 AND stage = $13 AND status = $14 AND mobile_out = $15 AND probation_extended = $16`+store.ProvinceIs("province_id", before.OrgPath),
 		m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn,
 		m.ProbationExtended, m.MobileOut, s.now(), m.ID, before.Stage, before.Status, before.MobileOut, before.ProbationExtended)
 	if err != nil {

@@ -95,7 +95,7 @@ func (s *Service) openText(v string) (string, error) {
 
 func (s *Service) getMobile(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Mobile, error) {
 	lo, hi := sc.Range()
-	r, err := s.scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+sc.Exact("o.path")+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanMobile(q.QueryRowContext(ctx, "SELECT "+mobileCols+mobileFrom+sc.Exact("o.path")+sc.ProvinceParam("r.province_id")+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Mobile{}, apperr.NotFound("流动党员登记")
 	}
@@ -155,9 +155,10 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 		if present == "" {
 			present = host.Name
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
-			VALUES ('in', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, now).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at, province_id)
+			VALUES ('in', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, now,
+			store.ProvinceOf(host.Path)).Scan(&id); err != nil {
 			return err
 		}
 		if err := stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
@@ -193,9 +194,10 @@ func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in Mobi
 		return 0, err
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at)
-		VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, s.now()).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO mobile_records (kind, org_id, member_id, name, relation_place, present_place, contact, since, note, created_at, province_id)
+		VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, s.now(),
+		store.ProvinceOf(m.OrgPath)).Scan(&id); err != nil {
 		return 0, err
 	}
 	return id, s.auditMobile(ctx, tx, "create", id, nil)
@@ -294,6 +296,7 @@ func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter
 	}
 	w := store.NewWhere(sc.Range())
 	w.Exact(sc, "o.path")
+	w.Province(sc, "r.province_id")
 	if f.Kind != "" {
 		w.And("r.kind = ?", f.Kind)
 	}

@@ -166,8 +166,8 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 		if err := s.setPerson(ctx, tx, before, m); err != nil {
 			return err
 		}
-		if _, err = tx.ExecContext(ctx, `INSERT INTO stage_events (member_id, from_stage, to_stage, action, on_date, note, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, before.Stage, m.Stage, t.Action, st.On, st.Note, s.now()); err != nil {
+		if _, err = tx.ExecContext(ctx, `INSERT INTO stage_events (member_id, from_stage, to_stage, action, on_date, note, created_at, province_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, before.Stage, m.Stage, t.Action, st.On, st.Note, s.now(), store.ProvinceOf(m.OrgPath)); err != nil {
 			return err
 		}
 		return s.audited(ctx, tx, "step:"+t.Action, id, before)
@@ -180,7 +180,8 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 
 // History lists the recorded pipeline steps of a person in scope, oldest first.
 func (s *Service) History(ctx context.Context, sc store.Scope, id int64) ([]StageEvent, error) {
-	if _, err := s.Get(ctx, sc, id); err != nil {
+	m, err := s.Get(ctx, sc, id)
+	if err != nil {
 		return nil, err
 	}
 	return store.Query(ctx, s.DB, func(sc store.Scanner) (StageEvent, error) {
@@ -190,5 +191,5 @@ func (s *Service) History(ctx context.Context, sc store.Scope, id int64) ([]Stag
 			e.Label = t.Label
 		}
 		return e, err
-	}, `SELECT id, action, from_stage, to_stage, on_date, note FROM stage_events WHERE member_id = $1 ORDER BY on_date, id`, id)
+	}, `SELECT id, action, from_stage, to_stage, on_date, note FROM stage_events WHERE member_id = $1`+store.ProvinceIs("province_id", m.OrgPath)+` ORDER BY on_date, id`, id)
 }

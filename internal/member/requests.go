@@ -57,8 +57,9 @@ func (s *Service) RequestChange(ctx context.Context, memberID, userID int64, in 
 	raw, _ := json.Marshal(c)
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO change_requests (member_id, user_id, changes, note, status, created_at)
-			VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id`, memberID, userID, s.Box.Seal(string(raw)), strings.TrimSpace(in.Note), s.now()).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO change_requests (member_id, user_id, changes, note, status, created_at, province_id)
+			VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id`, memberID, userID, s.Box.Seal(string(raw)), strings.TrimSpace(in.Note), s.now(),
+			store.ProvinceOf(m.OrgPath)).Scan(&id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "request", ObjectType: "change_request", ObjectID: id, OrgPath: m.OrgPath,
@@ -81,7 +82,7 @@ func changedFields(c Input) []string {
 }
 
 const requestCols = `r.id, r.member_id, m.name, r.changes, r.note, r.status, r.decided_by, r.decided_at, r.created_at`
-const requestFrom = ` FROM change_requests r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
+const requestFrom = ` FROM change_requests r JOIN members m ON m.province_id = r.province_id AND m.id = r.member_id JOIN orgs o ON o.id = m.org_id
 	WHERE o.path >= $1 AND o.path < $2`
 
 func (s *Service) scanRequest(sc store.Scanner) (ChangeRequest, error) {
@@ -112,7 +113,7 @@ func (s *Service) scanRequest(sc store.Scanner) (ChangeRequest, error) {
 
 func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scope, id int64) (ChangeRequest, error) {
 	lo, hi := sc.Range()
-	r, err := s.scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+sc.Exact("o.path")+" AND r.id = $3", lo, hi, id))
+	r, err := s.scanRequest(q.QueryRowContext(ctx, "SELECT "+requestCols+requestFrom+sc.Exact("o.path")+sc.ProvinceParam("r.province_id")+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("修改申请")
 	}
@@ -125,6 +126,7 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 	out, p := store.NewList[ChangeRequest](p)
 	w := store.NewWhere(sc.Range())
 	w.Exact(sc, "o.path")
+	w.Province(sc, "r.province_id")
 	if status != "" {
 		w.And("r.status = ?", status)
 	}

@@ -2,6 +2,8 @@ package member
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -104,6 +106,7 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 	from := memberFrom
 	where := store.NewWhere(sc.Range())
 	where.Exact(sc, "o.path")
+	where.Province(sc, "m.province_id")
 	add := where.And
 	status := f.Status
 	if status == "" {
@@ -120,11 +123,13 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 		switch queryKind(q) {
 		case "id":
 			hs := s.Box.Hashes(cnid.Normalize(q))
-			vals := make([]any, len(hs))
-			for i, h := range hs {
-				vals[i] = h
+			hashIn(where, "m.id_hash", hs)
+			// The registry names the person's province: one worker answers.
+			if prov, ok, err := provinceOf(ctx, s.DB, hs); err != nil {
+				return nil, "", "", err
+			} else if ok {
+				add("m.province_id = ?", prov)
 			}
-			add("m.id_hash IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 		case "pinyin":
 			// A prefix is a range of the index: the columns compare byte by
 			// byte on both engines (SQLite's BINARY, PostgreSQL's "C").
@@ -323,4 +328,29 @@ func (s *Service) people(ctx context.Context, sc store.Scope, orgID int64) (int6
 		}
 	}
 	return total, nil
+}
+
+// provinceOf is the province of the person registered under one of the
+// hashes of an ID number, if one is.
+func provinceOf(ctx context.Context, q store.Querier, hashes []string) (int64, bool, error) {
+	for _, h := range hashes {
+		var prov int64
+		err := q.QueryRowContext(ctx, "SELECT province_id FROM id_numbers WHERE id_hash = $1", h).Scan(&prov)
+		if err == nil {
+			return prov, true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, false, err
+		}
+	}
+	return 0, false, nil
+}
+
+// hashIn adds to w the condition that col is one of the hashes hs.
+func hashIn(w *store.Where, col string, hs []string) {
+	vals := make([]any, len(hs))
+	for i, h := range hs {
+		vals[i] = h
+	}
+	w.And(col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ")+")", vals...)
 }

@@ -18,6 +18,8 @@ import (
 // Transfer is an organisation-relation letter (组织关系介绍信). A side outside
 // the system has no organisation id and is named by text.
 type Transfer struct {
+	// province is where the letter is kept: its member's province.
+	province   int64
 	ID         int64     `json:"id"`
 	LetterNo   string    `json:"letter_no"`
 	MemberID   *int64    `json:"member_id"`
@@ -73,7 +75,7 @@ func (s *Service) stepLetter(ctx context.Context, tx *sql.Tx, t Transfer, action
 		set = ", " + set
 	}
 	n := len(args)
-	query := fmt.Sprintf("UPDATE transfers SET status = $1, updated_at = $2%s WHERE id = $%d AND status = $%d", set, n+3, n+4)
+	query := fmt.Sprintf("UPDATE transfers SET status = $1, updated_at = $2%s WHERE id = $%d AND status = $%d AND province_id = %d", set, n+3, n+4, t.province)
 	return store.Swap(ctx, tx, "介绍信", query, append(append([]any{to, s.now()}, args...), t.ID, t.Status)...)
 }
 
@@ -101,7 +103,7 @@ type IncomingInput struct {
 }
 
 const transferCols = `t.id, t.letter_no, t.member_id, t.name, t.from_org_id, COALESCE(f.name, t.from_text),
-	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at, t.updated_at`
+	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at, t.updated_at, t.province_id`
 
 const transferFrom = ` FROM transfers t LEFT JOIN orgs f ON f.id = t.from_org_id LEFT JOIN orgs d ON d.id = t.to_org_id
 	WHERE ((f.path >= $1 AND f.path < $2) OR (d.path >= $1 AND d.path < $2))`
@@ -119,7 +121,7 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 	var t Transfer
 	var mid, from, to sql.NullInt64
 	err := sc.Scan(&t.ID, &t.LetterNo, &mid, &t.Name, &from, &t.FromName, &to, &t.ToName, &t.Reason,
-		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt, &t.UpdatedAt)
+		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt, &t.UpdatedAt, &t.province)
 	for _, p := range []struct {
 		n   sql.NullInt64
 		dst **int64
@@ -135,7 +137,14 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 
 func (s *Service) getTransfer(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Transfer, error) {
 	lo, hi := sc.Range()
-	t, err := s.scanTransfer(q.QueryRowContext(ctx, "SELECT "+transferCols+transferFrom+sc.Exact("f.path", "d.path")+" AND t.id = $3", lo, hi, id))
+	query := "SELECT " + transferCols + transferFrom + sc.Exact("f.path", "d.path") + " AND t.id = $3"
+	// A letter is kept with its member, in the province that issued it:
+	// looked for there first, then (a letter coming from another province)
+	// everywhere.
+	t, err := s.scanTransfer(q.QueryRowContext(ctx, query+sc.ProvinceParam("t.province_id"), lo, hi, id))
+	if errors.Is(err, sql.ErrNoRows) && sc.ProvinceParam("t.province_id") != "" {
+		t, err = s.scanTransfer(q.QueryRowContext(ctx, query, lo, hi, id))
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Transfer{}, apperr.NotFound("组织关系介绍信")
 	}
@@ -158,7 +167,7 @@ func (s *Service) orgPath(ctx context.Context, q store.Querier, id *int64) (stri
 
 // insertLetter stores a letter and gives it a number from its date and id
 // when the user supplied none.
-func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, letterNo string, member any, name string,
+func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, letterNo string, member any, name string,
 	from any, fromText string, to any, toText, reason string, issued, received date.Date, status string) (int64, error) {
 	no := strings.TrimSpace(letterNo)
 	if no == "" {
@@ -167,8 +176,8 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, letterNo string,
 	now := s.now()
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO transfers (letter_no, member_id, name, from_org_id, from_text, to_org_id, to_text, reason,
-		issued_on, received_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now).Scan(&id)
+		issued_on, received_on, status, created_at, updated_at, province_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id`,
+		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now, prov).Scan(&id)
 	if err != nil {
 		msg := strings.ToLower(err.Error())
 		if strings.Contains(msg, "letter_no") {
@@ -181,7 +190,7 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, letterNo string,
 	}
 	if strings.TrimSpace(letterNo) == "" {
 		no = fmt.Sprintf("%s-%06d", issued.Time().Format("20060102"), id)
-		_, err = tx.ExecContext(ctx, "UPDATE transfers SET letter_no = $1 WHERE id = $2", no, id)
+		_, err = tx.ExecContext(ctx, "UPDATE transfers SET letter_no = $1 WHERE id = $2 AND province_id = $3", no, id, prov)
 	}
 	return id, err
 }
@@ -211,7 +220,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			return apperr.Rule("只有在册的正式党员和预备党员才能转接组织关系")
 		}
 		var pending int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND status = 'pending'", m.ID).Scan(&pending); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND status = 'pending'"+store.ProvinceIs("province_id", m.OrgPath), m.ID).Scan(&pending); err != nil {
 			return err
 		}
 		if pending > 0 {
@@ -231,7 +240,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			}
 			to, toPath = dest.ID, dest.Path
 		}
-		id, err = s.insertLetter(ctx, tx, in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
+		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(m.OrgPath), in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
 			in.IssuedOn, date.Date{}, TransferPending)
 		if err != nil {
 			return err
@@ -279,7 +288,7 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 		if err != nil {
 			return err
 		}
-		m, err := s.get(ctx, tx, store.All, *t.MemberID)
+		m, err := s.getIn(ctx, tx, store.All, fmt.Sprintf(" AND m.province_id = %d", t.province), *t.MemberID)
 		if err != nil {
 			return err
 		}
@@ -288,12 +297,7 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 			if !sc.Contains(toPath) {
 				return apperr.Rule("应由接收的党组织办理接收")
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
-				*t.ToOrgID, store.ProvinceOf(toPath), s.now(), m.ID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",
-				*t.ToOrgID, m.ID); err != nil {
+			if err := s.moveTo(ctx, tx, m, *t.ToOrgID, toPath); err != nil {
 				return err
 			}
 			if testHookAfterMove != nil {
@@ -355,12 +359,12 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 		if !t.Undoable(s.now()) {
 			return apperr.Rule("接收后%d小时内才能撤销接收;已超过时限,如需转回请重新开具介绍信", int(UndoWindow.Hours()))
 		}
-		m, err := s.get(ctx, tx, store.All, *t.MemberID)
+		m, err := s.getIn(ctx, tx, store.All, fmt.Sprintf(" AND m.province_id = %d", t.province), *t.MemberID)
 		if err != nil {
 			return err
 		}
 		var later int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND id > $2 AND status <> 'cancelled'", m.ID, id).Scan(&later); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND id > $2 AND status <> 'cancelled'"+store.ProvinceIs("province_id", m.OrgPath), m.ID, id).Scan(&later); err != nil {
 			return err
 		}
 		if m.OrgID != *t.ToOrgID || m.Status != StatusActive || later > 0 {
@@ -373,12 +377,7 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, province_id = $2, updated_at = $3 WHERE id = $4",
-			*t.FromOrgID, store.ProvinceOf(fromPath), s.now(), m.ID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE member_id = $2 AND kind = 'out' AND ended_on IS NULL",
-			*t.FromOrgID, m.ID); err != nil {
+		if err := s.moveTo(ctx, tx, m, *t.FromOrgID, fromPath); err != nil {
 			return err
 		}
 		keys := stats.PersonKeys(m.facts())
@@ -489,12 +488,12 @@ func (s *Service) ReceiveIncoming(ctx context.Context, sc store.Scope, in Incomi
 		if err != nil {
 			return err
 		}
-		id, err = s.insertLetter(ctx, tx, in.LetterNo, mid, strings.TrimSpace(*in.Member.Name), nil, strings.TrimSpace(in.FromText),
-			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived)
+		path, err := s.orgPath(ctx, tx, &in.ToOrgID)
 		if err != nil {
 			return err
 		}
-		path, err := s.orgPath(ctx, tx, &in.ToOrgID)
+		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(path), in.LetterNo, mid, strings.TrimSpace(*in.Member.Name), nil, strings.TrimSpace(in.FromText),
+			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived)
 		if err != nil {
 			return err
 		}
@@ -546,4 +545,26 @@ func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferF
 	items, err := store.Query(ctx, s.DB, s.scanTransfer, "SELECT "+transferCols+transferFrom+w.String()+" ORDER BY t.issued_on DESC, t.id DESC"+limit, args...)
 	out.Items = items
 	return out, err
+}
+
+// moveTo puts person m on the roster of the organisation orgID at path, in
+// tx, with their open out-flow registration; a person received in another
+// province takes their rows to it (store.MoveMember).
+func (s *Service) moveTo(ctx context.Context, tx *sql.Tx, m Member, orgID int64, path string) error {
+	here := store.ProvinceIs("province_id", m.OrgPath)
+	if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, updated_at = $2 WHERE id = $3"+here, orgID, s.now(), m.ID); err != nil {
+		return err
+	}
+	const open = "member_id = $2 AND kind = 'out' AND ended_on IS NULL"
+	if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE "+open+here, orgID, m.ID); err != nil {
+		return err
+	}
+	prov := store.ProvinceOf(path)
+	if prov == store.ProvinceOf(m.OrgPath) {
+		return nil
+	}
+	if err := s.DB.MoveMember(ctx, tx, m.ID, prov); err != nil {
+		return err
+	}
+	return s.DB.MoveRows(ctx, tx, "mobile_records", open, prov, m.ID)
 }

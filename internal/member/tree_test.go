@@ -193,3 +193,34 @@ func TestFiguresStopAtTheProvince(t *testing.T) {
 		f.noMismatch()
 	})
 }
+
+// An ID number is on one roster in the whole country: registered in one
+// province, it is refused in another (where a distributed table's own
+// unique key would not see it), by a new entry, an edit and an import row
+// alike; the number freed by an edit may be taken again.
+func TestOneIDNumberInTheCountry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		in := f.fullMember(f.branchA1a, "党员甲", "1980-01-01", true)
+		a := f.add(in)
+		again := in
+		again.OrgID, again.Name = &f.branchB1a.ID, sp("党员乙")
+		_, err := f.mem.Create(f.ctx, store.All, again)
+		storetest.WantErr(t, err, "id_number", "该公民身份号码已登记在系统中")
+		b := f.add(f.fullMember(f.branchB1a, "党员丙", "1985-01-01", false))
+		_, err = f.mem.Update(f.ctx, store.All, b.ID, Input{IDNumber: in.IDNumber})
+		storetest.WantErr(t, err, "id_number", "该公民身份号码已登记在系统中")
+		// A's number changes; the old one is free for B.
+		if _, err := f.mem.Update(f.ctx, store.All, a.ID, Input{IDNumber: sp(f.idNumber("1980-01-01", true))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.mem.Update(f.ctx, store.All, b.ID, Input{IDNumber: in.IDNumber, Sex: sp("male"), BirthDate: d("1980-01-01")}); err != nil {
+			t.Fatalf("the freed number: %v", err)
+		}
+		var n int
+		if err := db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM id_numbers").Scan(&n); err != nil || n != 2 {
+			t.Fatalf("registry: %d numbers, %v", n, err)
+		}
+		f.noMismatch()
+	})
+}

@@ -65,8 +65,9 @@ func (s *Service) Add(ctx context.Context, o Object, toWhom, note string) (Remin
 		by = actor.UserID
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO reminders (object_type, object_id, org_id, to_whom, note, created_by, by_name, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, o.Type, o.ID, o.OrgID, toWhom, note, by, r.ByName, r.CreatedAt).Scan(&r.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO reminders (object_type, object_id, org_id, to_whom, note, created_by, by_name, created_at, province_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, o.Type, o.ID, o.OrgID, toWhom, note, by, r.ByName, r.CreatedAt,
+			store.ProvinceOf(o.OrgPath)).Scan(&r.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "remind", ObjectType: o.Type, ObjectID: o.ID, OrgPath: o.OrgPath,
@@ -83,6 +84,6 @@ func (s *Service) List(ctx context.Context, sc store.Scope, objectType string, i
 		var r Reminder
 		return r, row.Scan(&r.ID, &r.ObjectType, &r.ObjectID, &r.ToWhom, &r.Note, &r.ByName, &r.CreatedAt)
 	}, `SELECT r.id, r.object_type, r.object_id, r.to_whom, r.note, r.by_name, r.created_at FROM reminders r JOIN orgs o ON o.id = r.org_id
-		WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+` AND r.object_type = $3 AND r.object_id = $4 ORDER BY r.id DESC LIMIT 50`,
+		WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+sc.ProvinceParam("r.province_id")+` AND r.object_type = $3 AND r.object_id = $4 ORDER BY r.id DESC LIMIT 50`,
 		lo, hi, objectType, id)
 }

@@ -175,8 +175,7 @@ func (im *Importer) importSheet(ctx context.Context, sc store.Scope, sh *Sheet, 
 		<-finished // the sheet is not read any more once Import returns
 	}()
 	total := max(0, sh.Rows-h.Row-1)
-	err = im.DB.Tx(ctx, func(tx *sql.Tx) error {
-		ctx := store.KeepStatements(ctx, tx)
+	err = im.DB.BulkTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		done := 0
 		for c := range chunks {
 			if c.err != nil {

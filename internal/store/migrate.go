@@ -12,7 +12,8 @@ import (
 var migrations embed.FS
 
 // Migrate applies every numbered migration of the database's dialect that is
-// not applied yet, and returns how many it applied.
+// not applied yet, and returns how many it applied. On a Citus coordinator it
+// then lays out every table not yet laid out by its role (Tables).
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
 	if db.Dialect == Postgres {
@@ -27,5 +28,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	res, err := p.Up(ctx)
+	if err != nil || !db.Citus {
+		return len(res), err
+	}
+	_, err = db.distribute(ctx)
 	return len(res), err
 }

@@ -144,12 +144,15 @@ func PathIDs(path string) []int64 {
 }
 
 // ProvinceOf returns the id of the top-level organisation below the root on
-// path (the root itself for the root), the key by which tables that grow with
-// members can be partitioned.
+// path (the root itself for the root; 0 for no organisation), the key by
+// which the tables that grow with the members are distributed.
 func ProvinceOf(path string) int64 {
 	ids := PathIDs(path)
-	if len(ids) > 1 {
+	switch {
+	case len(ids) > 1:
 		return ids[1]
+	case len(ids) == 1:
+		return ids[0]
 	}
-	return ids[0]
+	return 0
 }

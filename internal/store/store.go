@@ -36,6 +36,9 @@ type DB struct {
 	Path string
 	// URL is the PostgreSQL connection string (empty for SQLite).
 	URL string
+	// Citus tells that the PostgreSQL server is the coordinator of a Citus
+	// cluster (the extension is installed in the database).
+	Citus bool
 	// Signer keys the audit chain (nil: plain SHA-256, as in tests of other things).
 	Signer Signer
 }
@@ -76,7 +79,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			sdb.Close()
 			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 		}
-		return &DB{DB: sdb, Dialect: Postgres, URL: dsn}, nil
+		citus, err := detectCitus(ctx, sdb)
+		if err != nil {
+			sdb.Close()
+			return nil, err
+		}
+		return &DB{DB: sdb, Dialect: Postgres, URL: dsn, Citus: citus}, nil
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://")
 	if path == "" {
@@ -124,6 +132,14 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
+	if db.Citus {
+		// One connection per worker for the whole transaction, so that a
+		// reference table (the tree) may be written after a read of many
+		// shards (the figures of a root).
+		if _, err = tx.ExecContext(ctx, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"); err != nil {
+			return err
+		}
+	}
 	if err = fn(tx); err != nil {
 		return err
 	}

@@ -28,6 +28,10 @@ func (w *Where) And(cond string, vals ...any) {
 // Exact appends the condition that keeps a union scope's rows (Scope.Exact).
 func (w *Where) Exact(sc Scope, cols ...string) { w.sb.WriteString(sc.Exact(cols...)) }
 
+// Province appends the condition that routes the query to the worker of
+// the scope's province, when it lies in one (Scope.ProvinceParam).
+func (w *Where) Province(sc Scope, col string) { w.sb.WriteString(sc.ProvinceParam(col)) }
+
 // String returns the conditions added so far.
 func (w *Where) String() string { return w.sb.String() }
 

@@ -103,8 +103,9 @@ func (s *Service) attach(ctx context.Context, tx *sql.Tx, sc store.Scope, f NewF
 	if actor := audit.ActorOf(ctx); actor.UserID != 0 {
 		by = actor.UserID
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO attachments (org_id, name, content_type, size, sha256, data, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, orgID, a.Name, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt).Scan(&a.ID)
+	err = tx.QueryRowContext(ctx, `INSERT INTO attachments (org_id, name, content_type, size, sha256, data, created_by, created_at, province_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, orgID, a.Name, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt,
+		store.ProvinceOf(path)).Scan(&a.ID)
 	if err != nil {
 		return a, err
 	}
@@ -127,7 +128,7 @@ func (s *Service) Download(ctx context.Context, sc store.Scope, id int64) (Attac
 	var data []byte
 	lo, hi := sc.Range()
 	err := s.DB.QueryRowContext(ctx, `SELECT a.id, a.org_id, a.name, a.content_type, a.size, a.sha256, a.created_at, a.data
-		FROM attachments a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1 AND o.path >= $2 AND o.path < $3`+sc.Exact("o.path"), id, lo, hi).
+		FROM attachments a JOIN orgs o ON o.id = a.org_id WHERE a.id = $1 AND o.path >= $2 AND o.path < $3`+sc.Exact("o.path")+sc.ProvinceParam("a.province_id"), id, lo, hi).
 		Scan(&a.ID, &a.OrgID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, nil, apperr.NotFound("附件")

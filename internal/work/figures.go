@@ -181,8 +181,14 @@ type Live struct {
 // branchTypes are the organisation types a committee member or instructor is linked to.
 const branchTypes = "('branch', 'joint_branch', 'general_branch', 'temporary_branch')"
 
-const unlinkedFrom = ` FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.dissolved_at IS NULL AND o.type IN ` + branchTypes +
-	` AND NOT EXISTS (SELECT 1 FROM links l WHERE l.org_id = o.id AND l.until IS NULL)`
+// unlinkedFrom reads the branches of the subtree at path ($1, $2) no one is
+// linked to now: the links of the subtree are read once (in its province),
+// not once per branch.
+func unlinkedFrom(path string) string {
+	return ` FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.dissolved_at IS NULL AND o.type IN ` + branchTypes +
+		` AND o.id NOT IN (SELECT l.org_id FROM links l JOIN orgs lo ON lo.id = l.org_id
+			WHERE lo.path >= $1 AND lo.path < $2 AND l.until IS NULL` + store.ScopeOf(path).ProvinceParam("l.province_id") + `)`
+}
 
 // LiveFigures counts what depends on today's date in the subtree of an organisation in scope.
 func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) (Live, error) {
@@ -205,7 +211,7 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 		return out, err
 	}
 	lo, hi := store.PathRange(path)
-	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom, lo, hi).Scan(&out.Unlinked)
+	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), lo, hi).Scan(&out.Unlinked)
 	return out, err
 }
 
@@ -223,14 +229,14 @@ func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p s
 		return out, err
 	}
 	w := store.NewWhere(store.PathRange(path))
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom, w.Args...).Scan(&out.Total); err != nil {
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
 	}
 	limit, args := w.Limit(p)
 	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Branch, error) {
 		var b Branch
 		return b, sc.Scan(&b.ID, &b.Name)
-	}, "SELECT o.id, o.name"+unlinkedFrom+" ORDER BY o.path"+limit, args...)
+	}, "SELECT o.id, o.name"+unlinkedFrom(path)+" ORDER BY o.path"+limit, args...)
 	return out, err
 }
 

@@ -68,6 +68,7 @@ func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k 
 	}
 	w := store.NewWhere(sc.Range())
 	w.Exact(sc, "o.path")
+	w.Province(sc, "t.province_id")
 	if f.ParentID != 0 {
 		w.And("t.parent_id = ?", f.ParentID)
 	}

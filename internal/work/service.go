@@ -66,6 +66,11 @@ func (k *Kind) selectFrom() string {
 		cols.WriteString(", t." + f.Col)
 		alias := "j" + strconv.Itoa(i)
 		on := " " + alias + " ON " + alias + ".id = t." + f.Col
+		if f.Type != Org {
+			// Rows of the same province, as a Citus cluster joins them (a
+			// member received in another province since shows no name).
+			on += " AND " + alias + ".province_id = t.province_id"
+		}
 		switch f.Type {
 		case Member:
 			joins.WriteString(" LEFT JOIN members" + on)
@@ -139,7 +144,7 @@ func (k *Kind) scan(sc store.Scanner) (Record, error) {
 // get reads one record in scope.
 func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, k *Kind, id int64) (Record, error) {
 	lo, hi := sc.Range()
-	r, err := k.scan(q.QueryRowContext(ctx, k.selectFrom()+sc.Exact("o.path")+" AND t.id = $3", lo, hi, id))
+	r, err := k.scan(q.QueryRowContext(ctx, k.selectFrom()+sc.Exact("o.path")+sc.ProvinceParam("t.province_id")+" AND t.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound(k.Noun)
 	}
@@ -292,11 +297,11 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, sc store.Scope, 
 	default:
 		table, nameCol, what = "attachments", "name", "附件"
 	}
-	join := " JOIN orgs o ON o.id = t.org_id"
+	join, routed := " JOIN orgs o ON o.id = t.org_id", sc.ProvinceParam("t.province_id")
 	if f.Type == Org {
-		join = " JOIN orgs o ON o.id = t.id"
+		join, routed = " JOIN orgs o ON o.id = t.id", ""
 	}
-	query := "SELECT t.id FROM " + table + " t" + join + " WHERE o.path >= $1 AND o.path < $2" + sc.Exact("o.path") + " AND "
+	query := "SELECT t.id FROM " + table + " t" + join + " WHERE o.path >= $1 AND o.path < $2" + sc.Exact("o.path") + routed + " AND "
 	id, err := strconv.ParseInt(t, 10, 64)
 	var ids []int64
 	if err == nil {
@@ -542,13 +547,13 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, r Record, now time.Tim
 	if a := audit.ActorOf(ctx); a.UserID != 0 {
 		by = a.UserID
 	}
-	vals = append(vals, by, now, now)
+	vals = append(vals, by, now, now, store.ProvinceOf(r.OrgPath))
 	ph := make([]string, len(vals))
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, "INSERT INTO "+k.Name+" ("+names+", "+strings.Join(cols, ", ")+", created_by, created_at, updated_at) VALUES ("+
+	err := tx.QueryRowContext(ctx, "INSERT INTO "+k.Name+" ("+names+", "+strings.Join(cols, ", ")+", created_by, created_at, updated_at, province_id) VALUES ("+
 		strings.Join(ph, ", ")+") RETURNING id", vals...).Scan(&id)
 	return id, err
 }
@@ -584,7 +589,7 @@ func (s *Service) set(ctx context.Context, tx *sql.Tx, r Record, cols []string, 
 	}
 	vals := append(args(r, cols), now, r.ID)
 	query := "UPDATE " + r.Kind.Name + " SET " + strings.Join(sets, ", ") + ", updated_at = $" + strconv.Itoa(len(cols)+1) +
-		" WHERE id = $" + strconv.Itoa(len(cols)+2)
+		" WHERE id = $" + strconv.Itoa(len(cols)+2) + store.ProvinceIs("province_id", r.OrgPath)
 	if from != "" {
 		vals = append(vals, from)
 		query += " AND " + r.Kind.Status + " = $" + strconv.Itoa(len(cols)+3)
@@ -688,7 +693,7 @@ func (s *Service) Delete(ctx context.Context, sc store.Scope, k *Kind, id int64)
 		if err := s.refigure(ctx, tx, &r, nil, parent); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.Name+" WHERE id = $1", id); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.Name+" WHERE id = $1"+store.ProvinceIs("province_id", r.OrgPath), id); err != nil {
 			return err
 		}
 		return audit.Change(ctx, s.DB, tx, "delete", k.Name, id, r.OrgPath, r.V, nil)

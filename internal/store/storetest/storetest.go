@@ -1,6 +1,8 @@
 // Package storetest gives integration tests their databases: a fresh SQLite
-// file always, and a fresh schema on the PostgreSQL server named by
-// DANGJIAN_TEST_POSTGRES when it is set.
+// file always, a fresh schema on the PostgreSQL server named by
+// DANGJIAN_TEST_POSTGRES when it is set, and a fresh schema on the
+// coordinator of the Citus cluster named by DANGJIAN_TEST_CITUS when that is
+// set (its tables laid out on the workers by store.Tables).
 package storetest
 
 import (
@@ -15,7 +17,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/stats"
@@ -30,6 +34,124 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	if os.Getenv("DANGJIAN_TEST_POSTGRES") != "" {
 		t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 	}
+	if os.Getenv("DANGJIAN_TEST_CITUS") != "" {
+		t.Run("citus", func(t *testing.T) { fn(t, Citus(t)) })
+	}
+}
+
+// citusShards is the shard count of the tests' distributed tables: enough
+// that two provinces fall on different shards and both workers hold some,
+// few enough that a schema is laid out in a second or two.
+const citusShards = 4
+
+// Citus returns an empty migrated database in a schema of its own on the
+// coordinator of the test cluster, its tables distributed over the
+// workers. It skips the test when no cluster is configured.
+//
+// Laying a schema out on the cluster takes seconds (41 tables, each with
+// its shards on the workers), so a schema is laid out once per test
+// process and handed to the next test emptied (every table truncated, ids
+// restarted, the audit trail's guard on again); schemas a process left
+// behind are dropped by the next one after an hour.
+func Citus(t *testing.T) *store.DB {
+	t.Helper()
+	base := os.Getenv("DANGJIAN_TEST_CITUS")
+	if base == "" {
+		t.Skip("DANGJIAN_TEST_CITUS is not set")
+	}
+	store.DistributeShards = citusShards
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	pool.Lock()
+	schema := ""
+	if n := len(pool.free); n > 0 {
+		schema, pool.free = pool.free[n-1], pool.free[:n-1]
+	}
+	first := !pool.swept
+	pool.swept = true
+	pool.Unlock()
+	if first {
+		sweep(t, admin)
+	}
+	fresh := schema == ""
+	if fresh {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		schema = fmt.Sprintf("tpool_%d_%s", time.Now().Unix(), hex.EncodeToString(b))
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+	}
+	db := open(t, withSearchPath(base, schema))
+	t.Cleanup(func() {
+		if err := empty(db); err != nil {
+			t.Errorf("empty the schema %s: %v", schema, err)
+			return
+		}
+		pool.Lock()
+		pool.free = append(pool.free, schema)
+		pool.Unlock()
+	})
+	return db
+}
+
+// pool holds the laid-out schemas of this process that no test uses.
+var pool struct {
+	sync.Mutex
+	free  []string
+	swept bool
+}
+
+// sweep drops the schemas of test processes that ended over an hour ago.
+func sweep(t *testing.T, admin *sql.DB) {
+	rows, err := admin.Query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tpool\\_%'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		var made int64
+		if _, err := fmt.Sscanf(n, "tpool_%d_", &made); err == nil && time.Since(time.Unix(made, 0)) > time.Hour {
+			old = append(old, n)
+		}
+	}
+	rows.Close()
+	for _, n := range old {
+		_, _ = admin.Exec("DROP SCHEMA " + n + " CASCADE")
+	}
+}
+
+// empty truncates every table of db's schema but the migrations' record,
+// restarting the ids, and switches the audit trail's guard on again.
+func empty(db *store.DB) error {
+	ctx := context.Background()
+	var tables []string
+	for _, tb := range store.Tables {
+		tables = append(tables, tb.Name)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		"TRUNCATE " + strings.Join(tables, ", ") + " RESTART IDENTITY CASCADE",
+		"SET citus.enable_unsafe_triggers TO on",
+		"ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change",
+		"RESET citus.enable_unsafe_triggers",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SQLite returns a migrated database in a new temporary file.
@@ -62,11 +184,16 @@ func Postgres(t *testing.T) *store.DB {
 			t.Errorf("drop schema: %v", err)
 		}
 	})
+	return open(t, withSearchPath(base, schema))
+}
+
+// withSearchPath is the URL base with schema as the search path.
+func withSearchPath(base, schema string) string {
 	sep := "?"
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	return open(t, base+sep+"search_path="+schema)
+	return base + sep + "search_path=" + schema
 }
 
 // open connects to dsn and applies the migrations.
@@ -85,7 +212,8 @@ func open(t testing.TB, dsn string) *store.DB {
 }
 
 // NoMismatch fails the test for every maintained figure that differs from a
-// full recount (with the recounts of sources).
+// full recount (with the recounts of sources), and for every row kept in
+// another province than its organisation's.
 func NoMismatch(t testing.TB, db *store.DB, sources ...stats.Source) {
 	t.Helper()
 	ms, err := stats.Check(context.Background(), db, sources...)
@@ -94,6 +222,13 @@ func NoMismatch(t testing.TB, db *store.DB, sources ...stats.Source) {
 	}
 	for _, m := range ms {
 		t.Errorf("figure mismatch: %+v", m)
+	}
+	misplaced, err := store.CheckPlacement(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range misplaced {
+		t.Errorf("rows in another province: %+v", m)
 	}
 }
 
@@ -146,11 +281,37 @@ func NoClearIdentifiers(t testing.TB, db *store.DB, secrets []string, extra ...[
 		}
 	case store.Postgres:
 		u, _ := url.Parse(db.URL)
-		out, err := exec.Command("pg_dump", "--schema="+u.Query().Get("search_path"), os.Getenv("DANGJIAN_TEST_POSTGRES")).Output()
-		if err != nil {
-			t.Fatalf("pg_dump: %v", err)
+		schema := u.Query().Get("search_path")
+		servers := []string{db.URL}
+		if db.Citus {
+			// The rows live on the workers, in shards of the same schema.
+			rows, err := db.QueryContext(ctx, "SELECT nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid > 0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var host string
+				var port int
+				if err := rows.Scan(&host, &port); err != nil {
+					t.Fatal(err)
+				}
+				w := *u
+				w.Host = fmt.Sprintf("%s:%d", host, port)
+				servers = append(servers, w.String())
+			}
+			rows.Close()
 		}
-		outputs["pg_dump"] = out
+		for i, server := range servers {
+			w, _ := url.Parse(server)
+			q := w.Query()
+			q.Del("search_path")
+			w.RawQuery = q.Encode()
+			out, err := exec.Command("pg_dump", "--schema="+schema, w.String()).Output()
+			if err != nil {
+				t.Fatalf("pg_dump: %v", err)
+			}
+			outputs[fmt.Sprintf("pg_dump %d", i)] = out
+		}
 	}
 	for i, b := range extra {
 		outputs[fmt.Sprintf("output %d", i+1)] = b
@@ -173,6 +334,32 @@ func NoClearIdentifiers(t testing.TB, db *store.DB, secrets []string, extra ...[
 					}
 				}
 			}
+		}
+	}
+}
+
+// AuditGuardOff switches off the database's guard of the audit trail (its
+// triggers refusing an update or a delete), as someone with the owner's
+// rights would before editing the trail.
+func AuditGuardOff(t testing.TB, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	qs := []string{"ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"}
+	switch {
+	case db.Dialect == store.SQLite:
+		qs = []string{"DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"}
+	case db.Citus:
+		// Citus changes a distributed table's triggers only when told to.
+		qs = append([]string{"SET citus.enable_unsafe_triggers TO on"}, append(qs, "RESET citus.enable_unsafe_triggers")...)
+	}
+	for _, q := range qs {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

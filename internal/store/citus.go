@@ -1,0 +1,299 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Role is how a table is laid out on a Citus cluster.
+type Role int
+
+// The roles of tables (docs/DESIGN.md, "Tables on a Citus cluster").
+const (
+	// Reference tables are small or joined by any column (vocabularies,
+	// settings, users and grants, the organisation tree and its units): a
+	// copy on every node, written in one distributed transaction.
+	Reference Role = iota
+	// Provincial tables grow with the members and are distributed by
+	// province_id, all colocated: a province's rows of every such table live
+	// on one worker, so that a request within a province is one worker's.
+	Provincial
+	// Keyed tables hold a rule of the whole country (one ID number on one
+	// roster) and are distributed by their own key.
+	Keyed
+)
+
+// Table is one table and its role; Key is the distribution column.
+type Table struct {
+	Name string
+	Role Role
+	Key  string
+	// OrgCol names the column of a provincial table that holds each row's
+	// organisation (empty: the row follows its member, MemberCol).
+	OrgCol    string
+	MemberCol string
+}
+
+// Tables are every table of the schema with its role on a Citus cluster,
+// reference tables first (distributed tables refer to them). A table
+// missing here fails TestEveryTableHasARole.
+var Tables = []Table{
+	{Name: "orgs"}, {Name: "units"}, {Name: "users"}, {Name: "grants"}, {Name: "sessions"}, {Name: "api_tokens"},
+	{Name: "settings"}, {Name: "audit_head"}, {Name: "audit_keyed"}, {Name: "report_templates"},
+	// The anchor of the colocation group comes first.
+	{Name: "members", Role: Provincial, OrgCol: "org_id"},
+	{Name: "org_stats", Role: Provincial, OrgCol: "org_id"},
+	{Name: "stage_events", Role: Provincial, MemberCol: "member_id"},
+	{Name: "change_requests", Role: Provincial, MemberCol: "member_id"},
+	{Name: "transfers", Role: Provincial, MemberCol: "member_id"},
+	{Name: "mobile_records", Role: Provincial, OrgCol: "org_id"},
+	{Name: "audit_log", Role: Provincial},
+	{Name: "attachments", Role: Provincial, OrgCol: "org_id"},
+	{Name: "reminders", Role: Provincial, OrgCol: "org_id"},
+	{Name: "links", Role: Provincial, OrgCol: "org_id"},
+	{Name: "visits", Role: Provincial, OrgCol: "org_id"},
+	{Name: "pairings", Role: Provincial, OrgCol: "org_id"},
+	{Name: "pairing_items", Role: Provincial, OrgCol: "org_id"},
+	{Name: "pairing_progress", Role: Provincial, OrgCol: "org_id"},
+	{Name: "funds", Role: Provincial, OrgCol: "org_id"},
+	{Name: "disbursements", Role: Provincial, OrgCol: "org_id"},
+	{Name: "cobuilds", Role: Provincial, OrgCol: "org_id"},
+	{Name: "cobuild_items", Role: Provincial, OrgCol: "org_id"},
+	{Name: "posts", Role: Provincial, OrgCol: "org_id"},
+	{Name: "activities", Role: Provincial, OrgCol: "org_id"},
+	{Name: "activity_people", Role: Provincial, OrgCol: "org_id"},
+	{Name: "trainings", Role: Provincial, OrgCol: "org_id"},
+	{Name: "training_people", Role: Provincial, OrgCol: "org_id"},
+	{Name: "sites", Role: Provincial, OrgCol: "org_id"},
+	{Name: "exchanges", Role: Provincial, OrgCol: "org_id"},
+	{Name: "cultivations", Role: Provincial, OrgCol: "org_id"},
+	{Name: "candidates", Role: Provincial, OrgCol: "org_id"},
+	{Name: "talent_requests", Role: Provincial, OrgCol: "org_id"},
+	{Name: "selections", Role: Provincial, OrgCol: "org_id"},
+	{Name: "reviews", Role: Provincial, OrgCol: "org_id"},
+	{Name: "id_numbers", Role: Keyed, Key: "id_hash"},
+}
+
+// detectCitus tells whether the database has the Citus extension.
+func detectCitus(ctx context.Context, q Querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'").Scan(&n)
+	return n > 0, err
+}
+
+// DistributeShards is the number of shards of the provincial tables (and of
+// each keyed table) when they are distributed; tests take fewer.
+var DistributeShards = 32
+
+// distribute lays the tables out on the Citus cluster by their roles: each
+// table not yet known to Citus loses the constraints Citus cannot hold
+// (foreign keys to distributed tables; unique keys without the distribution
+// column, which is prepended) and is made a reference table or distributed.
+// It returns how many tables it laid out; it does nothing the second time.
+func (db *DB) distribute(ctx context.Context) (int, error) {
+	done := 0
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, s := range []string{
+			"SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
+			fmt.Sprintf("SET LOCAL citus.shard_count TO %d", DistributeShards),
+			// The audit trail's append-only guard raises an error and
+			// touches nothing else, so it runs on the shards as it is.
+			"SET LOCAL citus.enable_unsafe_triggers TO on",
+		} {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		known := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
+			WHERE c.relnamespace = current_schema()::regnamespace`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return err
+			}
+			known[n] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		// Foreign keys come off first (Citus would otherwise turn a table
+		// referring to a new reference table into a local one) and those
+		// to reference tables go back on at the end.
+		reference := map[string]bool{}
+		for _, t := range Tables {
+			reference[t.Name] = t.Role == Reference
+		}
+		var keep []foreignKey
+		for _, t := range Tables {
+			if known[t.Name] {
+				continue
+			}
+			fks, err := dropForeignKeys(ctx, tx, t.Name)
+			if err != nil {
+				return err
+			}
+			for _, fk := range fks {
+				if reference[fk.ref] {
+					keep = append(keep, fk)
+				}
+			}
+		}
+		for _, t := range Tables {
+			if known[t.Name] {
+				continue
+			}
+			var q string
+			switch t.Role {
+			case Reference:
+				q = "SELECT create_reference_table($1)"
+			case Provincial:
+				if err := keysWith(ctx, tx, t.Name, "province_id"); err != nil {
+					return err
+				}
+				q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'members')"
+				if t.Name == "members" {
+					q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'none')"
+				}
+			case Keyed:
+				q = "SELECT create_distributed_table($1, '" + t.Key + "', colocate_with => 'none')"
+			}
+			if _, err := tx.ExecContext(ctx, q, t.Name); err != nil {
+				return fmt.Errorf("distribute %s: %w", t.Name, err)
+			}
+			done++
+		}
+		for _, fk := range keep {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+fk.table+` ADD CONSTRAINT "`+fk.name+`" `+fk.def); err != nil {
+				return fmt.Errorf("foreign key %s: %w", fk.name, err)
+			}
+		}
+		return nil
+	})
+	return done, err
+}
+
+// foreignKey is a foreign key of table to ref.
+type foreignKey struct{ table, name, def, ref string }
+
+// dropForeignKeys drops table's foreign keys and returns them. Citus holds
+// foreign keys only to reference tables (or between colocated tables on
+// the distribution column); the application checks the others itself,
+// within the caller's scope.
+func dropForeignKeys(ctx context.Context, tx *sql.Tx, table string) ([]foreignKey, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT con.conname, pg_get_constraintdef(con.oid), ref.relname FROM pg_constraint con
+		JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class ref ON ref.oid = con.confrelid
+		WHERE con.contype = 'f' AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
+	if err != nil {
+		return nil, err
+	}
+	var fks []foreignKey
+	for rows.Next() {
+		fk := foreignKey{table: table}
+		if err := rows.Scan(&fk.name, &fk.def, &fk.ref); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		fks = append(fks, fk)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	for _, fk := range fks {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` DROP CONSTRAINT "`+fk.name+`"`); err != nil {
+			return nil, err
+		}
+	}
+	return fks, nil
+}
+
+var columnList = regexp.MustCompile(`\(([^()]*)\)`)
+
+// keysWith makes every primary key, unique constraint and unique index of
+// table include col (first), as Citus requires of a distributed table. A
+// key that held over the whole table now holds within a province; the keys
+// that must hold over the country have their own keyed table (id_numbers).
+func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
+	type key struct{ name, def string }
+	var cons, idxs []key
+	rows, err := tx.QueryContext(ctx, `SELECT con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con
+		JOIN pg_class c ON c.oid = con.conrelid
+		WHERE con.contype IN ('p', 'u') AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.name, &k.def); err != nil {
+			rows.Close()
+			return err
+		}
+		cons = append(cons, k)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+		JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+		WHERE x.indisunique AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid)`, table)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.name, &k.def); err != nil {
+			rows.Close()
+			return err
+		}
+		idxs = append(idxs, k)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	with := func(def string) (string, bool) {
+		m := columnList.FindStringSubmatchIndex(def)
+		if m == nil {
+			return def, false
+		}
+		for _, c := range strings.Split(def[m[2]:m[3]], ",") {
+			if strings.TrimSpace(c) == col {
+				return def, false
+			}
+		}
+		return def[:m[2]] + col + ", " + def[m[2]:], true
+	}
+	for _, k := range cons {
+		def, changed := with(k.def)
+		if !changed {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` DROP CONSTRAINT "`+k.name+`"`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` ADD CONSTRAINT "`+k.name+`" `+def); err != nil {
+			return err
+		}
+	}
+	for _, k := range idxs {
+		def, changed := with(k.def)
+		if !changed {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+k.name+`"`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, def); err != nil {
+			return err
+		}
+	}
+	return nil
+}
