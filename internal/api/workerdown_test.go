@@ -17,11 +17,12 @@ import (
 )
 
 // TestWorkerDown stops the worker that holds one district's rows while
-// the server runs: the other district's pages, figures, records and letters
-// go on answering; the stopped district's requests fail with the page a
-// user reads when the server cannot answer (in Chinese, nothing half
-// written); writes to the tree, copied on every node, wait for the worker
-// too. Once it is back every request answers and every figure recounts.
+// the server runs: the other district's users go on reading its members,
+// roster, figures and work records; the stopped district's requests fail
+// with the message a user reads when the server cannot answer (in
+// Chinese, nothing half written); writes to the tree, copied on every
+// node, and reads of the whole country wait for the worker too. Once it is
+// back every request answers and every figure recounts.
 //
 // It stops a node of the cluster, so it runs alone, after the suite:
 // DANGJIAN_TEST_CITUS_WORKER names the worker's Debian cluster ("15
@@ -43,7 +44,7 @@ func TestWorkerDown(t *testing.T) {
 		admin.do("POST", "/api/v1/orgs", map[string]any{"name": fmt.Sprintf("第%d区委", i+1), "type": "committee", "parent_id": e.root.ID}, 201, &d)
 		var port int
 		if err := db.QueryRowContext(ctx, `SELECT n.nodeport FROM pg_dist_placement p JOIN pg_dist_node n ON n.groupid = p.groupid
-			WHERE p.shardid = get_shard_id_for_distribution_column('members', $1)`, d.ID).Scan(&port); err != nil {
+			WHERE p.shardid = get_shard_id_for_distribution_column('members', $1::bigint)`, d.ID).Scan(&port); err != nil {
 			t.Fatal(err)
 		}
 		if fmt.Sprint(port) == worker[2] && down == nil {
@@ -80,24 +81,36 @@ func TestWorkerDown(t *testing.T) {
 			fmt.Sprintf("/api/v1/work/visits?org=%d", d.ID),
 		}
 	}
+	county := map[int64]*client{}
+	for _, d := range []*org.Org{down, up} {
+		county[d.ID] = e.as(t, fmt.Sprintf("county%d", d.ID), auth.RoleOrgAdmin, &d.ID, nil)
+	}
 	ctl("stop")
 	t.Cleanup(func() { _ = exec.Command("pg_ctlcluster", worker[0], worker[1], "start").Run() })
 	// A new connection per request: the pool's connections to the stopped
 	// worker are gone with it.
 	db.SetMaxIdleConns(0)
 	for _, path := range reads(up) {
-		if status, body := admin.raw("GET", path, nil); status != 200 {
+		if status, body := county[up.ID].raw("GET", path, nil); status != 200 {
 			t.Errorf("with the other worker down, %s: %d %s", path, status, body)
 		}
 	}
 	for _, path := range reads(down) {
-		status, body := admin.raw("GET", path, nil)
+		status, body := county[down.ID].raw("GET", path, nil)
 		if status != 500 || !strings.Contains(body, "服务器内部错误") {
 			t.Errorf("with its worker down, %s: %d %s", path, status, body)
 		}
 	}
-	if status, _ := admin.raw("POST", "/api/v1/orgs", map[string]any{"name": "新区委", "type": "committee", "parent_id": e.root.ID}); status != 500 {
-		t.Errorf("a new organisation (the tree is on every node) with a worker down: %d", status)
+	// Refused as the server failing, not as a missing parent (which it
+	// was, before: the failed look-up read as "not found").
+	if status, body := admin.raw("POST", "/api/v1/orgs", map[string]any{"name": "新区委", "type": "committee", "parent_id": e.root.ID}); status != 500 ||
+		!strings.Contains(body, "服务器内部错误") {
+		t.Errorf("a new organisation (the tree is on every node) with a worker down: %d %s", status, body)
+	}
+	// The whole country's reads need every worker: a member looked up by
+	// number alone, without a province to route it to.
+	if status, _ := admin.raw("GET", fmt.Sprintf("/api/v1/members/%d", people[up.ID].ID), nil); status != 500 {
+		t.Errorf("a member read over the whole country with a worker down: %d", status)
 	}
 	ctl("start")
 	for _, d := range []*org.Org{down, up} {

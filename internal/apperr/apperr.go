@@ -3,6 +3,7 @@
 package apperr
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,6 +34,13 @@ func New(code string, status int, format string, args ...any) *Error {
 // NotFound is the answer for a missing object and for one outside the caller's scope alike.
 func NotFound(what string) *Error {
 	return New("not_found", http.StatusNotFound, "%s不存在或不在您的管理范围内", what)
+}
+
+// IsNotFound tells whether err is the answer for a missing object (and not
+// a failure to look: a database that cannot answer is no "not found").
+func IsNotFound(err error) bool {
+	e, ok := As(err)
+	return errors.Is(err, sql.ErrNoRows) || (ok && e.Code == "not_found")
 }
 
 // Conflict refuses a change that contradicts stored data.

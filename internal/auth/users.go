@@ -404,16 +404,22 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 	var gid int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := s.userBy(ctx, tx, "id", in.UserID)
-		if err != nil {
+		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("user_id", "用户不存在")
+		}
+		if err != nil {
+			return err
 		}
 		path := ""
 		if in.OrgID != nil {
 			lo, hi := sc.Range()
 			err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1 AND dissolved_at IS NULL AND path >= $2 AND path < $3"+sc.Exact("path"),
 				*in.OrgID, lo, hi).Scan(&path)
-			if err != nil {
+			if apperr.IsNotFound(err) {
 				return apperr.InvalidField("org_id", "党组织不存在或不在您的管理范围内")
+			}
+			if err != nil {
+				return err
 			}
 		} else if !sc.IsAll() {
 			return apperr.InvalidField("org_id", "只有全系统范围的安全管理员才能授予全系统角色")

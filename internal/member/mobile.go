@@ -137,8 +137,11 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			return err
 		}
 		host, err := s.Orgs.Get(ctx, sc, in.OrgID)
-		if err != nil {
+		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("org_id", "流入地党组织不存在或不在您的管理范围内")
+		}
+		if err != nil {
+			return err
 		}
 		var member any
 		name := strings.TrimSpace(in.Name)

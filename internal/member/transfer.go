@@ -232,8 +232,11 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			// The receiving organisation may lie outside the caller's scope:
 			// a letter goes anywhere in the system.
 			dest, err := s.Orgs.Get(ctx, store.All, in.ToOrgID)
-			if err != nil {
+			if apperr.IsNotFound(err) {
 				return apperr.InvalidField("to_org_id", "接收的党组织不存在")
+			}
+			if err != nil {
+				return err
 			}
 			if dest.ID == m.OrgID {
 				return apperr.InvalidField("to_org_id", "接收的党组织与现在所在党组织相同")

@@ -364,8 +364,11 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		var parent any
 		if in.ParentID != nil && *in.ParentID != 0 {
 			p, err := get(ctx, tx, sc, *in.ParentID)
-			if err != nil {
+			if apperr.IsNotFound(err) {
 				return apperr.InvalidField("parent_id", "上级党组织不存在或不在您的管理范围内")
+			}
+			if err != nil {
+				return err
 			}
 			if why := CanHold(p.Type, typ); why != "" {
 				return apperr.InvalidField("type", "%s", why)
@@ -492,8 +495,11 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 			return apperr.Rule("不能移动您所管理范围的最高一级党组织")
 		}
 		p, err := get(ctx, tx, sc, newParentID)
-		if err != nil {
+		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("parent_id", "新的上级党组织不存在或不在您的管理范围内")
+		}
+		if err != nil {
+			return err
 		}
 		if strings.HasPrefix(p.Path, o.Path) {
 			return apperr.Rule("不能把党组织移动到它自己或它的下级组织之下")

@@ -211,8 +211,11 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 			u.OrgID = *in.OrgID
 		}
 		owner, err := get(ctx, tx, sc, u.OrgID)
-		if err != nil {
+		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("org_id", "登记单位的党组织不存在或不在您的管理范围内")
+		}
+		if err != nil {
+			return err
 		}
 		if in.Name != nil {
 			u.Name = str(in.Name)
