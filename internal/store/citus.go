@@ -222,41 +222,17 @@ var columnList = regexp.MustCompile(`\(([^()]*)\)`)
 // key that held over the whole table now holds within a province; the keys
 // that must hold over the country have their own keyed table (id_numbers).
 func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
-	type key struct{ name, def string }
-	var cons, idxs []key
-	rows, err := tx.QueryContext(ctx, `SELECT con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con
+	cons, err := namedDefs(ctx, tx, `SELECT con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con
 		JOIN pg_class c ON c.oid = con.conrelid
 		WHERE con.contype IN ('p', 'u') AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.name, &k.def); err != nil {
-			rows.Close()
-			return err
-		}
-		cons = append(cons, k)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+	idxs, err := namedDefs(ctx, tx, `SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
 		JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
 		WHERE x.indisunique AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid)`, table)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.name, &k.def); err != nil {
-			rows.Close()
-			return err
-		}
-		idxs = append(idxs, k)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
 	with := func(def string) (string, bool) {
@@ -296,4 +272,15 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 		}
 	}
 	return nil
+}
+
+// namedDef is a constraint's or an index's name and definition.
+type namedDef struct{ name, def string }
+
+// namedDefs lists the names and definitions query returns for table.
+func namedDefs(ctx context.Context, tx *sql.Tx, query, table string) ([]namedDef, error) {
+	return Query(ctx, tx, func(sc Scanner) (namedDef, error) {
+		var k namedDef
+		return k, sc.Scan(&k.name, &k.def)
+	}, query, table)
 }

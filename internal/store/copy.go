@@ -24,25 +24,9 @@ func (db *DB) BulkTx(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if db.Citus {
-		if _, err = tx.ExecContext(ctx, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"); err != nil {
-			return err
-		}
-	}
-	bctx := KeepStatements(context.WithValue(ctx, connKey{}, conn), tx)
-	if err = fn(bctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.run(ctx, tx, func(tx *sql.Tx) error {
+		return fn(KeepStatements(context.WithValue(ctx, connKey{}, conn), tx), tx)
+	})
 }
 
 // CanCopy tells whether ctx comes from BulkTx (Copy writes with COPY).

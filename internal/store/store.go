@@ -118,11 +118,17 @@ var busyTimeoutMS = 10000
 
 // Tx runs fn in one transaction, committing when it returns nil and rolling
 // back otherwise (also on panic).
-func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	return db.run(ctx, tx, fn)
+}
+
+// run runs fn in the transaction tx just begun, committing when it returns
+// nil and rolling back otherwise (also on panic).
+func (db *DB) run(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
