@@ -148,8 +148,9 @@ func Read(ctx context.Context, q store.Querier, path string) (map[string]int64, 
 // the provinces'.
 func ReadAll(ctx context.Context, q store.Querier) (map[string]int64, error) {
 	out := map[string]int64{}
-	err := each(ctx, q, `SELECT k, SUM(n) FROM org_stats WHERE org_id IN (SELECT id FROM orgs WHERE depth <= 1)
-		GROUP BY k HAVING SUM(n) <> 0`, func(sc func(...any) error) error {
+	// A root's and a province's rows are those of their own province.
+	err := each(ctx, q, `SELECT k, SUM(n) FROM org_stats WHERE province_id IN (SELECT id FROM orgs WHERE depth <= 1)
+		AND org_id = province_id GROUP BY k HAVING SUM(n) <> 0`, func(sc func(...any) error) error {
 		var k string
 		var n int64
 		if err := sc(&k, &n); err != nil {
@@ -223,8 +224,10 @@ var keyRE = regexp.MustCompile(`^[a-z_:0-9]+$`)
 
 // readRoot adds to out[root] the root's own row and its children's.
 func readRoot(ctx context.Context, q store.Querier, root int64, only string, out map[int64]map[string]int64) error {
+	// The root's row and its children's are each of its own province: read
+	// by the primary key (province, organisation).
 	return each(ctx, q, `SELECT org_id, k, n FROM org_stats
-		WHERE (org_id = $1 OR org_id IN (SELECT id FROM orgs WHERE parent_id = $1)) AND n <> 0`+only,
+		WHERE province_id IN (SELECT id FROM orgs WHERE id = $1 OR parent_id = $1) AND org_id = province_id AND n <> 0`+only,
 		func(sc func(...any) error) error { return scanInto(sc, out, root) }, root)
 }
 
