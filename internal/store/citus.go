@@ -258,6 +258,13 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` ADD CONSTRAINT "`+k.name+`" `+def); err != nil {
 			return err
 		}
+		// A look-up by the key alone (a member by id, from the whole
+		// country) still reads an index on every shard, not the shard.
+		if m := columnList.FindStringSubmatch(k.def); m != nil {
+			if _, err := tx.ExecContext(ctx, `CREATE INDEX "`+k.name+`_alone" ON `+table+` (`+m[1]+`)`); err != nil {
+				return err
+			}
+		}
 	}
 	for _, k := range idxs {
 		def, changed := with(k.def)
