@@ -147,19 +147,39 @@ func Read(ctx context.Context, q store.Querier, path string) (map[string]int64, 
 // ReadAll returns the figures of the whole tree: the roots' own rows and
 // the provinces'.
 func ReadAll(ctx context.Context, q store.Querier) (map[string]int64, error) {
-	out := map[string]int64{}
-	// A root's and a province's rows are those of their own province.
-	err := each(ctx, q, `SELECT k, SUM(n) FROM org_stats WHERE province_id IN (SELECT id FROM orgs WHERE depth <= 1)
-		AND org_id = province_id GROUP BY k HAVING SUM(n) <> 0`, func(sc func(...any) error) error {
-		var k string
-		var n int64
-		if err := sc(&k, &n); err != nil {
+	const all = -1 // every row summed under one key
+	m := map[int64]map[string]int64{}
+	err := ownRows(ctx, q, "SELECT id FROM orgs WHERE depth <= 1", nil, "", m, all)
+	if m[all] == nil {
+		return map[string]int64{}, err
+	}
+	return m[all], err
+}
+
+// ownRows adds to out, under the organisation as (or each under its own
+// when as is 0), the rows of the organisations orgs lists (roots and provinces) that
+// are of their own province: a root's row and a province's. Their ids are
+// read first, so that the figures are read by the primary key (province,
+// organisation) — on a cluster, from those provinces' shards alone.
+func ownRows(ctx context.Context, q store.Querier, orgs string, args []any, only string, out map[int64]map[string]int64, as int64) error {
+	var ids []any
+	err := each(ctx, q, orgs, func(sc func(...any) error) error {
+		var id int64
+		if err := sc(&id); err != nil {
 			return err
 		}
-		out[k] = n
+		ids = append(ids, id)
 		return nil
-	})
-	return out, err
+	}, args...)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	marks := make([]string, len(ids))
+	for i := range ids {
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	return each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+strings.Join(marks, ", ")+") AND org_id = province_id AND n <> 0"+only,
+		func(sc func(...any) error) error { return scanInto(sc, out, as) }, ids...)
 }
 
 // ReadEach returns the non-zero figures (those of keys, when given) of the
@@ -224,11 +244,7 @@ var keyRE = regexp.MustCompile(`^[a-z_:0-9]+$`)
 
 // readRoot adds to out[root] the root's own row and its children's.
 func readRoot(ctx context.Context, q store.Querier, root int64, only string, out map[int64]map[string]int64) error {
-	// The root's row and its children's are each of its own province: read
-	// by the primary key (province, organisation).
-	return each(ctx, q, `SELECT org_id, k, n FROM org_stats
-		WHERE province_id IN (SELECT id FROM orgs WHERE id = $1 OR parent_id = $1) AND org_id = province_id AND n <> 0`+only,
-		func(sc func(...any) error) error { return scanInto(sc, out, root) }, root)
+	return ownRows(ctx, q, "SELECT id FROM orgs WHERE id = $1 OR parent_id = $1", []any{root}, only, out, root)
 }
 
 // scanInto adds a row (org, key, n) to out, under the organisation as if
