@@ -149,7 +149,8 @@ func Read(ctx context.Context, q store.Querier, path string) (map[string]int64, 
 func ReadAll(ctx context.Context, q store.Querier) (map[string]int64, error) {
 	const all = -1 // every row summed under one key
 	m := map[int64]map[string]int64{}
-	err := ownRows(ctx, q, "SELECT id FROM orgs WHERE depth <= 1", nil, "", m, all)
+	// The roots and their children, by the index on the parent.
+	err := ownRows(ctx, q, "SELECT id FROM orgs WHERE parent_id IS NULL UNION ALL SELECT id FROM orgs WHERE parent_id IN (SELECT id FROM orgs WHERE parent_id IS NULL)", nil, "", m, all)
 	if m[all] == nil {
 		return map[string]int64{}, err
 	}
