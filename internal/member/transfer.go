@@ -75,7 +75,8 @@ func (s *Service) stepLetter(ctx context.Context, tx *sql.Tx, t Transfer, action
 		set = ", " + set
 	}
 	n := len(args)
-	query := fmt.Sprintf("UPDATE transfers SET status = $1, updated_at = $2%s WHERE id = $%d AND status = $%d AND province_id = %d", set, n+3, n+4, t.province)
+	query := fmt.Sprintf("UPDATE transfers SET status = $1, updated_at = $2%s WHERE id = $%d AND status = $%d", set, n+3, n+4) +
+		store.InProvince("province_id", t.province)
 	return store.Swap(ctx, tx, "介绍信", query, append(append([]any{to, s.now()}, args...), t.ID, t.Status)...)
 }
 
@@ -291,7 +292,7 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 		if err != nil {
 			return err
 		}
-		m, err := s.getIn(ctx, tx, store.All, fmt.Sprintf(" AND m.province_id = %d", t.province), *t.MemberID)
+		m, err := s.getIn(ctx, tx, store.All, store.InProvince("m.province_id", t.province), *t.MemberID)
 		if err != nil {
 			return err
 		}
@@ -362,7 +363,7 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 		if !t.Undoable(s.now()) {
 			return apperr.Rule("接收后%d小时内才能撤销接收;已超过时限,如需转回请重新开具介绍信", int(UndoWindow.Hours()))
 		}
-		m, err := s.getIn(ctx, tx, store.All, fmt.Sprintf(" AND m.province_id = %d", t.province), *t.MemberID)
+		m, err := s.getIn(ctx, tx, store.All, store.InProvince("m.province_id", t.province), *t.MemberID)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -108,22 +107,17 @@ func (db *DB) distribute(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		known := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
+		laid, err := Query(ctx, tx, func(sc Scanner) (string, error) {
+			var n string
+			return n, sc.Scan(&n)
+		}, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
 			WHERE c.relnamespace = current_schema()::regnamespace`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
+		known := map[string]bool{}
+		for _, n := range laid {
 			known[n] = true
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
 		}
 		// Foreign keys come off first (Citus would otherwise turn a table
 		// referring to a new reference table into a local one) and those
@@ -189,22 +183,13 @@ type foreignKey struct{ table, name, def, ref string }
 // the distribution column); the application checks the others itself,
 // within the caller's scope.
 func dropForeignKeys(ctx context.Context, tx *sql.Tx, table string) ([]foreignKey, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT con.conname, pg_get_constraintdef(con.oid), ref.relname FROM pg_constraint con
+	fks, err := Query(ctx, tx, func(sc Scanner) (foreignKey, error) {
+		fk := foreignKey{table: table}
+		return fk, sc.Scan(&fk.name, &fk.def, &fk.ref)
+	}, `SELECT con.conname, pg_get_constraintdef(con.oid), ref.relname FROM pg_constraint con
 		JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class ref ON ref.oid = con.confrelid
 		WHERE con.contype = 'f' AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
 	if err != nil {
-		return nil, err
-	}
-	var fks []foreignKey
-	for rows.Next() {
-		fk := foreignKey{table: table}
-		if err := rows.Scan(&fk.name, &fk.def, &fk.ref); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		fks = append(fks, fk)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
 	for _, fk := range fks {

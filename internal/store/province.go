@@ -118,7 +118,13 @@ func columns(ctx context.Context, q Querier, table string) ([]string, error) {
 // ProvinceIs is the condition " AND col = <province of path>" that routes a
 // statement on the rows of one organisation's province to its worker.
 func ProvinceIs(col, path string) string {
-	return " AND " + col + " = " + strconv.FormatInt(ProvinceOf(path), 10)
+	return InProvince(col, ProvinceOf(path))
+}
+
+// InProvince is the condition " AND col = prov" that routes a statement to
+// the worker of province prov.
+func InProvince(col string, prov int64) string {
+	return " AND " + col + " = " + strconv.FormatInt(prov, 10)
 }
 
 // ProvinceParam is the condition " AND col = <province>" that routes a
@@ -156,17 +162,20 @@ type Misplaced struct {
 // member; of the path named, for the audit trail), and the provinces whose
 // registry of ID numbers does not hold as many numbers as their roster.
 func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
-	paths := map[int64]string{}
-	orgs, err := Query(ctx, q, func(sc Scanner) ([2]string, error) {
-		var id, path string
-		return [2]string{id, path}, sc.Scan(&id, &path)
+	type orgPath struct {
+		id   int64
+		path string
+	}
+	orgs, err := Query(ctx, q, func(sc Scanner) (orgPath, error) {
+		var o orgPath
+		return o, sc.Scan(&o.id, &o.path)
 	}, "SELECT id, path FROM orgs")
 	if err != nil {
 		return nil, err
 	}
+	paths := make(map[int64]string, len(orgs))
 	for _, o := range orgs {
-		id, _ := strconv.ParseInt(o[0], 10, 64)
-		paths[id] = o[1]
+		paths[o.id] = o.path
 	}
 	type group struct {
 		key  string
