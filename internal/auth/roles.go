@@ -18,6 +18,13 @@ const (
 	RoleSecretary = "secretary"
 	RoleMember    = "member"
 	RoleViewer    = "viewer"
+	// The consultative work's roles, granted on a node of the committees'
+	// tree (a committee; a handling unit for RoleHandler), never on the
+	// organisation tree.
+	RoleCppccOffice = "cppcc_office"
+	RoleCppccLeader = "cppcc_leader"
+	RoleCppccMember = "cppcc_member"
+	RoleHandler     = "handler"
 )
 
 // Roles with their Chinese names.
@@ -29,6 +36,15 @@ var Roles = vocab.Enum{
 	{Code: RoleSecretary, Label: "支部书记"},
 	{Code: RoleMember, Label: "党员"},
 	{Code: RoleViewer, Label: "统计查看"},
+	{Code: RoleCppccOffice, Label: "政协办公室(提案委员会)"},
+	{Code: RoleCppccLeader, Label: "政协主席会议成员"},
+	{Code: RoleCppccMember, Label: "政协委员"},
+	{Code: RoleHandler, Label: "提案承办单位"},
+}
+
+// CommitteeRole tells whether a role is granted on the committees' tree.
+func CommitteeRole(role string) bool {
+	return role == RoleCppccOffice || role == RoleCppccLeader || role == RoleCppccMember || role == RoleHandler
 }
 
 // SystemRole tells whether a role is granted on the whole system only.
@@ -59,6 +75,13 @@ const (
 	PermWorkRead     Perm = "work.read"      // grassroots work records (visits, pairings, funds, …)
 	PermWorkWrite    Perm = "work.write"     // record grassroots work
 	PermFundApprove  Perm = "fund.approve"   // approve or reject disbursements entered by another user
+	// The consultative work's permissions, whose scopes are paths of the
+	// committees' tree: no role carries one of them and one of the above.
+	PermCppccRead   Perm = "cppcc.read"   // a committee's members, proposals and figures
+	PermCppccWrite  Perm = "cppcc.write"  // members, sessions, review and assignment of proposals
+	PermCppccLead   Perm = "cppcc.lead"   // choose key proposals, lead their supervision
+	PermCppccSelf   Perm = "cppcc.self"   // a member's own proposals, co-signing and evaluation
+	PermCppccHandle Perm = "cppcc.handle" // a handling unit's assigned proposals and replies
 )
 
 var rolePerms = map[string][]Perm{
@@ -71,6 +94,11 @@ var rolePerms = map[string][]Perm{
 		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},
 	RoleMember: {PermSelf},
 	RoleViewer: {PermOrgRead, PermUnitRead, PermStatsRead},
+
+	RoleCppccOffice: {PermCppccRead, PermCppccWrite},
+	RoleCppccLeader: {PermCppccRead, PermCppccLead},
+	RoleCppccMember: {PermCppccSelf},
+	RoleHandler:     {PermCppccHandle},
 }
 
 // PermAuth is asked by routes open to every logged-in user.

@@ -32,20 +32,27 @@ type User struct {
 	failed            int
 }
 
-// Grant is a role on an organisation's subtree (OrgID nil: the whole system).
+// Grant is a role on an organisation's subtree (OrgID nil: the whole
+// system), or, for a CPPCC role, on a node of the committees' tree
+// (CommitteeID; OrgName and OrgPath are then the node's).
 type Grant struct {
-	ID        int64     `json:"id"`
-	UserID    int64     `json:"user_id"`
-	Role      string    `json:"role"`
-	RoleLabel string    `json:"role_label"`
-	OrgID     *int64    `json:"org_id"`
+	ID          int64     `json:"id"`
+	UserID      int64     `json:"user_id"`
+	Role        string    `json:"role"`
+	RoleLabel   string    `json:"role_label"`
+	OrgID       *int64    `json:"org_id"`
+	CommitteeID *int64    `json:"committee_id,omitempty"`
 	OrgName   string    `json:"org_name"`
 	OrgPath   string    `json:"-"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Scope is the part of the tree the grant covers.
+// Scope is the part of the tree the grant covers (of the committees' tree
+// for a CPPCC role).
 func (g Grant) Scope() store.Scope {
+	if g.CommitteeID != nil {
+		return store.ScopeOf(g.OrgPath)
+	}
 	if g.OrgID == nil {
 		return store.All
 	}
@@ -134,8 +141,8 @@ func (s *Service) Users(ctx context.Context, p store.Page) (store.List[User], er
 }
 
 func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]Grant, error) {
-	rows, err := q.QueryContext(ctx, `SELECT g.id, g.user_id, g.role, g.org_id, COALESCE(o.name, ''), COALESCE(o.path, ''), g.created_at
-		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id
+	rows, err := q.QueryContext(ctx, `SELECT g.id, g.user_id, g.role, g.org_id, g.committee_id, COALESCE(o.name, c.name, ''), COALESCE(o.path, c.path, ''), g.created_at
+		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id LEFT JOIN committees c ON c.id = g.committee_id
 		WHERE g.user_id = $1 AND g.revoked_at IS NULL AND (g.org_id IS NULL OR o.dissolved_at IS NULL) ORDER BY g.id`, userID)
 	if err != nil {
 		return nil, err
@@ -144,13 +151,16 @@ func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]
 	out := []Grant{}
 	for rows.Next() {
 		var g Grant
-		var org sql.NullInt64
-		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &org, &g.OrgName, &g.OrgPath, &g.CreatedAt); err != nil {
+		var org, committee sql.NullInt64
+		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &org, &committee, &g.OrgName, &g.OrgPath, &g.CreatedAt); err != nil {
 			return nil, err
 		}
-		if org.Valid {
+		switch {
+		case committee.Valid:
+			g.CommitteeID = &committee.Int64
+		case org.Valid:
 			g.OrgID = &org.Int64
-		} else {
+		default:
 			g.OrgName = "全系统"
 		}
 		g.RoleLabel = Roles.Label(g.Role)
@@ -382,6 +392,8 @@ type GrantInput struct {
 	UserID int64  `json:"user_id"`
 	Role   string `json:"role"`
 	OrgID  *int64 `json:"org_id"`
+	// CommitteeID is the committee (a handling unit for 承办单位) of a CPPCC role.
+	CommitteeID *int64 `json:"committee_id,omitempty"`
 }
 
 // AddGrant gives a user a role on an organisation in the granter's scope.
@@ -390,10 +402,19 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 	defer s.Forget()
 	role, ok := Roles.Parse(in.Role)
 	if !ok {
-		return Grant{}, apperr.InvalidField("role", "角色“%s”无效,应为 sysadmin、secadmin、auditor、org_admin、secretary、member、viewer 之一", in.Role)
+		return Grant{}, apperr.InvalidField("role", "角色“%s”无效,应为 sysadmin、secadmin、auditor、org_admin、secretary、member、viewer、cppcc_office、cppcc_leader、cppcc_member、handler 之一", in.Role)
 	}
 	if in.OrgID != nil && *in.OrgID == 0 {
 		in.OrgID = nil
+	}
+	if in.CommitteeID != nil && *in.CommitteeID == 0 {
+		in.CommitteeID = nil
+	}
+	if CommitteeRole(role) {
+		return s.addCommitteeGrant(ctx, sc, role, in)
+	}
+	if in.CommitteeID != nil {
+		return Grant{}, apperr.InvalidField("committee_id", "只有政协的角色授予在政协或承办单位上")
 	}
 	if SystemRole(role) && in.OrgID != nil {
 		return Grant{}, apperr.InvalidField("org_id", "系统管理员、安全管理员、审计管理员只能在全系统范围授予,不应指定党组织")
@@ -430,17 +451,80 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 		if err := grantable(ctx, u, role, in.OrgID); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, org_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			in.UserID, role, in.OrgID, audit.ActorOf(ctx).Username, s.now()).Scan(&gid); err != nil {
-			return err
-		}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "grant", ObjectType: "grant", ObjectID: gid, OrgPath: path,
-			Detail: map[string]any{"username": u.Username, "role": role, "org_id": in.OrgID}})
+		return s.insertGrant(ctx, tx, u, role, in, path, &gid)
 	})
 	if err != nil {
 		return Grant{}, err
 	}
-	u, err := s.User(ctx, in.UserID)
+	return s.grantOf(ctx, in.UserID, gid)
+}
+
+// insertGrant stores a grant checked by the caller and audits it.
+func (s *Service) insertGrant(ctx context.Context, tx *sql.Tx, u User, role string, in GrantInput, path string, gid *int64) error {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, org_id, committee_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		in.UserID, role, in.OrgID, in.CommitteeID, audit.ActorOf(ctx).Username, s.now()).Scan(gid); err != nil {
+		return err
+	}
+	detail := map[string]any{"username": u.Username, "role": role, "org_id": in.OrgID}
+	if in.CommitteeID != nil {
+		// A committee's path is not an organisation's: the entry names no path.
+		path, detail = "", map[string]any{"username": u.Username, "role": role, "committee_id": in.CommitteeID}
+	}
+	return audit.Record(ctx, s.DB, tx, audit.Event{Action: "grant", ObjectType: "grant", ObjectID: *gid, OrgPath: path, Detail: detail})
+}
+
+// addCommitteeGrant gives a CPPCC role on a node of the committees' tree:
+// an office, a leader or a member on a committee, a handler on a handling
+// unit. Only a security administrator of the whole system grants them.
+func (s *Service) addCommitteeGrant(ctx context.Context, sc store.Scope, role string, in GrantInput) (Grant, error) {
+	if in.OrgID != nil {
+		return Grant{}, apperr.InvalidField("org_id", "政协的角色不授予在党组织上,请指定政协或承办单位")
+	}
+	if in.CommitteeID == nil {
+		return Grant{}, apperr.InvalidField("committee_id", "请指定授权的政协或承办单位")
+	}
+	if !sc.IsAll() {
+		return Grant{}, apperr.InvalidField("committee_id", "只有全系统范围的安全管理员才能授予政协的角色")
+	}
+	var gid int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userBy(ctx, tx, "id", in.UserID)
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("user_id", "用户不存在")
+		}
+		if err != nil {
+			return err
+		}
+		var kind string
+		err = tx.QueryRowContext(ctx, "SELECT kind FROM committees WHERE id = $1", *in.CommitteeID).Scan(&kind)
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("committee_id", "政协或承办单位不存在")
+		}
+		if err != nil {
+			return err
+		}
+		if (kind == "unit") != (role == RoleHandler) {
+			return apperr.InvalidField("committee_id", "“提案承办单位”角色授予在承办单位上,其他政协角色授予在政协上")
+		}
+		for _, g := range u.Grants {
+			if g.Role == role && g.CommitteeID != nil && *g.CommitteeID == *in.CommitteeID {
+				return apperr.Conflict("该用户已有此授权")
+			}
+		}
+		if err := grantable(ctx, u, role, nil); err != nil {
+			return err
+		}
+		return s.insertGrant(ctx, tx, u, role, in, "", &gid)
+	})
+	if err != nil {
+		return Grant{}, err
+	}
+	return s.grantOf(ctx, in.UserID, gid)
+}
+
+// grantOf is the grant gid of a user, as it now reads.
+func (s *Service) grantOf(ctx context.Context, userID, gid int64) (Grant, error) {
+	u, err := s.User(ctx, userID)
 	if err != nil {
 		return Grant{}, err
 	}
@@ -465,7 +549,7 @@ func grantable(ctx context.Context, u User, role string, orgID *int64) error {
 		return refused("系统管理员、安全管理员、审计管理员只能在服务器上用命令行授予")
 	}
 	for _, g := range u.Grants {
-		if g.Role == role && ((g.OrgID == nil && orgID == nil) || (g.OrgID != nil && orgID != nil && *g.OrgID == *orgID)) {
+		if g.Role == role && g.CommitteeID == nil && ((g.OrgID == nil && orgID == nil) || (g.OrgID != nil && orgID != nil && *g.OrgID == *orgID)) {
 			return apperr.Conflict("该用户已有此授权")
 		}
 	}

@@ -195,7 +195,8 @@ type Input struct {
 	FullOn      *date.Date `json:"full_on"`
 }
 
-var phoneRE = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
+// PhoneRE is a mobile number or a landline with its area code.
+var PhoneRE = regexp.MustCompile(`^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$`)
 
 // NormalizePhone drops spaces and turns full-width digits into ASCII.
 func NormalizePhone(p string) string {
@@ -292,7 +293,7 @@ func apply(m *Member, in Input, creating bool, today date.Date, v *apperr.Invali
 			v.Add("education", "学历“%s”无效,应为%s之一", e, vocab.Education.Labels())
 		}
 	}
-	if m.Phone != "" && !phoneRE.MatchString(m.Phone) {
+	if m.Phone != "" && !PhoneRE.MatchString(m.Phone) {
 		v.Add("phone", "联系电话“%s”格式不对,应为11位手机号码或带区号的固定电话", m.Phone)
 	}
 	if utf8.RuneCountInString(m.Occupation) > 50 {

@@ -35,6 +35,10 @@ type Table struct {
 	// organisation (empty: the row follows its member, MemberCol).
 	OrgCol    string
 	MemberCol string
+	// CommitteeCol names the column holding a row's committee (the
+	// consultative work), ProposalCol its proposal.
+	CommitteeCol string
+	ProposalCol  string
 }
 
 // Tables are every table of the schema with its role on a Citus cluster,
@@ -43,6 +47,7 @@ type Table struct {
 var Tables = []Table{
 	{Name: "orgs"}, {Name: "units"}, {Name: "users"}, {Name: "grants"}, {Name: "sessions"}, {Name: "api_tokens"},
 	{Name: "settings"}, {Name: "audit_head"}, {Name: "audit_keyed"}, {Name: "report_templates"},
+	{Name: "committees"}, {Name: "cppcc_lists"}, {Name: "cppcc_terms"}, {Name: "cppcc_sessions"},
 	// The anchor of the colocation group comes first.
 	{Name: "members", Role: Provincial, OrgCol: "org_id"},
 	{Name: "org_stats", Role: Provincial, OrgCol: "org_id"},
@@ -74,6 +79,13 @@ var Tables = []Table{
 	{Name: "talent_requests", Role: Provincial, OrgCol: "org_id"},
 	{Name: "selections", Role: Provincial, OrgCol: "org_id"},
 	{Name: "reviews", Role: Provincial, OrgCol: "org_id"},
+	// The consultative work: a committee's rows in the province of its path in the committees' tree.
+	{Name: "cppcc_members", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "proposals", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "proposal_signers", Role: Provincial, ProposalCol: "proposal_id"},
+	{Name: "proposal_units", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "proposal_events", Role: Provincial, ProposalCol: "proposal_id"},
+	{Name: "cppcc_stats", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "id_numbers", Role: Keyed, Key: "id_hash"},
 }
 

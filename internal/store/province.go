@@ -177,6 +177,17 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 	for _, o := range orgs {
 		paths[o.id] = o.path
 	}
+	bodies, err := Query(ctx, q, func(sc Scanner) (orgPath, error) {
+		var o orgPath
+		return o, sc.Scan(&o.id, &o.path)
+	}, "SELECT id, path FROM committees")
+	if err != nil {
+		return nil, err
+	}
+	committees := make(map[int64]string, len(bodies))
+	for _, o := range bodies {
+		committees[o.id] = o.path
+	}
 	type group struct {
 		key  string
 		prov int64
@@ -194,17 +205,32 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 			continue
 		}
 		var bad int64
-		switch {
-		case t.OrgCol != "":
-			gs, err := groups("SELECT CAST(" + t.OrgCol + " AS TEXT), province_id, COUNT(*) FROM " + t.Name + " GROUP BY " + t.OrgCol + ", province_id")
+		byPath := func(col string, paths map[int64]string) error {
+			gs, err := groups("SELECT CAST(" + col + " AS TEXT), province_id, COUNT(*) FROM " + t.Name + " GROUP BY " + col + ", province_id")
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, g := range gs {
 				id, _ := strconv.ParseInt(g.key, 10, 64)
 				if ProvinceOf(paths[id]) != g.prov {
 					bad += g.n
 				}
+			}
+			return nil
+		}
+		switch {
+		case t.OrgCol != "":
+			if err := byPath(t.OrgCol, paths); err != nil {
+				return nil, err
+			}
+		case t.CommitteeCol != "":
+			if err := byPath(t.CommitteeCol, committees); err != nil {
+				return nil, err
+			}
+		case t.ProposalCol != "":
+			if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.Name+` x
+				WHERE NOT EXISTS (SELECT 1 FROM proposals p WHERE p.province_id = x.province_id AND p.id = x.`+t.ProposalCol+")").Scan(&bad); err != nil {
+				return nil, err
 			}
 		case t.MemberCol != "":
 			// Joined on the province too, as a Citus cluster joins colocated rows.

@@ -1,0 +1,562 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/secret"
+	"dangjian/internal/store"
+)
+
+// Service keeps the consultative work. Every function takes the caller's
+// scope, a part of the committees' tree.
+type Service struct {
+	DB  *store.DB
+	Box *secret.Box
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time { return store.Now(s.Now) }
+
+func (s *Service) today() date.Date { return date.Of(s.now()) }
+
+// Rules are a committee's periods, each configurable; the defaults name their source.
+type Rules struct {
+	// SignDays is how long co-signers have to confirm (会签); 7 days is this
+	// system's default, set by each committee.
+	SignDays int `json:"sign_days"`
+	// ObjectDays is how long a unit may object to an assignment: one week
+	// (全国政协办公厅《关于政协全国委员会办公厅承办提案工作的若干规定》第六条).
+	ObjectDays int `json:"object_days"`
+	// OpinionMonths is the co-handler's time for its opinion to the lead: one
+	// month, as most local measures on handling proposals set it.
+	OpinionMonths int `json:"opinion_months"`
+	// ReplyMonths is the time to reply from assignment (three months), and
+	// MaxMonths the latest with an extension (six months): the common rule of
+	// the measures on handling deputies' suggestions and CPPCC proposals.
+	ReplyMonths int `json:"reply_months"`
+	MaxMonths   int `json:"max_months"`
+	// EvaluateDays is the proposer's time to evaluate a reply (30 days, this
+	// system's default); Rehandles how often an unsatisfied proposer may send
+	// it back (once).
+	EvaluateDays int `json:"evaluate_days"`
+	Rehandles    int `json:"rehandles"`
+	// ClassD allows the fourth result class.
+	ClassD bool `json:"class_d"`
+}
+
+// DefaultRules are a new committee's rules.
+var DefaultRules = Rules{SignDays: 7, ObjectDays: 7, OpinionMonths: 1, ReplyMonths: 3, MaxMonths: 6, EvaluateDays: 30, Rehandles: 1}
+
+// Committee is a node of the committees' tree: a committee or a handling unit.
+type Committee struct {
+	ID       int64  `json:"id"`
+	ParentID *int64 `json:"parent_id"`
+	Path     string `json:"-"`
+	Kind     string `json:"kind"`
+	Level    string `json:"level"`
+	Name     string `json:"name"`
+	Rules    Rules  `json:"rules"`
+}
+
+// Levels of committees.
+var levels = map[string]string{"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
+
+const committeeCols = "id, parent_id, path, kind, level, name, rules"
+
+func scanCommittee(sc store.Scanner) (Committee, error) {
+	var c Committee
+	var parent sql.NullInt64
+	var rules string
+	if err := sc.Scan(&c.ID, &parent, &c.Path, &c.Kind, &c.Level, &c.Name, &rules); err != nil {
+		return c, err
+	}
+	if parent.Valid {
+		c.ParentID = &parent.Int64
+	}
+	c.Rules = DefaultRules
+	return c, json.Unmarshal([]byte(rules), &c.Rules)
+}
+
+// province is the distribution value of a committee's rows.
+func (c Committee) province() int64 { return store.ProvinceOf(c.Path) }
+
+// committee reads a node of kind in scope.
+func (s *Service) committee(ctx context.Context, q store.Querier, sc store.Scope, id int64, kind string) (Committee, error) {
+	lo, hi := sc.Range()
+	c, err := scanCommittee(q.QueryRowContext(ctx, "SELECT "+committeeCols+" FROM committees WHERE id = $1 AND kind = $2 AND path >= $3 AND path < $4"+sc.Exact("path"),
+		id, kind, lo, hi))
+	if apperr.IsNotFound(err) {
+		return c, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
+	}
+	return c, err
+}
+
+// Committee returns a committee in scope.
+func (s *Service) Committee(ctx context.Context, sc store.Scope, id int64) (Committee, error) {
+	return s.committee(ctx, s.DB, sc, id, "committee")
+}
+
+// Committees lists the committees in scope, the tree's order.
+func (s *Service) Committees(ctx context.Context, sc store.Scope) ([]Committee, error) {
+	lo, hi := sc.Range()
+	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE kind = 'committee' AND path >= $1 AND path < $2"+sc.Exact("path")+
+		" ORDER BY path LIMIT 200", lo, hi)
+}
+
+// CommitteeOf is the committee whose scope a caller holds: the committee
+// itself, or the committee of a handling unit.
+func (s *Service) CommitteeOf(ctx context.Context, sc store.Scope) (Committee, error) {
+	ids := store.PathIDs(sc.Path)
+	for i := len(ids) - 1; i >= 0; i-- {
+		c, err := s.committee(ctx, s.DB, store.All, ids[i], "committee")
+		if err == nil || !apperr.IsNotFound(err) {
+			return c, err
+		}
+	}
+	return Committee{}, apperr.NotFound("政协")
+}
+
+// NewCommittee creates a committee (below parent, or a root) with the
+// default lists; an operator's task (the command line, the demo).
+func (s *Service) NewCommittee(ctx context.Context, parent *int64, name, level string) (Committee, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 60 {
+		return Committee{}, apperr.InvalidField("name", "政协名称不能为空,且不超过 60 个字")
+	}
+	if _, ok := levels[level]; !ok {
+		return Committee{}, apperr.InvalidField("level", "政协层级应为 national、province、city、county 之一")
+	}
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = s.insertNode(ctx, tx, parent, "committee", level, name); err != nil {
+			return err
+		}
+		for list, names := range map[string][]string{"sector": DefaultSectors, "category": DefaultCategories} {
+			for i, n := range names {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
+					return err
+				}
+			}
+		}
+		return s.audit(ctx, tx, c, "create", "committee", c.ID, map[string]any{"name": name, "level": level})
+	})
+	return c, err
+}
+
+func (s *Service) insertNode(ctx context.Context, tx *sql.Tx, parent *int64, kind, level, name string) (Committee, error) {
+	parentPath := "/"
+	if parent != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT path FROM committees WHERE id = $1 AND kind = 'committee'", *parent).Scan(&parentPath); err != nil {
+			if apperr.IsNotFound(err) {
+				return Committee{}, apperr.InvalidField("parent_id", "上级政协不存在")
+			}
+			return Committee{}, err
+		}
+	}
+	rules, _ := json.Marshal(DefaultRules)
+	var id int64
+	if err := tx.QueryRowContext(ctx, "INSERT INTO committees (parent_id, path, kind, level, name, rules, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		parent, store.TempKey(), kind, level, name, string(rules), s.now()).Scan(&id); err != nil {
+		return Committee{}, err
+	}
+	path := store.ChildPath(parentPath, id)
+	if _, err := tx.ExecContext(ctx, "UPDATE committees SET path = $1 WHERE id = $2", path, id); err != nil {
+		return Committee{}, err
+	}
+	return Committee{ID: id, ParentID: parent, Path: path, Kind: kind, Level: level, Name: name, Rules: DefaultRules}, nil
+}
+
+// NewUnit registers a handling unit (承办单位) of a committee in scope.
+func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64, name string) (Committee, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 60 {
+		return Committee{}, apperr.InvalidField("name", "承办单位名称不能为空,且不超过 60 个字")
+	}
+	var u Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("committee_id", "政协不存在或不在您的管理范围内")
+		}
+		if err != nil {
+			return err
+		}
+		var dup int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE parent_id = $1 AND kind = 'unit' AND name = $2", c.ID, name).Scan(&dup); err != nil {
+			return err
+		}
+		if dup > 0 {
+			return apperr.InvalidField("name", "承办单位“%s”已经登记过", name)
+		}
+		if u, err = s.insertNode(ctx, tx, &c.ID, "unit", "", name); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, c, "create", "cppcc_unit", u.ID, map[string]any{"name": name})
+	})
+	return u, err
+}
+
+// Units lists a committee's handling units.
+func (s *Service) Units(ctx context.Context, sc store.Scope, committeeID int64) ([]Committee, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return nil, err
+	}
+	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+}
+
+// Names returns one of a committee's lists (sector, category).
+func (s *Service) Names(ctx context.Context, committeeID int64, list string) ([]string, error) {
+	return store.Query(ctx, s.DB, func(sc store.Scanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	}, "SELECT name FROM cppcc_lists WHERE committee_id = $1 AND list = $2 ORDER BY position", committeeID, list)
+}
+
+func (s *Service) inList(ctx context.Context, q store.Querier, committeeID int64, list, name string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_lists WHERE committee_id = $1 AND list = $2 AND name = $3", committeeID, list, name).Scan(&n)
+	return n > 0, err
+}
+
+// Term is a 届, with its sessions.
+type Term struct {
+	ID       int64     `json:"id"`
+	Number   int       `json:"number"`
+	StartsOn date.Date `json:"starts_on"`
+	EndsOn   date.Date `json:"ends_on"`
+	Sessions []Session `json:"sessions"`
+}
+
+// Session is a 次会议.
+type Session struct {
+	ID       int64     `json:"id"`
+	TermID   int64     `json:"term_id"`
+	Number   int       `json:"number"`
+	OpensOn  date.Date `json:"opens_on"`
+	ClosesOn date.Date `json:"closes_on"`
+	Label    string    `json:"label"`
+}
+
+// Terms lists a committee's terms and sessions, the latest first.
+func (s *Service) Terms(ctx context.Context, sc store.Scope, committeeID int64) ([]Term, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return nil, err
+	}
+	terms, err := store.Query(ctx, s.DB, func(r store.Scanner) (Term, error) {
+		var t Term
+		return t, r.Scan(&t.ID, &t.Number, &t.StartsOn, &t.EndsOn)
+	}, "SELECT id, number, starts_on, ends_on FROM cppcc_terms WHERE committee_id = $1 ORDER BY number DESC", c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range terms {
+		if terms[i].Sessions, err = store.Query(ctx, s.DB, scanSession, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.term_id = $1 ORDER BY s.number DESC", terms[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return terms, nil
+}
+
+const sessionCols = "s.id, s.term_id, s.number, s.opens_on, s.closes_on, t.number"
+
+func scanSession(r store.Scanner) (Session, error) {
+	var x Session
+	var term int
+	err := r.Scan(&x.ID, &x.TermID, &x.Number, &x.OpensOn, &x.ClosesOn, &term)
+	x.Label = chineseNumber(term) + "届" + chineseNumber(x.Number) + "次会议"
+	return x, err
+}
+
+// chineseNumber writes 1–99 in Chinese numerals, as a term or a session is named.
+func chineseNumber(n int) string {
+	digits := []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n <= 0 || n > 99:
+		return "第" + itoa(n)
+	case n < 10:
+		return digits[n]
+	case n == 10:
+		return "十"
+	case n < 20:
+		return "十" + digits[n%10]
+	case n%10 == 0:
+		return digits[n/10] + "十"
+	}
+	return digits[n/10] + "十" + digits[n%10]
+}
+
+// NewTerm adds a term to a committee in scope.
+func (s *Service) NewTerm(ctx context.Context, sc store.Scope, committeeID int64, number int, starts, ends date.Date) (Term, error) {
+	if number < 1 || number > 99 {
+		return Term{}, apperr.InvalidField("number", "届次应在 1 到 99 之间")
+	}
+	if starts.IsZero() || ends.IsZero() || !ends.After(starts) {
+		return Term{}, apperr.InvalidField("ends_on", "届的结束日期应晚于开始日期")
+	}
+	t := Term{Number: number, StartsOn: starts, EndsOn: ends, Sessions: []Session{}}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, "INSERT INTO cppcc_terms (committee_id, number, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id",
+			c.ID, number, starts, ends).Scan(&t.ID)
+		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
+			return apperr.InvalidField("number", "第%d届已经登记过", number)
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, c, "create", "cppcc_term", t.ID, map[string]any{"number": number})
+	})
+	return t, err
+}
+
+// NewSession adds a session to a term of a committee in scope.
+func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, number int, opens, closes date.Date) (Session, error) {
+	if number < 1 || number > 99 {
+		return Session{}, apperr.InvalidField("number", "会议次数应在 1 到 99 之间")
+	}
+	if opens.IsZero() || closes.IsZero() || closes.Before(opens) {
+		return Session{}, apperr.InvalidField("closes_on", "闭幕日期不应早于开幕日期")
+	}
+	var x Session
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var committeeID int64
+		if err := tx.QueryRowContext(ctx, "SELECT committee_id FROM cppcc_terms WHERE id = $1", termID).Scan(&committeeID); err != nil {
+			if apperr.IsNotFound(err) {
+				return apperr.NotFound("届")
+			}
+			return err
+		}
+		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		if apperr.IsNotFound(err) {
+			return apperr.NotFound("届")
+		}
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, "INSERT INTO cppcc_sessions (term_id, number, opens_on, closes_on) VALUES ($1, $2, $3, $4) RETURNING id",
+			termID, number, opens, closes).Scan(&id)
+		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
+			return apperr.InvalidField("number", "该届第%d次会议已经登记过", number)
+		}
+		if err != nil {
+			return err
+		}
+		if x, err = scanSession(tx.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.id = $1", id)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, c, "create", "cppcc_session", id, map[string]any{"term_id": termID, "number": number})
+	})
+	return x, err
+}
+
+// sessionAt is the session a proposal submitted on day belongs to: the one
+// open that day (大会期间), or else the latest before it (闭会期间).
+func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
+	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+` FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id
+		WHERE t.committee_id = $1 AND s.opens_on <= $2 ORDER BY s.opens_on DESC LIMIT 1`, committeeID, day))
+	if apperr.IsNotFound(err) {
+		return x, false, apperr.Rule("本届政协还没有登记全体会议,请先由政协办公室登记届次和会议")
+	}
+	return x, err == nil && !day.After(x.ClosesOn), err
+}
+
+// audit records a change of the consultative work. Its entry names no
+// organisation path (a committee's path is of another tree) but the
+// committee, and is kept in the committee's province.
+func (s *Service) audit(ctx context.Context, tx *sql.Tx, c Committee, action, object string, id int64, detail map[string]any) error {
+	detail["committee_id"] = c.ID
+	return audit.Record(ctx, s.DB, tx, audit.Event{Action: action, ObjectType: object, ObjectID: id, Detail: detail})
+}
+
+// Member is a CPPCC member (委员); the phone is masked in JSON.
+type Member struct {
+	ID          int64  `json:"id"`
+	CommitteeID int64  `json:"committee_id"`
+	TermID      int64  `json:"term_id"`
+	Name        string `json:"name"`
+	Sex         string `json:"sex"`
+	Sector      string `json:"sector"`
+	Party       string `json:"party"`
+	PartyLabel  string `json:"party_label"`
+	Special     string `json:"special"`
+	Team        string `json:"team"`
+	Post        string `json:"post"`
+	Phone       string `json:"-"`
+	PhoneMasked string `json:"phone"`
+	Status      string `json:"status"`
+	StatusLabel string `json:"status_label"`
+	UserID      *int64 `json:"-"`
+}
+
+// MemberInput adds a member.
+type MemberInput struct {
+	CommitteeID int64  `json:"committee_id"`
+	TermID      int64  `json:"term_id"`
+	Name        string `json:"name"`
+	Sex         string `json:"sex"`
+	Sector      string `json:"sector"`
+	Party       string `json:"party"`
+	Special     string `json:"special"`
+	Team        string `json:"team"`
+	Post        string `json:"post"`
+	Phone       string `json:"phone"`
+	UserID      *int64 `json:"user_id"`
+}
+
+const memberCols = "m.id, m.committee_id, m.term_id, m.name, m.sex, m.sector, m.party, m.special, m.team, m.post, m.phone_enc, m.status, m.user_id"
+
+func (s *Service) scanMember(r store.Scanner) (Member, error) {
+	var m Member
+	var enc string
+	var user sql.NullInt64
+	if err := r.Scan(&m.ID, &m.CommitteeID, &m.TermID, &m.Name, &m.Sex, &m.Sector, &m.Party, &m.Special, &m.Team, &m.Post, &enc, &m.Status, &user); err != nil {
+		return m, err
+	}
+	if enc != "" {
+		phone, err := s.Box.Open(enc)
+		if err != nil {
+			return m, err
+		}
+		m.Phone = phone
+	}
+	if user.Valid {
+		m.UserID = &user.Int64
+	}
+	m.PhoneMasked = member.MaskPhone(m.Phone)
+	m.PartyLabel = Parties.Label(m.Party)
+	m.StatusLabel = MemberStatuses.Label(m.Status)
+	return m, nil
+}
+
+// AddMember adds a member to a term of a committee in scope.
+func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput) (Member, error) {
+	var v apperr.Invalid
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 30 {
+		v.Add("name", "姓名不能为空,且不超过 30 个字")
+	}
+	if in.Sex != "男" && in.Sex != "女" {
+		v.Add("sex", "性别应为“男”或“女”")
+	}
+	party, ok := Parties.Parse(in.Party)
+	if !ok {
+		v.Add("party", "党派应为 %s 之一", Parties.Labels())
+	}
+	if in.Phone = strings.TrimSpace(in.Phone); in.Phone != "" && !member.PhoneRE.MatchString(in.Phone) {
+		v.Add("phone", "联系电话“%s”格式不对,应为11位手机号码或带区号的固定电话", in.Phone)
+	}
+	if err := v.Err(); err != nil {
+		return Member{}, err
+	}
+	var m Member
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.committee(ctx, tx, sc, in.CommitteeID, "committee")
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("committee_id", "政协不存在或不在您的管理范围内")
+		}
+		if err != nil {
+			return err
+		}
+		var term int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM cppcc_terms WHERE id = $1 AND committee_id = $2", in.TermID, c.ID).Scan(&term); err != nil {
+			if apperr.IsNotFound(err) {
+				return apperr.InvalidField("term_id", "该政协没有这一届")
+			}
+			return err
+		}
+		if ok, err := s.inList(ctx, tx, c.ID, "sector", in.Sector); err != nil || !ok {
+			if err == nil {
+				err = apperr.InvalidField("sector", "界别“%s”不在本政协的界别名单中", in.Sector)
+			}
+			return err
+		}
+		enc := ""
+		if in.Phone != "" {
+			enc = s.Box.Seal(in.Phone)
+		}
+		now := s.now()
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_members (province_id, committee_id, term_id, name, sex, sector, party, special, team, post, phone_enc, status, user_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13) RETURNING id`,
+			c.province(), c.ID, term, in.Name, in.Sex, in.Sector, party, strings.TrimSpace(in.Special), strings.TrimSpace(in.Team), strings.TrimSpace(in.Post), enc, in.UserID, now).Scan(&id); err != nil {
+			return err
+		}
+		if m, err = s.member(ctx, tx, sc, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, c, "create", "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": party})
+	})
+	return m, err
+}
+
+// memberFrom joins a member to its committee, for the scope's range.
+const memberFrom = " FROM cppcc_members m JOIN committees c ON c.id = m.committee_id WHERE c.path >= $1 AND c.path < $2"
+
+func (s *Service) member(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
+	lo, hi := sc.Range()
+	m, err := s.scanMember(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("c.path")+sc.ProvinceParam("m.province_id")+" AND m.id = $3", lo, hi, id))
+	if apperr.IsNotFound(err) {
+		return m, apperr.NotFound("政协委员")
+	}
+	return m, err
+}
+
+// Member returns a member of a committee in scope.
+func (s *Service) Member(ctx context.Context, sc store.Scope, id int64) (Member, error) {
+	return s.member(ctx, s.DB, sc, id)
+}
+
+// Members lists the members of a committee in scope, by name; q narrows by
+// name, sector or party.
+func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64, q string, p store.Page) (store.List[Member], error) {
+	out, p := store.NewList[Member](p)
+	lo, hi := sc.Range()
+	where := sc.Exact("c.path") + sc.ProvinceParam("m.province_id") + " AND m.committee_id = $3"
+	args := []any{lo, hi, committeeID}
+	if q = strings.TrimSpace(q); q != "" {
+		where += " AND (m.name LIKE $4 OR m.sector = $5 OR m.party = $6)"
+		code, _ := Parties.Parse(q)
+		args = append(args, q+"%", q, code)
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where, args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	items, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+memberFrom+where+" ORDER BY m.name, m.id LIMIT "+itoa(p.Size)+" OFFSET "+itoa(p.Offset()), args...)
+	out.Items = append(out.Items, items...)
+	return out, err
+}
+
+// me is the caller's member record in a committee in scope (a member's grant).
+func (s *Service) me(ctx context.Context, q store.Querier, sc store.Scope, userID int64) (Member, error) {
+	lo, hi := sc.Range()
+	m, err := s.scanMember(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("c.path")+sc.ProvinceParam("m.province_id")+
+		" AND m.user_id = $3 AND m.status = 'active' ORDER BY m.id DESC LIMIT 1", lo, hi, userID))
+	if apperr.IsNotFound(err) {
+		return m, apperr.Rule("您的账号没有关联在任的政协委员档案,请联系政协办公室")
+	}
+	return m, err
+}
+
+// Me returns the caller's own member record.
+func (s *Service) Me(ctx context.Context, sc store.Scope, userID int64) (Member, error) {
+	return s.me(ctx, s.DB, sc, userID)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

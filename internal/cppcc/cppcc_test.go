@@ -1,0 +1,374 @@
+package cppcc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/date"
+	"dangjian/internal/secret"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// 2026-03-02 10:00 in Beijing: between the fourth session (January) and the fifth.
+var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	t          *testing.T
+	ctx        context.Context
+	db         *store.DB
+	svc        *Service
+	c, other   Committee
+	lead, co   Committee // handling units
+	third      Committee
+	office     store.Scope
+	members    []Member
+	asMember   []context.Context
+	office_ctx context.Context
+	seq        int
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	box, err := secret.New([]byte(strings.Repeat("c", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, ctx: context.Background(), db: db, svc: &Service{DB: db, Box: box, Now: func() time.Time { return clock }}}
+	f.c = f.must(f.svc.NewCommittee(f.ctx, nil, "江城市政协", "city"))
+	f.other = f.must(f.svc.NewCommittee(f.ctx, nil, "河西市政协", "city"))
+	f.office = store.ScopeOf(f.c.Path)
+	for _, c := range []Committee{f.c, f.other} {
+		term, err := f.svc.NewTerm(f.ctx, store.All, c.ID, 14, date.New(2022, 1, 1), date.New(2026, 12, 31))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.NewSession(f.ctx, store.All, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.lead = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市发展和改革委员会"))
+	f.co = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市财政局"))
+	f.third = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市教育局"))
+	authn := &auth.Service{DB: db}
+	terms, _ := f.svc.Terms(f.ctx, store.All, f.c.ID)
+	for i, name := range []string{"李明", "王芳", "张伟"} {
+		u, err := authn.CreateUser(f.ctx, auth.NewUser{Username: fmt.Sprintf("wy%d", i), Password: "Tq7#mwLp2xZa"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.svc.AddMember(f.ctx, f.office, MemberInput{CommitteeID: f.c.ID, TermID: terms[0].ID, Name: name, Sex: "男", Sector: "经济界",
+			Party: "中国民主建国会", Phone: fmt.Sprintf("1391234567%d", i), UserID: &u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.members = append(f.members, m)
+		f.asMember = append(f.asMember, audit.WithActor(f.ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
+	}
+	f.office_ctx = audit.WithActor(f.ctx, audit.Actor{Username: "zxbgs"})
+	return f
+}
+
+func (f *fixture) must(c Committee, err error) Committee {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+func (f *fixture) ok(p Proposal, err error) Proposal {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
+// draft is a proposal of member 0, joint with member 1 when joint.
+func (f *fixture) draft(joint bool) Proposal {
+	f.seq++
+	in := Input{CommitteeID: f.c.ID, Title: fmt.Sprintf("关于加快老旧小区改造的建议(%d)", f.seq), Category: "社会建设", Way: "member", Public: true,
+		Content: "老旧小区改造涉及面广、群众期盼高,目前存在资金来源单一、居民意见难统一等问题。建议设立专项资金并建立居民议事机制。", Contact: "phone"}
+	if joint {
+		in.Way, in.CoSigners = "joint", []int64{f.members[1].ID}
+	}
+	return f.ok(f.svc.Draft(f.asMember[0], f.office, ViewMember, in))
+}
+
+func (f *fixture) unitScope(u Committee) store.Scope { return store.ScopeOf(u.Path) }
+
+func (f *fixture) partOf(p Proposal, unit Committee) int64 {
+	f.t.Helper()
+	for _, x := range p.Parts {
+		if x.UnitID == unit.ID && x.State != "withdrawn" {
+			return x.ID
+		}
+	}
+	f.t.Fatalf("no part of %s in %+v", unit.Name, p.Parts)
+	return 0
+}
+
+// figures are the committee's figures of 2026, checked against a recount.
+func (f *fixture) figures() map[string]int64 {
+	f.t.Helper()
+	ms, err := Check(f.ctx, f.db)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if len(ms) > 0 {
+		f.t.Fatalf("figures differ from a recount: %+v", ms)
+	}
+	fig, err := f.svc.Figures(f.ctx, f.office, f.c.ID, Period{202601, 202612}, true)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return fig.Counts
+}
+
+func (f *fixture) want(keys map[string]int64) {
+	f.t.Helper()
+	got := f.figures()
+	for k, n := range keys {
+		if got[k] != n {
+			f.t.Errorf("figure %s = %d, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+}
+
+func TestJointProposalJourney(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.draft(true)
+		if p.State != "draft" || len(p.Signers) != 1 {
+			t.Fatalf("draft: %+v", p)
+		}
+		// A draft is its proposer's alone: not the office's, not the co-signer's.
+		if _, err := f.svc.Get(f.ctx, f.office, ViewOffice, p.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("the office reads a draft: %v", err)
+		}
+		if _, err := f.svc.Get(f.asMember[1], f.office, ViewMember, p.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("a co-signer reads a draft: %v", err)
+		}
+		p = f.ok(f.svc.Submit(f.asMember[0], f.office, p.ID))
+		if p.State != "signing" {
+			t.Fatalf("submitted joint: %s", p.State)
+		}
+		f.want(map[string]int64{"submitted": 0, "st:signing": 1})
+		if _, err := f.svc.Sign(f.asMember[2], f.office, p.ID, true); err == nil {
+			t.Fatal("a member not asked co-signed")
+		}
+		p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
+		if p.State != "submitted" || p.Signers[0].State != "confirmed" {
+			t.Fatalf("after the last co-signer: %s %+v", p.State, p.Signers)
+		}
+		f.want(map[string]int64{"submitted": 1, "way:joint": 1, "time:between": 1, "st:submitted": 1})
+
+		p = f.ok(f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}))
+		if p.NumberText != "第1号" {
+			t.Fatalf("number: %q", p.NumberText)
+		}
+		p = f.ok(f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
+		f.want(map[string]int64{"filed": 1, "st:handling": 1, "cat:社会建设": 1})
+
+		// The other committee's units and the third unit of this one do not reach it.
+		if _, err := f.svc.Get(f.ctx, f.unitScope(f.third), ViewUnit, p.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("an unassigned unit reads the proposal: %v", err)
+		}
+		lead, co := f.partOf(p, f.lead), f.partOf(p, f.co)
+		if _, err := f.svc.Reply(f.ctx, f.unitScope(f.co), lead, ReplyInput{Class: "B", Text: "x", Contact: "phone"}); !apperr.IsNotFound(err) {
+			t.Fatalf("the co-handler replies for the lead: %v", err)
+		}
+		_, err := f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "B", Text: "已列入明年计划。", Contact: "phone"})
+		if err == nil || !strings.Contains(err.Error(), "江城市财政局") {
+			t.Fatalf("the lead replied before the co-handler's opinion: %v", err)
+		}
+		f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), co, "同意安排专项资金。"))
+		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "B", Text: "已列入明年计划。", Contact: "phone"}))
+		if p.State != "replied" || p.ResultClass != "B" {
+			t.Fatalf("replied: %s %s", p.State, p.ResultClass)
+		}
+		f.want(map[string]int64{"class:B": 1, "st:replied": 1})
+
+		if _, err := f.svc.Evaluate(f.asMember[1], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}); err == nil {
+			t.Fatal("a co-signer evaluated for the first proposer")
+		}
+		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "资金没有落实"}))
+		if p.State != "rehandling" || p.Rehandles != 1 {
+			t.Fatalf("unsatisfied: %s", p.State)
+		}
+		f.want(map[string]int64{"rehandled": 1, "class:B": 0, "st:rehandling": 1})
+		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "A", Text: "资金已落实。", Contact: "visit"}))
+		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
+		if p.State != "closed" {
+			t.Fatalf("satisfied: %s", p.State)
+		}
+		f.want(map[string]int64{"st:closed": 1, "sat:satisfied": 1, "class:A": 1, "rehandled": 1, "submitted": 1})
+		fig, _ := f.svc.Figures(f.ctx, f.office, f.c.ID, Period{202601, 202612}, true)
+		for _, u := range fig.Units {
+			if u.UnitID == f.lead.ID && (u.Assigned != 1 || u.Lead != 1 || u.OnTime != 1) {
+				t.Errorf("lead unit's line: %+v", u)
+			}
+		}
+		// Every step is in the history, with who took it.
+		if len(p.Events) < 10 || p.Events[0].By != "wy0" {
+			t.Errorf("history: %+v", p.Events)
+		}
+		// Another committee's office sees nothing of it.
+		if _, err := f.svc.Get(f.ctx, store.ScopeOf(f.other.Path), ViewOffice, p.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("another committee reads the proposal: %v", err)
+		}
+		storetest.NoMismatch(t, db)
+	})
+}
+
+// The same step sent twice at once is taken once (compare-and-set).
+func TestStepTakenOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"})
+			}()
+		}
+		wg.Wait()
+		done := 0
+		for _, err := range errs {
+			if err == nil {
+				done++
+			} else if _, ok := apperr.As(store.Explain(err)); !ok {
+				t.Errorf("a concurrent step failed with %v", err)
+			}
+		}
+		if done != 1 {
+			t.Fatalf("filed %d times: %v", done, errs)
+		}
+		f.want(map[string]int64{"filed": 1, "submitted": 1})
+	})
+}
+
+// TestEveryCell tries every action a person takes on a proposal in every
+// state: it is done exactly where Steps allows it, and leads where Steps says.
+func TestEveryCell(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	reach := map[string]func() Proposal{}
+	reach["draft"] = func() Proposal { return f.draft(false) }
+	reach["signing"] = func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID)) }
+	reach["submitted"] = func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
+	review := func(from, action string, into int64) func() Proposal {
+		return func() Proposal {
+			return f.ok(f.svc.Review(f.office_ctx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "opinion", Note: "请补充", Into: into}))
+		}
+	}
+	reach["returned"] = review("submitted", "return", 0)
+	reach["filed"] = review("submitted", "file", 0)
+	reach["rejected"] = review("submitted", "reject", 0)
+	reach["merged"] = func() Proposal { return review("submitted", "merge", reach["filed"]().ID)() }
+	reach["withdrawn"] = func() Proposal { return f.ok(f.svc.Withdraw(f.asMember[0], f.office, f.draft(false).ID)) }
+	reach["handling"] = func() Proposal { return f.ok(f.svc.Assign(f.office_ctx, f.office, reach["filed"]().ID, AssignInput{Lead: f.lead.ID})) }
+	reach["replied"] = func() Proposal {
+		p := reach["handling"]()
+		return f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "C", Text: "留作参考。", Contact: "phone"}))
+	}
+	reach["rehandling"] = func() Proposal {
+		return f.ok(f.svc.Evaluate(f.asMember[0], f.office, reach["replied"]().ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "未解决"}))
+	}
+	reach["closed"] = func() Proposal {
+		return f.ok(f.svc.Evaluate(f.asMember[0], f.office, reach["replied"]().ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
+	}
+	try := map[string]func(p Proposal) (Proposal, error){
+		"submit":       func(p Proposal) (Proposal, error) { return f.svc.Submit(f.asMember[0], f.office, p.ID) },
+		"withdraw":     func(p Proposal) (Proposal, error) { return f.svc.Withdraw(f.asMember[0], f.office, p.ID) },
+		"return":       func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "return", Note: "请补充"}) },
+		"file":         func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}) },
+		"reject":       func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "letter"}) },
+		"assign":       func(p Proposal) (Proposal, error) { return f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.third.ID}) },
+		"evaluate":     func(p Proposal) (Proposal, error) { return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"}) },
+		"dissatisfied": func(p Proposal) (Proposal, error) { return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "未解决"}) },
+		"merge": func(p Proposal) (Proposal, error) {
+			return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "merge", Into: reach["filed"]().ID})
+		},
+	}
+	states := States
+	for action, do := range try {
+		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "proposal" && s.Action == action })]
+		for _, st := range states {
+			p := reach[st.Code]()
+			if p.State != st.Code {
+				t.Fatalf("reached %s for %s", p.State, st.Code)
+			}
+			got, err := do(p)
+			allowed := slices.Contains(step.From, st.Code)
+			switch {
+			case allowed && err != nil:
+				t.Errorf("%s from %s refused: %v", action, st.Code, err)
+			case allowed && got.State != step.To:
+				t.Errorf("%s from %s led to %s, Steps says %s", action, st.Code, got.State, step.To)
+			case !allowed && err == nil:
+				t.Errorf("%s from %s was done (to %s); Steps does not allow it", action, st.Code, got.State)
+			case !allowed:
+				var ae *apperr.Error
+				if !errors.As(err, &ae) || strings.ContainsAny(ae.Message, "abcdefghijklmnopqrstuvwxyz") && !strings.Contains(ae.Message, "“") {
+					t.Errorf("%s from %s refused without a message in Chinese: %v", action, st.Code, err)
+				}
+			}
+		}
+	}
+	if ms, err := Check(f.ctx, f.db); err != nil || len(ms) > 0 {
+		t.Fatalf("figures after every cell: %v %+v", err, ms)
+	}
+}
+
+// A unit objects within its days and the office gives the part to another
+// unit; an extension goes no further than the committee's longest period.
+func TestObjectionAndExtension(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+		p = f.ok(f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.third.ID}))
+		part := f.partOf(p, f.third)
+		p = f.ok(f.svc.Object(f.ctx, f.unitScope(f.third), part, "不属于本单位职责"))
+		p = f.ok(f.svc.DecideObjection(f.office_ctx, f.office, part, f.lead.ID))
+		if _, err := f.svc.Get(f.ctx, f.unitScope(f.third), ViewUnit, p.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("the unit relieved of it still reads it: %v", err)
+		}
+		lead := f.partOf(p, f.lead)
+		_, err := f.svc.AskExtension(f.ctx, f.unitScope(f.lead), lead, "需要调研", date.New(2026, 12, 1))
+		storetest.WantErr(t, err, "until", "最迟")
+		p = f.ok(f.svc.AskExtension(f.ctx, f.unitScope(f.lead), lead, "需要调研", date.New(2026, 8, 1)))
+		p = f.ok(f.svc.DecideExtension(f.office_ctx, f.office, lead, true))
+		for _, x := range p.Parts {
+			if x.ID == lead && x.DueOn != date.New(2026, 8, 1) {
+				t.Fatalf("due after the extension: %v", x.DueOn)
+			}
+		}
+		fig, err := f.svc.Figures(f.ctx, f.office, f.c.ID, Period{202601, 202612}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range fig.Units {
+			want := int64(0)
+			if u.UnitID == f.lead.ID {
+				want = 1
+			}
+			if u.Assigned != want {
+				t.Errorf("%s assigned %d, want %d", u.Name, u.Assigned, want)
+			}
+		}
+		f.figures()
+	})
+}

@@ -1,0 +1,264 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+)
+
+// figureKeys are the figures a proposal counts, in the month it was first
+// submitted ("p|yyyymm|key"), and those of each unit's part in it
+// ("u|yyyymm|unit|key"). A draft, and a joint proposal still collecting
+// signatures, count nothing yet; a withdrawn one counts as withdrawn only.
+func figureKeys(p Proposal) []string {
+	if p.Month == 0 || p.State == "draft" {
+		return nil
+	}
+	m := "p|" + strconv.Itoa(p.Month) + "|"
+	if p.State == "withdrawn" || p.State == "signing" {
+		return []string{m + "st:" + p.State}
+	}
+	keys := []string{m + "submitted", m + "way:" + p.Way, m + "st:" + p.State}
+	if p.InSession {
+		keys = append(keys, m+"time:session")
+	} else {
+		keys = append(keys, m+"time:between")
+	}
+	if slices.Contains(filedStates, p.State) {
+		keys = append(keys, m+"filed", m+"cat:"+p.Category)
+	}
+	if p.ResultClass != "" {
+		keys = append(keys, m+"class:"+p.ResultClass)
+	}
+	if p.Satisfaction != "" && p.State == "closed" {
+		keys = append(keys, m+"sat:"+p.Satisfaction)
+	}
+	if p.Rehandles > 0 {
+		keys = append(keys, m+"rehandled")
+	}
+	if p.Key {
+		keys = append(keys, m+"key")
+	}
+	for _, x := range p.Parts {
+		if x.State == "withdrawn" {
+			continue
+		}
+		u := "u|" + strconv.Itoa(p.Month) + "|" + strconv.FormatInt(x.UnitID, 10) + "|"
+		keys = append(keys, u+"assigned", u+"role:"+x.Role)
+		if x.State == "replied" || x.State == "opinion" {
+			if x.Late {
+				keys = append(keys, u+"late")
+			} else {
+				keys = append(keys, u+"ontime")
+			}
+		}
+	}
+	return keys
+}
+
+// applyFigures adds the keys of after and takes away those of before, in
+// the transaction of the change, in key order (concurrent writers lock
+// rows in the same order).
+func applyFigures(ctx context.Context, tx *sql.Tx, prov, committee int64, after, before []string) error {
+	d := stats.Change(before, after)
+	keys := make([]string, 0, len(d))
+	for k, n := range d {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cppcc_stats (province_id, committee_id, k, n) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (province_id, committee_id, k) DO UPDATE SET n = cppcc_stats.n + excluded.n`, prov, committee, k, d[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Period is a range of months, yyyymm inclusive.
+type Period struct{ From, To int }
+
+// Figures are a committee's figures for the proposals submitted in a period.
+type Figures struct {
+	Committee Committee        `json:"committee"`
+	Period    Period           `json:"period"`
+	Counts    map[string]int64 `json:"counts"`
+	// Overdue is the parts past their date now (not of the period: of today).
+	Overdue int64       `json:"overdue"`
+	Units   []UnitFigure `json:"units"`
+}
+
+// UnitFigure is a handling unit's line of the figures.
+type UnitFigure struct {
+	UnitID   int64  `json:"unit_id"`
+	Name     string `json:"name"`
+	Assigned int64  `json:"assigned"`
+	Lead     int64  `json:"lead"`
+	OnTime   int64  `json:"on_time"`
+	Late     int64  `json:"late"`
+	Overdue  int64  `json:"overdue"`
+}
+
+// Figures reads a committee's figures for a period: its rows of the
+// period's months, by the primary key, and the count of overdue parts.
+func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64, pd Period, units bool) (Figures, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return Figures{}, err
+	}
+	f := Figures{Committee: c, Period: pd, Counts: map[string]int64{}}
+	read := func(prefix string, fn func(k string, n int64)) error {
+		rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND k >= $3 AND k < $4",
+			c.province(), c.ID, prefix+strconv.Itoa(pd.From), prefix+strconv.Itoa(pd.To+1))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var n int64
+			if err := rows.Scan(&k, &n); err != nil {
+				return err
+			}
+			fn(k, n)
+		}
+		return rows.Err()
+	}
+	if err := read("p|", func(k string, n int64) { f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += n }); err != nil {
+		return f, err
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3",
+		c.province(), c.ID, s.today()).Scan(&f.Overdue); err != nil {
+		return f, err
+	}
+	if !units {
+		return f, nil
+	}
+	list, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	if err != nil {
+		return f, err
+	}
+	by := map[int64]*UnitFigure{}
+	for _, u := range list {
+		f.Units = append(f.Units, UnitFigure{UnitID: u.ID, Name: u.Name})
+	}
+	for i := range f.Units {
+		by[f.Units[i].UnitID] = &f.Units[i]
+	}
+	err = read("u|", func(k string, n int64) {
+		parts := strings.Split(k, "|")
+		id, _ := strconv.ParseInt(parts[2], 10, 64)
+		u := by[id]
+		if u == nil {
+			return
+		}
+		switch parts[3] {
+		case "assigned":
+			u.Assigned += n
+		case "role:lead":
+			u.Lead += n
+		case "ontime":
+			u.OnTime += n
+		case "late":
+			u.Late += n
+		}
+	})
+	if err != nil {
+		return f, err
+	}
+	rows, err := s.DB.QueryContext(ctx, "SELECT unit_id, COUNT(*) FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3 GROUP BY unit_id",
+		c.province(), c.ID, s.today())
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return f, err
+		}
+		if u := by[id]; u != nil {
+			u.Overdue = n
+		}
+	}
+	return f, rows.Err()
+}
+
+// Recount counts every committee's figures from the proposals and their
+// parts, ignoring the maintained table.
+func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
+	s := &Service{}
+	out := stats.Figures{}
+	props, err := store.Query(ctx, q, scanProposal, "SELECT "+proposalCols+proposalFrom)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, s.today()) },
+		"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id ORDER BY u.id")
+	if err != nil {
+		return nil, err
+	}
+	byProposal := map[int64][]Part{}
+	for _, x := range parts {
+		byProposal[x.ProposalID] = append(byProposal[x.ProposalID], x)
+	}
+	for _, p := range props {
+		p.Parts = byProposal[p.ID]
+		m := out[p.CommitteeID]
+		if m == nil {
+			m = map[string]int64{}
+			out[p.CommitteeID] = m
+		}
+		for _, k := range figureKeys(p) {
+			m[k]++
+		}
+	}
+	return out, nil
+}
+
+// Stored reads every committee's maintained figures.
+func Stored(ctx context.Context, q store.Querier) (stats.Figures, error) {
+	out := stats.Figures{}
+	rows, err := q.QueryContext(ctx, "SELECT committee_id, k, n FROM cppcc_stats")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, n int64
+		var k string
+		if err := rows.Scan(&c, &k, &n); err != nil {
+			return nil, err
+		}
+		if out[c] == nil {
+			out[c] = map[string]int64{}
+		}
+		out[c][k] = n
+	}
+	return out, rows.Err()
+}
+
+// Check compares every committee's maintained figures with a recount, in one snapshot.
+func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
+	var out []stats.Mismatch
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		stored, err := Stored(ctx, tx)
+		if err != nil {
+			return err
+		}
+		counted, err := Recount(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out = stats.Compare(stored, counted)
+		return nil
+	})
+	return out, err
+}

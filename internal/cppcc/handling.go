@@ -1,0 +1,434 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// ReviewInput is the office's decision on a submitted proposal (审查).
+type ReviewInput struct {
+	// Action is file (立案), reject (不予立案), return (退回修改) or merge (并案).
+	Action string `json:"action"`
+	// Reason is a RejectReasons code (reject); Route where it goes instead.
+	Reason string `json:"reason"`
+	Route  string `json:"route"`
+	// Into is the filed proposal a merged one joins.
+	Into int64  `json:"into"`
+	Note string `json:"note"`
+}
+
+// Review decides a submitted proposal.
+func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in ReviewInput) (Proposal, error) {
+	note := strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(note) > 500 {
+		return Proposal{}, apperr.InvalidField("note", "审查意见不超过 500 字")
+	}
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+		switch in.Action {
+		case "file":
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE term_id = $1 AND session_id = $2"+
+				store.InProvince("province_id", p.province), p.TermID, p.SessionID).Scan(&n); err != nil {
+				return err
+			}
+			err := s.step(ctx, tx, c, p, "file", note, "number = $3, filed_at = $4, review_note = $5", n, s.now(), note)
+			if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
+				return apperr.Conflict("提案编号第%d号刚被同时立案的另一件提案占用,请再点一次立案", n)
+			}
+			return err
+		case "reject":
+			if _, ok := RejectReasons.Parse(in.Reason); !ok {
+				return apperr.InvalidField("reason", "请选择不予立案的情形:%s", RejectReasons.Labels())
+			}
+			route, ok := RejectRoutes.Parse(in.Route)
+			if !ok {
+				return apperr.InvalidField("route", "请选择不予立案的提案如何处理:%s", RejectRoutes.Labels())
+			}
+			reason, _ := RejectReasons.Parse(in.Reason)
+			return s.step(ctx, tx, c, p, "reject", RejectRoutes.Label(route)+";"+note, "reject_reason = $3, review_note = $4", reason, RejectRoutes.Label(route)+";"+note)
+		case "return":
+			if note == "" {
+				return apperr.InvalidField("note", "退回修改须写明修改意见")
+			}
+			return s.step(ctx, tx, c, p, "return", note, "review_note = $3", note)
+		case "merge":
+			var state string
+			err := tx.QueryRowContext(ctx, "SELECT state FROM proposals WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", p.province), in.Into, p.CommitteeID).Scan(&state)
+			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(filedStates, state) || state == "closed")) {
+				return apperr.InvalidField("into", "请选择本政协一件已立案、尚未办结的提案并入")
+			}
+			if err != nil {
+				return err
+			}
+			return s.step(ctx, tx, c, p, "merge", note, "merged_into = $3, review_note = $4", in.Into, note)
+		}
+		return apperr.InvalidField("action", "审查结果应为立案(file)、不予立案(reject)、退回修改(return)或并案(merge)")
+	})
+}
+
+// AssignInput is an assignment (交办): one lead with co-handlers, or a split.
+type AssignInput struct {
+	Lead  int64   `json:"lead"`
+	Co    []int64 `json:"co"`
+	Split []int64 `json:"split"`
+}
+
+// Assign hands a filed proposal to its units.
+func (s *Service) Assign(ctx context.Context, sc store.Scope, id int64, in AssignInput) (Proposal, error) {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+		type part struct {
+			unit int64
+			role string
+		}
+		var parts []part
+		switch {
+		case in.Lead != 0 && len(in.Split) > 0:
+			return apperr.InvalidField("split", "主办和分办只能选一种:主办单位(可加会办单位),或几个分办单位")
+		case in.Lead != 0:
+			parts = append(parts, part{in.Lead, "lead"})
+			for _, u := range in.Co {
+				parts = append(parts, part{u, "co"})
+			}
+		case len(in.Split) >= 2 && len(in.Co) == 0:
+			for _, u := range in.Split {
+				parts = append(parts, part{u, "split"})
+			}
+		default:
+			return apperr.InvalidField("lead", "请选择一个主办单位,或至少两个分办单位")
+		}
+		seen := map[int64]bool{}
+		for _, x := range parts {
+			if seen[x.unit] {
+				return apperr.InvalidField("co", "同一个承办单位不能选两次")
+			}
+			seen[x.unit] = true
+			if err := s.addPart(ctx, tx, c, p, x.unit, x.role); err != nil {
+				return err
+			}
+		}
+		return s.step(ctx, tx, c, p, "assign", fmt.Sprintf("%d 个承办单位", len(parts)), "")
+	})
+}
+
+// addPart gives a unit of the committee its part, with the committee's periods from today.
+func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, unit int64, role string) error {
+	var name string
+	if err := tx.QueryRowContext(ctx, "SELECT name FROM committees WHERE id = $1 AND parent_id = $2 AND kind = 'unit'", unit, c.ID).Scan(&name); err != nil {
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("lead", "所选承办单位不是本政协登记的承办单位")
+		}
+		return err
+	}
+	today := s.today()
+	due := today.AddDate(0, c.Rules.ReplyMonths, 0)
+	if role == "co" {
+		due = today.AddDate(0, c.Rules.OpinionMonths, 0)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_units (province_id, proposal_id, committee_id, unit_id, role, state, assigned_on, object_by, due_on, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9)`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()); err != nil {
+		return err
+	}
+	return s.event(ctx, tx, c, p, "unit", "assign", "", "handling", UnitRoles.Label(role)+":"+name)
+}
+
+// part reads a unit's part the caller reaches, with its proposal.
+func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view View, partID int64) (Part, Proposal, Committee, error) {
+	var proposalID int64
+	query := "SELECT proposal_id FROM proposal_units WHERE id = $1" + route(sc, view, "province_id")
+	if err := tx.QueryRowContext(ctx, query, partID).Scan(&proposalID); err != nil {
+		if apperr.IsNotFound(err) {
+			err = apperr.NotFound("承办任务")
+		}
+		return Part{}, Proposal{}, Committee{}, err
+	}
+	p, err := s.get(ctx, tx, sc, view, proposalID)
+	if apperr.IsNotFound(err) {
+		err = apperr.NotFound("承办任务")
+	}
+	if err != nil {
+		return Part{}, p, Committee{}, err
+	}
+	i := slices.IndexFunc(p.Parts, func(x Part) bool { return x.ID == partID })
+	if view == ViewUnit {
+		lo, hi := sc.Range()
+		var path string
+		if err := tx.QueryRowContext(ctx, "SELECT path FROM committees WHERE id = $1", p.Parts[i].UnitID).Scan(&path); err != nil {
+			return Part{}, p, Committee{}, err
+		}
+		if path < lo || path >= hi || !sc.Contains(path) {
+			return Part{}, p, Committee{}, apperr.NotFound("承办任务")
+		}
+	}
+	c, err := s.committee(ctx, tx, store.All, p.CommitteeID, "committee")
+	return p.Parts[i], p, c, err
+}
+
+// stepPart moves a unit's part by action, compare-and-set on its state.
+func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, x Part, action, note, set string, args ...any) error {
+	to, ok := next("unit", action, x.State)
+	if !ok {
+		return refused(x.StateLabel, action)
+	}
+	if set != "" {
+		set = ", " + set
+	}
+	n := len(args)
+	query := fmt.Sprintf("UPDATE proposal_units SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", x.province)
+	if err := store.Swap(ctx, tx, "承办任务", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
+		return err
+	}
+	return s.event(ctx, tx, c, p, "unit", action, x.State, to, joined(x.UnitName, note))
+}
+
+// changePart runs fn on a unit's part the caller reaches, moving the figures.
+func (s *Service) changePart(ctx context.Context, sc store.Scope, view View, partID int64, fn func(tx *sql.Tx, x Part, p Proposal, c Committee) error) (Proposal, error) {
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		x, p, c, err := s.part(ctx, tx, sc, view, partID)
+		if err != nil {
+			return err
+		}
+		id = p.ID
+		if err := fn(tx, x, p, c); err != nil {
+			return err
+		}
+		return s.refigure(ctx, tx, p)
+	})
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.Get(ctx, sc, view, id)
+}
+
+func text(field, what string, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || utf8.RuneCountInString(v) > max {
+		return "", apperr.InvalidField(field, "%s不能为空,且不超过 %d 字", what, max)
+	}
+	return v, nil
+}
+
+// Object is a unit's objection to its assignment, within the committee's days.
+func (s *Service) Object(ctx context.Context, sc store.Scope, partID int64, reason string) (Proposal, error) {
+	reason, err := text("reason", "调整理由", reason, 500)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if x.ObjectBy.Before(s.today()) {
+			return apperr.Conflict("申请调整的期限(%s)已过,请按交办办理", x.ObjectBy.Chinese())
+		}
+		return s.stepPart(ctx, tx, c, p, x, "object", reason, "objection = $3", reason)
+	})
+}
+
+// DecideObjection keeps the unit (keep) or gives its part to another unit of the committee.
+func (s *Service) DecideObjection(ctx context.Context, sc store.Scope, partID int64, to int64) (Proposal, error) {
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if to == 0 {
+			return s.stepPart(ctx, tx, c, p, x, "keep", "", "")
+		}
+		if slices.ContainsFunc(p.Parts, func(y Part) bool { return y.UnitID == to && y.State != "withdrawn" }) {
+			return apperr.InvalidField("unit_id", "该单位已经承办这件提案")
+		}
+		if err := s.stepPart(ctx, tx, c, p, x, "reassign", "", ""); err != nil {
+			return err
+		}
+		return s.addPart(ctx, tx, c, p, to, x.Role)
+	})
+}
+
+// AskExtension is a lead's or a split unit's request for more time.
+func (s *Service) AskExtension(ctx context.Context, sc store.Scope, partID int64, reason string, until date.Date) (Proposal, error) {
+	reason, err := text("reason", "延期理由", reason, 500)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		latest := x.AssignedOn.AddDate(0, c.Rules.MaxMonths, 0)
+		switch {
+		case x.Role == "co":
+			return apperr.Rule("会办单位不申请延期,请与主办单位商量")
+		case !until.After(x.DueOn):
+			return apperr.InvalidField("until", "延期后的期限应晚于现在的期限(%s)", x.DueOn.Chinese())
+		case until.After(latest):
+			return apperr.InvalidField("until", "延期最迟到交办后 %d 个月(%s)", c.Rules.MaxMonths, latest.Chinese())
+		}
+		return s.stepPart(ctx, tx, c, p, x, "ask_extension", reason, "extension_reason = $3, extension_to = $4", reason, until)
+	})
+}
+
+// DecideExtension grants (the due date moves) or refuses an extension.
+func (s *Service) DecideExtension(ctx context.Context, sc store.Scope, partID int64, grant bool) (Proposal, error) {
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if !grant {
+			return s.stepPart(ctx, tx, c, p, x, "refuse_extension", "", "")
+		}
+		return s.stepPart(ctx, tx, c, p, x, "extend", "至"+x.ExtensionTo.Chinese(), "due_on = $3", x.ExtensionTo)
+	})
+}
+
+// Opinion is a co-handler's opinion to the lead.
+func (s *Service) Opinion(ctx context.Context, sc store.Scope, partID int64, opinion string) (Proposal, error) {
+	opinion, err := text("opinion", "会办意见", opinion, 5000)
+	if err != nil {
+		return Proposal{}, err
+	}
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if x.Role != "co" {
+			return apperr.Rule("只有会办单位提出会办意见;主办、分办单位请直接答复")
+		}
+		return s.stepPart(ctx, tx, c, p, x, "opinion", "", "opinion = $3, answered_at = $4, late = $5", opinion, s.now(), s.today().After(x.DueOn))
+	})
+}
+
+// ReplyInput is a unit's reply to the proposer.
+type ReplyInput struct {
+	Class   string `json:"class"`
+	Text    string `json:"text"`
+	Contact string `json:"contact"`
+}
+
+// Reply is a lead's or a split unit's answer. A lead waits for its
+// co-handlers' opinions (or their dates); the proposal is replied once
+// every lead or split part is.
+func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in ReplyInput) (Proposal, error) {
+	body, err := text("text", "答复内容", in.Text, 20000)
+	if err != nil {
+		return Proposal{}, err
+	}
+	contact, ok := Contacts.Parse(in.Contact)
+	if !ok {
+		return Proposal{}, apperr.InvalidField("contact", "请说明答复前与提案者的联系方式:%s", Contacts.Labels())
+	}
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		class, ok := Classes.Parse(in.Class)
+		if !ok || (class == "D" && !c.Rules.ClassD) {
+			allowed := "A、B、C"
+			if c.Rules.ClassD {
+				allowed += "、D"
+			}
+			return apperr.InvalidField("class", "办理结果类别应为 %s 之一", allowed)
+		}
+		if x.Role == "co" {
+			return apperr.Rule("会办单位不直接答复提案者,请向主办单位提出会办意见")
+		}
+		if p.Contact != "none" && contact == "none" {
+			return apperr.InvalidField("contact", "提案者希望答复前%s,请先联系后再答复", Contacts.Label(p.Contact))
+		}
+		today := s.today()
+		for _, y := range p.Parts {
+			if y.Role == "co" && open(y.State) && !y.DueOn.Before(today) && x.Role == "lead" {
+				return apperr.Conflict("会办单位“%s”尚未提出会办意见(期限%s),请待其意见后再答复", y.UnitName, y.DueOn.Chinese())
+			}
+		}
+		if err := s.stepPart(ctx, tx, c, p, x, "reply", Classes.Label(class), "reply_class = $3, reply_text = $4, contact = $5, answered_at = $6, late = $7",
+			class, body, contact, s.now(), today.After(x.DueOn)); err != nil {
+			return err
+		}
+		worst := class
+		for _, y := range p.Parts {
+			if y.ID == x.ID || y.State == "withdrawn" || y.Role == "co" {
+				continue
+			}
+			if y.State != "replied" {
+				return nil // another split unit still to reply
+			}
+			worst = max(worst, y.ReplyClass)
+		}
+		return s.step(ctx, tx, c, p, "replied", "", "result_class = $3, replied_at = $4, evaluate_by = $5", worst, s.now(), today.AddDate(0, 0, c.Rules.EvaluateDays))
+	})
+}
+
+// EvaluateInput is the proposer's evaluation (征询意见).
+type EvaluateInput struct {
+	Attitude string `json:"attitude"`
+	Result   string `json:"result"`
+	Note     string `json:"note"`
+}
+
+// Evaluate is the first proposer's evaluation of a reply: satisfied or
+// basically satisfied closes it; unsatisfied sends it back to its units
+// while re-handling is left, and closes it otherwise.
+func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in EvaluateInput) (Proposal, error) {
+	attitude, ok1 := Ratings.Parse(in.Attitude)
+	result, ok2 := Ratings.Parse(in.Result)
+	switch {
+	case !ok1:
+		return Proposal{}, apperr.InvalidField("attitude", "请评价办理态度:%s", Ratings.Labels())
+	case !ok2:
+		return Proposal{}, apperr.InvalidField("result", "请评价办理结果:%s", Ratings.Labels())
+	}
+	note := strings.TrimSpace(in.Note)
+	if result == "unsatisfied" && note == "" {
+		return Proposal{}, apperr.InvalidField("note", "评价不满意时请写明不满意的理由,承办单位据此重新办理")
+	}
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+		if err := own(p, me); err != nil {
+			return err
+		}
+		if result != "unsatisfied" || p.Rehandles >= c.Rules.Rehandles {
+			return s.step(ctx, tx, c, p, "evaluate", joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
+				attitude, result, s.now())
+		}
+		due := s.today().AddDate(0, c.Rules.ReplyMonths, 0)
+		for _, x := range p.Parts {
+			if x.State == "replied" {
+				if err := s.stepPart(ctx, tx, c, p, x, "rehandle", note, "due_on = $3, late = FALSE, answered_at = NULL", due); err != nil {
+					return err
+				}
+			}
+		}
+		return s.step(ctx, tx, c, p, "dissatisfied", note, "attitude = $3, satisfaction = $4, rehandles = rehandles + 1, result_class = ''", attitude, result)
+	})
+}
+
+// Close ends a replied proposal whose evaluation date has passed (the office).
+func (s *Service) Close(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+		if p.State == "replied" && !p.EvaluateBy.Before(s.today()) {
+			return apperr.Conflict("提案者评价的期限到%s,期限届满前只能由提案者评价后办结", p.EvaluateBy.Chinese())
+		}
+		return s.step(ctx, tx, c, p, "close", "评价期限届满", "closed_at = $3", s.now())
+	})
+}
+
+// Inbox lists the parts of a handling unit in scope, the open ones first by due date.
+func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg store.Page) (store.List[Part], error) {
+	out, pg := store.NewList[Part](pg)
+	lo, hi := sc.Range()
+	w := store.NewWhere(lo, hi)
+	w.Exact(sc, "uc.path")
+	w.And("1 = 1" + route(sc, ViewUnit, "u.province_id"))
+	if openOnly {
+		w.And("u.state IN ('handling', 'objected', 'extension')")
+	} else {
+		w.And("u.state <> 'withdrawn'")
+	}
+	from := " FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE uc.path >= $1 AND uc.path < $2"
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(pg)
+	today := s.today()
+	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
+		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN ('handling', 'objected', 'extension') THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
+	out.Items = append(out.Items, items...)
+	return out, err
+}
+
+// joined is a history note: a, then b after a semicolon when there is one.
+func joined(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + ";" + b
+}
