@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dangjian/internal/cppcc"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,7 @@ type app struct {
 	members *member.Service
 	auth    *auth.Service
 	work    *work.Service
+	cppcc   *cppcc.Service
 }
 
 // open connects, migrates and wires the services.
@@ -61,6 +63,7 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 		members: &member.Service{DB: db, Box: box, Orgs: orgs, PocketMonths: months},
 		auth:    &auth.Service{DB: db},
 		work:    &work.Service{DB: db},
+		cppcc:   &cppcc.Service{DB: db, Box: box},
 	}, nil
 }
 

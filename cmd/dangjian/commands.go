@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dangjian/internal/cppcc"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 
 	"dangjian/internal/api"
@@ -75,6 +77,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if accounts, err = demo.Accounts(ctx, a.auth, sum); err != nil {
 				return err
 			}
+			consult, err := demo.Consult(ctx, a.cppcc, a.auth, strings.TrimSuffix(strings.TrimPrefix(sum.Root.Name, "中共"), "委员会"), time.Now())
+			if err != nil {
+				return fmt.Errorf("载入政协演示数据失败: %w", err)
+			}
+			accounts = append(accounts, consult...)
 		} else {
 			fmt.Fprintln(stdout, "数据库中已有数据,未重复载入演示数据。")
 		}
@@ -96,8 +103,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
 	handler := server.New(a.db, log, a.auth, cfg,
-		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Log: log})
+		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Log: log},
+		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Log: log})
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"
@@ -162,6 +169,10 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	consult, err := cppcc.Check(ctx, db)
+	if err != nil {
+		return 1, err
+	}
 	if *asJSON {
 		if ms == nil {
 			ms = []stats.Mismatch{}
@@ -169,21 +180,27 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		if misplaced == nil {
 			misplaced = []store.Misplaced{}
 		}
+		if consult == nil {
+			consult = []stats.Mismatch{}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced}); err != nil {
+		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced, "cppcc_mismatches": consult}); err != nil {
 			return 1, err
 		}
 	} else {
 		for _, m := range ms {
 			fmt.Fprintf(stdout, "党组织 %d 的统计项 %s:保存值 %d,重算值 %d\n", m.OrgID, m.Key, m.Stored, m.Counted)
 		}
+		for _, m := range consult {
+			fmt.Fprintf(stdout, "政协 %d 的统计项 %s:保存值 %d,重算值 %d\n", m.OrgID, m.Key, m.Stored, m.Counted)
+		}
 		for _, m := range misplaced {
 			fmt.Fprintf(stdout, "表 %s 有 %d 行记在了其党组织以外的省份\n", m.Table, m.Rows)
 		}
-		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced))
+		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced)+len(consult))
 	}
-	if len(ms)+len(misplaced) > 0 {
+	if len(ms)+len(misplaced)+len(consult) > 0 {
 		return 1, nil
 	}
 	return 0, nil

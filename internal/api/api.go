@@ -20,6 +20,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -33,6 +34,7 @@ type API struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
+	Cppcc   *cppcc.Service
 	Log     *slog.Logger
 	Now     func() time.Time
 	figures figuresCache

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"dangjian/internal/cppcc"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -65,10 +66,10 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 		}
 	}
 	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
-		Log: slog.New(slog.NewTextHandler(e.log, nil))}
+		Cppcc: &cppcc.Service{DB: db, Box: mem.Box, Now: now}, Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
-	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Log: e.api.Log}
+	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Cppcc: e.api.Cppcc, Log: e.api.Log}
 	e.site.Register(mux)
 	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))
 	t.Cleanup(e.srv.Close)

@@ -524,6 +524,12 @@ func TestPermissionMatrix(t *testing.T) {
 		for _, rt := range m.e.api.Routes() {
 			key := rt.Method + " " + rt.Path
 			r, ok := rows[key]
+			if !ok && rt.Tag == CppccTag {
+				// The consultative work's routes have their matrix with the CPPCC
+				// roles (internal/cppcc); here no role of the organisation tree
+				// holds their permissions, and each is refused to all of them.
+				r, ok = row{perm: string(rt.Perm), personal: true, want: always, target: same(strings.ReplaceAll(rt.Path, "{id}", "1"))}, true
+			}
 			if !ok {
 				t.Errorf("%s has no row in the permission matrix", key)
 				continue

@@ -42,9 +42,9 @@ type Grant struct {
 	RoleLabel   string    `json:"role_label"`
 	OrgID       *int64    `json:"org_id"`
 	CommitteeID *int64    `json:"committee_id,omitempty"`
-	OrgName   string    `json:"org_name"`
-	OrgPath   string    `json:"-"`
-	CreatedAt time.Time `json:"created_at"`
+	OrgName     string    `json:"org_name"`
+	OrgPath     string    `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Scope is the part of the tree the grant covers (of the committees' tree

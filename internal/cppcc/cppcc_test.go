@@ -23,18 +23,18 @@ import (
 var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	t          *testing.T
-	ctx        context.Context
-	db         *store.DB
-	svc        *Service
-	c, other   Committee
-	lead, co   Committee // handling units
-	third      Committee
-	office     store.Scope
-	members    []Member
-	asMember   []context.Context
-	office_ctx context.Context
-	seq        int
+	t         *testing.T
+	ctx       context.Context
+	db        *store.DB
+	svc       *Service
+	c, other  Committee
+	lead, co  Committee // handling units
+	third     Committee
+	office    store.Scope
+	members   []Member
+	asMember  []context.Context
+	officeCtx context.Context
+	seq       int
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -73,7 +73,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		f.members = append(f.members, m)
 		f.asMember = append(f.asMember, audit.WithActor(f.ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
 	}
-	f.office_ctx = audit.WithActor(f.ctx, audit.Actor{Username: "zxbgs"})
+	f.officeCtx = audit.WithActor(f.ctx, audit.Actor{Username: "zxbgs"})
 	return f
 }
 
@@ -172,11 +172,11 @@ func TestJointProposalJourney(t *testing.T) {
 		}
 		f.want(map[string]int64{"submitted": 1, "way:joint": 1, "time:between": 1, "st:submitted": 1})
 
-		p = f.ok(f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
 		if p.NumberText != "第1号" {
 			t.Fatalf("number: %q", p.NumberText)
 		}
-		p = f.ok(f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
 		f.want(map[string]int64{"filed": 1, "st:handling": 1, "cat:社会建设": 1})
 
 		// The other committee's units and the third unit of this one do not reach it.
@@ -241,7 +241,7 @@ func TestStepTakenOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"})
+				_, errs[i] = f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"})
 			}()
 		}
 		wg.Wait()
@@ -270,7 +270,7 @@ func TestEveryCell(t *testing.T) {
 	reach["submitted"] = func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
 	review := func(from, action string, into int64) func() Proposal {
 		return func() Proposal {
-			return f.ok(f.svc.Review(f.office_ctx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "opinion", Note: "请补充", Into: into}))
+			return f.ok(f.svc.Review(f.officeCtx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "opinion", Note: "请补充", Into: into}))
 		}
 	}
 	reach["returned"] = review("submitted", "return", 0)
@@ -278,7 +278,9 @@ func TestEveryCell(t *testing.T) {
 	reach["rejected"] = review("submitted", "reject", 0)
 	reach["merged"] = func() Proposal { return review("submitted", "merge", reach["filed"]().ID)() }
 	reach["withdrawn"] = func() Proposal { return f.ok(f.svc.Withdraw(f.asMember[0], f.office, f.draft(false).ID)) }
-	reach["handling"] = func() Proposal { return f.ok(f.svc.Assign(f.office_ctx, f.office, reach["filed"]().ID, AssignInput{Lead: f.lead.ID})) }
+	reach["handling"] = func() Proposal {
+		return f.ok(f.svc.Assign(f.officeCtx, f.office, reach["filed"]().ID, AssignInput{Lead: f.lead.ID}))
+	}
 	reach["replied"] = func() Proposal {
 		p := reach["handling"]()
 		return f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "C", Text: "留作参考。", Contact: "phone"}))
@@ -290,16 +292,28 @@ func TestEveryCell(t *testing.T) {
 		return f.ok(f.svc.Evaluate(f.asMember[0], f.office, reach["replied"]().ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
 	}
 	try := map[string]func(p Proposal) (Proposal, error){
-		"submit":       func(p Proposal) (Proposal, error) { return f.svc.Submit(f.asMember[0], f.office, p.ID) },
-		"withdraw":     func(p Proposal) (Proposal, error) { return f.svc.Withdraw(f.asMember[0], f.office, p.ID) },
-		"return":       func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "return", Note: "请补充"}) },
-		"file":         func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}) },
-		"reject":       func(p Proposal) (Proposal, error) { return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "letter"}) },
-		"assign":       func(p Proposal) (Proposal, error) { return f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.third.ID}) },
-		"evaluate":     func(p Proposal) (Proposal, error) { return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"}) },
-		"dissatisfied": func(p Proposal) (Proposal, error) { return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "未解决"}) },
+		"submit":   func(p Proposal) (Proposal, error) { return f.svc.Submit(f.asMember[0], f.office, p.ID) },
+		"withdraw": func(p Proposal) (Proposal, error) { return f.svc.Withdraw(f.asMember[0], f.office, p.ID) },
+		"return": func(p Proposal) (Proposal, error) {
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "return", Note: "请补充"})
+		},
+		"file": func(p Proposal) (Proposal, error) {
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"})
+		},
+		"reject": func(p Proposal) (Proposal, error) {
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "letter"})
+		},
+		"assign": func(p Proposal) (Proposal, error) {
+			return f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.third.ID})
+		},
+		"evaluate": func(p Proposal) (Proposal, error) {
+			return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"})
+		},
+		"dissatisfied": func(p Proposal) (Proposal, error) {
+			return f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "未解决"})
+		},
 		"merge": func(p Proposal) (Proposal, error) {
-			return f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "merge", Into: reach["filed"]().ID})
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "merge", Into: reach["filed"]().ID})
 		},
 	}
 	states := States
@@ -338,11 +352,11 @@ func TestObjectionAndExtension(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
-		p = f.ok(f.svc.Review(f.office_ctx, f.office, p.ID, ReviewInput{Action: "file"}))
-		p = f.ok(f.svc.Assign(f.office_ctx, f.office, p.ID, AssignInput{Lead: f.third.ID}))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.third.ID}))
 		part := f.partOf(p, f.third)
 		p = f.ok(f.svc.Object(f.ctx, f.unitScope(f.third), part, "不属于本单位职责"))
-		p = f.ok(f.svc.DecideObjection(f.office_ctx, f.office, part, f.lead.ID))
+		p = f.ok(f.svc.DecideObjection(f.officeCtx, f.office, part, f.lead.ID))
 		if _, err := f.svc.Get(f.ctx, f.unitScope(f.third), ViewUnit, p.ID); !apperr.IsNotFound(err) {
 			t.Fatalf("the unit relieved of it still reads it: %v", err)
 		}
@@ -350,7 +364,7 @@ func TestObjectionAndExtension(t *testing.T) {
 		_, err := f.svc.AskExtension(f.ctx, f.unitScope(f.lead), lead, "需要调研", date.New(2026, 12, 1))
 		storetest.WantErr(t, err, "until", "最迟")
 		p = f.ok(f.svc.AskExtension(f.ctx, f.unitScope(f.lead), lead, "需要调研", date.New(2026, 8, 1)))
-		p = f.ok(f.svc.DecideExtension(f.office_ctx, f.office, lead, true))
+		p = f.ok(f.svc.DecideExtension(f.officeCtx, f.office, lead, true))
 		for _, x := range p.Parts {
 			if x.ID == lead && x.DueOn != date.New(2026, 8, 1) {
 				t.Fatalf("due after the extension: %v", x.DueOn)

@@ -91,7 +91,7 @@ type Figures struct {
 	Period    Period           `json:"period"`
 	Counts    map[string]int64 `json:"counts"`
 	// Overdue is the parts past their date now (not of the period: of today).
-	Overdue int64       `json:"overdue"`
+	Overdue int64        `json:"overdue"`
 	Units   []UnitFigure `json:"units"`
 }
 

@@ -279,7 +279,9 @@ func scanPart(r store.Scanner, today date.Date) (Part, error) {
 }
 
 // open tells whether a unit's part still waits for its answer.
-func open(state string) bool { return state == "handling" || state == "objected" || state == "extension" }
+func open(state string) bool {
+	return state == "handling" || state == "objected" || state == "extension"
+}
 
 // Get returns a proposal the caller reaches, with its history.
 func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) (Proposal, error) {

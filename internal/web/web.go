@@ -18,6 +18,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -39,6 +40,7 @@ type Site struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
+	Cppcc   *cppcc.Service
 	Log     *slog.Logger
 }
 

@@ -1,0 +1,232 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// CppccTag is the tag of the consultative work's routes; the permission
+// matrix of internal/cppcc covers them with the CPPCC roles.
+const CppccTag = "政协提案"
+
+// Decision is the office's answer to a unit's request: keep / grant, or a unit to re-assign to.
+type Decision struct {
+	Grant  bool  `json:"grant"`
+	UnitID int64 `json:"unit_id"`
+}
+
+// Reason is a unit's objection, extension request or co-handling opinion.
+type Reason struct {
+	Text  string    `json:"text"`
+	Until date.Date `json:"until"`
+}
+
+// SignAnswer is a co-signer's answer.
+type SignAnswer struct {
+	Confirm bool `json:"confirm"`
+}
+
+func proposalParams() []Param {
+	return describe(pageParams(), Param{"committee", "政协ID", "integer"}, Param{"state", "状态,如 submitted 待审查、filed 已立案待交办、handling 办理中", "string"},
+		Param{"category", "提案类别", "string"}, Param{"way", "提出方式:member、joint、party、group、special、sector", "string"},
+		Param{"q", "案由中的字或提案者姓名", "string"}, Param{"overdue", "只看有承办单位逾期的", "boolean"})
+}
+
+func (a *API) proposalFilter(r *http.Request) (cppcc.Filter, store.Page, error) {
+	q := params{r: r}
+	f := cppcc.Filter{CommitteeID: q.int("committee"), State: q.str("state"), Category: q.str("category"), Way: q.str("way"), Q: q.str("q"), Overdue: q.bool("overdue"), Mine: q.bool("mine")}
+	pg := q.page()
+	if f.State != "" {
+		if _, ok := cppcc.States.Parse(f.State); !ok && q.err == nil {
+			q.err = apperr.InvalidField("state", "状态应为 %s 之一", cppcc.States.Labels())
+		}
+		f.State, _ = cppcc.States.Parse(f.State)
+	}
+	return f, pg, q.err
+}
+
+// period reads from and to as months (2026-01), this year by default.
+func (a *API) period(r *http.Request) (cppcc.Period, error) {
+	now := store.Now(a.Now).In(date.Shanghai)
+	pd := cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12}
+	for _, x := range []struct {
+		name string
+		dst  *int
+	}{{"from", &pd.From}, {"to", &pd.To}} {
+		v := r.URL.Query().Get(x.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01", v)
+		if err != nil {
+			return pd, apperr.InvalidField(x.name, "参数 %s 应为年月,如 2026-03,收到“%s”", x.name, v)
+		}
+		*x.dst = t.Year()*100 + int(t.Month())
+	}
+	if pd.To < pd.From {
+		return pd, apperr.InvalidField("to", "截止月份不应早于起始月份")
+	}
+	return pd, nil
+}
+
+func (a *API) cppccRoutes() []Route {
+	c := a.Cppcc
+	t := CppccTag
+	office := func(fn func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error)) Handler {
+		return withID("提案", func(r *http.Request, sc store.Scope, id int64) (any, error) { return fn(r, sc, id) })
+	}
+	return []Route{
+		{Method: "GET", Path: "/api/v1/cppcc/steps", Perm: auth.PermAuth, Tag: t, Summary: "提案、联名和承办的全部状态转换:每一步从哪些状态出发、到哪个状态、由谁办理、依据什么规则",
+			Result: []cppcc.Step{}, Handle: func(*http.Request, store.Scope) (any, error) { return cppcc.Steps, nil }},
+		{Method: "GET", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccRead, Tag: t, Summary: "您范围内的政协", Result: []cppcc.Committee{},
+			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Committees(r.Context(), sc) }},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/figures", Perm: auth.PermCppccRead, Tag: t,
+			Summary: "政协某一时期提出的提案的统计(按提交月份;逾期数为当前):提出、立案、各类结果、满意度、重新办理,以及各承办单位",
+			Query:   []Param{{"from", "起始年月,如 2026-01,默认今年1月", "string"}, {"to", "截止年月,默认今年12月", "string"}}, Result: cppcc.Figures{},
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				pd, err := a.period(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Figures(r.Context(), sc, id, pd, true)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/members", Perm: auth.PermCppccRead, Tag: t, Summary: "政协委员名单(电话已遮盖)",
+			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[cppcc.Member]{},
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				pg, err := pageParam(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Members(r.Context(), sc, id, r.URL.Query().Get("q"), pg)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/members", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记政协委员", Body: cppcc.MemberInput{}, Result: cppcc.Member{}, Status: http.StatusCreated,
+			Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.MemberInput) (any, error) {
+				return c.AddMember(r.Context(), sc, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的提案承办单位", Result: []cppcc.Committee{},
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Units(r.Context(), sc, id) })},
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记提案承办单位", Body: Reason{}, Result: cppcc.Committee{}, Status: http.StatusCreated,
+			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.NewUnit(r.Context(), sc, id, in.Text)
+			})},
+
+		{Method: "GET", Path: "/api/v1/cppcc/proposals", Perm: auth.PermCppccRead, Tag: t, Summary: "提案目录(不含委员暂存的草稿),最新的在前", Query: proposalParams(),
+			Result: store.List[cppcc.Proposal]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+				f, pg, err := a.proposalFilter(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.List(r.Context(), sc, cppcc.ViewOffice, f, pg)
+			}},
+		{Method: "POST", Path: "/api/v1/cppcc/proposals", Perm: auth.PermCppccWrite, Tag: t, Summary: "录入党派、人民团体、专门委员会或界别的提案(暂存)", Body: cppcc.Input{}, Result: cppcc.Proposal{},
+			Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.Input) (any, error) {
+				return c.Draft(r.Context(), sc, cppcc.ViewOffice, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/proposals/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "提案详情:联名、承办单位、办理过程", Result: cppcc.Proposal{},
+			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Get(r.Context(), sc, cppcc.ViewOffice, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/review", Perm: auth.PermCppccWrite, Tag: t,
+			Summary: "审查:file 立案(编号)、reject 不予立案(reason 为条例规定的情形,route 转为社情民意或委员来信)、return 退回修改(note 写明意见)、merge 并案(into)",
+			Body:    cppcc.ReviewInput{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in cppcc.ReviewInput) (any, error) {
+				return c.Review(r.Context(), sc, id, in)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/assign", Perm: auth.PermCppccWrite, Tag: t, Summary: "交办:一个主办单位(lead)和会办单位(co),或几个分办单位(split)",
+			Body: cppcc.AssignInput{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in cppcc.AssignInput) (any, error) {
+				return c.Assign(r.Context(), sc, id, in)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/close-signing", Perm: auth.PermCppccWrite, Tag: t, Summary: "会签期限届满后结束会签(未答复的附议委员记为逾期)",
+			Result: cppcc.Proposal{}, Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.CloseSigning(r.Context(), sc, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/close", Perm: auth.PermCppccWrite, Tag: t, Summary: "评价期限届满未评价的提案办结",
+			Result: cppcc.Proposal{}, Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Close(r.Context(), sc, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/objection", Perm: auth.PermCppccWrite, Tag: t, Summary: "处理承办单位的调整申请:unit_id 改交的单位,0 为维持原交办",
+			Body: Decision{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Decision) (any, error) {
+				return c.DecideObjection(r.Context(), sc, id, in.UnitID)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/extension", Perm: auth.PermCppccWrite, Tag: t, Summary: "处理延期申请:grant 为 true 同意(期限改为申请的日期)",
+			Body: Decision{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Decision) (any, error) {
+				return c.DecideExtension(r.Context(), sc, id, in.Grant)
+			})},
+
+		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: cppcc.Member{},
+			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Me(r.Context(), sc, identity(r).User.ID) }},
+		{Method: "GET", Path: "/api/v1/cppcc/me/proposals", Perm: auth.PermCppccSelf, Tag: t, Summary: "我能看到的提案:我提出的、请我联名的和公开的(mine=1 只看前两种)",
+			Query: append(proposalParams(), Param{"mine", "只看我提出的和请我联名的", "boolean"}), Result: store.List[cppcc.Proposal]{},
+			Handle: func(r *http.Request, sc store.Scope) (any, error) {
+				f, pg, err := a.proposalFilter(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.List(r.Context(), sc, cppcc.ViewMember, f, pg)
+			}},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals", Perm: auth.PermCppccSelf, Tag: t, Summary: "起草提案(暂存,只有本人可见);联名提案列出附议委员",
+			Body: cppcc.Input{}, Result: cppcc.Proposal{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.Input) (any, error) {
+				return c.Draft(r.Context(), sc, cppcc.ViewMember, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/me/proposals/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "提案详情", Result: cppcc.Proposal{},
+			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Get(r.Context(), sc, cppcc.ViewMember, id)
+			})},
+		{Method: "PATCH", Path: "/api/v1/cppcc/me/proposals/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改暂存或退回修改的提案", Body: cppcc.Input{}, Result: cppcc.Proposal{},
+			Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in cppcc.Input) (any, error) {
+				return c.Edit(r.Context(), sc, id, in)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/submit", Perm: auth.PermCppccSelf, Tag: t, Summary: "提交提案(联名提案先征集联名)", Result: cppcc.Proposal{},
+			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Submit(r.Context(), sc, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/withdraw", Perm: auth.PermCppccSelf, Tag: t, Summary: "立案前撤回提案", Result: cppcc.Proposal{},
+			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Withdraw(r.Context(), sc, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/sign", Perm: auth.PermCppccSelf, Tag: t, Summary: "附议委员确认(confirm 为 true)或不同意联名",
+			Body: SignAnswer{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in SignAnswer) (any, error) {
+				return c.Sign(r.Context(), sc, id, in.Confirm)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/evaluate", Perm: auth.PermCppccSelf, Tag: t, Summary: "评价办理情况:办理态度和办理结果,满意、基本满意或不满意(写明理由)",
+			Body: cppcc.EvaluateInput{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in cppcc.EvaluateInput) (any, error) {
+				return c.Evaluate(r.Context(), sc, id, in)
+			})},
+
+		{Method: "GET", Path: "/api/v1/cppcc/inbox", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的提案,未办完的按期限在前(open=1 只看未办完的)",
+			Query: describe(pageParams(), Param{"open", "只看未办完的", "boolean"}), Result: store.List[cppcc.Part]{},
+			Handle: func(r *http.Request, sc store.Scope) (any, error) {
+				q := params{r: r}
+				pg := q.page()
+				if q.err != nil {
+					return nil, q.err
+				}
+				return c.Inbox(r.Context(), sc, q.bool("open"), pg)
+			}},
+		{Method: "GET", Path: "/api/v1/cppcc/inbox/proposals/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的提案详情", Result: cppcc.Proposal{},
+			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+				return c.Get(r.Context(), sc, cppcc.ViewUnit, id)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/object", Perm: auth.PermCppccHandle, Tag: t, Summary: "在异议期限内申请调整承办单位(text 写明理由)",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.Object(r.Context(), sc, id, in.Text)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/ask-extension", Perm: auth.PermCppccHandle, Tag: t, Summary: "申请延期(text 理由,until 延至的日期)",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.AskExtension(r.Context(), sc, id, in.Text, in.Until)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/opinion", Perm: auth.PermCppccHandle, Tag: t, Summary: "会办单位向主办单位提出会办意见",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.Opinion(r.Context(), sc, id, in.Text)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/reply", Perm: auth.PermCppccHandle, Tag: t, Summary: "主办或分办单位答复提案者:办理结果类别、答复内容、答复前的联系方式",
+			Body: cppcc.ReplyInput{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in cppcc.ReplyInput) (any, error) {
+				return c.Reply(r.Context(), sc, id, in)
+			})},
+	}
+}

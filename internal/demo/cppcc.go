@@ -1,0 +1,240 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+var demoUnits = []string{"市发展和改革委员会", "市教育局", "市财政局", "市卫生健康委员会", "市住房和城乡建设局", "市生态环境局", "市农业农村局", "市人力资源和社会保障局"}
+
+var demoTopics = []struct{ title, category string }{
+	{"关于推进老旧小区加装电梯的建议", "社会建设"}, {"关于加强农村学校寄宿制建设的建议", "社会建设"}, {"关于优化营商环境降低企业物流成本的建议", "经济建设"},
+	{"关于建设县域医共体的建议", "社会建设"}, {"关于推动乡村特色产业发展的建议", "经济建设"}, {"关于加强河湖长制落实的建议", "生态文明建设"},
+	{"关于保护历史文化街区的建议", "文化建设"}, {"关于完善灵活就业人员社保的建议", "社会建设"}, {"关于发展社区嵌入式托育服务的建议", "社会建设"},
+	{"关于推进垃圾分类常态化的建议", "生态文明建设"}, {"关于加强非公企业党建工作的建议", "党的建设"}, {"关于支持中小企业数字化转型的建议", "经济建设"},
+}
+
+// Consult adds the demo committee: a term with a session a year, handling
+// units, members across sectors and parties, and a session's proposals in
+// every state, each taken there step by step through the service on the
+// days between the session and now. It returns the logins of its roles.
+func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName string, now time.Time) ([]Account, error) {
+	c, err := svc.NewCommittee(ctx, nil, cityName+"政协", "city")
+	if err != nil {
+		return nil, err
+	}
+	sc := store.ScopeOf(c.Path)
+	today := date.Of(now)
+	year := today.Year()
+	if today.Before(date.New(year, 1, 20)) {
+		year--
+	}
+	term, err := svc.NewTerm(ctx, sc, c.ID, 14, date.New(year-3, 1, 1), date.New(year+1, 12, 31))
+	if err != nil {
+		return nil, err
+	}
+	for y := year - 3; y <= year; y++ {
+		if _, err := svc.NewSession(ctx, sc, term.ID, y-year+4, date.New(y, 1, 10), date.New(y, 1, 14)); err != nil {
+			return nil, err
+		}
+	}
+	var units []cppcc.Committee
+	for _, n := range demoUnits {
+		u, err := svc.NewUnit(ctx, sc, c.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, u)
+	}
+	accounts := []Account{}
+	grant := func(user, display, role string, node int64, scope string) (int64, error) {
+		pw := auth.RandomPassword()
+		u, err := a.CreateUser(ctx, auth.NewUser{Username: user, DisplayName: display, Password: pw})
+		if err != nil {
+			return 0, err
+		}
+		if _, err := a.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
+			return 0, err
+		}
+		accounts = append(accounts, Account{user, pw, auth.Roles.Label(role), scope})
+		return u.ID, nil
+	}
+	if _, err := grant("zhengxie", "政协提案委员会", auth.RoleCppccOffice, c.ID, c.Name); err != nil {
+		return nil, err
+	}
+	if _, err := grant("zhuxi", "政协主席会议成员", auth.RoleCppccLeader, c.ID, c.Name); err != nil {
+		return nil, err
+	}
+	if _, err := grant("chengban", units[0].Name, auth.RoleHandler, units[0].ID, units[0].Name); err != nil {
+		return nil, err
+	}
+	sectors, err := svc.Names(ctx, c.ID, "sector")
+	if err != nil {
+		return nil, err
+	}
+	parties := cppcc.Parties
+	r := rand.New(rand.NewPCG(14, 1))
+	var members []cppcc.Member
+	var users []int64
+	for i := 0; i < 40; i++ {
+		in := cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r),
+			Sex: []string{"男", "女"}[i%2], Sector: sectors[(i*5)%len(sectors)], Party: parties[i%len(parties)].Label, Team: fmt.Sprintf("第%d活动组", i%4+1),
+			Post: "委员", Phone: fmt.Sprintf("139%08d", 20260000+i)}
+		if i < 3 {
+			id, err := grant([]string{"weiyuan", "weiyuan2", "weiyuan3"}[i], in.Name, auth.RoleCppccMember, c.ID, "本人("+in.Name+")")
+			if err != nil {
+				return nil, err
+			}
+			in.UserID = &id
+			users = append(users, id)
+		}
+		m, err := svc.AddMember(ctx, sc, in)
+		if err != nil {
+			return nil, err
+		}
+		members = append(members, m)
+	}
+	// The session's proposals, each carried to its state on the days from the session to now.
+	open := date.New(year, 1, 11).Time().Add(2 * time.Hour)
+	span := now.Sub(open)
+	clock := open
+	d := *svc
+	d.Now = func() time.Time { return clock }
+	office := audit.WithActor(ctx, audit.Actor{Username: "zhengxie"})
+	as := func(i int) context.Context {
+		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
+	}
+	targets := []string{"draft", "signing", "submitted", "returned", "rejected", "filed", "handling", "merged", "handling", "replied", "rehandling", "closed", "closed", "closed"}
+	var firstFiled int64
+	for i, target := range targets {
+		clock = open.Add(time.Duration(i) * time.Hour)
+		topic := demoTopics[i%len(demoTopics)]
+		in := cppcc.Input{CommitteeID: c.ID, Title: topic.title, Category: topic.category, Way: "member", Public: i%5 != 4, Contact: []string{"phone", "visit", "none"}[i%3],
+			Content: "近年来,群众对这一问题反映较多。经调研发现,相关政策落实不到位、部门协同不足、资金保障不够。建议:一是完善政策措施;二是建立部门联动机制;三是加大财政投入并加强督促检查。"}
+		if !in.Public {
+			in.PrivateReason = "涉及具体企业经营情况"
+		}
+		if i%3 == 1 {
+			in.Way, in.CoSigners = "joint", []int64{members[(i+1)%3].ID, members[(i+2)%3].ID}
+		}
+		p, err := d.Draft(as(i), sc, cppcc.ViewMember, in)
+		if err != nil {
+			return nil, fmt.Errorf("demo proposal %d: %w", i, err)
+		}
+		step := func(k int) { clock = open.Add(span * time.Duration(k) / 12).Add(time.Duration(i) * time.Minute) }
+		do := func(k int, fn func() (cppcc.Proposal, error)) error {
+			step(k)
+			q, err := fn()
+			if err != nil {
+				return fmt.Errorf("demo proposal %d (%s, now %s): %w", i, target, p.State, err)
+			}
+			p = q
+			return nil
+		}
+		if target == "draft" {
+			continue
+		}
+		if err := do(0, func() (cppcc.Proposal, error) { return d.Submit(as(i), sc, p.ID) }); err != nil {
+			return nil, err
+		}
+		if p.State == "signing" && target != "signing" {
+			for _, g := range p.Signers {
+				if err := do(0, func() (cppcc.Proposal, error) {
+					return d.Sign(memberCtx(ctx, members, users, g.MemberID), sc, p.ID, true)
+				}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		review := map[string]cppcc.ReviewInput{"returned": {Action: "return", Note: "请补充具体建议和数据"}, "rejected": {Action: "reject", Reason: "vague", Route: "opinion"},
+			"merged": {Action: "merge", Into: firstFiled}}
+		switch target {
+		case "signing", "submitted":
+			continue
+		case "returned", "rejected", "merged":
+			if err := do(1, func() (cppcc.Proposal, error) { return d.Review(office, sc, p.ID, review[target]) }); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := do(1, func() (cppcc.Proposal, error) { return d.Review(office, sc, p.ID, cppcc.ReviewInput{Action: "file"}) }); err != nil {
+			return nil, err
+		}
+		if firstFiled == 0 {
+			firstFiled = p.ID
+		}
+		if target == "filed" {
+			continue
+		}
+		lead, co := units[i%len(units)], units[(i+3)%len(units)]
+		if i%4 == 0 {
+			lead = units[0]
+		}
+		if err := do(2, func() (cppcc.Proposal, error) {
+			return d.Assign(office, sc, p.ID, cppcc.AssignInput{Lead: lead.ID, Co: []int64{co.ID}})
+		}); err != nil {
+			return nil, err
+		}
+		if target == "handling" {
+			continue
+		}
+		for _, x := range p.Parts {
+			if x.Role == "co" {
+				if err := do(3, func() (cppcc.Proposal, error) {
+					return d.Opinion(ctx, store.ScopeOf(co.Path), x.ID, "同意主办单位的办理意见,本单位将在职责范围内配合落实。")
+				}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		reply := func(k int, class string) error {
+			for _, x := range p.Parts {
+				if x.Role == "lead" && x.State == "handling" {
+					return do(k, func() (cppcc.Proposal, error) {
+						return d.Reply(ctx, store.ScopeOf(lead.Path), x.ID, cppcc.ReplyInput{Class: class, Contact: []string{"phone", "visit", "phone"}[i%3],
+							Text: "经认真研究,现答复如下:一、已会同有关部门开展专题调研;二、已将相关事项列入年度工作计划;三、下一步将加大资金投入,定期向委员通报进展。"})
+					})
+				}
+			}
+			return nil
+		}
+		if err := reply(5, []string{"A", "B", "C"}[i%3]); err != nil {
+			return nil, err
+		}
+		switch target {
+		case "replied":
+			continue
+		case "rehandling":
+			if err := do(7, func() (cppcc.Proposal, error) {
+				return d.Evaluate(as(i), sc, p.ID, cppcc.EvaluateInput{Attitude: "基本满意", Result: "不满意", Note: "答复未提出具体时间表"})
+			}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := do(8, func() (cppcc.Proposal, error) {
+			return d.Evaluate(as(i), sc, p.ID, cppcc.EvaluateInput{Attitude: "满意", Result: []string{"满意", "基本满意"}[i%2]})
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
+}
+
+// memberCtx is the audit actor of a member with an account (the demo's co-signers have one).
+func memberCtx(ctx context.Context, members []cppcc.Member, users []int64, id int64) context.Context {
+	for i, m := range members[:len(users)] {
+		if m.ID == id {
+			return audit.WithActor(ctx, audit.Actor{UserID: users[i], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i]})
+		}
+	}
+	return ctx
+}

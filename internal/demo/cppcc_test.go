@@ -1,0 +1,51 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/secret"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// TestDemoCommittee loads the demo committee, on a date late in the year and
+// on one just after its session: its proposals stand in every state a page
+// shows, its figures equal a recount, and each role has a login.
+func TestDemoCommittee(t *testing.T) {
+	for _, today := range []time.Time{time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC), time.Date(2027, 1, 25, 2, 0, 0, 0, time.UTC)} {
+		db := storetest.SQLite(t)
+		ctx := context.Background()
+		box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
+		svc := &cppcc.Service{DB: db, Box: box, Now: func() time.Time { return today }}
+		accounts, err := Consult(ctx, svc, &auth.Service{DB: db}, "滨江市", today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(accounts) != 6 {
+			t.Errorf("accounts: %+v", accounts)
+		}
+		ms, err := cppcc.Check(ctx, db)
+		if err != nil || len(ms) > 0 {
+			t.Fatalf("figures differ from a recount: %v %v", ms, err)
+		}
+		cs, _ := svc.Committees(ctx, store.All)
+		list, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cs[0].ID}, store.Page{Size: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, p := range list.Items {
+			seen[p.State] = true
+		}
+		for _, st := range []string{"signing", "submitted", "returned", "rejected", "merged", "filed", "handling", "replied", "rehandling", "closed"} {
+			if !seen[st] {
+				t.Errorf("%s: no demo proposal %s", today.Format("2006-01-02"), cppcc.States.Label(st))
+			}
+		}
+	}
+}
