@@ -186,9 +186,6 @@ func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64
 	var u Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
-		if apperr.IsNotFound(err) {
-			return apperr.InvalidField("committee_id", "政协不存在或不在您的管理范围内")
-		}
 		if err != nil {
 			return err
 		}
@@ -527,6 +524,9 @@ func (s *Service) Member(ctx context.Context, sc store.Scope, id int64) (Member,
 // name, sector or party.
 func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64, q string, p store.Page) (store.List[Member], error) {
 	out, p := store.NewList[Member](p)
+	if _, err := s.committee(ctx, s.DB, sc, committeeID, "committee"); err != nil {
+		return out, err
+	}
 	lo, hi := sc.Range()
 	where := sc.Exact("c.path") + sc.ProvinceParam("m.province_id") + " AND m.committee_id = $3"
 	args := []any{lo, hi, committeeID}

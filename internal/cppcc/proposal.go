@@ -407,7 +407,7 @@ func (in *Input) check() error {
 }
 
 // Draft saves a new proposal as a draft (暂存): a member's own (the first
-// proposer is the caller) or, from the office, an organisation's.
+// proposer is the caller); from the office, an organisation's, submitted at once.
 func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input) (Proposal, error) {
 	if err := in.check(); err != nil {
 		return Proposal{}, err
@@ -460,7 +460,21 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		if err := s.setSigners(ctx, tx, c, id, proposer, in.CoSigners); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "create", "proposal", id, map[string]any{"title": in.Title, "way": in.Way})
+		if err := s.audit(ctx, tx, c, "create", "proposal", id, map[string]any{"title": in.Title, "way": in.Way}); err != nil {
+			return err
+		}
+		if view != ViewOffice {
+			return nil
+		}
+		// An organisation's proposal, entered by the office, is submitted as it is entered.
+		p, err := scanProposal(tx.QueryRowContext(ctx, "SELECT "+proposalCols+proposalFrom+" WHERE p.id = $1"+store.InProvince("p.province_id", c.province()), id))
+		if err != nil {
+			return err
+		}
+		if err := s.submit(ctx, tx, c, p); err != nil {
+			return err
+		}
+		return s.refigure(ctx, tx, p)
 	})
 	if err != nil {
 		return Proposal{}, err
@@ -629,26 +643,31 @@ func (s *Service) Submit(ctx context.Context, sc store.Scope, id int64) (Proposa
 		if err := own(p, me); err != nil {
 			return err
 		}
-		today := s.today()
-		session, inSession, err := s.sessionAt(ctx, tx, c.ID, today)
-		if err != nil {
-			return err
-		}
-		month := today.Year()*100 + int(today.Time().Month())
-		set := "submitted_at = $3, month = $4, session_id = $5, term_id = $6, in_session = $7"
-		args := []any{s.now(), month, session.ID, session.TermID, inSession}
-		if p.State == "returned" { // resubmitted: counted where it was first
-			set, args = "submitted_at = $3", []any{s.now()}
-		}
-		if p.Way != "joint" {
-			return s.step(ctx, tx, c, p, "submit", "", set, args...)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE proposal_signers SET state = 'invited', answered_at = NULL, due_on = $1 WHERE proposal_id = $2"+
-			store.InProvince("province_id", p.province), today.AddDate(0, 0, c.Rules.SignDays), p.ID); err != nil {
-			return err
-		}
-		return s.step(ctx, tx, c, p, "submit_joint", "", set, args...)
+		return s.submit(ctx, tx, c, p)
 	})
+}
+
+// submit sends a proposal on: to review, or a joint one to its co-signers.
+func (s *Service) submit(ctx context.Context, tx *sql.Tx, c Committee, p Proposal) error {
+	today := s.today()
+	session, inSession, err := s.sessionAt(ctx, tx, c.ID, today)
+	if err != nil {
+		return err
+	}
+	month := today.Year()*100 + int(today.Time().Month())
+	set := "submitted_at = $3, month = $4, session_id = $5, term_id = $6, in_session = $7"
+	args := []any{s.now(), month, session.ID, session.TermID, inSession}
+	if p.State == "returned" { // resubmitted: counted where it was first
+		set, args = "submitted_at = $3", []any{s.now()}
+	}
+	if p.Way != "joint" {
+		return s.step(ctx, tx, c, p, "submit", "", set, args...)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE proposal_signers SET state = 'invited', answered_at = NULL, due_on = $1 WHERE proposal_id = $2"+
+		store.InProvince("province_id", p.province), today.AddDate(0, 0, c.Rules.SignDays), p.ID); err != nil {
+		return err
+	}
+	return s.step(ctx, tx, c, p, "submit_joint", "", set, args...)
 }
 
 // Withdraw takes back a proposal of the caller's own before it is filed.

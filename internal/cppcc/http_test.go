@@ -1,0 +1,389 @@
+package cppcc_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"dangjian/internal/api"
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
+	"dangjian/internal/member"
+	"dangjian/internal/org"
+	"dangjian/internal/secret"
+	"dangjian/internal/server"
+	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
+)
+
+// The permission matrix of the consultative work: every route of the tag
+// × the CPPCC roles, an organisation administrator and a visitor × three
+// targets (an object of the caller's own committee or unit, one of another
+// committee, a missing one), each with the status written here by hand. A
+// route of the tag with no row fails the test.
+
+const password = "Tq7#mwLp2xZa"
+
+var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+
+type side struct {
+	c          cppcc.Committee
+	lead, co   cppcc.Committee
+	members    []cppcc.Member
+	memberCtxs []context.Context
+}
+
+type matrix struct {
+	t    *testing.T
+	ctx  context.Context
+	svc  *cppcc.Service
+	auth *auth.Service
+	srv  *httptest.Server
+	own  side
+	oth  side
+	seq  int
+	tok  map[string]string
+}
+
+func (m *matrix) side(name string) side {
+	t := m.t
+	c, err := m.svc.NewCommittee(m.ctx, nil, name, "city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := store.ScopeOf(c.Path)
+	term, err := m.svc.NewTerm(m.ctx, sc, c.ID, 14, date.New(2022, 1, 1), date.New(2026, 12, 31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.svc.NewSession(m.ctx, sc, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
+		t.Fatal(err)
+	}
+	s := side{c: c}
+	if s.lead, err = m.svc.NewUnit(m.ctx, sc, c.ID, name+"发展改革委"); err != nil {
+		t.Fatal(err)
+	}
+	if s.co, err = m.svc.NewUnit(m.ctx, sc, c.ID, name+"财政局"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		m.seq++
+		u, err := m.auth.CreateUser(m.ctx, auth.NewUser{Username: fmt.Sprintf("m%d", m.seq), Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mm, err := m.svc.AddMember(m.ctx, sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: fmt.Sprintf("%s委员%d", name, i), Sex: "女",
+			Sector: "教育界", Party: "九三学社", UserID: &u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.members = append(s.members, mm)
+		s.memberCtxs = append(s.memberCtxs, audit.WithActor(m.ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
+	}
+	return s
+}
+
+func (m *matrix) login(name, role string, node *int64, orgID *int64) {
+	u, err := m.auth.UserByName(m.ctx, name)
+	if err != nil {
+		if u, err = m.auth.CreateUser(m.ctx, auth.NewUser{Username: name, Password: password}); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	if _, err := m.auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: node, OrgID: orgID}); err != nil {
+		m.t.Fatal(err)
+	}
+	tok, _, err := m.auth.CreateToken(m.ctx, u.ID, "matrix", nil)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	m.tok[role] = tok
+}
+
+func (m *matrix) of(target string) side {
+	if target == "other" {
+		return m.oth
+	}
+	return m.own
+}
+
+// proposal is a proposal of the target's first member in state (draft,
+// signing with the second member invited, submitted, filed, handling with
+// the lead and co units, replied); 999999 for the missing target.
+func (m *matrix) proposal(target, state string) cppcc.Proposal {
+	m.t.Helper()
+	if target == "missing" {
+		return cppcc.Proposal{ID: 999999, Parts: []cppcc.Part{{ID: 999999, Role: "lead"}, {ID: 999999, Role: "co"}}}
+	}
+	s := m.of(target)
+	sc := store.ScopeOf(s.c.Path)
+	m.seq++
+	in := cppcc.Input{CommitteeID: s.c.ID, Title: fmt.Sprintf("关于矩阵测试的建议%d", m.seq), Category: "其他", Way: "member", Public: true,
+		Content: "这是一件用于权限矩阵测试的提案,内容须有二十个字以上才能保存。"}
+	by := 0
+	if state == "signing" { // the second member asks the first to co-sign
+		in.Way, in.CoSigners, by = "joint", []int64{s.members[0].ID}, 1
+	}
+	p, err := m.svc.Draft(s.memberCtxs[by], sc, cppcc.ViewMember, in)
+	steps := []func() (cppcc.Proposal, error){
+		func() (cppcc.Proposal, error) { return m.svc.Submit(s.memberCtxs[by], sc, p.ID) },
+		func() (cppcc.Proposal, error) {
+			return m.svc.Review(m.ctx, sc, p.ID, cppcc.ReviewInput{Action: "file"})
+		},
+		func() (cppcc.Proposal, error) {
+			return m.svc.Assign(m.ctx, sc, p.ID, cppcc.AssignInput{Lead: s.lead.ID, Co: []int64{s.co.ID}})
+		},
+		func() (cppcc.Proposal, error) {
+			if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
+				return p, err
+			}
+			return m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
+		},
+	}
+	n := map[string]int{"draft": 0, "signing": 1, "submitted": 1, "filed": 2, "handling": 3, "replied": 4}[state]
+	for _, step := range steps[:n] {
+		if err != nil {
+			break
+		}
+		p, err = step()
+	}
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return p
+}
+
+// part is the lead's (or co's) part of a handling proposal, moved on by how.
+func (m *matrix) part(target, role, how string) int64 {
+	p := m.proposal(target, "handling")
+	x := p.Parts[0]
+	if role == "co" {
+		x = p.Parts[1]
+	}
+	if target == "missing" || how == "" {
+		return x.ID
+	}
+	s := m.of(target)
+	unit := store.ScopeOf(map[string]string{"lead": s.lead.Path, "co": s.co.Path}[role])
+	var err error
+	switch how {
+	case "objected":
+		_, err = m.svc.Object(m.ctx, unit, x.ID, "不属于本单位职责")
+	case "extension":
+		_, err = m.svc.AskExtension(m.ctx, unit, x.ID, "需要调研", date.New(2026, 7, 1))
+	}
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return x.ID
+}
+
+type row struct {
+	perm   auth.Perm
+	want   [3]int // own, other, missing
+	target func(m *matrix, target string) (string, any)
+}
+
+var (
+	scoped = [3]int{200, 404, 404}
+	always = [3]int{200, 200, 200}
+)
+
+func id(format string, fn func(m *matrix, t string) int64) func(*matrix, string) (string, any) {
+	return func(m *matrix, t string) (string, any) { return fmt.Sprintf(format, fn(m, t)), nil }
+}
+
+func with(format string, fn func(m *matrix, t string) int64, body any) func(*matrix, string) (string, any) {
+	return func(m *matrix, t string) (string, any) { return fmt.Sprintf(format, fn(m, t)), body }
+}
+
+func committee(m *matrix, t string) int64 {
+	if t == "missing" {
+		return 999999
+	}
+	return m.of(t).c.ID
+}
+
+func in(state string) func(m *matrix, t string) int64 {
+	return func(m *matrix, t string) int64 { return m.proposal(t, state).ID }
+}
+
+func part(role, how string) func(m *matrix, t string) int64 {
+	return func(m *matrix, t string) int64 { return m.part(t, role, how) }
+}
+
+func fixed(path string) func(*matrix, string) (string, any) {
+	return func(*matrix, string) (string, any) { return path, nil }
+}
+
+var rows = map[string]row{
+	"GET /api/v1/cppcc/steps":                   {perm: auth.PermAuth, want: always, target: fixed("/api/v1/cppcc/steps")},
+	"GET /api/v1/cppcc/committees":              {perm: auth.PermCppccRead, want: always, target: fixed("/api/v1/cppcc/committees")},
+	"GET /api/v1/cppcc/committees/{id}/figures": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/figures?from=2026-01", committee)},
+	"GET /api/v1/cppcc/committees/{id}/members": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/members", committee)},
+	"GET /api/v1/cppcc/committees/{id}/units":   {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/units", committee)},
+	"POST /api/v1/cppcc/committees/{id}/units": {perm: auth.PermCppccWrite, want: [3]int{201, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/units", committee(m, t)), map[string]any{"text": fmt.Sprintf("新单位%d", m.seq)}
+	}},
+	"POST /api/v1/cppcc/members": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
+		return "/api/v1/cppcc/members", map[string]any{"committee_id": committee(m, t), "term_id": terms[0].ID, "name": "新委员", "sex": "男", "sector": "经济界", "party": "无党派人士"}
+	}},
+	"GET /api/v1/cppcc/proposals": {perm: auth.PermCppccRead, want: always, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/proposals?committee=%d", committee(m, t)), nil
+	}},
+	"POST /api/v1/cppcc/proposals": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/proposals", map[string]any{"committee_id": committee(m, t), "title": "关于发展职业教育的建议", "category": "其他", "way": "party",
+			"proposer_name": "九三学社市委会", "public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}
+	}},
+	"GET /api/v1/cppcc/proposals/{id}":                {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/proposals/%d", in("submitted"))},
+	"POST /api/v1/cppcc/proposals/{id}/review":        {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/proposals/%d/review", in("submitted"), map[string]any{"action": "file"})},
+	"POST /api/v1/cppcc/proposals/{id}/assign":        {perm: auth.PermCppccWrite, want: scoped, target: func(m *matrix, t string) (string, any) { return assign(m, t) }},
+	"POST /api/v1/cppcc/proposals/{id}/close-signing": {perm: auth.PermCppccWrite, want: [3]int{409, 404, 404}, target: id("/api/v1/cppcc/proposals/%d/close-signing", in("signing"))},
+	"POST /api/v1/cppcc/proposals/{id}/close":         {perm: auth.PermCppccWrite, want: [3]int{409, 404, 404}, target: id("/api/v1/cppcc/proposals/%d/close", in("replied"))},
+	"POST /api/v1/cppcc/parts/{id}/objection":         {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/parts/%d/objection", part("lead", "objected"), map[string]any{"unit_id": 0})},
+	"POST /api/v1/cppcc/parts/{id}/extension":         {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/parts/%d/extension", part("lead", "extension"), map[string]any{"grant": true})},
+
+	"GET /api/v1/cppcc/me":           {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
+	"GET /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
+	"POST /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/me/proposals", map[string]any{"committee_id": committee(m, t), "title": "关于发展职业教育的建议", "category": "其他", "way": "member",
+			"public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}
+	}},
+	"GET /api/v1/cppcc/me/proposals/{id}": {perm: auth.PermCppccSelf, want: scoped, target: id("/api/v1/cppcc/me/proposals/%d", in("draft"))},
+	"PATCH /api/v1/cppcc/me/proposals/{id}": {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/proposals/%d", in("draft"), map[string]any{
+		"committee_id": 0, "title": "关于发展职业教育的建议(修改)", "category": "其他", "way": "member", "public": true,
+		"content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"})},
+	"POST /api/v1/cppcc/me/proposals/{id}/submit":   {perm: auth.PermCppccSelf, want: scoped, target: id("/api/v1/cppcc/me/proposals/%d/submit", in("draft"))},
+	"POST /api/v1/cppcc/me/proposals/{id}/withdraw": {perm: auth.PermCppccSelf, want: scoped, target: id("/api/v1/cppcc/me/proposals/%d/withdraw", in("draft"))},
+	"POST /api/v1/cppcc/me/proposals/{id}/sign":     {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/proposals/%d/sign", in("signing"), map[string]any{"confirm": true})},
+	"POST /api/v1/cppcc/me/proposals/{id}/evaluate": {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/proposals/%d/evaluate", in("replied"), map[string]any{"attitude": "满意", "result": "满意"})},
+
+	"GET /api/v1/cppcc/inbox":                {perm: auth.PermCppccHandle, want: always, target: fixed("/api/v1/cppcc/inbox?open=1")},
+	"GET /api/v1/cppcc/inbox/proposals/{id}": {perm: auth.PermCppccHandle, want: scoped, target: id("/api/v1/cppcc/inbox/proposals/%d", in("handling"))},
+	"POST /api/v1/cppcc/parts/{id}/object":   {perm: auth.PermCppccHandle, want: scoped, target: with("/api/v1/cppcc/parts/%d/object", part("lead", ""), map[string]any{"text": "不属于本单位职责"})},
+	"POST /api/v1/cppcc/parts/{id}/opinion":  {perm: auth.PermCppccHandle, want: [3]int{404, 404, 404}, target: with("/api/v1/cppcc/parts/%d/opinion", part("co", ""), map[string]any{"text": "同意"})},
+	"POST /api/v1/cppcc/parts/{id}/ask-extension": {perm: auth.PermCppccHandle, want: scoped, target: with("/api/v1/cppcc/parts/%d/ask-extension", part("lead", ""),
+		map[string]any{"text": "需要调研", "until": "2026-07-01"})},
+	"POST /api/v1/cppcc/parts/{id}/reply": {perm: auth.PermCppccHandle, want: [3]int{409, 404, 404}, target: with("/api/v1/cppcc/parts/%d/reply", part("lead", ""),
+		map[string]any{"class": "B", "text": "已列入计划", "contact": "phone"})},
+}
+
+func assign(m *matrix, t string) (string, any) {
+	s := m.of(t)
+	return fmt.Sprintf("/api/v1/cppcc/proposals/%d/assign", m.proposal(t, "filed").ID), map[string]any{"lead": s.lead.ID}
+}
+
+// may is what each role may do, by hand from the consultative-work issue.
+var may = map[string][]auth.Perm{
+	auth.RoleCppccOffice: {auth.PermCppccRead, auth.PermCppccWrite},
+	auth.RoleCppccLeader: {auth.PermCppccRead, auth.PermCppccLead},
+	auth.RoleCppccMember: {auth.PermCppccSelf},
+	auth.RoleHandler:     {auth.PermCppccHandle},
+	auth.RoleOrgAdmin:    {},
+	"anonymous":          {},
+}
+
+func TestCppccPermissionMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		box, _ := secret.New(bytes.Repeat([]byte{5}, 32))
+		now := func() time.Time { return clock }
+		m := &matrix{t: t, ctx: context.Background(), svc: &cppcc.Service{DB: db, Box: box, Now: now}, auth: &auth.Service{DB: db, Now: now}, tok: map[string]string{}}
+		m.own, m.oth = m.side("江城市政协"), m.side("河西市政协")
+		orgs := &org.Service{DB: db}
+		name, typ := "江城市委", "committee"
+		root, err := orgs.Create(m.ctx, store.All, org.Input{Name: &name, Type: &typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &api.API{DB: db, Orgs: orgs, Members: &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}, Auth: m.auth, Cppcc: m.svc, Now: now,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		m.srv = httptest.NewServer(server.New(db, a.Log, m.auth, server.Defaults, a))
+		defer m.srv.Close()
+		// The member logs in as the own side's first member; the handler as its lead unit.
+		u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
+		m.login(u.Username, auth.RoleCppccMember, &m.own.c.ID, nil)
+		m.login("office", auth.RoleCppccOffice, &m.own.c.ID, nil)
+		m.login("leader", auth.RoleCppccLeader, &m.own.c.ID, nil)
+		m.login("handler", auth.RoleHandler, &m.own.lead.ID, nil)
+		m.login("zuzhibu", auth.RoleOrgAdmin, nil, &root.ID)
+		for _, rt := range a.Routes() {
+			if rt.Tag != api.CppccTag {
+				continue
+			}
+			key := rt.Method + " " + rt.Path
+			r, ok := rows[key]
+			if !ok {
+				t.Errorf("%s has no row in the CPPCC permission matrix", key)
+				continue
+			}
+			if r.perm != rt.Perm {
+				t.Errorf("%s asks for %q, the matrix says %q", key, rt.Perm, r.perm)
+			}
+			for role, perms := range may {
+				for i, target := range []string{"own", "other", "missing"} {
+					want := r.want[i]
+					switch {
+					case role == "anonymous":
+						want = http.StatusUnauthorized
+					case r.perm != auth.PermAuth && !contains(perms, r.perm):
+						want = http.StatusForbidden
+					}
+					path, body := r.target(m, target)
+					got, text := m.send(m.tok[role], rt.Method, path, body)
+					if got != want {
+						t.Errorf("%s as %s on %s: status %d, want %d: %.200s", key, role, target, got, want, text)
+					}
+					if got < 300 && strings.Contains(text, "河西") {
+						t.Errorf("%s as %s on %s leaks the other committee: %.200s", key, role, target, text)
+					}
+				}
+			}
+		}
+		if ms, err := cppcc.Check(m.ctx, db); err != nil || len(ms) > 0 {
+			t.Fatalf("figures after the matrix: %v %+v", err, ms)
+		}
+	})
+}
+
+func contains(ps []auth.Perm, p auth.Perm) bool {
+	for _, q := range ps {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *matrix) send(token, method, path string, body any) (int, string) {
+	var rd io.Reader
+	if body != nil || (method != "GET" && method != "DELETE") {
+		if body == nil {
+			body = map[string]any{}
+		}
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, m.srv.URL+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
