@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ import (
 	"dangjian/internal/server"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/web"
+	"dangjian/internal/work"
 )
 
 // The permission matrix of the consultative work: every route of the tag
@@ -53,6 +56,10 @@ type matrix struct {
 	oth  side
 	seq  int
 	tok  map[string]string
+	// session is each role's web session and its anti-forgery token.
+	session map[string][2]string
+	api     *api.API
+	site    *web.Site
 }
 
 func (m *matrix) side(name string) side {
@@ -108,6 +115,11 @@ func (m *matrix) login(name, role string, node *int64, orgID *int64) {
 		m.t.Fatal(err)
 	}
 	m.tok[role] = tok
+	session, who, err := m.auth.Login(m.ctx, name, password, "127.0.0.1")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	m.session[role] = [2]string{session, who.CSRF}
 }
 
 func (m *matrix) of(target string) side {
@@ -295,30 +307,40 @@ var may = map[string][]auth.Perm{
 	"anonymous":          {},
 }
 
+// newMatrix is the two committees, an organisation tree's root, the server
+// with the API and the pages, and a login of each role.
+func newMatrix(t *testing.T, db *store.DB) *matrix {
+	box, _ := secret.New(bytes.Repeat([]byte{5}, 32))
+	now := func() time.Time { return clock }
+	m := &matrix{t: t, ctx: context.Background(), svc: &cppcc.Service{DB: db, Box: box, Now: now}, auth: &auth.Service{DB: db, Now: now},
+		tok: map[string]string{}, session: map[string][2]string{}}
+	m.own, m.oth = m.side("江城市政协"), m.side("河西市政协")
+	orgs := &org.Service{DB: db}
+	name, typ := "江城市委", "committee"
+	root, err := orgs.Create(m.ctx, store.All, org.Input{Name: &name, Type: &typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	members := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
+	m.api = &api.API{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Cppcc: m.svc, Now: now, Log: log}
+	m.site = &web.Site{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Work: &work.Service{DB: db, Now: now}, Cppcc: m.svc, Log: log}
+	m.srv = httptest.NewServer(server.New(db, log, m.auth, server.Defaults, m.api, m.site))
+	t.Cleanup(m.srv.Close)
+	// The member logs in as the own side's first member; the handler as its lead unit.
+	u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
+	m.login(u.Username, auth.RoleCppccMember, &m.own.c.ID, nil)
+	m.login("office", auth.RoleCppccOffice, &m.own.c.ID, nil)
+	m.login("leader", auth.RoleCppccLeader, &m.own.c.ID, nil)
+	m.login("handler", auth.RoleHandler, &m.own.lead.ID, nil)
+	m.login("zuzhibu", auth.RoleOrgAdmin, nil, &root.ID)
+	return m
+}
+
 func TestCppccPermissionMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		box, _ := secret.New(bytes.Repeat([]byte{5}, 32))
-		now := func() time.Time { return clock }
-		m := &matrix{t: t, ctx: context.Background(), svc: &cppcc.Service{DB: db, Box: box, Now: now}, auth: &auth.Service{DB: db, Now: now}, tok: map[string]string{}}
-		m.own, m.oth = m.side("江城市政协"), m.side("河西市政协")
-		orgs := &org.Service{DB: db}
-		name, typ := "江城市委", "committee"
-		root, err := orgs.Create(m.ctx, store.All, org.Input{Name: &name, Type: &typ})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := &api.API{DB: db, Orgs: orgs, Members: &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}, Auth: m.auth, Cppcc: m.svc, Now: now,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		m.srv = httptest.NewServer(server.New(db, a.Log, m.auth, server.Defaults, a))
-		defer m.srv.Close()
-		// The member logs in as the own side's first member; the handler as its lead unit.
-		u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
-		m.login(u.Username, auth.RoleCppccMember, &m.own.c.ID, nil)
-		m.login("office", auth.RoleCppccOffice, &m.own.c.ID, nil)
-		m.login("leader", auth.RoleCppccLeader, &m.own.c.ID, nil)
-		m.login("handler", auth.RoleHandler, &m.own.lead.ID, nil)
-		m.login("zuzhibu", auth.RoleOrgAdmin, nil, &root.ID)
-		for _, rt := range a.Routes() {
+		m := newMatrix(t, db)
+		for _, rt := range m.api.Routes() {
 			if rt.Tag != api.CppccTag {
 				continue
 			}
@@ -355,6 +377,128 @@ func TestCppccPermissionMatrix(t *testing.T) {
 			t.Fatalf("figures after the matrix: %v %+v", err, ms)
 		}
 	})
+}
+
+type pageRow struct {
+	perm   auth.Perm
+	want   [3]int
+	target func(m *matrix, target string) (string, url.Values)
+}
+
+func page(format string, fn func(m *matrix, t string) int64) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) { return fmt.Sprintf(format, fn(m, t)), nil }
+}
+
+func post(format string, fn func(m *matrix, t string) int64, form url.Values) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		id := fn(m, t)
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		return fmt.Sprintf(format, id), f
+	}
+}
+
+var (
+	pageScoped = [3]int{200, 404, 404}
+	pageDone   = [3]int{303, 404, 404}
+)
+
+var pageRows = map[string]pageRow{
+	"GET /cppcc":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc?committee=%d", committee)},
+	"GET /cppcc/proposals/{id}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d", in("submitted"))},
+	"POST /cppcc/proposals/{id}/review": {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/proposals/%d/review", in("submitted"), url.Values{"action": {"file"}})},
+	"POST /cppcc/proposals/{id}/assign": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) { return assignForm(m, t) }},
+	"POST /cppcc/parts/{id}/decide":     {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/parts/%d/decide", part("lead", "objected"), url.Values{"what": {"objection"}, "unit_id": {"0"}})},
+	"GET /cppcc/my":                     {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
+	"GET /cppcc/my/new":                 {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	"GET /cppcc/my/{id}":                {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
+	"POST /cppcc/my/{id}/{action}":      {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
+	"GET /cppcc/inbox":                  {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
+	"GET /cppcc/inbox/{id}":             {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
+	"POST /cppcc/parts/{id}/{action}":   {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
+	"POST /cppcc/my": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
+		return "/cppcc/my", url.Values{"title": {"关于发展职业教育的建议"}, "category": {"其他"}, "public": {"1"}, "contact": {"none"}, "then": {"save"},
+			"content": {"职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}}
+	}},
+}
+
+func assignForm(m *matrix, t string) (string, url.Values) {
+	path, body := assign(m, t)
+	return strings.TrimPrefix(path, "/api/v1"), url.Values{"lead": {fmt.Sprint(body.(map[string]any)["lead"])}}
+}
+
+// TestCppccPagePermissionMatrix is the pages' matrix: a page answers 200, a
+// form done 303, a missing or out-of-scope object the 404 page, a role
+// without the permission the 403 page, a visitor the login page (303).
+func TestCppccPagePermissionMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		for pattern, perm := range m.site.RoutePerms() {
+			if !strings.HasPrefix(strings.SplitN(pattern, " ", 2)[1], "/cppcc") {
+				continue
+			}
+			r, ok := pageRows[pattern]
+			if !ok {
+				t.Errorf("%s has no row in the CPPCC page matrix", pattern)
+				continue
+			}
+			if r.perm != perm {
+				t.Errorf("%s asks for %q, the matrix says %q", pattern, perm, r.perm)
+			}
+			method := strings.SplitN(pattern, " ", 2)[0]
+			for role, perms := range may {
+				for i, target := range []string{"own", "other", "missing"} {
+					want := r.want[i]
+					switch {
+					case role == "anonymous":
+						want = http.StatusSeeOther
+					case !contains(perms, r.perm):
+						want = http.StatusForbidden
+					}
+					path, form := r.target(m, target)
+					got, text := m.page(role, method, path, form)
+					if got != want {
+						t.Errorf("%s as %s on %s: status %d, want %d: %.300s", pattern, role, target, got, want, text)
+					}
+					if got < 300 && strings.Contains(text, "河西") {
+						t.Errorf("%s as %s on %s leaks the other committee", pattern, role, target)
+					}
+				}
+			}
+		}
+		if ms, err := cppcc.Check(m.ctx, db); err != nil || len(ms) > 0 {
+			t.Fatalf("figures after the page matrix: %v %+v", err, ms)
+		}
+	})
+}
+
+// page requests a page or posts a form with role's web session, not following redirects.
+func (m *matrix) page(role, method, path string, form url.Values) (int, string) {
+	s := m.session[role]
+	var body io.Reader
+	if method == "POST" {
+		if form == nil {
+			form = url.Values{}
+		}
+		form.Set("csrf", s[1])
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, m.srv.URL+path, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if s[0] != "" {
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: s[0]})
+	}
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
 }
 
 func contains(ps []auth.Perm, p auth.Perm) bool {

@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
+	"dangjian/internal/vocab"
 )
 
 // View is the side a caller looks from; it decides which proposals they reach.
@@ -111,13 +112,16 @@ type Part struct {
 
 // Event is one step in a proposal's history.
 type Event struct {
-	Object string    `json:"object"`
-	Action string    `json:"action"`
-	From   string    `json:"from"`
-	To     string    `json:"to"`
-	Note   string    `json:"note"`
-	By     string    `json:"by"`
-	At     time.Time `json:"at"`
+	Object string `json:"object"`
+	Action string `json:"action"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	// ActionLabel and ToLabel are the step and the state it led to in words.
+	ActionLabel string    `json:"action_label"`
+	ToLabel     string    `json:"to_label"`
+	Note        string    `json:"note"`
+	By          string    `json:"by"`
+	At          time.Time `json:"at"`
 }
 
 const proposalCols = `p.id, p.committee_id, p.term_id, p.session_id, s.number, t.number, p.number, p.title, p.category, p.content, p.way,
@@ -293,6 +297,8 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) 
 		var e Event
 		err := r.Scan(&e.Object, &e.Action, &e.From, &e.To, &e.Note, &e.By, &e.At)
 		e.At = e.At.UTC()
+		e.ActionLabel = actionLabels[e.Action]
+		e.ToLabel = map[string]vocab.Enum{"proposal": States, "signer": SignerStates, "unit": UnitStates}[e.Object].Label(e.To)
 		return e, err
 	}, "SELECT object, action, from_state, to_state, note, by_name, at FROM proposal_events WHERE proposal_id = $1"+store.InProvince("province_id", p.province)+" ORDER BY id", p.ID)
 	return p, err
@@ -628,7 +634,7 @@ func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal
 var actionLabels = map[string]string{
 	"submit": "提交", "submit_joint": "提交联名", "signed": "结束会签", "withdraw": "撤回", "return": "退回修改", "file": "立案",
 	"reject": "不予立案", "merge": "并案", "assign": "交办", "replied": "答复", "evaluate": "评价", "dissatisfied": "评价不满意", "close": "办结",
-	"confirm": "确认联名", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
+	"confirm": "确认联名", "create": "起草", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
 	"ask_extension": "申请延期", "extend": "同意延期", "refuse_extension": "不同意延期", "opinion": "提出会办意见", "reply": "答复", "rehandle": "重新办理",
 }
 

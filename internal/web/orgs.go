@@ -53,7 +53,7 @@ type orgData struct {
 func (s *Site) dashboard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	scopes := id.ScopesFor(auth.PermStatsRead)
 	if len(scopes) == 0 {
-		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		http.Redirect(w, r, cmp.Or(cppccHome(id), "/me"), http.StatusSeeOther)
 		return
 	}
 	roots, err := s.Orgs.Roots(r.Context(), scopes[0])

@@ -68,7 +68,7 @@ func (s *Site) Routes() []route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes()} {
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs
@@ -155,6 +155,15 @@ func nav(id auth.Identity) []navItem {
 	}
 	if has(auth.PermWorkRead) {
 		out = append(out, navItem{"/work", "基层工作"})
+	}
+	if has(auth.PermCppccRead) {
+		out = append(out, navItem{"/cppcc", "政协提案"})
+	}
+	if has(auth.PermCppccSelf) {
+		out = append(out, navItem{"/cppcc/my", "我的提案"})
+	}
+	if has(auth.PermCppccHandle) {
+		out = append(out, navItem{"/cppcc/inbox", "承办提案"})
 	}
 	if has(auth.PermUserRead) {
 		out = append(out, navItem{"/users", "用户与授权"})

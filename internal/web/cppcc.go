@@ -1,0 +1,559 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// The pages of the consultative work: the office's board and a proposal's
+// page with the review and assignment forms, a member's proposals with the
+// draft, co-signing and evaluation forms, and a handling unit's inbox with
+// its objection, opinion, extension and reply forms.
+func (s *Site) cppccRoutes() []route {
+	return []route{
+		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
+		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.cppccOfficeProposal},
+		{"POST /cppcc/proposals/{id}/review", auth.PermCppccWrite, 0, s.cppccReview},
+		{"POST /cppcc/proposals/{id}/assign", auth.PermCppccWrite, 0, s.cppccAssign},
+		{"POST /cppcc/parts/{id}/decide", auth.PermCppccWrite, 0, s.cppccDecide},
+		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
+		{"GET /cppcc/my/new", auth.PermCppccSelf, 0, s.cppccNew},
+		{"POST /cppcc/my", auth.PermCppccSelf, 0, s.cppccDraft},
+		{"GET /cppcc/my/{id}", auth.PermCppccSelf, 0, s.cppccMemberProposal},
+		{"POST /cppcc/my/{id}/{action}", auth.PermCppccSelf, 0, s.cppccMemberAct},
+		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, s.cppccInbox},
+		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, s.cppccUnitProposal},
+		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, s.cppccUnitAct},
+	}
+}
+
+// cppccHome is the first page of a user whose only roles are the consultative work's.
+func cppccHome(id auth.Identity) string {
+	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
+	switch {
+	case has(auth.PermCppccRead):
+		return "/cppcc"
+	case has(auth.PermCppccSelf):
+		return "/cppcc/my"
+	case has(auth.PermCppccHandle):
+		return "/cppcc/inbox"
+	}
+	return ""
+}
+
+type figureLine struct {
+	Key, Label, Href string
+	N                int64
+}
+
+type boardData struct {
+	Committee cppcc.Committee
+	Period    string
+	Lines     []figureLine
+	Submitted int64
+	Units     []cppcc.UnitFigure
+	Overdue   int64
+	Tabs      []tab
+	List      store.List[cppcc.Proposal]
+	Pager     pager
+	Write     bool
+}
+
+// boardLines are the committee's figures on its board, in the words of E4's report.
+var boardLines = []struct{ key, label, state string }{
+	{"submitted", "提出提案", ""}, {"time:session", "其中大会期间", ""}, {"time:between", "其中闭会期间", ""},
+	{"way:joint", "其中委员联名", ""}, {"filed", "立案", "filed"}, {"st:rejected", "不予立案(已转为社情民意或委员来信)", "rejected"},
+	{"st:merged", "并案办理", "merged"}, {"st:handling", "正在办理", "handling"}, {"st:replied", "已答复待评价", "replied"},
+	{"st:rehandling", "重新办理", "rehandling"}, {"st:closed", "已办结", "closed"}, {"class:A", "A类(已解决或采纳)", ""},
+	{"class:B", "B类(正在解决或列入计划)", ""}, {"class:C", "C类(留作参考)", ""}, {"sat:satisfied", "提案者满意", ""},
+	{"sat:basic", "提案者基本满意", ""}, {"sat:unsatisfied", "提案者不满意", ""}, {"rehandled", "经重新办理", ""},
+}
+
+func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d boardData
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if q := queryID(r, "committee"); q != 0 {
+			c, err = s.Cppcc.Committee(r.Context(), sc, q)
+		}
+		if err != nil {
+			return err
+		}
+		year := date.Of(time.Now()).Year()
+		if y, _ := strconv.Atoi(r.URL.Query().Get("year")); y >= 1990 && y <= 2100 {
+			year = y
+		}
+		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
+		if err != nil {
+			return err
+		}
+		d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = c, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
+		for _, l := range boardLines {
+			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
+			if l.state != "" {
+				line.Href = "/cppcc?state=" + l.state
+			}
+			d.Lines = append(d.Lines, line)
+		}
+		state := r.URL.Query().Get("state")
+		overdue := r.URL.Query().Get("overdue") == "1"
+		for _, t := range []struct{ state, label string }{{"submitted", "待审查"}, {"filed", "待交办"}, {"handling", "办理中"}, {"replied", "待评价"}, {"", "全部"}} {
+			d.Tabs = append(d.Tabs, tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
+		}
+		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
+		pg := pageOf(r)
+		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Q: r.URL.Query().Get("q")}, pg)
+		d.Pager = newPager(r, d.List.Total, pageOf(r))
+		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "cppccboard.html", d.Committee.Name+" · 提案工作", d)
+}
+
+type proposalData struct {
+	P         cppcc.Proposal
+	View      string
+	Units     []cppcc.Committee
+	Reasons   []optionItem
+	Routes    []optionItem
+	Classes   []optionItem
+	Contacts  []optionItem
+	Ratings   []optionItem
+	Forms     map[string]*form
+	Write     bool
+	MyParts   []cppcc.Part // the caller's unit's parts (unit view)
+	MeID      int64
+	CanSign   bool
+	Steps     map[string]bool // actions the page offers, by the transition table
+	Mergeable []cppcc.Proposal
+}
+
+type optionItem struct{ Code, Label string }
+
+func options(e vocab.Enum) []optionItem {
+	out := make([]optionItem, len(e))
+	for i, it := range e {
+		out[i] = optionItem{it.Code, it.Label}
+	}
+	return out
+}
+
+// offered are the proposal's actions the table allows from its state.
+func offered(state string) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range cppcc.Steps {
+		for _, f := range st.From {
+			if f == state && st.Object == "proposal" {
+				out[st.Action] = true
+			}
+		}
+	}
+	return out
+}
+
+func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*form, status int) {
+	d := proposalData{View: string(view), Forms: forms}
+	err := id.Within(perm, func(sc store.Scope) error {
+		var err error
+		if d.P, err = s.Cppcc.Get(r.Context(), sc, view, pid); err != nil {
+			return err
+		}
+		d.Steps = offered(d.P.State)
+		switch view {
+		case cppcc.ViewOffice:
+			d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
+			if d.Units, err = s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID); err != nil {
+				return err
+			}
+			if d.P.State == "submitted" {
+				l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.P.CommitteeID, Category: d.P.Category}, store.Page{Size: 50})
+				if err != nil {
+					return err
+				}
+				for _, q := range l.Items {
+					if q.ID != d.P.ID && (q.State == "filed" || q.State == "handling") {
+						d.Mergeable = append(d.Mergeable, q)
+					}
+				}
+			}
+		case cppcc.ViewMember:
+			me, err := s.Cppcc.Me(r.Context(), sc, id.User.ID)
+			if err != nil {
+				return err
+			}
+			d.MeID = me.ID
+			for _, g := range d.P.Signers {
+				if g.MemberID == me.ID && g.State == "invited" && d.P.State == "signing" {
+					d.CanSign = true
+				}
+			}
+		case cppcc.ViewUnit:
+			lo, hi := sc.Range()
+			units, err := s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID)
+			if err != nil {
+				return err
+			}
+			mine := map[int64]bool{}
+			for _, u := range units {
+				if u.Path >= lo && u.Path < hi && sc.Contains(u.Path) {
+					mine[u.ID] = true
+				}
+			}
+			for _, x := range d.P.Parts {
+				if mine[x.UnitID] && x.State != "withdrawn" {
+					d.MyParts = append(d.MyParts, x)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Reasons, d.Routes, d.Classes = options(cppcc.RejectReasons), options(cppcc.RejectRoutes), options(cppcc.Classes[:3])
+	d.Contacts, d.Ratings = options(cppcc.Contacts), options(cppcc.Ratings)
+	title := "提案"
+	if d.P.NumberText != "" {
+		title = "提案" + d.P.NumberText
+	}
+	s.show(w, r, id, status, "proposal.html", title+" · "+d.P.Title, d)
+}
+
+func (s *Site) cppccOfficeProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.proposalPage(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, pid, nil, http.StatusOK)
+}
+
+// act runs a step of a proposal's page and returns to it: with the message
+// on success, with the form's problems named at the top otherwise.
+func (s *Site) act(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, back string, pid int64, name, msg string,
+	fn func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)) {
+	f := newForm(r)
+	var p cppcc.Proposal
+	err := id.Within(perm, func(sc store.Scope) error {
+		var err error
+		p, err = fn(r.Context(), sc, f)
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf(back, p.ID), msg)
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	if pid == 0 {
+		s.fail(w, r, err)
+		return
+	}
+	readPerm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewMember: auth.PermCppccSelf, cppcc.ViewUnit: auth.PermCppccHandle}[view]
+	s.proposalPage(w, r, id, readPerm, view, pid, map[string]*form{name: f}, http.StatusBadRequest)
+}
+
+func (s *Site) cppccReview(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msgs := map[string]string{"file": "已立案", "reject": "已作不予立案处理", "return": "已退回提案者修改", "merge": "已并案"}
+	action := r.PostFormValue("action")
+	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "review", cmp.Or(msgs[action], "已审查"),
+		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reason"), Route: f.Get("route"), Into: f.id("into"), Note: f.Get("note")})
+		})
+}
+
+func ids(vs []string) []int64 {
+	var out []int64
+	for _, v := range vs {
+		if n := parseID(v); n != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (s *Site) cppccAssign(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "assign", "已交办",
+		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Assign(ctx, sc, pid, cppcc.AssignInput{Lead: f.id("lead"), Co: ids(f.Values["co"]), Split: ids(f.Values["split"])})
+		})
+}
+
+func (s *Site) cppccDecide(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	partID, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", 0, "decide", "已处理承办单位的申请",
+		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			switch f.Get("what") {
+			case "objection":
+				return s.Cppcc.DecideObjection(ctx, sc, partID, f.id("unit_id"))
+			case "extension":
+				return s.Cppcc.DecideExtension(ctx, sc, partID, f.Get("grant") == "1")
+			}
+			return cppcc.Proposal{}, apperr.InvalidField("what", "请选择要处理的申请")
+		})
+}
+
+type mineData struct {
+	Me       cppcc.Member
+	Mine     store.List[cppcc.Proposal]
+	ToSign   []cppcc.Proposal
+	Pager    pager
+	Public   bool
+	PublicOf store.List[cppcc.Proposal]
+}
+
+func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d mineData
+	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
+		var err error
+		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
+			return err
+		}
+		if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{Mine: true}, pageOf(r)); err != nil {
+			return err
+		}
+		for _, p := range d.Mine.Items {
+			if p.State == "signing" && (p.ProposerID == nil || *p.ProposerID != d.Me.ID) {
+				d.ToSign = append(d.ToSign, p)
+			}
+		}
+		d.Pager = newPager(r, d.Mine.Total, pageOf(r))
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "cppccmine.html", "我的提案", d)
+}
+
+type draftData struct {
+	Me         cppcc.Member
+	Categories []string
+	Members    []cppcc.Member
+	Contacts   []optionItem
+	Form       *form
+}
+
+func (s *Site) cppccNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.draftForm(w, r, id, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}}, http.StatusOK)
+}
+
+func (s *Site) draftForm(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	d := draftData{Form: f, Contacts: options(cppcc.Contacts)}
+	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
+		var err error
+		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
+			return err
+		}
+		if d.Categories, err = s.Cppcc.Names(r.Context(), d.Me.CommitteeID, "category"); err != nil {
+			return err
+		}
+		l, err := s.Cppcc.Members(r.Context(), store.All, d.Me.CommitteeID, "", store.Page{Size: store.MaxSize})
+		for _, m := range l.Items {
+			if m.ID != d.Me.ID && m.Status == "active" {
+				d.Members = append(d.Members, m)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "proposalform.html", "起草提案", d)
+}
+
+func (s *Site) cppccDraft(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	var p cppcc.Proposal
+	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
+		me, err := s.Cppcc.Me(r.Context(), sc, id.User.ID)
+		if err != nil {
+			return err
+		}
+		co := ids(f.Values["co_signers"])
+		way := "member"
+		if len(co) > 0 {
+			way = "joint"
+		}
+		in := cppcc.Input{CommitteeID: me.CommitteeID, Title: f.Get("title"), Category: f.Get("category"), Content: f.Get("content"), Way: way,
+			Public: f.Get("public") == "1", PrivateReason: f.Get("private_reason"), Contact: f.Get("contact"), CoSigners: co}
+		if p, err = s.Cppcc.Draft(r.Context(), sc, cppcc.ViewMember, in); err != nil {
+			return err
+		}
+		if f.Get("then") == "submit" {
+			p, err = s.Cppcc.Submit(r.Context(), sc, p.ID)
+		}
+		return err
+	})
+	if err == nil {
+		msg := "已暂存,只有您本人可见"
+		if p.State == "signing" {
+			msg = "已提交,正在征集联名"
+		} else if p.State == "submitted" {
+			msg = "已提交,等待提案委员会审查"
+		}
+		done(w, r, fmt.Sprintf("/cppcc/my/%d", p.ID), msg)
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	if p.ID != 0 { // saved, but not submitted: the draft's page says why
+		s.proposalPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, p.ID, map[string]*form{"submit": f}, http.StatusBadRequest)
+		return
+	}
+	s.draftForm(w, r, id, f, http.StatusBadRequest)
+}
+
+func (s *Site) cppccMemberProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.proposalPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, pid, nil, http.StatusOK)
+}
+
+func (s *Site) cppccMemberAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	action := r.PathValue("action")
+	acts := map[string]struct {
+		msg string
+		fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
+	}{
+		"submit": {"已提交", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Submit(ctx, sc, pid)
+		}},
+		"withdraw": {"已撤回", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Withdraw(ctx, sc, pid)
+		}},
+		"sign": {"已答复联名邀请", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Sign(ctx, sc, pid, f.Get("confirm") == "1")
+		}},
+		"evaluate": {"已提交评价,感谢您的意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Evaluate(ctx, sc, pid, cppcc.EvaluateInput{Attitude: f.Get("attitude"), Result: f.Get("result"), Note: f.Get("note")})
+		}},
+	}
+	a, ok := acts[action]
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	s.act(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, "/cppcc/my/%d", pid, action, a.msg, a.fn)
+}
+
+type inboxData struct {
+	List  store.List[cppcc.Part]
+	Pager pager
+	Open  bool
+	Names map[int64]string
+}
+
+func (s *Site) cppccInbox(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	d := inboxData{Open: r.URL.Query().Get("all") != "1", Names: map[int64]string{}}
+	err := id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
+		var err error
+		if d.List, err = s.Cppcc.Inbox(r.Context(), sc, d.Open, pageOf(r)); err != nil {
+			return err
+		}
+		for _, x := range d.List.Items {
+			p, err := s.Cppcc.Get(r.Context(), sc, cppcc.ViewUnit, x.ProposalID)
+			if err != nil {
+				return err
+			}
+			d.Names[x.ProposalID] = strings.TrimSpace(p.NumberText + " " + p.Title)
+		}
+		d.Pager = newPager(r, d.List.Total, pageOf(r))
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "inbox.html", "承办提案", d)
+}
+
+func (s *Site) cppccUnitProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.proposalPage(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, pid, nil, http.StatusOK)
+}
+
+func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	partID, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	action := r.PathValue("action")
+	acts := map[string]struct {
+		msg string
+		fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
+	}{
+		"object": {"已申请调整承办单位", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Object(ctx, sc, partID, f.Get("text"))
+		}},
+		"opinion": {"已向主办单位提出会办意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Opinion(ctx, sc, partID, f.Get("text"))
+		}},
+		"extension": {"已申请延期", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			until := f.date("until")
+			if until == nil {
+				return cppcc.Proposal{}, apperr.InvalidField("until", "请填写延至的日期")
+			}
+			return s.Cppcc.AskExtension(ctx, sc, partID, f.Get("text"), *until)
+		}},
+		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Reply(ctx, sc, partID, cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")})
+		}},
+	}
+	a, ok := acts[action]
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	pid := parseID(r.PostFormValue("proposal"))
+	s.act(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, "/cppcc/inbox/%d", pid, action, a.msg, a.fn)
+}
