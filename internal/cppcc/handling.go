@@ -18,7 +18,7 @@ type ReviewInput struct {
 	// Action is file (立案), reject (不予立案), return (退回修改) or merge (并案).
 	Action string `json:"action"`
 	// Reason is a RejectReasons code (reject); Route where it goes instead.
-	Reason string `json:"reason"`
+	Reason string `json:"reject_reason"`
 	Route  string `json:"route"`
 	// Into is the filed proposal a merged one joins.
 	Into int64  `json:"into"`
@@ -46,7 +46,7 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 			return err
 		case "reject":
 			if _, ok := RejectReasons.Parse(in.Reason); !ok {
-				return apperr.InvalidField("reason", "请选择不予立案的情形:%s", RejectReasons.Labels())
+				return apperr.InvalidField("reject_reason", "请选择不予立案的情形:%s", RejectReasons.Labels())
 			}
 			route, ok := RejectRoutes.Parse(in.Route)
 			if !ok {
@@ -218,7 +218,7 @@ func text(field, what string, v string, max int) (string, error) {
 
 // Object is a unit's objection to its assignment, within the committee's days.
 func (s *Service) Object(ctx context.Context, sc store.Scope, partID int64, reason string) (Proposal, error) {
-	reason, err := text("reason", "调整理由", reason, 500)
+	reason, err := text("text", "调整理由", reason, 500)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -248,7 +248,7 @@ func (s *Service) DecideObjection(ctx context.Context, sc store.Scope, partID in
 
 // AskExtension is a lead's or a split unit's request for more time.
 func (s *Service) AskExtension(ctx context.Context, sc store.Scope, partID int64, reason string, until date.Date) (Proposal, error) {
-	reason, err := text("reason", "延期理由", reason, 500)
+	reason, err := text("text", "延期理由", reason, 500)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -278,7 +278,7 @@ func (s *Service) DecideExtension(ctx context.Context, sc store.Scope, partID in
 
 // Opinion is a co-handler's opinion to the lead.
 func (s *Service) Opinion(ctx context.Context, sc store.Scope, partID int64, opinion string) (Proposal, error) {
-	opinion, err := text("opinion", "会办意见", opinion, 5000)
+	opinion, err := text("text", "会办意见", opinion, 5000)
 	if err != nil {
 		return Proposal{}, err
 	}

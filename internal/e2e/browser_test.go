@@ -26,6 +26,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
@@ -48,6 +49,7 @@ type site struct {
 	orgs     *org.Service
 	members  *member.Service
 	works    *work.Service
+	cppcc    *cppcc.Service
 	streetB  org.Org
 	branchB  org.Org
 	log      *storetest.Log // the JSON request log, to report the server time of each page
@@ -88,7 +90,11 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, works: works, log: &storetest.Log{}}
+	consult := &cppcc.Service{DB: db, Box: box}
+	if _, err := demo.Consult(ctx, consult, authn, "滨江市", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, works: works, cppcc: consult, log: &storetest.Log{}}
 	// Street B: the first street of the other district, and its first branch.
 	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
 	if err != nil || len(found) == 0 {
@@ -126,8 +132,8 @@ func newSite(t *testing.T) *site {
 	}
 	log := slog.New(slog.NewJSONHandler(s.log, nil))
 	h := server.New(db, log, authn, server.Defaults,
-		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log},
-		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Log: log})
+		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Log: log},
+		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Log: log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	s.url = srv.URL

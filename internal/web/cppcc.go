@@ -282,7 +282,7 @@ func (s *Site) cppccReview(w http.ResponseWriter, r *http.Request, id auth.Ident
 	action := r.PostFormValue("action")
 	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "review", cmp.Or(msgs[action], "已审查"),
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
-			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reason"), Route: f.Get("route"), Into: f.id("into"), Note: f.Get("note")})
+			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reject_reason"), Route: f.Get("route"), Into: f.id("into"), Note: f.Get("note")})
 		})
 }
 

@@ -1,0 +1,209 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/store"
+)
+
+// press clicks a button that sends a form and waits for the next page
+// (not the one the click was made on).
+func press(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Action[chromedp.Void](func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Evaluate[bool](`document.body.dataset.sent = "1"; true`)(ctx, t)
+			return chromedp.Void{}, err
+		}),
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.WaitReady(chromedp.CSS("body:not([data-sent])")))
+}
+
+// TestJointProposalInTheBrowser is the consultative issue's journey: a
+// joint proposal from the draft (on a phone) through co-signing, 立案, 交办
+// to a lead and a co-handling unit, the co-handler's opinion, the lead's
+// reply (class B), an unsatisfied evaluation, re-handling and a satisfied
+// evaluation; the committee's board shows the figures changing at each
+// step, equal to the service's figures and to a recount.
+func TestJointProposalInTheBrowser(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	cs, err := s.cppcc.Committees(ctx, store.All)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("demo committee: %v %v", cs, err)
+	}
+	c := cs[0]
+	units, _ := s.cppcc.Units(ctx, store.All, c.ID)
+	unit := map[string]cppcc.Committee{}
+	for _, u := range units {
+		unit[u.Name] = u
+	}
+	terms, _ := s.cppcc.Terms(ctx, store.All, c.ID)
+	authn := &auth.Service{DB: s.db}
+	user := func(name, role string, node int64) int64 {
+		u, err := authn.CreateUser(ctx, auth.NewUser{Username: name, Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	var names []string
+	for i, n := range []string{"wyjia", "wyyi"} {
+		id := user(n, auth.RoleCppccMember, c.ID)
+		m, err := s.cppcc.AddMember(ctx, store.All, cppcc.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: []string{"甲委员", "乙委员"}[i], Sex: "女",
+			Sector: "教育界", Party: "中国民主促进会", UserID: &id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, m.Name)
+		_ = m
+	}
+	user("tiwei", auth.RoleCppccOffice, c.ID)
+	user("fagai", auth.RoleHandler, unit["市发展和改革委员会"].ID)
+	user("caizheng", auth.RoleHandler, unit["市财政局"].ID)
+
+	office := s.tab()
+	office.login("tiwei", password)
+	office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+	board := func() map[string]int64 {
+		t.Helper()
+		office.open("/cppcc?state=")
+		office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+		raw := office.eval(`Array.from(document.querySelectorAll('#cppcc-figures b[data-key]')).map(b => b.dataset.key + '=' + b.textContent.trim().replace(/,/g, '')).join(';')`)
+		out := map[string]int64{}
+		for _, kv := range strings.Split(raw, ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			n, _ := strconv.ParseInt(v, 10, 64)
+			out[k] = n
+		}
+		ms, err := cppcc.Check(ctx, s.db)
+		if err != nil || len(ms) > 0 {
+			t.Fatalf("figures differ from a recount: %v %+v", err, ms)
+		}
+		now := time.Now()
+		f, err := s.cppcc.Figures(ctx, store.All, c.ID, cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, n := range out {
+			if k != "overdue" && f.Counts[k] != n {
+				t.Errorf("the board shows %s = %d, the figures %d", k, n, f.Counts[k])
+			}
+		}
+		return out
+	}
+	start := board()
+	changed := func(before map[string]int64, want map[string]int64) map[string]int64 {
+		t.Helper()
+		after := board()
+		for k, d := range want {
+			if after[k]-before[k] != d {
+				t.Errorf("%s moved by %d, want %d", k, after[k]-before[k], d)
+			}
+		}
+		return after
+	}
+
+	// The first proposer drafts on a phone and asks the second to co-sign.
+	a := s.tab()
+	a.phone()
+	a.login("wyjia", password)
+	a.do(chromedp.WaitVisible(chromedp.CSS("#new-proposal")))
+	a.open("/cppcc/my/new")
+	a.do(chromedp.WaitVisible(chromedp.CSS("#proposal-form")),
+		chromedp.SetValue(chromedp.CSS("#title"), "关于建设社区嵌入式养老服务站的建议"),
+		chromedp.SetValue(chromedp.CSS("#category"), "社会建设"))
+	// Too short a text first: the banner names the field and nothing is stored.
+	a.do(chromedp.SetValue(chromedp.CSS("#content"), "太短"), press("#submit"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+	if msg := a.text("#error-banner"); !strings.Contains(msg, "提案内容") {
+		t.Fatalf("banner: %q", msg)
+	}
+	a.shot("cppcc-draft-error")
+	a.eval(`(function(){ var o = Array.from(document.querySelectorAll('#co_signers option')).find(o => o.textContent.indexOf('` + names[1] + `') === 0); o.selected = true; return o.value; })()`)
+	a.do(chromedp.SetValue(chromedp.CSS("#content"), "老年人口增长快,社区养老服务供给不足。建议在每个社区建设嵌入式养老服务站,提供助餐、助浴、日间照料等服务,并给予运营补贴。"),
+		press("#submit"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
+	if st := a.text("#proposal-state"); st != "征集联名" {
+		t.Fatalf("after submitting: %q", st)
+	}
+	pid := a.location()[strings.LastIndex(a.location(), "/")+1:]
+	after := changed(start, map[string]int64{"submitted": 0})
+
+	b := s.tab()
+	b.phone()
+	b.login("wyyi", password)
+	b.do(chromedp.WaitVisible(chromedp.CSS("#to-sign")))
+	b.shot("cppcc-member-phone")
+	b.open("/cppcc/my/" + pid)
+	b.do(press("#confirm-sign"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
+	if st := b.text("#proposal-state"); st != "待审查" {
+		t.Fatalf("after co-signing: %q: %s", st, b.text("main"))
+	}
+	after = changed(after, map[string]int64{"submitted": 1, "way:joint": 1})
+
+	office.open("/cppcc/proposals/" + pid)
+	office.do(press("#file"), chromedp.WaitVisible(chromedp.CSS("#assign-form")))
+	after = changed(after, map[string]int64{"filed": 1})
+	office.open("/cppcc/proposals/" + pid)
+	office.do(chromedp.SetValue(chromedp.CSS("#lead"), strconv.FormatInt(unit["市发展和改革委员会"].ID, 10)))
+	office.eval(`(function(){ document.querySelector('#co option[value="` + strconv.FormatInt(unit["市财政局"].ID, 10) + `"]').selected = true; return ''; })()`)
+	office.do(press("#assign"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	office.shot("cppcc-proposal-office")
+	after = changed(after, map[string]int64{"st:handling": 1})
+
+	lead := s.tab()
+	lead.login("fagai", password)
+	lead.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
+	lead.open("/cppcc/inbox/" + pid)
+	lead.do(chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "B"), chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "phone"),
+		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已列入明年民生实事项目。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+	if msg := lead.text("#error-banner"); !strings.Contains(msg, "市财政局") {
+		t.Fatalf("the lead replied before the co-handler's opinion: %q", msg)
+	}
+	co := s.tab()
+	co.login("caizheng", password)
+	co.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
+	co.open("/cppcc/inbox/" + pid)
+	co.do(chromedp.SetValue(chromedp.CSS("#opinion-form textarea"), "同意安排运营补贴资金。"), press("#give-opinion"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	lead.open("/cppcc/inbox/" + pid)
+	lead.do(chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "B"), chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "phone"),
+		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已列入明年民生实事项目。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	after = changed(after, map[string]int64{"class:B": 1, "st:replied": 1, "st:handling": -1})
+
+	a.open("/cppcc/my/" + pid)
+	a.do(chromedp.SetValue(chromedp.CSS("#result"), "unsatisfied"), chromedp.SetValue(chromedp.CSS("#eval-note"), "没有明确建设时间表"),
+		press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
+	if st := a.text("#proposal-state"); st != "重新办理" {
+		t.Fatalf("after an unsatisfied evaluation: %q", st)
+	}
+	after = changed(after, map[string]int64{"rehandled": 1, "st:rehandling": 1, "class:B": -1})
+
+	lead.open("/cppcc/inbox/" + pid)
+	lead.do(chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "A"), chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "visit"),
+		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "明年六月前建成首批十个服务站。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	a.open("/cppcc/my/" + pid)
+	a.do(chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
+	if st := a.text("#proposal-state"); st != "已办结" {
+		t.Fatalf("after a satisfied evaluation: %q", st)
+	}
+	a.shot("cppcc-closed-phone")
+	if cells := a.unlabelledCells(); cells != "" {
+		t.Errorf("cells without their heading on a phone: %s", cells)
+	}
+	changed(after, map[string]int64{"st:closed": 1, "sat:satisfied": 1, "class:A": 1, "st:rehandling": -1})
+	office.open("/cppcc")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+	office.shot("cppcc-board")
+	lead.open("/cppcc/inbox?all=1")
+	lead.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
+	lead.shot("cppcc-inbox")
+}
