@@ -190,9 +190,24 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 // demoCommand: dangjian demo --members N --seed S — a country of synthetic data.
 func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	members := fs.Int("members", 100000, "生成的人数")
+	members := fs.Int("members", 100000, "生成的人数(0 不生成党组织和党员)")
 	seed := fs.Uint64("seed", 1, "随机种子(相同种子生成相同的数据)")
+	proposals := fs.Int("proposals", 0, "生成的政协提案件数(全国、31 个省和每省 10 个市的政协;0 不生成)")
+	committeeMembers := fs.Int("committee-members", 100000, "生成政协时的委员人数")
 	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+		if *proposals > 0 {
+			start := time.Now()
+			sum, err := demo.Committees(ctx, a.db, a.box, demo.CommitteeOptions{Proposals: *proposals, Members: *committeeMembers, Seed: *seed,
+				Progress: func(n int) { fmt.Fprintf(stderr, "\r已写入 %d / %d 件提案", n, *proposals) }})
+			fmt.Fprintln(stderr)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "已生成 %s,用时 %s\n", sum, time.Since(start).Round(time.Second))
+			if *members == 0 {
+				return nil
+			}
+		}
 		start := time.Now()
 		var last time.Time
 		sum, err := demo.National(ctx, a.db, a.box, demo.NationalOptions{Members: *members, Seed: *seed,

@@ -11,11 +11,11 @@ import (
 	"dangjian/internal/store"
 )
 
-// figureKeys are the figures a proposal counts, in the month it was first
+// FigureKeys are the figures a proposal counts, in the month it was first
 // submitted ("p|yyyymm|key"), and those of each unit's part in it
 // ("u|yyyymm|unit|key"). A draft, and a joint proposal still collecting
 // signatures, count nothing yet; a withdrawn one counts as withdrawn only.
-func figureKeys(p Proposal) []string {
+func FigureKeys(p Proposal) []string {
 	if p.Month == 0 || p.State == "draft" {
 		return nil
 	}
@@ -192,35 +192,41 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 }
 
 // Recount counts every committee's figures from the proposals and their
-// parts, ignoring the maintained table.
+// parts, ignoring the maintained table; proposals are read by ranges of
+// ids, each with its parts, so that memory stays bounded at any size.
 func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
-	s := &Service{}
+	const batch = 20000
+	today := (&Service{}).today()
 	out := stats.Figures{}
-	props, err := store.Query(ctx, q, scanProposal, "SELECT "+proposalCols+proposalFrom)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, s.today()) },
-		"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id ORDER BY u.id")
-	if err != nil {
-		return nil, err
-	}
-	byProposal := map[int64][]Part{}
-	for _, x := range parts {
-		byProposal[x.ProposalID] = append(byProposal[x.ProposalID], x)
-	}
-	for _, p := range props {
-		p.Parts = byProposal[p.ID]
-		m := out[p.CommitteeID]
-		if m == nil {
-			m = map[string]int64{}
-			out[p.CommitteeID] = m
+	var after int64
+	for {
+		props, err := store.Query(ctx, q, scanProposal, "SELECT "+proposalCols+proposalFrom+" WHERE p.id > $1 ORDER BY p.id LIMIT $2", after, batch)
+		if err != nil || len(props) == 0 {
+			return out, err
 		}
-		for _, k := range figureKeys(p) {
-			m[k]++
+		last := props[len(props)-1].ID
+		parts, err := store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
+			"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id > $1 AND u.proposal_id <= $2", after, last)
+		if err != nil {
+			return nil, err
 		}
+		byProposal := map[int64][]Part{}
+		for _, x := range parts {
+			byProposal[x.ProposalID] = append(byProposal[x.ProposalID], x)
+		}
+		for _, p := range props {
+			p.Parts = byProposal[p.ID]
+			m := out[p.CommitteeID]
+			if m == nil {
+				m = map[string]int64{}
+				out[p.CommitteeID] = m
+			}
+			for _, k := range FigureKeys(p) {
+				m[k]++
+			}
+		}
+		after = last
 	}
-	return out, nil
 }
 
 // Stored reads every committee's maintained figures.

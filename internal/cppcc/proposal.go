@@ -600,7 +600,7 @@ func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before Proposal) err
 	if err := s.details(ctx, tx, &after); err != nil {
 		return err
 	}
-	return applyFigures(ctx, tx, before.province, before.CommitteeID, figureKeys(after), figureKeys(before))
+	return applyFigures(ctx, tx, before.province, before.CommitteeID, FigureKeys(after), FigureKeys(before))
 }
 
 // step moves a proposal by action, compare-and-set on the state it was read

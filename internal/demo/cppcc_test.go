@@ -49,3 +49,32 @@ func TestDemoCommittee(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedCommittees: the national-scale generator's figures equal a
+// recount on every engine, and its rows sit in their committees' provinces.
+func TestGeneratedCommittees(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		box, _ := secret.New(bytes.Repeat([]byte{4}, 32))
+		sum, err := Committees(ctx, db, box, CommitteeOptions{Proposals: 3000, Members: 1000, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Committees != 342 || sum.Proposals != 3000 || sum.Members < 1000 {
+			t.Fatalf("generated %+v", sum)
+		}
+		ms, err := cppcc.Check(ctx, db)
+		if err != nil || len(ms) > 0 {
+			t.Fatalf("figures differ from a recount: %v %v", ms, err)
+		}
+		storetest.NoMismatch(t, db)
+		svc := &cppcc.Service{DB: db, Box: box}
+		l, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{State: "handling"}, store.Page{Size: 5})
+		if err != nil || l.Total == 0 {
+			t.Fatalf("no proposal in handling: %v %+v", err, l)
+		}
+		if _, err := Committees(ctx, db, box, CommitteeOptions{Proposals: 10, Members: 10}); err == nil {
+			t.Fatal("generated committees twice")
+		}
+	})
+}
