@@ -386,3 +386,47 @@ func TestObjectionAndExtension(t *testing.T) {
 		f.figures()
 	})
 }
+
+// A period is read from its whole years' rows and its other months' rows:
+// every way of cutting it gives the same figures.
+func TestPeriodsAddUp(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	for i := 0; i < 3; i++ {
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+		if i > 0 {
+			f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		}
+	}
+	read := func(from, to int) map[string]int64 {
+		fig, err := f.svc.Figures(f.ctx, f.office, f.c.ID, Period{from, to}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fig.Counts
+	}
+	whole := read(202601, 202612)
+	if whole["submitted"] != 3 || whole["filed"] != 2 {
+		t.Fatalf("the year: %v", whole)
+	}
+	for _, pd := range [][2]int{{202511, 202612}, {202603, 202603}, {202501, 202712}, {202512, 202703}} {
+		if got := read(pd[0], pd[1]); fmt.Sprint(got) != fmt.Sprint(whole) {
+			t.Errorf("%v: %v, the year %v", pd, got, whole)
+		}
+	}
+	if got := read(202601, 202602); len(got) != 0 {
+		t.Errorf("months without proposals: %v", got)
+	}
+	for _, c := range []struct {
+		pd   Period
+		want []span
+	}{
+		{Period{202601, 202612}, []span{{years: true, lo: 2026, hi: 2026}}},
+		{Period{202603, 202605}, []span{{lo: 202603, hi: 202605}}},
+		{Period{202511, 202712}, []span{{lo: 202511, hi: 202512}, {years: true, lo: 2026, hi: 2027}}},
+		{Period{202511, 202602}, []span{{lo: 202511, hi: 202512}, {lo: 202601, hi: 202602}}},
+	} {
+		if got := spans(c.pd); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("spans(%v) = %v, want %v", c.pd, got, c.want)
+		}
+	}
+}

@@ -12,10 +12,23 @@ import (
 )
 
 // FigureKeys are the figures a proposal counts, in the month it was first
-// submitted ("p|yyyymm|key"), and those of each unit's part in it
-// ("u|yyyymm|unit|key"). A draft, and a joint proposal still collecting
-// signatures, count nothing yet; a withdrawn one counts as withdrawn only.
+// submitted ("p|yyyymm|key") and in its year ("y|yyyy|key"), and those of
+// each unit's part in it ("u|yyyymm|unit|key", "v|yyyy|unit|key"): a period
+// of whole years reads a year's row, its other months their own. A draft
+// counts nothing; a withdrawn proposal, or a joint one still collecting
+// signatures, only its state.
 func FigureKeys(p Proposal) []string {
+	keys := monthKeys(p)
+	year := strconv.Itoa(p.Month / 100)
+	for i, n := 0, len(keys); i < n; i++ {
+		k := keys[i]
+		rest := k[strings.IndexByte(k[2:], '|')+3:]
+		keys = append(keys, map[byte]string{'p': "y|", 'u': "v|"}[k[0]]+year+"|"+rest)
+	}
+	return keys
+}
+
+func monthKeys(p Proposal) []string {
 	if p.Month == 0 || p.State == "draft" {
 		return nil
 	}
@@ -106,6 +119,34 @@ type UnitFigure struct {
 	Overdue  int64  `json:"overdue"`
 }
 
+// span is a range of months (yyyymm), or of whole years (yyyy).
+type span struct {
+	years  bool
+	lo, hi int
+}
+
+// spans cuts a period into the months of its partial years and its whole years.
+func spans(pd Period) []span {
+	y1, m1, y2, m2 := pd.From/100, pd.From%100, pd.To/100, pd.To%100
+	if y1 == y2 && (m1 != 1 || m2 != 12) {
+		return []span{{lo: pd.From, hi: pd.To}}
+	}
+	var out []span
+	first, last := y1, y2
+	if m1 != 1 {
+		out = append(out, span{lo: pd.From, hi: y1*100 + 12})
+		first++
+	}
+	if m2 != 12 {
+		out = append(out, span{lo: y2*100 + 1, hi: pd.To})
+		last--
+	}
+	if first <= last {
+		out = append(out, span{years: true, lo: first, hi: last})
+	}
+	return out
+}
+
 // Figures reads a committee's figures for a period: its rows of the
 // period's months, by the primary key, and the count of overdue parts.
 func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64, pd Period, units bool) (Figures, error) {
@@ -114,24 +155,34 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 		return Figures{}, err
 	}
 	f := Figures{Committee: c, Period: pd, Counts: map[string]int64{}}
-	read := func(prefix string, fn func(k string, n int64)) error {
-		rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND k >= $3 AND k < $4",
-			c.province(), c.ID, prefix+strconv.Itoa(pd.From), prefix+strconv.Itoa(pd.To+1))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var n int64
-			if err := rows.Scan(&k, &n); err != nil {
+	read := func(prefixes string, fn func(k string, n int64)) error {
+		for _, sp := range spans(pd) {
+			prefix := prefixes[:2]
+			if sp.years {
+				prefix = prefixes[2:]
+			}
+			rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND k >= $3 AND k < $4",
+				c.province(), c.ID, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
+			if err != nil {
 				return err
 			}
-			fn(k, n)
+			for rows.Next() {
+				var k string
+				var n int64
+				if err := rows.Scan(&k, &n); err != nil {
+					rows.Close()
+					return err
+				}
+				fn(k, n)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		return rows.Err()
+		return nil
 	}
-	if err := read("p|", func(k string, n int64) { f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += n }); err != nil {
+	if err := read("p|y|", func(k string, n int64) { f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += n }); err != nil {
 		return f, err
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3",
@@ -152,7 +203,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	for i := range f.Units {
 		by[f.Units[i].UnitID] = &f.Units[i]
 	}
-	err = read("u|", func(k string, n int64) {
+	err = read("u|v|", func(k string, n int64) {
 		parts := strings.Split(k, "|")
 		id, _ := strconv.ParseInt(parts[2], 10, 64)
 		u := by[id]

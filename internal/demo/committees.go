@@ -127,7 +127,9 @@ func (g *committeeGen) next(table string) int64 {
 	return g.ids[table]
 }
 
-func (g *committeeGen) add(table string, vals ...any) error { return g.batches[table].add(g.ctx, vals...) }
+func (g *committeeGen) add(table string, vals ...any) error {
+	return g.batches[table].add(g.ctx, vals...)
+}
 
 var provinceNames = []string{"北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
 	"湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"}
