@@ -228,7 +228,6 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 	type session struct {
 		id   int64
 		year int
-		n    int
 	}
 	var sessions []session
 	for y := 2023; y <= 2026; y++ {
