@@ -100,19 +100,23 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		})
 	case "grant", "revoke":
 		user := fs.String("user", "", "用户名")
-		role := fs.String("role", "", "角色: sysadmin、secadmin、auditor、org_admin、secretary、member、viewer")
+		role := fs.String("role", "", "角色: sysadmin、secadmin、auditor、org_admin、secretary、member、viewer、cppcc_office、cppcc_leader、cppcc_member、handler")
 		orgID := fs.Int64("org", 0, "党组织编号(三员角色不填)")
+		committeeID := fs.Int64("committee", 0, "政协或承办单位的编号(政协角色 cppcc_office、cppcc_leader、cppcc_member、handler)")
 		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
 			u, err := a.auth.UserByName(ctx, *user)
 			if err != nil {
 				return err
 			}
-			var org *int64
+			var org, committee *int64
 			if *orgID != 0 {
 				org = orgID
 			}
+			if *committeeID != 0 {
+				committee = committeeID
+			}
 			if sub == "grant" {
-				g, err := a.auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: *role, OrgID: org})
+				g, err := a.auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: *role, OrgID: org, CommitteeID: committee})
 				if err != nil {
 					return err
 				}
@@ -120,7 +124,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 				return nil
 			}
 			for _, g := range u.Grants {
-				if g.Role == *role && ((org == nil && g.OrgID == nil) || (org != nil && g.OrgID != nil && *g.OrgID == *org)) {
+				if g.Role == *role && sameNode(org, g.OrgID) && sameNode(committee, g.CommitteeID) {
 					if err := a.auth.RevokeGrant(ctx, store.All, g.ID); err != nil {
 						return err
 					}
@@ -203,6 +207,9 @@ func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	})
 }
 
+// sameNode tells whether two optional ids name the same node (or none).
+func sameNode(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
 func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "rotate" {
 		return errors.New("用法: dangjian keys rotate")
@@ -229,7 +236,12 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 				return err
 			}
 		}
-		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
+		consult, err := a.cppcc.Reencrypt(ctx, *batch)
+		if err != nil {
+			return err
+		}
+		total += consult
+		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请、政协委员的电话)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
 		return audit.Append(ctx, a.db, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.box.Active()),
 			Detail: map[string]any{"rows": total}})
 	})

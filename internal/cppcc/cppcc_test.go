@@ -430,3 +430,32 @@ func TestPeriodsAddUp(t *testing.T) {
 		}
 	}
 }
+
+// A key rotation seals every member's phone under the new key; the phone
+// reads the same, and no phone is stored in the clear.
+func TestMembersPhonesRotate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		box, err := secret.New([]byte(strings.Repeat("c", 32)), []byte(strings.Repeat("d", 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.svc.Box = box
+		n, err := f.svc.Reencrypt(f.ctx, 2)
+		if err != nil || n != len(f.members) {
+			t.Fatalf("re-encrypted %d of %d: %v", n, len(f.members), err)
+		}
+		if n, _ := f.svc.Reencrypt(f.ctx, 2); n != 0 {
+			t.Fatalf("a second pass re-encrypted %d", n)
+		}
+		m, err := f.svc.Member(f.ctx, f.office, f.members[1].ID)
+		if err != nil || m.Phone != f.members[1].Phone || m.PhoneMasked != "139****5671" {
+			t.Fatalf("after the rotation: %+v %v", m, err)
+		}
+		var enc string
+		if err := db.QueryRowContext(f.ctx, "SELECT phone_enc FROM cppcc_members WHERE id = $1", m.ID).Scan(&enc); err != nil || !strings.HasPrefix(enc, secret.Prefix(2)) {
+			t.Fatalf("sealed %q %v", enc, err)
+		}
+		storetest.NoClearIdentifiers(t, db, []string{f.members[0].Phone, f.members[1].Phone})
+	})
+}
