@@ -79,6 +79,7 @@ func monthKeys(p Proposal) []string {
 // rows in the same order).
 func applyFigures(ctx context.Context, tx *sql.Tx, prov, committee int64, after, before []string) error {
 	d := stats.Change(before, after)
+	stats.Touch()
 	keys := make([]string, 0, len(d))
 	for k, n := range d {
 		if n != 0 {

@@ -312,8 +312,9 @@ type Filter struct {
 	Way         string
 	Q           string // in the title, or a proposer's name
 	Overdue     bool
-	// Mine keeps a member's own and co-signed proposals (not the public ones).
-	Mine bool
+	// Mine keeps a member's own and co-signed proposals (not the public
+	// ones); Own their own alone; ToSign those awaiting their co-signature.
+	Mine, Own, ToSign bool
 }
 
 // List lists the proposals the caller reaches, newest first.
@@ -342,6 +343,13 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Mine && view == ViewMember {
 		w.And(`(p.proposer_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?))`, me, me)
+	}
+	if f.Own && view == ViewMember {
+		w.And("p.proposer_id = ?", me)
+	}
+	if f.ToSign && view == ViewMember {
+		w.And(`p.state = 'signing' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id
+			AND g.member_id = ? AND g.state = 'invited')`, me)
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id

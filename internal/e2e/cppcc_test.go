@@ -142,6 +142,10 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	b.phone()
 	b.login("wyyi", password)
 	b.do(chromedp.WaitVisible(chromedp.CSS("#to-sign")))
+	// The to-do count of the header equals the invitations the list shows.
+	if n, items := b.text("#todo-count b"), b.eval(`String(document.querySelectorAll('#to-sign li').length)`); n != "1" || items != "1" {
+		t.Fatalf("the co-signer's to-do count %q, invitations listed %q", n, items)
+	}
 	b.shot("cppcc-member-phone")
 	b.open("/cppcc/my/" + pid)
 	b.do(press("#confirm-sign"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))

@@ -19,6 +19,9 @@ var changes atomic.Uint64
 // that a cache of figures can tell it is out of date.
 func Changes() uint64 { return changes.Load() }
 
+// Touch counts a write of figures kept elsewhere (the consultative work's).
+func Touch() { changes.Add(1) }
+
 // Delta is a change of figures, key by key.
 type Delta map[string]int64
 

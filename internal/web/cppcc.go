@@ -342,14 +342,14 @@ func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
 			return err
 		}
-		if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{Mine: true}, pageOf(r)); err != nil {
+		q := r.URL.Query()
+		state, _ := cppcc.States.Parse(q.Get("state"))
+		f := cppcc.Filter{Mine: true, Own: q.Get("own") == "1", State: state}
+		if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, f, pageOf(r)); err != nil {
 			return err
 		}
-		for _, p := range d.Mine.Items {
-			if p.State == "signing" && (p.ProposerID == nil || *p.ProposerID != d.Me.ID) {
-				d.ToSign = append(d.ToSign, p)
-			}
-		}
+		toSign, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, store.Page{Size: store.MaxSize})
+		d.ToSign = toSign.Items
 		d.Pager = newPager(r, d.Mine.Total, pageOf(r))
 		return nil
 	})
@@ -556,4 +556,72 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	pid := parseID(r.PostFormValue("proposal"))
 	s.act(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, "/cppcc/inbox/%d", pid, action, a.msg, a.fn)
+}
+
+// cppccTodos adds the consultative work's things due: the office's
+// proposals to review, to assign and overdue; a member's invitations to
+// co-sign and replies to evaluate; a unit's open parts. Each count is the
+// total of the list its link opens.
+func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label, href, hint string, n int64, more bool)) error {
+	one := store.Page{Size: 1}
+	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
+	if has(auth.PermCppccWrite) {
+		err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+			c, err := s.Cppcc.CommitteeOf(ctx, sc)
+			if err != nil {
+				return err
+			}
+			for _, v := range []struct{ label, href, hint string }{
+				{"待审查的提案", "submitted", "立案、退回修改、不予立案或并案"},
+				{"已立案待交办的提案", "filed", "交主办、会办或分办单位"},
+			} {
+				l, err := s.Cppcc.List(ctx, sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: v.href}, one)
+				if err != nil {
+					return err
+				}
+				add(v.label, "/cppcc?state="+v.href, v.hint, l.Total, l.More)
+			}
+			l, err := s.Cppcc.List(ctx, sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, Overdue: true}, one)
+			if err != nil {
+				return err
+			}
+			add("承办单位逾期未办的提案", "/cppcc?overdue=1", "请催办", l.Total, l.More)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if has(auth.PermCppccSelf) {
+		err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
+			if _, err := s.Cppcc.Me(ctx, sc, id.User.ID); err != nil {
+				return nil // an account not linked to a member's record has nothing due
+			}
+			l, err := s.Cppcc.List(ctx, sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, one)
+			if err != nil {
+				return err
+			}
+			add("请您联名的提案", "/cppcc/my#to-sign", "在会签期限内确认或不同意", l.Total, l.More)
+			l, err = s.Cppcc.List(ctx, sc, cppcc.ViewMember, cppcc.Filter{Own: true, State: "replied"}, one)
+			if err != nil {
+				return err
+			}
+			add("待您评价的答复", "/cppcc/my?own=1&state=replied", "评价办理态度和结果", l.Total, l.More)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if has(auth.PermCppccHandle) {
+		return id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
+			l, err := s.Cppcc.Inbox(ctx, sc, true, one)
+			if err != nil {
+				return err
+			}
+			add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
+			return nil
+		})
+	}
+	return nil
 }

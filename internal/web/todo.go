@@ -121,6 +121,11 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 			return nil, err
 		}
 	}
+	if err := s.cppccTodos(ctx, id, func(label, href, hint string, n int64, more bool) {
+		add(label, org.Org{}, false, href, hint, n, more)
+	}); err != nil {
+		return nil, err
+	}
 	var requests int64
 	for _, sc := range id.ScopesFor(auth.PermRequestAdmin) {
 		l, err := s.Members.Requests(ctx, sc, "pending", 0, one)
