@@ -424,10 +424,7 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 	}
 	var gid int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.userBy(ctx, tx, "id", in.UserID)
-		if apperr.IsNotFound(err) {
-			return apperr.InvalidField("user_id", "用户不存在")
-		}
+		u, err := s.grantee(ctx, tx, in.UserID)
 		if err != nil {
 			return err
 		}
@@ -488,10 +485,7 @@ func (s *Service) addCommitteeGrant(ctx context.Context, sc store.Scope, role st
 	}
 	var gid int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		u, err := s.userBy(ctx, tx, "id", in.UserID)
-		if apperr.IsNotFound(err) {
-			return apperr.InvalidField("user_id", "用户不存在")
-		}
+		u, err := s.grantee(ctx, tx, in.UserID)
 		if err != nil {
 			return err
 		}
@@ -534,6 +528,15 @@ func (s *Service) grantOf(ctx context.Context, userID, gid int64) (Grant, error)
 		}
 	}
 	return Grant{}, apperr.NotFound("授权")
+}
+
+// grantee is the account a grant is for; a missing one is a wrong field.
+func (s *Service) grantee(ctx context.Context, q store.Querier, id int64) (User, error) {
+	u, err := s.userBy(ctx, q, "id", id)
+	if apperr.IsNotFound(err) {
+		return u, apperr.InvalidField("user_id", "用户不存在")
+	}
+	return u, err
 }
 
 // grantable refuses a grant that would break the separation of duties:

@@ -101,6 +101,25 @@ func (s *Service) committee(ctx context.Context, q store.Querier, sc store.Scope
 	return c, err
 }
 
+// inputCommittee is the committee a request names in its body, in scope;
+// a committee out of scope is a wrong field of the request.
+func (s *Service) inputCommittee(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Committee, error) {
+	c, err := s.committee(ctx, q, sc, id, "committee")
+	if apperr.IsNotFound(err) {
+		return c, apperr.InvalidField("committee_id", "政协不存在或不在您的范围内")
+	}
+	return c, err
+}
+
+// inCategories refuses a category not in the committee's list.
+func (s *Service) inCategories(ctx context.Context, q store.Querier, committeeID int64, category string) error {
+	ok, err := s.inList(ctx, q, committeeID, "category", category)
+	if err == nil && !ok {
+		err = apperr.InvalidField("category", "提案类别“%s”不在本政协的类别中", category)
+	}
+	return err
+}
+
 // Committee returns a committee in scope.
 func (s *Service) Committee(ctx context.Context, sc store.Scope, id int64) (Committee, error) {
 	return s.committee(ctx, s.DB, sc, id, "committee")
@@ -464,10 +483,7 @@ func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput)
 	}
 	var m Member
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, sc, in.CommitteeID, "committee")
-		if apperr.IsNotFound(err) {
-			return apperr.InvalidField("committee_id", "政协不存在或不在您的管理范围内")
-		}
+		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}

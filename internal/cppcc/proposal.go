@@ -437,17 +437,11 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, sc, in.CommitteeID, "committee")
-		if apperr.IsNotFound(err) {
-			return apperr.InvalidField("committee_id", "政协不存在或不在您的范围内")
-		}
+		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}
-		if ok, err := s.inList(ctx, tx, c.ID, "category", in.Category); err != nil || !ok {
-			if err == nil {
-				err = apperr.InvalidField("category", "提案类别“%s”不在本政协的类别中", in.Category)
-			}
+		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
 		session, _, err := s.sessionAt(ctx, tx, c.ID, s.today())
@@ -546,10 +540,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if in.Way != "member" && in.Way != "joint" {
 			return apperr.InvalidField("way", "委员本人只能以个人或联名方式提出提案")
 		}
-		if ok, err := s.inList(ctx, tx, c.ID, "category", in.Category); err != nil || !ok {
-			if err == nil {
-				err = apperr.InvalidField("category", "提案类别“%s”不在本政协的类别中", in.Category)
-			}
+		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
 		if err := store.Swap(ctx, tx, "提案", `UPDATE proposals SET title = $1, category = $2, content = $3, way = $4, public = $5, private_reason = $6,

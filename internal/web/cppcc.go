@@ -25,17 +25,17 @@ import (
 func (s *Site) cppccRoutes() []route {
 	return []route{
 		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
-		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.cppccOfficeProposal},
+		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.proposalRoute(auth.PermCppccRead, cppcc.ViewOffice)},
 		{"POST /cppcc/proposals/{id}/review", auth.PermCppccWrite, 0, s.cppccReview},
 		{"POST /cppcc/proposals/{id}/assign", auth.PermCppccWrite, 0, s.cppccAssign},
 		{"POST /cppcc/parts/{id}/decide", auth.PermCppccWrite, 0, s.cppccDecide},
 		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
 		{"GET /cppcc/my/new", auth.PermCppccSelf, 0, s.cppccNew},
 		{"POST /cppcc/my", auth.PermCppccSelf, 0, s.cppccDraft},
-		{"GET /cppcc/my/{id}", auth.PermCppccSelf, 0, s.cppccMemberProposal},
+		{"GET /cppcc/my/{id}", auth.PermCppccSelf, 0, s.proposalRoute(auth.PermCppccSelf, cppcc.ViewMember)},
 		{"POST /cppcc/my/{id}/{action}", auth.PermCppccSelf, 0, s.cppccMemberAct},
 		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, s.cppccInbox},
-		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, s.cppccUnitProposal},
+		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, s.proposalRoute(auth.PermCppccHandle, cppcc.ViewUnit)},
 		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, s.cppccUnitAct},
 	}
 }
@@ -168,6 +168,18 @@ func offered(state string) map[string]bool {
 	return out
 }
 
+// proposalRoute shows a proposal from view.
+func (s *Site) proposalRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		pid, err := pathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.proposalPage(w, r, id, perm, view, pid, nil, http.StatusOK)
+	}
+}
+
 func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*form, status int) {
 	d := proposalData{View: string(view), Forms: forms}
 	err := id.Within(perm, func(sc store.Scope) error {
@@ -237,13 +249,22 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 	s.show(w, r, id, status, "proposal.html", title+" · "+d.P.Title, d)
 }
 
-func (s *Site) cppccOfficeProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+// action is a step a page's form takes, with its message when done.
+type action struct {
+	msg string
+	fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
+}
+
+// actions runs the step the path's {action} names (the page of proposal
+// pid shows the form's problems), or answers not found.
+func (s *Site) actions(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, back string, pid int64, acts map[string]action) {
+	name := r.PathValue("action")
+	a, ok := acts[name]
+	if !ok {
+		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
-	s.proposalPage(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, pid, nil, http.StatusOK)
+	s.act(w, r, id, perm, view, back, pid, name, a.msg, a.fn)
 }
 
 // act runs a step of a proposal's page and returns to it: with the message
@@ -351,7 +372,7 @@ func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identit
 		toSign, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, store.Page{Size: store.MaxSize})
 		d.ToSign = toSign.Items
 		d.Pager = newPager(r, d.Mine.Total, pageOf(r))
-		return nil
+		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -440,26 +461,13 @@ func (s *Site) cppccDraft(w http.ResponseWriter, r *http.Request, id auth.Identi
 	s.draftForm(w, r, id, f, http.StatusBadRequest)
 }
 
-func (s *Site) cppccMemberProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.proposalPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, pid, nil, http.StatusOK)
-}
-
 func (s *Site) cppccMemberAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	pid, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	action := r.PathValue("action")
-	acts := map[string]struct {
-		msg string
-		fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
-	}{
+	s.actions(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, "/cppcc/my/%d", pid, map[string]action{
 		"submit": {"已提交", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Submit(ctx, sc, pid)
 		}},
@@ -472,13 +480,7 @@ func (s *Site) cppccMemberAct(w http.ResponseWriter, r *http.Request, id auth.Id
 		"evaluate": {"已提交评价,感谢您的意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Evaluate(ctx, sc, pid, cppcc.EvaluateInput{Attitude: f.Get("attitude"), Result: f.Get("result"), Note: f.Get("note")})
 		}},
-	}
-	a, ok := acts[action]
-	if !ok {
-		s.fail(w, r, apperr.NotFound("页面"))
-		return
-	}
-	s.act(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, "/cppcc/my/%d", pid, action, a.msg, a.fn)
+	})
 }
 
 type inboxData struct {
@@ -512,26 +514,13 @@ func (s *Site) cppccInbox(w http.ResponseWriter, r *http.Request, id auth.Identi
 	s.show(w, r, id, http.StatusOK, "inbox.html", "承办提案", d)
 }
 
-func (s *Site) cppccUnitProposal(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.proposalPage(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, pid, nil, http.StatusOK)
-}
-
 func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	partID, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	action := r.PathValue("action")
-	acts := map[string]struct {
-		msg string
-		fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
-	}{
+	s.actions(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, "/cppcc/inbox/%d", parseID(r.PostFormValue("proposal")), map[string]action{
 		"object": {"已申请调整承办单位", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Object(ctx, sc, partID, f.Get("text"))
 		}},
@@ -548,14 +537,7 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Reply(ctx, sc, partID, cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")})
 		}},
-	}
-	a, ok := acts[action]
-	if !ok {
-		s.fail(w, r, apperr.NotFound("页面"))
-		return
-	}
-	pid := parseID(r.PostFormValue("proposal"))
-	s.act(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, "/cppcc/inbox/%d", pid, action, a.msg, a.fn)
+	})
 }
 
 // cppccTodos adds the consultative work's things due: the office's
