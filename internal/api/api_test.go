@@ -244,6 +244,8 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 }
 
 func TestDemoDataOverHTTP(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c, _ := newServer(t, db, true)
 		var roots []org.Org

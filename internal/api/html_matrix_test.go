@@ -254,6 +254,8 @@ func (m *matrix) mobileIn(target string) int64 {
 }
 
 func TestPagePermissionMatrix(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
@@ -263,13 +265,12 @@ func TestPagePermissionMatrix(t *testing.T) {
 		}
 		perms := m.e.site.RoutePerms()
 		for pattern, perm := range perms {
-			r, ok := htmlRows[pattern]
-			if path := strings.SplitN(pattern, " ", 2)[1]; !ok && strings.HasPrefix(path, "/cppcc") {
-				// The consultative work's pages have their matrix with the CPPCC roles
-				// (internal/cppcc); no role of the organisation tree opens them.
-				path = strings.NewReplacer("{id}", "1", "{action}", "submit").Replace(path)
-				r, ok = htmlRow{perm: string(perm), want: every, target: func(*matrix, string) (string, url.Values) { return path, nil }}, true
+			if strings.HasPrefix(strings.SplitN(pattern, " ", 2)[1], "/cppcc") {
+				// The consultative work's pages have their own matrix
+				// (internal/cppcc TestCppccPagePermissionMatrix).
+				continue
 			}
+			r, ok := htmlRows[pattern]
 			if !ok {
 				t.Errorf("%s has no row in the page permission matrix", pattern)
 				continue

@@ -518,18 +518,20 @@ func (c *client) raw(method, path string, body any) (int, string) {
 }
 
 func TestPermissionMatrix(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
 		for _, rt := range m.e.api.Routes() {
 			key := rt.Method + " " + rt.Path
-			r, ok := rows[key]
-			if !ok && rt.Tag == CppccTag {
-				// The consultative work's routes have their matrix with the CPPCC
-				// roles (internal/cppcc); here no role of the organisation tree
-				// holds their permissions, and each is refused to all of them.
-				r, ok = row{perm: string(rt.Perm), personal: true, want: always, target: same(strings.ReplaceAll(rt.Path, "{id}", "1"))}, true
+			if rt.Tag == CppccTag {
+				// The consultative work's routes have their own matrix
+				// (internal/cppcc TestCppccPermissionMatrix), with the CPPCC roles,
+				// an organisation administrator and a visitor.
+				continue
 			}
+			r, ok := rows[key]
 			if !ok {
 				t.Errorf("%s has no row in the permission matrix", key)
 				continue

@@ -224,6 +224,8 @@ func propertySteps(def int) int {
 }
 
 func TestFiguresSurviveRandomWrites(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newFigureWalk(t, db, 20261201)
 		n := propertySteps(300)

@@ -31,6 +31,8 @@ import (
 // The whole-country reads (the root's figures, a search of the whole tree)
 // are the multi-shard ones, and are refused there.
 func TestHotPathsStayInOneProvince(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	db := storetest.Citus(t)
 	e := newEnv(t, db, true)
 	ctx := context.Background()

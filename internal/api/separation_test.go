@@ -17,6 +17,8 @@ import (
 // actor × each kind of target account × grant, grant of an administrator
 // role, revoke, reset and unlock. The expected statuses are written by hand.
 func TestSeparationOfDuties(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		// target makes a fresh account of a kind, with a grant to revoke.

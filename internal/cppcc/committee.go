@@ -29,6 +29,9 @@ func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 func (s *Service) today() date.Date { return date.Of(s.now()) }
 
+// Today is the service's date in Beijing.
+func (s *Service) Today() date.Date { return s.today() }
+
 // Rules are a committee's periods, each configurable; the defaults name their source.
 type Rules struct {
 	// SignDays is how long co-signers have to confirm (会签); 7 days is this

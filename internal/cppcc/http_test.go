@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/api"
 	"dangjian/internal/audit"
@@ -407,6 +410,7 @@ var (
 
 var pageRows = map[string]pageRow{
 	"GET /cppcc":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc?committee=%d", committee)},
+	"GET /cppcc/export/{table}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/export/units?committee=%d", committee)},
 	"GET /cppcc/proposals/{id}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d", in("submitted"))},
 	"POST /cppcc/proposals/{id}/review": {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/proposals/%d/review", in("submitted"), url.Values{"action": {"file"}})},
 	"POST /cppcc/proposals/{id}/assign": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) { return assignForm(m, t) }},
@@ -530,4 +534,61 @@ func (m *matrix) send(token, method, path string, body any) (int, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// The board's two lists come out as the sheets an office hands in: the
+// catalogue with a row for every proposal of the filter, the units' table
+// whose total row adds up its columns.
+func TestCppccExports(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	for _, st := range []string{"submitted", "handling", "handling", "replied"} {
+		m.proposal("own", st)
+	}
+	m.proposal("other", "handling")
+	sheet := func(path string) [][]string {
+		t.Helper()
+		code, body := m.page(auth.RoleCppccOffice, "GET", path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d %.200s", path, code, body)
+		}
+		x, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, err := x.GetRows(x.GetSheetList()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	rows := sheet(fmt.Sprintf("/cppcc/export/catalogue?committee=%d&state=handling", m.own.c.ID))
+	if len(rows) != 2+2 || !strings.Contains(rows[0][0], "共2件") || rows[1][2] != "案由" || rows[2][8] != "江城市政协发展改革委" || rows[2][9] != "江城市政协财政局" {
+		t.Fatalf("catalogue: %q", rows)
+	}
+	for _, r := range rows[2:] {
+		if strings.Contains(strings.Join(r, ""), "河西") {
+			t.Fatalf("the other committee's proposal in the catalogue: %q", r)
+		}
+	}
+	rows = sheet(fmt.Sprintf("/cppcc/export/units?committee=%d", m.own.c.ID))
+	last := rows[len(rows)-1]
+	if last[0] != "合计" {
+		t.Fatalf("units: %q", rows)
+	}
+	for col := 1; col <= 5; col++ {
+		var sum, total int
+		for _, r := range rows[2 : len(rows)-1] {
+			n, _ := strconv.Atoi(r[col])
+			sum += n
+		}
+		total, _ = strconv.Atoi(last[col])
+		if sum != total {
+			t.Errorf("column %s adds up to %d, the total says %d", rows[1][col], sum, total)
+		}
+	}
+	// Two proposals in handling and one replied, each with a lead and a co-handler; the replied one's two answered on time.
+	if got := strings.Join(last, " "); got != "合计 6 3 2 0 0 100.0%" {
+		t.Errorf("total row %q", got)
+	}
 }

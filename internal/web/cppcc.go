@@ -4,16 +4,16 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
-	"dangjian/internal/date"
+	"dangjian/internal/roster"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -25,6 +25,7 @@ import (
 func (s *Site) cppccRoutes() []route {
 	return []route{
 		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
+		{"GET /cppcc/export/{table}", auth.PermCppccRead, 0, s.cppccExport},
 		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.proposalRoute(auth.PermCppccRead, cppcc.ViewOffice)},
 		{"POST /cppcc/proposals/{id}/review", auth.PermCppccWrite, 0, s.cppccReview},
 		{"POST /cppcc/proposals/{id}/assign", auth.PermCppccWrite, 0, s.cppccAssign},
@@ -70,6 +71,9 @@ type boardData struct {
 	List      store.List[cppcc.Proposal]
 	Pager     pager
 	Write     bool
+	// State and OverdueTab are the list's filter, for its export.
+	State      string
+	OverdueTab bool
 }
 
 // boardLines are the committee's figures on its board, in the words of E4's report.
@@ -92,10 +96,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		if err != nil {
 			return err
 		}
-		year := date.Of(time.Now()).Year()
-		if y, _ := strconv.Atoi(r.URL.Query().Get("year")); y >= 1990 && y <= 2100 {
-			year = y
-		}
+		year := s.boardYear(r)
 		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
 		if err != nil {
 			return err
@@ -118,6 +119,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Q: r.URL.Query().Get("q")}, pg)
 		d.Pager = newPager(r, d.List.Total, pageOf(r))
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
+		d.State, d.OverdueTab = state, overdue
 		return err
 	})
 	if err != nil {
@@ -606,4 +608,52 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 		})
 	}
 	return nil
+}
+
+// cppccExport downloads the board's lists as an office hands them in: the
+// 提案目录 of the board's filter, or the year's 办理情况统计表.
+func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	table := r.PathValue("table")
+	if table != "catalogue" && table != "units" {
+		s.fail(w, r, apperr.NotFound("页面"))
+		return
+	}
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if q := queryID(r, "committee"); q != 0 {
+			c, err = s.Cppcc.Committee(r.Context(), sc, q)
+		}
+		if err != nil {
+			return err
+		}
+		if table == "catalogue" {
+			state, _ := cppcc.States.Parse(r.URL.Query().Get("state"))
+			rows, err := s.Cppcc.Catalogue(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: r.URL.Query().Get("overdue") == "1"})
+			if err != nil {
+				return err
+			}
+			return sendXLSX(w, c.Name+"提案目录.xlsx", func(x io.Writer) error {
+				return roster.WriteTable(x, "提案目录", c.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
+			})
+		}
+		year := s.boardYear(r)
+		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
+		if err != nil {
+			return err
+		}
+		return sendXLSX(w, fmt.Sprintf("%s%d年提案办理情况统计表.xlsx", c.Name, year), func(x io.Writer) error {
+			return roster.WriteTable(x, "办理情况", fmt.Sprintf("%s%d年提出的提案办理情况统计表(逾期未办为截至今天)", c.Name, year), cppcc.UnitsHead, cppcc.UnitsTable(f))
+		})
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// boardYear is the year the board shows: the query's, or this year.
+func (s *Site) boardYear(r *http.Request) int {
+	if y, _ := strconv.Atoi(r.URL.Query().Get("year")); y >= 1990 && y <= 2100 {
+		return y
+	}
+	return s.Cppcc.Today().Year()
 }
