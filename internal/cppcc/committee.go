@@ -55,6 +55,8 @@ type Rules struct {
 	Rehandles    int `json:"rehandles"`
 	// ClassD allows the fourth result class.
 	ClassD bool `json:"class_d"`
+	// Points are the performance record's points by item (DefaultPoints when empty).
+	Points map[string]PointRule `json:"points,omitempty"`
 }
 
 // DefaultRules are a new committee's rules.

@@ -459,3 +459,106 @@ func TestMembersPhonesRotate(t *testing.T) {
 		storetest.NoClearIdentifiers(t, db, []string{f.members[0].Phone, f.members[1].Phone})
 	})
 }
+
+// The chair meeting's key proposal, its supervision, the activities
+// members attend, the instructions received and a 催办, counted in the
+// figures and in each member's record as in the year's list.
+func TestKeyProposalActivitiesAndRecord(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		plain := f.ok(f.svc.Review(f.officeCtx, f.office, f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)).ID, ReviewInput{Action: "file"}))
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
+		p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
+		_, err := f.svc.MarkKey(f.officeCtx, f.office, p.ID, "")
+		storetest.WantErr(t, err, "lead", "领衔督办")
+		p = f.ok(f.svc.MarkKey(f.officeCtx, f.office, p.ID, "王副主席"))
+		if !p.Key || p.KeyLead != "王副主席" {
+			t.Fatalf("key: %+v", p)
+		}
+		if _, err := f.svc.MarkKey(f.officeCtx, f.office, p.ID, "李副主席"); err == nil {
+			t.Fatal("a key proposal marked twice")
+		}
+		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: plain.ID, Title: "现场视察", HeldOn: date.New(2026, 3, 1)})
+		storetest.WantErr(t, err, "proposal_id", "重点提案")
+		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察", HeldOn: date.New(2026, 3, 9)})
+		storetest.WantErr(t, err, "held_on", "不能晚于今天")
+		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察", HeldOn: date.New(2026, 3, 1),
+			Present: []int64{f.members[0].ID}, Leave: []int64{f.members[0].ID}})
+		storetest.WantErr(t, err, "present", "既是")
+		visit, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: p.ID, Title: "主席会议督办老旧小区改造",
+			HeldOn: date.New(2026, 3, 1), Lead: "王副主席", Present: []int64{f.members[0].ID, f.members[1].ID}, Leave: []int64{f.members[2].ID}})
+		if err != nil || len(visit.Attendance) != 3 || visit.ProposalTitle != p.Title {
+			t.Fatalf("supervision: %+v %v", visit, err)
+		}
+		if _, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察生态环境保护", HeldOn: date.New(2026, 2, 20),
+			Reports: 2, Present: []int64{f.members[0].ID}, Absent: []int64{f.members[2].ID}}); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "recommendation", Title: "关于加快城市更新的建议案", HeldOn: date.New(2026, 2, 25)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.AddInstruction(f.officeCtx, f.office, rec.ID, InstructionInput{By: "市长", On: date.New(2026, 2, 28)})
+		storetest.WantErr(t, err, "text", "批示内容")
+		if rec, err = f.svc.AddInstruction(f.officeCtx, f.office, rec.ID, InstructionInput{By: "市长", On: date.New(2026, 2, 28), Text: "请住建局研究落实。", Adopted: "纳入城市更新行动方案"}); err != nil || len(rec.Instructions) != 1 {
+			t.Fatalf("instruction: %+v %v", rec, err)
+		}
+		if _, err := f.svc.Activity(f.ctx, store.ScopeOf(f.other.Path), rec.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("another committee reads the activity: %v", err)
+		}
+		part := f.partOf(p, f.lead)
+		p = f.ok(f.svc.Remind(f.officeCtx, f.office, part, "请加快办理"))
+		if e := p.Events[len(p.Events)-1]; e.Action != "remind" || !strings.Contains(e.Note, "催办江城市发展和改革委员会") || !strings.Contains(e.Note, "请加快办理") {
+			t.Fatalf("催办 not recorded: %+v", e)
+		}
+		f.want(map[string]int64{"key": 1, "act:supervision_visit": 1, "act:inspection": 1, "reports:inspection": 2, "act:recommendation": 1,
+			"instructions": 1, "instructions:adopted": 1})
+
+		// The records: member 0 proposed two (both filed, one key), attended the supervision and the inspection.
+		r0, err := f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"proposal": 2, "filed": 2, "key": 1, "supervision": 1, "inspection": 1}
+		if fmt.Sprint(r0.Counts) != fmt.Sprint(want) || r0.Points != 2*2+2*2+5+2+2 {
+			t.Fatalf("member 0's record: %v = %d", r0.Counts, r0.Points)
+		}
+		sum := 0
+		for _, e := range r0.Entries {
+			sum += e.Points
+		}
+		if sum != r0.Points {
+			t.Fatalf("entries add up to %d, the record says %d", sum, r0.Points)
+		}
+		rank, err := f.svc.Ranking(f.ctx, f.office, f.c.ID, 2026)
+		if err != nil || len(rank) != 3 {
+			t.Fatalf("ranking: %+v %v", rank, err)
+		}
+		for _, l := range rank {
+			r, err := f.svc.Record(f.ctx, f.office, ViewOffice, l.Member.ID, 2026)
+			if err != nil || r.Points != l.Points {
+				t.Errorf("%s: the list says %d, the record %d (%v)", l.Member.Name, l.Points, r.Points, err)
+			}
+		}
+		if rank[0].Member.ID != f.members[0].ID || rank[0].Rank != 1 || rank[2].Member.ID != f.members[2].ID || rank[2].Points != -3 {
+			t.Fatalf("ranking: %+v", rank)
+		}
+		// A committee's own points: one proposal counted a year.
+		if _, err := db.ExecContext(f.ctx, `UPDATE committees SET rules = $1 WHERE id = $2`, `{"points": {"proposal": {"points": 2, "cap": 1}, "filed": {"points": 2}}}`, f.c.ID); err != nil {
+			t.Fatal(err)
+		}
+		r0, _ = f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026)
+		var counted []bool
+		for _, e := range r0.Entries {
+			if e.Item == "proposal" {
+				counted = append(counted, e.Counted)
+			}
+		}
+		if r0.Points != 2+2*2 || fmt.Sprint(counted) != "[true false]" {
+			t.Fatalf("with a cap of one proposal: %d %+v", r0.Points, r0.Entries)
+		}
+		storetest.NoMismatch(t, db)
+	})
+}

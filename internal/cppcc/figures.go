@@ -17,9 +17,11 @@ import (
 // of whole years reads a year's row, its other months their own. A draft
 // counts nothing; a withdrawn proposal, or a joint one still collecting
 // signatures, only its state.
-func FigureKeys(p Proposal) []string {
-	keys := monthKeys(p)
-	year := strconv.Itoa(p.Month / 100)
+func FigureKeys(p Proposal) []string { return withYears(p.Month, monthKeys(p)) }
+
+// withYears adds to keys of month m ("p|…", "u|…") the same keys of its year ("y|…", "v|…").
+func withYears(m int, keys []string) []string {
+	year := strconv.Itoa(m / 100)
 	for i, n := 0, len(keys); i < n; i++ {
 		k := keys[i]
 		rest := k[strings.IndexByte(k[2:], '|')+3:]
@@ -78,7 +80,11 @@ func monthKeys(p Proposal) []string {
 // the transaction of the change, in key order (concurrent writers lock
 // rows in the same order).
 func applyFigures(ctx context.Context, tx *sql.Tx, prov, committee int64, after, before []string) error {
-	d := stats.Change(before, after)
+	return applyDelta(ctx, tx, prov, committee, stats.Change(before, after))
+}
+
+// applyDelta adds d to a committee's figures, in key order.
+func applyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.Delta) error {
 	stats.Touch()
 	keys := make([]string, 0, len(d))
 	for k, n := range d {
@@ -243,10 +249,10 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	return f, rows.Err()
 }
 
-// Recount counts every committee's figures from the proposals and their
-// parts, ignoring the maintained table; proposals are read by ranges of
-// ids, each with its parts, so that memory stays bounded at any size.
-func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
+// proposalRecount counts every committee's figures from the proposals and
+// their parts; proposals are read by ranges of ids, each with its parts,
+// so that memory stays bounded at any size.
+func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	const batch = 20000
 	today := (&Service{}).today()
 	out := stats.Figures{}
@@ -279,6 +285,17 @@ func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 		}
 		after = last
 	}
+}
+
+// Recount counts every committee's figures from its proposals, their
+// parts, its activities and the instructions received, ignoring the
+// maintained table.
+func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
+	out, err := proposalRecount(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return out, activityRecount(ctx, q, out)
 }
 
 // Stored reads every committee's maintained figures.

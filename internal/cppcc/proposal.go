@@ -62,6 +62,7 @@ type Proposal struct {
 	Satisfaction  string     `json:"satisfaction"`
 	Rehandles     int        `json:"rehandles"`
 	Key           bool       `json:"key"`
+	KeyLead       string     `json:"key_lead"`
 	Month         int        `json:"-"`
 	SubmittedAt   *time.Time `json:"submitted_at"`
 	FiledAt       *time.Time `json:"filed_at"`
@@ -126,7 +127,7 @@ type Event struct {
 
 const proposalCols = `p.id, p.committee_id, p.term_id, p.session_id, s.number, t.number, p.number, p.title, p.category, p.content, p.way,
 	p.proposer_id, p.proposer_name, p.in_session, p.public, p.private_reason, p.contact, p.state, p.reject_reason, p.review_note, p.merged_into,
-	p.result_class, p.attitude, p.satisfaction, p.rehandles, p.is_key, p.month, p.submitted_at, p.filed_at, p.replied_at, p.evaluate_by, p.closed_at, p.province_id`
+	p.result_class, p.attitude, p.satisfaction, p.rehandles, p.is_key, p.key_lead, p.month, p.submitted_at, p.filed_at, p.replied_at, p.evaluate_by, p.closed_at, p.province_id`
 
 const proposalFrom = ` FROM proposals p JOIN cppcc_sessions s ON s.id = p.session_id JOIN cppcc_terms t ON t.id = p.term_id`
 
@@ -138,7 +139,7 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	var submitted, filed, replied, closed sql.NullTime
 	err := r.Scan(&p.ID, &p.CommitteeID, &p.TermID, &p.SessionID, &session, &term, &number, &p.Title, &p.Category, &p.Content, &p.Way,
 		&proposer, &p.ProposerName, &p.InSession, &p.Public, &p.PrivateReason, &p.Contact, &p.State, &p.RejectReason, &p.ReviewNote, &merged,
-		&p.ResultClass, &p.Attitude, &p.Satisfaction, &p.Rehandles, &p.Key, &p.Month, &submitted, &filed, &replied, &p.EvaluateBy, &closed, &p.province)
+		&p.ResultClass, &p.Attitude, &p.Satisfaction, &p.Rehandles, &p.Key, &p.KeyLead, &p.Month, &submitted, &filed, &replied, &p.EvaluateBy, &closed, &p.province)
 	if err != nil {
 		return p, err
 	}
@@ -633,7 +634,7 @@ func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal
 var actionLabels = map[string]string{
 	"submit": "提交", "submit_joint": "提交联名", "signed": "结束会签", "withdraw": "撤回", "return": "退回修改", "file": "立案",
 	"reject": "不予立案", "merge": "并案", "assign": "交办", "replied": "答复", "evaluate": "评价", "dissatisfied": "评价不满意", "close": "办结",
-	"confirm": "确认联名", "create": "起草", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
+	"confirm": "确认联名", "create": "起草", "mark_key": "列为重点提案", "remind": "催办", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
 	"ask_extension": "申请延期", "extend": "同意延期", "refuse_extension": "不同意延期", "opinion": "提出会办意见", "reply": "答复", "rehandle": "重新办理",
 }
 

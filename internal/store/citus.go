@@ -36,9 +36,10 @@ type Table struct {
 	OrgCol    string
 	MemberCol string
 	// CommitteeCol names the column holding a row's committee (the
-	// consultative work), ProposalCol its proposal.
-	CommitteeCol string
-	ProposalCol  string
+	// consultative work); a row kept with a row of another table (a
+	// proposal's co-signer with its proposal) names it by ParentCol in Parent.
+	CommitteeCol      string
+	Parent, ParentCol string
 }
 
 // Tables are every table of the schema with its role on a Citus cluster,
@@ -82,10 +83,13 @@ var Tables = []Table{
 	// The consultative work: a committee's rows in the province of its path in the committees' tree.
 	{Name: "cppcc_members", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "proposals", Role: Provincial, CommitteeCol: "committee_id"},
-	{Name: "proposal_signers", Role: Provincial, ProposalCol: "proposal_id"},
+	{Name: "proposal_signers", Role: Provincial, Parent: "proposals", ParentCol: "proposal_id"},
 	{Name: "proposal_units", Role: Provincial, CommitteeCol: "committee_id"},
-	{Name: "proposal_events", Role: Provincial, ProposalCol: "proposal_id"},
+	{Name: "proposal_events", Role: Provincial, Parent: "proposals", ParentCol: "proposal_id"},
 	{Name: "cppcc_stats", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "cppcc_activities", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "cppcc_attendance", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
+	{Name: "cppcc_instructions", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
 	{Name: "id_numbers", Role: Keyed, Key: "id_hash"},
 }
 

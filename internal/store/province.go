@@ -227,9 +227,9 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 			if err := byPath(t.CommitteeCol, committees); err != nil {
 				return nil, err
 			}
-		case t.ProposalCol != "":
+		case t.Parent != "":
 			if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.Name+` x
-				WHERE NOT EXISTS (SELECT 1 FROM proposals p WHERE p.province_id = x.province_id AND p.id = x.`+t.ProposalCol+")").Scan(&bad); err != nil {
+				WHERE NOT EXISTS (SELECT 1 FROM `+t.Parent+` p WHERE p.province_id = x.province_id AND p.id = x.`+t.ParentCol+")").Scan(&bad); err != nil {
 				return nil, err
 			}
 		case t.MemberCol != "":

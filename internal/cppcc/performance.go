@@ -1,0 +1,288 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// Items are the kinds of entries of a member's performance record (履职档案).
+var Items = vocab.Enum{
+	{Code: "proposal", Label: "提出提案(第一提案者)"},
+	{Code: "cosign", Label: "联名提案(附议)"},
+	{Code: "filed", Label: "提案立案"},
+	{Code: "key", Label: "重点提案"},
+	{Code: "inspection", Label: "参加视察"},
+	{Code: "research", Label: "参加专题调研"},
+	{Code: "supervision", Label: "参加重点提案督办"},
+	{Code: "recommendation", Label: "参与建议案"},
+	{Code: "plenary", Label: "出席全体会议"},
+	{Code: "standing", Label: "出席常委会会议"},
+	{Code: "speech", Label: "大会发言"},
+	{Code: "leave", Label: "请假"},
+	{Code: "absent", Label: "未请假缺席"},
+}
+
+// PointRule is how an item counts: points an entry, and at most Cap
+// entries a year (0: no cap). A negative value deducts.
+type PointRule struct {
+	Points int `json:"points"`
+	Cap    int `json:"cap"`
+}
+
+// DefaultPoints are the points a committee starts with, in the manner of the
+// quantified assessment of members' duties (委员履职量化考核) many local
+// committees publish; each committee sets its own.
+var DefaultPoints = map[string]PointRule{
+	"proposal": {2, 10}, "cosign": {1, 10}, "filed": {2, 0}, "key": {5, 0}, "inspection": {2, 0}, "research": {2, 0},
+	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "leave": {0, 0}, "absent": {-3, 0},
+}
+
+func (c Committee) points() map[string]PointRule {
+	if len(c.Rules.Points) > 0 {
+		return c.Rules.Points
+	}
+	return DefaultPoints
+}
+
+// Entry is one line of a performance record, from the record it comes from.
+type Entry struct {
+	Item      string    `json:"item"`
+	ItemLabel string    `json:"item_label"`
+	Title     string    `json:"title"`
+	On        date.Date `json:"on"`
+	Points    int       `json:"points"`
+	// Counted is false past the item's yearly cap.
+	Counted bool `json:"counted"`
+}
+
+// Performance is a member's record of a year.
+type Performance struct {
+	Member  Member         `json:"member"`
+	Year    int            `json:"year"`
+	Entries []Entry        `json:"entries"`
+	Counts  map[string]int `json:"counts"`
+	Points  int            `json:"points"`
+}
+
+// RankLine is a member's line of the year's list.
+type RankLine struct {
+	Rank   int            `json:"rank"`
+	Member Member         `json:"member"`
+	Counts map[string]int `json:"counts"`
+	Points int            `json:"points"`
+}
+
+// score is the points of a year's counts under the rules.
+func score(rules map[string]PointRule, counts map[string]int) int {
+	total := 0
+	for item, n := range counts {
+		r := rules[item]
+		if r.Cap > 0 {
+			n = min(n, r.Cap)
+		}
+		total += n * r.Points
+	}
+	return total
+}
+
+// attendanceItem is the item of an activity of kind attended with status.
+func attendanceItem(kind, status string) string {
+	switch {
+	case status != "present":
+		return status
+	case Supervision(kind):
+		return "supervision"
+	}
+	return kind
+}
+
+func yearMonths(year int) (int, int) { return year*100 + 1, year*100 + 12 }
+
+// Record is a member's performance record of a year: the office's view of
+// a member of a committee in scope, or a member's own (memberID 0).
+func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberID int64, year int) (Performance, error) {
+	var m Member
+	var err error
+	if view == ViewMember {
+		m, err = s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
+	} else {
+		m, err = s.member(ctx, s.DB, sc, memberID)
+	}
+	if err != nil {
+		return Performance{}, err
+	}
+	c, err := s.committee(ctx, s.DB, store.All, m.CommitteeID, "committee")
+	if err != nil {
+		return Performance{}, err
+	}
+	from, to := yearMonths(year)
+	prov := c.province()
+	out := Performance{Member: m, Year: year, Counts: map[string]int{}}
+	add := func(item, title string, on date.Date) {
+		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: Items.Label(item), Title: title, On: on})
+	}
+	type row struct {
+		title, state string
+		on           sql.NullTime
+		key          bool
+	}
+	props, err := store.Query(ctx, s.DB, func(r store.Scanner) (row, error) {
+		var x row
+		return x, r.Scan(&x.title, &x.state, &x.on, &x.key)
+	}, "SELECT title, state, submitted_at, is_key FROM proposals WHERE proposer_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+
+		" AND state NOT IN ('draft', 'withdrawn', 'signing')"+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range props {
+		on := date.Of(p.on.Time)
+		add("proposal", p.title, on)
+		if slices.Contains(filedStates, p.state) {
+			add("filed", p.title, on)
+		}
+		if p.key {
+			add("key", p.title, on)
+		}
+	}
+	cosigned, err := store.Query(ctx, s.DB, func(r store.Scanner) (row, error) {
+		var x row
+		return x, r.Scan(&x.title, &x.on)
+	}, `SELECT p.title, p.submitted_at FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
+		WHERE g.member_id = $1 AND g.state = 'confirmed' AND p.month >= $2 AND p.month <= $3`+store.InProvince("g.province_id", prov)+" ORDER BY p.submitted_at, p.id", m.ID, from, to)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range cosigned {
+		add("cosign", p.title, date.Of(p.on.Time))
+	}
+	type att struct {
+		kind, title, status string
+		on                  date.Date
+	}
+	atts, err := store.Query(ctx, s.DB, func(r store.Scanner) (att, error) {
+		var x att
+		return x, r.Scan(&x.kind, &x.title, &x.on, &x.status)
+	}, `SELECT a.kind, a.title, a.held_on, t.status FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
+		WHERE t.member_id = $1 AND a.month >= $2 AND a.month <= $3`+store.InProvince("t.province_id", prov)+" ORDER BY a.held_on, a.id", m.ID, from, to)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range atts {
+		add(attendanceItem(a.kind, a.status), a.title, a.on)
+	}
+	sort.SliceStable(out.Entries, func(i, j int) bool { return out.Entries[i].On.Before(out.Entries[j].On) })
+	rules := c.points()
+	for i, e := range out.Entries {
+		out.Counts[e.Item]++
+		r := rules[e.Item]
+		if r.Cap == 0 || out.Counts[e.Item] <= r.Cap {
+			out.Entries[i].Points, out.Entries[i].Counted = r.Points, true
+		}
+	}
+	out.Points = score(rules, out.Counts)
+	return out, nil
+}
+
+// Ranking is the year's list of a committee's members by points, the same
+// points as each member's record.
+func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]RankLine, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return nil, err
+	}
+	members, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
+		store.InProvince("m.province_id", c.province())+" ORDER BY m.name, m.id", c.ID)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[int64]map[string]int{}
+	bump := func(member int64, item string, n int) {
+		if counts[member] == nil {
+			counts[member] = map[string]int{}
+		}
+		counts[member][item] += n
+	}
+	from, to := yearMonths(year)
+	prov := c.province()
+	type grouped struct {
+		member int64
+		item   string
+		n      int
+	}
+	queries := []string{
+		`SELECT proposer_id, 'proposal', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
+			AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+		`SELECT proposer_id, 'filed', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
+			AND state IN ('filed', 'handling', 'replied', 'rehandling', 'closed')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+		`SELECT proposer_id, 'key', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
+			AND is_key AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+		`SELECT g.member_id, 'cosign', COUNT(*) FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
+			WHERE p.committee_id = $1 AND p.month >= $2 AND p.month <= $3 AND g.state = 'confirmed'` + store.InProvince("g.province_id", prov) + " GROUP BY g.member_id",
+		`SELECT t.member_id, a.kind || '|' || t.status, COUNT(*) FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
+			WHERE a.committee_id = $1 AND a.month >= $2 AND a.month <= $3` + store.InProvince("t.province_id", prov) + " GROUP BY t.member_id, a.kind, t.status",
+	}
+	for _, q := range queries {
+		rows, err := store.Query(ctx, s.DB, func(r store.Scanner) (grouped, error) {
+			var g grouped
+			return g, r.Scan(&g.member, &g.item, &g.n)
+		}, q, c.ID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range rows {
+			item := g.item
+			if kind, status, ok := strings.Cut(item, "|"); ok {
+				item = attendanceItem(kind, status)
+			}
+			bump(g.member, item, g.n)
+		}
+	}
+	rules := c.points()
+	out := make([]RankLine, len(members))
+	for i, m := range members {
+		cs := counts[m.ID]
+		if cs == nil {
+			cs = map[string]int{}
+		}
+		out[i] = RankLine{Member: m, Counts: cs, Points: score(rules, cs)}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Points > out[j].Points })
+	for i := range out {
+		out[i].Rank = i + 1
+		if i > 0 && out[i].Points == out[i-1].Points {
+			out[i].Rank = out[i-1].Rank
+		}
+	}
+	return out, nil
+}
+
+// RankHead are the columns of the 委员履职情况表.
+var RankHead = func() []string {
+	head := []string{"名次", "姓名", "界别", "党派"}
+	for _, it := range Items {
+		head = append(head, it.Label)
+	}
+	return append(head, "积分")
+}()
+
+// RankTable is the year's list as rows of RankHead.
+func RankTable(lines []RankLine) [][]any {
+	var out [][]any
+	for _, l := range lines {
+		row := []any{strconv.Itoa(l.Rank), l.Member.Name, l.Member.Sector, l.Member.PartyLabel}
+		for _, it := range Items {
+			row = append(row, l.Counts[it.Code])
+		}
+		out = append(out, append(row, l.Points))
+	}
+	return out
+}
