@@ -75,6 +75,16 @@ func (a *API) period(r *http.Request) (cppcc.Period, error) {
 	return pd, nil
 }
 
+// year reads the year parameter, the service's current year by default.
+func (a *API) year(r *http.Request) (int, error) {
+	q := params{r: r}
+	if q.str("year") == "" {
+		return a.Cppcc.Today().Year(), nil
+	}
+	y := q.intIn("year", 1990, 2100)
+	return int(y), q.err
+}
+
 func (a *API) cppccRoutes() []Route {
 	c := a.Cppcc
 	t := CppccTag
@@ -157,6 +167,61 @@ func (a *API) cppccRoutes() []Route {
 			Body: Decision{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Decision) (any, error) {
 				return c.DecideExtension(r.Context(), sc, id, in.Grant)
 			})},
+
+		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/key", Perm: auth.PermCppccLead, Tag: t, Summary: "列为重点提案(主席会议确定),text 为领衔督办的主席会议成员",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.MarkKey(r.Context(), sc, id, in.Text)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/remind", Perm: auth.PermCppccWrite, Tag: t, Summary: "催办承办单位(记录谁在何时催办了谁,text 为催办意见)",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("承办任务", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.Remind(r.Context(), sc, id, in.Text)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/activities", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的履职活动:督办、视察、调研、建议案、会议、大会发言,最近的在前",
+			Query: describe(pageParams(), Param{"kind", "活动类别,如 inspection 委员视察、research 专题调研、supervision_visit 主席会议现场视察", "string"},
+				Param{"year", "年度", "integer"}, Param{"proposal", "所督办的提案ID", "integer"}),
+			Result: store.List[cppcc.Activity]{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				q := params{r: r}
+				f := cppcc.ActivityFilter{Kind: q.str("kind"), Year: int(q.intIn("year", 0, 2100)), ProposalID: q.int("proposal")}
+				pg := q.page()
+				if q.err != nil {
+					return nil, q.err
+				}
+				return c.Activities(r.Context(), sc, id, f, pg)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/activities", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录履职活动和参加的委员(present 参加、leave 请假、absent 未请假缺席);督办活动须给出重点提案",
+			Body: cppcc.ActivityInput{}, Result: cppcc.Activity{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.ActivityInput) (any, error) {
+				return c.RecordActivity(r.Context(), sc, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/activities/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "履职活动详情:参加的委员、收到的批示", Result: cppcc.Activity{},
+			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Activity(r.Context(), sc, id) })},
+		{Method: "POST", Path: "/api/v1/cppcc/activities/{id}/instructions", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录收到的领导批示和采纳情况",
+			Body: cppcc.InstructionInput{}, Result: cppcc.Activity{}, Handle: withIDBody("履职活动", func(r *http.Request, sc store.Scope, id int64, in cppcc.InstructionInput) (any, error) {
+				return c.AddInstruction(r.Context(), sc, id, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/performance", Perm: auth.PermCppccRead, Tag: t, Summary: "委员年度履职情况:各项次数和积分,按积分排名",
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.RankLine{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				year, err := a.year(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Ranking(r.Context(), sc, id, year)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/members/{id}/record", Perm: auth.PermCppccRead, Tag: t, Summary: "委员的年度履职档案:每一条来自哪一项记录、积分",
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withID("政协委员", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				year, err := a.year(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Record(r.Context(), sc, cppcc.ViewOffice, id, year)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/me/record", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的年度履职档案",
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+				year, err := a.year(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Record(r.Context(), sc, cppcc.ViewMember, 0, year)
+			}},
 
 		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: cppcc.Member{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Me(r.Context(), sc, identity(r).User.ID) }},

@@ -270,8 +270,20 @@ var rows = map[string]row{
 	"POST /api/v1/cppcc/parts/{id}/objection":         {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/parts/%d/objection", part("lead", "objected"), map[string]any{"unit_id": 0})},
 	"POST /api/v1/cppcc/parts/{id}/extension":         {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/parts/%d/extension", part("lead", "extension"), map[string]any{"grant": true})},
 
-	"GET /api/v1/cppcc/me":           {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
-	"GET /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
+	"POST /api/v1/cppcc/proposals/{id}/key":        {perm: auth.PermCppccLead, want: scoped, target: with("/api/v1/cppcc/proposals/%d/key", in("filed"), map[string]any{"text": "王副主席"})},
+	"POST /api/v1/cppcc/parts/{id}/remind":         {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/parts/%d/remind", part("lead", ""), map[string]any{"text": "请加快办理"})},
+	"GET /api/v1/cppcc/committees/{id}/activities": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/activities?year=2026", committee)},
+	"POST /api/v1/cppcc/activities": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/activities", map[string]any{"committee_id": committee(m, t), "kind": "inspection", "title": "视察城市更新", "held_on": "2026-03-01"}
+	}},
+	"GET /api/v1/cppcc/activities/{id}": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/activities/%d", activity)},
+	"POST /api/v1/cppcc/activities/{id}/instructions": {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/activities/%d/instructions", activity,
+		map[string]any{"by": "市长", "on": "2026-03-01", "text": "请研究落实"})},
+	"GET /api/v1/cppcc/committees/{id}/performance": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/performance?year=2026", committee)},
+	"GET /api/v1/cppcc/members/{id}/record":         {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/members/%d/record", memberOf)},
+	"GET /api/v1/cppcc/me/record":                   {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/record?year=2026")},
+	"GET /api/v1/cppcc/me":                          {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
+	"GET /api/v1/cppcc/me/proposals":                {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
 	"POST /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
 		return "/api/v1/cppcc/me/proposals", map[string]any{"committee_id": committee(m, t), "title": "关于发展职业教育的建议", "category": "其他", "way": "member",
 			"public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}
@@ -293,6 +305,28 @@ var rows = map[string]row{
 		map[string]any{"text": "需要调研", "until": "2026-07-01"})},
 	"POST /api/v1/cppcc/parts/{id}/reply": {perm: auth.PermCppccHandle, want: [3]int{409, 404, 404}, target: with("/api/v1/cppcc/parts/%d/reply", part("lead", ""),
 		map[string]any{"class": "B", "text": "已列入计划", "contact": "phone"})},
+}
+
+// activity is an inspection of the target's committee attended by its first member.
+func activity(m *matrix, t string) int64 {
+	if t == "missing" {
+		return 999999
+	}
+	s := m.of(t)
+	a, err := m.svc.RecordActivity(m.ctx, store.All, cppcc.ActivityInput{CommitteeID: s.c.ID, Kind: "inspection", Title: s.c.Name + "视察",
+		HeldOn: date.New(2026, 3, 1), Present: []int64{s.members[0].ID}})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return a.ID
+}
+
+// memberOf is the target committee's first member.
+func memberOf(m *matrix, t string) int64 {
+	if t == "missing" {
+		return 999999
+	}
+	return m.of(t).members[0].ID
 }
 
 func assign(m *matrix, t string) (string, any) {
@@ -415,13 +449,25 @@ var pageRows = map[string]pageRow{
 	"POST /cppcc/proposals/{id}/review": {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/proposals/%d/review", in("submitted"), url.Values{"action": {"file"}})},
 	"POST /cppcc/proposals/{id}/assign": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) { return assignForm(m, t) }},
 	"POST /cppcc/parts/{id}/decide":     {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/parts/%d/decide", part("lead", "objected"), url.Values{"what": {"objection"}, "unit_id": {"0"}})},
-	"GET /cppcc/my":                     {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
-	"GET /cppcc/my/new":                 {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
-	"GET /cppcc/my/{id}":                {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
-	"POST /cppcc/my/{id}/{action}":      {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
-	"GET /cppcc/inbox":                  {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
-	"GET /cppcc/inbox/{id}":             {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
-	"POST /cppcc/parts/{id}/{action}":   {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
+	"POST /cppcc/proposals/{id}/key":    {perm: auth.PermCppccLead, want: pageDone, target: post("/cppcc/proposals/%d/key", in("filed"), url.Values{"lead": {"王副主席"}})},
+	"POST /cppcc/parts/{id}/remind":     {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/parts/%d/remind", part("lead", ""), url.Values{"text": {"请加快"}})},
+	"GET /cppcc/activities":             {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/activities?year=2026", nil }},
+	"GET /cppcc/activities/{id}":        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/activities/%d", activity)},
+	"GET /cppcc/performance":            {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/performance?year=2026", nil }},
+	"GET /cppcc/members/{id}":           {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/members/%d?year=2026", memberOf)},
+	"GET /cppcc/my/record":              {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/record", nil }},
+	"POST /cppcc/activities/{id}/instructions": {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/activities/%d/instructions", activity,
+		url.Values{"by": {"市长"}, "on": {"2026-03-01"}, "text": {"请研究"}})},
+	"POST /cppcc/activities": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
+		return "/cppcc/activities", url.Values{"kind": {"inspection"}, "title": {"视察城市更新"}, "held_on": {"2026-03-01"}, "reports": {"1"}}
+	}},
+	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
+	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
+	"POST /cppcc/my/{id}/{action}":    {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
+	"GET /cppcc/inbox":                {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
+	"GET /cppcc/inbox/{id}":           {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
+	"POST /cppcc/parts/{id}/{action}": {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
 	"POST /cppcc/my": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 		return "/cppcc/my", url.Values{"title": {"关于发展职业教育的建议"}, "category": {"其他"}, "public": {"1"}, "contact": {"none"}, "then": {"save"},
 			"content": {"职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}}

@@ -316,6 +316,8 @@ type Filter struct {
 	// Mine keeps a member's own and co-signed proposals (not the public
 	// ones); Own their own alone; ToSign those awaiting their co-signature.
 	Mine, Own, ToSign bool
+	// Key keeps the key proposals.
+	Key bool
 }
 
 // List lists the proposals the caller reaches, newest first.
@@ -344,6 +346,9 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Mine && view == ViewMember {
 		w.And(`(p.proposer_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?))`, me, me)
+	}
+	if f.Key {
+		w.And("p.is_key")
 	}
 	if f.Own && view == ViewMember {
 		w.And("p.proposer_id = ?", me)

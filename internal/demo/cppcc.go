@@ -113,7 +113,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
 	targets := []string{"draft", "signing", "submitted", "returned", "rejected", "filed", "handling", "merged", "handling", "replied", "rehandling", "closed", "closed", "closed"}
-	var firstFiled int64
+	var firstFiled, firstHandling int64
 	for i, target := range targets {
 		clock = open.Add(time.Duration(i) * time.Hour)
 		topic := demoTopics[i%len(demoTopics)]
@@ -184,6 +184,9 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 			return nil, err
 		}
 		if target == "handling" {
+			if firstHandling == 0 {
+				firstHandling = p.ID
+			}
 			continue
 		}
 		for _, x := range p.Parts {
@@ -226,7 +229,57 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 			return nil, err
 		}
 	}
-	return accounts, nil
+	return accounts, consultYear(ctx, &d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t })
+}
+
+// consultYear adds the year's activities: a key proposal and its supervision,
+// inspections and research with their reports, a recommendation with the
+// instruction it received, the plenary session's attendance.
+func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
+	office := audit.WithActor(ctx, audit.Actor{Username: "zhengxie"})
+	span := now.Sub(open)
+	day := func(k int) date.Date { t := open.Add(span * time.Duration(k) / 12); at(t); return date.Of(t) }
+	if key != 0 {
+		day(3)
+		if _, err := d.MarkKey(audit.WithActor(ctx, audit.Actor{Username: "zhuxi"}), sc, key, "李副主席"); err != nil {
+			return err
+		}
+	}
+	ids := func(from, n int) []int64 {
+		var out []int64
+		for _, m := range members[from : from+n] {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	plan := []cppcc.ActivityInput{
+		{Kind: "plenary", Title: "政协第十四届委员会第四次会议", Present: ids(0, 36), Leave: ids(36, 3), Absent: ids(39, 1)},
+		{Kind: "speech", Title: "大会发言:推进城乡融合发展", Present: ids(3, 4)},
+		{Kind: "supervision_visit", ProposalID: key, Title: "主席会议现场视察重点提案办理", Lead: "李副主席", Present: ids(0, 8)},
+		{Kind: "supervision_forum", ProposalID: key, Title: "重点提案督办座谈会", Lead: "李副主席", Present: ids(2, 6), Leave: ids(8, 1)},
+		{Kind: "inspection", Title: "视察城市生态环境保护", Lead: "王副主席", Reports: 1, Present: ids(5, 10)},
+		{Kind: "inspection", Title: "视察农村寄宿制学校建设", Lead: "赵副主席", Reports: 1, Present: ids(12, 9)},
+		{Kind: "research", Title: "关于民营经济高质量发展的专题调研", Lead: "王副主席", Reports: 2, Present: ids(18, 7)},
+		{Kind: "recommendation", Title: "关于加快推进城市更新的建议案", Present: ids(20, 5)},
+		{Kind: "standing", Title: "第十四届常委会第十次会议", Present: ids(0, 15), Leave: ids(15, 2)},
+	}
+	for i, in := range plan {
+		if in.ProposalID == 0 && cppcc.Supervision(in.Kind) {
+			continue
+		}
+		in.CommitteeID, in.HeldOn = c.ID, day(min(i+1, 11))
+		a, err := d.RecordActivity(office, sc, in)
+		if err != nil {
+			return fmt.Errorf("demo activity %s: %w", in.Title, err)
+		}
+		if in.Kind == "recommendation" {
+			if _, err := d.AddInstruction(office, sc, a.ID, cppcc.InstructionInput{By: "市长", On: day(11), Text: "请市住建局会同有关部门认真研究,吸收到城市更新行动方案中。",
+				Adopted: "纳入全市城市更新行动方案"}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // memberCtx is the audit actor of a member with an account (the demo's co-signers have one).

@@ -42,6 +42,15 @@ func TestDemoCommittee(t *testing.T) {
 		for _, p := range list.Items {
 			seen[p.State] = true
 		}
+		year := today.Year()
+		if today.Month() == time.January && today.Day() < 20 {
+			year--
+		}
+		fig, err := svc.Figures(ctx, store.All, cs[0].ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, false)
+		if err != nil || fig.Counts["key"] != 1 || fig.Counts["act:inspection"] != 2 || fig.Counts["reports:research"] != 2 || fig.Counts["instructions"] != 1 ||
+			fig.Counts["act:supervision_forum"] != 1 {
+			t.Errorf("%s: the year's activities: %v %v", today.Format("2006-01-02"), fig.Counts, err)
+		}
 		for _, st := range []string{"signing", "submitted", "returned", "rejected", "merged", "filed", "handling", "replied", "rehandling", "closed"} {
 			if !seen[st] {
 				t.Errorf("%s: no demo proposal %s", today.Format("2006-01-02"), cppcc.States.Label(st))

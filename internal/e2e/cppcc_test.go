@@ -69,6 +69,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 		_ = m
 	}
 	user("tiwei", auth.RoleCppccOffice, c.ID)
+	user("fuzhuxi", auth.RoleCppccLeader, c.ID)
 	user("fagai", auth.RoleHandler, unit["市发展和改革委员会"].ID)
 	user("caizheng", auth.RoleHandler, unit["市财政局"].ID)
 
@@ -164,6 +165,38 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	office.shot("cppcc-proposal-office")
 	after = changed(after, map[string]int64{"st:handling": 1})
 
+	// The chair meeting makes it a key proposal; the office records a supervision forum on it.
+	var beforeActs map[string]int64
+	leader := s.tab()
+	leader.login("fuzhuxi", password)
+	leader.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+	activities := func() map[string]int64 {
+		office.open("/cppcc")
+		office.do(chromedp.WaitVisible(chromedp.CSS("#activity-figures")))
+		raw := office.eval(`Array.from(document.querySelectorAll('#activity-figures b[data-key], #cppcc-figures b[data-key="key"]')).map(b => b.dataset.key + '=' + b.textContent.trim()).join(';')`)
+		out := map[string]int64{}
+		for _, kv := range strings.Split(raw, ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			out[k], _ = strconv.ParseInt(strings.ReplaceAll(v, ",", ""), 10, 64)
+		}
+		return out
+	}
+	beforeActs = activities()
+	leader.open("/cppcc/proposals/" + pid)
+	leader.do(chromedp.SetValue(chromedp.CSS("#key-lead-input"), "李副主席"), press("#mark-key"), chromedp.WaitVisible(chromedp.CSS("#key-lead")))
+	office.open("/cppcc/proposals/" + pid)
+	office.do(press("#record-supervision"), chromedp.WaitVisible(chromedp.CSS("#activity-form")),
+		chromedp.SetValue(chromedp.CSS("#kind"), "supervision_forum"), chromedp.SetValue(chromedp.CSS("#title"), "社区养老服务站重点提案督办座谈会"),
+		chromedp.SetValue(chromedp.CSS("#lead"), "李副主席"))
+	office.eval(`(function(){ Array.from(document.querySelectorAll('#present option')).slice(0, 3).forEach(o => o.selected = true); return ''; })()`)
+	office.do(press("#record-activity"), chromedp.WaitVisible(chromedp.CSS("#activity-title")))
+	office.shot("cppcc-activity")
+	afterActs := activities()
+	if afterActs["act:supervision_forum"]-beforeActs["act:supervision_forum"] != 1 || afterActs["key"]-beforeActs["key"] != 1 {
+		t.Fatalf("the board's activities before %v, after %v", beforeActs, afterActs)
+	}
+	board()
+
 	lead := s.tab()
 	lead.login("fagai", password)
 	lead.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
@@ -210,4 +243,14 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	lead.open("/cppcc/inbox?all=1")
 	lead.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
 	lead.shot("cppcc-inbox")
+	office.open("/cppcc/performance")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#ranking")))
+	office.shot("cppcc-performance")
+	a.open("/cppcc/my/record")
+	a.do(chromedp.WaitVisible(chromedp.CSS("#record")))
+	// The first proposer's record: the proposal, its filing and its key status, each from its record.
+	if got := a.eval(`Array.from(document.querySelectorAll('#record td[data-label="项目"]')).map(td => td.textContent).join(',')`); !strings.Contains(got, "重点提案") || !strings.Contains(got, "提案立案") {
+		t.Fatalf("the record: %s", got)
+	}
+	a.shot("cppcc-record")
 }

@@ -30,6 +30,15 @@ func (s *Site) cppccRoutes() []route {
 		{"POST /cppcc/proposals/{id}/review", auth.PermCppccWrite, 0, s.cppccReview},
 		{"POST /cppcc/proposals/{id}/assign", auth.PermCppccWrite, 0, s.cppccAssign},
 		{"POST /cppcc/parts/{id}/decide", auth.PermCppccWrite, 0, s.cppccDecide},
+		{"POST /cppcc/proposals/{id}/key", auth.PermCppccLead, 0, s.cppccKey},
+		{"POST /cppcc/parts/{id}/remind", auth.PermCppccWrite, 0, s.cppccRemind},
+		{"GET /cppcc/activities", auth.PermCppccRead, 0, s.cppccActivities},
+		{"POST /cppcc/activities", auth.PermCppccWrite, 0, s.cppccRecordActivity},
+		{"GET /cppcc/activities/{id}", auth.PermCppccRead, 0, s.cppccActivity},
+		{"POST /cppcc/activities/{id}/instructions", auth.PermCppccWrite, 0, s.cppccInstruction},
+		{"GET /cppcc/performance", auth.PermCppccRead, 0, s.cppccPerformance},
+		{"GET /cppcc/members/{id}", auth.PermCppccRead, 0, s.cppccMemberRecord},
+		{"GET /cppcc/my/record", auth.PermCppccSelf, 0, s.cppccMyRecord},
 		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
 		{"GET /cppcc/my/new", auth.PermCppccSelf, 0, s.cppccNew},
 		{"POST /cppcc/my", auth.PermCppccSelf, 0, s.cppccDraft},
@@ -61,16 +70,17 @@ type figureLine struct {
 }
 
 type boardData struct {
-	Committee cppcc.Committee
-	Period    string
-	Lines     []figureLine
-	Submitted int64
-	Units     []cppcc.UnitFigure
-	Overdue   int64
-	Tabs      []tab
-	List      store.List[cppcc.Proposal]
-	Pager     pager
-	Write     bool
+	Committee  cppcc.Committee
+	Period     string
+	Lines      []figureLine
+	Activities []figureLine
+	Submitted  int64
+	Units      []cppcc.UnitFigure
+	Overdue    int64
+	Tabs       []tab
+	List       store.List[cppcc.Proposal]
+	Pager      pager
+	Write      bool
 	// State and OverdueTab are the list's filter, for its export.
 	State      string
 	OverdueTab bool
@@ -84,6 +94,15 @@ var boardLines = []struct{ key, label, state string }{
 	{"st:rehandling", "重新办理", "rehandling"}, {"st:closed", "已办结", "closed"}, {"class:A", "A类(已解决或采纳)", ""},
 	{"class:B", "B类(正在解决或列入计划)", ""}, {"class:C", "C类(留作参考)", ""}, {"sat:satisfied", "提案者满意", ""},
 	{"sat:basic", "提案者基本满意", ""}, {"sat:unsatisfied", "提案者不满意", ""}, {"rehandled", "经重新办理", ""},
+	{"key", "重点提案", "key"},
+}
+
+// activityLines are the year's activities on the board, counted by the month they were held.
+var activityLines = []struct{ key, label, kind string }{
+	{"act:supervision_visit", "主席会议现场视察督办", "supervision_visit"}, {"act:supervision_forum", "督办座谈会", "supervision_forum"},
+	{"act:supervision_consult", "专题协商督办", "supervision_consult"}, {"act:inspection", "委员视察", "inspection"},
+	{"reports:inspection", "形成视察报告(篇)", "inspection"}, {"act:research", "专题调研", "research"}, {"reports:research", "形成调研报告(篇)", "research"},
+	{"act:recommendation", "常委会建议案", "recommendation"}, {"instructions", "收到批示", ""}, {"instructions:adopted", "其中已采纳", ""},
 }
 
 func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -104,10 +123,20 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = c, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
 		for _, l := range boardLines {
 			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
-			if l.state != "" {
+			switch {
+			case l.state == "key":
+				line.Href = "/cppcc?key=1"
+			case l.state != "":
 				line.Href = "/cppcc?state=" + l.state
 			}
 			d.Lines = append(d.Lines, line)
+		}
+		for _, l := range activityLines {
+			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
+			if l.kind != "" {
+				line.Href = fmt.Sprintf("/cppcc/activities?kind=%s&year=%d", l.kind, year)
+			}
+			d.Activities = append(d.Activities, line)
 		}
 		state := r.URL.Query().Get("state")
 		overdue := r.URL.Query().Get("overdue") == "1"
@@ -116,7 +145,8 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
 		pg := pageOf(r)
-		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Q: r.URL.Query().Get("q")}, pg)
+		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Key: r.URL.Query().Get("key") == "1",
+			Q: r.URL.Query().Get("q")}, pg)
 		d.Pager = newPager(r, d.List.Total, pageOf(r))
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
 		d.State, d.OverdueTab = state, overdue
@@ -145,6 +175,9 @@ type proposalData struct {
 	CanSign   bool
 	Steps     map[string]bool // actions the page offers, by the transition table
 	Mergeable []cppcc.Proposal
+	// Lead: the caller may make it a key proposal; Supervisions are the key proposal's.
+	Lead         bool
+	Supervisions []cppcc.Activity
 }
 
 type optionItem struct{ Code, Label string }
@@ -193,6 +226,14 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 		switch view {
 		case cppcc.ViewOffice:
 			d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
+			d.Lead = len(id.ScopesFor(auth.PermCppccLead)) > 0
+			if d.P.Key {
+				l, err := s.Cppcc.Activities(r.Context(), store.All, d.P.CommitteeID, cppcc.ActivityFilter{ProposalID: d.P.ID}, store.Page{Size: store.MaxSize})
+				if err != nil {
+					return err
+				}
+				d.Supervisions = l.Items
+			}
 			if d.Units, err = s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID); err != nil {
 				return err
 			}
@@ -614,7 +655,7 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 // 提案目录 of the board's filter, or the year's 办理情况统计表.
 func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	table := r.PathValue("table")
-	if table != "catalogue" && table != "units" {
+	if table != "catalogue" && table != "units" && table != "performance" {
 		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
@@ -637,6 +678,15 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 			})
 		}
 		year := s.boardYear(r)
+		if table == "performance" {
+			lines, err := s.Cppcc.Ranking(r.Context(), sc, c.ID, year)
+			if err != nil {
+				return err
+			}
+			return sendXLSX(w, fmt.Sprintf("%s%d年委员履职情况表.xlsx", c.Name, year), func(x io.Writer) error {
+				return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), cppcc.RankHead, cppcc.RankTable(lines))
+			})
+		}
 		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
 		if err != nil {
 			return err
@@ -656,4 +706,215 @@ func (s *Site) boardYear(r *http.Request) int {
 		return y
 	}
 	return s.Cppcc.Today().Year()
+}
+
+func (s *Site) cppccKey(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	pid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, id, auth.PermCppccLead, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "key", "已列为重点提案",
+		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.MarkKey(ctx, sc, pid, f.Get("lead"))
+		})
+}
+
+func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	partID, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
+		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Remind(ctx, sc, partID, f.Get("text"))
+		})
+}
+
+type activitiesData struct {
+	Committee cppcc.Committee
+	Year      int
+	Kind      string
+	Kinds     []optionItem
+	List      store.List[cppcc.Activity]
+	Pager     pager
+	Write     bool
+	Members   []cppcc.Member
+	Keys      []cppcc.Proposal // the key proposals a supervision may be of
+	Form      *form
+}
+
+func (s *Site) cppccActivities(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := &form{Values: url.Values{"kind": {r.URL.Query().Get("kind")}, "proposal_id": {r.URL.Query().Get("proposal")}}, Errors: map[string]string{}}
+	s.activitiesPage(w, r, id, f, http.StatusOK)
+}
+
+func (s *Site) activitiesPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: options(cppcc.ActivityKinds), Form: f}
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		var err error
+		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+			return err
+		}
+		if d.List, err = s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Kind: d.Kind, Year: d.Year}, pageOf(r)); err != nil {
+			return err
+		}
+		d.Pager = newPager(r, d.List.Total, pageOf(r))
+		if d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0; !d.Write {
+			return nil
+		}
+		l, err := s.Cppcc.Members(r.Context(), sc, d.Committee.ID, "", store.Page{Size: store.MaxSize})
+		d.Members = l.Items
+		if err != nil {
+			return err
+		}
+		keys, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, Key: true}, store.Page{Size: store.MaxSize})
+		d.Keys = keys.Items
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "activities.html", d.Committee.Name+" · 履职活动", d)
+}
+
+func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	in := cppcc.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
+		Minutes: f.Get("minutes"), Outcome: f.Get("outcome"), Present: ids(f.Values["present"]), Leave: ids(f.Values["leave"]), Absent: ids(f.Values["absent"])}
+	if d := f.date("held_on"); d != nil {
+		in.HeldOn = *d
+	}
+	if n := f.count("reports"); n != nil {
+		in.Reports = *n
+	}
+	if len(f.Errors) > 0 {
+		s.activitiesPage(w, r, id, f, http.StatusBadRequest)
+		return
+	}
+	var a cppcc.Activity
+	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		in.CommitteeID = c.ID
+		a, err = s.Cppcc.RecordActivity(r.Context(), sc, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf("/cppcc/activities/%d", a.ID), "已记录"+a.KindLabel)
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.activitiesPage(w, r, id, f, http.StatusBadRequest)
+}
+
+type activityData struct {
+	A     cppcc.Activity
+	Write bool
+	Form  *form
+}
+
+func (s *Site) cppccActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.activityPage(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) activityPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	aid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := activityData{Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
+	err = id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		var err error
+		d.A, err = s.Cppcc.Activity(r.Context(), sc, aid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "activity.html", d.A.Title, d)
+}
+
+func (s *Site) cppccInstruction(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	aid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		in := cppcc.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
+		if d := f.date("on"); d != nil {
+			in.On = *d
+		}
+		_, err := s.Cppcc.AddInstruction(r.Context(), sc, aid, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf("/cppcc/activities/%d", aid), "已记录批示")
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.activityPage(w, r, id, f, http.StatusBadRequest)
+}
+
+type performanceData struct {
+	Committee cppcc.Committee
+	Year      int
+	Items     []optionItem
+	Lines     []cppcc.RankLine
+}
+
+func (s *Site) cppccPerformance(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items)}
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		var err error
+		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+			return err
+		}
+		d.Lines, err = s.Cppcc.Ranking(r.Context(), sc, d.Committee.ID, d.Year)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "performance.html", fmt.Sprintf("%s%d年委员履职情况", d.Committee.Name, d.Year), d)
+}
+
+func (s *Site) cppccMemberRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.recordPage(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, mid)
+}
+
+func (s *Site) cppccMyRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.recordPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, 0)
+}
+
+func (s *Site) recordPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, mid int64) {
+	var p cppcc.Performance
+	err := id.Within(perm, func(sc store.Scope) error {
+		var err error
+		p, err = s.Cppcc.Record(r.Context(), sc, view, mid, s.boardYear(r))
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "record.html", fmt.Sprintf("%s %d年履职档案", p.Member.Name, p.Year), p)
 }
