@@ -106,6 +106,11 @@ func (a *API) cppccRoutes() []Route {
 				}
 				return c.Figures(r.Context(), sc, id, pd, true)
 			})},
+		{Method: "PUT", Path: "/api/v1/cppcc/committees/{id}/rules", Perm: auth.PermCppccWrite, Tag: t,
+			Summary: "设定政协的办理期限和履职积分:会签天数、申请调整天数、会办意见月数、答复月数、延期后最长月数、评价天数、可重新办理次数、是否使用D类、各项积分和年度上限",
+			Body:    cppcc.Rules{}, Result: cppcc.Committee{}, Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.Rules) (any, error) {
+				return c.SetRules(r.Context(), sc, id, in)
+			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/members", Perm: auth.PermCppccRead, Tag: t, Summary: "政协委员名单(电话已遮盖)",
 			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[cppcc.Member]{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {

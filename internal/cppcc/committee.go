@@ -620,3 +620,54 @@ func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 		after = rows[len(rows)-1].id
 	}
 }
+
+// SetRules changes a committee's periods and points (the office); the periods
+// in force for parts already assigned stay as they were given.
+func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int64, r Rules) (Committee, error) {
+	var v apperr.Invalid
+	for _, f := range []struct {
+		name   string
+		n      int
+		lo, hi int
+		what   string
+	}{
+		{"sign_days", r.SignDays, 1, 60, "会签天数"}, {"object_days", r.ObjectDays, 1, 60, "申请调整的天数"},
+		{"opinion_months", r.OpinionMonths, 1, 12, "会办意见的月数"}, {"reply_months", r.ReplyMonths, 1, 12, "答复的月数"},
+		{"max_months", r.MaxMonths, 1, 24, "延期后最长的月数"}, {"evaluate_days", r.EvaluateDays, 1, 90, "评价的天数"}, {"rehandles", r.Rehandles, 0, 3, "可重新办理的次数"},
+	} {
+		if f.n < f.lo || f.n > f.hi {
+			v.Add(f.name, "%s应在 %d 到 %d 之间", f.what, f.lo, f.hi)
+		}
+	}
+	if r.MaxMonths < r.ReplyMonths {
+		v.Add("max_months", "延期后最长的月数不应少于答复的月数")
+	}
+	for item, p := range r.Points {
+		if _, ok := Items.Parse(item); !ok {
+			v.Add("points", "积分项目“%s”不认识,应为 %s 之一", item, Items.Labels())
+		} else if p.Points < -20 || p.Points > 20 || p.Cap < 0 || p.Cap > 100 {
+			v.Add("points", "“%s”的积分应在 -20 到 20 之间,年度上限在 0 到 100 之间", Items.Label(item))
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Committee{}, err
+	}
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = s.committee(ctx, tx, sc, committeeID, "committee"); err != nil {
+			return err
+		}
+		raw, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE committees SET rules = $1 WHERE id = $2", string(raw), c.ID); err != nil {
+			return err
+		}
+		before := c.Rules
+		c.Rules = r
+		return s.audit(ctx, tx, c, "update", "committee_rules", c.ID, map[string]any{"before": before, "after": r})
+	})
+	return c, err
+}

@@ -562,3 +562,29 @@ func TestKeyProposalActivitiesAndRecord(t *testing.T) {
 		storetest.NoMismatch(t, db)
 	})
 }
+
+// A committee sets its own periods: the next assignment takes them; a period
+// out of its bounds is refused with the field named.
+func TestCommitteeRules(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	r := DefaultRules
+	r.ReplyMonths, r.MaxMonths = 2, 1
+	_, err := f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r)
+	storetest.WantErr(t, err, "max_months", "不应少于")
+	r.MaxMonths, r.SignDays = 4, 0
+	_, err = f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r)
+	storetest.WantErr(t, err, "sign_days", "1 到 60")
+	r.SignDays = 5
+	if _, err := f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetRules(f.officeCtx, store.ScopeOf(f.other.Path), f.c.ID, r); !apperr.IsNotFound(err) {
+		t.Fatalf("another committee's office set the rules: %v", err)
+	}
+	p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+	p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+	p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
+	if due := p.Parts[0].DueOn; due != date.New(2026, 5, 2) {
+		t.Fatalf("due with a reply of two months: %v", due)
+	}
+}

@@ -282,8 +282,10 @@ var rows = map[string]row{
 	"GET /api/v1/cppcc/committees/{id}/performance": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/performance?year=2026", committee)},
 	"GET /api/v1/cppcc/members/{id}/record":         {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/members/%d/record", memberOf)},
 	"GET /api/v1/cppcc/me/record":                   {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/record?year=2026")},
-	"GET /api/v1/cppcc/me":                          {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
-	"GET /api/v1/cppcc/me/proposals":                {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
+	"PUT /api/v1/cppcc/committees/{id}/rules": {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/committees/%d/rules", committee,
+		map[string]any{"sign_days": 5, "object_days": 7, "opinion_months": 1, "reply_months": 3, "max_months": 6, "evaluate_days": 30, "rehandles": 1})},
+	"GET /api/v1/cppcc/me":           {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
+	"GET /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
 	"POST /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
 		return "/api/v1/cppcc/me/proposals", map[string]any{"committee_id": committee(m, t), "title": "关于发展职业教育的建议", "category": "其他", "way": "member",
 			"public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}
