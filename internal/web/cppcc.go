@@ -588,67 +588,65 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 // co-sign and replies to evaluate; a unit's open parts. Each count is the
 // total of the list its link opens.
 func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label, href, hint string, n int64, more bool)) error {
+	type due struct {
+		f                 cppcc.Filter
+		label, href, hint string
+	}
+	lists := []struct {
+		perm auth.Perm
+		view cppcc.View
+		due  []due
+	}{
+		{auth.PermCppccWrite, cppcc.ViewOffice, []due{
+			{cppcc.Filter{State: "submitted"}, "待审查的提案", "/cppcc?state=submitted", "立案、退回修改、不予立案或并案"},
+			{cppcc.Filter{State: "filed"}, "已立案待交办的提案", "/cppcc?state=filed", "交主办、会办或分办单位"},
+			{cppcc.Filter{Overdue: true}, "承办单位逾期未办的提案", "/cppcc?overdue=1", "请催办"},
+		}},
+		{auth.PermCppccSelf, cppcc.ViewMember, []due{
+			{cppcc.Filter{ToSign: true}, "请您联名的提案", "/cppcc/my#to-sign", "在会签期限内确认或不同意"},
+			{cppcc.Filter{Own: true, State: "replied"}, "待您评价的答复", "/cppcc/my?own=1&state=replied", "评价办理态度和结果"},
+		}},
+	}
 	one := store.Page{Size: 1}
-	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
-	if has(auth.PermCppccWrite) {
-		err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-			c, err := s.Cppcc.CommitteeOf(ctx, sc)
-			if err != nil {
-				return err
-			}
-			for _, v := range []struct{ label, href, hint string }{
-				{"待审查的提案", "submitted", "立案、退回修改、不予立案或并案"},
-				{"已立案待交办的提案", "filed", "交主办、会办或分办单位"},
-			} {
-				l, err := s.Cppcc.List(ctx, sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: v.href}, one)
+	for _, l := range lists {
+		if len(id.ScopesFor(l.perm)) == 0 {
+			continue
+		}
+		err := id.Within(l.perm, func(sc store.Scope) error {
+			var committee int64
+			if l.view == cppcc.ViewOffice {
+				c, err := s.Cppcc.CommitteeOf(ctx, sc)
 				if err != nil {
 					return err
 				}
-				add(v.label, "/cppcc?state="+v.href, v.hint, l.Total, l.More)
-			}
-			l, err := s.Cppcc.List(ctx, sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, Overdue: true}, one)
-			if err != nil {
-				return err
-			}
-			add("承办单位逾期未办的提案", "/cppcc?overdue=1", "请催办", l.Total, l.More)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	if has(auth.PermCppccSelf) {
-		err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-			if _, err := s.Cppcc.Me(ctx, sc, id.User.ID); err != nil {
+				committee = c.ID
+			} else if _, err := s.Cppcc.Me(ctx, sc, id.User.ID); err != nil {
 				return nil // an account not linked to a member's record has nothing due
 			}
-			l, err := s.Cppcc.List(ctx, sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, one)
-			if err != nil {
-				return err
+			for _, d := range l.due {
+				d.f.CommitteeID = committee
+				list, err := s.Cppcc.List(ctx, sc, l.view, d.f, one)
+				if err != nil {
+					return err
+				}
+				add(d.label, d.href, d.hint, list.Total, list.More)
 			}
-			add("请您联名的提案", "/cppcc/my#to-sign", "在会签期限内确认或不同意", l.Total, l.More)
-			l, err = s.Cppcc.List(ctx, sc, cppcc.ViewMember, cppcc.Filter{Own: true, State: "replied"}, one)
-			if err != nil {
-				return err
-			}
-			add("待您评价的答复", "/cppcc/my?own=1&state=replied", "评价办理态度和结果", l.Total, l.More)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 	}
-	if has(auth.PermCppccHandle) {
-		return id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
-			l, err := s.Cppcc.Inbox(ctx, sc, true, one)
-			if err != nil {
-				return err
-			}
-			add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
-			return nil
-		})
+	if len(id.ScopesFor(auth.PermCppccHandle)) == 0 {
+		return nil
 	}
-	return nil
+	return id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
+		l, err := s.Cppcc.Inbox(ctx, sc, true, one)
+		if err == nil {
+			add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
+		}
+		return err
+	})
 }
 
 // cppccExport downloads the board's lists as an office hands them in: the
