@@ -466,8 +466,8 @@ func (s *Service) scanMember(r store.Scanner) (Member, error) {
 	return m, nil
 }
 
-// AddMember adds a member to a term of a committee in scope.
-func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput) (Member, error) {
+// check normalises a member's fields and names every wrong one.
+func (in *MemberInput) check() error {
 	var v apperr.Invalid
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 30 {
@@ -476,14 +476,21 @@ func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput)
 	if in.Sex != "男" && in.Sex != "女" {
 		v.Add("sex", "性别应为“男”或“女”")
 	}
-	party, ok := Parties.Parse(in.Party)
-	if !ok {
+	if party, ok := Parties.Parse(in.Party); ok {
+		in.Party = party
+	} else {
 		v.Add("party", "党派应为 %s 之一", Parties.Labels())
 	}
 	if in.Phone = strings.TrimSpace(in.Phone); in.Phone != "" && !member.PhoneRE.MatchString(in.Phone) {
 		v.Add("phone", "联系电话“%s”格式不对,应为11位手机号码或带区号的固定电话", in.Phone)
 	}
-	if err := v.Err(); err != nil {
+	in.Sector, in.Special, in.Team, in.Post = strings.TrimSpace(in.Sector), strings.TrimSpace(in.Special), strings.TrimSpace(in.Team), strings.TrimSpace(in.Post)
+	return v.Err()
+}
+
+// AddMember adds a member to a term of a committee in scope.
+func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput) (Member, error) {
+	if err := in.check(); err != nil {
 		return Member{}, err
 	}
 	var m Member
@@ -492,36 +499,56 @@ func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput)
 		if err != nil {
 			return err
 		}
-		var term int64
-		if err := tx.QueryRowContext(ctx, "SELECT id FROM cppcc_terms WHERE id = $1 AND committee_id = $2", in.TermID, c.ID).Scan(&term); err != nil {
-			if apperr.IsNotFound(err) {
-				return apperr.InvalidField("term_id", "该政协没有这一届")
-			}
+		if err := s.checkTerm(ctx, tx, c, in.TermID); err != nil {
 			return err
 		}
-		if ok, err := s.inList(ctx, tx, c.ID, "sector", in.Sector); err != nil || !ok {
-			if err == nil {
-				err = apperr.InvalidField("sector", "界别“%s”不在本政协的界别名单中", in.Sector)
-			}
+		ok, err := s.inList(ctx, tx, c.ID, "sector", in.Sector)
+		if err == nil && !ok {
+			err = apperr.InvalidField("sector", "界别“%s”不在本政协的界别名单中", in.Sector)
+		}
+		if err != nil {
 			return err
 		}
-		enc := ""
-		if in.Phone != "" {
-			enc = s.Box.Seal(in.Phone)
-		}
-		now := s.now()
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_members (province_id, committee_id, term_id, name, sex, sector, party, special, team, post, phone_enc, status, user_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13) RETURNING id`,
-			c.province(), c.ID, term, in.Name, in.Sex, in.Sector, party, strings.TrimSpace(in.Special), strings.TrimSpace(in.Team), strings.TrimSpace(in.Post), enc, in.UserID, now).Scan(&id); err != nil {
+		id, err := s.saveMember(ctx, tx, c, 0, in)
+		if err != nil {
 			return err
 		}
-		if m, err = s.member(ctx, tx, sc, id); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, c, "create", "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": party})
+		m, err = s.member(ctx, tx, sc, id)
+		return err
 	})
 	return m, err
+}
+
+// checkTerm refuses a term the committee does not have.
+func (s *Service) checkTerm(ctx context.Context, tx *sql.Tx, c Committee, termID int64) error {
+	var term int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM cppcc_terms WHERE id = $1 AND committee_id = $2", termID, c.ID).Scan(&term)
+	if apperr.IsNotFound(err) {
+		return apperr.InvalidField("term_id", "该政协没有这一届")
+	}
+	return err
+}
+
+// saveMember inserts a member (id 0) or rewrites one, checked, and audits it.
+func (s *Service) saveMember(ctx context.Context, tx *sql.Tx, c Committee, id int64, in MemberInput) (int64, error) {
+	enc := ""
+	if in.Phone != "" {
+		enc = s.Box.Seal(in.Phone)
+	}
+	now := s.now()
+	action := "update"
+	if id == 0 {
+		action = "create"
+		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_members (province_id, committee_id, term_id, name, sex, sector, party, special, team, post, phone_enc, status, user_id, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13) RETURNING id`,
+			c.province(), c.ID, in.TermID, in.Name, in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, in.UserID, now).Scan(&id); err != nil {
+			return 0, err
+		}
+	} else if _, err := tx.ExecContext(ctx, `UPDATE cppcc_members SET sex = $1, sector = $2, party = $3, special = $4, team = $5, post = $6, phone_enc = $7, updated_at = $8
+		WHERE id = $9`+store.InProvince("province_id", c.province()), in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, now, id); err != nil {
+		return 0, err
+	}
+	return id, s.audit(ctx, tx, c, action, "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": in.Party})
 }
 
 // memberFrom joins a member to its committee, for the scope's range.

@@ -1,6 +1,7 @@
 package cppcc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
+	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -587,4 +589,56 @@ func TestCommitteeRules(t *testing.T) {
 	if due := p.Parts[0].DueOn; due != date.New(2026, 5, 2) {
 		t.Fatalf("due with a reply of two months: %v", due)
 	}
+}
+
+// An office's member list in and out of Excel: the export imported back
+// adds nobody and keeps the phones; a list with wrong cells names each by
+// row and column and writes nothing; new members are added.
+func TestMembersInAndOutOfExcel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		terms, _ := f.svc.Terms(f.ctx, store.All, f.c.ID)
+		term := terms[0].ID
+		list, err := f.svc.Members(f.ctx, f.office, f.c.ID, "", store.Page{Size: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := func(rows [][]any) *bytes.Buffer {
+			var b bytes.Buffer
+			if err := roster.WriteTable(&b, "委员名单", "江城市政协委员名单", MembersHead, rows); err != nil {
+				t.Fatal(err)
+			}
+			return &b
+		}
+		res, err := f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(MembersTable(list.Items)))
+		if err != nil || res.Added != 0 || res.Updated != 3 {
+			t.Fatalf("the export imported back: %+v %v", res, err)
+		}
+		m, _ := f.svc.Member(f.ctx, f.office, f.members[1].ID)
+		if m.Phone != f.members[1].Phone {
+			t.Fatalf("the phone after importing the masked export: %q", m.Phone)
+		}
+		bad := [][]any{
+			{"赵新委员", "男", "经济界", "九三学社", "", "第1活动组", "委员", "13900001111"},
+			{"钱新委员", "未知", "经济界", "九三学社", "", "", "", ""},
+			{"孙新委员", "女", "不存在的界别", "中国民主同盟", "", "", "", "12345"},
+		}
+		res, err = f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(bad))
+		ae, ok := apperr.As(err)
+		if !ok || !strings.Contains(ae.Message, "第 4 行“性别”") || !strings.Contains(ae.Message, "第 5 行“界别”") || !strings.Contains(ae.Message, "第 5 行“联系电话”") ||
+			len(res.Problems) != 3 {
+			t.Fatalf("a list with wrong cells: %+v %v", res, err)
+		}
+		if after, _ := f.svc.Members(f.ctx, f.office, f.c.ID, "", store.Page{}); after.Total != 3 {
+			t.Fatalf("a refused list wrote %d members", after.Total-3)
+		}
+		res, err = f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(bad[:1]))
+		if err != nil || res.Added != 1 {
+			t.Fatalf("a new member: %+v %v", res, err)
+		}
+		if _, err := f.svc.ImportMembers(f.officeCtx, store.ScopeOf(f.other.Path), f.c.ID, term, "名单.xlsx", file(bad[:1])); err == nil {
+			t.Fatal("another committee's office imported into this one")
+		}
+		storetest.NoClearIdentifiers(t, db, []string{"13900001111", f.members[0].Phone})
+	})
 }

@@ -35,8 +35,11 @@ const (
 	FMobileDest Field = "流动去向"
 )
 
-// aliases are the headers people write for each column.
-var aliases = map[Field][]string{
+// Columns are the columns a file may have, each with the headers people write for it.
+type Columns map[Field][]string
+
+// aliases are the headers people write for each column of a member roster.
+var aliases = Columns{
 	FName:       {"姓名", "党员姓名", "名字"},
 	FSex:        {"性别"},
 	FEthnicity:  {"民族"},
@@ -68,13 +71,13 @@ func clean(s string) string {
 	return b.String()
 }
 
-func fieldOf(header string) (Field, bool) {
+func (c Columns) fieldOf(header string) (Field, bool) {
 	h := clean(header)
 	// 身份证号(必填) and the like: the part before a bracket.
 	if i := strings.IndexAny(h, "(("); i > 0 {
 		h = h[:i]
 	}
-	for f, names := range aliases {
+	for f, names := range c {
 		for _, n := range names {
 			if h == n {
 				return f, true
@@ -93,7 +96,15 @@ type Header struct {
 
 // FindHeader looks in the first rows for the header, below any title rows; a
 // header cell left empty by a merge takes the text above it.
-func FindHeader(t Table) (Header, error) {
+func FindHeader(t Table) (Header, error) { return FindHeaderOf(t, aliases, rosterHeader, FName, FID) }
+
+// rosterHeader names the columns a member roster's header must have.
+const rosterHeader = "“姓名”和“公民身份号码”(或“身份证号”)"
+
+// FindHeaderOf looks for the header of a file of cols: the first row, below
+// any title rows, that has every required column; missing names them for
+// the message when there is none.
+func FindHeaderOf(t Table, cols Columns, missing string, required ...Field) (Header, error) {
 	for i := 0; i < len(t) && i < headerRows; i++ {
 		h := Header{Row: i, Cols: map[Field]int{}, Names: map[Field]string{}}
 		for j, cell := range t[i] {
@@ -101,19 +112,22 @@ func FindHeader(t Table) (Header, error) {
 			if clean(text) == "" && i > 0 && j < len(t[i-1]) {
 				text = t[i-1][j]
 			}
-			if f, ok := fieldOf(text); ok {
+			if f, ok := cols.fieldOf(text); ok {
 				if _, dup := h.Cols[f]; !dup {
 					h.Cols[f], h.Names[f] = j, strings.TrimSpace(text)
 				}
 			}
 		}
-		_, name := h.Cols[FName]
-		_, id := h.Cols[FID]
-		if name && id {
+		found := true
+		for _, f := range required {
+			_, ok := h.Cols[f]
+			found = found && ok
+		}
+		if found {
 			return h, nil
 		}
 	}
-	return Header{}, errors.New("没有找到表头:前20行中应有一行同时包含“姓名”和“公民身份号码”(或“身份证号”)")
+	return Header{}, errors.New("没有找到表头:前20行中应有一行同时包含" + missing)
 }
 
 // Name is the column's header as the file writes it.

@@ -217,10 +217,15 @@ func openCSV(r io.Reader) (*Sheet, error) {
 
 // Header finds the header in the first rows (see FindHeader).
 func (s *Sheet) Header() (Header, error) {
+	return s.HeaderOf(aliases, rosterHeader, FName, FID)
+}
+
+// HeaderOf finds the header of a file of cols in the first rows (see FindHeaderOf).
+func (s *Sheet) HeaderOf(cols Columns, missing string, required ...Field) (Header, error) {
 	if err := s.peek(); err != nil {
 		return Header{}, err
 	}
-	return FindHeader(s.head)
+	return FindHeaderOf(s.head, cols, missing, required...)
 }
 
 // peek reads the rows the header may be in.
