@@ -463,6 +463,12 @@ var pageRows = map[string]pageRow{
 	"POST /cppcc/activities": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 		return "/cppcc/activities", url.Values{"kind": {"inspection"}, "title": {"视察城市更新"}, "held_on": {"2026-03-01"}, "reports": {"1"}}
 	}},
+	"GET /cppcc/members":         {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/members?q=江城", nil }},
+	"POST /cppcc/members/import": {perm: auth.PermCppccWrite, want: [3]int{400, 400, 400}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/members/import", url.Values{} }},
+	"POST /cppcc/members": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(m *matrix, _ string) (string, url.Values) {
+		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
+		return "/cppcc/members", url.Values{"term_id": {fmt.Sprint(terms[0].ID)}, "name": {"新委员"}, "sex": {"女"}, "sector": {"教育界"}, "party": {"cape"}}
+	}},
 	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
 	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
 	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},

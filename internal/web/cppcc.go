@@ -32,6 +32,9 @@ func (s *Site) cppccRoutes() []route {
 		{"POST /cppcc/parts/{id}/decide", auth.PermCppccWrite, 0, s.cppccDecide},
 		{"POST /cppcc/proposals/{id}/key", auth.PermCppccLead, 0, s.cppccKey},
 		{"POST /cppcc/parts/{id}/remind", auth.PermCppccWrite, 0, s.cppccRemind},
+		{"GET /cppcc/members", auth.PermCppccRead, 0, s.cppccMembers},
+		{"POST /cppcc/members", auth.PermCppccWrite, 0, s.cppccAddMember},
+		{"POST /cppcc/members/import", auth.PermCppccWrite, 0, s.cppccImportMembers},
 		{"GET /cppcc/activities", auth.PermCppccRead, 0, s.cppccActivities},
 		{"POST /cppcc/activities", auth.PermCppccWrite, 0, s.cppccRecordActivity},
 		{"GET /cppcc/activities/{id}", auth.PermCppccRead, 0, s.cppccActivity},
@@ -653,7 +656,7 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 // 提案目录 of the board's filter, or the year's 办理情况统计表.
 func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	table := r.PathValue("table")
-	if table != "catalogue" && table != "units" && table != "performance" {
+	if table != "catalogue" && table != "units" && table != "performance" && table != "members" {
 		s.fail(w, r, apperr.NotFound("页面"))
 		return
 	}
@@ -673,6 +676,15 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 			}
 			return sendXLSX(w, c.Name+"提案目录.xlsx", func(x io.Writer) error {
 				return roster.WriteTable(x, "提案目录", c.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
+			})
+		}
+		if table == "members" {
+			l, err := s.Cppcc.Members(r.Context(), sc, c.ID, "", store.Page{Size: store.MaxSize * store.MaxPage})
+			if err != nil {
+				return err
+			}
+			return sendXLSX(w, c.Name+"委员名单.xlsx", func(x io.Writer) error {
+				return roster.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", cppcc.MembersHead, cppcc.MembersTable(l.Items))
 			})
 		}
 		year := s.boardYear(r)
@@ -915,4 +927,101 @@ func (s *Site) recordPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 		return
 	}
 	s.show(w, r, id, http.StatusOK, "record.html", fmt.Sprintf("%s %d年履职档案", p.Member.Name, p.Year), p)
+}
+
+type membersData struct {
+	Committee cppcc.Committee
+	Q         string
+	List      store.List[cppcc.Member]
+	Pager     pager
+	Write     bool
+	Terms     []cppcc.Term
+	Sectors   []string
+	Parties   []optionItem
+	Form      *form
+	Import    *cppcc.ImportResult
+}
+
+func (s *Site) cppccMembers(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.membersPage(w, r, id, &form{Values: url.Values{}, Errors: map[string]string{}}, nil, http.StatusOK)
+}
+
+func (s *Site) membersPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, imp *cppcc.ImportResult, status int) {
+	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(cppcc.Parties), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		var err error
+		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+			return err
+		}
+		if d.List, err = s.Cppcc.Members(r.Context(), sc, d.Committee.ID, d.Q, pageOf(r)); err != nil {
+			return err
+		}
+		d.Pager = newPager(r, d.List.Total, pageOf(r))
+		if d.Terms, err = s.Cppcc.Terms(r.Context(), sc, d.Committee.ID); err != nil {
+			return err
+		}
+		d.Sectors, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "sector")
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "cppccmembers.html", d.Committee.Name+" · 委员", d)
+}
+
+func (s *Site) cppccAddMember(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		_, err = s.Cppcc.AddMember(r.Context(), sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
+			Sector: f.Get("sector"), Party: f.Get("party"), Special: f.Get("special"), Team: f.Get("team"), Post: f.Get("post"), Phone: f.Get("phone")})
+		return err
+	})
+	if err == nil {
+		done(w, r, "/cppcc/members", "已登记委员 "+f.Get("name"))
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.membersPage(w, r, id, f, nil, http.StatusBadRequest)
+}
+
+func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := &form{Values: url.Values{}, Errors: map[string]string{}}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		f.Errors["file"] = "请选择要导入的委员名单(.xlsx 或 .csv)"
+		s.membersPage(w, r, id, f, nil, http.StatusBadRequest)
+		return
+	}
+	defer file.Close()
+	var res cppcc.ImportResult
+	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		res, err = s.Cppcc.ImportMembers(r.Context(), sc, c.ID, parseID(r.PostFormValue("term_id")), hdr.Filename, file)
+		return err
+	})
+	if err == nil {
+		done(w, r, "/cppcc/members", fmt.Sprintf("已导入委员名单:新增 %d 人,更新 %d 人", res.Added, res.Updated))
+		return
+	}
+	ae, ok := apperr.As(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	if len(res.Problems) == 0 {
+		f.Error = ae.Message
+	} else {
+		f.Error = fmt.Sprintf("名单有 %d 处需要修改,一名委员也没有导入", len(res.Problems))
+	}
+	s.membersPage(w, r, id, f, &res, http.StatusBadRequest)
 }
