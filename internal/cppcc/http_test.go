@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,6 +25,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
 	"dangjian/internal/store"
@@ -644,5 +646,50 @@ func TestCppccExports(t *testing.T) {
 	// Two proposals in handling and one replied, each with a lead and a co-handler; the replied one's two answered on time.
 	if got := strings.Join(last, " "); got != "合计 6 3 2 0 0 100.0%" {
 		t.Errorf("total row %q", got)
+	}
+}
+
+// The members page takes a list uploaded as a file: a good one is written,
+// a wrong one comes back with each cell named at the top and nothing written.
+func TestMembersImportPage(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
+	upload := func(rows [][]any) (int, string) {
+		var sheet, body bytes.Buffer
+		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", cppcc.MembersHead, rows); err != nil {
+			t.Fatal(err)
+		}
+		mw := multipart.NewWriter(&body)
+		s := m.session[auth.RoleCppccOffice]
+		_ = mw.WriteField("csrf", s[1])
+		_ = mw.WriteField("term_id", fmt.Sprint(terms[0].ID))
+		fw, _ := mw.CreateFormFile("file", "委员名单.xlsx")
+		_, _ = fw.Write(sheet.Bytes())
+		mw.Close()
+		req, _ := http.NewRequest("POST", m.srv.URL+"/cppcc/members/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: s[0]})
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	count := func() int64 {
+		l, err := m.svc.Members(m.ctx, store.All, m.own.c.ID, "", store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Total
+	}
+	before := count()
+	code, text := upload([][]any{{"周新", "男", "经济界", "中国致公党", "", "", "", "13811112222"}, {"吴新", "男", "经济界", "不存在的党派", "", "", "", ""}})
+	if code != http.StatusBadRequest || !strings.Contains(text, "第 4 行“党派”") || count() != before {
+		t.Fatalf("a wrong list: %d, %d members written: %.300s", code, count()-before, text)
+	}
+	if code, text := upload([][]any{{"周新", "男", "经济界", "中国致公党", "", "", "", "13811112222"}}); code != http.StatusSeeOther || count() != before+1 {
+		t.Fatalf("a good list: %d %.300s", code, text)
 	}
 }
