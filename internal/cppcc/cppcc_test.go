@@ -642,3 +642,42 @@ func TestMembersInAndOutOfExcel(t *testing.T) {
 		storetest.NoClearIdentifiers(t, db, []string{"13900001111", f.members[0].Phone})
 	})
 }
+
+// A reply may carry its letter: what its extension says it is, read back by
+// the proposer and the office, and by no other unit.
+func TestReplyLetter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
+		part := f.partOf(p, f.lead)
+		_, err := f.svc.Reply(f.ctx, f.unitScope(f.lead), part, ReplyInput{Class: "A", Text: "已办理", Contact: "phone", LetterName: "答复函.pdf", Letter: []byte("MZ\\x90 not a pdf")})
+		storetest.WantErr(t, err, "file", "不是PDF文件")
+		if q, _ := f.svc.Get(f.ctx, f.office, ViewOffice, p.ID); q.State != "handling" {
+			t.Fatalf("a refused letter left the reply taken: %s", q.State)
+		}
+		_, err = f.svc.Reply(f.ctx, f.unitScope(f.lead), part, ReplyInput{Class: "A", Text: "已办理", Contact: "phone", LetterName: "答复函.exe", Letter: []byte("MZ")})
+		storetest.WantErr(t, err, "file", "只接受PDF")
+		letter := []byte("%PDF-1.4\n% 答复函\n")
+		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), part, ReplyInput{Class: "A", Text: "已办理", Contact: "phone", LetterName: `C:\\文件\\答复函.pdf`, Letter: letter}))
+		files := p.Parts[0].Letters
+		if len(files) != 1 || files[0].Name != "答复函.pdf" {
+			t.Fatalf("letters: %+v", files)
+		}
+		for _, v := range []struct {
+			ctx  context.Context
+			sc   store.Scope
+			view View
+		}{{f.asMember[0], f.office, ViewMember}, {f.ctx, f.office, ViewOffice}, {f.ctx, f.unitScope(f.lead), ViewUnit}} {
+			got, data, err := f.svc.Letter(v.ctx, v.sc, v.view, p.ID, files[0].ID)
+			if err != nil || !bytes.Equal(data, letter) || got.Type != "application/pdf" {
+				t.Fatalf("%s reads the letter: %v %q", v.view, err, data)
+			}
+		}
+		if _, _, err := f.svc.Letter(f.ctx, f.unitScope(f.co), ViewUnit, p.ID, files[0].ID); !apperr.IsNotFound(err) {
+			t.Fatalf("another unit reads the letter: %v", err)
+		}
+		storetest.NoMismatch(t, db)
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 // ReviewInput is the office's decision on a submitted proposal (审查).
@@ -290,11 +291,27 @@ func (s *Service) Opinion(ctx context.Context, sc store.Scope, partID int64, opi
 	})
 }
 
-// ReplyInput is a unit's reply to the proposer.
+// ReplyInput is a unit's reply to the proposer, with its letter (答复函)
+// when one is sent: .pdf, .docx, .doc or .ofd, in base64 in JSON.
 type ReplyInput struct {
-	Class   string `json:"class"`
-	Text    string `json:"text"`
-	Contact string `json:"contact"`
+	Class      string `json:"class"`
+	Text       string `json:"text"`
+	Contact    string `json:"contact"`
+	LetterName string `json:"letter_name,omitempty"`
+	Letter     []byte `json:"letter,omitempty"`
+}
+
+// letterTypes are the files a reply letter may be.
+var letterTypes = []string{".pdf", ".docx", ".doc", ".ofd"}
+
+// File is a stored reply letter (its bytes are read apart).
+type File struct {
+	ID     int64  `json:"id"`
+	PartID int64  `json:"part_id"`
+	Name   string `json:"name"`
+	Type   string `json:"content_type"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
 }
 
 // Reply is a lead's or a split unit's answer. A lead waits for its
@@ -333,6 +350,20 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 		if err := s.stepPart(ctx, tx, c, p, x, "reply", Classes.Label(class), "reply_class = $3, reply_text = $4, contact = $5, answered_at = $6, late = $7",
 			class, body, contact, s.now(), today.After(x.DueOn)); err != nil {
 			return err
+		}
+		if in.Letter != nil || in.LetterName != "" {
+			name, typ, sum, err := work.CheckFile(in.LetterName, in.Letter, "PDF、Word(.doc/.docx)、OFD", letterTypes...)
+			if err != nil {
+				return err
+			}
+			var id int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_files (province_id, proposal_id, part_id, name, content_type, size, sha256, data, created_by, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.province, p.ID, x.ID, name, typ, len(in.Letter), sum, in.Letter, nullUser(ctx), s.now()).Scan(&id); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, c, "upload", "cppcc_file", id, map[string]any{"name": name, "size": len(in.Letter), "sha256": sum, "proposal_id": p.ID}); err != nil {
+				return err
+			}
 		}
 		worst := class
 		for _, y := range p.Parts {
@@ -431,4 +462,20 @@ func joined(a, b string) string {
 		return a
 	}
 	return a + ";" + b
+}
+
+// Letter returns a reply letter of a proposal the caller reaches from view.
+func (s *Service) Letter(ctx context.Context, sc store.Scope, view View, proposalID, fileID int64) (File, []byte, error) {
+	p, err := s.get(ctx, s.DB, sc, view, proposalID)
+	if err != nil {
+		return File{}, nil, err
+	}
+	var f File
+	var data []byte
+	err = s.DB.QueryRowContext(ctx, "SELECT id, part_id, name, content_type, size, sha256, data FROM cppcc_files WHERE id = $1 AND proposal_id = $2"+
+		store.InProvince("province_id", p.province), fileID, p.ID).Scan(&f.ID, &f.PartID, &f.Name, &f.Type, &f.Size, &f.SHA256, &data)
+	if apperr.IsNotFound(err) {
+		return f, nil, apperr.NotFound("答复函")
+	}
+	return f, data, err
 }

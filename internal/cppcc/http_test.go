@@ -333,6 +333,27 @@ func memberOf(m *matrix, t string) int64 {
 	return m.of(t).members[0].ID
 }
 
+// letterPath is a path to the reply letter of a replied proposal of the
+// target's first member (answered by its lead unit).
+func letterPath(format string) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return fmt.Sprintf(format, 999999, 999999), nil
+		}
+		s := m.of(t)
+		p := m.proposal(t, "handling")
+		if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
+			m.t.Fatal(err)
+		}
+		p, err := m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone",
+			LetterName: "答复函.pdf", Letter: []byte("%PDF-1.4\n")})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return fmt.Sprintf(format, p.ID, p.Parts[0].Letters[0].ID), nil
+	}
+}
+
 func assign(m *matrix, t string) (string, any) {
 	s := m.of(t)
 	return fmt.Sprintf("/api/v1/cppcc/proposals/%d/assign", m.proposal(t, "filed").ID), map[string]any{"lead": s.lead.ID}
@@ -471,13 +492,16 @@ var pageRows = map[string]pageRow{
 		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 		return "/cppcc/members", url.Values{"term_id": {fmt.Sprint(terms[0].ID)}, "name": {"新委员"}, "sex": {"女"}, "sector": {"教育界"}, "party": {"cape"}}
 	}},
-	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
-	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
-	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
-	"POST /cppcc/my/{id}/{action}":    {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
-	"GET /cppcc/inbox":                {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
-	"GET /cppcc/inbox/{id}":           {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
-	"POST /cppcc/parts/{id}/{action}": {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
+	"GET /cppcc/proposals/{id}/letters/{file}": {perm: auth.PermCppccRead, want: pageScoped, target: letterPath("/cppcc/proposals/%d/letters/%d")},
+	"GET /cppcc/my/{id}/letters/{file}":        {perm: auth.PermCppccSelf, want: pageScoped, target: letterPath("/cppcc/my/%d/letters/%d")},
+	"GET /cppcc/inbox/{id}/letters/{file}":     {perm: auth.PermCppccHandle, want: pageScoped, target: letterPath("/cppcc/inbox/%d/letters/%d")},
+	"GET /cppcc/my":                            {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
+	"GET /cppcc/my/new":                        {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	"GET /cppcc/my/{id}":                       {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
+	"POST /cppcc/my/{id}/{action}":             {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
+	"GET /cppcc/inbox":                         {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
+	"GET /cppcc/inbox/{id}":                    {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
+	"POST /cppcc/parts/{id}/{action}":          {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
 	"POST /cppcc/my": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 		return "/cppcc/my", url.Values{"title": {"关于发展职业教育的建议"}, "category": {"其他"}, "public": {"1"}, "contact": {"none"}, "then": {"save"},
 			"content": {"职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}}

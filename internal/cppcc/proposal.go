@@ -108,7 +108,9 @@ type Part struct {
 	AnsweredAt      *time.Time `json:"answered_at"`
 	Late            bool       `json:"late"`
 	Overdue         bool       `json:"overdue"`
-	province        int64
+	// Letters are the reply letters the unit sent.
+	Letters  []File `json:"letters,omitempty"`
+	province int64
 }
 
 // Event is one step in a proposal's history.
@@ -262,6 +264,20 @@ func (s *Service) details(ctx context.Context, q store.Querier, p *Proposal) err
 	today := s.today()
 	p.Parts, err = store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 		"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id = $1"+prov+" ORDER BY u.id", p.ID)
+	if err != nil {
+		return err
+	}
+	files, err := store.Query(ctx, q, func(r store.Scanner) (File, error) {
+		var f File
+		return f, r.Scan(&f.ID, &f.PartID, &f.Name, &f.Type, &f.Size, &f.SHA256)
+	}, "SELECT id, part_id, name, content_type, size, sha256 FROM cppcc_files WHERE proposal_id = $1"+prov+" ORDER BY id", p.ID)
+	for _, f := range files {
+		for i := range p.Parts {
+			if p.Parts[i].ID == f.PartID {
+				p.Parts[i].Letters = append(p.Parts[i].Letters, f)
+			}
+		}
+	}
 	return err
 }
 

@@ -47,6 +47,9 @@ func (s *Site) cppccRoutes() []route {
 		{"POST /cppcc/my", auth.PermCppccSelf, 0, s.cppccDraft},
 		{"GET /cppcc/my/{id}", auth.PermCppccSelf, 0, s.proposalRoute(auth.PermCppccSelf, cppcc.ViewMember)},
 		{"POST /cppcc/my/{id}/{action}", auth.PermCppccSelf, 0, s.cppccMemberAct},
+		{"GET /cppcc/proposals/{id}/letters/{file}", auth.PermCppccRead, 0, s.letterRoute(auth.PermCppccRead, cppcc.ViewOffice)},
+		{"GET /cppcc/my/{id}/letters/{file}", auth.PermCppccSelf, 0, s.letterRoute(auth.PermCppccSelf, cppcc.ViewMember)},
+		{"GET /cppcc/inbox/{id}/letters/{file}", auth.PermCppccHandle, 0, s.letterRoute(auth.PermCppccHandle, cppcc.ViewUnit)},
 		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, s.cppccInbox},
 		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, s.proposalRoute(auth.PermCppccHandle, cppcc.ViewUnit)},
 		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, s.cppccUnitAct},
@@ -581,7 +584,15 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 			return s.Cppcc.AskExtension(ctx, sc, partID, f.Get("text"), *until)
 		}},
 		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
-			return s.Cppcc.Reply(ctx, sc, partID, cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")})
+			in := cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")}
+			if file, hdr, err := r.FormFile("letter"); err == nil {
+				defer file.Close()
+				if in.Letter, err = io.ReadAll(file); err != nil {
+					return cppcc.Proposal{}, err
+				}
+				in.LetterName = hdr.Filename
+			}
+			return s.Cppcc.Reply(ctx, sc, partID, in)
 		}},
 	})
 }
@@ -1024,4 +1035,26 @@ func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id aut
 		f.Error = fmt.Sprintf("名单有 %d 处需要修改,一名委员也没有导入", len(res.Problems))
 	}
 	s.membersPage(w, r, id, f, &res, http.StatusBadRequest)
+}
+
+// letterRoute downloads a reply letter of a proposal the caller reaches from view.
+func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		pid, err := pathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var f cppcc.File
+		var data []byte
+		err = id.Within(perm, func(sc store.Scope) error {
+			f, data, err = s.Cppcc.Letter(r.Context(), sc, view, pid, parseID(r.PathValue("file")))
+			return err
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		sendFile(w, f.Name, data)
+	}
 }

@@ -777,8 +777,13 @@ func (s *Site) attachment(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, err)
 		return
 	}
+	sendFile(w, a.Name, data)
+}
+
+// sendFile answers a stored file as a download (never shown in the browser).
+func sendFile(w http.ResponseWriter, name string, data []byte) {
 	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,29 +73,47 @@ func (s *Service) Upload(ctx context.Context, sc store.Scope, orgID int64, name 
 	return a, err
 }
 
-// attach checks and stores f inside tx.
-func (s *Service) attach(ctx context.Context, tx *sql.Tx, sc store.Scope, f NewFile) (Attachment, error) {
-	orgID, name, data := f.OrgID, f.Name, f.Data
+// CheckFile checks an uploaded file: its name, its size, and that its
+// first bytes are those of its type, one of the extensions allowed (every
+// type when none is given; described for the message). It returns the
+// file's clean name, its content type and its SHA-256.
+func CheckFile(name string, data []byte, described string, allowed ...string) (string, string, string, error) {
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	ext := strings.ToLower(path.Ext(name))
 	ft, ok := fileTypes[ext]
+	if len(allowed) > 0 && !slices.Contains(allowed, ext) {
+		ok = false
+	}
+	if described == "" {
+		described = AllowedTypes
+	}
 	switch {
 	case name == "" || name == "." || name == "/":
-		return Attachment{}, apperr.InvalidField("file", "请选择要上传的文件")
+		return "", "", "", apperr.InvalidField("file", "请选择要上传的文件")
 	case utf8.RuneCountInString(name) > 100:
-		return Attachment{}, apperr.InvalidField("file", "文件名不能超过100个字")
+		return "", "", "", apperr.InvalidField("file", "文件名不能超过100个字")
 	case !ok:
-		return Attachment{}, apperr.InvalidField("file", "不接受“%s”这类文件,只接受%s", ext, AllowedTypes)
+		return "", "", "", apperr.InvalidField("file", "不接受“%s”这类文件,只接受%s", ext, described)
 	case len(data) == 0:
-		return Attachment{}, apperr.InvalidField("file", "文件“%s”是空的", name)
+		return "", "", "", apperr.InvalidField("file", "文件“%s”是空的", name)
 	case len(data) > MaxAttachment:
-		return Attachment{}, apperr.InvalidField("file", "文件“%s”超过10MB", name)
+		return "", "", "", apperr.InvalidField("file", "文件“%s”超过10MB", name)
 	}
 	if !hasMagic(data, ft.magic) {
-		return Attachment{}, apperr.InvalidField("file", "文件“%s”的内容不是%s文件,可能已损坏或扩展名不对", name, strings.ToUpper(ext[1:]))
+		return "", "", "", apperr.InvalidField("file", "文件“%s”的内容不是%s文件,可能已损坏或扩展名不对", name, strings.ToUpper(ext[1:]))
 	}
 	sum := sha256.Sum256(data)
-	a := Attachment{OrgID: orgID, Name: name, ContentType: ft.contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: s.now()}
+	return name, ft.contentType, hex.EncodeToString(sum[:]), nil
+}
+
+// attach checks and stores f inside tx.
+func (s *Service) attach(ctx context.Context, tx *sql.Tx, sc store.Scope, f NewFile) (Attachment, error) {
+	orgID, data := f.OrgID, f.Data
+	name, contentType, sum, err := CheckFile(f.Name, data, "")
+	if err != nil {
+		return Attachment{}, err
+	}
+	a := Attachment{OrgID: orgID, Name: name, ContentType: contentType, Size: int64(len(data)), SHA256: sum, CreatedAt: s.now()}
 	path, err := s.pathIn(ctx, tx, sc, orgID)
 	if err != nil {
 		return a, err
