@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -23,6 +24,36 @@ type Service struct {
 	DB  *store.DB
 	Box *secret.Box
 	Now func() time.Time
+	// nodes keeps what never changes of a node of the committees' tree
+	// (its path and kind: nodes are never moved), id → node.
+	nodes sync.Map
+}
+
+// node is what never changes of a node of the committees' tree.
+type node struct {
+	path, kind, name string
+}
+
+// nodeIn is a node of kind in scope, from the cache of nodes (read once).
+func (s *Service) nodeIn(ctx context.Context, sc store.Scope, id int64, kind string) (node, error) {
+	v, ok := s.nodes.Load(id)
+	if !ok {
+		var n node
+		err := s.DB.QueryRowContext(ctx, "SELECT path, kind, name FROM committees WHERE id = $1", id).Scan(&n.path, &n.kind, &n.name)
+		if err != nil && !apperr.IsNotFound(err) {
+			return node{}, err
+		}
+		if err == nil {
+			s.nodes.Store(id, n)
+		}
+		v = n
+	}
+	n := v.(node)
+	lo, hi := sc.Range()
+	if n.kind != kind || n.path < lo || n.path >= hi || !sc.Contains(n.path) {
+		return node{}, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
+	}
+	return n, nil
 }
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }

@@ -3,6 +3,7 @@ package cppcc
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,9 +108,10 @@ type Period struct{ From, To int }
 
 // Figures are a committee's figures for the proposals submitted in a period.
 type Figures struct {
-	Committee Committee        `json:"committee"`
-	Period    Period           `json:"period"`
-	Counts    map[string]int64 `json:"counts"`
+	CommitteeID   int64            `json:"committee_id"`
+	CommitteeName string           `json:"committee_name"`
+	Period        Period           `json:"period"`
+	Counts        map[string]int64 `json:"counts"`
 	// Overdue is the parts past their date now (not of the period: of today).
 	Overdue int64        `json:"overdue"`
 	Units   []UnitFigure `json:"units"`
@@ -157,43 +159,50 @@ func spans(pd Period) []span {
 // Figures reads a committee's figures for a period: its rows of the
 // period's months, by the primary key, and the count of overdue parts.
 func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64, pd Period, units bool) (Figures, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	n, err := s.nodeIn(ctx, sc, committeeID, "committee")
 	if err != nil {
 		return Figures{}, err
 	}
-	f := Figures{Committee: c, Period: pd, Counts: map[string]int64{}}
-	read := func(prefixes string, fn func(k string, n int64)) error {
+	c := Committee{ID: committeeID, Path: n.path, Name: n.name}
+	f := Figures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
+	// One statement reads the period's rows and, after them, the overdue
+	// count (by unit when asked): one round trip, to one worker on a cluster.
+	read := func(prefixes, overdue string, fn func(k string, n int64)) error {
+		args := []any{c.province(), c.ID, s.today()}
+		var ranges []string
 		for _, sp := range spans(pd) {
 			prefix := prefixes[:2]
 			if sp.years {
 				prefix = prefixes[2:]
 			}
-			rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND k >= $3 AND k < $4",
-				c.province(), c.ID, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var k string
-				var n int64
-				if err := rows.Scan(&k, &n); err != nil {
-					rows.Close()
-					return err
-				}
-				fn(k, n)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
+			args = append(args, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
+			ranges = append(ranges, fmt.Sprintf("(k >= $%d AND k < $%d)", len(args)-1, len(args)))
 		}
-		return nil
+		rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND ("+strings.Join(ranges, " OR ")+`)
+			UNION ALL `+overdue, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var n int64
+			if err := rows.Scan(&k, &n); err != nil {
+				return err
+			}
+			fn(k, n)
+		}
+		return rows.Err()
 	}
-	if err := read("p|y|", func(k string, n int64) { f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += n }); err != nil {
-		return f, err
-	}
-	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3",
-		c.province(), c.ID, s.today()).Scan(&f.Overdue); err != nil {
+	const late = " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3"
+	err = read("p|y|", "SELECT 'overdue', COUNT(*)"+late, func(k string, n int64) {
+		if k == "overdue" {
+			f.Overdue = n
+			return
+		}
+		f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += n
+	})
+	if err != nil {
 		return f, err
 	}
 	if !units {
@@ -210,7 +219,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	for i := range f.Units {
 		by[f.Units[i].UnitID] = &f.Units[i]
 	}
-	err = read("u|v|", func(k string, n int64) {
+	err = read("u|v|", "SELECT 'o|0|' || CAST(unit_id AS TEXT) || '|overdue', COUNT(*)"+late+" GROUP BY unit_id", func(k string, n int64) {
 		parts := strings.Split(k, "|")
 		id, _ := strconv.ParseInt(parts[2], 10, 64)
 		u := by[id]
@@ -226,27 +235,11 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 			u.OnTime += n
 		case "late":
 			u.Late += n
-		}
-	})
-	if err != nil {
-		return f, err
-	}
-	rows, err := s.DB.QueryContext(ctx, "SELECT unit_id, COUNT(*) FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3 GROUP BY unit_id",
-		c.province(), c.ID, s.today())
-	if err != nil {
-		return f, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, n int64
-		if err := rows.Scan(&id, &n); err != nil {
-			return f, err
-		}
-		if u := by[id]; u != nil {
+		case "overdue":
 			u.Overdue = n
 		}
-	}
-	return f, rows.Err()
+	})
+	return f, err
 }
 
 // proposalRecount counts every committee's figures from the proposals and

@@ -346,7 +346,13 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	w := store.NewWhere()
 	visible(w, sc, view, me)
 	if f.CommitteeID != 0 {
-		w.And("p.committee_id = ?", f.CommitteeID)
+		// A committee's rows are in its province: the list goes to that
+		// worker alone even when the scope spans provinces (a root committee's office).
+		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		if err != nil && !apperr.IsNotFound(err) {
+			return out, err
+		}
+		w.And("p.committee_id = ?"+store.ProvinceIs("p.province_id", n.path), f.CommitteeID)
 	}
 	if f.State != "" {
 		w.And("p.state = ?", f.State)

@@ -106,8 +106,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 	open := date.New(year, 1, 11).Time().Add(2 * time.Hour)
 	span := now.Sub(open)
 	clock := open
-	d := *svc
-	d.Now = func() time.Time { return clock }
+	d := cppcc.Service{DB: svc.DB, Box: svc.Box, Now: func() time.Time { return clock }}
 	office := audit.WithActor(ctx, audit.Actor{Username: "zhengxie"})
 	as := func(i int) context.Context {
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
