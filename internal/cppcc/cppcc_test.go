@@ -681,3 +681,91 @@ func TestReplyLetter(t *testing.T) {
 		storetest.NoMismatch(t, db)
 	})
 }
+
+// TestCommitteeWorkStaysInOneProvince runs, on a Citus cluster, a provincial
+// committee's work through connections that refuse any statement planned on
+// more than one shard: the office's board, review and assignment, a member's
+// drafting, co-signing and evaluation, a unit's inbox and reply, the
+// activities and the records. Each is answered by the province's worker.
+func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
+	db := storetest.Citus(t)
+	ctx := context.Background()
+	box, _ := secret.New([]byte(strings.Repeat("c", 32)))
+	now := func() time.Time { return clock }
+	setup := &Service{DB: db, Box: box, Now: now}
+	national, err := setup.NewCommittee(ctx, nil, "全国政协", "national")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, ctx: ctx, db: db, svc: setup}
+	f.c = f.must(setup.NewCommittee(ctx, &national.ID, "江南省政协", "province"))
+	f.office = store.ScopeOf(f.c.Path)
+	term, err := setup.NewTerm(ctx, f.office, f.c.ID, 13, date.New(2023, 1, 1), date.New(2027, 12, 31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setup.NewSession(ctx, f.office, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
+		t.Fatal(err)
+	}
+	f.lead = f.must(setup.NewUnit(ctx, f.office, f.c.ID, "省发展改革委"))
+	f.co = f.must(setup.NewUnit(ctx, f.office, f.c.ID, "省财政厅"))
+	authn := &auth.Service{DB: db}
+	for i, name := range []string{"省委员甲", "省委员乙"} {
+		u, err := authn.CreateUser(ctx, auth.NewUser{Username: fmt.Sprintf("sw%d", i), Password: "Tq7#mwLp2xZa"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := setup.AddMember(ctx, f.office, MemberInput{CommitteeID: f.c.ID, TermID: term.ID, Name: name, Sex: "女", Sector: "经济界", Party: "九三学社", UserID: &u.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.members = append(f.members, m)
+		f.asMember = append(f.asMember, audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
+	}
+	f.officeCtx = audit.WithActor(ctx, audit.Actor{Username: "szx"})
+	guarded, err := store.Open(ctx, db.URL+"&options=-c%20citus.multi_task_query_log_level%3Derror")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { guarded.Close() })
+	guarded.Signer = db.Signer
+	f.svc = &Service{DB: guarded, Box: box, Now: now}
+
+	p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
+	p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
+	if _, err := f.svc.List(ctx, f.office, ViewOffice, Filter{CommitteeID: f.c.ID, State: "submitted"}, store.Page{}); err != nil {
+		t.Fatalf("the office's list: %v", err)
+	}
+	p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+	p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
+	f.ok(f.svc.MarkKey(f.officeCtx, f.office, p.ID, "副主席"))
+	if _, err := f.svc.Inbox(ctx, f.unitScope(f.lead), true, store.Page{}); err != nil {
+		t.Fatalf("the unit's inbox: %v", err)
+	}
+	f.ok(f.svc.Opinion(ctx, f.unitScope(f.co), f.partOf(p, f.co), "同意"))
+	f.ok(f.svc.Reply(ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "A", Text: "已解决", Contact: "phone", LetterName: "答复.pdf", Letter: []byte("%PDF-1.4\n")}))
+	p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
+	if _, err := f.svc.Figures(ctx, f.office, f.c.ID, Period{202601, 202612}, true); err != nil {
+		t.Fatalf("the figures: %v", err)
+	}
+	if _, err := f.svc.List(f.asMember[1], f.office, ViewMember, Filter{Mine: true}, store.Page{}); err != nil {
+		t.Fatalf("a member's list: %v", err)
+	}
+	a, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: p.ID, Title: "督办", HeldOn: date.New(2026, 3, 1),
+		Present: []int64{f.members[0].ID}})
+	if err != nil {
+		t.Fatalf("an activity: %v", err)
+	}
+	if _, err := f.svc.AddInstruction(f.officeCtx, f.office, a.ID, InstructionInput{By: "省长", On: date.New(2026, 3, 2), Text: "请研究"}); err != nil {
+		t.Fatalf("an instruction: %v", err)
+	}
+	if _, err := f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026); err != nil {
+		t.Fatalf("a member's record: %v", err)
+	}
+	if _, err := f.svc.Ranking(ctx, f.office, f.c.ID, 2026); err != nil {
+		t.Fatalf("the year's list: %v", err)
+	}
+	if ms, err := Check(ctx, db); err != nil || len(ms) > 0 {
+		t.Fatalf("figures: %v %+v", err, ms)
+	}
+}

@@ -181,11 +181,11 @@ func visible(w *store.Where, sc store.Scope, view View, me int64) {
 	switch view {
 	case ViewUnit:
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.province_id = p.province_id
-			AND u.proposal_id = p.id AND u.state <> 'withdrawn' AND uc.path >= ? AND uc.path < ?`+sc.Exact("uc.path")+")", lo, hi)
+			AND u.proposal_id = p.id AND u.state <> 'withdrawn' AND uc.path >= ? AND uc.path < ?`+sc.Exact("uc.path")+route(sc, view, "u.province_id")+")", lo, hi)
 	case ViewMember:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And(`(p.proposer_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
-			AND g.proposal_id = p.id AND g.member_id = ?)) OR (p.public AND p.state IN ('filed', 'handling', 'replied', 'rehandling', 'closed')))`, me, me)
+			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN ('filed', 'handling', 'replied', 'rehandling', 'closed')))`, me, me)
 	default:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And("p.state <> 'draft'")
@@ -345,6 +345,9 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	w := store.NewWhere()
 	visible(w, sc, view, me)
+	// A subquery names the province itself too (as its outer query): a
+	// cluster routes a correlated subquery under OR only so.
+	in := func(col string) string { return route(sc, view, col) }
 	if f.CommitteeID != 0 {
 		// A committee's rows are in its province: the list goes to that
 		// worker alone even when the scope spans provinces (a root committee's office).
@@ -352,7 +355,8 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 		if err != nil && !apperr.IsNotFound(err) {
 			return out, err
 		}
-		w.And("p.committee_id = ?"+store.ProvinceIs("p.province_id", n.path), f.CommitteeID)
+		in = func(col string) string { return store.ProvinceIs(col, n.path) }
+		w.And("p.committee_id = ?"+in("p.province_id"), f.CommitteeID)
 	}
 	if f.State != "" {
 		w.And("p.state = ?", f.State)
@@ -366,8 +370,9 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	if f.Q != "" {
 		w.And("(p.title LIKE ? OR p.proposer_name LIKE ?)", "%"+f.Q+"%", f.Q+"%")
 	}
+	rg, ru := in("g.province_id"), in("u.province_id")
 	if f.Mine && view == ViewMember {
-		w.And(`(p.proposer_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?))`, me, me)
+		w.And(`(p.proposer_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?`+rg+"))", me, me)
 	}
 	if f.Key {
 		w.And("p.is_key")
@@ -377,11 +382,11 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.ToSign && view == ViewMember {
 		w.And(`p.state = 'signing' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id
-			AND g.member_id = ? AND g.state = 'invited')`, me)
+			AND g.member_id = ? AND g.state = 'invited'`+rg+")", me)
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id
-			AND u.state IN ('handling', 'objected', 'extension') AND u.due_on < ?)`, s.today())
+			AND u.state IN ('handling', 'objected', 'extension') AND u.due_on < ?`+ru+")", s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+" FROM proposals p WHERE 1 = 1"+w.String(), 10000), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
