@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"strings"
 	"time"
 
 	"dangjian/internal/api"
@@ -77,7 +76,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if accounts, err = demo.Accounts(ctx, a.auth, sum); err != nil {
 				return err
 			}
-			consult, err := demo.Consult(ctx, a.cppcc, a.auth, strings.TrimSuffix(strings.TrimPrefix(sum.Root.Name, "中共"), "委员会"), time.Now())
+			consult, err := demo.Consult(ctx, a.cppcc, a.auth, demo.PlaceOf(sum.Root.Name), time.Now())
 			if err != nil {
 				return fmt.Errorf("载入政协演示数据失败: %w", err)
 			}

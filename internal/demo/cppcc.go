@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"dangjian/internal/audit"
@@ -279,6 +280,17 @@ func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.
 		}
 	}
 	return nil
+}
+
+// PlaceOf is the place a Party committee is named after: 滨江市 of 滨江市委 or 中共滨江市委员会.
+func PlaceOf(committee string) string {
+	name := strings.TrimPrefix(committee, "中共")
+	for _, suffix := range []string{"委员会", "委"} {
+		if strings.HasSuffix(name, suffix) {
+			return strings.TrimSuffix(name, suffix)
+		}
+	}
+	return name
 }
 
 // memberCtx is the audit actor of a member with an account (the demo's co-signers have one).

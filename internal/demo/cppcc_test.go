@@ -87,3 +87,11 @@ func TestGeneratedCommittees(t *testing.T) {
 		}
 	})
 }
+
+func TestPlaceOf(t *testing.T) {
+	for in, want := range map[string]string{"滨江市委": "滨江市", "中共滨江市委员会": "滨江市", "滨江市": "滨江市"} {
+		if got := PlaceOf(in); got != want {
+			t.Errorf("PlaceOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
