@@ -769,3 +769,133 @@ func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
 		t.Fatalf("figures: %v %+v", err, ms)
 	}
 }
+
+// TestEveryUnitCell tries every step of a unit's part in every state, and
+// every answer of a co-signer in every state: done exactly where Steps
+// allows it, leading where Steps says.
+func TestEveryUnitCell(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	// A handling proposal with a lead and a co-handler; states reached by steps.
+	handling := func() Proposal {
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		return f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
+	}
+	type part struct {
+		p    Proposal
+		id   int64
+		unit Committee
+	}
+	lead := func(p Proposal) part { return part{p, f.partOf(p, f.lead), f.lead} }
+	reach := map[string]func() part{
+		"handling": func() part { return lead(handling()) },
+		"objected": func() part {
+			x := lead(handling())
+			f.ok(f.svc.Object(f.ctx, f.unitScope(f.lead), x.id, "不属于本单位"))
+			return x
+		},
+		"extension": func() part {
+			x := lead(handling())
+			f.ok(f.svc.AskExtension(f.ctx, f.unitScope(f.lead), x.id, "调研", date.New(2026, 7, 1)))
+			return x
+		},
+		"opinion": func() part {
+			p := handling()
+			x := part{p, f.partOf(p, f.co), f.co}
+			f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), x.id, "同意"))
+			return x
+		},
+		"replied": func() part {
+			p := handling()
+			f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), f.partOf(p, f.co), "同意"))
+			x := lead(p)
+			f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), x.id, ReplyInput{Class: "B", Text: "计划中", Contact: "phone"}))
+			return x
+		},
+		"withdrawn": func() part {
+			x := lead(handling())
+			f.ok(f.svc.Object(f.ctx, f.unitScope(f.lead), x.id, "不属于本单位"))
+			f.ok(f.svc.DecideObjection(f.officeCtx, f.office, x.id, f.third.ID))
+			return x
+		},
+	}
+	try := map[string]func(x part) error{
+		"object": func(x part) error {
+			_, err := f.svc.Object(f.ctx, f.unitScope(x.unit), x.id, "不属于本单位")
+			return err
+		},
+		"keep": func(x part) error { _, err := f.svc.DecideObjection(f.officeCtx, f.office, x.id, 0); return err },
+		"reassign": func(x part) error {
+			_, err := f.svc.DecideObjection(f.officeCtx, f.office, x.id, f.third.ID)
+			return err
+		},
+		"ask_extension": func(x part) error {
+			_, err := f.svc.AskExtension(f.ctx, f.unitScope(x.unit), x.id, "调研", date.New(2026, 7, 1))
+			return err
+		},
+		"extend":           func(x part) error { _, err := f.svc.DecideExtension(f.officeCtx, f.office, x.id, true); return err },
+		"refuse_extension": func(x part) error { _, err := f.svc.DecideExtension(f.officeCtx, f.office, x.id, false); return err },
+		"opinion": func(x part) error {
+			// the co-handler's own part, when the state is of a co part; the lead's otherwise (refused by role)
+			_, err := f.svc.Opinion(f.ctx, f.unitScope(x.unit), x.id, "同意")
+			return err
+		},
+		"reply": func(x part) error {
+			if x.unit.ID == f.lead.ID { // the lead answers once its co-handler has given its opinion
+				now, _ := f.svc.Get(f.ctx, f.office, ViewOffice, x.p.ID)
+				for _, y := range now.Parts {
+					if y.UnitID == f.co.ID && y.State == "handling" {
+						f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), y.ID, "同意"))
+					}
+				}
+			}
+			_, err := f.svc.Reply(f.ctx, f.unitScope(x.unit), x.id, ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
+			return err
+		},
+	}
+	for action, do := range try {
+		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "unit" && s.Action == action })]
+		for _, st := range UnitStates {
+			x := reach[st.Code]()
+			err := do(x)
+			allowed := slices.Contains(step.From, st.Code)
+			// Steps allows a role's step only to that role: opinion to a co part, reply to a lead.
+			if action == "opinion" && x.unit.ID != f.co.ID || action == "reply" && x.unit.ID == f.co.ID {
+				allowed = false
+			}
+			got, _ := f.svc.Get(f.ctx, f.office, ViewOffice, x.p.ID)
+			var now string
+			for _, y := range got.Parts {
+				if y.ID == x.id {
+					now = y.State
+				}
+			}
+			switch {
+			case allowed && err != nil:
+				t.Errorf("%s from %s refused: %v", action, st.Code, err)
+			case allowed && now != step.To:
+				t.Errorf("%s from %s led to %s, Steps says %s", action, st.Code, now, step.To)
+			case !allowed && err == nil:
+				t.Errorf("%s from %s was done (now %s); Steps does not allow it", action, st.Code, now)
+			case !allowed && now != st.Code:
+				t.Errorf("%s from %s was refused but moved the part to %s", action, st.Code, now)
+			}
+		}
+	}
+	// A co-signer's answers.
+	for _, action := range []string{"confirm", "decline"} {
+		for _, st := range []string{"invited", "confirmed", "declined"} {
+			p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
+			if st != "invited" {
+				f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, st == "confirmed"))
+			}
+			_, err := f.svc.Sign(f.asMember[1], f.office, p.ID, action == "confirm")
+			if (st == "invited") != (err == nil) {
+				t.Errorf("%s from %s: %v", action, st, err)
+			}
+		}
+	}
+	if ms, err := Check(f.ctx, f.db); err != nil || len(ms) > 0 {
+		t.Fatalf("figures after every cell: %v %+v", err, ms)
+	}
+}
