@@ -27,6 +27,11 @@ type Reason struct {
 	Until date.Date `json:"until"`
 }
 
+// Names is a committee's list.
+type Names struct {
+	Names []string `json:"names"`
+}
+
 // SignAnswer is a co-signer's answer.
 type SignAnswer struct {
 	Confirm bool `json:"confirm"`
@@ -110,6 +115,22 @@ func (a *API) cppccRoutes() []Route {
 			Summary: "设定政协的办理期限和履职积分:会签天数、申请调整天数、会办意见月数、答复月数、延期后最长月数、评价天数、可重新办理次数、是否使用D类、各项积分和年度上限",
 			Body:    cppcc.Rules{}, Result: cppcc.Committee{}, Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.Rules) (any, error) {
 				return c.SetRules(r.Context(), sc, id, in)
+			})},
+		{Method: "PUT", Path: "/api/v1/cppcc/committees/{id}/lists/{list}", Perm: auth.PermCppccWrite, Tag: t, Summary: "设定政协的名单:list 为 sector(界别)或 category(提案类别)",
+			Body: Names{}, Result: []string{}, Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in Names) (any, error) {
+				return c.SetList(r.Context(), sc, id, r.PathValue("list"), in.Names)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/honours", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年评选的优秀提案和履职积极分子",
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Honour{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				year, err := a.year(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Honours(r.Context(), sc, id, year)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/honours", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录评选结果:excellent_proposal 优秀提案(proposal_id)、active_member 履职积极分子(member_id)",
+			Body: cppcc.HonourInput{}, Result: cppcc.Honour{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.HonourInput) (any, error) {
+				return c.AddHonour(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/members", Perm: auth.PermCppccRead, Tag: t, Summary: "政协委员名单(电话已遮盖)",
 			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[cppcc.Member]{},
@@ -262,6 +283,10 @@ func (a *API) cppccRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/sign", Perm: auth.PermCppccSelf, Tag: t, Summary: "附议委员确认(confirm 为 true)或不同意联名",
 			Body: SignAnswer{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in SignAnswer) (any, error) {
 				return c.Sign(r.Context(), sc, id, in.Confirm)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/comment", Perm: auth.PermCppccSelf, Tag: t, Summary: "附议委员在答复后补充自己的意见(text)",
+			Body: Reason{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
+				return c.Comment(r.Context(), sc, id, in.Text)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/evaluate", Perm: auth.PermCppccSelf, Tag: t, Summary: "评价办理情况:办理态度和办理结果,满意、基本满意或不满意(写明理由)",
 			Body: cppcc.EvaluateInput{}, Result: cppcc.Proposal{}, Handle: withIDBody("提案", func(r *http.Request, sc store.Scope, id int64, in cppcc.EvaluateInput) (any, error) {

@@ -899,3 +899,74 @@ func TestEveryUnitCell(t *testing.T) {
 		t.Fatalf("figures after every cell: %v %+v", err, ms)
 	}
 }
+
+// The year's selections count in the records; a co-signer adds a view once
+// the proposal is answered; a committee edits its own lists.
+func TestHonoursCommentsAndLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
+		_, err := f.svc.Comment(f.asMember[1], f.office, p.ID, "同意")
+		if err == nil {
+			t.Fatal("a co-signer commented before confirming")
+		}
+		p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
+		if _, err := f.svc.Comment(f.asMember[1], f.office, p.ID, "同意"); err == nil {
+			t.Fatal("a co-signer commented before the reply")
+		}
+		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "A", Text: "已解决", Contact: "phone"}))
+		p = f.ok(f.svc.Comment(f.asMember[1], f.office, p.ID, "希望尽快落实到各社区"))
+		if e := p.Events[len(p.Events)-1]; e.Action != "comment" || e.Note != "希望尽快落实到各社区" {
+			t.Fatalf("the comment: %+v", e)
+		}
+		if _, err := f.svc.Comment(f.asMember[2], f.office, p.ID, "同意"); err == nil {
+			t.Fatal("a member not co-signing commented")
+		}
+		_, err = f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)).ID})
+		storetest.WantErr(t, err, "proposal_id", "已立案")
+		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: p.ID}); err == nil {
+			t.Fatal("a proposal honoured twice")
+		}
+		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "active_member", MemberID: f.members[2].ID}); err != nil {
+			t.Fatal(err)
+		}
+		hs, err := f.svc.Honours(f.ctx, f.office, f.c.ID, 2026)
+		if err != nil || len(hs) != 2 {
+			t.Fatalf("honours: %+v %v", hs, err)
+		}
+		rank, _ := f.svc.Ranking(f.ctx, f.office, f.c.ID, 2026)
+		for _, l := range rank {
+			r, _ := f.svc.Record(f.ctx, f.office, ViewOffice, l.Member.ID, 2026)
+			if r.Points != l.Points {
+				t.Errorf("%s: the list %d, the record %d", l.Member.Name, l.Points, r.Points)
+			}
+			switch l.Member.ID {
+			case f.members[0].ID:
+				if l.Counts["excellent"] != 1 {
+					t.Errorf("the first proposer's excellent proposal: %v", l.Counts)
+				}
+			case f.members[2].ID:
+				if l.Counts["active"] != 1 {
+					t.Errorf("the active member: %v", l.Counts)
+				}
+			}
+		}
+		_, err = f.svc.SetList(f.officeCtx, f.office, f.c.ID, "category", []string{"经济", "经济"})
+		storetest.WantErr(t, err, "names", "重复")
+		if _, err := f.svc.SetList(f.officeCtx, f.office, f.c.ID, "category", []string{"经济建设", "乡村振兴", "其他"}); err != nil {
+			t.Fatal(err)
+		}
+		in := Input{CommitteeID: f.c.ID, Title: "关于发展乡村旅游的建议", Category: "乡村振兴", Way: "member", Public: true, Content: "乡村旅游资源丰富但开发不足,建议统一规划、完善设施、培育品牌。"}
+		if _, err := f.svc.Draft(f.asMember[0], f.office, ViewMember, in); err != nil {
+			t.Fatalf("a draft in the new category: %v", err)
+		}
+		in.Category = "社会建设"
+		_, err = f.svc.Draft(f.asMember[0], f.office, ViewMember, in)
+		storetest.WantErr(t, err, "category", "不在本政协的类别中")
+	})
+}

@@ -286,6 +286,14 @@ var rows = map[string]row{
 	"GET /api/v1/cppcc/me/record":                   {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/record?year=2026")},
 	"PUT /api/v1/cppcc/committees/{id}/rules": {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/committees/%d/rules", committee,
 		map[string]any{"sign_days": 5, "object_days": 7, "opinion_months": 1, "reply_months": 3, "max_months": 6, "evaluate_days": 30, "rehandles": 1})},
+	"PUT /api/v1/cppcc/committees/{id}/lists/{list}": {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/committees/%d/lists/category", committee,
+		map[string]any{"names": []string{"经济建设", "社会建设", "其他"}})},
+	"GET /api/v1/cppcc/committees/{id}/honours": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/honours?year=2026", committee)},
+	"POST /api/v1/cppcc/honours": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/honours", map[string]any{"committee_id": committee(m, t), "year": 2026, "kind": "active_member", "member_id": memberOf(m, t)}
+	}},
+	"POST /api/v1/cppcc/me/proposals/{id}/comment": {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/proposals/%d/comment", cosignedReplied,
+		map[string]any{"text": "同意"})},
 	"GET /api/v1/cppcc/me":           {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me")},
 	"GET /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/proposals?mine=1")},
 	"POST /api/v1/cppcc/me/proposals": {perm: auth.PermCppccSelf, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
@@ -323,6 +331,31 @@ func activity(m *matrix, t string) int64 {
 		m.t.Fatal(err)
 	}
 	return a.ID
+}
+
+// cosignedReplied is a replied proposal of the target's second member that
+// its first member (the member's login) co-signed.
+func cosignedReplied(m *matrix, t string) int64 {
+	if t == "missing" {
+		return 999999
+	}
+	s := m.of(t)
+	sc := store.ScopeOf(s.c.Path)
+	p := m.proposal(t, "signing")
+	p, err := m.svc.Sign(s.memberCtxs[0], sc, p.ID, true)
+	if err == nil {
+		p, err = m.svc.Review(m.ctx, sc, p.ID, cppcc.ReviewInput{Action: "file"})
+	}
+	if err == nil {
+		p, err = m.svc.Assign(m.ctx, sc, p.ID, cppcc.AssignInput{Lead: s.lead.ID})
+	}
+	if err == nil {
+		p, err = m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
+	}
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return p.ID
 }
 
 // memberOf is the target committee's first member.
@@ -495,13 +528,23 @@ var pageRows = map[string]pageRow{
 	"GET /cppcc/proposals/{id}/letters/{file}": {perm: auth.PermCppccRead, want: pageScoped, target: letterPath("/cppcc/proposals/%d/letters/%d")},
 	"GET /cppcc/my/{id}/letters/{file}":        {perm: auth.PermCppccSelf, want: pageScoped, target: letterPath("/cppcc/my/%d/letters/%d")},
 	"GET /cppcc/inbox/{id}/letters/{file}":     {perm: auth.PermCppccHandle, want: pageScoped, target: letterPath("/cppcc/inbox/%d/letters/%d")},
-	"GET /cppcc/my":                            {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
-	"GET /cppcc/my/new":                        {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
-	"GET /cppcc/my/{id}":                       {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
-	"POST /cppcc/my/{id}/{action}":             {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
-	"GET /cppcc/inbox":                         {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
-	"GET /cppcc/inbox/{id}":                    {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
-	"POST /cppcc/parts/{id}/{action}":          {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
+	"POST /cppcc/honours": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(m *matrix, _ string) (string, url.Values) {
+		m.seq++
+		s := m.own
+		terms, _ := m.svc.Terms(m.ctx, store.All, s.c.ID)
+		mm, err := m.svc.AddMember(m.ctx, store.All, cppcc.MemberInput{CommitteeID: s.c.ID, TermID: terms[0].ID, Name: fmt.Sprintf("积极分子%d", m.seq), Sex: "男", Sector: "教育界", Party: "九三学社"})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return "/cppcc/honours?year=2026", url.Values{"kind": {"active_member"}, "member_id": {fmt.Sprint(mm.ID)}}
+	}},
+	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
+	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
+	"POST /cppcc/my/{id}/{action}":    {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
+	"GET /cppcc/inbox":                {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
+	"GET /cppcc/inbox/{id}":           {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/%d", in("handling"))},
+	"POST /cppcc/parts/{id}/{action}": {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/parts/%d/object", part("lead", ""), url.Values{"text": {"不属于本单位职责"}})},
 	"POST /cppcc/my": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 		return "/cppcc/my", url.Values{"title": {"关于发展职业教育的建议"}, "category": {"其他"}, "public": {"1"}, "contact": {"none"}, "then": {"save"},
 			"content": {"职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}}

@@ -27,6 +27,8 @@ var Items = vocab.Enum{
 	{Code: "plenary", Label: "出席全体会议"},
 	{Code: "standing", Label: "出席常委会会议"},
 	{Code: "speech", Label: "大会发言"},
+	{Code: "excellent", Label: "优秀提案"},
+	{Code: "active", Label: "评为履职积极分子"},
 	{Code: "leave", Label: "请假"},
 	{Code: "absent", Label: "未请假缺席"},
 }
@@ -43,7 +45,7 @@ type PointRule struct {
 // committees publish; each committee sets its own.
 var DefaultPoints = map[string]PointRule{
 	"proposal": {2, 10}, "cosign": {1, 10}, "filed": {2, 0}, "key": {5, 0}, "inspection": {2, 0}, "research": {2, 0},
-	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "leave": {0, 0}, "absent": {-3, 0},
+	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
 }
 
 func (c Committee) points() map[string]PointRule {
@@ -179,6 +181,21 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	for _, a := range atts {
 		add(attendanceItem(a.kind, a.status), a.title, a.on)
 	}
+	honours, err := store.Query(ctx, s.DB, func(r store.Scanner) (att, error) {
+		var x att
+		return x, r.Scan(&x.kind, &x.title)
+	}, `SELECT h.kind, COALESCE(p.title, '') FROM cppcc_honours h LEFT JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
+		WHERE h.committee_id = $1 AND h.year = $2 AND (p.proposer_id = $3 OR h.member_id = $3)`+store.InProvince("h.province_id", prov)+" ORDER BY h.id", c.ID, year, m.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, h := range honours {
+		item, title := "active", strconv.Itoa(year)+"年度履职积极分子"
+		if h.kind == "excellent_proposal" {
+			item, title = "excellent", h.title
+		}
+		add(item, title, date.New(year, 12, 31))
+	}
 	sort.SliceStable(out.Entries, func(i, j int) bool { return out.Entries[i].On.Before(out.Entries[j].On) })
 	rules := c.points()
 	for i, e := range out.Entries {
@@ -229,6 +246,10 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 			WHERE p.committee_id = $1 AND p.month >= $2 AND p.month <= $3 AND g.state = 'confirmed'` + store.InProvince("g.province_id", prov) + " GROUP BY g.member_id",
 		`SELECT t.member_id, a.kind || '|' || t.status, COUNT(*) FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
 			WHERE a.committee_id = $1 AND a.month >= $2 AND a.month <= $3` + store.InProvince("t.province_id", prov) + " GROUP BY t.member_id, a.kind, t.status",
+		`SELECT p.proposer_id, 'excellent', COUNT(*) FROM cppcc_honours h JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
+			WHERE h.committee_id = $1 AND h.year * 100 + 1 = $2 AND h.year * 100 + 12 = $3 AND p.proposer_id IS NOT NULL` + store.InProvince("h.province_id", prov) + " GROUP BY p.proposer_id",
+		`SELECT member_id, 'active', COUNT(*) FROM cppcc_honours WHERE committee_id = $1 AND year * 100 + 1 = $2 AND year * 100 + 12 = $3 AND member_id IS NOT NULL` +
+			store.InProvince("province_id", prov) + " GROUP BY member_id",
 	}
 	for _, q := range queries {
 		rows, err := store.Query(ctx, s.DB, func(r store.Scanner) (grouped, error) {

@@ -666,7 +666,7 @@ func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal
 var actionLabels = map[string]string{
 	"submit": "提交", "submit_joint": "提交联名", "signed": "结束会签", "withdraw": "撤回", "return": "退回修改", "file": "立案",
 	"reject": "不予立案", "merge": "并案", "assign": "交办", "replied": "答复", "evaluate": "评价", "dissatisfied": "评价不满意", "close": "办结",
-	"confirm": "确认联名", "create": "起草", "mark_key": "列为重点提案", "remind": "催办", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
+	"confirm": "确认联名", "create": "起草", "mark_key": "列为重点提案", "remind": "催办", "comment": "附议委员补充意见", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
 	"ask_extension": "申请延期", "extend": "同意延期", "refuse_extension": "不同意延期", "opinion": "提出会办意见", "reply": "答复", "rehandle": "重新办理",
 }
 

@@ -91,6 +91,7 @@ var Tables = []Table{
 	{Name: "cppcc_attendance", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
 	{Name: "cppcc_instructions", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
 	{Name: "cppcc_files", Role: Provincial, Parent: "proposals", ParentCol: "proposal_id"},
+	{Name: "cppcc_honours", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "id_numbers", Role: Keyed, Key: "id_hash"},
 }
 

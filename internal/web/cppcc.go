@@ -40,6 +40,7 @@ func (s *Site) cppccRoutes() []route {
 		{"GET /cppcc/activities/{id}", auth.PermCppccRead, 0, s.cppccActivity},
 		{"POST /cppcc/activities/{id}/instructions", auth.PermCppccWrite, 0, s.cppccInstruction},
 		{"GET /cppcc/performance", auth.PermCppccRead, 0, s.cppccPerformance},
+		{"POST /cppcc/honours", auth.PermCppccWrite, 0, s.cppccHonour},
 		{"GET /cppcc/members/{id}", auth.PermCppccRead, 0, s.cppccMemberRecord},
 		{"GET /cppcc/my/record", auth.PermCppccSelf, 0, s.cppccMyRecord},
 		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
@@ -526,6 +527,9 @@ func (s *Site) cppccMemberAct(w http.ResponseWriter, r *http.Request, id auth.Id
 		"sign": {"已答复联名邀请", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Sign(ctx, sc, pid, f.Get("confirm") == "1")
 		}},
+		"comment": {"已补充意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+			return s.Cppcc.Comment(ctx, sc, pid, f.Get("note"))
+		}},
 		"evaluate": {"已提交评价,感谢您的意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Evaluate(ctx, sc, pid, cppcc.EvaluateInput{Attitude: f.Get("attitude"), Result: f.Get("result"), Note: f.Get("note")})
 		}},
@@ -894,23 +898,62 @@ type performanceData struct {
 	Year      int
 	Items     []optionItem
 	Lines     []cppcc.RankLine
+	Honours   []cppcc.Honour
+	Write     bool
+	Filed     []cppcc.Proposal // the year's filed proposals, candidates for 优秀提案
+	Form      *form
 }
 
 func (s *Site) cppccPerformance(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items)}
+	s.performancePage(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) performancePage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items), Form: f, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
 			return err
 		}
-		d.Lines, err = s.Cppcc.Ranking(r.Context(), sc, d.Committee.ID, d.Year)
-		return err
+		if d.Lines, err = s.Cppcc.Ranking(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+			return err
+		}
+		if d.Honours, err = s.Cppcc.Honours(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+			return err
+		}
+		if d.Write {
+			l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, State: "closed"}, store.Page{Size: store.MaxSize})
+			d.Filed = l.Items
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.show(w, r, id, http.StatusOK, "performance.html", fmt.Sprintf("%s%d年委员履职情况", d.Committee.Name, d.Year), d)
+	s.show(w, r, id, status, "performance.html", fmt.Sprintf("%s%d年委员履职情况", d.Committee.Name, d.Year), d)
+}
+
+func (s *Site) cppccHonour(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		_, err = s.Cppcc.AddHonour(r.Context(), sc, cppcc.HonourInput{CommitteeID: c.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
+			ProposalID: f.id("proposal_id"), MemberID: f.id("member_id"), Note: f.Get("note")})
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf("/cppcc/performance?year=%d", s.boardYear(r)), "已记录评选结果")
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.performancePage(w, r, id, f, http.StatusBadRequest)
 }
 
 func (s *Site) cppccMemberRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
