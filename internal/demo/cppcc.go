@@ -113,7 +113,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
 	targets := []string{"draft", "signing", "submitted", "returned", "rejected", "filed", "handling", "merged", "handling", "replied", "rehandling", "closed", "closed", "closed"}
-	var firstFiled, firstHandling int64
+	var firstFiled, firstHandling, firstClosed int64
 	for i, target := range targets {
 		clock = open.Add(time.Duration(i) * time.Hour)
 		topic := demoTopics[i%len(demoTopics)]
@@ -228,8 +228,23 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 		}); err != nil {
 			return nil, err
 		}
+		if firstClosed == 0 {
+			firstClosed = p.ID
+		}
 	}
-	return accounts, consultYear(ctx, &d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t })
+	if err := consultYear(ctx, &d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t }); err != nil {
+		return nil, err
+	}
+	// The year's selections.
+	if firstClosed != 0 {
+		if _, err := d.AddHonour(office, sc, cppcc.HonourInput{CommitteeID: c.ID, Year: year, Kind: "excellent_proposal", ProposalID: firstClosed, Note: "年度优秀提案"}); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := d.AddHonour(office, sc, cppcc.HonourInput{CommitteeID: c.ID, Year: year, Kind: "active_member", MemberID: members[0].ID}); err != nil {
+		return nil, err
+	}
+	return accounts, nil
 }
 
 // consultYear adds the year's activities: a key proposal and its supervision,
