@@ -168,6 +168,15 @@ func (s *Service) Committees(ctx context.Context, sc store.Scope) ([]Committee, 
 		" ORDER BY path LIMIT 200", lo, hi)
 }
 
+// MaxNodes bounds the committees and units Nodes lists.
+const MaxNodes = 1000
+
+// Nodes lists the committees' tree in its order, committees and their
+// units, at most MaxNodes (for the security administrator's grant form).
+func (s *Service) Nodes(ctx context.Context) ([]Committee, error) {
+	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees ORDER BY path LIMIT "+strconv.Itoa(MaxNodes))
+}
+
 // CommitteeOf is the committee whose scope a caller holds: the committee
 // itself, or the committee of a handling unit.
 func (s *Service) CommitteeOf(ctx context.Context, sc store.Scope) (Committee, error) {

@@ -420,7 +420,9 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	members := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
 	m.api = &api.API{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Cppcc: m.svc, Now: now, Log: log}
 	m.site = &web.Site{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Work: &work.Service{DB: db, Now: now}, Cppcc: m.svc, Log: log}
-	m.srv = httptest.NewServer(server.New(db, log, m.auth, server.Defaults, m.api, m.site))
+	// The visitor's hundreds of refused requests are not to meet the limit on anonymous requests.
+	cfg := server.Config{Limits: server.Limits{LoginPerMinute: 600, LoginBurst: 600, AnonymousPerMinute: 60000, AnonymousBurst: 10000}}
+	m.srv = httptest.NewServer(server.New(db, log, m.auth, cfg, m.api, m.site))
 	t.Cleanup(m.srv.Close)
 	// The member logs in as the own side's first member; the handler as its lead unit.
 	u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
@@ -758,5 +760,33 @@ func TestMembersImportPage(t *testing.T) {
 	}
 	if code, text := upload([][]any{{"周新", "男", "经济界", "中国致公党", "", "", "", "13811112222"}}); code != http.StatusSeeOther || count() != before+1 {
 		t.Fatalf("a good list: %d %.300s", code, text)
+	}
+}
+
+// The security administrator grants a CPPCC role on a committee from the
+// users page, choosing the committee from the list; a role of the tree on
+// a committee is refused with the field named.
+func TestGrantCommitteeRoleFromThePage(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	m.login("anquan", auth.RoleSecadmin, nil, nil)
+	u, err := m.auth.CreateUser(m.ctx, auth.NewUser{Username: "xinbangongshi", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, text := m.page(auth.RoleSecadmin, "GET", "/users", nil)
+	if code != http.StatusOK || !strings.Contains(text, `name="committee_id"`) || !strings.Contains(text, "承办单位:江城市政协发展改革委") {
+		t.Fatalf("the users page: %d %.300s", code, text)
+	}
+	form := url.Values{"op": {"grant"}, "user_id": {fmt.Sprint(u.ID)}, "role": {auth.RoleCppccOffice}, "committee_id": {fmt.Sprint(m.own.c.ID)}}
+	if code, text := m.page(auth.RoleSecadmin, "POST", "/users", form); code != http.StatusSeeOther {
+		t.Fatalf("granting: %d %.300s", code, text)
+	}
+	got, _ := m.auth.User(m.ctx, u.ID)
+	if len(got.Grants) != 1 || got.Grants[0].CommitteeID == nil || *got.Grants[0].CommitteeID != m.own.c.ID || got.Grants[0].OrgName != "江城市政协" {
+		t.Fatalf("grants: %+v", got.Grants)
+	}
+	form.Set("role", auth.RoleViewer)
+	if code, text := m.page(auth.RoleSecadmin, "POST", "/users", form); code != http.StatusBadRequest || !strings.Contains(text, "只有政协的角色授予在政协或承办单位上") {
+		t.Fatalf("a tree role on a committee: %d %.300s", code, text)
 	}
 }

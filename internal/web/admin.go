@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"dangjian/internal/cppcc"
 	"net/http"
 	"slices"
 
@@ -32,6 +33,8 @@ type usersData struct {
 	Form             *form
 	NewPassword, For string
 	GrantOrg         orgPick // the organisation a role is granted over
+	// Bodies are the committees and units a CPPCC role is granted on.
+	Bodies []cppcc.Committee
 }
 
 func grantPicker() orgPick {
@@ -56,6 +59,12 @@ func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 	d.Pager = newPager(r, d.List.Total, p)
 	d.CanAdmin = len(id.ScopesFor(auth.PermUserAdmin)) > 0
 	d.CanGrant = len(id.ScopesFor(auth.PermGrantAdmin)) > 0
+	if d.CanGrant {
+		if d.Bodies, err = s.Cppcc.Nodes(r.Context()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.show(w, r, id, status, "users.html", "用户与授权", d)
 }
 
@@ -97,6 +106,9 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			}
 			if o != 0 {
 				in.OrgID = &o
+			}
+			if c := f.id("committee_id"); c != 0 {
+				in.CommitteeID = &c
 			}
 			g, err := s.Auth.AddGrant(ctx, sc, in)
 			msg = "已授予 " + g.RoleLabel + " · " + g.OrgName

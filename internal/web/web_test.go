@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"dangjian/internal/cppcc"
 	"fmt"
 	"html"
 	"io"
@@ -60,7 +61,8 @@ func newSite(t *testing.T) *browser {
 	mux := http.NewServeMux()
 	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: &cppcc.Service{DB: db, Box: box},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
