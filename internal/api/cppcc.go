@@ -93,8 +93,18 @@ func (a *API) year(r *http.Request) (int, error) {
 func (a *API) cppccRoutes() []Route {
 	c := a.Cppcc
 	t := CppccTag
-	office := func(fn func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error)) Handler {
+	proposal := func(fn func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error)) Handler {
 		return withID("提案", func(r *http.Request, sc store.Scope, id int64) (any, error) { return fn(r, sc, id) })
+	}
+	// withYear adapts a handler of a year (the year parameter, this year by default).
+	withYear := func(fn func(r *http.Request, sc store.Scope, year int) (any, error)) Handler {
+		return func(r *http.Request, sc store.Scope) (any, error) {
+			year, err := a.year(r)
+			if err != nil {
+				return nil, err
+			}
+			return fn(r, sc, year)
+		}
 	}
 	return []Route{
 		{Method: "GET", Path: "/api/v1/cppcc/steps", Perm: auth.PermAuth, Tag: t, Summary: "提案、联名和承办的全部状态转换:每一步从哪些状态出发、到哪个状态、由谁办理、依据什么规则",
@@ -121,8 +131,8 @@ func (a *API) cppccRoutes() []Route {
 				return c.SetList(r.Context(), sc, id, r.PathValue("list"), in.Names)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/honours", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年评选的优秀提案和履职积极分子",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Honour{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				year, err := a.year(r)
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Honour{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+				id, err := pathID(r, "政协")
 				if err != nil {
 					return nil, err
 				}
@@ -165,7 +175,7 @@ func (a *API) cppccRoutes() []Route {
 				return c.Draft(r.Context(), sc, cppcc.ViewOffice, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/proposals/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "提案详情:联名、承办单位、办理过程", Result: cppcc.Proposal{},
-			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Get(r.Context(), sc, cppcc.ViewOffice, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/review", Perm: auth.PermCppccWrite, Tag: t,
@@ -178,11 +188,11 @@ func (a *API) cppccRoutes() []Route {
 				return c.Assign(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/close-signing", Perm: auth.PermCppccWrite, Tag: t, Summary: "会签期限届满后结束会签(未答复的附议委员记为逾期)",
-			Result: cppcc.Proposal{}, Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Result: cppcc.Proposal{}, Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.CloseSigning(r.Context(), sc, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/proposals/{id}/close", Perm: auth.PermCppccWrite, Tag: t, Summary: "评价期限届满未评价的提案办结",
-			Result: cppcc.Proposal{}, Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Result: cppcc.Proposal{}, Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Close(r.Context(), sc, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/objection", Perm: auth.PermCppccWrite, Tag: t, Summary: "处理承办单位的调整申请:unit_id 改交的单位,0 为维持原交办",
@@ -225,29 +235,25 @@ func (a *API) cppccRoutes() []Route {
 				return c.AddInstruction(r.Context(), sc, id, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/performance", Perm: auth.PermCppccRead, Tag: t, Summary: "委员年度履职情况:各项次数和积分,按积分排名",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.RankLine{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				year, err := a.year(r)
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.RankLine{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+				id, err := pathID(r, "政协")
 				if err != nil {
 					return nil, err
 				}
 				return c.Ranking(r.Context(), sc, id, year)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/members/{id}/record", Perm: auth.PermCppccRead, Tag: t, Summary: "委员的年度履职档案:每一条来自哪一项记录、积分",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withID("政协委员", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				year, err := a.year(r)
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+				id, err := pathID(r, "政协委员")
 				if err != nil {
 					return nil, err
 				}
 				return c.Record(r.Context(), sc, cppcc.ViewOffice, id, year)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/me/record", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的年度履职档案",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
-				year, err := a.year(r)
-				if err != nil {
-					return nil, err
-				}
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
 				return c.Record(r.Context(), sc, cppcc.ViewMember, 0, year)
-			}},
+			})},
 
 		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: cppcc.Member{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Me(r.Context(), sc, identity(r).User.ID) }},
@@ -265,7 +271,7 @@ func (a *API) cppccRoutes() []Route {
 				return c.Draft(r.Context(), sc, cppcc.ViewMember, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/me/proposals/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "提案详情", Result: cppcc.Proposal{},
-			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Get(r.Context(), sc, cppcc.ViewMember, id)
 			})},
 		{Method: "PATCH", Path: "/api/v1/cppcc/me/proposals/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改暂存或退回修改的提案", Body: cppcc.Input{}, Result: cppcc.Proposal{},
@@ -273,11 +279,11 @@ func (a *API) cppccRoutes() []Route {
 				return c.Edit(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/submit", Perm: auth.PermCppccSelf, Tag: t, Summary: "提交提案(联名提案先征集联名)", Result: cppcc.Proposal{},
-			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Submit(r.Context(), sc, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/withdraw", Perm: auth.PermCppccSelf, Tag: t, Summary: "立案前撤回提案", Result: cppcc.Proposal{},
-			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Withdraw(r.Context(), sc, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/me/proposals/{id}/sign", Perm: auth.PermCppccSelf, Tag: t, Summary: "附议委员确认(confirm 为 true)或不同意联名",
@@ -304,7 +310,7 @@ func (a *API) cppccRoutes() []Route {
 				return c.Inbox(r.Context(), sc, q.bool("open"), pg)
 			}},
 		{Method: "GET", Path: "/api/v1/cppcc/inbox/proposals/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的提案详情", Result: cppcc.Proposal{},
-			Handle: office(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
+			Handle: proposal(func(r *http.Request, sc store.Scope, id int64) (cppcc.Proposal, error) {
 				return c.Get(r.Context(), sc, cppcc.ViewUnit, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/parts/{id}/object", Perm: auth.PermCppccHandle, Tag: t, Summary: "在异议期限内申请调整承办单位(text 写明理由)",

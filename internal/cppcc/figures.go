@@ -194,7 +194,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 		}
 		return rows.Err()
 	}
-	const late = " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN ('handling', 'objected', 'extension') AND due_on < $3"
+	late := " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN " + sqlIn(openStates) + " AND due_on < $3"
 	err = read("p|y|", "SELECT 'overdue', COUNT(*)"+late, func(k string, n int64) {
 		if k == "overdue" {
 			f.Overdue = n

@@ -440,7 +440,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	w.Exact(sc, "uc.path")
 	w.And("1 = 1" + route(sc, ViewUnit, "u.province_id"))
 	if openOnly {
-		w.And("u.state IN ('handling', 'objected', 'extension')")
+		w.And("u.state IN " + sqlIn(openStates))
 	} else {
 		w.And("u.state <> 'withdrawn'")
 	}
@@ -451,7 +451,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	limit, args := w.Limit(pg)
 	today := s.today()
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
-		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN ('handling', 'objected', 'extension') THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
+		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+sqlIn(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
 	out.Items = append(out.Items, items...)
 	return out, err
 }

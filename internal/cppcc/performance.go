@@ -239,7 +239,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 		`SELECT proposer_id, 'proposal', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'filed', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND state IN ('filed', 'handling', 'replied', 'rehandling', 'closed')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND state IN ` + sqlIn(filedStates) + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'key', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND is_key AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT g.member_id, 'cosign', COUNT(*) FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id

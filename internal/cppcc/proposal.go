@@ -174,6 +174,12 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 // filedStates are those of a filed proposal.
 var filedStates = []string{"filed", "handling", "replied", "rehandling", "closed"}
 
+// openStates are those of a unit's part still waiting for its answer.
+var openStates = []string{"handling", "objected", "extension"}
+
+// sqlIn is states as an SQL list: ('a', 'b').
+func sqlIn(states []string) string { return "('" + strings.Join(states, "', '") + "')" }
+
 // visible is the condition that keeps the proposals a caller reaches from
 // view in scope; me is the caller's member id (ViewMember).
 func visible(w *store.Where, sc store.Scope, view View, me int64) {
@@ -185,7 +191,7 @@ func visible(w *store.Where, sc store.Scope, view View, me int64) {
 	case ViewMember:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And(`(p.proposer_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
-			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN ('filed', 'handling', 'replied', 'rehandling', 'closed')))`, me, me)
+			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me)
 	default:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And("p.state <> 'draft'")
@@ -300,9 +306,7 @@ func scanPart(r store.Scanner, today date.Date) (Part, error) {
 }
 
 // open tells whether a unit's part still waits for its answer.
-func open(state string) bool {
-	return state == "handling" || state == "objected" || state == "extension"
-}
+func open(state string) bool { return slices.Contains(openStates, state) }
 
 // Get returns a proposal the caller reaches, with its history.
 func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) (Proposal, error) {
@@ -386,7 +390,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id
-			AND u.state IN ('handling', 'objected', 'extension') AND u.due_on < ?`+ru+")", s.today())
+			AND u.state IN `+sqlIn(openStates)+` AND u.due_on < ?`+ru+")", s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+" FROM proposals p WHERE 1 = 1"+w.String(), 10000), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
