@@ -81,3 +81,33 @@ func PrefixRange(q string) (string, string) {
 	lo := strings.ToLower(q)
 	return lo, lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
 }
+
+// Syllables is the reading of each Chinese character of s, lower case
+// without tones, and each run of Latin letters or digits as it is: the
+// form in which homophones of a word look the same (菠菜 and 博彩 are both
+// "bo cai").
+func Syllables(s string) []string {
+	var out []string
+	var run strings.Builder
+	flush := func() {
+		if run.Len() > 0 {
+			out = append(out, run.String())
+			run.Reset()
+		}
+	}
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flush()
+			if syl := reading(r); syl != "" {
+				out = append(out, syl)
+			}
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			run.WriteRune(unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
