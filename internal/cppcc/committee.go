@@ -1,6 +1,7 @@
 package cppcc
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/clock"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/secret"
@@ -88,7 +90,19 @@ type Rules struct {
 	ClassD bool `json:"class_d"`
 	// Points are the performance record's points by item (DefaultPoints when empty).
 	Points map[string]PointRule `json:"points,omitempty"`
+	// CasePeriods are the letters-and-visits periods the committee sets
+	// (CasePeriods, with their sources, when empty).
+	CasePeriods []clock.Period `json:"case_periods,omitempty"`
+	// RepeatDays is how far back an earlier letter of the same person or
+	// the same text makes a new one a repeat (判重; 180 days when 0).
+	RepeatDays int `json:"repeat_days,omitempty"`
+	// ReportLimit is how many reports (举报) hide a forum item pending
+	// review (3 when 0).
+	ReportLimit int `json:"report_limit,omitempty"`
 }
+
+func (r Rules) repeatDays() int  { return cmp.Or(r.RepeatDays, 180) }
+func (r Rules) reportLimit() int { return cmp.Or(r.ReportLimit, 3) }
 
 // DefaultRules are a new committee's rules.
 var DefaultRules = Rules{SignDays: 7, ObjectDays: 7, OpinionMonths: 1, ReplyMonths: 3, MaxMonths: 6, EvaluateDays: 30, Rehandles: 1}
@@ -705,6 +719,18 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 		if f.n < f.lo || f.n > f.hi {
 			v.Add(f.name, "%s应在 %d 到 %d 之间", f.what, f.lo, f.hi)
 		}
+	}
+	known := map[string]bool{}
+	for _, p := range CasePeriods {
+		known[p.Key] = true
+	}
+	for _, p := range r.CasePeriods {
+		if !known[p.Key] || p.N < 1 || p.N > 365 || (p.Unit != clock.Days && p.Unit != clock.Workdays && p.Unit != clock.Months) {
+			v.Add("case_periods", "信访期限“%s”应为已知的期限,天数在 1 到 365 之间,单位为 day、workday 或 month", p.Key)
+		}
+	}
+	if r.RepeatDays < 0 || r.RepeatDays > 1095 || r.ReportLimit < 0 || r.ReportLimit > 100 {
+		v.Add("repeat_days", "判重的天数应在 0 到 1095 之间,举报隐藏的次数在 0 到 100 之间")
 	}
 	if r.MaxMonths < r.ReplyMonths {
 		v.Add("max_months", "延期后最长的月数不应少于答复的月数")

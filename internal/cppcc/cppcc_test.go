@@ -22,7 +22,7 @@ import (
 )
 
 // 2026-03-02 10:00 in Beijing: between the fourth session (January) and the fifth.
-var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+var fixedNow = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
 type fixture struct {
 	t         *testing.T
@@ -44,7 +44,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, ctx: context.Background(), db: db, svc: &Service{DB: db, Box: box, Now: func() time.Time { return clock }}}
+	f := &fixture{t: t, ctx: context.Background(), db: db, svc: &Service{DB: db, Box: box, Now: func() time.Time { return fixedNow }}}
 	f.c = f.must(f.svc.NewCommittee(f.ctx, nil, "江城市政协", "city"))
 	f.other = f.must(f.svc.NewCommittee(f.ctx, nil, "河西市政协", "city"))
 	f.office = store.ScopeOf(f.c.Path)
@@ -691,7 +691,7 @@ func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
 	db := storetest.Citus(t)
 	ctx := context.Background()
 	box, _ := secret.New([]byte(strings.Repeat("c", 32)))
-	now := func() time.Time { return clock }
+	now := func() time.Time { return fixedNow }
 	setup := &Service{DB: db, Box: box, Now: now}
 	national, err := setup.NewCommittee(ctx, nil, "全国政协", "national")
 	if err != nil {

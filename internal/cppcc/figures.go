@@ -26,7 +26,7 @@ func withYears(m int, keys []string) []string {
 	for i, n := 0, len(keys); i < n; i++ {
 		k := keys[i]
 		rest := k[strings.IndexByte(k[2:], '|')+3:]
-		keys = append(keys, map[byte]string{'p': "y|", 'u': "v|"}[k[0]]+year+"|"+rest)
+		keys = append(keys, map[byte]string{'p': "y|", 'u': "v|", 's': "t|"}[k[0]]+year+"|"+rest)
 	}
 	return keys
 }
@@ -288,7 +288,11 @@ func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, activityRecount(ctx, q, out)
+	if err := activityRecount(ctx, q, out); err != nil {
+		return nil, err
+	}
+	// The senders' names are not needed to count: no key is opened.
+	return out, (&Service{}).publicRecount(ctx, q, out)
 }
 
 // Stored reads every committee's maintained figures.

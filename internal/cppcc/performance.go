@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
@@ -27,6 +28,9 @@ var Items = vocab.Enum{
 	{Code: "plenary", Label: "出席全体会议"},
 	{Code: "standing", Label: "出席常委会会议"},
 	{Code: "speech", Label: "大会发言"},
+	{Code: "opinion", Label: "报送社情民意"},
+	{Code: "opinion_adopted", Label: "社情民意被采用"},
+	{Code: "opinion_instruction", Label: "社情民意获领导批示"},
 	{Code: "excellent", Label: "优秀提案"},
 	{Code: "active", Label: "评为履职积极分子"},
 	{Code: "leave", Label: "请假"},
@@ -45,7 +49,7 @@ type PointRule struct {
 // committees publish; each committee sets its own.
 var DefaultPoints = map[string]PointRule{
 	"proposal": {2, 10}, "cosign": {1, 10}, "filed": {2, 0}, "key": {5, 0}, "inspection": {2, 0}, "research": {2, 0},
-	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
+	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "opinion": {1, 20}, "opinion_adopted": {3, 0}, "opinion_instruction": {5, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
 }
 
 func (c Committee) points() map[string]PointRule {
@@ -196,6 +200,36 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 		}
 		add(item, title, date.New(year, 12, 31))
 	}
+	type item struct {
+		title, kind, level string
+		on             date.Date
+		month          int
+	}
+	ops, err := store.Query(ctx, s.DB, func(r store.Scanner) (item, error) {
+		var x item
+		return x, r.Scan(&x.title, &x.month)
+	}, "SELECT title, month FROM opinions WHERE member_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+store.InProvince("province_id", prov)+" ORDER BY id", m.ID, c.ID, from, to)
+	if err != nil {
+		return out, err
+	}
+	for _, o := range ops {
+		add("opinion", o.title, date.New(o.month/100, time.Month(o.month%100), 1))
+	}
+	adopted, err := store.Query(ctx, s.DB, func(r store.Scanner) (item, error) {
+		var x item
+		return x, r.Scan(&x.title, &x.kind, &x.level, &x.on)
+	}, `SELECT o.title, a.kind, a.level, a.on_date FROM opinion_adoptions a JOIN opinions o ON o.province_id = a.province_id AND o.id = a.opinion_id
+		WHERE o.member_id = $1 AND a.committee_id = $2 AND a.month >= $3 AND a.month <= $4`+store.InProvince("a.province_id", prov)+" ORDER BY a.on_date, a.id", m.ID, c.ID, from, to)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range adopted {
+		it := "opinion_adopted"
+		if a.kind == "instruction" {
+			it = "opinion_instruction"
+		}
+		add(it, Levels.Label(a.level)+":"+a.title, a.on)
+	}
 	sort.SliceStable(out.Entries, func(i, j int) bool { return out.Entries[i].On.Before(out.Entries[j].On) })
 	rules := c.points()
 	for i, e := range out.Entries {
@@ -250,6 +284,11 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 			WHERE h.committee_id = $1 AND h.year * 100 + 1 = $2 AND h.year * 100 + 12 = $3 AND p.proposer_id IS NOT NULL` + store.InProvince("h.province_id", prov) + " GROUP BY p.proposer_id",
 		`SELECT member_id, 'active', COUNT(*) FROM cppcc_honours WHERE committee_id = $1 AND year * 100 + 1 = $2 AND year * 100 + 12 = $3 AND member_id IS NOT NULL` +
 			store.InProvince("province_id", prov) + " GROUP BY member_id",
+		`SELECT member_id, 'opinion', COUNT(*) FROM opinions WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND member_id IS NOT NULL` +
+			store.InProvince("province_id", prov) + " GROUP BY member_id",
+		`SELECT o.member_id, 'opinion_' || CASE WHEN a.kind = 'adopted' THEN 'adopted' ELSE 'instruction' END, COUNT(*) FROM opinion_adoptions a
+			JOIN opinions o ON o.province_id = a.province_id AND o.id = a.opinion_id
+			WHERE a.committee_id = $1 AND a.month >= $2 AND a.month <= $3 AND o.member_id IS NOT NULL` + store.InProvince("a.province_id", prov) + " GROUP BY o.member_id, a.kind",
 	}
 	for _, q := range queries {
 		rows, err := store.Query(ctx, s.DB, func(r store.Scanner) (grouped, error) {

@@ -49,6 +49,7 @@ var Tables = []Table{
 	{Name: "orgs"}, {Name: "units"}, {Name: "users"}, {Name: "grants"}, {Name: "sessions"}, {Name: "api_tokens"},
 	{Name: "settings"}, {Name: "audit_head"}, {Name: "audit_keyed"}, {Name: "report_templates"},
 	{Name: "committees"}, {Name: "cppcc_lists"}, {Name: "cppcc_terms"}, {Name: "cppcc_sessions"},
+	{Name: "calendar_days"}, {Name: "spam_samples"},
 	// The anchor of the colocation group comes first.
 	{Name: "members", Role: Provincial, OrgCol: "org_id"},
 	{Name: "org_stats", Role: Provincial, OrgCol: "org_id"},
@@ -92,6 +93,17 @@ var Tables = []Table{
 	{Name: "cppcc_instructions", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
 	{Name: "cppcc_files", Role: Provincial, Parent: "proposals", ParentCol: "proposal_id"},
 	{Name: "cppcc_honours", Role: Provincial, CommitteeCol: "committee_id"},
+	// The public channel, in the province of its committee.
+	{Name: "opinions", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "opinion_issues", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "opinion_adoptions", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "cases", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "public_events", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "clocks", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "forum_posts", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "forum_comments", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "forum_votes", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "pow_spent", Role: Keyed, Key: "salt"},
 	{Name: "id_numbers", Role: Keyed, Key: "id_hash"},
 }
 

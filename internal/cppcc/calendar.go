@@ -1,0 +1,217 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/clock"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// CasePeriods are the periods of a letters-and-visits case, each set by the
+// committee; the defaults are those of the 信访工作条例 (2022), counted by the
+// Civil Code's rules (the start day not counted, a last day on a holiday
+// moved to the next working day).
+var CasePeriods = []clock.Period{
+	{Key: "accept", Label: "受理告知", N: 15, Unit: clock.Days, Start: "收到信访事项", Source: "《信访工作条例》第二十四条、第二十五条:收到之日起15日内告知是否受理"},
+	{Key: "handle", Label: "办理", N: 60, Unit: clock.Days, Start: "受理", Source: "《信访工作条例》第三十二条:自受理之日起60日内办结"},
+	{Key: "extend", Label: "延长办理(最多)", N: 30, Unit: clock.Days, Start: "办理期限届满", Source: "《信访工作条例》第三十二条:经本机关、单位负责人批准,延长不得超过30日,并告知延期理由"},
+	{Key: "review_window", Label: "请求复查", N: 30, Unit: clock.Days, Start: "收到书面答复", Source: "《信访工作条例》第三十五条:自收到书面答复之日起30日内请求复查"},
+	{Key: "review", Label: "复查", N: 30, Unit: clock.Days, Start: "收到复查请求", Source: "《信访工作条例》第三十五条:自收到复查请求之日起30日内提出复查意见"},
+	{Key: "recheck_window", Label: "请求复核", N: 30, Unit: clock.Days, Start: "收到复查意见", Source: "《信访工作条例》第三十六条:自收到书面答复之日起30日内请求复核"},
+	{Key: "recheck", Label: "复核", N: 30, Unit: clock.Days, Start: "收到复核请求", Source: "《信访工作条例》第三十六条:30日内提出复核意见,听证所需时间不计算在内"},
+}
+
+// periodsOf are a committee's case periods by key, its own over the defaults.
+func (c Committee) periodsOf() map[string]clock.Period {
+	out := map[string]clock.Period{}
+	for _, p := range CasePeriods {
+		out[p.Key] = p
+	}
+	for _, p := range c.Rules.CasePeriods {
+		if d, ok := out[p.Key]; ok {
+			d.N, d.Unit = p.N, p.Unit
+			out[p.Key] = d
+		}
+	}
+	return out
+}
+
+// CalendarDay is a day of the State Council's notice: a holiday or a make-up working day.
+type CalendarDay struct {
+	Day  date.Date `json:"day"`
+	Off  bool      `json:"off"`
+	Note string    `json:"note"`
+}
+
+// Calendar is the calendar as kept (one for the country).
+func (s *Service) Calendar(ctx context.Context, q store.Querier) (clock.Calendar, error) {
+	days, err := s.CalendarDays(ctx, q, 0)
+	cal := clock.Calendar{Off: map[date.Date]bool{}}
+	for _, d := range days {
+		cal.Off[d.Day] = d.Off
+	}
+	return cal, err
+}
+
+// CalendarDays are the days kept for a year (0: every year).
+func (s *Service) CalendarDays(ctx context.Context, q store.Querier, year int) ([]CalendarDay, error) {
+	where, args := "", []any{}
+	if year != 0 {
+		where, args = " WHERE day >= $1 AND day <= $2", []any{date.New(year, 1, 1), date.New(year, 12, 31)}
+	}
+	return store.Query(ctx, q, func(r store.Scanner) (CalendarDay, error) {
+		var d CalendarDay
+		return d, r.Scan(&d.Day, &d.Off, &d.Note)
+	}, "SELECT day, off, note FROM calendar_days"+where+" ORDER BY day", args...)
+}
+
+// SetCalendar replaces a year's days with those of the notice (an office
+// with the write permission; audited with the days before and after).
+func (s *Service) SetCalendar(ctx context.Context, year int, days []CalendarDay) ([]CalendarDay, error) {
+	var v apperr.Invalid
+	if year < 2000 || year > 2100 {
+		v.Add("year", "年份应在 2000 到 2100 之间")
+	}
+	seen := map[date.Date]bool{}
+	for i, d := range days {
+		switch {
+		case d.Day.IsZero() || d.Day.Year() != year:
+			v.Add("days", "第 %d 天的日期应在 %d 年内", i+1, year)
+		case seen[d.Day]:
+			v.Add("days", "%s 重复", d.Day.Chinese())
+		case !d.Off && d.Day.Time().Weekday() != time.Saturday && d.Day.Time().Weekday() != time.Sunday:
+			v.Add("days", "%s 是工作日,不必标为调休上班", d.Day.Chinese())
+		}
+		seen[d.Day] = true
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := s.CalendarDays(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE day >= $1 AND day <= $2", date.New(year, 1, 1), date.New(year, 12, 31)); err != nil {
+			return err
+		}
+		for _, d := range days {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (day, off, note, updated_at) VALUES ($1, $2, $3, $4)", d.Day, d.Off, d.Note, s.now()); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "update", ObjectType: "calendar", ObjectID: int64(year), Detail: map[string]any{"before": before, "after": days}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.CalendarDays(ctx, s.DB, year)
+}
+
+// Clock is a statutory period of a case as shown: the clock and where it stands today.
+type Clock struct {
+	ID     int64       `json:"id"`
+	Period string      `json:"period"`
+	Label  string      `json:"label"`
+	Source string      `json:"source"`
+	Clock  clock.Clock `json:"clock"`
+	State  clock.State `json:"state"`
+}
+
+const clockCols = "id, period, starts_on, base_on, extended, paused, paused_on, stopped_on"
+
+func scanClock(r store.Scanner) (Clock, error) {
+	var k Clock
+	var paused, stopped sql.Null[date.Date]
+	err := r.Scan(&k.ID, &k.Period, &k.Clock.Starts, &k.Clock.Base, &k.Clock.Extended, &k.Clock.Paused, &paused, &stopped)
+	k.Clock.Period, k.Clock.PausedOn, k.Clock.StoppedOn = k.Period, paused.V, stopped.V
+	return k, err
+}
+
+// clocks are an object's clocks, read with where they stand today.
+func (s *Service) clocks(ctx context.Context, q store.Querier, c Committee, object string, id int64) ([]Clock, error) {
+	ks, err := store.Query(ctx, q, scanClock, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2"+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+	if err != nil || len(ks) == 0 {
+		return ks, err
+	}
+	cal, err := s.Calendar(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	ps := c.periodsOf()
+	for i, k := range ks {
+		ks[i].Label, ks[i].Source = ps[k.Period].Label, ps[k.Period].Source
+		ks[i].State = cal.StateOf(k.Clock, s.today())
+	}
+	return ks, nil
+}
+
+// startClock starts a period of an object on start.
+func (s *Service) startClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start date.Date) error {
+	cal, err := s.Calendar(ctx, tx)
+	if err != nil {
+		return err
+	}
+	p := c.periodsOf()[period]
+	base := cal.Due(start, p.N, p.Unit)
+	var kid int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO clocks (province_id, committee_id, object, object_id, period, starts_on, base_on, due_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, c, "clock_start", "clock", kid, map[string]any{"object": object, "object_id": id, "period": period, "starts": start, "due": base})
+}
+
+// changeClock changes the running clock of a period by fn (extend, pause,
+// resume, stop), keeps its due date and audits the change; false when the
+// object has no such running clock.
+func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (clock.Clock, bool, error) {
+	k, err := scanClock(tx.QueryRowContext(ctx, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2 AND period = $3 AND stopped_on IS NULL"+
+		store.InProvince("province_id", c.province())+" ORDER BY id DESC LIMIT 1", object, id, period))
+	if apperr.IsNotFound(err) {
+		return clock.Clock{}, false, nil
+	}
+	if err != nil {
+		return clock.Clock{}, false, err
+	}
+	before := k.Clock
+	fn(&k.Clock)
+	cal, err := s.Calendar(ctx, tx)
+	if err != nil {
+		return k.Clock, false, err
+	}
+	due := cal.DueOf(k.Clock, s.today())
+	null := func(d date.Date) any {
+		if d.IsZero() {
+			return nil
+		}
+		return d
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET extended = $1, paused = $2, paused_on = $3, stopped_on = $4, due_on = $5, updated_at = $6 WHERE id = $7`+
+		store.InProvince("province_id", c.province()), k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
+		return k.Clock, false, err
+	}
+	return k.Clock, true, s.audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
+}
+
+// stopClock stops a period's running clock today and tells whether it was met.
+func (s *Service) stopClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string) (bool, error) {
+	today := s.today()
+	k, ok, err := s.changeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
+		if !k.PausedOn.IsZero() {
+			k.Paused += clock.Between(k.PausedOn, today)
+			k.PausedOn = date.Date{}
+		}
+		k.StoppedOn = today
+	})
+	if err != nil || !ok {
+		return true, err
+	}
+	cal, err := s.Calendar(ctx, tx)
+	return !today.After(cal.DueOf(k, today)), err
+}

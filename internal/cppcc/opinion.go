@@ -1,0 +1,696 @@
+package cppcc
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/date"
+	"dangjian/internal/report"
+	"dangjian/internal/store"
+	"dangjian/internal/vocab"
+)
+
+// OpinionStates are the states of a 社情民意信息 item.
+var OpinionStates = vocab.Enum{
+	{Code: "submitted", Label: "待核稿"},
+	{Code: "returned", Label: "退回修改"},
+	{Code: "edited", Label: "已核稿"},
+	{Code: "unused", Label: "不予编发"},
+	{Code: "compiled", Label: "已编入专刊"},
+}
+
+// Levels are where an item is adopted or instructed on.
+var Levels = vocab.Enum{
+	{Code: "county", Label: "县(区)级"},
+	{Code: "city", Label: "市级"},
+	{Code: "province", Label: "省级"},
+	{Code: "national", Label: "全国"},
+}
+
+// IssueModes are how an issue of the 专刊 is made: one item (单篇) or several (综合).
+var IssueModes = vocab.Enum{
+	{Code: "single", Label: "单篇"},
+	{Code: "combined", Label: "综合"},
+}
+
+// AdoptionKinds are what a level did with an item.
+var AdoptionKinds = vocab.Enum{
+	{Code: "adopted", Label: "采用"},
+	{Code: "instruction", Label: "领导批示"},
+}
+
+// OpinionMax is the length limit of an item (one matter, short).
+const OpinionMax = 1500
+
+// OpinionSteps are the steps of an item, published with Steps.
+var OpinionSteps = []Step{
+	{"opinion", "submit", []string{"returned"}, "submitted", "member", "一事一报,不超过1500字"},
+	{"opinion", "edit", []string{"submitted", "edited"}, "edited", "office", "核稿:标题为“关于…的建议”,修改正文,确定签发人;原稿保留"},
+	{"opinion", "return", []string{"submitted", "edited"}, "returned", "office", "退回报送人修改,说明理由"},
+	{"opinion", "unuse", []string{"submitted", "edited"}, "unused", "office", "不予编发,说明理由"},
+	{"opinion", "compile", []string{"edited"}, "compiled", "office", "编入一期专刊(单篇或综合),按年度编号"},
+}
+
+func init() {
+	addSteps(OpinionSteps, map[string]string{"edit": "核稿", "unuse": "不予编发", "compile": "编入专刊", "adopt": "采用", "forward": "报送"})
+}
+
+// Opinion is a 社情民意信息 item.
+type Opinion struct {
+	ID          int64      `json:"id"`
+	CommitteeID int64      `json:"committee_id"`
+	MemberID    *int64     `json:"member_id"`
+	Author      string     `json:"author"`
+	Via         string     `json:"via"`
+	Title       string     `json:"title"`
+	Content     string     `json:"content"`
+	Original    string     `json:"original"`
+	State       string     `json:"state"`
+	StateLabel  string     `json:"state_label"`
+	Signer      string     `json:"signer"`
+	Note        string     `json:"note"`
+	IssueID     *int64     `json:"issue_id"`
+	IssueLabel  string     `json:"issue_label"`
+	Month       int        `json:"-"`
+	Adoptions   []Adoption `json:"adoptions,omitempty"`
+	Events      []Event    `json:"events,omitempty"`
+	province    int64
+}
+
+// Adoption is an item adopted or instructed on at a level.
+type Adoption struct {
+	ID         int64     `json:"id"`
+	OpinionID  int64     `json:"opinion_id"`
+	Level      string    `json:"level"`
+	LevelLabel string    `json:"level_label"`
+	Kind       string    `json:"kind"`
+	KindLabel  string    `json:"kind_label"`
+	By         string    `json:"by"`
+	Text       string    `json:"text"`
+	On         date.Date `json:"on"`
+	Month      int       `json:"-"`
+}
+
+// Issue is a numbered issue of the 社情民意专刊.
+type Issue struct {
+	ID          int64     `json:"id"`
+	CommitteeID int64     `json:"committee_id"`
+	Year        int       `json:"year"`
+	Number      int       `json:"number"`
+	Label       string    `json:"label"`
+	Title       string    `json:"title"`
+	Mode        string    `json:"mode"`
+	ModeLabel   string    `json:"mode_label"`
+	Signer      string    `json:"signer"`
+	IssuedOn    date.Date `json:"issued_on"`
+	Forwarded   string    `json:"forwarded"`
+	Month       int       `json:"-"`
+	Items       []Opinion `json:"items,omitempty"`
+}
+
+const opinionCols = `o.id, o.committee_id, o.member_id, o.author, o.via, o.title, o.content, o.original, o.state, o.signer, o.note, o.issue_id,
+	COALESCE(i.year, 0), COALESCE(i.number, 0), o.month, o.province_id`
+
+const opinionFrom = " FROM opinions o LEFT JOIN opinion_issues i ON i.province_id = o.province_id AND i.id = o.issue_id"
+
+func scanOpinion(r store.Scanner) (Opinion, error) {
+	var o Opinion
+	var member, issue sql.NullInt64
+	var year, number int
+	err := r.Scan(&o.ID, &o.CommitteeID, &member, &o.Author, &o.Via, &o.Title, &o.Content, &o.Original, &o.State, &o.Signer, &o.Note, &issue, &year, &number, &o.Month, &o.province)
+	if member.Valid {
+		o.MemberID = &member.Int64
+	}
+	if issue.Valid {
+		o.IssueID = &issue.Int64
+		o.IssueLabel = issueLabel(year, number)
+	}
+	o.StateLabel = OpinionStates.Label(o.State)
+	return o, err
+}
+
+func issueLabel(year, number int) string { return fmt.Sprintf("%d年第%d期", year, number) }
+
+// OpinionInput is an item as a member (or the office, for someone else) writes it.
+type OpinionInput struct {
+	CommitteeID int64  `json:"committee_id"`
+	Title       string `json:"title"`
+	Content     string `json:"content"`
+	// MemberID: the member it is credited to, when the office enters it
+	// (for a member, or through one); Author: who wrote it, when not a member.
+	MemberID int64  `json:"member_id"`
+	Author   string `json:"author"`
+}
+
+func (in *OpinionInput) check() error {
+	var v apperr.Invalid
+	in.Title, in.Content, in.Author = strings.TrimSpace(in.Title), strings.TrimSpace(in.Content), strings.TrimSpace(in.Author)
+	if n := utf8.RuneCountInString(in.Title); n < 4 || n > 60 {
+		v.Add("title", "标题应为 4 到 60 个字,现在是 %d 个字", n)
+	}
+	if n := utf8.RuneCountInString(in.Content); n < 20 || n > OpinionMax {
+		v.Add("content", "正文应为 20 到 %d 个字(一事一报),现在是 %d 个字", OpinionMax, n)
+	}
+	return v.Err()
+}
+
+// SubmitOpinion is an item from a member (view member: the caller) or
+// entered by the office (credited to MemberID, or written by Author).
+func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, in OpinionInput) (Opinion, error) {
+	if err := in.check(); err != nil {
+		return Opinion{}, err
+	}
+	var id int64
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var member any
+		author, via := in.Author, "office"
+		if view == ViewMember {
+			m, err := s.me(ctx, tx, sc, audit.ActorOf(ctx).UserID)
+			if err != nil {
+				return err
+			}
+			in.CommitteeID, member, author, via = m.CommitteeID, m.ID, m.Name, "member"
+			c, err = s.committee(ctx, tx, store.All, m.CommitteeID, "committee")
+			if err != nil {
+				return err
+			}
+		} else {
+			var err error
+			if c, err = s.inputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
+				return err
+			}
+			if in.MemberID != 0 {
+				m, err := s.member(ctx, tx, store.ScopeOf(c.Path), in.MemberID)
+				if err != nil || m.CommitteeID != c.ID {
+					return apperr.InvalidField("member_id", "请从本政协的委员中选择报送人")
+				}
+				member, via = m.ID, "via_member"
+				if author == "" {
+					author = m.Name
+				}
+			}
+			if utf8.RuneCountInString(author) < 2 {
+				return apperr.InvalidField("author", "请填写报送人")
+			}
+		}
+		today := s.today()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10) RETURNING id`,
+			c.province(), c.ID, member, author, via, in.Title, in.Content, today.Year()*100+int(today.Time().Month()), nullUser(ctx), s.now()).Scan(&id); err != nil {
+			return err
+		}
+		o := Opinion{ID: id, province: c.province()}
+		if err := s.opinionEvent(ctx, tx, c, o, "submit", "", "submitted", ""); err != nil {
+			return err
+		}
+		return s.reopinion(ctx, tx, c, Opinion{}, id)
+	})
+	if err != nil {
+		return Opinion{}, err
+	}
+	return s.opinion(ctx, s.DB, c, id)
+}
+
+func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id int64) (Opinion, error) {
+	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.province()), id))
+	if apperr.IsNotFound(err) {
+		return o, apperr.NotFound("社情民意信息")
+	}
+	if err != nil {
+		return o, err
+	}
+	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
+		return o, err
+	}
+	o.Events, err = s.publicEvents(ctx, q, c, "opinion", id, false)
+	for i := range o.Events {
+		o.Events[i].ToLabel = OpinionStates.Label(o.Events[i].To)
+	}
+	return o, err
+}
+
+func (s *Service) adoptions(ctx context.Context, q store.Querier, c Committee, where string, args ...any) ([]Adoption, error) {
+	return store.Query(ctx, q, func(r store.Scanner) (Adoption, error) {
+		var a Adoption
+		err := r.Scan(&a.ID, &a.OpinionID, &a.Level, &a.Kind, &a.By, &a.Text, &a.On, &a.Month)
+		a.LevelLabel, a.KindLabel = Levels.Label(a.Level), AdoptionKinds.Label(a.Kind)
+		return a, err
+	}, "SELECT id, opinion_id, level, kind, by_whom, text, on_date, month FROM opinion_adoptions WHERE "+where+store.InProvince("province_id", c.province())+" ORDER BY on_date, id", args...)
+}
+
+// getOpinion reads an item the view reaches: the office's of its
+// committees, a member's own.
+func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Opinion, Committee, error) {
+	w := store.NewWhere(id)
+	lo, hi := sc.Range()
+	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
+	w.And("1 = 1" + route(sc, view, "o.province_id"))
+	if view == ViewMember {
+		m, err := s.me(ctx, q, sc, audit.ActorOf(ctx).UserID)
+		if err != nil {
+			return Opinion{}, Committee{}, err
+		}
+		w.And("o.member_id = ?", m.ID)
+	}
+	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+w.String(), w.Args...))
+	if apperr.IsNotFound(err) {
+		return o, Committee{}, apperr.NotFound("社情民意信息")
+	}
+	if err != nil {
+		return o, Committee{}, err
+	}
+	c, err := s.committee(ctx, q, store.All, o.CommitteeID, "committee")
+	return o, c, err
+}
+
+// GetOpinion reads an item with its adoptions and history.
+func (s *Service) GetOpinion(ctx context.Context, sc store.Scope, view View, id int64) (Opinion, error) {
+	o, c, err := s.getOpinion(ctx, s.DB, sc, view, id)
+	if err != nil {
+		return o, err
+	}
+	return s.opinion(ctx, s.DB, c, o.ID)
+}
+
+// OpinionFilter narrows a list of items.
+type OpinionFilter struct {
+	CommitteeID int64
+	State       string
+	IssueID     int64
+}
+
+// Opinions lists the items the view reaches, newest first.
+func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f OpinionFilter, pg store.Page) (store.List[Opinion], error) {
+	out, pg := store.NewList[Opinion](pg)
+	w := store.NewWhere()
+	lo, hi := sc.Range()
+	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
+	w.And("1 = 1" + route(sc, view, "o.province_id"))
+	if view == ViewMember {
+		m, err := s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
+		if err != nil {
+			return out, err
+		}
+		w.And("o.member_id = ?", m.ID)
+	}
+	if f.CommitteeID != 0 {
+		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		if err != nil && !apperr.IsNotFound(err) {
+			return out, err
+		}
+		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.path), f.CommitteeID)
+	}
+	if f.State != "" {
+		w.And("o.state = ?", f.State)
+	}
+	if f.IssueID != 0 {
+		w.And("o.issue_id = ?", f.IssueID)
+	}
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opinions o WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(pg)
+	items, err := store.Query(ctx, s.DB, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE 1 = 1"+w.String()+" ORDER BY o.id DESC"+limit, args...)
+	out.Items = append(out.Items, items...)
+	return out, err
+}
+
+func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c Committee, o Opinion, action, from, to, note string) error {
+	a := audit.ActorOf(ctx)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
+		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.province(), c.ID, o.ID, action, from, to, note, nullUser(ctx), a.Username, s.now()); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
+}
+
+func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c Committee, before Opinion, id int64) error {
+	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.province()), id))
+	if err != nil {
+		return err
+	}
+	return applyFigures(ctx, tx, c.province(), c.ID, OpinionKeys(after), OpinionKeys(before))
+}
+
+// OpinionKeys are the figures an item counts in the month it was submitted.
+func OpinionKeys(o Opinion) []string {
+	if o.ID == 0 {
+		return nil
+	}
+	m := "s|" + strconv.Itoa(o.Month) + "|o:"
+	keys := []string{m + "submitted", m + "st:" + o.State}
+	return withYears(o.Month, keys)
+}
+
+// adoptionKeys are the figures of an adoption in its month: by level and kind.
+func adoptionKeys(a Adoption) []string {
+	m := "s|" + strconv.Itoa(a.Month) + "|o:"
+	return withYears(a.Month, []string{m + a.Kind, m + a.Kind + ":" + a.Level})
+}
+
+// issueKeys are the figures of an issue of the 专刊 in the month it was issued.
+func issueKeys(i Issue) []string {
+	return withYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
+}
+
+// EditInput is the office's work on an item.
+type EditInput struct {
+	Action  string `json:"action"` // edit, return, unuse
+	Title   string `json:"title"`
+	Content string `json:"content"`
+	Signer  string `json:"signer"`
+	Note    string `json:"note"`
+}
+
+// ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
+func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, cc, err := s.getOpinion(ctx, tx, sc, ViewOffice, id)
+		if err != nil {
+			return err
+		}
+		c = cc
+		to, ok := next("opinion", in.Action, o.State)
+		if !ok {
+			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, actionLabels[in.Action])
+		}
+		set, args, note := "", []any{}, strings.TrimSpace(in.Note)
+		switch in.Action {
+		case "edit":
+			title, content := strings.TrimSpace(in.Title), strings.TrimSpace(in.Content)
+			var v apperr.Invalid
+			if !strings.HasPrefix(title, "关于") || !strings.HasSuffix(title, "的建议") || utf8.RuneCountInString(title) < 7 || utf8.RuneCountInString(title) > 60 {
+				v.Add("title", "核稿后的标题应为“关于…的建议”,不超过60个字")
+			}
+			if n := utf8.RuneCountInString(content); n < 20 || n > OpinionMax {
+				v.Add("content", "正文应为 20 到 %d 个字,现在是 %d 个字", OpinionMax, n)
+			}
+			signer := strings.TrimSpace(in.Signer)
+			if n := utf8.RuneCountInString(signer); n < 2 || n > 20 {
+				v.Add("signer", "请填写签发人")
+			}
+			if err := v.Err(); err != nil {
+				return err
+			}
+			set, args = ", title = $3, content = $4, signer = $5", []any{title, content, signer}
+		case "return", "unuse":
+			if note == "" {
+				return apperr.InvalidField("note", "请说明理由")
+			}
+			set, args = ", note = $3", []any{note}
+		}
+		n := len(args)
+		q := fmt.Sprintf("UPDATE opinions SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", o.province)
+		if err := store.Swap(ctx, tx, "社情民意信息", q, append(append([]any{to, s.now()}, args...), o.ID, o.State)...); err != nil {
+			return err
+		}
+		if err := s.opinionEvent(ctx, tx, c, o, in.Action, o.State, to, note); err != nil {
+			return err
+		}
+		return s.reopinion(ctx, tx, c, o, o.ID)
+	})
+	if err != nil {
+		return Opinion{}, err
+	}
+	return s.opinion(ctx, s.DB, c, id)
+}
+
+// ResubmitOpinion is a member's revised item, after it was returned.
+func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64, in OpinionInput) (Opinion, error) {
+	if err := in.check(); err != nil {
+		return Opinion{}, err
+	}
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, cc, err := s.getOpinion(ctx, tx, sc, ViewMember, id)
+		if err != nil {
+			return err
+		}
+		c = cc
+		if _, ok := next("opinion", "submit", o.State); !ok {
+			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
+		}
+		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+
+			store.InProvince("province_id", o.province), in.Title, in.Content, s.now(), o.ID, o.State); err != nil {
+			return err
+		}
+		if err := s.opinionEvent(ctx, tx, c, o, "submit", o.State, "submitted", ""); err != nil {
+			return err
+		}
+		return s.reopinion(ctx, tx, c, o, o.ID)
+	})
+	if err != nil {
+		return Opinion{}, err
+	}
+	return s.opinion(ctx, s.DB, c, id)
+}
+
+// IssueInput compiles edited items into an issue of the 专刊.
+type IssueInput struct {
+	CommitteeID int64     `json:"committee_id"`
+	Mode        string    `json:"mode"`
+	Title       string    `json:"title"`
+	Signer      string    `json:"signer"`
+	IssuedOn    date.Date `json:"issued_on"`
+	Items       []int64   `json:"items"`
+}
+
+// Compile makes the next numbered issue of the year from edited items.
+func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (Issue, error) {
+	var v apperr.Invalid
+	mode, ok := IssueModes.Parse(in.Mode)
+	if !ok {
+		v.Add("mode", "编发方式应为 %s 之一", IssueModes.Labels())
+	}
+	if mode == "single" && len(in.Items) != 1 {
+		v.Add("items", "单篇编发只能选一篇信息")
+	}
+	if mode == "combined" && len(in.Items) < 2 {
+		v.Add("items", "综合编发至少选两篇信息")
+	}
+	if len(in.Items) > 50 {
+		v.Add("items", "一期最多编入50篇")
+	}
+	in.Signer = strings.TrimSpace(in.Signer)
+	if n := utf8.RuneCountInString(in.Signer); n < 2 || n > 20 {
+		v.Add("signer", "请填写签发人")
+	}
+	if in.IssuedOn.IsZero() {
+		in.IssuedOn = s.today()
+	}
+	if err := v.Err(); err != nil {
+		return Issue{}, err
+	}
+	var id int64
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = s.inputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
+			return err
+		}
+		var items []Opinion
+		for _, oid := range in.Items {
+			o, oc, err := s.getOpinion(ctx, tx, store.ScopeOf(c.Path), ViewOffice, oid)
+			if err != nil || oc.ID != c.ID {
+				return apperr.InvalidField("items", "第 %d 号信息不在本政协的信息中", oid)
+			}
+			if o.State != "edited" {
+				return apperr.InvalidField("items", "“%s”%s,核稿后才能编入专刊", o.Title, o.StateLabel)
+			}
+			items = append(items, o)
+		}
+		title := strings.TrimSpace(in.Title)
+		if mode == "single" {
+			title = items[0].Title
+		} else if n := utf8.RuneCountInString(title); n < 4 || n > 60 {
+			return apperr.InvalidField("title", "综合编发须有标题(4 到 60 个字)")
+		}
+		year := in.IssuedOn.Year()
+		var number int
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM opinion_issues WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province()), c.ID, year).Scan(&number); err != nil {
+			return err
+		}
+		month := year*100 + int(in.IssuedOn.Time().Month())
+		if err := tx.QueryRowContext(ctx, `INSERT INTO opinion_issues (province_id, committee_id, year, number, title, mode, signer, issued_on, month, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, nullUser(ctx), s.now()).Scan(&id); err != nil {
+			return err
+		}
+		for _, o := range items {
+			if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'compiled', issue_id = $1, updated_at = $2 WHERE id = $3 AND state = 'edited'"+
+				store.InProvince("province_id", o.province), id, s.now(), o.ID); err != nil {
+				return err
+			}
+			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, "compiled", issueLabel(year, number)); err != nil {
+				return err
+			}
+			if err := s.reopinion(ctx, tx, c, o, o.ID); err != nil {
+				return err
+			}
+		}
+		return applyFigures(ctx, tx, c.province(), c.ID, issueKeys(Issue{Month: month, Mode: mode}), nil)
+	})
+	if err != nil {
+		return Issue{}, err
+	}
+	return s.issue(ctx, s.DB, c, id)
+}
+
+func scanIssue(r store.Scanner) (Issue, error) {
+	var i Issue
+	err := r.Scan(&i.ID, &i.CommitteeID, &i.Year, &i.Number, &i.Title, &i.Mode, &i.Signer, &i.IssuedOn, &i.Forwarded, &i.Month)
+	i.Label, i.ModeLabel = issueLabel(i.Year, i.Number), IssueModes.Label(i.Mode)
+	return i, err
+}
+
+const issueCols = "id, committee_id, year, number, title, mode, signer, issued_on, forwarded, month"
+
+func (s *Service) issue(ctx context.Context, q store.Querier, c Committee, id int64) (Issue, error) {
+	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.province()), id, c.ID))
+	if apperr.IsNotFound(err) {
+		return i, apperr.NotFound("专刊")
+	}
+	if err != nil {
+		return i, err
+	}
+	i.Items, err = store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE o.issue_id = $1"+store.InProvince("o.province_id", c.province())+" ORDER BY o.id", id)
+	return i, err
+}
+
+// Issue reads an issue of a committee in scope.
+func (s *Service) Issue(ctx context.Context, sc store.Scope, committeeID, id int64) (Issue, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return Issue{}, err
+	}
+	return s.issue(ctx, s.DB, c, id)
+}
+
+// Issues are a committee's issues of a year.
+func (s *Service) Issues(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]Issue, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return nil, err
+	}
+	return store.Query(ctx, s.DB, scanIssue, "SELECT "+issueCols+" FROM opinion_issues WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province())+" ORDER BY number DESC", c.ID, year)
+}
+
+// Forward records where an issue was sent upward (报送).
+func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id int64, to string) (Issue, error) {
+	to = strings.TrimSpace(to)
+	if n := utf8.RuneCountInString(to); n < 2 || n > 200 {
+		return Issue{}, apperr.InvalidField("text", "请填写报送的单位")
+	}
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return Issue{}, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		i, err := s.issue(ctx, tx, c, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.province()), joined(i.Forwarded, to), i.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
+	})
+	if err != nil {
+		return Issue{}, err
+	}
+	return s.issue(ctx, s.DB, c, id)
+}
+
+// AdoptionInput records an adoption or an instruction.
+type AdoptionInput struct {
+	Level string    `json:"level"`
+	Kind  string    `json:"kind"`
+	By    string    `json:"by"`
+	Text  string    `json:"text"`
+	On    date.Date `json:"on"`
+}
+
+// Adopt records an item's adoption or an instruction on it at a level,
+// credited to its member's performance record.
+func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in AdoptionInput) (Opinion, error) {
+	var v apperr.Invalid
+	level, ok := Levels.Parse(in.Level)
+	if !ok {
+		v.Add("level", "层级应为 %s 之一", Levels.Labels())
+	}
+	kind, ok := AdoptionKinds.Parse(in.Kind)
+	if !ok {
+		v.Add("kind", "应为 %s 之一", AdoptionKinds.Labels())
+	}
+	in.By, in.Text = strings.TrimSpace(in.By), strings.TrimSpace(in.Text)
+	if kind == "instruction" && (utf8.RuneCountInString(in.By) < 2 || in.Text == "") {
+		v.Add("by", "领导批示须写明批示人和批示内容")
+	}
+	if utf8.RuneCountInString(in.Text) > 1000 || utf8.RuneCountInString(in.By) > 40 {
+		v.Add("text", "批示内容不超过1000字,批示人不超过40字")
+	}
+	if in.On.IsZero() {
+		in.On = s.today()
+	}
+	if in.On.After(s.today()) {
+		v.Add("on", "日期不能晚于今天")
+	}
+	if err := v.Err(); err != nil {
+		return Opinion{}, err
+	}
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, cc, err := s.getOpinion(ctx, tx, sc, ViewOffice, id)
+		if err != nil {
+			return err
+		}
+		c = cc
+		if o.State != "compiled" {
+			return apperr.Conflict("“%s”%s,编入专刊报送后才有采用和批示", o.Title, o.StateLabel)
+		}
+		a := Adoption{Level: level, Kind: kind, Month: in.On.Year()*100 + int(in.On.Time().Month())}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO opinion_adoptions (province_id, committee_id, opinion_id, level, kind, by_whom, text, on_date, month, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, nullUser(ctx), s.now()); err != nil {
+			return err
+		}
+		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, Levels.Label(level)+AdoptionKinds.Label(kind)+":"+joined(in.By, in.Text)); err != nil {
+			return err
+		}
+		return applyFigures(ctx, tx, c.province(), c.ID, adoptionKeys(a), nil)
+	})
+	if err != nil {
+		return Opinion{}, err
+	}
+	return s.opinion(ctx, s.DB, c, id)
+}
+
+// WriteIssue writes an issue of the 专刊 as a .docx in the layout of
+// official documents: the masthead, the number, the office and the date,
+// each item with its author, and where it was sent.
+func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
+	doc := report.Summary{
+		Title:   "社情民意专刊",
+		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", issueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),
+		Closing: "报送:" + strings.TrimPrefix(i.Forwarded, ""),
+	}
+	if i.Forwarded == "" {
+		doc.Closing = "报送:(待报送)"
+	}
+	if i.Mode == "combined" {
+		doc.Opening += "\n" + i.Title
+	}
+	for _, o := range i.Items {
+		paras := strings.Split(o.Content, "\n")
+		paras = append(paras, "(反映人:"+o.Author+")")
+		doc.Sections = append(doc.Sections, report.Section{Heading: o.Title, Paragraphs: paras})
+	}
+	return report.WriteDocx(w, doc, nil)
+}

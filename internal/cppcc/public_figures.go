@@ -1,0 +1,144 @@
+package cppcc
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/stats"
+	"dangjian/internal/store"
+)
+
+// PublicFigures are a committee's figures of the public channel for a
+// period: 社情民意 ("o:…"), letters and cases ("c:…"), the forum ("f:…"),
+// and the cases' clocks past their date or due within days, counted now.
+type PublicFigures struct {
+	CommitteeID   int64            `json:"committee_id"`
+	CommitteeName string           `json:"committee_name"`
+	Period        Period           `json:"period"`
+	Counts        map[string]int64 `json:"counts"`
+	Overdue       int64            `json:"overdue"`
+	DueSoon       int64            `json:"due_soon"`
+}
+
+// officeClocks are the periods the office or a unit must keep (the windows are the sender's).
+const officeClocks = "('accept', 'handle', 'review', 'recheck')"
+
+// PublicFigures reads the public channel's figures of a committee in scope.
+func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID int64, pd Period) (PublicFigures, error) {
+	n, err := s.nodeIn(ctx, sc, committeeID, "committee")
+	if err != nil {
+		return PublicFigures{}, err
+	}
+	c := Committee{ID: committeeID, Path: n.path, Name: n.name}
+	f := PublicFigures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
+	today := s.today()
+	args := []any{c.province(), c.ID, today, today.AddDate(0, 0, 5)}
+	var ranges []string
+	for _, sp := range spans(pd) {
+		prefix := "s|"
+		if sp.years {
+			prefix = "t|"
+		}
+		args = append(args, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
+		ranges = append(ranges, fmt.Sprintf("(k >= $%d AND k < $%d)", len(args)-1, len(args)))
+	}
+	running := " FROM clocks WHERE province_id = $1 AND committee_id = $2 AND object = 'case' AND stopped_on IS NULL AND paused_on IS NULL AND period IN " + officeClocks
+	rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND ("+strings.Join(ranges, " OR ")+`)
+		UNION ALL SELECT 'overdue', COUNT(*)`+running+` AND due_on < $3
+		UNION ALL SELECT 'soon', COUNT(*)`+running+` AND due_on >= $3 AND due_on <= $4`, args...)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return f, err
+		}
+		switch k {
+		case "overdue":
+			f.Overdue = v
+		case "soon":
+			f.DueSoon = v
+		default:
+			f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += v
+		}
+	}
+	return f, rows.Err()
+}
+
+// publicRecount counts the public channel's figures from its rows.
+func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
+	add := func(committee int64, keys []string) {
+		m := out[committee]
+		if m == nil {
+			m = map[string]int64{}
+			out[committee] = m
+		}
+		for _, k := range keys {
+			m[k]++
+		}
+	}
+	const batch = 20000
+	for after := int64(0); ; {
+		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
+		if err != nil {
+			return err
+		}
+		for _, x := range cs {
+			add(x.CommitteeID, CaseKeys(x))
+		}
+		if len(cs) < batch {
+			break
+		}
+		after = cs[len(cs)-1].ID
+	}
+	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		add(o.CommitteeID, OpinionKeys(o))
+	}
+	type row struct {
+		committee int64
+		a         Adoption
+		i         Issue
+		p         Post
+		c         Comment
+	}
+	for _, x := range []struct {
+		query string
+		scan  func(r store.Scanner) (row, error)
+		keys  func(row) []string
+	}{
+		{"SELECT committee_id, kind, level, month FROM opinion_adoptions", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.a.Kind, &x.a.Level, &x.a.Month)
+		}, func(x row) []string { return adoptionKeys(x.a) }},
+		{"SELECT committee_id, mode, month FROM opinion_issues", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.i.Mode, &x.i.Month)
+		}, func(x row) []string { return issueKeys(x.i) }},
+		{"SELECT committee_id, id, state, month FROM forum_posts", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.p.ID, &x.p.State, &x.p.Month)
+		}, func(x row) []string { return PostKeys(x.p) }},
+		{"SELECT committee_id, id, state, was_held, month FROM forum_comments", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.c.ID, &x.c.State, &x.c.WasHeld, &x.c.Month)
+		}, func(x row) []string { return CommentKeys(x.c) }},
+	} {
+		rows, err := store.Query(ctx, q, x.scan, x.query)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			add(r.committee, x.keys(r))
+		}
+	}
+	return nil
+}
