@@ -15,6 +15,7 @@ import (
 
 	"dangjian/internal/api"
 	"dangjian/internal/demo"
+	"dangjian/internal/public"
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -101,9 +102,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
+	channel := public.New(a.cppcc)
 	handler := server.New(a.db, log, a.auth, cfg,
-		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Log: log})
+		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Log: log},
+		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Log: log})
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"

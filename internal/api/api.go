@@ -23,6 +23,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/public"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -35,6 +36,7 @@ type API struct {
 	Auth    *auth.Service
 	Work    *work.Service
 	Cppcc   *cppcc.Service
+	Public  *public.Channel
 	Log     *slog.Logger
 	Now     func() time.Time
 	figures figuresCache

@@ -525,7 +525,7 @@ func TestPermissionMatrix(t *testing.T) {
 		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
 		for _, rt := range m.e.api.Routes() {
 			key := rt.Method + " " + rt.Path
-			if rt.Tag == CppccTag {
+			if rt.Tag == CppccTag || rt.Tag == PublicTag {
 				// The consultative work's routes have their own matrix
 				// (internal/cppcc TestCppccPermissionMatrix), with the CPPCC roles,
 				// an organisation administrator and a visitor.

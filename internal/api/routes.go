@@ -57,7 +57,7 @@ type Vocabularies struct {
 
 // Routes is the whole API.
 func (a *API) Routes() []Route {
-	return append(append(append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...), a.workRoutes()...), a.cppccRoutes()...)
+	return append(append(append(append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...), a.workRoutes()...), a.cppccRoutes()...), a.publicRoutes()...)
 }
 
 func (a *API) registryRoutes() []Route {

@@ -345,7 +345,10 @@ func (s *Service) SubmitPublic(ctx context.Context, in CaseInput, filter *spam.M
 	if err != nil {
 		return Receipt{}, err
 	}
-	v := filter.Check(in.Title + "\n" + in.Content)
+	var v spam.Verdict
+	if filter != nil {
+		v = filter.Check(in.Title + "\n" + in.Content)
+	}
 	return s.intake(ctx, c, in, v, "submit_public")
 }
 
@@ -1086,4 +1089,15 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 		return Tracked{}, err
 	}
 	return s.Track(ctx, code)
+}
+
+// Spend marks a proof of work's salt as used until it expires: false when
+// it was used already (a solution is good for one submission).
+func (s *Service) Spend(ctx context.Context, salt string, expires time.Time) bool {
+	res, err := s.DB.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", salt, expires.UTC())
+	if err != nil {
+		return false
+	}
+	n, err := res.RowsAffected()
+	return err == nil && n == 1
 }

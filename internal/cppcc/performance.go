@@ -202,8 +202,8 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	}
 	type item struct {
 		title, kind, level string
-		on             date.Date
-		month          int
+		on                 date.Date
+		month              int
 	}
 	ops, err := store.Query(ctx, s.DB, func(r store.Scanner) (item, error) {
 		var x item

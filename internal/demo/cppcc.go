@@ -235,6 +235,9 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 	if err := consultYear(ctx, &d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t }); err != nil {
 		return nil, err
 	}
+	if err := consultPublic(ctx, &d, sc, c, units, members, users, open, now, func(t time.Time) { clock = t }); err != nil {
+		return nil, err
+	}
 	// The year's selections.
 	if firstClosed != 0 {
 		if _, err := d.AddHonour(office, sc, cppcc.HonourInput{CommitteeID: c.ID, Year: year, Kind: "excellent_proposal", ProposalID: firstClosed, Note: "年度优秀提案"}); err != nil {

@@ -31,6 +31,7 @@ import (
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/public"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
 	"dangjian/internal/store"
@@ -91,6 +92,7 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	consult := &cppcc.Service{DB: db, Box: box}
+	channel := public.New(consult)
 	if _, err := demo.Consult(ctx, consult, authn, "滨江市", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +134,8 @@ func newSite(t *testing.T) *site {
 	}
 	log := slog.New(slog.NewJSONHandler(s.log, nil))
 	h := server.New(db, log, authn, server.Defaults,
-		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Log: log},
-		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Log: log})
+		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Public: channel, Log: log},
+		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Public: channel, Log: log})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	s.url = srv.URL

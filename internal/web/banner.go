@@ -51,7 +51,11 @@ func bannerOf(data any) []problem {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				out = append(out, problem{Label: fieldLabels[k], Message: x.Errors[k], Href: "#" + k})
+				label := fieldLabels[k]
+				if l, ok := x.Labels[k]; ok {
+					label = l
+				}
+				out = append(out, problem{Label: label, Message: x.Errors[k], Href: "#" + k})
 			}
 			return
 		case formView:

@@ -100,6 +100,8 @@ type form struct {
 	Values url.Values
 	Errors map[string]string
 	Error  string // a message not tied to a field
+	// Labels name this form's fields in the banner where they differ from fieldLabels.
+	Labels map[string]string
 }
 
 func newForm(r *http.Request) *form {

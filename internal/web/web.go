@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/public"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -41,6 +42,7 @@ type Site struct {
 	Auth    *auth.Service
 	Work    *work.Service
 	Cppcc   *cppcc.Service
+	Public  *public.Channel
 	Log     *slog.Logger
 }
 
@@ -68,7 +70,7 @@ func (s *Site) Routes() []route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes()} {
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.casesRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs
@@ -94,6 +96,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("GET /login", s.loginForm)
+	if s.Public != nil {
+		s.publicRoutes(mux)
+	}
 	mux.HandleFunc("POST /login", s.login)
 	for _, rt := range s.Routes() {
 		mux.HandleFunc(rt.Pattern, s.signedInUpTo(cmp.Or(rt.Limit, maxForm), s.permitted(rt.Perm, rt.Handle)))

@@ -1,0 +1,183 @@
+// Package public is the door of the public channel: what anyone may do
+// without an account (write to a mailbox, follow a letter by its receipt
+// code, read and comment on the forum), behind the spam defence: rate
+// limits per address and per receipt code, a proof of work, and the
+// classifier. The API and the pages both go through it.
+package public
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/spam"
+	"dangjian/internal/store"
+)
+
+// Channel holds the defence's state for one server.
+type Channel struct {
+	Cppcc *cppcc.Service
+	Work  spam.Work
+	// Off turns the proof of work and the classifier off (the bench's
+	// baseline); the rate limits stay.
+	Off bool
+	// Now is the clock of the proof of work (time.Now when nil).
+	Now func() time.Time
+
+	once    sync.Once
+	filter  *spam.Model
+	loadErr error
+	// submits bounds what one address sends (letters, comments, votes);
+	// lookups the receipt codes one address tries (guessing); codes what
+	// is done with one code.
+	submits, lookups, codes *auth.Limiter
+}
+
+// New is a channel whose challenges are signed with a key derived from
+// the service's secret box (the same on every start).
+func New(svc *cppcc.Service) *Channel {
+	key := []byte(svc.Box.MAC([]byte("dangjian public channel proof of work")))
+	return &Channel{Cppcc: svc, Work: spam.Work{Key: key, MaxNumber: 100000, TTL: 10 * time.Minute},
+		submits: auth.NewLimiter(20, 10), lookups: auth.NewLimiter(30, 20), codes: auth.NewLimiter(20, 10)}
+}
+
+func (c *Channel) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Filter is the classifier: the labelled set and every moderator's
+// decision, loaded once; moderators' later decisions are learnt as made.
+func (c *Channel) Filter(ctx context.Context) (*spam.Model, error) {
+	if c.Off {
+		return nil, nil
+	}
+	c.once.Do(func() { c.filter, c.loadErr = c.Cppcc.Teach(ctx) })
+	return c.filter, c.loadErr
+}
+
+var (
+	errRate  = apperr.New("rate_limited", http.StatusTooManyRequests, "提交过于频繁,请稍后再试")
+	errCodes = apperr.New("rate_limited", http.StatusTooManyRequests, "查询过于频繁,请一分钟后再试")
+	errWork  = apperr.New("proof_of_work", http.StatusBadRequest, "安全验证未完成或已过期,请稍候片刻让页面完成验证,或刷新页面后重新提交")
+)
+
+// Challenge is a fresh proof-of-work challenge.
+func (c *Channel) Challenge() spam.Challenge { return c.Work.New(c.now()) }
+
+// check spends one submission of the address and the proof of work.
+func (c *Channel) check(ctx context.Context, ip, proof string) error {
+	if !c.submits.Allow(ip) {
+		return errRate
+	}
+	if c.Off {
+		return nil
+	}
+	salt, err := c.Work.Verify(proof, c.now())
+	if err != nil {
+		return errWork
+	}
+	if !c.Cppcc.Spend(ctx, salt, c.now().Add(c.Work.TTL)) {
+		return errWork
+	}
+	return nil
+}
+
+// lookup spends one look-up of the address and of the code.
+func (c *Channel) lookup(ip, code string) error {
+	if !c.lookups.Allow(ip) || !c.codes.Allow(code) {
+		return errCodes
+	}
+	return nil
+}
+
+// Submit takes a letter from the public form.
+func (c *Channel) Submit(ctx context.Context, ip, proof string, in cppcc.CaseInput) (cppcc.Receipt, error) {
+	if err := c.check(ctx, ip, proof); err != nil {
+		return cppcc.Receipt{}, err
+	}
+	f, err := c.Filter(ctx)
+	if err != nil {
+		return cppcc.Receipt{}, err
+	}
+	return c.Cppcc.SubmitPublic(ctx, in, f)
+}
+
+// Track is a letter by its receipt code.
+func (c *Channel) Track(ctx context.Context, ip, code string) (cppcc.Tracked, error) {
+	if err := c.lookup(ip, code); err != nil {
+		return cppcc.Tracked{}, err
+	}
+	return c.Cppcc.Track(ctx, code)
+}
+
+// Answer is the sender's step with the receipt code.
+func (c *Channel) Answer(ctx context.Context, ip, code string, in cppcc.CaseAction) (cppcc.Tracked, error) {
+	if err := c.lookup(ip, code); err != nil {
+		return cppcc.Tracked{}, err
+	}
+	return c.Cppcc.Answer(ctx, code, in)
+}
+
+// Comment is a visitor's comment on a forum post.
+func (c *Channel) Comment(ctx context.Context, ip, proof string, committee, post int64, in cppcc.CommentInput) (cppcc.CommentReceipt, error) {
+	if err := c.check(ctx, ip, proof); err != nil {
+		return cppcc.CommentReceipt{}, err
+	}
+	f, err := c.Filter(ctx)
+	if err != nil {
+		return cppcc.CommentReceipt{}, err
+	}
+	return c.Cppcc.AddComment(ctx, committee, post, in, f)
+}
+
+// CommentByCode is a comment as its author follows it.
+func (c *Channel) CommentByCode(ctx context.Context, ip, code string) (cppcc.Comment, []cppcc.Event, error) {
+	if err := c.lookup(ip, code); err != nil {
+		return cppcc.Comment{}, nil, err
+	}
+	return c.Cppcc.CommentByCode(ctx, code)
+}
+
+// voter is a visitor as the forum counts them once: a keyed hash of the address.
+func (c *Channel) voter(ip string) string { return c.Cppcc.Box.Hash("forum-voter|" + ip) }
+
+// Vote is a visitor's support or rating of a post.
+func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, kind string, value int) (cppcc.Post, error) {
+	if !c.submits.Allow(ip) {
+		return cppcc.Post{}, errRate
+	}
+	return c.Cppcc.Vote(ctx, committee, post, c.voter(ip), kind, value)
+}
+
+// Report is a visitor's report of a post or a comment.
+func (c *Channel) Report(ctx context.Context, ip string, committee int64, object string, id int64) error {
+	if !c.submits.Allow(ip) {
+		return errRate
+	}
+	return c.Cppcc.Report(ctx, committee, object, id, c.voter(ip))
+}
+
+// Moderate is a moderator's decision, which the filter learns.
+func (c *Channel) Moderate(ctx context.Context, sc store.Scope, committee int64, object string, id int64, in cppcc.ModerateInput) error {
+	f, err := c.Filter(ctx)
+	if err != nil {
+		return err
+	}
+	return c.Cppcc.Moderate(ctx, sc, committee, object, id, in, f)
+}
+
+// Decide is the office's step on a case (a junk or a release is learnt).
+func (c *Channel) Decide(ctx context.Context, sc store.Scope, id int64, in cppcc.CaseAction) (cppcc.Case, error) {
+	f, err := c.Filter(ctx)
+	if err != nil {
+		return cppcc.Case{}, err
+	}
+	return c.Cppcc.Decide(ctx, sc, id, in, f)
+}

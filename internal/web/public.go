@@ -1,0 +1,289 @@
+package web
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/store"
+)
+
+// The public pages: anyone, without an account, writes to a committee's
+// mailboxes, follows a letter by its receipt code, and reads and comments
+// on the forum. Every form carries a proof of work (static/pow.js).
+
+// letterLabels name the letter form's fields in the banner.
+var letterLabels = map[string]string{"box": "信箱", "title": "标题", "content": "内容", "name": "姓名", "phone": "联系电话", "id_number": "身份证号码",
+	"anonymous": "匿名", "people": "人数", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
+
+// publicMaxForm bounds a public form (text only).
+const publicMaxForm = 64 << 10
+
+func (s *Site) publicRoutes(mux *http.ServeMux) {
+	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request)) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				r.Body = http.MaxBytesReader(w, r.Body, publicMaxForm)
+				if err := r.ParseForm(); err != nil {
+					var tooLarge *http.MaxBytesError
+					if errors.As(err, &tooLarge) {
+						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容过长,未保存;请精简后重试"))
+						return
+					}
+				}
+				if !cleanForm(r) {
+					s.fail(w, r, apperr.New("bad_form", http.StatusBadRequest, "提交的内容含有无法识别的字符,未保存;请检查后重新填写"))
+					return
+				}
+			}
+			fn(w, r)
+		})
+	}
+	h("GET /public/{committee}", s.publicHome)
+	h("GET /public/{committee}/write", s.publicWriteForm)
+	h("POST /public/{committee}/write", s.publicWrite)
+	h("GET /public/track", s.publicTrackForm)
+	h("POST /public/track", s.publicTrack)
+	h("POST /public/track/answer", s.publicAnswer)
+	h("GET /public/{committee}/forum", s.publicForum)
+	h("GET /public/{committee}/forum/{post}", s.publicPost)
+	h("POST /public/{committee}/forum/{post}/{action}", s.publicPostAct)
+	h("POST /public/comments", s.publicComment)
+}
+
+type publicData struct {
+	Committee cppcc.Committee
+	Box       string
+	Boxes     []boxView
+	Form      *form
+	Receipt   *cppcc.Receipt
+	Tracked   *cppcc.Tracked
+	Code      string
+	Ratings   any
+	Posts     store.List[cppcc.Post]
+	Post      *cppcc.Post
+	Pager     pager
+	Comment   *cppcc.CommentReceipt
+	Followed  *cppcc.Comment
+	Notices   []cppcc.Event
+	Message   string
+}
+
+type boxView struct{ Code, Label, Hint string }
+
+var boxViews = []boxView{
+	{"public", "民意信箱", "对本地经济社会发展的意见和建议,可以匿名"},
+	{"member", "委员信箱", "写给政协委员的意见和建议,须留姓名和联系电话,以便委员回复"},
+	{"petition", "信访", "反映需要有关部门处理的诉求,须留真实姓名和联系电话;依照《信访工作条例》的期限办理"},
+}
+
+// publicShow renders a public page: no user, no menu.
+func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string, data any) {
+	w.Header().Set("Cache-Control", "no-store")
+	if status != http.StatusOK {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+	}
+	s.render(w, name, page{Title: title, Problems: bannerOf(data), Data: data})
+}
+
+func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (cppcc.Committee, bool) {
+	id, err := strconv.ParseInt(r.PathValue("committee"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, apperr.NotFound("政协"))
+		return cppcc.Committee{}, false
+	}
+	c, err := s.Cppcc.PublicCommittee(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+func (s *Site) publicHome(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	s.publicShow(w, http.StatusOK, "pubhome.html", c.Name, publicData{Committee: c, Boxes: boxViews})
+}
+
+func (s *Site) publicWriteForm(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	box := r.URL.Query().Get("box")
+	if _, ok := cppcc.Boxes.Parse(box); !ok {
+		box = "public"
+	}
+	f := &form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: letterLabels}
+	s.publicShow(w, http.StatusOK, "pubwrite.html", "写信 · "+c.Name, publicData{Committee: c, Box: box, Boxes: boxViews, Form: f})
+}
+
+func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	f := newForm(r)
+	f.Labels = letterLabels
+	people, _ := strconv.Atoi(cmp.Or(strings.TrimSpace(f.Get("people")), "1"))
+	in := cppcc.CaseInput{CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
+		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
+	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
+	if err != nil {
+		if !s.onForm(w, r, f, err) {
+			return
+		}
+		status := http.StatusBadRequest
+		if ae, ok := apperr.As(err); ok {
+			status = ae.Status
+		}
+		s.publicShow(w, status, "pubwrite.html", "写信 · "+c.Name, publicData{Committee: c, Box: in.Box, Boxes: boxViews, Form: f})
+		return
+	}
+	s.publicShow(w, http.StatusCreated, "pubreceipt.html", "已收到您的来信", publicData{Committee: c, Receipt: &rc})
+}
+
+func (s *Site) publicTrackForm(w http.ResponseWriter, r *http.Request) {
+	s.publicShow(w, http.StatusOK, "pubtrack.html", "查询来信办理情况", publicData{Form: &form{Errors: map[string]string{}, Labels: letterLabels}})
+}
+
+// publicTrack shows the letter of a posted receipt code (posted, so that
+// the code stays out of addresses and logs).
+func (s *Site) publicTrack(w http.ResponseWriter, r *http.Request) {
+	f := newForm(r)
+	f.Labels = letterLabels
+	s.showTracked(w, r, f, f.Get("code"), http.StatusOK)
+}
+
+func (s *Site) showTracked(w http.ResponseWriter, r *http.Request, f *form, code string, status int) {
+	t, err := s.Public.Track(r.Context(), auth.ClientIP(r), code)
+	if err != nil {
+		if apperr.IsNotFound(err) {
+			f.Errors["code"] = "没有找到这个回执码对应的来信,请核对后重新输入"
+		} else if !s.onForm(w, r, f, err) {
+			return
+		}
+		s.publicShow(w, http.StatusNotFound, "pubtrack.html", "查询来信办理情况", publicData{Form: f})
+		return
+	}
+	s.publicShow(w, status, "pubtrack.html", "来信办理情况", publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings})
+}
+
+func (s *Site) publicAnswer(w http.ResponseWriter, r *http.Request) {
+	f := newForm(r)
+	f.Labels = letterLabels
+	code := f.Get("code")
+	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, cppcc.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
+	if err != nil && !s.onForm(w, r, f, err) {
+		return
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusBadRequest
+	} else {
+		f = &form{Errors: map[string]string{}, Labels: letterLabels}
+	}
+	s.showTracked(w, r, f, code, status)
+}
+
+func (s *Site) publicForum(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	pg := pageOf(r)
+	l, err := s.Cppcc.Posts(r.Context(), c.ID, pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.publicShow(w, http.StatusOK, "pubforum.html", "公开的建议 · "+c.Name, publicData{Committee: c, Posts: l, Pager: newPager(r, l.Total, pg)})
+}
+
+func (s *Site) publicPost(w http.ResponseWriter, r *http.Request) {
+	s.showPost(w, r, http.StatusOK, &form{Errors: map[string]string{}, Labels: letterLabels}, nil, "")
+}
+
+func (s *Site) showPost(w http.ResponseWriter, r *http.Request, status int, f *form, rc *cppcc.CommentReceipt, msg string) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
+	p, err := s.Cppcc.Post(r.Context(), c.ID, pid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.publicShow(w, status, "pubpost.html", p.Title, publicData{Committee: c, Post: &p, Form: f, Comment: rc, Message: msg})
+}
+
+// publicPostAct takes a comment, a support, a rating or a report.
+func (s *Site) publicPostAct(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.publicCommittee(w, r)
+	if !ok {
+		return
+	}
+	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
+	f := newForm(r)
+	f.Labels = letterLabels
+	ip := auth.ClientIP(r)
+	var err error
+	var rc *cppcc.CommentReceipt
+	msg := ""
+	switch r.PathValue("action") {
+	case "comment":
+		var x cppcc.CommentReceipt
+		x, err = s.Public.Comment(r.Context(), ip, f.Get("proof"), c.ID, pid, cppcc.CommentInput{Author: f.Get("author"), Body: f.Get("body")})
+		if err == nil {
+			rc = &x
+		}
+	case "support":
+		_, err = s.Public.Vote(r.Context(), ip, c.ID, pid, "support", 1)
+		msg = "感谢您的支持"
+	case "rating":
+		v, _ := strconv.Atoi(f.Get("value"))
+		_, err = s.Public.Vote(r.Context(), ip, c.ID, pid, "rating", v)
+		msg = "感谢您的评分"
+	case "report":
+		obj, id := f.Get("object"), parseID(f.Get("id"))
+		err = s.Public.Report(r.Context(), ip, c.ID, obj, id)
+		msg = "已收到您的举报,我们会尽快审核"
+	default:
+		err = apperr.NotFound("操作")
+	}
+	if err != nil {
+		if !s.onForm(w, r, f, err) {
+			return
+		}
+		s.showPost(w, r, http.StatusBadRequest, f, nil, "")
+		return
+	}
+	s.showPost(w, r, http.StatusOK, &form{Errors: map[string]string{}, Labels: letterLabels}, rc, msg)
+}
+
+// publicComment shows a comment by its code.
+func (s *Site) publicComment(w http.ResponseWriter, r *http.Request) {
+	f := newForm(r)
+	f.Labels = letterLabels
+	cm, ev, err := s.Public.CommentByCode(r.Context(), auth.ClientIP(r), f.Get("code"))
+	if err != nil {
+		if apperr.IsNotFound(err) {
+			f.Errors["code"] = "没有找到这个代码对应的评论"
+		} else if !s.onForm(w, r, f, err) {
+			return
+		}
+		s.publicShow(w, http.StatusNotFound, "pubtrack.html", "查询评论", publicData{Form: f})
+		return
+	}
+	s.publicShow(w, http.StatusOK, "pubtrack.html", "我的评论", publicData{Form: f, Followed: &cm, Notices: ev})
+}
