@@ -191,7 +191,7 @@ func (a *API) publicRoutes() []Route {
 				return c.CalendarDays(r.Context(), a.DB, y)
 			}},
 		{Method: "PUT", Path: "/api/v1/cppcc/calendar/{year}", Perm: auth.PermCppccWrite, Tag: t, Summary: "按当年国务院办公厅通知设定节假日(off 为 true)和调休上班日",
-			Body: Days{}, Result: []cppcc.CalendarDay{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
+			Body: Days{}, Result: []cppcc.CalendarDay{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				y, err := strconv.Atoi(r.PathValue("year"))
 				if err != nil {
 					return nil, apperr.NotFound("年度")
@@ -200,7 +200,7 @@ func (a *API) publicRoutes() []Route {
 				if err := decode(r, &in); err != nil {
 					return nil, err
 				}
-				return c.SetCalendar(r.Context(), y, in.Days)
+				return c.SetCalendar(r.Context(), sc, y, in.Days)
 			}},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/public-figures", Perm: auth.PermCppccRead, Tag: t,
 			Summary: "社情民意(o:)、来信和信访件(c:)、论坛(f:)的统计,按月份;逾期和即将到期为当前",

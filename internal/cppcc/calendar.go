@@ -3,6 +3,7 @@ package cppcc
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -70,9 +71,17 @@ func (s *Service) CalendarDays(ctx context.Context, q store.Querier, year int) (
 	}, "SELECT day, off, note FROM calendar_days"+where+" ORDER BY day", args...)
 }
 
-// SetCalendar replaces a year's days with those of the notice (an office
-// with the write permission; audited with the days before and after).
-func (s *Service) SetCalendar(ctx context.Context, year int, days []CalendarDay) ([]CalendarDay, error) {
+// SetCalendar replaces a year's days with those of the notice: the office
+// of a committee at the top of its tree (the calendar is the country's),
+// audited with the days before and after.
+func (s *Service) SetCalendar(ctx context.Context, sc store.Scope, year int, days []CalendarDay) ([]CalendarDay, error) {
+	top := sc.IsAll()
+	for _, p := range sc.Parts() {
+		top = top || strings.Count(p, "/") == 2
+	}
+	if !top {
+		return nil, apperr.Rule("节假日安排全国统一,由最上一级政协的办公室按国务院办公厅的通知设定")
+	}
 	var v apperr.Invalid
 	if year < 2000 || year > 2100 {
 		v.Add("year", "年份应在 2000 到 2100 之间")

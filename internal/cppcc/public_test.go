@@ -27,7 +27,7 @@ func newClocked(t *testing.T, db *store.DB, y int, m time.Month, d int) *clocked
 	c := &clocked{fixture: f, day: time.Date(y, m, d, 2, 0, 0, 0, time.UTC)}
 	c.svc = &Service{DB: db, Box: f.svc.Box, Now: func() time.Time { return c.day }}
 	// The Labour Day holiday as a notice gives it: 1–5 May off, Saturday 9 May worked.
-	if _, err := c.svc.SetCalendar(f.officeCtx, 2026, []CalendarDay{
+	if _, err := c.svc.SetCalendar(f.officeCtx, store.All, 2026, []CalendarDay{
 		{Day: date.New(2026, 5, 1), Off: true, Note: "劳动节"}, {Day: date.New(2026, 5, 4), Off: true, Note: "劳动节"},
 		{Day: date.New(2026, 5, 5), Off: true, Note: "劳动节"}, {Day: date.New(2026, 5, 9), Off: false, Note: "劳动节调休上班"},
 	}); err != nil {

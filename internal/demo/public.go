@@ -64,7 +64,7 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 				days = append(days, cppcc.CalendarDay{Day: x, Off: h.off, Note: h.note})
 			}
 		}
-		if _, err := d.SetCalendar(office, 2026, days); err != nil {
+		if _, err := d.SetCalendar(office, sc, 2026, days); err != nil {
 			return err
 		}
 	}

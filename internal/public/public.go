@@ -31,10 +31,10 @@ type Channel struct {
 	once    sync.Once
 	filter  *spam.Model
 	loadErr error
-	// submits bounds what one address sends (letters, comments, votes);
-	// lookups the receipt codes one address tries (guessing); codes what
+	// Submits bounds what one address sends (letters, comments, votes);
+	// Lookups the receipt codes one address tries (guessing); Codes what
 	// is done with one code.
-	submits, lookups, codes *auth.Limiter
+	Submits, Lookups, Codes *auth.Limiter
 }
 
 // New is a channel whose challenges are signed with a key derived from
@@ -42,7 +42,7 @@ type Channel struct {
 func New(svc *cppcc.Service) *Channel {
 	key := []byte(svc.Box.MAC([]byte("dangjian public channel proof of work")))
 	return &Channel{Cppcc: svc, Work: spam.Work{Key: key, MaxNumber: 100000, TTL: 10 * time.Minute},
-		submits: auth.NewLimiter(20, 10), lookups: auth.NewLimiter(30, 20), codes: auth.NewLimiter(20, 10)}
+		Submits: auth.NewLimiter(20, 10), Lookups: auth.NewLimiter(30, 20), Codes: auth.NewLimiter(20, 10)}
 }
 
 func (c *Channel) now() time.Time {
@@ -73,7 +73,7 @@ func (c *Channel) Challenge() spam.Challenge { return c.Work.New(c.now()) }
 
 // check spends one submission of the address and the proof of work.
 func (c *Channel) check(ctx context.Context, ip, proof string) error {
-	if !c.submits.Allow(ip) {
+	if !c.Submits.Allow(ip) {
 		return errRate
 	}
 	if c.Off {
@@ -91,7 +91,7 @@ func (c *Channel) check(ctx context.Context, ip, proof string) error {
 
 // lookup spends one look-up of the address and of the code.
 func (c *Channel) lookup(ip, code string) error {
-	if !c.lookups.Allow(ip) || !c.codes.Allow(code) {
+	if !c.Lookups.Allow(ip) || !c.Codes.Allow(code) {
 		return errCodes
 	}
 	return nil
@@ -150,7 +150,7 @@ func (c *Channel) voter(ip string) string { return c.Cppcc.Box.Hash("forum-voter
 
 // Vote is a visitor's support or rating of a post.
 func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, kind string, value int) (cppcc.Post, error) {
-	if !c.submits.Allow(ip) {
+	if !c.Submits.Allow(ip) {
 		return cppcc.Post{}, errRate
 	}
 	return c.Cppcc.Vote(ctx, committee, post, c.voter(ip), kind, value)
@@ -158,7 +158,7 @@ func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, ki
 
 // Report is a visitor's report of a post or a comment.
 func (c *Channel) Report(ctx context.Context, ip string, committee int64, object string, id int64) error {
-	if !c.submits.Allow(ip) {
+	if !c.Submits.Allow(ip) {
 		return errRate
 	}
 	return c.Cppcc.Report(ctx, committee, object, id, c.voter(ip))

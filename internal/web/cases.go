@@ -573,8 +573,8 @@ func (s *Site) calendarSave(w http.ResponseWriter, r *http.Request, id auth.Iden
 		days = append(days, cppcc.CalendarDay{Day: d, Off: parts[1] == "休", Note: strings.Join(parts[2:], " ")})
 	}
 	if len(f.Errors) == 0 {
-		err := id.Within(auth.PermCppccWrite, func(store.Scope) error {
-			_, err := s.Cppcc.SetCalendar(r.Context(), year, days)
+		err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+			_, err := s.Cppcc.SetCalendar(r.Context(), sc, year, days)
 			return err
 		})
 		if err == nil {
