@@ -550,7 +550,8 @@ func caseVisible(w *store.Where, sc store.Scope, view View) {
 type CaseFilter struct {
 	CommitteeID int64
 	Box, State  string
-	Held        bool
+	// Held keeps the letters held for review alone; Clean leaves them out.
+	Held, Clean bool
 	Overdue     bool
 	Q           string
 }
@@ -575,6 +576,9 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 	}
 	if f.Held {
 		w.And("x.held")
+	}
+	if f.Clean {
+		w.And("NOT x.held")
 	}
 	if f.Q != "" {
 		w.And("x.title LIKE ?", "%"+f.Q+"%")

@@ -1,15 +1,13 @@
 package cppcc
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -392,7 +390,7 @@ func TestOpinionIntoIssue(t *testing.T) {
 		if err := c.svc.WriteIssue(&buf, c.c, is); err != nil {
 			t.Fatal(err)
 		}
-		body := docxText(t, buf.Bytes())
+		body := docxtest.Body(t, buf.Bytes())
 		for _, want := range []string{"社情民意专刊", "2026年第1期", "关于加快老旧小区加装电梯的建议", "(核稿)", "反映人:李明", "签发人:张主任", "省政协办公厅"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the issue's .docx lacks %q", want)
@@ -407,24 +405,6 @@ func (c *clocked) okOpinion(o Opinion, err error) Opinion {
 		c.t.Fatal(err)
 	}
 	return o
-}
-
-// docxText is the text of a .docx's document part.
-func docxText(t *testing.T, raw []byte) string {
-	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			rc, _ := f.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			return string(b)
-		}
-	}
-	t.Fatal("no document part")
-	return ""
 }
 
 // The forum: a published letter, comments (spam and repeats held), support
@@ -515,6 +495,5 @@ func TestForum(t *testing.T) {
 				t.Errorf("figure %s = %d, want %d (%v)", k, got[k], n, got)
 			}
 		}
-		_ = audit.Actor{}
 	})
 }

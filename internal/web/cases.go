@@ -84,6 +84,8 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		case "overdue":
 			f.Overdue = true
 		case "all":
+		case "received":
+			f.State, f.Clean = "received", true
 		default:
 			f.State = d.Tab
 		}

@@ -655,13 +655,62 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 			return err
 		}
 	}
+	if err := s.publicTodos(ctx, id, add); err != nil {
+		return err
+	}
 	if len(id.ScopesFor(auth.PermCppccHandle)) == 0 {
 		return nil
 	}
 	return id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
 		l, err := s.Cppcc.Inbox(ctx, sc, true, one)
+		if err != nil {
+			return err
+		}
+		add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
+		cs, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewUnit, cppcc.CaseFilter{State: "handling"}, one)
 		if err == nil {
-			add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
+			add("待办理的来信和信访件", "/cppcc/inbox/letters", "在期限内出具处理意见;情况复杂的经负责人批准延期", cs.Total, false)
+		}
+		return err
+	})
+}
+
+// publicTodos are the office's things due in the public channel: letters
+// to accept, letters held for review, cases past their date (to supervise),
+// 社情民意 to edit, forum comments to moderate.
+func (s *Site) publicTodos(ctx context.Context, id auth.Identity, add func(label, href, hint string, n int64, more bool)) error {
+	if len(id.ScopesFor(auth.PermCppccWrite)) == 0 {
+		return nil
+	}
+	one := store.Page{Size: 1}
+	return id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(ctx, sc)
+		if err != nil {
+			return err
+		}
+		for _, d := range []struct {
+			f                 cppcc.CaseFilter
+			label, href, hint string
+		}{
+			{cppcc.CaseFilter{State: "received", Clean: true}, "待受理的来信", "/cppcc/letters?tab=received", "收到之日起15日内告知是否受理"},
+			{cppcc.CaseFilter{Held: true}, "被拦截待审核的来信", "/cppcc/letters?tab=held", "放行,或确认为垃圾信息"},
+			{cppcc.CaseFilter{Overdue: true}, "逾期的来信和信访件", "/cppcc/letters?tab=overdue", "请督办"},
+		} {
+			d.f.CommitteeID = c.ID
+			l, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewOffice, d.f, one)
+			if err != nil {
+				return err
+			}
+			add(d.label, d.href, d.hint, l.Total, false)
+		}
+		ops, err := s.Cppcc.Opinions(ctx, sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: "submitted"}, one)
+		if err != nil {
+			return err
+		}
+		add("待核稿的社情民意", "/cppcc/opinions?tab=submitted", "核稿后编入专刊", ops.Total, false)
+		queue, posts, err := s.Cppcc.Queue(ctx, sc, c.ID)
+		if err == nil {
+			add("待审核的论坛内容", "/cppcc/moderation", "被拦截的评论和被举报隐藏的内容", int64(len(queue)+len(posts)), false)
 		}
 		return err
 	})
