@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -384,6 +385,9 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 	fp := fingerprint(in.Title + in.Content)
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := spend(ctx, tx); err != nil {
+			return err
+		}
 		dup, err := s.earlier(ctx, tx, c, received, phoneHash, idHash, fp)
 		if err != nil {
 			return err
@@ -473,6 +477,9 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 		var e Event
 		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.At)
 		e.Object, e.ActionLabel, e.ToLabel = object, actionLabels[e.Action], CaseStates.Label(e.To)
+		if l, ok := caseLabels[e.Action]; ok && object == "case" {
+			e.ActionLabel = l
+		}
 		e.At = e.At.UTC()
 		if notices {
 			e.By = ""
@@ -481,10 +488,19 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 	}, "SELECT action, from_state, to_state, note, by_name, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
 }
 
+// senderSteps are the steps the sender takes (with the receipt code, no account).
+var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_review": true, "request_recheck": true}
+
+// caseLabels are the words of a case's steps where they differ from a proposal's.
+var caseLabels = map[string]string{"extend": "延长办理期限", "reply": "出具处理意见", "route": "转办交办", "close": "办结"}
+
 func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, from, to, note string, notice bool) error {
-	a := audit.ActorOf(ctx)
+	by := audit.ActorOf(ctx).Username
+	if senderSteps[action] {
+		by = "来信人"
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, x.ID, action, from, to, note, notice, nullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, x.ID, action, from, to, note, notice, nullUser(ctx), by, s.now()); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
@@ -734,7 +750,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
-			return s.stepCase(ctx, tx, c, x, "accept", joined("已受理", in.Text), true, "")
+			return s.stepCase(ctx, tx, c, x, "accept", strings.TrimSpace(in.Text), true, "")
 		case "not_accept", "transfer":
 			what := map[string]string{"not_accept": "不予受理的理由", "transfer": "有权处理的机关"}[in.Action]
 			t, err := need("text", what, in.Text, 500)
@@ -1095,13 +1111,43 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 	return s.Track(ctx, code)
 }
 
-// Spend marks a proof of work's salt as used until it expires: false when
-// it was used already (a solution is good for one submission).
-func (s *Service) Spend(ctx context.Context, salt string, expires time.Time) bool {
-	res, err := s.DB.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", salt, expires.UTC())
-	if err != nil {
-		return false
+// proof is a verified proof of work a submission carries, spent in the
+// transaction that stores the submission (a solution is good for one).
+type proof struct {
+	salt    string
+	expires time.Time
+}
+
+type proofKey struct{}
+
+// WithProof is ctx carrying a verified proof of work's salt, to be spent
+// with the letter or the comment it came with.
+func WithProof(ctx context.Context, salt string, expires time.Time) context.Context {
+	return context.WithValue(ctx, proofKey{}, proof{salt, expires.UTC()})
+}
+
+// ErrSpent refuses a proof of work used already.
+var ErrSpent = apperr.New("proof_of_work", http.StatusBadRequest, "安全验证已经用过,请稍候片刻让页面重新完成验证后再提交")
+
+// SweepProofs forgets the spent proofs of work that have expired (an
+// expired one is refused anyway).
+func (s *Service) SweepProofs(ctx context.Context) error {
+	_, err := s.DB.ExecContext(ctx, "DELETE FROM pow_spent WHERE expires_at < $1", s.now().UTC())
+	return err
+}
+
+// spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
+func spend(ctx context.Context, tx *sql.Tx) error {
+	p, ok := ctx.Value(proofKey{}).(proof)
+	if !ok {
+		return nil
 	}
-	n, err := res.RowsAffected()
-	return err == nil && n == 1
+	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.salt, p.expires)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return ErrSpent
+	}
+	return nil
 }

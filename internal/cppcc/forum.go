@@ -284,6 +284,9 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 	code := newReceipt(c.ID)
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := spend(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := s.post(ctx, tx, c, postID, true); err != nil {
 			return err
 		}

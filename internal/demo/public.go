@@ -118,7 +118,9 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 		}
 		var steps []func() error
 		accept := func() error { return step(0, cppcc.CaseAction{Action: "accept"}) }
-		route := func() error { return step(0, cppcc.CaseAction{Action: "route", Route: []string{"refer", "assign"}[i%2], UnitID: unit.ID}) }
+		route := func() error {
+			return step(0, cppcc.CaseAction{Action: "route", Route: []string{"refer", "assign"}[i%2], UnitID: unit.ID})
+		}
 		reply := func() error {
 			return handle(1, cppcc.CaseAction{Action: "reply", Text: "经调查核实,已会同有关部门研究处理:一、已安排专人现场查看;二、已明确整改措施和完成时限;三、将于一个月内向您反馈结果。"})
 		}
@@ -136,16 +138,28 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 		case "closed":
 			steps = []func() error{accept, route, reply, func() error { return answer(2, cppcc.CaseAction{Action: "rate", Rating: "满意"}) }}
 		case "review":
-			steps = []func() error{accept, route, reply, func() error { return answer(2, cppcc.CaseAction{Action: "request_review", Text: "补偿标准仍低于邻村,请复查。"}) }}
+			steps = []func() error{accept, route, reply, func() error {
+				return answer(2, cppcc.CaseAction{Action: "request_review", Text: "补偿标准仍低于邻村,请复查。"})
+			}}
 		case "final":
 			steps = []func() error{accept, route, reply,
-				func() error { return answer(2, cppcc.CaseAction{Action: "request_review", Text: "维修没有彻底解决漏水,请复查。"}) },
-				func() error { return step(3, cppcc.CaseAction{Action: "decide_review", Text: "经复查,维持原处理意见,并督促开发商限期完成维修。"}) },
-				func() error { return answer(4, cppcc.CaseAction{Action: "request_recheck", Text: "仍不服,请复核。"}) },
-				func() error { return step(5, cppcc.CaseAction{Action: "decide_recheck", Text: "经复核,原处理意见正确,予以维持。"}) },
+				func() error {
+					return answer(2, cppcc.CaseAction{Action: "request_review", Text: "维修没有彻底解决漏水,请复查。"})
+				},
+				func() error {
+					return step(3, cppcc.CaseAction{Action: "decide_review", Text: "经复查,维持原处理意见,并督促开发商限期完成维修。"})
+				},
+				func() error {
+					return answer(4, cppcc.CaseAction{Action: "request_recheck", Text: "仍不服,请复核。"})
+				},
+				func() error {
+					return step(5, cppcc.CaseAction{Action: "decide_recheck", Text: "经复核,原处理意见正确,予以维持。"})
+				},
 			}
 		case "transferred":
-			steps = []func() error{func() error { return step(0, cppcc.CaseAction{Action: "transfer", Text: "市人力资源和社会保障局"}) }}
+			steps = []func() error{func() error {
+				return step(0, cppcc.CaseAction{Action: "transfer", Text: "市人力资源和社会保障局"})
+			}}
 		case "not_accepted":
 			steps = []func() error{func() error {
 				return step(0, cppcc.CaseAction{Action: "not_accept", Text: "投资损失属于民事纠纷,应当通过诉讼等法定途径解决"})

@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -35,6 +36,7 @@ type Channel struct {
 	// Lookups the receipt codes one address tries (guessing); Codes what
 	// is done with one code.
 	Submits, Lookups, Codes *auth.Limiter
+	spent                   atomic.Int64
 }
 
 // New is a channel whose challenges are signed with a key derived from
@@ -71,22 +73,25 @@ var (
 // Challenge is a fresh proof-of-work challenge.
 func (c *Channel) Challenge() spam.Challenge { return c.Work.New(c.now()) }
 
-// check spends one submission of the address and the proof of work.
-func (c *Channel) check(ctx context.Context, ip, proof string) error {
+// check spends one submission of the address and verifies the proof of
+// work; the context it returns carries the proof, spent with what is stored.
+func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context, error) {
 	if !c.Submits.Allow(ip) {
-		return errRate
+		return ctx, errRate
 	}
 	if c.Off {
-		return nil
+		return ctx, nil
 	}
 	salt, err := c.Work.Verify(proof, c.now())
 	if err != nil {
-		return errWork
+		return ctx, errWork
 	}
-	if !c.Cppcc.Spend(ctx, salt, c.now().Add(c.Work.TTL)) {
-		return errWork
+	if c.spent.Add(1)%1000 == 0 { // now and then, the expired proofs are forgotten
+		if err := c.Cppcc.SweepProofs(ctx); err != nil {
+			return ctx, err
+		}
 	}
-	return nil
+	return cppcc.WithProof(ctx, salt, c.now().Add(c.Work.TTL)), nil
 }
 
 // lookup spends one look-up of the address and of the code.
@@ -99,7 +104,8 @@ func (c *Channel) lookup(ip, code string) error {
 
 // Submit takes a letter from the public form.
 func (c *Channel) Submit(ctx context.Context, ip, proof string, in cppcc.CaseInput) (cppcc.Receipt, error) {
-	if err := c.check(ctx, ip, proof); err != nil {
+	ctx, err := c.check(ctx, ip, proof)
+	if err != nil {
 		return cppcc.Receipt{}, err
 	}
 	f, err := c.Filter(ctx)
@@ -127,7 +133,8 @@ func (c *Channel) Answer(ctx context.Context, ip, code string, in cppcc.CaseActi
 
 // Comment is a visitor's comment on a forum post.
 func (c *Channel) Comment(ctx context.Context, ip, proof string, committee, post int64, in cppcc.CommentInput) (cppcc.CommentReceipt, error) {
-	if err := c.check(ctx, ip, proof); err != nil {
+	ctx, err := c.check(ctx, ip, proof)
+	if err != nil {
 		return cppcc.CommentReceipt{}, err
 	}
 	f, err := c.Filter(ctx)
