@@ -24,6 +24,7 @@ import (
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
+	"dangjian/internal/work"
 )
 
 // Boxes are where a letter comes in.
@@ -146,6 +147,7 @@ type Case struct {
 	RepliedOn    date.Date     `json:"replied_on"`
 	Month        int           `json:"-"`
 	Clocks       []Clock       `json:"clocks,omitempty"`
+	Files        []File        `json:"files,omitempty"`
 	Events       []Event       `json:"events,omitempty"`
 	// Overdue is a running clock of the office or the unit past its date.
 	Overdue  bool `json:"overdue"`
@@ -226,7 +228,21 @@ type CaseInput struct {
 	NameOK   bool `json:"name_ok"`
 	// ReceivedOn is the day a letter came in (the office's registration; today when empty).
 	ReceivedOn date.Date `json:"received_on"`
+	// Files are the letter's attachments: images or PDF, at most MaxFiles of MaxFileSize each.
+	Files []Upload `json:"-"`
 }
+
+// Upload is a file sent with a letter.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// A letter's attachments.
+const (
+	MaxFiles    = 3
+	MaxFileSize = 5 << 20
+)
 
 // Limits of a letter's text.
 const (
@@ -279,6 +295,18 @@ func (in *CaseInput) check(office bool) error {
 	}
 	if in.People < 1 || in.People > 10000 {
 		v.Add("people", "人数应在 1 到 10000 之间")
+	}
+	if len(in.Files) > MaxFiles {
+		v.Add("file", "最多附 %d 个文件,收到 %d 个", MaxFiles, len(in.Files))
+	}
+	for _, f := range in.Files {
+		if len(f.Data) > MaxFileSize {
+			v.Add("file", "附件“%s”超过 5MB,请压缩后再附上", f.Name)
+		} else if _, _, _, err := work.CheckFile(f.Name, f.Data, "图片(.jpg、.png)或 PDF", ".jpg", ".jpeg", ".png", ".pdf"); err != nil {
+			if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+				v.Add("file", "%s", ae.Fields[0].Message)
+			}
+		}
 	}
 	return v.Err()
 }
@@ -399,6 +427,16 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 			in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now()).Scan(&id); err != nil {
 			return err
 		}
+		for _, f := range in.Files {
+			name, typ, sum, err := work.CheckFile(f.Name, f.Data, "", ".jpg", ".jpeg", ".png", ".pdf")
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, name, typ, len(f.Data), sum, f.Data, s.now()); err != nil {
+				return err
+			}
+		}
 		x := Case{ID: id, province: c.province(), State: ""}
 		if err := s.caseEvent(ctx, tx, c, x, action, "", "received", "", true); err != nil {
 			return err
@@ -465,7 +503,30 @@ func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id
 		}
 	}
 	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false)
+	if err != nil {
+		return x, err
+	}
+	x.Files, err = store.Query(ctx, q, func(r store.Scanner) (File, error) {
+		var f File
+		return f, r.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256)
+	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.province())+" ORDER BY id", x.ID)
 	return x, err
+}
+
+// CaseFile is an attachment of a case the view reaches.
+func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseID, fileID int64) (File, []byte, error) {
+	x, _, err := s.getCase(ctx, s.DB, sc, view, caseID)
+	if err != nil {
+		return File{}, nil, err
+	}
+	var f File
+	var data []byte
+	err = s.DB.QueryRowContext(ctx, "SELECT id, name, content_type, size, sha256, data FROM case_files WHERE id = $1 AND case_id = $2"+store.InProvince("province_id", x.province),
+		fileID, x.ID).Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256, &data)
+	if apperr.IsNotFound(err) {
+		return f, nil, apperr.NotFound("附件")
+	}
+	return f, data, err
 }
 
 func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool) ([]Event, error) {

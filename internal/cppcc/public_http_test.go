@@ -57,6 +57,33 @@ func (m *matrix) letter(target, state string) (cppcc.Case, string) {
 	return x, rc.Code
 }
 
+// png is the smallest PNG's first bytes, enough for the check of a file's kind.
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+// fileOf is the path of an attachment of a letter of the target's committee
+// in state, under base (the office's or the unit's pages).
+func fileOf(base, state string) func(m *matrix, t string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return fmt.Sprintf("%s/999999/files/999999", base), nil
+		}
+		s := m.of(t)
+		rc, err := m.svc.Register(m.ctx, store.ScopeOf(s.c.Path), cppcc.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
+			Content: "路边的井盖缺失,照片附后,请尽快处理。", Name: "周敏", Phone: "13600002222", Files: []cppcc.Upload{{Name: "井盖.png", Data: png}}})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		if state == "handling" {
+			for _, a := range []cppcc.CaseAction{{Action: "accept"}, {Action: "route", Route: "refer", UnitID: s.lead.ID}} {
+				if _, err := m.svc.Decide(m.ctx, store.ScopeOf(s.c.Path), rc.Case.ID, a, nil); err != nil {
+					m.t.Fatal(err)
+				}
+			}
+		}
+		return fmt.Sprintf("%s/%d/files/%d", base, rc.Case.ID, rc.Case.Files[0].ID), nil
+	}
+}
+
 func letterID(state string) func(m *matrix, t string) int64 {
 	return func(m *matrix, t string) int64 { x, _ := m.letter(t, state); return x.ID }
 }
@@ -224,21 +251,25 @@ func init() {
 			return "/cppcc/letters", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "box": {"petition"}, "channel": {"visit"}, "title": {"反映征地补偿"},
 				"content": {"我村征地补偿标准低于邻村,请求重新核定。"}, "name": {"钱多多"}, "phone": {"13955556666"}}
 		}},
-		"GET /cppcc/letters/{id}":                 {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters/%d", letterID("received"))},
-		"POST /cppcc/letters/{id}/{action}":       {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/letters/%d/accept", letterID("received"), url.Values{})},
-		"GET /cppcc/inbox/letters":                {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox/letters", nil }},
-		"GET /cppcc/inbox/letters/{id}":           {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/letters/%d", letterID("handling"))},
-		"POST /cppcc/inbox/letters/{id}/{action}": {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/inbox/letters/%d/reply", letterID("handling"), url.Values{"text": {"已安排维修。"}})},
-		"GET /cppcc/opinions":                     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions?committee=%d", committee)},
-		"GET /cppcc/opinions/{id}":                {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions/%d", opinionIn("submitted"))},
-		"POST /cppcc/opinions/{id}/{action}":      {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/opinions/%d/return", opinionIn("submitted"), url.Values{"note": {"请补充"}})},
-		"GET /cppcc/issues/{id}":                  {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d?committee=%d")},
-		"GET /cppcc/issues/{id}/docx":             {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d/docx?committee=%d")},
-		"GET /cppcc/moderation":                   {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/moderation?committee=%d", committee)},
-		"GET /cppcc/calendar":                     {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/calendar?year=2026", nil }},
+		"GET /cppcc/letters/{id}":                    {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters/%d", letterID("received"))},
+		"GET /cppcc/letters/{id}/files/{file}":       {perm: auth.PermCppccRead, want: pageScoped, target: fileOf("/cppcc/letters", "received")},
+		"GET /cppcc/inbox/letters/{id}/files/{file}": {perm: auth.PermCppccHandle, want: pageScoped, target: fileOf("/cppcc/inbox/letters", "handling")},
+		"POST /cppcc/letters/{id}/{action}":          {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/letters/%d/accept", letterID("received"), url.Values{})},
+		"GET /cppcc/inbox/letters":                   {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox/letters", nil }},
+		"GET /cppcc/inbox/letters/{id}":              {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/letters/%d", letterID("handling"))},
+		"POST /cppcc/inbox/letters/{id}/{action}":    {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/inbox/letters/%d/reply", letterID("handling"), url.Values{"text": {"已安排维修。"}})},
+		"GET /cppcc/opinions":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions?committee=%d", committee)},
+		"GET /cppcc/opinions/{id}":                   {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions/%d", opinionIn("submitted"))},
+		"POST /cppcc/opinions/{id}/{action}":         {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/opinions/%d/return", opinionIn("submitted"), url.Values{"note": {"请补充"}})},
+		"GET /cppcc/issues/{id}":                     {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d?committee=%d")},
+		"GET /cppcc/issues/{id}/docx":                {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d/docx?committee=%d")},
+		"GET /cppcc/moderation":                      {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/moderation?committee=%d", committee)},
+		"GET /cppcc/calendar":                        {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/calendar?year=2026", nil }},
 		"POST /cppcc/calendar": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 			return "/cppcc/calendar", url.Values{"year": {"2027"}, "days": {"2027-01-01 休 元旦"}}
 		}},
+		"POST /cppcc/my/opinions/{id}": {perm: auth.PermCppccSelf, want: [3]int{303, 404, 404}, target: post("/cppcc/my/opinions/%d", opinionIn("returned"),
+			url.Values{"title": {"加装电梯推进难(补充)"}, "content": {"部分老旧小区加装电梯推进缓慢,补充数据:全市已有三百个小区提出申请。"}})},
 		"GET /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/opinions", nil }},
 		"POST /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
 			return "/cppcc/my/opinions", url.Values{"title": {"校车配备问题"}, "content": {"我们村的孩子上学要走五公里山路,建议配备校车并纳入民生实事。"}}

@@ -282,6 +282,43 @@ func TestNoAcceptanceAfterRecheck(t *testing.T) {
 	storetest.NoMismatch(t, c.db)
 }
 
+// A letter's attachments: images or PDF whose first bytes are what their
+// names say, at most three, each read back by the office that reaches it.
+func TestLetterAttachments(t *testing.T) {
+	c := newClocked(t, storetest.SQLite(t), 2026, 3, 2)
+	png := []byte("\x89PNG\r\n\x1a\nrest of the image")
+	in := CaseInput{CommitteeID: c.c.ID, Box: "public", Anonymous: true, Title: "路边井盖缺失", Content: "路边的井盖缺失,照片附后,请尽快处理。"}
+	bad := in
+	bad.Files = []Upload{{Name: "照片.jpg", Data: []byte("not an image")}}
+	_, err := c.svc.SubmitPublic(c.ctx, bad, nil)
+	storetest.WantErr(t, err, "file", "照片.jpg")
+	bad.Files = []Upload{{"1.png", png}, {"2.png", png}, {"3.png", png}, {"4.png", png}}
+	_, err = c.svc.SubmitPublic(c.ctx, bad, nil)
+	storetest.WantErr(t, err, "file", "最多附 3 个")
+	bad.Files = []Upload{{"说明.exe", []byte("MZ")}}
+	_, err = c.svc.SubmitPublic(c.ctx, bad, nil)
+	storetest.WantErr(t, err, "file", "图片(.jpg、.png)或 PDF")
+	in.Files = []Upload{{"井盖.png", png}, {"说明.pdf", []byte("%PDF-1.4\n")}}
+	rc, err := c.svc.SubmitPublic(c.ctx, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rc.Case.Files) != 2 {
+		t.Fatalf("attachments stored %+v", rc.Case.Files)
+	}
+	f, data, err := c.svc.CaseFile(c.ctx, c.office, ViewOffice, rc.Case.ID, rc.Case.Files[0].ID)
+	if err != nil || f.Name != "井盖.png" || !bytes.Equal(data, png) {
+		t.Fatalf("read back %+v %v", f, err)
+	}
+	if _, _, err := c.svc.CaseFile(c.ctx, store.ScopeOf(c.other.Path), ViewOffice, rc.Case.ID, rc.Case.Files[0].ID); err == nil {
+		t.Error("another committee's office read the attachment")
+	}
+	var n int
+	if err := c.db.QueryRowContext(c.ctx, "SELECT COUNT(*) FROM cases").Scan(&n); err != nil || n != 1 {
+		t.Errorf("refused letters left rows: %d %v", n, err)
+	}
+}
+
 // Spam sent to the public form is held, still a case with a receipt code;
 // the moderator's decision teaches the filter.
 func TestHeldLetterIsStillACase(t *testing.T) {

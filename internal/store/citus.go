@@ -99,6 +99,7 @@ var Tables = []Table{
 	{Name: "opinion_adoptions", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "cases", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "public_events", Role: Provincial, CommitteeCol: "committee_id"},
+	{Name: "case_files", Role: Provincial, Parent: "cases", ParentCol: "case_id"},
 	{Name: "clocks", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "forum_posts", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "forum_comments", Role: Provincial, CommitteeCol: "committee_id"},

@@ -3,12 +3,14 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -25,6 +27,8 @@ func (s *Site) casesRoutes() []route {
 		{"POST /cppcc/letters", auth.PermCppccWrite, 0, s.caseRegister},
 		{"GET /cppcc/letters/{id}", auth.PermCppccRead, 0, s.caseRoute(cppcc.ViewOffice)},
 		{"POST /cppcc/letters/{id}/{action}", auth.PermCppccWrite, 0, s.caseAct},
+		{"GET /cppcc/letters/{id}/files/{file}", auth.PermCppccRead, 0, s.caseFile(auth.PermCppccRead, cppcc.ViewOffice)},
+		{"GET /cppcc/inbox/letters/{id}/files/{file}", auth.PermCppccHandle, 0, s.caseFile(auth.PermCppccHandle, cppcc.ViewUnit)},
 		{"GET /cppcc/inbox/letters", auth.PermCppccHandle, 0, s.unitCases},
 		{"GET /cppcc/inbox/letters/{id}", auth.PermCppccHandle, 0, s.caseRoute(cppcc.ViewUnit)},
 		{"POST /cppcc/inbox/letters/{id}/{action}", auth.PermCppccHandle, 0, s.unitCaseAct},
@@ -41,6 +45,7 @@ func (s *Site) casesRoutes() []route {
 		{"POST /cppcc/calendar", auth.PermCppccWrite, 0, s.calendarSave},
 		{"GET /cppcc/my/opinions", auth.PermCppccSelf, 0, s.myOpinions},
 		{"POST /cppcc/my/opinions", auth.PermCppccSelf, 0, s.myOpinionSubmit},
+		{"POST /cppcc/my/opinions/{id}", auth.PermCppccSelf, 0, s.myOpinionResubmit},
 	}
 }
 
@@ -184,6 +189,13 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 		}
 	}
 	s.show(w, r, id, status, "casepage.html", d.C.Title, d)
+}
+
+// caseFile downloads a letter's attachment.
+func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
+		return s.Cppcc.CaseFile(ctx, sc, view, cid, file)
+	})
 }
 
 // caseAct is the office's step on a letter.
@@ -620,14 +632,39 @@ func (s *Site) myOpinionsPage(w http.ResponseWriter, r *http.Request, id auth.Id
 }
 
 func (s *Site) myOpinionSubmit(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.myOpinionSend(w, r, id, 0)
+}
+
+// myOpinionResubmit sends a returned item again, as revised.
+func (s *Site) myOpinionResubmit(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.myOpinionSend(w, r, id, oid)
+}
+
+// myOpinionSend sends a new item (oid 0) or a returned one again.
+func (s *Site) myOpinionSend(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64) {
 	f := newForm(r)
 	f.Labels = map[string]string{"title": "标题", "content": "正文"}
 	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		_, err := s.Cppcc.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, cppcc.OpinionInput{Title: f.Get("title"), Content: f.Get("content")})
+		in := cppcc.OpinionInput{Title: f.Get("title"), Content: f.Get("content")}
+		var err error
+		if oid == 0 {
+			_, err = s.Cppcc.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
+		} else {
+			_, err = s.Cppcc.ResubmitOpinion(r.Context(), sc, oid, in)
+		}
 		return err
 	})
 	if err == nil {
 		done(w, r, "/cppcc/my/opinions", "已报送,待政协办公室核稿")
+		return
+	}
+	if apperr.IsNotFound(err) {
+		s.fail(w, r, err)
 		return
 	}
 	if s.onForm(w, r, f, err) {

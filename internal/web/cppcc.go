@@ -1131,8 +1131,16 @@ func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id aut
 
 // letterRoute downloads a reply letter of a proposal the caller reaches from view.
 func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
+		return s.Cppcc.Letter(ctx, sc, view, pid, file)
+	})
+}
+
+// fileRoute downloads a file of the object of the path's id ({file} in the
+// path), read by fn within the grants carrying perm.
+func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		pid, err := pathID(r)
+		oid, err := pathID(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -1140,7 +1148,7 @@ func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.Response
 		var f cppcc.File
 		var data []byte
 		err = id.Within(perm, func(sc store.Scope) error {
-			f, data, err = s.Cppcc.Letter(r.Context(), sc, view, pid, parseID(r.PathValue("file")))
+			f, data, err = fn(r.Context(), sc, oid, parseID(r.PathValue("file")))
 			return err
 		})
 		if err != nil {

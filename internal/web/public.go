@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,20 +20,24 @@ import (
 
 // letterLabels name the letter form's fields in the banner.
 var letterLabels = map[string]string{"box": "信箱", "title": "标题", "content": "内容", "name": "姓名", "phone": "联系电话", "id_number": "身份证号码",
-	"anonymous": "匿名", "people": "人数", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
+	"anonymous": "匿名", "people": "人数", "file": "附件", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
 
-// publicMaxForm bounds a public form (text only).
-const publicMaxForm = 64 << 10
+// publicMaxForm bounds a public form: a letter's text and its attachments.
+const publicMaxForm = cppcc.MaxFiles*cppcc.MaxFileSize + 1<<20
 
 func (s *Site) publicRoutes(mux *http.ServeMux) {
 	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost {
 				r.Body = http.MaxBytesReader(w, r.Body, publicMaxForm)
-				if err := r.ParseForm(); err != nil {
+				parse := r.ParseForm
+				if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+					parse = func() error { return r.ParseMultipartForm(formMemory) }
+				}
+				if err := parse(); err != nil {
 					var tooLarge *http.MaxBytesError
 					if errors.As(err, &tooLarge) {
-						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容过长,未保存;请精简后重试"))
+						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容超过 %d MB,未保存;附件最多 %d 个、每个不超过 5MB", publicMaxForm>>20, cppcc.MaxFiles))
 						return
 					}
 				}
@@ -135,7 +140,12 @@ func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	f.Labels = letterLabels
 	people, _ := strconv.Atoi(cmp.Or(strings.TrimSpace(f.Get("people")), "1"))
-	in := cppcc.CaseInput{CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
+	files, err := uploads(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := cppcc.CaseInput{Files: files, CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
 		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
 	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
 	if err != nil {
@@ -150,6 +160,30 @@ func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publicShow(w, http.StatusCreated, "pubreceipt.html", "已收到您的来信", publicData{Committee: c, Receipt: &rc})
+}
+
+// uploads are the files of a multipart form's "file" fields.
+func uploads(r *http.Request) ([]cppcc.Upload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []cppcc.Upload
+	for _, fh := range r.MultipartForm.File["file"] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, cppcc.MaxFileSize+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cppcc.Upload{Name: fh.Filename, Data: data})
+	}
+	return out, nil
 }
 
 func (s *Site) publicTrackForm(w http.ResponseWriter, r *http.Request) {
