@@ -110,10 +110,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *tlsCert != "" {
 		scheme = "https"
 	}
+	committees, err := a.cppcc.Committees(ctx, store.All)
+	if err != nil {
+		return err
+	}
 	return server.RunTLS(ctx, *addr, *tlsCert, *tlsKey, handler, log, func(addr string) {
 		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
 		fmt.Fprintf(stdout, "  打开浏览器访问  %s://%s/\n", scheme, addr)
 		fmt.Fprintf(stdout, "  接口说明        %s://%s/api/v1/openapi.json\n", scheme, addr)
+		for i, c := range committees {
+			if i == 3 {
+				fmt.Fprintf(stdout, "  (另有 %d 个政协的公众页面,地址为 /public/政协编号)\n", len(committees)-3)
+				break
+			}
+			fmt.Fprintf(stdout, "  公众页面        %s://%s/public/%d (%s的信箱、查询办理情况和公开的建议,不需要账号)\n", scheme, addr, c.ID, c.Name)
+		}
 		if len(accounts) > 0 {
 			fmt.Fprintln(stdout, "  演示账号(每个角色一个,可分别登录查看):")
 			for _, acc := range accounts {

@@ -538,8 +538,8 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 		var e Event
 		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.At)
 		e.Object, e.ActionLabel, e.ToLabel = object, actionLabels[e.Action], CaseStates.Label(e.To)
-		if l, ok := caseLabels[e.Action]; ok && object == "case" {
-			e.ActionLabel = l
+		if object == "case" {
+			e.ActionLabel = CaseActionLabel(e.Action)
 		}
 		e.At = e.At.UTC()
 		if notices {
@@ -553,7 +553,15 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_review": true, "request_recheck": true}
 
 // caseLabels are the words of a case's steps where they differ from a proposal's.
-var caseLabels = map[string]string{"extend": "延长办理期限", "reply": "出具处理意见", "route": "转办交办", "close": "办结"}
+var caseLabels = map[string]string{"extend": "延长办理期限", "reply": "出具处理意见", "route": "转办交办", "close": "办结", "publish": "公开到论坛"}
+
+// CaseActionLabel is a step of a case in words.
+func CaseActionLabel(action string) string {
+	if l, ok := caseLabels[action]; ok {
+		return l
+	}
+	return actionLabels[action]
+}
 
 func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, from, to, note string, notice bool) error {
 	by := audit.ActorOf(ctx).Username
@@ -608,9 +616,6 @@ func CaseKeys(x Case) []string {
 	add(x.Extended, "extended")
 	return withYears(x.Month, keys)
 }
-
-// CaseView is the side a caller looks at cases from.
-type CaseView = View
 
 // caseVisible is the condition on the cases a view reaches in scope.
 func caseVisible(w *store.Where, sc store.Scope, view View) {
@@ -790,8 +795,6 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case,
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
 }
 
-func need(field, what, v string, max int) (string, error) { return text(field, what, v, max) }
-
 // Decide is the office's step on a case: accept, not_accept, transfer,
 // junk, route, decide_review, hearing, decide_recheck, close, release, supervise.
 func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseAction, filter *spam.Model) (Case, error) {
@@ -814,7 +817,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			return s.stepCase(ctx, tx, c, x, "accept", strings.TrimSpace(in.Text), true, "")
 		case "not_accept", "transfer":
 			what := map[string]string{"not_accept": "不予受理的理由", "transfer": "有权处理的机关"}[in.Action]
-			t, err := need("text", what, in.Text, 500)
+			t, err := text("text", what, in.Text, 500)
 			if err != nil {
 				return err
 			}
@@ -856,7 +859,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "route", Routes.Label(r)+"至"+u.Name, false, "unit_id = $3, route = $4", u.ID, r)
 		case "decide_review", "decide_recheck":
-			t, err := need("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
+			t, err := text("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
 			if err != nil {
 				return err
 			}
@@ -898,7 +901,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if !x.Overdue && !s.overdue(ctx, tx, c, x.ID) {
 				return apperr.Rule("只有逾期的信访件才需要督办")
 			}
-			t, err := need("text", "督办意见", in.Text, 500)
+			t, err := text("text", "督办意见", in.Text, 500)
 			if err != nil {
 				return err
 			}
@@ -943,11 +946,11 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if in.Days < 1 || in.Days > limit {
 				return apperr.InvalidField("days", "延长的天数应在 1 到 %d 之间", limit)
 			}
-			reason, err := need("text", "延期理由", in.Text, 500)
+			reason, err := text("text", "延期理由", in.Text, 500)
 			if err != nil {
 				return err
 			}
-			approver, err := need("approver", "批准延期的单位负责人", in.Approver, 40)
+			approver, err := text("approver", "批准延期的单位负责人", in.Approver, 40)
 			if err != nil {
 				return err
 			}
@@ -956,7 +959,7 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "extend", fmt.Sprintf("经%s批准,办理期限延长 %d 日。理由:%s", approver, in.Days, reason), true, "extended = $3", true)
 		case "reply":
-			t, err := need("text", "处理意见", in.Text, 3000)
+			t, err := text("text", "处理意见", in.Text, 3000)
 			if err != nil {
 				return err
 			}
@@ -1144,7 +1147,7 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 				}
 			}
 		case "request_review", "request_recheck":
-			reason, err := need("text", "请求的理由", in.Text, 3000)
+			reason, err := text("text", "请求的理由", in.Text, 3000)
 			if err != nil {
 				return err
 			}

@@ -361,6 +361,27 @@ func issueKeys(i Issue) []string {
 	return withYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
 }
 
+// changeOpinion runs fn on an item the view reaches, in a transaction
+// that also moves the committee's figures by the difference fn made.
+func (s *Service) changeOpinion(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, o Opinion, c Committee) error) (Opinion, error) {
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		o, cc, err := s.getOpinion(ctx, tx, sc, view, id)
+		if err != nil {
+			return err
+		}
+		c = cc
+		if err := fn(tx, o, c); err != nil {
+			return err
+		}
+		return s.reopinion(ctx, tx, c, o, o.ID)
+	})
+	if err != nil {
+		return Opinion{}, err
+	}
+	return s.opinion(ctx, s.DB, c, id)
+}
+
 // EditInput is the office's work on an item.
 type EditInput struct {
 	Action  string `json:"action"` // edit, return, unuse
@@ -372,13 +393,7 @@ type EditInput struct {
 
 // ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
 func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
-	var c Committee
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		o, cc, err := s.getOpinion(ctx, tx, sc, ViewOffice, id)
-		if err != nil {
-			return err
-		}
-		c = cc
+	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
 		to, ok := next("opinion", in.Action, o.State)
 		if !ok {
 			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, actionLabels[in.Action])
@@ -413,15 +428,8 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 		if err := store.Swap(ctx, tx, "社情民意信息", q, append(append([]any{to, s.now()}, args...), o.ID, o.State)...); err != nil {
 			return err
 		}
-		if err := s.opinionEvent(ctx, tx, c, o, in.Action, o.State, to, note); err != nil {
-			return err
-		}
-		return s.reopinion(ctx, tx, c, o, o.ID)
+		return s.opinionEvent(ctx, tx, c, o, in.Action, o.State, to, note)
 	})
-	if err != nil {
-		return Opinion{}, err
-	}
-	return s.opinion(ctx, s.DB, c, id)
 }
 
 // ResubmitOpinion is a member's revised item, after it was returned.
@@ -429,13 +437,7 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 	if err := in.check(); err != nil {
 		return Opinion{}, err
 	}
-	var c Committee
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		o, cc, err := s.getOpinion(ctx, tx, sc, ViewMember, id)
-		if err != nil {
-			return err
-		}
-		c = cc
+	return s.changeOpinion(ctx, sc, ViewMember, id, func(tx *sql.Tx, o Opinion, c Committee) error {
 		if _, ok := next("opinion", "submit", o.State); !ok {
 			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
 		}
@@ -443,15 +445,8 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 			store.InProvince("province_id", o.province), in.Title, in.Content, s.now(), o.ID, o.State); err != nil {
 			return err
 		}
-		if err := s.opinionEvent(ctx, tx, c, o, "submit", o.State, "submitted", ""); err != nil {
-			return err
-		}
-		return s.reopinion(ctx, tx, c, o, o.ID)
+		return s.opinionEvent(ctx, tx, c, o, "submit", o.State, "submitted", "")
 	})
-	if err != nil {
-		return Opinion{}, err
-	}
-	return s.opinion(ctx, s.DB, c, id)
 }
 
 // IssueInput compiles edited items into an issue of the 专刊.
@@ -646,13 +641,7 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 	if err := v.Err(); err != nil {
 		return Opinion{}, err
 	}
-	var c Committee
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		o, cc, err := s.getOpinion(ctx, tx, sc, ViewOffice, id)
-		if err != nil {
-			return err
-		}
-		c = cc
+	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
 		if o.State != "compiled" {
 			return apperr.Conflict("“%s”%s,编入专刊报送后才有采用和批示", o.Title, o.StateLabel)
 		}
@@ -666,10 +655,6 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 		}
 		return applyFigures(ctx, tx, c.province(), c.ID, adoptionKeys(a), nil)
 	})
-	if err != nil {
-		return Opinion{}, err
-	}
-	return s.opinion(ctx, s.DB, c, id)
 }
 
 // WriteIssue writes an issue of the 专刊 as a .docx in the layout of
@@ -679,7 +664,7 @@ func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
 	doc := report.Summary{
 		Title:   "社情民意专刊",
 		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", issueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),
-		Closing: "报送:" + strings.TrimPrefix(i.Forwarded, ""),
+		Closing: "报送:" + i.Forwarded,
 	}
 	if i.Forwarded == "" {
 		doc.Closing = "报送:(待报送)"

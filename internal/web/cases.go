@@ -217,22 +217,12 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		return err
 	})
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/letters/%d", cid), "已"+actionWord(action))
+		done(w, r, fmt.Sprintf("/cppcc/letters/%d", cid), "已"+cppcc.CaseActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
 		s.casePage(w, r, id, cppcc.ViewOffice, cid, map[string]*form{action: f}, http.StatusBadRequest)
 	}
-}
-
-func actionWord(action string) string {
-	for _, st := range cppcc.Steps {
-		if st.Object == "case" && st.Action == action {
-			return map[string]string{"accept": "受理", "not_accept": "作不予受理处理", "transfer": "转送", "junk": "确认为垃圾信息", "route": "转办交办",
-				"decide_review": "提出复查意见", "hearing": "记录听证", "decide_recheck": "提出复核意见", "close": "办结"}[action]
-		}
-	}
-	return map[string]string{"release": "放行", "supervise": "督办", "publish": "公开到论坛", "extend": "延长办理期限", "reply": "答复"}[action]
 }
 
 func (s *Site) unitCaseAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -249,7 +239,7 @@ func (s *Site) unitCaseAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 		return err
 	})
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+actionWord(action))
+		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+cppcc.CaseActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
