@@ -440,6 +440,8 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 }
 
 func TestCppccPermissionMatrix(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		for _, rt := range m.api.Routes() {
@@ -568,6 +570,8 @@ func assignForm(m *matrix, t string) (string, url.Values) {
 // form done 303, a missing or out-of-scope object the 404 page, a role
 // without the permission the 403 page, a visitor the login page (303).
 func TestCppccPagePermissionMatrix(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		for pattern, perm := range m.site.RoutePerms() {

@@ -298,6 +298,8 @@ func issuePage(format string) func(*matrix, string) (string, url.Values) {
 // published: a hidden comment, a post not published, another committee's
 // unpublished letters never appear.
 func TestPublicPages(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		m.api.Public.Off = false // the pages' proof of work is checked here

@@ -72,6 +72,8 @@ const petitionText = "我家住在幸福里小区三号楼,楼顶防水层老化
 // 受理 with an extension, the reply, 复查 and 复核 with a hearing not
 // counted, and no re-acceptance of the same matter after 复核.
 func TestPetitionOnTheClock(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newClocked(t, db, 2026, 4, 16)
 		filter := spam.Trained()
@@ -322,6 +324,8 @@ func TestLetterAttachments(t *testing.T) {
 // Spam sent to the public form is held, still a case with a receipt code;
 // the moderator's decision teaches the filter.
 func TestHeldLetterIsStillACase(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newClocked(t, db, 2026, 3, 2)
 		filter := spam.Trained()
@@ -362,6 +366,8 @@ func TestHeldLetterIsStillACase(t *testing.T) {
 // A 社情民意 item from a member into a numbered issue, adopted at two levels,
 // each adoption in the member's performance record and the year's ranking.
 func TestOpinionIntoIssue(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newClocked(t, db, 2026, 3, 2)
 		sub := func(i int, title string) Opinion {
@@ -448,6 +454,8 @@ func (c *clocked) okOpinion(o Opinion, err error) Opinion {
 // and ratings once a visitor, reports that hide an item and tell its author,
 // and moderation that keeps the original.
 func TestForum(t *testing.T) {
+	// The longest tests of the package run beside each other (their databases are their own).
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newClocked(t, db, 2026, 3, 2)
 		filter := spam.Trained()
