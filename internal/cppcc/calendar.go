@@ -27,9 +27,13 @@ var CasePeriods = []clock.Period{
 	{Key: "recheck", Label: "复核", N: 30, Unit: clock.Days, Start: "收到复核请求", Source: "《信访工作条例》第三十六条:30日内提出复核意见,听证所需时间不计算在内"},
 }
 
-// periodsOf are a committee's case periods by key, its own over the defaults.
+// periodsOf are a committee's periods by key: the cases', its own over the
+// defaults, and its proposals' parts' (the reply and the co-handler's opinion).
 func (c Committee) periodsOf() map[string]clock.Period {
-	out := map[string]clock.Period{}
+	out := map[string]clock.Period{
+		"reply":   {Key: "reply", Label: "提案答复", N: c.Rules.ReplyMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起3个月)"},
+		"opinion": {Key: "opinion", Label: "会办意见", N: c.Rules.OpinionMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起1个月)"},
+	}
 	for _, p := range CasePeriods {
 		out[p.Key] = p
 	}
@@ -167,7 +171,12 @@ func (s *Service) startClock(ctx context.Context, tx *sql.Tx, c Committee, objec
 		return err
 	}
 	p := c.periodsOf()[period]
-	base := cal.Due(start, p.N, p.Unit)
+	return s.startClockAt(ctx, tx, c, object, id, period, start, cal.Due(start, p.N, p.Unit))
+}
+
+// startClockAt starts a period of an object on start, due on base (a
+// proposal's part, whose date its own rules set).
+func (s *Service) startClockAt(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start, base date.Date) error {
 	var kid int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO clocks (province_id, committee_id, object, object_id, period, starts_on, base_on, due_on, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
@@ -201,8 +210,8 @@ func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, obje
 		}
 		return d
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET extended = $1, paused = $2, paused_on = $3, stopped_on = $4, due_on = $5, updated_at = $6 WHERE id = $7`+
-		store.InProvince("province_id", c.province()), k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET base_on = $1, extended = $2, paused = $3, paused_on = $4, stopped_on = $5, due_on = $6, updated_at = $7 WHERE id = $8`+
+		store.InProvince("province_id", c.province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
 		return k.Clock, false, err
 	}
 	return k.Clock, true, s.audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})

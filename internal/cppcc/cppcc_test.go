@@ -372,6 +372,19 @@ func TestObjectionAndExtension(t *testing.T) {
 				t.Fatalf("due after the extension: %v", x.DueOn)
 			}
 		}
+		// Each part runs on a clock of its own, the same date as the part's, every change audited.
+		ks, err := f.svc.clocks(f.ctx, db, f.c, "part", lead)
+		if err != nil || len(ks) != 1 || ks[0].State.Due != date.New(2026, 8, 1) || ks[0].Label != "提案答复" {
+			t.Fatalf("the lead's clock %+v %v", ks, err)
+		}
+		relieved, _ := f.svc.clocks(f.ctx, db, f.c, "part", part)
+		if len(relieved) != 1 || !relieved[0].State.Stopped {
+			t.Errorf("the relieved unit's clock runs on: %+v", relieved)
+		}
+		var changes int
+		if err := db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'clock'").Scan(&changes); err != nil || changes < 4 {
+			t.Errorf("clock changes audited: %d %v", changes, err)
+		}
 		fig, err := f.svc.Figures(f.ctx, f.office, f.c.ID, Period{202601, 202612}, true)
 		if err != nil {
 			t.Fatal(err)

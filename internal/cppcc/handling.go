@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/clock"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -133,8 +134,12 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 	if role == "co" {
 		due = today.AddDate(0, c.Rules.OpinionMonths, 0)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_units (province_id, proposal_id, committee_id, unit_id, role, state, assigned_on, object_by, due_on, updated_at)
-		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9)`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()); err != nil {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO proposal_units (province_id, proposal_id, committee_id, unit_id, role, state, assigned_on, object_by, due_on, updated_at)
+		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9) RETURNING id`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()).Scan(&id); err != nil {
+		return err
+	}
+	if err := s.startClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
 		return err
 	}
 	return s.event(ctx, tx, c, p, "unit", "assign", "", "handling", UnitRoles.Label(role)+":"+name)
@@ -186,7 +191,37 @@ func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Propo
 	if err := store.Swap(ctx, tx, "承办任务", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
 		return err
 	}
+	if err := s.partClock(ctx, tx, c, x, action, args); err != nil {
+		return err
+	}
 	return s.event(ctx, tx, c, p, "unit", action, x.State, to, joined(x.UnitName, note))
+}
+
+// partPeriod is the period a unit's part runs on: the reply's, or the co-handler's opinion.
+func partPeriod(role string) string {
+	if role == "co" {
+		return "opinion"
+	}
+	return "reply"
+}
+
+// partClock moves a part's clock with the step just taken: an extension
+// granted moves its date to the one granted (the office grants a date, not
+// days), an opinion or a reply stops it, a part given to another unit stops
+// it, re-handling starts a new one to its new date.
+func (s *Service) partClock(ctx context.Context, tx *sql.Tx, c Committee, x Part, action string, args []any) error {
+	period := partPeriod(x.Role)
+	switch action {
+	case "extend":
+		_, _, err := s.changeClock(ctx, tx, c, "part", x.ID, period, "extend", func(k *clock.Clock) { k.Base = x.ExtensionTo })
+		return err
+	case "opinion", "reply", "reassign":
+		_, err := s.stopClock(ctx, tx, c, "part", x.ID, period)
+		return err
+	case "rehandle":
+		return s.startClockAt(ctx, tx, c, "part", x.ID, period, s.today(), args[0].(date.Date))
+	}
+	return nil
 }
 
 // changePart runs fn on a unit's part the caller reaches, moving the figures.
