@@ -614,6 +614,12 @@ func CaseKeys(x Case) []string {
 	add(x.Held, "held")
 	add(x.WasHeld && !x.Held && x.State != "junk", "released")
 	add(x.Extended, "extended")
+	if x.UnitID != nil { // the unit's line: routed to it, replied on time or late
+		u := "unit:" + strconv.FormatInt(*x.UnitID, 10) + ":"
+		keys = append(keys, m+u+"routed")
+		add(!x.RepliedOn.IsZero() && !x.Late, u+"ontime")
+		add(!x.RepliedOn.IsZero() && x.Late, u+"late")
+	}
 	return withYears(x.Month, keys)
 }
 

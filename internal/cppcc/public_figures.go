@@ -20,6 +20,17 @@ type PublicFigures struct {
 	Counts        map[string]int64 `json:"counts"`
 	Overdue       int64            `json:"overdue"`
 	DueSoon       int64            `json:"due_soon"`
+	// Units are the handling units' lines of the letters routed to them.
+	Units []CaseUnitFigure `json:"units"`
+}
+
+// CaseUnitFigure is a unit's line of the letters routed to it in the period.
+type CaseUnitFigure struct {
+	UnitID int64  `json:"unit_id"`
+	Name   string `json:"name"`
+	Routed int64  `json:"routed"`
+	OnTime int64  `json:"on_time"`
+	Late   int64  `json:"late"`
 }
 
 // officeClocks are the periods the office or a unit must keep (the windows are the sender's).
@@ -67,7 +78,17 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 			f.Counts[k[strings.LastIndexByte(k, '|')+1:]] += v
 		}
 	}
-	return f, rows.Err()
+	if err := rows.Err(); err != nil {
+		return f, err
+	}
+	units, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	for _, u := range units {
+		p := "c:unit:" + strconv.FormatInt(u.ID, 10) + ":"
+		if line := (CaseUnitFigure{UnitID: u.ID, Name: u.Name, Routed: f.Counts[p+"routed"], OnTime: f.Counts[p+"ontime"], Late: f.Counts[p+"late"]}); line.Routed > 0 {
+			f.Units = append(f.Units, line)
+		}
+	}
+	return f, err
 }
 
 // publicRecount counts the public channel's figures from its rows.

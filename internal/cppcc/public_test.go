@@ -202,6 +202,10 @@ func TestPetitionOnTheClock(t *testing.T) {
 				t.Errorf("figure %s = %d, want %d (all %v)", k, got[k], n, got)
 			}
 		}
+		pf, _ := c.svc.PublicFigures(c.ctx, c.office, c.c.ID, Period{202601, 202612})
+		if len(pf.Units) != 1 || pf.Units[0].UnitID != c.lead.ID || pf.Units[0].Routed != 1 || pf.Units[0].OnTime != 1 {
+			t.Errorf("the units' lines %+v", pf.Units)
+		}
 		storetest.NoClearIdentifiers(t, db, []string{"13812345678", "11010519491231002X", "赵建国"})
 	})
 }
