@@ -53,6 +53,24 @@ type ForwardInput struct {
 	To string `json:"to"`
 }
 
+// LetterReceipt is the answer to a letter: its receipt code (shown once) and the letter as its sender reads it.
+type LetterReceipt struct {
+	Code   string        `json:"code"`
+	Letter cppcc.Tracked `json:"letter"`
+}
+
+// FollowedComment is a comment as its author follows it, with the notices it had.
+type FollowedComment struct {
+	Comment cppcc.Comment `json:"comment"`
+	Notices []cppcc.Event `json:"notices"`
+}
+
+// Queue is the moderation queue.
+type Queue struct {
+	Comments []cppcc.Moderated `json:"comments"`
+	Posts    []cppcc.Post      `json:"posts"`
+}
+
 // Published is what a visitor reads of a committee.
 type Published struct {
 	ID   int64  `json:"id"`
@@ -104,7 +122,7 @@ func (a *API) publicRoutes() []Route {
 			})},
 		{Method: "POST", Path: "/api/v1/public/committees/{id}/letters", Tag: t, Status: http.StatusCreated,
 			Summary: "写信:box 为 member 委员信箱、public 民意信箱(可以匿名)或 petition 信访(须留真实姓名和电话);返回的回执码只显示这一次",
-			Body:    Letter{}, Result: cppcc.Receipt{}, Handle: committee(func(r *http.Request, id int64) (any, error) {
+			Body:    Letter{}, Result: LetterReceipt{}, Handle: committee(func(r *http.Request, id int64) (any, error) {
 				var in Letter
 				if err := decode(r, &in); err != nil {
 					return nil, err
@@ -115,7 +133,7 @@ func (a *API) publicRoutes() []Route {
 					return nil, err
 				}
 				tr, err := c.Track(r.Context(), rc.Code)
-				return map[string]any{"code": rc.Code, "letter": tr}, err
+				return LetterReceipt{Code: rc.Code, Letter: tr}, err
 			})},
 		{Method: "GET", Path: "/api/v1/public/letters/{code}", Tag: t, Summary: "凭回执码查看来信的办理情况和答复", Result: cppcc.Tracked{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
@@ -165,10 +183,10 @@ func (a *API) publicRoutes() []Route {
 				}
 				return nil, ch.Report(r.Context(), ip(r), id, in.Object, in.ID)
 			})},
-		{Method: "GET", Path: "/api/v1/public/comments/{code}", Tag: t, Summary: "凭代码查看自己评论的状态和收到的通知", Result: cppcc.Comment{},
+		{Method: "GET", Path: "/api/v1/public/comments/{code}", Tag: t, Summary: "凭代码查看自己评论的状态和收到的通知", Result: FollowedComment{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				cm, ev, err := ch.CommentByCode(r.Context(), ip(r), r.PathValue("code"))
-				return map[string]any{"comment": cm, "notices": ev}, err
+				return FollowedComment{Comment: cm, Notices: ev}, err
 			}},
 
 		// The office.
@@ -239,9 +257,9 @@ func (a *API) publicRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/publish", Perm: auth.PermCppccWrite, Tag: t, Summary: "把来信人同意公开的来信连同答复发布到论坛", Result: cppcc.Post{},
 			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Publish(r.Context(), sc, id) })},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/moderation", Perm: auth.PermCppccWrite, Tag: t, Summary: "审核队列:被拦截或被举报隐藏的评论(含得分和原因)、被举报隐藏的建议",
-			Result: map[string]any{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result: Queue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				cs, ps, err := c.Queue(r.Context(), sc, id)
-				return map[string]any{"comments": cs, "posts": ps}, err
+				return Queue{Comments: cs, Posts: ps}, err
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/moderation/{object}/{oid}", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusNoContent,
 			Summary: "审核:release 公开、remove 删除(spam 为 true 时分类器学习)、moderate 修改后公开(原文保留)", Body: cppcc.ModerateInput{},
