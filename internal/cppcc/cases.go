@@ -897,6 +897,18 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "hearing", map[bool]string{true: "举行听证,暂停计算复核期限", false: "听证结束,恢复计算复核期限"}[in.Hearing], true, "")
 		case "close":
+			if x.Box == "petition" {
+				// The sender's right to ask for 复查 (复核) runs to the end of its window.
+				ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+				if err != nil {
+					return err
+				}
+				for _, k := range ks {
+					if strings.HasSuffix(k.Period, "_window") && !k.State.Stopped && !k.State.Overdue {
+						return apperr.Rule("信访人请求%s的期限到%s届满,届满后才能办结", k.Label[len("请求"):], k.State.Due.Chinese())
+					}
+				}
+			}
 			for _, w := range []string{"review_window", "recheck_window"} {
 				if _, err := s.stopClock(ctx, tx, c, "case", x.ID, w); err != nil {
 					return err

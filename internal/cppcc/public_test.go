@@ -264,9 +264,12 @@ func TestNoAcceptanceAfterRecheck(t *testing.T) {
 		c.okCase(c.svc.Decide(c.officeCtx, c.office, late.Case.ID, a, filter))
 	}
 	c.okCase(c.svc.Handle(c.officeCtx, store.ScopeOf(c.co.Path), late.Case.ID, CaseAction{Action: "reply", Text: "已列入明年计划。"}))
+	_, err = c.svc.Decide(c.officeCtx, c.office, late.Case.ID, CaseAction{Action: "close"}, filter)
+	storetest.WantErr(t, err, "", "届满后才能办结")
 	c.on(4, 2) // 2 March + 30 days is 1 April
 	_, err = c.svc.Answer(c.ctx, late.Code, CaseAction{Action: "request_review", Text: "不服"})
 	storetest.WantErr(t, err, "", "期限已于2026年4月1日届满")
+	c.okCase(c.svc.Decide(c.officeCtx, c.office, late.Case.ID, CaseAction{Action: "close"}, filter))
 	// A letter not accepted in 15 days is overdue for the office, and may be supervised.
 	pending, err := c.svc.SubmitPublic(c.ctx, CaseInput{CommitteeID: c.c.ID, Box: "public", Title: "建议增加公交班次", Content: "建议十二路公交晚高峰增加班次,等车时间太长。", Anonymous: true}, filter)
 	if err != nil {

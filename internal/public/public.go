@@ -8,6 +8,7 @@ package public
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,7 +97,7 @@ func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context,
 
 // lookup spends one look-up of the address and of the code.
 func (c *Channel) lookup(ip, code string) error {
-	if !c.Lookups.Allow(ip) || !c.Codes.Allow(code) {
+	if !c.Lookups.Allow(ip) || !c.Codes.Allow(strings.ToUpper(strings.TrimSpace(code))) {
 		return errCodes
 	}
 	return nil
