@@ -1048,26 +1048,36 @@ type Tracked struct {
 
 // ByReceipt finds the letter of a receipt code, or "not found".
 func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, Committee, error) {
-	cid, code, ok := parseReceipt(code)
-	if !ok {
-		return Case{}, Committee{}, apperr.NotFound("回执码对应的来信")
-	}
-	c, err := s.committee(ctx, q, store.All, cid, "committee")
+	c, where, args, err := s.receipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
-		return Case{}, Committee{}, apperr.NotFound("回执码对应的来信")
+		return Case{}, c, err
 	}
-	hashes := s.Box.Hashes(code)
-	ph := make([]string, len(hashes))
-	args := []any{}
-	for i, h := range hashes {
-		args = append(args, h)
-		ph[i] = "$" + strconv.Itoa(i+1)
-	}
-	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.receipt_hash IN ("+strings.Join(ph, ", ")+")"+store.InProvince("x.province_id", c.province()), args...))
+	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE "+where, args...))
 	if apperr.IsNotFound(err) {
 		return x, c, apperr.NotFound("回执码对应的来信")
 	}
 	return x, c, err
+}
+
+// receipt is the committee of a receipt code and the condition (on the
+// columns of the alias) finding its row by the code's hash under every key
+// of the ring, in the committee's province; what names the row when it is not found.
+func (s *Service) receipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
+	cid, code, ok := parseReceipt(code)
+	if !ok {
+		return Committee{}, "", nil, apperr.NotFound(what)
+	}
+	c, err := s.committee(ctx, q, store.All, cid, "committee")
+	if err != nil {
+		return c, "", nil, apperr.NotFound(what)
+	}
+	hashes := s.Box.Hashes(code)
+	args := make([]any, len(hashes))
+	ph := make([]string, len(hashes))
+	for i, h := range hashes {
+		args[i], ph[i] = h, "$"+strconv.Itoa(i+1)
+	}
+	return c, alias + "receipt_hash IN (" + strings.Join(ph, ", ") + ")" + store.InProvince(alias+"province_id", c.province()), args, nil
 }
 
 // Track is the letter of a receipt code as its sender reads it.

@@ -339,21 +339,11 @@ func nearly(a, b int64) bool {
 
 // CommentByCode is a comment as its author follows it, with the notices it had.
 func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Event, error) {
-	cid, code, ok := parseReceipt(code)
-	if !ok {
-		return Comment{}, nil, apperr.NotFound("评论")
-	}
-	c, err := s.publicCommittee(ctx, s.DB, cid)
+	c, where, args, err := s.receipt(ctx, s.DB, code, "", "评论")
 	if err != nil {
-		return Comment{}, nil, apperr.NotFound("评论")
+		return Comment{}, nil, err
 	}
-	hashes := s.Box.Hashes(code)
-	args := make([]any, len(hashes))
-	ph := make([]string, len(hashes))
-	for i, h := range hashes {
-		args[i], ph[i] = h, "$"+strconv.Itoa(i+1)
-	}
-	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE receipt_hash IN ("+strings.Join(ph, ", ")+")"+store.InProvince("province_id", c.province()), args...))
+	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE "+where, args...))
 	if apperr.IsNotFound(err) {
 		return cm, nil, apperr.NotFound("评论")
 	}
