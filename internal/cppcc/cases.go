@@ -386,6 +386,9 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 	if err := in.check(true); err != nil {
 		return Receipt{}, err
 	}
+	if in.ReceivedOn.After(s.today()) || (!in.ReceivedOn.IsZero() && in.ReceivedOn.Before(s.today().AddYears(-5))) {
+		return Receipt{}, apperr.InvalidField("received_on", "收到日期应在五年内,且不能晚于今天")
+	}
 	c, err := s.inputCommittee(ctx, s.DB, sc, in.CommitteeID)
 	if err != nil {
 		return Receipt{}, err
@@ -396,7 +399,7 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
 	code := newReceipt(c.ID)
 	received := in.ReceivedOn
-	if received.IsZero() || received.After(s.today()) {
+	if received.IsZero() { // the public form: today; the office gives the day it came
 		received = s.today()
 	}
 	month := received.Year()*100 + int(received.Time().Month())

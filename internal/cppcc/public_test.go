@@ -270,6 +270,10 @@ func TestNoAcceptanceAfterRecheck(t *testing.T) {
 	_, err = c.svc.Answer(c.ctx, late.Code, CaseAction{Action: "request_review", Text: "不服"})
 	storetest.WantErr(t, err, "", "期限已于2026年4月1日届满")
 	c.okCase(c.svc.Decide(c.officeCtx, c.office, late.Case.ID, CaseAction{Action: "close"}, filter))
+	// The office registers a visit on the day it came, never a day to come.
+	_, err = c.svc.Register(c.officeCtx, c.office, CaseInput{CommitteeID: c.c.ID, Box: "petition", Channel: "visit", Title: "反映征地补偿", Content: "我村征地补偿标准低于邻村,请求重新核定。",
+		Name: "钱多多", Phone: "13955556666", ReceivedOn: date.New(2026, 12, 1)})
+	storetest.WantErr(t, err, "received_on", "不能晚于今天")
 	// A letter not accepted in 15 days is overdue for the office, and may be supervised.
 	pending, err := c.svc.SubmitPublic(c.ctx, CaseInput{CommitteeID: c.c.ID, Box: "public", Title: "建议增加公交班次", Content: "建议十二路公交晚高峰增加班次,等车时间太长。", Anonymous: true}, filter)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 
 // letterLabels name the letter form's fields in the banner.
 var letterLabels = map[string]string{"box": "信箱", "title": "标题", "content": "内容", "name": "姓名", "phone": "联系电话", "id_number": "身份证号码",
-	"anonymous": "匿名", "people": "人数", "file": "附件", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
+	"anonymous": "匿名", "people": "人数", "file": "附件", "received_on": "收到日期", "channel": "来源渠道", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
 
 // publicMaxForm bounds a public form: a letter's text and its attachments.
 const publicMaxForm = cppcc.MaxFiles*cppcc.MaxFileSize + 1<<20
