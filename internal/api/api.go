@@ -299,8 +299,11 @@ func jsonType(kind string) string {
 }
 
 // pathID reads the {id} of the path; a malformed id is simply not found.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+func pathID(r *http.Request, what string) (int64, error) { return pathInt(r, "id", what) }
+
+// pathInt reads a path value that is an id; a malformed one is simply not found.
+func pathInt(r *http.Request, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, apperr.NotFound(what)
 	}

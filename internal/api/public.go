@@ -77,14 +77,6 @@ type Published struct {
 	Name string `json:"name"`
 }
 
-func pathInt(r *http.Request, name, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.NotFound(what)
-	}
-	return id, nil
-}
-
 func (a *API) publicRoutes() []Route {
 	c, ch := a.Cppcc, a.Public
 	t := PublicTag

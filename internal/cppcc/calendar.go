@@ -186,22 +186,22 @@ func (s *Service) startClockAt(ctx context.Context, tx *sql.Tx, c Committee, obj
 }
 
 // changeClock changes the running clock of a period by fn (extend, pause,
-// resume, stop), keeps its due date and audits the change; false when the
-// object has no such running clock.
-func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (clock.Clock, bool, error) {
+// resume, stop), keeps its due date and audits the change; it returns the
+// new due date, and false when the object has no such running clock.
+func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (date.Date, bool, error) {
 	k, err := scanClock(tx.QueryRowContext(ctx, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2 AND period = $3 AND stopped_on IS NULL"+
 		store.InProvince("province_id", c.province())+" ORDER BY id DESC LIMIT 1", object, id, period))
 	if apperr.IsNotFound(err) {
-		return clock.Clock{}, false, nil
+		return date.Date{}, false, nil
 	}
 	if err != nil {
-		return clock.Clock{}, false, err
+		return date.Date{}, false, err
 	}
 	before := k.Clock
 	fn(&k.Clock)
 	cal, err := s.Calendar(ctx, tx)
 	if err != nil {
-		return k.Clock, false, err
+		return date.Date{}, false, err
 	}
 	due := cal.DueOf(k.Clock, s.today())
 	null := func(d date.Date) any {
@@ -212,15 +212,15 @@ func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, obje
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET base_on = $1, extended = $2, paused = $3, paused_on = $4, stopped_on = $5, due_on = $6, updated_at = $7 WHERE id = $8`+
 		store.InProvince("province_id", c.province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
-		return k.Clock, false, err
+		return due, false, err
 	}
-	return k.Clock, true, s.audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
+	return due, true, s.audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
 }
 
 // stopClock stops a period's running clock today and tells whether it was met.
 func (s *Service) stopClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string) (bool, error) {
 	today := s.today()
-	k, ok, err := s.changeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
+	due, ok, err := s.changeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
 		if !k.PausedOn.IsZero() {
 			k.Paused += clock.Between(k.PausedOn, today)
 			k.PausedOn = date.Date{}
@@ -230,6 +230,5 @@ func (s *Service) stopClock(ctx context.Context, tx *sql.Tx, c Committee, object
 	if err != nil || !ok {
 		return true, err
 	}
-	cal, err := s.Calendar(ctx, tx)
-	return !today.After(cal.DueOf(k, today)), err
+	return !today.After(due), nil
 }

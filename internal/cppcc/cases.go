@@ -232,10 +232,11 @@ type CaseInput struct {
 	Files []Upload `json:"-"`
 }
 
-// Upload is a file sent with a letter.
+// Upload is a file sent with a letter; check fills in what its check found.
 type Upload struct {
-	Name string
-	Data []byte
+	Name      string
+	Data      []byte
+	kind, sum string
 }
 
 // A letter's attachments.
@@ -299,14 +300,16 @@ func (in *CaseInput) check(office bool) error {
 	if len(in.Files) > MaxFiles {
 		v.Add("file", "最多附 %d 个文件,收到 %d 个", MaxFiles, len(in.Files))
 	}
-	for _, f := range in.Files {
+	for i, f := range in.Files {
 		if len(f.Data) > MaxFileSize {
 			v.Add("file", "附件“%s”超过 5MB,请压缩后再附上", f.Name)
-		} else if _, _, _, err := work.CheckFile(f.Name, f.Data, "图片(.jpg、.png)或 PDF", ".jpg", ".jpeg", ".png", ".pdf"); err != nil {
-			if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
-				v.Add("file", "%s", ae.Fields[0].Message)
-			}
+			continue
 		}
+		name, kind, sum, err := work.CheckFile(f.Name, f.Data, "图片(.jpg、.png)或 PDF", ".jpg", ".jpeg", ".png", ".pdf")
+		if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+			v.Add("file", "%s", ae.Fields[0].Message)
+		}
+		in.Files[i].Name, in.Files[i].kind, in.Files[i].sum = name, kind, sum
 	}
 	return v.Err()
 }
@@ -430,13 +433,9 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 			in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now()).Scan(&id); err != nil {
 			return err
 		}
-		for _, f := range in.Files {
-			name, typ, sum, err := work.CheckFile(f.Name, f.Data, "", ".jpg", ".jpeg", ".png", ".pdf")
-			if err != nil {
-				return err
-			}
+		for _, f := range in.Files { // checked by in.check
 			if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, name, typ, len(f.Data), sum, f.Data, s.now()); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
 				return err
 			}
 		}
@@ -500,11 +499,7 @@ func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id
 	if x.Clocks, err = s.clocks(ctx, q, c, "case", x.ID); err != nil {
 		return x, err
 	}
-	for _, k := range x.Clocks {
-		if k.State.Overdue && !strings.HasSuffix(k.Period, "_window") {
-			x.Overdue = true
-		}
-	}
+	x.Overdue = overdue(x.Clocks)
 	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false)
 	if err != nil {
 		return x, err
@@ -603,8 +598,7 @@ func CaseKeys(x Case) []string {
 			keys = append(keys, m+k)
 		}
 	}
-	accepted := slices.Contains(acceptedStates, x.State) && (x.State != "closed" || x.Route != "")
-	add(accepted, "accepted")
+	add(slices.Contains(acceptedStates, x.State), "accepted")
 	add(x.State == "not_accepted", "not_accepted")
 	add(x.State == "transferred", "transferred")
 	add(!x.RepliedOn.IsZero() && !x.Late, "ontime")
@@ -919,7 +913,11 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "close", in.Text, false, "")
 		case "supervise":
-			if !x.Overdue && !s.overdue(ctx, tx, c, x.ID) {
+			ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+			if err != nil {
+				return err
+			}
+			if !overdue(ks) {
 				return apperr.Rule("只有逾期的信访件才需要督办")
 			}
 			t, err := text("text", "督办意见", in.Text, 500)
@@ -932,18 +930,10 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 	})
 }
 
-// overdue tells whether a case has an office's or unit's running clock past its date.
-func (s *Service) overdue(ctx context.Context, q store.Querier, c Committee, id int64) bool {
-	ks, err := s.clocks(ctx, q, c, "case", id)
-	if err != nil {
-		return false
-	}
-	for _, k := range ks {
-		if k.State.Overdue && !strings.HasSuffix(k.Period, "_window") {
-			return true
-		}
-	}
-	return false
+// overdue tells whether a running clock of the office's or a unit's
+// periods (not the sender's windows) is past its date.
+func overdue(ks []Clock) bool {
+	return slices.ContainsFunc(ks, func(k Clock) bool { return k.State.Overdue && !strings.HasSuffix(k.Period, "_window") })
 }
 
 // unitOf is a handling unit of the committee.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mfonda/simhash"
+
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/spam"
@@ -298,7 +300,7 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 			return err
 		}
 		for _, p := range prints {
-			if nearly(p, fp) && utf8.RuneCountInString(in.Body) >= 8 {
+			if simhash.Compare(uint64(p), uint64(fp)) <= NearDuplicate && utf8.RuneCountInString(in.Body) >= 8 {
 				verdict.Held = true
 				verdict.Reasons = append(verdict.Reasons, spam.Reason{Rule: "duplicate", Label: "与本帖已有评论重复或近似", Weight: 0})
 				break
@@ -326,15 +328,6 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 	}
 	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.province()), id))
 	return CommentReceipt{Code: code, Comment: cm}, err
-}
-
-func nearly(a, b int64) bool {
-	x := uint64(a) ^ uint64(b)
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n <= NearDuplicate
 }
 
 // CommentByCode is a comment as its author follows it, with the notices it had.
@@ -479,6 +472,20 @@ func (s *Service) Queue(ctx context.Context, sc store.Scope, committeeID int64) 
 	}
 	ps, err := store.Query(ctx, s.DB, scanPost, "SELECT "+postCols+" FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'"+store.InProvince("province_id", c.province())+" ORDER BY id", c.ID)
 	return cs, ps, err
+}
+
+// QueueSize is how many items wait in a committee's moderation queue
+// (the comments held or hidden, the posts hidden), counted alone.
+func (s *Service) QueueSize(ctx context.Context, sc store.Scope, committeeID int64) (int64, error) {
+	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	if err != nil {
+		return 0, err
+	}
+	prov := store.InProvince("province_id", c.province())
+	var n int64
+	err = s.DB.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM forum_comments WHERE committee_id = $1 AND state IN ('held', 'hidden')`+prov+`)
+		+ (SELECT COUNT(*) FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'`+prov+`)`, c.ID).Scan(&n)
+	return n, err
 }
 
 // ModerateInput is a moderator's decision: release, remove (spam: true

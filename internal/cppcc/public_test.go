@@ -305,13 +305,13 @@ func TestLetterAttachments(t *testing.T) {
 	bad.Files = []Upload{{Name: "照片.jpg", Data: []byte("not an image")}}
 	_, err := c.svc.SubmitPublic(c.ctx, bad, nil)
 	storetest.WantErr(t, err, "file", "照片.jpg")
-	bad.Files = []Upload{{"1.png", png}, {"2.png", png}, {"3.png", png}, {"4.png", png}}
+	bad.Files = []Upload{{Name: "1.png", Data: png}, {Name: "2.png", Data: png}, {Name: "3.png", Data: png}, {Name: "4.png", Data: png}}
 	_, err = c.svc.SubmitPublic(c.ctx, bad, nil)
 	storetest.WantErr(t, err, "file", "最多附 3 个")
-	bad.Files = []Upload{{"说明.exe", []byte("MZ")}}
+	bad.Files = []Upload{{Name: "说明.exe", Data: []byte("MZ")}}
 	_, err = c.svc.SubmitPublic(c.ctx, bad, nil)
 	storetest.WantErr(t, err, "file", "图片(.jpg、.png)或 PDF")
-	in.Files = []Upload{{"井盖.png", png}, {"说明.pdf", []byte("%PDF-1.4\n")}}
+	in.Files = []Upload{{Name: "井盖.png", Data: png}, {Name: "说明.pdf", Data: []byte("%PDF-1.4\n")}}
 	rc, err := c.svc.SubmitPublic(c.ctx, in, nil)
 	if err != nil {
 		t.Fatal(err)
