@@ -43,7 +43,7 @@ var (
 	auditObjects = map[string]string{
 		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
 		"token": "访问令牌", "session": "会话", "change_request": "修改申请", "attachment": "附件", "audit": "审计日志", "key": "密钥",
-		"stats": "统计表", "report_template": "工作总结起草模板", "api": "接口", "page": "页面", "demo": "演示数据",
+		"stats": "统计表", "report_template": "工作总结起草模板", "committee_template": "政协工作总结起草模板", "library_doc": "经验交流材料", "api": "接口", "page": "页面", "demo": "演示数据",
 	}
 	// auditFields are the fields of the details in words; a name ending in
 	// _label or being a reading aid (pinyin) is left out of the lines.

@@ -260,6 +260,8 @@ type ActivityFilter struct {
 	Kind       string
 	Year       int
 	ProposalID int64
+	// Months, when set, keeps those held in its months instead of the year's.
+	Months Period
 }
 
 // Activities lists a committee's activities in scope, the latest first.
@@ -274,7 +276,9 @@ func (s *Service) Activities(ctx context.Context, sc store.Scope, committeeID in
 	if f.Kind != "" {
 		w.And("a.kind = ?", f.Kind)
 	}
-	if f.Year != 0 {
+	if f.Months.From != 0 {
+		f.Months.where(w, "a.month")
+	} else if f.Year != 0 {
 		w.And("a.month >= ? AND a.month <= ?", f.Year*100+1, f.Year*100+12)
 	}
 	if f.ProposalID != 0 {

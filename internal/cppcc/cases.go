@@ -639,6 +639,7 @@ type CaseFilter struct {
 	Held, Clean bool
 	Overdue     bool
 	Q           string
+	Months      Period
 }
 
 // Cases lists the cases a view reaches, newest first.
@@ -653,6 +654,7 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 		}
 		w.And("x.committee_id = ?"+store.ProvinceIs("x.province_id", n.path), f.CommitteeID)
 	}
+	f.Months.where(w, "x.month")
 	if f.Box != "" {
 		w.And("x.box = ?", f.Box)
 	}

@@ -106,6 +106,17 @@ func applyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.
 // Period is a range of months, yyyymm inclusive.
 type Period struct{ From, To int }
 
+// where keeps a list's rows of the period's months (col: their month);
+// a zero period keeps every row.
+func (pd Period) where(w *store.Where, col string) {
+	if pd.From != 0 {
+		w.And(col+" >= ?", pd.From)
+	}
+	if pd.To != 0 {
+		w.And(col+" <= ?", pd.To)
+	}
+}
+
 // Figures are a committee's figures for the proposals submitted in a period.
 type Figures struct {
 	CommitteeID   int64            `json:"committee_id"`

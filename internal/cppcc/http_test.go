@@ -388,6 +388,25 @@ func letterPath(format string) func(*matrix, string) (string, url.Values) {
 	}
 }
 
+// replyPath is a path to the 答复函 of a part just replied (its proposal, its unit).
+func replyPath(format string) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return fmt.Sprintf(format, 999999, 999999), nil
+		}
+		s := m.of(t)
+		p := m.proposal(t, "handling")
+		if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
+			m.t.Fatal(err)
+		}
+		p, err := m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return fmt.Sprintf(format, p.ID, p.Parts[0].UnitID), nil
+	}
+}
+
 func assign(m *matrix, t string) (string, any) {
 	s := m.of(t)
 	return fmt.Sprintf("/api/v1/cppcc/proposals/%d/assign", m.proposal(t, "filed").ID), map[string]any{"lead": s.lead.ID}
@@ -535,6 +554,15 @@ var pageRows = map[string]pageRow{
 		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 		return "/cppcc/members", url.Values{"term_id": {fmt.Sprint(terms[0].ID)}, "name": {"新委员"}, "sex": {"女"}, "sector": {"教育界"}, "party": {"cape"}}
 	}},
+	"GET /cppcc/summary":                       {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee)},
+	"POST /cppcc/summary":                      {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"POST /cppcc/summary/docx":                 {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary/docx?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"GET /cppcc/summary/templates":             {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary/templates?committee=%d", committee)},
+	"POST /cppcc/summary/templates":            {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/templates?committee=%d", committee, url.Values{"opening": {"{期间},{组织}认真履职。"}})},
+	"GET /cppcc/proposals/{id}/assignment":     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d/assignment", in("handling"))},
+	"GET /cppcc/proposals/{id}/reply/{unit}":   {perm: auth.PermCppccRead, want: pageScoped, target: replyPath("/cppcc/proposals/%d/reply/%d")},
+	"GET /cppcc/my/{id}/reply/{unit}":          {perm: auth.PermCppccSelf, want: pageScoped, target: replyPath("/cppcc/my/%d/reply/%d")},
+	"GET /cppcc/inbox/{id}/reply/{unit}":       {perm: auth.PermCppccHandle, want: pageScoped, target: replyPath("/cppcc/inbox/%d/reply/%d")},
 	"GET /cppcc/proposals/{id}/letters/{file}": {perm: auth.PermCppccRead, want: pageScoped, target: letterPath("/cppcc/proposals/%d/letters/%d")},
 	"GET /cppcc/my/{id}/letters/{file}":        {perm: auth.PermCppccSelf, want: pageScoped, target: letterPath("/cppcc/my/%d/letters/%d")},
 	"GET /cppcc/inbox/{id}/letters/{file}":     {perm: auth.PermCppccHandle, want: pageScoped, target: letterPath("/cppcc/inbox/%d/letters/%d")},

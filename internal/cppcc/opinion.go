@@ -285,6 +285,7 @@ type OpinionFilter struct {
 	CommitteeID int64
 	State       string
 	IssueID     int64
+	Months      Period
 }
 
 // Opinions lists the items the view reaches, newest first.
@@ -308,6 +309,7 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 		}
 		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.path), f.CommitteeID)
 	}
+	f.Months.where(w, "o.month")
 	if f.State != "" {
 		w.And("o.state = ?", f.State)
 	}

@@ -338,6 +338,8 @@ type Filter struct {
 	Mine, Own, ToSign bool
 	// Key keeps the key proposals.
 	Key bool
+	// Months keeps those of the months (submitted then), as the figures count them.
+	Months Period
 }
 
 // List lists the proposals the caller reaches, newest first.
@@ -362,6 +364,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 		in = func(col string) string { return store.ProvinceIs(col, n.path) }
 		w.And("p.committee_id = ?"+in("p.province_id"), f.CommitteeID)
 	}
+	f.Months.where(w, "p.month")
 	if f.State != "" {
 		w.And("p.state = ?", f.State)
 	}

@@ -12,8 +12,12 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/report"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/stats"
+	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
 
@@ -104,4 +108,79 @@ func (tb *tab) waitText(sel, want string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	tb.s.t.Fatalf("%s does not show %q:\n%s", sel, want, got)
+}
+
+// TestCommitteeSummary: a committee's annual summary is drafted in the
+// browser from its proposals' and public channel's figures, a sentence
+// edited, a figure followed to its list (the same months, as many rows),
+// and the .docx downloaded holds the edited sentence and every figure of
+// the other sections equal to the live one.
+func TestCommitteeSummary(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	cs, err := s.cppcc.Committees(ctx, store.All)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("demo committee: %v %v", cs, err)
+	}
+	c := cs[0]
+	authn := &auth.Service{DB: s.db}
+	u, err := authn.CreateUser(ctx, auth.NewUser{Username: "zxzongjie", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleCppccOffice, CommitteeID: &c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	year := s.cppcc.Today().String()[:4]
+	from, to := year+"-01", year+"-12"
+	live, err := s.cppcc.SummaryFigures(ctx, store.All, c.ID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live["submitted"].Text == "0" || live["letters"].Text == "0" || live["opinions"].Text == "0" {
+		t.Fatalf("the demo committee has nothing to sum up: %+v", live)
+	}
+
+	tb := s.tab()
+	tb.login("zxzongjie", password)
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+	tb.do(chromedp.Click(chromedp.CSS(`a[href="/cppcc/summary"]`)), chromedp.WaitVisible(chromedp.CSS("#summary-form")))
+	tb.open(fmt.Sprintf("/cppcc/summary?committee=%d&from=%s&to=%s", c.ID, from, to))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#summary-form")))
+	edited := "全年共收到提案〔submitted〕件,立案〔filed〕件,其中所提问题已经解决的〔class_a〕件;收到群众来信〔letters〕件。"
+	tb.do(chromedp.SetValue(chromedp.CSS(`textarea[name="p0"]`), edited), chromedp.Click(chromedp.CSS("#preview")))
+	want := "全年共收到提案" + live["submitted"].Text + "件,立案" + live["filed"].Text + "件,其中所提问题已经解决的" + live["class_a"].Text +
+		"件;收到群众来信" + live["letters"].Text + "件。"
+	tb.waitText("#summary-preview", want)
+	tb.shot("cppcc-summary")
+
+	// A figure leads to its list, kept to the same months, with as many rows.
+	tb.do(chromedp.Click(chromedp.CSS(`#summary-preview a.figure[title="来信和信访事项"]`)), chromedp.WaitVisible(chromedp.CSS("#list-months")))
+	tb.waitText(".pager", "共 "+live["letters"].Text+" 条")
+
+	// The edited text is what the browser sends back with the export.
+	tb.open(fmt.Sprintf("/cppcc/summary?committee=%d&from=%s&to=%s", c.ID, from, to))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#summary-form")), chromedp.SetValue(chromedp.CSS(`textarea[name="p0"]`), edited))
+	dir := tb.download()
+	tb.do(chromedp.Click(chromedp.CSS("#export-docx")))
+	raw, err := os.ReadFile(s.saved(dir, ".docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := docxtest.Body(t, raw)
+	if !strings.Contains(body, want) {
+		t.Errorf("the .docx lacks the edited sentence %q", want)
+	}
+	if !strings.Contains(body, c.Name+year+"年工作总结") {
+		t.Errorf("the .docx lacks its title")
+	}
+	drafted := report.Draft(c.Name, from, to, "工作总结", cppcc.SummaryTemplates(), nil)
+	for _, sec := range drafted.Sections[1:] {
+		for _, p := range sec.Paragraphs {
+			if text := report.Plain(p, live); !strings.Contains(body, text) {
+				t.Errorf("the .docx lacks %q (live figures)", text)
+			}
+		}
+	}
+	s.report(t)
 }

@@ -51,21 +51,39 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 		two := 200 // two characters, in hundredths of a character
 		p.Indent(&ctypes.Indent{FirstLineChars: &two})
 	}
-	body(s.Opening)
+	if s.To != "" {
+		paragraph(doc, s.To, bodyFont, bodySize)
+	}
+	if s.Opening != "" {
+		body(s.Opening)
+	}
 	numbers := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"}
-	for i, sec := range s.Sections {
-		n := ""
-		if i < len(numbers) {
-			n = numbers[i] + "、"
+	headed := 0
+	for _, sec := range s.Sections {
+		if sec.Heading != "" {
+			n := ""
+			if headed < len(numbers) {
+				n = numbers[headed] + "、"
+			}
+			headed++
+			h := paragraph(doc, n+sec.Heading, headingFont, bodySize)
+			two := 200
+			h.Indent(&ctypes.Indent{FirstLineChars: &two})
 		}
-		h := paragraph(doc, n+sec.Heading, headingFont, bodySize)
-		two := 200
-		h.Indent(&ctypes.Indent{FirstLineChars: &two})
 		for _, text := range sec.Paragraphs {
 			body(text)
 		}
 	}
-	body(s.Closing)
+	if s.Closing != "" {
+		body(s.Closing)
+	}
+	for i, line := range s.Signature {
+		p := paragraph(doc, line, bodyFont, bodySize)
+		p.Justification(stypes.JustificationRight)
+		if i == 0 {
+			p.Spacing(640, 0) // two blank lines before the issuing body
+		}
+	}
 	var raw bytes.Buffer
 	if err := doc.Write(&raw); err != nil {
 		return err

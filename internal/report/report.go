@@ -23,7 +23,8 @@ type Figure struct {
 	Key, Label, Text, Unit, Href string
 }
 
-// Section is a part of a summary: a heading and its paragraphs.
+// Section is a part of a summary: a heading and its paragraphs (a section
+// without a heading is paragraphs alone, as a letter's body).
 type Section struct {
 	Heading    string
 	Paragraphs []string
@@ -35,6 +36,11 @@ type Summary struct {
 	Opening  string
 	Sections []Section
 	Closing  string
+	// To is the addressee (主送机关), written flush left before the
+	// opening; Signature the lines set right after the closing: the
+	// issuing body and the date (GB/T 9704, 7.2.4 and 7.3.5).
+	To        string
+	Signature []string
 }
 
 // Figures are the figures a summary of organisation orgID may cite: the
@@ -105,19 +111,21 @@ func Templates(lines []work.Line) []Template {
 	return append(out, Template{"closing", "结尾", "下一步,{组织}将继续加强基层党组织建设,补齐短板、巩固成果,推动党建工作再上新台阶。"})
 }
 
-// Draft writes a summary of an organisation's work in the months from..to
-// in the form of the essays, from the templates over lines, each replaced
-// by the office's own text where custom has one.
-func Draft(orgName, from, to string, lines []work.Line, custom map[string]string) Summary {
-	words := strings.NewReplacer("{组织}", orgName, "{期间}", period(from, to))
+// Draft writes a summary of a body's work (an organisation's, a
+// committee's) in the months from..to in the form of the essays, from
+// its templates (ts: an opening, sections, a closing), each replaced by
+// the office's own text where custom has one; the title names the body,
+// the period and what the document is (kind: 党建工作总结).
+func Draft(name, from, to, kind string, ts []Template, custom map[string]string) Summary {
+	words := strings.NewReplacer("{组织}", name, "{期间}", Period(from, to))
 	text := func(t Template) string {
 		if c := custom[t.Key]; c != "" {
 			return words.Replace(c)
 		}
 		return words.Replace(t.Text)
 	}
-	s := Summary{Title: orgName + period(from, to) + "党建工作总结"}
-	for _, t := range Templates(lines) {
+	s := Summary{Title: name + Period(from, to) + kind}
+	for _, t := range ts {
 		switch t.Key {
 		case "opening":
 			s.Opening = text(t)
@@ -130,8 +138,8 @@ func Draft(orgName, from, to string, lines []work.Line, custom map[string]string
 	return s
 }
 
-// period writes months from..to as words: "2026年" for a whole year, else "2026年1月至6月".
-func period(from, to string) string {
+// Period writes months from..to as words: "2026年" for a whole year, else "2026年1月至6月".
+func Period(from, to string) string {
 	if len(from) != 7 || len(to) != 7 {
 		return ""
 	}

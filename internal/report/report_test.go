@@ -21,7 +21,7 @@ func TestSummaryDocx(t *testing.T) {
 	lines := work.Summarize(map[string]int64{"visits@2026-03": 12, "visits@2026-07": 5, "links:committee": 7, "visits_fen@2026-03": 1_234_500}, "2026-01", "2026-06")
 	v := stats.View{Members: 1642, Full: 1600, Probationary: 42, Female: 500, Minority: 20, CollegeAbove: 900, Orgs: 35, MobileOut: 11}
 	figs := Figures("9", v, lines, "2026-01", "2026-06")
-	s := Draft("和平街道党工委", "2026-01", "2026-06", lines, nil)
+	s := Draft("和平街道党工委", "2026-01", "2026-06", "党建工作总结", Templates(lines), nil)
 	if s.Title != "和平街道党工委2026年1月至6月党建工作总结" {
 		t.Fatalf("title %q", s.Title)
 	}

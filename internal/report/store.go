@@ -14,20 +14,32 @@ import (
 	"dangjian/internal/store"
 )
 
-// Custom reads the texts the offices of an organisation's line (itself and
-// its parents) set for its summaries; the nearest organisation's text wins.
-func Custom(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
-	return customOf(ctx, db, store.PathIDs(path))
+// Holder is a tree whose nodes keep their own texts of the templates: the
+// Party organisations (their work summaries) or the committees (theirs).
+type Holder struct {
+	table, col, tree, object string
 }
 
-// Inherited is Custom without the organisation's own texts: what its
-// summaries use where it sets none.
-func Inherited(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
+// The two trees that keep templates.
+var (
+	Orgs       = Holder{"report_templates", "org_id", "orgs", "report_template"}
+	Committees = Holder{"committee_templates", "committee_id", "committees", "committee_template"}
+)
+
+// Custom reads the texts the offices of a node's line (itself and its
+// parents) set for its summaries; the nearest node's text wins.
+func (h Holder) Custom(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
+	return h.customOf(ctx, db, store.PathIDs(path))
+}
+
+// Inherited is Custom without the node's own texts: what its summaries
+// use where it sets none.
+func (h Holder) Inherited(ctx context.Context, db *store.DB, path string) (map[string]string, error) {
 	ids := store.PathIDs(path)
-	return customOf(ctx, db, ids[:max(len(ids)-1, 0)])
+	return h.customOf(ctx, db, ids[:max(len(ids)-1, 0)])
 }
 
-func customOf(ctx context.Context, db *store.DB, ids []int64) (map[string]string, error) {
+func (h Holder) customOf(ctx context.Context, db *store.DB, ids []int64) (map[string]string, error) {
 	out := map[string]string{}
 	if len(ids) == 0 {
 		return out, nil
@@ -38,13 +50,13 @@ func customOf(ctx context.Context, db *store.DB, ids []int64) (map[string]string
 		args[i] = id
 		marks[i] = "$" + strconv.Itoa(i+1)
 	}
-	rows, err := store.Query(ctx, db, scanText, "SELECT t.key, t.text FROM report_templates t JOIN orgs o ON o.id = t.org_id WHERE t.org_id IN ("+
-		strings.Join(marks, ", ")+") ORDER BY o.depth", args...)
+	rows, err := store.Query(ctx, db, scanText, "SELECT t.key, t.text FROM "+h.table+" t JOIN "+h.tree+" o ON o.id = t."+h.col+" WHERE t."+h.col+" IN ("+
+		strings.Join(marks, ", ")+") ORDER BY LENGTH(o.path)", args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		out[r.key] = r.text // deeper organisations come later and win
+		out[r.key] = r.text // deeper nodes (longer paths) come later and win
 	}
 	return out, nil
 }
@@ -56,24 +68,24 @@ func scanText(sc store.Scanner) (keyText, error) {
 	return r, sc.Scan(&r.key, &r.text)
 }
 
-// SaveCustom sets an organisation's text of one template for itself and
-// the organisations below it; an empty text goes back to the one above
-// (or the built-in). Audited.
-func SaveCustom(ctx context.Context, db *store.DB, orgID int64, orgPath, key, text string, userID int64, now time.Time) error {
+// SaveCustom sets a node's text of one template for itself and the nodes
+// below it; an empty text goes back to the one above (or the built-in).
+// Audited (a committee's change with the committee's path in the detail).
+func (h Holder) SaveCustom(ctx context.Context, db *store.DB, id int64, path, key, text string, userID int64, now time.Time) error {
 	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) > 2000 {
 		return apperr.InvalidField(key, "模板不能超过2000个字")
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		var before string
-		err := tx.QueryRowContext(ctx, "SELECT text FROM report_templates WHERE org_id = $1 AND key = $2", orgID, key).Scan(&before)
+		err := tx.QueryRowContext(ctx, "SELECT text FROM "+h.table+" WHERE "+h.col+" = $1 AND key = $2", id, key).Scan(&before)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		if before == text {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM report_templates WHERE org_id = $1 AND key = $2", orgID, key); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+h.table+" WHERE "+h.col+" = $1 AND key = $2", id, key); err != nil {
 			return err
 		}
 		if text != "" {
@@ -81,19 +93,25 @@ func SaveCustom(ctx context.Context, db *store.DB, orgID int64, orgPath, key, te
 			if userID != 0 {
 				by = userID
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO report_templates (org_id, key, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
-				orgID, key, text, by, now.UTC()); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO "+h.table+" ("+h.col+", key, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+				id, key, text, by, now.UTC()); err != nil {
 				return err
 			}
 		}
-		return audit.Record(ctx, db, tx, audit.Event{Action: "update", ObjectType: "report_template", ObjectID: orgID, OrgPath: orgPath,
-			Detail: map[string]any{"key": key, "changes": map[string][2]any{"text": {before, text}}}})
+		detail := map[string]any{"key": key, "changes": map[string][2]any{"text": {before, text}}}
+		ev := audit.Event{Action: "update", ObjectType: h.object, ObjectID: id, Detail: detail}
+		if h.tree == "orgs" {
+			ev.OrgPath = path // the organisations' audit trail is read by subtree
+		} else {
+			detail["committee_id"] = id // as the consultative work's entries name it
+		}
+		return audit.Record(ctx, db, tx, ev)
 	})
 }
 
-// Own reads the texts an organisation set itself (not those of its parents).
-func Own(ctx context.Context, db *store.DB, orgID int64) (map[string]string, error) {
-	rows, err := store.Query(ctx, db, scanText, "SELECT key, text FROM report_templates WHERE org_id = $1", orgID)
+// Own reads the texts a node set itself (not those of its parents).
+func (h Holder) Own(ctx context.Context, db *store.DB, id int64) (map[string]string, error) {
+	rows, err := store.Query(ctx, db, scanText, "SELECT key, text FROM "+h.table+" WHERE "+h.col+" = $1", id)
 	out := map[string]string{}
 	for _, r := range rows {
 		out[r.key] = r.text

@@ -48,6 +48,7 @@ type Table struct {
 var Tables = []Table{
 	{Name: "orgs"}, {Name: "units"}, {Name: "users"}, {Name: "grants"}, {Name: "sessions"}, {Name: "api_tokens"},
 	{Name: "settings"}, {Name: "audit_head"}, {Name: "audit_keyed"}, {Name: "report_templates"},
+	{Name: "committee_templates"},
 	{Name: "committees"}, {Name: "cppcc_lists"}, {Name: "cppcc_terms"}, {Name: "cppcc_sessions"},
 	{Name: "calendar_days"}, {Name: "spam_samples"},
 	// The anchor of the colocation group comes first.
@@ -81,6 +82,7 @@ var Tables = []Table{
 	{Name: "talent_requests", Role: Provincial, OrgCol: "org_id"},
 	{Name: "selections", Role: Provincial, OrgCol: "org_id"},
 	{Name: "reviews", Role: Provincial, OrgCol: "org_id"},
+	{Name: "library_docs", Role: Provincial, OrgCol: "org_id"},
 	// The consultative work: a committee's rows in the province of its path in the committees' tree.
 	{Name: "cppcc_members", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "proposals", Role: Provincial, CommitteeCol: "committee_id"},

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"bytes"
+	"io"
 	"cmp"
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -66,6 +65,7 @@ type casesData struct {
 	Figures   cppcc.PublicFigures
 	Write     bool
 	Unit      bool
+	Months    monthsChip
 }
 
 // caseTabs are the office's lists of letters.
@@ -82,7 +82,8 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 			return err
 		}
 		d.Committee = c
-		f := cppcc.CaseFilter{CommitteeID: c.ID}
+		d.Months = listMonths(r)
+		f := cppcc.CaseFilter{CommitteeID: c.ID, Months: d.Months.Period}
 		switch d.Tab {
 		case "held":
 			f.Held = true
@@ -306,6 +307,7 @@ type opinionsData struct {
 	Write     bool
 	Form      *form
 	Modes     any
+	Months    monthsChip
 }
 
 func (s *Site) opinionsList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -325,7 +327,8 @@ func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 		if st == "all" {
 			st = ""
 		}
-		if d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: st}, pg); err != nil {
+		d.Months = listMonths(r)
+		if d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: st, Months: d.Months.Period}, pg); err != nil {
 			return err
 		}
 		d.Issues, err = s.Cppcc.Issues(r.Context(), sc, c.ID, s.Cppcc.Today().Year())
@@ -462,14 +465,11 @@ func (s *Site) issueDocx(w http.ResponseWriter, r *http.Request, id auth.Identit
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.Cppcc.WriteIssue(&buf, d.Committee, d.I); err != nil {
+	if err := sendDocx(w, d.Committee.Name+"社情民意专刊"+d.I.Label+".docx", func(x io.Writer) error {
+		return s.Cppcc.WriteIssue(x, d.Committee, d.I)
+	}); err != nil {
 		s.fail(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(d.Committee.Name+"社情民意专刊"+d.I.Label+".docx"))
-	_, _ = w.Write(buf.Bytes())
 }
 
 func (s *Site) issueForward(w http.ResponseWriter, r *http.Request, id auth.Identity) {

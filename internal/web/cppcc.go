@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/report"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -91,6 +93,7 @@ type boardData struct {
 	// State and OverdueTab are the list's filter, for its export.
 	State      string
 	OverdueTab bool
+	Months     monthsChip
 }
 
 // boardLines are the committee's figures on its board, in the words of E4's report.
@@ -152,8 +155,9 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
 		pg := pageOf(r)
+		d.Months = listMonths(r)
 		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Key: r.URL.Query().Get("key") == "1",
-			Q: r.URL.Query().Get("q")}, pg)
+			Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
 		d.Pager = newPager(r, d.List.Total, pageOf(r))
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
 		d.State, d.OverdueTab = state, overdue
@@ -267,16 +271,9 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 				}
 			}
 		case cppcc.ViewUnit:
-			lo, hi := sc.Range()
-			units, err := s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID)
+			mine, err := s.myUnits(r, sc, d.P.CommitteeID)
 			if err != nil {
 				return err
-			}
-			mine := map[int64]bool{}
-			for _, u := range units {
-				if u.Path >= lo && u.Path < hi && sc.Contains(u.Path) {
-					mine[u.ID] = true
-				}
 			}
 			for _, x := range d.P.Parts {
 				if mine[x.UnitID] && x.State != "withdrawn" {
@@ -817,6 +814,7 @@ type activitiesData struct {
 	Members   []cppcc.Member
 	Keys      []cppcc.Proposal // the key proposals a supervision may be of
 	Form      *form
+	Months    monthsChip
 }
 
 func (s *Site) cppccActivities(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -831,7 +829,8 @@ func (s *Site) activitiesPage(w http.ResponseWriter, r *http.Request, id auth.Id
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
 			return err
 		}
-		if d.List, err = s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Kind: d.Kind, Year: d.Year}, pageOf(r)); err != nil {
+		d.Months = listMonths(r)
+		if d.List, err = s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
 			return err
 		}
 		d.Pager = newPager(r, d.List.Total, pageOf(r))
@@ -1157,4 +1156,34 @@ func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.S
 		}
 		sendFile(w, f.Name, data)
 	}
+}
+
+// monthsChip names the period a list is kept to (from a figure of a
+// summary), with the link back to the whole list.
+type monthsChip struct {
+	Period      cppcc.Period
+	Label, Href string
+}
+
+// listMonths reads the months a list is kept to, ?from=2026-01&to=2026-12
+// (a figure's link from a summary); none or a wrong month keeps them all.
+func listMonths(r *http.Request) monthsChip {
+	month := func(v string) int {
+		t, err := time.Parse("2006-01", v)
+		if err != nil {
+			return 0
+		}
+		return t.Year()*100 + int(t.Month())
+	}
+	q := r.URL.Query()
+	from, to := month(q.Get("from")), month(q.Get("to"))
+	if from == 0 || to == 0 || from > to {
+		return monthsChip{}
+	}
+	u := *r.URL
+	v := u.Query()
+	v.Del("from")
+	v.Del("to")
+	u.RawQuery = v.Encode()
+	return monthsChip{Period: cppcc.Period{From: from, To: to}, Label: report.Period(q.Get("from"), q.Get("to")), Href: u.RequestURI()}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"html/template"
 	"io"
@@ -310,6 +311,19 @@ func sendXLSX(w http.ResponseWriter, name string, write func(io.Writer) error) e
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	return write(w)
+}
+
+// sendDocx answers with a Word document to download as name, written
+// whole first: a document that fails sends an error page, not a file.
+func sendDocx(w http.ResponseWriter, name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

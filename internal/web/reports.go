@@ -2,22 +2,32 @@ package web
 
 import (
 	"cmp"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/org"
 	"dangjian/internal/report"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
 
+// hidden is a hidden field of a form.
+type hidden struct{ Name, Value string }
+
 type summaryData struct {
-	Org      org.Org
-	From, To string
+	// Name is the organisation's or committee's; Query names it in the
+	// page's links (org=5, committee=3); Back and BackLabel lead to the
+	// figures it is drafted from, Base is the page's path.
+	Name, Query, Back, BackLabel, Base string
+	// TemplatesPath is the page of the templates it is drafted from;
+	// Hidden names the organisation or committee in the period's form.
+	TemplatesPath string
+	Hidden        []hidden
+	From, To      string
 	S        report.Summary
 	Figures  map[string]report.Figure
 	// Preview is each paragraph filled in, its figures linked to their lists.
@@ -36,7 +46,9 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Org = o
+	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, "org="+itoa(o.ID), "/reports/summary", "/reports/templates"
+	d.Hidden = []hidden{{"org", itoa(o.ID)}}
+	d.Back, d.BackLabel = "/work?org="+itoa(o.ID), "基层工作"
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
 	m, err := stats.Read(r.Context(), s.DB, o.Path)
 	if err != nil {
@@ -44,11 +56,19 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	}
 	lines := work.Summarize(m, d.From, d.To)
 	d.Figures = report.Figures(itoa(o.ID), stats.NewView(o.ID, m, s.Work.Today().Year()), lines, d.From, d.To)
-	custom, err := report.Custom(r.Context(), s.DB, o.Path)
+	custom, err := report.Orgs.Custom(r.Context(), s.DB, o.Path)
 	if err != nil {
 		return d, err
 	}
-	d.S = report.Draft(o.Name, d.From, d.To, lines, custom)
+	d.edited(f, report.Draft(o.Name, d.From, d.To, "党建工作总结", report.Templates(lines), custom))
+	return d, nil
+}
+
+// edited sets the drafted summary, or the texts as the user edited them
+// (the figures still placeholders) when the form sends them back, and
+// fills in the preview.
+func (d *summaryData) edited(f url.Values, drafted report.Summary) {
+	d.S = drafted
 	if f.Has("title") {
 		// The texts as the user edited them, the figures still placeholders.
 		d.S.Title, d.S.Opening, d.S.Closing = f.Get("title"), f.Get("opening"), f.Get("closing")
@@ -63,7 +83,6 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 		d.Preview = append(d.Preview, pieces)
 		d.Unknown = append(d.Unknown, unknown...)
 	}
-	return d, nil
 }
 
 // paragraphs are the summary's texts in order: opening, sections, closing.
@@ -99,18 +118,23 @@ func (s *Site) summaryDocx(w http.ResponseWriter, r *http.Request, id auth.Ident
 		if err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(d.S.Title+".docx"))
-		return report.WriteDocx(w, d.S, d.Figures)
+		return writeSummary(w, d)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 	}
 }
 
+// writeSummary sends a summary as a .docx, its figures filled in.
+func writeSummary(w http.ResponseWriter, d summaryData) error {
+	return sendDocx(w, d.S.Title+".docx", func(x io.Writer) error { return report.WriteDocx(x, d.S, d.Figures) })
+}
+
 type templatesData struct {
-	Org       org.Org
-	Templates []report.Template
+	// Name, Query and Base as a summary's (Base: the summary's page);
+	// Path is this page's.
+	Name, Query, Base, Path string
+	Templates         []report.Template
 	Own       map[string]string // the organisation's own texts
 	Effective map[string]string // what a summary uses when the own text is empty
 	CanWrite  bool
@@ -122,41 +146,53 @@ func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.I
 	var d templatesData
 	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
 		var err error
-		if d.Org, err = s.workOrg(r, sc); err != nil {
-			return err
-		}
-		d.CanWrite = id.Allows(auth.PermWorkWrite, d.Org.Path)
-		d.Templates = report.Templates(work.Summarize(nil, "", "")) // the lines' words, not their figures
-		if r.Method == http.MethodPost {
-			if !d.CanWrite {
-				return auth.ErrForbidden
-			}
-			for _, t := range d.Templates {
-				if err := report.SaveCustom(r.Context(), s.DB, d.Org.ID, d.Org.Path, t.Key, r.PostFormValue(t.Key), id.User.ID, time.Now()); err != nil {
-					return err
-				}
-			}
-		}
-		if d.Own, err = report.Own(r.Context(), s.DB, d.Org.ID); err != nil {
-			return err
-		}
-		above, err := report.Inherited(r.Context(), s.DB, d.Org.Path)
+		o, err := s.workOrg(r, sc)
 		if err != nil {
 			return err
 		}
-		d.Effective = map[string]string{}
-		for _, t := range d.Templates {
-			d.Effective[t.Key] = cmp.Or(above[t.Key], t.Text)
-		}
-		return nil
+		d = templatesData{Name: o.Name, Query: "org=" + itoa(o.ID), Base: "/reports/summary", Path: "/reports/templates", CanWrite: id.Allows(auth.PermWorkWrite, o.Path),
+			Templates: report.Templates(work.Summarize(nil, "", ""))} // the lines' words, not their figures
+		return s.editTemplates(r, id, &d, report.Orgs, o.ID, o.Path)
 	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	s.templatesDone(w, r, id, d, err, "本组织和下级组织")
+}
+
+// editTemplates saves the texts posted (when the caller may write) and
+// reads a node's own texts and those it inherits.
+func (s *Site) editTemplates(r *http.Request, id auth.Identity, d *templatesData, h report.Holder, nodeID int64, path string) error {
 	if r.Method == http.MethodPost {
-		done(w, r, "/reports/templates?org="+itoa(d.Org.ID), "已保存起草模板;本组织和下级组织起草工作总结时使用")
-		return
+		if !d.CanWrite {
+			return auth.ErrForbidden
+		}
+		for _, t := range d.Templates {
+			if err := h.SaveCustom(r.Context(), s.DB, nodeID, path, t.Key, r.PostFormValue(t.Key), id.User.ID, time.Now()); err != nil {
+				return err
+			}
+		}
 	}
-	s.show(w, r, id, http.StatusOK, "reporttemplates.html", "起草模板", d)
+	var err error
+	if d.Own, err = h.Own(r.Context(), s.DB, nodeID); err != nil {
+		return err
+	}
+	above, err := h.Inherited(r.Context(), s.DB, path)
+	if err != nil {
+		return err
+	}
+	d.Effective = map[string]string{}
+	for _, t := range d.Templates {
+		d.Effective[t.Key] = cmp.Or(above[t.Key], t.Text)
+	}
+	return nil
+}
+
+// templatesDone answers a templates page: the error, the saved notice, or the page.
+func (s *Site) templatesDone(w http.ResponseWriter, r *http.Request, id auth.Identity, d templatesData, err error, who string) {
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+	case r.Method == http.MethodPost:
+		done(w, r, d.Path+"?"+d.Query, "已保存起草模板;"+who+"起草工作总结时使用")
+	default:
+		s.show(w, r, id, http.StatusOK, "reporttemplates.html", "起草模板", d)
+	}
 }

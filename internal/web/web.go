@@ -70,7 +70,7 @@ func (s *Site) Routes() []route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.casesRoutes()} {
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.casesRoutes(), s.cppccSummaryRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs

@@ -1,0 +1,129 @@
+package cppcc
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/report"
+	"dangjian/internal/store"
+	"dangjian/internal/work"
+)
+
+// SummaryTemplates are the sentence patterns of a committee's work summary
+// (工作总结), in the form of E4's report: the opening, proposals, key
+// proposals and supervision, inspections and research, 社情民意, the
+// letters and visits, the forum, the closing. 〔key〕 is a figure of
+// SummaryFigures; {组织} and {期间} the committee's name and the period.
+func SummaryTemplates() []report.Template {
+	return []report.Template{
+		{Key: "opening", Label: "开头", Text: "{期间},{组织}在中共党委的领导下,围绕中心、服务大局,认真履行政治协商、民主监督、参政议政职能,各项工作取得新的进展。现将有关情况总结如下。"},
+		{Key: "proposals", Label: "提案工作", Text: "委员和参加政协的各单位共提出提案〔submitted〕件,其中大会期间〔in_session〕件、闭会期间〔between〕件,委员联名提案〔joint〕件;经审查立案〔filed〕件,并案办理〔merged〕件。已答复的提案中,所提问题已经解决或采纳的A类〔class_a〕件,正在解决或列入计划的B类〔class_b〕件,留作参考的C类〔class_c〕件;提案者对办理结果满意〔satisfied〕件、基本满意〔basic〕件。"},
+		{Key: "key", Label: "重点提案督办", Text: "遴选重点提案〔key〕件,由主席会议成员领衔督办,开展现场视察督办〔supervision_visit〕次、督办座谈会〔supervision_forum〕次、专题协商督办〔supervision_consult〕次。"},
+		{Key: "activities", Label: "视察调研", Text: "组织委员视察〔inspection〕次,形成视察报告〔inspection_reports〕篇;开展专题调研〔research〕次,形成调研报告〔research_reports〕篇;向党委、政府提出常委会建议案〔recommendation〕件,收到领导批示〔instructions〕件,其中已采纳〔instructions_adopted〕件。"},
+		{Key: "opinions", Label: "社情民意", Text: "收到委员报送的社情民意信息〔opinions〕条,编发《社情民意专刊》〔issues〕期,被上级采用〔opinions_adopted〕条,获领导批示〔opinions_instruction〕条。"},
+		{Key: "letters", Label: "委员来信和信访", Text: "收到委员信箱、民意信箱来信和信访事项〔letters〕件,依法受理〔accepted〕件,转送有权处理机关〔transferred〕件;按期答复〔on_time〕件,来信人满意〔letters_satisfied〕件;重复来信〔repeats〕件,集体访〔collective〕批。"},
+		{Key: "forum", Label: "网上议政", Text: "经来信人同意在网上议政园地公开来信和答复〔posts〕篇,收到群众留言〔comments〕条。"},
+		{Key: "closing", Label: "结尾", Text: "下一步,{组织}将坚持团结和民主两大主题,进一步提高履职能力,为推动经济社会高质量发展贡献政协力量。"},
+	}
+}
+
+// summaryFigure is a figure of a committee's summary: its placeholder,
+// words, the count it is read from and the list that yields it.
+type summaryFigure struct {
+	key, label, unit string
+	count            string // a key of Figures.Counts, or "p:" + a key of PublicFigures.Counts
+	list             string // the list's path and filter, before the period
+}
+
+var summaryFigures = []summaryFigure{
+	{"submitted", "提出提案", "件", "submitted", "/cppcc?"},
+	{"in_session", "大会期间提出", "件", "time:session", "/cppcc?"},
+	{"between", "闭会期间提出", "件", "time:between", "/cppcc?"},
+	{"joint", "委员联名提案", "件", "way:joint", "/cppcc?"},
+	{"filed", "立案", "件", "filed", "/cppcc?"},
+	{"merged", "并案办理", "件", "st:merged", "/cppcc?state=merged"},
+	{"class_a", "A类答复", "件", "class:A", "/cppcc?"},
+	{"class_b", "B类答复", "件", "class:B", "/cppcc?"},
+	{"class_c", "C类答复", "件", "class:C", "/cppcc?"},
+	{"satisfied", "提案者满意", "件", "sat:satisfied", "/cppcc?"},
+	{"basic", "提案者基本满意", "件", "sat:basic", "/cppcc?"},
+	{"key", "重点提案", "件", "key", "/cppcc?key=1"},
+	{"supervision_visit", "现场视察督办", "次", "act:supervision_visit", "/cppcc/activities?kind=supervision_visit"},
+	{"supervision_forum", "督办座谈会", "次", "act:supervision_forum", "/cppcc/activities?kind=supervision_forum"},
+	{"supervision_consult", "专题协商督办", "次", "act:supervision_consult", "/cppcc/activities?kind=supervision_consult"},
+	{"inspection", "委员视察", "次", "act:inspection", "/cppcc/activities?kind=inspection"},
+	{"inspection_reports", "视察报告", "篇", "reports:inspection", "/cppcc/activities?kind=inspection"},
+	{"research", "专题调研", "次", "act:research", "/cppcc/activities?kind=research"},
+	{"research_reports", "调研报告", "篇", "reports:research", "/cppcc/activities?kind=research"},
+	{"recommendation", "常委会建议案", "件", "act:recommendation", "/cppcc/activities?kind=recommendation"},
+	{"instructions", "收到领导批示", "件", "instructions", "/cppcc/activities?"},
+	{"instructions_adopted", "批示已采纳", "件", "instructions:adopted", "/cppcc/activities?"},
+	{"opinions", "社情民意信息", "条", "p:o:submitted", "/cppcc/opinions?tab=all"},
+	{"issues", "社情民意专刊", "期", "p:o:issue", "/cppcc/opinions?tab=all"},
+	{"opinions_adopted", "社情民意被采用", "条", "p:o:adopted", "/cppcc/opinions?tab=all"},
+	{"opinions_instruction", "社情民意获批示", "条", "p:o:instruction", "/cppcc/opinions?tab=all"},
+	{"letters", "来信和信访事项", "件", "p:c:all", "/cppcc/letters?tab=all"},
+	{"accepted", "受理", "件", "p:c:accepted", "/cppcc/letters?tab=all"},
+	{"transferred", "转送有权处理机关", "件", "p:c:transferred", "/cppcc/letters?tab=transferred"},
+	{"on_time", "按期答复", "件", "p:c:ontime", "/cppcc/letters?tab=all"},
+	{"letters_satisfied", "来信人满意", "件", "p:c:sat:satisfied", "/cppcc/letters?tab=all"},
+	{"repeats", "重复来信", "件", "p:c:repeat", "/cppcc/letters?tab=all"},
+	{"collective", "集体访", "批", "p:c:collective", "/cppcc/letters?tab=all"},
+	{"posts", "公开来信", "篇", "p:f:post", "/cppcc/moderation?"},
+	{"comments", "群众留言", "条", "p:f:comment", "/cppcc/moderation?"},
+}
+
+// SummaryFigures reads the figures a committee's summary of the months
+// from..to ("2006-01") may cite, each with the list of the same period
+// that yields it.
+func (s *Service) SummaryFigures(ctx context.Context, sc store.Scope, committeeID int64, from, to string) (map[string]report.Figure, error) {
+	pd, err := periodOf(from, to)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Figures(ctx, sc, committeeID, pd, false)
+	if err != nil {
+		return nil, err
+	}
+	pf, err := s.PublicFigures(ctx, sc, committeeID, pd)
+	if err != nil {
+		return nil, err
+	}
+	months := "from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to)
+	out := map[string]report.Figure{}
+	for _, x := range summaryFigures {
+		n := f.Counts[x.count]
+		if k, ok := strings.CutPrefix(x.count, "p:"); ok {
+			n = pf.Counts[k]
+		}
+		href := x.list
+		if href[len(href)-1] != '?' {
+			href += "&"
+		}
+		out[x.key] = report.Figure{Key: x.key, Label: x.label, Text: work.Grouped(n), Unit: x.unit, Href: href + months}
+	}
+	return out, nil
+}
+
+// periodOf reads months "2006-01" as a Period.
+func periodOf(from, to string) (Period, error) {
+	month := func(v string) int {
+		if len(v) != 7 || v[4] != '-' {
+			return 0
+		}
+		y, err1 := strconv.Atoi(v[:4])
+		m, err2 := strconv.Atoi(v[5:])
+		if err1 != nil || err2 != nil || m < 1 || m > 12 || y < 1949 || y > 2100 {
+			return 0
+		}
+		return y*100 + m
+	}
+	pd := Period{From: month(from), To: month(to)}
+	if pd.From == 0 || pd.To == 0 || pd.From > pd.To {
+		return pd, apperr.InvalidField("from", "期间应为起止月份(如 2026-01 至 2026-12),起始月份不晚于截止月份")
+	}
+	return pd, nil
+}

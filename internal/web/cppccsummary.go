@@ -1,0 +1,171 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/report"
+	"dangjian/internal/store"
+	"dangjian/internal/work"
+)
+
+// The committee's documents: its work summary (drafted from the proposals'
+// and the public channel's figures, edited, exported as .docx) and the
+// templates it is drafted from; a proposal's 交办函 and 答复函.
+func (s *Site) cppccSummaryRoutes() []route {
+	return []route{
+		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.cppccSummary},
+		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.cppccSummary},
+		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.cppccSummaryDocx},
+		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
+		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
+		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
+		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, s.replyLetter(auth.PermCppccRead, cppcc.ViewOffice)},
+		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, s.replyLetter(auth.PermCppccSelf, cppcc.ViewMember)},
+		{"GET /cppcc/inbox/{id}/reply/{unit}", auth.PermCppccHandle, 0, s.replyLetter(auth.PermCppccHandle, cppcc.ViewUnit)},
+	}
+}
+
+// cppccSummaryOf drafts a committee's summary of a period, or takes the
+// texts the form sends back.
+func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
+	var d summaryData
+	_ = r.ParseForm()
+	c, err := s.committeeIn(r, sc)
+	if err != nil {
+		return d, err
+	}
+	q := "committee=" + itoa(c.ID)
+	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, q, "/cppcc/summary", "/cppcc/summary/templates"
+	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+itoa(c.ID), "政协工作", []hidden{{"committee", itoa(c.ID)}}
+	d.From, d.To = work.Period(r.Form.Get("from"), r.Form.Get("to"), s.Cppcc.Today())
+	if d.Figures, err = s.Cppcc.SummaryFigures(r.Context(), sc, c.ID, d.From, d.To); err != nil {
+		return d, err
+	}
+	custom, err := report.Committees.Custom(r.Context(), s.DB, c.Path)
+	if err != nil {
+		return d, err
+	}
+	d.edited(r.Form, report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom))
+	return d, nil
+}
+
+func (s *Site) cppccSummary(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var d summaryData
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		var err error
+		d, err = s.cppccSummaryOf(r, sc)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, http.StatusOK, "summary.html", "工作总结", d)
+}
+
+func (s *Site) cppccSummaryDocx(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		d, err := s.cppccSummaryOf(r, sc)
+		if err != nil {
+			return err
+		}
+		return writeSummary(w, d)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// cppccTemplates shows (with the read permission) or saves (with the
+// write one) the texts a committee's summaries are drafted from.
+func (s *Site) cppccTemplates(perm auth.Perm) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		var d templatesData
+		err := id.Within(perm, func(sc store.Scope) error {
+			c, err := s.committeeIn(r, sc)
+			if err != nil {
+				return err
+			}
+			d = templatesData{Name: c.Name, Query: "committee=" + itoa(c.ID), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
+				CanWrite: id.Allows(auth.PermCppccWrite, c.Path), Templates: cppcc.SummaryTemplates()}
+			return s.editTemplates(r, id, &d, report.Committees, c.ID, c.Path)
+		})
+		s.templatesDone(w, r, id, d, err, "本级和下级政协")
+	}
+}
+
+// assignLetter sends the 交办函 of an assigned proposal.
+func (s *Site) assignLetter(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		p, c, err := s.proposalAndCommittee(r, sc, cppcc.ViewOffice)
+		if err != nil {
+			return err
+		}
+		return sendDocx(w, p.NumberText+"提案交办函.docx", func(x io.Writer) error { return cppcc.WriteAssignLetter(x, c, p) })
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// replyLetter sends a unit's 答复函 of a proposal: to the office and the
+// proposer any unit's, to a unit its own.
+func (s *Site) replyLetter(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		err := id.Within(perm, func(sc store.Scope) error {
+			p, c, err := s.proposalAndCommittee(r, sc, view)
+			if err != nil {
+				return err
+			}
+			unit := parseID(r.PathValue("unit"))
+			if view == cppcc.ViewUnit {
+				mine, err := s.myUnits(r, sc, p.CommitteeID)
+				if err != nil {
+					return err
+				}
+				if !mine[unit] {
+					return apperr.NotFound("答复")
+				}
+			}
+			return sendDocx(w, p.NumberText+"提案答复函.docx", func(x io.Writer) error { return cppcc.WriteReplyLetter(x, c, p, unit) })
+		})
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// proposalAndCommittee reads the proposal of the path in the view and its committee.
+func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, cppcc.Committee, error) {
+	pid, err := pathID(r)
+	if err != nil {
+		return cppcc.Proposal{}, cppcc.Committee{}, err
+	}
+	p, err := s.Cppcc.Get(r.Context(), sc, view, pid)
+	if err != nil {
+		return p, cppcc.Committee{}, err
+	}
+	// The proposal was reached in scope; its committee is read as such.
+	c, err := s.Cppcc.Committee(r.Context(), store.All, p.CommitteeID)
+	return p, c, err
+}
+
+// myUnits are the committee's handling units within the caller's scope.
+func (s *Site) myUnits(r *http.Request, sc store.Scope, committeeID int64) (map[int64]bool, error) {
+	lo, hi := sc.Range()
+	units, err := s.Cppcc.Units(r.Context(), store.All, committeeID)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[int64]bool{}
+	for _, u := range units {
+		if u.Path >= lo && u.Path < hi && sc.Contains(u.Path) {
+			mine[u.ID] = true
+		}
+	}
+	return mine, nil
+}
