@@ -1,0 +1,514 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/store"
+)
+
+// indexed is what the index holds of a document: the words of its title,
+// body and tags, and the terms that filter it.
+type indexed struct {
+	Title      string    `json:"title"`
+	Body       string    `json:"body"`
+	Tags       []string  `json:"tags"`
+	Kind       string    `json:"kind"`
+	Visibility string    `json:"visibility"`
+	Path       string    `json:"path"`
+	Published  time.Time `json:"published"`
+}
+
+func indexMapping() mapping.IndexMapping {
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = cjk.AnalyzerName
+		f.Store = false
+		f.IncludeTermVectors = true // the places of the words, for the snippets
+		return f
+	}
+	term := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt("title", text())
+	doc.AddFieldMappingsAt("body", text())
+	for _, name := range []string{"tags", "kind", "visibility", "path"} {
+		doc.AddFieldMappingsAt(name, term())
+	}
+	published := bleve.NewDateTimeFieldMapping()
+	published.Store = false
+	doc.AddFieldMappingsAt("published", published)
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = cjk.AnalyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	return m
+}
+
+// Open opens the index (creating it when missing) and brings it up to
+// the table.
+func (s *Service) Open(ctx context.Context) error {
+	s.mu.Lock()
+	var err error
+	switch {
+	case s.index != nil:
+	case s.Dir == "":
+		s.index, err = bleve.NewMemOnly(indexMapping())
+	default:
+		s.index, err = bleve.Open(s.Dir)
+		if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+			s.index, err = bleve.New(s.Dir, indexMapping())
+		}
+		if err == nil {
+			s.mark = s.savedMark()
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.Sync(ctx)
+}
+
+// Close closes the index.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index == nil {
+		return nil
+	}
+	err := s.index.Close()
+	s.index = nil
+	return err
+}
+
+// Remove deletes an index kept on disk (the next Open builds it again from the table).
+func Remove(dir string) error { return os.RemoveAll(dir) }
+
+const markKey = "dangjian:mark"
+
+func (s *Service) savedMark() time.Time {
+	b, err := s.index.GetInternal([]byte(markKey))
+	if err != nil || len(b) == 0 {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, string(b))
+	return t
+}
+
+// lookBack is how far before the mark a sync reads again: a row written in
+// a transaction that committed after a later one still has its earlier time.
+const lookBack = time.Minute
+
+// Sync indexes the rows changed since the index last looked: every row
+// the first time (in batches by id), then those whose time is after the
+// mark, less lookBack, skipping the versions already indexed.
+func (s *Service) Sync(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index == nil {
+		return apperr.Rule("经验库的检索索引没有打开")
+	}
+	if s.seen == nil {
+		s.seen = map[int64]time.Time{}
+	}
+	const batch = 2000
+	full := s.mark.IsZero()
+	for after := int64(0); ; {
+		var docs []Doc
+		var err error
+		if full {
+			docs, err = store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.id > $1 ORDER BY d.id LIMIT $2", after, batch)
+		} else {
+			docs, err = store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.updated_at >= $1 AND d.id > $2 ORDER BY d.id LIMIT $3",
+				s.mark.Add(-lookBack), after, batch)
+		}
+		if err != nil {
+			return err
+		}
+		b := s.index.NewBatch()
+		for _, d := range docs {
+			if v, ok := s.seen[d.ID]; ok && v.Equal(d.UpdatedAt) {
+				continue
+			}
+			if err := addTo(b, d); err != nil {
+				return err
+			}
+			s.seen[d.ID] = d.UpdatedAt
+			if d.UpdatedAt.After(s.mark) {
+				s.mark = d.UpdatedAt
+			}
+		}
+		if b.Size() > 0 {
+			b.SetInternal([]byte(markKey), []byte(s.mark.UTC().Format(time.RFC3339Nano)))
+			if err := s.index.Batch(b); err != nil {
+				return err
+			}
+		}
+		if len(docs) < batch {
+			break
+		}
+		after = docs[len(docs)-1].ID
+	}
+	if full && s.mark.IsZero() {
+		s.mark = time.Unix(1, 0).UTC() // an empty library: later syncs read by time
+	}
+	return nil
+}
+
+// addTo puts a document into a batch, or takes it out when withdrawn.
+func addTo(b *bleve.Batch, d Doc) error {
+	id := strconv.FormatInt(d.ID, 10)
+	if d.State != "published" {
+		b.Delete(id)
+		return nil
+	}
+	return b.Index(id, indexed{Title: d.Title, Body: d.Body, Tags: d.Tags, Kind: d.Kind, Visibility: d.Visibility, Path: d.orgPath,
+		Published: d.PublishedOn.Time()})
+}
+
+// put indexes a document this server just wrote.
+func (s *Service) put(d Doc) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index == nil {
+		return nil // not opened: the next Open reads it from the table
+	}
+	b := s.index.NewBatch()
+	if err := addTo(b, d); err != nil {
+		return err
+	}
+	if s.seen == nil {
+		s.seen = map[int64]time.Time{}
+	}
+	s.seen[d.ID] = d.UpdatedAt
+	return s.index.Batch(b)
+}
+
+// Count is how many documents the index holds.
+func (s *Service) Count() (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index == nil {
+		return 0, nil
+	}
+	return s.index.DocCount()
+}
+
+// Query is a search of the library.
+type Query struct {
+	Text string
+	Kind string
+	Tag  string
+	// OrgID keeps the documents of an organisation's subtree (0: all).
+	OrgID int64
+	Page  store.Page
+}
+
+// Piece is a part of a title or snippet: text, marked when it matched.
+type Piece struct {
+	Text string
+	Mark bool
+}
+
+// Hit is a document found, with its title and a passage of its body,
+// the words that matched marked.
+type Hit struct {
+	Doc     Doc
+	Title   []Piece
+	Snippet []Piece
+	Score   float64
+}
+
+// Results are a page of hits, the count of all of them and by kind.
+type Results struct {
+	Hits  []Hit
+	Total int64
+	Kinds map[string]int64
+	Page  int
+	Size  int
+}
+
+// Words are the words of a search, as typed (spaces between them).
+func Words(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\u3000' || r == '\t' || r == ',' || r == '\uff0c' || r == '、'
+	})
+}
+
+// match is the query of the words: every word in the title, the body or a tag.
+func match(words []string) query.Query {
+	var all []query.Query
+	for _, w := range words {
+		title := bleve.NewMatchQuery(w)
+		title.SetField("title")
+		title.SetOperator(query.MatchQueryOperatorAnd)
+		title.SetBoost(3)
+		body := bleve.NewMatchQuery(w)
+		body.SetField("body")
+		body.SetOperator(query.MatchQueryOperatorAnd)
+		tag := bleve.NewTermQuery(w)
+		tag.SetField("tags")
+		tag.SetBoost(2)
+		all = append(all, bleve.NewDisjunctionQuery(title, body, tag))
+	}
+	return bleve.NewConjunctionQuery(all...)
+}
+
+// readable is the index's side of visible: public and system-wide
+// documents, and those of the scope's line kept to their subtree.
+func readable(sc store.Scope) query.Query {
+	term := func(field, v string) query.Query {
+		q := bleve.NewTermQuery(v)
+		q.SetField(field)
+		return q
+	}
+	open := bleve.NewDisjunctionQuery(term("visibility", "public"), term("visibility", "system"))
+	var line []query.Query
+	for _, p := range sc.Parts() {
+		pre := bleve.NewPrefixQuery(p)
+		pre.SetField("path")
+		line = append(line, pre)
+		for _, a := range ancestors(p) {
+			line = append(line, term("path", a))
+		}
+	}
+	if len(line) == 0 {
+		return open
+	}
+	open.AddQuery(bleve.NewConjunctionQuery(term("visibility", "subtree"), bleve.NewDisjunctionQuery(line...)))
+	return open
+}
+
+// Search finds the documents the scope may read that match the query,
+// best first (without words: the latest first).
+func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results, error) {
+	if err := s.Sync(ctx); err != nil {
+		return Results{}, err
+	}
+	pg := q.Page.Normalized()
+	out := Results{Page: pg.Number, Size: pg.Size, Kinds: map[string]int64{}}
+	words := Words(q.Text)
+	if len(words) > 10 {
+		return out, apperr.InvalidField("q", "检索词最多10个")
+	}
+	filters := []query.Query{readable(sc)}
+	if q.Kind != "" {
+		k := bleve.NewTermQuery(q.Kind)
+		k.SetField("kind")
+		filters = append(filters, k)
+	}
+	if q.Tag != "" {
+		t := bleve.NewTermQuery(q.Tag)
+		t.SetField("tags")
+		filters = append(filters, t)
+	}
+	if q.OrgID != 0 {
+		o, err := s.Orgs.Get(ctx, sc, q.OrgID)
+		if err != nil {
+			return out, err
+		}
+		p := bleve.NewPrefixQuery(o.Path)
+		p.SetField("path")
+		filters = append(filters, p)
+	}
+	var main query.Query = bleve.NewMatchAllQuery()
+	if len(words) > 0 {
+		main = match(words)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(main)
+	for _, f := range filters {
+		bq.AddMust(f)
+	}
+	// Filters weigh nothing in the order; only the words do.
+	req := bleve.NewSearchRequestOptions(bq, pg.Size, pg.Offset(), false)
+	if len(words) == 0 {
+		req.SortBy([]string{"-published", "-_id"})
+	} else {
+		req.IncludeLocations = true
+	}
+	req.AddFacet("kind", bleve.NewFacetRequest("kind", len(Kinds)))
+	s.mu.Lock()
+	res, err := s.index.SearchInContext(ctx, req)
+	s.mu.Unlock()
+	if err != nil {
+		return out, err
+	}
+	out.Total = int64(res.Total)
+	if f := res.Facets["kind"]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			out.Kinds[t.Term] = int64(t.Count)
+		}
+	}
+	out.Hits, err = s.hits(ctx, sc, res.Hits)
+	return out, err
+}
+
+// hits reads the documents of the index's hits back from the table, in
+// the index's order, again within the scope (a row the index still holds
+// but the table no longer shows is left out).
+func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMatchCollection) ([]Hit, error) {
+	out := []Hit{}
+	if len(ms) == 0 {
+		return out, nil
+	}
+	w := store.NewWhere()
+	marks := make([]string, len(ms))
+	for i, m := range ms {
+		id, _ := strconv.ParseInt(m.ID, 10, 64)
+		w.Args = append(w.Args, id)
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	w.And("d.state = 'published'")
+	visible(w, sc)
+	docs, err := store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.id IN ("+strings.Join(marks, ", ")+")"+w.String(), w.Args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]Doc{}
+	for _, d := range docs {
+		byID[strconv.FormatInt(d.ID, 10)] = d
+	}
+	for _, m := range ms {
+		d, ok := byID[m.ID]
+		if !ok {
+			continue
+		}
+		out = append(out, Hit{Doc: d, Score: m.Score, Title: marked(d.Title, spans(m.Locations["title"]), 0, len(d.Title)),
+			Snippet: snippet(d.Body, spans(m.Locations["body"]))})
+	}
+	return out, nil
+}
+
+type span struct{ start, end int }
+
+// spans are the byte ranges of a field's matched words, in order, merged
+// where they overlap (bigrams overlap by a character).
+func spans(tl search.TermLocationMap) []span {
+	var out []span
+	for _, locs := range tl {
+		for _, l := range locs {
+			out = append(out, span{int(l.Start), int(l.End)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	var merged []span
+	for _, sp := range out {
+		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// snippetLen is how many characters of a body a hit shows.
+const snippetLen = 120
+
+// snippet is a passage of the body around its first matched word (its
+// start without words), the words marked.
+func snippet(body string, sps []span) []Piece {
+	body = strings.ReplaceAll(body, "\n", " ")
+	from := 0
+	if len(sps) > 0 {
+		// Start a few characters before the first match.
+		from = sps[0].start
+		for back := 0; back < 20 && from > 0; back++ {
+			_, size := utf8.DecodeLastRuneInString(body[:from])
+			from -= size
+		}
+	}
+	to := from
+	for n := 0; n < snippetLen && to < len(body); n++ {
+		_, size := utf8.DecodeRuneInString(body[to:])
+		to += size
+	}
+	pieces := marked(body, sps, from, to)
+	if from > 0 {
+		pieces = append([]Piece{{Text: "…"}}, pieces...)
+	}
+	if to < len(body) {
+		pieces = append(pieces, Piece{Text: "…"})
+	}
+	return pieces
+}
+
+// marked cuts text[from:to] into pieces, those inside spans marked.
+func marked(text string, sps []span, from, to int) []Piece {
+	var out []Piece
+	at := from
+	for _, sp := range sps {
+		if sp.end <= at || sp.start >= to {
+			continue
+		}
+		start, end := max(sp.start, at), min(sp.end, to)
+		if start > at {
+			out = append(out, Piece{Text: text[at:start]})
+		}
+		out = append(out, Piece{Text: text[start:end], Mark: true})
+		at = end
+	}
+	if at < to {
+		out = append(out, Piece{Text: text[at:to]})
+	}
+	return out
+}
+
+// Related are up to n documents the scope may read nearest to a document:
+// those sharing its tags and the words of its title.
+func (s *Service) Related(ctx context.Context, sc store.Scope, d Doc, n int) ([]Doc, error) {
+	if err := s.Sync(ctx); err != nil {
+		return nil, err
+	}
+	near := bleve.NewDisjunctionQuery()
+	title := bleve.NewMatchQuery(d.Title)
+	title.SetField("title")
+	title.SetBoost(2)
+	body := bleve.NewMatchQuery(d.Title)
+	body.SetField("body")
+	near.AddQuery(title, body)
+	for _, t := range d.Tags {
+		q := bleve.NewTermQuery(t)
+		q.SetField("tags")
+		q.SetBoost(3)
+		near.AddQuery(q)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(near, readable(sc))
+	bq.AddMustNot(bleve.NewDocIDQuery([]string{strconv.FormatInt(d.ID, 10)}))
+	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
+	s.mu.Lock()
+	res, err := s.index.SearchInContext(ctx, req)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	hits, err := s.hits(ctx, sc, res.Hits)
+	out := make([]Doc, len(hits))
+	for i, h := range hits {
+		out[i] = h.Doc
+	}
+	return out, err
+}
