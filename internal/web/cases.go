@@ -1,10 +1,10 @@
 package web
 
 import (
-	"io"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"

@@ -28,8 +28,8 @@ type summaryData struct {
 	TemplatesPath string
 	Hidden        []hidden
 	From, To      string
-	S        report.Summary
-	Figures  map[string]report.Figure
+	S             report.Summary
+	Figures       map[string]report.Figure
 	// Preview is each paragraph filled in, its figures linked to their lists.
 	Preview [][]report.Piece
 	Unknown []string
@@ -134,10 +134,10 @@ type templatesData struct {
 	// Name, Query and Base as a summary's (Base: the summary's page);
 	// Path is this page's.
 	Name, Query, Base, Path string
-	Templates         []report.Template
-	Own       map[string]string // the organisation's own texts
-	Effective map[string]string // what a summary uses when the own text is empty
-	CanWrite  bool
+	Templates               []report.Template
+	Own                     map[string]string // the organisation's own texts
+	Effective               map[string]string // what a summary uses when the own text is empty
+	CanWrite                bool
 }
 
 // reportTemplates shows, and saves, the texts an organisation's summaries
