@@ -12,6 +12,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
@@ -28,6 +29,7 @@ type app struct {
 	auth    *auth.Service
 	work    *work.Service
 	cppcc   *cppcc.Service
+	library *library.Service
 }
 
 // open connects, migrates and wires the services.
@@ -64,6 +66,9 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 		auth:    &auth.Service{DB: db},
 		work:    &work.Service{DB: db},
 		cppcc:   &cppcc.Service{DB: db, Box: box},
+		// The library's index is this server's, in its data folder: built
+		// from the table the first time, then following it.
+		library: &library.Service{DB: db, Orgs: orgs, Dir: filepath.Join(s.dataDir, "library.index")},
 	}, nil
 }
 

@@ -82,6 +82,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("载入政协演示数据失败: %w", err)
 			}
 			accounts = append(accounts, consult...)
+			docs, err := demo.Library(ctx, a.library, a.orgs, sum.Root, time.Now())
+			if err != nil {
+				return fmt.Errorf("载入经验交流库演示数据失败: %w", err)
+			}
+			fmt.Fprintf(stdout, "经验交流库:由演示数据生成的工作总结 %d 篇。\n", docs)
 		} else {
 			fmt.Fprintln(stdout, "数据库中已有数据,未重复载入演示数据。")
 		}
@@ -101,11 +106,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := a.orgs.FillInitials(ctx, 500); err != nil {
 		return err
 	}
+	if err := a.library.Open(ctx); err != nil {
+		return fmt.Errorf("打开经验交流库的检索索引失败: %w", err)
+	}
+	defer a.library.Close()
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
 	channel := public.New(a.cppcc)
 	handler := server.New(a.db, log, a.auth, cfg,
 		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Log: log})
+		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Library: a.library, Log: log})
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"

@@ -32,11 +32,11 @@ var may = map[string][]string{
 	"secadmin": {"user.read", "grant.admin", "org.read", "audit.auditors", "auth"},
 	"auditor":  {"audit.read", "auth"},
 	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
-		"work.read", "work.write", "fund.approve", "auth"},
+		"work.read", "work.write", "fund.approve", "library.read", "auth"},
 	"secretary": {"org.read", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
-		"work.read", "work.write", "fund.approve", "auth"},
-	"member":    {"self", "auth"},
-	"viewer":    {"org.read", "unit.read", "stats.read", "auth"},
+		"work.read", "work.write", "fund.approve", "library.read", "auth"},
+	"member":    {"self", "library.read", "auth"},
+	"viewer":    {"org.read", "unit.read", "stats.read", "library.read", "auth"},
 	"anonymous": {},
 }
 

@@ -75,6 +75,9 @@ const (
 	PermWorkRead     Perm = "work.read"      // grassroots work records (visits, pairings, funds, …)
 	PermWorkWrite    Perm = "work.write"     // record grassroots work
 	PermFundApprove  Perm = "fund.approve"   // approve or reject disbursements entered by another user
+	// PermLibraryRead reads the experience library: every role of the
+	// work, none of the three administrators'.
+	PermLibraryRead Perm = "library.read"
 	// The consultative work's permissions, whose scopes are paths of the
 	// committees' tree: no role carries one of them and one of the above.
 	PermCppccRead   Perm = "cppcc.read"   // a committee's members, proposals and figures
@@ -89,16 +92,16 @@ var rolePerms = map[string][]Perm{
 	RoleSecadmin: {PermUserRead, PermGrantAdmin, PermOrgRead, PermAuditorTrail},
 	RoleAuditor:  {PermAuditRead},
 	RoleOrgAdmin: {PermOrgRead, PermOrgWrite, PermUnitRead, PermUnitWrite, PermStatsRead,
-		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove, PermLibraryRead},
 	RoleSecretary: {PermOrgRead, PermUnitRead, PermUnitWrite, PermStatsRead,
-		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove},
-	RoleMember: {PermSelf},
-	RoleViewer: {PermOrgRead, PermUnitRead, PermStatsRead},
+		PermMemberRead, PermMemberWrite, PermMemberReveal, PermRequestAdmin, PermWorkRead, PermWorkWrite, PermFundApprove, PermLibraryRead},
+	RoleMember: {PermSelf, PermLibraryRead},
+	RoleViewer: {PermOrgRead, PermUnitRead, PermStatsRead, PermLibraryRead},
 
-	RoleCppccOffice: {PermCppccRead, PermCppccWrite},
-	RoleCppccLeader: {PermCppccRead, PermCppccLead},
-	RoleCppccMember: {PermCppccSelf},
-	RoleHandler:     {PermCppccHandle},
+	RoleCppccOffice: {PermCppccRead, PermCppccWrite, PermLibraryRead},
+	RoleCppccLeader: {PermCppccRead, PermCppccLead, PermLibraryRead},
+	RoleCppccMember: {PermCppccSelf, PermLibraryRead},
+	RoleHandler:     {PermCppccHandle, PermLibraryRead},
 }
 
 // PermAuth is asked by routes open to every logged-in user.

@@ -65,8 +65,8 @@ func indexMapping() mapping.IndexMapping {
 	return m
 }
 
-// Open opens the index (creating it when missing) and brings it up to
-// the table.
+// Open opens the index when it is not open (creating it when missing)
+// and brings it up to the table; every search does so first.
 func (s *Service) Open(ctx context.Context) error {
 	s.mu.Lock()
 	var err error
@@ -303,7 +303,7 @@ func readable(sc store.Scope) query.Query {
 // Search finds the documents the scope may read that match the query,
 // best first (without words: the latest first).
 func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results, error) {
-	if err := s.Sync(ctx); err != nil {
+	if err := s.Open(ctx); err != nil {
 		return Results{}, err
 	}
 	pg := q.Page.Normalized()
@@ -479,7 +479,7 @@ func marked(text string, sps []span, from, to int) []Piece {
 // Related are up to n documents the scope may read nearest to a document:
 // those sharing its tags and the words of its title.
 func (s *Service) Related(ctx context.Context, sc store.Scope, d Doc, n int) ([]Doc, error) {
-	if err := s.Sync(ctx); err != nil {
+	if err := s.Open(ctx); err != nil {
 		return nil, err
 	}
 	near := bleve.NewDisjunctionQuery()

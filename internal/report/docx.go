@@ -57,16 +57,11 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 	if s.Opening != "" {
 		body(s.Opening)
 	}
-	numbers := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"}
 	headed := 0
 	for _, sec := range s.Sections {
 		if sec.Heading != "" {
-			n := ""
-			if headed < len(numbers) {
-				n = numbers[headed] + "、"
-			}
+			h := paragraph(doc, Numeral(headed)+sec.Heading, headingFont, bodySize)
 			headed++
-			h := paragraph(doc, n+sec.Heading, headingFont, bodySize)
 			two := 200
 			h.Indent(&ctypes.Indent{FirstLineChars: &two})
 		}
@@ -147,6 +142,16 @@ func withPageNumbers(w io.Writer, raw []byte) error {
 		return err
 	}
 	return zw.Close()
+}
+
+var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"}
+
+// Numeral is the number of the i-th heading of the first level (from 0): "一、".
+func Numeral(i int) string {
+	if i < len(numerals) {
+		return numerals[i] + "、"
+	}
+	return ""
 }
 
 // paragraph adds a paragraph of one run in an East-Asian font and size.

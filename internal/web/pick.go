@@ -24,7 +24,7 @@ import (
 // letters, and "audit" too, for the audit administrator's filter.
 var pickFor = map[string]auth.Perm{
 	"org": auth.PermOrgRead, "member": auth.PermMemberWrite, "grant": auth.PermGrantAdmin, "transfer": auth.PermMemberWrite,
-	"audit": auth.PermAuditRead,
+	"audit": auth.PermAuditRead, "library": auth.PermWorkWrite,
 }
 
 // pickScope is the scope the picker "for" searches, or false.

@@ -27,9 +27,11 @@ type summaryData struct {
 	// Hidden names the organisation or committee in the period's form.
 	TemplatesPath string
 	Hidden        []hidden
-	From, To      string
-	S             report.Summary
-	Figures       map[string]report.Figure
+	// Publish is where the summary is published to the library ("" for none).
+	Publish  string
+	From, To string
+	S        report.Summary
+	Figures  map[string]report.Figure
 	// Preview is each paragraph filled in, its figures linked to their lists.
 	Preview [][]report.Piece
 	Unknown []string
@@ -47,7 +49,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 		return d, err
 	}
 	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, "org="+itoa(o.ID), "/reports/summary", "/reports/templates"
-	d.Hidden = []hidden{{"org", itoa(o.ID)}}
+	d.Hidden, d.Publish = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish"
 	d.Back, d.BackLabel = "/work?org="+itoa(o.ID), "基层工作"
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
 	m, err := stats.Read(r.Context(), s.DB, o.Path)

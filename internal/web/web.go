@@ -19,6 +19,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
@@ -43,6 +44,9 @@ type Site struct {
 	Work    *work.Service
 	Cppcc   *cppcc.Service
 	Public  *public.Channel
+	// Library is the experience library; a site without one keeps its
+	// index in memory (tests).
+	Library *library.Service
 	Log     *slog.Logger
 }
 
@@ -70,7 +74,7 @@ func (s *Site) Routes() []route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.casesRoutes(), s.cppccSummaryRoutes()} {
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs
@@ -87,6 +91,9 @@ func (s *Site) RoutePerms() map[string]auth.Perm {
 
 // Register adds the pages to mux.
 func (s *Site) Register(mux *http.ServeMux) {
+	if s.Library == nil {
+		s.Library = &library.Service{DB: s.DB, Orgs: s.Orgs}
+	}
 	static := http.FileServerFS(staticFS)
 	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
@@ -169,6 +176,9 @@ func nav(id auth.Identity) []navItem {
 	}
 	if has(auth.PermCppccHandle) {
 		out = append(out, navItem{"/cppcc/inbox", "承办提案"})
+	}
+	if has(auth.PermLibraryRead) {
+		out = append(out, navItem{"/library", "经验交流"})
 	}
 	if has(auth.PermUserRead) {
 		out = append(out, navItem{"/users", "用户与授权"})

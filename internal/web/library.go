@@ -1,0 +1,232 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/library"
+	"dangjian/internal/report"
+	"dangjian/internal/store"
+)
+
+// The experience library's pages: the search, a document, publishing
+// (written here or uploaded as .docx), a summary published from its page.
+func (s *Site) libraryRoutes() []route {
+	return []route{
+		{"GET /library", auth.PermLibraryRead, 0, s.librarySearch},
+		{"GET /library/new", auth.PermWorkWrite, 0, s.libraryNew},
+		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, s.libraryPublish},
+		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
+		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
+		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish},
+	}
+}
+
+// libraryScope is the part of the tree whose documents kept to a line the
+// caller reads: the organisations of their grants (a member's own
+// branch); a committee's roles read the public and system-wide ones.
+func libraryScope(id auth.Identity) store.Scope {
+	return store.Union(append(id.ScopesFor(auth.PermOrgRead), id.ScopesFor(auth.PermSelf)...)...)
+}
+
+type libraryData struct {
+	Q, Kind, Tag string
+	Kinds        []tab
+	R            library.Results
+	Pager        pager
+	Write        bool
+}
+
+func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	q := r.URL.Query()
+	d := libraryData{Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag"), Write: len(id.ScopesFor(auth.PermWorkWrite)) > 0}
+	var err error
+	d.R, err = s.Library.Search(r.Context(), libraryScope(id), library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: pageOf(r)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	link := func(kind string) string {
+		v := url.Values{}
+		for k, x := range map[string]string{"q": d.Q, "tag": d.Tag, "kind": kind} {
+			if x != "" {
+				v.Set(k, x)
+			}
+		}
+		return "/library?" + v.Encode()
+	}
+	d.Kinds = append(d.Kinds, tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
+	for _, k := range library.Kinds {
+		label := k.Label
+		if d.Kind == "" {
+			label = fmt.Sprintf("%s(%d)", k.Label, d.R.Kinds[k.Code])
+		}
+		d.Kinds = append(d.Kinds, tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
+	}
+	d.Pager = newPager(r, d.R.Total, pageOf(r))
+	s.show(w, r, id, http.StatusOK, "library.html", "经验交流", d)
+}
+
+type libraryNewData struct {
+	Form        *form
+	Org         orgPick
+	Kinds, Sees []optionItem
+	MaxMB       int
+}
+
+func libraryPicker() orgPick {
+	return orgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
+}
+
+func (s *Site) libraryNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.libraryNewPage(w, r, id, &form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker(), http.StatusOK)
+}
+
+func (s *Site) libraryNewPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, p orgPick, status int) {
+	d := libraryNewData{Form: f, Org: p, Kinds: options(library.Kinds), Sees: options(library.Visibilities), MaxMB: library.MaxFile >> 20}
+	if p.Err == "" {
+		d.Org.Err = f.Err("org_id")
+	}
+	s.show(w, r, id, status, "librarynew.html", "发布经验交流材料", d)
+}
+
+func (s *Site) libraryPublish(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	_ = r.ParseMultipartForm(formMemory)
+	f := newForm(r)
+	f.Labels = libraryLabels
+	p := libraryPicker()
+	orgID, err := s.pickOrg(r.Context(), id, f, &p)
+	if err == nil && orgID == 0 && p.Err == "" {
+		p.Err = "请选择发布的党组织"
+	}
+	if err != nil || p.Err != "" {
+		if err == nil {
+			err = apperr.InvalidField("org_id", "%s", p.Err)
+		}
+		if s.onForm(w, r, f, err) {
+			s.libraryNewPage(w, r, id, f, p, http.StatusBadRequest)
+		}
+		return
+	}
+	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.SplitTags(f.Get("tags")),
+		Visibility: f.Get("visibility")}
+	if file, hdr, ferr := r.FormFile("file"); ferr == nil {
+		defer file.Close()
+		if in.File, err = io.ReadAll(io.LimitReader(file, library.MaxFile+1)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in.FileName = hdr.Filename
+	}
+	var doc library.Doc
+	err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		doc, err = s.Library.Publish(r.Context(), sc, in)
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已发布到经验交流库")
+		return
+	}
+	if s.onForm(w, r, f, err) {
+		s.libraryNewPage(w, r, id, f, p, http.StatusBadRequest)
+	}
+}
+
+// libraryLabels name the publishing form's fields in the banner.
+var libraryLabels = map[string]string{"org_id": "发布的党组织", "kind": "类型", "title": "标题", "body": "正文", "tags": "标签", "visibility": "公开范围", "file": "Word文档"}
+
+type libraryDocData struct {
+	D       library.Doc
+	Paras   []string
+	Related []library.Doc
+	Write   bool
+}
+
+func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	did, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var d libraryDocData
+	sc := libraryScope(id)
+	if d.D, err = s.Library.Get(r.Context(), sc, did); err == nil {
+		d.Related, err = s.Library.Related(r.Context(), sc, d.D, 5)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Paras = strings.Split(d.D.Body, "\n")
+	for _, ws := range id.ScopesFor(auth.PermWorkWrite) {
+		if _, err := s.Orgs.Get(r.Context(), ws, d.D.OrgID); err == nil {
+			d.Write = true
+		}
+	}
+	s.show(w, r, id, http.StatusOK, "librarydoc.html", d.D.Title, d)
+}
+
+func (s *Site) libraryFile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	did, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name, data, err := s.Library.File(r.Context(), libraryScope(id), did)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, name, data)
+}
+
+func (s *Site) libraryWithdraw(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	did, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		_, err := s.Library.Withdraw(r.Context(), sc, did)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/library", "已撤回,经验交流库中不再显示")
+}
+
+// summaryPublish publishes a work summary, as the form sends it with its
+// figures filled in now, to the library as the organisation's 工作总结.
+func (s *Site) summaryPublish(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var doc library.Doc
+	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
+		d, err := s.summaryOf(r, sc)
+		if err != nil {
+			return err
+		}
+		body := []string{report.Plain(d.S.Opening, d.Figures)}
+		for i, sec := range d.S.Sections {
+			body = append(body, report.Numeral(i)+sec.Heading)
+			for _, p := range sec.Paragraphs {
+				body = append(body, report.Plain(p, d.Figures))
+			}
+		}
+		body = append(body, report.Plain(d.S.Closing, d.Figures))
+		doc, err = s.Library.Publish(r.Context(), sc, library.Input{OrgID: parseID(d.Hidden[0].Value), Kind: "summary", Title: d.S.Title,
+			Body: strings.Join(body, "\n"), Visibility: "system"})
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已将工作总结发布到经验交流库(全系统可见,可撤回)")
+}
