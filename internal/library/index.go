@@ -361,14 +361,14 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results,
 			out.Kinds[t.Term] = int64(t.Count)
 		}
 	}
-	out.Hits, err = s.hits(ctx, sc, res.Hits)
+	out.Hits, err = s.hits(ctx, sc, res.Hits, words)
 	return out, err
 }
 
 // hits reads the documents of the index's hits back from the table, in
 // the index's order, again within the scope (a row the index still holds
 // but the table no longer shows is left out).
-func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMatchCollection) ([]Hit, error) {
+func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMatchCollection, words []string) ([]Hit, error) {
 	out := []Hit{}
 	if len(ms) == 0 {
 		return out, nil
@@ -395,8 +395,8 @@ func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMa
 		if !ok {
 			continue
 		}
-		out = append(out, Hit{Doc: d, Score: m.Score, Title: marked(d.Title, spans(m.Locations["title"]), 0, len(d.Title)),
-			Snippet: snippet(d.Body, spans(m.Locations["body"]))})
+		out = append(out, Hit{Doc: d, Score: m.Score, Title: marked(d.Title, spans(d.Title, m.Locations["title"], words), 0, len(d.Title)),
+			Snippet: snippet(d.Body, spans(d.Body, m.Locations["body"], words))})
 	}
 	return out, nil
 }
@@ -404,8 +404,9 @@ func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMa
 type span struct{ start, end int }
 
 // spans are the byte ranges of a field's matched words, in order, merged
-// where they overlap (bigrams overlap by a character).
-func spans(tl search.TermLocationMap) []span {
+// where they overlap (bigrams overlap by a character); a range holding no
+// whole word of the query is not marked (a bigram of 流动党员 alone, 党员).
+func spans(text string, tl search.TermLocationMap, words []string) []span {
 	var out []span
 	for _, locs := range tl {
 		for _, l := range locs {
@@ -421,7 +422,16 @@ func spans(tl search.TermLocationMap) []span {
 		}
 		merged = append(merged, sp)
 	}
-	return merged
+	var kept []span
+	for _, sp := range merged {
+		for _, w := range words {
+			if sp.end <= len(text) && strings.Contains(strings.ToLower(text[sp.start:sp.end]), strings.ToLower(w)) {
+				kept = append(kept, sp)
+				break
+			}
+		}
+	}
+	return kept
 }
 
 // snippetLen is how many characters of a body a hit shows.
@@ -505,7 +515,7 @@ func (s *Service) Related(ctx context.Context, sc store.Scope, d Doc, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	hits, err := s.hits(ctx, sc, res.Hits)
+	hits, err := s.hits(ctx, sc, res.Hits, nil)
 	out := make([]Doc, len(hits))
 	for i, h := range hits {
 		out[i] = h.Doc
