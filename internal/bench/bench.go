@@ -66,7 +66,9 @@ type Suite struct {
 	// Consult alone runs only the consultative work's benchmarks; Public
 	// only the public channel's (the spam defence's rates, the form's throughput).
 	Consult, Public bool
-	rows            []Row
+	// Library, when above 0, runs only the experience library's benchmark at as many documents.
+	Library int
+	rows    []Row
 }
 
 // timings runs fn n times and returns the 50th and 99th percentiles.
@@ -98,6 +100,9 @@ func (s *Suite) Run(ctx context.Context) ([]Row, error) {
 	}
 	if s.Public {
 		return s.rows, s.publicChannel(ctx)
+	}
+	if s.Library > 0 {
+		return s.rows, s.library(ctx, s.Library)
 	}
 	roots, err := s.Orgs.Roots(ctx, store.All)
 	if err != nil || len(roots) == 0 {

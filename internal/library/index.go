@@ -38,7 +38,8 @@ func indexMapping() mapping.IndexMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = cjk.AnalyzerName
 		f.Store = false
-		f.IncludeTermVectors = true // the places of the words, for the snippets
+		// The snippets find the words in the row's own text: no term vectors.
+		f.IncludeTermVectors = false
 		return f
 	}
 	term := func() *mapping.FieldMapping {
@@ -66,10 +67,12 @@ func indexMapping() mapping.IndexMapping {
 }
 
 // Open opens the index when it is not open (creating it when missing)
-// and brings it up to the table; every search does so first.
+// and brings it up to the table when it last looked Every ago or more;
+// every search does so first.
 func (s *Service) Open(ctx context.Context) error {
 	s.mu.Lock()
 	var err error
+	opening := s.index == nil
 	switch {
 	case s.index != nil:
 	case s.Dir == "":
@@ -83,8 +86,9 @@ func (s *Service) Open(ctx context.Context) error {
 			s.mark = s.savedMark()
 		}
 	}
+	due := opening || s.now().Sub(s.looked) >= Every
 	s.mu.Unlock()
-	if err != nil {
+	if err != nil || !due {
 		return err
 	}
 	return s.Sync(ctx)
@@ -120,6 +124,10 @@ func (s *Service) savedMark() time.Time {
 // a transaction that committed after a later one still has its earlier time.
 const lookBack = time.Minute
 
+// Every is how often a search looks for rows another server wrote (this
+// server's own writes are indexed as they are made).
+var Every = 2 * time.Second
+
 // Sync indexes the rows changed since the index last looked: every row
 // the first time (in batches by id), then those whose time is after the
 // mark, less lookBack, skipping the versions already indexed.
@@ -132,16 +140,21 @@ func (s *Service) Sync(ctx context.Context) error {
 	if s.seen == nil {
 		s.seen = map[int64]time.Time{}
 	}
+	s.looked = s.now()
 	const batch = 2000
 	full := s.mark.IsZero()
 	for after := int64(0); ; {
 		var docs []Doc
+		var last int64
+		var more bool
 		var err error
 		if full {
 			docs, err = store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.id > $1 ORDER BY d.id LIMIT $2", after, batch)
+			if more = len(docs) == batch; more {
+				last = docs[len(docs)-1].ID
+			}
 		} else {
-			docs, err = store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.updated_at >= $1 AND d.id > $2 ORDER BY d.id LIMIT $3",
-				s.mark.Add(-lookBack), after, batch)
+			docs, last, more, err = s.changed(ctx, after, batch)
 		}
 		if err != nil {
 			return err
@@ -165,15 +178,46 @@ func (s *Service) Sync(ctx context.Context) error {
 				return err
 			}
 		}
-		if len(docs) < batch {
+		if !more {
 			break
 		}
-		after = docs[len(docs)-1].ID
+		after = last
 	}
 	if full && s.mark.IsZero() {
 		s.mark = time.Unix(1, 0).UTC() // an empty library: later syncs read by time
 	}
 	return nil
+}
+
+// changed reads the rows of the look-back window this server has not
+// indexed in their present version: their ids and times first (a light
+// read), then the rows themselves.
+func (s *Service) changed(ctx context.Context, after int64, batch int) (docs []Doc, last int64, more bool, err error) {
+	type version struct {
+		id int64
+		at time.Time
+	}
+	vs, err := store.Query(ctx, s.DB, func(sc store.Scanner) (version, error) {
+		var v version
+		return v, sc.Scan(&v.id, &v.at)
+	}, "SELECT id, updated_at FROM library_docs WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3", s.mark.Add(-lookBack), after, batch)
+	if err != nil || len(vs) == 0 {
+		return nil, 0, false, err
+	}
+	var ids []string
+	var args []any
+	for _, v := range vs {
+		if at, ok := s.seen[v.id]; !ok || !at.Equal(v.at) {
+			args = append(args, v.id)
+			ids = append(ids, "$"+strconv.Itoa(len(args)))
+		}
+	}
+	if len(ids) > 0 {
+		if docs, err = store.Query(ctx, s.DB, scanDoc, "SELECT "+docCols+docFrom+" WHERE d.id IN ("+strings.Join(ids, ", ")+")", args...); err != nil {
+			return nil, 0, false, err
+		}
+	}
+	return docs, vs[len(vs)-1].id, len(vs) == batch, nil
 }
 
 // addTo puts a document into a batch, or takes it out when withdrawn.
@@ -345,8 +389,6 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results,
 	req := bleve.NewSearchRequestOptions(bq, pg.Size, pg.Offset(), false)
 	if len(words) == 0 {
 		req.SortBy([]string{"-published", "-_id"})
-	} else {
-		req.IncludeLocations = true
 	}
 	req.AddFacet("kind", bleve.NewFacetRequest("kind", len(Kinds)))
 	s.mu.Lock()
@@ -395,22 +437,31 @@ func (s *Service) hits(ctx context.Context, sc store.Scope, ms search.DocumentMa
 		if !ok {
 			continue
 		}
-		out = append(out, Hit{Doc: d, Score: m.Score, Title: marked(d.Title, spans(d.Title, m.Locations["title"], words), 0, len(d.Title)),
-			Snippet: snippet(d.Body, spans(d.Body, m.Locations["body"], words))})
+		out = append(out, Hit{Doc: d, Score: m.Score, Title: marked(d.Title, spans(d.Title, words), 0, len(d.Title)),
+			Snippet: snippet(d.Body, spans(d.Body, words))})
 	}
 	return out, nil
 }
 
 type span struct{ start, end int }
 
-// spans are the byte ranges of a field's matched words, in order, merged
-// where they overlap (bigrams overlap by a character); a range holding no
-// whole word of the query is not marked (a bigram of 流动党员 alone, 党员).
-func spans(text string, tl search.TermLocationMap, words []string) []span {
+// spans are the byte ranges of the query's words in text, in order,
+// merged where they touch or overlap.
+func spans(text string, words []string) []span {
+	lower := strings.ToLower(text)
 	var out []span
-	for _, locs := range tl {
-		for _, l := range locs {
-			out = append(out, span{int(l.Start), int(l.End)})
+	for _, w := range words {
+		w = strings.ToLower(w)
+		if w == "" {
+			continue
+		}
+		for at := 0; ; {
+			i := strings.Index(lower[at:], w)
+			if i < 0 {
+				break
+			}
+			out = append(out, span{at + i, at + i + len(w)})
+			at += i + len(w)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
@@ -422,16 +473,7 @@ func spans(text string, tl search.TermLocationMap, words []string) []span {
 		}
 		merged = append(merged, sp)
 	}
-	var kept []span
-	for _, sp := range merged {
-		for _, w := range words {
-			if sp.end <= len(text) && strings.Contains(strings.ToLower(text[sp.start:sp.end]), strings.ToLower(w)) {
-				kept = append(kept, sp)
-				break
-			}
-		}
-	}
-	return kept
+	return merged
 }
 
 // snippetLen is how many characters of a body a hit shows.

@@ -83,6 +83,8 @@ type Service struct {
 	// the mark, so that a row committed late with an earlier time is not missed.
 	seen map[int64]time.Time
 	mark time.Time
+	// looked is when the table was last read.
+	looked time.Time
 }
 
 func (s *Service) now() time.Time {
