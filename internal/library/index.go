@@ -120,17 +120,20 @@ func (s *Service) savedMark() time.Time {
 	return t
 }
 
-// lookBack is how far before the mark a sync reads again: a row written in
-// a transaction that committed after a later one still has its earlier time.
-const lookBack = time.Minute
+// lookBack is how long a row's transaction may take to commit after the
+// time it carries (and how far the servers' clocks may differ): a sync
+// started at T has seen every row whose time is before T less lookBack.
+const lookBack = 10 * time.Second
 
 // Every is how often a search looks for rows another server wrote (this
 // server's own writes are indexed as they are made).
 var Every = 2 * time.Second
 
 // Sync indexes the rows changed since the index last looked: every row
-// the first time (in batches by id), then those whose time is after the
-// mark, less lookBack, skipping the versions already indexed.
+// the first time (in batches by id), then those whose time is at or after
+// the mark — the start of the last sync less lookBack — skipping the
+// versions already indexed; the mark then moves to this sync's start less
+// lookBack, and is kept in the index for the next start of the server.
 func (s *Service) Sync(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,6 +144,7 @@ func (s *Service) Sync(ctx context.Context) error {
 		s.seen = map[int64]time.Time{}
 	}
 	s.looked = s.now()
+	settled := s.looked.UTC().Add(-lookBack)
 	const batch = 2000
 	full := s.mark.IsZero()
 	for after := int64(0); ; {
@@ -168,12 +172,8 @@ func (s *Service) Sync(ctx context.Context) error {
 				return err
 			}
 			s.seen[d.ID] = d.UpdatedAt
-			if d.UpdatedAt.After(s.mark) {
-				s.mark = d.UpdatedAt
-			}
 		}
 		if b.Size() > 0 {
-			b.SetInternal([]byte(markKey), []byte(s.mark.UTC().Format(time.RFC3339Nano)))
 			if err := s.index.Batch(b); err != nil {
 				return err
 			}
@@ -183,8 +183,9 @@ func (s *Service) Sync(ctx context.Context) error {
 		}
 		after = last
 	}
-	if full && s.mark.IsZero() {
-		s.mark = time.Unix(1, 0).UTC() // an empty library: later syncs read by time
+	if settled.After(s.mark) {
+		s.mark = settled
+		return s.index.SetInternal([]byte(markKey), []byte(s.mark.Format(time.RFC3339Nano)))
 	}
 	return nil
 }
@@ -200,7 +201,7 @@ func (s *Service) changed(ctx context.Context, after int64, batch int) (docs []D
 	vs, err := store.Query(ctx, s.DB, func(sc store.Scanner) (version, error) {
 		var v version
 		return v, sc.Scan(&v.id, &v.at)
-	}, "SELECT id, updated_at FROM library_docs WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3", s.mark.Add(-lookBack), after, batch)
+	}, "SELECT id, updated_at FROM library_docs WHERE updated_at >= $1 AND id > $2 ORDER BY id LIMIT $3", s.mark, after, batch)
 	if err != nil || len(vs) == 0 {
 		return nil, 0, false, err
 	}
