@@ -22,7 +22,9 @@ import (
 )
 
 // indexed is what the index holds of a document: the words of its title,
-// body and tags, and the terms that filter it.
+// and of its title, tags and body together (Body: one field for every
+// word, so that a word is one searcher, not one a field), and the terms
+// that filter it.
 type indexed struct {
 	Title      string    `json:"title"`
 	Body       string    `json:"body"`
@@ -228,7 +230,7 @@ func addTo(b *bleve.Batch, d Doc) error {
 		b.Delete(id)
 		return nil
 	}
-	return b.Index(id, indexed{Title: d.Title, Body: d.Body, Tags: d.Tags, Kind: d.Kind, Visibility: d.Visibility, Path: d.orgPath,
+	return b.Index(id, indexed{Title: d.Title, Body: d.Title + "\n" + strings.Join(d.Tags, " ") + "\n" + d.Body, Tags: d.Tags, Kind: d.Kind, Visibility: d.Visibility, Path: d.orgPath,
 		Published: d.PublishedOn.Time()})
 }
 
@@ -285,7 +287,8 @@ type Hit struct {
 	Score   float64
 }
 
-// Results are a page of hits, the count of all of them and by kind.
+// Results are a page of hits, the count of all of them, and when
+// browsing (no words) their count by kind.
 type Results struct {
 	Hits  []Hit
 	Total int64
@@ -301,23 +304,28 @@ func Words(text string) []string {
 	})
 }
 
-// match is the query of the words: every word in the title, the body or a tag.
+// match is the query of the words: every word somewhere in the document
+// (its title, tags or body), a word in the title or a tag weighing more.
 func match(words []string) query.Query {
-	var all []query.Query
+	var all, more []query.Query
 	for _, w := range words {
+		body := bleve.NewMatchQuery(w)
+		body.SetField("body")
+		body.SetOperator(query.MatchQueryOperatorAnd)
+		all = append(all, body)
 		title := bleve.NewMatchQuery(w)
 		title.SetField("title")
 		title.SetOperator(query.MatchQueryOperatorAnd)
 		title.SetBoost(3)
-		body := bleve.NewMatchQuery(w)
-		body.SetField("body")
-		body.SetOperator(query.MatchQueryOperatorAnd)
 		tag := bleve.NewTermQuery(w)
 		tag.SetField("tags")
 		tag.SetBoost(2)
-		all = append(all, bleve.NewDisjunctionQuery(title, body, tag))
+		more = append(more, title, tag)
 	}
-	return bleve.NewConjunctionQuery(all...)
+	q := bleve.NewBooleanQuery()
+	q.AddMust(all...)
+	q.AddShould(more...)
+	return q
 }
 
 // readable is the index's side of visible: public and system-wide
@@ -381,17 +389,17 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results,
 	if len(words) > 0 {
 		main = match(words)
 	}
+	// The filters weigh nothing in the order (and are not scored): only the words do.
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(main)
-	for _, f := range filters {
-		bq.AddMust(f)
-	}
-	// Filters weigh nothing in the order; only the words do.
+	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
 	req := bleve.NewSearchRequestOptions(bq, pg.Size, pg.Offset(), false)
 	if len(words) == 0 {
+		// Browsing: the latest first, with the count of each kind (a count
+		// over every match, left out of searches by words for their speed).
 		req.SortBy([]string{"-published", "-_id"})
+		req.AddFacet("kind", bleve.NewFacetRequest("kind", len(Kinds)))
 	}
-	req.AddFacet("kind", bleve.NewFacetRequest("kind", len(Kinds)))
 	s.mu.Lock()
 	res, err := s.index.SearchInContext(ctx, req)
 	s.mu.Unlock()
@@ -539,9 +547,7 @@ func (s *Service) Related(ctx context.Context, sc store.Scope, d Doc, n int) ([]
 	title := bleve.NewMatchQuery(d.Title)
 	title.SetField("title")
 	title.SetBoost(2)
-	body := bleve.NewMatchQuery(d.Title)
-	body.SetField("body")
-	near.AddQuery(title, body)
+	near.AddQuery(title)
 	for _, t := range d.Tags {
 		q := bleve.NewTermQuery(t)
 		q.SetField("tags")
@@ -549,7 +555,8 @@ func (s *Service) Related(ctx context.Context, sc store.Scope, d Doc, n int) ([]
 		near.AddQuery(q)
 	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(near, readable(sc))
+	bq.AddMust(near)
+	bq.AddFilter(readable(sc))
 	bq.AddMustNot(bleve.NewDocIDQuery([]string{strconv.FormatInt(d.ID, 10)}))
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	s.mu.Lock()

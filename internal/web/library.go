@@ -64,7 +64,7 @@ func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Ide
 	d.Kinds = append(d.Kinds, tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
 	for _, k := range library.Kinds {
 		label := k.Label
-		if d.Kind == "" {
+		if d.Kind == "" && d.Q == "" {
 			label = fmt.Sprintf("%s(%d)", k.Label, d.R.Kinds[k.Code])
 		}
 		d.Kinds = append(d.Kinds, tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
