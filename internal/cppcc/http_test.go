@@ -374,16 +374,7 @@ func letterPath(format string) func(*matrix, string) (string, url.Values) {
 		if t == "missing" {
 			return fmt.Sprintf(format, 999999, 999999), nil
 		}
-		s := m.of(t)
-		p := m.proposal(t, "handling")
-		if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
-			m.t.Fatal(err)
-		}
-		p, err := m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone",
-			LetterName: "答复函.pdf", Letter: []byte("%PDF-1.4\n")})
-		if err != nil {
-			m.t.Fatal(err)
-		}
+		p := m.replied(t, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone", LetterName: "答复函.pdf", Letter: []byte("%PDF-1.4\n")})
 		return fmt.Sprintf(format, p.ID, p.Parts[0].Letters[0].ID), nil
 	}
 }
@@ -394,17 +385,24 @@ func replyPath(format string) func(*matrix, string) (string, url.Values) {
 		if t == "missing" {
 			return fmt.Sprintf(format, 999999, 999999), nil
 		}
-		s := m.of(t)
-		p := m.proposal(t, "handling")
-		if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
-			m.t.Fatal(err)
-		}
-		p, err := m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
-		if err != nil {
-			m.t.Fatal(err)
-		}
+		p := m.replied(t, cppcc.ReplyInput{Class: "A", Text: "已解决", Contact: "phone"})
 		return fmt.Sprintf(format, p.ID, p.Parts[0].UnitID), nil
 	}
+}
+
+// replied is a proposal of the target's in handling, its co-handler's
+// opinion given and its lead's reply made with in.
+func (m *matrix) replied(t string, in cppcc.ReplyInput) cppcc.Proposal {
+	s := m.of(t)
+	p := m.proposal(t, "handling")
+	if _, err := m.svc.Opinion(m.ctx, store.ScopeOf(s.co.Path), p.Parts[1].ID, "同意"); err != nil {
+		m.t.Fatal(err)
+	}
+	p, err := m.svc.Reply(m.ctx, store.ScopeOf(s.lead.Path), p.Parts[0].ID, in)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return p
 }
 
 func assign(m *matrix, t string) (string, any) {

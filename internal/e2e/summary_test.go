@@ -77,13 +77,7 @@ func TestStreetSummary(t *testing.T) {
 		t.Fatalf("the edited opening came back as %q", v)
 	}
 	tb.shot("summary")
-	dir := tb.download()
-	tb.do(chromedp.Click(chromedp.CSS("#export-docx")))
-	raw, err := os.ReadFile(s.saved(dir, ".docx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := docxtest.Body(t, raw)
+	body := tb.exportDocx()
 	if !strings.Contains(body, want) {
 		t.Errorf("the .docx lacks the edited sentence %q", want)
 	}
@@ -93,6 +87,18 @@ func TestStreetSummary(t *testing.T) {
 		}
 	}
 	s.report(t)
+}
+
+// exportDocx clicks the summary's 导出Word and returns the body of the .docx it downloads.
+func (tb *tab) exportDocx() string {
+	tb.s.t.Helper()
+	dir := tb.download()
+	tb.do(chromedp.Click(chromedp.CSS("#export-docx")))
+	raw, err := os.ReadFile(tb.s.saved(dir, ".docx"))
+	if err != nil {
+		tb.s.t.Fatal(err)
+	}
+	return docxtest.Body(tb.s.t, raw)
 }
 
 // waitText waits for the element to hold the text (the page after a form is sent).
@@ -118,19 +124,8 @@ func (tb *tab) waitText(sel, want string) {
 func TestCommitteeSummary(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
-	cs, err := s.cppcc.Committees(ctx, store.All)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("demo committee: %v %v", cs, err)
-	}
-	c := cs[0]
-	authn := &auth.Service{DB: s.db}
-	u, err := authn.CreateUser(ctx, auth.NewUser{Username: "zxzongjie", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: auth.RoleCppccOffice, CommitteeID: &c.ID}); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := s.committee()
+	s.grant("zxzongjie", auth.RoleCppccOffice, c.ID)
 	year := s.cppcc.Today().String()[:4]
 	from, to := year+"-01", year+"-12"
 	live, err := s.cppcc.SummaryFigures(ctx, store.All, c.ID, from, to)
@@ -161,13 +156,7 @@ func TestCommitteeSummary(t *testing.T) {
 	// The edited text is what the browser sends back with the export.
 	tb.open(fmt.Sprintf("/cppcc/summary?committee=%d&from=%s&to=%s", c.ID, from, to))
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#summary-form")), chromedp.SetValue(chromedp.CSS(`textarea[name="p0"]`), edited))
-	dir := tb.download()
-	tb.do(chromedp.Click(chromedp.CSS("#export-docx")))
-	raw, err := os.ReadFile(s.saved(dir, ".docx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := docxtest.Body(t, raw)
+	body := tb.exportDocx()
 	if !strings.Contains(body, want) {
 		t.Errorf("the .docx lacks the edited sentence %q", want)
 	}

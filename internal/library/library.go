@@ -204,6 +204,11 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, in Input) (Doc, e
 	if err != nil {
 		return Doc{}, err
 	}
+	return s.reindex(ctx, id)
+}
+
+// reindex reads a document this server just wrote and indexes it.
+func (s *Service) reindex(ctx context.Context, id int64) (Doc, error) {
 	d, err := s.read(ctx, s.DB, id)
 	if err != nil {
 		return d, err
@@ -250,11 +255,7 @@ func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Doc, 
 	if err != nil {
 		return Doc{}, err
 	}
-	d, err := s.read(ctx, s.DB, id)
-	if err != nil {
-		return d, err
-	}
-	return d, s.put(d)
+	return s.reindex(ctx, id)
 }
 
 const docCols = `d.id, d.org_id, o.name, d.org_path, d.kind, d.title, d.body, d.tags, d.visibility, d.state, d.file_name, d.published_on,
