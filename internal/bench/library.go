@@ -78,8 +78,8 @@ func (s *Suite) library(ctx context.Context, n int) error {
 	samples, expects := library.RelevanceSet()
 	r := rand.New(rand.NewPCG(7, uint64(n)))
 	at := map[int]library.Sample{}
-	for _, sm := range samples {
-		at[r.IntN(n)] = sm
+	for i, place := range r.Perm(n)[:min(len(samples), n)] { // distinct places: none overwrites another
+		at[place] = samples[i]
 	}
 	start := time.Now()
 	now := time.Now().UTC()

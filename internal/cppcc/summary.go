@@ -35,21 +35,21 @@ func SummaryTemplates() []report.Template {
 type summaryFigure struct {
 	key, label, unit string
 	count            string // a key of Figures.Counts, or "p:" + a key of PublicFigures.Counts
-	list             string // the list's path and filter, before the period
+	list             string // the list's path and filter, without the period
 }
 
 var summaryFigures = []summaryFigure{
-	{"submitted", "提出提案", "件", "submitted", "/cppcc?"},
-	{"in_session", "大会期间提出", "件", "time:session", "/cppcc?"},
-	{"between", "闭会期间提出", "件", "time:between", "/cppcc?"},
-	{"joint", "委员联名提案", "件", "way:joint", "/cppcc?"},
-	{"filed", "立案", "件", "filed", "/cppcc?"},
+	{"submitted", "提出提案", "件", "submitted", "/cppcc"},
+	{"in_session", "大会期间提出", "件", "time:session", "/cppcc"},
+	{"between", "闭会期间提出", "件", "time:between", "/cppcc"},
+	{"joint", "委员联名提案", "件", "way:joint", "/cppcc"},
+	{"filed", "立案", "件", "filed", "/cppcc"},
 	{"merged", "并案办理", "件", "st:merged", "/cppcc?state=merged"},
-	{"class_a", "A类答复", "件", "class:A", "/cppcc?"},
-	{"class_b", "B类答复", "件", "class:B", "/cppcc?"},
-	{"class_c", "C类答复", "件", "class:C", "/cppcc?"},
-	{"satisfied", "提案者满意", "件", "sat:satisfied", "/cppcc?"},
-	{"basic", "提案者基本满意", "件", "sat:basic", "/cppcc?"},
+	{"class_a", "A类答复", "件", "class:A", "/cppcc"},
+	{"class_b", "B类答复", "件", "class:B", "/cppcc"},
+	{"class_c", "C类答复", "件", "class:C", "/cppcc"},
+	{"satisfied", "提案者满意", "件", "sat:satisfied", "/cppcc"},
+	{"basic", "提案者基本满意", "件", "sat:basic", "/cppcc"},
 	{"key", "重点提案", "件", "key", "/cppcc?key=1"},
 	{"supervision_visit", "现场视察督办", "次", "act:supervision_visit", "/cppcc/activities?kind=supervision_visit"},
 	{"supervision_forum", "督办座谈会", "次", "act:supervision_forum", "/cppcc/activities?kind=supervision_forum"},
@@ -59,8 +59,8 @@ var summaryFigures = []summaryFigure{
 	{"research", "专题调研", "次", "act:research", "/cppcc/activities?kind=research"},
 	{"research_reports", "调研报告", "篇", "reports:research", "/cppcc/activities?kind=research"},
 	{"recommendation", "常委会建议案", "件", "act:recommendation", "/cppcc/activities?kind=recommendation"},
-	{"instructions", "收到领导批示", "件", "instructions", "/cppcc/activities?"},
-	{"instructions_adopted", "批示已采纳", "件", "instructions:adopted", "/cppcc/activities?"},
+	{"instructions", "收到领导批示", "件", "instructions", "/cppcc/activities"},
+	{"instructions_adopted", "批示已采纳", "件", "instructions:adopted", "/cppcc/activities"},
 	{"opinions", "社情民意信息", "条", "p:o:submitted", "/cppcc/opinions?tab=all"},
 	{"issues", "社情民意专刊", "期", "p:o:issue", "/cppcc/opinions?tab=all"},
 	{"opinions_adopted", "社情民意被采用", "条", "p:o:adopted", "/cppcc/opinions?tab=all"},
@@ -72,15 +72,15 @@ var summaryFigures = []summaryFigure{
 	{"letters_satisfied", "来信人满意", "件", "p:c:sat:satisfied", "/cppcc/letters?tab=all"},
 	{"repeats", "重复来信", "件", "p:c:repeat", "/cppcc/letters?tab=all"},
 	{"collective", "集体访", "批", "p:c:collective", "/cppcc/letters?tab=all"},
-	{"posts", "公开来信", "篇", "p:f:post", "/cppcc/moderation?"},
-	{"comments", "群众留言", "条", "p:f:comment", "/cppcc/moderation?"},
+	{"posts", "公开来信", "篇", "p:f:post", "/cppcc/moderation"},
+	{"comments", "群众留言", "条", "p:f:comment", "/cppcc/moderation"},
 }
 
 // SummaryFigures reads the figures a committee's summary of the months
 // from..to ("2006-01") may cite, each with the list of the same period
 // that yields it.
 func (s *Service) SummaryFigures(ctx context.Context, sc store.Scope, committeeID int64, from, to string) (map[string]report.Figure, error) {
-	pd, err := periodOf(from, to)
+	pd, err := PeriodOf(from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -99,17 +99,17 @@ func (s *Service) SummaryFigures(ctx context.Context, sc store.Scope, committeeI
 		if k, ok := strings.CutPrefix(x.count, "p:"); ok {
 			n = pf.Counts[k]
 		}
-		href := x.list
-		if href[len(href)-1] != '?' {
-			href += "&"
+		sep := "?"
+		if strings.Contains(x.list, "?") {
+			sep = "&"
 		}
-		out[x.key] = report.Figure{Key: x.key, Label: x.label, Text: work.Grouped(n), Unit: x.unit, Href: href + months}
+		out[x.key] = report.Figure{Key: x.key, Label: x.label, Text: work.Grouped(n), Unit: x.unit, Href: x.list + sep + months}
 	}
 	return out, nil
 }
 
-// periodOf reads months "2006-01" as a Period.
-func periodOf(from, to string) (Period, error) {
+// PeriodOf reads months "2006-01" as a Period, from not after to.
+func PeriodOf(from, to string) (Period, error) {
 	month := func(v string) int {
 		if len(v) != 7 || v[4] != '-' {
 			return 0

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"dangjian/internal/date"
@@ -49,19 +48,11 @@ func Library(ctx context.Context, lib *library.Service, orgs *org.Service, root 
 		lines := work.Summarize(m, from, to)
 		figs := report.Figures(strconv.FormatInt(o.ID, 10), stats.NewView(o.ID, m, today.Year()), lines, from, to)
 		s := report.Draft(o.Name, from, to, "党建工作总结", report.Templates(lines), nil)
-		body := []string{report.Plain(s.Opening, figs)}
-		for j, sec := range s.Sections {
-			body = append(body, report.Numeral(j)+sec.Heading)
-			for _, p := range sec.Paragraphs {
-				body = append(body, report.Plain(p, figs))
-			}
-		}
-		body = append(body, report.Plain(s.Closing, figs))
 		see := "system"
 		if i%3 == 2 {
 			see = "subtree" // some kept to their own line
 		}
-		if _, err := lib.Publish(ctx, store.All, library.Input{OrgID: o.ID, Kind: "summary", Title: s.Title, Body: strings.Join(body, "\n"),
+		if _, err := lib.Publish(ctx, store.All, library.Input{OrgID: o.ID, Kind: "summary", Title: s.Title, Body: report.Text(s, figs),
 			Tags: []string{"工作总结", from[:4] + "年"}, Visibility: see}); err != nil {
 			return n, err
 		}

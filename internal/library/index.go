@@ -3,7 +3,6 @@ package library
 import (
 	"context"
 	"errors"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,9 +106,6 @@ func (s *Service) Close() error {
 	s.index = nil
 	return err
 }
-
-// Remove deletes an index kept on disk (the next Open builds it again from the table).
-func Remove(dir string) error { return os.RemoveAll(dir) }
 
 const markKey = "dangjian:mark"
 
@@ -230,7 +226,7 @@ func addTo(b *bleve.Batch, d Doc) error {
 		b.Delete(id)
 		return nil
 	}
-	return b.Index(id, indexed{Title: d.Title, Body: d.Title + "\n" + strings.Join(d.Tags, " ") + "\n" + d.Body, Tags: d.Tags, Kind: d.Kind, Visibility: d.Visibility, Path: d.orgPath,
+	return b.Index(id, indexed{Title: d.Title, Body: d.Title + "\n" + strings.Join(d.Tags, " ") + "\n" + d.Body, Tags: d.Tags, Kind: d.Kind, Visibility: d.Visibility, Path: d.OrgPath,
 		Published: d.PublishedOn.Time()})
 }
 
@@ -297,13 +293,6 @@ type Results struct {
 	Size  int
 }
 
-// Words are the words of a search, as typed (spaces between them).
-func Words(text string) []string {
-	return strings.FieldsFunc(text, func(r rune) bool {
-		return r == ' ' || r == '\u3000' || r == '\t' || r == ',' || r == '\uff0c' || r == '、'
-	})
-}
-
 // match is the query of the words: every word somewhere in the document
 // (its title, tags or body), a word in the title or a tag weighing more.
 func match(words []string) query.Query {
@@ -361,7 +350,7 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results,
 	}
 	pg := q.Page.Normalized()
 	out := Results{Page: pg.Number, Size: pg.Size, Kinds: map[string]int64{}}
-	words := Words(q.Text)
+	words := Split(q.Text)
 	if len(words) > 10 {
 		return out, apperr.InvalidField("q", "检索词最多10个")
 	}

@@ -16,6 +16,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,8 @@ type Doc struct {
 	Views           int64     `json:"views"`
 	Downloads       int64     `json:"downloads"`
 	UpdatedAt       time.Time `json:"-"`
-	orgPath         string
+	// OrgPath is the organisation's path, for the caller's rights on it.
+	OrgPath string `json:"-"`
 }
 
 // Service keeps the library and its index.
@@ -118,25 +120,17 @@ type Input struct {
 	File     []byte `json:"-"`
 }
 
-// SplitTags reads tags written with any of the separators people use.
-func SplitTags(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",\uff0c、;\uff1b \t\n", r) })
+// Split reads the words of a search or the tags of a document, written
+// with any of the separators people use, each once.
+func Split(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",\uff0c、;\uff1b \u3000\t\n", r) })
 	var out []string
 	for _, t := range f {
-		if t = strings.TrimSpace(t); t != "" && !contains(out, t) {
+		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // Publish stores a document of an organisation in the caller's scope and
@@ -238,18 +232,18 @@ func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Doc, 
 		if err != nil {
 			return err
 		}
-		if !sc.Contains(d.orgPath) {
+		if !sc.Contains(d.OrgPath) {
 			return apperr.NotFound("文档")
 		}
 		res, err := tx.ExecContext(ctx, "UPDATE library_docs SET state = 'withdrawn', updated_at = $1 WHERE id = $2 AND state = 'published'"+
-			store.ProvinceIs("province_id", d.orgPath), s.now().UTC(), id)
+			store.ProvinceIs("province_id", d.OrgPath), s.now().UTC(), id)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.Conflict("这篇文档已经撤回")
 		}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "withdraw", ObjectType: "library_doc", ObjectID: id, OrgPath: d.orgPath,
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "withdraw", ObjectType: "library_doc", ObjectID: id, OrgPath: d.OrgPath,
 			Detail: map[string]any{"title": d.Title}})
 	})
 	if err != nil {
@@ -266,12 +260,12 @@ const docFrom = " FROM library_docs d JOIN orgs o ON o.id = d.org_id"
 func scanDoc(sc store.Scanner) (Doc, error) {
 	var d Doc
 	var tags string
-	err := sc.Scan(&d.ID, &d.OrgID, &d.OrgName, &d.orgPath, &d.Kind, &d.Title, &d.Body, &tags, &d.Visibility, &d.State, &d.FileName, &d.PublishedOn,
+	err := sc.Scan(&d.ID, &d.OrgID, &d.OrgName, &d.OrgPath, &d.Kind, &d.Title, &d.Body, &tags, &d.Visibility, &d.State, &d.FileName, &d.PublishedOn,
 		&d.Views, &d.Downloads, &d.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, apperr.NotFound("文档")
 	}
-	d.Tags = SplitTags(tags)
+	d.Tags = Split(tags)
 	d.KindLabel, d.VisibilityLabel = Kinds.Label(d.Kind), Visibilities.Label(d.Visibility)
 	return d, err
 }
@@ -324,7 +318,7 @@ func (s *Service) find(ctx context.Context, sc store.Scope, id int64) (Doc, erro
 
 // count adds one to a document's views or downloads.
 func (s *Service) count(ctx context.Context, d Doc, col string) error {
-	_, err := s.DB.ExecContext(ctx, "UPDATE library_docs SET "+col+" = "+col+" + 1 WHERE id = $1"+store.ProvinceIs("province_id", d.orgPath), d.ID)
+	_, err := s.DB.ExecContext(ctx, "UPDATE library_docs SET "+col+" = "+col+" + 1 WHERE id = $1"+store.ProvinceIs("province_id", d.OrgPath), d.ID)
 	return err
 }
 
@@ -346,7 +340,7 @@ func (s *Service) File(ctx context.Context, sc store.Scope, id int64) (string, [
 		return "", nil, err
 	}
 	var data []byte
-	if err := s.DB.QueryRowContext(ctx, "SELECT file_data FROM library_docs WHERE id = $1"+store.ProvinceIs("province_id", d.orgPath), id).Scan(&data); err != nil {
+	if err := s.DB.QueryRowContext(ctx, "SELECT file_data FROM library_docs WHERE id = $1"+store.ProvinceIs("province_id", d.OrgPath), id).Scan(&data); err != nil {
 		return "", nil, err
 	}
 	if err := s.count(ctx, d, "downloads"); err != nil {

@@ -86,7 +86,7 @@ func TestRelevance(t *testing.T) {
 					mark = append(mark, p.Text)
 				}
 			}
-			for _, w := range Words(q.Query) {
+			for _, w := range Split(q.Query) {
 				if !strings.Contains(strings.Join(mark, "|"), w) {
 					t.Errorf("%q: %q is not marked in %v", q.Query, w, mark)
 				}

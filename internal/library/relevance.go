@@ -32,7 +32,7 @@ func RelevanceSet() ([]Sample, []Expect) {
 		if strings.HasPrefix(line, "? ") && len(parts) == 2 {
 			qs = append(qs, Expect{Query: parts[0], Top: parts[1]})
 		} else if len(parts) == 3 {
-			docs = append(docs, Sample{Title: parts[0], Tags: SplitTags(parts[1]), Body: parts[2]})
+			docs = append(docs, Sample{Title: parts[0], Tags: Split(parts[1]), Body: parts[2]})
 		}
 	}
 	return docs, qs

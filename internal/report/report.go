@@ -203,6 +203,20 @@ func Fill(text string, figs map[string]Figure) (pieces []Piece, unknown []string
 	return append(pieces, words(text[last:])...), unknown
 }
 
+// Text is a whole summary as plain text with its figures filled in: the
+// opening, each heading numbered (一、) and its paragraphs, the closing, a
+// line each (what the library keeps of a published summary).
+func Text(s Summary, figs map[string]Figure) string {
+	lines := []string{Plain(s.Opening, figs)}
+	for i, sec := range s.Sections {
+		lines = append(lines, Numeral(i)+sec.Heading)
+		for _, p := range sec.Paragraphs {
+			lines = append(lines, Plain(p, figs))
+		}
+	}
+	return strings.Join(append(lines, Plain(s.Closing, figs)), "\n")
+}
+
 // Plain is a paragraph with its figures filled in.
 func Plain(text string, figs map[string]Figure) string {
 	pieces, _ := Fill(text, figs)

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -1168,16 +1167,9 @@ type monthsChip struct {
 // listMonths reads the months a list is kept to, ?from=2026-01&to=2026-12
 // (a figure's link from a summary); none or a wrong month keeps them all.
 func listMonths(r *http.Request) monthsChip {
-	month := func(v string) int {
-		t, err := time.Parse("2006-01", v)
-		if err != nil {
-			return 0
-		}
-		return t.Year()*100 + int(t.Month())
-	}
 	q := r.URL.Query()
-	from, to := month(q.Get("from")), month(q.Get("to"))
-	if from == 0 || to == 0 || from > to {
+	pd, err := cppcc.PeriodOf(q.Get("from"), q.Get("to"))
+	if err != nil {
 		return monthsChip{}
 	}
 	u := *r.URL
@@ -1185,5 +1177,5 @@ func listMonths(r *http.Request) monthsChip {
 	v.Del("from")
 	v.Del("to")
 	u.RawQuery = v.Encode()
-	return monthsChip{Period: cppcc.Period{From: from, To: to}, Label: report.Period(q.Get("from"), q.Get("to")), Href: u.RequestURI()}
+	return monthsChip{Period: pd, Label: report.Period(q.Get("from"), q.Get("to")), Href: u.RequestURI()}
 }

@@ -17,9 +17,9 @@ import (
 // templates it is drafted from; a proposal's 交办函 and 答复函.
 func (s *Site) cppccSummaryRoutes() []route {
 	return []route{
-		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.cppccSummary},
-		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.cppccSummary},
-		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.cppccSummaryDocx},
+		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
+		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
+		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.summaryDocx(auth.PermCppccRead, s.cppccSummaryOf)},
 		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
 		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
 		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
@@ -51,33 +51,6 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	}
 	d.edited(r.Form, report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom))
 	return d, nil
-}
-
-func (s *Site) cppccSummary(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var d summaryData
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		d, err = s.cppccSummaryOf(r, sc)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.show(w, r, id, http.StatusOK, "summary.html", "工作总结", d)
-}
-
-func (s *Site) cppccSummaryDocx(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		d, err := s.cppccSummaryOf(r, sc)
-		if err != nil {
-			return err
-		}
-		return writeSummary(w, d)
-	})
-	if err != nil {
-		s.fail(w, r, err)
-	}
 }
 
 // cppccTemplates shows (with the read permission) or saves (with the

@@ -114,7 +114,7 @@ func (s *Site) libraryPublish(w http.ResponseWriter, r *http.Request, id auth.Id
 		}
 		return
 	}
-	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.SplitTags(f.Get("tags")),
+	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.Split(f.Get("tags")),
 		Visibility: f.Get("visibility")}
 	if file, hdr, ferr := r.FormFile("file"); ferr == nil {
 		defer file.Close()
@@ -164,11 +164,7 @@ func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identi
 		return
 	}
 	d.Paras = strings.Split(d.D.Body, "\n")
-	for _, ws := range id.ScopesFor(auth.PermWorkWrite) {
-		if _, err := s.Orgs.Get(r.Context(), ws, d.D.OrgID); err == nil {
-			d.Write = true
-		}
-	}
+	d.Write = id.Allows(auth.PermWorkWrite, d.D.OrgPath)
 	s.show(w, r, id, http.StatusOK, "librarydoc.html", d.D.Title, d)
 }
 
@@ -212,16 +208,8 @@ func (s *Site) summaryPublish(w http.ResponseWriter, r *http.Request, id auth.Id
 		if err != nil {
 			return err
 		}
-		body := []string{report.Plain(d.S.Opening, d.Figures)}
-		for i, sec := range d.S.Sections {
-			body = append(body, report.Numeral(i)+sec.Heading)
-			for _, p := range sec.Paragraphs {
-				body = append(body, report.Plain(p, d.Figures))
-			}
-		}
-		body = append(body, report.Plain(d.S.Closing, d.Figures))
-		doc, err = s.Library.Publish(r.Context(), sc, library.Input{OrgID: parseID(d.Hidden[0].Value), Kind: "summary", Title: d.S.Title,
-			Body: strings.Join(body, "\n"), Visibility: "system"})
+		doc, err = s.Library.Publish(r.Context(), sc, library.Input{OrgID: d.orgID, Kind: "summary", Title: d.S.Title,
+			Body: report.Text(d.S, d.Figures), Visibility: "system"})
 		return err
 	})
 	if err != nil {

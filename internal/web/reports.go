@@ -27,8 +27,10 @@ type summaryData struct {
 	// Hidden names the organisation or committee in the period's form.
 	TemplatesPath string
 	Hidden        []hidden
-	// Publish is where the summary is published to the library ("" for none).
+	// Publish is where the summary is published to the library ("" for
+	// none), as the document of organisation orgID.
 	Publish  string
+	orgID    int64
 	From, To string
 	S        report.Summary
 	Figures  map[string]report.Figure
@@ -49,7 +51,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 		return d, err
 	}
 	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, "org="+itoa(o.ID), "/reports/summary", "/reports/templates"
-	d.Hidden, d.Publish = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish"
+	d.Hidden, d.Publish, d.orgID = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish", o.ID
 	d.Back, d.BackLabel = "/work?org="+itoa(o.ID), "基层工作"
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
 	m, err := stats.Read(r.Context(), s.DB, o.Path)
@@ -96,34 +98,42 @@ func (d summaryData) paragraphs() []string {
 	return append(out, d.S.Closing)
 }
 
-// summaryPage drafts an organisation's work summary for a period: the
-// texts to edit, and the preview with every figure linked to its list.
-func (s *Site) summaryPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var d summaryData
-	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
-		var err error
-		d, err = s.summaryOf(r, sc)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// summaryOf drafts a summary (an organisation's, a committee's) within a scope.
+type summaryOfFunc func(r *http.Request, sc store.Scope) (summaryData, error)
+
+// summaryPage drafts a work summary for a period within the grants
+// carrying perm: the texts to edit, and the preview with every figure
+// linked to its list.
+func (s *Site) summaryPage(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		var d summaryData
+		err := id.Within(perm, func(sc store.Scope) error {
+			var err error
+			d, err = of(r, sc)
+			return err
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.show(w, r, id, http.StatusOK, "summary.html", "工作总结", d)
 	}
-	s.show(w, r, id, http.StatusOK, "summary.html", "工作总结", d)
 }
 
 // summaryDocx writes the summary as the form sends it, its figures filled
 // in from the records at this moment.
-func (s *Site) summaryDocx(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
-		d, err := s.summaryOf(r, sc)
+func (s *Site) summaryDocx(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		err := id.Within(perm, func(sc store.Scope) error {
+			d, err := of(r, sc)
+			if err != nil {
+				return err
+			}
+			return writeSummary(w, d)
+		})
 		if err != nil {
-			return err
+			s.fail(w, r, err)
 		}
-		return writeSummary(w, d)
-	})
-	if err != nil {
-		s.fail(w, r, err)
 	}
 }
 

@@ -24,9 +24,9 @@ func (s *Site) workRoutes() []route {
 	return []route{
 		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
 		{"GET /work/compare/export", auth.PermWorkRead, 0, s.workCompareExport},
-		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
-		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage},
-		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx},
+		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage(auth.PermWorkRead, s.summaryOf)},
+		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage(auth.PermWorkRead, s.summaryOf)},
+		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx(auth.PermWorkRead, s.summaryOf)},
 		{"GET /reports/templates", auth.PermWorkRead, 0, s.reportTemplates},
 		{"POST /reports/templates", auth.PermWorkWrite, 0, s.reportTemplates},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
