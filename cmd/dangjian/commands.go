@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"dangjian/internal/cppcc"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,11 +10,16 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"time"
 
 	"dangjian/internal/api"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
 	"dangjian/internal/demo"
+	"dangjian/internal/org"
 	"dangjian/internal/public"
+	"dangjian/internal/roster"
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -170,8 +174,16 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	var s settings
 	s.bind(fs)
 	asJSON := fs.Bool("json", false, "以 JSON 输出不一致之处")
+	year := fs.Int("year", 0, "核对哪一年的年度统计表(默认今年)")
 	if err := parse(fs, args); err != nil {
 		return 2, err
+	}
+	today := date.Of(time.Now())
+	if *year == 0 {
+		*year = today.Year()
+	}
+	if *year < date.MinYear || *year > date.MaxYear {
+		return 2, fmt.Errorf("年份 %d 不在 %d 至 %d 之间", *year, date.MinYear, date.MaxYear)
 	}
 	db, err := store.Open(ctx, s.dsn())
 	if err != nil {
@@ -194,7 +206,18 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	ys := strconv.Itoa(*year)
+	annual, strays, err := roster.CheckAnnual(ctx, db, &org.Service{DB: db}, roster.DaysOf(ys+"-01", ys+"-12", today))
+	if err != nil {
+		return 1, err
+	}
 	if *asJSON {
+		if annual == nil {
+			annual = []roster.AnnualMismatch{}
+		}
+		if strays == nil {
+			strays = []int64{}
+		}
 		if ms == nil {
 			ms = []stats.Mismatch{}
 		}
@@ -206,7 +229,8 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced, "cppcc_mismatches": consult}); err != nil {
+		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced, "cppcc_mismatches": consult,
+			"annual_mismatches": annual, "annual_strays": strays}); err != nil {
 			return 1, err
 		}
 	} else {
@@ -219,9 +243,15 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		for _, m := range misplaced {
 			fmt.Fprintf(stdout, "表 %s 有 %d 行记在了其党组织以外的省份\n", m.Table, m.Rows)
 		}
-		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced)+len(consult))
+		for _, m := range annual {
+			fmt.Fprintf(stdout, "%s %s年%s“%s”行“%s”列:表中 %d,重算 %d\n", m.Org, ys, m.Table, m.Line, m.Column, m.Shown, m.Counted)
+		}
+		if len(strays) > 0 {
+			fmt.Fprintf(stdout, "%d 名人员的记录(发展、转接、党籍变动)推不到其现在的在册状态,如人员 %d\n", len(strays), strays[0])
+		}
+		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays))
 	}
-	if len(ms)+len(misplaced)+len(consult) > 0 {
+	if len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays) > 0 {
 		return 1, nil
 	}
 	return 0, nil

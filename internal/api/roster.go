@@ -112,6 +112,22 @@ func (a *API) exportCoverage(r *http.Request, sc store.Scope, id int64) (any, er
 	return a.statsTable(r, sc, id, roster.CoverageLayout(date.Of(a.now())))
 }
 
+func (a *API) exportAnnual(r *http.Request, sc store.Scope, id int64) (any, error) {
+	today := date.Of(a.now())
+	d := roster.DaysOf(r.URL.Query().Get("from"), r.URL.Query().Get("to"), today)
+	sheets, err := roster.Workbook(r.Context(), a.DB, a.Orgs, sc, id, d, today)
+	if err != nil {
+		return nil, err
+	}
+	o := sheets[0].Table.Org
+	if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "stats", ObjectID: o.ID, OrgPath: o.Path,
+		Detail: map[string]any{"table": "党内统计工作簿", "note": d.From.String() + " 至 " + d.To.String()}}); err != nil {
+		return nil, err
+	}
+	return Download{Name: roster.WorkbookName(o, d), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return roster.WriteWorkbook(w, sheets) }}, nil
+}
+
 // statsTable downloads a statistics table of an organisation in scope, as
 // the audit trail records.
 func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout) (any, error) {

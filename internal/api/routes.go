@@ -87,6 +87,10 @@ func (a *API) registryRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/orgs/{id}/stats/export", Perm: auth.PermStatsRead, Tag: "统计",
 			Summary: "导出党员队伍基本情况统计表 .xlsx(合计、各下级党组织、本级直属各一行,逐行相加等于合计)",
 			Query:   []Param{{"year", "统计年度(年龄按该年末计算),默认今年", "integer"}}, Handle: withID("党组织", a.exportStats)},
+		{Method: "GET", Path: "/api/v1/orgs/{id}/annual/export", Perm: auth.PermStatsRead, Tag: "统计",
+			Summary: "导出一个期间的党内统计工作簿 .xlsx:党员队伍基本情况、党员增减、发展党员、党组织增减、流动党员、覆盖情况、基层党建工作七张表",
+			Query:   []Param{{"from", "起始月份(如 2026-01),默认今年1月", "string"}, {"to", "截止月份(如 2026-12),默认今年12月", "string"}},
+			Handle:  withID("党组织", a.exportAnnual)},
 		{Method: "POST", Path: "/api/v1/orgs/{id}/move", Perm: auth.PermOrgWrite, Tag: "党组织", Summary: "把党组织连同下级移到新的上级之下", Body: MoveInput{}, Result: org.Org{},
 			Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in MoveInput) (any, error) {
 				return a.Orgs.Move(r.Context(), sc, id, in.ParentID)
@@ -328,7 +332,7 @@ func (a *API) coverage(r *http.Request, sc store.Scope) (any, error) {
 
 // memberParams are the roster's filters (memberFilter) but its category.
 var memberParams = []Param{{"q", "姓名中的字、全拼或首字母前缀、完整的公民身份号码", "string"}, {"stage", "发展阶段", "string"},
-	{"mobile", "1 表示只看流出党员", "boolean"}, {"probation_due", "预备期在多少天内届满(含已届满)的预备党员", "integer"}, {"status", "active(默认)、transferred_out、cancelled", "string"},
+	{"mobile", "1 表示只看流出党员", "boolean"}, {"probation_due", "预备期在多少天内届满(含已届满)的预备党员", "integer"}, {"status", "active(默认)、transferred_out、cancelled、deceased、expelled、removed、withdrawn、suspended", "string"},
 	{"sort", "name、id、birth_date、joined_on", "string"}, {"desc", "1 表示倒序", "boolean"}}
 
 // memberFilter reads the roster's filters, as the list and its export take them.

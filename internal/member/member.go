@@ -54,6 +54,7 @@ type Member struct {
 	Stage             string    `json:"stage"`
 	StageLabel        string    `json:"stage_label"`
 	Status            string    `json:"status"`
+	StatusLabel       string    `json:"status_label"`
 	AppliedOn         date.Date `json:"applied_on"`
 	ActivistOn        date.Date `json:"activist_on"`
 	CandidateOn       date.Date `json:"candidate_on"`
@@ -71,7 +72,19 @@ const (
 	StatusActive         = "active"
 	StatusTransferredOut = "transferred_out" // relation moved outside the system
 	StatusCancelled      = "cancelled"       // 取消预备党员资格
+	StatusDeceased       = "deceased"        // 去世
+	StatusExpelled       = "expelled"        // 开除党籍
+	StatusRemoved        = "removed"         // 除名
+	StatusWithdrawn      = "withdrawn"       // 退党
+	StatusSuspended      = "suspended"       // 停止党籍 (may be restored)
 )
+
+// Statuses names the statuses as the roster shows them.
+var Statuses = vocab.Enum{
+	{Code: StatusActive, Label: "在册"}, {Code: StatusTransferredOut, Label: "已转出系统外"}, {Code: StatusCancelled, Label: "已取消预备党员资格"},
+	{Code: StatusDeceased, Label: "已去世"}, {Code: StatusExpelled, Label: "已开除党籍"}, {Code: StatusRemoved, Label: "已除名"}, {Code: StatusWithdrawn, Label: "已退党"},
+	{Code: StatusSuspended, Label: "已停止党籍"},
+}
 
 // facts is what the figures count of m.
 func (m Member) facts() stats.Person {
@@ -134,7 +147,7 @@ func (m *Member) derive() {
 	m.BirthMonth = BirthMonth(m.BirthDate)
 	m.SexLabel = vocab.Sexes.Label(m.Sex)
 	m.EducationLabel = vocab.Education.Label(m.Education)
-	m.StageLabel = vocab.Stages.Label(m.Stage)
+	m.StageLabel, m.StatusLabel = vocab.Stages.Label(m.Stage), Statuses.Label(m.Status)
 }
 
 // BirthMonth is the year and month of a birth date, as shown beside a masked ID number.

@@ -7,6 +7,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -22,11 +23,15 @@ type Step struct {
 
 // Transition is one allowed move: from a stage, by an action, to a stage,
 // under a rule taken from the Party's regulations on developing members.
+// A step with no From applies to a member at either stage (probationary or
+// full) and leaves the stage as it is; a step is taken on a person whose
+// status is Status (by default active).
 type Transition struct {
 	Action string
 	Label  string
 	From   string
 	To     string
+	Status string
 	// Rule returns a message naming the rule the step breaks, or "".
 	Rule func(m Member, st Step) string
 	// Apply records the step on m.
@@ -103,6 +108,46 @@ var Transitions = []Transition{
 		},
 		Apply: func(m *Member, st Step) { m.Status = StatusCancelled },
 	},
+	leaving("death", "党员去世", StatusDeceased),
+	leaving("expel", "开除党籍", StatusExpelled),
+	leaving("remove", "除名", StatusRemoved),
+	leaving("withdraw", "退党", StatusWithdrawn),
+	leaving("suspend", "停止党籍", StatusSuspended),
+	{
+		Action: "restore", Label: "恢复党籍", Status: StatusSuspended,
+		Rule: func(m Member, st Step) string {
+			return notBefore(st.On, m.JoinedOn, "恢复党籍的日期不能早于入党日期")
+		},
+		Apply: func(m *Member, st Step) { m.Status = StatusActive },
+	},
+}
+
+// leaving is the step by which a member leaves the ranks for a reason
+// the annual statistics count (党员减少): the person stays on record with
+// the status the step gives.
+func leaving(action, label, status string) Transition {
+	return Transition{
+		Action: action, Label: label,
+		Rule: func(m Member, st Step) string {
+			return notBefore(st.On, m.JoinedOn, label+"的日期不能早于入党日期")
+		},
+		Apply: func(m *Member, st Step) { m.Status = status },
+	}
+}
+
+// Applies tells whether the step may be taken on m as m is now.
+func (t Transition) Applies(m Member) bool {
+	status := t.Status
+	if status == "" {
+		status = StatusActive
+	}
+	if m.Status != status {
+		return false
+	}
+	if t.From == "" {
+		return stats.IsMember(m.Stage)
+	}
+	return m.Stage == t.From
 }
 
 func notBefore(d, floor date.Date, msg string) string {
@@ -150,10 +195,14 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 		if err != nil {
 			return err
 		}
-		if m.Status != StatusActive {
+		switch {
+		case t.Status == StatusSuspended && m.Status != StatusSuspended:
+			return apperr.Rule("只有已停止党籍的人员才能办理“%s”", t.Label)
+		case t.Status == "" && m.Status != StatusActive:
 			return apperr.Rule("该人员已不在册,不能办理“%s”", t.Label)
-		}
-		if m.Stage != t.From {
+		case t.From == "" && !stats.IsMember(m.Stage):
+			return apperr.Rule("当前为%s,不能办理“%s”(该步骤只适用于正式党员和预备党员)", vocab.Stages.Label(m.Stage), t.Label)
+		case t.From != "" && m.Stage != t.From:
 			return apperr.Rule("当前为%s,不能办理“%s”(该步骤只适用于%s)",
 				vocab.Stages.Label(m.Stage), t.Label, vocab.Stages.Label(t.From))
 		}
@@ -162,7 +211,9 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 		}
 		before := m
 		t.Apply(&m, st)
-		m.Stage = t.To
+		if t.To != "" {
+			m.Stage = t.To
+		}
 		if err := s.setPerson(ctx, tx, before, m); err != nil {
 			return err
 		}

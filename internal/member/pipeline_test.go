@@ -119,3 +119,50 @@ func TestStartStageDates(t *testing.T) {
 		wantErr(t, err, "stage", "人员类别“党员”无效")
 	})
 }
+
+// TestStandingChanges: a member leaves the ranks by death, expulsion,
+// removal, withdrawal or suspension, each dated and kept in the history,
+// the figures losing them in the same step; only a suspended member's
+// standing may be restored, bringing them back; none of these steps is
+// open to someone in the pipeline, and none twice.
+func TestStandingChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		applicant := f.add(Input{OrgID: &f.branchA1a.ID, Name: sp("申请人"), IDNumber: sp(f.idNumber("1998-02-03", false)),
+			Ethnicity: sp("汉族"), Education: sp("大学本科"), Stage: sp("applicant"), AppliedOn: d("2025-03-01")})
+		_, err := f.mem.Advance(f.ctx, store.All, applicant.ID, Step{Action: "death", On: *d("2026-01-01")})
+		wantErr(t, err, "", "只适用于正式党员和预备党员")
+		for i, action := range []string{"death", "expel", "remove", "withdraw"} {
+			m := f.add(f.fullMember(f.branchA1a, "党员"+string(rune('甲'+i)), "1970-01-0"+string(rune('1'+i)), true))
+			before := f.figure(f.distA, stats.KMembers)
+			got, err := f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: action, On: *d("2026-03-01")})
+			if err != nil {
+				t.Fatalf("%s: %v", action, err)
+			}
+			if got.Status == StatusActive || got.StatusLabel == "" || f.figure(f.distA, stats.KMembers) != before-1 {
+				t.Fatalf("after %s: %+v, members %d → %d", action, got, before, f.figure(f.distA, stats.KMembers))
+			}
+			_, err = f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: "restore", On: *d("2026-04-01")})
+			wantErr(t, err, "", "只有已停止党籍的人员")
+			_, err = f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: action, On: *d("2026-04-01")})
+			wantErr(t, err, "", "已不在册")
+		}
+		m := f.add(f.fullMember(f.branchA1a, "失联党员", "1980-05-05", false))
+		before := f.figure(f.distA, stats.KMembers)
+		_, err = f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: "suspend", On: *d("2026-02-01")})
+		if err != nil || f.figure(f.distA, stats.KMembers) != before-1 {
+			t.Fatalf("suspend: %v", err)
+		}
+		_, err = f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: "restore", On: *d("1990-01-01")})
+		wantErr(t, err, "", "不能早于入党日期")
+		got, err := f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: "restore", On: *d("2026-03-01")})
+		if err != nil || got.Status != StatusActive || f.figure(f.distA, stats.KMembers) != before {
+			t.Fatalf("restore: %v %+v", err, got)
+		}
+		h, err := f.mem.History(f.ctx, store.All, m.ID)
+		if err != nil || len(h) != 2 || h[0].Label != "停止党籍" || h[1].Label != "恢复党籍" {
+			t.Fatalf("history: %v %+v", err, h)
+		}
+		f.noMismatch()
+	})
+}

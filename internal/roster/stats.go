@@ -37,6 +37,16 @@ type StatsLine struct {
 // maintained figures: one read for the organisation and its children,
 // whatever the size of the subtree.
 func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Scope, orgID int64) (StatsTable, error) {
+	return readLines(ctx, orgs, sc, orgID, func(paths []string) (map[int64]map[string]int64, error) {
+		return stats.ReadEach(ctx, db, paths)
+	})
+}
+
+// readLines reads the table of the organisation orgID in scope with the
+// figures read gives of each subtree (the organisation's first, then its
+// children's), its own line the difference.
+func readLines(ctx context.Context, orgs *org.Service, sc store.Scope, orgID int64,
+	read func(paths []string) (map[int64]map[string]int64, error)) (StatsTable, error) {
 	o, err := orgs.Get(ctx, sc, orgID)
 	if err != nil {
 		return StatsTable{}, err
@@ -49,7 +59,7 @@ func ReadStats(ctx context.Context, db *store.DB, orgs *org.Service, sc store.Sc
 	for _, c := range children {
 		paths = append(paths, c.Path)
 	}
-	figures, err := stats.ReadEach(ctx, db, paths)
+	figures, err := read(paths)
 	if err != nil {
 		return StatsTable{}, err
 	}
@@ -243,12 +253,41 @@ func StatsFileName(t StatsTable, l StatsLayout, asOf date.Date) string {
 // then a line per child organisation and the organisation's own line, as
 // numbers that add up in Excel.
 func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
-	const sheet = "统计表"
+	return WriteWorkbook(w, []StatsSheet{{"统计表", t, l}})
+}
+
+// StatsSheet is one table of a workbook under its sheet name.
+type StatsSheet struct {
+	Name   string
+	Table  StatsTable
+	Layout StatsLayout
+}
+
+// WriteWorkbook writes the tables as the sheets of one .xlsx, each laid out
+// as WriteStats lays out one.
+func WriteWorkbook(w io.Writer, sheets []StatsSheet) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
+	for i, s := range sheets {
+		var err error
+		if i == 0 {
+			err = x.SetSheetName("Sheet1", s.Name)
+		} else {
+			_, err = x.NewSheet(s.Name)
+		}
+		if err == nil {
+			err = writeSheet(x, s.Name, s.Table, s.Layout)
+		}
+		if err != nil {
+			return err
+		}
 	}
+	x.SetActiveSheet(0)
+	return x.Write(w)
+}
+
+// writeSheet lays out one table on the sheet.
+func writeSheet(x *excelize.File, sheet string, t StatsTable, l StatsLayout) error {
 	cols := l.Columns
 	last, err := excelize.ColumnNumberToName(len(cols) + 1)
 	if err != nil {
@@ -355,8 +394,5 @@ func WriteStats(w io.Writer, t StatsTable, l StatsLayout) error {
 	if err == nil {
 		err = x.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 4, TopLeftCell: "B5", ActivePane: "bottomRight"})
 	}
-	if err != nil {
-		return err
-	}
-	return x.Write(w)
+	return err
 }

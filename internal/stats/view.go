@@ -105,7 +105,7 @@ func NewView(orgID int64, m map[string]int64, year int) View {
 			if err != nil {
 				continue
 			}
-			v.ByAge[bandOf(year-y)].N += n
+			v.ByAge[bandIn(AgeBands, year-y)].N += n
 		case strings.HasPrefix(k, KEth):
 			name := k[len(KEth):]
 			v.ByEthnicity = append(v.ByEthnicity, Count{Code: name, Label: name, N: n})
@@ -121,11 +121,12 @@ func NewView(orgID int64, m map[string]int64, year int) View {
 	return v
 }
 
-func bandOf(age int) int {
-	for i, b := range AgeBands {
+// bandIn is the index of the band of bands that age falls in.
+func bandIn(bands []AgeBand, age int) int {
+	for i, b := range bands {
 		if b.Max == 0 || age <= b.Max {
 			return i
 		}
 	}
-	return len(AgeBands) - 1
+	return len(bands) - 1
 }

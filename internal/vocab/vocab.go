@@ -78,6 +78,14 @@ var Education = Enum{
 	{"junior", "初中及以下"},
 }
 
+// Occupations are the occupations the roster offers and the development
+// table counts by (any other is counted as 其他职业).
+var Occupations = Enum{
+	{"工人", "工人"}, {"农牧渔民", "农牧渔民"}, {"企业管理人员", "企业管理人员"}, {"专业技术人员", "专业技术人员"},
+	{"机关干部", "机关干部"}, {"教师", "教师"}, {"社区工作者", "社区工作者"}, {"个体经营者", "个体经营者"},
+	{"学生", "学生"}, {"离退休人员", "离退休人员"},
+}
+
 // CollegeOrAbove tells whether an education code counts as 大专及以上.
 func CollegeOrAbove(code string) bool {
 	return code == "postgraduate" || code == "bachelor" || code == "college"

@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
+	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -39,6 +40,7 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"stages":      func() vocab.Enum { return vocab.Stages },
+	"statuses":    func() vocab.Enum { return member.Statuses },
 	"educations":  func() vocab.Enum { return vocab.Education },
 	"ethnicities": func() vocab.Enum { return vocab.Ethnicities },
 	"orgTypes":    func() vocab.Enum { return vocab.OrgTypes },

@@ -205,7 +205,7 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 // (正式 and 预备) unless another category, or all ("all"), is asked for.
 func rosterFilter(r *http.Request) member.Filter {
 	q := r.URL.Query()
-	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"),
+	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),
 		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
 	f.ProbationDue, _ = strconv.Atoi(q.Get("probation_due"))
 	f.ProbationDue = min(max(f.ProbationDue, 0), 366)
@@ -281,7 +281,7 @@ func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		}
 	}
 	for _, t := range member.Transitions {
-		if t.From == d.M.Stage {
+		if t.Applies(d.M) {
 			d.Steps = append(d.Steps, t)
 		}
 	}

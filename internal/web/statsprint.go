@@ -10,7 +10,8 @@ import (
 )
 
 // statsTables are the statistics tables a page prints, by their key.
-var statsTables = []struct{ key, label string }{{"members", "党员队伍基本情况"}, {"work", "基层工作"}, {"coverage", "单位与党组织覆盖"}}
+var statsTables = []struct{ key, label string }{{"members", "党员队伍基本情况"}, {"changes", "党员增减"}, {"development", "发展党员"},
+	{"orgs", "党组织增减"}, {"mobile", "流动党员"}, {"work", "基层工作"}, {"coverage", "单位与党组织覆盖"}}
 
 type statsPrintData struct {
 	T         roster.StatsTable
@@ -20,8 +21,14 @@ type statsPrintData struct {
 	Rows      [][]string // a line's name, then its figures
 	Tabs      []tab
 	Export    string
+	Workbook  string
 	PrintedOn string
+	// Period is the months of a table of the period (empty for the others).
+	Period *statsPeriod
 }
+
+// statsPeriod is the period a table of the period is read for, as its form shows it.
+type statsPeriod struct{ Table, From, To string }
 
 // statsPrint lays out one statistics table of an organisation for paper:
 // the organisation's name and the table's title, the date or period, the
@@ -37,10 +44,26 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 	today := s.Work.Today()
 	var d statsPrintData
 	export := "/api/v1/orgs/" + itoa(oid) + "/stats/export"
-	switch key {
-	case "work":
+	days := roster.DaysOf(q.Get("from"), q.Get("to"), today)
+	months := "from=" + days.From.String()[:7] + "&to=" + days.To.String()[:7]
+	d.Workbook = "/api/v1/orgs/" + itoa(oid) + "/annual/export?" + months
+	read := func(sc store.Scope) (roster.StatsTable, error) {
+		return roster.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
+	}
+	for _, a := range roster.AnnualLayouts(days) {
+		if a.Key == key {
+			d.L, export = a.Layout, d.Workbook
+			d.Period = &statsPeriod{key, days.From.String()[:7], days.To.String()[:7]}
+			read = func(sc store.Scope) (roster.StatsTable, error) {
+				return roster.ReadAnnual(r.Context(), s.DB, s.Orgs, sc, oid, days)
+			}
+		}
+	}
+	switch {
+	case d.Period != nil:
+	case key == "work":
 		d.L, export = roster.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+itoa(oid)+"/work/export"
-	case "coverage":
+	case key == "coverage":
 		d.L, export = roster.CoverageLayout(today), "/api/v1/orgs/"+itoa(oid)+"/coverage/export"
 	default:
 		key = "members"
@@ -48,7 +71,7 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.L = roster.MembersLayout(year, today)
 	}
 	err = id.Within(auth.PermStatsRead, func(sc store.Scope) error {
-		d.T, err = roster.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
+		d.T, err = read(sc)
 		return err
 	})
 	if err != nil {
@@ -67,7 +90,7 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.Rows = append(d.Rows, append([]string{line.Name}, d.L.Cells(line.Figures)...))
 	}
 	for _, t := range statsTables {
-		d.Tabs = append(d.Tabs, tab{t.key, t.label, "/orgs/" + itoa(oid) + "/stats/print?table=" + t.key, t.key == key})
+		d.Tabs = append(d.Tabs, tab{t.key, t.label, "/orgs/" + itoa(oid) + "/stats/print?table=" + t.key + "&" + months, t.key == key})
 	}
 	s.show(w, r, id, http.StatusOK, "statsprint.html", d.T.Org.Name+d.L.Title, d)
 }
