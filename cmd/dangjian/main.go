@@ -22,7 +22,7 @@ const usage = `dangjian — 党建工作平台
 用法:
   dangjian serve   [--addr 127.0.0.1:8080] [--db 文件或postgres://…] [--demo]   启动服务
   dangjian migrate [--db …]                                                  升级数据库结构
-  dangjian check   [--db …] [--json]                                         用原始数据重算全部统计并核对
+  dangjian check   [--db …] [--json] [--year 年度]                           用原始数据重算全部统计(含年度统计表)并核对
   dangjian backup  [--db …] 文件                                              在线备份(服务运行时亦可)
   dangjian user add 用户名 [--display 名称] [--member 党员编号] [--password-stdin]  新建用户
   dangjian user passwd 用户名 [--password-stdin]                              修改密码(结束其全部会话)
@@ -38,6 +38,7 @@ const usage = `dangjian — 党建工作平台
   dangjian export stats --org 编号 -o 文件.xlsx [--year 年度]                 导出党员队伍基本情况统计表
   dangjian export work --org 编号 -o 文件.xlsx [--from 月份] [--to 月份]      导出基层党建工作统计表
   dangjian export coverage --org 编号 -o 文件.xlsx                          导出党组织覆盖情况统计表
+  dangjian export annual --org 编号 -o 文件.xlsx [--from 月份] [--to 月份]    导出党内统计工作簿(七张表)
   dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
   dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000] [--cppcc] [--public]  性能测试(每项都与同一次运行中的基准对比)
   dangjian version                                                           显示版本

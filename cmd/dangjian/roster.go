@@ -116,11 +116,12 @@ func progress(w io.Writer, quiet bool) func(done, total int) {
 const exportUsage = "用法: dangjian export members --org 党组织编号 -o 文件.xlsx [--reveal --reason 用途]\n" +
 	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]\n" +
 	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]\n" +
-	"      dangjian export coverage --org 党组织编号 -o 文件.xlsx"
+	"      dangjian export coverage --org 党组织编号 -o 文件.xlsx\n" +
+	"      dangjian export annual --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]"
 
-// exportCommand: dangjian export members|stats|work|coverage --org ID -o FILE.xlsx
+// exportCommand: dangjian export members|stats|work|coverage|annual --org ID -o FILE.xlsx
 func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || !slices.Contains([]string{"members", "stats", "work", "coverage"}, args[0]) {
+	if len(args) == 0 || !slices.Contains([]string{"members", "stats", "work", "coverage", "annual"}, args[0]) {
 		return errors.New(exportUsage)
 	}
 	what := args[0]
@@ -130,8 +131,8 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	reveal := fs.Bool("reveal", false, "写出完整的公民身份号码、出生日期和电话(须用 --reason 写明用途,记入审计日志;默认遮蔽;仅 members)")
 	reason := fs.String("reason", "", "导出完整号码的用途(与 --reveal 一起使用)")
 	year := fs.Int("year", 0, "统计年度,年龄按该年末计算(默认今年;仅 stats)")
-	from := fs.String("from", "", "起始月份,如 2026-01(默认今年1月;仅 work)")
-	to := fs.String("to", "", "截止月份(默认本月;仅 work)")
+	from := fs.String("from", "", "起始月份,如 2026-01(默认今年1月;仅 work、annual)")
+	to := fs.String("to", "", "截止月份(work 默认本月,annual 默认今年12月;仅 work、annual)")
 	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
@@ -151,6 +152,13 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			"coverage": func() roster.StatsLayout { return roster.CoverageLayout(today) },
 		}[what]
 		var table roster.StatsTable
+		var sheets []roster.StatsSheet
+		days := roster.DaysOf(*from, *to, today)
+		if what == "annual" {
+			if sheets, err = roster.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
+				return err
+			}
+		}
 		if layout != nil {
 			if table, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
 				return err
@@ -162,14 +170,19 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		var n int
 		objectType, done := "member", ""
-		if layout == nil {
+		switch {
+		case what == "annual":
+			err = roster.WriteWorkbook(f, sheets)
+			objectType, detail["table"], detail["note"] = "stats", "党内统计工作簿", days.From.String()+" 至 "+days.To.String()
+			done = fmt.Sprintf("已导出%s党内统计工作簿(%s至%s,%d 张表)到 %s", o.Name, days.From.Chinese(), days.To.Chinese(), len(sheets), *out)
+		case layout == nil:
 			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
 			if *reveal {
 				detail["reason"] = strings.TrimSpace(*reason)
 			}
 			done = fmt.Sprintf("已导出 %d 名党员到 %s%s", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
-		} else {
+		default:
 			l := layout()
 			err = roster.WriteStats(f, table, l)
 			objectType, detail["table"], detail["note"] = "stats", l.Title, l.Note
