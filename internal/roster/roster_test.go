@@ -19,7 +19,6 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -35,10 +34,7 @@ type env struct {
 }
 
 func newEnv(t testing.TB, db *store.DB) *env {
-	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-	e := &env{db: db, orgs: &org.Service{DB: db}}
-	e.mem = &member.Service{DB: db, Box: box, Orgs: e.orgs}
-	e.im = &Importer{DB: db, Orgs: e.orgs, Members: e.mem}
+	e := newEnvOn(db)
 	ctx := context.Background()
 	mk := func(parent *int64, name, typ string) org.Org {
 		o, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: parent, Name: &name, Type: &typ})
