@@ -39,6 +39,8 @@ const usage = `dangjian — 党建工作平台
   dangjian export work --org 编号 -o 文件.xlsx [--from 月份] [--to 月份]      导出基层党建工作统计表
   dangjian export coverage --org 编号 -o 文件.xlsx                          导出党组织覆盖情况统计表
   dangjian export annual --org 编号 -o 文件.xlsx [--from 月份] [--to 月份]    导出党内统计工作簿(七张表)
+  dangjian export collection --org 编号 -o 文件.xlsx --reason 用途            导出党组织和党员基本信息采集表(四张表)
+  dangjian import collection 文件.xlsx                                       用采集表填充空的数据库
   dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
   dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000] [--cppcc] [--public]  性能测试(每项都与同一次运行中的基准对比)
   dangjian version                                                           显示版本

@@ -23,6 +23,9 @@ import (
 
 // importCommand: dangjian import members FILE --org ID [--mode all|valid] [--dry-run] [--report BAD.xlsx] [--json]
 func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) > 0 && args[0] == "collection" {
+		return importCollection(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "members" {
 		return 2, errors.New("用法: dangjian import members 文件 --org 党组织编号 [--mode all|valid] [--dry-run] [--report 检查结果.xlsx] [--json]")
 	}
@@ -117,11 +120,12 @@ const exportUsage = "用法: dangjian export members --org 党组织编号 -o �
 	"      dangjian export stats --org 党组织编号 -o 文件.xlsx [--year 年度]\n" +
 	"      dangjian export work --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]\n" +
 	"      dangjian export coverage --org 党组织编号 -o 文件.xlsx\n" +
-	"      dangjian export annual --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]"
+	"      dangjian export annual --org 党组织编号 -o 文件.xlsx [--from 2026-01] [--to 2026-12]\n" +
+	"      dangjian export collection --org 党组织编号 -o 文件.xlsx --reason 用途"
 
 // exportCommand: dangjian export members|stats|work|coverage|annual --org ID -o FILE.xlsx
 func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || !slices.Contains([]string{"members", "stats", "work", "coverage", "annual"}, args[0]) {
+	if len(args) == 0 || !slices.Contains([]string{"members", "stats", "work", "coverage", "annual", "collection"}, args[0]) {
 		return errors.New(exportUsage)
 	}
 	what := args[0]
@@ -137,7 +141,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
 		}
-		if *reveal && len([]rune(strings.TrimSpace(*reason))) < 4 {
+		if (*reveal || what == "collection") && len([]rune(strings.TrimSpace(*reason))) < 4 {
 			return errors.New("导出完整号码须用 --reason 写明用途(至少4个字),如 --reason 向区委组织部报送党员花名册")
 		}
 		o, err := a.orgs.Get(ctx, store.All, *orgID)
@@ -171,6 +175,11 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		var n int
 		objectType, done := "member", ""
 		switch {
+		case what == "collection":
+			var nOrgs int
+			nOrgs, n, err = roster.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
+			detail["reveal"], detail["reason"], detail["table"], detail["rows"] = true, strings.TrimSpace(*reason), "党组织和党员基本信息采集表", n
+			done = fmt.Sprintf("已导出%s的党组织和党员基本信息采集表(%d 个党组织、%d 名党员,含完整身份证号码和电话,请妥善保管)到 %s", o.Name, nOrgs, n, *out)
 		case what == "annual":
 			err = roster.WriteWorkbook(f, sheets)
 			objectType, detail["table"], detail["note"] = "stats", "党内统计工作簿", days.From.String()+" 至 "+days.To.String()
@@ -295,4 +304,36 @@ func writeReport(w io.Writer, file string, rep roster.Report) error {
 	}
 	defer sh.Close()
 	return roster.WriteReport(w, sh, rep)
+}
+
+// importCollection: dangjian import collection 文件.xlsx — a new deployment
+// filled from the national information-collection workbook.
+func importCollection(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	fs := flag.NewFlagSet("import collection", flag.ContinueOnError)
+	code := 0
+	err := withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+		if fs.NArg() != 1 {
+			return errors.New("用法: dangjian import collection 采集表.xlsx(导入到空的数据库)")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rep, err := roster.ImportCollection(ctx, a.db, a.orgs, &roster.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stdout, "第 %d 行 %s“%s”:%s\n", e.Row, e.Column, e.Value, e.Reason)
+		}
+		if len(rep.Errors) > 0 {
+			code = 1
+			fmt.Fprintf(stdout, "发现 %d 处错误,没有写入任何数据\n", len(rep.Errors))
+			return nil
+		}
+		fmt.Fprintf(stdout, "已导入 %d 个党组织、%d 名党员\n", rep.Orgs, rep.Members)
+		return audit.Append(ctx, a.db, audit.Event{Action: "import", ObjectType: "member", Detail: map[string]any{"file": fs.Arg(0), "orgs": rep.Orgs, "members": rep.Members}})
+	})
+	return code, err
 }

@@ -221,6 +221,9 @@ var rows = map[string]row{
 	"GET /api/v1/orgs/{id}/stats/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/orgs/%d/stats/export", m.orgOf(t).ID), nil
 	}},
+	"GET /api/v1/orgs/{id}/annual/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/annual/export", m.orgOf(t).ID), nil
+	}},
 	"PATCH /api/v1/orgs/{id}": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/orgs/%d", m.emptyOrg(t)), map[string]any{"secretary": "王书记"}
 	}},
@@ -377,6 +380,9 @@ var rows = map[string]row{
 	}},
 	"POST /api/v1/members/export/full": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/members/export/full?org=%d", m.orgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
+	}},
+	"POST /api/v1/orgs/{id}/collection/export": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/collection/export", m.orgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
 	}},
 	"GET /api/v1/work":        {perm: "work.read", want: always, target: same("/api/v1/work")},
 	"GET /api/v1/work/{kind}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/work/visits?org=%d", m.orgOf(t).ID), nil }},

@@ -40,6 +40,26 @@ func (a *API) rosterRoutes() []Route {
 				}
 				return a.exportMembers(r, sc, reason)
 			})},
+		{Method: "POST", Path: "/api/v1/orgs/{id}/collection/export", Tag: "名册", Perm: auth.PermMemberReveal,
+			Summary: "导出党组织和党员基本信息采集表 .xlsx(2017年全国党员信息采集的四张表,含完整公民身份号码和电话;须写明用途,连同用途记入审计日志)",
+			Body:    FullExport{}, Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in FullExport) (any, error) {
+				reason, err := roster.FullReason(in.Reason)
+				if err != nil {
+					return nil, err
+				}
+				o, err := a.Orgs.Get(r.Context(), sc, id)
+				if err != nil {
+					return nil, err
+				}
+				if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
+					Detail: map[string]any{"reveal": true, "reason": reason, "table": "党组织和党员基本信息采集表"}}); err != nil {
+					return nil, err
+				}
+				return Download{Name: o.Name + "党组织和党员基本信息采集表.xlsx", ContentType: xlsxType, Write: func(w io.Writer) error {
+					_, _, err := roster.WriteCollection(r.Context(), w, a.DB, a.Orgs, a.Members, sc, o)
+					return err
+				}}, nil
+			})},
 	}
 }
 
