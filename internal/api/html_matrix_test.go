@@ -76,9 +76,12 @@ var htmlRows = map[string]htmlRow{
 	"GET /orgs":                  {perm: "org.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/orgs", nil }},
 	"GET /orgs/{id}":             {perm: "org.read", want: page, target: get("/orgs/%d")},
 	"GET /orgs/{id}/stats/print": {perm: "stats.read", want: page, target: get("/orgs/%d/stats/print?table=members")},
-	"GET /orgs/terms":            {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
-	"GET /orgs/terms/export":     {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
-	"GET /pick/orgs":             {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
+	"POST /orgs/{id}/collection": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/orgs/%d/collection", m.orgOf(t).ID), url.Values{"reason": {"向上级报送信息采集表"}}
+	}},
+	"GET /orgs/terms":        {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
+	"GET /orgs/terms/export": {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
+	"GET /pick/orgs":         {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
 	"GET /pick/members": {perm: "work.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/pick/members?org=%d&q=%s", m.orgOf(t).ID, url.QueryEscape("矩")), nil
 	}},

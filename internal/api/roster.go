@@ -51,14 +51,11 @@ func (a *API) rosterRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				if err := audit.Append(r.Context(), a.DB, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
-					Detail: map[string]any{"reveal": true, "reason": reason, "table": "党组织和党员基本信息采集表"}}); err != nil {
+				name, write, err := roster.CollectionExport(r.Context(), a.DB, a.Orgs, a.Members, sc, o, reason)
+				if err != nil {
 					return nil, err
 				}
-				return Download{Name: o.Name + "党组织和党员基本信息采集表.xlsx", ContentType: xlsxType, Write: func(w io.Writer) error {
-					_, _, err := roster.WriteCollection(r.Context(), w, a.DB, a.Orgs, a.Members, sc, o)
-					return err
-				}}, nil
+				return Download{Name: name, ContentType: xlsxType, Write: write}, nil
 			})},
 	}
 }

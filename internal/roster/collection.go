@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -82,6 +83,20 @@ func (c collectedOrg) items() []string {
 	}
 	return []string{c.o.Name, c.o.Secretary, "", "", vocab.OrgTypes.Label(c.o.Type), sit,
 		strings.Join(names, "、"), strings.Join(types, "、"), strings.Join(codes, "、"), built}
+}
+
+// CollectionExport records in the audit trail, with its purpose, the
+// export of the collection of the organisation o (clear ID numbers and
+// phones), and returns the file's name and the function that writes it.
+func CollectionExport(ctx context.Context, db *store.DB, orgs *org.Service, members *member.Service, sc store.Scope, o org.Org, reason string) (string, func(io.Writer) error, error) {
+	if err := audit.Append(ctx, db, audit.Event{Action: "export", ObjectType: "member", ObjectID: o.ID, OrgPath: o.Path,
+		Detail: map[string]any{"reveal": true, "reason": reason, "table": "党组织和党员基本信息采集表"}}); err != nil {
+		return "", nil, err
+	}
+	return o.Name + "党组织和党员基本信息采集表.xlsx", func(w io.Writer) error {
+		_, _, err := WriteCollection(ctx, w, db, orgs, members, sc, o)
+		return err
+	}, nil
 }
 
 // WriteCollection writes the collection of the organisation root and every

@@ -240,6 +240,31 @@ func TestStatsPrint(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "滨江市委党员队伍基本情况统计表") || !strings.Contains(page, `rowspan="2">党组织</th>`) {
 		t.Fatalf("print: %d\n%s", code, page)
 	}
+	if lines := printedLines(t, page); len(lines) != 4 || lines[0][0] != 3 {
+		t.Fatalf("lines %v", lines)
+	}
+	// A member admitted this year: the year's table of changes has the three at its start, one admitted, four at its end.
+	first := "320102200001011231"
+	idn, n, eth, stage, edu := first[:17]+string(cnid.CheckChar(first[:17])), "新党员", "汉族", "probationary", "bachelor"
+	j := date.New(2026, 3, 1)
+	branch := int64(2)
+	if _, err := b.mem.Create(ctx, store.All, member.Input{OrgID: &branch, Name: &n, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j}); err != nil {
+		t.Fatal(err)
+	}
+	code, page = b.get("/orgs/1/stats/print?table=changes&from=2026-01&to=2026-12")
+	if code != 200 || !strings.Contains(page, "滨江市委党员增减情况统计表") || !strings.Contains(page, "2026年1月1日") ||
+		!strings.Contains(page, "/api/v1/orgs/1/annual/export?from=2026-01&amp;to=2026-12") {
+		t.Fatalf("changes: %d\n%s", code, page)
+	}
+	if lines := printedLines(t, page); len(lines) != 4 || lines[0][0] != 3 || lines[0][1] != 1 || lines[0][2] != 1 || lines[0][len(lines[0])-1] != 4 || lines[1][2] != 1 {
+		t.Fatalf("changes lines %v", lines)
+	}
+}
+
+// printedLines reads the figures of a printed table, line by line, and
+// checks that the lines below the total add up to it column by column.
+func printedLines(t *testing.T, page string) [][]int {
+	t.Helper()
 	body := page[strings.Index(page, "<tbody>"):strings.Index(page, "</tbody>")]
 	cell := regexp.MustCompile(`<td class="num">([\d,.]+)</td>`)
 	var lines [][]int
@@ -253,9 +278,6 @@ func TestStatsPrint(t *testing.T) {
 			lines = append(lines, nums)
 		}
 	}
-	if len(lines) != 4 || lines[0][0] != 3 {
-		t.Fatalf("lines %v", lines)
-	}
 	for c := range lines[0] {
 		sum := 0
 		for _, l := range lines[1:] {
@@ -265,6 +287,7 @@ func TestStatsPrint(t *testing.T) {
 			t.Fatalf("column %d: total %d, lines add to %d (%v)", c, lines[0][c], sum, lines)
 		}
 	}
+	return lines
 }
 
 // TestPersonPicker: a work form names a person by picking; a name two

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
+	"dangjian/internal/roster"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -20,6 +21,7 @@ func (s *Site) orgsRoutes() []route {
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
 		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
 		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
+		{"POST /orgs/{id}/collection", auth.PermMemberReveal, 0, s.collectionExport},
 		{"GET /orgs/terms/export", auth.PermOrgRead, 0, s.termsExport},
 		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
 		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},
@@ -40,6 +42,7 @@ type orgData struct {
 	// CanHoldOrgs: organisations may stand below this one (not below a branch).
 	CanHoldOrgs bool
 	CanRead     bool // rows about persons
+	CanReveal   bool // the collection, with clear ID numbers
 	Empty       bool
 	NoFigures   bool
 	// Reminders: the 催办 of an organisation whose term ends within 90 days.
@@ -117,6 +120,7 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 	d.CanWrite = id.Allows(auth.PermOrgWrite, d.Org.Path)
 	d.CanHoldOrgs = org.CanHold(d.Org.Type, "branch") == ""
 	d.CanRead = id.Allows(auth.PermMemberRead, d.Org.Path)
+	d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)
 	if id.Allows(auth.PermStatsRead, d.Org.Path) {
 		m, err := stats.Read(ctx, s.DB, d.Org.Path)
 		if err != nil {
@@ -281,4 +285,33 @@ func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		}
 	}
 	s.orgFormWith(w, r, id, f, http.StatusBadRequest)
+}
+
+// collectionExport downloads the national information collection of an
+// organisation in scope, its purpose recorded with it.
+func (s *Site) collectionExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	oid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	err = id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
+		reason, err := roster.FullReason(f.Get("reason"))
+		if err != nil {
+			return err
+		}
+		o, err := s.Orgs.Get(r.Context(), sc, oid)
+		if err != nil {
+			return err
+		}
+		name, write, err := roster.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
+		if err != nil {
+			return err
+		}
+		return sendXLSX(w, name, write)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+	}
 }
