@@ -439,3 +439,37 @@ func TestPageLinksToTheAPIAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicLibrary: without an account, the public pages list and open
+// the library's public documents and download them; a system-wide
+// document is neither listed nor opened.
+func TestPublicLibrary(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	body := strings.Repeat("党员包片联户,小事不出网格、大事不出社区。", 4)
+	var ids []int64
+	for _, v := range []string{"public", "system"} {
+		d, err := m.e.site.Library.Publish(m.ctx, store.All, library.Input{OrgID: m.streetA.ID, Kind: "experience", Title: "网格党建的做法" + v,
+			Body: body, Visibility: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.ID)
+	}
+	b := m.browser("anonymous")
+	st, text := m.send(b, "GET", "/public/library?q="+url.QueryEscape("网格 党建"), nil)
+	if st != 200 || !strings.Contains(text, "的做法public") || strings.Contains(text, "的做法system") ||
+		!strings.Contains(text, p(`href="/public/library/doc/%d"`, ids[0])) {
+		t.Fatalf("the public list: %d\n%s", st, text)
+	}
+	if st, text := m.send(b, "GET", p("/public/library/doc/%d", ids[0]), nil); st != 200 || !strings.Contains(text, p(`href="/public/library/doc/%d/docx"`, ids[0])) {
+		t.Fatalf("a public document: %d\n%.300s", st, text)
+	}
+	if st, _ := m.send(b, "GET", p("/public/library/doc/%d/docx", ids[0]), nil); st != 200 {
+		t.Fatalf("its download: %d", st)
+	}
+	for _, path := range []string{"/public/library/doc/%d", "/public/library/doc/%d/docx"} {
+		if st, _ := m.send(b, "GET", p(path, ids[1]), nil); st != 404 {
+			t.Fatalf("%s of a system-wide document: %d", path, st)
+		}
+	}
+}

@@ -318,12 +318,16 @@ func match(words []string) query.Query {
 }
 
 // readable is the index's side of visible: public and system-wide
-// documents, and those of the scope's line kept to their subtree.
+// documents, and those of the scope's line kept to their subtree (for
+// Public, the public ones).
 func readable(sc store.Scope) query.Query {
 	term := func(field, v string) query.Query {
 		q := bleve.NewTermQuery(v)
 		q.SetField(field)
 		return q
+	}
+	if isPublic(sc) {
+		return term("visibility", "public")
 	}
 	open := bleve.NewDisjunctionQuery(term("visibility", "public"), term("visibility", "system"))
 	var line []query.Query

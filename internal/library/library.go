@@ -274,10 +274,20 @@ func (s *Service) read(ctx context.Context, q store.Querier, id int64) (Doc, err
 	return scanDoc(q.QueryRowContext(ctx, "SELECT "+docCols+docFrom+" WHERE d.id = $1", id))
 }
 
+// Public is the reader without an account, on the public pages: public
+// documents only. No organisation has its path (ids begin at 1).
+var Public = store.ScopeOf("/0/")
+
+func isPublic(sc store.Scope) bool { return sc.Path == Public.Path }
+
 // visible is the condition of the documents a scope may read: public and
 // system-wide ones, and those of its line (its subtree, and its parents'
-// documents kept to their subtree).
+// documents kept to their subtree); for Public, the public ones.
 func visible(w *store.Where, sc store.Scope) {
+	if isPublic(sc) {
+		w.And("d.visibility = 'public'")
+		return
+	}
 	var line []string
 	var args []any
 	for _, p := range sc.Parts() {

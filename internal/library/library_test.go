@@ -171,7 +171,7 @@ func TestVisibility(t *testing.T) {
 				t.Errorf("%s does not read it: %v", name, err)
 			}
 		}
-		for name, sc := range map[string]store.Scope{"sibling": store.ScopeOf(tr.west.Path), "no grant": {}} {
+		for name, sc := range map[string]store.Scope{"sibling": store.ScopeOf(tr.west.Path), "no grant": {}, "public": Public} {
 			if find(sc) != 0 {
 				t.Errorf("%s finds a document kept to another line", name)
 			}
@@ -196,6 +196,23 @@ func TestVisibility(t *testing.T) {
 		if _, err := s.Publish(ctx, store.All, Input{OrgID: tr.west.ID, Kind: "experience", Title: "坏文件", Visibility: "system",
 			FileName: "坏文件.docx", File: []byte("PK\x03\x04 not a docx")}); err == nil || !strings.Contains(err.Error(), "坏文件.docx不是可以读取的Word文档") {
 			t.Fatalf("a damaged .docx: %v", err)
+		}
+		// Readers without an account read the public documents, not the system-wide ones.
+		pub, err := s.Publish(ctx, store.ScopeOf(tr.west.Path), Input{OrgID: tr.west.ID, Kind: "experience", Title: "西城网格党建公开材料", Body: body, Visibility: "public"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.Search(ctx, Public, Query{Text: "网格党建"}); err != nil || r.Total != 1 || r.Hits[0].Doc.ID != pub.ID {
+			t.Fatalf("the public search: %v %+v", err, r)
+		}
+		if _, err := s.Get(ctx, Public, w.ID); !apperr.IsNotFound(err) {
+			t.Fatalf("the public reads a system-wide document: %v", err)
+		}
+		if _, _, err := s.File(ctx, Public, pub.ID); err != nil {
+			t.Fatalf("the public download: %v", err)
+		}
+		if _, err := s.Withdraw(ctx, store.ScopeOf(tr.west.Path), pub.ID); err != nil {
+			t.Fatal(err)
 		}
 		name, data, err := s.File(ctx, store.ScopeOf(tr.east.Path), w.ID)
 		if err != nil || name != "西城党费管理.docx" || !bytes.Equal(data, up.Bytes()) {

@@ -36,6 +36,8 @@ func libraryScope(id auth.Identity) store.Scope {
 }
 
 type libraryData struct {
+	// Base is where the library's pages are: /library, or /public/library for readers without an account.
+	Base         string
 	Q, Kind, Tag string
 	Kinds        []tab
 	R            library.Results
@@ -44,13 +46,23 @@ type libraryData struct {
 }
 
 func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	q := r.URL.Query()
-	d := libraryData{Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag"), Write: len(id.ScopesFor(auth.PermWorkWrite)) > 0}
-	var err error
-	d.R, err = s.Library.Search(r.Context(), libraryScope(id), library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: pageOf(r)})
+	d, err := s.libraryList(r, libraryScope(id), "/library")
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	d.Write = len(id.ScopesFor(auth.PermWorkWrite)) > 0
+	s.show(w, r, id, http.StatusOK, "library.html", "经验交流", d)
+}
+
+// libraryList searches the documents sc reads for the page at base.
+func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (libraryData, error) {
+	q := r.URL.Query()
+	d := libraryData{Base: base, Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag")}
+	var err error
+	d.R, err = s.Library.Search(r.Context(), sc, library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: pageOf(r)})
+	if err != nil {
+		return d, err
 	}
 	link := func(kind string) string {
 		v := url.Values{}
@@ -59,7 +71,7 @@ func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Ide
 				v.Set(k, x)
 			}
 		}
-		return "/library?" + v.Encode()
+		return base + "?" + v.Encode()
 	}
 	d.Kinds = append(d.Kinds, tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
 	for _, k := range library.Kinds {
@@ -70,7 +82,31 @@ func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Ide
 		d.Kinds = append(d.Kinds, tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
 	}
 	d.Pager = newPager(r, d.R.Total, pageOf(r))
-	s.show(w, r, id, http.StatusOK, "library.html", "经验交流", d)
+	return d, nil
+}
+
+// publicLibrary is the library's public documents for readers without an account.
+func (s *Site) publicLibrary(w http.ResponseWriter, r *http.Request) {
+	d, err := s.libraryList(r, library.Public, "/public/library")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.publicShow(w, http.StatusOK, "library.html", "经验交流(公开材料)", d)
+}
+
+// publicLibraryDoc is a public document for readers without an account.
+func (s *Site) publicLibraryDoc(w http.ResponseWriter, r *http.Request) {
+	d, err := s.libraryDocOf(r, library.Public, "/public/library")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.publicShow(w, http.StatusOK, "librarydoc.html", d.D.Title, d)
+}
+
+func (s *Site) publicLibraryFile(w http.ResponseWriter, r *http.Request) {
+	s.libraryFileOf(w, r, library.Public)
 }
 
 type libraryNewData struct {
@@ -142,6 +178,7 @@ func (s *Site) libraryPublish(w http.ResponseWriter, r *http.Request, id auth.Id
 var libraryLabels = map[string]string{"org_id": "发布的党组织", "kind": "类型", "title": "标题", "body": "正文", "tags": "标签", "visibility": "公开范围", "file": "Word文档"}
 
 type libraryDocData struct {
+	Base    string // as libraryData's
 	D       library.Doc
 	Paras   []string
 	Related []library.Doc
@@ -149,32 +186,55 @@ type libraryDocData struct {
 }
 
 func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	did, err := pathID(r)
+	d, err := s.libraryDocOf(r, libraryScope(id), "/library")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	var d libraryDocData
-	sc := libraryScope(id)
-	if d.D, err = s.Library.Get(r.Context(), sc, did); err == nil {
-		d.Related, err = s.Library.Related(r.Context(), sc, d.D, 5)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d.Paras = strings.Split(d.D.Body, "\n")
 	d.Write = id.Allows(auth.PermWorkWrite, d.D.OrgPath)
 	s.show(w, r, id, http.StatusOK, "librarydoc.html", d.D.Title, d)
 }
 
+// docPath is where a document's page is, below the library at base.
+func docPath(base string) string {
+	if base == "/library" {
+		return "/library/"
+	}
+	return base + "/doc/"
+}
+
+// DocPath is where the documents' pages are.
+func (d libraryData) DocPath() string { return docPath(d.Base) }
+
+// DocPath is where the documents' pages are.
+func (d libraryDocData) DocPath() string { return docPath(d.Base) }
+
+// libraryDocOf reads a document sc reads, with its related ones, for the page at base.
+func (s *Site) libraryDocOf(r *http.Request, sc store.Scope, base string) (libraryDocData, error) {
+	d := libraryDocData{Base: base}
+	did, err := pathID(r)
+	if err != nil {
+		return d, err
+	}
+	if d.D, err = s.Library.Get(r.Context(), sc, did); err == nil {
+		d.Related, err = s.Library.Related(r.Context(), sc, d.D, 5)
+	}
+	d.Paras = strings.Split(d.D.Body, "\n")
+	return d, err
+}
+
 func (s *Site) libraryFile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.libraryFileOf(w, r, libraryScope(id))
+}
+
+// libraryFileOf downloads the .docx of a document sc reads.
+func (s *Site) libraryFileOf(w http.ResponseWriter, r *http.Request, sc store.Scope) {
 	did, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name, data, err := s.Library.File(r.Context(), libraryScope(id), did)
+	name, data, err := s.Library.File(r.Context(), sc, did)
 	if err != nil {
 		s.fail(w, r, err)
 		return

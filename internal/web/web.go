@@ -106,6 +106,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	if s.Public != nil {
 		s.publicRoutes(mux)
 	}
+	if s.Library != nil {
+		// The library's public documents, for readers without an account.
+		mux.HandleFunc("GET /public/library", s.publicLibrary)
+		mux.HandleFunc("GET /public/library/doc/{id}", s.publicLibraryDoc)
+		mux.HandleFunc("GET /public/library/doc/{id}/docx", s.publicLibraryFile)
+	}
 	mux.HandleFunc("POST /login", s.login)
 	for _, rt := range s.Routes() {
 		mux.HandleFunc(rt.Pattern, s.signedInUpTo(cmp.Or(rt.Limit, maxForm), s.permitted(rt.Perm, rt.Handle)))
