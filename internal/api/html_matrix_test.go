@@ -198,6 +198,10 @@ var htmlRows = map[string]htmlRow{
 		return p("/reports/summary/docx?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
 	}},
 	"GET /reports/templates": {perm: "work.read", want: page, target: get("/reports/templates?org=%d")},
+	"POST /reports/summary/draft": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/reports/summary/draft?org=%d&from=2026-01&to=2026-06", m.orgOf(t).ID), url.Values{"title": {"2026年上半年党建工作总结"},
+			"opening": {"上半年,本组织坚持以党建引领基层治理,各项工作取得新进展。"}}
+	}},
 	"POST /reports/summary/publish": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/reports/summary/publish?org=%d&from=2026-01&to=2026-06", m.orgOf(t).ID), url.Values{}
 	}},

@@ -555,6 +555,7 @@ var pageRows = map[string]pageRow{
 	"GET /cppcc/summary":                       {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee)},
 	"POST /cppcc/summary":                      {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
 	"POST /cppcc/summary/docx":                 {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary/docx?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"POST /cppcc/summary/draft":                {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/draft?committee=%d&from=2026-01&to=2026-12", committee, url.Values{"title": {"标题"}})},
 	"GET /cppcc/summary/templates":             {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary/templates?committee=%d", committee)},
 	"POST /cppcc/summary/templates":            {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/templates?committee=%d", committee, url.Values{"opening": {"{期间},{组织}认真履职。"}})},
 	"GET /cppcc/proposals/{id}/assignment":     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d/assignment", in("handling"))},

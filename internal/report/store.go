@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -117,4 +118,63 @@ func (h Holder) Own(ctx context.Context, db *store.DB, id int64) (map[string]str
 		out[r.key] = r.text
 	}
 	return out, err
+}
+
+// DraftOf is a summary's saved draft: the texts as the form sent them.
+type DraftOf struct {
+	Texts url.Values
+	Saved time.Time
+}
+
+// holderKind names the holder in summary_drafts.
+func (h Holder) holderKind() string { return strings.TrimSuffix(h.col, "_id") }
+
+// Draft reads the draft a node saved for the period, if any.
+func (h Holder) Draft(ctx context.Context, db *store.DB, id int64, period string) (DraftOf, bool, error) {
+	var texts string
+	var d DraftOf
+	err := db.QueryRowContext(ctx, "SELECT texts, updated_at FROM summary_drafts WHERE holder = $1 AND holder_id = $2 AND period = $3",
+		h.holderKind(), id, period).Scan(&texts, &d.Saved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, err
+	}
+	d.Texts, err = url.ParseQuery(texts)
+	return d, err == nil, err
+}
+
+// SaveDraft keeps the texts of a node's summary of the period (nil: drops
+// the draft, so that the next visit drafts afresh). Audited as the
+// templates are.
+func (h Holder) SaveDraft(ctx context.Context, db *store.DB, id int64, path, period string, texts url.Values, userID int64, now time.Time) error {
+	if n := utf8.RuneCountInString(texts.Encode()); n > 200000 {
+		return apperr.InvalidField("title", "草稿过长(超过20万字),未保存")
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM summary_drafts WHERE holder = $1 AND holder_id = $2 AND period = $3", h.holderKind(), id, period); err != nil {
+			return err
+		}
+		action := "discard"
+		if texts != nil {
+			var by any
+			if userID != 0 {
+				by = userID
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO summary_drafts (holder, holder_id, period, texts, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+				h.holderKind(), id, period, texts.Encode(), by, now.UTC()); err != nil {
+				return err
+			}
+			action = "save"
+		}
+		detail := map[string]any{"period": period, "title": texts.Get("title")}
+		ev := audit.Event{Action: action, ObjectType: "summary_draft", ObjectID: id, Detail: detail}
+		if h.tree == "orgs" {
+			ev.OrgPath = path
+		} else {
+			detail["committee_id"] = id
+		}
+		return audit.Record(ctx, db, tx, ev)
+	})
 }

@@ -48,7 +48,7 @@ type Table struct {
 var Tables = []Table{
 	{Name: "orgs"}, {Name: "units"}, {Name: "users"}, {Name: "grants"}, {Name: "sessions"}, {Name: "api_tokens"},
 	{Name: "settings"}, {Name: "audit_head"}, {Name: "audit_keyed"}, {Name: "report_templates"},
-	{Name: "committee_templates"},
+	{Name: "committee_templates"}, {Name: "summary_drafts"},
 	{Name: "committees"}, {Name: "cppcc_lists"}, {Name: "cppcc_terms"}, {Name: "cppcc_sessions"},
 	{Name: "calendar_days"}, {Name: "spam_samples"},
 	// The anchor of the colocation group comes first.

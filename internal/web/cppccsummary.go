@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"io"
 	"net/http"
 
@@ -20,6 +21,7 @@ func (s *Site) cppccSummaryRoutes() []route {
 		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
 		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
 		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.summaryDocx(auth.PermCppccRead, s.cppccSummaryOf)},
+		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.summaryDraft(auth.PermCppccWrite, s.cppccSummaryOf)},
 		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
 		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
 		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
@@ -39,7 +41,7 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 		return d, err
 	}
 	q := "committee=" + itoa(c.ID)
-	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, q, "/cppcc/summary", "/cppcc/summary/templates"
+	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, template.URL(q), "/cppcc/summary", "/cppcc/summary/templates"
 	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+itoa(c.ID), "政协工作", []hidden{{"committee", itoa(c.ID)}}
 	d.From, d.To = work.Period(r.Form.Get("from"), r.Form.Get("to"), s.Cppcc.Today())
 	if d.Figures, err = s.Cppcc.SummaryFigures(r.Context(), sc, c.ID, d.From, d.To); err != nil {
@@ -49,7 +51,12 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	if err != nil {
 		return d, err
 	}
-	d.edited(r.Form, report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom))
+	d.holder, d.holderID, d.holderPath, d.DraftPath = report.Committees, c.ID, c.Path, "/cppcc/summary/draft"
+	f, err := d.withDraft(r.Context(), s.DB, r.Form)
+	if err != nil {
+		return d, err
+	}
+	d.edited(f, report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom))
 	return d, nil
 }
 
@@ -63,7 +70,7 @@ func (s *Site) cppccTemplates(perm auth.Perm) func(w http.ResponseWriter, r *htt
 			if err != nil {
 				return err
 			}
-			d = templatesData{Name: c.Name, Query: "committee=" + itoa(c.ID), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
+			d = templatesData{Name: c.Name, Query: template.URL("committee=" + itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
 				CanWrite: id.Allows(auth.PermCppccWrite, c.Path), Templates: cppcc.SummaryTemplates()}
 			return s.editTemplates(r, id, &d, report.Committees, c.ID, c.Path)
 		})

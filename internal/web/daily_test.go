@@ -407,6 +407,10 @@ func TestSummaryExport(t *testing.T) {
 	if code != 200 || !strings.Contains(draft, "走访慰问〔visits〕次") || !regexp.MustCompile(`<a href="/work/visits\?org=1&amp;from=2026-01-01&amp;to=2026-06-30" class="figure" title="走访慰问">2</a>`).MatchString(draft) {
 		t.Fatalf("the draft: %d\n%s", code, draft)
 	}
+	// The form posts back to the same organisation (its query not escaped into another key).
+	if !strings.Contains(draft, `action="/reports/summary/docx?org=1&amp;from=2026-01&amp;to=2026-06"`) || !strings.Contains(draft, `href="/reports/templates?org=1"`) {
+		t.Fatalf("the form's organisation:\n%s", draft)
+	}
 	form := url.Values{"csrf": {token}, "title": {"滨江市委2026年上半年党建工作总结"}, "opening": {"上半年,全市共走访慰问〔visits〕次,党员〔members〕名。"}, "closing": {"特此报告。"}}
 	for _, p := range regexp.MustCompile(`<textarea name="(p\d+)" rows="3" aria-label="[^"]*">([^<]*)</textarea>`).FindAllStringSubmatch(draft, -1) {
 		form.Add(p[1], html.UnescapeString(p[2]))
@@ -422,6 +426,24 @@ func TestSummaryExport(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the .docx lacks %q", want)
 		}
+	}
+
+	// Saved as a draft, the edited texts come back on the next visit (the figures still live); discarded, it drafts afresh.
+	if code, _ := b.post("/reports/summary/draft?org=1&from=2026-01&to=2026-06", form); code != 200 {
+		t.Fatalf("save the draft: %d", code)
+	}
+	if _, again := b.get("/reports/summary?org=1&from=2026-01&to=2026-06"); !strings.Contains(again, `value="滨江市委2026年上半年党建工作总结"`) ||
+		!strings.Contains(again, "上半年,全市共走访慰问〔visits〕次") || !strings.Contains(again, `id="draft-loaded"`) {
+		t.Fatalf("the draft is not loaded:\n%s", again)
+	}
+	if _, other := b.get("/reports/summary?org=1&from=2026-01&to=2026-12"); strings.Contains(other, `id="draft-loaded"`) {
+		t.Fatal("the draft of the first half is loaded for the year")
+	}
+	if code, _ := b.post("/reports/summary/draft?org=1&from=2026-01&to=2026-06", url.Values{"csrf": {token}, "discard": {"1"}}); code != 200 {
+		t.Fatalf("discard: %d", code)
+	}
+	if _, fresh := b.get("/reports/summary?org=1&from=2026-01&to=2026-06"); strings.Contains(fresh, `id="draft-loaded"`) || strings.Contains(fresh, "上半年,全市共走访慰问〔visits〕次") {
+		t.Fatalf("the discarded draft is still loaded:\n%s", fresh)
 	}
 }
 

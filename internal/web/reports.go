@@ -2,13 +2,17 @@ package web
 
 import (
 	"cmp"
+	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/date"
 	"dangjian/internal/report"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -22,7 +26,8 @@ type summaryData struct {
 	// Name is the organisation's or committee's; Query names it in the
 	// page's links (org=5, committee=3); Back and BackLabel lead to the
 	// figures it is drafted from, Base is the page's path.
-	Name, Query, Back, BackLabel, Base string
+	Name, Back, BackLabel, Base string
+	Query                       template.URL
 	// TemplatesPath is the page of the templates it is drafted from;
 	// Hidden names the organisation or committee in the period's form.
 	TemplatesPath string
@@ -37,6 +42,68 @@ type summaryData struct {
 	// Preview is each paragraph filled in, its figures linked to their lists.
 	Preview [][]report.Piece
 	Unknown []string
+	// DraftPath saves or discards the office's draft of the period;
+	// DraftSaved tells when the draft shown was saved ("" when drafted afresh).
+	DraftPath, DraftSaved string
+	holder                report.Holder
+	holderID              int64
+	holderPath            string
+}
+
+// period names the summary's months as its draft is kept.
+func (d summaryData) period() string { return d.From + ".." + d.To }
+
+// withDraft is the form as it came, or, when it brings no texts, with
+// the texts of the draft saved for the period.
+func (d *summaryData) withDraft(ctx context.Context, db *store.DB, f url.Values) (url.Values, error) {
+	if f.Has("title") {
+		return f, nil
+	}
+	dr, ok, err := d.holder.Draft(ctx, db, d.holderID, d.period())
+	if err != nil || !ok {
+		return f, err
+	}
+	d.DraftSaved = dr.Saved.In(date.Shanghai).Format("2006年1月2日 15:04")
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = v
+	}
+	for k, v := range dr.Texts {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// summaryDraft saves the texts the form sends as the office's draft of the
+// period, or discards the draft ("discard").
+func (s *Site) summaryDraft(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		var d summaryData
+		msg := "已保存草稿,下次打开本期间的工作总结时自动载入"
+		err := id.Within(perm, func(sc store.Scope) error {
+			var err error
+			if d, err = of(r, sc); err != nil {
+				return err
+			}
+			var texts url.Values
+			if r.PostForm.Get("discard") == "" {
+				texts = url.Values{}
+				for k, v := range r.PostForm {
+					if k == "title" || k == "opening" || k == "closing" || (strings.HasPrefix(k, "p") && strings.Trim(k[1:], "0123456789") == "") {
+						texts[k] = v
+					}
+				}
+			} else {
+				msg = "已放弃草稿,按实时数字重新起草"
+			}
+			return d.holder.SaveDraft(r.Context(), s.DB, d.holderID, d.holderPath, d.period(), texts, id.User.ID, time.Now())
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		done(w, r, d.Base+"?"+string(d.Query)+"&from="+d.From+"&to="+d.To, msg)
+	}
 }
 
 // summaryOf reads an organisation's figures and drafts its summary for
@@ -50,7 +117,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, "org="+itoa(o.ID), "/reports/summary", "/reports/templates"
+	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, template.URL("org="+itoa(o.ID)), "/reports/summary", "/reports/templates"
 	d.Hidden, d.Publish, d.orgID = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish", o.ID
 	d.Back, d.BackLabel = "/work?org="+itoa(o.ID), "基层工作"
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
@@ -62,6 +129,10 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	d.Figures = report.Figures(itoa(o.ID), stats.NewView(o.ID, m, s.Work.Today().Year()), lines, d.From, d.To)
 	custom, err := report.Orgs.Custom(r.Context(), s.DB, o.Path)
 	if err != nil {
+		return d, err
+	}
+	d.holder, d.holderID, d.holderPath, d.DraftPath = report.Orgs, o.ID, o.Path, "/reports/summary/draft"
+	if f, err = d.withDraft(r.Context(), s.DB, f); err != nil {
 		return d, err
 	}
 	d.edited(f, report.Draft(o.Name, d.From, d.To, "党建工作总结", report.Templates(lines), custom))
@@ -145,11 +216,12 @@ func writeSummary(w http.ResponseWriter, d summaryData) error {
 type templatesData struct {
 	// Name, Query and Base as a summary's (Base: the summary's page);
 	// Path is this page's.
-	Name, Query, Base, Path string
-	Templates               []report.Template
-	Own                     map[string]string // the organisation's own texts
-	Effective               map[string]string // what a summary uses when the own text is empty
-	CanWrite                bool
+	Name, Base, Path string
+	Query            template.URL
+	Templates        []report.Template
+	Own              map[string]string // the organisation's own texts
+	Effective        map[string]string // what a summary uses when the own text is empty
+	CanWrite         bool
 }
 
 // reportTemplates shows, and saves, the texts an organisation's summaries
@@ -162,7 +234,7 @@ func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.I
 		if err != nil {
 			return err
 		}
-		d = templatesData{Name: o.Name, Query: "org=" + itoa(o.ID), Base: "/reports/summary", Path: "/reports/templates", CanWrite: id.Allows(auth.PermWorkWrite, o.Path),
+		d = templatesData{Name: o.Name, Query: template.URL("org=" + itoa(o.ID)), Base: "/reports/summary", Path: "/reports/templates", CanWrite: id.Allows(auth.PermWorkWrite, o.Path),
 			Templates: report.Templates(work.Summarize(nil, "", ""))} // the lines' words, not their figures
 		return s.editTemplates(r, id, &d, report.Orgs, o.ID, o.Path)
 	})
@@ -203,7 +275,7 @@ func (s *Site) templatesDone(w http.ResponseWriter, r *http.Request, id auth.Ide
 	case err != nil:
 		s.fail(w, r, err)
 	case r.Method == http.MethodPost:
-		done(w, r, d.Path+"?"+d.Query, "已保存起草模板;"+who+"起草工作总结时使用")
+		done(w, r, d.Path+"?"+string(d.Query), "已保存起草模板;"+who+"起草工作总结时使用")
 	default:
 		s.show(w, r, id, http.StatusOK, "reporttemplates.html", "起草模板", d)
 	}

@@ -27,6 +27,7 @@ func (s *Site) workRoutes() []route {
 		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage(auth.PermWorkRead, s.summaryOf)},
 		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage(auth.PermWorkRead, s.summaryOf)},
 		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx(auth.PermWorkRead, s.summaryOf)},
+		{"POST /reports/summary/draft", auth.PermWorkWrite, 0, s.summaryDraft(auth.PermWorkWrite, s.summaryOf)},
 		{"GET /reports/templates", auth.PermWorkRead, 0, s.reportTemplates},
 		{"POST /reports/templates", auth.PermWorkWrite, 0, s.reportTemplates},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
