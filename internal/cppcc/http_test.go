@@ -23,6 +23,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
@@ -441,7 +442,8 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	ch := public.New(m.svc)
 	ch.Off, ch.Submits, ch.Lookups, ch.Codes = true, auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000)
 	m.api = &api.API{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Cppcc: m.svc, Public: ch, Now: now, Log: log}
-	m.site = &web.Site{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Work: &work.Service{DB: db, Now: now}, Cppcc: m.svc, Public: ch, Log: log}
+	m.site = &web.Site{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Work: &work.Service{DB: db, Now: now}, Cppcc: m.svc, Public: ch, Log: log,
+		Library: &library.Service{DB: db, Orgs: orgs}}
 	// The visitor's hundreds of refused requests are not to meet the limit on anonymous requests.
 	cfg := server.Config{Limits: server.Limits{LoginPerMinute: 600, LoginBurst: 600, AnonymousPerMinute: 60000, AnonymousBurst: 10000}}
 	m.srv = httptest.NewServer(server.New(db, log, m.auth, cfg, m.api, m.site))
@@ -552,10 +554,23 @@ var pageRows = map[string]pageRow{
 		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 		return "/cppcc/members", url.Values{"term_id": {fmt.Sprint(terms[0].ID)}, "name": {"新委员"}, "sex": {"女"}, "sector": {"教育界"}, "party": {"cape"}}
 	}},
-	"GET /cppcc/summary":                       {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee)},
-	"POST /cppcc/summary":                      {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
-	"POST /cppcc/summary/docx":                 {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary/docx?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
-	"POST /cppcc/summary/draft":                {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/draft?committee=%d&from=2026-01&to=2026-12", committee, url.Values{"title": {"标题"}})},
+	"GET /cppcc/summary":          {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee)},
+	"POST /cppcc/summary":         {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"POST /cppcc/summary/docx":    {perm: auth.PermCppccRead, want: pageScoped, target: post("/cppcc/summary/docx?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"POST /cppcc/summary/publish": {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/publish?committee=%d&from=2026-01&to=2026-12", committee, url.Values{})},
+	"POST /cppcc/library/{id}/withdraw": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return "/cppcc/library/999999/withdraw", url.Values{}
+		}
+		c := m.of(t).c
+		d, err := m.site.Library.PublishCommittee(context.Background(), library.Publisher{CommitteeID: c.ID, Path: c.Path}, library.Input{Kind: "summary",
+			Title: c.Name + "工作总结", Body: strings.Repeat("围绕中心履职尽责,提案办理成效明显。", 4), Visibility: "system"})
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return fmt.Sprintf("/cppcc/library/%d/withdraw", d.ID), url.Values{}
+	}},
+	"POST /cppcc/summary/draft":                {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/draft?committee=%d&from=2026-01&to=2026-12", committee, url.Values{"title": {"2026年政协工作总结"}, "opening": {"一年来,政协围绕中心、服务大局,提案工作成效明显。"}})},
 	"GET /cppcc/summary/templates":             {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/summary/templates?committee=%d", committee)},
 	"POST /cppcc/summary/templates":            {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/summary/templates?committee=%d", committee, url.Values{"opening": {"{期间},{组织}认真履职。"}})},
 	"GET /cppcc/proposals/{id}/assignment":     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d/assignment", in("handling"))},
@@ -825,5 +840,43 @@ func TestGrantCommitteeRoleFromThePage(t *testing.T) {
 	form.Set("role", auth.RoleViewer)
 	if code, text := m.page(auth.RoleSecadmin, "POST", "/users", form); code != http.StatusBadRequest || !strings.Contains(text, "只有政协的角色授予在政协或承办单位上") {
 		t.Fatalf("a tree role on a committee: %d %.300s", code, text)
+	}
+}
+
+// TestCommitteeSummaryInTheLibrary: the office publishes its committee's
+// summary of the year; the library shows it under the committee's name to
+// the whole system (an organisation's administrator too), the office
+// withdraws it, and an organisation's withdrawal route does not reach it.
+func TestCommitteeSummaryInTheLibrary(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	c := m.of("own").c
+	code, _ := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/summary/publish?committee=%d&from=2026-01&to=2026-12", c.ID), nil)
+	if code != http.StatusSeeOther {
+		t.Fatalf("publish: %d", code)
+	}
+	r, err := m.site.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"})
+	if err != nil || r.Total != 1 {
+		t.Fatalf("the library holds %v %+v", err, r)
+	}
+	d := r.Hits[0].Doc
+	if d.OrgName != c.Name || d.CommitteeID != c.ID || !strings.Contains(d.Body, "提案") {
+		t.Fatalf("the document: %+v", d)
+	}
+	code, text := m.page(auth.RoleOrgAdmin, "GET", fmt.Sprintf("/library/%d", d.ID), nil)
+	if code != 200 || !strings.Contains(text, c.Name) || strings.Contains(text, `id="doc-withdraw"`) {
+		t.Fatalf("as an organisation's administrator: %d %.300s", code, text)
+	}
+	if code, text := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/library/%d", d.ID), nil); code != 200 ||
+		!strings.Contains(text, fmt.Sprintf(`action="/cppcc/library/%d/withdraw"`, d.ID)) {
+		t.Fatalf("as the office: %d %.300s", code, text)
+	}
+	if code, _ := m.page(auth.RoleOrgAdmin, "POST", fmt.Sprintf("/library/%d/withdraw", d.ID), nil); code != http.StatusNotFound {
+		t.Fatalf("an organisation withdrew a committee's document: %d", code)
+	}
+	if code, _ := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/library/%d/withdraw", d.ID), nil); code != http.StatusSeeOther {
+		t.Fatalf("the office's withdrawal: %d", code)
+	}
+	if r, _ := m.site.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"}); r.Total != 0 {
+		t.Fatalf("a withdrawn document is still listed: %+v", r)
 	}
 }

@@ -66,8 +66,12 @@ type Doc struct {
 	Views           int64     `json:"views"`
 	Downloads       int64     `json:"downloads"`
 	UpdatedAt       time.Time `json:"-"`
-	// OrgPath is the organisation's path, for the caller's rights on it.
+	// OrgPath is the organisation's path, for the caller's rights on it
+	// (empty for a committee's document).
 	OrgPath string `json:"-"`
+	// CommitteeID and CommitteePath name the committee whose document it is (0: an organisation's).
+	CommitteeID   int64  `json:"committee_id,omitempty"`
+	CommitteePath string `json:"-"`
 }
 
 // Service keeps the library and its index.
@@ -143,6 +147,28 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, in Input) (Doc, e
 	} else if err != nil {
 		return Doc{}, err
 	}
+	return s.publish(ctx, v, Publisher{OrgID: o.ID, Path: o.Path}, in)
+}
+
+// Publisher is who publishes a document: an organisation (its id and
+// path), or a committee (its id and path in the committees' tree), whose
+// documents are read by the whole system or the public.
+type Publisher struct {
+	OrgID, CommitteeID int64
+	Path               string
+}
+
+// PublishCommittee stores a document of the committee p (the caller has
+// checked the right to write for it) and indexes it.
+func (s *Service) PublishCommittee(ctx context.Context, p Publisher, in Input) (Doc, error) {
+	var v apperr.Invalid
+	if in.Visibility == "subtree" {
+		v.Add("visibility", "政协的材料只能全系统可见或公开")
+	}
+	return s.publish(ctx, v, p, in)
+}
+
+func (s *Service) publish(ctx context.Context, v apperr.Invalid, p Publisher, in Input) (Doc, error) {
 	kind, ok := Kinds.Parse(in.Kind)
 	if !ok {
 		v.Add("kind", "类型应为 %s 之一", Kinds.Labels())
@@ -181,19 +207,27 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, in Input) (Doc, e
 	}
 	now := s.now().UTC()
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var file any
 		if len(in.File) > 0 {
 			file = in.File
 		}
+		// A committee's document has no organisation: province 0, empty path.
+		orgPath, committee := p.Path, any(nil)
+		if p.CommitteeID != 0 {
+			orgPath, committee = "", p.CommitteeID
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO library_docs (province_id, org_id, org_path, kind, title, body, tags, visibility, file_name, file_data,
-			published_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-			store.ProvinceOf(o.Path), o.ID, o.Path, kind, in.Title, in.Body, strings.Join(in.Tags, ","), vis, fileName(in), file,
-			date.Of(now), actor(ctx), now).Scan(&id); err != nil {
+			published_on, created_by, created_at, updated_at, committee_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id`,
+			store.ProvinceOf(orgPath), p.OrgID, orgPath, kind, in.Title, in.Body, strings.Join(in.Tags, ","), vis, fileName(in), file,
+			date.Of(now), actor(ctx), now, committee).Scan(&id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "create", ObjectType: "library_doc", ObjectID: id, OrgPath: o.Path,
-			Detail: map[string]any{"title": in.Title, "kind": kind, "visibility": vis}})
+		detail := map[string]any{"title": in.Title, "kind": kind, "visibility": vis}
+		if p.CommitteeID != 0 {
+			detail["committee_id"] = p.CommitteeID
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "create", ObjectType: "library_doc", ObjectID: id, OrgPath: orgPath, Detail: detail})
 	})
 	if err != nil {
 		return Doc{}, err
@@ -224,15 +258,25 @@ func actor(ctx context.Context) any {
 	return nil
 }
 
-// Withdraw takes a published document out of the library (its row and
-// number stay): a compare-and-set on its state.
+// Withdraw takes a published document of an organisation in scope out of
+// the library (its row and number stay): a compare-and-set on its state.
 func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Doc, error) {
+	return s.withdraw(ctx, id, func(d Doc) bool { return d.CommitteeID == 0 && sc.Contains(d.OrgPath) })
+}
+
+// WithdrawCommittee takes a published document of the committee
+// committeeID (the caller has checked the right to write for it) out of the library.
+func (s *Service) WithdrawCommittee(ctx context.Context, committeeID, id int64) (Doc, error) {
+	return s.withdraw(ctx, id, func(d Doc) bool { return d.CommitteeID != 0 && d.CommitteeID == committeeID })
+}
+
+func (s *Service) withdraw(ctx context.Context, id int64, mine func(Doc) bool) (Doc, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		d, err := s.read(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if !sc.Contains(d.OrgPath) {
+		if !mine(d) {
 			return apperr.NotFound("文档")
 		}
 		res, err := tx.ExecContext(ctx, "UPDATE library_docs SET state = 'withdrawn', updated_at = $1 WHERE id = $2 AND state = 'published'"+
@@ -243,8 +287,11 @@ func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Doc, 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.Conflict("这篇文档已经撤回")
 		}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "withdraw", ObjectType: "library_doc", ObjectID: id, OrgPath: d.OrgPath,
-			Detail: map[string]any{"title": d.Title}})
+		detail := map[string]any{"title": d.Title}
+		if d.CommitteeID != 0 {
+			detail["committee_id"] = d.CommitteeID
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "withdraw", ObjectType: "library_doc", ObjectID: id, OrgPath: d.OrgPath, Detail: detail})
 	})
 	if err != nil {
 		return Doc{}, err
@@ -252,16 +299,17 @@ func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Doc, 
 	return s.reindex(ctx, id)
 }
 
-const docCols = `d.id, d.org_id, o.name, d.org_path, d.kind, d.title, d.body, d.tags, d.visibility, d.state, d.file_name, d.published_on,
-	d.views, d.downloads, d.updated_at`
+const docCols = `d.id, d.org_id, COALESCE(o.name, c.name, ''), d.org_path, d.kind, d.title, d.body, d.tags, d.visibility, d.state, d.file_name,
+	d.published_on, d.views, d.downloads, d.updated_at, COALESCE(d.committee_id, 0), COALESCE(c.path, '')`
 
-const docFrom = " FROM library_docs d JOIN orgs o ON o.id = d.org_id"
+// docFrom reads a document with its organisation's or committee's name.
+const docFrom = " FROM library_docs d LEFT JOIN orgs o ON o.id = d.org_id LEFT JOIN committees c ON c.id = d.committee_id"
 
 func scanDoc(sc store.Scanner) (Doc, error) {
 	var d Doc
 	var tags string
 	err := sc.Scan(&d.ID, &d.OrgID, &d.OrgName, &d.OrgPath, &d.Kind, &d.Title, &d.Body, &tags, &d.Visibility, &d.State, &d.FileName, &d.PublishedOn,
-		&d.Views, &d.Downloads, &d.UpdatedAt)
+		&d.Views, &d.Downloads, &d.UpdatedAt, &d.CommitteeID, &d.CommitteePath)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, apperr.NotFound("文档")
 	}

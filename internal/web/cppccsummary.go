@@ -43,6 +43,7 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	q := "committee=" + itoa(c.ID)
 	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, template.URL(q), "/cppcc/summary", "/cppcc/summary/templates"
 	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+itoa(c.ID), "政协工作", []hidden{{"committee", itoa(c.ID)}}
+	d.Publish = "/cppcc/summary/publish"
 	d.From, d.To = work.Period(r.Form.Get("from"), r.Form.Get("to"), s.Cppcc.Today())
 	if d.Figures, err = s.Cppcc.SummaryFigures(r.Context(), sc, c.ID, d.From, d.To); err != nil {
 		return d, err

@@ -24,7 +24,9 @@ func (s *Site) libraryRoutes() []route {
 		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
 		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
 		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
-		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish(auth.PermWorkWrite, s.summaryOf)},
+		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.summaryPublish(auth.PermCppccWrite, s.cppccSummaryOf)},
+		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, s.libraryWithdrawCommittee},
 	}
 }
 
@@ -183,6 +185,8 @@ type libraryDocData struct {
 	Paras   []string
 	Related []library.Doc
 	Write   bool
+	// WithdrawPath withdraws it: by its organisation, or by its committee's office.
+	WithdrawPath string
 }
 
 func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -191,7 +195,10 @@ func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.fail(w, r, err)
 		return
 	}
-	d.Write = id.Allows(auth.PermWorkWrite, d.D.OrgPath)
+	d.Write, d.WithdrawPath = id.Allows(auth.PermWorkWrite, d.D.OrgPath), fmt.Sprintf("/library/%d/withdraw", d.D.ID)
+	if d.D.CommitteeID != 0 {
+		d.Write, d.WithdrawPath = id.Allows(auth.PermCppccWrite, d.D.CommitteePath), fmt.Sprintf("/cppcc/library/%d/withdraw", d.D.ID)
+	}
 	s.show(w, r, id, http.StatusOK, "librarydoc.html", d.D.Title, d)
 }
 
@@ -260,21 +267,49 @@ func (s *Site) libraryWithdraw(w http.ResponseWriter, r *http.Request, id auth.I
 }
 
 // summaryPublish publishes a work summary, as the form sends it with its
-// figures filled in now, to the library as the organisation's 工作总结.
-func (s *Site) summaryPublish(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var doc library.Doc
-	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
-		d, err := s.summaryOf(r, sc)
-		if err != nil {
+// figures filled in now, to the library as the organisation's or the
+// committee's 工作总结, read by the whole system.
+func (s *Site) summaryPublish(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+		var doc library.Doc
+		err := id.Within(perm, func(sc store.Scope) error {
+			d, err := of(r, sc)
+			if err != nil {
+				return err
+			}
+			in := library.Input{OrgID: d.holderID, Kind: "summary", Title: d.S.Title, Body: report.Text(d.S, d.Figures), Visibility: "system"}
+			if d.holder == report.Committees {
+				doc, err = s.Library.PublishCommittee(r.Context(), library.Publisher{CommitteeID: d.holderID, Path: d.holderPath}, in)
+			} else {
+				doc, err = s.Library.Publish(r.Context(), sc, in)
+			}
 			return err
+		})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		doc, err = s.Library.Publish(r.Context(), sc, library.Input{OrgID: d.orgID, Kind: "summary", Title: d.S.Title,
-			Body: report.Text(d.S, d.Figures), Visibility: "system"})
-		return err
-	})
+		done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已将工作总结发布到经验交流库(全系统可见,可撤回)")
+	}
+}
+
+// libraryWithdrawCommittee withdraws a committee's document, by its office.
+func (s *Site) libraryWithdrawCommittee(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	did, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已将工作总结发布到经验交流库(全系统可见,可撤回)")
+	d, err := s.Library.Get(r.Context(), libraryScope(id), did)
+	if err == nil && (d.CommitteeID == 0 || !id.Allows(auth.PermCppccWrite, d.CommitteePath)) {
+		err = apperr.NotFound("文档")
+	}
+	if err == nil {
+		_, err = s.Library.WithdrawCommittee(r.Context(), d.CommitteeID, did)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	done(w, r, "/library", "已撤回,经验交流库中不再显示")
 }

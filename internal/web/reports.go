@@ -32,10 +32,9 @@ type summaryData struct {
 	// Hidden names the organisation or committee in the period's form.
 	TemplatesPath string
 	Hidden        []hidden
-	// Publish is where the summary is published to the library ("" for
-	// none), as the document of organisation orgID.
+	// Publish is where the summary is published to the library, as the
+	// document of its organisation or committee.
 	Publish  string
-	orgID    int64
 	From, To string
 	S        report.Summary
 	Figures  map[string]report.Figure
@@ -118,7 +117,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 		return d, err
 	}
 	d.Name, d.Query, d.Base, d.TemplatesPath = o.Name, template.URL("org="+itoa(o.ID)), "/reports/summary", "/reports/templates"
-	d.Hidden, d.Publish, d.orgID = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish", o.ID
+	d.Hidden, d.Publish = []hidden{{"org", itoa(o.ID)}}, "/reports/summary/publish"
 	d.Back, d.BackLabel = "/work?org="+itoa(o.ID), "基层工作"
 	d.From, d.To = work.Period(f.Get("from"), f.Get("to"), s.Work.Today())
 	m, err := stats.Read(r.Context(), s.DB, o.Path)
