@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/org"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -28,6 +29,7 @@ func TestNationalShapeAndFigures(t *testing.T) {
 		if err != nil || len(ms) != 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms[:min(5, len(ms))], err)
 		}
+		annualChecked(t, db, &org.Service{DB: db}, sum.Root.ID)
 		f, err := stats.Read(ctx, db, sum.Root.Path)
 		if err != nil {
 			t.Fatal(err)

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -52,5 +54,25 @@ func TestDemoWork(t *testing.T) {
 	live, err := works.LiveFigures(ctx, store.All, sum.Root.ID)
 	if err != nil || live.Unlinked == 0 {
 		t.Errorf("live figures %+v %v: the demo should leave some branches unlinked", live, err)
+	}
+	annualChecked(t, db, orgs, sum.Root.ID)
+}
+
+// annualChecked: the annual tables of 2026 of the generated data equal the
+// recount and add up, and they count some admissions (not all zero).
+func annualChecked(t *testing.T, db *store.DB, orgs *org.Service, rootID int64) {
+	t.Helper()
+	ctx := context.Background()
+	d := roster.DaysOf("2026-01", "2026-12", date.New(2026, 11, 20))
+	bad, strays, err := roster.CheckAnnual(ctx, db, orgs, d)
+	if err != nil || len(bad) > 0 || len(strays) > 0 {
+		t.Fatalf("annual tables: %v %+v strays %v", err, bad[:min(5, len(bad))], strays)
+	}
+	table, err := roster.ReadAnnual(ctx, db, orgs, store.All, rootID, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := roster.ChangesLayout(d).Values(table.Lines[0].Figures); v[1] == 0 || v[len(v)-1] == 0 {
+		t.Fatalf("the year's changes are empty: %v", v)
 	}
 }
