@@ -274,23 +274,20 @@ func CheckAnnual(ctx context.Context, db *store.DB, orgs *org.Service, d Days) (
 	if err != nil {
 		return nil, nil, err
 	}
-	paths := map[int64]string{}
-	rows, err := db.QueryContext(ctx, "SELECT id, path FROM orgs")
+	type orgPath struct {
+		id   int64
+		path string
+	}
+	all, err := store.Query(ctx, db, func(sc store.Scanner) (orgPath, error) {
+		var o orgPath
+		return o, sc.Scan(&o.id, &o.path)
+	}, "SELECT id, path FROM orgs")
 	if err != nil {
 		return nil, nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var p string
-		if err := rows.Scan(&id, &p); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		paths[id] = p
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
+	paths := make(map[int64]string, len(all))
+	for _, o := range all {
+		paths[o.id] = o.path
 	}
 	// counted sums the recount over the subtree at path (only its own organisation's when alone).
 	counted := func(path string, alone bool) map[string]int64 {

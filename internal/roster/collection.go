@@ -106,21 +106,11 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 	lo, hi := store.PathRange(root.Path)
 	var list []collectedOrg
 	seqOf := map[int64]int{}
-	rows, err := db.QueryContext(ctx, "SELECT id FROM orgs WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path", lo, hi)
-	if err != nil {
-		return 0, 0, err
-	}
-	var ids []int64
-	for rows.Next() {
+	ids, err := store.Query(ctx, db, func(sc store.Scanner) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return id, sc.Scan(&id)
+	}, "SELECT id FROM orgs WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path", lo, hi)
+	if err != nil {
 		return 0, 0, err
 	}
 	for _, id := range ids {
@@ -146,24 +136,21 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			}
 		}
 	}
-	flows := map[int64]string{}
-	mobile, err := db.QueryContext(ctx, `SELECT r.member_id, r.present_place FROM mobile_records r JOIN orgs o ON o.id = r.org_id
+	type flow struct {
+		id    int64
+		place string
+	}
+	out, err := store.Query(ctx, db, func(sc store.Scanner) (flow, error) {
+		var f flow
+		return f, sc.Scan(&f.id, &f.place)
+	}, `SELECT r.member_id, r.present_place FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 		WHERE o.path >= $1 AND o.path < $2 AND r.kind = 'out' AND r.ended_on IS NULL AND r.member_id IS NOT NULL`+sc.ProvinceParam("r.province_id"), lo, hi)
 	if err != nil {
 		return 0, 0, err
 	}
-	for mobile.Next() {
-		var id int64
-		var place string
-		if err := mobile.Scan(&id, &place); err != nil {
-			mobile.Close()
-			return 0, 0, err
-		}
-		flows[id] = place
-	}
-	mobile.Close()
-	if err := mobile.Err(); err != nil {
-		return 0, 0, err
+	flows := make(map[int64]string, len(out))
+	for _, f := range out {
+		flows[f.id] = f.place
 	}
 
 	x := excelize.NewFile()
