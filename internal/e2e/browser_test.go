@@ -647,6 +647,7 @@ func TestScreenshots(t *testing.T) {
 		{"/todo", "main h1", "todo"},
 		{"/orgs/terms?within=730", "main h1", "terms"},
 		{fmt.Sprintf("/orgs/%d/stats/print", s.sum.Street.ID), "#stats-table", "stats-print"},
+		{fmt.Sprintf("/orgs/%d/stats/print?table=changes", s.sum.Street.ID), "#stats-table", "stats-changes"},
 		{fmt.Sprintf("/members/import?org=%d", s.sum.Branch.ID), "main h1", "import"},
 		{"/help", "main h1", "help"},
 	}
