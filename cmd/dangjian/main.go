@@ -42,7 +42,7 @@ const usage = `dangjian — 党建工作平台
   dangjian export collection --org 编号 -o 文件.xlsx --reason 用途            导出党组织和党员基本信息采集表(四张表)
   dangjian import collection 文件.xlsx                                       用采集表填充空的数据库
   dangjian demo --members 人数 [--seed 种子]                                   在空数据库中生成全国规模的演示数据
-  dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000] [--cppcc] [--public]  性能测试(每项都与同一次运行中的基准对比)
+  dangjian bench [--http-seconds 5] [--clients 64] [--import-rows 100000] [--only 项目,…] [--during-sql SQL]  性能测试(每项都与同一次运行中的基准对比)
   dangjian version                                                           显示版本
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),

@@ -317,3 +317,25 @@ func TestAccessCommands(t *testing.T) {
 		t.Fatalf("check after rotation: %s", out)
 	}
 }
+
+// TestBenchCommand runs the benchmark suite on a small generated country:
+// the steps asked for and no others, a step name it does not know refused
+// in Chinese, and a statement run under load with no request failing.
+func TestBenchCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DANGJIAN_SECRET_KEY", strings.Repeat("cd", 32))
+	if code, out := runCmd(t, dir, "demo", "--members", "3000"); code != 0 {
+		t.Fatalf("demo: %d %s", code, out)
+	}
+	code, out := runCmd(t, dir, "bench", "--only", "figures,writes", "--http-seconds", "0", "--import-rows", "0", "--export-rows", "0")
+	if code != 0 || !strings.Contains(out, "figures of") || !strings.Contains(out, "create an organisation") || strings.Contains(out, "search") {
+		t.Fatalf("bench --only figures,writes: %d %s", code, out)
+	}
+	if code, out := runCmd(t, dir, "bench", "--only", "figures,speed"); code == 0 || !strings.Contains(out, "没有名为“speed”的测试项") {
+		t.Fatalf("bench --only with an unknown step: %d %s", code, out)
+	}
+	code, out = runCmd(t, dir, "bench", "--during-sql", "SELECT 1; SELECT 2", "--http-seconds", "1")
+	if code != 0 || !regexp.MustCompile(`requests in \d+ provinces while the SQL ran .* \d+, 0 failed`).MatchString(out) {
+		t.Fatalf("bench --during-sql: %d %s", code, out)
+	}
+}

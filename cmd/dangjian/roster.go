@@ -276,9 +276,19 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	consult := fs.Bool("cppcc", false, "只测政协提案(办公室的提案目录页面和统计)")
 	pub := fs.Bool("public", false, "只测公众渠道(垃圾信息拦截率、误拦率,开启和关闭防护时公众来信表单的吞吐量)")
 	lib := fs.Int("library", 0, "只测经验交流库:生成这么多篇材料(其中藏着相关性测试集),从表建立索引,两个词的检索耗时和相关性")
-	during := fs.String("during-sql", "", "在一个县的持续读写负载下执行的 SQL(例如 Citus 的 SELECT citus_rebalance_start(); SELECT citus_rebalance_wait()),统计其间失败的请求;给出时只测这一项")
+	during := fs.String("during-sql", "", "在各省各一个县的持续读写负载下执行的 SQL(例如 Citus 的 SELECT citus_rebalance_start(); SELECT citus_rebalance_wait()),统计其间失败的请求;给出时只测这一项")
+	only := fs.String("only", "", "只测这几项(逗号分隔):"+strings.Join(bench.Steps, ","))
 	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
-		s := &bench.Suite{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Out: stdout,
+		var steps []string
+		if *only != "" {
+			steps = strings.Split(*only, ",")
+			for _, st := range steps {
+				if !slices.Contains(bench.Steps, st) {
+					return fmt.Errorf("--only:没有名为“%s”的测试项,可选:%s", st, strings.Join(bench.Steps, ","))
+				}
+			}
+		}
+		s := &bench.Suite{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Out: stdout, Only: steps,
 			HTTPDuration: time.Duration(*seconds) * time.Second, Clients: *clients, ImportRows: *importRows, ExportRows: *exportRows,
 			DuringSQL: *during, Consult: *consult, Public: *pub, Library: *lib}
 		engine := string(a.db.Dialect)

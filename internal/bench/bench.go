@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,8 +69,13 @@ type Suite struct {
 	Consult, Public bool
 	// Library, when above 0, runs only the experience library's benchmark at as many documents.
 	Library int
-	rows    []Row
+	// Only, when not empty, names the steps of the suite to run (Steps).
+	Only []string
+	rows []Row
 }
+
+// Steps are the names of the suite's steps, in the order they run.
+var Steps = []string{"figures", "search", "list", "transfers", "writes", "http", "export", "import", "beside", "cppcc", "public"}
 
 // timings runs fn n times and returns the 50th and 99th percentiles.
 func timings(n int, fn func(i int) error) (p50, p99 time.Duration, err error) {
@@ -113,22 +119,21 @@ func (s *Suite) Run(ctx context.Context) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.transfers, s.treeWrites, s.http, s.export, s.importRows, s.beside}
 	if s.DuringSQL != "" {
-		steps = []func(context.Context, org.Org, org.Org) error{s.during}
+		return s.rows, s.during(ctx, root)
 	}
-	for _, step := range steps {
+	steps := []func(context.Context, org.Org, org.Org) error{s.figures, s.search, s.listPage, s.transfers, s.treeWrites, s.http, s.export, s.importRows, s.beside,
+		func(ctx context.Context, _, _ org.Org) error { return s.consult(ctx) },
+		func(ctx context.Context, _, _ org.Org) error { return s.publicChannel(ctx) }}
+	for i, step := range steps {
+		if len(s.Only) > 0 && !slices.Contains(s.Only, Steps[i]) {
+			continue
+		}
 		if err := step(ctx, root, county); err != nil {
 			return s.rows, err
 		}
 	}
-	if s.DuringSQL != "" {
-		return s.rows, nil
-	}
-	if err := s.consult(ctx); err != nil {
-		return s.rows, err
-	}
-	return s.rows, s.publicChannel(ctx)
+	return s.rows, nil
 }
 
 func (s *Suite) orgAtDepth(ctx context.Context, depth int) (org.Org, error) {
@@ -308,29 +313,49 @@ func (s *Suite) transfers(ctx context.Context, _, county org.Org) error {
 	return nil
 }
 
-// during: a county's users reading pages and figures and recording visits
-// while DuringSQL runs (a rebalance of the cluster), beside the same load
-// before it: requests answered, failed and the 99th percentile.
-func (s *Suite) during(ctx context.Context, root, county org.Org) error {
+// during: users of one county in each province reading pages and figures
+// and recording visits while DuringSQL runs (a rebalance of the cluster
+// moving some provinces' shards), beside the same load before it:
+// requests answered, failed (and why) and the 99th percentile.
+func (s *Suite) during(ctx context.Context, root org.Org) error {
 	srv, err := s.serve(ctx, root)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	var branch int64
-	lo, hi := store.PathRange(county.Path)
-	if err := s.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE type = 'branch' AND path >= $1 AND path < $2 ORDER BY id LIMIT 1", lo, hi).Scan(&branch); err != nil {
+	counties, err := store.Query(ctx, s.DB, func(sc store.Scanner) (org.Org, error) {
+		var o org.Org
+		return o, sc.Scan(&o.ID, &o.Path)
+	}, "SELECT id, path FROM orgs WHERE depth = 3 AND dissolved_at IS NULL ORDER BY id")
+	if err != nil {
 		return err
 	}
-	id := strconv.FormatInt(county.ID, 10)
-	gets := []string{"/api/v1/orgs/" + id + "/stats", "/api/v1/members?org=" + id + "&size=20", "/api/v1/orgs/" + id + "/children",
-		"/api/v1/work/visits?org=" + id}
-	visit := fmt.Sprintf(`{"org_id": %d, "kind": "visit", "visited_on": "2026-06-01", "visitor": "性能测试", "target_kind": "household", "target_name": "张家"}`, branch)
-	load := func(until func() bool) (n, failed int, p99 time.Duration) {
+	var gets, visits []string
+	seen := map[int64]bool{}
+	for _, c := range counties {
+		prov := store.ProvinceOf(c.Path)
+		if seen[prov] {
+			continue
+		}
+		lo, hi := store.PathRange(c.Path)
+		var branch int64
+		if err := s.DB.QueryRowContext(ctx, "SELECT id FROM orgs WHERE type = 'branch' AND path >= $1 AND path < $2 ORDER BY id LIMIT 1", lo, hi).Scan(&branch); err != nil {
+			continue
+		}
+		seen[prov] = true
+		id := strconv.FormatInt(c.ID, 10)
+		gets = append(gets, "/api/v1/orgs/"+id+"/stats", "/api/v1/members?org="+id+"&size=20", "/api/v1/orgs/"+id+"/children",
+			"/api/v1/work/visits?org="+id)
+		visits = append(visits, fmt.Sprintf(`{"org_id": %d, "kind": "visit", "visited_on": "2026-06-01", "visitor": "性能测试", "target_kind": "household", "target_name": "张家"}`, branch))
+	}
+	if len(visits) == 0 {
+		return fmt.Errorf("no county with a branch")
+	}
+	load := func(until func() bool) loadResult {
 		return loadUntil(8, until, func(i int) *http.Request {
 			var req *http.Request
 			if i%5 == 4 {
-				req, _ = http.NewRequest("POST", srv.base+"/api/v1/work/visits", strings.NewReader(visit))
+				req, _ = http.NewRequest("POST", srv.base+"/api/v1/work/visits", strings.NewReader(visits[(i/5)%len(visits)]))
 			} else {
 				req, _ = http.NewRequest("GET", srv.base+gets[i%len(gets)], nil)
 			}
@@ -339,7 +364,7 @@ func (s *Suite) during(ctx context.Context, root, county org.Org) error {
 		})
 	}
 	deadline := time.Now().Add(max(s.HTTPDuration, 5*time.Second))
-	baseN, baseFailed, base99 := load(func() bool { return time.Now().After(deadline) })
+	before := load(func() bool { return time.Now().After(deadline) })
 	var running atomic.Bool
 	running.Store(true)
 	start := time.Now()
@@ -355,23 +380,45 @@ func (s *Suite) during(ctx context.Context, root, county org.Org) error {
 			}
 		}
 	}()
-	n, failed, p99 := load(func() bool { return !running.Load() })
+	while := load(func() bool { return !running.Load() })
 	took := time.Since(start)
 	if sqlErr != nil {
 		return sqlErr
 	}
-	s.add(fmt.Sprintf("requests while the SQL ran (%s)", took.Round(time.Second)), fmt.Sprintf("%d, %d failed, p99 %s", n, failed, ms(p99)),
-		fmt.Sprintf("before: %d in %s, %d failed, p99 %s", baseN, max(s.HTTPDuration, 5*time.Second), baseFailed, ms(base99)),
-		fmt.Sprintf("%.1f× p99", float64(p99)/float64(max(base99, time.Microsecond))))
+	s.add(fmt.Sprintf("requests in %d provinces while the SQL ran (%s)", len(visits), took.Round(time.Second)), while.String(),
+		"before: "+before.String()+" in "+max(s.HTTPDuration, 5*time.Second).String(),
+		fmt.Sprintf("%.1f× p99", float64(while.p99)/float64(max(before.p99, time.Microsecond))))
 	return nil
 }
 
+// loadResult is what a load sent: how many requests, how many failed and
+// why (a status, or the client's error), and their 99th percentile.
+type loadResult struct {
+	n, failed int
+	why       map[string]int
+	p99       time.Duration
+}
+
+func (r loadResult) String() string {
+	out := fmt.Sprintf("%d, %d failed, p99 %s", r.n, r.failed, ms(r.p99))
+	if len(r.why) > 0 {
+		var parts []string
+		for k, v := range r.why {
+			parts = append(parts, fmt.Sprintf("%s ×%d", k, v))
+		}
+		sort.Strings(parts)
+		out += " (" + strings.Join(parts, "; ") + ")"
+	}
+	return out
+}
+
 // loadUntil sends the requests req(i) from clients loops until until
-// holds, and returns how many were sent, how many failed (no answer, or a
-// status other than 200 and 201) and their 99th percentile.
-func loadUntil(clients int, until func() bool, req func(i int) *http.Request) (n, failed int, p99 time.Duration) {
+// holds, and returns what was sent; a request fails when it has no answer
+// or a status other than 200 and 201.
+func loadUntil(clients int, until func() bool, req func(i int) *http.Request) loadResult {
 	var mu sync.Mutex
 	var ds []time.Duration
+	r := loadResult{why: map[string]int{}}
 	var wg sync.WaitGroup
 	for c := 0; c < clients; c++ {
 		wg.Go(func() {
@@ -379,16 +426,21 @@ func loadUntil(clients int, until func() bool, req func(i int) *http.Request) (n
 				start := time.Now()
 				res, err := http.DefaultClient.Do(req(i))
 				d := time.Since(start)
-				bad := err != nil
-				if err == nil {
+				why := ""
+				if err != nil {
+					why = err.Error()
+				} else {
 					_, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
-					bad = res.StatusCode != 200 && res.StatusCode != 201
+					if res.StatusCode != 200 && res.StatusCode != 201 {
+						why = "HTTP " + strconv.Itoa(res.StatusCode)
+					}
 				}
 				mu.Lock()
 				ds = append(ds, d)
-				if bad {
-					failed++
+				if why != "" {
+					r.failed++
+					r.why[why]++
 				}
 				mu.Unlock()
 			}
@@ -397,9 +449,10 @@ func loadUntil(clients int, until func() bool, req func(i int) *http.Request) (n
 	wg.Wait()
 	sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
 	if len(ds) > 0 {
-		p99 = ds[min(len(ds)-1, len(ds)*99/100)]
+		r.p99 = ds[min(len(ds)-1, len(ds)*99/100)]
 	}
-	return len(ds), failed, p99
+	r.n = len(ds)
+	return r
 }
 
 // treeWrites: a new organisation (the tree is a reference table on a
@@ -499,8 +552,8 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 	id := strconv.FormatInt(county.ID, 10)
 	pages := []string{"/orgs/" + id, "/members?org=" + id, "/api/v1/orgs/" + id + "/stats", "/api/v1/members?org=" + id + "&size=20"}
 	importPath := base + "/api/v1/members/import?org=" + id + "&filename=bench.xlsx&dry_run=1"
-	load := func(until func() bool) (p99 time.Duration, n, failed int) {
-		n, failed, p99 = loadUntil(4, until, func(i int) *http.Request {
+	load := func(until func() bool) loadResult {
+		return loadUntil(4, until, func(i int) *http.Request {
 			req, _ := http.NewRequest("GET", base+pages[i%len(pages)], nil)
 			req.Header.Set("Cookie", auth.SessionCookie+"="+session)
 			if i%2 == 1 {
@@ -508,10 +561,9 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 			}
 			return req
 		})
-		return p99, n, failed
 	}
 	deadline := time.Now().Add(s.HTTPDuration)
-	base99, baseN, baseFailed := load(func() bool { return time.Now().After(deadline) })
+	idle := load(func() bool { return time.Now().After(deadline) })
 	var importing atomic.Bool
 	importing.Store(true)
 	start := time.Now()
@@ -520,13 +572,13 @@ func (s *Suite) beside(ctx context.Context, root, county org.Org) error {
 		defer importing.Store(false)
 		importErr = post(importPath, tok, file.Bytes())
 	}()
-	during99, n, failed := load(func() bool { return !importing.Load() })
+	during := load(func() bool { return !importing.Load() })
 	took := time.Since(start)
 	if importErr != nil {
 		return importErr
 	}
-	s.add(fmt.Sprintf("page p99 during a %d-row import (%s)", s.ImportRows, took.Round(time.Second)), ms(during99)+fmt.Sprintf(" (%d loads, %d failed)", n, failed),
-		fmt.Sprintf("without an import: %s (%d loads, %d failed)", ms(base99), baseN, baseFailed), fmt.Sprintf("%.1f×", float64(during99)/float64(max(base99, time.Microsecond))))
+	s.add(fmt.Sprintf("pages during a %d-row import (%s)", s.ImportRows, took.Round(time.Second)), during.String(),
+		"without an import: "+idle.String(), fmt.Sprintf("%.1f× p99", float64(during.p99)/float64(max(idle.p99, time.Microsecond))))
 
 	// Six uploads on the import page at once queue: the memory they take comes back.
 	runtime.GC()
