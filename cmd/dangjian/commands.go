@@ -153,6 +153,7 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	var s settings
 	s.bind(fs)
+	to := fs.Int64("to", 0, "只升级到这个编号的步骤为止(默认全部;升级 Citus 集群时可以逐步进行,每步之前建立还原点)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -161,9 +162,13 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.Migrate(ctx)
+	n, err := db.MigrateTo(ctx, *to)
 	if err != nil {
 		return err
+	}
+	if *to > 0 {
+		fmt.Fprintf(stdout, "数据库结构已升级到第 %d 步(本次执行 %d 个升级步骤)\n", *to, n)
+		return nil
 	}
 	fmt.Fprintf(stdout, "数据库结构已是最新(本次执行 %d 个升级步骤)\n", n)
 	return nil

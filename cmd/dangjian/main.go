@@ -21,7 +21,7 @@ const usage = `dangjian — 党建工作平台
 
 用法:
   dangjian serve   [--addr 127.0.0.1:8080] [--db 文件或postgres://…] [--demo]   启动服务
-  dangjian migrate [--db …]                                                  升级数据库结构
+  dangjian migrate [--db …] [--to 编号]                                       升级数据库结构
   dangjian check   [--db …] [--json] [--year 年度]                           用原始数据重算全部统计(含年度统计表)并核对
   dangjian backup  [--db …] 文件                                              在线备份(服务运行时亦可)
   dangjian user add 用户名 [--display 名称] [--member 党员编号] [--password-stdin]  新建用户

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -129,83 +130,120 @@ var DistributeShards = 32
 func (db *DB) distribute(ctx context.Context) (int, error) {
 	done := 0
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, s := range []string{
-			"SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
-			fmt.Sprintf("SET LOCAL citus.shard_count TO %d", DistributeShards),
-			// The audit trail's append-only guard raises an error and
-			// touches nothing else, so it runs on the shards as it is.
-			"SET LOCAL citus.enable_unsafe_triggers TO on",
-		} {
-			if _, err := tx.ExecContext(ctx, s); err != nil {
-				return err
-			}
-		}
-		laid, err := Query(ctx, tx, func(sc Scanner) (string, error) {
-			var n string
-			return n, sc.Scan(&n)
-		}, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
-			WHERE c.relnamespace = current_schema()::regnamespace`)
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{}
-		for _, n := range laid {
-			known[n] = true
-		}
-		// Foreign keys come off first (Citus would otherwise turn a table
-		// referring to a new reference table into a local one) and those
-		// to reference tables go back on at the end.
-		reference := map[string]bool{}
-		for _, t := range Tables {
-			reference[t.Name] = t.Role == Reference
-		}
-		var keep []foreignKey
-		for _, t := range Tables {
-			if known[t.Name] {
-				continue
-			}
-			fks, err := dropForeignKeys(ctx, tx, t.Name)
-			if err != nil {
-				return err
-			}
-			for _, fk := range fks {
-				if reference[fk.ref] {
-					keep = append(keep, fk)
-				}
-			}
-		}
-		for _, t := range Tables {
-			if known[t.Name] {
-				continue
-			}
-			var q string
-			switch t.Role {
-			case Reference:
-				q = "SELECT create_reference_table($1)"
-			case Provincial:
-				if err := keysWith(ctx, tx, t.Name, "province_id"); err != nil {
-					return err
-				}
-				q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'members')"
-				if t.Name == "members" {
-					q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'none')"
-				}
-			case Keyed:
-				q = "SELECT create_distributed_table($1, '" + t.Key + "', colocate_with => 'none')"
-			}
-			if _, err := tx.ExecContext(ctx, q, t.Name); err != nil {
-				return fmt.Errorf("distribute %s: %w", t.Name, err)
-			}
-			done++
-		}
-		for _, fk := range keep {
-			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+fk.table+` ADD CONSTRAINT "`+fk.name+`" `+fk.def); err != nil {
-				return fmt.Errorf("foreign key %s: %w", fk.name, err)
-			}
-		}
-		return nil
+		var err error
+		done, err = layout(ctx, tx)
+		return err
 	})
 	return done, err
+}
+
+// layoutSettings are the settings of a transaction that lays tables out:
+// one connection a worker (later statements of the transaction see the new
+// shards), the shard count, and the audit trail's append-only guard, which
+// raises an error and touches nothing else, run on the shards as it is.
+func layoutSettings(ctx context.Context, tx *sql.Tx) error {
+	for _, s := range []string{
+		"SET LOCAL citus.multi_shard_modify_mode TO 'sequential'",
+		fmt.Sprintf("SET LOCAL citus.shard_count TO %d", DistributeShards),
+		"SET LOCAL citus.enable_unsafe_triggers TO on",
+	} {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// laidOut names the tables of the current schema that Citus knows.
+func laidOut(ctx context.Context, q Querier) (map[string]bool, error) {
+	laid, err := Query(ctx, q, func(sc Scanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	}, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
+		WHERE c.relnamespace = current_schema()::regnamespace`)
+	known := map[string]bool{}
+	for _, n := range laid {
+		known[n] = true
+	}
+	return known, err
+}
+
+// layout lays out in tx, by their roles, the tables of Tables that Citus
+// does not know yet, and returns how many.
+func layout(ctx context.Context, tx *sql.Tx) (int, error) {
+	done := 0
+	if err := layoutSettings(ctx, tx); err != nil {
+		return done, err
+	}
+	known, err := laidOut(ctx, tx)
+	if err != nil {
+		return done, err
+	}
+	// A table of a later migration than the schema's is not there yet.
+	present, err := Query(ctx, tx, func(sc Scanner) (string, error) {
+		var n string
+		return n, sc.Scan(&n)
+	}, "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p')")
+	if err != nil {
+		return done, err
+	}
+	for _, t := range Tables {
+		if !slices.Contains(present, t.Name) {
+			known[t.Name] = true
+		}
+	}
+	// Foreign keys come off first (Citus would otherwise turn a table
+	// referring to a new reference table into a local one) and those
+	// to reference tables go back on at the end.
+	reference := map[string]bool{}
+	for _, t := range Tables {
+		reference[t.Name] = t.Role == Reference
+	}
+	var keep []foreignKey
+	for _, t := range Tables {
+		if known[t.Name] {
+			continue
+		}
+		fks, err := dropForeignKeys(ctx, tx, t.Name)
+		if err != nil {
+			return done, err
+		}
+		for _, fk := range fks {
+			if reference[fk.ref] {
+				keep = append(keep, fk)
+			}
+		}
+	}
+	for _, t := range Tables {
+		if known[t.Name] {
+			continue
+		}
+		var q string
+		switch t.Role {
+		case Reference:
+			q = "SELECT create_reference_table($1)"
+		case Provincial:
+			if err := keysWith(ctx, tx, t.Name, "province_id"); err != nil {
+				return done, err
+			}
+			q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'members')"
+			if t.Name == "members" {
+				q = "SELECT create_distributed_table($1, 'province_id', colocate_with => 'none')"
+			}
+		case Keyed:
+			q = "SELECT create_distributed_table($1, '" + t.Key + "', colocate_with => 'none')"
+		}
+		if _, err := tx.ExecContext(ctx, q, t.Name); err != nil {
+			return done, fmt.Errorf("distribute %s: %w", t.Name, err)
+		}
+		done++
+	}
+	for _, fk := range keep {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+fk.table+` ADD CONSTRAINT "`+fk.name+`" `+fk.def); err != nil {
+			return done, fmt.Errorf("foreign key %s: %w", fk.name, err)
+		}
+	}
+	return done, nil
 }
 
 // foreignKey is a foreign key of table to ref.
@@ -253,20 +291,8 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 	if err != nil {
 		return err
 	}
-	with := func(def string) (string, bool) {
-		m := columnList.FindStringSubmatchIndex(def)
-		if m == nil {
-			return def, false
-		}
-		for _, c := range strings.Split(def[m[2]:m[3]], ",") {
-			if strings.TrimSpace(c) == col {
-				return def, false
-			}
-		}
-		return def[:m[2]] + col + ", " + def[m[2]:], true
-	}
 	for _, k := range cons {
-		def, changed := with(k.def)
+		def, changed := keyWith(k.def, col)
 		if !changed {
 			continue
 		}
@@ -285,7 +311,7 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 		}
 	}
 	for _, k := range idxs {
-		def, changed := with(k.def)
+		def, changed := keyWith(k.def, col)
 		if !changed {
 			continue
 		}
@@ -297,6 +323,21 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 		}
 	}
 	return nil
+}
+
+// keyWith puts col first in the column list of a key's definition (a
+// constraint's or a unique index's), unless the list holds it already.
+func keyWith(def, col string) (string, bool) {
+	m := columnList.FindStringSubmatchIndex(def)
+	if m == nil {
+		return def, false
+	}
+	for _, c := range strings.Split(def[m[2]:m[3]], ",") {
+		if strings.TrimSpace(c) == col {
+			return def, false
+		}
+	}
+	return def[:m[2]] + col + ", " + def[m[2]:], true
 }
 
 // namedDef is a constraint's or an index's name and definition.

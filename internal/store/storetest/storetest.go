@@ -76,14 +76,8 @@ func Citus(t *testing.T) *store.DB {
 	if first {
 		sweep(t, admin)
 	}
-	fresh := schema == ""
-	if fresh {
-		b := make([]byte, 4)
-		_, _ = rand.Read(b)
-		schema = fmt.Sprintf("tpool_%d_%s", time.Now().Unix(), hex.EncodeToString(b))
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
+	if schema == "" {
+		schema = newSchema(t, admin)
 	}
 	db := open(t, withSearchPath(base, schema))
 	t.Cleanup(func() {
@@ -96,6 +90,92 @@ func Citus(t *testing.T) *store.DB {
 		pool.Unlock()
 	})
 	return db
+}
+
+// CitusAt returns a database in a new schema of its own on the test
+// cluster migrated up to the migration numbered version and laid out, as a
+// deployment of an earlier release was; the schema is dropped after the test.
+func CitusAt(t *testing.T, version int64) *store.DB {
+	t.Helper()
+	base := os.Getenv("DANGJIAN_TEST_CITUS")
+	if base == "" {
+		t.Skip("DANGJIAN_TEST_CITUS is not set")
+	}
+	store.DistributeShards = citusShards
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := newSchema(t, admin)
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	db, err := store.Open(context.Background(), withSearchPath(base, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.MigrateTo(context.Background(), version); err != nil {
+		t.Fatalf("migrate to %d: %v", version, err)
+	}
+	return db
+}
+
+// newSchema creates a schema for a test on the cluster, named so that sweep
+// drops it an hour after its process ended.
+func newSchema(t *testing.T, admin *sql.DB) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	schema := fmt.Sprintf("tpool_%d_%s", time.Now().Unix(), hex.EncodeToString(b))
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	return schema
+}
+
+// LaidOut fails the test for every table of store.Tables that the cluster
+// does not hold as its role says: reference tables copied to every node (not
+// a local table of the coordinator), provincial tables distributed by
+// province_id in one colocation group with members, keyed tables by their key.
+func LaidOut(t testing.TB, db *store.DB) {
+	t.Helper()
+	type layout struct {
+		method, column, model string
+		group                 int64
+	}
+	got := map[string]layout{}
+	rows, err := db.Query(`SELECT c.relname, p.partmethod, COALESCE(column_to_column_name(p.logicalrelid, p.partkey), ''), p.repmodel, p.colocationid
+		FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid WHERE c.relnamespace = current_schema()::regnamespace`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var l layout
+		if err := rows.Scan(&name, &l.method, &l.column, &l.model, &l.group); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = l
+	}
+	rows.Close()
+	members := got["members"]
+	if members.method != "h" || members.column != "province_id" {
+		t.Fatalf("members: %+v", members)
+	}
+	for _, tb := range store.Tables {
+		l, ok := got[tb.Name]
+		switch {
+		case !ok:
+			t.Errorf("%s is not laid out on the cluster", tb.Name)
+		case tb.Role == store.Reference && (l.method != "n" || l.model != "t"):
+			t.Errorf("%s: %+v, want a reference table", tb.Name, l)
+		case tb.Role == store.Provincial && (l.method != "h" || l.column != "province_id" || l.group != members.group):
+			t.Errorf("%s: %+v, want distributed by province_id with members", tb.Name, l)
+		case tb.Role == store.Keyed && (l.method != "h" || l.column != tb.Key || l.group == members.group):
+			t.Errorf("%s: %+v, want distributed by %s on its own", tb.Name, l, tb.Key)
+		}
+	}
 }
 
 // pool holds the laid-out schemas of this process that no test uses.
