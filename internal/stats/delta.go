@@ -182,7 +182,10 @@ func ownRows(ctx context.Context, q store.Querier, orgs string, args []any, only
 	for i := range ids {
 		marks[i] = "$" + strconv.Itoa(i+1)
 	}
-	return each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+strings.Join(marks, ", ")+") AND org_id = province_id AND n <> 0"+only,
+	// Both columns of the key are given the list: with the province alone
+	// the rows of whole provinces would be scanned for their own rows.
+	list := strings.Join(marks, ", ")
+	return each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+list+") AND org_id IN ("+list+") AND org_id = province_id AND n <> 0"+only,
 		func(sc func(...any) error) error { return scanInto(sc, out, as) }, ids...)
 }
 
