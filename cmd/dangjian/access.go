@@ -248,43 +248,50 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, error) {
-	const usage = "用法: dangjian audit verify [--anchor 序号:哈希]\n      dangjian audit anchor"
+	const usage = "用法: dangjian audit verify [--anchor 序号:哈希,序号:哈希,…]\n      dangjian audit anchor"
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "anchor") {
 		return 2, errors.New(usage)
 	}
 	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
-	anchor := fs.String("anchor", "", "此前用 dangjian audit anchor 记下的“序号:哈希”,核对该条记录未被改写")
+	anchor := fs.String("anchor", "", "此前用 dangjian audit anchor 记下的一行“序号:哈希,…”,核对这些记录未被改写")
 	code := 0
 	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
-		id, head, err := audit.Head(ctx, a.db)
+		heads, err := audit.Heads(ctx, a.db)
 		if err != nil {
 			return err
 		}
+		var line []string
+		for _, h := range heads {
+			line = append(line, fmt.Sprintf("%d:%s", h.ID, h.Hash))
+		}
+		kept := strings.Join(line, ",")
 		if args[0] == "anchor" {
 			// Kept outside the system (a ticket, a print-out), it shows later whether the trail was rewritten.
-			fmt.Fprintf(stdout, "%d:%s\n", id, head)
-			fmt.Fprintf(os.Stderr, "审计链头:第 %d 条。请把上面一行记录在系统之外(工单、纸质记录),日后用 dangjian audit verify --anchor 核对。\n", id)
-			return audit.Append(ctx, a.db, audit.Event{Action: "anchor", ObjectType: "audit", ObjectID: id})
+			fmt.Fprintln(stdout, kept)
+			fmt.Fprintf(os.Stderr, "审计链头:%d 条链(每个省一条)。请把上面一行记录在系统之外(工单、纸质记录),日后用 dangjian audit verify --anchor 核对。\n", len(heads))
+			return audit.Append(ctx, a.db, audit.Event{Action: "anchor", ObjectType: "audit", Detail: map[string]any{"chains": len(heads)}})
 		}
 		ps, n, err := audit.Verify(ctx, a.db)
 		if err != nil {
 			return err
 		}
 		if *anchor != "" {
-			idText, hash, _ := strings.Cut(*anchor, ":")
-			aid, perr := strconv.ParseInt(idText, 10, 64)
-			ok, err := audit.CheckAnchor(ctx, a.db, aid, hash)
-			if err != nil {
-				return err
-			}
-			if perr != nil || !ok {
-				ps = append(ps, audit.Problem{ID: aid, Reason: fmt.Sprintf("第%d条记录与系统外记下的哈希不符(审计链被改写或截断)", aid)})
+			for _, one := range strings.Split(*anchor, ",") {
+				idText, hash, _ := strings.Cut(strings.TrimSpace(one), ":")
+				aid, perr := strconv.ParseInt(idText, 10, 64)
+				ok, err := audit.CheckAnchor(ctx, a.db, aid, hash)
+				if err != nil {
+					return err
+				}
+				if perr != nil || !ok {
+					ps = append(ps, audit.Problem{ID: aid, Reason: fmt.Sprintf("第%d条记录与系统外记下的哈希不符(审计链被改写或截断)", aid)})
+				}
 			}
 		}
 		for _, p := range ps {
 			fmt.Fprintln(stdout, p.Reason)
 		}
-		fmt.Fprintf(stdout, "共 %d 条审计记录,发现 %d 处问题。链头 %d:%s(可用 dangjian audit anchor 记录在系统之外,供日后比对)\n", n, len(ps), id, head)
+		fmt.Fprintf(stdout, "共 %d 条审计记录,%d 条链,发现 %d 处问题。链头 %s(可用 dangjian audit anchor 记录在系统之外,供日后比对)\n", n, len(heads), len(ps), kept)
 		if len(ps) > 0 {
 			code = 1
 		}

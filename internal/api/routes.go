@@ -2,10 +2,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
@@ -234,16 +238,22 @@ func (a *API) orgStats(r *http.Request, sc store.Scope, id int64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := stats.Read(r.Context(), a.DB, o.Path)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := encoder(&buf).Encode(stats.NewView(id, m, int(year))); err != nil {
-		return nil, err
-	}
-	a.figures.put(id, year, o.Path, buf.Bytes(), version, now)
-	return json.RawMessage(buf.Bytes()), nil
+	// The callers that miss the cache at once wait for one read of the
+	// figures (on a cluster a root's is a read of every province's shard),
+	// not one read each; the read goes on if its first caller leaves.
+	body, err, _ := a.figures.flight.Do(fmt.Sprintf("%d/%d/%d", id, year, version), func() (any, error) {
+		m, err := stats.Read(context.WithoutCancel(r.Context()), a.DB, o.Path)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := encoder(&buf).Encode(stats.NewView(id, m, int(year))); err != nil {
+			return nil, err
+		}
+		a.figures.put(id, year, o.Path, buf.Bytes(), version, now)
+		return json.RawMessage(buf.Bytes()), nil
+	})
+	return body, err
 }
 
 // figuresTTL bounds how long the figures of an organisation are answered
@@ -254,8 +264,9 @@ const figuresTTL = time.Second
 // figuresCache keeps the encoded figures of the organisations asked for
 // most recently, with the path that decides who may read them.
 type figuresCache struct {
-	mu sync.Mutex
-	m  map[[2]int64]cachedFigures
+	mu     sync.Mutex
+	m      map[[2]int64]cachedFigures
+	flight singleflight.Group
 }
 
 type cachedFigures struct {

@@ -60,7 +60,8 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
 	// The same server over connections that refuse a multi-shard statement.
-	guarded, err := store.Open(ctx, db.URL+"&options=-c%20citus.multi_task_query_log_level%3Derror")
+	app := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
+	guarded, err := store.Open(ctx, db.URL+"&application_name="+app+"&options=-c%20citus.multi_task_query_log_level%3Derror")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +108,35 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	}
 	if log := e.log.String(); strings.Contains(log, "multi-task") {
 		t.Errorf("a hot path ran a multi-shard statement:\n%s", log)
+	}
+	// A change within a province — a visit recorded, a member edited, each
+	// with its entry of the audit trail — is a transaction of the province's
+	// worker alone: none of them needed a two-phase commit (the coordinator
+	// keeps one row in pg_dist_transaction for each node a commit prepared
+	// on, named after the coordinator's backend).
+	twoPhase := func() int {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_dist_transaction t JOIN pg_stat_activity a
+			ON t.gid LIKE 'citus\_%\_' || a.pid || '\_%' WHERE a.application_name = $1`, app).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := twoPhase()
+	for _, w := range []struct {
+		what, method, path string
+		body               any
+		want               int
+	}{
+		{"a visit recorded", "POST", "/api/v1/work/visits", visitBody(branch.ID), 201},
+		{"a member edited", "PATCH", fmt.Sprintf("/api/v1/members/%d", m.ID), map[string]any{"post": "宣传委员"}, 200},
+	} {
+		if status, body := county.raw(w.method, w.path, w.body); status != w.want {
+			t.Errorf("%s: %d %s\n%s", w.what, status, body, e.log.String())
+		}
+	}
+	if after := twoPhase(); after != before {
+		t.Errorf("changes within a province committed on %d nodes by two-phase commit", after-before)
 	}
 	// The whole country's figures are summed over the provinces: refused
 	// by the guard, answered by an unguarded connection, equal to the sum.

@@ -61,6 +61,10 @@ type Entry struct {
 	Detail     json.RawMessage `json:"detail"`
 	PrevHash   string          `json:"prev_hash"`
 	Hash       string          `json:"hash"`
+	// Province is the entry's chain and Seq its place in it (0: an entry of
+	// the single chain written before the trail was kept a chain a province).
+	Province int64 `json:"-"`
+	Seq      int64 `json:"-"`
 }
 
 // Event is what a caller records.
@@ -72,7 +76,9 @@ type Event struct {
 	Detail     any    // encoded as JSON
 }
 
-const lockKey = 0x6a756469740a // serialises appends so the chain never forks
+// lockKey serialises the start of the keyed chain; lockKey plus a province
+// serialises the appends to the province's chain, so that it never forks.
+const lockKey = 0x6a756469740a
 
 // Clock gives the time entries are stamped with; tests replace it.
 var Clock = func() time.Time { return time.Now() }
@@ -191,59 +197,140 @@ type Problem struct {
 }
 
 // Verify walks the whole trail and names every entry that was edited, every
-// gap where entries were deleted and a head that does not match the last entry.
+// gap where entries were deleted and a head that does not match the last
+// entry: the single chain written before (up to audit_head), then each
+// province's chain (up to its row of audit_chains).
 func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
-	var boundaryProblems []Problem
-	legacyLast, err := legacyBoundary(ctx, db, &boundaryProblems)
+	var out []Problem
+	legacyLast, err := legacyBoundary(ctx, db, &out)
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.QueryContext(ctx, selectEntries+" ORDER BY id")
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := boundaryProblems
-	var n, lastID int64
-	prev := ""
-	for rows.Next() {
-		e, err := scan(rows)
-		if err != nil {
-			return nil, n, err
-		}
-		n++
-		if db.Signer != nil && !keyed(e.Hash) && e.ID > legacyLast {
-			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录没有用密钥签名(审计链可能被不持有密钥的人整体改写)", e.ID)})
-		}
-		if e.ID != lastID+1 {
-			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条之前缺少%d条记录(被删除)", e.ID, e.ID-lastID-1)})
-		}
-		if e.PrevHash != prev {
-			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的前一条哈希与链不符(前一条被修改或删除)", e.ID)})
-		}
-		if !e.intact(db.Signer) {
-			out = append(out, Problem{e.ID, fmt.Sprintf("第%d条记录的内容与其哈希不符(被修改)", e.ID)})
-		}
-		lastID, prev = e.ID, e.Hash
-	}
-	if err := rows.Err(); err != nil {
-		return nil, n, err
-	}
+	v := verifier{db: db, legacyLast: legacyLast, out: out}
 	var headID int64
 	var headHash string
 	err = db.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&headID, &headHash)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if lastID != 0 {
-			out = append(out, Problem{lastID, "审计链头记录缺失"})
-		}
-	case err != nil:
-		return nil, n, err
-	case headID != lastID || headHash != prev:
-		out = append(out, Problem{headID, fmt.Sprintf("审计链头指向第%d条,而最后一条是第%d条(末尾记录被删除或修改)", headID, lastID)})
+	case err == nil:
+		v.legacyHead = &chainHead{lastID: headID, hash: headHash}
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, 0, err
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, n, nil
+	heads, err := store.Query(ctx, db, func(sc store.Scanner) (chainHead, error) {
+		var h chainHead
+		return h, sc.Scan(&h.province, &h.lastSeq, &h.lastID, &h.hash)
+	}, "SELECT province_id, last_seq, last_id, hash FROM audit_chains")
+	if err != nil {
+		return nil, 0, err
+	}
+	v.heads, v.seen = map[int64]chainHead{}, map[int64]bool{}
+	for _, h := range heads {
+		v.heads[h.province] = h
+	}
+	rows, err := db.QueryContext(ctx, selectEntries+" ORDER BY seq IS NOT NULL, province_id, seq, id")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return nil, v.n, err
+		}
+		v.entry(e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, v.n, err
+	}
+	v.finish(heads)
+	sort.SliceStable(v.out, func(i, j int) bool { return v.out[i].ID < v.out[j].ID })
+	return v.out, v.n, nil
+}
+
+// chainHead is the kept head of a chain: its last entry and that entry's hash.
+type chainHead struct {
+	province, lastSeq, lastID int64
+	hash                      string
+}
+
+// verifier follows the chains entry by entry, in the order Verify reads them.
+type verifier struct {
+	db         *store.DB
+	legacyLast int64
+	legacyHead *chainHead
+	heads      map[int64]chainHead
+	seen       map[int64]bool
+	out        []Problem
+	n          int64
+	// the chain being followed: legacy (the single one before) or a province's
+	started, legacy bool
+	province        int64
+	lastID, lastSeq int64
+	prev            string
+}
+
+func (v *verifier) entry(e Entry) {
+	legacy := e.Seq == 0
+	if v.started && (legacy != v.legacy || e.Province != v.province) {
+		v.end()
+	}
+	if !v.started {
+		v.started, v.legacy, v.province = true, legacy, e.Province
+		v.lastID, v.lastSeq, v.prev = 0, 0, ""
+	}
+	v.n++
+	if v.db.Signer != nil && !keyed(e.Hash) && e.ID > v.legacyLast {
+		v.out = append(v.out, Problem{e.ID, fmt.Sprintf("第%d条记录没有用密钥签名(审计链可能被不持有密钥的人整体改写)", e.ID)})
+	}
+	// The single chain numbered its entries by their ids; a province's by seq.
+	at, last := e.ID, v.lastID
+	if !legacy {
+		at, last = e.Seq, v.lastSeq
+	}
+	if at != last+1 {
+		v.out = append(v.out, Problem{e.ID, fmt.Sprintf("第%d条之前缺少%d条记录(被删除)", e.ID, at-last-1)})
+	}
+	if e.PrevHash != v.prev {
+		v.out = append(v.out, Problem{e.ID, fmt.Sprintf("第%d条记录的前一条哈希与链不符(前一条被修改或删除)", e.ID)})
+	}
+	if !e.intact(v.db.Signer) {
+		v.out = append(v.out, Problem{e.ID, fmt.Sprintf("第%d条记录的内容与其哈希不符(被修改)", e.ID)})
+	}
+	v.lastID, v.lastSeq, v.prev = e.ID, e.Seq, e.Hash
+}
+
+// finish ends the last chain; a kept head whose chain had no entry left is
+// named.
+func (v *verifier) finish(heads []chainHead) {
+	if v.started {
+		v.end()
+	}
+	if v.legacyHead != nil {
+		v.out = append(v.out, Problem{v.legacyHead.lastID, fmt.Sprintf("审计链头指向第%d条,而这条链的记录全部不见了(被删除)", v.legacyHead.lastID)})
+	}
+	for _, h := range heads {
+		if !v.seen[h.province] {
+			v.out = append(v.out, Problem{h.lastID, fmt.Sprintf("审计链头指向第%d条,而这条链的记录全部不见了(被删除)", h.lastID)})
+		}
+	}
+}
+
+// end compares the chain followed so far with its kept head.
+func (v *verifier) end() {
+	var h *chainHead
+	if v.legacy {
+		h, v.legacyHead = v.legacyHead, nil
+	} else if kept, ok := v.heads[v.province]; ok {
+		h = &kept
+		v.seen[v.province] = true
+	}
+	switch {
+	case h == nil:
+		v.out = append(v.out, Problem{v.lastID, "审计链头记录缺失"})
+	case h.lastID != v.lastID || h.hash != v.prev:
+		v.out = append(v.out, Problem{h.lastID, fmt.Sprintf("审计链头指向第%d条,而最后一条是第%d条(末尾记录被删除或修改)", h.lastID, v.lastID)})
+	}
+	v.started = false
 }
 
 // KeyChain records, once, where the keyed chain begins: the entries written
@@ -263,7 +350,7 @@ func KeyChain(ctx context.Context, db *store.DB) error {
 		}
 		var last int64
 		var hash string
-		err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&last, &hash)
+		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&last, &hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -302,16 +389,21 @@ func legacyBoundary(ctx context.Context, db *store.DB, out *[]Problem) (int64, e
 	return last, nil
 }
 
-// Head is the last entry of the trail and its hash, to be kept outside the
-// system (dangjian audit anchor) and compared later (dangjian audit verify --anchor).
-func Head(ctx context.Context, db *store.DB) (int64, string, error) {
-	var id int64
-	var hash string
-	err := db.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&id, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil
-	}
-	return id, hash, err
+// Heads are the last entries of the trail's chains (the single one written
+// before, if any, and each province's) with their hashes, to be kept
+// outside the system (dangjian audit anchor) and compared later (dangjian
+// audit verify --anchor), by id.
+func Heads(ctx context.Context, db *store.DB) ([]Anchor, error) {
+	return store.Query(ctx, db, func(sc store.Scanner) (Anchor, error) {
+		var a Anchor
+		return a, sc.Scan(&a.ID, &a.Hash)
+	}, "SELECT last_id, hash FROM audit_head UNION ALL SELECT last_id, hash FROM audit_chains ORDER BY 1")
+}
+
+// Anchor is an entry and its hash as kept outside the system.
+type Anchor struct {
+	ID   int64
+	Hash string
 }
 
 // CheckAnchor tells whether entry id still has the hash kept outside the system.
@@ -328,7 +420,8 @@ func scan(sc store.Scanner) (Entry, error) {
 	var e Entry
 	var uid sql.NullInt64
 	var detail string
-	err := sc.Scan(&e.ID, &e.At, &uid, &e.Username, &e.IP, &e.Action, &e.ObjectType, &e.ObjectID, &e.OrgPath, &detail, &e.PrevHash, &e.Hash)
+	err := sc.Scan(&e.ID, &e.At, &uid, &e.Username, &e.IP, &e.Action, &e.ObjectType, &e.ObjectID, &e.OrgPath, &detail, &e.PrevHash, &e.Hash,
+		&e.Province, &e.Seq)
 	if uid.Valid {
 		e.UserID = &uid.Int64
 	}
@@ -376,8 +469,8 @@ func List(ctx context.Context, db *store.DB, sc store.Scope, f Filter, p store.P
 	return out, err
 }
 
-const selectEntries = `SELECT id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash
-	FROM audit_log WHERE 1=1`
+const selectEntries = `SELECT id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash,
+	province_id, COALESCE(seq, 0) FROM audit_log WHERE 1=1`
 
 func where(sc store.Scope, f Filter) *store.Where {
 	w := store.NewWhere()
@@ -591,45 +684,91 @@ func (p *Pending) Merge(q *Pending) { p.entries = append(p.entries, q.entries...
 // Len is the number of events collected.
 func (p *Pending) Len() int { return len(p.entries) }
 
-// Flush writes what p collected after the head of the trail, in batches, and empties p.
+// Flush writes what p collected at the ends of their provinces' chains, in
+// batches, and empties p. The chains are locked in the order of their
+// provinces, so that two flushes never wait on each other in a circle.
 func (p *Pending) Flush(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	if len(p.entries) == 0 {
 		return nil
 	}
-	if err := db.Serialize(ctx, tx, lockKey); err != nil {
+	ids, err := nextIDs(ctx, db, tx, len(p.entries))
+	if err != nil {
 		return err
 	}
-	var lastID int64
+	chains := map[int64][]*Entry{}
+	for i := range p.entries {
+		e := &p.entries[i]
+		e.ID, e.Province = ids[i], store.ProvinceOf(e.OrgPath)
+		chains[e.Province] = append(chains[e.Province], e)
+	}
+	provinces := make([]int64, 0, len(chains))
+	for prov := range chains {
+		provinces = append(provinces, prov)
+	}
+	sort.Slice(provinces, func(i, j int) bool { return provinces[i] < provinces[j] })
+	for _, prov := range provinces {
+		if err := appendChain(ctx, db, tx, prov, chains[prov]); err != nil {
+			return err
+		}
+	}
+	p.entries = nil
+	return nil
+}
+
+// nextIDs are n new ids of entries: from the sequence on PostgreSQL, after
+// the last entry on SQLite (whose writers take turns).
+func nextIDs(ctx context.Context, db *store.DB, tx *sql.Tx, n int) ([]int64, error) {
+	if db.Dialect == store.Postgres {
+		return store.Query(ctx, tx, func(sc store.Scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}, "SELECT nextval('audit_ids') FROM generate_series(1, $1) ORDER BY 1", n)
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&last); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = last + int64(i) + 1
+	}
+	return ids, nil
+}
+
+// appendChain writes entries at the end of province prov's chain and moves its head.
+func appendChain(ctx context.Context, db *store.DB, tx *sql.Tx, prov int64, entries []*Entry) error {
+	if err := db.Serialize(ctx, tx, lockKey+prov); err != nil {
+		return err
+	}
+	var seq, lastID int64
 	prev := ""
-	err := tx.QueryRowContext(ctx, "SELECT last_id, hash FROM audit_head WHERE one = 1").Scan(&lastID, &prev)
+	err := tx.QueryRowContext(ctx, "SELECT last_seq, last_id, hash FROM audit_chains WHERE province_id = $1", prov).Scan(&seq, &lastID, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	const batch = 100
-	for start := 0; start < len(p.entries); start += batch {
-		end := min(start+batch, len(p.entries))
+	for start := 0; start < len(entries); start += batch {
+		end := min(start+batch, len(entries))
 		var sb strings.Builder
-		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash, province_id) VALUES ")
-		db.Values(&sb, end-start, 13)
-		args := make([]any, 0, 13*(end-start))
-		for i := start; i < end; i++ {
-			e := &p.entries[i]
-			lastID++
-			e.ID, e.PrevHash = lastID, prev
+		sb.WriteString("INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, object_id, org_path, detail, prev_hash, hash, province_id, seq) VALUES ")
+		db.Values(&sb, end-start, 14)
+		args := make([]any, 0, 14*(end-start))
+		for _, e := range entries[start:end] {
+			seq++
+			e.Seq, e.PrevHash = seq, prev
 			e.Hash = e.digest(db.Signer)
-			prev = e.Hash
+			prev, lastID = e.Hash, e.ID
 			var uid any
 			if e.UserID != nil {
 				uid = *e.UserID
 			}
-			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash, store.ProvinceOf(e.OrgPath))
+			args = append(args, e.ID, e.At, uid, e.Username, e.IP, e.Action, e.ObjectType, e.ObjectID, e.OrgPath, string(e.Detail), e.PrevHash, e.Hash, prov, e.Seq)
 		}
 		if _, err := store.BulkExec(ctx, tx, sb.String(), args...); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 	}
-	p.entries = nil
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head (one, last_id, hash) VALUES (1, $1, $2)
-		ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash`, lastID, prev)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_chains (province_id, last_seq, last_id, hash) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (province_id) DO UPDATE SET last_seq = excluded.last_seq, last_id = excluded.last_id, hash = excluded.hash`, prov, seq, lastID, prev)
 	return err
 }

@@ -60,6 +60,8 @@ var Tables = []Table{
 	{Name: "transfers", Role: Provincial, MemberCol: "member_id"},
 	{Name: "mobile_records", Role: Provincial, OrgCol: "org_id"},
 	{Name: "audit_log", Role: Provincial},
+	// A province's chain head, kept with the last entry it names.
+	{Name: "audit_chains", Role: Provincial, Parent: "audit_log", ParentCol: "last_id"},
 	{Name: "attachments", Role: Provincial, OrgCol: "org_id"},
 	{Name: "reminders", Role: Provincial, OrgCol: "org_id"},
 	{Name: "links", Role: Provincial, OrgCol: "org_id"},

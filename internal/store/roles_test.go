@@ -40,3 +40,23 @@ func TestEveryTableHasARole(t *testing.T) {
 		}
 	})
 }
+
+// On a cluster each connection lets a multi-shard read open one connection a
+// worker (the server's requests are its concurrency); a URL naming the
+// setting keeps its own value.
+func TestCitusPoolOfAMultiShardRead(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Citus(t)
+	var v string
+	if err := db.QueryRowContext(ctx, "SHOW citus.max_adaptive_executor_pool_size").Scan(&v); err != nil || v != "1" {
+		t.Fatalf("pool size %q %v, want 1", v, err)
+	}
+	own, err := store.Open(ctx, db.URL+"&citus.max_adaptive_executor_pool_size=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	if err := own.QueryRowContext(ctx, "SHOW citus.max_adaptive_executor_pool_size").Scan(&v); err != nil || v != "4" {
+		t.Fatalf("pool size named in the URL: %q %v, want 4", v, err)
+	}
+}

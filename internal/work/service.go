@@ -462,7 +462,7 @@ func (s *Service) Save(ctx context.Context, sc store.Scope, k *Kind, id int64, i
 				return err
 			}
 		}
-		after, err := s.get(ctx, tx, store.All, k, id)
+		after, err := s.get(ctx, tx, store.ScopeOf(r.OrgPath), k, id)
 		if err != nil {
 			return err
 		}
@@ -507,7 +507,8 @@ func (s *Service) parentOf(ctx context.Context, q store.Querier, r Record) (*Rec
 	if r.Kind.Parent == "" {
 		return nil, nil
 	}
-	p, err := s.get(ctx, q, store.All, kindsByName[r.Kind.Parent], r.ParentID)
+	// A part is kept in its record's organisation: read there, on its province's worker.
+	p, err := s.get(ctx, q, store.ScopeOf(r.OrgPath), kindsByName[r.Kind.Parent], r.ParentID)
 	return &p, err
 }
 
@@ -632,7 +633,7 @@ func (s *Service) refigureChildren(ctx context.Context, tx *sql.Tx, before, afte
 			continue
 		}
 		var kids []Record
-		err := s.each(ctx, tx, store.All, c, Filter{ParentID: before.ID}, func(r Record) error {
+		err := s.each(ctx, tx, store.ScopeOf(before.OrgPath), c, Filter{ParentID: before.ID}, func(r Record) error {
 			kids = append(kids, r)
 			return nil
 		})
@@ -771,7 +772,7 @@ func (s *Service) Act(ctx context.Context, sc store.Scope, k *Kind, id int64, na
 				return err
 			}
 		}
-		after, err := s.get(ctx, tx, store.All, k, id)
+		after, err := s.get(ctx, tx, store.ScopeOf(r.OrgPath), k, id)
 		if err != nil {
 			return err
 		}

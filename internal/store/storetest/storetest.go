@@ -223,6 +223,7 @@ func empty(db *store.DB) error {
 	defer conn.Close()
 	for _, q := range []string{
 		"TRUNCATE " + strings.Join(tables, ", ") + " RESTART IDENTITY CASCADE",
+		"ALTER SEQUENCE audit_ids RESTART",
 		"SET citus.enable_unsafe_triggers TO on",
 		"ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change",
 		"RESET citus.enable_unsafe_triggers",
