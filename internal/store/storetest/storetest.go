@@ -55,15 +55,7 @@ const citusShards = 4
 // behind are dropped by the next one after an hour.
 func Citus(t *testing.T) *store.DB {
 	t.Helper()
-	base := os.Getenv("DANGJIAN_TEST_CITUS")
-	if base == "" {
-		t.Skip("DANGJIAN_TEST_CITUS is not set")
-	}
-	store.DistributeShards = citusShards
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, admin := cluster(t)
 	defer admin.Close()
 	pool.Lock()
 	schema := ""
@@ -97,15 +89,7 @@ func Citus(t *testing.T) *store.DB {
 // deployment of an earlier release was; the schema is dropped after the test.
 func CitusAt(t *testing.T, version int64) *store.DB {
 	t.Helper()
-	base := os.Getenv("DANGJIAN_TEST_CITUS")
-	if base == "" {
-		t.Skip("DANGJIAN_TEST_CITUS is not set")
-	}
-	store.DistributeShards = citusShards
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, admin := cluster(t)
 	schema := newSchema(t, admin)
 	t.Cleanup(func() {
 		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
@@ -120,6 +104,22 @@ func CitusAt(t *testing.T, version int64) *store.DB {
 		t.Fatalf("migrate to %d: %v", version, err)
 	}
 	return db
+}
+
+// cluster is the test cluster's URL and a connection to it as its
+// administrator; it skips the test when no cluster is configured.
+func cluster(t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	base := os.Getenv("DANGJIAN_TEST_CITUS")
+	if base == "" {
+		t.Skip("DANGJIAN_TEST_CITUS is not set")
+	}
+	store.DistributeShards = citusShards
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, admin
 }
 
 // newSchema creates a schema for a test on the cluster, named so that sweep
