@@ -190,16 +190,20 @@ func (a *API) run(r *http.Request, rt Route) (any, error) {
 			a.Log.Error("audit of a view failed", "err", aerr)
 		}
 	}()
-	err := identity(r).Within(rt.Perm, func(sc store.Scope) error {
-		if !rt.KindQuery {
-			if err := knownParams(r, rt); err != nil {
-				return err
+	// A request the database cancelled for a conflict (a deadlock, on a
+	// cluster also with a shard being moved) is answered by running it again.
+	err := store.Retry(r.Context(), func() error {
+		return identity(r).Within(rt.Perm, func(sc store.Scope) error {
+			if !rt.KindQuery {
+				if err := knownParams(r, rt); err != nil {
+					return err
+				}
 			}
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		var err error
-		out, err = rt.Handle(r, sc)
-		return err
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var err error
+			out, err = rt.Handle(r, sc)
+			return err
+		})
 	})
 	return out, err
 }

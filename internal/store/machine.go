@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"dangjian/internal/apperr"
 )
@@ -55,16 +59,51 @@ func Swap(ctx context.Context, tx *sql.Tx, noun, query string, args ...any) erro
 var errBusy = apperr.New("busy", http.StatusServiceUnavailable,
 	"系统正忙于写入大量数据(例如有人正在导入名册),您这次的操作没有保存,请稍等片刻后再试")
 
-// Explain turns a database's "busy" into a message for the user; other errors stay as they are.
+// errConflict is what a user is told when the server cancelled their
+// request for a conflict with other work, again after the retries.
+var errConflict = apperr.New("conflict", http.StatusServiceUnavailable,
+	"您的操作与同时进行的其他操作冲突(例如集群正在迁移数据),这次没有保存,请稍后再试")
+
+// Explain turns a database's "busy" and its conflicts into messages for the
+// user; other errors stay as they are.
 func Explain(err error) error {
 	if err == nil {
 		return nil
+	}
+	if Transient(err) {
+		return errConflict
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return errBusy
 	}
 	return err
+}
+
+// Transient tells whether err is a conflict the server resolved by
+// cancelling one side, which succeeds when run again: a deadlock (also one
+// a Citus cluster found between nodes, or between a request and a shard
+// being moved) or a serialization failure.
+func Transient(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// Retry runs fn, and runs it again after a short wait while it fails for a
+// Transient conflict, three times in all. fn must start afresh each time
+// (a request's handler, whose transactions were rolled back whole).
+func Retry(ctx context.Context, fn func() error) error {
+	for try := 1; ; try++ {
+		err := fn()
+		if err == nil || try == 3 || !Transient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(try*20+rand.IntN(30)) * time.Millisecond):
+		}
+	}
 }
 
 // TryExec runs a write that may be skipped (a session's last use): on
