@@ -89,22 +89,27 @@ func Transient(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-// Retry runs fn, and runs it again after a short wait while it fails for a
-// Transient conflict, three times in all. fn must start afresh each time
-// (a request's handler, whose transactions were rolled back whole).
+// Retry runs fn, and runs it again while it fails for a Transient
+// conflict, five times in all, waiting 50, 100, 200 and 400 ms (and a
+// little at random) in between: the conflicts of a shard move come in
+// bursts of a second or two. fn must start afresh each time (a request's
+// handler, whose transactions were rolled back whole).
 func Retry(ctx context.Context, fn func() error) error {
 	for try := 1; ; try++ {
 		err := fn()
-		if err == nil || try == 3 || !Transient(err) {
+		if err == nil || try == retries || !Transient(err) {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(time.Duration(try*20+rand.IntN(30)) * time.Millisecond):
+		case <-time.After(time.Duration(50<<(try-1)+rand.IntN(50)) * time.Millisecond):
 		}
 	}
 }
+
+// retries is how many times in all Retry runs a function.
+const retries = 5
 
 // TryExec runs a write that may be skipped (a session's last use): on
 // SQLite it does not wait for the write lock but fails at once when
