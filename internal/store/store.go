@@ -69,10 +69,25 @@ func IsPostgres(dsn string) bool {
 // an SQLite file path (its folder is created). It does not migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if IsPostgres(dsn) {
-		sdb, err := openPostgres(dsn)
+		conn := dsn
+		if !strings.Contains(dsn, poolSize) {
+			// On a Citus cluster: one connection a worker for each multi-shard
+			// read, since the server's requests are its concurrency and a
+			// connection opened for each of a read's shards costs more than the
+			// shard's work (docs/DEPLOY.md). One PostgreSQL keeps it as an
+			// unused setting of an extension it does not have.
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			conn = dsn + sep + poolSize + "=1"
+		}
+		sdb, err := sql.Open("pgx", conn)
 		if err != nil {
 			return nil, err
 		}
+		sdb.SetMaxOpenConns(32)
+		sdb.SetMaxIdleConns(32)
 		if err := sdb.PingContext(ctx); err != nil {
 			sdb.Close()
 			return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
@@ -81,19 +96,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			sdb.Close()
 			return nil, err
-		}
-		if citus && !strings.Contains(dsn, poolSize) {
-			// One connection a worker for each multi-shard read: the server's
-			// requests are its concurrency, and a connection opened for each of
-			// a read's shards costs more than the shard's work (docs/DEPLOY.md).
-			sdb.Close()
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			if sdb, err = openPostgres(dsn + sep + poolSize + "=1"); err != nil {
-				return nil, err
-			}
 		}
 		return &DB{DB: sdb, Dialect: Postgres, URL: dsn, Citus: citus}, nil
 	}
@@ -121,17 +123,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
 	}
 	return &DB{DB: sdb, Dialect: SQLite, Path: path}, nil
-}
-
-// openPostgres opens the pool of connections to a PostgreSQL server.
-func openPostgres(dsn string) (*sql.DB, error) {
-	sdb, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, err
-	}
-	sdb.SetMaxOpenConns(32)
-	sdb.SetMaxIdleConns(32)
-	return sdb, nil
 }
 
 // poolSize is the Citus setting of how many connections a multi-shard

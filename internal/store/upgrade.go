@@ -59,12 +59,14 @@ func citusMigration(ctx context.Context, tx *sql.Tx, stmts []string) error {
 	if err := layoutSettings(ctx, tx); err != nil {
 		return err
 	}
+	// The tables of the migration are laid out at its end: what Citus knows
+	// stays the same until then.
+	known, err := laidOut(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var keys []pendingKey
 	for _, stmt := range stmts {
-		known, err := laidOut(ctx, tx)
-		if err != nil {
-			return err
-		}
 		stmt, fks := withoutReferences(stmt)
 		keys = append(keys, fks...)
 		stmt = uniqueWithProvince(stmt, known)
