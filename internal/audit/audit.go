@@ -218,8 +218,8 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 	}
 	heads, err := store.Query(ctx, db, func(sc store.Scanner) (chainHead, error) {
 		var h chainHead
-		return h, sc.Scan(&h.province, &h.lastSeq, &h.lastID, &h.hash)
-	}, "SELECT province_id, last_seq, last_id, hash FROM audit_chains")
+		return h, sc.Scan(&h.province, &h.lastID, &h.hash)
+	}, "SELECT province_id, last_id, hash FROM audit_chains")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -249,8 +249,8 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 
 // chainHead is the kept head of a chain: its last entry and that entry's hash.
 type chainHead struct {
-	province, lastSeq, lastID int64
-	hash                      string
+	province, lastID int64
+	hash             string
 }
 
 // verifier follows the chains entry by entry, in the order Verify reads them.
