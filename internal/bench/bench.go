@@ -394,18 +394,20 @@ func (s *Suite) during(ctx context.Context, root org.Org) error {
 // loadResult is what a load sent: how many requests, how many failed and
 // why (a status, or the client's error), and their 99th percentile.
 type loadResult struct {
-	n, failed int
-	why       map[string]int
-	p99       time.Duration
+	n   int
+	why map[string]int
+	p99 time.Duration
 }
 
 func (r loadResult) String() string {
-	out := fmt.Sprintf("%d, %d failed, p99 %s", r.n, r.failed, ms(r.p99))
-	if len(r.why) > 0 {
-		var parts []string
-		for k, v := range r.why {
-			parts = append(parts, fmt.Sprintf("%s ×%d", k, v))
-		}
+	failed := 0
+	var parts []string
+	for k, v := range r.why {
+		failed += v
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, v))
+	}
+	out := fmt.Sprintf("%d, %d failed, p99 %s", r.n, failed, ms(r.p99))
+	if len(parts) > 0 {
 		sort.Strings(parts)
 		out += " (" + strings.Join(parts, "; ") + ")"
 	}
@@ -439,7 +441,6 @@ func loadUntil(clients int, until func() bool, req func(i int) *http.Request) lo
 				mu.Lock()
 				ds = append(ds, d)
 				if why != "" {
-					r.failed++
 					r.why[why]++
 				}
 				mu.Unlock()
