@@ -41,12 +41,14 @@ func (db *DB) MigrateTo(ctx context.Context, to int64) (int, error) {
 		if len(known) > 0 {
 			// A cluster laid out: each pending migration with its layout (upgrade.go).
 			wrapped, versions, err := upgradeSources(ctx, p, sub)
-			if err != nil || len(wrapped) == 0 {
+			if err != nil {
 				return 0, err
 			}
-			if p, err = goose.NewProvider(dialect, db.DB, sub, goose.WithDisableGlobalRegistry(true),
-				goose.WithExcludeVersions(versions), goose.WithGoMigrations(wrapped...)); err != nil {
-				return 0, err
+			if len(wrapped) > 0 {
+				if p, err = goose.NewProvider(dialect, db.DB, sub, goose.WithDisableGlobalRegistry(true),
+					goose.WithExcludeVersions(versions), goose.WithGoMigrations(wrapped...)); err != nil {
+					return 0, err
+				}
 			}
 		}
 	}
