@@ -132,23 +132,25 @@ type Case struct {
 	Score        int           `json:"score"`
 	Reasons      []spam.Reason `json:"reasons"`
 	DuplicateOf  *int64        `json:"duplicate_of"`
-	UnitID       *int64        `json:"unit_id"`
-	UnitName     string        `json:"unit_name"`
-	Route        string        `json:"route"`
-	Decision     string        `json:"decision"`
-	Reply        string        `json:"reply"`
-	Review       string        `json:"review"`
-	Recheck      string        `json:"recheck"`
-	Satisfaction string        `json:"satisfaction"`
-	Extended     bool          `json:"extended"`
-	Late         bool          `json:"late"`
-	Stage        int           `json:"stage"`
-	ReceivedOn   date.Date     `json:"received_on"`
-	RepliedOn    date.Date     `json:"replied_on"`
-	Month        int           `json:"-"`
-	Clocks       []Clock       `json:"clocks,omitempty"`
-	Files        []File        `json:"files,omitempty"`
-	Events       []Event       `json:"events,omitempty"`
+	// ProposalID is the proposal not filed the letter was made from.
+	ProposalID   *int64    `json:"proposal_id"`
+	UnitID       *int64    `json:"unit_id"`
+	UnitName     string    `json:"unit_name"`
+	Route        string    `json:"route"`
+	Decision     string    `json:"decision"`
+	Reply        string    `json:"reply"`
+	Review       string    `json:"review"`
+	Recheck      string    `json:"recheck"`
+	Satisfaction string    `json:"satisfaction"`
+	Extended     bool      `json:"extended"`
+	Late         bool      `json:"late"`
+	Stage        int       `json:"stage"`
+	ReceivedOn   date.Date `json:"received_on"`
+	RepliedOn    date.Date `json:"replied_on"`
+	Month        int       `json:"-"`
+	Clocks       []Clock   `json:"clocks,omitempty"`
+	Files        []File    `json:"files,omitempty"`
+	Events       []Event   `json:"events,omitempty"`
 	// Overdue is a running clock of the office or the unit past its date.
 	Overdue  bool `json:"overdue"`
 	province int64
@@ -157,20 +159,23 @@ type Case struct {
 
 const caseCols = `x.id, x.committee_id, x.box, x.channel, x.name_enc, x.phone_enc, x.anonymous, x.people, x.title, x.content, x.public_ok, x.name_ok, x.state,
 	x.held, x.was_held, x.score, x.reasons, x.duplicate_of, x.unit_id, COALESCE(uc.name, ''), x.route, x.decision, x.reply, x.review, x.recheck, x.satisfaction,
-	x.extended, x.late, x.stage, x.received_on, x.replied_on, x.month, x.province_id`
+	x.extended, x.late, x.stage, x.received_on, x.replied_on, x.month, x.province_id, x.proposal_id`
 
 const caseFrom = " FROM cases x LEFT JOIN committees uc ON uc.id = x.unit_id"
 
 func (s *Service) scanCase(r store.Scanner) (Case, error) {
 	var c Case
 	var name, phone, reasons string
-	var dup, unit sql.NullInt64
+	var dup, unit, proposal sql.NullInt64
 	var replied sql.Null[date.Date]
 	err := r.Scan(&c.ID, &c.CommitteeID, &c.Box, &c.Channel, &name, &phone, &c.Anonymous, &c.People, &c.Title, &c.Content, &c.PublicOK, &c.NameOK, &c.State,
 		&c.Held, &c.WasHeld, &c.Score, &reasons, &dup, &unit, &c.UnitName, &c.Route, &c.Decision, &c.Reply, &c.Review, &c.Recheck, &c.Satisfaction,
-		&c.Extended, &c.Late, &c.Stage, &c.ReceivedOn, &replied, &c.Month, &c.province)
+		&c.Extended, &c.Late, &c.Stage, &c.ReceivedOn, &replied, &c.Month, &c.province, &proposal)
 	if err != nil {
 		return c, err
+	}
+	if proposal.Valid {
+		c.ProposalID = &proposal.Int64
 	}
 	c.RepliedOn = replied.V
 	if dup.Valid {
@@ -401,6 +406,26 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 
 func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
 	code := newReceipt(c.ID)
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := spend(ctx, tx); err != nil {
+			return err
+		}
+		var err error
+		id, err = s.insertCase(ctx, tx, c, in, v, action, code, nil, "")
+		return err
+	})
+	if err != nil {
+		return Receipt{}, err
+	}
+	x, err := s.caseByID(ctx, s.DB, c, id)
+	return Receipt{Code: code, Case: x}, err
+}
+
+// insertCase stores a letter of c in tx as it was checked: its sender's data
+// sealed, its repeats found, its files, its history (note), its clock and its
+// figures; proposal is the proposal not filed it was made from (nil: none).
+func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in CaseInput, v spam.Verdict, action, code string, proposal any, note string) (int64, error) {
 	received := in.ReceivedOn
 	if received.IsZero() { // the public form: today; the office gives the day it came
 		received = s.today()
@@ -417,42 +442,32 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 	idEnc, idHash := seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
 	fp := fingerprint(in.Title + in.Content)
-	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := spend(ctx, tx); err != nil {
-			return err
-		}
-		dup, err := s.earlier(ctx, tx, c, received, phoneHash, idHash, fp)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO cases (province_id, committee_id, box, channel, receipt_hash, name_enc, phone_enc, idno_enc, name_hash, phone_hash, idno_hash,
-			anonymous, people, title, content, public_ok, name_ok, state, held, was_held, score, reasons, simhash, duplicate_of, received_on, month, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25) RETURNING id`,
-			c.province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
-			in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now()).Scan(&id); err != nil {
-			return err
-		}
-		for _, f := range in.Files { // checked by in.check
-			if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
-				return err
-			}
-		}
-		x := Case{ID: id, province: c.province(), State: ""}
-		if err := s.caseEvent(ctx, tx, c, x, action, "", "received", "", true); err != nil {
-			return err
-		}
-		if err := s.startClock(ctx, tx, c, "case", id, "accept", received); err != nil {
-			return err
-		}
-		return s.recase(ctx, tx, c, Case{}, id)
-	})
+	dup, err := s.earlier(ctx, tx, c, received, phoneHash, idHash, fp)
 	if err != nil {
-		return Receipt{}, err
+		return 0, err
 	}
-	x, err := s.caseByID(ctx, s.DB, c, id)
-	return Receipt{Code: code, Case: x}, err
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO cases (province_id, committee_id, box, channel, receipt_hash, name_enc, phone_enc, idno_enc, name_hash, phone_hash, idno_hash,
+		anonymous, people, title, content, public_ok, name_ok, state, held, was_held, score, reasons, simhash, duplicate_of, received_on, month, created_at, updated_at, proposal_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26) RETURNING id`,
+		c.province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
+		in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now(), proposal).Scan(&id); err != nil {
+		return 0, err
+	}
+	for _, f := range in.Files { // checked by in.check
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
+			return 0, err
+		}
+	}
+	x := Case{ID: id, province: c.province(), State: ""}
+	if err := s.caseEvent(ctx, tx, c, x, action, "", "received", note, true); err != nil {
+		return 0, err
+	}
+	if err := s.startClock(ctx, tx, c, "case", id, "accept", received); err != nil {
+		return 0, err
+	}
+	return id, s.recase(ctx, tx, c, Case{}, id)
 }
 
 // earlier is the latest earlier letter to the committee within its repeat

@@ -983,3 +983,107 @@ func TestHonoursCommentsAndLists(t *testing.T) {
 		storetest.WantErr(t, err, "category", "不在本政协的类别中")
 	})
 }
+
+// Every review outcome on every route: a proposal not filed becomes the
+// 社情民意 item or the members' letter its route names, linked both ways and
+// counted where it lands; the others route nowhere.
+func TestRejectedProposalIsKept(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		submitted := func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
+		filed := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, ReviewInput{Action: "file"}))
+		for _, in := range []ReviewInput{{Action: "return", Note: "请补充具体建议"}, {Action: "merge", Into: filed.ID}} {
+			if p := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, in)); p.RoutedID != nil || p.RejectRoute != "" {
+				t.Errorf("%s routed the proposal: %+v", in.Action, p)
+			}
+		}
+		for _, route := range RejectRoutes {
+			p := submitted()
+			got := f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "personal", Route: route.Code, Note: "属个人诉求"}))
+			if got.State != "rejected" || got.RejectRoute != route.Code || got.RejectRouteLabel != route.Label {
+				t.Fatalf("%s: rejected as %+v", route.Code, got)
+			}
+			switch route.Code {
+			case "opinion":
+				if got.RoutedID == nil {
+					t.Fatalf("转为社情民意信息: no item linked from the proposal")
+				}
+				o, err := f.svc.GetOpinion(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if o.ProposalID == nil || *o.ProposalID != p.ID || o.Title != p.Title || o.Content != p.Content || o.MemberID == nil || *o.MemberID != f.members[0].ID || o.State != "submitted" {
+					t.Errorf("the item is %+v, want the proposal's text credited to %s and linked to proposal %d", o, f.members[0].Name, p.ID)
+				}
+				list, err := f.svc.Opinions(f.officeCtx, f.office, ViewOffice, OpinionFilter{CommitteeID: f.c.ID}, store.Page{})
+				if err != nil || list.Total != 1 {
+					t.Errorf("the office's list of items holds %d (%v), want the routed one", list.Total, err)
+				}
+			case "letter":
+				if got.RoutedID == nil {
+					t.Fatalf("转为委员来信: no letter linked from the proposal")
+				}
+				x, err := f.svc.Case(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if x.ProposalID == nil || *x.ProposalID != p.ID || x.Box != "member" || x.Title != p.Title || x.Content != p.Content || x.Sender != "李*" || x.State != "received" {
+					t.Errorf("the letter is %+v, want the proposal's text from 李* in the members' box, linked to proposal %d", x, p.ID)
+				}
+			case "none":
+				if got.RoutedID != nil {
+					t.Errorf("不再转送 routed to %d", *got.RoutedID)
+				}
+			}
+		}
+		f.want(map[string]int64{"submitted": 6, "st:rejected": 3})
+		pf, err := f.svc.PublicFigures(f.ctx, f.office, f.c.ID, Period{202601, 202612})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, n := range map[string]int64{"o:submitted": 1, "c:box:member": 1, "c:all": 1} {
+			if pf.Counts[k] != n {
+				t.Errorf("figure %s = %d, want %d (all: %v)", k, pf.Counts[k], n, pf.Counts)
+			}
+		}
+	})
+}
+
+// A party's proposal names its contact person, who evaluates the reply for
+// the party; nobody else can, and without a contact it is refused.
+func TestPartyProposalEvaluatedByContact(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		in := Input{CommitteeID: f.c.ID, Title: "关于发展职业教育的建议", Category: "其他", Way: "party", ProposerName: "民建江城市委会", Public: true,
+			Content: "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合,建设一批市级实训基地。"}
+		if _, err := f.svc.Draft(f.officeCtx, f.office, ViewOffice, in); !hasField(err, "evaluator_id") {
+			t.Fatalf("a party's proposal without its contact: %v, want refused on evaluator_id", err)
+		}
+		in.EvaluatorID = f.members[2].ID
+		p := f.ok(f.svc.Draft(f.officeCtx, f.office, ViewOffice, in))
+		if p.EvaluatorName != "张伟" || p.ProposerID != nil {
+			t.Fatalf("entered as %+v, want 张伟 as its contact", p)
+		}
+		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
+		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
+		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "A", Text: "已列入年度计划。", Contact: "phone"}))
+		if _, err := f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}); err == nil {
+			t.Fatal("a member who is not the party's contact evaluated its proposal")
+		}
+		mine, err := f.svc.List(f.asMember[2], f.office, ViewMember, Filter{Mine: true}, store.Page{})
+		if err != nil || mine.Total != 1 {
+			t.Fatalf("the contact's own list holds %d (%v), want the party's proposal", mine.Total, err)
+		}
+		p = f.ok(f.svc.Evaluate(f.asMember[2], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"}))
+		if p.State != "closed" || p.Satisfaction != "basic" {
+			t.Errorf("evaluated by its contact: %s %s, want closed as basically satisfied", p.State, p.Satisfaction)
+		}
+		f.want(map[string]int64{"way:party": 1, "sat:basic": 1, "st:closed": 1})
+	})
+}
+
+// hasField is whether err refuses field.
+func hasField(err error, field string) bool {
+	ae, ok := apperr.As(err)
+	return ok && slices.ContainsFunc(ae.Fields, func(f apperr.FieldError) bool { return f.Field == field })
+}

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
 	"dangjian/internal/date"
+	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -55,7 +56,12 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 				return apperr.InvalidField("route", "请选择不予立案的提案如何处理:%s", RejectRoutes.Labels())
 			}
 			reason, _ := RejectReasons.Parse(in.Reason)
-			return s.step(ctx, tx, c, p, "reject", RejectRoutes.Label(route)+";"+note, "reject_reason = $3, review_note = $4", reason, RejectRoutes.Label(route)+";"+note)
+			routed, err := s.routeRejected(ctx, tx, c, p, route)
+			if err != nil {
+				return err
+			}
+			text := joined(RejectRoutes.Label(route), note)
+			return s.step(ctx, tx, c, p, "reject", text, "reject_reason = $3, review_note = $4, reject_route = $5, routed_id = $6", reason, text, route, routed)
 		case "return":
 			if note == "" {
 				return apperr.InvalidField("note", "退回修改须写明修改意见")
@@ -74,6 +80,33 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 		}
 		return apperr.InvalidField("action", "审查结果应为立案(file)、不予立案(reject)、退回修改(return)或并案(merge)")
 	})
+}
+
+// routeRejected keeps what a proposal not filed says where route sends it
+// (RejectRoutes): a 社情民意 item credited to its first proposer, or a
+// letter from them in the members' box (委员信箱), each naming the proposal;
+// it returns the new item's or letter's id (nil for none).
+func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, route string) (any, error) {
+	var member any
+	in := CaseInput{Box: "member", Channel: "letter", Name: p.ProposerName, Title: p.Title, Content: p.Content, People: 1}
+	if p.ProposerID != nil {
+		m, err := s.member(ctx, tx, store.All, *p.ProposerID)
+		if err != nil {
+			return nil, err
+		}
+		member, in.Name, in.Phone = m.ID, m.Name, m.Phone
+	}
+	if p.EvaluatorID != nil { // a party's or group's: the contact person is who writes
+		member = *p.EvaluatorID
+	}
+	from := fmt.Sprintf("由不予立案的提案《%s》转来", p.Title)
+	switch route {
+	case "opinion":
+		return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, from)
+	case "letter":
+		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", newReceipt(c.ID), p.ID, from)
+	}
+	return nil, nil
 }
 
 // AssignInput is an assignment (交办): one lead with co-handlers, or a split.
@@ -421,7 +454,8 @@ type EvaluateInput struct {
 	Note     string `json:"note"`
 }
 
-// Evaluate is the first proposer's evaluation of a reply: satisfied or
+// Evaluate is the evaluation of a reply by the first proposer (by its
+// contact person, for a party's or a group's proposal): satisfied or
 // basically satisfied closes it; unsatisfied sends it back to its units
 // while re-handling is left, and closes it otherwise.
 func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in EvaluateInput) (Proposal, error) {
@@ -438,8 +472,13 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 		return Proposal{}, apperr.InvalidField("note", "评价不满意时请写明不满意的理由,承办单位据此重新办理")
 	}
 	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
-		if err := own(p, me); err != nil {
-			return err
+		if p.EvaluatorID != nil && *p.EvaluatorID != me {
+			return apperr.Rule("这件%s提案由%s的联系人%s评价", p.WayLabel, p.ProposerName, p.EvaluatorName)
+		}
+		if p.EvaluatorID == nil {
+			if err := own(p, me); err != nil {
+				return err
+			}
 		}
 		if result != "unsatisfied" || p.Rehandles >= c.Rules.Rehandles {
 			return s.step(ctx, tx, c, p, "evaluate", joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",

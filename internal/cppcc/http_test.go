@@ -264,7 +264,7 @@ var rows = map[string]row{
 	}},
 	"POST /api/v1/cppcc/proposals": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
 		return "/api/v1/cppcc/proposals", map[string]any{"committee_id": committee(m, t), "title": "关于发展职业教育的建议", "category": "其他", "way": "party",
-			"proposer_name": "九三学社市委会", "public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}
+			"proposer_name": "九三学社市委会", "public": true, "content": "职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。", "evaluator_id": m.own.members[0].ID}
 	}},
 	"GET /api/v1/cppcc/proposals/{id}":                {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/proposals/%d", in("submitted"))},
 	"POST /api/v1/cppcc/proposals/{id}/review":        {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/proposals/%d/review", in("submitted"), map[string]any{"action": "file"})},

@@ -64,24 +64,26 @@ func init() {
 
 // Opinion is a 社情民意信息 item.
 type Opinion struct {
-	ID          int64      `json:"id"`
-	CommitteeID int64      `json:"committee_id"`
-	MemberID    *int64     `json:"member_id"`
-	Author      string     `json:"author"`
-	Via         string     `json:"via"`
-	Title       string     `json:"title"`
-	Content     string     `json:"content"`
-	Original    string     `json:"original"`
-	State       string     `json:"state"`
-	StateLabel  string     `json:"state_label"`
-	Signer      string     `json:"signer"`
-	Note        string     `json:"note"`
-	IssueID     *int64     `json:"issue_id"`
-	IssueLabel  string     `json:"issue_label"`
-	Month       int        `json:"-"`
-	Adoptions   []Adoption `json:"adoptions,omitempty"`
-	Events      []Event    `json:"events,omitempty"`
-	province    int64
+	ID          int64  `json:"id"`
+	CommitteeID int64  `json:"committee_id"`
+	MemberID    *int64 `json:"member_id"`
+	Author      string `json:"author"`
+	Via         string `json:"via"`
+	Title       string `json:"title"`
+	Content     string `json:"content"`
+	Original    string `json:"original"`
+	State       string `json:"state"`
+	StateLabel  string `json:"state_label"`
+	Signer      string `json:"signer"`
+	Note        string `json:"note"`
+	IssueID     *int64 `json:"issue_id"`
+	IssueLabel  string `json:"issue_label"`
+	// ProposalID is the proposal not filed the item was made from.
+	ProposalID *int64     `json:"proposal_id"`
+	Month      int        `json:"-"`
+	Adoptions  []Adoption `json:"adoptions,omitempty"`
+	Events     []Event    `json:"events,omitempty"`
+	province   int64
 }
 
 // Adoption is an item adopted or instructed on at a level.
@@ -116,15 +118,18 @@ type Issue struct {
 }
 
 const opinionCols = `o.id, o.committee_id, o.member_id, o.author, o.via, o.title, o.content, o.original, o.state, o.signer, o.note, o.issue_id,
-	COALESCE(i.year, 0), COALESCE(i.number, 0), o.month, o.province_id`
+	COALESCE(i.year, 0), COALESCE(i.number, 0), o.month, o.province_id, o.proposal_id`
 
 const opinionFrom = " FROM opinions o LEFT JOIN opinion_issues i ON i.province_id = o.province_id AND i.id = o.issue_id"
 
 func scanOpinion(r store.Scanner) (Opinion, error) {
 	var o Opinion
-	var member, issue sql.NullInt64
+	var member, issue, proposal sql.NullInt64
 	var year, number int
-	err := r.Scan(&o.ID, &o.CommitteeID, &member, &o.Author, &o.Via, &o.Title, &o.Content, &o.Original, &o.State, &o.Signer, &o.Note, &issue, &year, &number, &o.Month, &o.province)
+	err := r.Scan(&o.ID, &o.CommitteeID, &member, &o.Author, &o.Via, &o.Title, &o.Content, &o.Original, &o.State, &o.Signer, &o.Note, &issue, &year, &number, &o.Month, &o.province, &proposal)
+	if proposal.Valid {
+		o.ProposalID = &proposal.Int64
+	}
 	if member.Valid {
 		o.MemberID = &member.Int64
 	}
@@ -201,22 +206,32 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, 
 				return apperr.InvalidField("author", "请填写报送人")
 			}
 		}
-		today := s.today()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10) RETURNING id`,
-			c.province(), c.ID, member, author, via, in.Title, in.Content, today.Year()*100+int(today.Time().Month()), nullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
-		}
-		o := Opinion{ID: id, province: c.province()}
-		if err := s.opinionEvent(ctx, tx, c, o, "submit", "", "submitted", ""); err != nil {
-			return err
-		}
-		return s.reopinion(ctx, tx, c, Opinion{}, id)
+		var err error
+		id, err = s.insertOpinion(ctx, tx, c, member, nil, author, via, in.Title, in.Content, "")
+		return err
 	})
 	if err != nil {
 		return Opinion{}, err
 	}
 	return s.opinion(ctx, s.DB, c, id)
+}
+
+// insertOpinion stores a submitted item of c credited to member (nil: none)
+// by author, coming via member (the member's own), office, via_member
+// (entered for a member) or proposal, from a proposal not filed (nil: none), with
+// its history (note) and its figures.
+func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
+	var id int64
+	today := s.today()
+	if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at, proposal_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10, $11) RETURNING id`,
+		c.province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), nullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
+		return 0, err
+	}
+	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.province()}, "submit", "", "submitted", note); err != nil {
+		return 0, err
+	}
+	return id, s.reopinion(ctx, tx, c, Opinion{}, id)
 }
 
 func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id int64) (Opinion, error) {

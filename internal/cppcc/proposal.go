@@ -34,45 +34,54 @@ const (
 // Proposal is a 提案 with, when read alone, its co-signers, the units'
 // parts and its history.
 type Proposal struct {
-	ID            int64      `json:"id"`
-	CommitteeID   int64      `json:"committee_id"`
-	TermID        int64      `json:"term_id"`
-	SessionID     int64      `json:"session_id"`
-	SessionLabel  string     `json:"session_label"`
-	Number        *int       `json:"number"`
-	NumberText    string     `json:"number_text"`
-	Title         string     `json:"title"`
-	Category      string     `json:"category"`
-	Content       string     `json:"content"`
-	Way           string     `json:"way"`
-	WayLabel      string     `json:"way_label"`
-	ProposerID    *int64     `json:"proposer_id"`
-	ProposerName  string     `json:"proposer_name"`
-	InSession     bool       `json:"in_session"`
-	Public        bool       `json:"public"`
-	PrivateReason string     `json:"private_reason"`
-	Contact       string     `json:"contact"`
-	State         string     `json:"state"`
-	StateLabel    string     `json:"state_label"`
-	RejectReason  string     `json:"reject_reason"`
-	ReviewNote    string     `json:"review_note"`
-	MergedInto    *int64     `json:"merged_into"`
-	ResultClass   string     `json:"result_class"`
-	Attitude      string     `json:"attitude"`
-	Satisfaction  string     `json:"satisfaction"`
-	Rehandles     int        `json:"rehandles"`
-	Key           bool       `json:"key"`
-	KeyLead       string     `json:"key_lead"`
-	Month         int        `json:"-"`
-	SubmittedAt   *time.Time `json:"submitted_at"`
-	FiledAt       *time.Time `json:"filed_at"`
-	RepliedAt     *time.Time `json:"replied_at"`
-	EvaluateBy    date.Date  `json:"evaluate_by"`
-	ClosedAt      *time.Time `json:"closed_at"`
-	Signers       []Signer   `json:"signers,omitempty"`
-	Parts         []Part     `json:"parts,omitempty"`
-	Events        []Event    `json:"events,omitempty"`
-	province      int64
+	ID           int64  `json:"id"`
+	CommitteeID  int64  `json:"committee_id"`
+	TermID       int64  `json:"term_id"`
+	SessionID    int64  `json:"session_id"`
+	SessionLabel string `json:"session_label"`
+	Number       *int   `json:"number"`
+	NumberText   string `json:"number_text"`
+	Title        string `json:"title"`
+	Category     string `json:"category"`
+	Content      string `json:"content"`
+	Way          string `json:"way"`
+	WayLabel     string `json:"way_label"`
+	ProposerID   *int64 `json:"proposer_id"`
+	ProposerName string `json:"proposer_name"`
+	// EvaluatorID is the member who evaluates a party's or group's
+	// proposal for it (its contact person); EvaluatorName their name.
+	EvaluatorID   *int64 `json:"evaluator_id"`
+	EvaluatorName string `json:"evaluator_name,omitempty"`
+	InSession     bool   `json:"in_session"`
+	Public        bool   `json:"public"`
+	PrivateReason string `json:"private_reason"`
+	Contact       string `json:"contact"`
+	State         string `json:"state"`
+	StateLabel    string `json:"state_label"`
+	RejectReason  string `json:"reject_reason"`
+	ReviewNote    string `json:"review_note"`
+	// RejectRoute is where a proposal not filed went (RejectRoutes);
+	// RoutedID the 社情民意 item or the letter it became.
+	RejectRoute      string     `json:"reject_route"`
+	RejectRouteLabel string     `json:"reject_route_label,omitempty"`
+	RoutedID         *int64     `json:"routed_id"`
+	MergedInto       *int64     `json:"merged_into"`
+	ResultClass      string     `json:"result_class"`
+	Attitude         string     `json:"attitude"`
+	Satisfaction     string     `json:"satisfaction"`
+	Rehandles        int        `json:"rehandles"`
+	Key              bool       `json:"key"`
+	KeyLead          string     `json:"key_lead"`
+	Month            int        `json:"-"`
+	SubmittedAt      *time.Time `json:"submitted_at"`
+	FiledAt          *time.Time `json:"filed_at"`
+	RepliedAt        *time.Time `json:"replied_at"`
+	EvaluateBy       date.Date  `json:"evaluate_by"`
+	ClosedAt         *time.Time `json:"closed_at"`
+	Signers          []Signer   `json:"signers,omitempty"`
+	Parts            []Part     `json:"parts,omitempty"`
+	Events           []Event    `json:"events,omitempty"`
+	province         int64
 }
 
 // Signer is a co-signer of a joint proposal.
@@ -129,7 +138,8 @@ type Event struct {
 
 const proposalCols = `p.id, p.committee_id, p.term_id, p.session_id, s.number, t.number, p.number, p.title, p.category, p.content, p.way,
 	p.proposer_id, p.proposer_name, p.in_session, p.public, p.private_reason, p.contact, p.state, p.reject_reason, p.review_note, p.merged_into,
-	p.result_class, p.attitude, p.satisfaction, p.rehandles, p.is_key, p.key_lead, p.month, p.submitted_at, p.filed_at, p.replied_at, p.evaluate_by, p.closed_at, p.province_id`
+	p.result_class, p.attitude, p.satisfaction, p.rehandles, p.is_key, p.key_lead, p.month, p.submitted_at, p.filed_at, p.replied_at, p.evaluate_by, p.closed_at, p.province_id,
+	p.evaluator_id, p.reject_route, p.routed_id`
 
 const proposalFrom = ` FROM proposals p JOIN cppcc_sessions s ON s.id = p.session_id JOIN cppcc_terms t ON t.id = p.term_id`
 
@@ -137,11 +147,12 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	var p Proposal
 	var session, term int
 	var number sql.NullInt64
-	var proposer, merged sql.NullInt64
+	var proposer, merged, evaluator, routed sql.NullInt64
 	var submitted, filed, replied, closed sql.NullTime
 	err := r.Scan(&p.ID, &p.CommitteeID, &p.TermID, &p.SessionID, &session, &term, &number, &p.Title, &p.Category, &p.Content, &p.Way,
 		&proposer, &p.ProposerName, &p.InSession, &p.Public, &p.PrivateReason, &p.Contact, &p.State, &p.RejectReason, &p.ReviewNote, &merged,
-		&p.ResultClass, &p.Attitude, &p.Satisfaction, &p.Rehandles, &p.Key, &p.KeyLead, &p.Month, &submitted, &filed, &replied, &p.EvaluateBy, &closed, &p.province)
+		&p.ResultClass, &p.Attitude, &p.Satisfaction, &p.Rehandles, &p.Key, &p.KeyLead, &p.Month, &submitted, &filed, &replied, &p.EvaluateBy, &closed, &p.province,
+		&evaluator, &p.RejectRoute, &routed)
 	if err != nil {
 		return p, err
 	}
@@ -156,6 +167,15 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	}
 	if merged.Valid {
 		p.MergedInto = &merged.Int64
+	}
+	if evaluator.Valid {
+		p.EvaluatorID = &evaluator.Int64
+	}
+	if routed.Valid {
+		p.RoutedID = &routed.Int64
+	}
+	if p.RejectRoute != "" {
+		p.RejectRouteLabel = RejectRoutes.Label(p.RejectRoute)
 	}
 	for _, t := range []struct {
 		v   sql.NullTime
@@ -190,8 +210,8 @@ func visible(w *store.Where, sc store.Scope, view View, me int64) {
 			AND u.proposal_id = p.id AND u.state <> 'withdrawn' AND uc.path >= ? AND uc.path < ?`+sc.Exact("uc.path")+route(sc, view, "u.province_id")+")", lo, hi)
 	case ViewMember:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
-		w.And(`(p.proposer_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
-			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me)
+		w.And(`(p.proposer_id = ? OR p.evaluator_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
+			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me, me)
 	default:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And("p.state <> 'draft'")
@@ -266,6 +286,11 @@ func (s *Service) details(ctx context.Context, q store.Querier, p *Proposal) err
 		JOIN cppcc_members m ON m.province_id = g.province_id AND m.id = g.member_id WHERE g.proposal_id = $1 AND g.province_id = $2 ORDER BY m.name, g.member_id`, p.ID, p.province)
 	if err != nil {
 		return err
+	}
+	if p.EvaluatorID != nil {
+		if err := q.QueryRowContext(ctx, "SELECT name FROM cppcc_members WHERE id = $1"+prov, *p.EvaluatorID).Scan(&p.EvaluatorName); err != nil {
+			return err
+		}
 	}
 	today := s.today()
 	p.Parts, err = store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
@@ -379,7 +404,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	rg, ru := in("g.province_id"), in("u.province_id")
 	if f.Mine && view == ViewMember {
-		w.And(`(p.proposer_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?`+rg+"))", me, me)
+		w.And(`(p.proposer_id = ? OR p.evaluator_id = ? OR EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id AND g.proposal_id = p.id AND g.member_id = ?`+rg+"))", me, me, me)
 	}
 	if f.Key {
 		w.And("p.is_key")
@@ -419,6 +444,9 @@ type Input struct {
 	PrivateReason string  `json:"private_reason"`
 	Contact       string  `json:"contact"`
 	CoSigners     []int64 `json:"co_signers"`
+	// EvaluatorID is the member who evaluates the reply for a party or a
+	// group (required for those two ways, a choice for the others the office enters).
+	EvaluatorID int64 `json:"evaluator_id"`
 }
 
 func (in *Input) check() error {
@@ -474,6 +502,10 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		return Proposal{}, apperr.InvalidField("way", "委员个人或联名的提案由委员本人提出")
 	case organisational && strings.TrimSpace(in.ProposerName) == "":
 		return Proposal{}, apperr.InvalidField("proposer_name", "请填写提出提案的党派、团体、专门委员会或界别的名称")
+	case (in.Way == "party" || in.Way == "group") && in.EvaluatorID == 0:
+		return Proposal{}, apperr.InvalidField("evaluator_id", "请选择%s的联系人(本政协的委员),由其代表%s评价办理结果", in.ProposerName, Ways.Label(in.Way))
+	case !organisational && in.EvaluatorID != 0:
+		return Proposal{}, apperr.InvalidField("evaluator_id", "委员个人或联名的提案由第一提案者本人评价")
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -488,8 +520,15 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		if err != nil {
 			return err
 		}
-		var proposer any
+		var proposer, evaluator any
 		name := strings.TrimSpace(in.ProposerName)
+		if in.EvaluatorID != 0 {
+			m, err := s.member(ctx, tx, store.ScopeOf(c.Path), in.EvaluatorID)
+			if err != nil || m.CommitteeID != c.ID || m.Status != "active" {
+				return apperr.InvalidField("evaluator_id", "联系人须是本政协在任的委员,请从委员中选择")
+			}
+			evaluator = m.ID
+		}
 		if view == ViewMember {
 			me, err := s.me(ctx, tx, sc, audit.ActorOf(ctx).UserID)
 			if err != nil {
@@ -499,10 +538,10 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		}
 		now := s.now()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO proposals (province_id, committee_id, term_id, session_id, title, category, content, way, proposer_id, proposer_name,
-			in_session, public, private_reason, contact, state, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $13, 'draft', $14, $15, $15) RETURNING id`,
+			in_session, public, private_reason, contact, state, created_by, created_at, updated_at, evaluator_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $13, 'draft', $14, $15, $15, $16) RETURNING id`,
 			c.province(), c.ID, session.TermID, session.ID, in.Title, in.Category, in.Content, in.Way, proposer, name,
-			in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, nullUser(ctx), now).Scan(&id); err != nil {
+			in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, nullUser(ctx), now, evaluator).Scan(&id); err != nil {
 			return err
 		}
 		if err := s.setSigners(ctx, tx, c, id, proposer, in.CoSigners); err != nil {

@@ -76,7 +76,7 @@ func Committees(ctx context.Context, db *store.DB, box *secret.Box, opt Committe
 		"cppcc_members":  {"id", "province_id", "committee_id", "term_id", "name", "sex", "sector", "party", "special", "team", "post", "phone_enc", "status", "created_at", "updated_at"},
 		"proposals": {"id", "province_id", "committee_id", "term_id", "session_id", "number", "title", "category", "content", "way", "proposer_id", "proposer_name",
 			"in_session", "public", "private_reason", "contact", "state", "reject_reason", "review_note", "merged_into", "result_class", "attitude", "satisfaction",
-			"rehandles", "is_key", "month", "submitted_at", "filed_at", "replied_at", "evaluate_by", "closed_at", "created_at", "updated_at"},
+			"rehandles", "is_key", "month", "submitted_at", "filed_at", "replied_at", "evaluate_by", "closed_at", "created_at", "updated_at", "evaluator_id"},
 		"proposal_units": {"id", "province_id", "proposal_id", "committee_id", "unit_id", "role", "state", "assigned_on", "object_by", "due_on", "opinion",
 			"reply_class", "reply_text", "contact", "answered_at", "late", "updated_at"},
 		"cppcc_stats": {"province_id", "committee_id", "k", "n"},
@@ -287,13 +287,13 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		}
 		p.Month = s.year*100 + month
 		submitted := time.Date(s.year, time.Month(month), 11, 2, 0, 0, 0, time.UTC)
-		var number, merged, proposer any
+		var number, merged, proposer, evaluator any
 		var filedAt, repliedAt, closedAt, submittedAt any
 		evaluateBy := date.Date{}
 		proposer = m.id
 		name := m.name
 		if p.Way == "party" {
-			proposer, name = nil, cppcc.Parties[1+g.r.IntN(8)].Label+"委员会"
+			proposer, evaluator, name = nil, m.id, cppcc.Parties[1+g.r.IntN(8)].Label+"委员会"
 		}
 		if p.State != "draft" {
 			submittedAt = submitted
@@ -336,7 +336,7 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		}
 		if err := g.add("proposals", p.ID, prov, id, term, s.id, number, topic.title, topic.category, "（生成的提案内容）近年来群众对此反映较多,建议有关部门加大投入、完善政策、强化督查。",
 			p.Way, proposer, name, p.InSession, g.r.IntN(10) > 0, "", "phone", p.State, rejectReason, "", merged, p.ResultClass, attitude, p.Satisfaction,
-			p.Rehandles, false, p.Month, submittedAt, filedAt, repliedAt, evaluateBy, closedAt, submitted, submitted); err != nil {
+			p.Rehandles, false, p.Month, submittedAt, filedAt, repliedAt, evaluateBy, closedAt, submitted, submitted, evaluator); err != nil {
 			return err
 		}
 		if filed && p.State != "filed" {
