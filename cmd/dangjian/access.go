@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 )
 
@@ -298,4 +299,43 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, er
 		return nil
 	})
 	return code, err
+}
+
+// cppccCommand sets up a committee on an empty database: the office's own
+// pages (政协设置) do the rest once a user is granted cppcc_office on it.
+func cppccCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	const usage = "用法: dangjian cppcc add 政协名称 --level city [--parent 上级政协编号] | dangjian cppcc list"
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
+		return errors.New(usage)
+	}
+	fs := flag.NewFlagSet("cppcc "+args[0], flag.ContinueOnError)
+	level := fs.String("level", "", "层级:national(全国)、province(省级)、city(市级)、county(县级)")
+	parent := fs.Int64("parent", 0, "上级政协的编号(dangjian cppcc list 列出)")
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+		if args[0] == "list" {
+			cs, err := a.cppcc.Committees(ctx, store.All)
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				fmt.Fprintf(stdout, "%d\t%s\n", c.ID, c.Name)
+			}
+			return nil
+		}
+		if fs.NArg() != 1 {
+			return errors.New(usage)
+		}
+		var c cppcc.Committee
+		var err error
+		if *parent != 0 {
+			c, err = a.cppcc.NewLowerCommittee(operator(ctx), store.All, *parent, fs.Arg(0), *level)
+		} else {
+			c, err = a.cppcc.NewCommittee(operator(ctx), nil, fs.Arg(0), *level)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已登记%s,编号 %d。下一步:dangjian user grant --user 用户名 --role cppcc_office --committee %d,由政协办公室在“政协设置”页登记承办单位、届次和会议,导入委员名单。\n", c.Name, c.ID, c.ID)
+		return nil
+	})
 }

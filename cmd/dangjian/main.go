@@ -29,6 +29,7 @@ const usage = `dangjian — 党建工作平台
   dangjian user grant|revoke --user 用户名 --role 角色 [--org 党组织编号]       授予或收回角色
   dangjian user unlock 用户名 | dangjian user list                            解除锁定 | 列出用户
   dangjian token create --user 用户名 [--name 用途] [--days 天数]             创建访问令牌
+  dangjian cppcc add 政协名称 --level city [--parent 编号] | dangjian cppcc list    登记政协(此后由政协办公室在“政协设置”页完成设置)
   dangjian keys rotate                                                       更换加密密钥并重新加密(服务不停)
   dangjian audit verify [--anchor 序号:哈希]                                 校验审计日志哈希链(带密钥)
   dangjian audit anchor                                                      打印审计链头,供记录在系统之外
@@ -95,6 +96,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 0, tokenCommand(ctx, rest, stdout)
 	case "keys":
 		return 0, keysCommand(ctx, rest, stdout)
+	case "cppcc":
+		return 0, cppccCommand(ctx, rest, stdout)
 	case "audit":
 		return auditCommand(ctx, rest, stdout)
 	case "import":

@@ -2,12 +2,14 @@ package api
 
 import (
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/roster"
 	"dangjian/internal/store"
 )
 
@@ -160,6 +162,41 @@ func (a *API) cppccRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记提案承办单位", Body: Reason{}, Result: cppcc.Committee{}, Status: http.StatusCreated,
 			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
 				return c.NewUnit(r.Context(), sc, id, in.Text)
+			})},
+
+		{Method: "POST", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccWrite, Tag: t, Summary: "在您范围内的政协之下登记下级政协(如市政协之下的县区政协),带默认的界别和提案类别",
+			Body: cppcc.CommitteeInput{}, Result: cppcc.Committee{}, Status: http.StatusCreated,
+			Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.CommitteeInput) (any, error) {
+				return c.NewLowerCommittee(r.Context(), sc, in.ParentID, in.Name, in.Level)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/terms", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的届次和每届的会议,最新的在前", Result: []cppcc.Term{},
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Terms(r.Context(), sc, id) })},
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/terms", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记一届政协:届次、起止日期",
+			Body: cppcc.TermInput{}, Result: cppcc.Term{}, Status: http.StatusCreated,
+			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.TermInput) (any, error) {
+				return c.NewTerm(r.Context(), sc, id, in.Number, in.StartsOn, in.EndsOn)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/terms/{id}/sessions", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记一届中的一次全体会议(次会议):次数、开幕和闭幕日期;会议期间提交的提案为大会提案",
+			Body: cppcc.SessionInput{}, Result: cppcc.Session{}, Status: http.StatusCreated,
+			Handle: withIDBody("届", func(r *http.Request, sc store.Scope, id int64, in cppcc.SessionInput) (any, error) {
+				return c.NewSession(r.Context(), sc, id, in.Number, in.OpensOn, in.ClosesOn)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/members/import", Perm: auth.PermCppccWrite, Tag: t,
+			Summary: "从 .xlsx 或 .csv 导入委员名单(请求体为文件本身):姓名、性别、界别、党派、工作单位及职务、电话;逐行检查,有错误则一人也不导入并指明行和列",
+			Query:   []Param{{"term", "届的编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"}},
+			Result:  cppcc.ImportResult{}, MaxBody: roster.MaxFile, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				q := params{r: r}
+				term, name := q.int("term"), q.str("filename")
+				if q.err != nil {
+					return nil, q.err
+				}
+				if name == "" {
+					return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx 或 .csv")
+				}
+				if _, err := c.Committee(r.Context(), sc, id); err != nil { // the path's committee: not found, not a wrong field
+					return nil, err
+				}
+				return c.ImportMembers(r.Context(), sc, id, term, filepath.Base(name), http.MaxBytesReader(nil, r.Body, roster.MaxFile))
 			})},
 
 		{Method: "GET", Path: "/api/v1/cppcc/proposals", Perm: auth.PermCppccRead, Tag: t, Summary: "提案目录(不含委员暂存的草稿),最新的在前", Query: proposalParams(),

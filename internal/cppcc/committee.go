@@ -207,29 +207,87 @@ func (s *Service) CommitteeOf(ctx context.Context, sc store.Scope) (Committee, e
 // NewCommittee creates a committee (below parent, or a root) with the
 // default lists; an operator's task (the command line, the demo).
 func (s *Service) NewCommittee(ctx context.Context, parent *int64, name, level string) (Committee, error) {
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = s.createCommittee(ctx, tx, parent, name, level)
+		return err
+	})
+	return c, err
+}
+
+// CommitteeInput is a lower committee as the office of the one above registers it.
+type CommitteeInput struct {
+	ParentID int64  `json:"parent_id"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+}
+
+// TermInput is a term (届) as the office registers it.
+type TermInput struct {
+	Number   int       `json:"number"`
+	StartsOn date.Date `json:"starts_on"`
+	EndsOn   date.Date `json:"ends_on"`
+}
+
+// SessionInput is a session (次会议) of a term as the office registers it.
+type SessionInput struct {
+	Number   int       `json:"number"`
+	OpensOn  date.Date `json:"opens_on"`
+	ClosesOn date.Date `json:"closes_on"`
+}
+
+// levelRank orders the levels, the national committee first.
+var levelRank = map[string]int{"national": 1, "province": 2, "city": 3, "county": 4}
+
+// NewLowerCommittee creates, below a committee in scope, a committee of a
+// lower level (a city's county committees) with the default lists.
+func (s *Service) NewLowerCommittee(ctx context.Context, sc store.Scope, parentID int64, name, level string) (Committee, error) {
+	var c Committee
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		parent, err := s.committee(ctx, tx, sc, parentID, "committee")
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("parent_id", "请从您范围内的政协中选择上级政协")
+		}
+		if err != nil {
+			return err
+		}
+		if r, ok := levelRank[level]; ok && r <= levelRank[parent.Level] {
+			return apperr.InvalidField("level", "下级政协的层级应低于%s(%s政协)", parent.Name, levels[parent.Level])
+		}
+		c, err = s.createCommittee(ctx, tx, &parent.ID, name, level)
+		return err
+	})
+	return c, err
+}
+
+func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64, name, level string) (Committee, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 60 {
 		return Committee{}, apperr.InvalidField("name", "政协名称不能为空,且不超过 60 个字")
 	}
 	if _, ok := levels[level]; !ok {
-		return Committee{}, apperr.InvalidField("level", "政协层级应为 national、province、city、county 之一")
+		return Committee{}, apperr.InvalidField("level", "政协层级应为全国(national)、省级(province)、市级(city)、县级(county)之一")
 	}
-	var c Committee
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if c, err = s.insertNode(ctx, tx, parent, "committee", level, name); err != nil {
-			return err
-		}
-		for list, names := range map[string][]string{"sector": DefaultSectors, "category": DefaultCategories} {
-			for i, n := range names {
-				if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-					return err
-				}
+	var dup int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE kind = 'committee' AND name = $1", name).Scan(&dup); err != nil {
+		return Committee{}, err
+	}
+	if dup > 0 {
+		return Committee{}, apperr.InvalidField("name", "“%s”已经登记过", name)
+	}
+	c, err := s.insertNode(ctx, tx, parent, "committee", level, name)
+	if err != nil {
+		return c, err
+	}
+	for list, names := range map[string][]string{"sector": DefaultSectors, "category": DefaultCategories} {
+		for i, n := range names {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
+				return c, err
 			}
 		}
-		return s.audit(ctx, tx, c, "create", "committee", c.ID, map[string]any{"name": name, "level": level})
-	})
-	return c, err
+	}
+	return c, s.audit(ctx, tx, c, "create", "committee", c.ID, map[string]any{"name": name, "level": level})
 }
 
 func (s *Service) insertNode(ctx context.Context, tx *sql.Tx, parent *int64, kind, level, name string) (Committee, error) {
@@ -447,7 +505,7 @@ func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID in
 	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+` FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id
 		WHERE t.committee_id = $1 AND s.opens_on <= $2 ORDER BY s.opens_on DESC LIMIT 1`, committeeID, day))
 	if apperr.IsNotFound(err) {
-		return x, false, apperr.Rule("本届政协还没有登记全体会议,请先由政协办公室登记届次和会议")
+		return x, false, apperr.Rule("本届政协还没有登记全体会议:请政协办公室在“政协设置”页登记届次和会议")
 	}
 	return x, err == nil && !day.After(x.ClosesOn), err
 }
@@ -763,4 +821,44 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 		return s.audit(ctx, tx, c, "update", "committee_rules", c.ID, map[string]any{"before": before, "after": r})
 	})
 	return c, err
+}
+
+// LinkAccount ties a member of a committee in scope to the login account
+// username, which must hold the member role (政协委员) on the member's
+// committee: the member then proposes and reports as themselves.
+func (s *Service) LinkAccount(ctx context.Context, sc store.Scope, memberID int64, username string) (Member, error) {
+	username = strings.TrimSpace(username)
+	var m Member
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = s.member(ctx, tx, sc, memberID); err != nil {
+			return err
+		}
+		c, err := s.committee(ctx, tx, store.All, m.CommitteeID, "committee")
+		if err != nil {
+			return err
+		}
+		var user int64
+		err = tx.QueryRowContext(ctx, `SELECT u.id FROM users u JOIN grants g ON g.user_id = u.id WHERE u.username = $1 AND g.role = 'cppcc_member'
+			AND g.committee_id = $2 AND g.revoked_at IS NULL LIMIT 1`, username, c.ID).Scan(&user)
+		if apperr.IsNotFound(err) {
+			return apperr.InvalidField("username", "没有授予本政协“政协委员”角色的账号“%s”:请安全管理员先建立账号并授予该角色", username)
+		}
+		if err != nil {
+			return err
+		}
+		var other int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE user_id = $1 AND id <> $2 AND status = 'active'", user, m.ID).Scan(&other); err != nil {
+			return err
+		}
+		if other > 0 {
+			return apperr.InvalidField("username", "账号“%s”已关联另一名在任委员", username)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET user_id = $1, updated_at = $2 WHERE id = $3"+store.InProvince("province_id", c.province()), user, s.now(), m.ID); err != nil {
+			return err
+		}
+		m.UserID = &user
+		return s.audit(ctx, tx, c, "link_account", "cppcc_member", m.ID, map[string]any{"user_id": user})
+	})
+	return m, err
 }

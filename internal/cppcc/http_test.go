@@ -259,6 +259,32 @@ var rows = map[string]row{
 		terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 		return "/api/v1/cppcc/members", map[string]any{"committee_id": committee(m, t), "term_id": terms[0].ID, "name": "新委员", "sex": "男", "sector": "经济界", "party": "无党派人士"}
 	}},
+	"POST /api/v1/cppcc/committees": {perm: auth.PermCppccWrite, want: [3]int{201, 400, 400}, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		return "/api/v1/cppcc/committees", map[string]any{"parent_id": committee(m, t), "name": fmt.Sprintf("江城市第%d区政协", m.seq), "level": "county"}
+	}},
+	"GET /api/v1/cppcc/committees/{id}/terms": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/terms", committee)},
+	"POST /api/v1/cppcc/committees/{id}/terms": {perm: auth.PermCppccWrite, want: [3]int{201, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/terms", committee(m, t)), map[string]any{"number": 20 + m.seq%70, "starts_on": "2031-01-01", "ends_on": "2035-12-31"}
+	}},
+	"POST /api/v1/cppcc/terms/{id}/sessions": {perm: auth.PermCppccWrite, want: [3]int{201, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		m.seq++
+		term := int64(999999)
+		if t != "missing" {
+			terms, _ := m.svc.Terms(m.ctx, store.All, m.of(t).c.ID)
+			term = terms[len(terms)-1].ID
+		}
+		return fmt.Sprintf("/api/v1/cppcc/terms/%d/sessions", term), map[string]any{"number": 10 + m.seq%80, "opens_on": "2026-06-01", "closes_on": "2026-06-03"}
+	}},
+	"POST /api/v1/cppcc/committees/{id}/members/import": {perm: auth.PermCppccWrite, want: scoped, target: func(m *matrix, t string) (string, any) {
+		term := int64(0)
+		if t != "missing" {
+			terms, _ := m.svc.Terms(m.ctx, store.All, m.of(t).c.ID)
+			term = terms[len(terms)-1].ID
+		}
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/members/import?term=%d&filename=名单.csv", committee(m, t), term), []byte("姓名,性别,界别,党派\n周晓燕,女,教育界,中国民主促进会\n")
+	}},
 	"GET /api/v1/cppcc/proposals": {perm: auth.PermCppccRead, want: always, target: func(m *matrix, t string) (string, any) {
 		return fmt.Sprintf("/api/v1/cppcc/proposals?committee=%d", committee(m, t)), nil
 	}},
@@ -590,6 +616,15 @@ var pageRows = map[string]pageRow{
 		}
 		return "/cppcc/honours?year=2026", url.Values{"kind": {"active_member"}, "member_id": {fmt.Sprint(mm.ID)}}
 	}},
+	"POST /cppcc/members/{id}/account": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
+		u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
+		return fmt.Sprintf("/cppcc/members/%d/account", memberOf(m, t)), url.Values{"username": {u.Username}}
+	}},
+	"GET /cppcc/setup": {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/setup", nil }},
+	"POST /cppcc/setup/{what}": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(m *matrix, _ string) (string, url.Values) {
+		m.seq++
+		return "/cppcc/setup/unit", url.Values{"name": {fmt.Sprintf("江城市第%d承办单位", m.seq)}}
+	}},
 	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
 	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
 	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
@@ -693,7 +728,9 @@ func contains(ps []auth.Perm, p auth.Perm) bool {
 
 func (m *matrix) send(token, method, path string, body any) (int, string) {
 	var rd io.Reader
-	if body != nil || (method != "GET" && method != "DELETE") {
+	if raw, ok := body.([]byte); ok { // a file sent as the request's body
+		rd = bytes.NewReader(raw)
+	} else if body != nil || (method != "GET" && method != "DELETE") {
 		if body == nil {
 			body = map[string]any{}
 		}

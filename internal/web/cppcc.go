@@ -43,6 +43,7 @@ func (s *Site) cppccRoutes() []route {
 		{"GET /cppcc/performance", auth.PermCppccRead, 0, s.cppccPerformance},
 		{"POST /cppcc/honours", auth.PermCppccWrite, 0, s.cppccHonour},
 		{"GET /cppcc/members/{id}", auth.PermCppccRead, 0, s.cppccMemberRecord},
+		{"POST /cppcc/members/{id}/account", auth.PermCppccWrite, 0, s.cppccLinkAccount},
 		{"GET /cppcc/my/record", auth.PermCppccSelf, 0, s.cppccMyRecord},
 		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
 		{"GET /cppcc/my/new", auth.PermCppccSelf, 0, s.cppccNew},
@@ -1016,18 +1017,62 @@ func (s *Site) cppccMyRecord(w http.ResponseWriter, r *http.Request, id auth.Ide
 	s.recordPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, 0)
 }
 
+// memberRecordData is a member's record; for the office, with the form that ties
+// the member to their login account.
+type memberRecordData struct {
+	cppcc.Performance
+	Link    bool
+	Account string
+	Form    *form
+}
+
 func (s *Site) recordPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, mid int64) {
-	var p cppcc.Performance
+	s.recordWith(w, r, id, perm, view, mid, nil, http.StatusOK)
+}
+
+func (s *Site) recordWith(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, mid int64, f *form, status int) {
+	d := memberRecordData{Link: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	err := id.Within(perm, func(sc store.Scope) error {
 		var err error
-		p, err = s.Cppcc.Record(r.Context(), sc, view, mid, s.boardYear(r))
-		return err
+		if d.Performance, err = s.Cppcc.Record(r.Context(), sc, view, mid, s.boardYear(r)); err != nil {
+			return err
+		}
+		if d.Link && d.Member.UserID != nil {
+			u, err := s.Auth.User(r.Context(), *d.Member.UserID)
+			if err != nil {
+				return err
+			}
+			d.Account = u.Username
+		}
+		return nil
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.show(w, r, id, http.StatusOK, "record.html", fmt.Sprintf("%s %d年履职档案", p.Member.Name, p.Year), p)
+	s.show(w, r, id, status, "record.html", fmt.Sprintf("%s %d年履职档案", d.Member.Name, d.Year), d)
+}
+
+func (s *Site) cppccLinkAccount(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	mid, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	f.Labels = map[string]string{"username": "登录账号"}
+	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		_, err := s.Cppcc.LinkAccount(r.Context(), sc, mid, f.Get("username"))
+		return err
+	})
+	if err == nil {
+		done(w, r, fmt.Sprintf("/cppcc/members/%d", mid), "已关联登录账号 "+f.Get("username"))
+		return
+	}
+	if !s.onForm(w, r, f, err) {
+		return
+	}
+	s.recordWith(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, mid, f, http.StatusBadRequest)
 }
 
 type membersData struct {

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/date"
+	"dangjian/internal/store"
+)
+
+// The committee's own setup (政协设置): what an office starting from an
+// empty database registers before any proposal — its terms and sessions,
+// its handling units, the committees below it and its lists.
+func (s *Site) cppccSetupRoutes() []route {
+	return []route{
+		{"GET /cppcc/setup", auth.PermCppccRead, 0, s.cppccSetup},
+		{"POST /cppcc/setup/{what}", auth.PermCppccWrite, 0, s.cppccSetupSave},
+	}
+}
+
+type setupData struct {
+	Committee cppcc.Committee
+	Terms     []cppcc.Term
+	Units     []cppcc.Committee
+	Lower     []cppcc.Committee
+	Members   int64
+	Sectors   string
+	Category  string
+	Levels    []optionItem
+	Write     bool
+	// Forms are the refused form, by what it registers.
+	Forms map[string]*form
+}
+
+// setupLabels name the setup forms' fields in the banner at the top.
+var setupLabels = map[string]string{"number": "届次或会议次数", "starts_on": "开始日期", "ends_on": "结束日期", "opens_on": "开幕日期", "closes_on": "闭幕日期",
+	"name": "名称", "level": "层级", "names": "名单", "term_id": "届", "parent_id": "上级政协"}
+
+// setupLevels are the levels a committee below this one may have.
+var setupLevels = []optionItem{{"province", "省级"}, {"city", "市级"}, {"county", "县级"}}
+
+// dayOf is a date field of f, the zero date when empty (the service names
+// it) or malformed (f names it).
+func dayOf(f *form, name string) date.Date {
+	if d := f.date(name); d != nil {
+		return *d
+	}
+	return date.Date{}
+}
+
+func (s *Site) cppccSetup(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	s.setupPage(w, r, id, nil, http.StatusOK)
+}
+
+func (s *Site) setupPage(w http.ResponseWriter, r *http.Request, id auth.Identity, forms map[string]*form, status int) {
+	d := setupData{Levels: setupLevels, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Forms: forms}
+	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
+		ctx := r.Context()
+		var err error
+		if d.Committee, err = s.Cppcc.CommitteeOf(ctx, sc); err != nil {
+			return err
+		}
+		if d.Terms, err = s.Cppcc.Terms(ctx, sc, d.Committee.ID); err != nil {
+			return err
+		}
+		if d.Units, err = s.Cppcc.Units(ctx, sc, d.Committee.ID); err != nil {
+			return err
+		}
+		all, err := s.Cppcc.Committees(ctx, sc)
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			if c.ParentID != nil && *c.ParentID == d.Committee.ID {
+				d.Lower = append(d.Lower, c)
+			}
+		}
+		members, err := s.Cppcc.Members(ctx, sc, d.Committee.ID, "", store.Page{Number: 1, Size: 1})
+		if err != nil {
+			return err
+		}
+		d.Members = members.Total
+		for list, dst := range map[string]*string{"sector": &d.Sectors, "category": &d.Category} {
+			names, err := s.Cppcc.Names(ctx, d.Committee.ID, list)
+			if err != nil {
+				return err
+			}
+			*dst = strings.Join(names, "\n")
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.show(w, r, id, status, "setup.html", d.Committee.Name+" · 政协设置", d)
+}
+
+// setupSteps are what each setup form registers, with the message it leaves.
+var setupSteps = map[string]struct {
+	done string
+	save func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error
+}{
+	"term": {"已登记届次", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		starts, ends := dayOf(f, "starts_on"), dayOf(f, "ends_on")
+		if len(f.Errors) > 0 {
+			return nil
+		}
+		_, err := s.Cppcc.NewTerm(ctx, sc, c.ID, int(f.id("number")), starts, ends)
+		return err
+	}},
+	"session": {"已登记会议", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		opens, closes := dayOf(f, "opens_on"), dayOf(f, "closes_on")
+		if len(f.Errors) > 0 {
+			return nil
+		}
+		_, err := s.Cppcc.NewSession(ctx, sc, f.id("term_id"), int(f.id("number")), opens, closes)
+		return err
+	}},
+	"unit": {"已登记承办单位", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		_, err := s.Cppcc.NewUnit(ctx, sc, c.ID, f.Get("name"))
+		return err
+	}},
+	"lower": {"已登记下级政协", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		_, err := s.Cppcc.NewLowerCommittee(ctx, sc, c.ID, f.Get("name"), f.Get("level"))
+		return err
+	}},
+	"sector": {"已保存界别名单", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		_, err := s.Cppcc.SetList(ctx, sc, c.ID, "sector", strings.Split(f.Get("names"), "\n"))
+		return err
+	}},
+	"category": {"已保存提案类别", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+		_, err := s.Cppcc.SetList(ctx, sc, c.ID, "category", strings.Split(f.Get("names"), "\n"))
+		return err
+	}},
+}
+
+func (s *Site) cppccSetupSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	what := r.PathValue("what")
+	step, ok := setupSteps[what]
+	if !ok {
+		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
+		return
+	}
+	f := newForm(r)
+	f.Labels = setupLabels
+	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		return step.save(s, r.Context(), sc, c, f)
+	})
+	if err == nil && len(f.Errors) == 0 {
+		done(w, r, "/cppcc/setup#"+what, step.done)
+		return
+	}
+	if err != nil && !s.onForm(w, r, f, err) {
+		return
+	}
+	s.setupPage(w, r, id, map[string]*form{what: f}, http.StatusBadRequest)
+}
