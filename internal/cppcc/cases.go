@@ -384,7 +384,7 @@ func (s *Service) SubmitPublic(ctx context.Context, in CaseInput, filter *spam.M
 	}
 	var v spam.Verdict
 	if filter != nil {
-		v = filter.Check(in.Title + "\n" + in.Content)
+		v = filter.Check(in.Title, in.Content)
 	}
 	return s.intake(ctx, c, in, v, "submit_public")
 }

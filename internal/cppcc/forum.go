@@ -280,7 +280,7 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 	}
 	var verdict spam.Verdict
 	if filter != nil {
-		verdict = filter.Check(in.Author + "\n" + in.Body)
+		verdict = filter.Check(in.Author, in.Body)
 	}
 	fp := fingerprint(in.Body)
 	code := newReceipt(c.ID)

@@ -350,3 +350,55 @@ func TestPublicPages(t *testing.T) {
 		storetest.NoMismatch(t, db)
 	})
 }
+
+// Spam of the kind injected into the source page (pornographic-video site
+// names and keyword chains), sent as a citizen's browser sends it — the
+// page's proof of work, the 民意信箱 form — under the neutral title 来信反映,
+// is held; genuine letters under the same title are not.
+func TestPublicFormHoldsSpamWhateverItsTitle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		m.api.Public.Off = false
+		send := func(content string) bool {
+			t.Helper()
+			ch, ok := spam.Solve(m.api.Public.Challenge())
+			if !ok {
+				t.Fatal("challenge not solved")
+			}
+			form := url.Values{"box": {"public"}, "anonymous": {"1"}, "title": {"来信反映"}, "content": {content}, "proof": {ch.Encode()}}
+			if got, text := m.page("anonymous", "POST", fmt.Sprintf("/public/%d/write", m.own.c.ID), form); got != http.StatusCreated {
+				t.Fatalf("the form refused a letter: %d %.300s", got, text)
+			}
+			var held bool
+			if err := db.QueryRowContext(m.ctx, "SELECT held FROM cases WHERE content = $1", content).Scan(&held); err != nil {
+				t.Fatal(err)
+			}
+			return held
+		}
+		for _, s := range []string{
+			"国产精品一区二区三区在线观看,日韩无码高清免费视频",
+			"亚洲av综合色区无码一区二区三区,精品视频在线观看免费",
+			"久久精品国产亚洲av麻豆,中文字幕一区二区三区四区,高清在线视频",
+			"欧美日韩国产精品一区二区,免费观看全集高清完整版",
+			"91精品国产综合久久久久久,国产在线视频精品视频免费看",
+			"精品国产乱码一区二区三区,日本高清无码视频在线播放",
+			"人妻少妇精品视频一区二区三区,亚洲欧美日韩综合",
+			"果冻传媒天美传媒星空传媒麻豆传媒91制片厂,av天堂网",
+			"日韩av一区二区三区四区,国产av,亚洲av,欧美av",
+			"中文字幕乱码人妻二区三区,国产精品久久久久久亚洲",
+		} {
+			if !send(s) {
+				t.Errorf("spam under the title 来信反映 not held: %s", s)
+			}
+		}
+		for _, h := range []string{
+			"我们小区的路灯坏了两个多月,晚上出门很不安全,希望有关部门尽快修好",
+			"建议在学校门口增设减速带,上下学时段车辆太快,孩子过马路很危险",
+		} {
+			if send(h) {
+				t.Errorf("a genuine letter under the title 来信反映 held: %s", h)
+			}
+		}
+	})
+}

@@ -73,7 +73,7 @@ func (m *Model) Samples() (ham, spam int) {
 	return m.docs[0], m.docs[1]
 }
 
-// LogOdds is log P(spam | t) / P(ham | t), bounded to ±12, and the grams
+// LogOdds is log P(spam | t) / P(ham | t), bounded to ±8, and the grams
 // that weigh most towards spam.
 func (m *Model) LogOdds(t Text) (float64, []string) {
 	m.mu.RLock()
@@ -121,9 +121,22 @@ type Verdict struct {
 // Threshold is the score at which a text is held for a moderator.
 const Threshold = 50
 
-// Check scores a text: the model's log-odds plus the rules' weights. A
-// held text is kept and queued for a moderator, never dropped.
-func (m *Model) Check(text string) Verdict {
+// Check scores a letter or a comment, its title (or author) and its body:
+// the model's log-odds plus the rules' weights, of the whole and of the
+// body alone, the higher of the two. The body weighs at least as much as
+// the title: a neutral title (来信反映) cannot lower what the body scores.
+// A held text is kept and queued for a moderator, never dropped.
+func (m *Model) Check(title, body string) Verdict {
+	v := m.score(title + "\n" + body)
+	if title != "" {
+		if b := m.score(body); b.Score > v.Score {
+			v = b
+		}
+	}
+	return v
+}
+
+func (m *Model) score(text string) Verdict {
 	t := Normalize(text)
 	odds, top := m.LogOdds(t)
 	reasons := Rules(t)

@@ -5,36 +5,44 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
 )
 
-// The labelled set the project keeps: corpus/spam.txt is spam of every
-// kind the public inputs meet (gambling, pornography, fraud, illegal
-// services), corpus/ham.txt genuine citizens' letters, a fifth of them
-// reporting gambling, pornography or fraud in its own words, with the
-// addresses and numbers it saw. One text a line.
+// The labelled set the project keeps, one text a line, in two parts.
+// corpus/spam.txt and corpus/ham.txt are what the model learns: spam of
+// every kind the public inputs meet (pornographic-video keyword chains,
+// gambling, invoices, loans, fake medicine, link farms, recruitment
+// scams, other illegal services) and genuine citizens' letters, many of
+// them reporting such spam in their own words, with the addresses and
+// numbers they saw. corpus/heldout_spam.txt and corpus/heldout_ham.txt
+// were written apart, before the rules and the model were tuned, in
+// other senders' wording: the model never learns them, and the published
+// held shares are measured on them alone.
 //
 //go:embed corpus/*.txt
 var corpus embed.FS
 
-// Seeds are the labelled set.
-func Seeds() (spam, ham []string) {
-	read := func(name string) []string {
-		b, err := corpus.ReadFile("corpus/" + name)
-		if err != nil {
-			panic(err)
-		}
-		var out []string
-		for _, l := range strings.Split(string(b), "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-		return out
+func lines(name string) []string {
+	b, err := corpus.ReadFile("corpus/" + name)
+	if err != nil {
+		panic(err)
 	}
-	return read("spam.txt"), read("ham.txt")
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
+
+// Seeds are the part of the labelled set the model learns.
+func Seeds() (spam, ham []string) { return lines("spam.txt"), lines("ham.txt") }
+
+// HeldOut are the part of the labelled set the model never learns.
+func HeldOut() (spam, ham []string) { return lines("heldout_spam.txt"), lines("heldout_ham.txt") }
 
 var trained = sync.OnceValue(func() *Model {
 	m := NewModel()
@@ -128,12 +136,29 @@ var Forms = []struct {
 	}},
 }
 
+// Titles are the titles a text is sent under, by name: a neutral one and
+// the text's own first words (to its first comma, at most 15 characters).
+var Titles = []struct {
+	Name string
+	Fn   func(string) string
+}{
+	{"标题为“来信反映”", func(string) string { return "来信反映" }},
+	{"标题为原文开头", func(s string) string {
+		head, _, _ := strings.Cut(s, ",")
+		if utf8.RuneCountInString(head) > 15 {
+			head = string([]rune(head)[:15])
+		}
+		return head
+	}},
+}
+
 // Rates are the shares a filter holds: of spam (the higher the better)
 // and of genuine letters (held by mistake; the lower the better).
 type Rates struct {
 	Spam, SpamHeld, Ham, HamHeld int
-	// ByForm is the spam held of each disguise (held, of).
-	ByForm map[string][2]int
+	// ByForm and ByTitle are the spam held of each disguise and of each
+	// title (held, of).
+	ByForm, ByTitle map[string][2]int
 	// Missed and Mistaken are examples of each error.
 	Missed, Mistaken []string
 }
@@ -144,54 +169,47 @@ func (r Rates) SpamShare() float64 { return float64(r.SpamHeld) / float64(max(1,
 // HamShare is the share of genuine letters held by mistake.
 func (r Rates) HamShare() float64 { return float64(r.HamHeld) / float64(max(1, r.Ham)) }
 
-// Evaluate measures the filter on the labelled set by k-fold cross-validation:
-// each fold is checked by a model that learnt only the other folds, spam in
+// Evaluate measures the trained model on the held-out set, which it never
+// learnt: each text sent as a letter under every title of Titles, spam in
 // every disguise of Forms, genuine letters as written and in traditional
 // characters.
-func Evaluate(k int) Rates {
-	spam, ham := Seeds()
+func Evaluate() Rates {
+	m := Trained()
+	spam, ham := HeldOut()
 	rnd := rand.New(rand.NewPCG(1, 2))
-	r := Rates{ByForm: map[string][2]int{}}
-	for fold := range k {
-		m := NewModel()
-		for i, x := range spam {
-			if i%k != fold {
-				m.Learn(x, true)
-			}
+	r := Rates{ByForm: map[string][2]int{}, ByTitle: map[string][2]int{}}
+	count := func(c map[string][2]int, key string, held bool) {
+		x := c[key]
+		x[1]++
+		if held {
+			x[0]++
 		}
-		for i, x := range ham {
-			if i%k != fold {
-				m.Learn(x, false)
-			}
-		}
-		for i, x := range spam {
-			if i%k != fold {
-				continue
-			}
-			for _, f := range Forms {
-				text := f.Fn(x, rnd)
-				held := m.Check(text).Held
-				c := r.ByForm[f.Name]
-				c[1]++
+		c[key] = x
+	}
+	for _, x := range spam {
+		for _, f := range Forms {
+			for _, t := range Titles {
+				title, body := f.Fn(t.Fn(x), rnd), f.Fn(x, rnd)
+				held := m.Check(title, body).Held
+				count(r.ByForm, f.Name, held)
+				count(r.ByTitle, t.Name, held)
 				r.Spam++
 				if held {
-					c[0]++
 					r.SpamHeld++
 				} else {
-					r.Missed = append(r.Missed, text)
+					r.Missed = append(r.Missed, title+" / "+body)
 				}
-				r.ByForm[f.Name] = c
 			}
 		}
-		for i, x := range ham {
-			if i%k != fold {
-				continue
-			}
-			for _, text := range []string{x, Forms[1].Fn(x, rnd)} {
+	}
+	for _, x := range ham {
+		for _, f := range Forms[:2] {
+			for _, t := range Titles {
+				title, body := f.Fn(t.Fn(x), rnd), f.Fn(x, rnd)
 				r.Ham++
-				if m.Check(text).Held {
+				if m.Check(title, body).Held {
 					r.HamHeld++
-					r.Mistaken = append(r.Mistaken, text)
+					r.Mistaken = append(r.Mistaken, title+" / "+body)
 				}
 			}
 		}

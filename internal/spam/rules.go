@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"dangjian/internal/pinyin"
 )
@@ -22,17 +23,31 @@ type Reason struct {
 // or as a homophone (the same pinyin).
 var Vocabulary = []string{
 	"博彩", "彩金", "百家乐", "真人视讯", "娱乐城", "注册送", "首充", "首存", "返水", "提款", "出款", "现金网", "时时彩", "六合彩", "一肖中特", "特码",
-	"棋牌", "老虎机", "体育投注", "赌球", "荷官", "赌场", "刷单", "日赚", "日入", "躺赚", "代开发票", "办证", "裸聊", "约炮", "一夜情", "上门服务",
+	"棋牌", "老虎机", "体育投注", "赌球", "荷官", "赌场", "刷单", "日赚", "日入", "躺赚", "办证", "裸聊", "约炮", "一夜情", "上门服务",
 	"成人视频", "看片", "无码", "私密直播", "网贷", "下款", "不看征信", "稳赚不赔", "带单", "代孕", "迷药", "听话水", "仿真枪", "外挂", "靓号", "套现",
 	"空降", "包夜", "陪酒", "推油", "涨停", "内幕消息", "返佣", "拉人头", "黄色小视频", "福利视频", "全套", "个人信息出售", "出售公民个人信息", "精准营销",
+	"包治百病", "祖传秘方", "特效药", "无效退款", "药到病除", "代开", "停息挂账", "债务优化", "高回报",
 }
 
 // ReportWords are the words of a citizen who reports spam, fraud or vice
 // rather than spreads it (举报, 被骗, 请…查处): found, they lower the score.
 var ReportWords = []string{"举报", "被骗", "受骗", "骗走", "上当", "报警", "查处", "打击", "治理", "整治", "反映", "请有关部门", "请公安", "依法", "建议", "担心", "提醒", "涉嫌", "非法", "部门", "希望", "发现", "政府"}
 
+// ChainWords are the short words pornographic-video sites
+// string together in the text they inject ("国产精品一区二区三区在线观看"):
+// one of them is common in a citizen's letter, three or more in a row are
+// not. Latin words are found inside a run of letters and digits ("91av").
+var ChainWords = []string{
+	"一区", "二区", "三区", "四区", "五区", "六区", "专区", "精品", "国产", "日韩", "欧美", "亚洲", "日本", "韩国", "无码", "有码", "中文字幕", "乱码",
+	"高清", "免费观看", "免费看", "免费", "在线观看", "在线播放", "在线视频", "在线看", "在线", "视频", "播放", "观看", "不卡", "完整版", "手机版",
+	"自拍", "偷拍", "人妻", "少妇", "熟女", "美女", "丝袜", "制服", "成人", "午夜", "福利", "伦理", "三级", "毛片", "黄片", "黄色", "色情",
+	"久久", "综合", "色区", "传媒", "麻豆", "果冻", "天美", "星空", "蜜桃", "影院", "电影", "网站", "网址", "入口", "导航", "资源", "番号", "女优",
+	"直播", "主播", "永久", "最新", "地址", "发布页", "防屏蔽", "防走失", "不迷路", "收藏", "大全", "合集", "下载", "一本道", "东京热", "草榴",
+	"av", "porn", "sex", "xxx", "xvideos", "91", "99re", "1024",
+}
+
 var (
-	linkRe = regexp.MustCompile(`(?i)(https?://\S+|www\.[a-z0-9-]+(\.[a-z0-9-]+)*|[a-z0-9-]{2,}\.(com|net|cc|vip|top|xyz|me|co|org|cn|info|app|club|site|live|bet|win|tv)\b)`)
+	linkRe = regexp.MustCompile(`(?i)(https?://\S+|www\.[a-z0-9-]+(\.[a-z0-9-]+)*|[a-z0-9-]{2,}\.(com|net|cc|vip|top|xyz|me|co|org|cn|info|app|club|site|live|bet|win|tv|icu|cyou|fun|pw|tk|ws|la|in|io|one|link|pro|biz|us|shop|online|buzz|asia|ink|work|red|ltd|wang|ren|porn|sex|xxx)\b)`)
 	qqRe   = regexp.MustCompile(`qq(号|群)?\d{5,11}`)
 	wxRe   = regexp.MustCompile(`微信(号)?[a-z][a-z0-9_-]{5,19}`)
 	telRe  = regexp.MustCompile(`(?:^|\D)(1[3-9]\d{9})(?:$|\D)`)
@@ -50,10 +65,11 @@ var (
 // Rules are what the rules find in t.
 func Rules(t Text) []Reason {
 	var out []Reason
-	if m := linkRe.FindString(t.Plain); m != "" {
-		out = append(out, Reason{Rule: "link", Label: "含网址或域名", Detail: m, Weight: 1.5})
-	} else if m := linkRe.FindString(t.Compact); m != "" {
-		out = append(out, Reason{Rule: "link", Label: "含拆开书写的网址或域名", Detail: m, Weight: 2})
+	// One address is what a reporter quotes too; several are a link farm.
+	if ms := distinct(linkRe.FindAllString(t.Plain, -1)); len(ms) > 0 {
+		out = append(out, Reason{Rule: "link", Label: "含网址或域名", Detail: strings.Join(ms, "、"), Weight: 1.5 + float64(min(len(ms)-1, 2))})
+	} else if ms := distinct(linkRe.FindAllString(t.Compact, -1)); len(ms) > 0 {
+		out = append(out, Reason{Rule: "link", Label: "含拆开书写的网址或域名", Detail: strings.Join(ms, "、"), Weight: 2 + float64(min(len(ms)-1, 2))})
 	}
 	for _, c := range []struct {
 		re    *regexp.Regexp
@@ -95,8 +111,87 @@ func Rules(t Text) []Reason {
 			report = append(report, w)
 		}
 	}
+	if run, n := chains(t.Compact); n > 0 {
+		out = append(out, Reason{Rule: "chain", Label: "含成串的色情网站关键词", Detail: run, Weight: min(0.75*float64(n), 6)})
+	}
+	// A reporter's tone lowers the score by at most 6: a text that scores
+	// more than that (a body that is strongly spam) is held whatever words
+	// of a report it carries.
 	if len(report) > 0 {
-		out = append(out, Reason{Rule: "report", Label: "是举报、求助或建议的语气", Detail: strings.Join(report, "、"), Weight: -3 * float64(min(len(report), 3))})
+		out = append(out, Reason{Rule: "report", Label: "是举报、求助或建议的语气", Detail: strings.Join(report, "、"), Weight: -3 * float64(min(len(report), 2))})
 	}
 	return out
+}
+
+// distinct is ms without repeats, in order.
+func distinct(ms []string) []string {
+	var out []string
+	for _, m := range ms {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// chainsByLength are the chain words, longest first (the longest is matched).
+var chainsByLength = func() []string {
+	out := slices.Clone(ChainWords)
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}()
+
+// chains reads a compact text as a sequence of chain words and others: the
+// longest run of three or more chain words in a row, and how many chain
+// words all such runs hold.
+func chains(compact string) (string, int) {
+	var longest []string
+	n := 0
+	var run []string
+	end := func() {
+		if len(run) >= 3 {
+			n += len(run)
+			if len(run) > len(longest) {
+				longest = run
+			}
+		}
+		run = nil
+	}
+	for i := 0; i < len(compact); {
+		if c := compact[i]; c < utf8.RuneSelf {
+			j := i
+			for j < len(compact) && compact[j] < utf8.RuneSelf && compact[j] != '.' {
+				j++
+			}
+			if j == i { // a dot
+				end()
+				i++
+				continue
+			}
+			if w := compact[i:j]; slices.ContainsFunc(ChainWords, func(c string) bool { return c == w || (c[0] >= 'a' && strings.Contains(w, c)) }) {
+				run = append(run, w)
+			} else {
+				end()
+			}
+			i = j
+			continue
+		}
+		w := ""
+		for _, c := range chainsByLength {
+			if strings.HasPrefix(compact[i:], c) {
+				w = c
+				break
+			}
+		}
+		if w == "" {
+			end()
+			_, size := utf8.DecodeRuneInString(compact[i:])
+			i += size
+			continue
+		}
+		run = append(run, w)
+		i += len(w)
+	}
+	end()
+	return strings.Join(longest, ""), n
 }
