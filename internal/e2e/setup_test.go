@@ -1,0 +1,156 @@
+package e2e
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"dangjian/internal/audit"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/store"
+)
+
+// TestCommitteeFromNothing is an office that begins with nothing but its
+// committee (registered by the operator, as `dangjian cppcc add` does): on
+// the 政协设置 page it registers its term, its session and a handling unit,
+// imports its members from the .xlsx it keeps and ties one to his login
+// account; his proposal not filed becomes a 社情民意 item linked both ways,
+// his next one goes from 立案 to his evaluation; the figures equal a recount.
+func TestCommitteeFromNothing(t *testing.T) {
+	s := newSite(t)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "命令行:root", IP: "local"})
+	c, err := s.cppcc.NewCommittee(ctx, nil, "江城市政协", "city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.grant("jcoffice", auth.RoleCppccOffice, c.ID)
+	s.grant("jcweiyuan", auth.RoleCppccMember, c.ID)
+
+	office := s.tab()
+	office.login("jcoffice", password)
+	office.open("/cppcc/setup")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#setup-steps")))
+	year := time.Now().Year()
+	// A term ending before it starts is refused, named at the top, and what was typed stays.
+	office.do(chromedp.SetValue(chromedp.CSS("#number"), "1"), chromedp.SetValue(chromedp.CSS("#starts_on"), strconv.Itoa(year)+"-01-01"),
+		chromedp.SetValue(chromedp.CSS("#ends_on"), strconv.Itoa(year-1)+"-01-01"), press("#add-term"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+	if msg := office.text("#error-banner"); !strings.Contains(msg, "结束日期") || office.eval(`document.querySelector('#number').value`) != "1" {
+		t.Fatalf("a term ending before it starts: %q", msg)
+	}
+	office.do(chromedp.SetValue(chromedp.CSS("#ends_on"), strconv.Itoa(year+3)+"-12-31"), press("#add-term"), chromedp.WaitVisible(chromedp.CSS("#terms")))
+	office.do(chromedp.SetValue(chromedp.CSS("#session-number"), "1"), chromedp.SetValue(chromedp.CSS("#opens_on"), strconv.Itoa(year)+"-01-10"),
+		chromedp.SetValue(chromedp.CSS("#closes_on"), strconv.Itoa(year)+"-01-14"), press("#add-session"), chromedp.WaitVisible(chromedp.CSS("#terms")))
+	if got := office.text("#terms"); !strings.Contains(got, "一届一次会议") {
+		t.Fatalf("the terms after registering a session: %q", got)
+	}
+	office.do(chromedp.SetValue(chromedp.CSS("#unit-name"), "江城市教育局"), press("#add-unit"), chromedp.WaitVisible(chromedp.CSS("#units")))
+	office.shot("cppcc-setup")
+
+	// The members' list the office keeps in Excel.
+	x := excelize.NewFile()
+	for i, row := range [][]any{{"姓名", "性别", "界别", "党派", "职务", "联系电话"},
+		{"周晓燕", "女", "教育界", "中国民主促进会", "江城一中校长", "13912345671"},
+		{"陈建华", "男", "经济界", "中国民主建国会", "江城机械厂厂长", "13912345672"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "江城市政协委员名单.xlsx")
+	if err := x.SaveAs(file); err != nil {
+		t.Fatal(err)
+	}
+	office.open("/cppcc/members")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#import-form")), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+		press("#import-members"), chromedp.WaitVisible(chromedp.CSS("#cppcc-members")))
+	if got := office.text("#cppcc-members"); !strings.Contains(got, "周晓燕") || !strings.Contains(got, "陈建华") {
+		t.Fatalf("the members after the import: %q", got)
+	}
+	list, err := s.cppcc.Members(context.Background(), store.All, c.ID, "陈", store.Page{Number: 1, Size: 10})
+	if err != nil || len(list.Items) != 1 {
+		t.Fatalf("陈建华 after the import: %v %v", list, err)
+	}
+	office.open("/cppcc/members/" + strconv.FormatInt(list.Items[0].ID, 10))
+	office.do(chromedp.WaitVisible(chromedp.CSS("#account-form")), chromedp.SetValue(chromedp.CSS("#username"), "jcweiyuan"),
+		press("#link-account"), chromedp.WaitVisible(chromedp.CSS("#linked-account")))
+
+	// The member's proposal is not filed and becomes a 社情民意 item.
+	m := s.tab()
+	m.phone()
+	m.login("jcweiyuan", password)
+	draft := func(title string) string {
+		t.Helper()
+		m.open("/cppcc/my/new")
+		m.do(chromedp.WaitVisible(chromedp.CSS("#proposal-form")), chromedp.SetValue(chromedp.CSS("#title"), title),
+			chromedp.SetValue(chromedp.CSS("#category"), "经济建设"),
+			chromedp.SetValue(chromedp.CSS("#content"), "我市中小企业融资难、融资贵的问题仍然突出。建议设立政府性融资担保基金,扩大首贷、信用贷投放,并建立企业融资需求的定期对接机制。"),
+			press("#submit"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
+		return m.location()[strings.LastIndex(m.location(), "/")+1:]
+	}
+	rejected := draft("关于缓解中小企业融资难的建议")
+	office.open("/cppcc/proposals/" + rejected)
+	office.do(chromedp.WaitVisible(chromedp.CSS("#reject")), chromedp.SetValue(chromedp.CSS("#reject_reason"), "vague"),
+		chromedp.SetValue(chromedp.CSS("#route"), "opinion"), press("#reject"), chromedp.WaitVisible(chromedp.CSS("#routed a")))
+	office.do(press("#routed a"), chromedp.WaitVisible(chromedp.CSS("#opinion-title")))
+	if got := office.text("#opinion-title"); got != "关于缓解中小企业融资难的建议" {
+		t.Fatalf("the routed item: %q", got)
+	}
+
+	// The next one is filed, assigned, answered and evaluated.
+	s.grant("jcjiaoyu", auth.RoleHandler, s.unitOf(c, "江城市教育局").ID)
+	filed := draft("关于完善中小企业融资担保体系的建议")
+	office.open("/cppcc/proposals/" + filed)
+	office.do(press("#file"), chromedp.WaitVisible(chromedp.CSS("#assign-form")),
+		chromedp.SetValue(chromedp.CSS("#lead"), strconv.FormatInt(s.unitOf(c, "江城市教育局").ID, 10)), press("#assign"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	lead := s.tab()
+	lead.login("jcjiaoyu", password)
+	lead.open("/cppcc/inbox/" + filed)
+	lead.do(chromedp.WaitVisible(chromedp.CSS("#reply-form")), chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "A"),
+		chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "phone"),
+		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已会同财政部门设立融资担保基金。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	m.open("/cppcc/my/" + filed)
+	m.do(chromedp.WaitVisible(chromedp.CSS("#result")), chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
+	if st := m.text("#proposal-state"); st != "已办结" {
+		t.Fatalf("after the evaluation: %q", st)
+	}
+
+	if ms, err := cppcc.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
+		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
+	}
+	f, err := s.cppcc.Figures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range map[string]int64{"submitted": 2, "filed": 1, "st:rejected": 1, "st:closed": 1, "sat:satisfied": 1} {
+		if f.Counts[k] != n {
+			t.Errorf("figure %s = %d, want %d", k, f.Counts[k], n)
+		}
+	}
+	pf, err := s.cppcc.PublicFigures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12})
+	if err != nil || pf.Counts["o:submitted"] != 1 {
+		t.Errorf("社情民意 items of the committee: %v %v", pf.Counts, err)
+	}
+}
+
+// unitOf is a handling unit of c by its name.
+func (s *site) unitOf(c cppcc.Committee, name string) cppcc.Committee {
+	s.t.Helper()
+	units, err := s.cppcc.Units(context.Background(), store.All, c.ID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, u := range units {
+		if u.Name == name {
+			return u
+		}
+	}
+	s.t.Fatalf("no unit %s in %v", name, units)
+	return cppcc.Committee{}
+}
