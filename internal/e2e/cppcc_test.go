@@ -217,7 +217,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	after = changed(after, map[string]int64{"class:B": 1, "st:replied": 1, "st:handling": -1})
 
 	a.open("/cppcc/my/" + pid)
-	a.do(chromedp.SetValue(chromedp.CSS("#result"), "unsatisfied"), chromedp.SetValue(chromedp.CSS("#eval-note"), "没有明确建设时间表"),
+	a.do(chromedp.SetValue(chromedp.CSS("#attitude"), "satisfied"), chromedp.SetValue(chromedp.CSS("#result"), "unsatisfied"), chromedp.SetValue(chromedp.CSS("#eval-note"), "没有明确建设时间表"),
 		press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
 	if st := a.text("#proposal-state"); st != "重新办理" {
 		t.Fatalf("after an unsatisfied evaluation: %q", st)
@@ -228,7 +228,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	lead.do(chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "A"), chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "visit"),
 		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "明年六月前建成首批十个服务站。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#parts")))
 	a.open("/cppcc/my/" + pid)
-	a.do(chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
+	a.do(chromedp.SetValue(chromedp.CSS("#attitude"), "satisfied"), chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
 	if st := a.text("#proposal-state"); st != "已办结" {
 		t.Fatalf("after a satisfied evaluation: %q", st)
 	}

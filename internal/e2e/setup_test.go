@@ -35,6 +35,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 
 	office := s.tab()
 	office.login("jcoffice", password)
+	office.do(chromedp.WaitNotPresent(chromedp.CSS("#password")))
 	office.open("/cppcc/setup")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#setup-steps")))
 	year := time.Now().Year()
@@ -85,6 +86,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 	m := s.tab()
 	m.phone()
 	m.login("jcweiyuan", password)
+	m.do(chromedp.WaitNotPresent(chromedp.CSS("#password")))
 	draft := func(title string) string {
 		t.Helper()
 		m.open("/cppcc/my/new")
@@ -107,16 +109,28 @@ func TestCommitteeFromNothing(t *testing.T) {
 	s.grant("jcjiaoyu", auth.RoleHandler, s.unitOf(c, "江城市教育局").ID)
 	filed := draft("关于完善中小企业融资担保体系的建议")
 	office.open("/cppcc/proposals/" + filed)
-	office.do(press("#file"), chromedp.WaitVisible(chromedp.CSS("#assign-form")),
-		chromedp.SetValue(chromedp.CSS("#lead"), strconv.FormatInt(s.unitOf(c, "江城市教育局").ID, 10)), press("#assign"), chromedp.WaitVisible(chromedp.CSS("#parts")))
+	office.do(press("#file"), chromedp.WaitVisible(chromedp.CSS("#assign-form")))
+	if msg := office.confirmed(); !strings.Contains(msg, "编号") {
+		t.Errorf("立案 asked %q, want it said it takes a number", msg)
+	}
+	office.do(chromedp.SetValue(chromedp.CSS("#lead"), strconv.FormatInt(s.unitOf(c, "江城市教育局").ID, 10)), press("#assign"), chromedp.WaitVisible(chromedp.CSS("#parts")))
 	lead := s.tab()
 	lead.login("jcjiaoyu", password)
+	lead.do(chromedp.WaitNotPresent(chromedp.CSS("#password")))
 	lead.open("/cppcc/inbox/" + filed)
 	lead.do(chromedp.WaitVisible(chromedp.CSS("#reply-form")), chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "A"),
 		chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "phone"),
 		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已会同财政部门设立融资担保基金。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#parts")))
 	m.open("/cppcc/my/" + filed)
-	m.do(chromedp.WaitVisible(chromedp.CSS("#result")), chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
+	// Nothing is chosen for him: an evaluation sent as it comes is refused, naming the field.
+	m.do(chromedp.WaitVisible(chromedp.CSS("#result")), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+	if msg := m.text("#error-banner"); !strings.Contains(msg, "办理态度") {
+		t.Errorf("an evaluation with nothing chosen: %q", msg)
+	}
+	if msg := m.confirmed(); !strings.Contains(msg, "不能修改") {
+		t.Errorf("the evaluation asked %q", msg)
+	}
+	m.do(chromedp.WaitVisible(chromedp.CSS("#result")), chromedp.SetValue(chromedp.CSS("#attitude"), "satisfied"), chromedp.SetValue(chromedp.CSS("#result"), "satisfied"), press("#evaluate"), chromedp.WaitVisible(chromedp.CSS("#satisfaction")))
 	if st := m.text("#proposal-state"); st != "已办结" {
 		t.Fatalf("after the evaluation: %q", st)
 	}

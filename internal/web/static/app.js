@@ -126,7 +126,7 @@
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
     var by = ev.submitter;
-    var ask = (by && by.getAttribute('data-confirm-batch')) || form.getAttribute('data-confirm');
+    var ask = (by && by.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
     if (ask && !window.confirm(ask)) { ev.preventDefault(); }
   }, true);
 
