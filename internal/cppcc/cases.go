@@ -547,9 +547,9 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 	if notices {
 		where = " AND notice"
 	}
-	return store.Query(ctx, q, func(r store.Scanner) (Event, error) {
+	events, err := store.Query(ctx, q, func(r store.Scanner) (Event, error) {
 		var e Event
-		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.At)
+		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.by, &e.At)
 		e.Object, e.ActionLabel, e.ToLabel = object, actionLabels[e.Action], CaseStates.Label(e.To)
 		if object == "case" {
 			e.ActionLabel = CaseActionLabel(e.Action)
@@ -559,7 +559,11 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 			e.By = ""
 		}
 		return e, err
-	}, "SELECT action, from_state, to_state, note, by_name, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+	}, "SELECT action, from_state, to_state, note, by_name, by_user, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+	if err != nil || notices {
+		return events, err
+	}
+	return events, s.byName(ctx, q, c.province(), events)
 }
 
 // senderSteps are the steps the sender takes (with the receipt code, no account).

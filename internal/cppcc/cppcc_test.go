@@ -220,9 +220,14 @@ func TestJointProposalJourney(t *testing.T) {
 				t.Errorf("lead unit's line: %+v", u)
 			}
 		}
-		// Every step is in the history, with who took it.
-		if len(p.Events) < 10 || p.Events[0].By != "wy0" {
+		// Every step is in the history, with who took it by name, never by login.
+		if len(p.Events) < 10 || p.Events[0].By != "李明" {
 			t.Errorf("history: %+v", p.Events)
+		}
+		for _, e := range p.Events {
+			if strings.ContainsAny(e.By, "abcdefghijklmnopqrstuvwxyz:") {
+				t.Errorf("the history names %q for %s", e.By, e.ActionLabel)
+			}
 		}
 		// Another committee's office sees nothing of it.
 		if _, err := f.svc.Get(f.ctx, store.ScopeOf(f.other.Path), ViewOffice, p.ID); !apperr.IsNotFound(err) {

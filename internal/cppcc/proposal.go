@@ -1,6 +1,7 @@
 package cppcc
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -134,6 +136,8 @@ type Event struct {
 	Note        string    `json:"note"`
 	By          string    `json:"by"`
 	At          time.Time `json:"at"`
+	// by is the account that took the step (By is said from it).
+	by sql.NullInt64
 }
 
 const proposalCols = `p.id, p.committee_id, p.term_id, p.session_id, s.number, t.number, p.number, p.title, p.category, p.content, p.way,
@@ -341,13 +345,61 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) 
 	}
 	p.Events, err = store.Query(ctx, s.DB, func(r store.Scanner) (Event, error) {
 		var e Event
-		err := r.Scan(&e.Object, &e.Action, &e.From, &e.To, &e.Note, &e.By, &e.At)
+		err := r.Scan(&e.Object, &e.Action, &e.From, &e.To, &e.Note, &e.By, &e.by, &e.At)
 		e.At = e.At.UTC()
 		e.ActionLabel = actionLabels[e.Action]
 		e.ToLabel = map[string]vocab.Enum{"proposal": States, "signer": SignerStates, "unit": UnitStates}[e.Object].Label(e.To)
 		return e, err
-	}, "SELECT object, action, from_state, to_state, note, by_name, at FROM proposal_events WHERE proposal_id = $1"+store.InProvince("province_id", p.province)+" ORDER BY id", p.ID)
-	return p, err
+	}, "SELECT object, action, from_state, to_state, note, by_name, by_user, at FROM proposal_events WHERE proposal_id = $1"+store.InProvince("province_id", p.province)+" ORDER BY id", p.ID)
+	if err != nil {
+		return p, err
+	}
+	return p, s.byName(ctx, s.DB, p.province, p.Events)
+}
+
+// byName writes who took each step as a person reads it, never a login:
+// the member's name, else the account's display name, else the unit of a
+// handler or the role of anyone else; a step of the command line is the
+// operator's, one of no account the system's.
+func (s *Service) byName(ctx context.Context, q store.Querier, province int64, events []Event) error {
+	names := map[int64]string{}
+	for _, e := range events {
+		if e.by.Valid {
+			names[e.by.Int64] = ""
+		}
+	}
+	for id := range names {
+		var display string
+		if err := q.QueryRowContext(ctx, "SELECT display_name FROM users WHERE id = $1", id).Scan(&display); err != nil && !apperr.IsNotFound(err) {
+			return err
+		}
+		var member string
+		err := q.QueryRowContext(ctx, "SELECT name FROM cppcc_members WHERE user_id = $1"+store.InProvince("province_id", province)+" ORDER BY id DESC LIMIT 1", id).Scan(&member)
+		if err != nil && !apperr.IsNotFound(err) {
+			return err
+		}
+		var role, unit string
+		err = q.QueryRowContext(ctx, `SELECT g.role, COALESCE(c.name, '') FROM grants g LEFT JOIN committees c ON c.id = g.committee_id
+			WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1`, id).Scan(&role, &unit)
+		if err != nil && !apperr.IsNotFound(err) {
+			return err
+		}
+		if role != auth.RoleHandler {
+			unit = auth.Roles.Label(role)
+		}
+		names[id] = cmp.Or(member, display, unit)
+	}
+	for i, e := range events {
+		switch {
+		case e.by.Valid && names[e.by.Int64] != "":
+			events[i].By = names[e.by.Int64]
+		case strings.HasPrefix(e.By, "命令行:"):
+			events[i].By = "系统操作员"
+		case !e.by.Valid:
+			events[i].By = "系统"
+		}
+	}
+	return nil
 }
 
 // Filter narrows a list of proposals.

@@ -108,7 +108,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 	span := now.Sub(open)
 	clock := open
 	d := cppcc.Service{DB: svc.DB, Box: svc.Box, Now: func() time.Time { return clock }}
-	office := audit.WithActor(ctx, audit.Actor{Username: "zhengxie"})
+	office := officeActor(ctx, d.DB)
 	as := func(i int) context.Context {
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
@@ -254,7 +254,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 // inspections and research with their reports, a recommendation with the
 // instruction it received, the plenary session's attendance.
 func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
-	office := audit.WithActor(ctx, audit.Actor{Username: "zhengxie"})
+	office := officeActor(ctx, d.DB)
 	span := now.Sub(open)
 	day := func(k int) date.Date { t := open.Add(span * time.Duration(k) / 12); at(t); return date.Of(t) }
 	if key != 0 {
@@ -319,4 +319,12 @@ func memberCtx(ctx context.Context, members []cppcc.Member, users []int64, id in
 		}
 	}
 	return ctx
+}
+
+// officeActor is ctx acting as the demo's office account (its steps read
+// under its display name).
+func officeActor(ctx context.Context, db *store.DB) context.Context {
+	var id int64
+	_ = db.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'zhengxie'").Scan(&id)
+	return audit.WithActor(ctx, audit.Actor{UserID: id, Username: "zhengxie"})
 }
