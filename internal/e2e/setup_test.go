@@ -38,6 +38,10 @@ func TestCommitteeFromNothing(t *testing.T) {
 	office.do(chromedp.WaitNotPresent(chromedp.CSS("#password")))
 	office.open("/cppcc/setup")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#setup-steps")))
+	// The consultative pages carry the committee's name, not the Party side's.
+	if brand, foot := office.text("header .brand"), office.text("footer"); brand != "江城市政协" || strings.Contains(foot, "党员") {
+		t.Errorf("the setup page's header %q and footer %q", brand, foot)
+	}
 	year := time.Now().Year()
 	// A term ending before it starts is refused, named at the top, and what was typed stays.
 	office.do(chromedp.SetValue(chromedp.CSS("#number"), "1"), chromedp.SetValue(chromedp.CSS("#starts_on"), strconv.Itoa(year)+"-01-01"),

@@ -94,7 +94,11 @@ func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string,
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
 	}
-	s.render(w, name, page{Title: title, Problems: bannerOf(data), Data: data})
+	p := page{Title: title, Problems: bannerOf(data), Data: data}
+	if pd, ok := data.(publicData); ok {
+		p.Brand, p.Motto = pd.Committee.Name, cppccMotto
+	}
+	s.render(w, name, p)
 }
 
 func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (cppcc.Committee, bool) {

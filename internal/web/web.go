@@ -148,7 +148,26 @@ type page struct {
 	Problems []problem
 	// Todo is the caller's count of things due ("99+" past a bound).
 	Todo string
-	Data any
+	// Brand and Motto are the consultative and public pages' own: the
+	// committee's name and the CPPCC's words, not the Party side's.
+	Brand, Motto string
+	Data         any
+}
+
+// cppccMotto is the consultative pages' footer.
+const cppccMotto = "协商于民 协商为民"
+
+// committeeName is the name of the committee whose work the caller does
+// ("" when none is reached).
+func (s *Site) committeeName(r *http.Request, id auth.Identity) string {
+	for _, perm := range []auth.Perm{auth.PermCppccRead, auth.PermCppccSelf, auth.PermCppccHandle} {
+		for _, sc := range id.ScopesFor(perm) {
+			if c, err := s.Cppcc.CommitteeOf(r.Context(), sc); err == nil {
+				return c.Name
+			}
+		}
+	}
+	return ""
 }
 
 type navItem struct {
@@ -204,6 +223,9 @@ func (s *Site) help(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
 	p := page{Title: title, User: &id.User, Nav: nav(id), Here: "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0],
 		CSRF: id.CSRF, Flash: flashes.take(id.CSRF), Problems: bannerOf(data), Todo: s.todoCount(r, id), Data: data}
+	if p.Here == "/cppcc" {
+		p.Brand, p.Motto = s.committeeName(r, id), cppccMotto
+	}
 	if status != http.StatusOK {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
