@@ -1201,16 +1201,17 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 // proof is a verified proof of work a submission carries, spent in the
 // transaction that stores the submission (a solution is good for one).
 type proof struct {
-	salt    string
+	key     string
 	expires time.Time
 }
 
 type proofKey struct{}
 
-// WithProof is ctx carrying a verified proof of work's salt, to be spent
-// with the letter or the comment it came with.
-func WithProof(ctx context.Context, salt string, expires time.Time) context.Context {
-	return context.WithValue(ctx, proofKey{}, proof{salt, expires.UTC()})
+// WithProof is ctx carrying a verified proof of work's key (its challenge,
+// kept in pow_spent.salt), to be spent with the letter or the comment it
+// came with.
+func WithProof(ctx context.Context, key string, expires time.Time) context.Context {
+	return context.WithValue(ctx, proofKey{}, proof{key, expires.UTC()})
 }
 
 // ErrSpent refuses a proof of work used already.
@@ -1229,7 +1230,7 @@ func spend(ctx context.Context, tx *sql.Tx) error {
 	if !ok {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.salt, p.expires)
+	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.key, p.expires)
 	if err != nil {
 		return err
 	}

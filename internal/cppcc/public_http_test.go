@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -348,5 +349,52 @@ func TestPublicPages(t *testing.T) {
 			t.Errorf("a spent proof of work accepted again: %d", got)
 		}
 		storetest.NoMismatch(t, db)
+	})
+}
+
+// splice moves the leading digits of a solution's number onto its salt:
+// the salt and the number hash to the same challenge, the salt's expiry
+// lies centuries ahead. ok is false when the number is too short to cut.
+func splice(s spam.Solution) (spam.Solution, bool) {
+	digits := strconv.FormatInt(s.Number, 10)
+	for i := 1; i < len(digits); i++ {
+		if digits[i] == '0' {
+			continue // the rest would lose its leading zero
+		}
+		n, _ := strconv.ParseInt(digits[i:], 10, 64)
+		s.Salt, s.Number = s.Salt+digits[:i], n
+		return s, true
+	}
+	return s, false
+}
+
+// One solved challenge brings one letter: a splice of its number onto its
+// salt is the same solution, refused as spent (issue 26, point 6).
+func TestSplicedProofIsAReplay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		m.api.Public.Off = false
+		var sol, spliced spam.Solution
+		for ok := false; !ok; {
+			var solved bool
+			if sol, solved = spam.Solve(m.api.Public.Challenge()); !solved {
+				t.Fatal("challenge not solved")
+			}
+			spliced, ok = splice(sol)
+		}
+		path := fmt.Sprintf("/public/%d/write", m.own.c.ID)
+		form := func(s spam.Solution) url.Values {
+			return url.Values{"box": {"public"}, "anonymous": {"1"}, "title": {"建议增设口袋公园"}, "content": {"建议在老城区建设口袋公园。"}, "proof": {s.Encode()}}
+		}
+		if got, text := m.page("anonymous", "POST", path, form(sol)); got != http.StatusCreated {
+			t.Fatalf("a letter with the proof of work: %d %.300s", got, text)
+		}
+		if got, text := m.page("anonymous", "POST", path, form(spliced)); got != http.StatusBadRequest || !strings.Contains(text, "安全验证") {
+			t.Errorf("a spliced proof of work accepted: %d %.300s", got, text)
+		}
+		var n int
+		if err := db.QueryRowContext(m.ctx, "SELECT COUNT(*) FROM cases WHERE title = '建议增设口袋公园'").Scan(&n); err != nil || n != 1 {
+			t.Errorf("one solved challenge stored %d letters (%v)", n, err)
+		}
 	})
 }

@@ -83,7 +83,7 @@ func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context,
 	if c.Off {
 		return ctx, nil
 	}
-	salt, err := c.Work.Verify(proof, c.now())
+	key, err := c.Work.Verify(proof, c.now())
 	if err != nil {
 		return ctx, errWork
 	}
@@ -92,7 +92,7 @@ func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context,
 			return ctx, err
 		}
 	}
-	return cppcc.WithProof(ctx, salt, c.now().Add(c.Work.TTL)), nil
+	return cppcc.WithProof(ctx, key, c.now().Add(c.Work.TTL)), nil
 }
 
 // lookup spends one look-up of the address and of the code.
