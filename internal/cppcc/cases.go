@@ -341,9 +341,15 @@ func newReceipt(committee int64) string {
 	return out.String()
 }
 
+// NormalizeReceipt is a receipt code in the form it is looked up by,
+// however it was typed; the look-up limit of a code counts this form.
+func NormalizeReceipt(code string) string {
+	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+}
+
 // parseReceipt is a code's committee and its normalised form.
 func parseReceipt(code string) (int64, string, bool) {
-	code = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+	code = NormalizeReceipt(code)
 	head, _, ok := strings.Cut(code, "-")
 	id, err := strconv.ParseInt(head, 10, 64)
 	return id, code, ok && err == nil && len(code) == len(head)+15
@@ -422,7 +428,7 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 		if err := spend(ctx, tx); err != nil {
 			return err
 		}
-		dup, err := s.earlier(ctx, tx, c, received, phoneHash, idHash, fp)
+		dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, phoneHash, idHash, fp)
 		if err != nil {
 			return err
 		}
@@ -457,12 +463,14 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 
 // earlier is the latest earlier letter to the committee within its repeat
 // period from the same phone or ID number, or with a near-duplicate text.
-func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, phoneHash, idHash string, fp int64) (any, error) {
+// An anonymous letter is looked for among anonymous ones only, a named one
+// among named ones: a link between the two would name the anonymous sender.
+func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phoneHash, idHash string, fp int64) (any, error) {
 	since := received.AddDate(0, 0, -c.Rules.repeatDays())
 	prov := store.InProvince("province_id", c.province())
 	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk'
-		AND ((phone_hash <> '' AND phone_hash = $3) OR (idno_hash <> '' AND idno_hash = $4))`+prov+" ORDER BY id DESC LIMIT 1", c.ID, since, phoneHash, idHash).Scan(&id)
+	err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3
+		AND ((phone_hash <> '' AND phone_hash = $4) OR (idno_hash <> '' AND idno_hash = $5))`+prov+" ORDER BY id DESC LIMIT 1", c.ID, since, anonymous, phoneHash, idHash).Scan(&id)
 	if err == nil {
 		return id, nil
 	}
@@ -476,7 +484,7 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, rec
 	rows, err := store.Query(ctx, q, func(r store.Scanner) (fpRow, error) {
 		var x fpRow
 		return x, r.Scan(&x.id, &x.fp)
-	}, "SELECT id, simhash FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk'"+prov+" ORDER BY id DESC LIMIT 2000", c.ID, since)
+	}, "SELECT id, simhash FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3"+prov+" ORDER BY id DESC LIMIT 2000", c.ID, since, anonymous)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cppcc_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/secret"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -395,6 +398,61 @@ func TestSplicedProofIsAReplay(t *testing.T) {
 		var n int
 		if err := db.QueryRowContext(m.ctx, "SELECT COUNT(*) FROM cases WHERE title = '建议增设口袋公园'").Scan(&n); err != nil || n != 1 {
 			t.Errorf("one solved challenge stored %d letters (%v)", n, err)
+		}
+	})
+}
+
+// A visitor's support and report count once across a key rotation and
+// across the addresses of one IPv6 /64; the look-up limit of a code holds
+// however the code is typed (issue 26, point 9).
+func TestVisitorsCountOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		ch := m.api.Public
+		pid := postOf(m, "own")
+		cid := m.own.c.ID
+		conflict := func(what string, err error) {
+			t.Helper()
+			if e, ok := apperr.As(err); !ok || e.Status != http.StatusConflict {
+				t.Errorf("%s: %v, want it refused as done already", what, err)
+			}
+		}
+		if _, err := ch.Vote(m.ctx, "2001:db8:1:2::1", cid, pid, "support", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := ch.Report(m.ctx, "2001:db8:1:2::1", cid, "post", pid); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ch.Vote(m.ctx, "2001:db8:1:2:aaaa::7", cid, pid, "support", 1)
+		conflict("a support from the same /64", err)
+		rotated, _ := secret.New(bytes.Repeat([]byte{5}, 32), bytes.Repeat([]byte{6}, 32))
+		m.svc.Box = rotated
+		_, err = ch.Vote(m.ctx, "2001:db8:1:2::1", cid, pid, "support", 1)
+		conflict("a support after a key rotation", err)
+		conflict("a report after a key rotation", ch.Report(m.ctx, "2001:db8:1:2::1", cid, "post", pid))
+		p, err := ch.Vote(m.ctx, "2001:db8:1:3::1", cid, pid, "support", 1)
+		if err != nil || p.Supports != 2 {
+			t.Errorf("another /64's support: %d %v, want 2 supports", p.Supports, err)
+		}
+
+		// One submission a minute: the second address of the /64 waits.
+		ch.Submits = auth.NewLimiter(1, 1)
+		if _, err := ch.Vote(m.ctx, "2001:db8:9:9::1", cid, pid, "rating", 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ch.Vote(m.ctx, "2001:db8:9:9::2", cid, pid, "rating", 5); err == nil || !strings.Contains(err.Error(), "提交过于频繁") {
+			t.Errorf("a second address of the /64 beyond its limit: %v", err)
+		}
+		// One look-up a minute of a code: typed in lower case with spaces, it is the same code.
+		_, code := m.letter("own", "received")
+		ch.Codes = auth.NewLimiter(1, 1)
+		if _, err := ch.Track(m.ctx, "192.0.2.1", code); err != nil {
+			t.Fatal(err)
+		}
+		head, rest, _ := strings.Cut(code, "-")
+		typed := " " + head + " - " + strings.ToLower(strings.ReplaceAll(rest, "-", " - ")) + " "
+		if _, err := ch.Track(m.ctx, "192.0.2.2", typed); err == nil || !strings.Contains(err.Error(), "查询过于频繁") {
+			t.Errorf("the code typed as %q beyond its limit: %v", typed, err)
 		}
 	})
 }
