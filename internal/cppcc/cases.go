@@ -412,15 +412,9 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 		received = s.today()
 	}
 	month := received.Year()*100 + int(received.Time().Month())
-	seal := func(x string) (string, string) {
-		if x == "" {
-			return "", ""
-		}
-		return s.Box.Seal(x), s.Box.Hash(x)
-	}
-	nameEnc, nameHash := seal(in.Name)
-	phoneEnc, phoneHash := seal(in.Phone)
-	idEnc, idHash := seal(in.IDNumber)
+	nameEnc, nameHash := s.seal(in.Name)
+	phoneEnc, phoneHash := s.seal(in.Phone)
+	idEnc, idHash := s.seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
 	fp := fingerprint(in.Title + in.Content)
 	var id int64
@@ -428,7 +422,7 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 		if err := spend(ctx, tx); err != nil {
 			return err
 		}
-		dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, phoneHash, idHash, fp)
+		dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, in.Phone, in.IDNumber, fp)
 		if err != nil {
 			return err
 		}
@@ -462,20 +456,32 @@ func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.
 }
 
 // earlier is the latest earlier letter to the committee within its repeat
-// period from the same phone or ID number, or with a near-duplicate text.
-// An anonymous letter is looked for among anonymous ones only, a named one
-// among named ones: a link between the two would name the anonymous sender.
-func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phoneHash, idHash string, fp int64) (any, error) {
+// period from the same phone or ID number (by their hashes under every key
+// of the ring), or with a near-duplicate text. An anonymous letter is looked
+// for among anonymous ones only, a named one among named ones: a link
+// between the two would name the anonymous sender.
+func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
 	since := received.AddDate(0, 0, -c.Rules.repeatDays())
 	prov := store.InProvince("province_id", c.province())
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3
-		AND ((phone_hash <> '' AND phone_hash = $4) OR (idno_hash <> '' AND idno_hash = $5))`+prov+" ORDER BY id DESC LIMIT 1", c.ID, since, anonymous, phoneHash, idHash).Scan(&id)
-	if err == nil {
-		return id, nil
+	args := []any{c.ID, since, anonymous}
+	var sender []string
+	for _, f := range []struct{ col, v string }{{"phone_hash", phone}, {"idno_hash", idNumber}} {
+		if f.v != "" {
+			var cond string
+			cond, args = s.underEveryKey(f.col, f.v, args)
+			sender = append(sender, cond)
+		}
 	}
-	if !apperr.IsNotFound(err) {
-		return nil, err
+	if len(sender) > 0 {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3
+			AND (`+strings.Join(sender, " OR ")+")"+prov+" ORDER BY id DESC LIMIT 1", args...).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !apperr.IsNotFound(err) {
+			return nil, err
+		}
 	}
 	type fpRow struct {
 		id int64
@@ -1074,13 +1080,8 @@ func (s *Service) receipt(ctx context.Context, q store.Querier, code, alias, wha
 	if err != nil {
 		return c, "", nil, apperr.NotFound(what)
 	}
-	hashes := s.Box.Hashes(code)
-	args := make([]any, len(hashes))
-	ph := make([]string, len(hashes))
-	for i, h := range hashes {
-		args[i], ph[i] = h, "$"+strconv.Itoa(i+1)
-	}
-	return c, alias + "receipt_hash IN (" + strings.Join(ph, ", ") + ")" + store.InProvince(alias+"province_id", c.province()), args, nil
+	cond, args := s.underEveryKey(alias+"receipt_hash", code, nil)
+	return c, cond + store.InProvince(alias+"province_id", c.province()), args, nil
 }
 
 // Track is the letter of a receipt code as its sender reads it.

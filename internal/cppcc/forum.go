@@ -356,19 +356,15 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Ev
 // rotation does not let anyone vote again (the visitor itself is not
 // stored, so its hash cannot be made anew under the new key).
 func (s *Service) cast(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
-	hashes := s.Box.Hashes("forum-voter|" + visitor)
-	args := []any{object, id, kind}
-	ph := make([]string, len(hashes))
-	for i, h := range hashes {
-		args, ph[i] = append(args, h), "$"+strconv.Itoa(len(args)+1)
-	}
+	voter := "forum-voter|" + visitor
+	cond, args := s.underEveryKey("voter", voter, []any{object, id, kind})
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_votes WHERE object = $1 AND object_id = $2 AND kind = $3 AND voter IN ("+strings.Join(ph, ", ")+")"+
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_votes WHERE object = $1 AND object_id = $2 AND kind = $3 AND "+cond+
 		store.InProvince("province_id", c.province()), args...).Scan(&n); err != nil || n > 0 {
 		return false, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT DO NOTHING`, c.province(), c.ID, object, id, hashes[0], kind, value, s.now())
+		ON CONFLICT DO NOTHING`, c.province(), c.ID, object, id, s.Box.Hash(voter), kind, value, s.now())
 	if err != nil {
 		return false, err
 	}
