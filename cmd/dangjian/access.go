@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/secret"
 	"dangjian/internal/store"
 )
 
@@ -227,25 +229,45 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			// A running server looks at the key file every two seconds.
 			time.Sleep(5 * time.Second)
 		}
-		total := 0
-		for pass := 1; pass <= 2; pass++ {
-			n, err := a.members.Reencrypt(ctx, *batch, func(done int) {
-				fmt.Fprintf(stdout, "\r已重新加密 %d 人", total+done)
-			})
-			total += n
-			if err != nil {
-				return err
-			}
-		}
-		consult, err := a.cppcc.Reencrypt(ctx, *batch)
+		total, err := rotate(ctx, a, *batch, func(done int) { fmt.Fprintf(stdout, "\r已重新加密 %d 人", done) })
 		if err != nil {
 			return err
 		}
-		total += consult
-		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请、政协委员的电话)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
+		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请、政协委员的电话、来信人的姓名电话和身份证号码)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
 		return audit.Append(ctx, a.db, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.box.Active()),
 			Detail: map[string]any{"rows": total}})
 	})
+}
+
+// rotate seals every sealed column again under the newest key and
+// computes every keyed lookup hash anew, twice over (a server that had not
+// yet read the new key may have written under the old one meanwhile), and
+// then checks that no sealed value is left under an older key. It returns
+// how many rows it changed.
+func rotate(ctx context.Context, a *app, batch int, progress func(done int)) (int, error) {
+	total := 0
+	for pass := 1; pass <= 2; pass++ {
+		n, err := a.members.Reencrypt(ctx, batch, func(done int) { progress(total + done) })
+		total += n
+		if err != nil {
+			return total, err
+		}
+		consult, err := a.cppcc.Reencrypt(ctx, batch)
+		total += consult
+		if err != nil {
+			return total, err
+		}
+	}
+	left, err := store.Unsealed(ctx, a.db, secret.Prefix(a.box.Active()))
+	if err != nil || len(left) == 0 {
+		return total, err
+	}
+	var cols []string
+	for c, n := range left {
+		cols = append(cols, fmt.Sprintf("%s %d 个", c, n))
+	}
+	slices.Sort(cols)
+	return total, fmt.Errorf("仍有加密的值未换用新密钥(%s),请再次运行 dangjian keys rotate", strings.Join(cols, "、"))
 }
 
 func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, error) {

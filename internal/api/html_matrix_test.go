@@ -477,3 +477,17 @@ func TestPublicLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicLibraryBoundsTheQuery: an anonymous search of 10 words of
+// 9,000 characters is refused with the reason (issue 26, point 8).
+func TestPublicLibraryBoundsTheQuery(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	words := make([]string, 10)
+	for i := range words {
+		words[i] = strings.Repeat(string(rune('a'+i)), 9000)
+	}
+	st, text := m.send(m.browser("anonymous"), "GET", "/public/library?q="+url.QueryEscape(strings.Join(words, " ")), nil)
+	if st != http.StatusBadRequest || !strings.Contains(text, "检索内容最多100个字") {
+		t.Errorf("a query of 90,009 characters: %d %.300s", st, text)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -43,6 +44,20 @@ func ClientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// AddressKey is the key a client address is limited and counted by: an
+// IPv4 address itself, an IPv6 address its /64 (one subscriber's network,
+// in which a client may pick any address); anything else as it is.
+func AddressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }
 
 type tlsKey struct{}

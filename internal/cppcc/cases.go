@@ -346,9 +346,15 @@ func newReceipt(committee int64) string {
 	return out.String()
 }
 
+// NormalizeReceipt is a receipt code in the form it is looked up by,
+// however it was typed; the look-up limit of a code counts this form.
+func NormalizeReceipt(code string) string {
+	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+}
+
 // parseReceipt is a code's committee and its normalised form.
 func parseReceipt(code string) (int64, string, bool) {
-	code = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+	code = NormalizeReceipt(code)
 	head, _, ok := strings.Cut(code, "-")
 	id, err := strconv.ParseInt(head, 10, 64)
 	return id, code, ok && err == nil && len(code) == len(head)+15
@@ -431,18 +437,12 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 		received = s.today()
 	}
 	month := received.Year()*100 + int(received.Time().Month())
-	seal := func(x string) (string, string) {
-		if x == "" {
-			return "", ""
-		}
-		return s.Box.Seal(x), s.Box.Hash(x)
-	}
-	nameEnc, nameHash := seal(in.Name)
-	phoneEnc, phoneHash := seal(in.Phone)
-	idEnc, idHash := seal(in.IDNumber)
+	nameEnc, nameHash := s.seal(in.Name)
+	phoneEnc, phoneHash := s.seal(in.Phone)
+	idEnc, idHash := s.seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
 	fp := fingerprint(in.Title + in.Content)
-	dup, err := s.earlier(ctx, tx, c, received, phoneHash, idHash, fp)
+	dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, in.Phone, in.IDNumber, fp)
 	if err != nil {
 		return 0, err
 	}
@@ -471,18 +471,32 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 }
 
 // earlier is the latest earlier letter to the committee within its repeat
-// period from the same phone or ID number, or with a near-duplicate text.
-func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, phoneHash, idHash string, fp int64) (any, error) {
+// period from the same phone or ID number (by their hashes under every key
+// of the ring), or with a near-duplicate text. An anonymous letter is looked
+// for among anonymous ones only, a named one among named ones: a link
+// between the two would name the anonymous sender.
+func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
 	since := received.AddDate(0, 0, -c.Rules.repeatDays())
 	prov := store.InProvince("province_id", c.province())
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk'
-		AND ((phone_hash <> '' AND phone_hash = $3) OR (idno_hash <> '' AND idno_hash = $4))`+prov+" ORDER BY id DESC LIMIT 1", c.ID, since, phoneHash, idHash).Scan(&id)
-	if err == nil {
-		return id, nil
+	args := []any{c.ID, since, anonymous}
+	var sender []string
+	for _, f := range []struct{ col, v string }{{"phone_hash", phone}, {"idno_hash", idNumber}} {
+		if f.v != "" {
+			var cond string
+			cond, args = s.underEveryKey(f.col, f.v, args)
+			sender = append(sender, cond)
+		}
 	}
-	if !apperr.IsNotFound(err) {
-		return nil, err
+	if len(sender) > 0 {
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3
+			AND (`+strings.Join(sender, " OR ")+")"+prov+" ORDER BY id DESC LIMIT 1", args...).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !apperr.IsNotFound(err) {
+			return nil, err
+		}
 	}
 	type fpRow struct {
 		id int64
@@ -491,7 +505,7 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, rec
 	rows, err := store.Query(ctx, q, func(r store.Scanner) (fpRow, error) {
 		var x fpRow
 		return x, r.Scan(&x.id, &x.fp)
-	}, "SELECT id, simhash FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk'"+prov+" ORDER BY id DESC LIMIT 2000", c.ID, since)
+	}, "SELECT id, simhash FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3"+prov+" ORDER BY id DESC LIMIT 2000", c.ID, since, anonymous)
 	if err != nil {
 		return nil, err
 	}
@@ -1085,13 +1099,8 @@ func (s *Service) receipt(ctx context.Context, q store.Querier, code, alias, wha
 	if err != nil {
 		return c, "", nil, apperr.NotFound(what)
 	}
-	hashes := s.Box.Hashes(code)
-	args := make([]any, len(hashes))
-	ph := make([]string, len(hashes))
-	for i, h := range hashes {
-		args[i], ph[i] = h, "$"+strconv.Itoa(i+1)
-	}
-	return c, alias + "receipt_hash IN (" + strings.Join(ph, ", ") + ")" + store.InProvince(alias+"province_id", c.province()), args, nil
+	cond, args := s.underEveryKey(alias+"receipt_hash", code, nil)
+	return c, cond + store.InProvince(alias+"province_id", c.province()), args, nil
 }
 
 // Track is the letter of a receipt code as its sender reads it.
@@ -1220,16 +1229,17 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 // proof is a verified proof of work a submission carries, spent in the
 // transaction that stores the submission (a solution is good for one).
 type proof struct {
-	salt    string
+	key     string
 	expires time.Time
 }
 
 type proofKey struct{}
 
-// WithProof is ctx carrying a verified proof of work's salt, to be spent
-// with the letter or the comment it came with.
-func WithProof(ctx context.Context, salt string, expires time.Time) context.Context {
-	return context.WithValue(ctx, proofKey{}, proof{salt, expires.UTC()})
+// WithProof is ctx carrying a verified proof of work's key (its challenge,
+// kept in pow_spent.salt), to be spent with the letter or the comment it
+// came with.
+func WithProof(ctx context.Context, key string, expires time.Time) context.Context {
+	return context.WithValue(ctx, proofKey{}, proof{key, expires.UTC()})
 }
 
 // ErrSpent refuses a proof of work used already.
@@ -1248,7 +1258,7 @@ func spend(ctx context.Context, tx *sql.Tx) error {
 	if !ok {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.salt, p.expires)
+	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.key, p.expires)
 	if err != nil {
 		return err
 	}

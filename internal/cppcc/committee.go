@@ -721,45 +721,6 @@ func (s *Service) Me(ctx context.Context, sc store.Scope, userID int64) (Member,
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// Reencrypt seals every member's phone under the active key, batch rows a
-// transaction (a key rotation), and returns how many it sealed anew.
-func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
-	active := secret.Prefix(s.Box.Active())
-	done := 0
-	var after int64
-	for {
-		type row struct {
-			id, prov int64
-			enc      string
-		}
-		rows, err := store.Query(ctx, s.DB, func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.id, &x.prov, &x.enc)
-		}, "SELECT id, province_id, phone_enc FROM cppcc_members WHERE id > $1 AND phone_enc <> '' AND phone_enc NOT LIKE $2 ORDER BY id LIMIT $3", after, active+"%", batch)
-		if err != nil || len(rows) == 0 {
-			return done, err
-		}
-		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			for _, x := range rows {
-				phone, err := s.Box.Open(x.enc)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET phone_enc = $1 WHERE id = $2 AND phone_enc = $3"+store.InProvince("province_id", x.prov),
-					s.Box.Seal(phone), x.id, x.enc); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return done, err
-		}
-		done += len(rows)
-		after = rows[len(rows)-1].id
-	}
-}
-
 // SetRules changes a committee's periods and points (the office); the periods
 // in force for parts already assigned stay as they were given.
 func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int64, r Rules) (Committee, error) {

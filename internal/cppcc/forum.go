@@ -350,9 +350,32 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Ev
 	return cm, ev, err
 }
 
+// cast records a visitor's kind of vote (support, rating, report) on an
+// object once: false when the visitor cast it already. The visitor is kept
+// as a keyed hash and found under every key of the ring, so that a key
+// rotation does not let anyone vote again (the visitor itself is not
+// stored, so its hash cannot be made anew under the new key).
+func (s *Service) cast(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
+	voter := "forum-voter|" + visitor
+	cond, args := s.underEveryKey("voter", voter, []any{object, id, kind})
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_votes WHERE object = $1 AND object_id = $2 AND kind = $3 AND "+cond+
+		store.InProvince("province_id", c.province()), args...).Scan(&n); err != nil || n > 0 {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT DO NOTHING`, c.province(), c.ID, object, id, s.Box.Hash(voter), kind, value, s.now())
+	if err != nil {
+		return false, err
+	}
+	n64, err := res.RowsAffected()
+	return n64 == 1, err
+}
+
 // Vote is a visitor's support (value 1) or rating (1 to 5) of a post,
-// once a visitor (voter: a keyed hash of the address).
-func (s *Service) Vote(ctx context.Context, committeeID, postID int64, voter, kind string, value int) (Post, error) {
+// once a visitor (visitor: who counts once, the channel's key of the
+// address; kept as its keyed hash).
+func (s *Service) Vote(ctx context.Context, committeeID, postID int64, visitor, kind string, value int) (Post, error) {
 	if (kind != "support" && kind != "rating") || (kind == "support" && value != 1) || (kind == "rating" && (value < 1 || value > 5)) {
 		return Post{}, apperr.InvalidField("value", "评分应为 1 到 5 分")
 	}
@@ -364,12 +387,11 @@ func (s *Service) Vote(ctx context.Context, committeeID, postID int64, voter, ki
 		if _, err := s.post(ctx, tx, c, postID, true); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, 'post', $3, $4, $5, $6, $7)
-			ON CONFLICT DO NOTHING`, c.province(), c.ID, postID, voter, kind, value, s.now())
+		cast, err := s.cast(ctx, tx, c, "post", postID, visitor, kind, value)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !cast {
 			return apperr.Conflict("%s", map[string]string{"support": "您已经支持过这条建议了", "rating": "您已经评过分了"}[kind])
 		}
 		set := "supports = supports + 1"
@@ -392,7 +414,7 @@ func (s *Service) Vote(ctx context.Context, committeeID, postID int64, voter, ki
 // Report is a visitor's report (举报) of a post or a comment, once a
 // visitor; at the committee's limit the item is hidden pending review and
 // its author told.
-func (s *Service) Report(ctx context.Context, committeeID int64, object string, id int64, voter string) error {
+func (s *Service) Report(ctx context.Context, committeeID int64, object string, id int64, visitor string) error {
 	table := map[string]string{"post": "forum_posts", "comment": "forum_comments"}[object]
 	if table == "" {
 		return apperr.NotFound("举报的内容")
@@ -413,12 +435,11 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, $3, $4, $5, 'report', 1, $6)
-			ON CONFLICT DO NOTHING`, c.province(), c.ID, object, id, voter, s.now())
+		cast, err := s.cast(ctx, tx, c, object, id, visitor, "report", 1)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !cast {
 			return apperr.Conflict("您已经举报过了,我们会尽快审核")
 		}
 		reports++

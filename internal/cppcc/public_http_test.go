@@ -1,14 +1,18 @@
 package cppcc_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/secret"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -399,6 +403,108 @@ func TestPublicFormHoldsSpamWhateverItsTitle(t *testing.T) {
 			if send(h) {
 				t.Errorf("a genuine letter under the title 来信反映 held: %s", h)
 			}
+		}
+	})
+}
+
+// splice moves the leading digits of a solution's number onto its salt:
+// the salt and the number hash to the same challenge, the salt's expiry
+// lies centuries ahead. ok is false when the number is too short to cut.
+func splice(s spam.Solution) (spam.Solution, bool) {
+	digits := strconv.FormatInt(s.Number, 10)
+	for i := 1; i < len(digits); i++ {
+		if digits[i] == '0' {
+			continue // the rest would lose its leading zero
+		}
+		n, _ := strconv.ParseInt(digits[i:], 10, 64)
+		s.Salt, s.Number = s.Salt+digits[:i], n
+		return s, true
+	}
+	return s, false
+}
+
+// One solved challenge brings one letter: a splice of its number onto its
+// salt is the same solution, refused as spent (issue 26, point 6).
+func TestSplicedProofIsAReplay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		m.api.Public.Off = false
+		var sol, spliced spam.Solution
+		for ok := false; !ok; {
+			var solved bool
+			if sol, solved = spam.Solve(m.api.Public.Challenge()); !solved {
+				t.Fatal("challenge not solved")
+			}
+			spliced, ok = splice(sol)
+		}
+		path := fmt.Sprintf("/public/%d/write", m.own.c.ID)
+		form := func(s spam.Solution) url.Values {
+			return url.Values{"box": {"public"}, "anonymous": {"1"}, "title": {"建议增设口袋公园"}, "content": {"建议在老城区建设口袋公园。"}, "proof": {s.Encode()}}
+		}
+		if got, text := m.page("anonymous", "POST", path, form(sol)); got != http.StatusCreated {
+			t.Fatalf("a letter with the proof of work: %d %.300s", got, text)
+		}
+		if got, text := m.page("anonymous", "POST", path, form(spliced)); got != http.StatusBadRequest || !strings.Contains(text, "安全验证") {
+			t.Errorf("a spliced proof of work accepted: %d %.300s", got, text)
+		}
+		var n int
+		if err := db.QueryRowContext(m.ctx, "SELECT COUNT(*) FROM cases WHERE title = '建议增设口袋公园'").Scan(&n); err != nil || n != 1 {
+			t.Errorf("one solved challenge stored %d letters (%v)", n, err)
+		}
+	})
+}
+
+// A visitor's support and report count once across a key rotation and
+// across the addresses of one IPv6 /64; the look-up limit of a code holds
+// however the code is typed (issue 26, point 9).
+func TestVisitorsCountOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		ch := m.api.Public
+		pid := postOf(m, "own")
+		cid := m.own.c.ID
+		conflict := func(what string, err error) {
+			t.Helper()
+			if e, ok := apperr.As(err); !ok || e.Status != http.StatusConflict {
+				t.Errorf("%s: %v, want it refused as done already", what, err)
+			}
+		}
+		if _, err := ch.Vote(m.ctx, "2001:db8:1:2::1", cid, pid, "support", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := ch.Report(m.ctx, "2001:db8:1:2::1", cid, "post", pid); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ch.Vote(m.ctx, "2001:db8:1:2:aaaa::7", cid, pid, "support", 1)
+		conflict("a support from the same /64", err)
+		rotated, _ := secret.New(bytes.Repeat([]byte{5}, 32), bytes.Repeat([]byte{6}, 32))
+		m.svc.Box = rotated
+		_, err = ch.Vote(m.ctx, "2001:db8:1:2::1", cid, pid, "support", 1)
+		conflict("a support after a key rotation", err)
+		conflict("a report after a key rotation", ch.Report(m.ctx, "2001:db8:1:2::1", cid, "post", pid))
+		p, err := ch.Vote(m.ctx, "2001:db8:1:3::1", cid, pid, "support", 1)
+		if err != nil || p.Supports != 2 {
+			t.Errorf("another /64's support: %d %v, want 2 supports", p.Supports, err)
+		}
+
+		// One submission a minute: the second address of the /64 waits.
+		ch.Submits = auth.NewLimiter(1, 1)
+		if _, err := ch.Vote(m.ctx, "2001:db8:9:9::1", cid, pid, "rating", 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ch.Vote(m.ctx, "2001:db8:9:9::2", cid, pid, "rating", 5); err == nil || !strings.Contains(err.Error(), "提交过于频繁") {
+			t.Errorf("a second address of the /64 beyond its limit: %v", err)
+		}
+		// One look-up a minute of a code: typed in lower case with spaces, it is the same code.
+		_, code := m.letter("own", "received")
+		ch.Codes = auth.NewLimiter(1, 1)
+		if _, err := ch.Track(m.ctx, "192.0.2.1", code); err != nil {
+			t.Fatal(err)
+		}
+		head, rest, _ := strings.Cut(code, "-")
+		typed := " " + head + " - " + strings.ToLower(strings.ReplaceAll(rest, "-", " - ")) + " "
+		if _, err := ch.Track(m.ctx, "192.0.2.2", typed); err == nil || !strings.Contains(err.Error(), "查询过于频繁") {
+			t.Errorf("the code typed as %q beyond its limit: %v", typed, err)
 		}
 	})
 }

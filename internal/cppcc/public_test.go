@@ -2,6 +2,7 @@ package cppcc
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -550,6 +551,49 @@ func TestForum(t *testing.T) {
 			if got[k] != n {
 				t.Errorf("figure %s = %d, want %d (%v)", k, got[k], n, got)
 			}
+		}
+	})
+}
+
+// An anonymous letter is never linked as a repeat of a named one, nor a
+// named one of an anonymous one: the link would name the anonymous sender
+// to the office (issue 26, point 9). Among letters of one kind the same
+// text is still a repeat.
+func TestAnonymousNeverLinkedToNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newClocked(t, db, 2026, 4, 16)
+		in := CaseInput{CommitteeID: c.c.ID, Box: "public", Title: "建议增加公交班次", Content: "建议十二路公交晚高峰增加班次,等车时间太长,上班族意见很大。",
+			Name: "钱学文", Phone: "13912345678"}
+		submit := func(in CaseInput) Case {
+			t.Helper()
+			rc, err := c.svc.SubmitPublic(c.ctx, in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rc.Case
+		}
+		linked := func(x Case) string {
+			if x.DuplicateOf == nil {
+				return "none"
+			}
+			return strconv.FormatInt(*x.DuplicateOf, 10)
+		}
+		named := submit(in)
+		anon := in
+		anon.Anonymous = true
+		first := submit(anon)
+		if first.DuplicateOf != nil {
+			t.Errorf("an anonymous letter linked to letter %d (the named one is %d)", *first.DuplicateOf, named.ID)
+		}
+		second := submit(anon)
+		if second.DuplicateOf == nil || *second.DuplicateOf != first.ID {
+			t.Errorf("an anonymous repeat of an anonymous letter: linked to %s, want %d", linked(second), first.ID)
+		}
+		other := in
+		other.Name, other.Phone = "孙丽华", "13700001111"
+		again := submit(other)
+		if again.DuplicateOf == nil || *again.DuplicateOf != named.ID {
+			t.Errorf("a named repeat: linked to %s, want the named letter %d", linked(again), named.ID)
 		}
 	})
 }

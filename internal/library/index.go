@@ -346,17 +346,42 @@ func readable(sc store.Scope) query.Query {
 	return open
 }
 
+// The bounds of a query, checked before any work: people type a few short
+// words, and the index's work grows with each word's length.
+const (
+	maxQuery = 100 // characters of the whole query
+	maxWords = 10
+	maxWord  = 30 // characters of one word
+)
+
+// searchWords are the words of a query, or the reason it is refused.
+func searchWords(text string) ([]string, error) {
+	if utf8.RuneCountInString(text) > maxQuery {
+		return nil, apperr.InvalidField("q", "检索内容最多%d个字", maxQuery)
+	}
+	words := Split(text)
+	if len(words) > maxWords {
+		return nil, apperr.InvalidField("q", "检索词最多%d个", maxWords)
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > maxWord {
+			return nil, apperr.InvalidField("q", "每个检索词最多%d个字", maxWord)
+		}
+	}
+	return words, nil
+}
+
 // Search finds the documents the scope may read that match the query,
 // best first (without words: the latest first).
 func (s *Service) Search(ctx context.Context, sc store.Scope, q Query) (Results, error) {
-	if err := s.Open(ctx); err != nil {
-		return Results{}, err
-	}
 	pg := q.Page.Normalized()
 	out := Results{Page: pg.Number, Size: pg.Size, Kinds: map[string]int64{}}
-	words := Split(q.Text)
-	if len(words) > 10 {
-		return out, apperr.InvalidField("q", "检索词最多10个")
+	words, err := searchWords(q.Text)
+	if err != nil {
+		return out, err
+	}
+	if err := s.Open(ctx); err != nil {
+		return Results{}, err
 	}
 	filters := []query.Query{readable(sc)}
 	if q.Kind != "" {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"dangjian/internal/secret"
+	"dangjian/internal/store"
 )
 
 // Reencrypt re-seals, in batches of batch rows each in its own short
@@ -15,7 +16,7 @@ import (
 func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done int)) (int, error) {
 	done, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members
 		WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`, s.Box.Open,
-		func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
+		func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 			var prov int64
 			if err := tx.QueryRowContext(ctx, "SELECT province_id FROM members WHERE id = $1", id).Scan(&prov); err != nil {
 				return err
@@ -40,7 +41,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 func (s *Service) SealText(ctx context.Context, batch int) error {
 	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
 		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2 ORDER BY id LIMIT $3",
-			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, v []string) error {
+			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 				_, err := tx.ExecContext(ctx, "UPDATE "+f.table+" SET "+f.col+" = $1 WHERE id = $2", s.Box.Seal(v[0]), id)
 				return err
 			}, nil)
@@ -51,70 +52,8 @@ func (s *Service) SealText(ctx context.Context, batch int) error {
 	return nil
 }
 
-// reseal walks the rows query finds ($1 the last id done, $2 what values
-// sealed under the newest key look like, $3 the batch) in batches, each in
-// a transaction of its own: every row's id and sealed columns, opened with
-// open, go to update. It returns how many rows it gave to update.
+// reseal is store.Reseal under the newest key of the service's box.
 func (s *Service) reseal(ctx context.Context, batch int, query string, open func(string) (string, error),
-	update func(ctx context.Context, tx *sql.Tx, id int64, plain []string) error, progress func(done int)) (int, error) {
-	done := 0
-	var after int64
-	for {
-		n := 0
-		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, query, after, secret.Prefix(s.Box.Active())+"%", batch)
-			if err != nil {
-				return err
-			}
-			cols, _ := rows.Columns()
-			type row struct {
-				id    int64
-				plain []string
-			}
-			var todo []row
-			for rows.Next() {
-				sealed := make([]string, len(cols)-1)
-				dest := []any{new(int64)}
-				for i := range sealed {
-					dest = append(dest, &sealed[i])
-				}
-				if err := rows.Scan(dest...); err != nil {
-					rows.Close()
-					return err
-				}
-				r := row{id: *dest[0].(*int64)}
-				for _, v := range sealed {
-					p, err := open(v)
-					if err != nil {
-						rows.Close()
-						return err
-					}
-					r.plain = append(r.plain, p)
-				}
-				todo = append(todo, r)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, r := range todo {
-				if err := update(ctx, tx, r.id, r.plain); err != nil {
-					return err
-				}
-				after = r.id
-			}
-			n = len(todo)
-			return nil
-		})
-		if err != nil {
-			return done, err
-		}
-		done += n
-		if progress != nil && n > 0 {
-			progress(done)
-		}
-		if n < batch {
-			return done, nil
-		}
-	}
+	update func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error, progress func(done int)) (int, error) {
+	return store.Reseal(ctx, s.DB, batch, query, secret.Prefix(s.Box.Active()), open, update, progress)
 }

@@ -8,7 +8,6 @@ package public
 import (
 	"context"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,16 +73,24 @@ var (
 // Challenge is a fresh proof-of-work challenge.
 func (c *Channel) Challenge() spam.Challenge { return c.Work.New(c.now()) }
 
+// submit spends one submission of the address (of its /64 for IPv6).
+func (c *Channel) submit(ip string) error {
+	if !c.Submits.Allow(auth.AddressKey(ip)) {
+		return errRate
+	}
+	return nil
+}
+
 // check spends one submission of the address and verifies the proof of
 // work; the context it returns carries the proof, spent with what is stored.
 func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context, error) {
-	if !c.Submits.Allow(ip) {
-		return ctx, errRate
+	if err := c.submit(ip); err != nil {
+		return ctx, err
 	}
 	if c.Off {
 		return ctx, nil
 	}
-	salt, err := c.Work.Verify(proof, c.now())
+	key, err := c.Work.Verify(proof, c.now())
 	if err != nil {
 		return ctx, errWork
 	}
@@ -92,12 +99,13 @@ func (c *Channel) check(ctx context.Context, ip, proof string) (context.Context,
 			return ctx, err
 		}
 	}
-	return cppcc.WithProof(ctx, salt, c.now().Add(c.Work.TTL)), nil
+	return cppcc.WithProof(ctx, key, c.now().Add(c.Work.TTL)), nil
 }
 
-// lookup spends one look-up of the address and of the code.
+// lookup spends one look-up of the address and of the code (in the form
+// the look-up reads it).
 func (c *Channel) lookup(ip, code string) error {
-	if !c.Lookups.Allow(ip) || !c.Codes.Allow(strings.ToUpper(strings.TrimSpace(code))) {
+	if !c.Lookups.Allow(auth.AddressKey(ip)) || !c.Codes.Allow(cppcc.NormalizeReceipt(code)) {
 		return errCodes
 	}
 	return nil
@@ -153,23 +161,21 @@ func (c *Channel) CommentByCode(ctx context.Context, ip, code string) (cppcc.Com
 	return c.Cppcc.CommentByCode(ctx, code)
 }
 
-// voter is a visitor as the forum counts them once: a keyed hash of the address.
-func (c *Channel) voter(ip string) string { return c.Cppcc.Box.Hash("forum-voter|" + ip) }
-
-// Vote is a visitor's support or rating of a post.
+// Vote is a visitor's support or rating of a post, once an address (a /64
+// for IPv6).
 func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, kind string, value int) (cppcc.Post, error) {
-	if !c.Submits.Allow(ip) {
-		return cppcc.Post{}, errRate
+	if err := c.submit(ip); err != nil {
+		return cppcc.Post{}, err
 	}
-	return c.Cppcc.Vote(ctx, committee, post, c.voter(ip), kind, value)
+	return c.Cppcc.Vote(ctx, committee, post, auth.AddressKey(ip), kind, value)
 }
 
-// Report is a visitor's report of a post or a comment.
+// Report is a visitor's report of a post or a comment, once an address.
 func (c *Channel) Report(ctx context.Context, ip string, committee int64, object string, id int64) error {
-	if !c.Submits.Allow(ip) {
-		return errRate
+	if err := c.submit(ip); err != nil {
+		return err
 	}
-	return c.Cppcc.Report(ctx, committee, object, id, c.voter(ip))
+	return c.Cppcc.Report(ctx, committee, object, id, auth.AddressKey(ip))
 }
 
 // Moderate is a moderator's decision, which the filter learns.

@@ -6,7 +6,7 @@ import (
 	"dangjian/internal/auth"
 )
 
-// Limits are the request rates allowed per client address.
+// Limits are the request rates allowed per client address (per /64 for IPv6).
 type Limits struct {
 	LoginPerMinute     float64 // attempts at POST /login and POST /api/v1/session
 	LoginBurst         int
@@ -24,7 +24,7 @@ func rateLimit(next http.Handler, lim Limits) http.Handler {
 	login := auth.NewLimiter(lim.LoginPerMinute, lim.LoginBurst)
 	anon := auth.NewLimiter(lim.AnonymousPerMinute, lim.AnonymousBurst)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := auth.ClientIP(r)
+		ip := auth.AddressKey(auth.ClientIP(r))
 		isLogin := r.Method == http.MethodPost && (r.URL.Path == "/login" || r.URL.Path == "/api/v1/session")
 		_, known := auth.IdentityFrom(r.Context())
 		if (isLogin && !login.Allow(ip)) || (!known && !isLogin && !anon.Allow(ip)) {

@@ -229,3 +229,27 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// The limits key on an IPv6 address's /64 (one subscriber's network, in
+// which a client picks any address), an IPv4 address on itself (issue 26, point 9).
+func TestLimitsKeyOnSlash64(t *testing.T) {
+	h := New(storetest.SQLite(t), slog.New(slog.NewTextHandler(io.Discard, nil)), nil, Config{Limits: Limits{LoginPerMinute: 10, LoginBurst: 10, AnonymousPerMinute: 1, AnonymousBurst: 1}})
+	for _, c := range []struct {
+		addr string
+		want int
+	}{
+		{"[2001:db8:1:2::1]:5555", 200},
+		{"[2001:db8:1:2:ffff:ffff:ffff:ffff]:5555", 429}, // the same /64
+		{"[2001:db8:1:3::1]:5555", 200},
+		{"192.0.2.10:5555", 200},
+		{"192.0.2.11:5555", 200},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.RemoteAddr = c.addr
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("from %s: %d, want %d", c.addr, rec.Code, c.want)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
-	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +21,11 @@ import (
 // sends it back with the challenge. Verifying costs the server one hash and
 // one HMAC; solving costs the browser up to MaxNumber hashes. Its Go library
 // is not served here; this is the protocol's server side.
+//
+// ALTCHA signs the challenge alone; here the signature covers the salt too,
+// and the salt must have exactly the form New gives it. Otherwise the
+// leading digits of the number could be moved onto the salt's expiry: the
+// same hash, a new salt and an expiry centuries ahead (issue 26, point 6).
 
 // Challenge is what the browser solves.
 type Challenge struct {
@@ -50,11 +55,15 @@ type Work struct {
 	TTL time.Duration
 }
 
-func (w Work) sign(challenge string) string {
+func (w Work) sign(salt, challenge string) string {
 	m := hmac.New(sha256.New, w.Key)
-	m.Write([]byte(challenge))
+	m.Write([]byte(salt + "\x00" + challenge))
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// saltForm is the form of every salt New makes: 24 hexadecimal digits and
+// the expiry in Unix seconds, without a leading zero.
+var saltForm = regexp.MustCompile(`^[0-9a-f]{24}\?expires=([1-9][0-9]{0,18})$`)
 
 func digest(salt string, n int64) string {
 	sum := sha256.Sum256([]byte(salt + strconv.FormatInt(n, 10)))
@@ -73,7 +82,7 @@ func (w Work) New(now time.Time) Challenge {
 		panic(err)
 	}
 	ch := digest(salt, n.Int64())
-	return Challenge{Algorithm: "SHA-256", Challenge: ch, MaxNumber: w.MaxNumber, Salt: salt, Signature: w.sign(ch)}
+	return Challenge{Algorithm: "SHA-256", Challenge: ch, MaxNumber: w.MaxNumber, Salt: salt, Signature: w.sign(salt, ch)}
 }
 
 // Solve finds a challenge's number as a browser does (tests and the bench).
@@ -95,8 +104,10 @@ func (s Solution) Encode() string {
 // ErrWork is a missing, wrong or expired proof of work.
 var ErrWork = errors.New("proof of work refused")
 
-// Verify checks an encoded solution at now and returns its salt, which the
-// caller spends once (a solution is good for one submission).
+// Verify checks an encoded solution at now and returns the key to spend it
+// by, its challenge: whatever salt and number a solution is rearranged into,
+// it is the same hash, so the caller spends it once (a solution is good for
+// one submission).
 func (w Work) Verify(payload string, now time.Time) (string, error) {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
 	if err != nil {
@@ -106,20 +117,16 @@ func (w Work) Verify(payload string, now time.Time) (string, error) {
 	if err := json.Unmarshal(raw, &s); err != nil || s.Algorithm != "SHA-256" || s.Number < 0 || s.Number > w.MaxNumber {
 		return "", ErrWork
 	}
-	_, query, ok := strings.Cut(s.Salt, "?")
-	if !ok {
+	form := saltForm.FindStringSubmatch(s.Salt)
+	if form == nil {
 		return "", ErrWork
 	}
-	q, err := url.ParseQuery(query)
-	if err != nil {
+	exp, err := strconv.ParseInt(form[1], 10, 64)
+	if err != nil || now.Unix() > exp || exp > now.Add(w.TTL).Unix() {
 		return "", ErrWork
 	}
-	exp, err := strconv.ParseInt(q.Get("expires"), 10, 64)
-	if err != nil || now.Unix() > exp {
+	if !hmac.Equal([]byte(w.sign(s.Salt, s.Challenge)), []byte(s.Signature)) || digest(s.Salt, s.Number) != s.Challenge {
 		return "", ErrWork
 	}
-	if !hmac.Equal([]byte(w.sign(s.Challenge)), []byte(s.Signature)) || digest(s.Salt, s.Number) != s.Challenge {
-		return "", ErrWork
-	}
-	return s.Salt, nil
+	return s.Challenge, nil
 }

@@ -108,8 +108,8 @@ func TestProofOfWork(t *testing.T) {
 	if !ok {
 		t.Fatal("challenge not solvable")
 	}
-	salt, err := w.Verify(s.Encode(), now.Add(30*time.Second))
-	if err != nil || salt != c.Salt {
+	key, err := w.Verify(s.Encode(), now.Add(30*time.Second))
+	if err != nil || key != c.Challenge {
 		t.Fatalf("a right solution refused: %v", err)
 	}
 	if _, err := w.Verify(s.Encode(), now.Add(2*time.Minute)); err == nil {

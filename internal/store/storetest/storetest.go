@@ -451,3 +451,28 @@ func AuditGuardOff(t testing.TB, db *store.DB) {
 		}
 	}
 }
+
+// SchemaColumn is a column of the schema; Text tells whether it holds text.
+type SchemaColumn struct {
+	store.Column
+	Text bool
+}
+
+// Columns are the columns of every table of db's schema (without goose's).
+func Columns(t testing.TB, db *store.DB) []SchemaColumn {
+	t.Helper()
+	query := `SELECT m.name, p.name, upper(p.type) = 'TEXT' FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT IN ('goose_db_version', 'sqlite_sequence') ORDER BY m.name, p.cid`
+	if db.Dialect == store.Postgres {
+		query = `SELECT table_name, column_name, data_type IN ('text', 'character varying') FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name <> 'goose_db_version' ORDER BY table_name, ordinal_position`
+	}
+	cols, err := store.Query(context.Background(), db, func(sc store.Scanner) (SchemaColumn, error) {
+		var c SchemaColumn
+		return c, sc.Scan(&c.Table, &c.Name, &c.Text)
+	}, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cols
+}
