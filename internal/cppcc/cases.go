@@ -349,7 +349,26 @@ func newReceipt(committee int64) string {
 // NormalizeReceipt is a receipt code in the form it is looked up by,
 // however it was typed; the look-up limit of a code counts this form.
 func NormalizeReceipt(code string) string {
-	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), " ", ""))
+	var cs []rune
+	for _, r := range strings.ToUpper(code) {
+		if r >= '０' && r <= 'Ｚ' { // typed in full width, as a Chinese keyboard may
+			r -= '０' - '0'
+		}
+		switch {
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		case (r < '0' || r > '9') && (r < 'A' || r > 'Z'):
+			continue // spaces, dashes of any width
+		}
+		cs = append(cs, r)
+	}
+	if len(cs) <= 12 {
+		return string(cs)
+	}
+	head, tail := string(cs[:len(cs)-12]), string(cs[len(cs)-12:])
+	return head + "-" + tail[:4] + "-" + tail[4:8] + "-" + tail[8:]
 }
 
 // parseReceipt is a code's committee and its normalised form.

@@ -147,6 +147,14 @@ func TestPetitionOnTheClock(t *testing.T) {
 		if x.Late || !c.clockOf(x, "handle").State.Met {
 			t.Errorf("a reply within the extension is late: %+v", c.clockOf(x, "handle"))
 		}
+		// The code is found however it is typed: lower case, without its dashes, spaced, in full width.
+		bare := strings.ReplaceAll(rc.Code, "-", "")
+		fullWidth := strings.Map(func(r rune) rune { return r + '０' - '0' }, bare)
+		for _, typed := range []string{strings.ToLower(rc.Code), bare, " " + strings.Join(strings.Split(rc.Code, "-"), " ") + " ", fullWidth} {
+			if _, err := c.svc.Track(c.ctx, typed); err != nil {
+				t.Errorf("the code typed as %q: %v", typed, err)
+			}
+		}
 		tr, _ = c.svc.Track(c.ctx, strings.ToLower(rc.Code))
 		if tr.Reply == "" || strings.Join(tr.May, ",") != "rate,request_review" {
 			t.Errorf("the sender reads %+v", tr)

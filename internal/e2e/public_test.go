@@ -107,6 +107,10 @@ func TestPublicLetterInTheBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#content"), "我们小区的消防通道长期被私家车占用,物业劝阻无效,一旦发生火灾消防车进不来,请有关部门处理。"),
 		press("#send-letter"), chromedp.WaitVisible(chromedp.CSS("#receipt-code")))
 	code := citizen.text("#receipt-code")
+	citizen.do(chromedp.Click(chromedp.CSS("#copy-code")), chromedp.Sleep(300*time.Millisecond))
+	if said := citizen.text("#copy-code"); said == "复制回执码" {
+		t.Errorf("the copy button did nothing")
+	}
 	citizen.shot("public-receipt")
 	after := s.publicFigures(office, c)
 	for k, d := range map[string]int64{"c:all": 1, "c:box:petition": 1, "c:ch:online": 1, "c:st:received": 1} {
@@ -156,7 +160,7 @@ func TestPublicLetterInTheBrowser(t *testing.T) {
 	u.shot("public-case-unit")
 
 	citizen.open("/public/track")
-	citizen.do(chromedp.WaitVisible(chromedp.CSS("#code")), chromedp.SetValue(chromedp.CSS("#code"), strings.ToLower(code)),
+	citizen.do(chromedp.WaitVisible(chromedp.CSS("#code")), chromedp.SetValue(chromedp.CSS("#code"), strings.ToLower(strings.ReplaceAll(code, "-", " "))),
 		press("#track"), chromedp.WaitVisible(chromedp.CSS("#tracked")))
 	if reply := citizen.text("#tracked-reply"); !strings.Contains(reply, "隔离桩") {
 		t.Fatalf("the citizen reads the reply %q", reply)

@@ -122,6 +122,24 @@
     if (el.tagName === 'DETAILS' && el.open && el.hasAttribute('data-children')) { loadChildren(el); }
   }, true);
 
+  // A copy button puts the text it names on the clipboard and says so.
+  document.addEventListener('click', function (ev) {
+    var btn = ev.target.closest && ev.target.closest('[data-copy]');
+    if (!btn) { return; }
+    var text = document.querySelector(btn.getAttribute('data-copy')).textContent.trim();
+    var said = function () { btn.textContent = '已复制'; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(said, function () { btn.textContent = '请长按回执码复制'; });
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(document.querySelector(btn.getAttribute('data-copy')));
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      btn.textContent = document.execCommand('copy') ? '已复制' : '请长按回执码复制';
+    }
+  });
+
   // A form that deletes asks first; so does a button that asks by itself.
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
