@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
+	"dangjian/internal/vocab"
 )
 
 // Service keeps the consultative work. Every function takes the caller's
@@ -118,8 +119,8 @@ type Committee struct {
 	Rules    Rules  `json:"rules"`
 }
 
-// Levels of committees.
-var levels = map[string]string{"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
+// CommitteeLevels are the levels of committees, the national one first.
+var CommitteeLevels = vocab.Enum{{Code: "national", Label: "全国"}, {Code: "province", Label: "省级"}, {Code: "city", Label: "市级"}, {Code: "county", Label: "县级"}}
 
 const committeeCols = "id, parent_id, path, kind, level, name, rules"
 
@@ -237,9 +238,6 @@ type SessionInput struct {
 	ClosesOn date.Date `json:"closes_on"`
 }
 
-// levelRank orders the levels, the national committee first.
-var levelRank = map[string]int{"national": 1, "province": 2, "city": 3, "county": 4}
-
 // NewLowerCommittee creates, below a committee in scope, a committee of a
 // lower level (a city's county committees) with the default lists.
 func (s *Service) NewLowerCommittee(ctx context.Context, sc store.Scope, parentID int64, name, level string) (Committee, error) {
@@ -252,8 +250,8 @@ func (s *Service) NewLowerCommittee(ctx context.Context, sc store.Scope, parentI
 		if err != nil {
 			return err
 		}
-		if r, ok := levelRank[level]; ok && r <= levelRank[parent.Level] {
-			return apperr.InvalidField("level", "下级政协的层级应低于%s(%s政协)", parent.Name, levels[parent.Level])
+		if l, ok := CommitteeLevels.Parse(level); ok && CommitteeLevels.Index(l) <= CommitteeLevels.Index(parent.Level) {
+			return apperr.InvalidField("level", "下级政协的层级应低于%s(%s政协)", parent.Name, CommitteeLevels.Label(parent.Level))
 		}
 		c, err = s.createCommittee(ctx, tx, &parent.ID, name, level)
 		return err
@@ -266,8 +264,9 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 	if name == "" || utf8.RuneCountInString(name) > 60 {
 		return Committee{}, apperr.InvalidField("name", "政协名称不能为空,且不超过 60 个字")
 	}
-	if _, ok := levels[level]; !ok {
-		return Committee{}, apperr.InvalidField("level", "政协层级应为全国(national)、省级(province)、市级(city)、县级(county)之一")
+	level, ok := CommitteeLevels.Parse(level)
+	if !ok {
+		return Committee{}, apperr.InvalidField("level", "政协层级应为%s之一", CommitteeLevels.Labels())
 	}
 	var dup int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE kind = 'committee' AND name = $1", name).Scan(&dup); err != nil {

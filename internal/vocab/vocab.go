@@ -35,6 +35,16 @@ func (e Enum) Parse(s string) (string, bool) {
 	return "", false
 }
 
+// Index is code's place in the vocabulary's order, -1 when unknown.
+func (e Enum) Index(code string) int {
+	for i, it := range e {
+		if it.Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
 // LabelList returns the labels in order.
 func (e Enum) LabelList() []string {
 	ls := make([]string, len(e))

@@ -40,8 +40,8 @@ type setupData struct {
 var setupLabels = map[string]string{"number": "届次或会议次数", "starts_on": "开始日期", "ends_on": "结束日期", "opens_on": "开幕日期", "closes_on": "闭幕日期",
 	"name": "名称", "level": "层级", "names": "名单", "term_id": "届", "parent_id": "上级政协"}
 
-// setupLevels are the levels a committee below this one may have.
-var setupLevels = []optionItem{{"province", "省级"}, {"city", "市级"}, {"county", "县级"}}
+// setupLevels are the levels a committee below another may have.
+var setupLevels = options(cppcc.CommitteeLevels[1:])
 
 // dayOf is a date field of f, the zero date when empty (the service names
 // it) or malformed (f names it).
