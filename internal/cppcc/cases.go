@@ -150,9 +150,13 @@ type Case struct {
 	Files        []File    `json:"files,omitempty"`
 	Events       []Event   `json:"events,omitempty"`
 	// Overdue is a running clock of the office or the unit past its date.
-	Overdue  bool `json:"overdue"`
-	province int64
-	name     string
+	Overdue bool `json:"overdue"`
+	// DueOn is the date of the running clock the office or a unit must keep
+	// (in lists), and DaysOverdue how many days ago it passed.
+	DueOn       *date.Date `json:"due_on,omitempty"`
+	DaysOverdue int        `json:"days_overdue,omitempty"`
+	province    int64
+	name        string
 }
 
 const caseCols = `x.id, x.committee_id, x.box, x.channel, x.name_enc, x.phone_enc, x.anonymous, x.people, x.title, x.content, x.public_ok, x.name_ok, x.state,
@@ -661,16 +665,60 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 		w.And("x.title LIKE ?", "%"+f.Q+"%")
 	}
 	if f.Overdue {
-		w.And(`EXISTS (SELECT 1 FROM clocks k WHERE k.province_id = x.province_id AND k.object = 'case' AND k.object_id = x.id AND k.stopped_on IS NULL
-			AND k.paused_on IS NULL AND k.period IN ('accept', 'handle', 'review', 'recheck') AND k.due_on < ?)`, s.today())
+		w.And(`NOT x.held AND EXISTS (SELECT 1 FROM clocks k WHERE k.province_id = x.province_id AND k.object = 'case' AND k.object_id = x.id AND k.stopped_on IS NULL
+			AND k.paused_on IS NULL AND k.period IN `+officeClocks+` AND k.due_on < ?)`, s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM cases x WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE 1 = 1"+w.String()+" ORDER BY x.id DESC"+limit, args...)
+	if err != nil {
+		return out, err
+	}
 	out.Items = append(out.Items, items...)
-	return out, err
+	return out, s.dues(ctx, out.Items)
+}
+
+// dues sets the listed cases' dates of their running clocks the office or a
+// unit must keep; a letter held for review has none running for them.
+func (s *Service) dues(ctx context.Context, cs []Case) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	at := map[int64]*Case{}
+	var ids, provs []string
+	for i := range cs {
+		if !cs[i].Held {
+			at[cs[i].ID] = &cs[i]
+			ids = append(ids, strconv.FormatInt(cs[i].ID, 10))
+			if p := strconv.FormatInt(cs[i].province, 10); !slices.Contains(provs, p) {
+				provs = append(provs, p)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := store.Query(ctx, s.DB, func(r store.Scanner) (struct {
+		id  int64
+		due date.Date
+	}, error) {
+		var x struct {
+			id  int64
+			due date.Date
+		}
+		return x, r.Scan(&x.id, &x.due)
+	}, "SELECT object_id, MIN(due_on)"+runningClocks+" AND province_id IN ("+strings.Join(provs, ", ")+") AND object_id IN ("+strings.Join(ids, ", ")+") GROUP BY object_id")
+	today := s.today()
+	for _, r := range rows {
+		x := at[r.id]
+		x.DueOn = &r.due
+		if r.due.Before(today) {
+			x.Overdue, x.DaysOverdue = true, clock.Between(r.due, today)
+		}
+	}
+	return err
 }
 
 // Case reads a case the view reaches, with its clocks and history.

@@ -553,3 +553,50 @@ func (s *Service) Letter(ctx context.Context, sc store.Scope, view View, proposa
 	}
 	return f, data, err
 }
+
+// LatePart is a unit's part past its date, as the office's 逾期 list shows
+// it: which proposal, which unit, the date it was due, how many days ago.
+type LatePart struct {
+	Part
+	Number string `json:"number_text"`
+	Title  string `json:"title"`
+	Days   int    `json:"days_overdue"`
+}
+
+// LateParts lists the parts of a committee's proposals that are past their
+// date today, the longest overdue first (the office's 逾期 tab: the count
+// beside it is the same rows').
+func (s *Service) LateParts(ctx context.Context, sc store.Scope, committeeID int64, pg store.Page) (store.List[LatePart], error) {
+	out, pg := store.NewList[LatePart](pg)
+	today := s.today()
+	w := store.NewWhere()
+	visible(w, sc, ViewOffice, 0)
+	w.And("p.committee_id = ?", committeeID)
+	w.And("u.state IN "+sqlIn(openStates)+" AND u.due_on < ?", today)
+	from := ` FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id JOIN proposals p ON p.province_id = u.province_id AND p.id = u.proposal_id WHERE 1 = 1`
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
+		return out, err
+	}
+	limit, args := w.Limit(pg)
+	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (LatePart, error) {
+		var x LatePart
+		var number sql.NullInt64
+		var err error
+		x.Part, err = scanPart(also{r, []any{&number, &x.Title}}, today)
+		if number.Valid {
+			x.Number = fmt.Sprintf("第%d号", number.Int64)
+		}
+		x.Days = clock.Between(x.DueOn, today)
+		return x, err
+	}, "SELECT "+partCols+", p.number, p.title"+from+w.String()+" ORDER BY u.due_on, u.id"+limit, args...)
+	out.Items = append(out.Items, items...)
+	return out, err
+}
+
+// also scans the columns after a row's own into more.
+type also struct {
+	r    store.Scanner
+	more []any
+}
+
+func (a also) Scan(dest ...any) error { return a.r.Scan(append(dest, a.more...)...) }

@@ -36,6 +36,12 @@ type CaseUnitFigure struct {
 // officeClocks are the periods the office or a unit must keep (the windows are the sender's).
 const officeClocks = "('accept', 'handle', 'review', 'recheck')"
 
+// runningClocks are the cases' clocks of officeClocks running today, but
+// not those of a letter held for review as spam: until the office releases
+// it, it is not work anyone is late with.
+const runningClocks = ` FROM clocks WHERE object = 'case' AND stopped_on IS NULL AND paused_on IS NULL AND period IN ` + officeClocks + `
+	AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.province_id = clocks.province_id AND x.id = clocks.object_id AND x.held)`
+
 // PublicFigures reads the public channel's figures of a committee in scope.
 func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID int64, pd Period) (PublicFigures, error) {
 	n, err := s.nodeIn(ctx, sc, committeeID, "committee")
@@ -55,7 +61,7 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		args = append(args, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
 		ranges = append(ranges, fmt.Sprintf("(k >= $%d AND k < $%d)", len(args)-1, len(args)))
 	}
-	running := " FROM clocks WHERE province_id = $1 AND committee_id = $2 AND object = 'case' AND stopped_on IS NULL AND paused_on IS NULL AND period IN " + officeClocks
+	running := runningClocks + " AND province_id = $1 AND committee_id = $2"
 	rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND ("+strings.Join(ranges, " OR ")+`)
 		UNION ALL SELECT 'overdue', COUNT(*)`+running+` AND due_on < $3
 		UNION ALL SELECT 'soon', COUNT(*)`+running+` AND due_on >= $3 AND due_on <= $4`, args...)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/clock"
 	"dangjian/internal/date"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/spam"
@@ -603,5 +604,85 @@ func TestAnonymousNeverLinkedToNamed(t *testing.T) {
 		if again.DuplicateOf == nil || *again.DuplicateOf != named.ID {
 			t.Errorf("a named repeat: linked to %s, want the named letter %d", linked(again), named.ID)
 		}
+	})
+}
+
+// The office's overdue lists say who is late: a unit's part past its date
+// with the unit, the date and the days; a letter with the date its clock
+// runs to and the days past it. A letter held as spam is no one's late work.
+func TestOverdueSaysWhoIsLate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newClocked(t, db, 2026, 3, 2)
+		filter := spam.Trained()
+		held, err := c.svc.SubmitPublic(c.ctx, CaseInput{CommitteeID: c.c.ID, Box: "public", Anonymous: true, Title: "澳門新葡京官方網站",
+			Content: "註冊就送38元彩金,首充返水,加 威 信 xpj8888 領取,www.xpj888.vip"}, filter)
+		if err != nil || !held.Case.Held {
+			t.Fatalf("spam not held: %+v %v", held.Case, err)
+		}
+		p := c.ok(c.svc.Submit(c.asMember[0], c.office, c.draft(false).ID))
+		p = c.ok(c.svc.Review(c.officeCtx, c.office, p.ID, ReviewInput{Action: "file"}))
+		p = c.ok(c.svc.Assign(c.officeCtx, c.office, p.ID, AssignInput{Lead: c.lead.ID, Co: []int64{c.co.ID}}))
+		lead := p.Parts[0]
+		for _, x := range p.Parts {
+			if x.UnitID == c.lead.ID {
+				lead = x
+			}
+		}
+		// The co-unit answers; the lead unit does not, and its date passes.
+		c.ok(c.svc.Opinion(c.officeCtx, c.unitScope(c.co), c.partOf(p, c.co), "同意主办单位的意见,资金由财政统筹。"))
+		c.day = lead.DueOn.AddDate(0, 0, 10).Time().Add(2 * time.Hour)
+		// A letter of today, its clock running.
+		genuine, err := c.svc.SubmitPublic(c.ctx, CaseInput{CommitteeID: c.c.ID, Box: "public", Title: "建议增加公交班次", Content: "建议十二路公交晚高峰增加班次,等车时间太长。", Anonymous: true}, filter)
+		if err != nil || genuine.Case.Held {
+			t.Fatalf("a genuine letter: %+v %v", genuine.Case, err)
+		}
+
+		late, err := c.svc.LateParts(c.ctx, c.office, c.c.ID, store.Page{Number: 1, Size: 20})
+		if err != nil || late.Total != 1 || len(late.Items) != 1 {
+			t.Fatalf("late parts %+v %v", late, err)
+		}
+		if x := late.Items[0]; x.UnitName != c.lead.Name || x.Days != 10 || x.DueOn.String() != lead.DueOn.String() || x.Title != p.Title || x.Number != "第1号" {
+			t.Errorf("the late part reads %+v, want %s, due %s, 10 days", x, c.lead.Name, lead.DueOn.Chinese())
+		}
+		if _, err := c.svc.LateParts(c.ctx, store.ScopeOf(c.other.Path), c.c.ID, store.Page{Number: 1, Size: 20}); err == nil {
+			if l, _ := c.svc.LateParts(c.ctx, store.ScopeOf(c.other.Path), c.c.ID, store.Page{Number: 1, Size: 20}); l.Total != 0 {
+				t.Errorf("another committee's office sees the late parts: %+v", l)
+			}
+		}
+		f, _ := c.svc.Figures(c.ctx, c.office, c.c.ID, Period{202601, 202612}, false)
+		if f.Overdue != late.Total {
+			t.Errorf("the tab counts %d, the list holds %d", f.Overdue, late.Total)
+		}
+
+		pf, err := c.svc.PublicFigures(c.ctx, c.office, c.c.ID, Period{202601, 202612})
+		if err != nil || pf.Overdue != 0 {
+			t.Errorf("overdue letters %d (%v), want 0: a held letter is not late work", pf.Overdue, err)
+		}
+		all, err := c.svc.Cases(c.ctx, c.office, ViewOffice, CaseFilter{CommitteeID: c.c.ID}, store.Page{Number: 1, Size: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range all.Items {
+			switch {
+			case x.ID == held.Case.ID && (x.DueOn != nil || x.Overdue):
+				t.Errorf("a held letter shows a date to keep: %+v", x.DueOn)
+			case x.ID == genuine.Case.ID && (x.DueOn == nil || x.Overdue):
+				t.Errorf("a letter in hand shows no date, or is late: %+v %v", x.DueOn, x.Overdue)
+			}
+		}
+		l, err := c.svc.Cases(c.ctx, c.office, ViewOffice, CaseFilter{CommitteeID: c.c.ID, Overdue: true}, store.Page{Number: 1, Size: 20})
+		if err != nil || l.Total != 0 {
+			t.Errorf("overdue letters listed %+v %v", l.Items, err)
+		}
+		// Released, the held letter's clock is the office's again, and late.
+		c.okCase(c.svc.Decide(c.officeCtx, c.office, held.Case.ID, CaseAction{Action: "release"}, filter))
+		l, err = c.svc.Cases(c.ctx, c.office, ViewOffice, CaseFilter{CommitteeID: c.c.ID, Overdue: true}, store.Page{Number: 1, Size: 20})
+		if err != nil || l.Total != 1 || l.Items[0].ID != held.Case.ID || l.Items[0].DueOn == nil || l.Items[0].DaysOverdue <= 0 {
+			t.Fatalf("the released letter, late: %+v %v", l.Items, err)
+		}
+		if want := clock.Between(*l.Items[0].DueOn, date.Of(c.day)); l.Items[0].DaysOverdue != want {
+			t.Errorf("days overdue %d, want %d", l.Items[0].DaysOverdue, want)
+		}
+		storetest.NoMismatch(t, db)
 	})
 }

@@ -254,3 +254,79 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	}
 	a.shot("cppcc-record")
 }
+
+// TestOverdueListsSayWhoIsLate: on a phone, the office's 逾期 tab lists
+// each late part with its unit, its date and the days past it, and 催办
+// from the list is written to the proposal's history and comes back to
+// the list; the letters' lists show each letter's 到期 date, and a letter
+// held as spam is not among the late ones.
+func TestOverdueListsSayWhoIsLate(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	c, _ := s.committee()
+	s.grant("tiwei", auth.RoleCppccOffice, c.ID)
+	office := s.tab()
+	office.phone()
+	office.login("tiwei", password)
+	office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
+	late, err := s.cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 1})
+	if err != nil || late.Total == 0 {
+		t.Fatalf("the demo has no late part: %+v %v", late, err)
+	}
+	first := late.Items[0]
+	office.open("/cppcc?overdue=1")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#late")))
+	row := "#late tbody tr:first-child"
+	for _, want := range []string{first.UnitName, first.DueOn.Chinese(), strconv.Itoa(first.Days) + "天", first.Title} {
+		if got := office.text(row); !strings.Contains(got, want) {
+			t.Errorf("the first late row reads %q, without %q", got, want)
+		}
+	}
+	if tab := office.text(`nav[aria-label="提案分类"] a[aria-current="page"]`); tab != "逾期("+strconv.FormatInt(late.Total, 10)+")" {
+		t.Errorf("the tab reads %q, the list holds %d", tab, late.Total)
+	}
+	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
+	office.do(press(row + ` button`))
+	if loc := office.location(); !strings.Contains(loc, "/cppcc?overdue=1") {
+		t.Errorf("催办 from the list went to %s", loc)
+	}
+	if msg := office.text(".flash"); !strings.Contains(msg, "已记录催办") {
+		t.Errorf("no word of the 催办: %q", msg)
+	}
+	p, err := s.cppcc.Get(ctx, store.All, cppcc.ViewOffice, first.ProposalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := p.Events[len(p.Events)-1]; e.Action != "remind" || !strings.Contains(e.Note, first.UnitName) || !strings.Contains(e.Note, "请于本周内答复") {
+		t.Errorf("the history's last step %+v", e)
+	}
+
+	// Letters: each listed with the date its clock runs to; the late ones
+	// with their days; a held one never late.
+	office.open("/cppcc/letters?tab=all")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#cases")))
+	if got := office.eval(`document.querySelector('#cases td[data-label="到期"]') ? 'yes' : 'no'`); got != "yes" {
+		t.Error("the letters list has no 到期 column")
+	}
+	cases, err := s.cppcc.Cases(ctx, store.All, cppcc.ViewOffice, cppcc.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	office.open("/cppcc/letters?tab=overdue")
+	if cases.Total == 0 {
+		t.Fatal("the demo has no late letter")
+	}
+	office.do(chromedp.WaitVisible(chromedp.CSS("#cases")))
+	for _, x := range cases.Items {
+		if x.Held {
+			t.Errorf("a held letter is listed late: %s", x.Title)
+		}
+	}
+	x := cases.Items[0]
+	if got := office.text(`#case-` + strconv.FormatInt(x.ID, 10) + ` td[data-label="到期"]`); !strings.Contains(got, x.DueOn.Chinese()) || !strings.Contains(got, "逾期"+strconv.Itoa(x.DaysOverdue)+"天") {
+		t.Errorf("a late letter's 到期 reads %q, want %s and %d days", got, x.DueOn.Chinese(), x.DaysOverdue)
+	}
+	if got := office.eval(`document.querySelector('#cases tbody tr:first-child td[data-label="督办"] button') ? 'yes' : 'no'`); got != "yes" {
+		t.Error("no 督办 beside a late letter")
+	}
+}

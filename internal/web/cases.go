@@ -218,7 +218,11 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		return err
 	})
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/letters/%d", cid), "已"+cppcc.CaseActionLabel(action))
+		back := fmt.Sprintf("/cppcc/letters/%d", cid)
+		if action == "supervise" && f.Get("from") == "overdue" {
+			back = fmt.Sprintf("/cppcc/letters?tab=overdue#case-%d", cid)
+		}
+		done(w, r, back, "已"+cppcc.CaseActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {

@@ -88,8 +88,10 @@ type boardData struct {
 	Overdue    int64
 	Tabs       []tab
 	List       store.List[cppcc.Proposal]
-	Pager      pager
-	Write      bool
+	// Late are the parts past their date, the 逾期 tab's list.
+	Late  store.List[cppcc.LatePart]
+	Pager pager
+	Write bool
 	// State and OverdueTab are the list's filter, for its export.
 	State      string
 	OverdueTab bool
@@ -156,9 +158,14 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
 		pg := pageOf(r)
 		d.Months = listMonths(r)
-		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: overdue, Key: r.URL.Query().Get("key") == "1",
-			Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
-		d.Pager = newPager(r, d.List.Total, pageOf(r))
+		if overdue {
+			d.Late, err = s.Cppcc.LateParts(r.Context(), sc, c.ID, pg)
+			d.Pager = newPager(r, d.Late.Total, pg)
+		} else {
+			d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Key: r.URL.Query().Get("key") == "1",
+				Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
+			d.Pager = newPager(r, d.List.Total, pg)
+		}
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
 		d.State, d.OverdueTab = state, overdue
 		return err
@@ -797,7 +804,11 @@ func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Ident
 		s.fail(w, r, err)
 		return
 	}
-	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
+	back := "/cppcc/proposals/%d"
+	if r.PostFormValue("from") == "overdue" {
+		back = "/cppcc?overdue=1#late-%d"
+	}
+	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Remind(ctx, sc, partID, f.Get("text"))
 		})
