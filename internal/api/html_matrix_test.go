@@ -150,6 +150,9 @@ var htmlRows = map[string]htmlRow{
 	"GET /transfers/{id}/print": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/transfers/%d/print", m.letter(t)), nil
 	}},
+	"POST /transfers/{id}/print": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/transfers/%d/print", m.letter(t)), url.Values{}
+	}},
 	"POST /transfers/{id}/unreceive": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/transfers/%d/unreceive", m.letter(t)), url.Values{}
 	}},

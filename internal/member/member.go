@@ -791,6 +791,12 @@ type Revealed struct {
 // Reveal returns the clear ID number and phone of a person in scope and
 // records the look in the audit trail.
 func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Revealed, error) {
+	return s.RevealFor(ctx, sc, id, "")
+}
+
+// RevealFor is Reveal for a stated use (such as printing a letter), which
+// the audit trail records with the look.
+func (s *Service) RevealFor(ctx context.Context, sc store.Scope, id int64, use string) (Revealed, error) {
 	var out Revealed
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		m, err := s.get(ctx, tx, sc, id)
@@ -798,8 +804,11 @@ func (s *Service) Reveal(ctx context.Context, sc store.Scope, id int64) (Reveale
 			return err
 		}
 		out = Revealed{IDNumber: m.IDNumber, Phone: m.Phone, BirthDate: m.BirthDate}
-		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "reveal", ObjectType: "member", ObjectID: id, OrgPath: m.OrgPath,
-			Detail: map[string]any{"name": m.Name, "fields": []string{"id_number", "phone", "birth_date"}}})
+		detail := map[string]any{"name": m.Name, "fields": []string{"id_number", "phone", "birth_date"}}
+		if use != "" {
+			detail["reason"] = use
+		}
+		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "reveal", ObjectType: "member", ObjectID: id, OrgPath: m.OrgPath, Detail: detail})
 	})
 	return out, err
 }

@@ -32,6 +32,10 @@ type Transfer struct {
 	IssuedOn   date.Date `json:"issued_on"`
 	ReceivedOn date.Date `json:"received_on"`
 	Status     string    `json:"status"`
+	// ValidDays is the letter's 有效期 in days (0: not kept, a letter from before it was);
+	// DuesPaidTo the month the member's dues are paid to (党费交到, "2026-05"), "" when not written.
+	ValidDays  int    `json:"valid_days"`
+	DuesPaidTo string `json:"dues_paid_to"`
 	// PocketRisk marks a letter pending longer than the configured period:
 	// the person may be a 口袋党员 (relation carried in a pocket, in no organisation).
 	PocketRisk bool      `json:"pocket_risk"`
@@ -89,6 +93,31 @@ type IssueInput struct {
 	LetterNo string    `json:"letter_no"`
 	IssuedOn date.Date `json:"issued_on"`
 	Reason   string    `json:"reason"`
+	// ValidDays is the 有效期 in days, 1 to MaxValidDays (0: DefaultValidDays);
+	// DuesPaidTo the month the dues are paid to, "2026-05" (optional).
+	ValidDays  int    `json:"valid_days"`
+	DuesPaidTo string `json:"dues_paid_to"`
+}
+
+// A letter's 有效期: a month unless the issuing organisation writes
+// otherwise, never longer than the three months after which a pending
+// letter counts as a 口袋党员 risk.
+const (
+	DefaultValidDays = 30
+	MaxValidDays     = 90
+)
+
+// duesMonth checks a 党费交到 month typed as 2026-05 (or 2026-5) and gives it as 2026-05.
+func duesMonth(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	t, err := time.Parse("2006-1", s)
+	if err != nil || t.Year() < 1921 {
+		return "", false
+	}
+	return t.Format("2006-01"), true
 }
 
 // IncomingInput records a letter from outside the system received by an
@@ -104,7 +133,8 @@ type IncomingInput struct {
 }
 
 const transferCols = `t.id, t.letter_no, t.member_id, t.name, t.from_org_id, COALESCE(f.name, t.from_text),
-	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at, t.updated_at, t.province_id`
+	t.to_org_id, COALESCE(d.name, t.to_text), t.reason, t.issued_on, t.received_on, t.status, t.created_at, t.updated_at, t.province_id,
+	t.valid_days, t.dues_paid_to`
 
 const transferFrom = ` FROM transfers t LEFT JOIN orgs f ON f.id = t.from_org_id LEFT JOIN orgs d ON d.id = t.to_org_id
 	WHERE ((f.path >= $1 AND f.path < $2) OR (d.path >= $1 AND d.path < $2))`
@@ -122,7 +152,7 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 	var t Transfer
 	var mid, from, to sql.NullInt64
 	err := sc.Scan(&t.ID, &t.LetterNo, &mid, &t.Name, &from, &t.FromName, &to, &t.ToName, &t.Reason,
-		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt, &t.UpdatedAt, &t.province)
+		&t.IssuedOn, &t.ReceivedOn, &t.Status, &t.CreatedAt, &t.UpdatedAt, &t.province, &t.ValidDays, &t.DuesPaidTo)
 	for _, p := range []struct {
 		n   sql.NullInt64
 		dst **int64
@@ -169,7 +199,7 @@ func (s *Service) orgPath(ctx context.Context, q store.Querier, id *int64) (stri
 // insertLetter stores a letter and gives it a number from its date and id
 // when the user supplied none.
 func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, letterNo string, member any, name string,
-	from any, fromText string, to any, toText, reason string, issued, received date.Date, status string) (int64, error) {
+	from any, fromText string, to any, toText, reason string, issued, received date.Date, status string, validDays int, dues string) (int64, error) {
 	no := strings.TrimSpace(letterNo)
 	if no == "" {
 		no = store.TempKey()
@@ -177,8 +207,9 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, lett
 	now := s.now()
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO transfers (letter_no, member_id, name, from_org_id, from_text, to_org_id, to_text, reason,
-		issued_on, received_on, status, created_at, updated_at, province_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id`,
-		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now, prov).Scan(&id)
+		issued_on, received_on, status, created_at, updated_at, province_id, valid_days, dues_paid_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15) RETURNING id`,
+		no, member, name, from, fromText, to, toText, strings.TrimSpace(reason), issued, received, status, now, prov, validDays, dues).Scan(&id)
 	if err != nil {
 		msg := strings.ToLower(err.Error())
 		if strings.Contains(msg, "letter_no") {
@@ -207,6 +238,15 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 	}
 	if in.ToOrgID == 0 && strings.TrimSpace(in.ToText) == "" {
 		v.Add("to_org_id", "请选择接收的党组织,或填写系统外接收党组织的名称")
+	}
+	if in.ValidDays == 0 {
+		in.ValidDays = DefaultValidDays
+	} else if in.ValidDays < 1 || in.ValidDays > MaxValidDays {
+		v.Add("valid_days", "有效期应为1至%d天,一般为%d天", MaxValidDays, DefaultValidDays)
+	}
+	dues, ok := duesMonth(in.DuesPaidTo)
+	if !ok {
+		v.Add("dues_paid_to", "党费交到的年月“%s”格式不对,应如 2026-05", in.DuesPaidTo)
 	}
 	if err := v.Err(); err != nil {
 		return Transfer{}, err
@@ -245,7 +285,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			to, toPath = dest.ID, dest.Path
 		}
 		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(m.OrgPath), in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
-			in.IssuedOn, date.Date{}, TransferPending)
+			in.IssuedOn, date.Date{}, TransferPending, in.ValidDays, dues)
 		if err != nil {
 			return err
 		}
@@ -497,7 +537,7 @@ func (s *Service) ReceiveIncoming(ctx context.Context, sc store.Scope, in Incomi
 			return err
 		}
 		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(path), in.LetterNo, mid, strings.TrimSpace(*in.Member.Name), nil, strings.TrimSpace(in.FromText),
-			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived)
+			in.ToOrgID, "", in.Reason, in.IssuedOn, in.ReceivedOn, TransferReceived, 0, "")
 		if err != nil {
 			return err
 		}

@@ -175,3 +175,38 @@ func TestLetterStepsAuditedOnce(t *testing.T) {
 		t.Fatalf("the letter's trail: %v %+v", err, l.Items)
 	}
 }
+
+// TestLetterValidityAndDues: a letter keeps the 有效期 and the 党费交到
+// month the paper form carries; a month by default, at most three, the
+// month checked and written as 2026-05.
+func TestLetterValidityAndDues(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		streetA := store.ScopeOf(f.streetA1.Path)
+		m := f.add(f.fullMember(f.branchA1a, "有效期人", "1980-01-01", true))
+		_, err := f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToText: "中共某县委组织部", IssuedOn: *d("2026-06-01"), ValidDays: 120})
+		wantErr(t, err, "valid_days", "有效期应为1至90天")
+		_, err = f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToText: "中共某县委组织部", IssuedOn: *d("2026-06-01"), DuesPaidTo: "五月"})
+		wantErr(t, err, "dues_paid_to", "党费交到的年月“五月”格式不对")
+		tr, err := f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToText: "中共某县委组织部", IssuedOn: *d("2026-06-01"), ValidDays: 60, DuesPaidTo: "2026-5"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.mem.GetTransfer(f.ctx, streetA, tr.ID)
+		if err != nil || got.ValidDays != 60 || got.DuesPaidTo != "2026-05" {
+			t.Fatalf("letter kept 有效期 %d, 党费交到 %q: %v", got.ValidDays, got.DuesPaidTo, err)
+		}
+		if _, err := f.mem.Cancel(f.ctx, streetA, tr.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Unwritten, the 有效期 is a month and the dues month stays blank.
+		tr, err = f.mem.Issue(f.ctx, streetA, IssueInput{MemberID: m.ID, ToOrgID: f.branchB1a.ID, IssuedOn: *d("2026-06-02")})
+		if err != nil || tr.ValidDays != DefaultValidDays || tr.DuesPaidTo != "" {
+			t.Fatalf("default letter: %+v %v", tr, err)
+		}
+		l, err := f.mem.ListTransfers(f.ctx, streetA, TransferFilter{Member: m.ID}, store.Page{Size: 10})
+		if err != nil || l.Total != 2 {
+			t.Fatalf("list: %+v %v", l, err)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,6 +88,14 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(float64(part)*100/float64(whole), 'f', 1, 64) + "%"
 	},
 	// dict passes several values to a template: dict "F" form "CSRF" token.
+	// monthCN writes a month kept as 1985-03 as 1985年3月 ("" stays "").
+	"monthCN": func(m string) string {
+		y, mm, ok := strings.Cut(m, "-")
+		if !ok {
+			return m
+		}
+		return y + "年" + strings.TrimPrefix(mm, "0") + "月"
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

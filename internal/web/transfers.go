@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"dangjian/internal/apperr"
@@ -18,6 +19,7 @@ func (s *Site) transfersRoutes() []route {
 		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
 		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
 		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, s.letterPrint},
+		{"POST /transfers/{id}/print", auth.PermMemberReveal, 0, s.letterPrint},
 		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
 		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, s.transferAct},
 		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
@@ -40,6 +42,8 @@ type transferListData struct {
 	// Mine tells, per letter, whether the caller may receive it (in) or cancel it (out).
 	CanReceive, CanCancel map[int64]bool
 	CanUndo               map[int64]bool // a receipt that may still be taken back
+	// Start is the person picker that starts a letter, for one who may issue them.
+	Start bool
 }
 
 var transferTabs = []struct{ key, label string }{
@@ -94,6 +98,7 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 		d.Tabs = append(d.Tabs, tab{tb.key, tb.label, "/transfers?" + qq.Encode(), tb.key == key})
 	}
 	d.Pager = newPager(r, d.List.Total, p)
+	d.Start = len(id.ScopesFor(auth.PermMemberWrite)) > 0
 	s.show(w, r, id, http.StatusOK, "transfers.html", "组织关系转接", d)
 }
 
@@ -112,6 +117,13 @@ type transferFormData struct {
 	M    member.Member
 	Form *form
 	To   orgPick // the receiving organisation
+	// Without a member yet (a letter started from 组织关系转接): the name
+	// typed, its message, and the people it could mean.
+	Who     string
+	WhoErr  string
+	Choices []picked
+	// ValidDays is the 有效期 the form offers.
+	ValidDays int
 }
 
 // toPicker is the letter's receiving organisation, anywhere in the tree.
@@ -124,16 +136,65 @@ func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
+	d.ValidDays = member.DefaultValidDays
+	mid := queryID(r, "member")
 	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
-		d.M, err = s.Members.Get(r.Context(), sc, queryID(r, "member"))
+		if mid == 0 {
+			// Started from 组织关系转接: the person named in the picker.
+			if mid, err = s.whoLeaves(r, sc, &d); err != nil || mid == 0 {
+				return err
+			}
+		}
+		d.M, err = s.Members.Get(r.Context(), sc, mid)
 		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if d.M.ID == 0 {
+		s.show(w, r, id, http.StatusOK, "transferform.html", "开具组织关系介绍信", d)
+		return
+	}
 	s.show(w, r, id, status, "transferform.html", "开具组织关系介绍信", d)
+}
+
+// whoLeaves resolves the person picker of a letter started without a
+// member: the person chosen, or the only member in scope of the name
+// typed; 0 with the message and the choices otherwise.
+func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (int64, error) {
+	q := r.URL.Query()
+	for _, v := range q["who"] { // the hidden field the script fills, or a choice
+		if n := parseID(v); n > 0 {
+			return n, nil
+		}
+	}
+	d.Who = strings.TrimSpace(q.Get("who_q"))
+	if d.Who == "" {
+		if q.Has("who_q") {
+			d.WhoErr = "请输入要转出组织关系的党员姓名,并从列表中选择"
+		}
+		return 0, nil
+	}
+	if member.PartSearch(d.Who) {
+		d.WhoErr = "请按姓名或拼音首字母查找党员"
+		return 0, nil
+	}
+	l, err := s.Members.List(r.Context(), sc, member.Filter{Q: d.Who, Category: "member"}, store.Page{Size: 20})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case len(l.Items) == 1:
+		return l.Items[0].ID, nil
+	case len(l.Items) == 0:
+		d.WhoErr = "您管理的党员中没有找到“" + d.Who + "”"
+	default:
+		d.WhoErr = "有" + strconv.Itoa(len(l.Items)) + "名党员符合“" + d.Who + "”,请在下面选择一位"
+		d.Choices = offerPeople(l.Items)
+	}
+	return 0, nil
 }
 
 // transferIssue issues a letter. The receiving organisation is looked up by
@@ -143,7 +204,10 @@ func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Ide
 	f := newForm(r)
 	d := transferFormData{Form: f, To: toPicker()}
 	in := member.IssueInput{MemberID: queryID(r, "member"), ToText: f.Get("to_text"),
-		LetterNo: f.Get("letter_no"), Reason: f.Get("reason")}
+		LetterNo: f.Get("letter_no"), Reason: f.Get("reason"), DuesPaidTo: f.Get("dues_paid_to")}
+	if n := f.count("valid_days"); n != nil {
+		in.ValidDays = *n
+	}
 	if on := f.date("issued_on"); on != nil {
 		in.IssuedOn = *on
 	}
@@ -309,12 +373,20 @@ type letterData struct {
 	Age       int
 	PrintedOn string
 	Reminders *remindView // a letter waiting to be received is chased
+	// DuesYear and DuesMonth are the 党费交到 written on the letter ("" for a blank).
+	DuesYear, DuesMonth string
+	// IDNumber is the number as printed: in the clear when a role that may
+	// reveal it asked so (the look audited), masked otherwise.
+	IDNumber  string
+	Revealed  bool
+	CanReveal bool
 }
 
 // letterPrint is a letter laid out as the printed form: the 存根 kept by
 // the issuing organisation, the 介绍信 itself and the 回执 the receiving
-// one sends back, on one A4 page. The ID number stays masked, as on
-// every page; a reveal role writes it by hand or prints from the export.
+// one sends back, on one A4 page. The ID number is masked, as on every
+// page; a POST from a role that may reveal it prints it in the clear, the
+// look recorded in the audit trail with the letter it was for.
 func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	tid, err := pathID(r)
 	if err != nil {
@@ -347,8 +419,26 @@ func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Ident
 		s.fail(w, r, err)
 		return
 	}
-	if d.M != nil && !d.M.BirthDate.IsZero() {
-		d.Age = ageOn(d.M.BirthDate, d.T.IssuedOn)
+	if d.M != nil {
+		d.IDNumber = d.M.IDMasked
+		d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
+		if r.Method == http.MethodPost {
+			err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
+				v, err := s.Members.RevealFor(r.Context(), sc, d.M.ID, "打印组织关系介绍信 "+d.T.LetterNo)
+				d.IDNumber, d.Revealed = v.IDNumber, true
+				return err
+			})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if !d.M.BirthDate.IsZero() {
+			d.Age = ageOn(d.M.BirthDate, d.T.IssuedOn)
+		}
+	}
+	if y, m, ok := strings.Cut(d.T.DuesPaidTo, "-"); ok {
+		d.DuesYear, d.DuesMonth = y, strings.TrimPrefix(m, "0")
 	}
 	d.PrintedOn = s.Work.Today().Chinese()
 	s.show(w, r, id, http.StatusOK, "letter.html", "组织关系介绍信 "+d.T.LetterNo, d)

@@ -235,7 +235,8 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 				v.Text = rec.Names[fd.Col]
 			}
 		}
-		if fd.Type == work.Date && step != "" {
+		if fd.Type == work.Date && (step != "" || (rec == nil && fd.Past)) {
+			// A step, or a new record of something that happened: most often today.
 			v.Value = s.Work.Today().String()
 		}
 		if f != nil && f.Values != nil {
@@ -272,6 +273,16 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 		fv.Error, fv.Open = f.Error, true
 	}
 	return fv, nil
+}
+
+// fillSelf offers the signed-in user's name in a new record's Self fields.
+func fillSelf(k *work.Kind, fv *formView, id auth.Identity) {
+	me := cmp.Or(strings.TrimSpace(id.User.DisplayName), id.User.Username)
+	for i, v := range fv.Fields {
+		if fd, ok := k.Field(v.Col); ok && fd.Self && v.Value == "" {
+			fv.Fields[i].Value = me
+		}
+	}
 }
 
 // display is a record's value as a person reads it.
@@ -362,7 +373,9 @@ type workListData struct {
 	Export       string
 	Create       *formView
 	CreateAction string
-	OrgPick      orgPick // the filter's organisation
+	// Filtering: the list is narrowed by what the filters hold (they stay unfolded on a phone).
+	Filtering bool
+	OrgPick   orgPick // the filter's organisation
 }
 
 // workList shows one kind's records in a subtree, with filters, export and the form to add one.
@@ -383,9 +396,11 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 		s.fail(w, r, err)
 		return
 	}
+	d.Filtering = d.Q != "" || d.From != "" || d.To != ""
 	for _, fd := range k.Fields {
 		if fd.Type == work.Enum && fd.List {
 			d.Enums = append(d.Enums, fieldView{Col: fd.Col, Label: fd.Label, Options: fd.Enum, Value: q.Get(fd.Col)})
+			d.Filtering = d.Filtering || q.Get(fd.Col) != ""
 		}
 	}
 	p := pageOf(r)
@@ -407,6 +422,10 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 				return err
 			}
 			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+itoa(d.Org.ID), "新增"+k.Noun, "保存"
+			fv.Open = fv.Open || q.Get("new") == "1"
+			if f == nil {
+				fillSelf(k, &fv, id)
+			}
 			d.Create = &fv
 		}
 		return nil

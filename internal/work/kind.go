@@ -55,6 +55,9 @@ type Field struct {
 	Past bool
 	// Auto fields are worked out by the kind and never typed.
 	Auto bool
+	// Self fields name the one recording (a visit's 走访人): a new record's
+	// form offers the signed-in user's name, to keep or change.
+	Self bool
 	// List puts the field in list columns.
 	List bool
 	Hint string

@@ -63,7 +63,7 @@ var Kinds = []*Kind{
 		Fields: []Field{
 			{Col: "kind", Label: "方式", Type: Enum, Enum: VisitKinds, Required: true, List: true},
 			{Col: "visited_on", Label: "日期", Type: Date, Past: true, Required: true, List: true},
-			{Col: "visitor", Label: "走访人", Type: Text, Required: true, List: true},
+			{Col: "visitor", Label: "走访人", Type: Text, Required: true, List: true, Self: true},
 			{Col: "target_kind", Label: "对象类别", Type: Enum, Enum: VisitTargets, Required: true},
 			{Col: "target_member", Label: "走访党员", Type: Member, List: true, Hint: "对象为党员时填写姓名"},
 			{Col: "target_name", Label: "对象名称", Type: Text, List: true, Hint: "群众户的户主姓名或组织、单位名称"},

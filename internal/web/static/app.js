@@ -205,6 +205,10 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-pick]').forEach(picker);
+    // Filters folded on a phone (the record's form comes first) stand open on a wider screen.
+    if (window.matchMedia('(min-width: 641px)').matches) {
+      document.querySelectorAll('details[data-wide-open]').forEach(function (d) { d.open = true; });
+    }
     // 全选本页 ticks every person of the page for the batch form.
     document.querySelectorAll('[data-select]').forEach(function (all) {
       all.addEventListener('change', function () {
