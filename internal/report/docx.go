@@ -59,6 +59,11 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 	if s.Opening != "" {
 		body(s.Opening)
 	}
+	if s.Subtitle != "" {
+		sub := paragraph(doc, s.Subtitle, titleFont, titleSize)
+		sub.Justification(stypes.JustificationCenter)
+		sub.Spacing(320, 320)
+	}
 	headed := 0
 	for _, sec := range s.Sections {
 		if sec.Heading != "" {

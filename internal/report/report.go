@@ -32,7 +32,10 @@ type Section struct {
 
 // Summary is a drafted summary.
 type Summary struct {
-	Title    string
+	Title string
+	// Subtitle is a line of its own after the opening, centred in the
+	// title's font (the combined title of a 专刊's issue).
+	Subtitle string
 	Opening  string
 	Sections []Section
 	Closing  string
