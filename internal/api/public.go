@@ -282,7 +282,7 @@ func (a *API) publicRoutes() []Route {
 			Handle: withID("社情民意信息", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				return c.GetOpinion(r.Context(), sc, cppcc.ViewOffice, id)
 			})},
-		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/review", Perm: auth.PermCppccWrite, Tag: t, Summary: "核稿(edit:标题“关于…的建议”、正文、签发人)、退回(return)或不予编发(unuse,note 理由)",
+		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/review", Perm: auth.PermCppccWrite, Tag: t, Summary: "核稿(edit:标题“关于…的建议”、正文;签发人在编发专刊时填写)、退回(return)或不予编发(unuse,note 理由)",
 			Body: cppcc.EditInput{}, Result: cppcc.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.EditInput) (any, error) {
 				return c.ReviewOpinion(r.Context(), sc, id, in)
 			})},

@@ -27,6 +27,7 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
@@ -916,4 +917,55 @@ func TestCommitteeSummaryInTheLibrary(t *testing.T) {
 	if r, _ := m.site.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"}); r.Total != 0 {
 		t.Fatalf("a withdrawn document is still listed: %+v", r)
 	}
+}
+
+// TestCommitteeSummaryStatesNoNought: the committee's work summary, on
+// its page and in the Word file, states no nought figure as work done: a
+// part of nought figures is left out, a part of the work with none 尚未开展;
+// both end with the 落款, the committee's name over the date in Arabic
+// numerals, the date four characters from the right.
+func TestCommitteeSummaryStatesNoNought(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		m.proposal("own", "submitted")
+		c := m.of("own").c
+		today := m.site.Cppcc.Today().Chinese()
+		path := fmt.Sprintf("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", c.ID)
+		code, page := m.page(auth.RoleCppccOffice, "GET", path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("the summary: %d", code)
+		}
+		preview := page[strings.Index(page, `id="summary-preview"`):]
+		preview = preview[:strings.Index(preview, "</section>")]
+		for _, want := range []string{"委员和参加政协的各单位共提出提案", "本期间尚未开展网上议政工作。", "本期间尚未开展委员来信和信访工作。",
+			`<p class="doc-signer">` + c.Name + `</p><p>` + today + `</p></div>`} {
+			if !strings.Contains(preview, want) {
+				t.Errorf("the preview lacks %q:\n%s", want, preview)
+			}
+		}
+		for _, nought := range []string{">0</a>", "集体访", "并案办理", "已答复的提案中"} {
+			if strings.Contains(preview, nought) {
+				t.Errorf("the preview states %q:\n%s", nought, preview)
+			}
+		}
+		code, raw := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/summary/docx?committee=%d&from=2026-01&to=2026-12", c.ID), nil)
+		if code != http.StatusOK {
+			t.Fatalf("the .docx: %d", code)
+		}
+		body := docxtest.Body(t, []byte(raw))
+		for _, want := range []string{"共提出提案1件", "本期间尚未开展网上议政工作。"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the .docx lacks %q", want)
+			}
+		}
+		for _, nought := range []string{"0件", "0篇", "0条", "0批", "0次", "集体访"} {
+			if strings.Contains(strings.ReplaceAll(body, "2026", ""), nought) {
+				t.Errorf("the .docx states %q", nought)
+			}
+		}
+		paras := docxtest.Paragraphs(t, []byte(raw))
+		if n := len(paras); n < 2 || paras[n-2].Text != c.Name || paras[n-1].Text != today || paras[n-1].RightChars != 400 || paras[n-1].Jc != "right" {
+			t.Errorf("the .docx does not end with its 落款 (%s, %s): %+v", c.Name, today, paras[max(0, len(paras)-2):])
+		}
+	})
 }

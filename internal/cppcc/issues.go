@@ -110,8 +110,9 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 			return err
 		}
 		for _, o := range items {
-			if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'compiled', issue_id = $1, updated_at = $2 WHERE id = $3 AND state = 'edited'"+
-				store.InProvince("province_id", o.province), id, s.now(), o.ID); err != nil {
+			// The item is signed as its issue is: the 签发人 is asked once, for the issue.
+			if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'compiled', issue_id = $1, updated_at = $2, signer = $3 WHERE id = $4 AND state = 'edited'"+
+				store.InProvince("province_id", o.province), id, s.now(), in.Signer, o.ID); err != nil {
 				return err
 			}
 			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, "compiled", issueLabel(year, number)); err != nil {
@@ -196,6 +197,7 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 
 // WriteIssue writes an issue of the 专刊 as a .docx in the layout of
 // official documents: the masthead, the number, the office and the date,
+// the combined title of a combined issue (综合编发) on a line of its own,
 // each item with its author, and where it was sent.
 func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
 	doc := report.Summary{
@@ -207,7 +209,7 @@ func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
 		doc.Closing = "报送:(待报送)"
 	}
 	if i.Mode == "combined" {
-		doc.Opening += "\n" + i.Title
+		doc.Subtitle = i.Title // the combined title, a line of its own over the items
 	}
 	for _, o := range i.Items {
 		paras := strings.Split(o.Content, "\n")

@@ -50,7 +50,7 @@ const OpinionMax = 1500
 // OpinionSteps are the steps of an item, published with Steps.
 var OpinionSteps = []Step{
 	{"opinion", "submit", []string{"returned"}, "submitted", "member", "一事一报,不超过1500字"},
-	{"opinion", "edit", []string{"submitted", "edited"}, "edited", "office", "核稿:标题为“关于…的建议”,修改正文,确定签发人;原稿保留"},
+	{"opinion", "edit", []string{"submitted", "edited"}, "edited", "office", "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
 	{"opinion", "return", []string{"submitted", "edited"}, "returned", "office", "退回报送人修改,说明理由"},
 	{"opinion", "unuse", []string{"submitted", "edited"}, "unused", "office", "不予编发,说明理由"},
 	{"opinion", "compile", []string{"edited"}, "compiled", "office", "编入一期专刊(单篇或综合),按年度编号"},
@@ -378,7 +378,6 @@ type EditInput struct {
 	Action  string `json:"action"` // edit, return, unuse
 	Title   string `json:"title"`
 	Content string `json:"content"`
-	Signer  string `json:"signer"`
 	Note    string `json:"note"`
 }
 
@@ -400,14 +399,11 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 			if n := utf8.RuneCountInString(content); n < 20 || n > OpinionMax {
 				v.Add("content", "正文应为 20 到 %d 个字,现在是 %d 个字", OpinionMax, n)
 			}
-			signer := strings.TrimSpace(in.Signer)
-			if n := utf8.RuneCountInString(signer); n < 2 || n > 20 {
-				v.Add("signer", "请填写签发人")
-			}
 			if err := v.Err(); err != nil {
 				return err
 			}
-			set, args = ", title = $3, content = $4, signer = $5", []any{title, content, signer}
+			// The 签发人 signs the issue the item is compiled into (Compile), not the item.
+			set, args = ", title = $3, content = $4", []any{title, content}
 		case "return", "unuse":
 			if note == "" {
 				return apperr.InvalidField("note", "请说明理由")

@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
@@ -133,7 +134,7 @@ func opinionIn(state string) func(m *matrix, t string) int64 {
 			Content: "部分老旧小区加装电梯推进缓慢,建议出台统一的补偿指导标准,简化审批流程。"})
 		if err == nil && state != "submitted" {
 			action := map[string]string{"returned": "return", "edited": "edit", "compiled": "edit"}[state]
-			o, err = m.svc.ReviewOpinion(m.ctx, sc, o.ID, cppcc.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Signer: "张主任", Note: "请补充数据"})
+			o, err = m.svc.ReviewOpinion(m.ctx, sc, o.ID, cppcc.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Note: "请补充数据"})
 		}
 		if err == nil && state == "compiled" {
 			_, err = m.svc.Compile(m.ctx, sc, cppcc.IssueInput{CommitteeID: s.c.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}})
@@ -505,6 +506,61 @@ func TestVisitorsCountOnce(t *testing.T) {
 		typed := " " + head + " - " + strings.ToLower(strings.ReplaceAll(rest, "-", " - ")) + " "
 		if _, err := ch.Track(m.ctx, "192.0.2.2", typed); err == nil || !strings.Contains(err.Error(), "查询过于频繁") {
 			t.Errorf("the code typed as %q beyond its limit: %v", typed, err)
+		}
+	})
+}
+
+// TestCombinedIssue: the 签发人 is asked once, when items are compiled
+// into an issue (核稿 asks for none, and the items compiled are signed as
+// their issue); a combined issue's title (综合编发的标题) is on the
+// issue's page and on a line of its own, centred, in its Word file.
+func TestCombinedIssue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		c := m.of("own").c
+		first, second := opinionIn("edited")(m, "own"), opinionIn("edited")(m, "own") // 核稿, no 签发人
+		if _, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/opinions/%d", first), nil); !strings.Contains(page, `id="edit-form"`) || strings.Contains(page, `name="signer"`) {
+			t.Fatalf("核稿 asks for the 签发人 (or shows no form):\n%s", page)
+		}
+		if _, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/opinions?committee=%d&tab=edited", c.ID), nil); strings.Count(page, `name="signer"`) != 1 {
+			t.Fatalf("the compile form does not ask for the 签发人 once:\n%s", page)
+		}
+		title := "关于民生实事的几点建议"
+		code, _ := m.page(auth.RoleCppccOffice, "POST", "/cppcc/issues", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "mode": {"combined"}, "title": {title},
+			"signer": {"陈秘书长"}, "items": {fmt.Sprint(first), fmt.Sprint(second)}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("compile: %d", code)
+		}
+		issues, err := m.svc.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
+		if err != nil || len(issues) != 1 {
+			t.Fatalf("issues %v %+v", err, issues)
+		}
+		is := issues[0]
+		_, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, c.ID), nil)
+		if !strings.Contains(page, `<h2 id="issue-title" class="doc-title">`+title+`</h2>`) || !strings.Contains(page, "签发人 陈秘书长") {
+			t.Errorf("the issue's page lacks its title or 签发人:\n%s", page)
+		}
+		if _, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/opinions/%d", second), nil); !strings.Contains(page, "签发人 陈秘书长") {
+			t.Errorf("the item compiled is not signed as its issue:\n%s", page)
+		}
+		code, raw := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/issues/%d/docx?committee=%d", is.ID, c.ID), nil)
+		if code != http.StatusOK {
+			t.Fatalf("the .docx: %d", code)
+		}
+		var own *docxtest.Paragraph
+		paras := docxtest.Paragraphs(t, []byte(raw))
+		for i, p := range paras {
+			if p.Text == title {
+				own = &paras[i]
+			} else if strings.Contains(p.Text, title) {
+				t.Errorf("the title shares a line: %q", p.Text)
+			}
+		}
+		if own == nil || own.Jc != "center" {
+			t.Errorf("the combined title is not a centred line of its own: %+v", paras)
+		}
+		if body := docxtest.Body(t, []byte(raw)); !strings.Contains(body, "签发人:陈秘书长") {
+			t.Error("the .docx lacks the 签发人")
 		}
 	})
 }

@@ -401,9 +401,9 @@ func TestOpinionIntoIssue(t *testing.T) {
 		}
 		o := sub(0, "老旧小区加装电梯推进难")
 		o2 := sub(1, "社区养老服务时间短")
-		_, err := c.svc.ReviewOpinion(c.officeCtx, c.office, o.ID, EditInput{Action: "edit", Title: "加装电梯的问题", Content: o.Content, Signer: "张主任"})
+		_, err := c.svc.ReviewOpinion(c.officeCtx, c.office, o.ID, EditInput{Action: "edit", Title: "加装电梯的问题", Content: o.Content})
 		storetest.WantErr(t, err, "title", "关于…的建议")
-		o = c.okOpinion(c.svc.ReviewOpinion(c.officeCtx, c.office, o.ID, EditInput{Action: "edit", Title: "关于加快老旧小区加装电梯的建议", Content: o.Content + "(核稿)", Signer: "张主任"}))
+		o = c.okOpinion(c.svc.ReviewOpinion(c.officeCtx, c.office, o.ID, EditInput{Action: "edit", Title: "关于加快老旧小区加装电梯的建议", Content: o.Content + "(核稿)"}))
 		if o.Original == o.Content || o.State != "edited" {
 			t.Errorf("the original is not kept: %+v", o)
 		}

@@ -229,7 +229,7 @@ func demoOpinions(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc
 		if it.edited == "" {
 			continue
 		}
-		if _, err := d.ReviewOpinion(office, sc, o.ID, cppcc.EditInput{Action: "edit", Title: it.edited, Content: it.content, Signer: "陈秘书长"}); err != nil {
+		if _, err := d.ReviewOpinion(office, sc, o.ID, cppcc.EditInput{Action: "edit", Title: it.edited, Content: it.content}); err != nil {
 			return err
 		}
 	}

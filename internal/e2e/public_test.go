@@ -227,11 +227,11 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	oid := href[strings.LastIndex(href, "/")+1:]
 	office.open(href)
 	office.do(chromedp.WaitVisible(chromedp.CSS("#edit-form")), chromedp.SetValue(chromedp.CSS("#title"), "小微企业融资难的问题"),
-		chromedp.SetValue(chromedp.CSS("#signer"), "陈秘书长"), press("#edit"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+		press("#edit"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
 	if msg := office.text("#error-banner"); !strings.Contains(msg, "关于…的建议") {
 		t.Fatalf("banner: %q", msg)
 	}
-	office.do(chromedp.SetValue(chromedp.CSS("#title"), "关于缓解小微企业融资难的建议"), chromedp.SetValue(chromedp.CSS("#signer"), "陈秘书长"),
+	office.do(chromedp.SetValue(chromedp.CSS("#title"), "关于缓解小微企业融资难的建议"),
 		press("#edit"), chromedp.WaitVisible(chromedp.CSS("#opinion-state")))
 	if st := office.text("#opinion-state"); st != "已核稿" {
 		t.Fatalf("after editing: %q", st)

@@ -82,8 +82,11 @@ func TestStreetSummary(t *testing.T) {
 		t.Errorf("the .docx lacks the edited sentence %q", want)
 	}
 	for _, l := range lines {
-		if l.Period && !strings.Contains(body, l.Label+l.Text+l.Unit) {
+		if l.Period && l.Value != 0 && !strings.Contains(body, l.Label+l.Text+l.Unit) {
 			t.Errorf("the .docx lacks %s %s %s (live)", l.Label, l.Text, l.Unit)
+		}
+		if l.Value == 0 && strings.Contains(body, l.Label+l.Text+l.Unit) {
+			t.Errorf("the .docx states the nought %s %s %s as work done", l.Label, l.Text, l.Unit)
 		}
 	}
 	s.report(t)

@@ -31,8 +31,10 @@ func twips(mm float64) *int {
 	return &v
 }
 
-// WriteDocx writes a summary as a .docx, its figures filled in from figs.
+// WriteDocx writes a summary as a .docx, its figures filled in from figs
+// (a figure that is nought not stated as work done: StatedSummary).
 func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
+	s = StatedSummary(s, figs)
 	doc, err := godocx.NewDocument()
 	if err != nil {
 		return err
@@ -57,6 +59,11 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 	if s.Opening != "" {
 		body(s.Opening)
 	}
+	if s.Subtitle != "" {
+		sub := paragraph(doc, s.Subtitle, titleFont, titleSize)
+		sub.Justification(stypes.JustificationCenter)
+		sub.Spacing(320, 320)
+	}
 	headed := 0
 	for _, sec := range s.Sections {
 		if sec.Heading != "" {
@@ -72,9 +79,11 @@ func WriteDocx(w io.Writer, s Summary, figs map[string]Figure) error {
 	if s.Closing != "" {
 		body(s.Closing)
 	}
-	for i, line := range s.Signature {
-		p := paragraph(doc, line, bodyFont, bodySize)
+	for i, right := range SignatureIndents(s.Signature) {
+		p := paragraph(doc, s.Signature[i], bodyFont, bodySize)
 		p.Justification(stypes.JustificationRight)
+		twip := right * bodySize * 20 / 100 // a character of 三号 is 16 points, 320 twips
+		p.Indent(&ctypes.Indent{RightChars: &right, Right: &twip})
 		if i == 0 {
 			p.Spacing(640, 0) // two blank lines before the issuing body
 		}
@@ -142,6 +151,39 @@ func withPageNumbers(w io.Writer, raw []byte) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// SignatureIndents lays out the 落款 of GB/T 9704 (7.3.5): the last line,
+// the date (成文日期), set right with four characters' space (右空四字),
+// the lines above it, the issuing body (发文机关署名), centred over the
+// date. A body too long for that keeps two characters' space (右空二字)
+// and the date is centred under it. Each line's space on the right is in
+// hundredths of a character (Word's rightChars).
+func SignatureIndents(lines []string) []int {
+	if len(lines) == 0 {
+		return nil
+	}
+	width := func(s string) int { // a half-width rune (the Arabic numerals) is half a character
+		n := 0
+		for _, r := range s {
+			if r < 0x80 {
+				n += 50
+			} else {
+				n += 100
+			}
+		}
+		return n
+	}
+	date := width(lines[len(lines)-1])
+	centre := 400 + date/2 // the date's centre, from the right margin
+	for _, l := range lines[:len(lines)-1] {
+		centre = max(centre, 200+width(l)/2)
+	}
+	out := make([]int, len(lines))
+	for i, l := range lines {
+		out[i] = centre - width(l)/2
+	}
+	return out
 }
 
 var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"}

@@ -32,7 +32,10 @@ type Section struct {
 
 // Summary is a drafted summary.
 type Summary struct {
-	Title    string
+	Title string
+	// Subtitle is a line of its own after the opening, centred in the
+	// title's font (the combined title of a 专刊's issue).
+	Subtitle string
 	Opening  string
 	Sections []Section
 	Closing  string
@@ -205,16 +208,24 @@ func Fill(text string, figs map[string]Figure) (pieces []Piece, unknown []string
 
 // Text is a whole summary as plain text with its figures filled in: the
 // opening, each heading numbered (一、) and its paragraphs, the closing, a
-// line each (what the library keeps of a published summary).
+// line each (what the library keeps of a published summary); a figure
+// that is nought is not stated as work done (StatedSummary).
 func Text(s Summary, figs map[string]Figure) string {
-	lines := []string{Plain(s.Opening, figs)}
+	s = StatedSummary(s, figs)
+	var lines []string
+	if s.Opening != "" {
+		lines = append(lines, Plain(s.Opening, figs))
+	}
 	for i, sec := range s.Sections {
 		lines = append(lines, Numeral(i)+sec.Heading)
 		for _, p := range sec.Paragraphs {
 			lines = append(lines, Plain(p, figs))
 		}
 	}
-	return strings.Join(append(lines, Plain(s.Closing, figs)), "\n")
+	if s.Closing != "" {
+		lines = append(lines, Plain(s.Closing, figs))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Plain is a paragraph with its figures filled in.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,5 +91,86 @@ func TestSummaryDocx(t *testing.T) {
 	}
 	if figs["visits"].Href != "/work/visits?org=9&from=2026-01-01&to=2026-06-30" {
 		t.Errorf("the visits link to %q", figs["visits"].Href)
+	}
+}
+
+// TestNoughtNotStated: a summary states no nought as work done — in the
+// text and in the opened .docx: a clause of a nought figure is left out
+// with its words, a sentence of nought figures alone is left out with its
+// lead-in, a section left with nothing says 尚未开展; and the document
+// ends with its 落款 as GB/T 9704 lays it out: the body centred over the
+// date, the date in Arabic numerals with four characters' space on the right.
+func TestNoughtNotStated(t *testing.T) {
+	lines := work.Summarize(map[string]int64{"visits@2026-03": 12, "visits_fen@2026-03": 80_000, "links:committee": 7}, "2026-01", "2026-06")
+	v := stats.View{Members: 1642, Full: 1642, Orgs: 35}
+	figs := Figures("9", v, lines, "2026-01", "2026-06")
+	s := Draft("和平街道党工委", "2026-01", "2026-06", "党建工作总结", Templates(lines), nil)
+	s.Signature = []string{"和平街道党工委", "2026年12月7日"}
+	text := Text(s, figs)
+	for _, want := range []string{
+		"现有党组织35个、党员1,642名,其中正式党员1,642名。", // no 预备党员0名, no 女党员0名 …, no 流出党员0名,均已纳入管理
+		"党委成员联系基层党组织7个。",
+		"走访慰问12次,发放慰问金800.00元。",
+		"本期间尚未开展专项资金工作。",
+		"本期间尚未开展结对帮扶工作。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, text)
+		}
+	}
+	nought := regexp.MustCompile(`(^|[^0-9,.])0(\.00)?(万元|名|个|次|元|人次|件|项|对|份|期|小时)`)
+	if m := nought.FindString(text); m != "" {
+		t.Errorf("the summary states %q:\n%s", m, text)
+	}
+	for _, gone := range []string{"预备党员", "女党员", "流出党员", "均已纳入管理", "流动党员", "投入", "帮扶党员", "党建指导员"} {
+		if strings.Contains(text, gone) {
+			t.Errorf("the summary states %q of a nought figure:\n%s", gone, text)
+		}
+	}
+	// A lead-in of a list is kept when its first item is nought; a sentence's closing mark is kept.
+	cases := map[string]string{
+		"其中正式党员〔probationary〕名、预备党员〔full〕名。":     "其中预备党员〔full〕名。",
+		"走访慰问〔visits〕次,其中流动党员〔visits_mobile〕人次。": "走访慰问〔visits〕次。",
+		"已答复的提案中,A类〔mobile_out〕件;满意〔orgs〕件。":     "满意〔orgs〕件。",
+		"共走访〔visits_mobile〕次。":                   "",
+		"党员〔members〕名,女党员〔female〕名":              "党员〔members〕名",
+	}
+	for in, want := range cases {
+		if got := Stated(in, figs); got != want {
+			t.Errorf("Stated(%q) = %q, want %q", in, got, want)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := WriteDocx(&buf, s, figs); err != nil {
+		t.Fatal(err)
+	}
+	body := docxtest.Body(t, buf.Bytes())
+	for _, want := range []string{"其中正式党员1,642名。", "本期间尚未开展专项资金工作。", "发放慰问金800.00元"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the .docx lacks %q", want)
+		}
+	}
+	if m := nought.FindString(body); m != "" {
+		t.Errorf("the .docx states %q", m)
+	}
+	for _, gone := range []string{"帮扶党员", "预备党员", "均已纳入管理"} {
+		if strings.Contains(body, gone) {
+			t.Errorf("the .docx states %q", gone)
+		}
+	}
+	// The 落款: the body, then the date, last in the document, right-aligned;
+	// the date 右空四字 (400 hundredths), the body (7 characters) centred
+	// over the date (6 characters and a half): 3.5 characters from the right.
+	paras := docxtest.Paragraphs(t, buf.Bytes())
+	if n := len(paras); n < 2 || paras[n-2].Text != "和平街道党工委" || paras[n-1].Text != "2026年12月7日" {
+		t.Fatalf("the document does not end with its 落款: %+v", paras[max(0, len(paras)-3):])
+	}
+	sign, day := paras[len(paras)-2], paras[len(paras)-1]
+	if day.Jc != "right" || day.RightChars != 400 || sign.Jc != "right" || sign.RightChars != 375 {
+		t.Errorf("the 落款's layout: body %+v, date %+v", sign, day)
+	}
+	if got := SignatureIndents([]string{"中国人民政治协商会议江城市委员会", "2026年12月7日"}); got[0] != 200 || got[1] != 675 {
+		t.Errorf("a long body: %v", got)
 	}
 }

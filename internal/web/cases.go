@@ -388,7 +388,7 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 		return
 	}
 	f := newForm(r)
-	f.Labels = map[string]string{"title": "标题", "content": "正文", "signer": "签发人", "note": "理由", "level": "层级", "kind": "类别", "by": "批示人", "text": "批示内容", "on": "日期"}
+	f.Labels = map[string]string{"title": "标题", "content": "正文", "note": "理由", "level": "层级", "kind": "类别", "by": "批示人", "text": "批示内容", "on": "日期"}
 	action := r.PathValue("action")
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		if action == "adopt" {
@@ -399,7 +399,7 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 			_, err := s.Cppcc.Adopt(r.Context(), sc, oid, in)
 			return err
 		}
-		_, err := s.Cppcc.ReviewOpinion(r.Context(), sc, oid, cppcc.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Signer: f.Get("signer"), Note: f.Get("note")})
+		_, err := s.Cppcc.ReviewOpinion(r.Context(), sc, oid, cppcc.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
 		return err
 	})
 	if err == nil {

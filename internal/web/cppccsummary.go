@@ -57,7 +57,7 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	if err != nil {
 		return d, err
 	}
-	d.edited(f, report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom))
+	d.edited(f, signed(report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom), c.Name, s.Cppcc.Today()))
 	return d, nil
 }
 

@@ -422,10 +422,38 @@ func TestSummaryExport(t *testing.T) {
 	raw, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	body := docxtest.Body(t, raw)
-	for _, want := range []string{"滨江市委2026年上半年党建工作总结", "上半年,全市共走访慰问2次,党员0名。", "走访慰问2次", "特此报告。"} {
+	for _, want := range []string{"滨江市委2026年上半年党建工作总结", "上半年,全市共走访慰问2次。", "走访慰问2次", "特此报告。", "本期间尚未开展专项资金工作。"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the .docx lacks %q", want)
 		}
+	}
+	// A figure that is nought is not stated as work done (党员0名, 投入0.00元, 帮扶党员0人次).
+	for _, nought := range []string{"党员0名", "0.00元", "0人次", "投入", "帮扶党员"} {
+		if strings.Contains(body, nought) {
+			t.Errorf("the .docx states %q", nought)
+		}
+	}
+	// It ends with its 落款: the organisation, then the date in Arabic numerals, 右空四字.
+	today := date.Of(time.Now()).Chinese()
+	paras := docxtest.Paragraphs(t, raw)
+	if n := len(paras); n < 2 || paras[n-2].Text != "滨江市委" || paras[n-1].Text != today || paras[n-1].Jc != "right" || paras[n-1].RightChars != 400 || paras[n-2].Jc != "right" {
+		t.Errorf("the .docx does not end with its 落款 (滨江市委, %s): %+v", today, paras[max(0, len(paras)-2):])
+	}
+	// The preview shows the same: no nought stated, the section of no work 尚未开展, the 落款 last.
+	code, preview := b.post("/reports/summary?org=1&from=2026-01&to=2026-06", form)
+	if code != 200 {
+		t.Fatalf("preview: %d", code)
+	}
+	shown := preview[strings.Index(preview, `id="summary-preview"`):]
+	shown = shown[:strings.Index(shown, "</section>")]
+	for _, want := range []string{"上半年,全市共走访慰问", ">2</a>次。", "<h4 class=\"doc-heading\">五、专项资金</h4>", "本期间尚未开展专项资金工作。",
+		`<div class="doc-signature" id="summary-signature"><p class="doc-signer">滨江市委</p><p>` + today + `</p></div>`} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the preview lacks %q:\n%s", want, shown)
+		}
+	}
+	if m := regexp.MustCompile(`>0(\.00)?</a>`).FindString(shown); m != "" || strings.Contains(shown, "投入") {
+		t.Errorf("the preview states a nought figure %q:\n%s", m, shown)
 	}
 
 	// Saved as a draft, the edited texts come back on the next visit (the figures still live); discarded, it drafts afresh.

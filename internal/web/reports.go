@@ -38,8 +38,10 @@ type summaryData struct {
 	From, To string
 	S        report.Summary
 	Figures  map[string]report.Figure
-	// Preview is each paragraph filled in, its figures linked to their lists.
-	Preview [][]report.Piece
+	// Preview is the document as it is written out (a figure that is
+	// nought not stated as work done): each heading, and each paragraph
+	// filled in, its figures linked to their lists; the 落款 after it.
+	Preview []previewBlock
 	Unknown []string
 	// DraftPath saves or discards the office's draft of the period;
 	// DraftSaved tells when the draft shown was saved ("" when drafted afresh).
@@ -47,6 +49,18 @@ type summaryData struct {
 	holder                report.Holder
 	holderID              int64
 	holderPath            string
+}
+
+// previewBlock is a heading of the preview (numbered), or a paragraph.
+type previewBlock struct {
+	Heading string
+	Pieces  []report.Piece
+}
+
+// signed is a drafted summary with its 落款: the body's name and today.
+func signed(s report.Summary, name string, today date.Date) report.Summary {
+	s.Signature = []string{name, today.Chinese()}
+	return s
 }
 
 // period names the summary's months as its draft is kept.
@@ -134,7 +148,7 @@ func (s *Site) summaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
 	if f, err = d.withDraft(r.Context(), s.DB, f); err != nil {
 		return d, err
 	}
-	d.edited(f, report.Draft(o.Name, d.From, d.To, "党建工作总结", report.Templates(lines), custom))
+	d.edited(f, signed(report.Draft(o.Name, d.From, d.To, "党建工作总结", report.Templates(lines), custom), o.Name, s.Work.Today()))
 	return d, nil
 }
 
@@ -153,10 +167,26 @@ func (d *summaryData) edited(f url.Values, drafted report.Summary) {
 		}
 	}
 	for _, text := range d.paragraphs() {
-		pieces, unknown := report.Fill(text, d.Figures)
-		d.Preview = append(d.Preview, pieces)
+		_, unknown := report.Fill(text, d.Figures)
 		d.Unknown = append(d.Unknown, unknown...)
 	}
+	stated := report.StatedSummary(d.S, d.Figures)
+	para := func(text string) {
+		if text != "" {
+			pieces, _ := report.Fill(text, d.Figures)
+			d.Preview = append(d.Preview, previewBlock{Pieces: pieces})
+		}
+	}
+	para(stated.Opening)
+	for i, sec := range stated.Sections {
+		if sec.Heading != "" {
+			d.Preview = append(d.Preview, previewBlock{Heading: report.Numeral(i) + sec.Heading})
+		}
+		for _, p := range sec.Paragraphs {
+			para(p)
+		}
+	}
+	para(stated.Closing)
 }
 
 // paragraphs are the summary's texts in order: opening, sections, closing.
