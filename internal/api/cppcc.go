@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
+	"dangjian/internal/work"
 )
 
 // CppccTag is the tag of the consultative work's routes; the permission
@@ -270,6 +272,70 @@ func (a *API) cppccRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cppcc/activities/{id}/instructions", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录收到的领导批示和采纳情况",
 			Body: cppcc.InstructionInput{}, Result: cppcc.Activity{}, Handle: withIDBody("履职活动", func(r *http.Request, sc store.Scope, id int64, in cppcc.InstructionInput) (any, error) {
 				return c.AddInstruction(r.Context(), sc, id, in)
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/activities/{id}/files", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated,
+			Summary: "上传会议或活动的材料(请求体为文件本身):议程、纪要、讲话稿等,PDF、Word、Excel、OFD 或图片",
+			Query:   []Param{{"filename", "文件名,用于识别文件类型", "string"}}, Result: cppcc.File{}, MaxBody: work.MaxAttachment,
+			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				q := params{r: r}
+				name := q.str("filename")
+				if q.err != nil {
+					return nil, q.err
+				}
+				data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, work.MaxAttachment))
+				if err != nil {
+					return nil, apperr.InvalidField("file", "文件超过 %d MB", work.MaxAttachment>>20)
+				}
+				return c.AddActivityFile(r.Context(), sc, id, filepath.Base(name), data)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/activities/{id}/files/{file}", Perm: auth.PermCppccRead, Tag: t, Summary: "下载会议或活动的一份材料",
+			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				n, err := pathInt(r, "file", "会议材料")
+				if err != nil {
+					return nil, err
+				}
+				f, data, err := c.ActivityFileData(r.Context(), sc, id, n)
+				if err != nil {
+					return nil, err
+				}
+				return Download{Name: f.Name, ContentType: f.Type, Write: func(w io.Writer) error { _, err := w.Write(data); return err }}, nil
+			})},
+		{Method: "POST", Path: "/api/v1/cppcc/briefs", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated,
+			Summary: "编发一期《政协简报》(按年度编号;activity_id 为报道的会议或活动,可不填)",
+			Body:    cppcc.BriefInput{}, Result: cppcc.Brief{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.BriefInput) (any, error) {
+				return c.IssueBrief(r.Context(), sc, in)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年的《政协简报》,最新一期在前",
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Brief{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				y, err := a.year(r)
+				if err != nil {
+					return nil, err
+				}
+				return c.Briefs(r.Context(), sc, id, y)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs/{brief}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期《政协简报》", Result: cppcc.Brief{},
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				n, err := pathInt(r, "brief", "简报")
+				if err != nil {
+					return nil, err
+				}
+				return c.Brief(r.Context(), sc, id, n)
+			})},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs/{brief}/docx", Perm: auth.PermCppccRead, Tag: t, Summary: "一期《政协简报》的 Word 文件",
+			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				n, err := pathInt(r, "brief", "简报")
+				if err != nil {
+					return nil, err
+				}
+				cm, err := c.Committee(r.Context(), sc, id)
+				if err != nil {
+					return nil, err
+				}
+				b, err := c.Brief(r.Context(), sc, id, n)
+				if err != nil {
+					return nil, err
+				}
+				return Download{Name: cm.Name + "政协简报" + b.Label + ".docx", ContentType: docxType, Write: func(w io.Writer) error { return c.WriteBrief(w, cm, b) }}, nil
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/performance", Perm: auth.PermCppccRead, Tag: t, Summary: "委员年度履职情况:各项次数和积分,按积分排名",
 			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.RankLine{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {

@@ -377,6 +377,6 @@ func (a *API) issueDocx(r *http.Request, sc store.Scope, committee, id int64) (a
 	if err := a.Cppcc.WriteIssue(&buf, cm, is); err != nil {
 		return nil, err
 	}
-	return Download{Name: cm.Name + "社情民意专刊" + is.Label + ".docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	return Download{Name: cm.Name + "社情民意专刊" + is.Label + ".docx", ContentType: docxType,
 		Write: func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }}, nil
 }

@@ -13,7 +13,10 @@ import (
 	"dangjian/internal/store"
 )
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
 
 func (a *API) rosterRoutes() []Route {
 	return []Route{

@@ -25,6 +25,10 @@ var ActivityKinds = vocab.Enum{
 	{Code: "recommendation", Label: "常委会建议案"},
 	{Code: "plenary", Label: "全体会议"},
 	{Code: "standing", Label: "常委会会议"},
+	{Code: "chair", Label: "主席会议"},
+	{Code: "topic_deliberation", Label: "专题议政会"},
+	{Code: "topic_consult", Label: "专题协商会"},
+	{Code: "symposium", Label: "座谈会"},
 	{Code: "speech", Label: "大会发言"},
 }
 
@@ -54,7 +58,9 @@ type Activity struct {
 	Reports       int           `json:"reports"`
 	Attendance    []Attendee    `json:"attendance,omitempty"`
 	Instructions  []Instruction `json:"instructions,omitempty"`
-	province      int64
+	// Files are the meeting's documents (会议材料).
+	Files    []File `json:"files,omitempty"`
+	province int64
 }
 
 // Attendee is a member's part in an activity.
@@ -110,6 +116,16 @@ func scanActivity(r store.Scanner) (Activity, error) {
 // activity and the reports it produced.
 func activityDelta(a Activity, sign int64) stats.Delta {
 	return heldDelta(a, map[string]int64{"act:" + a.Kind: sign, "reports:" + a.Kind: sign * int64(a.Reports)})
+}
+
+// attendanceDelta is what the members' attendance of an activity adds, by
+// status (参加, 请假, 未请假缺席: 人次), in the activity's month.
+func attendanceDelta(a Activity, by map[string]int64) stats.Delta {
+	keys := map[string]int64{}
+	for status, n := range by {
+		keys["attend:"+status] = n
+	}
+	return heldDelta(a, keys)
 }
 
 // instructionDelta is what instructions received on an activity add, in the activity's month.
@@ -208,7 +224,15 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 			}
 		}
 		a := Activity{Kind: kind, HeldOn: in.HeldOn, Reports: in.Reports}
-		if err := applyDelta(ctx, tx, c.province(), c.ID, activityDelta(a, 1)); err != nil {
+		by := map[string]int64{}
+		for _, status := range seen {
+			by[status]++
+		}
+		d := activityDelta(a, 1)
+		for k, n := range attendanceDelta(a, by) {
+			d[k] += n
+		}
+		if err := applyDelta(ctx, tx, c.province(), c.ID, d); err != nil {
 			return err
 		}
 		detail := map[string]any{"kind": kind, "title": in.Title, "held_on": in.HeldOn, "attendees": len(ids)}
@@ -244,7 +268,10 @@ func (s *Service) Activity(ctx context.Context, sc store.Scope, id int64) (Activ
 		WHERE t.activity_id = $1`+prov+" ORDER BY t.status DESC, m.name", a.ID); err != nil {
 		return a, err
 	}
-	a.Instructions, err = s.instructions(ctx, s.DB, a)
+	if a.Instructions, err = s.instructions(ctx, s.DB, a); err != nil {
+		return a, err
+	}
+	a.Files, err = s.activityFiles(ctx, s.DB, a)
 	return a, err
 }
 
@@ -399,6 +426,28 @@ func activityRecount(ctx context.Context, q store.Querier, out stats.Figures) er
 	for _, r := range rows {
 		by[r.id] = r.c
 	}
+	attended := map[int64]map[string]int64{}
+	tallies, err := store.Query(ctx, q, func(r store.Scanner) (struct {
+		id     int64
+		status string
+		n      int64
+	}, error) {
+		var x struct {
+			id     int64
+			status string
+			n      int64
+		}
+		return x, r.Scan(&x.id, &x.status, &x.n)
+	}, "SELECT activity_id, status, COUNT(*) FROM cppcc_attendance GROUP BY activity_id, status")
+	if err != nil {
+		return err
+	}
+	for _, x := range tallies {
+		if attended[x.id] == nil {
+			attended[x.id] = map[string]int64{}
+		}
+		attended[x.id][x.status] = x.n
+	}
 	var after int64
 	for {
 		as, err := store.Query(ctx, q, scanActivity, "SELECT "+activityCols+activityFrom+" WHERE a.id > $1 ORDER BY a.id LIMIT 20000", after)
@@ -411,7 +460,7 @@ func activityRecount(ctx context.Context, q store.Querier, out stats.Figures) er
 				m = map[string]int64{}
 				out[a.CommitteeID] = m
 			}
-			for _, d := range []stats.Delta{activityDelta(a, 1), instructionDelta(a, by[a.ID].all, by[a.ID].adopted)} {
+			for _, d := range []stats.Delta{activityDelta(a, 1), instructionDelta(a, by[a.ID].all, by[a.ID].adopted), attendanceDelta(a, attended[a.ID])} {
 				for k, n := range d {
 					m[k] += n
 				}

@@ -302,6 +302,9 @@ func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	if err := activityRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
+	if err := briefRecount(ctx, q, out); err != nil {
+		return nil, err
+	}
 	// The senders' names are not needed to count: no key is opened.
 	return out, (&Service{}).publicRecount(ctx, q, out)
 }

@@ -27,6 +27,10 @@ var Items = vocab.Enum{
 	{Code: "recommendation", Label: "参与建议案"},
 	{Code: "plenary", Label: "出席全体会议"},
 	{Code: "standing", Label: "出席常委会会议"},
+	{Code: "chair", Label: "出席主席会议"},
+	{Code: "topic_deliberation", Label: "参加专题议政会"},
+	{Code: "topic_consult", Label: "参加专题协商会"},
+	{Code: "symposium", Label: "参加座谈会"},
 	{Code: "speech", Label: "大会发言"},
 	{Code: "opinion", Label: "报送社情民意"},
 	{Code: "opinion_adopted", Label: "社情民意被采用"},
@@ -49,7 +53,7 @@ type PointRule struct {
 // committees publish; each committee sets its own.
 var DefaultPoints = map[string]PointRule{
 	"proposal": {2, 10}, "cosign": {1, 10}, "filed": {2, 0}, "key": {5, 0}, "inspection": {2, 0}, "research": {2, 0},
-	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "speech": {3, 0}, "opinion": {1, 20}, "opinion_adopted": {3, 0}, "opinion_instruction": {5, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
+	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "chair": {2, 0}, "topic_deliberation": {2, 0}, "topic_consult": {2, 0}, "symposium": {1, 0}, "speech": {3, 0}, "opinion": {1, 20}, "opinion_adopted": {3, 0}, "opinion_instruction": {5, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
 }
 
 func (c Committee) points() map[string]PointRule {

@@ -96,6 +96,8 @@ var Tables = []Table{
 	{Name: "cppcc_activities", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "cppcc_attendance", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
 	{Name: "cppcc_instructions", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
+	{Name: "cppcc_activity_files", Role: Provincial, Parent: "cppcc_activities", ParentCol: "activity_id"},
+	{Name: "cppcc_briefs", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "cppcc_files", Role: Provincial, Parent: "proposals", ParentCol: "proposal_id"},
 	{Name: "cppcc_honours", Role: Provincial, CommitteeCol: "committee_id"},
 	// The public channel, in the province of its committee.

@@ -115,6 +115,9 @@ var activityLines = []struct{ key, label, kind string }{
 	{"act:supervision_consult", "专题协商督办", "supervision_consult"}, {"act:inspection", "委员视察", "inspection"},
 	{"reports:inspection", "形成视察报告(篇)", "inspection"}, {"act:research", "专题调研", "research"}, {"reports:research", "形成调研报告(篇)", "research"},
 	{"act:recommendation", "常委会建议案", "recommendation"}, {"instructions", "收到批示", ""}, {"instructions:adopted", "其中已采纳", ""},
+	{"act:plenary", "全体会议", "plenary"}, {"act:standing", "常委会会议", "standing"}, {"act:chair", "主席会议", "chair"},
+	{"act:topic_deliberation", "专题议政会", "topic_deliberation"}, {"act:topic_consult", "专题协商会", "topic_consult"}, {"act:symposium", "座谈会", "symposium"},
+	{"attend:present", "委员出席(人次)", ""}, {"act:speech", "大会发言(份)", "speech"}, {"brief", "《政协简报》(期)", ""},
 }
 
 func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -145,8 +148,11 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		for _, l := range activityLines {
 			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
-			if l.kind != "" {
+			switch {
+			case l.kind != "":
 				line.Href = fmt.Sprintf("/cppcc/activities?kind=%s&year=%d", l.kind, year)
+			case l.key == "brief":
+				line.Href = fmt.Sprintf("/cppcc/briefs?year=%d", year)
 			}
 			d.Activities = append(d.Activities, line)
 		}
