@@ -108,7 +108,10 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 	span := now.Sub(open)
 	clock := open
 	d := cppcc.Service{DB: svc.DB, Box: svc.Box, Now: func() time.Time { return clock }}
-	office := officeActor(ctx, d.DB)
+	office, err := officeActor(ctx, d.DB)
+	if err != nil {
+		return nil, err
+	}
 	as := func(i int) context.Context {
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
@@ -254,7 +257,10 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 // inspections and research with their reports, a recommendation with the
 // instruction it received, the plenary session's attendance.
 func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
-	office := officeActor(ctx, d.DB)
+	office, err := officeActor(ctx, d.DB)
+	if err != nil {
+		return err
+	}
 	span := now.Sub(open)
 	day := func(k int) date.Date { t := open.Add(span * time.Duration(k) / 12); at(t); return date.Of(t) }
 	if key != 0 {
@@ -280,7 +286,9 @@ func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.
 		{Kind: "research", Title: "关于民营经济高质量发展的专题调研", Lead: "王副主席", Reports: 2, Present: ids(18, 7)},
 		{Kind: "recommendation", Title: "关于加快推进城市更新的建议案", Present: ids(20, 5)},
 		{Kind: "standing", Title: "第十四届常委会第十次会议", Present: ids(0, 15), Leave: ids(15, 2)},
+		{Kind: "chair", Title: "第十四届政协第二十次主席会议", Minutes: "会议听取了重点提案督办情况的汇报,研究了下一阶段协商计划。", Present: ids(0, 6), Leave: ids(6, 1)},
 	}
+	var reported []cppcc.Activity
 	for i, in := range plan {
 		if in.ProposalID == 0 && cppcc.Supervision(in.Kind) {
 			continue
@@ -290,11 +298,21 @@ func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.
 		if err != nil {
 			return fmt.Errorf("demo activity %s: %w", in.Title, err)
 		}
+		if in.Kind == "plenary" || in.Kind == "chair" {
+			reported = append(reported, a)
+		}
 		if in.Kind == "recommendation" {
 			if _, err := d.AddInstruction(office, sc, a.ID, cppcc.InstructionInput{By: "市长", On: day(11), Text: "请市住建局会同有关部门认真研究,吸收到城市更新行动方案中。",
 				Adopted: "纳入全市城市更新行动方案"}); err != nil {
 				return err
 			}
+		}
+	}
+	// The 《政协简报》 reporting the plenary session and the chair meeting.
+	for _, a := range reported {
+		if _, err := d.IssueBrief(office, sc, cppcc.BriefInput{CommitteeID: c.ID, Title: a.Title + "召开", ActivityID: a.ID, Signer: "李副主席", IssuedOn: a.HeldOn,
+			Content: a.HeldOn.Chinese() + "," + a.Title + "召开。会议传达学习了中共市委有关会议精神,协商讨论了年度重点工作,委员们积极建言献策。"}); err != nil {
+			return fmt.Errorf("demo brief: %w", err)
 		}
 	}
 	return nil
@@ -323,8 +341,10 @@ func memberCtx(ctx context.Context, members []cppcc.Member, users []int64, id in
 
 // officeActor is ctx acting as the demo's office account (its steps read
 // under its display name).
-func officeActor(ctx context.Context, db *store.DB) context.Context {
+func officeActor(ctx context.Context, db *store.DB) (context.Context, error) {
 	var id int64
-	_ = db.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'zhengxie'").Scan(&id)
-	return audit.WithActor(ctx, audit.Actor{UserID: id, Username: "zhengxie"})
+	if err := db.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'zhengxie'").Scan(&id); err != nil {
+		return ctx, fmt.Errorf("the demo's office account: %w", err)
+	}
+	return audit.WithActor(ctx, audit.Actor{UserID: id, Username: "zhengxie"}), nil
 }

@@ -54,7 +54,10 @@ var demoLetters = []struct {
 // judged), 社情民意 compiled into issues and adopted, and the forum.
 func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, units []cppcc.Committee, members []cppcc.Member, users []int64,
 	open, now time.Time, at func(time.Time)) error {
-	office := officeActor(ctx, d.DB)
+	office, err := officeActor(ctx, d.DB)
+	if err != nil {
+		return err
+	}
 	if date.Of(now).Year() == 2026 {
 		var days []cppcc.CalendarDay
 		for _, h := range holidays2026 {
@@ -207,7 +210,10 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 // demoOpinions are the year's 社情民意: members' items, edited, compiled into
 // a single and a combined issue, adopted and instructed on.
 func demoOpinions(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
-	office := officeActor(ctx, d.DB)
+	office, err := officeActor(ctx, d.DB)
+	if err != nil {
+		return err
+	}
 	span := now.Sub(open)
 	when := func(k int) { at(open.Add(span * time.Duration(k) / 12)) }
 	items := []struct{ title, edited, content string }{
