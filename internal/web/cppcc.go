@@ -593,7 +593,7 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 		}},
 		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			in := cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")}
-			if file, hdr, err := r.FormFile("letter"); err == nil {
+			if file, hdr, err := r.FormFile("file"); err == nil {
 				defer file.Close()
 				if in.Letter, err = io.ReadAll(file); err != nil {
 					return cppcc.Proposal{}, err
