@@ -50,7 +50,7 @@ func (m *matrix) multipartPost(role, path string, fields map[string]string, file
 
 // selectOf is the HTML of the select named name in page.
 func selectOf(page, name string) string {
-	return regexp.MustCompile(`(?s)<select[^>]*name="`+name+`".*?</select>`).FindString(page)
+	return regexp.MustCompile(`(?s)<select[^>]*name="` + name + `".*?</select>`).FindString(page)
 }
 
 // banner is the text of the refused form's banner at the top of page.
