@@ -2,10 +2,12 @@ package cppcc_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -114,5 +116,64 @@ func TestRefusedLetterNamesItsPhoto(t *testing.T) {
 	}
 	if b := banner(page); !strings.Contains(b, "附件未保存,请重新选择文件:路灯照片.jpg") {
 		t.Errorf("the banner does not name the photo: %s", b)
+	}
+}
+
+// TestPickersOfSeveral: a member finds the co-signers of their committee
+// by name or initials, never one of another committee (nor themself); the
+// office finds its units. Typed without the script, names separated by 、
+// are resolved when the form is sent; a name found nowhere comes back in
+// its box with the message, those found stay chosen.
+func TestPickersOfSeveral(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	search := func(role, path string) []map[string]any {
+		t.Helper()
+		code, text := m.page(role, "GET", path, nil)
+		var out []map[string]any
+		if err := json.Unmarshal([]byte(text), &out); code != 200 || err != nil {
+			t.Fatalf("%s: %d %v %.200s", path, code, err, text)
+		}
+		return out
+	}
+	if got := search(auth.RoleCppccMember, "/cppcc/pick/members?q=%E5%A7%94%E5%91%98"); len(got) != 1 || got[0]["name"] != m.own.members[1].Name {
+		t.Errorf("co-signers found by 委员: %v", got)
+	}
+	if got := search(auth.RoleCppccMember, "/cppcc/pick/members?q=jcs"); len(got) != 1 {
+		t.Errorf("co-signers found by initials: %v", got)
+	}
+	if got := search(auth.RoleCppccMember, "/cppcc/pick/members?q="+url.QueryEscape(m.oth.members[1].Name)); len(got) != 0 {
+		t.Errorf("another committee's member found: %v", got)
+	}
+	if got := search(auth.RoleCppccOffice, "/cppcc/pick/units?q="+url.QueryEscape("财政")); len(got) != 1 || got[0]["id"] != float64(m.own.co.ID) {
+		t.Errorf("units found by 财政: %v", got)
+	}
+
+	// Without the script: the office types the units, one misspelt.
+	p := m.proposal("own", "filed")
+	f := url.Values{"lead": {fmt.Sprint(m.own.lead.ID)}, "co_q": {m.own.co.Name + "、市交通局"}}
+	code, page := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/proposals/%d/assign", p.ID), f)
+	if code != http.StatusBadRequest || !strings.Contains(banner(page), "没有找到“市交通局”") {
+		t.Fatalf("a unit found nowhere: %d %s", code, banner(page))
+	}
+	if !strings.Contains(page, fmt.Sprintf(`name="co" value="%d" checked`, m.own.co.ID)) || !strings.Contains(page, `value="市交通局"`) {
+		t.Errorf("the refused assignment lost the unit found or the name typed")
+	}
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d" selected>`, m.own.lead.ID)) {
+		t.Errorf("the refused assignment lost its lead unit")
+	}
+	f.Set("co_q", m.own.co.Name)
+	if code, page := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/proposals/%d/assign", p.ID), f); code != http.StatusSeeOther {
+		t.Fatalf("assigned by names typed: %d %s", code, banner(page))
+	}
+	got, err := m.svc.Get(m.ctx, store.All, cppcc.ViewOffice, p.ID)
+	if err != nil || len(got.Parts) != 2 || got.Parts[1].UnitID != m.own.co.ID {
+		t.Fatalf("the parts assigned: %v %+v", err, got.Parts)
+	}
+
+	// A member drafts with a co-signer typed by name; another committee's member is not found.
+	code, page = m.page(auth.RoleCppccMember, "POST", "/cppcc/my", url.Values{"title": {"关于增设社区食堂的建议"}, "category": {"其他"}, "contact": {"phone"}, "public": {"1"},
+		"content": {"老年人就餐不便,建议在每个社区设立老年食堂,给予运营补贴。"}, "then": {"save"}, "co_signers_q": {m.oth.members[1].Name}})
+	if code != http.StatusBadRequest || !strings.Contains(banner(page), "没有找到“"+m.oth.members[1].Name+"”") {
+		t.Fatalf("a co-signer of another committee: %d %s", code, banner(page))
 	}
 }
