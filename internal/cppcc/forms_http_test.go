@@ -177,3 +177,43 @@ func TestPickersOfSeveral(t *testing.T) {
 		t.Fatalf("a co-signer of another committee: %d %s", code, banner(page))
 	}
 }
+
+// TestRefusedActivityKeepsAttendance: the attendance list marks nobody at
+// first; an activity refused for its missing title comes back with each
+// member's 参加/请假 as marked; sent again it records them.
+func TestRefusedActivityKeepsAttendance(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	_, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/activities?year=2026", nil)
+	a, b := m.own.members[0].ID, m.own.members[1].ID
+	if !strings.Contains(page, fmt.Sprintf(`name="att_%d" value="" checked`, a)) || strings.Contains(page, `value="present" checked`) {
+		t.Fatalf("the attendance list marks someone at first")
+	}
+	f := url.Values{"kind": {"inspection"}, "title": {""}, "held_on": {"2026-03-01"}, "reports": {"0"},
+		fmt.Sprintf("att_%d", a): {"present"}, fmt.Sprintf("att_%d", b): {"leave"}}
+	code, page := m.page(auth.RoleCppccOffice, "POST", "/cppcc/activities", f)
+	if code != http.StatusBadRequest || !strings.Contains(banner(page), "名称") && !strings.Contains(banner(page), "标题") {
+		t.Fatalf("an activity without a title: %d %s", code, banner(page))
+	}
+	if !strings.Contains(page, fmt.Sprintf(`name="att_%d" value="present" checked`, a)) || !strings.Contains(page, fmt.Sprintf(`name="att_%d" value="leave" checked`, b)) {
+		t.Errorf("the refused activity lost its attendance")
+	}
+	f.Set("title", "养老服务视察")
+	if code, page := m.page(auth.RoleCppccOffice, "POST", "/cppcc/activities", f); code != http.StatusSeeOther {
+		t.Fatalf("the activity recorded: %d %s", code, banner(page))
+	}
+	l, err := m.svc.Activities(m.ctx, store.All, m.own.c.ID, cppcc.ActivityFilter{Year: 2026}, store.Page{Size: 10})
+	if err != nil || len(l.Items) != 1 {
+		t.Fatalf("activities: %v %d", err, len(l.Items))
+	}
+	got, err := m.svc.Activity(m.ctx, store.All, l.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := map[int64]string{}
+	for _, x := range got.Attendance {
+		marked[x.MemberID] = x.Status
+	}
+	if len(marked) != 2 || marked[a] != "present" || marked[b] != "leave" {
+		t.Fatalf("the attendance recorded: %+v", got.Attendance)
+	}
+}
