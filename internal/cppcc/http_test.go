@@ -626,8 +626,11 @@ var pageRows = map[string]pageRow{
 		m.seq++
 		return "/cppcc/setup/unit", url.Values{"name": {fmt.Sprintf("江城市第%d承办单位", m.seq)}}
 	}},
-	"GET /cppcc/my":                   {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
-	"GET /cppcc/my/new":               {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	"GET /cppcc/my":     {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my", nil }},
+	"GET /cppcc/my/new": {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/new", nil }},
+	// The pickers of several search the caller's own committee: another's members and units are not found.
+	"GET /cppcc/pick/members":         {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: pickQuery("/cppcc/pick/members?q=%s")},
+	"GET /cppcc/pick/units":           {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: pickQuery("/cppcc/pick/units?q=%s")},
 	"GET /cppcc/my/{id}":              {perm: auth.PermCppccSelf, want: pageScoped, target: page("/cppcc/my/%d", in("draft"))},
 	"POST /cppcc/my/{id}/{action}":    {perm: auth.PermCppccSelf, want: pageDone, target: post("/cppcc/my/%d/submit", in("draft"), url.Values{})},
 	"GET /cppcc/inbox":                {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox", nil }},
@@ -637,6 +640,15 @@ var pageRows = map[string]pageRow{
 		return "/cppcc/my", url.Values{"title": {"关于发展职业教育的建议"}, "category": {"其他"}, "public": {"1"}, "contact": {"none"}, "then": {"save"},
 			"content": {"职业教育是培养技术技能人才的主渠道,建议加大投入、深化产教融合。"}}
 	}},
+}
+
+// pickQuery searches a picker for the target committee's name (河西 for
+// another committee's, whose members and units must not be found).
+func pickQuery(format string) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		q := map[string]string{"own": "江城", "other": "河西", "missing": "没有这个名字"}[t]
+		return fmt.Sprintf(format, url.QueryEscape(q)), nil
+	}
 }
 
 func assignForm(m *matrix, t string) (string, url.Values) {

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,7 +132,18 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 		t.Fatalf("banner: %q", msg)
 	}
 	a.shot("cppcc-draft-error")
-	a.eval(`(function(){ var o = Array.from(document.querySelectorAll('#co_signers option')).find(o => o.textContent.indexOf('` + names[1] + `') === 0); o.selected = true; return o.value; })()`)
+	// The co-signer is found as one types, chosen as a chip, removed and chosen again.
+	coSigner := func() {
+		a.do(chromedp.SendKeys(chromedp.CSS("#co_signers_q"), "乙"), chromedp.WaitVisible(chromedp.CSS("#co_signers .picks button.pick")),
+			chromedp.Click(chromedp.CSS("#co_signers .picks button.pick")), chromedp.WaitVisible(chromedp.CSS("#co_signers .chips li.chip button.chip-x")))
+	}
+	coSigner()
+	if got := a.text("#co_signers .chips"); !strings.Contains(got, names[1]) {
+		t.Fatalf("the chip chosen: %q", got)
+	}
+	a.do(chromedp.Click(chromedp.CSS("#co_signers .chips button.chip-x")), chromedp.WaitNotPresent(chromedp.CSS("#co_signers .chips li.chip")))
+	coSigner()
+	a.shot("cppcc-cosigner-chip-phone")
 	a.do(chromedp.SetValue(chromedp.CSS("#content"), "老年人口增长快,社区养老服务供给不足。建议在每个社区建设嵌入式养老服务站,提供助餐、助浴、日间照料等服务,并给予运营补贴。"),
 		press("#submit"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
 	if st := a.text("#proposal-state"); st != "征集联名" {
@@ -160,7 +173,11 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	after = changed(after, map[string]int64{"filed": 1})
 	office.open("/cppcc/proposals/" + pid)
 	office.do(chromedp.SetValue(chromedp.CSS("#lead"), strconv.FormatInt(unit["市发展和改革委员会"].ID, 10)))
-	office.eval(`(function(){ document.querySelector('#co option[value="` + strconv.FormatInt(unit["市财政局"].ID, 10) + `"]').selected = true; return ''; })()`)
+	office.do(chromedp.SendKeys(chromedp.CSS("#co_q"), "财政"), chromedp.WaitVisible(chromedp.CSS("#co .picks button.pick")),
+		chromedp.Click(chromedp.CSS("#co .picks button.pick")), chromedp.WaitVisible(chromedp.CSS("#co .chips li.chip")))
+	if got := office.eval(`Array.from(document.querySelectorAll('#co .chips input[name=co]:checked')).map(c => c.value).join(',')`); got != strconv.FormatInt(unit["市财政局"].ID, 10) {
+		t.Fatalf("the co-handling unit chosen: %q", got)
+	}
 	office.do(press("#assign"), chromedp.WaitVisible(chromedp.CSS("#parts")))
 	office.shot("cppcc-proposal-office")
 	after = changed(after, map[string]int64{"st:handling": 1})
@@ -188,7 +205,14 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	office.do(press("#record-supervision"), chromedp.WaitVisible(chromedp.CSS("#activity-form")),
 		chromedp.SetValue(chromedp.CSS("#kind"), "supervision_forum"), chromedp.SetValue(chromedp.CSS("#title"), "社区养老服务站重点提案督办座谈会"),
 		chromedp.SetValue(chromedp.CSS("#lead"), "李副主席"))
-	office.eval(`(function(){ Array.from(document.querySelectorAll('#present option')).slice(0, 3).forEach(o => o.selected = true); return ''; })()`)
+	// The attendance list: one member on leave, the rest present at one click; the counts follow.
+	listed := office.eval(`String(document.querySelectorAll('#attendance-list li').length)`)
+	office.do(chromedp.Click(chromedp.CSS("#attendance-list li:first-child input[value=leave]")), chromedp.Click(chromedp.CSS("#attendance-all")))
+	n, _ := strconv.Atoi(listed)
+	if got := office.text("#attendance-count"); n < 2 || got != "参加 "+strconv.Itoa(n-1)+" 人 · 请假 1 人 · 缺席 0 人" {
+		t.Fatalf("the attendance counts of %d members: %q", n, got)
+	}
+	office.shot("cppcc-attendance")
 	office.do(press("#record-activity"), chromedp.WaitVisible(chromedp.CSS("#activity-title")))
 	office.shot("cppcc-activity")
 	afterActs := activities()
@@ -201,10 +225,23 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	lead.login("fagai", password)
 	lead.do(chromedp.WaitVisible(chromedp.CSS("#inbox")))
 	lead.open("/cppcc/inbox/" + pid)
+	// Nothing is chosen for the handler: the class is theirs to choose.
+	if got := lead.value("#reply-form select[name=class]"); got != "" {
+		t.Fatalf("the reply form chose class %q", got)
+	}
+	letter := filepath.Join(t.TempDir(), "答复函.pdf")
+	if err := os.WriteFile(letter, []byte("%PDF-1.4 答复函"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	lead.do(chromedp.SetValue(chromedp.CSS("#reply-form select[name=class]"), "B"), chromedp.SetValue(chromedp.CSS("#reply-form select[name=contact]"), "phone"),
-		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已列入明年民生实事项目。"), press("#reply"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
+		chromedp.SetValue(chromedp.CSS("#reply-form textarea"), "已列入明年民生实事项目。"), chromedp.SetUploadFiles(chromedp.CSS("#reply-form input[type=file]"), []string{letter}),
+		press("#reply"), chromedp.WaitVisible(chromedp.CSS("#error-banner")))
 	if msg := lead.text("#error-banner"); !strings.Contains(msg, "市财政局") {
 		t.Fatalf("the lead replied before the co-handler's opinion: %q", msg)
+	}
+	// The refused reply keeps its class and says the letter must be chosen again.
+	if got, msg := lead.value("#reply-form select[name=class]"), lead.text("#error-banner"); got != "B" || !strings.Contains(msg, "附件未保存,请重新选择文件:答复函.pdf") {
+		t.Fatalf("the refused reply: class %q, banner %q", got, msg)
 	}
 	co := s.tab()
 	co.login("caizheng", password)

@@ -15,7 +15,7 @@ type problem struct {
 var fieldLabels = map[string]string{
 	// The consultative work's forms.
 	"title": "案由", "category": "类别", "content": "提案内容", "co_signers": "附议委员", "private_reason": "不公开的理由",
-	"reject_reason": "不予立案的情形", "route": "转送", "into": "并入的提案", "lead": "主办单位", "co": "会办单位", "split": "分办单位",
+	"reject_reason": "不予立案的情形", "route": "转送", "into": "并入的提案", "lead": "主办单位", "co": "会办单位", "split": "分办单位", "co_q": "会办单位", "split_q": "分办单位", "co_signers_q": "附议委员",
 	"class": "办理结果类别", "text": "内容", "attitude": "办理态度", "result": "办理结果", "until": "延至日期", "way": "提出方式", "note": "意见", "file": "文件", "term_id": "届", "sector": "界别", "party": "党派",
 	"name": "姓名", "id_number": "公民身份号码", "birth_date": "出生日期", "sex": "性别", "ethnicity": "民族", "education": "学历",
 	"phone": "联系电话", "occupation": "职业", "post": "工作岗位", "stage": "人员类别", "applied_on": "申请入党日期",

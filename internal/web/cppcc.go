@@ -56,6 +56,8 @@ func (s *Site) cppccRoutes() []route {
 		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, s.cppccInbox},
 		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, s.proposalRoute(auth.PermCppccHandle, cppcc.ViewUnit)},
 		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, s.cppccUnitAct},
+		{"GET /cppcc/pick/members", auth.PermCppccSelf, 0, s.pickCoSigners},
+		{"GET /cppcc/pick/units", auth.PermCppccWrite, 0, s.pickUnits},
 	}
 }
 
@@ -202,6 +204,19 @@ type proposalData struct {
 	// Lead: the caller may make it a key proposal; Supervisions are the key proposal's.
 	Lead         bool
 	Supervisions []cppcc.Activity
+	// Co and Split are the assignment's pickers of several units.
+	Co, Split manyPick
+}
+
+// unitPickers are the assignment form's pickers of units, resolved from f.
+func unitPickers(f *form, units []cppcc.Committee) (co, split manyPick, coIDs, splitIDs []int64) {
+	co = manyPick{ID: "co", Q: "co_q", Label: "会办单位(可多个)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
+	split = manyPick{ID: "split", Q: "split_q", Label: "或:分办单位(至少两个,各自答复)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
+	if f == nil {
+		return co, split, nil, nil
+	}
+	all := unitPicks(units)
+	return co, split, pickMany(f, &co, all), pickMany(f, &split, all)
 }
 
 type optionItem struct{ Code, Label string }
@@ -261,6 +276,7 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 			if d.Units, err = s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID); err != nil {
 				return err
 			}
+			d.Co, d.Split, _, _ = unitPickers(forms["assign"], d.Units)
 			if d.P.State == "submitted" {
 				l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.P.CommitteeID, Category: d.P.Category}, store.Page{Size: 50})
 				if err != nil {
@@ -385,7 +401,19 @@ func (s *Site) cppccAssign(w http.ResponseWriter, r *http.Request, id auth.Ident
 	}
 	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "assign", "已交办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
-			return s.Cppcc.Assign(ctx, sc, pid, cppcc.AssignInput{Lead: f.id("lead"), Co: ids(f.Values["co"]), Split: ids(f.Values["split"])})
+			p, err := s.Cppcc.Get(ctx, sc, cppcc.ViewOffice, pid)
+			if err != nil {
+				return p, err
+			}
+			units, err := s.Cppcc.Units(ctx, store.All, p.CommitteeID)
+			if err != nil {
+				return p, err
+			}
+			co, split, coIDs, splitIDs := unitPickers(f, units)
+			if err := pickErrors(co, split); err != nil {
+				return p, err
+			}
+			return s.Cppcc.Assign(ctx, sc, pid, cppcc.AssignInput{Lead: f.id("lead"), Co: coIDs, Split: splitIDs})
 		})
 }
 
@@ -444,9 +472,26 @@ func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identit
 type draftData struct {
 	Me         cppcc.Member
 	Categories []string
-	Members    []cppcc.Member
+	CoSigners  manyPick
 	Contacts   []optionItem
 	Form       *form
+}
+
+// signersPicker is the draft's picker of co-signers, resolved from f.
+func signersPicker(f *form, ms []cppcc.Member) (manyPick, []int64) {
+	p := manyPick{ID: "co_signers", Q: "co_signers_q", Label: "附议委员(可多个;不选为个人提案)", Pick: "/cppcc/pick/members", Noun: "委员"}
+	return p, pickMany(f, &p, memberPicks(ms))
+}
+
+// pickErrors is the refusal of pickers whose names typed found none or several.
+func pickErrors(ps ...manyPick) error {
+	var v apperr.Invalid
+	for _, p := range ps {
+		if p.Err != "" {
+			v.Add(p.Q, "%s", p.Err)
+		}
+	}
+	return v.Err()
 }
 
 func (s *Site) cppccNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -463,12 +508,8 @@ func (s *Site) draftForm(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if d.Categories, err = s.Cppcc.Names(r.Context(), d.Me.CommitteeID, "category"); err != nil {
 			return err
 		}
-		l, err := s.Cppcc.Members(r.Context(), store.All, d.Me.CommitteeID, "", store.Page{Size: store.MaxSize})
-		for _, m := range l.Items {
-			if m.ID != d.Me.ID && m.Status == "active" {
-				d.Members = append(d.Members, m)
-			}
-		}
+		ms, err := s.coSigners(r, sc, d.Me)
+		d.CoSigners, _ = signersPicker(f, ms)
 		return err
 	})
 	if err != nil {
@@ -486,7 +527,14 @@ func (s *Site) cppccDraft(w http.ResponseWriter, r *http.Request, id auth.Identi
 		if err != nil {
 			return err
 		}
-		co := ids(f.Values["co_signers"])
+		ms, err := s.coSigners(r, sc, me)
+		if err != nil {
+			return err
+		}
+		picker, co := signersPicker(f, ms)
+		if err := pickErrors(picker); err != nil {
+			return err
+		}
 		way := "member"
 		if len(co) > 0 {
 			way = "joint"
@@ -599,7 +647,7 @@ func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Iden
 		}},
 		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			in := cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")}
-			if file, hdr, err := r.FormFile("letter"); err == nil {
+			if file, hdr, err := r.FormFile("file"); err == nil {
 				defer file.Close()
 				if in.Letter, err = io.ReadAll(file); err != nil {
 					return cppcc.Proposal{}, err
@@ -870,8 +918,27 @@ func (s *Site) activitiesPage(w http.ResponseWriter, r *http.Request, id auth.Id
 	s.show(w, r, id, status, "activities.html", d.Committee.Name+" · 履职活动", d)
 }
 
+// attendance moves the attendance list's choices (att_<member>: present,
+// leave or absent) into the fields present, leave and absent, which a form
+// may send as well.
+func attendance(f *form) {
+	for k, vs := range f.Values {
+		mid, ok := strings.CutPrefix(k, "att_")
+		if !ok || parseID(mid) == 0 {
+			continue
+		}
+		for _, v := range vs {
+			if v == "present" || v == "leave" || v == "absent" {
+				f.Values[v] = append(f.Values[v], mid)
+			}
+		}
+		delete(f.Values, k)
+	}
+}
+
 func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
+	attendance(f)
 	in := cppcc.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
 		Minutes: f.Get("minutes"), Outcome: f.Get("outcome"), Present: ids(f.Values["present"]), Leave: ids(f.Values["leave"]), Absent: ids(f.Values["absent"])}
 	if d := f.date("held_on"); d != nil {

@@ -129,6 +129,20 @@ func (f *form) Get(name string) string {
 	return f.Values.Get(name)
 }
 
+// Has reports whether v is among a field's posted values: a refused
+// form's select, radio or checkbox comes back as it was chosen.
+func (f *form) Has(name, v string) bool {
+	if f == nil {
+		return false
+	}
+	for _, x := range f.Values[name] {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 // Err returns the message of a field.
 func (f *form) Err(name string) string {
 	if f == nil {
@@ -156,10 +170,36 @@ func (f *form) fail(err error) bool {
 // true; any other error gets the error page, and false.
 func (s *Site) onForm(w http.ResponseWriter, r *http.Request, f *form, err error) bool {
 	if f.fail(err) {
+		f.unkept(r)
 		return true
 	}
 	s.fail(w, r, err)
 	return false
+}
+
+// unkept names, beside each file field and so in the banner, the files
+// a refused form did not keep: a browser cannot fill a file field again,
+// and nothing of a refused form is stored.
+func (f *form) unkept(r *http.Request) {
+	if r.MultipartForm == nil {
+		return
+	}
+	for field, files := range r.MultipartForm.File {
+		var names []string
+		for _, fh := range files {
+			if fh.Filename != "" {
+				names = append(names, fh.Filename)
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		msg := "附件未保存,请重新选择文件:" + strings.Join(names, "、")
+		if e := f.Errors[field]; e != "" && !strings.Contains(e, msg) {
+			msg = e + ";" + msg
+		}
+		f.Errors[field] = msg
+	}
 }
 
 // opt returns a pointer to the trimmed value, or nil for an empty field.

@@ -396,7 +396,9 @@ func TestRefusedFormKeepsNoFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res.Body.Close()
+		defer res.Body.Close()
+		text, _ := io.ReadAll(res.Body)
+		page = string(text)
 		return res.StatusCode
 	}
 	files := func() int {
@@ -409,6 +411,11 @@ func TestRefusedFormKeepsNoFile(t *testing.T) {
 	if code := post(""); code != http.StatusBadRequest || files() != 0 {
 		t.Fatalf("refused form: %d, %d files stored", code, files())
 	}
+	// The browser cannot fill the file field again: the page says so, naming the file.
+	if !strings.Contains(page, "附件未保存,请重新选择文件:双向承诺书.pdf") {
+		t.Errorf("the refused form does not name the file to choose again")
+	}
+	_, page = b.get("/work/pairings?org=1")
 	if code := post("城关党委"); code != 200 || files() != 1 {
 		t.Fatalf("saved form: %d, %d files stored", code, files())
 	}

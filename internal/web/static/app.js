@@ -203,8 +203,130 @@
     });
   }
 
+  // A picker of several: choosing a match adds a chip (a ticked box with
+  // the field's name and the id, and a remove button); the text box is
+  // cleared for the next one.
+  function pickerMany(box) {
+    var text = box.querySelector('input:not([type=checkbox])');
+    var chips = box.querySelector('.chips');
+    var list = box.querySelector('.picks');
+    var field = box.getAttribute('data-field');
+    var url = box.getAttribute('data-pick-many');
+    var timer = null;
+    var asked = '';
+    function removable(li) {
+      if (li.querySelector('button.chip-x')) { return; }
+      li.classList.add('removable');
+      var x = document.createElement('button');
+      x.type = 'button';
+      x.className = 'chip-x';
+      x.textContent = '×';
+      x.setAttribute('aria-label', '移除' + li.textContent.trim());
+      x.addEventListener('click', function () { li.remove(); text.focus(); });
+      li.appendChild(x);
+    }
+    function chosen(id) {
+      return Array.prototype.some.call(chips.querySelectorAll('input'), function (c) { return c.value === String(id) && c.checked; });
+    }
+    function add(it) {
+      if (!chosen(it.id)) {
+        var li = document.createElement('li');
+        li.className = 'chip';
+        var label = document.createElement('label');
+        var c = document.createElement('input');
+        c.type = 'checkbox';
+        c.name = field;
+        c.value = it.id;
+        c.checked = true;
+        var span = document.createElement('span');
+        span.textContent = it.name;
+        label.appendChild(c);
+        label.appendChild(document.createTextNode(' '));
+        label.appendChild(span);
+        li.appendChild(label);
+        removable(li);
+        chips.appendChild(li);
+      }
+      text.value = '';
+      list.innerHTML = '';
+      text.focus();
+    }
+    function show(items) {
+      list.innerHTML = '';
+      if (!items.length) {
+        var none = document.createElement('li');
+        none.className = 'hint';
+        none.textContent = '没有找到,请换个写法(名称中的字或拼音首字母)';
+        list.appendChild(none);
+      }
+      items.forEach(function (it) {
+        var li = document.createElement('li');
+        li.className = 'pick-item';
+        var b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'pick';
+        b.setAttribute('role', 'option');
+        b.textContent = it.name + ' ';
+        if (chosen(it.id)) { b.textContent = it.name + '(已选) '; b.disabled = true; }
+        var small = document.createElement('small');
+        small.textContent = [it.type, it.path].filter(Boolean).join(' · ');
+        b.appendChild(small);
+        b.addEventListener('click', function () { add(it); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    }
+    chips.querySelectorAll('li.chip').forEach(removable);
+    text.addEventListener('input', function () {
+      clearTimeout(timer);
+      var q = text.value.trim();
+      if (!q || /[、,,;;]/.test(q)) { list.innerHTML = ''; return; }
+      timer = setTimeout(function () {
+        asked = q;
+        fetch(url + (url.indexOf('?') < 0 ? '?' : '&') + 'q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+          .then(function (res) { if (!res.ok) { throw new Error(res.status); } return res.json(); })
+          .then(function (items) { if (asked === q) { show(items || []); } })
+          .catch(function () { list.innerHTML = ''; });
+      }, 200);
+    });
+  }
+
+  // An attendance list: each member 参加, 请假, 缺席 or not recorded; the
+  // counts follow, a filter narrows the list, and those not yet marked
+  // can all be marked present at once.
+  function attendance(box) {
+    var counts = box.querySelectorAll('[data-count]');
+    function count() {
+      counts.forEach(function (b) {
+        b.textContent = box.querySelectorAll('input[type=radio][value=' + b.getAttribute('data-count') + ']:checked').length;
+      });
+    }
+    box.addEventListener('change', count);
+    box.querySelectorAll('[data-js]').forEach(function (el) { el.hidden = false; });
+    var filter = box.querySelector('[data-att-filter]');
+    if (filter) {
+      filter.addEventListener('input', function () {
+        var q = filter.value.trim();
+        box.querySelectorAll('li[data-name]').forEach(function (li) { li.hidden = q !== '' && li.getAttribute('data-name').indexOf(q) < 0; });
+      });
+    }
+    var all = box.querySelector('[data-att-all]');
+    if (all) {
+      all.addEventListener('click', function () {
+        box.querySelectorAll('li[data-name]').forEach(function (li) {
+          var none = li.querySelector('input[type=radio][value=""]');
+          if (!li.hidden && none && none.checked) { li.querySelector('input[type=radio][value=present]').checked = true; }
+        });
+        count();
+      });
+    }
+    count();
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-pick]').forEach(picker);
+    document.querySelectorAll('[data-pick-many]').forEach(pickerMany);
+    document.querySelectorAll('[data-attendance]').forEach(attendance);
     // Filters folded on a phone (the record's form comes first) stand open on a wider screen.
     if (window.matchMedia('(min-width: 641px)').matches) {
       document.querySelectorAll('details[data-wide-open]').forEach(function (d) { d.open = true; });
