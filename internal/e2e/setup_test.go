@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -139,6 +140,34 @@ func TestCommitteeFromNothing(t *testing.T) {
 		t.Fatalf("after the evaluation: %q", st)
 	}
 
+	// A chair meeting with its attendance, and the 简报 that reports it.
+	people, err := s.cppcc.Members(context.Background(), store.All, c.ID, "", store.Page{Number: 1, Size: 10})
+	if err != nil || len(people.Items) != 2 {
+		t.Fatalf("the committee's members: %+v %v", people.Items, err)
+	}
+	office.open("/cppcc/activities")
+	att := func(i int, status string) chromedp.Action[chromedp.Void] {
+		return chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="att_%d"][value="%s"]`, people.Items[i].ID, status)))
+	}
+	office.do(chromedp.WaitVisible(chromedp.CSS("#activity-form")), chromedp.SetValue(chromedp.CSS("#kind"), "chair"),
+		chromedp.SetValue(chromedp.CSS("#title"), "第一届政协第一次主席会议"), att(0, "present"), att(1, "leave"),
+		press("#record-activity"), chromedp.WaitVisible(chromedp.CSS("#attendance")))
+	if got := office.text("#attendance"); !strings.Contains(got, people.Items[0].Name) || !strings.Contains(got, "请假") {
+		t.Errorf("the meeting's attendance reads %q", got)
+	}
+	office.do(press("#brief-this"), chromedp.WaitVisible(chromedp.CSS("#brief-form")))
+	office.do(chromedp.SetValue(chromedp.CSS("#title"), "市政协召开第一次主席会议"), chromedp.SetValue(chromedp.CSS("#content"), "会议研究了本届政协的协商计划和提案工作安排,部署了年度重点工作。"),
+		chromedp.SetValue(chromedp.CSS("#signer"), "王主席"), press("#issue-brief"), chromedp.WaitVisible(chromedp.CSS("#brief-label")))
+	if msg := office.confirmed(); !strings.Contains(msg, "期号") {
+		t.Errorf("编发 asked %q", msg)
+	}
+	if got := office.text("#brief-label"); got != fmt.Sprintf("政协简报 %d年第1期", year) {
+		t.Errorf("the first 简报 is %q", got)
+	}
+	if got := office.text(".status"); !strings.Contains(got, "第一届政协第一次主席会议") {
+		t.Errorf("the 简报 does not name its meeting: %q", got)
+	}
+
 	if ms, err := cppcc.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
@@ -146,7 +175,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k, n := range map[string]int64{"submitted": 2, "filed": 1, "st:rejected": 1, "st:closed": 1, "sat:satisfied": 1} {
+	for k, n := range map[string]int64{"submitted": 2, "filed": 1, "st:rejected": 1, "st:closed": 1, "sat:satisfied": 1, "act:chair": 1, "attend:present": 1, "attend:leave": 1, "brief": 1} {
 		if f.Counts[k] != n {
 			t.Errorf("figure %s = %d, want %d", k, f.Counts[k], n)
 		}
