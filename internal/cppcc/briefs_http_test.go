@@ -2,12 +2,16 @@ package cppcc_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
+	"testing"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
+	"dangjian/internal/store/storetest"
 )
 
 // briefOf is an issue of the 简报 of the target's committee.
@@ -75,5 +79,50 @@ func init() {
 		}},
 	} {
 		pageRows[k] = v
+	}
+}
+
+func init() {
+	for k, v := range map[string]pageRow{
+		"GET /cppcc/proposals/new": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals/new", nil }},
+		"POST /cppcc/proposals":    {perm: auth.PermCppccWrite, want: [3]int{400, 400, 400}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals", url.Values{} }},
+		"GET /cppcc/pick/contacts": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/pick/contacts?q=a", nil }},
+	} {
+		pageRows[k] = v
+	}
+}
+
+// The office enters a party's proposal from its page: the contact is
+// picked among its own committee's members (one of another committee is
+// not found, the form kept), and the proposal is submitted as entered with
+// the contact who will evaluate it.
+func TestOfficeEntersPartyProposal(t *testing.T) {
+	m := newMatrix(t, storetest.SQLite(t))
+	code, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/proposals/new", nil)
+	if code != 200 || !strings.Contains(page, `id="entry-form"`) || !strings.Contains(page, "九三学社") {
+		t.Fatalf("the entry form: %d %.300s", code, page)
+	}
+	code, text := m.page(auth.RoleCppccOffice, "GET", "/cppcc/pick/contacts?q="+url.QueryEscape(m.oth.members[0].Name), nil)
+	if code != 200 || strings.Contains(text, m.oth.members[0].Name) {
+		t.Errorf("another committee's member is offered as a contact: %s", text)
+	}
+	f := url.Values{"way": {"party"}, "proposer_name": {"九三学社江城市委员会"}, "title": {"关于加强科技成果转化的建议"}, "category": {"经济建设"},
+		"content": {"科技成果转化率偏低,建议完善中试平台建设和成果转化收益分配机制。"}, "contact": {"phone"}, "public": {"1"}, "evaluator_q": {m.oth.members[0].Name}}
+	code, page = m.page(auth.RoleCppccOffice, "POST", "/cppcc/proposals", f)
+	if code != http.StatusBadRequest || !strings.Contains(page, "关于加强科技成果转化的建议") {
+		t.Fatalf("a contact of another committee: %d %s", code, banner(page))
+	}
+	f.Set("evaluator_q", m.own.members[0].Name)
+	code, _ = m.page(auth.RoleCppccOffice, "POST", "/cppcc/proposals", f)
+	if code != http.StatusSeeOther {
+		t.Fatalf("entered: %d", code)
+	}
+	l, err := m.svc.List(m.ctx, store.All, cppcc.ViewOffice, cppcc.Filter{CommitteeID: m.own.c.ID, Q: "科技成果转化"}, store.Page{Number: 1, Size: 5})
+	if err != nil || len(l.Items) != 1 {
+		t.Fatalf("the entered proposal: %+v %v", l.Items, err)
+	}
+	p, err := m.svc.Get(m.ctx, store.All, cppcc.ViewOffice, l.Items[0].ID)
+	if err != nil || p.State != "submitted" || p.Way != "party" || p.EvaluatorID == nil || *p.EvaluatorID != m.own.members[0].ID || p.ProposerName != "九三学社江城市委员会" {
+		t.Errorf("entered as %+v %v", p, err)
 	}
 }

@@ -134,10 +134,15 @@ func unitPicks(us []cppcc.Committee) []picked {
 // coSigners are the members a member may ask to co-sign: the other
 // active members of their committee.
 func (s *Site) coSigners(r *http.Request, sc store.Scope, me cppcc.Member) ([]cppcc.Member, error) {
-	l, err := s.Cppcc.Members(r.Context(), store.All, me.CommitteeID, "", store.Page{Size: store.MaxSize})
+	return s.activeMembers(r, me.CommitteeID, me.ID)
+}
+
+// activeMembers are the members in office of a committee, but except.
+func (s *Site) activeMembers(r *http.Request, committeeID, except int64) ([]cppcc.Member, error) {
+	l, err := s.Cppcc.Members(r.Context(), store.All, committeeID, "", store.Page{Size: store.MaxSize})
 	var out []cppcc.Member
 	for _, m := range l.Items {
-		if m.ID != me.ID && m.Status == "active" {
+		if m.ID != except && m.Status == "active" {
 			out = append(out, m)
 		}
 	}
@@ -154,6 +159,22 @@ func (s *Site) pickCoSigners(w http.ResponseWriter, r *http.Request, id auth.Ide
 			return err
 		}
 		ms, err := s.coSigners(r, sc, me)
+		out = first20(matches(memberPicks(ms), r.URL.Query().Get("q")))
+		return err
+	})
+	s.answerPicks(w, r, out, err)
+}
+
+// pickContacts answers the office's picker of a party's or group's
+// contact: up to 20 members in office of the office's own committee.
+func (s *Site) pickContacts(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	var out []picked
+	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
+		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+		if err != nil {
+			return err
+		}
+		ms, err := s.activeMembers(r, c.ID, 0)
 		out = first20(matches(memberPicks(ms), r.URL.Query().Get("q")))
 		return err
 	})

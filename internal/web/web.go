@@ -74,7 +74,7 @@ func (s *Site) Routes() []route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.libraryRoutes()} {
+	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs
