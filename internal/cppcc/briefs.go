@@ -113,8 +113,8 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 			activity = in.ActivityID
 		}
 		year := in.IssuedOn.Year()
-		var number int
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM cppcc_briefs WHERE committee_id = $1 AND year = $2"+prov, c.ID, year).Scan(&number); err != nil {
+		number, err := yearNumber(ctx, tx, "cppcc_briefs", c, year)
+		if err != nil {
 			return err
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
@@ -170,6 +170,15 @@ func (s *Service) WriteBrief(w io.Writer, c Committee, b Brief) error {
 	}
 	doc.Sections = append(doc.Sections, report.Section{Paragraphs: strings.Split(b.Content, "\n")})
 	return report.WriteDocx(w, doc, nil)
+}
+
+// yearNumber is the next number of a committee's series of the year in
+// table (the 专刊, the 简报): read in the issuing transaction, the series'
+// unique index refusing a second writer of the same number.
+func yearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province()), c.ID, year).Scan(&n)
+	return n, err
 }
 
 // briefRecount adds every issue of the 简报 to out.

@@ -100,8 +100,8 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 			return apperr.InvalidField("title", "综合编发须有标题(4 到 60 个字)")
 		}
 		year := in.IssuedOn.Year()
-		var number int
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM opinion_issues WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province()), c.ID, year).Scan(&number); err != nil {
+		number, err := yearNumber(ctx, tx, "opinion_issues", c, year)
+		if err != nil {
 			return err
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
