@@ -146,11 +146,10 @@ func (s *Service) query(ctx context.Context, sc store.Scope, f Filter, part stri
 				add("(("+initials+") OR ("+full+"))", append(args, args...)...)
 			}
 		default:
-			clean := strings.NewReplacer("%", "", "_", "").Replace(q)
 			if f.prefixOnly {
-				add("m.name >= ? AND m.name < ?", clean, clean+"\U0010FFFF")
+				add("m.name >= ? AND m.name < ?", q, q+"\U0010FFFF")
 			} else {
-				add("m.name LIKE ?", "%"+clean+"%")
+				where.Like(q, "m.name")
 			}
 		}
 	}

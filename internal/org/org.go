@@ -235,14 +235,8 @@ func (s *Service) Search(ctx context.Context, sc store.Scope, q string, limit in
 			lo, hi, plo, phi, q, limit)
 	}
 	return query(ctx, s.DB, "SELECT "+orgCols+orgFrom+sc.Exact("o.path")+
-		" AND (o.name LIKE $3 OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
-		lo, hi, "%"+escapeLike(q)+"%", q, limit)
-}
-
-// escapeLike makes user text literal inside a LIKE pattern; LIKE ... ESCAPE is
-// avoided by dropping the wildcard characters, which names do not contain.
-func escapeLike(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
+		" AND (o.name LIKE $3"+store.LikeEscape+" OR o.code = $4) ORDER BY o.depth, o.id LIMIT $5",
+		lo, hi, store.Contains(q), q, limit)
 }
 
 func validate(in Input, creating bool) error {

@@ -143,7 +143,7 @@ func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p
 		add("u.covering_org_id IS NULL AND u.party_members = 0")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("u.name LIKE ?", "%"+escapeLike(q)+"%")
+		where.Like(q, "u.name")
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unitFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
 		return out, err

@@ -41,3 +41,26 @@ func (w *Where) Limit(p Page) (string, []any) {
 	args := append(append([]any(nil), w.Args...), p.Size, p.Offset())
 	return " LIMIT $" + strconv.Itoa(n+1) + " OFFSET $" + strconv.Itoa(n+2), args
 }
+
+// likeEscapes make a user's text literal inside a LIKE pattern.
+var likeEscapes = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// LikeEscape follows every LIKE whose pattern Contains or Prefix made: the
+// escape character both engines then read (SQLite has none by default).
+const LikeEscape = ` ESCAPE '\'`
+
+// Contains is the LIKE pattern that finds s anywhere, its % and _ literal.
+func Contains(s string) string { return "%" + likeEscapes.Replace(s) + "%" }
+
+// Prefix is the LIKE pattern that finds what starts with s, its % and _ literal.
+func Prefix(s string) string { return likeEscapes.Replace(s) + "%" }
+
+// Like appends the condition that one of cols holds s (a pattern of Contains).
+func (w *Where) Like(s string, cols ...string) {
+	ors := make([]string, len(cols))
+	vals := make([]any, len(cols))
+	for i, c := range cols {
+		ors[i], vals[i] = c+" LIKE ?"+LikeEscape, Contains(s)
+	}
+	w.And("("+strings.Join(ors, " OR ")+")", vals...)
+}

@@ -84,17 +84,14 @@ func (s *Service) where(ctx context.Context, q store.Querier, sc store.Scope, k 
 		}
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		var ors []string
-		var vals []any
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		var cols []string
 		for _, fd := range k.Fields {
 			if fd.Type == Text || fd.Type == Note {
-				ors = append(ors, "t."+fd.Col+` LIKE ? ESCAPE '\'`)
-				vals = append(vals, like)
+				cols = append(cols, "t."+fd.Col)
 			}
 		}
-		if len(ors) > 0 {
-			w.And("("+strings.Join(ors, " OR ")+")", vals...)
+		if len(cols) > 0 {
+			w.Like(q, cols...)
 		}
 	}
 	if f.View != "" {
