@@ -107,7 +107,7 @@ func (m *Model) LogOdds(t Text) (float64, []string) {
 		}
 		top = append(top, x.g)
 	}
-	return max(-8, min(8, sum)), top
+	return max(-4, min(4, sum)), top
 }
 
 // Verdict is the score of a text and why.

@@ -174,9 +174,59 @@ func (r Rates) HamShare() float64 { return float64(r.HamHeld) / float64(max(1, r
 // every disguise of Forms, genuine letters as written and in traditional
 // characters.
 func Evaluate() Rates {
-	m := Trained()
 	spam, ham := HeldOut()
-	rnd := rand.New(rand.NewPCG(1, 2))
+	return measure(Trained(), spam, ham, rand.New(rand.NewPCG(1, 2)))
+}
+
+// CrossValidate measures the filter on the part it learns, in k folds:
+// each fold is checked by a model that learnt the other k-1 alone.
+func CrossValidate(k int) Rates {
+	spam, ham := Seeds()
+	rnd := rand.New(rand.NewPCG(3, 4))
+	var r Rates
+	for f := range k {
+		m := NewModel()
+		var testSpam, testHam []string
+		for i, x := range spam {
+			if i%k == f {
+				testSpam = append(testSpam, x)
+			} else {
+				m.Learn(x, true)
+			}
+		}
+		for i, x := range ham {
+			if i%k == f {
+				testHam = append(testHam, x)
+			} else {
+				m.Learn(x, false)
+			}
+		}
+		r.add(measure(m, testSpam, testHam, rnd))
+	}
+	return r
+}
+
+// add counts o into r.
+func (r *Rates) add(o Rates) {
+	r.Spam, r.SpamHeld, r.Ham, r.HamHeld = r.Spam+o.Spam, r.SpamHeld+o.SpamHeld, r.Ham+o.Ham, r.HamHeld+o.HamHeld
+	for _, by := range []struct {
+		to   *map[string][2]int
+		from map[string][2]int
+	}{{&r.ByForm, o.ByForm}, {&r.ByTitle, o.ByTitle}} {
+		if *by.to == nil {
+			*by.to = map[string][2]int{}
+		}
+		for key, c := range by.from {
+			x := (*by.to)[key]
+			(*by.to)[key] = [2]int{x[0] + c[0], x[1] + c[1]}
+		}
+	}
+	r.Missed, r.Mistaken = append(r.Missed, o.Missed...), append(r.Mistaken, o.Mistaken...)
+}
+
+// measure checks spam and ham with m, each text under every title, spam in
+// every disguise, genuine letters as written and in traditional characters.
+func measure(m *Model, spam, ham []string, rnd *rand.Rand) Rates {
 	r := Rates{ByForm: map[string][2]int{}, ByTitle: map[string][2]int{}}
 	count := func(c map[string][2]int, key string, held bool) {
 		x := c[key]

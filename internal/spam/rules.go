@@ -31,7 +31,11 @@ var Vocabulary = []string{
 
 // ReportWords are the words of a citizen who reports spam, fraud or vice
 // rather than spreads it (举报, 被骗, 请…查处): found, they lower the score.
-var ReportWords = []string{"举报", "被骗", "受骗", "骗走", "上当", "报警", "查处", "打击", "治理", "整治", "反映", "请有关部门", "请公安", "依法", "建议", "担心", "提醒", "涉嫌", "非法", "部门", "希望", "发现", "政府"}
+var ReportWords = []string{"举报", "被骗", "受骗", "骗走", "上当", "报警", "查处", "打击", "治理", "整治", "请有关部门", "请公安", "依法", "担心", "提醒"}
+
+// MildReportWords are words a report carries but a pitch may carry too
+// ("政府网站建设", "涉嫌违法交易"): each lowers the score a third as much.
+var MildReportWords = []string{"反映", "建议", "涉嫌", "非法", "部门", "希望", "发现", "政府"}
 
 // ChainWords are the short words pornographic-video sites
 // string together in the text they inject ("国产精品一区二区三区在线观看"):
@@ -106,21 +110,63 @@ func Rules(t Text) []Reason {
 		out = append(out, Reason{Rule: "homophone", Label: "含垃圾信息常用词的谐音", Detail: strings.Join(homophones, "、"), Weight: 1.2 * float64(min(len(homophones), 2))})
 	}
 	var report []string
-	for _, w := range ReportWords {
-		if strings.Contains(t.Compact, w) {
-			report = append(report, w)
+	tone := 0.0
+	for _, ws := range []struct {
+		words  []string
+		weight float64
+	}{{ReportWords, 3}, {MildReportWords, 1}} {
+		for _, w := range ws.words {
+			if strings.Contains(t.Compact, w) {
+				report = append(report, w)
+				tone += ws.weight
+			}
 		}
 	}
 	if run, n := chains(t.Compact); n > 0 {
 		out = append(out, Reason{Rule: "chain", Label: "含成串的色情网站关键词", Detail: run, Weight: min(0.75*float64(n), 6)})
 	}
+	if cues, n := pitch(t.Compact); n > 0 {
+		out = append(out, Reason{Rule: "pitch", Label: "是推销、招揽或诈骗通知的说法", Detail: strings.Join(cues, ";"), Weight: pitchWeight * float64(min(n, 5))})
+	}
 	// A reporter's tone lowers the score by at most 6: a text that scores
 	// more than that (a body that is strongly spam) is held whatever words
 	// of a report it carries.
 	if len(report) > 0 {
-		out = append(out, Reason{Rule: "report", Label: "是举报、求助或建议的语气", Detail: strings.Join(report, "、"), Weight: -3 * float64(min(len(report), 2))})
+		out = append(out, Reason{Rule: "report", Label: "是举报、求助或建议的语气", Detail: strings.Join(report, "、"), Weight: -min(tone, 6)})
 	}
 	return out
+}
+
+// Pitches are the ways a sales pitch, a solicitation or a fraud notice
+// speaks to its reader, by what the moderator is told: each found once.
+// A citizen's letter may say one of them; spam says several.
+var Pitches = []struct {
+	Label string
+	Re    *regexp.Regexp
+}{
+	{"优惠或收益", regexp.MustCompile(`优惠|特价|低价|报价|折扣|打折|免费领|领取|限时|名额有限|先到先得|包过|保过|稳赚|保本|高收益|高回报|日赚|月入|躺赚|双倍退款|退款|理赔|赔付|返现|返利|红包|补贴|上市|原始股|翻倍`)},
+	{"招揽联系", regexp.MustCompile(`(联系|添加|加|咨询|详询|致电|拨打|私信|点击|扫码|回复|找)(专员|客服|老师|经理|顾问|助理|微信|qq|链接|下方|本人|我们)|可上门|上门洽谈|欢迎(咨询|来电|合作|选购)|有意者|需要的(朋友|老板|可以)`)},
+	{"自称商家", regexp.MustCompile(`我们是.{0,10}(公司|团队|工作室|平台|机构|中心|厂家)|本(公司|店|平台|团队|工作室|厂)|我(这边|这里)有|我们(店|公司|平台)|专业(做|办|代|提供|从事|承接)|诚招|招募|诚邀|承接`)},
+	{"功效承诺", regexp.MustCompile(`治病|包治|根治|特效|神药|一贴|不用吃药|年轻十岁|三高|药到病除|偏方|秘方|量子|能量水|磁疗|排毒|壮阳|增高|丰胸|减肥药|瘦身`)},
+	{"通知式诈骗", regexp.MustCompile(`冻结|解冻|安全账户|违法交易|洗钱|配合调查|验证码|保证金|手续费|资料费|激活|注销|征信|停止催收|处理逾期|信息需要更新|已被(冻结|停用|注销|列入)|逾期将|中奖|获奖`)},
+	{"称呼读者", regexp.MustCompile(`^亲|亲爱的(家长|朋友|用户|客户|会员)|朋友你好|大哥你好|老板你好|美女你好|尊敬的(用户|客户|会员|车主)|您的(银行卡|账户|快递|包裹|订单|社保|医保|etc)`)},
+}
+
+// pitchWeight is what each distinct pitch word found weighs.
+const pitchWeight = 1.5
+
+// pitch is what of the pitches compact says, each "label:words", and how
+// many distinct words.
+func pitch(compact string) ([]string, int) {
+	var out []string
+	n := 0
+	for _, p := range Pitches {
+		if ms := distinct(p.Re.FindAllString(compact, -1)); len(ms) > 0 {
+			out = append(out, p.Label+":"+strings.Join(ms, "/"))
+			n += len(ms)
+		}
+	}
+	return out, n
 }
 
 // distinct is ms without repeats, in order.
