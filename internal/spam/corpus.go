@@ -46,32 +46,13 @@ func HeldOut() (spam, ham []string) { return lines("heldout_spam.txt"), lines("h
 
 var trained = sync.OnceValue(func() *Model {
 	m := NewModel()
-	s, h := Seeds()
-	for _, x := range s {
-		m.Learn(x, true)
-	}
-	for _, x := range h {
-		m.Learn(x, false)
-	}
+	m.Train(Seeds())
 	return m
 })
 
 // Trained is a new model that learnt the labelled set (moderators'
 // decisions are then learnt on top of it).
-func Trained() *Model {
-	base := trained()
-	m := NewModel()
-	base.mu.RLock()
-	defer base.mu.RUnlock()
-	for l := range 2 {
-		for g, n := range base.counts[l] {
-			m.counts[l][g] = n
-			m.vocab[g] = struct{}{}
-		}
-		m.total[l], m.docs[l] = base.total[l], base.docs[l]
-	}
-	return m
-}
+func Trained() *Model { return trained().copy() }
 
 var s2t = sync.OnceValue(func() *opencc.OpenCC {
 	cc, err := opencc.New("s2t")
@@ -185,22 +166,23 @@ func CrossValidate(k int) Rates {
 	rnd := rand.New(rand.NewPCG(3, 4))
 	var r Rates
 	for f := range k {
-		m := NewModel()
-		var testSpam, testHam []string
+		var learnSpam, learnHam, testSpam, testHam []string
 		for i, x := range spam {
 			if i%k == f {
 				testSpam = append(testSpam, x)
 			} else {
-				m.Learn(x, true)
+				learnSpam = append(learnSpam, x)
 			}
 		}
 		for i, x := range ham {
 			if i%k == f {
 				testHam = append(testHam, x)
 			} else {
-				m.Learn(x, false)
+				learnHam = append(learnHam, x)
 			}
 		}
+		m := NewModel()
+		m.Train(learnSpam, learnHam)
 		r.add(measure(m, testSpam, testHam, rnd))
 	}
 	return r

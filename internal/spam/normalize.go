@@ -1,7 +1,7 @@
 // Package spam defends the public inputs without any outside service: a
 // proof-of-work challenge the browser solves (the ALTCHA protocol), text
 // normalised against the tricks spam uses, rules a moderator can read, and
-// a naive Bayes classifier over character n-grams trained on the project's
+// a logistic regression over character n-grams trained on the project's
 // labelled set and on moderators' decisions.
 package spam
 

@@ -31,7 +31,7 @@ func TestRulesAMOderatorReads(t *testing.T) {
 	for _, r := range v.Reasons {
 		rules[r.Rule] += r.Label + ":" + r.Detail + ";"
 	}
-	for _, want := range []string{"link", "contact", "vocabulary", "bayes"} {
+	for _, want := range []string{"link", "contact", "vocabulary", "model"} {
 		if rules[want] == "" {
 			t.Errorf("no %s reason in %+v", want, v.Reasons)
 		}
