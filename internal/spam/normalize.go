@@ -6,6 +6,7 @@
 package spam
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -26,9 +27,16 @@ type Text struct {
 	// punctuation, symbols, emoji), with known variant spellings of spam
 	// words replaced by the words (威信 → 微信, 扣扣 → qq, bocai → 博彩).
 	Compact string
+	// Unquoted is Compact of what lies outside quotation marks: the words
+	// of the sender, not the words a reporter quotes.
+	Unquoted string
 	// Syllables is Compact read as pinyin, for homophones.
 	Syllables []string
 }
+
+// quoteRe finds a quoted passage: in Chinese quotation marks, corner
+// brackets or a pair of straight quotes.
+var quoteRe = regexp.MustCompile(`“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|"[^"]*"`)
 
 var t2s = sync.OnceValue(func() *opencc.OpenCC {
 	cc, err := opencc.New("t2s")
@@ -57,12 +65,18 @@ func Normalize(s string) Text {
 	if simp, err := t2s().Convert(plain); err == nil {
 		plain = simp
 	}
+	compact := compacted(plain)
+	return Text{Plain: plain, Compact: compact, Unquoted: compacted(quoteRe.ReplaceAllString(plain, " ")), Syllables: pinyin.Syllables(compact)}
+}
+
+// compacted is plain without anything between the characters, its
+// variant spellings replaced.
+func compacted(plain string) string {
 	var b strings.Builder
 	for _, r := range plain {
 		if unicode.Is(unicode.Han, r) || (r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))) || r == '.' {
 			b.WriteRune(r)
 		}
 	}
-	compact := variants.Replace(b.String())
-	return Text{Plain: plain, Compact: compact, Syllables: pinyin.Syllables(compact)}
+	return variants.Replace(b.String())
 }

@@ -31,11 +31,12 @@ var Vocabulary = []string{
 
 // ReportWords are the words of a citizen who reports spam, fraud or vice
 // rather than spreads it (举报, 被骗, 请…查处): found, they lower the score.
-var ReportWords = []string{"举报", "被骗", "受骗", "骗走", "上当", "报警", "查处", "打击", "治理", "整治", "请有关部门", "请公安", "依法", "担心", "提醒"}
+var ReportWords = []string{"举报", "被骗", "受骗", "骗走", "上当", "报警", "查处", "打击", "治理", "整治", "请有关部门", "请公安", "依法", "担心", "提醒",
+	"合法吗", "是否合法", "是不是真的", "正规吗", "是否正规", "是不是正规", "追回", "诈骗"}
 
 // MildReportWords are words a report carries but a pitch may carry too
 // ("政府网站建设", "涉嫌违法交易"): each lowers the score a third as much.
-var MildReportWords = []string{"反映", "建议", "涉嫌", "非法", "部门", "希望", "发现", "政府"}
+var MildReportWords = []string{"反映", "建议", "涉嫌", "非法", "部门", "希望", "发现", "政府", "请问"}
 
 // ChainWords are the short words pornographic-video sites
 // string together in the text they inject ("国产精品一区二区三区在线观看"):
@@ -90,9 +91,13 @@ func Rules(t Text) []Reason {
 		}
 	}
 	var found []string
+	quoted := 0 // of found, the words only a quotation holds
 	for _, w := range Vocabulary {
 		if strings.Contains(t.Compact, w) {
 			found = append(found, w)
+			if !strings.Contains(t.Unquoted, w) {
+				quoted++
+			}
 		}
 	}
 	spoken := " " + strings.Join(t.Syllables, " ") + " "
@@ -104,7 +109,7 @@ func Rules(t Text) []Reason {
 	}
 	slices.Sort(homophones)
 	if len(found) > 0 {
-		out = append(out, Reason{Rule: "vocabulary", Label: "含垃圾信息常用词", Detail: strings.Join(found, "、"), Weight: 1.2 * float64(min(len(found), 3))})
+		out = append(out, Reason{Rule: "vocabulary", Label: "含垃圾信息常用词", Detail: strings.Join(found, "、"), Weight: quotedHalf(1.2, len(found), quoted, 3)})
 	}
 	if len(homophones) > 0 {
 		out = append(out, Reason{Rule: "homophone", Label: "含垃圾信息常用词的谐音", Detail: strings.Join(homophones, "、"), Weight: 1.2 * float64(min(len(homophones), 2))})
@@ -126,7 +131,8 @@ func Rules(t Text) []Reason {
 		out = append(out, Reason{Rule: "chain", Label: "含成串的色情网站关键词", Detail: run, Weight: min(0.75*float64(n), 6)})
 	}
 	if cues, n := pitch(t.Compact); n > 0 {
-		out = append(out, Reason{Rule: "pitch", Label: "是推销、招揽或诈骗通知的说法", Detail: strings.Join(cues, ";"), Weight: pitchWeight * float64(min(n, 5))})
+		_, own := pitch(t.Unquoted)
+		out = append(out, Reason{Rule: "pitch", Label: "是推销、招揽或诈骗通知的说法", Detail: strings.Join(cues, ";"), Weight: quotedHalf(pitchWeight, n, n-own, 5)})
 	}
 	// A reporter's tone lowers the score by at most 6: a text that scores
 	// more than that (a body that is strongly spam) is held whatever words
@@ -144,9 +150,9 @@ var Pitches = []struct {
 	Label string
 	Re    *regexp.Regexp
 }{
-	{"优惠或收益", regexp.MustCompile(`优惠|特价|低价|报价|折扣|打折|免费领|领取|限时|名额有限|先到先得|包过|保过|稳赚|保本|高收益|高回报|日赚|月入|躺赚|双倍退款|退款|理赔|赔付|返现|返利|红包|补贴|上市|原始股|翻倍`)},
-	{"招揽联系", regexp.MustCompile(`(联系|添加|加|咨询|详询|致电|拨打|私信|点击|扫码|回复|找)(专员|客服|老师|经理|顾问|助理|微信|qq|链接|下方|本人|我们)|可上门|上门洽谈|欢迎(咨询|来电|合作|选购)|有意者|需要的(朋友|老板|可以)`)},
-	{"自称商家", regexp.MustCompile(`我们是.{0,10}(公司|团队|工作室|平台|机构|中心|厂家)|本(公司|店|平台|团队|工作室|厂)|我(这边|这里)有|我们(店|公司|平台)|专业(做|办|代|提供|从事|承接)|诚招|招募|诚邀|承接`)},
+	{"优惠或收益", regexp.MustCompile(`优惠|特价|低价|报价|折扣|打折|免费领|领取|限时|名额有限|先到先得|包过|保过|稳赚|保本|高收益|高回报|日赚|月入|躺赚|双倍退款|退款|理赔|赔付|返现|返利|红包|补贴|上市|原始股|翻倍|团购价|内部价|只要[0-9一二三四五六七八九十百千]+元|免费(送|赠送|提供|体验|试用|安装)|凭.{0,8}(享|可打|送)`)},
+	{"招揽联系", regexp.MustCompile(`(联系|添加|加|咨询|详询|致电|拨打|私信|点击|扫码|回复|找)(专员|客服|老师|经理|顾问|助理|微信|qq|链接|下方|本人|我们)|可上门|上门洽谈|欢迎(咨询|来电|合作|选购)|有意者|需要的(朋友|老板|可以)|强烈推荐|推荐给大家|找我|搜一下|关键词`)},
+	{"自称商家", regexp.MustCompile(`我们是.{0,10}(公司|团队|工作室|平台|机构|中心|厂家)|本(公司|店|平台|团队|工作室|厂)|我(这边|这里)有|我们(店|公司|平台)|专业(做|办|代|提供|从事|承接)|诚招|招募|诚邀|承接|我们(研发|生产|开发|推出|代理|经营)的|我们(厂|店|馆|工作室|连锁)|我开的`)},
 	{"功效承诺", regexp.MustCompile(`治病|包治|根治|特效|神药|一贴|不用吃药|年轻十岁|三高|药到病除|偏方|秘方|量子|能量水|磁疗|排毒|壮阳|增高|丰胸|减肥药|瘦身`)},
 	{"通知式诈骗", regexp.MustCompile(`冻结|解冻|安全账户|违法交易|洗钱|配合调查|验证码|保证金|手续费|资料费|激活|注销|征信|停止催收|处理逾期|信息需要更新|已被(冻结|停用|注销|列入)|逾期将|中奖|获奖`)},
 	{"称呼读者", regexp.MustCompile(`^亲|亲爱的(家长|朋友|用户|客户|会员)|朋友你好|大哥你好|老板你好|美女你好|尊敬的(用户|客户|会员|车主)|您的(银行卡|账户|快递|包裹|订单|社保|医保|etc)`)},
@@ -167,6 +173,14 @@ func pitch(compact string) ([]string, int) {
 		}
 	}
 	return out, n
+}
+
+// quotedHalf is what n words found weigh, each w, at most limit of them,
+// the quoted of them (found only inside quotation marks, as a reporter
+// quotes what was sent to them) half as much.
+func quotedHalf(w float64, n, quoted, limit int) float64 {
+	own := min(n-quoted, limit)
+	return w*float64(own) + w/2*float64(min(quoted, limit-own))
 }
 
 // distinct is ms without repeats, in order.
