@@ -18,7 +18,7 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// placeholders are the template functions of each dialect (see above).
+// placeholders are the template functions of each dialect (see the package comment).
 var placeholders = map[Dialect]template.FuncMap{
 	SQLite: {
 		"sqlite": func() bool { return true }, "postgres": func() bool { return false },
@@ -102,7 +102,7 @@ func (db *DB) migrateSource(ctx context.Context, src fs.FS, to int64) (int, erro
 const sqliteShifted, sqliteShift = 5, 2
 
 // renumberSQLite renumbers the migrations that a SQLite database recorded
-// with SQLite's set of its own (see above), and does nothing the second
+// with SQLite's set of its own (package comment), and does nothing the second
 // time: a recorded 00005 can only be of that set, since 00005 is no
 // migration of SQLite's now.
 func (db *DB) renumberSQLite(ctx context.Context) error {
