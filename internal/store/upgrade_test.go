@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"archive/zip"
 	"context"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -34,38 +37,7 @@ func TestUpgradeALaidOutCluster(t *testing.T) {
 		t.Fatal("the upgrade applied no migration")
 	}
 	storetest.LaidOut(t, old)
-	fresh := storetest.Citus(t)
-	for _, q := range []struct{ what, sql string }{
-		{"columns", `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || is_identity || ' ' || COALESCE(column_default, '')
-			FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`},
-		{"indexes", `SELECT tablename || ' ' || replace(indexdef, current_schema() || '.', '') FROM pg_indexes
-			WHERE schemaname = current_schema() AND tablename <> 'goose_db_version'`},
-		{"foreign keys", `SELECT c.relname || ' ' || pg_get_constraintdef(con.oid) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
-			WHERE con.contype = 'f' AND c.relnamespace = current_schema()::regnamespace`},
-	} {
-		list := func(db *store.DB) []string {
-			got, err := store.Query(ctx, db, func(sc store.Scanner) (string, error) {
-				var s string
-				return s, sc.Scan(&s)
-			}, q.sql)
-			if err != nil {
-				t.Fatal(err)
-			}
-			slices.Sort(got)
-			return got
-		}
-		upgraded, want := list(old), list(fresh)
-		for _, w := range want {
-			if !slices.Contains(upgraded, w) {
-				t.Errorf("%s: the upgraded cluster lacks %s", q.what, w)
-			}
-		}
-		for _, u := range upgraded {
-			if !slices.Contains(want, u) {
-				t.Errorf("%s: the upgraded cluster has %s, a new one does not", q.what, u)
-			}
-		}
-	}
+	storetest.SameSchema(t, old, storetest.Citus(t), "upgraded")
 	var v string
 	if err := old.QueryRowContext(ctx, "SELECT v FROM settings WHERE k = 'written.before'").Scan(&v); err != nil || v != "kept" {
 		t.Fatalf("a row written before the upgrade: %q %v", v, err)
@@ -83,4 +55,135 @@ func TestUpgradeALaidOutCluster(t *testing.T) {
 	if n, err := old.Migrate(ctx); err != nil || n != 0 {
 		t.Fatalf("migrate again: %d %v", n, err)
 	}
+}
+
+// dialectSets are the two sets of migrations (sqlite/, postgres/) of the
+// last release with a set for each dialect, frozen as it shipped them:
+//
+//	git archive --format=zip -o internal/store/testdata/dialect-sets.zip c62a2c4:internal/store/migrations
+const dialectSets = "testdata/dialect-sets.zip"
+
+// next is a migration after the last of the release of dialectSets, in
+// this test's set only.
+const next = `-- +goose Up
+ALTER TABLE settings ADD COLUMN next_n {{int}} NOT NULL DEFAULT 0;
+CREATE INDEX settings_next ON settings(next_n);
+
+-- +goose Down
+DROP INDEX settings_next;
+ALTER TABLE settings DROP COLUMN next_n;
+`
+
+// A database of every engine migrated by the release of dialectSets (its
+// own dialect's set, SQLite's numbered apart) and holding rows is upgraded
+// by the one set: no migration of that release runs again, the versions
+// recorded are those of the one set on both engines (SQLite's 00005 to
+// 00026 renumbered to 00007 to 00028; SQLite has no 00005 or 00006), the
+// next migration is 00029 on both, the schema is the one a new database
+// gets (tables, columns, types, indexes, keys, triggers), and the rows are
+// kept.
+func TestUpgradeFromADialectsOwnSet(t *testing.T) {
+	ctx := context.Background()
+	sets, err := zip.OpenReader(dialectSets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sets.Close()
+	src := fstest.MapFS{"00029_next.sql": {Data: []byte(next)}}
+	names, err := fs.Glob(store.Migrations(), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(store.Migrations(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src[name] = &fstest.MapFile{Data: data}
+	}
+	// The versions of the one set each engine records, up to 00029.
+	want := map[store.Dialect][]int64{}
+	for v := int64(0); v <= 29; v++ {
+		want[store.Postgres] = append(want[store.Postgres], v)
+		if v != 5 && v != 6 {
+			want[store.SQLite] = append(want[store.SQLite], v)
+		}
+	}
+	versions := func(t *testing.T, db *store.DB) []int64 {
+		got, err := store.Query(ctx, db, func(sc store.Scanner) (int64, error) {
+			var v int64
+			return v, sc.Scan(&v)
+		}, "SELECT version_id FROM goose_db_version WHERE is_applied ORDER BY version_id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	upgrade := func(t *testing.T, engine string, at int64, pending int) {
+		old := storetest.Unmigrated(t, engine)
+		files, err := fs.Sub(sets, string(old.Dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := old.MigrateFiles(ctx, files, at); err != nil {
+			t.Fatalf("migrate with the release's set: %v", err)
+		}
+		for _, q := range []string{
+			"INSERT INTO settings (k, v) VALUES ('written.before', 'kept')",
+			`INSERT INTO orgs (path, depth, name, type, created_at, updated_at)
+				VALUES ('/1/', 0, '中共某某委员会', 'committee', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+		} {
+			if _, err := old.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := old.MigrateSource(ctx, src)
+		if err != nil {
+			t.Fatalf("upgrade: %v", err)
+		}
+		if n != pending {
+			t.Errorf("the upgrade applied %d migrations, want %d", n, pending)
+		}
+		if got := versions(t, old); !slices.Equal(got, want[old.Dialect]) {
+			t.Errorf("versions recorded %v, want %v", got, want[old.Dialect])
+		}
+		fresh := storetest.Unmigrated(t, engine)
+		if _, err := fresh.MigrateSource(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		if got := versions(t, fresh); !slices.Equal(got, want[old.Dialect]) {
+			t.Errorf("versions recorded by a new database %v, want %v", got, want[old.Dialect])
+		}
+		storetest.SameSchema(t, old, fresh, "upgraded")
+		if old.Citus {
+			storetest.LaidOut(t, old)
+		}
+		var v, name string
+		if err := old.QueryRowContext(ctx, "SELECT v FROM settings WHERE k = 'written.before'").Scan(&v); err != nil || v != "kept" {
+			t.Errorf("a setting written before the upgrade: %q %v", v, err)
+		}
+		if err := old.QueryRowContext(ctx, "SELECT name FROM orgs WHERE id = 1").Scan(&name); err != nil || name != "中共某某委员会" {
+			t.Errorf("an organisation written before the upgrade: %q %v", name, err)
+		}
+		// Ids go on after the rows kept.
+		var id int64
+		if err := old.QueryRowContext(ctx, `INSERT INTO orgs (parent_id, path, depth, name, type, created_at, updated_at)
+			VALUES (1, '/1/2/', 1, '某省委', 'committee', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id`).Scan(&id); err != nil || id != 2 {
+			t.Errorf("an organisation written after the upgrade: id %d %v", id, err)
+		}
+		if n, err := old.MigrateSource(ctx, src); err != nil || n != 0 {
+			t.Errorf("migrate again: %d %v", n, err)
+		}
+		if got := versions(t, old); !slices.Equal(got, want[old.Dialect]) {
+			t.Errorf("versions recorded after migrating again %v, want %v", got, want[old.Dialect])
+		}
+	}
+	for _, engine := range storetest.Engines {
+		t.Run(engine+" at the release's last", func(t *testing.T) { upgrade(t, engine, 0, 1) })
+	}
+	// SQLite part way through its own set: before the renumbered migrations
+	// (at its 00004 nothing is renumbered and 00007 on are pending), and at
+	// its 00014 (the consultative work, 00016 of the one set).
+	t.Run("sqlite at its 00004", func(t *testing.T) { upgrade(t, "sqlite", 4, 23) })
+	t.Run("sqlite at its 00014", func(t *testing.T) { upgrade(t, "sqlite", 14, 13) })
 }

@@ -89,21 +89,60 @@ func Citus(t *testing.T) *store.DB {
 // deployment of an earlier release was; the schema is dropped after the test.
 func CitusAt(t *testing.T, version int64) *store.DB {
 	t.Helper()
-	base, admin := cluster(t)
-	schema := newSchema(t, admin)
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	db, err := store.Open(context.Background(), withSearchPath(base, schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := Unmigrated(t, "citus")
 	if _, err := db.MigrateTo(context.Background(), version); err != nil {
 		t.Fatalf("migrate to %d: %v", version, err)
 	}
 	return db
+}
+
+// Engines are the names of the database engines, as Each names its subtests.
+var Engines = []string{"sqlite", "postgres", "citus"}
+
+// Unmigrated returns a database of engine (one of Engines) that no
+// migration has touched: a new SQLite file, or a new schema of the test
+// server or cluster, dropped after the test. It skips the test when the
+// engine is not configured.
+func Unmigrated(t *testing.T, engine string) *store.DB {
+	t.Helper()
+	var dsn string
+	switch engine {
+	case "sqlite":
+		dsn = filepath.Join(t.TempDir(), "test.db")
+	case "postgres":
+		base := os.Getenv("DANGJIAN_TEST_POSTGRES")
+		if base == "" {
+			t.Skip("DANGJIAN_TEST_POSTGRES is not set")
+		}
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		schema := "t_" + hex.EncodeToString(b)
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+				t.Errorf("drop schema: %v", err)
+			}
+		})
+		dsn = withSearchPath(base, schema)
+	case "citus":
+		base, admin := cluster(t)
+		schema := newSchema(t, admin)
+		t.Cleanup(func() {
+			_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+			admin.Close()
+		})
+		dsn = withSearchPath(base, schema)
+	default:
+		t.Fatalf("no engine %q", engine)
+	}
+	return connect(t, dsn)
 }
 
 // cluster is the test cluster's URL and a connection to it as its
@@ -245,27 +284,7 @@ func SQLite(t testing.TB) *store.DB {
 // dropped when the test ends. It skips the test when no server is configured.
 func Postgres(t *testing.T) *store.DB {
 	t.Helper()
-	base := os.Getenv("DANGJIAN_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("DANGJIAN_TEST_POSTGRES is not set")
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	return open(t, withSearchPath(base, schema))
+	return migrated(t, Unmigrated(t, "postgres"))
 }
 
 // withSearchPath is the URL base with schema as the search path.
@@ -280,13 +299,24 @@ func withSearchPath(base, schema string) string {
 // open connects to dsn and applies the migrations.
 func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
+	return migrated(t, connect(t, dsn))
+}
+
+// connect opens dsn, closed after the test.
+func connect(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
+	return db
+}
+
+// migrated is db with the migrations applied.
+func migrated(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
 	return db
