@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/flow"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -182,16 +184,8 @@ func (a *API) publicRoutes() []Route {
 			}},
 
 		// The office.
-		{Method: "GET", Path: "/api/v1/cppcc/steps/public", Perm: auth.PermAuth, Tag: t, Summary: "来信、社情民意和论坛审核的全部状态转换", Result: []cppcc.Step{},
-			Handle: func(*http.Request, store.Scope) (any, error) {
-				var out []cppcc.Step
-				for _, s := range cppcc.Steps {
-					if s.Object == "case" || s.Object == "opinion" || s.Object == "forum" {
-						out = append(out, s)
-					}
-				}
-				return out, nil
-			}},
+		{Method: "GET", Path: "/api/v1/cppcc/steps/public", Perm: auth.PermAuth, Tag: t, Summary: "来信、社情民意和论坛审核的全部状态转换", Result: []flow.Step{},
+			Handle: func(*http.Request, store.Scope) (any, error) { return publicSteps(), nil }},
 		{Method: "GET", Path: "/api/v1/cppcc/calendar", Perm: auth.PermCppccRead, Tag: t, Summary: "节假日和调休上班日(国务院办公厅通知),用于计算期限", Query: []Param{{"year", "年度,默认今年", "integer"}},
 			Result: []cppcc.CalendarDay{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				y, err := a.year(r)
@@ -379,4 +373,9 @@ func (a *API) issueDocx(r *http.Request, sc store.Scope, committee, id int64) (a
 	}
 	return Download{Name: cm.Name + "社情民意专刊" + is.Label + ".docx", ContentType: docxType,
 		Write: func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }}, nil
+}
+
+// publicSteps are the steps of a letter, of the forum's moderation and of a 社情民意 item.
+func publicSteps() []flow.Step {
+	return slices.Concat(cppcc.CaseSteps.Steps(), cppcc.ForumSteps.Steps(), cppcc.OpinionSteps.Steps())
 }

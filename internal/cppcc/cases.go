@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/clock"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/member"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
@@ -65,45 +66,23 @@ var Routes = vocab.Enum{
 	{Code: "assign", Label: "交办"},
 }
 
-// CaseSteps are the steps of a case, in the same form as Steps (and
-// published with them).
-var CaseSteps = []Step{
-	{"case", "accept", []string{"received"}, "accepted", "office", "收到之日起15日内告知受理;复核终结的同一事项不再受理"},
-	{"case", "not_accept", []string{"received"}, "not_accepted", "office", "不予受理须说明理由,并告知信访人"},
-	{"case", "transfer", []string{"received"}, "transferred", "office", "不属于本机关职责的,转送有权处理的机关,并告知信访人"},
-	{"case", "junk", []string{"received"}, "junk", "office", "审核确认为垃圾信息(分类器从中学习);信访人仍可凭回执码查看"},
-	{"case", "route", []string{"accepted"}, "handling", "office", "转办或交办给一个承办单位"},
-	{"case", "extend", []string{"handling"}, "handling", "unit", "情况复杂的,经本单位负责人批准延长一次,不超过30日,告知信访人理由"},
-	{"case", "reply", []string{"handling"}, "replied", "unit", "承办单位出具书面处理意见"},
-	{"case", "rate", []string{"replied", "reviewed", "final"}, "", "sender", "信访人凭回执码评价;满意或基本满意即办结"},
-	{"case", "request_review", []string{"replied"}, "review", "sender", "信访人不服处理意见,自收到答复之日起30日内请求复查(仅信访件)"},
-	{"case", "decide_review", []string{"review"}, "reviewed", "office", "收到复查请求之日起30日内提出复查意见"},
-	{"case", "request_recheck", []string{"reviewed"}, "recheck", "sender", "不服复查意见,自收到之日起30日内请求复核"},
-	{"case", "hearing", []string{"recheck"}, "recheck", "office", "复核举行听证,听证期间不计入复核期限"},
-	{"case", "decide_recheck", []string{"recheck"}, "final", "office", "30日内提出复核意见;复核终结,同一事实和理由不再受理"},
-	{"case", "close", []string{"replied", "reviewed"}, "closed", "office", "请求复查、复核的期限届满未请求,或信访人满意"},
-}
-
-// addSteps adds the steps of an object to Steps and the machines, and
-// the words of its actions.
-func addSteps(steps []Step, labels map[string]string) {
-	Steps = append(Steps, steps...)
-	for _, s := range steps {
-		if machines[s.Object] == nil {
-			machines[s.Object] = store.Machine{}
-		}
-		machines[s.Object][s.Action] = store.Move{From: s.From, To: s.To}
-	}
-	for k, v := range labels {
-		actionLabels[k] = v
-	}
-}
-
-func init() {
-	addSteps(CaseSteps, map[string]string{"accept": "受理", "not_accept": "不予受理", "transfer": "转送", "junk": "确认为垃圾信息", "route": "转办交办",
-		"rate": "评价", "request_review": "请求复查", "decide_review": "复查", "request_recheck": "请求复核", "hearing": "听证", "decide_recheck": "复核",
-		"release": "放行", "supervise": "督办", "register": "登记", "submit_public": "网上提交"})
-}
+// CaseSteps are the steps of a case.
+var CaseSteps = flow.NewTable([]flow.Step{
+	{Object: "case", Action: "accept", Label: "受理", From: []string{"received"}, To: "accepted", By: "office", Rule: "收到之日起15日内告知受理;复核终结的同一事项不再受理"},
+	{Object: "case", Action: "not_accept", Label: "不予受理", From: []string{"received"}, To: "not_accepted", By: "office", Rule: "不予受理须说明理由,并告知信访人"},
+	{Object: "case", Action: "transfer", Label: "转送", From: []string{"received"}, To: "transferred", By: "office", Rule: "不属于本机关职责的,转送有权处理的机关,并告知信访人"},
+	{Object: "case", Action: "junk", Label: "确认为垃圾信息", From: []string{"received"}, To: "junk", By: "office", Rule: "审核确认为垃圾信息(分类器从中学习);信访人仍可凭回执码查看"},
+	{Object: "case", Action: "route", Label: "转办交办", From: []string{"accepted"}, To: "handling", By: "office", Rule: "转办或交办给一个承办单位"},
+	{Object: "case", Action: "extend", Label: "延长办理期限", From: []string{"handling"}, To: "handling", By: "unit", Rule: "情况复杂的,经本单位负责人批准延长一次,不超过30日,告知信访人理由"},
+	{Object: "case", Action: "reply", Label: "出具处理意见", From: []string{"handling"}, To: "replied", By: "unit", Rule: "承办单位出具书面处理意见"},
+	{Object: "case", Action: "rate", Label: "评价", From: []string{"replied", "reviewed", "final"}, To: "", By: "sender", Rule: "信访人凭回执码评价;满意或基本满意即办结"},
+	{Object: "case", Action: "request_review", Label: "请求复查", From: []string{"replied"}, To: "review", By: "sender", Rule: "信访人不服处理意见,自收到答复之日起30日内请求复查(仅信访件)"},
+	{Object: "case", Action: "decide_review", Label: "复查", From: []string{"review"}, To: "reviewed", By: "office", Rule: "收到复查请求之日起30日内提出复查意见"},
+	{Object: "case", Action: "request_recheck", Label: "请求复核", From: []string{"reviewed"}, To: "recheck", By: "sender", Rule: "不服复查意见,自收到之日起30日内请求复核"},
+	{Object: "case", Action: "hearing", Label: "听证", From: []string{"recheck"}, To: "recheck", By: "office", Rule: "复核举行听证,听证期间不计入复核期限"},
+	{Object: "case", Action: "decide_recheck", Label: "复核", From: []string{"recheck"}, To: "final", By: "office", Rule: "30日内提出复核意见;复核终结,同一事实和理由不再受理"},
+	{Object: "case", Action: "close", Label: "办结", From: []string{"replied", "reviewed"}, To: "closed", By: "office", Rule: "请求复查、复核的期限届满未请求,或信访人满意"},
+}, map[string]string{"release": "放行", "supervise": "督办", "register": "登记", "submit_public": "网上提交", "publish": "公开到论坛", "hide": "举报隐藏"})
 
 // Case is a letter of a mailbox or a letters-and-visits case. The sender's
 // name and phone are masked in JSON; the office reads them with Person.
@@ -490,7 +469,7 @@ func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id
 		return x, err
 	}
 	x.Overdue = overdue(x.Clocks)
-	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false)
+	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false, CaseActionLabel, CaseStates)
 	if err != nil {
 		return x, err
 	}
@@ -517,7 +496,10 @@ func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseI
 	return f, data, err
 }
 
-func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool) ([]Event, error) {
+// publicEvents are the history of a case, an item or a comment (notices:
+// only what its sender was told), its steps and states said by label and
+// states.
+func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
 	where := ""
 	if notices {
 		where = " AND notice"
@@ -525,10 +507,7 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 	events, err := store.Query(ctx, q, func(r store.Scanner) (Event, error) {
 		var e Event
 		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.by, &e.At)
-		e.Object, e.ActionLabel, e.ToLabel = object, actionLabels[e.Action], CaseStates.Label(e.To)
-		if object == "case" {
-			e.ActionLabel = CaseActionLabel(e.Action)
-		}
+		e.Object, e.ActionLabel, e.ToLabel = object, label(e.Action), states.Label(e.To)
 		e.At = e.At.UTC()
 		if notices {
 			e.By = ""
@@ -544,16 +523,8 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 // senderSteps are the steps the sender takes (with the receipt code, no account).
 var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_review": true, "request_recheck": true}
 
-// caseLabels are the words of a case's steps where they differ from a proposal's.
-var caseLabels = map[string]string{"extend": "延长办理期限", "reply": "出具处理意见", "route": "转办交办", "close": "办结", "publish": "公开到论坛"}
-
 // CaseActionLabel is a step of a case in words.
-func CaseActionLabel(action string) string {
-	if l, ok := caseLabels[action]; ok {
-		return l
-	}
-	return actionLabels[action]
-}
+func CaseActionLabel(action string) string { return CaseSteps.Label("case", action) }
 
 func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, from, to, note string, notice bool) error {
 	by := audit.ActorOf(ctx).Username
@@ -820,9 +791,9 @@ func (s *Service) changeCase(ctx context.Context, sc store.Scope, view View, id 
 // stepCase moves a case by action: compare-and-set on its state; set adds
 // assignments numbered from $3.
 func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, note string, notice bool, set string, args ...any) error {
-	to, ok := next("case", action, x.State)
+	to, ok := CaseSteps.Next("case", action, x.State)
 	if !ok {
-		return refused(x.StateLabel, action)
+		return refusedCase(x, action)
 	}
 	if to == "" {
 		to = x.State
@@ -836,6 +807,11 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case,
 		return err
 	}
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
+}
+
+// refusedCase says that the case cannot take action from its state.
+func refusedCase(x Case, action string) error {
+	return apperr.Conflict("当前状态为“%s”,不能%s", x.StateLabel, CaseActionLabel(action))
 }
 
 // Decide is the office's step on a case: accept, not_accept, transfer,
@@ -918,8 +894,8 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, in.Action, t, true, col+" = $3", t)
 		case "hearing":
-			if _, ok := next("case", "hearing", x.State); !ok {
-				return refused(x.StateLabel, "hearing")
+			if _, ok := CaseSteps.Next("case", "hearing", x.State); !ok {
+				return refusedCase(x, "hearing")
 			}
 			_, ok, err := s.changeClock(ctx, tx, c, "case", x.ID, "recheck", map[bool]string{true: "pause", false: "resume"}[in.Hearing], func(k *clock.Clock) {
 				if in.Hearing && k.PausedOn.IsZero() {

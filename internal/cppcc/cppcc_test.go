@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -325,7 +326,7 @@ func TestEveryCell(t *testing.T) {
 	}
 	states := States
 	for action, do := range try {
-		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "proposal" && s.Action == action })]
+		step := Steps.Steps()[slices.IndexFunc(Steps.Steps(), func(s flow.Step) bool { return s.Object == "proposal" && s.Action == action })]
 		for _, st := range states {
 			p := reach[st.Code]()
 			if p.State != st.Code {
@@ -872,7 +873,7 @@ func TestEveryUnitCell(t *testing.T) {
 		},
 	}
 	for action, do := range try {
-		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "unit" && s.Action == action })]
+		step := Steps.Steps()[slices.IndexFunc(Steps.Steps(), func(s flow.Step) bool { return s.Object == "unit" && s.Action == action })]
 		for _, st := range UnitStates {
 			x := reach[st.Code]()
 			err := do(x)

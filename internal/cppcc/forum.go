@@ -12,6 +12,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/flow"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -25,17 +26,16 @@ var ForumStates = vocab.Enum{
 	{Code: "removed", Label: "已删除"},
 }
 
-// ForumSteps are the moderation steps, published with Steps.
-var ForumSteps = []Step{
-	{"forum", "hide", []string{"published"}, "hidden", "system", "被举报达到设定次数后隐藏,待审核,并告知作者"},
-	{"forum", "release", []string{"held", "hidden"}, "published", "office", "审核后公开(分类器从中学习)"},
-	{"forum", "remove", []string{"held", "hidden", "published"}, "removed", "office", "审核后删除(确认为垃圾信息的,分类器从中学习)"},
-	{"forum", "moderate", []string{"held", "hidden", "published"}, "published", "office", "版主修改后公开,原文保留"},
-}
+// ForumSteps are the moderation steps.
+var ForumSteps = flow.NewTable([]flow.Step{
+	{Object: "forum", Action: "hide", Label: "举报隐藏", From: []string{"published"}, To: "hidden", By: "system", Rule: "被举报达到设定次数后隐藏,待审核,并告知作者"},
+	{Object: "forum", Action: "release", Label: "放行", From: []string{"held", "hidden"}, To: "published", By: "office", Rule: "审核后公开(分类器从中学习)"},
+	{Object: "forum", Action: "remove", Label: "删除", From: []string{"held", "hidden", "published"}, To: "removed", By: "office", Rule: "审核后删除(确认为垃圾信息的,分类器从中学习)"},
+	{Object: "forum", Action: "moderate", Label: "修改后公开", From: []string{"held", "hidden", "published"}, To: "published", By: "office", Rule: "版主修改后公开,原文保留"},
+}, map[string]string{"publish": "公开到论坛", "comment": "评论"})
 
-func init() {
-	addSteps(ForumSteps, map[string]string{"hide": "举报隐藏", "remove": "删除", "moderate": "修改后公开", "publish": "公开到论坛", "comment": "评论"})
-}
+// forumLabel is a step of a post or a comment in words.
+func forumLabel(action string) string { return ForumSteps.Label("forum", action) }
 
 // Post is a published letter and its reply in the forum.
 type Post struct {
@@ -343,7 +343,7 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Ev
 	if err != nil {
 		return cm, nil, err
 	}
-	ev, err := s.publicEvents(ctx, s.DB, c, "comment", cm.ID, true)
+	ev, err := s.publicEvents(ctx, s.DB, c, "comment", cm.ID, true, forumLabel, ForumStates)
 	for i := range ev {
 		ev[i].ToLabel = ForumStates.Label(ev[i].To)
 	}
@@ -539,9 +539,9 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 		if err != nil {
 			return err
 		}
-		to, ok := next("forum", in.Action, state)
+		to, ok := ForumSteps.Next("forum", in.Action, state)
 		if !ok {
-			return apperr.Conflict("当前状态为“%s”,不能%s", ForumStates.Label(state), actionLabels[in.Action])
+			return apperr.Conflict("当前状态为“%s”,不能%s", ForumStates.Label(state), forumLabel(in.Action))
 		}
 		set, args, note := "", []any{}, ""
 		switch in.Action {

@@ -212,9 +212,9 @@ func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view Vie
 
 // stepPart moves a unit's part by action, compare-and-set on its state.
 func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, x Part, action, note, set string, args ...any) error {
-	to, ok := next("unit", action, x.State)
+	to, ok := Steps.Next("unit", action, x.State)
 	if !ok {
-		return refused(x.StateLabel, action)
+		return refused(x.StateLabel, "unit", action)
 	}
 	if set != "" {
 		set = ", " + set

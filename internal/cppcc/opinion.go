@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -47,18 +48,17 @@ var AdoptionKinds = vocab.Enum{
 // OpinionMax is the length limit of an item (one matter, short).
 const OpinionMax = 1500
 
-// OpinionSteps are the steps of an item, published with Steps.
-var OpinionSteps = []Step{
-	{"opinion", "submit", []string{"returned"}, "submitted", "member", "一事一报,不超过1500字"},
-	{"opinion", "edit", []string{"submitted", "edited"}, "edited", "office", "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
-	{"opinion", "return", []string{"submitted", "edited"}, "returned", "office", "退回报送人修改,说明理由"},
-	{"opinion", "unuse", []string{"submitted", "edited"}, "unused", "office", "不予编发,说明理由"},
-	{"opinion", "compile", []string{"edited"}, "compiled", "office", "编入一期专刊(单篇或综合),按年度编号"},
-}
+// OpinionSteps are the steps of an item.
+var OpinionSteps = flow.NewTable([]flow.Step{
+	{Object: "opinion", Action: "submit", Label: "提交", From: []string{"returned"}, To: "submitted", By: "member", Rule: "一事一报,不超过1500字"},
+	{Object: "opinion", Action: "edit", Label: "核稿", From: []string{"submitted", "edited"}, To: "edited", By: "office", Rule: "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
+	{Object: "opinion", Action: "return", Label: "退回修改", From: []string{"submitted", "edited"}, To: "returned", By: "office", Rule: "退回报送人修改,说明理由"},
+	{Object: "opinion", Action: "unuse", Label: "不予编发", From: []string{"submitted", "edited"}, To: "unused", By: "office", Rule: "不予编发,说明理由"},
+	{Object: "opinion", Action: "compile", Label: "编入专刊", From: []string{"edited"}, To: "compiled", By: "office", Rule: "编入一期专刊(单篇或综合),按年度编号"},
+}, map[string]string{"adopt": "采用", "forward": "报送"})
 
-func init() {
-	addSteps(OpinionSteps, map[string]string{"edit": "核稿", "unuse": "不予编发", "compile": "编入专刊", "adopt": "采用", "forward": "报送"})
-}
+// opinionLabel is a step of an item in words.
+func opinionLabel(action string) string { return OpinionSteps.Label("opinion", action) }
 
 // Opinion is a 社情民意信息 item.
 type Opinion struct {
@@ -224,7 +224,7 @@ func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id 
 	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
 		return o, err
 	}
-	o.Events, err = s.publicEvents(ctx, q, c, "opinion", id, false)
+	o.Events, err = s.publicEvents(ctx, q, c, "opinion", id, false, opinionLabel, OpinionStates)
 	for i := range o.Events {
 		o.Events[i].ToLabel = OpinionStates.Label(o.Events[i].To)
 	}
@@ -384,9 +384,9 @@ type EditInput struct {
 // ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
 func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
 	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		to, ok := next("opinion", in.Action, o.State)
+		to, ok := OpinionSteps.Next("opinion", in.Action, o.State)
 		if !ok {
-			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, actionLabels[in.Action])
+			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, opinionLabel(in.Action))
 		}
 		set, args, note := "", []any{}, strings.TrimSpace(in.Note)
 		switch in.Action {
@@ -425,7 +425,7 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 		return Opinion{}, err
 	}
 	return s.changeOpinion(ctx, sc, ViewMember, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		if _, ok := next("opinion", "submit", o.State); !ok {
+		if _, ok := OpinionSteps.Next("opinion", "submit", o.State); !ok {
 			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
 		}
 		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+

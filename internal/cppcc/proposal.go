@@ -329,7 +329,7 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) 
 		var e Event
 		err := r.Scan(&e.Object, &e.Action, &e.From, &e.To, &e.Note, &e.By, &e.by, &e.At)
 		e.At = e.At.UTC()
-		e.ActionLabel = actionLabels[e.Action]
+		e.ActionLabel = Steps.Label(e.Object, e.Action)
 		e.ToLabel = map[string]vocab.Enum{"proposal": States, "signer": SignerStates, "unit": UnitStates}[e.Object].Label(e.To)
 		return e, err
 	}, "SELECT object, action, from_state, to_state, note, by_name, by_user, at FROM proposal_events WHERE proposal_id = $1"+store.InProvince("province_id", p.province)+" ORDER BY id", p.ID)
@@ -728,7 +728,7 @@ func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bo
 			return apperr.Conflict("该提案目前“%s”,会签已经结束", p.StateLabel)
 		}
 		if g.DueOn.Before(s.today()) {
-			return apperr.Conflict("会签期限(%s)已过,不能再%s", g.DueOn.Chinese(), actionLabels[action])
+			return apperr.Conflict("会签期限(%s)已过,不能再%s", g.DueOn.Chinese(), Steps.Label("signer", action))
 		}
 		if err := s.stepSigner(ctx, tx, c, p, g, action); err != nil {
 			return err
@@ -738,9 +738,9 @@ func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bo
 }
 
 func (s *Service) stepSigner(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, g Signer, action string) error {
-	to, ok := next("signer", action, g.State)
+	to, ok := Steps.Next("signer", action, g.State)
 	if !ok {
-		return refused(g.StateLabel, action)
+		return refused(g.StateLabel, "signer", action)
 	}
 	if err := store.Swap(ctx, tx, "联名邀请", "UPDATE proposal_signers SET state = $1, answered_at = $2 WHERE proposal_id = $3 AND member_id = $4 AND state = $5"+
 		store.InProvince("province_id", p.province), to, s.now(), p.ID, g.MemberID, g.State); err != nil {
@@ -781,7 +781,7 @@ func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c Committee, p Pro
 func (s *Service) CloseSigning(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
 	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
 		if p.State != "signing" {
-			return refused(p.StateLabel, "signed")
+			return refused(p.StateLabel, "proposal", "signed")
 		}
 		for _, g := range p.Signers {
 			if g.State == "invited" && !g.DueOn.Before(s.today()) {

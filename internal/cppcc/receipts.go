@@ -134,7 +134,7 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 	if x.State == "junk" { // the sender is not told how the letter was judged
 		t.State, t.StateLabel = "received", "已收到"
 	}
-	if t.Notices, err = s.publicEvents(ctx, s.DB, c, "case", x.ID, true); err != nil {
+	if t.Notices, err = s.publicEvents(ctx, s.DB, c, "case", x.ID, true, CaseActionLabel, CaseStates); err != nil {
 		return t, err
 	}
 	if t.Clocks, err = s.clocks(ctx, s.DB, c, "case", x.ID); err != nil {
@@ -150,8 +150,8 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 
 // senderMay tells why the sender may not take action now (nil: they may).
 func (s *Service) senderMay(ctx context.Context, c Committee, x Case, action string) error {
-	if _, ok := next("case", action, x.State); !ok {
-		return refused(x.StateLabel, action)
+	if _, ok := CaseSteps.Next("case", action, x.State); !ok {
+		return refusedCase(x, action)
 	}
 	if action == "rate" {
 		if x.Satisfaction != "" && x.State == "final" {

@@ -182,7 +182,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 			return
 		}
 	}
-	for _, st := range cppcc.CaseSteps {
+	for _, st := range cppcc.CaseSteps.Steps() {
 		for _, from := range st.From {
 			if from == d.C.State {
 				d.Steps[st.Action] = true

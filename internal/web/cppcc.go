@@ -232,7 +232,7 @@ func options(e vocab.Enum) []optionItem {
 // offered are the proposal's actions the table allows from its state.
 func offered(state string) map[string]bool {
 	out := map[string]bool{}
-	for _, st := range cppcc.Steps {
+	for _, st := range cppcc.Steps.Steps() {
 		for _, f := range st.From {
 			if f == state && st.Object == "proposal" {
 				out[st.Action] = true
