@@ -324,7 +324,7 @@ func (s *Service) SubmitPublic(ctx context.Context, in CaseInput, filter *spam.M
 	if err := in.check(false); err != nil {
 		return Receipt{}, err
 	}
-	c, err := s.committee(ctx, s.DB, store.All, in.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, store.All, in.CommitteeID, "committee")
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -343,7 +343,7 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 	if in.ReceivedOn.After(s.today()) || (!in.ReceivedOn.IsZero() && in.ReceivedOn.Before(s.today().AddYears(-5))) {
 		return Receipt{}, apperr.InvalidField("received_on", "收到日期应在五年内,且不能晚于今天")
 	}
-	c, err := s.inputCommittee(ctx, s.DB, sc, in.CommitteeID)
+	c, err := s.InputCommittee(ctx, s.DB, sc, in.CommitteeID)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -377,9 +377,9 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 		received = s.today()
 	}
 	month := received.Year()*100 + int(received.Time().Month())
-	nameEnc, nameHash := s.seal(in.Name)
-	phoneEnc, phoneHash := s.seal(in.Phone)
-	idEnc, idHash := s.seal(in.IDNumber)
+	nameEnc, nameHash := s.Seal(in.Name)
+	phoneEnc, phoneHash := s.Seal(in.Phone)
+	idEnc, idHash := s.Seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
 	fp := fingerprint(in.Title + in.Content)
 	dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, in.Phone, in.IDNumber, fp)
@@ -390,21 +390,21 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 	if err := tx.QueryRowContext(ctx, `INSERT INTO cases (province_id, committee_id, box, channel, receipt_hash, name_enc, phone_enc, idno_enc, name_hash, phone_hash, idno_hash,
 		anonymous, people, title, content, public_ok, name_ok, state, held, was_held, score, reasons, simhash, duplicate_of, received_on, month, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26) RETURNING id`,
-		c.province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
+		c.Province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
 		in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now(), proposal).Scan(&id); err != nil {
 		return 0, err
 	}
 	for _, f := range in.Files { // checked by in.check
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.Province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
 			return 0, err
 		}
 	}
-	x := Case{ID: id, province: c.province(), State: ""}
+	x := Case{ID: id, province: c.Province(), State: ""}
 	if err := s.caseEvent(ctx, tx, c, x, action, "", "received", note, true); err != nil {
 		return 0, err
 	}
-	if err := s.startClock(ctx, tx, c, "case", id, "accept", received); err != nil {
+	if err := s.StartClock(ctx, tx, c, "case", id, "accept", received); err != nil {
 		return 0, err
 	}
 	return id, s.recase(ctx, tx, c, Case{}, id)
@@ -416,14 +416,14 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 // for among anonymous ones only, a named one among named ones: a link
 // between the two would name the anonymous sender.
 func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
-	since := received.AddDate(0, 0, -c.Rules.repeatDays())
-	prov := store.InProvince("province_id", c.province())
+	since := received.AddDate(0, 0, -c.Rules.RepeatWindow())
+	prov := store.InProvince("province_id", c.Province())
 	args := []any{c.ID, since, anonymous}
 	var sender []string
 	for _, f := range []struct{ col, v string }{{"phone_hash", phone}, {"idno_hash", idNumber}} {
 		if f.v != "" {
 			var cond string
-			cond, args = s.underEveryKey(f.col, f.v, args)
+			cond, args = s.UnderEveryKey(f.col, f.v, args)
 			sender = append(sender, cond)
 		}
 	}
@@ -458,25 +458,25 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, rec
 }
 
 func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id int64) (Case, error) {
-	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.province()), id))
+	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return x, apperr.NotFound("来信")
 	}
 	if err != nil {
 		return x, err
 	}
-	if x.Clocks, err = s.clocks(ctx, q, c, "case", x.ID); err != nil {
+	if x.Clocks, err = s.Clocks(ctx, q, c, "case", x.ID); err != nil {
 		return x, err
 	}
 	x.Overdue = overdue(x.Clocks)
-	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false, CaseActionLabel, CaseStates)
+	x.Events, err = s.PublicEvents(ctx, q, c, "case", x.ID, false, CaseActionLabel, CaseStates)
 	if err != nil {
 		return x, err
 	}
 	x.Files, err = store.Query(ctx, q, func(r store.Scanner) (File, error) {
 		var f File
 		return f, r.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256)
-	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.province())+" ORDER BY id", x.ID)
+	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.Province())+" ORDER BY id", x.ID)
 	return x, err
 }
 
@@ -496,10 +496,10 @@ func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseI
 	return f, data, err
 }
 
-// publicEvents are the history of a case, an item or a comment (notices:
+// PublicEvents are the history of a case, an item or a comment (notices:
 // only what its sender was told), its steps and states said by label and
 // states.
-func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
+func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
 	where := ""
 	if notices {
 		where = " AND notice"
@@ -513,11 +513,11 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 			e.By = ""
 		}
 		return e, err
-	}, "SELECT action, from_state, to_state, note, by_name, by_user, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+	}, "SELECT action, from_state, to_state, note, by_name, by_user, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.Province())+" ORDER BY id", object, id)
 	if err != nil || notices {
 		return events, err
 	}
-	return events, s.byName(ctx, q, c.province(), events)
+	return events, s.byName(ctx, q, c.Province(), events)
 }
 
 // senderSteps are the steps the sender takes (with the receipt code, no account).
@@ -532,19 +532,19 @@ func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case
 		by = "来信人"
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, x.ID, action, from, to, note, notice, nullUser(ctx), by, s.now()); err != nil {
+		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, x.ID, action, from, to, note, notice, NullUser(ctx), by, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
+	return s.Audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // recase moves the committee's figures from what before counted to what the case counts now.
 func (s *Service) recase(ctx context.Context, tx *sql.Tx, c Committee, before Case, id int64) error {
-	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.province()), id))
+	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if err != nil {
 		return err
 	}
-	return applyFigures(ctx, tx, c.province(), c.ID, CaseKeys(after), CaseKeys(before))
+	return ApplyFigures(ctx, tx, c.Province(), c.ID, CaseKeys(after), CaseKeys(before))
 }
 
 // accepted are the states of a case once accepted.
@@ -582,7 +582,7 @@ func CaseKeys(x Case) []string {
 		add(!x.RepliedOn.IsZero() && !x.Late, u+"ontime")
 		add(!x.RepliedOn.IsZero() && x.Late, u+"late")
 	}
-	return withYears(x.Month, keys)
+	return WithYears(x.Month, keys)
 }
 
 // caseVisible is the condition on the cases a view reaches in scope.
@@ -593,7 +593,7 @@ func caseVisible(w *store.Where, sc store.Scope, view View) {
 	} else {
 		w.And("x.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 	}
-	w.And("1 = 1" + route(sc, view, "x.province_id"))
+	w.And("1 = 1" + InRoute(sc, view, "x.province_id"))
 }
 
 // CaseFilter narrows a list of cases.
@@ -613,11 +613,11 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 	w := store.NewWhere()
 	caseVisible(w, sc, view)
 	if f.CommitteeID != 0 {
-		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		n, err := s.NodeIn(ctx, store.All, f.CommitteeID, "committee")
 		if err != nil && !apperr.IsNotFound(err) {
 			return out, err
 		}
-		w.And("x.committee_id = ?"+store.ProvinceIs("x.province_id", n.path), f.CommitteeID)
+		w.And("x.committee_id = ?"+store.ProvinceIs("x.province_id", n.Path), f.CommitteeID)
 	}
 	f.Months.where(w, "x.month")
 	if f.Box != "" {
@@ -637,7 +637,7 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 	}
 	if f.Overdue {
 		w.And(`NOT x.held AND EXISTS (SELECT 1 FROM clocks k WHERE k.province_id = x.province_id AND k.object = 'case' AND k.object_id = x.id AND k.stopped_on IS NULL
-			AND k.paused_on IS NULL AND k.period IN `+officeClocks+` AND k.due_on < ?)`, s.today())
+			AND k.paused_on IS NULL AND k.period IN `+OfficeClocks+` AND k.due_on < ?)`, s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM cases x WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
@@ -680,7 +680,7 @@ func (s *Service) dues(ctx context.Context, cs []Case) error {
 			due date.Date
 		}
 		return x, r.Scan(&x.id, &x.due)
-	}, "SELECT object_id, MIN(due_on)"+runningClocks+" AND province_id IN ("+strings.Join(provs, ", ")+") AND object_id IN ("+strings.Join(ids, ", ")+") GROUP BY object_id")
+	}, "SELECT object_id, MIN(due_on)"+RunningClocks+" AND province_id IN ("+strings.Join(provs, ", ")+") AND object_id IN ("+strings.Join(ids, ", ")+") GROUP BY object_id")
 	today := s.today()
 	for _, r := range rows {
 		x := at[r.id]
@@ -711,7 +711,7 @@ func (s *Service) getCase(ctx context.Context, q store.Querier, sc store.Scope, 
 	if err != nil {
 		return x, Committee{}, err
 	}
-	c, err := s.committee(ctx, q, store.All, x.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, q, store.All, x.CommitteeID, "committee")
 	return x, c, err
 }
 
@@ -745,7 +745,7 @@ func (s *Service) Person(ctx context.Context, sc store.Scope, id int64) (Person,
 		}
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, c, "read_person", "case", x.ID, map[string]any{"fields": "name, phone, id_number"})
+		return s.Audit(ctx, tx, c, "read_person", "case", x.ID, map[string]any{"fields": "name, phone, id_number"})
 	})
 	return p, err
 }
@@ -830,23 +830,23 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 					return apperr.Rule("这封来信与第 %d 号信访件是同一事项,该件已复核终结,依照《信访工作条例》不再受理;请选择“不予受理”并告知信访人", *x.DuplicateOf)
 				}
 			}
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "accept", strings.TrimSpace(in.Text), true, "")
 		case "not_accept", "transfer":
 			what := map[string]string{"not_accept": "不予受理的理由", "transfer": "有权处理的机关"}[in.Action]
-			t, err := text("text", what, in.Text, 500)
+			t, err := Text("text", what, in.Text, 500)
 			if err != nil {
 				return err
 			}
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
 			note := map[string]string{"not_accept": "不予受理:", "transfer": "已转送"}[in.Action] + t
 			return s.stepCase(ctx, tx, c, x, in.Action, note, true, "decision = $3", t)
 		case "junk":
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
 			if err := s.learn(ctx, tx, x.Title+"\n"+x.Content, true, filter); err != nil {
@@ -873,22 +873,22 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if err != nil {
 				return err
 			}
-			if err := s.startClock(ctx, tx, c, "case", x.ID, "handle", today); err != nil {
+			if err := s.StartClock(ctx, tx, c, "case", x.ID, "handle", today); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "route", Routes.Label(r)+"至"+u.Name, false, "unit_id = $3, route = $4", u.ID, r)
 		case "decide_review", "decide_recheck":
-			t, err := text("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
+			t, err := Text("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
 			if err != nil {
 				return err
 			}
 			period := map[string]string{"decide_review": "review", "decide_recheck": "recheck"}[in.Action]
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, period); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, period); err != nil {
 				return err
 			}
 			col := map[string]string{"decide_review": "review", "decide_recheck": "recheck"}[in.Action]
 			if in.Action == "decide_review" {
-				if err := s.startClock(ctx, tx, c, "case", x.ID, "recheck_window", today); err != nil {
+				if err := s.StartClock(ctx, tx, c, "case", x.ID, "recheck_window", today); err != nil {
 					return err
 				}
 			}
@@ -897,7 +897,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if _, ok := CaseSteps.Next("case", "hearing", x.State); !ok {
 				return refusedCase(x, "hearing")
 			}
-			_, ok, err := s.changeClock(ctx, tx, c, "case", x.ID, "recheck", map[bool]string{true: "pause", false: "resume"}[in.Hearing], func(k *clock.Clock) {
+			_, ok, err := s.ChangeClock(ctx, tx, c, "case", x.ID, "recheck", map[bool]string{true: "pause", false: "resume"}[in.Hearing], func(k *clock.Clock) {
 				if in.Hearing && k.PausedOn.IsZero() {
 					k.PausedOn = today
 				} else if !in.Hearing && !k.PausedOn.IsZero() {
@@ -912,7 +912,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 		case "close":
 			if x.Box == "petition" {
 				// The sender's right to ask for 复查 (复核) runs to the end of its window.
-				ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+				ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
 				if err != nil {
 					return err
 				}
@@ -923,20 +923,20 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 				}
 			}
 			for _, w := range []string{"review_window", "recheck_window"} {
-				if _, err := s.stopClock(ctx, tx, c, "case", x.ID, w); err != nil {
+				if _, err := s.StopClock(ctx, tx, c, "case", x.ID, w); err != nil {
 					return err
 				}
 			}
 			return s.stepCase(ctx, tx, c, x, "close", in.Text, false, "")
 		case "supervise":
-			ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+			ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
 			if err != nil {
 				return err
 			}
 			if !overdue(ks) {
 				return apperr.Rule("只有逾期的信访件才需要督办")
 			}
-			t, err := text("text", "督办意见", in.Text, 500)
+			t, err := Text("text", "督办意见", in.Text, 500)
 			if err != nil {
 				return err
 			}
@@ -954,7 +954,7 @@ func overdue(ks []Clock) bool {
 
 // unitOf is a handling unit of the committee.
 func (s *Service) unitOf(ctx context.Context, q store.Querier, c Committee, id int64) (Committee, error) {
-	u, err := s.committee(ctx, q, store.ScopeOf(c.Path), id, "unit")
+	u, err := s.Lookup(ctx, q, store.ScopeOf(c.Path), id, "unit")
 	if apperr.IsNotFound(err) || (err == nil && (u.ParentID == nil || *u.ParentID != c.ID)) {
 		return Committee{}, apperr.InvalidField("unit_id", "请从本政协的承办单位中选择")
 	}
@@ -969,34 +969,34 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if x.Extended {
 				return apperr.Rule("办理期限只能延长一次")
 			}
-			limit := c.periodsOf()["extend"].N
+			limit := c.Periods()["extend"].N
 			if in.Days < 1 || in.Days > limit {
 				return apperr.InvalidField("days", "延长的天数应在 1 到 %d 之间", limit)
 			}
-			reason, err := text("text", "延期理由", in.Text, 500)
+			reason, err := Text("text", "延期理由", in.Text, 500)
 			if err != nil {
 				return err
 			}
-			approver, err := text("approver", "批准延期的单位负责人", in.Approver, 40)
+			approver, err := Text("approver", "批准延期的单位负责人", in.Approver, 40)
 			if err != nil {
 				return err
 			}
-			if _, ok, err := s.changeClock(ctx, tx, c, "case", x.ID, "handle", "extend", func(k *clock.Clock) { k.Extended += in.Days }); err != nil || !ok {
+			if _, ok, err := s.ChangeClock(ctx, tx, c, "case", x.ID, "handle", "extend", func(k *clock.Clock) { k.Extended += in.Days }); err != nil || !ok {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "extend", fmt.Sprintf("经%s批准,办理期限延长 %d 日。理由:%s", approver, in.Days, reason), true, "extended = $3", true)
 		case "reply":
-			t, err := text("text", "处理意见", in.Text, 3000)
+			t, err := Text("text", "处理意见", in.Text, 3000)
 			if err != nil {
 				return err
 			}
-			met, err := s.stopClock(ctx, tx, c, "case", x.ID, "handle")
+			met, err := s.StopClock(ctx, tx, c, "case", x.ID, "handle")
 			if err != nil {
 				return err
 			}
 			today := s.today()
 			if x.Box == "petition" {
-				if err := s.startClock(ctx, tx, c, "case", x.ID, "review_window", today); err != nil {
+				if err := s.StartClock(ctx, tx, c, "case", x.ID, "review_window", today); err != nil {
 					return err
 				}
 			}
@@ -1009,7 +1009,7 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 // learn keeps a moderator's decision and teaches the filter.
 func (s *Service) learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO spam_samples (text, spam, source, created_by, created_at) VALUES ($1, $2, 'moderation', $3, $4)",
-		text, isSpam, nullUser(ctx), s.now()); err != nil {
+		text, isSpam, NullUser(ctx), s.now()); err != nil {
 		return err
 	}
 	if filter != nil {

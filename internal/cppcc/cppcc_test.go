@@ -379,11 +379,11 @@ func TestObjectionAndExtension(t *testing.T) {
 			}
 		}
 		// Each part runs on a clock of its own, the same date as the part's, every change audited.
-		ks, err := f.svc.clocks(f.ctx, db, f.c, "part", lead)
+		ks, err := f.svc.Clocks(f.ctx, db, f.c, "part", lead)
 		if err != nil || len(ks) != 1 || ks[0].State.Due != date.New(2026, 8, 1) || ks[0].Label != "提案答复" {
 			t.Fatalf("the lead's clock %+v %v", ks, err)
 		}
-		relieved, _ := f.svc.clocks(f.ctx, db, f.c, "part", part)
+		relieved, _ := f.svc.Clocks(f.ctx, db, f.c, "part", part)
 		if len(relieved) != 1 || !relieved[0].State.Stopped {
 			t.Errorf("the relieved unit's clock runs on: %+v", relieved)
 		}

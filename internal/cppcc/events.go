@@ -97,8 +97,8 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal,
 func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, object, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (province_id, proposal_id, object, action, from_state, to_state, note, by_user, by_name, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, nullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, object+"_"+action, "proposal", p.ID, map[string]any{"from": from, "to": to, "note": note})
+	return s.Audit(ctx, tx, c, object+"_"+action, "proposal", p.ID, map[string]any{"from": from, "to": to, "note": note})
 }

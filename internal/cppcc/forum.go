@@ -113,7 +113,7 @@ func PostKeys(p Post) []string {
 		return nil
 	}
 	m := "s|" + strconv.Itoa(p.Month) + "|f:"
-	return withYears(p.Month, []string{m + "post", m + "post:" + p.State})
+	return WithYears(p.Month, []string{m + "post", m + "post:" + p.State})
 }
 
 // CommentKeys are a comment's figures: all, by state, held now, released after being held.
@@ -129,7 +129,7 @@ func CommentKeys(c Comment) []string {
 			keys = append(keys, m+"released")
 		}
 	}
-	return withYears(c.Month, keys)
+	return WithYears(c.Month, keys)
 }
 
 // Publish puts a replied letter whose sender agreed into the forum, with
@@ -159,7 +159,7 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 		month := today.Year()*100 + int(today.Time().Month())
 		err = tx.QueryRowContext(ctx, `INSERT INTO forum_posts (province_id, committee_id, case_id, title, body, reply, author, state, month, published_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'published', $8, $9, $9) ON CONFLICT DO NOTHING RETURNING id`,
-			c.province(), c.ID, x.ID, x.Title, x.Content, x.Reply, author, month, s.now()).Scan(&id)
+			c.Province(), c.ID, x.ID, x.Title, x.Content, x.Reply, author, month, s.now()).Scan(&id)
 		if apperr.IsNotFound(err) {
 			return apperr.Conflict("这封来信已经公开过了")
 		}
@@ -169,7 +169,7 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 		if err := s.forumEvent(ctx, tx, c, "post", id, "publish", "", "published", ""); err != nil {
 			return err
 		}
-		return applyFigures(ctx, tx, c.province(), c.ID, PostKeys(Post{ID: id, Month: month, State: "published"}), nil)
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, PostKeys(Post{ID: id, Month: month, State: "published"}), nil)
 	})
 	if err != nil {
 		return Post{}, err
@@ -180,10 +180,10 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10, $11)`, c.province(), c.ID, object, id, action, from, to, note, nullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10, $11)`, c.Province(), c.ID, object, id, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, "forum_"+action, object, id, map[string]any{"from": from, "to": to, "note": note})
+	return s.Audit(ctx, tx, c, "forum_"+action, object, id, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // post reads a post; public: only a published one, with its published comments.
@@ -192,20 +192,20 @@ func (s *Service) post(ctx context.Context, q store.Querier, c Committee, id int
 	if public {
 		where = " AND state = 'published'"
 	}
-	p, err := scanPost(q.QueryRowContext(ctx, "SELECT "+postCols+" FROM forum_posts WHERE id = $1 AND committee_id = $2"+where+store.InProvince("province_id", c.province()), id, c.ID))
+	p, err := scanPost(q.QueryRowContext(ctx, "SELECT "+postCols+" FROM forum_posts WHERE id = $1 AND committee_id = $2"+where+store.InProvince("province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return p, apperr.NotFound("公开的建议")
 	}
 	if err != nil {
 		return p, err
 	}
-	p.Comments, err = store.Query(ctx, q, scanComment, "SELECT "+commentCols+" FROM forum_comments WHERE post_id = $1 AND state = 'published'"+store.InProvince("province_id", c.province())+" ORDER BY id", id)
+	p.Comments, err = store.Query(ctx, q, scanComment, "SELECT "+commentCols+" FROM forum_comments WHERE post_id = $1 AND state = 'published'"+store.InProvince("province_id", c.Province())+" ORDER BY id", id)
 	return p, err
 }
 
 // publicCommittee is a committee by id for a visitor (no scope: the forum is public).
 func (s *Service) publicCommittee(ctx context.Context, q store.Querier, id int64) (Committee, error) {
-	c, err := s.committee(ctx, q, store.All, id, "committee")
+	c, err := s.Lookup(ctx, q, store.All, id, "committee")
 	if apperr.IsNotFound(err) {
 		return c, apperr.NotFound("政协")
 	}
@@ -234,7 +234,7 @@ func (s *Service) Posts(ctx context.Context, committeeID int64, pg store.Page) (
 		return out, err
 	}
 	w := store.NewWhere(c.ID)
-	w.And("state = 'published'" + store.InProvince("province_id", c.province()))
+	w.And("state = 'published'" + store.InProvince("province_id", c.Province()))
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_posts WHERE committee_id = $1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
 	}
@@ -295,7 +295,7 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 		prints, err := store.Query(ctx, tx, func(r store.Scanner) (int64, error) {
 			var x int64
 			return x, r.Scan(&x)
-		}, "SELECT simhash FROM forum_comments WHERE post_id = $1 AND state <> 'removed'"+store.InProvince("province_id", c.province())+" ORDER BY id DESC LIMIT 500", postID)
+		}, "SELECT simhash FROM forum_comments WHERE post_id = $1 AND state <> 'removed'"+store.InProvince("province_id", c.Province())+" ORDER BY id DESC LIMIT 500", postID)
 		if err != nil {
 			return err
 		}
@@ -314,19 +314,19 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 		today := s.today()
 		month := today.Year()*100 + int(today.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO forum_comments (province_id, committee_id, post_id, author, body, original, state, was_held, score, reasons, simhash, receipt_hash, month, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`, c.province(), c.ID, postID, in.Author, in.Body, state, verdict.Held,
+			VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`, c.Province(), c.ID, postID, in.Author, in.Body, state, verdict.Held,
 			verdict.Score, string(reasons), fp, s.Box.Hash(code), month, s.now()).Scan(&id); err != nil {
 			return err
 		}
 		if err := s.forumEvent(ctx, tx, c, "comment", id, "comment", "", state, ""); err != nil {
 			return err
 		}
-		return applyFigures(ctx, tx, c.province(), c.ID, CommentKeys(Comment{ID: id, Month: month, State: state, WasHeld: verdict.Held}), nil)
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, CommentKeys(Comment{ID: id, Month: month, State: state, WasHeld: verdict.Held}), nil)
 	})
 	if err != nil {
 		return CommentReceipt{}, err
 	}
-	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.province()), id))
+	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.Province()), id))
 	return CommentReceipt{Code: code, Comment: cm}, err
 }
 
@@ -343,7 +343,7 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Ev
 	if err != nil {
 		return cm, nil, err
 	}
-	ev, err := s.publicEvents(ctx, s.DB, c, "comment", cm.ID, true, forumLabel, ForumStates)
+	ev, err := s.PublicEvents(ctx, s.DB, c, "comment", cm.ID, true, forumLabel, ForumStates)
 	for i := range ev {
 		ev[i].ToLabel = ForumStates.Label(ev[i].To)
 	}
@@ -357,14 +357,14 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []Ev
 // stored, so its hash cannot be made anew under the new key).
 func (s *Service) cast(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
 	voter := "forum-voter|" + visitor
-	cond, args := s.underEveryKey("voter", voter, []any{object, id, kind})
+	cond, args := s.UnderEveryKey("voter", voter, []any{object, id, kind})
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_votes WHERE object = $1 AND object_id = $2 AND kind = $3 AND "+cond+
-		store.InProvince("province_id", c.province()), args...).Scan(&n); err != nil || n > 0 {
+		store.InProvince("province_id", c.Province()), args...).Scan(&n); err != nil || n > 0 {
 		return false, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT DO NOTHING`, c.province(), c.ID, object, id, s.Box.Hash(voter), kind, value, s.now())
+		ON CONFLICT DO NOTHING`, c.Province(), c.ID, object, id, s.Box.Hash(voter), kind, value, s.now())
 	if err != nil {
 		return false, err
 	}
@@ -402,7 +402,7 @@ func (s *Service) Vote(ctx context.Context, committeeID, postID int64, visitor, 
 		if kind == "rating" {
 			args = append(args, value)
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE forum_posts SET "+set+", updated_at = $2 WHERE id = $1"+store.InProvince("province_id", c.province()), args...)
+		_, err = tx.ExecContext(ctx, "UPDATE forum_posts SET "+set+", updated_at = $2 WHERE id = $1"+store.InProvince("province_id", c.Province()), args...)
 		return err
 	})
 	if err != nil {
@@ -428,7 +428,7 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 		var reports, month int
 		var caseID int64
 		err := tx.QueryRowContext(ctx, "SELECT state, reports, month, "+map[string]string{"post": "case_id", "comment": "0"}[object]+" FROM "+table+" WHERE id = $1 AND committee_id = $2 AND state = 'published'"+
-			store.InProvince("province_id", c.province()), id, c.ID).Scan(&state, &reports, &month, &caseID)
+			store.InProvince("province_id", c.Province()), id, c.ID).Scan(&state, &reports, &month, &caseID)
 		if apperr.IsNotFound(err) {
 			return apperr.NotFound("举报的内容")
 		}
@@ -444,10 +444,10 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 		}
 		reports++
 		if reports < c.Rules.reportLimit() {
-			_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET reports = $1 WHERE id = $2"+store.InProvince("province_id", c.province()), reports, id)
+			_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET reports = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), reports, id)
 			return err
 		}
-		if err := store.Swap(ctx, tx, "内容", "UPDATE "+table+" SET reports = $1, state = 'hidden', updated_at = $2 WHERE id = $3 AND state = 'published'"+store.InProvince("province_id", c.province()),
+		if err := store.Swap(ctx, tx, "内容", "UPDATE "+table+" SET reports = $1, state = 'hidden', updated_at = $2 WHERE id = $3 AND state = 'published'"+store.InProvince("province_id", c.Province()),
 			reports, s.now(), id); err != nil {
 			return err
 		}
@@ -456,29 +456,29 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 			return err
 		}
 		if object == "post" { // the letter's sender reads it with the receipt code
-			if err := s.caseEvent(ctx, tx, c, Case{ID: caseID, province: c.province()}, "hide", "", "", "您公开到论坛的来信"+note, true); err != nil {
+			if err := s.caseEvent(ctx, tx, c, Case{ID: caseID, province: c.Province()}, "hide", "", "", "您公开到论坛的来信"+note, true); err != nil {
 				return err
 			}
-			return applyFigures(ctx, tx, c.province(), c.ID, PostKeys(Post{ID: id, Month: month, State: "hidden"}), PostKeys(Post{ID: id, Month: month, State: "published"}))
+			return ApplyFigures(ctx, tx, c.Province(), c.ID, PostKeys(Post{ID: id, Month: month, State: "hidden"}), PostKeys(Post{ID: id, Month: month, State: "published"}))
 		}
-		before, err := scanComment(tx.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.province()), id))
+		before, err := scanComment(tx.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.Province()), id))
 		if err != nil {
 			return err
 		}
 		after := before
 		before.State = "published"
-		return applyFigures(ctx, tx, c.province(), c.ID, CommentKeys(after), CommentKeys(before))
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, CommentKeys(after), CommentKeys(before))
 	})
 }
 
 // Queue is the moderation queue of the committees in scope: comments held
 // or hidden, with their scores and reasons; posts hidden by reports.
 func (s *Service) Queue(ctx context.Context, sc store.Scope, committeeID int64) ([]Moderated, []Post, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, nil, err
 	}
-	prov := store.InProvince("m.province_id", c.province())
+	prov := store.InProvince("m.province_id", c.Province())
 	cs, err := store.Query(ctx, s.DB, func(r store.Scanner) (Moderated, error) {
 		var m Moderated
 		var reasons string
@@ -491,18 +491,18 @@ func (s *Service) Queue(ctx context.Context, sc store.Scope, committeeID int64) 
 	if err != nil {
 		return nil, nil, err
 	}
-	ps, err := store.Query(ctx, s.DB, scanPost, "SELECT "+postCols+" FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'"+store.InProvince("province_id", c.province())+" ORDER BY id", c.ID)
+	ps, err := store.Query(ctx, s.DB, scanPost, "SELECT "+postCols+" FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'"+store.InProvince("province_id", c.Province())+" ORDER BY id", c.ID)
 	return cs, ps, err
 }
 
 // QueueSize is how many items wait in a committee's moderation queue
 // (the comments held or hidden, the posts hidden), counted alone.
 func (s *Service) QueueSize(ctx context.Context, sc store.Scope, committeeID int64) (int64, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return 0, err
 	}
-	prov := store.InProvince("province_id", c.province())
+	prov := store.InProvince("province_id", c.Province())
 	var n int64
 	err = s.DB.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM forum_comments WHERE committee_id = $1 AND state IN ('held', 'hidden')`+prov+`)
 		+ (SELECT COUNT(*) FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'`+prov+`)`, c.ID).Scan(&n)
@@ -523,7 +523,7 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 	if table == "" {
 		return apperr.NotFound("审核的内容")
 	}
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return err
 	}
@@ -532,7 +532,7 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 		var month int
 		var wasHeld bool
 		cols := map[string]string{"post": "state, body, body, month, FALSE", "comment": "state, body, original, month, was_held"}[object]
-		err := tx.QueryRowContext(ctx, "SELECT "+cols+" FROM "+table+" WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.province()), id, c.ID).Scan(&state, &body, &original, &month, &wasHeld)
+		err := tx.QueryRowContext(ctx, "SELECT "+cols+" FROM "+table+" WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), id, c.ID).Scan(&state, &body, &original, &month, &wasHeld)
 		if apperr.IsNotFound(err) {
 			return apperr.NotFound("审核的内容")
 		}
@@ -565,7 +565,7 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 			}
 		}
 		n := len(args)
-		q := "UPDATE " + table + " SET state = $1, updated_at = $2" + set + " WHERE id = $" + strconv.Itoa(n+3) + " AND state = $" + strconv.Itoa(n+4) + store.InProvince("province_id", c.province())
+		q := "UPDATE " + table + " SET state = $1, updated_at = $2" + set + " WHERE id = $" + strconv.Itoa(n+3) + " AND state = $" + strconv.Itoa(n+4) + store.InProvince("province_id", c.Province())
 		if err := store.Swap(ctx, tx, "内容", q, append(append([]any{to, s.now()}, args...), id, state)...); err != nil {
 			return err
 		}
@@ -573,8 +573,8 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 			return err
 		}
 		if object == "post" {
-			return applyFigures(ctx, tx, c.province(), c.ID, PostKeys(Post{ID: id, Month: month, State: to}), PostKeys(Post{ID: id, Month: month, State: state}))
+			return ApplyFigures(ctx, tx, c.Province(), c.ID, PostKeys(Post{ID: id, Month: month, State: to}), PostKeys(Post{ID: id, Month: month, State: state}))
 		}
-		return applyFigures(ctx, tx, c.province(), c.ID, CommentKeys(Comment{ID: id, Month: month, State: to, WasHeld: wasHeld}), CommentKeys(Comment{ID: id, Month: month, State: state, WasHeld: wasHeld}))
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, CommentKeys(Comment{ID: id, Month: month, State: to, WasHeld: wasHeld}), CommentKeys(Comment{ID: id, Month: month, State: state, WasHeld: wasHeld}))
 	})
 }

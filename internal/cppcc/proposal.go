@@ -193,23 +193,23 @@ func visible(w *store.Where, sc store.Scope, view View, me int64) {
 	switch view {
 	case ViewUnit:
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.province_id = p.province_id
-			AND u.proposal_id = p.id AND u.state <> 'withdrawn' AND uc.path >= ? AND uc.path < ?`+sc.Exact("uc.path")+route(sc, view, "u.province_id")+")", lo, hi)
+			AND u.proposal_id = p.id AND u.state <> 'withdrawn' AND uc.path >= ? AND uc.path < ?`+sc.Exact("uc.path")+InRoute(sc, view, "u.province_id")+")", lo, hi)
 	case ViewMember:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And(`(p.proposer_id = ? OR p.evaluator_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
-			AND g.proposal_id = p.id AND g.member_id = ?`+route(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me, me)
+			AND g.proposal_id = p.id AND g.member_id = ?`+InRoute(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me, me)
 	default:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And("p.state <> 'draft'")
 	}
-	w.And("1 = 1" + route(sc, view, "p.province_id"))
+	w.And("1 = 1" + InRoute(sc, view, "p.province_id"))
 }
 
-// route is the condition that sends a query of the view's rows in scope to
+// InRoute is the condition that sends a query of the view's rows in scope to
 // the one worker of their province, when they lie in one. A committee's
 // rows are kept in the province of its path; a handling unit's scope is
 // the unit's path, whose parent is its committee.
-func route(sc store.Scope, view View, col string) string {
+func InRoute(sc store.Scope, view View, col string) string {
 	if view != ViewUnit {
 		return sc.ProvinceParam(col)
 	}
@@ -367,15 +367,15 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	visible(w, sc, view, me)
 	// A subquery names the province itself too (as its outer query): a
 	// cluster routes a correlated subquery under OR only so.
-	in := func(col string) string { return route(sc, view, col) }
+	in := func(col string) string { return InRoute(sc, view, col) }
 	if f.CommitteeID != 0 {
 		// A committee's rows are in its province: the list goes to that
 		// worker alone even when the scope spans provinces (a root committee's office).
-		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		n, err := s.NodeIn(ctx, store.All, f.CommitteeID, "committee")
 		if err != nil && !apperr.IsNotFound(err) {
 			return out, err
 		}
-		in = func(col string) string { return store.ProvinceIs(col, n.path) }
+		in = func(col string) string { return store.ProvinceIs(col, n.Path) }
 		w.And("p.committee_id = ?"+in("p.province_id"), f.CommitteeID)
 	}
 	f.Months.where(w, "p.month")
@@ -498,7 +498,7 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
+		c, err := s.InputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}
@@ -529,21 +529,21 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		if err := tx.QueryRowContext(ctx, `INSERT INTO proposals (province_id, committee_id, term_id, session_id, title, category, content, way, proposer_id, proposer_name,
 			in_session, public, private_reason, contact, state, created_by, created_at, updated_at, evaluator_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $13, 'draft', $14, $15, $15, $16) RETURNING id`,
-			c.province(), c.ID, session.TermID, session.ID, in.Title, in.Category, in.Content, in.Way, proposer, name,
-			in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, nullUser(ctx), now, evaluator).Scan(&id); err != nil {
+			c.Province(), c.ID, session.TermID, session.ID, in.Title, in.Category, in.Content, in.Way, proposer, name,
+			in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, NullUser(ctx), now, evaluator).Scan(&id); err != nil {
 			return err
 		}
 		if err := s.setSigners(ctx, tx, c, id, proposer, in.CoSigners); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, c, "create", "proposal", id, map[string]any{"title": in.Title, "way": in.Way}); err != nil {
+		if err := s.Audit(ctx, tx, c, "create", "proposal", id, map[string]any{"title": in.Title, "way": in.Way}); err != nil {
 			return err
 		}
 		if view != ViewOffice {
 			return nil
 		}
 		// An organisation's proposal, entered by the office, is submitted as it is entered.
-		p, err := scanProposal(tx.QueryRowContext(ctx, "SELECT "+proposalCols+proposalFrom+" WHERE p.id = $1"+store.InProvince("p.province_id", c.province()), id))
+		p, err := scanProposal(tx.QueryRowContext(ctx, "SELECT "+proposalCols+proposalFrom+" WHERE p.id = $1"+store.InProvince("p.province_id", c.Province()), id))
 		if err != nil {
 			return err
 		}
@@ -558,7 +558,8 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 	return s.Get(ctx, sc, view, id)
 }
 
-func nullUser(ctx context.Context) any {
+// NullUser is the account of ctx for a row that records who wrote it (nil: none, the command line).
+func NullUser(ctx context.Context) any {
 	if id := audit.ActorOf(ctx).UserID; id != 0 {
 		return id
 	}
@@ -568,7 +569,7 @@ func nullUser(ctx context.Context) any {
 // setSigners names a draft's co-signers: active members of its committee,
 // other than the first proposer.
 func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id int64, proposer any, ids []int64) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM proposal_signers WHERE proposal_id = $1"+store.InProvince("province_id", c.province()), id); err != nil {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM proposal_signers WHERE proposal_id = $1"+store.InProvince("province_id", c.Province()), id); err != nil {
 		return err
 	}
 	seen := map[int64]bool{}
@@ -579,14 +580,14 @@ func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id in
 		seen[m] = true
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE id = $1 AND committee_id = $2 AND status = 'active'"+
-			store.InProvince("province_id", c.province()), m, c.ID).Scan(&n); err != nil {
+			store.InProvince("province_id", c.Province()), m, c.ID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
 			return apperr.InvalidField("co_signers", "第 %d 名附议委员不是本政协在任的委员", i+1)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO proposal_signers (province_id, proposal_id, member_id, state, due_on) VALUES ($1, $2, $3, 'invited', $4)",
-			c.province(), id, m, s.today()); err != nil {
+			c.Province(), id, m, s.today()); err != nil {
 			return err
 		}
 	}
@@ -619,7 +620,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if err := s.setSigners(ctx, tx, c, p.ID, me, in.CoSigners); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "update", "proposal", p.ID, map[string]any{"title": in.Title})
+		return s.Audit(ctx, tx, c, "update", "proposal", p.ID, map[string]any{"title": in.Title})
 	})
 }
 
@@ -638,7 +639,7 @@ func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int6
 		if err != nil {
 			return err
 		}
-		c, err := s.committee(ctx, tx, store.All, p.CommitteeID, "committee")
+		c, err := s.Lookup(ctx, tx, store.All, p.CommitteeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -667,7 +668,7 @@ func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before Proposal) err
 	if err := s.details(ctx, tx, &after); err != nil {
 		return err
 	}
-	return applyFigures(ctx, tx, before.province, before.CommitteeID, FigureKeys(after), FigureKeys(before))
+	return ApplyFigures(ctx, tx, before.province, before.CommitteeID, FigureKeys(after), FigureKeys(before))
 }
 
 // Submit sends a draft, or a proposal returned for revision, of the
