@@ -300,9 +300,9 @@ func (in *CaseInput) check(office bool) error {
 	return v.Err()
 }
 
-// fingerprint is a text's SimHash over the character trigrams of its
+// Fingerprint is a text's SimHash over the character trigrams of its
 // normalised form (near duplicates differ in a few bits).
-func fingerprint(text string) int64 {
+func Fingerprint(text string) int64 {
 	rs := []rune(spam.Normalize(text).Compact)
 	var fs [][]byte
 	for i := 0; i+3 <= len(rs); i++ {
@@ -351,10 +351,10 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 }
 
 func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
-	code := newReceipt(c.ID)
+	code := NewReceipt(c.ID)
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := spend(ctx, tx); err != nil {
+		if err := Spend(ctx, tx); err != nil {
 			return err
 		}
 		var err error
@@ -381,7 +381,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 	phoneEnc, phoneHash := s.Seal(in.Phone)
 	idEnc, idHash := s.Seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
-	fp := fingerprint(in.Title + in.Content)
+	fp := Fingerprint(in.Title + in.Content)
 	dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, in.Phone, in.IDNumber, fp)
 	if err != nil {
 		return 0, err
@@ -482,7 +482,7 @@ func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id
 
 // CaseFile is an attachment of a case the view reaches.
 func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseID, fileID int64) (File, []byte, error) {
-	x, _, err := s.getCase(ctx, s.DB, sc, view, caseID)
+	x, _, err := s.GetCase(ctx, s.DB, sc, view, caseID)
 	if err != nil {
 		return File{}, nil, err
 	}
@@ -694,14 +694,15 @@ func (s *Service) dues(ctx context.Context, cs []Case) error {
 
 // Case reads a case the view reaches, with its clocks and history.
 func (s *Service) Case(ctx context.Context, sc store.Scope, view View, id int64) (Case, error) {
-	x, c, err := s.getCase(ctx, s.DB, sc, view, id)
+	x, c, err := s.GetCase(ctx, s.DB, sc, view, id)
 	if err != nil {
 		return x, err
 	}
 	return s.caseByID(ctx, s.DB, c, x.ID)
 }
 
-func (s *Service) getCase(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Case, Committee, error) {
+// GetCase reads a case the view reaches in scope, with its committee.
+func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Case, Committee, error) {
 	w := store.NewWhere(id)
 	caseVisible(w, sc, view)
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+w.String(), w.Args...))
@@ -725,7 +726,7 @@ type Person struct {
 
 // Person reads a case's sender in clear (the office), audited.
 func (s *Service) Person(ctx context.Context, sc store.Scope, id int64) (Person, error) {
-	x, c, err := s.getCase(ctx, s.DB, sc, ViewOffice, id)
+	x, c, err := s.GetCase(ctx, s.DB, sc, ViewOffice, id)
 	if err != nil {
 		return Person{}, err
 	}
@@ -772,7 +773,7 @@ type CaseAction struct {
 func (s *Service) changeCase(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, x Case, c Committee) error) (Case, error) {
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		x, cc, err := s.getCase(ctx, tx, sc, view, id)
+		x, cc, err := s.GetCase(ctx, tx, sc, view, id)
 		if err != nil {
 			return err
 		}
@@ -807,6 +808,20 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case,
 		return err
 	}
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
+}
+
+// Notify tells the sender of a case what happened to it (in their notices).
+func (s *Service) Notify(ctx context.Context, tx *sql.Tx, c Committee, caseID int64, action, note string) error {
+	return s.caseEvent(ctx, tx, c, Case{ID: caseID, province: c.Province()}, action, "", "", note, true)
+}
+
+// Author is how the sender is named where the letter is published: by
+// name only if they agreed to it.
+func (x Case) Author() string {
+	if x.NameOK && x.name != "" {
+		return x.name
+	}
+	return "匿名"
 }
 
 // refusedCase says that the case cannot take action from its state.
@@ -849,7 +864,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
-			if err := s.learn(ctx, tx, x.Title+"\n"+x.Content, true, filter); err != nil {
+			if err := s.Learn(ctx, tx, x.Title+"\n"+x.Content, true, filter); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "junk", "", false, "held = $3", false)
@@ -857,7 +872,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if !x.Held {
 				return apperr.Conflict("这封来信没有被拦截")
 			}
-			if err := s.learn(ctx, tx, x.Title+"\n"+x.Content, false, filter); err != nil {
+			if err := s.Learn(ctx, tx, x.Title+"\n"+x.Content, false, filter); err != nil {
 				return err
 			}
 			if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET held = $1, updated_at = $2 WHERE id = $3 AND held"+store.InProvince("province_id", x.province), false, s.now(), x.ID); err != nil {
@@ -1006,8 +1021,8 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 	})
 }
 
-// learn keeps a moderator's decision and teaches the filter.
-func (s *Service) learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
+// Learn keeps a moderator's decision and teaches the filter.
+func (s *Service) Learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO spam_samples (text, spam, source, created_by, created_at) VALUES ($1, $2, 'moderation', $3, $4)",
 		text, isSpam, NullUser(ctx), s.now()); err != nil {
 		return err

@@ -103,7 +103,9 @@ type Rules struct {
 
 // RepeatWindow is how many days back a letter is looked for repeats.
 func (r Rules) RepeatWindow() int { return cmp.Or(r.RepeatDays, 180) }
-func (r Rules) reportLimit() int  { return cmp.Or(r.ReportLimit, 3) }
+
+// HideAfter is how many reports hide a post or a comment pending review.
+func (r Rules) HideAfter() int { return cmp.Or(r.ReportLimit, 3) }
 
 // DefaultRules are a new committee's rules.
 var DefaultRules = Rules{SignDays: 7, ObjectDays: 7, OpinionMonths: 1, ReplyMonths: 3, MaxMonths: 6, EvaluateDays: 30, Rehandles: 1}
@@ -174,6 +176,16 @@ func (s *Service) inCategories(ctx context.Context, q store.Querier, committeeID
 // Committee returns a committee in scope.
 func (s *Service) Committee(ctx context.Context, sc store.Scope, id int64) (Committee, error) {
 	return s.Lookup(ctx, s.DB, sc, id, "committee")
+}
+
+// PublicCommittee is a committee by id for a visitor, its name and id for
+// the public pages (no scope: the forum and the public forms are public).
+func (s *Service) PublicCommittee(ctx context.Context, id int64) (Committee, error) {
+	c, err := s.Lookup(ctx, s.DB, store.All, id, "committee")
+	if apperr.IsNotFound(err) {
+		return c, apperr.NotFound("政协")
+	}
+	return c, err
 }
 
 // Committees lists the committees in scope, the tree's order.

@@ -291,10 +291,13 @@ func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error
 	}
 }
 
+// Recounter counts a domain's figures of every committee from its rows into out.
+type Recounter func(ctx context.Context, q store.Querier, out stats.Figures) error
+
 // Recount counts every committee's figures from its proposals, their
-// parts, its activities and the instructions received, ignoring the
-// maintained table.
-func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
+// parts, its activities and the instructions received, and those of the
+// domains built on cppcc by their recounters, ignoring the maintained table.
+func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Figures, error) {
 	out, err := proposalRecount(ctx, q)
 	if err != nil {
 		return nil, err
@@ -306,7 +309,15 @@ func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 		return nil, err
 	}
 	// The senders' names are not needed to count: no key is opened.
-	return out, (&Service{}).publicRecount(ctx, q, out)
+	if err := (&Service{}).publicRecount(ctx, q, out); err != nil {
+		return nil, err
+	}
+	for _, r := range more {
+		if err := r(ctx, q, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Stored reads every committee's maintained figures.
@@ -331,15 +342,16 @@ func Stored(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	return out, rows.Err()
 }
 
-// Check compares every committee's maintained figures with a recount, in one snapshot.
-func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
+// Check compares every committee's maintained figures with a recount (by
+// the recounters of the domains built on cppcc too), in one snapshot.
+func Check(ctx context.Context, db *store.DB, more ...Recounter) ([]stats.Mismatch, error) {
 	var out []stats.Mismatch
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		stored, err := Stored(ctx, tx)
 		if err != nil {
 			return err
 		}
-		counted, err := Recount(ctx, tx)
+		counted, err := Recount(ctx, tx, more...)
 		if err != nil {
 			return err
 		}

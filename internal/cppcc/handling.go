@@ -104,7 +104,7 @@ func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p 
 	case "opinion":
 		return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, from)
 	case "letter":
-		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", newReceipt(c.ID), p.ID, from)
+		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", NewReceipt(c.ID), p.ID, from)
 	}
 	return nil, nil
 }

@@ -97,18 +97,8 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 	return f, err
 }
 
-// publicRecount counts the public channel's figures from its rows.
+// publicRecount counts the letters' and the 社情民意's figures from their rows.
 func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
-	add := func(committee int64, keys []string) {
-		m := out[committee]
-		if m == nil {
-			m = map[string]int64{}
-			out[committee] = m
-		}
-		for _, k := range keys {
-			m[k]++
-		}
-	}
 	const batch = 20000
 	for after := int64(0); ; {
 		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
@@ -116,7 +106,7 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 			return err
 		}
 		for _, x := range cs {
-			add(x.CommitteeID, CaseKeys(x))
+			out.Add(x.CommitteeID, CaseKeys(x), 1)
 		}
 		if len(cs) < batch {
 			break
@@ -128,14 +118,12 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 		return err
 	}
 	for _, o := range ops {
-		add(o.CommitteeID, OpinionKeys(o))
+		out.Add(o.CommitteeID, OpinionKeys(o), 1)
 	}
 	type row struct {
 		committee int64
 		a         Adoption
 		i         Issue
-		p         Post
-		c         Comment
 	}
 	for _, x := range []struct {
 		query string
@@ -150,21 +138,13 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 			var x row
 			return x, r.Scan(&x.committee, &x.i.Mode, &x.i.Month)
 		}, func(x row) []string { return issueKeys(x.i) }},
-		{"SELECT committee_id, id, state, month FROM forum_posts", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.p.ID, &x.p.State, &x.p.Month)
-		}, func(x row) []string { return PostKeys(x.p) }},
-		{"SELECT committee_id, id, state, was_held, month FROM forum_comments", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.c.ID, &x.c.State, &x.c.WasHeld, &x.c.Month)
-		}, func(x row) []string { return CommentKeys(x.c) }},
 	} {
 		rows, err := store.Query(ctx, q, x.scan, x.query)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			add(r.committee, x.keys(r))
+			out.Add(r.committee, x.keys(r), 1)
 		}
 	}
 	return nil

@@ -23,9 +23,9 @@ type Receipt struct {
 // receiptAlphabet has no letters read alike (no I, L, O, U).
 const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// newReceipt is a receipt code: the committee's number, then twelve random
+// NewReceipt is a receipt code: the committee's number, then twelve random
 // characters (60 bits) in groups of four.
-func newReceipt(committee int64) string {
+func NewReceipt(committee int64) string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
@@ -96,7 +96,7 @@ type Tracked struct {
 
 // ByReceipt finds the letter of a receipt code, or "not found".
 func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, Committee, error) {
-	c, where, args, err := s.receipt(ctx, q, code, "x.", "回执码对应的来信")
+	c, where, args, err := s.FindReceipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
 		return Case{}, c, err
 	}
@@ -107,10 +107,10 @@ func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (
 	return x, c, err
 }
 
-// receipt is the committee of a receipt code and the condition (on the
+// FindReceipt is the committee of a receipt code and the condition (on the
 // columns of the alias) finding its row by the code's hash under every key
 // of the ring, in the committee's province; what names the row when it is not found.
-func (s *Service) receipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
+func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
 	cid, code, ok := parseReceipt(code)
 	if !ok {
 		return Committee{}, "", nil, apperr.NotFound(what)
@@ -272,8 +272,8 @@ func (s *Service) SweepProofs(ctx context.Context) error {
 	return err
 }
 
-// spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
-func spend(ctx context.Context, tx *sql.Tx) error {
+// Spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
+func Spend(ctx context.Context, tx *sql.Tx) error {
 	p, ok := ctx.Value(proofKey{}).(proof)
 	if !ok {
 		return nil
