@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"dangjian/internal/cppcc"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -28,7 +28,7 @@ type app struct {
 	members *member.Service
 	auth    *auth.Service
 	work    *work.Service
-	cppcc   *cppcc.Service
+	cppcc   *consultation.Services
 	library *library.Service
 }
 
@@ -65,7 +65,7 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 		members: &member.Service{DB: db, Box: box, Orgs: orgs, PocketMonths: months},
 		auth:    &auth.Service{DB: db},
 		work:    &work.Service{DB: db},
-		cppcc:   &cppcc.Service{DB: db, Box: box},
+		cppcc:   consultation.New(db, box, nil),
 		// The library's index is this server's, in its data folder: built
 		// from the table the first time, then following it.
 		library: &library.Service{DB: db, Orgs: orgs, Dir: filepath.Join(s.dataDir, "library.index")},

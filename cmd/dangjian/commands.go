@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"dangjian/internal/api"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/org"
@@ -207,7 +207,7 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	consult, err := cppcc.Check(ctx, db)
+	consult, err := consultation.Check(ctx, db)
 	if err != nil {
 		return 1, err
 	}

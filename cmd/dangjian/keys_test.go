@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
@@ -30,7 +31,7 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 			t.Fatal(err)
 		}
 		orgs := &org.Service{DB: db}
-		a := &app{db: db, box: box, orgs: orgs, members: &member.Service{DB: db, Box: box, Orgs: orgs}, auth: &auth.Service{DB: db}, cppcc: &cppcc.Service{DB: db, Box: box}}
+		a := &app{db: db, box: box, orgs: orgs, members: &member.Service{DB: db, Box: box, Orgs: orgs}, auth: &auth.Service{DB: db}, cppcc: consultation.New(db, box, nil)}
 		// Every sealed column and keyed hash gets values: the demo's roster (with
 		// mobile members' contacts) and committee, a member's requested phone,
 		// a petition with its sender's name, phone and ID number.

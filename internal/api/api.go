@@ -20,7 +20,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
@@ -35,7 +35,7 @@ type API struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
-	Cppcc   *cppcc.Service
+	Cppcc   *consultation.Services
 	Public  *public.Channel
 	Log     *slog.Logger
 	Now     func() time.Time

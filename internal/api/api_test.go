@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"dangjian/internal/cppcc"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -66,7 +66,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 		}
 	}
 	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
-		Cppcc: &cppcc.Service{DB: db, Box: mem.Box, Now: now}, Log: slog.New(slog.NewTextHandler(e.log, nil))}
+		Cppcc: consultation.New(db, mem.Box, now), Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
 	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Cppcc: e.api.Cppcc, Log: e.api.Log}

@@ -8,8 +8,10 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -112,7 +114,9 @@ func (a *API) cppccRoutes() []Route {
 	}
 	return []Route{
 		{Method: "GET", Path: "/api/v1/cppcc/steps", Perm: auth.PermAuth, Tag: t, Summary: "提案、联名和承办的全部状态转换:每一步从哪些状态出发、到哪个状态、由谁办理、依据什么规则",
-			Result: []cppcc.Step{}, Handle: func(*http.Request, store.Scope) (any, error) { return cppcc.Steps, nil }},
+			Result: []flow.Step{}, Handle: func(*http.Request, store.Scope) (any, error) {
+				return consultation.Steps(), nil
+			}},
 		{Method: "GET", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccRead, Tag: t, Summary: "您范围内的政协", Result: []cppcc.Committee{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Committees(r.Context(), sc) }},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/figures", Perm: auth.PermCppccRead, Tag: t,

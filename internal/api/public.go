@@ -8,7 +8,10 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/flow"
+	"dangjian/internal/forum"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -27,7 +30,7 @@ type Letter struct {
 
 // NewComment is a visitor's comment with its proof of work.
 type NewComment struct {
-	cppcc.CommentInput
+	forum.CommentInput
 	Proof string `json:"proof"`
 }
 
@@ -61,14 +64,14 @@ type LetterReceipt struct {
 
 // FollowedComment is a comment as its author follows it, with the notices it had.
 type FollowedComment struct {
-	Comment cppcc.Comment `json:"comment"`
+	Comment forum.Comment `json:"comment"`
 	Notices []cppcc.Event `json:"notices"`
 }
 
 // Queue is the moderation queue.
 type Queue struct {
-	Comments []cppcc.Moderated `json:"comments"`
-	Posts    []cppcc.Post      `json:"posts"`
+	Comments []forum.Moderated `json:"comments"`
+	Posts    []forum.Post      `json:"posts"`
 }
 
 // Published is what a visitor reads of a committee.
@@ -140,18 +143,20 @@ func (a *API) publicRoutes() []Route {
 				}
 				return ch.Answer(r.Context(), ip(r), r.PathValue("code"), in)
 			}},
-		{Method: "GET", Path: "/api/v1/public/committees/{id}/posts", Tag: t, Summary: "论坛:公开的建议和答复,最新的在前", Query: pageParams(), Result: store.List[cppcc.Post]{},
+		{Method: "GET", Path: "/api/v1/public/committees/{id}/posts", Tag: t, Summary: "论坛:公开的建议和答复,最新的在前", Query: pageParams(), Result: store.List[forum.Post]{},
 			Handle: committee(func(r *http.Request, id int64) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Posts(r.Context(), id, pg)
+				return c.Forum.Posts(r.Context(), id, pg)
 			})},
-		{Method: "GET", Path: "/api/v1/public/committees/{id}/posts/{post}", Tag: t, Summary: "公开的建议、答复和评论", Result: cppcc.Post{},
-			Handle: post(func(r *http.Request, committee, id int64) (any, error) { return c.Post(r.Context(), committee, id) })},
+		{Method: "GET", Path: "/api/v1/public/committees/{id}/posts/{post}", Tag: t, Summary: "公开的建议、答复和评论", Result: forum.Post{},
+			Handle: post(func(r *http.Request, committee, id int64) (any, error) {
+				return c.Forum.Post(r.Context(), committee, id)
+			})},
 		{Method: "POST", Path: "/api/v1/public/committees/{id}/posts/{post}/comments", Tag: t, Status: http.StatusCreated,
-			Summary: "发表评论(须完成工作量证明);疑似垃圾信息的先审核后公开,作者可凭返回的代码查看", Body: NewComment{}, Result: cppcc.CommentReceipt{},
+			Summary: "发表评论(须完成工作量证明);疑似垃圾信息的先审核后公开,作者可凭返回的代码查看", Body: NewComment{}, Result: forum.CommentReceipt{},
 			Handle: post(func(r *http.Request, committee, id int64) (any, error) {
 				var in NewComment
 				if err := decode(r, &in); err != nil {
@@ -160,7 +165,7 @@ func (a *API) publicRoutes() []Route {
 				return ch.Comment(r.Context(), ip(r), in.Proof, committee, id, in.CommentInput)
 			})},
 		{Method: "POST", Path: "/api/v1/public/committees/{id}/posts/{post}/votes", Tag: t, Summary: "支持(support)或评分(rating,1 到 5 分),每位访客一次",
-			Body: VoteInput{}, Result: cppcc.Post{}, Handle: post(func(r *http.Request, committee, id int64) (any, error) {
+			Body: VoteInput{}, Result: forum.Post{}, Handle: post(func(r *http.Request, committee, id int64) (any, error) {
 				var in VoteInput
 				if err := decode(r, &in); err != nil {
 					return nil, err
@@ -182,16 +187,8 @@ func (a *API) publicRoutes() []Route {
 			}},
 
 		// The office.
-		{Method: "GET", Path: "/api/v1/cppcc/steps/public", Perm: auth.PermAuth, Tag: t, Summary: "来信、社情民意和论坛审核的全部状态转换", Result: []cppcc.Step{},
-			Handle: func(*http.Request, store.Scope) (any, error) {
-				var out []cppcc.Step
-				for _, s := range cppcc.Steps {
-					if s.Object == "case" || s.Object == "opinion" || s.Object == "forum" {
-						out = append(out, s)
-					}
-				}
-				return out, nil
-			}},
+		{Method: "GET", Path: "/api/v1/cppcc/steps/public", Perm: auth.PermAuth, Tag: t, Summary: "来信、社情民意和论坛审核的全部状态转换", Result: []flow.Step{},
+			Handle: func(*http.Request, store.Scope) (any, error) { return consultation.PublicSteps(), nil }},
 		{Method: "GET", Path: "/api/v1/cppcc/calendar", Perm: auth.PermCppccRead, Tag: t, Summary: "节假日和调休上班日(国务院办公厅通知),用于计算期限", Query: []Param{{"year", "年度,默认今年", "integer"}},
 			Result: []cppcc.CalendarDay{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				y, err := a.year(r)
@@ -246,16 +243,18 @@ func (a *API) publicRoutes() []Route {
 			Body:    cppcc.CaseAction{}, Result: cppcc.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in cppcc.CaseAction) (any, error) {
 				return ch.Decide(r.Context(), sc, id, in)
 			})},
-		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/publish", Perm: auth.PermCppccWrite, Tag: t, Summary: "把来信人同意公开的来信连同答复发布到论坛", Result: cppcc.Post{},
-			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Publish(r.Context(), sc, id) })},
+		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/publish", Perm: auth.PermCppccWrite, Tag: t, Summary: "把来信人同意公开的来信连同答复发布到论坛", Result: forum.Post{},
+			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return c.Forum.Publish(r.Context(), sc, id)
+			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/moderation", Perm: auth.PermCppccWrite, Tag: t, Summary: "审核队列:被拦截或被举报隐藏的评论(含得分和原因)、被举报隐藏的建议",
 			Result: Queue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				cs, ps, err := c.Queue(r.Context(), sc, id)
+				cs, ps, err := c.Forum.Queue(r.Context(), sc, id)
 				return Queue{Comments: cs, Posts: ps}, err
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/moderation/{object}/{oid}", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusNoContent,
-			Summary: "审核:release 公开、remove 删除(spam 为 true 时分类器学习)、moderate 修改后公开(原文保留)", Body: cppcc.ModerateInput{},
-			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.ModerateInput) (any, error) {
+			Summary: "审核:release 公开、remove 删除(spam 为 true 时分类器学习)、moderate 修改后公开(原文保留)", Body: forum.ModerateInput{},
+			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in forum.ModerateInput) (any, error) {
 				oid, err := pathInt(r, "oid", "审核的内容")
 				if err != nil {
 					return nil, err

@@ -29,7 +29,7 @@ import (
 	"dangjian/internal/api"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -521,7 +521,7 @@ func (s *Suite) serve(ctx context.Context, root org.Org) (benchServer, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := server.New(s.DB, log, s.Auth, server.Defaults,
 		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log},
-		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Cppcc: &cppcc.Service{DB: s.DB, Box: s.Members.Box}, Log: log})
+		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Cppcc: consultation.New(s.DB, s.Members.Box, nil), Log: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return b, err

@@ -12,6 +12,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/server"
@@ -33,7 +34,7 @@ func (s *Suite) consult(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svc := &cppcc.Service{DB: s.DB, Box: s.Members.Box}
+	svc := consultation.New(s.DB, s.Members.Box, nil)
 	c, err := svc.Committee(ctx, store.All, committee)
 	if err != nil {
 		return err

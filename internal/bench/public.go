@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/public"
 	"dangjian/internal/server"
 	"dangjian/internal/spam"
@@ -44,7 +44,7 @@ func (s *Suite) publicChannel(ctx context.Context) error {
 			s.add("  spam held, "+n, fmt.Sprintf("%d / %d", by[n][0], by[n][1]), "", "")
 		}
 	}
-	svc := &cppcc.Service{DB: s.DB, Box: s.Members.Box}
+	svc := consultation.New(s.DB, s.Members.Box, nil)
 	ch := public.New(svc)
 	// The bench measures what the defence costs the server; the limits per
 	// address (which stop one address) are raised for its one address.

@@ -140,7 +140,7 @@ func heldDelta(a Activity, by map[string]int64) stats.Delta {
 		if n == 0 {
 			continue
 		}
-		for _, k := range withYears(m, []string{"p|" + strconv.Itoa(m) + "|" + key}) {
+		for _, k := range WithYears(m, []string{"p|" + strconv.Itoa(m) + "|" + key}) {
 			d[k] += n
 		}
 	}
@@ -184,14 +184,14 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 	}
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
+		c, err := s.InputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}
 		var proposal any
 		if in.ProposalID != 0 {
 			var key bool
-			err := tx.QueryRowContext(ctx, "SELECT is_key FROM proposals WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.province()), in.ProposalID, c.ID).Scan(&key)
+			err := tx.QueryRowContext(ctx, "SELECT is_key FROM proposals WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), in.ProposalID, c.ID).Scan(&key)
 			if apperr.IsNotFound(err) || (err == nil && Supervision(kind) && !key) {
 				return apperr.InvalidField("proposal_id", "所选提案不是本政协的重点提案")
 			}
@@ -202,8 +202,8 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		}
 		m := in.HeldOn.Year()*100 + int(in.HeldOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_activities (province_id, committee_id, kind, proposal_id, title, held_on, month, lead, minutes, outcome, reports, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, c.province(), c.ID, kind, proposal, in.Title, in.HeldOn, m,
-			strings.TrimSpace(in.Lead), strings.TrimSpace(in.Minutes), strings.TrimSpace(in.Outcome), in.Reports, nullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, c.Province(), c.ID, kind, proposal, in.Title, in.HeldOn, m,
+			strings.TrimSpace(in.Lead), strings.TrimSpace(in.Minutes), strings.TrimSpace(in.Outcome), in.Reports, NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		ids := make([]int64, 0, len(seen))
@@ -213,13 +213,13 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		slices.Sort(ids)
 		for i, m := range ids {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.province()), m, c.ID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), m, c.ID).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
 				return apperr.InvalidField("present", "所选的第 %d 名委员不是本政协的委员", i+1)
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_attendance (province_id, activity_id, member_id, status) VALUES ($1, $2, $3, $4)", c.province(), id, m, seen[m]); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_attendance (province_id, activity_id, member_id, status) VALUES ($1, $2, $3, $4)", c.Province(), id, m, seen[m]); err != nil {
 				return err
 			}
 		}
@@ -232,14 +232,14 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		for k, n := range attendanceDelta(a, by) {
 			d[k] += n
 		}
-		if err := applyDelta(ctx, tx, c.province(), c.ID, d); err != nil {
+		if err := ApplyDelta(ctx, tx, c.Province(), c.ID, d); err != nil {
 			return err
 		}
 		detail := map[string]any{"kind": kind, "title": in.Title, "held_on": in.HeldOn, "attendees": len(ids)}
 		if in.ProposalID != 0 {
 			detail["proposal_id"] = in.ProposalID
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_activity", id, detail)
+		return s.Audit(ctx, tx, c, "create", "cppcc_activity", id, detail)
 	})
 	if err != nil {
 		return Activity{}, err
@@ -294,12 +294,12 @@ type ActivityFilter struct {
 // Activities lists a committee's activities in scope, the latest first.
 func (s *Service) Activities(ctx context.Context, sc store.Scope, committeeID int64, f ActivityFilter, pg store.Page) (store.List[Activity], error) {
 	out, pg := store.NewList[Activity](pg)
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return out, err
 	}
 	w := store.NewWhere(c.ID)
-	w.And("1 = 1" + store.InProvince("a.province_id", c.province()))
+	w.And("1 = 1" + store.InProvince("a.province_id", c.Province()))
 	if f.Kind != "" {
 		w.And("a.kind = ?", f.Kind)
 	}
@@ -358,10 +358,10 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 		if adopted != "" {
 			n = 1
 		}
-		if err := applyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
+		if err := ApplyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
+		return s.Audit(ctx, tx, Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
 	})
 	if err != nil {
 		return Activity{}, err

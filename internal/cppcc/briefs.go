@@ -66,7 +66,7 @@ func scanBrief(r store.Scanner) (Brief, error) {
 // briefDelta is what an issue of the 简报 adds to its committee's figures.
 func briefDelta(month int, sign int64) stats.Delta {
 	d := stats.Delta{}
-	for _, k := range withYears(month, []string{"p|" + strconv.Itoa(month) + "|brief"}) {
+	for _, k := range WithYears(month, []string{"p|" + strconv.Itoa(month) + "|brief"}) {
 		d[k] += sign
 	}
 	return d
@@ -97,10 +97,10 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c, err = s.inputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
+		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
 			return err
 		}
-		prov := store.InProvince("province_id", c.province())
+		prov := store.InProvince("province_id", c.Province())
 		var activity any
 		if in.ActivityID != 0 {
 			var n int
@@ -119,14 +119,14 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_briefs (province_id, committee_id, year, number, title, content, activity_id, signer, issued_on, month, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, c.province(), c.ID, year, number, in.Title, in.Content, activity, in.Signer, in.IssuedOn, month,
-			nullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, c.Province(), c.ID, year, number, in.Title, in.Content, activity, in.Signer, in.IssuedOn, month,
+			NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
-		if err := applyDelta(ctx, tx, c.province(), c.ID, briefDelta(month, 1)); err != nil {
+		if err := ApplyDelta(ctx, tx, c.Province(), c.ID, briefDelta(month, 1)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": issueLabel(year, number), "title": in.Title, "activity_id": activity})
+		return s.Audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": issueLabel(year, number), "title": in.Title, "activity_id": activity})
 	})
 	if err != nil {
 		return Brief{}, err
@@ -135,7 +135,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 }
 
 func (s *Service) brief(ctx context.Context, q store.Querier, c Committee, id int64) (Brief, error) {
-	b, err := scanBrief(q.QueryRowContext(ctx, "SELECT "+briefCols+briefFrom+" WHERE b.id = $1 AND b.committee_id = $2"+store.InProvince("b.province_id", c.province()), id, c.ID))
+	b, err := scanBrief(q.QueryRowContext(ctx, "SELECT "+briefCols+briefFrom+" WHERE b.id = $1 AND b.committee_id = $2"+store.InProvince("b.province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return b, apperr.NotFound("简报")
 	}
@@ -144,7 +144,7 @@ func (s *Service) brief(ctx context.Context, q store.Querier, c Committee, id in
 
 // Brief reads an issue of the 简报 of a committee in scope.
 func (s *Service) Brief(ctx context.Context, sc store.Scope, committeeID, id int64) (Brief, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return Brief{}, err
 	}
@@ -153,11 +153,11 @@ func (s *Service) Brief(ctx context.Context, sc store.Scope, committeeID, id int
 
 // Briefs are a committee's issues of the 简报 of a year, the latest first.
 func (s *Service) Briefs(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]Brief, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
-	return store.Query(ctx, s.DB, scanBrief, "SELECT "+briefCols+briefFrom+" WHERE b.committee_id = $1 AND b.year = $2"+store.InProvince("b.province_id", c.province())+" ORDER BY b.number DESC", c.ID, year)
+	return store.Query(ctx, s.DB, scanBrief, "SELECT "+briefCols+briefFrom+" WHERE b.committee_id = $1 AND b.year = $2"+store.InProvince("b.province_id", c.Province())+" ORDER BY b.number DESC", c.ID, year)
 }
 
 // WriteBrief writes an issue of the 简报 as a .docx: the masthead, the
@@ -177,7 +177,7 @@ func (s *Service) WriteBrief(w io.Writer, c Committee, b Brief) error {
 // unique index refusing a second writer of the same number.
 func yearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province()), c.ID, year).Scan(&n)
+	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.Province()), c.ID, year).Scan(&n)
 	return n, err
 }
 
@@ -226,7 +226,7 @@ func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityI
 	}
 	f := File{Name: name, Type: typ, Size: int64(len(data)), SHA256: sum}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, store.All, a.CommitteeID, "committee")
+		c, err := s.Lookup(ctx, tx, store.All, a.CommitteeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityI
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.province, a.ID, name, typ, len(data), sum, data, s.now()).Scan(&f.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "upload", "cppcc_activity_file", f.ID, map[string]any{"activity_id": a.ID, "name": name, "size": len(data), "sha256": sum})
+		return s.Audit(ctx, tx, c, "upload", "cppcc_activity_file", f.ID, map[string]any{"activity_id": a.ID, "name": name, "size": len(data), "sha256": sum})
 	})
 	return f, err
 }

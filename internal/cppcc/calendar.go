@@ -27,9 +27,9 @@ var CasePeriods = []clock.Period{
 	{Key: "recheck", Label: "复核", N: 30, Unit: clock.Days, Start: "收到复核请求", Source: "《信访工作条例》第三十六条:30日内提出复核意见,听证所需时间不计算在内"},
 }
 
-// periodsOf are a committee's periods by key: the cases', its own over the
+// Periods are a committee's periods by key: the cases', its own over the
 // defaults, and its proposals' parts' (the reply and the co-handler's opinion).
-func (c Committee) periodsOf() map[string]clock.Period {
+func (c Committee) Periods() map[string]clock.Period {
 	out := map[string]clock.Period{
 		"reply":   {Key: "reply", Label: "提案答复", N: c.Rules.ReplyMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起3个月)"},
 		"opinion": {Key: "opinion", Label: "会办意见", N: c.Rules.OpinionMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起1个月)"},
@@ -146,9 +146,9 @@ func scanClock(r store.Scanner) (Clock, error) {
 	return k, err
 }
 
-// clocks are an object's clocks, read with where they stand today.
-func (s *Service) clocks(ctx context.Context, q store.Querier, c Committee, object string, id int64) ([]Clock, error) {
-	ks, err := store.Query(ctx, q, scanClock, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2"+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+// Clocks are an object's clocks, read with where they stand today.
+func (s *Service) Clocks(ctx context.Context, q store.Querier, c Committee, object string, id int64) ([]Clock, error) {
+	ks, err := store.Query(ctx, q, scanClock, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2"+store.InProvince("province_id", c.Province())+" ORDER BY id", object, id)
 	if err != nil || len(ks) == 0 {
 		return ks, err
 	}
@@ -156,7 +156,7 @@ func (s *Service) clocks(ctx context.Context, q store.Querier, c Committee, obje
 	if err != nil {
 		return nil, err
 	}
-	ps := c.periodsOf()
+	ps := c.Periods()
 	for i, k := range ks {
 		ks[i].Label, ks[i].Source = ps[k.Period].Label, ps[k.Period].Source
 		ks[i].State = cal.StateOf(k.Clock, s.today())
@@ -164,33 +164,33 @@ func (s *Service) clocks(ctx context.Context, q store.Querier, c Committee, obje
 	return ks, nil
 }
 
-// startClock starts a period of an object on start.
-func (s *Service) startClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start date.Date) error {
+// StartClock starts a period of an object on start.
+func (s *Service) StartClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start date.Date) error {
 	cal, err := s.Calendar(ctx, tx)
 	if err != nil {
 		return err
 	}
-	p := c.periodsOf()[period]
-	return s.startClockAt(ctx, tx, c, object, id, period, start, cal.Due(start, p.N, p.Unit))
+	p := c.Periods()[period]
+	return s.StartClockAt(ctx, tx, c, object, id, period, start, cal.Due(start, p.N, p.Unit))
 }
 
-// startClockAt starts a period of an object on start, due on base (a
+// StartClockAt starts a period of an object on start, due on base (a
 // proposal's part, whose date its own rules set).
-func (s *Service) startClockAt(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start, base date.Date) error {
+func (s *Service) StartClockAt(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start, base date.Date) error {
 	var kid int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO clocks (province_id, committee_id, object, object_id, period, starts_on, base_on, due_on, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.Province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, "clock_start", "clock", kid, map[string]any{"object": object, "object_id": id, "period": period, "starts": start, "due": base})
+	return s.Audit(ctx, tx, c, "clock_start", "clock", kid, map[string]any{"object": object, "object_id": id, "period": period, "starts": start, "due": base})
 }
 
-// changeClock changes the running clock of a period by fn (extend, pause,
+// ChangeClock changes the running clock of a period by fn (extend, pause,
 // resume, stop), keeps its due date and audits the change; it returns the
 // new due date, and false when the object has no such running clock.
-func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (date.Date, bool, error) {
+func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (date.Date, bool, error) {
 	k, err := scanClock(tx.QueryRowContext(ctx, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2 AND period = $3 AND stopped_on IS NULL"+
-		store.InProvince("province_id", c.province())+" ORDER BY id DESC LIMIT 1", object, id, period))
+		store.InProvince("province_id", c.Province())+" ORDER BY id DESC LIMIT 1", object, id, period))
 	if apperr.IsNotFound(err) {
 		return date.Date{}, false, nil
 	}
@@ -211,16 +211,16 @@ func (s *Service) changeClock(ctx context.Context, tx *sql.Tx, c Committee, obje
 		return d
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET base_on = $1, extended = $2, paused = $3, paused_on = $4, stopped_on = $5, due_on = $6, updated_at = $7 WHERE id = $8`+
-		store.InProvince("province_id", c.province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
+		store.InProvince("province_id", c.Province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
 		return due, false, err
 	}
-	return due, true, s.audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
+	return due, true, s.Audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
 }
 
-// stopClock stops a period's running clock today and tells whether it was met.
-func (s *Service) stopClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string) (bool, error) {
+// StopClock stops a period's running clock today and tells whether it was met.
+func (s *Service) StopClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string) (bool, error) {
 	today := s.today()
-	due, ok, err := s.changeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
+	due, ok, err := s.ChangeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
 		if !k.PausedOn.IsZero() {
 			k.Paused += clock.Between(k.PausedOn, today)
 			k.PausedOn = date.Date{}

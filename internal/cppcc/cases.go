@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/clock"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/member"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
@@ -65,45 +66,23 @@ var Routes = vocab.Enum{
 	{Code: "assign", Label: "交办"},
 }
 
-// CaseSteps are the steps of a case, in the same form as Steps (and
-// published with them).
-var CaseSteps = []Step{
-	{"case", "accept", []string{"received"}, "accepted", "office", "收到之日起15日内告知受理;复核终结的同一事项不再受理"},
-	{"case", "not_accept", []string{"received"}, "not_accepted", "office", "不予受理须说明理由,并告知信访人"},
-	{"case", "transfer", []string{"received"}, "transferred", "office", "不属于本机关职责的,转送有权处理的机关,并告知信访人"},
-	{"case", "junk", []string{"received"}, "junk", "office", "审核确认为垃圾信息(分类器从中学习);信访人仍可凭回执码查看"},
-	{"case", "route", []string{"accepted"}, "handling", "office", "转办或交办给一个承办单位"},
-	{"case", "extend", []string{"handling"}, "handling", "unit", "情况复杂的,经本单位负责人批准延长一次,不超过30日,告知信访人理由"},
-	{"case", "reply", []string{"handling"}, "replied", "unit", "承办单位出具书面处理意见"},
-	{"case", "rate", []string{"replied", "reviewed", "final"}, "", "sender", "信访人凭回执码评价;满意或基本满意即办结"},
-	{"case", "request_review", []string{"replied"}, "review", "sender", "信访人不服处理意见,自收到答复之日起30日内请求复查(仅信访件)"},
-	{"case", "decide_review", []string{"review"}, "reviewed", "office", "收到复查请求之日起30日内提出复查意见"},
-	{"case", "request_recheck", []string{"reviewed"}, "recheck", "sender", "不服复查意见,自收到之日起30日内请求复核"},
-	{"case", "hearing", []string{"recheck"}, "recheck", "office", "复核举行听证,听证期间不计入复核期限"},
-	{"case", "decide_recheck", []string{"recheck"}, "final", "office", "30日内提出复核意见;复核终结,同一事实和理由不再受理"},
-	{"case", "close", []string{"replied", "reviewed"}, "closed", "office", "请求复查、复核的期限届满未请求,或信访人满意"},
-}
-
-// addSteps adds the steps of an object to Steps and the machines, and
-// the words of its actions.
-func addSteps(steps []Step, labels map[string]string) {
-	Steps = append(Steps, steps...)
-	for _, s := range steps {
-		if machines[s.Object] == nil {
-			machines[s.Object] = store.Machine{}
-		}
-		machines[s.Object][s.Action] = store.Move{From: s.From, To: s.To}
-	}
-	for k, v := range labels {
-		actionLabels[k] = v
-	}
-}
-
-func init() {
-	addSteps(CaseSteps, map[string]string{"accept": "受理", "not_accept": "不予受理", "transfer": "转送", "junk": "确认为垃圾信息", "route": "转办交办",
-		"rate": "评价", "request_review": "请求复查", "decide_review": "复查", "request_recheck": "请求复核", "hearing": "听证", "decide_recheck": "复核",
-		"release": "放行", "supervise": "督办", "register": "登记", "submit_public": "网上提交"})
-}
+// CaseSteps are the steps of a case.
+var CaseSteps = flow.NewTable([]flow.Step{
+	{Object: "case", Action: "accept", Label: "受理", From: []string{"received"}, To: "accepted", By: "office", Rule: "收到之日起15日内告知受理;复核终结的同一事项不再受理"},
+	{Object: "case", Action: "not_accept", Label: "不予受理", From: []string{"received"}, To: "not_accepted", By: "office", Rule: "不予受理须说明理由,并告知信访人"},
+	{Object: "case", Action: "transfer", Label: "转送", From: []string{"received"}, To: "transferred", By: "office", Rule: "不属于本机关职责的,转送有权处理的机关,并告知信访人"},
+	{Object: "case", Action: "junk", Label: "确认为垃圾信息", From: []string{"received"}, To: "junk", By: "office", Rule: "审核确认为垃圾信息(分类器从中学习);信访人仍可凭回执码查看"},
+	{Object: "case", Action: "route", Label: "转办交办", From: []string{"accepted"}, To: "handling", By: "office", Rule: "转办或交办给一个承办单位"},
+	{Object: "case", Action: "extend", Label: "延长办理期限", From: []string{"handling"}, To: "handling", By: "unit", Rule: "情况复杂的,经本单位负责人批准延长一次,不超过30日,告知信访人理由"},
+	{Object: "case", Action: "reply", Label: "出具处理意见", From: []string{"handling"}, To: "replied", By: "unit", Rule: "承办单位出具书面处理意见"},
+	{Object: "case", Action: "rate", Label: "评价", From: []string{"replied", "reviewed", "final"}, To: "", By: "sender", Rule: "信访人凭回执码评价;满意或基本满意即办结"},
+	{Object: "case", Action: "request_review", Label: "请求复查", From: []string{"replied"}, To: "review", By: "sender", Rule: "信访人不服处理意见,自收到答复之日起30日内请求复查(仅信访件)"},
+	{Object: "case", Action: "decide_review", Label: "复查", From: []string{"review"}, To: "reviewed", By: "office", Rule: "收到复查请求之日起30日内提出复查意见"},
+	{Object: "case", Action: "request_recheck", Label: "请求复核", From: []string{"reviewed"}, To: "recheck", By: "sender", Rule: "不服复查意见,自收到之日起30日内请求复核"},
+	{Object: "case", Action: "hearing", Label: "听证", From: []string{"recheck"}, To: "recheck", By: "office", Rule: "复核举行听证,听证期间不计入复核期限"},
+	{Object: "case", Action: "decide_recheck", Label: "复核", From: []string{"recheck"}, To: "final", By: "office", Rule: "30日内提出复核意见;复核终结,同一事实和理由不再受理"},
+	{Object: "case", Action: "close", Label: "办结", From: []string{"replied", "reviewed"}, To: "closed", By: "office", Rule: "请求复查、复核的期限届满未请求,或信访人满意"},
+}, map[string]string{"release": "放行", "supervise": "督办", "register": "登记", "submit_public": "网上提交", "publish": "公开到论坛", "hide": "举报隐藏"})
 
 // Case is a letter of a mailbox or a letters-and-visits case. The sender's
 // name and phone are masked in JSON; the office reads them with Person.
@@ -321,9 +300,9 @@ func (in *CaseInput) check(office bool) error {
 	return v.Err()
 }
 
-// fingerprint is a text's SimHash over the character trigrams of its
+// Fingerprint is a text's SimHash over the character trigrams of its
 // normalised form (near duplicates differ in a few bits).
-func fingerprint(text string) int64 {
+func Fingerprint(text string) int64 {
 	rs := []rune(spam.Normalize(text).Compact)
 	var fs [][]byte
 	for i := 0; i+3 <= len(rs); i++ {
@@ -345,7 +324,7 @@ func (s *Service) SubmitPublic(ctx context.Context, in CaseInput, filter *spam.M
 	if err := in.check(false); err != nil {
 		return Receipt{}, err
 	}
-	c, err := s.committee(ctx, s.DB, store.All, in.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, store.All, in.CommitteeID, "committee")
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -364,7 +343,7 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 	if in.ReceivedOn.After(s.today()) || (!in.ReceivedOn.IsZero() && in.ReceivedOn.Before(s.today().AddYears(-5))) {
 		return Receipt{}, apperr.InvalidField("received_on", "收到日期应在五年内,且不能晚于今天")
 	}
-	c, err := s.inputCommittee(ctx, s.DB, sc, in.CommitteeID)
+	c, err := s.InputCommittee(ctx, s.DB, sc, in.CommitteeID)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -372,10 +351,10 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 }
 
 func (s *Service) intake(ctx context.Context, c Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
-	code := newReceipt(c.ID)
+	code := NewReceipt(c.ID)
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if err := spend(ctx, tx); err != nil {
+		if err := Spend(ctx, tx); err != nil {
 			return err
 		}
 		var err error
@@ -398,11 +377,11 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 		received = s.today()
 	}
 	month := received.Year()*100 + int(received.Time().Month())
-	nameEnc, nameHash := s.seal(in.Name)
-	phoneEnc, phoneHash := s.seal(in.Phone)
-	idEnc, idHash := s.seal(in.IDNumber)
+	nameEnc, nameHash := s.Seal(in.Name)
+	phoneEnc, phoneHash := s.Seal(in.Phone)
+	idEnc, idHash := s.Seal(in.IDNumber)
 	reasons, _ := json.Marshal(v.Reasons)
-	fp := fingerprint(in.Title + in.Content)
+	fp := Fingerprint(in.Title + in.Content)
 	dup, err := s.earlier(ctx, tx, c, received, in.Anonymous, in.Phone, in.IDNumber, fp)
 	if err != nil {
 		return 0, err
@@ -411,21 +390,21 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 	if err := tx.QueryRowContext(ctx, `INSERT INTO cases (province_id, committee_id, box, channel, receipt_hash, name_enc, phone_enc, idno_enc, name_hash, phone_hash, idno_hash,
 		anonymous, people, title, content, public_ok, name_ok, state, held, was_held, score, reasons, simhash, duplicate_of, received_on, month, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26) RETURNING id`,
-		c.province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
+		c.Province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
 		in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now(), proposal).Scan(&id); err != nil {
 		return 0, err
 	}
 	for _, f := range in.Files { // checked by in.check
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.Province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
 			return 0, err
 		}
 	}
-	x := Case{ID: id, province: c.province(), State: ""}
+	x := Case{ID: id, province: c.Province(), State: ""}
 	if err := s.caseEvent(ctx, tx, c, x, action, "", "received", note, true); err != nil {
 		return 0, err
 	}
-	if err := s.startClock(ctx, tx, c, "case", id, "accept", received); err != nil {
+	if err := s.StartClock(ctx, tx, c, "case", id, "accept", received); err != nil {
 		return 0, err
 	}
 	return id, s.recase(ctx, tx, c, Case{}, id)
@@ -437,14 +416,14 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c Committee, in Ca
 // for among anonymous ones only, a named one among named ones: a link
 // between the two would name the anonymous sender.
 func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
-	since := received.AddDate(0, 0, -c.Rules.repeatDays())
-	prov := store.InProvince("province_id", c.province())
+	since := received.AddDate(0, 0, -c.Rules.RepeatWindow())
+	prov := store.InProvince("province_id", c.Province())
 	args := []any{c.ID, since, anonymous}
 	var sender []string
 	for _, f := range []struct{ col, v string }{{"phone_hash", phone}, {"idno_hash", idNumber}} {
 		if f.v != "" {
 			var cond string
-			cond, args = s.underEveryKey(f.col, f.v, args)
+			cond, args = s.UnderEveryKey(f.col, f.v, args)
 			sender = append(sender, cond)
 		}
 	}
@@ -479,31 +458,31 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c Committee, rec
 }
 
 func (s *Service) caseByID(ctx context.Context, q store.Querier, c Committee, id int64) (Case, error) {
-	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.province()), id))
+	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return x, apperr.NotFound("来信")
 	}
 	if err != nil {
 		return x, err
 	}
-	if x.Clocks, err = s.clocks(ctx, q, c, "case", x.ID); err != nil {
+	if x.Clocks, err = s.Clocks(ctx, q, c, "case", x.ID); err != nil {
 		return x, err
 	}
 	x.Overdue = overdue(x.Clocks)
-	x.Events, err = s.publicEvents(ctx, q, c, "case", x.ID, false)
+	x.Events, err = s.PublicEvents(ctx, q, c, "case", x.ID, false, CaseActionLabel, CaseStates)
 	if err != nil {
 		return x, err
 	}
 	x.Files, err = store.Query(ctx, q, func(r store.Scanner) (File, error) {
 		var f File
 		return f, r.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256)
-	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.province())+" ORDER BY id", x.ID)
+	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.Province())+" ORDER BY id", x.ID)
 	return x, err
 }
 
 // CaseFile is an attachment of a case the view reaches.
 func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseID, fileID int64) (File, []byte, error) {
-	x, _, err := s.getCase(ctx, s.DB, sc, view, caseID)
+	x, _, err := s.GetCase(ctx, s.DB, sc, view, caseID)
 	if err != nil {
 		return File{}, nil, err
 	}
@@ -517,7 +496,10 @@ func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view View, caseI
 	return f, data, err
 }
 
-func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool) ([]Event, error) {
+// PublicEvents are the history of a case, an item or a comment (notices:
+// only what its sender was told), its steps and states said by label and
+// states.
+func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
 	where := ""
 	if notices {
 		where = " AND notice"
@@ -525,35 +507,24 @@ func (s *Service) publicEvents(ctx context.Context, q store.Querier, c Committee
 	events, err := store.Query(ctx, q, func(r store.Scanner) (Event, error) {
 		var e Event
 		err := r.Scan(&e.Action, &e.From, &e.To, &e.Note, &e.By, &e.by, &e.At)
-		e.Object, e.ActionLabel, e.ToLabel = object, actionLabels[e.Action], CaseStates.Label(e.To)
-		if object == "case" {
-			e.ActionLabel = CaseActionLabel(e.Action)
-		}
+		e.Object, e.ActionLabel, e.ToLabel = object, label(e.Action), states.Label(e.To)
 		e.At = e.At.UTC()
 		if notices {
 			e.By = ""
 		}
 		return e, err
-	}, "SELECT action, from_state, to_state, note, by_name, by_user, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.province())+" ORDER BY id", object, id)
+	}, "SELECT action, from_state, to_state, note, by_name, by_user, at FROM public_events WHERE object = $1 AND object_id = $2"+where+store.InProvince("province_id", c.Province())+" ORDER BY id", object, id)
 	if err != nil || notices {
 		return events, err
 	}
-	return events, s.byName(ctx, q, c.province(), events)
+	return events, s.byName(ctx, q, c.Province(), events)
 }
 
 // senderSteps are the steps the sender takes (with the receipt code, no account).
 var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_review": true, "request_recheck": true}
 
-// caseLabels are the words of a case's steps where they differ from a proposal's.
-var caseLabels = map[string]string{"extend": "延长办理期限", "reply": "出具处理意见", "route": "转办交办", "close": "办结", "publish": "公开到论坛"}
-
 // CaseActionLabel is a step of a case in words.
-func CaseActionLabel(action string) string {
-	if l, ok := caseLabels[action]; ok {
-		return l
-	}
-	return actionLabels[action]
-}
+func CaseActionLabel(action string) string { return CaseSteps.Label("case", action) }
 
 func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, from, to, note string, notice bool) error {
 	by := audit.ActorOf(ctx).Username
@@ -561,19 +532,19 @@ func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c Committee, x Case
 		by = "来信人"
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, x.ID, action, from, to, note, notice, nullUser(ctx), by, s.now()); err != nil {
+		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, x.ID, action, from, to, note, notice, NullUser(ctx), by, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
+	return s.Audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // recase moves the committee's figures from what before counted to what the case counts now.
 func (s *Service) recase(ctx context.Context, tx *sql.Tx, c Committee, before Case, id int64) error {
-	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.province()), id))
+	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if err != nil {
 		return err
 	}
-	return applyFigures(ctx, tx, c.province(), c.ID, CaseKeys(after), CaseKeys(before))
+	return ApplyFigures(ctx, tx, c.Province(), c.ID, CaseKeys(after), CaseKeys(before))
 }
 
 // accepted are the states of a case once accepted.
@@ -611,7 +582,7 @@ func CaseKeys(x Case) []string {
 		add(!x.RepliedOn.IsZero() && !x.Late, u+"ontime")
 		add(!x.RepliedOn.IsZero() && x.Late, u+"late")
 	}
-	return withYears(x.Month, keys)
+	return WithYears(x.Month, keys)
 }
 
 // caseVisible is the condition on the cases a view reaches in scope.
@@ -622,7 +593,7 @@ func caseVisible(w *store.Where, sc store.Scope, view View) {
 	} else {
 		w.And("x.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 	}
-	w.And("1 = 1" + route(sc, view, "x.province_id"))
+	w.And("1 = 1" + InRoute(sc, view, "x.province_id"))
 }
 
 // CaseFilter narrows a list of cases.
@@ -642,11 +613,11 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 	w := store.NewWhere()
 	caseVisible(w, sc, view)
 	if f.CommitteeID != 0 {
-		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		n, err := s.NodeIn(ctx, store.All, f.CommitteeID, "committee")
 		if err != nil && !apperr.IsNotFound(err) {
 			return out, err
 		}
-		w.And("x.committee_id = ?"+store.ProvinceIs("x.province_id", n.path), f.CommitteeID)
+		w.And("x.committee_id = ?"+store.ProvinceIs("x.province_id", n.Path), f.CommitteeID)
 	}
 	f.Months.where(w, "x.month")
 	if f.Box != "" {
@@ -666,7 +637,7 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view View, f CaseFi
 	}
 	if f.Overdue {
 		w.And(`NOT x.held AND EXISTS (SELECT 1 FROM clocks k WHERE k.province_id = x.province_id AND k.object = 'case' AND k.object_id = x.id AND k.stopped_on IS NULL
-			AND k.paused_on IS NULL AND k.period IN `+officeClocks+` AND k.due_on < ?)`, s.today())
+			AND k.paused_on IS NULL AND k.period IN `+OfficeClocks+` AND k.due_on < ?)`, s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM cases x WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
@@ -709,7 +680,7 @@ func (s *Service) dues(ctx context.Context, cs []Case) error {
 			due date.Date
 		}
 		return x, r.Scan(&x.id, &x.due)
-	}, "SELECT object_id, MIN(due_on)"+runningClocks+" AND province_id IN ("+strings.Join(provs, ", ")+") AND object_id IN ("+strings.Join(ids, ", ")+") GROUP BY object_id")
+	}, "SELECT object_id, MIN(due_on)"+RunningClocks+" AND province_id IN ("+strings.Join(provs, ", ")+") AND object_id IN ("+strings.Join(ids, ", ")+") GROUP BY object_id")
 	today := s.today()
 	for _, r := range rows {
 		x := at[r.id]
@@ -723,14 +694,15 @@ func (s *Service) dues(ctx context.Context, cs []Case) error {
 
 // Case reads a case the view reaches, with its clocks and history.
 func (s *Service) Case(ctx context.Context, sc store.Scope, view View, id int64) (Case, error) {
-	x, c, err := s.getCase(ctx, s.DB, sc, view, id)
+	x, c, err := s.GetCase(ctx, s.DB, sc, view, id)
 	if err != nil {
 		return x, err
 	}
 	return s.caseByID(ctx, s.DB, c, x.ID)
 }
 
-func (s *Service) getCase(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Case, Committee, error) {
+// GetCase reads a case the view reaches in scope, with its committee.
+func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Case, Committee, error) {
 	w := store.NewWhere(id)
 	caseVisible(w, sc, view)
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+w.String(), w.Args...))
@@ -740,7 +712,7 @@ func (s *Service) getCase(ctx context.Context, q store.Querier, sc store.Scope, 
 	if err != nil {
 		return x, Committee{}, err
 	}
-	c, err := s.committee(ctx, q, store.All, x.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, q, store.All, x.CommitteeID, "committee")
 	return x, c, err
 }
 
@@ -754,7 +726,7 @@ type Person struct {
 
 // Person reads a case's sender in clear (the office), audited.
 func (s *Service) Person(ctx context.Context, sc store.Scope, id int64) (Person, error) {
-	x, c, err := s.getCase(ctx, s.DB, sc, ViewOffice, id)
+	x, c, err := s.GetCase(ctx, s.DB, sc, ViewOffice, id)
 	if err != nil {
 		return Person{}, err
 	}
@@ -774,7 +746,7 @@ func (s *Service) Person(ctx context.Context, sc store.Scope, id int64) (Person,
 		}
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, c, "read_person", "case", x.ID, map[string]any{"fields": "name, phone, id_number"})
+		return s.Audit(ctx, tx, c, "read_person", "case", x.ID, map[string]any{"fields": "name, phone, id_number"})
 	})
 	return p, err
 }
@@ -801,7 +773,7 @@ type CaseAction struct {
 func (s *Service) changeCase(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, x Case, c Committee) error) (Case, error) {
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		x, cc, err := s.getCase(ctx, tx, sc, view, id)
+		x, cc, err := s.GetCase(ctx, tx, sc, view, id)
 		if err != nil {
 			return err
 		}
@@ -820,9 +792,9 @@ func (s *Service) changeCase(ctx context.Context, sc store.Scope, view View, id 
 // stepCase moves a case by action: compare-and-set on its state; set adds
 // assignments numbered from $3.
 func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case, action, note string, notice bool, set string, args ...any) error {
-	to, ok := next("case", action, x.State)
+	to, ok := CaseSteps.Next("case", action, x.State)
 	if !ok {
-		return refused(x.StateLabel, action)
+		return refusedCase(x, action)
 	}
 	if to == "" {
 		to = x.State
@@ -836,6 +808,25 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c Committee, x Case,
 		return err
 	}
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
+}
+
+// Notify tells the sender of a case what happened to it (in their notices).
+func (s *Service) Notify(ctx context.Context, tx *sql.Tx, c Committee, caseID int64, action, note string) error {
+	return s.caseEvent(ctx, tx, c, Case{ID: caseID, province: c.Province()}, action, "", "", note, true)
+}
+
+// Author is how the sender is named where the letter is published: by
+// name only if they agreed to it.
+func (x Case) Author() string {
+	if x.NameOK && x.name != "" {
+		return x.name
+	}
+	return "匿名"
+}
+
+// refusedCase says that the case cannot take action from its state.
+func refusedCase(x Case, action string) error {
+	return apperr.Conflict("当前状态为“%s”,不能%s", x.StateLabel, CaseActionLabel(action))
 }
 
 // Decide is the office's step on a case: accept, not_accept, transfer,
@@ -854,26 +845,26 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 					return apperr.Rule("这封来信与第 %d 号信访件是同一事项,该件已复核终结,依照《信访工作条例》不再受理;请选择“不予受理”并告知信访人", *x.DuplicateOf)
 				}
 			}
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "accept", strings.TrimSpace(in.Text), true, "")
 		case "not_accept", "transfer":
 			what := map[string]string{"not_accept": "不予受理的理由", "transfer": "有权处理的机关"}[in.Action]
-			t, err := text("text", what, in.Text, 500)
+			t, err := Text("text", what, in.Text, 500)
 			if err != nil {
 				return err
 			}
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
 			note := map[string]string{"not_accept": "不予受理:", "transfer": "已转送"}[in.Action] + t
 			return s.stepCase(ctx, tx, c, x, in.Action, note, true, "decision = $3", t)
 		case "junk":
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, "accept"); err != nil {
 				return err
 			}
-			if err := s.learn(ctx, tx, x.Title+"\n"+x.Content, true, filter); err != nil {
+			if err := s.Learn(ctx, tx, x.Title+"\n"+x.Content, true, filter); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "junk", "", false, "held = $3", false)
@@ -881,7 +872,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if !x.Held {
 				return apperr.Conflict("这封来信没有被拦截")
 			}
-			if err := s.learn(ctx, tx, x.Title+"\n"+x.Content, false, filter); err != nil {
+			if err := s.Learn(ctx, tx, x.Title+"\n"+x.Content, false, filter); err != nil {
 				return err
 			}
 			if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET held = $1, updated_at = $2 WHERE id = $3 AND held"+store.InProvince("province_id", x.province), false, s.now(), x.ID); err != nil {
@@ -897,31 +888,31 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if err != nil {
 				return err
 			}
-			if err := s.startClock(ctx, tx, c, "case", x.ID, "handle", today); err != nil {
+			if err := s.StartClock(ctx, tx, c, "case", x.ID, "handle", today); err != nil {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "route", Routes.Label(r)+"至"+u.Name, false, "unit_id = $3, route = $4", u.ID, r)
 		case "decide_review", "decide_recheck":
-			t, err := text("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
+			t, err := Text("text", map[string]string{"decide_review": "复查意见", "decide_recheck": "复核意见"}[in.Action], in.Text, 3000)
 			if err != nil {
 				return err
 			}
 			period := map[string]string{"decide_review": "review", "decide_recheck": "recheck"}[in.Action]
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, period); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, period); err != nil {
 				return err
 			}
 			col := map[string]string{"decide_review": "review", "decide_recheck": "recheck"}[in.Action]
 			if in.Action == "decide_review" {
-				if err := s.startClock(ctx, tx, c, "case", x.ID, "recheck_window", today); err != nil {
+				if err := s.StartClock(ctx, tx, c, "case", x.ID, "recheck_window", today); err != nil {
 					return err
 				}
 			}
 			return s.stepCase(ctx, tx, c, x, in.Action, t, true, col+" = $3", t)
 		case "hearing":
-			if _, ok := next("case", "hearing", x.State); !ok {
-				return refused(x.StateLabel, "hearing")
+			if _, ok := CaseSteps.Next("case", "hearing", x.State); !ok {
+				return refusedCase(x, "hearing")
 			}
-			_, ok, err := s.changeClock(ctx, tx, c, "case", x.ID, "recheck", map[bool]string{true: "pause", false: "resume"}[in.Hearing], func(k *clock.Clock) {
+			_, ok, err := s.ChangeClock(ctx, tx, c, "case", x.ID, "recheck", map[bool]string{true: "pause", false: "resume"}[in.Hearing], func(k *clock.Clock) {
 				if in.Hearing && k.PausedOn.IsZero() {
 					k.PausedOn = today
 				} else if !in.Hearing && !k.PausedOn.IsZero() {
@@ -936,7 +927,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 		case "close":
 			if x.Box == "petition" {
 				// The sender's right to ask for 复查 (复核) runs to the end of its window.
-				ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+				ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
 				if err != nil {
 					return err
 				}
@@ -947,20 +938,20 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 				}
 			}
 			for _, w := range []string{"review_window", "recheck_window"} {
-				if _, err := s.stopClock(ctx, tx, c, "case", x.ID, w); err != nil {
+				if _, err := s.StopClock(ctx, tx, c, "case", x.ID, w); err != nil {
 					return err
 				}
 			}
 			return s.stepCase(ctx, tx, c, x, "close", in.Text, false, "")
 		case "supervise":
-			ks, err := s.clocks(ctx, tx, c, "case", x.ID)
+			ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
 			if err != nil {
 				return err
 			}
 			if !overdue(ks) {
 				return apperr.Rule("只有逾期的信访件才需要督办")
 			}
-			t, err := text("text", "督办意见", in.Text, 500)
+			t, err := Text("text", "督办意见", in.Text, 500)
 			if err != nil {
 				return err
 			}
@@ -978,7 +969,7 @@ func overdue(ks []Clock) bool {
 
 // unitOf is a handling unit of the committee.
 func (s *Service) unitOf(ctx context.Context, q store.Querier, c Committee, id int64) (Committee, error) {
-	u, err := s.committee(ctx, q, store.ScopeOf(c.Path), id, "unit")
+	u, err := s.Lookup(ctx, q, store.ScopeOf(c.Path), id, "unit")
 	if apperr.IsNotFound(err) || (err == nil && (u.ParentID == nil || *u.ParentID != c.ID)) {
 		return Committee{}, apperr.InvalidField("unit_id", "请从本政协的承办单位中选择")
 	}
@@ -993,34 +984,34 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if x.Extended {
 				return apperr.Rule("办理期限只能延长一次")
 			}
-			limit := c.periodsOf()["extend"].N
+			limit := c.Periods()["extend"].N
 			if in.Days < 1 || in.Days > limit {
 				return apperr.InvalidField("days", "延长的天数应在 1 到 %d 之间", limit)
 			}
-			reason, err := text("text", "延期理由", in.Text, 500)
+			reason, err := Text("text", "延期理由", in.Text, 500)
 			if err != nil {
 				return err
 			}
-			approver, err := text("approver", "批准延期的单位负责人", in.Approver, 40)
+			approver, err := Text("approver", "批准延期的单位负责人", in.Approver, 40)
 			if err != nil {
 				return err
 			}
-			if _, ok, err := s.changeClock(ctx, tx, c, "case", x.ID, "handle", "extend", func(k *clock.Clock) { k.Extended += in.Days }); err != nil || !ok {
+			if _, ok, err := s.ChangeClock(ctx, tx, c, "case", x.ID, "handle", "extend", func(k *clock.Clock) { k.Extended += in.Days }); err != nil || !ok {
 				return err
 			}
 			return s.stepCase(ctx, tx, c, x, "extend", fmt.Sprintf("经%s批准,办理期限延长 %d 日。理由:%s", approver, in.Days, reason), true, "extended = $3", true)
 		case "reply":
-			t, err := text("text", "处理意见", in.Text, 3000)
+			t, err := Text("text", "处理意见", in.Text, 3000)
 			if err != nil {
 				return err
 			}
-			met, err := s.stopClock(ctx, tx, c, "case", x.ID, "handle")
+			met, err := s.StopClock(ctx, tx, c, "case", x.ID, "handle")
 			if err != nil {
 				return err
 			}
 			today := s.today()
 			if x.Box == "petition" {
-				if err := s.startClock(ctx, tx, c, "case", x.ID, "review_window", today); err != nil {
+				if err := s.StartClock(ctx, tx, c, "case", x.ID, "review_window", today); err != nil {
 					return err
 				}
 			}
@@ -1030,10 +1021,10 @@ func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseA
 	})
 }
 
-// learn keeps a moderator's decision and teaches the filter.
-func (s *Service) learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
+// Learn keeps a moderator's decision and teaches the filter.
+func (s *Service) Learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO spam_samples (text, spam, source, created_by, created_at) VALUES ($1, $2, 'moderation', $3, $4)",
-		text, isSpam, nullUser(ctx), s.now()); err != nil {
+		text, isSpam, NullUser(ctx), s.now()); err != nil {
 		return err
 	}
 	if filter != nil {

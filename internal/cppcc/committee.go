@@ -31,29 +31,29 @@ type Service struct {
 	nodes sync.Map
 }
 
-// node is what never changes of a node of the committees' tree.
-type node struct {
-	path, kind, name string
+// Node is what never changes of a node of the committees' tree.
+type Node struct {
+	Path, Kind, Name string
 }
 
-// nodeIn is a node of kind in scope, from the cache of nodes (read once).
-func (s *Service) nodeIn(ctx context.Context, sc store.Scope, id int64, kind string) (node, error) {
+// NodeIn is a node of kind in scope, from the cache of nodes (read once).
+func (s *Service) NodeIn(ctx context.Context, sc store.Scope, id int64, kind string) (Node, error) {
 	v, ok := s.nodes.Load(id)
 	if !ok {
-		var n node
-		err := s.DB.QueryRowContext(ctx, "SELECT path, kind, name FROM committees WHERE id = $1", id).Scan(&n.path, &n.kind, &n.name)
+		var n Node
+		err := s.DB.QueryRowContext(ctx, "SELECT path, kind, name FROM committees WHERE id = $1", id).Scan(&n.Path, &n.Kind, &n.Name)
 		if err != nil && !apperr.IsNotFound(err) {
-			return node{}, err
+			return Node{}, err
 		}
 		if err == nil {
 			s.nodes.Store(id, n)
 		}
 		v = n
 	}
-	n := v.(node)
+	n := v.(Node)
 	lo, hi := sc.Range()
-	if n.kind != kind || n.path < lo || n.path >= hi || !sc.Contains(n.path) {
-		return node{}, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
+	if n.Kind != kind || n.Path < lo || n.Path >= hi || !sc.Contains(n.Path) {
+		return Node{}, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
 	}
 	return n, nil
 }
@@ -101,8 +101,11 @@ type Rules struct {
 	ReportLimit int `json:"report_limit,omitempty"`
 }
 
-func (r Rules) repeatDays() int  { return cmp.Or(r.RepeatDays, 180) }
-func (r Rules) reportLimit() int { return cmp.Or(r.ReportLimit, 3) }
+// RepeatWindow is how many days back a letter is looked for repeats.
+func (r Rules) RepeatWindow() int { return cmp.Or(r.RepeatDays, 180) }
+
+// HideAfter is how many reports hide a post or a comment pending review.
+func (r Rules) HideAfter() int { return cmp.Or(r.ReportLimit, 3) }
 
 // DefaultRules are a new committee's rules.
 var DefaultRules = Rules{SignDays: 7, ObjectDays: 7, OpinionMonths: 1, ReplyMonths: 3, MaxMonths: 6, EvaluateDays: 30, Rehandles: 1}
@@ -137,11 +140,11 @@ func scanCommittee(sc store.Scanner) (Committee, error) {
 	return c, json.Unmarshal([]byte(rules), &c.Rules)
 }
 
-// province is the distribution value of a committee's rows.
-func (c Committee) province() int64 { return store.ProvinceOf(c.Path) }
+// Province is the distribution value of a committee's rows.
+func (c Committee) Province() int64 { return store.ProvinceOf(c.Path) }
 
-// committee reads a node of kind in scope.
-func (s *Service) committee(ctx context.Context, q store.Querier, sc store.Scope, id int64, kind string) (Committee, error) {
+// Lookup reads a node of kind in scope.
+func (s *Service) Lookup(ctx context.Context, q store.Querier, sc store.Scope, id int64, kind string) (Committee, error) {
 	lo, hi := sc.Range()
 	c, err := scanCommittee(q.QueryRowContext(ctx, "SELECT "+committeeCols+" FROM committees WHERE id = $1 AND kind = $2 AND path >= $3 AND path < $4"+sc.Exact("path"),
 		id, kind, lo, hi))
@@ -151,10 +154,10 @@ func (s *Service) committee(ctx context.Context, q store.Querier, sc store.Scope
 	return c, err
 }
 
-// inputCommittee is the committee a request names in its body, in scope;
+// InputCommittee is the committee a request names in its body, in scope;
 // a committee out of scope is a wrong field of the request.
-func (s *Service) inputCommittee(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Committee, error) {
-	c, err := s.committee(ctx, q, sc, id, "committee")
+func (s *Service) InputCommittee(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Committee, error) {
+	c, err := s.Lookup(ctx, q, sc, id, "committee")
 	if apperr.IsNotFound(err) {
 		return c, apperr.InvalidField("committee_id", "政协不存在或不在您的范围内")
 	}
@@ -172,7 +175,17 @@ func (s *Service) inCategories(ctx context.Context, q store.Querier, committeeID
 
 // Committee returns a committee in scope.
 func (s *Service) Committee(ctx context.Context, sc store.Scope, id int64) (Committee, error) {
-	return s.committee(ctx, s.DB, sc, id, "committee")
+	return s.Lookup(ctx, s.DB, sc, id, "committee")
+}
+
+// PublicCommittee is a committee by id for a visitor, its name and id for
+// the public pages (no scope: the forum and the public forms are public).
+func (s *Service) PublicCommittee(ctx context.Context, id int64) (Committee, error) {
+	c, err := s.Lookup(ctx, s.DB, store.All, id, "committee")
+	if apperr.IsNotFound(err) {
+		return c, apperr.NotFound("政协")
+	}
+	return c, err
 }
 
 // Committees lists the committees in scope, the tree's order.
@@ -196,7 +209,7 @@ func (s *Service) Nodes(ctx context.Context) ([]Committee, error) {
 func (s *Service) CommitteeOf(ctx context.Context, sc store.Scope) (Committee, error) {
 	ids := store.PathIDs(sc.Path)
 	for i := len(ids) - 1; i >= 0; i-- {
-		c, err := s.committee(ctx, s.DB, store.All, ids[i], "committee")
+		c, err := s.Lookup(ctx, s.DB, store.All, ids[i], "committee")
 		if err == nil || !apperr.IsNotFound(err) {
 			return c, err
 		}
@@ -242,7 +255,7 @@ type SessionInput struct {
 func (s *Service) NewLowerCommittee(ctx context.Context, sc store.Scope, parentID int64, name, level string) (Committee, error) {
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		parent, err := s.committee(ctx, tx, sc, parentID, "committee")
+		parent, err := s.Lookup(ctx, tx, sc, parentID, "committee")
 		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("parent_id", "请从您范围内的政协中选择上级政协")
 		}
@@ -285,7 +298,7 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 			}
 		}
 	}
-	return c, s.audit(ctx, tx, c, "create", "committee", c.ID, map[string]any{"name": name, "level": level})
+	return c, s.Audit(ctx, tx, c, "create", "committee", c.ID, map[string]any{"name": name, "level": level})
 }
 
 func (s *Service) insertNode(ctx context.Context, tx *sql.Tx, parent *int64, kind, level, name string) (Committee, error) {
@@ -319,7 +332,7 @@ func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64
 	}
 	var u Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -333,14 +346,14 @@ func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64
 		if u, err = s.insertNode(ctx, tx, &c.ID, "unit", "", name); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_unit", u.ID, map[string]any{"name": name})
+		return s.Audit(ctx, tx, c, "create", "cppcc_unit", u.ID, map[string]any{"name": name})
 	})
 	return u, err
 }
 
 // Units lists a committee's handling units.
 func (s *Service) Units(ctx context.Context, sc store.Scope, committeeID int64) ([]Committee, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +395,7 @@ type Session struct {
 
 // Terms lists a committee's terms and sessions, the latest first.
 func (s *Service) Terms(ctx context.Context, sc store.Scope, committeeID int64) ([]Term, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +452,7 @@ func (s *Service) NewTerm(ctx context.Context, sc store.Scope, committeeID int64
 	}
 	t := Term{Number: number, StartsOn: starts, EndsOn: ends, Sessions: []Session{}}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -451,7 +464,7 @@ func (s *Service) NewTerm(ctx context.Context, sc store.Scope, committeeID int64
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_term", t.ID, map[string]any{"number": number})
+		return s.Audit(ctx, tx, c, "create", "cppcc_term", t.ID, map[string]any{"number": number})
 	})
 	return t, err
 }
@@ -473,7 +486,7 @@ func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, 
 			}
 			return err
 		}
-		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if apperr.IsNotFound(err) {
 			return apperr.NotFound("届")
 		}
@@ -492,7 +505,7 @@ func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, 
 		if x, err = scanSession(tx.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.id = $1", id)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_session", id, map[string]any{"term_id": termID, "number": number})
+		return s.Audit(ctx, tx, c, "create", "cppcc_session", id, map[string]any{"term_id": termID, "number": number})
 	})
 	return x, err
 }
@@ -508,10 +521,10 @@ func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID in
 	return x, err == nil && !day.After(x.ClosesOn), err
 }
 
-// audit records a change of the consultative work. Its entry names no
+// Audit records a change of the consultative work. Its entry names no
 // organisation path (a committee's path is of another tree) but the
 // committee, and is kept in the committee's province.
-func (s *Service) audit(ctx context.Context, tx *sql.Tx, c Committee, action, object string, id int64, detail map[string]any) error {
+func (s *Service) Audit(ctx context.Context, tx *sql.Tx, c Committee, action, object string, id int64, detail map[string]any) error {
 	detail["committee_id"] = c.ID
 	return audit.Record(ctx, s.DB, tx, audit.Event{Action: action, ObjectType: object, ObjectID: id, Detail: detail})
 }
@@ -564,7 +577,7 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c, err = s.committee(ctx, tx, sc, committeeID, "committee"); err != nil {
+		if c, err = s.Lookup(ctx, tx, sc, committeeID, "committee"); err != nil {
 			return err
 		}
 		raw, err := json.Marshal(r)
@@ -576,7 +589,7 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 		}
 		before := c.Rules
 		c.Rules = r
-		return s.audit(ctx, tx, c, "update", "committee_rules", c.ID, map[string]any{"before": before, "after": r})
+		return s.Audit(ctx, tx, c, "update", "committee_rules", c.ID, map[string]any{"before": before, "after": r})
 	})
 	return c, err
 }

@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -325,7 +326,7 @@ func TestEveryCell(t *testing.T) {
 	}
 	states := States
 	for action, do := range try {
-		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "proposal" && s.Action == action })]
+		step := Steps.Steps()[slices.IndexFunc(Steps.Steps(), func(s flow.Step) bool { return s.Object == "proposal" && s.Action == action })]
 		for _, st := range states {
 			p := reach[st.Code]()
 			if p.State != st.Code {
@@ -378,11 +379,11 @@ func TestObjectionAndExtension(t *testing.T) {
 			}
 		}
 		// Each part runs on a clock of its own, the same date as the part's, every change audited.
-		ks, err := f.svc.clocks(f.ctx, db, f.c, "part", lead)
+		ks, err := f.svc.Clocks(f.ctx, db, f.c, "part", lead)
 		if err != nil || len(ks) != 1 || ks[0].State.Due != date.New(2026, 8, 1) || ks[0].Label != "提案答复" {
 			t.Fatalf("the lead's clock %+v %v", ks, err)
 		}
-		relieved, _ := f.svc.clocks(f.ctx, db, f.c, "part", part)
+		relieved, _ := f.svc.Clocks(f.ctx, db, f.c, "part", part)
 		if len(relieved) != 1 || !relieved[0].State.Stopped {
 			t.Errorf("the relieved unit's clock runs on: %+v", relieved)
 		}
@@ -872,7 +873,7 @@ func TestEveryUnitCell(t *testing.T) {
 		},
 	}
 	for action, do := range try {
-		step := Steps[slices.IndexFunc(Steps, func(s Step) bool { return s.Object == "unit" && s.Action == action })]
+		step := Steps.Steps()[slices.IndexFunc(Steps.Steps(), func(s flow.Step) bool { return s.Object == "unit" && s.Action == action })]
 		for _, st := range UnitStates {
 			x := reach[st.Code]()
 			err := do(x)

@@ -79,9 +79,9 @@ func (s *Service) byName(ctx context.Context, q store.Querier, province int64, e
 // in; set adds assignments numbered from $3, and the step is written to the
 // proposal's history and the audit trail.
 func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, action, note, set string, args ...any) error {
-	to, ok := next("proposal", action, p.State)
+	to, ok := Steps.Next("proposal", action, p.State)
 	if !ok {
-		return refused(p.StateLabel, action)
+		return refused(p.StateLabel, "proposal", action)
 	}
 	if set != "" {
 		set = ", " + set
@@ -97,19 +97,8 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal,
 func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, object, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (province_id, proposal_id, object, action, from_state, to_state, note, by_user, by_name, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, nullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, object+"_"+action, "proposal", p.ID, map[string]any{"from": from, "to": to, "note": note})
-}
-
-var actionLabels = map[string]string{
-	"submit": "提交", "submit_joint": "提交联名", "signed": "结束会签", "withdraw": "撤回", "return": "退回修改", "file": "立案",
-	"reject": "不予立案", "merge": "并案", "assign": "交办", "replied": "答复", "evaluate": "评价", "dissatisfied": "评价不满意", "close": "办结",
-	"confirm": "确认联名", "create": "起草", "mark_key": "列为重点提案", "remind": "催办", "comment": "附议委员补充意见", "decline": "不同意联名", "lapse": "逾期", "object": "申请调整", "keep": "维持交办", "reassign": "改交其他单位",
-	"ask_extension": "申请延期", "extend": "同意延期", "refuse_extension": "不同意延期", "opinion": "提出会办意见", "reply": "答复", "rehandle": "重新办理",
-}
-
-func refused(stateLabel, action string) error {
-	return apperr.Conflict("当前状态为“%s”,不能%s", stateLabel, actionLabels[action])
+	return s.Audit(ctx, tx, c, object+"_"+action, "proposal", p.ID, map[string]any{"from": from, "to": to, "note": note})
 }

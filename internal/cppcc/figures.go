@@ -18,10 +18,10 @@ import (
 // of whole years reads a year's row, its other months their own. A draft
 // counts nothing; a withdrawn proposal, or a joint one still collecting
 // signatures, only its state.
-func FigureKeys(p Proposal) []string { return withYears(p.Month, monthKeys(p)) }
+func FigureKeys(p Proposal) []string { return WithYears(p.Month, monthKeys(p)) }
 
-// withYears adds to keys of month m ("p|…", "u|…") the same keys of its year ("y|…", "v|…").
-func withYears(m int, keys []string) []string {
+// WithYears adds to keys of month m ("p|…", "u|…") the same keys of its year ("y|…", "v|…").
+func WithYears(m int, keys []string) []string {
 	year := strconv.Itoa(m / 100)
 	for i, n := 0, len(keys); i < n; i++ {
 		k := keys[i]
@@ -77,15 +77,15 @@ func monthKeys(p Proposal) []string {
 	return keys
 }
 
-// applyFigures adds the keys of after and takes away those of before, in
+// ApplyFigures adds the keys of after and takes away those of before, in
 // the transaction of the change, in key order (concurrent writers lock
 // rows in the same order).
-func applyFigures(ctx context.Context, tx *sql.Tx, prov, committee int64, after, before []string) error {
-	return applyDelta(ctx, tx, prov, committee, stats.Change(before, after))
+func ApplyFigures(ctx context.Context, tx *sql.Tx, prov, committee int64, after, before []string) error {
+	return ApplyDelta(ctx, tx, prov, committee, stats.Change(before, after))
 }
 
-// applyDelta adds d to a committee's figures, in key order.
-func applyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.Delta) error {
+// ApplyDelta adds d to a committee's figures, in key order.
+func ApplyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.Delta) error {
 	stats.Touch()
 	keys := make([]string, 0, len(d))
 	for k, n := range d {
@@ -170,16 +170,16 @@ func spans(pd Period) []span {
 // Figures reads a committee's figures for a period: its rows of the
 // period's months, by the primary key, and the count of overdue parts.
 func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64, pd Period, units bool) (Figures, error) {
-	n, err := s.nodeIn(ctx, sc, committeeID, "committee")
+	n, err := s.NodeIn(ctx, sc, committeeID, "committee")
 	if err != nil {
 		return Figures{}, err
 	}
-	c := Committee{ID: committeeID, Path: n.path, Name: n.name}
+	c := Committee{ID: committeeID, Path: n.Path, Name: n.Name}
 	f := Figures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
 	// One statement reads the period's rows and, after them, the overdue
 	// count (by unit when asked): one round trip, to one worker on a cluster.
 	read := func(prefixes, overdue string, fn func(k string, n int64)) error {
-		args := []any{c.province(), c.ID, s.today()}
+		args := []any{c.Province(), c.ID, s.today()}
 		var ranges []string
 		for _, sp := range spans(pd) {
 			prefix := prefixes[:2]
@@ -291,10 +291,13 @@ func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error
 	}
 }
 
+// Recounter counts a domain's figures of every committee from its rows into out.
+type Recounter func(ctx context.Context, q store.Querier, out stats.Figures) error
+
 // Recount counts every committee's figures from its proposals, their
-// parts, its activities and the instructions received, ignoring the
-// maintained table.
-func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
+// parts, its activities and the instructions received, and those of the
+// domains built on cppcc by their recounters, ignoring the maintained table.
+func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Figures, error) {
 	out, err := proposalRecount(ctx, q)
 	if err != nil {
 		return nil, err
@@ -306,7 +309,15 @@ func Recount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 		return nil, err
 	}
 	// The senders' names are not needed to count: no key is opened.
-	return out, (&Service{}).publicRecount(ctx, q, out)
+	if err := (&Service{}).publicRecount(ctx, q, out); err != nil {
+		return nil, err
+	}
+	for _, r := range more {
+		if err := r(ctx, q, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Stored reads every committee's maintained figures.
@@ -331,15 +342,16 @@ func Stored(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	return out, rows.Err()
 }
 
-// Check compares every committee's maintained figures with a recount, in one snapshot.
-func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
+// Check compares every committee's maintained figures with a recount (by
+// the recounters of the domains built on cppcc too), in one snapshot.
+func Check(ctx context.Context, db *store.DB, more ...Recounter) ([]stats.Mismatch, error) {
 	var out []stats.Mismatch
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		stored, err := Stored(ctx, tx)
 		if err != nil {
 			return err
 		}
-		counted, err := Recount(ctx, tx)
+		counted, err := Recount(ctx, tx, more...)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p 
 	case "opinion":
 		return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, from)
 	case "letter":
-		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", newReceipt(c.ID), p.ID, from)
+		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", NewReceipt(c.ID), p.ID, from)
 	}
 	return nil, nil
 }
@@ -172,7 +172,7 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9) RETURNING id`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()).Scan(&id); err != nil {
 		return err
 	}
-	if err := s.startClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
+	if err := s.StartClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
 		return err
 	}
 	return s.event(ctx, tx, c, p, "unit", "assign", "", "handling", UnitRoles.Label(role)+":"+name)
@@ -181,7 +181,7 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 // part reads a unit's part the caller reaches, with its proposal.
 func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view View, partID int64) (Part, Proposal, Committee, error) {
 	var proposalID int64
-	query := "SELECT proposal_id FROM proposal_units WHERE id = $1" + route(sc, view, "province_id")
+	query := "SELECT proposal_id FROM proposal_units WHERE id = $1" + InRoute(sc, view, "province_id")
 	if err := tx.QueryRowContext(ctx, query, partID).Scan(&proposalID); err != nil {
 		if apperr.IsNotFound(err) {
 			err = apperr.NotFound("承办任务")
@@ -206,15 +206,15 @@ func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view Vie
 			return Part{}, p, Committee{}, apperr.NotFound("承办任务")
 		}
 	}
-	c, err := s.committee(ctx, tx, store.All, p.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, tx, store.All, p.CommitteeID, "committee")
 	return p.Parts[i], p, c, err
 }
 
 // stepPart moves a unit's part by action, compare-and-set on its state.
 func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, x Part, action, note, set string, args ...any) error {
-	to, ok := next("unit", action, x.State)
+	to, ok := Steps.Next("unit", action, x.State)
 	if !ok {
-		return refused(x.StateLabel, action)
+		return refused(x.StateLabel, "unit", action)
 	}
 	if set != "" {
 		set = ", " + set
@@ -246,13 +246,13 @@ func (s *Service) partClock(ctx context.Context, tx *sql.Tx, c Committee, x Part
 	period := partPeriod(x.Role)
 	switch action {
 	case "extend":
-		_, _, err := s.changeClock(ctx, tx, c, "part", x.ID, period, "extend", func(k *clock.Clock) { k.Base = x.ExtensionTo })
+		_, _, err := s.ChangeClock(ctx, tx, c, "part", x.ID, period, "extend", func(k *clock.Clock) { k.Base = x.ExtensionTo })
 		return err
 	case "opinion", "reply", "reassign":
-		_, err := s.stopClock(ctx, tx, c, "part", x.ID, period)
+		_, err := s.StopClock(ctx, tx, c, "part", x.ID, period)
 		return err
 	case "rehandle":
-		return s.startClockAt(ctx, tx, c, "part", x.ID, period, s.today(), args[0].(date.Date))
+		return s.StartClockAt(ctx, tx, c, "part", x.ID, period, s.today(), args[0].(date.Date))
 	}
 	return nil
 }
@@ -277,7 +277,8 @@ func (s *Service) changePart(ctx context.Context, sc store.Scope, view View, par
 	return s.Get(ctx, sc, view, id)
 }
 
-func text(field, what string, v string, max int) (string, error) {
+// Text is a required text of the field (what it is, for the message), trimmed, at most max characters.
+func Text(field, what string, v string, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" || utf8.RuneCountInString(v) > max {
 		return "", apperr.InvalidField(field, "%s不能为空,且不超过 %d 字", what, max)
@@ -287,7 +288,7 @@ func text(field, what string, v string, max int) (string, error) {
 
 // Object is a unit's objection to its assignment, within the committee's days.
 func (s *Service) Object(ctx context.Context, sc store.Scope, partID int64, reason string) (Proposal, error) {
-	reason, err := text("text", "调整理由", reason, 500)
+	reason, err := Text("text", "调整理由", reason, 500)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -317,7 +318,7 @@ func (s *Service) DecideObjection(ctx context.Context, sc store.Scope, partID in
 
 // AskExtension is a lead's or a split unit's request for more time.
 func (s *Service) AskExtension(ctx context.Context, sc store.Scope, partID int64, reason string, until date.Date) (Proposal, error) {
-	reason, err := text("text", "延期理由", reason, 500)
+	reason, err := Text("text", "延期理由", reason, 500)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -347,7 +348,7 @@ func (s *Service) DecideExtension(ctx context.Context, sc store.Scope, partID in
 
 // Opinion is a co-handler's opinion to the lead.
 func (s *Service) Opinion(ctx context.Context, sc store.Scope, partID int64, opinion string) (Proposal, error) {
-	opinion, err := text("text", "会办意见", opinion, 5000)
+	opinion, err := Text("text", "会办意见", opinion, 5000)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -386,7 +387,7 @@ type File struct {
 // co-handlers' opinions (or their dates); the proposal is replied once
 // every lead or split part is.
 func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in ReplyInput) (Proposal, error) {
-	body, err := text("text", "答复内容", in.Text, 20000)
+	body, err := Text("text", "答复内容", in.Text, 20000)
 	if err != nil {
 		return Proposal{}, err
 	}
@@ -426,10 +427,10 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 			}
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_files (province_id, proposal_id, part_id, name, content_type, size, sha256, data, created_by, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.province, p.ID, x.ID, name, typ, len(in.Letter), sum, in.Letter, nullUser(ctx), s.now()).Scan(&id); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.province, p.ID, x.ID, name, typ, len(in.Letter), sum, in.Letter, NullUser(ctx), s.now()).Scan(&id); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, c, "upload", "cppcc_file", id, map[string]any{"name": name, "size": len(in.Letter), "sha256": sum, "proposal_id": p.ID}); err != nil {
+			if err := s.Audit(ctx, tx, c, "upload", "cppcc_file", id, map[string]any{"name": name, "size": len(in.Letter), "sha256": sum, "proposal_id": p.ID}); err != nil {
 				return err
 			}
 		}
@@ -512,7 +513,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	lo, hi := sc.Range()
 	w := store.NewWhere(lo, hi)
 	w.Exact(sc, "uc.path")
-	w.And("1 = 1" + route(sc, ViewUnit, "u.province_id"))
+	w.And("1 = 1" + InRoute(sc, ViewUnit, "u.province_id"))
 	if openOnly {
 		w.And("u.state IN " + sqlIn(openStates))
 	} else {

@@ -54,11 +54,11 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 	}
 	var h Honour
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
+		c, err := s.InputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}
-		prov := store.InProvince("province_id", c.province())
+		prov := store.InProvince("province_id", c.Province())
 		var proposal, member any
 		var name string
 		if kind == "excellent_proposal" {
@@ -92,7 +92,7 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_honours (province_id, committee_id, year, kind, proposal_id, member_id, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.province(), c.ID, in.Year, kind, proposal, member, strings.TrimSpace(in.Note), nullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.Province(), c.ID, in.Year, kind, proposal, member, strings.TrimSpace(in.Note), NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		h = Honour{ID: id, Year: in.Year, Kind: kind, KindLabel: HonourKinds.Label(kind), Name: name, Note: strings.TrimSpace(in.Note)}
@@ -101,14 +101,14 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 		} else {
 			h.MemberID = &in.MemberID
 		}
-		return s.audit(ctx, tx, c, "create", "cppcc_honour", id, map[string]any{"kind": kind, "year": in.Year, "name": name})
+		return s.Audit(ctx, tx, c, "create", "cppcc_honour", id, map[string]any{"kind": kind, "year": in.Year, "name": name})
 	})
 	return h, err
 }
 
 // Honours lists a committee's selections of a year.
 func (s *Service) Honours(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]Honour, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) Honours(ctx context.Context, sc store.Scope, committeeID int64
 	}, `SELECT h.id, h.year, h.kind, h.proposal_id, h.member_id, COALESCE(p.title, m.name, ''), h.note FROM cppcc_honours h
 		LEFT JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
 		LEFT JOIN cppcc_members m ON m.province_id = h.province_id AND m.id = h.member_id
-		WHERE h.committee_id = $1 AND h.year = $2`+store.InProvince("h.province_id", c.province())+" ORDER BY h.kind, h.id", c.ID, year)
+		WHERE h.committee_id = $1 AND h.year = $2`+store.InProvince("h.province_id", c.Province())+" ORDER BY h.kind, h.id", c.ID, year)
 }
 
 // Comment is a confirmed co-signer's own view of the handling, added to
@@ -172,7 +172,7 @@ func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64
 		return nil, apperr.InvalidField("names", "名单应有 1 到 100 项")
 	}
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.committee(ctx, tx, sc, committeeID, "committee")
+		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64
 				return err
 			}
 		}
-		return s.audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
+		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
 	})
 	return clean, err
 }

@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/api"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/library"
@@ -57,7 +58,7 @@ type side struct {
 type matrix struct {
 	t    *testing.T
 	ctx  context.Context
-	svc  *cppcc.Service
+	svc  *consultation.Services
 	auth *auth.Service
 	srv  *httptest.Server
 	own  side
@@ -453,7 +454,7 @@ var may = map[string][]auth.Perm{
 func newMatrix(t *testing.T, db *store.DB) *matrix {
 	box, _ := secret.New(bytes.Repeat([]byte{5}, 32))
 	now := func() time.Time { return clock }
-	m := &matrix{t: t, ctx: context.Background(), svc: &cppcc.Service{DB: db, Box: box, Now: now}, auth: &auth.Service{DB: db, Now: now},
+	m := &matrix{t: t, ctx: context.Background(), svc: consultation.New(db, box, now), auth: &auth.Service{DB: db, Now: now},
 		tok: map[string]string{}, session: map[string][2]string{}}
 	m.own, m.oth = m.side("江城市政协"), m.side("河西市政协")
 	orgs := &org.Service{DB: db}
@@ -524,7 +525,7 @@ func TestCppccPermissionMatrix(t *testing.T) {
 				}
 			}
 		}
-		if ms, err := cppcc.Check(m.ctx, db); err != nil || len(ms) > 0 {
+		if ms, err := consultation.Check(m.ctx, db); err != nil || len(ms) > 0 {
 			t.Fatalf("figures after the matrix: %v %+v", err, ms)
 		}
 	})
@@ -697,7 +698,7 @@ func TestCppccPagePermissionMatrix(t *testing.T) {
 				}
 			}
 		}
-		if ms, err := cppcc.Check(m.ctx, db); err != nil || len(ms) > 0 {
+		if ms, err := consultation.Check(m.ctx, db); err != nil || len(ms) > 0 {
 			t.Fatalf("figures after the page matrix: %v %+v", err, ms)
 		}
 	})

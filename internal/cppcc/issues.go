@@ -36,7 +36,7 @@ func issueLabel(year, number int) string { return fmt.Sprintf("%d年第%d期", y
 
 // issueKeys are the figures of an issue of the 专刊 in the month it was issued.
 func issueKeys(i Issue) []string {
-	return withYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
+	return WithYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
 }
 
 // IssueInput compiles edited items into an issue of the 专刊.
@@ -79,7 +79,7 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c, err = s.inputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
+		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
 			return err
 		}
 		var items []Opinion
@@ -106,7 +106,7 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO opinion_issues (province_id, committee_id, year, number, title, mode, signer, issued_on, month, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, nullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.Province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		for _, o := range items {
@@ -122,7 +122,7 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 				return err
 			}
 		}
-		return applyFigures(ctx, tx, c.province(), c.ID, issueKeys(Issue{Month: month, Mode: mode}), nil)
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, issueKeys(Issue{Month: month, Mode: mode}), nil)
 	})
 	if err != nil {
 		return Issue{}, err
@@ -140,20 +140,20 @@ func scanIssue(r store.Scanner) (Issue, error) {
 const issueCols = "id, committee_id, year, number, title, mode, signer, issued_on, forwarded, month"
 
 func (s *Service) issue(ctx context.Context, q store.Querier, c Committee, id int64) (Issue, error) {
-	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.province()), id, c.ID))
+	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return i, apperr.NotFound("专刊")
 	}
 	if err != nil {
 		return i, err
 	}
-	i.Items, err = store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE o.issue_id = $1"+store.InProvince("o.province_id", c.province())+" ORDER BY o.id", id)
+	i.Items, err = store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE o.issue_id = $1"+store.InProvince("o.province_id", c.Province())+" ORDER BY o.id", id)
 	return i, err
 }
 
 // Issue reads an issue of a committee in scope.
 func (s *Service) Issue(ctx context.Context, sc store.Scope, committeeID, id int64) (Issue, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return Issue{}, err
 	}
@@ -162,11 +162,11 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, committeeID, id int
 
 // Issues are a committee's issues of a year.
 func (s *Service) Issues(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]Issue, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
-	return store.Query(ctx, s.DB, scanIssue, "SELECT "+issueCols+" FROM opinion_issues WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.province())+" ORDER BY number DESC", c.ID, year)
+	return store.Query(ctx, s.DB, scanIssue, "SELECT "+issueCols+" FROM opinion_issues WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.Province())+" ORDER BY number DESC", c.ID, year)
 }
 
 // Forward records where an issue was sent upward (报送).
@@ -175,7 +175,7 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 	if n := utf8.RuneCountInString(to); n < 2 || n > 200 {
 		return Issue{}, apperr.InvalidField("text", "请填写报送的单位")
 	}
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return Issue{}, err
 	}
@@ -184,10 +184,10 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.province()), joined(i.Forwarded, to), i.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), joined(i.Forwarded, to), i.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
+		return s.Audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
 	})
 	if err != nil {
 		return Issue{}, err

@@ -10,19 +10,19 @@ import (
 	"dangjian/internal/store"
 )
 
-// seal is a sender's field sealed under the newest key and its lookup hash
+// Seal is a sender's field sealed under the newest key and its lookup hash
 // (both empty for a field not given).
-func (s *Service) seal(v string) (string, string) {
+func (s *Service) Seal(v string) (string, string) {
 	if v == "" {
 		return "", ""
 	}
 	return s.Box.Seal(v), s.Box.Hash(v)
 }
 
-// underEveryKey is the condition that col holds the lookup hash of v under
+// UnderEveryKey is the condition that col holds the lookup hash of v under
 // any key of the ring (a rotation may be under way, or the value behind the
 // hash is stored nowhere), its arguments appended to args.
-func (s *Service) underEveryKey(col, v string, args []any) (string, []any) {
+func (s *Service) UnderEveryKey(col, v string, args []any) (string, []any) {
 	hs := s.Box.Hashes(v)
 	ph := make([]string, len(hs))
 	for i, h := range hs {
@@ -50,9 +50,9 @@ func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 	senders, err := store.Reseal(ctx, s.DB, batch, `SELECT id, name_enc, phone_enc, idno_enc FROM cases WHERE id > $1
 		AND ((name_enc <> '' AND name_enc NOT LIKE $2) OR (phone_enc <> '' AND phone_enc NOT LIKE $2) OR (idno_enc <> '' AND idno_enc NOT LIKE $2)) ORDER BY id LIMIT $3`,
 		active, s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error {
-			nameEnc, nameHash := s.seal(plain[0])
-			phoneEnc, phoneHash := s.seal(plain[1])
-			idEnc, idHash := s.seal(plain[2])
+			nameEnc, nameHash := s.Seal(plain[0])
+			phoneEnc, phoneHash := s.Seal(plain[1])
+			idEnc, idHash := s.Seal(plain[2])
 			_, err := tx.ExecContext(ctx, `UPDATE cases SET name_enc = $1, name_hash = $2, phone_enc = $3, phone_hash = $4, idno_enc = $5, idno_hash = $6
 				WHERE id = $7 AND name_enc = $8 AND phone_enc = $9 AND idno_enc = $10`, nameEnc, nameHash, phoneEnc, phoneHash, idEnc, idHash, id, sealed[0], sealed[1], sealed[2])
 			return err

@@ -100,7 +100,7 @@ func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput)
 	}
 	var m Member
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.inputCommittee(ctx, tx, sc, in.CommitteeID)
+		c, err := s.InputCommittee(ctx, tx, sc, in.CommitteeID)
 		if err != nil {
 			return err
 		}
@@ -146,14 +146,14 @@ func (s *Service) saveMember(ctx context.Context, tx *sql.Tx, c Committee, id in
 		action = "create"
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_members (province_id, committee_id, term_id, name, sex, sector, party, special, team, post, phone_enc, status, user_id, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13) RETURNING id`,
-			c.province(), c.ID, in.TermID, in.Name, in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, in.UserID, now).Scan(&id); err != nil {
+			c.Province(), c.ID, in.TermID, in.Name, in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, in.UserID, now).Scan(&id); err != nil {
 			return 0, err
 		}
 	} else if _, err := tx.ExecContext(ctx, `UPDATE cppcc_members SET sex = $1, sector = $2, party = $3, special = $4, team = $5, post = $6, phone_enc = $7, updated_at = $8
-		WHERE id = $9`+store.InProvince("province_id", c.province()), in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, now, id); err != nil {
+		WHERE id = $9`+store.InProvince("province_id", c.Province()), in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, now, id); err != nil {
 		return 0, err
 	}
-	return id, s.audit(ctx, tx, c, action, "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": in.Party})
+	return id, s.Audit(ctx, tx, c, action, "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": in.Party})
 }
 
 // memberFrom joins a member to its committee, for the scope's range.
@@ -177,7 +177,7 @@ func (s *Service) Member(ctx context.Context, sc store.Scope, id int64) (Member,
 // name, sector or party.
 func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64, q string, p store.Page) (store.List[Member], error) {
 	out, p := store.NewList[Member](p)
-	if _, err := s.committee(ctx, s.DB, sc, committeeID, "committee"); err != nil {
+	if _, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee"); err != nil {
 		return out, err
 	}
 	lo, hi := sc.Range()
@@ -223,7 +223,7 @@ func (s *Service) LinkAccount(ctx context.Context, sc store.Scope, memberID int6
 		if m, err = s.member(ctx, tx, sc, memberID); err != nil {
 			return err
 		}
-		c, err := s.committee(ctx, tx, store.All, m.CommitteeID, "committee")
+		c, err := s.Lookup(ctx, tx, store.All, m.CommitteeID, "committee")
 		if err != nil {
 			return err
 		}
@@ -243,11 +243,11 @@ func (s *Service) LinkAccount(ctx context.Context, sc store.Scope, memberID int6
 		if other > 0 {
 			return apperr.InvalidField("username", "账号“%s”已关联另一名在任委员", username)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET user_id = $1, updated_at = $2 WHERE id = $3"+store.InProvince("province_id", c.province()), user, s.now(), m.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET user_id = $1, updated_at = $2 WHERE id = $3"+store.InProvince("province_id", c.Province()), user, s.now(), m.ID); err != nil {
 			return err
 		}
 		m.UserID = &user
-		return s.audit(ctx, tx, c, "link_account", "cppcc_member", m.ID, map[string]any{"user_id": user})
+		return s.Audit(ctx, tx, c, "link_account", "cppcc_member", m.ID, map[string]any{"user_id": user})
 	})
 	return m, err
 }

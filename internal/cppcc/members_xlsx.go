@@ -131,7 +131,7 @@ func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID
 		return out, apperr.InvalidField("file", "表头以下没有委员")
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.inputCommittee(ctx, tx, sc, committeeID)
+		c, err := s.InputCommittee(ctx, tx, sc, committeeID)
 		if err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID
 			known[n] = true
 		}
 		existing, err := store.Query(ctx, tx, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1 AND m.term_id = $2"+
-			store.InProvince("m.province_id", c.province()), c.ID, termID)
+			store.InProvince("m.province_id", c.Province()), c.ID, termID)
 		if err != nil {
 			return err
 		}

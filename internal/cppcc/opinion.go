@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -47,18 +48,17 @@ var AdoptionKinds = vocab.Enum{
 // OpinionMax is the length limit of an item (one matter, short).
 const OpinionMax = 1500
 
-// OpinionSteps are the steps of an item, published with Steps.
-var OpinionSteps = []Step{
-	{"opinion", "submit", []string{"returned"}, "submitted", "member", "一事一报,不超过1500字"},
-	{"opinion", "edit", []string{"submitted", "edited"}, "edited", "office", "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
-	{"opinion", "return", []string{"submitted", "edited"}, "returned", "office", "退回报送人修改,说明理由"},
-	{"opinion", "unuse", []string{"submitted", "edited"}, "unused", "office", "不予编发,说明理由"},
-	{"opinion", "compile", []string{"edited"}, "compiled", "office", "编入一期专刊(单篇或综合),按年度编号"},
-}
+// OpinionSteps are the steps of an item.
+var OpinionSteps = flow.NewTable([]flow.Step{
+	{Object: "opinion", Action: "submit", Label: "提交", From: []string{"returned"}, To: "submitted", By: "member", Rule: "一事一报,不超过1500字"},
+	{Object: "opinion", Action: "edit", Label: "核稿", From: []string{"submitted", "edited"}, To: "edited", By: "office", Rule: "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
+	{Object: "opinion", Action: "return", Label: "退回修改", From: []string{"submitted", "edited"}, To: "returned", By: "office", Rule: "退回报送人修改,说明理由"},
+	{Object: "opinion", Action: "unuse", Label: "不予编发", From: []string{"submitted", "edited"}, To: "unused", By: "office", Rule: "不予编发,说明理由"},
+	{Object: "opinion", Action: "compile", Label: "编入专刊", From: []string{"edited"}, To: "compiled", By: "office", Rule: "编入一期专刊(单篇或综合),按年度编号"},
+}, map[string]string{"adopt": "采用", "forward": "报送"})
 
-func init() {
-	addSteps(OpinionSteps, map[string]string{"edit": "核稿", "unuse": "不予编发", "compile": "编入专刊", "adopt": "采用", "forward": "报送"})
-}
+// opinionLabel is a step of an item in words.
+func opinionLabel(action string) string { return OpinionSteps.Label("opinion", action) }
 
 // Opinion is a 社情民意信息 item.
 type Opinion struct {
@@ -162,13 +162,13 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, 
 				return err
 			}
 			in.CommitteeID, member, author, via = m.CommitteeID, m.ID, m.Name, "member"
-			c, err = s.committee(ctx, tx, store.All, m.CommitteeID, "committee")
+			c, err = s.Lookup(ctx, tx, store.All, m.CommitteeID, "committee")
 			if err != nil {
 				return err
 			}
 		} else {
 			var err error
-			if c, err = s.inputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
+			if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
 				return err
 			}
 			if in.MemberID != 0 {
@@ -204,17 +204,17 @@ func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c Committee, me
 	today := s.today()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10, $11) RETURNING id`,
-		c.province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), nullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
+		c.Province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), NullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
 		return 0, err
 	}
-	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.province()}, "submit", "", "submitted", note); err != nil {
+	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.Province()}, "submit", "", "submitted", note); err != nil {
 		return 0, err
 	}
 	return id, s.reopinion(ctx, tx, c, Opinion{}, id)
 }
 
 func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id int64) (Opinion, error) {
-	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.province()), id))
+	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return o, apperr.NotFound("社情民意信息")
 	}
@@ -224,7 +224,7 @@ func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id 
 	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
 		return o, err
 	}
-	o.Events, err = s.publicEvents(ctx, q, c, "opinion", id, false)
+	o.Events, err = s.PublicEvents(ctx, q, c, "opinion", id, false, opinionLabel, OpinionStates)
 	for i := range o.Events {
 		o.Events[i].ToLabel = OpinionStates.Label(o.Events[i].To)
 	}
@@ -237,7 +237,7 @@ func (s *Service) adoptions(ctx context.Context, q store.Querier, c Committee, w
 		err := r.Scan(&a.ID, &a.OpinionID, &a.Level, &a.Kind, &a.By, &a.Text, &a.On, &a.Month)
 		a.LevelLabel, a.KindLabel = Levels.Label(a.Level), AdoptionKinds.Label(a.Kind)
 		return a, err
-	}, "SELECT id, opinion_id, level, kind, by_whom, text, on_date, month FROM opinion_adoptions WHERE "+where+store.InProvince("province_id", c.province())+" ORDER BY on_date, id", args...)
+	}, "SELECT id, opinion_id, level, kind, by_whom, text, on_date, month FROM opinion_adoptions WHERE "+where+store.InProvince("province_id", c.Province())+" ORDER BY on_date, id", args...)
 }
 
 // getOpinion reads an item the view reaches: the office's of its
@@ -246,7 +246,7 @@ func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scop
 	w := store.NewWhere(id)
 	lo, hi := sc.Range()
 	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
-	w.And("1 = 1" + route(sc, view, "o.province_id"))
+	w.And("1 = 1" + InRoute(sc, view, "o.province_id"))
 	if view == ViewMember {
 		m, err := s.me(ctx, q, sc, audit.ActorOf(ctx).UserID)
 		if err != nil {
@@ -261,7 +261,7 @@ func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scop
 	if err != nil {
 		return o, Committee{}, err
 	}
-	c, err := s.committee(ctx, q, store.All, o.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, q, store.All, o.CommitteeID, "committee")
 	return o, c, err
 }
 
@@ -288,7 +288,7 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 	w := store.NewWhere()
 	lo, hi := sc.Range()
 	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
-	w.And("1 = 1" + route(sc, view, "o.province_id"))
+	w.And("1 = 1" + InRoute(sc, view, "o.province_id"))
 	if view == ViewMember {
 		m, err := s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
 		if err != nil {
@@ -297,11 +297,11 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 		w.And("o.member_id = ?", m.ID)
 	}
 	if f.CommitteeID != 0 {
-		n, err := s.nodeIn(ctx, store.All, f.CommitteeID, "committee")
+		n, err := s.NodeIn(ctx, store.All, f.CommitteeID, "committee")
 		if err != nil && !apperr.IsNotFound(err) {
 			return out, err
 		}
-		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.path), f.CommitteeID)
+		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.Path), f.CommitteeID)
 	}
 	f.Months.where(w, "o.month")
 	if f.State != "" {
@@ -322,18 +322,18 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c Committee, o Opinion, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.province(), c.ID, o.ID, action, from, to, note, nullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.Province(), c.ID, o.ID, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
+	return s.Audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c Committee, before Opinion, id int64) error {
-	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.province()), id))
+	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if err != nil {
 		return err
 	}
-	return applyFigures(ctx, tx, c.province(), c.ID, OpinionKeys(after), OpinionKeys(before))
+	return ApplyFigures(ctx, tx, c.Province(), c.ID, OpinionKeys(after), OpinionKeys(before))
 }
 
 // OpinionKeys are the figures an item counts in the month it was submitted.
@@ -343,13 +343,13 @@ func OpinionKeys(o Opinion) []string {
 	}
 	m := "s|" + strconv.Itoa(o.Month) + "|o:"
 	keys := []string{m + "submitted", m + "st:" + o.State}
-	return withYears(o.Month, keys)
+	return WithYears(o.Month, keys)
 }
 
 // adoptionKeys are the figures of an adoption in its month: by level and kind.
 func adoptionKeys(a Adoption) []string {
 	m := "s|" + strconv.Itoa(a.Month) + "|o:"
-	return withYears(a.Month, []string{m + a.Kind, m + a.Kind + ":" + a.Level})
+	return WithYears(a.Month, []string{m + a.Kind, m + a.Kind + ":" + a.Level})
 }
 
 // changeOpinion runs fn on an item the view reaches, in a transaction
@@ -384,9 +384,9 @@ type EditInput struct {
 // ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
 func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
 	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		to, ok := next("opinion", in.Action, o.State)
+		to, ok := OpinionSteps.Next("opinion", in.Action, o.State)
 		if !ok {
-			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, actionLabels[in.Action])
+			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, opinionLabel(in.Action))
 		}
 		set, args, note := "", []any{}, strings.TrimSpace(in.Note)
 		switch in.Action {
@@ -425,7 +425,7 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 		return Opinion{}, err
 	}
 	return s.changeOpinion(ctx, sc, ViewMember, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		if _, ok := next("opinion", "submit", o.State); !ok {
+		if _, ok := OpinionSteps.Next("opinion", "submit", o.State); !ok {
 			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
 		}
 		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+
@@ -479,12 +479,12 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 		}
 		a := Adoption{Level: level, Kind: kind, Month: in.On.Year()*100 + int(in.On.Time().Month())}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opinion_adoptions (province_id, committee_id, opinion_id, level, kind, by_whom, text, on_date, month, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, nullUser(ctx), s.now()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, NullUser(ctx), s.now()); err != nil {
 			return err
 		}
 		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, Levels.Label(level)+AdoptionKinds.Label(kind)+":"+joined(in.By, in.Text)); err != nil {
 			return err
 		}
-		return applyFigures(ctx, tx, c.province(), c.ID, adoptionKeys(a), nil)
+		return ApplyFigures(ctx, tx, c.Province(), c.ID, adoptionKeys(a), nil)
 	})
 }

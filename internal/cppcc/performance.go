@@ -130,12 +130,12 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	if err != nil {
 		return Performance{}, err
 	}
-	c, err := s.committee(ctx, s.DB, store.All, m.CommitteeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, store.All, m.CommitteeID, "committee")
 	if err != nil {
 		return Performance{}, err
 	}
 	from, to := yearMonths(year)
-	prov := c.province()
+	prov := c.Province()
 	out := Performance{Member: m, Year: year, Counts: map[string]int{}}
 	add := func(item, title string, on date.Date) {
 		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: Items.Label(item), Title: title, On: on})
@@ -250,12 +250,12 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 // Ranking is the year's list of a committee's members by points, the same
 // points as each member's record.
 func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64, year int) ([]RankLine, error) {
-	c, err := s.committee(ctx, s.DB, sc, committeeID, "committee")
+	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
 	if err != nil {
 		return nil, err
 	}
 	members, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
-		store.InProvince("m.province_id", c.province())+" ORDER BY m.name, m.id", c.ID)
+		store.InProvince("m.province_id", c.Province())+" ORDER BY m.name, m.id", c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 		counts[member][item] += n
 	}
 	from, to := yearMonths(year)
-	prov := c.province()
+	prov := c.Province()
 	type grouped struct {
 		member int64
 		item   string

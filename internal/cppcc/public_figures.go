@@ -33,25 +33,25 @@ type CaseUnitFigure struct {
 	Late   int64  `json:"late"`
 }
 
-// officeClocks are the periods the office or a unit must keep (the windows are the sender's).
-const officeClocks = "('accept', 'handle', 'review', 'recheck')"
+// OfficeClocks are the periods the office or a unit must keep (the windows are the sender's).
+const OfficeClocks = "('accept', 'handle', 'review', 'recheck')"
 
-// runningClocks are the cases' clocks of officeClocks running today, but
+// RunningClocks are the cases' clocks of OfficeClocks running today, but
 // not those of a letter held for review as spam: until the office releases
 // it, it is not work anyone is late with.
-const runningClocks = ` FROM clocks WHERE object = 'case' AND stopped_on IS NULL AND paused_on IS NULL AND period IN ` + officeClocks + `
+const RunningClocks = ` FROM clocks WHERE object = 'case' AND stopped_on IS NULL AND paused_on IS NULL AND period IN ` + OfficeClocks + `
 	AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.province_id = clocks.province_id AND x.id = clocks.object_id AND x.held)`
 
 // PublicFigures reads the public channel's figures of a committee in scope.
 func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID int64, pd Period) (PublicFigures, error) {
-	n, err := s.nodeIn(ctx, sc, committeeID, "committee")
+	n, err := s.NodeIn(ctx, sc, committeeID, "committee")
 	if err != nil {
 		return PublicFigures{}, err
 	}
-	c := Committee{ID: committeeID, Path: n.path, Name: n.name}
+	c := Committee{ID: committeeID, Path: n.Path, Name: n.Name}
 	f := PublicFigures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
 	today := s.today()
-	args := []any{c.province(), c.ID, today, today.AddDate(0, 0, 5)}
+	args := []any{c.Province(), c.ID, today, today.AddDate(0, 0, 5)}
 	var ranges []string
 	for _, sp := range spans(pd) {
 		prefix := "s|"
@@ -61,7 +61,7 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		args = append(args, prefix+strconv.Itoa(sp.lo), prefix+strconv.Itoa(sp.hi+1))
 		ranges = append(ranges, fmt.Sprintf("(k >= $%d AND k < $%d)", len(args)-1, len(args)))
 	}
-	running := runningClocks + " AND province_id = $1 AND committee_id = $2"
+	running := RunningClocks + " AND province_id = $1 AND committee_id = $2"
 	rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND ("+strings.Join(ranges, " OR ")+`)
 		UNION ALL SELECT 'overdue', COUNT(*)`+running+` AND due_on < $3
 		UNION ALL SELECT 'soon', COUNT(*)`+running+` AND due_on >= $3 AND due_on <= $4`, args...)
@@ -97,18 +97,8 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 	return f, err
 }
 
-// publicRecount counts the public channel's figures from its rows.
+// publicRecount counts the letters' and the 社情民意's figures from their rows.
 func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
-	add := func(committee int64, keys []string) {
-		m := out[committee]
-		if m == nil {
-			m = map[string]int64{}
-			out[committee] = m
-		}
-		for _, k := range keys {
-			m[k]++
-		}
-	}
 	const batch = 20000
 	for after := int64(0); ; {
 		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
@@ -116,7 +106,7 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 			return err
 		}
 		for _, x := range cs {
-			add(x.CommitteeID, CaseKeys(x))
+			out.Add(x.CommitteeID, CaseKeys(x), 1)
 		}
 		if len(cs) < batch {
 			break
@@ -128,14 +118,12 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 		return err
 	}
 	for _, o := range ops {
-		add(o.CommitteeID, OpinionKeys(o))
+		out.Add(o.CommitteeID, OpinionKeys(o), 1)
 	}
 	type row struct {
 		committee int64
 		a         Adoption
 		i         Issue
-		p         Post
-		c         Comment
 	}
 	for _, x := range []struct {
 		query string
@@ -150,21 +138,13 @@ func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.
 			var x row
 			return x, r.Scan(&x.committee, &x.i.Mode, &x.i.Month)
 		}, func(x row) []string { return issueKeys(x.i) }},
-		{"SELECT committee_id, id, state, month FROM forum_posts", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.p.ID, &x.p.State, &x.p.Month)
-		}, func(x row) []string { return PostKeys(x.p) }},
-		{"SELECT committee_id, id, state, was_held, month FROM forum_comments", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.c.ID, &x.c.State, &x.c.WasHeld, &x.c.Month)
-		}, func(x row) []string { return CommentKeys(x.c) }},
 	} {
 		rows, err := store.Query(ctx, q, x.scan, x.query)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			add(r.committee, x.keys(r))
+			out.Add(r.committee, x.keys(r), 1)
 		}
 	}
 	return nil

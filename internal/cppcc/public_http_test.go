@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/forum"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/spam"
@@ -103,7 +104,7 @@ func postOf(m *matrix, t string) int64 {
 		return 999999
 	}
 	x, _ := m.letter(t, "replied")
-	p, err := m.svc.Publish(m.ctx, store.All, x.ID)
+	p, err := m.svc.Forum.Publish(m.ctx, store.All, x.ID)
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func heldComment(m *matrix, t string) int64 {
 	if t == "missing" {
 		return 999999
 	}
-	rc, err := m.svc.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), cppcc.CommentInput{Body: "同城上门服务,加 薇 信 abc12345 看福利视频"}, spam.Trained())
+	rc, err := m.svc.Forum.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), forum.CommentInput{Body: "同城上门服务,加 薇 信 abc12345 看福利视频"}, spam.Trained())
 	if err != nil || rc.Comment.State != "held" {
 		m.t.Fatalf("held comment: %+v %v", rc, err)
 	}
@@ -193,7 +194,7 @@ func init() {
 			if t == "missing" {
 				return "/api/v1/public/comments/999999-AAAA-BBBB-CCCC", nil
 			}
-			rc, err := m.svc.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), cppcc.CommentInput{Body: "支持。"}, nil)
+			rc, err := m.svc.Forum.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), forum.CommentInput{Body: "支持。"}, nil)
 			if err != nil {
 				m.t.Fatal(err)
 			}

@@ -23,9 +23,9 @@ type Receipt struct {
 // receiptAlphabet has no letters read alike (no I, L, O, U).
 const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// newReceipt is a receipt code: the committee's number, then twelve random
+// NewReceipt is a receipt code: the committee's number, then twelve random
 // characters (60 bits) in groups of four.
-func newReceipt(committee int64) string {
+func NewReceipt(committee int64) string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
@@ -96,7 +96,7 @@ type Tracked struct {
 
 // ByReceipt finds the letter of a receipt code, or "not found".
 func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, Committee, error) {
-	c, where, args, err := s.receipt(ctx, q, code, "x.", "回执码对应的来信")
+	c, where, args, err := s.FindReceipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
 		return Case{}, c, err
 	}
@@ -107,20 +107,20 @@ func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (
 	return x, c, err
 }
 
-// receipt is the committee of a receipt code and the condition (on the
+// FindReceipt is the committee of a receipt code and the condition (on the
 // columns of the alias) finding its row by the code's hash under every key
 // of the ring, in the committee's province; what names the row when it is not found.
-func (s *Service) receipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
+func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
 	cid, code, ok := parseReceipt(code)
 	if !ok {
 		return Committee{}, "", nil, apperr.NotFound(what)
 	}
-	c, err := s.committee(ctx, q, store.All, cid, "committee")
+	c, err := s.Lookup(ctx, q, store.All, cid, "committee")
 	if err != nil {
 		return c, "", nil, apperr.NotFound(what)
 	}
-	cond, args := s.underEveryKey(alias+"receipt_hash", code, nil)
-	return c, cond + store.InProvince(alias+"province_id", c.province()), args, nil
+	cond, args := s.UnderEveryKey(alias+"receipt_hash", code, nil)
+	return c, cond + store.InProvince(alias+"province_id", c.Province()), args, nil
 }
 
 // Track is the letter of a receipt code as its sender reads it.
@@ -134,10 +134,10 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 	if x.State == "junk" { // the sender is not told how the letter was judged
 		t.State, t.StateLabel = "received", "已收到"
 	}
-	if t.Notices, err = s.publicEvents(ctx, s.DB, c, "case", x.ID, true); err != nil {
+	if t.Notices, err = s.PublicEvents(ctx, s.DB, c, "case", x.ID, true, CaseActionLabel, CaseStates); err != nil {
 		return t, err
 	}
-	if t.Clocks, err = s.clocks(ctx, s.DB, c, "case", x.ID); err != nil {
+	if t.Clocks, err = s.Clocks(ctx, s.DB, c, "case", x.ID); err != nil {
 		return t, err
 	}
 	for _, a := range []string{"rate", "request_review", "request_recheck"} {
@@ -150,8 +150,8 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 
 // senderMay tells why the sender may not take action now (nil: they may).
 func (s *Service) senderMay(ctx context.Context, c Committee, x Case, action string) error {
-	if _, ok := next("case", action, x.State); !ok {
-		return refused(x.StateLabel, action)
+	if _, ok := CaseSteps.Next("case", action, x.State); !ok {
+		return refusedCase(x, action)
 	}
 	if action == "rate" {
 		if x.Satisfaction != "" && x.State == "final" {
@@ -163,7 +163,7 @@ func (s *Service) senderMay(ctx context.Context, c Committee, x Case, action str
 		return apperr.Rule("只有信访件可以请求复查、复核")
 	}
 	window := map[string]string{"request_review": "review_window", "request_recheck": "recheck_window"}[action]
-	ks, err := s.clocks(ctx, s.DB, c, "case", x.ID)
+	ks, err := s.Clocks(ctx, s.DB, c, "case", x.ID)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 				}
 			} else {
 				for _, w := range []string{"review_window", "recheck_window"} {
-					if _, err := s.stopClock(ctx, tx, c, "case", x.ID, w); err != nil {
+					if _, err := s.StopClock(ctx, tx, c, "case", x.ID, w); err != nil {
 						return err
 					}
 				}
@@ -218,7 +218,7 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 				}
 			}
 		case "request_review", "request_recheck":
-			reason, err := text("text", "请求的理由", in.Text, 3000)
+			reason, err := Text("text", "请求的理由", in.Text, 3000)
 			if err != nil {
 				return err
 			}
@@ -226,10 +226,10 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 			if in.Action == "request_recheck" {
 				window, period, stage = "recheck_window", "recheck", 2
 			}
-			if _, err := s.stopClock(ctx, tx, c, "case", x.ID, window); err != nil {
+			if _, err := s.StopClock(ctx, tx, c, "case", x.ID, window); err != nil {
 				return err
 			}
-			if err := s.startClock(ctx, tx, c, "case", x.ID, period, today); err != nil {
+			if err := s.StartClock(ctx, tx, c, "case", x.ID, period, today); err != nil {
 				return err
 			}
 			if err := s.stepCase(ctx, tx, c, x, in.Action, reason, false, "stage = $3", stage); err != nil {
@@ -272,8 +272,8 @@ func (s *Service) SweepProofs(ctx context.Context) error {
 	return err
 }
 
-// spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
-func spend(ctx context.Context, tx *sql.Tx) error {
+// Spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
+func Spend(ctx context.Context, tx *sql.Tx) error {
 	p, ok := ctx.Value(proofKey{}).(proof)
 	if !ok {
 		return nil

@@ -29,7 +29,7 @@ func (s *Service) Catalogue(ctx context.Context, sc store.Scope, view View, f Fi
 			today := s.today()
 			ps, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 				"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id IN ("+strings.Join(ids, ", ")+")"+
-					route(sc, view, "u.province_id")+" AND u.state <> 'withdrawn' ORDER BY u.id")
+					InRoute(sc, view, "u.province_id")+" AND u.state <> 'withdrawn' ORDER BY u.id")
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
@@ -27,7 +28,7 @@ var demoTopics = []struct{ title, category string }{
 // units, members across sectors and parties, and a session's proposals in
 // every state, each taken there step by step through the service on the
 // days between the session and now. It returns the logins of its roles.
-func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName string, now time.Time) ([]Account, error) {
+func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, cityName string, now time.Time) ([]Account, error) {
 	c, err := svc.NewCommittee(ctx, nil, cityName+"政协", "city")
 	if err != nil {
 		return nil, err
@@ -107,7 +108,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 	open := date.New(year, 1, 11).Time().Add(2 * time.Hour)
 	span := now.Sub(open)
 	clock := open
-	d := cppcc.Service{DB: svc.DB, Box: svc.Box, Now: func() time.Time { return clock }}
+	d := consultation.New(svc.DB, svc.Box, func() time.Time { return clock })
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return nil, err
@@ -235,10 +236,10 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 			firstClosed = p.ID
 		}
 	}
-	if err := consultYear(ctx, &d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t }); err != nil {
+	if err := consultYear(ctx, d, sc, c, members, firstHandling, open, now, func(t time.Time) { clock = t }); err != nil {
 		return nil, err
 	}
-	if err := consultPublic(ctx, &d, sc, c, units, members, users, open, now, func(t time.Time) { clock = t }); err != nil {
+	if err := consultPublic(ctx, d, sc, c, units, members, users, open, now, func(t time.Time) { clock = t }); err != nil {
 		return nil, err
 	}
 	// The year's selections.
@@ -256,7 +257,7 @@ func Consult(ctx context.Context, svc *cppcc.Service, a *auth.Service, cityName 
 // consultYear adds the year's activities: a key proposal and its supervision,
 // inspections and research with their reports, a recommendation with the
 // instruction it received, the plenary session's attendance.
-func consultYear(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
+func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err

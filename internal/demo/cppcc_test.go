@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -21,7 +22,7 @@ func TestDemoCommittee(t *testing.T) {
 		db := storetest.SQLite(t)
 		ctx := context.Background()
 		box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-		svc := &cppcc.Service{DB: db, Box: box, Now: func() time.Time { return today }}
+		svc := consultation.New(db, box, func() time.Time { return today })
 		accounts, err := Consult(ctx, svc, &auth.Service{DB: db}, "滨江市", today)
 		if err != nil {
 			t.Fatal(err)
@@ -29,7 +30,7 @@ func TestDemoCommittee(t *testing.T) {
 		if len(accounts) != 6 {
 			t.Errorf("accounts: %+v", accounts)
 		}
-		ms, err := cppcc.Check(ctx, db)
+		ms, err := consultation.Check(ctx, db)
 		if err != nil || len(ms) > 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms, err)
 		}
@@ -72,12 +73,12 @@ func TestGeneratedCommittees(t *testing.T) {
 		if sum.Committees != 342 || sum.Proposals != 3000 || sum.Members < 1000 {
 			t.Fatalf("generated %+v", sum)
 		}
-		ms, err := cppcc.Check(ctx, db)
+		ms, err := consultation.Check(ctx, db)
 		if err != nil || len(ms) > 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms, err)
 		}
 		storetest.NoMismatch(t, db)
-		svc := &cppcc.Service{DB: db, Box: box}
+		svc := consultation.New(db, box, nil)
 		l, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{State: "handling"}, store.Page{Size: 5})
 		if err != nil || l.Total == 0 {
 			t.Fatalf("no proposal in handling: %v %+v", err, l)

@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/forum"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -52,7 +54,7 @@ var demoLetters = []struct {
 // consultPublic adds the year's public channel: the calendar, letters and
 // cases in every state (a repeat, a collective visit, spam held and
 // judged), 社情民意 compiled into issues and adopted, and the forum.
-func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, units []cppcc.Committee, members []cppcc.Member, users []int64,
+func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, units []cppcc.Committee, members []cppcc.Member, users []int64,
 	open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
@@ -181,7 +183,7 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 	}
 	when(11, 12)
 	for i, id := range replied {
-		p, err := d.Publish(office, sc, id)
+		p, err := d.Forum.Publish(office, sc, id)
 		if err != nil {
 			return fmt.Errorf("demo post: %w", err)
 		}
@@ -189,17 +191,17 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 			if j > i {
 				break
 			}
-			if _, err := d.AddComment(ctx, c.ID, p.ID, cppcc.CommentInput{Author: []string{"老街坊", "上班族"}[j], Body: body}, filter); err != nil {
+			if _, err := d.Forum.AddComment(ctx, c.ID, p.ID, forum.CommentInput{Author: []string{"老街坊", "上班族"}[j], Body: body}, filter); err != nil {
 				return err
 			}
 		}
 		for v := range 3 + i {
-			if _, err := d.Vote(ctx, c.ID, p.ID, fmt.Sprintf("demo-voter-%d", v), "support", 1); err != nil {
+			if _, err := d.Forum.Vote(ctx, c.ID, p.ID, fmt.Sprintf("demo-voter-%d", v), "support", 1); err != nil {
 				return err
 			}
 		}
 		if i == 0 {
-			if _, err := d.AddComment(ctx, c.ID, p.ID, cppcc.CommentInput{Author: "美女主播", Body: "同城上门服务,加 薇 信 abc12345 看福利视频"}, filter); err != nil {
+			if _, err := d.Forum.AddComment(ctx, c.ID, p.ID, forum.CommentInput{Author: "美女主播", Body: "同城上门服务,加 薇 信 abc12345 看福利视频"}, filter); err != nil {
 				return err
 			}
 		}
@@ -209,7 +211,7 @@ func consultPublic(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppc
 
 // demoOpinions are the year's 社情民意: members' items, edited, compiled into
 // a single and a combined issue, adopted and instructed on.
-func demoOpinions(ctx context.Context, d *cppcc.Service, sc store.Scope, c cppcc.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
+func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
@@ -50,7 +50,7 @@ type site struct {
 	orgs     *org.Service
 	members  *member.Service
 	works    *work.Service
-	cppcc    *cppcc.Service
+	cppcc    *consultation.Services
 	streetB  org.Org
 	branchB  org.Org
 	log      *storetest.Log // the JSON request log, to report the server time of each page
@@ -91,7 +91,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	consult := &cppcc.Service{DB: db, Box: box}
+	consult := consultation.New(db, box, nil)
 	channel := public.New(consult)
 	if _, err := demo.Consult(ctx, consult, authn, "滨江市", time.Now()); err != nil {
 		t.Fatal(err)

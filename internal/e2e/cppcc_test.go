@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 )
@@ -89,7 +90,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 			n, _ := strconv.ParseInt(v, 10, 64)
 			out[k] = n
 		}
-		ms, err := cppcc.Check(ctx, s.db)
+		ms, err := consultation.Check(ctx, s.db)
 		if err != nil || len(ms) > 0 {
 			t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/store"
@@ -51,7 +52,7 @@ func (s *site) publicFigures(office *tab, c cppcc.Committee) map[string]int64 {
 	s.t.Helper()
 	office.open("/cppcc/letters?tab=all")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#case-figures")))
-	if ms, err := cppcc.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
 		s.t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
 	now := time.Now()
@@ -265,7 +266,7 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	office.do(chromedp.SetValue(chromedp.CSS("#level"), "province"), chromedp.SetValue(chromedp.CSS("#kind"), "instruction"),
 		chromedp.SetValue(chromedp.CSS("#by"), "副省长"), chromedp.SetValue(chromedp.CSS("#text"), "请省地方金融管理局研究"), press("#adopt"), chromedp.WaitVisible(chromedp.CSS("#adoptions")))
 	office.shot("public-opinion-office")
-	if ms, err := cppcc.Check(ctx, s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(ctx, s.db); err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
 

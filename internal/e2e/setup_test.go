@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 )
@@ -168,7 +169,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 		t.Errorf("the 简报 does not name its meeting: %q", got)
 	}
 
-	if ms, err := cppcc.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
 	f, err := s.cppcc.Figures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, false)

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -223,7 +224,7 @@ func (s *Service) EndMobile(ctx context.Context, sc store.Scope, id int64, on da
 
 // mobileSteps is the life of a registration: open until it is ended, once.
 // The state is whether ended_on is set (see state).
-var mobileSteps = store.Machine{"end": {From: []string{"open"}, To: "ended"}}
+var mobileSteps = flow.Machine{"end": {From: []string{"open"}, To: "ended"}}
 
 func (r Mobile) state() string {
 	if r.EndedOn.IsZero() {

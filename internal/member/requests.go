@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/flow"
 	"dangjian/internal/store"
 )
 
@@ -143,7 +144,7 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 }
 
 // requestSteps is the life of a change request: decided once.
-var requestSteps = store.Machine{
+var requestSteps = flow.Machine{
 	"approve": {From: []string{"pending"}, To: "approved"},
 	"reject":  {From: []string{"pending"}, To: "rejected"},
 }

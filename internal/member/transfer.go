@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/date"
+	"dangjian/internal/flow"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -57,7 +58,7 @@ const (
 
 // letterSteps is the life of a letter: issued pending, then received or
 // withdrawn, once.
-var letterSteps = store.Machine{
+var letterSteps = flow.Machine{
 	"receive": {From: []string{TransferPending}, To: TransferReceived},
 	"cancel":  {From: []string{TransferPending}, To: TransferCancelled},
 	// A receipt taken back soon after (UndoWindow): the letter waits again.

@@ -14,14 +14,16 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/forum"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
 
 // Channel holds the defence's state for one server.
 type Channel struct {
-	Cppcc *cppcc.Service
+	Cppcc *consultation.Services
 	Work  spam.Work
 	// Off turns the proof of work and the classifier off (the bench's
 	// baseline); the rate limits stay.
@@ -41,7 +43,7 @@ type Channel struct {
 
 // New is a channel whose challenges are signed with a key derived from
 // the service's secret box (the same on every start).
-func New(svc *cppcc.Service) *Channel {
+func New(svc *consultation.Services) *Channel {
 	key := []byte(svc.Box.MAC([]byte("dangjian public channel proof of work")))
 	return &Channel{Cppcc: svc, Work: spam.Work{Key: key, MaxNumber: 100000, TTL: 10 * time.Minute},
 		Submits: auth.NewLimiter(20, 10), Lookups: auth.NewLimiter(30, 20), Codes: auth.NewLimiter(20, 10)}
@@ -141,33 +143,33 @@ func (c *Channel) Answer(ctx context.Context, ip, code string, in cppcc.CaseActi
 }
 
 // Comment is a visitor's comment on a forum post.
-func (c *Channel) Comment(ctx context.Context, ip, proof string, committee, post int64, in cppcc.CommentInput) (cppcc.CommentReceipt, error) {
+func (c *Channel) Comment(ctx context.Context, ip, proof string, committee, post int64, in forum.CommentInput) (forum.CommentReceipt, error) {
 	ctx, err := c.check(ctx, ip, proof)
 	if err != nil {
-		return cppcc.CommentReceipt{}, err
+		return forum.CommentReceipt{}, err
 	}
 	f, err := c.Filter(ctx)
 	if err != nil {
-		return cppcc.CommentReceipt{}, err
+		return forum.CommentReceipt{}, err
 	}
-	return c.Cppcc.AddComment(ctx, committee, post, in, f)
+	return c.Cppcc.Forum.AddComment(ctx, committee, post, in, f)
 }
 
 // CommentByCode is a comment as its author follows it.
-func (c *Channel) CommentByCode(ctx context.Context, ip, code string) (cppcc.Comment, []cppcc.Event, error) {
+func (c *Channel) CommentByCode(ctx context.Context, ip, code string) (forum.Comment, []cppcc.Event, error) {
 	if err := c.lookup(ip, code); err != nil {
-		return cppcc.Comment{}, nil, err
+		return forum.Comment{}, nil, err
 	}
-	return c.Cppcc.CommentByCode(ctx, code)
+	return c.Cppcc.Forum.CommentByCode(ctx, code)
 }
 
 // Vote is a visitor's support or rating of a post, once an address (a /64
 // for IPv6).
-func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, kind string, value int) (cppcc.Post, error) {
+func (c *Channel) Vote(ctx context.Context, ip string, committee, post int64, kind string, value int) (forum.Post, error) {
 	if err := c.submit(ip); err != nil {
-		return cppcc.Post{}, err
+		return forum.Post{}, err
 	}
-	return c.Cppcc.Vote(ctx, committee, post, auth.AddressKey(ip), kind, value)
+	return c.Cppcc.Forum.Vote(ctx, committee, post, auth.AddressKey(ip), kind, value)
 }
 
 // Report is a visitor's report of a post or a comment, once an address.
@@ -175,16 +177,16 @@ func (c *Channel) Report(ctx context.Context, ip string, committee int64, object
 	if err := c.submit(ip); err != nil {
 		return err
 	}
-	return c.Cppcc.Report(ctx, committee, object, id, auth.AddressKey(ip))
+	return c.Cppcc.Forum.Report(ctx, committee, object, id, auth.AddressKey(ip))
 }
 
 // Moderate is a moderator's decision, which the filter learns.
-func (c *Channel) Moderate(ctx context.Context, sc store.Scope, committee int64, object string, id int64, in cppcc.ModerateInput) error {
+func (c *Channel) Moderate(ctx context.Context, sc store.Scope, committee int64, object string, id int64, in forum.ModerateInput) error {
 	f, err := c.Filter(ctx)
 	if err != nil {
 		return err
 	}
-	return c.Cppcc.Moderate(ctx, sc, committee, object, id, in, f)
+	return c.Cppcc.Forum.Moderate(ctx, sc, committee, object, id, in, f)
 }
 
 // Decide is the office's step on a case (a junk or a release is learnt).

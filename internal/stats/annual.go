@@ -481,7 +481,7 @@ func countMobile(kind string, since, ended date.Date, before, to date.Date, add 
 // end where the roster has them now (none when every change was recorded).
 func RecountAnnual(ctx context.Context, q store.Querier, from, to date.Date) (own Figures, strays []int64, err error) {
 	own = Figures{}
-	add := func(org int64, key string) { own.add(org, []string{key}, 1) }
+	add := func(org int64, key string) { own.Add(org, []string{key}, 1) }
 	letters, err := receivedLetters(ctx, q, "")
 	if err != nil {
 		return nil, nil, err

@@ -12,7 +12,8 @@ import (
 // Figures maps organisation id → key → count.
 type Figures map[int64]map[string]int64
 
-func (f Figures) add(org int64, keys []string, n int64) {
+// Add counts n more of each key at org.
+func (f Figures) Add(org int64, keys []string, n int64) {
 	m := f[org]
 	if m == nil {
 		m = map[string]int64{}
@@ -34,7 +35,7 @@ type Source func(ctx context.Context, q store.Querier, add func(org int64, key s
 func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, error) {
 	own := Figures{}
 	for _, src := range sources {
-		err := src(ctx, q, func(org int64, key string, n int64) { own.add(org, []string{key}, n) })
+		err := src(ctx, q, func(org int64, key string, n int64) { own.Add(org, []string{key}, n) })
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +50,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		}
 		paths[id] = path
 		if live {
-			own.add(id, OrgKeys(typ), 1)
+			own.Add(id, OrgKeys(typ), 1)
 		}
 		return nil
 	})
@@ -62,7 +63,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		if err := sc(&org, &u.Type, &u.NonPublic, &u.PartyMembers, &u.Covered); err != nil {
 			return err
 		}
-		own.add(org, UnitKeys(u), 1)
+		own.Add(org, UnitKeys(u), 1)
 		return nil
 	})
 	if err != nil {
@@ -77,7 +78,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 				return err
 			}
 			p.BirthYear = birth.Year()
-			own.add(org, PersonKeys(p), 1)
+			own.Add(org, PersonKeys(p), 1)
 			return nil
 		})
 	if err != nil {
@@ -88,7 +89,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		if err := sc(&org); err != nil {
 			return err
 		}
-		own.add(org, []string{KMobileIn}, 1)
+		own.Add(org, []string{KMobileIn}, 1)
 		return nil
 	})
 	if err != nil {
@@ -100,10 +101,10 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 			return err
 		}
 		if from != nil {
-			own.add(*from, []string{KTransferOut}, 1)
+			own.Add(*from, []string{KTransferOut}, 1)
 		}
 		if to != nil {
-			own.add(*to, []string{KTransferIn}, 1)
+			own.Add(*to, []string{KTransferIn}, 1)
 		}
 		return nil
 	})
@@ -114,7 +115,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	for org, m := range own {
 		for _, anc := range Holders(paths[org]) {
 			for k, n := range m {
-				total.add(anc, []string{k}, n)
+				total.Add(anc, []string{k}, n)
 			}
 		}
 	}
@@ -144,7 +145,7 @@ func Stored(ctx context.Context, q store.Querier) (Figures, error) {
 		if err := sc(&org, &k, &n); err != nil {
 			return err
 		}
-		f.add(org, []string{k}, n)
+		f.Add(org, []string{k}, n)
 		return nil
 	})
 	return f, err

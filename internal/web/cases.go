@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/forum"
 	"dangjian/internal/store"
 )
 
@@ -182,7 +183,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 			return
 		}
 	}
-	for _, st := range cppcc.CaseSteps {
+	for _, st := range cppcc.CaseSteps.Steps() {
 		for _, from := range st.From {
 			if from == d.C.State {
 				d.Steps[st.Action] = true
@@ -210,7 +211,7 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	action := r.PathValue("action")
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		if action == "publish" {
-			_, err := s.Cppcc.Publish(r.Context(), sc, cid)
+			_, err := s.Cppcc.Forum.Publish(r.Context(), sc, cid)
 			return err
 		}
 		_, err := s.Public.Decide(r.Context(), sc, cid, cppcc.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
@@ -498,8 +499,8 @@ func (s *Site) issueForward(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 type moderationData struct {
 	Committee cppcc.Committee
-	Comments  []cppcc.Moderated
-	Posts     []cppcc.Post
+	Comments  []forum.Moderated
+	Posts     []forum.Post
 }
 
 func (s *Site) moderation(w http.ResponseWriter, r *http.Request, id auth.Identity) {
@@ -510,7 +511,7 @@ func (s *Site) moderation(w http.ResponseWriter, r *http.Request, id auth.Identi
 			return err
 		}
 		d.Committee = c
-		d.Comments, d.Posts, err = s.Cppcc.Queue(r.Context(), sc, c.ID)
+		d.Comments, d.Posts, err = s.Cppcc.Forum.Queue(r.Context(), sc, c.ID)
 		return err
 	})
 	if err != nil {
@@ -528,7 +529,7 @@ func (s *Site) moderate(w http.ResponseWriter, r *http.Request, id auth.Identity
 	}
 	f := newForm(r)
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		return s.Public.Moderate(r.Context(), sc, f.id("committee_id"), r.PathValue("object"), oid, cppcc.ModerateInput{Action: f.Get("action"), Body: f.Get("body"), Spam: f.Get("spam") == "1"})
+		return s.Public.Moderate(r.Context(), sc, f.id("committee_id"), r.PathValue("object"), oid, forum.ModerateInput{Action: f.Get("action"), Body: f.Get("body"), Spam: f.Get("spam") == "1"})
 	})
 	if err != nil {
 		s.fail(w, r, err)

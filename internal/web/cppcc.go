@@ -232,7 +232,7 @@ func options(e vocab.Enum) []optionItem {
 // offered are the proposal's actions the table allows from its state.
 func offered(state string) map[string]bool {
 	out := map[string]bool{}
-	for _, st := range cppcc.Steps {
+	for _, st := range cppcc.Steps.Steps() {
 		for _, f := range st.From {
 			if f == state && st.Object == "proposal" {
 				out[st.Action] = true
@@ -766,7 +766,7 @@ func (s *Site) publicTodos(ctx context.Context, id auth.Identity, add func(label
 			return err
 		}
 		add("待核稿的社情民意", "/cppcc/opinions?tab=submitted", "核稿后编入专刊", ops.Total, false)
-		n, err := s.Cppcc.QueueSize(ctx, sc, c.ID)
+		n, err := s.Cppcc.Forum.QueueSize(ctx, sc, c.ID)
 		if err == nil {
 			add("待审核的论坛内容", "/cppcc/moderation", "被拦截的评论和被举报隐藏的内容", n, false)
 		}

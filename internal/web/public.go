@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/forum"
 	"dangjian/internal/store"
 )
 
@@ -70,11 +71,11 @@ type publicData struct {
 	Tracked   *cppcc.Tracked
 	Code      string
 	Ratings   any
-	Posts     store.List[cppcc.Post]
-	Post      *cppcc.Post
+	Posts     store.List[forum.Post]
+	Post      *forum.Post
 	Pager     pager
-	Comment   *cppcc.CommentReceipt
-	Followed  *cppcc.Comment
+	Comment   *forum.CommentReceipt
+	Followed  *forum.Comment
 	Notices   []cppcc.Event
 	Message   string
 }
@@ -239,7 +240,7 @@ func (s *Site) publicForum(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := pageOf(r)
-	l, err := s.Cppcc.Posts(r.Context(), c.ID, pg)
+	l, err := s.Cppcc.Forum.Posts(r.Context(), c.ID, pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -251,13 +252,13 @@ func (s *Site) publicPost(w http.ResponseWriter, r *http.Request) {
 	s.showPost(w, r, http.StatusOK, &form{Errors: map[string]string{}, Labels: letterLabels}, nil, "")
 }
 
-func (s *Site) showPost(w http.ResponseWriter, r *http.Request, status int, f *form, rc *cppcc.CommentReceipt, msg string) {
+func (s *Site) showPost(w http.ResponseWriter, r *http.Request, status int, f *form, rc *forum.CommentReceipt, msg string) {
 	c, ok := s.publicCommittee(w, r)
 	if !ok {
 		return
 	}
 	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
-	p, err := s.Cppcc.Post(r.Context(), c.ID, pid)
+	p, err := s.Cppcc.Forum.Post(r.Context(), c.ID, pid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -276,12 +277,12 @@ func (s *Site) publicPostAct(w http.ResponseWriter, r *http.Request) {
 	f.Labels = letterLabels
 	ip := auth.ClientIP(r)
 	var err error
-	var rc *cppcc.CommentReceipt
+	var rc *forum.CommentReceipt
 	msg := ""
 	switch r.PathValue("action") {
 	case "comment":
-		var x cppcc.CommentReceipt
-		x, err = s.Public.Comment(r.Context(), ip, f.Get("proof"), c.ID, pid, cppcc.CommentInput{Author: f.Get("author"), Body: f.Get("body")})
+		var x forum.CommentReceipt
+		x, err = s.Public.Comment(r.Context(), ip, f.Get("proof"), c.ID, pid, forum.CommentInput{Author: f.Get("author"), Body: f.Get("body")})
 		if err == nil {
 			rc = &x
 		}

@@ -18,7 +18,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/consultation"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -42,7 +42,7 @@ type Site struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
-	Cppcc   *cppcc.Service
+	Cppcc   *consultation.Services
 	Public  *public.Channel
 	// Library is the experience library; a site without one keeps its
 	// index in memory (tests).

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"dangjian/internal/cppcc"
 	"fmt"
 	"html"
 	"io"
@@ -23,6 +22,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -61,7 +61,7 @@ func newSite(t *testing.T) *browser {
 	mux := http.NewServeMux()
 	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: &cppcc.Service{DB: db, Box: box},
+	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: consultation.New(db, box, nil),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
