@@ -45,8 +45,8 @@ type Transfer struct {
 	ExpiresOn   date.Date `json:"expires_on"`
 	PocketRisk  bool      `json:"pocket_risk"`
 	OverdueDays int       `json:"overdue_days"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"` // the last step: a receipt may be taken back within UndoWindow of it
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"` // the last step: a receipt may be taken back within UndoWindow of it
 }
 
 // Undoable tells whether a received letter may still be taken back at now.
