@@ -264,9 +264,11 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, lett
 	return id, err
 }
 
-// Issue writes a letter for a member in scope. The member stays in the old
-// organisation until the letter is received.
-func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
+// CheckLetter checks what a letter says besides its person — the day, the
+// receiving side, the 有效期, the dues — as Issue does, and puts the 有效期
+// and the dues month in their stored form: the roster's batch checks them
+// once for all the people ticked.
+func (s *Service) CheckLetter(in *IssueInput) error {
 	var v apperr.Invalid
 	if in.IssuedOn.IsZero() {
 		v.Add("issued_on", "请填写开具介绍信的日期")
@@ -285,7 +287,14 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 	if !ok {
 		v.Add("dues_paid_to", "党费交到的年月“%s”格式不对,应如 2026-05", in.DuesPaidTo)
 	}
-	if err := v.Err(); err != nil {
+	in.DuesPaidTo = dues
+	return v.Err()
+}
+
+// Issue writes a letter for a member in scope. The member stays in the old
+// organisation until the letter is received.
+func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
+	if err := s.CheckLetter(&in); err != nil {
 		return Transfer{}, err
 	}
 	var id int64
@@ -322,7 +331,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			to, toPath = dest.ID, dest.Path
 		}
 		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(m.OrgPath), in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
-			in.IssuedOn, date.Date{}, TransferPending, in.ValidDays, dues)
+			in.IssuedOn, date.Date{}, TransferPending, in.ValidDays, in.DuesPaidTo)
 		if err != nil {
 			return err
 		}
