@@ -71,8 +71,8 @@ var funcs = template.FuncMap{
 	"defaultTerm": org.DefaultTerm,
 	// letterDays is the 有效期 a letter's form offers.
 	"letterDays": func() int { return member.DefaultValidDays },
-	"itoa":        itoa,
-	"today":       func() string { return date.Of(time.Now()).Chinese() },
+	"itoa":       itoa,
+	"today":      func() string { return date.Of(time.Now()).Chinese() },
 	// todayISO is the value of a date field that defaults to today.
 	"todayISO": func() string { return date.Of(time.Now()).String() },
 	"helpAreas": func() vocab.Enum {
