@@ -48,7 +48,7 @@ const usage = `dangjian — 党建工作平台
 
 环境变量: DANGJIAN_DB, DANGJIAN_ADDR, DANGJIAN_DATA(数据目录,默认 ./data),
           DANGJIAN_SECRET_KEY(个人信息加密主密钥,64位十六进制;未设置时使用数据目录中的 secret.key),
-          DANGJIAN_POCKET_MONTHS(介绍信超过几个月未接收视为口袋党员风险,默认3)
+          DANGJIAN_POCKET_MONTHS(没有记录有效期的早期介绍信超过几个月未接收视为口袋党员风险,默认3;其余介绍信过了有效期即是)
 `
 
 func main() {

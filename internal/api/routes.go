@@ -167,7 +167,7 @@ func (a *API) registryRoutes() []Route {
 		// Transfers.
 		{Method: "GET", Path: "/api/v1/transfers", Perm: auth.PermMemberRead, Tag: "组织关系转接", Summary: "组织关系介绍信",
 			Query: describe(pageParams(), Param{"org", "党组织ID(含下级)", "integer"}, Param{"status", "pending、received、cancelled", "string"},
-				Param{"direction", "out 转出、in 转入", "string"}, Param{"risk", "1 表示只看超期未接收(口袋党员风险)", "boolean"},
+				Param{"direction", "out 转出、in 转入", "string"}, Param{"risk", "1 表示只看过了有效期未接收(口袋党员风险)", "boolean"},
 				Param{"member", "某名党员的介绍信", "integer"}),
 			Result: store.List[member.Transfer]{}, Handle: a.listTransfers},
 		{Method: "POST", Path: "/api/v1/transfers", Perm: auth.PermMemberWrite, Tag: "组织关系转接", Summary: "开具组织关系介绍信(转往系统内党组织或系统外)", Body: member.IssueInput{}, Result: member.Transfer{}, Status: http.StatusCreated,

@@ -260,10 +260,11 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 	}
 	var people []person
 	for i := 0; i < max(members, 1); i++ {
-		m := person{id: g.next("cppcc_members"), name: randomName(g.r)}
+		sex := g.r.IntN(2)
+		m := person{id: g.next("cppcc_members"), name: randomName(g.r, sex == 0)}
 		people = append(people, m)
 		party := cppcc.Parties[g.r.IntN(len(cppcc.Parties))].Code
-		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[g.r.IntN(2)], cppcc.DefaultSectors[g.r.IntN(len(cppcc.DefaultSectors))],
+		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[sex], cppcc.DefaultSectors[g.r.IntN(len(cppcc.DefaultSectors))],
 			party, "", fmt.Sprintf("第%d活动组", i%8+1), "委员", g.box.Seal(fmt.Sprintf("139%08d", g.r.IntN(100000000))), "active", now, now); err != nil {
 			return err
 		}

@@ -87,7 +87,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	var members []cppcc.Member
 	var users []int64
 	for i := 0; i < 40; i++ {
-		in := cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r),
+		in := cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r, i%2 == 0),
 			Sex: []string{"男", "女"}[i%2], Sector: sectors[(i*5)%len(sectors)], Party: parties[i%len(parties)].Label, Team: fmt.Sprintf("第%d活动组", i%4+1),
 			Post: "委员", Phone: fmt.Sprintf("139%08d", 20260000+i)}
 		if i < 3 {

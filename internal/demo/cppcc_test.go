@@ -34,6 +34,7 @@ func TestDemoCommittee(t *testing.T) {
 		if err != nil || len(ms) > 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms, err)
 		}
+		namesMatchSex(t, db)
 		cs, _ := svc.Committees(ctx, store.All)
 		list, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cs[0].ID}, store.Page{Size: 100})
 		if err != nil {
@@ -78,6 +79,7 @@ func TestGeneratedCommittees(t *testing.T) {
 			t.Fatalf("figures differ from a recount: %v %v", ms, err)
 		}
 		storetest.NoMismatch(t, db)
+		namesMatchSex(t, db)
 		svc := consultation.New(db, box, nil)
 		l, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{State: "handling"}, store.Page{Size: 5})
 		if err != nil || l.Total == 0 {

@@ -37,7 +37,13 @@ type Summary struct {
 // Surnames by frequency (the hundred most common make up most of the population).
 var surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 
-var givenChars = []rune("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强志明海燕红梅玉兰春梅晓东晓燕文博浩然子涵欣怡宇轩梓萱一诺俊杰思远雨桐嘉怡晨阳佳琪振华国庆卫东永红玉珍淑珍凤英桂芳德明光辉")
+// Given-name characters as parents choose them for a boy and for a girl:
+// a name is drawn from its bearer's sex's, so that no man is called 秀英
+// and no woman 志强. The characters both take (文, 晓, 嘉) are left out.
+var (
+	givenMale   = []rune("伟强磊军洋勇杰涛明超刚平华建国志博浩然宇轩俊远晨阳振卫东德光辉斌鹏飞峰波鑫宏胜庆海")
+	givenFemale = []rune("芳娜秀英敏静丽艳娟兰霞桂燕红梅玉春涵欣怡萱雨桐琪佳珍淑凤婷雪慧颖琳倩")
+)
 
 var minorities = []string{"回族", "满族", "壮族", "蒙古族", "土家族", "苗族", "朝鲜族"}
 
@@ -85,17 +91,27 @@ func (l *loader) org(parent *org.Org, name, typ, secretary string, manager *int6
 	return o, nil
 }
 
-func (l *loader) name() string { return randomName(l.r) }
+// name draws the name of someone whose sex is not recorded (an
+// organisation's secretary, a person in a work record).
+func (l *loader) name() string { return anyName(l.r) }
 
-// randomName draws a name: common surnames more often, one or two given characters.
-func randomName(r *rand.Rand) string {
+// randomName draws a man's or a woman's name: common surnames more often,
+// one or two given characters of the sex's.
+func randomName(r *rand.Rand, male bool) string {
 	s := surnames[min(r.IntN(len(surnames)), r.IntN(len(surnames)))]
-	given := string(givenChars[r.IntN(len(givenChars))])
+	chars := givenFemale
+	if male {
+		chars = givenMale
+	}
+	given := string(chars[r.IntN(len(chars))])
 	if r.IntN(3) > 0 {
-		given += string(givenChars[r.IntN(len(givenChars))])
+		given += string(chars[r.IntN(len(chars))])
 	}
 	return string(s) + given
 }
+
+// anyName draws a man's or a woman's name, either as often.
+func anyName(r *rand.Rand) string { return randomName(r, r.IntN(2) == 0) }
 
 // idNumber makes a valid, unused number for a birth date and sex in the city's districts.
 func (l *loader) idNumber(birth date.Date, male bool) string {
@@ -142,7 +158,7 @@ func (l *loader) person(o org.Org, stage string, unit *int64) (member.Member, er
 	}
 	edu := []string{"研究生", "大学本科", "大学本科", "大学专科", "大学专科", "中专", "高中", "初中及以下"}[l.r.IntN(8)]
 	id := l.idNumber(birth, male)
-	in := member.Input{OrgID: &o.ID, Name: strp(l.name()), IDNumber: &id, Ethnicity: &eth, Education: &edu,
+	in := member.Input{OrgID: &o.ID, Name: strp(randomName(l.r, male)), IDNumber: &id, Ethnicity: &eth, Education: &edu,
 		Phone: strp(l.phone()), Occupation: strp(occupations[l.r.IntN(len(occupations))]), UnitID: unit, Stage: &stage}
 	adult := birth.AddYears(18)
 	switch stage {

@@ -516,7 +516,7 @@ func (g *nation) person(orgID, provID int64, provCode string, unitID int64) ([]s
 	g.provSeq[provCode] = k + 1
 	first := fmt.Sprintf("%s%04d%s%03d", provCode, (k/500)%10000, birth.Time().Format("20060102"), (k%500)*2+map[bool]int{true: 1, false: 0}[male])
 	idn := first + string(cnid.CheckChar(first))
-	name := g.name()
+	name := randomName(g.r, male)
 	py, initials := pinyin.Name(name)
 	phone := fmt.Sprintf("1%d%09d", 3+g.r.IntN(7), g.r.IntN(1000000000))
 	mobile := stats.IsMember(stage) && g.r.IntN(1000) < 30
@@ -541,4 +541,5 @@ func (g *nation) person(orgID, provID int64, provCode string, unitID int64) ([]s
 	return stats.PersonKeys(stats.Person{Active: true, Stage: stage, Sex: sex, BirthYear: birth.Year(), Education: edu, Ethnicity: eth, MobileOut: mobile}), nil
 }
 
-func (g *nation) name() string { return randomName(g.r) }
+// name draws the name of someone whose sex is not recorded (an organisation's secretary).
+func (g *nation) name() string { return anyName(g.r) }

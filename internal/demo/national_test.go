@@ -30,6 +30,7 @@ func TestNationalShapeAndFigures(t *testing.T) {
 			t.Fatalf("figures differ from a recount: %v %v", ms[:min(5, len(ms))], err)
 		}
 		annualChecked(t, db, &org.Service{DB: db}, sum.Root.ID)
+		namesMatchSex(t, db)
 		f, err := stats.Read(ctx, db, sum.Root.Path)
 		if err != nil {
 			t.Fatal(err)

@@ -25,7 +25,9 @@ func Accounts(ctx context.Context, a *auth.Service, sum Summary) ([]Account, err
 	}{
 		{"zuzhibu", "市委组织部", auth.RoleOrgAdmin, sum.Root.ID, sum.Root.Name, nil},
 		{"jiedao", "街道党工委", auth.RoleOrgAdmin, sum.Street.ID, sum.Street.Name, nil},
-		{"zhibu", "支部书记", auth.RoleSecretary, sum.Branch.ID, sum.Branch.Name, nil},
+		// The secretary's account bears the branch's secretary's name: the
+		// records they make name them (a visit's 走访人), not their post.
+		{"zhibu", sum.Branch.Secretary, auth.RoleSecretary, sum.Branch.ID, sum.Branch.Name, nil},
 		{"dangyuan", sum.Member.Name, auth.RoleMember, sum.Branch.ID, "本人(" + sum.Member.Name + ")", &sum.Member.ID},
 		{"tongji", "统计查看", auth.RoleViewer, sum.Root.ID, sum.Root.Name, nil},
 	}

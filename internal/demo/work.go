@@ -82,7 +82,7 @@ func (w *workLoader) links() error {
 		if i%3 == 2 {
 			kind, post = "instructor", "党建指导员"
 		}
-		if _, err := w.save("links", work.Input{"org_id": b.ID, "kind": kind, "person": randomName(w.r), "post": post, "since": w.daysAgo(700)}); err != nil {
+		if _, err := w.save("links", work.Input{"org_id": b.ID, "kind": kind, "person": anyName(w.r), "post": post, "since": w.daysAgo(700)}); err != nil {
 			return err
 		}
 	}
@@ -93,11 +93,11 @@ func (w *workLoader) visits() error {
 	for i := 0; i < 60; i++ {
 		b := w.branch()
 		m, ok := w.person(b)
-		in := work.Input{"org_id": b.ID, "kind": []string{"visit", "care", "talk"}[i%3], "visited_on": w.daysAgo(330), "visitor": randomName(w.r) + "(书记)"}
+		in := work.Input{"org_id": b.ID, "kind": []string{"visit", "care", "talk"}[i%3], "visited_on": w.daysAgo(330), "visitor": anyName(w.r) + "(书记)"}
 		if ok && i%4 != 3 {
 			in["target_kind"], in["target_member"] = "member", m.ID
 		} else {
-			in["target_kind"], in["target_name"] = "household", randomName(w.r)+"家"
+			in["target_kind"], in["target_name"] = "household", anyName(w.r)+"家"
 		}
 		if i%3 == 1 {
 			in["money_fen"], in["goods"] = int64(200+100*w.r.IntN(9))*100, "米、油"
@@ -124,7 +124,7 @@ func (w *workLoader) pairings() error {
 	for i := 0; i < 8; i++ {
 		b := w.branch()
 		p, err := w.save("pairings", work.Input{"org_id": b.ID, "kind": []string{"org_org", "cadre_person"}[i%2],
-			"helper": []string{"市财政局机关党支部", "街道干部" + randomName(w.r)}[i%2], "helped": []string{b.Name, "困难党员户" + randomName(w.r)}[i%2],
+			"helper": []string{"市财政局机关党支部", "街道干部" + anyName(w.r)}[i%2], "helped": []string{b.Name, "困难党员户" + anyName(w.r)}[i%2],
 			"started_on": w.daysAgo(300)})
 		if err != nil {
 			return err
@@ -252,20 +252,20 @@ func (w *workLoader) training() error {
 			state = "fault"
 		}
 		if _, err := w.save("sites", work.Input{"org_id": b.ID, "name": b.Name + "远程教育终端站", "place": b.Name + "党员活动室", "state": state,
-			"keeper": randomName(w.r)}); err != nil {
+			"keeper": anyName(w.r)}); err != nil {
 			return err
 		}
 	}
 	for i := 0; i < 10; i++ {
 		kind := []string{"down", "down", "down", "down", "down", "down", "up", "up", "temporary", "temporary"}[i]
-		if _, err := w.save("exchanges", work.Input{"org_id": w.sum.Root.ID, "kind": kind, "person": randomName(w.r), "from_place": "市直机关",
+		if _, err := w.save("exchanges", work.Input{"org_id": w.sum.Root.ID, "kind": kind, "person": anyName(w.r), "from_place": "市直机关",
 			"to_place": []string{"东湖村", "桃源村", "和平社区"}[i%3], "post": []string{"第一书记", "村党支部副书记", "街道党工委副书记"}[i%3], "starts_on": w.daysAgo(330)}); err != nil {
 			return err
 		}
 	}
 	for i := 0; i < 9; i++ {
 		if _, err := w.save("cultivations", work.Input{"org_id": w.branch().ID, "kind": []string{"member_to_leader", "leader_to_member", "leader_to_cadre"}[i%3],
-			"person": randomName(w.r), "on_date": w.daysAgo(330), "notes": []string{"创办蔬菜种植合作社", "经营农家乐", "当选村委会委员"}[i%3]}); err != nil {
+			"person": anyName(w.r), "on_date": w.daysAgo(330), "notes": []string{"创办蔬菜种植合作社", "经营农家乐", "当选村委会委员"}[i%3]}); err != nil {
 			return err
 		}
 	}
@@ -277,7 +277,7 @@ func (w *workLoader) talent() error {
 	var cands []work.Record
 	sources := []string{"retired", "former_secretary", "veteran", "employee", "other"}
 	for i := 0; i < 8; i++ {
-		c, err := w.save("candidates", work.Input{"org_id": w.sum.Street.ID, "name": randomName(w.r), "sex": []string{"male", "female"}[i%2],
+		c, err := w.save("candidates", work.Input{"org_id": w.sum.Street.ID, "name": randomName(w.r, i%2 == 0), "sex": []string{"male", "female"}[i%2],
 			"birth_year": int64(1962 + w.r.IntN(25)), "level": "township", "source": sources[i%len(sources)], "grade": []string{"excellent", "good"}[i%2],
 			"assessment": "政治素质好,熟悉党务工作"})
 		if err != nil {

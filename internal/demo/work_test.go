@@ -56,6 +56,7 @@ func TestDemoWork(t *testing.T) {
 		t.Errorf("live figures %+v %v: the demo should leave some branches unlinked", live, err)
 	}
 	annualChecked(t, db, orgs, sum.Root.ID)
+	namesMatchSex(t, db)
 }
 
 // annualChecked: the annual tables of 2026 of the generated data equal the

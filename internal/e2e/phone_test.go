@@ -156,7 +156,8 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	}
 
 	// A visit, first without its required fields: the banner at the top
-	// names them (the day and the visitor come filled in: today, the secretary).
+	// names them (the day comes filled in: today; the visitor too for an account
+	// bearing a person's name, which this one does not).
 	tb.open(fmt.Sprintf("/work/visits?org=%d", branch.ID))
 	tb.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
 	tb.openForms()

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,8 +99,33 @@ func TestSecretaryFormsFirstOnPhone(t *testing.T) {
 	wide.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
 	wide.open(fmt.Sprintf("/work/visits?org=%d", branch.ID))
 	wide.do(chromedp.WaitVisible(chromedp.CSS("#work-filters form")))
+	// And the roster's, as they always stood: no fold line above them.
+	wide.open(fmt.Sprintf("/members?org=%d", branch.ID))
+	wide.do(chromedp.WaitVisible(chromedp.CSS("#member-filters form #q")))
+	if shown := wide.eval(`String(document.querySelector('#member-filters summary').offsetParent !== null)`); shown != "false" {
+		t.Error("on a wide screen the roster's filters stand under a fold line")
+	}
 
-	// The roster: per person a card of the name and one line.
+	// The roster: the filters folded behind 筛选, the list in the first
+	// screen; per person a card of the name and one line.
+	tb.open(fmt.Sprintf("/members?org=%d", branch.ID))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#member-list")))
+	if tb.eval(`String(document.querySelector('#member-filters').open)`) != "false" || tb.text("#member-filters summary") != "筛选" {
+		t.Errorf("the roster's filters on a phone: open %s, %q", tb.eval(`String(document.querySelector('#member-filters').open)`), tb.text("#member-filters summary"))
+	}
+	if top := tb.top("#member-list"); top > 844 {
+		t.Errorf("the roster's list starts %.0f px down the page, below the first screen", top)
+	}
+	// Filtered, the fold counts the filters set and still leaves the list first.
+	tb.open(fmt.Sprintf("/members?org=%d&category=all&q=%s", branch.ID, url.QueryEscape("欧阳")))
+	tb.do(chromedp.WaitVisible(chromedp.CSS("#member-list")))
+	if got := tb.text("#member-filters summary"); got != "筛选(已选 2 项)" {
+		t.Errorf("the fold of two filters set says %q", got)
+	}
+	tb.do(chromedp.Click(chromedp.CSS("#member-filters summary")), chromedp.WaitVisible(chromedp.CSS("#member-filters #q")))
+	if got := tb.value("#member-filters #q"); got != "欧阳" {
+		t.Errorf("the unfolded filters hold %q", got)
+	}
 	tb.open(fmt.Sprintf("/members?org=%d", branch.ID))
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#member-list")))
 	cards := tb.eval(`(function () {

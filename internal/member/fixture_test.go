@@ -16,7 +16,7 @@ import (
 	"dangjian/internal/store/storetest"
 )
 
-var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
+var fixedNow = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
 
 type fixture struct {
 	t    *testing.T
@@ -34,7 +34,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return clock }
+	now := func() time.Time { return fixedNow }
 	f := &fixture{t: t, ctx: context.Background(), db: db}
 	f.orgs = &org.Service{DB: db, Now: now}
 	f.mem = &Service{DB: db, Box: box, Orgs: f.orgs, Now: now}

@@ -100,8 +100,9 @@ type Service struct {
 	Box  *secret.Box
 	Orgs *org.Service
 	Now  func() time.Time
-	// PocketMonths is how many months a letter may stay unreceived before
-	// the person is listed as a 口袋党员 risk (default 3).
+	// PocketMonths is how many months a letter without a 有效期 (issued
+	// before it was kept) may stay unreceived before the person is listed
+	// as a 口袋党员 risk (default 3); a letter with one is at risk once past it.
 	PocketMonths int
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/clock"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
 	"dangjian/internal/stats"
@@ -37,11 +38,16 @@ type Transfer struct {
 	// DuesPaidTo the month the member's dues are paid to (党费交到, "2026-05"), "" when not written.
 	ValidDays  int    `json:"valid_days"`
 	DuesPaidTo string `json:"dues_paid_to"`
-	// PocketRisk marks a letter pending longer than the configured period:
-	// the person may be a 口袋党员 (relation carried in a pocket, in no organisation).
-	PocketRisk bool      `json:"pocket_risk"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"` // the last step: a receipt may be taken back within UndoWindow of it
+	// ExpiresOn is the last day of the 有效期 (zero for a letter without one);
+	// PocketRisk marks a pending letter past it, or one without a 有效期
+	// pending longer than the configured period: the person may be a 口袋党员
+	// (relation carried in a pocket, in no organisation). OverdueDays is the
+	// days since then (0 for a letter not at risk).
+	ExpiresOn   date.Date `json:"expires_on"`
+	PocketRisk  bool      `json:"pocket_risk"`
+	OverdueDays int       `json:"overdue_days"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"` // the last step: a receipt may be taken back within UndoWindow of it
 }
 
 // Undoable tells whether a received letter may still be taken back at now.
@@ -140,13 +146,35 @@ const transferCols = `t.id, t.letter_no, t.member_id, t.name, t.from_org_id, COA
 const transferFrom = ` FROM transfers t LEFT JOIN orgs f ON f.id = t.from_org_id LEFT JOIN orgs d ON d.id = t.to_org_id
 	WHERE ((f.path >= $1 AND f.path < $2) OR (d.path >= $1 AND d.path < $2))`
 
-// pocketCutoff is the latest issue date of a pending letter that counts as a risk.
+// pocketCutoff is the issue date before which a pending letter without a
+// 有效期 (one issued before it was kept) counts as a risk.
 func (s *Service) pocketCutoff() date.Date {
 	months := s.PocketMonths
 	if months <= 0 {
 		months = 3
 	}
 	return s.today().AddDate(0, -months, 0)
+}
+
+// expiresOn is the last day of a letter's 有效期 of days from its issue: the
+// day of issue is not counted (《中华人民共和国民法典》第二百零一条), so a
+// letter of 30 days issued on 1 June is valid to 1 July inclusive.
+func expiresOn(issued date.Date, days int) date.Date {
+	if days <= 0 {
+		return date.Date{}
+	}
+	return issued.AddDate(0, 0, days)
+}
+
+// riskSQL is the condition of a pending letter at 口袋党员 risk on today
+// (the argument of its first placeholder), past the cutoff of a letter
+// without a 有效期 (of its second): the same rule as scanTransfer's.
+func (s *Service) riskSQL() string {
+	expired := "julianday(t.issued_on) + t.valid_days < julianday(?)"
+	if s.DB.Dialect == store.Postgres {
+		expired = "t.issued_on + t.valid_days < ?"
+	}
+	return "t.status = 'pending' AND ((t.valid_days > 0 AND " + expired + ") OR (t.valid_days = 0 AND t.issued_on < ?))"
 }
 
 func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
@@ -163,7 +191,16 @@ func (s *Service) scanTransfer(sc store.Scanner) (Transfer, error) {
 			*p.dst = &v
 		}
 	}
-	t.PocketRisk = t.Status == TransferPending && !t.IssuedOn.After(s.pocketCutoff())
+	t.ExpiresOn = expiresOn(t.IssuedOn, t.ValidDays)
+	if t.Status == TransferPending {
+		today, cutoff := s.today(), s.pocketCutoff()
+		switch {
+		case t.ValidDays > 0 && t.ExpiresOn.Before(today):
+			t.PocketRisk, t.OverdueDays = true, clock.Between(t.ExpiresOn, today)
+		case t.ValidDays == 0 && t.IssuedOn.Before(cutoff):
+			t.PocketRisk, t.OverdueDays = true, clock.Between(t.IssuedOn, cutoff)
+		}
+	}
 	return t, err
 }
 
@@ -228,9 +265,11 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, lett
 	return id, err
 }
 
-// Issue writes a letter for a member in scope. The member stays in the old
-// organisation until the letter is received.
-func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
+// CheckLetter checks what a letter says besides its person — the day, the
+// receiving side, the 有效期, the dues — as Issue does, and puts the 有效期
+// and the dues month in their stored form: the roster's batch checks them
+// once for all the people ticked.
+func (s *Service) CheckLetter(in *IssueInput) error {
 	var v apperr.Invalid
 	if in.IssuedOn.IsZero() {
 		v.Add("issued_on", "请填写开具介绍信的日期")
@@ -249,7 +288,14 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 	if !ok {
 		v.Add("dues_paid_to", "党费交到的年月“%s”格式不对,应如 2026-05", in.DuesPaidTo)
 	}
-	if err := v.Err(); err != nil {
+	in.DuesPaidTo = dues
+	return v.Err()
+}
+
+// Issue writes a letter for a member in scope. The member stays in the old
+// organisation until the letter is received.
+func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
+	if err := s.CheckLetter(&in); err != nil {
 		return Transfer{}, err
 	}
 	var id int64
@@ -286,7 +332,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 			to, toPath = dest.ID, dest.Path
 		}
 		id, err = s.insertLetter(ctx, tx, store.ProvinceOf(m.OrgPath), in.LetterNo, m.ID, m.Name, m.OrgID, "", to, strings.TrimSpace(in.ToText), in.Reason,
-			in.IssuedOn, date.Date{}, TransferPending, in.ValidDays, dues)
+			in.IssuedOn, date.Date{}, TransferPending, in.ValidDays, in.DuesPaidTo)
 		if err != nil {
 			return err
 		}
@@ -555,7 +601,7 @@ type TransferFilter struct {
 	OrgID     int64
 	Status    string // pending, received, cancelled or ""
 	Direction string // "out" (issued by the subtree), "in" (to the subtree) or ""
-	Risk      bool   // only pending letters older than the 口袋党员 period
+	Risk      bool   // only pending letters at 口袋党员 risk (Transfer.PocketRisk)
 	Member    int64
 }
 
@@ -578,7 +624,7 @@ func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferF
 		w.And("t.status = ?", f.Status)
 	}
 	if f.Risk {
-		w.And("t.status = 'pending' AND t.issued_on <= ?", s.pocketCutoff())
+		w.And(s.riskSQL(), s.today(), s.pocketCutoff())
 	}
 	if f.Member != 0 {
 		w.And("t.member_id = ?", f.Member)

@@ -113,35 +113,71 @@ func TestTransferInsideSystem(t *testing.T) {
 	})
 }
 
+// A pending letter is a 口袋党员 risk once past its own 有效期, with the
+// days since; one still valid is not, whatever the configured period; one
+// without a 有效期 (issued before it was kept) is after the period.
 func TestTransferOutsideAndPocketRisk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		a := f.add(f.fullMember(f.branchA1a, "外转甲", "1970-01-01", true))
 		b := f.add(f.fullMember(f.branchA1a, "外转乙", "1971-01-01", false))
-		old, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: a.ID, ToText: "江苏省某市某党支部", LetterNo: "外字001", IssuedOn: *d("2026-03-29")})
+		c := f.add(f.fullMember(f.branchA1a, "外转丙", "1972-01-01", true))
+		// Today is 2026-06-30. 30 days from 1 May end on 31 May: 30 days past.
+		old, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: a.ID, ToText: "江苏省某市某党支部", LetterNo: "外字001", IssuedOn: *d("2026-05-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: b.ID, ToText: "浙江省某县某党支部", IssuedOn: *d("2026-04-01")}); err != nil {
-			t.Fatal(err)
-		}
-		// Three months before 2026-06-30 is 2026-03-30: only the older letter is a risk.
-		l, err := f.mem.ListTransfers(f.ctx, store.All, TransferFilter{Risk: true}, store.Page{})
+		// 90 days from 1 April end today: still valid.
+		valid, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: b.ID, ToText: "浙江省某县某党支部", IssuedOn: *d("2026-04-01"), ValidDays: 90})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l.Total != 1 || l.Items[0].ID != old.ID || !l.Items[0].PocketRisk {
-			t.Fatalf("pocket risk list: %+v", l)
+		// A letter from before the 有效期 was kept: three months before today is 30 March.
+		legacy, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: c.ID, ToText: "安徽省某县某党支部", IssuedOn: *d("2026-03-29")})
+		if err != nil {
+			t.Fatal(err)
 		}
+		if _, err := db.ExecContext(f.ctx, "UPDATE transfers SET valid_days = 0 WHERE id = $1", legacy.ID); err != nil {
+			t.Fatal(err)
+		}
+		risks := func() map[int64]int {
+			t.Helper()
+			l, err := f.mem.ListTransfers(f.ctx, store.All, TransferFilter{Risk: true}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[int64]int{}
+			for _, tr := range l.Items {
+				if !tr.PocketRisk {
+					t.Fatalf("the risk list holds a letter not at risk: %+v", tr)
+				}
+				out[tr.ID] = tr.OverdueDays
+			}
+			if int(l.Total) != len(out) {
+				t.Fatalf("the risk list counts %d, lists %d", l.Total, len(out))
+			}
+			return out
+		}
+		want := map[int64]int{old.ID: 30, legacy.ID: 1}
+		if got := risks(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("pocket risks (letter: days past): %v, want %v", got, want)
+		}
+		if got, _ := f.mem.GetTransfer(f.ctx, store.All, valid.ID); got.PocketRisk || got.OverdueDays != 0 || got.ExpiresOn.String() != "2026-06-30" {
+			t.Fatalf("a letter valid to today: %+v", got)
+		}
+		if got, _ := f.mem.GetTransfer(f.ctx, store.All, old.ID); got.ExpiresOn.String() != "2026-05-31" || !got.PocketRisk {
+			t.Fatalf("a letter past its 有效期: %+v", got)
+		}
+		// A shorter period touches only the letter without a 有效期.
 		f.mem.PocketMonths = 2
-		if l, _ = f.mem.ListTransfers(f.ctx, store.All, TransferFilter{Risk: true}, store.Page{}); l.Total != 2 {
-			t.Fatalf("with a 2-month period want 2 risks, got %d", l.Total)
+		if got, want := risks(), map[int64]int{old.ID: 30, legacy.ID: 32}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("with a 2-month period: %v, want %v", got, want)
 		}
 		// The receipt from outside removes the person from the roster.
 		if _, err := f.mem.Receive(f.ctx, store.ScopeOf(f.branchA1a.Path), old.ID, *d("2026-06-20")); err != nil {
 			t.Fatal(err)
 		}
-		if f.figure(f.city, stats.KMembers) != 1 || f.figure(f.branchA1a, stats.KTransferOut) != 1 {
+		if f.figure(f.city, stats.KMembers) != 2 || f.figure(f.branchA1a, stats.KTransferOut) != 2 {
 			t.Fatal("figures after receipt of an outgoing letter")
 		}
 		// A letter from outside adds the person in one step.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,12 +72,20 @@ func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Iden
 		s.fail(w, r, err)
 		return
 	}
-	on := s.Work.Today()
-	if d := f.date("issued_on"); d != nil {
-		on = *d
+	in := letterInput(f)
+	in.ToOrgID = to
+	if in.IssuedOn.IsZero() {
+		in.IssuedOn = s.Work.Today()
 	}
-	if to == 0 && strings.TrimSpace(f.Get("to_text")) == "" && f.Errors[p.Q] == "" {
-		f.Errors[p.Q] = "请选择接收的党组织,或填写系统外党组织名称"
+	// What the letters say is checked once, beside its fields; the
+	// receiving organisation's message goes under its picker.
+	if err := s.Members.CheckLetter(&in); !f.fail(err) && err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if msg := f.Errors["to_org_id"]; msg != "" {
+		delete(f.Errors, "to_org_id")
+		f.Errors[p.Q] = cmp.Or(f.Errors[p.Q], msg)
 	}
 	if len(f.Errors) > 0 {
 		s.memberListWith(w, r, id, f, http.StatusBadRequest)
@@ -94,7 +103,8 @@ func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Iden
 				}
 				return err
 			}
-			t, err := s.Members.Issue(ctx, sc, member.IssueInput{MemberID: mid, ToOrgID: to, ToText: f.Get("to_text"), IssuedOn: on, Reason: f.Get("reason")})
+			in.MemberID = mid
+			t, err := s.Members.Issue(ctx, sc, in)
 			if ae, ok := apperr.As(err); ok {
 				refused = append(refused, m.Name+":"+ae.Message)
 				continue

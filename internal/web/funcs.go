@@ -69,8 +69,10 @@ var funcs = template.FuncMap{
 	},
 	"add":         func(a, b int) int { return a + b },
 	"defaultTerm": org.DefaultTerm,
-	"itoa":        itoa,
-	"today":       func() string { return date.Of(time.Now()).Chinese() },
+	// letterDays is the 有效期 a letter's form offers.
+	"letterDays": func() int { return member.DefaultValidDays },
+	"itoa":       itoa,
+	"today":      func() string { return date.Of(time.Now()).Chinese() },
 	// todayISO is the value of a date field that defaults to today.
 	"todayISO": func() string { return date.Of(time.Now()).String() },
 	"helpAreas": func() vocab.Enum {

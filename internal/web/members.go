@@ -52,6 +52,10 @@ type memberListData struct {
 	CanWrite bool
 	To       orgPick
 	OrgPick  orgPick // the filter's organisation
+	// The filters are folded on a phone (the list comes first), open when
+	// they hold a refused value; Active counts those set beside the defaults.
+	FiltersOpen bool
+	Active      int
 }
 
 type sortLink struct {
@@ -91,8 +95,8 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		return err
 	})
 	if ae, ok := apperr.As(err); ok && (errors.Is(err, member.ErrPartSearch) || ae.Code == "invalid") {
-		// Told on the roster itself, above an empty list.
-		d.Form, err = &form{Error: ae.Message, Errors: map[string]string{}}, nil
+		// Told on the roster itself, above an empty list, the filters open.
+		d.Form, d.FiltersOpen, err = &form{Error: ae.Message, Errors: map[string]string{}}, true, nil
 		for _, fe := range ae.Fields {
 			d.Form.Errors[fe.Field] = fe.Message
 		}
@@ -130,6 +134,7 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	}
 	d.CanWrite = len(id.ScopesFor(auth.PermMemberWrite)) > 0 && (d.Org.ID == 0 || id.Allows(auth.PermMemberWrite, d.Org.Path))
 	d.OrgPick = filterPicker(d.Org)
+	d.Active = activeFilters(d.Filter)
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")
@@ -203,6 +208,20 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 
 // rosterFilter reads the roster's filters from the query: the members
 // (正式 and 预备) unless another category, or all ("all"), is asked for.
+// activeFilters counts the roster's filters set otherwise than a roster
+// opens: the text searched, the stage, the status (other than 在册), the
+// category (other than 党员) and 只看流出党员. The organisation is the
+// roster's own, in its title.
+func activeFilters(f member.Filter) int {
+	n := 0
+	for _, on := range []bool{f.Q != "", f.Stage != "", f.Status != "", f.Category != "member", f.Mobile} {
+		if on {
+			n++
+		}
+	}
+	return n
+}
+
 func rosterFilter(r *http.Request) member.Filter {
 	q := r.URL.Query()
 	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),

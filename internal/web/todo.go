@@ -95,7 +95,7 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 			if err != nil {
 				return err
 			}
-			add("超期未接收的组织关系介绍信", o, many, "/transfers?org="+itoa(o.ID)+"&tab=risk", "可能形成“口袋党员”,请联系接收方", l.Total, false)
+			add("过了有效期未接收的组织关系介绍信", o, many, "/transfers?org="+itoa(o.ID)+"&tab=risk", "可能形成“口袋党员”,请联系接收方", l.Total, false)
 			ml, err := s.Members.List(ctx, sc, member.Filter{OrgID: o.ID, Category: "probationary", ProbationDue: probationSoon}, one)
 			if err != nil {
 				return err

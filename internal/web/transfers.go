@@ -122,8 +122,6 @@ type transferFormData struct {
 	Who     string
 	WhoErr  string
 	Choices []picked
-	// ValidDays is the 有效期 the form offers.
-	ValidDays int
 }
 
 // toPicker is the letter's receiving organisation, anywhere in the tree.
@@ -136,7 +134,6 @@ func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
-	d.ValidDays = member.DefaultValidDays
 	mid := queryID(r, "member")
 	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		var err error
@@ -197,20 +194,28 @@ func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (
 	return 0, nil
 }
 
-// transferIssue issues a letter. The receiving organisation is looked up by
-// name or code across the whole system (a letter goes anywhere); when
-// several match, the user picks one.
-func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
-	d := transferFormData{Form: f, To: toPicker()}
-	in := member.IssueInput{MemberID: queryID(r, "member"), ToText: f.Get("to_text"),
-		LetterNo: f.Get("letter_no"), Reason: f.Get("reason"), DuesPaidTo: f.Get("dues_paid_to")}
+// letterInput is what a letter's form says besides its person, its
+// receiving organisation in the system and its number: the one letter's
+// and the roster's batch ("letterterms" lays the fields out for both).
+func letterInput(f *form) member.IssueInput {
+	in := member.IssueInput{ToText: f.Get("to_text"), Reason: f.Get("reason"), DuesPaidTo: f.Get("dues_paid_to")}
 	if n := f.count("valid_days"); n != nil {
 		in.ValidDays = *n
 	}
 	if on := f.date("issued_on"); on != nil {
 		in.IssuedOn = *on
 	}
+	return in
+}
+
+// transferIssue issues a letter. The receiving organisation is looked up by
+// name or code across the whole system (a letter goes anywhere); when
+// several match, the user picks one.
+func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+	f := newForm(r)
+	d := transferFormData{Form: f, To: toPicker()}
+	in := letterInput(f)
+	in.MemberID, in.LetterNo = queryID(r, "member"), f.Get("letter_no")
 	var err error
 	if in.ToOrgID, err = s.pickOrg(r.Context(), id, f, &d.To); err != nil {
 		s.fail(w, r, err)
@@ -375,8 +380,9 @@ type letterData struct {
 	Reminders *remindView // a letter waiting to be received is chased
 	// DuesYear and DuesMonth are the 党费交到 written on the letter ("" for a blank).
 	DuesYear, DuesMonth string
-	// IDNumber is the number as printed: in the clear when a role that may
-	// reveal it asked so (the look audited), masked otherwise.
+	// IDNumber is the number as printed on the stub and the letter alike:
+	// in the clear when a role that may reveal it asked so (one look,
+	// audited), masked otherwise.
 	IDNumber  string
 	Revealed  bool
 	CanReveal bool

@@ -35,10 +35,11 @@ import (
 const pw = "Tq7#mwLp2xZa"
 
 type browser struct {
-	t   *testing.T
-	srv *httptest.Server
-	c   *http.Client
-	mem *member.Service
+	t    *testing.T
+	srv  *httptest.Server
+	c    *http.Client
+	mem  *member.Service
+	auth *auth.Service
 }
 
 func newSite(t *testing.T) *browser {
@@ -66,7 +67,7 @@ func newSite(t *testing.T) *browser {
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar}, mem: mem}
+	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar}, mem: mem, auth: a}
 }
 
 func (b *browser) get(path string) (int, string) {
@@ -565,7 +566,7 @@ func TestMePage(t *testing.T) {
 // newSiteBrowser is another browser (cookies of its own) on b's site.
 func newSiteBrowser(b *browser) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: b.t, srv: b.srv, c: &http.Client{Jar: jar}, mem: b.mem}
+	return &browser{t: b.t, srv: b.srv, c: &http.Client{Jar: jar}, mem: b.mem, auth: b.auth}
 }
 
 // TestBannerNotFromTheLink: a success banner comes from what the server did

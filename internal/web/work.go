@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -193,9 +194,9 @@ func (s *Site) workIndex(w http.ResponseWriter, r *http.Request, id auth.Identit
 
 // fieldView is one input of a form.
 type fieldView struct {
-	Col, Label, Type, Value, Err, Hint string
-	Required                           bool
-	Options                            vocab.Enum
+	Col, Label, Type, Value, Err, Hint, Placeholder string
+	Required                                        bool
+	Options                                         vocab.Enum
 	// A person's field is a picker: Value is the id chosen (hidden), Text
 	// the name shown; Choices are the people a refused name could mean.
 	Text    string
@@ -275,14 +276,41 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 	return fv, nil
 }
 
-// fillSelf offers the signed-in user's name in a new record's Self fields.
-func fillSelf(k *work.Kind, fv *formView, id auth.Identity) {
-	me := cmp.Or(strings.TrimSpace(id.User.DisplayName), id.User.Username)
+// fillSelf offers the signed-in user's own name in a new record's Self
+// fields (a visit's 走访人); an account that names no person leaves them
+// empty, with a placeholder that asks for the name.
+func (s *Site) fillSelf(ctx context.Context, k *work.Kind, fv *formView, id auth.Identity) error {
+	me, err := s.personName(ctx, id)
+	if err != nil {
+		return err
+	}
 	for i, v := range fv.Fields {
 		if fd, ok := k.Field(v.Col); ok && fd.Self && v.Value == "" {
-			fv.Fields[i].Value = me
+			fv.Fields[i].Value, fv.Fields[i].Placeholder = me, "请填写"+fd.Label+"的姓名"
 		}
 	}
+	return nil
+}
+
+// personName is the signed-in user's own name: the member the account is
+// linked to, else its display name unless that is a role's name (an
+// account named for its post, "支部书记"); "" when the account names no
+// person (the user name is a login, not a name).
+func (s *Site) personName(ctx context.Context, id auth.Identity) (string, error) {
+	if mid := id.User.MemberID; mid != nil {
+		m, err := s.Members.Get(ctx, store.All, *mid)
+		if err == nil {
+			return m.Name, nil
+		}
+		if _, ok := apperr.As(err); !ok {
+			return "", err
+		}
+	}
+	name := strings.TrimSpace(id.User.DisplayName)
+	if slices.Contains(auth.Roles.LabelList(), name) {
+		return "", nil
+	}
+	return name, nil
 }
 
 // display is a record's value as a person reads it.
@@ -424,7 +452,9 @@ func (s *Site) workListWith(w http.ResponseWriter, r *http.Request, id auth.Iden
 			fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+itoa(d.Org.ID), "新增"+k.Noun, "保存"
 			fv.Open = fv.Open || q.Get("new") == "1"
 			if f == nil {
-				fillSelf(k, &fv, id)
+				if err := s.fillSelf(r.Context(), k, &fv, id); err != nil {
+					return err
+				}
 			}
 			d.Create = &fv
 		}
