@@ -322,13 +322,37 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if tab := office.text(`nav[aria-label="提案分类"] a[aria-current="page"]`); tab != "逾期("+strconv.FormatInt(late.Total, 10)+")" {
 		t.Errorf("the tab reads %q, the list holds %d", tab, late.Total)
 	}
-	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
-	office.do(press(row + ` button`))
-	if loc := office.location(); !strings.Contains(loc, "/cppcc?overdue=1") {
-		t.Errorf("催办 from the list went to %s", loc)
+	// Each late part is a row of its own id, a proposal late at two units too.
+	page1, err := s.cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 30})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if msg := office.text(".flash"); !strings.Contains(msg, "已记录催办") {
-		t.Errorf("no word of the 催办: %q", msg)
+	seen, twice := map[int64]bool{}, false
+	for _, p := range page1.Items {
+		twice = twice || seen[p.ProposalID]
+		seen[p.ProposalID] = true
+	}
+	if !twice {
+		t.Fatal("no proposal of the demo is late at two units")
+	}
+	if got := office.eval(`(function () {
+	  var ids = {}, twice = '';
+	  document.querySelectorAll('#late tbody tr').forEach(function (tr) { if (ids[tr.id]) { twice = tr.id; } ids[tr.id] = true; });
+	  return twice;
+	})()`); got != "" {
+		t.Errorf("two rows of the 逾期 list have the id %s", got)
+	}
+	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
+	rowID := office.eval(`document.querySelector('` + row + `').id`)
+	office.do(press(row + ` button`))
+	if loc := office.location(); !strings.Contains(loc, "/cppcc?overdue=1") || !strings.HasSuffix(loc, "#"+rowID) {
+		t.Errorf("催办 from the list (row %s) went to %s", rowID, loc)
+	}
+	if msg := office.text("#" + rowID + " .flash"); !strings.Contains(msg, "已记录催办") {
+		t.Errorf("no word of the 催办 at its row: %q", msg)
+	}
+	if got := office.inView("#" + rowID + " .flash"); got != "yes" {
+		t.Errorf("the word of the 催办 is out of the phone's sight: %s", got)
 	}
 	p, err := s.cppcc.Get(ctx, store.All, cppcc.ViewOffice, first.ProposalID)
 	if err != nil {
@@ -366,4 +390,48 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.eval(`document.querySelector('#cases tbody tr:first-child td[data-label="督办"] button') ? 'yes' : 'no'`); got != "yes" {
 		t.Error("no 督办 beside a late letter")
 	}
+
+	// 督办 of a letter still running, not late, from the list of all: the
+	// word of it is at its row, in sight.
+	all, err := s.cppcc.Cases(ctx, store.All, cppcc.ViewOffice, cppcc.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var running *cppcc.Case
+	for i, x := range all.Items {
+		if !x.Overdue && x.Running() {
+			running = &all.Items[i]
+		}
+	}
+	if running == nil {
+		t.Fatal("the demo's first letters have none running and not late")
+	}
+	office.open("/cppcc/letters?tab=all")
+	row = "#case-" + strconv.FormatInt(running.ID, 10)
+	office.do(chromedp.WaitVisible(chromedp.CSS(row)), chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请加快办理"))
+	office.do(press(row + ` td[data-label="督办"] button`))
+	if msg := office.text(row + " .flash"); !strings.Contains(msg, "已督办") {
+		t.Errorf("no word of the 督办 at its row: %q", msg)
+	}
+	if got := office.inView(row + " .flash"); got != "yes" {
+		t.Errorf("the word of the 督办 is out of the phone's sight: %s", got)
+	}
+	x, err = s.cppcc.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := x.Events[len(x.Events)-1]; e.Action != "supervise" || !strings.Contains(e.Note, "请加快办理") {
+		t.Errorf("the letter's last step %+v", e)
+	}
+}
+
+// inView tells whether the element is wholly within the viewport ("yes"),
+// or where it is.
+func (tb *tab) inView(sel string) string {
+	return tb.eval(`(function () {
+	  var el = document.querySelector(` + strconv.Quote(sel) + `);
+	  if (!el) { return 'missing'; }
+	  var r = el.getBoundingClientRect();
+	  return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0 ? 'yes' : 'at ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' of ' + window.innerHeight;
+	})()`)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,13 @@ type boardData struct {
 	State      string
 	OverdueTab bool
 	Months     monthsChip
+	// Done is the late part just urged (催办), whose row shows the banner.
+	Done int64
+}
+
+// flashRow tells whether the list holds the late part just urged.
+func (d boardData) flashRow() bool {
+	return slices.ContainsFunc(d.Late.Items, func(p cppcc.LatePart) bool { return p.ID == d.Done })
 }
 
 // boardLines are the committee's figures on its board, in the words of E4's report.
@@ -175,7 +183,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 			d.Pager = newPager(r, d.List.Total, pg)
 		}
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
-		d.State, d.OverdueTab = state, overdue
+		d.State, d.OverdueTab, d.Done = state, overdue, queryID(r, "done")
 		return err
 	})
 	if err != nil {
@@ -860,7 +868,8 @@ func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Ident
 	}
 	back := "/cppcc/proposals/%d"
 	if r.PostFormValue("from") == "overdue" {
-		back = "/cppcc?overdue=1#late-%d"
+		// Back to the part's row (of the proposal, %d), its banner there.
+		back = fmt.Sprintf("/cppcc?overdue=1&page=%d&done=%d#late-%%d-%d", max(1, parseID(r.PostFormValue("page"))), partID, partID)
 	}
 	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
