@@ -83,6 +83,10 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 		office.open("/cppcc?state=")
 		office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
 		raw := office.eval(`Array.from(document.querySelectorAll('#cppcc-figures b[data-key]')).map(b => b.dataset.key + '=' + b.textContent.trim().replace(/,/g, '')).join(';')`)
+		// A desktop shows every figure, none folded away.
+		if folded := office.eval(`Array.from(document.querySelectorAll('#cppcc-figures b[data-key], #activity-figures b[data-key]')).filter(b => !b.checkVisibility()).map(b => b.dataset.key).join(',')`); folded != "" {
+			t.Errorf("the desktop's board folds away %s", folded)
+		}
 		out := map[string]int64{}
 		for _, kv := range strings.Split(raw, ";") {
 			k, v, _ := strings.Cut(kv, "=")
@@ -311,6 +315,25 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 		t.Fatalf("the demo has no late part: %+v %v", late, err)
 	}
 	first := late.Items[0]
+	// The phone shows a few key figures, the tabs on the first screen; the
+	// others folded until opened.
+	shown := func() int {
+		n, _ := strconv.Atoi(office.eval(`String(Array.from(document.querySelectorAll('.figures > div, .figures > li')).filter(e => e.checkVisibility()).length)`))
+		return n
+	}
+	tabsTop := func(nav string) float64 { return office.top(`nav[aria-label="` + nav + `"]`) }
+	if n, top := shown(), tabsTop("提案分类"); n > 6 || top > 700 {
+		t.Errorf("the phone's board shows %d figures before its tabs, at %.0f", n, top)
+	}
+	office.do(chromedp.Click(chromedp.CSS("#cppcc-figures details.more-figures > summary")))
+	if n := shown(); n < 20 {
+		t.Errorf("the board's figures opened show %d", n)
+	}
+	office.open("/cppcc/letters")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#case-figures")))
+	if n, top := shown(), tabsTop("来信分类"); n > 6 || top > 700 {
+		t.Errorf("the phone's letters show %d figures before the tabs, at %.0f", n, top)
+	}
 	office.open("/cppcc?overdue=1")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#late")))
 	row := "#late tbody tr:first-child"

@@ -79,6 +79,8 @@ func cppccHome(id auth.Identity) string {
 type figureLine struct {
 	Key, Label, Href string
 	N                int64
+	// Main marks a figure a phone shows before the list, the others folded.
+	Main bool
 }
 
 type boardData struct {
@@ -107,6 +109,9 @@ type boardData struct {
 func (d boardData) flashRow() bool {
 	return slices.ContainsFunc(d.Late.Items, func(p cppcc.LatePart) bool { return p.ID == d.Done })
 }
+
+// mainBoardLines are the board's figures a phone shows before the tabs.
+var mainBoardLines = map[string]bool{"submitted": true, "filed": true, "st:handling": true, "st:closed": true}
 
 // boardLines are the committee's figures on its board, in the words of E4's report.
 var boardLines = []struct{ key, label, state string }{
@@ -147,7 +152,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = c, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
 		for _, l := range boardLines {
-			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
+			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key], Main: mainBoardLines[l.key]}
 			switch {
 			case l.state == "key":
 				line.Href = "/cppcc?key=1"
