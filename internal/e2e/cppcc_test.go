@@ -365,6 +365,13 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	})()`); got != "" {
 		t.Errorf("two rows of the 逾期 list have the id %s", got)
 	}
+	// A text box beside its button is as tall as the button, a finger's height.
+	for _, pair := range [][2]string{{row + ` input[name="text"]`, row + ` button`}, {"#q", `form[action="/cppcc"] button`}} {
+		box, button := office.height(pair[0]), office.height(pair[1])
+		if box < 40 || box != button {
+			t.Errorf("on a phone the box %s is %.0f high beside its button of %.0f", pair[0], box, button)
+		}
+	}
 	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
 	rowID := office.eval(`document.querySelector('` + row + `').id`)
 	office.do(press(row + ` button`))
@@ -432,6 +439,9 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	office.open("/cppcc/letters?tab=all")
 	row = "#case-" + strconv.FormatInt(running.ID, 10)
 	office.do(chromedp.WaitVisible(chromedp.CSS(row)), chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请加快办理"))
+	if box, button := office.height(row+` input[name="text"]`), office.height(row+` td[data-label="督办"] button`); box < 40 || box != button {
+		t.Errorf("on a phone the 督办 box is %.0f high beside its button of %.0f", box, button)
+	}
 	office.do(press(row + ` td[data-label="督办"] button`))
 	if msg := office.text(row + " .flash"); !strings.Contains(msg, "已督办") {
 		t.Errorf("no word of the 督办 at its row: %q", msg)
@@ -446,6 +456,16 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if e := x.Events[len(x.Events)-1]; e.Action != "supervise" || !strings.Contains(e.Note, "请加快办理") {
 		t.Errorf("the letter's last step %+v", e)
 	}
+}
+
+// height is the element's height in CSS pixels.
+func (tb *tab) height(sel string) float64 {
+	tb.s.t.Helper()
+	v, err := strconv.ParseFloat(tb.eval(`String(document.querySelector(`+strconv.Quote(sel)+`).getBoundingClientRect().height)`), 64)
+	if err != nil {
+		tb.s.t.Fatalf("height of %s: %v", sel, err)
+	}
+	return v
 }
 
 // inView tells whether the element is wholly within the viewport ("yes"),
