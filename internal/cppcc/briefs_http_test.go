@@ -126,3 +126,39 @@ func TestOfficeEntersPartyProposal(t *testing.T) {
 		t.Errorf("entered as %+v %v", p, err)
 	}
 }
+
+// TestBriefTitledByItsMeeting: the 简报's meeting picker names each
+// meeting's kind once (a 大会发言 titled 大会发言:… too); opened from a
+// meeting, the form's title is the meeting's topic, and an issue of a
+// meeting sent untitled is titled so; untitled and of no meeting, refused.
+func TestBriefTitledByItsMeeting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		c := m.of("own").c
+		a, err := m.svc.RecordActivity(m.ctx, store.All, cppcc.ActivityInput{CommitteeID: c.ID, Kind: "speech", Title: "大会发言:推进城乡融合发展",
+			HeldOn: date.New(2026, 1, 12), Present: []int64{m.own.members[0].ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/briefs?committee=%d&activity=%d", c.ID, a.ID), nil)
+		if code != http.StatusOK || !strings.Contains(page, "2026年1月12日 大会发言:推进城乡融合发展</option>") || strings.Contains(page, "大会发言:大会发言") {
+			t.Errorf("the meeting picker: %d\n%s", code, page)
+		}
+		if !strings.Contains(page, `<input id="title" name="title" value="推进城乡融合发展"`) {
+			t.Errorf("the form opened from the meeting is not titled with its topic")
+		}
+		content := "大会发言围绕推进城乡融合发展提出了具体建议,引起与会委员的热烈讨论。"
+		if code, text := m.page(auth.RoleCppccOffice, "POST", "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "activity_id": {fmt.Sprint(a.ID)},
+			"content": {content}, "signer": {"王主席"}}); code != http.StatusSeeOther {
+			t.Fatalf("an untitled issue of the meeting: %d %.300s", code, text)
+		}
+		bs, err := m.svc.Briefs(m.ctx, store.All, c.ID, 2026)
+		if err != nil || len(bs) != 1 || bs[0].Title != "推进城乡融合发展" {
+			t.Fatalf("the issue of the meeting: %+v %v", bs, err)
+		}
+		if code, text := m.page(auth.RoleCppccOffice, "POST", "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "activity_id": {"0"},
+			"content": {content}, "signer": {"王主席"}}); code != http.StatusBadRequest || !strings.Contains(text, "简报标题应在 4 到 60 字之间") {
+			t.Errorf("an untitled issue of no meeting: %d", code)
+		}
+	})
+}

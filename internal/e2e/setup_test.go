@@ -156,6 +156,20 @@ func TestCommitteeFromNothing(t *testing.T) {
 		t.Errorf("the meeting's attendance reads %q", got)
 	}
 	office.do(press("#brief-this"), chromedp.WaitVisible(chromedp.CSS("#brief-form")))
+	// Opened from the meeting, the issue is titled with its topic; no
+	// meeting chosen empties that title, the meeting again fills it.
+	if got := office.value("#title"); got != "第一届政协第一次主席会议" {
+		t.Errorf("the 简报 of the meeting is titled %q", got)
+	}
+	if got := office.eval(`(function () {
+	  var s = document.getElementById('activity_id'), t = document.getElementById('title'), was = s.value;
+	  s.value = '0'; s.dispatchEvent(new Event('change'));
+	  var none = t.value;
+	  s.value = was; s.dispatchEvent(new Event('change'));
+	  return none + '|' + t.value;
+	})()`); got != "|第一届政协第一次主席会议" {
+		t.Errorf("choosing the meeting fills the title: %q", got)
+	}
 	office.do(chromedp.SetValue(chromedp.CSS("#title"), "市政协召开第一次主席会议"), chromedp.SetValue(chromedp.CSS("#content"), "会议研究了本届政协的协商计划和提案工作安排,部署了年度重点工作。"),
 		chromedp.SetValue(chromedp.CSS("#signer"), "王主席"), press("#issue-brief"), chromedp.WaitVisible(chromedp.CSS("#brief-label")))
 	if msg := office.confirmed(); !strings.Contains(msg, "期号") {

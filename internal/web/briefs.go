@@ -51,6 +51,12 @@ func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		l, err := s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
 		d.Activities = l.Items
+		// The meeting chosen (from its page) titles the issue until the office writes its own.
+		for _, a := range d.Activities {
+			if itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
+				f.Values.Set("title", a.Topic())
+			}
+		}
 		return err
 	})
 	if err != nil {
