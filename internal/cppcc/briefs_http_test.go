@@ -2,6 +2,7 @@ package cppcc_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,6 +160,50 @@ func TestBriefTitledByItsMeeting(t *testing.T) {
 		if code, text := m.page(auth.RoleCppccOffice, "POST", "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "activity_id": {"0"},
 			"content": {content}, "signer": {"王主席"}}); code != http.StatusBadRequest || !strings.Contains(text, "简报标题应在 4 到 60 字之间") {
 			t.Errorf("an untitled issue of no meeting: %d", code)
+		}
+	})
+}
+
+// TestMeetingDocumentsOpenInTheBrowser: a meeting's PDF and photo open in
+// the phone's browser (inline, sandboxed, their type not sniffed), a Word
+// or Excel file is downloaded; each under its Chinese name (RFC 5987).
+func TestMeetingDocumentsOpenInTheBrowser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		a := activity(m, "own")
+		s := m.session[auth.RoleCppccOffice]
+		for _, c := range []struct {
+			name        string
+			data        []byte
+			disposition string
+			typ         string
+		}{
+			{"会议议程 (第1次):修订稿.pdf", []byte("%PDF-1.4\n议程"), "inline", "application/pdf"},
+			{"合影.png", png, "inline", "image/png"},
+			{"讲话稿.docx", []byte("PK\x03\x04讲话稿"), "attachment", "application/octet-stream"},
+			{"名单.xlsx", []byte("PK\x03\x04名单"), "attachment", "application/octet-stream"},
+		} {
+			f, err := m.svc.AddActivityFile(m.ctx, store.All, a, c.name, c.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/cppcc/activities/%d/files/%d", m.srv.URL, a, f.ID), nil)
+			req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: s[0]})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			h := res.Header
+			want := c.disposition + "; filename*=UTF-8''" + strings.ReplaceAll(url.QueryEscape(c.name), "+", "%20")
+			if res.StatusCode != 200 || string(body) != string(c.data) || h.Get("Content-Type") != c.typ || h.Get("Content-Disposition") != want ||
+				h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s: %d %s, %q (want %q), %q", c.name, res.StatusCode, h.Get("Content-Type"), h.Get("Content-Disposition"), want, h.Get("X-Content-Type-Options"))
+			}
+			if csp := h.Get("Content-Security-Policy"); c.disposition == "inline" && csp != "sandbox" {
+				t.Errorf("%s is shown with the policy %q", c.name, csp)
+			}
 		}
 	})
 }

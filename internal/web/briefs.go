@@ -21,7 +21,7 @@ func (s *Site) briefRoutes() []route {
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
 		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, s.briefDocx},
 		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, s.activityUpload},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, s.Cppcc.ActivityFileData)},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, true, s.Cppcc.ActivityFileData)},
 	}
 }
 

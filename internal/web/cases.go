@@ -203,7 +203,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 
 // caseFile downloads a letter's attachment.
 func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
+	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.CaseFile(ctx, sc, view, cid, file)
 	})
 }

@@ -1272,14 +1272,15 @@ func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id aut
 
 // letterRoute downloads a reply letter of a proposal the caller reaches from view.
 func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
+	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letter(ctx, sc, view, pid, file)
 	})
 }
 
 // fileRoute downloads a file of the object of the path's id ({file} in the
-// path), read by fn within the grants carrying perm.
-func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+// path), read by fn within the grants carrying perm; shown, a PDF or a
+// photo opens in the browser (sendShown).
+func (s *Site) fileRoute(perm auth.Perm, shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 		oid, err := pathID(r)
 		if err != nil {
@@ -1294,6 +1295,10 @@ func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.S
 		})
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if shown {
+			sendShown(w, f.Name, f.Type, data)
 			return
 		}
 		sendFile(w, f.Name, data)
