@@ -67,7 +67,7 @@ type Activity struct {
 // may begin with (大会发言:推进城乡融合发展 → 推进城乡融合发展).
 func (a Activity) Topic() string {
 	t, ok := strings.CutPrefix(a.Title, ActivityKinds.Label(a.Kind))
-	if t = strings.TrimLeft(t, ":: —-"); !ok || t == "" {
+	if t = strings.TrimLeft(t, ":： —-"); !ok || t == "" {
 		return a.Title
 	}
 	return t
