@@ -121,8 +121,8 @@ var summaryFigures = []summaryFigure{
 }
 
 // SummaryFigures reads the figures a committee's summary of the months
-// from..to ("2006-01") may cite, by their Chinese names, each with the list of the same period
-// that yields it.
+// from..to ("2006-01") may cite, by their Chinese names, each with the
+// list of the same period that yields it.
 func (s *Service) SummaryFigures(ctx context.Context, sc store.Scope, committeeID int64, from, to string) (map[string]report.Figure, error) {
 	pd, err := PeriodOf(from, to)
 	if err != nil {
