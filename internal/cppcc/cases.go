@@ -138,6 +138,13 @@ type Case struct {
 	name        string
 }
 
+// endedStates are the states a case ends in: nothing more is done on it.
+var endedStates = []string{"not_accepted", "transferred", "junk", "final", "closed"}
+
+// Running tells whether a case is still being handled, so may be
+// supervised (督办): not ended, not held as suspected spam.
+func (x Case) Running() bool { return !x.Held && !slices.Contains(endedStates, x.State) }
+
 const caseCols = `x.id, x.committee_id, x.box, x.channel, x.name_enc, x.phone_enc, x.anonymous, x.people, x.title, x.content, x.public_ok, x.name_ok, x.state,
 	x.held, x.was_held, x.score, x.reasons, x.duplicate_of, x.unit_id, COALESCE(uc.name, ''), x.route, x.decision, x.reply, x.review, x.recheck, x.satisfaction,
 	x.extended, x.late, x.stage, x.received_on, x.replied_on, x.month, x.province_id, x.proposal_id`
@@ -944,12 +951,8 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "close", in.Text, false, "")
 		case "supervise":
-			ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
-			if err != nil {
-				return err
-			}
-			if !overdue(ks) {
-				return apperr.Rule("只有逾期的信访件才需要督办")
+			if !x.Running() {
+				return apperr.Rule("这封来信已办结或待审核,不需要督办")
 			}
 			t, err := Text("text", "督办意见", in.Text, 500)
 			if err != nil {
