@@ -244,33 +244,48 @@ func ReadAll(ctx context.Context, q store.Querier) (map[string]int64, error) {
 // its first change). The rows are read by the primary key (province,
 // organisation) — on a cluster, from those organisations' shards alone.
 func readRoots(ctx context.Context, q store.Querier, roots []int64, keys []string, out map[int64]map[string]int64, as int64) error {
-	own := map[int64]map[string]int64{}
 	with := keys
 	if len(keys) > 0 {
-		with = append(append([]string(nil), keys...), KWhole)
+		with = append(slices.Clone(keys), KWhole)
 	}
-	if err := ownRows(ctx, q, roots, keyFilter(with), own, 0); err != nil {
+	before := out[as][KWhole]
+	if err := ownRows(ctx, q, roots, keyFilter(with), out, as); err != nil {
 		return err
 	}
-	var open []int64 // roots whose rows hold what sits at them alone
-	for _, r := range roots {
-		if own[r][KWhole] == 0 {
-			open = append(open, r)
-		}
-		for k, n := range own[r] {
-			if k != KWhole {
-				addTo(out, as, k, n)
-			}
-		}
-	}
-	if len(open) == 0 {
+	marks := out[as][KWhole] - before
+	delete(out[as], KWhole)
+	open := roots // those whose rows hold what sits at them alone
+	switch {
+	case marks == int64(len(roots)):
 		return nil
+	case marks > 0:
+		whole, err := marked(ctx, q, roots)
+		if err != nil {
+			return err
+		}
+		open = slices.DeleteFunc(slices.Clone(roots), func(r int64) bool { return whole[r] })
 	}
-	children, err := orgIDs(ctx, q, "SELECT id FROM orgs WHERE parent_id IN ("+marks(len(open), 1)+")", anys(open)...)
+	children, err := orgIDs(ctx, q, "SELECT id FROM orgs WHERE parent_id IN ("+placeholders(len(open), 1)+")", anys(open)...)
 	if err != nil {
 		return err
 	}
 	return ownRows(ctx, q, children, keyFilter(keys), out, as)
+}
+
+// marked are those of roots whose rows are marked as holding their whole
+// subtree (KWhole).
+func marked(ctx context.Context, q store.Querier, roots []int64) (map[int64]bool, error) {
+	own := map[int64]map[string]int64{}
+	if err := ownRows(ctx, q, roots, keyFilter([]string{KWhole}), own, 0); err != nil {
+		return nil, err
+	}
+	whole := map[int64]bool{}
+	for r, m := range own {
+		if m[KWhole] == 1 {
+			whole[r] = true
+		}
+	}
+	return whole, nil
 }
 
 // orgIDs returns the ids query selects.
@@ -296,13 +311,13 @@ func ownRows(ctx context.Context, q store.Querier, ids []int64, only string, out
 	}
 	// Both columns of the key are given the list: with the province alone
 	// the rows of whole provinces would be scanned for their own rows.
-	list := marks(len(ids), 1)
+	list := placeholders(len(ids), 1)
 	return each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+list+") AND org_id IN ("+list+") AND org_id = province_id AND n <> 0"+only,
 		func(sc func(...any) error) error { return scanInto(sc, out, as) }, anys(ids)...)
 }
 
-// marks returns n placeholders from $from, separated by commas.
-func marks(n, from int) string {
+// placeholders returns n placeholders from $from, separated by commas.
+func placeholders(n, from int) string {
 	m := make([]string, n)
 	for i := range m {
 		m[i] = "$" + strconv.Itoa(from+i)
@@ -366,7 +381,7 @@ func ReadEach(ctx context.Context, q store.Querier, paths []string, keys ...stri
 		for start := 0; start < len(all); start += batch {
 			ids := all[start:min(start+batch, len(all))]
 			args := append([]any{prov}, anys(ids)...)
-			err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id = $1 AND org_id IN ("+marks(len(ids), 2)+") AND n <> 0"+only,
+			err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id = $1 AND org_id IN ("+placeholders(len(ids), 2)+") AND n <> 0"+only,
 				func(sc func(...any) error) error { return scanInto(sc, out, 0) }, args...)
 			if err != nil {
 				return nil, err

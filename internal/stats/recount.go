@@ -137,17 +137,7 @@ func wholeRoots(ctx context.Context, q store.Querier) (map[int64]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	own := map[int64]map[string]int64{}
-	if err := ownRows(ctx, q, roots, keyFilter([]string{KWhole}), own, 0); err != nil {
-		return nil, err
-	}
-	whole := map[int64]bool{}
-	for r, m := range own {
-		if m[KWhole] == 1 {
-			whole[r] = true
-		}
-	}
-	return whole, nil
+	return marked(ctx, q, roots)
 }
 
 func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error, args ...any) error {
