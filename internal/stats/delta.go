@@ -128,6 +128,7 @@ func apply(ctx context.Context, q store.Querier, prov, root int64, orgIDs []int6
 	return upsert(ctx, q, prov, slices.DeleteFunc(slices.Clone(orgIDs), func(id int64) bool { return id == root }), d)
 }
 
+// changesAny tells whether d changes a figure (a change that does not writes nothing).
 func changesAny(d Delta) bool {
 	for _, v := range d {
 		if v != 0 {
