@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -23,7 +24,7 @@ const PublicTag = "社情民意与信访"
 
 // Letter is a letter from the public form with its proof of work.
 type Letter struct {
-	cppcc.CaseInput
+	letters.CaseInput
 	// Proof is the solved challenge (ALTCHA payload, base64).
 	Proof string `json:"proof"`
 }
@@ -58,8 +59,8 @@ type ForwardInput struct {
 
 // LetterReceipt is the answer to a letter: its receipt code (shown once) and the letter as its sender reads it.
 type LetterReceipt struct {
-	Code   string        `json:"code"`
-	Letter cppcc.Tracked `json:"letter"`
+	Code   string          `json:"code"`
+	Letter letters.Tracked `json:"letter"`
 }
 
 // FollowedComment is a comment as its author follows it, with the notices it had.
@@ -104,7 +105,9 @@ func (a *API) publicRoutes() []Route {
 		})
 	}
 	caseView := func(view cppcc.View) Handler {
-		return withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Case(r.Context(), sc, view, id) })
+		return withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			return c.Letters.Case(r.Context(), sc, view, id)
+		})
 	}
 	return []Route{
 		// Anyone, without an account.
@@ -127,17 +130,17 @@ func (a *API) publicRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				tr, err := c.Track(r.Context(), rc.Code)
+				tr, err := c.Letters.Track(r.Context(), rc.Code)
 				return LetterReceipt{Code: rc.Code, Letter: tr}, err
 			})},
-		{Method: "GET", Path: "/api/v1/public/letters/{code}", Tag: t, Summary: "凭回执码查看来信的办理情况和答复", Result: cppcc.Tracked{},
+		{Method: "GET", Path: "/api/v1/public/letters/{code}", Tag: t, Summary: "凭回执码查看来信的办理情况和答复", Result: letters.Tracked{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				return ch.Track(r.Context(), ip(r), r.PathValue("code"))
 			}},
 		{Method: "POST", Path: "/api/v1/public/letters/{code}/answer", Tag: t,
 			Summary: "凭回执码评价(rate,rating 满意/基本满意/不满意)、请求复查(request_review)或复核(request_recheck,text 写明理由)",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Tracked{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
-				var in cppcc.CaseAction
+			Body:    letters.CaseAction{}, Result: letters.Tracked{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
+				var in letters.CaseAction
 				if err := decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -222,25 +225,27 @@ func (a *API) publicRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/cppcc/cases", Perm: auth.PermCppccRead, Tag: t, Summary: "来信和信访件,最新的在前(held=1 只看被拦截待审核的,overdue=1 只看逾期的)",
 			Query: describe(pageParams(), Param{"committee", "政协ID", "integer"}, Param{"box", "member、public、petition", "string"}, Param{"state", "状态", "string"},
 				Param{"held", "只看被拦截的", "boolean"}, Param{"overdue", "只看逾期的", "boolean"}, Param{"q", "标题中的字", "string"}),
-			Result: store.List[cppcc.Case]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+			Result: store.List[letters.Case]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				q := params{r: r}
-				f := cppcc.CaseFilter{CommitteeID: q.int("committee"), Box: q.str("box"), State: q.str("state"), Held: q.bool("held"), Overdue: q.bool("overdue"), Q: q.str("q")}
+				f := letters.CaseFilter{CommitteeID: q.int("committee"), Box: q.str("box"), State: q.str("state"), Held: q.bool("held"), Overdue: q.bool("overdue"), Q: q.str("q")}
 				pg := q.page()
 				if q.err != nil {
 					return nil, q.err
 				}
-				return c.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg)
+				return c.Letters.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/cases", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "登记来信、来访、来电、上级转送或领导批示交办的信访件",
-			Body: cppcc.CaseInput{}, Result: cppcc.Receipt{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.CaseInput) (any, error) {
-				return c.Register(r.Context(), sc, in)
+			Body: letters.CaseInput{}, Result: letters.Receipt{}, Handle: withBody(func(r *http.Request, sc store.Scope, in letters.CaseInput) (any, error) {
+				return c.Letters.Register(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "来信详情:期限、办理过程(姓名和电话已遮盖)", Result: cppcc.Case{}, Handle: caseView(cppcc.ViewOffice)},
-		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}/person", Perm: auth.PermCppccWrite, Tag: t, Summary: "来信人的姓名、电话和身份证号码(每次查看记入审计)", Result: cppcc.Person{},
-			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Person(r.Context(), sc, id) })},
+		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "来信详情:期限、办理过程(姓名和电话已遮盖)", Result: letters.Case{}, Handle: caseView(cppcc.ViewOffice)},
+		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}/person", Perm: auth.PermCppccWrite, Tag: t, Summary: "来信人的姓名、电话和身份证号码(每次查看记入审计)", Result: letters.Person{},
+			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return c.Letters.Person(r.Context(), sc, id)
+			})},
 		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/decide", Perm: auth.PermCppccWrite, Tag: t,
 			Summary: "办理来信:accept 受理、not_accept 不予受理(text 理由)、transfer 转送(text 机关)、junk 垃圾信息、release 放行、route 转办交办(unit_id、route refer/assign)、decide_review 复查意见、hearing 听证(hearing true 开始/false 结束)、decide_recheck 复核意见、close 办结、supervise 督办",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in cppcc.CaseAction) (any, error) {
+			Body:    letters.CaseAction{}, Result: letters.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in letters.CaseAction) (any, error) {
 				return ch.Decide(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/publish", Perm: auth.PermCppccWrite, Tag: t, Summary: "把来信人同意公开的来信连同答复发布到论坛", Result: forum.Post{},
@@ -345,19 +350,19 @@ func (a *API) publicRoutes() []Route {
 			})},
 
 		// A handling unit.
-		{Method: "GET", Path: "/api/v1/cppcc/unit/cases", Perm: auth.PermCppccHandle, Tag: t, Summary: "转办、交办给本单位的来信和信访件", Query: pageParams(), Result: store.List[cppcc.Case]{},
+		{Method: "GET", Path: "/api/v1/cppcc/unit/cases", Perm: auth.PermCppccHandle, Tag: t, Summary: "转办、交办给本单位的来信和信访件", Query: pageParams(), Result: store.List[letters.Case]{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Cases(r.Context(), sc, cppcc.ViewUnit, cppcc.CaseFilter{}, pg)
+				return c.Letters.Cases(r.Context(), sc, cppcc.ViewUnit, letters.CaseFilter{}, pg)
 			}},
-		{Method: "GET", Path: "/api/v1/cppcc/unit/cases/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的来信详情", Result: cppcc.Case{}, Handle: caseView(cppcc.ViewUnit)},
+		{Method: "GET", Path: "/api/v1/cppcc/unit/cases/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的来信详情", Result: letters.Case{}, Handle: caseView(cppcc.ViewUnit)},
 		{Method: "POST", Path: "/api/v1/cppcc/unit/cases/{id}/handle", Perm: auth.PermCppccHandle, Tag: t,
 			Summary: "承办:extend 延期(days 不超过30日、approver 批准的单位负责人、text 理由,告知信访人)、reply 出具处理意见(text)",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in cppcc.CaseAction) (any, error) {
-				return c.Handle(r.Context(), sc, id, in)
+			Body:    letters.CaseAction{}, Result: letters.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in letters.CaseAction) (any, error) {
+				return c.Letters.Handle(r.Context(), sc, id, in)
 			})},
 	}
 }

@@ -304,7 +304,7 @@ func (s *Service) Activities(ctx context.Context, sc store.Scope, committeeID in
 		w.And("a.kind = ?", f.Kind)
 	}
 	if f.Months.From != 0 {
-		f.Months.where(w, "a.month")
+		f.Months.Where(w, "a.month")
 	} else if f.Year != 0 {
 		w.And("a.month >= ? AND a.month <= ?", f.Year*100+1, f.Year*100+12)
 	}

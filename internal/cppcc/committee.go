@@ -26,6 +26,11 @@ type Service struct {
 	DB  *store.DB
 	Box *secret.Box
 	Now func() time.Time
+	// Intake takes a proposal not filed where its route sends it, by the
+	// route's code (RejectRoutes: "opinion", "letter"); the domains that keep
+	// those channels supply it (consultation.New), so that cppcc needs none of
+	// them. A route without one is refused.
+	Intake map[string]Intake
 	// nodes keeps what never changes of a node of the committees' tree
 	// (its path and kind: nodes are never moved), id → node.
 	nodes sync.Map

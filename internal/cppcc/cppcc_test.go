@@ -278,7 +278,7 @@ func TestEveryCell(t *testing.T) {
 	reach["submitted"] = func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
 	review := func(from, action string, into int64) func() Proposal {
 		return func() Proposal {
-			return f.ok(f.svc.Review(f.officeCtx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "opinion", Note: "请补充", Into: into}))
+			return f.ok(f.svc.Review(f.officeCtx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "none", Note: "请补充", Into: into}))
 		}
 	}
 	reach["returned"] = review("submitted", "return", 0)
@@ -309,7 +309,7 @@ func TestEveryCell(t *testing.T) {
 			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"})
 		},
 		"reject": func(p Proposal) (Proposal, error) {
-			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "letter"})
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "none"})
 		},
 		"assign": func(p Proposal) (Proposal, error) {
 			return f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.third.ID})
@@ -987,71 +987,6 @@ func TestHonoursCommentsAndLists(t *testing.T) {
 		in.Category = "社会建设"
 		_, err = f.svc.Draft(f.asMember[0], f.office, ViewMember, in)
 		storetest.WantErr(t, err, "category", "不在本政协的类别中")
-	})
-}
-
-// Every review outcome on every route: a proposal not filed becomes the
-// 社情民意 item or the members' letter its route names, linked both ways and
-// counted where it lands; the others route nowhere.
-func TestRejectedProposalIsKept(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		submitted := func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
-		filed := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, ReviewInput{Action: "file"}))
-		for _, in := range []ReviewInput{{Action: "return", Note: "请补充具体建议"}, {Action: "merge", Into: filed.ID}} {
-			if p := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, in)); p.RoutedID != nil || p.RejectRoute != "" {
-				t.Errorf("%s routed the proposal: %+v", in.Action, p)
-			}
-		}
-		for _, route := range RejectRoutes {
-			p := submitted()
-			got := f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "personal", Route: route.Code, Note: "属个人诉求"}))
-			if got.State != "rejected" || got.RejectRoute != route.Code || got.RejectRouteLabel != route.Label {
-				t.Fatalf("%s: rejected as %+v", route.Code, got)
-			}
-			switch route.Code {
-			case "opinion":
-				if got.RoutedID == nil {
-					t.Fatalf("转为社情民意信息: no item linked from the proposal")
-				}
-				o, err := f.svc.GetOpinion(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if o.ProposalID == nil || *o.ProposalID != p.ID || o.Title != p.Title || o.Content != p.Content || o.MemberID == nil || *o.MemberID != f.members[0].ID || o.State != "submitted" {
-					t.Errorf("the item is %+v, want the proposal's text credited to %s and linked to proposal %d", o, f.members[0].Name, p.ID)
-				}
-				list, err := f.svc.Opinions(f.officeCtx, f.office, ViewOffice, OpinionFilter{CommitteeID: f.c.ID}, store.Page{})
-				if err != nil || list.Total != 1 {
-					t.Errorf("the office's list of items holds %d (%v), want the routed one", list.Total, err)
-				}
-			case "letter":
-				if got.RoutedID == nil {
-					t.Fatalf("转为委员来信: no letter linked from the proposal")
-				}
-				x, err := f.svc.Case(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if x.ProposalID == nil || *x.ProposalID != p.ID || x.Box != "member" || x.Title != p.Title || x.Content != p.Content || x.Sender != "李*" || x.State != "received" {
-					t.Errorf("the letter is %+v, want the proposal's text from 李* in the members' box, linked to proposal %d", x, p.ID)
-				}
-			case "none":
-				if got.RoutedID != nil {
-					t.Errorf("不再转送 routed to %d", *got.RoutedID)
-				}
-			}
-		}
-		f.want(map[string]int64{"submitted": 6, "st:rejected": 3})
-		pf, err := f.svc.PublicFigures(f.ctx, f.office, f.c.ID, Period{202601, 202612})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, n := range map[string]int64{"o:submitted": 1, "c:box:member": 1, "c:all": 1} {
-			if pf.Counts[k] != n {
-				t.Errorf("figure %s = %d, want %d (all: %v)", k, pf.Counts[k], n, pf.Counts)
-			}
-		}
 	})
 }
 

@@ -106,9 +106,9 @@ func ApplyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.
 // Period is a range of months, yyyymm inclusive.
 type Period struct{ From, To int }
 
-// where keeps a list's rows of the period's months (col: their month);
+// Where keeps a list's rows of the period's months (col: their month);
 // a zero period keeps every row.
-func (pd Period) where(w *store.Where, col string) {
+func (pd Period) Where(w *store.Where, col string) {
 	if pd.From != 0 {
 		w.And(col+" >= ?", pd.From)
 	}
@@ -308,8 +308,7 @@ func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Fig
 	if err := briefRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
-	// The senders' names are not needed to count: no key is opened.
-	if err := (&Service{}).publicRecount(ctx, q, out); err != nil {
+	if err := opinionRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
 	for _, r := range more {

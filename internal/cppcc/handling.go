@@ -11,7 +11,6 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
 	"dangjian/internal/date"
-	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -82,31 +81,46 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 	})
 }
 
+// Routed is a proposal not filed as another channel takes it: from its
+// first proposer, with the note that names it.
+type Routed struct {
+	Proposal Proposal
+	// MemberID is the member it is credited to: the first proposer, or the
+	// contact person of a party's or a group's (nil: none).
+	MemberID *int64
+	// Name and Phone are the first proposer's (a letter's sender).
+	Name, Phone string
+	Note        string
+}
+
+// Intake keeps a proposal not filed in another channel, in the transaction
+// that rejects it, and returns the id of the item or the letter it became.
+type Intake func(ctx context.Context, tx *sql.Tx, c Committee, r Routed) (int64, error)
+
 // routeRejected keeps what a proposal not filed says where route sends it
-// (RejectRoutes): a 社情民意 item credited to its first proposer, or a
-// letter from them in the members' box (委员信箱), each naming the proposal;
-// it returns the new item's or letter's id (nil for none).
+// (RejectRoutes) by the route's intake: a 社情民意 item credited to its first
+// proposer, or a letter from them in the members' box (委员信箱), each naming
+// the proposal; it returns the new item's or letter's id (nil for none).
 func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, route string) (any, error) {
-	var member any
-	in := CaseInput{Box: "member", Channel: "letter", Name: p.ProposerName, Title: p.Title, Content: p.Content, People: 1}
+	if route == "none" {
+		return nil, nil
+	}
+	take, ok := s.Intake[route]
+	if !ok {
+		return nil, fmt.Errorf("cppcc: no intake for the route %q", route)
+	}
+	r := Routed{Proposal: p, Name: p.ProposerName, Note: fmt.Sprintf("由不予立案的提案《%s》转来", p.Title)}
 	if p.ProposerID != nil {
 		m, err := s.member(ctx, tx, store.All, *p.ProposerID)
 		if err != nil {
 			return nil, err
 		}
-		member, in.Name, in.Phone = m.ID, m.Name, m.Phone
+		r.MemberID, r.Name, r.Phone = &m.ID, m.Name, m.Phone
 	}
 	if p.EvaluatorID != nil { // a party's or group's: the contact person is who writes
-		member = *p.EvaluatorID
+		r.MemberID = p.EvaluatorID
 	}
-	from := fmt.Sprintf("由不予立案的提案《%s》转来", p.Title)
-	switch route {
-	case "opinion":
-		return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, from)
-	case "letter":
-		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", NewReceipt(c.ID), p.ID, from)
-	}
-	return nil, nil
+	return take(ctx, tx, c, r)
 }
 
 // AssignInput is an assignment (交办): one lead with co-handlers, or a split.

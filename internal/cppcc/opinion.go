@@ -198,6 +198,18 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, 
 // insertOpinion stores a submitted item of c credited to member (nil: none)
 // by author, coming via member (the member's own), office, via_member
 // (entered for a member) or proposal, from a proposal not filed (nil: none), with
+// OpinionFromProposal keeps a proposal not filed as a 社情民意 item credited
+// to its first proposer in tx, naming the proposal (the route "opinion" of
+// RejectRoutes).
+func (s *Service) OpinionFromProposal(ctx context.Context, tx *sql.Tx, c Committee, r Routed) (int64, error) {
+	p := r.Proposal
+	var member any
+	if r.MemberID != nil {
+		member = *r.MemberID
+	}
+	return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, r.Note)
+}
+
 // its history (note) and its figures.
 func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
 	var id int64
@@ -303,7 +315,7 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 		}
 		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.Path), f.CommitteeID)
 	}
-	f.Months.where(w, "o.month")
+	f.Months.Where(w, "o.month")
 	if f.State != "" {
 		w.And("o.state = ?", f.State)
 	}

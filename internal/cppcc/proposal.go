@@ -377,7 +377,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 		in = func(col string) string { return store.ProvinceIs(col, n.Path) }
 		w.And("p.committee_id = ?"+in("p.province_id"), f.CommitteeID)
 	}
-	f.Months.where(w, "p.month")
+	f.Months.Where(w, "p.month")
 	if f.State != "" {
 		w.And("p.state = ?", f.State)
 	}

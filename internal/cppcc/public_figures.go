@@ -97,22 +97,8 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 	return f, err
 }
 
-// publicRecount counts the letters' and the 社情民意's figures from their rows.
-func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
-	const batch = 20000
-	for after := int64(0); ; {
-		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
-		if err != nil {
-			return err
-		}
-		for _, x := range cs {
-			out.Add(x.CommitteeID, CaseKeys(x), 1)
-		}
-		if len(cs) < batch {
-			break
-		}
-		after = cs[len(cs)-1].ID
-	}
+// opinionRecount counts the 社情民意's figures from their rows.
+func opinionRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/spam"
@@ -29,29 +30,29 @@ const petition = "我家住在幸福里小区三号楼,楼顶防水层老化,连
 // letter is a letter to the target's committee carried to state (received,
 // accepted, handling, replied), with its receipt code; a missing target
 // has neither.
-func (m *matrix) letter(target, state string) (cppcc.Case, string) {
+func (m *matrix) letter(target, state string) (letters.Case, string) {
 	m.t.Helper()
 	if target == "missing" {
-		return cppcc.Case{ID: 999999}, "999999-AAAA-BBBB-CCCC"
+		return letters.Case{ID: 999999}, "999999-AAAA-BBBB-CCCC"
 	}
 	s := m.of(target)
 	sc := store.ScopeOf(s.c.Path)
 	m.seq++
-	rc, err := m.svc.SubmitPublic(m.ctx, cppcc.CaseInput{CommitteeID: s.c.ID, Box: "petition", Title: fmt.Sprintf("楼顶漏水%d", m.seq), Content: petition,
+	rc, err := m.svc.Letters.SubmitPublic(m.ctx, letters.CaseInput{CommitteeID: s.c.ID, Box: "petition", Title: fmt.Sprintf("楼顶漏水%d", m.seq), Content: petition,
 		Name: "赵建国", Phone: fmt.Sprintf("138%08d", m.seq), PublicOK: true}, spam.Trained())
 	if err != nil {
 		m.t.Fatal(err)
 	}
 	x := rc.Case
-	steps := []func() (cppcc.Case, error){
-		func() (cppcc.Case, error) {
-			return m.svc.Decide(m.ctx, sc, x.ID, cppcc.CaseAction{Action: "accept"}, nil)
+	steps := []func() (letters.Case, error){
+		func() (letters.Case, error) {
+			return m.svc.Letters.Decide(m.ctx, sc, x.ID, letters.CaseAction{Action: "accept"}, nil)
 		},
-		func() (cppcc.Case, error) {
-			return m.svc.Decide(m.ctx, sc, x.ID, cppcc.CaseAction{Action: "route", Route: "refer", UnitID: s.lead.ID}, nil)
+		func() (letters.Case, error) {
+			return m.svc.Letters.Decide(m.ctx, sc, x.ID, letters.CaseAction{Action: "route", Route: "refer", UnitID: s.lead.ID}, nil)
 		},
-		func() (cppcc.Case, error) {
-			return m.svc.Handle(m.ctx, store.ScopeOf(s.lead.Path), x.ID, cppcc.CaseAction{Action: "reply", Text: "已安排维修。"})
+		func() (letters.Case, error) {
+			return m.svc.Letters.Handle(m.ctx, store.ScopeOf(s.lead.Path), x.ID, letters.CaseAction{Action: "reply", Text: "已安排维修。"})
 		},
 	}
 	n := map[string]int{"received": 0, "accepted": 1, "handling": 2, "replied": 3}[state]
@@ -74,14 +75,14 @@ func fileOf(base, state string) func(m *matrix, t string) (string, url.Values) {
 			return fmt.Sprintf("%s/999999/files/999999", base), nil
 		}
 		s := m.of(t)
-		rc, err := m.svc.Register(m.ctx, store.ScopeOf(s.c.Path), cppcc.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
-			Content: "路边的井盖缺失,照片附后,请尽快处理。", Name: "周敏", Phone: "13600002222", Files: []cppcc.Upload{{Name: "井盖.png", Data: png}}})
+		rc, err := m.svc.Letters.Register(m.ctx, store.ScopeOf(s.c.Path), letters.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
+			Content: "路边的井盖缺失,照片附后,请尽快处理。", Name: "周敏", Phone: "13600002222", Files: []letters.Upload{{Name: "井盖.png", Data: png}}})
 		if err != nil {
 			m.t.Fatal(err)
 		}
 		if state == "handling" {
-			for _, a := range []cppcc.CaseAction{{Action: "accept"}, {Action: "route", Route: "refer", UnitID: s.lead.ID}} {
-				if _, err := m.svc.Decide(m.ctx, store.ScopeOf(s.c.Path), rc.Case.ID, a, nil); err != nil {
+			for _, a := range []letters.CaseAction{{Action: "accept"}, {Action: "route", Route: "refer", UnitID: s.lead.ID}} {
+				if _, err := m.svc.Letters.Decide(m.ctx, store.ScopeOf(s.c.Path), rc.Case.ID, a, nil); err != nil {
 					m.t.Fatal(err)
 				}
 			}

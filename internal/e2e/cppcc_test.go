@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/letters"
 	"dangjian/internal/store"
 )
 
@@ -346,7 +347,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.eval(`document.querySelector('#cases td[data-label="到期"]') ? 'yes' : 'no'`); got != "yes" {
 		t.Error("the letters list has no 到期 column")
 	}
-	cases, err := s.cppcc.Cases(ctx, store.All, cppcc.ViewOffice, cppcc.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
+	cases, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

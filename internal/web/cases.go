@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
 	"dangjian/internal/store"
 )
 
@@ -61,7 +62,7 @@ type casesData struct {
 	Committee cppcc.Committee
 	Tab       string
 	Tabs      []tab
-	List      store.List[cppcc.Case]
+	List      store.List[letters.Case]
 	Pager     pager
 	Figures   cppcc.PublicFigures
 	Write     bool
@@ -84,7 +85,7 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		}
 		d.Committee = c
 		d.Months = listMonths(r)
-		f := cppcc.CaseFilter{CommitteeID: c.ID, Months: d.Months.Period}
+		f := letters.CaseFilter{CommitteeID: c.ID, Months: d.Months.Period}
 		switch d.Tab {
 		case "held":
 			f.Held = true
@@ -96,7 +97,7 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		default:
 			f.State = d.Tab
 		}
-		if d.List, err = s.Cppcc.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg); err != nil {
+		if d.List, err = s.Cppcc.Letters.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg); err != nil {
 			return err
 		}
 		today := s.Cppcc.Today()
@@ -119,7 +120,7 @@ func (s *Site) unitCases(w http.ResponseWriter, r *http.Request, id auth.Identit
 	pg := pageOf(r)
 	err := id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
 		var err error
-		d.List, err = s.Cppcc.Cases(r.Context(), sc, cppcc.ViewUnit, cppcc.CaseFilter{}, pg)
+		d.List, err = s.Cppcc.Letters.Cases(r.Context(), sc, cppcc.ViewUnit, letters.CaseFilter{}, pg)
 		return err
 	})
 	if err != nil {
@@ -131,12 +132,12 @@ func (s *Site) unitCases(w http.ResponseWriter, r *http.Request, id auth.Identit
 }
 
 type caseData struct {
-	C       cppcc.Case
+	C       letters.Case
 	View    cppcc.View
 	Units   []cppcc.Committee
 	Forms   map[string]*form
 	Write   bool
-	Person  *cppcc.Person
+	Person  *letters.Person
 	Routes  any
 	Steps   map[string]bool
 	Windows bool
@@ -155,10 +156,10 @@ func (s *Site) caseRoute(view cppcc.View) func(w http.ResponseWriter, r *http.Re
 
 func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity, view cppcc.View, cid int64, forms map[string]*form, status int) {
 	perm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewUnit: auth.PermCppccHandle}[view]
-	d := caseData{View: view, Forms: forms, Routes: cppcc.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := caseData{View: view, Forms: forms, Routes: letters.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0}
 	err := id.Within(perm, func(sc store.Scope) error {
 		var err error
-		if d.C, err = s.Cppcc.Case(r.Context(), sc, view, cid); err != nil {
+		if d.C, err = s.Cppcc.Letters.Case(r.Context(), sc, view, cid); err != nil {
 			return err
 		}
 		if view == cppcc.ViewOffice {
@@ -174,7 +175,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 	}
 	if d.Write && r.URL.Query().Get("reveal") == "1" {
 		err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-			p, err := s.Cppcc.Person(r.Context(), sc, cid)
+			p, err := s.Cppcc.Letters.Person(r.Context(), sc, cid)
 			d.Person = &p
 			return err
 		})
@@ -183,7 +184,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 			return
 		}
 	}
-	for _, st := range cppcc.CaseSteps.Steps() {
+	for _, st := range letters.Steps.Steps() {
 		for _, from := range st.From {
 			if from == d.C.State {
 				d.Steps[st.Action] = true
@@ -196,7 +197,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 // caseFile downloads a letter's attachment.
 func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
-		return s.Cppcc.CaseFile(ctx, sc, view, cid, file)
+		return s.Cppcc.Letters.CaseFile(ctx, sc, view, cid, file)
 	})
 }
 
@@ -214,7 +215,7 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			_, err := s.Cppcc.Forum.Publish(r.Context(), sc, cid)
 			return err
 		}
-		_, err := s.Public.Decide(r.Context(), sc, cid, cppcc.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
+		_, err := s.Public.Decide(r.Context(), sc, cid, letters.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
 			Hearing: f.Get("hearing") == "1"})
 		return err
 	})
@@ -223,7 +224,7 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		if action == "supervise" && f.Get("from") == "overdue" {
 			back = fmt.Sprintf("/cppcc/letters?tab=overdue#case-%d", cid)
 		}
-		done(w, r, back, "已"+cppcc.CaseActionLabel(action))
+		done(w, r, back, "已"+letters.ActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
@@ -241,11 +242,11 @@ func (s *Site) unitCaseAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 	action := r.PathValue("action")
 	days, _ := strconv.Atoi(f.Get("days"))
 	err = id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
-		_, err := s.Cppcc.Handle(r.Context(), sc, cid, cppcc.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")})
+		_, err := s.Cppcc.Letters.Handle(r.Context(), sc, cid, letters.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")})
 		return err
 	})
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+cppcc.CaseActionLabel(action))
+		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+letters.ActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
@@ -265,7 +266,7 @@ func (s *Site) caseNew(w http.ResponseWriter, r *http.Request, id auth.Identity)
 }
 
 func (s *Site) caseNewPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := caseNewData{Form: f, Boxes: cppcc.Boxes, Channels: cppcc.Channels}
+	d := caseNewData{Form: f, Boxes: letters.Boxes, Channels: letters.Channels}
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
 		d.Committee, err = s.committeeIn(r, sc)
@@ -282,15 +283,15 @@ func (s *Site) caseRegister(w http.ResponseWriter, r *http.Request, id auth.Iden
 	f := newForm(r)
 	f.Labels = letterLabels
 	people, _ := strconv.Atoi(cmp.Or(f.Get("people"), "1"))
-	var rc cppcc.Receipt
+	var rc letters.Receipt
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		in := cppcc.CaseInput{CommitteeID: f.id("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
+		in := letters.CaseInput{CommitteeID: f.id("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
 			Name: f.Get("name"), Phone: f.Get("phone"), IDNumber: f.Get("id_number"), People: people}
 		if d := f.date("received_on"); d != nil {
 			in.ReceivedOn = *d
 		}
 		var err error
-		rc, err = s.Cppcc.Register(r.Context(), sc, in)
+		rc, err = s.Cppcc.Letters.Register(r.Context(), sc, in)
 		return err
 	})
 	if err == nil {

@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/letters"
 	"dangjian/internal/report"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -725,7 +726,7 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 			return err
 		}
 		add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
-		cs, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewUnit, cppcc.CaseFilter{State: "handling"}, one)
+		cs, err := s.Cppcc.Letters.Cases(ctx, sc, cppcc.ViewUnit, letters.CaseFilter{State: "handling"}, one)
 		if err == nil {
 			add("待办理的来信和信访件", "/cppcc/inbox/letters", "在期限内出具处理意见;情况复杂的经负责人批准延期", cs.Total, false)
 		}
@@ -747,15 +748,15 @@ func (s *Site) publicTodos(ctx context.Context, id auth.Identity, add func(label
 			return err
 		}
 		for _, d := range []struct {
-			f                 cppcc.CaseFilter
+			f                 letters.CaseFilter
 			label, href, hint string
 		}{
-			{cppcc.CaseFilter{State: "received", Clean: true}, "待受理的来信", "/cppcc/letters?tab=received", "收到之日起15日内告知是否受理"},
-			{cppcc.CaseFilter{Held: true}, "被拦截待审核的来信", "/cppcc/letters?tab=held", "放行,或确认为垃圾信息"},
-			{cppcc.CaseFilter{Overdue: true}, "逾期的来信和信访件", "/cppcc/letters?tab=overdue", "请督办"},
+			{letters.CaseFilter{State: "received", Clean: true}, "待受理的来信", "/cppcc/letters?tab=received", "收到之日起15日内告知是否受理"},
+			{letters.CaseFilter{Held: true}, "被拦截待审核的来信", "/cppcc/letters?tab=held", "放行,或确认为垃圾信息"},
+			{letters.CaseFilter{Overdue: true}, "逾期的来信和信访件", "/cppcc/letters?tab=overdue", "请督办"},
 		} {
 			d.f.CommitteeID = c.ID
-			l, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewOffice, d.f, one)
+			l, err := s.Cppcc.Letters.Cases(ctx, sc, cppcc.ViewOffice, d.f, one)
 			if err != nil {
 				return err
 			}
