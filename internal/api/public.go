@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -269,50 +270,50 @@ func (a *API) publicRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/cppcc/opinions", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息,最新的在前",
 			Query:  describe(pageParams(), Param{"committee", "政协ID", "integer"}, Param{"state", "状态:submitted 待核稿、edited 已核稿、compiled 已编入专刊…", "string"}),
-			Result: store.List[cppcc.Opinion]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+			Result: store.List[opinion.Opinion]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				q := params{r: r}
-				f := cppcc.OpinionFilter{CommitteeID: q.int("committee"), State: q.str("state")}
+				f := opinion.Filter{CommitteeID: q.int("committee"), State: q.str("state")}
 				pg := q.page()
 				if q.err != nil {
 					return nil, q.err
 				}
-				return c.Opinions(r.Context(), sc, cppcc.ViewOffice, f, pg)
+				return c.Opinions.Opinions(r.Context(), sc, cppcc.ViewOffice, f, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "代委员(member_id)或其他报送人(author)录入社情民意信息",
-			Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.OpinionInput) (any, error) {
-				return c.SubmitOpinion(r.Context(), sc, cppcc.ViewOffice, in)
+			Body: opinion.Input{}, Result: opinion.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.Input) (any, error) {
+				return c.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewOffice, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/opinions/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息详情:原稿、核稿稿、采用和批示", Result: cppcc.Opinion{},
+		{Method: "GET", Path: "/api/v1/cppcc/opinions/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息详情:原稿、核稿稿、采用和批示", Result: opinion.Opinion{},
 			Handle: withID("社情民意信息", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				return c.GetOpinion(r.Context(), sc, cppcc.ViewOffice, id)
+				return c.Opinions.GetOpinion(r.Context(), sc, cppcc.ViewOffice, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/review", Perm: auth.PermCppccWrite, Tag: t, Summary: "核稿(edit:标题“关于…的建议”、正文;签发人在编发专刊时填写)、退回(return)或不予编发(unuse,note 理由)",
-			Body: cppcc.EditInput{}, Result: cppcc.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.EditInput) (any, error) {
-				return c.ReviewOpinion(r.Context(), sc, id, in)
+			Body: opinion.EditInput{}, Result: opinion.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.EditInput) (any, error) {
+				return c.Opinions.ReviewOpinion(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/adopt", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录采用(adopted)或领导批示(instruction)及其层级,计入报送委员的履职档案",
-			Body: cppcc.AdoptionInput{}, Result: cppcc.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.AdoptionInput) (any, error) {
-				return c.Adopt(r.Context(), sc, id, in)
+			Body: opinion.AdoptionInput{}, Result: opinion.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.AdoptionInput) (any, error) {
+				return c.Opinions.Adopt(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/issues", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "把已核稿的信息编为一期专刊(single 单篇、combined 综合),按年度编号",
-			Body: cppcc.IssueInput{}, Result: cppcc.Issue{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.IssueInput) (any, error) {
-				return c.Compile(r.Context(), sc, in)
+			Body: opinion.IssueInput{}, Result: opinion.Issue{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.IssueInput) (any, error) {
+				return c.Opinions.Compile(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年的社情民意专刊", Query: []Param{{"year", "年度,默认今年", "integer"}},
-			Result: []cppcc.Issue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result: []opinion.Issue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				y, err := a.year(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Issues(r.Context(), sc, id, y)
+				return c.Opinions.Issues(r.Context(), sc, id, y)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊及其信息", Result: cppcc.Issue{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊及其信息", Result: opinion.Issue{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				n, err := pathInt(r, "issue", "专刊")
 				if err != nil {
 					return nil, err
 				}
-				return c.Issue(r.Context(), sc, id, n)
+				return c.Opinions.Issue(r.Context(), sc, id, n)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/docx", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊的 Word 文件(公文格式)",
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
@@ -322,31 +323,31 @@ func (a *API) publicRoutes() []Route {
 				}
 				return a.issueDocx(r, sc, id, n)
 			})},
-		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/forward", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录专刊报送的单位(to)", Body: ForwardInput{}, Result: cppcc.Issue{},
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/forward", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录专刊报送的单位(to)", Body: ForwardInput{}, Result: opinion.Issue{},
 			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in ForwardInput) (any, error) {
 				n, err := pathInt(r, "issue", "专刊")
 				if err != nil {
 					return nil, err
 				}
-				return c.Forward(r.Context(), sc, id, n, in.To)
+				return c.Opinions.Forward(r.Context(), sc, id, n, in.To)
 			})},
 
 		// A member.
-		{Method: "GET", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Summary: "我报送的社情民意信息", Query: pageParams(), Result: store.List[cppcc.Opinion]{},
+		{Method: "GET", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Summary: "我报送的社情民意信息", Query: pageParams(), Result: store.List[opinion.Opinion]{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Opinions(r.Context(), sc, cppcc.ViewMember, cppcc.OpinionFilter{}, pg)
+				return c.Opinions.Opinions(r.Context(), sc, cppcc.ViewMember, opinion.Filter{}, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Status: http.StatusCreated, Summary: "报送社情民意信息(一事一报,不超过1500字)",
-			Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.OpinionInput) (any, error) {
-				return c.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
+			Body: opinion.Input{}, Result: opinion.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.Input) (any, error) {
+				return c.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
 			})},
-		{Method: "PATCH", Path: "/api/v1/cppcc/me/opinions/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改退回的信息并再次报送", Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{},
-			Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.OpinionInput) (any, error) {
-				return c.ResubmitOpinion(r.Context(), sc, id, in)
+		{Method: "PATCH", Path: "/api/v1/cppcc/me/opinions/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改退回的信息并再次报送", Body: opinion.Input{}, Result: opinion.Opinion{},
+			Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.Input) (any, error) {
+				return c.Opinions.ResubmitOpinion(r.Context(), sc, id, in)
 			})},
 
 		// A handling unit.
@@ -373,12 +374,12 @@ func (a *API) issueDocx(r *http.Request, sc store.Scope, committee, id int64) (a
 	if err != nil {
 		return nil, err
 	}
-	is, err := a.Cppcc.Issue(r.Context(), sc, committee, id)
+	is, err := a.Cppcc.Opinions.Issue(r.Context(), sc, committee, id)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := a.Cppcc.WriteIssue(&buf, cm, is); err != nil {
+	if err := a.Cppcc.Opinions.WriteIssue(&buf, cm, is); err != nil {
 		return nil, err
 	}
 	return Download{Name: cm.Name + "社情民意专刊" + is.Label + ".docx", ContentType: docxType,

@@ -1,6 +1,6 @@
 // Package consultation puts the consultative work together over one
 // database: the core (cppcc: committees, members, proposals and the
-// committee's work) and the domains built on it (letters, forum), the
+// committee's work) and the domains built on it (letters, opinion, forum), the
 // proposals' routes into the other channels wired, every committee's figures
 // checked against one recount of all of them, and their steps published
 // together.
@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -30,23 +31,24 @@ import (
 // each domain's service.
 type Services struct {
 	*cppcc.Service
-	Letters *letters.Service
-	Forum   *forum.Service
+	Letters  *letters.Service
+	Opinions *opinion.Service
+	Forum    *forum.Service
 }
 
 // New is the services over db, sealing with box, their time now (nil: the
 // clock's).
 func New(db *store.DB, box *secret.Box, now func() time.Time) *Services {
 	core := &cppcc.Service{DB: db, Box: box, Now: now}
-	l := &letters.Service{Service: core}
-	core.Intake = map[string]cppcc.Intake{"letter": l.FromProposal, "opinion": core.OpinionFromProposal}
-	return &Services{Service: core, Letters: l, Forum: &forum.Service{Service: core, Letters: l}}
+	l, o := &letters.Service{Service: core}, &opinion.Service{Service: core}
+	core.Intake = map[string]cppcc.Intake{"letter": l.FromProposal, "opinion": o.FromProposal}
+	return &Services{Service: core, Letters: l, Opinions: o, Forum: &forum.Service{Service: core, Letters: l}}
 }
 
 // Check compares every committee's maintained figures, of the core and of
 // every domain, with a recount, in one snapshot.
 func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
-	return cppcc.Check(ctx, db, letters.Recount, forum.Recount)
+	return cppcc.Check(ctx, db, letters.Recount, opinion.Recount, forum.Recount)
 }
 
 // Reencrypt seals under the newest key, batch rows a transaction (a key
@@ -64,7 +66,7 @@ func (s *Services) Reencrypt(ctx context.Context, batch int) (int, error) {
 // PublicSteps are the steps of a letter, of the forum's moderation and of
 // a 社情民意 item.
 func PublicSteps() []flow.Step {
-	return slices.Concat(letters.Steps.Steps(), forum.Steps.Steps(), cppcc.OpinionSteps.Steps())
+	return slices.Concat(letters.Steps.Steps(), forum.Steps.Steps(), opinion.Steps.Steps())
 }
 
 // Steps are every step of the consultative work: the proposals', then the public channel's.

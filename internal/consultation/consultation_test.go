@@ -10,6 +10,7 @@ import (
 	"dangjian/internal/cppcc/cppcctest"
 	"dangjian/internal/date"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -97,14 +98,14 @@ func TestRejectedProposalIsKept(t *testing.T) {
 				if got.RoutedID == nil {
 					t.Fatalf("转为社情民意信息: no item linked from the proposal")
 				}
-				o, err := f.svc.GetOpinion(f.OfficeCtx, f.Office, cppcc.ViewOffice, *got.RoutedID)
+				o, err := f.svc.Opinions.GetOpinion(f.OfficeCtx, f.Office, cppcc.ViewOffice, *got.RoutedID)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if o.ProposalID == nil || *o.ProposalID != p.ID || o.Title != p.Title || o.Content != p.Content || o.MemberID == nil || *o.MemberID != f.Members[0].ID || o.State != "submitted" {
 					t.Errorf("the item is %+v, want the proposal's text credited to %s and linked to proposal %d", o, f.Members[0].Name, p.ID)
 				}
-				list, err := f.svc.Opinions(f.OfficeCtx, f.Office, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: f.C.ID}, store.Page{})
+				list, err := f.svc.Opinions.Opinions(f.OfficeCtx, f.Office, cppcc.ViewOffice, opinion.Filter{CommitteeID: f.C.ID}, store.Page{})
 				if err != nil || list.Total != 1 {
 					t.Errorf("the office's list of items holds %d (%v), want the routed one", list.Total, err)
 				}

@@ -402,7 +402,7 @@ func (s *Service) Remind(ctx context.Context, sc store.Scope, partID int64, note
 			return apperr.Conflict("%s已经%s,不需要催办", x.UnitName, x.StateLabel)
 		}
 		msg := "催办" + x.UnitName + "(期限" + x.DueOn.Chinese() + ")"
-		return s.event(ctx, tx, c, p, "unit", "remind", x.State, x.State, joined(msg, note))
+		return s.event(ctx, tx, c, p, "unit", "remind", x.State, x.State, Joined(msg, note))
 	})
 }
 

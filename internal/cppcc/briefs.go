@@ -59,7 +59,7 @@ func scanBrief(r store.Scanner) (Brief, error) {
 	if activity.Valid {
 		b.ActivityID = &activity.Int64
 	}
-	b.Label = issueLabel(b.Year, b.Number)
+	b.Label = IssueLabel(b.Year, b.Number)
 	return b, err
 }
 
@@ -113,7 +113,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 			activity = in.ActivityID
 		}
 		year := in.IssuedOn.Year()
-		number, err := yearNumber(ctx, tx, "cppcc_briefs", c, year)
+		number, err := YearNumber(ctx, tx, "cppcc_briefs", c, year)
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		if err := ApplyDelta(ctx, tx, c.Province(), c.ID, briefDelta(month, 1)); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": issueLabel(year, number), "title": in.Title, "activity_id": activity})
+		return s.Audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": IssueLabel(year, number), "title": in.Title, "activity_id": activity})
 	})
 	if err != nil {
 		return Brief{}, err
@@ -172,10 +172,10 @@ func (s *Service) WriteBrief(w io.Writer, c Committee, b Brief) error {
 	return report.WriteDocx(w, doc, nil)
 }
 
-// yearNumber is the next number of a committee's series of the year in
+// YearNumber is the next number of a committee's series of the year in
 // table (the 专刊, the 简报): read in the issuing transaction, the series'
 // unique index refusing a second writer of the same number.
-func yearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
+func YearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.Province()), c.ID, year).Scan(&n)
 	return n, err
@@ -261,3 +261,7 @@ func (s *Service) ActivityFileData(ctx context.Context, sc store.Scope, activity
 	}
 	return f, data, err
 }
+
+// IssueLabel is the number of an issue of a committee's publications (the
+// 简报, the 社情民意专刊): 2026年第3期.
+func IssueLabel(year, number int) string { return fmt.Sprintf("%d年第%d期", year, number) }

@@ -104,14 +104,14 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		var proposer, evaluator any
 		name := strings.TrimSpace(in.ProposerName)
 		if in.EvaluatorID != 0 {
-			m, err := s.member(ctx, tx, store.ScopeOf(c.Path), in.EvaluatorID)
+			m, err := s.MemberIn(ctx, tx, store.ScopeOf(c.Path), in.EvaluatorID)
 			if err != nil || m.CommitteeID != c.ID || m.Status != "active" {
 				return apperr.InvalidField("evaluator_id", "联系人须是本政协在任的委员,请从委员中选择")
 			}
 			evaluator = m.ID
 		}
 		if view == ViewMember {
-			me, err := s.me(ctx, tx, sc, audit.ActorOf(ctx).UserID)
+			me, err := s.MeIn(ctx, tx, sc, audit.ActorOf(ctx).UserID)
 			if err != nil {
 				return err
 			}

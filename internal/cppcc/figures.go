@@ -308,9 +308,6 @@ func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Fig
 	if err := briefRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
-	if err := opinionRecount(ctx, q, out); err != nil {
-		return nil, err
-	}
 	for _, r := range more {
 		if err := r(ctx, q, out); err != nil {
 			return nil, err

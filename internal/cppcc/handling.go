@@ -59,7 +59,7 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 			if err != nil {
 				return err
 			}
-			text := joined(RejectRoutes.Label(route), note)
+			text := Joined(RejectRoutes.Label(route), note)
 			return s.step(ctx, tx, c, p, "reject", text, "reject_reason = $3, review_note = $4, reject_route = $5, routed_id = $6", reason, text, route, routed)
 		case "return":
 			if note == "" {
@@ -111,7 +111,7 @@ func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p 
 	}
 	r := Routed{Proposal: p, Name: p.ProposerName, Note: fmt.Sprintf("由不予立案的提案《%s》转来", p.Title)}
 	if p.ProposerID != nil {
-		m, err := s.member(ctx, tx, store.All, *p.ProposerID)
+		m, err := s.MemberIn(ctx, tx, store.All, *p.ProposerID)
 		if err != nil {
 			return nil, err
 		}
@@ -241,7 +241,7 @@ func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Propo
 	if err := s.partClock(ctx, tx, c, x, action, args); err != nil {
 		return err
 	}
-	return s.event(ctx, tx, c, p, "unit", action, x.State, to, joined(x.UnitName, note))
+	return s.event(ctx, tx, c, p, "unit", action, x.State, to, Joined(x.UnitName, note))
 }
 
 // partPeriod is the period a unit's part runs on: the reply's, or the co-handler's opinion.
@@ -496,7 +496,7 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 			}
 		}
 		if result != "unsatisfied" || p.Rehandles >= c.Rules.Rehandles {
-			return s.step(ctx, tx, c, p, "evaluate", joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
+			return s.step(ctx, tx, c, p, "evaluate", Joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
 				attitude, result, s.now())
 		}
 		due := s.today().AddDate(0, c.Rules.ReplyMonths, 0)
@@ -545,8 +545,8 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	return out, err
 }
 
-// joined is a history note: a, then b after a semicolon when there is one.
-func joined(a, b string) string {
+// Joined is a history note: a, then b after a semicolon when there is one.
+func Joined(a, b string) string {
 	if b == "" {
 		return a
 	}

@@ -123,9 +123,9 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	var m Member
 	var err error
 	if view == ViewMember {
-		m, err = s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
+		m, err = s.MeIn(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
 	} else {
-		m, err = s.member(ctx, s.DB, sc, memberID)
+		m, err = s.MemberIn(ctx, s.DB, sc, memberID)
 	}
 	if err != nil {
 		return Performance{}, err

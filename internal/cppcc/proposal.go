@@ -231,7 +231,7 @@ func (s *Service) caller(ctx context.Context, q store.Querier, sc store.Scope, v
 	if view != ViewMember {
 		return 0, nil
 	}
-	m, err := s.me(ctx, q, sc, audit.ActorOf(ctx).UserID)
+	m, err := s.MeIn(ctx, q, sc, audit.ActorOf(ctx).UserID)
 	return m.ID, err
 }
 

@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/spam"
@@ -132,14 +133,14 @@ func opinionIn(state string) func(m *matrix, t string) int64 {
 		}
 		s := m.of(t)
 		sc := store.ScopeOf(s.c.Path)
-		o, err := m.svc.SubmitOpinion(s.memberCtxs[0], sc, cppcc.ViewMember, cppcc.OpinionInput{Title: "加装电梯推进难",
+		o, err := m.svc.Opinions.SubmitOpinion(s.memberCtxs[0], sc, cppcc.ViewMember, opinion.Input{Title: "加装电梯推进难",
 			Content: "部分老旧小区加装电梯推进缓慢,建议出台统一的补偿指导标准,简化审批流程。"})
 		if err == nil && state != "submitted" {
 			action := map[string]string{"returned": "return", "edited": "edit", "compiled": "edit"}[state]
-			o, err = m.svc.ReviewOpinion(m.ctx, sc, o.ID, cppcc.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Note: "请补充数据"})
+			o, err = m.svc.Opinions.ReviewOpinion(m.ctx, sc, o.ID, opinion.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Note: "请补充数据"})
 		}
 		if err == nil && state == "compiled" {
-			_, err = m.svc.Compile(m.ctx, sc, cppcc.IssueInput{CommitteeID: s.c.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}})
+			_, err = m.svc.Opinions.Compile(m.ctx, sc, opinion.IssueInput{CommitteeID: s.c.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}})
 		}
 		if err != nil {
 			m.t.Fatal(err)
@@ -153,7 +154,7 @@ func issueOf(m *matrix, t string) int64 {
 	if t == "missing" {
 		return 999999
 	}
-	o, err := m.svc.GetOpinion(m.ctx, store.All, cppcc.ViewOffice, opinionIn("compiled")(m, t))
+	o, err := m.svc.Opinions.GetOpinion(m.ctx, store.All, cppcc.ViewOffice, opinionIn("compiled")(m, t))
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -533,7 +534,7 @@ func TestCombinedIssue(t *testing.T) {
 		if code != http.StatusSeeOther {
 			t.Fatalf("compile: %d", code)
 		}
-		issues, err := m.svc.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
+		issues, err := m.svc.Opinions.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
 		if err != nil || len(issues) != 1 {
 			t.Fatalf("issues %v %+v", err, issues)
 		}

@@ -9,8 +9,8 @@
 // samples for the classifier, text fingerprints, the public history and the
 // public channel's figures as read.
 //
-// Arrows: cppcc imports none of the domains built on it (letters, forum,
-// consultation); a proposal not filed goes into another channel through
+// Arrows: cppcc imports none of the domains built on it (letters, opinion,
+// forum, consultation); a proposal not filed goes into another channel through
 // Service.Intake, which consultation.New supplies.
 package cppcc
 
@@ -151,4 +151,13 @@ var Ratings = vocab.Enum{
 var MemberStatuses = vocab.Enum{
 	{Code: "active", Label: "在任"},
 	{Code: "left", Label: "已离任"},
+}
+
+// Levels are where a 社情民意 item is adopted or instructed on (read by the
+// performance record; kept by the opinion package).
+var Levels = vocab.Enum{
+	{Code: "county", Label: "县(区)级"},
+	{Code: "city", Label: "市级"},
+	{Code: "province", Label: "省级"},
+	{Code: "national", Label: "全国"},
 }

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -229,8 +230,8 @@ func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope,
 	var ids []int64
 	for i, it := range items {
 		when(2 + i)
-		o, err := d.SubmitOpinion(audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]}), sc, cppcc.ViewMember,
-			cppcc.OpinionInput{Title: it.title, Content: it.content})
+		o, err := d.Opinions.SubmitOpinion(audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]}), sc, cppcc.ViewMember,
+			opinion.Input{Title: it.title, Content: it.content})
 		if err != nil {
 			return fmt.Errorf("demo opinion %d: %w", i, err)
 		}
@@ -238,31 +239,31 @@ func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope,
 		if it.edited == "" {
 			continue
 		}
-		if _, err := d.ReviewOpinion(office, sc, o.ID, cppcc.EditInput{Action: "edit", Title: it.edited, Content: it.content}); err != nil {
+		if _, err := d.Opinions.ReviewOpinion(office, sc, o.ID, opinion.EditInput{Action: "edit", Title: it.edited, Content: it.content}); err != nil {
 			return err
 		}
 	}
 	when(7)
-	first, err := d.Compile(office, sc, cppcc.IssueInput{CommitteeID: c.ID, Mode: "single", Signer: "陈秘书长", Items: ids[:1]})
+	first, err := d.Opinions.Compile(office, sc, opinion.IssueInput{CommitteeID: c.ID, Mode: "single", Signer: "陈秘书长", Items: ids[:1]})
 	if err != nil {
 		return err
 	}
-	if _, err := d.Compile(office, sc, cppcc.IssueInput{CommitteeID: c.ID, Mode: "combined", Title: "关于民生实事的几点建议", Signer: "陈秘书长", Items: ids[1:3]}); err != nil {
+	if _, err := d.Opinions.Compile(office, sc, opinion.IssueInput{CommitteeID: c.ID, Mode: "combined", Title: "关于民生实事的几点建议", Signer: "陈秘书长", Items: ids[1:3]}); err != nil {
 		return err
 	}
-	if _, err := d.Forward(office, sc, c.ID, first.ID, "省政协办公厅、市委办公室"); err != nil {
+	if _, err := d.Opinions.Forward(office, sc, c.ID, first.ID, "省政协办公厅、市委办公室"); err != nil {
 		return err
 	}
 	when(9)
 	for _, a := range []struct {
 		id int64
-		in cppcc.AdoptionInput
+		in opinion.AdoptionInput
 	}{
-		{ids[0], cppcc.AdoptionInput{Level: "city", Kind: "adopted"}},
-		{ids[0], cppcc.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请省住建厅研究,适时出台全省指导意见。"}},
-		{ids[1], cppcc.AdoptionInput{Level: "city", Kind: "instruction", By: "市长", Text: "请市民政局牵头研究落实。"}},
+		{ids[0], opinion.AdoptionInput{Level: "city", Kind: "adopted"}},
+		{ids[0], opinion.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请省住建厅研究,适时出台全省指导意见。"}},
+		{ids[1], opinion.AdoptionInput{Level: "city", Kind: "instruction", By: "市长", Text: "请市民政局牵头研究落实。"}},
 	} {
-		if _, err := d.Adopt(office, sc, a.id, a.in); err != nil {
+		if _, err := d.Opinions.Adopt(office, sc, a.id, a.in); err != nil {
 			return err
 		}
 	}

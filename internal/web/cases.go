@@ -15,6 +15,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/store"
 )
 
@@ -307,9 +308,9 @@ type opinionsData struct {
 	Committee cppcc.Committee
 	Tab       string
 	Tabs      []tab
-	List      store.List[cppcc.Opinion]
+	List      store.List[opinion.Opinion]
 	Pager     pager
-	Issues    []cppcc.Issue
+	Issues    []opinion.Issue
 	Write     bool
 	Form      *form
 	Modes     any
@@ -321,7 +322,7 @@ func (s *Site) opinionsList(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: cppcc.IssueModes}
+	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: opinion.IssueModes}
 	pg := pageOf(r)
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		c, err := s.committeeIn(r, sc)
@@ -334,17 +335,17 @@ func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 			st = ""
 		}
 		d.Months = listMonths(r)
-		if d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: st, Months: d.Months.Period}, pg); err != nil {
+		if d.List, err = s.Cppcc.Opinions.Opinions(r.Context(), sc, cppcc.ViewOffice, opinion.Filter{CommitteeID: c.ID, State: st, Months: d.Months.Period}, pg); err != nil {
 			return err
 		}
-		d.Issues, err = s.Cppcc.Issues(r.Context(), sc, c.ID, s.Cppcc.Today().Year())
+		d.Issues, err = s.Cppcc.Opinions.Issues(r.Context(), sc, c.ID, s.Cppcc.Today().Year())
 		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, t := range cppcc.OpinionStates {
+	for _, t := range opinion.States {
 		d.Tabs = append(d.Tabs, tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
 	}
 	d.Tabs = append(d.Tabs, tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
@@ -353,7 +354,7 @@ func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type opinionData struct {
-	O      cppcc.Opinion
+	O      opinion.Opinion
 	Forms  map[string]*form
 	Write  bool
 	Levels any
@@ -370,10 +371,10 @@ func (s *Site) opinionRoute(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) opinionPage(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64, forms map[string]*form, status int) {
-	d := opinionData{Forms: forms, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: cppcc.AdoptionKinds}
+	d := opinionData{Forms: forms, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: opinion.AdoptionKinds}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
-		d.O, err = s.Cppcc.GetOpinion(r.Context(), sc, cppcc.ViewOffice, oid)
+		d.O, err = s.Cppcc.Opinions.GetOpinion(r.Context(), sc, cppcc.ViewOffice, oid)
 		return err
 	})
 	if err != nil {
@@ -394,14 +395,14 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 	action := r.PathValue("action")
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		if action == "adopt" {
-			in := cppcc.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
+			in := opinion.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
 			if d := f.date("on"); d != nil {
 				in.On = *d
 			}
-			_, err := s.Cppcc.Adopt(r.Context(), sc, oid, in)
+			_, err := s.Cppcc.Opinions.Adopt(r.Context(), sc, oid, in)
 			return err
 		}
-		_, err := s.Cppcc.ReviewOpinion(r.Context(), sc, oid, cppcc.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
+		_, err := s.Cppcc.Opinions.ReviewOpinion(r.Context(), sc, oid, opinion.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
 		return err
 	})
 	if err == nil {
@@ -416,10 +417,10 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 func (s *Site) issueCompile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
 	f.Labels = map[string]string{"items": "编入的信息", "mode": "编发方式", "title": "综合标题", "signer": "签发人"}
-	var is cppcc.Issue
+	var is opinion.Issue
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		is, err = s.Cppcc.Compile(r.Context(), sc, cppcc.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
+		is, err = s.Cppcc.Opinions.Compile(r.Context(), sc, opinion.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
 		return err
 	})
 	if err == nil {
@@ -434,7 +435,7 @@ func (s *Site) issueCompile(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 type issueData struct {
 	Committee cppcc.Committee
-	I         cppcc.Issue
+	I         opinion.Issue
 	Write     bool
 }
 
@@ -450,7 +451,7 @@ func (s *Site) issueOf(r *http.Request, id auth.Identity) (issueData, error) {
 			return err
 		}
 		d.Committee = c
-		d.I, err = s.Cppcc.Issue(r.Context(), sc, c.ID, iid)
+		d.I, err = s.Cppcc.Opinions.Issue(r.Context(), sc, c.ID, iid)
 		return err
 	})
 	return d, err
@@ -472,7 +473,7 @@ func (s *Site) issueDocx(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	if err := sendDocx(w, d.Committee.Name+"社情民意专刊"+d.I.Label+".docx", func(x io.Writer) error {
-		return s.Cppcc.WriteIssue(x, d.Committee, d.I)
+		return s.Cppcc.Opinions.WriteIssue(x, d.Committee, d.I)
 	}); err != nil {
 		s.fail(w, r, err)
 	}
@@ -485,10 +486,10 @@ func (s *Site) issueForward(w http.ResponseWriter, r *http.Request, id auth.Iden
 		return
 	}
 	f := newForm(r)
-	var is cppcc.Issue
+	var is opinion.Issue
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		is, err = s.Cppcc.Forward(r.Context(), sc, f.id("committee_id"), iid, f.Get("to"))
+		is, err = s.Cppcc.Opinions.Forward(r.Context(), sc, f.id("committee_id"), iid, f.Get("to"))
 		return err
 	})
 	if err != nil {
@@ -601,7 +602,7 @@ func (s *Site) calendarSave(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 type myOpinionsData struct {
 	Me   cppcc.Member
-	List store.List[cppcc.Opinion]
+	List store.List[opinion.Opinion]
 	Form *form
 	Max  int
 }
@@ -611,13 +612,13 @@ func (s *Site) myOpinions(w http.ResponseWriter, r *http.Request, id auth.Identi
 }
 
 func (s *Site) myOpinionsPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := myOpinionsData{Form: f, Max: cppcc.OpinionMax}
+	d := myOpinionsData{Form: f, Max: opinion.MaxLength}
 	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
 		var err error
 		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
 			return err
 		}
-		d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewMember, cppcc.OpinionFilter{}, pageOf(r))
+		d.List, err = s.Cppcc.Opinions.Opinions(r.Context(), sc, cppcc.ViewMember, opinion.Filter{}, pageOf(r))
 		return err
 	})
 	if err != nil {
@@ -646,12 +647,12 @@ func (s *Site) myOpinionSend(w http.ResponseWriter, r *http.Request, id auth.Ide
 	f := newForm(r)
 	f.Labels = map[string]string{"title": "标题", "content": "正文"}
 	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		in := cppcc.OpinionInput{Title: f.Get("title"), Content: f.Get("content")}
+		in := opinion.Input{Title: f.Get("title"), Content: f.Get("content")}
 		var err error
 		if oid == 0 {
-			_, err = s.Cppcc.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
+			_, err = s.Cppcc.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
 		} else {
-			_, err = s.Cppcc.ResubmitOpinion(r.Context(), sc, oid, in)
+			_, err = s.Cppcc.Opinions.ResubmitOpinion(r.Context(), sc, oid, in)
 		}
 		return err
 	})

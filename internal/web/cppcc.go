@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/report"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -762,7 +763,7 @@ func (s *Site) publicTodos(ctx context.Context, id auth.Identity, add func(label
 			}
 			add(d.label, d.href, d.hint, l.Total, false)
 		}
-		ops, err := s.Cppcc.Opinions(ctx, sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: "submitted"}, one)
+		ops, err := s.Cppcc.Opinions.Opinions(ctx, sc, cppcc.ViewOffice, opinion.Filter{CommitteeID: c.ID, State: "submitted"}, one)
 		if err != nil {
 			return err
 		}
