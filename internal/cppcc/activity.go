@@ -380,7 +380,7 @@ func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead st
 		switch {
 		case p.Key:
 			return apperr.Conflict("该提案已是重点提案(领衔督办:%s)", p.KeyLead)
-		case !slices.Contains(filedStates, p.State) || p.State == "closed":
+		case !slices.Contains(filedStates, p.State) || p.State == Closed:
 			return apperr.Conflict("当前状态为“%s”,只有已立案、尚未办结的提案可以列为重点提案", p.StateLabel)
 		}
 		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+

@@ -112,7 +112,7 @@ func (f *fixture) unitScope(u Committee) store.Scope { return store.ScopeOf(u.Pa
 func (f *fixture) partOf(p Proposal, unit Committee) int64 {
 	f.t.Helper()
 	for _, x := range p.Parts {
-		if x.UnitID == unit.ID && x.State != "withdrawn" {
+		if x.UnitID == unit.ID && x.State != PartWithdrawn {
 			return x.ID
 		}
 	}
@@ -151,7 +151,7 @@ func TestJointProposalJourney(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.draft(true)
-		if p.State != "draft" || len(p.Signers) != 1 {
+		if p.State != Draft || len(p.Signers) != 1 {
 			t.Fatalf("draft: %+v", p)
 		}
 		// A draft is its proposer's alone: not the office's, not the co-signer's.
@@ -162,7 +162,7 @@ func TestJointProposalJourney(t *testing.T) {
 			t.Fatalf("a co-signer reads a draft: %v", err)
 		}
 		p = f.ok(f.svc.Submit(f.asMember[0], f.office, p.ID))
-		if p.State != "signing" {
+		if p.State != Signing {
 			t.Fatalf("submitted joint: %s", p.State)
 		}
 		f.want(map[string]int64{"submitted": 0, "st:signing": 1})
@@ -196,7 +196,7 @@ func TestJointProposalJourney(t *testing.T) {
 		}
 		f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), co, "同意安排专项资金。"))
 		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "B", Text: "已列入明年计划。", Contact: "phone"}))
-		if p.State != "replied" || p.ResultClass != "B" {
+		if p.State != Replied || p.ResultClass != "B" {
 			t.Fatalf("replied: %s %s", p.State, p.ResultClass)
 		}
 		f.want(map[string]int64{"class:B": 1, "st:replied": 1})
@@ -205,13 +205,13 @@ func TestJointProposalJourney(t *testing.T) {
 			t.Fatal("a co-signer evaluated for the first proposer")
 		}
 		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "资金没有落实"}))
-		if p.State != "rehandling" || p.Rehandles != 1 {
+		if p.State != Rehandling || p.Rehandles != 1 {
 			t.Fatalf("unsatisfied: %s", p.State)
 		}
 		f.want(map[string]int64{"rehandled": 1, "class:B": 0, "st:rehandling": 1})
 		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "A", Text: "资金已落实。", Contact: "visit"}))
 		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
-		if p.State != "closed" {
+		if p.State != Closed {
 			t.Fatalf("satisfied: %s", p.State)
 		}
 		f.want(map[string]int64{"st:closed": 1, "sat:satisfied": 1, "class:A": 1, "rehandled": 1, "submitted": 1})
@@ -1016,7 +1016,7 @@ func TestPartyProposalEvaluatedByContact(t *testing.T) {
 			t.Fatalf("the contact's own list holds %d (%v), want the party's proposal", mine.Total, err)
 		}
 		p = f.ok(f.svc.Evaluate(f.asMember[2], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"}))
-		if p.State != "closed" || p.Satisfaction != "basic" {
+		if p.State != Closed || p.Satisfaction != "basic" {
 			t.Errorf("evaluated by its contact: %s %s, want closed as basically satisfied", p.State, p.Satisfaction)
 		}
 		f.want(map[string]int64{"way:party": 1, "sat:basic": 1, "st:closed": 1})

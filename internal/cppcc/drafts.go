@@ -195,7 +195,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if err := own(p, me); err != nil {
 			return err
 		}
-		if p.State != "draft" && p.State != "returned" {
+		if p.State != Draft && p.State != Returned {
 			return apperr.Conflict("该提案目前“%s”,只有暂存或退回修改的提案可以修改", p.StateLabel)
 		}
 		if in.Way != "member" && in.Way != "joint" {

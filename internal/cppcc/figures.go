@@ -32,11 +32,11 @@ func WithYears(m int, keys []string) []string {
 }
 
 func monthKeys(p Proposal) []string {
-	if p.Month == 0 || p.State == "draft" {
+	if p.Month == 0 || p.State == Draft {
 		return nil
 	}
 	m := "p|" + strconv.Itoa(p.Month) + "|"
-	if p.State == "withdrawn" || p.State == "signing" {
+	if p.State == Withdrawn || p.State == Signing {
 		return []string{m + "st:" + p.State}
 	}
 	keys := []string{m + "submitted", m + "way:" + p.Way, m + "st:" + p.State}
@@ -51,7 +51,7 @@ func monthKeys(p Proposal) []string {
 	if p.ResultClass != "" {
 		keys = append(keys, m+"class:"+p.ResultClass)
 	}
-	if p.Satisfaction != "" && p.State == "closed" {
+	if p.Satisfaction != "" && p.State == Closed {
 		keys = append(keys, m+"sat:"+p.Satisfaction)
 	}
 	if p.Rehandles > 0 {
@@ -61,12 +61,12 @@ func monthKeys(p Proposal) []string {
 		keys = append(keys, m+"key")
 	}
 	for _, x := range p.Parts {
-		if x.State == "withdrawn" {
+		if x.State == PartWithdrawn {
 			continue
 		}
 		u := "u|" + strconv.Itoa(p.Month) + "|" + strconv.FormatInt(x.UnitID, 10) + "|"
 		keys = append(keys, u+"assigned", u+"role:"+x.Role)
-		if x.State == "replied" || x.State == "opinion" {
+		if x.State == PartReplied || x.State == PartOpinion {
 			if x.Late {
 				keys = append(keys, u+"late")
 			} else {

@@ -138,10 +138,10 @@ func (s *Service) Comment(ctx context.Context, sc store.Scope, id int64, note st
 		return Proposal{}, apperr.InvalidField("note", "请写明意见(不超过 500 字)")
 	}
 	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
-		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == "confirmed" }) {
+		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == Confirmed }) {
 			return apperr.Rule("只有确认联名的附议委员可以补充意见")
 		}
-		if p.State != "replied" && p.State != "rehandling" && p.State != "closed" {
+		if p.State != Replied && p.State != Rehandling && p.State != Closed {
 			return apperr.Conflict("当前状态为“%s”,承办单位答复后才能补充意见", p.StateLabel)
 		}
 		return s.event(ctx, tx, c, p, "signer", "comment", p.State, p.State, note)

@@ -177,10 +177,10 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 }
 
 // filedStates are those of a filed proposal.
-var filedStates = []string{"filed", "handling", "replied", "rehandling", "closed"}
+var filedStates = []string{Filed, Handling, Replied, Rehandling, Closed}
 
 // openStates are those of a unit's part still waiting for its answer.
-var openStates = []string{"handling", "objected", "extension"}
+var openStates = []string{PartHandling, PartObjected, PartExtension}
 
 // sqlIn is states as an SQL list: ('a', 'b').
 func sqlIn(states []string) string { return "('" + strings.Join(states, "', '") + "')" }
