@@ -63,6 +63,16 @@ type Activity struct {
 	province int64
 }
 
+// Topic is what the activity was about: its title without the kind it
+// may begin with (大会发言:推进城乡融合发展 → 推进城乡融合发展).
+func (a Activity) Topic() string {
+	t, ok := strings.CutPrefix(a.Title, ActivityKinds.Label(a.Kind))
+	if t = strings.TrimLeft(t, ":： —-"); !ok || t == "" {
+		return a.Title
+	}
+	return t
+}
+
 // Attendee is a member's part in an activity.
 type Attendee struct {
 	MemberID    int64  `json:"member_id"`

@@ -72,12 +72,19 @@ func briefDelta(month int, sign int64) stats.Delta {
 	return d
 }
 
-// IssueBrief makes the next numbered issue of the year's 简报 of a committee in scope (the office).
+// briefTitleRule is the rule of an issue's title.
+const briefTitleRule = "简报标题应在 4 到 60 字之间"
+
+// IssueBrief makes the next numbered issue of the year's 简报 of a committee
+// in scope (the office); an issue reporting a meeting, left untitled, is
+// titled with the meeting's topic.
 func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput) (Brief, error) {
 	var v apperr.Invalid
 	in.Title, in.Content, in.Signer = strings.TrimSpace(in.Title), strings.TrimSpace(in.Content), strings.TrimSpace(in.Signer)
-	if n := utf8.RuneCountInString(in.Title); n < 4 || n > 60 {
-		v.Add("title", "简报标题应在 4 到 60 字之间")
+	// An issue of a meeting left untitled takes the meeting's topic, read below.
+	untitled := in.Title == "" && in.ActivityID != 0
+	if n := utf8.RuneCountInString(in.Title); !untitled && (n < 4 || n > 60) {
+		v.Add("title", briefTitleRule)
 	}
 	if n := utf8.RuneCountInString(in.Content); n < 20 || n > BriefMax {
 		v.Add("content", "简报正文应在 20 到 %d 字之间", BriefMax)
@@ -103,12 +110,18 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		prov := store.InProvince("province_id", c.Province())
 		var activity any
 		if in.ActivityID != 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_activities WHERE id = $1 AND committee_id = $2"+prov, in.ActivityID, c.ID).Scan(&n); err != nil {
+			var a Activity
+			err := tx.QueryRowContext(ctx, "SELECT kind, title FROM cppcc_activities WHERE id = $1 AND committee_id = $2"+prov, in.ActivityID, c.ID).Scan(&a.Kind, &a.Title)
+			if apperr.IsNotFound(err) {
+				return apperr.InvalidField("activity_id", "所选的会议或活动不是本政协的")
+			}
+			if err != nil {
 				return err
 			}
-			if n == 0 {
-				return apperr.InvalidField("activity_id", "所选的会议或活动不是本政协的")
+			if untitled {
+				if in.Title = a.Topic(); utf8.RuneCountInString(in.Title) < 4 || utf8.RuneCountInString(in.Title) > 60 {
+					return apperr.InvalidField("title", briefTitleRule)
+				}
 			}
 			activity = in.ActivityID
 		}

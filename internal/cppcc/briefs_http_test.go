@@ -2,6 +2,7 @@ package cppcc_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,4 +126,84 @@ func TestOfficeEntersPartyProposal(t *testing.T) {
 	if err != nil || p.State != "submitted" || p.Way != "party" || p.EvaluatorID == nil || *p.EvaluatorID != m.own.members[0].ID || p.ProposerName != "九三学社江城市委员会" {
 		t.Errorf("entered as %+v %v", p, err)
 	}
+}
+
+// TestBriefTitledByItsMeeting: the 简报's meeting picker names each
+// meeting's kind once (a 大会发言 titled 大会发言:… too); opened from a
+// meeting, the form's title is the meeting's topic, and an issue of a
+// meeting sent untitled is titled so; untitled and of no meeting, refused.
+func TestBriefTitledByItsMeeting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		c := m.of("own").c
+		a, err := m.svc.RecordActivity(m.ctx, store.All, cppcc.ActivityInput{CommitteeID: c.ID, Kind: "speech", Title: "大会发言:推进城乡融合发展",
+			HeldOn: date.New(2026, 1, 12), Present: []int64{m.own.members[0].ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/briefs?committee=%d&activity=%d", c.ID, a.ID), nil)
+		if code != http.StatusOK || !strings.Contains(page, "2026年1月12日 大会发言:推进城乡融合发展</option>") || strings.Contains(page, "大会发言:大会发言") {
+			t.Errorf("the meeting picker: %d\n%s", code, page)
+		}
+		if !strings.Contains(page, `<input id="title" name="title" value="推进城乡融合发展"`) {
+			t.Errorf("the form opened from the meeting is not titled with its topic")
+		}
+		content := "大会发言围绕推进城乡融合发展提出了具体建议,引起与会委员的热烈讨论。"
+		if code, text := m.page(auth.RoleCppccOffice, "POST", "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "activity_id": {fmt.Sprint(a.ID)},
+			"content": {content}, "signer": {"王主席"}}); code != http.StatusSeeOther {
+			t.Fatalf("an untitled issue of the meeting: %d %.300s", code, text)
+		}
+		bs, err := m.svc.Briefs(m.ctx, store.All, c.ID, 2026)
+		if err != nil || len(bs) != 1 || bs[0].Title != "推进城乡融合发展" {
+			t.Fatalf("the issue of the meeting: %+v %v", bs, err)
+		}
+		if code, text := m.page(auth.RoleCppccOffice, "POST", "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(c.ID)}, "activity_id": {"0"},
+			"content": {content}, "signer": {"王主席"}}); code != http.StatusBadRequest || !strings.Contains(text, "简报标题应在 4 到 60 字之间") {
+			t.Errorf("an untitled issue of no meeting: %d", code)
+		}
+	})
+}
+
+// TestMeetingDocumentsOpenInTheBrowser: a meeting's PDF and photo open in
+// the phone's browser (inline, sandboxed, their type not sniffed), a Word
+// or Excel file is downloaded; each under its Chinese name (RFC 5987).
+func TestMeetingDocumentsOpenInTheBrowser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		a := activity(m, "own")
+		s := m.session[auth.RoleCppccOffice]
+		for _, c := range []struct {
+			name        string
+			data        []byte
+			disposition string
+			typ         string
+		}{
+			{"会议议程 (第1次):修订稿.pdf", []byte("%PDF-1.4\n议程"), "inline", "application/pdf"},
+			{"合影.png", png, "inline", "image/png"},
+			{"讲话稿.docx", []byte("PK\x03\x04讲话稿"), "attachment", "application/octet-stream"},
+			{"名单.xlsx", []byte("PK\x03\x04名单"), "attachment", "application/octet-stream"},
+		} {
+			f, err := m.svc.AddActivityFile(m.ctx, store.All, a, c.name, c.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/cppcc/activities/%d/files/%d", m.srv.URL, a, f.ID), nil)
+			req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: s[0]})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			h := res.Header
+			want := c.disposition + "; filename*=UTF-8''" + strings.ReplaceAll(url.QueryEscape(c.name), "+", "%20")
+			if res.StatusCode != 200 || string(body) != string(c.data) || h.Get("Content-Type") != c.typ || h.Get("Content-Disposition") != want ||
+				h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s: %d %s, %q (want %q), %q", c.name, res.StatusCode, h.Get("Content-Type"), h.Get("Content-Disposition"), want, h.Get("X-Content-Type-Options"))
+			}
+			if csp := h.Get("Content-Security-Policy"); c.disposition == "inline" && csp != "sandbox" {
+				t.Errorf("%s is shown with the policy %q", c.name, csp)
+			}
+		}
+	})
 }

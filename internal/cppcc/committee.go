@@ -126,6 +126,34 @@ type Committee struct {
 	Rules    Rules  `json:"rules"`
 }
 
+// PartyCommittee names the Party committee a committee works under, from
+// the locality its name carries (江城市政协, 政协江城市委员会, 中国人民政治
+// 协商会议江城市委员会): 中共江城市委, 中共江南省委, 中共中央 for the
+// national one; 中共广西壮族自治区委员会 for an autonomous region, and the
+// full 中共…委员会 where the locality has no 省/市/县/区/州/旗/盟 to shorten;
+// 同级党委 when the name carries no locality.
+func (c Committee) PartyCommittee() string {
+	if c.Level == "national" {
+		return "中共中央"
+	}
+	loc := strings.TrimPrefix(strings.TrimPrefix(c.Name, "中国人民政治协商会议"), "政协")
+	loc = strings.TrimSuffix(strings.TrimSuffix(loc, "委员会"), "政协")
+	switch {
+	case loc == "全国":
+		return "中共中央"
+	case loc == "":
+		return "同级党委"
+	case strings.HasSuffix(loc, "自治区"):
+		return "中共" + loc + "委员会"
+	}
+	for _, end := range []string{"省", "市", "县", "区", "州", "旗", "盟"} {
+		if strings.HasSuffix(loc, end) {
+			return "中共" + loc + "委"
+		}
+	}
+	return "中共" + loc + "委员会"
+}
+
 // CommitteeLevels are the levels of committees, the national one first.
 var CommitteeLevels = vocab.Enum{{Code: "national", Label: "全国"}, {Code: "province", Label: "省级"}, {Code: "city", Label: "市级"}, {Code: "county", Label: "县级"}}
 

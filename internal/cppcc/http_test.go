@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -979,6 +982,58 @@ func TestCommitteeSummaryStatesNoNought(t *testing.T) {
 		paras := docxtest.Paragraphs(t, []byte(raw))
 		if n := len(paras); n < 2 || paras[n-2].Text != c.Name || paras[n-1].Text != today || paras[n-1].RightChars != 400 || paras[n-1].Jc != "right" {
 			t.Errorf("the .docx does not end with its 落款 (%s, %s): %+v", c.Name, today, paras[max(0, len(paras)-2):])
+		}
+	})
+}
+
+// TestCommitteeSummaryInChinese: the summary's page shows each figure's
+// placeholder by its Chinese name, its opening names the Party committee
+// the committee works under (江城市政协: 中共江城市委), and each box opens
+// tall enough for its text; a draft and a template saved with the older
+// English placeholders come back with the Chinese ones, their figures
+// still filled in.
+func TestCommitteeSummaryInChinese(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		m.proposal("own", "submitted")
+		c := m.of("own").c
+		path := fmt.Sprintf("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", c.ID)
+		code, page := m.page(auth.RoleCppccOffice, "GET", path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("the summary: %d", code)
+		}
+		if !strings.Contains(page, "共提出提案〔提出提案〕件") || !strings.Contains(page, "〔委员出席会议和活动〕人次") || strings.Contains(page, "〔submitted〕") {
+			t.Errorf("the placeholders are not the figures' Chinese names:\n%s", page)
+		}
+		if !strings.Contains(page, "在中共江城市委的领导下") || strings.Contains(page, "中共党委") {
+			t.Errorf("the opening does not name 中共江城市委")
+		}
+		box := regexp.MustCompile(`<textarea name="p0" rows="(\d+)"[^>]*>([^<]*)</textarea>`).FindStringSubmatch(page)
+		if box == nil {
+			t.Fatalf("no box of the proposals' paragraph")
+		}
+		if rows, _ := strconv.Atoi(box[1]); rows*20 < utf8.RuneCountInString(html.UnescapeString(box[2])) {
+			t.Errorf("the box of %d characters opens %d rows tall", utf8.RuneCountInString(box[2]), rows)
+		}
+
+		old := url.Values{"title": {"江城市政协2026年工作总结"}, "opening": {"全年共提出提案〔submitted〕件,委员出席〔attended〕人次。"}, "closing": {"特此报告。"}}
+		if code, _ := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/summary/draft?committee=%d&from=2026-01&to=2026-12", c.ID), old); code != http.StatusSeeOther {
+			t.Fatalf("saving the draft: %d", code)
+		}
+		_, page = m.page(auth.RoleCppccOffice, "GET", path, nil)
+		if !strings.Contains(page, `>全年共提出提案〔提出提案〕件,委员出席〔委员出席会议和活动〕人次。</textarea>`) || !strings.Contains(page, `title="提出提案">1</a>`) {
+			t.Errorf("the older draft does not read in Chinese with its figures:\n%s", page)
+		}
+		if strings.Contains(page, "以下占位符没有对应的数字") {
+			t.Errorf("the older draft's placeholders are reported unknown")
+		}
+
+		templates := fmt.Sprintf("/cppcc/summary/templates?committee=%d", c.ID)
+		if code, _ := m.page(auth.RoleCppccOffice, "POST", templates, url.Values{"opening": {"{期间},{组织}共提出提案〔submitted〕件。"}}); code != http.StatusSeeOther {
+			t.Fatalf("saving the template: %d", code)
+		}
+		if _, page = m.page(auth.RoleCppccOffice, "GET", templates, nil); !strings.Contains(page, ">{期间},{组织}共提出提案〔提出提案〕件。</textarea>") {
+			t.Errorf("the older template does not read in Chinese:\n%s", page)
 		}
 	})
 }

@@ -567,3 +567,51 @@ func TestCombinedIssue(t *testing.T) {
 		}
 	})
 }
+
+// TestSuperviseFromEveryList: 督办 is offered beside every letter still
+// running on each of the office's lists and on its page, late or not;
+// done from a list it comes back to the letter's row with the word of it
+// there; a letter not accepted offers none.
+func TestSuperviseFromEveryList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		received, _ := m.letter("own", "received")
+		handling, _ := m.letter("own", "handling")
+		for tab, x := range map[string]letters.Case{"received": received, "handling": handling, "all": handling} {
+			code, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/letters?tab="+tab, nil)
+			if code != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`action="/cppcc/letters/%d/supervise"`, x.ID)) {
+				t.Errorf("the %s list offers no 督办 of %s: %d", tab, x.Title, code)
+			}
+		}
+		if _, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/letters/%d", received.ID), nil); !strings.Contains(page, `id="supervise-form"`) {
+			t.Errorf("the page of a letter on time offers no 督办")
+		}
+		req, _ := http.NewRequest("POST", m.srv.URL+fmt.Sprintf("/cppcc/letters/%d/supervise", handling.ID), strings.NewReader(url.Values{"text": {"请于三日内答复"}, "from": {"handling"}, "page": {"1"}, "csrf": {m.session[auth.RoleCppccOffice][1]}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: m.session[auth.RoleCppccOffice][0]})
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		back := res.Header.Get("Location")
+		if want := fmt.Sprintf("/cppcc/letters?tab=handling&page=1&done=%d#case-%d", handling.ID, handling.ID); back != want {
+			t.Fatalf("督办 from the list went to %s, not %s", back, want)
+		}
+		_, page := m.page(auth.RoleCppccOffice, "GET", strings.Split(back, "#")[0], nil)
+		row := page[strings.Index(page, fmt.Sprintf(`id="case-%d"`, handling.ID)):]
+		if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, `<p class="flash" role="status" id="row-flash">已督办</p>`) || strings.Count(page, "已督办") != 1 {
+			t.Errorf("the word of the 督办 is not at its row (once):\n%s", row)
+		}
+		ended, _ := m.letter("own", "received")
+		if _, err := m.svc.Letters.Decide(m.ctx, store.ScopeOf(m.own.c.Path), ended.ID, letters.CaseAction{Action: "not_accept", Text: "不属于政协受理范围"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/letters?tab=all", nil); strings.Contains(page, fmt.Sprintf(`action="/cppcc/letters/%d/supervise"`, ended.ID)) {
+			t.Errorf("督办 offered of a letter not accepted")
+		}
+		if _, page := m.page(auth.RoleCppccOffice, "GET", fmt.Sprintf("/cppcc/letters/%d", ended.ID), nil); strings.Contains(page, `id="supervise-form"`) {
+			t.Errorf("the page of a letter not accepted offers 督办")
+		}
+	})
+}

@@ -64,7 +64,7 @@ func TestProposalDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for key, count := range map[string]string{"submitted": "submitted", "filed": "filed", "class_a": "class:A", "between": "time:between"} {
+		for key, count := range map[string]string{"提出提案": "submitted", "立案": "filed", "A类答复": "class:A", "闭会期间提出": "time:between"} {
 			if got, want := figs[key].Text, counts.Counts[count]; got != fmt.Sprint(want) {
 				t.Errorf("summary figure %s = %s, the committee's figure %d", key, got, want)
 			}
@@ -72,7 +72,7 @@ func TestProposalDocuments(t *testing.T) {
 				t.Errorf("figure %s links to %s, not to the same months", key, figs[key].Href)
 			}
 		}
-		if figs["submitted"].Text != "1" || figs["class_a"].Text != "1" {
+		if figs["提出提案"].Text != "1" || figs["A类答复"].Text != "1" {
 			t.Fatalf("summary figures: %+v", figs)
 		}
 		in := func(pd Period) int64 {
@@ -86,8 +86,8 @@ func TestProposalDocuments(t *testing.T) {
 			t.Fatalf("the list kept to the months: %d this year, %d last year", in(Period{202601, 202612}), in(Period{202501, 202512}))
 		}
 		last, err := f.svc.SummaryFigures(f.ctx, f.office, f.c.ID, "2025-01", "2025-12")
-		if err != nil || last["submitted"].Text != "0" {
-			t.Fatalf("last year's summary: %v %+v", err, last["submitted"])
+		if err != nil || last["提出提案"].Text != "0" {
+			t.Fatalf("last year's summary: %v %+v", err, last["提出提案"])
 		}
 		if _, err := f.svc.SummaryFigures(f.ctx, f.office, f.c.ID, "2026-12", "2026-01"); err == nil || !strings.Contains(err.Error(), "起始月份不晚于截止月份") {
 			t.Fatalf("a period backwards: %v", err)
@@ -96,4 +96,35 @@ func TestProposalDocuments(t *testing.T) {
 			t.Fatalf("the other committee's summary from this office: %v", err)
 		}
 	})
+}
+
+// TestPartyCommittee: a summary's opening names the Party committee its
+// committee works under, read from the committee's name however it is
+// written; a locality that does not shorten is written in full.
+func TestPartyCommittee(t *testing.T) {
+	for name, want := range map[string]string{
+		"江城市政协":    "中共江城市委",
+		"江南省政协":    "中共江南省委",
+		"政协滨江区委员会": "中共滨江区委",
+		"中国人民政治协商会议青山县委员会": "中共青山县委",
+		"政协延边朝鲜族自治州委员会":    "中共延边朝鲜族自治州委",
+		"广西壮族自治区政协":        "中共广西壮族自治区委员会",
+		"江城政协":             "中共江城委员会",
+		"全国政协":             "中共中央",
+	} {
+		c := Committee{Name: name, Level: "city"}
+		if got := c.PartyCommittee(); got != want {
+			t.Errorf("%s works under %s, not %s", name, got, want)
+		}
+		if s := SummaryDraft(c, "2026-01", "2026-12", nil); !strings.Contains(s.Opening, "2026年,"+name+"在"+want+"的领导下") {
+			t.Errorf("the opening of %s: %s", name, s.Opening)
+		}
+	}
+	if got := (Committee{Name: "全国政协", Level: "national"}).PartyCommittee(); got != "中共中央" {
+		t.Errorf("the national committee works under %s", got)
+	}
+	own := SummaryDraft(Committee{Name: "江城市政协"}, "2026-01", "2026-12", map[string]string{"proposals": "共提出提案〔submitted〕件,立案〔filed〕件。"})
+	if got := own.Sections[0].Paragraphs[0]; got != "共提出提案〔提出提案〕件,立案〔立案〕件。" {
+		t.Errorf("an older template reads %s", got)
+	}
 }

@@ -85,6 +85,10 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 		office.open("/cppcc?state=")
 		office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
 		raw := office.eval(`Array.from(document.querySelectorAll('#cppcc-figures b[data-key]')).map(b => b.dataset.key + '=' + b.textContent.trim().replace(/,/g, '')).join(';')`)
+		// A desktop shows every figure, none folded away.
+		if folded := office.eval(`Array.from(document.querySelectorAll('#cppcc-figures b[data-key], #activity-figures b[data-key]')).filter(b => !b.checkVisibility()).map(b => b.dataset.key).join(',')`); folded != "" {
+			t.Errorf("the desktop's board folds away %s", folded)
+		}
 		out := map[string]int64{}
 		for _, kv := range strings.Split(raw, ";") {
 			k, v, _ := strings.Cut(kv, "=")
@@ -313,6 +317,25 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 		t.Fatalf("the demo has no late part: %+v %v", late, err)
 	}
 	first := late.Items[0]
+	// The phone shows a few key figures, the tabs on the first screen; the
+	// others folded until opened.
+	shown := func() int {
+		n, _ := strconv.Atoi(office.eval(`String(Array.from(document.querySelectorAll('.figures > div, .figures > li')).filter(e => e.checkVisibility()).length)`))
+		return n
+	}
+	tabsTop := func(nav string) float64 { return office.top(`nav[aria-label="` + nav + `"]`) }
+	if n, top := shown(), tabsTop("提案分类"); n > 6 || top > 700 {
+		t.Errorf("the phone's board shows %d figures before its tabs, at %.0f", n, top)
+	}
+	office.do(chromedp.Click(chromedp.CSS("#cppcc-figures details.more-figures > summary")))
+	if n := shown(); n < 20 {
+		t.Errorf("the board's figures opened show %d", n)
+	}
+	office.open("/cppcc/letters")
+	office.do(chromedp.WaitVisible(chromedp.CSS("#case-figures")))
+	if n, top := shown(), tabsTop("来信分类"); n > 6 || top > 700 {
+		t.Errorf("the phone's letters show %d figures before the tabs, at %.0f", n, top)
+	}
 	office.open("/cppcc?overdue=1")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#late")))
 	row := "#late tbody tr:first-child"
@@ -324,13 +347,44 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if tab := office.text(`nav[aria-label="提案分类"] a[aria-current="page"]`); tab != "逾期("+strconv.FormatInt(late.Total, 10)+")" {
 		t.Errorf("the tab reads %q, the list holds %d", tab, late.Total)
 	}
-	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
-	office.do(press(row + ` button`))
-	if loc := office.location(); !strings.Contains(loc, "/cppcc?overdue=1") {
-		t.Errorf("催办 from the list went to %s", loc)
+	// Each late part is a row of its own id, a proposal late at two units too.
+	page1, err := s.cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 30})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if msg := office.text(".flash"); !strings.Contains(msg, "已记录催办") {
-		t.Errorf("no word of the 催办: %q", msg)
+	seen, twice := map[int64]bool{}, false
+	for _, p := range page1.Items {
+		twice = twice || seen[p.ProposalID]
+		seen[p.ProposalID] = true
+	}
+	if !twice {
+		t.Fatal("no proposal of the demo is late at two units")
+	}
+	if got := office.eval(`(function () {
+	  var ids = {}, twice = '';
+	  document.querySelectorAll('#late tbody tr').forEach(function (tr) { if (ids[tr.id]) { twice = tr.id; } ids[tr.id] = true; });
+	  return twice;
+	})()`); got != "" {
+		t.Errorf("two rows of the 逾期 list have the id %s", got)
+	}
+	// A text box beside its button is as tall as the button, a finger's height.
+	for _, pair := range [][2]string{{row + ` input[name="text"]`, row + ` button`}, {"#q", `form[action="/cppcc"] button`}} {
+		box, button := office.height(pair[0]), office.height(pair[1])
+		if box < 40 || box != button {
+			t.Errorf("on a phone the box %s is %.0f high beside its button of %.0f", pair[0], box, button)
+		}
+	}
+	office.do(chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请于本周内答复"))
+	rowID := office.eval(`document.querySelector('` + row + `').id`)
+	office.do(press(row + ` button`))
+	if loc := office.location(); !strings.Contains(loc, "/cppcc?overdue=1") || !strings.HasSuffix(loc, "#"+rowID) {
+		t.Errorf("催办 from the list (row %s) went to %s", rowID, loc)
+	}
+	if msg := office.text("#" + rowID + " .flash"); !strings.Contains(msg, "已记录催办") {
+		t.Errorf("no word of the 催办 at its row: %q", msg)
+	}
+	if got := office.inView("#" + rowID + " .flash"); got != "yes" {
+		t.Errorf("the word of the 催办 is out of the phone's sight: %s", got)
 	}
 	p, err := s.cppcc.Get(ctx, store.All, cppcc.ViewOffice, first.ProposalID)
 	if err != nil {
@@ -368,4 +422,61 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.eval(`document.querySelector('#cases tbody tr:first-child td[data-label="督办"] button') ? 'yes' : 'no'`); got != "yes" {
 		t.Error("no 督办 beside a late letter")
 	}
+
+	// 督办 of a letter still running, not late, from the list of all: the
+	// word of it is at its row, in sight.
+	all, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var running *letters.Case
+	for i, x := range all.Items {
+		if !x.Overdue && x.Running() {
+			running = &all.Items[i]
+		}
+	}
+	if running == nil {
+		t.Fatal("the demo's first letters have none running and not late")
+	}
+	office.open("/cppcc/letters?tab=all")
+	row = "#case-" + strconv.FormatInt(running.ID, 10)
+	office.do(chromedp.WaitVisible(chromedp.CSS(row)), chromedp.SetValue(chromedp.CSS(row+` input[name="text"]`), "请加快办理"))
+	if box, button := office.height(row+` input[name="text"]`), office.height(row+` td[data-label="督办"] button`); box < 40 || box != button {
+		t.Errorf("on a phone the 督办 box is %.0f high beside its button of %.0f", box, button)
+	}
+	office.do(press(row + ` td[data-label="督办"] button`))
+	if msg := office.text(row + " .flash"); !strings.Contains(msg, "已督办") {
+		t.Errorf("no word of the 督办 at its row: %q", msg)
+	}
+	if got := office.inView(row + " .flash"); got != "yes" {
+		t.Errorf("the word of the 督办 is out of the phone's sight: %s", got)
+	}
+	x, err = s.cppcc.Letters.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := x.Events[len(x.Events)-1]; e.Action != "supervise" || !strings.Contains(e.Note, "请加快办理") {
+		t.Errorf("the letter's last step %+v", e)
+	}
+}
+
+// height is the element's height in CSS pixels.
+func (tb *tab) height(sel string) float64 {
+	tb.s.t.Helper()
+	v, err := strconv.ParseFloat(tb.eval(`String(document.querySelector(`+strconv.Quote(sel)+`).getBoundingClientRect().height)`), 64)
+	if err != nil {
+		tb.s.t.Fatalf("height of %s: %v", sel, err)
+	}
+	return v
+}
+
+// inView tells whether the element is wholly within the viewport ("yes"),
+// or where it is.
+func (tb *tab) inView(sel string) string {
+	return tb.eval(`(function () {
+	  var el = document.querySelector(` + strconv.Quote(sel) + `);
+	  if (!el) { return 'missing'; }
+	  var r = el.getBoundingClientRect();
+	  return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0 ? 'yes' : 'at ' + Math.round(r.top) + '..' + Math.round(r.bottom) + ' of ' + window.innerHeight;
+	})()`)
 }

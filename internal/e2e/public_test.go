@@ -96,6 +96,7 @@ func TestPublicLetterInTheBrowser(t *testing.T) {
 	citizen.do(chromedp.WaitVisible(chromedp.CSS("#box-petition")))
 	citizen.shot("public-home")
 	citizen.do(press("#box-petition"), chromedp.WaitVisible(chromedp.CSS(`[data-pow-status][data-state="done"]`)))
+	citizen.checkLine("#public_ok", `label[for="public_ok"]`)
 	// Too short a text first: the banner names the field; a new challenge is solved for the retry.
 	citizen.do(chromedp.SetValue(chromedp.CSS("#title"), "小区消防通道长期被占用"), chromedp.SetValue(chromedp.CSS("#content"), "太短"),
 		chromedp.SetValue(chromedp.CSS("#name"), "孙立军"), chromedp.SetValue(chromedp.CSS("#phone"), "13700001111"),

@@ -102,6 +102,10 @@ func TestCommitteeFromNothing(t *testing.T) {
 			press("#submit"), chromedp.WaitVisible(chromedp.CSS("#proposal-state")))
 		return m.location()[strings.LastIndex(m.location(), "/")+1:]
 	}
+	// 同意公开: the box and its words on one line, the whole line a finger's target.
+	m.open("/cppcc/my/new")
+	m.do(chromedp.WaitVisible(chromedp.CSS("#proposal-form")))
+	m.checkLine("#public", "label:has(> #public)")
 	rejected := draft("关于缓解中小企业融资难的建议")
 	office.open("/cppcc/proposals/" + rejected)
 	office.do(chromedp.WaitVisible(chromedp.CSS("#reject")), chromedp.SetValue(chromedp.CSS("#reject_reason"), "vague"),
@@ -157,6 +161,20 @@ func TestCommitteeFromNothing(t *testing.T) {
 		t.Errorf("the meeting's attendance reads %q", got)
 	}
 	office.do(press("#brief-this"), chromedp.WaitVisible(chromedp.CSS("#brief-form")))
+	// Opened from the meeting, the issue is titled with its topic; no
+	// meeting chosen empties that title, the meeting again fills it.
+	if got := office.value("#title"); got != "第一届政协第一次主席会议" {
+		t.Errorf("the 简报 of the meeting is titled %q", got)
+	}
+	if got := office.eval(`(function () {
+	  var s = document.getElementById('activity_id'), t = document.getElementById('title'), was = s.value;
+	  s.value = '0'; s.dispatchEvent(new Event('change'));
+	  var none = t.value;
+	  s.value = was; s.dispatchEvent(new Event('change'));
+	  return none + '|' + t.value;
+	})()`); got != "|第一届政协第一次主席会议" {
+		t.Errorf("choosing the meeting fills the title: %q", got)
+	}
 	office.do(chromedp.SetValue(chromedp.CSS("#title"), "市政协召开第一次主席会议"), chromedp.SetValue(chromedp.CSS("#content"), "会议研究了本届政协的协商计划和提案工作安排,部署了年度重点工作。"),
 		chromedp.SetValue(chromedp.CSS("#signer"), "王主席"), press("#issue-brief"), chromedp.WaitVisible(chromedp.CSS("#brief-label")))
 	if msg := office.confirmed(); !strings.Contains(msg, "期号") {
@@ -201,4 +219,32 @@ func (s *site) unitOf(c cppcc.Committee, name string) cppcc.Committee {
 	}
 	s.t.Fatalf("no unit %s in %v", name, units)
 	return cppcc.Committee{}
+}
+
+// checkLine checks on a phone that a check box and its label's words are
+// on one line at least a finger's height, and that a tap on the label ticks
+// and unticks the box.
+func (tb *tab) checkLine(box, label string) {
+	tb.s.t.Helper()
+	got := tb.eval(`(function () {
+	  var box = document.querySelector(` + strconv.Quote(box) + `), label = document.querySelector(` + strconv.Quote(label) + `);
+	  var b = box.getBoundingClientRect(), l = label.getBoundingClientRect();
+	  if (b.width > 40 || l.height < 40 || l.height > 60 || b.top < l.top || b.bottom > l.bottom) {
+	    return 'box ' + Math.round(b.width) + '×' + Math.round(b.height) + ' at ' + Math.round(b.top) + ', label ' + Math.round(l.width) + '×' + Math.round(l.height) + ' at ' + Math.round(l.top);
+	  }
+	  return '';
+	})()`)
+	if got != "" {
+		tb.s.t.Errorf("the check box %s and its words are not on one line: %s", box, got)
+	}
+	checked := func() string { return tb.eval(`String(document.querySelector(` + strconv.Quote(box) + `).checked)`) }
+	was := checked()
+	for range 2 {
+		tb.do(chromedp.Click(chromedp.CSS(label)))
+		if now := checked(); now == was {
+			tb.s.t.Errorf("a tap on the label of %s leaves it %s", box, now)
+		} else {
+			was = now
+		}
+	}
 }

@@ -135,7 +135,7 @@ func TestCommitteeSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live["submitted"].Text == "0" || live["letters"].Text == "0" || live["opinions"].Text == "0" {
+	if live["提出提案"].Text == "0" || live["来信和信访事项"].Text == "0" || live["社情民意信息"].Text == "0" {
 		t.Fatalf("the demo committee has nothing to sum up: %+v", live)
 	}
 
@@ -147,14 +147,14 @@ func TestCommitteeSummary(t *testing.T) {
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#summary-form")))
 	edited := "全年共收到提案〔submitted〕件,立案〔filed〕件,其中所提问题已经解决的〔class_a〕件;收到群众来信〔letters〕件。"
 	tb.do(chromedp.SetValue(chromedp.CSS(`textarea[name="p0"]`), edited), chromedp.Click(chromedp.CSS("#preview")))
-	want := "全年共收到提案" + live["submitted"].Text + "件,立案" + live["filed"].Text + "件,其中所提问题已经解决的" + live["class_a"].Text +
-		"件;收到群众来信" + live["letters"].Text + "件。"
+	want := "全年共收到提案" + live["提出提案"].Text + "件,立案" + live["立案"].Text + "件,其中所提问题已经解决的" + live["A类答复"].Text +
+		"件;收到群众来信" + live["来信和信访事项"].Text + "件。"
 	tb.waitText("#summary-preview", want)
 	tb.shot("cppcc-summary")
 
 	// A figure leads to its list, kept to the same months, with as many rows.
 	tb.do(chromedp.Click(chromedp.CSS(`#summary-preview a.figure[title="来信和信访事项"]`)), chromedp.WaitVisible(chromedp.CSS("#list-months")))
-	tb.waitText(".pager", "共 "+live["letters"].Text+" 条")
+	tb.waitText(".pager", "共 "+live["来信和信访事项"].Text+" 条")
 
 	// The edited text is what the browser sends back with the export.
 	tb.open(fmt.Sprintf("/cppcc/summary?committee=%d&from=%s&to=%s", c.ID, from, to))

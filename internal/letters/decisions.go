@@ -194,12 +194,8 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			}
 			return s.stepCase(ctx, tx, c, x, "close", in.Text, false, "")
 		case "supervise":
-			ks, err := s.Clocks(ctx, tx, c, "case", x.ID)
-			if err != nil {
-				return err
-			}
-			if !overdue(ks) {
-				return apperr.Rule("只有逾期的信访件才需要督办")
+			if !x.Running() {
+				return apperr.Rule("这封来信已办结或待审核,不需要督办")
 			}
 			t, err := cppcc.Text("text", "督办意见", in.Text, 500)
 			if err != nil {

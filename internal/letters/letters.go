@@ -179,6 +179,13 @@ type Case struct {
 	name        string
 }
 
+// endedStates are the states a case ends in: nothing more is done on it.
+var endedStates = []string{NotAccepted, Transferred, Junk, Final, Closed}
+
+// Running tells whether a case is still being handled, so may be
+// supervised (督办): not ended, not held as suspected spam.
+func (x Case) Running() bool { return !x.Held && !slices.Contains(endedStates, x.State) }
+
 const caseCols = `x.id, x.committee_id, x.box, x.channel, x.name_enc, x.phone_enc, x.anonymous, x.people, x.title, x.content, x.public_ok, x.name_ok, x.state,
 	x.held, x.was_held, x.score, x.reasons, x.duplicate_of, x.unit_id, COALESCE(uc.name, ''), x.route, x.decision, x.reply, x.review, x.recheck, x.satisfaction,
 	x.extended, x.late, x.stage, x.received_on, x.replied_on, x.month, x.province_id, x.proposal_id`

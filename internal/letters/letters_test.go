@@ -323,8 +323,9 @@ func TestLetterAttachments(t *testing.T) {
 	}
 }
 
-// Spam sent to the public form is held, still a case with a receipt code;
-// the moderator's decision teaches the filter.
+// Spam sent to the public form is held, still a case with a receipt code,
+// and not supervised (督办) while held nor once junk, as a letter on time
+// is; the moderator's decision teaches the filter.
 func TestHeldLetterIsStillACase(t *testing.T) {
 	// The longest tests of the package run beside each other (their databases are their own).
 	t.Parallel()
@@ -351,7 +352,16 @@ func TestHeldLetterIsStillACase(t *testing.T) {
 		if err != nil || held.Total != 1 || held.Items[0].Score < spam.Threshold || len(held.Items[0].Reasons) == 0 {
 			t.Fatalf("the moderation queue %+v %v", held, err)
 		}
+		// 督办 is of a letter still running, late or not; never of one held or ended.
+		_, err = c.svc.Decide(c.OfficeCtx, c.Office, rc.Case.ID, CaseAction{Action: "supervise", Text: "请尽快处理"}, filter)
+		storetest.WantErr(t, err, "", "不需要督办")
+		if x := c.okCase(c.svc.Decide(c.OfficeCtx, c.Office, report.Case.ID, CaseAction{Action: "supervise", Text: "请尽快受理"}, filter)); x.Overdue ||
+			x.Events[len(x.Events)-1].Action != "supervise" {
+			t.Errorf("督办 of a letter on time: %+v", x.Events[len(x.Events)-1])
+		}
 		c.okCase(c.svc.Decide(c.OfficeCtx, c.Office, rc.Case.ID, CaseAction{Action: "junk"}, filter))
+		_, err = c.svc.Decide(c.OfficeCtx, c.Office, rc.Case.ID, CaseAction{Action: "supervise", Text: "请尽快处理"}, filter)
+		storetest.WantErr(t, err, "", "不需要督办")
 		if got := c.publicFigures(); got["c:held"] != 0 || got["c:st:junk"] != 1 || got["c:all"] != 2 {
 			t.Errorf("figures after junk: %v", got)
 		}

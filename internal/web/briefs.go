@@ -21,7 +21,7 @@ func (s *Site) briefRoutes() []route {
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
 		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, s.briefDocx},
 		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, s.activityUpload},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, s.Cppcc.ActivityFileData)},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, true, s.Cppcc.ActivityFileData)},
 	}
 }
 
@@ -51,6 +51,12 @@ func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		l, err := s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
 		d.Activities = l.Items
+		// The meeting chosen (from its page) titles the issue until the office writes its own.
+		for _, a := range d.Activities {
+			if itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
+				f.Values.Set("title", a.Topic())
+			}
+		}
 		return err
 	})
 	if err != nil {

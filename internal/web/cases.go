@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,6 +71,13 @@ type casesData struct {
 	Write     bool
 	Unit      bool
 	Months    monthsChip
+	// Done is the case just supervised from the list, whose row shows the banner.
+	Done int64
+}
+
+// flashRow tells whether the list holds the case just supervised.
+func (d casesData) flashRow() bool {
+	return slices.ContainsFunc(d.List.Items, func(x letters.Case) bool { return x.ID == d.Done })
 }
 
 // caseTabs are the office's lists of letters.
@@ -77,7 +86,7 @@ var caseTabs = []struct{ key, label string }{
 }
 
 func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Done: queryID(r, "done")}
 	pg := pageOf(r)
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		c, err := s.committeeIn(r, sc)
@@ -197,7 +206,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 
 // caseFile downloads a letter's attachment.
 func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
+	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letters.CaseFile(ctx, sc, view, cid, file)
 	})
 }
@@ -222,8 +231,9 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 	})
 	if err == nil {
 		back := fmt.Sprintf("/cppcc/letters/%d", cid)
-		if action == "supervise" && f.Get("from") == "overdue" {
-			back = fmt.Sprintf("/cppcc/letters?tab=overdue#case-%d", cid)
+		if tab := f.Get("from"); action == "supervise" && tab != "" {
+			// Back to the list's row, its banner there (on a phone the top is out of sight).
+			back = fmt.Sprintf("/cppcc/letters?tab=%s&page=%d&done=%d#case-%d", url.QueryEscape(tab), max(1, f.id("page")), cid, cid)
 		}
 		done(w, r, back, "已"+letters.ActionLabel(action))
 		return

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,6 +81,8 @@ func cppccHome(id auth.Identity) string {
 type figureLine struct {
 	Key, Label, Href string
 	N                int64
+	// Main marks a figure a phone shows before the list, the others folded.
+	Main bool
 }
 
 type boardData struct {
@@ -100,7 +103,17 @@ type boardData struct {
 	State      string
 	OverdueTab bool
 	Months     monthsChip
+	// Done is the late part just urged (催办), whose row shows the banner.
+	Done int64
 }
+
+// flashRow tells whether the list holds the late part just urged.
+func (d boardData) flashRow() bool {
+	return slices.ContainsFunc(d.Late.Items, func(p cppcc.LatePart) bool { return p.ID == d.Done })
+}
+
+// mainBoardLines are the board's figures a phone shows before the tabs.
+var mainBoardLines = map[string]bool{"submitted": true, "filed": true, "st:handling": true, "st:closed": true}
 
 // boardLines are the committee's figures on its board, in the words of E4's report.
 var boardLines = []struct{ key, label, state string }{
@@ -141,7 +154,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 		}
 		d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = c, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
 		for _, l := range boardLines {
-			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
+			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key], Main: mainBoardLines[l.key]}
 			switch {
 			case l.state == "key":
 				line.Href = "/cppcc?key=1"
@@ -177,7 +190,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 			d.Pager = newPager(r, d.List.Total, pg)
 		}
 		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
-		d.State, d.OverdueTab = state, overdue
+		d.State, d.OverdueTab, d.Done = state, overdue, queryID(r, "done")
 		return err
 	})
 	if err != nil {
@@ -862,7 +875,8 @@ func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Ident
 	}
 	back := "/cppcc/proposals/%d"
 	if r.PostFormValue("from") == "overdue" {
-		back = "/cppcc?overdue=1#late-%d"
+		// Back to the part's row (of the proposal, %d), its banner there.
+		back = fmt.Sprintf("/cppcc?overdue=1&page=%d&done=%d#late-%%d-%d", max(1, parseID(r.PostFormValue("page"))), partID, partID)
 	}
 	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
@@ -1260,14 +1274,15 @@ func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id aut
 
 // letterRoute downloads a reply letter of a proposal the caller reaches from view.
 func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
+	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letter(ctx, sc, view, pid, file)
 	})
 }
 
 // fileRoute downloads a file of the object of the path's id ({file} in the
-// path), read by fn within the grants carrying perm.
-func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+// path), read by fn within the grants carrying perm; shown, a PDF or a
+// photo opens in the browser (sendShown).
+func (s *Site) fileRoute(perm auth.Perm, shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 		oid, err := pathID(r)
 		if err != nil {
@@ -1282,6 +1297,10 @@ func (s *Site) fileRoute(perm auth.Perm, fn func(ctx context.Context, sc store.S
 		})
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if shown {
+			sendShown(w, f.Name, f.Type, data)
 			return
 		}
 		sendFile(w, f.Name, data)

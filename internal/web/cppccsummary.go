@@ -57,7 +57,12 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	if err != nil {
 		return d, err
 	}
-	d.edited(f, signed(report.Draft(c.Name, d.From, d.To, "工作总结", cppcc.SummaryTemplates(), custom), c.Name, s.Cppcc.Today()))
+	for _, v := range f {
+		for i := range v {
+			v[i] = cppcc.SummaryPlaceholders(v[i])
+		}
+	}
+	d.edited(f, signed(cppcc.SummaryDraft(c, d.From, d.To, custom), c.Name, s.Cppcc.Today()))
 	return d, nil
 }
 
@@ -73,7 +78,15 @@ func (s *Site) cppccTemplates(perm auth.Perm) func(w http.ResponseWriter, r *htt
 			}
 			d = templatesData{Name: c.Name, Query: template.URL("committee=" + itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
 				CanWrite: id.Allows(auth.PermCppccWrite, c.Path), Templates: cppcc.SummaryTemplates()}
-			return s.editTemplates(r, id, &d, report.Committees, c.ID, c.Path)
+			if err := s.editTemplates(r, id, &d, report.Committees, c.ID, c.Path); err != nil {
+				return err
+			}
+			for _, texts := range []map[string]string{d.Own, d.Effective} {
+				for k, v := range texts {
+					texts[k] = cppcc.SummaryPlaceholders(v)
+				}
+			}
+			return nil
 		})
 		s.templatesDone(w, r, id, d, err, "本级和下级政协")
 	}

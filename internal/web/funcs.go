@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -97,6 +98,17 @@ var funcs = template.FuncMap{
 			return m
 		}
 		return y + "年" + strings.TrimPrefix(mm, "0") + "月"
+	},
+	// rows is how many lines a textarea needs to show text whole at a
+	// phone's width (about 20 characters a line), at least min: the
+	// browsers that cannot size a box to its content (field-sizing) open
+	// it as tall.
+	"rows": func(min int, text string) int {
+		n := 0
+		for _, line := range strings.Split(text, "\n") {
+			n += utf8.RuneCountInString(line)/20 + 1
+		}
+		return max(n, min)
 	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

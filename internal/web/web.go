@@ -144,6 +144,9 @@ type page struct {
 	Here  string
 	CSRF  string
 	Flash string
+	// RowFlash is the banner shown at the row of a list the step was
+	// taken on, in place of Flash (the list's page is a rowFlasher).
+	RowFlash string
 	// Problems are the messages of a refused form, named at the top.
 	Problems []problem
 	// Todo is the caller's count of things due ("99+" past a bound).
@@ -219,12 +222,19 @@ func (s *Site) help(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	s.show(w, r, id, http.StatusOK, "help.html", "操作指南", nil)
 }
 
+// rowFlasher is a list whose rows take a step (催办, 督办): the banner of
+// the step goes back to its row when the list holds it.
+type rowFlasher interface{ flashRow() bool }
+
 // show renders a page of a signed-in user.
 func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
 	p := page{Title: title, User: &id.User, Nav: nav(id), Here: "/" + strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0],
 		CSRF: id.CSRF, Flash: flashes.take(id.CSRF), Problems: bannerOf(data), Todo: s.todoCount(r, id), Data: data}
 	if p.Here == "/cppcc" {
 		p.Brand, p.Motto = s.committeeName(r, id), cppccMotto
+	}
+	if rf, ok := data.(rowFlasher); ok && rf.flashRow() {
+		p.RowFlash, p.Flash = p.Flash, ""
 	}
 	if status != http.StatusOK {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -337,6 +337,20 @@
         document.querySelectorAll('input[type=checkbox][name=' + all.getAttribute('data-select') + ']').forEach(function (c) { c.checked = all.checked; });
       });
     });
+    // A choice that fills a field (the meeting a 简报 reports: its title):
+    // the field takes the chosen option's data-fill while it is empty or
+    // still holds what the last choice put there.
+    document.querySelectorAll('select[data-fills]').forEach(function (sel) {
+      var field = document.getElementById(sel.getAttribute('data-fills'));
+      if (!field) { return; }
+      var last = field.value;
+      sel.addEventListener('change', function () {
+        var opt = sel.options[sel.selectedIndex];
+        if (field.value.trim() === '' || field.value === last) {
+          field.value = last = (opt && opt.getAttribute('data-fill')) || '';
+        }
+      });
+    });
     document.querySelectorAll('[data-print]').forEach(function (b) { b.addEventListener('click', function () { window.print(); }); });
     if (document.getElementById('chart-data')) {
       var s = document.createElement('script');
