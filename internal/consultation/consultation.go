@@ -1,9 +1,8 @@
 // Package consultation puts the consultative work together over one
-// database: the core (cppcc: committees, members, proposals and the
-// committee's work) and the domains built on it (letters, opinion, forum), the
-// proposals' routes into the other channels wired, every committee's figures
-// checked against one recount of all of them, and their steps published
-// together.
+// database: the core (cppcc: committees, members, proposals) and the
+// domains built on it (duties, letters, opinion, forum), the proposals'
+// routes into the other channels wired, every committee's figures checked
+// against one recount of all of them, and their steps published together.
 //
 // Arrows: consultation imports cppcc and every domain; each domain imports
 // cppcc (the forum also letters) and never consultation; cppcc imports none
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"dangjian/internal/cppcc"
+	"dangjian/internal/duties"
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
@@ -31,6 +31,7 @@ import (
 // each domain's service.
 type Services struct {
 	*cppcc.Service
+	Duties   *duties.Service
 	Letters  *letters.Service
 	Opinions *opinion.Service
 	Forum    *forum.Service
@@ -42,13 +43,13 @@ func New(db *store.DB, box *secret.Box, now func() time.Time) *Services {
 	core := &cppcc.Service{DB: db, Box: box, Now: now}
 	l, o := &letters.Service{Service: core}, &opinion.Service{Service: core}
 	core.Intake = map[string]cppcc.Intake{"letter": l.FromProposal, "opinion": o.FromProposal}
-	return &Services{Service: core, Letters: l, Opinions: o, Forum: &forum.Service{Service: core, Letters: l}}
+	return &Services{Service: core, Duties: &duties.Service{Service: core}, Letters: l, Opinions: o, Forum: &forum.Service{Service: core, Letters: l}}
 }
 
 // Check compares every committee's maintained figures, of the core and of
 // every domain, with a recount, in one snapshot.
 func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
-	return cppcc.Check(ctx, db, letters.Recount, opinion.Recount, forum.Recount)
+	return cppcc.Check(ctx, db, duties.Recount, letters.Recount, opinion.Recount, forum.Recount)
 }
 
 // Reencrypt seals under the newest key, batch rows a transaction (a key

@@ -45,7 +45,7 @@ func monthKeys(p Proposal) []string {
 	} else {
 		keys = append(keys, m+"time:between")
 	}
-	if slices.Contains(filedStates, p.State) {
+	if slices.Contains(FiledStates, p.State) {
 		keys = append(keys, m+"filed", m+"cat:"+p.Category)
 	}
 	if p.ResultClass != "" {
@@ -205,7 +205,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 		}
 		return rows.Err()
 	}
-	late := " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN " + sqlIn(openStates) + " AND due_on < $3"
+	late := " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN " + SQLList(openStates) + " AND due_on < $3"
 	err = read("p|y|", "SELECT 'overdue', COUNT(*)"+late, func(k string, n int64) {
 		if k == "overdue" {
 			f.Overdue = n
@@ -294,18 +294,12 @@ func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error
 // Recounter counts a domain's figures of every committee from its rows into out.
 type Recounter func(ctx context.Context, q store.Querier, out stats.Figures) error
 
-// Recount counts every committee's figures from its proposals, their
-// parts, its activities and the instructions received, and those of the
-// domains built on cppcc by their recounters, ignoring the maintained table.
+// Recount counts every committee's figures from its proposals and their
+// parts, and those of the domains built on cppcc by their recounters,
+// ignoring the maintained table.
 func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Figures, error) {
 	out, err := proposalRecount(ctx, q)
 	if err != nil {
-		return nil, err
-	}
-	if err := activityRecount(ctx, q, out); err != nil {
-		return nil, err
-	}
-	if err := briefRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
 	for _, r := range more {

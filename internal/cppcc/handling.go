@@ -421,7 +421,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	w.Exact(sc, "uc.path")
 	w.And("1 = 1" + InRoute(sc, ViewUnit, "u.province_id"))
 	if openOnly {
-		w.And("u.state IN " + sqlIn(openStates))
+		w.And("u.state IN " + SQLList(openStates))
 	} else {
 		w.And("u.state <> 'withdrawn'")
 	}
@@ -432,7 +432,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	limit, args := w.Limit(pg)
 	today := s.today()
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
-		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+sqlIn(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
+		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+SQLList(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
 	out.Items = append(out.Items, items...)
 	return out, err
 }
@@ -479,7 +479,7 @@ func (s *Service) LateParts(ctx context.Context, sc store.Scope, committeeID int
 	w := store.NewWhere()
 	visible(w, sc, ViewOffice, 0)
 	w.And("p.committee_id = ?", committeeID)
-	w.And("u.state IN "+sqlIn(openStates)+" AND u.due_on < ?", today)
+	w.And("u.state IN "+SQLList(openStates)+" AND u.due_on < ?", today)
 	from := ` FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id JOIN proposals p ON p.province_id = u.province_id AND p.id = u.proposal_id WHERE 1 = 1`
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
@@ -507,3 +507,58 @@ type also struct {
 }
 
 func (a also) Scan(dest ...any) error { return a.r.Scan(append(dest, a.more...)...) }
+
+// MarkKey makes a filed proposal a key proposal (重点提案), chosen by the
+// chair meeting, with the chair who leads its supervision (a leader).
+func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead string) (Proposal, error) {
+	lead = strings.TrimSpace(lead)
+	if lead == "" || utf8.RuneCountInString(lead) > 60 {
+		return Proposal{}, apperr.InvalidField("lead", "请填写领衔督办的主席会议成员(不超过 60 字)")
+	}
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+		switch {
+		case p.Key:
+			return apperr.Conflict("该提案已是重点提案(领衔督办:%s)", p.KeyLead)
+		case !slices.Contains(FiledStates, p.State) || p.State == Closed:
+			return apperr.Conflict("当前状态为“%s”,只有已立案、尚未办结的提案可以列为重点提案", p.StateLabel)
+		}
+		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+
+			store.InProvince("province_id", p.province), lead, s.now(), p.ID, p.State); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, c, p, "proposal", "mark_key", p.State, p.State, "领衔督办:"+lead)
+	})
+}
+
+// Remind records a 催办 of a unit's open part by the office: who reminded whom, when, and why.
+func (s *Service) Remind(ctx context.Context, sc store.Scope, partID int64, note string) (Proposal, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 500 {
+		return Proposal{}, apperr.InvalidField("text", "催办意见不超过 500 字")
+	}
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if !open(x.State) {
+			return apperr.Conflict("%s已经%s,不需要催办", x.UnitName, x.StateLabel)
+		}
+		msg := "催办" + x.UnitName + "(期限" + x.DueOn.Chinese() + ")"
+		return s.event(ctx, tx, c, p, "unit", "remind", x.State, x.State, Joined(msg, note))
+	})
+}
+
+// Comment is a confirmed co-signer's own view of the handling, added to
+// the first proposer's evaluation (in the proposal's history).
+func (s *Service) Comment(ctx context.Context, sc store.Scope, id int64, note string) (Proposal, error) {
+	note = strings.TrimSpace(note)
+	if note == "" || utf8.RuneCountInString(note) > 500 {
+		return Proposal{}, apperr.InvalidField("note", "请写明意见(不超过 500 字)")
+	}
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == Confirmed }) {
+			return apperr.Rule("只有确认联名的附议委员可以补充意见")
+		}
+		if p.State != Replied && p.State != Rehandling && p.State != Closed {
+			return apperr.Conflict("当前状态为“%s”,承办单位答复后才能补充意见", p.StateLabel)
+		}
+		return s.event(ctx, tx, c, p, "signer", "comment", p.State, p.State, note)
+	})
+}

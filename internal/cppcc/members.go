@@ -197,6 +197,12 @@ func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64
 	return out, err
 }
 
+// CommitteeMembers are every member of c, by name.
+func (s *Service) CommitteeMembers(ctx context.Context, c Committee) ([]Member, error) {
+	return store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
+		store.InProvince("m.province_id", c.Province())+" ORDER BY m.name, m.id", c.ID)
+}
+
 // MeIn is the caller's member record in a committee in scope (a member's grant), read by q.
 func (s *Service) MeIn(ctx context.Context, q store.Querier, sc store.Scope, userID int64) (Member, error) {
 	lo, hi := sc.Range()

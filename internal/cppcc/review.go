@@ -66,7 +66,7 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 		case "merge":
 			var state string
 			err := tx.QueryRowContext(ctx, "SELECT state FROM proposals WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", p.province), in.Into, p.CommitteeID).Scan(&state)
-			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(filedStates, state) || state == Closed)) {
+			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(FiledStates, state) || state == Closed)) {
 				return apperr.InvalidField("into", "请选择本政协一件已立案、尚未办结的提案并入")
 			}
 			if err != nil {

@@ -2,16 +2,18 @@
 // (政协): committees and their handling units as a tree of their own, terms
 // and sessions, members (委员), proposals (提案) from the draft to the
 // proposer's evaluation with their states as one table of transitions
-// (Steps), the committee's activities, briefs and performance records, and
-// each committee's figures maintained with the rows they count. It holds
-// what the domains of the public channel share: the statutory clocks and
-// the calendar, receipt codes, the proof of work spent, the moderators'
-// samples for the classifier, text fingerprints, the public history and the
-// public channel's figures as read.
+// (Steps) and their clocks, the committee's rules (its periods and the
+// performance record's points), and each committee's figures maintained
+// with the rows they count. It holds what the domains built on it share:
+// the statutory clocks and the calendar, receipt codes, the proof of work
+// spent, the moderators' samples for the classifier, text fingerprints, the
+// public history, the numbering of a year's issues and the public
+// channel's figures as read.
 //
-// Arrows: cppcc imports none of the domains built on it (letters, opinion,
-// forum, consultation); a proposal not filed goes into another channel through
-// Service.Intake, which consultation.New supplies.
+// Arrows: cppcc imports none of the domains built on it (duties, letters,
+// opinion, forum) nor consultation, which puts them together; a proposal
+// not filed goes into another channel through Service.Intake, which
+// consultation.New supplies.
 package cppcc
 
 import "dangjian/internal/vocab"
