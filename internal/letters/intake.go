@@ -124,7 +124,7 @@ func (in *CaseInput) check(office bool) error {
 	return v.Err()
 }
 
-// Submit takes a letter from the public form: checked for spam (a held
+// SubmitPublic takes a letter from the public form: checked for spam (a held
 // letter is still a case, its sender still gets a receipt code), its
 // sender's data sealed, its repeats found, its clock started.
 func (s *Service) SubmitPublic(ctx context.Context, in CaseInput, filter *spam.Model) (Receipt, error) {

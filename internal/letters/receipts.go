@@ -36,7 +36,7 @@ type Tracked struct {
 	May []string `json:"may"`
 }
 
-// ByReceipt finds the letter of a receipt code, or "not found".
+// byReceipt finds the letter of a receipt code, or "not found".
 func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, cppcc.Committee, error) {
 	c, where, args, err := s.FindReceipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
