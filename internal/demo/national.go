@@ -273,7 +273,7 @@ func (f figures) addAll(o figures) {
 }
 
 // writeFigures queues the figures an organisation of province prov holds
-// (of its subtree; of itself for the root).
+// (of its subtree; for the root, of its subtree or of itself: stats.WholeAtRoot).
 func (g *nation) writeFigures(prov, orgID int64, f figures) error {
 	for k, v := range f {
 		if v != 0 {
@@ -355,6 +355,12 @@ func (g *nation) country() (Summary, error) {
 		if err := g.writeFigures(provID, provID, pf); err != nil {
 			return sum, err
 		}
+		if stats.WholeAtRoot(g.db) {
+			own.addAll(pf)
+		}
+	}
+	if stats.WholeAtRoot(g.db) {
+		own[stats.KWhole] = 1
 	}
 	sum.Root = org.Org{ID: rootID, Name: "中国共产党全国组织(演示)", Path: rootPath}
 	return sum, g.writeFigures(rootID, rootID, own)

@@ -670,7 +670,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 		byPath[m.OrgPath].Add(stats.PersonKeys(m.facts()), 1)
 	}
 	for _, path := range slices.Sorted(maps.Keys(byPath)) {
-		if err := stats.ApplyPath(ctx, tx, path, byPath[path]); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, path, byPath[path]); err != nil {
 			return nil, err
 		}
 	}
@@ -776,7 +776,7 @@ func (s *Service) update(ctx context.Context, tx *sql.Tx, sc store.Scope, id int
 	if err != nil {
 		return idConflict(err)
 	}
-	if err := stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts()))); err != nil {
+	if err := stats.ApplyPath(ctx, s.DB, tx, m.OrgPath, stats.Change(before, stats.PersonKeys(m.facts()))); err != nil {
 		return err
 	}
 	return s.audited(ctx, tx, "update", id, old)
@@ -827,5 +827,5 @@ func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) e
 	if err != nil {
 		return err
 	}
-	return stats.ApplyPath(ctx, tx, m.OrgPath, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(m.facts())))
+	return stats.ApplyPath(ctx, s.DB, tx, m.OrgPath, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(m.facts())))
 }

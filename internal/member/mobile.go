@@ -165,7 +165,7 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			store.ProvinceOf(host.Path)).Scan(&id); err != nil {
 			return err
 		}
-		if err := stats.ApplyPath(ctx, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
 			return err
 		}
 		return s.auditMobile(ctx, tx, "create", id, nil)
@@ -260,7 +260,7 @@ func (s *Service) endFlow(ctx context.Context, tx *sql.Tx, r Mobile) error {
 		if err != nil {
 			return err
 		}
-		return stats.ApplyPath(ctx, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
+		return stats.ApplyPath(ctx, s.DB, tx, o.Path, stats.Delta{stats.KMobileIn: -1})
 	}
 	m, err := s.get(ctx, tx, store.All, *r.MemberID)
 	if err != nil {

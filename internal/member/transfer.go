@@ -397,10 +397,10 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 				}
 			}
 			keys := stats.PersonKeys(m.facts())
-			if err := stats.ApplyPath(ctx, tx, fromPath, stats.Change(keys, nil)); err != nil {
+			if err := stats.ApplyPath(ctx, s.DB, tx, fromPath, stats.Change(keys, nil)); err != nil {
 				return err
 			}
-			if err := stats.ApplyPath(ctx, tx, toPath, stats.Change(nil, keys)); err != nil {
+			if err := stats.ApplyPath(ctx, s.DB, tx, toPath, stats.Change(nil, keys)); err != nil {
 				return err
 			}
 		} else {
@@ -472,10 +472,10 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 			return err
 		}
 		keys := stats.PersonKeys(m.facts())
-		if err := stats.ApplyPath(ctx, tx, toPath, stats.Change(keys, nil)); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, toPath, stats.Change(keys, nil)); err != nil {
 			return err
 		}
-		if err := stats.ApplyPath(ctx, tx, fromPath, stats.Change(nil, keys)); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, fromPath, stats.Change(nil, keys)); err != nil {
 			return err
 		}
 		if err := s.letterFigures(ctx, tx, fromPath, toPath, +1); err != nil {
@@ -507,12 +507,12 @@ func (s *Service) auditLetter(ctx context.Context, tx *sql.Tx, action string, id
 // letterFigures adds sign to the pending-letter figures of both sides.
 func (s *Service) letterFigures(ctx context.Context, tx *sql.Tx, fromPath, toPath string, sign int64) error {
 	if fromPath != "" {
-		if err := stats.ApplyPath(ctx, tx, fromPath, stats.Delta{stats.KTransferOut: sign}); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, fromPath, stats.Delta{stats.KTransferOut: sign}); err != nil {
 			return err
 		}
 	}
 	if toPath != "" {
-		return stats.ApplyPath(ctx, tx, toPath, stats.Delta{stats.KTransferIn: sign})
+		return stats.ApplyPath(ctx, s.DB, tx, toPath, stats.Delta{stats.KTransferIn: sign})
 	}
 	return nil
 }

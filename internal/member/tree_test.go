@@ -2,6 +2,7 @@ package member
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"dangjian/internal/org"
@@ -161,34 +162,128 @@ func TestUnitCoverage(t *testing.T) {
 	})
 }
 
-// A change below a province writes the figures of the province and below,
-// never the root's row: the root's figures are its own row and its
-// children's, summed at read, and equal to the whole roster.
-func TestFiguresStopAtTheProvince(t *testing.T) {
+// The root's figures equal its provinces' summed (and what sits at the root
+// itself: its own organisation) after admitting, transferring to another
+// province and the death of a member. On SQLite and PostgreSQL they are one
+// row a key of the root's own, which dangjian check recounts (a tampered
+// one is found); on a Citus cluster figures stop at the province and the
+// root's row holds no member.
+func TestRootFiguresAreItsProvincesSummed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		wantSum := func(step string) {
+			t.Helper()
+			want := map[string]int64{}
+			for _, k := range stats.OrgKeys(f.city.Type) {
+				want[k]++
+			}
+			for _, p := range []org.Org{f.distA, f.distB} {
+				m, err := stats.Read(f.ctx, db, p.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, n := range m {
+					want[k] += n
+				}
+			}
+			maps.DeleteFunc(want, func(_ string, n int64) bool { return n == 0 })
+			got, err := stats.Read(f.ctx, db, f.city.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("after %s the root's figures are %v, its provinces' summed %v", step, got, want)
+			}
+			var rows int
+			if err := db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM org_stats WHERE province_id = $1 AND org_id = $1 AND k = $2 AND n = $3",
+				f.city.ID, stats.KMembers, want[stats.KMembers]).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			if held := stats.WholeAtRoot(db); (rows == 1) != held {
+				t.Fatalf("after %s the root's own row of %d members: %d rows (kept at the root: %v)", step, want[stats.KMembers], rows, held)
+			}
+			f.noMismatch()
+		}
 		f.add(f.fullMember(f.branchA1a, "党员甲", "1980-01-01", true))
-		f.add(f.fullMember(f.branchB1a, "党员乙", "1990-01-01", false))
-		var rows int
-		if err := db.QueryRowContext(f.ctx, "SELECT COUNT(*) FROM org_stats WHERE org_id = $1 AND k = $2", f.city.ID, stats.KMembers).Scan(&rows); err != nil {
+		m := f.add(f.fullMember(f.branchA1a, "党员乙", "1990-01-01", false))
+		wantSum("two members in one province")
+		c := f.add(Input{OrgID: &f.branchB1a.ID, Name: sp("发展对象丙"), IDNumber: sp(f.idNumber("1995-05-05", true)), Ethnicity: sp("汉族"),
+			Education: sp("大学本科"), Stage: sp("candidate"), AppliedOn: d("2022-03-01"), ActivistOn: d("2022-09-01"), CandidateOn: d("2023-09-01")})
+		if _, err := f.mem.Advance(f.ctx, store.All, c.ID, Step{Action: "admit", On: *d("2024-06-01")}); err != nil {
 			t.Fatal(err)
 		}
-		if rows != 0 {
-			t.Fatalf("the root holds a row of members: %d", rows)
+		wantSum("an admission")
+		tr, err := f.mem.Issue(f.ctx, store.All, IssueInput{MemberID: m.ID, ToOrgID: f.branchB1a.ID, IssuedOn: *d("2026-06-01"), Reason: "工作调动"})
+		if err != nil {
+			t.Fatal(err)
 		}
+		wantSum("a letter to another province")
+		if _, err := f.mem.Receive(f.ctx, store.All, tr.ID, *d("2026-06-10")); err != nil {
+			t.Fatal(err)
+		}
+		wantSum("a transfer to another province")
+		if _, err := f.mem.Advance(f.ctx, store.All, m.ID, Step{Action: "death", On: *d("2026-06-20")}); err != nil {
+			t.Fatal(err)
+		}
+		wantSum("a death")
 		if got := f.figure(f.city, stats.KMembers); got != 2 {
 			t.Fatalf("root members = %d, want 2", got)
 		}
-		if a, b := f.figure(f.distA, stats.KMembers), f.figure(f.distB, stats.KMembers); a != 1 || b != 1 {
-			t.Fatalf("provinces: %d + %d, want 1 + 1", a, b)
-		}
-		// The root's organisations: itself and everything below, counted once.
 		if got := f.figure(f.city, stats.KOrgs); got != 8 {
-			t.Fatalf("root orgs = %d, want 8", got)
+			t.Fatalf("root orgs = %d, want 8: itself and everything below, counted once", got)
 		}
 		all, err := stats.Read(f.ctx, db, "/")
 		if err != nil || all[stats.KMembers] != 2 {
 			t.Fatalf("whole tree: %v %v", all[stats.KMembers], err)
+		}
+		if !stats.WholeAtRoot(db) {
+			return
+		}
+		if _, err := db.ExecContext(f.ctx, "UPDATE org_stats SET n = n + 1 WHERE province_id = $1 AND org_id = $1 AND k = 'members'", f.city.ID); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := stats.Check(f.ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 1 || ms[0] != (stats.Mismatch{OrgID: f.city.ID, Key: "members", Stored: 3, Counted: 2}) {
+			t.Fatalf("check found %+v", ms)
+		}
+	})
+}
+
+// A root's row written by an earlier version holds only what sits at the
+// root itself: its figures are still its own row and its children's summed,
+// check finds nothing amiss, and the first change counted there adds its
+// children's rows to it, after which it is the root's whole subtree.
+func TestRootRowOfAnEarlierVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if !stats.WholeAtRoot(db) {
+			t.Skip("figures stop at the province on a cluster")
+		}
+		f := newFixture(t, db)
+		f.add(f.fullMember(f.branchA1a, "党员甲", "1980-01-01", true))
+		f.add(f.fullMember(f.branchB1a, "党员乙", "1990-01-01", false))
+		// The row as the earlier version kept it: the root's own organisation alone.
+		if _, err := db.ExecContext(f.ctx, "DELETE FROM org_stats WHERE province_id = $1 AND org_id = $1", f.city.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range stats.OrgKeys(f.city.Type) {
+			if _, err := db.ExecContext(f.ctx, "INSERT INTO org_stats (province_id, org_id, k, n) VALUES ($1, $1, $2, 1)", f.city.ID, k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := f.figure(f.city, stats.KMembers); got != 2 {
+			t.Fatalf("root members before a change = %d, want 2", got)
+		}
+		f.noMismatch()
+		f.add(f.fullMember(f.branchB1a, "党员丙", "1991-01-01", true))
+		var n int64
+		if err := db.QueryRowContext(f.ctx, "SELECT n FROM org_stats WHERE province_id = $1 AND org_id = $1 AND k = 'members'", f.city.ID).Scan(&n); err != nil || n != 3 {
+			t.Fatalf("the root's own row after a change: %d members, %v; want 3", n, err)
+		}
+		if got := f.figure(f.city, stats.KOrgs); got != 8 {
+			t.Fatalf("root orgs = %d, want 8", got)
 		}
 		f.noMismatch()
 	})

@@ -392,7 +392,7 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = $1 WHERE id = $2", path, id); err != nil {
 			return err
 		}
-		if err := stats.ApplyPath(ctx, tx, path, stats.Change(nil, stats.OrgKeys(typ))); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, path, stats.Change(nil, stats.OrgKeys(typ))); err != nil {
 			return err
 		}
 		return s.audited(ctx, tx, "create", id, nil)
@@ -466,7 +466,7 @@ func (s *Service) Update(ctx context.Context, sc store.Scope, id int64, in Input
 		if err != nil {
 			return codeConflict(err)
 		}
-		if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), stats.OrgKeys(typ))); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), stats.OrgKeys(typ))); err != nil {
 			return err
 		}
 		return s.audited(ctx, tx, "update", id, o)
@@ -510,10 +510,10 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 			return err
 		}
 		d := stats.Delta(sub)
-		if err := stats.ApplyAbove(ctx, tx, o.Path, d.Scaled(-1)); err != nil {
+		if err := stats.ApplyAbove(ctx, s.DB, tx, o.Path, d.Scaled(-1)); err != nil {
 			return err
 		}
-		if err := stats.ApplyAbove(ctx, tx, newPath, d); err != nil {
+		if err := stats.ApplyAbove(ctx, s.DB, tx, newPath, d); err != nil {
 			return err
 		}
 		lo, hi := store.PathRange(o.Path)
@@ -572,7 +572,7 @@ func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error 
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_at = $1, updated_at = $1 WHERE id = $2", now, id); err != nil {
 			return err
 		}
-		if err := stats.ApplyPath(ctx, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil)); err != nil {
+		if err := stats.ApplyPath(ctx, s.DB, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil)); err != nil {
 			return err
 		}
 		return audit.Change(ctx, s.DB, tx, "dissolve", "org", id, o.Path, o, nil)

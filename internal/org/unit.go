@@ -262,14 +262,14 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 		}
 		newKeys := stats.UnitKeys(u.facts())
 		if oldPath == owner.Path {
-			err = stats.ApplyPath(ctx, tx, owner.Path, stats.Change(oldKeys, newKeys))
+			err = stats.ApplyPath(ctx, s.DB, tx, owner.Path, stats.Change(oldKeys, newKeys))
 		} else {
 			if oldPath != "" {
-				if err := stats.ApplyPath(ctx, tx, oldPath, stats.Change(oldKeys, nil)); err != nil {
+				if err := stats.ApplyPath(ctx, s.DB, tx, oldPath, stats.Change(oldKeys, nil)); err != nil {
 					return err
 				}
 			}
-			err = stats.ApplyPath(ctx, tx, owner.Path, stats.Change(nil, newKeys))
+			err = stats.ApplyPath(ctx, s.DB, tx, owner.Path, stats.Change(nil, newKeys))
 		}
 		if err != nil {
 			return err

@@ -131,7 +131,10 @@ func Rules(t Text) []Reason {
 		out = append(out, Reason{Rule: "chain", Label: "含成串的色情网站关键词", Detail: run, Weight: min(0.75*float64(n), 6)})
 	}
 	if cues, n := pitch(t.Compact); n > 0 {
-		_, own := pitch(t.Unquoted)
+		own := n
+		if t.Unquoted != t.Compact {
+			_, own = pitch(t.Unquoted)
+		}
 		out = append(out, Reason{Rule: "pitch", Label: "是推销、招揽或诈骗通知的说法", Detail: strings.Join(cues, ";"), Weight: quotedHalf(pitchWeight, n, n-own, 5)})
 	}
 	// A reporter's tone lowers the score by at most 6: a text that scores

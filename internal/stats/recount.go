@@ -29,10 +29,15 @@ func (f Figures) Add(org int64, keys []string, n int64) {
 type Source func(ctx context.Context, q store.Querier, add func(org int64, key string, n int64)) error
 
 // Recount computes every organisation's subtree figures from the raw rows,
-// ignoring the maintained table: each row's keys are counted at its own
-// organisation, then every organisation's own counts are added to each
-// organisation on its path that holds them (Holders: from the province down).
+// ignoring the maintained table but for which roots hold their whole subtree
+// (KWhole): each row's keys are counted at its own organisation, then every
+// organisation's own counts are added to each organisation on its path that
+// holds them (Holders: from the province down, and such a root).
 func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, error) {
+	whole, err := wholeRoots(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	own := Figures{}
 	for _, src := range sources {
 		err := src(ctx, q, func(org int64, key string, n int64) { own.Add(org, []string{key}, n) })
@@ -41,7 +46,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		}
 	}
 	paths := map[int64]string{}
-	err := each(ctx, q, "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
+	err = each(ctx, q, "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
 		var id int64
 		var path, typ string
 		var live bool
@@ -112,14 +117,28 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		return nil, err
 	}
 	total := Figures{}
+	for r := range whole {
+		total.Add(r, []string{KWhole}, 1)
+	}
 	for org, m := range own {
-		for _, anc := range Holders(paths[org]) {
+		path := paths[org]
+		for _, anc := range Holders(path, whole[wholeRoot(path, true)]) {
 			for k, n := range m {
 				total.Add(anc, []string{k}, n)
 			}
 		}
 	}
 	return total, nil
+}
+
+// wholeRoots are the roots whose rows are marked as holding their whole
+// subtree (KWhole).
+func wholeRoots(ctx context.Context, q store.Querier) (map[int64]bool, error) {
+	roots, err := orgIDs(ctx, q, "SELECT id FROM orgs WHERE parent_id IS NULL")
+	if err != nil {
+		return nil, err
+	}
+	return marked(ctx, q, roots)
 }
 
 func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error, args ...any) error {

@@ -202,10 +202,7 @@ func (s *Site) orgChildren(w http.ResponseWriter, r *http.Request, id auth.Ident
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pages.ExecuteTemplate(w, "nodes", kids); err != nil {
-		s.Log.Error("render", "template", "nodes", "err", err)
-	}
+	s.render(w, http.StatusOK, "nodes", kids)
 }
 
 type orgFormData struct {

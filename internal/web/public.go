@@ -91,16 +91,11 @@ var boxViews = []boxView{
 
 // publicShow renders a public page: no user, no menu.
 func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string, data any) {
-	w.Header().Set("Cache-Control", "no-store")
-	if status != http.StatusOK {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-	}
 	p := page{Title: title, Problems: bannerOf(data), Data: data}
 	if pd, ok := data.(publicData); ok {
 		p.Brand, p.Motto = pd.Committee.Name, cppccMotto
 	}
-	s.render(w, name, p)
+	s.render(w, status, name, p)
 }
 
 func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (cppcc.Committee, bool) {

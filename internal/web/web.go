@@ -3,6 +3,7 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
@@ -236,11 +237,7 @@ func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, st
 	if rf, ok := data.(rowFlasher); ok && rf.flashRow() {
 		p.RowFlash, p.Flash = p.Flash, ""
 	}
-	if status != http.StatusOK {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-	}
-	s.render(w, name, p)
+	s.render(w, status, name, p)
 }
 
 // maxForm bounds a posted form: a work record with its attachments; the
@@ -321,8 +318,7 @@ func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, d
 		token = hex.EncodeToString(b)
 		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
 	}
-	w.WriteHeader(status)
-	s.render(w, "login.html", page{Title: "登录", CSRF: token, Data: d})
+	s.render(w, status, "login.html", page{Title: "登录", CSRF: token, Data: d})
 }
 
 func (s *Site) login(w http.ResponseWriter, r *http.Request) {
@@ -415,13 +411,34 @@ func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Id
 	s.show(w, r, id, http.StatusBadRequest, "password.html", "修改密码", d)
 }
 
-func (s *Site) render(w http.ResponseWriter, name string, p page) {
+// render answers with the page name shows data, with status. The page is
+// rendered whole before anything is sent: a template that fails sends no
+// part of itself, but the error page (500, in Chinese), and is logged.
+// A part of a page (a tree's children) is rendered the same way.
+func (s *Site) render(w http.ResponseWriter, status int, name string, data any) {
+	var b bytes.Buffer
+	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		b.Reset()
+		status = http.StatusInternalServerError
+		e := page{Title: "出错了", Data: apperr.New("internal", status, "页面显示出错,请稍后再试或联系系统管理员")}
+		if p, ok := data.(page); ok {
+			e.User, e.Nav, e.CSRF = p.User, p.Nav, p.CSRF
+		}
+		if err := pages.ExecuteTemplate(&b, "error.html", e); err != nil {
+			s.Log.Error("render", "template", "error.html", "err", err)
+			b.Reset()
+			b.WriteString(plainError)
+		}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := pages.ExecuteTemplate(w, name, p); err != nil {
-		s.Log.Error("render", "template", name, "err", err)
-	}
+	w.WriteHeader(status)
+	_, _ = b.WriteTo(w)
 }
+
+// plainError is the page sent when even the error page cannot be shown.
+const plainError = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title><p>页面显示出错,请稍后再试或联系系统管理员。</p></html>`
 
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ae, ok := apperr.As(store.Explain(err))
@@ -433,6 +450,5 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if id, ok := auth.IdentityFrom(r.Context()); ok {
 		p.User, p.CSRF, p.Nav = &id.User, id.CSRF, nav(id)
 	}
-	w.WriteHeader(ae.Status)
-	s.render(w, "error.html", p)
+	s.render(w, ae.Status, "error.html", p)
 }

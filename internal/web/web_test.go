@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"html/template"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -582,5 +583,28 @@ func TestBannerNotFromTheLink(t *testing.T) {
 	}
 	if _, page := b.get("/units?org=1"); strings.Contains(page, "已登记单位") {
 		t.Fatal("the banner shows twice")
+	}
+}
+
+// A page whose template fails halfway sends none of itself: the error page,
+// in Chinese, with 500 (the error is logged).
+func TestTemplateErrorIsAWholeErrorPage(t *testing.T) {
+	b := signedInSite(t)
+	saved := pages
+	t.Cleanup(func() { pages = saved })
+	broken := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	template.Must(broken.New("help.html").Parse(`{{template "head" .}}<main><h1>操作指南的前半页</h1>{{index .Nav 99}}</main>`))
+	pages = broken
+	code, body := b.get("/help")
+	if code != http.StatusInternalServerError {
+		t.Fatalf("a failed template answered %d", code)
+	}
+	if strings.Contains(body, "操作指南的前半页") || !strings.Contains(body, "页面显示出错") {
+		t.Fatalf("a failed template sent part of itself or no Chinese error page: %s", body)
+	}
+	for _, english := range []string{"template", "index out of range", "error calling"} {
+		if strings.Contains(body, english) {
+			t.Fatalf("the error page shows %q: %s", english, body)
+		}
 	}
 }

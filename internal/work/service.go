@@ -623,7 +623,7 @@ func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before, after *Recor
 	} else {
 		path = before.OrgPath
 	}
-	return stats.ApplyPath(ctx, tx, path, d)
+	return stats.ApplyPath(ctx, s.DB, tx, path, d)
 }
 
 // refigureChildren recounts the children whose figures depend on a changed parent.
@@ -645,7 +645,7 @@ func (s *Service) refigureChildren(ctx context.Context, tx *sql.Tx, before, afte
 			for k, n := range figures(&r, &before) {
 				d[k] -= n
 			}
-			if err := stats.ApplyPath(ctx, tx, r.OrgPath, d); err != nil {
+			if err := stats.ApplyPath(ctx, s.DB, tx, r.OrgPath, d); err != nil {
 				return err
 			}
 		}
