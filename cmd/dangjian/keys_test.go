@@ -9,8 +9,8 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
-	"dangjian/internal/cppcc"
 	"dangjian/internal/demo"
+	"dangjian/internal/letters"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
@@ -58,9 +58,9 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		petition := cppcc.CaseInput{CommitteeID: cs[0].ID, Box: "petition", Title: "楼顶漏水三年无人维修", Name: "赵建国", Phone: "13812345678", IDNumber: "11010519491231002X",
+		petition := letters.CaseInput{CommitteeID: cs[0].ID, Box: "petition", Title: "楼顶漏水三年无人维修", Name: "赵建国", Phone: "13812345678", IDNumber: "11010519491231002X",
 			Content: "我家住在幸福里小区三号楼,楼顶防水层老化,连续三年雨季漏水,物业和开发商相互推诿,请求有关部门协调维修。"}
-		first, err := a.cppcc.SubmitPublic(ctx, petition, nil)
+		first, err := a.cppcc.Letters.SubmitPublic(ctx, petition, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 		}
 		again := petition
 		again.Title, again.Content = "再次反映楼顶漏水", "上次反映的楼顶漏水问题至今没有人来看,雨季又要到了,请尽快处理。"
-		rep, err := a.cppcc.SubmitPublic(ctx, again, nil)
+		rep, err := a.cppcc.Letters.SubmitPublic(ctx, again, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/duties"
 	"dangjian/internal/flow"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -139,16 +140,16 @@ func (a *API) cppccRoutes() []Route {
 				return c.SetList(r.Context(), sc, id, r.PathValue("list"), in.Names)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/honours", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年评选的优秀提案和履职积极分子",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Honour{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []duties.Honour{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
 				id, err := pathID(r, "政协")
 				if err != nil {
 					return nil, err
 				}
-				return c.Honours(r.Context(), sc, id, year)
+				return c.Duties.Honours(r.Context(), sc, id, year)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/honours", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录评选结果:excellent_proposal 优秀提案(proposal_id)、active_member 履职积极分子(member_id)",
-			Body: cppcc.HonourInput{}, Result: cppcc.Honour{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.HonourInput) (any, error) {
-				return c.AddHonour(r.Context(), sc, in)
+			Body: duties.HonourInput{}, Result: duties.Honour{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in duties.HonourInput) (any, error) {
+				return c.Duties.AddHonour(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/members", Perm: auth.PermCppccRead, Tag: t, Summary: "政协委员名单(电话已遮盖)",
 			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[cppcc.Member]{},
@@ -258,24 +259,26 @@ func (a *API) cppccRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/activities", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的履职活动:督办、视察、调研、建议案、会议、大会发言,最近的在前",
 			Query: describe(pageParams(), Param{"kind", "活动类别,如 inspection 委员视察、research 专题调研、supervision_visit 主席会议现场视察", "string"},
 				Param{"year", "年度", "integer"}, Param{"proposal", "所督办的提案ID", "integer"}),
-			Result: store.List[cppcc.Activity]{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result: store.List[duties.Activity]{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				q := params{r: r}
-				f := cppcc.ActivityFilter{Kind: q.str("kind"), Year: int(q.intIn("year", 0, 2100)), ProposalID: q.int("proposal")}
+				f := duties.ActivityFilter{Kind: q.str("kind"), Year: int(q.intIn("year", 0, 2100)), ProposalID: q.int("proposal")}
 				pg := q.page()
 				if q.err != nil {
 					return nil, q.err
 				}
-				return c.Activities(r.Context(), sc, id, f, pg)
+				return c.Duties.Activities(r.Context(), sc, id, f, pg)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/activities", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录履职活动和参加的委员(present 参加、leave 请假、absent 未请假缺席);督办活动须给出重点提案",
-			Body: cppcc.ActivityInput{}, Result: cppcc.Activity{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.ActivityInput) (any, error) {
-				return c.RecordActivity(r.Context(), sc, in)
+			Body: duties.ActivityInput{}, Result: duties.Activity{}, Status: http.StatusCreated, Handle: withBody(func(r *http.Request, sc store.Scope, in duties.ActivityInput) (any, error) {
+				return c.Duties.RecordActivity(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/activities/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "履职活动详情:参加的委员、收到的批示", Result: cppcc.Activity{},
-			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Activity(r.Context(), sc, id) })},
+		{Method: "GET", Path: "/api/v1/cppcc/activities/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "履职活动详情:参加的委员、收到的批示", Result: duties.Activity{},
+			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return c.Duties.Activity(r.Context(), sc, id)
+			})},
 		{Method: "POST", Path: "/api/v1/cppcc/activities/{id}/instructions", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录收到的领导批示和采纳情况",
-			Body: cppcc.InstructionInput{}, Result: cppcc.Activity{}, Handle: withIDBody("履职活动", func(r *http.Request, sc store.Scope, id int64, in cppcc.InstructionInput) (any, error) {
-				return c.AddInstruction(r.Context(), sc, id, in)
+			Body: duties.InstructionInput{}, Result: duties.Activity{}, Handle: withIDBody("履职活动", func(r *http.Request, sc store.Scope, id int64, in duties.InstructionInput) (any, error) {
+				return c.Duties.AddInstruction(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/activities/{id}/files", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated,
 			Summary: "上传会议或活动的材料(请求体为文件本身):议程、纪要、讲话稿等,PDF、Word、Excel、OFD 或图片",
@@ -290,7 +293,7 @@ func (a *API) cppccRoutes() []Route {
 				if err != nil {
 					return nil, apperr.InvalidField("file", "文件超过 %d MB", work.MaxAttachment>>20)
 				}
-				return c.AddActivityFile(r.Context(), sc, id, filepath.Base(name), data)
+				return c.Duties.AddActivityFile(r.Context(), sc, id, filepath.Base(name), data)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/activities/{id}/files/{file}", Perm: auth.PermCppccRead, Tag: t, Summary: "下载会议或活动的一份材料",
 			Handle: withID("履职活动", func(r *http.Request, sc store.Scope, id int64) (any, error) {
@@ -298,7 +301,7 @@ func (a *API) cppccRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				f, data, err := c.ActivityFileData(r.Context(), sc, id, n)
+				f, data, err := c.Duties.ActivityFileData(r.Context(), sc, id, n)
 				if err != nil {
 					return nil, err
 				}
@@ -306,24 +309,24 @@ func (a *API) cppccRoutes() []Route {
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/briefs", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated,
 			Summary: "编发一期《政协简报》(按年度编号;activity_id 为报道的会议或活动,可不填)",
-			Body:    cppcc.BriefInput{}, Result: cppcc.Brief{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.BriefInput) (any, error) {
-				return c.IssueBrief(r.Context(), sc, in)
+			Body:    duties.BriefInput{}, Result: duties.Brief{}, Handle: withBody(func(r *http.Request, sc store.Scope, in duties.BriefInput) (any, error) {
+				return c.Duties.IssueBrief(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年的《政协简报》,最新一期在前",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.Brief{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []duties.Brief{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				y, err := a.year(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Briefs(r.Context(), sc, id, y)
+				return c.Duties.Briefs(r.Context(), sc, id, y)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs/{brief}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期《政协简报》", Result: cppcc.Brief{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs/{brief}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期《政协简报》", Result: duties.Brief{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				n, err := pathInt(r, "brief", "简报")
 				if err != nil {
 					return nil, err
 				}
-				return c.Brief(r.Context(), sc, id, n)
+				return c.Duties.Brief(r.Context(), sc, id, n)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/briefs/{brief}/docx", Perm: auth.PermCppccRead, Tag: t, Summary: "一期《政协简报》的 Word 文件",
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
@@ -335,31 +338,31 @@ func (a *API) cppccRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				b, err := c.Brief(r.Context(), sc, id, n)
+				b, err := c.Duties.Brief(r.Context(), sc, id, n)
 				if err != nil {
 					return nil, err
 				}
-				return Download{Name: cm.Name + "政协简报" + b.Label + ".docx", ContentType: docxType, Write: func(w io.Writer) error { return c.WriteBrief(w, cm, b) }}, nil
+				return Download{Name: cm.Name + "政协简报" + b.Label + ".docx", ContentType: docxType, Write: func(w io.Writer) error { return c.Duties.WriteBrief(w, cm, b) }}, nil
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/performance", Perm: auth.PermCppccRead, Tag: t, Summary: "委员年度履职情况:各项次数和积分,按积分排名",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []cppcc.RankLine{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: []duties.RankLine{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
 				id, err := pathID(r, "政协")
 				if err != nil {
 					return nil, err
 				}
-				return c.Ranking(r.Context(), sc, id, year)
+				return c.Duties.Ranking(r.Context(), sc, id, year)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/members/{id}/record", Perm: auth.PermCppccRead, Tag: t, Summary: "委员的年度履职档案:每一条来自哪一项记录、积分",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: duties.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
 				id, err := pathID(r, "政协委员")
 				if err != nil {
 					return nil, err
 				}
-				return c.Record(r.Context(), sc, cppcc.ViewOffice, id, year)
+				return c.Duties.Record(r.Context(), sc, cppcc.ViewOffice, id, year)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/me/record", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的年度履职档案",
-			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: cppcc.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
-				return c.Record(r.Context(), sc, cppcc.ViewMember, 0, year)
+			Query: []Param{{"year", "年度,默认今年", "integer"}}, Result: duties.Performance{}, Handle: withYear(func(r *http.Request, sc store.Scope, year int) (any, error) {
+				return c.Duties.Record(r.Context(), sc, cppcc.ViewMember, 0, year)
 			})},
 
 		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: cppcc.Member{},

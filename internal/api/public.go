@@ -12,6 +12,8 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -23,7 +25,7 @@ const PublicTag = "社情民意与信访"
 
 // Letter is a letter from the public form with its proof of work.
 type Letter struct {
-	cppcc.CaseInput
+	letters.CaseInput
 	// Proof is the solved challenge (ALTCHA payload, base64).
 	Proof string `json:"proof"`
 }
@@ -58,8 +60,8 @@ type ForwardInput struct {
 
 // LetterReceipt is the answer to a letter: its receipt code (shown once) and the letter as its sender reads it.
 type LetterReceipt struct {
-	Code   string        `json:"code"`
-	Letter cppcc.Tracked `json:"letter"`
+	Code   string          `json:"code"`
+	Letter letters.Tracked `json:"letter"`
 }
 
 // FollowedComment is a comment as its author follows it, with the notices it had.
@@ -104,7 +106,9 @@ func (a *API) publicRoutes() []Route {
 		})
 	}
 	caseView := func(view cppcc.View) Handler {
-		return withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Case(r.Context(), sc, view, id) })
+		return withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			return c.Letters.Case(r.Context(), sc, view, id)
+		})
 	}
 	return []Route{
 		// Anyone, without an account.
@@ -127,17 +131,17 @@ func (a *API) publicRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				tr, err := c.Track(r.Context(), rc.Code)
+				tr, err := c.Letters.Track(r.Context(), rc.Code)
 				return LetterReceipt{Code: rc.Code, Letter: tr}, err
 			})},
-		{Method: "GET", Path: "/api/v1/public/letters/{code}", Tag: t, Summary: "凭回执码查看来信的办理情况和答复", Result: cppcc.Tracked{},
+		{Method: "GET", Path: "/api/v1/public/letters/{code}", Tag: t, Summary: "凭回执码查看来信的办理情况和答复", Result: letters.Tracked{},
 			Handle: func(r *http.Request, _ store.Scope) (any, error) {
 				return ch.Track(r.Context(), ip(r), r.PathValue("code"))
 			}},
 		{Method: "POST", Path: "/api/v1/public/letters/{code}/answer", Tag: t,
 			Summary: "凭回执码评价(rate,rating 满意/基本满意/不满意)、请求复查(request_review)或复核(request_recheck,text 写明理由)",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Tracked{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
-				var in cppcc.CaseAction
+			Body:    letters.CaseAction{}, Result: letters.Tracked{}, Handle: func(r *http.Request, _ store.Scope) (any, error) {
+				var in letters.CaseAction
 				if err := decode(r, &in); err != nil {
 					return nil, err
 				}
@@ -222,25 +226,27 @@ func (a *API) publicRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/cppcc/cases", Perm: auth.PermCppccRead, Tag: t, Summary: "来信和信访件,最新的在前(held=1 只看被拦截待审核的,overdue=1 只看逾期的)",
 			Query: describe(pageParams(), Param{"committee", "政协ID", "integer"}, Param{"box", "member、public、petition", "string"}, Param{"state", "状态", "string"},
 				Param{"held", "只看被拦截的", "boolean"}, Param{"overdue", "只看逾期的", "boolean"}, Param{"q", "标题中的字", "string"}),
-			Result: store.List[cppcc.Case]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+			Result: store.List[letters.Case]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				q := params{r: r}
-				f := cppcc.CaseFilter{CommitteeID: q.int("committee"), Box: q.str("box"), State: q.str("state"), Held: q.bool("held"), Overdue: q.bool("overdue"), Q: q.str("q")}
+				f := letters.CaseFilter{CommitteeID: q.int("committee"), Box: q.str("box"), State: q.str("state"), Held: q.bool("held"), Overdue: q.bool("overdue"), Q: q.str("q")}
 				pg := q.page()
 				if q.err != nil {
 					return nil, q.err
 				}
-				return c.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg)
+				return c.Letters.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/cases", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "登记来信、来访、来电、上级转送或领导批示交办的信访件",
-			Body: cppcc.CaseInput{}, Result: cppcc.Receipt{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.CaseInput) (any, error) {
-				return c.Register(r.Context(), sc, in)
+			Body: letters.CaseInput{}, Result: letters.Receipt{}, Handle: withBody(func(r *http.Request, sc store.Scope, in letters.CaseInput) (any, error) {
+				return c.Letters.Register(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "来信详情:期限、办理过程(姓名和电话已遮盖)", Result: cppcc.Case{}, Handle: caseView(cppcc.ViewOffice)},
-		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}/person", Perm: auth.PermCppccWrite, Tag: t, Summary: "来信人的姓名、电话和身份证号码(每次查看记入审计)", Result: cppcc.Person{},
-			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Person(r.Context(), sc, id) })},
+		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "来信详情:期限、办理过程(姓名和电话已遮盖)", Result: letters.Case{}, Handle: caseView(cppcc.ViewOffice)},
+		{Method: "GET", Path: "/api/v1/cppcc/cases/{id}/person", Perm: auth.PermCppccWrite, Tag: t, Summary: "来信人的姓名、电话和身份证号码(每次查看记入审计)", Result: letters.Person{},
+			Handle: withID("来信", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return c.Letters.Person(r.Context(), sc, id)
+			})},
 		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/decide", Perm: auth.PermCppccWrite, Tag: t,
 			Summary: "办理来信:accept 受理、not_accept 不予受理(text 理由)、transfer 转送(text 机关)、junk 垃圾信息、release 放行、route 转办交办(unit_id、route refer/assign)、decide_review 复查意见、hearing 听证(hearing true 开始/false 结束)、decide_recheck 复核意见、close 办结、supervise 督办",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in cppcc.CaseAction) (any, error) {
+			Body:    letters.CaseAction{}, Result: letters.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in letters.CaseAction) (any, error) {
 				return ch.Decide(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/cases/{id}/publish", Perm: auth.PermCppccWrite, Tag: t, Summary: "把来信人同意公开的来信连同答复发布到论坛", Result: forum.Post{},
@@ -264,50 +270,50 @@ func (a *API) publicRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/cppcc/opinions", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息,最新的在前",
 			Query:  describe(pageParams(), Param{"committee", "政协ID", "integer"}, Param{"state", "状态:submitted 待核稿、edited 已核稿、compiled 已编入专刊…", "string"}),
-			Result: store.List[cppcc.Opinion]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
+			Result: store.List[opinion.Opinion]{}, Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				q := params{r: r}
-				f := cppcc.OpinionFilter{CommitteeID: q.int("committee"), State: q.str("state")}
+				f := opinion.Filter{CommitteeID: q.int("committee"), State: q.str("state")}
 				pg := q.page()
 				if q.err != nil {
 					return nil, q.err
 				}
-				return c.Opinions(r.Context(), sc, cppcc.ViewOffice, f, pg)
+				return c.Opinions.Opinions(r.Context(), sc, cppcc.ViewOffice, f, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "代委员(member_id)或其他报送人(author)录入社情民意信息",
-			Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.OpinionInput) (any, error) {
-				return c.SubmitOpinion(r.Context(), sc, cppcc.ViewOffice, in)
+			Body: opinion.Input{}, Result: opinion.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.Input) (any, error) {
+				return c.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewOffice, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/opinions/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息详情:原稿、核稿稿、采用和批示", Result: cppcc.Opinion{},
+		{Method: "GET", Path: "/api/v1/cppcc/opinions/{id}", Perm: auth.PermCppccRead, Tag: t, Summary: "社情民意信息详情:原稿、核稿稿、采用和批示", Result: opinion.Opinion{},
 			Handle: withID("社情民意信息", func(r *http.Request, sc store.Scope, id int64) (any, error) {
-				return c.GetOpinion(r.Context(), sc, cppcc.ViewOffice, id)
+				return c.Opinions.GetOpinion(r.Context(), sc, cppcc.ViewOffice, id)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/review", Perm: auth.PermCppccWrite, Tag: t, Summary: "核稿(edit:标题“关于…的建议”、正文;签发人在编发专刊时填写)、退回(return)或不予编发(unuse,note 理由)",
-			Body: cppcc.EditInput{}, Result: cppcc.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.EditInput) (any, error) {
-				return c.ReviewOpinion(r.Context(), sc, id, in)
+			Body: opinion.EditInput{}, Result: opinion.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.EditInput) (any, error) {
+				return c.Opinions.ReviewOpinion(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/opinions/{id}/adopt", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录采用(adopted)或领导批示(instruction)及其层级,计入报送委员的履职档案",
-			Body: cppcc.AdoptionInput{}, Result: cppcc.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.AdoptionInput) (any, error) {
-				return c.Adopt(r.Context(), sc, id, in)
+			Body: opinion.AdoptionInput{}, Result: opinion.Opinion{}, Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.AdoptionInput) (any, error) {
+				return c.Opinions.Adopt(r.Context(), sc, id, in)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/issues", Perm: auth.PermCppccWrite, Tag: t, Status: http.StatusCreated, Summary: "把已核稿的信息编为一期专刊(single 单篇、combined 综合),按年度编号",
-			Body: cppcc.IssueInput{}, Result: cppcc.Issue{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.IssueInput) (any, error) {
-				return c.Compile(r.Context(), sc, in)
+			Body: opinion.IssueInput{}, Result: opinion.Issue{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.IssueInput) (any, error) {
+				return c.Opinions.Compile(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues", Perm: auth.PermCppccRead, Tag: t, Summary: "政协某年的社情民意专刊", Query: []Param{{"year", "年度,默认今年", "integer"}},
-			Result: []cppcc.Issue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result: []opinion.Issue{}, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				y, err := a.year(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Issues(r.Context(), sc, id, y)
+				return c.Opinions.Issues(r.Context(), sc, id, y)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊及其信息", Result: cppcc.Issue{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊及其信息", Result: opinion.Issue{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				n, err := pathInt(r, "issue", "专刊")
 				if err != nil {
 					return nil, err
 				}
-				return c.Issue(r.Context(), sc, id, n)
+				return c.Opinions.Issue(r.Context(), sc, id, n)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/docx", Perm: auth.PermCppccRead, Tag: t, Summary: "一期专刊的 Word 文件(公文格式)",
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
@@ -317,47 +323,47 @@ func (a *API) publicRoutes() []Route {
 				}
 				return a.issueDocx(r, sc, id, n)
 			})},
-		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/forward", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录专刊报送的单位(to)", Body: ForwardInput{}, Result: cppcc.Issue{},
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/issues/{issue}/forward", Perm: auth.PermCppccWrite, Tag: t, Summary: "记录专刊报送的单位(to)", Body: ForwardInput{}, Result: opinion.Issue{},
 			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in ForwardInput) (any, error) {
 				n, err := pathInt(r, "issue", "专刊")
 				if err != nil {
 					return nil, err
 				}
-				return c.Forward(r.Context(), sc, id, n, in.To)
+				return c.Opinions.Forward(r.Context(), sc, id, n, in.To)
 			})},
 
 		// A member.
-		{Method: "GET", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Summary: "我报送的社情民意信息", Query: pageParams(), Result: store.List[cppcc.Opinion]{},
+		{Method: "GET", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Summary: "我报送的社情民意信息", Query: pageParams(), Result: store.List[opinion.Opinion]{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Opinions(r.Context(), sc, cppcc.ViewMember, cppcc.OpinionFilter{}, pg)
+				return c.Opinions.Opinions(r.Context(), sc, cppcc.ViewMember, opinion.Filter{}, pg)
 			}},
 		{Method: "POST", Path: "/api/v1/cppcc/me/opinions", Perm: auth.PermCppccSelf, Tag: t, Status: http.StatusCreated, Summary: "报送社情民意信息(一事一报,不超过1500字)",
-			Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.OpinionInput) (any, error) {
-				return c.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
+			Body: opinion.Input{}, Result: opinion.Opinion{}, Handle: withBody(func(r *http.Request, sc store.Scope, in opinion.Input) (any, error) {
+				return c.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
 			})},
-		{Method: "PATCH", Path: "/api/v1/cppcc/me/opinions/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改退回的信息并再次报送", Body: cppcc.OpinionInput{}, Result: cppcc.Opinion{},
-			Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in cppcc.OpinionInput) (any, error) {
-				return c.ResubmitOpinion(r.Context(), sc, id, in)
+		{Method: "PATCH", Path: "/api/v1/cppcc/me/opinions/{id}", Perm: auth.PermCppccSelf, Tag: t, Summary: "修改退回的信息并再次报送", Body: opinion.Input{}, Result: opinion.Opinion{},
+			Handle: withIDBody("社情民意信息", func(r *http.Request, sc store.Scope, id int64, in opinion.Input) (any, error) {
+				return c.Opinions.ResubmitOpinion(r.Context(), sc, id, in)
 			})},
 
 		// A handling unit.
-		{Method: "GET", Path: "/api/v1/cppcc/unit/cases", Perm: auth.PermCppccHandle, Tag: t, Summary: "转办、交办给本单位的来信和信访件", Query: pageParams(), Result: store.List[cppcc.Case]{},
+		{Method: "GET", Path: "/api/v1/cppcc/unit/cases", Perm: auth.PermCppccHandle, Tag: t, Summary: "转办、交办给本单位的来信和信访件", Query: pageParams(), Result: store.List[letters.Case]{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
 					return nil, err
 				}
-				return c.Cases(r.Context(), sc, cppcc.ViewUnit, cppcc.CaseFilter{}, pg)
+				return c.Letters.Cases(r.Context(), sc, cppcc.ViewUnit, letters.CaseFilter{}, pg)
 			}},
-		{Method: "GET", Path: "/api/v1/cppcc/unit/cases/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的来信详情", Result: cppcc.Case{}, Handle: caseView(cppcc.ViewUnit)},
+		{Method: "GET", Path: "/api/v1/cppcc/unit/cases/{id}", Perm: auth.PermCppccHandle, Tag: t, Summary: "本单位承办的来信详情", Result: letters.Case{}, Handle: caseView(cppcc.ViewUnit)},
 		{Method: "POST", Path: "/api/v1/cppcc/unit/cases/{id}/handle", Perm: auth.PermCppccHandle, Tag: t,
 			Summary: "承办:extend 延期(days 不超过30日、approver 批准的单位负责人、text 理由,告知信访人)、reply 出具处理意见(text)",
-			Body:    cppcc.CaseAction{}, Result: cppcc.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in cppcc.CaseAction) (any, error) {
-				return c.Handle(r.Context(), sc, id, in)
+			Body:    letters.CaseAction{}, Result: letters.Case{}, Handle: withIDBody("来信", func(r *http.Request, sc store.Scope, id int64, in letters.CaseAction) (any, error) {
+				return c.Letters.Handle(r.Context(), sc, id, in)
 			})},
 	}
 }
@@ -368,12 +374,12 @@ func (a *API) issueDocx(r *http.Request, sc store.Scope, committee, id int64) (a
 	if err != nil {
 		return nil, err
 	}
-	is, err := a.Cppcc.Issue(r.Context(), sc, committee, id)
+	is, err := a.Cppcc.Opinions.Issue(r.Context(), sc, committee, id)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := a.Cppcc.WriteIssue(&buf, cm, is); err != nil {
+	if err := a.Cppcc.Opinions.WriteIssue(&buf, cm, is); err != nil {
 		return nil, err
 	}
 	return Download{Name: cm.Name + "社情民意专刊" + is.Label + ".docx", ContentType: docxType,

@@ -1,14 +1,14 @@
 // Package consultation puts the consultative work together over one
-// database: the core (cppcc: committees, members, proposals and the
-// committee's work) and the domains built on it (forum), the proposals'
+// database: the core (cppcc: committees, members, proposals) and the
+// domains built on it (duties, letters, opinion, forum), the proposals'
 // routes into the other channels wired, every committee's figures checked
 // against one recount of all of them, and their steps published together.
 //
 // Arrows: consultation imports cppcc and every domain; each domain imports
-// cppcc and never consultation; cppcc imports none of them (what it needs of
-// a domain, the intake of a proposal not filed, it is given here). The
-// pages, the API, the public channel, the demo and the command line build
-// their services with New.
+// cppcc (the forum also letters) and never consultation; cppcc imports none
+// of them (what it needs of a domain, the intake of a proposal not filed, it
+// is given here). The pages, the API, the public channel, the demo and the
+// command line build their services with New.
 package consultation
 
 import (
@@ -17,8 +17,11 @@ import (
 	"time"
 
 	"dangjian/internal/cppcc"
+	"dangjian/internal/duties"
 	"dangjian/internal/flow"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -28,26 +31,43 @@ import (
 // each domain's service.
 type Services struct {
 	*cppcc.Service
-	Forum *forum.Service
+	Duties   *duties.Service
+	Letters  *letters.Service
+	Opinions *opinion.Service
+	Forum    *forum.Service
 }
 
 // New is the services over db, sealing with box, their time now (nil: the
 // clock's).
 func New(db *store.DB, box *secret.Box, now func() time.Time) *Services {
 	core := &cppcc.Service{DB: db, Box: box, Now: now}
-	return &Services{Service: core, Forum: &forum.Service{Service: core}}
+	l, o := &letters.Service{Service: core}, &opinion.Service{Service: core}
+	core.Intake = map[string]cppcc.Intake{"letter": l.FromProposal, "opinion": o.FromProposal}
+	return &Services{Service: core, Duties: &duties.Service{Service: core}, Letters: l, Opinions: o, Forum: &forum.Service{Service: core, Letters: l}}
 }
 
 // Check compares every committee's maintained figures, of the core and of
 // every domain, with a recount, in one snapshot.
 func Check(ctx context.Context, db *store.DB) ([]stats.Mismatch, error) {
-	return cppcc.Check(ctx, db, forum.Recount)
+	return cppcc.Check(ctx, db, duties.Recount, letters.Recount, opinion.Recount, forum.Recount)
+}
+
+// Reencrypt seals under the newest key, batch rows a transaction (a key
+// rotation), the members' phones and the senders of letters; it returns how
+// many rows it changed.
+func (s *Services) Reencrypt(ctx context.Context, batch int) (int, error) {
+	members, err := s.Service.Reencrypt(ctx, batch)
+	if err != nil {
+		return members, err
+	}
+	senders, err := s.Letters.Reencrypt(ctx, batch)
+	return members + senders, err
 }
 
 // PublicSteps are the steps of a letter, of the forum's moderation and of
 // a 社情民意 item.
 func PublicSteps() []flow.Step {
-	return slices.Concat(cppcc.CaseSteps.Steps(), forum.Steps.Steps(), cppcc.OpinionSteps.Steps())
+	return slices.Concat(letters.Steps.Steps(), forum.Steps.Steps(), opinion.Steps.Steps())
 }
 
 // Steps are every step of the consultative work: the proposals', then the public channel's.

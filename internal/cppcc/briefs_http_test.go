@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/duties"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -21,7 +22,7 @@ func briefOf(m *matrix, t string) int64 {
 		return 999999
 	}
 	s := m.of(t)
-	b, err := m.svc.IssueBrief(m.ctx, store.All, cppcc.BriefInput{CommitteeID: s.c.ID, Title: s.c.Name + "召开主席会议", Content: "会议研究了重点提案督办工作,听取了各专委会的汇报。",
+	b, err := m.svc.Duties.IssueBrief(m.ctx, store.All, duties.BriefInput{CommitteeID: s.c.ID, Title: s.c.Name + "召开主席会议", Content: "会议研究了重点提案督办工作,听取了各专委会的汇报。",
 		Signer: "王主席", IssuedOn: date.New(2026, 3, 1)})
 	if err != nil {
 		m.t.Fatal(err)
@@ -35,7 +36,7 @@ func activityFile(m *matrix, t string) string {
 	if t == "missing" {
 		return fmt.Sprintf("%d/files/999999", a)
 	}
-	f, err := m.svc.AddActivityFile(m.ctx, store.All, a, "议程.pdf", []byte("%PDF-1.4\n议程"))
+	f, err := m.svc.Duties.AddActivityFile(m.ctx, store.All, a, "议程.pdf", []byte("%PDF-1.4\n议程"))
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestBriefTitledByItsMeeting(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		c := m.of("own").c
-		a, err := m.svc.RecordActivity(m.ctx, store.All, cppcc.ActivityInput{CommitteeID: c.ID, Kind: "speech", Title: "大会发言:推进城乡融合发展",
+		a, err := m.svc.Duties.RecordActivity(m.ctx, store.All, duties.ActivityInput{CommitteeID: c.ID, Kind: "speech", Title: "大会发言:推进城乡融合发展",
 			HeldOn: date.New(2026, 1, 12), Present: []int64{m.own.members[0].ID}})
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +154,7 @@ func TestBriefTitledByItsMeeting(t *testing.T) {
 			"content": {content}, "signer": {"王主席"}}); code != http.StatusSeeOther {
 			t.Fatalf("an untitled issue of the meeting: %d %.300s", code, text)
 		}
-		bs, err := m.svc.Briefs(m.ctx, store.All, c.ID, 2026)
+		bs, err := m.svc.Duties.Briefs(m.ctx, store.All, c.ID, 2026)
 		if err != nil || len(bs) != 1 || bs[0].Title != "推进城乡融合发展" {
 			t.Fatalf("the issue of the meeting: %+v %v", bs, err)
 		}
@@ -183,7 +184,7 @@ func TestMeetingDocumentsOpenInTheBrowser(t *testing.T) {
 			{"讲话稿.docx", []byte("PK\x03\x04讲话稿"), "attachment", "application/octet-stream"},
 			{"名单.xlsx", []byte("PK\x03\x04名单"), "attachment", "application/octet-stream"},
 		} {
-			f, err := m.svc.AddActivityFile(m.ctx, store.All, a, c.name, c.data)
+			f, err := m.svc.Duties.AddActivityFile(m.ctx, store.All, a, c.name, c.data)
 			if err != nil {
 				t.Fatal(err)
 			}

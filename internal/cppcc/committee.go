@@ -1,7 +1,6 @@
 package cppcc
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
-	"dangjian/internal/clock"
 	"dangjian/internal/date"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -26,6 +24,11 @@ type Service struct {
 	DB  *store.DB
 	Box *secret.Box
 	Now func() time.Time
+	// Intake takes a proposal not filed where its route sends it, by the
+	// route's code (RejectRoutes: "opinion", "letter"); the domains that keep
+	// those channels supply it (consultation.New), so that cppcc needs none of
+	// them. A route without one is refused.
+	Intake map[string]Intake
 	// nodes keeps what never changes of a node of the committees' tree
 	// (its path and kind: nodes are never moved), id → node.
 	nodes sync.Map
@@ -64,51 +67,6 @@ func (s *Service) today() date.Date { return date.Of(s.now()) }
 
 // Today is the service's date in Beijing.
 func (s *Service) Today() date.Date { return s.today() }
-
-// Rules are a committee's periods, each configurable; the defaults name their source.
-type Rules struct {
-	// SignDays is how long co-signers have to confirm (会签); 7 days is this
-	// system's default, set by each committee.
-	SignDays int `json:"sign_days"`
-	// ObjectDays is how long a unit may object to an assignment: one week
-	// (全国政协办公厅《关于政协全国委员会办公厅承办提案工作的若干规定》第六条).
-	ObjectDays int `json:"object_days"`
-	// OpinionMonths is the co-handler's time for its opinion to the lead: one
-	// month, as most local measures on handling proposals set it.
-	OpinionMonths int `json:"opinion_months"`
-	// ReplyMonths is the time to reply from assignment (three months), and
-	// MaxMonths the latest with an extension (six months): the common rule of
-	// the measures on handling deputies' suggestions and CPPCC proposals.
-	ReplyMonths int `json:"reply_months"`
-	MaxMonths   int `json:"max_months"`
-	// EvaluateDays is the proposer's time to evaluate a reply (30 days, this
-	// system's default); Rehandles how often an unsatisfied proposer may send
-	// it back (once).
-	EvaluateDays int `json:"evaluate_days"`
-	Rehandles    int `json:"rehandles"`
-	// ClassD allows the fourth result class.
-	ClassD bool `json:"class_d"`
-	// Points are the performance record's points by item (DefaultPoints when empty).
-	Points map[string]PointRule `json:"points,omitempty"`
-	// CasePeriods are the letters-and-visits periods the committee sets
-	// (CasePeriods, with their sources, when empty).
-	CasePeriods []clock.Period `json:"case_periods,omitempty"`
-	// RepeatDays is how far back an earlier letter of the same person or
-	// the same text makes a new one a repeat (判重; 180 days when 0).
-	RepeatDays int `json:"repeat_days,omitempty"`
-	// ReportLimit is how many reports (举报) hide a forum item pending
-	// review (3 when 0).
-	ReportLimit int `json:"report_limit,omitempty"`
-}
-
-// RepeatWindow is how many days back a letter is looked for repeats.
-func (r Rules) RepeatWindow() int { return cmp.Or(r.RepeatDays, 180) }
-
-// HideAfter is how many reports hide a post or a comment pending review.
-func (r Rules) HideAfter() int { return cmp.Or(r.ReportLimit, 3) }
-
-// DefaultRules are a new committee's rules.
-var DefaultRules = Rules{SignDays: 7, ObjectDays: 7, OpinionMonths: 1, ReplyMonths: 3, MaxMonths: 6, EvaluateDays: 30, Rehandles: 1}
 
 // Committee is a node of the committees' tree: a committee or a handling unit.
 type Committee struct {
@@ -264,20 +222,6 @@ type CommitteeInput struct {
 	Level    string `json:"level"`
 }
 
-// TermInput is a term (届) as the office registers it.
-type TermInput struct {
-	Number   int       `json:"number"`
-	StartsOn date.Date `json:"starts_on"`
-	EndsOn   date.Date `json:"ends_on"`
-}
-
-// SessionInput is a session (次会议) of a term as the office registers it.
-type SessionInput struct {
-	Number   int       `json:"number"`
-	OpensOn  date.Date `json:"opens_on"`
-	ClosesOn date.Date `json:"closes_on"`
-}
-
 // NewLowerCommittee creates, below a committee in scope, a committee of a
 // lower level (a city's county committees) with the default lists.
 func (s *Service) NewLowerCommittee(ctx context.Context, sc store.Scope, parentID int64, name, level string) (Committee, error) {
@@ -402,153 +346,6 @@ func (s *Service) inList(ctx context.Context, q store.Querier, committeeID int64
 	return n > 0, err
 }
 
-// Term is a 届, with its sessions.
-type Term struct {
-	ID       int64     `json:"id"`
-	Number   int       `json:"number"`
-	StartsOn date.Date `json:"starts_on"`
-	EndsOn   date.Date `json:"ends_on"`
-	Sessions []Session `json:"sessions"`
-}
-
-// Session is a 次会议.
-type Session struct {
-	ID       int64     `json:"id"`
-	TermID   int64     `json:"term_id"`
-	Number   int       `json:"number"`
-	OpensOn  date.Date `json:"opens_on"`
-	ClosesOn date.Date `json:"closes_on"`
-	Label    string    `json:"label"`
-}
-
-// Terms lists a committee's terms and sessions, the latest first.
-func (s *Service) Terms(ctx context.Context, sc store.Scope, committeeID int64) ([]Term, error) {
-	c, err := s.Lookup(ctx, s.DB, sc, committeeID, "committee")
-	if err != nil {
-		return nil, err
-	}
-	terms, err := store.Query(ctx, s.DB, func(r store.Scanner) (Term, error) {
-		var t Term
-		return t, r.Scan(&t.ID, &t.Number, &t.StartsOn, &t.EndsOn)
-	}, "SELECT id, number, starts_on, ends_on FROM cppcc_terms WHERE committee_id = $1 ORDER BY number DESC", c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range terms {
-		if terms[i].Sessions, err = store.Query(ctx, s.DB, scanSession, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.term_id = $1 ORDER BY s.number DESC", terms[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return terms, nil
-}
-
-const sessionCols = "s.id, s.term_id, s.number, s.opens_on, s.closes_on, t.number"
-
-func scanSession(r store.Scanner) (Session, error) {
-	var x Session
-	var term int
-	err := r.Scan(&x.ID, &x.TermID, &x.Number, &x.OpensOn, &x.ClosesOn, &term)
-	x.Label = chineseNumber(term) + "届" + chineseNumber(x.Number) + "次会议"
-	return x, err
-}
-
-// chineseNumber writes 1–99 in Chinese numerals, as a term or a session is named.
-func chineseNumber(n int) string {
-	digits := []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	switch {
-	case n <= 0 || n > 99:
-		return "第" + itoa(n)
-	case n < 10:
-		return digits[n]
-	case n == 10:
-		return "十"
-	case n < 20:
-		return "十" + digits[n%10]
-	case n%10 == 0:
-		return digits[n/10] + "十"
-	}
-	return digits[n/10] + "十" + digits[n%10]
-}
-
-// NewTerm adds a term to a committee in scope.
-func (s *Service) NewTerm(ctx context.Context, sc store.Scope, committeeID int64, number int, starts, ends date.Date) (Term, error) {
-	if number < 1 || number > 99 {
-		return Term{}, apperr.InvalidField("number", "届次应在 1 到 99 之间")
-	}
-	if starts.IsZero() || ends.IsZero() || !ends.After(starts) {
-		return Term{}, apperr.InvalidField("ends_on", "届的结束日期应晚于开始日期")
-	}
-	t := Term{Number: number, StartsOn: starts, EndsOn: ends, Sessions: []Session{}}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRowContext(ctx, "INSERT INTO cppcc_terms (committee_id, number, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id",
-			c.ID, number, starts, ends).Scan(&t.ID)
-		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return apperr.InvalidField("number", "第%d届已经登记过", number)
-		}
-		if err != nil {
-			return err
-		}
-		return s.Audit(ctx, tx, c, "create", "cppcc_term", t.ID, map[string]any{"number": number})
-	})
-	return t, err
-}
-
-// NewSession adds a session to a term of a committee in scope.
-func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, number int, opens, closes date.Date) (Session, error) {
-	if number < 1 || number > 99 {
-		return Session{}, apperr.InvalidField("number", "会议次数应在 1 到 99 之间")
-	}
-	if opens.IsZero() || closes.IsZero() || closes.Before(opens) {
-		return Session{}, apperr.InvalidField("closes_on", "闭幕日期不应早于开幕日期")
-	}
-	var x Session
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var committeeID int64
-		if err := tx.QueryRowContext(ctx, "SELECT committee_id FROM cppcc_terms WHERE id = $1", termID).Scan(&committeeID); err != nil {
-			if apperr.IsNotFound(err) {
-				return apperr.NotFound("届")
-			}
-			return err
-		}
-		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
-		if apperr.IsNotFound(err) {
-			return apperr.NotFound("届")
-		}
-		if err != nil {
-			return err
-		}
-		var id int64
-		err = tx.QueryRowContext(ctx, "INSERT INTO cppcc_sessions (term_id, number, opens_on, closes_on) VALUES ($1, $2, $3, $4) RETURNING id",
-			termID, number, opens, closes).Scan(&id)
-		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return apperr.InvalidField("number", "该届第%d次会议已经登记过", number)
-		}
-		if err != nil {
-			return err
-		}
-		if x, err = scanSession(tx.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.id = $1", id)); err != nil {
-			return err
-		}
-		return s.Audit(ctx, tx, c, "create", "cppcc_session", id, map[string]any{"term_id": termID, "number": number})
-	})
-	return x, err
-}
-
-// sessionAt is the session a proposal submitted on day belongs to: the one
-// open that day (大会期间), or else the latest before it (闭会期间).
-func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
-	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+` FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id
-		WHERE t.committee_id = $1 AND s.opens_on <= $2 ORDER BY s.opens_on DESC LIMIT 1`, committeeID, day))
-	if apperr.IsNotFound(err) {
-		return x, false, apperr.Rule("本届政协还没有登记全体会议:请政协办公室在“政协设置”页登记届次和会议")
-	}
-	return x, err == nil && !day.After(x.ClosesOn), err
-}
-
 // Audit records a change of the consultative work. Its entry names no
 // organisation path (a committee's path is of another tree) but the
 // committee, and is kept in the committee's province.
@@ -559,65 +356,47 @@ func (s *Service) Audit(ctx context.Context, tx *sql.Tx, c Committee, action, ob
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// SetRules changes a committee's periods and points (the office); the periods
-// in force for parts already assigned stay as they were given.
-func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int64, r Rules) (Committee, error) {
-	var v apperr.Invalid
-	for _, f := range []struct {
-		name   string
-		n      int
-		lo, hi int
-		what   string
-	}{
-		{"sign_days", r.SignDays, 1, 60, "会签天数"}, {"object_days", r.ObjectDays, 1, 60, "申请调整的天数"},
-		{"opinion_months", r.OpinionMonths, 1, 12, "会办意见的月数"}, {"reply_months", r.ReplyMonths, 1, 12, "答复的月数"},
-		{"max_months", r.MaxMonths, 1, 24, "延期后最长的月数"}, {"evaluate_days", r.EvaluateDays, 1, 90, "评价的天数"}, {"rehandles", r.Rehandles, 0, 3, "可重新办理的次数"},
-	} {
-		if f.n < f.lo || f.n > f.hi {
-			v.Add(f.name, "%s应在 %d 到 %d 之间", f.what, f.lo, f.hi)
+// SetList replaces a committee's list (sector: 界别, category: 提案类别) in scope (the office).
+func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64, list string, names []string) ([]string, error) {
+	if list != "sector" && list != "category" {
+		return nil, apperr.NotFound("名单")
+	}
+	seen := map[string]bool{}
+	var clean []string
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		switch {
+		case n == "":
+			continue
+		case utf8.RuneCountInString(n) > 30:
+			return nil, apperr.InvalidField("names", "第 %d 项“%s”超过 30 个字", i+1, n)
+		case seen[n]:
+			return nil, apperr.InvalidField("names", "第 %d 项“%s”重复", i+1, n)
 		}
+		seen[n] = true
+		clean = append(clean, n)
 	}
-	known := map[string]bool{}
-	for _, p := range CasePeriods {
-		known[p.Key] = true
+	if len(clean) == 0 || len(clean) > 100 {
+		return nil, apperr.InvalidField("names", "名单应有 1 到 100 项")
 	}
-	for _, p := range r.CasePeriods {
-		if !known[p.Key] || p.N < 1 || p.N > 365 || (p.Unit != clock.Days && p.Unit != clock.Workdays && p.Unit != clock.Months) {
-			v.Add("case_periods", "信访期限“%s”应为已知的期限,天数在 1 到 365 之间,单位为 day、workday 或 month", p.Key)
-		}
-	}
-	if r.RepeatDays < 0 || r.RepeatDays > 1095 || r.ReportLimit < 0 || r.ReportLimit > 100 {
-		v.Add("repeat_days", "判重的天数应在 0 到 1095 之间,举报隐藏的次数在 0 到 100 之间")
-	}
-	if r.MaxMonths < r.ReplyMonths {
-		v.Add("max_months", "延期后最长的月数不应少于答复的月数")
-	}
-	for item, p := range r.Points {
-		if _, ok := Items.Parse(item); !ok {
-			v.Add("points", "积分项目“%s”不认识,应为 %s 之一", item, Items.Labels())
-		} else if p.Points < -20 || p.Points > 20 || p.Cap < 0 || p.Cap > 100 {
-			v.Add("points", "“%s”的积分应在 -20 到 20 之间,年度上限在 0 到 100 之间", Items.Label(item))
-		}
-	}
-	if err := v.Err(); err != nil {
-		return Committee{}, err
-	}
-	var c Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if c, err = s.Lookup(ctx, tx, sc, committeeID, "committee"); err != nil {
-			return err
-		}
-		raw, err := json.Marshal(r)
+		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE committees SET rules = $1 WHERE id = $2", string(raw), c.ID); err != nil {
+		before, err := s.Names(ctx, c.ID, list)
+		if err != nil {
 			return err
 		}
-		before := c.Rules
-		c.Rules = r
-		return s.Audit(ctx, tx, c, "update", "committee_rules", c.ID, map[string]any{"before": before, "after": r})
+		if _, err := tx.ExecContext(ctx, "DELETE FROM cppcc_lists WHERE committee_id = $1 AND list = $2", c.ID, list); err != nil {
+			return err
+		}
+		for i, n := range clean {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
+				return err
+			}
+		}
+		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
 	})
-	return c, err
+	return clean, err
 }

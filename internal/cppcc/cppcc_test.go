@@ -112,7 +112,7 @@ func (f *fixture) unitScope(u Committee) store.Scope { return store.ScopeOf(u.Pa
 func (f *fixture) partOf(p Proposal, unit Committee) int64 {
 	f.t.Helper()
 	for _, x := range p.Parts {
-		if x.UnitID == unit.ID && x.State != "withdrawn" {
+		if x.UnitID == unit.ID && x.State != PartWithdrawn {
 			return x.ID
 		}
 	}
@@ -151,7 +151,7 @@ func TestJointProposalJourney(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		p := f.draft(true)
-		if p.State != "draft" || len(p.Signers) != 1 {
+		if p.State != Draft || len(p.Signers) != 1 {
 			t.Fatalf("draft: %+v", p)
 		}
 		// A draft is its proposer's alone: not the office's, not the co-signer's.
@@ -162,7 +162,7 @@ func TestJointProposalJourney(t *testing.T) {
 			t.Fatalf("a co-signer reads a draft: %v", err)
 		}
 		p = f.ok(f.svc.Submit(f.asMember[0], f.office, p.ID))
-		if p.State != "signing" {
+		if p.State != Signing {
 			t.Fatalf("submitted joint: %s", p.State)
 		}
 		f.want(map[string]int64{"submitted": 0, "st:signing": 1})
@@ -196,7 +196,7 @@ func TestJointProposalJourney(t *testing.T) {
 		}
 		f.ok(f.svc.Opinion(f.ctx, f.unitScope(f.co), co, "同意安排专项资金。"))
 		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "B", Text: "已列入明年计划。", Contact: "phone"}))
-		if p.State != "replied" || p.ResultClass != "B" {
+		if p.State != Replied || p.ResultClass != "B" {
 			t.Fatalf("replied: %s %s", p.State, p.ResultClass)
 		}
 		f.want(map[string]int64{"class:B": 1, "st:replied": 1})
@@ -205,13 +205,13 @@ func TestJointProposalJourney(t *testing.T) {
 			t.Fatal("a co-signer evaluated for the first proposer")
 		}
 		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "不满意", Note: "资金没有落实"}))
-		if p.State != "rehandling" || p.Rehandles != 1 {
+		if p.State != Rehandling || p.Rehandles != 1 {
 			t.Fatalf("unsatisfied: %s", p.State)
 		}
 		f.want(map[string]int64{"rehandled": 1, "class:B": 0, "st:rehandling": 1})
 		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), lead, ReplyInput{Class: "A", Text: "资金已落实。", Contact: "visit"}))
 		p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
-		if p.State != "closed" {
+		if p.State != Closed {
 			t.Fatalf("satisfied: %s", p.State)
 		}
 		f.want(map[string]int64{"st:closed": 1, "sat:satisfied": 1, "class:A": 1, "rehandled": 1, "submitted": 1})
@@ -278,7 +278,7 @@ func TestEveryCell(t *testing.T) {
 	reach["submitted"] = func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
 	review := func(from, action string, into int64) func() Proposal {
 		return func() Proposal {
-			return f.ok(f.svc.Review(f.officeCtx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "opinion", Note: "请补充", Into: into}))
+			return f.ok(f.svc.Review(f.officeCtx, f.office, reach[from]().ID, ReviewInput{Action: action, Reason: "vague", Route: "none", Note: "请补充", Into: into}))
 		}
 	}
 	reach["returned"] = review("submitted", "return", 0)
@@ -309,7 +309,7 @@ func TestEveryCell(t *testing.T) {
 			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"})
 		},
 		"reject": func(p Proposal) (Proposal, error) {
-			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "letter"})
+			return f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "secret", Route: "none"})
 		},
 		"assign": func(p Proposal) (Proposal, error) {
 			return f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.third.ID})
@@ -481,109 +481,6 @@ func TestMembersPhonesRotate(t *testing.T) {
 	})
 }
 
-// The chair meeting's key proposal, its supervision, the activities
-// members attend, the instructions received and a 催办, counted in the
-// figures and in each member's record as in the year's list.
-func TestKeyProposalActivitiesAndRecord(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		plain := f.ok(f.svc.Review(f.officeCtx, f.office, f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)).ID, ReviewInput{Action: "file"}))
-		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
-		p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
-		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
-		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
-		_, err := f.svc.MarkKey(f.officeCtx, f.office, p.ID, "")
-		storetest.WantErr(t, err, "lead", "领衔督办")
-		p = f.ok(f.svc.MarkKey(f.officeCtx, f.office, p.ID, "王副主席"))
-		if !p.Key || p.KeyLead != "王副主席" {
-			t.Fatalf("key: %+v", p)
-		}
-		if _, err := f.svc.MarkKey(f.officeCtx, f.office, p.ID, "李副主席"); err == nil {
-			t.Fatal("a key proposal marked twice")
-		}
-		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: plain.ID, Title: "现场视察", HeldOn: date.New(2026, 3, 1)})
-		storetest.WantErr(t, err, "proposal_id", "重点提案")
-		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察", HeldOn: date.New(2026, 3, 9)})
-		storetest.WantErr(t, err, "held_on", "不能晚于今天")
-		_, err = f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察", HeldOn: date.New(2026, 3, 1),
-			Present: []int64{f.members[0].ID}, Leave: []int64{f.members[0].ID}})
-		storetest.WantErr(t, err, "present", "既是")
-		visit, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: p.ID, Title: "主席会议督办老旧小区改造",
-			HeldOn: date.New(2026, 3, 1), Lead: "王副主席", Present: []int64{f.members[0].ID, f.members[1].ID}, Leave: []int64{f.members[2].ID}})
-		if err != nil || len(visit.Attendance) != 3 || visit.ProposalTitle != p.Title {
-			t.Fatalf("supervision: %+v %v", visit, err)
-		}
-		if _, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "inspection", Title: "视察生态环境保护", HeldOn: date.New(2026, 2, 20),
-			Reports: 2, Present: []int64{f.members[0].ID}, Absent: []int64{f.members[2].ID}}); err != nil {
-			t.Fatal(err)
-		}
-		rec, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "recommendation", Title: "关于加快城市更新的建议案", HeldOn: date.New(2026, 2, 25)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.svc.AddInstruction(f.officeCtx, f.office, rec.ID, InstructionInput{By: "市长", On: date.New(2026, 2, 28)})
-		storetest.WantErr(t, err, "text", "批示内容")
-		if rec, err = f.svc.AddInstruction(f.officeCtx, f.office, rec.ID, InstructionInput{By: "市长", On: date.New(2026, 2, 28), Text: "请住建局研究落实。", Adopted: "纳入城市更新行动方案"}); err != nil || len(rec.Instructions) != 1 {
-			t.Fatalf("instruction: %+v %v", rec, err)
-		}
-		if _, err := f.svc.Activity(f.ctx, store.ScopeOf(f.other.Path), rec.ID); !apperr.IsNotFound(err) {
-			t.Fatalf("another committee reads the activity: %v", err)
-		}
-		part := f.partOf(p, f.lead)
-		p = f.ok(f.svc.Remind(f.officeCtx, f.office, part, "请加快办理"))
-		if e := p.Events[len(p.Events)-1]; e.Action != "remind" || !strings.Contains(e.Note, "催办江城市发展和改革委员会") || !strings.Contains(e.Note, "请加快办理") {
-			t.Fatalf("催办 not recorded: %+v", e)
-		}
-		f.want(map[string]int64{"key": 1, "act:supervision_visit": 1, "act:inspection": 1, "reports:inspection": 2, "act:recommendation": 1,
-			"instructions": 1, "instructions:adopted": 1})
-
-		// The records: member 0 proposed two (both filed, one key), attended the supervision and the inspection.
-		r0, err := f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]int{"proposal": 2, "filed": 2, "key": 1, "supervision": 1, "inspection": 1}
-		if fmt.Sprint(r0.Counts) != fmt.Sprint(want) || r0.Points != 2*2+2*2+5+2+2 {
-			t.Fatalf("member 0's record: %v = %d", r0.Counts, r0.Points)
-		}
-		sum := 0
-		for _, e := range r0.Entries {
-			sum += e.Points
-		}
-		if sum != r0.Points {
-			t.Fatalf("entries add up to %d, the record says %d", sum, r0.Points)
-		}
-		rank, err := f.svc.Ranking(f.ctx, f.office, f.c.ID, 2026)
-		if err != nil || len(rank) != 3 {
-			t.Fatalf("ranking: %+v %v", rank, err)
-		}
-		for _, l := range rank {
-			r, err := f.svc.Record(f.ctx, f.office, ViewOffice, l.Member.ID, 2026)
-			if err != nil || r.Points != l.Points {
-				t.Errorf("%s: the list says %d, the record %d (%v)", l.Member.Name, l.Points, r.Points, err)
-			}
-		}
-		if rank[0].Member.ID != f.members[0].ID || rank[0].Rank != 1 || rank[2].Member.ID != f.members[2].ID || rank[2].Points != -3 {
-			t.Fatalf("ranking: %+v", rank)
-		}
-		// A committee's own points: one proposal counted a year.
-		if _, err := db.ExecContext(f.ctx, `UPDATE committees SET rules = $1 WHERE id = $2`, `{"points": {"proposal": {"points": 2, "cap": 1}, "filed": {"points": 2}}}`, f.c.ID); err != nil {
-			t.Fatal(err)
-		}
-		r0, _ = f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026)
-		var counted []bool
-		for _, e := range r0.Entries {
-			if e.Item == "proposal" {
-				counted = append(counted, e.Counted)
-			}
-		}
-		if r0.Points != 2+2*2 || fmt.Sprint(counted) != "[true false]" {
-			t.Fatalf("with a cap of one proposal: %d %+v", r0.Points, r0.Entries)
-		}
-		storetest.NoMismatch(t, db)
-	})
-}
-
 // A committee sets its own periods: the next assignment takes them; a period
 // out of its bounds is refused with the field named.
 func TestCommitteeRules(t *testing.T) {
@@ -699,94 +596,6 @@ func TestReplyLetter(t *testing.T) {
 		}
 		storetest.NoMismatch(t, db)
 	})
-}
-
-// TestCommitteeWorkStaysInOneProvince runs, on a Citus cluster, a provincial
-// committee's work through connections that refuse any statement planned on
-// more than one shard: the office's board, review and assignment, a member's
-// drafting, co-signing and evaluation, a unit's inbox and reply, the
-// activities and the records. Each is answered by the province's worker.
-func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
-	db := storetest.Citus(t)
-	ctx := context.Background()
-	box, _ := secret.New([]byte(strings.Repeat("c", 32)))
-	now := func() time.Time { return fixedNow }
-	setup := &Service{DB: db, Box: box, Now: now}
-	national, err := setup.NewCommittee(ctx, nil, "全国政协", "national")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, ctx: ctx, db: db, svc: setup}
-	f.c = f.must(setup.NewCommittee(ctx, &national.ID, "江南省政协", "province"))
-	f.office = store.ScopeOf(f.c.Path)
-	term, err := setup.NewTerm(ctx, f.office, f.c.ID, 13, date.New(2023, 1, 1), date.New(2027, 12, 31))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := setup.NewSession(ctx, f.office, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
-		t.Fatal(err)
-	}
-	f.lead = f.must(setup.NewUnit(ctx, f.office, f.c.ID, "省发展改革委"))
-	f.co = f.must(setup.NewUnit(ctx, f.office, f.c.ID, "省财政厅"))
-	authn := &auth.Service{DB: db}
-	for i, name := range []string{"省委员甲", "省委员乙"} {
-		u, err := authn.CreateUser(ctx, auth.NewUser{Username: fmt.Sprintf("sw%d", i), Password: "Tq7#mwLp2xZa"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := setup.AddMember(ctx, f.office, MemberInput{CommitteeID: f.c.ID, TermID: term.ID, Name: name, Sex: "女", Sector: "经济界", Party: "九三学社", UserID: &u.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.members = append(f.members, m)
-		f.asMember = append(f.asMember, audit.WithActor(ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
-	}
-	f.officeCtx = audit.WithActor(ctx, audit.Actor{Username: "szx"})
-	guarded, err := store.Open(ctx, db.URL+"&options=-c%20citus.multi_task_query_log_level%3Derror")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { guarded.Close() })
-	guarded.Signer = db.Signer
-	f.svc = &Service{DB: guarded, Box: box, Now: now}
-
-	p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
-	p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
-	if _, err := f.svc.List(ctx, f.office, ViewOffice, Filter{CommitteeID: f.c.ID, State: "submitted"}, store.Page{}); err != nil {
-		t.Fatalf("the office's list: %v", err)
-	}
-	p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
-	p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID, Co: []int64{f.co.ID}}))
-	f.ok(f.svc.MarkKey(f.officeCtx, f.office, p.ID, "副主席"))
-	if _, err := f.svc.Inbox(ctx, f.unitScope(f.lead), true, store.Page{}); err != nil {
-		t.Fatalf("the unit's inbox: %v", err)
-	}
-	f.ok(f.svc.Opinion(ctx, f.unitScope(f.co), f.partOf(p, f.co), "同意"))
-	f.ok(f.svc.Reply(ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "A", Text: "已解决", Contact: "phone", LetterName: "答复.pdf", Letter: []byte("%PDF-1.4\n")}))
-	p = f.ok(f.svc.Evaluate(f.asMember[0], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "满意"}))
-	if _, err := f.svc.Figures(ctx, f.office, f.c.ID, Period{202601, 202612}, true); err != nil {
-		t.Fatalf("the figures: %v", err)
-	}
-	if _, err := f.svc.List(f.asMember[1], f.office, ViewMember, Filter{Mine: true}, store.Page{}); err != nil {
-		t.Fatalf("a member's list: %v", err)
-	}
-	a, err := f.svc.RecordActivity(f.officeCtx, f.office, ActivityInput{CommitteeID: f.c.ID, Kind: "supervision_visit", ProposalID: p.ID, Title: "督办", HeldOn: date.New(2026, 3, 1),
-		Present: []int64{f.members[0].ID}})
-	if err != nil {
-		t.Fatalf("an activity: %v", err)
-	}
-	if _, err := f.svc.AddInstruction(f.officeCtx, f.office, a.ID, InstructionInput{By: "省长", On: date.New(2026, 3, 2), Text: "请研究"}); err != nil {
-		t.Fatalf("an instruction: %v", err)
-	}
-	if _, err := f.svc.Record(f.asMember[0], f.office, ViewMember, 0, 2026); err != nil {
-		t.Fatalf("a member's record: %v", err)
-	}
-	if _, err := f.svc.Ranking(ctx, f.office, f.c.ID, 2026); err != nil {
-		t.Fatalf("the year's list: %v", err)
-	}
-	if ms, err := Check(ctx, db); err != nil || len(ms) > 0 {
-		t.Fatalf("figures: %v %+v", err, ms)
-	}
 }
 
 // TestEveryUnitCell tries every step of a unit's part in every state, and
@@ -919,142 +728,6 @@ func TestEveryUnitCell(t *testing.T) {
 	}
 }
 
-// The year's selections count in the records; a co-signer adds a view once
-// the proposal is answered; a committee edits its own lists.
-func TestHonoursCommentsAndLists(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(true).ID))
-		_, err := f.svc.Comment(f.asMember[1], f.office, p.ID, "同意")
-		if err == nil {
-			t.Fatal("a co-signer commented before confirming")
-		}
-		p = f.ok(f.svc.Sign(f.asMember[1], f.office, p.ID, true))
-		p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
-		p = f.ok(f.svc.Assign(f.officeCtx, f.office, p.ID, AssignInput{Lead: f.lead.ID}))
-		if _, err := f.svc.Comment(f.asMember[1], f.office, p.ID, "同意"); err == nil {
-			t.Fatal("a co-signer commented before the reply")
-		}
-		p = f.ok(f.svc.Reply(f.ctx, f.unitScope(f.lead), f.partOf(p, f.lead), ReplyInput{Class: "A", Text: "已解决", Contact: "phone"}))
-		p = f.ok(f.svc.Comment(f.asMember[1], f.office, p.ID, "希望尽快落实到各社区"))
-		if e := p.Events[len(p.Events)-1]; e.Action != "comment" || e.Note != "希望尽快落实到各社区" {
-			t.Fatalf("the comment: %+v", e)
-		}
-		if _, err := f.svc.Comment(f.asMember[2], f.office, p.ID, "同意"); err == nil {
-			t.Fatal("a member not co-signing commented")
-		}
-		_, err = f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)).ID})
-		storetest.WantErr(t, err, "proposal_id", "已立案")
-		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: p.ID}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "excellent_proposal", ProposalID: p.ID}); err == nil {
-			t.Fatal("a proposal honoured twice")
-		}
-		if _, err := f.svc.AddHonour(f.officeCtx, f.office, HonourInput{CommitteeID: f.c.ID, Year: 2026, Kind: "active_member", MemberID: f.members[2].ID}); err != nil {
-			t.Fatal(err)
-		}
-		hs, err := f.svc.Honours(f.ctx, f.office, f.c.ID, 2026)
-		if err != nil || len(hs) != 2 {
-			t.Fatalf("honours: %+v %v", hs, err)
-		}
-		rank, _ := f.svc.Ranking(f.ctx, f.office, f.c.ID, 2026)
-		for _, l := range rank {
-			r, _ := f.svc.Record(f.ctx, f.office, ViewOffice, l.Member.ID, 2026)
-			if r.Points != l.Points {
-				t.Errorf("%s: the list %d, the record %d", l.Member.Name, l.Points, r.Points)
-			}
-			switch l.Member.ID {
-			case f.members[0].ID:
-				if l.Counts["excellent"] != 1 {
-					t.Errorf("the first proposer's excellent proposal: %v", l.Counts)
-				}
-			case f.members[2].ID:
-				if l.Counts["active"] != 1 {
-					t.Errorf("the active member: %v", l.Counts)
-				}
-			}
-		}
-		_, err = f.svc.SetList(f.officeCtx, f.office, f.c.ID, "category", []string{"经济", "经济"})
-		storetest.WantErr(t, err, "names", "重复")
-		if _, err := f.svc.SetList(f.officeCtx, f.office, f.c.ID, "category", []string{"经济建设", "乡村振兴", "其他"}); err != nil {
-			t.Fatal(err)
-		}
-		in := Input{CommitteeID: f.c.ID, Title: "关于发展乡村旅游的建议", Category: "乡村振兴", Way: "member", Public: true, Content: "乡村旅游资源丰富但开发不足,建议统一规划、完善设施、培育品牌。"}
-		if _, err := f.svc.Draft(f.asMember[0], f.office, ViewMember, in); err != nil {
-			t.Fatalf("a draft in the new category: %v", err)
-		}
-		in.Category = "社会建设"
-		_, err = f.svc.Draft(f.asMember[0], f.office, ViewMember, in)
-		storetest.WantErr(t, err, "category", "不在本政协的类别中")
-	})
-}
-
-// Every review outcome on every route: a proposal not filed becomes the
-// 社情民意 item or the members' letter its route names, linked both ways and
-// counted where it lands; the others route nowhere.
-func TestRejectedProposalIsKept(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		submitted := func() Proposal { return f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID)) }
-		filed := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, ReviewInput{Action: "file"}))
-		for _, in := range []ReviewInput{{Action: "return", Note: "请补充具体建议"}, {Action: "merge", Into: filed.ID}} {
-			if p := f.ok(f.svc.Review(f.officeCtx, f.office, submitted().ID, in)); p.RoutedID != nil || p.RejectRoute != "" {
-				t.Errorf("%s routed the proposal: %+v", in.Action, p)
-			}
-		}
-		for _, route := range RejectRoutes {
-			p := submitted()
-			got := f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "reject", Reason: "personal", Route: route.Code, Note: "属个人诉求"}))
-			if got.State != "rejected" || got.RejectRoute != route.Code || got.RejectRouteLabel != route.Label {
-				t.Fatalf("%s: rejected as %+v", route.Code, got)
-			}
-			switch route.Code {
-			case "opinion":
-				if got.RoutedID == nil {
-					t.Fatalf("转为社情民意信息: no item linked from the proposal")
-				}
-				o, err := f.svc.GetOpinion(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if o.ProposalID == nil || *o.ProposalID != p.ID || o.Title != p.Title || o.Content != p.Content || o.MemberID == nil || *o.MemberID != f.members[0].ID || o.State != "submitted" {
-					t.Errorf("the item is %+v, want the proposal's text credited to %s and linked to proposal %d", o, f.members[0].Name, p.ID)
-				}
-				list, err := f.svc.Opinions(f.officeCtx, f.office, ViewOffice, OpinionFilter{CommitteeID: f.c.ID}, store.Page{})
-				if err != nil || list.Total != 1 {
-					t.Errorf("the office's list of items holds %d (%v), want the routed one", list.Total, err)
-				}
-			case "letter":
-				if got.RoutedID == nil {
-					t.Fatalf("转为委员来信: no letter linked from the proposal")
-				}
-				x, err := f.svc.Case(f.officeCtx, f.office, ViewOffice, *got.RoutedID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if x.ProposalID == nil || *x.ProposalID != p.ID || x.Box != "member" || x.Title != p.Title || x.Content != p.Content || x.Sender != "李*" || x.State != "received" {
-					t.Errorf("the letter is %+v, want the proposal's text from 李* in the members' box, linked to proposal %d", x, p.ID)
-				}
-			case "none":
-				if got.RoutedID != nil {
-					t.Errorf("不再转送 routed to %d", *got.RoutedID)
-				}
-			}
-		}
-		f.want(map[string]int64{"submitted": 6, "st:rejected": 3})
-		pf, err := f.svc.PublicFigures(f.ctx, f.office, f.c.ID, Period{202601, 202612})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, n := range map[string]int64{"o:submitted": 1, "c:box:member": 1, "c:all": 1} {
-			if pf.Counts[k] != n {
-				t.Errorf("figure %s = %d, want %d (all: %v)", k, pf.Counts[k], n, pf.Counts)
-			}
-		}
-	})
-}
-
 // A party's proposal names its contact person, who evaluates the reply for
 // the party; nobody else can, and without a contact it is refused.
 func TestPartyProposalEvaluatedByContact(t *testing.T) {
@@ -1081,7 +754,7 @@ func TestPartyProposalEvaluatedByContact(t *testing.T) {
 			t.Fatalf("the contact's own list holds %d (%v), want the party's proposal", mine.Total, err)
 		}
 		p = f.ok(f.svc.Evaluate(f.asMember[2], f.office, p.ID, EvaluateInput{Attitude: "满意", Result: "基本满意"}))
-		if p.State != "closed" || p.Satisfaction != "basic" {
+		if p.State != Closed || p.Satisfaction != "basic" {
 			t.Errorf("evaluated by its contact: %s %s, want closed as basically satisfied", p.State, p.Satisfaction)
 		}
 		f.want(map[string]int64{"way:party": 1, "sat:basic": 1, "st:closed": 1})

@@ -104,14 +104,14 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		var proposer, evaluator any
 		name := strings.TrimSpace(in.ProposerName)
 		if in.EvaluatorID != 0 {
-			m, err := s.member(ctx, tx, store.ScopeOf(c.Path), in.EvaluatorID)
+			m, err := s.MemberIn(ctx, tx, store.ScopeOf(c.Path), in.EvaluatorID)
 			if err != nil || m.CommitteeID != c.ID || m.Status != "active" {
 				return apperr.InvalidField("evaluator_id", "联系人须是本政协在任的委员,请从委员中选择")
 			}
 			evaluator = m.ID
 		}
 		if view == ViewMember {
-			me, err := s.me(ctx, tx, sc, audit.ActorOf(ctx).UserID)
+			me, err := s.MeIn(ctx, tx, sc, audit.ActorOf(ctx).UserID)
 			if err != nil {
 				return err
 			}
@@ -195,7 +195,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if err := own(p, me); err != nil {
 			return err
 		}
-		if p.State != "draft" && p.State != "returned" {
+		if p.State != Draft && p.State != Returned {
 			return apperr.Conflict("该提案目前“%s”,只有暂存或退回修改的提案可以修改", p.StateLabel)
 		}
 		if in.Way != "member" && in.Way != "joint" {

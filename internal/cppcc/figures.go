@@ -32,11 +32,11 @@ func WithYears(m int, keys []string) []string {
 }
 
 func monthKeys(p Proposal) []string {
-	if p.Month == 0 || p.State == "draft" {
+	if p.Month == 0 || p.State == Draft {
 		return nil
 	}
 	m := "p|" + strconv.Itoa(p.Month) + "|"
-	if p.State == "withdrawn" || p.State == "signing" {
+	if p.State == Withdrawn || p.State == Signing {
 		return []string{m + "st:" + p.State}
 	}
 	keys := []string{m + "submitted", m + "way:" + p.Way, m + "st:" + p.State}
@@ -45,13 +45,13 @@ func monthKeys(p Proposal) []string {
 	} else {
 		keys = append(keys, m+"time:between")
 	}
-	if slices.Contains(filedStates, p.State) {
+	if slices.Contains(FiledStates, p.State) {
 		keys = append(keys, m+"filed", m+"cat:"+p.Category)
 	}
 	if p.ResultClass != "" {
 		keys = append(keys, m+"class:"+p.ResultClass)
 	}
-	if p.Satisfaction != "" && p.State == "closed" {
+	if p.Satisfaction != "" && p.State == Closed {
 		keys = append(keys, m+"sat:"+p.Satisfaction)
 	}
 	if p.Rehandles > 0 {
@@ -61,12 +61,12 @@ func monthKeys(p Proposal) []string {
 		keys = append(keys, m+"key")
 	}
 	for _, x := range p.Parts {
-		if x.State == "withdrawn" {
+		if x.State == PartWithdrawn {
 			continue
 		}
 		u := "u|" + strconv.Itoa(p.Month) + "|" + strconv.FormatInt(x.UnitID, 10) + "|"
 		keys = append(keys, u+"assigned", u+"role:"+x.Role)
-		if x.State == "replied" || x.State == "opinion" {
+		if x.State == PartReplied || x.State == PartOpinion {
 			if x.Late {
 				keys = append(keys, u+"late")
 			} else {
@@ -106,9 +106,9 @@ func ApplyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.
 // Period is a range of months, yyyymm inclusive.
 type Period struct{ From, To int }
 
-// where keeps a list's rows of the period's months (col: their month);
+// Where keeps a list's rows of the period's months (col: their month);
 // a zero period keeps every row.
-func (pd Period) where(w *store.Where, col string) {
+func (pd Period) Where(w *store.Where, col string) {
 	if pd.From != 0 {
 		w.And(col+" >= ?", pd.From)
 	}
@@ -205,7 +205,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 		}
 		return rows.Err()
 	}
-	late := " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN " + sqlIn(openStates) + " AND due_on < $3"
+	late := " FROM proposal_units WHERE province_id = $1 AND committee_id = $2 AND state IN " + SQLList(openStates) + " AND due_on < $3"
 	err = read("p|y|", "SELECT 'overdue', COUNT(*)"+late, func(k string, n int64) {
 		if k == "overdue" {
 			f.Overdue = n
@@ -294,22 +294,12 @@ func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error
 // Recounter counts a domain's figures of every committee from its rows into out.
 type Recounter func(ctx context.Context, q store.Querier, out stats.Figures) error
 
-// Recount counts every committee's figures from its proposals, their
-// parts, its activities and the instructions received, and those of the
-// domains built on cppcc by their recounters, ignoring the maintained table.
+// Recount counts every committee's figures from its proposals and their
+// parts, and those of the domains built on cppcc by their recounters,
+// ignoring the maintained table.
 func Recount(ctx context.Context, q store.Querier, more ...Recounter) (stats.Figures, error) {
 	out, err := proposalRecount(ctx, q)
 	if err != nil {
-		return nil, err
-	}
-	if err := activityRecount(ctx, q, out); err != nil {
-		return nil, err
-	}
-	if err := briefRecount(ctx, q, out); err != nil {
-		return nil, err
-	}
-	// The senders' names are not needed to count: no key is opened.
-	if err := (&Service{}).publicRecount(ctx, q, out); err != nil {
 		return nil, err
 	}
 	for _, r := range more {

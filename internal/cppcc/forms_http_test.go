@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/duties"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -201,11 +202,11 @@ func TestRefusedActivityKeepsAttendance(t *testing.T) {
 	if code, page := m.page(auth.RoleCppccOffice, "POST", "/cppcc/activities", f); code != http.StatusSeeOther {
 		t.Fatalf("the activity recorded: %d %s", code, banner(page))
 	}
-	l, err := m.svc.Activities(m.ctx, store.All, m.own.c.ID, cppcc.ActivityFilter{Year: 2026}, store.Page{Size: 10})
+	l, err := m.svc.Duties.Activities(m.ctx, store.All, m.own.c.ID, duties.ActivityFilter{Year: 2026}, store.Page{Size: 10})
 	if err != nil || len(l.Items) != 1 {
 		t.Fatalf("activities: %v %d", err, len(l.Items))
 	}
-	got, err := m.svc.Activity(m.ctx, store.All, l.Items[0].ID)
+	got, err := m.svc.Duties.Activity(m.ctx, store.All, l.Items[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

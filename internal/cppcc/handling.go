@@ -11,103 +11,9 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
 	"dangjian/internal/date"
-	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
-
-// ReviewInput is the office's decision on a submitted proposal (审查).
-type ReviewInput struct {
-	// Action is file (立案), reject (不予立案), return (退回修改) or merge (并案).
-	Action string `json:"action"`
-	// Reason is a RejectReasons code (reject); Route where it goes instead.
-	Reason string `json:"reject_reason"`
-	Route  string `json:"route"`
-	// Into is the filed proposal a merged one joins.
-	Into int64  `json:"into"`
-	Note string `json:"note"`
-}
-
-// Review decides a submitted proposal.
-func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in ReviewInput) (Proposal, error) {
-	note := strings.TrimSpace(in.Note)
-	if utf8.RuneCountInString(note) > 500 {
-		return Proposal{}, apperr.InvalidField("note", "审查意见不超过 500 字")
-	}
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
-		switch in.Action {
-		case "file":
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE term_id = $1 AND session_id = $2"+
-				store.InProvince("province_id", p.province), p.TermID, p.SessionID).Scan(&n); err != nil {
-				return err
-			}
-			err := s.step(ctx, tx, c, p, "file", note, "number = $3, filed_at = $4, review_note = $5", n, s.now(), note)
-			if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
-				return apperr.Conflict("提案编号第%d号刚被同时立案的另一件提案占用,请再点一次立案", n)
-			}
-			return err
-		case "reject":
-			if _, ok := RejectReasons.Parse(in.Reason); !ok {
-				return apperr.InvalidField("reject_reason", "请选择不予立案的情形:%s", RejectReasons.Labels())
-			}
-			route, ok := RejectRoutes.Parse(in.Route)
-			if !ok {
-				return apperr.InvalidField("route", "请选择不予立案的提案如何处理:%s", RejectRoutes.Labels())
-			}
-			reason, _ := RejectReasons.Parse(in.Reason)
-			routed, err := s.routeRejected(ctx, tx, c, p, route)
-			if err != nil {
-				return err
-			}
-			text := joined(RejectRoutes.Label(route), note)
-			return s.step(ctx, tx, c, p, "reject", text, "reject_reason = $3, review_note = $4, reject_route = $5, routed_id = $6", reason, text, route, routed)
-		case "return":
-			if note == "" {
-				return apperr.InvalidField("note", "退回修改须写明修改意见")
-			}
-			return s.step(ctx, tx, c, p, "return", note, "review_note = $3", note)
-		case "merge":
-			var state string
-			err := tx.QueryRowContext(ctx, "SELECT state FROM proposals WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", p.province), in.Into, p.CommitteeID).Scan(&state)
-			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(filedStates, state) || state == "closed")) {
-				return apperr.InvalidField("into", "请选择本政协一件已立案、尚未办结的提案并入")
-			}
-			if err != nil {
-				return err
-			}
-			return s.step(ctx, tx, c, p, "merge", note, "merged_into = $3, review_note = $4", in.Into, note)
-		}
-		return apperr.InvalidField("action", "审查结果应为立案(file)、不予立案(reject)、退回修改(return)或并案(merge)")
-	})
-}
-
-// routeRejected keeps what a proposal not filed says where route sends it
-// (RejectRoutes): a 社情民意 item credited to its first proposer, or a
-// letter from them in the members' box (委员信箱), each naming the proposal;
-// it returns the new item's or letter's id (nil for none).
-func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, route string) (any, error) {
-	var member any
-	in := CaseInput{Box: "member", Channel: "letter", Name: p.ProposerName, Title: p.Title, Content: p.Content, People: 1}
-	if p.ProposerID != nil {
-		m, err := s.member(ctx, tx, store.All, *p.ProposerID)
-		if err != nil {
-			return nil, err
-		}
-		member, in.Name, in.Phone = m.ID, m.Name, m.Phone
-	}
-	if p.EvaluatorID != nil { // a party's or group's: the contact person is who writes
-		member = *p.EvaluatorID
-	}
-	from := fmt.Sprintf("由不予立案的提案《%s》转来", p.Title)
-	switch route {
-	case "opinion":
-		return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, from)
-	case "letter":
-		return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", NewReceipt(c.ID), p.ID, from)
-	}
-	return nil, nil
-}
 
 // AssignInput is an assignment (交办): one lead with co-handlers, or a split.
 type AssignInput struct {
@@ -175,7 +81,7 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 	if err := s.StartClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
 		return err
 	}
-	return s.event(ctx, tx, c, p, "unit", "assign", "", "handling", UnitRoles.Label(role)+":"+name)
+	return s.event(ctx, tx, c, p, "unit", "assign", "", PartHandling, UnitRoles.Label(role)+":"+name)
 }
 
 // part reads a unit's part the caller reaches, with its proposal.
@@ -227,7 +133,7 @@ func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Propo
 	if err := s.partClock(ctx, tx, c, x, action, args); err != nil {
 		return err
 	}
-	return s.event(ctx, tx, c, p, "unit", action, x.State, to, joined(x.UnitName, note))
+	return s.event(ctx, tx, c, p, "unit", action, x.State, to, Joined(x.UnitName, note))
 }
 
 // partPeriod is the period a unit's part runs on: the reply's, or the co-handler's opinion.
@@ -306,7 +212,7 @@ func (s *Service) DecideObjection(ctx context.Context, sc store.Scope, partID in
 		if to == 0 {
 			return s.stepPart(ctx, tx, c, p, x, "keep", "", "")
 		}
-		if slices.ContainsFunc(p.Parts, func(y Part) bool { return y.UnitID == to && y.State != "withdrawn" }) {
+		if slices.ContainsFunc(p.Parts, func(y Part) bool { return y.UnitID == to && y.State != PartWithdrawn }) {
 			return apperr.InvalidField("unit_id", "该单位已经承办这件提案")
 		}
 		if err := s.stepPart(ctx, tx, c, p, x, "reassign", "", ""); err != nil {
@@ -436,10 +342,10 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 		}
 		worst := class
 		for _, y := range p.Parts {
-			if y.ID == x.ID || y.State == "withdrawn" || y.Role == "co" {
+			if y.ID == x.ID || y.State == PartWithdrawn || y.Role == "co" {
 				continue
 			}
-			if y.State != "replied" {
+			if y.State != PartReplied {
 				return nil // another split unit still to reply
 			}
 			worst = max(worst, y.ReplyClass)
@@ -482,12 +388,12 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 			}
 		}
 		if result != "unsatisfied" || p.Rehandles >= c.Rules.Rehandles {
-			return s.step(ctx, tx, c, p, "evaluate", joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
+			return s.step(ctx, tx, c, p, "evaluate", Joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
 				attitude, result, s.now())
 		}
 		due := s.today().AddDate(0, c.Rules.ReplyMonths, 0)
 		for _, x := range p.Parts {
-			if x.State == "replied" {
+			if x.State == PartReplied {
 				if err := s.stepPart(ctx, tx, c, p, x, "rehandle", note, "due_on = $3, late = FALSE, answered_at = NULL", due); err != nil {
 					return err
 				}
@@ -500,7 +406,7 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 // Close ends a replied proposal whose evaluation date has passed (the office).
 func (s *Service) Close(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
 	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
-		if p.State == "replied" && !p.EvaluateBy.Before(s.today()) {
+		if p.State == Replied && !p.EvaluateBy.Before(s.today()) {
 			return apperr.Conflict("提案者评价的期限到%s,期限届满前只能由提案者评价后办结", p.EvaluateBy.Chinese())
 		}
 		return s.step(ctx, tx, c, p, "close", "评价期限届满", "closed_at = $3", s.now())
@@ -515,7 +421,7 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	w.Exact(sc, "uc.path")
 	w.And("1 = 1" + InRoute(sc, ViewUnit, "u.province_id"))
 	if openOnly {
-		w.And("u.state IN " + sqlIn(openStates))
+		w.And("u.state IN " + SQLList(openStates))
 	} else {
 		w.And("u.state <> 'withdrawn'")
 	}
@@ -526,13 +432,13 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	limit, args := w.Limit(pg)
 	today := s.today()
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
-		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+sqlIn(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
+		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+SQLList(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
 	out.Items = append(out.Items, items...)
 	return out, err
 }
 
-// joined is a history note: a, then b after a semicolon when there is one.
-func joined(a, b string) string {
+// Joined is a history note: a, then b after a semicolon when there is one.
+func Joined(a, b string) string {
 	if b == "" {
 		return a
 	}
@@ -573,7 +479,7 @@ func (s *Service) LateParts(ctx context.Context, sc store.Scope, committeeID int
 	w := store.NewWhere()
 	visible(w, sc, ViewOffice, 0)
 	w.And("p.committee_id = ?", committeeID)
-	w.And("u.state IN "+sqlIn(openStates)+" AND u.due_on < ?", today)
+	w.And("u.state IN "+SQLList(openStates)+" AND u.due_on < ?", today)
 	from := ` FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id JOIN proposals p ON p.province_id = u.province_id AND p.id = u.proposal_id WHERE 1 = 1`
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
@@ -601,3 +507,58 @@ type also struct {
 }
 
 func (a also) Scan(dest ...any) error { return a.r.Scan(append(dest, a.more...)...) }
+
+// MarkKey makes a filed proposal a key proposal (重点提案), chosen by the
+// chair meeting, with the chair who leads its supervision (a leader).
+func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead string) (Proposal, error) {
+	lead = strings.TrimSpace(lead)
+	if lead == "" || utf8.RuneCountInString(lead) > 60 {
+		return Proposal{}, apperr.InvalidField("lead", "请填写领衔督办的主席会议成员(不超过 60 字)")
+	}
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+		switch {
+		case p.Key:
+			return apperr.Conflict("该提案已是重点提案(领衔督办:%s)", p.KeyLead)
+		case !slices.Contains(FiledStates, p.State) || p.State == Closed:
+			return apperr.Conflict("当前状态为“%s”,只有已立案、尚未办结的提案可以列为重点提案", p.StateLabel)
+		}
+		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+
+			store.InProvince("province_id", p.province), lead, s.now(), p.ID, p.State); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, c, p, "proposal", "mark_key", p.State, p.State, "领衔督办:"+lead)
+	})
+}
+
+// Remind records a 催办 of a unit's open part by the office: who reminded whom, when, and why.
+func (s *Service) Remind(ctx context.Context, sc store.Scope, partID int64, note string) (Proposal, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 500 {
+		return Proposal{}, apperr.InvalidField("text", "催办意见不超过 500 字")
+	}
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+		if !open(x.State) {
+			return apperr.Conflict("%s已经%s,不需要催办", x.UnitName, x.StateLabel)
+		}
+		msg := "催办" + x.UnitName + "(期限" + x.DueOn.Chinese() + ")"
+		return s.event(ctx, tx, c, p, "unit", "remind", x.State, x.State, Joined(msg, note))
+	})
+}
+
+// Comment is a confirmed co-signer's own view of the handling, added to
+// the first proposer's evaluation (in the proposal's history).
+func (s *Service) Comment(ctx context.Context, sc store.Scope, id int64, note string) (Proposal, error) {
+	note = strings.TrimSpace(note)
+	if note == "" || utf8.RuneCountInString(note) > 500 {
+		return Proposal{}, apperr.InvalidField("note", "请写明意见(不超过 500 字)")
+	}
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == Confirmed }) {
+			return apperr.Rule("只有确认联名的附议委员可以补充意见")
+		}
+		if p.State != Replied && p.State != Rehandling && p.State != Closed {
+			return apperr.Conflict("当前状态为“%s”,承办单位答复后才能补充意见", p.StateLabel)
+		}
+		return s.event(ctx, tx, c, p, "signer", "comment", p.State, p.State, note)
+	})
+}

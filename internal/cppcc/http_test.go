@@ -27,6 +27,7 @@ import (
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/duties"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -358,7 +359,7 @@ func activity(m *matrix, t string) int64 {
 		return 999999
 	}
 	s := m.of(t)
-	a, err := m.svc.RecordActivity(m.ctx, store.All, cppcc.ActivityInput{CommitteeID: s.c.ID, Kind: "inspection", Title: s.c.Name + "视察",
+	a, err := m.svc.Duties.RecordActivity(m.ctx, store.All, duties.ActivityInput{CommitteeID: s.c.ID, Kind: "inspection", Title: s.c.Name + "视察",
 		HeldOn: date.New(2026, 3, 1), Present: []int64{s.members[0].ID}})
 	if err != nil {
 		m.t.Fatal(err)

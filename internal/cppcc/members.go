@@ -118,7 +118,7 @@ func (s *Service) AddMember(ctx context.Context, sc store.Scope, in MemberInput)
 		if err != nil {
 			return err
 		}
-		m, err = s.member(ctx, tx, sc, id)
+		m, err = s.MemberIn(ctx, tx, sc, id)
 		return err
 	})
 	return m, err
@@ -159,7 +159,8 @@ func (s *Service) saveMember(ctx context.Context, tx *sql.Tx, c Committee, id in
 // memberFrom joins a member to its committee, for the scope's range.
 const memberFrom = " FROM cppcc_members m JOIN committees c ON c.id = m.committee_id WHERE c.path >= $1 AND c.path < $2"
 
-func (s *Service) member(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
+// MemberIn is a member of a committee in scope, read by q.
+func (s *Service) MemberIn(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Member, error) {
 	lo, hi := sc.Range()
 	m, err := s.scanMember(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("c.path")+sc.ProvinceParam("m.province_id")+" AND m.id = $3", lo, hi, id))
 	if apperr.IsNotFound(err) {
@@ -170,7 +171,7 @@ func (s *Service) member(ctx context.Context, q store.Querier, sc store.Scope, i
 
 // Member returns a member of a committee in scope.
 func (s *Service) Member(ctx context.Context, sc store.Scope, id int64) (Member, error) {
-	return s.member(ctx, s.DB, sc, id)
+	return s.MemberIn(ctx, s.DB, sc, id)
 }
 
 // Members lists the members of a committee in scope, by name; q narrows by
@@ -196,8 +197,14 @@ func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64
 	return out, err
 }
 
-// me is the caller's member record in a committee in scope (a member's grant).
-func (s *Service) me(ctx context.Context, q store.Querier, sc store.Scope, userID int64) (Member, error) {
+// CommitteeMembers are every member of c, by name.
+func (s *Service) CommitteeMembers(ctx context.Context, c Committee) ([]Member, error) {
+	return store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
+		store.InProvince("m.province_id", c.Province())+" ORDER BY m.name, m.id", c.ID)
+}
+
+// MeIn is the caller's member record in a committee in scope (a member's grant), read by q.
+func (s *Service) MeIn(ctx context.Context, q store.Querier, sc store.Scope, userID int64) (Member, error) {
 	lo, hi := sc.Range()
 	m, err := s.scanMember(q.QueryRowContext(ctx, "SELECT "+memberCols+memberFrom+sc.Exact("c.path")+sc.ProvinceParam("m.province_id")+
 		" AND m.user_id = $3 AND m.status = 'active' ORDER BY m.id DESC LIMIT 1", lo, hi, userID))
@@ -209,7 +216,7 @@ func (s *Service) me(ctx context.Context, q store.Querier, sc store.Scope, userI
 
 // Me returns the caller's own member record.
 func (s *Service) Me(ctx context.Context, sc store.Scope, userID int64) (Member, error) {
-	return s.me(ctx, s.DB, sc, userID)
+	return s.MeIn(ctx, s.DB, sc, userID)
 }
 
 // LinkAccount ties a member of a committee in scope to the login account
@@ -220,7 +227,7 @@ func (s *Service) LinkAccount(ctx context.Context, sc store.Scope, memberID int6
 	var m Member
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if m, err = s.member(ctx, tx, sc, memberID); err != nil {
+		if m, err = s.MemberIn(ctx, tx, sc, memberID); err != nil {
 			return err
 		}
 		c, err := s.Lookup(ctx, tx, store.All, m.CommitteeID, "committee")

@@ -176,14 +176,14 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	return p, nil
 }
 
-// filedStates are those of a filed proposal.
-var filedStates = []string{"filed", "handling", "replied", "rehandling", "closed"}
+// FiledStates are those of a filed proposal.
+var FiledStates = []string{Filed, Handling, Replied, Rehandling, Closed}
 
 // openStates are those of a unit's part still waiting for its answer.
-var openStates = []string{"handling", "objected", "extension"}
+var openStates = []string{PartHandling, PartObjected, PartExtension}
 
-// sqlIn is states as an SQL list: ('a', 'b').
-func sqlIn(states []string) string { return "('" + strings.Join(states, "', '") + "')" }
+// SQLList is states as an SQL list: ('a', 'b').
+func SQLList(states []string) string { return "('" + strings.Join(states, "', '") + "')" }
 
 // visible is the condition that keeps the proposals a caller reaches from
 // view in scope; me is the caller's member id (ViewMember).
@@ -196,7 +196,7 @@ func visible(w *store.Where, sc store.Scope, view View, me int64) {
 	case ViewMember:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And(`(p.proposer_id = ? OR p.evaluator_id = ? OR (p.state <> 'draft' AND EXISTS (SELECT 1 FROM proposal_signers g WHERE g.province_id = p.province_id
-			AND g.proposal_id = p.id AND g.member_id = ?`+InRoute(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+sqlIn(filedStates)+`))`, me, me, me)
+			AND g.proposal_id = p.id AND g.member_id = ?`+InRoute(sc, view, "g.province_id")+`)) OR (p.public AND p.state IN `+SQLList(FiledStates)+`))`, me, me, me)
 	default:
 		w.And("p.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
 		w.And("p.state <> 'draft'")
@@ -231,7 +231,7 @@ func (s *Service) caller(ctx context.Context, q store.Querier, sc store.Scope, v
 	if view != ViewMember {
 		return 0, nil
 	}
-	m, err := s.me(ctx, q, sc, audit.ActorOf(ctx).UserID)
+	m, err := s.MeIn(ctx, q, sc, audit.ActorOf(ctx).UserID)
 	return m.ID, err
 }
 
@@ -377,7 +377,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 		in = func(col string) string { return store.ProvinceIs(col, n.Path) }
 		w.And("p.committee_id = ?"+in("p.province_id"), f.CommitteeID)
 	}
-	f.Months.where(w, "p.month")
+	f.Months.Where(w, "p.month")
 	if f.State != "" {
 		w.And("p.state = ?", f.State)
 	}
@@ -406,7 +406,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id
-			AND u.state IN `+sqlIn(openStates)+` AND u.due_on < ?`+ru+")", s.today())
+			AND u.state IN `+SQLList(openStates)+` AND u.due_on < ?`+ru+")", s.today())
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+" FROM proposals p WHERE 1 = 1"+w.String(), 10000), w.Args...).Scan(&out.Total); err != nil {
 		return out, err

@@ -25,7 +25,7 @@ func WriteAssignLetter(w io.Writer, c Committee, p Proposal) error {
 	var units, leads, cos, splits []string
 	var part Part
 	for _, x := range p.Parts {
-		if x.State == "withdrawn" {
+		if x.State == PartWithdrawn {
 			continue
 		}
 		units = append(units, x.UnitName)

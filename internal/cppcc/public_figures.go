@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -95,57 +94,4 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		}
 	}
 	return f, err
-}
-
-// publicRecount counts the letters' and the 社情民意's figures from their rows.
-func (s *Service) publicRecount(ctx context.Context, q store.Querier, out stats.Figures) error {
-	const batch = 20000
-	for after := int64(0); ; {
-		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
-		if err != nil {
-			return err
-		}
-		for _, x := range cs {
-			out.Add(x.CommitteeID, CaseKeys(x), 1)
-		}
-		if len(cs) < batch {
-			break
-		}
-		after = cs[len(cs)-1].ID
-	}
-	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
-	if err != nil {
-		return err
-	}
-	for _, o := range ops {
-		out.Add(o.CommitteeID, OpinionKeys(o), 1)
-	}
-	type row struct {
-		committee int64
-		a         Adoption
-		i         Issue
-	}
-	for _, x := range []struct {
-		query string
-		scan  func(r store.Scanner) (row, error)
-		keys  func(row) []string
-	}{
-		{"SELECT committee_id, kind, level, month FROM opinion_adoptions", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.a.Kind, &x.a.Level, &x.a.Month)
-		}, func(x row) []string { return adoptionKeys(x.a) }},
-		{"SELECT committee_id, mode, month FROM opinion_issues", func(r store.Scanner) (row, error) {
-			var x row
-			return x, r.Scan(&x.committee, &x.i.Mode, &x.i.Month)
-		}, func(x row) []string { return issueKeys(x.i) }},
-	} {
-		rows, err := store.Query(ctx, q, x.scan, x.query)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			out.Add(r.committee, x.keys(r), 1)
-		}
-	}
-	return nil
 }

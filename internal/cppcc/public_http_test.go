@@ -13,6 +13,8 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/spam"
@@ -29,29 +31,29 @@ const petition = "我家住在幸福里小区三号楼,楼顶防水层老化,连
 // letter is a letter to the target's committee carried to state (received,
 // accepted, handling, replied), with its receipt code; a missing target
 // has neither.
-func (m *matrix) letter(target, state string) (cppcc.Case, string) {
+func (m *matrix) letter(target, state string) (letters.Case, string) {
 	m.t.Helper()
 	if target == "missing" {
-		return cppcc.Case{ID: 999999}, "999999-AAAA-BBBB-CCCC"
+		return letters.Case{ID: 999999}, "999999-AAAA-BBBB-CCCC"
 	}
 	s := m.of(target)
 	sc := store.ScopeOf(s.c.Path)
 	m.seq++
-	rc, err := m.svc.SubmitPublic(m.ctx, cppcc.CaseInput{CommitteeID: s.c.ID, Box: "petition", Title: fmt.Sprintf("楼顶漏水%d", m.seq), Content: petition,
+	rc, err := m.svc.Letters.SubmitPublic(m.ctx, letters.CaseInput{CommitteeID: s.c.ID, Box: "petition", Title: fmt.Sprintf("楼顶漏水%d", m.seq), Content: petition,
 		Name: "赵建国", Phone: fmt.Sprintf("138%08d", m.seq), PublicOK: true}, spam.Trained())
 	if err != nil {
 		m.t.Fatal(err)
 	}
 	x := rc.Case
-	steps := []func() (cppcc.Case, error){
-		func() (cppcc.Case, error) {
-			return m.svc.Decide(m.ctx, sc, x.ID, cppcc.CaseAction{Action: "accept"}, nil)
+	steps := []func() (letters.Case, error){
+		func() (letters.Case, error) {
+			return m.svc.Letters.Decide(m.ctx, sc, x.ID, letters.CaseAction{Action: "accept"}, nil)
 		},
-		func() (cppcc.Case, error) {
-			return m.svc.Decide(m.ctx, sc, x.ID, cppcc.CaseAction{Action: "route", Route: "refer", UnitID: s.lead.ID}, nil)
+		func() (letters.Case, error) {
+			return m.svc.Letters.Decide(m.ctx, sc, x.ID, letters.CaseAction{Action: "route", Route: "refer", UnitID: s.lead.ID}, nil)
 		},
-		func() (cppcc.Case, error) {
-			return m.svc.Handle(m.ctx, store.ScopeOf(s.lead.Path), x.ID, cppcc.CaseAction{Action: "reply", Text: "已安排维修。"})
+		func() (letters.Case, error) {
+			return m.svc.Letters.Handle(m.ctx, store.ScopeOf(s.lead.Path), x.ID, letters.CaseAction{Action: "reply", Text: "已安排维修。"})
 		},
 	}
 	n := map[string]int{"received": 0, "accepted": 1, "handling": 2, "replied": 3}[state]
@@ -74,14 +76,14 @@ func fileOf(base, state string) func(m *matrix, t string) (string, url.Values) {
 			return fmt.Sprintf("%s/999999/files/999999", base), nil
 		}
 		s := m.of(t)
-		rc, err := m.svc.Register(m.ctx, store.ScopeOf(s.c.Path), cppcc.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
-			Content: "路边的井盖缺失,照片附后,请尽快处理。", Name: "周敏", Phone: "13600002222", Files: []cppcc.Upload{{Name: "井盖.png", Data: png}}})
+		rc, err := m.svc.Letters.Register(m.ctx, store.ScopeOf(s.c.Path), letters.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
+			Content: "路边的井盖缺失,照片附后,请尽快处理。", Name: "周敏", Phone: "13600002222", Files: []letters.Upload{{Name: "井盖.png", Data: png}}})
 		if err != nil {
 			m.t.Fatal(err)
 		}
 		if state == "handling" {
-			for _, a := range []cppcc.CaseAction{{Action: "accept"}, {Action: "route", Route: "refer", UnitID: s.lead.ID}} {
-				if _, err := m.svc.Decide(m.ctx, store.ScopeOf(s.c.Path), rc.Case.ID, a, nil); err != nil {
+			for _, a := range []letters.CaseAction{{Action: "accept"}, {Action: "route", Route: "refer", UnitID: s.lead.ID}} {
+				if _, err := m.svc.Letters.Decide(m.ctx, store.ScopeOf(s.c.Path), rc.Case.ID, a, nil); err != nil {
 					m.t.Fatal(err)
 				}
 			}
@@ -131,14 +133,14 @@ func opinionIn(state string) func(m *matrix, t string) int64 {
 		}
 		s := m.of(t)
 		sc := store.ScopeOf(s.c.Path)
-		o, err := m.svc.SubmitOpinion(s.memberCtxs[0], sc, cppcc.ViewMember, cppcc.OpinionInput{Title: "加装电梯推进难",
+		o, err := m.svc.Opinions.SubmitOpinion(s.memberCtxs[0], sc, cppcc.ViewMember, opinion.Input{Title: "加装电梯推进难",
 			Content: "部分老旧小区加装电梯推进缓慢,建议出台统一的补偿指导标准,简化审批流程。"})
 		if err == nil && state != "submitted" {
 			action := map[string]string{"returned": "return", "edited": "edit", "compiled": "edit"}[state]
-			o, err = m.svc.ReviewOpinion(m.ctx, sc, o.ID, cppcc.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Note: "请补充数据"})
+			o, err = m.svc.Opinions.ReviewOpinion(m.ctx, sc, o.ID, opinion.EditInput{Action: action, Title: "关于加快加装电梯的建议", Content: o.Content, Note: "请补充数据"})
 		}
 		if err == nil && state == "compiled" {
-			_, err = m.svc.Compile(m.ctx, sc, cppcc.IssueInput{CommitteeID: s.c.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}})
+			_, err = m.svc.Opinions.Compile(m.ctx, sc, opinion.IssueInput{CommitteeID: s.c.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}})
 		}
 		if err != nil {
 			m.t.Fatal(err)
@@ -152,7 +154,7 @@ func issueOf(m *matrix, t string) int64 {
 	if t == "missing" {
 		return 999999
 	}
-	o, err := m.svc.GetOpinion(m.ctx, store.All, cppcc.ViewOffice, opinionIn("compiled")(m, t))
+	o, err := m.svc.Opinions.GetOpinion(m.ctx, store.All, cppcc.ViewOffice, opinionIn("compiled")(m, t))
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -532,7 +534,7 @@ func TestCombinedIssue(t *testing.T) {
 		if code != http.StatusSeeOther {
 			t.Fatalf("compile: %d", code)
 		}
-		issues, err := m.svc.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
+		issues, err := m.svc.Opinions.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
 		if err != nil || len(issues) != 1 {
 			t.Fatalf("issues %v %+v", err, issues)
 		}
@@ -575,7 +577,7 @@ func TestSuperviseFromEveryList(t *testing.T) {
 		m := newMatrix(t, db)
 		received, _ := m.letter("own", "received")
 		handling, _ := m.letter("own", "handling")
-		for tab, x := range map[string]cppcc.Case{"received": received, "handling": handling, "all": handling} {
+		for tab, x := range map[string]letters.Case{"received": received, "handling": handling, "all": handling} {
 			code, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/letters?tab="+tab, nil)
 			if code != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`action="/cppcc/letters/%d/supervise"`, x.ID)) {
 				t.Errorf("the %s list offers no 督办 of %s: %d", tab, x.Title, code)
@@ -602,7 +604,7 @@ func TestSuperviseFromEveryList(t *testing.T) {
 			t.Errorf("the word of the 督办 is not at its row (once):\n%s", row)
 		}
 		ended, _ := m.letter("own", "received")
-		if _, err := m.svc.Decide(m.ctx, store.ScopeOf(m.own.c.Path), ended.ID, cppcc.CaseAction{Action: "not_accept", Text: "不属于政协受理范围"}, nil); err != nil {
+		if _, err := m.svc.Letters.Decide(m.ctx, store.ScopeOf(m.own.c.Path), ended.ID, letters.CaseAction{Action: "not_accept", Text: "不属于政协受理范围"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, page := m.page(auth.RoleCppccOffice, "GET", "/cppcc/letters?tab=all", nil); strings.Contains(page, fmt.Sprintf(`action="/cppcc/letters/%d/supervise"`, ended.ID)) {

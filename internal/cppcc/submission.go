@@ -29,7 +29,7 @@ func (s *Service) submit(ctx context.Context, tx *sql.Tx, c Committee, p Proposa
 	month := today.Year()*100 + int(today.Time().Month())
 	set := "submitted_at = $3, month = $4, session_id = $5, term_id = $6, in_session = $7"
 	args := []any{s.now(), month, session.ID, session.TermID, inSession}
-	if p.State == "returned" { // resubmitted: counted where it was first
+	if p.State == Returned { // resubmitted: counted where it was first
 		set, args = "submitted_at = $3", []any{s.now()}
 	}
 	if p.Way != "joint" {
@@ -62,7 +62,7 @@ func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bo
 		}
 		g := p.Signers[i]
 		action := map[bool]string{true: "confirm", false: "decline"}[confirm]
-		if p.State != "signing" {
+		if p.State != Signing {
 			return apperr.Conflict("该提案目前“%s”,会签已经结束", p.StateLabel)
 		}
 		if g.DueOn.Before(s.today()) {
@@ -101,7 +101,7 @@ func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c Committee, p Pro
 	}
 	if lapse {
 		for _, g := range p.Signers {
-			if g.State == "invited" {
+			if g.State == Invited {
 				if err := s.stepSigner(ctx, tx, c, p, g, "lapse"); err != nil {
 					return err
 				}
@@ -118,11 +118,11 @@ func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c Committee, p Pro
 // (the office): those who did not answer lapse.
 func (s *Service) CloseSigning(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
 	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
-		if p.State != "signing" {
+		if p.State != Signing {
 			return refused(p.StateLabel, "proposal", "signed")
 		}
 		for _, g := range p.Signers {
-			if g.State == "invited" && !g.DueOn.Before(s.today()) {
+			if g.State == Invited && !g.DueOn.Before(s.today()) {
 				return apperr.Conflict("会签期限到%s才结束,%s尚未答复", g.DueOn.Chinese(), g.Name)
 			}
 		}

@@ -1,8 +1,19 @@
-// Package cppcc keeps the consultative work of CPPCC committees (政协):
-// committees and their handling units as a tree of their own, terms and
-// sessions, members (委员), and proposals (提案) from the draft to the
-// proposer's evaluation, with their states as one table of transitions
-// (Steps) and each committee's figures maintained with the rows they count.
+// Package cppcc keeps the core of the consultative work of CPPCC committees
+// (政协): committees and their handling units as a tree of their own, terms
+// and sessions, members (委员), proposals (提案) from the draft to the
+// proposer's evaluation with their states as one table of transitions
+// (Steps) and their clocks, the committee's rules (its periods and the
+// performance record's points), and each committee's figures maintained
+// with the rows they count. It holds what the domains built on it share:
+// the statutory clocks and the calendar, receipt codes, the proof of work
+// spent, the moderators' samples for the classifier, text fingerprints, the
+// public history, the numbering of a year's issues and the public
+// channel's figures as read.
+//
+// Arrows: cppcc imports none of the domains built on it (duties, letters,
+// opinion, forum) nor consultation, which puts them together; a proposal
+// not filed goes into another channel through Service.Intake, which
+// consultation.New supplies.
 package cppcc
 
 import "dangjian/internal/vocab"
@@ -142,4 +153,13 @@ var Ratings = vocab.Enum{
 var MemberStatuses = vocab.Enum{
 	{Code: "active", Label: "在任"},
 	{Code: "left", Label: "已离任"},
+}
+
+// Levels are where a 社情民意 item is adopted or instructed on (read by the
+// performance record; kept by the opinion package).
+var Levels = vocab.Enum{
+	{Code: "county", Label: "县(区)级"},
+	{Code: "city", Label: "市级"},
+	{Code: "province", Label: "省级"},
+	{Code: "national", Label: "全国"},
 }

@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/duties"
 	"dangjian/internal/store"
 )
 
@@ -244,11 +245,11 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	}
 	// The year's selections.
 	if firstClosed != 0 {
-		if _, err := d.AddHonour(office, sc, cppcc.HonourInput{CommitteeID: c.ID, Year: year, Kind: "excellent_proposal", ProposalID: firstClosed, Note: "年度优秀提案"}); err != nil {
+		if _, err := d.Duties.AddHonour(office, sc, duties.HonourInput{CommitteeID: c.ID, Year: year, Kind: "excellent_proposal", ProposalID: firstClosed, Note: "年度优秀提案"}); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := d.AddHonour(office, sc, cppcc.HonourInput{CommitteeID: c.ID, Year: year, Kind: "active_member", MemberID: members[0].ID}); err != nil {
+	if _, err := d.Duties.AddHonour(office, sc, duties.HonourInput{CommitteeID: c.ID, Year: year, Kind: "active_member", MemberID: members[0].ID}); err != nil {
 		return nil, err
 	}
 	return accounts, nil
@@ -277,7 +278,7 @@ func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, 
 		}
 		return out
 	}
-	plan := []cppcc.ActivityInput{
+	plan := []duties.ActivityInput{
 		{Kind: "plenary", Title: "政协第十四届委员会第四次会议", Present: ids(0, 36), Leave: ids(36, 3), Absent: ids(39, 1)},
 		{Kind: "speech", Title: "大会发言:推进城乡融合发展", Present: ids(3, 4)},
 		{Kind: "supervision_visit", ProposalID: key, Title: "主席会议现场视察重点提案办理", Lead: "李副主席", Present: ids(0, 8)},
@@ -289,13 +290,13 @@ func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, 
 		{Kind: "standing", Title: "第十四届常委会第十次会议", Present: ids(0, 15), Leave: ids(15, 2)},
 		{Kind: "chair", Title: "第十四届政协第二十次主席会议", Minutes: "会议听取了重点提案督办情况的汇报,研究了下一阶段协商计划。", Present: ids(0, 6), Leave: ids(6, 1)},
 	}
-	var reported []cppcc.Activity
+	var reported []duties.Activity
 	for i, in := range plan {
-		if in.ProposalID == 0 && cppcc.Supervision(in.Kind) {
+		if in.ProposalID == 0 && duties.Supervision(in.Kind) {
 			continue
 		}
 		in.CommitteeID, in.HeldOn = c.ID, day(min(i+1, 11))
-		a, err := d.RecordActivity(office, sc, in)
+		a, err := d.Duties.RecordActivity(office, sc, in)
 		if err != nil {
 			return fmt.Errorf("demo activity %s: %w", in.Title, err)
 		}
@@ -303,7 +304,7 @@ func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, 
 			reported = append(reported, a)
 		}
 		if in.Kind == "recommendation" {
-			if _, err := d.AddInstruction(office, sc, a.ID, cppcc.InstructionInput{By: "市长", On: day(11), Text: "请市住建局会同有关部门认真研究,吸收到城市更新行动方案中。",
+			if _, err := d.Duties.AddInstruction(office, sc, a.ID, duties.InstructionInput{By: "市长", On: day(11), Text: "请市住建局会同有关部门认真研究,吸收到城市更新行动方案中。",
 				Adopted: "纳入全市城市更新行动方案"}); err != nil {
 				return err
 			}
@@ -311,7 +312,7 @@ func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, 
 	}
 	// The 《政协简报》 reporting the plenary session and the chair meeting.
 	for _, a := range reported {
-		if _, err := d.IssueBrief(office, sc, cppcc.BriefInput{CommitteeID: c.ID, Title: a.Title + "召开", ActivityID: a.ID, Signer: "李副主席", IssuedOn: a.HeldOn,
+		if _, err := d.Duties.IssueBrief(office, sc, duties.BriefInput{CommitteeID: c.ID, Title: a.Title + "召开", ActivityID: a.ID, Signer: "李副主席", IssuedOn: a.HeldOn,
 			Content: a.HeldOn.Chinese() + "," + a.Title + "召开。会议传达学习了中共市委有关会议精神,协商讨论了年度重点工作,委员们积极建言献策。"}); err != nil {
 			return fmt.Errorf("demo brief: %w", err)
 		}

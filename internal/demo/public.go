@@ -10,6 +10,8 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -84,7 +86,7 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 			rank = 10
 		}
 		when(rank, 12)
-		in := cppcc.CaseInput{CommitteeID: c.ID, Box: l.box, Title: l.title, Content: l.content, People: l.people, PublicOK: l.public, NameOK: l.public && i%2 == 0}
+		in := letters.CaseInput{CommitteeID: c.ID, Box: l.box, Title: l.title, Content: l.content, People: l.people, PublicOK: l.public, NameOK: l.public && i%2 == 0}
 		if l.box == "public" && (l.target == "held" || l.target == "junk" || i%3 == 0) {
 			in.Anonymous = true
 		} else {
@@ -93,41 +95,41 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 		if i == 11 { // the second letter about the roof, from the same person
 			in.Name, in.Phone = randomNameFixed(0), fmt.Sprintf("137%08d", 26000000)
 		}
-		var rc cppcc.Receipt
+		var rc letters.Receipt
 		var err error
 		if l.channel == "online" {
-			rc, err = d.SubmitPublic(ctx, in, filter)
+			rc, err = d.Letters.SubmitPublic(ctx, in, filter)
 		} else {
 			in.Channel = l.channel
-			rc, err = d.Register(office, sc, in)
+			rc, err = d.Letters.Register(office, sc, in)
 		}
 		if err != nil {
 			return fmt.Errorf("demo letter %d: %w", i, err)
 		}
 		id := rc.Case.ID
-		step := func(k int, a cppcc.CaseAction) error {
+		step := func(k int, a letters.CaseAction) error {
 			when(min(rank+k, 11), 12)
-			_, err := d.Decide(office, sc, id, a, filter)
+			_, err := d.Letters.Decide(office, sc, id, a, filter)
 			return err
 		}
 		unit := units[i%len(units)]
-		handle := func(k int, a cppcc.CaseAction) error {
+		handle := func(k int, a letters.CaseAction) error {
 			when(min(rank+k, 11), 12)
-			_, err := d.Handle(ctx, store.ScopeOf(unit.Path), id, a)
+			_, err := d.Letters.Handle(ctx, store.ScopeOf(unit.Path), id, a)
 			return err
 		}
-		answer := func(k int, a cppcc.CaseAction) error {
+		answer := func(k int, a letters.CaseAction) error {
 			when(min(rank+k, 11), 12)
-			_, err := d.Answer(ctx, rc.Code, a)
+			_, err := d.Letters.Answer(ctx, rc.Code, a)
 			return err
 		}
 		var steps []func() error
-		accept := func() error { return step(0, cppcc.CaseAction{Action: "accept"}) }
+		accept := func() error { return step(0, letters.CaseAction{Action: "accept"}) }
 		route := func() error {
-			return step(0, cppcc.CaseAction{Action: "route", Route: []string{"refer", "assign"}[i%2], UnitID: unit.ID})
+			return step(0, letters.CaseAction{Action: "route", Route: []string{"refer", "assign"}[i%2], UnitID: unit.ID})
 		}
 		reply := func() error {
-			return handle(1, cppcc.CaseAction{Action: "reply", Text: "经调查核实,已会同有关部门研究处理:一、已安排专人现场查看;二、已明确整改措施和完成时限;三、将于一个月内向您反馈结果。"})
+			return handle(1, letters.CaseAction{Action: "reply", Text: "经调查核实,已会同有关部门研究处理:一、已安排专人现场查看;二、已明确整改措施和完成时限;三、将于一个月内向您反馈结果。"})
 		}
 		switch l.target {
 		case "accepted":
@@ -136,41 +138,41 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 			steps = []func() error{accept, route}
 		case "handling_extended":
 			steps = []func() error{accept, route, func() error {
-				return handle(1, cppcc.CaseAction{Action: "extend", Days: 30, Approver: "局长", Text: "涉及多家单位,需要进一步核实工程款支付情况"})
+				return handle(1, letters.CaseAction{Action: "extend", Days: 30, Approver: "局长", Text: "涉及多家单位,需要进一步核实工程款支付情况"})
 			}}
 		case "replied":
 			steps = []func() error{accept, route, reply}
 		case "closed":
-			steps = []func() error{accept, route, reply, func() error { return answer(2, cppcc.CaseAction{Action: "rate", Rating: "满意"}) }}
+			steps = []func() error{accept, route, reply, func() error { return answer(2, letters.CaseAction{Action: "rate", Rating: "满意"}) }}
 		case "review":
 			steps = []func() error{accept, route, reply, func() error {
-				return answer(2, cppcc.CaseAction{Action: "request_review", Text: "补偿标准仍低于邻村,请复查。"})
+				return answer(2, letters.CaseAction{Action: "request_review", Text: "补偿标准仍低于邻村,请复查。"})
 			}}
 		case "final":
 			steps = []func() error{accept, route, reply,
 				func() error {
-					return answer(2, cppcc.CaseAction{Action: "request_review", Text: "维修没有彻底解决漏水,请复查。"})
+					return answer(2, letters.CaseAction{Action: "request_review", Text: "维修没有彻底解决漏水,请复查。"})
 				},
 				func() error {
-					return step(3, cppcc.CaseAction{Action: "decide_review", Text: "经复查,维持原处理意见,并督促开发商限期完成维修。"})
+					return step(3, letters.CaseAction{Action: "decide_review", Text: "经复查,维持原处理意见,并督促开发商限期完成维修。"})
 				},
 				func() error {
-					return answer(4, cppcc.CaseAction{Action: "request_recheck", Text: "仍不服,请复核。"})
+					return answer(4, letters.CaseAction{Action: "request_recheck", Text: "仍不服,请复核。"})
 				},
 				func() error {
-					return step(5, cppcc.CaseAction{Action: "decide_recheck", Text: "经复核,原处理意见正确,予以维持。"})
+					return step(5, letters.CaseAction{Action: "decide_recheck", Text: "经复核,原处理意见正确,予以维持。"})
 				},
 			}
 		case "transferred":
 			steps = []func() error{func() error {
-				return step(0, cppcc.CaseAction{Action: "transfer", Text: "市人力资源和社会保障局"})
+				return step(0, letters.CaseAction{Action: "transfer", Text: "市人力资源和社会保障局"})
 			}}
 		case "not_accepted":
 			steps = []func() error{func() error {
-				return step(0, cppcc.CaseAction{Action: "not_accept", Text: "投资损失属于民事纠纷,应当通过诉讼等法定途径解决"})
+				return step(0, letters.CaseAction{Action: "not_accept", Text: "投资损失属于民事纠纷,应当通过诉讼等法定途径解决"})
 			}}
 		case "junk":
-			steps = []func() error{func() error { return step(0, cppcc.CaseAction{Action: "junk"}) }}
+			steps = []func() error{func() error { return step(0, letters.CaseAction{Action: "junk"}) }}
 		}
 		for _, s := range steps {
 			if err := s(); err != nil {
@@ -228,8 +230,8 @@ func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope,
 	var ids []int64
 	for i, it := range items {
 		when(2 + i)
-		o, err := d.SubmitOpinion(audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]}), sc, cppcc.ViewMember,
-			cppcc.OpinionInput{Title: it.title, Content: it.content})
+		o, err := d.Opinions.SubmitOpinion(audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]}), sc, cppcc.ViewMember,
+			opinion.Input{Title: it.title, Content: it.content})
 		if err != nil {
 			return fmt.Errorf("demo opinion %d: %w", i, err)
 		}
@@ -237,31 +239,31 @@ func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope,
 		if it.edited == "" {
 			continue
 		}
-		if _, err := d.ReviewOpinion(office, sc, o.ID, cppcc.EditInput{Action: "edit", Title: it.edited, Content: it.content}); err != nil {
+		if _, err := d.Opinions.ReviewOpinion(office, sc, o.ID, opinion.EditInput{Action: "edit", Title: it.edited, Content: it.content}); err != nil {
 			return err
 		}
 	}
 	when(7)
-	first, err := d.Compile(office, sc, cppcc.IssueInput{CommitteeID: c.ID, Mode: "single", Signer: "陈秘书长", Items: ids[:1]})
+	first, err := d.Opinions.Compile(office, sc, opinion.IssueInput{CommitteeID: c.ID, Mode: "single", Signer: "陈秘书长", Items: ids[:1]})
 	if err != nil {
 		return err
 	}
-	if _, err := d.Compile(office, sc, cppcc.IssueInput{CommitteeID: c.ID, Mode: "combined", Title: "关于民生实事的几点建议", Signer: "陈秘书长", Items: ids[1:3]}); err != nil {
+	if _, err := d.Opinions.Compile(office, sc, opinion.IssueInput{CommitteeID: c.ID, Mode: "combined", Title: "关于民生实事的几点建议", Signer: "陈秘书长", Items: ids[1:3]}); err != nil {
 		return err
 	}
-	if _, err := d.Forward(office, sc, c.ID, first.ID, "省政协办公厅、市委办公室"); err != nil {
+	if _, err := d.Opinions.Forward(office, sc, c.ID, first.ID, "省政协办公厅、市委办公室"); err != nil {
 		return err
 	}
 	when(9)
 	for _, a := range []struct {
 		id int64
-		in cppcc.AdoptionInput
+		in opinion.AdoptionInput
 	}{
-		{ids[0], cppcc.AdoptionInput{Level: "city", Kind: "adopted"}},
-		{ids[0], cppcc.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请省住建厅研究,适时出台全省指导意见。"}},
-		{ids[1], cppcc.AdoptionInput{Level: "city", Kind: "instruction", By: "市长", Text: "请市民政局牵头研究落实。"}},
+		{ids[0], opinion.AdoptionInput{Level: "city", Kind: "adopted"}},
+		{ids[0], opinion.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请省住建厅研究,适时出台全省指导意见。"}},
+		{ids[1], opinion.AdoptionInput{Level: "city", Kind: "instruction", By: "市长", Text: "请市民政局牵头研究落实。"}},
 	} {
-		if _, err := d.Adopt(office, sc, a.id, a.in); err != nil {
+		if _, err := d.Opinions.Adopt(office, sc, a.id, a.in); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/letters"
 	"dangjian/internal/store"
 )
 
@@ -400,7 +401,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.eval(`document.querySelector('#cases td[data-label="到期"]') ? 'yes' : 'no'`); got != "yes" {
 		t.Error("the letters list has no 到期 column")
 	}
-	cases, err := s.cppcc.Cases(ctx, store.All, cppcc.ViewOffice, cppcc.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
+	cases, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,11 +425,11 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 
 	// 督办 of a letter still running, not late, from the list of all: the
 	// word of it is at its row, in sight.
-	all, err := s.cppcc.Cases(ctx, store.All, cppcc.ViewOffice, cppcc.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
+	all, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var running *cppcc.Case
+	var running *letters.Case
 	for i, x := range all.Items {
 		if !x.Overdue && x.Running() {
 			running = &all.Items[i]
@@ -450,7 +451,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.inView(row + " .flash"); got != "yes" {
 		t.Errorf("the word of the 督办 is out of the phone's sight: %s", got)
 	}
-	x, err = s.cppcc.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
+	x, err = s.cppcc.Letters.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -238,7 +238,7 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	if st := office.text("#opinion-state"); st != "已核稿" {
 		t.Fatalf("after editing: %q", st)
 	}
-	issues, _ := s.cppcc.Issues(ctx, store.All, c.ID, time.Now().Year())
+	issues, _ := s.cppcc.Opinions.Issues(ctx, store.All, c.ID, time.Now().Year())
 	office.open("/cppcc/opinions?tab=edited")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#compile-form")))
 	office.eval(`(function(){ document.querySelector('#opinions input[value="` + oid + `"]').checked = true; return ''; })()`)

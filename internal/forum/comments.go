@@ -227,7 +227,7 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 			return err
 		}
 		if object == "post" { // the letter's sender reads it with the receipt code
-			if err := s.Notify(ctx, tx, c, caseID, "hide", "您公开到论坛的来信"+note); err != nil {
+			if err := s.Letters.Notify(ctx, tx, c, caseID, "hide", "您公开到论坛的来信"+note); err != nil {
 				return err
 			}
 			return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, PostKeys(Post{ID: id, Month: month, State: Hidden}), PostKeys(Post{ID: id, Month: month, State: Published}))

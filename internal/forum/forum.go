@@ -4,7 +4,8 @@
 // (Steps) and figures ("f:…" in cppcc_stats, counted again by Recount).
 //
 // Arrows: forum imports cppcc (the committee, the audit, the figures, the
-// public history) and the cases of the letters; nothing of the
+// receipt codes, the proof of work, the public history) and letters (the
+// letter it publishes, the notice to its sender); nothing of the
 // consultative work imports forum but the pages, the API and the
 // composition that builds the services.
 package forum
@@ -20,6 +21,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/flow"
+	"dangjian/internal/letters"
 	"dangjian/internal/spam"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -56,6 +58,8 @@ func label(action string) string { return Steps.Label("forum", action) }
 // Service keeps the forum on the consultative work's core.
 type Service struct {
 	*cppcc.Service
+	// Letters are the letters it publishes.
+	Letters *letters.Service
 }
 
 // now is the service's time.
@@ -162,7 +166,7 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 	var id int64
 	var c cppcc.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		x, cc, err := s.GetCase(ctx, tx, sc, cppcc.ViewOffice, caseID)
+		x, cc, err := s.Letters.GetCase(ctx, tx, sc, cppcc.ViewOffice, caseID)
 		if err != nil {
 			return err
 		}

@@ -5,22 +5,24 @@ import (
 	"testing"
 	"time"
 
-	"dangjian/internal/cppcc"
 	"dangjian/internal/cppcc/cppcctest"
+	"dangjian/internal/letters"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
 
-// fixture is the committees of cppcctest with the forum on their core.
+// fixture is the committees of cppcctest with the letters and the forum on their core.
 type fixture struct {
 	*cppcctest.Fixture
-	svc *Service
+	letters *letters.Service
+	svc     *Service
 }
 
 func newFixture(t *testing.T, db *store.DB, y int, m time.Month, d int) *fixture {
 	f := cppcctest.New(t, db, y, m, d)
-	return &fixture{Fixture: f, svc: &Service{Service: f.Core}}
+	l := &letters.Service{Service: f.Core}
+	return &fixture{Fixture: f, letters: l, svc: &Service{Service: f.Core, Letters: l}}
 }
 
 // The forum: a published letter, comments (spam and repeats held), support
@@ -32,14 +34,14 @@ func TestForum(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newFixture(t, db, 2026, 3, 2)
 		filter := spam.Trained()
-		private, _ := c.Core.SubmitPublic(c.Ctx, cppcc.CaseInput{CommitteeID: c.C.ID, Box: "public", Title: "建议延长图书馆开放时间", Content: "建议市图书馆周末延长开放到晚上九点,方便上班族。",
+		private, _ := c.letters.SubmitPublic(c.Ctx, letters.CaseInput{CommitteeID: c.C.ID, Box: "public", Title: "建议延长图书馆开放时间", Content: "建议市图书馆周末延长开放到晚上九点,方便上班族。",
 			Name: "周敏", Phone: "13600002222"}, filter)
-		open, _ := c.Core.SubmitPublic(c.Ctx, cppcc.CaseInput{CommitteeID: c.C.ID, Box: "public", Title: "建议增设口袋公园", Content: "建议在老城区利用边角地建设口袋公园,方便居民就近休闲。",
+		open, _ := c.letters.SubmitPublic(c.Ctx, letters.CaseInput{CommitteeID: c.C.ID, Box: "public", Title: "建议增设口袋公园", Content: "建议在老城区利用边角地建设口袋公园,方便居民就近休闲。",
 			Name: "吴刚", Phone: "13600003333", PublicOK: true}, filter)
 		for _, id := range []int64{private.Case.ID, open.Case.ID} {
-			cppcctest.OK(c.Core.Decide(c.OfficeCtx, c.Office, id, cppcc.CaseAction{Action: "accept"}, filter))(t)
-			cppcctest.OK(c.Core.Decide(c.OfficeCtx, c.Office, id, cppcc.CaseAction{Action: "route", Route: "refer", UnitID: c.Lead.ID}, filter))(t)
-			cppcctest.OK(c.Core.Handle(c.OfficeCtx, store.ScopeOf(c.Lead.Path), id, cppcc.CaseAction{Action: "reply", Text: "已纳入今年城市更新计划。"}))(t)
+			cppcctest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "accept"}, filter))(t)
+			cppcctest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "route", Route: "refer", UnitID: c.Lead.ID}, filter))(t)
+			cppcctest.OK(c.letters.Handle(c.OfficeCtx, store.ScopeOf(c.Lead.Path), id, letters.CaseAction{Action: "reply", Text: "已纳入今年城市更新计划。"}))(t)
 		}
 		_, err := c.svc.Publish(c.OfficeCtx, c.Office, private.Case.ID)
 		storetest.WantErr(t, err, "", "没有同意公开")
@@ -107,7 +109,7 @@ func TestForum(t *testing.T) {
 		if err := c.svc.Moderate(c.Ctx, store.ScopeOf(c.Other.Path), c.C.ID, "comment", good.Comment.ID, ModerateInput{Action: "remove"}, filter); err == nil {
 			t.Error("another committee's office moderated the forum")
 		}
-		got := c.PublicFigures(Recount)
+		got := c.PublicFigures(letters.Recount, Recount)
 		for k, n := range map[string]int64{"f:post": 1, "f:comment": 3, "f:comment:published": 2, "f:comment:removed": 1, "f:was_held": 2, "f:released": 1} {
 			if got[k] != n {
 				t.Errorf("figure %s = %d, want %d (%v)", k, got[k], n, got)

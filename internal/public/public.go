@@ -17,6 +17,7 @@ import (
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 )
@@ -114,32 +115,32 @@ func (c *Channel) lookup(ip, code string) error {
 }
 
 // Submit takes a letter from the public form.
-func (c *Channel) Submit(ctx context.Context, ip, proof string, in cppcc.CaseInput) (cppcc.Receipt, error) {
+func (c *Channel) Submit(ctx context.Context, ip, proof string, in letters.CaseInput) (letters.Receipt, error) {
 	ctx, err := c.check(ctx, ip, proof)
 	if err != nil {
-		return cppcc.Receipt{}, err
+		return letters.Receipt{}, err
 	}
 	f, err := c.Filter(ctx)
 	if err != nil {
-		return cppcc.Receipt{}, err
+		return letters.Receipt{}, err
 	}
-	return c.Cppcc.SubmitPublic(ctx, in, f)
+	return c.Cppcc.Letters.SubmitPublic(ctx, in, f)
 }
 
 // Track is a letter by its receipt code.
-func (c *Channel) Track(ctx context.Context, ip, code string) (cppcc.Tracked, error) {
+func (c *Channel) Track(ctx context.Context, ip, code string) (letters.Tracked, error) {
 	if err := c.lookup(ip, code); err != nil {
-		return cppcc.Tracked{}, err
+		return letters.Tracked{}, err
 	}
-	return c.Cppcc.Track(ctx, code)
+	return c.Cppcc.Letters.Track(ctx, code)
 }
 
 // Answer is the sender's step with the receipt code.
-func (c *Channel) Answer(ctx context.Context, ip, code string, in cppcc.CaseAction) (cppcc.Tracked, error) {
+func (c *Channel) Answer(ctx context.Context, ip, code string, in letters.CaseAction) (letters.Tracked, error) {
 	if err := c.lookup(ip, code); err != nil {
-		return cppcc.Tracked{}, err
+		return letters.Tracked{}, err
 	}
-	return c.Cppcc.Answer(ctx, code, in)
+	return c.Cppcc.Letters.Answer(ctx, code, in)
 }
 
 // Comment is a visitor's comment on a forum post.
@@ -190,10 +191,10 @@ func (c *Channel) Moderate(ctx context.Context, sc store.Scope, committee int64,
 }
 
 // Decide is the office's step on a case (a junk or a release is learnt).
-func (c *Channel) Decide(ctx context.Context, sc store.Scope, id int64, in cppcc.CaseAction) (cppcc.Case, error) {
+func (c *Channel) Decide(ctx context.Context, sc store.Scope, id int64, in letters.CaseAction) (letters.Case, error) {
 	f, err := c.Filter(ctx)
 	if err != nil {
-		return cppcc.Case{}, err
+		return letters.Case{}, err
 	}
-	return c.Cppcc.Decide(ctx, sc, id, in, f)
+	return c.Cppcc.Letters.Decide(ctx, sc, id, in, f)
 }

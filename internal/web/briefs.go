@@ -8,6 +8,7 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/duties"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -21,15 +22,15 @@ func (s *Site) briefRoutes() []route {
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
 		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, s.briefDocx},
 		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, s.activityUpload},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, true, s.Cppcc.ActivityFileData)},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, true, s.Cppcc.Duties.ActivityFileData)},
 	}
 }
 
 type briefsData struct {
 	Committee  cppcc.Committee
 	Year       int
-	Briefs     []cppcc.Brief
-	Activities []cppcc.Activity // this year's, one of which an issue may report
+	Briefs     []duties.Brief
+	Activities []duties.Activity // this year's, one of which an issue may report
 	Write      bool
 	Form       *form
 }
@@ -46,10 +47,10 @@ func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 		if d.Committee, err = s.committeeIn(r, sc); err != nil {
 			return err
 		}
-		if d.Briefs, err = s.Cppcc.Briefs(r.Context(), sc, d.Committee.ID, d.Year); err != nil || !d.Write {
+		if d.Briefs, err = s.Cppcc.Duties.Briefs(r.Context(), sc, d.Committee.ID, d.Year); err != nil || !d.Write {
 			return err
 		}
-		l, err := s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
+		l, err := s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
 		d.Activities = l.Items
 		// The meeting chosen (from its page) titles the issue until the office writes its own.
 		for _, a := range d.Activities {
@@ -68,7 +69,7 @@ func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 
 func (s *Site) briefIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
-	in := cppcc.BriefInput{CommitteeID: f.id("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.id("activity_id"), Signer: f.Get("signer")}
+	in := duties.BriefInput{CommitteeID: f.id("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.id("activity_id"), Signer: f.Get("signer")}
 	if d := f.date("issued_on"); d != nil {
 		in.IssuedOn = *d
 	}
@@ -76,10 +77,10 @@ func (s *Site) briefIssue(w http.ResponseWriter, r *http.Request, id auth.Identi
 		s.briefsPage(w, r, id, f, http.StatusBadRequest)
 		return
 	}
-	var b cppcc.Brief
+	var b duties.Brief
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		b, err = s.Cppcc.IssueBrief(r.Context(), sc, in)
+		b, err = s.Cppcc.Duties.IssueBrief(r.Context(), sc, in)
 		return err
 	})
 	if err == nil {
@@ -93,7 +94,7 @@ func (s *Site) briefIssue(w http.ResponseWriter, r *http.Request, id auth.Identi
 
 type briefData struct {
 	Committee cppcc.Committee
-	B         cppcc.Brief
+	B         duties.Brief
 }
 
 func (s *Site) briefOf(r *http.Request, id auth.Identity) (briefData, error) {
@@ -107,7 +108,7 @@ func (s *Site) briefOf(r *http.Request, id auth.Identity) (briefData, error) {
 		if d.Committee, err = s.committeeIn(r, sc); err != nil {
 			return err
 		}
-		d.B, err = s.Cppcc.Brief(r.Context(), sc, d.Committee.ID, bid)
+		d.B, err = s.Cppcc.Duties.Brief(r.Context(), sc, d.Committee.ID, bid)
 		return err
 	})
 	return d, err
@@ -129,7 +130,7 @@ func (s *Site) briefDocx(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	if err := sendDocx(w, d.Committee.Name+"政协简报"+d.B.Label+".docx", func(x io.Writer) error {
-		return s.Cppcc.WriteBrief(x, d.Committee, d.B)
+		return s.Cppcc.Duties.WriteBrief(x, d.Committee, d.B)
 	}); err != nil {
 		s.fail(w, r, err)
 	}
@@ -156,7 +157,7 @@ func (s *Site) activityUpload(w http.ResponseWriter, r *http.Request, id auth.Id
 	var saved cppcc.File
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		saved, err = s.Cppcc.AddActivityFile(r.Context(), sc, aid, name, data)
+		saved, err = s.Cppcc.Duties.AddActivityFile(r.Context(), sc, aid, name, data)
 		return err
 	})
 	if err == nil {

@@ -16,6 +16,8 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/store"
 )
 
@@ -63,7 +65,7 @@ type casesData struct {
 	Committee cppcc.Committee
 	Tab       string
 	Tabs      []tab
-	List      store.List[cppcc.Case]
+	List      store.List[letters.Case]
 	Pager     pager
 	Figures   cppcc.PublicFigures
 	Write     bool
@@ -75,7 +77,7 @@ type casesData struct {
 
 // flashRow tells whether the list holds the case just supervised.
 func (d casesData) flashRow() bool {
-	return slices.ContainsFunc(d.List.Items, func(x cppcc.Case) bool { return x.ID == d.Done })
+	return slices.ContainsFunc(d.List.Items, func(x letters.Case) bool { return x.ID == d.Done })
 }
 
 // caseTabs are the office's lists of letters.
@@ -93,7 +95,7 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		}
 		d.Committee = c
 		d.Months = listMonths(r)
-		f := cppcc.CaseFilter{CommitteeID: c.ID, Months: d.Months.Period}
+		f := letters.CaseFilter{CommitteeID: c.ID, Months: d.Months.Period}
 		switch d.Tab {
 		case "held":
 			f.Held = true
@@ -105,7 +107,7 @@ func (s *Site) casesList(w http.ResponseWriter, r *http.Request, id auth.Identit
 		default:
 			f.State = d.Tab
 		}
-		if d.List, err = s.Cppcc.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg); err != nil {
+		if d.List, err = s.Cppcc.Letters.Cases(r.Context(), sc, cppcc.ViewOffice, f, pg); err != nil {
 			return err
 		}
 		today := s.Cppcc.Today()
@@ -128,7 +130,7 @@ func (s *Site) unitCases(w http.ResponseWriter, r *http.Request, id auth.Identit
 	pg := pageOf(r)
 	err := id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
 		var err error
-		d.List, err = s.Cppcc.Cases(r.Context(), sc, cppcc.ViewUnit, cppcc.CaseFilter{}, pg)
+		d.List, err = s.Cppcc.Letters.Cases(r.Context(), sc, cppcc.ViewUnit, letters.CaseFilter{}, pg)
 		return err
 	})
 	if err != nil {
@@ -140,12 +142,12 @@ func (s *Site) unitCases(w http.ResponseWriter, r *http.Request, id auth.Identit
 }
 
 type caseData struct {
-	C       cppcc.Case
+	C       letters.Case
 	View    cppcc.View
 	Units   []cppcc.Committee
 	Forms   map[string]*form
 	Write   bool
-	Person  *cppcc.Person
+	Person  *letters.Person
 	Routes  any
 	Steps   map[string]bool
 	Windows bool
@@ -164,10 +166,10 @@ func (s *Site) caseRoute(view cppcc.View) func(w http.ResponseWriter, r *http.Re
 
 func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity, view cppcc.View, cid int64, forms map[string]*form, status int) {
 	perm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewUnit: auth.PermCppccHandle}[view]
-	d := caseData{View: view, Forms: forms, Routes: cppcc.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := caseData{View: view, Forms: forms, Routes: letters.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0}
 	err := id.Within(perm, func(sc store.Scope) error {
 		var err error
-		if d.C, err = s.Cppcc.Case(r.Context(), sc, view, cid); err != nil {
+		if d.C, err = s.Cppcc.Letters.Case(r.Context(), sc, view, cid); err != nil {
 			return err
 		}
 		if view == cppcc.ViewOffice {
@@ -183,7 +185,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 	}
 	if d.Write && r.URL.Query().Get("reveal") == "1" {
 		err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-			p, err := s.Cppcc.Person(r.Context(), sc, cid)
+			p, err := s.Cppcc.Letters.Person(r.Context(), sc, cid)
 			d.Person = &p
 			return err
 		})
@@ -192,7 +194,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 			return
 		}
 	}
-	for _, st := range cppcc.CaseSteps.Steps() {
+	for _, st := range letters.Steps.Steps() {
 		for _, from := range st.From {
 			if from == d.C.State {
 				d.Steps[st.Action] = true
@@ -205,7 +207,7 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 // caseFile downloads a letter's attachment.
 func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
-		return s.Cppcc.CaseFile(ctx, sc, view, cid, file)
+		return s.Cppcc.Letters.CaseFile(ctx, sc, view, cid, file)
 	})
 }
 
@@ -223,7 +225,7 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			_, err := s.Cppcc.Forum.Publish(r.Context(), sc, cid)
 			return err
 		}
-		_, err := s.Public.Decide(r.Context(), sc, cid, cppcc.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
+		_, err := s.Public.Decide(r.Context(), sc, cid, letters.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
 			Hearing: f.Get("hearing") == "1"})
 		return err
 	})
@@ -233,7 +235,7 @@ func (s *Site) caseAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 			// Back to the list's row, its banner there (on a phone the top is out of sight).
 			back = fmt.Sprintf("/cppcc/letters?tab=%s&page=%d&done=%d#case-%d", url.QueryEscape(tab), max(1, f.id("page")), cid, cid)
 		}
-		done(w, r, back, "已"+cppcc.CaseActionLabel(action))
+		done(w, r, back, "已"+letters.ActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
@@ -251,11 +253,11 @@ func (s *Site) unitCaseAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 	action := r.PathValue("action")
 	days, _ := strconv.Atoi(f.Get("days"))
 	err = id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
-		_, err := s.Cppcc.Handle(r.Context(), sc, cid, cppcc.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")})
+		_, err := s.Cppcc.Letters.Handle(r.Context(), sc, cid, letters.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")})
 		return err
 	})
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+cppcc.CaseActionLabel(action))
+		done(w, r, fmt.Sprintf("/cppcc/inbox/letters/%d", cid), "已"+letters.ActionLabel(action))
 		return
 	}
 	if s.onForm(w, r, f, err) {
@@ -275,7 +277,7 @@ func (s *Site) caseNew(w http.ResponseWriter, r *http.Request, id auth.Identity)
 }
 
 func (s *Site) caseNewPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := caseNewData{Form: f, Boxes: cppcc.Boxes, Channels: cppcc.Channels}
+	d := caseNewData{Form: f, Boxes: letters.Boxes, Channels: letters.Channels}
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
 		d.Committee, err = s.committeeIn(r, sc)
@@ -292,15 +294,15 @@ func (s *Site) caseRegister(w http.ResponseWriter, r *http.Request, id auth.Iden
 	f := newForm(r)
 	f.Labels = letterLabels
 	people, _ := strconv.Atoi(cmp.Or(f.Get("people"), "1"))
-	var rc cppcc.Receipt
+	var rc letters.Receipt
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		in := cppcc.CaseInput{CommitteeID: f.id("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
+		in := letters.CaseInput{CommitteeID: f.id("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
 			Name: f.Get("name"), Phone: f.Get("phone"), IDNumber: f.Get("id_number"), People: people}
 		if d := f.date("received_on"); d != nil {
 			in.ReceivedOn = *d
 		}
 		var err error
-		rc, err = s.Cppcc.Register(r.Context(), sc, in)
+		rc, err = s.Cppcc.Letters.Register(r.Context(), sc, in)
 		return err
 	})
 	if err == nil {
@@ -316,9 +318,9 @@ type opinionsData struct {
 	Committee cppcc.Committee
 	Tab       string
 	Tabs      []tab
-	List      store.List[cppcc.Opinion]
+	List      store.List[opinion.Opinion]
 	Pager     pager
-	Issues    []cppcc.Issue
+	Issues    []opinion.Issue
 	Write     bool
 	Form      *form
 	Modes     any
@@ -330,7 +332,7 @@ func (s *Site) opinionsList(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: cppcc.IssueModes}
+	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: opinion.IssueModes}
 	pg := pageOf(r)
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		c, err := s.committeeIn(r, sc)
@@ -343,17 +345,17 @@ func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 			st = ""
 		}
 		d.Months = listMonths(r)
-		if d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: st, Months: d.Months.Period}, pg); err != nil {
+		if d.List, err = s.Cppcc.Opinions.Opinions(r.Context(), sc, cppcc.ViewOffice, opinion.Filter{CommitteeID: c.ID, State: st, Months: d.Months.Period}, pg); err != nil {
 			return err
 		}
-		d.Issues, err = s.Cppcc.Issues(r.Context(), sc, c.ID, s.Cppcc.Today().Year())
+		d.Issues, err = s.Cppcc.Opinions.Issues(r.Context(), sc, c.ID, s.Cppcc.Today().Year())
 		return err
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, t := range cppcc.OpinionStates {
+	for _, t := range opinion.States {
 		d.Tabs = append(d.Tabs, tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
 	}
 	d.Tabs = append(d.Tabs, tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
@@ -362,7 +364,7 @@ func (s *Site) opinionsPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type opinionData struct {
-	O      cppcc.Opinion
+	O      opinion.Opinion
 	Forms  map[string]*form
 	Write  bool
 	Levels any
@@ -379,10 +381,10 @@ func (s *Site) opinionRoute(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 func (s *Site) opinionPage(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64, forms map[string]*form, status int) {
-	d := opinionData{Forms: forms, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: cppcc.AdoptionKinds}
+	d := opinionData{Forms: forms, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: opinion.AdoptionKinds}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
-		d.O, err = s.Cppcc.GetOpinion(r.Context(), sc, cppcc.ViewOffice, oid)
+		d.O, err = s.Cppcc.Opinions.GetOpinion(r.Context(), sc, cppcc.ViewOffice, oid)
 		return err
 	})
 	if err != nil {
@@ -403,14 +405,14 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 	action := r.PathValue("action")
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		if action == "adopt" {
-			in := cppcc.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
+			in := opinion.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
 			if d := f.date("on"); d != nil {
 				in.On = *d
 			}
-			_, err := s.Cppcc.Adopt(r.Context(), sc, oid, in)
+			_, err := s.Cppcc.Opinions.Adopt(r.Context(), sc, oid, in)
 			return err
 		}
-		_, err := s.Cppcc.ReviewOpinion(r.Context(), sc, oid, cppcc.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
+		_, err := s.Cppcc.Opinions.ReviewOpinion(r.Context(), sc, oid, opinion.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
 		return err
 	})
 	if err == nil {
@@ -425,10 +427,10 @@ func (s *Site) opinionAct(w http.ResponseWriter, r *http.Request, id auth.Identi
 func (s *Site) issueCompile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
 	f.Labels = map[string]string{"items": "编入的信息", "mode": "编发方式", "title": "综合标题", "signer": "签发人"}
-	var is cppcc.Issue
+	var is opinion.Issue
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		is, err = s.Cppcc.Compile(r.Context(), sc, cppcc.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
+		is, err = s.Cppcc.Opinions.Compile(r.Context(), sc, opinion.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
 		return err
 	})
 	if err == nil {
@@ -443,7 +445,7 @@ func (s *Site) issueCompile(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 type issueData struct {
 	Committee cppcc.Committee
-	I         cppcc.Issue
+	I         opinion.Issue
 	Write     bool
 }
 
@@ -459,7 +461,7 @@ func (s *Site) issueOf(r *http.Request, id auth.Identity) (issueData, error) {
 			return err
 		}
 		d.Committee = c
-		d.I, err = s.Cppcc.Issue(r.Context(), sc, c.ID, iid)
+		d.I, err = s.Cppcc.Opinions.Issue(r.Context(), sc, c.ID, iid)
 		return err
 	})
 	return d, err
@@ -481,7 +483,7 @@ func (s *Site) issueDocx(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	if err := sendDocx(w, d.Committee.Name+"社情民意专刊"+d.I.Label+".docx", func(x io.Writer) error {
-		return s.Cppcc.WriteIssue(x, d.Committee, d.I)
+		return s.Cppcc.Opinions.WriteIssue(x, d.Committee, d.I)
 	}); err != nil {
 		s.fail(w, r, err)
 	}
@@ -494,10 +496,10 @@ func (s *Site) issueForward(w http.ResponseWriter, r *http.Request, id auth.Iden
 		return
 	}
 	f := newForm(r)
-	var is cppcc.Issue
+	var is opinion.Issue
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		var err error
-		is, err = s.Cppcc.Forward(r.Context(), sc, f.id("committee_id"), iid, f.Get("to"))
+		is, err = s.Cppcc.Opinions.Forward(r.Context(), sc, f.id("committee_id"), iid, f.Get("to"))
 		return err
 	})
 	if err != nil {
@@ -610,7 +612,7 @@ func (s *Site) calendarSave(w http.ResponseWriter, r *http.Request, id auth.Iden
 
 type myOpinionsData struct {
 	Me   cppcc.Member
-	List store.List[cppcc.Opinion]
+	List store.List[opinion.Opinion]
 	Form *form
 	Max  int
 }
@@ -620,13 +622,13 @@ func (s *Site) myOpinions(w http.ResponseWriter, r *http.Request, id auth.Identi
 }
 
 func (s *Site) myOpinionsPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := myOpinionsData{Form: f, Max: cppcc.OpinionMax}
+	d := myOpinionsData{Form: f, Max: opinion.MaxLength}
 	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
 		var err error
 		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
 			return err
 		}
-		d.List, err = s.Cppcc.Opinions(r.Context(), sc, cppcc.ViewMember, cppcc.OpinionFilter{}, pageOf(r))
+		d.List, err = s.Cppcc.Opinions.Opinions(r.Context(), sc, cppcc.ViewMember, opinion.Filter{}, pageOf(r))
 		return err
 	})
 	if err != nil {
@@ -655,12 +657,12 @@ func (s *Site) myOpinionSend(w http.ResponseWriter, r *http.Request, id auth.Ide
 	f := newForm(r)
 	f.Labels = map[string]string{"title": "标题", "content": "正文"}
 	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		in := cppcc.OpinionInput{Title: f.Get("title"), Content: f.Get("content")}
+		in := opinion.Input{Title: f.Get("title"), Content: f.Get("content")}
 		var err error
 		if oid == 0 {
-			_, err = s.Cppcc.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
+			_, err = s.Cppcc.Opinions.SubmitOpinion(r.Context(), sc, cppcc.ViewMember, in)
 		} else {
-			_, err = s.Cppcc.ResubmitOpinion(r.Context(), sc, oid, in)
+			_, err = s.Cppcc.Opinions.ResubmitOpinion(r.Context(), sc, oid, in)
 		}
 		return err
 	})

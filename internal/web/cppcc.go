@@ -14,6 +14,9 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/duties"
+	"dangjian/internal/letters"
+	"dangjian/internal/opinion"
 	"dangjian/internal/report"
 	"dangjian/internal/roster"
 	"dangjian/internal/store"
@@ -216,7 +219,7 @@ type proposalData struct {
 	Mergeable []cppcc.Proposal
 	// Lead: the caller may make it a key proposal; Supervisions are the key proposal's.
 	Lead         bool
-	Supervisions []cppcc.Activity
+	Supervisions []duties.Activity
 	// Co and Split are the assignment's pickers of several units.
 	Co, Split manyPick
 }
@@ -280,7 +283,7 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 			d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
 			d.Lead = len(id.ScopesFor(auth.PermCppccLead)) > 0
 			if d.P.Key {
-				l, err := s.Cppcc.Activities(r.Context(), store.All, d.P.CommitteeID, cppcc.ActivityFilter{ProposalID: d.P.ID}, store.Page{Size: store.MaxSize})
+				l, err := s.Cppcc.Duties.Activities(r.Context(), store.All, d.P.CommitteeID, duties.ActivityFilter{ProposalID: d.P.ID}, store.Page{Size: store.MaxSize})
 				if err != nil {
 					return err
 				}
@@ -738,7 +741,7 @@ func (s *Site) cppccTodos(ctx context.Context, id auth.Identity, add func(label,
 			return err
 		}
 		add("未办完的承办提案", "/cppcc/inbox", "按期限答复或提出会办意见", l.Total, false)
-		cs, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewUnit, cppcc.CaseFilter{State: "handling"}, one)
+		cs, err := s.Cppcc.Letters.Cases(ctx, sc, cppcc.ViewUnit, letters.CaseFilter{State: "handling"}, one)
 		if err == nil {
 			add("待办理的来信和信访件", "/cppcc/inbox/letters", "在期限内出具处理意见;情况复杂的经负责人批准延期", cs.Total, false)
 		}
@@ -760,21 +763,21 @@ func (s *Site) publicTodos(ctx context.Context, id auth.Identity, add func(label
 			return err
 		}
 		for _, d := range []struct {
-			f                 cppcc.CaseFilter
+			f                 letters.CaseFilter
 			label, href, hint string
 		}{
-			{cppcc.CaseFilter{State: "received", Clean: true}, "待受理的来信", "/cppcc/letters?tab=received", "收到之日起15日内告知是否受理"},
-			{cppcc.CaseFilter{Held: true}, "被拦截待审核的来信", "/cppcc/letters?tab=held", "放行,或确认为垃圾信息"},
-			{cppcc.CaseFilter{Overdue: true}, "逾期的来信和信访件", "/cppcc/letters?tab=overdue", "请督办"},
+			{letters.CaseFilter{State: "received", Clean: true}, "待受理的来信", "/cppcc/letters?tab=received", "收到之日起15日内告知是否受理"},
+			{letters.CaseFilter{Held: true}, "被拦截待审核的来信", "/cppcc/letters?tab=held", "放行,或确认为垃圾信息"},
+			{letters.CaseFilter{Overdue: true}, "逾期的来信和信访件", "/cppcc/letters?tab=overdue", "请督办"},
 		} {
 			d.f.CommitteeID = c.ID
-			l, err := s.Cppcc.Cases(ctx, sc, cppcc.ViewOffice, d.f, one)
+			l, err := s.Cppcc.Letters.Cases(ctx, sc, cppcc.ViewOffice, d.f, one)
 			if err != nil {
 				return err
 			}
 			add(d.label, d.href, d.hint, l.Total, false)
 		}
-		ops, err := s.Cppcc.Opinions(ctx, sc, cppcc.ViewOffice, cppcc.OpinionFilter{CommitteeID: c.ID, State: "submitted"}, one)
+		ops, err := s.Cppcc.Opinions.Opinions(ctx, sc, cppcc.ViewOffice, opinion.Filter{CommitteeID: c.ID, State: "submitted"}, one)
 		if err != nil {
 			return err
 		}
@@ -824,12 +827,12 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 		}
 		year := s.boardYear(r)
 		if table == "performance" {
-			lines, err := s.Cppcc.Ranking(r.Context(), sc, c.ID, year)
+			lines, err := s.Cppcc.Duties.Ranking(r.Context(), sc, c.ID, year)
 			if err != nil {
 				return err
 			}
 			return sendXLSX(w, fmt.Sprintf("%s%d年委员履职情况表.xlsx", c.Name, year), func(x io.Writer) error {
-				return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), cppcc.RankHead, cppcc.RankTable(lines))
+				return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), duties.RankHead, duties.RankTable(lines))
 			})
 		}
 		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
@@ -887,7 +890,7 @@ type activitiesData struct {
 	Year      int
 	Kind      string
 	Kinds     []optionItem
-	List      store.List[cppcc.Activity]
+	List      store.List[duties.Activity]
 	Pager     pager
 	Write     bool
 	Members   []cppcc.Member
@@ -902,14 +905,14 @@ func (s *Site) cppccActivities(w http.ResponseWriter, r *http.Request, id auth.I
 }
 
 func (s *Site) activitiesPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: options(cppcc.ActivityKinds), Form: f}
+	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: options(duties.ActivityKinds), Form: f}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
 			return err
 		}
 		d.Months = listMonths(r)
-		if d.List, err = s.Cppcc.Activities(r.Context(), sc, d.Committee.ID, cppcc.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
+		if d.List, err = s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
 			return err
 		}
 		d.Pager = newPager(r, d.List.Total, pageOf(r))
@@ -953,7 +956,7 @@ func attendance(f *form) {
 func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	f := newForm(r)
 	attendance(f)
-	in := cppcc.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
+	in := duties.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
 		Minutes: f.Get("minutes"), Outcome: f.Get("outcome"), Present: ids(f.Values["present"]), Leave: ids(f.Values["leave"]), Absent: ids(f.Values["absent"])}
 	if d := f.date("held_on"); d != nil {
 		in.HeldOn = *d
@@ -965,14 +968,14 @@ func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id au
 		s.activitiesPage(w, r, id, f, http.StatusBadRequest)
 		return
 	}
-	var a cppcc.Activity
+	var a duties.Activity
 	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
 		if err != nil {
 			return err
 		}
 		in.CommitteeID = c.ID
-		a, err = s.Cppcc.RecordActivity(r.Context(), sc, in)
+		a, err = s.Cppcc.Duties.RecordActivity(r.Context(), sc, in)
 		return err
 	})
 	if err == nil {
@@ -986,7 +989,7 @@ func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id au
 }
 
 type activityData struct {
-	A     cppcc.Activity
+	A     duties.Activity
 	Write bool
 	Form  *form
 }
@@ -1004,7 +1007,7 @@ func (s *Site) activityPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 	d := activityData{Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	err = id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
-		d.A, err = s.Cppcc.Activity(r.Context(), sc, aid)
+		d.A, err = s.Cppcc.Duties.Activity(r.Context(), sc, aid)
 		return err
 	})
 	if err != nil {
@@ -1022,11 +1025,11 @@ func (s *Site) cppccInstruction(w http.ResponseWriter, r *http.Request, id auth.
 	}
 	f := newForm(r)
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		in := cppcc.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
+		in := duties.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
 		if d := f.date("on"); d != nil {
 			in.On = *d
 		}
-		_, err := s.Cppcc.AddInstruction(r.Context(), sc, aid, in)
+		_, err := s.Cppcc.Duties.AddInstruction(r.Context(), sc, aid, in)
 		return err
 	})
 	if err == nil {
@@ -1043,8 +1046,8 @@ type performanceData struct {
 	Committee cppcc.Committee
 	Year      int
 	Items     []optionItem
-	Lines     []cppcc.RankLine
-	Honours   []cppcc.Honour
+	Lines     []duties.RankLine
+	Honours   []duties.Honour
 	Write     bool
 	Filed     []cppcc.Proposal // the year's filed proposals, candidates for 优秀提案
 	Form      *form
@@ -1061,10 +1064,10 @@ func (s *Site) performancePage(w http.ResponseWriter, r *http.Request, id auth.I
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
 			return err
 		}
-		if d.Lines, err = s.Cppcc.Ranking(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+		if d.Lines, err = s.Cppcc.Duties.Ranking(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
 			return err
 		}
-		if d.Honours, err = s.Cppcc.Honours(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+		if d.Honours, err = s.Cppcc.Duties.Honours(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
 			return err
 		}
 		if d.Write {
@@ -1088,7 +1091,7 @@ func (s *Site) cppccHonour(w http.ResponseWriter, r *http.Request, id auth.Ident
 		if err != nil {
 			return err
 		}
-		_, err = s.Cppcc.AddHonour(r.Context(), sc, cppcc.HonourInput{CommitteeID: c.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
+		_, err = s.Cppcc.Duties.AddHonour(r.Context(), sc, duties.HonourInput{CommitteeID: c.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
 			ProposalID: f.id("proposal_id"), MemberID: f.id("member_id"), Note: f.Get("note")})
 		return err
 	})
@@ -1118,7 +1121,7 @@ func (s *Site) cppccMyRecord(w http.ResponseWriter, r *http.Request, id auth.Ide
 // memberRecordData is a member's record; for the office, with the form that ties
 // the member to their login account.
 type memberRecordData struct {
-	cppcc.Performance
+	duties.Performance
 	Link    bool
 	Account string
 	Form    *form
@@ -1132,7 +1135,7 @@ func (s *Site) recordWith(w http.ResponseWriter, r *http.Request, id auth.Identi
 	d := memberRecordData{Link: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	err := id.Within(perm, func(sc store.Scope) error {
 		var err error
-		if d.Performance, err = s.Cppcc.Record(r.Context(), sc, view, mid, s.boardYear(r)); err != nil {
+		if d.Performance, err = s.Cppcc.Duties.Record(r.Context(), sc, view, mid, s.boardYear(r)); err != nil {
 			return err
 		}
 		if d.Link && d.Member.UserID != nil {

@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
+	"dangjian/internal/letters"
 	"dangjian/internal/store"
 )
 
@@ -24,7 +25,7 @@ var letterLabels = map[string]string{"box": "信箱", "title": "标题", "conten
 	"anonymous": "匿名", "people": "人数", "file": "附件", "received_on": "收到日期", "channel": "来源渠道", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
 
 // publicMaxForm bounds a public form: a letter's text and its attachments.
-const publicMaxForm = cppcc.MaxFiles*cppcc.MaxFileSize + 1<<20
+const publicMaxForm = letters.MaxFiles*letters.MaxFileSize + 1<<20
 
 func (s *Site) publicRoutes(mux *http.ServeMux) {
 	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request)) {
@@ -38,7 +39,7 @@ func (s *Site) publicRoutes(mux *http.ServeMux) {
 				if err := parse(); err != nil {
 					var tooLarge *http.MaxBytesError
 					if errors.As(err, &tooLarge) {
-						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容超过 %d MB,未保存;附件最多 %d 个、每个不超过 5MB", publicMaxForm>>20, cppcc.MaxFiles))
+						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容超过 %d MB,未保存;附件最多 %d 个、每个不超过 5MB", publicMaxForm>>20, letters.MaxFiles))
 						return
 					}
 				}
@@ -67,8 +68,8 @@ type publicData struct {
 	Box       string
 	Boxes     []boxView
 	Form      *form
-	Receipt   *cppcc.Receipt
-	Tracked   *cppcc.Tracked
+	Receipt   *letters.Receipt
+	Tracked   *letters.Tracked
 	Code      string
 	Ratings   any
 	Posts     store.List[forum.Post]
@@ -125,7 +126,7 @@ func (s *Site) publicWriteForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	box := r.URL.Query().Get("box")
-	if _, ok := cppcc.Boxes.Parse(box); !ok {
+	if _, ok := letters.Boxes.Parse(box); !ok {
 		box = "public"
 	}
 	f := &form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: letterLabels}
@@ -145,7 +146,7 @@ func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in := cppcc.CaseInput{Files: files, CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
+	in := letters.CaseInput{Files: files, CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
 		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
 	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
 	if err != nil {
@@ -163,11 +164,11 @@ func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
 }
 
 // uploads are the files of a multipart form's "file" fields.
-func uploads(r *http.Request) ([]cppcc.Upload, error) {
+func uploads(r *http.Request) ([]letters.Upload, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
-	var out []cppcc.Upload
+	var out []letters.Upload
 	for _, fh := range r.MultipartForm.File["file"] {
 		if fh.Size == 0 && fh.Filename == "" {
 			continue
@@ -176,12 +177,12 @@ func uploads(r *http.Request) ([]cppcc.Upload, error) {
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(io.LimitReader(f, cppcc.MaxFileSize+1))
+		data, err := io.ReadAll(io.LimitReader(f, letters.MaxFileSize+1))
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cppcc.Upload{Name: fh.Filename, Data: data})
+		out = append(out, letters.Upload{Name: fh.Filename, Data: data})
 	}
 	return out, nil
 }
@@ -216,7 +217,7 @@ func (s *Site) publicAnswer(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	f.Labels = letterLabels
 	code := f.Get("code")
-	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, cppcc.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
+	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, letters.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
 	if err != nil && !s.onForm(w, r, f, err) {
 		return
 	}

@@ -1,5 +1,5 @@
 // Package cppcctest builds what the tests of the packages built on cppcc
-// (letters, opinion, forum) work on: two city committees with their terms
+// (duties, letters, opinion, forum) work on: two city committees with their terms
 // and sessions, three handling units of the first, three members with
 // accounts, the office's scope, and a day the test moves.
 package cppcctest
@@ -75,9 +75,9 @@ func New(t testing.TB, db *store.DB, y int, m time.Month, d int) *Fixture {
 // On moves the fixture's day to a day of 2026.
 func (f *Fixture) On(m time.Month, d int) { f.Day = time.Date(2026, m, d, 2, 0, 0, 0, time.UTC) }
 
-// PublicFigures are C's figures of the public channel in 2026, once every
-// committee's figures agree with a recount by the domains' recounters.
-func (f *Fixture) PublicFigures(recount ...cppcc.Recounter) map[string]int64 {
+// Recounted fails the test unless every committee's figures agree with a
+// recount by the domains' recounters.
+func (f *Fixture) Recounted(recount ...cppcc.Recounter) {
 	f.T.Helper()
 	storetest.NoMismatch(f.T, f.DB)
 	ms, err := cppcc.Check(f.Ctx, f.DB, recount...)
@@ -87,6 +87,25 @@ func (f *Fixture) PublicFigures(recount ...cppcc.Recounter) map[string]int64 {
 	if len(ms) > 0 {
 		f.T.Fatalf("figures differ from a recount: %+v", ms)
 	}
+}
+
+// Figures are C's figures of 2026, once every committee's figures agree
+// with a recount by the domains' recounters.
+func (f *Fixture) Figures(recount ...cppcc.Recounter) map[string]int64 {
+	f.T.Helper()
+	f.Recounted(recount...)
+	fig, err := f.Core.Figures(f.Ctx, f.Office, f.C.ID, cppcc.Period{From: 202601, To: 202612}, true)
+	if err != nil {
+		f.T.Fatal(err)
+	}
+	return fig.Counts
+}
+
+// PublicFigures are C's figures of the public channel in 2026, once every
+// committee's figures agree with a recount by the domains' recounters.
+func (f *Fixture) PublicFigures(recount ...cppcc.Recounter) map[string]int64 {
+	f.T.Helper()
+	f.Recounted(recount...)
 	pf, err := f.Core.PublicFigures(f.Ctx, f.Office, f.C.ID, cppcc.Period{From: 202601, To: 202612})
 	if err != nil {
 		f.T.Fatal(err)

@@ -1,4 +1,4 @@
-package cppcc
+package duties
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -47,7 +48,7 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 	switch {
 	case !ok:
 		return Honour{}, apperr.InvalidField("kind", "评选类别应为 %s 之一", HonourKinds.Labels())
-	case in.Year < 1990 || in.Year > s.today().Year():
+	case in.Year < 1990 || in.Year > s.Today().Year():
 		return Honour{}, apperr.InvalidField("year", "评选年度应在 1990 年到今年之间")
 	case utf8.RuneCountInString(strings.TrimSpace(in.Note)) > 200:
 		return Honour{}, apperr.InvalidField("note", "说明不超过 200 字")
@@ -65,7 +66,7 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 			var state string
 			var month int
 			err := tx.QueryRowContext(ctx, "SELECT title, state, month FROM proposals WHERE id = $1 AND committee_id = $2"+prov, in.ProposalID, c.ID).Scan(&name, &state, &month)
-			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(filedStates, state) || month/100 != in.Year)) {
+			if apperr.IsNotFound(err) || (err == nil && (!slices.Contains(cppcc.FiledStates, state) || month/100 != in.Year)) {
 				return apperr.InvalidField("proposal_id", "优秀提案应是本政协当年提出并已立案的提案")
 			}
 			if err != nil {
@@ -92,7 +93,7 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_honours (province_id, committee_id, year, kind, proposal_id, member_id, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.Province(), c.ID, in.Year, kind, proposal, member, strings.TrimSpace(in.Note), NullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.Province(), c.ID, in.Year, kind, proposal, member, strings.TrimSpace(in.Note), cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		h = Honour{ID: id, Year: in.Year, Kind: kind, KindLabel: HonourKinds.Label(kind), Name: name, Note: strings.TrimSpace(in.Note)}
@@ -128,67 +129,4 @@ func (s *Service) Honours(ctx context.Context, sc store.Scope, committeeID int64
 		LEFT JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
 		LEFT JOIN cppcc_members m ON m.province_id = h.province_id AND m.id = h.member_id
 		WHERE h.committee_id = $1 AND h.year = $2`+store.InProvince("h.province_id", c.Province())+" ORDER BY h.kind, h.id", c.ID, year)
-}
-
-// Comment is a confirmed co-signer's own view of the handling, added to
-// the first proposer's evaluation (in the proposal's history).
-func (s *Service) Comment(ctx context.Context, sc store.Scope, id int64, note string) (Proposal, error) {
-	note = strings.TrimSpace(note)
-	if note == "" || utf8.RuneCountInString(note) > 500 {
-		return Proposal{}, apperr.InvalidField("note", "请写明意见(不超过 500 字)")
-	}
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
-		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == "confirmed" }) {
-			return apperr.Rule("只有确认联名的附议委员可以补充意见")
-		}
-		if p.State != "replied" && p.State != "rehandling" && p.State != "closed" {
-			return apperr.Conflict("当前状态为“%s”,承办单位答复后才能补充意见", p.StateLabel)
-		}
-		return s.event(ctx, tx, c, p, "signer", "comment", p.State, p.State, note)
-	})
-}
-
-// SetList replaces a committee's list (sector: 界别, category: 提案类别) in scope (the office).
-func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64, list string, names []string) ([]string, error) {
-	if list != "sector" && list != "category" {
-		return nil, apperr.NotFound("名单")
-	}
-	seen := map[string]bool{}
-	var clean []string
-	for i, n := range names {
-		n = strings.TrimSpace(n)
-		switch {
-		case n == "":
-			continue
-		case utf8.RuneCountInString(n) > 30:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”超过 30 个字", i+1, n)
-		case seen[n]:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”重复", i+1, n)
-		}
-		seen[n] = true
-		clean = append(clean, n)
-	}
-	if len(clean) == 0 || len(clean) > 100 {
-		return nil, apperr.InvalidField("names", "名单应有 1 到 100 项")
-	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
-		if err != nil {
-			return err
-		}
-		before, err := s.Names(ctx, c.ID, list)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM cppcc_lists WHERE committee_id = $1 AND list = $2", c.ID, list); err != nil {
-			return err
-		}
-		for i, n := range clean {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return err
-			}
-		}
-		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
-	})
-	return clean, err
 }

@@ -1,4 +1,15 @@
-package cppcc
+// Package duties keeps how a committee's members do their duties (履职):
+// the committee's activities (meetings, inspections, research, the
+// supervision of key proposals) with the members' attendance, their
+// documents and the instructions received, the 《政协简报》, the honours
+// given, and each member's performance record (履职档案) with the year's
+// ranking, with their figures (in cppcc_stats, counted again by Recount).
+//
+// Arrows: duties imports cppcc (the committees, the members, the
+// proposals, the audit, the figures) and never consultation or another
+// domain (the record reads the 社情民意 items from their rows); cppcc does
+// not import it (a committee's rules keep the record's points, Items).
+package duties
 
 import (
 	"context"
@@ -6,14 +17,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
+
+// Service keeps the members' duties on the consultative work's core.
+type Service struct {
+	*cppcc.Service
+}
+
+// now is the service's time.
+func (s *Service) now() time.Time { return store.Now(s.Now) }
 
 // ActivityKinds are what a committee records besides proposals.
 var ActivityKinds = vocab.Enum{
@@ -59,7 +80,7 @@ type Activity struct {
 	Attendance    []Attendee    `json:"attendance,omitempty"`
 	Instructions  []Instruction `json:"instructions,omitempty"`
 	// Files are the meeting's documents (会议材料).
-	Files    []File `json:"files,omitempty"`
+	Files    []cppcc.File `json:"files,omitempty"`
 	province int64
 }
 
@@ -150,7 +171,7 @@ func heldDelta(a Activity, by map[string]int64) stats.Delta {
 		if n == 0 {
 			continue
 		}
-		for _, k := range WithYears(m, []string{"p|" + strconv.Itoa(m) + "|" + key}) {
+		for _, k := range cppcc.WithYears(m, []string{"p|" + strconv.Itoa(m) + "|" + key}) {
 			d[k] += n
 		}
 	}
@@ -171,8 +192,8 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 	switch {
 	case in.HeldOn.IsZero():
 		v.Add("held_on", "请填写活动日期")
-	case in.HeldOn.After(s.today()):
-		v.Add("held_on", "活动日期不能晚于今天(%s);活动结束后再记录", s.today().Chinese())
+	case in.HeldOn.After(s.Today()):
+		v.Add("held_on", "活动日期不能晚于今天(%s);活动结束后再记录", s.Today().Chinese())
 	}
 	if in.Reports < 0 || in.Reports > 1000 {
 		v.Add("reports", "形成的报告篇数应在 0 到 1000 之间")
@@ -213,7 +234,7 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		m := in.HeldOn.Year()*100 + int(in.HeldOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_activities (province_id, committee_id, kind, proposal_id, title, held_on, month, lead, minutes, outcome, reports, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, c.Province(), c.ID, kind, proposal, in.Title, in.HeldOn, m,
-			strings.TrimSpace(in.Lead), strings.TrimSpace(in.Minutes), strings.TrimSpace(in.Outcome), in.Reports, NullUser(ctx), s.now()).Scan(&id); err != nil {
+			strings.TrimSpace(in.Lead), strings.TrimSpace(in.Minutes), strings.TrimSpace(in.Outcome), in.Reports, cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		ids := make([]int64, 0, len(seen))
@@ -242,7 +263,7 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		for k, n := range attendanceDelta(a, by) {
 			d[k] += n
 		}
-		if err := ApplyDelta(ctx, tx, c.Province(), c.ID, d); err != nil {
+		if err := cppcc.ApplyDelta(ctx, tx, c.Province(), c.ID, d); err != nil {
 			return err
 		}
 		detail := map[string]any{"kind": kind, "title": in.Title, "held_on": in.HeldOn, "attendees": len(ids)}
@@ -298,7 +319,7 @@ type ActivityFilter struct {
 	Year       int
 	ProposalID int64
 	// Months, when set, keeps those held in its months instead of the year's.
-	Months Period
+	Months cppcc.Period
 }
 
 // Activities lists a committee's activities in scope, the latest first.
@@ -314,7 +335,7 @@ func (s *Service) Activities(ctx context.Context, sc store.Scope, committeeID in
 		w.And("a.kind = ?", f.Kind)
 	}
 	if f.Months.From != 0 {
-		f.Months.where(w, "a.month")
+		f.Months.Where(w, "a.month")
 	} else if f.Year != 0 {
 		w.And("a.month >= ? AND a.month <= ?", f.Year*100+1, f.Year*100+12)
 	}
@@ -344,7 +365,7 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 	if in.By = strings.TrimSpace(in.By); in.By == "" || utf8.RuneCountInString(in.By) > 60 {
 		v.Add("by", "请填写批示的领导(不超过 60 字)")
 	}
-	if in.On.IsZero() || in.On.After(s.today()) {
+	if in.On.IsZero() || in.On.After(s.Today()) {
 		v.Add("on", "请填写批示日期(不晚于今天)")
 	}
 	if in.Text = strings.TrimSpace(in.Text); in.Text == "" || utf8.RuneCountInString(in.Text) > 2000 {
@@ -368,52 +389,15 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 		if adopted != "" {
 			n = 1
 		}
-		if err := ApplyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
+		if err := cppcc.ApplyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
+		return s.Audit(ctx, tx, cppcc.Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
 	})
 	if err != nil {
 		return Activity{}, err
 	}
 	return s.Activity(ctx, sc, activityID)
-}
-
-// MarkKey makes a filed proposal a key proposal (重点提案), chosen by the
-// chair meeting, with the chair who leads its supervision (a leader).
-func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead string) (Proposal, error) {
-	lead = strings.TrimSpace(lead)
-	if lead == "" || utf8.RuneCountInString(lead) > 60 {
-		return Proposal{}, apperr.InvalidField("lead", "请填写领衔督办的主席会议成员(不超过 60 字)")
-	}
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
-		switch {
-		case p.Key:
-			return apperr.Conflict("该提案已是重点提案(领衔督办:%s)", p.KeyLead)
-		case !slices.Contains(filedStates, p.State) || p.State == "closed":
-			return apperr.Conflict("当前状态为“%s”,只有已立案、尚未办结的提案可以列为重点提案", p.StateLabel)
-		}
-		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+
-			store.InProvince("province_id", p.province), lead, s.now(), p.ID, p.State); err != nil {
-			return err
-		}
-		return s.event(ctx, tx, c, p, "proposal", "mark_key", p.State, p.State, "领衔督办:"+lead)
-	})
-}
-
-// Remind records a 催办 of a unit's open part by the office: who reminded whom, when, and why.
-func (s *Service) Remind(ctx context.Context, sc store.Scope, partID int64, note string) (Proposal, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 500 {
-		return Proposal{}, apperr.InvalidField("text", "催办意见不超过 500 字")
-	}
-	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
-		if !open(x.State) {
-			return apperr.Conflict("%s已经%s,不需要催办", x.UnitName, x.StateLabel)
-		}
-		msg := "催办" + x.UnitName + "(期限" + x.DueOn.Chinese() + ")"
-		return s.event(ctx, tx, c, p, "unit", "remind", x.State, x.State, joined(msg, note))
-	})
 }
 
 // activityRecount adds every activity's and instruction's figures to out.

@@ -1,4 +1,4 @@
-package cppcc
+package opinion
 
 import (
 	"context"
@@ -10,8 +10,10 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -32,11 +34,9 @@ type Issue struct {
 	Items       []Opinion `json:"items,omitempty"`
 }
 
-func issueLabel(year, number int) string { return fmt.Sprintf("%d年第%d期", year, number) }
-
 // issueKeys are the figures of an issue of the 专刊 in the month it was issued.
 func issueKeys(i Issue) []string {
-	return WithYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
+	return cppcc.WithYears(i.Month, []string{"s|" + strconv.Itoa(i.Month) + "|o:issue", "s|" + strconv.Itoa(i.Month) + "|o:issue:" + i.Mode})
 }
 
 // IssueInput compiles edited items into an issue of the 专刊.
@@ -70,13 +70,13 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		v.Add("signer", "请填写签发人")
 	}
 	if in.IssuedOn.IsZero() {
-		in.IssuedOn = s.today()
+		in.IssuedOn = s.Today()
 	}
 	if err := v.Err(); err != nil {
 		return Issue{}, err
 	}
 	var id int64
-	var c Committee
+	var c cppcc.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -84,11 +84,11 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		}
 		var items []Opinion
 		for _, oid := range in.Items {
-			o, oc, err := s.getOpinion(ctx, tx, store.ScopeOf(c.Path), ViewOffice, oid)
+			o, oc, err := s.getOpinion(ctx, tx, store.ScopeOf(c.Path), cppcc.ViewOffice, oid)
 			if err != nil || oc.ID != c.ID {
 				return apperr.InvalidField("items", "第 %d 号信息不在本政协的信息中", oid)
 			}
-			if o.State != "edited" {
+			if o.State != Edited {
 				return apperr.InvalidField("items", "“%s”%s,核稿后才能编入专刊", o.Title, o.StateLabel)
 			}
 			items = append(items, o)
@@ -100,13 +100,13 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 			return apperr.InvalidField("title", "综合编发须有标题(4 到 60 个字)")
 		}
 		year := in.IssuedOn.Year()
-		number, err := yearNumber(ctx, tx, "opinion_issues", c, year)
+		number, err := cppcc.YearNumber(ctx, tx, "opinion_issues", c, year)
 		if err != nil {
 			return err
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO opinion_issues (province_id, committee_id, year, number, title, mode, signer, issued_on, month, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.Province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, NullUser(ctx), s.now()).Scan(&id); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.Province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
 		for _, o := range items {
@@ -115,14 +115,14 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 				store.InProvince("province_id", o.province), id, s.now(), in.Signer, o.ID); err != nil {
 				return err
 			}
-			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, "compiled", issueLabel(year, number)); err != nil {
+			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, Compiled, cppcc.IssueLabel(year, number)); err != nil {
 				return err
 			}
 			if err := s.reopinion(ctx, tx, c, o, o.ID); err != nil {
 				return err
 			}
 		}
-		return ApplyFigures(ctx, tx, c.Province(), c.ID, issueKeys(Issue{Month: month, Mode: mode}), nil)
+		return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, issueKeys(Issue{Month: month, Mode: mode}), nil)
 	})
 	if err != nil {
 		return Issue{}, err
@@ -133,13 +133,13 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 func scanIssue(r store.Scanner) (Issue, error) {
 	var i Issue
 	err := r.Scan(&i.ID, &i.CommitteeID, &i.Year, &i.Number, &i.Title, &i.Mode, &i.Signer, &i.IssuedOn, &i.Forwarded, &i.Month)
-	i.Label, i.ModeLabel = issueLabel(i.Year, i.Number), IssueModes.Label(i.Mode)
+	i.Label, i.ModeLabel = cppcc.IssueLabel(i.Year, i.Number), IssueModes.Label(i.Mode)
 	return i, err
 }
 
 const issueCols = "id, committee_id, year, number, title, mode, signer, issued_on, forwarded, month"
 
-func (s *Service) issue(ctx context.Context, q store.Querier, c Committee, id int64) (Issue, error) {
+func (s *Service) issue(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Issue, error) {
 	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return i, apperr.NotFound("专刊")
@@ -184,7 +184,7 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), joined(i.Forwarded, to), i.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), cppcc.Joined(i.Forwarded, to), i.ID); err != nil {
 			return err
 		}
 		return s.Audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
@@ -199,10 +199,10 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 // official documents: the masthead, the number, the office and the date,
 // the combined title of a combined issue (综合编发) on a line of its own,
 // each item with its author, and where it was sent.
-func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
+func (s *Service) WriteIssue(w io.Writer, c cppcc.Committee, i Issue) error {
 	doc := report.Summary{
 		Title:   "社情民意专刊",
-		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", issueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),
+		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", cppcc.IssueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),
 		Closing: "报送:" + i.Forwarded,
 	}
 	if i.Forwarded == "" {
@@ -217,4 +217,43 @@ func (s *Service) WriteIssue(w io.Writer, c Committee, i Issue) error {
 		doc.Sections = append(doc.Sections, report.Section{Heading: o.Title, Paragraphs: paras})
 	}
 	return report.WriteDocx(w, doc, nil)
+}
+
+// Recount counts the 社情民意's figures of every committee from their rows.
+func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
+	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		out.Add(o.CommitteeID, Keys(o), 1)
+	}
+	type row struct {
+		committee int64
+		a         Adoption
+		i         Issue
+	}
+	for _, x := range []struct {
+		query string
+		scan  func(r store.Scanner) (row, error)
+		keys  func(row) []string
+	}{
+		{"SELECT committee_id, kind, level, month FROM opinion_adoptions", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.a.Kind, &x.a.Level, &x.a.Month)
+		}, func(x row) []string { return adoptionKeys(x.a) }},
+		{"SELECT committee_id, mode, month FROM opinion_issues", func(r store.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.committee, &x.i.Mode, &x.i.Month)
+		}, func(x row) []string { return issueKeys(x.i) }},
+	} {
+		rows, err := store.Query(ctx, q, x.scan, x.query)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out.Add(r.committee, x.keys(r), 1)
+		}
+	}
+	return nil
 }

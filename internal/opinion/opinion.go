@@ -1,4 +1,15 @@
-package cppcc
+// Package opinion keeps a committee's 社情民意信息: the items members send
+// (or the office enters), the office's 核稿 keeping the original, the
+// numbered issues of the 专刊 they are compiled into and forwarded upward,
+// and each adoption or instruction at a level, with their steps (Steps)
+// and figures ("o:…" in cppcc_stats, counted again by Recount).
+//
+// Arrows: opinion imports cppcc (the committees, the members, the audit,
+// the figures, the public history) and never consultation or another
+// domain; cppcc does not import it, and takes a proposal not filed into an
+// item through the Intake that consultation.New wires to FromProposal (the
+// members' performance records count the items from their rows).
+package opinion
 
 import (
 	"context"
@@ -6,31 +17,34 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
 
-// OpinionStates are the states of a 社情民意信息 item.
-var OpinionStates = vocab.Enum{
-	{Code: "submitted", Label: "待核稿"},
-	{Code: "returned", Label: "退回修改"},
-	{Code: "edited", Label: "已核稿"},
-	{Code: "unused", Label: "不予编发"},
-	{Code: "compiled", Label: "已编入专刊"},
-}
+// The states of an item (States says them in words).
+const (
+	Submitted = "submitted"
+	Returned  = "returned"
+	Edited    = "edited"
+	Unused    = "unused"
+	Compiled  = "compiled"
+)
 
-// Levels are where an item is adopted or instructed on.
-var Levels = vocab.Enum{
-	{Code: "county", Label: "县(区)级"},
-	{Code: "city", Label: "市级"},
-	{Code: "province", Label: "省级"},
-	{Code: "national", Label: "全国"},
+// States are the states of a 社情民意信息 item.
+var States = vocab.Enum{
+	{Code: Submitted, Label: "待核稿"},
+	{Code: Returned, Label: "退回修改"},
+	{Code: Edited, Label: "已核稿"},
+	{Code: Unused, Label: "不予编发"},
+	{Code: Compiled, Label: "已编入专刊"},
 }
 
 // IssueModes are how an issue of the 专刊 is made: one item (单篇) or several (综合).
@@ -45,20 +59,28 @@ var AdoptionKinds = vocab.Enum{
 	{Code: "instruction", Label: "领导批示"},
 }
 
-// OpinionMax is the length limit of an item (one matter, short).
-const OpinionMax = 1500
+// MaxLength is the length limit of an item (one matter, short).
+const MaxLength = 1500
 
-// OpinionSteps are the steps of an item.
-var OpinionSteps = flow.NewTable([]flow.Step{
-	{Object: "opinion", Action: "submit", Label: "提交", From: []string{"returned"}, To: "submitted", By: "member", Rule: "一事一报,不超过1500字"},
-	{Object: "opinion", Action: "edit", Label: "核稿", From: []string{"submitted", "edited"}, To: "edited", By: "office", Rule: "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
-	{Object: "opinion", Action: "return", Label: "退回修改", From: []string{"submitted", "edited"}, To: "returned", By: "office", Rule: "退回报送人修改,说明理由"},
-	{Object: "opinion", Action: "unuse", Label: "不予编发", From: []string{"submitted", "edited"}, To: "unused", By: "office", Rule: "不予编发,说明理由"},
-	{Object: "opinion", Action: "compile", Label: "编入专刊", From: []string{"edited"}, To: "compiled", By: "office", Rule: "编入一期专刊(单篇或综合),按年度编号"},
+// Steps are the steps of an item.
+var Steps = flow.NewTable([]flow.Step{
+	{Object: "opinion", Action: "submit", Label: "提交", From: []string{Returned}, To: Submitted, By: "member", Rule: "一事一报,不超过1500字"},
+	{Object: "opinion", Action: "edit", Label: "核稿", From: []string{Submitted, Edited}, To: Edited, By: "office", Rule: "核稿:标题为“关于…的建议”,修改正文;原稿保留(签发人在编为一期专刊时填写)"},
+	{Object: "opinion", Action: "return", Label: "退回修改", From: []string{Submitted, Edited}, To: Returned, By: "office", Rule: "退回报送人修改,说明理由"},
+	{Object: "opinion", Action: "unuse", Label: "不予编发", From: []string{Submitted, Edited}, To: Unused, By: "office", Rule: "不予编发,说明理由"},
+	{Object: "opinion", Action: "compile", Label: "编入专刊", From: []string{Edited}, To: Compiled, By: "office", Rule: "编入一期专刊(单篇或综合),按年度编号"},
 }, map[string]string{"adopt": "采用", "forward": "报送"})
 
-// opinionLabel is a step of an item in words.
-func opinionLabel(action string) string { return OpinionSteps.Label("opinion", action) }
+// Service keeps the 社情民意 on the consultative work's core.
+type Service struct {
+	*cppcc.Service
+}
+
+// now is the service's time.
+func (s *Service) now() time.Time { return store.Now(s.Now) }
+
+// label is a step of an item in words.
+func label(action string) string { return Steps.Label("opinion", action) }
 
 // Opinion is a 社情民意信息 item.
 type Opinion struct {
@@ -77,10 +99,10 @@ type Opinion struct {
 	IssueID     *int64 `json:"issue_id"`
 	IssueLabel  string `json:"issue_label"`
 	// ProposalID is the proposal not filed the item was made from.
-	ProposalID *int64     `json:"proposal_id"`
-	Month      int        `json:"-"`
-	Adoptions  []Adoption `json:"adoptions,omitempty"`
-	Events     []Event    `json:"events,omitempty"`
+	ProposalID *int64        `json:"proposal_id"`
+	Month      int           `json:"-"`
+	Adoptions  []Adoption    `json:"adoptions,omitempty"`
+	Events     []cppcc.Event `json:"events,omitempty"`
 	province   int64
 }
 
@@ -116,14 +138,14 @@ func scanOpinion(r store.Scanner) (Opinion, error) {
 	}
 	if issue.Valid {
 		o.IssueID = &issue.Int64
-		o.IssueLabel = issueLabel(year, number)
+		o.IssueLabel = cppcc.IssueLabel(year, number)
 	}
-	o.StateLabel = OpinionStates.Label(o.State)
+	o.StateLabel = States.Label(o.State)
 	return o, err
 }
 
-// OpinionInput is an item as a member (or the office, for someone else) writes it.
-type OpinionInput struct {
+// Input is an item as a member (or the office, for someone else) writes it.
+type Input struct {
 	CommitteeID int64  `json:"committee_id"`
 	Title       string `json:"title"`
 	Content     string `json:"content"`
@@ -133,31 +155,31 @@ type OpinionInput struct {
 	Author   string `json:"author"`
 }
 
-func (in *OpinionInput) check() error {
+func (in *Input) check() error {
 	var v apperr.Invalid
 	in.Title, in.Content, in.Author = strings.TrimSpace(in.Title), strings.TrimSpace(in.Content), strings.TrimSpace(in.Author)
 	if n := utf8.RuneCountInString(in.Title); n < 4 || n > 60 {
 		v.Add("title", "标题应为 4 到 60 个字,现在是 %d 个字", n)
 	}
-	if n := utf8.RuneCountInString(in.Content); n < 20 || n > OpinionMax {
-		v.Add("content", "正文应为 20 到 %d 个字(一事一报),现在是 %d 个字", OpinionMax, n)
+	if n := utf8.RuneCountInString(in.Content); n < 20 || n > MaxLength {
+		v.Add("content", "正文应为 20 到 %d 个字(一事一报),现在是 %d 个字", MaxLength, n)
 	}
 	return v.Err()
 }
 
 // SubmitOpinion is an item from a member (view member: the caller) or
 // entered by the office (credited to MemberID, or written by Author).
-func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, in OpinionInput) (Opinion, error) {
+func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view cppcc.View, in Input) (Opinion, error) {
 	if err := in.check(); err != nil {
 		return Opinion{}, err
 	}
 	var id int64
-	var c Committee
+	var c cppcc.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var member any
 		author, via := in.Author, "office"
-		if view == ViewMember {
-			m, err := s.me(ctx, tx, sc, audit.ActorOf(ctx).UserID)
+		if view == cppcc.ViewMember {
+			m, err := s.MeIn(ctx, tx, sc, audit.ActorOf(ctx).UserID)
 			if err != nil {
 				return err
 			}
@@ -172,7 +194,7 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, 
 				return err
 			}
 			if in.MemberID != 0 {
-				m, err := s.member(ctx, tx, store.ScopeOf(c.Path), in.MemberID)
+				m, err := s.MemberIn(ctx, tx, store.ScopeOf(c.Path), in.MemberID)
 				if err != nil || m.CommitteeID != c.ID {
 					return apperr.InvalidField("member_id", "请从本政协的委员中选择报送人")
 				}
@@ -195,25 +217,37 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view View, 
 	return s.opinion(ctx, s.DB, c, id)
 }
 
+// FromProposal keeps a proposal not filed as a 社情民意 item credited
+// to its first proposer in tx, naming the proposal (the route "opinion" of
+// cppcc.RejectRoutes).
+func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c cppcc.Committee, r cppcc.Routed) (int64, error) {
+	p := r.Proposal
+	var member any
+	if r.MemberID != nil {
+		member = *r.MemberID
+	}
+	return s.insertOpinion(ctx, tx, c, member, p.ID, p.ProposerName, "proposal", p.Title, p.Content, r.Note)
+}
+
 // insertOpinion stores a submitted item of c credited to member (nil: none)
 // by author, coming via member (the member's own), office, via_member
 // (entered for a member) or proposal, from a proposal not filed (nil: none), with
 // its history (note) and its figures.
-func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
+func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c cppcc.Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
 	var id int64
-	today := s.today()
+	today := s.Today()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10, $11) RETURNING id`,
-		c.Province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), NullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
+		c.Province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), cppcc.NullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
 		return 0, err
 	}
-	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.Province()}, "submit", "", "submitted", note); err != nil {
+	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.Province()}, "submit", "", Submitted, note); err != nil {
 		return 0, err
 	}
 	return id, s.reopinion(ctx, tx, c, Opinion{}, id)
 }
 
-func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id int64) (Opinion, error) {
+func (s *Service) opinion(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Opinion, error) {
 	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return o, apperr.NotFound("社情民意信息")
@@ -224,49 +258,49 @@ func (s *Service) opinion(ctx context.Context, q store.Querier, c Committee, id 
 	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
 		return o, err
 	}
-	o.Events, err = s.PublicEvents(ctx, q, c, "opinion", id, false, opinionLabel, OpinionStates)
+	o.Events, err = s.PublicEvents(ctx, q, c, "opinion", id, false, label, States)
 	for i := range o.Events {
-		o.Events[i].ToLabel = OpinionStates.Label(o.Events[i].To)
+		o.Events[i].ToLabel = States.Label(o.Events[i].To)
 	}
 	return o, err
 }
 
-func (s *Service) adoptions(ctx context.Context, q store.Querier, c Committee, where string, args ...any) ([]Adoption, error) {
+func (s *Service) adoptions(ctx context.Context, q store.Querier, c cppcc.Committee, where string, args ...any) ([]Adoption, error) {
 	return store.Query(ctx, q, func(r store.Scanner) (Adoption, error) {
 		var a Adoption
 		err := r.Scan(&a.ID, &a.OpinionID, &a.Level, &a.Kind, &a.By, &a.Text, &a.On, &a.Month)
-		a.LevelLabel, a.KindLabel = Levels.Label(a.Level), AdoptionKinds.Label(a.Kind)
+		a.LevelLabel, a.KindLabel = cppcc.Levels.Label(a.Level), AdoptionKinds.Label(a.Kind)
 		return a, err
 	}, "SELECT id, opinion_id, level, kind, by_whom, text, on_date, month FROM opinion_adoptions WHERE "+where+store.InProvince("province_id", c.Province())+" ORDER BY on_date, id", args...)
 }
 
 // getOpinion reads an item the view reaches: the office's of its
 // committees, a member's own.
-func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scope, view View, id int64) (Opinion, Committee, error) {
+func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Opinion, cppcc.Committee, error) {
 	w := store.NewWhere(id)
 	lo, hi := sc.Range()
 	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
-	w.And("1 = 1" + InRoute(sc, view, "o.province_id"))
-	if view == ViewMember {
-		m, err := s.me(ctx, q, sc, audit.ActorOf(ctx).UserID)
+	w.And("1 = 1" + cppcc.InRoute(sc, view, "o.province_id"))
+	if view == cppcc.ViewMember {
+		m, err := s.MeIn(ctx, q, sc, audit.ActorOf(ctx).UserID)
 		if err != nil {
-			return Opinion{}, Committee{}, err
+			return Opinion{}, cppcc.Committee{}, err
 		}
 		w.And("o.member_id = ?", m.ID)
 	}
 	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+w.String(), w.Args...))
 	if apperr.IsNotFound(err) {
-		return o, Committee{}, apperr.NotFound("社情民意信息")
+		return o, cppcc.Committee{}, apperr.NotFound("社情民意信息")
 	}
 	if err != nil {
-		return o, Committee{}, err
+		return o, cppcc.Committee{}, err
 	}
 	c, err := s.Lookup(ctx, q, store.All, o.CommitteeID, "committee")
 	return o, c, err
 }
 
 // GetOpinion reads an item with its adoptions and history.
-func (s *Service) GetOpinion(ctx context.Context, sc store.Scope, view View, id int64) (Opinion, error) {
+func (s *Service) GetOpinion(ctx context.Context, sc store.Scope, view cppcc.View, id int64) (Opinion, error) {
 	o, c, err := s.getOpinion(ctx, s.DB, sc, view, id)
 	if err != nil {
 		return o, err
@@ -274,23 +308,23 @@ func (s *Service) GetOpinion(ctx context.Context, sc store.Scope, view View, id 
 	return s.opinion(ctx, s.DB, c, o.ID)
 }
 
-// OpinionFilter narrows a list of items.
-type OpinionFilter struct {
+// Filter narrows a list of items.
+type Filter struct {
 	CommitteeID int64
 	State       string
 	IssueID     int64
-	Months      Period
+	Months      cppcc.Period
 }
 
 // Opinions lists the items the view reaches, newest first.
-func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f OpinionFilter, pg store.Page) (store.List[Opinion], error) {
+func (s *Service) Opinions(ctx context.Context, sc store.Scope, view cppcc.View, f Filter, pg store.Page) (store.List[Opinion], error) {
 	out, pg := store.NewList[Opinion](pg)
 	w := store.NewWhere()
 	lo, hi := sc.Range()
 	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
-	w.And("1 = 1" + InRoute(sc, view, "o.province_id"))
-	if view == ViewMember {
-		m, err := s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
+	w.And("1 = 1" + cppcc.InRoute(sc, view, "o.province_id"))
+	if view == cppcc.ViewMember {
+		m, err := s.MeIn(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
 		if err != nil {
 			return out, err
 		}
@@ -303,7 +337,7 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 		}
 		w.And("o.committee_id = ?"+store.ProvinceIs("o.province_id", n.Path), f.CommitteeID)
 	}
-	f.Months.where(w, "o.month")
+	f.Months.Where(w, "o.month")
 	if f.State != "" {
 		w.And("o.state = ?", f.State)
 	}
@@ -319,43 +353,43 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view View, f Opi
 	return out, err
 }
 
-func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c Committee, o Opinion, action, from, to, note string) error {
+func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, o Opinion, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
-		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.Province(), c.ID, o.ID, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
+		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.Province(), c.ID, o.ID, action, from, to, note, cppcc.NullUser(ctx), a.Username, s.now()); err != nil {
 		return err
 	}
 	return s.Audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
-func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c Committee, before Opinion, id int64) error {
+func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c cppcc.Committee, before Opinion, id int64) error {
 	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if err != nil {
 		return err
 	}
-	return ApplyFigures(ctx, tx, c.Province(), c.ID, OpinionKeys(after), OpinionKeys(before))
+	return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, Keys(after), Keys(before))
 }
 
-// OpinionKeys are the figures an item counts in the month it was submitted.
-func OpinionKeys(o Opinion) []string {
+// Keys are the figures an item counts in the month it was submitted.
+func Keys(o Opinion) []string {
 	if o.ID == 0 {
 		return nil
 	}
 	m := "s|" + strconv.Itoa(o.Month) + "|o:"
 	keys := []string{m + "submitted", m + "st:" + o.State}
-	return WithYears(o.Month, keys)
+	return cppcc.WithYears(o.Month, keys)
 }
 
 // adoptionKeys are the figures of an adoption in its month: by level and kind.
 func adoptionKeys(a Adoption) []string {
 	m := "s|" + strconv.Itoa(a.Month) + "|o:"
-	return WithYears(a.Month, []string{m + a.Kind, m + a.Kind + ":" + a.Level})
+	return cppcc.WithYears(a.Month, []string{m + a.Kind, m + a.Kind + ":" + a.Level})
 }
 
 // changeOpinion runs fn on an item the view reaches, in a transaction
 // that also moves the committee's figures by the difference fn made.
-func (s *Service) changeOpinion(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, o Opinion, c Committee) error) (Opinion, error) {
-	var c Committee
+func (s *Service) changeOpinion(ctx context.Context, sc store.Scope, view cppcc.View, id int64, fn func(tx *sql.Tx, o Opinion, c cppcc.Committee) error) (Opinion, error) {
+	var c cppcc.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		o, cc, err := s.getOpinion(ctx, tx, sc, view, id)
 		if err != nil {
@@ -383,10 +417,10 @@ type EditInput struct {
 
 // ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
 func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
-	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		to, ok := OpinionSteps.Next("opinion", in.Action, o.State)
+	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+		to, ok := Steps.Next("opinion", in.Action, o.State)
 		if !ok {
-			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, opinionLabel(in.Action))
+			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, label(in.Action))
 		}
 		set, args, note := "", []any{}, strings.TrimSpace(in.Note)
 		switch in.Action {
@@ -396,8 +430,8 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 			if !strings.HasPrefix(title, "关于") || !strings.HasSuffix(title, "的建议") || utf8.RuneCountInString(title) < 7 || utf8.RuneCountInString(title) > 60 {
 				v.Add("title", "核稿后的标题应为“关于…的建议”,不超过60个字")
 			}
-			if n := utf8.RuneCountInString(content); n < 20 || n > OpinionMax {
-				v.Add("content", "正文应为 20 到 %d 个字,现在是 %d 个字", OpinionMax, n)
+			if n := utf8.RuneCountInString(content); n < 20 || n > MaxLength {
+				v.Add("content", "正文应为 20 到 %d 个字,现在是 %d 个字", MaxLength, n)
 			}
 			if err := v.Err(); err != nil {
 				return err
@@ -420,19 +454,19 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 }
 
 // ResubmitOpinion is a member's revised item, after it was returned.
-func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64, in OpinionInput) (Opinion, error) {
+func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64, in Input) (Opinion, error) {
 	if err := in.check(); err != nil {
 		return Opinion{}, err
 	}
-	return s.changeOpinion(ctx, sc, ViewMember, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		if _, ok := OpinionSteps.Next("opinion", "submit", o.State); !ok {
+	return s.changeOpinion(ctx, sc, cppcc.ViewMember, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+		if _, ok := Steps.Next("opinion", "submit", o.State); !ok {
 			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
 		}
 		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+
 			store.InProvince("province_id", o.province), in.Title, in.Content, s.now(), o.ID, o.State); err != nil {
 			return err
 		}
-		return s.opinionEvent(ctx, tx, c, o, "submit", o.State, "submitted", "")
+		return s.opinionEvent(ctx, tx, c, o, "submit", o.State, Submitted, "")
 	})
 }
 
@@ -449,9 +483,9 @@ type AdoptionInput struct {
 // credited to its member's performance record.
 func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in AdoptionInput) (Opinion, error) {
 	var v apperr.Invalid
-	level, ok := Levels.Parse(in.Level)
+	level, ok := cppcc.Levels.Parse(in.Level)
 	if !ok {
-		v.Add("level", "层级应为 %s 之一", Levels.Labels())
+		v.Add("level", "层级应为 %s 之一", cppcc.Levels.Labels())
 	}
 	kind, ok := AdoptionKinds.Parse(in.Kind)
 	if !ok {
@@ -465,26 +499,26 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 		v.Add("text", "批示内容不超过1000字,批示人不超过40字")
 	}
 	if in.On.IsZero() {
-		in.On = s.today()
+		in.On = s.Today()
 	}
-	if in.On.After(s.today()) {
+	if in.On.After(s.Today()) {
 		v.Add("on", "日期不能晚于今天")
 	}
 	if err := v.Err(); err != nil {
 		return Opinion{}, err
 	}
-	return s.changeOpinion(ctx, sc, ViewOffice, id, func(tx *sql.Tx, o Opinion, c Committee) error {
-		if o.State != "compiled" {
+	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+		if o.State != Compiled {
 			return apperr.Conflict("“%s”%s,编入专刊报送后才有采用和批示", o.Title, o.StateLabel)
 		}
 		a := Adoption{Level: level, Kind: kind, Month: in.On.Year()*100 + int(in.On.Time().Month())}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opinion_adoptions (province_id, committee_id, opinion_id, level, kind, by_whom, text, on_date, month, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, NullUser(ctx), s.now()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, cppcc.NullUser(ctx), s.now()); err != nil {
 			return err
 		}
-		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, Levels.Label(level)+AdoptionKinds.Label(kind)+":"+joined(in.By, in.Text)); err != nil {
+		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, cppcc.Levels.Label(level)+AdoptionKinds.Label(kind)+":"+cppcc.Joined(in.By, in.Text)); err != nil {
 			return err
 		}
-		return ApplyFigures(ctx, tx, c.Province(), c.ID, adoptionKeys(a), nil)
+		return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, adoptionKeys(a), nil)
 	})
 }

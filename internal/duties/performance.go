@@ -1,4 +1,4 @@
-package cppcc
+package duties
 
 import (
 	"context"
@@ -10,58 +10,11 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
-	"dangjian/internal/vocab"
 )
-
-// Items are the kinds of entries of a member's performance record (履职档案).
-var Items = vocab.Enum{
-	{Code: "proposal", Label: "提出提案(第一提案者)"},
-	{Code: "cosign", Label: "联名提案(附议)"},
-	{Code: "filed", Label: "提案立案"},
-	{Code: "key", Label: "重点提案"},
-	{Code: "inspection", Label: "参加视察"},
-	{Code: "research", Label: "参加专题调研"},
-	{Code: "supervision", Label: "参加重点提案督办"},
-	{Code: "recommendation", Label: "参与建议案"},
-	{Code: "plenary", Label: "出席全体会议"},
-	{Code: "standing", Label: "出席常委会会议"},
-	{Code: "chair", Label: "出席主席会议"},
-	{Code: "topic_deliberation", Label: "参加专题议政会"},
-	{Code: "topic_consult", Label: "参加专题协商会"},
-	{Code: "symposium", Label: "参加座谈会"},
-	{Code: "speech", Label: "大会发言"},
-	{Code: "opinion", Label: "报送社情民意"},
-	{Code: "opinion_adopted", Label: "社情民意被采用"},
-	{Code: "opinion_instruction", Label: "社情民意获领导批示"},
-	{Code: "excellent", Label: "优秀提案"},
-	{Code: "active", Label: "评为履职积极分子"},
-	{Code: "leave", Label: "请假"},
-	{Code: "absent", Label: "未请假缺席"},
-}
-
-// PointRule is how an item counts: points an entry, and at most Cap
-// entries a year (0: no cap). A negative value deducts.
-type PointRule struct {
-	Points int `json:"points"`
-	Cap    int `json:"cap"`
-}
-
-// DefaultPoints are the points a committee starts with, in the manner of the
-// quantified assessment of members' duties (委员履职量化考核) many local
-// committees publish; each committee sets its own.
-var DefaultPoints = map[string]PointRule{
-	"proposal": {2, 10}, "cosign": {1, 10}, "filed": {2, 0}, "key": {5, 0}, "inspection": {2, 0}, "research": {2, 0},
-	"supervision": {2, 0}, "recommendation": {3, 0}, "plenary": {3, 0}, "standing": {2, 0}, "chair": {2, 0}, "topic_deliberation": {2, 0}, "topic_consult": {2, 0}, "symposium": {1, 0}, "speech": {3, 0}, "opinion": {1, 20}, "opinion_adopted": {3, 0}, "opinion_instruction": {5, 0}, "excellent": {5, 0}, "active": {0, 0}, "leave": {0, 0}, "absent": {-3, 0},
-}
-
-func (c Committee) points() map[string]PointRule {
-	if len(c.Rules.Points) > 0 {
-		return c.Rules.Points
-	}
-	return DefaultPoints
-}
 
 // Entry is one line of a performance record, from the record it comes from.
 type Entry struct {
@@ -76,7 +29,7 @@ type Entry struct {
 
 // Performance is a member's record of a year.
 type Performance struct {
-	Member  Member         `json:"member"`
+	Member  cppcc.Member   `json:"member"`
 	Year    int            `json:"year"`
 	Entries []Entry        `json:"entries"`
 	Counts  map[string]int `json:"counts"`
@@ -86,13 +39,13 @@ type Performance struct {
 // RankLine is a member's line of the year's list.
 type RankLine struct {
 	Rank   int            `json:"rank"`
-	Member Member         `json:"member"`
+	Member cppcc.Member   `json:"member"`
 	Counts map[string]int `json:"counts"`
 	Points int            `json:"points"`
 }
 
 // score is the points of a year's counts under the rules.
-func score(rules map[string]PointRule, counts map[string]int) int {
+func score(rules map[string]cppcc.PointRule, counts map[string]int) int {
 	total := 0
 	for item, n := range counts {
 		r := rules[item]
@@ -119,13 +72,13 @@ func yearMonths(year int) (int, int) { return year*100 + 1, year*100 + 12 }
 
 // Record is a member's performance record of a year: the office's view of
 // a member of a committee in scope, or a member's own (memberID 0).
-func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberID int64, year int) (Performance, error) {
-	var m Member
+func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, memberID int64, year int) (Performance, error) {
+	var m cppcc.Member
 	var err error
-	if view == ViewMember {
-		m, err = s.me(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
+	if view == cppcc.ViewMember {
+		m, err = s.MeIn(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
 	} else {
-		m, err = s.member(ctx, s.DB, sc, memberID)
+		m, err = s.MemberIn(ctx, s.DB, sc, memberID)
 	}
 	if err != nil {
 		return Performance{}, err
@@ -138,7 +91,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	prov := c.Province()
 	out := Performance{Member: m, Year: year, Counts: map[string]int{}}
 	add := func(item, title string, on date.Date) {
-		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: Items.Label(item), Title: title, On: on})
+		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: cppcc.Items.Label(item), Title: title, On: on})
 	}
 	type row struct {
 		title, state string
@@ -156,7 +109,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 	for _, p := range props {
 		on := date.Of(p.on.Time)
 		add("proposal", p.title, on)
-		if slices.Contains(filedStates, p.state) {
+		if slices.Contains(cppcc.FiledStates, p.state) {
 			add("filed", p.title, on)
 		}
 		if p.key {
@@ -232,10 +185,10 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view View, memberI
 		if a.kind == "instruction" {
 			it = "opinion_instruction"
 		}
-		add(it, Levels.Label(a.level)+":"+a.title, a.on)
+		add(it, cppcc.Levels.Label(a.level)+":"+a.title, a.on)
 	}
 	sort.SliceStable(out.Entries, func(i, j int) bool { return out.Entries[i].On.Before(out.Entries[j].On) })
-	rules := c.points()
+	rules := c.Points()
 	for i, e := range out.Entries {
 		out.Counts[e.Item]++
 		r := rules[e.Item]
@@ -254,8 +207,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 	if err != nil {
 		return nil, err
 	}
-	members, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
-		store.InProvince("m.province_id", c.Province())+" ORDER BY m.name, m.id", c.ID)
+	members, err := s.CommitteeMembers(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +229,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 		`SELECT proposer_id, 'proposal', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'filed', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND state IN ` + sqlIn(filedStates) + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND state IN ` + cppcc.SQLList(cppcc.FiledStates) + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'key', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND is_key AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT g.member_id, 'cosign', COUNT(*) FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
@@ -310,7 +262,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 			bump(g.member, item, g.n)
 		}
 	}
-	rules := c.points()
+	rules := c.Points()
 	out := make([]RankLine, len(members))
 	for i, m := range members {
 		cs := counts[m.ID]
@@ -332,7 +284,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 // RankHead are the columns of the 委员履职情况表.
 var RankHead = func() []string {
 	head := []string{"名次", "姓名", "界别", "党派"}
-	for _, it := range Items {
+	for _, it := range cppcc.Items {
 		head = append(head, it.Label)
 	}
 	return append(head, "积分")
@@ -343,10 +295,19 @@ func RankTable(lines []RankLine) [][]any {
 	var out [][]any
 	for _, l := range lines {
 		row := []any{strconv.Itoa(l.Rank), l.Member.Name, l.Member.Sector, l.Member.PartyLabel}
-		for _, it := range Items {
+		for _, it := range cppcc.Items {
 			row = append(row, l.Counts[it.Code])
 		}
 		out = append(out, append(row, l.Points))
 	}
 	return out
+}
+
+// Recount counts the figures of every committee's activities, the
+// instructions received and the 简报 from their rows.
+func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
+	if err := activityRecount(ctx, q, out); err != nil {
+		return err
+	}
+	return briefRecount(ctx, q, out)
 }

@@ -1,4 +1,4 @@
-package cppcc
+package duties
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
 	"dangjian/internal/stats"
@@ -59,14 +60,14 @@ func scanBrief(r store.Scanner) (Brief, error) {
 	if activity.Valid {
 		b.ActivityID = &activity.Int64
 	}
-	b.Label = issueLabel(b.Year, b.Number)
+	b.Label = cppcc.IssueLabel(b.Year, b.Number)
 	return b, err
 }
 
 // briefDelta is what an issue of the 简报 adds to its committee's figures.
 func briefDelta(month int, sign int64) stats.Delta {
 	d := stats.Delta{}
-	for _, k := range WithYears(month, []string{"p|" + strconv.Itoa(month) + "|brief"}) {
+	for _, k := range cppcc.WithYears(month, []string{"p|" + strconv.Itoa(month) + "|brief"}) {
 		d[k] += sign
 	}
 	return d
@@ -93,15 +94,15 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		v.Add("signer", "请填写签发人")
 	}
 	if in.IssuedOn.IsZero() {
-		in.IssuedOn = s.today()
-	} else if in.IssuedOn.After(s.today()) {
-		v.Add("issued_on", "编发日期不能晚于今天(%s)", s.today().Chinese())
+		in.IssuedOn = s.Today()
+	} else if in.IssuedOn.After(s.Today()) {
+		v.Add("issued_on", "编发日期不能晚于今天(%s)", s.Today().Chinese())
 	}
 	if err := v.Err(); err != nil {
 		return Brief{}, err
 	}
 	var id int64
-	var c Committee
+	var c cppcc.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -126,20 +127,20 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 			activity = in.ActivityID
 		}
 		year := in.IssuedOn.Year()
-		number, err := yearNumber(ctx, tx, "cppcc_briefs", c, year)
+		number, err := cppcc.YearNumber(ctx, tx, "cppcc_briefs", c, year)
 		if err != nil {
 			return err
 		}
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_briefs (province_id, committee_id, year, number, title, content, activity_id, signer, issued_on, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, c.Province(), c.ID, year, number, in.Title, in.Content, activity, in.Signer, in.IssuedOn, month,
-			NullUser(ctx), s.now()).Scan(&id); err != nil {
+			cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
-		if err := ApplyDelta(ctx, tx, c.Province(), c.ID, briefDelta(month, 1)); err != nil {
+		if err := cppcc.ApplyDelta(ctx, tx, c.Province(), c.ID, briefDelta(month, 1)); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": issueLabel(year, number), "title": in.Title, "activity_id": activity})
+		return s.Audit(ctx, tx, c, "create", "cppcc_brief", id, map[string]any{"number": cppcc.IssueLabel(year, number), "title": in.Title, "activity_id": activity})
 	})
 	if err != nil {
 		return Brief{}, err
@@ -147,7 +148,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 	return s.brief(ctx, s.DB, c, id)
 }
 
-func (s *Service) brief(ctx context.Context, q store.Querier, c Committee, id int64) (Brief, error) {
+func (s *Service) brief(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Brief, error) {
 	b, err := scanBrief(q.QueryRowContext(ctx, "SELECT "+briefCols+briefFrom+" WHERE b.id = $1 AND b.committee_id = $2"+store.InProvince("b.province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return b, apperr.NotFound("简报")
@@ -175,7 +176,7 @@ func (s *Service) Briefs(ctx context.Context, sc store.Scope, committeeID int64,
 
 // WriteBrief writes an issue of the 简报 as a .docx: the masthead, the
 // number, the office and the date, the title, the text, the 签发人.
-func (s *Service) WriteBrief(w io.Writer, c Committee, b Brief) error {
+func (s *Service) WriteBrief(w io.Writer, c cppcc.Committee, b Brief) error {
 	doc := report.Summary{
 		Title:    "政协简报",
 		Opening:  fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", b.Label, b.Number, c.Name, b.IssuedOn.Chinese(), b.Signer),
@@ -183,15 +184,6 @@ func (s *Service) WriteBrief(w io.Writer, c Committee, b Brief) error {
 	}
 	doc.Sections = append(doc.Sections, report.Section{Paragraphs: strings.Split(b.Content, "\n")})
 	return report.WriteDocx(w, doc, nil)
-}
-
-// yearNumber is the next number of a committee's series of the year in
-// table (the 专刊, the 简报): read in the issuing transaction, the series'
-// unique index refusing a second writer of the same number.
-func yearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.Province()), c.ID, year).Scan(&n)
-	return n, err
 }
 
 // briefRecount adds every issue of the 简报 to out.
@@ -225,19 +217,19 @@ func briefRecount(ctx context.Context, q store.Querier, out stats.Figures) error
 var activityFileTypes = []string{".pdf", ".docx", ".doc", ".ofd", ".xlsx", ".xls", ".jpg", ".jpeg", ".png"}
 
 // AddActivityFile stores a document of an activity of a committee in scope (the office).
-func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityID int64, name string, data []byte) (File, error) {
+func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityID int64, name string, data []byte) (cppcc.File, error) {
 	a, err := s.Activity(ctx, sc, activityID)
 	if err != nil {
-		return File{}, err
+		return cppcc.File{}, err
 	}
 	if len(data) == 0 {
-		return File{}, apperr.InvalidField("file", "请选择要上传的会议材料")
+		return cppcc.File{}, apperr.InvalidField("file", "请选择要上传的会议材料")
 	}
 	name, typ, sum, err := work.CheckFile(name, data, work.AllowedTypes, activityFileTypes...)
 	if err != nil {
-		return File{}, err
+		return cppcc.File{}, err
 	}
-	f := File{Name: name, Type: typ, Size: int64(len(data)), SHA256: sum}
+	f := cppcc.File{Name: name, Type: typ, Size: int64(len(data)), SHA256: sum}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := s.Lookup(ctx, tx, store.All, a.CommitteeID, "committee")
 		if err != nil {
@@ -252,20 +244,20 @@ func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityI
 	return f, err
 }
 
-func (s *Service) activityFiles(ctx context.Context, q store.Querier, a Activity) ([]File, error) {
-	return store.Query(ctx, q, func(r store.Scanner) (File, error) {
-		var f File
+func (s *Service) activityFiles(ctx context.Context, q store.Querier, a Activity) ([]cppcc.File, error) {
+	return store.Query(ctx, q, func(r store.Scanner) (cppcc.File, error) {
+		var f cppcc.File
 		return f, r.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256)
 	}, "SELECT id, name, content_type, size, sha256 FROM cppcc_activity_files WHERE activity_id = $1"+store.InProvince("province_id", a.province)+" ORDER BY id", a.ID)
 }
 
 // ActivityFileData reads a document of an activity of a committee in scope.
-func (s *Service) ActivityFileData(ctx context.Context, sc store.Scope, activityID, fileID int64) (File, []byte, error) {
+func (s *Service) ActivityFileData(ctx context.Context, sc store.Scope, activityID, fileID int64) (cppcc.File, []byte, error) {
 	a, err := s.Activity(ctx, sc, activityID)
 	if err != nil {
-		return File{}, nil, err
+		return cppcc.File{}, nil, err
 	}
-	var f File
+	var f cppcc.File
 	var data []byte
 	err = s.DB.QueryRowContext(ctx, "SELECT id, name, content_type, size, sha256, data FROM cppcc_activity_files WHERE id = $1 AND activity_id = $2"+
 		store.InProvince("province_id", a.province), fileID, a.ID).Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256, &data)
