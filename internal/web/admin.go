@@ -17,11 +17,11 @@ import (
 
 func (s *Site) adminRoutes() []route {
 	return []route{
-		{"GET /users", auth.PermUserRead, 0, s.userList},
-		{"POST /users", auth.PermUserRead, 0, s.userAct},
-		{"GET /audit", auth.PermAuditRead, 0, s.auditList},
-		{"GET /me", auth.PermAuth, 0, s.mePage},
-		{"POST /me", auth.PermAuth, 0, s.meAct},
+		{"GET /users", auth.PermUserRead, 0, legacy(s.userList)},
+		{"POST /users", auth.PermUserRead, 0, legacy(s.userAct)},
+		{"GET /audit", auth.PermAuditRead, 0, legacy(s.auditList)},
+		{"GET /me", auth.PermAuth, 0, legacy(s.mePage)},
+		{"POST /me", auth.PermAuth, 0, legacy(s.meAct)},
 	}
 }
 

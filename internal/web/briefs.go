@@ -17,12 +17,12 @@ import (
 // documents of a meeting or an activity.
 func (s *Site) briefRoutes() []route {
 	return []route{
-		{"GET /cppcc/briefs", auth.PermCppccRead, 0, s.briefList},
-		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, s.briefIssue},
-		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
-		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, s.briefDocx},
-		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, s.activityUpload},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(auth.PermCppccRead, true, s.Cppcc.Duties.ActivityFileData)},
+		{"GET /cppcc/briefs", auth.PermCppccRead, 0, legacy(s.briefList)},
+		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, legacy(s.briefIssue)},
+		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, legacy(s.briefRoute)},
+		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, legacy(s.briefDocx)},
+		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, legacy(s.activityUpload)},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, legacy(s.fileRoute(auth.PermCppccRead, true, s.Cppcc.Duties.ActivityFileData))},
 	}
 }
 

@@ -17,9 +17,9 @@ import (
 // with the member who evaluates the reply for it.
 func (s *Site) entryRoutes() []route {
 	return []route{
-		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, s.entryNew},
-		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, s.entrySave},
-		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, s.pickContacts},
+		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, legacy(s.entryNew)},
+		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, legacy(s.entrySave)},
+		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, legacy(s.pickContacts)},
 	}
 }
 

@@ -17,8 +17,8 @@ import (
 // its handling units, the committees below it and its lists.
 func (s *Site) cppccSetupRoutes() []route {
 	return []route{
-		{"GET /cppcc/setup", auth.PermCppccRead, 0, s.cppccSetup},
-		{"POST /cppcc/setup/{what}", auth.PermCppccWrite, 0, s.cppccSetupSave},
+		{"GET /cppcc/setup", auth.PermCppccRead, 0, legacy(s.cppccSetup)},
+		{"POST /cppcc/setup/{what}", auth.PermCppccWrite, 0, legacy(s.cppccSetupSave)},
 	}
 }
 

@@ -18,16 +18,16 @@ import (
 // templates it is drafted from; a proposal's 交办函 and 答复函.
 func (s *Site) cppccSummaryRoutes() []route {
 	return []route{
-		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
-		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf)},
-		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.summaryDocx(auth.PermCppccRead, s.cppccSummaryOf)},
-		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.summaryDraft(auth.PermCppccWrite, s.cppccSummaryOf)},
-		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
-		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
-		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
-		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, s.replyLetter(auth.PermCppccRead, cppcc.ViewOffice)},
-		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, s.replyLetter(auth.PermCppccSelf, cppcc.ViewMember)},
-		{"GET /cppcc/inbox/{id}/reply/{unit}", auth.PermCppccHandle, 0, s.replyLetter(auth.PermCppccHandle, cppcc.ViewUnit)},
+		{"GET /cppcc/summary", auth.PermCppccRead, 0, legacy(s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf))},
+		{"POST /cppcc/summary", auth.PermCppccRead, 0, legacy(s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf))},
+		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, legacy(s.summaryDocx(auth.PermCppccRead, s.cppccSummaryOf))},
+		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, legacy(s.summaryDraft(auth.PermCppccWrite, s.cppccSummaryOf))},
+		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, legacy(s.cppccTemplates(auth.PermCppccRead))},
+		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, legacy(s.cppccTemplates(auth.PermCppccWrite))},
+		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, legacy(s.assignLetter)},
+		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, legacy(s.replyLetter(auth.PermCppccRead, cppcc.ViewOffice))},
+		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, legacy(s.replyLetter(auth.PermCppccSelf, cppcc.ViewMember))},
+		{"GET /cppcc/inbox/{id}/reply/{unit}", auth.PermCppccHandle, 0, legacy(s.replyLetter(auth.PermCppccHandle, cppcc.ViewUnit))},
 	}
 }
 

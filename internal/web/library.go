@@ -16,17 +16,27 @@ import (
 
 // The experience library's pages: the search, a document, publishing
 // (written here or uploaded as .docx), a summary published from its page.
+// publicLibraryRoutes are the library's public documents, for readers
+// without an account.
+func (s *Site) publicLibraryRoutes() []route {
+	return []route{
+		{"GET /public/library", anyone, 0, legacyPublic(s.publicLibrary)},
+		{"GET /public/library/doc/{id}", anyone, 0, legacyPublic(s.publicLibraryDoc)},
+		{"GET /public/library/doc/{id}/docx", anyone, 0, legacyPublic(s.publicLibraryFile)},
+	}
+}
+
 func (s *Site) libraryRoutes() []route {
 	return []route{
-		{"GET /library", auth.PermLibraryRead, 0, s.librarySearch},
-		{"GET /library/new", auth.PermWorkWrite, 0, s.libraryNew},
-		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, s.libraryPublish},
-		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
-		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
-		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
-		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish(auth.PermWorkWrite, s.summaryOf)},
-		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.summaryPublish(auth.PermCppccWrite, s.cppccSummaryOf)},
-		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, s.libraryWithdrawCommittee},
+		{"GET /library", auth.PermLibraryRead, 0, legacy(s.librarySearch)},
+		{"GET /library/new", auth.PermWorkWrite, 0, legacy(s.libraryNew)},
+		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, legacy(s.libraryPublish)},
+		{"GET /library/{id}", auth.PermLibraryRead, 0, legacy(s.libraryDoc)},
+		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, legacy(s.libraryFile)},
+		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, legacy(s.libraryWithdraw)},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, legacy(s.summaryPublish(auth.PermWorkWrite, s.summaryOf))},
+		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, legacy(s.summaryPublish(auth.PermCppccWrite, s.cppccSummaryOf))},
+		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, legacy(s.libraryWithdrawCommittee)},
 	}
 }
 

@@ -16,17 +16,17 @@ import (
 
 func (s *Site) membersRoutes() []route {
 	return []route{
-		{"GET /members", auth.PermMemberRead, 0, s.memberList},
-		{"POST /members/batch", auth.PermMemberRead, 0, s.memberBatch},
-		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
-		{"GET /members/new", auth.PermMemberWrite, 0, s.memberForm},
-		{"POST /members/new", auth.PermMemberWrite, 0, s.memberSave},
-		{"GET /members/{id}", auth.PermMemberRead, 0, s.memberPage},
-		{"POST /members/{id}/reveal", auth.PermMemberReveal, 0, s.memberPage},
-		{"GET /members/{id}/edit", auth.PermMemberWrite, 0, s.memberForm},
-		{"POST /members/{id}/edit", auth.PermMemberWrite, 0, s.memberSave},
-		{"POST /members/{id}/steps", auth.PermMemberWrite, 0, s.memberStep},
-		{"POST /members/{id}/mobile", auth.PermMemberWrite, 0, s.memberMobile},
+		{"GET /members", auth.PermMemberRead, 0, legacy(s.memberList)},
+		{"POST /members/batch", auth.PermMemberRead, 0, legacy(s.memberBatch)},
+		{"POST /members/export/full", auth.PermMemberReveal, 0, legacy(s.memberExportFull)},
+		{"GET /members/new", auth.PermMemberWrite, 0, legacy(s.memberForm)},
+		{"POST /members/new", auth.PermMemberWrite, 0, legacy(s.memberSave)},
+		{"GET /members/{id}", auth.PermMemberRead, 0, legacy(s.memberPage)},
+		{"POST /members/{id}/reveal", auth.PermMemberReveal, 0, legacy(s.memberPage)},
+		{"GET /members/{id}/edit", auth.PermMemberWrite, 0, legacy(s.memberForm)},
+		{"POST /members/{id}/edit", auth.PermMemberWrite, 0, legacy(s.memberSave)},
+		{"POST /members/{id}/steps", auth.PermMemberWrite, 0, legacy(s.memberStep)},
+		{"POST /members/{id}/mobile", auth.PermMemberWrite, 0, legacy(s.memberMobile)},
 	}
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -27,40 +26,24 @@ var letterLabels = map[string]string{"box": "信箱", "title": "标题", "conten
 // publicMaxForm bounds a public form: a letter's text and its attachments.
 const publicMaxForm = letters.MaxFiles*letters.MaxFileSize + 1<<20
 
-func (s *Site) publicRoutes(mux *http.ServeMux) {
-	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request)) {
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				r.Body = http.MaxBytesReader(w, r.Body, publicMaxForm)
-				parse := r.ParseForm
-				if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-					parse = func() error { return r.ParseMultipartForm(formMemory) }
-				}
-				if err := parse(); err != nil {
-					var tooLarge *http.MaxBytesError
-					if errors.As(err, &tooLarge) {
-						s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge, "提交的内容超过 %d MB,未保存;附件最多 %d 个、每个不超过 5MB", publicMaxForm>>20, letters.MaxFiles))
-						return
-					}
-				}
-				if !cleanForm(r) {
-					s.fail(w, r, apperr.New("bad_form", http.StatusBadRequest, "提交的内容含有无法识别的字符,未保存;请检查后重新填写"))
-					return
-				}
-			}
-			fn(w, r)
-		})
+// publicRoutes are the public pages of the committees' mailboxes and
+// forums (none on a site without the public channel).
+func (s *Site) publicRoutes() []route {
+	if s.Public == nil {
+		return nil
 	}
-	h("GET /public/{committee}", s.publicHome)
-	h("GET /public/{committee}/write", s.publicWriteForm)
-	h("POST /public/{committee}/write", s.publicWrite)
-	h("GET /public/track", s.publicTrackForm)
-	h("POST /public/track", s.publicTrack)
-	h("POST /public/track/answer", s.publicAnswer)
-	h("GET /public/{committee}/forum", s.publicForum)
-	h("GET /public/{committee}/forum/{post}", s.publicPost)
-	h("POST /public/{committee}/forum/{post}/{action}", s.publicPostAct)
-	h("POST /public/comments", s.publicComment)
+	return []route{
+		{"GET /public/{committee}", anyone, publicMaxForm, legacyPublic(s.publicHome)},
+		{"GET /public/{committee}/write", anyone, publicMaxForm, legacyPublic(s.publicWriteForm)},
+		{"POST /public/{committee}/write", anyone, publicMaxForm, legacyPublic(s.publicWrite)},
+		{"GET /public/track", anyone, publicMaxForm, legacyPublic(s.publicTrackForm)},
+		{"POST /public/track", anyone, publicMaxForm, legacyPublic(s.publicTrack)},
+		{"POST /public/track/answer", anyone, publicMaxForm, legacyPublic(s.publicAnswer)},
+		{"GET /public/{committee}/forum", anyone, publicMaxForm, legacyPublic(s.publicForum)},
+		{"GET /public/{committee}/forum/{post}", anyone, publicMaxForm, legacyPublic(s.publicPost)},
+		{"POST /public/{committee}/forum/{post}/{action}", anyone, publicMaxForm, legacyPublic(s.publicPostAct)},
+		{"POST /public/comments", anyone, publicMaxForm, legacyPublic(s.publicComment)},
+	}
 }
 
 type publicData struct {

@@ -21,11 +21,11 @@ import (
 
 func (s *Site) rosterRoutes() []route {
 	return []route{
-		{"GET /members/import", auth.PermMemberWrite, 0, s.importForm},
-		{"POST /members/import", auth.PermMemberWrite, roster.MaxFile, s.importStart},
-		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
-		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, s.importReport},
-		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, s.importConfirm},
+		{"GET /members/import", auth.PermMemberWrite, 0, legacy(s.importForm)},
+		{"POST /members/import", auth.PermMemberWrite, roster.MaxFile, legacy(s.importStart)},
+		{"GET /imports/{job}", auth.PermMemberWrite, 0, legacy(s.importProgress)},
+		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, legacy(s.importReport)},
+		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, legacy(s.importConfirm)},
 	}
 }
 

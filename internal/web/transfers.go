@@ -15,17 +15,17 @@ import (
 
 func (s *Site) transfersRoutes() []route {
 	return []route{
-		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
-		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
-		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
-		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, s.letterPrint},
-		{"POST /transfers/{id}/print", auth.PermMemberReveal, 0, s.letterPrint},
-		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
-		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, s.transferAct},
-		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
-		{"GET /mobile", auth.PermMemberRead, 0, s.mobileList},
-		{"POST /mobile", auth.PermMemberWrite, 0, s.mobileRegisterIn},
-		{"POST /mobile/{id}/end", auth.PermMemberWrite, 0, s.mobileEnd},
+		{"GET /transfers", auth.PermMemberRead, 0, legacy(s.transferList)},
+		{"GET /transfers/new", auth.PermMemberWrite, 0, legacy(s.transferForm)},
+		{"POST /transfers/new", auth.PermMemberWrite, 0, legacy(s.transferIssue)},
+		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, legacy(s.letterPrint)},
+		{"POST /transfers/{id}/print", auth.PermMemberReveal, 0, legacy(s.letterPrint)},
+		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, legacy(s.transferAct)},
+		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, legacy(s.transferAct)},
+		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, legacy(s.transferAct)},
+		{"GET /mobile", auth.PermMemberRead, 0, legacy(s.mobileList)},
+		{"POST /mobile", auth.PermMemberWrite, 0, legacy(s.mobileRegisterIn)},
+		{"POST /mobile/{id}/end", auth.PermMemberWrite, 0, legacy(s.mobileEnd)},
 	}
 }
 

@@ -4,12 +4,10 @@ package web
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -52,30 +50,35 @@ type Site struct {
 }
 
 // route is one page or form of the site and the permission it asks for:
-// auth.PermAuth for any signed-in user, otherwise one a grant of the caller
-// must carry (the handler then works within those grants' scopes).
+// "" for a public page (no account), auth.PermAuth for any signed-in user,
+// otherwise one a grant of the caller must carry (the handler then works
+// within those grants' scopes, Call.Scope).
 type route struct {
 	Pattern string
 	Perm    auth.Perm
 	Limit   int64 // the largest form it takes (maxForm when 0)
-	Handle  func(w http.ResponseWriter, r *http.Request, id auth.Identity)
+	Handle  Handler
 }
 
-// Routes lists every page and form of a signed-in user, as the permission
-// matrix checks them.
+// anyone is the permission of a public page.
+const anyone auth.Perm = ""
+
+// Routes lists every page and form, as the permission matrix checks them.
 func (s *Site) Routes() []route {
 	rs := []route{
+		{"GET /login", anyone, 0, s.loginForm},
+		{"POST /login", anyone, 0, s.login},
 		{"POST /logout", auth.PermAuth, 0, s.logout},
 		{"GET /password", auth.PermAuth, 0, s.passwordForm},
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
-		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
-		{"GET /todo", auth.PermAuth, 0, s.todoPage},
-		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
-		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
-		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
+		{"GET /{$}", auth.PermAuth, 0, legacy(s.dashboard)},
+		{"GET /todo", auth.PermAuth, 0, legacy(s.todoPage)},
+		{"GET /pick/orgs", auth.PermAuth, 0, legacy(s.pickOrgs)},
+		{"GET /pick/members", auth.PermWorkWrite, 0, legacy(s.pickPeople)},
+		{"POST /remind", auth.PermAuth, 0, legacy(s.remindAdd)},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
+	for _, part := range [][]route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
 	}
 	return rs
@@ -103,38 +106,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
-	mux.HandleFunc("GET /login", s.loginForm)
-	if s.Public != nil {
-		s.publicRoutes(mux)
-	}
-	if s.Library != nil {
-		// The library's public documents, for readers without an account.
-		mux.HandleFunc("GET /public/library", s.publicLibrary)
-		mux.HandleFunc("GET /public/library/doc/{id}", s.publicLibraryDoc)
-		mux.HandleFunc("GET /public/library/doc/{id}/docx", s.publicLibraryFile)
-	}
-	mux.HandleFunc("POST /login", s.login)
 	for _, rt := range s.Routes() {
-		mux.HandleFunc(rt.Pattern, s.signedInUpTo(cmp.Or(rt.Limit, maxForm), s.permitted(rt.Perm, rt.Handle)))
+		mux.HandleFunc(rt.Pattern, s.serve(rt))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
 	})
-}
-
-// permitted refuses, with the 403 page, a caller none of whose grants
-// carries perm, before the handler runs.
-func (s *Site) permitted(perm auth.Perm, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		if err := auth.AuditView(r, s.DB, "page"); err != nil {
-			s.Log.Error("audit of a view failed", "err", err)
-		}
-		if perm != auth.PermAuth && len(id.ScopesFor(perm)) == 0 {
-			s.fail(w, r, auth.ErrForbidden)
-			return
-		}
-		h(w, r, id)
-	}
 }
 
 // page is what every template gets.
@@ -219,8 +196,8 @@ func nav(id auth.Identity) []navItem {
 }
 
 // help is the 操作指南, one section per area.
-func (s *Site) help(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.show(w, r, id, http.StatusOK, "help.html", "操作指南", nil)
+func (s *Site) help(*Call) (Answer, error) {
+	return View{Name: "help.html", Title: "操作指南"}, nil
 }
 
 // rowFlasher is a list whose rows take a step (催办, 督办): the banner of
@@ -247,42 +224,6 @@ const (
 	formMemory = 32 << 20
 )
 
-// signedInUpTo sends a visitor without a session to the login page, checks
-// the anti-forgery token of every form post, and sends a user who must
-// change their password to the password page. A posted form is read up to
-// limit bytes, refused whole with a message when larger.
-func (s *Site) signedInUpTo(limit int64, h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := auth.IdentityFrom(r.Context())
-		if !ok {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			var tooLarge *http.MaxBytesError
-			if err := r.ParseMultipartForm(formMemory); errors.As(err, &tooLarge) {
-				s.fail(w, r, apperr.New("too_large", http.StatusRequestEntityTooLarge,
-					"提交的内容超过 %d MB 的上限,未保存任何内容;请缩小或拆分文件后重试", limit>>20))
-				return
-			}
-		}
-		if r.Method == http.MethodPost && !cleanForm(r) {
-			s.fail(w, r, apperr.New("bad_form", http.StatusBadRequest, "提交的内容含有无法识别的字符(损坏的字节或空字符),未保存任何内容;请检查后重新填写"))
-			return
-		}
-		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(id.CSRF)) != 1 {
-			s.fail(w, r, apperr.New("csrf", http.StatusForbidden, "表单已过期或来源不明(缺少防伪令牌),请返回刷新页面后重试"))
-			return
-		}
-		if id.MustChange && r.URL.Path != "/password" && r.URL.Path != "/logout" {
-			http.Redirect(w, r, "/password", http.StatusSeeOther)
-			return
-		}
-		h(w, r, id)
-	}
-}
-
 // cleanForm tells whether every posted value is valid UTF-8 without NUL.
 func cleanForm(r *http.Request) bool {
 	for _, vs := range r.PostForm {
@@ -303,49 +244,48 @@ type loginData struct {
 }
 
 // loginForm shows the login form with a double-submit anti-forgery token.
-func (s *Site) loginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Site) loginForm(c *Call) (Answer, error) {
 	// A fixed notice by its code: no text of the link reaches the page.
-	s.renderLogin(w, r, http.StatusOK, loginData{Next: r.URL.Query().Get("next"), Changed: r.URL.Query().Get("changed") == "1"})
+	q := c.R.URL.Query()
+	return s.loginPage(c, http.StatusOK, loginData{Next: q.Get("next"), Changed: q.Get("changed") == "1"}), nil
 }
 
-func (s *Site) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+func (s *Site) loginPage(c *Call, status int, d loginData) Answer {
 	token := ""
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 32 {
-		token = c.Value
+	if ck, err := c.R.Cookie(csrfCookie); err == nil && len(ck.Value) == 32 {
+		token = ck.Value
 	} else {
 		b := make([]byte, 16)
 		_, _ = rand.Read(b)
 		token = hex.EncodeToString(b)
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
+		c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/login", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(c.R)})
 	}
-	s.render(w, status, "login.html", page{Title: "登录", CSRF: token, Data: d})
+	return Part{Status: status, Name: "login.html", Data: page{Title: "登录", CSRF: token, Data: d}}
 }
 
-func (s *Site) login(w http.ResponseWriter, r *http.Request) {
+func (s *Site) login(c *Call) (Answer, error) {
+	r := c.R
 	d := loginData{Username: strings.TrimSpace(r.PostFormValue("username")), Next: r.PostFormValue("next")}
-	c, err := r.Cookie(csrfCookie)
-	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
+	ck, err := r.Cookie(csrfCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(r.PostFormValue("csrf"))) != 1 {
 		d.Error = "登录页面已过期,请重新输入后再登录"
-		s.renderLogin(w, r, http.StatusForbidden, d)
-		return
+		return s.loginPage(c, http.StatusForbidden, d), nil
 	}
 	token, id, err := s.Auth.Login(r.Context(), d.Username, r.PostFormValue("password"), auth.ClientIP(r))
 	if err != nil {
 		ae, ok := apperr.As(err)
 		if !ok {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Error = ae.Message
-		s.renderLogin(w, r, ae.Status, d)
-		return
+		return s.loginPage(c, ae.Status, d), nil
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
+	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
 	next := localPath(d.Next)
 	if id.MustChange {
 		next = "/password"
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	return Redirect{To: next}, nil
 }
 
 // localPath is next when it is a path on this site, "/" otherwise: a
@@ -359,14 +299,18 @@ func localPath(next string) string {
 	return next
 }
 
-func (s *Site) logout(w http.ResponseWriter, r *http.Request, _ auth.Identity) {
-	tok, _ := auth.Credential(r)
-	if err := s.Auth.Logout(r.Context(), tok); err != nil {
-		s.fail(w, r, err)
-		return
+func (s *Site) logout(c *Call) (Answer, error) {
+	tok, _ := auth.Credential(c.R)
+	if err := s.Auth.Logout(c.R.Context(), tok); err != nil {
+		return nil, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	c.SetCookie(endSession(c.R))
+	return Redirect{To: "/login"}, nil
+}
+
+// endSession is the cookie that ends the session in the browser.
+func endSession(r *http.Request) *http.Cookie {
+	return &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: auth.Secure(r)}
 }
 
 type passwordData struct {
@@ -387,28 +331,27 @@ func mustChangeWhy(id auth.Identity) string {
 	return "您的密码已超过有效期,请先设置新密码。"
 }
 
-func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.show(w, r, id, http.StatusOK, "password.html", "修改密码", passwordData{Why: mustChangeWhy(id)})
+func (s *Site) passwordForm(c *Call) (Answer, error) {
+	return View{Name: "password.html", Title: "修改密码", Data: passwordData{Why: mustChangeWhy(c.ID)}}, nil
 }
 
-func (s *Site) changePassword(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d := passwordData{Why: mustChangeWhy(id)}
+func (s *Site) changePassword(c *Call) (Answer, error) {
+	r := c.R
+	d := passwordData{Why: mustChangeWhy(c.ID)}
 	if r.PostFormValue("new_password") != r.PostFormValue("confirm") {
 		d.Error = "两次输入的新密码不一致"
-	} else if err := s.Auth.ChangeOwnPassword(r.Context(), id.User.ID, r.PostFormValue("old_password"), r.PostFormValue("new_password")); err != nil {
+	} else if err := s.Auth.ChangeOwnPassword(r.Context(), c.ID.User.ID, r.PostFormValue("old_password"), r.PostFormValue("new_password")); err != nil {
 		ae, ok := apperr.As(err)
 		if !ok {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Error = ae.Message
 	} else {
 		// Every session ended with the change: sign in again with the new password.
-		http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		http.Redirect(w, r, "/login?changed=1", http.StatusSeeOther)
-		return
+		c.SetCookie(endSession(r))
+		return Redirect{To: "/login?changed=1"}, nil
 	}
-	s.show(w, r, id, http.StatusBadRequest, "password.html", "修改密码", d)
+	return View{Status: http.StatusBadRequest, Name: "password.html", Title: "修改密码", Data: d}, nil
 }
 
 // render answers with the page name shows data, with status. The page is
