@@ -43,7 +43,10 @@ type browser struct {
 	auth *auth.Service
 }
 
-func newSite(t *testing.T) *browser {
+func newSite(t *testing.T) *browser { return newSiteWith(t, nil) }
+
+// newSiteWith is newSite with more rows served, as the route table's are.
+func newSiteWith(t *testing.T, more []func(s *Site) route) *browser {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	orgs := &org.Service{DB: db}
@@ -63,8 +66,13 @@ func newSite(t *testing.T) *browser {
 	mux := http.NewServeMux()
 	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	(&Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: consultation.New(db, box, nil),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	site := &Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: consultation.New(db, box, nil),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, m := range more {
+		rt := m(site)
+		mux.HandleFunc(rt.Pattern, site.serve(rt))
+	}
+	site.Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
