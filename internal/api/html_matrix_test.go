@@ -94,10 +94,16 @@ var htmlRows = map[string]htmlRow{
 		target: func(m *matrix, t string) (string, url.Values) {
 			return "/remind", url.Values{"object_type": {"transfer"}, "object_id": {itoa(m.letter(t))}, "to_whom": {"接收方"}}
 		}},
-	"GET /help":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/help", nil }},
-	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
-	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
-	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
+	// Public pages: the same answer for everyone, signed in or not.
+	"GET /login":                        {perm: "", want: every, target: func(*matrix, string) (string, url.Values) { return "/login", nil }},
+	"POST /login":                       {perm: "", want: [4]int{403, 403, 403, 403}, target: func(*matrix, string) (string, url.Values) { return "/login", url.Values{"username": {"x"}} }},
+	"GET /public/library":               {perm: "", want: every, target: func(*matrix, string) (string, url.Values) { return "/public/library", nil }},
+	"GET /public/library/doc/{id}":      {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/public/library/doc/999999", nil }},
+	"GET /public/library/doc/{id}/docx": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/public/library/doc/999999/docx", nil }},
+	"GET /help":                         {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/help", nil }},
+	"GET /todo":                         {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
+	"GET /orgs/{id}/children":           {perm: "org.read", want: page, target: get("/orgs/%d/children")},
+	"GET /orgs/{id}/edit":               {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
 	"POST /orgs/{id}/edit": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/orgs/%d/edit", m.emptyOrg(t)), url.Values{"name": {"改名党支部"}, "type": {"branch"}}
 	}},
@@ -335,6 +341,7 @@ func TestPagePermissionMatrix(t *testing.T) {
 						want = w[i]
 					}
 					switch {
+					case r.perm == "":
 					case role == "anonymous":
 						want = http.StatusSeeOther
 					case r.perm != "auth" && !contains(may[role], r.perm):
