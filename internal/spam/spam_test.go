@@ -1,6 +1,8 @@
 package spam
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +48,25 @@ func TestRulesAMOderatorReads(t *testing.T) {
 	report := "我要举报,小区电梯里贴着澳门新葡京注册送彩金的广告,网址www.xpj888.vip,请公安部门查处"
 	if v := Trained().Check("", report); v.Held {
 		t.Errorf("a report of spam is held: %+v", v)
+	}
+}
+
+// The pitches are read by their literals first and by the expressions
+// only where those literals are: what they find is what the whole
+// expressions find, on every labelled text as written and disguised.
+func TestPitchesReadByLiterals(t *testing.T) {
+	s, h := Seeds()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, x := range append(s, h...) {
+		for _, f := range []int{0, len(Forms) - 1} {
+			c := neutralPhrases.Replace(Normalize(Forms[f].Fn(x, rnd)).Compact)
+			holds := literalsIn(c)
+			for _, p := range Pitches {
+				if want, got := distinct(p.Re.FindAllString(c, -1)), p.find(c, holds); !slices.Equal(want, got) {
+					t.Errorf("%s in %q: the expression finds %q, the literals and cues %q", p.Label, c, want, got)
+				}
+			}
+		}
 	}
 }
 
