@@ -36,6 +36,10 @@ const (
 	learnSteps = 5
 	// oddsBound bounds what the model adds to the rules' weights.
 	oddsBound = 4
+	// pitchedBound bounds what the model takes off a text whose pitches
+	// weigh as much as three of the sender's own: soft-sell written as a
+	// letter is what the model reads as one.
+	pitchedBound = 2
 )
 
 // NewModel is an untrained model.
@@ -205,6 +209,11 @@ func (m *Model) score(text string) Verdict {
 	t := Normalize(text)
 	odds, top := m.LogOdds(t)
 	reasons := Rules(t)
+	for _, r := range reasons {
+		if r.Rule == "pitch" && r.Weight >= 3*pitchWeight {
+			odds = max(odds, -pitchedBound)
+		}
+	}
 	total := odds
 	for _, r := range reasons {
 		total += r.Weight
