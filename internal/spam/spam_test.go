@@ -130,11 +130,11 @@ func TestHeldShares(t *testing.T) {
 	}
 	r := Evaluate()
 	t.Logf("spam held %d/%d (%.1f%%), genuine held %d/%d (%.1f%%), by title %v", r.SpamHeld, r.Spam, 100*r.SpamShare(), r.HamHeld, r.Ham, 100*r.HamShare(), r.ByTitle)
-	// The target is 99 %; the fifth held-out set, measured once,
-	// gave 98.2 % (docs/BENCHMARKS.md), and tuning on its misses would make
+	// The target is 99 %; the sixth held-out set, measured once,
+	// gave 96.0 % (docs/BENCHMARKS.md), and tuning on its misses would make
 	// it a training set. The floor keeps what was measured from slipping.
-	if r.SpamShare() < 0.98 {
-		t.Errorf("spam held %.1f%%, want ≥ 98%% (the target is 99%%); missed: %q", 100*r.SpamShare(), r.Missed)
+	if r.SpamShare() < 0.96 {
+		t.Errorf("spam held %.1f%%, want ≥ 96%% (the target is 99%%); missed: %q", 100*r.SpamShare(), r.Missed)
 	}
 	if r.HamShare() > 0.02 {
 		t.Errorf("genuine letters held %.1f%%, want ≤ 2%%: %q", 100*r.HamShare(), r.Mistaken)
