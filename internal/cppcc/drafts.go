@@ -4,6 +4,7 @@ import (
 	"context"
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 	"database/sql"
 	"strings"
@@ -94,10 +95,10 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		if err != nil {
 			return err
 		}
-		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
+		if err := s.InCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
-		session, _, err := s.sessionAt(ctx, tx, c.ID, s.today())
+		session, _, err := s.SessionAt(ctx, tx, c.ID, s.Today())
 		if err != nil {
 			return err
 		}
@@ -160,7 +161,7 @@ func NullUser(ctx context.Context) any {
 
 // setSigners names a draft's co-signers: active members of its committee,
 // other than the first proposer.
-func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id int64, proposer any, ids []int64) error {
+func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c committee.Committee, id int64, proposer any, ids []int64) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM proposal_signers WHERE proposal_id = $1"+store.InProvince("province_id", c.Province()), id); err != nil {
 		return err
 	}
@@ -179,7 +180,7 @@ func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id in
 			return apperr.InvalidField("co_signers", "第 %d 名附议委员不是本政协在任的委员", i+1)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO proposal_signers (province_id, proposal_id, member_id, state, due_on) VALUES ($1, $2, $3, 'invited', $4)",
-			c.Province(), id, m, s.today()); err != nil {
+			c.Province(), id, m, s.Today()); err != nil {
 			return err
 		}
 	}
@@ -191,7 +192,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 	if err := in.check(); err != nil {
 		return Proposal{}, err
 	}
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if err := own(p, me); err != nil {
 			return err
 		}
@@ -201,7 +202,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if in.Way != "member" && in.Way != "joint" {
 			return apperr.InvalidField("way", "委员本人只能以个人或联名方式提出提案")
 		}
-		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
+		if err := s.InCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
 		if err := store.Swap(ctx, tx, "提案", `UPDATE proposals SET title = $1, category = $2, content = $3, way = $4, public = $5, private_reason = $6,

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 )
 
@@ -78,7 +79,7 @@ func (s *Service) byName(ctx context.Context, q store.Querier, province int64, e
 // step moves a proposal by action, compare-and-set on the state it was read
 // in; set adds assignments numbered from $3, and the step is written to the
 // proposal's history and the audit trail.
-func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, action, note, set string, args ...any) error {
+func (s *Service) step(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, action, note, set string, args ...any) error {
 	to, ok := Steps.Next("proposal", action, p.State)
 	if !ok {
 		return refused(p.StateLabel, "proposal", action)
@@ -94,7 +95,7 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal,
 	return s.event(ctx, tx, c, p, "proposal", action, p.State, to, note)
 }
 
-func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, object, action, from, to, note string) error {
+func (s *Service) event(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, object, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (province_id, proposal_id, object, action, from_state, to_state, note, by_user, by_name, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {

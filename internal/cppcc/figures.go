@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -174,12 +175,12 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	if err != nil {
 		return Figures{}, err
 	}
-	c := Committee{ID: committeeID, Path: n.Path, Name: n.Name}
+	c := committee.Committee{ID: committeeID, Path: n.Path, Name: n.Name}
 	f := Figures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
 	// One statement reads the period's rows and, after them, the overdue
 	// count (by unit when asked): one round trip, to one worker on a cluster.
 	read := func(prefixes, overdue string, fn func(k string, n int64)) error {
-		args := []any{c.Province(), c.ID, s.today()}
+		args := []any{c.Province(), c.ID, s.Today()}
 		var ranges []string
 		for _, sp := range spans(pd) {
 			prefix := prefixes[:2]
@@ -219,7 +220,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	if !units {
 		return f, nil
 	}
-	list, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	list, err := s.UnitsOf(ctx, s.DB, c.ID)
 	if err != nil {
 		return f, err
 	}
@@ -258,7 +259,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 // so that memory stays bounded at any size.
 func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	const batch = 20000
-	today := (&Service{}).today()
+	today := (&committee.Service{}).Today()
 	out := stats.Figures{}
 	var after int64
 	for {

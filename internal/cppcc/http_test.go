@@ -24,6 +24,7 @@ import (
 	"dangjian/internal/api"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	committees "dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -53,9 +54,9 @@ const password = "Tq7#mwLp2xZa"
 var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
 type side struct {
-	c          cppcc.Committee
-	lead, co   cppcc.Committee
-	members    []cppcc.Member
+	c          committees.Committee
+	lead, co   committees.Committee
+	members    []committees.Member
 	memberCtxs []context.Context
 }
 
@@ -102,7 +103,7 @@ func (m *matrix) side(name string) side {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mm, err := m.svc.AddMember(m.ctx, sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: fmt.Sprintf("%s委员%d", name, i), Sex: "女",
+		mm, err := m.svc.AddMember(m.ctx, sc, committees.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: fmt.Sprintf("%s委员%d", name, i), Sex: "女",
 			Sector: "教育界", Party: "九三学社", UserID: &u.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -616,7 +617,7 @@ var pageRows = map[string]pageRow{
 		m.seq++
 		s := m.own
 		terms, _ := m.svc.Terms(m.ctx, store.All, s.c.ID)
-		mm, err := m.svc.AddMember(m.ctx, store.All, cppcc.MemberInput{CommitteeID: s.c.ID, TermID: terms[0].ID, Name: fmt.Sprintf("积极分子%d", m.seq), Sex: "男", Sector: "教育界", Party: "九三学社"})
+		mm, err := m.svc.AddMember(m.ctx, store.All, committees.MemberInput{CommitteeID: s.c.ID, TermID: terms[0].ID, Name: fmt.Sprintf("积极分子%d", m.seq), Sex: "男", Sector: "教育界", Party: "九三学社"})
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -832,7 +833,7 @@ func TestMembersImportPage(t *testing.T) {
 	terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 	upload := func(rows [][]any) (int, string) {
 		var sheet, body bytes.Buffer
-		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", cppcc.MembersHead, rows); err != nil {
+		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", committees.MembersHead, rows); err != nil {
 			t.Fatal(err)
 		}
 		mw := multipart.NewWriter(&body)

@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -141,7 +142,7 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	if err != nil {
 		return p, err
 	}
-	p.SessionLabel = chineseNumber(term) + "届" + chineseNumber(session) + "次会议"
+	p.SessionLabel = committee.SessionLabel(term, session)
 	if number.Valid {
 		n := int(number.Int64)
 		p.Number = &n
@@ -277,7 +278,7 @@ func (s *Service) details(ctx context.Context, q store.Querier, p *Proposal) err
 			return err
 		}
 	}
-	today := s.today()
+	today := s.Today()
 	p.Parts, err = store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 		"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id = $1"+prov+" ORDER BY u.id", p.ID)
 	if err != nil {
@@ -406,7 +407,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id
-			AND u.state IN `+SQLList(openStates)+` AND u.due_on < ?`+ru+")", s.today())
+			AND u.state IN `+SQLList(openStates)+` AND u.due_on < ?`+ru+")", s.Today())
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+" FROM proposals p WHERE 1 = 1"+w.String(), 10000), w.Args...).Scan(&out.Total); err != nil {
 		return out, err
@@ -419,7 +420,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 
 // change runs fn on a proposal the caller reaches, in a transaction that
 // also moves the committee's figures by the difference fn made.
-func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, p Proposal, c Committee, me int64) error) (Proposal, error) {
+func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error) (Proposal, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.get(ctx, tx, sc, view, id)
 		if err != nil {

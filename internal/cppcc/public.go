@@ -12,6 +12,7 @@ import (
 	"github.com/mfonda/simhash"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -41,7 +42,7 @@ const NearDuplicate = 6
 // PublicEvents are the history of a case, an item or a comment (notices:
 // only what its sender was told), its steps and states said by label and
 // states.
-func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
+func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c committee.Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
 	where := ""
 	if notices {
 		where = " AND notice"
@@ -148,10 +149,10 @@ func parseReceipt(code string) (int64, string, bool) {
 // FindReceipt is the committee of a receipt code and the condition (on the
 // columns of the alias) finding its row by the code's hash under every key
 // of the ring, in the committee's province; what names the row when it is not found.
-func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
+func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (committee.Committee, string, []any, error) {
 	cid, code, ok := parseReceipt(code)
 	if !ok {
-		return Committee{}, "", nil, apperr.NotFound(what)
+		return committee.Committee{}, "", nil, apperr.NotFound(what)
 	}
 	c, err := s.Lookup(ctx, q, store.All, cid, "committee")
 	if err != nil {

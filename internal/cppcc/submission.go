@@ -3,6 +3,7 @@ package cppcc
 import (
 	"context"
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 	"database/sql"
 	"slices"
@@ -11,7 +12,7 @@ import (
 // Submit sends a draft, or a proposal returned for revision, of the
 // caller's own: a joint one to its co-signers first.
 func (s *Service) Submit(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if err := own(p, me); err != nil {
 			return err
 		}
@@ -20,9 +21,9 @@ func (s *Service) Submit(ctx context.Context, sc store.Scope, id int64) (Proposa
 }
 
 // submit sends a proposal on: to review, or a joint one to its co-signers.
-func (s *Service) submit(ctx context.Context, tx *sql.Tx, c Committee, p Proposal) error {
-	today := s.today()
-	session, inSession, err := s.sessionAt(ctx, tx, c.ID, today)
+func (s *Service) submit(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal) error {
+	today := s.Today()
+	session, inSession, err := s.SessionAt(ctx, tx, c.ID, today)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func (s *Service) submit(ctx context.Context, tx *sql.Tx, c Committee, p Proposa
 
 // Withdraw takes back a proposal of the caller's own before it is filed.
 func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if err := own(p, me); err != nil {
 			return err
 		}
@@ -55,7 +56,7 @@ func (s *Service) Withdraw(ctx context.Context, sc store.Scope, id int64) (Propo
 // Sign answers an invitation to co-sign: confirm or decline. When nobody
 // is left to answer the proposal goes on to review.
 func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bool) (Proposal, error) {
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		i := slices.IndexFunc(p.Signers, func(g Signer) bool { return g.MemberID == me })
 		if i < 0 {
 			return apperr.Rule("您不是这件提案的附议委员")
@@ -65,7 +66,7 @@ func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bo
 		if p.State != Signing {
 			return apperr.Conflict("该提案目前“%s”,会签已经结束", p.StateLabel)
 		}
-		if g.DueOn.Before(s.today()) {
+		if g.DueOn.Before(s.Today()) {
 			return apperr.Conflict("会签期限(%s)已过,不能再%s", g.DueOn.Chinese(), Steps.Label("signer", action))
 		}
 		if err := s.stepSigner(ctx, tx, c, p, g, action); err != nil {
@@ -75,7 +76,7 @@ func (s *Service) Sign(ctx context.Context, sc store.Scope, id int64, confirm bo
 	})
 }
 
-func (s *Service) stepSigner(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, g Signer, action string) error {
+func (s *Service) stepSigner(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, g Signer, action string) error {
 	to, ok := Steps.Next("signer", action, g.State)
 	if !ok {
 		return refused(g.StateLabel, "signer", action)
@@ -90,7 +91,7 @@ func (s *Service) stepSigner(ctx context.Context, tx *sql.Tx, c Committee, p Pro
 // endSigning moves a joint proposal on to review once every co-signer has
 // answered (or, lapse, the office closes the signing after its date): with
 // nobody confirming, it goes on as the first proposer's own.
-func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, lapse bool) error {
+func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, lapse bool) error {
 	var waiting, confirmed int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state = 'invited' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN state = 'confirmed' THEN 1 ELSE 0 END), 0)
 		FROM proposal_signers WHERE proposal_id = $1`+store.InProvince("province_id", p.province), p.ID).Scan(&waiting, &confirmed); err != nil {
@@ -117,12 +118,12 @@ func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c Committee, p Pro
 // CloseSigning ends the signing of a joint proposal whose date has passed
 // (the office): those who did not answer lapse.
 func (s *Service) CloseSigning(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c committee.Committee, _ int64) error {
 		if p.State != Signing {
 			return refused(p.StateLabel, "proposal", "signed")
 		}
 		for _, g := range p.Signers {
-			if g.State == Invited && !g.DueOn.Before(s.today()) {
+			if g.State == Invited && !g.DueOn.Before(s.Today()) {
 				return apperr.Conflict("会签期限到%s才结束,%s尚未答复", g.DueOn.Chinese(), g.Name)
 			}
 		}

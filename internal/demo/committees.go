@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/secret"
@@ -214,7 +215,7 @@ func (g *committeeGen) pickState() string {
 // committee writes one committee's lists, term and sessions, units, members and proposals.
 func (g *committeeGen) committee(id int64, path string, prov int64, members, proposals int, now time.Time) error {
 	g.prov[id] = prov
-	for list, names := range map[string][]string{"sector": cppcc.DefaultSectors, "category": cppcc.DefaultCategories} {
+	for list, names := range map[string][]string{"sector": committee.DefaultSectors, "category": committee.DefaultCategories} {
 		for i, n := range names {
 			if err := g.add("cppcc_lists", g.next("cppcc_lists"), id, list, n, i+1); err != nil {
 				return err
@@ -263,8 +264,8 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		sex := g.r.IntN(2)
 		m := person{id: g.next("cppcc_members"), name: randomName(g.r, sex == 0)}
 		people = append(people, m)
-		party := cppcc.Parties[g.r.IntN(len(cppcc.Parties))].Code
-		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[sex], cppcc.DefaultSectors[g.r.IntN(len(cppcc.DefaultSectors))],
+		party := committee.Parties[g.r.IntN(len(committee.Parties))].Code
+		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[sex], committee.DefaultSectors[g.r.IntN(len(committee.DefaultSectors))],
 			party, "", fmt.Sprintf("第%d活动组", i%8+1), "委员", g.box.Seal(fmt.Sprintf("139%08d", g.r.IntN(100000000))), "active", now, now); err != nil {
 			return err
 		}
@@ -294,7 +295,7 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		proposer = m.id
 		name := m.name
 		if p.Way == "party" {
-			proposer, evaluator, name = nil, m.id, cppcc.Parties[1+g.r.IntN(8)].Label+"委员会"
+			proposer, evaluator, name = nil, m.id, committee.Parties[1+g.r.IntN(8)].Label+"委员会"
 		}
 		if p.State != "draft" {
 			submittedAt = submitted

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -49,7 +50,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			return nil, err
 		}
 	}
-	var units []cppcc.Committee
+	var units []committee.Committee
 	for _, n := range demoUnits {
 		u, err := svc.NewUnit(ctx, sc, c.ID, n)
 		if err != nil {
@@ -83,12 +84,12 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	if err != nil {
 		return nil, err
 	}
-	parties := cppcc.Parties
+	parties := committee.Parties
 	r := rand.New(rand.NewPCG(14, 1))
-	var members []cppcc.Member
+	var members []committee.Member
 	var users []int64
 	for i := 0; i < 40; i++ {
-		in := cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r, i%2 == 0),
+		in := committee.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r, i%2 == 0),
 			Sex: []string{"男", "女"}[i%2], Sector: sectors[(i*5)%len(sectors)], Party: parties[i%len(parties)].Label, Team: fmt.Sprintf("第%d活动组", i%4+1),
 			Post: "委员", Phone: fmt.Sprintf("139%08d", 20260000+i)}
 		if i < 3 {
@@ -258,7 +259,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 // consultYear adds the year's activities: a key proposal and its supervision,
 // inspections and research with their reports, a recommendation with the
 // instruction it received, the plenary session's attendance.
-func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
+func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, members []committee.Member, key int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err
@@ -332,7 +333,7 @@ func PlaceOf(committee string) string {
 }
 
 // memberCtx is the audit actor of a member with an account (the demo's co-signers have one).
-func memberCtx(ctx context.Context, members []cppcc.Member, users []int64, id int64) context.Context {
+func memberCtx(ctx context.Context, members []committee.Member, users []int64, id int64) context.Context {
 	for i, m := range members[:len(users)] {
 		if m.ID == id {
 			return audit.WithActor(ctx, audit.Actor{UserID: users[i], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i]})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -56,7 +57,7 @@ var demoLetters = []struct {
 // consultPublic adds the year's public channel: the calendar, letters and
 // cases in every state (a repeat, a collective visit, spam held and
 // judged), 社情民意 compiled into issues and adopted, and the forum.
-func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, units []cppcc.Committee, members []cppcc.Member, users []int64,
+func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, units []committee.Committee, members []committee.Member, users []int64,
 	open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
@@ -213,7 +214,7 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 
 // demoOpinions are the year's 社情民意: members' items, edited, compiled into
 // a single and a combined issue, adopted and instructed on.
-func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
+func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
@@ -392,7 +393,7 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 		if err := cppcc.ApplyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, cppcc.Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
+		return s.Audit(ctx, tx, committee.Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
 	})
 	if err != nil {
 		return Activity{}, err

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
@@ -102,7 +103,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		return Brief{}, err
 	}
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -148,7 +149,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 	return s.brief(ctx, s.DB, c, id)
 }
 
-func (s *Service) brief(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Brief, error) {
+func (s *Service) brief(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Brief, error) {
 	b, err := scanBrief(q.QueryRowContext(ctx, "SELECT "+briefCols+briefFrom+" WHERE b.id = $1 AND b.committee_id = $2"+store.InProvince("b.province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return b, apperr.NotFound("简报")
@@ -176,7 +177,7 @@ func (s *Service) Briefs(ctx context.Context, sc store.Scope, committeeID int64,
 
 // WriteBrief writes an issue of the 简报 as a .docx: the masthead, the
 // number, the office and the date, the title, the text, the 签发人.
-func (s *Service) WriteBrief(w io.Writer, c cppcc.Committee, b Brief) error {
+func (s *Service) WriteBrief(w io.Writer, c committee.Committee, b Brief) error {
 	doc := report.Summary{
 		Title:    "政协简报",
 		Opening:  fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", b.Label, b.Number, c.Name, b.IssuedOn.Chinese(), b.Signer),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
@@ -29,23 +30,23 @@ type Entry struct {
 
 // Performance is a member's record of a year.
 type Performance struct {
-	Member  cppcc.Member   `json:"member"`
-	Year    int            `json:"year"`
-	Entries []Entry        `json:"entries"`
-	Counts  map[string]int `json:"counts"`
-	Points  int            `json:"points"`
+	Member  committee.Member `json:"member"`
+	Year    int              `json:"year"`
+	Entries []Entry          `json:"entries"`
+	Counts  map[string]int   `json:"counts"`
+	Points  int              `json:"points"`
 }
 
 // RankLine is a member's line of the year's list.
 type RankLine struct {
-	Rank   int            `json:"rank"`
-	Member cppcc.Member   `json:"member"`
-	Counts map[string]int `json:"counts"`
-	Points int            `json:"points"`
+	Rank   int              `json:"rank"`
+	Member committee.Member `json:"member"`
+	Counts map[string]int   `json:"counts"`
+	Points int              `json:"points"`
 }
 
 // score is the points of a year's counts under the rules.
-func score(rules map[string]cppcc.PointRule, counts map[string]int) int {
+func score(rules map[string]committee.PointRule, counts map[string]int) int {
 	total := 0
 	for item, n := range counts {
 		r := rules[item]
@@ -73,7 +74,7 @@ func yearMonths(year int) (int, int) { return year*100 + 1, year*100 + 12 }
 // Record is a member's performance record of a year: the office's view of
 // a member of a committee in scope, or a member's own (memberID 0).
 func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, memberID int64, year int) (Performance, error) {
-	var m cppcc.Member
+	var m committee.Member
 	var err error
 	if view == cppcc.ViewMember {
 		m, err = s.MeIn(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
@@ -91,7 +92,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	prov := c.Province()
 	out := Performance{Member: m, Year: year, Counts: map[string]int{}}
 	add := func(item, title string, on date.Date) {
-		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: cppcc.Items.Label(item), Title: title, On: on})
+		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: committee.Items.Label(item), Title: title, On: on})
 	}
 	type row struct {
 		title, state string
@@ -284,7 +285,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 // RankHead are the columns of the 委员履职情况表.
 var RankHead = func() []string {
 	head := []string{"名次", "姓名", "界别", "党派"}
-	for _, it := range cppcc.Items {
+	for _, it := range committee.Items {
 		head = append(head, it.Label)
 	}
 	return append(head, "积分")
@@ -295,7 +296,7 @@ func RankTable(lines []RankLine) [][]any {
 	var out [][]any
 	for _, l := range lines {
 		row := []any{strconv.Itoa(l.Rank), l.Member.Name, l.Member.Sector, l.Member.PartyLabel}
-		for _, it := range cppcc.Items {
+		for _, it := range committee.Items {
 			row = append(row, l.Counts[it.Code])
 		}
 		out = append(out, append(row, l.Points))

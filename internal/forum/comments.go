@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
@@ -126,7 +127,7 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []cp
 // as a keyed hash and found under every key of the ring, so that a key
 // rotation does not let anyone vote again (the visitor itself is not
 // stored, so its hash cannot be made anew under the new key).
-func (s *Service) cast(ctx context.Context, tx *sql.Tx, c cppcc.Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
+func (s *Service) cast(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
 	voter := "forum-voter|" + visitor
 	cond, args := s.UnderEveryKey("voter", voter, []any{object, id, kind})
 	var n int

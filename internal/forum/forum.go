@@ -19,6 +19,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/flow"
 	"dangjian/internal/letters"
@@ -164,7 +165,7 @@ func CommentKeys(c Comment) []string {
 // the name only if they agreed to that too.
 func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Post, error) {
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		x, cc, err := s.Letters.GetCase(ctx, tx, sc, cppcc.ViewOffice, caseID)
 		if err != nil {
@@ -202,7 +203,7 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 	return s.post(ctx, s.DB, c, id, false)
 }
 
-func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, object string, id int64, action, from, to, note string) error {
+func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10, $11)`, c.Province(), c.ID, object, id, action, from, to, note, cppcc.NullUser(ctx), a.Username, s.now()); err != nil {
@@ -212,7 +213,7 @@ func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee,
 }
 
 // post reads a post; public: only a published one, with its published comments.
-func (s *Service) post(ctx context.Context, q store.Querier, c cppcc.Committee, id int64, public bool) (Post, error) {
+func (s *Service) post(ctx context.Context, q store.Querier, c committee.Committee, id int64, public bool) (Post, error) {
 	where := ""
 	if public {
 		where = " AND state = 'published'"

@@ -12,6 +12,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/cnid"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -157,7 +158,7 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 	return s.intake(ctx, c, in, spam.Verdict{}, "register")
 }
 
-func (s *Service) intake(ctx context.Context, c cppcc.Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
+func (s *Service) intake(ctx context.Context, c committee.Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
 	code := cppcc.NewReceipt(c.ID)
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -178,7 +179,7 @@ func (s *Service) intake(ctx context.Context, c cppcc.Committee, in CaseInput, v
 // insertCase stores a letter of c in tx as it was checked: its sender's data
 // sealed, its repeats found, its files, its history (note), its clock and its
 // figures; proposal is the proposal not filed it was made from (nil: none).
-func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, in CaseInput, v spam.Verdict, action, code string, proposal any, note string) (int64, error) {
+func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c committee.Committee, in CaseInput, v spam.Verdict, action, code string, proposal any, note string) (int64, error) {
 	received := in.ReceivedOn
 	if received.IsZero() { // the public form: today; the office gives the day it came
 		received = s.Today()
@@ -222,7 +223,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee,
 // of the ring), or with a near-duplicate text. An anonymous letter is looked
 // for among anonymous ones only, a named one among named ones: a link
 // between the two would name the anonymous sender.
-func (s *Service) earlier(ctx context.Context, q store.Querier, c cppcc.Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
+func (s *Service) earlier(ctx context.Context, q store.Querier, c committee.Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
 	since := received.AddDate(0, 0, -c.Rules.RepeatWindow())
 	prov := store.InProvince("province_id", c.Province())
 	args := []any{c.ID, since, anonymous}
@@ -267,7 +268,7 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c cppcc.Committe
 // FromProposal keeps a proposal not filed as a letter from its first
 // proposer in the members' box (委员信箱), registered by the office in tx
 // and naming the proposal (the route "letter" of cppcc.RejectRoutes).
-func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c cppcc.Committee, r cppcc.Routed) (int64, error) {
+func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c committee.Committee, r cppcc.Routed) (int64, error) {
 	p := r.Proposal
 	in := CaseInput{Box: BoxMember, Channel: "letter", Name: r.Name, Phone: r.Phone, Title: p.Title, Content: p.Content, People: 1}
 	return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", cppcc.NewReceipt(c.ID), p.ID, r.Note)

@@ -23,6 +23,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
@@ -250,7 +251,7 @@ var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_
 // ActionLabel is a step of a case in words.
 func ActionLabel(action string) string { return Steps.Label("case", action) }
 
-func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, x Case, action, from, to, note string, notice bool) error {
+func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, x Case, action, from, to, note string, notice bool) error {
 	by := audit.ActorOf(ctx).Username
 	if senderSteps[action] {
 		by = "来信人"
@@ -263,7 +264,7 @@ func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, 
 }
 
 // recase moves the committee's figures from what before counted to what the case counts now.
-func (s *Service) recase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, before Case, id int64) error {
+func (s *Service) recase(ctx context.Context, tx *sql.Tx, c committee.Committee, before Case, id int64) error {
 	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if err != nil {
 		return err
@@ -327,7 +328,7 @@ func refusedCase(x Case, action string) error {
 // (the senders' names are not needed to count: no key is opened).
 func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	const batch = 20000
-	s := &Service{Service: &cppcc.Service{}}
+	s := &Service{Service: &cppcc.Service{Service: &committee.Service{}}}
 	for after := int64(0); ; {
 		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
 		if err != nil {

@@ -9,12 +9,13 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 )
 
-func (s *Service) caseByID(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Case, error) {
+func (s *Service) caseByID(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Case, error) {
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return x, apperr.NotFound("来信")
@@ -170,15 +171,15 @@ func (s *Service) Case(ctx context.Context, sc store.Scope, view cppcc.View, id 
 }
 
 // GetCase reads a case the view reaches in scope, with its committee.
-func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Case, cppcc.Committee, error) {
+func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Case, committee.Committee, error) {
 	w := store.NewWhere(id)
 	caseVisible(w, sc, view)
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+w.String(), w.Args...))
 	if apperr.IsNotFound(err) {
-		return x, cppcc.Committee{}, apperr.NotFound("来信")
+		return x, committee.Committee{}, apperr.NotFound("来信")
 	}
 	if err != nil {
-		return x, cppcc.Committee{}, err
+		return x, committee.Committee{}, err
 	}
 	c, err := s.Lookup(ctx, q, store.All, x.CommitteeID, "committee")
 	return x, c, err

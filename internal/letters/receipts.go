@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
@@ -37,7 +38,7 @@ type Tracked struct {
 }
 
 // byReceipt finds the letter of a receipt code, or "not found".
-func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, cppcc.Committee, error) {
+func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, committee.Committee, error) {
 	c, where, args, err := s.FindReceipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
 		return Case{}, c, err
@@ -75,7 +76,7 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 }
 
 // senderMay tells why the sender may not take action now (nil: they may).
-func (s *Service) senderMay(ctx context.Context, c cppcc.Committee, x Case, action string) error {
+func (s *Service) senderMay(ctx context.Context, c committee.Committee, x Case, action string) error {
 	if _, ok := Steps.Next("case", action, x.State); !ok {
 		return refusedCase(x, action)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
@@ -76,7 +77,7 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		return Issue{}, err
 	}
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -139,7 +140,7 @@ func scanIssue(r store.Scanner) (Issue, error) {
 
 const issueCols = "id, committee_id, year, number, title, mode, signer, issued_on, forwarded, month"
 
-func (s *Service) issue(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Issue, error) {
+func (s *Service) issue(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Issue, error) {
 	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return i, apperr.NotFound("专刊")
@@ -199,7 +200,7 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 // official documents: the masthead, the number, the office and the date,
 // the combined title of a combined issue (综合编发) on a line of its own,
 // each item with its author, and where it was sent.
-func (s *Service) WriteIssue(w io.Writer, c cppcc.Committee, i Issue) error {
+func (s *Service) WriteIssue(w io.Writer, c committee.Committee, i Issue) error {
 	doc := report.Summary{
 		Title:   "社情民意专刊",
 		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", cppcc.IssueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),

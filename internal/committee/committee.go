@@ -1,4 +1,18 @@
-package cppcc
+// Package committee keeps the CPPCC committees (政协) themselves: the
+// committees, their lower committees and their handling units (承办单位, to
+// which the handlers' accounts are granted) as a tree of their own beside
+// the Party organisations'; terms (届) and sessions (次会议); a committee's
+// lists (界别, proposal categories) and the parties and groups its members
+// belong to; its rules (the proposals' and the letters' periods, the
+// performance record's points); the members (委员), their phones sealed
+// (Seal and UnderEveryKey serve every sealed field of the consultative
+// work) and their accounts linked, and their list in and out of Excel; and
+// the audit of the consultative work's changes, kept by committee.
+//
+// Arrows: committee imports no part of the consultative work; cppcc (the
+// proposals) builds on it, and through cppcc every domain of the
+// consultative work.
+package committee
 
 import (
 	"context"
@@ -18,17 +32,12 @@ import (
 	"dangjian/internal/vocab"
 )
 
-// Service keeps the consultative work. Every function takes the caller's
-// scope, a part of the committees' tree.
+// Service keeps the committees. Every function takes the caller's scope,
+// a part of the committees' tree.
 type Service struct {
 	DB  *store.DB
 	Box *secret.Box
 	Now func() time.Time
-	// Intake takes a proposal not filed where its route sends it, by the
-	// route's code (RejectRoutes: "opinion", "letter"); the domains that keep
-	// those channels supply it (consultation.New), so that cppcc needs none of
-	// them. A route without one is refused.
-	Intake map[string]Intake
 	// nodes keeps what never changes of a node of the committees' tree
 	// (its path and kind: nodes are never moved), id → node.
 	nodes sync.Map
@@ -63,10 +72,8 @@ func (s *Service) NodeIn(ctx context.Context, sc store.Scope, id int64, kind str
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }
 
-func (s *Service) today() date.Date { return date.Of(s.now()) }
-
 // Today is the service's date in Beijing.
-func (s *Service) Today() date.Date { return s.today() }
+func (s *Service) Today() date.Date { return date.Of(s.now()) }
 
 // Committee is a node of the committees' tree: a committee or a handling unit.
 type Committee struct {
@@ -148,15 +155,6 @@ func (s *Service) InputCommittee(ctx context.Context, q store.Querier, sc store.
 		return c, apperr.InvalidField("committee_id", "政协不存在或不在您的范围内")
 	}
 	return c, err
-}
-
-// inCategories refuses a category not in the committee's list.
-func (s *Service) inCategories(ctx context.Context, q store.Querier, committeeID int64, category string) error {
-	ok, err := s.inList(ctx, q, committeeID, "category", category)
-	if err == nil && !ok {
-		err = apperr.InvalidField("category", "提案类别“%s”不在本政协的类别中", category)
-	}
-	return err
 }
 
 // Committee returns a committee in scope.
@@ -329,21 +327,12 @@ func (s *Service) Units(ctx context.Context, sc store.Scope, committeeID int64) 
 	if err != nil {
 		return nil, err
 	}
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	return s.UnitsOf(ctx, s.DB, c.ID)
 }
 
-// Names returns one of a committee's lists (sector, category).
-func (s *Service) Names(ctx context.Context, committeeID int64, list string) ([]string, error) {
-	return store.Query(ctx, s.DB, func(sc store.Scanner) (string, error) {
-		var n string
-		return n, sc.Scan(&n)
-	}, "SELECT name FROM cppcc_lists WHERE committee_id = $1 AND list = $2 ORDER BY position", committeeID, list)
-}
-
-func (s *Service) inList(ctx context.Context, q store.Querier, committeeID int64, list, name string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_lists WHERE committee_id = $1 AND list = $2 AND name = $3", committeeID, list, name).Scan(&n)
-	return n > 0, err
+// UnitsOf lists the handling units of a committee, by name, read by q.
+func (s *Service) UnitsOf(ctx context.Context, q store.Querier, committeeID int64) ([]Committee, error) {
+	return store.Query(ctx, q, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", committeeID)
 }
 
 // Audit records a change of the consultative work. Its entry names no
@@ -355,48 +344,3 @@ func (s *Service) Audit(ctx context.Context, tx *sql.Tx, c Committee, action, ob
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// SetList replaces a committee's list (sector: 界别, category: 提案类别) in scope (the office).
-func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64, list string, names []string) ([]string, error) {
-	if list != "sector" && list != "category" {
-		return nil, apperr.NotFound("名单")
-	}
-	seen := map[string]bool{}
-	var clean []string
-	for i, n := range names {
-		n = strings.TrimSpace(n)
-		switch {
-		case n == "":
-			continue
-		case utf8.RuneCountInString(n) > 30:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”超过 30 个字", i+1, n)
-		case seen[n]:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”重复", i+1, n)
-		}
-		seen[n] = true
-		clean = append(clean, n)
-	}
-	if len(clean) == 0 || len(clean) > 100 {
-		return nil, apperr.InvalidField("names", "名单应有 1 到 100 项")
-	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
-		if err != nil {
-			return err
-		}
-		before, err := s.Names(ctx, c.ID, list)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM cppcc_lists WHERE committee_id = $1 AND list = $2", c.ID, list); err != nil {
-			return err
-		}
-		for i, n := range clean {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return err
-			}
-		}
-		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
-	})
-	return clean, err
-}

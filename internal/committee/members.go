@@ -1,4 +1,4 @@
-package cppcc
+package committee
 
 import (
 	"context"

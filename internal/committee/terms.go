@@ -1,4 +1,4 @@
-package cppcc
+package committee
 
 import (
 	"context"
@@ -70,8 +70,13 @@ func scanSession(r store.Scanner) (Session, error) {
 	var x Session
 	var term int
 	err := r.Scan(&x.ID, &x.TermID, &x.Number, &x.OpensOn, &x.ClosesOn, &term)
-	x.Label = chineseNumber(term) + "届" + chineseNumber(x.Number) + "次会议"
+	x.Label = SessionLabel(term, x.Number)
 	return x, err
+}
+
+// SessionLabel names the session of a term in words: 十四届四次会议.
+func SessionLabel(term, session int) string {
+	return chineseNumber(term) + "届" + chineseNumber(session) + "次会议"
 }
 
 // chineseNumber writes 1–99 in Chinese numerals, as a term or a session is named.
@@ -160,9 +165,9 @@ func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, 
 	return x, err
 }
 
-// sessionAt is the session a proposal submitted on day belongs to: the one
+// SessionAt is the session a proposal submitted on day belongs to: the one
 // open that day (大会期间), or else the latest before it (闭会期间).
-func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
+func (s *Service) SessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
 	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+` FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id
 		WHERE t.committee_id = $1 AND s.opens_on <= $2 ORDER BY s.opens_on DESC LIMIT 1`, committeeID, day))
 	if apperr.IsNotFound(err) {
