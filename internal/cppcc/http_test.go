@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -252,7 +253,21 @@ func fixed(path string) func(*matrix, string) (string, any) {
 	return func(*matrix, string) (string, any) { return path, nil }
 }
 
-var rows = map[string]row{
+// rows are the API's matrix: the proposals' and the committees' rows, and
+// the public channel's and the briefs' beside their tests.
+var rows = merged(proposalRows, publicRows, briefRows)
+
+// merged is the rows of every table.
+func merged[R any](tables ...map[string]R) map[string]R {
+	out := map[string]R{}
+	for _, t := range tables {
+		maps.Copy(out, t)
+	}
+	return out
+}
+
+// proposalRows are the proposals' and the committees' rows of the API's matrix.
+var proposalRows = map[string]row{
 	"GET /api/v1/cppcc/steps":                   {perm: auth.PermAuth, want: always, target: fixed("/api/v1/cppcc/steps")},
 	"GET /api/v1/cppcc/committees":              {perm: auth.PermCppccRead, want: always, target: fixed("/api/v1/cppcc/committees")},
 	"GET /api/v1/cppcc/committees/{id}/figures": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/figures?from=2026-01", committee)},
@@ -562,7 +577,12 @@ var (
 	pageDone   = [3]int{303, 404, 404}
 )
 
-var pageRows = map[string]pageRow{
+// pageRows are the pages' matrix: the proposals' and the committees' rows,
+// and the public channel's, the briefs' and the office's entry beside their tests.
+var pageRows = merged(proposalPageRows, publicPageRows, briefPageRows, entryPageRows)
+
+// proposalPageRows are the proposals' and the committees' rows of the pages' matrix.
+var proposalPageRows = map[string]pageRow{
 	"GET /cppcc":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc?committee=%d", committee)},
 	"GET /cppcc/export/{table}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/export/units?committee=%d", committee)},
 	"GET /cppcc/proposals/{id}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d", in("submitted"))},

@@ -54,26 +54,26 @@ var Ways = vocab.Enum{
 
 // States of a proposal.
 var States = vocab.Enum{
-	{Code: "draft", Label: "暂存"},
-	{Code: "signing", Label: "征集联名"},
-	{Code: "submitted", Label: "待审查"},
-	{Code: "returned", Label: "退回修改"},
-	{Code: "filed", Label: "已立案待交办"},
-	{Code: "rejected", Label: "不予立案"},
-	{Code: "merged", Label: "已并案"},
-	{Code: "withdrawn", Label: "已撤回"},
-	{Code: "handling", Label: "办理中"},
-	{Code: "replied", Label: "已答复待评价"},
-	{Code: "rehandling", Label: "重新办理"},
-	{Code: "closed", Label: "已办结"},
+	{Code: Draft, Label: "暂存"},
+	{Code: Signing, Label: "征集联名"},
+	{Code: Submitted, Label: "待审查"},
+	{Code: Returned, Label: "退回修改"},
+	{Code: Filed, Label: "已立案待交办"},
+	{Code: Rejected, Label: "不予立案"},
+	{Code: Merged, Label: "已并案"},
+	{Code: Withdrawn, Label: "已撤回"},
+	{Code: Handling, Label: "办理中"},
+	{Code: Replied, Label: "已答复待评价"},
+	{Code: Rehandling, Label: "重新办理"},
+	{Code: Closed, Label: "已办结"},
 }
 
 // SignerStates are a co-signer's answers (会签).
 var SignerStates = vocab.Enum{
-	{Code: "invited", Label: "待确认"},
-	{Code: "confirmed", Label: "已确认联名"},
-	{Code: "declined", Label: "不同意联名"},
-	{Code: "lapsed", Label: "逾期未确认"},
+	{Code: Invited, Label: "待确认"},
+	{Code: Confirmed, Label: "已确认联名"},
+	{Code: Declined, Label: "不同意联名"},
+	{Code: Lapsed, Label: "逾期未确认"},
 }
 
 // UnitRoles are a handling unit's part (主办 / 会办 / 分办).
@@ -85,12 +85,12 @@ var UnitRoles = vocab.Enum{
 
 // UnitStates are the states of a unit's part.
 var UnitStates = vocab.Enum{
-	{Code: "handling", Label: "办理中"},
-	{Code: "objected", Label: "申请调整"},
-	{Code: "withdrawn", Label: "已调整给其他单位"},
-	{Code: "extension", Label: "申请延期"},
-	{Code: "opinion", Label: "已提出会办意见"},
-	{Code: "replied", Label: "已答复"},
+	{Code: PartHandling, Label: "办理中"},
+	{Code: PartObjected, Label: "申请调整"},
+	{Code: PartWithdrawn, Label: "已调整给其他单位"},
+	{Code: PartExtension, Label: "申请延期"},
+	{Code: PartOpinion, Label: "已提出会办意见"},
+	{Code: PartReplied, Label: "已答复"},
 }
 
 // Classes are the result classes of a reply; D is used where a committee keeps it.

@@ -118,7 +118,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	as := func(i int) context.Context {
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
-	targets := []string{"draft", "signing", "submitted", "returned", "rejected", "filed", "handling", "merged", "handling", "replied", "rehandling", "closed", "closed", "closed"}
+	targets := []string{cppcc.Draft, cppcc.Signing, cppcc.Submitted, cppcc.Returned, cppcc.Rejected, cppcc.Filed, cppcc.Handling, cppcc.Merged, cppcc.Handling, cppcc.Replied, cppcc.Rehandling, cppcc.Closed, cppcc.Closed, cppcc.Closed}
 	var firstFiled, firstHandling, firstClosed int64
 	for i, target := range targets {
 		clock = open.Add(time.Duration(i) * time.Hour)
@@ -145,13 +145,13 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			p = q
 			return nil
 		}
-		if target == "draft" {
+		if target == cppcc.Draft {
 			continue
 		}
 		if err := do(0, func() (cppcc.Proposal, error) { return d.Submit(as(i), sc, p.ID) }); err != nil {
 			return nil, err
 		}
-		if p.State == "signing" && target != "signing" {
+		if p.State == cppcc.Signing && target != cppcc.Signing {
 			for _, g := range p.Signers {
 				if err := do(0, func() (cppcc.Proposal, error) {
 					return d.Sign(memberCtx(ctx, members, users, g.MemberID), sc, p.ID, true)
@@ -160,12 +160,12 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 				}
 			}
 		}
-		review := map[string]cppcc.ReviewInput{"returned": {Action: "return", Note: "请补充具体建议和数据"}, "rejected": {Action: "reject", Reason: "vague", Route: "opinion"},
-			"merged": {Action: "merge", Into: firstFiled}}
+		review := map[string]cppcc.ReviewInput{cppcc.Returned: {Action: "return", Note: "请补充具体建议和数据"}, cppcc.Rejected: {Action: "reject", Reason: "vague", Route: "opinion"},
+			cppcc.Merged: {Action: "merge", Into: firstFiled}}
 		switch target {
-		case "signing", "submitted":
+		case cppcc.Signing, cppcc.Submitted:
 			continue
-		case "returned", "rejected", "merged":
+		case cppcc.Returned, cppcc.Rejected, cppcc.Merged:
 			if err := do(1, func() (cppcc.Proposal, error) { return d.Review(office, sc, p.ID, review[target]) }); err != nil {
 				return nil, err
 			}
@@ -177,7 +177,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		if firstFiled == 0 {
 			firstFiled = p.ID
 		}
-		if target == "filed" {
+		if target == cppcc.Filed {
 			continue
 		}
 		lead, co := units[i%len(units)], units[(i+3)%len(units)]
@@ -189,7 +189,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		}); err != nil {
 			return nil, err
 		}
-		if target == "handling" {
+		if target == cppcc.Handling {
 			if firstHandling == 0 {
 				firstHandling = p.ID
 			}
@@ -206,7 +206,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		}
 		reply := func(k int, class string) error {
 			for _, x := range p.Parts {
-				if x.Role == "lead" && x.State == "handling" {
+				if x.Role == "lead" && x.State == cppcc.PartHandling {
 					return do(k, func() (cppcc.Proposal, error) {
 						return d.Reply(ctx, store.ScopeOf(lead.Path), x.ID, cppcc.ReplyInput{Class: class, Contact: []string{"phone", "visit", "phone"}[i%3],
 							Text: "经认真研究,现答复如下:一、已会同有关部门开展专题调研;二、已将相关事项列入年度工作计划;三、下一步将加大资金投入,定期向委员通报进展。"})
@@ -219,9 +219,9 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			return nil, err
 		}
 		switch target {
-		case "replied":
+		case cppcc.Replied:
 			continue
-		case "rehandling":
+		case cppcc.Rehandling:
 			if err := do(7, func() (cppcc.Proposal, error) {
 				return d.Evaluate(as(i), sc, p.ID, cppcc.EvaluateInput{Attitude: "基本满意", Result: "不满意", Note: "答复未提出具体时间表"})
 			}); err != nil {

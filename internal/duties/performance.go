@@ -69,6 +69,10 @@ func attendanceItem(kind, status string) string {
 	return kind
 }
 
+// notProposed are the states of a proposal that is not counted as proposed:
+// not yet submitted, or withdrawn.
+var notProposed = cppcc.SQLList([]string{cppcc.Draft, cppcc.Signing, cppcc.Withdrawn})
+
 func yearMonths(year int) (int, int) { return year*100 + 1, year*100 + 12 }
 
 // Record is a member's performance record of a year: the office's view of
@@ -103,7 +107,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 		var x row
 		return x, r.Scan(&x.title, &x.state, &x.on, &x.key)
 	}, "SELECT title, state, submitted_at, is_key FROM proposals WHERE proposer_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+
-		" AND state NOT IN ('draft', 'withdrawn', 'signing')"+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
+		" AND state NOT IN "+notProposed+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -228,11 +232,11 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 	}
 	queries := []string{
 		`SELECT proposer_id, 'proposal', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND state NOT IN ` + notProposed + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'filed', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND state IN ` + cppcc.SQLList(cppcc.FiledStates) + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'key', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND is_key AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND is_key AND state NOT IN ` + notProposed + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT g.member_id, 'cosign', COUNT(*) FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
 			WHERE p.committee_id = $1 AND p.month >= $2 AND p.month <= $3 AND g.state = 'confirmed'` + store.InProvince("g.province_id", prov) + " GROUP BY g.member_id",
 		`SELECT t.member_id, a.kind || '|' || t.status, COUNT(*) FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
