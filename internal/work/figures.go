@@ -2,6 +2,7 @@ package work
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -344,4 +346,59 @@ func GroupLines(lines []Line) []Group {
 		out[len(out)-1].Lines = append(out[len(out)-1].Lines, l)
 	}
 	return out
+}
+
+// figures lists what a record adds to the figures.
+func figures(r *Record, parent *Record) stats.Delta {
+	d := stats.Delta{}
+	if r == nil || r.Kind.Figures == nil {
+		return d
+	}
+	for _, f := range r.Kind.Figures(*r, parent) {
+		d[f.Key] += f.N
+	}
+	return d
+}
+
+// refigure moves the figures of the record's organisation path from what
+// before counted to what after counts.
+func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before, after *Record, parent *Record) error {
+	d := figures(after, parent)
+	for k, n := range figures(before, parent) {
+		d[k] -= n
+	}
+	path := ""
+	if after != nil {
+		path = after.OrgPath
+	} else {
+		path = before.OrgPath
+	}
+	return stats.ApplyPath(ctx, s.DB, tx, path, d)
+}
+
+// refigureChildren recounts the children whose figures depend on a changed parent.
+func (s *Service) refigureChildren(ctx context.Context, tx *sql.Tx, before, after Record) error {
+	for _, c := range before.Kind.Children() {
+		if c.Figures == nil {
+			continue
+		}
+		var kids []Record
+		err := s.each(ctx, tx, store.ScopeOf(before.OrgPath), c, Filter{ParentID: before.ID}, func(r Record) error {
+			kids = append(kids, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range kids {
+			d := figures(&r, &after)
+			for k, n := range figures(&r, &before) {
+				d[k] -= n
+			}
+			if err := stats.ApplyPath(ctx, s.DB, tx, r.OrgPath, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
