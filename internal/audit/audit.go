@@ -322,7 +322,7 @@ func nextIDs(ctx context.Context, db *store.DB, tx *sql.Tx, n int) ([]int64, err
 	}
 	var last int64
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM audit_log").Scan(&last); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("next audit ids: %w", err)
 	}
 	ids := make([]int64, n)
 	for i := range ids {
@@ -340,7 +340,7 @@ func appendChain(ctx context.Context, db *store.DB, tx *sql.Tx, prov int64, entr
 	prev := ""
 	err := tx.QueryRowContext(ctx, "SELECT last_seq, last_id, hash FROM audit_chains WHERE province_id = $1", prov).Scan(&seq, &lastID, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
+		return fmt.Errorf("append chain: %w", err)
 	}
 	const batch = 100
 	for start := 0; start < len(entries); start += batch {
@@ -366,5 +366,8 @@ func appendChain(ctx context.Context, db *store.DB, tx *sql.Tx, prov int64, entr
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_chains (province_id, last_seq, last_id, hash) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (province_id) DO UPDATE SET last_seq = excluded.last_seq, last_id = excluded.last_id, hash = excluded.hash`, prov, seq, lastID, prev)
-	return err
+	if err != nil {
+		return fmt.Errorf("append chain: %w", err)
+	}
+	return nil
 }

@@ -84,7 +84,7 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 		return h, sc.Scan(&h.province, &h.lastID, &h.hash)
 	}, "SELECT province_id, last_id, hash FROM audit_chains")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("verify audit chains: %w", err)
 	}
 	v.heads, v.seen = map[int64]chainHead{}, map[int64]bool{}
 	for _, h := range heads {
@@ -92,7 +92,7 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 	}
 	rows, err := db.QueryContext(ctx, selectEntries+" ORDER BY seq IS NOT NULL, province_id, seq, id")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("verify audit chains: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -103,7 +103,7 @@ func Verify(ctx context.Context, db *store.DB) ([]Problem, int64, error) {
 		v.entry(e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, v.n, err
+		return nil, v.n, fmt.Errorf("verify audit chains: %w", err)
 	}
 	v.finish(heads)
 	sort.SliceStable(v.out, func(i, j int) bool { return v.out[i].ID < v.out[j].ID })
@@ -209,19 +209,25 @@ func KeyChain(ctx context.Context, db *store.DB) error {
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_keyed").Scan(&n); err != nil || n > 0 {
-			return err
+			if err != nil {
+				return fmt.Errorf("key chain: %w", err)
+			}
+			return nil
 		}
 		var last int64
 		var hash string
 		err := tx.QueryRowContext(ctx, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").Scan(&last, &hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return fmt.Errorf("key chain: %w", err)
 		}
 		if keyed(hash) {
 			last = 0 // keyed from the first entry on
 		}
 		_, err = tx.ExecContext(ctx, "INSERT INTO audit_keyed (one, legacy_last, mac) VALUES (1, $1, $2)", last, db.Signer.MAC(boundary(last)))
-		return err
+		if err != nil {
+			return fmt.Errorf("key chain: %w", err)
+		}
+		return nil
 	})
 }
 
@@ -243,7 +249,7 @@ func legacyBoundary(ctx context.Context, db *store.DB, out *[]Problem) (int64, e
 		return 0, nil
 	}
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("legacy boundary: %w", err)
 	}
 	if !db.Signer.CheckMAC(boundary(last), mac) {
 		*out = append(*out, Problem{0, "审计链起点记录与密钥不符(被改动),按全部记录均须签名校验"})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -57,7 +58,7 @@ func List(ctx context.Context, db *store.DB, sc store.Scope, f Filter, p store.P
 	out, p := store.NewList[Entry](p)
 	w := where(sc, f)
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE 1=1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list audit entries: %w", err)
 	}
 	limit, args := w.Limit(p)
 	err := each(ctx, db, selectEntries+w.String()+" ORDER BY id DESC"+limit, args, func(e Entry) error {
@@ -116,7 +117,7 @@ func Each(ctx context.Context, db *store.DB, sc store.Scope, f Filter, fn func(E
 func each(ctx context.Context, db *store.DB, query string, args []any, fn func(Entry) error) error {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("read audit entries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {

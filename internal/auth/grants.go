@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"dangjian/internal/apperr"
@@ -43,7 +44,7 @@ func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]
 		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id LEFT JOIN committees c ON c.id = g.committee_id
 		WHERE g.user_id = $1 AND g.revoked_at IS NULL AND (g.org_id IS NULL OR o.dissolved_at IS NULL) ORDER BY g.id`, userID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read grants: %w", err)
 	}
 	defer rows.Close()
 	out := []Grant{}
@@ -51,7 +52,7 @@ func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]
 		var g Grant
 		var org, committee sql.NullInt64
 		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &org, &committee, &g.OrgName, &g.OrgPath, &g.CreatedAt); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read grants: %w", err)
 		}
 		switch {
 		case committee.Valid:
@@ -117,7 +118,7 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 				return apperr.InvalidField("org_id", "党组织不存在或不在您的管理范围内")
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("add grant: %w", err)
 			}
 		} else if !sc.IsAll() {
 			return apperr.InvalidField("org_id", "只有全系统范围的安全管理员才能授予全系统角色")
@@ -140,7 +141,10 @@ func (s *Service) AddGrant(ctx context.Context, sc store.Scope, in GrantInput) (
 func (s *Service) insertGrant(ctx context.Context, tx *sql.Tx, u User, role string, in GrantInput, path string, gid *int64) error {
 	if err := tx.QueryRowContext(ctx, `INSERT INTO grants (user_id, role, org_id, committee_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		in.UserID, role, in.OrgID, in.CommitteeID, audit.ActorOf(ctx).Username, s.now()).Scan(gid); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("insert grant: %w", err)
+		}
+		return nil
 	}
 	detail := map[string]any{"username": u.Username, "role": role, "org_id": in.OrgID}
 	if in.CommitteeID != nil {
@@ -175,7 +179,7 @@ func (s *Service) addCommitteeGrant(ctx context.Context, sc store.Scope, role st
 			return apperr.InvalidField("committee_id", "政协或承办单位不存在")
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("add committee grant: %w", err)
 		}
 		if (kind == "unit") != (role == RoleHandler) {
 			return apperr.InvalidField("committee_id", "“提案承办单位”角色授予在承办单位上,其他政协角色授予在政协上")
@@ -268,7 +272,7 @@ func (s *Service) RevokeGrant(ctx context.Context, sc store.Scope, id int64) err
 			return refused("系统管理员、安全管理员、审计管理员的授权只能在服务器上用命令行收回")
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE grants SET revoked_at = $1 WHERE id = $2", s.now(), id); err != nil {
-			return err
+			return fmt.Errorf("revoke grant: %w", err)
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "revoke", ObjectType: "grant", ObjectID: id, OrgPath: path.String,
 			Detail: map[string]any{"user_id": userID, "role": role}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -68,7 +69,7 @@ func (s *Service) userBy(ctx context.Context, q store.Querier, col string, v any
 		return User{}, apperr.NotFound("用户")
 	}
 	if err != nil {
-		return User{}, err
+		return User{}, fmt.Errorf("read user: %w", err)
 	}
 	u.Grants, err = s.grants(ctx, q, u.ID)
 	return u, err
@@ -88,11 +89,11 @@ func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
 func (s *Service) Users(ctx context.Context, p store.Page) (store.List[User], error) {
 	out, p := store.NewList[User](p)
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM users").Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list users: %w", err)
 	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT $1 OFFSET $2", p.Size, p.Offset())
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -103,7 +104,7 @@ func (s *Service) Users(ctx context.Context, p store.Page) (store.List[User], er
 		out.Items = append(out.Items, u)
 	}
 	if err := rows.Err(); err != nil {
-		return out, err
+		return out, fmt.Errorf("list users: %w", err)
 	}
 	for i := range out.Items {
 		if out.Items[i].Grants, err = s.grants(ctx, s.DB, out.Items[i].ID); err != nil {
@@ -158,13 +159,16 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 			if strings.Contains(strings.ToLower(err.Error()), "unique") {
 				return apperr.InvalidField("username", "用户名“%s”已被使用", in.Username)
 			}
-			return err
+			if err != nil {
+				return fmt.Errorf("create user: %w", err)
+			}
+			return nil
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "create", ObjectType: "user", ObjectID: id,
 			Detail: map[string]any{"username": in.Username, "display_name": in.DisplayName, "member_id": in.MemberID}})
 	})
 	if err != nil {
-		return User{}, err
+		return User{}, fmt.Errorf("create user: %w", err)
 	}
 	return s.User(ctx, id)
 }
@@ -194,7 +198,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 			disabled = *p.Disabled
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET display_name = $1, disabled = $2, updated_at = $3 WHERE id = $4", name, disabled, s.now(), id); err != nil {
-			return err
+			return fmt.Errorf("update user: %w", err)
 		}
 		if disabled {
 			if err := errors.Join(s.endSessions(ctx, tx, id), s.endTokens(ctx, tx, id)); err != nil {
@@ -231,7 +235,10 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, byAdmin 
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2, must_change = $3,
 			failed_count = 0, locked_until = NULL, updated_at = $2 WHERE id = $4`, HashPassword(pw), s.now(), byAdmin, id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("set password: %w", err)
+			}
+			return nil
 		}
 		if err := s.endSessions(ctx, tx, id); err != nil {
 			return err
@@ -321,12 +328,12 @@ func (s *Service) Unlock(ctx context.Context, id int64) (User, error) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1", id); err != nil {
-			return err
+			return fmt.Errorf("unlock user: %w", err)
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "unlock", ObjectType: "user", ObjectID: id, Detail: map[string]any{"username": u.Username}})
 	})
 	if err != nil {
-		return User{}, err
+		return User{}, fmt.Errorf("unlock user: %w", err)
 	}
 	return s.User(ctx, id)
 }

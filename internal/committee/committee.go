@@ -18,6 +18,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,7 +56,7 @@ func (s *Service) NodeIn(ctx context.Context, sc store.Scope, id int64, kind str
 		var n Node
 		err := s.DB.QueryRowContext(ctx, "SELECT path, kind, name FROM committees WHERE id = $1", id).Scan(&n.Path, &n.Kind, &n.Name)
 		if err != nil && !apperr.IsNotFound(err) {
-			return Node{}, err
+			return Node{}, fmt.Errorf("read committee node: %w", err)
 		}
 		if err == nil {
 			s.nodes.Store(id, n)
@@ -144,7 +145,10 @@ func (s *Service) Lookup(ctx context.Context, q store.Querier, sc store.Scope, i
 	if apperr.IsNotFound(err) {
 		return c, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
 	}
-	return c, err
+	if err != nil {
+		return c, fmt.Errorf("look up committee: %w", err)
+	}
+	return c, nil
 }
 
 // InputCommittee is the committee a request names in its body, in scope;
@@ -175,8 +179,12 @@ func (s *Service) PublicCommittee(ctx context.Context, id int64) (Committee, err
 // Committees lists the committees in scope, the tree's order.
 func (s *Service) Committees(ctx context.Context, sc store.Scope) ([]Committee, error) {
 	lo, hi := sc.Range()
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE kind = 'committee' AND path >= $1 AND path < $2"+sc.Exact("path")+
+	out, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE kind = 'committee' AND path >= $1 AND path < $2"+sc.Exact("path")+
 		" ORDER BY path LIMIT 200", lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("list committees: %w", err)
+	}
+	return out, nil
 }
 
 // MaxNodes bounds the committees and units Nodes lists.
@@ -185,7 +193,11 @@ const MaxNodes = 1000
 // Nodes lists the committees' tree in its order, committees and their
 // units, at most MaxNodes (for the security administrator's grant form).
 func (s *Service) Nodes(ctx context.Context) ([]Committee, error) {
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees ORDER BY path LIMIT "+strconv.Itoa(MaxNodes))
+	out, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees ORDER BY path LIMIT "+strconv.Itoa(MaxNodes))
+	if err != nil {
+		return nil, fmt.Errorf("list committee nodes: %w", err)
+	}
+	return out, nil
 }
 
 // CommitteeOf is the committee whose scope a caller holds: the committee
@@ -252,7 +264,7 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 	}
 	var dup int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE kind = 'committee' AND name = $1", name).Scan(&dup); err != nil {
-		return Committee{}, err
+		return Committee{}, fmt.Errorf("create committee: %w", err)
 	}
 	if dup > 0 {
 		return Committee{}, apperr.InvalidField("name", "“%s”已经登记过", name)
@@ -264,7 +276,7 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 	for list, names := range map[string][]string{"sector": DefaultSectors, "category": DefaultCategories} {
 		for i, n := range names {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return c, err
+				return c, fmt.Errorf("create committee: %w", err)
 			}
 		}
 	}
@@ -278,18 +290,24 @@ func (s *Service) insertNode(ctx context.Context, tx *sql.Tx, parent *int64, kin
 			if apperr.IsNotFound(err) {
 				return Committee{}, apperr.InvalidField("parent_id", "上级政协不存在")
 			}
-			return Committee{}, err
+			if err != nil {
+				return Committee{}, fmt.Errorf("insert committee node: %w", err)
+			}
+			return Committee{}, nil
 		}
 	}
 	rules, _ := json.Marshal(DefaultRules)
 	var id int64
 	if err := tx.QueryRowContext(ctx, "INSERT INTO committees (parent_id, path, kind, level, name, rules, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 		parent, store.TempKey(), kind, level, name, string(rules), s.now()).Scan(&id); err != nil {
-		return Committee{}, err
+		if err != nil {
+			return Committee{}, fmt.Errorf("insert committee node: %w", err)
+		}
+		return Committee{}, nil
 	}
 	path := store.ChildPath(parentPath, id)
 	if _, err := tx.ExecContext(ctx, "UPDATE committees SET path = $1 WHERE id = $2", path, id); err != nil {
-		return Committee{}, err
+		return Committee{}, fmt.Errorf("insert committee node: %w", err)
 	}
 	return Committee{ID: id, ParentID: parent, Path: path, Kind: kind, Level: level, Name: name, Rules: DefaultRules}, nil
 }
@@ -308,7 +326,7 @@ func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE parent_id = $1 AND kind = 'unit' AND name = $2", c.ID, name).Scan(&dup); err != nil {
-			return err
+			return fmt.Errorf("new unit: %w", err)
 		}
 		if dup > 0 {
 			return apperr.InvalidField("name", "承办单位“%s”已经登记过", name)
@@ -332,7 +350,11 @@ func (s *Service) Units(ctx context.Context, sc store.Scope, committeeID int64) 
 
 // UnitsOf lists the handling units of a committee, by name, read by q.
 func (s *Service) UnitsOf(ctx context.Context, q store.Querier, committeeID int64) ([]Committee, error) {
-	return store.Query(ctx, q, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", committeeID)
+	out, err := store.Query(ctx, q, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", committeeID)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	return out, nil
 }
 
 // Audit records a change of the consultative work. Its entry names no

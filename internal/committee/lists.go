@@ -3,6 +3,7 @@ package committee
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -52,16 +53,23 @@ var MemberStatuses = vocab.Enum{
 
 // Names returns one of a committee's lists (sector, category).
 func (s *Service) Names(ctx context.Context, committeeID int64, list string) ([]string, error) {
-	return store.Query(ctx, s.DB, func(sc store.Scanner) (string, error) {
+	out, err := store.Query(ctx, s.DB, func(sc store.Scanner) (string, error) {
 		var n string
 		return n, sc.Scan(&n)
 	}, "SELECT name FROM cppcc_lists WHERE committee_id = $1 AND list = $2 ORDER BY position", committeeID, list)
+	if err != nil {
+		return nil, fmt.Errorf("read committee list: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Service) inList(ctx context.Context, q store.Querier, committeeID int64, list, name string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_lists WHERE committee_id = $1 AND list = $2 AND name = $3", committeeID, list, name).Scan(&n)
-	return n > 0, err
+	if err != nil {
+		return n > 0, fmt.Errorf("read committee list: %w", err)
+	}
+	return n > 0, nil
 }
 
 // InCategories refuses a category not in the committee's list.
@@ -106,11 +114,11 @@ func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM cppcc_lists WHERE committee_id = $1 AND list = $2", c.ID, list); err != nil {
-			return err
+			return fmt.Errorf("set list: %w", err)
 		}
 		for i, n := range clean {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return err
+				return fmt.Errorf("set list: %w", err)
 			}
 		}
 		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
@@ -111,7 +112,7 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE committees SET rules = $1 WHERE id = $2", string(raw), c.ID); err != nil {
-			return err
+			return fmt.Errorf("set rules: %w", err)
 		}
 		before := c.Rules
 		c.Rules = r

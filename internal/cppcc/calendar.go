@@ -3,6 +3,7 @@ package cppcc
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -37,10 +38,14 @@ func (s *Service) CalendarDays(ctx context.Context, q store.Querier, year int) (
 	if year != 0 {
 		where, args = " WHERE day >= $1 AND day <= $2", []any{date.New(year, 1, 1), date.New(year, 12, 31)}
 	}
-	return store.Query(ctx, q, func(r store.Scanner) (CalendarDay, error) {
+	out, err := store.Query(ctx, q, func(r store.Scanner) (CalendarDay, error) {
 		var d CalendarDay
 		return d, r.Scan(&d.Day, &d.Off, &d.Note)
 	}, "SELECT day, off, note FROM calendar_days"+where+" ORDER BY day", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read calendar: %w", err)
+	}
+	return out, nil
 }
 
 // SetCalendar replaces a year's days with those of the notice: the office
@@ -79,17 +84,17 @@ func (s *Service) SetCalendar(ctx context.Context, sc store.Scope, year int, day
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE day >= $1 AND day <= $2", date.New(year, 1, 1), date.New(year, 12, 31)); err != nil {
-			return err
+			return fmt.Errorf("set calendar: %w", err)
 		}
 		for _, d := range days {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (day, off, note, updated_at) VALUES ($1, $2, $3, $4)", d.Day, d.Off, d.Note, s.now()); err != nil {
-				return err
+				return fmt.Errorf("set calendar: %w", err)
 			}
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "update", ObjectType: "calendar", ObjectID: int64(year), Detail: map[string]any{"before": before, "after": days}})
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("set calendar: %w", err)
 	}
 	return s.CalendarDays(ctx, s.DB, year)
 }
@@ -118,7 +123,10 @@ func scanClock(r store.Scanner) (Clock, error) {
 func (s *Service) Clocks(ctx context.Context, q store.Querier, c committee.Committee, object string, id int64) ([]Clock, error) {
 	ks, err := store.Query(ctx, q, scanClock, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2"+store.InProvince("province_id", c.Province())+" ORDER BY id", object, id)
 	if err != nil || len(ks) == 0 {
-		return ks, err
+		if err != nil {
+			return ks, fmt.Errorf("read clocks: %w", err)
+		}
+		return ks, nil
 	}
 	cal, err := s.Calendar(ctx, q)
 	if err != nil {
@@ -148,7 +156,10 @@ func (s *Service) StartClockAt(ctx context.Context, tx *sql.Tx, c committee.Comm
 	var kid int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO clocks (province_id, committee_id, object, object_id, period, starts_on, base_on, due_on, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.Province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("start clock: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "clock_start", "clock", kid, map[string]any{"object": object, "object_id": id, "period": period, "starts": start, "due": base})
 }
@@ -163,7 +174,7 @@ func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c committee.Commi
 		return date.Date{}, false, nil
 	}
 	if err != nil {
-		return date.Date{}, false, err
+		return date.Date{}, false, fmt.Errorf("change clock: %w", err)
 	}
 	before := k.Clock
 	fn(&k.Clock)
@@ -180,7 +191,10 @@ func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c committee.Commi
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET base_on = $1, extended = $2, paused = $3, paused_on = $4, stopped_on = $5, due_on = $6, updated_at = $7 WHERE id = $8`+
 		store.InProvince("province_id", c.Province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
-		return due, false, err
+		if err != nil {
+			return due, false, fmt.Errorf("change clock: %w", err)
+		}
+		return due, false, nil
 	}
 	return due, true, s.Audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
 }

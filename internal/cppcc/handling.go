@@ -67,7 +67,10 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c committee.Committee
 		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("lead", "所选承办单位不是本政协登记的承办单位")
 		}
-		return err
+		if err != nil {
+			return fmt.Errorf("add unit's part: %w", err)
+		}
+		return nil
 	}
 	today := s.Today()
 	due := today.AddDate(0, c.Rules.ReplyMonths, 0)
@@ -77,7 +80,10 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c committee.Committee
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO proposal_units (province_id, proposal_id, committee_id, unit_id, role, state, assigned_on, object_by, due_on, updated_at)
 		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9) RETURNING id`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()).Scan(&id); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("add unit's part: %w", err)
+		}
+		return nil
 	}
 	if err := s.StartClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
 		return err
@@ -107,7 +113,7 @@ func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view Vie
 		lo, hi := sc.Range()
 		var path string
 		if err := tx.QueryRowContext(ctx, "SELECT path FROM committees WHERE id = $1", p.Parts[i].UnitID).Scan(&path); err != nil {
-			return Part{}, p, committee.Committee{}, err
+			return Part{}, p, committee.Committee{}, fmt.Errorf("read unit's part: %w", err)
 		}
 		if path < lo || path >= hi || !sc.Contains(path) {
 			return Part{}, p, committee.Committee{}, apperr.NotFound("承办任务")
@@ -129,7 +135,7 @@ func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c committee.Committe
 	n := len(args)
 	query := fmt.Sprintf("UPDATE proposal_units SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", x.province)
 	if err := store.Swap(ctx, tx, "承办任务", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
-		return err
+		return fmt.Errorf("step unit's part: %w", err)
 	}
 	if err := s.partClock(ctx, tx, c, x, action, args); err != nil {
 		return err
@@ -335,7 +341,10 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_files (province_id, proposal_id, part_id, name, content_type, size, sha256, data, created_by, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.province, p.ID, x.ID, name, typ, len(in.Letter), sum, in.Letter, NullUser(ctx), s.now()).Scan(&id); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("record proposal reply: %w", err)
+				}
+				return nil
 			}
 			if err := s.Audit(ctx, tx, c, "upload", "cppcc_file", id, map[string]any{"name": name, "size": len(in.Letter), "sha256": sum, "proposal_id": p.ID}); err != nil {
 				return err
@@ -428,14 +437,17 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	}
 	from := " FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE uc.path >= $1 AND uc.path < $2"
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list unit's inbox: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	today := s.Today()
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+SQLList(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list unit's inbox: %w", err)
+	}
+	return out, nil
 }
 
 // Joined is a history note: a, then b after a semicolon when there is one.
@@ -459,7 +471,10 @@ func (s *Service) Letter(ctx context.Context, sc store.Scope, view View, proposa
 	if apperr.IsNotFound(err) {
 		return f, nil, apperr.NotFound("答复函")
 	}
-	return f, data, err
+	if err != nil {
+		return f, data, fmt.Errorf("read reply letter: %w", err)
+	}
+	return f, data, nil
 }
 
 // LatePart is a unit's part past its date, as the office's 逾期 list shows
@@ -483,7 +498,7 @@ func (s *Service) LateParts(ctx context.Context, sc store.Scope, committeeID int
 	w.And("u.state IN "+SQLList(openStates)+" AND u.due_on < ?", today)
 	from := ` FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id JOIN proposals p ON p.province_id = u.province_id AND p.id = u.proposal_id WHERE 1 = 1`
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list late parts: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (LatePart, error) {
@@ -525,7 +540,10 @@ func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead st
 		}
 		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+
 			store.InProvince("province_id", p.province), lead, s.now(), p.ID, p.State); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("mark key proposal: %w", err)
+			}
+			return nil
 		}
 		return s.event(ctx, tx, c, p, "proposal", "mark_key", p.State, p.State, "领衔督办:"+lead)
 	})

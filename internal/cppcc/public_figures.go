@@ -66,14 +66,14 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		UNION ALL SELECT 'overdue', COUNT(*)`+running+` AND due_on < $3
 		UNION ALL SELECT 'soon', COUNT(*)`+running+` AND due_on >= $3 AND due_on <= $4`, args...)
 	if err != nil {
-		return f, err
+		return f, fmt.Errorf("read public figures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k string
 		var v int64
 		if err := rows.Scan(&k, &v); err != nil {
-			return f, err
+			return f, fmt.Errorf("read public figures: %w", err)
 		}
 		switch k {
 		case "overdue":
@@ -85,7 +85,7 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return f, err
+		return f, fmt.Errorf("read public figures: %w", err)
 	}
 	units, err := s.UnitsOf(ctx, s.DB, c.ID)
 	for _, u := range units {

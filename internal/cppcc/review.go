@@ -37,7 +37,10 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE term_id = $1 AND session_id = $2"+
 				store.InProvince("province_id", p.province), p.TermID, p.SessionID).Scan(&n); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("review proposal: %w", err)
+				}
+				return nil
 			}
 			err := s.step(ctx, tx, c, p, "file", note, "number = $3, filed_at = $4, review_note = $5", n, s.now(), note)
 			if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {

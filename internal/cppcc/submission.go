@@ -2,11 +2,13 @@ package cppcc
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
 	"dangjian/internal/apperr"
 	"dangjian/internal/committee"
 	"dangjian/internal/store"
-	"database/sql"
-	"slices"
 )
 
 // Submit sends a draft, or a proposal returned for revision, of the
@@ -38,7 +40,10 @@ func (s *Service) submit(ctx context.Context, tx *sql.Tx, c committee.Committee,
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE proposal_signers SET state = 'invited', answered_at = NULL, due_on = $1 WHERE proposal_id = $2"+
 		store.InProvince("province_id", p.province), today.AddDate(0, 0, c.Rules.SignDays), p.ID); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("submit proposal: %w", err)
+		}
+		return nil
 	}
 	return s.step(ctx, tx, c, p, "submit_joint", "", set, args...)
 }
@@ -83,7 +88,10 @@ func (s *Service) stepSigner(ctx context.Context, tx *sql.Tx, c committee.Commit
 	}
 	if err := store.Swap(ctx, tx, "联名邀请", "UPDATE proposal_signers SET state = $1, answered_at = $2 WHERE proposal_id = $3 AND member_id = $4 AND state = $5"+
 		store.InProvince("province_id", p.province), to, s.now(), p.ID, g.MemberID, g.State); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("step co-signer: %w", err)
+		}
+		return nil
 	}
 	return s.event(ctx, tx, c, p, "signer", action, g.State, to, g.Name)
 }
@@ -95,7 +103,10 @@ func (s *Service) endSigning(ctx context.Context, tx *sql.Tx, c committee.Commit
 	var waiting, confirmed int
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN state = 'invited' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN state = 'confirmed' THEN 1 ELSE 0 END), 0)
 		FROM proposal_signers WHERE proposal_id = $1`+store.InProvince("province_id", p.province), p.ID).Scan(&waiting, &confirmed); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("end signing: %w", err)
+		}
+		return nil
 	}
 	if waiting > 0 && !lapse {
 		return nil

@@ -3,6 +3,7 @@ package duties
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -109,7 +110,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, "SELECT title, state, submitted_at, is_key FROM proposals WHERE proposer_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+
 		" AND state NOT IN "+notProposed+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, p := range props {
 		on := date.Of(p.on.Time)
@@ -127,7 +128,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT p.title, p.submitted_at FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
 		WHERE g.member_id = $1 AND g.state = 'confirmed' AND p.month >= $2 AND p.month <= $3`+store.InProvince("g.province_id", prov)+" ORDER BY p.submitted_at, p.id", m.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, p := range cosigned {
 		add("cosign", p.title, date.Of(p.on.Time))
@@ -142,7 +143,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT a.kind, a.title, a.held_on, t.status FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
 		WHERE t.member_id = $1 AND a.month >= $2 AND a.month <= $3`+store.InProvince("t.province_id", prov)+" ORDER BY a.held_on, a.id", m.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, a := range atts {
 		add(attendanceItem(a.kind, a.status), a.title, a.on)
@@ -153,7 +154,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT h.kind, COALESCE(p.title, '') FROM cppcc_honours h LEFT JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
 		WHERE h.committee_id = $1 AND h.year = $2 AND (p.proposer_id = $3 OR h.member_id = $3)`+store.InProvince("h.province_id", prov)+" ORDER BY h.id", c.ID, year, m.ID)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, h := range honours {
 		item, title := "active", strconv.Itoa(year)+"年度履职积极分子"
@@ -172,7 +173,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 		return x, r.Scan(&x.title, &x.month)
 	}, "SELECT title, month FROM opinions WHERE member_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+store.InProvince("province_id", prov)+" ORDER BY id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, o := range ops {
 		add("opinion", o.title, date.New(o.month/100, time.Month(o.month%100), 1))
@@ -183,7 +184,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT o.title, a.kind, a.level, a.on_date FROM opinion_adoptions a JOIN opinions o ON o.province_id = a.province_id AND o.id = a.opinion_id
 		WHERE o.member_id = $1 AND a.committee_id = $2 AND a.month >= $3 AND a.month <= $4`+store.InProvince("a.province_id", prov)+" ORDER BY a.on_date, a.id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, a := range adopted {
 		it := "opinion_adopted"
@@ -257,7 +258,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 			return g, r.Scan(&g.member, &g.item, &g.n)
 		}, q, c.ID, from, to)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("rank members: %w", err)
 		}
 		for _, g := range rows {
 			item := g.item

@@ -70,7 +70,7 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c committee.Committe
 	n := len(args)
 	query := fmt.Sprintf("UPDATE cases SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", x.province)
 	if err := store.Swap(ctx, tx, "来信", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
-		return err
+		return fmt.Errorf("step case: %w", err)
 	}
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
 }
@@ -90,7 +90,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 			if x.DuplicateOf != nil {
 				var st string
 				if err := tx.QueryRowContext(ctx, "SELECT state FROM cases WHERE id = $1"+store.InProvince("province_id", x.province), *x.DuplicateOf).Scan(&st); err != nil {
-					return err
+					return fmt.Errorf("decide case: %w", err)
 				}
 				if st == Final {
 					return apperr.Rule("这封来信与第 %d 号信访件是同一事项,该件已复核终结,依照《信访工作条例》不再受理;请选择“不予受理”并告知信访人", *x.DuplicateOf)
@@ -127,7 +127,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 				return err
 			}
 			if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET held = $1, updated_at = $2 WHERE id = $3 AND held"+store.InProvince("province_id", x.province), false, s.now(), x.ID); err != nil {
-				return err
+				return fmt.Errorf("decide case: %w", err)
 			}
 			return s.caseEvent(ctx, tx, c, x, "release", x.State, x.State, "审核后放行", false)
 		case "route":

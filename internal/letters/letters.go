@@ -16,6 +16,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -258,7 +259,10 @@ func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c committee.Committ
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, x.ID, action, from, to, note, notice, cppcc.NullUser(ctx), by, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record case event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
 }
@@ -267,7 +271,7 @@ func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c committee.Committ
 func (s *Service) recase(ctx context.Context, tx *sql.Tx, c committee.Committee, before Case, id int64) error {
 	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if err != nil {
-		return err
+		return fmt.Errorf("refigure case: %w", err)
 	}
 	return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, CaseKeys(after), CaseKeys(before))
 }
@@ -332,7 +336,7 @@ func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	for after := int64(0); ; {
 		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
 		if err != nil {
-			return err
+			return fmt.Errorf("recount letters: %w", err)
 		}
 		for _, x := range cs {
 			out.Add(x.CommitteeID, CaseKeys(x), 1)

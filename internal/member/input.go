@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -251,7 +252,7 @@ func (s *Service) checkUnique(ctx context.Context, tx *sql.Tx, idNumber string) 
 			continue
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("check unique: %w", err)
 		}
 		return idConflict(errors.New("id_hash"))
 	}
@@ -266,17 +267,23 @@ func renumber(ctx context.Context, tx *sql.Tx, old []string, newHash string, pro
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM id_numbers WHERE id_hash = $1", h); err != nil {
-			return err
+			return fmt.Errorf("renumber ID registry: %w", err)
 		}
 	}
 	// Registered already under the new key: a rotation that ran before.
 	var one int
 	err := tx.QueryRowContext(ctx, "SELECT 1 FROM id_numbers WHERE id_hash = $1", newHash).Scan(&one)
 	if !errors.Is(err, sql.ErrNoRows) {
-		return err
+		if err != nil {
+			return fmt.Errorf("renumber ID registry: %w", err)
+		}
+		return nil
 	}
 	_, err = tx.ExecContext(ctx, "INSERT INTO id_numbers (id_hash, province_id) VALUES ($1, $2)", newHash, prov)
-	return err
+	if err != nil {
+		return fmt.Errorf("renumber ID registry: %w", err)
+	}
+	return nil
 }
 
 func idConflict(err error) error {

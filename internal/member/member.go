@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -174,7 +175,10 @@ func (s *Service) getIn(ctx context.Context, q store.Querier, sc store.Scope, ro
 	if errors.Is(err, sql.ErrNoRows) {
 		return Member{}, apperr.NotFound("人员")
 	}
-	return m, err
+	if err != nil {
+		return m, fmt.Errorf("read member: %w", err)
+	}
+	return m, nil
 }
 
 // Get returns a person whose organisation is in scope.
@@ -295,7 +299,7 @@ func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) e
 		m.Stage, m.Status, m.AppliedOn, m.ActivistOn, m.CandidateOn, m.JoinedOn, m.FullOn, m.ProbationEndsOn,
 		m.ProbationExtended, m.MobileOut, s.now(), m.ID, before.Stage, before.Status, before.MobileOut, before.ProbationExtended)
 	if err != nil {
-		return err
+		return fmt.Errorf("update person: %w", err)
 	}
 	return stats.ApplyPath(ctx, s.DB, tx, m.OrgPath, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(m.facts())))
 }

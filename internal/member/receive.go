@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"dangjian/internal/apperr"
@@ -120,7 +121,7 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 		}
 		var later int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND id > $2 AND status <> 'cancelled'"+store.ProvinceIs("province_id", m.OrgPath), m.ID, id).Scan(&later); err != nil {
-			return err
+			return fmt.Errorf("undo receive: %w", err)
 		}
 		if m.OrgID != *t.ToOrgID || m.Status != StatusActive || later > 0 {
 			return apperr.Rule("%s接收后已有其他变动(调整组织、再次转出或不在册),不能撤销接收", m.Name)
@@ -206,11 +207,11 @@ func (s *Service) ReceiveIncoming(ctx context.Context, sc store.Scope, in Incomi
 func (s *Service) moveTo(ctx context.Context, tx *sql.Tx, m Member, orgID int64, path string) error {
 	here := store.ProvinceIs("province_id", m.OrgPath)
 	if _, err := tx.ExecContext(ctx, "UPDATE members SET org_id = $1, updated_at = $2 WHERE id = $3"+here, orgID, s.now(), m.ID); err != nil {
-		return err
+		return fmt.Errorf("move member: %w", err)
 	}
 	const open = "member_id = $2 AND kind = 'out' AND ended_on IS NULL"
 	if _, err := tx.ExecContext(ctx, "UPDATE mobile_records SET org_id = $1 WHERE "+open+here, orgID, m.ID); err != nil {
-		return err
+		return fmt.Errorf("move member: %w", err)
 	}
 	prov := store.ProvinceOf(path)
 	if prov == store.ProvinceOf(m.OrgPath) {

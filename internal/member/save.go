@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -113,7 +114,7 @@ func (s *Service) copyPeople(ctx context.Context, tx *sql.Tx, batch []*newPerson
 		return id, sc.Scan(&id)
 	}, "SELECT nextval(pg_get_serial_sequence('members', 'id')) FROM generate_series(1, $1)", len(batch))
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("copy people: %w", err)
 	}
 	rows := make([][]any, len(batch))
 	for i, m := range batch {
@@ -151,7 +152,7 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 			return h, sc.Scan(&h)
 		}, rb.String(), rargs...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("insert people: %w", err)
 		}
 		isFree := make(map[string]bool, len(free))
 		for _, h := range free {
@@ -207,7 +208,10 @@ func (s *Service) insertAll(ctx context.Context, tx *sql.Tx, ps []*newPerson) ([
 			var h string
 			if err := rows.Scan(&id, &h); err != nil {
 				rows.Close()
-				return nil, err
+				if err != nil {
+					return nil, fmt.Errorf("insert people: %w", err)
+				}
+				return nil, nil
 			}
 			i := byHash[h]
 			ps[i].ID, stored[i] = id, true

@@ -217,7 +217,10 @@ func (s *Service) getTransfer(ctx context.Context, q store.Querier, sc store.Sco
 	if errors.Is(err, sql.ErrNoRows) {
 		return Transfer{}, apperr.NotFound("组织关系介绍信")
 	}
-	return t, err
+	if err != nil {
+		return t, fmt.Errorf("read transfer letter: %w", err)
+	}
+	return t, nil
 }
 
 // GetTransfer returns a letter whose issuing or receiving side is in scope.
@@ -231,7 +234,10 @@ func (s *Service) orgPath(ctx context.Context, q store.Querier, id *int64) (stri
 	}
 	var p string
 	err := q.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1", *id).Scan(&p)
-	return p, err
+	if err != nil {
+		return p, fmt.Errorf("read organisation path: %w", err)
+	}
+	return p, nil
 }
 
 // insertLetter stores a letter and gives it a number from its date and id
@@ -256,13 +262,19 @@ func (s *Service) insertLetter(ctx context.Context, tx *sql.Tx, prov int64, lett
 		if strings.Contains(msg, "transfers_one_pending") || strings.Contains(msg, "transfers.member_id") {
 			return 0, apperr.Conflict("%s已有一封未办结的组织关系介绍信,请先办结或撤回", name)
 		}
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("insert transfer letter: %w", err)
+		}
+		return 0, nil
 	}
 	if strings.TrimSpace(letterNo) == "" {
 		no = fmt.Sprintf("%s-%06d", issued.Time().Format("20060102"), id)
 		_, err = tx.ExecContext(ctx, "UPDATE transfers SET letter_no = $1 WHERE id = $2 AND province_id = $3", no, id, prov)
 	}
-	return id, err
+	if err != nil {
+		return id, fmt.Errorf("insert transfer letter: %w", err)
+	}
+	return id, nil
 }
 
 // CheckLetter checks what a letter says besides its person — the day, the
@@ -309,7 +321,7 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 		}
 		var pending int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = $1 AND status = 'pending'"+store.ProvinceIs("province_id", m.OrgPath), m.ID).Scan(&pending); err != nil {
-			return err
+			return fmt.Errorf("issue letter: %w", err)
 		}
 		if pending > 0 {
 			return apperr.Conflict("%s已有一封未办结的组织关系介绍信,请先办结或撤回", m.Name)
@@ -441,10 +453,13 @@ func (s *Service) ListTransfers(ctx context.Context, sc store.Scope, f TransferF
 		w.And("t.member_id = ?", f.Member)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+transferFrom+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list transfers: %w", err)
 	}
 	limit, args := w.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scanTransfer, "SELECT "+transferCols+transferFrom+w.String()+" ORDER BY t.issued_on DESC, t.id DESC"+limit, args...)
 	out.Items = items
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list transfers: %w", err)
+	}
+	return out, nil
 }

@@ -108,13 +108,19 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO opinion_issues (province_id, committee_id, year, number, title, mode, signer, issued_on, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.Province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("compile issue: %w", err)
+			}
+			return nil
 		}
 		for _, o := range items {
 			// The item is signed as its issue is: the 签发人 is asked once, for the issue.
 			if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'compiled', issue_id = $1, updated_at = $2, signer = $3 WHERE id = $4 AND state = 'edited'"+
 				store.InProvince("province_id", o.province), id, s.now(), in.Signer, o.ID); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("compile issue: %w", err)
+				}
+				return nil
 			}
 			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, Compiled, cppcc.IssueLabel(year, number)); err != nil {
 				return err
@@ -146,10 +152,13 @@ func (s *Service) issue(ctx context.Context, q store.Querier, c committee.Commit
 		return i, apperr.NotFound("专刊")
 	}
 	if err != nil {
-		return i, err
+		return i, fmt.Errorf("read issue: %w", err)
 	}
 	i.Items, err = store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE o.issue_id = $1"+store.InProvince("o.province_id", c.Province())+" ORDER BY o.id", id)
-	return i, err
+	if err != nil {
+		return i, fmt.Errorf("read issue: %w", err)
+	}
+	return i, nil
 }
 
 // Issue reads an issue of a committee in scope.
@@ -186,12 +195,12 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), cppcc.Joined(i.Forwarded, to), i.ID); err != nil {
-			return err
+			return fmt.Errorf("forward issue: %w", err)
 		}
 		return s.Audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
 	})
 	if err != nil {
-		return Issue{}, err
+		return Issue{}, fmt.Errorf("forward issue: %w", err)
 	}
 	return s.issue(ctx, s.DB, c, id)
 }
@@ -224,7 +233,7 @@ func (s *Service) WriteIssue(w io.Writer, c committee.Committee, i Issue) error 
 func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
 	if err != nil {
-		return err
+		return fmt.Errorf("recount opinion items: %w", err)
 	}
 	for _, o := range ops {
 		out.Add(o.CommitteeID, Keys(o), 1)
@@ -250,7 +259,7 @@ func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	} {
 		rows, err := store.Query(ctx, q, x.scan, x.query)
 		if err != nil {
-			return err
+			return fmt.Errorf("recount opinion items: %w", err)
 		}
 		for _, r := range rows {
 			out.Add(r.committee, x.keys(r), 1)

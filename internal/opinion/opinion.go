@@ -240,7 +240,10 @@ func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c committee.Com
 	if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10, $11) RETURNING id`,
 		c.Province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), cppcc.NullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("insert opinion item: %w", err)
+		}
+		return 0, nil
 	}
 	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.Province()}, "submit", "", Submitted, note); err != nil {
 		return 0, err
@@ -254,7 +257,7 @@ func (s *Service) opinion(ctx context.Context, q store.Querier, c committee.Comm
 		return o, apperr.NotFound("社情民意信息")
 	}
 	if err != nil {
-		return o, err
+		return o, fmt.Errorf("read opinion item: %w", err)
 	}
 	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
 		return o, err
@@ -294,7 +297,7 @@ func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scop
 		return o, committee.Committee{}, apperr.NotFound("社情民意信息")
 	}
 	if err != nil {
-		return o, committee.Committee{}, err
+		return o, committee.Committee{}, fmt.Errorf("read opinion item: %w", err)
 	}
 	c, err := s.Lookup(ctx, q, store.All, o.CommitteeID, "committee")
 	return o, c, err
@@ -346,19 +349,25 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view cppcc.View,
 		w.And("o.issue_id = ?", f.IssueID)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opinions o WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list opinion items: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE 1 = 1"+w.String()+" ORDER BY o.id DESC"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list opinion items: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, o Opinion, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.Province(), c.ID, o.ID, action, from, to, note, cppcc.NullUser(ctx), a.Username, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record opinion event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
 }
@@ -366,7 +375,7 @@ func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c committee.Comm
 func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c committee.Committee, before Opinion, id int64) error {
 	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if err != nil {
-		return err
+		return fmt.Errorf("refigure opinion item: %w", err)
 	}
 	return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, Keys(after), Keys(before))
 }
@@ -448,7 +457,7 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 		n := len(args)
 		q := fmt.Sprintf("UPDATE opinions SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", o.province)
 		if err := store.Swap(ctx, tx, "社情民意信息", q, append(append([]any{to, s.now()}, args...), o.ID, o.State)...); err != nil {
-			return err
+			return fmt.Errorf("review opinion: %w", err)
 		}
 		return s.opinionEvent(ctx, tx, c, o, in.Action, o.State, to, note)
 	})
@@ -465,7 +474,10 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 		}
 		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+
 			store.InProvince("province_id", o.province), in.Title, in.Content, s.now(), o.ID, o.State); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("resubmit opinion: %w", err)
+			}
+			return nil
 		}
 		return s.opinionEvent(ctx, tx, c, o, "submit", o.State, Submitted, "")
 	})
@@ -515,7 +527,10 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 		a := Adoption{Level: level, Kind: kind, Month: in.On.Year()*100 + int(in.On.Time().Month())}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opinion_adoptions (province_id, committee_id, opinion_id, level, kind, by_whom, text, on_date, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, cppcc.NullUser(ctx), s.now()); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("record adoption: %w", err)
+			}
+			return nil
 		}
 		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, cppcc.Levels.Label(level)+AdoptionKinds.Label(kind)+":"+cppcc.Joined(in.By, in.Text)); err != nil {
 			return err

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -136,7 +137,7 @@ func (s *Service) Create(ctx context.Context, sc store.Scope, in Input) (Org, er
 		}
 		path := store.ChildPath(parentPath, id)
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET path = $1 WHERE id = $2", path, id); err != nil {
-			return err
+			return fmt.Errorf("create organisation: %w", err)
 		}
 		if err := stats.ApplyPath(ctx, s.DB, tx, path, stats.Change(nil, stats.OrgKeys(typ))); err != nil {
 			return err
@@ -265,10 +266,13 @@ func (s *Service) Move(ctx context.Context, sc store.Scope, id, newParentID int6
 		lo, hi := store.PathRange(o.Path)
 		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET path = $1 || substr(path, $2), depth = depth + $3, updated_at = $4
 			WHERE path >= $5 AND path < $6`, newPath, len(o.Path)+1, p.Depth+1-o.Depth, s.now(), lo, hi); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("move organisation: %w", err)
+			}
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET parent_id = $1 WHERE id = $2", p.ID, o.ID); err != nil {
-			return err
+			return fmt.Errorf("move organisation: %w", err)
 		}
 		if prov := store.ProvinceOf(newPath); prov != store.ProvinceOf(o.Path) {
 			lo, hi := store.PathRange(newPath)
@@ -308,7 +312,7 @@ func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error 
 		for _, c := range checks {
 			var n int
 			if err := tx.QueryRowContext(ctx, c.q, id).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("dissolve organisation: %w", err)
 			}
 			if n > 0 {
 				return apperr.Conflict(c.msg, n)
@@ -316,7 +320,7 @@ func (s *Service) Dissolve(ctx context.Context, sc store.Scope, id int64) error 
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, "UPDATE orgs SET dissolved_at = $1, updated_at = $1 WHERE id = $2", now, id); err != nil {
-			return err
+			return fmt.Errorf("dissolve organisation: %w", err)
 		}
 		if err := stats.ApplyPath(ctx, s.DB, tx, o.Path, stats.Change(stats.OrgKeys(o.Type), nil)); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -109,7 +110,10 @@ func get(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Org, e
 func query(ctx context.Context, q store.Querier, query string, args ...any) ([]Org, error) {
 	orgs, err := store.Query(ctx, q, scanOrg, query, args...)
 	if err != nil || len(orgs) == 0 {
-		return orgs, err
+		if err != nil {
+			return orgs, fmt.Errorf("read organisations: %w", err)
+		}
+		return orgs, nil
 	}
 	paths := make([]string, len(orgs))
 	for i, o := range orgs {
@@ -158,7 +162,10 @@ func NamePathIn(ctx context.Context, q store.Querier, sc store.Scope, id int64, 
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}
-	return name, path, err
+	if err != nil {
+		return name, path, fmt.Errorf("read organisation: %w", err)
+	}
+	return name, path, nil
 }
 
 // GetOrTop returns the organisation id in scope or, for id 0, the highest
@@ -255,18 +262,21 @@ func (s *Service) FillInitials(ctx context.Context, batch int) error {
 			return r, sc.Scan(&r.id, &r.name)
 		}, "SELECT id, name FROM orgs WHERE name_initials IS NULL ORDER BY id LIMIT $1", batch)
 		if err != nil || len(rows) == 0 {
-			return err
+			if err != nil {
+				return fmt.Errorf("fill initials: %w", err)
+			}
+			return nil
 		}
 		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 			for _, r := range rows {
 				if _, err := tx.ExecContext(ctx, "UPDATE orgs SET name_initials = $1 WHERE id = $2", initials(r.name), r.id); err != nil {
-					return err
+					return fmt.Errorf("fill initials: %w", err)
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return err
+			return fmt.Errorf("fill initials: %w", err)
 		}
 	}
 }
@@ -286,14 +296,14 @@ func Names(ctx context.Context, q store.Querier, ids map[int64]bool) (map[int64]
 	}
 	rows, err := q.QueryContext(ctx, "SELECT id, name FROM orgs WHERE id IN ("+strings.Join(marks, ", ")+")", args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read organisation names: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read organisation names: %w", err)
 		}
 		out[id] = name
 	}

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"fmt"
 
 	"dangjian/internal/date"
 	"dangjian/internal/store"
@@ -62,7 +63,7 @@ func (s *Service) DueTerms(ctx context.Context, sc store.Scope, f TermFilter, p 
 		count += " ORDER BY o.term_ends_on"
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount(count, store.CountCap), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("due terms: %w", err)
 	}
 	out.SetTotal(out.Total, store.CountCap)
 	limit, args := w.Limit(p)

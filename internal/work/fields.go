@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -172,7 +173,10 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, sc store.Scope, 
 	}
 	switch {
 	case err != nil:
-		return nil, "", err
+		if err != nil {
+			return nil, "", fmt.Errorf("resolve reference: %w", err)
+		}
+		return nil, "", nil
 	case len(ids) == 0:
 		return nil, f.Label + ":您的管理范围内没有" + what + "“" + t + "”", nil
 	case len(ids) > 1:

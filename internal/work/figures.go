@@ -3,6 +3,7 @@ package work
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -205,7 +206,7 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 			return out, err
 		}
 		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM pairing_items t JOIN orgs o ON o.id = t.org_id WHERE o.path >= $1 AND o.path < $2"+w.String(), w.Args...).Scan(c.dst); err != nil {
-			return out, err
+			return out, fmt.Errorf("read live figures: %w", err)
 		}
 	}
 	path, err := s.pathIn(ctx, s.DB, sc, orgID)
@@ -214,7 +215,10 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 	}
 	lo, hi := store.PathRange(path)
 	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), lo, hi).Scan(&out.Unlinked)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("read live figures: %w", err)
+	}
+	return out, nil
 }
 
 // Branch is a grassroots organisation in the list of those no one is linked to.
@@ -232,14 +236,17 @@ func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p s
 	}
 	w := store.NewWhere(store.PathRange(path))
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list unlinked branches: %w", err)
 	}
 	limit, args := w.Limit(p)
 	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Branch, error) {
 		var b Branch
 		return b, sc.Scan(&b.ID, &b.Name)
 	}, "SELECT o.id, o.name"+unlinkedFrom(path)+" ORDER BY o.path"+limit, args...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list unlinked branches: %w", err)
+	}
+	return out, nil
 }
 
 // pathIn returns the path of an organisation in scope.

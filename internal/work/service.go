@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -325,7 +326,10 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, r Record, now time.Tim
 	var id int64
 	err := tx.QueryRowContext(ctx, "INSERT INTO "+k.Name+" ("+names+", "+strings.Join(cols, ", ")+", created_by, created_at, updated_at, province_id) VALUES ("+
 		strings.Join(ph, ", ")+") RETURNING id", vals...).Scan(&id)
-	return id, err
+	if err != nil {
+		return id, fmt.Errorf("insert work record: %w", err)
+	}
+	return id, nil
 }
 
 // update writes every field a form or Check sets; the state and the step
@@ -381,7 +385,7 @@ func (s *Service) Delete(ctx context.Context, sc store.Scope, k *Kind, id int64)
 		for _, c := range k.Children() {
 			var n int64
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Name+" WHERE parent_id = $1", id).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("delete work record: %w", err)
 			}
 			if n > 0 {
 				return apperr.Conflict("该%s下还有%d条%s,请先删除它们", k.Noun, n, c.Noun)
@@ -394,7 +398,7 @@ func (s *Service) Delete(ctx context.Context, sc store.Scope, k *Kind, id int64)
 				}
 				var n int64
 				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+other.Name+" WHERE "+f.Col+" = $1", id).Scan(&n); err != nil {
-					return err
+					return fmt.Errorf("delete work record: %w", err)
 				}
 				if n > 0 {
 					return apperr.Conflict("该%s已有%d条%s,不能删除", k.Noun, n, other.Noun)
@@ -409,7 +413,7 @@ func (s *Service) Delete(ctx context.Context, sc store.Scope, k *Kind, id int64)
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+k.Name+" WHERE id = $1"+store.ProvinceIs("province_id", r.OrgPath), id); err != nil {
-			return err
+			return fmt.Errorf("delete work record: %w", err)
 		}
 		return audit.Change(ctx, s.DB, tx, "delete", k.Name, id, r.OrgPath, r.V, nil)
 	})
