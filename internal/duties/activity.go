@@ -5,10 +5,10 @@
 // given, and each member's performance record (履职档案) with the year's
 // ranking, with their figures (in cppcc_stats, counted again by Recount).
 //
-// Arrows: duties imports cppcc (the committees, the members, the
-// proposals, the audit, the figures) and never consultation or another
-// domain (the record reads the 社情民意 items from their rows); cppcc does
-// not import it (a committee's rules keep the record's points, Items).
+// Arrows: duties imports committee (the committees, the members, the
+// record's points, Items) and cppcc (the proposals, the figures) and never
+// consultation or another domain (the record reads the 社情民意 items from
+// their rows); neither committee nor cppcc imports it.
 package duties
 
 import (

@@ -5,11 +5,12 @@
 // their steps with it, with its steps (Steps) and figures ("c:…" in
 // cppcc_stats, counted again by Recount).
 //
-// Arrows: letters imports cppcc (the committees, the clocks, the audit, the
-// figures, the receipt codes and the public history) and never
-// consultation; the forum imports letters (the letter it publishes, the
-// notice to its sender); cppcc does not, and takes a proposal not filed into
-// a letter through the Intake that consultation.New wires to FromProposal.
+// Arrows: letters imports committee (the committees, their periods, the
+// audit, the sealed fields) and cppcc (the clocks, the figures, the receipt
+// codes and the public history) and never consultation; the forum imports
+// letters (the letter it publishes, the notice to its sender); cppcc does
+// not, and takes a proposal not filed into a letter through the Intake that
+// consultation.New wires to FromProposal.
 package letters
 
 import (

@@ -4,11 +4,12 @@
 // and each adoption or instruction at a level, with their steps (Steps)
 // and figures ("o:…" in cppcc_stats, counted again by Recount).
 //
-// Arrows: opinion imports cppcc (the committees, the members, the audit,
-// the figures, the public history) and never consultation or another
-// domain; cppcc does not import it, and takes a proposal not filed into an
-// item through the Intake that consultation.New wires to FromProposal (the
-// members' performance records count the items from their rows).
+// Arrows: opinion imports committee (the committees, the members, the
+// audit) and cppcc (the figures, the public history) and never
+// consultation or another domain; cppcc does not import it, and takes a
+// proposal not filed into an item through the Intake that consultation.New
+// wires to FromProposal (the members' performance records count the items
+// from their rows).
 package opinion
 
 import (
