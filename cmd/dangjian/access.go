@@ -15,7 +15,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/committee"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 )
@@ -347,7 +347,7 @@ func cppccCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if fs.NArg() != 1 {
 			return errors.New(usage)
 		}
-		var c cppcc.Committee
+		var c committee.Committee
 		var err error
 		if *parent != 0 {
 			c, err = a.cppcc.NewLowerCommittee(operator(ctx), store.All, *parent, fs.Arg(0), *level)

@@ -8,6 +8,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -118,7 +119,7 @@ func (a *API) cppccRoutes() []Route {
 			Result: []flow.Step{}, Handle: func(*http.Request, store.Scope) (any, error) {
 				return consultation.Steps(), nil
 			}},
-		{Method: "GET", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccRead, Tag: t, Summary: "您范围内的政协", Result: []cppcc.Committee{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccRead, Tag: t, Summary: "您范围内的政协", Result: []committee.Committee{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Committees(r.Context(), sc) }},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/figures", Perm: auth.PermCppccRead, Tag: t,
 			Summary: "政协某一时期提出的提案的统计(按提交月份;逾期数为当前):提出、立案、各类结果、满意度、重新办理,以及各承办单位",
@@ -132,7 +133,7 @@ func (a *API) cppccRoutes() []Route {
 			})},
 		{Method: "PUT", Path: "/api/v1/cppcc/committees/{id}/rules", Perm: auth.PermCppccWrite, Tag: t,
 			Summary: "设定政协的办理期限和履职积分:会签天数、申请调整天数、会办意见月数、答复月数、延期后最长月数、评价天数、可重新办理次数、是否使用D类、各项积分和年度上限",
-			Body:    cppcc.Rules{}, Result: cppcc.Committee{}, Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.Rules) (any, error) {
+			Body:    committee.Rules{}, Result: committee.Committee{}, Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in committee.Rules) (any, error) {
 				return c.SetRules(r.Context(), sc, id, in)
 			})},
 		{Method: "PUT", Path: "/api/v1/cppcc/committees/{id}/lists/{list}", Perm: auth.PermCppccWrite, Tag: t, Summary: "设定政协的名单:list 为 sector(界别)或 category(提案类别)",
@@ -152,7 +153,7 @@ func (a *API) cppccRoutes() []Route {
 				return c.Duties.AddHonour(r.Context(), sc, in)
 			})},
 		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/members", Perm: auth.PermCppccRead, Tag: t, Summary: "政协委员名单(电话已遮盖)",
-			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[cppcc.Member]{},
+			Query: describe(pageParams(), Param{"q", "姓名开头、界别或党派", "string"}), Result: store.List[committee.Member]{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				pg, err := pageParam(r)
 				if err != nil {
@@ -160,38 +161,38 @@ func (a *API) cppccRoutes() []Route {
 				}
 				return c.Members(r.Context(), sc, id, r.URL.Query().Get("q"), pg)
 			})},
-		{Method: "POST", Path: "/api/v1/cppcc/members", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记政协委员", Body: cppcc.MemberInput{}, Result: cppcc.Member{}, Status: http.StatusCreated,
-			Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.MemberInput) (any, error) {
+		{Method: "POST", Path: "/api/v1/cppcc/members", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记政协委员", Body: committee.MemberInput{}, Result: committee.Member{}, Status: http.StatusCreated,
+			Handle: withBody(func(r *http.Request, sc store.Scope, in committee.MemberInput) (any, error) {
 				return c.AddMember(r.Context(), sc, in)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的提案承办单位", Result: []cppcc.Committee{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的提案承办单位", Result: []committee.Committee{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Units(r.Context(), sc, id) })},
-		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记提案承办单位", Body: Reason{}, Result: cppcc.Committee{}, Status: http.StatusCreated,
+		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/units", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记提案承办单位", Body: Reason{}, Result: committee.Committee{}, Status: http.StatusCreated,
 			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in Reason) (any, error) {
 				return c.NewUnit(r.Context(), sc, id, in.Text)
 			})},
 
 		{Method: "POST", Path: "/api/v1/cppcc/committees", Perm: auth.PermCppccWrite, Tag: t, Summary: "在您范围内的政协之下登记下级政协(如市政协之下的县区政协),带默认的界别和提案类别",
-			Body: cppcc.CommitteeInput{}, Result: cppcc.Committee{}, Status: http.StatusCreated,
-			Handle: withBody(func(r *http.Request, sc store.Scope, in cppcc.CommitteeInput) (any, error) {
+			Body: committee.CommitteeInput{}, Result: committee.Committee{}, Status: http.StatusCreated,
+			Handle: withBody(func(r *http.Request, sc store.Scope, in committee.CommitteeInput) (any, error) {
 				return c.NewLowerCommittee(r.Context(), sc, in.ParentID, in.Name, in.Level)
 			})},
-		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/terms", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的届次和每届的会议,最新的在前", Result: []cppcc.Term{},
+		{Method: "GET", Path: "/api/v1/cppcc/committees/{id}/terms", Perm: auth.PermCppccRead, Tag: t, Summary: "政协的届次和每届的会议,最新的在前", Result: []committee.Term{},
 			Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) { return c.Terms(r.Context(), sc, id) })},
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/terms", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记一届政协:届次、起止日期",
-			Body: cppcc.TermInput{}, Result: cppcc.Term{}, Status: http.StatusCreated,
-			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in cppcc.TermInput) (any, error) {
+			Body: committee.TermInput{}, Result: committee.Term{}, Status: http.StatusCreated,
+			Handle: withIDBody("政协", func(r *http.Request, sc store.Scope, id int64, in committee.TermInput) (any, error) {
 				return c.NewTerm(r.Context(), sc, id, in.Number, in.StartsOn, in.EndsOn)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/terms/{id}/sessions", Perm: auth.PermCppccWrite, Tag: t, Summary: "登记一届中的一次全体会议(次会议):次数、开幕和闭幕日期;会议期间提交的提案为大会提案",
-			Body: cppcc.SessionInput{}, Result: cppcc.Session{}, Status: http.StatusCreated,
-			Handle: withIDBody("届", func(r *http.Request, sc store.Scope, id int64, in cppcc.SessionInput) (any, error) {
+			Body: committee.SessionInput{}, Result: committee.Session{}, Status: http.StatusCreated,
+			Handle: withIDBody("届", func(r *http.Request, sc store.Scope, id int64, in committee.SessionInput) (any, error) {
 				return c.NewSession(r.Context(), sc, id, in.Number, in.OpensOn, in.ClosesOn)
 			})},
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/members/import", Perm: auth.PermCppccWrite, Tag: t,
 			Summary: "从 .xlsx 或 .csv 导入委员名单(请求体为文件本身):姓名、性别、界别、党派、工作单位及职务、电话;逐行检查,有错误则一人也不导入并指明行和列",
 			Query:   []Param{{"term", "届的编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"}},
-			Result:  cppcc.ImportResult{}, MaxBody: roster.MaxFile, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result:  committee.ImportResult{}, MaxBody: roster.MaxFile, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				q := params{r: r}
 				term, name := q.int("term"), q.str("filename")
 				if q.err != nil {
@@ -365,7 +366,7 @@ func (a *API) cppccRoutes() []Route {
 				return c.Duties.Record(r.Context(), sc, cppcc.ViewMember, 0, year)
 			})},
 
-		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: cppcc.Member{},
+		{Method: "GET", Path: "/api/v1/cppcc/me", Perm: auth.PermCppccSelf, Tag: t, Summary: "我的委员档案", Result: committee.Member{},
 			Handle: func(r *http.Request, sc store.Scope) (any, error) { return c.Me(r.Context(), sc, identity(r).User.ID) }},
 		{Method: "GET", Path: "/api/v1/cppcc/me/proposals", Perm: auth.PermCppccSelf, Tag: t, Summary: "我能看到的提案:我提出的、请我联名的和公开的(mine=1 只看前两种)",
 			Query: append(proposalParams(), Param{"mine", "只看我提出的和请我联名的", "boolean"}), Result: store.List[cppcc.Proposal]{},

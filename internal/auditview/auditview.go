@@ -28,11 +28,10 @@ type Row struct {
 	Lines      []string
 }
 
-// The actions and objects of the trail in words; the steps of the
-// pipeline, the work records' kinds and their actions are added from
-// their own tables (auditWords).
-var (
-	auditActions = map[string]string{
+// auditActions are the actions of the trail in words, with the steps of the
+// pipeline and the work records' actions from their own tables.
+var auditActions = func() map[string]string {
+	m := map[string]string{
 		"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "create": "新建", "update": "修改", "delete": "删除",
 		"dissolve": "撤销党组织", "move": "移动", "reveal": "查看完整号码", "export": "导出", "grant": "授予角色", "revoke": "收回",
 		"password": "设置密码", "password_failed": "修改密码时原密码错误", "unlock": "解除锁定", "issue": "开具介绍信",
@@ -40,14 +39,36 @@ var (
 		"approved": "同意修改申请", "rejected": "驳回修改申请", "upload": "上传附件", "rotate": "更换密钥", "anchor": "记录审计链头",
 		"view": "查看", "generate": "生成演示数据", "search": "按号码查找人员", "remind": "催办",
 	}
-	auditObjects = map[string]string{
+	for _, t := range member.Transitions {
+		m["step:"+t.Action] = t.Label
+	}
+	for _, k := range work.Kinds {
+		for _, a := range k.Actions {
+			m[k.Name+":"+a.Name] = a.Label
+		}
+	}
+	return m
+}()
+
+// auditObjects are the kinds of object of the trail in words, with the work
+// records' kinds.
+var auditObjects = func() map[string]string {
+	m := map[string]string{
 		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
 		"token": "访问令牌", "session": "会话", "change_request": "修改申请", "attachment": "附件", "audit": "审计日志", "key": "密钥",
 		"stats": "统计表", "report_template": "工作总结起草模板", "committee_template": "政协工作总结起草模板", "library_doc": "经验交流材料", "api": "接口", "page": "页面", "demo": "演示数据",
 	}
-	// auditFields are the fields of the details in words; a name ending in
-	// _label or being a reading aid (pinyin) is left out of the lines.
-	auditFields = map[string]string{
+	for _, k := range work.Kinds {
+		m[k.Name] = k.Noun
+	}
+	return m
+}()
+
+// auditFields are the fields of the details in words, with the work
+// records' fields and the roles from their own tables; a name ending in
+// _label or being a reading aid (pinyin) is left out of the lines.
+var auditFields = func() map[string]string {
+	m := map[string]string{
 		"id": "编号", "name": "名称", "id_number": "公民身份号码", "birth_month": "出生年月", "sex": "性别", "ethnicity": "民族",
 		"education": "学历", "phone": "联系电话", "occupation": "职业", "post": "工作岗位", "unit_id": "工作单位", "stage": "人员类别",
 		"status": "状态", "applied_on": "申请入党日期", "activist_on": "确定为积极分子日期", "candidate_on": "列为发展对象日期",
@@ -63,35 +84,33 @@ var (
 		"non_public": "非公有制", "covering_org_id": "覆盖的党组织", "credit_code": "统一社会信用代码", "address": "地址",
 		"birth_date": "出生日期",
 	}
-)
-
-// auditEnums are the closed vocabularies of the work records' fields, to
-// show their codes in words.
-var auditEnums = map[string]map[string]vocab.Enum{}
-
-func init() {
-	for _, t := range member.Transitions {
-		auditActions["step:"+t.Action] = t.Label
-	}
 	for _, k := range work.Kinds {
-		auditObjects[k.Name] = k.Noun
-		for _, a := range k.Actions {
-			auditActions[k.Name+":"+a.Name] = a.Label
-		}
-		auditEnums[k.Name] = map[string]vocab.Enum{}
 		for _, f := range k.Fields {
-			if _, ok := auditFields[f.Col]; !ok {
-				auditFields[f.Col] = f.Label
-			}
-			if f.Type == work.Enum {
-				auditEnums[k.Name][f.Col] = f.Enum
+			if _, ok := m[f.Col]; !ok {
+				m[f.Col] = f.Label
 			}
 		}
 	}
 	for _, r := range auth.Roles {
-		auditFields["role:"+r.Code] = r.Label
+		m["role:"+r.Code] = r.Label
 	}
-}
+	return m
+}()
+
+// auditEnums are the closed vocabularies of the work records' fields, to
+// show their codes in words.
+var auditEnums = func() map[string]map[string]vocab.Enum {
+	m := map[string]map[string]vocab.Enum{}
+	for _, k := range work.Kinds {
+		m[k.Name] = map[string]vocab.Enum{}
+		for _, f := range k.Fields {
+			if f.Type == work.Enum {
+				m[k.Name][f.Col] = f.Enum
+			}
+		}
+	}
+	return m
+}()
 
 // Choice is a code a filter offers, with its words.
 type Choice struct{ Code, Label string }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
@@ -31,7 +32,7 @@ func (s *Service) Policy(ctx context.Context) (Policy, error) {
 		return DefaultPolicy, nil
 	}
 	if err != nil {
-		return Policy{}, err
+		return Policy{}, fmt.Errorf("read password policy: %w", err)
 	}
 	p := DefaultPolicy
 	return p, json.Unmarshal([]byte(raw), &p)
@@ -70,7 +71,10 @@ func (s *Service) SetPolicy(ctx context.Context, p Policy) (Policy, error) {
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (k, v) VALUES ('policy', $1)
 			ON CONFLICT (k) DO UPDATE SET v = excluded.v`, string(raw)); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("set password policy: %w", err)
+			}
+			return nil
 		}
 		return audit.Change(ctx, s.DB, tx, "update", "policy", 0, "", old, p)
 	})

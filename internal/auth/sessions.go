@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -121,19 +122,22 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 		// The account may have been locked by a concurrent failure since it was read.
 		res, err := tx.ExecContext(ctx, "UPDATE users SET failed_count = 0, locked_until = NULL WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)", u.ID, now)
 		if err != nil {
-			return err
+			return fmt.Errorf("log in: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errors.Join(err, badLogin(pol))
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
 			hash, u.ID, csrf[:32], ip, now).Scan(&sid); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("log in: %w", err)
+			}
+			return nil
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "login", ObjectType: "session", ObjectID: sid})
 	})
 	if err != nil {
-		return "", Identity{}, err
+		return "", Identity{}, fmt.Errorf("log in: %w", err)
 	}
 	succeeded = true
 	return plain, Identity{User: u, SessionID: sid, CSRF: csrf[:32], MustChange: mustChange(u, pol, now)}, nil
@@ -160,7 +164,7 @@ func (s *Service) failed(ctx context.Context, userID int64, pol Policy, now time
 				ELSE NULL END
 			WHERE id = $4 RETURNING failed_count, locked_until`, now, pol.LockoutThreshold, until, userID).Scan(&count, &lockedUntil)
 		if err != nil {
-			return err
+			return fmt.Errorf("record failed login: %w", err)
 		}
 		locked = lockedUntil.Valid
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "login_failed", ObjectType: "session", ObjectID: userID,
@@ -195,11 +199,11 @@ func (s *Service) authenticate(ctx context.Context, token string) (Identity, err
 			return id, errExpired
 		}
 		if err != nil {
-			return id, err
+			return id, fmt.Errorf("authenticate: %w", err)
 		}
 		if now.After(seen.Add(time.Duration(pol.IdleMinutes)*time.Minute)) || now.After(created.Add(time.Duration(pol.AbsoluteHours)*time.Hour)) {
 			if _, err := s.DB.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE id = $2", now, id.SessionID); err != nil {
-				return id, err
+				return id, fmt.Errorf("authenticate: %w", err)
 			}
 			return id, errExpired
 		}
@@ -256,7 +260,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 			return nil
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("log out: %w", err)
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "logout", ObjectType: "session", ObjectID: sid})
 	})
@@ -265,12 +269,18 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // endTokens revokes every API token of the user (a new password, a disabled account).
 func (s *Service) endTokens(ctx context.Context, tx *sql.Tx, userID int64) error {
 	_, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", s.now(), userID)
-	return err
+	if err != nil {
+		return fmt.Errorf("end tokens: %w", err)
+	}
+	return nil
 }
 
 func (s *Service) endSessions(ctx context.Context, tx *sql.Tx, userID int64) error {
 	_, err := tx.ExecContext(ctx, "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL", s.now(), userID)
-	return err
+	if err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
 }
 
 // Token lifetimes: the default when none is asked for, and the longest.
@@ -302,13 +312,16 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ex
 		}
 		if err := tx.QueryRowContext(ctx, "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 			hash, userID, strings.TrimSpace(name), s.now(), expires).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("create token: %w", err)
+			}
+			return nil
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "create", ObjectType: "token", ObjectID: id,
 			Detail: map[string]any{"user_id": userID, "name": name, "expires_at": expires}})
 	})
 	if err != nil {
-		return "", Token{}, err
+		return "", Token{}, fmt.Errorf("create token: %w", err)
 	}
 	ts, err := s.Tokens(ctx, userID)
 	for _, t := range ts {
@@ -323,7 +336,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ex
 func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 	rows, err := s.DB.QueryContext(ctx, "SELECT id, user_id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	defer rows.Close()
 	out := []Token{}
@@ -331,7 +344,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 		var t Token
 		var exp, used, rev sql.NullTime
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &exp, &used, &rev); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list tokens: %w", err)
 		}
 		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(rev)
 		out = append(out, t)
@@ -360,7 +373,7 @@ func (s *Service) RevokeToken(ctx context.Context, owner, id int64) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2", s.now(), id); err != nil {
-			return err
+			return fmt.Errorf("revoke token: %w", err)
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "revoke", ObjectType: "token", ObjectID: id, Detail: map[string]any{"user_id": userID}})
 	})

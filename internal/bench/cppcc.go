@@ -84,7 +84,7 @@ func (s *Suite) consult(ctx context.Context) error {
 		return nil
 	}
 	list := func(i int) error {
-		state := []string{"handling", "submitted", "closed", "replied"}[i%4]
+		state := []string{cppcc.Handling, cppcc.Submitted, cppcc.Closed, cppcc.Replied}[i%4]
 		return get("/cppcc?committee=" + strconv.FormatInt(c.ID, 10) + "&state=" + state + "&page=" + strconv.Itoa(1+i%3))
 	}
 	p50, p99, err := timings(200, list)

@@ -1,14 +1,16 @@
 // Package consultation puts the consultative work together over one
-// database: the core (cppcc: committees, members, proposals) and the
-// domains built on it (duties, letters, opinion, forum), the proposals'
-// routes into the other channels wired, every committee's figures checked
-// against one recount of all of them, and their steps published together.
+// database: the committees (committee: committees, units, terms, members),
+// the core built on them (cppcc: proposals) and the domains built on the
+// core (duties, letters, opinion, forum), the proposals' routes into the
+// other channels wired, every committee's figures checked against one
+// recount of all of them, and their steps published together.
 //
-// Arrows: consultation imports cppcc and every domain; each domain imports
-// cppcc (the forum also letters) and never consultation; cppcc imports none
-// of them (what it needs of a domain, the intake of a proposal not filed, it
-// is given here). The pages, the API, the public channel, the demo and the
-// command line build their services with New.
+// Arrows: consultation imports committee, cppcc and every domain; each
+// domain imports cppcc (the forum also letters) and never consultation;
+// cppcc imports committee and none of the domains (what it needs of a
+// domain, the intake of a proposal not filed, it is given here). The pages,
+// the API, the public channel, the demo and the command line build their
+// services with New.
 package consultation
 
 import (
@@ -16,6 +18,7 @@ import (
 	"slices"
 	"time"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/flow"
@@ -27,8 +30,8 @@ import (
 	"dangjian/internal/store"
 )
 
-// Services are the consultative work's services: the core's methods, and
-// each domain's service.
+// Services are the consultative work's services: the core's methods (and
+// through it the committees'), and each domain's service.
 type Services struct {
 	*cppcc.Service
 	Duties   *duties.Service
@@ -40,7 +43,7 @@ type Services struct {
 // New is the services over db, sealing with box, their time now (nil: the
 // clock's).
 func New(db *store.DB, box *secret.Box, now func() time.Time) *Services {
-	core := &cppcc.Service{DB: db, Box: box, Now: now}
+	core := &cppcc.Service{Service: &committee.Service{DB: db, Box: box, Now: now}}
 	l, o := &letters.Service{Service: core}, &opinion.Service{Service: core}
 	core.Intake = map[string]cppcc.Intake{"letter": l.FromProposal, "opinion": o.FromProposal}
 	return &Services{Service: core, Duties: &duties.Service{Service: core}, Letters: l, Opinions: o, Forum: &forum.Service{Service: core, Letters: l}}

@@ -11,6 +11,8 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
+	"dangjian/internal/committee/committeetest"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/cppcc/cppcctest"
 	"dangjian/internal/date"
@@ -55,7 +57,7 @@ func (f *fixture) draft(joint bool) cppcc.Proposal {
 	return f.ok(f.svc.Draft(f.AsMember[0], f.Office, cppcc.ViewMember, in))
 }
 
-func (f *fixture) partOf(p cppcc.Proposal, unit cppcc.Committee) int64 {
+func (f *fixture) partOf(p cppcc.Proposal, unit committee.Committee) int64 {
 	f.T.Helper()
 	for _, x := range p.Parts {
 		if x.UnitID == unit.ID && x.State != cppcc.PartWithdrawn {
@@ -217,7 +219,7 @@ func TestOverdueSaysWhoIsLate(t *testing.T) {
 			t.Errorf("overdue letters listed %+v %v", l.Items, err)
 		}
 		// Released, the held letter's clock is the office's again, and late.
-		cppcctest.OK(c.svc.Letters.Decide(c.OfficeCtx, c.Office, held.Case.ID, letters.CaseAction{Action: "release"}, filter))(t)
+		committeetest.OK(c.svc.Letters.Decide(c.OfficeCtx, c.Office, held.Case.ID, letters.CaseAction{Action: "release"}, filter))(t)
 		l, err = c.svc.Letters.Cases(c.Ctx, c.Office, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.C.ID, Overdue: true}, store.Page{Number: 1, Size: 20})
 		if err != nil || l.Total != 1 || l.Items[0].ID != held.Case.ID || l.Items[0].DueOn == nil || l.Items[0].DaysOverdue <= 0 {
 			t.Fatalf("the released letter, late: %+v %v", l.Items, err)
@@ -414,13 +416,13 @@ func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
 	box, _ := secret.New([]byte(strings.Repeat("c", 32)))
 	day := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	now := func() time.Time { return day }
-	setup := &cppcc.Service{DB: db, Box: box, Now: now}
+	setup := &cppcc.Service{Service: &committee.Service{DB: db, Box: box, Now: now}}
 	national, err := setup.NewCommittee(ctx, nil, "全国政协", "national")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{Fixture: &cppcctest.Fixture{T: t, Ctx: ctx, DB: db, Core: setup, Day: day}}
-	f.C = cppcctest.OK(setup.NewCommittee(ctx, &national.ID, "江南省政协", "province"))(t)
+	f := &fixture{Fixture: &cppcctest.Fixture{Fixture: &committeetest.Fixture{T: t, Ctx: ctx, DB: db, Committees: setup.Service, Day: day}, Core: setup}}
+	f.C = committeetest.OK(setup.NewCommittee(ctx, &national.ID, "江南省政协", "province"))(t)
 	f.Office = store.ScopeOf(f.C.Path)
 	term, err := setup.NewTerm(ctx, f.Office, f.C.ID, 13, date.New(2023, 1, 1), date.New(2027, 12, 31))
 	if err != nil {
@@ -429,15 +431,15 @@ func TestCommitteeWorkStaysInOneProvince(t *testing.T) {
 	if _, err := setup.NewSession(ctx, f.Office, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
 		t.Fatal(err)
 	}
-	f.Lead = cppcctest.OK(setup.NewUnit(ctx, f.Office, f.C.ID, "省发展改革委"))(t)
-	f.Co = cppcctest.OK(setup.NewUnit(ctx, f.Office, f.C.ID, "省财政厅"))(t)
+	f.Lead = committeetest.OK(setup.NewUnit(ctx, f.Office, f.C.ID, "省发展改革委"))(t)
+	f.Co = committeetest.OK(setup.NewUnit(ctx, f.Office, f.C.ID, "省财政厅"))(t)
 	authn := &auth.Service{DB: db}
 	for i, name := range []string{"省委员甲", "省委员乙"} {
 		u, err := authn.CreateUser(ctx, auth.NewUser{Username: fmt.Sprintf("sw%d", i), Password: "Tq7#mwLp2xZa"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := setup.AddMember(ctx, f.Office, cppcc.MemberInput{CommitteeID: f.C.ID, TermID: term.ID, Name: name, Sex: "女", Sector: "经济界", Party: "九三学社", UserID: &u.ID})
+		m, err := setup.AddMember(ctx, f.Office, committee.MemberInput{CommitteeID: f.C.ID, TermID: term.ID, Name: name, Sex: "女", Sector: "经济界", Party: "九三学社", UserID: &u.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -503,10 +505,10 @@ func TestOpinionsInTheRecord(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o = cppcctest.OK(c.svc.Opinions.ReviewOpinion(c.OfficeCtx, c.Office, o.ID, opinion.EditInput{Action: "edit", Title: "关于加快老旧小区加装电梯的建议", Content: o.Content}))(t)
-		cppcctest.OK(c.svc.Opinions.Compile(c.OfficeCtx, c.Office, opinion.IssueInput{CommitteeID: c.C.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}}))(t)
-		cppcctest.OK(c.svc.Opinions.Adopt(c.OfficeCtx, c.Office, o.ID, opinion.AdoptionInput{Level: "city", Kind: "adopted"}))(t)
-		cppcctest.OK(c.svc.Opinions.Adopt(c.OfficeCtx, c.Office, o.ID, opinion.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请住建厅研究"}))(t)
+		o = committeetest.OK(c.svc.Opinions.ReviewOpinion(c.OfficeCtx, c.Office, o.ID, opinion.EditInput{Action: "edit", Title: "关于加快老旧小区加装电梯的建议", Content: o.Content}))(t)
+		committeetest.OK(c.svc.Opinions.Compile(c.OfficeCtx, c.Office, opinion.IssueInput{CommitteeID: c.C.ID, Mode: "single", Signer: "张主任", Items: []int64{o.ID}}))(t)
+		committeetest.OK(c.svc.Opinions.Adopt(c.OfficeCtx, c.Office, o.ID, opinion.AdoptionInput{Level: "city", Kind: "adopted"}))(t)
+		committeetest.OK(c.svc.Opinions.Adopt(c.OfficeCtx, c.Office, o.ID, opinion.AdoptionInput{Level: "province", Kind: "instruction", By: "副省长", Text: "请住建厅研究"}))(t)
 
 		rec, err := c.svc.Duties.Record(c.AsMember[0], c.Office, cppcc.ViewMember, 0, 2026)
 		if err != nil {
@@ -515,7 +517,7 @@ func TestOpinionsInTheRecord(t *testing.T) {
 		if rec.Counts["opinion"] != 1 || rec.Counts["opinion_adopted"] != 1 || rec.Counts["opinion_instruction"] != 1 {
 			t.Errorf("the record counts %v", rec.Counts)
 		}
-		if want := cppcc.DefaultPoints["opinion"].Points + cppcc.DefaultPoints["opinion_adopted"].Points + cppcc.DefaultPoints["opinion_instruction"].Points; rec.Points != want {
+		if want := committee.DefaultPoints["opinion"].Points + committee.DefaultPoints["opinion_adopted"].Points + committee.DefaultPoints["opinion_instruction"].Points; rec.Points != want {
 			t.Errorf("record points %d, want %d", rec.Points, want)
 		}
 		rank, err := c.svc.Duties.Ranking(c.Ctx, c.Office, c.C.ID, 2026)

@@ -43,55 +43,49 @@ func activityFile(m *matrix, t string) string {
 	return fmt.Sprintf("%d/files/%d", a, f.ID)
 }
 
-func init() {
-	for k, v := range map[string]row{
-		"POST /api/v1/cppcc/activities/{id}/files": {perm: auth.PermCppccWrite, want: [3]int{201, 404, 404}, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/activities/%d/files?filename=议程.pdf", activity(m, t)), []byte("%PDF-1.4\n议程")
-		}},
-		"GET /api/v1/cppcc/activities/{id}/files/{file}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return "/api/v1/cppcc/activities/" + activityFile(m, t), nil
-		}},
-		"POST /api/v1/cppcc/briefs": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
-			return "/api/v1/cppcc/briefs", map[string]any{"committee_id": committee(m, t), "title": "市政协召开常委会议", "content": "会议协商讨论了年度重点工作,审议通过了有关事项。", "signer": "王主席"}
-		}},
-		"GET /api/v1/cppcc/committees/{id}/briefs": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/briefs?year=2026", committee)},
-		"GET /api/v1/cppcc/committees/{id}/briefs/{brief}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/briefs/%d", committee(m, t), briefOf(m, t)), nil
-		}},
-		"GET /api/v1/cppcc/committees/{id}/briefs/{brief}/docx": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/briefs/%d/docx", committee(m, t), briefOf(m, t)), nil
-		}},
-	} {
-		rows[k] = v
-	}
-	for k, v := range map[string]pageRow{
-		"GET /cppcc/briefs": {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/briefs?committee=%d", committee)},
-		"POST /cppcc/briefs": {perm: auth.PermCppccWrite, want: [3]int{303, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
-			return "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "title": {"市政协召开常委会议"}, "content": {"会议协商讨论了年度重点工作,审议通过了有关事项。"}, "signer": {"王主席"}}
-		}},
-		"GET /cppcc/briefs/{id}": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
-			return fmt.Sprintf("/cppcc/briefs/%d?committee=%d", briefOf(m, t), committee(m, t)), nil
-		}},
-		"GET /cppcc/briefs/{id}/docx": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
-			return fmt.Sprintf("/cppcc/briefs/%d/docx?committee=%d", briefOf(m, t), committee(m, t)), nil
-		}},
-		"POST /cppcc/activities/{id}/files": {perm: auth.PermCppccWrite, want: [3]int{400, 404, 404}, target: post("/cppcc/activities/%d/files", activity, url.Values{})},
-		"GET /cppcc/activities/{id}/files/{file}": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
-			return "/cppcc/activities/" + activityFile(m, t), nil
-		}},
-	} {
-		pageRows[k] = v
-	}
+// briefRows are the activities' files' and the 简报's rows of the API's matrix.
+var briefRows = map[string]row{
+	"POST /api/v1/cppcc/activities/{id}/files": {perm: auth.PermCppccWrite, want: [3]int{201, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/activities/%d/files?filename=议程.pdf", activity(m, t)), []byte("%PDF-1.4\n议程")
+	}},
+	"GET /api/v1/cppcc/activities/{id}/files/{file}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/activities/" + activityFile(m, t), nil
+	}},
+	"POST /api/v1/cppcc/briefs": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/briefs", map[string]any{"committee_id": committee(m, t), "title": "市政协召开常委会议", "content": "会议协商讨论了年度重点工作,审议通过了有关事项。", "signer": "王主席"}
+	}},
+	"GET /api/v1/cppcc/committees/{id}/briefs": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/briefs?year=2026", committee)},
+	"GET /api/v1/cppcc/committees/{id}/briefs/{brief}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/briefs/%d", committee(m, t), briefOf(m, t)), nil
+	}},
+	"GET /api/v1/cppcc/committees/{id}/briefs/{brief}/docx": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/briefs/%d/docx", committee(m, t), briefOf(m, t)), nil
+	}},
 }
 
-func init() {
-	for k, v := range map[string]pageRow{
-		"GET /cppcc/proposals/new": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals/new", nil }},
-		"POST /cppcc/proposals":    {perm: auth.PermCppccWrite, want: [3]int{400, 400, 400}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals", url.Values{} }},
-		"GET /cppcc/pick/contacts": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/pick/contacts?q=a", nil }},
-	} {
-		pageRows[k] = v
-	}
+// briefPageRows are the activities' files' and the 简报's rows of the pages' matrix.
+var briefPageRows = map[string]pageRow{
+	"GET /cppcc/briefs": {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/briefs?committee=%d", committee)},
+	"POST /cppcc/briefs": {perm: auth.PermCppccWrite, want: [3]int{303, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
+		return "/cppcc/briefs", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "title": {"市政协召开常委会议"}, "content": {"会议协商讨论了年度重点工作,审议通过了有关事项。"}, "signer": {"王主席"}}
+	}},
+	"GET /cppcc/briefs/{id}": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
+		return fmt.Sprintf("/cppcc/briefs/%d?committee=%d", briefOf(m, t), committee(m, t)), nil
+	}},
+	"GET /cppcc/briefs/{id}/docx": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
+		return fmt.Sprintf("/cppcc/briefs/%d/docx?committee=%d", briefOf(m, t), committee(m, t)), nil
+	}},
+	"POST /cppcc/activities/{id}/files": {perm: auth.PermCppccWrite, want: [3]int{400, 404, 404}, target: post("/cppcc/activities/%d/files", activity, url.Values{})},
+	"GET /cppcc/activities/{id}/files/{file}": {perm: auth.PermCppccRead, want: pageScoped, target: func(m *matrix, t string) (string, url.Values) {
+		return "/cppcc/activities/" + activityFile(m, t), nil
+	}},
+}
+
+// entryPageRows are the rows of the pages' matrix of a proposal the office enters.
+var entryPageRows = map[string]pageRow{
+	"GET /cppcc/proposals/new": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals/new", nil }},
+	"POST /cppcc/proposals":    {perm: auth.PermCppccWrite, want: [3]int{400, 400, 400}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/proposals", url.Values{} }},
+	"GET /cppcc/pick/contacts": {perm: auth.PermCppccWrite, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/pick/contacts?q=a", nil }},
 }
 
 // The office enters a party's proposal from its page: the contact is

@@ -3,48 +3,17 @@ package cppcc
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 )
-
-// CasePeriods are the periods of a letters-and-visits case, each set by the
-// committee; the defaults are those of the 信访工作条例 (2022), counted by the
-// Civil Code's rules (the start day not counted, a last day on a holiday
-// moved to the next working day).
-var CasePeriods = []clock.Period{
-	{Key: "accept", Label: "受理告知", N: 15, Unit: clock.Days, Start: "收到信访事项", Source: "《信访工作条例》第二十四条、第二十五条:收到之日起15日内告知是否受理"},
-	{Key: "handle", Label: "办理", N: 60, Unit: clock.Days, Start: "受理", Source: "《信访工作条例》第三十二条:自受理之日起60日内办结"},
-	{Key: "extend", Label: "延长办理(最多)", N: 30, Unit: clock.Days, Start: "办理期限届满", Source: "《信访工作条例》第三十二条:经本机关、单位负责人批准,延长不得超过30日,并告知延期理由"},
-	{Key: "review_window", Label: "请求复查", N: 30, Unit: clock.Days, Start: "收到书面答复", Source: "《信访工作条例》第三十五条:自收到书面答复之日起30日内请求复查"},
-	{Key: "review", Label: "复查", N: 30, Unit: clock.Days, Start: "收到复查请求", Source: "《信访工作条例》第三十五条:自收到复查请求之日起30日内提出复查意见"},
-	{Key: "recheck_window", Label: "请求复核", N: 30, Unit: clock.Days, Start: "收到复查意见", Source: "《信访工作条例》第三十六条:自收到书面答复之日起30日内请求复核"},
-	{Key: "recheck", Label: "复核", N: 30, Unit: clock.Days, Start: "收到复核请求", Source: "《信访工作条例》第三十六条:30日内提出复核意见,听证所需时间不计算在内"},
-}
-
-// Periods are a committee's periods by key: the cases', its own over the
-// defaults, and its proposals' parts' (the reply and the co-handler's opinion).
-func (c Committee) Periods() map[string]clock.Period {
-	out := map[string]clock.Period{
-		"reply":   {Key: "reply", Label: "提案答复", N: c.Rules.ReplyMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起3个月)"},
-		"opinion": {Key: "opinion", Label: "会办意见", N: c.Rules.OpinionMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起1个月)"},
-	}
-	for _, p := range CasePeriods {
-		out[p.Key] = p
-	}
-	for _, p := range c.Rules.CasePeriods {
-		if d, ok := out[p.Key]; ok {
-			d.N, d.Unit = p.N, p.Unit
-			out[p.Key] = d
-		}
-	}
-	return out
-}
 
 // CalendarDay is a day of the State Council's notice: a holiday or a make-up working day.
 type CalendarDay struct {
@@ -69,10 +38,14 @@ func (s *Service) CalendarDays(ctx context.Context, q store.Querier, year int) (
 	if year != 0 {
 		where, args = " WHERE day >= $1 AND day <= $2", []any{date.New(year, 1, 1), date.New(year, 12, 31)}
 	}
-	return store.Query(ctx, q, func(r store.Scanner) (CalendarDay, error) {
+	out, err := store.Query(ctx, q, func(r store.Scanner) (CalendarDay, error) {
 		var d CalendarDay
 		return d, r.Scan(&d.Day, &d.Off, &d.Note)
 	}, "SELECT day, off, note FROM calendar_days"+where+" ORDER BY day", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read calendar: %w", err)
+	}
+	return out, nil
 }
 
 // SetCalendar replaces a year's days with those of the notice: the office
@@ -111,17 +84,17 @@ func (s *Service) SetCalendar(ctx context.Context, sc store.Scope, year int, day
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE day >= $1 AND day <= $2", date.New(year, 1, 1), date.New(year, 12, 31)); err != nil {
-			return err
+			return fmt.Errorf("set calendar: %w", err)
 		}
 		for _, d := range days {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (day, off, note, updated_at) VALUES ($1, $2, $3, $4)", d.Day, d.Off, d.Note, s.now()); err != nil {
-				return err
+				return fmt.Errorf("set calendar: %w", err)
 			}
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "update", ObjectType: "calendar", ObjectID: int64(year), Detail: map[string]any{"before": before, "after": days}})
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("set calendar: %w", err)
 	}
 	return s.CalendarDays(ctx, s.DB, year)
 }
@@ -147,10 +120,13 @@ func scanClock(r store.Scanner) (Clock, error) {
 }
 
 // Clocks are an object's clocks, read with where they stand today.
-func (s *Service) Clocks(ctx context.Context, q store.Querier, c Committee, object string, id int64) ([]Clock, error) {
+func (s *Service) Clocks(ctx context.Context, q store.Querier, c committee.Committee, object string, id int64) ([]Clock, error) {
 	ks, err := store.Query(ctx, q, scanClock, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2"+store.InProvince("province_id", c.Province())+" ORDER BY id", object, id)
 	if err != nil || len(ks) == 0 {
-		return ks, err
+		if err != nil {
+			return ks, fmt.Errorf("read clocks: %w", err)
+		}
+		return ks, nil
 	}
 	cal, err := s.Calendar(ctx, q)
 	if err != nil {
@@ -159,13 +135,13 @@ func (s *Service) Clocks(ctx context.Context, q store.Querier, c Committee, obje
 	ps := c.Periods()
 	for i, k := range ks {
 		ks[i].Label, ks[i].Source = ps[k.Period].Label, ps[k.Period].Source
-		ks[i].State = cal.StateOf(k.Clock, s.today())
+		ks[i].State = cal.StateOf(k.Clock, s.Today())
 	}
 	return ks, nil
 }
 
 // StartClock starts a period of an object on start.
-func (s *Service) StartClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start date.Date) error {
+func (s *Service) StartClock(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, period string, start date.Date) error {
 	cal, err := s.Calendar(ctx, tx)
 	if err != nil {
 		return err
@@ -176,11 +152,14 @@ func (s *Service) StartClock(ctx context.Context, tx *sql.Tx, c Committee, objec
 
 // StartClockAt starts a period of an object on start, due on base (a
 // proposal's part, whose date its own rules set).
-func (s *Service) StartClockAt(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string, start, base date.Date) error {
+func (s *Service) StartClockAt(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, period string, start, base date.Date) error {
 	var kid int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO clocks (province_id, committee_id, object, object_id, period, starts_on, base_on, due_on, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8) RETURNING id`, c.Province(), c.ID, object, id, period, start, base, s.now()).Scan(&kid); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("start clock: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "clock_start", "clock", kid, map[string]any{"object": object, "object_id": id, "period": period, "starts": start, "due": base})
 }
@@ -188,14 +167,14 @@ func (s *Service) StartClockAt(ctx context.Context, tx *sql.Tx, c Committee, obj
 // ChangeClock changes the running clock of a period by fn (extend, pause,
 // resume, stop), keeps its due date and audits the change; it returns the
 // new due date, and false when the object has no such running clock.
-func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (date.Date, bool, error) {
+func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, period, action string, fn func(k *clock.Clock)) (date.Date, bool, error) {
 	k, err := scanClock(tx.QueryRowContext(ctx, "SELECT "+clockCols+" FROM clocks WHERE object = $1 AND object_id = $2 AND period = $3 AND stopped_on IS NULL"+
 		store.InProvince("province_id", c.Province())+" ORDER BY id DESC LIMIT 1", object, id, period))
 	if apperr.IsNotFound(err) {
 		return date.Date{}, false, nil
 	}
 	if err != nil {
-		return date.Date{}, false, err
+		return date.Date{}, false, fmt.Errorf("change clock: %w", err)
 	}
 	before := k.Clock
 	fn(&k.Clock)
@@ -203,7 +182,7 @@ func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c Committee, obje
 	if err != nil {
 		return date.Date{}, false, err
 	}
-	due := cal.DueOf(k.Clock, s.today())
+	due := cal.DueOf(k.Clock, s.Today())
 	null := func(d date.Date) any {
 		if d.IsZero() {
 			return nil
@@ -212,14 +191,17 @@ func (s *Service) ChangeClock(ctx context.Context, tx *sql.Tx, c Committee, obje
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE clocks SET base_on = $1, extended = $2, paused = $3, paused_on = $4, stopped_on = $5, due_on = $6, updated_at = $7 WHERE id = $8`+
 		store.InProvince("province_id", c.Province()), k.Clock.Base, k.Clock.Extended, k.Clock.Paused, null(k.Clock.PausedOn), null(k.Clock.StoppedOn), due, s.now(), k.ID); err != nil {
-		return due, false, err
+		if err != nil {
+			return due, false, fmt.Errorf("change clock: %w", err)
+		}
+		return due, false, nil
 	}
 	return due, true, s.Audit(ctx, tx, c, "clock_"+action, "clock", k.ID, map[string]any{"object": object, "object_id": id, "period": period, "before": before, "after": k.Clock, "due": due})
 }
 
 // StopClock stops a period's running clock today and tells whether it was met.
-func (s *Service) StopClock(ctx context.Context, tx *sql.Tx, c Committee, object string, id int64, period string) (bool, error) {
-	today := s.today()
+func (s *Service) StopClock(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, period string) (bool, error) {
+	today := s.Today()
 	due, ok, err := s.ChangeClock(ctx, tx, c, object, id, period, "stop", func(k *clock.Clock) {
 		if !k.PausedOn.IsZero() {
 			k.Paused += clock.Between(k.PausedOn, today)

@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
-	"dangjian/internal/auth"
+	"dangjian/internal/committee"
+	"dangjian/internal/committee/committeetest"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
-	"dangjian/internal/roster"
-	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -30,62 +28,20 @@ type fixture struct {
 	ctx       context.Context
 	db        *store.DB
 	svc       *Service
-	c, other  Committee
-	lead, co  Committee // handling units
-	third     Committee
+	c, other  committee.Committee
+	lead, co  committee.Committee // handling units
+	third     committee.Committee
 	office    store.Scope
-	members   []Member
+	members   []committee.Member
 	asMember  []context.Context
 	officeCtx context.Context
 	seq       int
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
-	box, err := secret.New([]byte(strings.Repeat("c", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, ctx: context.Background(), db: db, svc: &Service{DB: db, Box: box, Now: func() time.Time { return fixedNow }}}
-	f.c = f.must(f.svc.NewCommittee(f.ctx, nil, "江城市政协", "city"))
-	f.other = f.must(f.svc.NewCommittee(f.ctx, nil, "河西市政协", "city"))
-	f.office = store.ScopeOf(f.c.Path)
-	for _, c := range []Committee{f.c, f.other} {
-		term, err := f.svc.NewTerm(f.ctx, store.All, c.ID, 14, date.New(2022, 1, 1), date.New(2026, 12, 31))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.NewSession(f.ctx, store.All, term.ID, 4, date.New(2026, 1, 10), date.New(2026, 1, 14)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f.lead = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市发展和改革委员会"))
-	f.co = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市财政局"))
-	f.third = f.must(f.svc.NewUnit(f.ctx, f.office, f.c.ID, "江城市教育局"))
-	authn := &auth.Service{DB: db}
-	terms, _ := f.svc.Terms(f.ctx, store.All, f.c.ID)
-	for i, name := range []string{"李明", "王芳", "张伟"} {
-		u, err := authn.CreateUser(f.ctx, auth.NewUser{Username: fmt.Sprintf("wy%d", i), Password: "Tq7#mwLp2xZa"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := f.svc.AddMember(f.ctx, f.office, MemberInput{CommitteeID: f.c.ID, TermID: terms[0].ID, Name: name, Sex: "男", Sector: "经济界",
-			Party: "中国民主建国会", Phone: fmt.Sprintf("1391234567%d", i), UserID: &u.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.members = append(f.members, m)
-		f.asMember = append(f.asMember, audit.WithActor(f.ctx, audit.Actor{UserID: u.ID, Username: u.Username}))
-	}
-	f.officeCtx = audit.WithActor(f.ctx, audit.Actor{Username: "zxbgs"})
-	return f
-}
-
-func (f *fixture) must(c Committee, err error) Committee {
-	f.t.Helper()
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return c
+	cf := committeetest.New(t, db, fixedNow.Year(), fixedNow.Month(), fixedNow.Day())
+	return &fixture{t: t, ctx: cf.Ctx, db: db, svc: &Service{Service: cf.Committees}, c: cf.C, other: cf.Other, lead: cf.Lead, co: cf.Co, third: cf.Third,
+		office: cf.Office, members: cf.Members, asMember: cf.AsMember, officeCtx: cf.OfficeCtx}
 }
 
 func (f *fixture) ok(p Proposal, err error) Proposal {
@@ -107,9 +63,9 @@ func (f *fixture) draft(joint bool) Proposal {
 	return f.ok(f.svc.Draft(f.asMember[0], f.office, ViewMember, in))
 }
 
-func (f *fixture) unitScope(u Committee) store.Scope { return store.ScopeOf(u.Path) }
+func (f *fixture) unitScope(u committee.Committee) store.Scope { return store.ScopeOf(u.Path) }
 
-func (f *fixture) partOf(p Proposal, unit Committee) int64 {
+func (f *fixture) partOf(p Proposal, unit committee.Committee) int64 {
 	f.t.Helper()
 	for _, x := range p.Parts {
 		if x.UnitID == unit.ID && x.State != PartWithdrawn {
@@ -452,52 +408,13 @@ func TestPeriodsAddUp(t *testing.T) {
 	}
 }
 
-// A key rotation seals every member's phone under the new key; the phone
-// reads the same, and no phone is stored in the clear.
-func TestMembersPhonesRotate(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		box, err := secret.New([]byte(strings.Repeat("c", 32)), []byte(strings.Repeat("d", 32)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.svc.Box = box
-		n, err := f.svc.Reencrypt(f.ctx, 2)
-		if err != nil || n != len(f.members) {
-			t.Fatalf("re-encrypted %d of %d: %v", n, len(f.members), err)
-		}
-		if n, _ := f.svc.Reencrypt(f.ctx, 2); n != 0 {
-			t.Fatalf("a second pass re-encrypted %d", n)
-		}
-		m, err := f.svc.Member(f.ctx, f.office, f.members[1].ID)
-		if err != nil || m.Phone != f.members[1].Phone || m.PhoneMasked != "139****5671" {
-			t.Fatalf("after the rotation: %+v %v", m, err)
-		}
-		var enc string
-		if err := db.QueryRowContext(f.ctx, "SELECT phone_enc FROM cppcc_members WHERE id = $1", m.ID).Scan(&enc); err != nil || !strings.HasPrefix(enc, secret.Prefix(2)) {
-			t.Fatalf("sealed %q %v", enc, err)
-		}
-		storetest.NoClearIdentifiers(t, db, []string{f.members[0].Phone, f.members[1].Phone})
-	})
-}
-
-// A committee sets its own periods: the next assignment takes them; a period
-// out of its bounds is refused with the field named.
-func TestCommitteeRules(t *testing.T) {
+// A committee's own periods: the next assignment takes them.
+func TestAssignmentTakesTheCommitteesPeriods(t *testing.T) {
 	f := newFixture(t, storetest.SQLite(t))
-	r := DefaultRules
-	r.ReplyMonths, r.MaxMonths = 2, 1
-	_, err := f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r)
-	storetest.WantErr(t, err, "max_months", "不应少于")
-	r.MaxMonths, r.SignDays = 4, 0
-	_, err = f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r)
-	storetest.WantErr(t, err, "sign_days", "1 到 60")
-	r.SignDays = 5
+	r := committee.DefaultRules
+	r.ReplyMonths, r.MaxMonths = 2, 4
 	if _, err := f.svc.SetRules(f.officeCtx, f.office, f.c.ID, r); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := f.svc.SetRules(f.officeCtx, store.ScopeOf(f.other.Path), f.c.ID, r); !apperr.IsNotFound(err) {
-		t.Fatalf("another committee's office set the rules: %v", err)
 	}
 	p := f.ok(f.svc.Submit(f.asMember[0], f.office, f.draft(false).ID))
 	p = f.ok(f.svc.Review(f.officeCtx, f.office, p.ID, ReviewInput{Action: "file"}))
@@ -505,58 +422,6 @@ func TestCommitteeRules(t *testing.T) {
 	if due := p.Parts[0].DueOn; due != date.New(2026, 5, 2) {
 		t.Fatalf("due with a reply of two months: %v", due)
 	}
-}
-
-// An office's member list in and out of Excel: the export imported back
-// adds nobody and keeps the phones; a list with wrong cells names each by
-// row and column and writes nothing; new members are added.
-func TestMembersInAndOutOfExcel(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newFixture(t, db)
-		terms, _ := f.svc.Terms(f.ctx, store.All, f.c.ID)
-		term := terms[0].ID
-		list, err := f.svc.Members(f.ctx, f.office, f.c.ID, "", store.Page{Size: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		file := func(rows [][]any) *bytes.Buffer {
-			var b bytes.Buffer
-			if err := roster.WriteTable(&b, "委员名单", "江城市政协委员名单", MembersHead, rows); err != nil {
-				t.Fatal(err)
-			}
-			return &b
-		}
-		res, err := f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(MembersTable(list.Items)))
-		if err != nil || res.Added != 0 || res.Updated != 3 {
-			t.Fatalf("the export imported back: %+v %v", res, err)
-		}
-		m, _ := f.svc.Member(f.ctx, f.office, f.members[1].ID)
-		if m.Phone != f.members[1].Phone {
-			t.Fatalf("the phone after importing the masked export: %q", m.Phone)
-		}
-		bad := [][]any{
-			{"赵新委员", "男", "经济界", "九三学社", "", "第1活动组", "委员", "13900001111"},
-			{"钱新委员", "未知", "经济界", "九三学社", "", "", "", ""},
-			{"孙新委员", "女", "不存在的界别", "中国民主同盟", "", "", "", "12345"},
-		}
-		res, err = f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(bad))
-		ae, ok := apperr.As(err)
-		if !ok || !strings.Contains(ae.Message, "第 4 行“性别”") || !strings.Contains(ae.Message, "第 5 行“界别”") || !strings.Contains(ae.Message, "第 5 行“联系电话”") ||
-			len(res.Problems) != 3 {
-			t.Fatalf("a list with wrong cells: %+v %v", res, err)
-		}
-		if after, _ := f.svc.Members(f.ctx, f.office, f.c.ID, "", store.Page{}); after.Total != 3 {
-			t.Fatalf("a refused list wrote %d members", after.Total-3)
-		}
-		res, err = f.svc.ImportMembers(f.officeCtx, f.office, f.c.ID, term, "名单.xlsx", file(bad[:1]))
-		if err != nil || res.Added != 1 {
-			t.Fatalf("a new member: %+v %v", res, err)
-		}
-		if _, err := f.svc.ImportMembers(f.officeCtx, store.ScopeOf(f.other.Path), f.c.ID, term, "名单.xlsx", file(bad[:1])); err == nil {
-			t.Fatal("another committee's office imported into this one")
-		}
-		storetest.NoClearIdentifiers(t, db, []string{"13900001111", f.members[0].Phone})
-	})
 }
 
 // A reply may carry its letter: what its extension says it is, read back by
@@ -612,7 +477,7 @@ func TestEveryUnitCell(t *testing.T) {
 	type part struct {
 		p    Proposal
 		id   int64
-		unit Committee
+		unit committee.Committee
 	}
 	lead := func(p Proposal) part { return part{p, f.partOf(p, f.lead), f.lead} }
 	reach := map[string]func() part{

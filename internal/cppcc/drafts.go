@@ -2,12 +2,15 @@ package cppcc
 
 import (
 	"context"
-	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
-	"dangjian/internal/store"
 	"database/sql"
+	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/audit"
+	"dangjian/internal/committee"
+	"dangjian/internal/store"
 )
 
 // Input is a proposal's text, as drafted.
@@ -94,10 +97,10 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		if err != nil {
 			return err
 		}
-		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
+		if err := s.InCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
-		session, _, err := s.sessionAt(ctx, tx, c.ID, s.today())
+		session, _, err := s.SessionAt(ctx, tx, c.ID, s.Today())
 		if err != nil {
 			return err
 		}
@@ -123,7 +126,10 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $13, 'draft', $14, $15, $15, $16) RETURNING id`,
 			c.Province(), c.ID, session.TermID, session.ID, in.Title, in.Category, in.Content, in.Way, proposer, name,
 			in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, NullUser(ctx), now, evaluator).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("draft proposal: %w", err)
+			}
+			return nil
 		}
 		if err := s.setSigners(ctx, tx, c, id, proposer, in.CoSigners); err != nil {
 			return err
@@ -137,7 +143,7 @@ func (s *Service) Draft(ctx context.Context, sc store.Scope, view View, in Input
 		// An organisation's proposal, entered by the office, is submitted as it is entered.
 		p, err := scanProposal(tx.QueryRowContext(ctx, "SELECT "+proposalCols+proposalFrom+" WHERE p.id = $1"+store.InProvince("p.province_id", c.Province()), id))
 		if err != nil {
-			return err
+			return fmt.Errorf("draft proposal: %w", err)
 		}
 		if err := s.submit(ctx, tx, c, p); err != nil {
 			return err
@@ -160,9 +166,9 @@ func NullUser(ctx context.Context) any {
 
 // setSigners names a draft's co-signers: active members of its committee,
 // other than the first proposer.
-func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id int64, proposer any, ids []int64) error {
+func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c committee.Committee, id int64, proposer any, ids []int64) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM proposal_signers WHERE proposal_id = $1"+store.InProvince("province_id", c.Province()), id); err != nil {
-		return err
+		return fmt.Errorf("set signers: %w", err)
 	}
 	seen := map[int64]bool{}
 	for i, m := range ids {
@@ -173,14 +179,20 @@ func (s *Service) setSigners(ctx context.Context, tx *sql.Tx, c Committee, id in
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE id = $1 AND committee_id = $2 AND status = 'active'"+
 			store.InProvince("province_id", c.Province()), m, c.ID).Scan(&n); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("set signers: %w", err)
+			}
+			return nil
 		}
 		if n == 0 {
 			return apperr.InvalidField("co_signers", "第 %d 名附议委员不是本政协在任的委员", i+1)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO proposal_signers (province_id, proposal_id, member_id, state, due_on) VALUES ($1, $2, $3, 'invited', $4)",
-			c.Province(), id, m, s.today()); err != nil {
-			return err
+			c.Province(), id, m, s.Today()); err != nil {
+			if err != nil {
+				return fmt.Errorf("set signers: %w", err)
+			}
+			return nil
 		}
 	}
 	return nil
@@ -191,7 +203,7 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 	if err := in.check(); err != nil {
 		return Proposal{}, err
 	}
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if err := own(p, me); err != nil {
 			return err
 		}
@@ -201,13 +213,16 @@ func (s *Service) Edit(ctx context.Context, sc store.Scope, id int64, in Input) 
 		if in.Way != "member" && in.Way != "joint" {
 			return apperr.InvalidField("way", "委员本人只能以个人或联名方式提出提案")
 		}
-		if err := s.inCategories(ctx, tx, c.ID, in.Category); err != nil {
+		if err := s.InCategories(ctx, tx, c.ID, in.Category); err != nil {
 			return err
 		}
 		if err := store.Swap(ctx, tx, "提案", `UPDATE proposals SET title = $1, category = $2, content = $3, way = $4, public = $5, private_reason = $6,
 			contact = $7, updated_at = $8 WHERE id = $9 AND state = $10`+store.InProvince("province_id", p.province),
 			in.Title, in.Category, in.Content, in.Way, in.Public, strings.TrimSpace(in.PrivateReason), in.Contact, s.now(), p.ID, p.State); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("edit proposal: %w", err)
+			}
+			return nil
 		}
 		if err := s.setSigners(ctx, tx, c, p.ID, me, in.CoSigners); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 )
 
@@ -44,18 +45,18 @@ func (s *Service) byName(ctx context.Context, q store.Querier, province int64, e
 	for id := range names {
 		var display string
 		if err := q.QueryRowContext(ctx, "SELECT display_name FROM users WHERE id = $1", id).Scan(&display); err != nil && !apperr.IsNotFound(err) {
-			return err
+			return fmt.Errorf("name who took the steps: %w", err)
 		}
 		var member string
 		err := q.QueryRowContext(ctx, "SELECT name FROM cppcc_members WHERE user_id = $1"+store.InProvince("province_id", province)+" ORDER BY id DESC LIMIT 1", id).Scan(&member)
 		if err != nil && !apperr.IsNotFound(err) {
-			return err
+			return fmt.Errorf("name who took the steps: %w", err)
 		}
 		var role, unit string
 		err = q.QueryRowContext(ctx, `SELECT g.role, COALESCE(c.name, '') FROM grants g LEFT JOIN committees c ON c.id = g.committee_id
 			WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.id LIMIT 1`, id).Scan(&role, &unit)
 		if err != nil && !apperr.IsNotFound(err) {
-			return err
+			return fmt.Errorf("name who took the steps: %w", err)
 		}
 		if role != auth.RoleHandler {
 			unit = auth.Roles.Label(role)
@@ -78,7 +79,7 @@ func (s *Service) byName(ctx context.Context, q store.Querier, province int64, e
 // step moves a proposal by action, compare-and-set on the state it was read
 // in; set adds assignments numbered from $3, and the step is written to the
 // proposal's history and the audit trail.
-func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, action, note, set string, args ...any) error {
+func (s *Service) step(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, action, note, set string, args ...any) error {
 	to, ok := Steps.Next("proposal", action, p.State)
 	if !ok {
 		return refused(p.StateLabel, "proposal", action)
@@ -89,16 +90,19 @@ func (s *Service) step(ctx context.Context, tx *sql.Tx, c Committee, p Proposal,
 	n := len(args)
 	query := fmt.Sprintf("UPDATE proposals SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", p.province)
 	if err := store.Swap(ctx, tx, "提案", query, append(append([]any{to, s.now()}, args...), p.ID, p.State)...); err != nil {
-		return err
+		return fmt.Errorf("step proposal: %w", err)
 	}
 	return s.event(ctx, tx, c, p, "proposal", action, p.State, to, note)
 }
 
-func (s *Service) event(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, object, action, from, to, note string) error {
+func (s *Service) event(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, object, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_events (province_id, proposal_id, object, action, from_state, to_state, note, by_user, by_name, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, p.province, p.ID, object, action, from, to, note, NullUser(ctx), a.Username, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record proposal event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, object+"_"+action, "proposal", p.ID, map[string]any{"from": from, "to": to, "note": note})
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -97,7 +98,10 @@ func ApplyDelta(ctx context.Context, tx *sql.Tx, prov, committee int64, d stats.
 	for _, k := range keys {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cppcc_stats (province_id, committee_id, k, n) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (province_id, committee_id, k) DO UPDATE SET n = cppcc_stats.n + excluded.n`, prov, committee, k, d[k]); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("apply figures: %w", err)
+			}
+			return nil
 		}
 	}
 	return nil
@@ -174,12 +178,12 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	if err != nil {
 		return Figures{}, err
 	}
-	c := Committee{ID: committeeID, Path: n.Path, Name: n.Name}
+	c := committee.Committee{ID: committeeID, Path: n.Path, Name: n.Name}
 	f := Figures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
 	// One statement reads the period's rows and, after them, the overdue
 	// count (by unit when asked): one round trip, to one worker on a cluster.
 	read := func(prefixes, overdue string, fn func(k string, n int64)) error {
-		args := []any{c.Province(), c.ID, s.today()}
+		args := []any{c.Province(), c.ID, s.Today()}
 		var ranges []string
 		for _, sp := range spans(pd) {
 			prefix := prefixes[:2]
@@ -192,14 +196,14 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 		rows, err := s.DB.QueryContext(ctx, "SELECT k, n FROM cppcc_stats WHERE province_id = $1 AND committee_id = $2 AND ("+strings.Join(ranges, " OR ")+`)
 			UNION ALL `+overdue, args...)
 		if err != nil {
-			return err
+			return fmt.Errorf("read figures: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var k string
 			var n int64
 			if err := rows.Scan(&k, &n); err != nil {
-				return err
+				return fmt.Errorf("read figures: %w", err)
 			}
 			fn(k, n)
 		}
@@ -219,7 +223,7 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 	if !units {
 		return f, nil
 	}
-	list, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	list, err := s.UnitsOf(ctx, s.DB, c.ID)
 	if err != nil {
 		return f, err
 	}
@@ -258,19 +262,22 @@ func (s *Service) Figures(ctx context.Context, sc store.Scope, committeeID int64
 // so that memory stays bounded at any size.
 func proposalRecount(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	const batch = 20000
-	today := (&Service{}).today()
+	today := (&committee.Service{}).Today()
 	out := stats.Figures{}
 	var after int64
 	for {
 		props, err := store.Query(ctx, q, scanProposal, "SELECT "+proposalCols+proposalFrom+" WHERE p.id > $1 ORDER BY p.id LIMIT $2", after, batch)
 		if err != nil || len(props) == 0 {
-			return out, err
+			if err != nil {
+				return out, fmt.Errorf("recount proposals: %w", err)
+			}
+			return out, nil
 		}
 		last := props[len(props)-1].ID
 		parts, err := store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 			"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id > $1 AND u.proposal_id <= $2", after, last)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("recount proposals: %w", err)
 		}
 		byProposal := map[int64][]Part{}
 		for _, x := range parts {
@@ -315,14 +322,14 @@ func Stored(ctx context.Context, q store.Querier) (stats.Figures, error) {
 	out := stats.Figures{}
 	rows, err := q.QueryContext(ctx, "SELECT committee_id, k, n FROM cppcc_stats")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read stored figures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c, n int64
 		var k string
 		if err := rows.Scan(&c, &k, &n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read stored figures: %w", err)
 		}
 		if out[c] == nil {
 			out[c] = map[string]int64{}

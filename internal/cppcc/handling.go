@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -24,7 +25,7 @@ type AssignInput struct {
 
 // Assign hands a filed proposal to its units.
 func (s *Service) Assign(ctx context.Context, sc store.Scope, id int64, in AssignInput) (Proposal, error) {
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c committee.Committee, _ int64) error {
 		type part struct {
 			unit int64
 			role string
@@ -60,15 +61,18 @@ func (s *Service) Assign(ctx context.Context, sc store.Scope, id int64, in Assig
 }
 
 // addPart gives a unit of the committee its part, with the committee's periods from today.
-func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, unit int64, role string) error {
+func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, unit int64, role string) error {
 	var name string
 	if err := tx.QueryRowContext(ctx, "SELECT name FROM committees WHERE id = $1 AND parent_id = $2 AND kind = 'unit'", unit, c.ID).Scan(&name); err != nil {
 		if apperr.IsNotFound(err) {
 			return apperr.InvalidField("lead", "所选承办单位不是本政协登记的承办单位")
 		}
-		return err
+		if err != nil {
+			return fmt.Errorf("add unit's part: %w", err)
+		}
+		return nil
 	}
-	today := s.today()
+	today := s.Today()
 	due := today.AddDate(0, c.Rules.ReplyMonths, 0)
 	if role == "co" {
 		due = today.AddDate(0, c.Rules.OpinionMonths, 0)
@@ -76,7 +80,10 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO proposal_units (province_id, proposal_id, committee_id, unit_id, role, state, assigned_on, object_by, due_on, updated_at)
 		VALUES ($1, $2, $3, $4, $5, 'handling', $6, $7, $8, $9) RETURNING id`, p.province, p.ID, c.ID, unit, role, today, today.AddDate(0, 0, c.Rules.ObjectDays), due, s.now()).Scan(&id); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("add unit's part: %w", err)
+		}
+		return nil
 	}
 	if err := s.StartClockAt(ctx, tx, c, "part", id, partPeriod(role), today, due); err != nil {
 		return err
@@ -85,31 +92,31 @@ func (s *Service) addPart(ctx context.Context, tx *sql.Tx, c Committee, p Propos
 }
 
 // part reads a unit's part the caller reaches, with its proposal.
-func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view View, partID int64) (Part, Proposal, Committee, error) {
+func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view View, partID int64) (Part, Proposal, committee.Committee, error) {
 	var proposalID int64
 	query := "SELECT proposal_id FROM proposal_units WHERE id = $1" + InRoute(sc, view, "province_id")
 	if err := tx.QueryRowContext(ctx, query, partID).Scan(&proposalID); err != nil {
 		if apperr.IsNotFound(err) {
 			err = apperr.NotFound("承办任务")
 		}
-		return Part{}, Proposal{}, Committee{}, err
+		return Part{}, Proposal{}, committee.Committee{}, err
 	}
 	p, err := s.get(ctx, tx, sc, view, proposalID)
 	if apperr.IsNotFound(err) {
 		err = apperr.NotFound("承办任务")
 	}
 	if err != nil {
-		return Part{}, p, Committee{}, err
+		return Part{}, p, committee.Committee{}, err
 	}
 	i := slices.IndexFunc(p.Parts, func(x Part) bool { return x.ID == partID })
 	if view == ViewUnit {
 		lo, hi := sc.Range()
 		var path string
 		if err := tx.QueryRowContext(ctx, "SELECT path FROM committees WHERE id = $1", p.Parts[i].UnitID).Scan(&path); err != nil {
-			return Part{}, p, Committee{}, err
+			return Part{}, p, committee.Committee{}, fmt.Errorf("read unit's part: %w", err)
 		}
 		if path < lo || path >= hi || !sc.Contains(path) {
-			return Part{}, p, Committee{}, apperr.NotFound("承办任务")
+			return Part{}, p, committee.Committee{}, apperr.NotFound("承办任务")
 		}
 	}
 	c, err := s.Lookup(ctx, tx, store.All, p.CommitteeID, "committee")
@@ -117,7 +124,7 @@ func (s *Service) part(ctx context.Context, tx *sql.Tx, sc store.Scope, view Vie
 }
 
 // stepPart moves a unit's part by action, compare-and-set on its state.
-func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, x Part, action, note, set string, args ...any) error {
+func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, x Part, action, note, set string, args ...any) error {
 	to, ok := Steps.Next("unit", action, x.State)
 	if !ok {
 		return refused(x.StateLabel, "unit", action)
@@ -128,7 +135,7 @@ func (s *Service) stepPart(ctx context.Context, tx *sql.Tx, c Committee, p Propo
 	n := len(args)
 	query := fmt.Sprintf("UPDATE proposal_units SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", x.province)
 	if err := store.Swap(ctx, tx, "承办任务", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
-		return err
+		return fmt.Errorf("step unit's part: %w", err)
 	}
 	if err := s.partClock(ctx, tx, c, x, action, args); err != nil {
 		return err
@@ -148,7 +155,7 @@ func partPeriod(role string) string {
 // granted moves its date to the one granted (the office grants a date, not
 // days), an opinion or a reply stops it, a part given to another unit stops
 // it, re-handling starts a new one to its new date.
-func (s *Service) partClock(ctx context.Context, tx *sql.Tx, c Committee, x Part, action string, args []any) error {
+func (s *Service) partClock(ctx context.Context, tx *sql.Tx, c committee.Committee, x Part, action string, args []any) error {
 	period := partPeriod(x.Role)
 	switch action {
 	case "extend":
@@ -158,13 +165,13 @@ func (s *Service) partClock(ctx context.Context, tx *sql.Tx, c Committee, x Part
 		_, err := s.StopClock(ctx, tx, c, "part", x.ID, period)
 		return err
 	case "rehandle":
-		return s.StartClockAt(ctx, tx, c, "part", x.ID, period, s.today(), args[0].(date.Date))
+		return s.StartClockAt(ctx, tx, c, "part", x.ID, period, s.Today(), args[0].(date.Date))
 	}
 	return nil
 }
 
 // changePart runs fn on a unit's part the caller reaches, moving the figures.
-func (s *Service) changePart(ctx context.Context, sc store.Scope, view View, partID int64, fn func(tx *sql.Tx, x Part, p Proposal, c Committee) error) (Proposal, error) {
+func (s *Service) changePart(ctx context.Context, sc store.Scope, view View, partID int64, fn func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error) (Proposal, error) {
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		x, p, c, err := s.part(ctx, tx, sc, view, partID)
@@ -198,8 +205,8 @@ func (s *Service) Object(ctx context.Context, sc store.Scope, partID int64, reas
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
-		if x.ObjectBy.Before(s.today()) {
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
+		if x.ObjectBy.Before(s.Today()) {
 			return apperr.Conflict("申请调整的期限(%s)已过,请按交办办理", x.ObjectBy.Chinese())
 		}
 		return s.stepPart(ctx, tx, c, p, x, "object", reason, "objection = $3", reason)
@@ -208,7 +215,7 @@ func (s *Service) Object(ctx context.Context, sc store.Scope, partID int64, reas
 
 // DecideObjection keeps the unit (keep) or gives its part to another unit of the committee.
 func (s *Service) DecideObjection(ctx context.Context, sc store.Scope, partID int64, to int64) (Proposal, error) {
-	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		if to == 0 {
 			return s.stepPart(ctx, tx, c, p, x, "keep", "", "")
 		}
@@ -228,7 +235,7 @@ func (s *Service) AskExtension(ctx context.Context, sc store.Scope, partID int64
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		latest := x.AssignedOn.AddDate(0, c.Rules.MaxMonths, 0)
 		switch {
 		case x.Role == "co":
@@ -244,7 +251,7 @@ func (s *Service) AskExtension(ctx context.Context, sc store.Scope, partID int64
 
 // DecideExtension grants (the due date moves) or refuses an extension.
 func (s *Service) DecideExtension(ctx context.Context, sc store.Scope, partID int64, grant bool) (Proposal, error) {
-	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		if !grant {
 			return s.stepPart(ctx, tx, c, p, x, "refuse_extension", "", "")
 		}
@@ -258,11 +265,11 @@ func (s *Service) Opinion(ctx context.Context, sc store.Scope, partID int64, opi
 	if err != nil {
 		return Proposal{}, err
 	}
-	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		if x.Role != "co" {
 			return apperr.Rule("只有会办单位提出会办意见;主办、分办单位请直接答复")
 		}
-		return s.stepPart(ctx, tx, c, p, x, "opinion", "", "opinion = $3, answered_at = $4, late = $5", opinion, s.now(), s.today().After(x.DueOn))
+		return s.stepPart(ctx, tx, c, p, x, "opinion", "", "opinion = $3, answered_at = $4, late = $5", opinion, s.now(), s.Today().After(x.DueOn))
 	})
 }
 
@@ -301,7 +308,7 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 	if !ok {
 		return Proposal{}, apperr.InvalidField("contact", "请说明答复前与提案者的联系方式:%s", Contacts.Labels())
 	}
-	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewUnit, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		class, ok := Classes.Parse(in.Class)
 		if !ok || (class == "D" && !c.Rules.ClassD) {
 			allowed := "A、B、C"
@@ -316,7 +323,7 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 		if p.Contact != "none" && contact == "none" {
 			return apperr.InvalidField("contact", "提案者希望答复前%s,请先联系后再答复", Contacts.Label(p.Contact))
 		}
-		today := s.today()
+		today := s.Today()
 		for _, y := range p.Parts {
 			if y.Role == "co" && open(y.State) && !y.DueOn.Before(today) && x.Role == "lead" {
 				return apperr.Conflict("会办单位“%s”尚未提出会办意见(期限%s),请待其意见后再答复", y.UnitName, y.DueOn.Chinese())
@@ -334,7 +341,10 @@ func (s *Service) Reply(ctx context.Context, sc store.Scope, partID int64, in Re
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_files (province_id, proposal_id, part_id, name, content_type, size, sha256, data, created_by, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.province, p.ID, x.ID, name, typ, len(in.Letter), sum, in.Letter, NullUser(ctx), s.now()).Scan(&id); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("record proposal reply: %w", err)
+				}
+				return nil
 			}
 			if err := s.Audit(ctx, tx, c, "upload", "cppcc_file", id, map[string]any{"name": name, "size": len(in.Letter), "sha256": sum, "proposal_id": p.ID}); err != nil {
 				return err
@@ -378,7 +388,7 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 	if result == "unsatisfied" && note == "" {
 		return Proposal{}, apperr.InvalidField("note", "评价不满意时请写明不满意的理由,承办单位据此重新办理")
 	}
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if p.EvaluatorID != nil && *p.EvaluatorID != me {
 			return apperr.Rule("这件%s提案由%s的联系人%s评价", p.WayLabel, p.ProposerName, p.EvaluatorName)
 		}
@@ -391,7 +401,7 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 			return s.step(ctx, tx, c, p, "evaluate", Joined(Ratings.Label(result), note), "attitude = $3, satisfaction = $4, closed_at = $5",
 				attitude, result, s.now())
 		}
-		due := s.today().AddDate(0, c.Rules.ReplyMonths, 0)
+		due := s.Today().AddDate(0, c.Rules.ReplyMonths, 0)
 		for _, x := range p.Parts {
 			if x.State == PartReplied {
 				if err := s.stepPart(ctx, tx, c, p, x, "rehandle", note, "due_on = $3, late = FALSE, answered_at = NULL", due); err != nil {
@@ -405,8 +415,8 @@ func (s *Service) Evaluate(ctx context.Context, sc store.Scope, id int64, in Eva
 
 // Close ends a replied proposal whose evaluation date has passed (the office).
 func (s *Service) Close(ctx context.Context, sc store.Scope, id int64) (Proposal, error) {
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
-		if p.State == Replied && !p.EvaluateBy.Before(s.today()) {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c committee.Committee, _ int64) error {
+		if p.State == Replied && !p.EvaluateBy.Before(s.Today()) {
 			return apperr.Conflict("提案者评价的期限到%s,期限届满前只能由提案者评价后办结", p.EvaluateBy.Chinese())
 		}
 		return s.step(ctx, tx, c, p, "close", "评价期限届满", "closed_at = $3", s.now())
@@ -427,14 +437,17 @@ func (s *Service) Inbox(ctx context.Context, sc store.Scope, openOnly bool, pg s
 	}
 	from := " FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE uc.path >= $1 AND uc.path < $2"
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list unit's inbox: %w", err)
 	}
 	limit, args := w.Limit(pg)
-	today := s.today()
+	today := s.Today()
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 		"SELECT "+partCols+from+w.String()+" ORDER BY CASE WHEN u.state IN "+SQLList(openStates)+" THEN 0 ELSE 1 END, u.due_on, u.id"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list unit's inbox: %w", err)
+	}
+	return out, nil
 }
 
 // Joined is a history note: a, then b after a semicolon when there is one.
@@ -458,7 +471,10 @@ func (s *Service) Letter(ctx context.Context, sc store.Scope, view View, proposa
 	if apperr.IsNotFound(err) {
 		return f, nil, apperr.NotFound("答复函")
 	}
-	return f, data, err
+	if err != nil {
+		return f, data, fmt.Errorf("read reply letter: %w", err)
+	}
+	return f, data, nil
 }
 
 // LatePart is a unit's part past its date, as the office's 逾期 list shows
@@ -475,14 +491,14 @@ type LatePart struct {
 // beside it is the same rows').
 func (s *Service) LateParts(ctx context.Context, sc store.Scope, committeeID int64, pg store.Page) (store.List[LatePart], error) {
 	out, pg := store.NewList[LatePart](pg)
-	today := s.today()
+	today := s.Today()
 	w := store.NewWhere()
 	visible(w, sc, ViewOffice, 0)
 	w.And("p.committee_id = ?", committeeID)
 	w.And("u.state IN "+SQLList(openStates)+" AND u.due_on < ?", today)
 	from := ` FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id JOIN proposals p ON p.province_id = u.province_id AND p.id = u.proposal_id WHERE 1 = 1`
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list late parts: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, func(r store.Scanner) (LatePart, error) {
@@ -515,7 +531,7 @@ func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead st
 	if lead == "" || utf8.RuneCountInString(lead) > 60 {
 		return Proposal{}, apperr.InvalidField("lead", "请填写领衔督办的主席会议成员(不超过 60 字)")
 	}
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c committee.Committee, _ int64) error {
 		switch {
 		case p.Key:
 			return apperr.Conflict("该提案已是重点提案(领衔督办:%s)", p.KeyLead)
@@ -524,7 +540,10 @@ func (s *Service) MarkKey(ctx context.Context, sc store.Scope, id int64, lead st
 		}
 		if err := store.Swap(ctx, tx, "提案", "UPDATE proposals SET is_key = TRUE, key_lead = $1, updated_at = $2 WHERE id = $3 AND is_key = FALSE AND state = $4"+
 			store.InProvince("province_id", p.province), lead, s.now(), p.ID, p.State); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("mark key proposal: %w", err)
+			}
+			return nil
 		}
 		return s.event(ctx, tx, c, p, "proposal", "mark_key", p.State, p.State, "领衔督办:"+lead)
 	})
@@ -536,7 +555,7 @@ func (s *Service) Remind(ctx context.Context, sc store.Scope, partID int64, note
 	if utf8.RuneCountInString(note) > 500 {
 		return Proposal{}, apperr.InvalidField("text", "催办意见不超过 500 字")
 	}
-	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c Committee) error {
+	return s.changePart(ctx, sc, ViewOffice, partID, func(tx *sql.Tx, x Part, p Proposal, c committee.Committee) error {
 		if !open(x.State) {
 			return apperr.Conflict("%s已经%s,不需要催办", x.UnitName, x.StateLabel)
 		}
@@ -552,7 +571,7 @@ func (s *Service) Comment(ctx context.Context, sc store.Scope, id int64, note st
 	if note == "" || utf8.RuneCountInString(note) > 500 {
 		return Proposal{}, apperr.InvalidField("note", "请写明意见(不超过 500 字)")
 	}
-	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c Committee, me int64) error {
+	return s.change(ctx, sc, ViewMember, id, func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error {
 		if !slices.ContainsFunc(p.Signers, func(g Signer) bool { return g.MemberID == me && g.State == Confirmed }) {
 			return apperr.Rule("只有确认联名的附议委员可以补充意见")
 		}

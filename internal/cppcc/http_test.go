@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 	"dangjian/internal/api"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	committees "dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -53,9 +55,9 @@ const password = "Tq7#mwLp2xZa"
 var clock = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
 type side struct {
-	c          cppcc.Committee
-	lead, co   cppcc.Committee
-	members    []cppcc.Member
+	c          committees.Committee
+	lead, co   committees.Committee
+	members    []committees.Member
 	memberCtxs []context.Context
 }
 
@@ -102,7 +104,7 @@ func (m *matrix) side(name string) side {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mm, err := m.svc.AddMember(m.ctx, sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: fmt.Sprintf("%s委员%d", name, i), Sex: "女",
+		mm, err := m.svc.AddMember(m.ctx, sc, committees.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: fmt.Sprintf("%s委员%d", name, i), Sex: "女",
 			Sector: "教育界", Party: "九三学社", UserID: &u.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -251,7 +253,21 @@ func fixed(path string) func(*matrix, string) (string, any) {
 	return func(*matrix, string) (string, any) { return path, nil }
 }
 
-var rows = map[string]row{
+// rows are the API's matrix: the proposals' and the committees' rows, and
+// the public channel's and the briefs' beside their tests.
+var rows = merged(proposalRows, publicRows, briefRows)
+
+// merged is the rows of every table.
+func merged[R any](tables ...map[string]R) map[string]R {
+	out := map[string]R{}
+	for _, t := range tables {
+		maps.Copy(out, t)
+	}
+	return out
+}
+
+// proposalRows are the proposals' and the committees' rows of the API's matrix.
+var proposalRows = map[string]row{
 	"GET /api/v1/cppcc/steps":                   {perm: auth.PermAuth, want: always, target: fixed("/api/v1/cppcc/steps")},
 	"GET /api/v1/cppcc/committees":              {perm: auth.PermCppccRead, want: always, target: fixed("/api/v1/cppcc/committees")},
 	"GET /api/v1/cppcc/committees/{id}/figures": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/figures?from=2026-01", committee)},
@@ -561,7 +577,12 @@ var (
 	pageDone   = [3]int{303, 404, 404}
 )
 
-var pageRows = map[string]pageRow{
+// pageRows are the pages' matrix: the proposals' and the committees' rows,
+// and the public channel's, the briefs' and the office's entry beside their tests.
+var pageRows = merged(proposalPageRows, publicPageRows, briefPageRows, entryPageRows)
+
+// proposalPageRows are the proposals' and the committees' rows of the pages' matrix.
+var proposalPageRows = map[string]pageRow{
 	"GET /cppcc":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc?committee=%d", committee)},
 	"GET /cppcc/export/{table}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/export/units?committee=%d", committee)},
 	"GET /cppcc/proposals/{id}":         {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/proposals/%d", in("submitted"))},
@@ -616,7 +637,7 @@ var pageRows = map[string]pageRow{
 		m.seq++
 		s := m.own
 		terms, _ := m.svc.Terms(m.ctx, store.All, s.c.ID)
-		mm, err := m.svc.AddMember(m.ctx, store.All, cppcc.MemberInput{CommitteeID: s.c.ID, TermID: terms[0].ID, Name: fmt.Sprintf("积极分子%d", m.seq), Sex: "男", Sector: "教育界", Party: "九三学社"})
+		mm, err := m.svc.AddMember(m.ctx, store.All, committees.MemberInput{CommitteeID: s.c.ID, TermID: terms[0].ID, Name: fmt.Sprintf("积极分子%d", m.seq), Sex: "男", Sector: "教育界", Party: "九三学社"})
 		if err != nil {
 			m.t.Fatal(err)
 		}
@@ -832,7 +853,7 @@ func TestMembersImportPage(t *testing.T) {
 	terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 	upload := func(rows [][]any) (int, string) {
 		var sheet, body bytes.Buffer
-		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", cppcc.MembersHead, rows); err != nil {
+		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", committees.MembersHead, rows); err != nil {
 			t.Fatal(err)
 		}
 		mw := multipart.NewWriter(&body)

@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -141,7 +142,7 @@ func scanProposal(r store.Scanner) (Proposal, error) {
 	if err != nil {
 		return p, err
 	}
-	p.SessionLabel = chineseNumber(term) + "届" + chineseNumber(session) + "次会议"
+	p.SessionLabel = committee.SessionLabel(term, session)
 	if number.Valid {
 		n := int(number.Int64)
 		p.Number = &n
@@ -248,7 +249,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, sc store.Scope, view
 		return p, apperr.NotFound("提案")
 	}
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("read proposal: %w", err)
 	}
 	return p, s.details(ctx, q, &p)
 }
@@ -270,18 +271,18 @@ func (s *Service) details(ctx context.Context, q store.Querier, p *Proposal) err
 	}, `SELECT g.member_id, m.name, g.state, g.due_on, g.answered_at FROM proposal_signers g
 		JOIN cppcc_members m ON m.province_id = g.province_id AND m.id = g.member_id WHERE g.proposal_id = $1 AND g.province_id = $2 ORDER BY m.name, g.member_id`, p.ID, p.province)
 	if err != nil {
-		return err
+		return fmt.Errorf("read proposal details: %w", err)
 	}
 	if p.EvaluatorID != nil {
 		if err := q.QueryRowContext(ctx, "SELECT name FROM cppcc_members WHERE id = $1"+prov, *p.EvaluatorID).Scan(&p.EvaluatorName); err != nil {
-			return err
+			return fmt.Errorf("read proposal details: %w", err)
 		}
 	}
-	today := s.today()
+	today := s.Today()
 	p.Parts, err = store.Query(ctx, q, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 		"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id = $1"+prov+" ORDER BY u.id", p.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("read proposal details: %w", err)
 	}
 	files, err := store.Query(ctx, q, func(r store.Scanner) (File, error) {
 		var f File
@@ -294,7 +295,10 @@ func (s *Service) details(ctx context.Context, q store.Querier, p *Proposal) err
 			}
 		}
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("read proposal details: %w", err)
+	}
+	return nil
 }
 
 const partCols = `u.id, u.proposal_id, u.unit_id, uc.name, u.role, u.state, u.assigned_on, u.object_by, u.due_on, u.objection, u.extension_reason,
@@ -333,7 +337,7 @@ func (s *Service) Get(ctx context.Context, sc store.Scope, view View, id int64) 
 		return e, err
 	}, "SELECT object, action, from_state, to_state, note, by_name, by_user, at FROM proposal_events WHERE proposal_id = $1"+store.InProvince("province_id", p.province)+" ORDER BY id", p.ID)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("read proposal: %w", err)
 	}
 	return p, s.byName(ctx, s.DB, p.province, p.Events)
 }
@@ -406,20 +410,23 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 	}
 	if f.Overdue {
 		w.And(`EXISTS (SELECT 1 FROM proposal_units u WHERE u.province_id = p.province_id AND u.proposal_id = p.id
-			AND u.state IN `+SQLList(openStates)+` AND u.due_on < ?`+ru+")", s.today())
+			AND u.state IN `+SQLList(openStates)+` AND u.due_on < ?`+ru+")", s.Today())
 	}
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+" FROM proposals p WHERE 1 = 1"+w.String(), 10000), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list proposals: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, scanProposal, "SELECT "+proposalCols+proposalFrom+" WHERE 1 = 1"+w.String()+" ORDER BY p.id DESC"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list proposals: %w", err)
+	}
+	return out, nil
 }
 
 // change runs fn on a proposal the caller reaches, in a transaction that
 // also moves the committee's figures by the difference fn made.
-func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, p Proposal, c Committee, me int64) error) (Proposal, error) {
+func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int64, fn func(tx *sql.Tx, p Proposal, c committee.Committee, me int64) error) (Proposal, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.get(ctx, tx, sc, view, id)
 		if err != nil {
@@ -449,7 +456,7 @@ func (s *Service) change(ctx context.Context, sc store.Scope, view View, id int6
 func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before Proposal) error {
 	after, err := scanProposal(tx.QueryRowContext(ctx, "SELECT "+proposalCols+proposalFrom+" WHERE p.id = $1"+store.InProvince("p.province_id", before.province), before.ID))
 	if err != nil {
-		return err
+		return fmt.Errorf("refigure proposal: %w", err)
 	}
 	if err := s.details(ctx, tx, &after); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
 )
@@ -14,14 +15,14 @@ import (
 // 交办函 to the handling units and a unit's 答复函 to the proposer.
 
 // proposalName is a proposal's number and session in words: "十四届三次会议第12号提案".
-func proposalName(c Committee, p Proposal) string {
+func proposalName(c committee.Committee, p Proposal) string {
 	return c.Name + p.SessionLabel + p.NumberText + "提案"
 }
 
 // WriteAssignLetter writes the 交办函 of an assigned proposal: to its
 // units, which leads and which co-handles (or each its own part), the
 // dates to object by and to reply by, and the proposal itself attached.
-func WriteAssignLetter(w io.Writer, c Committee, p Proposal) error {
+func WriteAssignLetter(w io.Writer, c committee.Committee, p Proposal) error {
 	var units, leads, cos, splits []string
 	var part Part
 	for _, x := range p.Parts {
@@ -77,7 +78,7 @@ func WriteAssignLetter(w io.Writer, c Committee, p Proposal) error {
 // WriteReplyLetter writes a unit's 答复函 of its part of a proposal: to
 // the proposer, the reply as the unit gave it, its result class and how
 // the unit got in touch, signed by the unit on the day it replied.
-func WriteReplyLetter(w io.Writer, c Committee, p Proposal, unitID int64) error {
+func WriteReplyLetter(w io.Writer, c committee.Committee, p Proposal, unitID int64) error {
 	var part Part
 	for _, x := range p.Parts {
 		if x.UnitID == unitID && x.ReplyText != "" {

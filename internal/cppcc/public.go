@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/mfonda/simhash"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -41,7 +43,7 @@ const NearDuplicate = 6
 // PublicEvents are the history of a case, an item or a comment (notices:
 // only what its sender was told), its steps and states said by label and
 // states.
-func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
+func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c committee.Committee, object string, id int64, notices bool, label func(action string) string, states vocab.Enum) ([]Event, error) {
 	where := ""
 	if notices {
 		where = " AND notice"
@@ -66,7 +68,10 @@ func (s *Service) PublicEvents(ctx context.Context, q store.Querier, c Committee
 func (s *Service) Learn(ctx context.Context, tx *sql.Tx, text string, isSpam bool, filter *spam.Model) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO spam_samples (text, spam, source, created_by, created_at) VALUES ($1, $2, 'moderation', $3, $4)",
 		text, isSpam, NullUser(ctx), s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("keep moderator's sample: %w", err)
+		}
+		return nil
 	}
 	if filter != nil {
 		filter.Learn(text, isSpam)
@@ -88,7 +93,10 @@ func (s *Service) Teach(ctx context.Context) (*spam.Model, error) {
 	for _, r := range rows {
 		m.Learn(r.text, r.spam)
 	}
-	return m, err
+	if err != nil {
+		return m, fmt.Errorf("teach filter: %w", err)
+	}
+	return m, nil
 }
 
 // receiptAlphabet has no letters read alike (no I, L, O, U).
@@ -148,10 +156,10 @@ func parseReceipt(code string) (int64, string, bool) {
 // FindReceipt is the committee of a receipt code and the condition (on the
 // columns of the alias) finding its row by the code's hash under every key
 // of the ring, in the committee's province; what names the row when it is not found.
-func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (Committee, string, []any, error) {
+func (s *Service) FindReceipt(ctx context.Context, q store.Querier, code, alias, what string) (committee.Committee, string, []any, error) {
 	cid, code, ok := parseReceipt(code)
 	if !ok {
-		return Committee{}, "", nil, apperr.NotFound(what)
+		return committee.Committee{}, "", nil, apperr.NotFound(what)
 	}
 	c, err := s.Lookup(ctx, q, store.All, cid, "committee")
 	if err != nil {
@@ -184,7 +192,10 @@ var ErrSpent = apperr.New("proof_of_work", http.StatusBadRequest, "安全验证�
 // expired one is refused anyway).
 func (s *Service) SweepProofs(ctx context.Context) error {
 	_, err := s.DB.ExecContext(ctx, "DELETE FROM pow_spent WHERE expires_at < $1", s.now().UTC())
-	return err
+	if err != nil {
+		return fmt.Errorf("sweep proofs of work: %w", err)
+	}
+	return nil
 }
 
 // Spend marks the proof of work of ctx as used, in tx; ErrSpent when it was.
@@ -195,7 +206,7 @@ func Spend(ctx context.Context, tx *sql.Tx) error {
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO pow_spent (salt, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p.key, p.expires)
 	if err != nil {
-		return err
+		return fmt.Errorf("spend proof of work: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return ErrSpent

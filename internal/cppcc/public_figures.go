@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 )
 
@@ -47,9 +48,9 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 	if err != nil {
 		return PublicFigures{}, err
 	}
-	c := Committee{ID: committeeID, Path: n.Path, Name: n.Name}
+	c := committee.Committee{ID: committeeID, Path: n.Path, Name: n.Name}
 	f := PublicFigures{CommitteeID: c.ID, CommitteeName: c.Name, Period: pd, Counts: map[string]int64{}}
-	today := s.today()
+	today := s.Today()
 	args := []any{c.Province(), c.ID, today, today.AddDate(0, 0, 5)}
 	var ranges []string
 	for _, sp := range spans(pd) {
@@ -65,14 +66,14 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		UNION ALL SELECT 'overdue', COUNT(*)`+running+` AND due_on < $3
 		UNION ALL SELECT 'soon', COUNT(*)`+running+` AND due_on >= $3 AND due_on <= $4`, args...)
 	if err != nil {
-		return f, err
+		return f, fmt.Errorf("read public figures: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k string
 		var v int64
 		if err := rows.Scan(&k, &v); err != nil {
-			return f, err
+			return f, fmt.Errorf("read public figures: %w", err)
 		}
 		switch k {
 		case "overdue":
@@ -84,9 +85,9 @@ func (s *Service) PublicFigures(ctx context.Context, sc store.Scope, committeeID
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return f, err
+		return f, fmt.Errorf("read public figures: %w", err)
 	}
-	units, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	units, err := s.UnitsOf(ctx, s.DB, c.ID)
 	for _, u := range units {
 		p := "c:unit:" + strconv.FormatInt(u.ID, 10) + ":"
 		if line := (CaseUnitFigure{UnitID: u.ID, Name: u.Name, Routed: f.Counts[p+"routed"], OnTime: f.Counts[p+"ontime"], Late: f.Counts[p+"late"]}); line.Routed > 0 {

@@ -170,130 +170,127 @@ var (
 	created = [3]int{201, 400, 400}
 )
 
-func init() {
-	for k, v := range map[string]row{
-		"GET /api/v1/public/challenge":       {perm: "", want: [3]int{200, 200, 200}, target: fixed("/api/v1/public/challenge")},
-		"GET /api/v1/public/committees/{id}": {perm: "", want: public3, target: id("/api/v1/public/committees/%d", committee)},
-		"POST /api/v1/public/committees/{id}/letters": {perm: "", want: [3]int{201, 201, 404}, target: with("/api/v1/public/committees/%d/letters", committee,
-			map[string]any{"box": "public", "anonymous": true, "title": "建议增设口袋公园", "content": "建议在老城区利用边角地建设口袋公园,方便居民就近休闲。"})},
-		"GET /api/v1/public/letters/{code}": {perm: "", want: public3, target: withCode("/api/v1/public/letters/%s", code("received"), nil)},
-		"POST /api/v1/public/letters/{code}/answer": {perm: "", want: public3, target: withCode("/api/v1/public/letters/%s/answer", code("replied"),
-			map[string]any{"action": "rate", "rating": "满意"})},
-		"GET /api/v1/public/committees/{id}/posts": {perm: "", want: public3, target: id("/api/v1/public/committees/%d/posts", committee)},
-		"GET /api/v1/public/committees/{id}/posts/{post}": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d", committee(m, t), postOf(m, t)), nil
-		}},
-		"POST /api/v1/public/committees/{id}/posts/{post}/comments": {perm: "", want: [3]int{201, 201, 404}, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d/comments", committee(m, t), postOf(m, t)), map[string]any{"body": "支持这个建议。"}
-		}},
-		"POST /api/v1/public/committees/{id}/posts/{post}/votes": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d/votes", committee(m, t), postOf(m, t)), map[string]any{"kind": "rating", "value": 5}
-		}},
-		"POST /api/v1/public/committees/{id}/reports": {perm: "", want: [3]int{204, 204, 404}, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/public/committees/%d/reports", committee(m, t)), map[string]any{"object": "post", "id": postOf(m, t)}
-		}},
-		"GET /api/v1/public/comments/{code}": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
-			if t == "missing" {
-				return "/api/v1/public/comments/999999-AAAA-BBBB-CCCC", nil
-			}
-			rc, err := m.svc.Forum.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), forum.CommentInput{Body: "支持。"}, nil)
-			if err != nil {
-				m.t.Fatal(err)
-			}
-			return "/api/v1/public/comments/" + rc.Code, nil
-		}},
+// publicRows are the public channel's rows of the API's matrix.
+var publicRows = map[string]row{
+	"GET /api/v1/public/challenge":       {perm: "", want: [3]int{200, 200, 200}, target: fixed("/api/v1/public/challenge")},
+	"GET /api/v1/public/committees/{id}": {perm: "", want: public3, target: id("/api/v1/public/committees/%d", committee)},
+	"POST /api/v1/public/committees/{id}/letters": {perm: "", want: [3]int{201, 201, 404}, target: with("/api/v1/public/committees/%d/letters", committee,
+		map[string]any{"box": "public", "anonymous": true, "title": "建议增设口袋公园", "content": "建议在老城区利用边角地建设口袋公园,方便居民就近休闲。"})},
+	"GET /api/v1/public/letters/{code}": {perm: "", want: public3, target: withCode("/api/v1/public/letters/%s", code("received"), nil)},
+	"POST /api/v1/public/letters/{code}/answer": {perm: "", want: public3, target: withCode("/api/v1/public/letters/%s/answer", code("replied"),
+		map[string]any{"action": "rate", "rating": "满意"})},
+	"GET /api/v1/public/committees/{id}/posts": {perm: "", want: public3, target: id("/api/v1/public/committees/%d/posts", committee)},
+	"GET /api/v1/public/committees/{id}/posts/{post}": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d", committee(m, t), postOf(m, t)), nil
+	}},
+	"POST /api/v1/public/committees/{id}/posts/{post}/comments": {perm: "", want: [3]int{201, 201, 404}, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d/comments", committee(m, t), postOf(m, t)), map[string]any{"body": "支持这个建议。"}
+	}},
+	"POST /api/v1/public/committees/{id}/posts/{post}/votes": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/public/committees/%d/posts/%d/votes", committee(m, t), postOf(m, t)), map[string]any{"kind": "rating", "value": 5}
+	}},
+	"POST /api/v1/public/committees/{id}/reports": {perm: "", want: [3]int{204, 204, 404}, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/public/committees/%d/reports", committee(m, t)), map[string]any{"object": "post", "id": postOf(m, t)}
+	}},
+	"GET /api/v1/public/comments/{code}": {perm: "", want: public3, target: func(m *matrix, t string) (string, any) {
+		if t == "missing" {
+			return "/api/v1/public/comments/999999-AAAA-BBBB-CCCC", nil
+		}
+		rc, err := m.svc.Forum.AddComment(m.ctx, m.of(t).c.ID, postOf(m, t), forum.CommentInput{Body: "支持。"}, nil)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		return "/api/v1/public/comments/" + rc.Code, nil
+	}},
 
-		"GET /api/v1/cppcc/steps/public": {perm: auth.PermAuth, want: always, target: fixed("/api/v1/cppcc/steps/public")},
-		"GET /api/v1/cppcc/calendar":     {perm: auth.PermCppccRead, want: always, target: fixed("/api/v1/cppcc/calendar?year=2026")},
-		"PUT /api/v1/cppcc/calendar/{year}": {perm: auth.PermCppccWrite, want: always, target: func(*matrix, string) (string, any) {
-			return "/api/v1/cppcc/calendar/2027", map[string]any{"days": []any{}}
-		}},
-		"GET /api/v1/cppcc/committees/{id}/public-figures": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/public-figures", committee)},
-		"GET /api/v1/cppcc/cases":                          {perm: auth.PermCppccRead, want: always, target: id("/api/v1/cppcc/cases?committee=%d", committee)},
-		"GET /api/v1/cppcc/cases/{id}":                     {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/cases/%d", letterID("received"))},
-		"GET /api/v1/cppcc/cases/{id}/person":              {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/cases/%d/person", letterID("received"))},
-		"POST /api/v1/cppcc/cases/{id}/decide":             {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/cases/%d/decide", letterID("received"), map[string]any{"action": "accept"})},
-		"POST /api/v1/cppcc/cases/{id}/publish":            {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/cases/%d/publish", letterID("replied"))},
-		"GET /api/v1/cppcc/committees/{id}/moderation":     {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/committees/%d/moderation", committee)},
-		"GET /api/v1/cppcc/opinions":                       {perm: auth.PermCppccRead, want: always, target: id("/api/v1/cppcc/opinions?committee=%d", committee)},
-		"GET /api/v1/cppcc/opinions/{id}":                  {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/opinions/%d", opinionIn("submitted"))},
-		"POST /api/v1/cppcc/opinions/{id}/review":          {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/opinions/%d/review", opinionIn("submitted"), map[string]any{"action": "return", "note": "请补充"})},
-		"POST /api/v1/cppcc/opinions/{id}/adopt":           {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/opinions/%d/adopt", opinionIn("compiled"), map[string]any{"level": "city", "kind": "adopted"})},
-		"GET /api/v1/cppcc/committees/{id}/issues":         {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/issues?year=2026", committee)},
-		"GET /api/v1/cppcc/me/opinions":                    {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/opinions")},
-		"PATCH /api/v1/cppcc/me/opinions/{id}":             {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/opinions/%d", opinionIn("returned"), map[string]any{"title": "加装电梯推进难(补充)", "content": "部分老旧小区加装电梯推进缓慢,补充数据:全市已有三百个小区提出申请。"})},
-		"GET /api/v1/cppcc/unit/cases":                     {perm: auth.PermCppccHandle, want: always, target: fixed("/api/v1/cppcc/unit/cases")},
-		"GET /api/v1/cppcc/unit/cases/{id}":                {perm: auth.PermCppccHandle, want: scoped, target: id("/api/v1/cppcc/unit/cases/%d", letterID("handling"))},
-		"POST /api/v1/cppcc/unit/cases/{id}/handle":        {perm: auth.PermCppccHandle, want: scoped, target: with("/api/v1/cppcc/unit/cases/%d/handle", letterID("handling"), map[string]any{"action": "reply", "text": "已安排维修。"})},
-		"POST /api/v1/cppcc/me/opinions": {perm: auth.PermCppccSelf, want: [3]int{201, 201, 201}, target: func(*matrix, string) (string, any) {
-			return "/api/v1/cppcc/me/opinions", map[string]any{"title": "校车配备问题", "content": "我们村的孩子上学要走五公里山路,建议配备校车并纳入民生实事。"}
-		}},
-		"POST /api/v1/cppcc/cases": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
-			return "/api/v1/cppcc/cases", map[string]any{"committee_id": committee(m, t), "box": "petition", "channel": "visit", "title": "反映征地补偿", "content": "我村征地补偿标准低于邻村,请求重新核定。", "name": "钱多多", "phone": "13955556666"}
-		}},
-		"POST /api/v1/cppcc/opinions": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
-			return "/api/v1/cppcc/opinions", map[string]any{"committee_id": committee(m, t), "author": "市工商联", "title": "民营企业融资难", "content": "调研发现,小微企业融资难、融资贵的问题仍然突出,建议扩大政府性融资担保覆盖面。"}
-		}},
-		"POST /api/v1/cppcc/issues": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
-			return "/api/v1/cppcc/issues", map[string]any{"committee_id": committee(m, t), "mode": "single", "signer": "张主任", "items": []int64{opinionIn("edited")(m, "own")}}
-		}},
-		"GET /api/v1/cppcc/committees/{id}/issues/{issue}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d", committee(m, t), issueOf(m, t)), nil
-		}},
-		"GET /api/v1/cppcc/committees/{id}/issues/{issue}/docx": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d/docx", committee(m, t), issueOf(m, t)), nil
-		}},
-		"POST /api/v1/cppcc/committees/{id}/issues/{issue}/forward": {perm: auth.PermCppccWrite, want: scoped, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d/forward", committee(m, t), issueOf(m, t)), map[string]any{"to": "省政协办公厅"}
-		}},
-		"POST /api/v1/cppcc/committees/{id}/moderation/{object}/{oid}": {perm: auth.PermCppccWrite, want: [3]int{204, 404, 404}, target: func(m *matrix, t string) (string, any) {
-			return fmt.Sprintf("/api/v1/cppcc/committees/%d/moderation/comment/%d", committee(m, t), heldComment(m, t)), map[string]any{"action": "release"}
-		}},
-	} {
-		rows[k] = v
-	}
-	for k, v := range map[string]pageRow{
-		"GET /cppcc/letters":     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters?committee=%d&tab=all", committee)},
-		"GET /cppcc/letters/new": {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/letters/new?committee=%d", committee)},
-		"POST /cppcc/letters": {perm: auth.PermCppccWrite, want: [3]int{303, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
-			return "/cppcc/letters", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "box": {"petition"}, "channel": {"visit"}, "title": {"反映征地补偿"},
-				"content": {"我村征地补偿标准低于邻村,请求重新核定。"}, "name": {"钱多多"}, "phone": {"13955556666"}}
-		}},
-		"GET /cppcc/letters/{id}":                    {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters/%d", letterID("received"))},
-		"GET /cppcc/letters/{id}/files/{file}":       {perm: auth.PermCppccRead, want: pageScoped, target: fileOf("/cppcc/letters", "received")},
-		"GET /cppcc/inbox/letters/{id}/files/{file}": {perm: auth.PermCppccHandle, want: pageScoped, target: fileOf("/cppcc/inbox/letters", "handling")},
-		"POST /cppcc/letters/{id}/{action}":          {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/letters/%d/accept", letterID("received"), url.Values{})},
-		"GET /cppcc/inbox/letters":                   {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox/letters", nil }},
-		"GET /cppcc/inbox/letters/{id}":              {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/letters/%d", letterID("handling"))},
-		"POST /cppcc/inbox/letters/{id}/{action}":    {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/inbox/letters/%d/reply", letterID("handling"), url.Values{"text": {"已安排维修。"}})},
-		"GET /cppcc/opinions":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions?committee=%d", committee)},
-		"GET /cppcc/opinions/{id}":                   {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions/%d", opinionIn("submitted"))},
-		"POST /cppcc/opinions/{id}/{action}":         {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/opinions/%d/return", opinionIn("submitted"), url.Values{"note": {"请补充"}})},
-		"GET /cppcc/issues/{id}":                     {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d?committee=%d")},
-		"GET /cppcc/issues/{id}/docx":                {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d/docx?committee=%d")},
-		"GET /cppcc/moderation":                      {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/moderation?committee=%d", committee)},
-		"GET /cppcc/calendar":                        {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/calendar?year=2026", nil }},
-		"POST /cppcc/calendar": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
-			return "/cppcc/calendar", url.Values{"year": {"2027"}, "days": {"2027-01-01 休 元旦"}}
-		}},
-		"POST /cppcc/my/opinions/{id}": {perm: auth.PermCppccSelf, want: [3]int{303, 404, 404}, target: post("/cppcc/my/opinions/%d", opinionIn("returned"),
-			url.Values{"title": {"加装电梯推进难(补充)"}, "content": {"部分老旧小区加装电梯推进缓慢,补充数据:全市已有三百个小区提出申请。"}})},
-		"GET /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/opinions", nil }},
-		"POST /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
-			return "/cppcc/my/opinions", url.Values{"title": {"校车配备问题"}, "content": {"我们村的孩子上学要走五公里山路,建议配备校车并纳入民生实事。"}}
-		}},
-		"POST /cppcc/issues/{id}/forward": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
-			return fmt.Sprintf("/cppcc/issues/%d/forward", issueOf(m, t)), url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "to": {"省政协办公厅"}}
-		}},
-		"POST /cppcc/issues": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
-			return "/cppcc/issues", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "mode": {"single"}, "signer": {"张主任"}, "items": {fmt.Sprint(opinionIn("edited")(m, "own"))}}
-		}},
-		"POST /cppcc/moderation/{object}/{id}": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
-			return fmt.Sprintf("/cppcc/moderation/comment/%d", heldComment(m, t)), url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "action": {"release"}}
-		}},
-	} {
-		pageRows[k] = v
-	}
+	"GET /api/v1/cppcc/steps/public": {perm: auth.PermAuth, want: always, target: fixed("/api/v1/cppcc/steps/public")},
+	"GET /api/v1/cppcc/calendar":     {perm: auth.PermCppccRead, want: always, target: fixed("/api/v1/cppcc/calendar?year=2026")},
+	"PUT /api/v1/cppcc/calendar/{year}": {perm: auth.PermCppccWrite, want: always, target: func(*matrix, string) (string, any) {
+		return "/api/v1/cppcc/calendar/2027", map[string]any{"days": []any{}}
+	}},
+	"GET /api/v1/cppcc/committees/{id}/public-figures": {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/public-figures", committee)},
+	"GET /api/v1/cppcc/cases":                          {perm: auth.PermCppccRead, want: always, target: id("/api/v1/cppcc/cases?committee=%d", committee)},
+	"GET /api/v1/cppcc/cases/{id}":                     {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/cases/%d", letterID("received"))},
+	"GET /api/v1/cppcc/cases/{id}/person":              {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/cases/%d/person", letterID("received"))},
+	"POST /api/v1/cppcc/cases/{id}/decide":             {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/cases/%d/decide", letterID("received"), map[string]any{"action": "accept"})},
+	"POST /api/v1/cppcc/cases/{id}/publish":            {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/cases/%d/publish", letterID("replied"))},
+	"GET /api/v1/cppcc/committees/{id}/moderation":     {perm: auth.PermCppccWrite, want: scoped, target: id("/api/v1/cppcc/committees/%d/moderation", committee)},
+	"GET /api/v1/cppcc/opinions":                       {perm: auth.PermCppccRead, want: always, target: id("/api/v1/cppcc/opinions?committee=%d", committee)},
+	"GET /api/v1/cppcc/opinions/{id}":                  {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/opinions/%d", opinionIn("submitted"))},
+	"POST /api/v1/cppcc/opinions/{id}/review":          {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/opinions/%d/review", opinionIn("submitted"), map[string]any{"action": "return", "note": "请补充"})},
+	"POST /api/v1/cppcc/opinions/{id}/adopt":           {perm: auth.PermCppccWrite, want: scoped, target: with("/api/v1/cppcc/opinions/%d/adopt", opinionIn("compiled"), map[string]any{"level": "city", "kind": "adopted"})},
+	"GET /api/v1/cppcc/committees/{id}/issues":         {perm: auth.PermCppccRead, want: scoped, target: id("/api/v1/cppcc/committees/%d/issues?year=2026", committee)},
+	"GET /api/v1/cppcc/me/opinions":                    {perm: auth.PermCppccSelf, want: always, target: fixed("/api/v1/cppcc/me/opinions")},
+	"PATCH /api/v1/cppcc/me/opinions/{id}":             {perm: auth.PermCppccSelf, want: scoped, target: with("/api/v1/cppcc/me/opinions/%d", opinionIn("returned"), map[string]any{"title": "加装电梯推进难(补充)", "content": "部分老旧小区加装电梯推进缓慢,补充数据:全市已有三百个小区提出申请。"})},
+	"GET /api/v1/cppcc/unit/cases":                     {perm: auth.PermCppccHandle, want: always, target: fixed("/api/v1/cppcc/unit/cases")},
+	"GET /api/v1/cppcc/unit/cases/{id}":                {perm: auth.PermCppccHandle, want: scoped, target: id("/api/v1/cppcc/unit/cases/%d", letterID("handling"))},
+	"POST /api/v1/cppcc/unit/cases/{id}/handle":        {perm: auth.PermCppccHandle, want: scoped, target: with("/api/v1/cppcc/unit/cases/%d/handle", letterID("handling"), map[string]any{"action": "reply", "text": "已安排维修。"})},
+	"POST /api/v1/cppcc/me/opinions": {perm: auth.PermCppccSelf, want: [3]int{201, 201, 201}, target: func(*matrix, string) (string, any) {
+		return "/api/v1/cppcc/me/opinions", map[string]any{"title": "校车配备问题", "content": "我们村的孩子上学要走五公里山路,建议配备校车并纳入民生实事。"}
+	}},
+	"POST /api/v1/cppcc/cases": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/cases", map[string]any{"committee_id": committee(m, t), "box": "petition", "channel": "visit", "title": "反映征地补偿", "content": "我村征地补偿标准低于邻村,请求重新核定。", "name": "钱多多", "phone": "13955556666"}
+	}},
+	"POST /api/v1/cppcc/opinions": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/opinions", map[string]any{"committee_id": committee(m, t), "author": "市工商联", "title": "民营企业融资难", "content": "调研发现,小微企业融资难、融资贵的问题仍然突出,建议扩大政府性融资担保覆盖面。"}
+	}},
+	"POST /api/v1/cppcc/issues": {perm: auth.PermCppccWrite, want: created, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/cppcc/issues", map[string]any{"committee_id": committee(m, t), "mode": "single", "signer": "张主任", "items": []int64{opinionIn("edited")(m, "own")}}
+	}},
+	"GET /api/v1/cppcc/committees/{id}/issues/{issue}": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d", committee(m, t), issueOf(m, t)), nil
+	}},
+	"GET /api/v1/cppcc/committees/{id}/issues/{issue}/docx": {perm: auth.PermCppccRead, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d/docx", committee(m, t), issueOf(m, t)), nil
+	}},
+	"POST /api/v1/cppcc/committees/{id}/issues/{issue}/forward": {perm: auth.PermCppccWrite, want: scoped, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/issues/%d/forward", committee(m, t), issueOf(m, t)), map[string]any{"to": "省政协办公厅"}
+	}},
+	"POST /api/v1/cppcc/committees/{id}/moderation/{object}/{oid}": {perm: auth.PermCppccWrite, want: [3]int{204, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return fmt.Sprintf("/api/v1/cppcc/committees/%d/moderation/comment/%d", committee(m, t), heldComment(m, t)), map[string]any{"action": "release"}
+	}},
+}
+
+// publicPageRows are the public channel's rows of the pages' matrix.
+var publicPageRows = map[string]pageRow{
+	"GET /cppcc/letters":     {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters?committee=%d&tab=all", committee)},
+	"GET /cppcc/letters/new": {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/letters/new?committee=%d", committee)},
+	"POST /cppcc/letters": {perm: auth.PermCppccWrite, want: [3]int{303, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
+		return "/cppcc/letters", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "box": {"petition"}, "channel": {"visit"}, "title": {"反映征地补偿"},
+			"content": {"我村征地补偿标准低于邻村,请求重新核定。"}, "name": {"钱多多"}, "phone": {"13955556666"}}
+	}},
+	"GET /cppcc/letters/{id}":                    {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/letters/%d", letterID("received"))},
+	"GET /cppcc/letters/{id}/files/{file}":       {perm: auth.PermCppccRead, want: pageScoped, target: fileOf("/cppcc/letters", "received")},
+	"GET /cppcc/inbox/letters/{id}/files/{file}": {perm: auth.PermCppccHandle, want: pageScoped, target: fileOf("/cppcc/inbox/letters", "handling")},
+	"POST /cppcc/letters/{id}/{action}":          {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/letters/%d/accept", letterID("received"), url.Values{})},
+	"GET /cppcc/inbox/letters":                   {perm: auth.PermCppccHandle, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/inbox/letters", nil }},
+	"GET /cppcc/inbox/letters/{id}":              {perm: auth.PermCppccHandle, want: pageScoped, target: page("/cppcc/inbox/letters/%d", letterID("handling"))},
+	"POST /cppcc/inbox/letters/{id}/{action}":    {perm: auth.PermCppccHandle, want: pageDone, target: post("/cppcc/inbox/letters/%d/reply", letterID("handling"), url.Values{"text": {"已安排维修。"}})},
+	"GET /cppcc/opinions":                        {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions?committee=%d", committee)},
+	"GET /cppcc/opinions/{id}":                   {perm: auth.PermCppccRead, want: pageScoped, target: page("/cppcc/opinions/%d", opinionIn("submitted"))},
+	"POST /cppcc/opinions/{id}/{action}":         {perm: auth.PermCppccWrite, want: pageDone, target: post("/cppcc/opinions/%d/return", opinionIn("submitted"), url.Values{"note": {"请补充"}})},
+	"GET /cppcc/issues/{id}":                     {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d?committee=%d")},
+	"GET /cppcc/issues/{id}/docx":                {perm: auth.PermCppccRead, want: pageScoped, target: issuePage("/cppcc/issues/%d/docx?committee=%d")},
+	"GET /cppcc/moderation":                      {perm: auth.PermCppccWrite, want: pageScoped, target: page("/cppcc/moderation?committee=%d", committee)},
+	"GET /cppcc/calendar":                        {perm: auth.PermCppccRead, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/calendar?year=2026", nil }},
+	"POST /cppcc/calendar": {perm: auth.PermCppccWrite, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
+		return "/cppcc/calendar", url.Values{"year": {"2027"}, "days": {"2027-01-01 休 元旦"}}
+	}},
+	"POST /cppcc/my/opinions/{id}": {perm: auth.PermCppccSelf, want: [3]int{303, 404, 404}, target: post("/cppcc/my/opinions/%d", opinionIn("returned"),
+		url.Values{"title": {"加装电梯推进难(补充)"}, "content": {"部分老旧小区加装电梯推进缓慢,补充数据:全市已有三百个小区提出申请。"}})},
+	"GET /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{200, 200, 200}, target: func(*matrix, string) (string, url.Values) { return "/cppcc/my/opinions", nil }},
+	"POST /cppcc/my/opinions": {perm: auth.PermCppccSelf, want: [3]int{303, 303, 303}, target: func(*matrix, string) (string, url.Values) {
+		return "/cppcc/my/opinions", url.Values{"title": {"校车配备问题"}, "content": {"我们村的孩子上学要走五公里山路,建议配备校车并纳入民生实事。"}}
+	}},
+	"POST /cppcc/issues/{id}/forward": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
+		return fmt.Sprintf("/cppcc/issues/%d/forward", issueOf(m, t)), url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "to": {"省政协办公厅"}}
+	}},
+	"POST /cppcc/issues": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
+		return "/cppcc/issues", url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "mode": {"single"}, "signer": {"张主任"}, "items": {fmt.Sprint(opinionIn("edited")(m, "own"))}}
+	}},
+	"POST /cppcc/moderation/{object}/{id}": {perm: auth.PermCppccWrite, want: pageDone, target: func(m *matrix, t string) (string, url.Values) {
+		return fmt.Sprintf("/cppcc/moderation/comment/%d", heldComment(m, t)), url.Values{"committee_id": {fmt.Sprint(committee(m, t))}, "action": {"release"}}
+	}},
 }
 
 func issuePage(format string) func(*matrix, string) (string, url.Values) {

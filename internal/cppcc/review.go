@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 )
 
@@ -30,13 +31,16 @@ func (s *Service) Review(ctx context.Context, sc store.Scope, id int64, in Revie
 	if utf8.RuneCountInString(note) > 500 {
 		return Proposal{}, apperr.InvalidField("note", "审查意见不超过 500 字")
 	}
-	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c Committee, _ int64) error {
+	return s.change(ctx, sc, ViewOffice, id, func(tx *sql.Tx, p Proposal, c committee.Committee, _ int64) error {
 		switch in.Action {
 		case "file":
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE term_id = $1 AND session_id = $2"+
 				store.InProvince("province_id", p.province), p.TermID, p.SessionID).Scan(&n); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("review proposal: %w", err)
+				}
+				return nil
 			}
 			err := s.step(ctx, tx, c, p, "file", note, "number = $3, filed_at = $4, review_note = $5", n, s.now(), note)
 			if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
@@ -92,13 +96,13 @@ type Routed struct {
 
 // Intake keeps a proposal not filed in another channel, in the transaction
 // that rejects it, and returns the id of the item or the letter it became.
-type Intake func(ctx context.Context, tx *sql.Tx, c Committee, r Routed) (int64, error)
+type Intake func(ctx context.Context, tx *sql.Tx, c committee.Committee, r Routed) (int64, error)
 
 // routeRejected keeps what a proposal not filed says where route sends it
 // (RejectRoutes) by the route's intake: a 社情民意 item credited to its first
 // proposer, or a letter from them in the members' box (委员信箱), each naming
 // the proposal; it returns the new item's or letter's id (nil for none).
-func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c Committee, p Proposal, route string) (any, error) {
+func (s *Service) routeRejected(ctx context.Context, tx *sql.Tx, c committee.Committee, p Proposal, route string) (any, error) {
 	if route == "none" {
 		return nil, nil
 	}

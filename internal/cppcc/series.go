@@ -5,16 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/store"
 )
 
 // YearNumber is the next number of a committee's series of the year in
 // table (the 专刊, the 简报): read in the issuing transaction, the series'
 // unique index refusing a second writer of the same number.
-func YearNumber(ctx context.Context, tx *sql.Tx, table string, c Committee, year int) (int, error) {
+func YearNumber(ctx context.Context, tx *sql.Tx, table string, c committee.Committee, year int) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM "+table+" WHERE committee_id = $1 AND year = $2"+store.InProvince("province_id", c.Province()), c.ID, year).Scan(&n)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("next issue number: %w", err)
+	}
+	return n, nil
 }
 
 // IssueLabel is the number of an issue of a committee's publications (the

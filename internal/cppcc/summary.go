@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/report"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -35,7 +36,7 @@ func SummaryTemplates() []report.Template {
 // SummaryDraft drafts committee c's summary of the months from..to from
 // its templates, each replaced by the office's own text where custom has
 // one (an older text's English placeholders read as their Chinese names).
-func SummaryDraft(c Committee, from, to string, custom map[string]string) report.Summary {
+func SummaryDraft(c committee.Committee, from, to string, custom map[string]string) report.Summary {
 	party := strings.NewReplacer("{党委}", c.PartyCommittee())
 	ts := SummaryTemplates()
 	for i := range ts {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -112,7 +113,7 @@ func TestPartyCommittee(t *testing.T) {
 		"江城政协":             "中共江城委员会",
 		"全国政协":             "中共中央",
 	} {
-		c := Committee{Name: name, Level: "city"}
+		c := committee.Committee{Name: name, Level: "city"}
 		if got := c.PartyCommittee(); got != want {
 			t.Errorf("%s works under %s, not %s", name, got, want)
 		}
@@ -120,10 +121,10 @@ func TestPartyCommittee(t *testing.T) {
 			t.Errorf("the opening of %s: %s", name, s.Opening)
 		}
 	}
-	if got := (Committee{Name: "全国政协", Level: "national"}).PartyCommittee(); got != "中共中央" {
+	if got := (committee.Committee{Name: "全国政协", Level: "national"}).PartyCommittee(); got != "中共中央" {
 		t.Errorf("the national committee works under %s", got)
 	}
-	own := SummaryDraft(Committee{Name: "江城市政协"}, "2026-01", "2026-12", map[string]string{"proposals": "共提出提案〔submitted〕件,立案〔filed〕件。"})
+	own := SummaryDraft(committee.Committee{Name: "江城市政协"}, "2026-01", "2026-12", map[string]string{"proposals": "共提出提案〔submitted〕件,立案〔filed〕件。"})
 	if got := own.Sections[0].Paragraphs[0]; got != "共提出提案〔提出提案〕件,立案〔立案〕件。" {
 		t.Errorf("an older template reads %s", got)
 	}

@@ -2,6 +2,7 @@ package cppcc
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -26,12 +27,12 @@ func (s *Service) Catalogue(ctx context.Context, sc store.Scope, view View, f Fi
 			for i, p := range l.Items {
 				ids[i] = strconv.FormatInt(p.ID, 10)
 			}
-			today := s.today()
+			today := s.Today()
 			ps, err := store.Query(ctx, s.DB, func(r store.Scanner) (Part, error) { return scanPart(r, today) },
 				"SELECT "+partCols+" FROM proposal_units u JOIN committees uc ON uc.id = u.unit_id WHERE u.proposal_id IN ("+strings.Join(ids, ", ")+")"+
 					InRoute(sc, view, "u.province_id")+" AND u.state <> 'withdrawn' ORDER BY u.id")
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("list catalogue: %w", err)
 			}
 			for _, x := range ps {
 				parts[x.ProposalID] = append(parts[x.ProposalID], x)

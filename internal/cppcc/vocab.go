@@ -1,55 +1,21 @@
-// Package cppcc keeps the core of the consultative work of CPPCC committees
-// (政协): committees and their handling units as a tree of their own, terms
-// and sessions, members (委员), proposals (提案) from the draft to the
-// proposer's evaluation with their states as one table of transitions
-// (Steps) and their clocks, the committee's rules (its periods and the
-// performance record's points), and each committee's figures maintained
-// with the rows they count. It holds what the domains built on it share:
-// the statutory clocks and the calendar, receipt codes, the proof of work
-// spent, the moderators' samples for the classifier, text fingerprints, the
-// public history, the numbering of a year's issues and the public
-// channel's figures as read.
+// Package cppcc keeps the proposals (提案) of CPPCC committees (政协), on
+// the committees, members and rules of internal/committee: a proposal from
+// the draft to the proposer's evaluation, with its states as one table of
+// transitions (Steps), the co-signers' answers and the handling units'
+// parts, their clocks, the 交办函 and 答复函, the catalogue, and each
+// committee's figures maintained with the rows they count. It holds what
+// the domains built on it share: the statutory clocks and the calendar,
+// receipt codes, the proof of work spent, the moderators' samples for the
+// classifier, text fingerprints, the public history, the numbering of a
+// year's issues and the public channel's figures as read.
 //
-// Arrows: cppcc imports none of the domains built on it (duties, letters,
-// opinion, forum) nor consultation, which puts them together; a proposal
-// not filed goes into another channel through Service.Intake, which
-// consultation.New supplies.
+// Arrows: cppcc imports committee, and none of the domains built on it
+// (duties, letters, opinion, forum) nor consultation, which puts them
+// together; a proposal not filed goes into another channel through
+// Service.Intake, which consultation.New supplies.
 package cppcc
 
 import "dangjian/internal/vocab"
-
-// Parties are the parties and groups a member belongs to, as the CPPCC
-// lists them: the Communist Party, the eight democratic parties, those
-// without party affiliation, and the people's organisations that take part.
-var Parties = vocab.Enum{
-	{Code: "cpc", Label: "中国共产党"},
-	{Code: "rcck", Label: "中国国民党革命委员会"},
-	{Code: "cdl", Label: "中国民主同盟"},
-	{Code: "cndca", Label: "中国民主建国会"},
-	{Code: "cape", Label: "中国民主促进会"},
-	{Code: "cpwdp", Label: "中国农工民主党"},
-	{Code: "zgd", Label: "中国致公党"},
-	{Code: "jiusan", Label: "九三学社"},
-	{Code: "tdsgl", Label: "台湾民主自治同盟"},
-	{Code: "none", Label: "无党派人士"},
-	{Code: "acfic", Label: "中华全国工商业联合会"},
-	{Code: "people_org", Label: "人民团体"},
-}
-
-// DefaultSectors are the 34 sectors (界别) of the 14th National Committee
-// (2023: the Communist Youth League and the All-China Youth Federation
-// became one sector and 环境资源界 was added); a committee edits its own list.
-var DefaultSectors = []string{
-	"中国共产党", "中国国民党革命委员会", "中国民主同盟", "中国民主建国会", "中国民主促进会", "中国农工民主党",
-	"中国致公党", "九三学社", "台湾民主自治同盟", "无党派人士", "中国共产主义青年团和中华全国青年联合会",
-	"中华全国总工会", "中华全国妇女联合会", "中华全国工商业联合会", "中国科学技术协会", "中华全国台湾同胞联谊会",
-	"中华全国归国华侨联合会", "文化艺术界", "科学技术界", "社会科学界", "经济界", "农业界", "教育界", "体育界",
-	"新闻出版界", "医药卫生界", "对外友好界", "社会福利和社会保障界", "少数民族界", "宗教界",
-	"特邀香港人士", "特邀澳门人士", "特别邀请人士", "环境资源界",
-}
-
-// DefaultCategories are the proposal categories a committee starts with.
-var DefaultCategories = []string{"经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "党的建设", "其他"}
 
 // RejectReasons are the cases in which a proposal is not filed (不予立案),
 // the ten of the National Committee's rules on proposals (《中国人民政治协商会议
@@ -88,26 +54,26 @@ var Ways = vocab.Enum{
 
 // States of a proposal.
 var States = vocab.Enum{
-	{Code: "draft", Label: "暂存"},
-	{Code: "signing", Label: "征集联名"},
-	{Code: "submitted", Label: "待审查"},
-	{Code: "returned", Label: "退回修改"},
-	{Code: "filed", Label: "已立案待交办"},
-	{Code: "rejected", Label: "不予立案"},
-	{Code: "merged", Label: "已并案"},
-	{Code: "withdrawn", Label: "已撤回"},
-	{Code: "handling", Label: "办理中"},
-	{Code: "replied", Label: "已答复待评价"},
-	{Code: "rehandling", Label: "重新办理"},
-	{Code: "closed", Label: "已办结"},
+	{Code: Draft, Label: "暂存"},
+	{Code: Signing, Label: "征集联名"},
+	{Code: Submitted, Label: "待审查"},
+	{Code: Returned, Label: "退回修改"},
+	{Code: Filed, Label: "已立案待交办"},
+	{Code: Rejected, Label: "不予立案"},
+	{Code: Merged, Label: "已并案"},
+	{Code: Withdrawn, Label: "已撤回"},
+	{Code: Handling, Label: "办理中"},
+	{Code: Replied, Label: "已答复待评价"},
+	{Code: Rehandling, Label: "重新办理"},
+	{Code: Closed, Label: "已办结"},
 }
 
 // SignerStates are a co-signer's answers (会签).
 var SignerStates = vocab.Enum{
-	{Code: "invited", Label: "待确认"},
-	{Code: "confirmed", Label: "已确认联名"},
-	{Code: "declined", Label: "不同意联名"},
-	{Code: "lapsed", Label: "逾期未确认"},
+	{Code: Invited, Label: "待确认"},
+	{Code: Confirmed, Label: "已确认联名"},
+	{Code: Declined, Label: "不同意联名"},
+	{Code: Lapsed, Label: "逾期未确认"},
 }
 
 // UnitRoles are a handling unit's part (主办 / 会办 / 分办).
@@ -119,12 +85,12 @@ var UnitRoles = vocab.Enum{
 
 // UnitStates are the states of a unit's part.
 var UnitStates = vocab.Enum{
-	{Code: "handling", Label: "办理中"},
-	{Code: "objected", Label: "申请调整"},
-	{Code: "withdrawn", Label: "已调整给其他单位"},
-	{Code: "extension", Label: "申请延期"},
-	{Code: "opinion", Label: "已提出会办意见"},
-	{Code: "replied", Label: "已答复"},
+	{Code: PartHandling, Label: "办理中"},
+	{Code: PartObjected, Label: "申请调整"},
+	{Code: PartWithdrawn, Label: "已调整给其他单位"},
+	{Code: PartExtension, Label: "申请延期"},
+	{Code: PartOpinion, Label: "已提出会办意见"},
+	{Code: PartReplied, Label: "已答复"},
 }
 
 // Classes are the result classes of a reply; D is used where a committee keeps it.
@@ -147,12 +113,6 @@ var Ratings = vocab.Enum{
 	{Code: "satisfied", Label: "满意"},
 	{Code: "basic", Label: "基本满意"},
 	{Code: "unsatisfied", Label: "不满意"},
-}
-
-// MemberStatuses are a member's standing in the term.
-var MemberStatuses = vocab.Enum{
-	{Code: "active", Label: "在任"},
-	{Code: "left", Label: "已离任"},
 }
 
 // Levels are where a 社情民意 item is adopted or instructed on (read by the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/secret"
@@ -197,8 +199,8 @@ func parentID(path string) int64 {
 var proposalStates = []struct {
 	state string
 	per   int
-}{{"draft", 10}, {"signing", 10}, {"submitted", 40}, {"returned", 10}, {"rejected", 50}, {"merged", 30}, {"withdrawn", 10},
-	{"filed", 30}, {"handling", 120}, {"replied", 60}, {"rehandling", 20}, {"closed", 610}}
+}{{cppcc.Draft, 10}, {cppcc.Signing, 10}, {cppcc.Submitted, 40}, {cppcc.Returned, 10}, {cppcc.Rejected, 50}, {cppcc.Merged, 30}, {cppcc.Withdrawn, 10},
+	{cppcc.Filed, 30}, {cppcc.Handling, 120}, {cppcc.Replied, 60}, {cppcc.Rehandling, 20}, {cppcc.Closed, 610}}
 
 func (g *committeeGen) pickState() string {
 	n := g.r.IntN(1000)
@@ -208,13 +210,13 @@ func (g *committeeGen) pickState() string {
 		}
 		n -= s.per
 	}
-	return "closed"
+	return cppcc.Closed
 }
 
 // committee writes one committee's lists, term and sessions, units, members and proposals.
 func (g *committeeGen) committee(id int64, path string, prov int64, members, proposals int, now time.Time) error {
 	g.prov[id] = prov
-	for list, names := range map[string][]string{"sector": cppcc.DefaultSectors, "category": cppcc.DefaultCategories} {
+	for list, names := range map[string][]string{"sector": committee.DefaultSectors, "category": committee.DefaultCategories} {
 		for i, n := range names {
 			if err := g.add("cppcc_lists", g.next("cppcc_lists"), id, list, n, i+1); err != nil {
 				return err
@@ -263,8 +265,8 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		sex := g.r.IntN(2)
 		m := person{id: g.next("cppcc_members"), name: randomName(g.r, sex == 0)}
 		people = append(people, m)
-		party := cppcc.Parties[g.r.IntN(len(cppcc.Parties))].Code
-		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[sex], cppcc.DefaultSectors[g.r.IntN(len(cppcc.DefaultSectors))],
+		party := committee.Parties[g.r.IntN(len(committee.Parties))].Code
+		if err := g.add("cppcc_members", m.id, prov, id, term, m.name, []string{"男", "女"}[sex], committee.DefaultSectors[g.r.IntN(len(committee.DefaultSectors))],
 			party, "", fmt.Sprintf("第%d活动组", i%8+1), "委员", g.box.Seal(fmt.Sprintf("139%08d", g.r.IntN(100000000))), "active", now, now); err != nil {
 			return err
 		}
@@ -294,45 +296,45 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 		proposer = m.id
 		name := m.name
 		if p.Way == "party" {
-			proposer, evaluator, name = nil, m.id, cppcc.Parties[1+g.r.IntN(8)].Label+"委员会"
+			proposer, evaluator, name = nil, m.id, committee.Parties[1+g.r.IntN(8)].Label+"委员会"
 		}
-		if p.State != "draft" {
+		if p.State != cppcc.Draft {
 			submittedAt = submitted
 		} else {
 			p.Month = 0
 		}
-		filed := p.State == "filed" || p.State == "handling" || p.State == "replied" || p.State == "rehandling" || p.State == "closed"
+		filed := slices.Contains(cppcc.FiledStates, p.State)
 		if filed {
 			numbers[s.id]++
 			number, filedAt = numbers[s.id], submitted.AddDate(0, 0, 10)
 		}
-		if p.State == "merged" && lastFiled > 0 {
+		if p.State == cppcc.Merged && lastFiled > 0 {
 			merged = lastFiled
-		} else if p.State == "merged" {
-			p.State = "submitted"
+		} else if p.State == cppcc.Merged {
+			p.State = cppcc.Submitted
 		}
 		if filed {
 			lastFiled = p.ID
 		}
-		answered := p.State == "replied" || p.State == "rehandling" || p.State == "closed"
+		answered := p.State == cppcc.Replied || p.State == cppcc.Rehandling || p.State == cppcc.Closed
 		if answered {
 			p.ResultClass = []string{"A", "A", "B", "B", "C"}[g.r.IntN(5)]
 			repliedAt = submitted.AddDate(0, 2, 0)
 			evaluateBy = date.Of(submitted.AddDate(0, 3, 0))
 		}
 		attitude := ""
-		if p.State == "closed" {
+		if p.State == cppcc.Closed {
 			p.Satisfaction = []string{"satisfied", "satisfied", "satisfied", "basic", "unsatisfied"}[g.r.IntN(5)]
 			attitude, closedAt = p.Satisfaction, submitted.AddDate(0, 2, 15)
 		}
-		if p.State == "rehandling" {
+		if p.State == cppcc.Rehandling {
 			p.Rehandles, p.ResultClass, p.Satisfaction, attitude = 1, "", "unsatisfied", "basic"
 		}
 		rejectReason := ""
-		if p.State == "rejected" {
+		if p.State == cppcc.Rejected {
 			rejectReason = cppcc.RejectReasons[g.r.IntN(len(cppcc.RejectReasons))].Code
 		}
-		if p.State != "draft" && p.State != "withdrawn" && p.State != "signing" && p.Way == "joint" && g.r.IntN(20) == 0 {
+		if p.State != cppcc.Draft && p.State != cppcc.Withdrawn && p.State != cppcc.Signing && p.Way == "joint" && g.r.IntN(20) == 0 {
 			p.Way = "member"
 		}
 		if err := g.add("proposals", p.ID, prov, id, term, s.id, number, topic.title, topic.category, "（生成的提案内容）近年来群众对此反映较多,建议有关部门加大投入、完善政策、强化督查。",
@@ -340,21 +342,21 @@ func (g *committeeGen) committee(id int64, path string, prov int64, members, pro
 			p.Rehandles, false, p.Month, submittedAt, filedAt, repliedAt, evaluateBy, closedAt, submitted, submitted, evaluator); err != nil {
 			return err
 		}
-		if filed && p.State != "filed" {
+		if filed && p.State != cppcc.Filed {
 			lead := units[g.r.IntN(len(units))]
 			co := units[g.r.IntN(len(units))]
 			assigned := date.Of(submitted.AddDate(0, 0, 20))
-			parts := []cppcc.Part{{ID: g.next("proposal_units"), UnitID: lead, Role: "lead", State: "handling", AssignedOn: assigned, DueOn: assigned.AddDate(0, 3, 0)}}
+			parts := []cppcc.Part{{ID: g.next("proposal_units"), UnitID: lead, Role: "lead", State: cppcc.PartHandling, AssignedOn: assigned, DueOn: assigned.AddDate(0, 3, 0)}}
 			if co != lead && g.r.IntN(3) == 0 {
-				parts = append(parts, cppcc.Part{ID: g.next("proposal_units"), UnitID: co, Role: "co", State: "opinion", AssignedOn: assigned, DueOn: assigned.AddDate(0, 1, 0),
+				parts = append(parts, cppcc.Part{ID: g.next("proposal_units"), UnitID: co, Role: "co", State: cppcc.PartOpinion, AssignedOn: assigned, DueOn: assigned.AddDate(0, 1, 0),
 					Opinion: "同意主办单位意见"})
 			}
-			if answered && p.State != "rehandling" {
-				parts[0].State, parts[0].ReplyClass, parts[0].ReplyText, parts[0].Late = "replied", p.ResultClass, "已办理,详见答复函。", g.r.IntN(10) == 0
+			if answered && p.State != cppcc.Rehandling {
+				parts[0].State, parts[0].ReplyClass, parts[0].ReplyText, parts[0].Late = cppcc.PartReplied, p.ResultClass, "已办理,详见答复函。", g.r.IntN(10) == 0
 			}
 			for _, x := range parts {
 				var answeredAt any
-				if x.State != "handling" {
+				if x.State != cppcc.PartHandling {
 					answeredAt = submitted.AddDate(0, 1, 0)
 				}
 				if err := g.add("proposal_units", x.ID, prov, p.ID, id, x.UnitID, x.Role, x.State, x.AssignedOn, x.AssignedOn.AddDate(0, 0, 7), x.DueOn, x.Opinion,

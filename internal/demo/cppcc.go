@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -49,7 +50,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			return nil, err
 		}
 	}
-	var units []cppcc.Committee
+	var units []committee.Committee
 	for _, n := range demoUnits {
 		u, err := svc.NewUnit(ctx, sc, c.ID, n)
 		if err != nil {
@@ -83,12 +84,12 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	if err != nil {
 		return nil, err
 	}
-	parties := cppcc.Parties
+	parties := committee.Parties
 	r := rand.New(rand.NewPCG(14, 1))
-	var members []cppcc.Member
+	var members []committee.Member
 	var users []int64
 	for i := 0; i < 40; i++ {
-		in := cppcc.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r, i%2 == 0),
+		in := committee.MemberInput{CommitteeID: c.ID, TermID: term.ID, Name: randomName(r, i%2 == 0),
 			Sex: []string{"男", "女"}[i%2], Sector: sectors[(i*5)%len(sectors)], Party: parties[i%len(parties)].Label, Team: fmt.Sprintf("第%d活动组", i%4+1),
 			Post: "委员", Phone: fmt.Sprintf("139%08d", 20260000+i)}
 		if i < 3 {
@@ -117,7 +118,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	as := func(i int) context.Context {
 		return audit.WithActor(ctx, audit.Actor{UserID: users[i%len(users)], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i%len(users)]})
 	}
-	targets := []string{"draft", "signing", "submitted", "returned", "rejected", "filed", "handling", "merged", "handling", "replied", "rehandling", "closed", "closed", "closed"}
+	targets := []string{cppcc.Draft, cppcc.Signing, cppcc.Submitted, cppcc.Returned, cppcc.Rejected, cppcc.Filed, cppcc.Handling, cppcc.Merged, cppcc.Handling, cppcc.Replied, cppcc.Rehandling, cppcc.Closed, cppcc.Closed, cppcc.Closed}
 	var firstFiled, firstHandling, firstClosed int64
 	for i, target := range targets {
 		clock = open.Add(time.Duration(i) * time.Hour)
@@ -144,13 +145,13 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			p = q
 			return nil
 		}
-		if target == "draft" {
+		if target == cppcc.Draft {
 			continue
 		}
 		if err := do(0, func() (cppcc.Proposal, error) { return d.Submit(as(i), sc, p.ID) }); err != nil {
 			return nil, err
 		}
-		if p.State == "signing" && target != "signing" {
+		if p.State == cppcc.Signing && target != cppcc.Signing {
 			for _, g := range p.Signers {
 				if err := do(0, func() (cppcc.Proposal, error) {
 					return d.Sign(memberCtx(ctx, members, users, g.MemberID), sc, p.ID, true)
@@ -159,12 +160,12 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 				}
 			}
 		}
-		review := map[string]cppcc.ReviewInput{"returned": {Action: "return", Note: "请补充具体建议和数据"}, "rejected": {Action: "reject", Reason: "vague", Route: "opinion"},
-			"merged": {Action: "merge", Into: firstFiled}}
+		review := map[string]cppcc.ReviewInput{cppcc.Returned: {Action: "return", Note: "请补充具体建议和数据"}, cppcc.Rejected: {Action: "reject", Reason: "vague", Route: "opinion"},
+			cppcc.Merged: {Action: "merge", Into: firstFiled}}
 		switch target {
-		case "signing", "submitted":
+		case cppcc.Signing, cppcc.Submitted:
 			continue
-		case "returned", "rejected", "merged":
+		case cppcc.Returned, cppcc.Rejected, cppcc.Merged:
 			if err := do(1, func() (cppcc.Proposal, error) { return d.Review(office, sc, p.ID, review[target]) }); err != nil {
 				return nil, err
 			}
@@ -176,7 +177,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		if firstFiled == 0 {
 			firstFiled = p.ID
 		}
-		if target == "filed" {
+		if target == cppcc.Filed {
 			continue
 		}
 		lead, co := units[i%len(units)], units[(i+3)%len(units)]
@@ -188,7 +189,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		}); err != nil {
 			return nil, err
 		}
-		if target == "handling" {
+		if target == cppcc.Handling {
 			if firstHandling == 0 {
 				firstHandling = p.ID
 			}
@@ -205,7 +206,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 		}
 		reply := func(k int, class string) error {
 			for _, x := range p.Parts {
-				if x.Role == "lead" && x.State == "handling" {
+				if x.Role == "lead" && x.State == cppcc.PartHandling {
 					return do(k, func() (cppcc.Proposal, error) {
 						return d.Reply(ctx, store.ScopeOf(lead.Path), x.ID, cppcc.ReplyInput{Class: class, Contact: []string{"phone", "visit", "phone"}[i%3],
 							Text: "经认真研究,现答复如下:一、已会同有关部门开展专题调研;二、已将相关事项列入年度工作计划;三、下一步将加大资金投入,定期向委员通报进展。"})
@@ -218,9 +219,9 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 			return nil, err
 		}
 		switch target {
-		case "replied":
+		case cppcc.Replied:
 			continue
-		case "rehandling":
+		case cppcc.Rehandling:
 			if err := do(7, func() (cppcc.Proposal, error) {
 				return d.Evaluate(as(i), sc, p.ID, cppcc.EvaluateInput{Attitude: "基本满意", Result: "不满意", Note: "答复未提出具体时间表"})
 			}); err != nil {
@@ -258,7 +259,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 // consultYear adds the year's activities: a key proposal and its supervision,
 // inspections and research with their reports, a recommendation with the
 // instruction it received, the plenary session's attendance.
-func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, members []cppcc.Member, key int64, open, now time.Time, at func(time.Time)) error {
+func consultYear(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, members []committee.Member, key int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err
@@ -332,7 +333,7 @@ func PlaceOf(committee string) string {
 }
 
 // memberCtx is the audit actor of a member with an account (the demo's co-signers have one).
-func memberCtx(ctx context.Context, members []cppcc.Member, users []int64, id int64) context.Context {
+func memberCtx(ctx context.Context, members []committee.Member, users []int64, id int64) context.Context {
 	for i, m := range members[:len(users)] {
 		if m.ID == id {
 			return audit.WithActor(ctx, audit.Actor{UserID: users[i], Username: []string{"weiyuan", "weiyuan2", "weiyuan3"}[i]})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
@@ -31,32 +32,39 @@ var holidays2026 = []struct {
 	{"2026-10-01", "2026-10-07", "国庆节", true}, {"2026-10-10", "2026-10-10", "国庆节调休上班", false},
 }
 
+// The targets of a demo letter that are not a state of their own: a case
+// whose handling was extended, a letter held as spam.
+const (
+	extendedTarget = "handling_extended"
+	heldTarget     = "held"
+)
+
 // demoLetters are the year's letters: each with the state the demo carries it to.
 var demoLetters = []struct {
 	box, channel, title, content, target string
 	people                               int
 	public                               bool
 }{
-	{"petition", "online", "楼顶漏水三年无人维修", "我家住在幸福里小区三号楼,楼顶防水层老化,连续三年雨季漏水,物业和开发商相互推诿,请求有关部门协调维修。", "final", 1, false},
-	{"public", "online", "建议增设口袋公园", "建议在老城区利用边角地建设口袋公园,方便居民就近休闲锻炼,也能改善城市面貌。", "closed", 1, true},
-	{"public", "online", "建议延长图书馆开放时间", "建议市图书馆周末延长开放到晚上九点,方便上班族和学生自习。", "closed", 1, true},
-	{"petition", "visit", "反映征地补偿标准偏低", "我村征地补偿标准低于邻村,请求重新核定补偿标准并公开依据。共有八户村民一同前来反映。", "review", 8, false},
-	{"member", "online", "请委员关注乡村学校校车问题", "我们村的孩子上学要走五公里山路,希望委员关注乡村学校校车配备问题,建议纳入民生实事。", "replied", 1, true},
-	{"petition", "letter", "拖欠农民工工资半年", "我们在某工地干活,工资被拖欠半年,多次讨要没有结果,请劳动监察部门帮助。", "handling_extended", 1, false},
-	{"public", "phone", "路灯坏了一个多月", "反映滨江路东段的路灯坏了一个多月,晚上回家黑漆漆的很不安全,请尽快维修。", "handling", 1, false},
-	{"petition", "upper", "小区消防通道被占用", "小区的消防通道长期被私家车占用,一旦发生火灾后果不堪设想,请消防部门处理。", "accepted", 1, false},
-	{"public", "online", "咨询失业保险金申领", "我想咨询一下失业保险金的申领条件和需要准备的材料,在哪里办理。", "transferred", 1, false},
-	{"petition", "online", "要求赔偿个人投资损失", "我在网上投资理财亏损了十万元,要求政府赔偿我的全部损失。", "not_accepted", 1, false},
-	{"public", "online", "菜市场缺斤短两", "反映城东菜市场缺斤短两的问题,希望加强计量器具的检查。", "received", 1, false},
-	{"petition", "online", "再次反映楼顶漏水", "上次反映的楼顶漏水问题至今没有人来看,雨季又要到了,请尽快处理。", "received", 1, false},
-	{"public", "online", "澳门新葡京官方网站", "注册就送38元彩金,首充返水,加 威 信 xpj8888 领取,www.xpj888.vip", "held", 1, false},
-	{"public", "online", "兼职刷单日入三百", "网络兼职刷单,在家动动手指日入三百,宝妈学生均可,加 V 信 sd6666 详聊", "junk", 1, false},
+	{"petition", "online", "楼顶漏水三年无人维修", "我家住在幸福里小区三号楼,楼顶防水层老化,连续三年雨季漏水,物业和开发商相互推诿,请求有关部门协调维修。", letters.Final, 1, false},
+	{"public", "online", "建议增设口袋公园", "建议在老城区利用边角地建设口袋公园,方便居民就近休闲锻炼,也能改善城市面貌。", letters.Closed, 1, true},
+	{"public", "online", "建议延长图书馆开放时间", "建议市图书馆周末延长开放到晚上九点,方便上班族和学生自习。", letters.Closed, 1, true},
+	{"petition", "visit", "反映征地补偿标准偏低", "我村征地补偿标准低于邻村,请求重新核定补偿标准并公开依据。共有八户村民一同前来反映。", letters.Review, 8, false},
+	{"member", "online", "请委员关注乡村学校校车问题", "我们村的孩子上学要走五公里山路,希望委员关注乡村学校校车配备问题,建议纳入民生实事。", letters.Replied, 1, true},
+	{"petition", "letter", "拖欠农民工工资半年", "我们在某工地干活,工资被拖欠半年,多次讨要没有结果,请劳动监察部门帮助。", extendedTarget, 1, false},
+	{"public", "phone", "路灯坏了一个多月", "反映滨江路东段的路灯坏了一个多月,晚上回家黑漆漆的很不安全,请尽快维修。", letters.Handling, 1, false},
+	{"petition", "upper", "小区消防通道被占用", "小区的消防通道长期被私家车占用,一旦发生火灾后果不堪设想,请消防部门处理。", letters.Accepted, 1, false},
+	{"public", "online", "咨询失业保险金申领", "我想咨询一下失业保险金的申领条件和需要准备的材料,在哪里办理。", letters.Transferred, 1, false},
+	{"petition", "online", "要求赔偿个人投资损失", "我在网上投资理财亏损了十万元,要求政府赔偿我的全部损失。", letters.NotAccepted, 1, false},
+	{"public", "online", "菜市场缺斤短两", "反映城东菜市场缺斤短两的问题,希望加强计量器具的检查。", letters.Received, 1, false},
+	{"petition", "online", "再次反映楼顶漏水", "上次反映的楼顶漏水问题至今没有人来看,雨季又要到了,请尽快处理。", letters.Received, 1, false},
+	{"public", "online", "澳门新葡京官方网站", "注册就送38元彩金,首充返水,加 威 信 xpj8888 领取,www.xpj888.vip", heldTarget, 1, false},
+	{"public", "online", "兼职刷单日入三百", "网络兼职刷单,在家动动手指日入三百,宝妈学生均可,加 V 信 sd6666 详聊", letters.Junk, 1, false},
 }
 
 // consultPublic adds the year's public channel: the calendar, letters and
 // cases in every state (a repeat, a collective visit, spam held and
 // judged), 社情民意 compiled into issues and adopted, and the forum.
-func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, units []cppcc.Committee, members []cppcc.Member, users []int64,
+func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, units []committee.Committee, members []committee.Member, users []int64,
 	open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
@@ -81,13 +89,14 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 	var replied []int64
 	for i, l := range demoLetters {
 		// The older a letter's state, the earlier it came.
-		rank := map[string]int{"final": 0, "review": 1, "closed": 2, "replied": 3, "handling_extended": 3, "handling": 5, "accepted": 7, "transferred": 6, "not_accepted": 6}[l.target]
-		if l.target == "received" || l.target == "held" || l.target == "junk" {
+		rank := map[string]int{letters.Final: 0, letters.Review: 1, letters.Closed: 2, letters.Replied: 3, extendedTarget: 3, letters.Handling: 5, letters.Accepted: 7,
+			letters.Transferred: 6, letters.NotAccepted: 6}[l.target]
+		if l.target == letters.Received || l.target == heldTarget || l.target == letters.Junk {
 			rank = 10
 		}
 		when(rank, 12)
 		in := letters.CaseInput{CommitteeID: c.ID, Box: l.box, Title: l.title, Content: l.content, People: l.people, PublicOK: l.public, NameOK: l.public && i%2 == 0}
-		if l.box == "public" && (l.target == "held" || l.target == "junk" || i%3 == 0) {
+		if l.box == "public" && (l.target == heldTarget || l.target == letters.Junk || i%3 == 0) {
 			in.Anonymous = true
 		} else {
 			in.Name, in.Phone = randomNameFixed(i), fmt.Sprintf("137%08d", 26000000+i)
@@ -132,23 +141,23 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 			return handle(1, letters.CaseAction{Action: "reply", Text: "经调查核实,已会同有关部门研究处理:一、已安排专人现场查看;二、已明确整改措施和完成时限;三、将于一个月内向您反馈结果。"})
 		}
 		switch l.target {
-		case "accepted":
+		case letters.Accepted:
 			steps = []func() error{accept}
-		case "handling":
+		case letters.Handling:
 			steps = []func() error{accept, route}
-		case "handling_extended":
+		case extendedTarget:
 			steps = []func() error{accept, route, func() error {
 				return handle(1, letters.CaseAction{Action: "extend", Days: 30, Approver: "局长", Text: "涉及多家单位,需要进一步核实工程款支付情况"})
 			}}
-		case "replied":
+		case letters.Replied:
 			steps = []func() error{accept, route, reply}
-		case "closed":
+		case letters.Closed:
 			steps = []func() error{accept, route, reply, func() error { return answer(2, letters.CaseAction{Action: "rate", Rating: "满意"}) }}
-		case "review":
+		case letters.Review:
 			steps = []func() error{accept, route, reply, func() error {
 				return answer(2, letters.CaseAction{Action: "request_review", Text: "补偿标准仍低于邻村,请复查。"})
 			}}
-		case "final":
+		case letters.Final:
 			steps = []func() error{accept, route, reply,
 				func() error {
 					return answer(2, letters.CaseAction{Action: "request_review", Text: "维修没有彻底解决漏水,请复查。"})
@@ -163,15 +172,15 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 					return step(5, letters.CaseAction{Action: "decide_recheck", Text: "经复核,原处理意见正确,予以维持。"})
 				},
 			}
-		case "transferred":
+		case letters.Transferred:
 			steps = []func() error{func() error {
 				return step(0, letters.CaseAction{Action: "transfer", Text: "市人力资源和社会保障局"})
 			}}
-		case "not_accepted":
+		case letters.NotAccepted:
 			steps = []func() error{func() error {
 				return step(0, letters.CaseAction{Action: "not_accept", Text: "投资损失属于民事纠纷,应当通过诉讼等法定途径解决"})
 			}}
-		case "junk":
+		case letters.Junk:
 			steps = []func() error{func() error { return step(0, letters.CaseAction{Action: "junk"}) }}
 		}
 		for _, s := range steps {
@@ -179,7 +188,7 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 				return fmt.Errorf("demo letter %d (%s): %w", i, l.target, err)
 			}
 		}
-		if l.public && (l.target == "closed" || l.target == "replied") {
+		if l.public && (l.target == letters.Closed || l.target == letters.Replied) {
 			replied = append(replied, id)
 		}
 	}
@@ -213,7 +222,7 @@ func consultPublic(ctx context.Context, d *consultation.Services, sc store.Scope
 
 // demoOpinions are the year's 社情民意: members' items, edited, compiled into
 // a single and a combined issue, adopted and instructed on.
-func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope, c cppcc.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
+func demoOpinions(ctx context.Context, d *consultation.Services, sc store.Scope, c committee.Committee, users []int64, open, now time.Time, at func(time.Time)) error {
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return err

@@ -5,15 +5,16 @@
 // given, and each member's performance record (履职档案) with the year's
 // ranking, with their figures (in cppcc_stats, counted again by Recount).
 //
-// Arrows: duties imports cppcc (the committees, the members, the
-// proposals, the audit, the figures) and never consultation or another
-// domain (the record reads the 社情民意 items from their rows); cppcc does
-// not import it (a committee's rules keep the record's points, Items).
+// Arrows: duties imports committee (the committees, the members, the
+// record's points, Items) and cppcc (the proposals, the figures) and never
+// consultation or another domain (the record reads the 社情民意 items from
+// their rows); neither committee nor cppcc imports it.
 package duties
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
@@ -235,7 +237,10 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_activities (province_id, committee_id, kind, proposal_id, title, held_on, month, lead, minutes, outcome, reports, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, c.Province(), c.ID, kind, proposal, in.Title, in.HeldOn, m,
 			strings.TrimSpace(in.Lead), strings.TrimSpace(in.Minutes), strings.TrimSpace(in.Outcome), in.Reports, cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("record activity: %w", err)
+			}
+			return nil
 		}
 		ids := make([]int64, 0, len(seen))
 		for m := range seen {
@@ -245,13 +250,13 @@ func (s *Service) RecordActivity(ctx context.Context, sc store.Scope, in Activit
 		for i, m := range ids {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), m, c.ID).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("record activity: %w", err)
 			}
 			if n == 0 {
 				return apperr.InvalidField("present", "所选的第 %d 名委员不是本政协的委员", i+1)
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_attendance (province_id, activity_id, member_id, status) VALUES ($1, $2, $3, $4)", c.Province(), id, m, seen[m]); err != nil {
-				return err
+				return fmt.Errorf("record activity: %w", err)
 			}
 		}
 		a := Activity{Kind: kind, HeldOn: in.HeldOn, Reports: in.Reports}
@@ -287,7 +292,7 @@ func (s *Service) Activity(ctx context.Context, sc store.Scope, id int64) (Activ
 		return a, apperr.NotFound("履职活动")
 	}
 	if err != nil {
-		return a, err
+		return a, fmt.Errorf("read activity: %w", err)
 	}
 	prov := store.InProvince("t.province_id", a.province)
 	if a.Attendance, err = store.Query(ctx, s.DB, func(r store.Scanner) (Attendee, error) {
@@ -343,12 +348,15 @@ func (s *Service) Activities(ctx context.Context, sc store.Scope, committeeID in
 		w.And("a.proposal_id = ?", f.ProposalID)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_activities a WHERE a.committee_id = $1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list activities: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, scanActivity, "SELECT "+activityCols+activityFrom+" WHERE a.committee_id = $1"+w.String()+" ORDER BY a.held_on DESC, a.id DESC"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list activities: %w", err)
+	}
+	return out, nil
 }
 
 // InstructionInput records a 批示.
@@ -383,7 +391,10 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 		adopted := strings.TrimSpace(in.Adopted)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_instructions (province_id, activity_id, by_whom, given_on, text, adopted, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, a.province, a.ID, in.By, in.On, in.Text, adopted, s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("add instruction: %w", err)
+			}
+			return nil
 		}
 		n := int64(0)
 		if adopted != "" {
@@ -392,7 +403,7 @@ func (s *Service) AddInstruction(ctx context.Context, sc store.Scope, activityID
 		if err := cppcc.ApplyDelta(ctx, tx, a.province, a.CommitteeID, instructionDelta(a, 1, n)); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, cppcc.Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
+		return s.Audit(ctx, tx, committee.Committee{ID: a.CommitteeID}, "create", "cppcc_instruction", id, map[string]any{"activity_id": a.ID, "by": in.By})
 	})
 	if err != nil {
 		return Activity{}, err
@@ -415,7 +426,7 @@ func activityRecount(ctx context.Context, q store.Querier, out stats.Figures) er
 		return x, r.Scan(&x.id, &x.c.all, &x.c.adopted)
 	}, "SELECT activity_id, COUNT(*), SUM(CASE WHEN adopted <> '' THEN 1 ELSE 0 END) FROM cppcc_instructions GROUP BY activity_id")
 	if err != nil {
-		return err
+		return fmt.Errorf("recount activities: %w", err)
 	}
 	for _, r := range rows {
 		by[r.id] = r.c
@@ -434,7 +445,7 @@ func activityRecount(ctx context.Context, q store.Querier, out stats.Figures) er
 		return x, r.Scan(&x.id, &x.status, &x.n)
 	}, "SELECT activity_id, status, COUNT(*) FROM cppcc_attendance GROUP BY activity_id, status")
 	if err != nil {
-		return err
+		return fmt.Errorf("recount activities: %w", err)
 	}
 	for _, x := range tallies {
 		if attended[x.id] == nil {
@@ -446,7 +457,10 @@ func activityRecount(ctx context.Context, q store.Querier, out stats.Figures) er
 	for {
 		as, err := store.Query(ctx, q, scanActivity, "SELECT "+activityCols+activityFrom+" WHERE a.id > $1 ORDER BY a.id LIMIT 20000", after)
 		if err != nil || len(as) == 0 {
-			return err
+			if err != nil {
+				return fmt.Errorf("recount activities: %w", err)
+			}
+			return nil
 		}
 		for _, a := range as {
 			m := out[a.CommitteeID]

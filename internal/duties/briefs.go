@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
@@ -102,7 +103,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		return Brief{}, err
 	}
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -117,7 +118,7 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 				return apperr.InvalidField("activity_id", "所选的会议或活动不是本政协的")
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("issue brief: %w", err)
 			}
 			if untitled {
 				if in.Title = a.Topic(); utf8.RuneCountInString(in.Title) < 4 || utf8.RuneCountInString(in.Title) > 60 {
@@ -135,7 +136,10 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_briefs (province_id, committee_id, year, number, title, content, activity_id, signer, issued_on, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`, c.Province(), c.ID, year, number, in.Title, in.Content, activity, in.Signer, in.IssuedOn, month,
 			cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("issue brief: %w", err)
+			}
+			return nil
 		}
 		if err := cppcc.ApplyDelta(ctx, tx, c.Province(), c.ID, briefDelta(month, 1)); err != nil {
 			return err
@@ -148,12 +152,15 @@ func (s *Service) IssueBrief(ctx context.Context, sc store.Scope, in BriefInput)
 	return s.brief(ctx, s.DB, c, id)
 }
 
-func (s *Service) brief(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Brief, error) {
+func (s *Service) brief(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Brief, error) {
 	b, err := scanBrief(q.QueryRowContext(ctx, "SELECT "+briefCols+briefFrom+" WHERE b.id = $1 AND b.committee_id = $2"+store.InProvince("b.province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return b, apperr.NotFound("简报")
 	}
-	return b, err
+	if err != nil {
+		return b, fmt.Errorf("read brief: %w", err)
+	}
+	return b, nil
 }
 
 // Brief reads an issue of the 简报 of a committee in scope.
@@ -176,7 +183,7 @@ func (s *Service) Briefs(ctx context.Context, sc store.Scope, committeeID int64,
 
 // WriteBrief writes an issue of the 简报 as a .docx: the masthead, the
 // number, the office and the date, the title, the text, the 签发人.
-func (s *Service) WriteBrief(w io.Writer, c cppcc.Committee, b Brief) error {
+func (s *Service) WriteBrief(w io.Writer, c committee.Committee, b Brief) error {
 	doc := report.Summary{
 		Title:    "政协简报",
 		Opening:  fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", b.Label, b.Number, c.Name, b.IssuedOn.Chinese(), b.Signer),
@@ -210,7 +217,10 @@ func briefRecount(ctx context.Context, q store.Querier, out stats.Figures) error
 			m[k] += n
 		}
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("recount briefs: %w", err)
+	}
+	return nil
 }
 
 // activityFileTypes are what a meeting's documents may be.
@@ -237,7 +247,10 @@ func (s *Service) AddActivityFile(ctx context.Context, sc store.Scope, activityI
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_activity_files (province_id, activity_id, name, content_type, size, sha256, data, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.province, a.ID, name, typ, len(data), sum, data, s.now()).Scan(&f.ID); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("add activity file: %w", err)
+			}
+			return nil
 		}
 		return s.Audit(ctx, tx, c, "upload", "cppcc_activity_file", f.ID, map[string]any{"activity_id": a.ID, "name": name, "size": len(data), "sha256": sum})
 	})
@@ -264,5 +277,8 @@ func (s *Service) ActivityFileData(ctx context.Context, sc store.Scope, activity
 	if apperr.IsNotFound(err) {
 		return f, nil, apperr.NotFound("会议材料")
 	}
-	return f, data, err
+	if err != nil {
+		return f, data, fmt.Errorf("read activity file: %w", err)
+	}
+	return f, data, nil
 }

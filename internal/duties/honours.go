@@ -3,6 +3,7 @@ package duties
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -79,14 +80,17 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 				return apperr.InvalidField("member_id", "请选择本政协的委员")
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("add honour: %w", err)
 			}
 			member = in.MemberID
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_honours WHERE committee_id = $1 AND year = $2 AND kind = $3 AND (proposal_id = $4 OR member_id = $5)"+prov,
 			c.ID, in.Year, kind, in.ProposalID, in.MemberID).Scan(&dup); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("add honour: %w", err)
+			}
+			return nil
 		}
 		if dup > 0 {
 			return apperr.Conflict("“%s”已评为%d年%s", name, in.Year, HonourKinds.Label(kind))
@@ -94,7 +98,10 @@ func (s *Service) AddHonour(ctx context.Context, sc store.Scope, in HonourInput)
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_honours (province_id, committee_id, year, kind, proposal_id, member_id, note, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, c.Province(), c.ID, in.Year, kind, proposal, member, strings.TrimSpace(in.Note), cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("add honour: %w", err)
+			}
+			return nil
 		}
 		h = Honour{ID: id, Year: in.Year, Kind: kind, KindLabel: HonourKinds.Label(kind), Name: name, Note: strings.TrimSpace(in.Note)}
 		if in.ProposalID != 0 && kind == "excellent_proposal" {

@@ -3,6 +3,7 @@ package duties
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/stats"
@@ -29,23 +31,23 @@ type Entry struct {
 
 // Performance is a member's record of a year.
 type Performance struct {
-	Member  cppcc.Member   `json:"member"`
-	Year    int            `json:"year"`
-	Entries []Entry        `json:"entries"`
-	Counts  map[string]int `json:"counts"`
-	Points  int            `json:"points"`
+	Member  committee.Member `json:"member"`
+	Year    int              `json:"year"`
+	Entries []Entry          `json:"entries"`
+	Counts  map[string]int   `json:"counts"`
+	Points  int              `json:"points"`
 }
 
 // RankLine is a member's line of the year's list.
 type RankLine struct {
-	Rank   int            `json:"rank"`
-	Member cppcc.Member   `json:"member"`
-	Counts map[string]int `json:"counts"`
-	Points int            `json:"points"`
+	Rank   int              `json:"rank"`
+	Member committee.Member `json:"member"`
+	Counts map[string]int   `json:"counts"`
+	Points int              `json:"points"`
 }
 
 // score is the points of a year's counts under the rules.
-func score(rules map[string]cppcc.PointRule, counts map[string]int) int {
+func score(rules map[string]committee.PointRule, counts map[string]int) int {
 	total := 0
 	for item, n := range counts {
 		r := rules[item]
@@ -68,12 +70,16 @@ func attendanceItem(kind, status string) string {
 	return kind
 }
 
+// notProposed are the states of a proposal that is not counted as proposed:
+// not yet submitted, or withdrawn.
+var notProposed = cppcc.SQLList([]string{cppcc.Draft, cppcc.Signing, cppcc.Withdrawn})
+
 func yearMonths(year int) (int, int) { return year*100 + 1, year*100 + 12 }
 
 // Record is a member's performance record of a year: the office's view of
 // a member of a committee in scope, or a member's own (memberID 0).
 func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, memberID int64, year int) (Performance, error) {
-	var m cppcc.Member
+	var m committee.Member
 	var err error
 	if view == cppcc.ViewMember {
 		m, err = s.MeIn(ctx, s.DB, sc, audit.ActorOf(ctx).UserID)
@@ -91,7 +97,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	prov := c.Province()
 	out := Performance{Member: m, Year: year, Counts: map[string]int{}}
 	add := func(item, title string, on date.Date) {
-		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: cppcc.Items.Label(item), Title: title, On: on})
+		out.Entries = append(out.Entries, Entry{Item: item, ItemLabel: committee.Items.Label(item), Title: title, On: on})
 	}
 	type row struct {
 		title, state string
@@ -102,9 +108,9 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 		var x row
 		return x, r.Scan(&x.title, &x.state, &x.on, &x.key)
 	}, "SELECT title, state, submitted_at, is_key FROM proposals WHERE proposer_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+
-		" AND state NOT IN ('draft', 'withdrawn', 'signing')"+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
+		" AND state NOT IN "+notProposed+store.InProvince("province_id", prov)+" ORDER BY submitted_at, id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, p := range props {
 		on := date.Of(p.on.Time)
@@ -122,7 +128,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT p.title, p.submitted_at FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
 		WHERE g.member_id = $1 AND g.state = 'confirmed' AND p.month >= $2 AND p.month <= $3`+store.InProvince("g.province_id", prov)+" ORDER BY p.submitted_at, p.id", m.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, p := range cosigned {
 		add("cosign", p.title, date.Of(p.on.Time))
@@ -137,7 +143,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT a.kind, a.title, a.held_on, t.status FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
 		WHERE t.member_id = $1 AND a.month >= $2 AND a.month <= $3`+store.InProvince("t.province_id", prov)+" ORDER BY a.held_on, a.id", m.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, a := range atts {
 		add(attendanceItem(a.kind, a.status), a.title, a.on)
@@ -148,7 +154,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT h.kind, COALESCE(p.title, '') FROM cppcc_honours h LEFT JOIN proposals p ON p.province_id = h.province_id AND p.id = h.proposal_id
 		WHERE h.committee_id = $1 AND h.year = $2 AND (p.proposer_id = $3 OR h.member_id = $3)`+store.InProvince("h.province_id", prov)+" ORDER BY h.id", c.ID, year, m.ID)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, h := range honours {
 		item, title := "active", strconv.Itoa(year)+"年度履职积极分子"
@@ -167,7 +173,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 		return x, r.Scan(&x.title, &x.month)
 	}, "SELECT title, month FROM opinions WHERE member_id = $1 AND committee_id = $2 AND month >= $3 AND month <= $4"+store.InProvince("province_id", prov)+" ORDER BY id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, o := range ops {
 		add("opinion", o.title, date.New(o.month/100, time.Month(o.month%100), 1))
@@ -178,7 +184,7 @@ func (s *Service) Record(ctx context.Context, sc store.Scope, view cppcc.View, m
 	}, `SELECT o.title, a.kind, a.level, a.on_date FROM opinion_adoptions a JOIN opinions o ON o.province_id = a.province_id AND o.id = a.opinion_id
 		WHERE o.member_id = $1 AND a.committee_id = $2 AND a.month >= $3 AND a.month <= $4`+store.InProvince("a.province_id", prov)+" ORDER BY a.on_date, a.id", m.ID, c.ID, from, to)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("read performance record: %w", err)
 	}
 	for _, a := range adopted {
 		it := "opinion_adopted"
@@ -227,11 +233,11 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 	}
 	queries := []string{
 		`SELECT proposer_id, 'proposal', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND state NOT IN ` + notProposed + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'filed', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
 			AND state IN ` + cppcc.SQLList(cppcc.FiledStates) + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT proposer_id, 'key', COUNT(*) FROM proposals WHERE committee_id = $1 AND month >= $2 AND month <= $3 AND proposer_id IS NOT NULL
-			AND is_key AND state NOT IN ('draft', 'withdrawn', 'signing')` + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
+			AND is_key AND state NOT IN ` + notProposed + store.InProvince("province_id", prov) + " GROUP BY proposer_id",
 		`SELECT g.member_id, 'cosign', COUNT(*) FROM proposal_signers g JOIN proposals p ON p.province_id = g.province_id AND p.id = g.proposal_id
 			WHERE p.committee_id = $1 AND p.month >= $2 AND p.month <= $3 AND g.state = 'confirmed'` + store.InProvince("g.province_id", prov) + " GROUP BY g.member_id",
 		`SELECT t.member_id, a.kind || '|' || t.status, COUNT(*) FROM cppcc_attendance t JOIN cppcc_activities a ON a.province_id = t.province_id AND a.id = t.activity_id
@@ -252,7 +258,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 			return g, r.Scan(&g.member, &g.item, &g.n)
 		}, q, c.ID, from, to)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("rank members: %w", err)
 		}
 		for _, g := range rows {
 			item := g.item
@@ -284,7 +290,7 @@ func (s *Service) Ranking(ctx context.Context, sc store.Scope, committeeID int64
 // RankHead are the columns of the 委员履职情况表.
 var RankHead = func() []string {
 	head := []string{"名次", "姓名", "界别", "党派"}
-	for _, it := range cppcc.Items {
+	for _, it := range committee.Items {
 		head = append(head, it.Label)
 	}
 	return append(head, "积分")
@@ -295,7 +301,7 @@ func RankTable(lines []RankLine) [][]any {
 	var out [][]any
 	for _, l := range lines {
 		row := []any{strconv.Itoa(l.Rank), l.Member.Name, l.Member.Sector, l.Member.PartyLabel}
-		for _, it := range cppcc.Items {
+		for _, it := range committee.Items {
 			row = append(row, l.Counts[it.Code])
 		}
 		out = append(out, append(row, l.Points))

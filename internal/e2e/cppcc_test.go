@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/letters"
@@ -45,7 +46,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	}
 	c := cs[0]
 	units, _ := s.cppcc.Units(ctx, store.All, c.ID)
-	unit := map[string]cppcc.Committee{}
+	unit := map[string]committee.Committee{}
 	for _, u := range units {
 		unit[u.Name] = u
 	}
@@ -64,7 +65,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	var names []string
 	for i, n := range []string{"wyjia", "wyyi"} {
 		id := user(n, auth.RoleCppccMember, c.ID)
-		m, err := s.cppcc.AddMember(ctx, store.All, cppcc.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: []string{"甲委员", "乙委员"}[i], Sex: "女",
+		m, err := s.cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: []string{"甲委员", "乙委员"}[i], Sex: "女",
 			Sector: "教育界", Party: "中国民主促进会", UserID: &id})
 		if err != nil {
 			t.Fatal(err)

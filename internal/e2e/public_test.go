@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/report/docxtest"
@@ -32,14 +33,14 @@ func (s *site) grant(name, role string, node int64) int64 {
 }
 
 // committee is the demo's committee and its units by name.
-func (s *site) committee() (cppcc.Committee, map[string]cppcc.Committee) {
+func (s *site) committee() (committee.Committee, map[string]committee.Committee) {
 	s.t.Helper()
 	cs, err := s.cppcc.Committees(context.Background(), store.All)
 	if err != nil || len(cs) != 1 {
 		s.t.Fatalf("demo committee: %v %v", cs, err)
 	}
 	units, _ := s.cppcc.Units(context.Background(), store.All, cs[0].ID)
-	out := map[string]cppcc.Committee{}
+	out := map[string]committee.Committee{}
 	for _, u := range units {
 		out[u.Name] = u
 	}
@@ -48,7 +49,7 @@ func (s *site) committee() (cppcc.Committee, map[string]cppcc.Committee) {
 
 // publicFigures are the letters page's figures, each checked against the
 // service's figures and a recount.
-func (s *site) publicFigures(office *tab, c cppcc.Committee) map[string]int64 {
+func (s *site) publicFigures(office *tab, c committee.Committee) map[string]int64 {
 	s.t.Helper()
 	office.open("/cppcc/letters?tab=all")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#case-figures")))
@@ -201,7 +202,7 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	ctx := context.Background()
 	terms, _ := s.cppcc.Terms(ctx, store.All, c.ID)
 	uid := s.grant("wyding", auth.RoleCppccMember, c.ID)
-	if _, err := s.cppcc.AddMember(ctx, store.All, cppcc.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: "丁委员", Sex: "男", Sector: "经济界",
+	if _, err := s.cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: "丁委员", Sex: "男", Sector: "经济界",
 		Party: "中国民主建国会", UserID: &uid}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
@@ -206,7 +207,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 }
 
 // unitOf is a handling unit of c by its name.
-func (s *site) unitOf(c cppcc.Committee, name string) cppcc.Committee {
+func (s *site) unitOf(c committee.Committee, name string) committee.Committee {
 	s.t.Helper()
 	units, err := s.cppcc.Units(context.Background(), store.All, c.ID)
 	if err != nil {
@@ -218,7 +219,7 @@ func (s *site) unitOf(c cppcc.Committee, name string) cppcc.Committee {
 		}
 	}
 	s.t.Fatalf("no unit %s in %v", name, units)
-	return cppcc.Committee{}
+	return committee.Committee{}
 }
 
 // checkLine checks on a phone that a check box and its label's words are

@@ -2,17 +2,20 @@ package forum
 
 import (
 	"context"
-	"dangjian/internal/apperr"
-	"dangjian/internal/cppcc"
-	"dangjian/internal/spam"
-	"dangjian/internal/store"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mfonda/simhash"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/spam"
+	"dangjian/internal/store"
 )
 
 // CommentInput is a visitor's comment.
@@ -68,7 +71,7 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 			return x, r.Scan(&x)
 		}, "SELECT simhash FROM forum_comments WHERE post_id = $1 AND state <> 'removed'"+store.InProvince("province_id", c.Province())+" ORDER BY id DESC LIMIT 500", postID)
 		if err != nil {
-			return err
+			return fmt.Errorf("add comment: %w", err)
 		}
 		for _, p := range prints {
 			if simhash.Compare(uint64(p), uint64(fp)) <= cppcc.NearDuplicate && utf8.RuneCountInString(in.Body) >= 8 {
@@ -87,7 +90,10 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO forum_comments (province_id, committee_id, post_id, author, body, original, state, was_held, score, reasons, simhash, receipt_hash, month, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`, c.Province(), c.ID, postID, in.Author, in.Body, state, verdict.Held,
 			verdict.Score, string(reasons), fp, s.Box.Hash(code), month, s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("add comment: %w", err)
+			}
+			return nil
 		}
 		if err := s.forumEvent(ctx, tx, c, "comment", id, "comment", "", state, ""); err != nil {
 			return err
@@ -98,7 +104,10 @@ func (s *Service) AddComment(ctx context.Context, committeeID, postID int64, in 
 		return CommentReceipt{}, err
 	}
 	cm, err := scanComment(s.DB.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.Province()), id))
-	return CommentReceipt{Code: code, Comment: cm}, err
+	if err != nil {
+		return CommentReceipt{Code: code, Comment: cm}, fmt.Errorf("add comment: %w", err)
+	}
+	return CommentReceipt{Code: code, Comment: cm}, nil
 }
 
 // CommentByCode is a comment as its author follows it, with the notices it had.
@@ -112,7 +121,7 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []cp
 		return cm, nil, apperr.NotFound("评论")
 	}
 	if err != nil {
-		return cm, nil, err
+		return cm, nil, fmt.Errorf("comment by code: %w", err)
 	}
 	ev, err := s.PublicEvents(ctx, s.DB, c, "comment", cm.ID, true, label, States)
 	for i := range ev {
@@ -126,21 +135,27 @@ func (s *Service) CommentByCode(ctx context.Context, code string) (Comment, []cp
 // as a keyed hash and found under every key of the ring, so that a key
 // rotation does not let anyone vote again (the visitor itself is not
 // stored, so its hash cannot be made anew under the new key).
-func (s *Service) cast(ctx context.Context, tx *sql.Tx, c cppcc.Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
+func (s *Service) cast(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, visitor, kind string, value int) (bool, error) {
 	voter := "forum-voter|" + visitor
 	cond, args := s.UnderEveryKey("voter", voter, []any{object, id, kind})
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_votes WHERE object = $1 AND object_id = $2 AND kind = $3 AND "+cond+
 		store.InProvince("province_id", c.Province()), args...).Scan(&n); err != nil || n > 0 {
-		return false, err
+		if err != nil {
+			return false, fmt.Errorf("cast vote: %w", err)
+		}
+		return false, nil
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO forum_votes (province_id, committee_id, object, object_id, voter, kind, value, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT DO NOTHING`, c.Province(), c.ID, object, id, s.Box.Hash(voter), kind, value, s.now())
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("cast vote: %w", err)
 	}
 	n64, err := res.RowsAffected()
-	return n64 == 1, err
+	if err != nil {
+		return n64 == 1, fmt.Errorf("cast vote: %w", err)
+	}
+	return n64 == 1, nil
 }
 
 // Vote is a visitor's support (value 1) or rating (1 to 5) of a post,
@@ -174,10 +189,13 @@ func (s *Service) Vote(ctx context.Context, committeeID, postID int64, visitor, 
 			args = append(args, value)
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE forum_posts SET "+set+", updated_at = $2 WHERE id = $1"+store.InProvince("province_id", c.Province()), args...)
-		return err
+		if err != nil {
+			return fmt.Errorf("vote on forum item: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return Post{}, err
+		return Post{}, fmt.Errorf("vote on forum item: %w", err)
 	}
 	return s.post(ctx, s.DB, c, postID, true)
 }
@@ -204,7 +222,7 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 			return apperr.NotFound("举报的内容")
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("report forum item: %w", err)
 		}
 		cast, err := s.cast(ctx, tx, c, object, id, visitor, "report", 1)
 		if err != nil {
@@ -216,11 +234,17 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 		reports++
 		if reports < c.Rules.HideAfter() {
 			_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET reports = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), reports, id)
-			return err
+			if err != nil {
+				return fmt.Errorf("report forum item: %w", err)
+			}
+			return nil
 		}
 		if err := store.Swap(ctx, tx, "内容", "UPDATE "+table+" SET reports = $1, state = 'hidden', updated_at = $2 WHERE id = $3 AND state = 'published'"+store.InProvince("province_id", c.Province()),
 			reports, s.now(), id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("report forum item: %w", err)
+			}
+			return nil
 		}
 		note := "被举报 " + strconv.Itoa(reports) + " 次,已暂时隐藏,待审核"
 		if err := s.forumEvent(ctx, tx, c, object, id, "hide", Published, Hidden, note); err != nil {
@@ -234,7 +258,7 @@ func (s *Service) Report(ctx context.Context, committeeID int64, object string, 
 		}
 		before, err := scanComment(tx.QueryRowContext(ctx, "SELECT "+commentCols+" FROM forum_comments WHERE id = $1"+store.InProvince("province_id", c.Province()), id))
 		if err != nil {
-			return err
+			return fmt.Errorf("report forum item: %w", err)
 		}
 		after := before
 		before.State = Published

@@ -3,22 +3,24 @@
 // supports, ratings and reports, and their moderation, with its own steps
 // (Steps) and figures ("f:…" in cppcc_stats, counted again by Recount).
 //
-// Arrows: forum imports cppcc (the committee, the audit, the figures, the
-// receipt codes, the proof of work, the public history) and letters (the
-// letter it publishes, the notice to its sender); nothing of the
-// consultative work imports forum but the pages, the API and the
-// composition that builds the services.
+// Arrows: forum imports committee (the committee, its rules, the audit),
+// cppcc (the figures, the receipt codes, the proof of work, the public
+// history) and letters (the letter it publishes, the notice to its
+// sender); nothing of the consultative work imports forum but the pages,
+// the API and the composition that builds the services.
 package forum
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/flow"
 	"dangjian/internal/letters"
@@ -164,7 +166,7 @@ func CommentKeys(c Comment) []string {
 // the name only if they agreed to that too.
 func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Post, error) {
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		x, cc, err := s.Letters.GetCase(ctx, tx, sc, cppcc.ViewOffice, caseID)
 		if err != nil {
@@ -189,7 +191,7 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 			return apperr.Conflict("这封来信已经公开过了")
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("publish letter: %w", err)
 		}
 		if err := s.forumEvent(ctx, tx, c, "post", id, "publish", "", Published, ""); err != nil {
 			return err
@@ -202,17 +204,20 @@ func (s *Service) Publish(ctx context.Context, sc store.Scope, caseID int64) (Po
 	return s.post(ctx, s.DB, c, id, false)
 }
 
-func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, object string, id int64, action, from, to, note string) error {
+func (s *Service) forumEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, object string, id int64, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10, $11)`, c.Province(), c.ID, object, id, action, from, to, note, cppcc.NullUser(ctx), a.Username, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record forum event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "forum_"+action, object, id, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // post reads a post; public: only a published one, with its published comments.
-func (s *Service) post(ctx context.Context, q store.Querier, c cppcc.Committee, id int64, public bool) (Post, error) {
+func (s *Service) post(ctx context.Context, q store.Querier, c committee.Committee, id int64, public bool) (Post, error) {
 	where := ""
 	if public {
 		where = " AND state = 'published'"
@@ -222,10 +227,13 @@ func (s *Service) post(ctx context.Context, q store.Querier, c cppcc.Committee, 
 		return p, apperr.NotFound("公开的建议")
 	}
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("read forum post: %w", err)
 	}
 	p.Comments, err = store.Query(ctx, q, scanComment, "SELECT "+commentCols+" FROM forum_comments WHERE post_id = $1 AND state = 'published'"+store.InProvince("province_id", c.Province())+" ORDER BY id", id)
-	return p, err
+	if err != nil {
+		return p, fmt.Errorf("read forum post: %w", err)
+	}
+	return p, nil
 }
 
 // Post is a published post with its published comments, for anyone.
@@ -247,12 +255,15 @@ func (s *Service) Posts(ctx context.Context, committeeID int64, pg store.Page) (
 	w := store.NewWhere(c.ID)
 	w.And("state = 'published'" + store.InProvince("province_id", c.Province()))
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM forum_posts WHERE committee_id = $1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list forum posts: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, scanPost, "SELECT "+postCols+" FROM forum_posts WHERE committee_id = $1"+w.String()+" ORDER BY id DESC"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list forum posts: %w", err)
+	}
+	return out, nil
 }
 
 // Recount counts the forum's figures of every committee from its rows.
@@ -262,7 +273,7 @@ func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 		return p, r.Scan(&p.CommitteeID, &p.ID, &p.State, &p.Month)
 	}, "SELECT committee_id, id, state, month FROM forum_posts")
 	if err != nil {
-		return err
+		return fmt.Errorf("recount forum: %w", err)
 	}
 	for _, p := range posts {
 		out.Add(p.CommitteeID, PostKeys(p), 1)
@@ -278,5 +289,8 @@ func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	for _, x := range cs {
 		out.Add(x.committee, CommentKeys(x.c), 1)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("recount forum: %w", err)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/committee/committeetest"
 	"dangjian/internal/cppcc/cppcctest"
 	"dangjian/internal/letters"
 	"dangjian/internal/spam"
@@ -39,9 +40,9 @@ func TestForum(t *testing.T) {
 		open, _ := c.letters.SubmitPublic(c.Ctx, letters.CaseInput{CommitteeID: c.C.ID, Box: "public", Title: "建议增设口袋公园", Content: "建议在老城区利用边角地建设口袋公园,方便居民就近休闲。",
 			Name: "吴刚", Phone: "13600003333", PublicOK: true}, filter)
 		for _, id := range []int64{private.Case.ID, open.Case.ID} {
-			cppcctest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "accept"}, filter))(t)
-			cppcctest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "route", Route: "refer", UnitID: c.Lead.ID}, filter))(t)
-			cppcctest.OK(c.letters.Handle(c.OfficeCtx, store.ScopeOf(c.Lead.Path), id, letters.CaseAction{Action: "reply", Text: "已纳入今年城市更新计划。"}))(t)
+			committeetest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "accept"}, filter))(t)
+			committeetest.OK(c.letters.Decide(c.OfficeCtx, c.Office, id, letters.CaseAction{Action: "route", Route: "refer", UnitID: c.Lead.ID}, filter))(t)
+			committeetest.OK(c.letters.Handle(c.OfficeCtx, store.ScopeOf(c.Lead.Path), id, letters.CaseAction{Action: "reply", Text: "已纳入今年城市更新计划。"}))(t)
 		}
 		_, err := c.svc.Publish(c.OfficeCtx, c.Office, private.Case.ID)
 		storetest.WantErr(t, err, "", "没有同意公开")

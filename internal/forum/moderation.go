@@ -2,15 +2,17 @@ package forum
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
 	"dangjian/internal/apperr"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/spam"
 	"dangjian/internal/store"
-	"database/sql"
-	"encoding/json"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 )
 
 // Queue is the moderation queue of the committees in scope: comments held
@@ -31,10 +33,13 @@ func (s *Service) Queue(ctx context.Context, sc store.Scope, committeeID int64) 
 	}, `SELECT m.id, m.post_id, m.author, m.body, m.original, m.state, m.score, m.reasons, m.reports, p.title FROM forum_comments m
 		JOIN forum_posts p ON p.province_id = m.province_id AND p.id = m.post_id WHERE m.committee_id = $1 AND m.state IN ('held', 'hidden')`+prov+" ORDER BY m.id", c.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read moderation queue: %w", err)
 	}
 	ps, err := store.Query(ctx, s.DB, scanPost, "SELECT "+postCols+" FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'"+store.InProvince("province_id", c.Province())+" ORDER BY id", c.ID)
-	return cs, ps, err
+	if err != nil {
+		return cs, ps, fmt.Errorf("read moderation queue: %w", err)
+	}
+	return cs, ps, nil
 }
 
 // QueueSize is how many items wait in a committee's moderation queue
@@ -48,7 +53,10 @@ func (s *Service) QueueSize(ctx context.Context, sc store.Scope, committeeID int
 	var n int64
 	err = s.DB.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM forum_comments WHERE committee_id = $1 AND state IN ('held', 'hidden')`+prov+`)
 		+ (SELECT COUNT(*) FROM forum_posts WHERE committee_id = $1 AND state = 'hidden'`+prov+`)`, c.ID).Scan(&n)
-	return n, err
+	if err != nil {
+		return n, fmt.Errorf("count moderation queue: %w", err)
+	}
+	return n, nil
 }
 
 // ModerateInput is a moderator's decision: release, remove (spam: true
@@ -79,7 +87,7 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 			return apperr.NotFound("审核的内容")
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("moderate forum item: %w", err)
 		}
 		to, ok := Steps.Next("forum", in.Action, state)
 		if !ok {
@@ -109,7 +117,7 @@ func (s *Service) Moderate(ctx context.Context, sc store.Scope, committeeID int6
 		n := len(args)
 		q := "UPDATE " + table + " SET state = $1, updated_at = $2" + set + " WHERE id = $" + strconv.Itoa(n+3) + " AND state = $" + strconv.Itoa(n+4) + store.InProvince("province_id", c.Province())
 		if err := store.Swap(ctx, tx, "内容", q, append(append([]any{to, s.now()}, args...), id, state)...); err != nil {
-			return err
+			return fmt.Errorf("moderate forum item: %w", err)
 		}
 		if err := s.forumEvent(ctx, tx, c, object, id, in.Action, state, to, note); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/spam"
@@ -34,8 +35,8 @@ type CaseAction struct {
 
 // changeCase runs a step on a case the view reaches, in one transaction
 // that moves the figures too.
-func (s *Service) changeCase(ctx context.Context, sc store.Scope, view cppcc.View, id int64, fn func(tx *sql.Tx, x Case, c cppcc.Committee) error) (Case, error) {
-	var c cppcc.Committee
+func (s *Service) changeCase(ctx context.Context, sc store.Scope, view cppcc.View, id int64, fn func(tx *sql.Tx, x Case, c committee.Committee) error) (Case, error) {
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		x, cc, err := s.GetCase(ctx, tx, sc, view, id)
 		if err != nil {
@@ -55,7 +56,7 @@ func (s *Service) changeCase(ctx context.Context, sc store.Scope, view cppcc.Vie
 
 // stepCase moves a case by action: compare-and-set on its state; set adds
 // assignments numbered from $3.
-func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, x Case, action, note string, notice bool, set string, args ...any) error {
+func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c committee.Committee, x Case, action, note string, notice bool, set string, args ...any) error {
 	to, ok := Steps.Next("case", action, x.State)
 	if !ok {
 		return refusedCase(x, action)
@@ -69,27 +70,27 @@ func (s *Service) stepCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, x
 	n := len(args)
 	query := fmt.Sprintf("UPDATE cases SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", x.province)
 	if err := store.Swap(ctx, tx, "来信", query, append(append([]any{to, s.now()}, args...), x.ID, x.State)...); err != nil {
-		return err
+		return fmt.Errorf("step case: %w", err)
 	}
 	return s.caseEvent(ctx, tx, c, x, action, x.State, to, note, notice)
 }
 
 // Notify tells the sender of a case what happened to it (in their notices).
-func (s *Service) Notify(ctx context.Context, tx *sql.Tx, c cppcc.Committee, caseID int64, action, note string) error {
+func (s *Service) Notify(ctx context.Context, tx *sql.Tx, c committee.Committee, caseID int64, action, note string) error {
 	return s.caseEvent(ctx, tx, c, Case{ID: caseID, province: c.Province()}, action, "", "", note, true)
 }
 
 // Decide is the office's step on a case: accept, not_accept, transfer,
 // junk, route, decide_review, hearing, decide_recheck, close, release, supervise.
 func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseAction, filter *spam.Model) (Case, error) {
-	return s.changeCase(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, x Case, c cppcc.Committee) error {
+	return s.changeCase(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, x Case, c committee.Committee) error {
 		today := s.Today()
 		switch in.Action {
 		case "accept":
 			if x.DuplicateOf != nil {
 				var st string
 				if err := tx.QueryRowContext(ctx, "SELECT state FROM cases WHERE id = $1"+store.InProvince("province_id", x.province), *x.DuplicateOf).Scan(&st); err != nil {
-					return err
+					return fmt.Errorf("decide case: %w", err)
 				}
 				if st == Final {
 					return apperr.Rule("这封来信与第 %d 号信访件是同一事项,该件已复核终结,依照《信访工作条例》不再受理;请选择“不予受理”并告知信访人", *x.DuplicateOf)
@@ -126,7 +127,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, in CaseA
 				return err
 			}
 			if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET held = $1, updated_at = $2 WHERE id = $3 AND held"+store.InProvince("province_id", x.province), false, s.now(), x.ID); err != nil {
-				return err
+				return fmt.Errorf("decide case: %w", err)
 			}
 			return s.caseEvent(ctx, tx, c, x, "release", x.State, x.State, "审核后放行", false)
 		case "route":
@@ -214,17 +215,17 @@ func overdue(ks []cppcc.Clock) bool {
 }
 
 // unitOf is a handling unit of the committee.
-func (s *Service) unitOf(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (cppcc.Committee, error) {
+func (s *Service) unitOf(ctx context.Context, q store.Querier, c committee.Committee, id int64) (committee.Committee, error) {
 	u, err := s.Lookup(ctx, q, store.ScopeOf(c.Path), id, "unit")
 	if apperr.IsNotFound(err) || (err == nil && (u.ParentID == nil || *u.ParentID != c.ID)) {
-		return cppcc.Committee{}, apperr.InvalidField("unit_id", "请从本政协的承办单位中选择")
+		return committee.Committee{}, apperr.InvalidField("unit_id", "请从本政协的承办单位中选择")
 	}
 	return u, err
 }
 
 // Handle is a unit's step on a case routed to it: extend or reply.
 func (s *Service) Handle(ctx context.Context, sc store.Scope, id int64, in CaseAction) (Case, error) {
-	return s.changeCase(ctx, sc, cppcc.ViewUnit, id, func(tx *sql.Tx, x Case, c cppcc.Committee) error {
+	return s.changeCase(ctx, sc, cppcc.ViewUnit, id, func(tx *sql.Tx, x Case, c committee.Committee) error {
 		switch in.Action {
 		case "extend":
 			if x.Extended {

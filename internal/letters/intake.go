@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,6 +13,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/cnid"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -157,7 +159,7 @@ func (s *Service) Register(ctx context.Context, sc store.Scope, in CaseInput) (R
 	return s.intake(ctx, c, in, spam.Verdict{}, "register")
 }
 
-func (s *Service) intake(ctx context.Context, c cppcc.Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
+func (s *Service) intake(ctx context.Context, c committee.Committee, in CaseInput, v spam.Verdict, action string) (Receipt, error) {
 	code := cppcc.NewReceipt(c.ID)
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
@@ -178,7 +180,7 @@ func (s *Service) intake(ctx context.Context, c cppcc.Committee, in CaseInput, v
 // insertCase stores a letter of c in tx as it was checked: its sender's data
 // sealed, its repeats found, its files, its history (note), its clock and its
 // figures; proposal is the proposal not filed it was made from (nil: none).
-func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, in CaseInput, v spam.Verdict, action, code string, proposal any, note string) (int64, error) {
+func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c committee.Committee, in CaseInput, v spam.Verdict, action, code string, proposal any, note string) (int64, error) {
 	received := in.ReceivedOn
 	if received.IsZero() { // the public form: today; the office gives the day it came
 		received = s.Today()
@@ -199,12 +201,18 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee,
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26) RETURNING id`,
 		c.Province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
 		in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now(), proposal).Scan(&id); err != nil {
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("insert case: %w", err)
+		}
+		return 0, nil
 	}
 	for _, f := range in.Files { // checked by in.check
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.Province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
-			return 0, err
+			if err != nil {
+				return 0, fmt.Errorf("insert case: %w", err)
+			}
+			return 0, nil
 		}
 	}
 	x := Case{ID: id, province: c.Province(), State: ""}
@@ -222,7 +230,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c cppcc.Committee,
 // of the ring), or with a near-duplicate text. An anonymous letter is looked
 // for among anonymous ones only, a named one among named ones: a link
 // between the two would name the anonymous sender.
-func (s *Service) earlier(ctx context.Context, q store.Querier, c cppcc.Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
+func (s *Service) earlier(ctx context.Context, q store.Querier, c committee.Committee, received date.Date, anonymous bool, phone, idNumber string, fp int64) (any, error) {
 	since := received.AddDate(0, 0, -c.Rules.RepeatWindow())
 	prov := store.InProvince("province_id", c.Province())
 	args := []any{c.ID, since, anonymous}
@@ -254,7 +262,7 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c cppcc.Committe
 		return x, r.Scan(&x.id, &x.fp)
 	}, "SELECT id, simhash FROM cases WHERE committee_id = $1 AND received_on >= $2 AND state <> 'junk' AND anonymous = $3"+prov+" ORDER BY id DESC LIMIT 2000", c.ID, since, anonymous)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("find earlier letters: %w", err)
 	}
 	for _, r := range rows {
 		if simhash.Compare(uint64(r.fp), uint64(fp)) <= cppcc.NearDuplicate {
@@ -267,7 +275,7 @@ func (s *Service) earlier(ctx context.Context, q store.Querier, c cppcc.Committe
 // FromProposal keeps a proposal not filed as a letter from its first
 // proposer in the members' box (委员信箱), registered by the office in tx
 // and naming the proposal (the route "letter" of cppcc.RejectRoutes).
-func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c cppcc.Committee, r cppcc.Routed) (int64, error) {
+func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c committee.Committee, r cppcc.Routed) (int64, error) {
 	p := r.Proposal
 	in := CaseInput{Box: BoxMember, Channel: "letter", Name: r.Name, Phone: r.Phone, Title: p.Title, Content: p.Content, People: 1}
 	return s.insertCase(ctx, tx, c, in, spam.Verdict{}, "register", cppcc.NewReceipt(c.ID), p.ID, r.Note)

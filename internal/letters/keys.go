@@ -3,6 +3,7 @@ package letters
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -22,6 +23,9 @@ func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 			idEnc, idHash := s.Seal(plain[2])
 			_, err := tx.ExecContext(ctx, `UPDATE cases SET name_enc = $1, name_hash = $2, phone_enc = $3, phone_hash = $4, idno_enc = $5, idno_hash = $6
 				WHERE id = $7 AND name_enc = $8 AND phone_enc = $9 AND idno_enc = $10`, nameEnc, nameHash, phoneEnc, phoneHash, idEnc, idHash, id, sealed[0], sealed[1], sealed[2])
-			return err
+			if err != nil {
+				return fmt.Errorf("re-encrypt senders: %w", err)
+			}
+			return nil
 		}, nil)
 }

@@ -5,17 +5,19 @@
 // their steps with it, with its steps (Steps) and figures ("c:…" in
 // cppcc_stats, counted again by Recount).
 //
-// Arrows: letters imports cppcc (the committees, the clocks, the audit, the
-// figures, the receipt codes and the public history) and never
-// consultation; the forum imports letters (the letter it publishes, the
-// notice to its sender); cppcc does not, and takes a proposal not filed into
-// a letter through the Intake that consultation.New wires to FromProposal.
+// Arrows: letters imports committee (the committees, their periods, the
+// audit, the sealed fields) and cppcc (the clocks, the figures, the receipt
+// codes and the public history) and never consultation; the forum imports
+// letters (the letter it publishes, the notice to its sender); cppcc does
+// not, and takes a proposal not filed into a letter through the Intake that
+// consultation.New wires to FromProposal.
 package letters
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +25,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
@@ -250,23 +253,26 @@ var senderSteps = map[string]bool{"submit_public": true, "rate": true, "request_
 // ActionLabel is a step of a case in words.
 func ActionLabel(action string) string { return Steps.Label("case", action) }
 
-func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, x Case, action, from, to, note string, notice bool) error {
+func (s *Service) caseEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, x Case, action, from, to, note string, notice bool) error {
 	by := audit.ActorOf(ctx).Username
 	if senderSteps[action] {
 		by = "来信人"
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, 'case', $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, x.ID, action, from, to, note, notice, cppcc.NullUser(ctx), by, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record case event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "case_"+action, "case", x.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
 // recase moves the committee's figures from what before counted to what the case counts now.
-func (s *Service) recase(ctx context.Context, tx *sql.Tx, c cppcc.Committee, before Case, id int64) error {
+func (s *Service) recase(ctx context.Context, tx *sql.Tx, c committee.Committee, before Case, id int64) error {
 	after, err := s.scanCase(tx.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if err != nil {
-		return err
+		return fmt.Errorf("refigure case: %w", err)
 	}
 	return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, CaseKeys(after), CaseKeys(before))
 }
@@ -327,11 +333,11 @@ func refusedCase(x Case, action string) error {
 // (the senders' names are not needed to count: no key is opened).
 func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	const batch = 20000
-	s := &Service{Service: &cppcc.Service{}}
+	s := &Service{Service: &cppcc.Service{Service: &committee.Service{}}}
 	for after := int64(0); ; {
 		cs, err := store.Query(ctx, q, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE x.id > $1 ORDER BY x.id LIMIT $2", after, batch)
 		if err != nil {
-			return err
+			return fmt.Errorf("recount letters: %w", err)
 		}
 		for _, x := range cs {
 			out.Add(x.CommitteeID, CaseKeys(x), 1)

@@ -3,24 +3,26 @@ package letters
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 )
 
-func (s *Service) caseByID(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Case, error) {
+func (s *Service) caseByID(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Case, error) {
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+store.InProvince("x.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return x, apperr.NotFound("来信")
 	}
 	if err != nil {
-		return x, err
+		return x, fmt.Errorf("read case: %w", err)
 	}
 	if x.Clocks, err = s.Clocks(ctx, q, c, "case", x.ID); err != nil {
 		return x, err
@@ -34,7 +36,10 @@ func (s *Service) caseByID(ctx context.Context, q store.Querier, c cppcc.Committ
 		var f cppcc.File
 		return f, r.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256)
 	}, "SELECT id, name, content_type, size, sha256 FROM case_files WHERE case_id = $1"+store.InProvince("province_id", c.Province())+" ORDER BY id", x.ID)
-	return x, err
+	if err != nil {
+		return x, fmt.Errorf("read case: %w", err)
+	}
+	return x, nil
 }
 
 // CaseFile is an attachment of a case the view reaches.
@@ -50,7 +55,10 @@ func (s *Service) CaseFile(ctx context.Context, sc store.Scope, view cppcc.View,
 	if apperr.IsNotFound(err) {
 		return f, nil, apperr.NotFound("附件")
 	}
-	return f, data, err
+	if err != nil {
+		return f, data, fmt.Errorf("read case file: %w", err)
+	}
+	return f, data, nil
 }
 
 // caseVisible is the condition on the cases a view reaches in scope.
@@ -108,12 +116,12 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view cppcc.View, f 
 			AND k.paused_on IS NULL AND k.period IN `+cppcc.OfficeClocks+` AND k.due_on < ?)`, s.Today())
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM cases x WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list cases: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, s.scanCase, "SELECT "+caseCols+caseFrom+" WHERE 1 = 1"+w.String()+" ORDER BY x.id DESC"+limit, args...)
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("list cases: %w", err)
 	}
 	out.Items = append(out.Items, items...)
 	return out, s.dues(ctx, out.Items)
@@ -157,7 +165,10 @@ func (s *Service) dues(ctx context.Context, cs []Case) error {
 			x.Overdue, x.DaysOverdue = true, clock.Between(r.due, today)
 		}
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("read case dues: %w", err)
+	}
+	return nil
 }
 
 // Case reads a case the view reaches, with its clocks and history.
@@ -170,15 +181,15 @@ func (s *Service) Case(ctx context.Context, sc store.Scope, view cppcc.View, id 
 }
 
 // GetCase reads a case the view reaches in scope, with its committee.
-func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Case, cppcc.Committee, error) {
+func (s *Service) GetCase(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Case, committee.Committee, error) {
 	w := store.NewWhere(id)
 	caseVisible(w, sc, view)
 	x, err := s.scanCase(q.QueryRowContext(ctx, "SELECT "+caseCols+caseFrom+" WHERE x.id = $1"+w.String(), w.Args...))
 	if apperr.IsNotFound(err) {
-		return x, cppcc.Committee{}, apperr.NotFound("来信")
+		return x, committee.Committee{}, apperr.NotFound("来信")
 	}
 	if err != nil {
-		return x, cppcc.Committee{}, err
+		return x, committee.Committee{}, fmt.Errorf("read case: %w", err)
 	}
 	c, err := s.Lookup(ctx, q, store.All, x.CommitteeID, "committee")
 	return x, c, err
@@ -200,7 +211,7 @@ func (s *Service) Person(ctx context.Context, sc store.Scope, id int64) (Person,
 	}
 	var name, phone, idno string
 	if err := s.DB.QueryRowContext(ctx, "SELECT name_enc, phone_enc, idno_enc FROM cases WHERE id = $1"+store.InProvince("province_id", x.province), x.ID).Scan(&name, &phone, &idno); err != nil {
-		return Person{}, err
+		return Person{}, fmt.Errorf("read case's sender: %w", err)
 	}
 	var p Person
 	for _, f := range []struct {

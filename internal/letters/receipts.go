@@ -3,8 +3,10 @@ package letters
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
@@ -37,7 +39,7 @@ type Tracked struct {
 }
 
 // byReceipt finds the letter of a receipt code, or "not found".
-func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, cppcc.Committee, error) {
+func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (Case, committee.Committee, error) {
 	c, where, args, err := s.FindReceipt(ctx, q, code, "x.", "回执码对应的来信")
 	if err != nil {
 		return Case{}, c, err
@@ -46,7 +48,10 @@ func (s *Service) byReceipt(ctx context.Context, q store.Querier, code string) (
 	if apperr.IsNotFound(err) {
 		return x, c, apperr.NotFound("回执码对应的来信")
 	}
-	return x, c, err
+	if err != nil {
+		return x, c, fmt.Errorf("read case by receipt: %w", err)
+	}
+	return x, c, nil
 }
 
 // Track is the letter of a receipt code as its sender reads it.
@@ -75,7 +80,7 @@ func (s *Service) Track(ctx context.Context, code string) (Tracked, error) {
 }
 
 // senderMay tells why the sender may not take action now (nil: they may).
-func (s *Service) senderMay(ctx context.Context, c cppcc.Committee, x Case, action string) error {
+func (s *Service) senderMay(ctx context.Context, c committee.Committee, x Case, action string) error {
 	if _, ok := Steps.Next("case", action, x.State); !ok {
 		return refusedCase(x, action)
 	}
@@ -125,7 +130,7 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 			if r == "unsatisfied" || x.State == Final {
 				// recorded; the case stays where it is (the sender may still ask for 复查 / 复核)
 				if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET satisfaction = $1, updated_at = $2 WHERE id = $3 AND state = $4"+store.InProvince("province_id", x.province), r, s.now(), x.ID, x.State); err != nil {
-					return err
+					return fmt.Errorf("answer case: %w", err)
 				}
 				if err := s.caseEvent(ctx, tx, c, x, "rate", x.State, x.State, cppcc.Ratings.Label(r), false); err != nil {
 					return err
@@ -137,7 +142,7 @@ func (s *Service) Answer(ctx context.Context, code string, in CaseAction) (Track
 					}
 				}
 				if err := store.Swap(ctx, tx, "来信", "UPDATE cases SET state = 'closed', satisfaction = $1, updated_at = $2 WHERE id = $3 AND state = $4"+store.InProvince("province_id", x.province), r, s.now(), x.ID, x.State); err != nil {
-					return err
+					return fmt.Errorf("answer case: %w", err)
 				}
 				if err := s.caseEvent(ctx, tx, c, x, "rate", x.State, Closed, cppcc.Ratings.Label(r), false); err != nil {
 					return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -147,7 +148,10 @@ func (s *Service) AddNew(ctx context.Context, tx *sql.Tx, rows []Checked) ([]err
 			var h string
 			if err := found.Scan(&h); err != nil {
 				found.Close()
-				return nil, err
+				if err != nil {
+					return nil, fmt.Errorf("add imported person: %w", err)
+				}
+				return nil, nil
 			}
 			out[owner[h]] = ErrOnRoster
 		}
@@ -215,7 +219,10 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 	case errors.Is(err, sql.ErrNoRows):
 		return Outcome{}, apperr.NotFound("人员")
 	case err != nil:
-		return Outcome{}, err
+		if err != nil {
+			return Outcome{}, fmt.Errorf("update imported row: %w", err)
+		}
+		return Outcome{}, nil
 	case !sc.Contains(path):
 		return Outcome{}, apperr.InvalidField("id_number", "该公民身份号码已登记在您管理范围以外的党组织:每人只能有一个组织关系")
 	}
@@ -260,7 +267,7 @@ func (s *Service) UpdateRow(ctx context.Context, tx *sql.Tx, sc store.Scope, row
 			r, err := s.scanMobile(tx.QueryRowContext(ctx, "SELECT "+mobileCols+` FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 				WHERE r.member_id = $1 AND r.kind = 'out' AND r.ended_on IS NULL`, id))
 			if err != nil {
-				return Outcome{}, err
+				return Outcome{}, fmt.Errorf("update imported row: %w", err)
 			}
 			if err := s.endMobile(ctx, tx, r, date.Date{}); err != nil {
 				return Outcome{}, err

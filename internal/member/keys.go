@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
@@ -19,17 +20,17 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 		func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 			var prov int64
 			if err := tx.QueryRowContext(ctx, "SELECT province_id FROM members WHERE id = $1", id).Scan(&prov); err != nil {
-				return err
+				return fmt.Errorf("re-encrypt members: %w", err)
 			}
 			_, err := tx.ExecContext(ctx, "UPDATE members SET id_enc = $1, id_hash = $2, phone_enc = $3, id_tail4 = $4, id_tail6 = $5, id_head6 = $6, phone_hash = $7 WHERE id = $8",
 				append(append([]any{s.Box.Seal(v[0]), s.Box.Hash(v[0]), s.Box.Seal(v[1])}, s.partHashes(v[0], v[1])...), id)...)
 			if err != nil {
-				return err
+				return fmt.Errorf("re-encrypt members: %w", err)
 			}
 			return renumber(ctx, tx, s.Box.Hashes(v[0]), s.Box.Hash(v[0]), prov)
 		}, progress)
 	if err != nil {
-		return done, err
+		return done, fmt.Errorf("re-encrypt members: %w", err)
 	}
 	return done, s.SealText(ctx, batch)
 }
@@ -43,10 +44,13 @@ func (s *Service) SealText(ctx context.Context, batch int) error {
 		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2 ORDER BY id LIMIT $3",
 			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 				_, err := tx.ExecContext(ctx, "UPDATE "+f.table+" SET "+f.col+" = $1 WHERE id = $2", s.Box.Seal(v[0]), id)
-				return err
+				if err != nil {
+					return fmt.Errorf("seal text: %w", err)
+				}
+				return nil
 			}, nil)
 		if err != nil {
-			return err
+			return fmt.Errorf("seal text: %w", err)
 		}
 	}
 	return nil

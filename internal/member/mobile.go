@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -100,7 +101,10 @@ func (s *Service) getMobile(ctx context.Context, q store.Querier, sc store.Scope
 	if errors.Is(err, sql.ErrNoRows) {
 		return Mobile{}, apperr.NotFound("流动党员登记")
 	}
-	return r, err
+	if err != nil {
+		return r, fmt.Errorf("read mobile record: %w", err)
+	}
+	return r, nil
 }
 
 // RegisterMobile records an out-flow or in-flow.
@@ -163,7 +167,10 @@ func (s *Service) RegisterMobile(ctx context.Context, sc store.Scope, in MobileI
 			VALUES ('in', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			host.ID, member, name, strings.TrimSpace(in.RelationPlace), present, s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, now,
 			store.ProvinceOf(host.Path)).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("register mobile record: %w", err)
+			}
+			return nil
 		}
 		if err := stats.ApplyPath(ctx, s.DB, tx, host.Path, stats.Delta{stats.KMobileIn: 1}); err != nil {
 			return err
@@ -202,7 +209,10 @@ func (s *Service) registerOut(ctx context.Context, tx *sql.Tx, m Member, in Mobi
 		VALUES ('out', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		m.OrgID, m.ID, m.Name, m.OrgName, strings.TrimSpace(in.PresentPlace), s.Box.Seal(strings.TrimSpace(in.Contact)), in.Since, in.Note, s.now(),
 		store.ProvinceOf(m.OrgPath)).Scan(&id); err != nil {
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("register outflow: %w", err)
+		}
+		return 0, nil
 	}
 	return id, s.auditMobile(ctx, tx, "create", id, nil)
 }
@@ -245,7 +255,7 @@ func (s *Service) endMobile(ctx context.Context, tx *sql.Tx, r Mobile, on date.D
 		return apperr.InvalidField("on", "结束日期%s早于登记的开始日期%s", on, r.Since)
 	}
 	if err := store.Swap(ctx, tx, "流动党员登记", "UPDATE mobile_records SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL", on, r.ID); err != nil {
-		return err
+		return fmt.Errorf("end mobile: %w", err)
 	}
 	if err := s.endFlow(ctx, tx, r); err != nil {
 		return err
@@ -278,7 +288,7 @@ func (s *Service) auditMobile(ctx context.Context, tx *sql.Tx, action string, id
 	}
 	var path string
 	if err := tx.QueryRowContext(ctx, "SELECT path FROM orgs WHERE id = $1", after.OrgID).Scan(&path); err != nil {
-		return err
+		return fmt.Errorf("audit mobile: %w", err)
 	}
 	return audit.Change(ctx, s.DB, tx, action, "mobile", id, path, before, after)
 }
@@ -312,10 +322,13 @@ func (s *Service) ListMobile(ctx context.Context, sc store.Scope, f MobileFilter
 		w.And("r.ended_on IS NULL")
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+mobileFrom+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list mobile records: %w", err)
 	}
 	limit, args := w.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scanMobile, "SELECT "+mobileCols+mobileFrom+w.String()+" ORDER BY r.since DESC, r.id DESC"+limit, args...)
 	out.Items = items
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list mobile records: %w", err)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -129,7 +130,13 @@ func (s *Service) FillParts(ctx context.Context, batch int) error {
 		s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 			p := s.partHashes(v[0], v[1])
 			_, err := tx.ExecContext(ctx, "UPDATE members SET id_tail4 = $1, id_tail6 = $2, id_head6 = $3, phone_hash = $4 WHERE id = $5", append(p, id)...)
-			return err
+			if err != nil {
+				return fmt.Errorf("read member's parts: %w", err)
+			}
+			return nil
 		}, nil)
-	return err
+	if err != nil {
+		return fmt.Errorf("read member's parts: %w", err)
+	}
+	return nil
 }

@@ -219,12 +219,15 @@ func (s *Service) Advance(ctx context.Context, sc store.Scope, id int64, st Step
 		}
 		if _, err = tx.ExecContext(ctx, `INSERT INTO stage_events (member_id, from_stage, to_stage, action, on_date, note, created_at, province_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, before.Stage, m.Stage, t.Action, st.On, st.Note, s.now(), store.ProvinceOf(m.OrgPath)); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("advance stage: %w", err)
+			}
+			return nil
 		}
 		return s.audited(ctx, tx, "step:"+t.Action, id, before)
 	})
 	if err != nil {
-		return Member{}, err
+		return Member{}, fmt.Errorf("advance stage: %w", err)
 	}
 	return s.Get(ctx, sc, id)
 }

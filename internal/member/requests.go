@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -61,13 +62,16 @@ func (s *Service) RequestChange(ctx context.Context, memberID, userID int64, in 
 		if err := tx.QueryRowContext(ctx, `INSERT INTO change_requests (member_id, user_id, changes, note, status, created_at, province_id)
 			VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id`, memberID, userID, s.Box.Seal(string(raw)), strings.TrimSpace(in.Note), s.now(),
 			store.ProvinceOf(m.OrgPath)).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("request change: %w", err)
+			}
+			return nil
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: "request", ObjectType: "change_request", ObjectID: id, OrgPath: m.OrgPath,
 			Detail: map[string]any{"member_id": memberID, "fields": changedFields(c)}})
 	})
 	if err != nil {
-		return ChangeRequest{}, err
+		return ChangeRequest{}, fmt.Errorf("request change: %w", err)
 	}
 	return s.getRequest(ctx, s.DB, store.All, id)
 }
@@ -118,7 +122,10 @@ func (s *Service) getRequest(ctx context.Context, q store.Querier, sc store.Scop
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("修改申请")
 	}
-	return r, err
+	if err != nil {
+		return r, fmt.Errorf("read change request: %w", err)
+	}
+	return r, nil
 }
 
 // Requests lists change requests of members in scope (of one member when
@@ -135,12 +142,15 @@ func (s *Service) Requests(ctx context.Context, sc store.Scope, status string, m
 		w.And("r.member_id = ?", memberID)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+requestFrom+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list change requests: %w", err)
 	}
 	limit, args := w.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scanRequest, "SELECT "+requestCols+requestFrom+w.String()+" ORDER BY r.id DESC"+limit, args...)
 	out.Items = items
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list change requests: %w", err)
+	}
+	return out, nil
 }
 
 // requestSteps is the life of a change request: decided once.
@@ -171,7 +181,10 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, d Decisi
 		by := audit.ActorOf(ctx).Username
 		if err := store.Swap(ctx, tx, "修改申请", "UPDATE change_requests SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = $5",
 			status, by, s.now(), id, r.Status); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("decide change request: %w", err)
+			}
+			return nil
 		}
 		if d.Approve {
 			if err := s.update(ctx, tx, sc, r.MemberID, r.Changes); err != nil {
@@ -180,13 +193,13 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, d Decisi
 		}
 		var path string
 		if err := tx.QueryRowContext(ctx, "SELECT o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = $1", r.MemberID).Scan(&path); err != nil {
-			return err
+			return fmt.Errorf("decide change request: %w", err)
 		}
 		return audit.Record(ctx, s.DB, tx, audit.Event{Action: status, ObjectType: "change_request", ObjectID: id, OrgPath: path,
 			Detail: map[string]any{"member_id": r.MemberID, "note": d.Note}})
 	})
 	if err != nil {
-		return ChangeRequest{}, err
+		return ChangeRequest{}, fmt.Errorf("decide change request: %w", err)
 	}
 	return s.getRequest(ctx, s.DB, sc, id)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -230,13 +231,16 @@ func (s *Service) List(ctx context.Context, sc store.Scope, f Filter, p store.Pa
 	}
 	var n int64
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from+where.String(), countCap), where.Args...).Scan(&n); err != nil {
-		return out, err
+		return out, fmt.Errorf("list members: %w", err)
 	}
 	out.SetTotal(n, countCap)
 	limit, args := where.Limit(p)
 	items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+from+where.String()+order+limit, args...)
 	out.Items = items
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list members: %w", err)
+	}
+	return out, nil
 }
 
 // Each calls fn for every person of the roster matching f, in one query, so
@@ -252,7 +256,7 @@ func (s *Service) Each(ctx context.Context, sc store.Scope, f Filter, fn func(Me
 	}
 	rows, err := s.DB.QueryContext(ctx, "SELECT "+memberCols+from+where.String()+order+limit, where.Args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("read members: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -288,7 +292,7 @@ func (s *Service) listPinyin(ctx context.Context, sc store.Scope, f Filter, p st
 		}
 		var n int64
 		if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from+where.String(), SearchCountCap), where.Args...).Scan(&n); err != nil {
-			return out, err
+			return out, fmt.Errorf("list members by pinyin: %w", err)
 		}
 		out.Total += n
 		if len(all) >= want {
@@ -297,7 +301,7 @@ func (s *Service) listPinyin(ctx context.Context, sc store.Scope, f Filter, p st
 		args := append(append([]any(nil), where.Args...), want-len(all))
 		items, err := store.Query(ctx, s.DB, s.scan, "SELECT "+memberCols+from+where.String()+order+" LIMIT $"+strconv.Itoa(len(args)), args...)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("list members by pinyin: %w", err)
 		}
 		all = append(all, items...)
 	}

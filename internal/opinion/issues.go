@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"dangjian/internal/apperr"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/report"
@@ -76,7 +77,7 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		return Issue{}, err
 	}
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = s.InputCommittee(ctx, tx, sc, in.CommitteeID); err != nil {
@@ -107,13 +108,19 @@ func (s *Service) Compile(ctx context.Context, sc store.Scope, in IssueInput) (I
 		month := year*100 + int(in.IssuedOn.Time().Month())
 		if err := tx.QueryRowContext(ctx, `INSERT INTO opinion_issues (province_id, committee_id, year, number, title, mode, signer, issued_on, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, c.Province(), c.ID, year, number, title, mode, in.Signer, in.IssuedOn, month, cppcc.NullUser(ctx), s.now()).Scan(&id); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("compile issue: %w", err)
+			}
+			return nil
 		}
 		for _, o := range items {
 			// The item is signed as its issue is: the 签发人 is asked once, for the issue.
 			if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'compiled', issue_id = $1, updated_at = $2, signer = $3 WHERE id = $4 AND state = 'edited'"+
 				store.InProvince("province_id", o.province), id, s.now(), in.Signer, o.ID); err != nil {
-				return err
+				if err != nil {
+					return fmt.Errorf("compile issue: %w", err)
+				}
+				return nil
 			}
 			if err := s.opinionEvent(ctx, tx, c, o, "compile", o.State, Compiled, cppcc.IssueLabel(year, number)); err != nil {
 				return err
@@ -139,16 +146,19 @@ func scanIssue(r store.Scanner) (Issue, error) {
 
 const issueCols = "id, committee_id, year, number, title, mode, signer, issued_on, forwarded, month"
 
-func (s *Service) issue(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Issue, error) {
+func (s *Service) issue(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Issue, error) {
 	i, err := scanIssue(q.QueryRowContext(ctx, "SELECT "+issueCols+" FROM opinion_issues WHERE id = $1 AND committee_id = $2"+store.InProvince("province_id", c.Province()), id, c.ID))
 	if apperr.IsNotFound(err) {
 		return i, apperr.NotFound("专刊")
 	}
 	if err != nil {
-		return i, err
+		return i, fmt.Errorf("read issue: %w", err)
 	}
 	i.Items, err = store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE o.issue_id = $1"+store.InProvince("o.province_id", c.Province())+" ORDER BY o.id", id)
-	return i, err
+	if err != nil {
+		return i, fmt.Errorf("read issue: %w", err)
+	}
+	return i, nil
 }
 
 // Issue reads an issue of a committee in scope.
@@ -185,12 +195,12 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE opinion_issues SET forwarded = $1 WHERE id = $2"+store.InProvince("province_id", c.Province()), cppcc.Joined(i.Forwarded, to), i.ID); err != nil {
-			return err
+			return fmt.Errorf("forward issue: %w", err)
 		}
 		return s.Audit(ctx, tx, c, "issue_forward", "opinion_issue", i.ID, map[string]any{"to": to})
 	})
 	if err != nil {
-		return Issue{}, err
+		return Issue{}, fmt.Errorf("forward issue: %w", err)
 	}
 	return s.issue(ctx, s.DB, c, id)
 }
@@ -199,7 +209,7 @@ func (s *Service) Forward(ctx context.Context, sc store.Scope, committeeID, id i
 // official documents: the masthead, the number, the office and the date,
 // the combined title of a combined issue (综合编发) on a line of its own,
 // each item with its author, and where it was sent.
-func (s *Service) WriteIssue(w io.Writer, c cppcc.Committee, i Issue) error {
+func (s *Service) WriteIssue(w io.Writer, c committee.Committee, i Issue) error {
 	doc := report.Summary{
 		Title:   "社情民意专刊",
 		Opening: fmt.Sprintf("%s(总第%d期)    %s办公室编    %s    签发人:%s", cppcc.IssueLabel(i.Year, i.Number), i.Number, c.Name, i.IssuedOn.Chinese(), i.Signer),
@@ -223,7 +233,7 @@ func (s *Service) WriteIssue(w io.Writer, c cppcc.Committee, i Issue) error {
 func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	ops, err := store.Query(ctx, q, scanOpinion, "SELECT "+opinionCols+opinionFrom)
 	if err != nil {
-		return err
+		return fmt.Errorf("recount opinion items: %w", err)
 	}
 	for _, o := range ops {
 		out.Add(o.CommitteeID, Keys(o), 1)
@@ -249,7 +259,7 @@ func Recount(ctx context.Context, q store.Querier, out stats.Figures) error {
 	} {
 		rows, err := store.Query(ctx, q, x.scan, x.query)
 		if err != nil {
-			return err
+			return fmt.Errorf("recount opinion items: %w", err)
 		}
 		for _, r := range rows {
 			out.Add(r.committee, x.keys(r), 1)

@@ -4,11 +4,12 @@
 // and each adoption or instruction at a level, with their steps (Steps)
 // and figures ("o:…" in cppcc_stats, counted again by Recount).
 //
-// Arrows: opinion imports cppcc (the committees, the members, the audit,
-// the figures, the public history) and never consultation or another
-// domain; cppcc does not import it, and takes a proposal not filed into an
-// item through the Intake that consultation.New wires to FromProposal (the
-// members' performance records count the items from their rows).
+// Arrows: opinion imports committee (the committees, the members, the
+// audit) and cppcc (the figures, the public history) and never
+// consultation or another domain; cppcc does not import it, and takes a
+// proposal not filed into an item through the Intake that consultation.New
+// wires to FromProposal (the members' performance records count the items
+// from their rows).
 package opinion
 
 import (
@@ -22,6 +23,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
@@ -174,7 +176,7 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view cppcc.
 		return Opinion{}, err
 	}
 	var id int64
-	var c cppcc.Committee
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var member any
 		author, via := in.Author, "office"
@@ -220,7 +222,7 @@ func (s *Service) SubmitOpinion(ctx context.Context, sc store.Scope, view cppcc.
 // FromProposal keeps a proposal not filed as a 社情民意 item credited
 // to its first proposer in tx, naming the proposal (the route "opinion" of
 // cppcc.RejectRoutes).
-func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c cppcc.Committee, r cppcc.Routed) (int64, error) {
+func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c committee.Committee, r cppcc.Routed) (int64, error) {
 	p := r.Proposal
 	var member any
 	if r.MemberID != nil {
@@ -233,13 +235,16 @@ func (s *Service) FromProposal(ctx context.Context, tx *sql.Tx, c cppcc.Committe
 // by author, coming via member (the member's own), office, via_member
 // (entered for a member) or proposal, from a proposal not filed (nil: none), with
 // its history (note) and its figures.
-func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c cppcc.Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
+func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c committee.Committee, member, proposal any, author, via, title, content, note string) (int64, error) {
 	var id int64
 	today := s.Today()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO opinions (province_id, committee_id, member_id, author, via, title, content, original, state, month, created_by, created_at, updated_at, proposal_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'submitted', $8, $9, $10, $10, $11) RETURNING id`,
 		c.Province(), c.ID, member, author, via, title, content, today.Year()*100+int(today.Time().Month()), cppcc.NullUser(ctx), s.now(), proposal).Scan(&id); err != nil {
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("insert opinion item: %w", err)
+		}
+		return 0, nil
 	}
 	if err := s.opinionEvent(ctx, tx, c, Opinion{ID: id, province: c.Province()}, "submit", "", Submitted, note); err != nil {
 		return 0, err
@@ -247,13 +252,13 @@ func (s *Service) insertOpinion(ctx context.Context, tx *sql.Tx, c cppcc.Committ
 	return id, s.reopinion(ctx, tx, c, Opinion{}, id)
 }
 
-func (s *Service) opinion(ctx context.Context, q store.Querier, c cppcc.Committee, id int64) (Opinion, error) {
+func (s *Service) opinion(ctx context.Context, q store.Querier, c committee.Committee, id int64) (Opinion, error) {
 	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if apperr.IsNotFound(err) {
 		return o, apperr.NotFound("社情民意信息")
 	}
 	if err != nil {
-		return o, err
+		return o, fmt.Errorf("read opinion item: %w", err)
 	}
 	if o.Adoptions, err = s.adoptions(ctx, q, c, "opinion_id = $1", id); err != nil {
 		return o, err
@@ -265,7 +270,7 @@ func (s *Service) opinion(ctx context.Context, q store.Querier, c cppcc.Committe
 	return o, err
 }
 
-func (s *Service) adoptions(ctx context.Context, q store.Querier, c cppcc.Committee, where string, args ...any) ([]Adoption, error) {
+func (s *Service) adoptions(ctx context.Context, q store.Querier, c committee.Committee, where string, args ...any) ([]Adoption, error) {
 	return store.Query(ctx, q, func(r store.Scanner) (Adoption, error) {
 		var a Adoption
 		err := r.Scan(&a.ID, &a.OpinionID, &a.Level, &a.Kind, &a.By, &a.Text, &a.On, &a.Month)
@@ -276,7 +281,7 @@ func (s *Service) adoptions(ctx context.Context, q store.Querier, c cppcc.Commit
 
 // getOpinion reads an item the view reaches: the office's of its
 // committees, a member's own.
-func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Opinion, cppcc.Committee, error) {
+func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scope, view cppcc.View, id int64) (Opinion, committee.Committee, error) {
 	w := store.NewWhere(id)
 	lo, hi := sc.Range()
 	w.And("o.committee_id IN (SELECT id FROM committees WHERE path >= ? AND path < ?"+sc.Exact("path")+")", lo, hi)
@@ -284,16 +289,16 @@ func (s *Service) getOpinion(ctx context.Context, q store.Querier, sc store.Scop
 	if view == cppcc.ViewMember {
 		m, err := s.MeIn(ctx, q, sc, audit.ActorOf(ctx).UserID)
 		if err != nil {
-			return Opinion{}, cppcc.Committee{}, err
+			return Opinion{}, committee.Committee{}, err
 		}
 		w.And("o.member_id = ?", m.ID)
 	}
 	o, err := scanOpinion(q.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+w.String(), w.Args...))
 	if apperr.IsNotFound(err) {
-		return o, cppcc.Committee{}, apperr.NotFound("社情民意信息")
+		return o, committee.Committee{}, apperr.NotFound("社情民意信息")
 	}
 	if err != nil {
-		return o, cppcc.Committee{}, err
+		return o, committee.Committee{}, fmt.Errorf("read opinion item: %w", err)
 	}
 	c, err := s.Lookup(ctx, q, store.All, o.CommitteeID, "committee")
 	return o, c, err
@@ -345,27 +350,33 @@ func (s *Service) Opinions(ctx context.Context, sc store.Scope, view cppcc.View,
 		w.And("o.issue_id = ?", f.IssueID)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM opinions o WHERE 1 = 1"+w.String(), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list opinion items: %w", err)
 	}
 	limit, args := w.Limit(pg)
 	items, err := store.Query(ctx, s.DB, scanOpinion, "SELECT "+opinionCols+opinionFrom+" WHERE 1 = 1"+w.String()+" ORDER BY o.id DESC"+limit, args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list opinion items: %w", err)
+	}
+	return out, nil
 }
 
-func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c cppcc.Committee, o Opinion, action, from, to, note string) error {
+func (s *Service) opinionEvent(ctx context.Context, tx *sql.Tx, c committee.Committee, o Opinion, action, from, to, note string) error {
 	a := audit.ActorOf(ctx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO public_events (province_id, committee_id, object, object_id, action, from_state, to_state, note, notice, by_user, by_name, at)
 		VALUES ($1, $2, 'opinion', $3, $4, $5, $6, $7, FALSE, $8, $9, $10)`, c.Province(), c.ID, o.ID, action, from, to, note, cppcc.NullUser(ctx), a.Username, s.now()); err != nil {
-		return err
+		if err != nil {
+			return fmt.Errorf("record opinion event: %w", err)
+		}
+		return nil
 	}
 	return s.Audit(ctx, tx, c, "opinion_"+action, "opinion", o.ID, map[string]any{"from": from, "to": to, "note": note})
 }
 
-func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c cppcc.Committee, before Opinion, id int64) error {
+func (s *Service) reopinion(ctx context.Context, tx *sql.Tx, c committee.Committee, before Opinion, id int64) error {
 	after, err := scanOpinion(tx.QueryRowContext(ctx, "SELECT "+opinionCols+opinionFrom+" WHERE o.id = $1"+store.InProvince("o.province_id", c.Province()), id))
 	if err != nil {
-		return err
+		return fmt.Errorf("refigure opinion item: %w", err)
 	}
 	return cppcc.ApplyFigures(ctx, tx, c.Province(), c.ID, Keys(after), Keys(before))
 }
@@ -388,8 +399,8 @@ func adoptionKeys(a Adoption) []string {
 
 // changeOpinion runs fn on an item the view reaches, in a transaction
 // that also moves the committee's figures by the difference fn made.
-func (s *Service) changeOpinion(ctx context.Context, sc store.Scope, view cppcc.View, id int64, fn func(tx *sql.Tx, o Opinion, c cppcc.Committee) error) (Opinion, error) {
-	var c cppcc.Committee
+func (s *Service) changeOpinion(ctx context.Context, sc store.Scope, view cppcc.View, id int64, fn func(tx *sql.Tx, o Opinion, c committee.Committee) error) (Opinion, error) {
+	var c committee.Committee
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		o, cc, err := s.getOpinion(ctx, tx, sc, view, id)
 		if err != nil {
@@ -417,7 +428,7 @@ type EditInput struct {
 
 // ReviewOpinion is the office's step on an item: 核稿 (edit), return, unuse.
 func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, in EditInput) (Opinion, error) {
-	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c committee.Committee) error {
 		to, ok := Steps.Next("opinion", in.Action, o.State)
 		if !ok {
 			return apperr.Conflict("当前状态为“%s”,不能%s", o.StateLabel, label(in.Action))
@@ -447,7 +458,7 @@ func (s *Service) ReviewOpinion(ctx context.Context, sc store.Scope, id int64, i
 		n := len(args)
 		q := fmt.Sprintf("UPDATE opinions SET state = $1, updated_at = $2%s WHERE id = $%d AND state = $%d", set, n+3, n+4) + store.InProvince("province_id", o.province)
 		if err := store.Swap(ctx, tx, "社情民意信息", q, append(append([]any{to, s.now()}, args...), o.ID, o.State)...); err != nil {
-			return err
+			return fmt.Errorf("review opinion: %w", err)
 		}
 		return s.opinionEvent(ctx, tx, c, o, in.Action, o.State, to, note)
 	})
@@ -458,13 +469,16 @@ func (s *Service) ResubmitOpinion(ctx context.Context, sc store.Scope, id int64,
 	if err := in.check(); err != nil {
 		return Opinion{}, err
 	}
-	return s.changeOpinion(ctx, sc, cppcc.ViewMember, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+	return s.changeOpinion(ctx, sc, cppcc.ViewMember, id, func(tx *sql.Tx, o Opinion, c committee.Committee) error {
 		if _, ok := Steps.Next("opinion", "submit", o.State); !ok {
 			return apperr.Conflict("当前状态为“%s”,不能再次报送", o.StateLabel)
 		}
 		if err := store.Swap(ctx, tx, "社情民意信息", "UPDATE opinions SET state = 'submitted', title = $1, content = $2, original = $2, updated_at = $3 WHERE id = $4 AND state = $5"+
 			store.InProvince("province_id", o.province), in.Title, in.Content, s.now(), o.ID, o.State); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("resubmit opinion: %w", err)
+			}
+			return nil
 		}
 		return s.opinionEvent(ctx, tx, c, o, "submit", o.State, Submitted, "")
 	})
@@ -507,14 +521,17 @@ func (s *Service) Adopt(ctx context.Context, sc store.Scope, id int64, in Adopti
 	if err := v.Err(); err != nil {
 		return Opinion{}, err
 	}
-	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c cppcc.Committee) error {
+	return s.changeOpinion(ctx, sc, cppcc.ViewOffice, id, func(tx *sql.Tx, o Opinion, c committee.Committee) error {
 		if o.State != Compiled {
 			return apperr.Conflict("“%s”%s,编入专刊报送后才有采用和批示", o.Title, o.StateLabel)
 		}
 		a := Adoption{Level: level, Kind: kind, Month: in.On.Year()*100 + int(in.On.Time().Month())}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opinion_adoptions (province_id, committee_id, opinion_id, level, kind, by_whom, text, on_date, month, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, c.Province(), c.ID, o.ID, level, kind, in.By, in.Text, in.On, a.Month, cppcc.NullUser(ctx), s.now()); err != nil {
-			return err
+			if err != nil {
+				return fmt.Errorf("record adoption: %w", err)
+			}
+			return nil
 		}
 		if err := s.opinionEvent(ctx, tx, c, o, "adopt", o.State, o.State, cppcc.Levels.Label(level)+AdoptionKinds.Label(kind)+":"+cppcc.Joined(in.By, in.Text)); err != nil {
 			return err

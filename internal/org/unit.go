@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,7 +93,10 @@ func getUnit(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Un
 	if errors.Is(err, sql.ErrNoRows) {
 		return Unit{}, apperr.NotFound("单位")
 	}
-	return u, err
+	if err != nil {
+		return u, fmt.Errorf("read unit: %w", err)
+	}
+	return u, nil
 }
 
 // GetUnit returns a unit registered with an organisation in scope.
@@ -146,12 +150,15 @@ func (s *Service) ListUnits(ctx context.Context, sc store.Scope, f UnitFilter, p
 		where.Like(q, "u.name")
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unitFrom+where.String(), where.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list units: %w", err)
 	}
 	limit, args := where.Limit(p)
 	items, err := store.Query(ctx, s.DB, scanUnit, "SELECT "+unitCols+unitFrom+where.String()+" ORDER BY u.id DESC"+limit, args...)
 	out.Items = items
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list units: %w", err)
+	}
+	return out, nil
 }
 
 func validateUnit(in UnitInput, creating bool) error {
@@ -258,7 +265,7 @@ func (s *Service) SaveUnit(ctx context.Context, sc store.Scope, id int64, in Uni
 				u.OrgID, u.Name, u.Type, u.CreditCode, u.NonPublic, u.Staff, u.PartyMembers, nullID(u.CoveringOrgID), u.Address, now, id)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("save unit: %w", err)
 		}
 		newKeys := stats.UnitKeys(u.facts())
 		if oldPath == owner.Path {

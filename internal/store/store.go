@@ -167,7 +167,7 @@ var busyTimeoutMS = 10000
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin transaction: %w", err)
 	}
 	return db.run(ctx, tx, fn)
 }
@@ -195,7 +195,10 @@ func (db *DB) run(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) (e
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction: %w", err)
+	}
+	return nil
 }
 
 // Backup writes a consistent copy of a SQLite database to file while the

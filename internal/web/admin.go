@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"dangjian/internal/cppcc"
 	"net/http"
 	"slices"
 
@@ -10,6 +9,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auditview"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/member"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -34,7 +34,7 @@ type usersData struct {
 	NewPassword, For string
 	GrantOrg         orgPick // the organisation a role is granted over
 	// Bodies are the committees and units a CPPCC role is granted on.
-	Bodies []cppcc.Committee
+	Bodies []committee.Committee
 }
 
 func grantPicker() orgPick {

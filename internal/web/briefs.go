@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
@@ -27,7 +28,7 @@ func (s *Site) briefRoutes() []route {
 }
 
 type briefsData struct {
-	Committee  cppcc.Committee
+	Committee  committee.Committee
 	Year       int
 	Briefs     []duties.Brief
 	Activities []duties.Activity // this year's, one of which an issue may report
@@ -93,7 +94,7 @@ func (s *Site) briefIssue(w http.ResponseWriter, r *http.Request, id auth.Identi
 }
 
 type briefData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	B         duties.Brief
 }
 

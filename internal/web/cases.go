@@ -13,6 +13,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/forum"
@@ -54,7 +55,7 @@ func (s *Site) casesRoutes() []route {
 }
 
 // committeeIn is the committee of the page: the query's, or the caller's first.
-func (s *Site) committeeIn(r *http.Request, sc store.Scope) (cppcc.Committee, error) {
+func (s *Site) committeeIn(r *http.Request, sc store.Scope) (committee.Committee, error) {
 	if q := queryID(r, "committee"); q != 0 {
 		return s.Cppcc.Committee(r.Context(), sc, q)
 	}
@@ -62,7 +63,7 @@ func (s *Site) committeeIn(r *http.Request, sc store.Scope) (cppcc.Committee, er
 }
 
 type casesData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Tab       string
 	Tabs      []tab
 	List      store.List[letters.Case]
@@ -144,7 +145,7 @@ func (s *Site) unitCases(w http.ResponseWriter, r *http.Request, id auth.Identit
 type caseData struct {
 	C       letters.Case
 	View    cppcc.View
-	Units   []cppcc.Committee
+	Units   []committee.Committee
 	Forms   map[string]*form
 	Write   bool
 	Person  *letters.Person
@@ -266,7 +267,7 @@ func (s *Site) unitCaseAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 }
 
 type caseNewData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Form      *form
 	Boxes     any
 	Channels  any
@@ -315,7 +316,7 @@ func (s *Site) caseRegister(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type opinionsData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Tab       string
 	Tabs      []tab
 	List      store.List[opinion.Opinion]
@@ -444,7 +445,7 @@ func (s *Site) issueCompile(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type issueData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	I         opinion.Issue
 	Write     bool
 }
@@ -510,7 +511,7 @@ func (s *Site) issueForward(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type moderationData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Comments  []forum.Moderated
 	Posts     []forum.Post
 }
@@ -611,7 +612,7 @@ func (s *Site) calendarSave(w http.ResponseWriter, r *http.Request, id auth.Iden
 }
 
 type myOpinionsData struct {
-	Me   cppcc.Member
+	Me   committee.Member
 	List store.List[opinion.Opinion]
 	Form *form
 	Max  int

@@ -13,6 +13,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/letters"
@@ -87,7 +88,7 @@ type figureLine struct {
 }
 
 type boardData struct {
-	Committee  cppcc.Committee
+	Committee  committee.Committee
 	Period     string
 	Lines      []figureLine
 	Activities []figureLine
@@ -204,7 +205,7 @@ func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identi
 type proposalData struct {
 	P         cppcc.Proposal
 	View      string
-	Units     []cppcc.Committee
+	Units     []committee.Committee
 	Reasons   []optionItem
 	Routes    []optionItem
 	Classes   []optionItem
@@ -225,7 +226,7 @@ type proposalData struct {
 }
 
 // unitPickers are the assignment form's pickers of units, resolved from f.
-func unitPickers(f *form, units []cppcc.Committee) (co, split manyPick, coIDs, splitIDs []int64) {
+func unitPickers(f *form, units []committee.Committee) (co, split manyPick, coIDs, splitIDs []int64) {
 	co = manyPick{ID: "co", Q: "co_q", Label: "会办单位(可多个)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
 	split = manyPick{ID: "split", Q: "split_q", Label: "或:分办单位(至少两个,各自答复)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
 	if f == nil {
@@ -452,7 +453,7 @@ func (s *Site) cppccDecide(w http.ResponseWriter, r *http.Request, id auth.Ident
 }
 
 type mineData struct {
-	Me       cppcc.Member
+	Me       committee.Member
 	Mine     store.List[cppcc.Proposal]
 	ToSign   []cppcc.Proposal
 	Pager    pager
@@ -486,7 +487,7 @@ func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identit
 }
 
 type draftData struct {
-	Me         cppcc.Member
+	Me         committee.Member
 	Categories []string
 	CoSigners  manyPick
 	Contacts   []optionItem
@@ -494,7 +495,7 @@ type draftData struct {
 }
 
 // signersPicker is the draft's picker of co-signers, resolved from f.
-func signersPicker(f *form, ms []cppcc.Member) (manyPick, []int64) {
+func signersPicker(f *form, ms []committee.Member) (manyPick, []int64) {
 	p := manyPick{ID: "co_signers", Q: "co_signers_q", Label: "附议委员(可多个;不选为个人提案)", Pick: "/cppcc/pick/members", Noun: "委员"}
 	return p, pickMany(f, &p, memberPicks(ms))
 }
@@ -822,7 +823,7 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 				return err
 			}
 			return sendXLSX(w, c.Name+"委员名单.xlsx", func(x io.Writer) error {
-				return roster.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", cppcc.MembersHead, cppcc.MembersTable(l.Items))
+				return roster.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", committee.MembersHead, committee.MembersTable(l.Items))
 			})
 		}
 		year := s.boardYear(r)
@@ -886,14 +887,14 @@ func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Ident
 }
 
 type activitiesData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Year      int
 	Kind      string
 	Kinds     []optionItem
 	List      store.List[duties.Activity]
 	Pager     pager
 	Write     bool
-	Members   []cppcc.Member
+	Members   []committee.Member
 	Keys      []cppcc.Proposal // the key proposals a supervision may be of
 	Form      *form
 	Months    monthsChip
@@ -1043,7 +1044,7 @@ func (s *Site) cppccInstruction(w http.ResponseWriter, r *http.Request, id auth.
 }
 
 type performanceData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Year      int
 	Items     []optionItem
 	Lines     []duties.RankLine
@@ -1058,7 +1059,7 @@ func (s *Site) cppccPerformance(w http.ResponseWriter, r *http.Request, id auth.
 }
 
 func (s *Site) performancePage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items), Form: f, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := performanceData{Year: s.boardYear(r), Items: options(committee.Items), Form: f, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
@@ -1177,24 +1178,24 @@ func (s *Site) cppccLinkAccount(w http.ResponseWriter, r *http.Request, id auth.
 }
 
 type membersData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Q         string
-	List      store.List[cppcc.Member]
+	List      store.List[committee.Member]
 	Pager     pager
 	Write     bool
-	Terms     []cppcc.Term
+	Terms     []committee.Term
 	Sectors   []string
 	Parties   []optionItem
 	Form      *form
-	Import    *cppcc.ImportResult
+	Import    *committee.ImportResult
 }
 
 func (s *Site) cppccMembers(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	s.membersPage(w, r, id, &form{Values: url.Values{}, Errors: map[string]string{}}, nil, http.StatusOK)
 }
 
-func (s *Site) membersPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, imp *cppcc.ImportResult, status int) {
-	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(cppcc.Parties), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
+func (s *Site) membersPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, imp *committee.ImportResult, status int) {
+	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(committee.Parties), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
 	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
 		var err error
 		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
@@ -1224,7 +1225,7 @@ func (s *Site) cppccAddMember(w http.ResponseWriter, r *http.Request, id auth.Id
 		if err != nil {
 			return err
 		}
-		_, err = s.Cppcc.AddMember(r.Context(), sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
+		_, err = s.Cppcc.AddMember(r.Context(), sc, committee.MemberInput{CommitteeID: c.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
 			Sector: f.Get("sector"), Party: f.Get("party"), Special: f.Get("special"), Team: f.Get("team"), Post: f.Get("post"), Phone: f.Get("phone")})
 		return err
 	})
@@ -1247,7 +1248,7 @@ func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id aut
 		return
 	}
 	defer file.Close()
-	var res cppcc.ImportResult
+	var res committee.ImportResult
 	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
 		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
 		if err != nil {

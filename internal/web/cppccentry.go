@@ -8,6 +8,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 )
@@ -24,7 +25,7 @@ func (s *Site) entryRoutes() []route {
 }
 
 type entryData struct {
-	Committee  cppcc.Committee
+	Committee  committee.Committee
 	Ways       []optionItem
 	Parties    []string
 	Categories []string
@@ -37,7 +38,7 @@ type entryData struct {
 var entryWays = cppcc.Ways[2:]
 
 // evaluatorPicker is the entry's picker of the contact, resolved from f.
-func evaluatorPicker(f *form, ms []cppcc.Member) (manyPick, []int64) {
+func evaluatorPicker(f *form, ms []committee.Member) (manyPick, []int64) {
 	p := manyPick{ID: "evaluator_id", Q: "evaluator_q", Label: "联系人(党派、人民团体的提案必选一位本政协委员,由其评价办理结果)", Pick: "/cppcc/pick/contacts", Noun: "委员"}
 	return p, pickMany(f, &p, memberPicks(ms))
 }
@@ -56,7 +57,7 @@ func (s *Site) entryForm(w http.ResponseWriter, r *http.Request, id auth.Identit
 		if d.Categories, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "category"); err != nil {
 			return err
 		}
-		for _, e := range cppcc.Parties {
+		for _, e := range committee.Parties {
 			if e.Code != "cpc" && e.Code != "none" && e.Code != "people_org" {
 				d.Parties = append(d.Parties, e.Label+strings.TrimSuffix(d.Committee.Name, "政协")+"委员会")
 			}

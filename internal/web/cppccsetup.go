@@ -7,7 +7,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/committee"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
 )
@@ -23,10 +23,10 @@ func (s *Site) cppccSetupRoutes() []route {
 }
 
 type setupData struct {
-	Committee cppcc.Committee
-	Terms     []cppcc.Term
-	Units     []cppcc.Committee
-	Lower     []cppcc.Committee
+	Committee committee.Committee
+	Terms     []committee.Term
+	Units     []committee.Committee
+	Lower     []committee.Committee
 	Members   int64
 	Sectors   string
 	Category  string
@@ -41,7 +41,7 @@ var setupLabels = map[string]string{"number": "届次或会议次数", "starts_o
 	"name": "名称", "level": "层级", "names": "名单", "term_id": "届", "parent_id": "上级政协"}
 
 // setupLevels are the levels a committee below another may have.
-var setupLevels = options(cppcc.CommitteeLevels[1:])
+var setupLevels = options(committee.CommitteeLevels[1:])
 
 // dayOf is a date field of f, the zero date when empty (the service names
 // it) or malformed (f names it).
@@ -103,9 +103,9 @@ func (s *Site) setupPage(w http.ResponseWriter, r *http.Request, id auth.Identit
 // setupSteps are what each setup form registers, with the message it leaves.
 var setupSteps = map[string]struct {
 	done string
-	save func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error
+	save func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error
 }{
-	"term": {"已登记届次", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"term": {"已登记届次", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		starts, ends := dayOf(f, "starts_on"), dayOf(f, "ends_on")
 		if len(f.Errors) > 0 {
 			return nil
@@ -113,7 +113,7 @@ var setupSteps = map[string]struct {
 		_, err := s.Cppcc.NewTerm(ctx, sc, c.ID, int(f.id("number")), starts, ends)
 		return err
 	}},
-	"session": {"已登记会议", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"session": {"已登记会议", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		opens, closes := dayOf(f, "opens_on"), dayOf(f, "closes_on")
 		if len(f.Errors) > 0 {
 			return nil
@@ -121,19 +121,19 @@ var setupSteps = map[string]struct {
 		_, err := s.Cppcc.NewSession(ctx, sc, f.id("term_id"), int(f.id("number")), opens, closes)
 		return err
 	}},
-	"unit": {"已登记承办单位", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"unit": {"已登记承办单位", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		_, err := s.Cppcc.NewUnit(ctx, sc, c.ID, f.Get("name"))
 		return err
 	}},
-	"lower": {"已登记下级政协", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"lower": {"已登记下级政协", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		_, err := s.Cppcc.NewLowerCommittee(ctx, sc, c.ID, f.Get("name"), f.Get("level"))
 		return err
 	}},
-	"sector": {"已保存界别名单", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"sector": {"已保存界别名单", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		_, err := s.Cppcc.SetList(ctx, sc, c.ID, "sector", strings.Split(f.Get("names"), "\n"))
 		return err
 	}},
-	"category": {"已保存提案类别", func(s *Site, ctx context.Context, sc store.Scope, c cppcc.Committee, f *form) error {
+	"category": {"已保存提案类别", func(s *Site, ctx context.Context, sc store.Scope, c committee.Committee, f *form) error {
 		_, err := s.Cppcc.SetList(ctx, sc, c.ID, "category", strings.Split(f.Get("names"), "\n"))
 		return err
 	}},

@@ -7,6 +7,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/report"
 	"dangjian/internal/store"
@@ -134,14 +135,14 @@ func (s *Site) replyLetter(perm auth.Perm, view cppcc.View) func(w http.Response
 }
 
 // proposalAndCommittee reads the proposal of the path in the view and its committee.
-func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, cppcc.Committee, error) {
+func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, committee.Committee, error) {
 	pid, err := pathID(r)
 	if err != nil {
-		return cppcc.Proposal{}, cppcc.Committee{}, err
+		return cppcc.Proposal{}, committee.Committee{}, err
 	}
 	p, err := s.Cppcc.Get(r.Context(), sc, view, pid)
 	if err != nil {
-		return p, cppcc.Committee{}, err
+		return p, committee.Committee{}, err
 	}
 	// The proposal was reached in scope; its committee is read as such.
 	c, err := s.Cppcc.Committee(r.Context(), store.All, p.CommitteeID)

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/cppcc"
+	"dangjian/internal/committee"
 	"dangjian/internal/pinyin"
 	"dangjian/internal/store"
 )
@@ -114,7 +114,7 @@ func pickMany(f *form, p *manyPick, all []picked) []int64 {
 }
 
 // memberPicks are committee members as a picker offers them.
-func memberPicks(ms []cppcc.Member) []picked {
+func memberPicks(ms []committee.Member) []picked {
 	out := make([]picked, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, picked{ID: m.ID, Name: m.Name, Type: m.Sector, Path: m.PartyLabel})
@@ -123,7 +123,7 @@ func memberPicks(ms []cppcc.Member) []picked {
 }
 
 // unitPicks are handling units as a picker offers them.
-func unitPicks(us []cppcc.Committee) []picked {
+func unitPicks(us []committee.Committee) []picked {
 	out := make([]picked, 0, len(us))
 	for _, u := range us {
 		out = append(out, picked{ID: u.ID, Name: u.Name})
@@ -133,14 +133,14 @@ func unitPicks(us []cppcc.Committee) []picked {
 
 // coSigners are the members a member may ask to co-sign: the other
 // active members of their committee.
-func (s *Site) coSigners(r *http.Request, sc store.Scope, me cppcc.Member) ([]cppcc.Member, error) {
+func (s *Site) coSigners(r *http.Request, sc store.Scope, me committee.Member) ([]committee.Member, error) {
 	return s.activeMembers(r, me.CommitteeID, me.ID)
 }
 
 // activeMembers are the members in office of a committee, but except.
-func (s *Site) activeMembers(r *http.Request, committeeID, except int64) ([]cppcc.Member, error) {
+func (s *Site) activeMembers(r *http.Request, committeeID, except int64) ([]committee.Member, error) {
 	l, err := s.Cppcc.Members(r.Context(), store.All, committeeID, "", store.Page{Size: store.MaxSize})
-	var out []cppcc.Member
+	var out []committee.Member
 	for _, m := range l.Items {
 		if m.ID != except && m.Status == "active" {
 			out = append(out, m)

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
@@ -47,7 +48,7 @@ func (s *Site) publicRoutes() []route {
 }
 
 type publicData struct {
-	Committee cppcc.Committee
+	Committee committee.Committee
 	Box       string
 	Boxes     []boxView
 	Form      *form
@@ -81,11 +82,11 @@ func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string,
 	s.render(w, status, name, p)
 }
 
-func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (cppcc.Committee, bool) {
+func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (committee.Committee, bool) {
 	id, err := strconv.ParseInt(r.PathValue("committee"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, apperr.NotFound("政协"))
-		return cppcc.Committee{}, false
+		return committee.Committee{}, false
 	}
 	c, err := s.Cppcc.PublicCommittee(r.Context(), id)
 	if err != nil {

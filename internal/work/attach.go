@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -126,7 +127,7 @@ func (s *Service) attach(ctx context.Context, tx *sql.Tx, sc store.Scope, f NewF
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, orgID, a.Name, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt,
 		store.ProvinceOf(path)).Scan(&a.ID)
 	if err != nil {
-		return a, err
+		return a, fmt.Errorf("attach file: %w", err)
 	}
 	return a, audit.Record(ctx, s.DB, tx, audit.Event{Action: "upload", ObjectType: "attachment", ObjectID: a.ID, OrgPath: path,
 		Detail: map[string]any{"name": a.Name, "size": a.Size, "sha256": a.SHA256}})
@@ -152,5 +153,8 @@ func (s *Service) Download(ctx context.Context, sc store.Scope, id int64) (Attac
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, nil, apperr.NotFound("附件")
 	}
-	return a, data, err
+	if err != nil {
+		return a, data, fmt.Errorf("download attachment: %w", err)
+	}
+	return a, data, nil
 }

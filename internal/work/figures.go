@@ -2,6 +2,8 @@ package work
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
+	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -203,7 +206,7 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 			return out, err
 		}
 		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM pairing_items t JOIN orgs o ON o.id = t.org_id WHERE o.path >= $1 AND o.path < $2"+w.String(), w.Args...).Scan(c.dst); err != nil {
-			return out, err
+			return out, fmt.Errorf("read live figures: %w", err)
 		}
 	}
 	path, err := s.pathIn(ctx, s.DB, sc, orgID)
@@ -212,7 +215,10 @@ func (s *Service) LiveFigures(ctx context.Context, sc store.Scope, orgID int64) 
 	}
 	lo, hi := store.PathRange(path)
 	err = s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), lo, hi).Scan(&out.Unlinked)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("read live figures: %w", err)
+	}
+	return out, nil
 }
 
 // Branch is a grassroots organisation in the list of those no one is linked to.
@@ -230,14 +236,17 @@ func (s *Service) Unlinked(ctx context.Context, sc store.Scope, orgID int64, p s
 	}
 	w := store.NewWhere(store.PathRange(path))
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+unlinkedFrom(path), w.Args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list unlinked branches: %w", err)
 	}
 	limit, args := w.Limit(p)
 	out.Items, err = store.Query(ctx, s.DB, func(sc store.Scanner) (Branch, error) {
 		var b Branch
 		return b, sc.Scan(&b.ID, &b.Name)
 	}, "SELECT o.id, o.name"+unlinkedFrom(path)+" ORDER BY o.path"+limit, args...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list unlinked branches: %w", err)
+	}
+	return out, nil
 }
 
 // pathIn returns the path of an organisation in scope.
@@ -344,4 +353,59 @@ func GroupLines(lines []Line) []Group {
 		out[len(out)-1].Lines = append(out[len(out)-1].Lines, l)
 	}
 	return out
+}
+
+// figures lists what a record adds to the figures.
+func figures(r *Record, parent *Record) stats.Delta {
+	d := stats.Delta{}
+	if r == nil || r.Kind.Figures == nil {
+		return d
+	}
+	for _, f := range r.Kind.Figures(*r, parent) {
+		d[f.Key] += f.N
+	}
+	return d
+}
+
+// refigure moves the figures of the record's organisation path from what
+// before counted to what after counts.
+func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before, after *Record, parent *Record) error {
+	d := figures(after, parent)
+	for k, n := range figures(before, parent) {
+		d[k] -= n
+	}
+	path := ""
+	if after != nil {
+		path = after.OrgPath
+	} else {
+		path = before.OrgPath
+	}
+	return stats.ApplyPath(ctx, s.DB, tx, path, d)
+}
+
+// refigureChildren recounts the children whose figures depend on a changed parent.
+func (s *Service) refigureChildren(ctx context.Context, tx *sql.Tx, before, after Record) error {
+	for _, c := range before.Kind.Children() {
+		if c.Figures == nil {
+			continue
+		}
+		var kids []Record
+		err := s.each(ctx, tx, store.ScopeOf(before.OrgPath), c, Filter{ParentID: before.ID}, func(r Record) error {
+			kids = append(kids, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range kids {
+			d := figures(&r, &after)
+			for k, n := range figures(&r, &before) {
+				d[k] -= n
+			}
+			if err := stats.ApplyPath(ctx, s.DB, tx, r.OrgPath, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -447,7 +447,10 @@ func recommend(ctx context.Context, tx *sql.Tx, before, r *Record) error {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	case err != nil:
-		return err
+		if err != nil {
+			return fmt.Errorf("recommend talent: %w", err)
+		}
+		return nil
 	case state == "appointed":
 		return apperr.InvalidField("candidate", "该人选已在其他企业聘任,不能再推荐")
 	}
@@ -460,12 +463,12 @@ func recommend(ctx context.Context, tx *sql.Tx, before, r *Record) error {
 func spend(ctx context.Context, tx *sql.Tx, r Record) error {
 	res, err := tx.ExecContext(ctx, "UPDATE funds SET balance_fen = balance_fen - $1 WHERE id = $2 AND balance_fen >= $1", r.Int("amount_fen"), r.ParentID)
 	if err != nil {
-		return err
+		return fmt.Errorf("spend from fund: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		var bal int64
 		if err := tx.QueryRowContext(ctx, "SELECT balance_fen FROM funds WHERE id = $1", r.ParentID).Scan(&bal); err != nil {
-			return err
+			return fmt.Errorf("spend from fund: %w", err)
 		}
 		return apperr.Rule("专项资金余额不足:本次发放%s元,余额仅%s元", Yuan(r.Int("amount_fen")), Yuan(bal))
 	}
@@ -481,7 +484,7 @@ func rebudget(ctx context.Context, tx *sql.Tx, before *Record, r Record) error {
 	change := r.Int("budget_fen") - before.Int("budget_fen")
 	res, err := tx.ExecContext(ctx, "UPDATE funds SET balance_fen = balance_fen + $1 WHERE id = $2 AND balance_fen + $1 >= 0", change, r.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("rebudget fund: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return apperr.InvalidField("budget_fen", "预算总额不能少于已批准发放的金额(已发放%s元)", Yuan(before.Int("budget_fen")-before.Int("balance_fen")))

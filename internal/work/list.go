@@ -2,6 +2,7 @@ package work
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -134,7 +135,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, k *Kind, f Filter, p
 	from := k.selectFrom()
 	var n int64
 	if err := s.DB.QueryRowContext(ctx, store.CappedCount("SELECT 1"+from[strings.Index(from, " FROM "):]+w.String(), store.CountCap), w.Args...).Scan(&n); err != nil {
-		return out, err
+		return out, fmt.Errorf("list work records: %w", err)
 	}
 	out.SetTotal(n, store.CountCap)
 	limit, args := w.Limit(p)
@@ -162,7 +163,7 @@ func (s *Service) each(ctx context.Context, q store.Querier, sc store.Scope, k *
 	}
 	rows, err := q.QueryContext(ctx, k.selectFrom()+w.String()+k.order(), w.Args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("read work records: %w", err)
 	}
 	defer rows.Close()
 	today := s.Today()

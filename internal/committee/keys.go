@@ -1,8 +1,9 @@
-package cppcc
+package committee
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,9 @@ func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 	return store.Reseal(ctx, s.DB, batch, "SELECT id, phone_enc FROM cppcc_members WHERE id > $1 AND phone_enc <> '' AND phone_enc NOT LIKE $2 ORDER BY id LIMIT $3",
 		active, s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error {
 			_, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET phone_enc = $1 WHERE id = $2 AND phone_enc = $3", s.Box.Seal(plain[0]), id, sealed[0])
-			return err
+			if err != nil {
+				return fmt.Errorf("re-encrypt members' phones: %w", err)
+			}
+			return nil
 		}, nil)
 }

@@ -1,4 +1,4 @@
-package cppcc
+package committee
 
 import (
 	"context"
@@ -149,7 +149,7 @@ func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID
 		existing, err := store.Query(ctx, tx, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1 AND m.term_id = $2"+
 			store.InProvince("m.province_id", c.Province()), c.ID, termID)
 		if err != nil {
-			return err
+			return fmt.Errorf("import members: %w", err)
 		}
 		seen := map[string]int{}
 		for _, l := range lines {

@@ -1,8 +1,9 @@
-package cppcc
+package committee
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"dangjian/internal/apperr"
@@ -54,11 +55,11 @@ func (s *Service) Terms(ctx context.Context, sc store.Scope, committeeID int64) 
 		return t, r.Scan(&t.ID, &t.Number, &t.StartsOn, &t.EndsOn)
 	}, "SELECT id, number, starts_on, ends_on FROM cppcc_terms WHERE committee_id = $1 ORDER BY number DESC", c.ID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list terms: %w", err)
 	}
 	for i := range terms {
 		if terms[i].Sessions, err = store.Query(ctx, s.DB, scanSession, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.term_id = $1 ORDER BY s.number DESC", terms[i].ID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list terms: %w", err)
 		}
 	}
 	return terms, nil
@@ -70,8 +71,13 @@ func scanSession(r store.Scanner) (Session, error) {
 	var x Session
 	var term int
 	err := r.Scan(&x.ID, &x.TermID, &x.Number, &x.OpensOn, &x.ClosesOn, &term)
-	x.Label = chineseNumber(term) + "届" + chineseNumber(x.Number) + "次会议"
+	x.Label = SessionLabel(term, x.Number)
 	return x, err
+}
+
+// SessionLabel names the session of a term in words: 十四届四次会议.
+func SessionLabel(term, session int) string {
+	return chineseNumber(term) + "届" + chineseNumber(session) + "次会议"
 }
 
 // chineseNumber writes 1–99 in Chinese numerals, as a term or a session is named.
@@ -112,7 +118,7 @@ func (s *Service) NewTerm(ctx context.Context, sc store.Scope, committeeID int64
 			return apperr.InvalidField("number", "第%d届已经登记过", number)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("new term: %w", err)
 		}
 		return s.Audit(ctx, tx, c, "create", "cppcc_term", t.ID, map[string]any{"number": number})
 	})
@@ -134,7 +140,10 @@ func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, 
 			if apperr.IsNotFound(err) {
 				return apperr.NotFound("届")
 			}
-			return err
+			if err != nil {
+				return fmt.Errorf("new session: %w", err)
+			}
+			return nil
 		}
 		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
 		if apperr.IsNotFound(err) {
@@ -150,19 +159,19 @@ func (s *Service) NewSession(ctx context.Context, sc store.Scope, termID int64, 
 			return apperr.InvalidField("number", "该届第%d次会议已经登记过", number)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("new session: %w", err)
 		}
 		if x, err = scanSession(tx.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id WHERE s.id = $1", id)); err != nil {
-			return err
+			return fmt.Errorf("new session: %w", err)
 		}
 		return s.Audit(ctx, tx, c, "create", "cppcc_session", id, map[string]any{"term_id": termID, "number": number})
 	})
 	return x, err
 }
 
-// sessionAt is the session a proposal submitted on day belongs to: the one
+// SessionAt is the session a proposal submitted on day belongs to: the one
 // open that day (大会期间), or else the latest before it (闭会期间).
-func (s *Service) sessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
+func (s *Service) SessionAt(ctx context.Context, q store.Querier, committeeID int64, day date.Date) (Session, bool, error) {
 	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionCols+` FROM cppcc_sessions s JOIN cppcc_terms t ON t.id = s.term_id
 		WHERE t.committee_id = $1 AND s.opens_on <= $2 ORDER BY s.opens_on DESC LIMIT 1`, committeeID, day))
 	if apperr.IsNotFound(err) {

@@ -1,9 +1,24 @@
-package cppcc
+// Package committee keeps the CPPCC committees (政协) themselves: the
+// committees, their lower committees and their handling units (承办单位, to
+// which the handlers' accounts are granted) as a tree of their own beside
+// the Party organisations'; terms (届) and sessions (次会议); a committee's
+// lists (界别, proposal categories) and the parties and groups its members
+// belong to; its rules (the proposals' and the letters' periods, the
+// performance record's points); the members (委员), their phones sealed
+// (Seal and UnderEveryKey serve every sealed field of the consultative
+// work) and their accounts linked, and their list in and out of Excel; and
+// the audit of the consultative work's changes, kept by committee.
+//
+// Arrows: committee imports no part of the consultative work; cppcc (the
+// proposals) builds on it, and through cppcc every domain of the
+// consultative work.
+package committee
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,17 +33,12 @@ import (
 	"dangjian/internal/vocab"
 )
 
-// Service keeps the consultative work. Every function takes the caller's
-// scope, a part of the committees' tree.
+// Service keeps the committees. Every function takes the caller's scope,
+// a part of the committees' tree.
 type Service struct {
 	DB  *store.DB
 	Box *secret.Box
 	Now func() time.Time
-	// Intake takes a proposal not filed where its route sends it, by the
-	// route's code (RejectRoutes: "opinion", "letter"); the domains that keep
-	// those channels supply it (consultation.New), so that cppcc needs none of
-	// them. A route without one is refused.
-	Intake map[string]Intake
 	// nodes keeps what never changes of a node of the committees' tree
 	// (its path and kind: nodes are never moved), id → node.
 	nodes sync.Map
@@ -46,7 +56,7 @@ func (s *Service) NodeIn(ctx context.Context, sc store.Scope, id int64, kind str
 		var n Node
 		err := s.DB.QueryRowContext(ctx, "SELECT path, kind, name FROM committees WHERE id = $1", id).Scan(&n.Path, &n.Kind, &n.Name)
 		if err != nil && !apperr.IsNotFound(err) {
-			return Node{}, err
+			return Node{}, fmt.Errorf("read committee node: %w", err)
 		}
 		if err == nil {
 			s.nodes.Store(id, n)
@@ -63,10 +73,8 @@ func (s *Service) NodeIn(ctx context.Context, sc store.Scope, id int64, kind str
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }
 
-func (s *Service) today() date.Date { return date.Of(s.now()) }
-
 // Today is the service's date in Beijing.
-func (s *Service) Today() date.Date { return s.today() }
+func (s *Service) Today() date.Date { return date.Of(s.now()) }
 
 // Committee is a node of the committees' tree: a committee or a handling unit.
 type Committee struct {
@@ -137,7 +145,10 @@ func (s *Service) Lookup(ctx context.Context, q store.Querier, sc store.Scope, i
 	if apperr.IsNotFound(err) {
 		return c, apperr.NotFound(map[string]string{"committee": "政协", "unit": "承办单位"}[kind])
 	}
-	return c, err
+	if err != nil {
+		return c, fmt.Errorf("look up committee: %w", err)
+	}
+	return c, nil
 }
 
 // InputCommittee is the committee a request names in its body, in scope;
@@ -148,15 +159,6 @@ func (s *Service) InputCommittee(ctx context.Context, q store.Querier, sc store.
 		return c, apperr.InvalidField("committee_id", "政协不存在或不在您的范围内")
 	}
 	return c, err
-}
-
-// inCategories refuses a category not in the committee's list.
-func (s *Service) inCategories(ctx context.Context, q store.Querier, committeeID int64, category string) error {
-	ok, err := s.inList(ctx, q, committeeID, "category", category)
-	if err == nil && !ok {
-		err = apperr.InvalidField("category", "提案类别“%s”不在本政协的类别中", category)
-	}
-	return err
 }
 
 // Committee returns a committee in scope.
@@ -177,8 +179,12 @@ func (s *Service) PublicCommittee(ctx context.Context, id int64) (Committee, err
 // Committees lists the committees in scope, the tree's order.
 func (s *Service) Committees(ctx context.Context, sc store.Scope) ([]Committee, error) {
 	lo, hi := sc.Range()
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE kind = 'committee' AND path >= $1 AND path < $2"+sc.Exact("path")+
+	out, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE kind = 'committee' AND path >= $1 AND path < $2"+sc.Exact("path")+
 		" ORDER BY path LIMIT 200", lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("list committees: %w", err)
+	}
+	return out, nil
 }
 
 // MaxNodes bounds the committees and units Nodes lists.
@@ -187,7 +193,11 @@ const MaxNodes = 1000
 // Nodes lists the committees' tree in its order, committees and their
 // units, at most MaxNodes (for the security administrator's grant form).
 func (s *Service) Nodes(ctx context.Context) ([]Committee, error) {
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees ORDER BY path LIMIT "+strconv.Itoa(MaxNodes))
+	out, err := store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees ORDER BY path LIMIT "+strconv.Itoa(MaxNodes))
+	if err != nil {
+		return nil, fmt.Errorf("list committee nodes: %w", err)
+	}
+	return out, nil
 }
 
 // CommitteeOf is the committee whose scope a caller holds: the committee
@@ -254,7 +264,7 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 	}
 	var dup int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE kind = 'committee' AND name = $1", name).Scan(&dup); err != nil {
-		return Committee{}, err
+		return Committee{}, fmt.Errorf("create committee: %w", err)
 	}
 	if dup > 0 {
 		return Committee{}, apperr.InvalidField("name", "“%s”已经登记过", name)
@@ -266,7 +276,7 @@ func (s *Service) createCommittee(ctx context.Context, tx *sql.Tx, parent *int64
 	for list, names := range map[string][]string{"sector": DefaultSectors, "category": DefaultCategories} {
 		for i, n := range names {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return c, err
+				return c, fmt.Errorf("create committee: %w", err)
 			}
 		}
 	}
@@ -280,18 +290,24 @@ func (s *Service) insertNode(ctx context.Context, tx *sql.Tx, parent *int64, kin
 			if apperr.IsNotFound(err) {
 				return Committee{}, apperr.InvalidField("parent_id", "上级政协不存在")
 			}
-			return Committee{}, err
+			if err != nil {
+				return Committee{}, fmt.Errorf("insert committee node: %w", err)
+			}
+			return Committee{}, nil
 		}
 	}
 	rules, _ := json.Marshal(DefaultRules)
 	var id int64
 	if err := tx.QueryRowContext(ctx, "INSERT INTO committees (parent_id, path, kind, level, name, rules, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 		parent, store.TempKey(), kind, level, name, string(rules), s.now()).Scan(&id); err != nil {
-		return Committee{}, err
+		if err != nil {
+			return Committee{}, fmt.Errorf("insert committee node: %w", err)
+		}
+		return Committee{}, nil
 	}
 	path := store.ChildPath(parentPath, id)
 	if _, err := tx.ExecContext(ctx, "UPDATE committees SET path = $1 WHERE id = $2", path, id); err != nil {
-		return Committee{}, err
+		return Committee{}, fmt.Errorf("insert committee node: %w", err)
 	}
 	return Committee{ID: id, ParentID: parent, Path: path, Kind: kind, Level: level, Name: name, Rules: DefaultRules}, nil
 }
@@ -310,7 +326,7 @@ func (s *Service) NewUnit(ctx context.Context, sc store.Scope, committeeID int64
 		}
 		var dup int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM committees WHERE parent_id = $1 AND kind = 'unit' AND name = $2", c.ID, name).Scan(&dup); err != nil {
-			return err
+			return fmt.Errorf("new unit: %w", err)
 		}
 		if dup > 0 {
 			return apperr.InvalidField("name", "承办单位“%s”已经登记过", name)
@@ -329,21 +345,16 @@ func (s *Service) Units(ctx context.Context, sc store.Scope, committeeID int64) 
 	if err != nil {
 		return nil, err
 	}
-	return store.Query(ctx, s.DB, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", c.ID)
+	return s.UnitsOf(ctx, s.DB, c.ID)
 }
 
-// Names returns one of a committee's lists (sector, category).
-func (s *Service) Names(ctx context.Context, committeeID int64, list string) ([]string, error) {
-	return store.Query(ctx, s.DB, func(sc store.Scanner) (string, error) {
-		var n string
-		return n, sc.Scan(&n)
-	}, "SELECT name FROM cppcc_lists WHERE committee_id = $1 AND list = $2 ORDER BY position", committeeID, list)
-}
-
-func (s *Service) inList(ctx context.Context, q store.Querier, committeeID int64, list, name string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_lists WHERE committee_id = $1 AND list = $2 AND name = $3", committeeID, list, name).Scan(&n)
-	return n > 0, err
+// UnitsOf lists the handling units of a committee, by name, read by q.
+func (s *Service) UnitsOf(ctx context.Context, q store.Querier, committeeID int64) ([]Committee, error) {
+	out, err := store.Query(ctx, q, scanCommittee, "SELECT "+committeeCols+" FROM committees WHERE parent_id = $1 AND kind = 'unit' ORDER BY name", committeeID)
+	if err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	return out, nil
 }
 
 // Audit records a change of the consultative work. Its entry names no
@@ -355,48 +366,3 @@ func (s *Service) Audit(ctx context.Context, tx *sql.Tx, c Committee, action, ob
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// SetList replaces a committee's list (sector: 界别, category: 提案类别) in scope (the office).
-func (s *Service) SetList(ctx context.Context, sc store.Scope, committeeID int64, list string, names []string) ([]string, error) {
-	if list != "sector" && list != "category" {
-		return nil, apperr.NotFound("名单")
-	}
-	seen := map[string]bool{}
-	var clean []string
-	for i, n := range names {
-		n = strings.TrimSpace(n)
-		switch {
-		case n == "":
-			continue
-		case utf8.RuneCountInString(n) > 30:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”超过 30 个字", i+1, n)
-		case seen[n]:
-			return nil, apperr.InvalidField("names", "第 %d 项“%s”重复", i+1, n)
-		}
-		seen[n] = true
-		clean = append(clean, n)
-	}
-	if len(clean) == 0 || len(clean) > 100 {
-		return nil, apperr.InvalidField("names", "名单应有 1 到 100 项")
-	}
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.Lookup(ctx, tx, sc, committeeID, "committee")
-		if err != nil {
-			return err
-		}
-		before, err := s.Names(ctx, c.ID, list)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM cppcc_lists WHERE committee_id = $1 AND list = $2", c.ID, list); err != nil {
-			return err
-		}
-		for i, n := range clean {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO cppcc_lists (committee_id, list, name, position) VALUES ($1, $2, $3, $4)", c.ID, list, n, i+1); err != nil {
-				return err
-			}
-		}
-		return s.Audit(ctx, tx, c, "update", "cppcc_list", c.ID, map[string]any{"list": list, "before": before, "after": clean})
-	})
-	return clean, err
-}

@@ -1,10 +1,11 @@
-package cppcc
+package committee
 
 import (
 	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/clock"
@@ -111,7 +112,7 @@ func (s *Service) SetRules(ctx context.Context, sc store.Scope, committeeID int6
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE committees SET rules = $1 WHERE id = $2", string(raw), c.ID); err != nil {
-			return err
+			return fmt.Errorf("set rules: %w", err)
 		}
 		before := c.Rules
 		c.Rules = r
@@ -168,4 +169,37 @@ func (c Committee) Points() map[string]PointRule {
 		return c.Rules.Points
 	}
 	return DefaultPoints
+}
+
+// CasePeriods are the periods of a letters-and-visits case, each set by the
+// committee; the defaults are those of the 信访工作条例 (2022), counted by the
+// Civil Code's rules (the start day not counted, a last day on a holiday
+// moved to the next working day).
+var CasePeriods = []clock.Period{
+	{Key: "accept", Label: "受理告知", N: 15, Unit: clock.Days, Start: "收到信访事项", Source: "《信访工作条例》第二十四条、第二十五条:收到之日起15日内告知是否受理"},
+	{Key: "handle", Label: "办理", N: 60, Unit: clock.Days, Start: "受理", Source: "《信访工作条例》第三十二条:自受理之日起60日内办结"},
+	{Key: "extend", Label: "延长办理(最多)", N: 30, Unit: clock.Days, Start: "办理期限届满", Source: "《信访工作条例》第三十二条:经本机关、单位负责人批准,延长不得超过30日,并告知延期理由"},
+	{Key: "review_window", Label: "请求复查", N: 30, Unit: clock.Days, Start: "收到书面答复", Source: "《信访工作条例》第三十五条:自收到书面答复之日起30日内请求复查"},
+	{Key: "review", Label: "复查", N: 30, Unit: clock.Days, Start: "收到复查请求", Source: "《信访工作条例》第三十五条:自收到复查请求之日起30日内提出复查意见"},
+	{Key: "recheck_window", Label: "请求复核", N: 30, Unit: clock.Days, Start: "收到复查意见", Source: "《信访工作条例》第三十六条:自收到书面答复之日起30日内请求复核"},
+	{Key: "recheck", Label: "复核", N: 30, Unit: clock.Days, Start: "收到复核请求", Source: "《信访工作条例》第三十六条:30日内提出复核意见,听证所需时间不计算在内"},
+}
+
+// Periods are a committee's periods by key: the cases', its own over the
+// defaults, and its proposals' parts' (the reply and the co-handler's opinion).
+func (c Committee) Periods() map[string]clock.Period {
+	out := map[string]clock.Period{
+		"reply":   {Key: "reply", Label: "提案答复", N: c.Rules.ReplyMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起3个月)"},
+		"opinion": {Key: "opinion", Label: "会办意见", N: c.Rules.OpinionMonths, Unit: clock.Months, Start: "交办", Source: "本政协的提案办理规则(默认交办之日起1个月)"},
+	}
+	for _, p := range CasePeriods {
+		out[p.Key] = p
+	}
+	for _, p := range c.Rules.CasePeriods {
+		if d, ok := out[p.Key]; ok {
+			d.N, d.Unit = p.N, p.Unit
+			out[p.Key] = d
+		}
+	}
+	return out
 }

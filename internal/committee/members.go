@@ -1,8 +1,9 @@
-package cppcc
+package committee
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -131,7 +132,10 @@ func (s *Service) checkTerm(ctx context.Context, tx *sql.Tx, c Committee, termID
 	if apperr.IsNotFound(err) {
 		return apperr.InvalidField("term_id", "该政协没有这一届")
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("check term: %w", err)
+	}
+	return nil
 }
 
 // saveMember inserts a member (id 0) or rewrites one, checked, and audits it.
@@ -147,11 +151,17 @@ func (s *Service) saveMember(ctx context.Context, tx *sql.Tx, c Committee, id in
 		if err := tx.QueryRowContext(ctx, `INSERT INTO cppcc_members (province_id, committee_id, term_id, name, sex, sector, party, special, team, post, phone_enc, status, user_id, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, $13, $13) RETURNING id`,
 			c.Province(), c.ID, in.TermID, in.Name, in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, in.UserID, now).Scan(&id); err != nil {
-			return 0, err
+			if err != nil {
+				return 0, fmt.Errorf("save member: %w", err)
+			}
+			return 0, nil
 		}
 	} else if _, err := tx.ExecContext(ctx, `UPDATE cppcc_members SET sex = $1, sector = $2, party = $3, special = $4, team = $5, post = $6, phone_enc = $7, updated_at = $8
 		WHERE id = $9`+store.InProvince("province_id", c.Province()), in.Sex, in.Sector, in.Party, in.Special, in.Team, in.Post, enc, now, id); err != nil {
-		return 0, err
+		if err != nil {
+			return 0, fmt.Errorf("save member: %w", err)
+		}
+		return 0, nil
 	}
 	return id, s.Audit(ctx, tx, c, action, "cppcc_member", id, map[string]any{"name": in.Name, "sector": in.Sector, "party": in.Party})
 }
@@ -166,7 +176,10 @@ func (s *Service) MemberIn(ctx context.Context, q store.Querier, sc store.Scope,
 	if apperr.IsNotFound(err) {
 		return m, apperr.NotFound("政协委员")
 	}
-	return m, err
+	if err != nil {
+		return m, fmt.Errorf("read member: %w", err)
+	}
+	return m, nil
 }
 
 // Member returns a member of a committee in scope.
@@ -190,17 +203,24 @@ func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64
 		args = append(args, q+"%", q, code)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where, args...).Scan(&out.Total); err != nil {
-		return out, err
+		return out, fmt.Errorf("list members: %w", err)
 	}
 	items, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+memberFrom+where+" ORDER BY m.name, m.id LIMIT "+itoa(p.Size)+" OFFSET "+itoa(p.Offset()), args...)
 	out.Items = append(out.Items, items...)
-	return out, err
+	if err != nil {
+		return out, fmt.Errorf("list members: %w", err)
+	}
+	return out, nil
 }
 
 // CommitteeMembers are every member of c, by name.
 func (s *Service) CommitteeMembers(ctx context.Context, c Committee) ([]Member, error) {
-	return store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
+	out, err := store.Query(ctx, s.DB, s.scanMember, "SELECT "+memberCols+" FROM cppcc_members m WHERE m.committee_id = $1"+
 		store.InProvince("m.province_id", c.Province())+" ORDER BY m.name, m.id", c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("list committee members: %w", err)
+	}
+	return out, nil
 }
 
 // MeIn is the caller's member record in a committee in scope (a member's grant), read by q.
@@ -211,7 +231,10 @@ func (s *Service) MeIn(ctx context.Context, q store.Querier, sc store.Scope, use
 	if apperr.IsNotFound(err) {
 		return m, apperr.Rule("您的账号没有关联在任的政协委员档案,请联系政协办公室")
 	}
-	return m, err
+	if err != nil {
+		return m, fmt.Errorf("read own member record: %w", err)
+	}
+	return m, nil
 }
 
 // Me returns the caller's own member record.
@@ -241,17 +264,17 @@ func (s *Service) LinkAccount(ctx context.Context, sc store.Scope, memberID int6
 			return apperr.InvalidField("username", "没有授予本政协“政协委员”角色的账号“%s”:请安全管理员先建立账号并授予该角色", username)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("link account: %w", err)
 		}
 		var other int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM cppcc_members WHERE user_id = $1 AND id <> $2 AND status = 'active'", user, m.ID).Scan(&other); err != nil {
-			return err
+			return fmt.Errorf("link account: %w", err)
 		}
 		if other > 0 {
 			return apperr.InvalidField("username", "账号“%s”已关联另一名在任委员", username)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET user_id = $1, updated_at = $2 WHERE id = $3"+store.InProvince("province_id", c.Province()), user, s.now(), m.ID); err != nil {
-			return err
+			return fmt.Errorf("link account: %w", err)
 		}
 		m.UserID = &user
 		return s.Audit(ctx, tx, c, "link_account", "cppcc_member", m.ID, map[string]any{"user_id": user})
