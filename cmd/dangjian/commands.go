@@ -19,8 +19,8 @@ import (
 	"dangjian/internal/demo"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
-	"dangjian/internal/roster"
 	"dangjian/internal/server"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
@@ -212,13 +212,13 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		return 1, err
 	}
 	ys := strconv.Itoa(*year)
-	annual, strays, err := roster.CheckAnnual(ctx, db, &org.Service{DB: db}, roster.DaysOf(ys+"-01", ys+"-12", today))
+	annual, strays, err := spreadsheet.CheckAnnual(ctx, db, &org.Service{DB: db}, spreadsheet.DaysOf(ys+"-01", ys+"-12", today))
 	if err != nil {
 		return 1, err
 	}
 	if *asJSON {
 		if annual == nil {
-			annual = []roster.AnnualMismatch{}
+			annual = []spreadsheet.AnnualMismatch{}
 		}
 		if strays == nil {
 			strays = []int64{}

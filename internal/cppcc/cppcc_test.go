@@ -16,8 +16,8 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/flow"
-	"dangjian/internal/roster"
 	"dangjian/internal/secret"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -521,7 +521,7 @@ func TestMembersInAndOutOfExcel(t *testing.T) {
 		}
 		file := func(rows [][]any) *bytes.Buffer {
 			var b bytes.Buffer
-			if err := roster.WriteTable(&b, "委员名单", "江城市政协委员名单", MembersHead, rows); err != nil {
+			if err := spreadsheet.WriteTable(&b, "委员名单", "江城市政协委员名单", MembersHead, rows); err != nil {
 				t.Fatal(err)
 			}
 			return &b

@@ -1,7 +1,15 @@
-// Package roster reads member rosters from the spreadsheets people keep
-// (.xlsx, .xls of Excel 97–2003 and WPS, and .csv in UTF-8 or GB18030), writes rosters back to .xlsx, and
-// lays out the statistics tables superiors ask for.
-package roster
+// Package spreadsheet is the system's Excel and CSV in and out, named for
+// that because more than the roster passes through it: it reads the
+// spreadsheets people keep (.xlsx, .xls of Excel 97–2003 and WPS, and .csv
+// in UTF-8 or GB18030) row by row, finding the header below any title rows
+// and reading messy cells, and imports a member roster with every row
+// checked before anything is written (or only the valid rows), with a
+// report that marks the bad cells red; it writes the roster back to .xlsx
+// in the layout it reads, the empty template, the work records, the 换届
+// list and any page's table as a sheet. It still lays out the statistics
+// tables and the national collection workbook until they move beside what
+// they show.
+package spreadsheet
 
 import (
 	"archive/zip"
