@@ -20,8 +20,8 @@ import (
 	"dangjian/internal/org"
 	"dangjian/internal/public"
 	"dangjian/internal/server"
-	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
 	"dangjian/internal/work"
@@ -212,13 +212,13 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		return 1, err
 	}
 	ys := strconv.Itoa(*year)
-	annual, strays, err := spreadsheet.CheckAnnual(ctx, db, &org.Service{DB: db}, spreadsheet.DaysOf(ys+"-01", ys+"-12", today))
+	annual, strays, err := tables.CheckAnnual(ctx, db, &org.Service{DB: db}, tables.DaysOf(ys+"-01", ys+"-12", today))
 	if err != nil {
 		return 1, err
 	}
 	if *asJSON {
 		if annual == nil {
-			annual = []spreadsheet.AnnualMismatch{}
+			annual = []tables.AnnualMismatch{}
 		}
 		if strays == nil {
 			strays = []int64{}

@@ -18,6 +18,7 @@ import (
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/spreadsheet"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 )
 
@@ -150,21 +151,21 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		today := date.Of(time.Now())
 		detail := map[string]any{"file": *out}
-		layout := map[string]func() spreadsheet.StatsLayout{
-			"stats":    func() spreadsheet.StatsLayout { return spreadsheet.MembersLayout(*year, today) },
-			"work":     func() spreadsheet.StatsLayout { return spreadsheet.WorkLayout(*from, *to, today) },
-			"coverage": func() spreadsheet.StatsLayout { return spreadsheet.CoverageLayout(today) },
+		layout := map[string]func() tables.StatsLayout{
+			"stats":    func() tables.StatsLayout { return tables.MembersLayout(*year, today) },
+			"work":     func() tables.StatsLayout { return tables.WorkLayout(*from, *to, today) },
+			"coverage": func() tables.StatsLayout { return tables.CoverageLayout(today) },
 		}[what]
-		var table spreadsheet.StatsTable
-		var sheets []spreadsheet.StatsSheet
-		days := spreadsheet.DaysOf(*from, *to, today)
+		var table tables.StatsTable
+		var sheets []tables.StatsSheet
+		days := tables.DaysOf(*from, *to, today)
 		if what == "annual" {
-			if sheets, err = spreadsheet.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
+			if sheets, err = tables.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
 				return err
 			}
 		}
 		if layout != nil {
-			if table, err = spreadsheet.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
+			if table, err = tables.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
 				return err
 			}
 		}
@@ -181,7 +182,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			detail["reveal"], detail["reason"], detail["table"], detail["rows"] = true, strings.TrimSpace(*reason), "党组织和党员基本信息采集表", n
 			done = fmt.Sprintf("已导出%s的党组织和党员基本信息采集表(%d 个党组织、%d 名党员,含完整身份证号码和电话,请妥善保管)到 %s", o.Name, nOrgs, n, *out)
 		case what == "annual":
-			err = spreadsheet.WriteWorkbook(f, sheets)
+			err = tables.WriteWorkbook(f, sheets)
 			objectType, detail["table"], detail["note"] = "stats", "党内统计工作簿", days.From.String()+" 至 "+days.To.String()
 			done = fmt.Sprintf("已导出%s党内统计工作簿(%s至%s,%d 张表)到 %s", o.Name, days.From.Chinese(), days.To.Chinese(), len(sheets), *out)
 		case layout == nil:
@@ -193,7 +194,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			done = fmt.Sprintf("已导出 %d 名党员到 %s%s", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		default:
 			l := layout()
-			err = spreadsheet.WriteStats(f, table, l)
+			err = tables.WriteStats(f, table, l)
 			objectType, detail["table"], detail["note"] = "stats", l.Title, l.Note
 			done = fmt.Sprintf("已导出%s%s(%d 个下级党组织及本级)到 %s", o.Name, l.Title, len(table.Lines)-2, *out)
 		}

@@ -10,6 +10,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/spreadsheet"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 )
 
@@ -121,21 +122,21 @@ func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error
 	if q.err != nil {
 		return nil, q.err
 	}
-	return a.statsTable(r, sc, id, spreadsheet.MembersLayout(int(year), date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.MembersLayout(int(year), date.Of(a.now())))
 }
 
 func (a *API) exportWorkStats(r *http.Request, sc store.Scope, id int64) (any, error) {
-	return a.statsTable(r, sc, id, spreadsheet.WorkLayout(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.WorkLayout(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now())))
 }
 
 func (a *API) exportCoverage(r *http.Request, sc store.Scope, id int64) (any, error) {
-	return a.statsTable(r, sc, id, spreadsheet.CoverageLayout(date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.CoverageLayout(date.Of(a.now())))
 }
 
 func (a *API) exportAnnual(r *http.Request, sc store.Scope, id int64) (any, error) {
 	today := date.Of(a.now())
-	d := spreadsheet.DaysOf(r.URL.Query().Get("from"), r.URL.Query().Get("to"), today)
-	sheets, err := spreadsheet.Workbook(r.Context(), a.DB, a.Orgs, sc, id, d, today)
+	d := tables.DaysOf(r.URL.Query().Get("from"), r.URL.Query().Get("to"), today)
+	sheets, err := tables.Workbook(r.Context(), a.DB, a.Orgs, sc, id, d, today)
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +145,14 @@ func (a *API) exportAnnual(r *http.Request, sc store.Scope, id int64) (any, erro
 		Detail: map[string]any{"table": "党内统计工作簿", "note": d.From.String() + " 至 " + d.To.String()}}); err != nil {
 		return nil, err
 	}
-	return Download{Name: spreadsheet.WorkbookName(o, d), ContentType: xlsxType,
-		Write: func(w io.Writer) error { return spreadsheet.WriteWorkbook(w, sheets) }}, nil
+	return Download{Name: tables.WorkbookName(o, d), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return tables.WriteWorkbook(w, sheets) }}, nil
 }
 
 // statsTable downloads a statistics table of an organisation in scope, as
 // the audit trail records.
-func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l spreadsheet.StatsLayout) (any, error) {
-	t, err := spreadsheet.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
+func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l tables.StatsLayout) (any, error) {
+	t, err := tables.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +160,6 @@ func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l spreadshee
 		Detail: map[string]any{"table": l.Title, "note": l.Note}}); err != nil {
 		return nil, err
 	}
-	return Download{Name: spreadsheet.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,
-		Write: func(w io.Writer) error { return spreadsheet.WriteStats(w, t, l) }}, nil
+	return Download{Name: tables.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return tables.WriteStats(w, t, l) }}, nil
 }

@@ -6,9 +6,8 @@
 // checked before anything is written (or only the valid rows), with a
 // report that marks the bad cells red; it writes the roster back to .xlsx
 // in the layout it reads, the empty template, the work records, the 换届
-// list and any page's table as a sheet. It still lays out the statistics
-// tables and the national collection workbook until they move beside what
-// they show.
+// list and any page's table as a sheet. It still writes and reads the
+// national collection workbook until that moves to a package of its own.
 package spreadsheet
 
 import (

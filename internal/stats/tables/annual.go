@@ -1,4 +1,4 @@
-package spreadsheet
+package tables
 
 import (
 	"context"
