@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/bench"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
@@ -178,7 +179,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		switch {
 		case what == "collection":
 			var nOrgs int
-			nOrgs, n, err = spreadsheet.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
+			nOrgs, n, err = collection.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
 			detail["reveal"], detail["reason"], detail["table"], detail["rows"] = true, strings.TrimSpace(*reason), "党组织和党员基本信息采集表", n
 			done = fmt.Sprintf("已导出%s的党组织和党员基本信息采集表(%d 个党组织、%d 名党员,含完整身份证号码和电话,请妥善保管)到 %s", o.Name, nOrgs, n, *out)
 		case what == "annual":
@@ -331,7 +332,7 @@ func importCollection(ctx context.Context, args []string, stdout io.Writer) (int
 			return err
 		}
 		defer f.Close()
-		rep, err := spreadsheet.ImportCollection(ctx, a.db, a.orgs, &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
+		rep, err := collection.ImportCollection(ctx, a.db, a.orgs, &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
 		if err != nil {
 			return err
 		}

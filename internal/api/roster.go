@@ -8,6 +8,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats/tables"
@@ -55,7 +56,7 @@ func (a *API) rosterRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				name, write, err := spreadsheet.CollectionExport(r.Context(), a.DB, a.Orgs, a.Members, sc, o, reason)
+				name, write, err := collection.CollectionExport(r.Context(), a.DB, a.Orgs, a.Members, sc, o, reason)
 				if err != nil {
 					return nil, err
 				}

@@ -6,8 +6,9 @@
 // checked before anything is written (or only the valid rows), with a
 // report that marks the bad cells red; it writes the roster back to .xlsx
 // in the layout it reads, the empty template, the work records, the 换届
-// list and any page's table as a sheet. It still writes and reads the
-// national collection workbook until that moves to a package of its own.
+// list and any page's table as a sheet. The statistics tables
+// (stats/tables) and the national collection (collection) are laid out
+// by packages of their own.
 package spreadsheet
 
 import (

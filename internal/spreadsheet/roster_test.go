@@ -19,6 +19,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -45,6 +46,15 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	}
 	e.root = mk(nil, "和平街道党工委", "working_committee")
 	e.kids = []org.Org{mk(&e.root.ID, "光明社区党支部", "branch"), mk(&e.root.ID, "幸福社区党支部", "branch")}
+	return e
+}
+
+// newEnvOn is the services of an empty database.
+func newEnvOn(db *store.DB) *env {
+	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
+	e := &env{db: db, orgs: &org.Service{DB: db}}
+	e.mem = &member.Service{DB: db, Box: box, Orgs: e.orgs}
+	e.im = &Importer{DB: db, Orgs: e.orgs, Members: e.mem}
 	return e
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
 	"dangjian/internal/spreadsheet"
@@ -302,7 +303,7 @@ func (s *Site) collectionExport(w http.ResponseWriter, r *http.Request, id auth.
 		if err != nil {
 			return err
 		}
-		name, write, err := spreadsheet.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
+		name, write, err := collection.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,11 @@
-package spreadsheet
+// Package collection is the national information collection of 2017 (党组织
+// 和党员基本信息采集) in and out: it writes an organisation's subtree as the
+// collection workbook (the 采集表 of each organisation and member and the two
+// 汇总表, ID numbers and phones in the clear, the export recorded with its
+// purpose), and fills an empty database from such a workbook, every row
+// checked (in a scratch database) before anything is written. Its rows
+// are read and the members imported through the spreadsheet package.
+package collection
 
 import (
 	"bytes"
@@ -17,6 +24,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -245,9 +253,9 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 
 // CollectionReport is what an import of a collection did.
 type CollectionReport struct {
-	Orgs    int         `json:"orgs"`
-	Members int         `json:"members"`
-	Errors  []CellError `json:"errors"`
+	Orgs    int                     `json:"orgs"`
+	Members int                     `json:"members"`
+	Errors  []spreadsheet.CellError `json:"errors"`
 }
 
 // ImportCollection fills an empty database from a collection workbook: the
@@ -256,7 +264,7 @@ type CollectionReport struct {
 // 党员基本信息汇总表 in theirs. Every row is checked before anything is
 // written: a wrong row is reported by its sheet, row, column and reason,
 // and nothing is imported.
-func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *Importer, r io.Reader) (CollectionReport, error) {
+func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *spreadsheet.Importer, r io.Reader) (CollectionReport, error) {
 	var rep CollectionReport
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
@@ -305,7 +313,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		return rep, err
 	}
 	bad := func(sheet string, row int, col, value, reason string) {
-		rep.Errors = append(rep.Errors, CellError{Row: row, Column: sheet + "·" + col, Value: value, Reason: reason})
+		rep.Errors = append(rep.Errors, spreadsheet.CellError{Row: row, Column: sheet + "·" + col, Value: value, Reason: reason})
 	}
 	type planned struct {
 		seq, parent int
@@ -338,7 +346,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		if !ok {
 			bad(OrgSummary, row, "组织类别", m["组织类别"], "组织类别应为"+vocab.OrgTypes.Labels()+"之一")
 		}
-		founded, err := ParseDate(m[colFounded])
+		founded, err := spreadsheet.ParseDate(m[colFounded])
 		if err != nil {
 			bad(OrgSummary, row, colFounded, m[colFounded], err.Error())
 		}
@@ -382,8 +390,9 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	for seq, rows := range groups {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{string(FName), string(FSex), string(FID), string(FEthnicity), string(FBirth), string(FEducation), string(FCategory),
-			string(FJoined), string(FFull), string(FPost), string(FPhone), string(FMobile), string(FMobileDest)})
+		_ = w.Write([]string{string(spreadsheet.FName), string(spreadsheet.FSex), string(spreadsheet.FID), string(spreadsheet.FEthnicity),
+			string(spreadsheet.FBirth), string(spreadsheet.FEducation), string(spreadsheet.FCategory), string(spreadsheet.FJoined),
+			string(spreadsheet.FFull), string(spreadsheet.FPost), string(spreadsheet.FPhone), string(spreadsheet.FMobile), string(spreadsheet.FMobileDest)})
 		_ = w.WriteAll(rows)
 		w.Flush()
 		files[seq] = buf.Bytes()
@@ -395,7 +404,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		orgs := &org.Service{DB: db, Now: orgs.Now}
 		mem := *im.Members
 		mem.DB, mem.Orgs = db, orgs
-		imp := &Importer{DB: db, Orgs: orgs, Members: &mem}
+		imp := &spreadsheet.Importer{DB: db, Orgs: orgs, Members: &mem}
 		ids := map[int]int64{}
 		for _, p := range plan {
 			if p.parent > 0 {
@@ -419,7 +428,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 			if files[p.seq] == nil {
 				continue
 			}
-			r, err := imp.ImportFile(ctx, store.All, "采集表.csv", files[p.seq], Options{OrgID: ids[p.seq], Mode: "all"})
+			r, err := imp.ImportFile(ctx, store.All, "采集表.csv", files[p.seq], spreadsheet.Options{OrgID: ids[p.seq], Mode: "all"})
 			if err != nil {
 				return out, err
 			}
