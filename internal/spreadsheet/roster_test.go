@@ -1,4 +1,4 @@
-package spreadsheet
+package spreadsheet_test
 
 import (
 	"bytes"
@@ -9,155 +9,25 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"dangjian/internal/audit"
-	"dangjian/internal/cnid"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
-	"dangjian/internal/org"
-	"dangjian/internal/secret"
+	"dangjian/internal/spreadsheet"
+	"dangjian/internal/spreadsheet/rostertest"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
 
-type env struct {
-	db   *store.DB
-	orgs *org.Service
-	mem  *member.Service
-	im   *Importer
-	root org.Org
-	kids []org.Org // two branches below the root
-}
-
-func newEnv(t testing.TB, db *store.DB) *env {
-	e := newEnvOn(db)
-	ctx := context.Background()
-	mk := func(parent *int64, name, typ string) org.Org {
-		o, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: parent, Name: &name, Type: &typ})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
-	}
-	e.root = mk(nil, "和平街道党工委", "working_committee")
-	e.kids = []org.Org{mk(&e.root.ID, "光明社区党支部", "branch"), mk(&e.root.ID, "幸福社区党支部", "branch")}
-	return e
-}
-
-// newEnvOn is the services of an empty database.
-func newEnvOn(db *store.DB) *env {
-	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-	e := &env{db: db, orgs: &org.Service{DB: db}}
-	e.mem = &member.Service{DB: db, Box: box, Orgs: e.orgs}
-	e.im = &Importer{DB: db, Orgs: e.orgs, Members: e.mem}
-	return e
-}
-
-func idFor(i int, male bool) string {
-	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*13)
-	seq := (i%400)*2 + map[bool]int{true: 1, false: 0}[male]
-	first := fmt.Sprintf("320102%s%03d", birth.Format("20060102"), seq)
-	return first + string(cnid.CheckChar(first))
-}
-
-// badRow spoils row i in one of twenty ways and says which column it spoils.
-var spoilers = []struct {
-	column string
-	spoil  func(r []any)
-}{
-	{"身份证号", func(r []any) {
-		s := r[3].(string)
-		r[3] = s[:17] + map[bool]string{true: "1", false: "0"}[s[17] == '0']
-	}},
-	{"身份证号", func(r []any) { s := r[3].(string); r[3] = s[:6] + s[8:17] }},
-	{"入党时间", func(r []any) { r[6] = "2003.13.45" }},
-	{"姓 名", func(r []any) { r[0] = "" }},
-	{"文化程度", func(r []any) { r[5] = "博士后流动站" }},
-	{"性别", func(r []any) { r[1] = map[string]string{"男": "女", "女": "男"}[r[1].(string)] }},
-	{"所在党支部", func(r []any) { r[8] = "不存在的党支部" }},
-	{"民族", func(r []any) { r[2] = "火星族" }},
-	{"手机号码", func(r []any) { r[9] = "12345" }},
-	{"是否流动党员", func(r []any) { r[11] = "也许" }},
-}
-
-// messyFile builds a roster as people keep them: a merged title row, a
-// header with the usual variants, dates typed several ways, full-width
-// digits, stray spaces, a lower-case x; every 50th row is spoilt.
-func messyFile(t *testing.T, rows int) ([]byte, map[int]string) {
-	x := excelize.NewFile()
-	sh := "Sheet1"
-	_ = x.SetCellValue(sh, "A1", "和平街道党工委党员花名册(2026年)")
-	_ = x.MergeCell(sh, "A1", "L1")
-	header := []any{"姓 名", "性别", "民族", "身份证号", "出生年月", "文化程度", "入党时间", "转正时间", "所在党支部", "手机号码", "岗位", "是否流动党员"}
-	_ = x.SetSheetRow(sh, "A2", &header)
-	dateStyle, _ := x.NewStyle(&excelize.Style{NumFmt: 14})
-	bad := map[int]string{}
-	for i := 0; i < rows; i++ {
-		male := i%3 != 0
-		id := idFor(i, male)
-		if i%7 == 0 && id[17] == 'X' {
-			id = id[:17] + "x"
-		}
-		if i%11 == 0 {
-			id = strings.Map(func(r rune) rune {
-				if r >= '0' && r <= '9' {
-					return r - '0' + '０'
-				}
-				return r
-			}, id)
-		}
-		birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*13)
-		joined := birth.AddDate(25, 3, 0)
-		full := joined.AddDate(1, 0, 0)
-		joinedText := []string{joined.Format("2006-01-02"), joined.Format("2006/1/2"), joined.Format("2006年1月2日"), joined.Format("2006.01.02")}[i%4]
-		r := []any{" 党员" + fmt.Sprint(i) + " ", map[bool]string{true: "男", false: "女"}[male], []string{"汉族", "汉", "回族"}[i%3], id,
-			birth.Format("2006.01"), []string{"本科", "大专", "研究生", "高中", "中专"}[i%5], joinedText, full,
-			[]string{"光明社区党支部", "幸福社区党支部"}[i%2], fmt.Sprintf("139%08d", i), "岗位", []string{"否", "是", ""}[i%3]}
-		if i%50 == 7 {
-			s := spoilers[(i/50)%len(spoilers)]
-			s.spoil(r)
-			bad[i+3] = s.column
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+3)
-		_ = x.SetSheetRow(sh, cell, &r)
-		fullCell, _ := excelize.CoordinatesToCellName(8, i+3)
-		_ = x.SetCellStyle(sh, fullCell, fullCell, dateStyle)
-	}
-	var buf bytes.Buffer
-	if err := x.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), bad
-}
-
-func (e *env) count(t *testing.T) int64 {
-	m, err := stats.Read(context.Background(), e.db, e.root.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m[stats.KMembers]
-}
-
-func open(t *testing.T, name string, raw []byte) *Sheet {
-	t.Helper()
-	sh, err := Open(name, bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sh.Close() })
-	return sh
-}
-
 // readAll is every row of a file.
-func readAll(t *testing.T, name string, raw []byte) Table {
+func readAll(t *testing.T, name string, raw []byte) spreadsheet.Table {
 	t.Helper()
-	sh := open(t, name, raw)
-	var out Table
+	sh := rostertest.Open(t, name, raw)
+	var out spreadsheet.Table
 	for {
 		row, err := sh.Next()
 		if errors.Is(err, io.EOF) {
@@ -170,36 +40,16 @@ func readAll(t *testing.T, name string, raw []byte) Table {
 	}
 }
 
-// withRoster is an env whose roster of rows people (a few of them refused) is imported.
-func withRoster(t *testing.T, db *store.DB, rows int) *env {
-	e := newEnv(t, db)
-	raw, _ := messyFile(t, rows)
-	if rep := e.importFile(t, "a.xlsx", raw, "valid"); rep.Added < rows*95/100 {
-		t.Fatalf("setup import: %+v", rep)
-	}
-	return e
-}
-
-func (e *env) importFile(t *testing.T, name string, raw []byte, mode string) Report {
-	t.Helper()
-	sh := open(t, name, raw)
-	rep, err := e.im.Import(context.Background(), store.All, sh, Options{OrgID: e.root.ID, Mode: mode})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
-}
-
 func TestImportReportsExactlyTheBadRows(t *testing.T) {
-	auditBatch = 7 // the audit entries are written in many batches during the import
-	t.Cleanup(func() { auditBatch = 5000 })
+	*spreadsheet.AuditBatch = 7 // the audit entries are written in many batches during the import
+	t.Cleanup(func() { *spreadsheet.AuditBatch = 5000 })
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		raw, bad := messyFile(t, 1000)
+		e := rostertest.New(t, db)
+		raw, bad := rostertest.MessyFile(t, 1000)
 		if len(bad) != 20 {
 			t.Fatalf("the file spoils %d rows", len(bad))
 		}
-		rep := e.importFile(t, "花名册.xlsx", raw, "all")
+		rep := e.ImportFile(t, "花名册.xlsx", raw, "all")
 		got := map[int]string{}
 		for _, er := range rep.Errors {
 			if _, dup := got[er.Row]; dup {
@@ -218,16 +68,16 @@ func TestImportReportsExactlyTheBadRows(t *testing.T) {
 		if len(got) != 20 {
 			t.Fatalf("reported %d rows, the first: %+v", len(got), rep.Errors[:min(3, len(rep.Errors))])
 		}
-		if !rep.Refused || rep.Written || e.count(t) != 0 {
-			t.Fatalf("an all-or-nothing import with errors wrote rows: %+v, %d members", rep, e.count(t))
+		if !rep.Refused || rep.Written || e.Count(t) != 0 {
+			t.Fatalf("an all-or-nothing import with errors wrote rows: %+v, %d members", rep, e.Count(t))
 		}
-		rep = e.importFile(t, "花名册.xlsx", raw, "valid")
-		if rep.Added != 980 || len(rep.Errors) != 20 || !rep.Written || e.count(t) != 980 {
-			t.Fatalf("valid rows only: %+v errors, added %d, members %d", len(rep.Errors), rep.Added, e.count(t))
+		rep = e.ImportFile(t, "花名册.xlsx", raw, "valid")
+		if rep.Added != 980 || len(rep.Errors) != 20 || !rep.Written || e.Count(t) != 980 {
+			t.Fatalf("valid rows only: %+v errors, added %d, members %d", len(rep.Errors), rep.Added, e.Count(t))
 		}
 		// Importing the same file again changes nothing.
-		rep = e.importFile(t, "花名册.xlsx", raw, "valid")
-		if rep.Added != 0 || rep.Updated != 0 || rep.Unchanged != 980 || e.count(t) != 980 {
+		rep = e.ImportFile(t, "花名册.xlsx", raw, "valid")
+		if rep.Added != 0 || rep.Updated != 0 || rep.Unchanged != 980 || e.Count(t) != 980 {
 			t.Fatalf("re-import: %+v", rep)
 		}
 		ms, err := stats.Check(context.Background(), db)
@@ -244,7 +94,7 @@ func TestImportReportsExactlyTheBadRows(t *testing.T) {
 		}
 		// The report workbook marks the bad cells.
 		var buf bytes.Buffer
-		if err := WriteReport(&buf, open(t, "x.xlsx", raw), rep); err != nil {
+		if err := spreadsheet.WriteReport(&buf, rostertest.Open(t, "x.xlsx", raw), rep); err != nil {
 			t.Fatal(err)
 		}
 		x, err := excelize.OpenReader(&buf)
@@ -263,19 +113,19 @@ func TestImportReportsExactlyTheBadRows(t *testing.T) {
 }
 
 func TestImportCSVInGB18030(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	csv := "姓名,性别,民族,公民身份号码,学历,人员类别,入党日期,转正日期,联系电话\n" +
-		"张三,男,汉族," + idFor(1, true) + ",大学本科,正式党员,2000年7月1日,2001年7月1日,13800001111\n" +
-		"李四,女,汉族," + idFor(2, false) + ",高中,预备党员,2026-01-05,,\n"
+		"张三,男,汉族," + rostertest.IDFor(1, true) + ",大学本科,正式党员,2000年7月1日,2001年7月1日,13800001111\n" +
+		"李四,女,汉族," + rostertest.IDFor(2, false) + ",高中,预备党员,2026-01-05,,\n"
 	gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(csv))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := e.importFile(t, "名册.csv", gb, "all")
+	rep := e.ImportFile(t, "名册.csv", gb, "all")
 	if rep.Added != 2 || len(rep.Errors) != 0 {
 		t.Fatalf("GB18030 CSV: %+v", rep)
 	}
-	l, _ := e.mem.List(context.Background(), store.All, member.Filter{Q: "zs"}, store.Page{})
+	l, _ := e.Members.List(context.Background(), store.All, member.Filter{Q: "zs"}, store.Page{})
 	if l.Total != 1 || l.Items[0].Name != "张三" || l.Items[0].JoinedOn.String() != "2000-07-01" {
 		t.Fatalf("imported: %+v", l.Items)
 	}
@@ -285,33 +135,33 @@ func TestImportCSVInGB18030(t *testing.T) {
 func TestExportImportRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		src := withRoster(t, db, 300)
+		src := rostertest.WithRoster(t, db, 300)
 		var buf bytes.Buffer
-		n, err := ExportMembers(ctx, &buf, src.mem, store.All, member.Filter{OrgID: src.root.ID, Category: "member"}, "花名册", true)
+		n, err := spreadsheet.ExportMembers(ctx, &buf, src.Members, store.All, member.Filter{OrgID: src.Root.ID, Category: "member"}, "花名册", true)
 		if err != nil || n < 290 {
 			t.Fatalf("export: %d %v", n, err)
 		}
 		// Masked exports show no full number.
 		var masked bytes.Buffer
-		if _, err := ExportMembers(ctx, &masked, src.mem, store.All, member.Filter{OrgID: src.root.ID}, "花名册", false); err != nil {
+		if _, err := spreadsheet.ExportMembers(ctx, &masked, src.Members, store.All, member.Filter{OrgID: src.Root.ID}, "花名册", false); err != nil {
 			t.Fatal(err)
 		}
 		mt := readAll(t, "m.xlsx", masked.Bytes())
 		if !strings.Contains(mt[2][4], "********") {
 			t.Fatalf("masked export row: %v", mt[2])
 		}
-		dst := newEnv(t, storetest.SQLite(t))
-		rep := dst.importFile(t, "export.xlsx", buf.Bytes(), "all")
+		dst := rostertest.New(t, storetest.SQLite(t))
+		rep := dst.ImportFile(t, "export.xlsx", buf.Bytes(), "all")
 		if rep.Added != n || len(rep.Errors) != 0 {
 			t.Fatalf("import of the export: %+v", rep)
 		}
-		again := dst.importFile(t, "export.xlsx", buf.Bytes(), "all")
+		again := dst.ImportFile(t, "export.xlsx", buf.Bytes(), "all")
 		if again.Unchanged != n || again.Added+again.Updated != 0 {
 			t.Fatalf("re-import of the export: %+v", again)
 		}
-		list := func(e *env) []string {
+		list := func(e *rostertest.Env) []string {
 			var out []string
-			_ = e.mem.Each(ctx, store.All, member.Filter{}, func(m member.Member) error {
+			_ = e.Members.Each(ctx, store.All, member.Filter{}, func(m member.Member) error {
 				out = append(out, strings.Join([]string{m.IDNumber, m.Name, m.Sex, m.Ethnicity, m.BirthDate.String(), m.Education, m.Stage,
 					m.JoinedOn.String(), m.FullOn.String(), m.OrgName, m.Phone, m.Post, fmt.Sprint(m.MobileOut)}, "|"))
 				return nil
@@ -331,13 +181,13 @@ func TestParseDate(t *testing.T) {
 		"2003-07-01": "2003-07-01", "2003/7/1": "2003-07-01", "2003.07": "2003-07-01", "2003年7月1日": "2003-07-01",
 		"2003年7月": "2003-07-01", "20030701": "2003-07-01", "37803": "2003-07-01", " 2003 - 7 - 1 ": "2003-07-01", "": "",
 	} {
-		d, err := ParseDate(in)
+		d, err := spreadsheet.ParseDate(in)
 		if err != nil || d.String() != want {
 			t.Errorf("ParseDate(%q) = %q, %v; want %q", in, d, err, want)
 		}
 	}
 	for _, in := range []string{"2003-02-30", "2003.13", "七月一日", "1.5", "03-07-01"} {
-		if _, err := ParseDate(in); err == nil {
+		if _, err := spreadsheet.ParseDate(in); err == nil {
 			t.Errorf("ParseDate(%q) accepted", in)
 		}
 	}
@@ -348,9 +198,9 @@ func FuzzParseDate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDate(s)
+		d, err := spreadsheet.ParseDate(s)
 		if err == nil && !d.IsZero() {
-			if again, err := ParseDate(d.String()); err != nil || again != d {
+			if again, err := spreadsheet.ParseDate(d.String()); err != nil || again != d {
 				t.Fatalf("%q → %s does not read back", s, d)
 			}
 		}
@@ -360,14 +210,14 @@ func FuzzParseDate(f *testing.F) {
 func FuzzParseRow(f *testing.F) {
 	f.Add("张三", "男", "汉族", "11010519491231002X", "1949.12", "本科", "1970年7月1日", "1971-07-01", "光明社区党支部", "13800001111", "是")
 	f.Add(" ", "", "", "1.10105E+17", "37803", "博士", "2003.13", "", "不存在", "１３８", "也许")
-	h := Header{Cols: map[Field]int{}, Names: map[Field]string{}}
-	for i, c := range []Field{FName, FSex, FEthnicity, FID, FBirth, FEducation, FJoined, FFull, FOrg, FPhone, FMobile} {
+	h := spreadsheet.Header{Cols: map[spreadsheet.Field]int{}, Names: map[spreadsheet.Field]string{}}
+	for i, c := range []spreadsheet.Field{spreadsheet.FName, spreadsheet.FSex, spreadsheet.FEthnicity, spreadsheet.FID, spreadsheet.FBirth, spreadsheet.FEducation, spreadsheet.FJoined, spreadsheet.FFull, spreadsheet.FOrg, spreadsheet.FPhone, spreadsheet.FMobile} {
 		h.Cols[c] = i
 	}
-	e := newEnv(f, storetest.SQLite(f))
-	idx := newOrgIndex(context.Background(), e.orgs, store.ScopeOf(e.root.Path), e.root)
+	e := rostertest.New(f, storetest.SQLite(f))
+	idx := spreadsheet.NewOrgIndex(context.Background(), e.Orgs, store.ScopeOf(e.Root.Path), e.Root)
 	f.Fuzz(func(t *testing.T, a, b, c, d, e, g, hh, i, j, k, l string) {
-		row, errs := parseRow(h, []string{a, b, c, d, e, g, hh, i, j, k, l}, 5, idx)
+		row, errs := spreadsheet.ParseRow(h, []string{a, b, c, d, e, g, hh, i, j, k, l}, 5, idx)
 		for _, er := range errs {
 			if er.Row != 5 || er.Reason == "" || er.Column == "" {
 				t.Fatalf("malformed error %+v", er)
@@ -381,7 +231,7 @@ func FuzzParseRow(f *testing.F) {
 
 func TestTemplateImportsBack(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTemplate(&buf); err != nil {
+	if err := spreadsheet.WriteTemplate(&buf); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
@@ -392,7 +242,7 @@ func TestTemplateImportsBack(t *testing.T) {
 	if err != nil || len(dvs) != 5 {
 		t.Fatalf("drop-down lists: %d %v", len(dvs), err)
 	}
-	row := []any{"王五", "男", "汉族", idFor(9, true), "", "大学本科", "正式党员", "2001-07-01", "2002-07-01", "", "13900009999", "岗位", "否"}
+	row := []any{"王五", "男", "汉族", rostertest.IDFor(9, true), "", "大学本科", "正式党员", "2001-07-01", "2002-07-01", "", "13900009999", "岗位", "否"}
 	if err := x.SetSheetRow("党员名册", "A2", &row); err != nil {
 		t.Fatal(err)
 	}
@@ -400,8 +250,8 @@ func TestTemplateImportsBack(t *testing.T) {
 	if err := x.Write(&filled); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, storetest.SQLite(t))
-	rep := e.importFile(t, "模板.xlsx", filled.Bytes(), "all")
+	e := rostertest.New(t, storetest.SQLite(t))
+	rep := e.ImportFile(t, "模板.xlsx", filled.Bytes(), "all")
 	if rep.Added != 1 || len(rep.Errors) != 0 {
 		t.Fatalf("a filled template: %+v", rep)
 	}
@@ -410,20 +260,20 @@ func TestTemplateImportsBack(t *testing.T) {
 // TestExportSplitsFullSheets: a roster longer than a sheet holds goes on
 // into further sheets, each with its title and headings.
 func TestExportSplitsFullSheets(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	ctx := context.Background()
 	for i := 0; i < 7; i++ {
-		id, name, eth, edu, stage := idFor(i, true), fmt.Sprintf("党员%d", i), "汉族", "大学本科", "full"
+		id, name, eth, edu, stage := rostertest.IDFor(i, true), fmt.Sprintf("党员%d", i), "汉族", "大学本科", "full"
 		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
-		if _, err := e.mem.Create(ctx, store.All, member.Input{OrgID: &e.kids[0].ID, Name: &name, IDNumber: &id, Ethnicity: &eth, Education: &edu,
+		if _, err := e.Members.Create(ctx, store.All, member.Input{OrgID: &e.Kids[0].ID, Name: &name, IDNumber: &id, Ethnicity: &eth, Education: &edu,
 			Stage: &stage, JoinedOn: &j, FullOn: &f}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	maxSheetRows = 4 // the title, the headings and two people a sheet
-	t.Cleanup(func() { maxSheetRows = 1048576 })
+	*spreadsheet.MaxSheetRows = 4 // the title, the headings and two people a sheet
+	t.Cleanup(func() { *spreadsheet.MaxSheetRows = 1048576 })
 	var buf bytes.Buffer
-	n, err := ExportMembers(ctx, &buf, e.mem, store.All, member.Filter{Sort: "id"}, "花名册", false)
+	n, err := spreadsheet.ExportMembers(ctx, &buf, e.Members, store.All, member.Filter{Sort: "id"}, "花名册", false)
 	if err != nil || n != 7 {
 		t.Fatalf("exported %d: %v", n, err)
 	}
@@ -444,16 +294,16 @@ func TestExportSplitsFullSheets(t *testing.T) {
 // An import tells its progress as it reads: against the number of rows the
 // file declares when it declares one, ending with every row done.
 func TestImportProgress(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	var b strings.Builder
 	b.WriteString("姓名,公民身份号码,民族,学历,入党日期,转正日期\n")
 	for i := 0; i < 1200; i++ {
-		fmt.Fprintf(&b, "党员%d,%s,汉族,大学本科,2020-07-01,2021-07-01\n", i, idFor(i, true))
+		fmt.Fprintf(&b, "党员%d,%s,汉族,大学本科,2020-07-01,2021-07-01\n", i, rostertest.IDFor(i, true))
 	}
 	type call struct{ done, total int }
 	var calls []call
-	sh := open(t, "名册.csv", []byte(b.String()))
-	rep, err := e.im.Import(context.Background(), store.All, sh, Options{OrgID: e.root.ID, DryRun: true,
+	sh := rostertest.Open(t, "名册.csv", []byte(b.String()))
+	rep, err := e.Importer.Import(context.Background(), store.All, sh, spreadsheet.Options{OrgID: e.Root.ID, DryRun: true,
 		Progress: func(done, total int) { calls = append(calls, call{done, total}) }})
 	if err != nil || rep.Added != 1200 {
 		t.Fatalf("import: %d added, %d errors (the first %v), %v", rep.Added, len(rep.Errors), rep.Errors[:min(1, len(rep.Errors))], err)
