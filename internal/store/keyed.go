@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 )
 
@@ -54,7 +55,7 @@ func Unsealed(ctx context.Context, q Querier, prefix string) (map[Column]int, er
 	for _, c := range Sealed {
 		var n int
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Table+" WHERE "+c.Name+" <> '' AND "+c.Name+" NOT LIKE $1"+LikeEscape, Prefix(prefix)).Scan(&n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("count the values of %s.%s under older keys: %w", c.Table, c.Name, err)
 		}
 		if n > 0 {
 			out[c] = n
@@ -78,7 +79,7 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, query, after, Prefix(active), batch)
 			if err != nil {
-				return err
+				return fmt.Errorf("read the rows to seal again: %w", err)
 			}
 			cols, _ := rows.Columns()
 			type row struct {
@@ -94,13 +95,13 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 				}
 				if err := rows.Scan(dest...); err != nil {
 					rows.Close()
-					return err
+					return fmt.Errorf("read a row to seal again: %w", err)
 				}
 				for _, v := range r.sealed {
 					p, err := open(v)
 					if err != nil {
 						rows.Close()
-						return err
+						return fmt.Errorf("open the sealed values of row %d: %w", r.id, err)
 					}
 					r.plain = append(r.plain, p)
 				}
@@ -108,7 +109,7 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
-				return err
+				return fmt.Errorf("read the rows to seal again: %w", err)
 			}
 			for _, r := range todo {
 				if err := update(ctx, tx, r.id, r.sealed, r.plain); err != nil {

@@ -113,7 +113,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		sdb, err := sql.Open("pgx", conn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
 		sdb.SetMaxOpenConns(32)
 		sdb.SetMaxIdleConns(32)
@@ -133,7 +133,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, errors.New("empty database path")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("create the database's folder: %w", err)
 	}
 	// WAL lets readers go on while one writer commits; immediate transactions
 	// take the write lock at BEGIN so two writers queue instead of deadlocking.
@@ -143,7 +143,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	sdb, err := sql.Open("sqlite", "file:"+escaped+q)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
 	}
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
@@ -167,7 +167,7 @@ var busyTimeoutMS = 10000
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin a transaction: %w", err)
 	}
 	return db.run(ctx, tx, fn)
 }
@@ -189,13 +189,16 @@ func (db *DB) run(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) (e
 		// reference table (the tree) may be written after a read of many
 		// shards (the figures of a root).
 		if _, err = tx.ExecContext(ctx, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"); err != nil {
-			return err
+			return fmt.Errorf("set the transaction's shard mode: %w", err)
 		}
 	}
 	if err = fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // Backup writes a consistent copy of a SQLite database to file while the
@@ -207,8 +210,10 @@ func (db *DB) Backup(ctx context.Context, file string) error {
 	if _, err := os.Stat(file); err == nil {
 		return fmt.Errorf("%s already exists", file)
 	}
-	_, err := db.ExecContext(ctx, "VACUUM INTO $1", file)
-	return err
+	if _, err := db.ExecContext(ctx, "VACUUM INTO $1", file); err != nil {
+		return fmt.Errorf("copy the database into %s: %w", file, err)
+	}
+	return nil
 }
 
 // TempKey returns a unique placeholder for a UNIQUE column whose final value
@@ -227,8 +232,10 @@ func (db *DB) Serialize(ctx context.Context, tx *sql.Tx, key int64) error {
 	if db.Dialect != Postgres {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
-	return err
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key); err != nil {
+		return fmt.Errorf("take the lock %d: %w", key, err)
+	}
+	return nil
 }
 
 // Now is the time of clock in UTC, or the system's when clock is nil: the
@@ -290,10 +297,11 @@ func stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 		return s, nil
 	}
 	s, err := tx.PrepareContext(ctx, query)
-	if err == nil {
-		c.m[query] = s
+	if err != nil {
+		return nil, fmt.Errorf("prepare a statement: %w", err)
 	}
-	return s, err
+	c.m[query] = s
+	return s, nil
 }
 
 // BulkExec runs a statement in tx, prepared once if ctx keeps statements.
