@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -94,7 +95,7 @@ func periodChanges(ctx context.Context, q store.Querier, path string, from, to d
 	in := func(org int64, key string) { out[key]++ }
 	// The latest receipt of a letter by each person now in the subtree.
 	moved := map[int64]date.Date{}
-	err := each(ctx, q, `SELECT t.member_id, MAX(t.received_on) FROM transfers t JOIN members m ON m.id = t.member_id AND m.province_id = t.province_id
+	err := each(ctx, q, "the latest letters received by the people of the subtree", `SELECT t.member_id, MAX(t.received_on) FROM transfers t JOIN members m ON m.id = t.member_id AND m.province_id = t.province_id
 		JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2 AND t.status = 'received' AND t.received_on >= $3`+route+` GROUP BY t.member_id`,
 		func(sc func(...any) error) error {
 			var id int64
@@ -116,7 +117,7 @@ func periodChanges(ctx context.Context, q store.Querier, path string, from, to d
 			return p.org
 		}
 	}
-	err = each(ctx, q, `SELECT `+personCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+route+`
+	err = each(ctx, q, "the dated steps of the people of the subtree", `SELECT `+personCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+route+`
 		AND (m.applied_on BETWEEN $3 AND $4 OR m.activist_on BETWEEN $3 AND $4 OR m.candidate_on BETWEEN $3 AND $4
 		OR m.joined_on BETWEEN $3 AND $4 OR m.full_on BETWEEN $3 AND $4)`, func(sc func(...any) error) error {
 		p, err := scanPerson(sc)
@@ -128,7 +129,7 @@ func periodChanges(ctx context.Context, q store.Querier, path string, from, to d
 	if err != nil {
 		return err
 	}
-	err = each(ctx, q, `SELECT `+personCols+`, e.action, e.on_date FROM stage_events e JOIN members m ON m.id = e.member_id AND m.province_id = e.province_id
+	err = each(ctx, q, "the changes of standing of the people of the subtree", `SELECT `+personCols+`, e.action, e.on_date FROM stage_events e JOIN members m ON m.id = e.member_id AND m.province_id = e.province_id
 		JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+route+` AND e.on_date BETWEEN $3 AND $4 AND e.action IN `+standingSteps,
 		func(sc func(...any) error) error {
 			var p person
@@ -151,7 +152,7 @@ func periodChanges(ctx context.Context, q store.Querier, path string, from, to d
 		var n int64
 		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers t JOIN orgs o ON o.id = t.`+side.col+`
 			WHERE o.path >= $1 AND o.path < $2 AND t.status = 'received' AND t.received_on BETWEEN $3 AND $4`, lo, hi, from, to).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("count the letters received by %s: %w", side.col, err)
 		}
 		out[side.key] += n
 	}
@@ -164,7 +165,7 @@ func periodChanges(ctx context.Context, q store.Querier, path string, from, to d
 func movedAway(ctx context.Context, q store.Querier, path string, from, to date.Date, add func(org int64, key string)) error {
 	lo, hi := store.PathRange(path)
 	var ids []int64
-	err := each(ctx, q, `SELECT DISTINCT t.member_id FROM transfers t JOIN orgs o ON o.id = t.from_org_id
+	err := each(ctx, q, "the people moved out of the subtree", `SELECT DISTINCT t.member_id FROM transfers t JOIN orgs o ON o.id = t.from_org_id
 		WHERE o.path >= $1 AND o.path < $2 AND t.status = 'received' AND t.received_on >= $3`, func(sc func(...any) error) error {
 		var id int64
 		err := sc(&id)
@@ -184,7 +185,7 @@ func movedAway(ctx context.Context, q store.Querier, path string, from, to date.
 			list += strconv.FormatInt(id, 10)
 		}
 		people := map[int64]person{}
-		err := each(ctx, q, `SELECT `+personCols+` FROM members m WHERE m.id IN (`+list+`)`, func(sc func(...any) error) error {
+		err := each(ctx, q, "the people moved out of the subtree", `SELECT `+personCols+` FROM members m WHERE m.id IN (`+list+`)`, func(sc func(...any) error) error {
 			p, err := scanPerson(sc)
 			people[p.id] = p
 			return err
@@ -237,7 +238,7 @@ func dayAfter(d date.Date) time.Time {
 func orgsAndMobile(ctx context.Context, q store.Querier, path string, from, to date.Date, out map[string]int64) error {
 	lo, hi := store.PathRange(path)
 	before := from.AddDate(0, 0, -1)
-	err := each(ctx, q, `SELECT o.type, o.founded_on, o.dissolved_at FROM orgs o WHERE o.path >= $1 AND o.path < $2
+	err := each(ctx, q, "the organisations of the subtree", `SELECT o.type, o.founded_on, o.dissolved_at FROM orgs o WHERE o.path >= $1 AND o.path < $2
 		AND (o.dissolved_at IS NULL OR o.dissolved_at >= $3)`, func(sc func(...any) error) error {
 		var typ string
 		var founded date.Date
@@ -252,7 +253,7 @@ func orgsAndMobile(ctx context.Context, q store.Querier, path string, from, to d
 		return err
 	}
 	route := store.ScopeOf(path).ProvinceParam("r.province_id")
-	return each(ctx, q, `SELECT r.kind, r.since, r.ended_on FROM mobile_records r JOIN orgs o ON o.id = r.org_id WHERE o.path >= $1 AND o.path < $2`+route+`
+	return each(ctx, q, "the mobile records of the subtree", `SELECT r.kind, r.since, r.ended_on FROM mobile_records r JOIN orgs o ON o.id = r.org_id WHERE o.path >= $1 AND o.path < $2`+route+`
 		AND r.since <= $3 AND (r.ended_on IS NULL OR r.ended_on >= $4)`, func(sc func(...any) error) error {
 		var kind string
 		var since, ended date.Date

@@ -122,7 +122,7 @@ func scanPerson(sc func(...any) error) (person, error) {
 // each person's in the order received.
 func receivedLetters(ctx context.Context, q store.Querier, cond string) (map[int64][]letter, error) {
 	out := map[int64][]letter{}
-	err := each(ctx, q, `SELECT t.member_id, t.from_org_id, t.to_org_id, t.received_on FROM transfers t
+	err := each(ctx, q, "the letters received", `SELECT t.member_id, t.from_org_id, t.to_org_id, t.received_on FROM transfers t
 		WHERE t.status = 'received' AND t.member_id IS NOT NULL`+cond+` ORDER BY t.member_id, t.received_on, t.id`, func(sc func(...any) error) error {
 		var id int64
 		var from, to sql.NullInt64
@@ -140,7 +140,7 @@ func receivedLetters(ctx context.Context, q store.Querier, cond string) (map[int
 // standing reads the recorded changes of standing of the people cond selects.
 func standing(ctx context.Context, q store.Querier, cond string) (map[int64][]step, error) {
 	out := map[int64][]step{}
-	err := each(ctx, q, `SELECT e.member_id, e.action, e.on_date FROM stage_events e WHERE e.action IN `+standingSteps+cond+` ORDER BY e.member_id, e.on_date, e.id`,
+	err := each(ctx, q, "the changes of standing", `SELECT e.member_id, e.action, e.on_date FROM stage_events e WHERE e.action IN `+standingSteps+cond+` ORDER BY e.member_id, e.on_date, e.id`,
 		func(sc func(...any) error) error {
 			var id int64
 			var s step
@@ -172,7 +172,7 @@ func orgPaths(ctx context.Context, q store.Querier, letters map[int64][]letter) 
 	if list == "" {
 		return out, nil
 	}
-	err := each(ctx, q, "SELECT id, path FROM orgs WHERE id IN ("+list+")", func(sc func(...any) error) error {
+	err := each(ctx, q, "the paths of the letters' organisations", "SELECT id, path FROM orgs WHERE id IN ("+list+")", func(sc func(...any) error) error {
 		var id int64
 		var p string
 		err := sc(&id, &p)
@@ -201,7 +201,7 @@ func RecountAnnual(ctx context.Context, q store.Querier, from, to date.Date) (ow
 		return nil, nil, err
 	}
 	before := from.AddDate(0, 0, -1)
-	err = each(ctx, q, `SELECT `+personCols+` FROM members m`, func(sc func(...any) error) error {
+	err = each(ctx, q, "the people for the recount", `SELECT `+personCols+` FROM members m`, func(sc func(...any) error) error {
 		p, err := scanPerson(sc)
 		if err != nil {
 			return err
@@ -237,7 +237,7 @@ func RecountAnnual(ctx context.Context, q store.Querier, from, to date.Date) (ow
 	if err != nil {
 		return nil, nil, err
 	}
-	err = each(ctx, q, "SELECT o.id, o.type, o.founded_on, o.dissolved_at FROM orgs o", func(sc func(...any) error) error {
+	err = each(ctx, q, "the organisations for the recount", "SELECT o.id, o.type, o.founded_on, o.dissolved_at FROM orgs o", func(sc func(...any) error) error {
 		var id int64
 		var typ string
 		var founded date.Date
@@ -251,7 +251,7 @@ func RecountAnnual(ctx context.Context, q store.Querier, from, to date.Date) (ow
 	if err != nil {
 		return nil, nil, err
 	}
-	err = each(ctx, q, "SELECT r.org_id, r.kind, r.since, r.ended_on FROM mobile_records r", func(sc func(...any) error) error {
+	err = each(ctx, q, "the mobile records for the recount", "SELECT r.org_id, r.kind, r.since, r.ended_on FROM mobile_records r", func(sc func(...any) error) error {
 		var org int64
 		var kind string
 		var since, ended date.Date

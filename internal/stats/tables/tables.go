@@ -288,11 +288,14 @@ func WriteWorkbook(w io.Writer, sheets []StatsSheet) error {
 			err = writeSheet(x, s.Name, s.Table, s.Layout)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("lay out the sheet %s: %w", s.Name, err)
 		}
 	}
 	x.SetActiveSheet(0)
-	return x.Write(w)
+	if err := x.Write(w); err != nil {
+		return fmt.Errorf("write the statistics workbook: %w", err)
+	}
+	return nil
 }
 
 // writeSheet lays out one table on the sheet.
