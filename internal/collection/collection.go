@@ -119,7 +119,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 		return id, sc.Scan(&id)
 	}, "SELECT id FROM orgs WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path", lo, hi)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("read the organisations below %s: %w", root.Path, err)
 	}
 	for _, id := range ids {
 		o, err := orgs.Get(ctx, sc, id)
@@ -154,7 +154,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 	}, `SELECT r.member_id, r.present_place FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 		WHERE o.path >= $1 AND o.path < $2 AND r.kind = 'out' AND r.ended_on IS NULL AND r.member_id IS NOT NULL`+sc.ProvinceParam("r.province_id"), lo, hi)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("read the members flowing out below %s: %w", root.Path, err)
 	}
 	flows := make(map[int64]string, len(out))
 	for _, f := range out {
@@ -164,7 +164,8 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 	x := excelize.NewFile()
 	defer x.Close()
 	var sheets [4]*excelize.StreamWriter
-	for i, name := range []string{OrgForms, MemberForms, OrgSummary, MemberSummary} {
+	names := [4]string{OrgForms, MemberForms, OrgSummary, MemberSummary}
+	for i, name := range names {
 		if i == 0 {
 			err = x.SetSheetName("Sheet1", name)
 		} else {
@@ -174,7 +175,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			sheets[i], err = x.NewStreamWriter(name)
 		}
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("start the sheet %s: %w", name, err)
 		}
 	}
 	next := [4]int{}
@@ -185,7 +186,10 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			row[k] = c
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, next[i])
-		return sheets[i].SetRow(cell, row)
+		if err := sheets[i].SetRow(cell, row); err != nil {
+			return fmt.Errorf("write row %d of %s: %w", next[i], names[i], err)
+		}
+		return nil
 	}
 	head := func(i int, cols []string) error { return put(i, cols...) }
 	if err := head(2, append(append([]string{colSeq}, OrgItems...), colParent, colParentNo, colFounded)); err != nil {
@@ -245,10 +249,13 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			}
 		}
 		if err := s.Flush(); err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("write the sheet %s: %w", names[i], err)
 		}
 	}
-	return len(list), n, x.Write(w)
+	if err := x.Write(w); err != nil {
+		return 0, 0, fmt.Errorf("write the collection workbook: %w", err)
+	}
+	return len(list), n, nil
 }
 
 // CollectionReport is what an import of a collection did.
@@ -268,7 +275,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	var rep CollectionReport
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
-		return rep, err
+		return rep, fmt.Errorf("count the organisations: %w", err)
 	}
 	if n > 0 {
 		return rep, apperr.Rule("采集表只能导入到空的数据库(现有%d个党组织);向已有的党组织导入党员请用花名册导入", n)
@@ -447,7 +454,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	// written only once every row has gone in.
 	dir, err := os.MkdirTemp("", "dangjian-collection-")
 	if err != nil {
-		return rep, err
+		return rep, fmt.Errorf("make a folder for the scratch database: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	scratch, err := store.Open(ctx, filepath.Join(dir, "check.db"))
@@ -456,7 +463,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	}
 	defer scratch.Close()
 	if _, err := scratch.Migrate(ctx); err != nil {
-		return rep, err
+		return rep, fmt.Errorf("migrate the scratch database: %w", err)
 	}
 	tried, err := load(scratch)
 	if err != nil {

@@ -87,7 +87,7 @@ func openXLS(r io.Reader) (sh *Sheet, err error) {
 	}()
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	wb, err := xls.OpenReader(bytes.NewReader(raw))
 	if err != nil || wb.GetNumberSheets() == 0 {
@@ -124,12 +124,15 @@ func openXLS(r io.Reader) (sh *Sheet, err error) {
 	}}, nil
 }
 
+// errNotXLSX is what a user is told of an .xlsx file that cannot be read.
+var errNotXLSX = errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+
 func openXLSX(r io.Reader) (*Sheet, error) {
 	br, ok := r.(*bytes.Reader) // an upload already in memory is not copied
 	if !ok {
 		raw, err := io.ReadAll(r)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read the file: %w", err)
 		}
 		br = bytes.NewReader(raw)
 	}
@@ -138,7 +141,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	// they tell before anything is unpacked what the file would grow to.
 	zr, err := zip.NewReader(br, size)
 	if err != nil {
-		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+		return nil, errNotXLSX
 	}
 	var unpacked uint64
 	for _, f := range zr.File {
@@ -151,11 +154,11 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	}
 	// Raw values: dates arrive as serial numbers whatever their display format.
 	if _, err := br.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rewind the file: %w", err)
 	}
 	f, err := excelize.OpenReader(br, excelize.Options{RawCellValue: true, UnzipSizeLimit: int64(limit)})
 	if err != nil {
-		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+		return nil, errNotXLSX
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
@@ -165,7 +168,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, errNotXLSX
 	}
 	sh := &Sheet{close: func() error { return errors.Join(rows.Close(), f.Close()) }}
 	if ref, err := f.GetSheetDimension(sheets[0]); err == nil {
@@ -196,7 +199,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 func openCSV(r io.Reader) (*Sheet, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(raw) {
