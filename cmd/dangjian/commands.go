@@ -19,9 +19,9 @@ import (
 	"dangjian/internal/demo"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
-	"dangjian/internal/roster"
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
 	"dangjian/internal/work"
@@ -212,13 +212,13 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		return 1, err
 	}
 	ys := strconv.Itoa(*year)
-	annual, strays, err := roster.CheckAnnual(ctx, db, &org.Service{DB: db}, roster.DaysOf(ys+"-01", ys+"-12", today))
+	annual, strays, err := tables.CheckAnnual(ctx, db, &org.Service{DB: db}, tables.DaysOf(ys+"-01", ys+"-12", today))
 	if err != nil {
 		return 1, err
 	}
 	if *asJSON {
 		if annual == nil {
-			annual = []roster.AnnualMismatch{}
+			annual = []tables.AnnualMismatch{}
 		}
 		if strays == nil {
 			strays = []int64{}

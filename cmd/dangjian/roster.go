@@ -14,10 +14,12 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/bench"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 )
 
@@ -48,14 +50,14 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return err
 		}
 		defer f.Close()
-		sh, err := roster.Open(f.Name(), f)
+		sh, err := spreadsheet.Open(f.Name(), f)
 		if err != nil {
 			return err
 		}
 		defer sh.Close()
 		start := time.Now()
-		im := &roster.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}
-		rep, err := im.Import(ctx, store.All, sh, roster.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
+		im := &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}
+		rep, err := im.Import(ctx, store.All, sh, spreadsheet.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
 		if err != nil {
 			return err
 		}
@@ -150,21 +152,21 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		today := date.Of(time.Now())
 		detail := map[string]any{"file": *out}
-		layout := map[string]func() roster.StatsLayout{
-			"stats":    func() roster.StatsLayout { return roster.MembersLayout(*year, today) },
-			"work":     func() roster.StatsLayout { return roster.WorkLayout(*from, *to, today) },
-			"coverage": func() roster.StatsLayout { return roster.CoverageLayout(today) },
+		layout := map[string]func() tables.StatsLayout{
+			"stats":    func() tables.StatsLayout { return tables.MembersLayout(*year, today) },
+			"work":     func() tables.StatsLayout { return tables.WorkLayout(*from, *to, today) },
+			"coverage": func() tables.StatsLayout { return tables.CoverageLayout(today) },
 		}[what]
-		var table roster.StatsTable
-		var sheets []roster.StatsSheet
-		days := roster.DaysOf(*from, *to, today)
+		var table tables.StatsTable
+		var sheets []tables.StatsSheet
+		days := tables.DaysOf(*from, *to, today)
 		if what == "annual" {
-			if sheets, err = roster.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
+			if sheets, err = tables.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
 				return err
 			}
 		}
 		if layout != nil {
-			if table, err = roster.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
+			if table, err = tables.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
 				return err
 			}
 		}
@@ -177,15 +179,15 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		switch {
 		case what == "collection":
 			var nOrgs int
-			nOrgs, n, err = roster.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
+			nOrgs, n, err = collection.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
 			detail["reveal"], detail["reason"], detail["table"], detail["rows"] = true, strings.TrimSpace(*reason), "党组织和党员基本信息采集表", n
 			done = fmt.Sprintf("已导出%s的党组织和党员基本信息采集表(%d 个党组织、%d 名党员,含完整身份证号码和电话,请妥善保管)到 %s", o.Name, nOrgs, n, *out)
 		case what == "annual":
-			err = roster.WriteWorkbook(f, sheets)
+			err = tables.WriteWorkbook(f, sheets)
 			objectType, detail["table"], detail["note"] = "stats", "党内统计工作簿", days.From.String()+" 至 "+days.To.String()
 			done = fmt.Sprintf("已导出%s党内统计工作簿(%s至%s,%d 张表)到 %s", o.Name, days.From.Chinese(), days.To.Chinese(), len(sheets), *out)
 		case layout == nil:
-			n, err = roster.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
+			n, err = spreadsheet.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
 			if *reveal {
 				detail["reason"] = strings.TrimSpace(*reason)
@@ -193,7 +195,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			done = fmt.Sprintf("已导出 %d 名党员到 %s%s", n, *out, map[bool]string{true: "(含完整身份证号码和电话,请妥善保管)", false: "(身份证号码和电话已遮蔽)"}[*reveal])
 		default:
 			l := layout()
-			err = roster.WriteStats(f, table, l)
+			err = tables.WriteStats(f, table, l)
 			objectType, detail["table"], detail["note"] = "stats", l.Title, l.Note
 			done = fmt.Sprintf("已导出%s%s(%d 个下级党组织及本级)到 %s", o.Name, l.Title, len(table.Lines)-2, *out)
 		}
@@ -302,18 +304,18 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // writeReport writes the checked file back with its bad cells marked.
-func writeReport(w io.Writer, file string, rep roster.Report) error {
+func writeReport(w io.Writer, file string, rep spreadsheet.Report) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sh, err := roster.Open(file, f)
+	sh, err := spreadsheet.Open(file, f)
 	if err != nil {
 		return err
 	}
 	defer sh.Close()
-	return roster.WriteReport(w, sh, rep)
+	return spreadsheet.WriteReport(w, sh, rep)
 }
 
 // importCollection: dangjian import collection 文件.xlsx — a new deployment
@@ -330,7 +332,7 @@ func importCollection(ctx context.Context, args []string, stdout io.Writer) (int
 			return err
 		}
 		defer f.Close()
-		rep, err := roster.ImportCollection(ctx, a.db, a.orgs, &roster.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
+		rep, err := collection.ImportCollection(ctx, a.db, a.orgs, &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/duties"
 	"dangjian/internal/flow"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
@@ -192,7 +192,7 @@ func (a *API) cppccRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cppcc/committees/{id}/members/import", Perm: auth.PermCppccWrite, Tag: t,
 			Summary: "从 .xlsx 或 .csv 导入委员名单(请求体为文件本身):姓名、性别、界别、党派、工作单位及职务、电话;逐行检查,有错误则一人也不导入并指明行和列",
 			Query:   []Param{{"term", "届的编号", "integer"}, {"filename", "文件名,用于识别 .xlsx 或 .csv", "string"}},
-			Result:  committee.ImportResult{}, MaxBody: roster.MaxFile, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+			Result:  committee.ImportResult{}, MaxBody: spreadsheet.MaxFile, Handle: withID("政协", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				q := params{r: r}
 				term, name := q.int("term"), q.str("filename")
 				if q.err != nil {
@@ -204,7 +204,7 @@ func (a *API) cppccRoutes() []Route {
 				if _, err := c.Committee(r.Context(), sc, id); err != nil { // the path's committee: not found, not a wrong field
 					return nil, err
 				}
-				return c.ImportMembers(r.Context(), sc, id, term, filepath.Base(name), http.MaxBytesReader(nil, r.Body, roster.MaxFile))
+				return c.ImportMembers(r.Context(), sc, id, term, filepath.Base(name), http.MaxBytesReader(nil, r.Body, spreadsheet.MaxFile))
 			})},
 
 		{Method: "GET", Path: "/api/v1/cppcc/proposals", Perm: auth.PermCppccRead, Tag: t, Summary: "提案目录(不含委员暂存的草稿),最新的在前", Query: proposalParams(),

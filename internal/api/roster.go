@@ -8,8 +8,10 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 )
 
@@ -24,12 +26,12 @@ func (a *API) rosterRoutes() []Route {
 			Summary: "导入党员名册(.xlsx、.xls 或 .csv,请求体为文件本身,filename 参数给出文件名);先全部检查,再全部写入或只写入正确的行",
 			Query: []Param{{"org", "名册所属的党组织编号", "integer"}, {"filename", "文件名,用于识别 .xlsx、.xls 或 .csv", "string"},
 				{"mode", "all(默认,有错误则一行都不写)或 valid(只写入正确的行)", "string"}, {"dry_run", "1 表示只检查不写入", "boolean"}},
-			Result: roster.Report{}, MaxBody: roster.MaxFile, Handle: a.importMembers},
+			Result: spreadsheet.Report{}, MaxBody: spreadsheet.MaxFile, Handle: a.importMembers},
 		{Method: "GET", Path: "/api/v1/members/import-template", Tag: "名册", Perm: auth.PermMemberWrite,
 			Summary: "下载党员名册导入模板 .xlsx(性别、民族、学历、人员类别等列带下拉选项)",
 			Handle: func(*http.Request, store.Scope) (any, error) {
 				return Download{Name: "党员名册导入模板.xlsx", ContentType: xlsxType,
-					Write: roster.WriteTemplate}, nil
+					Write: spreadsheet.WriteTemplate}, nil
 			}},
 		{Method: "GET", Path: "/api/v1/members/export", Tag: "名册", Perm: auth.PermMemberRead,
 			Summary: "导出党员花名册 .xlsx(身份证号码只显示前6位,出生日期只显示年月,电话遮蔽)",
@@ -37,7 +39,7 @@ func (a *API) rosterRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/members/export/full", Tag: "名册", Perm: auth.PermMemberReveal,
 			Summary: "导出含完整公民身份号码、出生日期和电话的花名册 .xlsx(须写明用途,连同用途记入审计日志)",
 			Query:   exportParams(), Body: FullExport{}, Handle: withBody(func(r *http.Request, sc store.Scope, in FullExport) (any, error) {
-				reason, err := roster.FullReason(in.Reason)
+				reason, err := spreadsheet.FullReason(in.Reason)
 				if err != nil {
 					return nil, err
 				}
@@ -46,7 +48,7 @@ func (a *API) rosterRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/orgs/{id}/collection/export", Tag: "名册", Perm: auth.PermMemberReveal,
 			Summary: "导出党组织和党员基本信息采集表 .xlsx(2017年全国党员信息采集的四张表,含完整公民身份号码和电话;须写明用途,连同用途记入审计日志)",
 			Body:    FullExport{}, Handle: withIDBody("党组织", func(r *http.Request, sc store.Scope, id int64, in FullExport) (any, error) {
-				reason, err := roster.FullReason(in.Reason)
+				reason, err := spreadsheet.FullReason(in.Reason)
 				if err != nil {
 					return nil, err
 				}
@@ -54,7 +56,7 @@ func (a *API) rosterRoutes() []Route {
 				if err != nil {
 					return nil, err
 				}
-				name, write, err := roster.CollectionExport(r.Context(), a.DB, a.Orgs, a.Members, sc, o, reason)
+				name, write, err := collection.CollectionExport(r.Context(), a.DB, a.Orgs, a.Members, sc, o, reason)
 				if err != nil {
 					return nil, err
 				}
@@ -72,12 +74,12 @@ func (a *API) importMembers(r *http.Request, sc store.Scope) (any, error) {
 	if name == "" {
 		return nil, apperr.InvalidField("filename", "请给出文件名(filename 参数),以便识别 .xlsx、.xls 或 .csv")
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, roster.MaxFile))
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, spreadsheet.MaxFile))
 	if err != nil {
 		return nil, apperr.New("too_large", http.StatusRequestEntityTooLarge, "文件过大")
 	}
-	im := &roster.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
-	return im.ImportFile(r.Context(), sc, filepath.Base(name), raw, roster.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
+	im := &spreadsheet.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
+	return im.ImportFile(r.Context(), sc, filepath.Base(name), raw, spreadsheet.Options{OrgID: orgID, Mode: mode, DryRun: q.bool("dry_run")})
 }
 
 // FullExport is why a roster with full numbers is exported.
@@ -108,7 +110,7 @@ func (a *API) exportMembers(r *http.Request, sc store.Scope, reason string) (any
 	if err != nil {
 		return nil, err
 	}
-	name, write, err := roster.MembersExport(r.Context(), a.DB, a.Members, sc, o, f, reason)
+	name, write, err := spreadsheet.MembersExport(r.Context(), a.DB, a.Members, sc, o, f, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -121,21 +123,21 @@ func (a *API) exportStats(r *http.Request, sc store.Scope, id int64) (any, error
 	if q.err != nil {
 		return nil, q.err
 	}
-	return a.statsTable(r, sc, id, roster.MembersLayout(int(year), date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.MembersLayout(int(year), date.Of(a.now())))
 }
 
 func (a *API) exportWorkStats(r *http.Request, sc store.Scope, id int64) (any, error) {
-	return a.statsTable(r, sc, id, roster.WorkLayout(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.WorkLayout(r.URL.Query().Get("from"), r.URL.Query().Get("to"), date.Of(a.now())))
 }
 
 func (a *API) exportCoverage(r *http.Request, sc store.Scope, id int64) (any, error) {
-	return a.statsTable(r, sc, id, roster.CoverageLayout(date.Of(a.now())))
+	return a.statsTable(r, sc, id, tables.CoverageLayout(date.Of(a.now())))
 }
 
 func (a *API) exportAnnual(r *http.Request, sc store.Scope, id int64) (any, error) {
 	today := date.Of(a.now())
-	d := roster.DaysOf(r.URL.Query().Get("from"), r.URL.Query().Get("to"), today)
-	sheets, err := roster.Workbook(r.Context(), a.DB, a.Orgs, sc, id, d, today)
+	d := tables.DaysOf(r.URL.Query().Get("from"), r.URL.Query().Get("to"), today)
+	sheets, err := tables.Workbook(r.Context(), a.DB, a.Orgs, sc, id, d, today)
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +146,14 @@ func (a *API) exportAnnual(r *http.Request, sc store.Scope, id int64) (any, erro
 		Detail: map[string]any{"table": "党内统计工作簿", "note": d.From.String() + " 至 " + d.To.String()}}); err != nil {
 		return nil, err
 	}
-	return Download{Name: roster.WorkbookName(o, d), ContentType: xlsxType,
-		Write: func(w io.Writer) error { return roster.WriteWorkbook(w, sheets) }}, nil
+	return Download{Name: tables.WorkbookName(o, d), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return tables.WriteWorkbook(w, sheets) }}, nil
 }
 
 // statsTable downloads a statistics table of an organisation in scope, as
 // the audit trail records.
-func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.StatsLayout) (any, error) {
-	t, err := roster.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
+func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l tables.StatsLayout) (any, error) {
+	t, err := tables.ReadStats(r.Context(), a.DB, a.Orgs, sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +161,6 @@ func (a *API) statsTable(r *http.Request, sc store.Scope, id int64, l roster.Sta
 		Detail: map[string]any{"table": l.Title, "note": l.Note}}); err != nil {
 		return nil, err
 	}
-	return Download{Name: roster.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,
-		Write: func(w io.Writer) error { return roster.WriteStats(w, t, l) }}, nil
+	return Download{Name: tables.StatsFileName(t, l, date.Of(a.now())), ContentType: xlsxType,
+		Write: func(w io.Writer) error { return tables.WriteStats(w, t, l) }}, nil
 }

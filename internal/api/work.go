@@ -6,7 +6,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -172,7 +172,7 @@ func (a *API) exportWork(r *http.Request, sc store.Scope, k *work.Kind) (any, er
 	if err != nil {
 		return nil, err
 	}
-	name, write, err := roster.WorkExport(r.Context(), a.DB, a.Work, sc, k, f, o)
+	name, write, err := spreadsheet.WorkExport(r.Context(), a.DB, a.Work, sc, k, f, o)
 	if err != nil {
 		return nil, err
 	}

@@ -33,8 +33,8 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
 	"dangjian/internal/server"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
@@ -779,7 +779,7 @@ func (s *Suite) export(ctx context.Context, root, _ org.Org) error {
 	read := time.Since(start)
 	start = time.Now()
 	cw := &countWriter{}
-	rows, err := roster.ExportMembers(ctx, cw, s.Members, store.All, f, root.Name+"党员花名册", false)
+	rows, err := spreadsheet.ExportMembers(ctx, cw, s.Members, store.All, f, root.Name+"党员花名册", false)
 	if err != nil {
 		return err
 	}
@@ -804,7 +804,7 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 	}
 	// The baseline: reading every row of the file with the same library.
 	start := time.Now()
-	sh, err := roster.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
+	sh, err := spreadsheet.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		return err
 	}
@@ -816,13 +816,13 @@ func (s *Suite) importRows(ctx context.Context, _, county org.Org) error {
 	}
 	parse := time.Since(start)
 	start = time.Now()
-	sh, err = roster.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
+	sh, err = spreadsheet.Open("bench.xlsx", bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		return err
 	}
 	defer sh.Close()
-	im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
-	rep, err := im.Import(ctx, store.All, sh, roster.Options{OrgID: county.ID, DryRun: true})
+	im := &spreadsheet.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+	rep, err := im.Import(ctx, store.All, sh, spreadsheet.Options{OrgID: county.ID, DryRun: true})
 	if err != nil {
 		return err
 	}

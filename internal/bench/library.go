@@ -108,7 +108,7 @@ func (s *Suite) library(ctx context.Context, n int) error {
 		}
 	}
 	defer func() {
-		_, _ = s.DB.ExecContext(context.WithoutCancel(ctx), "DELETE FROM library_docs WHERE tags LIKE $1", benchTag+"%")
+		_, _ = s.DB.ExecContext(context.WithoutCancel(ctx), "DELETE FROM library_docs WHERE tags LIKE $1"+store.LikeEscape, store.Prefix(benchTag))
 	}()
 	s.add("library documents written", fmt.Sprintf("%d", n), fmt.Sprintf("in %s", time.Since(start).Round(time.Second)), "")
 
@@ -160,8 +160,10 @@ func (s *Suite) library(ctx context.Context, n int) error {
 	scan := func(i int) error {
 		q := benchQueries[i%len(benchQueries)]
 		var c int64
-		return s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM library_docs WHERE state = 'published' AND (title LIKE $1 OR body LIKE $1) AND (title LIKE $2 OR body LIKE $2)",
-			"%"+q[0]+"%", "%"+q[1]+"%").Scan(&c)
+		w := store.NewWhere()
+		w.Like(q[0], "title", "body")
+		w.Like(q[1], "title", "body")
+		return s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM library_docs WHERE state = 'published'"+w.String(), w.Args...).Scan(&c)
 	}
 	_, b99, err := timings(len(benchQueries), scan)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/committee"
 	"dangjian/internal/committee/committeetest"
-	"dangjian/internal/roster"
 	"dangjian/internal/secret"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -82,7 +82,7 @@ func TestMembersInAndOutOfExcel(t *testing.T) {
 		}
 		file := func(rows [][]any) *bytes.Buffer {
 			var b bytes.Buffer
-			if err := roster.WriteTable(&b, "委员名单", "江城市政协委员名单", committee.MembersHead, rows); err != nil {
+			if err := spreadsheet.WriteTable(&b, "委员名单", "江城市政协委员名单", committee.MembersHead, rows); err != nil {
 				t.Fatal(err)
 			}
 			return &b

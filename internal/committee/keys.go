@@ -38,7 +38,7 @@ func (s *Service) UnderEveryKey(col, v string, args []any) (string, []any) {
 // changed meanwhile is left for the next pass.
 func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 	active := secret.Prefix(s.Box.Active())
-	return store.Reseal(ctx, s.DB, batch, "SELECT id, phone_enc FROM cppcc_members WHERE id > $1 AND phone_enc <> '' AND phone_enc NOT LIKE $2 ORDER BY id LIMIT $3",
+	return store.Reseal(ctx, s.DB, batch, "SELECT id, phone_enc FROM cppcc_members WHERE id > $1 AND phone_enc <> '' AND phone_enc NOT LIKE $2"+store.LikeEscape+" ORDER BY id LIMIT $3",
 		active, s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error {
 			_, err := tx.ExecContext(ctx, "UPDATE cppcc_members SET phone_enc = $1 WHERE id = $2 AND phone_enc = $3", s.Box.Seal(plain[0]), id, sealed[0])
 			if err != nil {

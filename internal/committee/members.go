@@ -198,9 +198,9 @@ func (s *Service) Members(ctx context.Context, sc store.Scope, committeeID int64
 	where := sc.Exact("c.path") + sc.ProvinceParam("m.province_id") + " AND m.committee_id = $3"
 	args := []any{lo, hi, committeeID}
 	if q = strings.TrimSpace(q); q != "" {
-		where += " AND (m.name LIKE $4 OR m.sector = $5 OR m.party = $6)"
+		where += " AND (m.name LIKE $4" + store.LikeEscape + " OR m.sector = $5 OR m.party = $6)"
 		code, _ := Parties.Parse(q)
-		args = append(args, q+"%", q, code)
+		args = append(args, store.Prefix(q), q, code)
 	}
 	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*)"+memberFrom+where, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("list members: %w", err)

@@ -9,24 +9,24 @@ import (
 	"strings"
 
 	"dangjian/internal/apperr"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 )
 
 // The columns of a committee's member list, by the names its export writes.
 const (
-	colName    roster.Field = "姓名"
-	colSex     roster.Field = "性别"
-	colSector  roster.Field = "界别"
-	colParty   roster.Field = "党派"
-	colSpecial roster.Field = "专门委员会"
-	colTeam    roster.Field = "活动组"
-	colPost    roster.Field = "职务"
-	colPhone   roster.Field = "联系电话"
+	colName    spreadsheet.Field = "姓名"
+	colSex     spreadsheet.Field = "性别"
+	colSector  spreadsheet.Field = "界别"
+	colParty   spreadsheet.Field = "党派"
+	colSpecial spreadsheet.Field = "专门委员会"
+	colTeam    spreadsheet.Field = "活动组"
+	colPost    spreadsheet.Field = "职务"
+	colPhone   spreadsheet.Field = "联系电话"
 )
 
 // memberColumns are the headers offices write for each column.
-var memberColumns = roster.Columns{
+var memberColumns = spreadsheet.Columns{
 	colName:    {"姓名", "委员姓名"},
 	colSex:     {"性别"},
 	colSector:  {"界别", "所在界别"},
@@ -37,7 +37,7 @@ var memberColumns = roster.Columns{
 	colPhone:   {"联系电话", "手机", "手机号码", "电话"},
 }
 
-var memberOrder = []roster.Field{colName, colSex, colSector, colParty, colSpecial, colTeam, colPost, colPhone}
+var memberOrder = []spreadsheet.Field{colName, colSex, colSector, colParty, colSpecial, colTeam, colPost, colPhone}
 
 // MembersHead are the columns of the export, in the order the import reads back.
 var MembersHead = func() []string {
@@ -79,7 +79,7 @@ type ImportResult struct {
 // is updated, so that a list imported twice adds nobody twice.
 func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID, termID int64, name string, r io.Reader) (ImportResult, error) {
 	var out ImportResult
-	sh, err := roster.Open(name, r)
+	sh, err := spreadsheet.Open(name, r)
 	if err != nil {
 		return out, apperr.InvalidField("file", "%s", err.Error())
 	}
@@ -105,7 +105,7 @@ func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID
 		if row <= h.Row {
 			continue
 		}
-		get := func(f roster.Field) string { v, _ := h.Cell(cells, f); return v }
+		get := func(f spreadsheet.Field) string { v, _ := h.Cell(cells, f); return v }
 		in := MemberInput{CommitteeID: committeeID, TermID: termID, Name: get(colName), Sex: get(colSex), Sector: get(colSector), Party: get(colParty),
 			Special: get(colSpecial), Team: get(colTeam), Post: get(colPost), Phone: get(colPhone)}
 		masked := strings.Contains(in.Phone, "*") // as the export writes it: the stored phone stays
@@ -118,7 +118,7 @@ func (s *Service) ImportMembers(ctx context.Context, sc store.Scope, committeeID
 		if err := in.check(); err != nil {
 			ae, _ := apperr.As(err)
 			for _, fe := range ae.Fields {
-				col := map[string]roster.Field{"name": colName, "sex": colSex, "party": colParty, "phone": colPhone}[fe.Field]
+				col := map[string]spreadsheet.Field{"name": colName, "sex": colSex, "party": colParty, "phone": colPhone}[fe.Field]
 				out.Problems = append(out.Problems, ImportProblem{Row: row + 1, Column: h.Name(col), Message: fe.Message})
 			}
 		}

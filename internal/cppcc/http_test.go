@@ -35,9 +35,9 @@ import (
 	"dangjian/internal/org"
 	"dangjian/internal/public"
 	"dangjian/internal/report/docxtest"
-	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/web"
@@ -853,7 +853,7 @@ func TestMembersImportPage(t *testing.T) {
 	terms, _ := m.svc.Terms(m.ctx, store.All, m.own.c.ID)
 	upload := func(rows [][]any) (int, string) {
 		var sheet, body bytes.Buffer
-		if err := roster.WriteTable(&sheet, "委员名单", "委员名单", committees.MembersHead, rows); err != nil {
+		if err := spreadsheet.WriteTable(&sheet, "委员名单", "委员名单", committees.MembersHead, rows); err != nil {
 			t.Fatal(err)
 		}
 		mw := multipart.NewWriter(&body)

@@ -392,7 +392,7 @@ func (s *Service) List(ctx context.Context, sc store.Scope, view View, f Filter,
 		w.And("p.way = ?", f.Way)
 	}
 	if f.Q != "" {
-		w.And("(p.title LIKE ? OR p.proposer_name LIKE ?)", "%"+f.Q+"%", f.Q+"%")
+		w.And("(p.title LIKE ?"+store.LikeEscape+" OR p.proposer_name LIKE ?"+store.LikeEscape+")", store.Contains(f.Q), store.Prefix(f.Q))
 	}
 	rg, ru := in("g.province_id"), in("u.province_id")
 	if f.Mine && view == ViewMember {

@@ -9,9 +9,9 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/work"
@@ -64,16 +64,16 @@ func TestDemoWork(t *testing.T) {
 func annualChecked(t *testing.T, db *store.DB, orgs *org.Service, rootID int64) {
 	t.Helper()
 	ctx := context.Background()
-	d := roster.DaysOf("2026-01", "2026-12", date.New(2026, 11, 20))
-	bad, strays, err := roster.CheckAnnual(ctx, db, orgs, d)
+	d := tables.DaysOf("2026-01", "2026-12", date.New(2026, 11, 20))
+	bad, strays, err := tables.CheckAnnual(ctx, db, orgs, d)
 	if err != nil || len(bad) > 0 || len(strays) > 0 {
 		t.Fatalf("annual tables: %v %+v strays %v", err, bad[:min(5, len(bad))], strays)
 	}
-	table, err := roster.ReadAnnual(ctx, db, orgs, store.All, rootID, d)
+	table, err := tables.ReadAnnual(ctx, db, orgs, store.All, rootID, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := roster.ChangesLayout(d).Values(table.Lines[0].Figures); v[1] == 0 || v[len(v)-1] == 0 {
+	if v := tables.ChangesLayout(d).Values(table.Lines[0].Figures); v[1] == 0 || v[len(v)-1] == 0 {
 		t.Fatalf("the year's changes are empty: %v", v)
 	}
 }

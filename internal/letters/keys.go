@@ -16,7 +16,7 @@ import (
 func (s *Service) Reencrypt(ctx context.Context, batch int) (int, error) {
 	active := secret.Prefix(s.Box.Active())
 	return store.Reseal(ctx, s.DB, batch, `SELECT id, name_enc, phone_enc, idno_enc FROM cases WHERE id > $1
-		AND ((name_enc <> '' AND name_enc NOT LIKE $2) OR (phone_enc <> '' AND phone_enc NOT LIKE $2) OR (idno_enc <> '' AND idno_enc NOT LIKE $2)) ORDER BY id LIMIT $3`,
+		AND ((name_enc <> '' AND name_enc NOT LIKE $2`+store.LikeEscape+`) OR (phone_enc <> '' AND phone_enc NOT LIKE $2`+store.LikeEscape+`) OR (idno_enc <> '' AND idno_enc NOT LIKE $2`+store.LikeEscape+`)) ORDER BY id LIMIT $3`,
 		active, s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error {
 			nameEnc, nameHash := s.Seal(plain[0])
 			phoneEnc, phoneHash := s.Seal(plain[1])

@@ -109,7 +109,7 @@ func (s *Service) Cases(ctx context.Context, sc store.Scope, view cppcc.View, f 
 		w.And("NOT x.held")
 	}
 	if f.Q != "" {
-		w.And("x.title LIKE ?", "%"+f.Q+"%")
+		w.Like(f.Q, "x.title")
 	}
 	if f.Overdue {
 		w.And(`NOT x.held AND EXISTS (SELECT 1 FROM clocks k WHERE k.province_id = x.province_id AND k.object = 'case' AND k.object_id = x.id AND k.stopped_on IS NULL

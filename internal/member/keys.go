@@ -16,7 +16,7 @@ import (
 // changes) are sealed again likewise. It returns how many people it changed.
 func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done int)) (int, error) {
 	done, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members
-		WHERE id > $1 AND (id_enc NOT LIKE $2 OR (phone_enc <> '' AND phone_enc NOT LIKE $2)) ORDER BY id LIMIT $3`, s.Box.Open,
+		WHERE id > $1 AND (id_enc NOT LIKE $2`+store.LikeEscape+` OR (phone_enc <> '' AND phone_enc NOT LIKE $2`+store.LikeEscape+`)) ORDER BY id LIMIT $3`, s.Box.Open,
 		func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 			var prov int64
 			if err := tx.QueryRowContext(ctx, "SELECT province_id FROM members WHERE id = $1", id).Scan(&prov); err != nil {
@@ -41,7 +41,7 @@ func (s *Service) Reencrypt(ctx context.Context, batch int, progress func(done i
 // before such fields were sealed (the server calls it at start).
 func (s *Service) SealText(ctx context.Context, batch int) error {
 	for _, f := range []struct{ table, col string }{{"mobile_records", "contact"}, {"change_requests", "changes"}} {
-		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2 ORDER BY id LIMIT $3",
+		_, err := s.reseal(ctx, batch, "SELECT id, "+f.col+" FROM "+f.table+" WHERE id > $1 AND "+f.col+" <> '' AND "+f.col+" NOT LIKE $2"+store.LikeEscape+" ORDER BY id LIMIT $3",
 			s.openText, func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 				_, err := tx.ExecContext(ctx, "UPDATE "+f.table+" SET "+f.col+" = $1 WHERE id = $2", s.Box.Seal(v[0]), id)
 				if err != nil {

@@ -10,6 +10,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/audit"
 	"dangjian/internal/cnid"
+	"dangjian/internal/store"
 )
 
 // The parts of an ID number and the phone a role that may reveal them
@@ -126,7 +127,7 @@ func (s *Service) auditPartSearch(ctx context.Context, q string, orgID int64) er
 // FillParts computes the part hashes of people stored before they were
 // kept, batch rows at a time; the server calls it at start.
 func (s *Service) FillParts(ctx context.Context, batch int) error {
-	_, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members WHERE id > $1 AND id_tail4 IS NULL AND (id_enc LIKE $2 OR id_enc NOT LIKE $2) ORDER BY id LIMIT $3`,
+	_, err := s.reseal(ctx, batch, `SELECT id, id_enc, phone_enc FROM members WHERE id > $1 AND id_tail4 IS NULL AND (id_enc LIKE $2`+store.LikeEscape+` OR id_enc NOT LIKE $2`+store.LikeEscape+`) ORDER BY id LIMIT $3`,
 		s.Box.Open, func(ctx context.Context, tx *sql.Tx, id int64, _, v []string) error {
 			p := s.partHashes(v[0], v[1])
 			_, err := tx.ExecContext(ctx, "UPDATE members SET id_tail4 = $1, id_tail6 = $2, id_head6 = $3, phone_hash = $4 WHERE id = $5", append(p, id)...)

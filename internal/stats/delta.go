@@ -149,8 +149,12 @@ func ensureWhole(ctx context.Context, q store.Querier, root int64) error {
 	if err != nil {
 		return fmt.Errorf("mark the root's figures: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return err
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("mark the root's figures: %w", err)
+	}
+	if n == 0 {
+		return nil
 	}
 	children, err := orgIDs(ctx, q, "SELECT id FROM orgs WHERE parent_id = $1", root)
 	if err != nil {
@@ -292,7 +296,7 @@ func marked(ctx context.Context, q store.Querier, roots []int64) (map[int64]bool
 // orgIDs returns the ids query selects.
 func orgIDs(ctx context.Context, q store.Querier, query string, args ...any) ([]int64, error) {
 	var ids []int64
-	err := each(ctx, q, query, func(sc func(...any) error) error {
+	err := each(ctx, q, "the organisations' ids", query, func(sc func(...any) error) error {
 		var id int64
 		if err := sc(&id); err != nil {
 			return err
@@ -313,7 +317,7 @@ func ownRows(ctx context.Context, q store.Querier, ids []int64, only string, out
 	// Both columns of the key are given the list: with the province alone
 	// the rows of whole provinces would be scanned for their own rows.
 	list := placeholders(len(ids), 1)
-	return each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+list+") AND org_id IN ("+list+") AND org_id = province_id AND n <> 0"+only,
+	return each(ctx, q, "the roots' figures", "SELECT org_id, k, n FROM org_stats WHERE province_id IN ("+list+") AND org_id IN ("+list+") AND org_id = province_id AND n <> 0"+only,
 		func(sc func(...any) error) error { return scanInto(sc, out, as) }, anys(ids)...)
 }
 
@@ -382,7 +386,7 @@ func ReadEach(ctx context.Context, q store.Querier, paths []string, keys ...stri
 		for start := 0; start < len(all); start += batch {
 			ids := all[start:min(start+batch, len(all))]
 			args := append([]any{prov}, anys(ids)...)
-			err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE province_id = $1 AND org_id IN ("+placeholders(len(ids), 2)+") AND n <> 0"+only,
+			err := each(ctx, q, "the provinces' figures", "SELECT org_id, k, n FROM org_stats WHERE province_id = $1 AND org_id IN ("+placeholders(len(ids), 2)+") AND n <> 0"+only,
 				func(sc func(...any) error) error { return scanInto(sc, out, 0) }, args...)
 			if err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 
 	"dangjian/internal/date"
@@ -46,7 +47,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 		}
 	}
 	paths := map[int64]string{}
-	err = each(ctx, q, "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
+	err = each(ctx, q, "the organisations for the recount", "SELECT id, path, type, dissolved_at IS NULL FROM orgs", func(sc func(...any) error) error {
 		var id int64
 		var path, typ string
 		var live bool
@@ -62,7 +63,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, q, "SELECT org_id, type, non_public, party_members, covering_org_id IS NOT NULL FROM units", func(sc func(...any) error) error {
+	err = each(ctx, q, "the units for the recount", "SELECT org_id, type, non_public, party_members, covering_org_id IS NOT NULL FROM units", func(sc func(...any) error) error {
 		var org int64
 		var u Unit
 		if err := sc(&org, &u.Type, &u.NonPublic, &u.PartyMembers, &u.Covered); err != nil {
@@ -74,7 +75,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, q, `SELECT org_id, status = 'active', stage, sex, birth_date, education, ethnicity, mobile_out FROM members`,
+	err = each(ctx, q, "the people for the recount", `SELECT org_id, status = 'active', stage, sex, birth_date, education, ethnicity, mobile_out FROM members`,
 		func(sc func(...any) error) error {
 			var org int64
 			var p Person
@@ -89,7 +90,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, q, "SELECT org_id FROM mobile_records WHERE kind = 'in' AND ended_on IS NULL", func(sc func(...any) error) error {
+	err = each(ctx, q, "the mobile members received for the recount", "SELECT org_id FROM mobile_records WHERE kind = 'in' AND ended_on IS NULL", func(sc func(...any) error) error {
 		var org int64
 		if err := sc(&org); err != nil {
 			return err
@@ -100,7 +101,7 @@ func Recount(ctx context.Context, q store.Querier, sources ...Source) (Figures, 
 	if err != nil {
 		return nil, err
 	}
-	err = each(ctx, q, "SELECT from_org_id, to_org_id FROM transfers WHERE status = 'pending'", func(sc func(...any) error) error {
+	err = each(ctx, q, "the pending letters for the recount", "SELECT from_org_id, to_org_id FROM transfers WHERE status = 'pending'", func(sc func(...any) error) error {
 		var from, to *int64
 		if err := sc(&from, &to); err != nil {
 			return err
@@ -141,24 +142,29 @@ func wholeRoots(ctx context.Context, q store.Querier) (map[int64]bool, error) {
 	return marked(ctx, q, roots)
 }
 
-func each(ctx context.Context, q store.Querier, query string, fn func(scan func(...any) error) error, args ...any) error {
+// each runs query and gives fn each row to scan; an error says it was
+// reading what.
+func each(ctx context.Context, q store.Querier, what, query string, fn func(scan func(...any) error) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("read %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := fn(rows.Scan); err != nil {
-			return err
+			return fmt.Errorf("read %s: %w", what, err)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	return nil
 }
 
 // Stored reads the whole maintained table.
 func Stored(ctx context.Context, q store.Querier) (Figures, error) {
 	f := Figures{}
-	err := each(ctx, q, "SELECT org_id, k, n FROM org_stats WHERE n <> 0", func(sc func(...any) error) error {
+	err := each(ctx, q, "the maintained figures", "SELECT org_id, k, n FROM org_stats WHERE n <> 0", func(sc func(...any) error) error {
 		var org, n int64
 		var k string
 		if err := sc(&org, &k, &n); err != nil {

@@ -118,8 +118,10 @@ var Tables = []Table{
 // detectCitus tells whether the database has the Citus extension.
 func detectCitus(ctx context.Context, q Querier) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'").Scan(&n)
-	return n > 0, err
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'").Scan(&n); err != nil {
+		return false, fmt.Errorf("look for the Citus extension: %w", err)
+	}
+	return n > 0, nil
 }
 
 // DistributeShards is the number of shards of the provincial tables (and of
@@ -152,7 +154,7 @@ func layoutSettings(ctx context.Context, tx *sql.Tx) error {
 		"SET LOCAL citus.enable_unsafe_triggers TO on",
 	} {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", s, err)
 		}
 	}
 	return nil
@@ -165,11 +167,14 @@ func laidOut(ctx context.Context, q Querier) (map[string]bool, error) {
 		return n, sc.Scan(&n)
 	}, `SELECT c.relname FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
 		WHERE c.relnamespace = current_schema()::regnamespace`)
+	if err != nil {
+		return nil, fmt.Errorf("read the tables Citus knows: %w", err)
+	}
 	known := map[string]bool{}
 	for _, n := range laid {
 		known[n] = true
 	}
-	return known, err
+	return known, nil
 }
 
 // layout lays out in tx, by their roles, the tables of Tables that Citus
@@ -189,7 +194,7 @@ func layout(ctx context.Context, tx *sql.Tx) (int, error) {
 		return n, sc.Scan(&n)
 	}, "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p')")
 	if err != nil {
-		return done, err
+		return done, fmt.Errorf("read the schema's tables: %w", err)
 	}
 	for _, t := range Tables {
 		if !slices.Contains(present, t.Name) {
@@ -265,11 +270,11 @@ func dropForeignKeys(ctx context.Context, tx *sql.Tx, table string) ([]foreignKe
 		JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class ref ON ref.oid = con.confrelid
 		WHERE con.contype = 'f' AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the foreign keys of %s: %w", table, err)
 	}
 	for _, fk := range fks {
 		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` DROP CONSTRAINT "`+fk.name+`"`); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("drop foreign key %s of %s: %w", fk.name, table, err)
 		}
 	}
 	return fks, nil
@@ -286,14 +291,14 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 		JOIN pg_class c ON c.oid = con.conrelid
 		WHERE con.contype IN ('p', 'u') AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`, table)
 	if err != nil {
-		return err
+		return fmt.Errorf("read the keys of %s: %w", table, err)
 	}
 	idxs, err := namedDefs(ctx, tx, `SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
 		JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
 		WHERE x.indisunique AND c.relname = $1 AND c.relnamespace = current_schema()::regnamespace
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid)`, table)
 	if err != nil {
-		return err
+		return fmt.Errorf("read the unique indexes of %s: %w", table, err)
 	}
 	for _, k := range cons {
 		def, changed := keyWith(k.def, col)
@@ -301,16 +306,16 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` DROP CONSTRAINT "`+k.name+`"`); err != nil {
-			return err
+			return fmt.Errorf("drop key %s of %s: %w", k.name, table, err)
 		}
 		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` ADD CONSTRAINT "`+k.name+`" `+def); err != nil {
-			return err
+			return fmt.Errorf("add key %s of %s with %s: %w", k.name, table, col, err)
 		}
 		// A look-up by the key alone (a member by id, from the whole
 		// country) still reads an index on every shard, not the shard.
 		if m := columnList.FindStringSubmatch(k.def); m != nil {
 			if _, err := tx.ExecContext(ctx, `CREATE INDEX "`+k.name+`_alone" ON `+table+` (`+m[1]+`)`); err != nil {
-				return err
+				return fmt.Errorf("index %s_alone of %s: %w", k.name, table, err)
 			}
 		}
 	}
@@ -320,10 +325,10 @@ func keysWith(ctx context.Context, tx *sql.Tx, table, col string) error {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+k.name+`"`); err != nil {
-			return err
+			return fmt.Errorf("drop index %s of %s: %w", k.name, table, err)
 		}
 		if _, err := tx.ExecContext(ctx, def); err != nil {
-			return err
+			return fmt.Errorf("index %s of %s with %s: %w", k.name, table, col, err)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -17,12 +18,12 @@ type connKey struct{}
 func (db *DB) BulkTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("take a connection for a bulk write: %w", err)
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin a bulk write: %w", err)
 	}
 	return db.run(ctx, tx, func(tx *sql.Tx) error {
 		return fn(KeepStatements(context.WithValue(ctx, connKey{}, conn), tx), tx)
@@ -56,7 +57,11 @@ func CopyFrom(ctx context.Context, conn *sql.Conn, table string, cols []string, 
 		if !ok {
 			return errors.New("COPY needs a PostgreSQL connection")
 		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
-		return err
+		if _, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+			// The table goes unnamed: a caller tells a refused ID number by
+			// the names in the message (member's idConflict).
+			return fmt.Errorf("copy %d rows: %w", len(rows), err)
+		}
+		return nil
 	})
 }

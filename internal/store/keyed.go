@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regexp"
 )
 
@@ -53,8 +54,8 @@ func Unsealed(ctx context.Context, q Querier, prefix string) (map[Column]int, er
 	out := map[Column]int{}
 	for _, c := range Sealed {
 		var n int
-		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Table+" WHERE "+c.Name+" <> '' AND "+c.Name+" NOT LIKE $1", prefix+"%").Scan(&n); err != nil {
-			return nil, err
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Table+" WHERE "+c.Name+" <> '' AND "+c.Name+" NOT LIKE $1"+LikeEscape, Prefix(prefix)).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count the values of %s.%s under older keys: %w", c.Table, c.Name, err)
 		}
 		if n > 0 {
 			out[c] = n
@@ -65,9 +66,10 @@ func Unsealed(ctx context.Context, q Querier, prefix string) (map[Column]int, er
 
 // Reseal walks the rows query finds ($1 the last id done, $2 the LIKE
 // pattern of values sealed under the key whose values begin with active,
-// $3 the batch) in batches, each in a transaction of its own: every row's
-// id and sealed columns, as stored and opened with open, go to update. It
-// returns how many rows it gave to update.
+// made by Prefix, so that the query follows it with LikeEscape; $3 the
+// batch) in batches, each in a transaction of its own: every row's id and
+// sealed columns, as stored and opened with open, go to update. It returns
+// how many rows it gave to update.
 func Reseal(ctx context.Context, db *DB, batch int, query, active string, open func(string) (string, error),
 	update func(ctx context.Context, tx *sql.Tx, id int64, sealed, plain []string) error, progress func(done int)) (int, error) {
 	done := 0
@@ -75,9 +77,9 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 	for {
 		n := 0
 		err := db.Tx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, query, after, active+"%", batch)
+			rows, err := tx.QueryContext(ctx, query, after, Prefix(active), batch)
 			if err != nil {
-				return err
+				return fmt.Errorf("read the rows to seal again: %w", err)
 			}
 			cols, _ := rows.Columns()
 			type row struct {
@@ -93,13 +95,13 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 				}
 				if err := rows.Scan(dest...); err != nil {
 					rows.Close()
-					return err
+					return fmt.Errorf("read a row to seal again: %w", err)
 				}
 				for _, v := range r.sealed {
 					p, err := open(v)
 					if err != nil {
 						rows.Close()
-						return err
+						return fmt.Errorf("open the sealed values of row %d: %w", r.id, err)
 					}
 					r.plain = append(r.plain, p)
 				}
@@ -107,7 +109,7 @@ func Reseal(ctx context.Context, db *DB, batch int, query, active string, open f
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
-				return err
+				return fmt.Errorf("read the rows to seal again: %w", err)
 			}
 			for _, r := range todo {
 				if err := update(ctx, tx, r.id, r.sealed, r.plain); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing/fstest"
@@ -41,21 +42,21 @@ func lit(s string) func() string { return func() string { return s } }
 func render(src fs.FS, d Dialect) (fs.FS, error) {
 	names, err := fs.Glob(src, "*.sql")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list the migrations: %w", err)
 	}
 	out := fstest.MapFS{}
 	for _, name := range names {
 		text, err := fs.ReadFile(src, name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
 		tmpl, err := template.New(name).Funcs(placeholders[d]).Parse(string(text))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("parse migration %s: %w", name, err)
 		}
 		var b bytes.Buffer
 		if err := tmpl.Execute(&b, nil); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("render migration %s: %w", name, err)
 		}
 		if strings.TrimSpace(b.String()) != "" {
 			out[name] = &fstest.MapFile{Data: b.Bytes(), Mode: 0o444}
@@ -106,7 +107,7 @@ const sqliteShifted, sqliteShift = 5, 2
 // time: a recorded 00005 can only be of that set, since 00005 is no
 // migration of SQLite's now.
 func (db *DB) renumberSQLite(ctx context.Context) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		var tables, old int
 		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'").Scan(&tables)
 		if err != nil || tables == 0 {
@@ -119,6 +120,10 @@ func (db *DB) renumberSQLite(ctx context.Context) error {
 		_, err = tx.ExecContext(ctx, "UPDATE goose_db_version SET version_id = version_id + ? WHERE version_id >= ?", sqliteShift, sqliteShifted)
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("renumber the migrations SQLite's own set recorded: %w", err)
+	}
+	return nil
 }
 
 // migrateFiles applies the migrations files (goose's SQL files of db's
@@ -130,7 +135,7 @@ func (db *DB) migrateFiles(ctx context.Context, files fs.FS, to int64) (int, err
 	}
 	p, err := goose.NewProvider(dialect, db.DB, files, goose.WithDisableGlobalRegistry(true))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("read the migrations: %w", err)
 	}
 	if db.Citus {
 		known, err := laidOut(ctx, db.DB)
@@ -160,6 +165,8 @@ func (db *DB) migrateFiles(ctx context.Context, files fs.FS, to int64) (int, err
 	if err != nil || !db.Citus {
 		return len(res), err
 	}
-	_, err = db.distribute(ctx)
-	return len(res), err
+	if _, err = db.distribute(ctx); err != nil {
+		return len(res), fmt.Errorf("lay the tables out on the cluster: %w", err)
+	}
+	return len(res), nil
 }

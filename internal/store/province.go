@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -65,7 +66,7 @@ func (db *DB) moveAll(ctx context.Context, tx *sql.Tx, prov int64, where func(Ta
 		// its rows change in place.
 		if _, err := tx.ExecContext(ctx, `UPDATE id_numbers SET province_id = $1 WHERE id_hash IN (
 			SELECT id_hash FROM members WHERE `+memberCond+`)`, append([]any{prov}, args...)...); err != nil {
-			return err
+			return fmt.Errorf("move the ID numbers' entries to province %d: %w", prov, err)
 		}
 	}
 	for _, t := range append(first, then...) {
@@ -84,12 +85,14 @@ func (db *DB) MoveRows(ctx context.Context, tx *sql.Tx, table, cond string, prov
 	all := append([]any{prov}, args...)
 	cond = "(" + cond + ") AND province_id <> $1"
 	if !db.Citus {
-		_, err := tx.ExecContext(ctx, "UPDATE "+table+" SET province_id = $1 WHERE "+cond, all...)
-		return err
+		if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET province_id = $1 WHERE "+cond, all...); err != nil {
+			return fmt.Errorf("move rows of %s to province %d: %w", table, prov, err)
+		}
+		return nil
 	}
 	cols, err := columns(ctx, tx, table)
 	if err != nil {
-		return err
+		return fmt.Errorf("read the columns of %s: %w", table, err)
 	}
 	vals := make([]string, len(cols))
 	for i, c := range cols {
@@ -100,10 +103,12 @@ func (db *DB) MoveRows(ctx context.Context, tx *sql.Tx, table, cond string, prov
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+") OVERRIDING SYSTEM VALUE SELECT "+
 		strings.Join(vals, ", ")+" FROM "+table+" WHERE "+cond, all...); err != nil {
-		return err
+		return fmt.Errorf("copy rows of %s to province %d: %w", table, prov, err)
 	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+cond, all...)
-	return err
+	if _, err = tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE "+cond, all...); err != nil {
+		return fmt.Errorf("delete the rows of %s moved to province %d: %w", table, prov, err)
+	}
+	return nil
 }
 
 // columns lists a table's columns in order.
@@ -171,7 +176,7 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 		return o, sc.Scan(&o.id, &o.path)
 	}, "SELECT id, path FROM orgs")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the organisations' paths: %w", err)
 	}
 	paths := make(map[int64]string, len(orgs))
 	for _, o := range orgs {
@@ -182,7 +187,7 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 		return o, sc.Scan(&o.id, &o.path)
 	}, "SELECT id, path FROM committees")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the committees' paths: %w", err)
 	}
 	committees := make(map[int64]string, len(bodies))
 	for _, o := range bodies {
@@ -193,11 +198,15 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 		prov int64
 		n    int64
 	}
-	groups := func(query string) ([]group, error) {
-		return Query(ctx, q, func(sc Scanner) (group, error) {
+	groups := func(table, query string) ([]group, error) {
+		gs, err := Query(ctx, q, func(sc Scanner) (group, error) {
 			var g group
 			return g, sc.Scan(&g.key, &g.prov, &g.n)
 		}, query)
+		if err != nil {
+			return nil, fmt.Errorf("count the rows of %s by province: %w", table, err)
+		}
+		return gs, nil
 	}
 	var out []Misplaced
 	for _, t := range Tables {
@@ -206,7 +215,7 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 		}
 		var bad int64
 		byPath := func(col string, paths map[int64]string) error {
-			gs, err := groups("SELECT CAST(" + col + " AS TEXT), province_id, COUNT(*) FROM " + t.Name + " GROUP BY " + col + ", province_id")
+			gs, err := groups(t.Name, "SELECT CAST("+col+" AS TEXT), province_id, COUNT(*) FROM "+t.Name+" GROUP BY "+col+", province_id")
 			if err != nil {
 				return err
 			}
@@ -230,16 +239,16 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 		case t.Parent != "":
 			if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.Name+` x
 				WHERE NOT EXISTS (SELECT 1 FROM `+t.Parent+` p WHERE p.province_id = x.province_id AND p.id = x.`+t.ParentCol+")").Scan(&bad); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("count the rows of %s away from their %s: %w", t.Name, t.Parent, err)
 			}
 		case t.MemberCol != "":
 			// Joined on the province too, as a Citus cluster joins colocated rows.
 			if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.Name+" x WHERE x."+t.MemberCol+` IS NOT NULL
 				AND NOT EXISTS (SELECT 1 FROM members m WHERE m.province_id = x.province_id AND m.id = x.`+t.MemberCol+")").Scan(&bad); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("count the rows of %s away from their member: %w", t.Name, err)
 			}
 		default: // the audit trail
-			gs, err := groups("SELECT org_path, province_id, COUNT(*) FROM " + t.Name + " GROUP BY org_path, province_id")
+			gs, err := groups(t.Name, "SELECT org_path, province_id, COUNT(*) FROM "+t.Name+" GROUP BY org_path, province_id")
 			if err != nil {
 				return nil, err
 			}
@@ -253,11 +262,11 @@ func CheckPlacement(ctx context.Context, q Querier) ([]Misplaced, error) {
 			out = append(out, Misplaced{Table: t.Name, Rows: bad})
 		}
 	}
-	roster, err := groups("SELECT 'members', province_id, COUNT(*) FROM members GROUP BY province_id")
+	roster, err := groups("members", "SELECT 'members', province_id, COUNT(*) FROM members GROUP BY province_id")
 	if err != nil {
 		return nil, err
 	}
-	registry, err := groups("SELECT 'id_numbers', province_id, COUNT(*) FROM id_numbers GROUP BY province_id")
+	registry, err := groups("id_numbers", "SELECT 'id_numbers', province_id, COUNT(*) FROM id_numbers GROUP BY province_id")
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -22,7 +23,7 @@ import (
 func Swap(ctx context.Context, tx *sql.Tx, noun, query string, args ...any) error {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("change the state of the %s: %w", noun, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return errors.Join(err, apperr.Conflict("该%s刚被他人处理过,请刷新页面后查看", noun))

@@ -30,7 +30,7 @@ import (
 func upgradeSources(ctx context.Context, p *goose.Provider, sub fs.FS) ([]*goose.Migration, []int64, error) {
 	status, err := p.Status(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read the migrations applied: %w", err)
 	}
 	var out []*goose.Migration
 	var versions []int64
@@ -40,7 +40,7 @@ func upgradeSources(ctx context.Context, p *goose.Provider, sub fs.FS) ([]*goose
 		}
 		text, err := fs.ReadFile(sub, st.Source.Path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("read migration %d: %w", st.Source.Version, err)
 		}
 		stmts, err := upStatements(string(text))
 		if err != nil {

@@ -10,7 +10,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 )
 
@@ -48,7 +48,7 @@ func (s *Site) memberBatch(w http.ResponseWriter, r *http.Request, id auth.Ident
 			if err != nil {
 				return err
 			}
-			name, write, err := roster.MembersExport(r.Context(), s.DB, s.Members, sc, o, member.Filter{IDs: ids}, "")
+			name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, sc, o, member.Filter{IDs: ids}, "")
 			if err != nil {
 				return err
 			}

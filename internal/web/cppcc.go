@@ -19,7 +19,7 @@ import (
 	"dangjian/internal/letters"
 	"dangjian/internal/opinion"
 	"dangjian/internal/report"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -814,7 +814,7 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 				return err
 			}
 			return sendXLSX(w, c.Name+"提案目录.xlsx", func(x io.Writer) error {
-				return roster.WriteTable(x, "提案目录", c.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
+				return spreadsheet.WriteTable(x, "提案目录", c.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
 			})
 		}
 		if table == "members" {
@@ -823,7 +823,7 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 				return err
 			}
 			return sendXLSX(w, c.Name+"委员名单.xlsx", func(x io.Writer) error {
-				return roster.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", committee.MembersHead, committee.MembersTable(l.Items))
+				return spreadsheet.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", committee.MembersHead, committee.MembersTable(l.Items))
 			})
 		}
 		year := s.boardYear(r)
@@ -833,7 +833,7 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 				return err
 			}
 			return sendXLSX(w, fmt.Sprintf("%s%d年委员履职情况表.xlsx", c.Name, year), func(x io.Writer) error {
-				return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), duties.RankHead, duties.RankTable(lines))
+				return spreadsheet.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), duties.RankHead, duties.RankTable(lines))
 			})
 		}
 		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
@@ -841,7 +841,7 @@ func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 			return err
 		}
 		return sendXLSX(w, fmt.Sprintf("%s%d年提案办理情况统计表.xlsx", c.Name, year), func(x io.Writer) error {
-			return roster.WriteTable(x, "办理情况", fmt.Sprintf("%s%d年提出的提案办理情况统计表(逾期未办为截至今天)", c.Name, year), cppcc.UnitsHead, cppcc.UnitsTable(f))
+			return spreadsheet.WriteTable(x, "办理情况", fmt.Sprintf("%s%d年提出的提案办理情况统计表(逾期未办为截至今天)", c.Name, year), cppcc.UnitsHead, cppcc.UnitsTable(f))
 		})
 	})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 )
 
@@ -187,7 +187,7 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 	f := newForm(r)
 	filter := rosterFilter(r)
 	err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
-		reason, err := roster.FullReason(f.Get("reason"))
+		reason, err := spreadsheet.FullReason(f.Get("reason"))
 		if err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.
 		if err != nil {
 			return err
 		}
-		name, write, err := roster.MembersExport(r.Context(), s.DB, s.Members, sc, o, filter, reason)
+		name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, sc, o, filter, reason)
 		if err != nil {
 			return err
 		}

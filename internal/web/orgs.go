@@ -9,9 +9,10 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/collection"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
@@ -294,7 +295,7 @@ func (s *Site) collectionExport(w http.ResponseWriter, r *http.Request, id auth.
 	}
 	f := newForm(r)
 	err = id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
-		reason, err := roster.FullReason(f.Get("reason"))
+		reason, err := spreadsheet.FullReason(f.Get("reason"))
 		if err != nil {
 			return err
 		}
@@ -302,7 +303,7 @@ func (s *Site) collectionExport(w http.ResponseWriter, r *http.Request, id auth.
 		if err != nil {
 			return err
 		}
-		name, write, err := roster.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
+		name, write, err := collection.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
 		if err != nil {
 			return err
 		}

@@ -15,14 +15,14 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 )
 
 func (s *Site) rosterRoutes() []route {
 	return []route{
 		{"GET /members/import", auth.PermMemberWrite, 0, legacy(s.importForm)},
-		{"POST /members/import", auth.PermMemberWrite, roster.MaxFile, legacy(s.importStart)},
+		{"POST /members/import", auth.PermMemberWrite, spreadsheet.MaxFile, legacy(s.importStart)},
 		{"GET /imports/{job}", auth.PermMemberWrite, 0, legacy(s.importProgress)},
 		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, legacy(s.importReport)},
 		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, legacy(s.importConfirm)},
@@ -43,7 +43,7 @@ type importJob struct {
 	done      int
 	total     int
 	queued    bool
-	report    *roster.Report
+	report    *spreadsheet.Report
 	err       string
 	started   time.Time
 	finished  bool
@@ -57,7 +57,7 @@ var jobs = struct {
 
 type importData struct {
 	Org      org.Org
-	Report   *roster.Report
+	Report   *spreadsheet.Report
 	Mode     string
 	DryRun   bool
 	Error    string
@@ -110,8 +110,8 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	content, err := io.ReadAll(file)
 	if err == nil {
 		// Opened here to refuse a bad file at once, and again when the import's turn comes.
-		var sh *roster.Sheet
-		if sh, err = roster.Open(name, bytes.NewReader(content)); err == nil {
+		var sh *spreadsheet.Sheet
+		if sh, err = spreadsheet.Open(name, bytes.NewReader(content)); err == nil {
 			_, err = sh.Header()
 			err = errors.Join(err, sh.Close())
 		}
@@ -142,11 +142,11 @@ func (s *Site) launch(w http.ResponseWriter, r *http.Request, id auth.Identity, 
 	// The import outlives the request; it keeps the caller as the actor of its changes.
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
-		var rep roster.Report
+		var rep spreadsheet.Report
 		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-			im := &roster.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+			im := &spreadsheet.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
 			var err error
-			rep, err = im.ImportFile(ctx, sc, name, content, roster.Options{OrgID: o.ID, Mode: mode, DryRun: dryRun,
+			rep, err = im.ImportFile(ctx, sc, name, content, spreadsheet.Options{OrgID: o.ID, Mode: mode, DryRun: dryRun,
 				Queued: func() {
 					job.mu.Lock()
 					job.queued = true
@@ -253,10 +253,10 @@ func (s *Site) importReport(w http.ResponseWriter, r *http.Request, id auth.Iden
 		s.fail(w, r, apperr.Conflict("导入尚未完成"))
 		return
 	}
-	sh, err := roster.Open(job.file, bytes.NewReader(job.content))
+	sh, err := spreadsheet.Open(job.file, bytes.NewReader(job.content))
 	if err == nil {
 		defer sh.Close()
-		err = sendXLSX(w, "导入检查结果.xlsx", func(w io.Writer) error { return roster.WriteReport(w, sh, *rep) })
+		err = sendXLSX(w, "导入检查结果.xlsx", func(w io.Writer) error { return spreadsheet.WriteReport(w, sh, *rep) })
 	}
 	if err != nil {
 		s.Log.Error("import report", "err", err)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/roster"
+	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
 )
 
@@ -14,9 +14,9 @@ var statsTables = []struct{ key, label string }{{"members", "党员队伍基本�
 	{"orgs", "党组织增减"}, {"mobile", "流动党员"}, {"work", "基层工作"}, {"coverage", "单位与党组织覆盖"}}
 
 type statsPrintData struct {
-	T         roster.StatsTable
-	L         roster.StatsLayout
-	Heads     []roster.Heading
+	T         tables.StatsTable
+	L         tables.StatsLayout
+	Heads     []tables.Heading
 	Sub       []string   // the second heading row: the columns of the grouped headings
 	Rows      [][]string // a line's name, then its figures
 	Tabs      []tab
@@ -44,31 +44,31 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 	today := s.Work.Today()
 	var d statsPrintData
 	export := "/api/v1/orgs/" + itoa(oid) + "/stats/export"
-	days := roster.DaysOf(q.Get("from"), q.Get("to"), today)
+	days := tables.DaysOf(q.Get("from"), q.Get("to"), today)
 	months := "from=" + days.From.String()[:7] + "&to=" + days.To.String()[:7]
 	d.Workbook = "/api/v1/orgs/" + itoa(oid) + "/annual/export?" + months
-	read := func(sc store.Scope) (roster.StatsTable, error) {
-		return roster.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
+	read := func(sc store.Scope) (tables.StatsTable, error) {
+		return tables.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
 	}
-	for _, a := range roster.AnnualLayouts(days) {
+	for _, a := range tables.AnnualLayouts(days) {
 		if a.Key == key {
 			d.L, export = a.Layout, d.Workbook
 			d.Period = &statsPeriod{key, days.From.String()[:7], days.To.String()[:7]}
-			read = func(sc store.Scope) (roster.StatsTable, error) {
-				return roster.ReadAnnual(r.Context(), s.DB, s.Orgs, sc, oid, days)
+			read = func(sc store.Scope) (tables.StatsTable, error) {
+				return tables.ReadAnnual(r.Context(), s.DB, s.Orgs, sc, oid, days)
 			}
 		}
 	}
 	switch {
 	case d.Period != nil:
 	case key == "work":
-		d.L, export = roster.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+itoa(oid)+"/work/export"
+		d.L, export = tables.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+itoa(oid)+"/work/export"
 	case key == "coverage":
-		d.L, export = roster.CoverageLayout(today), "/api/v1/orgs/"+itoa(oid)+"/coverage/export"
+		d.L, export = tables.CoverageLayout(today), "/api/v1/orgs/"+itoa(oid)+"/coverage/export"
 	default:
 		key = "members"
 		year, _ := strconv.Atoi(q.Get("year"))
-		d.L = roster.MembersLayout(year, today)
+		d.L = tables.MembersLayout(year, today)
 	}
 	err = id.Within(auth.PermStatsRead, func(sc store.Scope) error {
 		d.T, err = read(sc)

@@ -7,7 +7,7 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 )
 
@@ -51,7 +51,7 @@ func (s *Site) termsPage(w http.ResponseWriter, r *http.Request, id auth.Identit
 		return
 	}
 	for _, o := range d.List.Items {
-		d.State[o.ID] = roster.TermState(o, s.Work.Today())
+		d.State[o.ID] = spreadsheet.TermState(o, s.Work.Today())
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	d.Export = "/orgs/terms/export?org=" + itoa(d.Org.ID) + "&within=" + strconv.Itoa(within)
@@ -69,7 +69,7 @@ func (s *Site) termsExport(w http.ResponseWriter, r *http.Request, id auth.Ident
 		f.OrgID = o.ID
 		title := o.Name + " " + strconv.Itoa(within) + "日内任期届满及已超期的党组织(" + s.Work.Today().Chinese() + ")"
 		return sendXLSX(w, o.Name+"换届提醒.xlsx", func(out io.Writer) error {
-			return roster.ExportTerms(r.Context(), out, s.Orgs, sc, f, title, s.Work.Today())
+			return spreadsheet.ExportTerms(r.Context(), out, s.Orgs, sc, f, title, s.Work.Today())
 		})
 	})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/org"
-	"dangjian/internal/roster"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
@@ -114,7 +114,7 @@ func (s *Site) workCompareExport(w http.ResponseWriter, r *http.Request, id auth
 			out = append(out, []any{c.Label, c.Now, c.Prev, strings.TrimSpace(c.PrevDiff + " " + c.PrevPct), c.Year, strings.TrimSpace(c.YearDiff + " " + c.YearPct), c.Unit})
 		}
 		return sendXLSX(w, o.Name+"基层工作比较.xlsx", func(x io.Writer) error {
-			return roster.WriteTable(x, "比较", title, []string{"项目", "本期", "上期", "比上期", "去年同期", "同比", "单位"}, out)
+			return spreadsheet.WriteTable(x, "比较", title, []string{"项目", "本期", "上期", "比上期", "去年同期", "同比", "单位"}, out)
 		})
 	})
 	if err != nil {
@@ -800,7 +800,7 @@ func (s *Site) workExport(w http.ResponseWriter, r *http.Request, id auth.Identi
 		if err != nil {
 			return err
 		}
-		name, write, err := roster.WorkExport(r.Context(), s.DB, s.Work, sc, k, filter, o)
+		name, write, err := spreadsheet.WorkExport(r.Context(), s.DB, s.Work, sc, k, filter, o)
 		if err != nil {
 			return err
 		}

@@ -226,7 +226,7 @@ var pool struct {
 
 // sweep drops the schemas of test processes that ended over an hour ago.
 func sweep(t *testing.T, admin *sql.DB) {
-	rows, err := admin.Query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tpool\\_%'")
+	rows, err := admin.Query("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1"+store.LikeEscape, store.Prefix("tpool_"))
 	if err != nil {
 		t.Fatal(err)
 	}

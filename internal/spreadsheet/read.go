@@ -1,7 +1,15 @@
-// Package roster reads member rosters from the spreadsheets people keep
-// (.xlsx, .xls of Excel 97–2003 and WPS, and .csv in UTF-8 or GB18030), writes rosters back to .xlsx, and
-// lays out the statistics tables superiors ask for.
-package roster
+// Package spreadsheet is the system's Excel and CSV in and out, named for
+// that because more than the roster passes through it: it reads the
+// spreadsheets people keep (.xlsx, .xls of Excel 97–2003 and WPS, and .csv
+// in UTF-8 or GB18030) row by row, finding the header below any title rows
+// and reading messy cells, and imports a member roster with every row
+// checked before anything is written (or only the valid rows), with a
+// report that marks the bad cells red; it writes the roster back to .xlsx
+// in the layout it reads, the empty template, the work records, the 换届
+// list and any page's table as a sheet. The statistics tables
+// (stats/tables) and the national collection (collection) are laid out
+// by packages of their own.
+package spreadsheet
 
 import (
 	"archive/zip"
@@ -79,7 +87,7 @@ func openXLS(r io.Reader) (sh *Sheet, err error) {
 	}()
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	wb, err := xls.OpenReader(bytes.NewReader(raw))
 	if err != nil || wb.GetNumberSheets() == 0 {
@@ -116,12 +124,15 @@ func openXLS(r io.Reader) (sh *Sheet, err error) {
 	}}, nil
 }
 
+// errNotXLSX is what a user is told of an .xlsx file that cannot be read.
+var errNotXLSX = errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+
 func openXLSX(r io.Reader) (*Sheet, error) {
 	br, ok := r.(*bytes.Reader) // an upload already in memory is not copied
 	if !ok {
 		raw, err := io.ReadAll(r)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read the file: %w", err)
 		}
 		br = bytes.NewReader(raw)
 	}
@@ -130,7 +141,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	// they tell before anything is unpacked what the file would grow to.
 	zr, err := zip.NewReader(br, size)
 	if err != nil {
-		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+		return nil, errNotXLSX
 	}
 	var unpacked uint64
 	for _, f := range zr.File {
@@ -143,11 +154,11 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	}
 	// Raw values: dates arrive as serial numbers whatever their display format.
 	if _, err := br.Seek(0, io.SeekStart); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rewind the file: %w", err)
 	}
 	f, err := excelize.OpenReader(br, excelize.Options{RawCellValue: true, UnzipSizeLimit: int64(limit)})
 	if err != nil {
-		return nil, errors.New("无法打开这个 Excel 文件,它可能已损坏或不是 .xlsx 格式")
+		return nil, errNotXLSX
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
@@ -157,7 +168,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, errNotXLSX
 	}
 	sh := &Sheet{close: func() error { return errors.Join(rows.Close(), f.Close()) }}
 	if ref, err := f.GetSheetDimension(sheets[0]); err == nil {
@@ -188,7 +199,7 @@ func openXLSX(r io.Reader) (*Sheet, error) {
 func openCSV(r io.Reader) (*Sheet, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(raw) {

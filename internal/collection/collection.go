@@ -1,4 +1,11 @@
-package roster
+// Package collection is the national information collection of 2017 (党组织
+// 和党员基本信息采集) in and out: it writes an organisation's subtree as the
+// collection workbook (the 采集表 of each organisation and member and the two
+// 汇总表, ID numbers and phones in the clear, the export recorded with its
+// purpose), and fills an empty database from such a workbook, every row
+// checked (in a scratch database) before anything is written. Its rows
+// are read and the members imported through the spreadsheet package.
+package collection
 
 import (
 	"bytes"
@@ -17,6 +24,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
 )
@@ -111,7 +119,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 		return id, sc.Scan(&id)
 	}, "SELECT id FROM orgs WHERE path >= $1 AND path < $2 AND dissolved_at IS NULL ORDER BY path", lo, hi)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("read the organisations below %s: %w", root.Path, err)
 	}
 	for _, id := range ids {
 		o, err := orgs.Get(ctx, sc, id)
@@ -146,7 +154,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 	}, `SELECT r.member_id, r.present_place FROM mobile_records r JOIN orgs o ON o.id = r.org_id
 		WHERE o.path >= $1 AND o.path < $2 AND r.kind = 'out' AND r.ended_on IS NULL AND r.member_id IS NOT NULL`+sc.ProvinceParam("r.province_id"), lo, hi)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("read the members flowing out below %s: %w", root.Path, err)
 	}
 	flows := make(map[int64]string, len(out))
 	for _, f := range out {
@@ -156,7 +164,8 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 	x := excelize.NewFile()
 	defer x.Close()
 	var sheets [4]*excelize.StreamWriter
-	for i, name := range []string{OrgForms, MemberForms, OrgSummary, MemberSummary} {
+	names := [4]string{OrgForms, MemberForms, OrgSummary, MemberSummary}
+	for i, name := range names {
 		if i == 0 {
 			err = x.SetSheetName("Sheet1", name)
 		} else {
@@ -166,7 +175,7 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			sheets[i], err = x.NewStreamWriter(name)
 		}
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("start the sheet %s: %w", name, err)
 		}
 	}
 	next := [4]int{}
@@ -177,7 +186,10 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			row[k] = c
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, next[i])
-		return sheets[i].SetRow(cell, row)
+		if err := sheets[i].SetRow(cell, row); err != nil {
+			return fmt.Errorf("write row %d of %s: %w", next[i], names[i], err)
+		}
+		return nil
 	}
 	head := func(i int, cols []string) error { return put(i, cols...) }
 	if err := head(2, append(append([]string{colSeq}, OrgItems...), colParent, colParentNo, colFounded)); err != nil {
@@ -237,17 +249,20 @@ func WriteCollection(ctx context.Context, w io.Writer, db *store.DB, orgs *org.S
 			}
 		}
 		if err := s.Flush(); err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("write the sheet %s: %w", names[i], err)
 		}
 	}
-	return len(list), n, x.Write(w)
+	if err := x.Write(w); err != nil {
+		return 0, 0, fmt.Errorf("write the collection workbook: %w", err)
+	}
+	return len(list), n, nil
 }
 
 // CollectionReport is what an import of a collection did.
 type CollectionReport struct {
-	Orgs    int         `json:"orgs"`
-	Members int         `json:"members"`
-	Errors  []CellError `json:"errors"`
+	Orgs    int                     `json:"orgs"`
+	Members int                     `json:"members"`
+	Errors  []spreadsheet.CellError `json:"errors"`
 }
 
 // ImportCollection fills an empty database from a collection workbook: the
@@ -256,11 +271,11 @@ type CollectionReport struct {
 // 党员基本信息汇总表 in theirs. Every row is checked before anything is
 // written: a wrong row is reported by its sheet, row, column and reason,
 // and nothing is imported.
-func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *Importer, r io.Reader) (CollectionReport, error) {
+func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *spreadsheet.Importer, r io.Reader) (CollectionReport, error) {
 	var rep CollectionReport
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM orgs").Scan(&n); err != nil {
-		return rep, err
+		return rep, fmt.Errorf("count the organisations: %w", err)
 	}
 	if n > 0 {
 		return rep, apperr.Rule("采集表只能导入到空的数据库(现有%d个党组织);向已有的党组织导入党员请用花名册导入", n)
@@ -305,7 +320,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		return rep, err
 	}
 	bad := func(sheet string, row int, col, value, reason string) {
-		rep.Errors = append(rep.Errors, CellError{Row: row, Column: sheet + "·" + col, Value: value, Reason: reason})
+		rep.Errors = append(rep.Errors, spreadsheet.CellError{Row: row, Column: sheet + "·" + col, Value: value, Reason: reason})
 	}
 	type planned struct {
 		seq, parent int
@@ -338,7 +353,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		if !ok {
 			bad(OrgSummary, row, "组织类别", m["组织类别"], "组织类别应为"+vocab.OrgTypes.Labels()+"之一")
 		}
-		founded, err := ParseDate(m[colFounded])
+		founded, err := spreadsheet.ParseDate(m[colFounded])
 		if err != nil {
 			bad(OrgSummary, row, colFounded, m[colFounded], err.Error())
 		}
@@ -382,8 +397,9 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	for seq, rows := range groups {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{string(FName), string(FSex), string(FID), string(FEthnicity), string(FBirth), string(FEducation), string(FCategory),
-			string(FJoined), string(FFull), string(FPost), string(FPhone), string(FMobile), string(FMobileDest)})
+		_ = w.Write([]string{string(spreadsheet.FName), string(spreadsheet.FSex), string(spreadsheet.FID), string(spreadsheet.FEthnicity),
+			string(spreadsheet.FBirth), string(spreadsheet.FEducation), string(spreadsheet.FCategory), string(spreadsheet.FJoined),
+			string(spreadsheet.FFull), string(spreadsheet.FPost), string(spreadsheet.FPhone), string(spreadsheet.FMobile), string(spreadsheet.FMobileDest)})
 		_ = w.WriteAll(rows)
 		w.Flush()
 		files[seq] = buf.Bytes()
@@ -395,7 +411,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 		orgs := &org.Service{DB: db, Now: orgs.Now}
 		mem := *im.Members
 		mem.DB, mem.Orgs = db, orgs
-		imp := &Importer{DB: db, Orgs: orgs, Members: &mem}
+		imp := &spreadsheet.Importer{DB: db, Orgs: orgs, Members: &mem}
 		ids := map[int]int64{}
 		for _, p := range plan {
 			if p.parent > 0 {
@@ -419,7 +435,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 			if files[p.seq] == nil {
 				continue
 			}
-			r, err := imp.ImportFile(ctx, store.All, "采集表.csv", files[p.seq], Options{OrgID: ids[p.seq], Mode: "all"})
+			r, err := imp.ImportFile(ctx, store.All, "采集表.csv", files[p.seq], spreadsheet.Options{OrgID: ids[p.seq], Mode: "all"})
 			if err != nil {
 				return out, err
 			}
@@ -438,7 +454,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	// written only once every row has gone in.
 	dir, err := os.MkdirTemp("", "dangjian-collection-")
 	if err != nil {
-		return rep, err
+		return rep, fmt.Errorf("make a folder for the scratch database: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	scratch, err := store.Open(ctx, filepath.Join(dir, "check.db"))
@@ -447,7 +463,7 @@ func ImportCollection(ctx context.Context, db *store.DB, orgs *org.Service, im *
 	}
 	defer scratch.Close()
 	if _, err := scratch.Migrate(ctx); err != nil {
-		return rep, err
+		return rep, fmt.Errorf("migrate the scratch database: %w", err)
 	}
 	tried, err := load(scratch)
 	if err != nil {

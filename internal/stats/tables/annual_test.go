@@ -1,4 +1,4 @@
-package roster
+package tables
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/spreadsheet/rostertest"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -28,20 +29,20 @@ import (
 func TestAnnualTables(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e := newEnv(t, db)
+		e := rostertest.New(t, db)
 		general := "general_branch"
-		for _, k := range e.kids {
-			if _, err := e.orgs.Update(ctx, store.All, k.ID, org.Input{Type: &general}); err != nil {
+		for _, k := range e.Kids {
+			if _, err := e.Orgs.Update(ctx, store.All, k.ID, org.Input{Type: &general}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		a, b := e.kids[0], e.kids[1]
+		a, b := e.Kids[0], e.Kids[1]
 		day := func(m time.Month, d int) date.Date { return date.New(2026, m, d) }
 		n := 0
 		person := func(o org.Org, stage string, birthIndex int, male bool, set func(*member.Input)) member.Member {
 			t.Helper()
 			n++
-			id := idFor(birthIndex, male)
+			id := rostertest.IDFor(birthIndex, male)
 			name, edu, occ, eth := "人员"+string(rune('甲'+n)), "bachelor", "教师", "汉族"
 			in := member.Input{OrgID: &o.ID, Name: &name, IDNumber: &id, Education: &edu, Occupation: &occ, Stage: &stage, Ethnicity: &eth}
 			if stage == "full" {
@@ -51,7 +52,7 @@ func TestAnnualTables(t *testing.T) {
 			if set != nil {
 				set(&in)
 			}
-			m, err := e.mem.Create(ctx, store.All, in)
+			m, err := e.Members.Create(ctx, store.All, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,15 +60,15 @@ func TestAnnualTables(t *testing.T) {
 		}
 		step := func(m member.Member, action string, on date.Date) {
 			t.Helper()
-			if _, err := e.mem.Advance(ctx, store.All, m.ID, member.Step{Action: action, On: on}); err != nil {
+			if _, err := e.Members.Advance(ctx, store.All, m.ID, member.Step{Action: action, On: on}); err != nil {
 				t.Fatalf("%s %s: %v", action, m.Name, err)
 			}
 		}
 		letter := func(m member.Member, to org.Org, toText string, issued, received date.Date) {
 			t.Helper()
-			tr, err := e.mem.Issue(ctx, store.All, member.IssueInput{MemberID: m.ID, ToOrgID: to.ID, ToText: toText, IssuedOn: issued})
+			tr, err := e.Members.Issue(ctx, store.All, member.IssueInput{MemberID: m.ID, ToOrgID: to.ID, ToText: toText, IssuedOn: issued})
 			if err == nil {
-				_, err = e.mem.Receive(ctx, store.All, tr.ID, received)
+				_, err = e.Members.Receive(ctx, store.All, tr.ID, received)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -90,10 +91,10 @@ func TestAnnualTables(t *testing.T) {
 		letter(person(a, "full", 140, true, nil), org.Org{}, "外省某党委", day(6, 1), day(6, 20))
 		person(a, "applicant", 1320, true, func(in *member.Input) { ap := day(3, 1); in.AppliedOn = &ap })
 		step(person(b, "full", 150, true, nil), "expel", day(7, 1))
-		id, name, edu, eth := idFor(160, false), "外来党员", "college", "汉族"
+		id, name, edu, eth := rostertest.IDFor(160, false), "外来党员", "college", "汉族"
 		j, f := date.New(2015, 7, 1), date.New(2016, 7, 1)
 		stage := "full"
-		if _, err := e.mem.ReceiveIncoming(ctx, store.All, member.IncomingInput{ToOrgID: b.ID, FromText: "外省某支部", IssuedOn: day(9, 20), ReceivedOn: day(10, 1),
+		if _, err := e.Members.ReceiveIncoming(ctx, store.All, member.IncomingInput{ToOrgID: b.ID, FromText: "外省某支部", IssuedOn: day(9, 20), ReceivedOn: day(10, 1),
 			Member: member.Input{Name: &name, IDNumber: &id, Education: &edu, Ethnicity: &eth, Stage: &stage, JoinedOn: &j, FullOn: &f}}); err != nil {
 			t.Fatal(err)
 		}
@@ -102,31 +103,31 @@ func TestAnnualTables(t *testing.T) {
 			{Kind: "out", MemberID: away.ID, PresentPlace: "深圳", Since: date.New(2025, 6, 1)},
 			{Kind: "in", OrgID: b.ID, Name: "流入甲", RelationPlace: "外省某支部", Since: day(3, 1)},
 		} {
-			mob, err := e.mem.RegisterMobile(ctx, store.All, r)
+			mob, err := e.Members.RegisterMobile(ctx, store.All, r)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if r.Kind == "out" {
-				if _, err := e.mem.EndMobile(ctx, store.All, mob.ID, day(5, 1)); err != nil {
+				if _, err := e.Members.EndMobile(ctx, store.All, mob.ID, day(5, 1)); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		founded, typ := day(4, 1), "branch"
 		for _, nm := range []string{"光明社区第二党支部", "幸福社区临时党支部"} {
-			o, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: map[bool]*int64{true: &a.ID, false: &b.ID}[nm[:6] == "光明"], Name: &nm, Type: &typ, FoundedOn: &founded})
+			o, err := e.Orgs.Create(ctx, store.All, org.Input{ParentID: map[bool]*int64{true: &a.ID, false: &b.ID}[nm[:6] == "光明"], Name: &nm, Type: &typ, FoundedOn: &founded})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if nm[:6] == "幸福" {
-				if err := e.orgs.Dissolve(ctx, store.All, o.ID); err != nil {
+				if err := e.Orgs.Dissolve(ctx, store.All, o.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 
 		d := DaysOf("2026-01", "2026-12", day(12, 2))
-		table, err := ReadAnnual(ctx, db, e.orgs, store.All, e.root.ID, d)
+		table, err := ReadAnnual(ctx, db, e.Orgs, store.All, e.Root.ID, d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func TestAnnualTables(t *testing.T) {
 			{2, ch, "年初党员数年初党员数", 2}, {2, ch, "年末党员数年末党员数", members(b)},
 			// The street: a move between its branches is in and out of it.
 			{0, ch, "党员增加转入组织关系", 2}, {0, ch, "党员减少转出组织关系", 2}, {0, ch, "年初党员数年初党员数", 7},
-			{0, ch, "年末党员数年末党员数", members(e.root)},
+			{0, ch, "年末党员数年末党员数", members(e.Root)},
 			{1, dev, "发展工作申请入党", 1}, {1, dev, "发展党员合计", 2}, {1, dev, "发展党员其中:女", 1},
 			{1, dev, "发展时年龄26至30岁", 2}, {1, dev, "学历大学本科", 2}, {1, dev, "职业教师", 2}, {2, dev, "发展党员合计", 0},
 			{1, orgs, "本期增减新建", 1}, {1, orgs, "年末数年末数", 2}, {2, orgs, "本期增减撤销", 1}, {2, orgs, "年初数年初数", 1},
@@ -188,12 +189,12 @@ func TestAnnualTables(t *testing.T) {
 				}
 			}
 		}
-		bad, strays, err := CheckAnnual(ctx, db, e.orgs, d)
+		bad, strays, err := CheckAnnual(ctx, db, e.Orgs, d)
 		if err != nil || len(bad) > 0 || len(strays) > 0 {
 			t.Fatalf("recount: %v %+v strays %v", err, bad, strays)
 		}
 
-		sheets, err := Workbook(ctx, db, e.orgs, store.All, e.root.ID, d, day(12, 2))
+		sheets, err := Workbook(ctx, db, e.Orgs, store.All, e.Root.ID, d, day(12, 2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,11 +218,11 @@ func TestAnnualTables(t *testing.T) {
 			t.Fatalf("the sheet: %q", rows[:6])
 		}
 		// A later year has nothing moving and starts where 2026 ended.
-		next, err := ReadAnnual(ctx, db, e.orgs, store.All, e.root.ID, DaysOf("2027-01", "2027-12", day(12, 2)))
+		next, err := ReadAnnual(ctx, db, e.Orgs, store.All, e.Root.ID, DaysOf("2027-01", "2027-12", day(12, 2)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := ch.Values(next.Lines[0].Figures); v[0] != members(e.root) || v[len(v)-1] != members(e.root) || v[1] != 0 {
+		if v := ch.Values(next.Lines[0].Figures); v[0] != members(e.Root) || v[len(v)-1] != members(e.Root) || v[1] != 0 {
 			t.Fatalf("2027: %v", v)
 		}
 	})

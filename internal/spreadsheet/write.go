@@ -1,4 +1,4 @@
-package roster
+package spreadsheet
 
 import (
 	"context"
@@ -59,7 +59,12 @@ func ExportMembers(ctx context.Context, w io.Writer, svc *member.Service, sc sto
 
 // WriteReport writes the imported sheet back with every cell the report
 // names filled red and a column 错误说明 giving the reasons, row by row.
-func WriteReport(w io.Writer, sh *Sheet, rep Report) error {
+func WriteReport(w io.Writer, sh *Sheet, rep Report) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write the import report: %w", err)
+		}
+	}()
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := "导入检查结果"
@@ -142,7 +147,12 @@ func WriteReport(w io.Writer, sh *Sheet, rep Report) error {
 
 // WriteTemplate writes an empty roster in the layout the importer reads,
 // with drop-down lists for the columns that take fixed values.
-func WriteTemplate(w io.Writer) error {
+func WriteTemplate(w io.Writer) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write the roster template: %w", err)
+		}
+	}()
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet, lists := "党员名册", "选项"
@@ -320,12 +330,12 @@ func newSheets(name, title string, head []string, widths []float64) (*sheets, er
 	var err error
 	if s.titleStyle, err = s.x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center"}}); err != nil {
 		s.x.Close()
-		return nil, err
+		return nil, fmt.Errorf("style the title of %s: %w", name, err)
 	}
 	if s.headStyle, err = s.x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
 		Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}}}); err != nil {
 		s.x.Close()
-		return nil, err
+		return nil, fmt.Errorf("style the headings of %s: %w", name, err)
 	}
 	if err := s.next(); err != nil {
 		s.x.Close()
@@ -335,8 +345,13 @@ func newSheets(name, title string, head []string, widths []float64) (*sheets, er
 }
 
 // next starts a sheet with the title and the headings.
-func (s *sheets) next() error {
+func (s *sheets) next() (err error) {
 	s.count++
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("start sheet %d of %s: %w", s.count, s.name, err)
+		}
+	}()
 	sheet := s.name
 	if s.count == 1 {
 		if err := s.x.SetSheetName("Sheet1", sheet); err != nil {
@@ -351,7 +366,6 @@ func (s *sheets) next() error {
 			return err
 		}
 	}
-	var err error
 	if s.sw, err = s.x.NewStreamWriter(sheet); err != nil {
 		return err
 	}
@@ -384,15 +398,21 @@ func (s *sheets) add(values []any) error {
 	}
 	s.row++
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(cell, values)
+	if err := s.sw.SetRow(cell, values); err != nil {
+		return fmt.Errorf("write row %d of sheet %d of %s: %w", s.row, s.count, s.name, err)
+	}
+	return nil
 }
 
 // finish writes the workbook to w.
 func (s *sheets) finish(w io.Writer) error {
 	if err := s.sw.Flush(); err != nil {
-		return err
+		return fmt.Errorf("write the sheets %s: %w", s.name, err)
 	}
-	return s.x.Write(w)
+	if err := s.x.Write(w); err != nil {
+		return fmt.Errorf("write the workbook %s: %w", s.name, err)
+	}
+	return nil
 }
 
 // ExportTerms writes the organisations due or overdue for 换届 (as

@@ -1,4 +1,4 @@
-package roster
+package tables
 
 import (
 	"context"
@@ -283,7 +283,7 @@ func CheckAnnual(ctx context.Context, db *store.DB, orgs *org.Service, d Days) (
 		return o, sc.Scan(&o.id, &o.path)
 	}, "SELECT id, path FROM orgs")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read the organisations' paths: %w", err)
 	}
 	paths := make(map[int64]string, len(all))
 	for _, o := range all {

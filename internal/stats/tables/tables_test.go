@@ -1,4 +1,4 @@
-package roster
+package tables
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
+	"dangjian/internal/spreadsheet/rostertest"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -24,31 +25,31 @@ import (
 func TestStatsTable(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e := withRoster(t, db, 200)
+		e := rostertest.WithRoster(t, db, 200)
 		// The first branch becomes a general branch with a branch of its own.
 		general := "general_branch"
-		if _, err := e.orgs.Update(ctx, store.All, e.kids[0].ID, org.Input{Type: &general}); err != nil {
+		if _, err := e.Orgs.Update(ctx, store.All, e.Kids[0].ID, org.Input{Type: &general}); err != nil {
 			t.Fatal(err)
 		}
 		name, typ := "光明社区第一党支部", "branch"
-		if _, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: &e.kids[0].ID, Name: &name, Type: &typ}); err != nil {
+		if _, err := e.Orgs.Create(ctx, store.All, org.Input{ParentID: &e.Kids[0].ID, Name: &name, Type: &typ}); err != nil {
 			t.Fatal(err)
 		}
 		// Two people on the street's own roster (no 所在党支部 column).
-		csv := "姓名,身份证号,民族,学历,入党日期,转正日期\n街道甲," + idFor(900, true) + ",汉族,本科,2000-07-01,2001-07-01\n" +
-			"街道乙," + idFor(901, false) + ",满族,大专,2010-07-01,2011-07-01\n"
-		if rep := e.importFile(t, "b.csv", []byte(csv), "all"); rep.Added != 2 {
+		csv := "姓名,身份证号,民族,学历,入党日期,转正日期\n街道甲," + rostertest.IDFor(900, true) + ",汉族,本科,2000-07-01,2001-07-01\n" +
+			"街道乙," + rostertest.IDFor(901, false) + ",满族,大专,2010-07-01,2011-07-01\n"
+		if rep := e.ImportFile(t, "b.csv", []byte(csv), "all"); rep.Added != 2 {
 			t.Fatalf("street roster: %+v", rep)
 		}
 		members := func(orgID int64) int64 {
 			var n int64
-			if err := e.mem.Each(ctx, store.All, member.Filter{OrgID: orgID, Category: "member"}, func(member.Member) error { n++; return nil }); err != nil {
+			if err := e.Members.Each(ctx, store.All, member.Filter{OrgID: orgID, Category: "member"}, func(member.Member) error { n++; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			return n
 		}
 
-		table, err := ReadStats(ctx, db, e.orgs, store.All, e.root.ID)
+		table, err := ReadStats(ctx, db, e.Orgs, store.All, e.Root.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +114,7 @@ func TestStatsTable(t *testing.T) {
 				t.Fatalf("column %q: the lines add up to %d, the total is %d", rows[3][c+1], sum, line["合计"][c])
 			}
 		}
-		for label, id := range map[string]int64{"合计": e.root.ID, "光明社区党支部": e.kids[0].ID, "幸福社区党支部": e.kids[1].ID} {
+		for label, id := range map[string]int64{"合计": e.Root.ID, "光明社区党支部": e.Kids[0].ID, "幸福社区党支部": e.Kids[1].ID} {
 			if got, n := line[label][head["党员总数"]-1], members(id); got != n || n == 0 {
 				t.Fatalf("%s: %d members in the table, %d on the roster", label, got, n)
 			}
@@ -127,11 +128,11 @@ func TestStatsTable(t *testing.T) {
 		}
 
 		// A sibling branch's scope sees neither the street's table nor the other branch.
-		sibling := store.ScopeOf(e.kids[1].Path)
-		if _, err := ReadStats(ctx, db, e.orgs, sibling, e.root.ID); err == nil {
+		sibling := store.ScopeOf(e.Kids[1].Path)
+		if _, err := ReadStats(ctx, db, e.Orgs, sibling, e.Root.ID); err == nil {
 			t.Fatal("a branch read its street's table")
 		}
-		own2, err := ReadStats(ctx, db, e.orgs, sibling, e.kids[1].ID)
+		own2, err := ReadStats(ctx, db, e.Orgs, sibling, e.Kids[1].ID)
 		if err != nil || len(own2.Lines) != 2 || MembersLayout(2026, date.New(2026, 11, 26)).Values(own2.Lines[0].Figures)[0] != line["幸福社区党支部"][0] {
 			t.Fatalf("the branch's own table: %+v %v", own2.Lines, err)
 		}

@@ -1,4 +1,13 @@
-package roster
+// Package tables lays out the statistics tables superiors ask for, beside
+// the figures they show (package stats, which stays free of Excel): the
+// 党员队伍基本情况, coverage and grassroots-work tables read from the
+// maintained figures, the four tables of a period (党员增减, 发展党员,
+// 党组织增减, 流动党员) counted from its records, and the annual workbook
+// of all seven; each table with its 合计, a line per child and the
+// organisation's own line, for a page, the API or an .xlsx; and
+// CheckAnnual, which compares the period's tables with a recount from the
+// rows.
+package tables
 
 import (
 	"context"
@@ -279,11 +288,14 @@ func WriteWorkbook(w io.Writer, sheets []StatsSheet) error {
 			err = writeSheet(x, s.Name, s.Table, s.Layout)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("lay out the sheet %s: %w", s.Name, err)
 		}
 	}
 	x.SetActiveSheet(0)
-	return x.Write(w)
+	if err := x.Write(w); err != nil {
+		return fmt.Errorf("write the statistics workbook: %w", err)
+	}
+	return nil
 }
 
 // writeSheet lays out one table on the sheet.

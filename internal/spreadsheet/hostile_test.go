@@ -1,4 +1,4 @@
-package roster
+package spreadsheet_test
 
 import (
 	"archive/zip"
@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"dangjian/internal/member"
+	"dangjian/internal/spreadsheet"
+	"dangjian/internal/spreadsheet/rostertest"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -35,7 +37,7 @@ func TestZipBombRefused(t *testing.T) {
 	if buf.Len() > 1<<20 {
 		t.Fatalf("the bomb is %d bytes: not a bomb", buf.Len())
 	}
-	_, err := Open("名册.xlsx", bytes.NewReader(buf.Bytes()))
+	_, err := spreadsheet.Open("名册.xlsx", bytes.NewReader(buf.Bytes()))
 	if err == nil || !strings.Contains(err.Error(), "解压后有 80 MB,超过允许的 50 MB") {
 		t.Fatalf("a zip bomb: %v", err)
 	}
@@ -45,23 +47,23 @@ func TestZipBombRefused(t *testing.T) {
 // row and the column named (the row the bad bytes are in: 3 and 2); nothing
 // of the file is stored.
 func TestInvalidBytesRefused(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	head := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n"
-	good, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(head + "张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"))
+	good, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(head + "张三,汉族," + rostertest.IDFor(1, true) + ",本科,2000-07-01,2001-07-01\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, file := range map[string][]byte{
-		"GB18030 with a broken byte": append(append([]byte{}, good...), append([]byte("\x81\x30\xff"), []byte(","+"汉族,"+idFor(2, true)+",本科,2000-07-01,2001-07-01\n")...)...),
-		"UTF-8 with NUL":             []byte(head + "李\x00四,汉族," + idFor(3, true) + ",本科,2000-07-01,2001-07-01\n"),
+		"GB18030 with a broken byte": append(append([]byte{}, good...), append([]byte("\x81\x30\xff"), []byte(","+"汉族,"+rostertest.IDFor(2, true)+",本科,2000-07-01,2001-07-01\n")...)...),
+		"UTF-8 with NUL":             []byte(head + "李\x00四,汉族," + rostertest.IDFor(3, true) + ",本科,2000-07-01,2001-07-01\n"),
 	} {
-		rep := e.importFile(t, "名册.csv", file, "all")
+		rep := e.ImportFile(t, "名册.csv", file, "all")
 		if !rep.Refused || len(rep.Errors) != 1 || rep.Errors[0].Column == "" || !strings.Contains(rep.Errors[0].Reason, "无法识别的字符") ||
 			(rep.Errors[0].Row != 2 && rep.Errors[0].Row != 3) {
 			t.Errorf("%s: %+v", name, rep)
 		}
 	}
-	l, _ := e.mem.List(context.Background(), store.All, member.Filter{}, store.Page{})
+	l, _ := e.Members.List(context.Background(), store.All, member.Filter{}, store.Page{})
 	for _, m := range l.Items {
 		if strings.ContainsAny(m.Name, "\ufffd\x00") {
 			t.Fatalf("stored a name with a replacement character: %q", m.Name)
@@ -75,16 +77,16 @@ func TestInvalidBytesRefused(t *testing.T) {
 // Imports in one server run one at a time: the second waits, is told so,
 // and runs when the first ends.
 func TestImportsQueue(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	release, err := take(context.Background(), nil) // an import running
+	e := rostertest.New(t, storetest.SQLite(t))
+	release, err := spreadsheet.Take(context.Background(), nil) // an import running
 	if err != nil {
 		t.Fatal(err)
 	}
-	csv := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
+	csv := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n张三,汉族," + rostertest.IDFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
 	queued := make(chan struct{})
-	done := make(chan Report)
+	done := make(chan spreadsheet.Report)
 	go func() {
-		rep, err := e.im.Import(context.Background(), store.All, open(t, "名册.csv", []byte(csv)), Options{OrgID: e.root.ID,
+		rep, err := e.Importer.Import(context.Background(), store.All, rostertest.Open(t, "名册.csv", []byte(csv)), spreadsheet.Options{OrgID: e.Root.ID,
 			Queued: func() { close(queued) }})
 		if err != nil {
 			t.Error(err)
@@ -105,9 +107,9 @@ func TestImportsQueue(t *testing.T) {
 
 // A column the file does not have is reported as missing, not as a bad value.
 func TestMissingColumnNamed(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
-	csv := "姓名,公民身份号码,学历,入党日期,转正日期\n张三," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
-	rep := e.importFile(t, "名册.csv", []byte(csv), "all")
+	e := rostertest.New(t, storetest.SQLite(t))
+	csv := "姓名,公民身份号码,学历,入党日期,转正日期\n张三," + rostertest.IDFor(1, true) + ",本科,2000-07-01,2001-07-01\n"
+	rep := e.ImportFile(t, "名册.csv", []byte(csv), "all")
 	if !rep.Refused || len(rep.Errors) != 1 || rep.Errors[0].Column != "民族" || !strings.Contains(rep.Errors[0].Reason, "名册中没有“民族”这一列") {
 		t.Fatalf("a roster without 民族: %+v", rep)
 	}
@@ -118,9 +120,9 @@ func TestMissingColumnNamed(t *testing.T) {
 // once, each on its cell; a clean trial names who would be added, and the
 // import names who was, with their pages.
 func TestEveryErrorOfARow(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	head := "姓名,民族,公民身份号码,学历,入党日期,转正日期\n"
-	rep := e.importFile(t, "名册.csv", []byte(head+"张三,火星族,"+idFor(1, true)+",博士后,2000-13-01,2001-07-01\n"), "all")
+	rep := e.ImportFile(t, "名册.csv", []byte(head+"张三,火星族,"+rostertest.IDFor(1, true)+",博士后,2000-13-01,2001-07-01\n"), "all")
 	cols := map[string]bool{}
 	for _, ce := range rep.Errors {
 		if ce.Row != 2 {
@@ -131,12 +133,12 @@ func TestEveryErrorOfARow(t *testing.T) {
 	if !rep.Refused || !cols["民族"] || !cols["学历"] || !cols["入党日期"] || len(rep.Errors) != 3 {
 		t.Fatalf("the row's reasons: %+v", rep.Errors)
 	}
-	good := []byte(head + "张三,汉族," + idFor(1, true) + ",本科,2000-07-01,2001-07-01\n李四,汉族," + idFor(2, false) + ",大专,2003-07-01,2004-07-01\n")
-	trial, err := e.im.ImportFile(context.Background(), store.All, "名册.csv", good, Options{OrgID: e.root.ID, DryRun: true})
+	good := []byte(head + "张三,汉族," + rostertest.IDFor(1, true) + ",本科,2000-07-01,2001-07-01\n李四,汉族," + rostertest.IDFor(2, false) + ",大专,2003-07-01,2004-07-01\n")
+	trial, err := e.Importer.ImportFile(context.Background(), store.All, "名册.csv", good, spreadsheet.Options{OrgID: e.Root.ID, DryRun: true})
 	if err != nil || trial.Written || len(trial.People) != 2 || trial.People[0].Name != "张三" || trial.People[0].ID != 0 {
 		t.Fatalf("the trial: %+v %v", trial, err)
 	}
-	done := e.importFile(t, "名册.csv", good, "all")
+	done := e.ImportFile(t, "名册.csv", good, "all")
 	if !done.Written || len(done.People) != 2 || done.People[1].Name != "李四" || done.People[1].ID == 0 || done.People[1].Action != "added" {
 		t.Fatalf("the import: %+v", done)
 	}
@@ -149,16 +151,16 @@ func TestEveryErrorOfARow(t *testing.T) {
 // reader does not follow; random bytes) is refused with a clear message,
 // never a crash.
 func TestLegacyXLS(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t))
+	e := rostertest.New(t, storetest.SQLite(t))
 	raw, err := os.ReadFile("testdata/roster.xls")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := e.importFile(t, "名册.xls", raw, "all")
+	rep := e.ImportFile(t, "名册.xls", raw, "all")
 	if !rep.Written || rep.Added != 2 || len(rep.Errors) != 0 {
 		t.Fatalf("the .xls roster: %+v", rep)
 	}
-	l, err := e.mem.List(context.Background(), store.All, member.Filter{Q: "李四"}, store.Page{})
+	l, err := e.Members.List(context.Background(), store.All, member.Filter{Q: "李四"}, store.Page{})
 	if err != nil || len(l.Items) != 1 || l.Items[0].JoinedOn.String() != "1980-03-01" || l.Items[0].FullOn.String() != "1981-03-01" || l.Items[0].Ethnicity != "回族" {
 		t.Fatalf("李四 from the .xls: %+v %v", l.Items, err)
 	}
@@ -167,7 +169,7 @@ func TestLegacyXLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, file := range map[string][]byte{"名册.xls": small, "乱码.xls": append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), bytes.Repeat([]byte{7}, 5000)...), "名册.et": []byte("not a workbook")} {
-		if _, err := Open(name, bytes.NewReader(file)); err == nil || !strings.Contains(err.Error(), "无法打开这个 .xls 文件") {
+		if _, err := spreadsheet.Open(name, bytes.NewReader(file)); err == nil || !strings.Contains(err.Error(), "无法打开这个 .xls 文件") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

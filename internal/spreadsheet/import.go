@@ -1,4 +1,4 @@
-package roster
+package spreadsheet
 
 import (
 	"bytes"
@@ -333,7 +333,7 @@ func (r *importRun) flush(ctx context.Context, tx *sql.Tx) error {
 	bctx, trail := audit.Defer(bctx)
 	outcome, err := r.im.Members.AddNew(bctx, tx, rows)
 	if err != nil {
-		return err
+		return fmt.Errorf("add the people of rows %d to %d: %w", r.batch[0].excelRow, r.batch[len(r.batch)-1].excelRow, err)
 	}
 	r.figures.Merge(figures)
 	r.audit.Merge(trail)
@@ -365,20 +365,20 @@ func (r *importRun) flush(ctx context.Context, tx *sql.Tx) error {
 // kept only once it is released.
 func (r *importRun) update(ctx context.Context, tx *sql.Tx, p parsedRow) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT roster_row"); err != nil {
-		return err
+		return fmt.Errorf("set a savepoint for row %d: %w", p.excelRow, err)
 	}
 	rowCtx, figures := stats.Defer(ctx)
 	rowCtx, trail := audit.Defer(rowCtx)
 	out, err := r.im.Members.UpdateRow(rowCtx, tx, r.sc, p.checked.Row())
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT roster_row"); rerr != nil {
-			return rerr
+			return fmt.Errorf("undo row %d: %w", p.excelRow, rerr)
 		}
 		r.rep.Errors = append(r.rep.Errors, r.refused(p, err)...)
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT roster_row"); err != nil {
-		return err
+		return fmt.Errorf("release the savepoint of row %d: %w", p.excelRow, err)
 	}
 	r.figures.Merge(figures)
 	r.audit.Merge(trail)

@@ -1,4 +1,4 @@
-package roster
+package collection
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/secret"
+	"dangjian/internal/spreadsheet/rostertest"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -27,26 +27,26 @@ import (
 func TestCollectionRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		e := withRoster(t, db, 120)
+		e := rostertest.WithRoster(t, db, 120)
 		general := "general_branch"
-		if _, err := e.orgs.Update(ctx, store.All, e.kids[0].ID, org.Input{Type: &general}); err != nil {
+		if _, err := e.Orgs.Update(ctx, store.All, e.Kids[0].ID, org.Input{Type: &general}); err != nil {
 			t.Fatal(err)
 		}
 		name, typ, sec := "光明社区第一党支部", "branch", "王书记"
-		if _, err := e.orgs.Create(ctx, store.All, org.Input{ParentID: &e.kids[0].ID, Name: &name, Type: &typ, Secretary: &sec}); err != nil {
+		if _, err := e.Orgs.Create(ctx, store.All, org.Input{ParentID: &e.Kids[0].ID, Name: &name, Type: &typ, Secretary: &sec}); err != nil {
 			t.Fatal(err)
 		}
 		un, ut, code := "光明机械厂", "enterprise", "91320102MA1X2Y3Z4A"
-		if _, err := e.orgs.SaveUnit(ctx, store.All, 0, org.UnitInput{OrgID: &e.kids[1].ID, Name: &un, Type: &ut, CreditCode: &code, CoveringOrgID: &e.kids[1].ID}); err != nil {
+		if _, err := e.Orgs.SaveUnit(ctx, store.All, 0, org.UnitInput{OrgID: &e.Kids[1].ID, Name: &un, Type: &ut, CreditCode: &code, CoveringOrgID: &e.Kids[1].ID}); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		nOrgs, nMembers, err := WriteCollection(ctx, &buf, db, e.orgs, e.mem, store.All, e.root)
+		nOrgs, nMembers, err := WriteCollection(ctx, &buf, db, e.Orgs, e.Members, store.All, e.Root)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if nOrgs != 4 || nMembers != int(e.count(t)) {
-			t.Fatalf("wrote %d organisations and %d members, the street has %d", nOrgs, nMembers, e.count(t))
+		if nOrgs != 4 || nMembers != int(e.Count(t)) {
+			t.Fatalf("wrote %d organisations and %d members, the street has %d", nOrgs, nMembers, e.Count(t))
 		}
 		raw := buf.Bytes()
 		x, err := excelize.OpenReader(bytes.NewReader(raw))
@@ -61,23 +61,23 @@ func TestCollectionRoundTrip(t *testing.T) {
 			t.Fatalf("member summary: %q (%d rows)", head[0], len(head))
 		}
 		forms, _ := x.GetRows(OrgForms)
-		if forms[0][0] != "(1)"+e.root.Name || forms[1][0] != "1.党组织名称" || forms[10][0] != "10.单位建立党组织情况" {
+		if forms[0][0] != "(1)"+e.Root.Name || forms[1][0] != "1.党组织名称" || forms[10][0] != "10.单位建立党组织情况" {
 			t.Fatalf("organisation forms: %q", forms[:11])
 		}
 
 		fresh := storetest.SQLite(t)
-		e2 := newEnvOn(fresh)
-		rep, err := ImportCollection(ctx, fresh, e2.orgs, e2.im, bytes.NewReader(raw))
+		e2 := rostertest.Services(fresh)
+		rep, err := ImportCollection(ctx, fresh, e2.Orgs, e2.Importer, bytes.NewReader(raw))
 		if err != nil || len(rep.Errors) > 0 || rep.Orgs != 4 || rep.Members != nMembers {
 			t.Fatalf("import: %v %+v", err, rep)
 		}
-		if a, b := snapshot(t, db, e.mem), snapshot(t, fresh, e2.mem); a != b {
+		if a, b := snapshot(t, db, e.Members), snapshot(t, fresh, e2.Members); a != b {
 			t.Fatalf("round trip differs:\n%s\n---\n%s", a, b)
 		}
 		storetest.NoMismatch(t, fresh)
 
 		// A second import, or an import into a database with organisations, is refused.
-		if _, err := ImportCollection(ctx, fresh, e2.orgs, e2.im, bytes.NewReader(raw)); err == nil || !strings.Contains(err.Error(), "空的数据库") {
+		if _, err := ImportCollection(ctx, fresh, e2.Orgs, e2.Importer, bytes.NewReader(raw)); err == nil || !strings.Contains(err.Error(), "空的数据库") {
 			t.Fatalf("import into a filled database: %v", err)
 		}
 		// A wrong type in one organisation's row and a wrong ID number in a member's: nothing written, both named.
@@ -88,8 +88,8 @@ func TestCollectionRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		empty := storetest.SQLite(t)
-		e3 := newEnvOn(empty)
-		rep, err = ImportCollection(ctx, empty, e3.orgs, e3.im, bytes.NewReader(spoilt.Bytes()))
+		e3 := rostertest.Services(empty)
+		rep, err = ImportCollection(ctx, empty, e3.Orgs, e3.Importer, bytes.NewReader(spoilt.Bytes()))
 		if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Row != 3 || !strings.Contains(rep.Errors[0].Column, "组织类别") || rep.Orgs != 0 {
 			t.Fatalf("spoilt organisation: %v %+v", err, rep)
 		}
@@ -98,23 +98,14 @@ func TestCollectionRoundTrip(t *testing.T) {
 		if err := x.Write(&spoilt); err != nil {
 			t.Fatal(err)
 		}
-		rep, err = ImportCollection(ctx, empty, e3.orgs, e3.im, bytes.NewReader(spoilt.Bytes()))
+		rep, err = ImportCollection(ctx, empty, e3.Orgs, e3.Importer, bytes.NewReader(spoilt.Bytes()))
 		if err != nil || len(rep.Errors) == 0 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Column, MemberSummary) || rep.Members != 0 || rep.Orgs != 0 {
 			t.Fatalf("spoilt member: %v %+v", err, rep)
 		}
-		if roots, err := e3.orgs.Roots(ctx, store.All); err != nil || len(roots) != 0 {
+		if roots, err := e3.Orgs.Roots(ctx, store.All); err != nil || len(roots) != 0 {
 			t.Fatalf("a refused import wrote organisations: %v %v", err, roots)
 		}
 	})
-}
-
-// newEnvOn is the services of an empty database.
-func newEnvOn(db *store.DB) *env {
-	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-	e := &env{db: db, orgs: &org.Service{DB: db}}
-	e.mem = &member.Service{DB: db, Box: box, Orgs: e.orgs}
-	e.im = &Importer{DB: db, Orgs: e.orgs, Members: e.mem}
-	return e
 }
 
 // snapshot is every live organisation and every member of a database in
