@@ -14,8 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -23,7 +23,6 @@ import (
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/web"
-	"dangjian/internal/work"
 )
 
 var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
@@ -47,13 +46,11 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	t.Helper()
 	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
 	db.Signer = box // the audit chain keyed, as the server keys it
-	now := func() time.Time { return clock }
-	orgs := &org.Service{DB: db, Now: now}
-	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
 	e := &env{log: &storetest.Log{}}
+	a := app.New(db, box, app.Settings{Now: func() time.Time { return clock }, Log: slog.New(slog.NewTextHandler(e.log, nil))})
 	ctx := context.Background()
 	if withDemo {
-		sum, err := demo.Load(ctx, orgs, mem, 1, clock)
+		sum, err := demo.Load(ctx, a, 1, clock)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,15 +58,14 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	} else {
 		name, typ := "示范市委", "committee"
 		var err error
-		if e.root, err = orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ, Code: &name}); err != nil {
+		if e.root, err = a.Orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ, Code: &name}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
-		Cppcc: consultation.New(db, mem.Box, now), Log: slog.New(slog.NewTextHandler(e.log, nil))}
+	e.api = &API{App: a}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
-	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Cppcc: e.api.Cppcc, Log: e.api.Log}
+	e.site = &web.Site{DB: db, Orgs: a.Orgs, Members: a.Members, Auth: a.Auth, Work: a.Work, Cppcc: a.Cppcc, Library: a.Library, Log: a.Log}
 	e.site.Register(mux)
 	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))
 	t.Cleanup(e.srv.Close)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/member"
-	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/work"
@@ -60,18 +59,14 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
 	// The same server over connections that refuse a multi-shard statement.
-	app := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
-	guarded, err := store.Open(ctx, db.URL+"&application_name="+app+"&options=-c%20citus.multi_task_query_log_level%3Derror")
+	name := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
+	guarded, err := store.Open(ctx, db.URL+"&application_name="+name+"&options=-c%20citus.multi_task_query_log_level%3Derror")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { guarded.Close() })
 	guarded.Signer = db.Signer
-	now := func() time.Time { return clock }
-	orgs := &org.Service{DB: guarded, Now: now}
-	a := &API{DB: guarded, Orgs: orgs, Members: &member.Service{DB: guarded, Box: e.api.Members.Box, Orgs: orgs, Now: now},
-		Auth: &auth.Service{DB: guarded, Now: now}, Work: &work.Service{DB: guarded, Now: now}, Now: now,
-		Log: slog.New(slog.NewTextHandler(e.log, nil))}
+	a := &API{App: app.New(guarded, e.api.Box, app.Settings{Now: e.api.Now, Log: e.api.Log})}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(a.Auth.Middleware(mux))
@@ -117,7 +112,7 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	twoPhase := func() int {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_dist_transaction t JOIN pg_stat_activity a
-			ON t.gid LIKE 'citus\_%\_' || a.pid || '\_%' WHERE a.application_name = $1`, app).Scan(&n); err != nil {
+			ON t.gid LIKE 'citus\_%\_' || a.pid || '\_%' WHERE a.application_name = $1`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -26,10 +25,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"dangjian/internal/api"
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
-	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -37,7 +35,6 @@ import (
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
-	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -49,13 +46,10 @@ type Row struct {
 	Ratio    string
 }
 
-// Suite runs against an open, populated database.
+// Suite runs against an open, populated database, through its services.
 type Suite struct {
-	DB      *store.DB
-	Orgs    *org.Service
-	Members *member.Service
-	Auth    *auth.Service
-	Out     io.Writer
+	*app.App
+	Out io.Writer
 	// HTTPDuration is how long each HTTP load lasts; Clients how many connections it uses.
 	HTTPDuration time.Duration
 	Clients      int
@@ -466,7 +460,7 @@ func (s *Suite) treeWrites(ctx context.Context, _, county org.Org) error {
 		return fmt.Errorf("no street in %s: %w", county.Name, err)
 	}
 	visits, _ := work.KindOf("visits")
-	w := &work.Service{DB: s.DB}
+	w := s.Work
 	const n = 50
 	_, base99, err := timings(n, func(int) error {
 		_, err := w.Save(ctx, store.All, visits, 0, work.Input{"org_id": street, "kind": "visit", "visited_on": "2026-06-01", "visitor": "性能测试",
@@ -518,10 +512,7 @@ func (s *Suite) serve(ctx context.Context, root org.Org) (benchServer, error) {
 		return b, err
 	}
 	b.csrf = id.CSRF
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := server.New(s.DB, log, s.Auth, server.Defaults,
-		&api.API{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Log: log},
-		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Cppcc: consultation.New(s.DB, s.Members.Box, nil), Log: log})
+	h := server.Handler(s.App, server.Defaults)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return b, err
