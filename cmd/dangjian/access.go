@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/committee"
@@ -33,7 +34,7 @@ func readPassword(stdin io.Reader, fromStdin bool) (pw string, generated bool, e
 }
 
 // withApp parses the shared flags, opens the database and runs fn as the operator.
-func withApp(ctx context.Context, fs *flag.FlagSet, args []string, fn func(ctx context.Context, a *app) error) error {
+func withApp(ctx context.Context, fs *flag.FlagSet, args []string, fn func(ctx context.Context, a *app.App) error) error {
 	var s settings
 	s.bind(fs)
 	if err := parse(fs, args); err != nil {
@@ -43,7 +44,7 @@ func withApp(ctx context.Context, fs *flag.FlagSet, args []string, fn func(ctx c
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.DB.Close()
 	return fn(operator(ctx), a)
 }
 
@@ -59,7 +60,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		memberID := fs.Int64("member", 0, "关联的党员编号(党员角色需要)")
 		stdinPw := fs.Bool("password-stdin", false, "从标准输入读取密码(否则生成随机密码并显示)")
 		mustChange := fs.Bool("must-change", true, "首次登录须修改密码")
-		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app.App) error {
 			if fs.NArg() != 1 {
 				return errors.New("请给出用户名: dangjian user add 用户名")
 			}
@@ -71,7 +72,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			if *memberID != 0 {
 				in.MemberID = memberID
 			}
-			u, err := a.auth.CreateUser(ctx, in)
+			u, err := a.Auth.CreateUser(ctx, in)
 			if err != nil {
 				return err
 			}
@@ -83,7 +84,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		})
 	case "passwd":
 		stdinPw := fs.Bool("password-stdin", false, "从标准输入读取新密码(否则生成随机密码并显示)")
-		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app.App) error {
 			u, err := namedUser(ctx, a, fs)
 			if err != nil {
 				return err
@@ -92,7 +93,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			if err != nil {
 				return err
 			}
-			if err := a.auth.SetPassword(ctx, u.ID, pw, generated); err != nil {
+			if err := a.Auth.SetPassword(ctx, u.ID, pw, generated); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "已修改 %s 的密码,其全部会话已结束\n", u.Username)
@@ -106,8 +107,8 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		role := fs.String("role", "", "角色: sysadmin、secadmin、auditor、org_admin、secretary、member、viewer、cppcc_office、cppcc_leader、cppcc_member、handler")
 		orgID := fs.Int64("org", 0, "党组织编号(三员角色不填)")
 		committeeID := fs.Int64("committee", 0, "政协或承办单位的编号(政协角色 cppcc_office、cppcc_leader、cppcc_member、handler)")
-		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
-			u, err := a.auth.UserByName(ctx, *user)
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app.App) error {
+			u, err := a.Auth.UserByName(ctx, *user)
 			if err != nil {
 				return err
 			}
@@ -119,7 +120,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 				committee = committeeID
 			}
 			if sub == "grant" {
-				g, err := a.auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: *role, OrgID: org, CommitteeID: committee})
+				g, err := a.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: *role, OrgID: org, CommitteeID: committee})
 				if err != nil {
 					return err
 				}
@@ -128,7 +129,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			}
 			for _, g := range u.Grants {
 				if g.Role == *role && sameNode(org, g.OrgID) && sameNode(committee, g.CommitteeID) {
-					if err := a.auth.RevokeGrant(ctx, store.All, g.ID); err != nil {
+					if err := a.Auth.RevokeGrant(ctx, store.All, g.ID); err != nil {
 						return err
 					}
 					fmt.Fprintf(stdout, "已收回 %s 的授权:%s · %s\n", u.Username, g.RoleLabel, g.OrgName)
@@ -138,20 +139,20 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 			return fmt.Errorf("%s 没有这项授权", u.Username)
 		})
 	case "unlock":
-		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app.App) error {
 			u, err := namedUser(ctx, a, fs)
 			if err != nil {
 				return err
 			}
-			if _, err := a.auth.Unlock(ctx, u.ID); err != nil {
+			if _, err := a.Auth.Unlock(ctx, u.ID); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "已解除 %s 的锁定\n", u.Username)
 			return nil
 		})
 	case "list":
-		return withApp(ctx, fs, rest, func(ctx context.Context, a *app) error {
-			l, err := a.auth.Users(ctx, store.Page{Size: 200})
+		return withApp(ctx, fs, rest, func(ctx context.Context, a *app.App) error {
+			l, err := a.Auth.Users(ctx, store.Page{Size: 200})
 			if err != nil {
 				return err
 			}
@@ -175,11 +176,11 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	return fmt.Errorf("未知的子命令 user %s", sub)
 }
 
-func namedUser(ctx context.Context, a *app, fs *flag.FlagSet) (auth.User, error) {
+func namedUser(ctx context.Context, a *app.App, fs *flag.FlagSet) (auth.User, error) {
 	if fs.NArg() != 1 {
 		return auth.User{}, errors.New("请给出用户名")
 	}
-	return a.auth.UserByName(ctx, fs.Arg(0))
+	return a.Auth.UserByName(ctx, fs.Arg(0))
 }
 
 func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
@@ -190,8 +191,8 @@ func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	user := fs.String("user", "", "用户名")
 	name := fs.String("name", "", "令牌用途")
 	days := fs.Int("days", 0, "有效天数(默认90天,最长365天)")
-	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
-		u, err := a.auth.UserByName(ctx, *user)
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
+		u, err := a.Auth.UserByName(ctx, *user)
 		if err != nil {
 			return err
 		}
@@ -200,7 +201,7 @@ func tokenCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			t := time.Now().Add(time.Duration(*days) * 24 * time.Hour)
 			exp = &t
 		}
-		tok, rec, err := a.auth.CreateToken(ctx, u.ID, *name, exp)
+		tok, rec, err := a.Auth.CreateToken(ctx, u.ID, *name, exp)
 		if err != nil {
 			return err
 		}
@@ -219,9 +220,9 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
 	batch := fs.Int("batch", 500, "每个事务重新加密的行数")
-	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
 		if os.Getenv("DANGJIAN_SECRET_KEY") == "" {
-			id, err := a.box.AddKey()
+			id, err := a.Box.AddKey()
 			if err != nil {
 				return err
 			}
@@ -233,8 +234,8 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请、政协委员的电话、来信人的姓名电话和身份证号码)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.box.Active())
-		return audit.Append(ctx, a.db, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.box.Active()),
+		fmt.Fprintf(stdout, "\n完成:%d 人的身份证号码和电话(以及流动党员联系方式、修改申请、政协委员的电话、来信人的姓名电话和身份证号码)已用密钥 %d 重新加密。旧密钥仍保留在密钥文件中,用于读取旧的备份。\n", total, a.Box.Active())
+		return audit.Append(ctx, a.DB, audit.Event{Action: "rotate", ObjectType: "key", ObjectID: int64(a.Box.Active()),
 			Detail: map[string]any{"rows": total}})
 	})
 }
@@ -244,21 +245,21 @@ func keysCommand(ctx context.Context, args []string, stdout io.Writer) error {
 // yet read the new key may have written under the old one meanwhile), and
 // then checks that no sealed value is left under an older key. It returns
 // how many rows it changed.
-func rotate(ctx context.Context, a *app, batch int, progress func(done int)) (int, error) {
+func rotate(ctx context.Context, a *app.App, batch int, progress func(done int)) (int, error) {
 	total := 0
 	for pass := 1; pass <= 2; pass++ {
-		n, err := a.members.Reencrypt(ctx, batch, func(done int) { progress(total + done) })
+		n, err := a.Members.Reencrypt(ctx, batch, func(done int) { progress(total + done) })
 		total += n
 		if err != nil {
 			return total, err
 		}
-		consult, err := a.cppcc.Reencrypt(ctx, batch)
+		consult, err := a.Cppcc.Reencrypt(ctx, batch)
 		total += consult
 		if err != nil {
 			return total, err
 		}
 	}
-	left, err := store.Unsealed(ctx, a.db, secret.Prefix(a.box.Active()))
+	left, err := store.Unsealed(ctx, a.DB, secret.Prefix(a.Box.Active()))
 	if err != nil || len(left) == 0 {
 		return total, err
 	}
@@ -278,8 +279,8 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, er
 	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
 	anchor := fs.String("anchor", "", "此前用 dangjian audit anchor 记下的一行“序号:哈希,…”,核对这些记录未被改写")
 	code := 0
-	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
-		heads, err := audit.Heads(ctx, a.db)
+	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
+		heads, err := audit.Heads(ctx, a.DB)
 		if err != nil {
 			return err
 		}
@@ -292,9 +293,9 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, er
 			// Kept outside the system (a ticket, a print-out), it shows later whether the trail was rewritten.
 			fmt.Fprintln(stdout, kept)
 			fmt.Fprintf(os.Stderr, "审计链头:%d 条链(每个省一条)。请把上面一行记录在系统之外(工单、纸质记录),日后用 dangjian audit verify --anchor 核对。\n", len(heads))
-			return audit.Append(ctx, a.db, audit.Event{Action: "anchor", ObjectType: "audit", Detail: map[string]any{"chains": len(heads)}})
+			return audit.Append(ctx, a.DB, audit.Event{Action: "anchor", ObjectType: "audit", Detail: map[string]any{"chains": len(heads)}})
 		}
-		ps, n, err := audit.Verify(ctx, a.db)
+		ps, n, err := audit.Verify(ctx, a.DB)
 		if err != nil {
 			return err
 		}
@@ -302,7 +303,7 @@ func auditCommand(ctx context.Context, args []string, stdout io.Writer) (int, er
 			for _, one := range strings.Split(*anchor, ",") {
 				idText, hash, _ := strings.Cut(strings.TrimSpace(one), ":")
 				aid, perr := strconv.ParseInt(idText, 10, 64)
-				ok, err := audit.CheckAnchor(ctx, a.db, aid, hash)
+				ok, err := audit.CheckAnchor(ctx, a.DB, aid, hash)
 				if err != nil {
 					return err
 				}
@@ -333,9 +334,9 @@ func cppccCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("cppcc "+args[0], flag.ContinueOnError)
 	level := fs.String("level", "", "层级:national(全国)、province(省级)、city(市级)、county(县级)")
 	parent := fs.Int64("parent", 0, "上级政协的编号(dangjian cppcc list 列出)")
-	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
 		if args[0] == "list" {
-			cs, err := a.cppcc.Committees(ctx, store.All)
+			cs, err := a.Cppcc.Committees(ctx, store.All)
 			if err != nil {
 				return err
 			}
@@ -350,9 +351,9 @@ func cppccCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		var c committee.Committee
 		var err error
 		if *parent != 0 {
-			c, err = a.cppcc.NewLowerCommittee(operator(ctx), store.All, *parent, fs.Arg(0), *level)
+			c, err = a.Cppcc.NewLowerCommittee(operator(ctx), store.All, *parent, fs.Arg(0), *level)
 		} else {
-			c, err = a.cppcc.NewCommittee(operator(ctx), nil, fs.Arg(0), *level)
+			c, err = a.Cppcc.NewCommittee(operator(ctx), nil, fs.Arg(0), *level)
 		}
 		if err != nil {
 			return err

@@ -13,17 +13,14 @@ import (
 	"strconv"
 	"time"
 
-	"dangjian/internal/api"
+	"dangjian/internal/app"
 	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
-	"dangjian/internal/org"
-	"dangjian/internal/public"
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
 	"dangjian/internal/stats/tables"
 	"dangjian/internal/store"
-	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -56,19 +53,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer a.db.Close()
+	defer a.DB.Close()
 	ctx = operator(ctx)
 	var accounts []demo.Account
 	if *withDemo {
-		roots, err := a.orgs.Roots(ctx, store.All)
+		roots, err := a.Orgs.Roots(ctx, store.All)
 		if err != nil {
 			return err
 		}
 		if len(roots) == 0 {
 			fmt.Fprintln(stdout, "正在载入演示数据……")
-			sum, err := demo.Load(ctx, a.orgs, a.members, 1, time.Now())
+			sum, err := demo.Load(ctx, a, 1, time.Now())
 			if err == nil {
-				err = demo.Work(ctx, a.work, sum, 1, time.Now())
+				err = demo.Work(ctx, a, sum, 1, time.Now())
 			}
 			if err != nil {
 				return fmt.Errorf("载入演示数据失败: %w", err)
@@ -78,15 +75,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err := bootstrap(ctx, a, stdout, true); err != nil {
 				return err
 			}
-			if accounts, err = demo.Accounts(ctx, a.auth, sum); err != nil {
+			if accounts, err = demo.Accounts(ctx, a, sum); err != nil {
 				return err
 			}
-			consult, err := demo.Consult(ctx, a.cppcc, a.auth, demo.PlaceOf(sum.Root.Name), time.Now())
+			consult, err := demo.Consult(ctx, a, demo.PlaceOf(sum.Root.Name), time.Now())
 			if err != nil {
 				return fmt.Errorf("载入政协演示数据失败: %w", err)
 			}
 			accounts = append(accounts, consult...)
-			docs, err := demo.Library(ctx, a.library, a.orgs, sum.Root, time.Now())
+			docs, err := demo.Library(ctx, a, sum.Root, time.Now())
 			if err != nil {
 				return fmt.Errorf("载入经验交流库演示数据失败: %w", err)
 			}
@@ -99,36 +96,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	// Contacts and requests an older version stored in the clear are sealed before anyone is served.
-	if err := a.members.SealText(ctx, 500); err != nil {
+	if err := a.Members.SealText(ctx, 500); err != nil {
 		return err
 	}
 	// People stored before the hashes of their numbers' parts were kept get them, for part searches.
-	if err := a.members.FillParts(ctx, 500); err != nil {
+	if err := a.Members.FillParts(ctx, 500); err != nil {
 		return err
 	}
 	// Organisations stored before their names' pinyin was kept get it, for the pickers.
-	if err := a.orgs.FillInitials(ctx, 500); err != nil {
+	if err := a.Orgs.FillInitials(ctx, 500); err != nil {
 		return err
 	}
-	if err := a.library.Open(ctx); err != nil {
+	if err := a.Library.Open(ctx); err != nil {
 		return fmt.Errorf("打开经验交流库的检索索引失败: %w", err)
 	}
-	defer a.library.Close()
+	defer a.Library.Close()
 	cfg := server.Config{Limits: server.DefaultLimits, MetricsToken: *metricsToken, TrustProxy: proxies}
-	channel := public.New(a.cppcc)
-	handler := server.New(a.db, log, a.auth, cfg,
-		&api.API{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Log: log},
-		&web.Site{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Work: a.work, Cppcc: a.cppcc, Public: channel, Library: a.library, Log: log})
+	handler := server.Handler(a, cfg)
 	scheme := "http"
 	if *tlsCert != "" {
 		scheme = "https"
 	}
-	committees, err := a.cppcc.Committees(ctx, store.All)
+	committees, err := a.Cppcc.Committees(ctx, store.All)
 	if err != nil {
 		return err
 	}
 	return server.RunTLS(ctx, *addr, *tlsCert, *tlsKey, handler, log, func(addr string) {
-		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.db.Dialect)
+		fmt.Fprintf(stdout, "dangjian %s 已启动(数据库:%s)\n", version, a.DB.Dialect)
 		fmt.Fprintf(stdout, "  打开浏览器访问  %s://%s/\n", scheme, addr)
 		fmt.Fprintf(stdout, "  接口说明        %s://%s/api/v1/openapi.json\n", scheme, addr)
 		for i, c := range committees {
@@ -190,14 +184,13 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if *year < date.MinYear || *year > date.MaxYear {
 		return 2, fmt.Errorf("年份 %d 不在 %d 至 %d 之间", *year, date.MinYear, date.MaxYear)
 	}
-	db, err := store.Open(ctx, s.dsn())
+	// No key is loaded (nor made): the check reads figures and rows, none sealed.
+	db, err := app.Migrated(ctx, s.dsn(), nil)
 	if err != nil {
 		return 1, err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return 1, err
-	}
+	a := app.New(db, nil, s.services(nil))
 	start := time.Now()
 	ms, err := stats.Check(ctx, db, work.Recount)
 	if err != nil {
@@ -212,7 +205,7 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		return 1, err
 	}
 	ys := strconv.Itoa(*year)
-	annual, strays, err := tables.CheckAnnual(ctx, db, &org.Service{DB: db}, tables.DaysOf(ys+"-01", ys+"-12", today))
+	annual, strays, err := tables.CheckAnnual(ctx, db, a.Orgs, tables.DaysOf(ys+"-01", ys+"-12", today))
 	if err != nil {
 		return 1, err
 	}

@@ -7,12 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
 	"dangjian/internal/demo"
 	"dangjian/internal/letters"
 	"dangjian/internal/member"
-	"dangjian/internal/org"
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
@@ -30,19 +29,18 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		orgs := &org.Service{DB: db}
-		a := &app{db: db, box: box, orgs: orgs, members: &member.Service{DB: db, Box: box, Orgs: orgs}, auth: &auth.Service{DB: db}, cppcc: consultation.New(db, box, nil)}
+		a := app.New(db, box, app.Settings{})
 		// Every sealed column and keyed hash gets values: the demo's roster (with
 		// mobile members' contacts) and committee, a member's requested phone,
 		// a petition with its sender's name, phone and ID number.
-		sum, err := demo.Load(ctx, a.orgs, a.members, 1, now)
+		sum, err := demo.Load(ctx, a, 1, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := demo.Consult(ctx, a.cppcc, a.auth, demo.PlaceOf(sum.Root.Name), now); err != nil {
+		if _, err := demo.Consult(ctx, a, demo.PlaceOf(sum.Root.Name), now); err != nil {
 			t.Fatal(err)
 		}
-		u, err := a.auth.CreateUser(ctx, auth.NewUser{Username: "dangyuan", DisplayName: "党员", Password: "Tq7#mwLp2xZa"})
+		u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: "dangyuan", DisplayName: "党员", Password: "Tq7#mwLp2xZa"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,16 +49,16 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 			t.Fatal(err)
 		}
 		phone := "13955556666"
-		if _, err := a.members.RequestChange(ctx, mid, u.ID, member.RequestInput{Changes: member.Input{Phone: &phone}}); err != nil {
+		if _, err := a.Members.RequestChange(ctx, mid, u.ID, member.RequestInput{Changes: member.Input{Phone: &phone}}); err != nil {
 			t.Fatal(err)
 		}
-		cs, err := a.cppcc.Committees(ctx, store.All)
+		cs, err := a.Cppcc.Committees(ctx, store.All)
 		if err != nil {
 			t.Fatal(err)
 		}
 		petition := letters.CaseInput{CommitteeID: cs[0].ID, Box: "petition", Title: "楼顶漏水三年无人维修", Name: "赵建国", Phone: "13812345678", IDNumber: "11010519491231002X",
 			Content: "我家住在幸福里小区三号楼,楼顶防水层老化,连续三年雨季漏水,物业和开发商相互推诿,请求有关部门协调维修。"}
-		first, err := a.cppcc.Letters.SubmitPublic(ctx, petition, nil)
+		first, err := a.Cppcc.Letters.SubmitPublic(ctx, petition, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +109,7 @@ func TestKeysRotateEveryKeyedColumn(t *testing.T) {
 		}
 		again := petition
 		again.Title, again.Content = "再次反映楼顶漏水", "上次反映的楼顶漏水问题至今没有人来看,雨季又要到了,请尽快处理。"
-		rep, err := a.cppcc.Letters.SubmitPublic(ctx, again, nil)
+		rep, err := a.Cppcc.Letters.SubmitPublic(ctx, again, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,11 +45,11 @@ func TestKilledImportLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	name, typ := "和平社区党支部", "branch"
-	root, err := a.orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ})
+	root, err := a.Orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.db.Close()
+	a.DB.Close()
 
 	// A roster large enough to take a few seconds.
 	x := excelize.NewFile()

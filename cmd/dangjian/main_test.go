@@ -50,14 +50,14 @@ func TestCheckAndBackupCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := demo.Load(ctx, a.orgs, a.members, 3, time.Now())
+	sum, err := demo.Load(ctx, a, 3, time.Now())
 	if err == nil {
-		err = demo.Work(ctx, a.work, sum, 3, time.Now())
+		err = demo.Work(ctx, a, sum, 3, time.Now())
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.db.Close()
+	a.DB.Close()
 
 	if code, out := runCmd(t, dir, "check"); code != 0 || !strings.Contains(out, "发现 0 处不一致") {
 		t.Fatalf("check on clean data: %d %s", code, out)
@@ -273,11 +273,11 @@ func TestAccessCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := demo.Load(ctx, a.orgs, a.members, 5, time.Now())
+	sum, err := demo.Load(ctx, a, 5, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.db.Close()
+	a.DB.Close()
 	steps := []struct {
 		stdin string
 		args  []string

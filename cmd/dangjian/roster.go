@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/audit"
 	"dangjian/internal/bench"
 	"dangjian/internal/collection"
@@ -38,7 +39,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	report := fs.String("report", "", "把检查结果(错误单元格标红)写入这个 .xlsx 文件")
 	asJSON := fs.Bool("json", false, "以 JSON 输出检查结果")
 	code := 0
-	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+	err := withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
 		if fs.NArg() != 1 {
 			return errors.New("请给出要导入的文件")
 		}
@@ -56,7 +57,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		defer sh.Close()
 		start := time.Now()
-		im := &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}
+		im := &spreadsheet.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}
 		rep, err := im.Import(ctx, store.All, sh, spreadsheet.Options{OrgID: *orgID, Mode: *mode, DryRun: *dry, Progress: progress(stderr, *asJSON)})
 		if err != nil {
 			return err
@@ -139,14 +140,14 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	year := fs.Int("year", 0, "统计年度,年龄按该年末计算(默认今年;仅 stats)")
 	from := fs.String("from", "", "起始月份,如 2026-01(默认今年1月;仅 work、annual)")
 	to := fs.String("to", "", "截止月份(work 默认本月,annual 默认今年12月;仅 work、annual)")
-	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app) error {
+	return withApp(ctx, fs, args[1:], func(ctx context.Context, a *app.App) error {
 		if *out == "" {
 			return errors.New("请用 -o 给出输出文件")
 		}
 		if (*reveal || what == "collection") && len([]rune(strings.TrimSpace(*reason))) < 4 {
 			return errors.New("导出完整号码须用 --reason 写明用途(至少4个字),如 --reason 向区委组织部报送党员花名册")
 		}
-		o, err := a.orgs.Get(ctx, store.All, *orgID)
+		o, err := a.Orgs.Get(ctx, store.All, *orgID)
 		if err != nil {
 			return err
 		}
@@ -161,12 +162,12 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		var sheets []tables.StatsSheet
 		days := tables.DaysOf(*from, *to, today)
 		if what == "annual" {
-			if sheets, err = tables.Workbook(ctx, a.db, a.orgs, store.All, o.ID, days, today); err != nil {
+			if sheets, err = tables.Workbook(ctx, a.DB, a.Orgs, store.All, o.ID, days, today); err != nil {
 				return err
 			}
 		}
 		if layout != nil {
-			if table, err = tables.ReadStats(ctx, a.db, a.orgs, store.All, o.ID); err != nil {
+			if table, err = tables.ReadStats(ctx, a.DB, a.Orgs, store.All, o.ID); err != nil {
 				return err
 			}
 		}
@@ -179,7 +180,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		switch {
 		case what == "collection":
 			var nOrgs int
-			nOrgs, n, err = collection.WriteCollection(ctx, f, a.db, a.orgs, a.members, store.All, o)
+			nOrgs, n, err = collection.WriteCollection(ctx, f, a.DB, a.Orgs, a.Members, store.All, o)
 			detail["reveal"], detail["reason"], detail["table"], detail["rows"] = true, strings.TrimSpace(*reason), "党组织和党员基本信息采集表", n
 			done = fmt.Sprintf("已导出%s的党组织和党员基本信息采集表(%d 个党组织、%d 名党员,含完整身份证号码和电话,请妥善保管)到 %s", o.Name, nOrgs, n, *out)
 		case what == "annual":
@@ -187,7 +188,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			objectType, detail["table"], detail["note"] = "stats", "党内统计工作簿", days.From.String()+" 至 "+days.To.String()
 			done = fmt.Sprintf("已导出%s党内统计工作簿(%s至%s,%d 张表)到 %s", o.Name, days.From.Chinese(), days.To.Chinese(), len(sheets), *out)
 		case layout == nil:
-			n, err = spreadsheet.ExportMembers(ctx, f, a.members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
+			n, err = spreadsheet.ExportMembers(ctx, f, a.Members, store.All, member.Filter{OrgID: o.ID, Category: "member", Sort: "id"}, o.Name+"党员花名册", *reveal)
 			detail["rows"], detail["reveal"] = n, *reveal
 			if *reveal {
 				detail["reason"] = strings.TrimSpace(*reason)
@@ -203,7 +204,7 @@ func exportCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			os.Remove(*out)
 			return err
 		}
-		if err := audit.Append(ctx, a.db, audit.Event{Action: "export", ObjectType: objectType, ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
+		if err := audit.Append(ctx, a.DB, audit.Event{Action: "export", ObjectType: objectType, ObjectID: o.ID, OrgPath: o.Path, Detail: detail}); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, done)
@@ -218,10 +219,10 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	seed := fs.Uint64("seed", 1, "随机种子(相同种子生成相同的数据)")
 	proposals := fs.Int("proposals", 0, "生成的政协提案件数(全国、31 个省和每省 10 个市的政协;0 不生成)")
 	committeeMembers := fs.Int("committee-members", 100000, "生成政协时的委员人数")
-	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+	return withApp(ctx, fs, args, func(ctx context.Context, a *app.App) error {
 		if *proposals > 0 {
 			start := time.Now()
-			sum, err := demo.Committees(ctx, a.db, a.box, demo.CommitteeOptions{Proposals: *proposals, Members: *committeeMembers, Seed: *seed,
+			sum, err := demo.Committees(ctx, a.DB, a.Box, demo.CommitteeOptions{Proposals: *proposals, Members: *committeeMembers, Seed: *seed,
 				Progress: func(n int) { fmt.Fprintf(stderr, "\r已写入 %d / %d 件提案", n, *proposals) }})
 			fmt.Fprintln(stderr)
 			if err != nil {
@@ -234,7 +235,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		start := time.Now()
 		var last time.Time
-		sum, err := demo.National(ctx, a.db, a.box, demo.NationalOptions{Members: *members, Seed: *seed,
+		sum, err := demo.National(ctx, a.DB, a.Box, demo.NationalOptions{Members: *members, Seed: *seed,
 			Progress: func(orgs, done int) {
 				if orgs < 0 {
 					fmt.Fprintf(stderr, "\n已写入 %d 人,正在建立索引……", done)
@@ -256,14 +257,14 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		elapsed := time.Since(start)
 		size := ""
-		if a.db.Dialect == store.SQLite {
-			if info, err := os.Stat(a.db.Path); err == nil {
+		if a.DB.Dialect == store.SQLite {
+			if info, err := os.Stat(a.DB.Path); err == nil {
 				size = fmt.Sprintf(",数据库文件 %.1f MB", float64(info.Size())/1e6)
 			}
 		}
 		fmt.Fprintf(stdout, "已生成 %d 人、%d 个党组织,用时 %s(每秒 %.0f 人)%s\n", sum.Members, sum.Orgs, elapsed.Round(time.Second),
 			float64(sum.Members)/elapsed.Seconds(), size)
-		return audit.Append(ctx, a.db, audit.Event{Action: "generate", ObjectType: "demo", ObjectID: sum.Root.ID,
+		return audit.Append(ctx, a.DB, audit.Event{Action: "generate", ObjectType: "demo", ObjectID: sum.Root.ID,
 			Detail: map[string]any{"members": sum.Members, "orgs": sum.Orgs, "seed": *seed}})
 	})
 }
@@ -280,7 +281,7 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	lib := fs.Int("library", 0, "只测经验交流库:生成这么多篇材料(其中藏着相关性测试集),从表建立索引,两个词的检索耗时和相关性")
 	during := fs.String("during-sql", "", "在各省各一个县的持续读写负载下执行的 SQL(例如 Citus 的 SELECT citus_rebalance_start(); SELECT citus_rebalance_wait()),统计其间失败的请求;给出时只测这一项")
 	only := fs.String("only", "", "只测这几项(逗号分隔):"+strings.Join(bench.Steps, ","))
-	return withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+	return withApp(ctx, fs, args, func(ctx context.Context, a *app.App) error {
 		var steps []string
 		if *only != "" {
 			steps = strings.Split(*only, ",")
@@ -290,11 +291,11 @@ func benchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 				}
 			}
 		}
-		s := &bench.Suite{DB: a.db, Orgs: a.orgs, Members: a.members, Auth: a.auth, Out: stdout, Only: steps,
+		s := &bench.Suite{App: a, Out: stdout, Only: steps,
 			HTTPDuration: time.Duration(*seconds) * time.Second, Clients: *clients, ImportRows: *importRows, ExportRows: *exportRows,
 			DuringSQL: *during, Consult: *consult, Public: *pub, Library: *lib}
-		engine := string(a.db.Dialect)
-		if a.db.Citus {
+		engine := string(a.DB.Dialect)
+		if a.DB.Citus {
 			engine = "citus"
 		}
 		fmt.Fprintf(stdout, "dangjian bench · %s · %s\n", engine, time.Now().Format(time.RFC3339))
@@ -323,7 +324,7 @@ func writeReport(w io.Writer, file string, rep spreadsheet.Report) error {
 func importCollection(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	fs := flag.NewFlagSet("import collection", flag.ContinueOnError)
 	code := 0
-	err := withApp(ctx, fs, args, func(ctx context.Context, a *app) error {
+	err := withApp(ctx, fs, args, func(ctx context.Context, a *app.App) error {
 		if fs.NArg() != 1 {
 			return errors.New("用法: dangjian import collection 采集表.xlsx(导入到空的数据库)")
 		}
@@ -332,7 +333,7 @@ func importCollection(ctx context.Context, args []string, stdout io.Writer) (int
 			return err
 		}
 		defer f.Close()
-		rep, err := collection.ImportCollection(ctx, a.db, a.orgs, &spreadsheet.Importer{DB: a.db, Orgs: a.orgs, Members: a.members}, f)
+		rep, err := collection.ImportCollection(ctx, a.DB, a.Orgs, &spreadsheet.Importer{DB: a.DB, Orgs: a.Orgs, Members: a.Members}, f)
 		if err != nil {
 			return err
 		}
@@ -345,7 +346,7 @@ func importCollection(ctx context.Context, args []string, stdout io.Writer) (int
 			return nil
 		}
 		fmt.Fprintf(stdout, "已导入 %d 个党组织、%d 名党员\n", rep.Orgs, rep.Members)
-		return audit.Append(ctx, a.db, audit.Event{Action: "import", ObjectType: "member", Detail: map[string]any{"file": fs.Arg(0), "orgs": rep.Orgs, "members": rep.Members}})
+		return audit.Append(ctx, a.DB, audit.Event{Action: "import", ObjectType: "member", Detail: map[string]any{"file": fs.Arg(0), "orgs": rep.Orgs, "members": rep.Members}})
 	})
 	return code, err
 }

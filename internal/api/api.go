@@ -9,36 +9,23 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"dangjian/internal/app"
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
-	"dangjian/internal/member"
-	"dangjian/internal/org"
-	"dangjian/internal/public"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
 )
 
-// API holds the services the endpoints call.
+// API is the endpoints over the application's services.
 type API struct {
-	DB      *store.DB
-	Orgs    *org.Service
-	Members *member.Service
-	Auth    *auth.Service
-	Work    *work.Service
-	Cppcc   *consultation.Services
-	Public  *public.Channel
-	Log     *slog.Logger
-	Now     func() time.Time
+	*app.App
 	figures figuresCache
 }
 

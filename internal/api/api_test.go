@@ -1,32 +1,27 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
 	"dangjian/internal/demo"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/web"
-	"dangjian/internal/work"
 )
 
-var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC)
+var clock = fixture.Day
 
 type client struct {
 	t     *testing.T
@@ -34,64 +29,56 @@ type client struct {
 	token string
 }
 
-// env is a server over a database with its services.
+// env is the API and the pages over a fixture's application, as a handler
+// (what scenarios are sent to) and on a test server.
 type env struct {
+	fx   *fixture.Fixture
 	api  *API
 	site *web.Site
+	h    http.Handler
 	srv  *httptest.Server
 	root org.Org
 	log  *storetest.Log // what the server logged
 }
 
-func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
-	t.Helper()
-	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
-	db.Signer = box // the audit chain keyed, as the server keys it
-	now := func() time.Time { return clock }
-	orgs := &org.Service{DB: db, Now: now}
-	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
-	e := &env{log: &storetest.Log{}}
-	ctx := context.Background()
-	if withDemo {
-		sum, err := demo.Load(ctx, orgs, mem, 1, clock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.root = sum.Root
-	} else {
-		name, typ := "示范市委", "committee"
-		var err error
-		if e.root, err = orgs.Create(ctx, store.All, org.Input{Name: &name, Type: &typ, Code: &name}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
-		Cppcc: consultation.New(db, mem.Box, now), Log: slog.New(slog.NewTextHandler(e.log, nil))}
+func serve(t testing.TB, f *fixture.Fixture) *env {
+	e := &env{fx: f, api: &API{App: f.App}, log: f.Logged}
+	e.site = &web.Site{DB: f.DB, Orgs: f.Orgs, Members: f.Members, Auth: f.Auth, Work: f.Work, Cppcc: f.Cppcc, Library: f.Library, Log: f.Log}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
-	e.site = &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: e.api.Auth, Work: e.api.Work, Cppcc: e.api.Cppcc, Log: e.api.Log}
 	e.site.Register(mux)
-	e.srv = httptest.NewServer(e.api.Auth.Middleware(mux))
+	e.h = f.Auth.Middleware(mux)
+	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)
 	return e
 }
 
-// as returns a client holding an API token of a new user with role on org (nil: the whole system).
+// newEnv is a server over an application whose tree is one root
+// (示范市委), or the demo city.
+func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
+	t.Helper()
+	f := fixture.Bare(t, db)
+	e := serve(t, f)
+	if withDemo {
+		sum, err := demo.Load(f.Ctx, f.App, 1, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.root = sum.Root
+		return e
+	}
+	name, typ := "示范市委", "committee"
+	var err error
+	if e.root, err = f.Orgs.Create(f.Ctx, store.All, org.Input{Name: &name, Type: &typ, Code: &name}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// as returns a client holding the API token of a new user with role on org (nil: the whole system).
 func (e *env) as(t *testing.T, username, role string, orgID *int64, memberID *int64) *client {
 	t.Helper()
-	ctx := context.Background()
-	u, err := e.api.Auth.CreateUser(ctx, auth.NewUser{Username: username, Password: testPassword, MemberID: memberID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.api.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, OrgID: orgID}); err != nil {
-		t.Fatal(err)
-	}
-	tok, _, err := e.api.Auth.CreateToken(ctx, u.ID, "test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &client{t: t, srv: e.srv, token: tok}
+	return &client{t: t, srv: e.srv, token: e.fx.NewUser(username, role, orgID, memberID).Token}
 }
 
 func newServer(t *testing.T, db *store.DB, withDemo bool) (*client, *API) {
@@ -326,5 +313,5 @@ func TestDemoDataOverHTTP(t *testing.T) {
 	})
 }
 
-// testPassword satisfies the password policy and contains no test user name.
-const testPassword = "Tq7#mwLp2xZa"
+// testPassword is the fixture users' password.
+const testPassword = fixture.Password

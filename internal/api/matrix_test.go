@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -58,7 +59,7 @@ type matrix struct {
 	t   *testing.T
 	e   *env
 	ctx context.Context
-	// The tree: city → district A → street A → branch A, district B → street B → branch B.
+	// The fixture's tree: city → district A → street A → branch A, district B → street B → branch B.
 	city, distA, streetA, branchA, distB, streetB, branchB org.Org
 	seq                                                    int
 	markers                                                []string // names a scoped caller must never see
@@ -472,31 +473,21 @@ func (m *matrix) attachment(target string) int64 {
 // seqName is the name of the person person added last.
 func (m *matrix) seqName() string { return fmt.Sprintf("矩阵人员%d", m.seq) }
 
+// newMatrix is the fixture's standard tree and users behind the server.
 func newMatrix(t *testing.T, db *store.DB) *matrix {
-	e := newEnv(t, db, false)
-	m := &matrix{t: t, e: e, ctx: context.Background(), city: e.root, users: map[string]*client{}, userIDs: map[string]int64{}}
-	m.distA = m.org(m.city, "东城区委", "committee")
-	m.streetA = m.org(m.distA, "和平街道党工委", "working_committee")
-	m.branchA = m.org(m.streetA, "和平社区党支部", "branch")
-	m.distB = m.org(m.city, "西城区委", "committee")
-	m.streetB = m.org(m.distB, "新华街道党工委", "working_committee")
-	m.branchB = m.org(m.streetB, "新华社区党支部", "branch")
-	self := m.person("own", "full")
+	f := fixture.New(t, db)
+	e := serve(t, f)
+	e.root = f.Province
+	m := &matrix{t: t, e: e, ctx: f.Ctx, city: f.City, distA: f.DistrictA, streetA: f.StreetA, branchA: f.BranchA,
+		distB: f.DistrictB, streetB: f.StreetB, branchB: f.BranchB, users: map[string]*client{}, userIDs: map[string]int64{}}
 	// What a caller scoped to street A or branch A must never read.
 	m.markers = []string{m.branchB.Name, m.streetB.Name, m.distB.Name, m.distA.Name}
-	grants := map[string]*int64{"sysadmin": nil, "secadmin": nil, "auditor": nil, "org_admin": &m.streetA.ID,
-		"secretary": &m.branchA.ID, "member": &m.branchA.ID, "viewer": &m.streetA.ID}
-	for role, o := range grants {
-		var mid *int64
-		if role == "member" {
-			mid = &self
-		}
-		m.users[role] = e.as(t, "u"+strings.ReplaceAll(role, "_", ""), role, o, mid)
-		u, _ := e.api.Auth.UserByName(m.ctx, "u"+strings.ReplaceAll(role, "_", ""))
+	for role, u := range f.Users {
+		m.users[role] = &client{t: t, srv: e.srv, token: u.Token}
 		m.userIDs[role] = u.ID
 	}
 	m.users["anonymous"] = &client{t: t, srv: e.srv}
-	if _, err := e.api.Auth.CreateUser(m.ctx, auth.NewUser{Username: "loginonly", Password: testPassword}); err != nil {
+	if _, err := f.Auth.CreateUser(m.ctx, auth.NewUser{Username: "loginonly", Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -546,7 +537,6 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Errorf("%s asks for %q, the matrix says %q", key, rt.Perm, r.perm)
 			}
 			for _, role := range roles {
-				c := m.users[role]
 				for i, target := range targets {
 					want := r.want[i]
 					switch {
@@ -571,17 +561,14 @@ func TestPermissionMatrix(t *testing.T) {
 					if rt.Method != "GET" && rt.Method != "DELETE" && body == nil {
 						body = map[string]any{}
 					}
-					got, text := c.raw(rt.Method, path, body)
-					if got != want {
-						t.Errorf("%s as %s on %s target: status %d, want %d: %.160s", key, role, target, got, want, text)
+					sc := fixture.Scenario{Name: key + " as " + role + " on " + target, Method: rt.Method, URL: path, Body: body, As: role, ExpectedStatus: want}
+					if role == "anonymous" {
+						sc.As = ""
 					}
-					if got < 300 && !wholeTree[role] {
-						for _, mk := range m.markers {
-							if strings.Contains(text, mk) {
-								t.Errorf("%s as %s on %s target leaks %q", key, role, target, mk)
-							}
-						}
+					if want < 300 && !wholeTree[role] {
+						sc.NotExpectedContent = m.markers
 					}
+					sc.Test(t, m.e.fx, m.e.h)
 				}
 			}
 		}

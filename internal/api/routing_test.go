@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,10 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
-	"dangjian/internal/org"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/work"
@@ -60,51 +60,40 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
 	// The same server over connections that refuse a multi-shard statement.
-	app := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
-	guarded, err := store.Open(ctx, db.URL+"&application_name="+app+"&options=-c%20citus.multi_task_query_log_level%3Derror")
+	name := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
+	guardedDB, err := store.Open(ctx, db.URL+"&application_name="+name+"&options=-c%20citus.multi_task_query_log_level%3Derror")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { guarded.Close() })
-	guarded.Signer = db.Signer
-	now := func() time.Time { return clock }
-	orgs := &org.Service{DB: guarded, Now: now}
-	a := &API{DB: guarded, Orgs: orgs, Members: &member.Service{DB: guarded, Box: e.api.Members.Box, Orgs: orgs, Now: now},
-		Auth: &auth.Service{DB: guarded, Now: now}, Work: &work.Service{DB: guarded, Now: now}, Now: now,
-		Log: slog.New(slog.NewTextHandler(e.log, nil))}
+	t.Cleanup(func() { guardedDB.Close() })
+	a := &API{App: fixture.App(guardedDB, app.Settings{Log: e.api.Log})}
 	mux := http.NewServeMux()
 	a.Register(mux)
-	srv := httptest.NewServer(a.Auth.Middleware(mux))
+	guarded := a.Auth.Middleware(mux)
+	srv := httptest.NewServer(guarded)
 	t.Cleanup(srv.Close)
-	county := e.as(t, "county", auth.RoleOrgAdmin, &district[0].ID, nil)
-	county.srv = srv
+	e.as(t, "county", auth.RoleOrgAdmin, &district[0].ID, nil)
 
 	first := "34010219900101123"
 	csv := "姓名,公民身份号码,民族,学历,入党日期,转正日期\n导入人员," + first + string(cnid.CheckChar(first)) + ",汉族,本科,2015-07-01,2016-07-01\n"
-	for _, r := range []struct {
-		what, method, path string
-		body               any
-		want               int
-	}{
-		{"a member's page", "GET", fmt.Sprintf("/api/v1/members/%d", m.ID), nil, 200},
-		{"a member's history", "GET", fmt.Sprintf("/api/v1/members/%d/history", m.ID), nil, 200},
-		{"a branch's roster", "GET", fmt.Sprintf("/api/v1/members?org=%d", branch.ID), nil, 200},
-		{"a street's figures", "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", street.ID), nil, 200},
-		{"a district's figures", "GET", fmt.Sprintf("/api/v1/orgs/%d/stats", district[0].ID), nil, 200},
-		{"a street's statistics table", "GET", fmt.Sprintf("/api/v1/orgs/%d/stats/export", street.ID), nil, 200},
-		{"a street's children", "GET", fmt.Sprintf("/api/v1/orgs/%d/children", street.ID), nil, 200},
-		{"a search in a district", "GET", fmt.Sprintf("/api/v1/members?org=%d&q=%s", district[0].ID, url.QueryEscape(m.Name[:3])), nil, 200},
-		{"a search by pinyin in a street", "GET", fmt.Sprintf("/api/v1/members?org=%d&q=%s", street.ID, m.Initials[:1]), nil, 200},
-		{"a work list", "GET", fmt.Sprintf("/api/v1/work/visits?org=%d", street.ID), nil, 200},
-		{"a work record", "GET", fmt.Sprintf("/api/v1/work/visits/%d", rec.ID), nil, 200},
-		{"a letter", "GET", fmt.Sprintf("/api/v1/transfers/%d", letter.ID), nil, 200},
-		{"an edit of a member", "PATCH", fmt.Sprintf("/api/v1/members/%d", m.ID), map[string]any{"post": "组织委员"}, 200},
-		{"an import into a branch", "POST", fmt.Sprintf("/api/v1/members/import?org=%d&filename=a.csv", branch.ID), csv, 200},
+	for _, sc := range []fixture.Scenario{
+		{Name: "a member's page", URL: fmt.Sprintf("/api/v1/members/%d", m.ID)},
+		{Name: "a member's history", URL: fmt.Sprintf("/api/v1/members/%d/history", m.ID)},
+		{Name: "a branch's roster", URL: fmt.Sprintf("/api/v1/members?org=%d", branch.ID)},
+		{Name: "a street's figures", URL: fmt.Sprintf("/api/v1/orgs/%d/stats", street.ID)},
+		{Name: "a district's figures", URL: fmt.Sprintf("/api/v1/orgs/%d/stats", district[0].ID)},
+		{Name: "a street's statistics table", URL: fmt.Sprintf("/api/v1/orgs/%d/stats/export", street.ID)},
+		{Name: "a street's children", URL: fmt.Sprintf("/api/v1/orgs/%d/children", street.ID)},
+		{Name: "a search in a district", URL: fmt.Sprintf("/api/v1/members?org=%d&q=%s", district[0].ID, url.QueryEscape(m.Name[:3]))},
+		{Name: "a search by pinyin in a street", URL: fmt.Sprintf("/api/v1/members?org=%d&q=%s", street.ID, m.Initials[:1])},
+		{Name: "a work list", URL: fmt.Sprintf("/api/v1/work/visits?org=%d", street.ID)},
+		{Name: "a work record", URL: fmt.Sprintf("/api/v1/work/visits/%d", rec.ID)},
+		{Name: "a letter", URL: fmt.Sprintf("/api/v1/transfers/%d", letter.ID)},
+		{Name: "an edit of a member", Method: "PATCH", URL: fmt.Sprintf("/api/v1/members/%d", m.ID), Body: map[string]any{"post": "组织委员"}},
+		{Name: "an import into a branch", Method: "POST", URL: fmt.Sprintf("/api/v1/members/import?org=%d&filename=a.csv", branch.ID), Body: csv},
 	} {
-		status, body := county.raw(r.method, r.path, r.body)
-		if status != r.want {
-			t.Errorf("%s (%s %s): %d %s", r.what, r.method, r.path, status, body)
-		}
+		sc.As, sc.ExpectedStatus = "county", http.StatusOK
+		sc.Test(t, e.fx, guarded)
 	}
 	if log := e.log.String(); strings.Contains(log, "multi-task") {
 		t.Errorf("a hot path ran a multi-shard statement:\n%s", log)
@@ -117,23 +106,23 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	twoPhase := func() int {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_dist_transaction t JOIN pg_stat_activity a
-			ON t.gid LIKE 'citus\_%\_' || a.pid || '\_%' WHERE a.application_name = $1`, app).Scan(&n); err != nil {
+			ON t.gid LIKE 'citus\_%\_' || a.pid || '\_%' WHERE a.application_name = $1`, name).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
 	before := twoPhase()
-	for _, w := range []struct {
-		what, method, path string
-		body               any
-		want               int
-	}{
-		{"a visit recorded", "POST", "/api/v1/work/visits", visitBody(branch.ID), 201},
-		{"a member edited", "PATCH", fmt.Sprintf("/api/v1/members/%d", m.ID), map[string]any{"post": "宣传委员"}, 200},
+	for _, sc := range []fixture.Scenario{
+		{Name: "a visit recorded", Method: "POST", URL: "/api/v1/work/visits", Body: visitBody(branch.ID), ExpectedStatus: http.StatusCreated},
+		{Name: "a member edited", Method: "PATCH", URL: fmt.Sprintf("/api/v1/members/%d", m.ID), Body: map[string]any{"post": "宣传委员"}, ExpectedStatus: http.StatusOK},
 	} {
-		if status, body := county.raw(w.method, w.path, w.body); status != w.want {
-			t.Errorf("%s: %d %s\n%s", w.what, status, body, e.log.String())
+		sc.As = "county"
+		sc.AfterTest = func(t testing.TB, _ *fixture.Fixture, _ *httptest.ResponseRecorder) {
+			if t.Failed() {
+				t.Log(e.log.String())
+			}
 		}
+		sc.Test(t, e.fx, guarded)
 	}
 	if after := twoPhase(); after != before {
 		t.Errorf("changes within a province committed on %d nodes by two-phase commit", after-before)

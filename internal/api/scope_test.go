@@ -2,12 +2,15 @@ package api
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -174,24 +177,34 @@ func TestUnionKeepsItsRootsInPlace(t *testing.T) {
 }
 
 // A branch holds no organisations, a general branch only branches: on
-// creation and on a move, with the rule named.
+// creation and on a move, over the API and on the page, with the rule named.
 func TestBranchesHoldNoOrganisations(t *testing.T) {
-	m := newMatrix(t, storetest.SQLite(t))
-	c := m.users["org_admin"]
-	var e errBody
-	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": m.branchA.ID, "name": "支部下的支部", "type": "branch"}, 400, &e)
-	if !strings.Contains(e.Error.Message, "党支部下不能设立下级党组织") {
-		t.Fatalf("a branch under a branch: %+v", e)
-	}
-	var general org.Org
-	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": m.streetA.ID, "name": "机关党总支", "type": "general_branch"}, 201, &general)
-	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": general.ID, "name": "总支下的党委", "type": "committee"}, 400, &e)
-	if !strings.Contains(e.Error.Message, "党总支下只能设立党支部") {
-		t.Fatalf("a committee under a general branch: %+v", e)
-	}
-	c.do("POST", "/api/v1/orgs", map[string]any{"parent_id": general.ID, "name": "机关第一党支部", "type": "branch"}, 201, nil)
-	c.do("POST", fmt.Sprintf("/api/v1/orgs/%d/move", general.ID), map[string]any{"parent_id": m.branchA.ID}, 422, &e)
-	if !strings.Contains(e.Error.Message, "党支部下不能设立下级党组织") {
-		t.Fatalf("a general branch moved under a branch: %+v", e)
-	}
+	fixture.Run(t, func(f *fixture.Fixture) http.Handler { return serve(f.T, f).h }, func(f *fixture.Fixture) []fixture.Scenario {
+		name, typ := "机关党总支", "general_branch"
+		general, err := f.Orgs.Create(f.Ctx, store.All, org.Input{ParentID: &f.StreetA.ID, Name: &name, Type: &typ})
+		if err != nil {
+			f.T.Fatal(err)
+		}
+		orgs := func(name string, parent int64, typ string) map[string]any {
+			return map[string]any{"parent_id": parent, "name": name, "type": typ}
+		}
+		table := []fixture.Scenario{
+			{Name: "a branch under a branch", Method: "POST", URL: "/api/v1/orgs", Body: orgs("支部下的支部", f.BranchA.ID, "branch"),
+				ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"党支部下不能设立下级党组织"}},
+			{Name: "a branch under a branch, on its page", Method: "POST", URL: fmt.Sprintf("/orgs/%d/new", f.BranchA.ID), Page: true,
+				Body: url.Values{"name": {"支部下的支部"}, "type": {"branch"}}, ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"党支部下不能设立下级党组织"}},
+			{Name: "a general branch under a street", Method: "POST", URL: "/api/v1/orgs", Body: orgs("机关第二党总支", f.StreetA.ID, "general_branch"),
+				ExpectedStatus: http.StatusCreated},
+			{Name: "a committee under a general branch", Method: "POST", URL: "/api/v1/orgs", Body: orgs("总支下的党委", general.ID, "committee"),
+				ExpectedStatus: http.StatusBadRequest, ExpectedContent: []string{"党总支下只能设立党支部"}},
+			{Name: "a branch under a general branch", Method: "POST", URL: "/api/v1/orgs", Body: orgs("机关第一党支部", general.ID, "branch"),
+				ExpectedStatus: http.StatusCreated},
+			{Name: "a general branch moved under a branch", Method: "POST", URL: fmt.Sprintf("/api/v1/orgs/%d/move", general.ID),
+				Body: map[string]any{"parent_id": f.BranchA.ID}, ExpectedStatus: http.StatusUnprocessableEntity, ExpectedContent: []string{"党支部下不能设立下级党组织"}},
+		}
+		for i := range table {
+			table[i].As = auth.RoleOrgAdmin
+		}
+		return table
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -12,13 +11,10 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/server"
 	"dangjian/internal/store"
-	"dangjian/internal/web"
-	"dangjian/internal/work"
 )
 
 // consult: the office's filtered list page of the busiest committee over
@@ -34,8 +30,7 @@ func (s *Suite) consult(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svc := consultation.New(s.DB, s.Members.Box, nil)
-	c, err := svc.Committee(ctx, store.All, committee)
+	c, err := s.Cppcc.Committee(ctx, store.All, committee)
 	if err != nil {
 		return err
 	}
@@ -56,9 +51,7 @@ func (s *Suite) consult(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := server.New(s.DB, log, s.Auth, server.Defaults,
-		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Cppcc: svc, Log: log})
+	h := server.Handler(s.App, server.Defaults)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -100,7 +93,7 @@ func (s *Suite) consult(ctx context.Context) error {
 		fmt.Sprintf("%.1f× the help page (p50)", float64(p50)/float64(max(h50, time.Microsecond))))
 	year := date.Of(time.Now()).Year()
 	pd := cppcc.Period{From: (year-3)*100 + 1, To: year*100 + 12}
-	f50, f99, err := timings(500, func(int) error { _, err := svc.Figures(ctx, store.All, c.ID, pd, false); return err })
+	f50, f99, err := timings(500, func(int) error { _, err := s.Cppcc.Figures(ctx, store.All, c.ID, pd, false); return err })
 	if err != nil {
 		return err
 	}

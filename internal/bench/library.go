@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/date"
 	"dangjian/internal/library"
 	"dangjian/internal/org"
@@ -117,7 +118,8 @@ func (s *Suite) library(ctx context.Context, n int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	lib := &library.Service{DB: s.DB, Orgs: s.Orgs, Dir: filepath.Join(dir, "index")}
+	// An index of the bench's own, built from the table, not the server's.
+	lib := app.New(s.DB, s.Box, app.Settings{IndexDir: filepath.Join(dir, "index")}).Library
 	start = time.Now()
 	if err := lib.Open(ctx); err != nil {
 		return err

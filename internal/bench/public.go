@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,12 +15,8 @@ import (
 	"time"
 
 	"dangjian/internal/auth"
-	"dangjian/internal/consultation"
-	"dangjian/internal/public"
 	"dangjian/internal/server"
 	"dangjian/internal/spam"
-	"dangjian/internal/web"
-	"dangjian/internal/work"
 )
 
 // publicChannel: the spam defence's rates on the held-out part of the
@@ -44,14 +39,11 @@ func (s *Suite) publicChannel(ctx context.Context) error {
 			s.add("  spam held, "+n, fmt.Sprintf("%d / %d", by[n][0], by[n][1]), "", "")
 		}
 	}
-	svc := consultation.New(s.DB, s.Members.Box, nil)
-	ch := public.New(svc)
+	svc, ch := s.Cppcc, s.App.Public
 	// The bench measures what the defence costs the server; the limits per
 	// address (which stop one address) are raised for its one address.
 	ch.Submits, ch.Lookups, ch.Codes = auth.NewLimiter(1e9, 1e9), auth.NewLimiter(1e9, 1e9), auth.NewLimiter(1e9, 1e9)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := server.New(s.DB, log, s.Auth, server.Config{Limits: server.Limits{LoginPerMinute: 10, LoginBurst: 10, AnonymousPerMinute: 1e9, AnonymousBurst: 1e9}},
-		&web.Site{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Auth: s.Auth, Work: &work.Service{DB: s.DB}, Cppcc: svc, Public: ch, Log: log})
+	h := server.Handler(s.App, server.Config{Limits: server.Limits{LoginPerMinute: 10, LoginBurst: 10, AnonymousPerMinute: 1e9, AnonymousBurst: 1e9}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

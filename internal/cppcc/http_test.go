@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"dangjian/internal/api"
+	"dangjian/internal/app"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	committees "dangjian/internal/committee"
@@ -31,17 +31,13 @@ import (
 	"dangjian/internal/date"
 	"dangjian/internal/duties"
 	"dangjian/internal/library"
-	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/public"
 	"dangjian/internal/report/docxtest"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
-	"dangjian/internal/web"
-	"dangjian/internal/work"
 )
 
 // The permission matrix of the consultative work: every route of the tag
@@ -73,8 +69,7 @@ type matrix struct {
 	tok  map[string]string
 	// session is each role's web session and its anti-forgery token.
 	session map[string][2]string
-	api     *api.API
-	site    *web.Site
+	app     *app.App
 }
 
 func (m *matrix) side(name string) side {
@@ -473,28 +468,21 @@ var may = map[string][]auth.Perm{
 // with the API and the pages, and a login of each role.
 func newMatrix(t *testing.T, db *store.DB) *matrix {
 	box, _ := secret.New(bytes.Repeat([]byte{5}, 32))
-	now := func() time.Time { return clock }
-	m := &matrix{t: t, ctx: context.Background(), svc: consultation.New(db, box, now), auth: &auth.Service{DB: db, Now: now},
-		tok: map[string]string{}, session: map[string][2]string{}}
+	a := app.New(db, box, app.Settings{Now: func() time.Time { return clock }})
+	m := &matrix{t: t, ctx: context.Background(), app: a, svc: a.Cppcc, auth: a.Auth, tok: map[string]string{}, session: map[string][2]string{}}
 	m.own, m.oth = m.side("江城市政协"), m.side("河西市政协")
-	orgs := &org.Service{DB: db}
 	name, typ := "江城市委", "committee"
-	root, err := orgs.Create(m.ctx, store.All, org.Input{Name: &name, Type: &typ})
+	root, err := a.Orgs.Create(m.ctx, store.All, org.Input{Name: &name, Type: &typ})
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	members := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
 	// The public routes' proof of work is off here (TestPublicLetterNeedsWork
 	// checks it), their limits raised for the matrix's hundreds of requests.
-	ch := public.New(m.svc)
+	ch := a.Public
 	ch.Off, ch.Submits, ch.Lookups, ch.Codes = true, auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000)
-	m.api = &api.API{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Cppcc: m.svc, Public: ch, Now: now, Log: log}
-	m.site = &web.Site{DB: db, Orgs: orgs, Members: members, Auth: m.auth, Work: &work.Service{DB: db, Now: now}, Cppcc: m.svc, Public: ch, Log: log,
-		Library: &library.Service{DB: db, Orgs: orgs}}
 	// The visitor's hundreds of refused requests are not to meet the limit on anonymous requests.
 	cfg := server.Config{Limits: server.Limits{LoginPerMinute: 600, LoginBurst: 600, AnonymousPerMinute: 60000, AnonymousBurst: 10000}}
-	m.srv = httptest.NewServer(server.New(db, log, m.auth, cfg, m.api, m.site))
+	m.srv = httptest.NewServer(server.Handler(a, cfg))
 	t.Cleanup(m.srv.Close)
 	// The member logs in as the own side's first member; the handler as its lead unit.
 	u, _ := m.auth.User(m.ctx, *m.own.members[0].UserID)
@@ -511,7 +499,7 @@ func TestCppccPermissionMatrix(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		for _, rt := range m.api.Routes() {
+		for _, rt := range (&api.API{App: m.app}).Routes() {
 			if rt.Tag != api.CppccTag && rt.Tag != api.PublicTag {
 				continue
 			}
@@ -616,7 +604,7 @@ var proposalPageRows = map[string]pageRow{
 			return "/cppcc/library/999999/withdraw", url.Values{}
 		}
 		c := m.of(t).c
-		d, err := m.site.Library.PublishCommittee(context.Background(), library.Publisher{CommitteeID: c.ID, Path: c.Path}, library.Input{Kind: "summary",
+		d, err := m.app.Library.PublishCommittee(context.Background(), library.Publisher{CommitteeID: c.ID, Path: c.Path}, library.Input{Kind: "summary",
 			Title: c.Name + "工作总结", Body: strings.Repeat("围绕中心履职尽责,提案办理成效明显。", 4), Visibility: "system"})
 		if err != nil {
 			m.t.Fatal(err)
@@ -690,7 +678,7 @@ func TestCppccPagePermissionMatrix(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		for pattern, perm := range m.site.RoutePerms() {
+		for pattern, perm := range server.Site(m.app).RoutePerms() {
 			if !strings.HasPrefix(strings.SplitN(pattern, " ", 2)[1], "/cppcc") {
 				continue
 			}
@@ -930,7 +918,7 @@ func TestCommitteeSummaryInTheLibrary(t *testing.T) {
 	if code != http.StatusSeeOther {
 		t.Fatalf("publish: %d", code)
 	}
-	r, err := m.site.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"})
+	r, err := m.app.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"})
 	if err != nil || r.Total != 1 {
 		t.Fatalf("the library holds %v %+v", err, r)
 	}
@@ -952,7 +940,7 @@ func TestCommitteeSummaryInTheLibrary(t *testing.T) {
 	if code, _ := m.page(auth.RoleCppccOffice, "POST", fmt.Sprintf("/cppcc/library/%d/withdraw", d.ID), nil); code != http.StatusSeeOther {
 		t.Fatalf("the office's withdrawal: %d", code)
 	}
-	if r, _ := m.site.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"}); r.Total != 0 {
+	if r, _ := m.app.Library.Search(context.Background(), store.All, library.Query{Kind: "summary"}); r.Total != 0 {
 		t.Fatalf("a withdrawn document is still listed: %+v", r)
 	}
 }
@@ -967,7 +955,7 @@ func TestCommitteeSummaryStatesNoNought(t *testing.T) {
 		m := newMatrix(t, db)
 		m.proposal("own", "submitted")
 		c := m.of("own").c
-		today := m.site.Cppcc.Today().Chinese()
+		today := m.app.Cppcc.Today().Chinese()
 		path := fmt.Sprintf("/cppcc/summary?committee=%d&from=2026-01&to=2026-12", c.ID)
 		code, page := m.page(auth.RoleCppccOffice, "GET", path, nil)
 		if code != http.StatusOK {

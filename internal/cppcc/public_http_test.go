@@ -307,11 +307,11 @@ func TestPublicPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		m.api.Public.Off = false // the pages' proof of work is checked here
+		m.app.Public.Off = false // the pages' proof of work is checked here
 		pid := postOf(m, "own")
 		heldComment(m, "own") // shown to no visitor
 		x, code := m.letter("own", "received")
-		ch, ok := spam.Solve(m.api.Public.Challenge())
+		ch, ok := spam.Solve(m.app.Public.Challenge())
 		if !ok {
 			t.Fatal("challenge not solved")
 		}
@@ -364,10 +364,10 @@ func TestPublicFormHoldsSpamWhateverItsTitle(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		m.api.Public.Off = false
+		m.app.Public.Off = false
 		send := func(content string) bool {
 			t.Helper()
-			ch, ok := spam.Solve(m.api.Public.Challenge())
+			ch, ok := spam.Solve(m.app.Public.Challenge())
 			if !ok {
 				t.Fatal("challenge not solved")
 			}
@@ -429,11 +429,11 @@ func splice(s spam.Solution) (spam.Solution, bool) {
 func TestSplicedProofIsAReplay(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		m.api.Public.Off = false
+		m.app.Public.Off = false
 		var sol, spliced spam.Solution
 		for ok := false; !ok; {
 			var solved bool
-			if sol, solved = spam.Solve(m.api.Public.Challenge()); !solved {
+			if sol, solved = spam.Solve(m.app.Public.Challenge()); !solved {
 				t.Fatal("challenge not solved")
 			}
 			spliced, ok = splice(sol)
@@ -461,7 +461,7 @@ func TestSplicedProofIsAReplay(t *testing.T) {
 func TestVisitorsCountOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		ch := m.api.Public
+		ch := m.app.Public
 		pid := postOf(m, "own")
 		cid := m.own.c.ID
 		conflict := func(what string, err error) {
@@ -531,7 +531,7 @@ func TestCombinedIssue(t *testing.T) {
 		if code != http.StatusSeeOther {
 			t.Fatalf("compile: %d", code)
 		}
-		issues, err := m.svc.Opinions.Issues(m.ctx, store.All, c.ID, m.site.Cppcc.Today().Year())
+		issues, err := m.svc.Opinions.Issues(m.ctx, store.All, c.ID, m.app.Cppcc.Today().Year())
 		if err != nil || len(issues) != 1 {
 			t.Fatalf("issues %v %+v", err, issues)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/committee"
@@ -30,7 +31,8 @@ var demoTopics = []struct{ title, category string }{
 // units, members across sectors and parties, and a session's proposals in
 // every state, each taken there step by step through the service on the
 // days between the session and now. It returns the logins of its roles.
-func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, cityName string, now time.Time) ([]Account, error) {
+func Consult(ctx context.Context, a *app.App, cityName string, now time.Time) ([]Account, error) {
+	svc := a.Cppcc
 	c, err := svc.NewCommittee(ctx, nil, cityName+"政协", "city")
 	if err != nil {
 		return nil, err
@@ -61,11 +63,11 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	accounts := []Account{}
 	grant := func(user, display, role string, node int64, scope string) (int64, error) {
 		pw := auth.RandomPassword()
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: user, DisplayName: display, Password: pw})
+		u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: user, DisplayName: display, Password: pw})
 		if err != nil {
 			return 0, err
 		}
-		if _, err := a.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
+		if _, err := a.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
 			return 0, err
 		}
 		accounts = append(accounts, Account{user, pw, auth.Roles.Label(role), scope})
@@ -110,7 +112,7 @@ func Consult(ctx context.Context, svc *consultation.Services, a *auth.Service, c
 	open := date.New(year, 1, 11).Time().Add(2 * time.Hour)
 	span := now.Sub(open)
 	clock := open
-	d := consultation.New(svc.DB, svc.Box, func() time.Time { return clock })
+	d := app.New(a.DB, a.Box, app.Settings{Now: func() time.Time { return clock }}).Cppcc
 	office, err := officeActor(ctx, d.DB)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"dangjian/internal/auth"
+	"dangjian/internal/app"
 	"dangjian/internal/consultation"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/secret"
@@ -22,8 +22,9 @@ func TestDemoCommittee(t *testing.T) {
 		db := storetest.SQLite(t)
 		ctx := context.Background()
 		box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-		svc := consultation.New(db, box, func() time.Time { return today })
-		accounts, err := Consult(ctx, svc, &auth.Service{DB: db}, "滨江市", today)
+		a := app.New(db, box, app.Settings{Now: func() time.Time { return today }})
+		svc := a.Cppcc
+		accounts, err := Consult(ctx, a, "滨江市", today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func TestGeneratedCommittees(t *testing.T) {
 		}
 		storetest.NoMismatch(t, db)
 		namesMatchSex(t, db)
-		svc := consultation.New(db, box, nil)
+		svc := app.New(db, box, app.Settings{}).Cppcc
 		l, err := svc.List(ctx, store.All, cppcc.ViewOffice, cppcc.Filter{State: "handling"}, store.Page{Size: 5})
 		if err != nil || l.Total == 0 {
 			t.Fatalf("no proposal in handling: %v %+v", err, l)

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
@@ -58,16 +59,17 @@ type loader struct {
 	now  date.Date
 }
 
-// Load fills an empty database. It refuses a database that already has organisations.
-func Load(ctx context.Context, orgs *org.Service, mem *member.Service, seed uint64, today time.Time) (Summary, error) {
-	roots, err := orgs.Roots(ctx, store.All)
+// Load fills an empty database through a's services. It refuses a database
+// that already has organisations.
+func Load(ctx context.Context, a *app.App, seed uint64, today time.Time) (Summary, error) {
+	roots, err := a.Orgs.Roots(ctx, store.All)
 	if err != nil {
 		return Summary{}, err
 	}
 	if len(roots) > 0 {
 		return Summary{}, fmt.Errorf("the database already holds organisations; demo data goes only into an empty database")
 	}
-	l := &loader{ctx: ctx, r: rand.New(rand.NewPCG(seed, seed^0x5eed)), orgs: orgs, mem: mem, ids: map[string]bool{}, now: date.Of(today)}
+	l := &loader{ctx: ctx, r: rand.New(rand.NewPCG(seed, seed^0x5eed)), orgs: a.Orgs, mem: a.Members, ids: map[string]bool{}, now: date.Of(today)}
 	if err := l.city(); err != nil {
 		return l.sum, err
 	}

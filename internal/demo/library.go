@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/date"
 	"dangjian/internal/library"
 	"dangjian/internal/org"
@@ -19,17 +20,18 @@ import (
 // each organisation two levels below it (its streets and their
 // committees), drafted from the live figures as the summary page drafts
 // them, published as 工作总结. It returns how many it published.
-func Library(ctx context.Context, lib *library.Service, orgs *org.Service, root org.Org, now time.Time) (int, error) {
+func Library(ctx context.Context, a *app.App, root org.Org, now time.Time) (int, error) {
+	lib := a.Library
 	today := date.Of(now)
 	from, to := work.Period("", "", today)
 	list := []org.Org{root}
-	children, err := orgs.Children(ctx, store.All, root.ID)
+	children, err := a.Orgs.Children(ctx, store.All, root.ID)
 	if err != nil {
 		return 0, err
 	}
 	for _, c := range children {
 		list = append(list, c)
-		below, err := orgs.Children(ctx, store.All, c.ID)
+		below, err := a.Orgs.Children(ctx, store.All, c.ID)
 		if err != nil {
 			return 0, err
 		}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"dangjian/internal/org"
+	"dangjian/internal/app"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
@@ -29,7 +29,7 @@ func TestNationalShapeAndFigures(t *testing.T) {
 		if err != nil || len(ms) != 0 {
 			t.Fatalf("figures differ from a recount: %v %v", ms[:min(5, len(ms))], err)
 		}
-		annualChecked(t, db, &org.Service{DB: db}, sum.Root.ID)
+		annualChecked(t, db, app.New(db, box, app.Settings{}).Orgs, sum.Root.ID)
 		namesMatchSex(t, db)
 		f, err := stats.Read(ctx, db, sum.Root.Path)
 		if err != nil {

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/store"
 )
@@ -16,7 +17,7 @@ type Account struct {
 // that a newcomer can try every view: the city's organisation department,
 // the first street's committee, a branch secretary, a member and a
 // statistics viewer. The three administrators exist from the first start.
-func Accounts(ctx context.Context, a *auth.Service, sum Summary) ([]Account, error) {
+func Accounts(ctx context.Context, a *app.App, sum Summary) ([]Account, error) {
 	plan := []struct {
 		user, display, role string
 		orgID               int64
@@ -34,12 +35,12 @@ func Accounts(ctx context.Context, a *auth.Service, sum Summary) ([]Account, err
 	var out []Account
 	for _, p := range plan {
 		pw := auth.RandomPassword()
-		u, err := a.CreateUser(ctx, auth.NewUser{Username: p.user, DisplayName: p.display, Password: pw, MemberID: p.member})
+		u, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: p.user, DisplayName: p.display, Password: pw, MemberID: p.member})
 		if err != nil {
 			return nil, err
 		}
 		org := p.orgID
-		if _, err := a.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: p.role, OrgID: &org}); err != nil {
+		if _, err := a.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: p.role, OrgID: &org}); err != nil {
 			return nil, err
 		}
 		out = append(out, Account{p.user, pw, auth.Roles.Label(p.role), p.scope})

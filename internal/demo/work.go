@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -19,8 +20,8 @@ import (
 // fulfilled, some overdue), a fund with disbursements waiting for approval,
 // co-building, posts, volunteer activities, training, cadre exchange, the
 // three cultivations and the talent pool with two-way selection.
-func Work(ctx context.Context, works *work.Service, sum Summary, seed uint64, today time.Time) error {
-	w := &workLoader{ctx: ctx, r: rand.New(rand.NewPCG(seed, seed^0x3019)), svc: works, sum: sum, now: date.Of(today)}
+func Work(ctx context.Context, a *app.App, sum Summary, seed uint64, today time.Time) error {
+	w := &workLoader{ctx: ctx, r: rand.New(rand.NewPCG(seed, seed^0x3019)), svc: a.Work, sum: sum, now: date.Of(today)}
 	for _, step := range []func() error{w.links, w.visits, w.pairings, w.funds, w.cobuilding, w.activities, w.training, w.talent} {
 		if err := step(); err != nil {
 			return err

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/date"
-	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
 	"dangjian/internal/stats"
@@ -23,14 +23,13 @@ func TestDemoWork(t *testing.T) {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	box, _ := secret.New(bytes.Repeat([]byte{3}, 32))
-	orgs := &org.Service{DB: db}
 	today := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
-	works := &work.Service{DB: db, Now: func() time.Time { return today }}
-	sum, err := Load(ctx, orgs, &member.Service{DB: db, Box: box, Orgs: orgs}, 1, today)
+	a := app.New(db, box, app.Settings{Now: func() time.Time { return today }})
+	sum, err := Load(ctx, a, 1, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Work(ctx, works, sum, 1, today); err != nil {
+	if err := Work(ctx, a, sum, 1, today); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := stats.Check(ctx, db, work.Recount)
@@ -51,11 +50,11 @@ func TestDemoWork(t *testing.T) {
 			t.Errorf("the demo city has no %s", k)
 		}
 	}
-	live, err := works.LiveFigures(ctx, store.All, sum.Root.ID)
+	live, err := a.Work.LiveFigures(ctx, store.All, sum.Root.ID)
 	if err != nil || live.Unlinked == 0 {
 		t.Errorf("live figures %+v %v: the demo should leave some branches unlinked", live, err)
 	}
-	annualChecked(t, db, orgs, sum.Root.ID)
+	annualChecked(t, db, a.Orgs, sum.Root.ID)
 	namesMatchSex(t, db)
 }
 

@@ -22,35 +22,28 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"dangjian/internal/api"
+	"dangjian/internal/app"
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
-	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/public"
 	"dangjian/internal/secret"
 	"dangjian/internal/server"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
-	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
 const password = "Tq7#mwLp2xZa"
 
 type site struct {
+	*app.App
 	t        *testing.T
-	db       *store.DB
 	url      string
 	sum      demo.Summary
-	orgs     *org.Service
-	members  *member.Service
-	works    *work.Service
-	cppcc    *consultation.Services
 	streetB  org.Org
 	branchB  org.Org
 	log      *storetest.Log // the JSON request log, to report the server time of each page
@@ -80,30 +73,26 @@ func newSite(t *testing.T) *site {
 	ctx := context.Background()
 	box, _ := secret.New(bytes.Repeat([]byte{9}, 32))
 	db.Signer = box
-	orgs := &org.Service{DB: db}
-	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	authn := &auth.Service{DB: db}
-	works := &work.Service{DB: db}
-	sum, err := demo.Load(ctx, orgs, mem, 1, time.Now())
+	s := &site{t: t, log: &storetest.Log{}}
+	s.App = app.New(db, box, app.Settings{Log: slog.New(slog.NewJSONHandler(s.log, nil))})
+	sum, err := demo.Load(ctx, s.App, 1, time.Now())
 	if err == nil {
-		err = demo.Work(ctx, works, sum, 1, time.Now())
+		err = demo.Work(ctx, s.App, sum, 1, time.Now())
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	consult := consultation.New(db, box, nil)
-	channel := public.New(consult)
-	if _, err := demo.Consult(ctx, consult, authn, "滨江市", time.Now()); err != nil {
+	if _, err := demo.Consult(ctx, s.App, "滨江市", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, sum: sum, orgs: orgs, members: mem, works: works, cppcc: consult, log: &storetest.Log{}}
+	s.sum = sum
 	// Street B: the first street of the other district, and its first branch.
-	found, err := orgs.Search(ctx, store.All, "新华街道", 5)
+	found, err := s.Orgs.Search(ctx, store.All, "新华街道", 5)
 	if err != nil || len(found) == 0 {
 		t.Fatalf("no second street: %v", err)
 	}
 	s.streetB = found[0]
-	found, err = orgs.Search(ctx, store.All, "新华第1党支部", 5)
+	found, err = s.Orgs.Search(ctx, store.All, "新华第1党支部", 5)
 	if err != nil || len(found) != 1 {
 		t.Fatalf("no branch in street B: %v", err)
 	}
@@ -124,19 +113,15 @@ func newSite(t *testing.T) *site {
 		{"victim", auth.RoleViewer, &sum.Root.ID, nil},
 	}
 	for _, u := range users {
-		nu, err := authn.CreateUser(ctx, auth.NewUser{Username: u.name, Password: password, MemberID: u.member})
+		nu, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: u.name, Password: password, MemberID: u.member})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: nu.ID, Role: u.role, OrgID: u.org}); err != nil {
+		if _, err := s.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: nu.ID, Role: u.role, OrgID: u.org}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	log := slog.New(slog.NewJSONHandler(s.log, nil))
-	h := server.New(db, log, authn, server.Defaults,
-		&api.API{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Public: channel, Log: log},
-		&web.Site{DB: db, Orgs: orgs, Members: mem, Auth: authn, Work: works, Cppcc: consult, Public: channel, Log: log})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(server.Handler(s.App, server.Defaults))
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
 
@@ -426,8 +411,8 @@ func TestDailyWork(t *testing.T) {
 // every figure equals a recount and the trail is whole.
 func (s *site) checked() {
 	s.t.Helper()
-	storetest.NoMismatch(s.t, s.db, work.Recount)
-	ps, n, err := audit.Verify(context.Background(), s.db)
+	storetest.NoMismatch(s.t, s.DB, work.Recount)
+	ps, n, err := audit.Verify(context.Background(), s.DB)
 	if err != nil || len(ps) != 0 || n == 0 {
 		s.t.Fatalf("the audit trail after the journey: %v, %d entries, problems %+v", err, n, ps)
 	}
@@ -439,7 +424,7 @@ func (s *site) noClearIdentifiers(typed ...string) {
 	s.t.Helper()
 	secrets := typed
 	for _, status := range []string{member.StatusActive, member.StatusTransferredOut, member.StatusCancelled} {
-		err := s.members.Each(context.Background(), store.All, member.Filter{Status: status}, func(m member.Member) error {
+		err := s.Members.Each(context.Background(), store.All, member.Filter{Status: status}, func(m member.Member) error {
 			secrets = append(secrets, m.IDNumber, m.Phone)
 			return nil
 		})
@@ -447,7 +432,7 @@ func (s *site) noClearIdentifiers(typed ...string) {
 			s.t.Fatal(err)
 		}
 	}
-	storetest.NoClearIdentifiers(s.t, s.db, secrets, s.log.Bytes())
+	storetest.NoClearIdentifiers(s.t, s.DB, secrets, s.log.Bytes())
 }
 
 // openForms opens every folded form of the page, as a user clicking its title would.
@@ -558,7 +543,7 @@ func TestPairingJourney(t *testing.T) {
 // TestSecretaryCannotOpenAnotherBranch: a branch secretary typing another branch's member URL gets the not-found page.
 func TestSecretaryCannotOpenAnotherBranch(t *testing.T) {
 	s := newSite(t)
-	l, err := s.members.List(context.Background(), store.ScopeOf(s.branchB.Path), member.Filter{}, store.Page{Size: 1})
+	l, err := s.Members.List(context.Background(), store.ScopeOf(s.branchB.Path), member.Filter{}, store.Page{Size: 1})
 	if err != nil || len(l.Items) == 0 {
 		t.Fatalf("no member in branch B: %v", err)
 	}
@@ -605,7 +590,7 @@ func TestFiveWrongPasswordsLock(t *testing.T) {
 		t.Fatalf("right password while locked: %q", msg)
 	}
 	var locked bool
-	if err := s.db.QueryRowContext(context.Background(), "SELECT locked_until IS NOT NULL FROM users WHERE username = 'victim'").Scan(&locked); err != nil || !locked {
+	if err := s.DB.QueryRowContext(context.Background(), "SELECT locked_until IS NOT NULL FROM users WHERE username = 'victim'").Scan(&locked); err != nil || !locked {
 		t.Fatalf("the account is not locked: %v", err)
 	}
 }

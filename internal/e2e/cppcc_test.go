@@ -40,24 +40,23 @@ func press(sel string) chromedp.Action[chromedp.Void] {
 func TestJointProposalInTheBrowser(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
-	cs, err := s.cppcc.Committees(ctx, store.All)
+	cs, err := s.Cppcc.Committees(ctx, store.All)
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("demo committee: %v %v", cs, err)
 	}
 	c := cs[0]
-	units, _ := s.cppcc.Units(ctx, store.All, c.ID)
+	units, _ := s.Cppcc.Units(ctx, store.All, c.ID)
 	unit := map[string]committee.Committee{}
 	for _, u := range units {
 		unit[u.Name] = u
 	}
-	terms, _ := s.cppcc.Terms(ctx, store.All, c.ID)
-	authn := &auth.Service{DB: s.db}
+	terms, _ := s.Cppcc.Terms(ctx, store.All, c.ID)
 	user := func(name, role string, node int64) int64 {
-		u, err := authn.CreateUser(ctx, auth.NewUser{Username: name, Password: password})
+		u, err := s.Auth.CreateUser(ctx, auth.NewUser{Username: name, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := authn.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
+		if _, err := s.Auth.AddGrant(ctx, store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
 			t.Fatal(err)
 		}
 		return u.ID
@@ -65,7 +64,7 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 	var names []string
 	for i, n := range []string{"wyjia", "wyyi"} {
 		id := user(n, auth.RoleCppccMember, c.ID)
-		m, err := s.cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: []string{"甲委员", "乙委员"}[i], Sex: "女",
+		m, err := s.Cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: []string{"甲委员", "乙委员"}[i], Sex: "女",
 			Sector: "教育界", Party: "中国民主促进会", UserID: &id})
 		if err != nil {
 			t.Fatal(err)
@@ -96,12 +95,12 @@ func TestJointProposalInTheBrowser(t *testing.T) {
 			n, _ := strconv.ParseInt(v, 10, 64)
 			out[k] = n
 		}
-		ms, err := consultation.Check(ctx, s.db)
+		ms, err := consultation.Check(ctx, s.DB)
 		if err != nil || len(ms) > 0 {
 			t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 		}
 		now := time.Now()
-		f, err := s.cppcc.Figures(ctx, store.All, c.ID, cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12}, false)
+		f, err := s.Cppcc.Figures(ctx, store.All, c.ID, cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +312,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	office.phone()
 	office.login("tiwei", password)
 	office.do(chromedp.WaitVisible(chromedp.CSS("#cppcc-figures")))
-	late, err := s.cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 1})
+	late, err := s.Cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 1})
 	if err != nil || late.Total == 0 {
 		t.Fatalf("the demo has no late part: %+v %v", late, err)
 	}
@@ -349,7 +348,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 		t.Errorf("the tab reads %q, the list holds %d", tab, late.Total)
 	}
 	// Each late part is a row of its own id, a proposal late at two units too.
-	page1, err := s.cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 30})
+	page1, err := s.Cppcc.LateParts(ctx, store.All, c.ID, store.Page{Number: 1, Size: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +386,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.inView("#" + rowID + " .flash"); got != "yes" {
 		t.Errorf("the word of the 催办 is out of the phone's sight: %s", got)
 	}
-	p, err := s.cppcc.Get(ctx, store.All, cppcc.ViewOffice, first.ProposalID)
+	p, err := s.Cppcc.Get(ctx, store.All, cppcc.ViewOffice, first.ProposalID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +401,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.eval(`document.querySelector('#cases td[data-label="到期"]') ? 'yes' : 'no'`); got != "yes" {
 		t.Error("the letters list has no 到期 column")
 	}
-	cases, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
+	cases, err := s.Cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID, Overdue: true}, store.Page{Number: 1, Size: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,7 +425,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 
 	// 督办 of a letter still running, not late, from the list of all: the
 	// word of it is at its row, in sight.
-	all, err := s.cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
+	all, err := s.Cppcc.Letters.Cases(ctx, store.All, cppcc.ViewOffice, letters.CaseFilter{CommitteeID: c.ID}, store.Page{Number: 1, Size: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +451,7 @@ func TestOverdueListsSayWhoIsLate(t *testing.T) {
 	if got := office.inView(row + " .flash"); got != "yes" {
 		t.Errorf("the word of the 督办 is out of the phone's sight: %s", got)
 	}
-	x, err = s.cppcc.Letters.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
+	x, err = s.Cppcc.Letters.Case(ctx, store.All, cppcc.ViewOffice, running.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

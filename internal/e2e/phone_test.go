@@ -70,28 +70,28 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	// What is due at the branch: its term ends in 20 days, a commitment is
 	// late, a member asked to change a record, a letter is to be printed.
 	years, elected := 3, today.AddYears(-3).AddDate(0, 0, 20)
-	if _, err := s.orgs.Update(ctx, store.All, branch.ID, org.Input{TermYears: &years, ElectedOn: &elected}); err != nil {
+	if _, err := s.Orgs.Update(ctx, store.All, branch.ID, org.Input{TermYears: &years, ElectedOn: &elected}); err != nil {
 		t.Fatal(err)
 	}
 	pk, _ := work.KindOf("pairings")
-	pairing, err := s.works.Save(ctx, store.All, pk, 0, work.Input{"org_id": branch.ID, "kind": "cadre_person", "helper": "支部书记", "helped": "困难户张某", "started_on": "2026-01-05"})
+	pairing, err := s.Work.Save(ctx, store.All, pk, 0, work.Input{"org_id": branch.ID, "kind": "cadre_person", "helper": "支部书记", "helped": "困难户张某", "started_on": "2026-01-05"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ik, _ := work.KindOf("pairing_items")
-	item, err := s.works.Save(ctx, store.All, ik, 0, work.Input{"org_id": branch.ID, "parent_id": pairing.ID, "side": "a", "content": "帮助申请临时救助", "due_on": today.AddDate(0, 0, -3).String()})
+	item, err := s.Work.Save(ctx, store.All, ik, 0, work.Input{"org_id": branch.ID, "parent_id": pairing.ID, "side": "a", "content": "帮助申请临时救助", "due_on": today.AddDate(0, 0, -3).String()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var memberUser int64
-	if err := s.db.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'dangyuan'").Scan(&memberUser); err != nil {
+	if err := s.DB.QueryRowContext(ctx, "SELECT id FROM users WHERE username = 'dangyuan'").Scan(&memberUser); err != nil {
 		t.Fatal(err)
 	}
 	post := "支部宣传委员"
-	if _, err := s.members.RequestChange(ctx, s.sum.Member.ID, memberUser, member.RequestInput{Changes: member.Input{Post: &post}}); err != nil {
+	if _, err := s.Members.RequestChange(ctx, s.sum.Member.ID, memberUser, member.RequestInput{Changes: member.Input{Post: &post}}); err != nil {
 		t.Fatal(err)
 	}
-	l, err := s.members.List(ctx, store.ScopeOf(branch.Path), member.Filter{OrgID: branch.ID, Category: "member"}, store.Page{Size: 5})
+	l, err := s.Members.List(ctx, store.ScopeOf(branch.Path), member.Filter{OrgID: branch.ID, Category: "member"}, store.Page{Size: 5})
 	if err != nil || len(l.Items) < 2 {
 		t.Fatalf("branch roster: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	if leaving.ID == s.sum.Member.ID {
 		leaving = l.Items[0]
 	}
-	letter, err := s.members.Issue(ctx, store.ScopeOf(branch.Path), member.IssueInput{MemberID: leaving.ID, ToText: "中共某省某县某镇委员会", IssuedOn: today, Reason: "工作调动"})
+	letter, err := s.Members.Issue(ctx, store.ScopeOf(branch.Path), member.IssueInput{MemberID: leaving.ID, ToText: "中共某省某县某镇委员会", IssuedOn: today, Reason: "工作调动"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestSecretaryDayOnPhone(t *testing.T) {
 	}
 	tb.shot("phone-requests")
 	tb.do(chromedp.Click(chromedp.CSS(`#to-decide button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if m, err := s.members.Get(ctx, store.All, s.sum.Member.ID); err != nil || m.Post != post {
+	if m, err := s.Members.Get(ctx, store.All, s.sum.Member.ID); err != nil || m.Post != post {
 		t.Fatalf("after approval the post is %q: %v", m.Post, err)
 	}
 

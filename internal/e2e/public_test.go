@@ -21,12 +21,11 @@ import (
 // grant makes an account with a CPPCC role on a node of the committees' tree.
 func (s *site) grant(name, role string, node int64) int64 {
 	s.t.Helper()
-	authn := &auth.Service{DB: s.db}
-	u, err := authn.CreateUser(context.Background(), auth.NewUser{Username: name, Password: password})
+	u, err := s.Auth.CreateUser(context.Background(), auth.NewUser{Username: name, Password: password})
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if _, err := authn.AddGrant(context.Background(), store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
+	if _, err := s.Auth.AddGrant(context.Background(), store.All, auth.GrantInput{UserID: u.ID, Role: role, CommitteeID: &node}); err != nil {
 		s.t.Fatal(err)
 	}
 	return u.ID
@@ -35,11 +34,11 @@ func (s *site) grant(name, role string, node int64) int64 {
 // committee is the demo's committee and its units by name.
 func (s *site) committee() (committee.Committee, map[string]committee.Committee) {
 	s.t.Helper()
-	cs, err := s.cppcc.Committees(context.Background(), store.All)
+	cs, err := s.Cppcc.Committees(context.Background(), store.All)
 	if err != nil || len(cs) != 1 {
 		s.t.Fatalf("demo committee: %v %v", cs, err)
 	}
-	units, _ := s.cppcc.Units(context.Background(), store.All, cs[0].ID)
+	units, _ := s.Cppcc.Units(context.Background(), store.All, cs[0].ID)
 	out := map[string]committee.Committee{}
 	for _, u := range units {
 		out[u.Name] = u
@@ -53,11 +52,11 @@ func (s *site) publicFigures(office *tab, c committee.Committee) map[string]int6
 	s.t.Helper()
 	office.open("/cppcc/letters?tab=all")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#case-figures")))
-	if ms, err := consultation.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(context.Background(), s.DB); err != nil || len(ms) > 0 {
 		s.t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
 	now := time.Now()
-	f, err := s.cppcc.PublicFigures(context.Background(), store.All, c.ID, cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12})
+	f, err := s.Cppcc.PublicFigures(context.Background(), store.All, c.ID, cppcc.Period{From: now.Year()*100 + 1, To: now.Year()*100 + 12})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -200,9 +199,9 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	s := newSite(t)
 	c, _ := s.committee()
 	ctx := context.Background()
-	terms, _ := s.cppcc.Terms(ctx, store.All, c.ID)
+	terms, _ := s.Cppcc.Terms(ctx, store.All, c.ID)
 	uid := s.grant("wyding", auth.RoleCppccMember, c.ID)
-	if _, err := s.cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: "丁委员", Sex: "男", Sector: "经济界",
+	if _, err := s.Cppcc.AddMember(ctx, store.All, committee.MemberInput{CommitteeID: c.ID, TermID: terms[0].ID, Name: "丁委员", Sex: "男", Sector: "经济界",
 		Party: "中国民主建国会", UserID: &uid}); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +238,7 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	if st := office.text("#opinion-state"); st != "已核稿" {
 		t.Fatalf("after editing: %q", st)
 	}
-	issues, _ := s.cppcc.Opinions.Issues(ctx, store.All, c.ID, time.Now().Year())
+	issues, _ := s.Cppcc.Opinions.Issues(ctx, store.All, c.ID, time.Now().Year())
 	office.open("/cppcc/opinions?tab=edited")
 	office.do(chromedp.WaitVisible(chromedp.CSS("#compile-form")))
 	office.eval(`(function(){ document.querySelector('#opinions input[value="` + oid + `"]').checked = true; return ''; })()`)
@@ -268,7 +267,7 @@ func TestOpinionInTheBrowser(t *testing.T) {
 	office.do(chromedp.SetValue(chromedp.CSS("#level"), "province"), chromedp.SetValue(chromedp.CSS("#kind"), "instruction"),
 		chromedp.SetValue(chromedp.CSS("#by"), "副省长"), chromedp.SetValue(chromedp.CSS("#text"), "请省地方金融管理局研究"), press("#adopt"), chromedp.WaitVisible(chromedp.CSS("#adoptions")))
 	office.shot("public-opinion-office")
-	if ms, err := consultation.Check(ctx, s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(ctx, s.DB); err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
 

@@ -47,13 +47,13 @@ func TestSecretaryFormsFirstOnPhone(t *testing.T) {
 	ctx := context.Background()
 	branch := s.sum.Branch
 	today := date.Of(time.Now())
-	if _, err := s.db.ExecContext(ctx, "UPDATE users SET display_name = '李书记' WHERE username = 'zhibu'"); err != nil {
+	if _, err := s.DB.ExecContext(ctx, "UPDATE users SET display_name = '李书记' WHERE username = 'zhibu'"); err != nil {
 		t.Fatal(err)
 	}
 	idn := validID("1988-09-17", 731)
 	name, eth, stage, edu := "欧阳转出", "汉族", "full", "bachelor"
 	j, f := date.New(2012, 7, 1), date.New(2013, 7, 1)
-	leaving, err := s.members.Create(ctx, store.All, member.Input{OrgID: &branch.ID, Name: &name, IDNumber: &idn, Ethnicity: &eth,
+	leaving, err := s.Members.Create(ctx, store.All, member.Input{OrgID: &branch.ID, Name: &name, IDNumber: &idn, Ethnicity: &eth,
 		Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &f})
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestSecretaryFormsFirstOnPhone(t *testing.T) {
 	if flash := tb.text(".flash"); !strings.Contains(flash, "已开具介绍信") {
 		t.Fatalf("after issuing: %q", flash)
 	}
-	l, err := s.members.ListTransfers(ctx, store.All, member.TransferFilter{Member: leaving.ID}, store.Page{Size: 5})
+	l, err := s.Members.ListTransfers(ctx, store.All, member.TransferFilter{Member: leaving.ID}, store.Page{Size: 5})
 	if err != nil || len(l.Items) != 1 {
 		t.Fatalf("the letter: %+v %v", l, err)
 	}
@@ -198,7 +198,7 @@ func TestSecretaryFormsFirstOnPhone(t *testing.T) {
 	// Printed: the 有效期, the dues, the ID number masked until asked for.
 	reveals := func() int {
 		var n int
-		if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND object_type = 'member' AND object_id = $1 AND detail LIKE $2",
+		if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'reveal' AND object_type = 'member' AND object_id = $1 AND detail LIKE $2",
 			leaving.ID, "%"+letter.LetterNo+"%").Scan(&n); err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,7 @@ import (
 func TestCommitteeFromNothing(t *testing.T) {
 	s := newSite(t)
 	ctx := audit.WithActor(context.Background(), audit.Actor{Username: "命令行:root", IP: "local"})
-	c, err := s.cppcc.NewCommittee(ctx, nil, "江城市政协", "city")
+	c, err := s.Cppcc.NewCommittee(ctx, nil, "江城市政协", "city")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 	if got := office.text("#cppcc-members"); !strings.Contains(got, "周晓燕") || !strings.Contains(got, "陈建华") {
 		t.Fatalf("the members after the import: %q", got)
 	}
-	list, err := s.cppcc.Members(context.Background(), store.All, c.ID, "陈", store.Page{Number: 1, Size: 10})
+	list, err := s.Cppcc.Members(context.Background(), store.All, c.ID, "陈", store.Page{Number: 1, Size: 10})
 	if err != nil || len(list.Items) != 1 {
 		t.Fatalf("陈建华 after the import: %v %v", list, err)
 	}
@@ -147,7 +147,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 	}
 
 	// A chair meeting with its attendance, and the 简报 that reports it.
-	people, err := s.cppcc.Members(context.Background(), store.All, c.ID, "", store.Page{Number: 1, Size: 10})
+	people, err := s.Cppcc.Members(context.Background(), store.All, c.ID, "", store.Page{Number: 1, Size: 10})
 	if err != nil || len(people.Items) != 2 {
 		t.Fatalf("the committee's members: %+v %v", people.Items, err)
 	}
@@ -188,10 +188,10 @@ func TestCommitteeFromNothing(t *testing.T) {
 		t.Errorf("the 简报 does not name its meeting: %q", got)
 	}
 
-	if ms, err := consultation.Check(context.Background(), s.db); err != nil || len(ms) > 0 {
+	if ms, err := consultation.Check(context.Background(), s.DB); err != nil || len(ms) > 0 {
 		t.Fatalf("figures differ from a recount: %v %+v", err, ms)
 	}
-	f, err := s.cppcc.Figures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, false)
+	f, err := s.Cppcc.Figures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 			t.Errorf("figure %s = %d, want %d", k, f.Counts[k], n)
 		}
 	}
-	pf, err := s.cppcc.PublicFigures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12})
+	pf, err := s.Cppcc.PublicFigures(context.Background(), store.All, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12})
 	if err != nil || pf.Counts["o:submitted"] != 1 {
 		t.Errorf("社情民意 items of the committee: %v %v", pf.Counts, err)
 	}
@@ -209,7 +209,7 @@ func TestCommitteeFromNothing(t *testing.T) {
 // unitOf is a handling unit of c by its name.
 func (s *site) unitOf(c committee.Committee, name string) committee.Committee {
 	s.t.Helper()
-	units, err := s.cppcc.Units(context.Background(), store.All, c.ID)
+	units, err := s.Cppcc.Units(context.Background(), store.All, c.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func (s *site) saved(dir, ext string) string {
 func TestStreetSummary(t *testing.T) {
 	s := newSite(t)
 	year := time.Now().Format("2006")
-	m, err := stats.Read(context.Background(), s.db, s.sum.Street.Path)
+	m, err := stats.Read(context.Background(), s.DB, s.sum.Street.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,9 +129,9 @@ func TestCommitteeSummary(t *testing.T) {
 	ctx := context.Background()
 	c, _ := s.committee()
 	s.grant("zxzongjie", auth.RoleCppccOffice, c.ID)
-	year := s.cppcc.Today().String()[:4]
+	year := s.Cppcc.Today().String()[:4]
 	from, to := year+"-01", year+"-12"
-	live, err := s.cppcc.SummaryFigures(ctx, store.All, c.ID, from, to)
+	live, err := s.Cppcc.SummaryFigures(ctx, store.All, c.ID, from, to)
 	if err != nil {
 		t.Fatal(err)
 	}

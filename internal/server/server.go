@@ -1,6 +1,7 @@
 // Package server assembles the HTTP handler: the API, the pages, /healthz
 // and /metrics, behind access logging, metrics, security headers and panic
-// recovery; and runs it with a graceful shutdown.
+// recovery; and runs it with a graceful shutdown. Handler builds the API
+// and the pages over the services of an app.App.
 package server
 
 import (
@@ -21,8 +22,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"dangjian/internal/api"
+	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // Registrar adds its routes to a mux.
@@ -85,6 +89,17 @@ func New(db *store.DB, log *slog.Logger, authn *auth.Service, cfg Config, parts 
 		h = authn.Middleware(h)
 	}
 	return fromProxy(observe(h, log, duration), cfg.TrustProxy)
+}
+
+// Handler is the whole application's handler: the API and the pages over
+// a's services, behind New's middleware.
+func Handler(a *app.App, cfg Config) http.Handler {
+	return New(a.DB, a.Log, a.Auth, cfg, &api.API{App: a}, Site(a))
+}
+
+// Site is the pages over a's services.
+func Site(a *app.App) *web.Site {
+	return &web.Site{DB: a.DB, Orgs: a.Orgs, Members: a.Members, Auth: a.Auth, Work: a.Work, Cppcc: a.Cppcc, Public: a.Public, Library: a.Library, Log: a.Log}
 }
 
 // fromProxy takes the client's address and scheme from the headers of a

@@ -1,123 +1,83 @@
-package work
+package work_test
 
 import (
 	"context"
-	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"dangjian/internal/app"
 	"dangjian/internal/apperr"
-	"dangjian/internal/audit"
-	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
-	"dangjian/internal/secret"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/work"
 )
 
-var clock = time.Date(2026, 6, 30, 4, 0, 0, 0, time.UTC) // 2026-06-30 12:00 in Beijing
+var clock = fixture.Day // 2026-06-30 12:00 in Beijing
 
-type fixture struct {
-	t    *testing.T
-	ctx  context.Context
-	db   *store.DB
-	orgs *org.Service
-	mem  *member.Service
-	svc  *Service
-	// city → street A → branch A, street B → branch B
-	city, streetA, branchA, streetB, branchB org.Org
-	maker, checker                           context.Context
-	seq                                      int
+// records is the fixture's tree and users with the work service's helpers:
+// the street administrator enters (maker), the branch secretary approves
+// (checker).
+type records struct {
+	*fixture.Fixture
+	maker, checker context.Context
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
-	box, err := secret.New([]byte(strings.Repeat("k", 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := func() time.Time { return clock }
-	f := &fixture{t: t, ctx: context.Background(), db: db}
-	f.orgs = &org.Service{DB: db, Now: now}
-	f.mem = &member.Service{DB: db, Box: box, Orgs: f.orgs, Now: now}
-	f.svc = &Service{DB: db, Now: now}
-	f.city = f.org(nil, "示范市委", "committee")
-	f.streetA = f.org(&f.city, "和平街道党工委", "working_committee")
-	f.branchA = f.org(&f.streetA, "和平社区党支部", "branch")
-	f.streetB = f.org(&f.city, "新华街道党工委", "working_committee")
-	f.branchB = f.org(&f.streetB, "新华社区党支部", "branch")
-	f.maker = f.user("jingban")
-	f.checker = f.user("shenpi")
+func newFixture(t *testing.T, db *store.DB) *records {
+	f := &records{Fixture: fixture.New(t, db)}
+	f.maker = f.Users["org_admin"].Acting(f.Ctx)
+	f.checker = f.Users["secretary"].Acting(f.Ctx)
 	return f
 }
 
-// user adds an account and returns a context acting as it.
-func (f *fixture) user(name string) context.Context {
-	var id int64
-	err := f.db.QueryRowContext(f.ctx, `INSERT INTO users (username, display_name, password_hash, password_changed_at, created_at, updated_at)
-		VALUES ($1, $1, 'x', $2, $2, $2) RETURNING id`, name, clock).Scan(&id)
-	if err != nil {
-		f.t.Fatal(err)
+// kind is the record kind of that name.
+func kind(name string) *work.Kind {
+	k, ok := work.KindOf(name)
+	if !ok {
+		panic("no kind " + name)
 	}
-	return audit.WithActor(f.ctx, audit.Actor{UserID: id, Username: name})
+	return k
 }
 
-func (f *fixture) org(parent *org.Org, name, typ string) org.Org {
-	f.t.Helper()
-	in := org.Input{Name: &name, Type: &typ}
-	if parent != nil {
-		in.ParentID = &parent.ID
-	}
-	o, err := f.orgs.Create(f.ctx, store.All, in)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return o
-}
-
-func (f *fixture) person(o org.Org, name string) member.Member {
-	f.t.Helper()
-	f.seq++
-	first := fmt.Sprintf("11010519800101%03d", f.seq)
-	idn, eth, edu, stage := first+string(cnid.CheckChar(first)), "汉族", "大学本科", "full"
+func (f *records) person(o org.Org, name string) member.Member {
+	f.T.Helper()
+	idn, eth, edu, stage := f.IDNumber("1980-01-01", true), "汉族", "大学本科", "full"
 	j, fu := date.New(2010, 7, 1), date.New(2011, 7, 1)
-	m, err := f.mem.Create(f.ctx, store.All, member.Input{OrgID: &o.ID, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &fu})
+	m, err := f.Members.Create(f.Ctx, store.All, member.Input{OrgID: &o.ID, Name: &name, IDNumber: &idn, Ethnicity: &eth, Education: &edu, Stage: &stage, JoinedOn: &j, FullOn: &fu})
 	if err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	return m
 }
 
-func (f *fixture) save(ctx context.Context, sc store.Scope, kind string, id int64, in Input) Record {
-	f.t.Helper()
-	r, err := f.svc.Save(ctx, sc, kindsByName[kind], id, in)
+func (f *records) save(ctx context.Context, sc store.Scope, name string, id int64, in work.Input) work.Record {
+	f.T.Helper()
+	r, err := f.Work.Save(ctx, sc, kind(name), id, in)
 	if err != nil {
-		f.t.Fatalf("save %s: %v", kind, err)
+		f.T.Fatalf("save %s: %v", name, err)
 	}
 	return r
 }
 
-func (f *fixture) act(ctx context.Context, kind string, id int64, action string, in Input) (Record, error) {
-	return f.svc.Act(ctx, store.All, kindsByName[kind], id, action, in)
+func (f *records) act(ctx context.Context, name string, id int64, action string, in work.Input) (work.Record, error) {
+	return f.Work.Act(ctx, store.All, kind(name), id, action, in)
 }
 
-func (f *fixture) figure(o org.Org, key string) int64 {
-	f.t.Helper()
-	m, err := stats.Read(f.ctx, f.db, o.Path)
+func (f *records) figure(o org.Org, key string) int64 {
+	f.T.Helper()
+	m, err := stats.Read(f.Ctx, f.DB, o.Path)
 	if err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	return m[key]
-}
-
-func (f *fixture) noMismatch() {
-	f.t.Helper()
-	storetest.NoMismatch(f.t, f.db, Recount)
 }
 
 var wantErr = storetest.WantErr
@@ -126,9 +86,9 @@ func pdf(name string) []byte { return []byte("%PDF-1.4\n" + name + "\n%%EOF") }
 
 // samples are one valid input of every kind, for a record in org o whose
 // people are called name; parents holds the ids of the records made before.
-func (f *fixture) samples(o org.Org, name string, parents map[string]int64, file int64) map[string]Input {
+func (f *records) samples(o org.Org, name string, parents map[string]int64, file int64) map[string]work.Input {
 	oid := o.ID
-	return map[string]Input{
+	return map[string]work.Input{
 		"links":            {"org_id": oid, "kind": "党委成员联系", "person": "李委员", "post": "组织委员", "since": "2026-01-05"},
 		"visits":           {"org_id": oid, "kind": "care", "visited_on": "2026-02-01", "visitor": "王书记", "target_kind": "member", "target_member": name, "money_fen": 50000, "goods": "米、油"},
 		"pairings":         {"org_id": oid, "kind": "org_org", "helper": "市财政局机关党支部", "helped": "和平社区党支部", "started_on": "2026-01-10", "letter": file},
@@ -159,73 +119,73 @@ func (f *fixture) samples(o org.Org, name string, parents map[string]int64, file
 func TestEveryKind(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		f.person(f.branchA, "孙党员")
-		scA := store.ScopeOf(f.streetA.Path)
-		scB := store.ScopeOf(f.streetB.Path)
-		att, err := f.svc.Upload(f.maker, scA, f.branchA.ID, "承诺书.pdf", pdf("a"))
+		f.person(f.BranchA, "孙党员")
+		scA := store.ScopeOf(f.StreetA.Path)
+		scB := store.ScopeOf(f.StreetB.Path)
+		att, err := f.Work.Upload(f.maker, scA, f.BranchA.ID, "承诺书.pdf", pdf("a"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids := map[string]int64{}
-		for _, k := range Kinds {
-			in := f.samples(f.branchA, "孙党员", ids, att.ID)[k.Name]
+		for _, k := range work.Kinds {
+			in := f.samples(f.BranchA, "孙党员", ids, att.ID)[k.Name]
 			if in == nil {
 				t.Fatalf("no sample of %s", k.Name)
 			}
 			if k.Name == "reviews" {
 				sel := ids["selections"]
 				for _, step := range []string{"choose", "accept", "appoint"} {
-					if _, err := f.act(f.checker, "selections", sel, step, Input{"pay_grade": "2", "contract": att.ID, "duty_letter": att.ID}); err != nil {
+					if _, err := f.act(f.checker, "selections", sel, step, work.Input{"pay_grade": "2", "contract": att.ID, "duty_letter": att.ID}); err != nil {
 						t.Fatalf("%s: %v", step, err)
 					}
 				}
 			}
 			r := f.save(f.maker, scA, k.Name, 0, in)
 			ids[k.Name] = r.ID
-			if r.OrgID != f.branchA.ID {
-				t.Errorf("%s stored at org %d, want %d", k.Name, r.OrgID, f.branchA.ID)
+			if r.OrgID != f.BranchA.ID {
+				t.Errorf("%s stored at org %d, want %d", k.Name, r.OrgID, f.BranchA.ID)
 			}
-			l, err := f.svc.List(f.ctx, scA, k, Filter{OrgID: f.streetA.ID}, store.Page{})
+			l, err := f.Work.List(f.Ctx, scA, k, work.Filter{OrgID: f.StreetA.ID}, store.Page{})
 			if err != nil || l.Total != 1 || l.Items[0].ID != r.ID {
 				t.Errorf("%s: list within street A = %+v, %v", k.Name, l, err)
 			}
-			if l, err := f.svc.List(f.ctx, scB, k, Filter{}, store.Page{}); err != nil || l.Total != 0 {
+			if l, err := f.Work.List(f.Ctx, scB, k, work.Filter{}, store.Page{}); err != nil || l.Total != 0 {
 				t.Errorf("%s: street B sees %d records (%v)", k.Name, l.Total, err)
 			}
-			if _, err := f.svc.Get(f.ctx, scB, k, r.ID); err == nil {
+			if _, err := f.Work.Get(f.Ctx, scB, k, r.ID); err == nil {
 				t.Errorf("%s: street B reads a record of street A", k.Name)
 			}
-			if _, err := f.svc.Save(f.maker, scB, k, r.ID, Input{}); err == nil {
+			if _, err := f.Work.Save(f.maker, scB, k, r.ID, work.Input{}); err == nil {
 				t.Errorf("%s: street B changes a record of street A", k.Name)
 			}
 			if k.Parent == "" {
-				bad := copyInput(in)
-				bad["org_id"] = f.branchA.ID
-				if _, err := f.svc.Save(f.maker, scB, k, 0, bad); err == nil {
+				bad := maps.Clone(in)
+				bad["org_id"] = f.BranchA.ID
+				if _, err := f.Work.Save(f.maker, scB, k, 0, bad); err == nil {
 					t.Errorf("%s: street B adds a record to street A", k.Name)
 				}
 			}
 		}
-		f.noMismatch()
-		if got := f.figure(f.city, "visits_fen@2026-02"); got != 50000 {
+		f.NoMismatch()
+		if got := f.figure(f.City, "visits_fen@2026-02"); got != 50000 {
 			t.Errorf("city visit money %d, want 50000", got)
 		}
-		if got := f.figure(f.streetB, "visits@2026-02"); got != 0 {
+		if got := f.figure(f.StreetB, "visits@2026-02"); got != 0 {
 			t.Errorf("street B counts street A's visit: %d", got)
 		}
 		// A changed parent date moves its children's figures.
-		f.save(f.maker, scA, "trainings", ids["trainings"], Input{"starts_on": "2026-03-15", "ends_on": "2026-03-16"})
-		if a, b := f.figure(f.city, "trained@2026-01"), f.figure(f.city, "trained@2026-03"); a != 0 || b != 1 {
+		f.save(f.maker, scA, "trainings", ids["trainings"], work.Input{"starts_on": "2026-03-15", "ends_on": "2026-03-16"})
+		if a, b := f.figure(f.City, "trained@2026-01"), f.figure(f.City, "trained@2026-03"); a != 0 || b != 1 {
 			t.Errorf("trained by month after the training moved: Jan %d, Mar %d", a, b)
 		}
-		f.noMismatch()
+		f.NoMismatch()
 		// A record with records under it stays.
-		err = f.svc.Delete(f.maker, scA, kindsByName["pairings"], ids["pairings"])
+		err = f.Work.Delete(f.maker, scA, kind("pairings"), ids["pairings"])
 		wantErr(t, err, "", "请先删除")
 		// Delete children before parents: every figure returns to zero.
-		for i := len(Kinds) - 1; i >= 0; i-- {
-			k := Kinds[i]
-			err := f.svc.Delete(f.maker, scA, k, ids[k.Name])
+		for i := len(work.Kinds) - 1; i >= 0; i-- {
+			k := work.Kinds[i]
+			err := f.Work.Delete(f.maker, scA, k, ids[k.Name])
 			switch k.Name {
 			case "selections": // appointed, so kept, and with it its request and candidate
 				wantErr(t, err, "", "不能修改或删除")
@@ -241,19 +201,11 @@ func TestEveryKind(t *testing.T) {
 				t.Fatalf("delete %s: %v", k.Name, err)
 			}
 		}
-		f.noMismatch()
-		if got := f.figure(f.city, "visits@2026-02"); got != 0 {
+		f.NoMismatch()
+		if got := f.figure(f.City, "visits@2026-02"); got != 0 {
 			t.Errorf("visits after delete: %d", got)
 		}
 	})
-}
-
-func copyInput(in Input) Input {
-	out := Input{}
-	for k, v := range in {
-		out[k] = v
-	}
-	return out
 }
 
 // TestFundRace approves more disbursements at once than the fund can pay:
@@ -261,11 +213,11 @@ func copyInput(in Input) Input {
 func TestFundRace(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		f.person(f.branchA, "周党员")
-		fund := f.save(f.maker, store.All, "funds", 0, Input{"org_id": f.branchA.ID, "name": "关爱基金", "source": "党费", "set_on": "2026-01-01", "budget_fen": 100000})
+		f.person(f.BranchA, "周党员")
+		fund := f.save(f.maker, store.All, "funds", 0, work.Input{"org_id": f.BranchA.ID, "name": "关爱基金", "source": "党费", "set_on": "2026-01-01", "budget_fen": 100000})
 		var ids []int64
 		for i := 0; i < 8; i++ {
-			d := f.save(f.maker, store.All, "disbursements", 0, Input{"parent_id": fund.ID, "member": "周党员", "purpose": "reward", "amount_fen": 30000, "reason": "优秀党员奖励"})
+			d := f.save(f.maker, store.All, "disbursements", 0, work.Input{"parent_id": fund.ID, "member": "周党员", "purpose": "reward", "amount_fen": 30000, "reason": "优秀党员奖励"})
 			ids = append(ids, d.ID)
 		}
 		// The maker may not approve their own entry.
@@ -289,14 +241,14 @@ func TestFundRace(t *testing.T) {
 			}
 			wantErr(t, err, "", "余额不足")
 		}
-		got, err := f.svc.Get(f.ctx, store.All, kindsByName["funds"], fund.ID)
+		got, err := f.Work.Get(f.Ctx, store.All, kind("funds"), fund.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if approved != 3 || got.Int("balance_fen") != 10000 {
 			t.Fatalf("approved %d, balance %d fen; want 3 approved and 10000 fen left", approved, got.Int("balance_fen"))
 		}
-		if paid := f.figure(f.city, "fund_paid_fen@2026-06"); paid != 90000 {
+		if paid := f.figure(f.City, "fund_paid_fen@2026-06"); paid != 90000 {
 			t.Errorf("paid figure %d, want 90000", paid)
 		}
 		// An approved entry is settled; a budget below what was paid is refused.
@@ -304,14 +256,14 @@ func TestFundRace(t *testing.T) {
 		if err == nil {
 			t.Error("approved twice")
 		}
-		_, err = f.svc.Save(f.maker, store.All, kindsByName["funds"], fund.ID, Input{"budget_fen": 50000})
+		_, err = f.Work.Save(f.maker, store.All, kind("funds"), fund.ID, work.Input{"budget_fen": 50000})
 		wantErr(t, err, "budget_fen", "不能少于已批准发放")
-		f.save(f.maker, store.All, "funds", fund.ID, Input{"budget_fen": 150000})
-		got, _ = f.svc.Get(f.ctx, store.All, kindsByName["funds"], fund.ID)
+		f.save(f.maker, store.All, "funds", fund.ID, work.Input{"budget_fen": 150000})
+		got, _ = f.Work.Get(f.Ctx, store.All, kind("funds"), fund.ID)
 		if got.Int("balance_fen") != 60000 {
 			t.Errorf("balance after raising the budget: %d, want 60000", got.Int("balance_fen"))
 		}
-		f.noMismatch()
+		f.NoMismatch()
 	})
 }
 
@@ -319,21 +271,21 @@ func TestFundRace(t *testing.T) {
 func TestSelectionSteps(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		att, err := f.svc.Upload(f.maker, store.All, f.streetA.ID, "合同.pdf", pdf("c"))
+		att, err := f.Work.Upload(f.maker, store.All, f.StreetA.ID, "合同.pdf", pdf("c"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cand := f.save(f.maker, store.All, "candidates", 0, Input{"org_id": f.streetA.ID, "name": "吴候选", "sex": "male", "birth_year": 1970, "level": "township", "source": "veteran", "grade": "good"})
-		req := f.save(f.maker, store.All, "talent_requests", 0, Input{"org_id": f.streetA.ID, "enterprise": "宏达公司", "post": "党务工作者", "asked_on": "2026-03-01"})
-		appoint := Input{"pay_grade": "2", "contract": att.ID, "duty_letter": att.ID}
+		cand := f.save(f.maker, store.All, "candidates", 0, work.Input{"org_id": f.StreetA.ID, "name": "吴候选", "sex": "male", "birth_year": 1970, "level": "township", "source": "veteran", "grade": "good"})
+		req := f.save(f.maker, store.All, "talent_requests", 0, work.Input{"org_id": f.StreetA.ID, "enterprise": "宏达公司", "post": "党务工作者", "asked_on": "2026-03-01"})
+		appoint := work.Input{"pay_grade": "2", "contract": att.ID, "duty_letter": att.ID}
 		legal := map[string][]string{"recommended": {"choose", "decline"}, "chosen": {"accept", "decline"}, "accepted": {"appoint", "decline"}}
 		// reach walks a new selection to a state along the legal path.
 		reach := func(state string) int64 {
-			sel := f.save(f.maker, store.All, "selections", 0, Input{"parent_id": req.ID, "candidate": cand.ID})
+			sel := f.save(f.maker, store.All, "selections", 0, work.Input{"parent_id": req.ID, "candidate": cand.ID})
 			path := map[string][]string{"recommended": nil, "chosen": {"choose"}, "accepted": {"choose", "accept"},
 				"appointed": {"choose", "accept", "appoint"}, "declined": {"decline"}}[state]
 			for _, step := range path {
-				if _, err := f.act(f.maker, "selections", sel.ID, step, Input{"pay_grade": "1", "contract": att.ID, "duty_letter": att.ID, "declined_by": "org"}); err != nil {
+				if _, err := f.act(f.maker, "selections", sel.ID, step, work.Input{"pay_grade": "1", "contract": att.ID, "duty_letter": att.ID, "declined_by": "org"}); err != nil {
 					t.Fatalf("%s on the way to %s: %v", step, state, err)
 				}
 			}
@@ -345,11 +297,11 @@ func TestSelectionSteps(t *testing.T) {
 					continue
 				}
 				id := reach(state)
-				_, err := f.act(f.maker, "selections", id, step, Input{"pay_grade": "1", "contract": att.ID, "duty_letter": att.ID, "declined_by": "org"})
+				_, err := f.act(f.maker, "selections", id, step, work.Input{"pay_grade": "1", "contract": att.ID, "duty_letter": att.ID, "declined_by": "org"})
 				wantErr(t, err, "", "不能办理")
 				// Close it so the candidate is free for the next try.
 				if state != "declined" {
-					if _, err := f.act(f.maker, "selections", id, "decline", Input{"declined_by": "org"}); err != nil {
+					if _, err := f.act(f.maker, "selections", id, "decline", work.Input{"declined_by": "org"}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -357,40 +309,40 @@ func TestSelectionSteps(t *testing.T) {
 		}
 		// Appointment needs its pay grade and both files; declining needs who declined.
 		id := reach("accepted")
-		_, err = f.act(f.maker, "selections", id, "appoint", Input{"pay_grade": "2"})
+		_, err = f.act(f.maker, "selections", id, "appoint", work.Input{"pay_grade": "2"})
 		wantErr(t, err, "contract", "请填写聘用合同")
-		_, err = f.svc.Save(f.maker, store.All, kindsByName["selections"], 0, Input{"parent_id": req.ID, "candidate": cand.ID})
+		_, err = f.Work.Save(f.maker, store.All, kind("selections"), 0, work.Input{"parent_id": req.ID, "candidate": cand.ID})
 		wantErr(t, err, "candidate", "已推荐给这家企业")
 		if _, err := f.act(f.maker, "selections", id, "appoint", appoint); err != nil {
 			t.Fatal(err)
 		}
 		// Appointed: no step is legal any more, and the candidate cannot be put forward again.
 		for _, step := range []string{"choose", "accept", "appoint", "decline"} {
-			_, err := f.act(f.maker, "selections", id, step, Input{"declined_by": "org"})
+			_, err := f.act(f.maker, "selections", id, step, work.Input{"declined_by": "org"})
 			wantErr(t, err, "", "不能办理")
 		}
-		other := f.save(f.maker, store.All, "talent_requests", 0, Input{"org_id": f.streetA.ID, "enterprise": "远航物流", "post": "党务工作者", "asked_on": "2026-04-01"})
-		_, err = f.svc.Save(f.maker, store.All, kindsByName["selections"], 0, Input{"parent_id": other.ID, "candidate": cand.ID})
+		other := f.save(f.maker, store.All, "talent_requests", 0, work.Input{"org_id": f.StreetA.ID, "enterprise": "远航物流", "post": "党务工作者", "asked_on": "2026-04-01"})
+		_, err = f.Work.Save(f.maker, store.All, kind("selections"), 0, work.Input{"parent_id": other.ID, "candidate": cand.ID})
 		wantErr(t, err, "candidate", "已在其他企业聘任")
 		// A report-back: weighted scores and the recommendation.
-		rev := f.save(f.maker, store.All, "reviews", 0, Input{"parent_id": id, "year": 2026, "score_board": 50, "score_members": 60, "score_superior": 55,
+		rev := f.save(f.maker, store.All, "reviews", 0, work.Input{"parent_id": id, "year": 2026, "score_board": 50, "score_members": 60, "score_superior": 55,
 			"weight_board": 50, "weight_members": 25, "weight_superior": 25})
 		if rev.Int("total") != 54 || rev.Str("advice") != "dismiss" {
 			t.Errorf("review total %d advice %s, want 54 dismiss", rev.Int("total"), rev.Str("advice"))
 		}
-		_, err = f.svc.Save(f.maker, store.All, kindsByName["reviews"], 0, Input{"parent_id": id, "year": 2026, "score_board": 50, "score_members": 60, "score_superior": 55,
+		_, err = f.Work.Save(f.maker, store.All, kind("reviews"), 0, work.Input{"parent_id": id, "year": 2026, "score_board": 50, "score_members": 60, "score_superior": 55,
 			"weight_board": 50, "weight_members": 30, "weight_superior": 30})
 		wantErr(t, err, "weight_superior", "权重之和应为100")
-		f.save(f.maker, store.All, "reviews", rev.ID, Input{"decision": "dismiss"})
-		if f.figure(f.city, "review_dismiss") != 1 || f.figure(f.city, "talent_appointed@2026-06") != 1 {
+		f.save(f.maker, store.All, "reviews", rev.ID, work.Input{"decision": "dismiss"})
+		if f.figure(f.City, "review_dismiss") != 1 || f.figure(f.City, "talent_appointed@2026-06") != 1 {
 			t.Error("appointment or decision not counted")
 		}
 		// A declined selection has no report-back.
-		cand = f.save(f.maker, store.All, "candidates", 0, Input{"org_id": f.streetA.ID, "name": "陈候选", "sex": "male", "birth_year": 1980, "level": "city", "source": "other", "grade": "good"})
-		_, err = f.svc.Save(f.maker, store.All, kindsByName["reviews"], 0, Input{"parent_id": reach("declined"), "year": 2026, "score_board": 50, "score_members": 60,
+		cand = f.save(f.maker, store.All, "candidates", 0, work.Input{"org_id": f.StreetA.ID, "name": "陈候选", "sex": "male", "birth_year": 1980, "level": "city", "source": "other", "grade": "good"})
+		_, err = f.Work.Save(f.maker, store.All, kind("reviews"), 0, work.Input{"parent_id": reach("declined"), "year": 2026, "score_board": 50, "score_members": 60,
 			"score_superior": 55, "weight_board": 50, "weight_members": 25, "weight_superior": 25})
 		wantErr(t, err, "", "只有已聘任的人选")
-		f.noMismatch()
+		f.NoMismatch()
 	})
 }
 
@@ -398,39 +350,39 @@ func TestSelectionSteps(t *testing.T) {
 func TestCommitments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		mobile := f.person(f.branchA, "郑流动")
-		if _, err := f.mem.RegisterMobile(f.ctx, store.All, member.MobileInput{Kind: "out", MemberID: mobile.ID, PresentPlace: "深圳", Since: date.New(2026, 1, 1)}); err != nil {
+		mobile := f.person(f.BranchA, "郑流动")
+		if _, err := f.Members.RegisterMobile(f.Ctx, store.All, member.MobileInput{Kind: "out", MemberID: mobile.ID, PresentPlace: "深圳", Since: date.New(2026, 1, 1)}); err != nil {
 			t.Fatal(err)
 		}
-		f.save(f.maker, store.All, "visits", 0, Input{"org_id": f.branchA.ID, "kind": "visit", "visited_on": "2026-05-02", "visitor": "王书记", "target_kind": "member", "target_member": "郑流动"})
-		if f.figure(f.streetA, "visits_mobile@2026-05") != 1 {
+		f.save(f.maker, store.All, "visits", 0, work.Input{"org_id": f.BranchA.ID, "kind": "visit", "visited_on": "2026-05-02", "visitor": "王书记", "target_kind": "member", "target_member": "郑流动"})
+		if f.figure(f.StreetA, "visits_mobile@2026-05") != 1 {
 			t.Error("a visit to a mobile member is not counted as such")
 		}
-		p := f.save(f.maker, store.All, "pairings", 0, Input{"org_id": f.branchA.ID, "kind": "cadre_person", "helper": "李干部", "helped": "困难户张某", "started_on": "2026-01-01"})
-		late := f.save(f.maker, store.All, "pairing_items", 0, Input{"parent_id": p.ID, "side": "a", "content": "联系就业", "due_on": "2026-06-01"})
-		soon := f.save(f.maker, store.All, "pairing_items", 0, Input{"parent_id": p.ID, "side": "b", "content": "参加技能培训", "due_on": "2026-07-03"})
-		f.save(f.maker, store.All, "pairing_items", 0, Input{"parent_id": p.ID, "side": "a", "content": "年底回访", "due_on": "2026-12-20"})
+		p := f.save(f.maker, store.All, "pairings", 0, work.Input{"org_id": f.BranchA.ID, "kind": "cadre_person", "helper": "李干部", "helped": "困难户张某", "started_on": "2026-01-01"})
+		late := f.save(f.maker, store.All, "pairing_items", 0, work.Input{"parent_id": p.ID, "side": "a", "content": "联系就业", "due_on": "2026-06-01"})
+		soon := f.save(f.maker, store.All, "pairing_items", 0, work.Input{"parent_id": p.ID, "side": "b", "content": "参加技能培训", "due_on": "2026-07-03"})
+		f.save(f.maker, store.All, "pairing_items", 0, work.Input{"parent_id": p.ID, "side": "a", "content": "年底回访", "due_on": "2026-12-20"})
 		if late.Names["status"] != "已逾期" {
 			t.Errorf("an item past its date shows %q", late.Names["status"])
 		}
-		live, err := f.svc.LiveFigures(f.ctx, store.All, f.streetA.ID)
+		live, err := f.Work.LiveFigures(f.Ctx, store.All, f.StreetA.ID)
 		if err != nil || live.Overdue != 1 || live.DueSoon != 1 || live.Unlinked != 1 {
 			t.Errorf("live figures %+v, %v; want 1 overdue, 1 due soon, 1 unlinked branch", live, err)
 		}
-		soonList, err := f.svc.List(f.ctx, store.All, kindsByName["pairing_items"], Filter{OrgID: f.streetA.ID, View: "soon"}, store.Page{})
+		soonList, err := f.Work.List(f.Ctx, store.All, kind("pairing_items"), work.Filter{OrgID: f.StreetA.ID, View: "soon"}, store.Page{})
 		if err != nil || soonList.Total != 1 || soonList.Items[0].ID != soon.ID {
 			t.Errorf("due soon: %+v %v", soonList, err)
 		}
 		if _, err := f.act(f.maker, "pairing_items", late.ID, "start", nil); err != nil {
 			t.Fatal(err)
 		}
-		done, err := f.act(f.maker, "pairing_items", late.ID, "fulfil", Input{"fulfilled_on": "2026-06-20"})
+		done, err := f.act(f.maker, "pairing_items", late.ID, "fulfil", work.Input{"fulfilled_on": "2026-06-20"})
 		if err != nil || done.Names["status"] != "已兑现" {
 			t.Fatalf("fulfil: %+v %v", done.Names, err)
 		}
 		_, err = f.act(f.maker, "pairing_items", late.ID, "start", nil)
 		wantErr(t, err, "", "不能办理")
-		if f.figure(f.city, "commit_done@2026-06") != 1 || f.figure(f.city, "commit_open") != 2 || f.figure(f.city, "commit_items") != 3 {
+		if f.figure(f.City, "commit_done@2026-06") != 1 || f.figure(f.City, "commit_open") != 2 || f.figure(f.City, "commit_items") != 3 {
 			t.Error("commitment figures wrong after fulfilment")
 		}
 		// Taken back the same day: open again, its date cleared, the figures with it; once more, and it is refused.
@@ -438,32 +390,32 @@ func TestCommitments(t *testing.T) {
 		if err != nil || undone.Str("status") != "in_progress" || !undone.Date("fulfilled_on").IsZero() {
 			t.Fatalf("unfulfil: %+v %v", undone.V, err)
 		}
-		if f.figure(f.city, "commit_done@2026-06") != 0 || f.figure(f.city, "commit_open") != 3 {
+		if f.figure(f.City, "commit_done@2026-06") != 0 || f.figure(f.City, "commit_open") != 3 {
 			t.Error("commitment figures wrong after the undo")
 		}
 		_, err = f.act(f.maker, "pairing_items", late.ID, "unfulfil", nil)
 		wantErr(t, err, "", "不能办理")
-		if _, err := f.act(f.maker, "pairing_items", late.ID, "fulfil", Input{"fulfilled_on": "2026-06-20"}); err != nil {
+		if _, err := f.act(f.maker, "pairing_items", late.ID, "fulfil", work.Input{"fulfilled_on": "2026-06-20"}); err != nil {
 			t.Fatal(err)
 		}
 		// A day and more later it stands.
-		later := &Service{DB: f.svc.DB, Now: func() time.Time { return clock.Add(UndoWindow + time.Minute) }}
-		_, err = later.Act(f.maker, store.All, kindsByName["pairing_items"], late.ID, "unfulfil", nil)
+		later := app.New(f.DB, f.Box, app.Settings{Now: func() time.Time { return clock.Add(work.UndoWindow + time.Minute) }}).Work
+		_, err = later.Act(f.maker, store.All, kind("pairing_items"), late.ID, "unfulfil", nil)
 		wantErr(t, err, "", "只能在办理后24小时内撤销")
-		f.save(f.maker, store.All, "links", 0, Input{"org_id": f.branchA.ID, "kind": "instructor", "person": "党建指导员甲", "since": "2026-01-01"})
-		live, _ = f.svc.LiveFigures(f.ctx, store.All, f.streetA.ID)
+		f.save(f.maker, store.All, "links", 0, work.Input{"org_id": f.BranchA.ID, "kind": "instructor", "person": "党建指导员甲", "since": "2026-01-01"})
+		live, _ = f.Work.LiveFigures(f.Ctx, store.All, f.StreetA.ID)
 		if live.Overdue != 0 || live.Unlinked != 0 {
 			t.Errorf("after fulfilment and a link: %+v", live)
 		}
-		f.noMismatch()
+		f.NoMismatch()
 	})
 }
 
 // TestInputMessages names the field and the reason of each bad value.
 func TestInputMessages(t *testing.T) {
 	f := newFixture(t, storetest.SQLite(t))
-	f.person(f.branchB, "冯党员")
-	_, err := f.svc.Save(f.maker, store.ScopeOf(f.streetA.Path), kindsByName["visits"], 0, Input{"org_id": f.branchA.ID, "kind": "拜年",
+	f.person(f.BranchB, "冯党员")
+	_, err := f.Work.Save(f.maker, store.ScopeOf(f.StreetA.Path), kind("visits"), 0, work.Input{"org_id": f.BranchA.ID, "kind": "拜年",
 		"visited_on": "2026/13/01", "target_kind": "member", "target_member": "冯党员", "money_fen": "12.5"})
 	ae, _ := apperr.As(err)
 	if ae == nil {
@@ -479,20 +431,20 @@ func TestInputMessages(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("missing messages %v in %+v", want, ae.Fields)
 	}
-	if n, ok := ParseYuan("1,200.5元"); !ok || n != 120050 {
-		t.Errorf("ParseYuan = %d %v", n, ok)
+	if n, ok := work.ParseYuan("1,200.5元"); !ok || n != 120050 {
+		t.Errorf("work.ParseYuan = %d %v", n, ok)
 	}
-	if _, ok := ParseYuan("12.345"); ok {
-		t.Error("ParseYuan accepts thousandths of a yuan")
+	if _, ok := work.ParseYuan("12.345"); ok {
+		t.Error("work.ParseYuan accepts thousandths of a yuan")
 	}
-	if Yuan(120005) != "1,200.05" || Yuan(-100000000) != "-1,000,000.00" || Yuan(5) != "0.05" {
-		t.Errorf("Yuan = %s %s %s", Yuan(120005), Yuan(-100000000), Yuan(5))
+	if work.Yuan(120005) != "1,200.05" || work.Yuan(-100000000) != "-1,000,000.00" || work.Yuan(5) != "0.05" {
+		t.Errorf("work.Yuan = %s %s %s", work.Yuan(120005), work.Yuan(-100000000), work.Yuan(5))
 	}
-	if v, ok := ParseYuan(Yuan(123456789)); !ok || v != 123456789 {
-		t.Errorf("Yuan does not read back: %d", v)
+	if v, ok := work.ParseYuan(work.Yuan(123456789)); !ok || v != 123456789 {
+		t.Errorf("work.Yuan does not read back: %d", v)
 	}
-	if Grouped(1642) != "1,642" || Grouped(999) != "999" || Grouped(-1000) != "-1,000" || Grouped(1000000) != "1,000,000" {
-		t.Error("Grouped")
+	if work.Grouped(1642) != "1,642" || work.Grouped(999) != "999" || work.Grouped(-1000) != "-1,000" || work.Grouped(1000000) != "1,000,000" {
+		t.Error("work.Grouped")
 	}
 }
 
@@ -500,7 +452,7 @@ func TestInputMessages(t *testing.T) {
 func TestAttachments(t *testing.T) {
 	db := storetest.SQLite(t)
 	f := newFixture(t, db)
-	scA := store.ScopeOf(f.streetA.Path)
+	scA := store.ScopeOf(f.StreetA.Path)
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -509,31 +461,31 @@ func TestAttachments(t *testing.T) {
 		{"a.exe", []byte("MZ"), "不接受"},
 		{"a.pdf", []byte("<html><script>"), "内容不是PDF"},
 		{"a.pdf", nil, "是空的"},
-		{"a.pdf", append(pdf("x"), make([]byte, MaxAttachment)...), "超过10MB"},
+		{"a.pdf", append(pdf("x"), make([]byte, work.MaxAttachment)...), "超过10MB"},
 	} {
-		_, err := f.svc.Upload(f.maker, scA, f.branchA.ID, c.name, c.data)
+		_, err := f.Work.Upload(f.maker, scA, f.BranchA.ID, c.name, c.data)
 		wantErr(t, err, "file", c.want)
 	}
-	if _, err := f.svc.Upload(f.maker, scA, f.branchB.ID, "a.pdf", pdf("x")); err == nil {
+	if _, err := f.Work.Upload(f.maker, scA, f.BranchB.ID, "a.pdf", pdf("x")); err == nil {
 		t.Error("uploaded to an organisation out of scope")
 	}
-	a, err := f.svc.Upload(f.maker, scA, f.branchA.ID, `C:\材料\合同.pdf`, pdf("合同"))
+	a, err := f.Work.Upload(f.maker, scA, f.BranchA.ID, `C:\材料\合同.pdf`, pdf("合同"))
 	if err != nil || a.Name != "合同.pdf" {
 		t.Fatalf("upload: %+v %v", a, err)
 	}
-	if _, _, err := f.svc.Download(f.ctx, store.ScopeOf(f.streetB.Path), a.ID); err == nil {
+	if _, _, err := f.Work.Download(f.Ctx, store.ScopeOf(f.StreetB.Path), a.ID); err == nil {
 		t.Error("street B downloads street A's file")
 	}
 	file := t.TempDir() + "/backup.db"
-	if err := db.Backup(f.ctx, file); err != nil {
+	if err := db.Backup(f.Ctx, file); err != nil {
 		t.Fatal(err)
 	}
-	bdb, err := store.Open(f.ctx, file)
+	bdb, err := store.Open(f.Ctx, file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bdb.Close()
-	_, data, err := (&Service{DB: bdb}).Download(f.ctx, store.All, a.ID)
+	_, data, err := app.New(bdb, f.Box, app.Settings{}).Work.Download(f.Ctx, store.All, a.ID)
 	if err != nil || string(data) != string(pdf("合同")) {
 		t.Errorf("backup holds %q, %v", data, err)
 	}
@@ -542,11 +494,11 @@ func TestAttachments(t *testing.T) {
 // TestWanYuan: large sums read in 万元, rounded to the hundredth, and keep the exact amount beside.
 func TestWanYuan(t *testing.T) {
 	for fen, want := range map[int64]string{218_000_000: "218.00", 1_234_567_89: "123.46", 1_000_000: "1.00", 123_456_789_000: "123,456.79", -2_500_000: "-2.50"} {
-		if got := WanYuan(fen); got != want {
-			t.Errorf("WanYuan(%d) = %q, want %q", fen, got, want)
+		if got := work.WanYuan(fen); got != want {
+			t.Errorf("work.WanYuan(%d) = %q, want %q", fen, got, want)
 		}
 	}
-	lines := Summarize(map[string]int64{"fund_budget_fen": 218_000_000}, "2026-01", "2026-12")
+	lines := work.Summarize(map[string]int64{"fund_budget_fen": 218_000_000}, "2026-01", "2026-12")
 	for _, l := range lines {
 		if l.Key == "fund_budget_fen" && (l.Text != "218.00" || l.Unit != "万元" || l.Exact != "2,180,000.00 元") {
 			t.Fatalf("the budget line: %+v", l)
@@ -558,7 +510,7 @@ func TestWanYuan(t *testing.T) {
 // months a year earlier, with the change and its share.
 func TestCompare(t *testing.T) {
 	m := map[string]int64{"visits@2026-04": 3, "visits@2026-05": 2, "visits@2026-02": 1, "visits@2026-03": 1, "visits@2025-04": 4, "visits@2025-06": 9, "links:committee": 7}
-	lines, p := Compare(m, "2026-04", "2026-05")
+	lines, p := work.Compare(m, "2026-04", "2026-05")
 	if p.PrevFrom != "2026-02" || p.PrevTo != "2026-03" || p.YearFrom != "2025-04" || p.YearTo != "2025-05" {
 		t.Fatalf("periods %+v", p)
 	}
@@ -568,7 +520,7 @@ func TestCompare(t *testing.T) {
 			if l.Value != 5 || l.Prev != 2 || l.YearAgo != 4 {
 				t.Fatalf("visits: %+v", l)
 			}
-			if d, pct := Change(l.Value, l.Prev); d != "+3" || pct != "150.0%" {
+			if d, pct := work.Change(l.Value, l.Prev); d != "+3" || pct != "150.0%" {
 				t.Fatalf("change %q %q", d, pct)
 			}
 		case "links:committee":
@@ -577,10 +529,10 @@ func TestCompare(t *testing.T) {
 			}
 		}
 	}
-	if d, pct := Change(3, 0); d != "+3" || pct != "" {
+	if d, pct := work.Change(3, 0); d != "+3" || pct != "" {
 		t.Fatalf("against nothing: %q %q", d, pct)
 	}
-	if _, p := Compare(m, "2025-11", "2026-02"); p.PrevFrom != "2025-07" || p.PrevTo != "2025-10" {
+	if _, p := work.Compare(m, "2025-11", "2026-02"); p.PrevFrom != "2025-07" || p.PrevTo != "2025-10" {
 		t.Fatalf("across a year: %+v", p)
 	}
 }
