@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
+	"dangjian/internal/dues"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -28,6 +29,7 @@ type app struct {
 	members *member.Service
 	auth    *auth.Service
 	work    *work.Service
+	dues    *dues.Service
 	cppcc   *consultation.Services
 	library *library.Service
 }
@@ -58,13 +60,15 @@ func open(ctx context.Context, s settings, log *slog.Logger) (*app, error) {
 	}
 	months, _ := strconv.Atoi(os.Getenv("DANGJIAN_POCKET_MONTHS"))
 	orgs := &org.Service{DB: db}
+	ledger := &dues.Service{DB: db}
 	return &app{
 		db:      db,
 		box:     box,
 		orgs:    orgs,
-		members: &member.Service{DB: db, Box: box, Orgs: orgs, PocketMonths: months},
+		members: &member.Service{DB: db, Box: box, Orgs: orgs, PocketMonths: months, Ledger: ledger},
 		auth:    &auth.Service{DB: db},
 		work:    &work.Service{DB: db},
+		dues:    ledger,
 		cppcc:   consultation.New(db, box, nil),
 		// The library's index is this server's, in its data folder: built
 		// from the table the first time, then following it.

@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
+	"dangjian/internal/dues"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/public"
@@ -35,6 +36,7 @@ type API struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
+	Dues    *dues.Service
 	Cppcc   *consultation.Services
 	Public  *public.Channel
 	Log     *slog.Logger

@@ -17,6 +17,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
 	"dangjian/internal/demo"
+	"dangjian/internal/dues"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/secret"
@@ -49,7 +50,8 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 	db.Signer = box // the audit chain keyed, as the server keys it
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: db, Now: now}
-	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now}
+	ledger := &dues.Service{DB: db, Now: now}
+	mem := &member.Service{DB: db, Box: box, Orgs: orgs, Now: now, Ledger: ledger}
 	e := &env{log: &storetest.Log{}}
 	ctx := context.Background()
 	if withDemo {
@@ -65,7 +67,7 @@ func newEnv(t *testing.T, db *store.DB, withDemo bool) *env {
 			t.Fatal(err)
 		}
 	}
-	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Now: now,
+	e.api = &API{DB: db, Orgs: orgs, Members: mem, Auth: &auth.Service{DB: db, Now: now}, Work: &work.Service{DB: db, Now: now}, Dues: ledger, Now: now,
 		Cppcc: consultation.New(db, mem.Box, now), Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	e.api.Register(mux)

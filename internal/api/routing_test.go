@@ -14,6 +14,7 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/dues"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
@@ -59,6 +60,15 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	var letter member.Transfer
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
+	// A member's dues: a base confirmed, a payment.
+	base, err := e.api.Dues.SetBase(ctx, store.All, m.ID, dues.BaseInput{Year: 2026, Kind: dues.KindWage, BaseFen: 450_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.Dues.ActOnOwnBase(ctx, m.ID, base.ID, "confirm", dues.ActInput{}); err != nil {
+		t.Fatal(err)
+	}
+
 	// The same server over connections that refuse a multi-shard statement.
 	app := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
 	guarded, err := store.Open(ctx, db.URL+"&application_name="+app+"&options=-c%20citus.multi_task_query_log_level%3Derror")
@@ -69,8 +79,9 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	guarded.Signer = db.Signer
 	now := func() time.Time { return clock }
 	orgs := &org.Service{DB: guarded, Now: now}
-	a := &API{DB: guarded, Orgs: orgs, Members: &member.Service{DB: guarded, Box: e.api.Members.Box, Orgs: orgs, Now: now},
-		Auth: &auth.Service{DB: guarded, Now: now}, Work: &work.Service{DB: guarded, Now: now}, Now: now,
+	ledger := &dues.Service{DB: guarded, Now: now}
+	a := &API{DB: guarded, Orgs: orgs, Members: &member.Service{DB: guarded, Box: e.api.Members.Box, Orgs: orgs, Now: now, Ledger: ledger},
+		Auth: &auth.Service{DB: guarded, Now: now}, Work: &work.Service{DB: guarded, Now: now}, Dues: ledger, Now: now,
 		Log: slog.New(slog.NewTextHandler(e.log, nil))}
 	mux := http.NewServeMux()
 	a.Register(mux)
@@ -100,6 +111,11 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 		{"a letter", "GET", fmt.Sprintf("/api/v1/transfers/%d", letter.ID), nil, 200},
 		{"an edit of a member", "PATCH", fmt.Sprintf("/api/v1/members/%d", m.ID), map[string]any{"post": "组织委员"}, 200},
 		{"an import into a branch", "POST", fmt.Sprintf("/api/v1/members/import?org=%d&filename=a.csv", branch.ID), csv, 200},
+		{"a member's dues", "GET", fmt.Sprintf("/api/v1/members/%d/dues", m.ID), nil, 200},
+		{"a branch's dues", "GET", fmt.Sprintf("/api/v1/orgs/%d/dues", branch.ID), nil, 200},
+		{"a branch's dues payments", "GET", fmt.Sprintf("/api/v1/dues/payments?org=%d", branch.ID), nil, 200},
+		{"a street's dues report", "GET", fmt.Sprintf("/api/v1/orgs/%d/dues/report", street.ID), nil, 200},
+		{"a district's dues remittances", "GET", fmt.Sprintf("/api/v1/orgs/%d/dues/remittances", district[0].ID), nil, 200},
 	} {
 		status, body := county.raw(r.method, r.path, r.body)
 		if status != r.want {
@@ -130,6 +146,10 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	}{
 		{"a visit recorded", "POST", "/api/v1/work/visits", visitBody(branch.ID), 201},
 		{"a member edited", "PATCH", fmt.Sprintf("/api/v1/members/%d", m.ID), map[string]any{"post": "宣传委员"}, 200},
+		{"a member's dues paid", "POST", fmt.Sprintf("/api/v1/members/%d/dues/payments", m.ID),
+			map[string]any{"through": "2026-06", "method": "cash", "receipt_no": "R1", "paid_on": "2026-06-30"}, 201},
+		{"dues remitted to the street", "POST", fmt.Sprintf("/api/v1/orgs/%d/dues/remittances", branch.ID),
+			map[string]any{"amount_fen": 100, "remitted_on": "2026-06-30"}, 201},
 	} {
 		if status, body := county.raw(w.method, w.path, w.body); status != w.want {
 			t.Errorf("%s: %d %s\n%s", w.what, status, body, e.log.String())
@@ -153,5 +173,5 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	} else if err := json.Unmarshal([]byte(body), &found); err != nil || len(found.Items) != 1 || found.Items[0].ID != m.ID {
 		t.Errorf("search by ID number found %+v", found.Items)
 	}
-	storetest.NoMismatch(t, db, work.Recount)
+	storetest.NoMismatch(t, db, work.Recount, dues.Recount)
 }

@@ -202,12 +202,8 @@ func (s *Service) SetBase(ctx context.Context, sc store.Scope, memberID int64, i
 // scope (prov 0: in any province).
 func baseIn(ctx context.Context, q store.Querier, sc store.Scope, id, prov int64) (Base, error) {
 	lo, hi := sc.Range()
-	routed := sc.ProvinceParam("b.province_id")
-	if prov != 0 {
-		routed = store.InProvince("b.province_id", prov)
-	}
 	b, err := scanBase(q.QueryRowContext(ctx, "SELECT "+baseCols+` FROM dues_bases b JOIN members m ON m.id = b.member_id AND m.province_id = b.province_id
-		JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+routed+" AND b.id = $3", lo, hi, id))
+		JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+routed(sc, "b", prov)+" AND b.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Base{}, apperr.NotFound("党费基数")
 	}
@@ -217,8 +213,8 @@ func baseIn(ctx context.Context, q store.Querier, sc store.Scope, id, prov int64
 // ActOnBase takes a branch's step on a base of a member in scope: confirm
 // (recording the member's signed confirmation) or withdraw.
 func (s *Service) ActOnBase(ctx context.Context, sc store.Scope, id int64, action string, in ActInput) (Base, error) {
-	if action != "confirm" && action != "withdraw" {
-		return Base{}, apperr.NotFound("操作")
+	if err := allowed(ObjBase, action, "confirm", "withdraw"); err != nil {
+		return Base{}, err
 	}
 	return s.stepBase(ctx, sc, 0, id, action, in)
 }
@@ -226,8 +222,8 @@ func (s *Service) ActOnBase(ctx context.Context, sc store.Scope, id int64, actio
 // ActOnOwnBase takes the member's own step on one of their bases: confirm
 // or dispute (with the reason).
 func (s *Service) ActOnOwnBase(ctx context.Context, memberID, id int64, action string, in ActInput) (Base, error) {
-	if action != "confirm" && action != "dispute" {
-		return Base{}, apperr.NotFound("操作")
+	if err := allowed(ObjBase, action, "confirm", "dispute"); err != nil {
+		return Base{}, err
 	}
 	return s.stepBase(ctx, store.All, memberID, id, action, in)
 }
@@ -254,7 +250,7 @@ func (s *Service) stepBase(ctx context.Context, sc store.Scope, own, id int64, a
 		if err != nil {
 			return err
 		}
-		p, err := s.personIn(ctx, tx, store.All, b.MemberID)
+		p, err := s.personAt(ctx, tx, b.MemberID, b.province)
 		if err != nil {
 			return err
 		}

@@ -57,6 +57,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,6 +152,19 @@ var Steps = flow.NewTable([]flow.Step{
 		Rule: "须由录入人以外的用户审批,说明理由"},
 }, nil)
 
+// allowed refuses an action that is none of actions, the steps of object
+// the caller may take here, naming those.
+func allowed(object, action string, actions ...string) error {
+	if slices.Contains(actions, action) {
+		return nil
+	}
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = a + "(" + Steps.Label(object, a) + ")"
+	}
+	return apperr.New("not_found", http.StatusNotFound, "没有“%s”这一办理,可以办理的是:%s", action, strings.Join(names, "、"))
+}
+
 // next is where action takes object from state, or the conflict a user reads.
 func next(object, action, state string, states vocab.Enum, noun string) (string, error) {
 	to, ok := Steps.Next(object, action, state)
@@ -232,15 +247,40 @@ func (p person) province() int64 { return store.ProvinceOf(p.Path) }
 
 // personIn reads someone on the roster of an organisation in scope.
 func (s *Service) personIn(ctx context.Context, q store.Querier, sc store.Scope, id int64) (person, error) {
+	return s.personRouted(ctx, q, sc, sc.ProvinceParam("m.province_id"), id)
+}
+
+// personAt reads someone on the roster whose rows a dues row of province
+// prov names: looked for there first, then (a member since received in
+// another province) everywhere.
+func (s *Service) personAt(ctx context.Context, q store.Querier, id, prov int64) (person, error) {
+	p, err := s.personRouted(ctx, q, store.All, store.InProvince("m.province_id", prov), id)
+	if apperr.IsNotFound(err) {
+		return s.personRouted(ctx, q, store.All, "", id)
+	}
+	return p, err
+}
+
+// personRouted is personIn with the condition routed naming the person's province.
+func (s *Service) personRouted(ctx context.Context, q store.Querier, sc store.Scope, routed string, id int64) (person, error) {
 	lo, hi := sc.Range()
 	var p person
 	err := q.QueryRowContext(ctx, `SELECT m.id, m.name, m.org_id, o.name, o.path, m.stage, m.status, m.joined_on
-		FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+sc.ProvinceParam("m.province_id")+` AND m.id = $3`,
+		FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path >= $1 AND o.path < $2`+sc.Exact("o.path")+routed+` AND m.id = $3`,
 		lo, hi, id).Scan(&p.ID, &p.Name, &p.OrgID, &p.OrgName, &p.Path, &p.Stage, &p.Status, &p.JoinedOn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return person{}, apperr.NotFound("党员")
 	}
 	return p, err
+}
+
+// routed is the condition that routes a statement on a row of table alias
+// t to province prov (0: the scope's, when it lies in one).
+func routed(sc store.Scope, t string, prov int64) string {
+	if prov != 0 {
+		return store.InProvince(t+".province_id", prov)
+	}
+	return sc.ProvinceParam(t + ".province_id")
 }
 
 // orgIn reads an organisation in scope: its name and path.

@@ -349,8 +349,12 @@ func TestLedgerFollowsTheMember(t *testing.T) {
 		if a.Members != 0 || a.UnpaidFen != 0 || a.ReceivedFen != 5*24000 || b.Members != 1 || b.UnpaidFen != 24000 || b.ReceivedFen != 0 {
 			t.Fatalf("after the transfer: A %+v B %+v", a, b)
 		}
-		if l := f.ledger(m); l.OrgID != f.branchB1.ID || l.PaidTo != "2026-05" || len(l.Payments) != 1 {
+		if l := f.ledger(m); l.OrgID != f.branchB1.ID || l.PaidTo != "2026-05" || len(l.Payments) != 0 {
 			t.Fatalf("the ledger after the transfer: %+v", l)
+		}
+		// The branch that took the money keeps listing it.
+		if l, err := f.dues.Payments(ctx, store.ScopeOf(f.branchA1.Path), PaymentFilter{}, store.Page{}); err != nil || l.Total != 1 || l.Items[0].Name != "冯刚" {
+			t.Fatalf("the first branch's payments: %+v %v", l, err)
 		}
 		f.pay(m, "2026-06", 0)
 		f.noMismatch()

@@ -119,10 +119,11 @@ func scanPayment(sc store.Scanner) (Payment, error) {
 	return p, err
 }
 
-// paymentIn reads a payment taken by an organisation in scope.
-func paymentIn(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Payment, error) {
+// paymentIn reads a payment taken by an organisation in scope, kept in
+// province prov (0: the scope's, if it lies in one).
+func paymentIn(ctx context.Context, q store.Querier, sc store.Scope, id, prov int64) (Payment, error) {
 	lo, hi := sc.Range()
-	p, err := scanPayment(q.QueryRowContext(ctx, "SELECT "+paymentCols+paymentFrom+sc.Exact("o.path")+sc.ProvinceParam("p.province_id")+" AND p.id = $3", lo, hi, id))
+	p, err := scanPayment(q.QueryRowContext(ctx, "SELECT "+paymentCols+paymentFrom+sc.Exact("o.path")+routed(sc, "p", prov)+" AND p.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Payment{}, apperr.NotFound("党费交纳记录")
 	}
@@ -229,7 +230,7 @@ func (s *Service) pay(ctx context.Context, sc store.Scope, memberID int64, actio
 		if err != nil {
 			return paymentConflict(err, in.ReceiptNo, p.Name)
 		}
-		pay, err := paymentIn(ctx, tx, store.All, id)
+		pay, err := paymentIn(ctx, tx, store.All, id, prov)
 		if err != nil {
 			return err
 		}
@@ -241,7 +242,7 @@ func (s *Service) pay(ctx context.Context, sc store.Scope, memberID int64, actio
 	if err != nil {
 		return Payment{}, err
 	}
-	return paymentIn(ctx, s.DB, store.All, id)
+	return paymentIn(ctx, s.DB, store.All, id, prov)
 }
 
 // paymentConflict is what a user reads of an insert the unique indexes refused.
@@ -316,8 +317,8 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, p person, pay Payment,
 // ActOnPayment takes the branch's step on a payment its organisation (in
 // scope) took: confirm or reject a member's report, void a recorded one.
 func (s *Service) ActOnPayment(ctx context.Context, sc store.Scope, id int64, action string, in ActInput) (Payment, error) {
-	if action != "confirm" && action != "reject" && action != "void" {
-		return Payment{}, apperr.NotFound("操作")
+	if err := allowed(ObjPayment, action, "confirm", "reject", "void"); err != nil {
+		return Payment{}, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if action != "confirm" && in.Reason == "" {
@@ -326,16 +327,18 @@ func (s *Service) ActOnPayment(ctx context.Context, sc store.Scope, id int64, ac
 	if utf8.RuneCountInString(in.Reason) > 500 {
 		return Payment{}, apperr.InvalidField("reason", "理由不超过500字")
 	}
+	var prov int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		pay, err := paymentIn(ctx, tx, sc, id)
+		pay, err := paymentIn(ctx, tx, sc, id, 0)
 		if err != nil {
 			return err
 		}
+		prov = pay.province
 		to, err := next(ObjPayment, action, pay.Status, PaymentStates, "党费交纳记录")
 		if err != nil {
 			return err
 		}
-		p, err := s.personIn(ctx, tx, store.All, pay.MemberID)
+		p, err := s.personAt(ctx, tx, pay.MemberID, pay.province)
 		if err != nil {
 			return err
 		}
@@ -360,7 +363,7 @@ func (s *Service) ActOnPayment(ctx context.Context, sc store.Scope, id int64, ac
 			store.InProvince("province_id", pay.province), to, in.Reason, actor(ctx), s.now(), id, pay.Status); err != nil {
 			return err
 		}
-		after, err := paymentIn(ctx, tx, store.All, id)
+		after, err := paymentIn(ctx, tx, store.All, id, prov)
 		if err != nil {
 			return err
 		}
@@ -372,7 +375,7 @@ func (s *Service) ActOnPayment(ctx context.Context, sc store.Scope, id int64, ac
 	if err != nil {
 		return Payment{}, err
 	}
-	return paymentIn(ctx, s.DB, store.All, id)
+	return paymentIn(ctx, s.DB, store.All, id, prov)
 }
 
 // PaymentFilter narrows a list of payments.

@@ -91,8 +91,10 @@ func (s *Service) Ledger(ctx context.Context, sc store.Scope, memberID int64) (L
 	}
 	l := ledgerOf(p, acct, open, all, s.thisMonth())
 	l.Bases = all
-	// A member's payments are kept by the branches that took them: all of them are theirs to read.
-	pays, err := s.Payments(ctx, store.All, PaymentFilter{MemberID: p.ID}, store.Page{Size: 50})
+	// A payment is kept by the branch that took it, in its province: those
+	// of the member's province are read here (one worker of a cluster), and
+	// a branch of another province the member left keeps listing its own.
+	pays, err := s.Payments(ctx, provinceScope(p.Path), PaymentFilter{MemberID: p.ID}, store.Page{Size: 50})
 	l.Payments = pays.Items
 	return l, err
 }
@@ -171,4 +173,14 @@ func (s *Service) Members(ctx context.Context, sc store.Scope, orgID int64, view
 		out.Items = append(out.Items, l)
 	}
 	return out, nil
+}
+
+// provinceScope is the scope of the province of the organisation at path
+// (the whole tree for the root).
+func provinceScope(path string) store.Scope {
+	ids := store.PathIDs(path)
+	if len(ids) < 2 {
+		return store.All
+	}
+	return store.ScopeOf(store.ChildPath(store.ChildPath("/", ids[0]), ids[1]))
 }

@@ -70,11 +70,12 @@ func scanRemit(sc store.Scanner) (Remittance, error) {
 	return r, err
 }
 
-// remitIn reads a remittance of an organisation in scope.
-func remitIn(ctx context.Context, q store.Querier, sc store.Scope, id int64) (Remittance, error) {
+// remitIn reads a remittance of an organisation in scope, kept in province
+// prov (0: the scope's, if it lies in one).
+func remitIn(ctx context.Context, q store.Querier, sc store.Scope, id, prov int64) (Remittance, error) {
 	lo, hi := sc.Range()
 	r, err := scanRemit(q.QueryRowContext(ctx, "SELECT "+remitCols+remitFrom+" WHERE o.path >= $1 AND o.path < $2"+sc.Exact("o.path")+
-		sc.ProvinceParam("r.province_id")+" AND r.id = $3", lo, hi, id))
+		routed(sc, "r", prov)+" AND r.id = $3", lo, hi, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Remittance{}, apperr.NotFound("党费上缴记录")
 	}
@@ -135,12 +136,13 @@ func (s *Service) Remit(ctx context.Context, sc store.Scope, orgID int64, in Rem
 	if err := v.Err(); err != nil {
 		return Remittance{}, err
 	}
-	var id int64
+	var id, prov int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		name, path, err := orgIn(ctx, tx, sc, orgID)
 		if err != nil {
 			return err
 		}
+		prov = store.ProvinceOf(path)
 		ids := store.PathIDs(path)
 		if len(ids) < 2 {
 			return apperr.Rule("%s是最高一级党组织,没有上级可以上缴", name)
@@ -169,10 +171,10 @@ func (s *Service) Remit(ctx context.Context, sc store.Scope, orgID int64, in Rem
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dues_remittances (province_id, org_id, to_org_id, amount_fen, period, remitted_on, status, note,
 			created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			store.ProvinceOf(path), orgID, to, in.AmountFen, in.Period, in.RemittedOn, state, in.Note, actor(ctx), s.now()).Scan(&id); err != nil {
+			prov, orgID, to, in.AmountFen, in.Period, in.RemittedOn, state, in.Note, actor(ctx), s.now()).Scan(&id); err != nil {
 			return err
 		}
-		r, err := remitIn(ctx, tx, store.All, id)
+		r, err := remitIn(ctx, tx, store.All, id, prov)
 		if err != nil {
 			return err
 		}
@@ -184,15 +186,15 @@ func (s *Service) Remit(ctx context.Context, sc store.Scope, orgID int64, in Rem
 	if err != nil {
 		return Remittance{}, err
 	}
-	return remitIn(ctx, s.DB, store.All, id)
+	return remitIn(ctx, s.DB, store.All, id, prov)
 }
 
 // Decide approves or rejects a remittance of an organisation in scope; the
 // checker must be another user than the one who entered it. An approval
 // moves the money from the remitting ledger to the receiving one.
 func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, action string, in ActInput) (Remittance, error) {
-	if action != "approve" && action != "reject" {
-		return Remittance{}, apperr.NotFound("操作")
+	if err := allowed(ObjRemittance, action, "approve", "reject"); err != nil {
+		return Remittance{}, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if action == "reject" && in.Reason == "" {
@@ -201,11 +203,13 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, action s
 	if utf8.RuneCountInString(in.Reason) > 500 {
 		return Remittance{}, apperr.InvalidField("reason", "理由不超过500字")
 	}
+	var prov int64
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		r, err := remitIn(ctx, tx, sc, id)
+		r, err := remitIn(ctx, tx, sc, id, 0)
 		if err != nil {
 			return err
 		}
+		prov = r.province
 		to, err := next(ObjRemittance, action, r.Status, RemitStates, "党费上缴记录")
 		if err != nil {
 			return err
@@ -221,7 +225,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, action s
 			store.InProvince("province_id", r.province), to, in.Reason, checker, s.today(), s.now(), id, r.Status); err != nil {
 			return err
 		}
-		after, err := remitIn(ctx, tx, store.All, id)
+		after, err := remitIn(ctx, tx, store.All, id, prov)
 		if err != nil {
 			return err
 		}
@@ -233,7 +237,7 @@ func (s *Service) Decide(ctx context.Context, sc store.Scope, id int64, action s
 	if err != nil {
 		return Remittance{}, err
 	}
-	return remitIn(ctx, s.DB, store.All, id)
+	return remitIn(ctx, s.DB, store.All, id, prov)
 }
 
 // remitFigures moves what remittance r counts, by sign: a waiting one at
