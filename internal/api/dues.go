@@ -46,7 +46,9 @@ func (a *API) duesRoutes() []Route {
 			}},
 		{Method: "GET", Path: "/api/v1/members/{id}/dues", Perm: auth.PermMemberRead, Tag: t,
 			Summary: "党员的党费账:党费交到、本月应交、欠交月数和金额、各月应交、基数和交纳记录", Result: dues.Ledger{},
-			Handle: withID("党员", func(r *http.Request, sc store.Scope, id int64) (any, error) { return a.Dues.Ledger(r.Context(), sc, id) })},
+			Handle: withID("党员", func(r *http.Request, sc store.Scope, id int64) (any, error) {
+				return a.Dues.Ledger(r.Context(), sc, id)
+			})},
 		{Method: "POST", Path: "/api/v1/members/{id}/dues/bases", Perm: auth.PermMemberWrite, Tag: t,
 			Summary: "核定党员某年度(自某月起)的党费计算基数,待本人确认;第一次核定即开立党费账(opened_to 为开账时党费交到)",
 			Body:    dues.BaseInput{}, Result: dues.Base{}, Status: http.StatusCreated,
@@ -75,7 +77,7 @@ func (a *API) duesRoutes() []Route {
 				return a.Dues.ActOnPayment(r.Context(), sc, id, r.PathValue("action"), in)
 			})},
 		{Method: "GET", Path: "/api/v1/orgs/{id}/dues", Perm: auth.PermMemberRead, Tag: t, Summary: "党组织(含下级)在册党员的党费账:本月应交、党费交到、欠交",
-			Query: describe(pageParams(), Param{"view", "behind 党费交到早于本月、behind6 六个月以上未交、unopened 尚未建立党费账", "string"}),
+			Query:  describe(pageParams(), Param{"view", "behind 党费交到早于本月、behind6 六个月以上未交、unopened 尚未建立党费账", "string"}),
 			Result: store.List[dues.Ledger]{},
 			Handle: withID("党组织", func(r *http.Request, sc store.Scope, id int64) (any, error) {
 				q := params{r: r}
