@@ -128,74 +128,79 @@ func (s *Service) SetBase(ctx context.Context, sc store.Scope, memberID int64, i
 	if err != nil {
 		return Base{}, err
 	}
-	var id int64
-	var prov int64
+	var id, prov int64
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		p, err := s.personIn(ctx, tx, sc, memberID)
-		if err != nil {
-			return err
-		}
-		if !p.counted() {
-			return apperr.Rule("%s不是在册的正式党员或预备党员,不交纳党费", p.Name)
-		}
-		prov = p.province()
-		first := MonthIn(in.Year, in.FromMonth)
-		if joined := MonthOf(p.JoinedOn); !p.JoinedOn.IsZero() && first < joined {
-			return apperr.InvalidField("from_month", "预备党员从支部大会通过其为预备党员之日起交纳党费(第八条):%s于%s入党,基数应自%s起",
-				p.Name, p.JoinedOn, joined.Chinese())
-		}
-		opened, _ := ParseMonth(in.OpenedTo)
-		acct, err := account(ctx, tx, p.ID, prov)
-		opening := false
-		switch {
-		case errors.Is(err, errNoAccount):
-			if opened == 0 {
-				opened = first.Add(-1)
-			}
-			if opened >= s.thisMonth().Add(AdvanceMonths) {
-				return apperr.InvalidField("opened_to", "开账时党费交到%s,晚于可预交的月份", opened.Chinese())
-			}
-			acct, opening = Account{OpenedTo: opened, PaidTo: opened}, true
-		case err != nil:
-			return err
-		case opened != 0 && opened != acct.OpenedTo:
-			return apperr.InvalidField("opened_to", "%s的党费账已开立(开账时党费交到%s),不能更改", p.Name, acct.OpenedTo.Chinese())
-		}
-		if first <= acct.PaidTo && first > acct.OpenedTo {
-			return apperr.InvalidField("from_month", "%s的党费已交到%s,已交的月份按原基数计算;新的基数应自%s起,或先冲销已交纳的月份",
-				p.Name, acct.PaidTo.Chinese(), acct.PaidTo.Add(1).Chinese())
-		}
-		state, err := next(ObjBase, "set", "", BaseStates, "党费基数")
-		if err != nil {
-			return err
-		}
-		return s.refigure(ctx, tx, p, func() error {
-			if opening {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO dues_accounts (province_id, member_id, opened_to, paid_to, created_at, updated_at)
-					VALUES ($1, $2, $3, $3, $4, $4)`, prov, p.ID, int(acct.OpenedTo), s.now()); err != nil {
-					return err
-				}
-			}
-			err := tx.QueryRowContext(ctx, `INSERT INTO dues_bases (province_id, member_id, org_id, year, from_month, kind, base_fen, monthly_fen,
-				approval, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-				prov, p.ID, p.OrgID, in.Year, in.FromMonth, in.Kind, in.BaseFen, fen, in.Approval, state, actor(ctx), s.now()).Scan(&id)
-			if err != nil {
-				if msg := strings.ToLower(err.Error()); strings.Contains(msg, "unique") && strings.Contains(msg, "dues_bases") {
-					return apperr.Conflict("%s已有%s起的党费基数,请先撤回后再核定", p.Name, first.Chinese())
-				}
-				return err
-			}
-			b, err := baseIn(ctx, tx, store.All, id, prov)
-			if err != nil {
-				return err
-			}
-			return audit.Change(ctx, s.DB, tx, "set", ObjBase, id, p.Path, nil, b)
-		})
+		return s.setBase(ctx, tx, sc, memberID, in, fen, &id, &prov)
 	})
 	if err != nil {
 		return Base{}, err
 	}
 	return baseIn(ctx, s.DB, store.All, id, prov)
+}
+
+// setBase is SetBase in tx of an input checked, whose month's dues are fen;
+// it gives the base's id and its province.
+func (s *Service) setBase(ctx context.Context, tx *sql.Tx, sc store.Scope, memberID int64, in BaseInput, fen int64, id, prov *int64) error {
+	p, err := s.personIn(ctx, tx, sc, memberID)
+	if err != nil {
+		return err
+	}
+	if !p.counted() {
+		return apperr.Rule("%s不是在册的正式党员或预备党员,不交纳党费", p.Name)
+	}
+	*prov = p.province()
+	first := MonthIn(in.Year, in.FromMonth)
+	if joined := MonthOf(p.JoinedOn); !p.JoinedOn.IsZero() && first < joined {
+		return apperr.InvalidField("from_month", "预备党员从支部大会通过其为预备党员之日起交纳党费(第八条):%s于%s入党,基数应自%s起",
+			p.Name, p.JoinedOn, joined.Chinese())
+	}
+	opened, _ := ParseMonth(in.OpenedTo)
+	acct, err := account(ctx, tx, p.ID, *prov)
+	opening := false
+	switch {
+	case errors.Is(err, errNoAccount):
+		if opened == 0 {
+			opened = first.Add(-1)
+		}
+		if opened >= s.thisMonth().Add(AdvanceMonths) {
+			return apperr.InvalidField("opened_to", "开账时党费交到%s,晚于可预交的月份", opened.Chinese())
+		}
+		acct, opening = Account{OpenedTo: opened, PaidTo: opened}, true
+	case err != nil:
+		return err
+	case opened != 0 && opened != acct.OpenedTo:
+		return apperr.InvalidField("opened_to", "%s的党费账已开立(开账时党费交到%s),不能更改", p.Name, acct.OpenedTo.Chinese())
+	}
+	if first <= acct.PaidTo && first > acct.OpenedTo {
+		return apperr.InvalidField("from_month", "%s的党费已交到%s,已交的月份按原基数计算;新的基数应自%s起,或先冲销已交纳的月份",
+			p.Name, acct.PaidTo.Chinese(), acct.PaidTo.Add(1).Chinese())
+	}
+	state, err := next(ObjBase, "set", "", BaseStates, "党费基数")
+	if err != nil {
+		return err
+	}
+	return s.refigure(ctx, tx, p, func() error {
+		if opening {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dues_accounts (province_id, member_id, opened_to, paid_to, created_at, updated_at)
+				VALUES ($1, $2, $3, $3, $4, $4)`, *prov, p.ID, int(acct.OpenedTo), s.now()); err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO dues_bases (province_id, member_id, org_id, year, from_month, kind, base_fen, monthly_fen,
+			approval, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+			*prov, p.ID, p.OrgID, in.Year, in.FromMonth, in.Kind, in.BaseFen, fen, in.Approval, state, actor(ctx), s.now()).Scan(id)
+		if err != nil {
+			if msg := strings.ToLower(err.Error()); strings.Contains(msg, "unique") && strings.Contains(msg, "dues_bases") {
+				return apperr.Conflict("%s已有%s起的党费基数,请先撤回后再核定", p.Name, first.Chinese())
+			}
+			return err
+		}
+		b, err := baseIn(ctx, tx, store.All, *id, *prov)
+		if err != nil {
+			return err
+		}
+		return audit.Change(ctx, s.DB, tx, "set", ObjBase, *id, p.Path, nil, b)
+	})
 }
 
 // baseIn reads a base whose member is on the roster of an organisation in
@@ -238,59 +243,62 @@ func (s *Service) stepBase(ctx context.Context, sc store.Scope, own, id int64, a
 		return Base{}, apperr.InvalidField("reason", "理由不超过500字")
 	}
 	var b Base
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if b, err = baseIn(ctx, tx, sc, id, 0); err != nil {
-			return err
-		}
-		if own != 0 && b.MemberID != own {
-			return apperr.NotFound("党费基数")
-		}
-		to, err := next(ObjBase, action, b.Status, BaseStates, "党费基数")
-		if err != nil {
-			return err
-		}
-		p, err := s.personAt(ctx, tx, b.MemberID, b.province)
-		if err != nil {
-			return err
-		}
-		acct, err := account(ctx, tx, b.MemberID, b.province)
-		if err != nil {
-			return err
-		}
-		all, err := bases(ctx, tx, b.MemberID, b.province)
-		if err != nil {
-			return err
-		}
-		switch {
-		case action == "confirm" && b.first() <= acct.PaidTo && b.first() > acct.OpenedTo:
-			return apperr.Conflict("%s的党费已交到%s,晚于该基数的起始月份,请撤回后重新核定", p.Name, acct.PaidTo.Chinese())
-		case action == "withdraw" && b.Status == BaseConfirmed && paidUnder(b, all, acct):
-			return apperr.Rule("已按该基数交纳了%s的党费,请先冲销这些交纳记录再撤回", acct.PaidTo.Chinese()+"及以前")
-		}
-		set, args := "", []any{}
-		switch action {
-		case "confirm":
-			set, args = ", confirmed_on = $5, by_member = $6", []any{s.today(), own != 0}
-		case "dispute", "withdraw":
-			set, args = ", reason = $5", []any{in.Reason}
-		}
-		return s.refigure(ctx, tx, p, func() error {
-			if err := store.Swap(ctx, tx, "党费基数", "UPDATE dues_bases SET status = $1, updated_at = $2"+set+" WHERE id = $3 AND status = $4"+
-				store.InProvince("province_id", b.province), append([]any{to, s.now(), id, b.Status}, args...)...); err != nil {
-				return err
-			}
-			after, err := baseIn(ctx, tx, store.All, id, b.province)
-			if err != nil {
-				return err
-			}
-			return audit.Change(ctx, s.DB, tx, action, ObjBase, id, p.Path, b, after)
-		})
-	})
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error { return s.stepBaseIn(ctx, tx, sc, own, id, action, in, &b) })
 	if err != nil {
 		return Base{}, err
 	}
 	return baseIn(ctx, s.DB, store.All, id, b.province)
+}
+
+// stepBaseIn is stepBase in tx, of a reason checked; b is the base as read before the step.
+func (s *Service) stepBaseIn(ctx context.Context, tx *sql.Tx, sc store.Scope, own, id int64, action string, in ActInput, b *Base) error {
+	var err error
+	if *b, err = baseIn(ctx, tx, sc, id, 0); err != nil {
+		return err
+	}
+	if own != 0 && b.MemberID != own {
+		return apperr.NotFound("党费基数")
+	}
+	to, err := next(ObjBase, action, b.Status, BaseStates, "党费基数")
+	if err != nil {
+		return err
+	}
+	p, err := s.personAt(ctx, tx, b.MemberID, b.province)
+	if err != nil {
+		return err
+	}
+	acct, err := account(ctx, tx, b.MemberID, b.province)
+	if err != nil {
+		return err
+	}
+	all, err := bases(ctx, tx, b.MemberID, b.province)
+	if err != nil {
+		return err
+	}
+	switch {
+	case action == "confirm" && b.first() <= acct.PaidTo && b.first() > acct.OpenedTo:
+		return apperr.Conflict("%s的党费已交到%s,晚于该基数的起始月份,请撤回后重新核定", p.Name, acct.PaidTo.Chinese())
+	case action == "withdraw" && b.Status == BaseConfirmed && paidUnder(*b, all, acct):
+		return apperr.Rule("已按该基数交纳了%s的党费,请先冲销这些交纳记录再撤回", acct.PaidTo.Chinese()+"及以前")
+	}
+	set, args := "", []any{}
+	switch action {
+	case "confirm":
+		set, args = ", confirmed_on = $5, by_member = $6", []any{s.today(), own != 0}
+	case "dispute", "withdraw":
+		set, args = ", reason = $5", []any{in.Reason}
+	}
+	return s.refigure(ctx, tx, p, func() error {
+		if err := store.Swap(ctx, tx, "党费基数", "UPDATE dues_bases SET status = $1, updated_at = $2"+set+" WHERE id = $3 AND status = $4"+
+			store.InProvince("province_id", b.province), append([]any{to, s.now(), id, b.Status}, args...)...); err != nil {
+			return err
+		}
+		after, err := baseIn(ctx, tx, store.All, id, b.province)
+		if err != nil {
+			return err
+		}
+		return audit.Change(ctx, s.DB, tx, action, ObjBase, id, p.Path, *b, after)
+	})
 }
 
 // paidUnder tells whether a month base b governs (among the member's

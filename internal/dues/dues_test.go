@@ -2,12 +2,15 @@ package dues
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
 	"dangjian/internal/member"
+	"dangjian/internal/roster"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -373,6 +376,81 @@ func TestLedgerFollowsTheMember(t *testing.T) {
 		}
 		if n := f.figure(f.provB, KMembers); n != 1 {
 			t.Fatalf("a restored member's dues not counted again: %d", n)
+		}
+		f.noMismatch()
+	})
+}
+
+// A branch's sheet of bases goes in whole or not at all: every wrong cell
+// is named by row, column and reason; the amounts follow the rule.
+func TestImportBases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		wang := f.member(f.branchA1, "王芳")
+		li := f.member(f.branchA1, "李强")
+		f.member(f.branchA1, "张伟")
+		f.member(f.branchA2, "张伟")
+		zhao := f.member(f.branchA2, "赵磊")
+		open := func(text string) *roster.Sheet {
+			sh, err := roster.Open("党费基数.csv", strings.NewReader(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sh
+		}
+		const head = "和平街道2026年党费基数表\n姓名,党员类别,税后工资,月交纳党费,本人确认\n"
+		bad := head + "王芳,在职,4000,45,是\n李强,军人,3000,,\n张伟,学生,,,\n赵磊,农民,,1.5,\n钱多,离退休,5000,,\n王芳,离退休,3000,,\n"
+		rep, err := f.dues.Import(f.maker, store.All, f.mem, f.streetA.ID, 2026, open(bad), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{
+			"3 月交纳党费 45.00:按规定应为40.00元(第一条、第二条)",
+			"4 党员类别 军人:党员类别应为在职、年薪制、个体经营者、离退休、农民、学生",
+			"5 姓名 张伟:本党组织有2名党员名叫张伟,请填写公民身份号码",
+			"6 月交纳党费 1.5:农民党员每月交纳0.20元至1.00元(第六条)",
+			"7 姓名 钱多:本党组织(含下级)的在册党员中没有钱多",
+			"8 姓名 王芳:与第3行是同一名党员",
+		}
+		if !rep.Refused || rep.Rows != 6 || len(rep.Errors) != len(want) {
+			t.Fatalf("report: %+v", rep)
+		}
+		for i, e := range rep.Errors {
+			if got := fmt.Sprintf("%d %s %s:%s", e.Row, e.Column, e.Value, e.Reason); !strings.HasPrefix(got, want[i]) {
+				t.Errorf("error %d: %q, want %q", i, got, want[i])
+			}
+		}
+		if n := f.figure(f.root, KMembers); n != 0 {
+			t.Fatalf("a refused sheet wrote %d ledgers", n)
+		}
+		good := head + "王芳,在职,4000,40,是\n李强,离退休,5000.01,,否\n赵磊,农民,,0.5,是\n"
+		if rep, err = f.dues.Import(f.maker, store.All, f.mem, f.streetA.ID, 2026, open(good), true); err != nil || rep.Refused || rep.Set != 3 {
+			t.Fatalf("a trial: %+v %v", rep, err)
+		}
+		if n := f.figure(f.root, KMembers); n != 0 {
+			t.Fatalf("a trial wrote %d ledgers", n)
+		}
+		if rep, err = f.dues.Import(f.maker, store.All, f.mem, f.streetA.ID, 2026, open(good), false); err != nil || rep.Refused || rep.Set != 3 || rep.Confirmed != 2 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		for _, c := range []struct {
+			m       member.Member
+			monthly int64
+			status  string
+		}{{wang, 4000, BaseConfirmed}, {li, 5000, BasePending}, {zhao, 50, BaseConfirmed}} {
+			l := f.ledger(c.m)
+			if len(l.Bases) != 1 || l.Bases[0].MonthlyFen != c.monthly || l.Bases[0].Status != c.status {
+				t.Errorf("%s: %+v", c.m.Name, l.Bases)
+			}
+		}
+		// The same sheet again: each base is there already.
+		rep, err = f.dues.Import(f.maker, store.All, f.mem, f.streetA.ID, 2026, open(good), false)
+		if err != nil || !rep.Refused || len(rep.Errors) != 3 || !strings.Contains(rep.Errors[0].Reason, "已有2026年1月起的党费基数") {
+			t.Fatalf("again: %+v %v", rep, err)
+		}
+		_, err = f.dues.Import(f.maker, store.ScopeOf(f.branchB1.Path), f.mem, f.streetA.ID, 2026, open(good), false)
+		if !apperr.IsNotFound(err) {
+			t.Fatalf("an import outside the scope: %v", err)
 		}
 		f.noMismatch()
 	})
