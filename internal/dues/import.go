@@ -189,11 +189,22 @@ func (s *Service) Import(ctx context.Context, sc store.Scope, members *member.Se
 	}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rows {
+			// A row refused leaves no trace (and on PostgreSQL the transaction goes on).
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT dues_row"); err != nil {
+				return err
+			}
 			var id, prov int64
 			err := s.setBase(ctx, tx, sc, r.memberID, r.in, r.fen, &id, &prov)
 			if err == nil && r.confirm {
 				var b Base
 				err = s.stepBaseIn(ctx, tx, sc, 0, id, "confirm", ActInput{}, &b)
+			}
+			end := "RELEASE SAVEPOINT dues_row"
+			if err != nil {
+				end = "ROLLBACK TO SAVEPOINT dues_row"
+			}
+			if _, serr := tx.ExecContext(ctx, end); serr != nil {
+				return errors.Join(err, serr)
 			}
 			ae, ok := apperr.As(err)
 			switch {
