@@ -17,6 +17,7 @@ import (
 	"dangjian/internal/consultation"
 	"dangjian/internal/date"
 	"dangjian/internal/demo"
+	"dangjian/internal/dues"
 	"dangjian/internal/server"
 	"dangjian/internal/stats"
 	"dangjian/internal/stats/tables"
@@ -192,7 +193,11 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	defer db.Close()
 	a := app.New(db, nil, s.services(nil))
 	start := time.Now()
-	ms, err := stats.Check(ctx, db, work.Recount)
+	ms, err := stats.Check(ctx, db, work.Recount, dues.Recount)
+	if err != nil {
+		return 1, err
+	}
+	ledgers, err := dues.Check(ctx, db)
 	if err != nil {
 		return 1, err
 	}
@@ -225,10 +230,13 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		if consult == nil {
 			consult = []stats.Mismatch{}
 		}
+		if ledgers == nil {
+			ledgers = []dues.Mismatch{}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(map[string]any{"mismatches": ms, "misplaced": misplaced, "cppcc_mismatches": consult,
-			"annual_mismatches": annual, "annual_strays": strays}); err != nil {
+			"annual_mismatches": annual, "annual_strays": strays, "dues_mismatches": ledgers}); err != nil {
 			return 1, err
 		}
 	} else {
@@ -241,15 +249,22 @@ func check(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 		for _, m := range misplaced {
 			fmt.Fprintf(stdout, "表 %s 有 %d 行记在了其党组织以外的省份\n", m.Table, m.Rows)
 		}
+		for _, m := range ledgers {
+			if m.Object == "ledger" {
+				fmt.Fprintf(stdout, "党组织 %d 的党费结存:保存值 %s 元,按交纳和上缴记录重算 %s 元\n", m.ID, work.Yuan(m.Stored), work.Yuan(m.Counted))
+			} else {
+				fmt.Fprintf(stdout, "党员 %d 的党费交到:保存值 %s,按交纳记录重算 %s\n", m.ID, dues.Month(m.Stored), dues.Month(m.Counted))
+			}
+		}
 		for _, m := range annual {
 			fmt.Fprintf(stdout, "%s %s年%s“%s”行“%s”列:表中 %d,重算 %d\n", m.Org, ys, m.Table, m.Line, m.Column, m.Shown, m.Counted)
 		}
 		if len(strays) > 0 {
 			fmt.Fprintf(stdout, "%d 名人员的记录(发展、转接、党籍变动)推不到其现在的在册状态,如人员 %d\n", len(strays), strays[0])
 		}
-		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays))
+		fmt.Fprintf(stdout, "核对完成,用时 %s,发现 %d 处不一致\n", time.Since(start).Round(time.Millisecond), len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays)+len(ledgers))
 	}
-	if len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays) > 0 {
+	if len(ms)+len(misplaced)+len(consult)+len(annual)+len(strays)+len(ledgers) > 0 {
 		return 1, nil
 	}
 	return 0, nil

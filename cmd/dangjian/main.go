@@ -35,6 +35,7 @@ const usage = `dangjian — 党建工作平台
   dangjian audit anchor                                                      打印审计链头,供记录在系统之外
   dangjian import members 文件 --org 编号 [--mode all|valid] [--dry-run] [--report 结果.xlsx] [--json]
                                                                              从 .xlsx/.csv 导入党员名册
+  dangjian import dues 文件 --org 编号 [--year 年度] [--dry-run] [--json]       导入党支部的年度党费基数表(先逐行检查)
   dangjian export members --org 编号 -o 文件.xlsx [--reveal]                  导出党员花名册
   dangjian export stats --org 编号 -o 文件.xlsx [--year 年度]                 导出党员队伍基本情况统计表
   dangjian export work --org 编号 -o 文件.xlsx [--from 月份] [--to 月份]      导出基层党建工作统计表

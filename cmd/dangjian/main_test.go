@@ -19,7 +19,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"dangjian/internal/date"
 	"dangjian/internal/demo"
+	"dangjian/internal/dues"
+	"dangjian/internal/member"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -337,5 +340,68 @@ func TestBenchCommand(t *testing.T) {
 	code, out = runCmd(t, dir, "bench", "--during-sql", "SELECT 1; SELECT 2", "--http-seconds", "1")
 	if code != 0 || !regexp.MustCompile(`requests in \d+ provinces while the SQL ran .* \d+, 0 failed`).MatchString(out) {
 		t.Fatalf("bench --during-sql: %d %s", code, out)
+	}
+}
+
+// A branch's dues bases go in from its sheet; dangjian check finds a dues
+// ledger and a 党费交到 changed behind the system's back.
+func TestImportDuesAndCheckThem(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DANGJIAN_SECRET_KEY", strings.Repeat("ab", 32))
+	dbFile := filepath.Join(dir, "dangjian.db")
+	ctx := context.Background()
+	a, err := open(ctx, settings{db: dbFile, dataDir: dir}, logger(&bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, a, 1, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	roster, err := a.Members.List(ctx, store.All, member.Filter{Category: "full"}, store.Page{Size: 2})
+	if err != nil || len(roster.Items) < 2 {
+		t.Fatalf("members: %+v %v", roster, err)
+	}
+	year := time.Now().Year()
+	sheet := "姓名,身份证号,党员类别,税后工资,本人确认\n"
+	for _, m := range roster.Items {
+		sheet += m.Name + "," + m.IDNumber + ",在职,4000,是\n"
+	}
+	file := filepath.Join(dir, "党费基数.csv")
+	if err := os.WriteFile(file, []byte(sheet), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	org := strconv.FormatInt(roster.Items[0].OrgID, 10)
+	a.DB.Close()
+	if code, out := runCmd(t, dir, "import", "dues", file, "--org", "1", "--year", strconv.Itoa(year)); code != 0 || !strings.Contains(out, "核定 2 人的") {
+		t.Fatalf("import dues: %d %s", code, out)
+	}
+	if code, out := runCmd(t, dir, "import", "dues", file, "--org", "1", "--year", strconv.Itoa(year)); code != 1 || !strings.Contains(out, "第2行") {
+		t.Fatalf("the same sheet again: %d %s", code, out)
+	}
+	if a, err = open(ctx, settings{db: dbFile, dataDir: dir}, logger(&bytes.Buffer{})); err != nil {
+		t.Fatal(err)
+	}
+	thru := fmt.Sprintf("%d-01", year)
+	if _, err := a.Dues.Record(operator(ctx), store.All, roster.Items[0].ID, dues.PaymentInput{Through: thru, Method: "cash", ReceiptNo: "DF001", PaidOn: date.Of(time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	a.DB.Close()
+	if code, out := runCmd(t, dir, "check"); code != 0 || !strings.Contains(out, "发现 0 处不一致") {
+		t.Fatalf("check with dues: %d %s", code, out)
+	}
+	raw, err := sql.Open("sqlite", dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE dues_ledgers SET balance_fen = balance_fen + 1", "UPDATE dues_accounts SET paid_to = paid_to + 1 WHERE member_id = " + strconv.FormatInt(roster.Items[0].ID, 10)} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	code, out := runCmd(t, dir, "check")
+	if code != 1 || !strings.Contains(out, "党组织 "+org+" 的党费结存:保存值 40.01 元,按交纳和上缴记录重算 40.00 元") ||
+		!strings.Contains(out, fmt.Sprintf("党员 %d 的党费交到:保存值 %d-02,按交纳记录重算 %s", roster.Items[0].ID, year, thru)) {
+		t.Fatalf("check did not report the dues changed: %d %s", code, out)
 	}
 }

@@ -29,8 +29,12 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if len(args) > 0 && args[0] == "collection" {
 		return importCollection(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "dues" {
+		return importDues(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "members" {
-		return 2, errors.New("用法: dangjian import members 文件 --org 党组织编号 [--mode all|valid] [--dry-run] [--report 检查结果.xlsx] [--json]")
+		return 2, errors.New("用法: dangjian import members 文件 --org 党组织编号 [--mode all|valid] [--dry-run] [--report 检查结果.xlsx] [--json]\n" +
+			"      dangjian import dues 文件 --org 党组织编号 [--year 年度] [--dry-run] [--json]\n      dangjian import collection 采集表.xlsx")
 	}
 	fs := flag.NewFlagSet("import members", flag.ContinueOnError)
 	orgID := fs.Int64("org", 0, "名册所属的党组织编号")
@@ -317,6 +321,57 @@ func writeReport(w io.Writer, file string, rep spreadsheet.Report) error {
 	}
 	defer sh.Close()
 	return spreadsheet.WriteReport(w, sh, rep)
+}
+
+// importDues: dangjian import dues FILE --org ID [--year YEAR] [--dry-run] [--json] — a
+// branch's dues bases for a year from the sheet it keeps.
+func importDues(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	fs := flag.NewFlagSet("import dues", flag.ContinueOnError)
+	orgID := fs.Int64("org", 0, "党支部(或其上级党组织)的编号:表中的党员须在其中")
+	year := fs.Int("year", time.Now().Year(), "党费基数的年度")
+	dry := fs.Bool("dry-run", false, "只检查,不写入")
+	asJSON := fs.Bool("json", false, "以 JSON 输出检查结果")
+	code := 0
+	err := withApp(ctx, fs, args, func(ctx context.Context, a *app.App) error {
+		if fs.NArg() != 1 {
+			return errors.New("请给出要导入的党费基数表(.xlsx、.xls 或 .csv)")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sh, err := spreadsheet.Open(f.Name(), f)
+		if err != nil {
+			return err
+		}
+		defer sh.Close()
+		rep, err := a.Dues.Import(ctx, store.All, a.Members, *orgID, *year, sh, *dry)
+		if err != nil {
+			return err
+		}
+		if rep.Refused {
+			code = 1
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(rep)
+		}
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stdout, "第%d行 %s “%s”:%s\n", e.Row, e.Column, e.Value, e.Reason)
+		}
+		state := "已写入"
+		switch {
+		case rep.Refused:
+			state = "因有错误,未写入任何一行(改正后重新导入)"
+		case *dry:
+			state = "仅检查,未写入"
+		}
+		fmt.Fprintf(stdout, "%d 行:核定 %d 人的%d年党费基数,其中 %d 人已登记本人确认,错误 %d 处;%s\n", rep.Rows, rep.Set, *year, rep.Confirmed, len(rep.Errors), state)
+		return nil
+	})
+	return code, err
 }
 
 // importCollection: dangjian import collection 文件.xlsx — a new deployment

@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/dues"
 	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -62,6 +63,7 @@ type matrix struct {
 	// The fixture's tree: city → district A → street A → branch A, district B → street B → branch B.
 	city, distA, streetA, branchA, distB, streetB, branchB org.Org
 	seq                                                    int
+	self                                                   int64    // the member user's own record
 	markers                                                []string // names a scoped caller must never see
 	users                                                  map[string]*client
 	userIDs                                                map[string]int64
@@ -430,6 +432,57 @@ var rows = map[string]row{
 	"GET /api/v1/attachments/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/attachments/%d", m.attachment(t)), nil
 	}},
+	"GET /api/v1/dues/rule": {perm: "auth", want: always, target: same("/api/v1/dues/rule")},
+	"GET /api/v1/members/{id}/dues": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/dues", m.person(t, "full")), nil
+	}},
+	"POST /api/v1/members/{id}/dues/bases": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/dues/bases", m.person(t, "full")), map[string]any{"year": 2026, "kind": "wage", "base_fen": 400000}
+	}},
+	"POST /api/v1/dues/bases/{id}/{action}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/dues/bases/%d/confirm", m.duesBase(m.person(t, "full"), false)), map[string]any{}
+	}},
+	"POST /api/v1/members/{id}/dues/payments": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/members/%d/dues/payments", m.duesMember(t)), m.duesPayment("2026-06")
+	}},
+	"GET /api/v1/dues/payments": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/dues/payments?org=%d", m.orgOf(t).ID), nil
+	}},
+	"POST /api/v1/dues/payments/{id}/{action}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/dues/payments/%d/void", m.duesPaid(t)), map[string]any{"reason": "登记有误"}
+	}},
+	"GET /api/v1/orgs/{id}/dues": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/dues", m.orgOf(t).ID), nil
+	}},
+	"GET /api/v1/orgs/{id}/dues/report": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/dues/report?year=2026", m.orgOf(t).ID), nil
+	}},
+	"GET /api/v1/orgs/{id}/dues/remittances": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/orgs/%d/dues/remittances", m.orgOf(t).ID), nil
+	}},
+	"POST /api/v1/orgs/{id}/dues/remittances": {perm: "work.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		m.duesPaid(t) // money on hand
+		return p("/api/v1/orgs/%d/dues/remittances", m.orgOf(t).ID), map[string]any{"amount_fen": 100, "remitted_on": "2026-06-30"}
+	}},
+	"POST /api/v1/dues/remittances/{id}/{action}": {perm: "fund.approve", want: scoped, target: func(m *matrix, t string) (string, any) {
+		return p("/api/v1/dues/remittances/%d/approve", m.duesRemittance(t)), map[string]any{}
+	}},
+	"GET /api/v1/me/dues": {perm: "self", want: always, target: same("/api/v1/me/dues")},
+	// The member's own record has no base: there is nothing to report paying.
+	"POST /api/v1/me/dues/payments": {perm: "self", personal: true, want: [4]int{422, 422, 422, 422}, target: func(m *matrix, t string) (string, any) {
+		return "/api/v1/me/dues/payments", m.duesPayment("2026-06")
+	}},
+	// A base of the member's own (own), of another member (sibling, ancestor), none (missing).
+	"POST /api/v1/me/dues/bases/{id}/{action}": {perm: "self", personal: true, want: [4]int{200, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
+		id := int64(999999)
+		switch t {
+		case "own":
+			id = m.duesBase(m.self, false)
+		case "sibling", "ancestor":
+			id = m.duesBase(m.person(t, "full"), false)
+		}
+		return p("/api/v1/me/dues/bases/%d/confirm", id), map[string]any{}
+	}},
 	"GET /api/v1/policy":         {perm: "grant.admin", want: always, target: same("/api/v1/policy")},
 	"PUT /api/v1/policy":         {perm: "grant.admin", want: always, target: func(*matrix, string) (string, any) { return "/api/v1/policy", auth.DefaultPolicy }},
 	"GET /api/v1/audit":          {perm: "audit.read", want: always, target: same("/api/v1/audit")},
@@ -470,6 +523,72 @@ func (m *matrix) attachment(target string) int64 {
 	return a.ID
 }
 
+// duesBase is a new base of the member memberID (999999: none) for 2026,
+// from the next month not yet given one, confirmed by the member when confirm.
+func (m *matrix) duesBase(memberID int64, confirm bool) int64 {
+	m.t.Helper()
+	if memberID == 999999 {
+		return memberID
+	}
+	var n int
+	if err := m.e.api.DB.QueryRowContext(m.ctx, "SELECT COUNT(*) FROM dues_bases WHERE member_id = $1", memberID).Scan(&n); err != nil {
+		m.t.Fatal(err)
+	}
+	b, err := m.e.api.Dues.SetBase(m.ctx, store.All, memberID, dues.BaseInput{Year: 2026, FromMonth: n + 1, Kind: "retired", BaseFen: 300000})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	if confirm {
+		if _, err := m.e.api.Dues.ActOnOwnBase(m.ctx, memberID, b.ID, "confirm", dues.ActInput{}); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+	return b.ID
+}
+
+// duesMember is a new member of the target's organisation with a confirmed base for 2026.
+func (m *matrix) duesMember(target string) int64 {
+	id := m.person(target, "full")
+	m.duesBase(id, true)
+	return id
+}
+
+// duesPayment is the body of a payment in cash through the month thru.
+func (m *matrix) duesPayment(thru string) map[string]any {
+	m.seq++
+	return map[string]any{"through": thru, "method": "cash", "receipt_no": p("M%d", m.seq), "paid_on": "2026-06-30"}
+}
+
+// duesPaid is a payment recorded for a new member of the target's organisation.
+func (m *matrix) duesPaid(target string) int64 {
+	m.t.Helper()
+	if target == "missing" {
+		return 999999
+	}
+	var in dues.PaymentInput
+	body := m.duesPayment("2026-06")
+	in.Through, in.Method, in.ReceiptNo, in.PaidOn = body["through"].(string), "cash", body["receipt_no"].(string), date.New(2026, 6, 30)
+	pay, err := m.e.api.Dues.Record(m.ctx, store.All, m.duesMember(target), in)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return pay.ID
+}
+
+// duesRemittance is a remittance waiting for approval from the target's organisation.
+func (m *matrix) duesRemittance(target string) int64 {
+	m.t.Helper()
+	if target == "missing" {
+		return 999999
+	}
+	m.duesPaid(target)
+	r, err := m.e.api.Dues.Remit(m.ctx, store.All, m.orgOf(target).ID, dues.RemitInput{AmountFen: 100, RemittedOn: date.New(2026, 6, 30)})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return r.ID
+}
+
 // seqName is the name of the person person added last.
 func (m *matrix) seqName() string { return fmt.Sprintf("矩阵人员%d", m.seq) }
 
@@ -479,7 +598,7 @@ func newMatrix(t *testing.T, db *store.DB) *matrix {
 	e := serve(t, f)
 	e.root = f.Province
 	m := &matrix{t: t, e: e, ctx: f.Ctx, city: f.City, distA: f.DistrictA, streetA: f.StreetA, branchA: f.BranchA,
-		distB: f.DistrictB, streetB: f.StreetB, branchB: f.BranchB, users: map[string]*client{}, userIDs: map[string]int64{}}
+		distB: f.DistrictB, streetB: f.StreetB, branchB: f.BranchB, self: f.Self.ID, users: map[string]*client{}, userIDs: map[string]int64{}}
 	// What a caller scoped to street A or branch A must never read.
 	m.markers = []string{m.branchB.Name, m.streetB.Name, m.distB.Name, m.distA.Name}
 	for role, u := range f.Users {

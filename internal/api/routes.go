@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,7 +62,7 @@ type Vocabularies struct {
 
 // Routes is the whole API.
 func (a *API) Routes() []Route {
-	return append(append(append(append(append(a.registryRoutes(), a.accessRoutes()...), a.rosterRoutes()...), a.workRoutes()...), a.cppccRoutes()...), a.publicRoutes()...)
+	return slices.Concat(a.registryRoutes(), a.accessRoutes(), a.rosterRoutes(), a.workRoutes(), a.duesRoutes(), a.cppccRoutes(), a.publicRoutes())
 }
 
 func (a *API) registryRoutes() []Route {

@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/app"
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/dues"
 	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/store"
@@ -59,6 +60,15 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	var letter member.Transfer
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
+	// A member's dues: a base confirmed, a payment.
+	base, err := e.api.Dues.SetBase(ctx, store.All, m.ID, dues.BaseInput{Year: 2026, Kind: dues.KindWage, BaseFen: 450_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.Dues.ActOnOwnBase(ctx, m.ID, base.ID, "confirm", dues.ActInput{}); err != nil {
+		t.Fatal(err)
+	}
+
 	// The same server over connections that refuse a multi-shard statement.
 	name := fmt.Sprintf("hotpaths%d", time.Now().UnixNano())
 	guardedDB, err := store.Open(ctx, db.URL+"&application_name="+name+"&options=-c%20citus.multi_task_query_log_level%3Derror")
@@ -91,6 +101,11 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 		{Name: "a letter", URL: fmt.Sprintf("/api/v1/transfers/%d", letter.ID)},
 		{Name: "an edit of a member", Method: "PATCH", URL: fmt.Sprintf("/api/v1/members/%d", m.ID), Body: map[string]any{"post": "组织委员"}},
 		{Name: "an import into a branch", Method: "POST", URL: fmt.Sprintf("/api/v1/members/import?org=%d&filename=a.csv", branch.ID), Body: csv},
+		{Name: "a member's dues", URL: fmt.Sprintf("/api/v1/members/%d/dues", m.ID)},
+		{Name: "a branch's dues", URL: fmt.Sprintf("/api/v1/orgs/%d/dues", branch.ID)},
+		{Name: "a branch's dues payments", URL: fmt.Sprintf("/api/v1/dues/payments?org=%d", branch.ID)},
+		{Name: "a street's dues report", URL: fmt.Sprintf("/api/v1/orgs/%d/dues/report", street.ID)},
+		{Name: "a district's dues remittances", URL: fmt.Sprintf("/api/v1/orgs/%d/dues/remittances", district[0].ID)},
 	} {
 		sc.As, sc.ExpectedStatus = "county", http.StatusOK
 		sc.Test(t, e.fx, guarded)
@@ -115,6 +130,10 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	for _, sc := range []fixture.Scenario{
 		{Name: "a visit recorded", Method: "POST", URL: "/api/v1/work/visits", Body: visitBody(branch.ID), ExpectedStatus: http.StatusCreated},
 		{Name: "a member edited", Method: "PATCH", URL: fmt.Sprintf("/api/v1/members/%d", m.ID), Body: map[string]any{"post": "宣传委员"}, ExpectedStatus: http.StatusOK},
+		{Name: "a member's dues paid", Method: "POST", URL: fmt.Sprintf("/api/v1/members/%d/dues/payments", m.ID),
+			Body: map[string]any{"through": "2026-06", "method": "cash", "receipt_no": "R1", "paid_on": "2026-06-30"}, ExpectedStatus: http.StatusCreated},
+		{Name: "dues remitted to the street", Method: "POST", URL: fmt.Sprintf("/api/v1/orgs/%d/dues/remittances", branch.ID),
+			Body: map[string]any{"amount_fen": 100, "remitted_on": "2026-06-30"}, ExpectedStatus: http.StatusCreated},
 	} {
 		sc.As = "county"
 		sc.AfterTest = func(t testing.TB, _ *fixture.Fixture, _ *httptest.ResponseRecorder) {
@@ -142,5 +161,5 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	} else if err := json.Unmarshal([]byte(body), &found); err != nil || len(found.Items) != 1 || found.Items[0].ID != m.ID {
 		t.Errorf("search by ID number found %+v", found.Items)
 	}
-	storetest.NoMismatch(t, db, work.Recount)
+	storetest.NoMismatch(t, db, work.Recount, dues.Recount)
 }

@@ -5,7 +5,7 @@
 // wiring them by hand, so that a service added or given a new dependency
 // is wired in one place.
 //
-// Arrows: app imports the services (org, member, auth, work, consultation,
+// Arrows: app imports the services (org, member, auth, work, dues, consultation,
 // library, public) and store, secret, audit; it imports no handler (api,
 // web, server), so that the handlers' own tests can use it (server.Handler
 // puts the handlers together over an App).
@@ -21,6 +21,7 @@ import (
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
 	"dangjian/internal/consultation"
+	"dangjian/internal/dues"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
@@ -64,6 +65,7 @@ type App struct {
 	Members *member.Service
 	Auth    *auth.Service
 	Work    *work.Service
+	Dues    *dues.Service
 	Cppcc   *consultation.Services
 	Library *library.Service
 	// Public is the public channel's door (its spam defence's state); nil
@@ -80,12 +82,14 @@ func New(db *store.DB, box *secret.Box, s Settings) *App {
 		log = slog.New(slog.DiscardHandler)
 	}
 	orgs := &org.Service{DB: db, Now: s.Now}
+	ledger := &dues.Service{DB: db, Now: s.Now}
 	a := &App{
 		DB: db, Box: box, Now: s.Now, Log: log,
 		Orgs:    orgs,
-		Members: &member.Service{DB: db, Box: box, Orgs: orgs, Now: s.Now, PocketMonths: s.PocketMonths},
+		Members: &member.Service{DB: db, Box: box, Orgs: orgs, Now: s.Now, PocketMonths: s.PocketMonths, Ledger: ledger},
 		Auth:    &auth.Service{DB: db, Now: s.Now},
 		Work:    &work.Service{DB: db, Now: s.Now},
+		Dues:    ledger,
 		Cppcc:   consultation.New(db, box, s.Now),
 		Library: &library.Service{DB: db, Orgs: orgs, Dir: s.IndexDir, Now: s.Now},
 	}

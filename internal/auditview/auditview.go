@@ -13,6 +13,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/dues"
 	"dangjian/internal/member"
 	"dangjian/internal/vocab"
 	"dangjian/internal/work"
@@ -56,7 +57,7 @@ var auditObjects = func() map[string]string {
 	m := map[string]string{
 		"member": "人员", "org": "党组织", "unit": "单位", "transfer": "介绍信", "mobile": "流动党员登记", "user": "用户", "grant": "授权",
 		"token": "访问令牌", "session": "会话", "change_request": "修改申请", "attachment": "附件", "audit": "审计日志", "key": "密钥",
-		"stats": "统计表", "report_template": "工作总结起草模板", "committee_template": "政协工作总结起草模板", "library_doc": "经验交流材料", "api": "接口", "page": "页面", "demo": "演示数据",
+		"stats": "统计表", "dues_base": "党费基数", "dues_payment": "党费交纳记录", "dues_remittance": "党费上缴记录", "report_template": "工作总结起草模板", "committee_template": "政协工作总结起草模板", "library_doc": "经验交流材料", "api": "接口", "page": "页面", "demo": "演示数据",
 	}
 	for _, k := range work.Kinds {
 		m[k.Name] = k.Noun
@@ -83,6 +84,13 @@ var auditFields = func() map[string]string {
 		"reset_by_admin": "由管理员重置", "must_change_password": "须修改密码", "staff": "职工人数", "party_members": "党员人数",
 		"non_public": "非公有制", "covering_org_id": "覆盖的党组织", "credit_code": "统一社会信用代码", "address": "地址",
 		"birth_date": "出生日期",
+		// The dues' (amounts in fen).
+		"year": "年度", "from_month": "起始月份", "base_fen": "计算基数(分)", "monthly_fen": "每月党费(分)", "rule": "计算依据",
+		"approval": "批准情况", "confirmed_on": "确认日期", "confirmed_by_member": "本人确认", "from": "交纳自", "through": "交纳到",
+		"months": "月数", "dues_fen": "党费(分)", "extra_fen": "自愿多交(分)", "total_fen": "合计(分)", "large": "大额党费",
+		"method": "交纳方式", "receipt_no": "收据号", "paid_on": "交纳日期", "created_by": "录入人", "decided_by": "审批人",
+		"to_org_id": "上缴给", "amount_fen": "金额(分)", "period": "所属期间", "remitted_on": "上缴日期",
+		"decided_on": "审批日期",
 	}
 	for _, k := range work.Kinds {
 		for _, f := range k.Fields {
@@ -90,6 +98,9 @@ var auditFields = func() map[string]string {
 				m[f.Col] = f.Label
 			}
 		}
+	}
+	for _, st := range dues.Steps.Steps() {
+		auditActions[st.Object+":"+st.Action] = st.Label
 	}
 	for _, r := range auth.Roles {
 		m["role:"+r.Code] = r.Label

@@ -27,6 +27,9 @@ func TestAuditRowsInWords(t *testing.T) {
 		{"cancel", "transfer", `{}`, "撤回", "介绍信", nil},
 		{"start", "pairing_items", `{}`, "开始办理", "承诺事项", nil},
 		{"create", "visits", `{"changes":{"id":[null,7],"money_fen":[null,50000]}}`, "新建", "走访慰问记录", []string{"慰问金:50000", "编号:7"}},
+		{"void", "dues_payment", `{"changes":{"status":["confirmed","void"],"status_label":["已收","已冲销"],"reason":["","录错月份"]}}`, "冲销交纳记录", "党费交纳记录",
+			[]string{"状态:已收 → 已冲销", "原因或用途:(空) → 录错月份"}},
+		{"approve", "dues_remittance", `{"changes":{"amount_fen":[null,50000]}}`, "批准上缴", "党费上缴记录", []string{"金额(分):50000"}},
 		{"reveal", "member", `{"name":"张三","fields":["id_number","phone"]}`, "查看完整号码", "人员", []string{"名称:张三", "字段:公民身份号码、联系电话"}},
 	} {
 		row := RowOf(audit.Entry{Action: c.action, ObjectType: c.object, Detail: json.RawMessage(c.detail)})

@@ -100,6 +100,59 @@ type Service struct {
 	// before it was kept) may stay unreceived before the person is listed
 	// as a 口袋党员 risk (default 3); a letter with one is at risk once past it.
 	PocketMonths int
+	// Ledger is the Party dues kept beside the roster (internal/dues), nil
+	// where none is kept: its figures of a person move with them, and a
+	// letter's 党费交到 is its month.
+	Ledger Ledger
+}
+
+// Ledger is a record kept beside each person whose figures follow them:
+// the Party dues.
+type Ledger interface {
+	// Figures are what person memberID (whose rows are kept in province)
+	// adds at their organisation while an active Party member.
+	Figures(ctx context.Context, q store.Querier, memberID, province int64) (stats.Delta, error)
+	// PaidTo is the month the person's dues are paid to ("2026-05"), and
+	// whether a ledger is kept for them.
+	PaidTo(ctx context.Context, q store.Querier, memberID, province int64) (string, bool, error)
+}
+
+// counted tells whether m is an active Party member, whom the ledger's figures count.
+func (m Member) counted() bool { return m.Status == StatusActive && stats.IsMember(m.Stage) }
+
+// refigure moves what person before counts at the organisation at from to
+// what after counts at to (from = to for a change of standing, before =
+// after for a move), their own figures and their ledger's; it is called
+// once their rows are where after has them.
+func (s *Service) refigure(ctx context.Context, tx *sql.Tx, before Member, from string, after Member, to string) error {
+	if from == to {
+		if err := stats.ApplyPath(ctx, s.DB, tx, to, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(after.facts()))); err != nil {
+			return err
+		}
+	} else {
+		if err := stats.ApplyPath(ctx, s.DB, tx, from, stats.Change(stats.PersonKeys(before.facts()), nil)); err != nil {
+			return err
+		}
+		if err := stats.ApplyPath(ctx, s.DB, tx, to, stats.Change(nil, stats.PersonKeys(after.facts()))); err != nil {
+			return err
+		}
+	}
+	if s.Ledger == nil || (!before.counted() && !after.counted()) || (before.counted() == after.counted() && from == to) {
+		return nil
+	}
+	d, err := s.Ledger.Figures(ctx, tx, after.ID, store.ProvinceOf(to))
+	if err != nil || len(d) == 0 {
+		return err
+	}
+	if before.counted() {
+		if err := stats.ApplyPath(ctx, s.DB, tx, from, d.Scaled(-1)); err != nil {
+			return err
+		}
+	}
+	if after.counted() {
+		return stats.ApplyPath(ctx, s.DB, tx, to, d)
+	}
+	return nil
 }
 
 func (s *Service) now() time.Time { return store.Now(s.Now) }
@@ -301,5 +354,5 @@ func (s *Service) setPerson(ctx context.Context, tx *sql.Tx, before, m Member) e
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
 	}
-	return stats.ApplyPath(ctx, s.DB, tx, m.OrgPath, stats.Change(stats.PersonKeys(before.facts()), stats.PersonKeys(m.facts())))
+	return s.refigure(ctx, tx, before, m.OrgPath, m, m.OrgPath)
 }

@@ -8,7 +8,6 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/date"
-	"dangjian/internal/stats"
 	"dangjian/internal/store"
 )
 
@@ -61,11 +60,7 @@ func (s *Service) Receive(ctx context.Context, sc store.Scope, id int64, on date
 					return err
 				}
 			}
-			keys := stats.PersonKeys(m.facts())
-			if err := stats.ApplyPath(ctx, s.DB, tx, fromPath, stats.Change(keys, nil)); err != nil {
-				return err
-			}
-			if err := stats.ApplyPath(ctx, s.DB, tx, toPath, stats.Change(nil, keys)); err != nil {
+			if err := s.refigure(ctx, tx, m, fromPath, m, toPath); err != nil {
 				return err
 			}
 		} else {
@@ -136,11 +131,7 @@ func (s *Service) UndoReceive(ctx context.Context, sc store.Scope, id int64) (Tr
 		if err := s.moveTo(ctx, tx, m, *t.FromOrgID, fromPath); err != nil {
 			return err
 		}
-		keys := stats.PersonKeys(m.facts())
-		if err := stats.ApplyPath(ctx, s.DB, tx, toPath, stats.Change(keys, nil)); err != nil {
-			return err
-		}
-		if err := stats.ApplyPath(ctx, s.DB, tx, fromPath, stats.Change(nil, keys)); err != nil {
+		if err := s.refigure(ctx, tx, m, toPath, m, fromPath); err != nil {
 			return err
 		}
 		if err := s.letterFigures(ctx, tx, fromPath, toPath, +1); err != nil {

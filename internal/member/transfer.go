@@ -101,7 +101,8 @@ type IssueInput struct {
 	IssuedOn date.Date `json:"issued_on"`
 	Reason   string    `json:"reason"`
 	// ValidDays is the 有效期 in days, 1 to MaxValidDays (0: DefaultValidDays);
-	// DuesPaidTo the month the dues are paid to, "2026-05" (optional).
+	// DuesPaidTo the month the dues are paid to, "2026-05" (optional; the
+	// dues ledger's when one is kept for the member, Service.Ledger).
 	ValidDays  int    `json:"valid_days"`
 	DuesPaidTo string `json:"dues_paid_to"`
 }
@@ -304,6 +305,24 @@ func (s *Service) CheckLetter(in *IssueInput) error {
 	return v.Err()
 }
 
+// duesOnLetter puts the dues ledger's 党费交到 on a letter for m, when a
+// ledger is kept for them: a month typed that differs from it is refused.
+func (s *Service) duesOnLetter(ctx context.Context, tx *sql.Tx, m Member, in *IssueInput) error {
+	if s.Ledger == nil {
+		return nil
+	}
+	paid, ok, err := s.Ledger.PaidTo(ctx, tx, m.ID, store.ProvinceOf(m.OrgPath))
+	if err != nil || !ok {
+		return err
+	}
+	if in.DuesPaidTo != "" && in.DuesPaidTo != paid {
+		return apperr.InvalidField("dues_paid_to", "党费账上%s的党费交到%s,与填写的%s不一致;请先在党费账中登记交纳,或不填此项(按党费账填写)",
+			m.Name, paid, in.DuesPaidTo)
+	}
+	in.DuesPaidTo = paid
+	return nil
+}
+
 // Issue writes a letter for a member in scope. The member stays in the old
 // organisation until the letter is received.
 func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Transfer, error) {
@@ -325,6 +344,9 @@ func (s *Service) Issue(ctx context.Context, sc store.Scope, in IssueInput) (Tra
 		}
 		if pending > 0 {
 			return apperr.Conflict("%s已有一封未办结的组织关系介绍信,请先办结或撤回", m.Name)
+		}
+		if err := s.duesOnLetter(ctx, tx, m, &in); err != nil {
+			return err
 		}
 		var to any
 		toPath := ""

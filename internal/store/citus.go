@@ -86,6 +86,13 @@ var Tables = []Table{
 	{Name: "selections", Role: Provincial, OrgCol: "org_id"},
 	{Name: "reviews", Role: Provincial, OrgCol: "org_id"},
 	{Name: "library_docs", Role: Provincial, OrgCol: "org_id"},
+	// Party dues: a base and an account follow their member, a payment, a
+	// remittance and an organisation's ledger stay with their organisation.
+	{Name: "dues_bases", Role: Provincial, MemberCol: "member_id"},
+	{Name: "dues_accounts", Role: Provincial, MemberCol: "member_id"},
+	{Name: "dues_payments", Role: Provincial, OrgCol: "org_id"},
+	{Name: "dues_ledgers", Role: Provincial, OrgCol: "org_id"},
+	{Name: "dues_remittances", Role: Provincial, OrgCol: "org_id"},
 	// The consultative work: a committee's rows in the province of its path in the committees' tree.
 	{Name: "cppcc_members", Role: Provincial, CommitteeCol: "committee_id"},
 	{Name: "proposals", Role: Provincial, CommitteeCol: "committee_id"},

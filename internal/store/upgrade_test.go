@@ -3,8 +3,10 @@ package store_test
 import (
 	"archive/zip"
 	"context"
+	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -63,8 +65,7 @@ func TestUpgradeALaidOutCluster(t *testing.T) {
 //	git archive --format=zip -o internal/store/testdata/dialect-sets.zip c62a2c4:internal/store/migrations
 const dialectSets = "testdata/dialect-sets.zip"
 
-// next is a migration after the last of the release of dialectSets, in
-// this test's set only.
+// next is a migration after the last of the one set, in this test's set only.
 const next = `-- +goose Up
 ALTER TABLE settings ADD COLUMN next_n {{int}} NOT NULL DEFAULT 0;
 CREATE INDEX settings_next ON settings(next_n);
@@ -79,7 +80,8 @@ ALTER TABLE settings DROP COLUMN next_n;
 // by the one set: no migration of that release runs again, the versions
 // recorded are those of the one set on both engines (SQLite's 00005 to
 // 00026 renumbered to 00007 to 00028; SQLite has no 00005 or 00006), the
-// next migration is 00029 on both, the schema is the one a new database
+// migrations after the release (the one set's from 00029, and next after
+// them) take the same numbers on both, the schema is the one a new database
 // gets (tables, columns, types, indexes, keys, triggers), and the rows are
 // kept.
 func TestUpgradeFromADialectsOwnSet(t *testing.T) {
@@ -89,11 +91,18 @@ func TestUpgradeFromADialectsOwnSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sets.Close()
-	src := fstest.MapFS{"00029_next.sql": {Data: []byte(next)}}
 	names, err := fs.Glob(store.Migrations(), "*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The release's sets end at 00028; next follows the one set's last.
+	last, err := strconv.ParseInt(names[len(names)-1][:5], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const releaseLast = 28
+	newer := int(last-releaseLast) + 1
+	src := fstest.MapFS{fmt.Sprintf("%05d_next.sql", last+1): {Data: []byte(next)}}
 	for _, name := range names {
 		data, err := fs.ReadFile(store.Migrations(), name)
 		if err != nil {
@@ -101,9 +110,9 @@ func TestUpgradeFromADialectsOwnSet(t *testing.T) {
 		}
 		src[name] = &fstest.MapFile{Data: data}
 	}
-	// The versions of the one set each engine records, up to 00029.
+	// The versions of the one set each engine records, up to next's.
 	want := map[store.Dialect][]int64{}
-	for v := int64(0); v <= 29; v++ {
+	for v := int64(0); v <= last+1; v++ {
 		want[store.Postgres] = append(want[store.Postgres], v)
 		if v != 5 && v != 6 {
 			want[store.SQLite] = append(want[store.SQLite], v)
@@ -179,11 +188,11 @@ func TestUpgradeFromADialectsOwnSet(t *testing.T) {
 		}
 	}
 	for _, engine := range storetest.Engines {
-		t.Run(engine+" at the release's last", func(t *testing.T) { upgrade(t, engine, 0, 1) })
+		t.Run(engine+" at the release's last", func(t *testing.T) { upgrade(t, engine, 0, newer) })
 	}
 	// SQLite part way through its own set: before the renumbered migrations
 	// (at its 00004 nothing is renumbered and 00007 on are pending), and at
 	// its 00014 (the consultative work, 00016 of the one set).
-	t.Run("sqlite at its 00004", func(t *testing.T) { upgrade(t, "sqlite", 4, 23) })
-	t.Run("sqlite at its 00014", func(t *testing.T) { upgrade(t, "sqlite", 14, 13) })
+	t.Run("sqlite at its 00004", func(t *testing.T) { upgrade(t, "sqlite", 4, 22+newer) })
+	t.Run("sqlite at its 00014", func(t *testing.T) { upgrade(t, "sqlite", 14, 12+newer) })
 }
