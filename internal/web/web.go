@@ -73,8 +73,8 @@ func (s *Site) Routes() []route {
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
 		{"GET /{$}", auth.PermAuth, 0, legacy(s.dashboard)},
 		{"GET /todo", auth.PermAuth, 0, legacy(s.todoPage)},
-		{"GET /pick/orgs", auth.PermAuth, 0, legacy(s.pickOrgs)},
-		{"GET /pick/members", auth.PermWorkWrite, 0, legacy(s.pickPeople)},
+		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
+		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
 		{"POST /remind", auth.PermAuth, 0, legacy(s.remindAdd)},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
