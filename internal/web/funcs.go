@@ -180,6 +180,25 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
+// invalid is the refusal of the fields that did not read (a malformed
+// date or number, recorded as the form was read), nil when there are
+// none: refused shows the form again with their messages.
+func (f *form) invalid() error {
+	if len(f.Errors) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(f.Errors))
+	for k := range f.Errors {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var v apperr.Invalid
+	for _, k := range keys {
+		v.Add(k, "%s", f.Errors[k])
+	}
+	return v.Err()
+}
+
 // onForm puts a user's error on the form (to show it again) and reports
 // true; any other error gets the error page, and false.
 func (s *Site) onForm(w http.ResponseWriter, r *http.Request, f *form, err error) bool {
