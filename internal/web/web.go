@@ -75,7 +75,7 @@ func (s *Site) Routes() []route {
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
 		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
-		{"POST /remind", auth.PermAuth, 0, legacy(s.remindAdd)},
+		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
 	for _, part := range [][]route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
