@@ -17,11 +17,11 @@ import (
 
 func (s *Site) adminRoutes() []route {
 	return []route{
-		{"GET /users", auth.PermUserRead, 0, legacy(s.userList)},
-		{"POST /users", auth.PermUserRead, 0, legacy(s.userAct)},
-		{"GET /audit", auth.PermAuditRead, 0, legacy(s.auditList)},
-		{"GET /me", auth.PermAuth, 0, legacy(s.mePage)},
-		{"POST /me", auth.PermAuth, 0, legacy(s.meAct)},
+		{"GET /users", auth.PermUserRead, 0, s.userList},
+		{"POST /users", auth.PermUserRead, 0, s.userAct},
+		{"GET /audit", auth.PermAuditRead, 0, s.auditList},
+		{"GET /me", auth.PermAuth, 0, s.mePage},
+		{"POST /me", auth.PermAuth, 0, s.meAct},
 	}
 }
 
@@ -41,35 +41,32 @@ func grantPicker() orgPick {
 	return orgPick{ID: "org_id", Q: "org_q", Label: "党组织(三员角色不填)", For: "grant"}
 }
 
-func (s *Site) userList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.userListWith(w, r, id, usersData{GrantOrg: grantPicker()}, http.StatusOK)
+func (s *Site) userList(c *Call) (Answer, error) {
+	return s.userListWith(c, usersData{GrantOrg: grantPicker()})
 }
 
-func (s *Site) userListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d usersData, status int) {
+// userListWith is the users page with d's form, new password or choices.
+func (s *Site) userListWith(c *Call, d usersData) (Answer, error) {
+	r, id := c.R, c.ID
 	p := pageOf(r)
-	err := id.Within(auth.PermUserRead, func(store.Scope) error {
-		var err error
-		d.List, err = s.Auth.Users(r.Context(), p)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	if d.List, err = s.Auth.Users(r.Context(), p); err != nil {
+		return nil, err
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	d.CanAdmin = len(id.ScopesFor(auth.PermUserAdmin)) > 0
 	d.CanGrant = len(id.ScopesFor(auth.PermGrantAdmin)) > 0
 	if d.CanGrant {
 		if d.Bodies, err = s.Cppcc.Nodes(r.Context()); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 	}
-	s.show(w, r, id, status, "users.html", "用户与授权", d)
+	return View{Name: "users.html", Title: "用户与授权", Data: d}, nil
 }
 
 // userAct carries out one form of the users page, named by its "op" field.
-func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) userAct(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
 	f := newForm(r)
 	ctx := r.Context()
 	d := usersData{Form: f, GrantOrg: grantPicker()}
@@ -129,24 +126,21 @@ func (s *Site) userAct(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		err = errUnknownOp
 	}
 	// A new password is shown once, on this answer, never in a URL.
-	s.finishOp(w, r, f, err, d.NewPassword != "", func(status int) { s.userListWith(w, r, id, d, status) }, "/users", msg)
+	return finishOp(c, f, err, d.NewPassword != "", func() (Answer, error) { return s.userListWith(c, d) }, "/users", msg)
 }
 
 // finishOp ends an operation posted from a page: a user's mistake shows
 // the page again with the form and its message, a secret the operation made
 // (shown) is shown once on the page itself, and otherwise the browser goes
 // back to the page with msg.
-func (s *Site) finishOp(w http.ResponseWriter, r *http.Request, f *form, err error, shown bool, again func(status int), to, msg string) {
+func finishOp(c *Call, f *form, err error, shown bool, again func() (Answer, error), to, msg string) (Answer, error) {
 	switch {
 	case err != nil:
-		if s.onForm(w, r, f, err) {
-			again(http.StatusBadRequest)
-		}
+		return refused(c.R, f, err, again)
 	case shown:
-		again(http.StatusOK)
-	default:
-		done(w, r, to, msg)
+		return again()
 	}
+	return Redirect{To: to, Flash: msg}, nil
 }
 
 type auditData struct {
@@ -162,48 +156,45 @@ type auditData struct {
 	Org              orgPick // the organisation whose entries (and its subtree's) are shown
 }
 
-func (s *Site) auditList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) auditList(c *Call) (Answer, error) {
+	r := c.R
 	q := r.URL.Query()
 	filters := r.URL.Query()
 	filters.Del("page") // the export takes the filters, not the page
 	d := auditData{Export: "/api/v1/audit/export?" + filters.Encode(), From: q.Get("from"), To: q.Get("to"),
 		Org: orgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "audit", Hint: "只看该组织及下级的记录"}}
 	p := pageOf(r)
-	err := id.Within(auth.PermAuditRead, func(sc store.Scope) error {
-		f, err := audit.FilterOf(q)
-		if err != nil {
-			return err
+	f, err := audit.FilterOf(q)
+	if err != nil {
+		return nil, err
+	}
+	// The trail is read system-wide: the organisation the picker's text names, anywhere.
+	if f.OrgID, err = s.orgFromQuery(r, store.All); err != nil {
+		ae, ok := apperr.As(err)
+		if !ok || len(ae.Fields) == 0 {
+			return nil, err
 		}
-		// The trail is read system-wide: the organisation the picker's text names, anywhere.
-		if f.OrgID, err = s.orgFromQuery(r, store.All); err != nil {
-			ae, ok := apperr.As(err)
-			if !ok || len(ae.Fields) == 0 {
-				return err
-			}
-			d.Org.Err, d.Org.Text = ae.Fields[0].Message, q.Get("org_q")
-			return nil
-		}
+		// Told under the picker, above an empty list.
+		d.Org.Err, d.Org.Text = ae.Fields[0].Message, q.Get("org_q")
+	} else {
 		d.Filter = f
 		if f.OrgID != 0 {
 			o, err := s.Orgs.Get(r.Context(), store.All, f.OrgID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			d.Org.Value, d.Org.Text = o.ID, o.Name
 		}
-		d.List, err = audit.List(r.Context(), s.DB, sc, f, p)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		if d.List, err = audit.List(r.Context(), s.DB, c.Scope, f, p); err != nil {
+			return nil, err
+		}
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	for _, e := range d.List.Items {
 		d.Rows = append(d.Rows, auditview.RowOf(e))
 	}
 	d.Actions, d.Objects = auditview.Actions(), auditview.Objects()
-	s.show(w, r, id, http.StatusOK, "audit.html", "审计日志", d)
+	return View{Name: "audit.html", Title: "审计日志", Data: d}, nil
 }
 
 type meData struct {
@@ -240,30 +231,29 @@ func changeLines(m member.Member, rq member.ChangeRequest) []string {
 	return out
 }
 
-func (s *Site) mePage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.mePageWith(w, r, id, meData{}, http.StatusOK)
+func (s *Site) mePage(c *Call) (Answer, error) {
+	return s.mePageWith(c, meData{})
 }
 
-func (s *Site) mePageWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d meData, status int) {
-	ctx := r.Context()
+// mePageWith is the caller's own page with d's form or new token.
+func (s *Site) mePageWith(c *Call, d meData) (Answer, error) {
+	id := c.ID
+	ctx := c.R.Context()
 	d.Grants = id.User.Grants
 	var err error
 	if d.Tokens, err = s.Auth.Tokens(ctx, id.User.ID); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d.APIUser = len(d.Tokens) > 0 || slices.ContainsFunc(id.User.Grants, func(g auth.Grant) bool { return g.Role != auth.RoleMember })
 	if mid := id.User.MemberID; mid != nil && len(id.ScopesFor(auth.PermSelf)) > 0 {
 		m, err := s.Members.Get(ctx, store.All, *mid)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Member = &m
 		l, err := s.Members.Requests(ctx, store.All, "", *mid, store.Page{Size: 20})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Requests = l.Items
 	}
@@ -276,23 +266,22 @@ func (s *Site) mePageWith(w http.ResponseWriter, r *http.Request, id auth.Identi
 	for _, sc := range id.ScopesFor(auth.PermRequestAdmin) {
 		l, err := s.Members.Requests(ctx, sc, "pending", 0, store.Page{Size: 50})
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		for _, rq := range l.Items {
 			m, err := s.Members.Get(ctx, sc, rq.MemberID)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return nil, err
 			}
 			d.Asked[rq.ID] = changeLines(m, rq)
 		}
 		d.ToDecide = append(d.ToDecide, l.Items...)
 	}
-	s.show(w, r, id, status, "me.html", "我的", d)
+	return View{Name: "me.html", Title: "我的", Data: d}, nil
 }
 
-func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) meAct(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
 	f := newForm(r)
 	ctx := r.Context()
 	d := meData{Form: f}
@@ -321,7 +310,7 @@ func (s *Site) meAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
 	default:
 		err = errUnknownOp
 	}
-	s.finishOp(w, r, f, err, d.NewToken != "", func(status int) { s.mePageWith(w, r, id, d, status) }, "/me", msg)
+	return finishOp(c, f, err, d.NewToken != "", func() (Answer, error) { return s.mePageWith(c, d) }, "/me", msg)
 }
 
 var (

@@ -33,44 +33,43 @@ func selection(f *form) []int64 {
 // memberBatch carries out one operation on the people ticked on the
 // roster: their export, or a letter for each (received at once when the
 // receiving organisation is the caller's too: a move within the scope).
-func (s *Site) memberBatch(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) memberBatch(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	ids := selection(f)
 	if len(ids) == 0 {
-		f.Error = "请先在名册中勾选人员(每次最多" + strconv.Itoa(member.MaxSelection) + "人)"
-		s.memberListWith(w, r, id, f, http.StatusBadRequest)
-		return
+		return refused(r, f, errNoSelection, func() (Answer, error) { return s.memberListWith(c, f) })
 	}
 	switch f.Get("op") {
 	case "export":
-		err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
-			o, err := s.Orgs.GetOrTop(r.Context(), sc, queryID(r, "org"))
-			if err != nil {
-				return err
-			}
-			name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, sc, o, member.Filter{IDs: ids}, "")
-			if err != nil {
-				return err
-			}
-			return sendXLSX(w, strings.TrimSuffix(name, ".xlsx")+"(所选"+strconv.Itoa(len(ids))+"人).xlsx", write)
-		})
+		o, err := s.Orgs.GetOrTop(r.Context(), c.Scope, queryID(r, "org"))
 		if err != nil {
-			s.fail(w, r, err)
+			return nil, err
 		}
+		name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, c.Scope, o, member.Filter{IDs: ids}, "")
+		if err != nil {
+			return nil, err
+		}
+		return Download{Name: strings.TrimSuffix(name, ".xlsx") + "(所选" + strconv.Itoa(len(ids)) + "人).xlsx", ContentType: xlsxType, Stream: true, Write: write}, nil
 	case "letters":
-		s.batchLetters(w, r, id, f, ids)
-	default:
-		s.fail(w, r, errUnknownOp)
+		return s.batchLetters(c, f, ids)
 	}
+	return nil, errUnknownOp
 }
 
-func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, ids []int64) {
-	ctx := r.Context()
+// errBusyStep is one person's step of a batch the database still
+// cancelled after its retries.
+var errBusyStep = apperr.New("busy", http.StatusServiceUnavailable, "数据库正忙,未能办理,请稍后对此人重试")
+
+// errNoSelection refuses a batch operation on no one.
+var errNoSelection = apperr.New("no_selection", http.StatusBadRequest, "请先在名册中勾选人员(每次最多%d人)", member.MaxSelection)
+
+func (s *Site) batchLetters(c *Call, f *form, ids []int64) (Answer, error) {
+	ctx := c.R.Context()
 	p := batchPicker()
-	to, err := s.pickOrg(ctx, id, f, &p)
+	to, err := s.pickOrg(ctx, c.ID, f, &p)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	in := letterInput(f)
 	in.ToOrgID = to
@@ -80,21 +79,30 @@ func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Iden
 	// What the letters say is checked once, beside its fields; the
 	// receiving organisation's message goes under its picker.
 	if err := s.Members.CheckLetter(&in); !f.fail(err) && err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if msg := f.Errors["to_org_id"]; msg != "" {
 		delete(f.Errors, "to_org_id")
 		f.Errors[p.Q] = cmp.Or(f.Errors[p.Q], msg)
 	}
-	if len(f.Errors) > 0 {
-		s.memberListWith(w, r, id, f, http.StatusBadRequest)
-		return
+	if err := f.invalid(); err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
 	}
 	receive := f.Get("receive") == "1"
 	var issued, moved int
-	var refused []string
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
+	var refusals []string
+	// Each person's letter is a transaction of its own, retried alone when
+	// the database cancels it; one still cancelled is told as that person's
+	// refusal, so that the page is never run again over the letters
+	// already written (which would issue a second one to a person received).
+	step := func(fn func() error) error {
+		err := store.Retry(ctx, fn)
+		if store.Transient(err) {
+			return errBusyStep
+		}
+		return err
+	}
+	err = c.ID.Within(auth.PermMemberWrite, func(sc store.Scope) error {
 		for _, mid := range ids {
 			m, err := s.Members.Get(ctx, sc, mid)
 			if err != nil {
@@ -104,19 +112,21 @@ func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Iden
 				return err
 			}
 			in.MemberID = mid
-			t, err := s.Members.Issue(ctx, sc, in)
+			var t member.Transfer
+			err = step(func() (err error) { t, err = s.Members.Issue(ctx, sc, in); return err })
 			if ae, ok := apperr.As(err); ok {
-				refused = append(refused, m.Name+":"+ae.Message)
+				refusals = append(refusals, m.Name+":"+ae.Message)
 				continue
 			} else if err != nil {
 				return err
 			}
 			issued++
 			if receive && to != 0 {
-				if _, err := s.Members.Receive(ctx, sc, t.ID, date.Date{}); err == nil {
+				err := step(func() error { _, err := s.Members.Receive(ctx, sc, t.ID, date.Date{}); return err })
+				if err == nil {
 					moved++
 				} else if ae, ok := apperr.As(err); ok {
-					refused = append(refused, m.Name+"(介绍信已开具,未能同时接收):"+ae.Message)
+					refusals = append(refusals, m.Name+"(介绍信已开具,未能同时接收):"+ae.Message)
 				} else {
 					return err
 				}
@@ -125,15 +135,14 @@ func (s *Site) batchLetters(w http.ResponseWriter, r *http.Request, id auth.Iden
 		return nil
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	msg := "已为 " + strconv.Itoa(issued) + " 人开具介绍信"
 	if receive && to != 0 {
 		msg += ",其中 " + strconv.Itoa(moved) + " 人已同时接收"
 	}
-	if len(refused) > 0 {
-		msg += ";" + strconv.Itoa(len(refused)) + " 人未办:" + strings.Join(refused, ";")
+	if len(refusals) > 0 {
+		msg += ";" + strconv.Itoa(len(refusals)) + " 人未办:" + strings.Join(refusals, ";")
 	}
-	done(w, r, "/transfers?tab=all", msg)
+	return Redirect{To: "/transfers?tab=all", Flash: msg}, nil
 }

@@ -61,8 +61,8 @@ func (s *Site) cppccRoutes() []route {
 		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, legacy(s.cppccInbox)},
 		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, legacy(s.proposalRoute(auth.PermCppccHandle, cppcc.ViewUnit))},
 		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, legacy(s.cppccUnitAct)},
-		{"GET /cppcc/pick/members", auth.PermCppccSelf, 0, legacy(s.pickCoSigners)},
-		{"GET /cppcc/pick/units", auth.PermCppccWrite, 0, legacy(s.pickUnits)},
+		{"GET /cppcc/pick/members", auth.PermCppccSelf, 0, s.pickCoSigners},
+		{"GET /cppcc/pick/units", auth.PermCppccWrite, 0, s.pickUnits},
 	}
 }
 

@@ -20,7 +20,7 @@ func (s *Site) entryRoutes() []route {
 	return []route{
 		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, legacy(s.entryNew)},
 		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, legacy(s.entrySave)},
-		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, legacy(s.pickContacts)},
+		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, s.pickContacts},
 	}
 }
 

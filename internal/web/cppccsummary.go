@@ -19,12 +19,12 @@ import (
 // templates it is drafted from; a proposal's 交办函 and 答复函.
 func (s *Site) cppccSummaryRoutes() []route {
 	return []route{
-		{"GET /cppcc/summary", auth.PermCppccRead, 0, legacy(s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf))},
-		{"POST /cppcc/summary", auth.PermCppccRead, 0, legacy(s.summaryPage(auth.PermCppccRead, s.cppccSummaryOf))},
-		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, legacy(s.summaryDocx(auth.PermCppccRead, s.cppccSummaryOf))},
-		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, legacy(s.summaryDraft(auth.PermCppccWrite, s.cppccSummaryOf))},
-		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, legacy(s.cppccTemplates(auth.PermCppccRead))},
-		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, legacy(s.cppccTemplates(auth.PermCppccWrite))},
+		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(s.cppccSummaryOf)},
+		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(s.cppccSummaryOf)},
+		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.summaryDocx(s.cppccSummaryOf)},
+		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.summaryDraft(s.cppccSummaryOf)},
+		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
+		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
 		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, legacy(s.assignLetter)},
 		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, legacy(s.replyLetter(auth.PermCppccRead, cppcc.ViewOffice))},
 		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, legacy(s.replyLetter(auth.PermCppccSelf, cppcc.ViewMember))},
@@ -69,8 +69,9 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 
 // cppccTemplates shows (with the read permission) or saves (with the
 // write one) the texts a committee's summaries are drafted from.
-func (s *Site) cppccTemplates(perm auth.Perm) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccTemplates(perm auth.Perm) Handler {
+	return func(c *Call) (Answer, error) {
+		r, id := c.R, c.ID
 		var d templatesData
 		err := id.Within(perm, func(sc store.Scope) error {
 			c, err := s.committeeIn(r, sc)
@@ -89,7 +90,7 @@ func (s *Site) cppccTemplates(perm auth.Perm) func(w http.ResponseWriter, r *htt
 			}
 			return nil
 		})
-		s.templatesDone(w, r, id, d, err, "本级和下级政协")
+		return templatesDone(c, d, err, "本级和下级政协")
 	}
 }
 

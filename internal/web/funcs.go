@@ -180,6 +180,25 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
+// invalid is the refusal of the fields that did not read (a malformed
+// date or number, recorded as the form was read), nil when there are
+// none: refused shows the form again with their messages.
+func (f *form) invalid() error {
+	if len(f.Errors) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(f.Errors))
+	for k := range f.Errors {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var v apperr.Invalid
+	for _, k := range keys {
+		v.Add(k, "%s", f.Errors[k])
+	}
+	return v.Err()
+}
+
 // onForm puts a user's error on the form (to show it again) and reports
 // true; any other error gets the error page, and false.
 func (s *Site) onForm(w http.ResponseWriter, r *http.Request, f *form, err error) bool {
@@ -373,7 +392,7 @@ func (f *flashStore) take(session string) string {
 
 // sendXLSX answers with a workbook to download as name.
 func sendXLSX(w http.ResponseWriter, name string, write func(io.Writer) error) error {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Type", xlsxType)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	return write(w)
 }
@@ -385,7 +404,7 @@ func sendDocx(w http.ResponseWriter, name string, write func(io.Writer) error) e
 	if err := write(&buf); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Type", docxType)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	_, err := w.Write(buf.Bytes())
 	return err

@@ -16,17 +16,17 @@ import (
 
 func (s *Site) membersRoutes() []route {
 	return []route{
-		{"GET /members", auth.PermMemberRead, 0, legacy(s.memberList)},
-		{"POST /members/batch", auth.PermMemberRead, 0, legacy(s.memberBatch)},
-		{"POST /members/export/full", auth.PermMemberReveal, 0, legacy(s.memberExportFull)},
-		{"GET /members/new", auth.PermMemberWrite, 0, legacy(s.memberForm)},
-		{"POST /members/new", auth.PermMemberWrite, 0, legacy(s.memberSave)},
-		{"GET /members/{id}", auth.PermMemberRead, 0, legacy(s.memberPage)},
-		{"POST /members/{id}/reveal", auth.PermMemberReveal, 0, legacy(s.memberPage)},
-		{"GET /members/{id}/edit", auth.PermMemberWrite, 0, legacy(s.memberForm)},
-		{"POST /members/{id}/edit", auth.PermMemberWrite, 0, legacy(s.memberSave)},
-		{"POST /members/{id}/steps", auth.PermMemberWrite, 0, legacy(s.memberStep)},
-		{"POST /members/{id}/mobile", auth.PermMemberWrite, 0, legacy(s.memberMobile)},
+		{"GET /members", auth.PermMemberRead, 0, s.memberList},
+		{"POST /members/batch", auth.PermMemberRead, 0, s.memberBatch},
+		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
+		{"GET /members/new", auth.PermMemberWrite, 0, s.memberForm},
+		{"POST /members/new", auth.PermMemberWrite, 0, s.memberSave},
+		{"GET /members/{id}", auth.PermMemberRead, 0, s.memberPage},
+		{"POST /members/{id}/reveal", auth.PermMemberReveal, 0, s.memberPage},
+		{"GET /members/{id}/edit", auth.PermMemberWrite, 0, s.memberForm},
+		{"POST /members/{id}/edit", auth.PermMemberWrite, 0, s.memberSave},
+		{"POST /members/{id}/steps", auth.PermMemberWrite, 0, s.memberStep},
+		{"POST /members/{id}/mobile", auth.PermMemberWrite, 0, s.memberMobile},
 	}
 }
 
@@ -64,13 +64,15 @@ type sortLink struct {
 }
 
 // memberList is the roster of an organisation's subtree with search, filters, paging and sorting.
-func (s *Site) memberList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.memberListWith(w, r, id, nil, http.StatusOK)
+func (s *Site) memberList(c *Call) (Answer, error) {
+	return s.memberListWith(c, nil)
 }
 
 // memberListWith shows the roster as filtered, with the full-export form f
-// (and its error) when it comes back.
-func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// (and its error) when it comes back. It reads within the grants that read
+// the roster, whichever the row's permission (the full export's, a batch's).
+func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
+	r, id := c.R, c.ID
 	d := memberListData{Form: f, Filter: rosterFilter(r), Selected: map[int64]bool{}, To: batchPicker(), Batch: "/members/batch?" + r.URL.RawQuery}
 	if f != nil {
 		for _, id := range selection(f) {
@@ -102,14 +104,12 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	d.Pager.More = d.List.More
 	if d.Parents, err = s.parents(r, d.Org, d.List.Items); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d.Twins = map[string]bool{}
 	seen := map[string]int{}
@@ -148,7 +148,7 @@ func (s *Site) memberListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	if d.Org.ID != 0 {
 		title = d.Org.Name + " · 党员名册"
 	}
-	s.show(w, r, id, status, "members.html", title, d)
+	return View{Name: "members.html", Title: title, Data: d}, nil
 }
 
 // parents names the parents of each listed member's organisation, from
@@ -183,27 +183,30 @@ func (s *Site) parents(r *http.Request, top org.Org, items []member.Member) (map
 // memberExportFull downloads the roster as filtered with full ID numbers,
 // birth dates and phones, for the reason the form gives (in the audit trail
 // with the export); without a reason the roster comes back with the message.
-func (s *Site) memberExportFull(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) memberExportFull(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	filter := rosterFilter(r)
-	err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
+	export := func() (Answer, error) {
 		reason, err := spreadsheet.FullReason(f.Get("reason"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		o, err := s.Orgs.Get(r.Context(), sc, filter.OrgID)
+		o, err := s.Orgs.Get(r.Context(), c.Scope, filter.OrgID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, sc, o, filter, reason)
+		name, write, err := spreadsheet.MembersExport(r.Context(), s.DB, s.Members, c.Scope, o, filter, reason)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return sendXLSX(w, name, write)
-	})
-	if err != nil && s.onForm(w, r, f, err) {
-		s.memberListWith(w, r, id, f, http.StatusBadRequest)
+		return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
 	}
+	a, err := export()
+	if err != nil {
+		return refused(r, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
+	}
+	return a, nil
 }
 
 // rosterFilter reads the roster's filters from the query: the members
@@ -254,110 +257,98 @@ type memberData struct {
 }
 
 // memberPage shows one person; a POST to .../reveal shows the clear ID number and phone, audited.
-func (s *Site) memberPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.memberPageWith(w, r, id, memberData{}, http.StatusOK)
+func (s *Site) memberPage(c *Call) (Answer, error) {
+	return s.memberPageWith(c, memberData{})
 }
 
-func (s *Site) memberPageWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d memberData, status int) {
+// memberPageWith shows one person with d's refused form, if any: a step
+// refused comes back 422 (a step the rules forbid), the rest 400.
+func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
+	r, id := c.R, c.ID
 	mid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	ctx := r.Context()
-	err = id.Within(auth.PermMemberRead, func(sc store.Scope) error {
-		var err error
-		if d.M, err = s.Members.Get(ctx, sc, mid); err != nil {
-			return err
-		}
-		if d.History, err = s.Members.History(ctx, sc, mid); err != nil {
-			return err
-		}
-		ts, err := s.Members.ListTransfers(ctx, sc, member.TransferFilter{Member: mid}, store.Page{Size: 50})
-		if err != nil {
-			return err
-		}
-		d.Transfers = ts.Items
-		ms, err := s.Members.ListMobile(ctx, sc, member.MobileFilter{Member: mid}, store.Page{Size: 50})
-		d.Mobile = ms.Items
-		return err
-	})
+	// The person is read within the grants that read the roster, whichever the row's permission (a reveal's, a step's).
+	sc, err := c.Within(auth.PermMemberRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
+	if d.M, err = s.Members.Get(ctx, sc, mid); err != nil {
+		return nil, err
+	}
+	if d.History, err = s.Members.History(ctx, sc, mid); err != nil {
+		return nil, err
+	}
+	ts, err := s.Members.ListTransfers(ctx, sc, member.TransferFilter{Member: mid}, store.Page{Size: 50})
+	if err != nil {
+		return nil, err
+	}
+	d.Transfers = ts.Items
+	ms, err := s.Members.ListMobile(ctx, sc, member.MobileFilter{Member: mid}, store.Page{Size: 50})
+	if err != nil {
+		return nil, err
+	}
+	d.Mobile = ms.Items
 	d.CanWrite = id.Allows(auth.PermMemberWrite, d.M.OrgPath)
 	d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
 	if r.Method == http.MethodPost && r.URL.Path == "/members/"+itoa(mid)+"/reveal" {
-		err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
-			v, err := s.Members.Reveal(ctx, sc, mid)
-			d.Revealed = &v
-			return err
-		})
+		sc, err := c.Within(auth.PermMemberReveal)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
+		v, err := s.Members.Reveal(ctx, sc, mid)
+		if err != nil {
+			return nil, err
+		}
+		d.Revealed = &v
 	}
 	for _, t := range member.Transitions {
 		if t.Applies(d.M) {
 			d.Steps = append(d.Steps, t)
 		}
 	}
-	s.show(w, r, id, status, "member.html", d.M.Name, d)
+	v := View{Name: "member.html", Title: d.M.Name, Data: d}
+	if d.StepForm != nil {
+		v.Status = http.StatusUnprocessableEntity
+	}
+	return v, nil
 }
 
-func (s *Site) memberStep(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	mid, err := pathID(r)
+func (s *Site) memberStep(c *Call) (Answer, error) {
+	mid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	f := newForm(r)
+	f := newForm(c.R)
 	months, _ := strconv.Atoi(f.Get("months"))
 	st := member.Step{Action: f.Get("action"), Months: months, Note: f.Get("note")}
 	if on := f.date("on"); on != nil {
 		st.On = *on
 	}
-	if len(f.Errors) == 0 {
-		err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-			_, err := s.Members.Advance(r.Context(), sc, mid, st)
-			return err
-		})
-		if err == nil {
-			done(w, r, "/members/"+itoa(mid), "已办理")
-			return
-		}
-		if !s.onForm(w, r, f, err) {
-			return
+	if err = f.invalid(); err == nil {
+		if _, err = s.Members.Advance(c.R.Context(), c.Scope, mid, st); err == nil {
+			return Redirect{To: "/members/" + itoa(mid), Flash: "已办理"}, nil
 		}
 	}
-	s.memberPageWith(w, r, id, memberData{StepForm: f}, http.StatusUnprocessableEntity)
+	return refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{StepForm: f}) })
 }
 
-func (s *Site) memberMobile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	mid, err := pathID(r)
+func (s *Site) memberMobile(c *Call) (Answer, error) {
+	mid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	f := newForm(r)
+	f := newForm(c.R)
 	in := member.MobileInput{Kind: "out", MemberID: mid, PresentPlace: f.Get("present_place"), Contact: f.Get("contact")}
 	if d := f.date("since"); d != nil {
 		in.Since = *d
 	}
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, "/members/"+itoa(mid), "已登记为流出党员")
-		return
+	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{MobileForm: f}) })
 	}
-	if !s.onForm(w, r, f, err) {
-		return
-	}
-	s.memberPageWith(w, r, id, memberData{MobileForm: f}, http.StatusBadRequest)
+	return Redirect{To: "/members/" + itoa(mid), Flash: "已登记为流出党员"}, nil
 }
 
 type memberFormData struct {
@@ -366,34 +357,33 @@ type memberFormData struct {
 	Form *form
 }
 
-func (s *Site) memberForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.memberFormWith(w, r, id, nil, http.StatusOK)
+func (s *Site) memberForm(c *Call) (Answer, error) {
+	return s.memberFormWith(c, nil)
 }
 
-func (s *Site) memberFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// memberFormWith is the form of a new person or of one's particulars, with f the refused form.
+func (s *Site) memberFormWith(c *Call, f *form) (Answer, error) {
+	r := c.R
 	var d memberFormData
 	d.Form = f
-	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		if r.PathValue("id") != "" {
-			mid, err := pathID(r)
-			if err != nil {
-				return err
-			}
-			m, err := s.Members.Get(r.Context(), sc, mid)
-			if err != nil {
-				return err
-			}
-			d.M = &m
-			d.Org, err = s.Orgs.Get(r.Context(), sc, m.OrgID)
-			return err
+	if r.PathValue("id") != "" {
+		mid, err := pathID(r)
+		if err != nil {
+			return nil, err
 		}
+		m, err := s.Members.Get(r.Context(), c.Scope, mid)
+		if err != nil {
+			return nil, err
+		}
+		d.M = &m
+		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, m.OrgID); err != nil {
+			return nil, err
+		}
+	} else {
 		var err error
-		d.Org, err = s.Orgs.Get(r.Context(), sc, queryID(r, "org"))
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, queryID(r, "org")); err != nil {
+			return nil, err
+		}
 	}
 	if d.Form == nil {
 		d.Form = &form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
@@ -406,10 +396,11 @@ func (s *Site) memberFormWith(w http.ResponseWriter, r *http.Request, id auth.Id
 	if d.M != nil {
 		title = "修改 " + d.M.Name + " 的信息"
 	}
-	s.show(w, r, id, status, "memberform.html", title, d)
+	return View{Name: "memberform.html", Title: title, Data: d}, nil
 }
 
-func (s *Site) memberSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) memberSave(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	in := member.Input{Name: f.opt("name"), IDNumber: f.opt("id_number"), Ethnicity: f.opt("ethnicity"), Education: f.opt("education"),
 		Phone: f.opt("phone"), Occupation: f.opt("occupation"), Post: f.opt("post")}
@@ -420,28 +411,21 @@ func (s *Site) memberSave(w http.ResponseWriter, r *http.Request, id auth.Identi
 		in.AppliedOn, in.ActivistOn, in.CandidateOn = f.date("applied_on"), f.date("activist_on"), f.date("candidate_on")
 		in.JoinedOn, in.FullOn = f.date("joined_on"), f.date("full_on")
 	}
-	if len(f.Errors) == 0 {
-		var saved member.Member
-		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-			var err error
-			if editing {
-				mid, perr := pathID(r)
-				if perr != nil {
-					return perr
-				}
-				saved, err = s.Members.Update(r.Context(), sc, mid, in)
-			} else {
-				saved, err = s.Members.Create(r.Context(), sc, in)
-			}
-			return err
-		})
-		if err == nil {
-			done(w, r, "/members/"+itoa(saved.ID), "已保存")
-			return
+	var saved member.Member
+	err := f.invalid()
+	switch {
+	case err != nil:
+	case editing:
+		var mid int64
+		if mid, err = pathID(r); err != nil {
+			return nil, err
 		}
-		if !s.onForm(w, r, f, err) {
-			return
-		}
+		saved, err = s.Members.Update(r.Context(), c.Scope, mid, in)
+	default:
+		saved, err = s.Members.Create(r.Context(), c.Scope, in)
 	}
-	s.memberFormWith(w, r, id, f, http.StatusBadRequest)
+	if err == nil {
+		return Redirect{To: "/members/" + itoa(saved.ID), Flash: "已保存"}, nil
+	}
+	return refused(r, f, err, func() (Answer, error) { return s.memberFormWith(c, f) })
 }

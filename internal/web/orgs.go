@@ -2,12 +2,10 @@ package web
 
 import (
 	"cmp"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/collection"
 	"dangjian/internal/date"
@@ -19,17 +17,17 @@ import (
 
 func (s *Site) orgsRoutes() []route {
 	return []route{
-		{"GET /orgs", auth.PermOrgRead, 0, legacy(s.orgTree)},
+		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
 		{"GET /orgs/terms", auth.PermOrgRead, 0, legacy(s.termsPage)},
-		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, legacy(s.statsPrint)},
-		{"POST /orgs/{id}/collection", auth.PermMemberReveal, 0, legacy(s.collectionExport)},
+		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
+		{"POST /orgs/{id}/collection", auth.PermMemberReveal, 0, s.collectionExport},
 		{"GET /orgs/terms/export", auth.PermOrgRead, 0, legacy(s.termsExport)},
-		{"GET /orgs/{id}", auth.PermOrgRead, 0, legacy(s.orgPage)},
-		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, legacy(s.orgChildren)},
-		{"GET /orgs/{id}/edit", auth.PermOrgWrite, 0, legacy(s.orgForm)},
-		{"POST /orgs/{id}/edit", auth.PermOrgWrite, 0, legacy(s.orgSave)},
-		{"GET /orgs/{id}/new", auth.PermOrgWrite, 0, legacy(s.orgForm)},
-		{"POST /orgs/{id}/new", auth.PermOrgWrite, 0, legacy(s.orgSave)},
+		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
+		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},
+		{"GET /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgForm},
+		{"POST /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgSave},
+		{"GET /orgs/{id}/new", auth.PermOrgWrite, 0, s.orgForm},
+		{"POST /orgs/{id}/new", auth.PermOrgWrite, 0, s.orgSave},
 	}
 }
 
@@ -54,35 +52,32 @@ type orgData struct {
 }
 
 // dashboard shows the figures of the highest organisation the user's figures cover.
-func (s *Site) dashboard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	scopes := id.ScopesFor(auth.PermStatsRead)
+func (s *Site) dashboard(c *Call) (Answer, error) {
+	scopes := c.ID.ScopesFor(auth.PermStatsRead)
 	if len(scopes) == 0 {
-		http.Redirect(w, r, cmp.Or(cppccHome(id), "/me"), http.StatusSeeOther)
-		return
+		return Redirect{To: cmp.Or(cppccHome(c.ID), "/me")}, nil
 	}
-	roots, err := s.Orgs.Roots(r.Context(), scopes[0])
+	roots, err := s.Orgs.Roots(c.R.Context(), scopes[0])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if len(roots) == 0 {
-		s.show(w, r, id, http.StatusOK, "org.html", "概况", orgData{Empty: true})
-		return
+		return View{Name: "org.html", Title: "概况", Data: orgData{Empty: true}}, nil
 	}
-	s.showOrg(w, r, id, roots[0].ID)
+	return s.showOrg(c, roots[0].ID)
 }
 
-func (s *Site) orgPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	oid, err := pathID(r)
+func (s *Site) orgPage(c *Call) (Answer, error) {
+	oid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.showOrg(w, r, id, oid)
+	return s.showOrg(c, oid)
 }
 
 // showOrg shows an organisation: particulars, breadcrumbs, sub-organisations and subtree figures.
-func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity, oid int64) {
+func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
+	r, id := c.R, c.ID
 	ctx := r.Context()
 	var d orgData
 	if r.URL.Path == "/" {
@@ -90,33 +85,31 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 		var err error
 		changes := stats.Changes()
 		if d.Todo, err = s.todos(ctx, id); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		remember(id, d.Todo, changes)
 		d.ShowTodo = true
 	}
-	err := id.Within(auth.PermOrgRead, func(sc store.Scope) error {
-		o, err := s.Orgs.Get(ctx, sc, oid)
-		if err != nil {
-			return err
-		}
-		d.Org = o
-		if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
-			return err
-		}
-		if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, termSoon)) {
-			// Due for 换届: chased with its secretary.
-			if d.Reminders, err = s.remindFor(ctx, sc, "org", o.ID, cmp.Or(o.Secretary, o.Name), id.Allows(auth.PermOrgWrite, o.Path)); err != nil {
-				return err
-			}
-		}
-		d.Children, err = s.Orgs.Children(ctx, sc, oid)
-		return err
-	})
+	// The landing page's row asks for no permission: the organisation is read within the grants that may read it.
+	sc, err := c.Within(auth.PermOrgRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
+	}
+	if d.Org, err = s.Orgs.Get(ctx, sc, oid); err != nil {
+		return nil, err
+	}
+	o := d.Org
+	if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
+		return nil, err
+	}
+	if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, termSoon)) {
+		// Due for 换届: chased with its secretary.
+		if d.Reminders, err = s.remindFor(ctx, sc, "org", o.ID, cmp.Or(o.Secretary, o.Name), id.Allows(auth.PermOrgWrite, o.Path)); err != nil {
+			return nil, err
+		}
+	}
+	if d.Children, err = s.Orgs.Children(ctx, sc, oid); err != nil {
+		return nil, err
 	}
 	d.CanWrite = id.Allows(auth.PermOrgWrite, d.Org.Path)
 	d.CanHoldOrgs = org.CanHold(d.Org.Type, "branch") == ""
@@ -125,18 +118,16 @@ func (s *Site) showOrg(w http.ResponseWriter, r *http.Request, id auth.Identity,
 	if id.Allows(auth.PermStatsRead, d.Org.Path) {
 		m, err := stats.Read(ctx, s.DB, d.Org.Path)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		d.Stats = stats.NewView(oid, m, date.Of(time.Now()).Year())
 		if d.Work, err = s.summary(r, store.ScopeOf(d.Org.Path), d.Org, "", ""); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 	} else {
 		d.NoFigures = true
 	}
-	s.show(w, r, id, http.StatusOK, "org.html", d.Org.Name, d)
+	return View{Name: "org.html", Title: d.Org.Name, Data: d}, nil
 }
 
 type treeData struct {
@@ -152,58 +143,49 @@ type treeRoot struct {
 }
 
 // orgTree shows the highest organisations the user sees; their children load on demand.
-func (s *Site) orgTree(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) orgTree(c *Call) (Answer, error) {
+	r := c.R
 	d := treeData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
-	scopes := id.ScopesFor(auth.PermOrgRead)
-	if len(scopes) == 0 {
-		s.fail(w, r, apperr.New("forbidden", http.StatusForbidden, "您的角色不能查看党组织"))
-		return
-	}
-	for _, sc := range scopes {
-		var list []org.Org
-		var err error
+	for _, sc := range c.ID.ScopesFor(auth.PermOrgRead) {
 		if d.Q != "" {
-			if list, err = s.Orgs.Search(r.Context(), sc, d.Q, 100); err == nil {
-				var found []picked
-				found, err = s.offer(r.Context(), list)
-				d.Results = append(d.Results, found...)
+			list, err := s.Orgs.Search(r.Context(), sc, d.Q, 100)
+			if err != nil {
+				return nil, err
 			}
-		} else if list, err = s.Orgs.Roots(r.Context(), sc); err == nil {
-			// The top opens with its children in sight: one click fewer to every branch.
-			for _, o := range list {
-				kids, err := s.Orgs.Children(r.Context(), sc, o.ID)
-				if err != nil {
-					s.fail(w, r, err)
-					return
-				}
-				d.Roots = append(d.Roots, treeRoot{Org: o, Kids: kids})
+			found, err := s.offer(r.Context(), list)
+			if err != nil {
+				return nil, err
 			}
+			d.Results = append(d.Results, found...)
+			continue
 		}
+		list, err := s.Orgs.Roots(r.Context(), sc)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
+		}
+		// The top opens with its children in sight: one click fewer to every branch.
+		for _, o := range list {
+			kids, err := s.Orgs.Children(r.Context(), sc, o.ID)
+			if err != nil {
+				return nil, err
+			}
+			d.Roots = append(d.Roots, treeRoot{Org: o, Kids: kids})
 		}
 	}
-	s.show(w, r, id, http.StatusOK, "tree.html", "党组织", d)
+	return View{Name: "tree.html", Title: "党组织", Data: d}, nil
 }
 
 // orgChildren is the fragment of one node's children, fetched when the node opens.
-func (s *Site) orgChildren(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	oid, err := pathID(r)
+func (s *Site) orgChildren(c *Call) (Answer, error) {
+	oid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	var kids []org.Org
-	err = id.Within(auth.PermOrgRead, func(sc store.Scope) error {
-		kids, err = s.Orgs.Children(r.Context(), sc, oid)
-		return err
-	})
+	kids, err := s.Orgs.Children(c.R.Context(), c.Scope, oid)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.render(w, http.StatusOK, "nodes", kids)
+	return Part{Name: "nodes", Data: kids}, nil
 }
 
 type orgFormData struct {
@@ -213,24 +195,20 @@ type orgFormData struct {
 	Parent org.Org
 }
 
-func (s *Site) orgForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.orgFormWith(w, r, id, nil, http.StatusOK)
+func (s *Site) orgForm(c *Call) (Answer, error) {
+	return s.orgFormWith(c, nil)
 }
 
-func (s *Site) orgFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// orgFormWith is the form of an organisation, with f the refused form.
+func (s *Site) orgFormWith(c *Call, f *form) (Answer, error) {
+	r := c.R
 	oid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d := orgFormData{New: strings.HasSuffix(r.URL.Path, "/new"), Form: f}
-	err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
-		d.Org, err = s.Orgs.Get(r.Context(), sc, oid)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, oid); err != nil {
+		return nil, err
 	}
 	if d.Form == nil {
 		d.Form = &form{Errors: map[string]string{}}
@@ -246,14 +224,14 @@ func (s *Site) orgFormWith(w http.ResponseWriter, r *http.Request, id auth.Ident
 	if d.New {
 		title = "新建下级党组织"
 	}
-	s.show(w, r, id, status, "orgform.html", title, d)
+	return View{Name: "orgform.html", Title: title, Data: d}, nil
 }
 
-func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) orgSave(c *Call) (Answer, error) {
+	r := c.R
 	oid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	f := newForm(r)
 	in := org.Input{Name: f.opt("name"), Code: f.opt("code"), Type: f.opt("type"), Secretary: f.opt("secretary"), FoundedOn: f.date("founded_on"),
@@ -262,54 +240,40 @@ func (s *Site) orgSave(w http.ResponseWriter, r *http.Request, id auth.Identity)
 		empty := ""
 		in.Code = &empty
 	}
-	creating := strings.HasSuffix(r.URL.Path, "/new")
-	var saved org.Org
-	if len(f.Errors) == 0 {
-		err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
-			if creating {
-				in.ParentID = &oid
-				saved, err = s.Orgs.Create(r.Context(), sc, in)
-			} else {
-				saved, err = s.Orgs.Update(r.Context(), sc, oid, in)
-			}
-			return err
-		})
-		if err == nil {
-			done(w, r, "/orgs/"+itoa(saved.ID), "已保存")
-			return
+	if err = f.invalid(); err == nil {
+		var saved org.Org
+		if strings.HasSuffix(r.URL.Path, "/new") {
+			in.ParentID = &oid
+			saved, err = s.Orgs.Create(r.Context(), c.Scope, in)
+		} else {
+			saved, err = s.Orgs.Update(r.Context(), c.Scope, oid, in)
 		}
-		if !s.onForm(w, r, f, err) {
-			return
+		if err == nil {
+			return Redirect{To: "/orgs/" + itoa(saved.ID), Flash: "已保存"}, nil
 		}
 	}
-	s.orgFormWith(w, r, id, f, http.StatusBadRequest)
+	return refused(r, f, err, func() (Answer, error) { return s.orgFormWith(c, f) })
 }
 
 // collectionExport downloads the national information collection of an
 // organisation in scope, its purpose recorded with it.
-func (s *Site) collectionExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	oid, err := pathID(r)
+func (s *Site) collectionExport(c *Call) (Answer, error) {
+	oid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	f := newForm(r)
-	err = id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
-		reason, err := spreadsheet.FullReason(f.Get("reason"))
-		if err != nil {
-			return err
-		}
-		o, err := s.Orgs.Get(r.Context(), sc, oid)
-		if err != nil {
-			return err
-		}
-		name, write, err := collection.CollectionExport(r.Context(), s.DB, s.Orgs, s.Members, sc, o, reason)
-		if err != nil {
-			return err
-		}
-		return sendXLSX(w, name, write)
-	})
+	f := newForm(c.R)
+	reason, err := spreadsheet.FullReason(f.Get("reason"))
 	if err != nil {
-		s.fail(w, r, err)
+		return nil, err
 	}
+	o, err := s.Orgs.Get(c.R.Context(), c.Scope, oid)
+	if err != nil {
+		return nil, err
+	}
+	name, write, err := collection.CollectionExport(c.R.Context(), s.DB, s.Orgs, s.Members, c.Scope, o, reason)
+	if err != nil {
+		return nil, err
+	}
+	return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
 }

@@ -128,6 +128,12 @@ type Download struct {
 	Write             func(io.Writer) error
 }
 
+// Content types of the documents the pages send.
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+
 func (d Download) send(s *Site, w http.ResponseWriter, c *Call, _ bool) {
 	disposition := "attachment"
 	if d.Inline {

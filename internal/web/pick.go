@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -75,9 +74,10 @@ func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
 }
 
 // pickOrgs answers a picker's search with up to 20 organisations as JSON.
-func (s *Site) pickOrgs(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) pickOrgs(c *Call) (Answer, error) {
+	r := c.R
 	var out []picked
-	err := pickScope(id, r.URL.Query().Get("for"), func(sc store.Scope) error {
+	err := pickScope(c.ID, r.URL.Query().Get("for"), func(sc store.Scope) error {
 		found, err := s.Orgs.Search(r.Context(), sc, r.URL.Query().Get("q"), 20)
 		if err != nil {
 			return err
@@ -85,7 +85,10 @@ func (s *Site) pickOrgs(w http.ResponseWriter, r *http.Request, id auth.Identity
 		out, err = s.offer(r.Context(), found)
 		return err
 	})
-	s.answerPicks(w, r, out, err)
+	if err != nil {
+		return nil, err
+	}
+	return JSON{V: out}, nil
 }
 
 // orgPick is a picker as a form shows it.
@@ -172,30 +175,16 @@ func (s *Site) personChoices(r *http.Request, sc store.Scope, orgID int64, name 
 // pickPeople answers a person picker of a work form: up to 20 people of the
 // organisation (and below) in the caller's scope for recording work, found
 // by name or pinyin.
-func (s *Site) pickPeople(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var out []picked
-	err := id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
-		q := strings.TrimSpace(r.URL.Query().Get("q"))
-		if q == "" || member.PartSearch(q) {
-			out = []picked{} // a picker finds people by name, never by numbers
-			return nil
-		}
-		l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: queryID(r, "org"), Q: q}, store.Page{Size: 20})
-		out = offerPeople(l.Items)
-		return err
-	})
-	s.answerPicks(w, r, out, err)
-}
-
-// answerPicks sends a picker its matches as JSON, or the error page.
-func (s *Site) answerPicks(w http.ResponseWriter, r *http.Request, out []picked, err error) {
-	if err != nil {
-		s.fail(w, r, err)
-		return
+func (s *Site) pickPeople(c *Call) (Answer, error) {
+	q := strings.TrimSpace(c.R.URL.Query().Get("q"))
+	if q == "" || member.PartSearch(q) {
+		return JSON{V: []picked{}}, nil // a picker finds people by name, never by numbers
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(out)
+	l, err := s.Members.List(c.R.Context(), c.Scope, member.Filter{OrgID: queryID(c.R, "org"), Q: q}, store.Page{Size: 20})
+	if err != nil {
+		return nil, err
+	}
+	return JSON{V: offerPeople(l.Items)}, nil
 }
 
 // orgFromQuery is the organisation a list is filtered by: ?org=, or the

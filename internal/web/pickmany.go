@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"dangjian/internal/auth"
 	"dangjian/internal/committee"
 	"dangjian/internal/pinyin"
 	"dangjian/internal/store"
@@ -151,50 +150,44 @@ func (s *Site) activeMembers(r *http.Request, committeeID, except int64) ([]comm
 
 // pickCoSigners answers the co-signers' picker: up to 20 members of the
 // caller's own committee; a member of another is not found.
-func (s *Site) pickCoSigners(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var out []picked
-	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		me, err := s.Cppcc.Me(r.Context(), sc, id.User.ID)
-		if err != nil {
-			return err
-		}
-		ms, err := s.coSigners(r, sc, me)
-		out = first20(matches(memberPicks(ms), r.URL.Query().Get("q")))
-		return err
-	})
-	s.answerPicks(w, r, out, err)
+func (s *Site) pickCoSigners(c *Call) (Answer, error) {
+	me, err := s.Cppcc.Me(c.R.Context(), c.Scope, c.ID.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.coSigners(c.R, c.Scope, me)
+	if err != nil {
+		return nil, err
+	}
+	return JSON{V: first20(matches(memberPicks(ms), c.R.URL.Query().Get("q")))}, nil
 }
 
 // pickContacts answers the office's picker of a party's or group's
 // contact: up to 20 members in office of the office's own committee.
-func (s *Site) pickContacts(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var out []picked
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		ms, err := s.activeMembers(r, c.ID, 0)
-		out = first20(matches(memberPicks(ms), r.URL.Query().Get("q")))
-		return err
-	})
-	s.answerPicks(w, r, out, err)
+func (s *Site) pickContacts(c *Call) (Answer, error) {
+	cm, err := s.Cppcc.CommitteeOf(c.R.Context(), c.Scope)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.activeMembers(c.R, cm.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return JSON{V: first20(matches(memberPicks(ms), c.R.URL.Query().Get("q")))}, nil
 }
 
 // pickUnits answers the handling units' picker: up to 20 units of the
 // caller's own committee.
-func (s *Site) pickUnits(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var out []picked
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		us, err := s.Cppcc.Units(r.Context(), sc, c.ID)
-		out = first20(matches(unitPicks(us), r.URL.Query().Get("q")))
-		return err
-	})
-	s.answerPicks(w, r, out, err)
+func (s *Site) pickUnits(c *Call) (Answer, error) {
+	cm, err := s.Cppcc.CommitteeOf(c.R.Context(), c.Scope)
+	if err != nil {
+		return nil, err
+	}
+	us, err := s.Cppcc.Units(c.R.Context(), c.Scope, cm.ID)
+	if err != nil {
+		return nil, err
+	}
+	return JSON{V: first20(matches(unitPicks(us), c.R.URL.Query().Get("q")))}, nil
 }
 
 func first20(ps []picked) []picked {

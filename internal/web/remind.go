@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -33,7 +32,8 @@ func (s *Site) remindFor(ctx context.Context, sc store.Scope, typ string, id int
 
 // remindAdd records a 催办 about a work record, a letter or an
 // organisation's term, found in the caller's scope for changing it.
-func (s *Site) remindAdd(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) remindAdd(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
 	f := newForm(r)
 	typ, oid := f.Get("object_type"), f.id("object_id")
 	var o remind.Object
@@ -76,13 +76,11 @@ func (s *Site) remindAdd(w http.ResponseWriter, r *http.Request, id auth.Identit
 		var rm remind.Reminder
 		rm, err = s.reminders().Add(r.Context(), o, f.Get("to_whom"), f.Get("note"))
 		if err == nil {
-			done(w, r, back+"#reminders", "已催办 "+rm.ToWhom+",记入催办记录")
-			return
+			return Redirect{To: back + "#reminders", Flash: "已催办 " + rm.ToWhom + ",记入催办记录"}, nil
 		}
 	}
 	if ae, ok := apperr.As(err); ok && ae.Code != "not_found" && back != "" {
-		done(w, r, back+"#reminders", "未催办:"+ae.Message)
-		return
+		return Redirect{To: back + "#reminders", Flash: "未催办:" + ae.Message}, nil
 	}
-	s.fail(w, r, err)
+	return nil, err
 }

@@ -89,33 +89,29 @@ func (d *summaryData) withDraft(ctx context.Context, db *store.DB, f url.Values)
 
 // summaryDraft saves the texts the form sends as the office's draft of the
 // period, or discards the draft ("discard").
-func (s *Site) summaryDraft(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		var d summaryData
-		msg := "已保存草稿,下次打开本期间的工作总结时自动载入"
-		err := id.Within(perm, func(sc store.Scope) error {
-			var err error
-			if d, err = of(r, sc); err != nil {
-				return err
-			}
-			var texts url.Values
-			if r.PostForm.Get("discard") == "" {
-				texts = url.Values{}
-				for k, v := range r.PostForm {
-					if k == "title" || k == "opening" || k == "closing" || (strings.HasPrefix(k, "p") && strings.Trim(k[1:], "0123456789") == "") {
-						texts[k] = v
-					}
-				}
-			} else {
-				msg = "已放弃草稿,按实时数字重新起草"
-			}
-			return d.holder.SaveDraft(r.Context(), s.DB, d.holderID, d.holderPath, d.period(), texts, id.User.ID, time.Now())
-		})
+func (s *Site) summaryDraft(of summaryOfFunc) Handler {
+	return func(c *Call) (Answer, error) {
+		r := c.R
+		d, err := of(r, c.Scope)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		done(w, r, d.Base+"?"+string(d.Query)+"&from="+d.From+"&to="+d.To, msg)
+		msg := "已保存草稿,下次打开本期间的工作总结时自动载入"
+		var texts url.Values
+		if r.PostForm.Get("discard") == "" {
+			texts = url.Values{}
+			for k, v := range r.PostForm {
+				if k == "title" || k == "opening" || k == "closing" || (strings.HasPrefix(k, "p") && strings.Trim(k[1:], "0123456789") == "") {
+					texts[k] = v
+				}
+			}
+		} else {
+			msg = "已放弃草稿,按实时数字重新起草"
+		}
+		if err := d.holder.SaveDraft(r.Context(), s.DB, d.holderID, d.holderPath, d.period(), texts, c.ID.User.ID, time.Now()); err != nil {
+			return nil, err
+		}
+		return Redirect{To: d.Base + "?" + string(d.Query) + "&from=" + d.From + "&to=" + d.To, Flash: msg}, nil
 	}
 }
 
@@ -202,44 +198,28 @@ func (d summaryData) paragraphs() []string {
 type summaryOfFunc func(r *http.Request, sc store.Scope) (summaryData, error)
 
 // summaryPage drafts a work summary for a period within the grants
-// carrying perm: the texts to edit, and the preview with every figure
-// linked to its list.
-func (s *Site) summaryPage(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		var d summaryData
-		err := id.Within(perm, func(sc store.Scope) error {
-			var err error
-			d, err = of(r, sc)
-			return err
-		})
+// carrying the row's permission: the texts to edit, and the preview with
+// every figure linked to its list.
+func (s *Site) summaryPage(of summaryOfFunc) Handler {
+	return func(c *Call) (Answer, error) {
+		d, err := of(c.R, c.Scope)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		s.show(w, r, id, http.StatusOK, "summary.html", "工作总结", d)
+		return View{Name: "summary.html", Title: "工作总结", Data: d}, nil
 	}
 }
 
 // summaryDocx writes the summary as the form sends it, its figures filled
 // in from the records at this moment.
-func (s *Site) summaryDocx(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		err := id.Within(perm, func(sc store.Scope) error {
-			d, err := of(r, sc)
-			if err != nil {
-				return err
-			}
-			return writeSummary(w, d)
-		})
+func (s *Site) summaryDocx(of summaryOfFunc) Handler {
+	return func(c *Call) (Answer, error) {
+		d, err := of(c.R, c.Scope)
 		if err != nil {
-			s.fail(w, r, err)
+			return nil, err
 		}
+		return Download{Name: d.S.Title + ".docx", ContentType: docxType, Write: func(w io.Writer) error { return report.WriteDocx(w, d.S, d.Figures) }}, nil
 	}
-}
-
-// writeSummary sends a summary as a .docx, its figures filled in.
-func writeSummary(w http.ResponseWriter, d summaryData) error {
-	return sendDocx(w, d.S.Title+".docx", func(x io.Writer) error { return report.WriteDocx(x, d.S, d.Figures) })
 }
 
 type templatesData struct {
@@ -255,19 +235,21 @@ type templatesData struct {
 
 // reportTemplates shows, and saves, the texts an organisation's summaries
 // are drafted from, for itself and those below it.
-func (s *Site) reportTemplates(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	var d templatesData
-	err := id.Within(auth.PermWorkRead, func(sc store.Scope) error {
-		var err error
-		o, err := s.workOrg(r, sc)
-		if err != nil {
-			return err
-		}
-		d = templatesData{Name: o.Name, Query: template.URL("org=" + itoa(o.ID)), Base: "/reports/summary", Path: "/reports/templates", CanWrite: id.Allows(auth.PermWorkWrite, o.Path),
-			Templates: report.Templates(work.Summarize(nil, "", ""))} // the lines' words, not their figures
-		return s.editTemplates(r, id, &d, report.Orgs, o.ID, o.Path)
-	})
-	s.templatesDone(w, r, id, d, err, "本组织和下级组织")
+func (s *Site) reportTemplates(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
+	// Read within the grants that read the work, saved (a POST's row) only where the caller may write it.
+	sc, err := c.Within(auth.PermWorkRead)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.workOrg(r, sc)
+	if err != nil {
+		return nil, err
+	}
+	d := templatesData{Name: o.Name, Query: template.URL("org=" + itoa(o.ID)), Base: "/reports/summary", Path: "/reports/templates", CanWrite: id.Allows(auth.PermWorkWrite, o.Path),
+		Templates: report.Templates(work.Summarize(nil, "", ""))} // the lines' words, not their figures
+	err = s.editTemplates(r, id, &d, report.Orgs, o.ID, o.Path)
+	return templatesDone(c, d, err, "本组织和下级组织")
 }
 
 // editTemplates saves the texts posted (when the caller may write) and
@@ -299,13 +281,12 @@ func (s *Site) editTemplates(r *http.Request, id auth.Identity, d *templatesData
 }
 
 // templatesDone answers a templates page: the error, the saved notice, or the page.
-func (s *Site) templatesDone(w http.ResponseWriter, r *http.Request, id auth.Identity, d templatesData, err error, who string) {
+func templatesDone(c *Call, d templatesData, err error, who string) (Answer, error) {
 	switch {
 	case err != nil:
-		s.fail(w, r, err)
-	case r.Method == http.MethodPost:
-		done(w, r, d.Path+"?"+string(d.Query), "已保存起草模板;"+who+"起草工作总结时使用")
-	default:
-		s.show(w, r, id, http.StatusOK, "reporttemplates.html", "起草模板", d)
+		return nil, err
+	case c.R.Method == http.MethodPost:
+		return Redirect{To: d.Path + "?" + string(d.Query), Flash: "已保存起草模板;" + who + "起草工作总结时使用"}, nil
 	}
+	return View{Name: "reporttemplates.html", Title: "起草模板", Data: d}, nil
 }

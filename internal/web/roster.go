@@ -16,16 +16,15 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
 	"dangjian/internal/spreadsheet"
-	"dangjian/internal/store"
 )
 
 func (s *Site) rosterRoutes() []route {
 	return []route{
-		{"GET /members/import", auth.PermMemberWrite, 0, legacy(s.importForm)},
-		{"POST /members/import", auth.PermMemberWrite, spreadsheet.MaxFile, legacy(s.importStart)},
-		{"GET /imports/{job}", auth.PermMemberWrite, 0, legacy(s.importProgress)},
-		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, legacy(s.importReport)},
-		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, legacy(s.importConfirm)},
+		{"GET /members/import", auth.PermMemberWrite, 0, s.importForm},
+		{"POST /members/import", auth.PermMemberWrite, spreadsheet.MaxFile, s.importStart},
+		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
+		{"GET /imports/{job}/report", auth.PermMemberWrite, 0, s.importReport},
+		{"POST /imports/{job}/confirm", auth.PermMemberWrite, 0, s.importConfirm},
 	}
 }
 
@@ -71,39 +70,32 @@ type importData struct {
 	CanConfirm bool
 }
 
-func (s *Site) importOrg(r *http.Request, id auth.Identity) (org.Org, error) {
-	var o org.Org
-	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		var err error
-		o, err = s.Orgs.Get(r.Context(), sc, queryID(r, "org"))
-		return err
-	})
-	return o, err
+// importOrg is the organisation an import writes under, in the caller's grants for writing the roster.
+func (s *Site) importOrg(c *Call) (org.Org, error) {
+	return s.Orgs.Get(c.R.Context(), c.Scope, queryID(c.R, "org"))
 }
 
-func (s *Site) importForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	o, err := s.importOrg(r, id)
+func (s *Site) importForm(c *Call) (Answer, error) {
+	o, err := s.importOrg(c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", importData{Org: o, Mode: "all", DryRun: true})
+	return View{Name: "import.html", Title: "导入党员名册", Data: importData{Org: o, Mode: "all", DryRun: true}}, nil
 }
 
 // importStart reads the uploaded roster and starts checking and writing it
 // in the background; the browser is sent to the page that shows the progress.
-func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	o, err := s.importOrg(r, id)
+func (s *Site) importStart(c *Call) (Answer, error) {
+	r := c.R
+	o, err := s.importOrg(c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d := importData{Org: o, Mode: r.PostFormValue("mode"), DryRun: r.PostFormValue("dry_run") == "1"}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		d.Error = "请选择要导入的文件(.xlsx、.xls 或 .csv)"
-		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
-		return
+		return View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
 	}
 	defer file.Close()
 	name := filepath.Base(hdr.Filename)
@@ -118,19 +110,18 @@ func (s *Site) importStart(w http.ResponseWriter, r *http.Request, id auth.Ident
 	}
 	if err != nil {
 		d.Error = err.Error()
-		s.show(w, r, id, http.StatusBadRequest, "import.html", "导入党员名册", d)
-		return
+		return View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
 	}
-	s.launch(w, r, id, o, name, content, d.Mode, d.DryRun)
+	return s.launch(c, o, name, content, d.Mode, d.DryRun), nil
 }
 
 // launch starts checking and writing an uploaded roster in the background
 // and sends the browser to the page that shows its progress.
-func (s *Site) launch(w http.ResponseWriter, r *http.Request, id auth.Identity, o org.Org, name string, content []byte, mode string, dryRun bool) {
+func (s *Site) launch(c *Call, o org.Org, name string, content []byte, mode string, dryRun bool) Answer {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	key := hex.EncodeToString(b)
-	job := &importJob{owner: id.User.ID, org: o, dryRun: dryRun, mode: mode, file: name, content: content, started: time.Now()}
+	job := &importJob{owner: c.ID.User.ID, org: o, dryRun: dryRun, mode: mode, file: name, content: content, started: time.Now()}
 	jobs.Lock()
 	for k, j := range jobs.m {
 		if time.Since(j.started) > time.Hour {
@@ -140,25 +131,21 @@ func (s *Site) launch(w http.ResponseWriter, r *http.Request, id auth.Identity, 
 	jobs.m[key] = job
 	jobs.Unlock()
 	// The import outlives the request; it keeps the caller as the actor of its changes.
-	ctx := context.WithoutCancel(r.Context())
+	ctx := context.WithoutCancel(c.R.Context())
+	sc := c.Scope
 	go func() {
-		var rep spreadsheet.Report
-		err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-			im := &spreadsheet.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
-			var err error
-			rep, err = im.ImportFile(ctx, sc, name, content, spreadsheet.Options{OrgID: o.ID, Mode: mode, DryRun: dryRun,
-				Queued: func() {
-					job.mu.Lock()
-					job.queued = true
-					job.mu.Unlock()
-				},
-				Progress: func(done, total int) {
-					job.mu.Lock()
-					job.done, job.total, job.queued = done, total, false
-					job.mu.Unlock()
-				}})
-			return err
-		})
+		im := &spreadsheet.Importer{DB: s.DB, Orgs: s.Orgs, Members: s.Members}
+		rep, err := im.ImportFile(ctx, sc, name, content, spreadsheet.Options{OrgID: o.ID, Mode: mode, DryRun: dryRun,
+			Queued: func() {
+				job.mu.Lock()
+				job.queued = true
+				job.mu.Unlock()
+			},
+			Progress: func(done, total int) {
+				job.mu.Lock()
+				job.done, job.total, job.queued = done, total, false
+				job.mu.Unlock()
+			}})
 		job.mu.Lock()
 		defer job.mu.Unlock()
 		job.finished = true
@@ -173,7 +160,7 @@ func (s *Site) launch(w http.ResponseWriter, r *http.Request, id auth.Identity, 
 		}
 		job.report = &rep
 	}()
-	http.Redirect(w, r, "/imports/"+key+"?org="+itoa(o.ID), http.StatusSeeOther)
+	return Redirect{To: "/imports/" + key + "?org=" + itoa(o.ID)}
 }
 
 func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
@@ -188,21 +175,21 @@ func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
 
 // importProgress shows how far an import is; the page reloads itself each
 // second until the import ends, then shows the result.
-func (s *Site) importProgress(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	job, err := s.job(r, id)
+func (s *Site) importProgress(c *Call) (Answer, error) {
+	job, err := s.job(c.R, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	job.mu.Lock()
-	d := importData{Org: job.org, Job: r.PathValue("job"), Done: job.done, Total: job.total, Running: !job.finished,
+	d := importData{Org: job.org, Job: c.R.PathValue("job"), Done: job.done, Total: job.total, Running: !job.finished,
 		Queued: job.queued, Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
 	d.CanConfirm = confirmable(job)
 	job.mu.Unlock()
+	v := View{Name: "import.html", Title: "导入党员名册", Data: d}
 	if d.Running {
-		w.Header().Set("Refresh", "1")
+		v.Refresh = 1
 	}
-	s.show(w, r, id, http.StatusOK, "import.html", "导入党员名册", d)
+	return v, nil
 }
 
 // confirmable tells whether a finished job was a trial that found nothing
@@ -212,53 +199,43 @@ func confirmable(job *importJob) bool {
 }
 
 // importConfirm writes the file of a clean trial run, without choosing it again.
-func (s *Site) importConfirm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	job, err := s.job(r, id)
+func (s *Site) importConfirm(c *Call) (Answer, error) {
+	job, err := s.job(c.R, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	job.mu.Lock()
 	ok, name, content, mode, o := confirmable(job), job.file, job.content, job.mode, job.org
 	job.confirmed = true // taken once, however many times it is sent
 	job.mu.Unlock()
 	if !ok {
-		s.fail(w, r, apperr.Conflict("只有检查无误的试导入才能确认导入;请重新选择文件"))
-		return
+		return nil, apperr.Conflict("只有检查无误的试导入才能确认导入;请重新选择文件")
 	}
 	// The organisation is read again: the caller may have lost it since.
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		var err error
-		o, err = s.Orgs.Get(r.Context(), sc, o.ID)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if o, err = s.Orgs.Get(c.R.Context(), c.Scope, o.ID); err != nil {
+		return nil, err
 	}
-	s.launch(w, r, id, o, name, content, mode, false)
+	return s.launch(c, o, name, content, mode, false), nil
 }
 
 // importReport downloads the checked roster with the bad cells marked.
-func (s *Site) importReport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	job, err := s.job(r, id)
+func (s *Site) importReport(c *Call) (Answer, error) {
+	job, err := s.job(c.R, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	job.mu.Lock()
 	rep := job.report
 	job.mu.Unlock()
 	if rep == nil {
-		s.fail(w, r, apperr.Conflict("导入尚未完成"))
-		return
+		return nil, apperr.Conflict("导入尚未完成")
 	}
-	sh, err := spreadsheet.Open(job.file, bytes.NewReader(job.content))
-	if err == nil {
+	return Download{Name: "导入检查结果.xlsx", ContentType: xlsxType, Stream: true, Write: func(w io.Writer) error {
+		sh, err := spreadsheet.Open(job.file, bytes.NewReader(job.content))
+		if err != nil {
+			return err
+		}
 		defer sh.Close()
-		err = sendXLSX(w, "导入检查结果.xlsx", func(w io.Writer) error { return spreadsheet.WriteReport(w, sh, *rep) })
-	}
-	if err != nil {
-		s.Log.Error("import report", "err", err)
-	}
+		return spreadsheet.WriteReport(w, sh, *rep)
+	}}, nil
 }

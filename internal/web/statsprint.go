@@ -1,12 +1,9 @@
 package web
 
 import (
-	"net/http"
 	"strconv"
 
-	"dangjian/internal/auth"
 	"dangjian/internal/stats/tables"
-	"dangjian/internal/store"
 )
 
 // statsTables are the statistics tables a page prints, by their key.
@@ -33,11 +30,11 @@ type statsPeriod struct{ Table, From, To string }
 // statsPrint lays out one statistics table of an organisation for paper:
 // the organisation's name and the table's title, the date or period, the
 // total, each child and 本级, as the Excel export has them.
-func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) statsPrint(c *Call) (Answer, error) {
+	r := c.R
 	oid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	q := r.URL.Query()
 	key := q.Get("table")
@@ -47,15 +44,15 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 	days := tables.DaysOf(q.Get("from"), q.Get("to"), today)
 	months := "from=" + days.From.String()[:7] + "&to=" + days.To.String()[:7]
 	d.Workbook = "/api/v1/orgs/" + itoa(oid) + "/annual/export?" + months
-	read := func(sc store.Scope) (tables.StatsTable, error) {
-		return tables.ReadStats(r.Context(), s.DB, s.Orgs, sc, oid)
+	read := func() (tables.StatsTable, error) {
+		return tables.ReadStats(r.Context(), s.DB, s.Orgs, c.Scope, oid)
 	}
 	for _, a := range tables.AnnualLayouts(days) {
 		if a.Key == key {
 			d.L, export = a.Layout, d.Workbook
 			d.Period = &statsPeriod{key, days.From.String()[:7], days.To.String()[:7]}
-			read = func(sc store.Scope) (tables.StatsTable, error) {
-				return tables.ReadAnnual(r.Context(), s.DB, s.Orgs, sc, oid, days)
+			read = func() (tables.StatsTable, error) {
+				return tables.ReadAnnual(r.Context(), s.DB, s.Orgs, c.Scope, oid, days)
 			}
 		}
 	}
@@ -70,13 +67,8 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 		year, _ := strconv.Atoi(q.Get("year"))
 		d.L = tables.MembersLayout(year, today)
 	}
-	err = id.Within(auth.PermStatsRead, func(sc store.Scope) error {
-		d.T, err = read(sc)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if d.T, err = read(); err != nil {
+		return nil, err
 	}
 	d.Heads, d.Export, d.PrintedOn = d.L.Headings(), export, today.Chinese()
 	for _, h := range d.Heads {
@@ -92,5 +84,5 @@ func (s *Site) statsPrint(w http.ResponseWriter, r *http.Request, id auth.Identi
 	for _, t := range statsTables {
 		d.Tabs = append(d.Tabs, tab{t.key, t.label, "/orgs/" + itoa(oid) + "/stats/print?table=" + t.key + "&" + months, t.key == key})
 	}
-	s.show(w, r, id, http.StatusOK, "statsprint.html", d.T.Org.Name+d.L.Title, d)
+	return View{Name: "statsprint.html", Title: d.T.Org.Name + d.L.Title, Data: d}, nil
 }

@@ -213,13 +213,12 @@ type todoData struct {
 }
 
 // todoPage is the to-do list.
-func (s *Site) todoPage(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) todoPage(c *Call) (Answer, error) {
 	changes := stats.Changes()
-	items, err := s.todos(r.Context(), id)
+	items, err := s.todos(c.R.Context(), c.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	remember(id, items, changes)
-	s.show(w, r, id, http.StatusOK, "todo.html", "待办事项", todoData{Items: items})
+	remember(c.ID, items, changes)
+	return View{Name: "todo.html", Title: "待办事项", Data: todoData{Items: items}}, nil
 }

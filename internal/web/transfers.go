@@ -15,17 +15,17 @@ import (
 
 func (s *Site) transfersRoutes() []route {
 	return []route{
-		{"GET /transfers", auth.PermMemberRead, 0, legacy(s.transferList)},
-		{"GET /transfers/new", auth.PermMemberWrite, 0, legacy(s.transferForm)},
-		{"POST /transfers/new", auth.PermMemberWrite, 0, legacy(s.transferIssue)},
-		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, legacy(s.letterPrint)},
-		{"POST /transfers/{id}/print", auth.PermMemberReveal, 0, legacy(s.letterPrint)},
-		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, legacy(s.transferAct)},
-		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, legacy(s.transferAct)},
-		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, legacy(s.transferAct)},
-		{"GET /mobile", auth.PermMemberRead, 0, legacy(s.mobileList)},
-		{"POST /mobile", auth.PermMemberWrite, 0, legacy(s.mobileRegisterIn)},
-		{"POST /mobile/{id}/end", auth.PermMemberWrite, 0, legacy(s.mobileEnd)},
+		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
+		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
+		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
+		{"GET /transfers/{id}/print", auth.PermMemberRead, 0, s.letterPrint},
+		{"POST /transfers/{id}/print", auth.PermMemberReveal, 0, s.letterPrint},
+		{"POST /transfers/{id}/receive", auth.PermMemberWrite, 0, s.transferAct},
+		{"POST /transfers/{id}/unreceive", auth.PermMemberWrite, 0, s.transferAct},
+		{"POST /transfers/{id}/cancel", auth.PermMemberWrite, 0, s.transferAct},
+		{"GET /mobile", auth.PermMemberRead, 0, s.mobileList},
+		{"POST /mobile", auth.PermMemberWrite, 0, s.mobileRegisterIn},
+		{"POST /mobile/{id}/end", auth.PermMemberWrite, 0, s.mobileEnd},
 	}
 }
 
@@ -51,7 +51,8 @@ var transferTabs = []struct{ key, label string }{
 }
 
 // transferList shows the letters of a subtree by tab: to receive, issued and pending, overdue (口袋党员 risk), all.
-func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) transferList(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
 	q := r.URL.Query()
 	key := q.Get("tab")
 	if key == "" {
@@ -66,19 +67,14 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}, CanUndo: map[int64]bool{}}
 	p := pageOf(r)
-	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
-		var err error
-		if f.OrgID != 0 {
-			if d.Org, err = s.Orgs.Get(r.Context(), sc, f.OrgID); err != nil {
-				return err
-			}
+	var err error
+	if f.OrgID != 0 {
+		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, f.OrgID); err != nil {
+			return nil, err
 		}
-		d.List, err = s.Members.ListTransfers(r.Context(), sc, f, p)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	}
+	if d.List, err = s.Members.ListTransfers(r.Context(), c.Scope, f, p); err != nil {
+		return nil, err
 	}
 	for _, t := range d.List.Items {
 		if t.Undoable(store.Now(s.Members.Now)) {
@@ -99,7 +95,7 @@ func (s *Site) transferList(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	d.Pager = newPager(r, d.List.Total, p)
 	d.Start = len(id.ScopesFor(auth.PermMemberWrite)) > 0
-	s.show(w, r, id, http.StatusOK, "transfers.html", "组织关系转接", d)
+	return View{Name: "transfers.html", Title: "组织关系转接", Data: d}, nil
 }
 
 func (s *Site) pathOf(r *http.Request, id *int64) string {
@@ -129,32 +125,28 @@ func toPicker() orgPick {
 	return orgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
-func (s *Site) transferForm(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.transferFormWith(w, r, id, transferFormData{Form: &form{Errors: map[string]string{}}, To: toPicker()}, http.StatusOK)
+func (s *Site) transferForm(c *Call) (Answer, error) {
+	return s.transferFormWith(c, transferFormData{Form: &form{Errors: map[string]string{}}, To: toPicker()})
 }
 
-func (s *Site) transferFormWith(w http.ResponseWriter, r *http.Request, id auth.Identity, d transferFormData, status int) {
+// transferFormWith is the letter's form (d.Form the refused one), or,
+// without a member yet, the person picker that starts it.
+func (s *Site) transferFormWith(c *Call, d transferFormData) (Answer, error) {
+	r := c.R
 	mid := queryID(r, "member")
-	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		var err error
-		if mid == 0 {
-			// Started from 组织关系转接: the person named in the picker.
-			if mid, err = s.whoLeaves(r, sc, &d); err != nil || mid == 0 {
-				return err
-			}
+	var err error
+	if mid == 0 {
+		// Started from 组织关系转接: the person named in the picker.
+		if mid, err = s.whoLeaves(r, c.Scope, &d); err != nil {
+			return nil, err
 		}
-		d.M, err = s.Members.Get(r.Context(), sc, mid)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
 	}
-	if d.M.ID == 0 {
-		s.show(w, r, id, http.StatusOK, "transferform.html", "开具组织关系介绍信", d)
-		return
+	if mid != 0 {
+		if d.M, err = s.Members.Get(r.Context(), c.Scope, mid); err != nil {
+			return nil, err
+		}
 	}
-	s.show(w, r, id, status, "transferform.html", "开具组织关系介绍信", d)
+	return View{Name: "transferform.html", Title: "开具组织关系介绍信", Data: d}, nil
 }
 
 // whoLeaves resolves the person picker of a letter started without a
@@ -211,66 +203,52 @@ func letterInput(f *form) member.IssueInput {
 // transferIssue issues a letter. The receiving organisation is looked up by
 // name or code across the whole system (a letter goes anywhere); when
 // several match, the user picks one.
-func (s *Site) transferIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) transferIssue(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	d := transferFormData{Form: f, To: toPicker()}
 	in := letterInput(f)
 	in.MemberID, in.LetterNo = queryID(r, "member"), f.Get("letter_no")
 	var err error
-	if in.ToOrgID, err = s.pickOrg(r.Context(), id, f, &d.To); err != nil {
-		s.fail(w, r, err)
-		return
+	if in.ToOrgID, err = s.pickOrg(r.Context(), c.ID, f, &d.To); err != nil {
+		return nil, err
 	}
-	if len(f.Errors) == 0 {
+	if err = f.invalid(); err == nil {
 		var t member.Transfer
-		err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-			var err error
-			t, err = s.Members.Issue(r.Context(), sc, in)
-			return err
-		})
-		if err == nil {
-			done(w, r, "/transfers?tab=out", "已开具介绍信 "+t.LetterNo+",等待"+t.ToName+"接收")
-			return
-		}
-		if !s.onForm(w, r, f, err) {
-			return
+		if t, err = s.Members.Issue(r.Context(), c.Scope, in); err == nil {
+			return Redirect{To: "/transfers?tab=out", Flash: "已开具介绍信 " + t.LetterNo + ",等待" + t.ToName + "接收"}, nil
 		}
 	}
-	s.transferFormWith(w, r, id, d, http.StatusBadRequest)
+	return refused(r, f, err, func() (Answer, error) { return s.transferFormWith(c, d) })
 }
 
 // transferAct receives or cancels a letter.
-func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) transferAct(c *Call) (Answer, error) {
+	r := c.R
 	tid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	receive, undo := strings.HasSuffix(r.URL.Path, "/receive"), strings.HasSuffix(r.URL.Path, "/unreceive")
 	f := newForm(r)
 	var t member.Transfer
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		var err error
-		if undo {
-			t, err = s.Members.UndoReceive(r.Context(), sc, tid)
-		} else if receive {
-			var on date.Date // today, unless the form names the day
-			if d := f.date("on"); d != nil {
-				on = *d
-			}
-			t, err = s.Members.Receive(r.Context(), sc, tid, on)
-		} else {
-			t, err = s.Members.Cancel(r.Context(), sc, tid)
+	switch {
+	case undo:
+		t, err = s.Members.UndoReceive(r.Context(), c.Scope, tid)
+	case receive:
+		var on date.Date // today, unless the form names the day
+		if d := f.date("on"); d != nil {
+			on = *d
 		}
-		return err
-	})
+		t, err = s.Members.Receive(r.Context(), c.Scope, tid, on)
+	default:
+		t, err = s.Members.Cancel(r.Context(), c.Scope, tid)
+	}
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Code != "not_found" {
-			done(w, r, "/transfers", ae.Message)
-			return
+			return Redirect{To: "/transfers", Flash: ae.Message}, nil
 		}
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	msg := "已撤回介绍信 " + t.LetterNo
 	switch {
@@ -279,7 +257,7 @@ func (s *Site) transferAct(w http.ResponseWriter, r *http.Request, id auth.Ident
 	case receive:
 		msg = "已接收 " + t.Name + " 的组织关系(介绍信 " + t.LetterNo + ");24小时内可在“全部”中撤销接收"
 	}
-	done(w, r, "/transfers?tab=all", msg)
+	return Redirect{To: "/transfers?tab=all", Flash: msg}, nil
 }
 
 type mobileData struct {
@@ -292,25 +270,26 @@ type mobileData struct {
 	Write bool
 }
 
-func (s *Site) mobileList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.mobileListWith(w, r, id, nil, http.StatusOK)
+func (s *Site) mobileList(c *Call) (Answer, error) {
+	return s.mobileListWith(c, nil)
 }
 
-func (s *Site) mobileListWith(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// mobileListWith is the list of mobile members (read within the grants
+// that read the roster), with f the refused form of one coming in.
+func (s *Site) mobileListWith(c *Call, f *form) (Answer, error) {
+	r, id := c.R, c.ID
 	kind := r.URL.Query().Get("kind")
 	if kind != "in" {
 		kind = "out"
 	}
 	d := mobileData{Kind: kind, Form: f}
 	p := pageOf(r)
-	err := id.Within(auth.PermMemberRead, func(sc store.Scope) error {
-		var err error
-		d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: queryID(r, "org"), Kind: kind}, p)
-		return err
-	})
+	sc, err := c.Within(auth.PermMemberRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
+	}
+	if d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: queryID(r, "org"), Kind: kind}, p); err != nil {
+		return nil, err
 	}
 	for _, k := range []struct{ key, label string }{{"out", "流出党员"}, {"in", "流入党员"}} {
 		d.Tabs = append(d.Tabs, tab{k.key, k.label, "/mobile?kind=" + k.key, k.key == kind})
@@ -323,7 +302,7 @@ func (s *Site) mobileListWith(w http.ResponseWriter, r *http.Request, id auth.Id
 			d.Orgs = append(roots, mustChildren(s, r, scopes[0], roots[0].ID)...)
 		}
 	}
-	s.show(w, r, id, status, "mobile.html", "流动党员", d)
+	return View{Name: "mobile.html", Title: "流动党员", Data: d}, nil
 }
 
 func mustChildren(s *Site, r *http.Request, sc store.Scope, id int64) []org.Org {
@@ -331,45 +310,32 @@ func mustChildren(s *Site, r *http.Request, sc store.Scope, id int64) []org.Org 
 	return kids
 }
 
-func (s *Site) mobileRegisterIn(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
+func (s *Site) mobileRegisterIn(c *Call) (Answer, error) {
+	f := newForm(c.R)
 	in := member.MobileInput{Kind: "in", OrgID: f.id("org_id"), Name: f.Get("name"), RelationPlace: f.Get("relation_place"),
 		Contact: f.Get("contact"), PresentPlace: f.Get("present_place")}
 	if d := f.date("since"); d != nil {
 		in.Since = *d
 	}
-	err := id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		_, err := s.Members.RegisterMobile(r.Context(), sc, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, "/mobile?kind=in", "已登记流入党员 "+in.Name)
-		return
+	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
+		return refused(c.R, f, err, func() (Answer, error) {
+			c.R.URL.RawQuery = "kind=in"
+			return s.mobileListWith(c, f)
+		})
 	}
-	if !s.onForm(w, r, f, err) {
-		return
-	}
-	r.URL.RawQuery = "kind=in"
-	s.mobileListWith(w, r, id, f, http.StatusBadRequest)
+	return Redirect{To: "/mobile?kind=in", Flash: "已登记流入党员 " + in.Name}, nil
 }
 
-func (s *Site) mobileEnd(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	mid, err := pathID(r)
+func (s *Site) mobileEnd(c *Call) (Answer, error) {
+	mid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	var rec member.Mobile
-	err = id.Within(auth.PermMemberWrite, func(sc store.Scope) error {
-		var err error
-		rec, err = s.Members.EndMobile(r.Context(), sc, mid, date.Date{})
-		return err
-	})
+	rec, err := s.Members.EndMobile(c.R.Context(), c.Scope, mid, date.Date{})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	done(w, r, "/mobile?kind="+rec.Kind, "已结束 "+rec.Name+" 的流动登记")
+	return Redirect{To: "/mobile?kind=" + rec.Kind, Flash: "已结束 " + rec.Name + " 的流动登记"}, nil
 }
 
 type letterData struct {
@@ -393,51 +359,48 @@ type letterData struct {
 // one sends back, on one A4 page. The ID number is masked, as on every
 // page; a POST from a role that may reveal it prints it in the clear, the
 // look recorded in the audit trail with the letter it was for.
-func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) letterPrint(c *Call) (Answer, error) {
+	r, id := c.R, c.ID
 	tid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	var d letterData
-	err = id.Within(auth.PermMemberRead, func(sc store.Scope) error {
-		var err error
-		if d.T, err = s.Members.GetTransfer(r.Context(), sc, tid); err != nil {
-			return err
-		}
-		if d.T.Status == member.TransferPending {
-			// A letter not received yet is chased with the receiving organisation.
-			canAdd := id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.FromOrgID)) || id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.ToOrgID))
-			if d.Reminders, err = s.remindFor(r.Context(), sc, "transfer", tid, d.T.ToName, canAdd); err != nil {
-				return err
-			}
-		}
-		if d.T.MemberID != nil {
-			if m, err := s.Members.Get(r.Context(), sc, *d.T.MemberID); err == nil {
-				d.M = &m
-			} else if _, ok := apperr.As(err); !ok {
-				return err
-			}
-		}
-		return nil
-	})
+	// The letter is read within the grants that read the roster, the printing in the clear's row too.
+	sc, err := c.Within(auth.PermMemberRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
+	}
+	if d.T, err = s.Members.GetTransfer(r.Context(), sc, tid); err != nil {
+		return nil, err
+	}
+	if d.T.Status == member.TransferPending {
+		// A letter not received yet is chased with the receiving organisation.
+		canAdd := id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.FromOrgID)) || id.Allows(auth.PermMemberWrite, s.pathOf(r, d.T.ToOrgID))
+		if d.Reminders, err = s.remindFor(r.Context(), sc, "transfer", tid, d.T.ToName, canAdd); err != nil {
+			return nil, err
+		}
+	}
+	if d.T.MemberID != nil {
+		if m, err := s.Members.Get(r.Context(), sc, *d.T.MemberID); err == nil {
+			d.M = &m
+		} else if _, ok := apperr.As(err); !ok {
+			return nil, err
+		}
 	}
 	if d.M != nil {
 		d.IDNumber = d.M.IDMasked
 		d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
 		if r.Method == http.MethodPost {
-			err := id.Within(auth.PermMemberReveal, func(sc store.Scope) error {
-				v, err := s.Members.RevealFor(r.Context(), sc, d.M.ID, "打印组织关系介绍信 "+d.T.LetterNo)
-				d.IDNumber, d.Revealed = v.IDNumber, true
-				return err
-			})
+			sc, err := c.Within(auth.PermMemberReveal)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return nil, err
 			}
+			v, err := s.Members.RevealFor(r.Context(), sc, d.M.ID, "打印组织关系介绍信 "+d.T.LetterNo)
+			if err != nil {
+				return nil, err
+			}
+			d.IDNumber, d.Revealed = v.IDNumber, true
 		}
 		if !d.M.BirthDate.IsZero() {
 			d.Age = ageOn(d.M.BirthDate, d.T.IssuedOn)
@@ -447,7 +410,7 @@ func (s *Site) letterPrint(w http.ResponseWriter, r *http.Request, id auth.Ident
 		d.DuesYear, d.DuesMonth = y, strings.TrimPrefix(m, "0")
 	}
 	d.PrintedOn = s.Work.Today().Chinese()
-	s.show(w, r, id, http.StatusOK, "letter.html", "组织关系介绍信 "+d.T.LetterNo, d)
+	return View{Name: "letter.html", Title: "组织关系介绍信 " + d.T.LetterNo, Data: d}, nil
 }
 
 // ageOn is the age in whole years on a day.

@@ -71,11 +71,11 @@ func (s *Site) Routes() []route {
 		{"POST /logout", auth.PermAuth, 0, s.logout},
 		{"GET /password", auth.PermAuth, 0, s.passwordForm},
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
-		{"GET /{$}", auth.PermAuth, 0, legacy(s.dashboard)},
-		{"GET /todo", auth.PermAuth, 0, legacy(s.todoPage)},
-		{"GET /pick/orgs", auth.PermAuth, 0, legacy(s.pickOrgs)},
-		{"GET /pick/members", auth.PermWorkWrite, 0, legacy(s.pickPeople)},
-		{"POST /remind", auth.PermAuth, 0, legacy(s.remindAdd)},
+		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
+		{"GET /todo", auth.PermAuth, 0, s.todoPage},
+		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
+		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
+		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
 	for _, part := range [][]route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
