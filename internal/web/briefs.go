@@ -22,7 +22,7 @@ func (s *Site) briefRoutes() []route {
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, legacy(s.briefRoute)},
 		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, legacy(s.briefDocx)},
 		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, legacy(s.activityUpload)},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, legacy(s.fileRoute(auth.PermCppccRead, true, s.Cppcc.Duties.ActivityFileData))},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(true, s.Cppcc.Duties.ActivityFileData)},
 	}
 }
 

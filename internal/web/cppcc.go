@@ -24,8 +24,8 @@ import (
 // its objection, opinion, extension and reply forms.
 func (s *Site) cppccRoutes() []route {
 	return []route{
-		{"GET /cppcc", auth.PermCppccRead, 0, legacy(s.cppccBoard)},
-		{"GET /cppcc/export/{table}", auth.PermCppccRead, 0, legacy(s.cppccExport)},
+		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
+		{"GET /cppcc/export/{table}", auth.PermCppccRead, 0, s.cppccExport},
 		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, legacy(s.proposalRoute(auth.PermCppccRead, cppcc.ViewOffice))},
 		{"POST /cppcc/proposals/{id}/review", auth.PermCppccWrite, 0, legacy(s.cppccReview)},
 		{"POST /cppcc/proposals/{id}/assign", auth.PermCppccWrite, 0, legacy(s.cppccAssign)},
@@ -49,9 +49,9 @@ func (s *Site) cppccRoutes() []route {
 		{"POST /cppcc/my", auth.PermCppccSelf, 0, legacy(s.cppccDraft)},
 		{"GET /cppcc/my/{id}", auth.PermCppccSelf, 0, legacy(s.proposalRoute(auth.PermCppccSelf, cppcc.ViewMember))},
 		{"POST /cppcc/my/{id}/{action}", auth.PermCppccSelf, 0, legacy(s.cppccMemberAct)},
-		{"GET /cppcc/proposals/{id}/letters/{file}", auth.PermCppccRead, 0, legacy(s.letterRoute(auth.PermCppccRead, cppcc.ViewOffice))},
-		{"GET /cppcc/my/{id}/letters/{file}", auth.PermCppccSelf, 0, legacy(s.letterRoute(auth.PermCppccSelf, cppcc.ViewMember))},
-		{"GET /cppcc/inbox/{id}/letters/{file}", auth.PermCppccHandle, 0, legacy(s.letterRoute(auth.PermCppccHandle, cppcc.ViewUnit))},
+		{"GET /cppcc/proposals/{id}/letters/{file}", auth.PermCppccRead, 0, s.letterRoute(cppcc.ViewOffice)},
+		{"GET /cppcc/my/{id}/letters/{file}", auth.PermCppccSelf, 0, s.letterRoute(cppcc.ViewMember)},
+		{"GET /cppcc/inbox/{id}/letters/{file}", auth.PermCppccHandle, 0, s.letterRoute(cppcc.ViewUnit)},
 		{"GET /cppcc/inbox", auth.PermCppccHandle, 0, legacy(s.cppccInbox)},
 		{"GET /cppcc/inbox/{id}", auth.PermCppccHandle, 0, legacy(s.proposalRoute(auth.PermCppccHandle, cppcc.ViewUnit))},
 		{"POST /cppcc/parts/{id}/{action}", auth.PermCppccHandle, 0, legacy(s.cppccUnitAct)},
@@ -133,67 +133,64 @@ var activityLines = []struct{ key, label, kind string }{
 	{"attend:present", "委员出席(人次)", ""}, {"act:speech", "大会发言(份)", "speech"}, {"brief", "《政协简报》(期)", ""},
 }
 
-func (s *Site) cppccBoard(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccBoard(c *Call) (Answer, error) {
+	r, sc := c.R, c.Scope
 	var d boardData
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if q := queryID(r, "committee"); q != 0 {
-			c, err = s.Cppcc.Committee(r.Context(), sc, q)
-		}
-		if err != nil {
-			return err
-		}
-		year := s.boardYear(r)
-		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
-		if err != nil {
-			return err
-		}
-		d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = c, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
-		for _, l := range boardLines {
-			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key], Main: mainBoardLines[l.key]}
-			switch {
-			case l.state == "key":
-				line.Href = "/cppcc?key=1"
-			case l.state != "":
-				line.Href = "/cppcc?state=" + l.state
-			}
-			d.Lines = append(d.Lines, line)
-		}
-		for _, l := range activityLines {
-			line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
-			switch {
-			case l.kind != "":
-				line.Href = fmt.Sprintf("/cppcc/activities?kind=%s&year=%d", l.kind, year)
-			case l.key == "brief":
-				line.Href = fmt.Sprintf("/cppcc/briefs?year=%d", year)
-			}
-			d.Activities = append(d.Activities, line)
-		}
-		state := r.URL.Query().Get("state")
-		overdue := r.URL.Query().Get("overdue") == "1"
-		for _, t := range []struct{ state, label string }{{"submitted", "待审查"}, {"filed", "待交办"}, {"handling", "办理中"}, {"replied", "待评价"}, {"", "全部"}} {
-			d.Tabs = append(d.Tabs, tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
-		}
-		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
-		pg := pageOf(r)
-		d.Months = listMonths(r)
-		if overdue {
-			d.Late, err = s.Cppcc.LateParts(r.Context(), sc, c.ID, pg)
-			d.Pager = newPager(r, d.Late.Total, pg)
-		} else {
-			d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Key: r.URL.Query().Get("key") == "1",
-				Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
-			d.Pager = newPager(r, d.List.Total, pg)
-		}
-		d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
-		d.State, d.OverdueTab, d.Done = state, overdue, queryID(r, "done")
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+	if q := queryID(r, "committee"); q != 0 {
+		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
 	}
-	s.show(w, r, id, http.StatusOK, "cppccboard.html", d.Committee.Name+" · 提案工作", d)
+	if err != nil {
+		return nil, err
+	}
+	year := s.boardYear(r)
+	f, err := s.Cppcc.Figures(r.Context(), sc, cm.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
+	if err != nil {
+		return nil, err
+	}
+	d.Committee, d.Period, d.Units, d.Overdue, d.Submitted = cm, fmt.Sprintf("%d年", year), f.Units, f.Overdue, f.Counts["submitted"]
+	for _, l := range boardLines {
+		line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key], Main: mainBoardLines[l.key]}
+		switch {
+		case l.state == "key":
+			line.Href = "/cppcc?key=1"
+		case l.state != "":
+			line.Href = "/cppcc?state=" + l.state
+		}
+		d.Lines = append(d.Lines, line)
+	}
+	for _, l := range activityLines {
+		line := figureLine{Key: l.key, Label: l.label, N: f.Counts[l.key]}
+		switch {
+		case l.kind != "":
+			line.Href = fmt.Sprintf("/cppcc/activities?kind=%s&year=%d", l.kind, year)
+		case l.key == "brief":
+			line.Href = fmt.Sprintf("/cppcc/briefs?year=%d", year)
+		}
+		d.Activities = append(d.Activities, line)
+	}
+	state := r.URL.Query().Get("state")
+	overdue := r.URL.Query().Get("overdue") == "1"
+	for _, t := range []struct{ state, label string }{{"submitted", "待审查"}, {"filed", "待交办"}, {"handling", "办理中"}, {"replied", "待评价"}, {"", "全部"}} {
+		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
+	}
+	d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
+	pg := pageOf(r)
+	d.Months = listMonths(r)
+	if overdue {
+		d.Late, err = s.Cppcc.LateParts(r.Context(), sc, cm.ID, pg)
+		d.Pager = newPager(r, d.Late.Total, pg)
+	} else {
+		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cm.ID, State: state, Key: r.URL.Query().Get("key") == "1",
+			Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
+		d.Pager = newPager(r, d.List.Total, pg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0
+	d.State, d.OverdueTab, d.Done = state, overdue, queryID(r, "done")
+	return View{Name: "cppccboard.html", Title: d.Committee.Name + " · 提案工作", Data: d}, nil
 }
 
 type optionItem struct{ Code, Label string }
@@ -208,60 +205,58 @@ func options(e vocab.Enum) []optionItem {
 
 // cppccExport downloads the board's lists as an office hands them in: the
 // 提案目录 of the board's filter, or the year's 办理情况统计表.
-func (s *Site) cppccExport(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccExport(c *Call) (Answer, error) {
+	r, sc := c.R, c.Scope
 	table := r.PathValue("table")
 	if table != "catalogue" && table != "units" && table != "performance" && table != "members" {
-		s.fail(w, r, apperr.NotFound("页面"))
-		return
+		return nil, apperr.NotFound("页面")
 	}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if q := queryID(r, "committee"); q != 0 {
-			c, err = s.Cppcc.Committee(r.Context(), sc, q)
-		}
-		if err != nil {
-			return err
-		}
-		if table == "catalogue" {
-			state, _ := cppcc.States.Parse(r.URL.Query().Get("state"))
-			rows, err := s.Cppcc.Catalogue(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: c.ID, State: state, Overdue: r.URL.Query().Get("overdue") == "1"})
-			if err != nil {
-				return err
-			}
-			return sendXLSX(w, c.Name+"提案目录.xlsx", func(x io.Writer) error {
-				return roster.WriteTable(x, "提案目录", c.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
-			})
-		}
-		if table == "members" {
-			l, err := s.Cppcc.Members(r.Context(), sc, c.ID, "", store.Page{Size: store.MaxSize * store.MaxPage})
-			if err != nil {
-				return err
-			}
-			return sendXLSX(w, c.Name+"委员名单.xlsx", func(x io.Writer) error {
-				return roster.WriteTable(x, "委员名单", c.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", cppcc.MembersHead, cppcc.MembersTable(l.Items))
-			})
-		}
-		year := s.boardYear(r)
-		if table == "performance" {
-			lines, err := s.Cppcc.Duties.Ranking(r.Context(), sc, c.ID, year)
-			if err != nil {
-				return err
-			}
-			return sendXLSX(w, fmt.Sprintf("%s%d年委员履职情况表.xlsx", c.Name, year), func(x io.Writer) error {
-				return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", c.Name, year), duties.RankHead, duties.RankTable(lines))
-			})
-		}
-		f, err := s.Cppcc.Figures(r.Context(), sc, c.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
-		if err != nil {
-			return err
-		}
-		return sendXLSX(w, fmt.Sprintf("%s%d年提案办理情况统计表.xlsx", c.Name, year), func(x io.Writer) error {
-			return roster.WriteTable(x, "办理情况", fmt.Sprintf("%s%d年提出的提案办理情况统计表(逾期未办为截至今天)", c.Name, year), cppcc.UnitsHead, cppcc.UnitsTable(f))
-		})
-	})
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+	if q := queryID(r, "committee"); q != 0 {
+		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
+	}
 	if err != nil {
-		s.fail(w, r, err)
+		return nil, err
 	}
+	workbook := func(name string, write func(io.Writer) error) (Answer, error) {
+		return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
+	}
+	if table == "catalogue" {
+		state, _ := cppcc.States.Parse(r.URL.Query().Get("state"))
+		rows, err := s.Cppcc.Catalogue(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cm.ID, State: state, Overdue: r.URL.Query().Get("overdue") == "1"})
+		if err != nil {
+			return nil, err
+		}
+		return workbook(cm.Name+"提案目录.xlsx", func(x io.Writer) error {
+			return roster.WriteTable(x, "提案目录", cm.Name+"提案目录(共"+strconv.Itoa(len(rows))+"件)", cppcc.CatalogueHead, rows)
+		})
+	}
+	if table == "members" {
+		l, err := s.Cppcc.Members(r.Context(), sc, cm.ID, "", store.Page{Size: store.MaxSize * store.MaxPage})
+		if err != nil {
+			return nil, err
+		}
+		return workbook(cm.Name+"委员名单.xlsx", func(x io.Writer) error {
+			return roster.WriteTable(x, "委员名单", cm.Name+"委员名单(共"+strconv.FormatInt(l.Total, 10)+"人,电话已遮盖,原样导入时保留系统中的电话)", cppcc.MembersHead, cppcc.MembersTable(l.Items))
+		})
+	}
+	year := s.boardYear(r)
+	if table == "performance" {
+		lines, err := s.Cppcc.Duties.Ranking(r.Context(), sc, cm.ID, year)
+		if err != nil {
+			return nil, err
+		}
+		return workbook(fmt.Sprintf("%s%d年委员履职情况表.xlsx", cm.Name, year), func(x io.Writer) error {
+			return roster.WriteTable(x, "履职情况", fmt.Sprintf("%s%d年委员履职情况表(按积分排名)", cm.Name, year), duties.RankHead, duties.RankTable(lines))
+		})
+	}
+	f, err := s.Cppcc.Figures(r.Context(), sc, cm.ID, cppcc.Period{From: year*100 + 1, To: year*100 + 12}, true)
+	if err != nil {
+		return nil, err
+	}
+	return workbook(fmt.Sprintf("%s%d年提案办理情况统计表.xlsx", cm.Name, year), func(x io.Writer) error {
+		return roster.WriteTable(x, "办理情况", fmt.Sprintf("%s%d年提出的提案办理情况统计表(逾期未办为截至今天)", cm.Name, year), cppcc.UnitsHead, cppcc.UnitsTable(f))
+	})
 }
 
 // boardYear is the year the board shows: the query's, or this year.
@@ -273,37 +268,33 @@ func (s *Site) boardYear(r *http.Request) int {
 }
 
 // letterRoute downloads a reply letter of a proposal the caller reaches from view.
-func (s *Site) letterRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
+func (s *Site) letterRoute(view cppcc.View) Handler {
+	return s.fileRoute(false, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letter(ctx, sc, view, pid, file)
 	})
 }
 
 // fileRoute downloads a file of the object of the path's id ({file} in the
-// path), read by fn within the grants carrying perm; shown, a PDF or a
-// photo opens in the browser (sendShown).
-func (s *Site) fileRoute(perm auth.Perm, shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		oid, err := pathID(r)
+// path), read by fn within the route's scope; shown, a PDF or a photo
+// opens in the browser (in a sandbox), any other file is saved.
+func (s *Site) fileRoute(shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) Handler {
+	return func(c *Call) (Answer, error) {
+		oid, err := pathID(c.R)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		var f cppcc.File
-		var data []byte
-		err = id.Within(perm, func(sc store.Scope) error {
-			f, data, err = fn(r.Context(), sc, oid, parseID(r.PathValue("file")))
+		f, data, err := fn(c.R.Context(), c.Scope, oid, parseID(c.R.PathValue("file")))
+		if err != nil {
+			return nil, err
+		}
+		d := Download{Name: f.Name, ContentType: "application/octet-stream", Write: func(w io.Writer) error {
+			_, err := w.Write(data)
 			return err
-		})
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		}}
+		if shown && shownTypes[f.Type] {
+			d.ContentType, d.Inline = f.Type, true
 		}
-		if shown {
-			sendShown(w, f.Name, f.Type, data)
-			return
-		}
-		sendFile(w, f.Name, data)
+		return d, nil
 	}
 }
 
