@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -26,29 +25,26 @@ type mineData struct {
 	PublicOf store.List[cppcc.Proposal]
 }
 
-func (s *Site) cppccMine(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccMine(c *Call) (Answer, error) {
+	r, sc := c.R, c.Scope
 	var d mineData
-	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		var err error
-		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
-			return err
-		}
-		q := r.URL.Query()
-		state, _ := cppcc.States.Parse(q.Get("state"))
-		f := cppcc.Filter{Mine: true, Own: q.Get("own") == "1", State: state}
-		if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, f, pageOf(r)); err != nil {
-			return err
-		}
-		toSign, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, store.Page{Size: store.MaxSize})
-		d.ToSign = toSign.Items
-		d.Pager = newPager(r, d.Mine.Total, pageOf(r))
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	if d.Me, err = s.Cppcc.Me(r.Context(), sc, c.ID.User.ID); err != nil {
+		return nil, err
 	}
-	s.show(w, r, id, http.StatusOK, "cppccmine.html", "我的提案", d)
+	q := r.URL.Query()
+	state, _ := cppcc.States.Parse(q.Get("state"))
+	f := cppcc.Filter{Mine: true, Own: q.Get("own") == "1", State: state}
+	if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, f, pageOf(r)); err != nil {
+		return nil, err
+	}
+	toSign, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, store.Page{Size: store.MaxSize})
+	if err != nil {
+		return nil, err
+	}
+	d.ToSign = toSign.Items
+	d.Pager = newPager(r, d.Mine.Total, pageOf(r))
+	return View{Name: "cppccmine.html", Title: "我的提案", Data: d}, nil
 }
 
 type draftData struct {
@@ -76,88 +72,84 @@ func pickErrors(ps ...manyPick) error {
 	return v.Err()
 }
 
-func (s *Site) cppccNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.draftForm(w, r, id, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}}, http.StatusOK)
+func (s *Site) cppccNew(c *Call) (Answer, error) {
+	return s.draftForm(c, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
 }
 
-func (s *Site) draftForm(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// draftForm is the form of a new proposal, f its values.
+func (s *Site) draftForm(c *Call, f *form) (View, error) {
+	r, sc := c.R, c.Scope
 	d := draftData{Form: f, Contacts: options(cppcc.Contacts)}
-	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		var err error
-		if d.Me, err = s.Cppcc.Me(r.Context(), sc, id.User.ID); err != nil {
-			return err
-		}
-		if d.Categories, err = s.Cppcc.Names(r.Context(), d.Me.CommitteeID, "category"); err != nil {
-			return err
-		}
-		ms, err := s.coSigners(r, sc, d.Me)
-		d.CoSigners, _ = signersPicker(f, ms)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	if d.Me, err = s.Cppcc.Me(r.Context(), sc, c.ID.User.ID); err != nil {
+		return View{}, err
 	}
-	s.show(w, r, id, status, "proposalform.html", "起草提案", d)
+	if d.Categories, err = s.Cppcc.Names(r.Context(), d.Me.CommitteeID, "category"); err != nil {
+		return View{}, err
+	}
+	ms, err := s.coSigners(r, sc, d.Me)
+	if err != nil {
+		return View{}, err
+	}
+	d.CoSigners, _ = signersPicker(f, ms)
+	return View{Name: "proposalform.html", Title: "起草提案", Data: d}, nil
 }
 
-func (s *Site) cppccDraft(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
-	var p cppcc.Proposal
-	err := id.Within(auth.PermCppccSelf, func(sc store.Scope) error {
-		me, err := s.Cppcc.Me(r.Context(), sc, id.User.ID)
-		if err != nil {
-			return err
-		}
-		ms, err := s.coSigners(r, sc, me)
-		if err != nil {
-			return err
-		}
-		picker, co := signersPicker(f, ms)
-		if err := pickErrors(picker); err != nil {
-			return err
-		}
-		way := "member"
-		if len(co) > 0 {
-			way = "joint"
-		}
-		in := cppcc.Input{CommitteeID: me.CommitteeID, Title: f.Get("title"), Category: f.Get("category"), Content: f.Get("content"), Way: way,
-			Public: f.Get("public") == "1", PrivateReason: f.Get("private_reason"), Contact: f.Get("contact"), CoSigners: co}
-		if p, err = s.Cppcc.Draft(r.Context(), sc, cppcc.ViewMember, in); err != nil {
-			return err
-		}
-		if f.Get("then") == "submit" {
-			p, err = s.Cppcc.Submit(r.Context(), sc, p.ID)
-		}
-		return err
-	})
-	if err == nil {
-		msg := "已暂存,只有您本人可见"
-		if p.State == "signing" {
-			msg = "已提交,正在征集联名"
-		} else if p.State == "submitted" {
-			msg = "已提交,等待提案委员会审查"
-		}
-		done(w, r, fmt.Sprintf("/cppcc/my/%d", p.ID), msg)
-		return
+func (s *Site) cppccDraft(c *Call) (Answer, error) {
+	f := newForm(c.R)
+	p, err := s.draft(c, f)
+	if err != nil {
+		return refused(c.R, f, err, func() (Answer, error) {
+			if p.ID != 0 { // saved, but not submitted: the draft's page says why
+				return s.proposalPage(c, auth.PermCppccSelf, cppcc.ViewMember, p.ID, map[string]*form{"submit": f})
+			}
+			return s.draftForm(c, f)
+		})
 	}
-	if !s.onForm(w, r, f, err) {
-		return
+	msg := "已暂存,只有您本人可见"
+	if p.State == "signing" {
+		msg = "已提交,正在征集联名"
+	} else if p.State == "submitted" {
+		msg = "已提交,等待提案委员会审查"
 	}
-	if p.ID != 0 { // saved, but not submitted: the draft's page says why
-		s.proposalPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, p.ID, map[string]*form{"submit": f}, http.StatusBadRequest)
-		return
-	}
-	s.draftForm(w, r, id, f, http.StatusBadRequest)
+	return Redirect{To: fmt.Sprintf("/cppcc/my/%d", p.ID), Flash: msg}, nil
 }
 
-func (s *Site) cppccMemberAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
+// draft saves the caller's new proposal from f, and submits it when the
+// form asks to.
+func (s *Site) draft(c *Call, f *form) (cppcc.Proposal, error) {
+	r, sc := c.R, c.Scope
+	me, err := s.Cppcc.Me(r.Context(), sc, c.ID.User.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return cppcc.Proposal{}, err
 	}
-	s.actions(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, "/cppcc/my/%d", pid, map[string]action{
+	ms, err := s.coSigners(r, sc, me)
+	if err != nil {
+		return cppcc.Proposal{}, err
+	}
+	picker, co := signersPicker(f, ms)
+	if err := pickErrors(picker); err != nil {
+		return cppcc.Proposal{}, err
+	}
+	way := "member"
+	if len(co) > 0 {
+		way = "joint"
+	}
+	in := cppcc.Input{CommitteeID: me.CommitteeID, Title: f.Get("title"), Category: f.Get("category"), Content: f.Get("content"), Way: way,
+		Public: f.Get("public") == "1", PrivateReason: f.Get("private_reason"), Contact: f.Get("contact"), CoSigners: co}
+	p, err := s.Cppcc.Draft(r.Context(), sc, cppcc.ViewMember, in)
+	if err != nil || f.Get("then") != "submit" {
+		return p, err
+	}
+	return s.Cppcc.Submit(r.Context(), sc, p.ID)
+}
+
+func (s *Site) cppccMemberAct(c *Call) (Answer, error) {
+	pid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
+	}
+	return s.actions(c, cppcc.ViewMember, "/cppcc/my/%d", pid, map[string]action{
 		"submit": {"已提交", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Submit(ctx, sc, pid)
 		}},
@@ -183,37 +175,31 @@ type inboxData struct {
 	Names map[int64]string
 }
 
-func (s *Site) cppccInbox(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccInbox(c *Call) (Answer, error) {
+	r, sc := c.R, c.Scope
 	d := inboxData{Open: r.URL.Query().Get("all") != "1", Names: map[int64]string{}}
-	err := id.Within(auth.PermCppccHandle, func(sc store.Scope) error {
-		var err error
-		if d.List, err = s.Cppcc.Inbox(r.Context(), sc, d.Open, pageOf(r)); err != nil {
-			return err
-		}
-		for _, x := range d.List.Items {
-			p, err := s.Cppcc.Get(r.Context(), sc, cppcc.ViewUnit, x.ProposalID)
-			if err != nil {
-				return err
-			}
-			d.Names[x.ProposalID] = strings.TrimSpace(p.NumberText + " " + p.Title)
-		}
-		d.Pager = newPager(r, d.List.Total, pageOf(r))
-		return nil
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	if d.List, err = s.Cppcc.Inbox(r.Context(), sc, d.Open, pageOf(r)); err != nil {
+		return nil, err
 	}
-	s.show(w, r, id, http.StatusOK, "inbox.html", "承办提案", d)
+	for _, x := range d.List.Items {
+		p, err := s.Cppcc.Get(r.Context(), sc, cppcc.ViewUnit, x.ProposalID)
+		if err != nil {
+			return nil, err
+		}
+		d.Names[x.ProposalID] = strings.TrimSpace(p.NumberText + " " + p.Title)
+	}
+	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	return View{Name: "inbox.html", Title: "承办提案", Data: d}, nil
 }
 
-func (s *Site) cppccUnitAct(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccUnitAct(c *Call) (Answer, error) {
+	r := c.R
 	partID, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.actions(w, r, id, auth.PermCppccHandle, cppcc.ViewUnit, "/cppcc/inbox/%d", parseID(r.PostFormValue("proposal")), map[string]action{
+	return s.actions(c, cppcc.ViewUnit, "/cppcc/inbox/%d", parseID(r.PostFormValue("proposal")), map[string]action{
 		"object": {"已申请调整承办单位", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Object(ctx, sc, partID, f.Get("text"))
 		}},

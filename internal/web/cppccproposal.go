@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/http"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
@@ -65,78 +64,76 @@ func offered(state string) map[string]bool {
 }
 
 // proposalRoute shows a proposal from view.
-func (s *Site) proposalRoute(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		pid, err := pathID(r)
+func (s *Site) proposalRoute(perm auth.Perm, view cppcc.View) Handler {
+	return func(c *Call) (Answer, error) {
+		pid, err := pathID(c.R)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		s.proposalPage(w, r, id, perm, view, pid, nil, http.StatusOK)
+		return s.proposalPage(c, perm, view, pid, nil)
 	}
 }
 
-func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*form, status int) {
+// proposalPage is proposal pid read from view within the grants that
+// carry perm, with forms the refused forms by the step they take.
+func (s *Site) proposalPage(c *Call, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*form) (View, error) {
+	r := c.R
 	d := proposalData{View: string(view), Forms: forms}
-	err := id.Within(perm, func(sc store.Scope) error {
-		var err error
-		if d.P, err = s.Cppcc.Get(r.Context(), sc, view, pid); err != nil {
-			return err
-		}
-		d.Steps = offered(d.P.State)
-		switch view {
-		case cppcc.ViewOffice:
-			d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0
-			d.Lead = len(id.ScopesFor(auth.PermCppccLead)) > 0
-			if d.P.Key {
-				l, err := s.Cppcc.Duties.Activities(r.Context(), store.All, d.P.CommitteeID, duties.ActivityFilter{ProposalID: d.P.ID}, store.Page{Size: store.MaxSize})
-				if err != nil {
-					return err
-				}
-				d.Supervisions = l.Items
-			}
-			if d.Units, err = s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID); err != nil {
-				return err
-			}
-			d.Co, d.Split, _, _ = unitPickers(forms["assign"], d.Units)
-			if d.P.State == "submitted" {
-				l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.P.CommitteeID, Category: d.P.Category}, store.Page{Size: 50})
-				if err != nil {
-					return err
-				}
-				for _, q := range l.Items {
-					if q.ID != d.P.ID && (q.State == "filed" || q.State == "handling") {
-						d.Mergeable = append(d.Mergeable, q)
-					}
-				}
-			}
-		case cppcc.ViewMember:
-			me, err := s.Cppcc.Me(r.Context(), sc, id.User.ID)
-			if err != nil {
-				return err
-			}
-			d.MeID = me.ID
-			for _, g := range d.P.Signers {
-				if g.MemberID == me.ID && g.State == "invited" && d.P.State == "signing" {
-					d.CanSign = true
-				}
-			}
-		case cppcc.ViewUnit:
-			mine, err := s.myUnits(r, sc, d.P.CommitteeID)
-			if err != nil {
-				return err
-			}
-			for _, x := range d.P.Parts {
-				if mine[x.UnitID] && x.State != "withdrawn" {
-					d.MyParts = append(d.MyParts, x)
-				}
-			}
-		}
-		return nil
-	})
+	sc, err := c.Within(perm)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
+	}
+	if d.P, err = s.Cppcc.Get(r.Context(), sc, view, pid); err != nil {
+		return View{}, err
+	}
+	d.Steps = offered(d.P.State)
+	switch view {
+	case cppcc.ViewOffice:
+		d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0
+		d.Lead = len(c.ID.ScopesFor(auth.PermCppccLead)) > 0
+		if d.P.Key {
+			l, err := s.Cppcc.Duties.Activities(r.Context(), store.All, d.P.CommitteeID, duties.ActivityFilter{ProposalID: d.P.ID}, store.Page{Size: store.MaxSize})
+			if err != nil {
+				return View{}, err
+			}
+			d.Supervisions = l.Items
+		}
+		if d.Units, err = s.Cppcc.Units(r.Context(), store.All, d.P.CommitteeID); err != nil {
+			return View{}, err
+		}
+		d.Co, d.Split, _, _ = unitPickers(forms["assign"], d.Units)
+		if d.P.State == "submitted" {
+			l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.P.CommitteeID, Category: d.P.Category}, store.Page{Size: 50})
+			if err != nil {
+				return View{}, err
+			}
+			for _, q := range l.Items {
+				if q.ID != d.P.ID && (q.State == "filed" || q.State == "handling") {
+					d.Mergeable = append(d.Mergeable, q)
+				}
+			}
+		}
+	case cppcc.ViewMember:
+		me, err := s.Cppcc.Me(r.Context(), sc, c.ID.User.ID)
+		if err != nil {
+			return View{}, err
+		}
+		d.MeID = me.ID
+		for _, g := range d.P.Signers {
+			if g.MemberID == me.ID && g.State == "invited" && d.P.State == "signing" {
+				d.CanSign = true
+			}
+		}
+	case cppcc.ViewUnit:
+		mine, err := s.myUnits(r, sc, d.P.CommitteeID)
+		if err != nil {
+			return View{}, err
+		}
+		for _, x := range d.P.Parts {
+			if mine[x.UnitID] && x.State != "withdrawn" {
+				d.MyParts = append(d.MyParts, x)
+			}
+		}
 	}
 	d.Reasons, d.Routes, d.Classes = options(cppcc.RejectReasons), options(cppcc.RejectRoutes), options(cppcc.Classes[:3])
 	d.Contacts, d.Ratings = options(cppcc.Contacts), options(cppcc.Ratings)
@@ -144,7 +141,7 @@ func (s *Site) proposalPage(w http.ResponseWriter, r *http.Request, id auth.Iden
 	if d.P.NumberText != "" {
 		title = "提案" + d.P.NumberText
 	}
-	s.show(w, r, id, status, "proposal.html", title+" · "+d.P.Title, d)
+	return View{Name: "proposal.html", Title: title + " · " + d.P.Title, Data: d}, nil
 }
 
 // action is a step a page's form takes, with its message when done.
@@ -155,63 +152,53 @@ type action struct {
 
 // actions runs the step the path's {action} names (the page of proposal
 // pid shows the form's problems), or answers not found.
-func (s *Site) actions(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, back string, pid int64, acts map[string]action) {
-	name := r.PathValue("action")
+func (s *Site) actions(c *Call, view cppcc.View, back string, pid int64, acts map[string]action) (Answer, error) {
+	name := c.R.PathValue("action")
 	a, ok := acts[name]
 	if !ok {
-		s.fail(w, r, apperr.NotFound("页面"))
-		return
+		return nil, apperr.NotFound("页面")
 	}
-	s.act(w, r, id, perm, view, back, pid, name, a.msg, a.fn)
+	return s.act(c, view, back, pid, name, a.msg, a.fn)
 }
 
-// act runs a step of a proposal's page and returns to it: with the message
-// on success, with the form's problems named at the top otherwise.
-func (s *Site) act(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, back string, pid int64, name, msg string,
-	fn func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)) {
-	f := newForm(r)
-	var p cppcc.Proposal
-	err := id.Within(perm, func(sc store.Scope) error {
-		var err error
-		p, err = fn(r.Context(), sc, f)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf(back, p.ID), msg)
-		return
-	}
-	if !s.onForm(w, r, f, err) {
-		return
-	}
-	if pid == 0 {
-		s.fail(w, r, err)
-		return
-	}
-	readPerm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewMember: auth.PermCppccSelf, cppcc.ViewUnit: auth.PermCppccHandle}[view]
-	s.proposalPage(w, r, id, readPerm, view, pid, map[string]*form{name: f}, http.StatusBadRequest)
-}
-
-func (s *Site) cppccReview(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
+// act runs a step of a proposal's page within the route's scope and
+// returns to it: with the message on success, with the form's problems
+// named at the top otherwise.
+func (s *Site) act(c *Call, view cppcc.View, back string, pid int64, name, msg string,
+	fn func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)) (Answer, error) {
+	f := newForm(c.R)
+	p, err := fn(c.R.Context(), c.Scope, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return refused(c.R, f, err, func() (Answer, error) {
+			if pid == 0 {
+				return nil, err
+			}
+			readPerm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewMember: auth.PermCppccSelf, cppcc.ViewUnit: auth.PermCppccHandle}[view]
+			return s.proposalPage(c, readPerm, view, pid, map[string]*form{name: f})
+		})
+	}
+	return Redirect{To: fmt.Sprintf(back, p.ID), Flash: msg}, nil
+}
+
+func (s *Site) cppccReview(c *Call) (Answer, error) {
+	pid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
 	}
 	msgs := map[string]string{"file": "已立案", "reject": "已作不予立案处理", "return": "已退回提案者修改", "merge": "已并案"}
-	action := r.PostFormValue("action")
-	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "review", cmp.Or(msgs[action], "已审查"),
+	action := c.R.PostFormValue("action")
+	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "review", cmp.Or(msgs[action], "已审查"),
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reject_reason"), Route: f.Get("route"), Into: f.id("into"), Note: f.Get("note")})
 		})
 }
 
-func (s *Site) cppccAssign(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
+func (s *Site) cppccAssign(c *Call) (Answer, error) {
+	pid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "assign", "已交办",
+	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "assign", "已交办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			p, err := s.Cppcc.Get(ctx, sc, cppcc.ViewOffice, pid)
 			if err != nil {
@@ -229,13 +216,12 @@ func (s *Site) cppccAssign(w http.ResponseWriter, r *http.Request, id auth.Ident
 		})
 }
 
-func (s *Site) cppccDecide(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	partID, err := pathID(r)
+func (s *Site) cppccDecide(c *Call) (Answer, error) {
+	partID, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, "/cppcc/proposals/%d", 0, "decide", "已处理承办单位的申请",
+	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", 0, "decide", "已处理承办单位的申请",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			switch f.Get("what") {
 			case "objection":
@@ -247,30 +233,29 @@ func (s *Site) cppccDecide(w http.ResponseWriter, r *http.Request, id auth.Ident
 		})
 }
 
-func (s *Site) cppccKey(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	pid, err := pathID(r)
+func (s *Site) cppccKey(c *Call) (Answer, error) {
+	pid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.act(w, r, id, auth.PermCppccLead, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "key", "已列为重点提案",
+	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "key", "已列为重点提案",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.MarkKey(ctx, sc, pid, f.Get("lead"))
 		})
 }
 
-func (s *Site) cppccRemind(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccRemind(c *Call) (Answer, error) {
+	r := c.R
 	partID, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	back := "/cppcc/proposals/%d"
 	if r.PostFormValue("from") == "overdue" {
 		// Back to the part's row (of the proposal, %d), its banner there.
 		back = fmt.Sprintf("/cppcc?overdue=1&page=%d&done=%d#late-%%d-%d", max(1, parseID(r.PostFormValue("page"))), partID, partID)
 	}
-	s.act(w, r, id, auth.PermCppccWrite, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
+	return s.act(c, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
 		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
 			return s.Cppcc.Remind(ctx, sc, partID, f.Get("text"))
 		})
