@@ -32,18 +32,18 @@ func (s *Site) cppccRoutes() []route {
 		{"POST /cppcc/parts/{id}/decide", auth.PermCppccWrite, 0, s.cppccDecide},
 		{"POST /cppcc/proposals/{id}/key", auth.PermCppccLead, 0, s.cppccKey},
 		{"POST /cppcc/parts/{id}/remind", auth.PermCppccWrite, 0, s.cppccRemind},
-		{"GET /cppcc/members", auth.PermCppccRead, 0, legacy(s.cppccMembers)},
-		{"POST /cppcc/members", auth.PermCppccWrite, 0, legacy(s.cppccAddMember)},
-		{"POST /cppcc/members/import", auth.PermCppccWrite, 0, legacy(s.cppccImportMembers)},
+		{"GET /cppcc/members", auth.PermCppccRead, 0, s.cppccMembers},
+		{"POST /cppcc/members", auth.PermCppccWrite, 0, s.cppccAddMember},
+		{"POST /cppcc/members/import", auth.PermCppccWrite, 0, s.cppccImportMembers},
 		{"GET /cppcc/activities", auth.PermCppccRead, 0, legacy(s.cppccActivities)},
 		{"POST /cppcc/activities", auth.PermCppccWrite, 0, legacy(s.cppccRecordActivity)},
 		{"GET /cppcc/activities/{id}", auth.PermCppccRead, 0, legacy(s.cppccActivity)},
 		{"POST /cppcc/activities/{id}/instructions", auth.PermCppccWrite, 0, legacy(s.cppccInstruction)},
-		{"GET /cppcc/performance", auth.PermCppccRead, 0, legacy(s.cppccPerformance)},
-		{"POST /cppcc/honours", auth.PermCppccWrite, 0, legacy(s.cppccHonour)},
-		{"GET /cppcc/members/{id}", auth.PermCppccRead, 0, legacy(s.cppccMemberRecord)},
-		{"POST /cppcc/members/{id}/account", auth.PermCppccWrite, 0, legacy(s.cppccLinkAccount)},
-		{"GET /cppcc/my/record", auth.PermCppccSelf, 0, legacy(s.cppccMyRecord)},
+		{"GET /cppcc/performance", auth.PermCppccRead, 0, s.cppccPerformance},
+		{"POST /cppcc/honours", auth.PermCppccWrite, 0, s.cppccHonour},
+		{"GET /cppcc/members/{id}", auth.PermCppccRead, 0, s.cppccMemberRecord},
+		{"POST /cppcc/members/{id}/account", auth.PermCppccWrite, 0, s.cppccLinkAccount},
+		{"GET /cppcc/my/record", auth.PermCppccSelf, 0, s.cppccMyRecord},
 		{"GET /cppcc/my", auth.PermCppccSelf, 0, s.cppccMine},
 		{"GET /cppcc/my/new", auth.PermCppccSelf, 0, s.cppccNew},
 		{"POST /cppcc/my", auth.PermCppccSelf, 0, s.cppccDraft},
@@ -319,4 +319,11 @@ func listMonths(r *http.Request) monthsChip {
 	v.Del("to")
 	u.RawQuery = v.Encode()
 	return monthsChip{Period: pd, Label: report.Period(q.Get("from"), q.Get("to")), Href: u.RequestURI()}
+}
+
+// badForm is a page shown again, status 400, for a form refused before it
+// reached the service (a date that is no date, no file chosen).
+func badForm(v View, err error) (Answer, error) {
+	v.Status = http.StatusBadRequest
+	return v, err
 }

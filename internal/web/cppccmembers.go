@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"dangjian/internal/apperr"
@@ -26,69 +25,62 @@ type performanceData struct {
 	Form      *form
 }
 
-func (s *Site) cppccPerformance(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.performancePage(w, r, id, nil, http.StatusOK)
+func (s *Site) cppccPerformance(c *Call) (Answer, error) {
+	return s.performancePage(c, nil)
 }
 
-func (s *Site) performancePage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items), Form: f, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
-			return err
-		}
-		if d.Lines, err = s.Cppcc.Duties.Ranking(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
-			return err
-		}
-		if d.Honours, err = s.Cppcc.Duties.Honours(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
-			return err
-		}
-		if d.Write {
-			l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, State: "closed"}, store.Page{Size: store.MaxSize})
-			d.Filed = l.Items
-			return err
-		}
-		return nil
-	})
+// performancePage is the year's performance of the committee's members,
+// with f the refused form of an honour.
+func (s *Site) performancePage(c *Call, f *form) (View, error) {
+	r := c.R
+	d := performanceData{Year: s.boardYear(r), Items: options(cppcc.Items), Form: f, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
+	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	s.show(w, r, id, status, "performance.html", fmt.Sprintf("%s%d年委员履职情况", d.Committee.Name, d.Year), d)
-}
-
-func (s *Site) cppccHonour(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+		return View{}, err
+	}
+	if d.Lines, err = s.Cppcc.Duties.Ranking(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+		return View{}, err
+	}
+	if d.Honours, err = s.Cppcc.Duties.Honours(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+		return View{}, err
+	}
+	if d.Write {
+		l, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, State: "closed"}, store.Page{Size: store.MaxSize})
 		if err != nil {
-			return err
+			return View{}, err
 		}
-		_, err = s.Cppcc.Duties.AddHonour(r.Context(), sc, duties.HonourInput{CommitteeID: c.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
-			ProposalID: f.id("proposal_id"), MemberID: f.id("member_id"), Note: f.Get("note")})
-		return err
-	})
+		d.Filed = l.Items
+	}
+	return View{Name: "performance.html", Title: fmt.Sprintf("%s%d年委员履职情况", d.Committee.Name, d.Year), Data: d}, nil
+}
+
+func (s *Site) cppccHonour(c *Call) (Answer, error) {
+	r := c.R
+	f := newForm(r)
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/performance?year=%d", s.boardYear(r)), "已记录评选结果")
-		return
+		_, err = s.Cppcc.Duties.AddHonour(r.Context(), c.Scope, duties.HonourInput{CommitteeID: cm.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
+			ProposalID: f.id("proposal_id"), MemberID: f.id("member_id"), Note: f.Get("note")})
 	}
-	if !s.onForm(w, r, f, err) {
-		return
-	}
-	s.performancePage(w, r, id, f, http.StatusBadRequest)
-}
-
-func (s *Site) cppccMemberRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	mid, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return refused(r, f, err, func() (Answer, error) { return s.performancePage(c, f) })
 	}
-	s.recordPage(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, mid)
+	return Redirect{To: fmt.Sprintf("/cppcc/performance?year=%d", s.boardYear(r)), Flash: "已记录评选结果"}, nil
 }
 
-func (s *Site) cppccMyRecord(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.recordPage(w, r, id, auth.PermCppccSelf, cppcc.ViewMember, 0)
+func (s *Site) cppccMemberRecord(c *Call) (Answer, error) {
+	mid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
+	}
+	return s.recordWith(c, auth.PermCppccRead, cppcc.ViewOffice, mid, nil)
+}
+
+func (s *Site) cppccMyRecord(c *Call) (Answer, error) {
+	return s.recordWith(c, auth.PermCppccSelf, cppcc.ViewMember, 0, nil)
 }
 
 // memberRecordData is a member's record; for the office, with the form that ties
@@ -100,53 +92,40 @@ type memberRecordData struct {
 	Form    *form
 }
 
-func (s *Site) recordPage(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, mid int64) {
-	s.recordWith(w, r, id, perm, view, mid, nil, http.StatusOK)
+// recordWith is member mid's record of the year read from view within the
+// grants that carry perm (the caller's own in the member's view), with f
+// the refused form of the account it is tied to.
+func (s *Site) recordWith(c *Call, perm auth.Perm, view cppcc.View, mid int64, f *form) (View, error) {
+	r := c.R
+	d := memberRecordData{Link: view == cppcc.ViewOffice && len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
+	sc, err := c.Within(perm)
+	if err != nil {
+		return View{}, err
+	}
+	if d.Performance, err = s.Cppcc.Duties.Record(r.Context(), sc, view, mid, s.boardYear(r)); err != nil {
+		return View{}, err
+	}
+	if d.Link && d.Member.UserID != nil {
+		u, err := s.Auth.User(r.Context(), *d.Member.UserID)
+		if err != nil {
+			return View{}, err
+		}
+		d.Account = u.Username
+	}
+	return View{Name: "record.html", Title: fmt.Sprintf("%s %d年履职档案", d.Member.Name, d.Year), Data: d}, nil
 }
 
-func (s *Site) recordWith(w http.ResponseWriter, r *http.Request, id auth.Identity, perm auth.Perm, view cppcc.View, mid int64, f *form, status int) {
-	d := memberRecordData{Link: view == cppcc.ViewOffice && len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
-	err := id.Within(perm, func(sc store.Scope) error {
-		var err error
-		if d.Performance, err = s.Cppcc.Duties.Record(r.Context(), sc, view, mid, s.boardYear(r)); err != nil {
-			return err
-		}
-		if d.Link && d.Member.UserID != nil {
-			u, err := s.Auth.User(r.Context(), *d.Member.UserID)
-			if err != nil {
-				return err
-			}
-			d.Account = u.Username
-		}
-		return nil
-	})
+func (s *Site) cppccLinkAccount(c *Call) (Answer, error) {
+	mid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.show(w, r, id, status, "record.html", fmt.Sprintf("%s %d年履职档案", d.Member.Name, d.Year), d)
-}
-
-func (s *Site) cppccLinkAccount(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	mid, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := newForm(r)
+	f := newForm(c.R)
 	f.Labels = map[string]string{"username": "登录账号"}
-	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		_, err := s.Cppcc.LinkAccount(r.Context(), sc, mid, f.Get("username"))
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/members/%d", mid), "已关联登录账号 "+f.Get("username"))
-		return
+	if _, err := s.Cppcc.LinkAccount(c.R.Context(), c.Scope, mid, f.Get("username")); err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.recordWith(c, auth.PermCppccRead, cppcc.ViewOffice, mid, f) })
 	}
-	if !s.onForm(w, r, f, err) {
-		return
-	}
-	s.recordWith(w, r, id, auth.PermCppccRead, cppcc.ViewOffice, mid, f, http.StatusBadRequest)
+	return Redirect{To: fmt.Sprintf("/cppcc/members/%d", mid), Flash: "已关联登录账号 " + f.Get("username")}, nil
 }
 
 type membersData struct {
@@ -162,86 +141,74 @@ type membersData struct {
 	Import    *cppcc.ImportResult
 }
 
-func (s *Site) cppccMembers(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.membersPage(w, r, id, &form{Values: url.Values{}, Errors: map[string]string{}}, nil, http.StatusOK)
+func (s *Site) cppccMembers(c *Call) (Answer, error) {
+	return s.membersPage(c, &form{Values: url.Values{}, Errors: map[string]string{}}, nil)
 }
 
-func (s *Site) membersPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, imp *cppcc.ImportResult, status int) {
-	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(cppcc.Parties), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
-			return err
-		}
-		if d.List, err = s.Cppcc.Members(r.Context(), sc, d.Committee.ID, d.Q, pageOf(r)); err != nil {
-			return err
-		}
-		d.Pager = newPager(r, d.List.Total, pageOf(r))
-		if d.Terms, err = s.Cppcc.Terms(r.Context(), sc, d.Committee.ID); err != nil {
-			return err
-		}
-		d.Sectors, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "sector")
-		return err
-	})
+// membersPage is the committee's members, with f the refused form of a new
+// member and imp the refused import of a list.
+func (s *Site) membersPage(c *Call, f *form, imp *cppcc.ImportResult) (View, error) {
+	r := c.R
+	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(cppcc.Parties), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
+	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	s.show(w, r, id, status, "cppccmembers.html", d.Committee.Name+" · 委员", d)
+	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+		return View{}, err
+	}
+	if d.List, err = s.Cppcc.Members(r.Context(), sc, d.Committee.ID, d.Q, pageOf(r)); err != nil {
+		return View{}, err
+	}
+	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	if d.Terms, err = s.Cppcc.Terms(r.Context(), sc, d.Committee.ID); err != nil {
+		return View{}, err
+	}
+	if d.Sectors, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "sector"); err != nil {
+		return View{}, err
+	}
+	return View{Name: "cppccmembers.html", Title: d.Committee.Name + " · 委员", Data: d}, nil
 }
 
-func (s *Site) cppccAddMember(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccAddMember(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		_, err = s.Cppcc.AddMember(r.Context(), sc, cppcc.MemberInput{CommitteeID: c.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
-			Sector: f.Get("sector"), Party: f.Get("party"), Special: f.Get("special"), Team: f.Get("team"), Post: f.Get("post"), Phone: f.Get("phone")})
-		return err
-	})
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		done(w, r, "/cppcc/members", "已登记委员 "+f.Get("name"))
-		return
+		_, err = s.Cppcc.AddMember(r.Context(), c.Scope, cppcc.MemberInput{CommitteeID: cm.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
+			Sector: f.Get("sector"), Party: f.Get("party"), Special: f.Get("special"), Team: f.Get("team"), Post: f.Get("post"), Phone: f.Get("phone")})
 	}
-	if !s.onForm(w, r, f, err) {
-		return
+	if err != nil {
+		return refused(r, f, err, func() (Answer, error) { return s.membersPage(c, f, nil) })
 	}
-	s.membersPage(w, r, id, f, nil, http.StatusBadRequest)
+	return Redirect{To: "/cppcc/members", Flash: "已登记委员 " + f.Get("name")}, nil
 }
 
-func (s *Site) cppccImportMembers(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccImportMembers(c *Call) (Answer, error) {
+	r := c.R
 	f := &form{Values: url.Values{}, Errors: map[string]string{}}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		f.Errors["file"] = "请选择要导入的委员名单(.xlsx 或 .csv)"
-		s.membersPage(w, r, id, f, nil, http.StatusBadRequest)
-		return
+		return badForm(s.membersPage(c, f, nil))
 	}
 	defer file.Close()
 	var res cppcc.ImportResult
-	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		res, err = s.Cppcc.ImportMembers(r.Context(), sc, c.ID, parseID(r.PostFormValue("term_id")), hdr.Filename, file)
-		return err
-	})
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		done(w, r, "/cppcc/members", fmt.Sprintf("已导入委员名单:新增 %d 人,更新 %d 人", res.Added, res.Updated))
-		return
+		res, err = s.Cppcc.ImportMembers(r.Context(), c.Scope, cm.ID, parseID(r.PostFormValue("term_id")), hdr.Filename, file)
+	}
+	if err == nil {
+		return Redirect{To: "/cppcc/members", Flash: fmt.Sprintf("已导入委员名单:新增 %d 人,更新 %d 人", res.Added, res.Updated)}, nil
 	}
 	ae, ok := apperr.As(err)
 	if !ok {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if len(res.Problems) == 0 {
 		f.Error = ae.Message
 	} else {
 		f.Error = fmt.Sprintf("名单有 %d 处需要修改,一名委员也没有导入", len(res.Problems))
 	}
-	s.membersPage(w, r, id, f, &res, http.StatusBadRequest)
+	return badForm(s.membersPage(c, f, &res))
 }
