@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -39,40 +38,42 @@ type activitiesData struct {
 	Months    monthsChip
 }
 
-func (s *Site) cppccActivities(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := &form{Values: url.Values{"kind": {r.URL.Query().Get("kind")}, "proposal_id": {r.URL.Query().Get("proposal")}}, Errors: map[string]string{}}
-	s.activitiesPage(w, r, id, f, http.StatusOK)
+func (s *Site) cppccActivities(c *Call) (Answer, error) {
+	q := c.R.URL.Query()
+	f := &form{Values: url.Values{"kind": {q.Get("kind")}, "proposal_id": {q.Get("proposal")}}, Errors: map[string]string{}}
+	return s.activitiesPage(c, f)
 }
 
-func (s *Site) activitiesPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// activitiesPage is the year's activities of the committee, with f the
+// form of a new one.
+func (s *Site) activitiesPage(c *Call, f *form) (View, error) {
+	r := c.R
 	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: options(duties.ActivityKinds), Form: f}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
-			return err
-		}
-		d.Months = listMonths(r)
-		if d.List, err = s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
-			return err
-		}
-		d.Pager = newPager(r, d.List.Total, pageOf(r))
-		if d.Write = len(id.ScopesFor(auth.PermCppccWrite)) > 0; !d.Write {
-			return nil
-		}
-		l, err := s.Cppcc.Members(r.Context(), sc, d.Committee.ID, "", store.Page{Size: store.MaxSize})
-		d.Members = l.Items
-		if err != nil {
-			return err
-		}
-		keys, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, Key: true}, store.Page{Size: store.MaxSize})
-		d.Keys = keys.Items
-		return err
-	})
+	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	s.show(w, r, id, status, "activities.html", d.Committee.Name+" · 履职活动", d)
+	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
+		return View{}, err
+	}
+	d.Months = listMonths(r)
+	if d.List, err = s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
+		return View{}, err
+	}
+	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	if d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0; d.Write {
+		l, err := s.Cppcc.Members(r.Context(), sc, d.Committee.ID, "", store.Page{Size: store.MaxSize})
+		if err != nil {
+			return View{}, err
+		}
+		d.Members = l.Items
+		keys, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: d.Committee.ID, Key: true}, store.Page{Size: store.MaxSize})
+		if err != nil {
+			return View{}, err
+		}
+		d.Keys = keys.Items
+	}
+	return View{Name: "activities.html", Title: d.Committee.Name + " · 履职活动", Data: d}, nil
 }
 
 // attendance moves the attendance list's choices (att_<member>: present,
@@ -93,7 +94,8 @@ func attendance(f *form) {
 	}
 }
 
-func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
+func (s *Site) cppccRecordActivity(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	attendance(f)
 	in := duties.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
@@ -105,27 +107,18 @@ func (s *Site) cppccRecordActivity(w http.ResponseWriter, r *http.Request, id au
 		in.Reports = *n
 	}
 	if len(f.Errors) > 0 {
-		s.activitiesPage(w, r, id, f, http.StatusBadRequest)
-		return
+		return badForm(s.activitiesPage(c, f))
 	}
 	var a duties.Activity
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		in.CommitteeID = c.ID
-		a, err = s.Cppcc.Duties.RecordActivity(r.Context(), sc, in)
-		return err
-	})
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/activities/%d", a.ID), "已记录"+a.KindLabel)
-		return
+		in.CommitteeID = cm.ID
+		a, err = s.Cppcc.Duties.RecordActivity(r.Context(), c.Scope, in)
 	}
-	if !s.onForm(w, r, f, err) {
-		return
+	if err != nil {
+		return refused(r, f, err, func() (Answer, error) { return s.activitiesPage(c, f) })
 	}
-	s.activitiesPage(w, r, id, f, http.StatusBadRequest)
+	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", a.ID), Flash: "已记录" + a.KindLabel}, nil
 }
 
 type activityData struct {
@@ -134,50 +127,40 @@ type activityData struct {
 	Form  *form
 }
 
-func (s *Site) cppccActivity(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.activityPage(w, r, id, nil, http.StatusOK)
+func (s *Site) cppccActivity(c *Call) (Answer, error) {
+	return s.activityPage(c, nil)
 }
 
-func (s *Site) activityPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	aid, err := pathID(r)
+// activityPage is the activity of the path, with f the refused form of an
+// instruction or a document.
+func (s *Site) activityPage(c *Call, f *form) (View, error) {
+	aid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	d := activityData{Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
-	err = id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		d.A, err = s.Cppcc.Duties.Activity(r.Context(), sc, aid)
-		return err
-	})
+	d := activityData{Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
+	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	s.show(w, r, id, status, "activity.html", d.A.Title, d)
+	if d.A, err = s.Cppcc.Duties.Activity(c.R.Context(), sc, aid); err != nil {
+		return View{}, err
+	}
+	return View{Name: "activity.html", Title: d.A.Title, Data: d}, nil
 }
 
-func (s *Site) cppccInstruction(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	aid, err := pathID(r)
+func (s *Site) cppccInstruction(c *Call) (Answer, error) {
+	aid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	f := newForm(r)
-	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		in := duties.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
-		if d := f.date("on"); d != nil {
-			in.On = *d
-		}
-		_, err := s.Cppcc.Duties.AddInstruction(r.Context(), sc, aid, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/activities/%d", aid), "已记录批示")
-		return
+	f := newForm(c.R)
+	in := duties.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
+	if d := f.date("on"); d != nil {
+		in.On = *d
 	}
-	if !s.onForm(w, r, f, err) {
-		return
+	if _, err := s.Cppcc.Duties.AddInstruction(c.R.Context(), c.Scope, aid, in); err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
 	}
-	s.activityPage(w, r, id, f, http.StatusBadRequest)
+	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已记录批示"}, nil
 }
