@@ -3,12 +3,10 @@ package web
 import (
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/committee"
-	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
 	"dangjian/internal/work"
@@ -18,12 +16,12 @@ import (
 // documents of a meeting or an activity.
 func (s *Site) briefRoutes() []route {
 	return []route{
-		{"GET /cppcc/briefs", auth.PermCppccRead, 0, legacy(s.briefList)},
-		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, legacy(s.briefIssue)},
-		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, legacy(s.briefRoute)},
-		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, legacy(s.briefDocx)},
-		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, legacy(s.activityUpload)},
-		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, legacy(s.fileRoute(auth.PermCppccRead, true, s.Cppcc.Duties.ActivityFileData))},
+		{"GET /cppcc/briefs", auth.PermCppccRead, 0, s.briefList},
+		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, s.briefIssue},
+		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
+		{"GET /cppcc/briefs/{id}/docx", auth.PermCppccRead, 0, s.briefDocx},
+		{"POST /cppcc/activities/{id}/files", auth.PermCppccWrite, 0, s.activityUpload},
+		{"GET /cppcc/activities/{id}/files/{file}", auth.PermCppccRead, 0, s.fileRoute(true, s.Cppcc.Duties.ActivityFileData)},
 	}
 }
 
@@ -36,22 +34,31 @@ type briefsData struct {
 	Form       *form
 }
 
-func (s *Site) briefList(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := &form{Values: url.Values{"activity_id": {r.URL.Query().Get("activity")}}, Errors: map[string]string{}}
-	s.briefsPage(w, r, id, f, http.StatusOK)
+func (s *Site) briefList(c *Call) (Answer, error) {
+	f := &form{Values: url.Values{"activity_id": {c.R.URL.Query().Get("activity")}}, Errors: map[string]string{}}
+	return s.briefsPage(c, f)
 }
 
-func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
-	d := briefsData{Year: s.boardYear(r), Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.committeeIn(r, sc); err != nil {
-			return err
-		}
-		if d.Briefs, err = s.Cppcc.Duties.Briefs(r.Context(), sc, d.Committee.ID, d.Year); err != nil || !d.Write {
-			return err
-		}
+// briefsPage is the year's briefs of the committee, with f the form of a
+// new issue.
+func (s *Site) briefsPage(c *Call, f *form) (View, error) {
+	r := c.R
+	d := briefsData{Year: s.boardYear(r), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
+	sc, err := c.Within(auth.PermCppccRead)
+	if err != nil {
+		return View{}, err
+	}
+	if d.Committee, err = s.committeeIn(r, sc); err != nil {
+		return View{}, err
+	}
+	if d.Briefs, err = s.Cppcc.Duties.Briefs(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
+		return View{}, err
+	}
+	if d.Write {
 		l, err := s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
+		if err != nil {
+			return View{}, err
+		}
 		d.Activities = l.Items
 		// The meeting chosen (from its page) titles the issue until the office writes its own.
 		for _, a := range d.Activities {
@@ -59,38 +66,24 @@ func (s *Site) briefsPage(w http.ResponseWriter, r *http.Request, id auth.Identi
 				f.Values.Set("title", a.Topic())
 			}
 		}
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
 	}
-	s.show(w, r, id, status, "briefs.html", d.Committee.Name+" · 政协简报", d)
+	return View{Name: "briefs.html", Title: d.Committee.Name + " · 政协简报", Data: d}, nil
 }
 
-func (s *Site) briefIssue(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
+func (s *Site) briefIssue(c *Call) (Answer, error) {
+	f := newForm(c.R)
 	in := duties.BriefInput{CommitteeID: f.id("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.id("activity_id"), Signer: f.Get("signer")}
 	if d := f.date("issued_on"); d != nil {
 		in.IssuedOn = *d
 	}
 	if len(f.Errors) > 0 {
-		s.briefsPage(w, r, id, f, http.StatusBadRequest)
-		return
+		return badForm(s.briefsPage(c, f))
 	}
-	var b duties.Brief
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		var err error
-		b, err = s.Cppcc.Duties.IssueBrief(r.Context(), sc, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/briefs/%d?committee=%d", b.ID, b.CommitteeID), "已编发《政协简报》"+b.Label)
-		return
+	b, err := s.Cppcc.Duties.IssueBrief(c.R.Context(), c.Scope, in)
+	if err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.briefsPage(c, f) })
 	}
-	if s.onForm(w, r, f, err) {
-		s.briefsPage(w, r, id, f, http.StatusBadRequest)
-	}
+	return Redirect{To: fmt.Sprintf("/cppcc/briefs/%d?committee=%d", b.ID, b.CommitteeID), Flash: "已编发《政协简报》" + b.Label}, nil
 }
 
 type briefData struct {
@@ -98,74 +91,56 @@ type briefData struct {
 	B         duties.Brief
 }
 
-func (s *Site) briefOf(r *http.Request, id auth.Identity) (briefData, error) {
+func (s *Site) briefOf(c *Call) (briefData, error) {
 	var d briefData
-	bid, err := pathID(r)
+	bid, err := pathID(c.R)
 	if err != nil {
 		return d, err
 	}
-	err = id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.committeeIn(r, sc); err != nil {
-			return err
-		}
-		d.B, err = s.Cppcc.Duties.Brief(r.Context(), sc, d.Committee.ID, bid)
-		return err
-	})
+	if d.Committee, err = s.committeeIn(c.R, c.Scope); err != nil {
+		return d, err
+	}
+	d.B, err = s.Cppcc.Duties.Brief(c.R.Context(), c.Scope, d.Committee.ID, bid)
 	return d, err
 }
 
-func (s *Site) briefRoute(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d, err := s.briefOf(r, id)
+func (s *Site) briefRoute(c *Call) (Answer, error) {
+	d, err := s.briefOf(c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.show(w, r, id, http.StatusOK, "brief.html", "政协简报"+d.B.Label, d)
+	return View{Name: "brief.html", Title: "政协简报" + d.B.Label, Data: d}, nil
 }
 
-func (s *Site) briefDocx(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d, err := s.briefOf(r, id)
+func (s *Site) briefDocx(c *Call) (Answer, error) {
+	d, err := s.briefOf(c)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	if err := sendDocx(w, d.Committee.Name+"政协简报"+d.B.Label+".docx", func(x io.Writer) error {
+	return Download{Name: d.Committee.Name + "政协简报" + d.B.Label + ".docx", ContentType: docxType, Write: func(x io.Writer) error {
 		return s.Cppcc.Duties.WriteBrief(x, d.Committee, d.B)
-	}); err != nil {
-		s.fail(w, r, err)
-	}
+	}}, nil
 }
 
 // activityUpload adds a document to a meeting or an activity.
-func (s *Site) activityUpload(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	aid, err := pathID(r)
+func (s *Site) activityUpload(c *Call) (Answer, error) {
+	aid, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	f := newForm(r)
+	f := newForm(c.R)
 	var name string
 	var data []byte
-	if file, hdr, err := r.FormFile("file"); err == nil {
+	if file, hdr, err := c.R.FormFile("file"); err == nil {
 		defer file.Close()
 		if data, err = io.ReadAll(io.LimitReader(file, work.MaxAttachment+1)); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		name = hdr.Filename
 	}
-	var saved cppcc.File
-	err = id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		var err error
-		saved, err = s.Cppcc.Duties.AddActivityFile(r.Context(), sc, aid, name, data)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/activities/%d", aid), "已上传"+saved.Name)
-		return
+	saved, err := s.Cppcc.Duties.AddActivityFile(c.R.Context(), c.Scope, aid, name, data)
+	if err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
 	}
-	if s.onForm(w, r, f, err) {
-		s.activityPage(w, r, id, f, http.StatusBadRequest)
-	}
+	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已上传" + saved.Name}, nil
 }

@@ -32,8 +32,8 @@ func (s *Site) casesRoutes() []route {
 		{"POST /cppcc/letters", auth.PermCppccWrite, 0, legacy(s.caseRegister)},
 		{"GET /cppcc/letters/{id}", auth.PermCppccRead, 0, legacy(s.caseRoute(cppcc.ViewOffice))},
 		{"POST /cppcc/letters/{id}/{action}", auth.PermCppccWrite, 0, legacy(s.caseAct)},
-		{"GET /cppcc/letters/{id}/files/{file}", auth.PermCppccRead, 0, legacy(s.caseFile(auth.PermCppccRead, cppcc.ViewOffice))},
-		{"GET /cppcc/inbox/letters/{id}/files/{file}", auth.PermCppccHandle, 0, legacy(s.caseFile(auth.PermCppccHandle, cppcc.ViewUnit))},
+		{"GET /cppcc/letters/{id}/files/{file}", auth.PermCppccRead, 0, s.caseFile(cppcc.ViewOffice)},
+		{"GET /cppcc/inbox/letters/{id}/files/{file}", auth.PermCppccHandle, 0, s.caseFile(cppcc.ViewUnit)},
 		{"GET /cppcc/inbox/letters", auth.PermCppccHandle, 0, legacy(s.unitCases)},
 		{"GET /cppcc/inbox/letters/{id}", auth.PermCppccHandle, 0, legacy(s.caseRoute(cppcc.ViewUnit))},
 		{"POST /cppcc/inbox/letters/{id}/{action}", auth.PermCppccHandle, 0, legacy(s.unitCaseAct)},
@@ -206,8 +206,8 @@ func (s *Site) casePage(w http.ResponseWriter, r *http.Request, id auth.Identity
 }
 
 // caseFile downloads a letter's attachment.
-func (s *Site) caseFile(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return s.fileRoute(perm, false, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
+func (s *Site) caseFile(view cppcc.View) Handler {
+	return s.fileRoute(false, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letters.CaseFile(ctx, sc, view, cid, file)
 	})
 }

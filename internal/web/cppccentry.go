@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
-	"dangjian/internal/store"
 )
 
 // The office enters the proposals of parties, groups, special committees
@@ -18,8 +16,8 @@ import (
 // with the member who evaluates the reply for it.
 func (s *Site) entryRoutes() []route {
 	return []route{
-		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, legacy(s.entryNew)},
-		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, legacy(s.entrySave)},
+		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, s.entryNew},
+		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, s.entrySave},
 		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, s.pickContacts},
 	}
 }
@@ -43,69 +41,66 @@ func evaluatorPicker(f *form, ms []committee.Member) (manyPick, []int64) {
 	return p, pickMany(f, &p, memberPicks(ms))
 }
 
-func (s *Site) entryNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.entryForm(w, r, id, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}}, http.StatusOK)
+func (s *Site) entryNew(c *Call) (Answer, error) {
+	return s.entryForm(c, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
 }
 
-func (s *Site) entryForm(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, status int) {
+// entryForm is the office's form of a party's or a group's proposal, f its values.
+func (s *Site) entryForm(c *Call, f *form) (View, error) {
+	r := c.R
 	d := entryData{Form: f, Ways: options(entryWays), Contacts: options(cppcc.Contacts)}
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		var err error
-		if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
-			return err
-		}
-		if d.Categories, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "category"); err != nil {
-			return err
-		}
-		for _, e := range committee.Parties {
-			if e.Code != "cpc" && e.Code != "none" && e.Code != "people_org" {
-				d.Parties = append(d.Parties, e.Label+strings.TrimSuffix(d.Committee.Name, "政协")+"委员会")
-			}
-		}
-		ms, err := s.activeMembers(r, d.Committee.ID, 0)
-		d.Evaluator, _ = evaluatorPicker(f, ms)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var err error
+	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), c.Scope); err != nil {
+		return View{}, err
 	}
-	s.show(w, r, id, status, "entryform.html", "录入党派团体提案", d)
+	if d.Categories, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "category"); err != nil {
+		return View{}, err
+	}
+	for _, e := range committee.Parties {
+		if e.Code != "cpc" && e.Code != "none" && e.Code != "people_org" {
+			d.Parties = append(d.Parties, e.Label+strings.TrimSuffix(d.Committee.Name, "政协")+"委员会")
+		}
+	}
+	ms, err := s.activeMembers(r, d.Committee.ID, 0)
+	if err != nil {
+		return View{}, err
+	}
+	d.Evaluator, _ = evaluatorPicker(f, ms)
+	return View{Name: "entryform.html", Title: "录入党派团体提案", Data: d}, nil
 }
 
-func (s *Site) entrySave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	f := newForm(r)
-	var p cppcc.Proposal
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		ms, err := s.activeMembers(r, c.ID, 0)
-		if err != nil {
-			return err
-		}
-		picker, chosen := evaluatorPicker(f, ms)
-		if err := pickErrors(picker); err != nil {
-			return err
-		}
-		in := cppcc.Input{CommitteeID: c.ID, Title: f.Get("title"), Category: f.Get("category"), Content: f.Get("content"), Way: f.Get("way"),
-			ProposerName: f.Get("proposer_name"), Public: f.Get("public") == "1", PrivateReason: f.Get("private_reason"), Contact: f.Get("contact")}
-		switch len(chosen) {
-		case 0:
-		case 1:
-			in.EvaluatorID = chosen[0]
-		default:
-			return apperr.InvalidField("evaluator_q", "联系人只能选一位")
-		}
-		p, err = s.Cppcc.Draft(r.Context(), sc, cppcc.ViewOffice, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/cppcc/proposals/%d", p.ID), "已录入并提交,等待审查")
-		return
+func (s *Site) entrySave(c *Call) (Answer, error) {
+	f := newForm(c.R)
+	p, err := s.enter(c, f)
+	if err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.entryForm(c, f) })
 	}
-	if s.onForm(w, r, f, err) {
-		s.entryForm(w, r, id, f, http.StatusBadRequest)
+	return Redirect{To: fmt.Sprintf("/cppcc/proposals/%d", p.ID), Flash: "已录入并提交,等待审查"}, nil
+}
+
+// enter submits the proposal of a party or a group the office enters from f.
+func (s *Site) enter(c *Call, f *form) (cppcc.Proposal, error) {
+	r, sc := c.R, c.Scope
+	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
+	if err != nil {
+		return cppcc.Proposal{}, err
 	}
+	ms, err := s.activeMembers(r, cm.ID, 0)
+	if err != nil {
+		return cppcc.Proposal{}, err
+	}
+	picker, chosen := evaluatorPicker(f, ms)
+	if err := pickErrors(picker); err != nil {
+		return cppcc.Proposal{}, err
+	}
+	in := cppcc.Input{CommitteeID: cm.ID, Title: f.Get("title"), Category: f.Get("category"), Content: f.Get("content"), Way: f.Get("way"),
+		ProposerName: f.Get("proposer_name"), Public: f.Get("public") == "1", PrivateReason: f.Get("private_reason"), Contact: f.Get("contact")}
+	switch len(chosen) {
+	case 0:
+	case 1:
+		in.EvaluatorID = chosen[0]
+	default:
+		return cppcc.Proposal{}, apperr.InvalidField("evaluator_q", "联系人只能选一位")
+	}
+	return s.Cppcc.Draft(r.Context(), sc, cppcc.ViewOffice, in)
 }

@@ -17,8 +17,8 @@ import (
 // its handling units, the committees below it and its lists.
 func (s *Site) cppccSetupRoutes() []route {
 	return []route{
-		{"GET /cppcc/setup", auth.PermCppccRead, 0, legacy(s.cppccSetup)},
-		{"POST /cppcc/setup/{what}", auth.PermCppccWrite, 0, legacy(s.cppccSetupSave)},
+		{"GET /cppcc/setup", auth.PermCppccRead, 0, s.cppccSetup},
+		{"POST /cppcc/setup/{what}", auth.PermCppccWrite, 0, s.cppccSetupSave},
 	}
 }
 
@@ -52,52 +52,50 @@ func dayOf(f *form, name string) date.Date {
 	return date.Date{}
 }
 
-func (s *Site) cppccSetup(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.setupPage(w, r, id, nil, http.StatusOK)
+func (s *Site) cppccSetup(c *Call) (Answer, error) {
+	return s.setupPage(c, nil)
 }
 
-func (s *Site) setupPage(w http.ResponseWriter, r *http.Request, id auth.Identity, forms map[string]*form, status int) {
-	d := setupData{Levels: setupLevels, Write: len(id.ScopesFor(auth.PermCppccWrite)) > 0, Forms: forms}
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		ctx := r.Context()
-		var err error
-		if d.Committee, err = s.Cppcc.CommitteeOf(ctx, sc); err != nil {
-			return err
-		}
-		if d.Terms, err = s.Cppcc.Terms(ctx, sc, d.Committee.ID); err != nil {
-			return err
-		}
-		if d.Units, err = s.Cppcc.Units(ctx, sc, d.Committee.ID); err != nil {
-			return err
-		}
-		all, err := s.Cppcc.Committees(ctx, sc)
-		if err != nil {
-			return err
-		}
-		for _, c := range all {
-			if c.ParentID != nil && *c.ParentID == d.Committee.ID {
-				d.Lower = append(d.Lower, c)
-			}
-		}
-		members, err := s.Cppcc.Members(ctx, sc, d.Committee.ID, "", store.Page{Number: 1, Size: 1})
-		if err != nil {
-			return err
-		}
-		d.Members = members.Total
-		for list, dst := range map[string]*string{"sector": &d.Sectors, "category": &d.Category} {
-			names, err := s.Cppcc.Names(ctx, d.Committee.ID, list)
-			if err != nil {
-				return err
-			}
-			*dst = strings.Join(names, "\n")
-		}
-		return nil
-	})
+// setupPage is the committee's setup, with forms the refused form by what
+// it registers.
+func (s *Site) setupPage(c *Call, forms map[string]*form) (View, error) {
+	d := setupData{Levels: setupLevels, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Forms: forms}
+	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return View{}, err
 	}
-	s.show(w, r, id, status, "setup.html", d.Committee.Name+" · 政协设置", d)
+	ctx := c.R.Context()
+	if d.Committee, err = s.Cppcc.CommitteeOf(ctx, sc); err != nil {
+		return View{}, err
+	}
+	if d.Terms, err = s.Cppcc.Terms(ctx, sc, d.Committee.ID); err != nil {
+		return View{}, err
+	}
+	if d.Units, err = s.Cppcc.Units(ctx, sc, d.Committee.ID); err != nil {
+		return View{}, err
+	}
+	all, err := s.Cppcc.Committees(ctx, sc)
+	if err != nil {
+		return View{}, err
+	}
+	for _, cm := range all {
+		if cm.ParentID != nil && *cm.ParentID == d.Committee.ID {
+			d.Lower = append(d.Lower, cm)
+		}
+	}
+	members, err := s.Cppcc.Members(ctx, sc, d.Committee.ID, "", store.Page{Number: 1, Size: 1})
+	if err != nil {
+		return View{}, err
+	}
+	d.Members = members.Total
+	for list, dst := range map[string]*string{"sector": &d.Sectors, "category": &d.Category} {
+		names, err := s.Cppcc.Names(ctx, d.Committee.ID, list)
+		if err != nil {
+			return View{}, err
+		}
+		*dst = strings.Join(names, "\n")
+	}
+	return View{Name: "setup.html", Title: d.Committee.Name + " · 政协设置", Data: d}, nil
 }
 
 // setupSteps are what each setup form registers, with the message it leaves.
@@ -139,28 +137,24 @@ var setupSteps = map[string]struct {
 	}},
 }
 
-func (s *Site) cppccSetupSave(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	what := r.PathValue("what")
+func (s *Site) cppccSetupSave(c *Call) (Answer, error) {
+	what := c.R.PathValue("what")
 	step, ok := setupSteps[what]
 	if !ok {
-		s.fail(w, r, apperr.New("no_page", http.StatusNotFound, "没有这个页面"))
-		return
+		return nil, apperr.New("no_page", http.StatusNotFound, "没有这个页面")
 	}
-	f := newForm(r)
+	f := newForm(c.R)
 	f.Labels = setupLabels
-	err := id.Within(auth.PermCppccWrite, func(sc store.Scope) error {
-		c, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-		if err != nil {
-			return err
-		}
-		return step.save(s, r.Context(), sc, c, f)
-	})
-	if err == nil && len(f.Errors) == 0 {
-		done(w, r, "/cppcc/setup#"+what, step.done)
-		return
+	forms := map[string]*form{what: f}
+	cm, err := s.Cppcc.CommitteeOf(c.R.Context(), c.Scope)
+	if err == nil {
+		err = step.save(s, c.R.Context(), c.Scope, cm, f)
 	}
-	if err != nil && !s.onForm(w, r, f, err) {
-		return
+	if err != nil {
+		return refused(c.R, f, err, func() (Answer, error) { return s.setupPage(c, forms) })
 	}
-	s.setupPage(w, r, id, map[string]*form{what: f}, http.StatusBadRequest)
+	if len(f.Errors) > 0 {
+		return badForm(s.setupPage(c, forms))
+	}
+	return Redirect{To: "/cppcc/setup#" + what, Flash: step.done}, nil
 }

@@ -25,10 +25,10 @@ func (s *Site) cppccSummaryRoutes() []route {
 		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.summaryDraft(s.cppccSummaryOf)},
 		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
 		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
-		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, legacy(s.assignLetter)},
-		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, legacy(s.replyLetter(auth.PermCppccRead, cppcc.ViewOffice))},
-		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, legacy(s.replyLetter(auth.PermCppccSelf, cppcc.ViewMember))},
-		{"GET /cppcc/inbox/{id}/reply/{unit}", auth.PermCppccHandle, 0, legacy(s.replyLetter(auth.PermCppccHandle, cppcc.ViewUnit))},
+		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
+		{"GET /cppcc/proposals/{id}/reply/{unit}", auth.PermCppccRead, 0, s.replyLetter(cppcc.ViewOffice)},
+		{"GET /cppcc/my/{id}/reply/{unit}", auth.PermCppccSelf, 0, s.replyLetter(cppcc.ViewMember)},
+		{"GET /cppcc/inbox/{id}/reply/{unit}", auth.PermCppccHandle, 0, s.replyLetter(cppcc.ViewUnit)},
 	}
 }
 
@@ -95,43 +95,34 @@ func (s *Site) cppccTemplates(perm auth.Perm) Handler {
 }
 
 // assignLetter sends the 交办函 of an assigned proposal.
-func (s *Site) assignLetter(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	err := id.Within(auth.PermCppccRead, func(sc store.Scope) error {
-		p, c, err := s.proposalAndCommittee(r, sc, cppcc.ViewOffice)
-		if err != nil {
-			return err
-		}
-		return sendDocx(w, p.NumberText+"提案交办函.docx", func(x io.Writer) error { return cppcc.WriteAssignLetter(x, c, p) })
-	})
+func (s *Site) assignLetter(c *Call) (Answer, error) {
+	p, cm, err := s.proposalAndCommittee(c.R, c.Scope, cppcc.ViewOffice)
 	if err != nil {
-		s.fail(w, r, err)
+		return nil, err
 	}
+	return Download{Name: p.NumberText + "提案交办函.docx", ContentType: docxType, Write: func(x io.Writer) error { return cppcc.WriteAssignLetter(x, cm, p) }}, nil
 }
 
 // replyLetter sends a unit's 答复函 of a proposal: to the office and the
 // proposer any unit's, to a unit its own.
-func (s *Site) replyLetter(perm auth.Perm, view cppcc.View) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		err := id.Within(perm, func(sc store.Scope) error {
-			p, c, err := s.proposalAndCommittee(r, sc, view)
-			if err != nil {
-				return err
-			}
-			unit := parseID(r.PathValue("unit"))
-			if view == cppcc.ViewUnit {
-				mine, err := s.myUnits(r, sc, p.CommitteeID)
-				if err != nil {
-					return err
-				}
-				if !mine[unit] {
-					return apperr.NotFound("答复")
-				}
-			}
-			return sendDocx(w, p.NumberText+"提案答复函.docx", func(x io.Writer) error { return cppcc.WriteReplyLetter(x, c, p, unit) })
-		})
+func (s *Site) replyLetter(view cppcc.View) Handler {
+	return func(c *Call) (Answer, error) {
+		r, sc := c.R, c.Scope
+		p, cm, err := s.proposalAndCommittee(r, sc, view)
 		if err != nil {
-			s.fail(w, r, err)
+			return nil, err
 		}
+		unit := parseID(r.PathValue("unit"))
+		if view == cppcc.ViewUnit {
+			mine, err := s.myUnits(r, sc, p.CommitteeID)
+			if err != nil {
+				return nil, err
+			}
+			if !mine[unit] {
+				return nil, apperr.NotFound("答复")
+			}
+		}
+		return Download{Name: p.NumberText + "提案答复函.docx", ContentType: docxType, Write: func(x io.Writer) error { return cppcc.WriteReplyLetter(x, cm, p, unit) }}, nil
 	}
 }
 

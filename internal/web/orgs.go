@@ -18,10 +18,10 @@ import (
 func (s *Site) orgsRoutes() []route {
 	return []route{
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
-		{"GET /orgs/terms", auth.PermOrgRead, 0, legacy(s.termsPage)},
+		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
 		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
 		{"POST /orgs/{id}/collection", auth.PermMemberReveal, 0, s.collectionExport},
-		{"GET /orgs/terms/export", auth.PermOrgRead, 0, legacy(s.termsExport)},
+		{"GET /orgs/terms/export", auth.PermOrgRead, 0, s.termsExport},
 		{"GET /orgs/{id}", auth.PermOrgRead, 0, s.orgPage},
 		{"GET /orgs/{id}/children", auth.PermOrgRead, 0, s.orgChildren},
 		{"GET /orgs/{id}/edit", auth.PermOrgWrite, 0, s.orgForm},

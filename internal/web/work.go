@@ -840,19 +840,6 @@ func sendFile(w http.ResponseWriter, name string, data []byte) {
 // opens a PDF or a photo rather than saving it.
 var shownTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
 
-// sendShown sends a stored file of a checked type (its first bytes are
-// those of its type) to be shown in the browser when it can be, in a
-// sandbox (no script of it runs, it reaches nothing of the site), and
-// else (Word, Excel, OFD) downloaded.
-func sendShown(w http.ResponseWriter, name, contentType string, data []byte) {
-	if !shownTypes[contentType] {
-		sendFile(w, name, data)
-		return
-	}
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	sendAs(w, "inline", contentType, name, data)
-}
-
 // sendAs sends a file inline or as an attachment, its name in UTF-8 (RFC 5987).
 func sendAs(w http.ResponseWriter, disposition, contentType, name string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
