@@ -831,6 +831,14 @@ func (s *Site) attachment(w http.ResponseWriter, r *http.Request, id auth.Identi
 	sendFile(w, a.Name, data)
 }
 
+// fileDownload is a stored file to save (never shown in the browser).
+func fileDownload(name string, data []byte) Download {
+	return Download{Name: name, ContentType: "application/octet-stream", Write: func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}}
+}
+
 // sendFile answers a stored file as a download (never shown in the browser).
 func sendFile(w http.ResponseWriter, name string, data []byte) {
 	sendAs(w, "attachment", "application/octet-stream", name, data)
