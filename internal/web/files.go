@@ -1,0 +1,64 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Stored files sent to the browser: as a download, or, of a checked type,
+// shown in a sandbox.
+
+// fileDownload is a stored file to save (never shown in the browser).
+func fileDownload(name string, data []byte) Download {
+	return Download{Name: name, ContentType: "application/octet-stream", Write: func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}}
+}
+
+// sendFile answers a stored file as a download (never shown in the browser).
+func sendFile(w http.ResponseWriter, name string, data []byte) {
+	sendAs(w, "attachment", "application/octet-stream", name, data)
+}
+
+// shownTypes are the kinds of stored file a browser shows itself: a phone
+// opens a PDF or a photo rather than saving it.
+var shownTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+
+// sendShown sends a stored file of a checked type (its first bytes are
+// those of its type) to be shown in the browser when it can be, in a
+// sandbox (no script of it runs, it reaches nothing of the site), and
+// else (Word, Excel, OFD) downloaded.
+func sendShown(w http.ResponseWriter, name, contentType string, data []byte) {
+	if !shownTypes[contentType] {
+		sendFile(w, name, data)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	sendAs(w, "inline", contentType, name, data)
+}
+
+// sendAs sends a file inline or as an attachment, its name in UTF-8 (RFC 5987).
+func sendAs(w http.ResponseWriter, disposition, contentType, name string, data []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition+"; filename*=UTF-8''"+rfc5987(name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
+}
+
+// rfc5987 percent-encodes a name as an ext-value of RFC 5987: every byte
+// but its attr-chars.
+func rfc5987(name string) string {
+	var b strings.Builder
+	for _, c := range []byte(name) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
