@@ -288,14 +288,10 @@ func (s *Site) fileRoute(shown bool, fn func(ctx context.Context, sc store.Scope
 		if err != nil {
 			return nil, err
 		}
-		d := Download{Name: f.Name, ContentType: "application/octet-stream", Write: func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		}}
-		if shown && shownTypes[f.Type] {
-			d.ContentType, d.Inline = f.Type, true
+		if shown {
+			return fileShown(f.Name, f.Type, data), nil
 		}
-		return d, nil
+		return fileDownload(f.Name, data), nil
 	}
 }
 

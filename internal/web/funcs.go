@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -199,17 +197,6 @@ func (f *form) invalid() error {
 	return v.Err()
 }
 
-// onForm puts a user's error on the form (to show it again) and reports
-// true; any other error gets the error page, and false.
-func (s *Site) onForm(w http.ResponseWriter, r *http.Request, f *form, err error) bool {
-	if f.fail(err) {
-		f.unkept(r)
-		return true
-	}
-	s.fail(w, r, err)
-	return false
-}
-
 // unkept names, beside each file field and so in the banner, the files
 // a refused form did not keep: a browser cannot fill a file field again,
 // and nothing of a refused form is stored.
@@ -341,16 +328,6 @@ func pageOf(r *http.Request) store.Page {
 	return store.Page{Number: n, Size: 30}
 }
 
-// done redirects after a change; the next page of the same session shows
-// msg as its success banner. The message is kept on the server, so that no
-// link can make a page claim a success.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) {
-	if id, ok := auth.IdentityFrom(r.Context()); ok {
-		flashes.put(id.CSRF, msg)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
 // flashStore keeps each session's next success banner for a few minutes.
 type flashStore struct {
 	mu sync.Mutex
@@ -388,26 +365,6 @@ func (f *flashStore) take(session string) string {
 		return ""
 	}
 	return v.msg
-}
-
-// sendXLSX answers with a workbook to download as name.
-func sendXLSX(w http.ResponseWriter, name string, write func(io.Writer) error) error {
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	return write(w)
-}
-
-// sendDocx answers with a Word document to download as name, written
-// whole first: a document that fails sends an error page, not a file.
-func sendDocx(w http.ResponseWriter, name string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", docxType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

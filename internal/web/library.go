@@ -20,23 +20,23 @@ import (
 // without an account.
 func (s *Site) publicLibraryRoutes() []route {
 	return []route{
-		{"GET /public/library", anyone, 0, legacyPublic(s.publicLibrary)},
-		{"GET /public/library/doc/{id}", anyone, 0, legacyPublic(s.publicLibraryDoc)},
-		{"GET /public/library/doc/{id}/docx", anyone, 0, legacyPublic(s.publicLibraryFile)},
+		{"GET /public/library", anyone, 0, s.publicLibrary},
+		{"GET /public/library/doc/{id}", anyone, 0, s.publicLibraryDoc},
+		{"GET /public/library/doc/{id}/docx", anyone, 0, s.publicLibraryFile},
 	}
 }
 
 func (s *Site) libraryRoutes() []route {
 	return []route{
-		{"GET /library", auth.PermLibraryRead, 0, legacy(s.librarySearch)},
-		{"GET /library/new", auth.PermWorkWrite, 0, legacy(s.libraryNew)},
-		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, legacy(s.libraryPublish)},
-		{"GET /library/{id}", auth.PermLibraryRead, 0, legacy(s.libraryDoc)},
-		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, legacy(s.libraryFile)},
-		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, legacy(s.libraryWithdraw)},
-		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, legacy(s.summaryPublish(auth.PermWorkWrite, s.summaryOf))},
-		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, legacy(s.summaryPublish(auth.PermCppccWrite, s.cppccSummaryOf))},
-		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, legacy(s.libraryWithdrawCommittee)},
+		{"GET /library", auth.PermLibraryRead, 0, s.librarySearch},
+		{"GET /library/new", auth.PermWorkWrite, 0, s.libraryNew},
+		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, s.libraryPublish},
+		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
+		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
+		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish(s.summaryOf)},
+		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.summaryPublish(s.cppccSummaryOf)},
+		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, s.libraryWithdrawCommittee},
 	}
 }
 
@@ -57,14 +57,13 @@ type libraryData struct {
 	Write        bool
 }
 
-func (s *Site) librarySearch(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d, err := s.libraryList(r, libraryScope(id), "/library")
+func (s *Site) librarySearch(c *Call) (Answer, error) {
+	d, err := s.libraryList(c.R, libraryScope(c.ID), "/library")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	d.Write = len(id.ScopesFor(auth.PermWorkWrite)) > 0
-	s.show(w, r, id, http.StatusOK, "library.html", "经验交流", d)
+	d.Write = len(c.ID.ScopesFor(auth.PermWorkWrite)) > 0
+	return View{Name: "library.html", Title: "经验交流", Data: d}, nil
 }
 
 // libraryList searches the documents sc reads for the page at base.
@@ -98,27 +97,25 @@ func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (librar
 }
 
 // publicLibrary is the library's public documents for readers without an account.
-func (s *Site) publicLibrary(w http.ResponseWriter, r *http.Request) {
-	d, err := s.libraryList(r, library.Public, "/public/library")
+func (s *Site) publicLibrary(c *Call) (Answer, error) {
+	d, err := s.libraryList(c.R, library.Public, "/public/library")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.publicShow(w, http.StatusOK, "library.html", "经验交流(公开材料)", d)
+	return View{Name: "library.html", Title: "经验交流(公开材料)", Data: d}, nil
 }
 
 // publicLibraryDoc is a public document for readers without an account.
-func (s *Site) publicLibraryDoc(w http.ResponseWriter, r *http.Request) {
-	d, err := s.libraryDocOf(r, library.Public, "/public/library")
+func (s *Site) publicLibraryDoc(c *Call) (Answer, error) {
+	d, err := s.libraryDocOf(c.R, library.Public, "/public/library")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.publicShow(w, http.StatusOK, "librarydoc.html", d.D.Title, d)
+	return View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
 }
 
-func (s *Site) publicLibraryFile(w http.ResponseWriter, r *http.Request) {
-	s.libraryFileOf(w, r, library.Public)
+func (s *Site) publicLibraryFile(c *Call) (Answer, error) {
+	return s.libraryFileOf(c.R, library.Public)
 }
 
 type libraryNewData struct {
@@ -132,24 +129,25 @@ func libraryPicker() orgPick {
 	return orgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
 }
 
-func (s *Site) libraryNew(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.libraryNewPage(w, r, id, &form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker(), http.StatusOK)
+func (s *Site) libraryNew(*Call) (Answer, error) {
+	return s.libraryNewPage(&form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker())
 }
 
-func (s *Site) libraryNewPage(w http.ResponseWriter, r *http.Request, id auth.Identity, f *form, p orgPick, status int) {
+func (s *Site) libraryNewPage(f *form, p orgPick) (Answer, error) {
 	d := libraryNewData{Form: f, Org: p, Kinds: options(library.Kinds), Sees: options(library.Visibilities), MaxMB: library.MaxFile >> 20}
 	if p.Err == "" {
 		d.Org.Err = f.Err("org_id")
 	}
-	s.show(w, r, id, status, "librarynew.html", "发布经验交流材料", d)
+	return View{Name: "librarynew.html", Title: "发布经验交流材料", Data: d}, nil
 }
 
-func (s *Site) libraryPublish(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	_ = r.ParseMultipartForm(formMemory)
+func (s *Site) libraryPublish(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	f.Labels = libraryLabels
 	p := libraryPicker()
-	orgID, err := s.pickOrg(r.Context(), id, f, &p)
+	again := func() (Answer, error) { return s.libraryNewPage(f, p) }
+	orgID, err := s.pickOrg(r.Context(), c.ID, f, &p)
 	if err == nil && orgID == 0 && p.Err == "" {
 		p.Err = "请选择发布的党组织"
 	}
@@ -157,33 +155,22 @@ func (s *Site) libraryPublish(w http.ResponseWriter, r *http.Request, id auth.Id
 		if err == nil {
 			err = apperr.InvalidField("org_id", "%s", p.Err)
 		}
-		if s.onForm(w, r, f, err) {
-			s.libraryNewPage(w, r, id, f, p, http.StatusBadRequest)
-		}
-		return
+		return refused(r, f, err, again)
 	}
 	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.Split(f.Get("tags")),
 		Visibility: f.Get("visibility")}
 	if file, hdr, ferr := r.FormFile("file"); ferr == nil {
 		defer file.Close()
 		if in.File, err = io.ReadAll(io.LimitReader(file, library.MaxFile+1)); err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		in.FileName = hdr.Filename
 	}
-	var doc library.Doc
-	err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
-		doc, err = s.Library.Publish(r.Context(), sc, in)
-		return err
-	})
-	if err == nil {
-		done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已发布到经验交流库")
-		return
+	doc, err := s.Library.Publish(r.Context(), c.Scope, in)
+	if err != nil {
+		return refused(r, f, err, again)
 	}
-	if s.onForm(w, r, f, err) {
-		s.libraryNewPage(w, r, id, f, p, http.StatusBadRequest)
-	}
+	return Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已发布到经验交流库"}, nil
 }
 
 // libraryLabels name the publishing form's fields in the banner.
@@ -199,17 +186,16 @@ type libraryDocData struct {
 	WithdrawPath string
 }
 
-func (s *Site) libraryDoc(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	d, err := s.libraryDocOf(r, libraryScope(id), "/library")
+func (s *Site) libraryDoc(c *Call) (Answer, error) {
+	d, err := s.libraryDocOf(c.R, libraryScope(c.ID), "/library")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	d.Write, d.WithdrawPath = id.Allows(auth.PermWorkWrite, d.D.OrgPath), fmt.Sprintf("/library/%d/withdraw", d.D.ID)
+	d.Write, d.WithdrawPath = c.ID.Allows(auth.PermWorkWrite, d.D.OrgPath), fmt.Sprintf("/library/%d/withdraw", d.D.ID)
 	if d.D.CommitteeID != 0 {
-		d.Write, d.WithdrawPath = id.Allows(auth.PermCppccWrite, d.D.CommitteePath), fmt.Sprintf("/cppcc/library/%d/withdraw", d.D.ID)
+		d.Write, d.WithdrawPath = c.ID.Allows(auth.PermCppccWrite, d.D.CommitteePath), fmt.Sprintf("/cppcc/library/%d/withdraw", d.D.ID)
 	}
-	s.show(w, r, id, http.StatusOK, "librarydoc.html", d.D.Title, d)
+	return View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
 }
 
 // docPath is where a document's page is, below the library at base.
@@ -240,86 +226,73 @@ func (s *Site) libraryDocOf(r *http.Request, sc store.Scope, base string) (libra
 	return d, err
 }
 
-func (s *Site) libraryFile(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	s.libraryFileOf(w, r, libraryScope(id))
+func (s *Site) libraryFile(c *Call) (Answer, error) {
+	return s.libraryFileOf(c.R, libraryScope(c.ID))
 }
 
 // libraryFileOf downloads the .docx of a document sc reads.
-func (s *Site) libraryFileOf(w http.ResponseWriter, r *http.Request, sc store.Scope) {
+func (s *Site) libraryFileOf(r *http.Request, sc store.Scope) (Answer, error) {
 	did, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	name, data, err := s.Library.File(r.Context(), sc, did)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	sendFile(w, name, data)
+	return fileDownload(name, data), nil
 }
 
-func (s *Site) libraryWithdraw(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	did, err := pathID(r)
+func (s *Site) libraryWithdraw(c *Call) (Answer, error) {
+	did, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
-		_, err := s.Library.Withdraw(r.Context(), sc, did)
-		return err
-	})
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if _, err := s.Library.Withdraw(c.R.Context(), c.Scope, did); err != nil {
+		return nil, err
 	}
-	done(w, r, "/library", "已撤回,经验交流库中不再显示")
+	return Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
 }
 
 // summaryPublish publishes a work summary, as the form sends it with its
 // figures filled in now, to the library as the organisation's or the
 // committee's 工作总结, read by the whole system.
-func (s *Site) summaryPublish(perm auth.Perm, of summaryOfFunc) func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	return func(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-		var doc library.Doc
-		err := id.Within(perm, func(sc store.Scope) error {
-			d, err := of(r, sc)
-			if err != nil {
-				return err
-			}
-			in := library.Input{OrgID: d.holderID, Kind: "summary", Title: d.S.Title, Body: report.Text(d.S, d.Figures), Visibility: "system"}
-			if d.holder == report.Committees {
-				doc, err = s.Library.PublishCommittee(r.Context(), library.Publisher{CommitteeID: d.holderID, Path: d.holderPath}, in)
-			} else {
-				doc, err = s.Library.Publish(r.Context(), sc, in)
-			}
-			return err
-		})
+func (s *Site) summaryPublish(of summaryOfFunc) Handler {
+	return func(c *Call) (Answer, error) {
+		r := c.R
+		d, err := of(r, c.Scope)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		done(w, r, fmt.Sprintf("/library/%d", doc.ID), "已将工作总结发布到经验交流库(全系统可见,可撤回)")
+		in := library.Input{OrgID: d.holderID, Kind: "summary", Title: d.S.Title, Body: report.Text(d.S, d.Figures), Visibility: "system"}
+		var doc library.Doc
+		if d.holder == report.Committees {
+			doc, err = s.Library.PublishCommittee(r.Context(), library.Publisher{CommitteeID: d.holderID, Path: d.holderPath}, in)
+		} else {
+			doc, err = s.Library.Publish(r.Context(), c.Scope, in)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已将工作总结发布到经验交流库(全系统可见,可撤回)"}, nil
 	}
 }
 
 // libraryWithdrawCommittee withdraws a committee's document, by its office.
-func (s *Site) libraryWithdrawCommittee(w http.ResponseWriter, r *http.Request, id auth.Identity) {
-	did, err := pathID(r)
+func (s *Site) libraryWithdrawCommittee(c *Call) (Answer, error) {
+	did, err := pathID(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	d, err := s.Library.Get(r.Context(), libraryScope(id), did)
-	if err == nil && (d.CommitteeID == 0 || !id.Allows(auth.PermCppccWrite, d.CommitteePath)) {
+	d, err := s.Library.Get(c.R.Context(), libraryScope(c.ID), did)
+	if err == nil && (d.CommitteeID == 0 || !c.ID.Allows(auth.PermCppccWrite, d.CommitteePath)) {
 		err = apperr.NotFound("文档")
 	}
 	if err == nil {
-		_, err = s.Library.WithdrawCommittee(r.Context(), d.CommitteeID, did)
+		_, err = s.Library.WithdrawCommittee(c.R.Context(), d.CommitteeID, did)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	done(w, r, "/library", "已撤回,经验交流库中不再显示")
+	return Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
 }

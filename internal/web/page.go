@@ -273,23 +273,3 @@ func (s *Site) admit(r *http.Request, rt route, id auth.Identity) error {
 	}
 	return nil
 }
-
-// legacy serves a handler that still writes its own response, while the
-// pages are turned into handlers that answer.
-func legacy(h func(w http.ResponseWriter, r *http.Request, id auth.Identity)) Handler {
-	return func(c *Call) (Answer, error) {
-		return written(func(w http.ResponseWriter) { h(w, c.R, c.ID) }), nil
-	}
-}
-
-// legacyPublic is legacy for a public page.
-func legacyPublic(h func(w http.ResponseWriter, r *http.Request)) Handler {
-	return func(c *Call) (Answer, error) {
-		return written(func(w http.ResponseWriter) { h(w, c.R) }), nil
-	}
-}
-
-// written is the answer of a legacy handler, which writes it when sent.
-type written func(w http.ResponseWriter)
-
-func (f written) send(_ *Site, w http.ResponseWriter, _ *Call, _ bool) { f(w) }

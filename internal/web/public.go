@@ -34,16 +34,16 @@ func (s *Site) publicRoutes() []route {
 		return nil
 	}
 	return []route{
-		{"GET /public/{committee}", anyone, publicMaxForm, legacyPublic(s.publicHome)},
-		{"GET /public/{committee}/write", anyone, publicMaxForm, legacyPublic(s.publicWriteForm)},
-		{"POST /public/{committee}/write", anyone, publicMaxForm, legacyPublic(s.publicWrite)},
-		{"GET /public/track", anyone, publicMaxForm, legacyPublic(s.publicTrackForm)},
-		{"POST /public/track", anyone, publicMaxForm, legacyPublic(s.publicTrack)},
-		{"POST /public/track/answer", anyone, publicMaxForm, legacyPublic(s.publicAnswer)},
-		{"GET /public/{committee}/forum", anyone, publicMaxForm, legacyPublic(s.publicForum)},
-		{"GET /public/{committee}/forum/{post}", anyone, publicMaxForm, legacyPublic(s.publicPost)},
-		{"POST /public/{committee}/forum/{post}/{action}", anyone, publicMaxForm, legacyPublic(s.publicPostAct)},
-		{"POST /public/comments", anyone, publicMaxForm, legacyPublic(s.publicComment)},
+		{"GET /public/{committee}", anyone, publicMaxForm, s.publicHome},
+		{"GET /public/{committee}/write", anyone, publicMaxForm, s.publicWriteForm},
+		{"POST /public/{committee}/write", anyone, publicMaxForm, s.publicWrite},
+		{"GET /public/track", anyone, publicMaxForm, s.publicTrackForm},
+		{"POST /public/track", anyone, publicMaxForm, s.publicTrack},
+		{"POST /public/track/answer", anyone, publicMaxForm, s.publicAnswer},
+		{"GET /public/{committee}/forum", anyone, publicMaxForm, s.publicForum},
+		{"GET /public/{committee}/forum/{post}", anyone, publicMaxForm, s.publicPost},
+		{"POST /public/{committee}/forum/{post}/{action}", anyone, publicMaxForm, s.publicPostAct},
+		{"POST /public/comments", anyone, publicMaxForm, s.publicComment},
 	}
 }
 
@@ -82,69 +82,60 @@ func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string,
 	s.render(w, status, name, p)
 }
 
-func (s *Site) publicCommittee(w http.ResponseWriter, r *http.Request) (committee.Committee, bool) {
+// publicCommittee is the committee of the page's path.
+func (s *Site) publicCommittee(r *http.Request) (committee.Committee, error) {
 	id, err := strconv.ParseInt(r.PathValue("committee"), 10, 64)
 	if err != nil || id <= 0 {
-		s.fail(w, r, apperr.NotFound("政协"))
-		return committee.Committee{}, false
+		return committee.Committee{}, apperr.NotFound("政协")
 	}
-	c, err := s.Cppcc.PublicCommittee(r.Context(), id)
+	return s.Cppcc.PublicCommittee(r.Context(), id)
+}
+
+func (s *Site) publicHome(c *Call) (Answer, error) {
+	cm, err := s.publicCommittee(c.R)
 	if err != nil {
-		s.fail(w, r, err)
-		return c, false
+		return nil, err
 	}
-	return c, true
+	return View{Name: "pubhome.html", Title: cm.Name, Data: publicData{Committee: cm, Boxes: boxViews}}, nil
 }
 
-func (s *Site) publicHome(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
+func (s *Site) publicWriteForm(c *Call) (Answer, error) {
+	cm, err := s.publicCommittee(c.R)
+	if err != nil {
+		return nil, err
 	}
-	s.publicShow(w, http.StatusOK, "pubhome.html", c.Name, publicData{Committee: c, Boxes: boxViews})
-}
-
-func (s *Site) publicWriteForm(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
-	}
-	box := r.URL.Query().Get("box")
+	box := c.R.URL.Query().Get("box")
 	if _, ok := letters.Boxes.Parse(box); !ok {
 		box = "public"
 	}
 	f := &form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: letterLabels}
-	s.publicShow(w, http.StatusOK, "pubwrite.html", "写信 · "+c.Name, publicData{Committee: c, Box: box, Boxes: boxViews, Form: f})
+	return View{Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: box, Boxes: boxViews, Form: f}}, nil
 }
 
-func (s *Site) publicWrite(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
+func (s *Site) publicWrite(c *Call) (Answer, error) {
+	r := c.R
+	cm, err := s.publicCommittee(r)
+	if err != nil {
+		return nil, err
 	}
 	f := newForm(r)
 	f.Labels = letterLabels
 	people, _ := strconv.Atoi(cmp.Or(strings.TrimSpace(f.Get("people")), "1"))
 	files, err := uploads(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	in := letters.CaseInput{Files: files, CommitteeID: c.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
+	in := letters.CaseInput{Files: files, CommitteeID: cm.ID, Box: f.Get("box"), Title: f.Get("title"), Content: f.Get("content"), Name: f.Get("name"), Phone: f.Get("phone"),
 		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
 	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
 	if err != nil {
-		if !s.onForm(w, r, f, err) {
-			return
-		}
-		status := http.StatusBadRequest
-		if ae, ok := apperr.As(err); ok {
-			status = ae.Status
-		}
-		s.publicShow(w, status, "pubwrite.html", "写信 · "+c.Name, publicData{Committee: c, Box: in.Box, Boxes: boxViews, Form: f})
-		return
+		return refused(r, f, err, func() (Answer, error) {
+			// The form again with the refusal's own status (submitted too often: 429).
+			ae, _ := apperr.As(err)
+			return View{Status: ae.Status, Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: in.Box, Boxes: boxViews, Form: f}}, nil
+		})
 	}
-	s.publicShow(w, http.StatusCreated, "pubreceipt.html", "已收到您的来信", publicData{Committee: c, Receipt: &rc})
+	return View{Status: http.StatusCreated, Name: "pubreceipt.html", Title: "已收到您的来信", Data: publicData{Committee: cm, Receipt: &rc}}, nil
 }
 
 // uploads are the files of a multipart form's "file" fields.
@@ -171,138 +162,134 @@ func uploads(r *http.Request) ([]letters.Upload, error) {
 	return out, nil
 }
 
-func (s *Site) publicTrackForm(w http.ResponseWriter, r *http.Request) {
-	s.publicShow(w, http.StatusOK, "pubtrack.html", "查询来信办理情况", publicData{Form: &form{Errors: map[string]string{}, Labels: letterLabels}})
+func (s *Site) publicTrackForm(*Call) (Answer, error) {
+	return View{Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: &form{Errors: map[string]string{}, Labels: letterLabels}}}, nil
 }
 
 // publicTrack shows the letter of a posted receipt code (posted, so that
 // the code stays out of addresses and logs).
-func (s *Site) publicTrack(w http.ResponseWriter, r *http.Request) {
-	f := newForm(r)
+func (s *Site) publicTrack(c *Call) (Answer, error) {
+	f := newForm(c.R)
 	f.Labels = letterLabels
-	s.showTracked(w, r, f, f.Get("code"), http.StatusOK)
+	return s.showTracked(c, f, f.Get("code"))
 }
 
-func (s *Site) showTracked(w http.ResponseWriter, r *http.Request, f *form, code string, status int) {
-	t, err := s.Public.Track(r.Context(), auth.ClientIP(r), code)
+// showTracked shows the letter of the receipt code, or the form again
+// (404) when no letter has it.
+func (s *Site) showTracked(c *Call, f *form, code string) (Answer, error) {
+	t, err := s.Public.Track(c.R.Context(), auth.ClientIP(c.R), code)
 	if err != nil {
+		again := func() (Answer, error) {
+			return View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: f}}, nil
+		}
 		if apperr.IsNotFound(err) {
 			f.Errors["code"] = "没有找到这个回执码对应的来信,请核对后重新输入"
-		} else if !s.onForm(w, r, f, err) {
-			return
+			return again()
 		}
-		s.publicShow(w, http.StatusNotFound, "pubtrack.html", "查询来信办理情况", publicData{Form: f})
-		return
+		return refused(c.R, f, err, again)
 	}
-	s.publicShow(w, status, "pubtrack.html", "来信办理情况", publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings})
+	return View{Name: "pubtrack.html", Title: "来信办理情况", Data: publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings}}, nil
 }
 
-func (s *Site) publicAnswer(w http.ResponseWriter, r *http.Request) {
+func (s *Site) publicAnswer(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	f.Labels = letterLabels
 	code := f.Get("code")
 	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, letters.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
-	if err != nil && !s.onForm(w, r, f, err) {
-		return
-	}
-	status := http.StatusOK
 	if err != nil {
-		status = http.StatusBadRequest
-	} else {
-		f = &form{Errors: map[string]string{}, Labels: letterLabels}
+		return refused(r, f, err, func() (Answer, error) { return s.showTracked(c, f, code) })
 	}
-	s.showTracked(w, r, f, code, status)
+	return s.showTracked(c, &form{Errors: map[string]string{}, Labels: letterLabels}, code)
 }
 
-func (s *Site) publicForum(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
+func (s *Site) publicForum(c *Call) (Answer, error) {
+	r := c.R
+	cm, err := s.publicCommittee(r)
+	if err != nil {
+		return nil, err
 	}
 	pg := pageOf(r)
-	l, err := s.Cppcc.Forum.Posts(r.Context(), c.ID, pg)
+	l, err := s.Cppcc.Forum.Posts(r.Context(), cm.ID, pg)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.publicShow(w, http.StatusOK, "pubforum.html", "公开的建议 · "+c.Name, publicData{Committee: c, Posts: l, Pager: newPager(r, l.Total, pg)})
+	return View{Name: "pubforum.html", Title: "公开的建议 · " + cm.Name, Data: publicData{Committee: cm, Posts: l, Pager: newPager(r, l.Total, pg)}}, nil
 }
 
-func (s *Site) publicPost(w http.ResponseWriter, r *http.Request) {
-	s.showPost(w, r, http.StatusOK, &form{Errors: map[string]string{}, Labels: letterLabels}, nil, "")
+func (s *Site) publicPost(c *Call) (Answer, error) {
+	return s.showPost(c, &form{Errors: map[string]string{}, Labels: letterLabels}, nil, "")
 }
 
-func (s *Site) showPost(w http.ResponseWriter, r *http.Request, status int, f *form, rc *forum.CommentReceipt, msg string) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
+func (s *Site) showPost(c *Call, f *form, rc *forum.CommentReceipt, msg string) (Answer, error) {
+	r := c.R
+	cm, err := s.publicCommittee(r)
+	if err != nil {
+		return nil, err
 	}
 	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
-	p, err := s.Cppcc.Forum.Post(r.Context(), c.ID, pid)
+	p, err := s.Cppcc.Forum.Post(r.Context(), cm.ID, pid)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.publicShow(w, status, "pubpost.html", p.Title, publicData{Committee: c, Post: &p, Form: f, Comment: rc, Message: msg})
+	return View{Name: "pubpost.html", Title: p.Title, Data: publicData{Committee: cm, Post: &p, Form: f, Comment: rc, Message: msg}}, nil
 }
 
 // publicPostAct takes a comment, a support, a rating or a report.
-func (s *Site) publicPostAct(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.publicCommittee(w, r)
-	if !ok {
-		return
+func (s *Site) publicPostAct(c *Call) (Answer, error) {
+	r := c.R
+	cm, err := s.publicCommittee(r)
+	if err != nil {
+		return nil, err
 	}
 	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
 	f := newForm(r)
 	f.Labels = letterLabels
 	ip := auth.ClientIP(r)
-	var err error
 	var rc *forum.CommentReceipt
 	msg := ""
 	switch r.PathValue("action") {
 	case "comment":
 		var x forum.CommentReceipt
-		x, err = s.Public.Comment(r.Context(), ip, f.Get("proof"), c.ID, pid, forum.CommentInput{Author: f.Get("author"), Body: f.Get("body")})
+		x, err = s.Public.Comment(r.Context(), ip, f.Get("proof"), cm.ID, pid, forum.CommentInput{Author: f.Get("author"), Body: f.Get("body")})
 		if err == nil {
 			rc = &x
 		}
 	case "support":
-		_, err = s.Public.Vote(r.Context(), ip, c.ID, pid, "support", 1)
+		_, err = s.Public.Vote(r.Context(), ip, cm.ID, pid, "support", 1)
 		msg = "感谢您的支持"
 	case "rating":
 		v, _ := strconv.Atoi(f.Get("value"))
-		_, err = s.Public.Vote(r.Context(), ip, c.ID, pid, "rating", v)
+		_, err = s.Public.Vote(r.Context(), ip, cm.ID, pid, "rating", v)
 		msg = "感谢您的评分"
 	case "report":
 		obj, id := f.Get("object"), parseID(f.Get("id"))
-		err = s.Public.Report(r.Context(), ip, c.ID, obj, id)
+		err = s.Public.Report(r.Context(), ip, cm.ID, obj, id)
 		msg = "已收到您的举报,我们会尽快审核"
 	default:
 		err = apperr.NotFound("操作")
 	}
 	if err != nil {
-		if !s.onForm(w, r, f, err) {
-			return
-		}
-		s.showPost(w, r, http.StatusBadRequest, f, nil, "")
-		return
+		return refused(r, f, err, func() (Answer, error) { return s.showPost(c, f, nil, "") })
 	}
-	s.showPost(w, r, http.StatusOK, &form{Errors: map[string]string{}, Labels: letterLabels}, rc, msg)
+	return s.showPost(c, &form{Errors: map[string]string{}, Labels: letterLabels}, rc, msg)
 }
 
 // publicComment shows a comment by its code.
-func (s *Site) publicComment(w http.ResponseWriter, r *http.Request) {
+func (s *Site) publicComment(c *Call) (Answer, error) {
+	r := c.R
 	f := newForm(r)
 	f.Labels = letterLabels
 	cm, ev, err := s.Public.CommentByCode(r.Context(), auth.ClientIP(r), f.Get("code"))
 	if err != nil {
+		again := func() (Answer, error) {
+			return View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询评论", Data: publicData{Form: f}}, nil
+		}
 		if apperr.IsNotFound(err) {
 			f.Errors["code"] = "没有找到这个代码对应的评论"
-		} else if !s.onForm(w, r, f, err) {
-			return
+			return again()
 		}
-		s.publicShow(w, http.StatusNotFound, "pubtrack.html", "查询评论", publicData{Form: f})
-		return
+		return refused(r, f, err, again)
 	}
-	s.publicShow(w, http.StatusOK, "pubtrack.html", "我的评论", publicData{Form: f, Followed: &cm, Notices: ev})
+	return View{Name: "pubtrack.html", Title: "我的评论", Data: publicData{Form: f, Followed: &cm, Notices: ev}}, nil
 }

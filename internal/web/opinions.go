@@ -1,0 +1,244 @@
+package web
+
+import (
+	"cmp"
+	"dangjian/internal/committee"
+	"fmt"
+	"io"
+
+	"dangjian/internal/apperr"
+	"dangjian/internal/auth"
+	"dangjian/internal/cppcc"
+	"dangjian/internal/opinion"
+	"dangjian/internal/store"
+)
+
+// The 社情民意 pages (their rows are in casesRoutes): the office's list, an
+// item with its review and its adoptions, the issues of the 专刊 compiled
+// from the items (a Word document each); a member's own items, sent and
+// sent again.
+
+type opinionsData struct {
+	Committee committee.Committee
+	Tab       string
+	Tabs      []tab
+	List      store.List[opinion.Opinion]
+	Pager     pager
+	Issues    []opinion.Issue
+	Write     bool
+	Form      *form
+	Modes     any
+	Months    monthsChip
+}
+
+func (s *Site) opinionsList(c *Call) (Answer, error) {
+	return s.opinionsPage(c, nil)
+}
+
+// opinionsPage is the office's list of 社情民意, f the refused form of an issue.
+func (s *Site) opinionsPage(c *Call, f *form) (Answer, error) {
+	r := c.R
+	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: opinion.IssueModes}
+	pg := pageOf(r)
+	sc, err := c.Within(auth.PermCppccRead)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := s.committeeIn(r, sc)
+	if err != nil {
+		return nil, err
+	}
+	d.Committee = cm
+	st := d.Tab
+	if st == "all" {
+		st = ""
+	}
+	d.Months = listMonths(r)
+	if d.List, err = s.Cppcc.Opinions.Opinions(r.Context(), sc, cppcc.ViewOffice, opinion.Filter{CommitteeID: cm.ID, State: st, Months: d.Months.Period}, pg); err != nil {
+		return nil, err
+	}
+	if d.Issues, err = s.Cppcc.Opinions.Issues(r.Context(), sc, cm.ID, s.Cppcc.Today().Year()); err != nil {
+		return nil, err
+	}
+	for _, t := range opinion.States {
+		d.Tabs = append(d.Tabs, tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
+	}
+	d.Tabs = append(d.Tabs, tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
+	d.Pager = newPager(r, d.List.Total, pg)
+	return View{Name: "opinions.html", Title: "社情民意", Data: d}, nil
+}
+
+type opinionData struct {
+	O      opinion.Opinion
+	Forms  map[string]*form
+	Write  bool
+	Levels any
+	Kinds  any
+}
+
+func (s *Site) opinionRoute(c *Call) (Answer, error) {
+	oid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
+	}
+	return s.opinionPage(c, oid, nil)
+}
+
+// opinionPage is an item of 社情民意, with forms the refused forms by action.
+func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*form) (Answer, error) {
+	d := opinionData{Forms: forms, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: opinion.AdoptionKinds}
+	sc, err := c.Within(auth.PermCppccRead)
+	if err != nil {
+		return nil, err
+	}
+	if d.O, err = s.Cppcc.Opinions.GetOpinion(c.R.Context(), sc, cppcc.ViewOffice, oid); err != nil {
+		return nil, err
+	}
+	return View{Name: "opinionpage.html", Title: d.O.Title, Data: d}, nil
+}
+
+func (s *Site) opinionAct(c *Call) (Answer, error) {
+	r := c.R
+	oid, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	f := newForm(r)
+	f.Labels = map[string]string{"title": "标题", "content": "正文", "note": "理由", "level": "层级", "kind": "类别", "by": "批示人", "text": "批示内容", "on": "日期"}
+	action := r.PathValue("action")
+	if action == "adopt" {
+		in := opinion.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
+		if d := f.date("on"); d != nil {
+			in.On = *d
+		}
+		_, err = s.Cppcc.Opinions.Adopt(r.Context(), c.Scope, oid, in)
+	} else {
+		_, err = s.Cppcc.Opinions.ReviewOpinion(r.Context(), c.Scope, oid, opinion.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
+	}
+	if err != nil {
+		return refused(r, f, err, func() (Answer, error) { return s.opinionPage(c, oid, map[string]*form{action: f}) })
+	}
+	return Redirect{To: fmt.Sprintf("/cppcc/opinions/%d", oid), Flash: map[string]string{"edit": "已核稿", "return": "已退回报送人修改", "unuse": "已作不予编发处理", "adopt": "已记录"}[action]}, nil
+}
+
+func (s *Site) issueCompile(c *Call) (Answer, error) {
+	r := c.R
+	f := newForm(r)
+	f.Labels = map[string]string{"items": "编入的信息", "mode": "编发方式", "title": "综合标题", "signer": "签发人"}
+	is, err := s.Cppcc.Opinions.Compile(r.Context(), c.Scope, opinion.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
+	if err != nil {
+		return refused(r, f, err, func() (Answer, error) {
+			r.URL.RawQuery = "tab=edited&committee=" + f.Get("committee_id")
+			return s.opinionsPage(c, f)
+		})
+	}
+	return Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已编为" + is.Label}, nil
+}
+
+type issueData struct {
+	Committee committee.Committee
+	I         opinion.Issue
+	Write     bool
+}
+
+// issueOf reads the issue of the path, in the committee of the query.
+func (s *Site) issueOf(c *Call) (issueData, error) {
+	r := c.R
+	d := issueData{Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
+	iid, err := pathID(r)
+	if err != nil {
+		return d, err
+	}
+	if d.Committee, err = s.committeeIn(r, c.Scope); err != nil {
+		return d, err
+	}
+	d.I, err = s.Cppcc.Opinions.Issue(r.Context(), c.Scope, d.Committee.ID, iid)
+	return d, err
+}
+
+func (s *Site) issueRoute(c *Call) (Answer, error) {
+	d, err := s.issueOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return View{Name: "issue.html", Title: "社情民意专刊" + d.I.Label, Data: d}, nil
+}
+
+func (s *Site) issueDocx(c *Call) (Answer, error) {
+	d, err := s.issueOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return Download{Name: d.Committee.Name + "社情民意专刊" + d.I.Label + ".docx", ContentType: docxType, Write: func(x io.Writer) error {
+		return s.Cppcc.Opinions.WriteIssue(x, d.Committee, d.I)
+	}}, nil
+}
+
+func (s *Site) issueForward(c *Call) (Answer, error) {
+	iid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
+	}
+	f := newForm(c.R)
+	is, err := s.Cppcc.Opinions.Forward(c.R.Context(), c.Scope, f.id("committee_id"), iid, f.Get("to"))
+	if err != nil {
+		return nil, err
+	}
+	return Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已记录报送"}, nil
+}
+
+type myOpinionsData struct {
+	Me   committee.Member
+	List store.List[opinion.Opinion]
+	Form *form
+	Max  int
+}
+
+func (s *Site) myOpinions(c *Call) (Answer, error) {
+	return s.myOpinionsPage(c, &form{Errors: map[string]string{}})
+}
+
+func (s *Site) myOpinionsPage(c *Call, f *form) (Answer, error) {
+	d := myOpinionsData{Form: f, Max: opinion.MaxLength}
+	var err error
+	if d.Me, err = s.Cppcc.Me(c.R.Context(), c.Scope, c.ID.User.ID); err != nil {
+		return nil, err
+	}
+	if d.List, err = s.Cppcc.Opinions.Opinions(c.R.Context(), c.Scope, cppcc.ViewMember, opinion.Filter{}, pageOf(c.R)); err != nil {
+		return nil, err
+	}
+	return View{Name: "myopinions.html", Title: "我的社情民意", Data: d}, nil
+}
+
+func (s *Site) myOpinionSubmit(c *Call) (Answer, error) {
+	return s.myOpinionSend(c, 0)
+}
+
+// myOpinionResubmit sends a returned item again, as revised.
+func (s *Site) myOpinionResubmit(c *Call) (Answer, error) {
+	oid, err := pathID(c.R)
+	if err != nil {
+		return nil, err
+	}
+	return s.myOpinionSend(c, oid)
+}
+
+// myOpinionSend sends a new item (oid 0) or a returned one again.
+func (s *Site) myOpinionSend(c *Call, oid int64) (Answer, error) {
+	f := newForm(c.R)
+	f.Labels = map[string]string{"title": "标题", "content": "正文"}
+	in := opinion.Input{Title: f.Get("title"), Content: f.Get("content")}
+	var err error
+	if oid == 0 {
+		_, err = s.Cppcc.Opinions.SubmitOpinion(c.R.Context(), c.Scope, cppcc.ViewMember, in)
+	} else {
+		_, err = s.Cppcc.Opinions.ResubmitOpinion(c.R.Context(), c.Scope, oid, in)
+	}
+	switch {
+	case err == nil:
+		return Redirect{To: "/cppcc/my/opinions", Flash: "已报送,待政协办公室核稿"}, nil
+	case apperr.IsNotFound(err):
+		return nil, err
+	}
+	return refused(c.R, f, err, func() (Answer, error) { return s.myOpinionsPage(c, f) })
+}
