@@ -167,7 +167,7 @@ var busyTimeoutMS = 10000
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return fmt.Errorf("begin a transaction: %w", err)
 	}
 	return db.run(ctx, tx, fn)
 }
@@ -196,7 +196,7 @@ func (db *DB) run(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) (e
 		return err
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit transaction: %w", err)
+		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
