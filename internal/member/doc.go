@@ -29,6 +29,8 @@
 // A batch of the roster (at most MaxSelection people) is read within the
 // caller's scope, so a tick outside it is as if never made; letters are issued
 // one per person, each whole, and the result names who was not issued one.
+// Probations ending soon (the to-do's) are read from a partial index
+// (members_probation_due).
 //
 // # Transfer letters
 //
