@@ -1,6 +1,3 @@
-// Package api serves the JSON API under /api/v1. Every endpoint is one row of
-// the route table, from which the OpenAPI document is generated too, so that
-// the document cannot fall behind the endpoints.
 package api
 
 import (

@@ -1,5 +1,3 @@
-// Package apperr carries errors that reach a user: a stable code, an HTTP
-// status and a message in Simplified Chinese, optionally tied to input fields.
 package apperr
 
 import (

@@ -1,9 +1,3 @@
-// Package audit keeps the audit trail: who did what, when, from where, to
-// which object, with the changed fields before and after. Entries are only
-// ever appended, in the transaction of the change they record, and each is
-// chained to the previous one of its province by a keyed HMAC-SHA256
-// (chain.go), so that an entry edited or deleted afterwards is found by
-// Verify, and the chains' heads can be anchored outside the system.
 package audit
 
 import (

@@ -1,10 +1,3 @@
-// Package auth keeps users, their role grants on the organisation tree and
-// on the committees' tree, passwords, lockouts, web sessions and API
-// tokens, and decides what each role may do. The three administrator roles
-// are separated as the classified-protection standard asks: the system
-// administrator manages accounts, the security administrator grants roles
-// and sets the password policy, the audit administrator reads the trail,
-// and none of them reads members' personal data.
 package auth
 
 import "dangjian/internal/vocab"

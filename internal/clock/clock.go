@@ -1,10 +1,3 @@
-// Package clock counts statutory periods: a calendar of the State Council's
-// holidays and make-up working days, due dates counted in natural days,
-// working days or months, with extensions and pauses.
-//
-// Counting follows the Civil Code (《中华人民共和国民法典》): the day a period
-// starts is not counted (第二百零一条), and a period whose last day is a
-// statutory holiday ends on the first day after the holiday (第二百零三条).
 package clock
 
 import (

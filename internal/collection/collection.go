@@ -1,10 +1,3 @@
-// Package collection is the national information collection of 2017 (党组织
-// 和党员基本信息采集) in and out: it writes an organisation's subtree as the
-// collection workbook (the 采集表 of each organisation and member and the two
-// 汇总表, ID numbers and phones in the clear, the export recorded with its
-// purpose), and fills an empty database from such a workbook, every row
-// checked (in a scratch database) before anything is written. Its rows
-// are read and the members imported through the spreadsheet package.
 package collection
 
 import (
@@ -32,7 +25,7 @@ import (
 // The 2017 organisation and member information collection (党组织和党员
 // 基本信息采集), from which the national Party-member information system
 // was loaded: ten items of an organisation and its unit, sixteen of a
-// member (docs/DESIGN.md names the sources and the items whose exact
+// member (the package comment names the sources and the items whose exact
 // wording could not be confirmed). The 汇总表 list one organisation or
 // member a row and are what an import reads; the 采集表 give each its own
 // block of items, as the paper forms did.

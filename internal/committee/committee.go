@@ -1,17 +1,3 @@
-// Package committee keeps the CPPCC committees (政协) themselves: the
-// committees, their lower committees and their handling units (承办单位, to
-// which the handlers' accounts are granted) as a tree of their own beside
-// the Party organisations'; terms (届) and sessions (次会议); a committee's
-// lists (界别, proposal categories) and the parties and groups its members
-// belong to; its rules (the proposals' and the letters' periods, the
-// performance record's points); the members (委员), their phones sealed
-// (Seal and UnderEveryKey serve every sealed field of the consultative
-// work) and their accounts linked, and their list in and out of Excel; and
-// the audit of the consultative work's changes, kept by committee.
-//
-// Arrows: committee imports no part of the consultative work; cppcc (the
-// proposals) builds on it, and through cppcc every domain of the
-// consultative work.
 package committee
 
 import (

@@ -1,18 +1,3 @@
-// Package cppcc keeps the proposals (提案) of CPPCC committees (政协), on
-// the committees, members and rules of internal/committee: a proposal from
-// the draft to the proposer's evaluation, with its states as one table of
-// transitions (Steps), the co-signers' answers and the handling units'
-// parts, their clocks, the 交办函 and 答复函, the catalogue, and each
-// committee's figures maintained with the rows they count. It holds what
-// the domains built on it share: the statutory clocks and the calendar,
-// receipt codes, the proof of work spent, the moderators' samples for the
-// classifier, text fingerprints, the public history, the numbering of a
-// year's issues and the public channel's figures as read.
-//
-// Arrows: cppcc imports committee, and none of the domains built on it
-// (duties, letters, opinion, forum) nor consultation, which puts them
-// together; a proposal not filed goes into another channel through
-// Service.Intake, which consultation.New supplies.
 package cppcc
 
 import "dangjian/internal/vocab"

@@ -1,9 +1,3 @@
-// Package demo loads a small, realistic city into an empty database through
-// the same services users call, so that every figure is maintained as in
-// real use: one city committee, districts, streets and a township,
-// communities, villages, a market and non-public enterprises, about 2,000
-// people, some flowing out or in, some letters pending, some units uncovered
-// and some people in the development pipeline. The same seed gives the same city.
 package demo
 
 import (

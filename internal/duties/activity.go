@@ -1,14 +1,3 @@
-// Package duties keeps how a committee's members do their duties (履职):
-// the committee's activities (meetings, inspections, research, the
-// supervision of key proposals) with the members' attendance, their
-// documents and the instructions received, the 《政协简报》, the honours
-// given, and each member's performance record (履职档案) with the year's
-// ranking, with their figures (in cppcc_stats, counted again by Recount).
-//
-// Arrows: duties imports committee (the committees, the members, the
-// record's points, Items) and cppcc (the proposals, the figures) and never
-// consultation or another domain (the record reads the 社情民意 items from
-// their rows); neither committee nor cppcc imports it.
 package duties
 
 import (

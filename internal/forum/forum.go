@@ -1,13 +1,3 @@
-// Package forum is the public forum (公开建议) of a committee: the replied
-// letters published with their senders' consent, the visitors' comments,
-// supports, ratings and reports, and their moderation, with its own steps
-// (Steps) and figures ("f:…" in cppcc_stats, counted again by Recount).
-//
-// Arrows: forum imports committee (the committee, its rules, the audit),
-// cppcc (the figures, the receipt codes, the proof of work, the public
-// history) and letters (the letter it publishes, the notice to its
-// sender); nothing of the consultative work imports forum but the pages,
-// the API and the composition that builds the services.
 package forum
 
 import (

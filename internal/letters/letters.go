@@ -1,16 +1,3 @@
-// Package letters keeps the letters of a committee's mailboxes (委员信箱,
-// 民意信箱) and its letters-and-visits cases (信访): the public form's and
-// the office's intake with its repeats, the office's decisions and the
-// units' handling on the statutory clocks, the sender's receipt code and
-// their steps with it, with its steps (Steps) and figures ("c:…" in
-// cppcc_stats, counted again by Recount).
-//
-// Arrows: letters imports committee (the committees, their periods, the
-// audit, the sealed fields) and cppcc (the clocks, the figures, the receipt
-// codes and the public history) and never consultation; the forum imports
-// letters (the letter it publishes, the notice to its sender); cppcc does
-// not, and takes a proposal not filed into a letter through the Intake that
-// consultation.New wires to FromProposal.
 package letters
 
 import (

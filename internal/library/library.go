@@ -1,15 +1,3 @@
-// Package library is the experience library (经验交流材料, 调研报告, 工作总结):
-// documents organisations publish, written in the browser or uploaded as
-// .docx, found by Chinese full-text search.
-//
-// The rows live in the database (library_docs); the search index is a
-// bleve index (github.com/blevesearch/bleve/v2) with its CJK analyzer
-// (width folding, then overlapping bigrams of Han characters), held beside
-// the database and rebuilt from the rows: the table is the truth, the index
-// follows it (Sync), so a deployment of several servers on one PostgreSQL
-// has an index per server, each catching up on the rows changed since it
-// last looked. Every search is scoped twice: by the visibility terms in the
-// index query, and again when the hits are read back from the table.
 package library
 
 import (

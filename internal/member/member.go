@@ -1,6 +1,3 @@
-// Package member keeps the roster: Party members and the people in the
-// development pipeline, their mobile (流动) records and the transfer letters
-// of their organisation relation. Every function takes the caller's scope.
 package member
 
 import (

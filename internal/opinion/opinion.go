@@ -1,15 +1,3 @@
-// Package opinion keeps a committee's 社情民意信息: the items members send
-// (or the office enters), the office's 核稿 keeping the original, the
-// numbered issues of the 专刊 they are compiled into and forwarded upward,
-// and each adoption or instruction at a level, with their steps (Steps)
-// and figures ("o:…" in cppcc_stats, counted again by Recount).
-//
-// Arrows: opinion imports committee (the committees, the members, the
-// audit) and cppcc (the figures, the public history) and never
-// consultation or another domain; cppcc does not import it, and takes a
-// proposal not filed into an item through the Intake that consultation.New
-// wires to FromProposal (the members' performance records count the items
-// from their rows).
 package opinion
 
 import (

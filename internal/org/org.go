@@ -1,5 +1,3 @@
-// Package org keeps the organisation tree and the units (单位) registered with
-// it. Every function takes the caller's store.Scope and sees nothing outside it.
 package org
 
 import (

@@ -1,8 +1,3 @@
-// Package public is the door of the public channel: what anyone may do
-// without an account (write to a mailbox, follow a letter by its receipt
-// code, read and comment on the forum), behind the spam defence: rate
-// limits per address and per receipt code, a proof of work, and the
-// classifier. The API and the pages both go through it.
 package public
 
 import (

@@ -1,11 +1,3 @@
-// Package report drafts the documents users hand upward from the live
-// figures — first an organisation's work summary (工作总结) — and writes
-// them as Word documents in the national layout of official documents
-// (GB/T 9704: A4, its margins, a 小标宋 title and 仿宋 三号 body).
-//
-// A draft's text carries each figure as a placeholder, 〔key〕, so that the
-// user edits the words while the figures stay live: they are filled in
-// from the records when the document is written.
 package report
 
 import (

@@ -1,12 +1,3 @@
-// Package secret encrypts personal fields at rest with AES-256-GCM and makes
-// keyed hashes (HMAC-SHA256) of them, so that an exact value can be found and
-// kept unique without being stored in the clear.
-//
-// Keys form a ring: every sealed value names the key it was sealed with
-// ("k2:…"), new values are sealed with the newest key, and values sealed with
-// an older key still open. A ring read from a key file is re-read when the
-// file changes, so that a running server picks up a key added by
-// "dangjian keys rotate" within seconds.
 package secret
 
 import (

@@ -1,8 +1,3 @@
-// Package spam defends the public inputs without any outside service: a
-// proof-of-work challenge the browser solves (the ALTCHA protocol), text
-// normalised against the tricks spam uses, rules a moderator can read, and
-// a logistic regression over character n-grams trained on the project's
-// labelled set and on moderators' decisions.
 package spam
 
 import (

@@ -1,14 +1,3 @@
-// Package spreadsheet is the system's Excel and CSV in and out, named for
-// that because more than the roster passes through it: it reads the
-// spreadsheets people keep (.xlsx, .xls of Excel 97–2003 and WPS, and .csv
-// in UTF-8 or GB18030) row by row, finding the header below any title rows
-// and reading messy cells, and imports a member roster with every row
-// checked before anything is written (or only the valid rows), with a
-// report that marks the bad cells red; it writes the roster back to .xlsx
-// in the layout it reads, the empty template, the work records, the 换届
-// list and any page's table as a sheet. The statistics tables
-// (stats/tables) and the national collection (collection) are laid out
-// by packages of their own.
 package spreadsheet
 
 import (
@@ -74,7 +63,7 @@ func Open(name string, r io.Reader) (*Sheet, error) {
 
 // openXLS reads the first sheet of an Excel 97–2003 (BIFF8) workbook, as
 // Excel and WPS (.et) save it, with github.com/shakinm/xlsReader (see
-// docs/DESIGN.md for why). The format keeps numbers as numbers: dates come
+// docs/LIBRARIES.md for why). The format keeps numbers as numbers: dates come
 // as serial numbers, as from an .xlsx read raw. The reader is not
 // maintained any more and panics on some malformed files: a panic is a
 // file it cannot read, told as such.

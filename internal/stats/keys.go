@@ -1,8 +1,3 @@
-// Package stats keeps the figures of every organisation's whole subtree in
-// the org_stats table: each change adds a delta to the rows of every
-// organisation on the changed row's path (from the province down on a Citus
-// cluster: see WholeAtRoot), in the changing transaction, so that reading
-// the figures of any organisation is one indexed lookup.
 package stats
 
 import "strconv"

@@ -12,7 +12,7 @@ import (
 // Role is how a table is laid out on a Citus cluster.
 type Role int
 
-// The roles of tables (docs/DESIGN.md, "Tables on a Citus cluster").
+// The roles of tables (see the package comment, "Tables on a Citus cluster").
 const (
 	// Reference tables are small or joined by any column (vocabularies,
 	// settings, users and grants, the organisation tree and its units): a

@@ -1,34 +1,3 @@
-// Package store opens the SQLite or PostgreSQL database, applies the embedded
-// migrations and defines the Scope every query of a domain package takes.
-//
-// The migrations are one numbered set, migrations/NNNNN_name.sql, written
-// once for both engines (a new one takes the next number, the same on both).
-// Each file is a Go text/template that Migrate renders for the database's
-// dialect before goose applies it. Most of a file is SQL both engines take
-// as it is; what differs is written with these placeholders:
-//
-//	{{id}}     an id column: INTEGER PRIMARY KEY AUTOINCREMENT (SQLite),
-//	           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY (PostgreSQL)
-//	{{int}}    a 64-bit integer: INTEGER, BIGINT
-//	{{time}}   a point in time: TIMESTAMP, TIMESTAMPTZ
-//	{{bytes}}  a file's bytes: BLOB, BYTEA
-//	{{flag}}   a flag of 00001 and 00002: INTEGER NOT NULL DEFAULT 0,
-//	           BOOLEAN NOT NULL DEFAULT FALSE (later ones write the latter,
-//	           which both engines take)
-//	{{ctext}}  text compared byte by byte (paths, names searched by prefix):
-//	           TEXT, TEXT COLLATE "C"
-//
-// and a statement only one engine has (a trigger, a search index, a data
-// migration written with each engine's functions) stands in a block
-// {{if sqlite}} … {{else}} … {{end}} (or {{if postgres}} … {{end}}). A file
-// that renders to nothing for a dialect is not one of its migrations
-// (00005 and 00006 are PostgreSQL's only).
-//
-// Until this set, SQLite had a set of its own without 00005 and 00006, in
-// which 00007 to 00028 were numbered 00005 to 00026: Migrate renumbers, once,
-// what such a database recorded (renumberSQLite), so that every version
-// recorded names the same migration on both engines
-// (TestUpgradeFromADialectsOwnSet upgrades databases of that set).
 package store
 
 import (

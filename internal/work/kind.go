@@ -1,14 +1,3 @@
-// Package work keeps the records of grassroots work the essays describe:
-// responsibility links, visits, pairing commitments, special funds,
-// co-building, posts, volunteer activities, training, cadre exchange, the
-// three cultivations and the talent pool of Party-affairs workers.
-//
-// Every kind of record is declared once, as a Kind with typed fields; one
-// engine stores, validates, scopes, audits, lists, exports and counts them,
-// so that each record kind gets the same guarantees: every read and write is
-// limited to the caller's subtree, every change is in the audit trail in the
-// same transaction, and every figure the kind contributes is kept in
-// org_stats along the record's organisation path (see stats).
 package work
 
 import (

@@ -1,12 +1,3 @@
-// Package tables lays out the statistics tables superiors ask for, beside
-// the figures they show (package stats, which stays free of Excel): the
-// 党员队伍基本情况, coverage and grassroots-work tables read from the
-// maintained figures, the four tables of a period (党员增减, 发展党员,
-// 党组织增减, 流动党员) counted from its records, and the annual workbook
-// of all seven; each table with its 合计, a line per child and the
-// organisation's own line, for a page, the API or an .xlsx; and
-// CheckAnnual, which compares the period's tables with a recount from the
-// rows.
 package tables
 
 import (
