@@ -15,15 +15,15 @@ import (
 )
 
 // batchPicker is the receiving organisation of the letters of a selection.
-func batchPicker() orgPick {
-	return orgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
+func batchPicker() OrgPick {
+	return OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
 // selection reads the people ticked on the roster.
-func selection(f *form) []int64 {
+func selection(f *Form) []int64 {
 	var ids []int64
 	for _, v := range f.Values["m"] {
-		if n := parseID(v); n > 0 && len(ids) < member.MaxSelection {
+		if n := ParseID(v); n > 0 && len(ids) < member.MaxSelection {
 			ids = append(ids, n)
 		}
 	}
@@ -35,14 +35,14 @@ func selection(f *form) []int64 {
 // receiving organisation is the caller's too: a move within the scope).
 func (s *Site) memberBatch(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	ids := selection(f)
 	if len(ids) == 0 {
-		return refused(r, f, errNoSelection, func() (Answer, error) { return s.memberListWith(c, f) })
+		return Refused(r, f, errNoSelection, func() (Answer, error) { return s.memberListWith(c, f) })
 	}
 	switch f.Get("op") {
 	case "export":
-		o, err := s.Orgs.GetOrTop(r.Context(), c.Scope, queryID(r, "org"))
+		o, err := s.Orgs.GetOrTop(r.Context(), c.Scope, QueryID(r, "org"))
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +50,7 @@ func (s *Site) memberBatch(c *Call) (Answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Download{Name: strings.TrimSuffix(name, ".xlsx") + "(所选" + strconv.Itoa(len(ids)) + "人).xlsx", ContentType: xlsxType, Stream: true, Write: write}, nil
+		return Download{Name: strings.TrimSuffix(name, ".xlsx") + "(所选" + strconv.Itoa(len(ids)) + "人).xlsx", ContentType: XlsxType, Stream: true, Write: write}, nil
 	case "letters":
 		return s.batchLetters(c, f, ids)
 	}
@@ -64,10 +64,10 @@ var errBusyStep = apperr.New("busy", http.StatusServiceUnavailable, "数据库�
 // errNoSelection refuses a batch operation on no one.
 var errNoSelection = apperr.New("no_selection", http.StatusBadRequest, "请先在名册中勾选人员(每次最多%d人)", member.MaxSelection)
 
-func (s *Site) batchLetters(c *Call, f *form, ids []int64) (Answer, error) {
+func (s *Site) batchLetters(c *Call, f *Form, ids []int64) (Answer, error) {
 	ctx := c.R.Context()
 	p := batchPicker()
-	to, err := s.pickOrg(ctx, c.ID, f, &p)
+	to, err := s.PickOrg(ctx, c.ID, f, &p)
 	if err != nil {
 		return nil, err
 	}
@@ -78,15 +78,15 @@ func (s *Site) batchLetters(c *Call, f *form, ids []int64) (Answer, error) {
 	}
 	// What the letters say is checked once, beside its fields; the
 	// receiving organisation's message goes under its picker.
-	if err := s.Members.CheckLetter(&in); !f.fail(err) && err != nil {
+	if err := s.Members.CheckLetter(&in); !f.Fail(err) && err != nil {
 		return nil, err
 	}
 	if msg := f.Errors["to_org_id"]; msg != "" {
 		delete(f.Errors, "to_org_id")
 		f.Errors[p.Q] = cmp.Or(f.Errors[p.Q], msg)
 	}
-	if err := f.invalid(); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
+	if err := f.Invalid(); err != nil {
+		return Refused(c.R, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
 	}
 	receive := f.Get("receive") == "1"
 	var issued, moved int

@@ -14,8 +14,8 @@ import (
 
 // The 《政协简报》 (a numbered series per committee and year) and the
 // documents of a meeting or an activity.
-func (s *Site) briefRoutes() []route {
-	return []route{
+func (s *Site) briefRoutes() []Route {
+	return []Route{
 		{"GET /cppcc/briefs", auth.PermCppccRead, 0, s.briefList},
 		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, s.briefIssue},
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
@@ -31,17 +31,17 @@ type briefsData struct {
 	Briefs     []duties.Brief
 	Activities []duties.Activity // this year's, one of which an issue may report
 	Write      bool
-	Form       *form
+	Form       *Form
 }
 
 func (s *Site) briefList(c *Call) (Answer, error) {
-	f := &form{Values: url.Values{"activity_id": {c.R.URL.Query().Get("activity")}}, Errors: map[string]string{}}
+	f := &Form{Values: url.Values{"activity_id": {c.R.URL.Query().Get("activity")}}, Errors: map[string]string{}}
 	return s.briefsPage(c, f)
 }
 
 // briefsPage is the year's briefs of the committee, with f the form of a
 // new issue.
-func (s *Site) briefsPage(c *Call, f *form) (View, error) {
+func (s *Site) briefsPage(c *Call, f *Form) (View, error) {
 	r := c.R
 	d := briefsData{Year: s.boardYear(r), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	sc, err := c.Within(auth.PermCppccRead)
@@ -62,7 +62,7 @@ func (s *Site) briefsPage(c *Call, f *form) (View, error) {
 		d.Activities = l.Items
 		// The meeting chosen (from its page) titles the issue until the office writes its own.
 		for _, a := range d.Activities {
-			if itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
+			if Itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
 				f.Values.Set("title", a.Topic())
 			}
 		}
@@ -71,9 +71,9 @@ func (s *Site) briefsPage(c *Call, f *form) (View, error) {
 }
 
 func (s *Site) briefIssue(c *Call) (Answer, error) {
-	f := newForm(c.R)
-	in := duties.BriefInput{CommitteeID: f.id("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.id("activity_id"), Signer: f.Get("signer")}
-	if d := f.date("issued_on"); d != nil {
+	f := NewForm(c.R)
+	in := duties.BriefInput{CommitteeID: f.ID("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.ID("activity_id"), Signer: f.Get("signer")}
+	if d := f.Date("issued_on"); d != nil {
 		in.IssuedOn = *d
 	}
 	if len(f.Errors) > 0 {
@@ -81,7 +81,7 @@ func (s *Site) briefIssue(c *Call) (Answer, error) {
 	}
 	b, err := s.Cppcc.Duties.IssueBrief(c.R.Context(), c.Scope, in)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.briefsPage(c, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.briefsPage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/briefs/%d?committee=%d", b.ID, b.CommitteeID), Flash: "已编发《政协简报》" + b.Label}, nil
 }
@@ -93,7 +93,7 @@ type briefData struct {
 
 func (s *Site) briefOf(c *Call) (briefData, error) {
 	var d briefData
-	bid, err := pathID(c.R)
+	bid, err := PathID(c.R)
 	if err != nil {
 		return d, err
 	}
@@ -117,18 +117,18 @@ func (s *Site) briefDocx(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: d.Committee.Name + "政协简报" + d.B.Label + ".docx", ContentType: docxType, Write: func(x io.Writer) error {
+	return Download{Name: d.Committee.Name + "政协简报" + d.B.Label + ".docx", ContentType: DocxType, Write: func(x io.Writer) error {
 		return s.Cppcc.Duties.WriteBrief(x, d.Committee, d.B)
 	}}, nil
 }
 
 // activityUpload adds a document to a meeting or an activity.
 func (s *Site) activityUpload(c *Call) (Answer, error) {
-	aid, err := pathID(c.R)
+	aid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	var name string
 	var data []byte
 	if file, hdr, err := c.R.FormFile("file"); err == nil {
@@ -140,7 +140,7 @@ func (s *Site) activityUpload(c *Call) (Answer, error) {
 	}
 	saved, err := s.Cppcc.Duties.AddActivityFile(c.R.Context(), c.Scope, aid, name, data)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已上传" + saved.Name}, nil
 }

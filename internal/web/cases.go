@@ -21,8 +21,8 @@ import (
 // The office's pages of the public channel: letters and cases with their
 // clocks and steps, 社情民意 with the issues of the 专刊 (opinions.go), the
 // moderation queue and the calendar; a unit's letters; a member's 社情民意.
-func (s *Site) casesRoutes() []route {
-	return []route{
+func (s *Site) casesRoutes() []Route {
+	return []Route{
 		{"GET /cppcc/letters", auth.PermCppccRead, 0, s.casesList},
 		{"GET /cppcc/letters/new", auth.PermCppccWrite, 0, s.caseNew},
 		{"POST /cppcc/letters", auth.PermCppccWrite, 0, s.caseRegister},
@@ -52,7 +52,7 @@ func (s *Site) casesRoutes() []route {
 
 // committeeIn is the committee of the page: the query's, or the caller's first.
 func (s *Site) committeeIn(r *http.Request, sc store.Scope) (committee.Committee, error) {
-	if q := queryID(r, "committee"); q != 0 {
+	if q := QueryID(r, "committee"); q != 0 {
 		return s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	return s.Cppcc.CommitteeOf(r.Context(), sc)
@@ -61,9 +61,9 @@ func (s *Site) committeeIn(r *http.Request, sc store.Scope) (committee.Committee
 type casesData struct {
 	Committee committee.Committee
 	Tab       string
-	Tabs      []tab
+	Tabs      []Tab
 	List      store.List[letters.Case]
-	Pager     pager
+	Pager     Pager
 	Figures   cppcc.PublicFigures
 	Write     bool
 	Unit      bool
@@ -72,8 +72,8 @@ type casesData struct {
 	Done int64
 }
 
-// flashRow tells whether the list holds the case just supervised.
-func (d casesData) flashRow() bool {
+// FlashRow tells whether the list holds the case just supervised.
+func (d casesData) FlashRow() bool {
 	return slices.ContainsFunc(d.List.Items, func(x letters.Case) bool { return x.ID == d.Done })
 }
 
@@ -84,8 +84,8 @@ var caseTabs = []struct{ key, label string }{
 
 func (s *Site) casesList(c *Call) (Answer, error) {
 	r := c.R
-	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Done: queryID(r, "done")}
-	pg := pageOf(r)
+	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Done: QueryID(r, "done")}
+	pg := PageOf(r)
 	cm, err := s.committeeIn(r, c.Scope)
 	if err != nil {
 		return nil, err
@@ -112,20 +112,20 @@ func (s *Site) casesList(c *Call) (Answer, error) {
 		return nil, err
 	}
 	for _, t := range caseTabs {
-		d.Tabs = append(d.Tabs, tab{Label: t.label, Href: "/cppcc/letters?tab=" + t.key, Active: t.key == d.Tab})
+		d.Tabs = append(d.Tabs, Tab{Label: t.label, Href: "/cppcc/letters?tab=" + t.key, Active: t.key == d.Tab})
 	}
-	d.Pager = newPager(r, d.List.Total, pg)
+	d.Pager = NewPager(r, d.List.Total, pg)
 	return View{Name: "cases.html", Title: "来信和信访", Data: d}, nil
 }
 
 func (s *Site) unitCases(c *Call) (Answer, error) {
 	d := casesData{Unit: true}
-	pg := pageOf(c.R)
+	pg := PageOf(c.R)
 	var err error
 	if d.List, err = s.Cppcc.Letters.Cases(c.R.Context(), c.Scope, cppcc.ViewUnit, letters.CaseFilter{}, pg); err != nil {
 		return nil, err
 	}
-	d.Pager = newPager(c.R, d.List.Total, pg)
+	d.Pager = NewPager(c.R, d.List.Total, pg)
 	return View{Name: "cases.html", Title: "承办来信", Data: d}, nil
 }
 
@@ -133,7 +133,7 @@ type caseData struct {
 	C       letters.Case
 	View    cppcc.View
 	Units   []committee.Committee
-	Forms   map[string]*form
+	Forms   map[string]*Form
 	Write   bool
 	Person  *letters.Person
 	Routes  any
@@ -143,7 +143,7 @@ type caseData struct {
 
 func (s *Site) caseRoute(view cppcc.View) Handler {
 	return func(c *Call) (Answer, error) {
-		cid, err := pathID(c.R)
+		cid, err := PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +152,7 @@ func (s *Site) caseRoute(view cppcc.View) Handler {
 }
 
 // casePage is a letter as view shows it, with forms the refused forms by action.
-func (s *Site) casePage(c *Call, view cppcc.View, cid int64, forms map[string]*form) (Answer, error) {
+func (s *Site) casePage(c *Call, view cppcc.View, cid int64, forms map[string]*Form) (Answer, error) {
 	r := c.R
 	perm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewUnit: auth.PermCppccHandle}[view]
 	d := caseData{View: view, Forms: forms, Routes: letters.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
@@ -192,71 +192,71 @@ func (s *Site) casePage(c *Call, view cppcc.View, cid int64, forms map[string]*f
 // caseFile downloads a letter's attachment, as view reaches it.
 func (s *Site) caseFile(view cppcc.View) Handler {
 	return func(c *Call) (Answer, error) {
-		cid, err := pathID(c.R)
+		cid, err := PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
-		f, data, err := s.Cppcc.Letters.CaseFile(c.R.Context(), c.Scope, view, cid, parseID(c.R.PathValue("file")))
+		f, data, err := s.Cppcc.Letters.CaseFile(c.R.Context(), c.Scope, view, cid, ParseID(c.R.PathValue("file")))
 		if err != nil {
 			return nil, err
 		}
-		return fileDownload(f.Name, data), nil
+		return FileDownload(f.Name, data), nil
 	}
 }
 
 // caseAct is the office's step on a letter.
 func (s *Site) caseAct(c *Call) (Answer, error) {
 	r := c.R
-	cid, err := pathID(r)
+	cid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(r)
+	f := NewForm(r)
 	action := r.PathValue("action")
 	if action == "publish" {
 		_, err = s.Cppcc.Forum.Publish(r.Context(), c.Scope, cid)
 	} else {
-		_, err = s.Public.Decide(r.Context(), c.Scope, cid, letters.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.id("unit_id"), Route: f.Get("route"),
+		_, err = s.Public.Decide(r.Context(), c.Scope, cid, letters.CaseAction{Action: action, Text: f.Get("text"), UnitID: f.ID("unit_id"), Route: f.Get("route"),
 			Hearing: f.Get("hearing") == "1"})
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewOffice, cid, map[string]*form{action: f}) })
+		return Refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewOffice, cid, map[string]*Form{action: f}) })
 	}
 	back := fmt.Sprintf("/cppcc/letters/%d", cid)
 	if tab := f.Get("from"); action == "supervise" && tab != "" {
 		// Back to the list's row, its banner there (on a phone the top is out of sight).
-		back = fmt.Sprintf("/cppcc/letters?tab=%s&page=%d&done=%d#case-%d", url.QueryEscape(tab), max(1, f.id("page")), cid, cid)
+		back = fmt.Sprintf("/cppcc/letters?tab=%s&page=%d&done=%d#case-%d", url.QueryEscape(tab), max(1, f.ID("page")), cid, cid)
 	}
 	return Redirect{To: back, Flash: "已" + letters.ActionLabel(action)}, nil
 }
 
 func (s *Site) unitCaseAct(c *Call) (Answer, error) {
 	r := c.R
-	cid, err := pathID(r)
+	cid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(r)
+	f := NewForm(r)
 	action := r.PathValue("action")
 	days, _ := strconv.Atoi(f.Get("days"))
 	if _, err := s.Cppcc.Letters.Handle(r.Context(), c.Scope, cid, letters.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")}); err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewUnit, cid, map[string]*form{action: f}) })
+		return Refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewUnit, cid, map[string]*Form{action: f}) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/inbox/letters/%d", cid), Flash: "已" + letters.ActionLabel(action)}, nil
 }
 
 type caseNewData struct {
 	Committee committee.Committee
-	Form      *form
+	Form      *Form
 	Boxes     any
 	Channels  any
 }
 
 func (s *Site) caseNew(c *Call) (Answer, error) {
-	return s.caseNewPage(c, &form{Errors: map[string]string{}, Labels: letterLabels})
+	return s.caseNewPage(c, &Form{Errors: map[string]string{}, Labels: LetterLabels})
 }
 
-func (s *Site) caseNewPage(c *Call, f *form) (Answer, error) {
+func (s *Site) caseNewPage(c *Call, f *Form) (Answer, error) {
 	d := caseNewData{Form: f, Boxes: letters.Boxes, Channels: letters.Channels}
 	var err error
 	if d.Committee, err = s.committeeIn(c.R, c.Scope); err != nil {
@@ -266,17 +266,17 @@ func (s *Site) caseNewPage(c *Call, f *form) (Answer, error) {
 }
 
 func (s *Site) caseRegister(c *Call) (Answer, error) {
-	f := newForm(c.R)
-	f.Labels = letterLabels
+	f := NewForm(c.R)
+	f.Labels = LetterLabels
 	people, _ := strconv.Atoi(cmp.Or(f.Get("people"), "1"))
-	in := letters.CaseInput{CommitteeID: f.id("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
+	in := letters.CaseInput{CommitteeID: f.ID("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
 		Name: f.Get("name"), Phone: f.Get("phone"), IDNumber: f.Get("id_number"), People: people}
-	if d := f.date("received_on"); d != nil {
+	if d := f.Date("received_on"); d != nil {
 		in.ReceivedOn = *d
 	}
 	rc, err := s.Cppcc.Letters.Register(c.R.Context(), c.Scope, in)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.caseNewPage(c, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.caseNewPage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/letters/%d", rc.Case.ID), Flash: "已登记。回执码 " + rc.Code + "(只显示这一次,请告知来信人)"}, nil
 }
@@ -300,13 +300,13 @@ func (s *Site) moderation(c *Call) (Answer, error) {
 }
 
 func (s *Site) moderate(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	in := forum.ModerateInput{Action: f.Get("action"), Body: f.Get("body"), Spam: f.Get("spam") == "1"}
-	if err := s.Public.Moderate(c.R.Context(), c.Scope, f.id("committee_id"), c.R.PathValue("object"), oid, in); err != nil {
+	if err := s.Public.Moderate(c.R.Context(), c.Scope, f.ID("committee_id"), c.R.PathValue("object"), oid, in); err != nil {
 		return nil, err
 	}
 	return Redirect{To: "/cppcc/moderation?committee=" + f.Get("committee_id"), Flash: "已审核"}, nil
@@ -316,7 +316,7 @@ type calendarData struct {
 	Year  int
 	Days  []cppcc.CalendarDay
 	Text  string
-	Form  *form
+	Form  *Form
 	Write bool
 }
 
@@ -339,7 +339,7 @@ func (s *Site) calendarPage(c *Call) (Answer, error) {
 
 // calendarSave reads a year's days, one a line: the date, 休 or 班, a note.
 func (s *Site) calendarSave(c *Call) (Answer, error) {
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	year, _ := strconv.Atoi(f.Get("year"))
 	again := func() (Answer, error) {
 		f.Labels = map[string]string{"days": "节假日", "year": "年份"}
@@ -359,7 +359,7 @@ func (s *Site) calendarSave(c *Call) (Answer, error) {
 		days = append(days, cppcc.CalendarDay{Day: d, Off: parts[1] == "休", Note: strings.Join(parts[2:], " ")})
 	}
 	if _, err := s.Cppcc.SetCalendar(c.R.Context(), c.Scope, year, days); err != nil {
-		return refused(c.R, f, err, again)
+		return Refused(c.R, f, err, again)
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/calendar?year=%d", year), Flash: fmt.Sprintf("已保存%d年的节假日安排", year)}, nil
 }

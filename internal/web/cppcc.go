@@ -16,15 +16,14 @@ import (
 	"dangjian/internal/report"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
-	"dangjian/internal/vocab"
 )
 
 // The pages of the consultative work: the office's board and a proposal's
 // page with the review and assignment forms, a member's proposals with the
 // draft, co-signing and evaluation forms, and a handling unit's inbox with
 // its objection, opinion, extension and reply forms.
-func (s *Site) cppccRoutes() []route {
-	return []route{
+func (s *Site) cppccRoutes() []Route {
+	return []Route{
 		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
 		{"GET /cppcc/export/{table}", auth.PermCppccRead, 0, s.cppccExport},
 		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.proposalRoute(auth.PermCppccRead, cppcc.ViewOffice)},
@@ -61,20 +60,6 @@ func (s *Site) cppccRoutes() []route {
 	}
 }
 
-// cppccHome is the first page of a user whose only roles are the consultative work's.
-func cppccHome(id auth.Identity) string {
-	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
-	switch {
-	case has(auth.PermCppccRead):
-		return "/cppcc"
-	case has(auth.PermCppccSelf):
-		return "/cppcc/my"
-	case has(auth.PermCppccHandle):
-		return "/cppcc/inbox"
-	}
-	return ""
-}
-
 type figureLine struct {
 	Key, Label, Href string
 	N                int64
@@ -90,11 +75,11 @@ type boardData struct {
 	Submitted  int64
 	Units      []cppcc.UnitFigure
 	Overdue    int64
-	Tabs       []tab
+	Tabs       []Tab
 	List       store.List[cppcc.Proposal]
 	// Late are the parts past their date, the 逾期 tab's list.
 	Late  store.List[cppcc.LatePart]
-	Pager pager
+	Pager Pager
 	Write bool
 	// State and OverdueTab are the list's filter, for its export.
 	State      string
@@ -104,8 +89,8 @@ type boardData struct {
 	Done int64
 }
 
-// flashRow tells whether the list holds the late part just urged.
-func (d boardData) flashRow() bool {
+// FlashRow tells whether the list holds the late part just urged.
+func (d boardData) FlashRow() bool {
 	return slices.ContainsFunc(d.Late.Items, func(p cppcc.LatePart) bool { return p.ID == d.Done })
 }
 
@@ -138,7 +123,7 @@ func (s *Site) cppccBoard(c *Call) (Answer, error) {
 	r, sc := c.R, c.Scope
 	var d boardData
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-	if q := queryID(r, "committee"); q != 0 {
+	if q := QueryID(r, "committee"); q != 0 {
 		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	if err != nil {
@@ -173,35 +158,25 @@ func (s *Site) cppccBoard(c *Call) (Answer, error) {
 	state := r.URL.Query().Get("state")
 	overdue := r.URL.Query().Get("overdue") == "1"
 	for _, t := range []struct{ state, label string }{{"submitted", "待审查"}, {"filed", "待交办"}, {"handling", "办理中"}, {"replied", "待评价"}, {"", "全部"}} {
-		d.Tabs = append(d.Tabs, tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
+		d.Tabs = append(d.Tabs, Tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
 	}
-	d.Tabs = append(d.Tabs, tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
-	pg := pageOf(r)
+	d.Tabs = append(d.Tabs, Tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
+	pg := PageOf(r)
 	d.Months = listMonths(r)
 	if overdue {
 		d.Late, err = s.Cppcc.LateParts(r.Context(), sc, cm.ID, pg)
-		d.Pager = newPager(r, d.Late.Total, pg)
+		d.Pager = NewPager(r, d.Late.Total, pg)
 	} else {
 		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cm.ID, State: state, Key: r.URL.Query().Get("key") == "1",
 			Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
-		d.Pager = newPager(r, d.List.Total, pg)
+		d.Pager = NewPager(r, d.List.Total, pg)
 	}
 	if err != nil {
 		return nil, err
 	}
 	d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0
-	d.State, d.OverdueTab, d.Done = state, overdue, queryID(r, "done")
+	d.State, d.OverdueTab, d.Done = state, overdue, QueryID(r, "done")
 	return View{Name: "cppccboard.html", Title: d.Committee.Name + " · 提案工作", Data: d}, nil
-}
-
-type optionItem struct{ Code, Label string }
-
-func options(e vocab.Enum) []optionItem {
-	out := make([]optionItem, len(e))
-	for i, it := range e {
-		out[i] = optionItem{it.Code, it.Label}
-	}
-	return out
 }
 
 // cppccExport downloads the board's lists as an office hands them in: the
@@ -213,14 +188,14 @@ func (s *Site) cppccExport(c *Call) (Answer, error) {
 		return nil, apperr.NotFound("页面")
 	}
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-	if q := queryID(r, "committee"); q != 0 {
+	if q := QueryID(r, "committee"); q != 0 {
 		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	if err != nil {
 		return nil, err
 	}
 	workbook := func(name string, write func(io.Writer) error) (Answer, error) {
-		return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
+		return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
 	}
 	if table == "catalogue" {
 		state, _ := cppcc.States.Parse(r.URL.Query().Get("state"))
@@ -280,18 +255,18 @@ func (s *Site) letterRoute(view cppcc.View) Handler {
 // opens in the browser (in a sandbox), any other file is saved.
 func (s *Site) fileRoute(shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) Handler {
 	return func(c *Call) (Answer, error) {
-		oid, err := pathID(c.R)
+		oid, err := PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
-		f, data, err := fn(c.R.Context(), c.Scope, oid, parseID(c.R.PathValue("file")))
+		f, data, err := fn(c.R.Context(), c.Scope, oid, ParseID(c.R.PathValue("file")))
 		if err != nil {
 			return nil, err
 		}
 		if shown {
-			return fileShown(f.Name, f.Type, data), nil
+			return FileShown(f.Name, f.Type, data), nil
 		}
-		return fileDownload(f.Name, data), nil
+		return FileDownload(f.Name, data), nil
 	}
 }
 

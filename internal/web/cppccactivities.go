@@ -1,12 +1,12 @@
 package web
 
 import (
-	"dangjian/internal/committee"
 	"fmt"
 	"net/url"
 	"strings"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
@@ -18,7 +18,7 @@ import (
 func ids(vs []string) []int64 {
 	var out []int64
 	for _, v := range vs {
-		if n := parseID(v); n != 0 {
+		if n := ParseID(v); n != 0 {
 			out = append(out, n)
 		}
 	}
@@ -29,27 +29,27 @@ type activitiesData struct {
 	Committee committee.Committee
 	Year      int
 	Kind      string
-	Kinds     []optionItem
+	Kinds     []OptionItem
 	List      store.List[duties.Activity]
-	Pager     pager
+	Pager     Pager
 	Write     bool
 	Members   []committee.Member
 	Keys      []cppcc.Proposal // the key proposals a supervision may be of
-	Form      *form
+	Form      *Form
 	Months    monthsChip
 }
 
 func (s *Site) cppccActivities(c *Call) (Answer, error) {
 	q := c.R.URL.Query()
-	f := &form{Values: url.Values{"kind": {q.Get("kind")}, "proposal_id": {q.Get("proposal")}}, Errors: map[string]string{}}
+	f := &Form{Values: url.Values{"kind": {q.Get("kind")}, "proposal_id": {q.Get("proposal")}}, Errors: map[string]string{}}
 	return s.activitiesPage(c, f)
 }
 
 // activitiesPage is the year's activities of the committee, with f the
 // form of a new one.
-func (s *Site) activitiesPage(c *Call, f *form) (View, error) {
+func (s *Site) activitiesPage(c *Call, f *Form) (View, error) {
 	r := c.R
-	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: options(duties.ActivityKinds), Form: f}
+	d := activitiesData{Year: s.boardYear(r), Kind: r.URL.Query().Get("kind"), Kinds: Options(duties.ActivityKinds), Form: f}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
 		return View{}, err
@@ -58,10 +58,10 @@ func (s *Site) activitiesPage(c *Call, f *form) (View, error) {
 		return View{}, err
 	}
 	d.Months = listMonths(r)
-	if d.List, err = s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, pageOf(r)); err != nil {
+	if d.List, err = s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Kind: d.Kind, Year: d.Year, Months: d.Months.Period}, PageOf(r)); err != nil {
 		return View{}, err
 	}
-	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	d.Pager = NewPager(r, d.List.Total, PageOf(r))
 	if d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0; d.Write {
 		l, err := s.Cppcc.Members(r.Context(), sc, d.Committee.ID, "", store.Page{Size: store.MaxSize})
 		if err != nil {
@@ -80,10 +80,10 @@ func (s *Site) activitiesPage(c *Call, f *form) (View, error) {
 // attendance moves the attendance list's choices (att_<member>: present,
 // leave or absent) into the fields present, leave and absent, which a form
 // may send as well.
-func attendance(f *form) {
+func attendance(f *Form) {
 	for k, vs := range f.Values {
 		mid, ok := strings.CutPrefix(k, "att_")
-		if !ok || parseID(mid) == 0 {
+		if !ok || ParseID(mid) == 0 {
 			continue
 		}
 		for _, v := range vs {
@@ -97,14 +97,14 @@ func attendance(f *form) {
 
 func (s *Site) cppccRecordActivity(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	attendance(f)
-	in := duties.ActivityInput{Kind: f.Get("kind"), ProposalID: f.id("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
+	in := duties.ActivityInput{Kind: f.Get("kind"), ProposalID: f.ID("proposal_id"), Title: f.Get("title"), Lead: f.Get("lead"),
 		Minutes: f.Get("minutes"), Outcome: f.Get("outcome"), Present: ids(f.Values["present"]), Leave: ids(f.Values["leave"]), Absent: ids(f.Values["absent"])}
-	if d := f.date("held_on"); d != nil {
+	if d := f.Date("held_on"); d != nil {
 		in.HeldOn = *d
 	}
-	if n := f.count("reports"); n != nil {
+	if n := f.Count("reports"); n != nil {
 		in.Reports = *n
 	}
 	if len(f.Errors) > 0 {
@@ -117,7 +117,7 @@ func (s *Site) cppccRecordActivity(c *Call) (Answer, error) {
 		a, err = s.Cppcc.Duties.RecordActivity(r.Context(), c.Scope, in)
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.activitiesPage(c, f) })
+		return Refused(r, f, err, func() (Answer, error) { return s.activitiesPage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", a.ID), Flash: "已记录" + a.KindLabel}, nil
 }
@@ -125,7 +125,7 @@ func (s *Site) cppccRecordActivity(c *Call) (Answer, error) {
 type activityData struct {
 	A     duties.Activity
 	Write bool
-	Form  *form
+	Form  *Form
 }
 
 func (s *Site) cppccActivity(c *Call) (Answer, error) {
@@ -134,8 +134,8 @@ func (s *Site) cppccActivity(c *Call) (Answer, error) {
 
 // activityPage is the activity of the path, with f the refused form of an
 // instruction or a document.
-func (s *Site) activityPage(c *Call, f *form) (View, error) {
-	aid, err := pathID(c.R)
+func (s *Site) activityPage(c *Call, f *Form) (View, error) {
+	aid, err := PathID(c.R)
 	if err != nil {
 		return View{}, err
 	}
@@ -151,17 +151,17 @@ func (s *Site) activityPage(c *Call, f *form) (View, error) {
 }
 
 func (s *Site) cppccInstruction(c *Call) (Answer, error) {
-	aid, err := pathID(c.R)
+	aid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	in := duties.InstructionInput{By: f.Get("by"), Text: f.Get("text"), Adopted: f.Get("adopted")}
-	if d := f.date("on"); d != nil {
+	if d := f.Date("on"); d != nil {
 		in.On = *d
 	}
 	if _, err := s.Cppcc.Duties.AddInstruction(c.R.Context(), c.Scope, aid, in); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已记录批示"}, nil
 }

@@ -14,8 +14,8 @@ import (
 // The office enters the proposals of parties, groups, special committees
 // and sectors (党派团体提案): submitted as entered, a party's or a group's
 // with the member who evaluates the reply for it.
-func (s *Site) entryRoutes() []route {
-	return []route{
+func (s *Site) entryRoutes() []Route {
+	return []Route{
 		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, s.entryNew},
 		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, s.entrySave},
 		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, s.pickContacts},
@@ -24,31 +24,31 @@ func (s *Site) entryRoutes() []route {
 
 type entryData struct {
 	Committee  committee.Committee
-	Ways       []optionItem
+	Ways       []OptionItem
 	Parties    []string
 	Categories []string
-	Contacts   []optionItem
-	Evaluator  manyPick
-	Form       *form
+	Contacts   []OptionItem
+	Evaluator  ManyPick
+	Form       *Form
 }
 
 // entryWays are the ways the office enters (a member's own are the member's).
 var entryWays = cppcc.Ways[2:]
 
 // evaluatorPicker is the entry's picker of the contact, resolved from f.
-func evaluatorPicker(f *form, ms []committee.Member) (manyPick, []int64) {
-	p := manyPick{ID: "evaluator_id", Q: "evaluator_q", Label: "联系人(党派、人民团体的提案必选一位本政协委员,由其评价办理结果)", Pick: "/cppcc/pick/contacts", Noun: "委员"}
-	return p, pickMany(f, &p, memberPicks(ms))
+func evaluatorPicker(f *Form, ms []committee.Member) (ManyPick, []int64) {
+	p := ManyPick{ID: "evaluator_id", Q: "evaluator_q", Label: "联系人(党派、人民团体的提案必选一位本政协委员,由其评价办理结果)", Pick: "/cppcc/pick/contacts", Noun: "委员"}
+	return p, PickMany(f, &p, memberPicks(ms))
 }
 
 func (s *Site) entryNew(c *Call) (Answer, error) {
-	return s.entryForm(c, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
+	return s.entryForm(c, &Form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
 }
 
 // entryForm is the office's form of a party's or a group's proposal, f its values.
-func (s *Site) entryForm(c *Call, f *form) (View, error) {
+func (s *Site) entryForm(c *Call, f *Form) (View, error) {
 	r := c.R
-	d := entryData{Form: f, Ways: options(entryWays), Contacts: options(cppcc.Contacts)}
+	d := entryData{Form: f, Ways: Options(entryWays), Contacts: Options(cppcc.Contacts)}
 	var err error
 	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), c.Scope); err != nil {
 		return View{}, err
@@ -70,16 +70,16 @@ func (s *Site) entryForm(c *Call, f *form) (View, error) {
 }
 
 func (s *Site) entrySave(c *Call) (Answer, error) {
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	p, err := s.enter(c, f)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.entryForm(c, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.entryForm(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/proposals/%d", p.ID), Flash: "已录入并提交,等待审查"}, nil
 }
 
 // enter submits the proposal of a party or a group the office enters from f.
-func (s *Site) enter(c *Call, f *form) (cppcc.Proposal, error) {
+func (s *Site) enter(c *Call, f *Form) (cppcc.Proposal, error) {
 	r, sc := c.R, c.Scope
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
 	if err != nil {

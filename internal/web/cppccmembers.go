@@ -1,12 +1,12 @@
 package web
 
 import (
-	"dangjian/internal/committee"
 	"fmt"
 	"net/url"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
@@ -18,12 +18,12 @@ import (
 type performanceData struct {
 	Committee committee.Committee
 	Year      int
-	Items     []optionItem
+	Items     []OptionItem
 	Lines     []duties.RankLine
 	Honours   []duties.Honour
 	Write     bool
 	Filed     []cppcc.Proposal // the year's filed proposals, candidates for 优秀提案
-	Form      *form
+	Form      *Form
 }
 
 func (s *Site) cppccPerformance(c *Call) (Answer, error) {
@@ -32,9 +32,9 @@ func (s *Site) cppccPerformance(c *Call) (Answer, error) {
 
 // performancePage is the year's performance of the committee's members,
 // with f the refused form of an honour.
-func (s *Site) performancePage(c *Call, f *form) (View, error) {
+func (s *Site) performancePage(c *Call, f *Form) (View, error) {
 	r := c.R
-	d := performanceData{Year: s.boardYear(r), Items: options(committee.Items), Form: f, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := performanceData{Year: s.boardYear(r), Items: Options(committee.Items), Form: f, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
 		return View{}, err
@@ -60,20 +60,20 @@ func (s *Site) performancePage(c *Call, f *form) (View, error) {
 
 func (s *Site) cppccHonour(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
 		_, err = s.Cppcc.Duties.AddHonour(r.Context(), c.Scope, duties.HonourInput{CommitteeID: cm.ID, Year: s.boardYear(r), Kind: f.Get("kind"),
-			ProposalID: f.id("proposal_id"), MemberID: f.id("member_id"), Note: f.Get("note")})
+			ProposalID: f.ID("proposal_id"), MemberID: f.ID("member_id"), Note: f.Get("note")})
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.performancePage(c, f) })
+		return Refused(r, f, err, func() (Answer, error) { return s.performancePage(c, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/performance?year=%d", s.boardYear(r)), Flash: "已记录评选结果"}, nil
 }
 
 func (s *Site) cppccMemberRecord(c *Call) (Answer, error) {
-	mid, err := pathID(c.R)
+	mid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +90,13 @@ type memberRecordData struct {
 	duties.Performance
 	Link    bool
 	Account string
-	Form    *form
+	Form    *Form
 }
 
 // recordWith is member mid's record of the year read from view within the
 // grants that carry perm (the caller's own in the member's view), with f
 // the refused form of the account it is tied to.
-func (s *Site) recordWith(c *Call, perm auth.Perm, view cppcc.View, mid int64, f *form) (View, error) {
+func (s *Site) recordWith(c *Call, perm auth.Perm, view cppcc.View, mid int64, f *Form) (View, error) {
 	r := c.R
 	d := memberRecordData{Link: view == cppcc.ViewOffice && len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	sc, err := c.Within(perm)
@@ -117,14 +117,14 @@ func (s *Site) recordWith(c *Call, perm auth.Perm, view cppcc.View, mid int64, f
 }
 
 func (s *Site) cppccLinkAccount(c *Call) (Answer, error) {
-	mid, err := pathID(c.R)
+	mid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	f.Labels = map[string]string{"username": "登录账号"}
 	if _, err := s.Cppcc.LinkAccount(c.R.Context(), c.Scope, mid, f.Get("username")); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.recordWith(c, auth.PermCppccRead, cppcc.ViewOffice, mid, f) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.recordWith(c, auth.PermCppccRead, cppcc.ViewOffice, mid, f) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/members/%d", mid), Flash: "已关联登录账号 " + f.Get("username")}, nil
 }
@@ -133,24 +133,24 @@ type membersData struct {
 	Committee committee.Committee
 	Q         string
 	List      store.List[committee.Member]
-	Pager     pager
+	Pager     Pager
 	Write     bool
 	Terms     []committee.Term
 	Sectors   []string
-	Parties   []optionItem
-	Form      *form
+	Parties   []OptionItem
+	Form      *Form
 	Import    *committee.ImportResult
 }
 
 func (s *Site) cppccMembers(c *Call) (Answer, error) {
-	return s.membersPage(c, &form{Values: url.Values{}, Errors: map[string]string{}}, nil)
+	return s.membersPage(c, &Form{Values: url.Values{}, Errors: map[string]string{}}, nil)
 }
 
 // membersPage is the committee's members, with f the refused form of a new
 // member and imp the refused import of a list.
-func (s *Site) membersPage(c *Call, f *form, imp *committee.ImportResult) (View, error) {
+func (s *Site) membersPage(c *Call, f *Form, imp *committee.ImportResult) (View, error) {
 	r := c.R
-	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: options(committee.Parties), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
+	d := membersData{Q: r.URL.Query().Get("q"), Form: f, Import: imp, Parties: Options(committee.Parties), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
 		return View{}, err
@@ -158,10 +158,10 @@ func (s *Site) membersPage(c *Call, f *form, imp *committee.ImportResult) (View,
 	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), sc); err != nil {
 		return View{}, err
 	}
-	if d.List, err = s.Cppcc.Members(r.Context(), sc, d.Committee.ID, d.Q, pageOf(r)); err != nil {
+	if d.List, err = s.Cppcc.Members(r.Context(), sc, d.Committee.ID, d.Q, PageOf(r)); err != nil {
 		return View{}, err
 	}
-	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	d.Pager = NewPager(r, d.List.Total, PageOf(r))
 	if d.Terms, err = s.Cppcc.Terms(r.Context(), sc, d.Committee.ID); err != nil {
 		return View{}, err
 	}
@@ -173,21 +173,21 @@ func (s *Site) membersPage(c *Call, f *form, imp *committee.ImportResult) (View,
 
 func (s *Site) cppccAddMember(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		_, err = s.Cppcc.AddMember(r.Context(), c.Scope, committee.MemberInput{CommitteeID: cm.ID, TermID: f.id("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
+		_, err = s.Cppcc.AddMember(r.Context(), c.Scope, committee.MemberInput{CommitteeID: cm.ID, TermID: f.ID("term_id"), Name: f.Get("name"), Sex: f.Get("sex"),
 			Sector: f.Get("sector"), Party: f.Get("party"), Special: f.Get("special"), Team: f.Get("team"), Post: f.Get("post"), Phone: f.Get("phone")})
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.membersPage(c, f, nil) })
+		return Refused(r, f, err, func() (Answer, error) { return s.membersPage(c, f, nil) })
 	}
 	return Redirect{To: "/cppcc/members", Flash: "已登记委员 " + f.Get("name")}, nil
 }
 
 func (s *Site) cppccImportMembers(c *Call) (Answer, error) {
 	r := c.R
-	f := &form{Values: url.Values{}, Errors: map[string]string{}}
+	f := &Form{Values: url.Values{}, Errors: map[string]string{}}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		f.Errors["file"] = "请选择要导入的委员名单(.xlsx 或 .csv)"
@@ -197,7 +197,7 @@ func (s *Site) cppccImportMembers(c *Call) (Answer, error) {
 	var res committee.ImportResult
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), c.Scope)
 	if err == nil {
-		res, err = s.Cppcc.ImportMembers(r.Context(), c.Scope, cm.ID, parseID(r.PostFormValue("term_id")), hdr.Filename, file)
+		res, err = s.Cppcc.ImportMembers(r.Context(), c.Scope, cm.ID, ParseID(r.PostFormValue("term_id")), hdr.Filename, file)
 	}
 	if err == nil {
 		return Redirect{To: "/cppcc/members", Flash: fmt.Sprintf("已导入委员名单:新增 %d 人,更新 %d 人", res.Added, res.Updated)}, nil

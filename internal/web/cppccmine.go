@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"dangjian/internal/committee"
 	"fmt"
 	"io"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/store"
 )
@@ -21,7 +21,7 @@ type mineData struct {
 	Me       committee.Member
 	Mine     store.List[cppcc.Proposal]
 	ToSign   []cppcc.Proposal
-	Pager    pager
+	Pager    Pager
 	Public   bool
 	PublicOf store.List[cppcc.Proposal]
 }
@@ -36,7 +36,7 @@ func (s *Site) cppccMine(c *Call) (Answer, error) {
 	q := r.URL.Query()
 	state, _ := cppcc.States.Parse(q.Get("state"))
 	f := cppcc.Filter{Mine: true, Own: q.Get("own") == "1", State: state}
-	if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, f, pageOf(r)); err != nil {
+	if d.Mine, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, f, PageOf(r)); err != nil {
 		return nil, err
 	}
 	toSign, err := s.Cppcc.List(r.Context(), sc, cppcc.ViewMember, cppcc.Filter{ToSign: true}, store.Page{Size: store.MaxSize})
@@ -44,26 +44,26 @@ func (s *Site) cppccMine(c *Call) (Answer, error) {
 		return nil, err
 	}
 	d.ToSign = toSign.Items
-	d.Pager = newPager(r, d.Mine.Total, pageOf(r))
+	d.Pager = NewPager(r, d.Mine.Total, PageOf(r))
 	return View{Name: "cppccmine.html", Title: "我的提案", Data: d}, nil
 }
 
 type draftData struct {
 	Me         committee.Member
 	Categories []string
-	CoSigners  manyPick
-	Contacts   []optionItem
-	Form       *form
+	CoSigners  ManyPick
+	Contacts   []OptionItem
+	Form       *Form
 }
 
 // signersPicker is the draft's picker of co-signers, resolved from f.
-func signersPicker(f *form, ms []committee.Member) (manyPick, []int64) {
-	p := manyPick{ID: "co_signers", Q: "co_signers_q", Label: "附议委员(可多个;不选为个人提案)", Pick: "/cppcc/pick/members", Noun: "委员"}
-	return p, pickMany(f, &p, memberPicks(ms))
+func signersPicker(f *Form, ms []committee.Member) (ManyPick, []int64) {
+	p := ManyPick{ID: "co_signers", Q: "co_signers_q", Label: "附议委员(可多个;不选为个人提案)", Pick: "/cppcc/pick/members", Noun: "委员"}
+	return p, PickMany(f, &p, memberPicks(ms))
 }
 
 // pickErrors is the refusal of pickers whose names typed found none or several.
-func pickErrors(ps ...manyPick) error {
+func pickErrors(ps ...ManyPick) error {
 	var v apperr.Invalid
 	for _, p := range ps {
 		if p.Err != "" {
@@ -74,13 +74,13 @@ func pickErrors(ps ...manyPick) error {
 }
 
 func (s *Site) cppccNew(c *Call) (Answer, error) {
-	return s.draftForm(c, &form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
+	return s.draftForm(c, &Form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
 }
 
 // draftForm is the form of a new proposal, f its values.
-func (s *Site) draftForm(c *Call, f *form) (View, error) {
+func (s *Site) draftForm(c *Call, f *Form) (View, error) {
 	r, sc := c.R, c.Scope
-	d := draftData{Form: f, Contacts: options(cppcc.Contacts)}
+	d := draftData{Form: f, Contacts: Options(cppcc.Contacts)}
 	var err error
 	if d.Me, err = s.Cppcc.Me(r.Context(), sc, c.ID.User.ID); err != nil {
 		return View{}, err
@@ -97,12 +97,12 @@ func (s *Site) draftForm(c *Call, f *form) (View, error) {
 }
 
 func (s *Site) cppccDraft(c *Call) (Answer, error) {
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	p, err := s.draft(c, f)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) {
+		return Refused(c.R, f, err, func() (Answer, error) {
 			if p.ID != 0 { // saved, but not submitted: the draft's page says why
-				return s.proposalPage(c, auth.PermCppccSelf, cppcc.ViewMember, p.ID, map[string]*form{"submit": f})
+				return s.proposalPage(c, auth.PermCppccSelf, cppcc.ViewMember, p.ID, map[string]*Form{"submit": f})
 			}
 			return s.draftForm(c, f)
 		})
@@ -118,7 +118,7 @@ func (s *Site) cppccDraft(c *Call) (Answer, error) {
 
 // draft saves the caller's new proposal from f, and submits it when the
 // form asks to.
-func (s *Site) draft(c *Call, f *form) (cppcc.Proposal, error) {
+func (s *Site) draft(c *Call, f *Form) (cppcc.Proposal, error) {
 	r, sc := c.R, c.Scope
 	me, err := s.Cppcc.Me(r.Context(), sc, c.ID.User.ID)
 	if err != nil {
@@ -146,24 +146,24 @@ func (s *Site) draft(c *Call, f *form) (cppcc.Proposal, error) {
 }
 
 func (s *Site) cppccMemberAct(c *Call) (Answer, error) {
-	pid, err := pathID(c.R)
+	pid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	return s.actions(c, cppcc.ViewMember, "/cppcc/my/%d", pid, map[string]action{
-		"submit": {"已提交", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
+		"submit": {"已提交", func(ctx context.Context, sc store.Scope, _ *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Submit(ctx, sc, pid)
 		}},
-		"withdraw": {"已撤回", func(ctx context.Context, sc store.Scope, _ *form) (cppcc.Proposal, error) {
+		"withdraw": {"已撤回", func(ctx context.Context, sc store.Scope, _ *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Withdraw(ctx, sc, pid)
 		}},
-		"sign": {"已答复联名邀请", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		"sign": {"已答复联名邀请", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Sign(ctx, sc, pid, f.Get("confirm") == "1")
 		}},
-		"comment": {"已补充意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		"comment": {"已补充意见", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Comment(ctx, sc, pid, f.Get("note"))
 		}},
-		"evaluate": {"已提交评价,感谢您的意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		"evaluate": {"已提交评价,感谢您的意见", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Evaluate(ctx, sc, pid, cppcc.EvaluateInput{Attitude: f.Get("attitude"), Result: f.Get("result"), Note: f.Get("note")})
 		}},
 	})
@@ -171,7 +171,7 @@ func (s *Site) cppccMemberAct(c *Call) (Answer, error) {
 
 type inboxData struct {
 	List  store.List[cppcc.Part]
-	Pager pager
+	Pager Pager
 	Open  bool
 	Names map[int64]string
 }
@@ -180,7 +180,7 @@ func (s *Site) cppccInbox(c *Call) (Answer, error) {
 	r, sc := c.R, c.Scope
 	d := inboxData{Open: r.URL.Query().Get("all") != "1", Names: map[int64]string{}}
 	var err error
-	if d.List, err = s.Cppcc.Inbox(r.Context(), sc, d.Open, pageOf(r)); err != nil {
+	if d.List, err = s.Cppcc.Inbox(r.Context(), sc, d.Open, PageOf(r)); err != nil {
 		return nil, err
 	}
 	for _, x := range d.List.Items {
@@ -190,31 +190,31 @@ func (s *Site) cppccInbox(c *Call) (Answer, error) {
 		}
 		d.Names[x.ProposalID] = strings.TrimSpace(p.NumberText + " " + p.Title)
 	}
-	d.Pager = newPager(r, d.List.Total, pageOf(r))
+	d.Pager = NewPager(r, d.List.Total, PageOf(r))
 	return View{Name: "inbox.html", Title: "承办提案", Data: d}, nil
 }
 
 func (s *Site) cppccUnitAct(c *Call) (Answer, error) {
 	r := c.R
-	partID, err := pathID(r)
+	partID, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	return s.actions(c, cppcc.ViewUnit, "/cppcc/inbox/%d", parseID(r.PostFormValue("proposal")), map[string]action{
-		"object": {"已申请调整承办单位", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+	return s.actions(c, cppcc.ViewUnit, "/cppcc/inbox/%d", ParseID(r.PostFormValue("proposal")), map[string]action{
+		"object": {"已申请调整承办单位", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Object(ctx, sc, partID, f.Get("text"))
 		}},
-		"opinion": {"已向主办单位提出会办意见", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		"opinion": {"已向主办单位提出会办意见", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Opinion(ctx, sc, partID, f.Get("text"))
 		}},
-		"extension": {"已申请延期", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
-			until := f.date("until")
+		"extension": {"已申请延期", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
+			until := f.Date("until")
 			if until == nil {
 				return cppcc.Proposal{}, apperr.InvalidField("until", "请填写延至的日期")
 			}
 			return s.Cppcc.AskExtension(ctx, sc, partID, f.Get("text"), *until)
 		}},
-		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		"reply": {"已答复提案者", func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			in := cppcc.ReplyInput{Class: f.Get("class"), Text: f.Get("text"), Contact: f.Get("contact")}
 			if file, hdr, err := r.FormFile("file"); err == nil {
 				defer file.Close()

@@ -3,11 +3,11 @@ package web
 import (
 	"cmp"
 	"context"
-	"dangjian/internal/committee"
 	"fmt"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
@@ -21,12 +21,12 @@ type proposalData struct {
 	P         cppcc.Proposal
 	View      string
 	Units     []committee.Committee
-	Reasons   []optionItem
-	Routes    []optionItem
-	Classes   []optionItem
-	Contacts  []optionItem
-	Ratings   []optionItem
-	Forms     map[string]*form
+	Reasons   []OptionItem
+	Routes    []OptionItem
+	Classes   []OptionItem
+	Contacts  []OptionItem
+	Ratings   []OptionItem
+	Forms     map[string]*Form
 	Write     bool
 	MyParts   []cppcc.Part // the caller's unit's parts (unit view)
 	MeID      int64
@@ -37,18 +37,18 @@ type proposalData struct {
 	Lead         bool
 	Supervisions []duties.Activity
 	// Co and Split are the assignment's pickers of several units.
-	Co, Split manyPick
+	Co, Split ManyPick
 }
 
 // unitPickers are the assignment form's pickers of units, resolved from f.
-func unitPickers(f *form, units []committee.Committee) (co, split manyPick, coIDs, splitIDs []int64) {
-	co = manyPick{ID: "co", Q: "co_q", Label: "会办单位(可多个)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
-	split = manyPick{ID: "split", Q: "split_q", Label: "或:分办单位(至少两个,各自答复)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
+func unitPickers(f *Form, units []committee.Committee) (co, split ManyPick, coIDs, splitIDs []int64) {
+	co = ManyPick{ID: "co", Q: "co_q", Label: "会办单位(可多个)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
+	split = ManyPick{ID: "split", Q: "split_q", Label: "或:分办单位(至少两个,各自答复)", Pick: "/cppcc/pick/units", Noun: "承办单位"}
 	if f == nil {
 		return co, split, nil, nil
 	}
 	all := unitPicks(units)
-	return co, split, pickMany(f, &co, all), pickMany(f, &split, all)
+	return co, split, PickMany(f, &co, all), PickMany(f, &split, all)
 }
 
 // offered are the proposal's actions the table allows from its state.
@@ -67,7 +67,7 @@ func offered(state string) map[string]bool {
 // proposalRoute shows a proposal from view.
 func (s *Site) proposalRoute(perm auth.Perm, view cppcc.View) Handler {
 	return func(c *Call) (Answer, error) {
-		pid, err := pathID(c.R)
+		pid, err := PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +77,7 @@ func (s *Site) proposalRoute(perm auth.Perm, view cppcc.View) Handler {
 
 // proposalPage is proposal pid read from view within the grants that
 // carry perm, with forms the refused forms by the step they take.
-func (s *Site) proposalPage(c *Call, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*form) (View, error) {
+func (s *Site) proposalPage(c *Call, perm auth.Perm, view cppcc.View, pid int64, forms map[string]*Form) (View, error) {
 	r := c.R
 	d := proposalData{View: string(view), Forms: forms}
 	sc, err := c.Within(perm)
@@ -136,8 +136,8 @@ func (s *Site) proposalPage(c *Call, perm auth.Perm, view cppcc.View, pid int64,
 			}
 		}
 	}
-	d.Reasons, d.Routes, d.Classes = options(cppcc.RejectReasons), options(cppcc.RejectRoutes), options(cppcc.Classes[:3])
-	d.Contacts, d.Ratings = options(cppcc.Contacts), options(cppcc.Ratings)
+	d.Reasons, d.Routes, d.Classes = Options(cppcc.RejectReasons), Options(cppcc.RejectRoutes), Options(cppcc.Classes[:3])
+	d.Contacts, d.Ratings = Options(cppcc.Contacts), Options(cppcc.Ratings)
 	title := "提案"
 	if d.P.NumberText != "" {
 		title = "提案" + d.P.NumberText
@@ -148,7 +148,7 @@ func (s *Site) proposalPage(c *Call, perm auth.Perm, view cppcc.View, pid int64,
 // action is a step a page's form takes, with its message when done.
 type action struct {
 	msg string
-	fn  func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)
+	fn  func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error)
 }
 
 // actions runs the step the path's {action} names (the page of proposal
@@ -166,41 +166,41 @@ func (s *Site) actions(c *Call, view cppcc.View, back string, pid int64, acts ma
 // returns to it: with the message on success, with the form's problems
 // named at the top otherwise.
 func (s *Site) act(c *Call, view cppcc.View, back string, pid int64, name, msg string,
-	fn func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error)) (Answer, error) {
-	f := newForm(c.R)
+	fn func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error)) (Answer, error) {
+	f := NewForm(c.R)
 	p, err := fn(c.R.Context(), c.Scope, f)
 	if err != nil {
-		return refused(c.R, f, err, func() (Answer, error) {
+		return Refused(c.R, f, err, func() (Answer, error) {
 			if pid == 0 {
 				return nil, err
 			}
 			readPerm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewMember: auth.PermCppccSelf, cppcc.ViewUnit: auth.PermCppccHandle}[view]
-			return s.proposalPage(c, readPerm, view, pid, map[string]*form{name: f})
+			return s.proposalPage(c, readPerm, view, pid, map[string]*Form{name: f})
 		})
 	}
 	return Redirect{To: fmt.Sprintf(back, p.ID), Flash: msg}, nil
 }
 
 func (s *Site) cppccReview(c *Call) (Answer, error) {
-	pid, err := pathID(c.R)
+	pid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	msgs := map[string]string{"file": "已立案", "reject": "已作不予立案处理", "return": "已退回提案者修改", "merge": "已并案"}
 	action := c.R.PostFormValue("action")
 	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "review", cmp.Or(msgs[action], "已审查"),
-		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
-			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reject_reason"), Route: f.Get("route"), Into: f.id("into"), Note: f.Get("note")})
+		func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
+			return s.Cppcc.Review(ctx, sc, pid, cppcc.ReviewInput{Action: action, Reason: f.Get("reject_reason"), Route: f.Get("route"), Into: f.ID("into"), Note: f.Get("note")})
 		})
 }
 
 func (s *Site) cppccAssign(c *Call) (Answer, error) {
-	pid, err := pathID(c.R)
+	pid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "assign", "已交办",
-		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			p, err := s.Cppcc.Get(ctx, sc, cppcc.ViewOffice, pid)
 			if err != nil {
 				return p, err
@@ -213,20 +213,20 @@ func (s *Site) cppccAssign(c *Call) (Answer, error) {
 			if err := pickErrors(co, split); err != nil {
 				return p, err
 			}
-			return s.Cppcc.Assign(ctx, sc, pid, cppcc.AssignInput{Lead: f.id("lead"), Co: coIDs, Split: splitIDs})
+			return s.Cppcc.Assign(ctx, sc, pid, cppcc.AssignInput{Lead: f.ID("lead"), Co: coIDs, Split: splitIDs})
 		})
 }
 
 func (s *Site) cppccDecide(c *Call) (Answer, error) {
-	partID, err := pathID(c.R)
+	partID, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", 0, "decide", "已处理承办单位的申请",
-		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			switch f.Get("what") {
 			case "objection":
-				return s.Cppcc.DecideObjection(ctx, sc, partID, f.id("unit_id"))
+				return s.Cppcc.DecideObjection(ctx, sc, partID, f.ID("unit_id"))
 			case "extension":
 				return s.Cppcc.DecideExtension(ctx, sc, partID, f.Get("grant") == "1")
 			}
@@ -235,29 +235,29 @@ func (s *Site) cppccDecide(c *Call) (Answer, error) {
 }
 
 func (s *Site) cppccKey(c *Call) (Answer, error) {
-	pid, err := pathID(c.R)
+	pid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	return s.act(c, cppcc.ViewOffice, "/cppcc/proposals/%d", pid, "key", "已列为重点提案",
-		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+		func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.MarkKey(ctx, sc, pid, f.Get("lead"))
 		})
 }
 
 func (s *Site) cppccRemind(c *Call) (Answer, error) {
 	r := c.R
-	partID, err := pathID(r)
+	partID, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	back := "/cppcc/proposals/%d"
 	if r.PostFormValue("from") == "overdue" {
 		// Back to the part's row (of the proposal, %d), its banner there.
-		back = fmt.Sprintf("/cppcc?overdue=1&page=%d&done=%d#late-%%d-%d", max(1, parseID(r.PostFormValue("page"))), partID, partID)
+		back = fmt.Sprintf("/cppcc?overdue=1&page=%d&done=%d#late-%%d-%d", max(1, ParseID(r.PostFormValue("page"))), partID, partID)
 	}
-	return s.act(c, cppcc.ViewOffice, back, parseID(r.PostFormValue("proposal")), "remind", "已记录催办",
-		func(ctx context.Context, sc store.Scope, f *form) (cppcc.Proposal, error) {
+	return s.act(c, cppcc.ViewOffice, back, ParseID(r.PostFormValue("proposal")), "remind", "已记录催办",
+		func(ctx context.Context, sc store.Scope, f *Form) (cppcc.Proposal, error) {
 			return s.Cppcc.Remind(ctx, sc, partID, f.Get("text"))
 		})
 }

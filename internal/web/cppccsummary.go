@@ -17,12 +17,12 @@ import (
 // The committee's documents: its work summary (drafted from the proposals'
 // and the public channel's figures, edited, exported as .docx) and the
 // templates it is drafted from; a proposal's 交办函 and 答复函.
-func (s *Site) cppccSummaryRoutes() []route {
-	return []route{
-		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(s.cppccSummaryOf)},
-		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.summaryPage(s.cppccSummaryOf)},
-		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.summaryDocx(s.cppccSummaryOf)},
-		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.summaryDraft(s.cppccSummaryOf)},
+func (s *Site) cppccSummaryRoutes() []Route {
+	return []Route{
+		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.SummaryPage(s.cppccSummaryOf)},
+		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.SummaryPage(s.cppccSummaryOf)},
+		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.SummaryDocx(s.cppccSummaryOf)},
+		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.SummaryDraft(s.cppccSummaryOf)},
 		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
 		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
 		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
@@ -34,16 +34,16 @@ func (s *Site) cppccSummaryRoutes() []route {
 
 // cppccSummaryOf drafts a committee's summary of a period, or takes the
 // texts the form sends back.
-func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, error) {
-	var d summaryData
+func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (SummaryData, error) {
+	var d SummaryData
 	_ = r.ParseForm()
 	c, err := s.committeeIn(r, sc)
 	if err != nil {
 		return d, err
 	}
-	q := "committee=" + itoa(c.ID)
+	q := "committee=" + Itoa(c.ID)
 	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, template.URL(q), "/cppcc/summary", "/cppcc/summary/templates"
-	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+itoa(c.ID), "政协工作", []hidden{{"committee", itoa(c.ID)}}
+	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+Itoa(c.ID), "政协工作", []Hidden{{"committee", Itoa(c.ID)}}
 	d.Publish = "/cppcc/summary/publish"
 	d.From, d.To = work.Period(r.Form.Get("from"), r.Form.Get("to"), s.Cppcc.Today())
 	if d.Figures, err = s.Cppcc.SummaryFigures(r.Context(), sc, c.ID, d.From, d.To); err != nil {
@@ -53,8 +53,8 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 	if err != nil {
 		return d, err
 	}
-	d.holder, d.holderID, d.holderPath, d.DraftPath = report.Committees, c.ID, c.Path, "/cppcc/summary/draft"
-	f, err := d.withDraft(r.Context(), s.DB, r.Form)
+	d.Holder, d.HolderID, d.HolderPath, d.DraftPath = report.Committees, c.ID, c.Path, "/cppcc/summary/draft"
+	f, err := d.WithDraft(r.Context(), s.DB, r.Form)
 	if err != nil {
 		return d, err
 	}
@@ -63,7 +63,7 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 			v[i] = cppcc.SummaryPlaceholders(v[i])
 		}
 	}
-	d.edited(f, signed(cppcc.SummaryDraft(c, d.From, d.To, custom), c.Name, s.Cppcc.Today()))
+	d.Edited(f, Signed(cppcc.SummaryDraft(c, d.From, d.To, custom), c.Name, s.Cppcc.Today()))
 	return d, nil
 }
 
@@ -72,15 +72,15 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (summaryData, err
 func (s *Site) cppccTemplates(perm auth.Perm) Handler {
 	return func(c *Call) (Answer, error) {
 		r, id := c.R, c.ID
-		var d templatesData
+		var d TemplatesData
 		err := id.Within(perm, func(sc store.Scope) error {
 			c, err := s.committeeIn(r, sc)
 			if err != nil {
 				return err
 			}
-			d = templatesData{Name: c.Name, Query: template.URL("committee=" + itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
+			d = TemplatesData{Name: c.Name, Query: template.URL("committee=" + Itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
 				CanWrite: id.Allows(auth.PermCppccWrite, c.Path), Templates: cppcc.SummaryTemplates()}
-			if err := s.editTemplates(r, id, &d, report.Committees, c.ID, c.Path); err != nil {
+			if err := s.EditTemplates(r, id, &d, report.Committees, c.ID, c.Path); err != nil {
 				return err
 			}
 			for _, texts := range []map[string]string{d.Own, d.Effective} {
@@ -90,7 +90,7 @@ func (s *Site) cppccTemplates(perm auth.Perm) Handler {
 			}
 			return nil
 		})
-		return templatesDone(c, d, err, "本级和下级政协")
+		return TemplatesDone(c, d, err, "本级和下级政协")
 	}
 }
 
@@ -100,7 +100,7 @@ func (s *Site) assignLetter(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: p.NumberText + "提案交办函.docx", ContentType: docxType, Write: func(x io.Writer) error { return cppcc.WriteAssignLetter(x, cm, p) }}, nil
+	return Download{Name: p.NumberText + "提案交办函.docx", ContentType: DocxType, Write: func(x io.Writer) error { return cppcc.WriteAssignLetter(x, cm, p) }}, nil
 }
 
 // replyLetter sends a unit's 答复函 of a proposal: to the office and the
@@ -112,7 +112,7 @@ func (s *Site) replyLetter(view cppcc.View) Handler {
 		if err != nil {
 			return nil, err
 		}
-		unit := parseID(r.PathValue("unit"))
+		unit := ParseID(r.PathValue("unit"))
 		if view == cppcc.ViewUnit {
 			mine, err := s.myUnits(r, sc, p.CommitteeID)
 			if err != nil {
@@ -122,13 +122,13 @@ func (s *Site) replyLetter(view cppcc.View) Handler {
 				return nil, apperr.NotFound("答复")
 			}
 		}
-		return Download{Name: p.NumberText + "提案答复函.docx", ContentType: docxType, Write: func(x io.Writer) error { return cppcc.WriteReplyLetter(x, cm, p, unit) }}, nil
+		return Download{Name: p.NumberText + "提案答复函.docx", ContentType: DocxType, Write: func(x io.Writer) error { return cppcc.WriteReplyLetter(x, cm, p, unit) }}, nil
 	}
 }
 
 // proposalAndCommittee reads the proposal of the path in the view and its committee.
 func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, committee.Committee, error) {
-	pid, err := pathID(r)
+	pid, err := PathID(r)
 	if err != nil {
 		return cppcc.Proposal{}, committee.Committee{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
 	"dangjian/internal/library"
-	"dangjian/internal/report"
 	"dangjian/internal/store"
 )
 
@@ -18,24 +17,24 @@ import (
 // (written here or uploaded as .docx), a summary published from its page.
 // publicLibraryRoutes are the library's public documents, for readers
 // without an account.
-func (s *Site) publicLibraryRoutes() []route {
-	return []route{
-		{"GET /public/library", anyone, 0, s.publicLibrary},
-		{"GET /public/library/doc/{id}", anyone, 0, s.publicLibraryDoc},
-		{"GET /public/library/doc/{id}/docx", anyone, 0, s.publicLibraryFile},
+func (s *Site) publicLibraryRoutes() []Route {
+	return []Route{
+		{"GET /public/library", Anyone, 0, s.publicLibrary},
+		{"GET /public/library/doc/{id}", Anyone, 0, s.publicLibraryDoc},
+		{"GET /public/library/doc/{id}/docx", Anyone, 0, s.publicLibraryFile},
 	}
 }
 
-func (s *Site) libraryRoutes() []route {
-	return []route{
+func (s *Site) libraryRoutes() []Route {
+	return []Route{
 		{"GET /library", auth.PermLibraryRead, 0, s.librarySearch},
 		{"GET /library/new", auth.PermWorkWrite, 0, s.libraryNew},
 		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, s.libraryPublish},
 		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
 		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
 		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
-		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.summaryPublish(s.summaryOf)},
-		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.summaryPublish(s.cppccSummaryOf)},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.SummaryPublish(s.summaryOf)},
+		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.SummaryPublish(s.cppccSummaryOf)},
 		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, s.libraryWithdrawCommittee},
 	}
 }
@@ -51,9 +50,9 @@ type libraryData struct {
 	// Base is where the library's pages are: /library, or /public/library for readers without an account.
 	Base         string
 	Q, Kind, Tag string
-	Kinds        []tab
+	Kinds        []Tab
 	R            library.Results
-	Pager        pager
+	Pager        Pager
 	Write        bool
 }
 
@@ -71,7 +70,7 @@ func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (librar
 	q := r.URL.Query()
 	d := libraryData{Base: base, Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag")}
 	var err error
-	d.R, err = s.Library.Search(r.Context(), sc, library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: pageOf(r)})
+	d.R, err = s.Library.Search(r.Context(), sc, library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: PageOf(r)})
 	if err != nil {
 		return d, err
 	}
@@ -84,15 +83,15 @@ func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (librar
 		}
 		return base + "?" + v.Encode()
 	}
-	d.Kinds = append(d.Kinds, tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
+	d.Kinds = append(d.Kinds, Tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
 	for _, k := range library.Kinds {
 		label := k.Label
 		if d.Kind == "" && d.Q == "" {
 			label = fmt.Sprintf("%s(%d)", k.Label, d.R.Kinds[k.Code])
 		}
-		d.Kinds = append(d.Kinds, tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
+		d.Kinds = append(d.Kinds, Tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
 	}
-	d.Pager = newPager(r, d.R.Total, pageOf(r))
+	d.Pager = NewPager(r, d.R.Total, PageOf(r))
 	return d, nil
 }
 
@@ -119,22 +118,22 @@ func (s *Site) publicLibraryFile(c *Call) (Answer, error) {
 }
 
 type libraryNewData struct {
-	Form        *form
-	Org         orgPick
-	Kinds, Sees []optionItem
+	Form        *Form
+	Org         OrgPick
+	Kinds, Sees []OptionItem
 	MaxMB       int
 }
 
-func libraryPicker() orgPick {
-	return orgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
+func libraryPicker() OrgPick {
+	return OrgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
 }
 
 func (s *Site) libraryNew(*Call) (Answer, error) {
-	return s.libraryNewPage(&form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker())
+	return s.libraryNewPage(&Form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker())
 }
 
-func (s *Site) libraryNewPage(f *form, p orgPick) (Answer, error) {
-	d := libraryNewData{Form: f, Org: p, Kinds: options(library.Kinds), Sees: options(library.Visibilities), MaxMB: library.MaxFile >> 20}
+func (s *Site) libraryNewPage(f *Form, p OrgPick) (Answer, error) {
+	d := libraryNewData{Form: f, Org: p, Kinds: Options(library.Kinds), Sees: Options(library.Visibilities), MaxMB: library.MaxFile >> 20}
 	if p.Err == "" {
 		d.Org.Err = f.Err("org_id")
 	}
@@ -143,11 +142,11 @@ func (s *Site) libraryNewPage(f *form, p orgPick) (Answer, error) {
 
 func (s *Site) libraryPublish(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	f.Labels = libraryLabels
 	p := libraryPicker()
 	again := func() (Answer, error) { return s.libraryNewPage(f, p) }
-	orgID, err := s.pickOrg(r.Context(), c.ID, f, &p)
+	orgID, err := s.PickOrg(r.Context(), c.ID, f, &p)
 	if err == nil && orgID == 0 && p.Err == "" {
 		p.Err = "请选择发布的党组织"
 	}
@@ -155,7 +154,7 @@ func (s *Site) libraryPublish(c *Call) (Answer, error) {
 		if err == nil {
 			err = apperr.InvalidField("org_id", "%s", p.Err)
 		}
-		return refused(r, f, err, again)
+		return Refused(r, f, err, again)
 	}
 	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.Split(f.Get("tags")),
 		Visibility: f.Get("visibility")}
@@ -168,7 +167,7 @@ func (s *Site) libraryPublish(c *Call) (Answer, error) {
 	}
 	doc, err := s.Library.Publish(r.Context(), c.Scope, in)
 	if err != nil {
-		return refused(r, f, err, again)
+		return Refused(r, f, err, again)
 	}
 	return Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已发布到经验交流库"}, nil
 }
@@ -215,7 +214,7 @@ func (d libraryDocData) DocPath() string { return docPath(d.Base) }
 // libraryDocOf reads a document sc reads, with its related ones, for the page at base.
 func (s *Site) libraryDocOf(r *http.Request, sc store.Scope, base string) (libraryDocData, error) {
 	d := libraryDocData{Base: base}
-	did, err := pathID(r)
+	did, err := PathID(r)
 	if err != nil {
 		return d, err
 	}
@@ -232,7 +231,7 @@ func (s *Site) libraryFile(c *Call) (Answer, error) {
 
 // libraryFileOf downloads the .docx of a document sc reads.
 func (s *Site) libraryFileOf(r *http.Request, sc store.Scope) (Answer, error) {
-	did, err := pathID(r)
+	did, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -240,11 +239,11 @@ func (s *Site) libraryFileOf(r *http.Request, sc store.Scope) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fileDownload(name, data), nil
+	return FileDownload(name, data), nil
 }
 
 func (s *Site) libraryWithdraw(c *Call) (Answer, error) {
-	did, err := pathID(c.R)
+	did, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -254,33 +253,9 @@ func (s *Site) libraryWithdraw(c *Call) (Answer, error) {
 	return Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
 }
 
-// summaryPublish publishes a work summary, as the form sends it with its
-// figures filled in now, to the library as the organisation's or the
-// committee's 工作总结, read by the whole system.
-func (s *Site) summaryPublish(of summaryOfFunc) Handler {
-	return func(c *Call) (Answer, error) {
-		r := c.R
-		d, err := of(r, c.Scope)
-		if err != nil {
-			return nil, err
-		}
-		in := library.Input{OrgID: d.holderID, Kind: "summary", Title: d.S.Title, Body: report.Text(d.S, d.Figures), Visibility: "system"}
-		var doc library.Doc
-		if d.holder == report.Committees {
-			doc, err = s.Library.PublishCommittee(r.Context(), library.Publisher{CommitteeID: d.holderID, Path: d.holderPath}, in)
-		} else {
-			doc, err = s.Library.Publish(r.Context(), c.Scope, in)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已将工作总结发布到经验交流库(全系统可见,可撤回)"}, nil
-	}
-}
-
 // libraryWithdrawCommittee withdraws a committee's document, by its office.
 func (s *Site) libraryWithdrawCommittee(c *Call) (Answer, error) {
-	did, err := pathID(c.R)
+	did, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}

@@ -14,8 +14,8 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) membersRoutes() []route {
-	return []route{
+func (s *Site) membersRoutes() []Route {
+	return []Route{
 		{"GET /members", auth.PermMemberRead, 0, s.memberList},
 		{"POST /members/batch", auth.PermMemberRead, 0, s.memberBatch},
 		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
@@ -34,13 +34,13 @@ type memberListData struct {
 	Org    org.Org
 	Filter member.Filter
 	List   store.List[member.Member]
-	Pager  pager
+	Pager  Pager
 	Sorts  []sortLink
 	Export string // the list as filtered, as .xlsx
 	// FullExport is the form that exports it with full numbers, for a role that may reveal them, with a reason.
 	FullExport string
 	CanReveal  bool
-	Form       *form
+	Form       *Form
 	// Parents is each listed organisation's parents below the list's top
 	// ("和平区委 › 新华街道"); Twins marks names that repeat on the page.
 	Parents map[int64]string
@@ -50,8 +50,8 @@ type memberListData struct {
 	Selected map[int64]bool
 	Batch    string
 	CanWrite bool
-	To       orgPick
-	OrgPick  orgPick // the filter's organisation
+	To       OrgPick
+	OrgPick  OrgPick // the filter's organisation
 	// The filters are folded on a phone (the list comes first), open when
 	// they hold a refused value; Active counts those set beside the defaults.
 	FiltersOpen bool
@@ -71,7 +71,7 @@ func (s *Site) memberList(c *Call) (Answer, error) {
 // memberListWith shows the roster as filtered, with the full-export form f
 // (and its error) when it comes back. It reads within the grants that read
 // the roster, whichever the row's permission (the full export's, a batch's).
-func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
+func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 	r, id := c.R, c.ID
 	d := memberListData{Form: f, Filter: rosterFilter(r), Selected: map[int64]bool{}, To: batchPicker(), Batch: "/members/batch?" + r.URL.RawQuery}
 	if f != nil {
@@ -80,12 +80,12 @@ func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
 		}
 		d.To.Text, d.To.Err = f.Get(d.To.Q), f.Err(d.To.Q)
 	}
-	p := pageOf(r)
+	p := PageOf(r)
 	// A search by a part of an ID number or a phone reads where the caller may reveal them.
 	d.Filter.Reveal = member.PartSearch(d.Filter.Q)
 	err := id.WithinReading(auth.PermMemberRead, auth.PermMemberReveal, d.Filter.Reveal, member.ErrPartSearch, func(sc store.Scope) error {
 		var err error
-		if d.Filter.OrgID, err = s.orgFromQuery(r, sc); err != nil {
+		if d.Filter.OrgID, err = s.OrgFromQuery(r, sc); err != nil {
 			return err
 		}
 		if d.Filter.OrgID != 0 {
@@ -98,7 +98,7 @@ func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
 	})
 	if ae, ok := apperr.As(err); ok && (errors.Is(err, member.ErrPartSearch) || ae.Code == "invalid") {
 		// Told on the roster itself, above an empty list, the filters open.
-		d.Form, d.FiltersOpen, err = &form{Error: ae.Message, Errors: map[string]string{}}, true, nil
+		d.Form, d.FiltersOpen, err = &Form{Error: ae.Message, Errors: map[string]string{}}, true, nil
 		for _, fe := range ae.Fields {
 			d.Form.Errors[fe.Field] = fe.Message
 		}
@@ -106,7 +106,7 @@ func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	d.Pager.More = d.List.More
 	if d.Parents, err = s.parents(r, d.Org, d.List.Items); err != nil {
 		return nil, err
@@ -133,13 +133,13 @@ func (s *Site) memberListWith(c *Call, f *form) (Answer, error) {
 		d.Sorts = append(d.Sorts, sortLink{label, "/members?" + qq.Encode(), active})
 	}
 	d.CanWrite = len(id.ScopesFor(auth.PermMemberWrite)) > 0 && (d.Org.ID == 0 || id.Allows(auth.PermMemberWrite, d.Org.Path))
-	d.OrgPick = filterPicker(d.Org)
+	d.OrgPick = FilterPicker(d.Org)
 	d.Active = activeFilters(d.Filter)
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")
 		qq.Del("org_q") // the picker's text: the number stands for it
-		qq.Set("org", itoa(d.Org.ID))
+		qq.Set("org", Itoa(d.Org.ID))
 		d.Export = "/api/v1/members/export?" + qq.Encode()
 		d.FullExport = "/members/export/full?" + qq.Encode()
 		d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)
@@ -185,7 +185,7 @@ func (s *Site) parents(r *http.Request, top org.Org, items []member.Member) (map
 // with the export); without a reason the roster comes back with the message.
 func (s *Site) memberExportFull(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	filter := rosterFilter(r)
 	export := func() (Answer, error) {
 		reason, err := spreadsheet.FullReason(f.Get("reason"))
@@ -200,11 +200,11 @@ func (s *Site) memberExportFull(c *Call) (Answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
+		return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
 	}
 	a, err := export()
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
+		return Refused(r, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
 	}
 	return a, nil
 }
@@ -227,7 +227,7 @@ func activeFilters(f member.Filter) int {
 
 func rosterFilter(r *http.Request) member.Filter {
 	q := r.URL.Query()
-	f := member.Filter{OrgID: queryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),
+	f := member.Filter{OrgID: QueryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),
 		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
 	f.ProbationDue, _ = strconv.Atoi(q.Get("probation_due"))
 	f.ProbationDue = min(max(f.ProbationDue, 0), 366)
@@ -252,8 +252,8 @@ type memberData struct {
 	CanWrite   bool
 	CanReveal  bool
 	Steps      []member.Transition
-	StepForm   *form
-	MobileForm *form
+	StepForm   *Form
+	MobileForm *Form
 }
 
 // memberPage shows one person; a POST to .../reveal shows the clear ID number and phone, audited.
@@ -265,7 +265,7 @@ func (s *Site) memberPage(c *Call) (Answer, error) {
 // refused comes back 422 (a step the rules forbid), the rest 400.
 func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
 	r, id := c.R, c.ID
-	mid, err := pathID(r)
+	mid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
 	d.Mobile = ms.Items
 	d.CanWrite = id.Allows(auth.PermMemberWrite, d.M.OrgPath)
 	d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
-	if r.Method == http.MethodPost && r.URL.Path == "/members/"+itoa(mid)+"/reveal" {
+	if r.Method == http.MethodPost && r.URL.Path == "/members/"+Itoa(mid)+"/reveal" {
 		sc, err := c.Within(auth.PermMemberReveal)
 		if err != nil {
 			return nil, err
@@ -317,44 +317,44 @@ func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
 }
 
 func (s *Site) memberStep(c *Call) (Answer, error) {
-	mid, err := pathID(c.R)
+	mid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	months, _ := strconv.Atoi(f.Get("months"))
 	st := member.Step{Action: f.Get("action"), Months: months, Note: f.Get("note")}
-	if on := f.date("on"); on != nil {
+	if on := f.Date("on"); on != nil {
 		st.On = *on
 	}
-	if err = f.invalid(); err == nil {
+	if err = f.Invalid(); err == nil {
 		if _, err = s.Members.Advance(c.R.Context(), c.Scope, mid, st); err == nil {
-			return Redirect{To: "/members/" + itoa(mid), Flash: "已办理"}, nil
+			return Redirect{To: "/members/" + Itoa(mid), Flash: "已办理"}, nil
 		}
 	}
-	return refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{StepForm: f}) })
+	return Refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{StepForm: f}) })
 }
 
 func (s *Site) memberMobile(c *Call) (Answer, error) {
-	mid, err := pathID(c.R)
+	mid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	in := member.MobileInput{Kind: "out", MemberID: mid, PresentPlace: f.Get("present_place"), Contact: f.Get("contact")}
-	if d := f.date("since"); d != nil {
+	if d := f.Date("since"); d != nil {
 		in.Since = *d
 	}
 	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{MobileForm: f}) })
+		return Refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{MobileForm: f}) })
 	}
-	return Redirect{To: "/members/" + itoa(mid), Flash: "已登记为流出党员"}, nil
+	return Redirect{To: "/members/" + Itoa(mid), Flash: "已登记为流出党员"}, nil
 }
 
 type memberFormData struct {
 	Org  org.Org
 	M    *member.Member
-	Form *form
+	Form *Form
 }
 
 func (s *Site) memberForm(c *Call) (Answer, error) {
@@ -362,12 +362,12 @@ func (s *Site) memberForm(c *Call) (Answer, error) {
 }
 
 // memberFormWith is the form of a new person or of one's particulars, with f the refused form.
-func (s *Site) memberFormWith(c *Call, f *form) (Answer, error) {
+func (s *Site) memberFormWith(c *Call, f *Form) (Answer, error) {
 	r := c.R
 	var d memberFormData
 	d.Form = f
 	if r.PathValue("id") != "" {
-		mid, err := pathID(r)
+		mid, err := PathID(r)
 		if err != nil {
 			return nil, err
 		}
@@ -381,12 +381,12 @@ func (s *Site) memberFormWith(c *Call, f *form) (Answer, error) {
 		}
 	} else {
 		var err error
-		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, queryID(r, "org")); err != nil {
+		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, QueryID(r, "org")); err != nil {
 			return nil, err
 		}
 	}
 	if d.Form == nil {
-		d.Form = &form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
+		d.Form = &Form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
 		if m := d.M; m != nil {
 			d.Form.Values = map[string][]string{"name": {m.Name}, "ethnicity": {m.Ethnicity}, "education": {m.Education},
 				"occupation": {m.Occupation}, "post": {m.Post}}
@@ -401,23 +401,23 @@ func (s *Site) memberFormWith(c *Call, f *form) (Answer, error) {
 
 func (s *Site) memberSave(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
-	in := member.Input{Name: f.opt("name"), IDNumber: f.opt("id_number"), Ethnicity: f.opt("ethnicity"), Education: f.opt("education"),
-		Phone: f.opt("phone"), Occupation: f.opt("occupation"), Post: f.opt("post")}
+	f := NewForm(r)
+	in := member.Input{Name: f.Opt("name"), IDNumber: f.Opt("id_number"), Ethnicity: f.Opt("ethnicity"), Education: f.Opt("education"),
+		Phone: f.Opt("phone"), Occupation: f.Opt("occupation"), Post: f.Opt("post")}
 	editing := r.PathValue("id") != ""
 	if !editing {
-		orgID := queryID(r, "org")
-		in.OrgID, in.Stage = &orgID, f.opt("stage")
-		in.AppliedOn, in.ActivistOn, in.CandidateOn = f.date("applied_on"), f.date("activist_on"), f.date("candidate_on")
-		in.JoinedOn, in.FullOn = f.date("joined_on"), f.date("full_on")
+		orgID := QueryID(r, "org")
+		in.OrgID, in.Stage = &orgID, f.Opt("stage")
+		in.AppliedOn, in.ActivistOn, in.CandidateOn = f.Date("applied_on"), f.Date("activist_on"), f.Date("candidate_on")
+		in.JoinedOn, in.FullOn = f.Date("joined_on"), f.Date("full_on")
 	}
 	var saved member.Member
-	err := f.invalid()
+	err := f.Invalid()
 	switch {
 	case err != nil:
 	case editing:
 		var mid int64
-		if mid, err = pathID(r); err != nil {
+		if mid, err = PathID(r); err != nil {
 			return nil, err
 		}
 		saved, err = s.Members.Update(r.Context(), c.Scope, mid, in)
@@ -425,7 +425,7 @@ func (s *Site) memberSave(c *Call) (Answer, error) {
 		saved, err = s.Members.Create(r.Context(), c.Scope, in)
 	}
 	if err == nil {
-		return Redirect{To: "/members/" + itoa(saved.ID), Flash: "已保存"}, nil
+		return Redirect{To: "/members/" + Itoa(saved.ID), Flash: "已保存"}, nil
 	}
-	return refused(r, f, err, func() (Answer, error) { return s.memberFormWith(c, f) })
+	return Refused(r, f, err, func() (Answer, error) { return s.memberFormWith(c, f) })
 }

@@ -2,12 +2,12 @@ package web
 
 import (
 	"cmp"
-	"dangjian/internal/committee"
 	"fmt"
 	"io"
 
 	"dangjian/internal/apperr"
 	"dangjian/internal/auth"
+	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
 	"dangjian/internal/opinion"
 	"dangjian/internal/store"
@@ -21,12 +21,12 @@ import (
 type opinionsData struct {
 	Committee committee.Committee
 	Tab       string
-	Tabs      []tab
+	Tabs      []Tab
 	List      store.List[opinion.Opinion]
-	Pager     pager
+	Pager     Pager
 	Issues    []opinion.Issue
 	Write     bool
-	Form      *form
+	Form      *Form
 	Modes     any
 	Months    monthsChip
 }
@@ -36,10 +36,10 @@ func (s *Site) opinionsList(c *Call) (Answer, error) {
 }
 
 // opinionsPage is the office's list of 社情民意, f the refused form of an issue.
-func (s *Site) opinionsPage(c *Call, f *form) (Answer, error) {
+func (s *Site) opinionsPage(c *Call, f *Form) (Answer, error) {
 	r := c.R
 	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: opinion.IssueModes}
-	pg := pageOf(r)
+	pg := PageOf(r)
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
 		return nil, err
@@ -61,23 +61,23 @@ func (s *Site) opinionsPage(c *Call, f *form) (Answer, error) {
 		return nil, err
 	}
 	for _, t := range opinion.States {
-		d.Tabs = append(d.Tabs, tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
+		d.Tabs = append(d.Tabs, Tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
 	}
-	d.Tabs = append(d.Tabs, tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
-	d.Pager = newPager(r, d.List.Total, pg)
+	d.Tabs = append(d.Tabs, Tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
+	d.Pager = NewPager(r, d.List.Total, pg)
 	return View{Name: "opinions.html", Title: "社情民意", Data: d}, nil
 }
 
 type opinionData struct {
 	O      opinion.Opinion
-	Forms  map[string]*form
+	Forms  map[string]*Form
 	Write  bool
 	Levels any
 	Kinds  any
 }
 
 func (s *Site) opinionRoute(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Site) opinionRoute(c *Call) (Answer, error) {
 }
 
 // opinionPage is an item of 社情民意, with forms the refused forms by action.
-func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*form) (Answer, error) {
+func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*Form) (Answer, error) {
 	d := opinionData{Forms: forms, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: opinion.AdoptionKinds}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
@@ -99,16 +99,16 @@ func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*form) (Answer, 
 
 func (s *Site) opinionAct(c *Call) (Answer, error) {
 	r := c.R
-	oid, err := pathID(r)
+	oid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(r)
+	f := NewForm(r)
 	f.Labels = map[string]string{"title": "标题", "content": "正文", "note": "理由", "level": "层级", "kind": "类别", "by": "批示人", "text": "批示内容", "on": "日期"}
 	action := r.PathValue("action")
 	if action == "adopt" {
 		in := opinion.AdoptionInput{Level: f.Get("level"), Kind: f.Get("kind"), By: f.Get("by"), Text: f.Get("text")}
-		if d := f.date("on"); d != nil {
+		if d := f.Date("on"); d != nil {
 			in.On = *d
 		}
 		_, err = s.Cppcc.Opinions.Adopt(r.Context(), c.Scope, oid, in)
@@ -116,18 +116,18 @@ func (s *Site) opinionAct(c *Call) (Answer, error) {
 		_, err = s.Cppcc.Opinions.ReviewOpinion(r.Context(), c.Scope, oid, opinion.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.opinionPage(c, oid, map[string]*form{action: f}) })
+		return Refused(r, f, err, func() (Answer, error) { return s.opinionPage(c, oid, map[string]*Form{action: f}) })
 	}
 	return Redirect{To: fmt.Sprintf("/cppcc/opinions/%d", oid), Flash: map[string]string{"edit": "已核稿", "return": "已退回报送人修改", "unuse": "已作不予编发处理", "adopt": "已记录"}[action]}, nil
 }
 
 func (s *Site) issueCompile(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	f.Labels = map[string]string{"items": "编入的信息", "mode": "编发方式", "title": "综合标题", "signer": "签发人"}
-	is, err := s.Cppcc.Opinions.Compile(r.Context(), c.Scope, opinion.IssueInput{CommitteeID: f.id("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
+	is, err := s.Cppcc.Opinions.Compile(r.Context(), c.Scope, opinion.IssueInput{CommitteeID: f.ID("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) {
+		return Refused(r, f, err, func() (Answer, error) {
 			r.URL.RawQuery = "tab=edited&committee=" + f.Get("committee_id")
 			return s.opinionsPage(c, f)
 		})
@@ -145,7 +145,7 @@ type issueData struct {
 func (s *Site) issueOf(c *Call) (issueData, error) {
 	r := c.R
 	d := issueData{Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
-	iid, err := pathID(r)
+	iid, err := PathID(r)
 	if err != nil {
 		return d, err
 	}
@@ -169,18 +169,18 @@ func (s *Site) issueDocx(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: d.Committee.Name + "社情民意专刊" + d.I.Label + ".docx", ContentType: docxType, Write: func(x io.Writer) error {
+	return Download{Name: d.Committee.Name + "社情民意专刊" + d.I.Label + ".docx", ContentType: DocxType, Write: func(x io.Writer) error {
 		return s.Cppcc.Opinions.WriteIssue(x, d.Committee, d.I)
 	}}, nil
 }
 
 func (s *Site) issueForward(c *Call) (Answer, error) {
-	iid, err := pathID(c.R)
+	iid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
-	is, err := s.Cppcc.Opinions.Forward(c.R.Context(), c.Scope, f.id("committee_id"), iid, f.Get("to"))
+	f := NewForm(c.R)
+	is, err := s.Cppcc.Opinions.Forward(c.R.Context(), c.Scope, f.ID("committee_id"), iid, f.Get("to"))
 	if err != nil {
 		return nil, err
 	}
@@ -190,21 +190,21 @@ func (s *Site) issueForward(c *Call) (Answer, error) {
 type myOpinionsData struct {
 	Me   committee.Member
 	List store.List[opinion.Opinion]
-	Form *form
+	Form *Form
 	Max  int
 }
 
 func (s *Site) myOpinions(c *Call) (Answer, error) {
-	return s.myOpinionsPage(c, &form{Errors: map[string]string{}})
+	return s.myOpinionsPage(c, &Form{Errors: map[string]string{}})
 }
 
-func (s *Site) myOpinionsPage(c *Call, f *form) (Answer, error) {
+func (s *Site) myOpinionsPage(c *Call, f *Form) (Answer, error) {
 	d := myOpinionsData{Form: f, Max: opinion.MaxLength}
 	var err error
 	if d.Me, err = s.Cppcc.Me(c.R.Context(), c.Scope, c.ID.User.ID); err != nil {
 		return nil, err
 	}
-	if d.List, err = s.Cppcc.Opinions.Opinions(c.R.Context(), c.Scope, cppcc.ViewMember, opinion.Filter{}, pageOf(c.R)); err != nil {
+	if d.List, err = s.Cppcc.Opinions.Opinions(c.R.Context(), c.Scope, cppcc.ViewMember, opinion.Filter{}, PageOf(c.R)); err != nil {
 		return nil, err
 	}
 	return View{Name: "myopinions.html", Title: "我的社情民意", Data: d}, nil
@@ -216,7 +216,7 @@ func (s *Site) myOpinionSubmit(c *Call) (Answer, error) {
 
 // myOpinionResubmit sends a returned item again, as revised.
 func (s *Site) myOpinionResubmit(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ func (s *Site) myOpinionResubmit(c *Call) (Answer, error) {
 
 // myOpinionSend sends a new item (oid 0) or a returned one again.
 func (s *Site) myOpinionSend(c *Call, oid int64) (Answer, error) {
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	f.Labels = map[string]string{"title": "标题", "content": "正文"}
 	in := opinion.Input{Title: f.Get("title"), Content: f.Get("content")}
 	var err error
@@ -240,5 +240,5 @@ func (s *Site) myOpinionSend(c *Call, oid int64) (Answer, error) {
 	case apperr.IsNotFound(err):
 		return nil, err
 	}
-	return refused(c.R, f, err, func() (Answer, error) { return s.myOpinionsPage(c, f) })
+	return Refused(c.R, f, err, func() (Answer, error) { return s.myOpinionsPage(c, f) })
 }

@@ -15,8 +15,8 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) orgsRoutes() []route {
-	return []route{
+func (s *Site) orgsRoutes() []Route {
+	return []Route{
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
 		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
 		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
@@ -48,14 +48,14 @@ type orgData struct {
 	Reminders *remindView
 	// ShowTodo: the landing page, which opens with the to-do list.
 	ShowTodo bool
-	Todo     []todoItem
+	Todo     []TodoItem
 }
 
 // dashboard shows the figures of the highest organisation the user's figures cover.
 func (s *Site) dashboard(c *Call) (Answer, error) {
 	scopes := c.ID.ScopesFor(auth.PermStatsRead)
 	if len(scopes) == 0 {
-		return Redirect{To: cmp.Or(cppccHome(c.ID), "/me")}, nil
+		return Redirect{To: cmp.Or(CppccHome(c.ID), "/me")}, nil
 	}
 	roots, err := s.Orgs.Roots(c.R.Context(), scopes[0])
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Site) dashboard(c *Call) (Answer, error) {
 }
 
 func (s *Site) orgPage(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -84,10 +84,10 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 		// The landing page opens with what is due.
 		var err error
 		changes := stats.Changes()
-		if d.Todo, err = s.todos(ctx, id); err != nil {
+		if d.Todo, err = s.Todos(ctx, id); err != nil {
 			return nil, err
 		}
-		remember(id, d.Todo, changes)
+		Remember(id, d.Todo, changes)
 		d.ShowTodo = true
 	}
 	// The landing page's row asks for no permission: the organisation is read within the grants that may read it.
@@ -102,7 +102,7 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 	if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
 		return nil, err
 	}
-	if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, termSoon)) {
+	if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, TermSoon)) {
 		// Due for 换届: chased with its secretary.
 		if d.Reminders, err = s.remindFor(ctx, sc, "org", o.ID, cmp.Or(o.Secretary, o.Name), id.Allows(auth.PermOrgWrite, o.Path)); err != nil {
 			return nil, err
@@ -133,7 +133,7 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 type treeData struct {
 	Q       string
 	Roots   []treeRoot
-	Results []picked // with their parents' path
+	Results []Picked // with their parents' path
 }
 
 // treeRoot is a top organisation of the tree, shown open with its children.
@@ -152,7 +152,7 @@ func (s *Site) orgTree(c *Call) (Answer, error) {
 			if err != nil {
 				return nil, err
 			}
-			found, err := s.offer(r.Context(), list)
+			found, err := s.Offer(r.Context(), list)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +177,7 @@ func (s *Site) orgTree(c *Call) (Answer, error) {
 
 // orgChildren is the fragment of one node's children, fetched when the node opens.
 func (s *Site) orgChildren(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *Site) orgChildren(c *Call) (Answer, error) {
 type orgFormData struct {
 	Org    org.Org // the organisation edited, or the parent of a new one
 	New    bool
-	Form   *form
+	Form   *Form
 	Parent org.Org
 }
 
@@ -200,9 +200,9 @@ func (s *Site) orgForm(c *Call) (Answer, error) {
 }
 
 // orgFormWith is the form of an organisation, with f the refused form.
-func (s *Site) orgFormWith(c *Call, f *form) (Answer, error) {
+func (s *Site) orgFormWith(c *Call, f *Form) (Answer, error) {
 	r := c.R
-	oid, err := pathID(r)
+	oid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (s *Site) orgFormWith(c *Call, f *form) (Answer, error) {
 		return nil, err
 	}
 	if d.Form == nil {
-		d.Form = &form{Errors: map[string]string{}}
+		d.Form = &Form{Errors: map[string]string{}}
 		if !d.New {
 			d.Form.Values = map[string][]string{"name": {d.Org.Name}, "code": {d.Org.Code}, "type": {d.Org.Type},
 				"secretary": {d.Org.Secretary}, "founded_on": {d.Org.FoundedOn.String()}, "elected_on": {d.Org.ElectedOn.String()}, "term_years": {""}}
@@ -229,18 +229,18 @@ func (s *Site) orgFormWith(c *Call, f *form) (Answer, error) {
 
 func (s *Site) orgSave(c *Call) (Answer, error) {
 	r := c.R
-	oid, err := pathID(r)
+	oid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(r)
-	in := org.Input{Name: f.opt("name"), Code: f.opt("code"), Type: f.opt("type"), Secretary: f.opt("secretary"), FoundedOn: f.date("founded_on"),
-		TermYears: f.count("term_years"), ElectedOn: f.date("elected_on")}
+	f := NewForm(r)
+	in := org.Input{Name: f.Opt("name"), Code: f.Opt("code"), Type: f.Opt("type"), Secretary: f.Opt("secretary"), FoundedOn: f.Date("founded_on"),
+		TermYears: f.Count("term_years"), ElectedOn: f.Date("elected_on")}
 	if in.Code == nil {
 		empty := ""
 		in.Code = &empty
 	}
-	if err = f.invalid(); err == nil {
+	if err = f.Invalid(); err == nil {
 		var saved org.Org
 		if strings.HasSuffix(r.URL.Path, "/new") {
 			in.ParentID = &oid
@@ -249,20 +249,20 @@ func (s *Site) orgSave(c *Call) (Answer, error) {
 			saved, err = s.Orgs.Update(r.Context(), c.Scope, oid, in)
 		}
 		if err == nil {
-			return Redirect{To: "/orgs/" + itoa(saved.ID), Flash: "已保存"}, nil
+			return Redirect{To: "/orgs/" + Itoa(saved.ID), Flash: "已保存"}, nil
 		}
 	}
-	return refused(r, f, err, func() (Answer, error) { return s.orgFormWith(c, f) })
+	return Refused(r, f, err, func() (Answer, error) { return s.orgFormWith(c, f) })
 }
 
 // collectionExport downloads the national information collection of an
 // organisation in scope, its purpose recorded with it.
 func (s *Site) collectionExport(c *Call) (Answer, error) {
-	oid, err := pathID(c.R)
+	oid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(c.R)
+	f := NewForm(c.R)
 	reason, err := spreadsheet.FullReason(f.Get("reason"))
 	if err != nil {
 		return nil, err
@@ -275,5 +275,5 @@ func (s *Site) collectionExport(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
+	return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
 }

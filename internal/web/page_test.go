@@ -17,17 +17,17 @@ import (
 // error page in Chinese.
 func TestPageRetriesACancelledTransaction(t *testing.T) {
 	tries, always := 0, 0
-	b := newSiteWith(t, []func(s *Site) route{
-		func(*Site) route {
-			return route{"POST /test/flaky", auth.PermAuth, 0, func(*Call) (Answer, error) {
+	b := newSiteWith(t, []func(s *Site) Route{
+		func(*Site) Route {
+			return Route{"POST /test/flaky", auth.PermAuth, 0, func(*Call) (Answer, error) {
 				if tries++; tries == 1 {
 					return nil, &pgconn.PgError{Code: "40P01"}
 				}
 				return Redirect{To: "/help", Flash: "已保存试验"}, nil
 			}}
 		},
-		func(*Site) route {
-			return route{"POST /test/stuck", auth.PermAuth, 0, func(*Call) (Answer, error) {
+		func(*Site) Route {
+			return Route{"POST /test/stuck", auth.PermAuth, 0, func(*Call) (Answer, error) {
 				always++
 				return nil, &pgconn.PgError{Code: "40001"}
 			}}
@@ -51,15 +51,15 @@ func TestPageRetriesACancelledTransaction(t *testing.T) {
 // without its anti-forgery token never reaches it.
 func TestPageRefusedBeforeItsHandlerRuns(t *testing.T) {
 	ran := 0
-	b := newSiteWith(t, []func(s *Site) route{
-		func(*Site) route {
-			return route{"POST /test/users", auth.PermUserAdmin, 0, func(*Call) (Answer, error) {
+	b := newSiteWith(t, []func(s *Site) Route{
+		func(*Site) Route {
+			return Route{"POST /test/users", auth.PermUserAdmin, 0, func(*Call) (Answer, error) {
 				ran++
 				return Redirect{To: "/"}, nil
 			}}
 		},
-		func(*Site) route {
-			return route{"POST /test/any", auth.PermAuth, 0, func(*Call) (Answer, error) {
+		func(*Site) Route {
+			return Route{"POST /test/any", auth.PermAuth, 0, func(*Call) (Answer, error) {
 				ran++
 				return Redirect{To: "/"}, nil
 			}}

@@ -20,30 +20,26 @@ import (
 // mailboxes, follows a letter by its receipt code, and reads and comments
 // on the forum. Every form carries a proof of work (static/pow.js).
 
-// letterLabels name the letter form's fields in the banner.
-var letterLabels = map[string]string{"box": "信箱", "title": "标题", "content": "内容", "name": "姓名", "phone": "联系电话", "id_number": "身份证号码",
-	"anonymous": "匿名", "people": "人数", "file": "附件", "received_on": "收到日期", "channel": "来源渠道", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}
-
 // publicMaxForm bounds a public form: a letter's text and its attachments.
 const publicMaxForm = letters.MaxFiles*letters.MaxFileSize + 1<<20
 
 // publicRoutes are the public pages of the committees' mailboxes and
 // forums (none on a site without the public channel).
-func (s *Site) publicRoutes() []route {
+func (s *Site) publicRoutes() []Route {
 	if s.Public == nil {
 		return nil
 	}
-	return []route{
-		{"GET /public/{committee}", anyone, publicMaxForm, s.publicHome},
-		{"GET /public/{committee}/write", anyone, publicMaxForm, s.publicWriteForm},
-		{"POST /public/{committee}/write", anyone, publicMaxForm, s.publicWrite},
-		{"GET /public/track", anyone, publicMaxForm, s.publicTrackForm},
-		{"POST /public/track", anyone, publicMaxForm, s.publicTrack},
-		{"POST /public/track/answer", anyone, publicMaxForm, s.publicAnswer},
-		{"GET /public/{committee}/forum", anyone, publicMaxForm, s.publicForum},
-		{"GET /public/{committee}/forum/{post}", anyone, publicMaxForm, s.publicPost},
-		{"POST /public/{committee}/forum/{post}/{action}", anyone, publicMaxForm, s.publicPostAct},
-		{"POST /public/comments", anyone, publicMaxForm, s.publicComment},
+	return []Route{
+		{"GET /public/{committee}", Anyone, publicMaxForm, s.publicHome},
+		{"GET /public/{committee}/write", Anyone, publicMaxForm, s.publicWriteForm},
+		{"POST /public/{committee}/write", Anyone, publicMaxForm, s.publicWrite},
+		{"GET /public/track", Anyone, publicMaxForm, s.publicTrackForm},
+		{"POST /public/track", Anyone, publicMaxForm, s.publicTrack},
+		{"POST /public/track/answer", Anyone, publicMaxForm, s.publicAnswer},
+		{"GET /public/{committee}/forum", Anyone, publicMaxForm, s.publicForum},
+		{"GET /public/{committee}/forum/{post}", Anyone, publicMaxForm, s.publicPost},
+		{"POST /public/{committee}/forum/{post}/{action}", Anyone, publicMaxForm, s.publicPostAct},
+		{"POST /public/comments", Anyone, publicMaxForm, s.publicComment},
 	}
 }
 
@@ -51,19 +47,22 @@ type publicData struct {
 	Committee committee.Committee
 	Box       string
 	Boxes     []boxView
-	Form      *form
+	Form      *Form
 	Receipt   *letters.Receipt
 	Tracked   *letters.Tracked
 	Code      string
 	Ratings   any
 	Posts     store.List[forum.Post]
 	Post      *forum.Post
-	Pager     pager
+	Pager     Pager
 	Comment   *forum.CommentReceipt
 	Followed  *forum.Comment
 	Notices   []cppcc.Event
 	Message   string
 }
+
+// BrandName is the committee the page is of.
+func (d publicData) BrandName() string { return d.Committee.Name }
 
 type boxView struct{ Code, Label, Hint string }
 
@@ -71,15 +70,6 @@ var boxViews = []boxView{
 	{"public", "民意信箱", "对本地经济社会发展的意见和建议,可以匿名"},
 	{"member", "委员信箱", "写给政协委员的意见和建议,须留姓名和联系电话,以便委员回复"},
 	{"petition", "信访", "反映需要有关部门处理的诉求,须留真实姓名和联系电话;依照《信访工作条例》的期限办理"},
-}
-
-// publicShow renders a public page: no user, no menu.
-func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string, data any) {
-	p := page{Title: title, Problems: bannerOf(data), Data: data}
-	if pd, ok := data.(publicData); ok {
-		p.Brand, p.Motto = pd.Committee.Name, cppccMotto
-	}
-	s.render(w, status, name, p)
 }
 
 // publicCommittee is the committee of the page's path.
@@ -108,7 +98,7 @@ func (s *Site) publicWriteForm(c *Call) (Answer, error) {
 	if _, ok := letters.Boxes.Parse(box); !ok {
 		box = "public"
 	}
-	f := &form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: letterLabels}
+	f := &Form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: LetterLabels}
 	return View{Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: box, Boxes: boxViews, Form: f}}, nil
 }
 
@@ -118,8 +108,8 @@ func (s *Site) publicWrite(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := newForm(r)
-	f.Labels = letterLabels
+	f := NewForm(r)
+	f.Labels = LetterLabels
 	people, _ := strconv.Atoi(cmp.Or(strings.TrimSpace(f.Get("people")), "1"))
 	files, err := uploads(r)
 	if err != nil {
@@ -129,7 +119,7 @@ func (s *Site) publicWrite(c *Call) (Answer, error) {
 		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
 	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) {
+		return Refused(r, f, err, func() (Answer, error) {
 			// The form again with the refusal's own status (submitted too often: 429).
 			ae, _ := apperr.As(err)
 			return View{Status: ae.Status, Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: in.Box, Boxes: boxViews, Form: f}}, nil
@@ -163,20 +153,20 @@ func uploads(r *http.Request) ([]letters.Upload, error) {
 }
 
 func (s *Site) publicTrackForm(*Call) (Answer, error) {
-	return View{Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: &form{Errors: map[string]string{}, Labels: letterLabels}}}, nil
+	return View{Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: &Form{Errors: map[string]string{}, Labels: LetterLabels}}}, nil
 }
 
 // publicTrack shows the letter of a posted receipt code (posted, so that
 // the code stays out of addresses and logs).
 func (s *Site) publicTrack(c *Call) (Answer, error) {
-	f := newForm(c.R)
-	f.Labels = letterLabels
+	f := NewForm(c.R)
+	f.Labels = LetterLabels
 	return s.showTracked(c, f, f.Get("code"))
 }
 
 // showTracked shows the letter of the receipt code, or the form again
 // (404) when no letter has it.
-func (s *Site) showTracked(c *Call, f *form, code string) (Answer, error) {
+func (s *Site) showTracked(c *Call, f *Form, code string) (Answer, error) {
 	t, err := s.Public.Track(c.R.Context(), auth.ClientIP(c.R), code)
 	if err != nil {
 		again := func() (Answer, error) {
@@ -186,21 +176,21 @@ func (s *Site) showTracked(c *Call, f *form, code string) (Answer, error) {
 			f.Errors["code"] = "没有找到这个回执码对应的来信,请核对后重新输入"
 			return again()
 		}
-		return refused(c.R, f, err, again)
+		return Refused(c.R, f, err, again)
 	}
 	return View{Name: "pubtrack.html", Title: "来信办理情况", Data: publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings}}, nil
 }
 
 func (s *Site) publicAnswer(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
-	f.Labels = letterLabels
+	f := NewForm(r)
+	f.Labels = LetterLabels
 	code := f.Get("code")
 	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, letters.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.showTracked(c, f, code) })
+		return Refused(r, f, err, func() (Answer, error) { return s.showTracked(c, f, code) })
 	}
-	return s.showTracked(c, &form{Errors: map[string]string{}, Labels: letterLabels}, code)
+	return s.showTracked(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, code)
 }
 
 func (s *Site) publicForum(c *Call) (Answer, error) {
@@ -209,19 +199,19 @@ func (s *Site) publicForum(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg := pageOf(r)
+	pg := PageOf(r)
 	l, err := s.Cppcc.Forum.Posts(r.Context(), cm.ID, pg)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "pubforum.html", Title: "公开的建议 · " + cm.Name, Data: publicData{Committee: cm, Posts: l, Pager: newPager(r, l.Total, pg)}}, nil
+	return View{Name: "pubforum.html", Title: "公开的建议 · " + cm.Name, Data: publicData{Committee: cm, Posts: l, Pager: NewPager(r, l.Total, pg)}}, nil
 }
 
 func (s *Site) publicPost(c *Call) (Answer, error) {
-	return s.showPost(c, &form{Errors: map[string]string{}, Labels: letterLabels}, nil, "")
+	return s.showPost(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, nil, "")
 }
 
-func (s *Site) showPost(c *Call, f *form, rc *forum.CommentReceipt, msg string) (Answer, error) {
+func (s *Site) showPost(c *Call, f *Form, rc *forum.CommentReceipt, msg string) (Answer, error) {
 	r := c.R
 	cm, err := s.publicCommittee(r)
 	if err != nil {
@@ -243,8 +233,8 @@ func (s *Site) publicPostAct(c *Call) (Answer, error) {
 		return nil, err
 	}
 	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
-	f := newForm(r)
-	f.Labels = letterLabels
+	f := NewForm(r)
+	f.Labels = LetterLabels
 	ip := auth.ClientIP(r)
 	var rc *forum.CommentReceipt
 	msg := ""
@@ -263,23 +253,23 @@ func (s *Site) publicPostAct(c *Call) (Answer, error) {
 		_, err = s.Public.Vote(r.Context(), ip, cm.ID, pid, "rating", v)
 		msg = "感谢您的评分"
 	case "report":
-		obj, id := f.Get("object"), parseID(f.Get("id"))
+		obj, id := f.Get("object"), ParseID(f.Get("id"))
 		err = s.Public.Report(r.Context(), ip, cm.ID, obj, id)
 		msg = "已收到您的举报,我们会尽快审核"
 	default:
 		err = apperr.NotFound("操作")
 	}
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.showPost(c, f, nil, "") })
+		return Refused(r, f, err, func() (Answer, error) { return s.showPost(c, f, nil, "") })
 	}
-	return s.showPost(c, &form{Errors: map[string]string{}, Labels: letterLabels}, rc, msg)
+	return s.showPost(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, rc, msg)
 }
 
 // publicComment shows a comment by its code.
 func (s *Site) publicComment(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
-	f.Labels = letterLabels
+	f := NewForm(r)
+	f.Labels = LetterLabels
 	cm, ev, err := s.Public.CommentByCode(r.Context(), auth.ClientIP(r), f.Get("code"))
 	if err != nil {
 		again := func() (Answer, error) {
@@ -289,7 +279,7 @@ func (s *Site) publicComment(c *Call) (Answer, error) {
 			f.Errors["code"] = "没有找到这个代码对应的评论"
 			return again()
 		}
-		return refused(r, f, err, again)
+		return Refused(r, f, err, again)
 	}
 	return View{Name: "pubtrack.html", Title: "我的评论", Data: publicData{Form: f, Followed: &cm, Notices: ev}}, nil
 }

@@ -34,8 +34,8 @@ func (s *Site) remindFor(ctx context.Context, sc store.Scope, typ string, id int
 // organisation's term, found in the caller's scope for changing it.
 func (s *Site) remindAdd(c *Call) (Answer, error) {
 	r, id := c.R, c.ID
-	f := newForm(r)
-	typ, oid := f.Get("object_type"), f.id("object_id")
+	f := NewForm(r)
+	typ, oid := f.Get("object_type"), f.ID("object_id")
 	var o remind.Object
 	var back string
 	var err error
@@ -43,7 +43,7 @@ func (s *Site) remindAdd(c *Call) (Answer, error) {
 	case isWork:
 		err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
 			rec, err := s.Work.Get(r.Context(), sc, k, oid)
-			o, back = remind.Object{Type: typ, ID: rec.ID, OrgID: rec.OrgID, OrgPath: rec.OrgPath}, "/work/"+typ+"/"+itoa(rec.ID)
+			o, back = remind.Object{Type: typ, ID: rec.ID, OrgID: rec.OrgID, OrgPath: rec.OrgPath}, "/work/"+typ+"/"+Itoa(rec.ID)
 			return err
 		})
 	case typ == "transfer":
@@ -60,13 +60,13 @@ func (s *Site) remindAdd(c *Call) (Answer, error) {
 			if side == nil {
 				return apperr.NotFound("组织关系介绍信")
 			}
-			o, back = remind.Object{Type: typ, ID: t.ID, OrgID: *side, OrgPath: s.pathOf(r, side)}, "/transfers/"+itoa(t.ID)+"/print"
+			o, back = remind.Object{Type: typ, ID: t.ID, OrgID: *side, OrgPath: s.pathOf(r, side)}, "/transfers/"+Itoa(t.ID)+"/print"
 			return nil
 		})
 	case typ == "org":
 		err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
 			g, err := s.Orgs.Get(r.Context(), sc, oid)
-			o, back = remind.Object{Type: typ, ID: g.ID, OrgID: g.ID, OrgPath: g.Path}, "/orgs/"+itoa(g.ID)
+			o, back = remind.Object{Type: typ, ID: g.ID, OrgID: g.ID, OrgPath: g.Path}, "/orgs/"+Itoa(g.ID)
 			return err
 		})
 	default:

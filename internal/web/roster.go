@@ -18,8 +18,8 @@ import (
 	"dangjian/internal/spreadsheet"
 )
 
-func (s *Site) rosterRoutes() []route {
-	return []route{
+func (s *Site) rosterRoutes() []Route {
+	return []Route{
 		{"GET /members/import", auth.PermMemberWrite, 0, s.importForm},
 		{"POST /members/import", auth.PermMemberWrite, spreadsheet.MaxFile, s.importStart},
 		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
@@ -72,7 +72,7 @@ type importData struct {
 
 // importOrg is the organisation an import writes under, in the caller's grants for writing the roster.
 func (s *Site) importOrg(c *Call) (org.Org, error) {
-	return s.Orgs.Get(c.R.Context(), c.Scope, queryID(c.R, "org"))
+	return s.Orgs.Get(c.R.Context(), c.Scope, QueryID(c.R, "org"))
 }
 
 func (s *Site) importForm(c *Call) (Answer, error) {
@@ -160,7 +160,7 @@ func (s *Site) launch(c *Call, o org.Org, name string, content []byte, mode stri
 		}
 		job.report = &rep
 	}()
-	return Redirect{To: "/imports/" + key + "?org=" + itoa(o.ID)}
+	return Redirect{To: "/imports/" + key + "?org=" + Itoa(o.ID)}
 }
 
 func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
@@ -230,7 +230,7 @@ func (s *Site) importReport(c *Call) (Answer, error) {
 	if rep == nil {
 		return nil, apperr.Conflict("导入尚未完成")
 	}
-	return Download{Name: "导入检查结果.xlsx", ContentType: xlsxType, Stream: true, Write: func(w io.Writer) error {
+	return Download{Name: "导入检查结果.xlsx", ContentType: XlsxType, Stream: true, Write: func(w io.Writer) error {
 		sh, err := spreadsheet.Open(job.file, bytes.NewReader(job.content))
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ type termsData struct {
 	Org    org.Org
 	Within int
 	List   store.List[org.Org]
-	Pager  pager
+	Pager  Pager
 	State  map[int64]string
 	Export string
 }
@@ -24,9 +24,9 @@ type termsData struct {
 func (s *Site) termFilter(r *http.Request) (int64, int, org.TermFilter) {
 	within, err := strconv.Atoi(r.URL.Query().Get("within"))
 	if err != nil || within < 0 || within > 730 {
-		within = termSoon
+		within = TermSoon
 	}
-	oid := queryID(r, "org")
+	oid := QueryID(r, "org")
 	return oid, within, org.TermFilter{OrgID: oid, By: s.Work.Today().AddDate(0, 0, within)}
 }
 
@@ -36,7 +36,7 @@ func (s *Site) termsPage(c *Call) (Answer, error) {
 	r := c.R
 	oid, within, f := s.termFilter(r)
 	d := termsData{Within: within, State: map[int64]string{}}
-	p := pageOf(r)
+	p := PageOf(r)
 	var err error
 	if d.Org, err = s.Orgs.GetOrTop(r.Context(), c.Scope, oid); err != nil {
 		return nil, err
@@ -48,8 +48,8 @@ func (s *Site) termsPage(c *Call) (Answer, error) {
 	for _, o := range d.List.Items {
 		d.State[o.ID] = spreadsheet.TermState(o, s.Work.Today())
 	}
-	d.Pager = newPager(r, d.List.Total, p)
-	d.Export = "/orgs/terms/export?org=" + itoa(d.Org.ID) + "&within=" + strconv.Itoa(within)
+	d.Pager = NewPager(r, d.List.Total, p)
+	d.Export = "/orgs/terms/export?org=" + Itoa(d.Org.ID) + "&within=" + strconv.Itoa(within)
 	return View{Name: "terms.html", Title: "换届提醒", Data: d}, nil
 }
 
@@ -63,7 +63,7 @@ func (s *Site) termsExport(c *Call) (Answer, error) {
 	}
 	f.OrgID = o.ID
 	title := o.Name + " " + strconv.Itoa(within) + "日内任期届满及已超期的党组织(" + s.Work.Today().Chinese() + ")"
-	return Download{Name: o.Name + "换届提醒.xlsx", ContentType: xlsxType, Stream: true, Write: func(out io.Writer) error {
+	return Download{Name: o.Name + "换届提醒.xlsx", ContentType: XlsxType, Stream: true, Write: func(out io.Writer) error {
 		return spreadsheet.ExportTerms(r.Context(), out, s.Orgs, c.Scope, f, title, s.Work.Today())
 	}}, nil
 }

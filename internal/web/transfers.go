@@ -13,8 +13,8 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) transfersRoutes() []route {
-	return []route{
+func (s *Site) transfersRoutes() []Route {
+	return []Route{
 		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
 		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
 		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
@@ -29,16 +29,11 @@ func (s *Site) transfersRoutes() []route {
 	}
 }
 
-type tab struct {
-	Key, Label, Href string
-	Active           bool
-}
-
 type transferListData struct {
 	Org   org.Org
-	Tabs  []tab
+	Tabs  []Tab
 	List  store.List[member.Transfer]
-	Pager pager
+	Pager Pager
 	// Mine tells, per letter, whether the caller may receive it (in) or cancel it (out).
 	CanReceive, CanCancel map[int64]bool
 	CanUndo               map[int64]bool // a receipt that may still be taken back
@@ -58,7 +53,7 @@ func (s *Site) transferList(c *Call) (Answer, error) {
 	if key == "" {
 		key = "in"
 	}
-	f := member.TransferFilter{OrgID: queryID(r, "org")}
+	f := member.TransferFilter{OrgID: QueryID(r, "org")}
 	switch key {
 	case "in", "out":
 		f.Direction, f.Status = key, member.TransferPending
@@ -66,7 +61,7 @@ func (s *Site) transferList(c *Call) (Answer, error) {
 		f.Risk = true
 	}
 	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}, CanUndo: map[int64]bool{}}
-	p := pageOf(r)
+	p := PageOf(r)
 	var err error
 	if f.OrgID != 0 {
 		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, f.OrgID); err != nil {
@@ -91,9 +86,9 @@ func (s *Site) transferList(c *Call) (Answer, error) {
 		qq := r.URL.Query()
 		qq.Set("tab", tb.key)
 		qq.Del("page")
-		d.Tabs = append(d.Tabs, tab{tb.key, tb.label, "/transfers?" + qq.Encode(), tb.key == key})
+		d.Tabs = append(d.Tabs, Tab{tb.key, tb.label, "/transfers?" + qq.Encode(), tb.key == key})
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	d.Start = len(id.ScopesFor(auth.PermMemberWrite)) > 0
 	return View{Name: "transfers.html", Title: "组织关系转接", Data: d}, nil
 }
@@ -111,29 +106,29 @@ func (s *Site) pathOf(r *http.Request, id *int64) string {
 
 type transferFormData struct {
 	M    member.Member
-	Form *form
-	To   orgPick // the receiving organisation
+	Form *Form
+	To   OrgPick // the receiving organisation
 	// Without a member yet (a letter started from 组织关系转接): the name
 	// typed, its message, and the people it could mean.
 	Who     string
 	WhoErr  string
-	Choices []picked
+	Choices []Picked
 }
 
 // toPicker is the letter's receiving organisation, anywhere in the tree.
-func toPicker() orgPick {
-	return orgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
+func toPicker() OrgPick {
+	return OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
 func (s *Site) transferForm(c *Call) (Answer, error) {
-	return s.transferFormWith(c, transferFormData{Form: &form{Errors: map[string]string{}}, To: toPicker()})
+	return s.transferFormWith(c, transferFormData{Form: &Form{Errors: map[string]string{}}, To: toPicker()})
 }
 
 // transferFormWith is the letter's form (d.Form the refused one), or,
 // without a member yet, the person picker that starts it.
 func (s *Site) transferFormWith(c *Call, d transferFormData) (Answer, error) {
 	r := c.R
-	mid := queryID(r, "member")
+	mid := QueryID(r, "member")
 	var err error
 	if mid == 0 {
 		// Started from 组织关系转接: the person named in the picker.
@@ -155,7 +150,7 @@ func (s *Site) transferFormWith(c *Call, d transferFormData) (Answer, error) {
 func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (int64, error) {
 	q := r.URL.Query()
 	for _, v := range q["who"] { // the hidden field the script fills, or a choice
-		if n := parseID(v); n > 0 {
+		if n := ParseID(v); n > 0 {
 			return n, nil
 		}
 	}
@@ -181,7 +176,7 @@ func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (
 		d.WhoErr = "您管理的党员中没有找到“" + d.Who + "”"
 	default:
 		d.WhoErr = "有" + strconv.Itoa(len(l.Items)) + "名党员符合“" + d.Who + "”,请在下面选择一位"
-		d.Choices = offerPeople(l.Items)
+		d.Choices = OfferPeople(l.Items)
 	}
 	return 0, nil
 }
@@ -189,12 +184,12 @@ func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (
 // letterInput is what a letter's form says besides its person, its
 // receiving organisation in the system and its number: the one letter's
 // and the roster's batch ("letterterms" lays the fields out for both).
-func letterInput(f *form) member.IssueInput {
+func letterInput(f *Form) member.IssueInput {
 	in := member.IssueInput{ToText: f.Get("to_text"), Reason: f.Get("reason"), DuesPaidTo: f.Get("dues_paid_to")}
-	if n := f.count("valid_days"); n != nil {
+	if n := f.Count("valid_days"); n != nil {
 		in.ValidDays = *n
 	}
-	if on := f.date("issued_on"); on != nil {
+	if on := f.Date("issued_on"); on != nil {
 		in.IssuedOn = *on
 	}
 	return in
@@ -205,39 +200,39 @@ func letterInput(f *form) member.IssueInput {
 // several match, the user picks one.
 func (s *Site) transferIssue(c *Call) (Answer, error) {
 	r := c.R
-	f := newForm(r)
+	f := NewForm(r)
 	d := transferFormData{Form: f, To: toPicker()}
 	in := letterInput(f)
-	in.MemberID, in.LetterNo = queryID(r, "member"), f.Get("letter_no")
+	in.MemberID, in.LetterNo = QueryID(r, "member"), f.Get("letter_no")
 	var err error
-	if in.ToOrgID, err = s.pickOrg(r.Context(), c.ID, f, &d.To); err != nil {
+	if in.ToOrgID, err = s.PickOrg(r.Context(), c.ID, f, &d.To); err != nil {
 		return nil, err
 	}
-	if err = f.invalid(); err == nil {
+	if err = f.Invalid(); err == nil {
 		var t member.Transfer
 		if t, err = s.Members.Issue(r.Context(), c.Scope, in); err == nil {
 			return Redirect{To: "/transfers?tab=out", Flash: "已开具介绍信 " + t.LetterNo + ",等待" + t.ToName + "接收"}, nil
 		}
 	}
-	return refused(r, f, err, func() (Answer, error) { return s.transferFormWith(c, d) })
+	return Refused(r, f, err, func() (Answer, error) { return s.transferFormWith(c, d) })
 }
 
 // transferAct receives or cancels a letter.
 func (s *Site) transferAct(c *Call) (Answer, error) {
 	r := c.R
-	tid, err := pathID(r)
+	tid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	receive, undo := strings.HasSuffix(r.URL.Path, "/receive"), strings.HasSuffix(r.URL.Path, "/unreceive")
-	f := newForm(r)
+	f := NewForm(r)
 	var t member.Transfer
 	switch {
 	case undo:
 		t, err = s.Members.UndoReceive(r.Context(), c.Scope, tid)
 	case receive:
 		var on date.Date // today, unless the form names the day
-		if d := f.date("on"); d != nil {
+		if d := f.Date("on"); d != nil {
 			on = *d
 		}
 		t, err = s.Members.Receive(r.Context(), c.Scope, tid, on)
@@ -262,10 +257,10 @@ func (s *Site) transferAct(c *Call) (Answer, error) {
 
 type mobileData struct {
 	Kind  string
-	Tabs  []tab
+	Tabs  []Tab
 	List  store.List[member.Mobile]
-	Pager pager
-	Form  *form
+	Pager Pager
+	Form  *Form
 	Orgs  []org.Org
 	Write bool
 }
@@ -276,25 +271,25 @@ func (s *Site) mobileList(c *Call) (Answer, error) {
 
 // mobileListWith is the list of mobile members (read within the grants
 // that read the roster), with f the refused form of one coming in.
-func (s *Site) mobileListWith(c *Call, f *form) (Answer, error) {
+func (s *Site) mobileListWith(c *Call, f *Form) (Answer, error) {
 	r, id := c.R, c.ID
 	kind := r.URL.Query().Get("kind")
 	if kind != "in" {
 		kind = "out"
 	}
 	d := mobileData{Kind: kind, Form: f}
-	p := pageOf(r)
+	p := PageOf(r)
 	sc, err := c.Within(auth.PermMemberRead)
 	if err != nil {
 		return nil, err
 	}
-	if d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: queryID(r, "org"), Kind: kind}, p); err != nil {
+	if d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: QueryID(r, "org"), Kind: kind}, p); err != nil {
 		return nil, err
 	}
 	for _, k := range []struct{ key, label string }{{"out", "流出党员"}, {"in", "流入党员"}} {
-		d.Tabs = append(d.Tabs, tab{k.key, k.label, "/mobile?kind=" + k.key, k.key == kind})
+		d.Tabs = append(d.Tabs, Tab{k.key, k.label, "/mobile?kind=" + k.key, k.key == kind})
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	if scopes := id.ScopesFor(auth.PermMemberWrite); len(scopes) > 0 {
 		d.Write = true
 		roots, err := s.Orgs.Roots(r.Context(), scopes[0])
@@ -311,14 +306,14 @@ func mustChildren(s *Site, r *http.Request, sc store.Scope, id int64) []org.Org 
 }
 
 func (s *Site) mobileRegisterIn(c *Call) (Answer, error) {
-	f := newForm(c.R)
-	in := member.MobileInput{Kind: "in", OrgID: f.id("org_id"), Name: f.Get("name"), RelationPlace: f.Get("relation_place"),
+	f := NewForm(c.R)
+	in := member.MobileInput{Kind: "in", OrgID: f.ID("org_id"), Name: f.Get("name"), RelationPlace: f.Get("relation_place"),
 		Contact: f.Get("contact"), PresentPlace: f.Get("present_place")}
-	if d := f.date("since"); d != nil {
+	if d := f.Date("since"); d != nil {
 		in.Since = *d
 	}
 	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) {
+		return Refused(c.R, f, err, func() (Answer, error) {
 			c.R.URL.RawQuery = "kind=in"
 			return s.mobileListWith(c, f)
 		})
@@ -327,7 +322,7 @@ func (s *Site) mobileRegisterIn(c *Call) (Answer, error) {
 }
 
 func (s *Site) mobileEnd(c *Call) (Answer, error) {
-	mid, err := pathID(c.R)
+	mid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -361,7 +356,7 @@ type letterData struct {
 // look recorded in the audit trail with the letter it was for.
 func (s *Site) letterPrint(c *Call) (Answer, error) {
 	r, id := c.R, c.ID
-	tid, err := pathID(r)
+	tid, err := PathID(r)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,8 @@ import (
 	"dangjian/internal/store"
 )
 
-func (s *Site) unitsRoutes() []route {
-	return []route{
+func (s *Site) unitsRoutes() []Route {
+	return []Route{
 		{"GET /units", auth.PermUnitRead, 0, s.unitList},
 		{"POST /units", auth.PermUnitWrite, 0, s.unitCreate},
 	}
@@ -19,11 +19,11 @@ func (s *Site) unitsRoutes() []route {
 type unitData struct {
 	Org                         org.Org
 	Gap                         string
-	Tabs                        []tab
+	Tabs                        []Tab
 	List                        store.List[org.Unit]
-	Pager                       pager
+	Pager                       Pager
 	Units, Covered, NoOrg, NoMb int64
-	Form                        *form
+	Form                        *Form
 	Write                       bool
 }
 
@@ -33,11 +33,11 @@ func (s *Site) unitList(c *Call) (Answer, error) {
 }
 
 // unitListWith is the list, read in sc, with f the refused form of a new unit.
-func (s *Site) unitListWith(c *Call, sc store.Scope, f *form) (Answer, error) {
+func (s *Site) unitListWith(c *Call, sc store.Scope, f *Form) (Answer, error) {
 	r := c.R
 	d := unitData{Gap: r.URL.Query().Get("gap"), Form: f}
-	p := pageOf(r)
-	oid := queryID(r, "org")
+	p := PageOf(r)
+	oid := QueryID(r, "org")
 	if oid == 0 {
 		roots, err := s.Orgs.Roots(r.Context(), sc)
 		if err != nil || len(roots) == 0 {
@@ -58,23 +58,23 @@ func (s *Site) unitListWith(c *Call, sc store.Scope, f *form) (Answer, error) {
 	}
 	d.Units, d.Covered, d.NoOrg, d.NoMb = m[stats.KUnits], m[stats.KCovered], m[stats.KGapNoOrg], m[stats.KGapNoMember]
 	for _, g := range []struct{ key, label string }{{"", "全部单位"}, {"no_org", "有党员无组织"}, {"no_member", "有企业无党员"}, {"covered", "已覆盖"}} {
-		d.Tabs = append(d.Tabs, tab{g.key, g.label, "/units?org=" + itoa(d.Org.ID) + "&gap=" + g.key, g.key == d.Gap})
+		d.Tabs = append(d.Tabs, Tab{g.key, g.label, "/units?org=" + Itoa(d.Org.ID) + "&gap=" + g.key, g.key == d.Gap})
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	d.Write = c.ID.Allows(auth.PermUnitWrite, d.Org.Path)
 	return View{Name: "units.html", Title: "单位与覆盖", Data: d}, nil
 }
 
 func (s *Site) unitCreate(c *Call) (Answer, error) {
-	f := newForm(c.R)
-	orgID := queryID(c.R, "org")
+	f := NewForm(c.R)
+	orgID := QueryID(c.R, "org")
 	staff, _ := strconv.Atoi(f.Get("staff"))
 	members, _ := strconv.Atoi(f.Get("party_members"))
 	nonPublic := f.Get("non_public") == "1"
-	in := org.UnitInput{OrgID: &orgID, Name: f.opt("name"), Type: f.opt("type"), Staff: &staff, PartyMembers: &members, NonPublic: &nonPublic,
-		CreditCode: f.opt("credit_code"), Address: f.opt("address")}
+	in := org.UnitInput{OrgID: &orgID, Name: f.Opt("name"), Type: f.Opt("type"), Staff: &staff, PartyMembers: &members, NonPublic: &nonPublic,
+		CreditCode: f.Opt("credit_code"), Address: f.Opt("address")}
 	if _, err := s.Orgs.SaveUnit(c.R.Context(), c.Scope, 0, in); err != nil {
-		return refused(c.R, f, err, func() (Answer, error) {
+		return Refused(c.R, f, err, func() (Answer, error) {
 			sc, err := c.Within(auth.PermUnitRead)
 			if err != nil {
 				return nil, err
@@ -82,5 +82,5 @@ func (s *Site) unitCreate(c *Call) (Answer, error) {
 			return s.unitListWith(c, sc, f)
 		})
 	}
-	return Redirect{To: "/units?org=" + itoa(orgID), Flash: "已登记单位"}, nil
+	return Redirect{To: "/units?org=" + Itoa(orgID), Flash: "已登记单位"}, nil
 }

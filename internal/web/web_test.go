@@ -46,7 +46,7 @@ type browser struct {
 func newSite(t *testing.T) *browser { return newSiteWith(t, nil) }
 
 // newSiteWith is newSite with more rows served, as the route table's are.
-func newSiteWith(t *testing.T, more []func(s *Site) route) *browser {
+func newSiteWith(t *testing.T, more []func(s *Site) Route) *browser {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	orgs := &org.Service{DB: db}

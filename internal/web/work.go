@@ -17,14 +17,14 @@ import (
 // comparison (downloaded as .xlsx too), a record's attachment, the branches
 // no one is linked to; a kind's list (worklist.go), a record's page
 // (workrecord.go) and their forms (workform.go).
-func (s *Site) workRoutes() []route {
-	return []route{
+func (s *Site) workRoutes() []Route {
+	return []Route{
 		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
 		{"GET /work/compare/export", auth.PermWorkRead, 0, s.workCompareExport},
-		{"GET /reports/summary", auth.PermWorkRead, 0, s.summaryPage(s.summaryOf)},
-		{"POST /reports/summary", auth.PermWorkRead, 0, s.summaryPage(s.summaryOf)},
-		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.summaryDocx(s.summaryOf)},
-		{"POST /reports/summary/draft", auth.PermWorkWrite, 0, s.summaryDraft(s.summaryOf)},
+		{"GET /reports/summary", auth.PermWorkRead, 0, s.SummaryPage(s.summaryOf)},
+		{"POST /reports/summary", auth.PermWorkRead, 0, s.SummaryPage(s.summaryOf)},
+		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.SummaryDocx(s.summaryOf)},
+		{"POST /reports/summary/draft", auth.PermWorkWrite, 0, s.SummaryDraft(s.summaryOf)},
 		{"GET /reports/templates", auth.PermWorkRead, 0, s.reportTemplates},
 		{"POST /reports/templates", auth.PermWorkWrite, 0, s.reportTemplates},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},
@@ -108,7 +108,7 @@ func (s *Site) workCompareExport(c *Call) (Answer, error) {
 	for _, row := range rows {
 		out = append(out, []any{row.Label, row.Now, row.Prev, strings.TrimSpace(row.PrevDiff + " " + row.PrevPct), row.Year, strings.TrimSpace(row.YearDiff + " " + row.YearPct), row.Unit})
 	}
-	return Download{Name: o.Name + "基层工作比较.xlsx", ContentType: xlsxType, Stream: true, Write: func(x io.Writer) error {
+	return Download{Name: o.Name + "基层工作比较.xlsx", ContentType: XlsxType, Stream: true, Write: func(x io.Writer) error {
 		return spreadsheet.WriteTable(x, "比较", title, []string{"项目", "本期", "上期", "比上期", "去年同期", "同比", "单位"}, out)
 	}}, nil
 }
@@ -151,7 +151,7 @@ func signedYuan(fen int64) string {
 
 // workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
 func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
-	oid, err := s.orgFromQuery(r, sc)
+	oid, err := s.OrgFromQuery(r, sc)
 	if err != nil {
 		return org.Org{}, err
 	}
@@ -182,7 +182,7 @@ func (s *Site) workIndex(c *Call) (Answer, error) {
 
 // attachment serves a file as a download, never shown in the page.
 func (s *Site) attachment(c *Call) (Answer, error) {
-	aid, err := pathID(c.R)
+	aid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -190,19 +190,19 @@ func (s *Site) attachment(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fileDownload(a.Name, data), nil
+	return FileDownload(a.Name, data), nil
 }
 
 type unlinkedData struct {
 	Org   org.Org
 	List  store.List[work.Branch]
-	Pager pager
+	Pager Pager
 }
 
 // workUnlinked lists the branches no committee member or instructor is linked to.
 func (s *Site) workUnlinked(c *Call) (Answer, error) {
 	var d unlinkedData
-	p := pageOf(c.R)
+	p := PageOf(c.R)
 	var err error
 	if d.Org, err = s.workOrg(c.R, c.Scope); err != nil {
 		return nil, err
@@ -210,6 +210,6 @@ func (s *Site) workUnlinked(c *Call) (Answer, error) {
 	if d.List, err = s.Work.Unlinked(c.R.Context(), c.Scope, d.Org.ID, p); err != nil {
 		return nil, err
 	}
-	d.Pager = newPager(c.R, d.List.Total, p)
+	d.Pager = NewPager(c.R, d.List.Total, p)
 	return View{Name: "unlinked.html", Title: "无人联系的党支部", Data: d}, nil
 }

@@ -28,7 +28,7 @@ type fieldView struct {
 	// A person's field is a picker: Value is the id chosen (hidden), Text
 	// the name shown; Choices are the people a refused name could mean.
 	Text    string
-	Choices []picked
+	Choices []Picked
 }
 
 // formView is a form over some fields of a kind.
@@ -44,12 +44,26 @@ type formView struct {
 	Org int64
 }
 
+// Problems are the form's refused fields, for the banner.
+func (fv formView) Problems() []Problem {
+	var out []Problem
+	if fv.Error != "" {
+		out = append(out, Problem{Message: fv.Error})
+	}
+	for _, f := range fv.Fields {
+		if f.Err != "" {
+			out = append(out, Problem{Label: f.Label, Message: f.Err, Href: "#" + fv.Title + "-" + f.Col})
+		}
+	}
+	return out
+}
+
 var typeOf = map[work.FieldType]string{work.Text: "text", work.Note: "note", work.Date: "date", work.Enum: "enum", work.Fen: "yuan",
 	work.Int: "int", work.Member: "member", work.Org: "org", work.Ref: "ref", work.File: "file"}
 
 // buildForm lays out the fields of k that step sets ("" for the record's own form),
 // filled from rec (nil: empty) or from what the user typed (f).
-func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *form, orgID int64) (formView, error) {
+func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *Form, orgID int64) (formView, error) {
 	fv := formView{Org: orgID}
 	var err error
 	for _, fd := range k.Fields {
@@ -82,7 +96,7 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 		case work.Member:
 			if v.Err != "" && v.Text != "" {
 				// The people the name could mean, to choose from.
-				if v.Choices, err = s.personChoices(r, sc, orgID, v.Text); err != nil {
+				if v.Choices, err = s.PersonChoices(r, sc, orgID, v.Text); err != nil {
 					return fv, err
 				}
 			}
@@ -175,7 +189,7 @@ func display(r work.Record, fd work.Field, forList bool) string {
 
 // input turns a posted form into a record input: money typed in yuan
 // becomes fen, uploaded files become attachments of the organisation.
-func (s *Site) input(r *http.Request, k *work.Kind, step string, f *form, orgID int64) (work.Input, error) {
+func (s *Site) input(r *http.Request, k *work.Kind, step string, f *Form, orgID int64) (work.Input, error) {
 	in := work.Input{}
 	for _, fd := range k.Fields {
 		if fd.Step != step || fd.Auto || fd.Col == k.Status {

@@ -63,8 +63,8 @@ type workListData struct {
 	Org          org.Org
 	Head         []string
 	Rows         []rowView
-	Pager        pager
-	Views        []tab
+	Pager        Pager
+	Views        []Tab
 	Enums        []fieldView
 	Q, From, To  string
 	Export       string
@@ -72,7 +72,7 @@ type workListData struct {
 	CreateAction string
 	// Filtering: the list is narrowed by what the filters hold (they stay unfolded on a phone).
 	Filtering bool
-	OrgPick   orgPick // the filter's organisation
+	OrgPick   OrgPick // the filter's organisation
 }
 
 // workList shows one kind's records in a subtree, with filters, export and the form to add one.
@@ -81,7 +81,7 @@ func (s *Site) workList(c *Call) (Answer, error) {
 }
 
 // workListWith is the list, with f the refused form of a new record.
-func (s *Site) workListWith(c *Call, f *form) (Answer, error) {
+func (s *Site) workListWith(c *Call, f *Form) (Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
 	if !ok {
@@ -100,7 +100,7 @@ func (s *Site) workListWith(c *Call, f *form) (Answer, error) {
 			d.Filtering = d.Filtering || q.Get(fd.Col) != ""
 		}
 	}
-	p := pageOf(r)
+	p := PageOf(r)
 	sc, err := c.Within(auth.PermWorkRead)
 	if err != nil {
 		return nil, err
@@ -114,13 +114,13 @@ func (s *Site) workListWith(c *Call, f *form) (Answer, error) {
 		return nil, err
 	}
 	d.Head, d.Rows = rows(k, l.Items, true)
-	d.Pager = newPager(r, l.Total, p)
+	d.Pager = NewPager(r, l.Total, p)
 	if k.Parent == "" && c.ID.Allows(auth.PermWorkWrite, d.Org.Path) {
 		fv, err := s.buildForm(r, sc, k, "", nil, f, d.Org.ID)
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+itoa(d.Org.ID), "新增"+k.Noun, "保存"
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+Itoa(d.Org.ID), "新增"+k.Noun, "保存"
 		fv.Open = fv.Open || q.Get("new") == "1"
 		if f == nil {
 			if err := s.fillSelf(r.Context(), k, &fv, c.ID); err != nil {
@@ -129,14 +129,14 @@ func (s *Site) workListWith(c *Call, f *form) (Answer, error) {
 		}
 		d.Create = &fv
 	}
-	base := url.Values{"org": {itoa(d.Org.ID)}}
+	base := url.Values{"org": {Itoa(d.Org.ID)}}
 	if len(k.Views) > 0 {
-		d.Views = append(d.Views, tab{"", "全部", "/work/" + k.Name + "?" + base.Encode(), filter.View == ""})
+		d.Views = append(d.Views, Tab{"", "全部", "/work/" + k.Name + "?" + base.Encode(), filter.View == ""})
 		for _, v := range k.Views {
-			d.Views = append(d.Views, tab{v.Name, v.Label, "/work/" + k.Name + "?org=" + itoa(d.Org.ID) + "&view=" + v.Name, filter.View == v.Name})
+			d.Views = append(d.Views, Tab{v.Name, v.Label, "/work/" + k.Name + "?org=" + Itoa(d.Org.ID) + "&view=" + v.Name, filter.View == v.Name})
 		}
 	}
-	d.OrgPick = filterPicker(d.Org)
+	d.OrgPick = FilterPicker(d.Org)
 	d.Export = "/work/" + k.Name + "/export?" + r.URL.RawQuery
 	if r.URL.RawQuery == "" {
 		d.Export += base.Encode()
@@ -151,20 +151,20 @@ func (s *Site) workCreate(c *Call) (Answer, error) {
 	if !ok {
 		return nil, apperr.NotFound("页面")
 	}
-	f := newForm(r)
-	parentID := queryID(r, "parent")
+	f := NewForm(r)
+	parentID := QueryID(r, "parent")
 	again := func() (Answer, error) {
 		if k.Parent != "" {
-			return s.showRecord(c, k.Parent, parentID, map[string]*form{k.Name: f})
+			return s.showRecord(c, k.Parent, parentID, map[string]*Form{k.Name: f})
 		}
 		return s.workListWith(c, f)
 	}
-	orgID := queryID(r, "org")
+	orgID := QueryID(r, "org")
 	if k.Parent != "" {
 		pk, _ := work.KindOf(k.Parent)
 		p, err := s.Work.Get(r.Context(), c.Scope, pk, parentID)
 		if err != nil {
-			return refused(r, f, err, again)
+			return Refused(r, f, err, again)
 		}
 		orgID = p.OrgID
 	}
@@ -176,11 +176,11 @@ func (s *Site) workCreate(c *Call) (Answer, error) {
 	rec, err := s.Work.Save(r.Context(), c.Scope, k, 0, in)
 	switch {
 	case err != nil:
-		return refused(r, f, err, again)
+		return Refused(r, f, err, again)
 	case k.Parent != "":
-		return Redirect{To: "/work/" + k.Parent + "/" + itoa(parentID), Flash: "已添加" + k.Noun}, nil
+		return Redirect{To: "/work/" + k.Parent + "/" + Itoa(parentID), Flash: "已添加" + k.Noun}, nil
 	}
-	return Redirect{To: "/work/" + k.Name + "/" + itoa(rec.ID), Flash: "已保存" + k.Noun}, nil
+	return Redirect{To: "/work/" + k.Name + "/" + Itoa(rec.ID), Flash: "已保存" + k.Noun}, nil
 }
 
 // workExport downloads the list as filtered, as .xlsx; the export is in the audit trail.
@@ -202,5 +202,5 @@ func (s *Site) workExport(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: name, ContentType: xlsxType, Stream: true, Write: write}, nil
+	return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
 }

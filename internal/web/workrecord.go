@@ -41,7 +41,7 @@ type recordData struct {
 }
 
 func (s *Site) workRecord(c *Call) (Answer, error) {
-	rid, err := pathID(c.R)
+	rid, err := PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Site) workRecord(c *Call) (Answer, error) {
 // showRecord shows a record with its facts, its steps, the records under it
 // and the forms to change it; forms holds what a refused form typed, by kind
 // (or by "edit" and by action name).
-func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*form) (Answer, error) {
+func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*Form) (Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(kind)
 	if !ok {
@@ -76,11 +76,11 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*for
 	if title, ok := k.Field(k.Title()); ok {
 		d.Heading = display(d.Rec, title, true)
 	}
-	d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + itoa(d.Rec.OrgID)})
+	d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + Itoa(d.Rec.OrgID)})
 	for _, fd := range k.Fields {
 		ft := fact{Label: fd.Label, Value: display(d.Rec, fd, true)}
 		if fd.Type == work.File && d.Rec.Int(fd.Col) != 0 {
-			ft.Href = "/attachments/" + itoa(d.Rec.Int(fd.Col))
+			ft.Href = "/attachments/" + Itoa(d.Rec.Int(fd.Col))
 		}
 		ft.Warn = ft.Value == "已逾期"
 		d.Facts = append(d.Facts, ft)
@@ -104,7 +104,7 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*for
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+itoa(rid), "修改", "保存修改"
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+Itoa(rid), "修改", "保存修改"
 		d.Edit, d.Delete = &fv, true
 	}
 	for _, a := range k.Actions {
@@ -126,7 +126,7 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*for
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+itoa(rid)+"/act/"+a.Name, a.Label, a.Label
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+Itoa(rid)+"/act/"+a.Name, a.Label, a.Label
 		// A step is a button in sight, asked once more before it is taken.
 		fv.Step, fv.Confirm = true, "确定“"+a.Label+"”?办理后记录状态随之改变。"
 		d.Actions = append(d.Actions, fv)
@@ -143,7 +143,7 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*for
 			if err != nil {
 				return nil, err
 			}
-			fv.Action, fv.Title, fv.Submit = "/work/"+ck.Name+"?parent="+itoa(rid), "添加"+ck.Noun, "添加"
+			fv.Action, fv.Title, fv.Submit = "/work/"+ck.Name+"?parent="+Itoa(rid), "添加"+ck.Noun, "添加"
 			cv.Add = &fv
 		}
 		d.Children = append(d.Children, cv)
@@ -163,11 +163,11 @@ func (s *Site) workAct(c *Call) (Answer, error) {
 func (s *Site) workChange(c *Call, step string) (Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
-	rid, err := pathID(r)
+	rid, err := PathID(r)
 	if !ok || err != nil {
 		return nil, apperr.NotFound("页面")
 	}
-	f := newForm(r)
+	f := NewForm(r)
 	perm, msg := auth.PermWorkWrite, "已保存修改"
 	a, isAction := k.Action(step)
 	if isAction {
@@ -199,14 +199,14 @@ func (s *Site) workChange(c *Call, step string) (Answer, error) {
 		return err
 	})
 	if err != nil {
-		return refused(r, f, err, func() (Answer, error) { return s.showRecord(c, k.Name, rid, map[string]*form{step: f}) })
+		return Refused(r, f, err, func() (Answer, error) { return s.showRecord(c, k.Name, rid, map[string]*Form{step: f}) })
 	}
-	return Redirect{To: "/work/" + k.Name + "/" + itoa(rid), Flash: msg}, nil
+	return Redirect{To: "/work/" + k.Name + "/" + Itoa(rid), Flash: msg}, nil
 }
 
 func (s *Site) workDelete(c *Call) (Answer, error) {
 	k, ok := work.KindOf(c.R.PathValue("kind"))
-	rid, err := pathID(c.R)
+	rid, err := PathID(c.R)
 	if !ok || err != nil {
 		return nil, apperr.NotFound("页面")
 	}
@@ -218,7 +218,7 @@ func (s *Site) workDelete(c *Call) (Answer, error) {
 		return nil, err
 	}
 	if k.Parent != "" {
-		return Redirect{To: "/work/" + k.Parent + "/" + itoa(rec.ParentID), Flash: "已删除" + k.Noun}, nil
+		return Redirect{To: "/work/" + k.Parent + "/" + Itoa(rec.ParentID), Flash: "已删除" + k.Noun}, nil
 	}
-	return Redirect{To: "/work/" + k.Name + "?org=" + itoa(rec.OrgID), Flash: "已删除" + k.Noun}, nil
+	return Redirect{To: "/work/" + k.Name + "?org=" + Itoa(rec.OrgID), Flash: "已删除" + k.Noun}, nil
 }
