@@ -47,7 +47,14 @@ type Site struct {
 	// index in memory (tests).
 	Library *library.Service
 	Log     *slog.Logger
+	// Sections are the domains' rows of the route table (the packages
+	// below internal/web, which import this one; internal/web/site lists
+	// them).
+	Sections []Section
 }
+
+// A Section is a domain's rows of the route table over the site's services.
+type Section func(*Site) []Route
 
 // Route is one page or form of the site and the permission it asks for:
 // "" for a public page (no account), auth.PermAuth for any signed-in user,
@@ -80,6 +87,9 @@ func (s *Site) Routes() []Route {
 	}
 	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
+	}
+	for _, sec := range s.Sections {
+		rs = append(rs, sec(s)...)
 	}
 	return rs
 }
