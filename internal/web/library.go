@@ -33,8 +33,6 @@ func (s *Site) libraryRoutes() []Route {
 		{"GET /library/{id}", auth.PermLibraryRead, 0, s.libraryDoc},
 		{"GET /library/{id}/docx", auth.PermLibraryRead, 0, s.libraryFile},
 		{"POST /library/{id}/withdraw", auth.PermWorkWrite, 0, s.libraryWithdraw},
-		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.SummaryPublish(s.summaryOf)},
-		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.SummaryPublish(s.cppccSummaryOf)},
 		{"POST /cppcc/library/{id}/withdraw", auth.PermCppccWrite, 0, s.libraryWithdrawCommittee},
 	}
 }

@@ -85,7 +85,7 @@ func (s *Site) Routes() []Route {
 		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
+	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
 	}
 	for _, sec := range s.Sections {

@@ -25,6 +25,7 @@ func (s *Site) workRoutes() []Route {
 		{"POST /reports/summary", auth.PermWorkRead, 0, s.SummaryPage(s.summaryOf)},
 		{"POST /reports/summary/docx", auth.PermWorkRead, 0, s.SummaryDocx(s.summaryOf)},
 		{"POST /reports/summary/draft", auth.PermWorkWrite, 0, s.SummaryDraft(s.summaryOf)},
+		{"POST /reports/summary/publish", auth.PermWorkWrite, 0, s.SummaryPublish(s.summaryOf)},
 		{"GET /reports/templates", auth.PermWorkRead, 0, s.reportTemplates},
 		{"POST /reports/templates", auth.PermWorkWrite, 0, s.reportTemplates},
 		{"GET /work/unlinked", auth.PermWorkRead, 0, s.workUnlinked},

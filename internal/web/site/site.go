@@ -3,9 +3,12 @@
 // domains' pages → web.
 package site
 
-import "dangjian/internal/web"
+import (
+	"dangjian/internal/web"
+	"dangjian/internal/web/consult"
+)
 
 // Sections are the domains' rows of the route table, as every Site serves them.
 func Sections() []web.Section {
-	return nil
+	return []web.Section{consult.Routes}
 }

@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"html/template"
@@ -11,18 +11,20 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/report"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
 // The committee's documents: its work summary (drafted from the proposals'
 // and the public channel's figures, edited, exported as .docx) and the
 // templates it is drafted from; a proposal's 交办函 and 答复函.
-func (s *Site) cppccSummaryRoutes() []Route {
-	return []Route{
+func (s *pages) cppccSummaryRoutes() []route {
+	return []route{
 		{"GET /cppcc/summary", auth.PermCppccRead, 0, s.SummaryPage(s.cppccSummaryOf)},
 		{"POST /cppcc/summary", auth.PermCppccRead, 0, s.SummaryPage(s.cppccSummaryOf)},
 		{"POST /cppcc/summary/docx", auth.PermCppccRead, 0, s.SummaryDocx(s.cppccSummaryOf)},
 		{"POST /cppcc/summary/draft", auth.PermCppccWrite, 0, s.SummaryDraft(s.cppccSummaryOf)},
+		{"POST /cppcc/summary/publish", auth.PermCppccWrite, 0, s.SummaryPublish(s.cppccSummaryOf)},
 		{"GET /cppcc/summary/templates", auth.PermCppccRead, 0, s.cppccTemplates(auth.PermCppccRead)},
 		{"POST /cppcc/summary/templates", auth.PermCppccWrite, 0, s.cppccTemplates(auth.PermCppccWrite)},
 		{"GET /cppcc/proposals/{id}/assignment", auth.PermCppccRead, 0, s.assignLetter},
@@ -34,16 +36,16 @@ func (s *Site) cppccSummaryRoutes() []Route {
 
 // cppccSummaryOf drafts a committee's summary of a period, or takes the
 // texts the form sends back.
-func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (SummaryData, error) {
-	var d SummaryData
+func (s *pages) cppccSummaryOf(r *http.Request, sc store.Scope) (web.SummaryData, error) {
+	var d web.SummaryData
 	_ = r.ParseForm()
 	c, err := s.committeeIn(r, sc)
 	if err != nil {
 		return d, err
 	}
-	q := "committee=" + Itoa(c.ID)
+	q := "committee=" + web.Itoa(c.ID)
 	d.Name, d.Query, d.Base, d.TemplatesPath = c.Name, template.URL(q), "/cppcc/summary", "/cppcc/summary/templates"
-	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+Itoa(c.ID), "政协工作", []Hidden{{"committee", Itoa(c.ID)}}
+	d.Back, d.BackLabel, d.Hidden = "/cppcc?committee="+web.Itoa(c.ID), "政协工作", []web.Hidden{{Name: "committee", Value: web.Itoa(c.ID)}}
 	d.Publish = "/cppcc/summary/publish"
 	d.From, d.To = work.Period(r.Form.Get("from"), r.Form.Get("to"), s.Cppcc.Today())
 	if d.Figures, err = s.Cppcc.SummaryFigures(r.Context(), sc, c.ID, d.From, d.To); err != nil {
@@ -63,22 +65,22 @@ func (s *Site) cppccSummaryOf(r *http.Request, sc store.Scope) (SummaryData, err
 			v[i] = cppcc.SummaryPlaceholders(v[i])
 		}
 	}
-	d.Edited(f, Signed(cppcc.SummaryDraft(c, d.From, d.To, custom), c.Name, s.Cppcc.Today()))
+	d.Edited(f, web.Signed(cppcc.SummaryDraft(c, d.From, d.To, custom), c.Name, s.Cppcc.Today()))
 	return d, nil
 }
 
 // cppccTemplates shows (with the read permission) or saves (with the
 // write one) the texts a committee's summaries are drafted from.
-func (s *Site) cppccTemplates(perm auth.Perm) Handler {
-	return func(c *Call) (Answer, error) {
+func (s *pages) cppccTemplates(perm auth.Perm) web.Handler {
+	return func(c *web.Call) (web.Answer, error) {
 		r, id := c.R, c.ID
-		var d TemplatesData
+		var d web.TemplatesData
 		err := id.Within(perm, func(sc store.Scope) error {
 			c, err := s.committeeIn(r, sc)
 			if err != nil {
 				return err
 			}
-			d = TemplatesData{Name: c.Name, Query: template.URL("committee=" + Itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
+			d = web.TemplatesData{Name: c.Name, Query: template.URL("committee=" + web.Itoa(c.ID)), Base: "/cppcc/summary", Path: "/cppcc/summary/templates",
 				CanWrite: id.Allows(auth.PermCppccWrite, c.Path), Templates: cppcc.SummaryTemplates()}
 			if err := s.EditTemplates(r, id, &d, report.Committees, c.ID, c.Path); err != nil {
 				return err
@@ -90,29 +92,29 @@ func (s *Site) cppccTemplates(perm auth.Perm) Handler {
 			}
 			return nil
 		})
-		return TemplatesDone(c, d, err, "本级和下级政协")
+		return web.TemplatesDone(c, d, err, "本级和下级政协")
 	}
 }
 
 // assignLetter sends the 交办函 of an assigned proposal.
-func (s *Site) assignLetter(c *Call) (Answer, error) {
+func (s *pages) assignLetter(c *web.Call) (web.Answer, error) {
 	p, cm, err := s.proposalAndCommittee(c.R, c.Scope, cppcc.ViewOffice)
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: p.NumberText + "提案交办函.docx", ContentType: DocxType, Write: func(x io.Writer) error { return cppcc.WriteAssignLetter(x, cm, p) }}, nil
+	return web.Download{Name: p.NumberText + "提案交办函.docx", ContentType: web.DocxType, Write: func(x io.Writer) error { return cppcc.WriteAssignLetter(x, cm, p) }}, nil
 }
 
 // replyLetter sends a unit's 答复函 of a proposal: to the office and the
 // proposer any unit's, to a unit its own.
-func (s *Site) replyLetter(view cppcc.View) Handler {
-	return func(c *Call) (Answer, error) {
+func (s *pages) replyLetter(view cppcc.View) web.Handler {
+	return func(c *web.Call) (web.Answer, error) {
 		r, sc := c.R, c.Scope
 		p, cm, err := s.proposalAndCommittee(r, sc, view)
 		if err != nil {
 			return nil, err
 		}
-		unit := ParseID(r.PathValue("unit"))
+		unit := web.ParseID(r.PathValue("unit"))
 		if view == cppcc.ViewUnit {
 			mine, err := s.myUnits(r, sc, p.CommitteeID)
 			if err != nil {
@@ -122,13 +124,13 @@ func (s *Site) replyLetter(view cppcc.View) Handler {
 				return nil, apperr.NotFound("答复")
 			}
 		}
-		return Download{Name: p.NumberText + "提案答复函.docx", ContentType: DocxType, Write: func(x io.Writer) error { return cppcc.WriteReplyLetter(x, cm, p, unit) }}, nil
+		return web.Download{Name: p.NumberText + "提案答复函.docx", ContentType: web.DocxType, Write: func(x io.Writer) error { return cppcc.WriteReplyLetter(x, cm, p, unit) }}, nil
 	}
 }
 
 // proposalAndCommittee reads the proposal of the path in the view and its committee.
-func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, committee.Committee, error) {
-	pid, err := PathID(r)
+func (s *pages) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.View) (cppcc.Proposal, committee.Committee, error) {
+	pid, err := web.PathID(r)
 	if err != nil {
 		return cppcc.Proposal{}, committee.Committee{}, err
 	}
@@ -142,7 +144,7 @@ func (s *Site) proposalAndCommittee(r *http.Request, sc store.Scope, view cppcc.
 }
 
 // myUnits are the committee's handling units within the caller's scope.
-func (s *Site) myUnits(r *http.Request, sc store.Scope, committeeID int64) (map[int64]bool, error) {
+func (s *pages) myUnits(r *http.Request, sc store.Scope, committeeID int64) (map[int64]bool, error) {
 	lo, hi := sc.Range()
 	units, err := s.Cppcc.Units(r.Context(), store.All, committeeID)
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/opinion"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // The 社情民意 pages (their rows are in casesRoutes): the office's list, an
@@ -21,25 +22,25 @@ import (
 type opinionsData struct {
 	Committee committee.Committee
 	Tab       string
-	Tabs      []Tab
+	Tabs      []web.Tab
 	List      store.List[opinion.Opinion]
-	Pager     Pager
+	Pager     web.Pager
 	Issues    []opinion.Issue
 	Write     bool
-	Form      *Form
+	Form      *web.Form
 	Modes     any
 	Months    monthsChip
 }
 
-func (s *Site) opinionsList(c *Call) (Answer, error) {
+func (s *pages) opinionsList(c *web.Call) (web.Answer, error) {
 	return s.opinionsPage(c, nil)
 }
 
 // opinionsPage is the office's list of 社情民意, f the refused form of an issue.
-func (s *Site) opinionsPage(c *Call, f *Form) (Answer, error) {
+func (s *pages) opinionsPage(c *web.Call, f *web.Form) (web.Answer, error) {
 	r := c.R
 	d := opinionsData{Tab: cmp.Or(r.URL.Query().Get("tab"), "submitted"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f, Modes: opinion.IssueModes}
-	pg := PageOf(r)
+	pg := web.PageOf(r)
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
 		return nil, err
@@ -61,23 +62,23 @@ func (s *Site) opinionsPage(c *Call, f *Form) (Answer, error) {
 		return nil, err
 	}
 	for _, t := range opinion.States {
-		d.Tabs = append(d.Tabs, Tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
+		d.Tabs = append(d.Tabs, web.Tab{Label: t.Label, Href: "/cppcc/opinions?tab=" + t.Code, Active: t.Code == d.Tab})
 	}
-	d.Tabs = append(d.Tabs, Tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
-	d.Pager = NewPager(r, d.List.Total, pg)
-	return View{Name: "opinions.html", Title: "社情民意", Data: d}, nil
+	d.Tabs = append(d.Tabs, web.Tab{Label: "全部", Href: "/cppcc/opinions?tab=all", Active: d.Tab == "all"})
+	d.Pager = web.NewPager(r, d.List.Total, pg)
+	return web.View{Name: "opinions.html", Title: "社情民意", Data: d}, nil
 }
 
 type opinionData struct {
 	O      opinion.Opinion
-	Forms  map[string]*Form
+	Forms  map[string]*web.Form
 	Write  bool
 	Levels any
 	Kinds  any
 }
 
-func (s *Site) opinionRoute(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) opinionRoute(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (s *Site) opinionRoute(c *Call) (Answer, error) {
 }
 
 // opinionPage is an item of 社情民意, with forms the refused forms by action.
-func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*Form) (Answer, error) {
+func (s *pages) opinionPage(c *web.Call, oid int64, forms map[string]*web.Form) (web.Answer, error) {
 	d := opinionData{Forms: forms, Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Levels: cppcc.Levels, Kinds: opinion.AdoptionKinds}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
@@ -94,16 +95,16 @@ func (s *Site) opinionPage(c *Call, oid int64, forms map[string]*Form) (Answer, 
 	if d.O, err = s.Cppcc.Opinions.GetOpinion(c.R.Context(), sc, cppcc.ViewOffice, oid); err != nil {
 		return nil, err
 	}
-	return View{Name: "opinionpage.html", Title: d.O.Title, Data: d}, nil
+	return web.View{Name: "opinionpage.html", Title: d.O.Title, Data: d}, nil
 }
 
-func (s *Site) opinionAct(c *Call) (Answer, error) {
+func (s *pages) opinionAct(c *web.Call) (web.Answer, error) {
 	r := c.R
-	oid, err := PathID(r)
+	oid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(r)
+	f := web.NewForm(r)
 	f.Labels = map[string]string{"title": "标题", "content": "正文", "note": "理由", "level": "层级", "kind": "类别", "by": "批示人", "text": "批示内容", "on": "日期"}
 	action := r.PathValue("action")
 	if action == "adopt" {
@@ -116,23 +117,23 @@ func (s *Site) opinionAct(c *Call) (Answer, error) {
 		_, err = s.Cppcc.Opinions.ReviewOpinion(r.Context(), c.Scope, oid, opinion.EditInput{Action: action, Title: f.Get("title"), Content: f.Get("content"), Note: f.Get("note")})
 	}
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.opinionPage(c, oid, map[string]*Form{action: f}) })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.opinionPage(c, oid, map[string]*web.Form{action: f}) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/opinions/%d", oid), Flash: map[string]string{"edit": "已核稿", "return": "已退回报送人修改", "unuse": "已作不予编发处理", "adopt": "已记录"}[action]}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/opinions/%d", oid), Flash: map[string]string{"edit": "已核稿", "return": "已退回报送人修改", "unuse": "已作不予编发处理", "adopt": "已记录"}[action]}, nil
 }
 
-func (s *Site) issueCompile(c *Call) (Answer, error) {
+func (s *pages) issueCompile(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	f.Labels = map[string]string{"items": "编入的信息", "mode": "编发方式", "title": "综合标题", "signer": "签发人"}
 	is, err := s.Cppcc.Opinions.Compile(r.Context(), c.Scope, opinion.IssueInput{CommitteeID: f.ID("committee_id"), Mode: f.Get("mode"), Title: f.Get("title"), Signer: f.Get("signer"), Items: ids(f.Values["items"])})
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) {
+		return web.Refused(r, f, err, func() (web.Answer, error) {
 			r.URL.RawQuery = "tab=edited&committee=" + f.Get("committee_id")
 			return s.opinionsPage(c, f)
 		})
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已编为" + is.Label}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已编为" + is.Label}, nil
 }
 
 type issueData struct {
@@ -142,10 +143,10 @@ type issueData struct {
 }
 
 // issueOf reads the issue of the path, in the committee of the query.
-func (s *Site) issueOf(c *Call) (issueData, error) {
+func (s *pages) issueOf(c *web.Call) (issueData, error) {
 	r := c.R
 	d := issueData{Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
-	iid, err := PathID(r)
+	iid, err := web.PathID(r)
 	if err != nil {
 		return d, err
 	}
@@ -156,67 +157,67 @@ func (s *Site) issueOf(c *Call) (issueData, error) {
 	return d, err
 }
 
-func (s *Site) issueRoute(c *Call) (Answer, error) {
+func (s *pages) issueRoute(c *web.Call) (web.Answer, error) {
 	d, err := s.issueOf(c)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "issue.html", Title: "社情民意专刊" + d.I.Label, Data: d}, nil
+	return web.View{Name: "issue.html", Title: "社情民意专刊" + d.I.Label, Data: d}, nil
 }
 
-func (s *Site) issueDocx(c *Call) (Answer, error) {
+func (s *pages) issueDocx(c *web.Call) (web.Answer, error) {
 	d, err := s.issueOf(c)
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: d.Committee.Name + "社情民意专刊" + d.I.Label + ".docx", ContentType: DocxType, Write: func(x io.Writer) error {
+	return web.Download{Name: d.Committee.Name + "社情民意专刊" + d.I.Label + ".docx", ContentType: web.DocxType, Write: func(x io.Writer) error {
 		return s.Cppcc.Opinions.WriteIssue(x, d.Committee, d.I)
 	}}, nil
 }
 
-func (s *Site) issueForward(c *Call) (Answer, error) {
-	iid, err := PathID(c.R)
+func (s *pages) issueForward(c *web.Call) (web.Answer, error) {
+	iid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	is, err := s.Cppcc.Opinions.Forward(c.R.Context(), c.Scope, f.ID("committee_id"), iid, f.Get("to"))
 	if err != nil {
 		return nil, err
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已记录报送"}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/issues/%d?committee=%d", is.ID, is.CommitteeID), Flash: "已记录报送"}, nil
 }
 
 type myOpinionsData struct {
 	Me   committee.Member
 	List store.List[opinion.Opinion]
-	Form *Form
+	Form *web.Form
 	Max  int
 }
 
-func (s *Site) myOpinions(c *Call) (Answer, error) {
-	return s.myOpinionsPage(c, &Form{Errors: map[string]string{}})
+func (s *pages) myOpinions(c *web.Call) (web.Answer, error) {
+	return s.myOpinionsPage(c, &web.Form{Errors: map[string]string{}})
 }
 
-func (s *Site) myOpinionsPage(c *Call, f *Form) (Answer, error) {
+func (s *pages) myOpinionsPage(c *web.Call, f *web.Form) (web.Answer, error) {
 	d := myOpinionsData{Form: f, Max: opinion.MaxLength}
 	var err error
 	if d.Me, err = s.Cppcc.Me(c.R.Context(), c.Scope, c.ID.User.ID); err != nil {
 		return nil, err
 	}
-	if d.List, err = s.Cppcc.Opinions.Opinions(c.R.Context(), c.Scope, cppcc.ViewMember, opinion.Filter{}, PageOf(c.R)); err != nil {
+	if d.List, err = s.Cppcc.Opinions.Opinions(c.R.Context(), c.Scope, cppcc.ViewMember, opinion.Filter{}, web.PageOf(c.R)); err != nil {
 		return nil, err
 	}
-	return View{Name: "myopinions.html", Title: "我的社情民意", Data: d}, nil
+	return web.View{Name: "myopinions.html", Title: "我的社情民意", Data: d}, nil
 }
 
-func (s *Site) myOpinionSubmit(c *Call) (Answer, error) {
+func (s *pages) myOpinionSubmit(c *web.Call) (web.Answer, error) {
 	return s.myOpinionSend(c, 0)
 }
 
 // myOpinionResubmit sends a returned item again, as revised.
-func (s *Site) myOpinionResubmit(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) myOpinionResubmit(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +225,8 @@ func (s *Site) myOpinionResubmit(c *Call) (Answer, error) {
 }
 
 // myOpinionSend sends a new item (oid 0) or a returned one again.
-func (s *Site) myOpinionSend(c *Call, oid int64) (Answer, error) {
-	f := NewForm(c.R)
+func (s *pages) myOpinionSend(c *web.Call, oid int64) (web.Answer, error) {
+	f := web.NewForm(c.R)
 	f.Labels = map[string]string{"title": "标题", "content": "正文"}
 	in := opinion.Input{Title: f.Get("title"), Content: f.Get("content")}
 	var err error
@@ -236,9 +237,9 @@ func (s *Site) myOpinionSend(c *Call, oid int64) (Answer, error) {
 	}
 	switch {
 	case err == nil:
-		return Redirect{To: "/cppcc/my/opinions", Flash: "已报送,待政协办公室核稿"}, nil
+		return web.Redirect{To: "/cppcc/my/opinions", Flash: "已报送,待政协办公室核稿"}, nil
 	case apperr.IsNotFound(err):
 		return nil, err
 	}
-	return Refused(c.R, f, err, func() (Answer, error) { return s.myOpinionsPage(c, f) })
+	return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.myOpinionsPage(c, f) })
 }

@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"context"
@@ -16,14 +16,15 @@ import (
 	"dangjian/internal/report"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // The pages of the consultative work: the office's board and a proposal's
 // page with the review and assignment forms, a member's proposals with the
 // draft, co-signing and evaluation forms, and a handling unit's inbox with
 // its objection, opinion, extension and reply forms.
-func (s *Site) cppccRoutes() []Route {
-	return []Route{
+func (s *pages) cppccRoutes() []route {
+	return []route{
 		{"GET /cppcc", auth.PermCppccRead, 0, s.cppccBoard},
 		{"GET /cppcc/export/{table}", auth.PermCppccRead, 0, s.cppccExport},
 		{"GET /cppcc/proposals/{id}", auth.PermCppccRead, 0, s.proposalRoute(auth.PermCppccRead, cppcc.ViewOffice)},
@@ -75,11 +76,11 @@ type boardData struct {
 	Submitted  int64
 	Units      []cppcc.UnitFigure
 	Overdue    int64
-	Tabs       []Tab
+	Tabs       []web.Tab
 	List       store.List[cppcc.Proposal]
 	// Late are the parts past their date, the 逾期 tab's list.
 	Late  store.List[cppcc.LatePart]
-	Pager Pager
+	Pager web.Pager
 	Write bool
 	// State and OverdueTab are the list's filter, for its export.
 	State      string
@@ -119,11 +120,11 @@ var activityLines = []struct{ key, label, kind string }{
 	{"attend:present", "委员出席(人次)", ""}, {"act:speech", "大会发言(份)", "speech"}, {"brief", "《政协简报》(期)", ""},
 }
 
-func (s *Site) cppccBoard(c *Call) (Answer, error) {
+func (s *pages) cppccBoard(c *web.Call) (web.Answer, error) {
 	r, sc := c.R, c.Scope
 	var d boardData
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-	if q := QueryID(r, "committee"); q != 0 {
+	if q := web.QueryID(r, "committee"); q != 0 {
 		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	if err != nil {
@@ -158,44 +159,44 @@ func (s *Site) cppccBoard(c *Call) (Answer, error) {
 	state := r.URL.Query().Get("state")
 	overdue := r.URL.Query().Get("overdue") == "1"
 	for _, t := range []struct{ state, label string }{{"submitted", "待审查"}, {"filed", "待交办"}, {"handling", "办理中"}, {"replied", "待评价"}, {"", "全部"}} {
-		d.Tabs = append(d.Tabs, Tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
+		d.Tabs = append(d.Tabs, web.Tab{Href: "/cppcc?state=" + t.state, Label: t.label, Active: t.state == state && !overdue})
 	}
-	d.Tabs = append(d.Tabs, Tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
-	pg := PageOf(r)
+	d.Tabs = append(d.Tabs, web.Tab{Href: "/cppcc?overdue=1", Label: fmt.Sprintf("逾期(%d)", f.Overdue), Active: overdue})
+	pg := web.PageOf(r)
 	d.Months = listMonths(r)
 	if overdue {
 		d.Late, err = s.Cppcc.LateParts(r.Context(), sc, cm.ID, pg)
-		d.Pager = NewPager(r, d.Late.Total, pg)
+		d.Pager = web.NewPager(r, d.Late.Total, pg)
 	} else {
 		d.List, err = s.Cppcc.List(r.Context(), sc, cppcc.ViewOffice, cppcc.Filter{CommitteeID: cm.ID, State: state, Key: r.URL.Query().Get("key") == "1",
 			Q: r.URL.Query().Get("q"), Months: d.Months.Period}, pg)
-		d.Pager = NewPager(r, d.List.Total, pg)
+		d.Pager = web.NewPager(r, d.List.Total, pg)
 	}
 	if err != nil {
 		return nil, err
 	}
 	d.Write = len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0
-	d.State, d.OverdueTab, d.Done = state, overdue, QueryID(r, "done")
-	return View{Name: "cppccboard.html", Title: d.Committee.Name + " · 提案工作", Data: d}, nil
+	d.State, d.OverdueTab, d.Done = state, overdue, web.QueryID(r, "done")
+	return web.View{Name: "cppccboard.html", Title: d.Committee.Name + " · 提案工作", Data: d}, nil
 }
 
 // cppccExport downloads the board's lists as an office hands them in: the
 // 提案目录 of the board's filter, or the year's 办理情况统计表.
-func (s *Site) cppccExport(c *Call) (Answer, error) {
+func (s *pages) cppccExport(c *web.Call) (web.Answer, error) {
 	r, sc := c.R, c.Scope
 	table := r.PathValue("table")
 	if table != "catalogue" && table != "units" && table != "performance" && table != "members" {
 		return nil, apperr.NotFound("页面")
 	}
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
-	if q := QueryID(r, "committee"); q != 0 {
+	if q := web.QueryID(r, "committee"); q != 0 {
 		cm, err = s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	if err != nil {
 		return nil, err
 	}
-	workbook := func(name string, write func(io.Writer) error) (Answer, error) {
-		return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
+	workbook := func(name string, write func(io.Writer) error) (web.Answer, error) {
+		return web.Download{Name: name, ContentType: web.XlsxType, Stream: true, Write: write}, nil
 	}
 	if table == "catalogue" {
 		state, _ := cppcc.States.Parse(r.URL.Query().Get("state"))
@@ -236,7 +237,7 @@ func (s *Site) cppccExport(c *Call) (Answer, error) {
 }
 
 // boardYear is the year the board shows: the query's, or this year.
-func (s *Site) boardYear(r *http.Request) int {
+func (s *pages) boardYear(r *http.Request) int {
 	if y, _ := strconv.Atoi(r.URL.Query().Get("year")); y >= 1990 && y <= 2100 {
 		return y
 	}
@@ -244,7 +245,7 @@ func (s *Site) boardYear(r *http.Request) int {
 }
 
 // letterRoute downloads a reply letter of a proposal the caller reaches from view.
-func (s *Site) letterRoute(view cppcc.View) Handler {
+func (s *pages) letterRoute(view cppcc.View) web.Handler {
 	return s.fileRoute(false, func(ctx context.Context, sc store.Scope, pid, file int64) (cppcc.File, []byte, error) {
 		return s.Cppcc.Letter(ctx, sc, view, pid, file)
 	})
@@ -253,20 +254,20 @@ func (s *Site) letterRoute(view cppcc.View) Handler {
 // fileRoute downloads a file of the object of the path's id ({file} in the
 // path), read by fn within the route's scope; shown, a PDF or a photo
 // opens in the browser (in a sandbox), any other file is saved.
-func (s *Site) fileRoute(shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) Handler {
-	return func(c *Call) (Answer, error) {
-		oid, err := PathID(c.R)
+func (s *pages) fileRoute(shown bool, fn func(ctx context.Context, sc store.Scope, id, file int64) (cppcc.File, []byte, error)) web.Handler {
+	return func(c *web.Call) (web.Answer, error) {
+		oid, err := web.PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
-		f, data, err := fn(c.R.Context(), c.Scope, oid, ParseID(c.R.PathValue("file")))
+		f, data, err := fn(c.R.Context(), c.Scope, oid, web.ParseID(c.R.PathValue("file")))
 		if err != nil {
 			return nil, err
 		}
 		if shown {
-			return FileShown(f.Name, f.Type, data), nil
+			return web.FileShown(f.Name, f.Type, data), nil
 		}
-		return FileDownload(f.Name, data), nil
+		return web.FileDownload(f.Name, data), nil
 	}
 }
 
@@ -295,7 +296,7 @@ func listMonths(r *http.Request) monthsChip {
 
 // badForm is a page shown again, status 400, for a form refused before it
 // reached the service (a date that is no date, no file chosen).
-func badForm(v View, err error) (Answer, error) {
+func badForm(v web.View, err error) (web.Answer, error) {
 	v.Status = http.StatusBadRequest
 	return v, err
 }

@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"cmp"
@@ -16,13 +16,14 @@ import (
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // The office's pages of the public channel: letters and cases with their
 // clocks and steps, 社情民意 with the issues of the 专刊 (opinions.go), the
 // moderation queue and the calendar; a unit's letters; a member's 社情民意.
-func (s *Site) casesRoutes() []Route {
-	return []Route{
+func (s *pages) casesRoutes() []route {
+	return []route{
 		{"GET /cppcc/letters", auth.PermCppccRead, 0, s.casesList},
 		{"GET /cppcc/letters/new", auth.PermCppccWrite, 0, s.caseNew},
 		{"POST /cppcc/letters", auth.PermCppccWrite, 0, s.caseRegister},
@@ -51,8 +52,8 @@ func (s *Site) casesRoutes() []Route {
 }
 
 // committeeIn is the committee of the page: the query's, or the caller's first.
-func (s *Site) committeeIn(r *http.Request, sc store.Scope) (committee.Committee, error) {
-	if q := QueryID(r, "committee"); q != 0 {
+func (s *pages) committeeIn(r *http.Request, sc store.Scope) (committee.Committee, error) {
+	if q := web.QueryID(r, "committee"); q != 0 {
 		return s.Cppcc.Committee(r.Context(), sc, q)
 	}
 	return s.Cppcc.CommitteeOf(r.Context(), sc)
@@ -61,9 +62,9 @@ func (s *Site) committeeIn(r *http.Request, sc store.Scope) (committee.Committee
 type casesData struct {
 	Committee committee.Committee
 	Tab       string
-	Tabs      []Tab
+	Tabs      []web.Tab
 	List      store.List[letters.Case]
-	Pager     Pager
+	Pager     web.Pager
 	Figures   cppcc.PublicFigures
 	Write     bool
 	Unit      bool
@@ -82,10 +83,10 @@ var caseTabs = []struct{ key, label string }{
 	{"received", "待受理"}, {"held", "被拦截待审核"}, {"overdue", "逾期"}, {"handling", "办理中"}, {"replied", "已答复"}, {"review", "复查复核"}, {"all", "全部"},
 }
 
-func (s *Site) casesList(c *Call) (Answer, error) {
+func (s *pages) casesList(c *web.Call) (web.Answer, error) {
 	r := c.R
-	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Done: QueryID(r, "done")}
-	pg := PageOf(r)
+	d := casesData{Tab: cmp.Or(r.URL.Query().Get("tab"), "received"), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Done: web.QueryID(r, "done")}
+	pg := web.PageOf(r)
 	cm, err := s.committeeIn(r, c.Scope)
 	if err != nil {
 		return nil, err
@@ -112,28 +113,28 @@ func (s *Site) casesList(c *Call) (Answer, error) {
 		return nil, err
 	}
 	for _, t := range caseTabs {
-		d.Tabs = append(d.Tabs, Tab{Label: t.label, Href: "/cppcc/letters?tab=" + t.key, Active: t.key == d.Tab})
+		d.Tabs = append(d.Tabs, web.Tab{Label: t.label, Href: "/cppcc/letters?tab=" + t.key, Active: t.key == d.Tab})
 	}
-	d.Pager = NewPager(r, d.List.Total, pg)
-	return View{Name: "cases.html", Title: "来信和信访", Data: d}, nil
+	d.Pager = web.NewPager(r, d.List.Total, pg)
+	return web.View{Name: "cases.html", Title: "来信和信访", Data: d}, nil
 }
 
-func (s *Site) unitCases(c *Call) (Answer, error) {
+func (s *pages) unitCases(c *web.Call) (web.Answer, error) {
 	d := casesData{Unit: true}
-	pg := PageOf(c.R)
+	pg := web.PageOf(c.R)
 	var err error
 	if d.List, err = s.Cppcc.Letters.Cases(c.R.Context(), c.Scope, cppcc.ViewUnit, letters.CaseFilter{}, pg); err != nil {
 		return nil, err
 	}
-	d.Pager = NewPager(c.R, d.List.Total, pg)
-	return View{Name: "cases.html", Title: "承办来信", Data: d}, nil
+	d.Pager = web.NewPager(c.R, d.List.Total, pg)
+	return web.View{Name: "cases.html", Title: "承办来信", Data: d}, nil
 }
 
 type caseData struct {
 	C       letters.Case
 	View    cppcc.View
 	Units   []committee.Committee
-	Forms   map[string]*Form
+	Forms   map[string]*web.Form
 	Write   bool
 	Person  *letters.Person
 	Routes  any
@@ -141,9 +142,9 @@ type caseData struct {
 	Windows bool
 }
 
-func (s *Site) caseRoute(view cppcc.View) Handler {
-	return func(c *Call) (Answer, error) {
-		cid, err := PathID(c.R)
+func (s *pages) caseRoute(view cppcc.View) web.Handler {
+	return func(c *web.Call) (web.Answer, error) {
+		cid, err := web.PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +153,7 @@ func (s *Site) caseRoute(view cppcc.View) Handler {
 }
 
 // casePage is a letter as view shows it, with forms the refused forms by action.
-func (s *Site) casePage(c *Call, view cppcc.View, cid int64, forms map[string]*Form) (Answer, error) {
+func (s *pages) casePage(c *web.Call, view cppcc.View, cid int64, forms map[string]*web.Form) (web.Answer, error) {
 	r := c.R
 	perm := map[cppcc.View]auth.Perm{cppcc.ViewOffice: auth.PermCppccRead, cppcc.ViewUnit: auth.PermCppccHandle}[view]
 	d := caseData{View: view, Forms: forms, Routes: letters.Routes, Steps: map[string]bool{}, Write: view == cppcc.ViewOffice && len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}
@@ -186,32 +187,32 @@ func (s *Site) casePage(c *Call, view cppcc.View, cid int64, forms map[string]*F
 			}
 		}
 	}
-	return View{Name: "casepage.html", Title: d.C.Title, Data: d}, nil
+	return web.View{Name: "casepage.html", Title: d.C.Title, Data: d}, nil
 }
 
 // caseFile downloads a letter's attachment, as view reaches it.
-func (s *Site) caseFile(view cppcc.View) Handler {
-	return func(c *Call) (Answer, error) {
-		cid, err := PathID(c.R)
+func (s *pages) caseFile(view cppcc.View) web.Handler {
+	return func(c *web.Call) (web.Answer, error) {
+		cid, err := web.PathID(c.R)
 		if err != nil {
 			return nil, err
 		}
-		f, data, err := s.Cppcc.Letters.CaseFile(c.R.Context(), c.Scope, view, cid, ParseID(c.R.PathValue("file")))
+		f, data, err := s.Cppcc.Letters.CaseFile(c.R.Context(), c.Scope, view, cid, web.ParseID(c.R.PathValue("file")))
 		if err != nil {
 			return nil, err
 		}
-		return FileDownload(f.Name, data), nil
+		return web.FileDownload(f.Name, data), nil
 	}
 }
 
 // caseAct is the office's step on a letter.
-func (s *Site) caseAct(c *Call) (Answer, error) {
+func (s *pages) caseAct(c *web.Call) (web.Answer, error) {
 	r := c.R
-	cid, err := PathID(r)
+	cid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(r)
+	f := web.NewForm(r)
 	action := r.PathValue("action")
 	if action == "publish" {
 		_, err = s.Cppcc.Forum.Publish(r.Context(), c.Scope, cid)
@@ -220,54 +221,56 @@ func (s *Site) caseAct(c *Call) (Answer, error) {
 			Hearing: f.Get("hearing") == "1"})
 	}
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewOffice, cid, map[string]*Form{action: f}) })
+		return web.Refused(r, f, err, func() (web.Answer, error) {
+			return s.casePage(c, cppcc.ViewOffice, cid, map[string]*web.Form{action: f})
+		})
 	}
 	back := fmt.Sprintf("/cppcc/letters/%d", cid)
 	if tab := f.Get("from"); action == "supervise" && tab != "" {
 		// Back to the list's row, its banner there (on a phone the top is out of sight).
 		back = fmt.Sprintf("/cppcc/letters?tab=%s&page=%d&done=%d#case-%d", url.QueryEscape(tab), max(1, f.ID("page")), cid, cid)
 	}
-	return Redirect{To: back, Flash: "已" + letters.ActionLabel(action)}, nil
+	return web.Redirect{To: back, Flash: "已" + letters.ActionLabel(action)}, nil
 }
 
-func (s *Site) unitCaseAct(c *Call) (Answer, error) {
+func (s *pages) unitCaseAct(c *web.Call) (web.Answer, error) {
 	r := c.R
-	cid, err := PathID(r)
+	cid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(r)
+	f := web.NewForm(r)
 	action := r.PathValue("action")
 	days, _ := strconv.Atoi(f.Get("days"))
 	if _, err := s.Cppcc.Letters.Handle(r.Context(), c.Scope, cid, letters.CaseAction{Action: action, Text: f.Get("text"), Days: days, Approver: f.Get("approver")}); err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.casePage(c, cppcc.ViewUnit, cid, map[string]*Form{action: f}) })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.casePage(c, cppcc.ViewUnit, cid, map[string]*web.Form{action: f}) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/inbox/letters/%d", cid), Flash: "已" + letters.ActionLabel(action)}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/inbox/letters/%d", cid), Flash: "已" + letters.ActionLabel(action)}, nil
 }
 
 type caseNewData struct {
 	Committee committee.Committee
-	Form      *Form
+	Form      *web.Form
 	Boxes     any
 	Channels  any
 }
 
-func (s *Site) caseNew(c *Call) (Answer, error) {
-	return s.caseNewPage(c, &Form{Errors: map[string]string{}, Labels: LetterLabels})
+func (s *pages) caseNew(c *web.Call) (web.Answer, error) {
+	return s.caseNewPage(c, &web.Form{Errors: map[string]string{}, Labels: web.LetterLabels})
 }
 
-func (s *Site) caseNewPage(c *Call, f *Form) (Answer, error) {
+func (s *pages) caseNewPage(c *web.Call, f *web.Form) (web.Answer, error) {
 	d := caseNewData{Form: f, Boxes: letters.Boxes, Channels: letters.Channels}
 	var err error
 	if d.Committee, err = s.committeeIn(c.R, c.Scope); err != nil {
 		return nil, err
 	}
-	return View{Name: "casenew.html", Title: "登记来信来访", Data: d}, nil
+	return web.View{Name: "casenew.html", Title: "登记来信来访", Data: d}, nil
 }
 
-func (s *Site) caseRegister(c *Call) (Answer, error) {
-	f := NewForm(c.R)
-	f.Labels = LetterLabels
+func (s *pages) caseRegister(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
+	f.Labels = web.LetterLabels
 	people, _ := strconv.Atoi(cmp.Or(f.Get("people"), "1"))
 	in := letters.CaseInput{CommitteeID: f.ID("committee_id"), Box: f.Get("box"), Channel: f.Get("channel"), Title: f.Get("title"), Content: f.Get("content"),
 		Name: f.Get("name"), Phone: f.Get("phone"), IDNumber: f.Get("id_number"), People: people}
@@ -276,9 +279,9 @@ func (s *Site) caseRegister(c *Call) (Answer, error) {
 	}
 	rc, err := s.Cppcc.Letters.Register(c.R.Context(), c.Scope, in)
 	if err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.caseNewPage(c, f) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.caseNewPage(c, f) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/letters/%d", rc.Case.ID), Flash: "已登记。回执码 " + rc.Code + "(只显示这一次,请告知来信人)"}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/letters/%d", rc.Case.ID), Flash: "已登记。回执码 " + rc.Code + "(只显示这一次,请告知来信人)"}, nil
 }
 
 type moderationData struct {
@@ -287,7 +290,7 @@ type moderationData struct {
 	Posts     []forum.Post
 }
 
-func (s *Site) moderation(c *Call) (Answer, error) {
+func (s *pages) moderation(c *web.Call) (web.Answer, error) {
 	var d moderationData
 	var err error
 	if d.Committee, err = s.committeeIn(c.R, c.Scope); err != nil {
@@ -296,31 +299,31 @@ func (s *Site) moderation(c *Call) (Answer, error) {
 	if d.Comments, d.Posts, err = s.Cppcc.Forum.Queue(c.R.Context(), c.Scope, d.Committee.ID); err != nil {
 		return nil, err
 	}
-	return View{Name: "moderation.html", Title: "论坛审核", Data: d}, nil
+	return web.View{Name: "moderation.html", Title: "论坛审核", Data: d}, nil
 }
 
-func (s *Site) moderate(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) moderate(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	in := forum.ModerateInput{Action: f.Get("action"), Body: f.Get("body"), Spam: f.Get("spam") == "1"}
 	if err := s.Public.Moderate(c.R.Context(), c.Scope, f.ID("committee_id"), c.R.PathValue("object"), oid, in); err != nil {
 		return nil, err
 	}
-	return Redirect{To: "/cppcc/moderation?committee=" + f.Get("committee_id"), Flash: "已审核"}, nil
+	return web.Redirect{To: "/cppcc/moderation?committee=" + f.Get("committee_id"), Flash: "已审核"}, nil
 }
 
 type calendarData struct {
 	Year  int
 	Days  []cppcc.CalendarDay
 	Text  string
-	Form  *Form
+	Form  *web.Form
 	Write bool
 }
 
-func (s *Site) calendarPage(c *Call) (Answer, error) {
+func (s *pages) calendarPage(c *web.Call) (web.Answer, error) {
 	year := s.boardYear(c.R)
 	days, err := s.Cppcc.CalendarDays(c.R.Context(), s.DB, year)
 	if err != nil {
@@ -334,16 +337,16 @@ func (s *Site) calendarPage(c *Call) (Answer, error) {
 		}
 		fmt.Fprintf(&b, "%s %s %s\n", d.Day, kind, d.Note)
 	}
-	return View{Name: "calendar.html", Title: "节假日安排", Data: calendarData{Year: year, Days: days, Text: b.String(), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}}, nil
+	return web.View{Name: "calendar.html", Title: "节假日安排", Data: calendarData{Year: year, Days: days, Text: b.String(), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0}}, nil
 }
 
 // calendarSave reads a year's days, one a line: the date, 休 or 班, a note.
-func (s *Site) calendarSave(c *Call) (Answer, error) {
-	f := NewForm(c.R)
+func (s *pages) calendarSave(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
 	year, _ := strconv.Atoi(f.Get("year"))
-	again := func() (Answer, error) {
+	again := func() (web.Answer, error) {
 		f.Labels = map[string]string{"days": "节假日", "year": "年份"}
-		return View{Status: http.StatusBadRequest, Name: "calendar.html", Title: "节假日安排", Data: calendarData{Year: year, Text: f.Get("days"), Form: f, Write: true}}, nil
+		return web.View{Status: http.StatusBadRequest, Name: "calendar.html", Title: "节假日安排", Data: calendarData{Year: year, Text: f.Get("days"), Form: f, Write: true}}, nil
 	}
 	var days []cppcc.CalendarDay
 	for i, line := range strings.Split(f.Get("days"), "\n") {
@@ -359,7 +362,7 @@ func (s *Site) calendarSave(c *Call) (Answer, error) {
 		days = append(days, cppcc.CalendarDay{Day: d, Off: parts[1] == "休", Note: strings.Join(parts[2:], " ")})
 	}
 	if _, err := s.Cppcc.SetCalendar(c.R.Context(), c.Scope, year, days); err != nil {
-		return Refused(c.R, f, err, again)
+		return web.Refused(c.R, f, err, again)
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/calendar?year=%d", year), Flash: fmt.Sprintf("已保存%d年的节假日安排", year)}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/calendar?year=%d", year), Flash: fmt.Sprintf("已保存%d年的节假日安排", year)}, nil
 }

@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"fmt"
@@ -9,13 +9,14 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/committee"
 	"dangjian/internal/cppcc"
+	"dangjian/internal/web"
 )
 
 // The office enters the proposals of parties, groups, special committees
 // and sectors (党派团体提案): submitted as entered, a party's or a group's
 // with the member who evaluates the reply for it.
-func (s *Site) entryRoutes() []Route {
-	return []Route{
+func (s *pages) entryRoutes() []route {
+	return []route{
 		{"GET /cppcc/proposals/new", auth.PermCppccWrite, 0, s.entryNew},
 		{"POST /cppcc/proposals", auth.PermCppccWrite, 0, s.entrySave},
 		{"GET /cppcc/pick/contacts", auth.PermCppccWrite, 0, s.pickContacts},
@@ -24,37 +25,37 @@ func (s *Site) entryRoutes() []Route {
 
 type entryData struct {
 	Committee  committee.Committee
-	Ways       []OptionItem
+	Ways       []web.OptionItem
 	Parties    []string
 	Categories []string
-	Contacts   []OptionItem
-	Evaluator  ManyPick
-	Form       *Form
+	Contacts   []web.OptionItem
+	Evaluator  web.ManyPick
+	Form       *web.Form
 }
 
 // entryWays are the ways the office enters (a member's own are the member's).
 var entryWays = cppcc.Ways[2:]
 
 // evaluatorPicker is the entry's picker of the contact, resolved from f.
-func evaluatorPicker(f *Form, ms []committee.Member) (ManyPick, []int64) {
-	p := ManyPick{ID: "evaluator_id", Q: "evaluator_q", Label: "联系人(党派、人民团体的提案必选一位本政协委员,由其评价办理结果)", Pick: "/cppcc/pick/contacts", Noun: "委员"}
-	return p, PickMany(f, &p, memberPicks(ms))
+func evaluatorPicker(f *web.Form, ms []committee.Member) (web.ManyPick, []int64) {
+	p := web.ManyPick{ID: "evaluator_id", Q: "evaluator_q", Label: "联系人(党派、人民团体的提案必选一位本政协委员,由其评价办理结果)", Pick: "/cppcc/pick/contacts", Noun: "委员"}
+	return p, web.PickMany(f, &p, memberPicks(ms))
 }
 
-func (s *Site) entryNew(c *Call) (Answer, error) {
-	return s.entryForm(c, &Form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
+func (s *pages) entryNew(c *web.Call) (web.Answer, error) {
+	return s.entryForm(c, &web.Form{Values: url.Values{"public": {"1"}, "contact": {"phone"}}, Errors: map[string]string{}})
 }
 
 // entryForm is the office's form of a party's or a group's proposal, f its values.
-func (s *Site) entryForm(c *Call, f *Form) (View, error) {
+func (s *pages) entryForm(c *web.Call, f *web.Form) (web.View, error) {
 	r := c.R
-	d := entryData{Form: f, Ways: Options(entryWays), Contacts: Options(cppcc.Contacts)}
+	d := entryData{Form: f, Ways: web.Options(entryWays), Contacts: web.Options(cppcc.Contacts)}
 	var err error
 	if d.Committee, err = s.Cppcc.CommitteeOf(r.Context(), c.Scope); err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	if d.Categories, err = s.Cppcc.Names(r.Context(), d.Committee.ID, "category"); err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	for _, e := range committee.Parties {
 		if e.Code != "cpc" && e.Code != "none" && e.Code != "people_org" {
@@ -63,23 +64,23 @@ func (s *Site) entryForm(c *Call, f *Form) (View, error) {
 	}
 	ms, err := s.activeMembers(r, d.Committee.ID, 0)
 	if err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	d.Evaluator, _ = evaluatorPicker(f, ms)
-	return View{Name: "entryform.html", Title: "录入党派团体提案", Data: d}, nil
+	return web.View{Name: "entryform.html", Title: "录入党派团体提案", Data: d}, nil
 }
 
-func (s *Site) entrySave(c *Call) (Answer, error) {
-	f := NewForm(c.R)
+func (s *pages) entrySave(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
 	p, err := s.enter(c, f)
 	if err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.entryForm(c, f) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.entryForm(c, f) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/proposals/%d", p.ID), Flash: "已录入并提交,等待审查"}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/proposals/%d", p.ID), Flash: "已录入并提交,等待审查"}, nil
 }
 
 // enter submits the proposal of a party or a group the office enters from f.
-func (s *Site) enter(c *Call, f *Form) (cppcc.Proposal, error) {
+func (s *pages) enter(c *web.Call, f *web.Form) (cppcc.Proposal, error) {
 	r, sc := c.R, c.Scope
 	cm, err := s.Cppcc.CommitteeOf(r.Context(), sc)
 	if err != nil {

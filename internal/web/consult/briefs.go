@@ -1,4 +1,4 @@
-package web
+package consult
 
 import (
 	"fmt"
@@ -9,13 +9,14 @@ import (
 	"dangjian/internal/committee"
 	"dangjian/internal/duties"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
 // The 《政协简报》 (a numbered series per committee and year) and the
 // documents of a meeting or an activity.
-func (s *Site) briefRoutes() []Route {
-	return []Route{
+func (s *pages) briefRoutes() []route {
+	return []route{
 		{"GET /cppcc/briefs", auth.PermCppccRead, 0, s.briefList},
 		{"POST /cppcc/briefs", auth.PermCppccWrite, 0, s.briefIssue},
 		{"GET /cppcc/briefs/{id}", auth.PermCppccRead, 0, s.briefRoute},
@@ -31,47 +32,47 @@ type briefsData struct {
 	Briefs     []duties.Brief
 	Activities []duties.Activity // this year's, one of which an issue may report
 	Write      bool
-	Form       *Form
+	Form       *web.Form
 }
 
-func (s *Site) briefList(c *Call) (Answer, error) {
-	f := &Form{Values: url.Values{"activity_id": {c.R.URL.Query().Get("activity")}}, Errors: map[string]string{}}
+func (s *pages) briefList(c *web.Call) (web.Answer, error) {
+	f := &web.Form{Values: url.Values{"activity_id": {c.R.URL.Query().Get("activity")}}, Errors: map[string]string{}}
 	return s.briefsPage(c, f)
 }
 
 // briefsPage is the year's briefs of the committee, with f the form of a
 // new issue.
-func (s *Site) briefsPage(c *Call, f *Form) (View, error) {
+func (s *pages) briefsPage(c *web.Call, f *web.Form) (web.View, error) {
 	r := c.R
 	d := briefsData{Year: s.boardYear(r), Write: len(c.ID.ScopesFor(auth.PermCppccWrite)) > 0, Form: f}
 	sc, err := c.Within(auth.PermCppccRead)
 	if err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	if d.Committee, err = s.committeeIn(r, sc); err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	if d.Briefs, err = s.Cppcc.Duties.Briefs(r.Context(), sc, d.Committee.ID, d.Year); err != nil {
-		return View{}, err
+		return web.View{}, err
 	}
 	if d.Write {
 		l, err := s.Cppcc.Duties.Activities(r.Context(), sc, d.Committee.ID, duties.ActivityFilter{Year: s.Cppcc.Today().Year()}, store.Page{Size: store.MaxSize})
 		if err != nil {
-			return View{}, err
+			return web.View{}, err
 		}
 		d.Activities = l.Items
 		// The meeting chosen (from its page) titles the issue until the office writes its own.
 		for _, a := range d.Activities {
-			if Itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
+			if web.Itoa(a.ID) == f.Get("activity_id") && f.Get("title") == "" {
 				f.Values.Set("title", a.Topic())
 			}
 		}
 	}
-	return View{Name: "briefs.html", Title: d.Committee.Name + " · 政协简报", Data: d}, nil
+	return web.View{Name: "briefs.html", Title: d.Committee.Name + " · 政协简报", Data: d}, nil
 }
 
-func (s *Site) briefIssue(c *Call) (Answer, error) {
-	f := NewForm(c.R)
+func (s *pages) briefIssue(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
 	in := duties.BriefInput{CommitteeID: f.ID("committee_id"), Title: f.Get("title"), Content: f.Get("content"), ActivityID: f.ID("activity_id"), Signer: f.Get("signer")}
 	if d := f.Date("issued_on"); d != nil {
 		in.IssuedOn = *d
@@ -81,9 +82,9 @@ func (s *Site) briefIssue(c *Call) (Answer, error) {
 	}
 	b, err := s.Cppcc.Duties.IssueBrief(c.R.Context(), c.Scope, in)
 	if err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.briefsPage(c, f) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.briefsPage(c, f) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/briefs/%d?committee=%d", b.ID, b.CommitteeID), Flash: "已编发《政协简报》" + b.Label}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/briefs/%d?committee=%d", b.ID, b.CommitteeID), Flash: "已编发《政协简报》" + b.Label}, nil
 }
 
 type briefData struct {
@@ -91,9 +92,9 @@ type briefData struct {
 	B         duties.Brief
 }
 
-func (s *Site) briefOf(c *Call) (briefData, error) {
+func (s *pages) briefOf(c *web.Call) (briefData, error) {
 	var d briefData
-	bid, err := PathID(c.R)
+	bid, err := web.PathID(c.R)
 	if err != nil {
 		return d, err
 	}
@@ -104,31 +105,31 @@ func (s *Site) briefOf(c *Call) (briefData, error) {
 	return d, err
 }
 
-func (s *Site) briefRoute(c *Call) (Answer, error) {
+func (s *pages) briefRoute(c *web.Call) (web.Answer, error) {
 	d, err := s.briefOf(c)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "brief.html", Title: "政协简报" + d.B.Label, Data: d}, nil
+	return web.View{Name: "brief.html", Title: "政协简报" + d.B.Label, Data: d}, nil
 }
 
-func (s *Site) briefDocx(c *Call) (Answer, error) {
+func (s *pages) briefDocx(c *web.Call) (web.Answer, error) {
 	d, err := s.briefOf(c)
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: d.Committee.Name + "政协简报" + d.B.Label + ".docx", ContentType: DocxType, Write: func(x io.Writer) error {
+	return web.Download{Name: d.Committee.Name + "政协简报" + d.B.Label + ".docx", ContentType: web.DocxType, Write: func(x io.Writer) error {
 		return s.Cppcc.Duties.WriteBrief(x, d.Committee, d.B)
 	}}, nil
 }
 
 // activityUpload adds a document to a meeting or an activity.
-func (s *Site) activityUpload(c *Call) (Answer, error) {
-	aid, err := PathID(c.R)
+func (s *pages) activityUpload(c *web.Call) (web.Answer, error) {
+	aid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	var name string
 	var data []byte
 	if file, hdr, err := c.R.FormFile("file"); err == nil {
@@ -140,7 +141,7 @@ func (s *Site) activityUpload(c *Call) (Answer, error) {
 	}
 	saved, err := s.Cppcc.Duties.AddActivityFile(c.R.Context(), c.Scope, aid, name, data)
 	if err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.activityPage(c, f) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.activityPage(c, f) })
 	}
-	return Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已上传" + saved.Name}, nil
+	return web.Redirect{To: fmt.Sprintf("/cppcc/activities/%d", aid), Flash: "已上传" + saved.Name}, nil
 }
