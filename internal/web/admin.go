@@ -123,7 +123,7 @@ func (s *Site) userAct(c *Call) (Answer, error) {
 			return err
 		})
 	default:
-		err = errUnknownOp
+		err = ErrUnknownOp
 	}
 	// A new password is shown once, on this answer, never in a URL.
 	return finishOp(c, f, err, d.NewPassword != "", func() (Answer, error) { return s.userListWith(c, d) }, "/users", msg)
@@ -308,12 +308,12 @@ func (s *Site) meAct(c *Call) (Answer, error) {
 			return err
 		})
 	default:
-		err = errUnknownOp
+		err = ErrUnknownOp
 	}
 	return finishOp(c, f, err, d.NewToken != "", func() (Answer, error) { return s.mePageWith(c, d) }, "/me", msg)
 }
 
-var (
-	errNoSelf    = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
-	errUnknownOp = apperr.New("bad_form", http.StatusBadRequest, "表单内容不完整,请刷新页面后重试")
-)
+var errNoSelf = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
+
+// ErrUnknownOp refuses a form whose op is none the page knows (a page out of date).
+var ErrUnknownOp = apperr.New("bad_form", http.StatusBadRequest, "表单内容不完整,请刷新页面后重试")

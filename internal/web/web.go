@@ -78,14 +78,12 @@ func (s *Site) Routes() []Route {
 		{"POST /logout", auth.PermAuth, 0, s.logout},
 		{"GET /password", auth.PermAuth, 0, s.passwordForm},
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
-		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
 		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
-		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.libraryRoutes()} {
+	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.adminRoutes(), s.libraryRoutes()} {
 		rs = append(rs, part...)
 	}
 	for _, sec := range s.Sections {

@@ -6,9 +6,10 @@ package site
 import (
 	"dangjian/internal/web"
 	"dangjian/internal/web/consult"
+	"dangjian/internal/web/party"
 )
 
 // Sections are the domains' rows of the route table, as every Site serves them.
 func Sections() []web.Section {
-	return []web.Section{consult.Routes}
+	return []web.Section{party.Routes, consult.Routes}
 }

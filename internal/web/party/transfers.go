@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"net/http"
@@ -11,10 +11,11 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
-func (s *Site) transfersRoutes() []Route {
-	return []Route{
+func (s *pages) transfersRoutes() []route {
+	return []route{
 		{"GET /transfers", auth.PermMemberRead, 0, s.transferList},
 		{"GET /transfers/new", auth.PermMemberWrite, 0, s.transferForm},
 		{"POST /transfers/new", auth.PermMemberWrite, 0, s.transferIssue},
@@ -31,9 +32,9 @@ func (s *Site) transfersRoutes() []Route {
 
 type transferListData struct {
 	Org   org.Org
-	Tabs  []Tab
+	Tabs  []web.Tab
 	List  store.List[member.Transfer]
-	Pager Pager
+	Pager web.Pager
 	// Mine tells, per letter, whether the caller may receive it (in) or cancel it (out).
 	CanReceive, CanCancel map[int64]bool
 	CanUndo               map[int64]bool // a receipt that may still be taken back
@@ -46,14 +47,14 @@ var transferTabs = []struct{ key, label string }{
 }
 
 // transferList shows the letters of a subtree by tab: to receive, issued and pending, overdue (口袋党员 risk), all.
-func (s *Site) transferList(c *Call) (Answer, error) {
+func (s *pages) transferList(c *web.Call) (web.Answer, error) {
 	r, id := c.R, c.ID
 	q := r.URL.Query()
 	key := q.Get("tab")
 	if key == "" {
 		key = "in"
 	}
-	f := member.TransferFilter{OrgID: QueryID(r, "org")}
+	f := member.TransferFilter{OrgID: web.QueryID(r, "org")}
 	switch key {
 	case "in", "out":
 		f.Direction, f.Status = key, member.TransferPending
@@ -61,7 +62,7 @@ func (s *Site) transferList(c *Call) (Answer, error) {
 		f.Risk = true
 	}
 	d := transferListData{CanReceive: map[int64]bool{}, CanCancel: map[int64]bool{}, CanUndo: map[int64]bool{}}
-	p := PageOf(r)
+	p := web.PageOf(r)
 	var err error
 	if f.OrgID != 0 {
 		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, f.OrgID); err != nil {
@@ -86,14 +87,14 @@ func (s *Site) transferList(c *Call) (Answer, error) {
 		qq := r.URL.Query()
 		qq.Set("tab", tb.key)
 		qq.Del("page")
-		d.Tabs = append(d.Tabs, Tab{tb.key, tb.label, "/transfers?" + qq.Encode(), tb.key == key})
+		d.Tabs = append(d.Tabs, web.Tab{Key: tb.key, Label: tb.label, Href: "/transfers?" + qq.Encode(), Active: tb.key == key})
 	}
-	d.Pager = NewPager(r, d.List.Total, p)
+	d.Pager = web.NewPager(r, d.List.Total, p)
 	d.Start = len(id.ScopesFor(auth.PermMemberWrite)) > 0
-	return View{Name: "transfers.html", Title: "组织关系转接", Data: d}, nil
+	return web.View{Name: "transfers.html", Title: "组织关系转接", Data: d}, nil
 }
 
-func (s *Site) pathOf(r *http.Request, id *int64) string {
+func (s *pages) pathOf(r *http.Request, id *int64) string {
 	if id == nil {
 		return ""
 	}
@@ -106,29 +107,29 @@ func (s *Site) pathOf(r *http.Request, id *int64) string {
 
 type transferFormData struct {
 	M    member.Member
-	Form *Form
-	To   OrgPick // the receiving organisation
+	Form *web.Form
+	To   web.OrgPick // the receiving organisation
 	// Without a member yet (a letter started from 组织关系转接): the name
 	// typed, its message, and the people it could mean.
 	Who     string
 	WhoErr  string
-	Choices []Picked
+	Choices []web.Picked
 }
 
 // toPicker is the letter's receiving organisation, anywhere in the tree.
-func toPicker() OrgPick {
-	return OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
+func toPicker() web.OrgPick {
+	return web.OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
-func (s *Site) transferForm(c *Call) (Answer, error) {
-	return s.transferFormWith(c, transferFormData{Form: &Form{Errors: map[string]string{}}, To: toPicker()})
+func (s *pages) transferForm(c *web.Call) (web.Answer, error) {
+	return s.transferFormWith(c, transferFormData{Form: &web.Form{Errors: map[string]string{}}, To: toPicker()})
 }
 
 // transferFormWith is the letter's form (d.Form the refused one), or,
 // without a member yet, the person picker that starts it.
-func (s *Site) transferFormWith(c *Call, d transferFormData) (Answer, error) {
+func (s *pages) transferFormWith(c *web.Call, d transferFormData) (web.Answer, error) {
 	r := c.R
-	mid := QueryID(r, "member")
+	mid := web.QueryID(r, "member")
 	var err error
 	if mid == 0 {
 		// Started from 组织关系转接: the person named in the picker.
@@ -141,16 +142,16 @@ func (s *Site) transferFormWith(c *Call, d transferFormData) (Answer, error) {
 			return nil, err
 		}
 	}
-	return View{Name: "transferform.html", Title: "开具组织关系介绍信", Data: d}, nil
+	return web.View{Name: "transferform.html", Title: "开具组织关系介绍信", Data: d}, nil
 }
 
 // whoLeaves resolves the person picker of a letter started without a
 // member: the person chosen, or the only member in scope of the name
 // typed; 0 with the message and the choices otherwise.
-func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (int64, error) {
+func (s *pages) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (int64, error) {
 	q := r.URL.Query()
 	for _, v := range q["who"] { // the hidden field the script fills, or a choice
-		if n := ParseID(v); n > 0 {
+		if n := web.ParseID(v); n > 0 {
 			return n, nil
 		}
 	}
@@ -176,7 +177,7 @@ func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (
 		d.WhoErr = "您管理的党员中没有找到“" + d.Who + "”"
 	default:
 		d.WhoErr = "有" + strconv.Itoa(len(l.Items)) + "名党员符合“" + d.Who + "”,请在下面选择一位"
-		d.Choices = OfferPeople(l.Items)
+		d.Choices = web.OfferPeople(l.Items)
 	}
 	return 0, nil
 }
@@ -184,7 +185,7 @@ func (s *Site) whoLeaves(r *http.Request, sc store.Scope, d *transferFormData) (
 // letterInput is what a letter's form says besides its person, its
 // receiving organisation in the system and its number: the one letter's
 // and the roster's batch ("letterterms" lays the fields out for both).
-func letterInput(f *Form) member.IssueInput {
+func letterInput(f *web.Form) member.IssueInput {
 	in := member.IssueInput{ToText: f.Get("to_text"), Reason: f.Get("reason"), DuesPaidTo: f.Get("dues_paid_to")}
 	if n := f.Count("valid_days"); n != nil {
 		in.ValidDays = *n
@@ -198,12 +199,12 @@ func letterInput(f *Form) member.IssueInput {
 // transferIssue issues a letter. The receiving organisation is looked up by
 // name or code across the whole system (a letter goes anywhere); when
 // several match, the user picks one.
-func (s *Site) transferIssue(c *Call) (Answer, error) {
+func (s *pages) transferIssue(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	d := transferFormData{Form: f, To: toPicker()}
 	in := letterInput(f)
-	in.MemberID, in.LetterNo = QueryID(r, "member"), f.Get("letter_no")
+	in.MemberID, in.LetterNo = web.QueryID(r, "member"), f.Get("letter_no")
 	var err error
 	if in.ToOrgID, err = s.PickOrg(r.Context(), c.ID, f, &d.To); err != nil {
 		return nil, err
@@ -211,21 +212,21 @@ func (s *Site) transferIssue(c *Call) (Answer, error) {
 	if err = f.Invalid(); err == nil {
 		var t member.Transfer
 		if t, err = s.Members.Issue(r.Context(), c.Scope, in); err == nil {
-			return Redirect{To: "/transfers?tab=out", Flash: "已开具介绍信 " + t.LetterNo + ",等待" + t.ToName + "接收"}, nil
+			return web.Redirect{To: "/transfers?tab=out", Flash: "已开具介绍信 " + t.LetterNo + ",等待" + t.ToName + "接收"}, nil
 		}
 	}
-	return Refused(r, f, err, func() (Answer, error) { return s.transferFormWith(c, d) })
+	return web.Refused(r, f, err, func() (web.Answer, error) { return s.transferFormWith(c, d) })
 }
 
 // transferAct receives or cancels a letter.
-func (s *Site) transferAct(c *Call) (Answer, error) {
+func (s *pages) transferAct(c *web.Call) (web.Answer, error) {
 	r := c.R
-	tid, err := PathID(r)
+	tid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	receive, undo := strings.HasSuffix(r.URL.Path, "/receive"), strings.HasSuffix(r.URL.Path, "/unreceive")
-	f := NewForm(r)
+	f := web.NewForm(r)
 	var t member.Transfer
 	switch {
 	case undo:
@@ -241,7 +242,7 @@ func (s *Site) transferAct(c *Call) (Answer, error) {
 	}
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Code != "not_found" {
-			return Redirect{To: "/transfers", Flash: ae.Message}, nil
+			return web.Redirect{To: "/transfers", Flash: ae.Message}, nil
 		}
 		return nil, err
 	}
@@ -252,44 +253,44 @@ func (s *Site) transferAct(c *Call) (Answer, error) {
 	case receive:
 		msg = "已接收 " + t.Name + " 的组织关系(介绍信 " + t.LetterNo + ");24小时内可在“全部”中撤销接收"
 	}
-	return Redirect{To: "/transfers?tab=all", Flash: msg}, nil
+	return web.Redirect{To: "/transfers?tab=all", Flash: msg}, nil
 }
 
 type mobileData struct {
 	Kind  string
-	Tabs  []Tab
+	Tabs  []web.Tab
 	List  store.List[member.Mobile]
-	Pager Pager
-	Form  *Form
+	Pager web.Pager
+	Form  *web.Form
 	Orgs  []org.Org
 	Write bool
 }
 
-func (s *Site) mobileList(c *Call) (Answer, error) {
+func (s *pages) mobileList(c *web.Call) (web.Answer, error) {
 	return s.mobileListWith(c, nil)
 }
 
 // mobileListWith is the list of mobile members (read within the grants
 // that read the roster), with f the refused form of one coming in.
-func (s *Site) mobileListWith(c *Call, f *Form) (Answer, error) {
+func (s *pages) mobileListWith(c *web.Call, f *web.Form) (web.Answer, error) {
 	r, id := c.R, c.ID
 	kind := r.URL.Query().Get("kind")
 	if kind != "in" {
 		kind = "out"
 	}
 	d := mobileData{Kind: kind, Form: f}
-	p := PageOf(r)
+	p := web.PageOf(r)
 	sc, err := c.Within(auth.PermMemberRead)
 	if err != nil {
 		return nil, err
 	}
-	if d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: QueryID(r, "org"), Kind: kind}, p); err != nil {
+	if d.List, err = s.Members.ListMobile(r.Context(), sc, member.MobileFilter{OrgID: web.QueryID(r, "org"), Kind: kind}, p); err != nil {
 		return nil, err
 	}
 	for _, k := range []struct{ key, label string }{{"out", "流出党员"}, {"in", "流入党员"}} {
-		d.Tabs = append(d.Tabs, Tab{k.key, k.label, "/mobile?kind=" + k.key, k.key == kind})
+		d.Tabs = append(d.Tabs, web.Tab{Key: k.key, Label: k.label, Href: "/mobile?kind=" + k.key, Active: k.key == kind})
 	}
-	d.Pager = NewPager(r, d.List.Total, p)
+	d.Pager = web.NewPager(r, d.List.Total, p)
 	if scopes := id.ScopesFor(auth.PermMemberWrite); len(scopes) > 0 {
 		d.Write = true
 		roots, err := s.Orgs.Roots(r.Context(), scopes[0])
@@ -297,32 +298,32 @@ func (s *Site) mobileListWith(c *Call, f *Form) (Answer, error) {
 			d.Orgs = append(roots, mustChildren(s, r, scopes[0], roots[0].ID)...)
 		}
 	}
-	return View{Name: "mobile.html", Title: "流动党员", Data: d}, nil
+	return web.View{Name: "mobile.html", Title: "流动党员", Data: d}, nil
 }
 
-func mustChildren(s *Site, r *http.Request, sc store.Scope, id int64) []org.Org {
+func mustChildren(s *pages, r *http.Request, sc store.Scope, id int64) []org.Org {
 	kids, _ := s.Orgs.Children(r.Context(), sc, id)
 	return kids
 }
 
-func (s *Site) mobileRegisterIn(c *Call) (Answer, error) {
-	f := NewForm(c.R)
+func (s *pages) mobileRegisterIn(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
 	in := member.MobileInput{Kind: "in", OrgID: f.ID("org_id"), Name: f.Get("name"), RelationPlace: f.Get("relation_place"),
 		Contact: f.Get("contact"), PresentPlace: f.Get("present_place")}
 	if d := f.Date("since"); d != nil {
 		in.Since = *d
 	}
 	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) {
+		return web.Refused(c.R, f, err, func() (web.Answer, error) {
 			c.R.URL.RawQuery = "kind=in"
 			return s.mobileListWith(c, f)
 		})
 	}
-	return Redirect{To: "/mobile?kind=in", Flash: "已登记流入党员 " + in.Name}, nil
+	return web.Redirect{To: "/mobile?kind=in", Flash: "已登记流入党员 " + in.Name}, nil
 }
 
-func (s *Site) mobileEnd(c *Call) (Answer, error) {
-	mid, err := PathID(c.R)
+func (s *pages) mobileEnd(c *web.Call) (web.Answer, error) {
+	mid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +331,7 @@ func (s *Site) mobileEnd(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Redirect{To: "/mobile?kind=" + rec.Kind, Flash: "已结束 " + rec.Name + " 的流动登记"}, nil
+	return web.Redirect{To: "/mobile?kind=" + rec.Kind, Flash: "已结束 " + rec.Name + " 的流动登记"}, nil
 }
 
 type letterData struct {
@@ -354,9 +355,9 @@ type letterData struct {
 // one sends back, on one A4 page. The ID number is masked, as on every
 // page; a POST from a role that may reveal it prints it in the clear, the
 // look recorded in the audit trail with the letter it was for.
-func (s *Site) letterPrint(c *Call) (Answer, error) {
+func (s *pages) letterPrint(c *web.Call) (web.Answer, error) {
 	r, id := c.R, c.ID
-	tid, err := PathID(r)
+	tid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +406,7 @@ func (s *Site) letterPrint(c *Call) (Answer, error) {
 		d.DuesYear, d.DuesMonth = y, strings.TrimPrefix(m, "0")
 	}
 	d.PrintedOn = s.Work.Today().Chinese()
-	return View{Name: "letter.html", Title: "组织关系介绍信 " + d.T.LetterNo, Data: d}, nil
+	return web.View{Name: "letter.html", Title: "组织关系介绍信 " + d.T.LetterNo, Data: d}, nil
 }
 
 // ageOn is the age in whole years on a day.

@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"net/url"
@@ -8,6 +8,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
 	"dangjian/internal/spreadsheet"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -63,8 +64,8 @@ type workListData struct {
 	Org          org.Org
 	Head         []string
 	Rows         []rowView
-	Pager        Pager
-	Views        []Tab
+	Pager        web.Pager
+	Views        []web.Tab
 	Enums        []fieldView
 	Q, From, To  string
 	Export       string
@@ -72,16 +73,16 @@ type workListData struct {
 	CreateAction string
 	// Filtering: the list is narrowed by what the filters hold (they stay unfolded on a phone).
 	Filtering bool
-	OrgPick   OrgPick // the filter's organisation
+	OrgPick   web.OrgPick // the filter's organisation
 }
 
 // workList shows one kind's records in a subtree, with filters, export and the form to add one.
-func (s *Site) workList(c *Call) (Answer, error) {
+func (s *pages) workList(c *web.Call) (web.Answer, error) {
 	return s.workListWith(c, nil)
 }
 
 // workListWith is the list, with f the refused form of a new record.
-func (s *Site) workListWith(c *Call, f *Form) (Answer, error) {
+func (s *pages) workListWith(c *web.Call, f *web.Form) (web.Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
 	if !ok {
@@ -100,7 +101,7 @@ func (s *Site) workListWith(c *Call, f *Form) (Answer, error) {
 			d.Filtering = d.Filtering || q.Get(fd.Col) != ""
 		}
 	}
-	p := PageOf(r)
+	p := web.PageOf(r)
 	sc, err := c.Within(auth.PermWorkRead)
 	if err != nil {
 		return nil, err
@@ -114,13 +115,13 @@ func (s *Site) workListWith(c *Call, f *Form) (Answer, error) {
 		return nil, err
 	}
 	d.Head, d.Rows = rows(k, l.Items, true)
-	d.Pager = NewPager(r, l.Total, p)
+	d.Pager = web.NewPager(r, l.Total, p)
 	if k.Parent == "" && c.ID.Allows(auth.PermWorkWrite, d.Org.Path) {
 		fv, err := s.buildForm(r, sc, k, "", nil, f, d.Org.ID)
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+Itoa(d.Org.ID), "新增"+k.Noun, "保存"
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"?org="+web.Itoa(d.Org.ID), "新增"+k.Noun, "保存"
 		fv.Open = fv.Open || q.Get("new") == "1"
 		if f == nil {
 			if err := s.fillSelf(r.Context(), k, &fv, c.ID); err != nil {
@@ -129,42 +130,42 @@ func (s *Site) workListWith(c *Call, f *Form) (Answer, error) {
 		}
 		d.Create = &fv
 	}
-	base := url.Values{"org": {Itoa(d.Org.ID)}}
+	base := url.Values{"org": {web.Itoa(d.Org.ID)}}
 	if len(k.Views) > 0 {
-		d.Views = append(d.Views, Tab{"", "全部", "/work/" + k.Name + "?" + base.Encode(), filter.View == ""})
+		d.Views = append(d.Views, web.Tab{Key: "", Label: "全部", Href: "/work/" + k.Name + "?" + base.Encode(), Active: filter.View == ""})
 		for _, v := range k.Views {
-			d.Views = append(d.Views, Tab{v.Name, v.Label, "/work/" + k.Name + "?org=" + Itoa(d.Org.ID) + "&view=" + v.Name, filter.View == v.Name})
+			d.Views = append(d.Views, web.Tab{Key: v.Name, Label: v.Label, Href: "/work/" + k.Name + "?org=" + web.Itoa(d.Org.ID) + "&view=" + v.Name, Active: filter.View == v.Name})
 		}
 	}
-	d.OrgPick = FilterPicker(d.Org)
+	d.OrgPick = web.FilterPicker(d.Org)
 	d.Export = "/work/" + k.Name + "/export?" + r.URL.RawQuery
 	if r.URL.RawQuery == "" {
 		d.Export += base.Encode()
 	}
-	return View{Name: "worklist.html", Title: k.Label, Data: d}, nil
+	return web.View{Name: "worklist.html", Title: k.Label, Data: d}, nil
 }
 
 // workCreate adds a record: a top-level one to ?org=, a child one to ?parent=.
-func (s *Site) workCreate(c *Call) (Answer, error) {
+func (s *pages) workCreate(c *web.Call) (web.Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
 	if !ok {
 		return nil, apperr.NotFound("页面")
 	}
-	f := NewForm(r)
-	parentID := QueryID(r, "parent")
-	again := func() (Answer, error) {
+	f := web.NewForm(r)
+	parentID := web.QueryID(r, "parent")
+	again := func() (web.Answer, error) {
 		if k.Parent != "" {
-			return s.showRecord(c, k.Parent, parentID, map[string]*Form{k.Name: f})
+			return s.showRecord(c, k.Parent, parentID, map[string]*web.Form{k.Name: f})
 		}
 		return s.workListWith(c, f)
 	}
-	orgID := QueryID(r, "org")
+	orgID := web.QueryID(r, "org")
 	if k.Parent != "" {
 		pk, _ := work.KindOf(k.Parent)
 		p, err := s.Work.Get(r.Context(), c.Scope, pk, parentID)
 		if err != nil {
-			return Refused(r, f, err, again)
+			return web.Refused(r, f, err, again)
 		}
 		orgID = p.OrgID
 	}
@@ -176,15 +177,15 @@ func (s *Site) workCreate(c *Call) (Answer, error) {
 	rec, err := s.Work.Save(r.Context(), c.Scope, k, 0, in)
 	switch {
 	case err != nil:
-		return Refused(r, f, err, again)
+		return web.Refused(r, f, err, again)
 	case k.Parent != "":
-		return Redirect{To: "/work/" + k.Parent + "/" + Itoa(parentID), Flash: "已添加" + k.Noun}, nil
+		return web.Redirect{To: "/work/" + k.Parent + "/" + web.Itoa(parentID), Flash: "已添加" + k.Noun}, nil
 	}
-	return Redirect{To: "/work/" + k.Name + "/" + Itoa(rec.ID), Flash: "已保存" + k.Noun}, nil
+	return web.Redirect{To: "/work/" + k.Name + "/" + web.Itoa(rec.ID), Flash: "已保存" + k.Noun}, nil
 }
 
 // workExport downloads the list as filtered, as .xlsx; the export is in the audit trail.
-func (s *Site) workExport(c *Call) (Answer, error) {
+func (s *pages) workExport(c *web.Call) (web.Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
 	if !ok {
@@ -202,5 +203,5 @@ func (s *Site) workExport(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
+	return web.Download{Name: name, ContentType: web.XlsxType, Stream: true, Write: write}, nil
 }

@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/date"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -40,8 +41,8 @@ type recordData struct {
 	Reminders *remindView
 }
 
-func (s *Site) workRecord(c *Call) (Answer, error) {
-	rid, err := PathID(c.R)
+func (s *pages) workRecord(c *web.Call) (web.Answer, error) {
+	rid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func (s *Site) workRecord(c *Call) (Answer, error) {
 // showRecord shows a record with its facts, its steps, the records under it
 // and the forms to change it; forms holds what a refused form typed, by kind
 // (or by "edit" and by action name).
-func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*Form) (Answer, error) {
+func (s *pages) showRecord(c *web.Call, kind string, rid int64, forms map[string]*web.Form) (web.Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(kind)
 	if !ok {
@@ -76,11 +77,11 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*For
 	if title, ok := k.Field(k.Title()); ok {
 		d.Heading = display(d.Rec, title, true)
 	}
-	d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + Itoa(d.Rec.OrgID)})
+	d.Facts = append(d.Facts, fact{Label: "所属党组织", Value: d.Rec.OrgName, Href: "/orgs/" + web.Itoa(d.Rec.OrgID)})
 	for _, fd := range k.Fields {
 		ft := fact{Label: fd.Label, Value: display(d.Rec, fd, true)}
 		if fd.Type == work.File && d.Rec.Int(fd.Col) != 0 {
-			ft.Href = "/attachments/" + Itoa(d.Rec.Int(fd.Col))
+			ft.Href = "/attachments/" + web.Itoa(d.Rec.Int(fd.Col))
 		}
 		ft.Warn = ft.Value == "已逾期"
 		d.Facts = append(d.Facts, ft)
@@ -104,7 +105,7 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*For
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+Itoa(rid), "修改", "保存修改"
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+web.Itoa(rid), "修改", "保存修改"
 		d.Edit, d.Delete = &fv, true
 	}
 	for _, a := range k.Actions {
@@ -126,7 +127,7 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*For
 		if err != nil {
 			return nil, err
 		}
-		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+Itoa(rid)+"/act/"+a.Name, a.Label, a.Label
+		fv.Action, fv.Title, fv.Submit = "/work/"+k.Name+"/"+web.Itoa(rid)+"/act/"+a.Name, a.Label, a.Label
 		// A step is a button in sight, asked once more before it is taken.
 		fv.Step, fv.Confirm = true, "确定“"+a.Label+"”?办理后记录状态随之改变。"
 		d.Actions = append(d.Actions, fv)
@@ -143,31 +144,31 @@ func (s *Site) showRecord(c *Call, kind string, rid int64, forms map[string]*For
 			if err != nil {
 				return nil, err
 			}
-			fv.Action, fv.Title, fv.Submit = "/work/"+ck.Name+"?parent="+Itoa(rid), "添加"+ck.Noun, "添加"
+			fv.Action, fv.Title, fv.Submit = "/work/"+ck.Name+"?parent="+web.Itoa(rid), "添加"+ck.Noun, "添加"
 			cv.Add = &fv
 		}
 		d.Children = append(d.Children, cv)
 	}
-	return View{Name: "workrecord.html", Title: k.Noun, Data: d}, nil
+	return web.View{Name: "workrecord.html", Title: k.Noun, Data: d}, nil
 }
 
-func (s *Site) workUpdate(c *Call) (Answer, error) {
+func (s *pages) workUpdate(c *web.Call) (web.Answer, error) {
 	return s.workChange(c, "edit")
 }
 
-func (s *Site) workAct(c *Call) (Answer, error) {
+func (s *pages) workAct(c *web.Call) (web.Answer, error) {
 	return s.workChange(c, c.R.PathValue("action"))
 }
 
 // workChange saves the edit form (step "edit") or takes a step of a record.
-func (s *Site) workChange(c *Call, step string) (Answer, error) {
+func (s *pages) workChange(c *web.Call, step string) (web.Answer, error) {
 	r := c.R
 	k, ok := work.KindOf(r.PathValue("kind"))
-	rid, err := PathID(r)
+	rid, err := web.PathID(r)
 	if !ok || err != nil {
 		return nil, apperr.NotFound("页面")
 	}
-	f := NewForm(r)
+	f := web.NewForm(r)
 	perm, msg := auth.PermWorkWrite, "已保存修改"
 	a, isAction := k.Action(step)
 	if isAction {
@@ -199,14 +200,14 @@ func (s *Site) workChange(c *Call, step string) (Answer, error) {
 		return err
 	})
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.showRecord(c, k.Name, rid, map[string]*Form{step: f}) })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.showRecord(c, k.Name, rid, map[string]*web.Form{step: f}) })
 	}
-	return Redirect{To: "/work/" + k.Name + "/" + Itoa(rid), Flash: msg}, nil
+	return web.Redirect{To: "/work/" + k.Name + "/" + web.Itoa(rid), Flash: msg}, nil
 }
 
-func (s *Site) workDelete(c *Call) (Answer, error) {
+func (s *pages) workDelete(c *web.Call) (web.Answer, error) {
 	k, ok := work.KindOf(c.R.PathValue("kind"))
-	rid, err := PathID(c.R)
+	rid, err := web.PathID(c.R)
 	if !ok || err != nil {
 		return nil, apperr.NotFound("页面")
 	}
@@ -218,7 +219,7 @@ func (s *Site) workDelete(c *Call) (Answer, error) {
 		return nil, err
 	}
 	if k.Parent != "" {
-		return Redirect{To: "/work/" + k.Parent + "/" + Itoa(rec.ParentID), Flash: "已删除" + k.Noun}, nil
+		return web.Redirect{To: "/work/" + k.Parent + "/" + web.Itoa(rec.ParentID), Flash: "已删除" + k.Noun}, nil
 	}
-	return Redirect{To: "/work/" + k.Name + "?org=" + Itoa(rec.OrgID), Flash: "已删除" + k.Noun}, nil
+	return web.Redirect{To: "/work/" + k.Name + "?org=" + web.Itoa(rec.OrgID), Flash: "已删除" + k.Noun}, nil
 }

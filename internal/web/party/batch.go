@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"cmp"
@@ -12,18 +12,19 @@ import (
 	"dangjian/internal/member"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // batchPicker is the receiving organisation of the letters of a selection.
-func batchPicker() OrgPick {
-	return OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
+func batchPicker() web.OrgPick {
+	return web.OrgPick{ID: "to_org_id", Q: "to_q", Label: "接收的党组织(系统内)", For: "transfer"}
 }
 
 // selection reads the people ticked on the roster.
-func selection(f *Form) []int64 {
+func selection(f *web.Form) []int64 {
 	var ids []int64
 	for _, v := range f.Values["m"] {
-		if n := ParseID(v); n > 0 && len(ids) < member.MaxSelection {
+		if n := web.ParseID(v); n > 0 && len(ids) < member.MaxSelection {
 			ids = append(ids, n)
 		}
 	}
@@ -33,16 +34,16 @@ func selection(f *Form) []int64 {
 // memberBatch carries out one operation on the people ticked on the
 // roster: their export, or a letter for each (received at once when the
 // receiving organisation is the caller's too: a move within the scope).
-func (s *Site) memberBatch(c *Call) (Answer, error) {
+func (s *pages) memberBatch(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	ids := selection(f)
 	if len(ids) == 0 {
-		return Refused(r, f, errNoSelection, func() (Answer, error) { return s.memberListWith(c, f) })
+		return web.Refused(r, f, errNoSelection, func() (web.Answer, error) { return s.memberListWith(c, f) })
 	}
 	switch f.Get("op") {
 	case "export":
-		o, err := s.Orgs.GetOrTop(r.Context(), c.Scope, QueryID(r, "org"))
+		o, err := s.Orgs.GetOrTop(r.Context(), c.Scope, web.QueryID(r, "org"))
 		if err != nil {
 			return nil, err
 		}
@@ -50,11 +51,11 @@ func (s *Site) memberBatch(c *Call) (Answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Download{Name: strings.TrimSuffix(name, ".xlsx") + "(所选" + strconv.Itoa(len(ids)) + "人).xlsx", ContentType: XlsxType, Stream: true, Write: write}, nil
+		return web.Download{Name: strings.TrimSuffix(name, ".xlsx") + "(所选" + strconv.Itoa(len(ids)) + "人).xlsx", ContentType: web.XlsxType, Stream: true, Write: write}, nil
 	case "letters":
 		return s.batchLetters(c, f, ids)
 	}
-	return nil, errUnknownOp
+	return nil, web.ErrUnknownOp
 }
 
 // errBusyStep is one person's step of a batch the database still
@@ -64,7 +65,7 @@ var errBusyStep = apperr.New("busy", http.StatusServiceUnavailable, "数据库�
 // errNoSelection refuses a batch operation on no one.
 var errNoSelection = apperr.New("no_selection", http.StatusBadRequest, "请先在名册中勾选人员(每次最多%d人)", member.MaxSelection)
 
-func (s *Site) batchLetters(c *Call, f *Form, ids []int64) (Answer, error) {
+func (s *pages) batchLetters(c *web.Call, f *web.Form, ids []int64) (web.Answer, error) {
 	ctx := c.R.Context()
 	p := batchPicker()
 	to, err := s.PickOrg(ctx, c.ID, f, &p)
@@ -86,7 +87,7 @@ func (s *Site) batchLetters(c *Call, f *Form, ids []int64) (Answer, error) {
 		f.Errors[p.Q] = cmp.Or(f.Errors[p.Q], msg)
 	}
 	if err := f.Invalid(); err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.memberListWith(c, f) })
 	}
 	receive := f.Get("receive") == "1"
 	var issued, moved int
@@ -144,5 +145,5 @@ func (s *Site) batchLetters(c *Call, f *Form, ids []int64) (Answer, error) {
 	if len(refusals) > 0 {
 		msg += ";" + strconv.Itoa(len(refusals)) + " 人未办:" + strings.Join(refusals, ";")
 	}
-	return Redirect{To: "/transfers?tab=all", Flash: msg}, nil
+	return web.Redirect{To: "/transfers?tab=all", Flash: msg}, nil
 }

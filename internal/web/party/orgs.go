@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"cmp"
@@ -13,10 +13,11 @@ import (
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
-func (s *Site) orgsRoutes() []Route {
-	return []Route{
+func (s *pages) orgsRoutes() []route {
+	return []route{
 		{"GET /orgs", auth.PermOrgRead, 0, s.orgTree},
 		{"GET /orgs/terms", auth.PermOrgRead, 0, s.termsPage},
 		{"GET /orgs/{id}/stats/print", auth.PermStatsRead, 0, s.statsPrint},
@@ -48,27 +49,27 @@ type orgData struct {
 	Reminders *remindView
 	// ShowTodo: the landing page, which opens with the to-do list.
 	ShowTodo bool
-	Todo     []TodoItem
+	Todo     []web.TodoItem
 }
 
 // dashboard shows the figures of the highest organisation the user's figures cover.
-func (s *Site) dashboard(c *Call) (Answer, error) {
+func (s *pages) dashboard(c *web.Call) (web.Answer, error) {
 	scopes := c.ID.ScopesFor(auth.PermStatsRead)
 	if len(scopes) == 0 {
-		return Redirect{To: cmp.Or(CppccHome(c.ID), "/me")}, nil
+		return web.Redirect{To: cmp.Or(web.CppccHome(c.ID), "/me")}, nil
 	}
 	roots, err := s.Orgs.Roots(c.R.Context(), scopes[0])
 	if err != nil {
 		return nil, err
 	}
 	if len(roots) == 0 {
-		return View{Name: "org.html", Title: "概况", Data: orgData{Empty: true}}, nil
+		return web.View{Name: "org.html", Title: "概况", Data: orgData{Empty: true}}, nil
 	}
 	return s.showOrg(c, roots[0].ID)
 }
 
-func (s *Site) orgPage(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) orgPage(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (s *Site) orgPage(c *Call) (Answer, error) {
 }
 
 // showOrg shows an organisation: particulars, breadcrumbs, sub-organisations and subtree figures.
-func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
+func (s *pages) showOrg(c *web.Call, oid int64) (web.Answer, error) {
 	r, id := c.R, c.ID
 	ctx := r.Context()
 	var d orgData
@@ -87,7 +88,7 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 		if d.Todo, err = s.Todos(ctx, id); err != nil {
 			return nil, err
 		}
-		Remember(id, d.Todo, changes)
+		web.Remember(id, d.Todo, changes)
 		d.ShowTodo = true
 	}
 	// The landing page's row asks for no permission: the organisation is read within the grants that may read it.
@@ -102,7 +103,7 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 	if d.Ancestors, err = s.Orgs.Ancestors(ctx, sc, o); err != nil {
 		return nil, err
 	}
-	if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, TermSoon)) {
+	if !o.TermEndsOn.IsZero() && !o.TermEndsOn.After(s.Work.Today().AddDate(0, 0, web.TermSoon)) {
 		// Due for 换届: chased with its secretary.
 		if d.Reminders, err = s.remindFor(ctx, sc, "org", o.ID, cmp.Or(o.Secretary, o.Name), id.Allows(auth.PermOrgWrite, o.Path)); err != nil {
 			return nil, err
@@ -127,13 +128,13 @@ func (s *Site) showOrg(c *Call, oid int64) (Answer, error) {
 	} else {
 		d.NoFigures = true
 	}
-	return View{Name: "org.html", Title: d.Org.Name, Data: d}, nil
+	return web.View{Name: "org.html", Title: d.Org.Name, Data: d}, nil
 }
 
 type treeData struct {
 	Q       string
 	Roots   []treeRoot
-	Results []Picked // with their parents' path
+	Results []web.Picked // with their parents' path
 }
 
 // treeRoot is a top organisation of the tree, shown open with its children.
@@ -143,7 +144,7 @@ type treeRoot struct {
 }
 
 // orgTree shows the highest organisations the user sees; their children load on demand.
-func (s *Site) orgTree(c *Call) (Answer, error) {
+func (s *pages) orgTree(c *web.Call) (web.Answer, error) {
 	r := c.R
 	d := treeData{Q: strings.TrimSpace(r.URL.Query().Get("q"))}
 	for _, sc := range c.ID.ScopesFor(auth.PermOrgRead) {
@@ -172,12 +173,12 @@ func (s *Site) orgTree(c *Call) (Answer, error) {
 			d.Roots = append(d.Roots, treeRoot{Org: o, Kids: kids})
 		}
 	}
-	return View{Name: "tree.html", Title: "党组织", Data: d}, nil
+	return web.View{Name: "tree.html", Title: "党组织", Data: d}, nil
 }
 
 // orgChildren is the fragment of one node's children, fetched when the node opens.
-func (s *Site) orgChildren(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) orgChildren(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -185,24 +186,24 @@ func (s *Site) orgChildren(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Part{Name: "nodes", Data: kids}, nil
+	return web.Part{Name: "nodes", Data: kids}, nil
 }
 
 type orgFormData struct {
 	Org    org.Org // the organisation edited, or the parent of a new one
 	New    bool
-	Form   *Form
+	Form   *web.Form
 	Parent org.Org
 }
 
-func (s *Site) orgForm(c *Call) (Answer, error) {
+func (s *pages) orgForm(c *web.Call) (web.Answer, error) {
 	return s.orgFormWith(c, nil)
 }
 
 // orgFormWith is the form of an organisation, with f the refused form.
-func (s *Site) orgFormWith(c *Call, f *Form) (Answer, error) {
+func (s *pages) orgFormWith(c *web.Call, f *web.Form) (web.Answer, error) {
 	r := c.R
-	oid, err := PathID(r)
+	oid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +212,7 @@ func (s *Site) orgFormWith(c *Call, f *Form) (Answer, error) {
 		return nil, err
 	}
 	if d.Form == nil {
-		d.Form = &Form{Errors: map[string]string{}}
+		d.Form = &web.Form{Errors: map[string]string{}}
 		if !d.New {
 			d.Form.Values = map[string][]string{"name": {d.Org.Name}, "code": {d.Org.Code}, "type": {d.Org.Type},
 				"secretary": {d.Org.Secretary}, "founded_on": {d.Org.FoundedOn.String()}, "elected_on": {d.Org.ElectedOn.String()}, "term_years": {""}}
@@ -224,16 +225,16 @@ func (s *Site) orgFormWith(c *Call, f *Form) (Answer, error) {
 	if d.New {
 		title = "新建下级党组织"
 	}
-	return View{Name: "orgform.html", Title: title, Data: d}, nil
+	return web.View{Name: "orgform.html", Title: title, Data: d}, nil
 }
 
-func (s *Site) orgSave(c *Call) (Answer, error) {
+func (s *pages) orgSave(c *web.Call) (web.Answer, error) {
 	r := c.R
-	oid, err := PathID(r)
+	oid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(r)
+	f := web.NewForm(r)
 	in := org.Input{Name: f.Opt("name"), Code: f.Opt("code"), Type: f.Opt("type"), Secretary: f.Opt("secretary"), FoundedOn: f.Date("founded_on"),
 		TermYears: f.Count("term_years"), ElectedOn: f.Date("elected_on")}
 	if in.Code == nil {
@@ -249,20 +250,20 @@ func (s *Site) orgSave(c *Call) (Answer, error) {
 			saved, err = s.Orgs.Update(r.Context(), c.Scope, oid, in)
 		}
 		if err == nil {
-			return Redirect{To: "/orgs/" + Itoa(saved.ID), Flash: "已保存"}, nil
+			return web.Redirect{To: "/orgs/" + web.Itoa(saved.ID), Flash: "已保存"}, nil
 		}
 	}
-	return Refused(r, f, err, func() (Answer, error) { return s.orgFormWith(c, f) })
+	return web.Refused(r, f, err, func() (web.Answer, error) { return s.orgFormWith(c, f) })
 }
 
 // collectionExport downloads the national information collection of an
 // organisation in scope, its purpose recorded with it.
-func (s *Site) collectionExport(c *Call) (Answer, error) {
-	oid, err := PathID(c.R)
+func (s *pages) collectionExport(c *web.Call) (web.Answer, error) {
+	oid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	reason, err := spreadsheet.FullReason(f.Get("reason"))
 	if err != nil {
 		return nil, err
@@ -275,5 +276,5 @@ func (s *Site) collectionExport(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
+	return web.Download{Name: name, ContentType: web.XlsxType, Stream: true, Write: write}, nil
 }

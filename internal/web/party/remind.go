@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"context"
@@ -7,10 +7,11 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/remind"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
-func (s *Site) reminders() *remind.Service { return &remind.Service{DB: s.DB} }
+func (s *pages) reminders() *remind.Service { return &remind.Service{DB: s.DB} }
 
 // remindView is the 催办 part of a page: the reminders made and the form.
 type remindView struct {
@@ -22,7 +23,7 @@ type remindView struct {
 }
 
 // remindFor lays out the reminders about a thing the caller sees in sc.
-func (s *Site) remindFor(ctx context.Context, sc store.Scope, typ string, id int64, suggest string, canAdd bool) (*remindView, error) {
+func (s *pages) remindFor(ctx context.Context, sc store.Scope, typ string, id int64, suggest string, canAdd bool) (*remindView, error) {
 	l, err := s.reminders().List(ctx, sc, typ, id)
 	if err != nil {
 		return nil, err
@@ -32,9 +33,9 @@ func (s *Site) remindFor(ctx context.Context, sc store.Scope, typ string, id int
 
 // remindAdd records a 催办 about a work record, a letter or an
 // organisation's term, found in the caller's scope for changing it.
-func (s *Site) remindAdd(c *Call) (Answer, error) {
+func (s *pages) remindAdd(c *web.Call) (web.Answer, error) {
 	r, id := c.R, c.ID
-	f := NewForm(r)
+	f := web.NewForm(r)
 	typ, oid := f.Get("object_type"), f.ID("object_id")
 	var o remind.Object
 	var back string
@@ -43,7 +44,7 @@ func (s *Site) remindAdd(c *Call) (Answer, error) {
 	case isWork:
 		err = id.Within(auth.PermWorkWrite, func(sc store.Scope) error {
 			rec, err := s.Work.Get(r.Context(), sc, k, oid)
-			o, back = remind.Object{Type: typ, ID: rec.ID, OrgID: rec.OrgID, OrgPath: rec.OrgPath}, "/work/"+typ+"/"+Itoa(rec.ID)
+			o, back = remind.Object{Type: typ, ID: rec.ID, OrgID: rec.OrgID, OrgPath: rec.OrgPath}, "/work/"+typ+"/"+web.Itoa(rec.ID)
 			return err
 		})
 	case typ == "transfer":
@@ -60,13 +61,13 @@ func (s *Site) remindAdd(c *Call) (Answer, error) {
 			if side == nil {
 				return apperr.NotFound("组织关系介绍信")
 			}
-			o, back = remind.Object{Type: typ, ID: t.ID, OrgID: *side, OrgPath: s.pathOf(r, side)}, "/transfers/"+Itoa(t.ID)+"/print"
+			o, back = remind.Object{Type: typ, ID: t.ID, OrgID: *side, OrgPath: s.pathOf(r, side)}, "/transfers/"+web.Itoa(t.ID)+"/print"
 			return nil
 		})
 	case typ == "org":
 		err = id.Within(auth.PermOrgWrite, func(sc store.Scope) error {
 			g, err := s.Orgs.Get(r.Context(), sc, oid)
-			o, back = remind.Object{Type: typ, ID: g.ID, OrgID: g.ID, OrgPath: g.Path}, "/orgs/"+Itoa(g.ID)
+			o, back = remind.Object{Type: typ, ID: g.ID, OrgID: g.ID, OrgPath: g.Path}, "/orgs/"+web.Itoa(g.ID)
 			return err
 		})
 	default:
@@ -76,11 +77,11 @@ func (s *Site) remindAdd(c *Call) (Answer, error) {
 		var rm remind.Reminder
 		rm, err = s.reminders().Add(r.Context(), o, f.Get("to_whom"), f.Get("note"))
 		if err == nil {
-			return Redirect{To: back + "#reminders", Flash: "已催办 " + rm.ToWhom + ",记入催办记录"}, nil
+			return web.Redirect{To: back + "#reminders", Flash: "已催办 " + rm.ToWhom + ",记入催办记录"}, nil
 		}
 	}
 	if ae, ok := apperr.As(err); ok && ae.Code != "not_found" && back != "" {
-		return Redirect{To: back + "#reminders", Flash: "未催办:" + ae.Message}, nil
+		return web.Redirect{To: back + "#reminders", Flash: "未催办:" + ae.Message}, nil
 	}
 	return nil, err
 }

@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/store"
 	"dangjian/internal/vocab"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -28,7 +29,7 @@ type fieldView struct {
 	// A person's field is a picker: Value is the id chosen (hidden), Text
 	// the name shown; Choices are the people a refused name could mean.
 	Text    string
-	Choices []Picked
+	Choices []web.Picked
 }
 
 // formView is a form over some fields of a kind.
@@ -45,14 +46,14 @@ type formView struct {
 }
 
 // Problems are the form's refused fields, for the banner.
-func (fv formView) Problems() []Problem {
-	var out []Problem
+func (fv formView) Problems() []web.Problem {
+	var out []web.Problem
 	if fv.Error != "" {
-		out = append(out, Problem{Message: fv.Error})
+		out = append(out, web.Problem{Message: fv.Error})
 	}
 	for _, f := range fv.Fields {
 		if f.Err != "" {
-			out = append(out, Problem{Label: f.Label, Message: f.Err, Href: "#" + fv.Title + "-" + f.Col})
+			out = append(out, web.Problem{Label: f.Label, Message: f.Err, Href: "#" + fv.Title + "-" + f.Col})
 		}
 	}
 	return out
@@ -63,7 +64,7 @@ var typeOf = map[work.FieldType]string{work.Text: "text", work.Note: "note", wor
 
 // buildForm lays out the fields of k that step sets ("" for the record's own form),
 // filled from rec (nil: empty) or from what the user typed (f).
-func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *Form, orgID int64) (formView, error) {
+func (s *pages) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step string, rec *work.Record, f *web.Form, orgID int64) (formView, error) {
 	fv := formView{Org: orgID}
 	var err error
 	for _, fd := range k.Fields {
@@ -121,7 +122,7 @@ func (s *Site) buildForm(r *http.Request, sc store.Scope, k *work.Kind, step str
 // fillSelf offers the signed-in user's own name in a new record's Self
 // fields (a visit's 走访人); an account that names no person leaves them
 // empty, with a placeholder that asks for the name.
-func (s *Site) fillSelf(ctx context.Context, k *work.Kind, fv *formView, id auth.Identity) error {
+func (s *pages) fillSelf(ctx context.Context, k *work.Kind, fv *formView, id auth.Identity) error {
 	me, err := s.personName(ctx, id)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (s *Site) fillSelf(ctx context.Context, k *work.Kind, fv *formView, id auth
 // linked to, else its display name unless that is a role's name (an
 // account named for its post, "支部书记"); "" when the account names no
 // person (the user name is a login, not a name).
-func (s *Site) personName(ctx context.Context, id auth.Identity) (string, error) {
+func (s *pages) personName(ctx context.Context, id auth.Identity) (string, error) {
 	if mid := id.User.MemberID; mid != nil {
 		m, err := s.Members.Get(ctx, store.All, *mid)
 		if err == nil {
@@ -189,7 +190,7 @@ func display(r work.Record, fd work.Field, forList bool) string {
 
 // input turns a posted form into a record input: money typed in yuan
 // becomes fen, uploaded files become attachments of the organisation.
-func (s *Site) input(r *http.Request, k *work.Kind, step string, f *Form, orgID int64) (work.Input, error) {
+func (s *pages) input(r *http.Request, k *work.Kind, step string, f *web.Form, orgID int64) (work.Input, error) {
 	in := work.Input{}
 	for _, fd := range k.Fields {
 		if fd.Step != step || fd.Auto || fd.Col == k.Status {

@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"errors"
@@ -12,10 +12,11 @@ import (
 	"dangjian/internal/org"
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
-func (s *Site) membersRoutes() []Route {
-	return []Route{
+func (s *pages) membersRoutes() []route {
+	return []route{
 		{"GET /members", auth.PermMemberRead, 0, s.memberList},
 		{"POST /members/batch", auth.PermMemberRead, 0, s.memberBatch},
 		{"POST /members/export/full", auth.PermMemberReveal, 0, s.memberExportFull},
@@ -34,13 +35,13 @@ type memberListData struct {
 	Org    org.Org
 	Filter member.Filter
 	List   store.List[member.Member]
-	Pager  Pager
+	Pager  web.Pager
 	Sorts  []sortLink
 	Export string // the list as filtered, as .xlsx
 	// FullExport is the form that exports it with full numbers, for a role that may reveal them, with a reason.
 	FullExport string
 	CanReveal  bool
-	Form       *Form
+	Form       *web.Form
 	// Parents is each listed organisation's parents below the list's top
 	// ("和平区委 › 新华街道"); Twins marks names that repeat on the page.
 	Parents map[int64]string
@@ -50,8 +51,8 @@ type memberListData struct {
 	Selected map[int64]bool
 	Batch    string
 	CanWrite bool
-	To       OrgPick
-	OrgPick  OrgPick // the filter's organisation
+	To       web.OrgPick
+	OrgPick  web.OrgPick // the filter's organisation
 	// The filters are folded on a phone (the list comes first), open when
 	// they hold a refused value; Active counts those set beside the defaults.
 	FiltersOpen bool
@@ -64,14 +65,14 @@ type sortLink struct {
 }
 
 // memberList is the roster of an organisation's subtree with search, filters, paging and sorting.
-func (s *Site) memberList(c *Call) (Answer, error) {
+func (s *pages) memberList(c *web.Call) (web.Answer, error) {
 	return s.memberListWith(c, nil)
 }
 
 // memberListWith shows the roster as filtered, with the full-export form f
 // (and its error) when it comes back. It reads within the grants that read
 // the roster, whichever the row's permission (the full export's, a batch's).
-func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
+func (s *pages) memberListWith(c *web.Call, f *web.Form) (web.Answer, error) {
 	r, id := c.R, c.ID
 	d := memberListData{Form: f, Filter: rosterFilter(r), Selected: map[int64]bool{}, To: batchPicker(), Batch: "/members/batch?" + r.URL.RawQuery}
 	if f != nil {
@@ -80,7 +81,7 @@ func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 		}
 		d.To.Text, d.To.Err = f.Get(d.To.Q), f.Err(d.To.Q)
 	}
-	p := PageOf(r)
+	p := web.PageOf(r)
 	// A search by a part of an ID number or a phone reads where the caller may reveal them.
 	d.Filter.Reveal = member.PartSearch(d.Filter.Q)
 	err := id.WithinReading(auth.PermMemberRead, auth.PermMemberReveal, d.Filter.Reveal, member.ErrPartSearch, func(sc store.Scope) error {
@@ -98,7 +99,7 @@ func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 	})
 	if ae, ok := apperr.As(err); ok && (errors.Is(err, member.ErrPartSearch) || ae.Code == "invalid") {
 		// Told on the roster itself, above an empty list, the filters open.
-		d.Form, d.FiltersOpen, err = &Form{Error: ae.Message, Errors: map[string]string{}}, true, nil
+		d.Form, d.FiltersOpen, err = &web.Form{Error: ae.Message, Errors: map[string]string{}}, true, nil
 		for _, fe := range ae.Fields {
 			d.Form.Errors[fe.Field] = fe.Message
 		}
@@ -106,7 +107,7 @@ func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Pager = NewPager(r, d.List.Total, p)
+	d.Pager = web.NewPager(r, d.List.Total, p)
 	d.Pager.More = d.List.More
 	if d.Parents, err = s.parents(r, d.Org, d.List.Items); err != nil {
 		return nil, err
@@ -133,13 +134,13 @@ func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 		d.Sorts = append(d.Sorts, sortLink{label, "/members?" + qq.Encode(), active})
 	}
 	d.CanWrite = len(id.ScopesFor(auth.PermMemberWrite)) > 0 && (d.Org.ID == 0 || id.Allows(auth.PermMemberWrite, d.Org.Path))
-	d.OrgPick = FilterPicker(d.Org)
+	d.OrgPick = web.FilterPicker(d.Org)
 	d.Active = activeFilters(d.Filter)
 	if d.Org.ID != 0 {
 		qq := r.URL.Query()
 		qq.Del("page")
 		qq.Del("org_q") // the picker's text: the number stands for it
-		qq.Set("org", Itoa(d.Org.ID))
+		qq.Set("org", web.Itoa(d.Org.ID))
 		d.Export = "/api/v1/members/export?" + qq.Encode()
 		d.FullExport = "/members/export/full?" + qq.Encode()
 		d.CanReveal = id.Allows(auth.PermMemberReveal, d.Org.Path)
@@ -148,12 +149,12 @@ func (s *Site) memberListWith(c *Call, f *Form) (Answer, error) {
 	if d.Org.ID != 0 {
 		title = d.Org.Name + " · 党员名册"
 	}
-	return View{Name: "members.html", Title: title, Data: d}, nil
+	return web.View{Name: "members.html", Title: title, Data: d}, nil
 }
 
 // parents names the parents of each listed member's organisation, from
 // below top (the list's organisation; the scope's top when 0) down.
-func (s *Site) parents(r *http.Request, top org.Org, items []member.Member) (map[int64]string, error) {
+func (s *pages) parents(r *http.Request, top org.Org, items []member.Member) (map[int64]string, error) {
 	ids := map[int64]bool{}
 	for _, m := range items {
 		for _, a := range store.PathIDs(m.OrgPath) {
@@ -183,11 +184,11 @@ func (s *Site) parents(r *http.Request, top org.Org, items []member.Member) (map
 // memberExportFull downloads the roster as filtered with full ID numbers,
 // birth dates and phones, for the reason the form gives (in the audit trail
 // with the export); without a reason the roster comes back with the message.
-func (s *Site) memberExportFull(c *Call) (Answer, error) {
+func (s *pages) memberExportFull(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	filter := rosterFilter(r)
-	export := func() (Answer, error) {
+	export := func() (web.Answer, error) {
 		reason, err := spreadsheet.FullReason(f.Get("reason"))
 		if err != nil {
 			return nil, err
@@ -200,11 +201,11 @@ func (s *Site) memberExportFull(c *Call) (Answer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Download{Name: name, ContentType: XlsxType, Stream: true, Write: write}, nil
+		return web.Download{Name: name, ContentType: web.XlsxType, Stream: true, Write: write}, nil
 	}
 	a, err := export()
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.memberListWith(c, f) })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.memberListWith(c, f) })
 	}
 	return a, nil
 }
@@ -227,7 +228,7 @@ func activeFilters(f member.Filter) int {
 
 func rosterFilter(r *http.Request) member.Filter {
 	q := r.URL.Query()
-	f := member.Filter{OrgID: QueryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),
+	f := member.Filter{OrgID: web.QueryID(r, "org"), Q: q.Get("q"), Stage: q.Get("stage"), Category: q.Get("category"), Status: q.Get("status"),
 		Mobile: q.Get("mobile") == "1", Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
 	f.ProbationDue, _ = strconv.Atoi(q.Get("probation_due"))
 	f.ProbationDue = min(max(f.ProbationDue, 0), 366)
@@ -252,20 +253,20 @@ type memberData struct {
 	CanWrite   bool
 	CanReveal  bool
 	Steps      []member.Transition
-	StepForm   *Form
-	MobileForm *Form
+	StepForm   *web.Form
+	MobileForm *web.Form
 }
 
 // memberPage shows one person; a POST to .../reveal shows the clear ID number and phone, audited.
-func (s *Site) memberPage(c *Call) (Answer, error) {
+func (s *pages) memberPage(c *web.Call) (web.Answer, error) {
 	return s.memberPageWith(c, memberData{})
 }
 
 // memberPageWith shows one person with d's refused form, if any: a step
 // refused comes back 422 (a step the rules forbid), the rest 400.
-func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
+func (s *pages) memberPageWith(c *web.Call, d memberData) (web.Answer, error) {
 	r, id := c.R, c.ID
-	mid, err := PathID(r)
+	mid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +294,7 @@ func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
 	d.Mobile = ms.Items
 	d.CanWrite = id.Allows(auth.PermMemberWrite, d.M.OrgPath)
 	d.CanReveal = id.Allows(auth.PermMemberReveal, d.M.OrgPath)
-	if r.Method == http.MethodPost && r.URL.Path == "/members/"+Itoa(mid)+"/reveal" {
+	if r.Method == http.MethodPost && r.URL.Path == "/members/"+web.Itoa(mid)+"/reveal" {
 		sc, err := c.Within(auth.PermMemberReveal)
 		if err != nil {
 			return nil, err
@@ -309,19 +310,19 @@ func (s *Site) memberPageWith(c *Call, d memberData) (Answer, error) {
 			d.Steps = append(d.Steps, t)
 		}
 	}
-	v := View{Name: "member.html", Title: d.M.Name, Data: d}
+	v := web.View{Name: "member.html", Title: d.M.Name, Data: d}
 	if d.StepForm != nil {
 		v.Status = http.StatusUnprocessableEntity
 	}
 	return v, nil
 }
 
-func (s *Site) memberStep(c *Call) (Answer, error) {
-	mid, err := PathID(c.R)
+func (s *pages) memberStep(c *web.Call) (web.Answer, error) {
+	mid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	months, _ := strconv.Atoi(f.Get("months"))
 	st := member.Step{Action: f.Get("action"), Months: months, Note: f.Get("note")}
 	if on := f.Date("on"); on != nil {
@@ -329,45 +330,45 @@ func (s *Site) memberStep(c *Call) (Answer, error) {
 	}
 	if err = f.Invalid(); err == nil {
 		if _, err = s.Members.Advance(c.R.Context(), c.Scope, mid, st); err == nil {
-			return Redirect{To: "/members/" + Itoa(mid), Flash: "已办理"}, nil
+			return web.Redirect{To: "/members/" + web.Itoa(mid), Flash: "已办理"}, nil
 		}
 	}
-	return Refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{StepForm: f}) })
+	return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.memberPageWith(c, memberData{StepForm: f}) })
 }
 
-func (s *Site) memberMobile(c *Call) (Answer, error) {
-	mid, err := PathID(c.R)
+func (s *pages) memberMobile(c *web.Call) (web.Answer, error) {
+	mid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(c.R)
+	f := web.NewForm(c.R)
 	in := member.MobileInput{Kind: "out", MemberID: mid, PresentPlace: f.Get("present_place"), Contact: f.Get("contact")}
 	if d := f.Date("since"); d != nil {
 		in.Since = *d
 	}
 	if _, err := s.Members.RegisterMobile(c.R.Context(), c.Scope, in); err != nil {
-		return Refused(c.R, f, err, func() (Answer, error) { return s.memberPageWith(c, memberData{MobileForm: f}) })
+		return web.Refused(c.R, f, err, func() (web.Answer, error) { return s.memberPageWith(c, memberData{MobileForm: f}) })
 	}
-	return Redirect{To: "/members/" + Itoa(mid), Flash: "已登记为流出党员"}, nil
+	return web.Redirect{To: "/members/" + web.Itoa(mid), Flash: "已登记为流出党员"}, nil
 }
 
 type memberFormData struct {
 	Org  org.Org
 	M    *member.Member
-	Form *Form
+	Form *web.Form
 }
 
-func (s *Site) memberForm(c *Call) (Answer, error) {
+func (s *pages) memberForm(c *web.Call) (web.Answer, error) {
 	return s.memberFormWith(c, nil)
 }
 
 // memberFormWith is the form of a new person or of one's particulars, with f the refused form.
-func (s *Site) memberFormWith(c *Call, f *Form) (Answer, error) {
+func (s *pages) memberFormWith(c *web.Call, f *web.Form) (web.Answer, error) {
 	r := c.R
 	var d memberFormData
 	d.Form = f
 	if r.PathValue("id") != "" {
-		mid, err := PathID(r)
+		mid, err := web.PathID(r)
 		if err != nil {
 			return nil, err
 		}
@@ -381,12 +382,12 @@ func (s *Site) memberFormWith(c *Call, f *Form) (Answer, error) {
 		}
 	} else {
 		var err error
-		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, QueryID(r, "org")); err != nil {
+		if d.Org, err = s.Orgs.Get(r.Context(), c.Scope, web.QueryID(r, "org")); err != nil {
 			return nil, err
 		}
 	}
 	if d.Form == nil {
-		d.Form = &Form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
+		d.Form = &web.Form{Errors: map[string]string{}, Values: map[string][]string{"stage": {"full"}, "ethnicity": {"汉族"}}}
 		if m := d.M; m != nil {
 			d.Form.Values = map[string][]string{"name": {m.Name}, "ethnicity": {m.Ethnicity}, "education": {m.Education},
 				"occupation": {m.Occupation}, "post": {m.Post}}
@@ -396,17 +397,17 @@ func (s *Site) memberFormWith(c *Call, f *Form) (Answer, error) {
 	if d.M != nil {
 		title = "修改 " + d.M.Name + " 的信息"
 	}
-	return View{Name: "memberform.html", Title: title, Data: d}, nil
+	return web.View{Name: "memberform.html", Title: title, Data: d}, nil
 }
 
-func (s *Site) memberSave(c *Call) (Answer, error) {
+func (s *pages) memberSave(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	in := member.Input{Name: f.Opt("name"), IDNumber: f.Opt("id_number"), Ethnicity: f.Opt("ethnicity"), Education: f.Opt("education"),
 		Phone: f.Opt("phone"), Occupation: f.Opt("occupation"), Post: f.Opt("post")}
 	editing := r.PathValue("id") != ""
 	if !editing {
-		orgID := QueryID(r, "org")
+		orgID := web.QueryID(r, "org")
 		in.OrgID, in.Stage = &orgID, f.Opt("stage")
 		in.AppliedOn, in.ActivistOn, in.CandidateOn = f.Date("applied_on"), f.Date("activist_on"), f.Date("candidate_on")
 		in.JoinedOn, in.FullOn = f.Date("joined_on"), f.Date("full_on")
@@ -417,7 +418,7 @@ func (s *Site) memberSave(c *Call) (Answer, error) {
 	case err != nil:
 	case editing:
 		var mid int64
-		if mid, err = PathID(r); err != nil {
+		if mid, err = web.PathID(r); err != nil {
 			return nil, err
 		}
 		saved, err = s.Members.Update(r.Context(), c.Scope, mid, in)
@@ -425,7 +426,7 @@ func (s *Site) memberSave(c *Call) (Answer, error) {
 		saved, err = s.Members.Create(r.Context(), c.Scope, in)
 	}
 	if err == nil {
-		return Redirect{To: "/members/" + Itoa(saved.ID), Flash: "已保存"}, nil
+		return web.Redirect{To: "/members/" + web.Itoa(saved.ID), Flash: "已保存"}, nil
 	}
-	return Refused(r, f, err, func() (Answer, error) { return s.memberFormWith(c, f) })
+	return web.Refused(r, f, err, func() (web.Answer, error) { return s.memberFormWith(c, f) })
 }

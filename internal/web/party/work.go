@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"io"
@@ -10,6 +10,7 @@ import (
 	"dangjian/internal/spreadsheet"
 	"dangjian/internal/stats"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 	"dangjian/internal/work"
 )
 
@@ -17,8 +18,8 @@ import (
 // comparison (downloaded as .xlsx too), a record's attachment, the branches
 // no one is linked to; a kind's list (worklist.go), a record's page
 // (workrecord.go) and their forms (workform.go).
-func (s *Site) workRoutes() []Route {
-	return []Route{
+func (s *pages) workRoutes() []route {
+	return []route{
 		{"GET /work", auth.PermWorkRead, 0, s.workIndex},
 		{"GET /work/compare/export", auth.PermWorkRead, 0, s.workCompareExport},
 		{"GET /reports/summary", auth.PermWorkRead, 0, s.SummaryPage(s.summaryOf)},
@@ -49,7 +50,7 @@ type workSummary struct {
 }
 
 // summary reads the work figures of an organisation for the months from..to.
-func (s *Site) summary(r *http.Request, sc store.Scope, o org.Org, from, to string) (workSummary, error) {
+func (s *pages) summary(r *http.Request, sc store.Scope, o org.Org, from, to string) (workSummary, error) {
 	from, to = work.Period(from, to, s.Work.Today())
 	ws := workSummary{OrgID: o.ID, From: from, To: to}
 	m, err := stats.Read(r.Context(), s.DB, o.Path)
@@ -83,7 +84,7 @@ type compareRow struct {
 }
 
 // compared reads an organisation's figures and compares the months from..to.
-func (s *Site) compared(r *http.Request, o org.Org, from, to string) ([]compareRow, work.Periods, error) {
+func (s *pages) compared(r *http.Request, o org.Org, from, to string) ([]compareRow, work.Periods, error) {
 	m, err := stats.Read(r.Context(), s.DB, o.Path)
 	if err != nil {
 		return nil, work.Periods{}, err
@@ -93,7 +94,7 @@ func (s *Site) compared(r *http.Request, o org.Org, from, to string) ([]compareR
 }
 
 // workCompareExport downloads the comparison of the work page as .xlsx.
-func (s *Site) workCompareExport(c *Call) (Answer, error) {
+func (s *pages) workCompareExport(c *web.Call) (web.Answer, error) {
 	r := c.R
 	o, err := s.workOrg(r, c.Scope)
 	if err != nil {
@@ -109,7 +110,7 @@ func (s *Site) workCompareExport(c *Call) (Answer, error) {
 	for _, row := range rows {
 		out = append(out, []any{row.Label, row.Now, row.Prev, strings.TrimSpace(row.PrevDiff + " " + row.PrevPct), row.Year, strings.TrimSpace(row.YearDiff + " " + row.YearPct), row.Unit})
 	}
-	return Download{Name: o.Name + "基层工作比较.xlsx", ContentType: XlsxType, Stream: true, Write: func(x io.Writer) error {
+	return web.Download{Name: o.Name + "基层工作比较.xlsx", ContentType: web.XlsxType, Stream: true, Write: func(x io.Writer) error {
 		return spreadsheet.WriteTable(x, "比较", title, []string{"项目", "本期", "上期", "比上期", "去年同期", "同比", "单位"}, out)
 	}}, nil
 }
@@ -151,7 +152,7 @@ func signedYuan(fen int64) string {
 }
 
 // workOrg is the organisation a work page is about: ?org=, or the top of the caller's scope.
-func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
+func (s *pages) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
 	oid, err := s.OrgFromQuery(r, sc)
 	if err != nil {
 		return org.Org{}, err
@@ -160,7 +161,7 @@ func (s *Site) workOrg(r *http.Request, sc store.Scope) (org.Org, error) {
 }
 
 // workIndex shows the work figures of a subtree for a period and the record sections.
-func (s *Site) workIndex(c *Call) (Answer, error) {
+func (s *pages) workIndex(c *web.Call) (web.Answer, error) {
 	r := c.R
 	var d workIndexData
 	var err error
@@ -178,12 +179,12 @@ func (s *Site) workIndex(c *Call) (Answer, error) {
 			d.Kinds = append(d.Kinds, kindLink{k.Name, k.Label, k.Group})
 		}
 	}
-	return View{Name: "work.html", Title: "基层工作", Data: d}, nil
+	return web.View{Name: "work.html", Title: "基层工作", Data: d}, nil
 }
 
 // attachment serves a file as a download, never shown in the page.
-func (s *Site) attachment(c *Call) (Answer, error) {
-	aid, err := PathID(c.R)
+func (s *pages) attachment(c *web.Call) (web.Answer, error) {
+	aid, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -191,19 +192,19 @@ func (s *Site) attachment(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return FileDownload(a.Name, data), nil
+	return web.FileDownload(a.Name, data), nil
 }
 
 type unlinkedData struct {
 	Org   org.Org
 	List  store.List[work.Branch]
-	Pager Pager
+	Pager web.Pager
 }
 
 // workUnlinked lists the branches no committee member or instructor is linked to.
-func (s *Site) workUnlinked(c *Call) (Answer, error) {
+func (s *pages) workUnlinked(c *web.Call) (web.Answer, error) {
 	var d unlinkedData
-	p := PageOf(c.R)
+	p := web.PageOf(c.R)
 	var err error
 	if d.Org, err = s.workOrg(c.R, c.Scope); err != nil {
 		return nil, err
@@ -211,6 +212,6 @@ func (s *Site) workUnlinked(c *Call) (Answer, error) {
 	if d.List, err = s.Work.Unlinked(c.R.Context(), c.Scope, d.Org.ID, p); err != nil {
 		return nil, err
 	}
-	d.Pager = NewPager(c.R, d.List.Total, p)
-	return View{Name: "unlinked.html", Title: "无人联系的党支部", Data: d}, nil
+	d.Pager = web.NewPager(c.R, d.List.Total, p)
+	return web.View{Name: "unlinked.html", Title: "无人联系的党支部", Data: d}, nil
 }

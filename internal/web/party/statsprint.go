@@ -1,9 +1,10 @@
-package web
+package party
 
 import (
 	"strconv"
 
 	"dangjian/internal/stats/tables"
+	"dangjian/internal/web"
 )
 
 // statsTables are the statistics tables a page prints, by their key.
@@ -16,7 +17,7 @@ type statsPrintData struct {
 	Heads     []tables.Heading
 	Sub       []string   // the second heading row: the columns of the grouped headings
 	Rows      [][]string // a line's name, then its figures
-	Tabs      []Tab
+	Tabs      []web.Tab
 	Export    string
 	Workbook  string
 	PrintedOn string
@@ -30,9 +31,9 @@ type statsPeriod struct{ Table, From, To string }
 // statsPrint lays out one statistics table of an organisation for paper:
 // the organisation's name and the table's title, the date or period, the
 // total, each child and 本级, as the Excel export has them.
-func (s *Site) statsPrint(c *Call) (Answer, error) {
+func (s *pages) statsPrint(c *web.Call) (web.Answer, error) {
 	r := c.R
-	oid, err := PathID(r)
+	oid, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +41,10 @@ func (s *Site) statsPrint(c *Call) (Answer, error) {
 	key := q.Get("table")
 	today := s.Work.Today()
 	var d statsPrintData
-	export := "/api/v1/orgs/" + Itoa(oid) + "/stats/export"
+	export := "/api/v1/orgs/" + web.Itoa(oid) + "/stats/export"
 	days := tables.DaysOf(q.Get("from"), q.Get("to"), today)
 	months := "from=" + days.From.String()[:7] + "&to=" + days.To.String()[:7]
-	d.Workbook = "/api/v1/orgs/" + Itoa(oid) + "/annual/export?" + months
+	d.Workbook = "/api/v1/orgs/" + web.Itoa(oid) + "/annual/export?" + months
 	read := func() (tables.StatsTable, error) {
 		return tables.ReadStats(r.Context(), s.DB, s.Orgs, c.Scope, oid)
 	}
@@ -59,9 +60,9 @@ func (s *Site) statsPrint(c *Call) (Answer, error) {
 	switch {
 	case d.Period != nil:
 	case key == "work":
-		d.L, export = tables.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+Itoa(oid)+"/work/export"
+		d.L, export = tables.WorkLayout(q.Get("from"), q.Get("to"), today), "/api/v1/orgs/"+web.Itoa(oid)+"/work/export"
 	case key == "coverage":
-		d.L, export = tables.CoverageLayout(today), "/api/v1/orgs/"+Itoa(oid)+"/coverage/export"
+		d.L, export = tables.CoverageLayout(today), "/api/v1/orgs/"+web.Itoa(oid)+"/coverage/export"
 	default:
 		key = "members"
 		year, _ := strconv.Atoi(q.Get("year"))
@@ -82,7 +83,7 @@ func (s *Site) statsPrint(c *Call) (Answer, error) {
 		d.Rows = append(d.Rows, append([]string{line.Name}, d.L.Cells(line.Figures)...))
 	}
 	for _, t := range statsTables {
-		d.Tabs = append(d.Tabs, Tab{t.key, t.label, "/orgs/" + Itoa(oid) + "/stats/print?table=" + t.key + "&" + months, t.key == key})
+		d.Tabs = append(d.Tabs, web.Tab{Key: t.key, Label: t.label, Href: "/orgs/" + web.Itoa(oid) + "/stats/print?table=" + t.key + "&" + months, Active: t.key == key})
 	}
-	return View{Name: "statsprint.html", Title: d.T.Org.Name + d.L.Title, Data: d}, nil
+	return web.View{Name: "statsprint.html", Title: d.T.Org.Name + d.L.Title, Data: d}, nil
 }

@@ -1,4 +1,4 @@
-package web
+package party
 
 import (
 	"bytes"
@@ -16,10 +16,11 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/org"
 	"dangjian/internal/spreadsheet"
+	"dangjian/internal/web"
 )
 
-func (s *Site) rosterRoutes() []Route {
-	return []Route{
+func (s *pages) rosterRoutes() []route {
+	return []route{
 		{"GET /members/import", auth.PermMemberWrite, 0, s.importForm},
 		{"POST /members/import", auth.PermMemberWrite, spreadsheet.MaxFile, s.importStart},
 		{"GET /imports/{job}", auth.PermMemberWrite, 0, s.importProgress},
@@ -71,21 +72,21 @@ type importData struct {
 }
 
 // importOrg is the organisation an import writes under, in the caller's grants for writing the roster.
-func (s *Site) importOrg(c *Call) (org.Org, error) {
-	return s.Orgs.Get(c.R.Context(), c.Scope, QueryID(c.R, "org"))
+func (s *pages) importOrg(c *web.Call) (org.Org, error) {
+	return s.Orgs.Get(c.R.Context(), c.Scope, web.QueryID(c.R, "org"))
 }
 
-func (s *Site) importForm(c *Call) (Answer, error) {
+func (s *pages) importForm(c *web.Call) (web.Answer, error) {
 	o, err := s.importOrg(c)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "import.html", Title: "导入党员名册", Data: importData{Org: o, Mode: "all", DryRun: true}}, nil
+	return web.View{Name: "import.html", Title: "导入党员名册", Data: importData{Org: o, Mode: "all", DryRun: true}}, nil
 }
 
 // importStart reads the uploaded roster and starts checking and writing it
 // in the background; the browser is sent to the page that shows the progress.
-func (s *Site) importStart(c *Call) (Answer, error) {
+func (s *pages) importStart(c *web.Call) (web.Answer, error) {
 	r := c.R
 	o, err := s.importOrg(c)
 	if err != nil {
@@ -95,7 +96,7 @@ func (s *Site) importStart(c *Call) (Answer, error) {
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		d.Error = "请选择要导入的文件(.xlsx、.xls 或 .csv)"
-		return View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
+		return web.View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
 	}
 	defer file.Close()
 	name := filepath.Base(hdr.Filename)
@@ -110,14 +111,14 @@ func (s *Site) importStart(c *Call) (Answer, error) {
 	}
 	if err != nil {
 		d.Error = err.Error()
-		return View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
+		return web.View{Status: http.StatusBadRequest, Name: "import.html", Title: "导入党员名册", Data: d}, nil
 	}
 	return s.launch(c, o, name, content, d.Mode, d.DryRun), nil
 }
 
 // launch starts checking and writing an uploaded roster in the background
 // and sends the browser to the page that shows its progress.
-func (s *Site) launch(c *Call, o org.Org, name string, content []byte, mode string, dryRun bool) Answer {
+func (s *pages) launch(c *web.Call, o org.Org, name string, content []byte, mode string, dryRun bool) web.Answer {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	key := hex.EncodeToString(b)
@@ -160,10 +161,10 @@ func (s *Site) launch(c *Call, o org.Org, name string, content []byte, mode stri
 		}
 		job.report = &rep
 	}()
-	return Redirect{To: "/imports/" + key + "?org=" + Itoa(o.ID)}
+	return web.Redirect{To: "/imports/" + key + "?org=" + web.Itoa(o.ID)}
 }
 
-func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
+func (s *pages) job(r *http.Request, id auth.Identity) (*importJob, error) {
 	jobs.Lock()
 	job, ok := jobs.m[r.PathValue("job")]
 	jobs.Unlock()
@@ -175,7 +176,7 @@ func (s *Site) job(r *http.Request, id auth.Identity) (*importJob, error) {
 
 // importProgress shows how far an import is; the page reloads itself each
 // second until the import ends, then shows the result.
-func (s *Site) importProgress(c *Call) (Answer, error) {
+func (s *pages) importProgress(c *web.Call) (web.Answer, error) {
 	job, err := s.job(c.R, c.ID)
 	if err != nil {
 		return nil, err
@@ -185,7 +186,7 @@ func (s *Site) importProgress(c *Call) (Answer, error) {
 		Queued: job.queued, Finished: job.finished, Report: job.report, Error: job.err, DryRun: job.dryRun, Mode: "all"}
 	d.CanConfirm = confirmable(job)
 	job.mu.Unlock()
-	v := View{Name: "import.html", Title: "导入党员名册", Data: d}
+	v := web.View{Name: "import.html", Title: "导入党员名册", Data: d}
 	if d.Running {
 		v.Refresh = 1
 	}
@@ -199,7 +200,7 @@ func confirmable(job *importJob) bool {
 }
 
 // importConfirm writes the file of a clean trial run, without choosing it again.
-func (s *Site) importConfirm(c *Call) (Answer, error) {
+func (s *pages) importConfirm(c *web.Call) (web.Answer, error) {
 	job, err := s.job(c.R, c.ID)
 	if err != nil {
 		return nil, err
@@ -219,7 +220,7 @@ func (s *Site) importConfirm(c *Call) (Answer, error) {
 }
 
 // importReport downloads the checked roster with the bad cells marked.
-func (s *Site) importReport(c *Call) (Answer, error) {
+func (s *pages) importReport(c *web.Call) (web.Answer, error) {
 	job, err := s.job(c.R, c.ID)
 	if err != nil {
 		return nil, err
@@ -230,7 +231,7 @@ func (s *Site) importReport(c *Call) (Answer, error) {
 	if rep == nil {
 		return nil, apperr.Conflict("导入尚未完成")
 	}
-	return Download{Name: "导入检查结果.xlsx", ContentType: XlsxType, Stream: true, Write: func(w io.Writer) error {
+	return web.Download{Name: "导入检查结果.xlsx", ContentType: web.XlsxType, Stream: true, Write: func(w io.Writer) error {
 		sh, err := spreadsheet.Open(job.file, bytes.NewReader(job.content))
 		if err != nil {
 			return err
