@@ -83,9 +83,7 @@ func (s *Site) Routes() []Route {
 		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]Route{s.publicRoutes(), s.publicLibraryRoutes(), s.adminRoutes(), s.libraryRoutes()} {
-		rs = append(rs, part...)
-	}
+	rs = append(rs, s.adminRoutes()...)
 	for _, sec := range s.Sections {
 		rs = append(rs, sec(s)...)
 	}

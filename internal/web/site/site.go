@@ -7,9 +7,10 @@ import (
 	"dangjian/internal/web"
 	"dangjian/internal/web/consult"
 	"dangjian/internal/web/party"
+	"dangjian/internal/web/public"
 )
 
 // Sections are the domains' rows of the route table, as every Site serves them.
 func Sections() []web.Section {
-	return []web.Section{party.Routes, consult.Routes}
+	return []web.Section{public.Routes, party.Routes, consult.Routes}
 }

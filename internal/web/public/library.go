@@ -1,4 +1,4 @@
-package web
+package public
 
 import (
 	"fmt"
@@ -11,22 +11,23 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/library"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // The experience library's pages: the search, a document, publishing
 // (written here or uploaded as .docx), a summary published from its page.
 // publicLibraryRoutes are the library's public documents, for readers
 // without an account.
-func (s *Site) publicLibraryRoutes() []Route {
-	return []Route{
-		{"GET /public/library", Anyone, 0, s.publicLibrary},
-		{"GET /public/library/doc/{id}", Anyone, 0, s.publicLibraryDoc},
-		{"GET /public/library/doc/{id}/docx", Anyone, 0, s.publicLibraryFile},
+func (s *pages) publicLibraryRoutes() []route {
+	return []route{
+		{"GET /public/library", web.Anyone, 0, s.publicLibrary},
+		{"GET /public/library/doc/{id}", web.Anyone, 0, s.publicLibraryDoc},
+		{"GET /public/library/doc/{id}/docx", web.Anyone, 0, s.publicLibraryFile},
 	}
 }
 
-func (s *Site) libraryRoutes() []Route {
-	return []Route{
+func (s *pages) libraryRoutes() []route {
+	return []route{
 		{"GET /library", auth.PermLibraryRead, 0, s.librarySearch},
 		{"GET /library/new", auth.PermWorkWrite, 0, s.libraryNew},
 		{"POST /library", auth.PermWorkWrite, library.MaxFile + 1<<20, s.libraryPublish},
@@ -48,27 +49,27 @@ type libraryData struct {
 	// Base is where the library's pages are: /library, or /public/library for readers without an account.
 	Base         string
 	Q, Kind, Tag string
-	Kinds        []Tab
+	Kinds        []web.Tab
 	R            library.Results
-	Pager        Pager
+	Pager        web.Pager
 	Write        bool
 }
 
-func (s *Site) librarySearch(c *Call) (Answer, error) {
+func (s *pages) librarySearch(c *web.Call) (web.Answer, error) {
 	d, err := s.libraryList(c.R, libraryScope(c.ID), "/library")
 	if err != nil {
 		return nil, err
 	}
 	d.Write = len(c.ID.ScopesFor(auth.PermWorkWrite)) > 0
-	return View{Name: "library.html", Title: "经验交流", Data: d}, nil
+	return web.View{Name: "library.html", Title: "经验交流", Data: d}, nil
 }
 
 // libraryList searches the documents sc reads for the page at base.
-func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (libraryData, error) {
+func (s *pages) libraryList(r *http.Request, sc store.Scope, base string) (libraryData, error) {
 	q := r.URL.Query()
 	d := libraryData{Base: base, Q: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag")}
 	var err error
-	d.R, err = s.Library.Search(r.Context(), sc, library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: PageOf(r)})
+	d.R, err = s.Library.Search(r.Context(), sc, library.Query{Text: d.Q, Kind: d.Kind, Tag: d.Tag, Page: web.PageOf(r)})
 	if err != nil {
 		return d, err
 	}
@@ -81,69 +82,69 @@ func (s *Site) libraryList(r *http.Request, sc store.Scope, base string) (librar
 		}
 		return base + "?" + v.Encode()
 	}
-	d.Kinds = append(d.Kinds, Tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
+	d.Kinds = append(d.Kinds, web.Tab{Href: link(""), Label: "全部", Active: d.Kind == ""})
 	for _, k := range library.Kinds {
 		label := k.Label
 		if d.Kind == "" && d.Q == "" {
 			label = fmt.Sprintf("%s(%d)", k.Label, d.R.Kinds[k.Code])
 		}
-		d.Kinds = append(d.Kinds, Tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
+		d.Kinds = append(d.Kinds, web.Tab{Href: link(k.Code), Label: label, Active: d.Kind == k.Code})
 	}
-	d.Pager = NewPager(r, d.R.Total, PageOf(r))
+	d.Pager = web.NewPager(r, d.R.Total, web.PageOf(r))
 	return d, nil
 }
 
 // publicLibrary is the library's public documents for readers without an account.
-func (s *Site) publicLibrary(c *Call) (Answer, error) {
+func (s *pages) publicLibrary(c *web.Call) (web.Answer, error) {
 	d, err := s.libraryList(c.R, library.Public, "/public/library")
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "library.html", Title: "经验交流(公开材料)", Data: d}, nil
+	return web.View{Name: "library.html", Title: "经验交流(公开材料)", Data: d}, nil
 }
 
 // publicLibraryDoc is a public document for readers without an account.
-func (s *Site) publicLibraryDoc(c *Call) (Answer, error) {
+func (s *pages) publicLibraryDoc(c *web.Call) (web.Answer, error) {
 	d, err := s.libraryDocOf(c.R, library.Public, "/public/library")
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
+	return web.View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
 }
 
-func (s *Site) publicLibraryFile(c *Call) (Answer, error) {
+func (s *pages) publicLibraryFile(c *web.Call) (web.Answer, error) {
 	return s.libraryFileOf(c.R, library.Public)
 }
 
 type libraryNewData struct {
-	Form        *Form
-	Org         OrgPick
-	Kinds, Sees []OptionItem
+	Form        *web.Form
+	Org         web.OrgPick
+	Kinds, Sees []web.OptionItem
 	MaxMB       int
 }
 
-func libraryPicker() OrgPick {
-	return OrgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
+func libraryPicker() web.OrgPick {
+	return web.OrgPick{ID: "org_id", Q: "org_q", Label: "发布的党组织", For: "library"}
 }
 
-func (s *Site) libraryNew(*Call) (Answer, error) {
-	return s.libraryNewPage(&Form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker())
+func (s *pages) libraryNew(*web.Call) (web.Answer, error) {
+	return s.libraryNewPage(&web.Form{Values: url.Values{}, Errors: map[string]string{}}, libraryPicker())
 }
 
-func (s *Site) libraryNewPage(f *Form, p OrgPick) (Answer, error) {
-	d := libraryNewData{Form: f, Org: p, Kinds: Options(library.Kinds), Sees: Options(library.Visibilities), MaxMB: library.MaxFile >> 20}
+func (s *pages) libraryNewPage(f *web.Form, p web.OrgPick) (web.Answer, error) {
+	d := libraryNewData{Form: f, Org: p, Kinds: web.Options(library.Kinds), Sees: web.Options(library.Visibilities), MaxMB: library.MaxFile >> 20}
 	if p.Err == "" {
 		d.Org.Err = f.Err("org_id")
 	}
-	return View{Name: "librarynew.html", Title: "发布经验交流材料", Data: d}, nil
+	return web.View{Name: "librarynew.html", Title: "发布经验交流材料", Data: d}, nil
 }
 
-func (s *Site) libraryPublish(c *Call) (Answer, error) {
+func (s *pages) libraryPublish(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
+	f := web.NewForm(r)
 	f.Labels = libraryLabels
 	p := libraryPicker()
-	again := func() (Answer, error) { return s.libraryNewPage(f, p) }
+	again := func() (web.Answer, error) { return s.libraryNewPage(f, p) }
 	orgID, err := s.PickOrg(r.Context(), c.ID, f, &p)
 	if err == nil && orgID == 0 && p.Err == "" {
 		p.Err = "请选择发布的党组织"
@@ -152,7 +153,7 @@ func (s *Site) libraryPublish(c *Call) (Answer, error) {
 		if err == nil {
 			err = apperr.InvalidField("org_id", "%s", p.Err)
 		}
-		return Refused(r, f, err, again)
+		return web.Refused(r, f, err, again)
 	}
 	in := library.Input{OrgID: orgID, Kind: f.Get("kind"), Title: f.Get("title"), Body: f.Get("body"), Tags: library.Split(f.Get("tags")),
 		Visibility: f.Get("visibility")}
@@ -165,9 +166,9 @@ func (s *Site) libraryPublish(c *Call) (Answer, error) {
 	}
 	doc, err := s.Library.Publish(r.Context(), c.Scope, in)
 	if err != nil {
-		return Refused(r, f, err, again)
+		return web.Refused(r, f, err, again)
 	}
-	return Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已发布到经验交流库"}, nil
+	return web.Redirect{To: fmt.Sprintf("/library/%d", doc.ID), Flash: "已发布到经验交流库"}, nil
 }
 
 // libraryLabels name the publishing form's fields in the banner.
@@ -183,7 +184,7 @@ type libraryDocData struct {
 	WithdrawPath string
 }
 
-func (s *Site) libraryDoc(c *Call) (Answer, error) {
+func (s *pages) libraryDoc(c *web.Call) (web.Answer, error) {
 	d, err := s.libraryDocOf(c.R, libraryScope(c.ID), "/library")
 	if err != nil {
 		return nil, err
@@ -192,7 +193,7 @@ func (s *Site) libraryDoc(c *Call) (Answer, error) {
 	if d.D.CommitteeID != 0 {
 		d.Write, d.WithdrawPath = c.ID.Allows(auth.PermCppccWrite, d.D.CommitteePath), fmt.Sprintf("/cppcc/library/%d/withdraw", d.D.ID)
 	}
-	return View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
+	return web.View{Name: "librarydoc.html", Title: d.D.Title, Data: d}, nil
 }
 
 // docPath is where a document's page is, below the library at base.
@@ -210,9 +211,9 @@ func (d libraryData) DocPath() string { return docPath(d.Base) }
 func (d libraryDocData) DocPath() string { return docPath(d.Base) }
 
 // libraryDocOf reads a document sc reads, with its related ones, for the page at base.
-func (s *Site) libraryDocOf(r *http.Request, sc store.Scope, base string) (libraryDocData, error) {
+func (s *pages) libraryDocOf(r *http.Request, sc store.Scope, base string) (libraryDocData, error) {
 	d := libraryDocData{Base: base}
-	did, err := PathID(r)
+	did, err := web.PathID(r)
 	if err != nil {
 		return d, err
 	}
@@ -223,13 +224,13 @@ func (s *Site) libraryDocOf(r *http.Request, sc store.Scope, base string) (libra
 	return d, err
 }
 
-func (s *Site) libraryFile(c *Call) (Answer, error) {
+func (s *pages) libraryFile(c *web.Call) (web.Answer, error) {
 	return s.libraryFileOf(c.R, libraryScope(c.ID))
 }
 
 // libraryFileOf downloads the .docx of a document sc reads.
-func (s *Site) libraryFileOf(r *http.Request, sc store.Scope) (Answer, error) {
-	did, err := PathID(r)
+func (s *pages) libraryFileOf(r *http.Request, sc store.Scope) (web.Answer, error) {
+	did, err := web.PathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -237,23 +238,23 @@ func (s *Site) libraryFileOf(r *http.Request, sc store.Scope) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return FileDownload(name, data), nil
+	return web.FileDownload(name, data), nil
 }
 
-func (s *Site) libraryWithdraw(c *Call) (Answer, error) {
-	did, err := PathID(c.R)
+func (s *pages) libraryWithdraw(c *web.Call) (web.Answer, error) {
+	did, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.Library.Withdraw(c.R.Context(), c.Scope, did); err != nil {
 		return nil, err
 	}
-	return Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
+	return web.Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
 }
 
 // libraryWithdrawCommittee withdraws a committee's document, by its office.
-func (s *Site) libraryWithdrawCommittee(c *Call) (Answer, error) {
-	did, err := PathID(c.R)
+func (s *pages) libraryWithdrawCommittee(c *web.Call) (web.Answer, error) {
+	did, err := web.PathID(c.R)
 	if err != nil {
 		return nil, err
 	}
@@ -267,5 +268,5 @@ func (s *Site) libraryWithdrawCommittee(c *Call) (Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
+	return web.Redirect{To: "/library", Flash: "已撤回,经验交流库中不再显示"}, nil
 }

@@ -1,4 +1,4 @@
-package web
+package public
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"dangjian/internal/forum"
 	"dangjian/internal/letters"
 	"dangjian/internal/store"
+	"dangjian/internal/web"
 )
 
 // The public pages: anyone, without an account, writes to a committee's
@@ -25,21 +26,21 @@ const publicMaxForm = letters.MaxFiles*letters.MaxFileSize + 1<<20
 
 // publicRoutes are the public pages of the committees' mailboxes and
 // forums (none on a site without the public channel).
-func (s *Site) publicRoutes() []Route {
+func (s *pages) publicRoutes() []route {
 	if s.Public == nil {
 		return nil
 	}
-	return []Route{
-		{"GET /public/{committee}", Anyone, publicMaxForm, s.publicHome},
-		{"GET /public/{committee}/write", Anyone, publicMaxForm, s.publicWriteForm},
-		{"POST /public/{committee}/write", Anyone, publicMaxForm, s.publicWrite},
-		{"GET /public/track", Anyone, publicMaxForm, s.publicTrackForm},
-		{"POST /public/track", Anyone, publicMaxForm, s.publicTrack},
-		{"POST /public/track/answer", Anyone, publicMaxForm, s.publicAnswer},
-		{"GET /public/{committee}/forum", Anyone, publicMaxForm, s.publicForum},
-		{"GET /public/{committee}/forum/{post}", Anyone, publicMaxForm, s.publicPost},
-		{"POST /public/{committee}/forum/{post}/{action}", Anyone, publicMaxForm, s.publicPostAct},
-		{"POST /public/comments", Anyone, publicMaxForm, s.publicComment},
+	return []route{
+		{"GET /public/{committee}", web.Anyone, publicMaxForm, s.publicHome},
+		{"GET /public/{committee}/write", web.Anyone, publicMaxForm, s.publicWriteForm},
+		{"POST /public/{committee}/write", web.Anyone, publicMaxForm, s.publicWrite},
+		{"GET /public/track", web.Anyone, publicMaxForm, s.publicTrackForm},
+		{"POST /public/track", web.Anyone, publicMaxForm, s.publicTrack},
+		{"POST /public/track/answer", web.Anyone, publicMaxForm, s.publicAnswer},
+		{"GET /public/{committee}/forum", web.Anyone, publicMaxForm, s.publicForum},
+		{"GET /public/{committee}/forum/{post}", web.Anyone, publicMaxForm, s.publicPost},
+		{"POST /public/{committee}/forum/{post}/{action}", web.Anyone, publicMaxForm, s.publicPostAct},
+		{"POST /public/comments", web.Anyone, publicMaxForm, s.publicComment},
 	}
 }
 
@@ -47,14 +48,14 @@ type publicData struct {
 	Committee committee.Committee
 	Box       string
 	Boxes     []boxView
-	Form      *Form
+	Form      *web.Form
 	Receipt   *letters.Receipt
 	Tracked   *letters.Tracked
 	Code      string
 	Ratings   any
 	Posts     store.List[forum.Post]
 	Post      *forum.Post
-	Pager     Pager
+	Pager     web.Pager
 	Comment   *forum.CommentReceipt
 	Followed  *forum.Comment
 	Notices   []cppcc.Event
@@ -73,7 +74,7 @@ var boxViews = []boxView{
 }
 
 // publicCommittee is the committee of the page's path.
-func (s *Site) publicCommittee(r *http.Request) (committee.Committee, error) {
+func (s *pages) publicCommittee(r *http.Request) (committee.Committee, error) {
 	id, err := strconv.ParseInt(r.PathValue("committee"), 10, 64)
 	if err != nil || id <= 0 {
 		return committee.Committee{}, apperr.NotFound("政协")
@@ -81,15 +82,15 @@ func (s *Site) publicCommittee(r *http.Request) (committee.Committee, error) {
 	return s.Cppcc.PublicCommittee(r.Context(), id)
 }
 
-func (s *Site) publicHome(c *Call) (Answer, error) {
+func (s *pages) publicHome(c *web.Call) (web.Answer, error) {
 	cm, err := s.publicCommittee(c.R)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "pubhome.html", Title: cm.Name, Data: publicData{Committee: cm, Boxes: boxViews}}, nil
+	return web.View{Name: "pubhome.html", Title: cm.Name, Data: publicData{Committee: cm, Boxes: boxViews}}, nil
 }
 
-func (s *Site) publicWriteForm(c *Call) (Answer, error) {
+func (s *pages) publicWriteForm(c *web.Call) (web.Answer, error) {
 	cm, err := s.publicCommittee(c.R)
 	if err != nil {
 		return nil, err
@@ -98,18 +99,18 @@ func (s *Site) publicWriteForm(c *Call) (Answer, error) {
 	if _, ok := letters.Boxes.Parse(box); !ok {
 		box = "public"
 	}
-	f := &Form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: LetterLabels}
-	return View{Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: box, Boxes: boxViews, Form: f}}, nil
+	f := &web.Form{Values: map[string][]string{"box": {box}}, Errors: map[string]string{}, Labels: web.LetterLabels}
+	return web.View{Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: box, Boxes: boxViews, Form: f}}, nil
 }
 
-func (s *Site) publicWrite(c *Call) (Answer, error) {
+func (s *pages) publicWrite(c *web.Call) (web.Answer, error) {
 	r := c.R
 	cm, err := s.publicCommittee(r)
 	if err != nil {
 		return nil, err
 	}
-	f := NewForm(r)
-	f.Labels = LetterLabels
+	f := web.NewForm(r)
+	f.Labels = web.LetterLabels
 	people, _ := strconv.Atoi(cmp.Or(strings.TrimSpace(f.Get("people")), "1"))
 	files, err := uploads(r)
 	if err != nil {
@@ -119,13 +120,13 @@ func (s *Site) publicWrite(c *Call) (Answer, error) {
 		IDNumber: f.Get("id_number"), Anonymous: f.Get("anonymous") == "1", People: people, PublicOK: f.Get("public_ok") == "1", NameOK: f.Get("name_ok") == "1"}
 	rc, err := s.Public.Submit(r.Context(), auth.ClientIP(r), f.Get("proof"), in)
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) {
+		return web.Refused(r, f, err, func() (web.Answer, error) {
 			// The form again with the refusal's own status (submitted too often: 429).
 			ae, _ := apperr.As(err)
-			return View{Status: ae.Status, Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: in.Box, Boxes: boxViews, Form: f}}, nil
+			return web.View{Status: ae.Status, Name: "pubwrite.html", Title: "写信 · " + cm.Name, Data: publicData{Committee: cm, Box: in.Box, Boxes: boxViews, Form: f}}, nil
 		})
 	}
-	return View{Status: http.StatusCreated, Name: "pubreceipt.html", Title: "已收到您的来信", Data: publicData{Committee: cm, Receipt: &rc}}, nil
+	return web.View{Status: http.StatusCreated, Name: "pubreceipt.html", Title: "已收到您的来信", Data: publicData{Committee: cm, Receipt: &rc}}, nil
 }
 
 // uploads are the files of a multipart form's "file" fields.
@@ -152,66 +153,66 @@ func uploads(r *http.Request) ([]letters.Upload, error) {
 	return out, nil
 }
 
-func (s *Site) publicTrackForm(*Call) (Answer, error) {
-	return View{Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: &Form{Errors: map[string]string{}, Labels: LetterLabels}}}, nil
+func (s *pages) publicTrackForm(*web.Call) (web.Answer, error) {
+	return web.View{Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: &web.Form{Errors: map[string]string{}, Labels: web.LetterLabels}}}, nil
 }
 
 // publicTrack shows the letter of a posted receipt code (posted, so that
 // the code stays out of addresses and logs).
-func (s *Site) publicTrack(c *Call) (Answer, error) {
-	f := NewForm(c.R)
-	f.Labels = LetterLabels
+func (s *pages) publicTrack(c *web.Call) (web.Answer, error) {
+	f := web.NewForm(c.R)
+	f.Labels = web.LetterLabels
 	return s.showTracked(c, f, f.Get("code"))
 }
 
 // showTracked shows the letter of the receipt code, or the form again
 // (404) when no letter has it.
-func (s *Site) showTracked(c *Call, f *Form, code string) (Answer, error) {
+func (s *pages) showTracked(c *web.Call, f *web.Form, code string) (web.Answer, error) {
 	t, err := s.Public.Track(c.R.Context(), auth.ClientIP(c.R), code)
 	if err != nil {
-		again := func() (Answer, error) {
-			return View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: f}}, nil
+		again := func() (web.Answer, error) {
+			return web.View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询来信办理情况", Data: publicData{Form: f}}, nil
 		}
 		if apperr.IsNotFound(err) {
 			f.Errors["code"] = "没有找到这个回执码对应的来信,请核对后重新输入"
 			return again()
 		}
-		return Refused(c.R, f, err, again)
+		return web.Refused(c.R, f, err, again)
 	}
-	return View{Name: "pubtrack.html", Title: "来信办理情况", Data: publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings}}, nil
+	return web.View{Name: "pubtrack.html", Title: "来信办理情况", Data: publicData{Form: f, Tracked: &t, Code: code, Ratings: cppcc.Ratings}}, nil
 }
 
-func (s *Site) publicAnswer(c *Call) (Answer, error) {
+func (s *pages) publicAnswer(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
-	f.Labels = LetterLabels
+	f := web.NewForm(r)
+	f.Labels = web.LetterLabels
 	code := f.Get("code")
 	_, err := s.Public.Answer(r.Context(), auth.ClientIP(r), code, letters.CaseAction{Action: f.Get("action"), Rating: f.Get("rating"), Text: f.Get("text")})
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.showTracked(c, f, code) })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.showTracked(c, f, code) })
 	}
-	return s.showTracked(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, code)
+	return s.showTracked(c, &web.Form{Errors: map[string]string{}, Labels: web.LetterLabels}, code)
 }
 
-func (s *Site) publicForum(c *Call) (Answer, error) {
+func (s *pages) publicForum(c *web.Call) (web.Answer, error) {
 	r := c.R
 	cm, err := s.publicCommittee(r)
 	if err != nil {
 		return nil, err
 	}
-	pg := PageOf(r)
+	pg := web.PageOf(r)
 	l, err := s.Cppcc.Forum.Posts(r.Context(), cm.ID, pg)
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "pubforum.html", Title: "公开的建议 · " + cm.Name, Data: publicData{Committee: cm, Posts: l, Pager: NewPager(r, l.Total, pg)}}, nil
+	return web.View{Name: "pubforum.html", Title: "公开的建议 · " + cm.Name, Data: publicData{Committee: cm, Posts: l, Pager: web.NewPager(r, l.Total, pg)}}, nil
 }
 
-func (s *Site) publicPost(c *Call) (Answer, error) {
-	return s.showPost(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, nil, "")
+func (s *pages) publicPost(c *web.Call) (web.Answer, error) {
+	return s.showPost(c, &web.Form{Errors: map[string]string{}, Labels: web.LetterLabels}, nil, "")
 }
 
-func (s *Site) showPost(c *Call, f *Form, rc *forum.CommentReceipt, msg string) (Answer, error) {
+func (s *pages) showPost(c *web.Call, f *web.Form, rc *forum.CommentReceipt, msg string) (web.Answer, error) {
 	r := c.R
 	cm, err := s.publicCommittee(r)
 	if err != nil {
@@ -222,19 +223,19 @@ func (s *Site) showPost(c *Call, f *Form, rc *forum.CommentReceipt, msg string) 
 	if err != nil {
 		return nil, err
 	}
-	return View{Name: "pubpost.html", Title: p.Title, Data: publicData{Committee: cm, Post: &p, Form: f, Comment: rc, Message: msg}}, nil
+	return web.View{Name: "pubpost.html", Title: p.Title, Data: publicData{Committee: cm, Post: &p, Form: f, Comment: rc, Message: msg}}, nil
 }
 
 // publicPostAct takes a comment, a support, a rating or a report.
-func (s *Site) publicPostAct(c *Call) (Answer, error) {
+func (s *pages) publicPostAct(c *web.Call) (web.Answer, error) {
 	r := c.R
 	cm, err := s.publicCommittee(r)
 	if err != nil {
 		return nil, err
 	}
 	pid, _ := strconv.ParseInt(r.PathValue("post"), 10, 64)
-	f := NewForm(r)
-	f.Labels = LetterLabels
+	f := web.NewForm(r)
+	f.Labels = web.LetterLabels
 	ip := auth.ClientIP(r)
 	var rc *forum.CommentReceipt
 	msg := ""
@@ -253,33 +254,33 @@ func (s *Site) publicPostAct(c *Call) (Answer, error) {
 		_, err = s.Public.Vote(r.Context(), ip, cm.ID, pid, "rating", v)
 		msg = "感谢您的评分"
 	case "report":
-		obj, id := f.Get("object"), ParseID(f.Get("id"))
+		obj, id := f.Get("object"), web.ParseID(f.Get("id"))
 		err = s.Public.Report(r.Context(), ip, cm.ID, obj, id)
 		msg = "已收到您的举报,我们会尽快审核"
 	default:
 		err = apperr.NotFound("操作")
 	}
 	if err != nil {
-		return Refused(r, f, err, func() (Answer, error) { return s.showPost(c, f, nil, "") })
+		return web.Refused(r, f, err, func() (web.Answer, error) { return s.showPost(c, f, nil, "") })
 	}
-	return s.showPost(c, &Form{Errors: map[string]string{}, Labels: LetterLabels}, rc, msg)
+	return s.showPost(c, &web.Form{Errors: map[string]string{}, Labels: web.LetterLabels}, rc, msg)
 }
 
 // publicComment shows a comment by its code.
-func (s *Site) publicComment(c *Call) (Answer, error) {
+func (s *pages) publicComment(c *web.Call) (web.Answer, error) {
 	r := c.R
-	f := NewForm(r)
-	f.Labels = LetterLabels
+	f := web.NewForm(r)
+	f.Labels = web.LetterLabels
 	cm, ev, err := s.Public.CommentByCode(r.Context(), auth.ClientIP(r), f.Get("code"))
 	if err != nil {
-		again := func() (Answer, error) {
-			return View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询评论", Data: publicData{Form: f}}, nil
+		again := func() (web.Answer, error) {
+			return web.View{Status: http.StatusNotFound, Name: "pubtrack.html", Title: "查询评论", Data: publicData{Form: f}}, nil
 		}
 		if apperr.IsNotFound(err) {
 			f.Errors["code"] = "没有找到这个代码对应的评论"
 			return again()
 		}
-		return Refused(r, f, err, again)
+		return web.Refused(r, f, err, again)
 	}
-	return View{Name: "pubtrack.html", Title: "我的评论", Data: publicData{Form: f, Followed: &cm, Notices: ev}}, nil
+	return web.View{Name: "pubtrack.html", Title: "我的评论", Data: publicData{Form: f, Followed: &cm, Notices: ev}}, nil
 }
