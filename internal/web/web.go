@@ -1,5 +1,12 @@
-// Package web serves the pages people read in a browser. Templates and
-// static files are embedded in the binary; no asset comes from outside.
+// Package web is the core of the pages people read in a browser: the Site
+// over the services, its route table and the wrapper every row is served
+// through (Site.serve), the answers, rendering of the one set of embedded
+// templates and static files (no asset comes from outside), forms,
+// pickers, paging, the layout, sign-in and password, help, the to-do
+// list, the summaries' machinery and the account pages. The domains'
+// pages are packages below it that import it (internal/web/party,
+// consult, public); internal/web/site hands their rows to the Site as
+// Sections. Arrows: server → site → party/consult/public → web.
 package web
 
 import (
