@@ -19,6 +19,7 @@ import (
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/web"
+	"dangjian/internal/web/site"
 )
 
 var clock = fixture.Day
@@ -43,7 +44,8 @@ type env struct {
 
 func serve(t testing.TB, f *fixture.Fixture) *env {
 	e := &env{fx: f, api: &API{App: f.App}, log: f.Logged}
-	e.site = &web.Site{DB: f.DB, Orgs: f.Orgs, Members: f.Members, Auth: f.Auth, Work: f.Work, Cppcc: f.Cppcc, Library: f.Library, Log: f.Log}
+	e.site = &web.Site{DB: f.DB, Orgs: f.Orgs, Members: f.Members, Auth: f.Auth, Work: f.Work, Cppcc: f.Cppcc, Library: f.Library, Log: f.Log,
+		Sections: site.Sections()}
 	mux := http.NewServeMux()
 	e.api.Register(mux)
 	e.site.Register(mux)

@@ -27,6 +27,7 @@ import (
 	"dangjian/internal/auth"
 	"dangjian/internal/store"
 	"dangjian/internal/web"
+	"dangjian/internal/web/site"
 )
 
 // Registrar adds its routes to a mux.
@@ -99,7 +100,8 @@ func Handler(a *app.App, cfg Config) http.Handler {
 
 // Site is the pages over a's services.
 func Site(a *app.App) *web.Site {
-	return &web.Site{DB: a.DB, Orgs: a.Orgs, Members: a.Members, Auth: a.Auth, Work: a.Work, Cppcc: a.Cppcc, Public: a.Public, Library: a.Library, Log: a.Log}
+	return &web.Site{DB: a.DB, Orgs: a.Orgs, Members: a.Members, Auth: a.Auth, Work: a.Work, Cppcc: a.Cppcc, Public: a.Public, Library: a.Library, Log: a.Log,
+		Sections: site.Sections()}
 }
 
 // fromProxy takes the client's address and scheme from the headers of a

@@ -15,8 +15,8 @@ import (
 	"dangjian/internal/vocab"
 )
 
-func (s *Site) adminRoutes() []route {
-	return []route{
+func (s *Site) adminRoutes() []Route {
+	return []Route{
 		{"GET /users", auth.PermUserRead, 0, s.userList},
 		{"POST /users", auth.PermUserRead, 0, s.userAct},
 		{"GET /audit", auth.PermAuditRead, 0, s.auditList},
@@ -27,18 +27,18 @@ func (s *Site) adminRoutes() []route {
 
 type usersData struct {
 	List             store.List[auth.User]
-	Pager            pager
+	Pager            Pager
 	CanAdmin         bool // 系统管理员: accounts
 	CanGrant         bool // 安全管理员: grants and unlocking
-	Form             *form
+	Form             *Form
 	NewPassword, For string
-	GrantOrg         orgPick // the organisation a role is granted over
+	GrantOrg         OrgPick // the organisation a role is granted over
 	// Bodies are the committees and units a CPPCC role is granted on.
 	Bodies []committee.Committee
 }
 
-func grantPicker() orgPick {
-	return orgPick{ID: "org_id", Q: "org_q", Label: "党组织(三员角色不填)", For: "grant"}
+func grantPicker() OrgPick {
+	return OrgPick{ID: "org_id", Q: "org_q", Label: "党组织(三员角色不填)", For: "grant"}
 }
 
 func (s *Site) userList(c *Call) (Answer, error) {
@@ -48,12 +48,12 @@ func (s *Site) userList(c *Call) (Answer, error) {
 // userListWith is the users page with d's form, new password or choices.
 func (s *Site) userListWith(c *Call, d usersData) (Answer, error) {
 	r, id := c.R, c.ID
-	p := pageOf(r)
+	p := PageOf(r)
 	var err error
 	if d.List, err = s.Auth.Users(r.Context(), p); err != nil {
 		return nil, err
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	d.CanAdmin = len(id.ScopesFor(auth.PermUserAdmin)) > 0
 	d.CanGrant = len(id.ScopesFor(auth.PermGrantAdmin)) > 0
 	if d.CanGrant {
@@ -67,7 +67,7 @@ func (s *Site) userListWith(c *Call, d usersData) (Answer, error) {
 // userAct carries out one form of the users page, named by its "op" field.
 func (s *Site) userAct(c *Call) (Answer, error) {
 	r, id := c.R, c.ID
-	f := newForm(r)
+	f := NewForm(r)
 	ctx := r.Context()
 	d := usersData{Form: f, GrantOrg: grantPicker()}
 	var msg string
@@ -89,12 +89,12 @@ func (s *Site) userAct(c *Call) (Answer, error) {
 		err = id.Within(perm, func(store.Scope) error {
 			pw := auth.RandomPassword()
 			d.NewPassword, d.For = pw, f.Get("username")
-			return s.Auth.Reset(ctx, f.id("user_id"), pw)
+			return s.Auth.Reset(ctx, f.ID("user_id"), pw)
 		})
 	case "grant":
 		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
-			in := auth.GrantInput{UserID: f.id("user_id"), Role: f.Get("role")}
-			o, err := s.pickOrg(ctx, id, f, &d.GrantOrg)
+			in := auth.GrantInput{UserID: f.ID("user_id"), Role: f.Get("role")}
+			o, err := s.PickOrg(ctx, id, f, &d.GrantOrg)
 			if err != nil {
 				return err
 			}
@@ -104,7 +104,7 @@ func (s *Site) userAct(c *Call) (Answer, error) {
 			if o != 0 {
 				in.OrgID = &o
 			}
-			if c := f.id("committee_id"); c != 0 {
+			if c := f.ID("committee_id"); c != 0 {
 				in.CommitteeID = &c
 			}
 			g, err := s.Auth.AddGrant(ctx, sc, in)
@@ -114,16 +114,16 @@ func (s *Site) userAct(c *Call) (Answer, error) {
 	case "revoke":
 		err = id.Within(auth.PermGrantAdmin, func(sc store.Scope) error {
 			msg = "已收回授权"
-			return s.Auth.RevokeGrant(ctx, sc, f.id("grant_id"))
+			return s.Auth.RevokeGrant(ctx, sc, f.ID("grant_id"))
 		})
 	case "unlock":
 		err = id.Within(auth.PermGrantAdmin, func(store.Scope) error {
-			_, err := s.Auth.Unlock(ctx, f.id("user_id"))
+			_, err := s.Auth.Unlock(ctx, f.ID("user_id"))
 			msg = "已解除锁定"
 			return err
 		})
 	default:
-		err = errUnknownOp
+		err = ErrUnknownOp
 	}
 	// A new password is shown once, on this answer, never in a URL.
 	return finishOp(c, f, err, d.NewPassword != "", func() (Answer, error) { return s.userListWith(c, d) }, "/users", msg)
@@ -133,10 +133,10 @@ func (s *Site) userAct(c *Call) (Answer, error) {
 // the page again with the form and its message, a secret the operation made
 // (shown) is shown once on the page itself, and otherwise the browser goes
 // back to the page with msg.
-func finishOp(c *Call, f *form, err error, shown bool, again func() (Answer, error), to, msg string) (Answer, error) {
+func finishOp(c *Call, f *Form, err error, shown bool, again func() (Answer, error), to, msg string) (Answer, error) {
 	switch {
 	case err != nil:
-		return refused(c.R, f, err, again)
+		return Refused(c.R, f, err, again)
 	case shown:
 		return again()
 	}
@@ -152,8 +152,8 @@ type auditData struct {
 	From             string
 	To               string
 	List             store.List[audit.Entry]
-	Pager            pager
-	Org              orgPick // the organisation whose entries (and its subtree's) are shown
+	Pager            Pager
+	Org              OrgPick // the organisation whose entries (and its subtree's) are shown
 }
 
 func (s *Site) auditList(c *Call) (Answer, error) {
@@ -162,14 +162,14 @@ func (s *Site) auditList(c *Call) (Answer, error) {
 	filters := r.URL.Query()
 	filters.Del("page") // the export takes the filters, not the page
 	d := auditData{Export: "/api/v1/audit/export?" + filters.Encode(), From: q.Get("from"), To: q.Get("to"),
-		Org: orgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "audit", Hint: "只看该组织及下级的记录"}}
-	p := pageOf(r)
+		Org: OrgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "audit", Hint: "只看该组织及下级的记录"}}
+	p := PageOf(r)
 	f, err := audit.FilterOf(q)
 	if err != nil {
 		return nil, err
 	}
 	// The trail is read system-wide: the organisation the picker's text names, anywhere.
-	if f.OrgID, err = s.orgFromQuery(r, store.All); err != nil {
+	if f.OrgID, err = s.OrgFromQuery(r, store.All); err != nil {
 		ae, ok := apperr.As(err)
 		if !ok || len(ae.Fields) == 0 {
 			return nil, err
@@ -189,7 +189,7 @@ func (s *Site) auditList(c *Call) (Answer, error) {
 			return nil, err
 		}
 	}
-	d.Pager = newPager(r, d.List.Total, p)
+	d.Pager = NewPager(r, d.List.Total, p)
 	for _, e := range d.List.Items {
 		d.Rows = append(d.Rows, auditview.RowOf(e))
 	}
@@ -209,7 +209,7 @@ type meData struct {
 	ToDecide []member.ChangeRequest
 	// Asked is each request's changes as "字段:旧 → 新" (phones masked).
 	Asked map[int64][]string
-	Form  *form
+	Form  *Form
 }
 
 // changeLines writes what a request changes, from the member's present
@@ -282,7 +282,7 @@ func (s *Site) mePageWith(c *Call, d meData) (Answer, error) {
 
 func (s *Site) meAct(c *Call) (Answer, error) {
 	r, id := c.R, c.ID
-	f := newForm(r)
+	f := NewForm(r)
 	ctx := r.Context()
 	d := meData{Form: f}
 	var err error
@@ -291,7 +291,7 @@ func (s *Site) meAct(c *Call) (Answer, error) {
 	case "token":
 		d.NewToken, _, err = s.Auth.CreateToken(ctx, id.User.ID, f.Get("name"), nil)
 	case "revoke_token":
-		err = s.Auth.RevokeToken(ctx, id.User.ID, f.id("token_id"))
+		err = s.Auth.RevokeToken(ctx, id.User.ID, f.ID("token_id"))
 		msg = "令牌已撤销"
 	case "request":
 		if id.User.MemberID == nil || len(id.ScopesFor(auth.PermSelf)) == 0 {
@@ -299,21 +299,21 @@ func (s *Site) meAct(c *Call) (Answer, error) {
 			break
 		}
 		_, err = s.Members.RequestChange(ctx, *id.User.MemberID, id.User.ID, member.RequestInput{
-			Changes: member.Input{Phone: f.opt("phone"), Education: f.opt("education"), Occupation: f.opt("occupation"), Post: f.opt("post")},
+			Changes: member.Input{Phone: f.Opt("phone"), Education: f.Opt("education"), Occupation: f.Opt("occupation"), Post: f.Opt("post")},
 			Note:    f.Get("note")})
 		msg = "申请已提交,待党组织审核"
 	case "decide":
 		err = id.Within(auth.PermRequestAdmin, func(sc store.Scope) error {
-			_, err := s.Members.Decide(ctx, sc, f.id("request_id"), member.Decision{Approve: f.Get("approve") == "1"})
+			_, err := s.Members.Decide(ctx, sc, f.ID("request_id"), member.Decision{Approve: f.Get("approve") == "1"})
 			return err
 		})
 	default:
-		err = errUnknownOp
+		err = ErrUnknownOp
 	}
 	return finishOp(c, f, err, d.NewToken != "", func() (Answer, error) { return s.mePageWith(c, d) }, "/me", msg)
 }
 
-var (
-	errNoSelf    = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
-	errUnknownOp = apperr.New("bad_form", http.StatusBadRequest, "表单内容不完整,请刷新页面后重试")
-)
+var errNoSelf = apperr.New("forbidden", http.StatusForbidden, "您的账号没有关联党员档案")
+
+// ErrUnknownOp refuses a form whose op is none the page knows (a page out of date).
+var ErrUnknownOp = apperr.New("bad_form", http.StatusBadRequest, "表单内容不完整,请刷新页面后重试")

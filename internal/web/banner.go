@@ -5,9 +5,9 @@ import (
 	"sort"
 )
 
-// problem is one line of the banner at the top of a refused form: the
+// Problem is one line of the banner at the top of a refused form: the
 // field's name and its message, linking to the field.
-type problem struct {
+type Problem struct {
 	Label, Message, Href string
 }
 
@@ -27,23 +27,27 @@ var fieldLabels = map[string]string{
 	"changes": "申请内容", "term_years": "任期(年)", "elected_on": "上次换届日期", "members": "党员", "parent_q": "上级党组织",
 }
 
+// A Banner is page data that names its own refused fields (a work
+// record's form, whose fields are declared with their labels).
+type Banner interface{ Problems() []Problem }
+
 // bannerOf collects the messages of every refused form in a page's data:
-// a *form names its fields through fieldLabels, a formView through its
-// own fields. A form's message that names no field comes first.
-func bannerOf(data any) []problem {
-	var out []problem
+// a *Form names its fields through fieldLabels, a Banner itself. A form's
+// message that names no field comes first.
+func bannerOf(data any) []Problem {
+	var out []Problem
 	var walk func(v reflect.Value, depth int)
 	walk = func(v reflect.Value, depth int) {
 		if depth > 3 || !v.IsValid() {
 			return
 		}
 		switch x := v.Interface().(type) {
-		case *form:
+		case *Form:
 			if x == nil {
 				return
 			}
 			if x.Error != "" {
-				out = append(out, problem{Message: x.Error})
+				out = append(out, Problem{Message: x.Error})
 			}
 			keys := make([]string, 0, len(x.Errors))
 			for k := range x.Errors {
@@ -55,17 +59,12 @@ func bannerOf(data any) []problem {
 				if l, ok := x.Labels[k]; ok {
 					label = l
 				}
-				out = append(out, problem{Label: label, Message: x.Errors[k], Href: "#" + k})
+				out = append(out, Problem{Label: label, Message: x.Errors[k], Href: "#" + k})
 			}
 			return
-		case formView:
-			if x.Error != "" {
-				out = append(out, problem{Message: x.Error})
-			}
-			for _, f := range x.Fields {
-				if f.Err != "" {
-					out = append(out, problem{Label: f.Label, Message: f.Err, Href: "#" + x.Title + "-" + f.Col})
-				}
+		case Banner:
+			if v.Kind() != reflect.Pointer || !v.IsNil() {
+				out = append(out, x.Problems()...)
 			}
 			return
 		}
@@ -95,3 +94,7 @@ func bannerOf(data any) []problem {
 	walk(reflect.ValueOf(data), 0)
 	return out
 }
+
+// LetterLabels name the letter form's fields in the banner.
+var LetterLabels = map[string]string{"box": "信箱", "title": "标题", "content": "内容", "name": "姓名", "phone": "联系电话", "id_number": "身份证号码",
+	"anonymous": "匿名", "people": "人数", "file": "附件", "received_on": "收到日期", "channel": "来源渠道", "code": "回执码", "rating": "评价", "text": "理由", "body": "评论", "author": "昵称", "value": "评分", "proof": "安全验证"}

@@ -9,20 +9,20 @@ import (
 // Stored files sent to the browser: as a download, or, of a checked type,
 // shown in a sandbox.
 
-// fileDownload is a stored file to save (never shown in the browser).
-func fileDownload(name string, data []byte) Download {
+// FileDownload is a stored file to save (never shown in the browser).
+func FileDownload(name string, data []byte) Download {
 	return Download{Name: name, ContentType: "application/octet-stream", Write: func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	}}
 }
 
-// fileShown is a stored file of a checked type (its first bytes are those
+// FileShown is a stored file of a checked type (its first bytes are those
 // of its type) shown in the browser when it can be, in a sandbox (no
 // script of it runs, it reaches nothing of the site), and else (Word,
 // Excel, OFD) saved.
-func fileShown(name, contentType string, data []byte) Download {
-	d := fileDownload(name, data)
+func FileShown(name, contentType string, data []byte) Download {
+	d := FileDownload(name, data)
 	if shownTypes[contentType] {
 		d.ContentType, d.Inline = contentType, true
 	}

@@ -70,7 +70,7 @@ var funcs = template.FuncMap{
 	"defaultTerm": org.DefaultTerm,
 	// letterDays is the 有效期 a letter's form offers.
 	"letterDays": func() int { return member.DefaultValidDays },
-	"itoa":       itoa,
+	"itoa":       Itoa,
 	"today":      func() string { return date.Of(time.Now()).Chinese() },
 	// todayISO is the value of a date field that defaults to today.
 	"todayISO": func() string { return date.Of(time.Now()).String() },
@@ -118,9 +118,9 @@ var funcs = template.FuncMap{
 	},
 }
 
-// form holds what a user typed and the message for each field, so that a
+// Form holds what a user typed and the message for each field, so that a
 // refused form comes back filled in with the reasons beside the fields.
-type form struct {
+type Form struct {
 	Values url.Values
 	Errors map[string]string
 	Error  string // a message not tied to a field
@@ -128,13 +128,14 @@ type form struct {
 	Labels map[string]string
 }
 
-func newForm(r *http.Request) *form {
+// NewForm is the form posted with r.
+func NewForm(r *http.Request) *Form {
 	_ = r.ParseForm()
-	return &form{Values: r.PostForm, Errors: map[string]string{}}
+	return &Form{Values: r.PostForm, Errors: map[string]string{}}
 }
 
 // Get returns a field's value.
-func (f *form) Get(name string) string {
+func (f *Form) Get(name string) string {
 	if f == nil {
 		return ""
 	}
@@ -143,7 +144,7 @@ func (f *form) Get(name string) string {
 
 // Has reports whether v is among a field's posted values: a refused
 // form's select, radio or checkbox comes back as it was chosen.
-func (f *form) Has(name, v string) bool {
+func (f *Form) Has(name, v string) bool {
 	if f == nil {
 		return false
 	}
@@ -156,15 +157,15 @@ func (f *form) Has(name, v string) bool {
 }
 
 // Err returns the message of a field.
-func (f *form) Err(name string) string {
+func (f *Form) Err(name string) string {
 	if f == nil {
 		return ""
 	}
 	return f.Errors[name]
 }
 
-// fail records err on the form; it reports false for an error that is not the user's.
-func (f *form) fail(err error) bool {
+// Fail records err on the form; it reports false for an error that is not the user's.
+func (f *Form) Fail(err error) bool {
 	ae, ok := apperr.As(err)
 	if !ok {
 		return false
@@ -178,10 +179,10 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
-// invalid is the refusal of the fields that did not read (a malformed
+// Invalid is the refusal of the fields that did not read (a malformed
 // date or number, recorded as the form was read), nil when there are
 // none: refused shows the form again with their messages.
-func (f *form) invalid() error {
+func (f *Form) Invalid() error {
 	if len(f.Errors) == 0 {
 		return nil
 	}
@@ -200,7 +201,7 @@ func (f *form) invalid() error {
 // unkept names, beside each file field and so in the banner, the files
 // a refused form did not keep: a browser cannot fill a file field again,
 // and nothing of a refused form is stored.
-func (f *form) unkept(r *http.Request) {
+func (f *Form) unkept(r *http.Request) {
 	if r.MultipartForm == nil {
 		return
 	}
@@ -222,8 +223,8 @@ func (f *form) unkept(r *http.Request) {
 	}
 }
 
-// opt returns a pointer to the trimmed value, or nil for an empty field.
-func (f *form) opt(name string) *string {
+// Opt returns a pointer to the trimmed value, or nil for an empty field.
+func (f *Form) Opt(name string) *string {
 	v := f.Get(name)
 	if v == "" {
 		return nil
@@ -231,8 +232,8 @@ func (f *form) opt(name string) *string {
 	return &v
 }
 
-// date reads a date field; a malformed one is recorded as the field's error.
-func (f *form) date(name string) *date.Date {
+// Date reads a date field; a malformed one is recorded as the field's error.
+func (f *Form) Date(name string) *date.Date {
 	v := f.Get(name)
 	if v == "" {
 		return nil
@@ -245,9 +246,9 @@ func (f *form) date(name string) *date.Date {
 	return &d
 }
 
-// count reads a whole number field (nil when empty); a malformed one is
+// Count reads a whole number field (nil when empty); a malformed one is
 // recorded as the field's error.
-func (f *form) count(name string) *int {
+func (f *Form) Count(name string) *int {
 	v := f.Get(name)
 	if v == "" {
 		zero := 0
@@ -261,21 +262,23 @@ func (f *form) count(name string) *int {
 	return &n
 }
 
-// id reads an id field (0 when empty or malformed).
-func (f *form) id(name string) int64 { return parseID(f.Get(name)) }
+// ID reads an id field (0 when empty or malformed).
+func (f *Form) ID(name string) int64 { return ParseID(f.Get(name)) }
 
-// parseID is an id's number, 0 when empty or malformed.
-func parseID(v string) int64 {
+// ParseID is an id's number, 0 when empty or malformed.
+func ParseID(v string) int64 {
 	n, _ := strconv.ParseInt(v, 10, 64)
 	return n
 }
 
-func queryID(r *http.Request, name string) int64 {
+// QueryID is the id the query value name carries (0 when absent or malformed).
+func QueryID(r *http.Request, name string) int64 {
 	n, _ := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
 	return n
 }
 
-func pathID(r *http.Request) (int64, error) {
+// PathID is the {id} of the path, or "not found" for one that is no id.
+func PathID(r *http.Request) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, apperr.NotFound("页面")
@@ -283,8 +286,8 @@ func pathID(r *http.Request) (int64, error) {
 	return n, nil
 }
 
-// pager is the paging bar of a list.
-type pager struct {
+// Pager is the paging bar of a list.
+type Pager struct {
 	Page, Pages int
 	Total       int64
 	More        bool
@@ -297,10 +300,11 @@ type pager struct {
 
 type keyValue struct{ Key, Value string }
 
-func newPager(r *http.Request, total int64, p store.Page) pager {
+// NewPager is the paging bar of the list r asks for, of total rows in pages p.
+func NewPager(r *http.Request, total int64, p store.Page) Pager {
 	p = p.Normalized()
 	pages := int((total + int64(p.Size) - 1) / int64(p.Size))
-	pg := pager{Page: p.Number, Pages: max(pages, 1), Total: total, Path: r.URL.Path}
+	pg := Pager{Page: p.Number, Pages: max(pages, 1), Total: total, Path: r.URL.Path}
 	for k, vs := range r.URL.Query() {
 		for _, v := range vs {
 			if k != "page" {
@@ -323,7 +327,8 @@ func newPager(r *http.Request, total int64, p store.Page) pager {
 	return pg
 }
 
-func pageOf(r *http.Request) store.Page {
+// PageOf is the page of a list the query asks for (?page=), 30 rows a page.
+func PageOf(r *http.Request) store.Page {
 	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	return store.Page{Number: n, Size: 30}
 }
@@ -367,4 +372,23 @@ func (f *flashStore) take(session string) string {
 	return v.msg
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// Itoa writes an id or a count in decimal.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Tab is one tab of a list's tab bar: a filter by its link.
+type Tab struct {
+	Key, Label, Href string
+	Active           bool
+}
+
+// OptionItem is one choice of a select: the code sent and the label shown.
+type OptionItem struct{ Code, Label string }
+
+// Options are a vocabulary's choices as a select offers them.
+func Options(e vocab.Enum) []OptionItem {
+	out := make([]OptionItem, len(e))
+	for i, it := range e {
+		out[i] = OptionItem{it.Code, it.Label}
+	}
+	return out
+}

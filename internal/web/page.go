@@ -130,8 +130,8 @@ type Download struct {
 
 // Content types of the documents the pages send.
 const (
-	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	DocxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
 
 func (d Download) send(s *Site, w http.ResponseWriter, c *Call, _ bool) {
@@ -163,12 +163,12 @@ func (d Download) send(s *Site, w http.ResponseWriter, c *Call, _ bool) {
 	_, _ = b.WriteTo(w)
 }
 
-// refused answers a refused form: when err is about the form's fields (or
+// Refused answers a refused form: when err is about the form's fields (or
 // the form as a whole), the page again (from again) with the form's
 // values and its messages named at the top, status 400; any other error
 // is the error page.
-func refused(r *http.Request, f *form, err error, again func() (Answer, error)) (Answer, error) {
-	if !f.fail(err) {
+func Refused(r *http.Request, f *Form, err error, again func() (Answer, error)) (Answer, error) {
+	if !f.Fail(err) {
 		return nil, err
 	}
 	f.unkept(r)
@@ -181,7 +181,7 @@ func refused(r *http.Request, f *form, err error, again func() (Answer, error)) 
 }
 
 // serve is the wrapper of every row of the route table.
-func (s *Site) serve(rt route) http.HandlerFunc {
+func (s *Site) serve(rt Route) http.HandlerFunc {
 	public := rt.Perm == ""
 	limit := cmp.Or(rt.Limit, maxForm)
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +261,7 @@ func readForm(w http.ResponseWriter, r *http.Request, limit int64, public bool) 
 // admit checks a signed-in caller's form post for its anti-forgery token,
 // audits the view, and refuses a caller none of whose grants carries the
 // route's permission, before the handler runs.
-func (s *Site) admit(r *http.Request, rt route, id auth.Identity) error {
+func (s *Site) admit(r *http.Request, rt Route, id auth.Identity) error {
 	if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(id.CSRF)) != 1 {
 		return apperr.New("csrf", http.StatusForbidden, "表单已过期或来源不明(缺少防伪令牌),请返回刷新页面后重试")
 	}

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"dangjian/internal/auth"
+	"dangjian/internal/web"
 )
 
 // A form whose transaction the database cancelled for a conflict (a
@@ -17,22 +18,22 @@ import (
 // error page in Chinese.
 func TestPageRetriesACancelledTransaction(t *testing.T) {
 	tries, always := 0, 0
-	b := newSiteWith(t, []func(s *Site) route{
-		func(*Site) route {
-			return route{"POST /test/flaky", auth.PermAuth, 0, func(*Call) (Answer, error) {
+	b := newSiteWith(t,
+		func(*web.Site) []web.Route {
+			return []web.Route{{"POST /test/flaky", auth.PermAuth, 0, func(*web.Call) (web.Answer, error) {
 				if tries++; tries == 1 {
 					return nil, &pgconn.PgError{Code: "40P01"}
 				}
-				return Redirect{To: "/help", Flash: "已保存试验"}, nil
-			}}
+				return web.Redirect{To: "/help", Flash: "已保存试验"}, nil
+			}}}
 		},
-		func(*Site) route {
-			return route{"POST /test/stuck", auth.PermAuth, 0, func(*Call) (Answer, error) {
+		func(*web.Site) []web.Route {
+			return []web.Route{{"POST /test/stuck", auth.PermAuth, 0, func(*web.Call) (web.Answer, error) {
 				always++
 				return nil, &pgconn.PgError{Code: "40001"}
-			}}
+			}}}
 		},
-	})
+	)
 	if code, _ := b.login(pw); code != 200 {
 		t.Fatal("login")
 	}
@@ -51,20 +52,20 @@ func TestPageRetriesACancelledTransaction(t *testing.T) {
 // without its anti-forgery token never reaches it.
 func TestPageRefusedBeforeItsHandlerRuns(t *testing.T) {
 	ran := 0
-	b := newSiteWith(t, []func(s *Site) route{
-		func(*Site) route {
-			return route{"POST /test/users", auth.PermUserAdmin, 0, func(*Call) (Answer, error) {
+	b := newSiteWith(t,
+		func(*web.Site) []web.Route {
+			return []web.Route{{"POST /test/users", auth.PermUserAdmin, 0, func(*web.Call) (web.Answer, error) {
 				ran++
-				return Redirect{To: "/"}, nil
-			}}
+				return web.Redirect{To: "/"}, nil
+			}}}
 		},
-		func(*Site) route {
-			return route{"POST /test/any", auth.PermAuth, 0, func(*Call) (Answer, error) {
+		func(*web.Site) []web.Route {
+			return []web.Route{{"POST /test/any", auth.PermAuth, 0, func(*web.Call) (web.Answer, error) {
 				ran++
-				return Redirect{To: "/"}, nil
-			}}
+				return web.Redirect{To: "/"}, nil
+			}}}
 		},
-	})
+	)
 	if code, _ := b.login(pw); code != 200 {
 		t.Fatal("login")
 	}

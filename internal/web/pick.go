@@ -39,8 +39,8 @@ func pickScope(id auth.Identity, forWhat string, fn func(sc store.Scope) error) 
 	return id.Within(perm, fn)
 }
 
-// picked is one organisation as a picker offers it.
-type picked struct {
+// Picked is one organisation as a picker offers it.
+type Picked struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
 	Type string `json:"type"`
@@ -48,8 +48,8 @@ type picked struct {
 	Path string `json:"path"` // the names of its parents, "滨江市委 › 和平区委"
 }
 
-// offer lays out found organisations with their parents' names.
-func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
+// Offer lays out found organisations with their parents' names.
+func (s *Site) Offer(ctx context.Context, found []org.Org) ([]Picked, error) {
 	ids := map[int64]bool{}
 	for _, o := range found {
 		for _, a := range store.PathIDs(o.Path) {
@@ -60,7 +60,7 @@ func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]picked, 0, len(found))
+	out := make([]Picked, 0, len(found))
 	for _, o := range found {
 		var path []string
 		for _, a := range store.PathIDs(o.Path) {
@@ -68,7 +68,7 @@ func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
 				path = append(path, names[a])
 			}
 		}
-		out = append(out, picked{ID: o.ID, Name: o.Name, Type: o.TypeLabel, Code: o.Code, Path: strings.Join(path, " › ")})
+		out = append(out, Picked{ID: o.ID, Name: o.Name, Type: o.TypeLabel, Code: o.Code, Path: strings.Join(path, " › ")})
 	}
 	return out, nil
 }
@@ -76,13 +76,13 @@ func (s *Site) offer(ctx context.Context, found []org.Org) ([]picked, error) {
 // pickOrgs answers a picker's search with up to 20 organisations as JSON.
 func (s *Site) pickOrgs(c *Call) (Answer, error) {
 	r := c.R
-	var out []picked
+	var out []Picked
 	err := pickScope(c.ID, r.URL.Query().Get("for"), func(sc store.Scope) error {
 		found, err := s.Orgs.Search(r.Context(), sc, r.URL.Query().Get("q"), 20)
 		if err != nil {
 			return err
 		}
-		out, err = s.offer(r.Context(), found)
+		out, err = s.Offer(r.Context(), found)
 		return err
 	})
 	if err != nil {
@@ -91,23 +91,23 @@ func (s *Site) pickOrgs(c *Call) (Answer, error) {
 	return JSON{V: out}, nil
 }
 
-// orgPick is a picker as a form shows it.
-type orgPick struct {
+// OrgPick is a picker as a form shows it.
+type OrgPick struct {
 	ID, Q, Label, For, Hint string // the hidden field's name, the text box's name, …
 	Value                   int64
 	Text, Err               string
-	Choices                 []picked // several matched the text: choose one
+	Choices                 []Picked // several matched the text: choose one
 }
 
-// pickOrg resolves a picker of form f: the organisation chosen (the hidden
+// PickOrg resolves a picker of form f: the organisation chosen (the hidden
 // field, checked to be in scope), or else the only one the text finds. It
 // reports 0 with the field's message (and the choices) when the text finds
 // none or several, 0 and no message when both are empty.
-func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPick) (int64, error) {
+func (s *Site) PickOrg(ctx context.Context, id auth.Identity, f *Form, p *OrgPick) (int64, error) {
 	p.Text = strings.TrimSpace(f.Get(p.Q))
 	var chosen int64
 	for _, v := range f.Values[p.ID] {
-		if n := parseID(v); n > 0 {
+		if n := ParseID(v); n > 0 {
 			chosen = n
 			break
 		}
@@ -133,7 +133,7 @@ func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPic
 			p.Err = "没有找到名称、拼音首字母或代码为“" + p.Text + "”的党组织"
 		default:
 			p.Err = "有多个党组织符合“" + p.Text + "”,请在下面选择一个"
-			p.Choices, err = s.offer(ctx, found)
+			p.Choices, err = s.Offer(ctx, found)
 		}
 		return err
 	})
@@ -146,19 +146,19 @@ func (s *Site) pickOrg(ctx context.Context, id auth.Identity, f *form, p *orgPic
 	return p.Value, err
 }
 
-// offerPeople lays out people as a picker offers them: the name, the
+// OfferPeople lays out people as a picker offers them: the name, the
 // category, and the organisation and birth month that tell namesakes apart.
-func offerPeople(ms []member.Member) []picked {
-	out := make([]picked, 0, len(ms))
+func OfferPeople(ms []member.Member) []Picked {
+	out := make([]Picked, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, picked{ID: m.ID, Name: m.Name, Type: m.StageLabel, Path: m.OrgName + " · " + m.BirthMonth})
+		out = append(out, Picked{ID: m.ID, Name: m.Name, Type: m.StageLabel, Path: m.OrgName + " · " + m.BirthMonth})
 	}
 	return out
 }
 
-// personChoices are the people of organisation orgID (and below) whose
+// PersonChoices are the people of organisation orgID (and below) whose
 // name is exactly name: those a refused name could mean.
-func (s *Site) personChoices(r *http.Request, sc store.Scope, orgID int64, name string) ([]picked, error) {
+func (s *Site) PersonChoices(r *http.Request, sc store.Scope, orgID int64, name string) ([]Picked, error) {
 	l, err := s.Members.List(r.Context(), sc, member.Filter{OrgID: orgID, Q: name}, store.Page{Size: 20})
 	if err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func (s *Site) personChoices(r *http.Request, sc store.Scope, orgID int64, name 
 			exact = append(exact, m)
 		}
 	}
-	return offerPeople(exact), nil
+	return OfferPeople(exact), nil
 }
 
 // pickPeople answers a person picker of a work form: up to 20 people of the
@@ -178,20 +178,20 @@ func (s *Site) personChoices(r *http.Request, sc store.Scope, orgID int64, name 
 func (s *Site) pickPeople(c *Call) (Answer, error) {
 	q := strings.TrimSpace(c.R.URL.Query().Get("q"))
 	if q == "" || member.PartSearch(q) {
-		return JSON{V: []picked{}}, nil // a picker finds people by name, never by numbers
+		return JSON{V: []Picked{}}, nil // a picker finds people by name, never by numbers
 	}
-	l, err := s.Members.List(c.R.Context(), c.Scope, member.Filter{OrgID: queryID(c.R, "org"), Q: q}, store.Page{Size: 20})
+	l, err := s.Members.List(c.R.Context(), c.Scope, member.Filter{OrgID: QueryID(c.R, "org"), Q: q}, store.Page{Size: 20})
 	if err != nil {
 		return nil, err
 	}
-	return JSON{V: offerPeople(l.Items)}, nil
+	return JSON{V: OfferPeople(l.Items)}, nil
 }
 
-// orgFromQuery is the organisation a list is filtered by: ?org=, or the
+// OrgFromQuery is the organisation a list is filtered by: ?org=, or the
 // one organisation in sc the picker's text ?org_q= names (typed without
 // the script); 0 for neither.
-func (s *Site) orgFromQuery(r *http.Request, sc store.Scope) (int64, error) {
-	if id := queryID(r, "org"); id != 0 {
+func (s *Site) OrgFromQuery(r *http.Request, sc store.Scope) (int64, error) {
+	if id := QueryID(r, "org"); id != 0 {
 		return id, nil
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("org_q"))
@@ -228,9 +228,9 @@ func (s *Site) matchOrg(ctx context.Context, sc store.Scope, text string) (org.O
 	return org.Org{}, found, nil
 }
 
-// filterPicker is the organisation picker of a list's filters.
-func filterPicker(o org.Org) orgPick {
-	p := orgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "org", Hint: "输入名称、拼音首字母或组织代码,从列表中选择"}
+// FilterPicker is the organisation picker of a list's filters.
+func FilterPicker(o org.Org) OrgPick {
+	p := OrgPick{ID: "org", Q: "org_q", Label: "党组织(含下级)", For: "org", Hint: "输入名称、拼音首字母或组织代码,从列表中选择"}
 	if o.ID != 0 {
 		p.Value, p.Text = o.ID, o.Name
 	}

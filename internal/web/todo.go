@@ -20,27 +20,27 @@ import (
 // a term within termSoon days.
 const (
 	probationSoon = 30
-	termSoon      = 90
+	TermSoon      = 90
 )
 
-// todoItem is one line of the to-do list: how many things are due and the
+// TodoItem is one line of the to-do list: how many things are due and the
 // list, with the same filter, where they are handled.
-type todoItem struct {
+type TodoItem struct {
 	Label, Org, Href, Hint string
 	N                      int64
 	More                   bool
 }
 
-// todos lists what is due in the caller's scope, one line per kind of
+// Todos lists what is due in the caller's scope, one line per kind of
 // thing and per organisation the caller looks after; each count is the
 // total of the list its link opens.
-func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) {
-	var out []todoItem
+func (s *Site) Todos(ctx context.Context, id auth.Identity) ([]TodoItem, error) {
+	var out []TodoItem
 	add := func(label string, o org.Org, many bool, href, hint string, n int64, more bool) {
 		if n == 0 {
 			return
 		}
-		it := todoItem{Label: label, Href: href, Hint: hint, N: n, More: more}
+		it := TodoItem{Label: label, Href: href, Hint: hint, N: n, More: more}
 		if many {
 			it.Org = o.Name
 		}
@@ -81,7 +81,7 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 				if err != nil {
 					return err
 				}
-				add(v.label, o, many, "/work/"+v.kind+"?org="+itoa(o.ID)+"&view="+v.view, v.hint, l.Total, l.More)
+				add(v.label, o, many, "/work/"+v.kind+"?org="+Itoa(o.ID)+"&view="+v.view, v.hint, l.Total, l.More)
 			}
 			return nil
 		})
@@ -95,12 +95,12 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 			if err != nil {
 				return err
 			}
-			add("过了有效期未接收的组织关系介绍信", o, many, "/transfers?org="+itoa(o.ID)+"&tab=risk", "可能形成“口袋党员”,请联系接收方", l.Total, false)
+			add("过了有效期未接收的组织关系介绍信", o, many, "/transfers?org="+Itoa(o.ID)+"&tab=risk", "可能形成“口袋党员”,请联系接收方", l.Total, false)
 			ml, err := s.Members.List(ctx, sc, member.Filter{OrgID: o.ID, Category: "probationary", ProbationDue: probationSoon}, one)
 			if err != nil {
 				return err
 			}
-			add("预备期30日内届满的预备党员", o, many, "/members?org="+itoa(o.ID)+"&category=probationary&probation_due="+strconv.Itoa(probationSoon),
+			add("预备期30日内届满的预备党员", o, many, "/members?org="+Itoa(o.ID)+"&category=probationary&probation_due="+strconv.Itoa(probationSoon),
 				"预备期满应及时讨论能否转正", ml.Total, ml.More)
 			return nil
 		})
@@ -110,11 +110,11 @@ func (s *Site) todos(ctx context.Context, id auth.Identity) ([]todoItem, error) 
 	}
 	if has(auth.PermOrgRead) {
 		err := each(auth.PermOrgRead, func(sc store.Scope, o org.Org, many bool) error {
-			l, err := s.Orgs.DueTerms(ctx, sc, org.TermFilter{OrgID: o.ID, By: s.Work.Today().AddDate(0, 0, termSoon)}, one)
+			l, err := s.Orgs.DueTerms(ctx, sc, org.TermFilter{OrgID: o.ID, By: s.Work.Today().AddDate(0, 0, TermSoon)}, one)
 			if err != nil {
 				return err
 			}
-			add("90日内任期届满或已到期的党组织", o, many, "/orgs/terms?org="+itoa(o.ID), "应按期换届", l.Total, l.More)
+			add("90日内任期届满或已到期的党组织", o, many, "/orgs/terms?org="+Itoa(o.ID), "应按期换届", l.Total, l.More)
 			return nil
 		})
 		if err != nil {
@@ -166,19 +166,19 @@ func (s *Site) todoCount(r *http.Request, id auth.Identity) string {
 	if ok && c.changes == changes && time.Since(c.at) < todoTTL {
 		return c.text
 	}
-	items, err := s.todos(r.Context(), id)
+	items, err := s.Todos(r.Context(), id)
 	if err != nil {
 		s.Log.Warn("to-do count", "err", err)
 		return ""
 	}
-	return remember(id, items, changes)
+	return Remember(id, items, changes)
 }
 
-// remember keeps the header's count of the items just counted (by the
+// Remember keeps the header's count of the items just counted (by the
 // header, or by a page that lists them: the header then counts nothing
 // again) and returns it; changes is stats.Changes() from before the count,
 // so that a change made meanwhile is not taken as counted.
-func remember(id auth.Identity, items []todoItem, changes uint64) string {
+func Remember(id auth.Identity, items []TodoItem, changes uint64) string {
 	now, text := time.Now(), countText(items)
 	headerCounts.Lock()
 	defer headerCounts.Unlock()
@@ -192,7 +192,7 @@ func remember(id auth.Identity, items []todoItem, changes uint64) string {
 }
 
 // countText is the header's words for the items due: "", a number, or "99+".
-func countText(items []todoItem) string {
+func countText(items []TodoItem) string {
 	var n int64
 	more := false
 	for _, it := range items {
@@ -209,16 +209,16 @@ func countText(items []todoItem) string {
 }
 
 type todoData struct {
-	Items []todoItem
+	Items []TodoItem
 }
 
 // todoPage is the to-do list.
 func (s *Site) todoPage(c *Call) (Answer, error) {
 	changes := stats.Changes()
-	items, err := s.todos(c.R.Context(), c.ID)
+	items, err := s.Todos(c.R.Context(), c.ID)
 	if err != nil {
 		return nil, err
 	}
-	remember(c.ID, items, changes)
+	Remember(c.ID, items, changes)
 	return View{Name: "todo.html", Title: "待办事项", Data: todoData{Items: items}}, nil
 }

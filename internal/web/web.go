@@ -1,5 +1,3 @@
-// Package web serves the pages people read in a browser. Templates and
-// static files are embedded in the binary; no asset comes from outside.
 package web
 
 import (
@@ -47,39 +45,45 @@ type Site struct {
 	// index in memory (tests).
 	Library *library.Service
 	Log     *slog.Logger
+	// Sections are the domains' rows of the route table (the packages
+	// below internal/web, which import this one; internal/web/site lists
+	// them).
+	Sections []Section
 }
 
-// route is one page or form of the site and the permission it asks for:
+// A Section is a domain's rows of the route table over the site's services.
+type Section func(*Site) []Route
+
+// Route is one page or form of the site and the permission it asks for:
 // "" for a public page (no account), auth.PermAuth for any signed-in user,
 // otherwise one a grant of the caller must carry (the handler then works
 // within those grants' scopes, Call.Scope).
-type route struct {
+type Route struct {
 	Pattern string
 	Perm    auth.Perm
 	Limit   int64 // the largest form it takes (maxForm when 0)
 	Handle  Handler
 }
 
-// anyone is the permission of a public page.
-const anyone auth.Perm = ""
+// Anyone is the permission of a public page.
+const Anyone auth.Perm = ""
 
 // Routes lists every page and form, as the permission matrix checks them.
-func (s *Site) Routes() []route {
-	rs := []route{
-		{"GET /login", anyone, 0, s.loginForm},
-		{"POST /login", anyone, 0, s.login},
+func (s *Site) Routes() []Route {
+	rs := []Route{
+		{"GET /login", Anyone, 0, s.loginForm},
+		{"POST /login", Anyone, 0, s.login},
 		{"POST /logout", auth.PermAuth, 0, s.logout},
 		{"GET /password", auth.PermAuth, 0, s.passwordForm},
 		{"POST /password", auth.PermAuth, 0, s.changePassword},
-		{"GET /{$}", auth.PermAuth, 0, s.dashboard},
 		{"GET /todo", auth.PermAuth, 0, s.todoPage},
 		{"GET /pick/orgs", auth.PermAuth, 0, s.pickOrgs},
 		{"GET /pick/members", auth.PermWorkWrite, 0, s.pickPeople},
-		{"POST /remind", auth.PermAuth, 0, s.remindAdd},
 		{"GET /help", auth.PermAuth, 0, s.help},
 	}
-	for _, part := range [][]route{s.publicRoutes(), s.publicLibraryRoutes(), s.orgsRoutes(), s.rosterRoutes(), s.membersRoutes(), s.transfersRoutes(), s.unitsRoutes(), s.adminRoutes(), s.workRoutes(), s.cppccRoutes(), s.cppccSetupRoutes(), s.casesRoutes(), s.cppccSummaryRoutes(), s.briefRoutes(), s.entryRoutes(), s.libraryRoutes()} {
-		rs = append(rs, part...)
+	rs = append(rs, s.adminRoutes()...)
+	for _, sec := range s.Sections {
+		rs = append(rs, sec(s)...)
 	}
 	return rs
 }
@@ -126,7 +130,7 @@ type page struct {
 	// taken on, in place of Flash (the list's page is a rowFlasher).
 	RowFlash string
 	// Problems are the messages of a refused form, named at the top.
-	Problems []problem
+	Problems []Problem
 	// Todo is the caller's count of things due ("99+" past a bound).
 	Todo string
 	// Brand and Motto are the consultative and public pages' own: the
@@ -202,7 +206,7 @@ func (s *Site) help(*Call) (Answer, error) {
 
 // rowFlasher is a list whose rows take a step (催办, 督办): the banner of
 // the step goes back to its row when the list holds it.
-type rowFlasher interface{ flashRow() bool }
+type rowFlasher interface{ FlashRow() bool }
 
 // show renders a page of a signed-in user.
 func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, status int, name, title string, data any) {
@@ -211,7 +215,7 @@ func (s *Site) show(w http.ResponseWriter, r *http.Request, id auth.Identity, st
 	if p.Here == "/cppcc" {
 		p.Brand, p.Motto = s.committeeName(r, id), cppccMotto
 	}
-	if rf, ok := data.(rowFlasher); ok && rf.flashRow() {
+	if rf, ok := data.(rowFlasher); ok && rf.FlashRow() {
 		p.RowFlash, p.Flash = p.Flash, ""
 	}
 	s.render(w, status, name, p)
@@ -394,4 +398,31 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.User, p.CSRF, p.Nav = &id.User, id.CSRF, nav(id)
 	}
 	s.render(w, ae.Status, "error.html", p)
+}
+
+// CppccHome is the first page of a user whose only roles are the consultative work's.
+func CppccHome(id auth.Identity) string {
+	has := func(p auth.Perm) bool { return len(id.ScopesFor(p)) > 0 }
+	switch {
+	case has(auth.PermCppccRead):
+		return "/cppcc"
+	case has(auth.PermCppccSelf):
+		return "/cppcc/my"
+	case has(auth.PermCppccHandle):
+		return "/cppcc/inbox"
+	}
+	return ""
+}
+
+// A Branded page's data is of a committee's public pages: the page bears
+// the committee's name and the CPPCC's words.
+type Branded interface{ BrandName() string }
+
+// publicShow renders a public page: no user, no menu.
+func (s *Site) publicShow(w http.ResponseWriter, status int, name, title string, data any) {
+	p := page{Title: title, Problems: bannerOf(data), Data: data}
+	if b, ok := data.(Branded); ok {
+		p.Brand, p.Motto = b.BrandName(), cppccMotto
+	}
+	s.render(w, status, name, p)
 }

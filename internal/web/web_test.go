@@ -1,11 +1,10 @@
-package web
+package web_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"html"
-	"html/template"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -30,6 +29,8 @@ import (
 	"dangjian/internal/secret"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
+	"dangjian/internal/web"
+	"dangjian/internal/web/site"
 	"dangjian/internal/work"
 )
 
@@ -43,10 +44,10 @@ type browser struct {
 	auth *auth.Service
 }
 
-func newSite(t *testing.T) *browser { return newSiteWith(t, nil) }
+func newSite(t *testing.T) *browser { return newSiteWith(t) }
 
 // newSiteWith is newSite with more rows served, as the route table's are.
-func newSiteWith(t *testing.T, more []func(s *Site) route) *browser {
+func newSiteWith(t *testing.T, more ...web.Section) *browser {
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	orgs := &org.Service{DB: db}
@@ -66,13 +67,9 @@ func newSiteWith(t *testing.T, more []func(s *Site) route) *browser {
 	mux := http.NewServeMux()
 	box, _ := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	mem := &member.Service{DB: db, Box: box, Orgs: orgs}
-	site := &Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: consultation.New(db, box, nil),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	for _, m := range more {
-		rt := m(site)
-		mux.HandleFunc(rt.Pattern, site.serve(rt))
-	}
-	site.Register(mux)
+	s := &web.Site{DB: db, Orgs: orgs, Members: mem, Auth: a, Work: &work.Service{DB: db}, Cppcc: consultation.New(db, box, nil),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Sections: append(site.Sections(), more...)}
+	s.Register(mux)
 	srv := httptest.NewServer(a.Middleware(mux))
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
@@ -311,7 +308,7 @@ func TestOversizedFormRefused(t *testing.T) {
 		_ = mw.WriteField(k, v)
 	}
 	fw, _ := mw.CreateFormFile("photo", "大照片.jpg")
-	_, _ = fw.Write(bytes.Repeat([]byte{0xff}, maxForm))
+	_, _ = fw.Write(bytes.Repeat([]byte{0xff}, web.MaxForm))
 	_ = mw.Close()
 	res, err := b.c.Post(b.srv.URL+"/work/visits?org=1", mw.FormDataContentType(), &body)
 	if err != nil {
@@ -598,11 +595,7 @@ func TestBannerNotFromTheLink(t *testing.T) {
 // in Chinese, with 500 (the error is logged).
 func TestTemplateErrorIsAWholeErrorPage(t *testing.T) {
 	b := signedInSite(t)
-	saved := pages
-	t.Cleanup(func() { pages = saved })
-	broken := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
-	template.Must(broken.New("help.html").Parse(`{{template "head" .}}<main><h1>操作指南的前半页</h1>{{index .Nav 99}}</main>`))
-	pages = broken
+	web.BreakTemplate(t, "help.html", `{{template "head" .}}<main><h1>操作指南的前半页</h1>{{index .Nav 99}}</main>`)
 	code, body := b.get("/help")
 	if code != http.StatusInternalServerError {
 		t.Fatalf("a failed template answered %d", code)
