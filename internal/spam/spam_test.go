@@ -130,18 +130,18 @@ func TestHeldShares(t *testing.T) {
 	}
 	r := Evaluate()
 	t.Logf("spam held %d/%d (%.1f%%), genuine held %d/%d (%.1f%%), by title %v", r.SpamHeld, r.Spam, 100*r.SpamShare(), r.HamHeld, r.Ham, 100*r.HamShare(), r.ByTitle)
-	// The target is 99 %; the sixth held-out set, measured once,
-	// gave 96.0 % (docs/BENCHMARKS.md), and tuning on its misses would make
-	// it a training set. The floor keeps what was measured from slipping.
-	if r.SpamShare() < 0.96 {
-		t.Errorf("spam held %.1f%%, want ≥ 96%% (the target is 99%%); missed: %q", 100*r.SpamShare(), r.Missed)
+	// The target is 99 %; the seventh held-out set, measured once,
+	// gave 99.5 % of spam and 0.0 % of letters (docs/BENCHMARKS.md). The
+	// floor keeps what was measured from slipping.
+	if r.SpamShare() < 0.995 {
+		t.Errorf("spam held %.1f%%, want ≥ 99.5%% (as measured); missed: %q", 100*r.SpamShare(), r.Missed)
 	}
 	if r.HamShare() > 0.02 {
 		t.Errorf("genuine letters held %.1f%%, want ≤ 2%%: %q", 100*r.HamShare(), r.Mistaken)
 	}
 	for _, by := range []map[string][2]int{r.ByForm, r.ByTitle} {
 		for name, c := range by {
-			if c[0] < c[1]*96/100 {
+			if c[0] < c[1]*99/100 {
 				t.Errorf("spam %s held %d of %d", name, c[0], c[1])
 			}
 		}
