@@ -69,7 +69,7 @@ func TestStreetSummary(t *testing.T) {
 	tb.do(chromedp.WaitVisible(chromedp.CSS("#org-name")))
 	tb.open(fmt.Sprintf("/work?org=%d&from=%s-01&to=%s-12", s.sum.Street.ID, year, year))
 	tb.do(chromedp.Click(chromedp.CSS("#draft-summary")), chromedp.WaitVisible(chromedp.CSS("#summary-form")))
-	edited := "全年走访慰问〔visits〕次,街道党员〔members〕名,群众满意度明显提高。"
+	edited := "全年走访慰问〔走访慰问〕次,街道党员〔党员〕名,群众满意度明显提高。"
 	tb.do(chromedp.SetValue(chromedp.CSS("#opening"), edited), chromedp.Click(chromedp.CSS("#preview")))
 	want := "全年走访慰问" + live["visits"] + "次,街道党员" + members + "名,群众满意度明显提高。"
 	tb.waitText("#summary-preview", want)

@@ -9,7 +9,7 @@
 //
 // Draft builds a summary from sentence templates: an opening, one section per
 // area, closing remarks, the title naming the body and the period. A draft's
-// text carries each figure as a placeholder, 〔key〕, that the user may move or
+// text carries each figure as a placeholder by its Chinese name, 〔走访慰问〕, that the user may move or
 // delete while editing; the figures are filled in from the records when the
 // document is written, so the .docx carries the figures of the moment of
 // export. The preview links each figure to its list with the same period (its

@@ -38,26 +38,39 @@ type Summary struct {
 	Signature []string
 }
 
+// rosterFigures are the members' figures an organisation's summary may
+// cite: each one's old key (the placeholder of texts saved before the
+// figures had Chinese names), its Chinese name (its placeholder), unit,
+// count and the roster's filter that lists it.
+var rosterFigures = []struct {
+	key, label, unit string
+	n                func(stats.View) int64
+	filter           string
+}{
+	{"members", "党员", "名", func(v stats.View) int64 { return v.Members }, ""},
+	{"full", "正式党员", "名", func(v stats.View) int64 { return v.Full }, "&category=full"},
+	{"probationary", "预备党员", "名", func(v stats.View) int64 { return v.Probationary }, "&category=probationary"},
+	{"female", "女党员", "名", func(v stats.View) int64 { return v.Female }, ""},
+	{"minority", "少数民族党员", "名", func(v stats.View) int64 { return v.Minority }, ""},
+	{"college", "大专及以上学历党员", "名", func(v stats.View) int64 { return v.CollegeAbove }, ""},
+	{"orgs", "党组织", "个", func(v stats.View) int64 { return v.Orgs }, ""},
+	{"mobile_out", "流出党员", "名", func(v stats.View) int64 { return v.MobileOut }, ""},
+}
+
 // Figures are the figures a summary of organisation orgID may cite: the
-// members' as of now and the work records' of the months from..to.
+// members' as of now and the work records' of the months from..to, each
+// by its Chinese name, the placeholder the texts carry (〔走访慰问〕).
 func Figures(orgID string, v stats.View, lines []work.Line, from, to string) map[string]Figure {
 	out := map[string]Figure{}
-	roster := "/members?org=" + orgID
-	for _, f := range []struct {
-		key, label, unit string
-		n                int64
-		href             string
-	}{
-		{"members", "党员", "名", v.Members, roster},
-		{"full", "正式党员", "名", v.Full, roster + "&category=full"},
-		{"probationary", "预备党员", "名", v.Probationary, roster + "&category=probationary"},
-		{"female", "女党员", "名", v.Female, roster},
-		{"minority", "少数民族党员", "名", v.Minority, roster},
-		{"college", "大专及以上学历党员", "名", v.CollegeAbove, roster},
-		{"orgs", "党组织", "个", v.Orgs, "/orgs/" + orgID},
-		{"mobile_out", "流出党员", "名", v.MobileOut, "/mobile?org=" + orgID},
-	} {
-		out[f.key] = Figure{Key: f.key, Label: f.label, Text: work.Grouped(f.n), Unit: f.unit, Href: f.href}
+	for _, f := range rosterFigures {
+		href := "/members?org=" + orgID + f.filter
+		switch f.key {
+		case "orgs":
+			href = "/orgs/" + orgID
+		case "mobile_out":
+			href = "/mobile?org=" + orgID
+		}
+		out[f.label] = Figure{Key: f.label, Label: f.label, Text: work.Grouped(f.n(v)), Unit: f.unit, Href: href}
 	}
 	for _, l := range lines {
 		href := "/work/" + l.Kind + "?org=" + orgID
@@ -67,10 +80,24 @@ func Figures(orgID string, v stats.View, lines []work.Line, from, to string) map
 		if l.Period {
 			href += "&from=" + from + "-01&to=" + monthEnd(to)
 		}
-		out[l.Key] = Figure{Key: l.Key, Label: l.Label, Text: l.Text, Unit: l.Unit, Href: href}
+		out[l.Label] = Figure{Key: l.Label, Label: l.Label, Text: l.Text, Unit: l.Unit, Href: href}
 	}
 	return out
 }
+
+// orgPlaceholders rewrites the English placeholders an organisation's
+// texts were saved with before the figures had Chinese names
+// (〔visits〕 → 〔走访慰问〕); Orgs reads every stored text through it.
+var orgPlaceholders = func() *strings.Replacer {
+	var pairs []string
+	for _, f := range rosterFigures {
+		pairs = append(pairs, "〔"+f.key+"〕", "〔"+f.label+"〕")
+	}
+	for _, l := range work.Summarize(nil, "", "") {
+		pairs = append(pairs, "〔"+l.Key+"〕", "〔"+l.Label+"〕")
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // monthEnd is the last day of a month ("2006-01"), as a list's date filter takes it.
 func monthEnd(month string) string {
@@ -83,7 +110,7 @@ func monthEnd(month string) string {
 
 // Template is one sentence pattern of a summary: its key, what it is for,
 // and its built-in text. {组织} and {期间} stand for the organisation's name
-// and the period; 〔key〕 for a figure.
+// and the period; 〔名称〕 for a figure, by its Chinese name.
 type Template struct {
 	Key, Label, Text string
 }
@@ -94,12 +121,12 @@ type Template struct {
 func Templates(lines []work.Line) []Template {
 	out := []Template{
 		{"opening", "开头", "按照上级党组织的部署,{组织}坚持以党建引领基层治理,{期间}各项党建工作扎实推进。现将有关情况总结如下。"},
-		{"members", "党员队伍", "现有党组织〔orgs〕个、党员〔members〕名,其中正式党员〔full〕名、预备党员〔probationary〕名;女党员〔female〕名,少数民族党员〔minority〕名,大专及以上学历党员〔college〕名;流出党员〔mobile_out〕名,均已纳入管理。"},
+		{"members", "党员队伍", "现有党组织〔党组织〕个、党员〔党员〕名,其中正式党员〔正式党员〕名、预备党员〔预备党员〕名;女党员〔女党员〕名,少数民族党员〔少数民族党员〕名,大专及以上学历党员〔大专及以上学历党员〕名;流出党员〔流出党员〕名,均已纳入管理。"},
 	}
 	for _, g := range work.GroupLines(lines) {
 		var clauses []string
 		for _, l := range g.Lines {
-			clauses = append(clauses, l.Label+"〔"+l.Key+"〕"+l.Unit)
+			clauses = append(clauses, l.Label+"〔"+l.Label+"〕"+l.Unit)
 		}
 		out = append(out, Template{"group:" + g.Name, g.Name, strings.Join(clauses, ",") + "。"})
 	}

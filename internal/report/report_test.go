@@ -35,11 +35,11 @@ func TestSummaryDocx(t *testing.T) {
 			all = append(all, p)
 		}
 	}
-	if !strings.Contains(strings.Join(all, ""), "〔visits〕") {
+	if !strings.Contains(strings.Join(all, ""), "〔走访慰问〕") {
 		t.Fatal("the visits are not cited")
 	}
 	// The user rewrites the opening and keeps a figure in it.
-	s.Opening = "今年上半年,我们走访慰问〔visits〕次,党员达到〔members〕名。"
+	s.Opening = "今年上半年,我们走访慰问〔走访慰问〕次,党员达到〔党员〕名。"
 	var buf bytes.Buffer
 	if err := WriteDocx(&buf, s, figs); err != nil {
 		t.Fatal(err)
@@ -75,11 +75,11 @@ func TestSummaryDocx(t *testing.T) {
 	if _, err := godocx.OpenDocument(path); err != nil {
 		t.Fatalf("the written .docx does not open back: %v", err)
 	}
-	if got := Plain("〔nosuch〕与〔members〕", figs); got != "〔nosuch〕与1,642" {
+	if got := Plain("〔nosuch〕与〔党员〕", figs); got != "〔nosuch〕与1,642" {
 		t.Errorf("an unknown placeholder: %q", got)
 	}
 	// A number typed by hand is marked as such; a placeholder's is not.
-	pieces, _ := Fill("2026年6月共走访〔visits〕次,慰问35户", figs)
+	pieces, _ := Fill("2026年6月共走访〔走访慰问〕次,慰问35户", figs)
 	var typed []string
 	for _, p := range pieces {
 		if p.Typed {
@@ -89,8 +89,8 @@ func TestSummaryDocx(t *testing.T) {
 	if strings.Join(typed, ",") != "35" {
 		t.Errorf("typed numbers %v", typed)
 	}
-	if figs["visits"].Href != "/work/visits?org=9&from=2026-01-01&to=2026-06-30" {
-		t.Errorf("the visits link to %q", figs["visits"].Href)
+	if figs["走访慰问"].Href != "/work/visits?org=9&from=2026-01-01&to=2026-06-30" {
+		t.Errorf("the visits link to %q", figs["走访慰问"].Href)
 	}
 }
 
@@ -129,11 +129,11 @@ func TestNoughtNotStated(t *testing.T) {
 	}
 	// A lead-in of a list is kept when its first item is nought; a sentence's closing mark is kept.
 	cases := map[string]string{
-		"其中正式党员〔probationary〕名、预备党员〔full〕名。":     "其中预备党员〔full〕名。",
-		"走访慰问〔visits〕次,其中流动党员〔visits_mobile〕人次。": "走访慰问〔visits〕次。",
-		"已答复的提案中,A类〔mobile_out〕件;满意〔orgs〕件。":     "满意〔orgs〕件。",
-		"共走访〔visits_mobile〕次。":                   "",
-		"党员〔members〕名,女党员〔female〕名":              "党员〔members〕名",
+		"其中正式党员〔预备党员〕名、预备党员〔正式党员〕名。":        "其中预备党员〔正式党员〕名。",
+		"走访慰问〔走访慰问〕次,其中流动党员〔其中走访慰问流动党员〕人次。": "走访慰问〔走访慰问〕次。",
+		"已答复的提案中,A类〔流出党员〕件;满意〔党组织〕件。":       "满意〔党组织〕件。",
+		"共走访〔其中走访慰问流动党员〕次。":                 "",
+		"党员〔党员〕名,女党员〔女党员〕名":                 "党员〔党员〕名",
 	}
 	for in, want := range cases {
 		if got := Stated(in, figs); got != want {

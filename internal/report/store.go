@@ -19,12 +19,15 @@ import (
 // Party organisations (their work summaries) or the committees (theirs).
 type Holder struct {
 	table, col, tree, object string
+	// renamed rewrites what texts were saved with before a placeholder
+	// was renamed; every stored text is read through it.
+	renamed *strings.Replacer
 }
 
 // The two trees that keep templates.
 var (
-	Orgs       = Holder{"report_templates", "org_id", "orgs", "report_template"}
-	Committees = Holder{"committee_templates", "committee_id", "committees", "committee_template"}
+	Orgs       = Holder{"report_templates", "org_id", "orgs", "report_template", orgPlaceholders}
+	Committees = Holder{"committee_templates", "committee_id", "committees", "committee_template", strings.NewReplacer()}
 )
 
 // Custom reads the texts the offices of a node's line (itself and its
@@ -57,7 +60,7 @@ func (h Holder) customOf(ctx context.Context, db *store.DB, ids []int64) (map[st
 		return nil, err
 	}
 	for _, r := range rows {
-		out[r.key] = r.text // deeper nodes (longer paths) come later and win
+		out[r.key] = h.renamed.Replace(r.text) // deeper nodes (longer paths) come later and win
 	}
 	return out, nil
 }
@@ -115,7 +118,7 @@ func (h Holder) Own(ctx context.Context, db *store.DB, id int64) (map[string]str
 	rows, err := store.Query(ctx, db, scanText, "SELECT key, text FROM "+h.table+" WHERE "+h.col+" = $1", id)
 	out := map[string]string{}
 	for _, r := range rows {
-		out[r.key] = r.text
+		out[r.key] = h.renamed.Replace(r.text)
 	}
 	return out, err
 }
@@ -141,8 +144,15 @@ func (h Holder) Draft(ctx context.Context, db *store.DB, id int64, period string
 	if err != nil {
 		return d, false, err
 	}
-	d.Texts, err = url.ParseQuery(texts)
-	return d, err == nil, err
+	if d.Texts, err = url.ParseQuery(texts); err != nil {
+		return d, false, err
+	}
+	for _, vs := range d.Texts {
+		for i, v := range vs {
+			vs[i] = h.renamed.Replace(v)
+		}
+	}
+	return d, true, nil
 }
 
 // SaveDraft keeps the texts of a node's summary of the period (nil: drops

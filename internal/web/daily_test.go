@@ -404,14 +404,14 @@ func TestSummaryExport(t *testing.T) {
 		}
 	}
 	code, draft := b.get("/reports/summary?org=1&from=2026-01&to=2026-06")
-	if code != 200 || !strings.Contains(draft, "走访慰问〔visits〕次") || !regexp.MustCompile(`<a href="/work/visits\?org=1&amp;from=2026-01-01&amp;to=2026-06-30" class="figure" title="走访慰问">2</a>`).MatchString(draft) {
+	if code != 200 || !strings.Contains(draft, "走访慰问〔走访慰问〕次") || strings.Contains(draft, "〔visits〕") || !regexp.MustCompile(`<a href="/work/visits\?org=1&amp;from=2026-01-01&amp;to=2026-06-30" class="figure" title="走访慰问">2</a>`).MatchString(draft) {
 		t.Fatalf("the draft: %d\n%s", code, draft)
 	}
 	// The form posts back to the same organisation (its query not escaped into another key).
 	if !strings.Contains(draft, `action="/reports/summary/docx?org=1&amp;from=2026-01&amp;to=2026-06"`) || !strings.Contains(draft, `href="/reports/templates?org=1"`) {
 		t.Fatalf("the form's organisation:\n%s", draft)
 	}
-	form := url.Values{"csrf": {token}, "title": {"滨江市委2026年上半年党建工作总结"}, "opening": {"上半年,全市共走访慰问〔visits〕次,党员〔members〕名。"}, "closing": {"特此报告。"}}
+	form := url.Values{"csrf": {token}, "title": {"滨江市委2026年上半年党建工作总结"}, "opening": {"上半年,全市共走访慰问〔走访慰问〕次,党员〔党员〕名。"}, "closing": {"特此报告。"}}
 	for _, p := range regexp.MustCompile(`<textarea name="(p\d+)" rows="3" aria-label="[^"]*">([^<]*)</textarea>`).FindAllStringSubmatch(draft, -1) {
 		form.Add(p[1], html.UnescapeString(p[2]))
 	}
@@ -457,11 +457,17 @@ func TestSummaryExport(t *testing.T) {
 	}
 
 	// Saved as a draft, the edited texts come back on the next visit (the figures still live); discarded, it drafts afresh.
-	if code, _ := b.post("/reports/summary/draft?org=1&from=2026-01&to=2026-06", form); code != 200 {
+	// A draft saved with the English placeholders of before comes back with their Chinese names.
+	old := url.Values{}
+	for k, v := range form {
+		old[k] = v
+	}
+	old.Set("opening", "上半年,全市共走访慰问〔visits〕次,党员〔members〕名。")
+	if code, _ := b.post("/reports/summary/draft?org=1&from=2026-01&to=2026-06", old); code != 200 {
 		t.Fatalf("save the draft: %d", code)
 	}
 	if _, again := b.get("/reports/summary?org=1&from=2026-01&to=2026-06"); !strings.Contains(again, `value="滨江市委2026年上半年党建工作总结"`) ||
-		!strings.Contains(again, "上半年,全市共走访慰问〔visits〕次") || !strings.Contains(again, `id="draft-loaded"`) {
+		!strings.Contains(again, "上半年,全市共走访慰问〔走访慰问〕次,党员〔党员〕名。") || !strings.Contains(again, `id="draft-loaded"`) {
 		t.Fatalf("the draft is not loaded:\n%s", again)
 	}
 	if _, other := b.get("/reports/summary?org=1&from=2026-01&to=2026-12"); strings.Contains(other, `id="draft-loaded"`) {
@@ -470,7 +476,7 @@ func TestSummaryExport(t *testing.T) {
 	if code, _ := b.post("/reports/summary/draft?org=1&from=2026-01&to=2026-06", url.Values{"csrf": {token}, "discard": {"1"}}); code != 200 {
 		t.Fatalf("discard: %d", code)
 	}
-	if _, fresh := b.get("/reports/summary?org=1&from=2026-01&to=2026-06"); strings.Contains(fresh, `id="draft-loaded"`) || strings.Contains(fresh, "上半年,全市共走访慰问〔visits〕次") {
+	if _, fresh := b.get("/reports/summary?org=1&from=2026-01&to=2026-06"); strings.Contains(fresh, `id="draft-loaded"`) || strings.Contains(fresh, "上半年,全市共走访慰问〔走访慰问〕次,党员") {
 		t.Fatalf("the discarded draft is still loaded:\n%s", fresh)
 	}
 }
@@ -489,12 +495,13 @@ func TestSummaryTemplates(t *testing.T) {
 	if !strings.Contains(page, `name="opening"`) || !strings.Contains(page, `name="group:走访慰问"`) {
 		t.Fatalf("the templates page:\n%s", page)
 	}
+	// Typed with the English placeholder texts were saved with before, it reads with the figure's Chinese name.
 	own := "{期间},{组织}以“党建+网格”为抓手,共走访慰问〔visits〕次。"
 	if code, out := b.post("/reports/templates?org=1", url.Values{"csrf": {csrfOf(page)}, "opening": {own}}); code != 200 || !strings.Contains(out, "已保存起草模板") {
 		t.Fatalf("save: %d", code)
 	}
 	_, draft := b.get(fmt.Sprintf("/reports/summary?org=%d&from=2026-01&to=2026-12", child.ID))
-	if !strings.Contains(html.UnescapeString(draft), "2026年,北区党委以“党建+网格”为抓手,共走访慰问〔visits〕次。") {
+	if !strings.Contains(html.UnescapeString(draft), "2026年,北区党委以“党建+网格”为抓手,共走访慰问〔走访慰问〕次。") {
 		t.Fatalf("the child's draft does not use the office's opening:\n%s", draft)
 	}
 	_, page = b.get("/reports/templates?org=1")
