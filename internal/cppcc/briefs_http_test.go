@@ -12,6 +12,7 @@ import (
 	"dangjian/internal/cppcc"
 	"dangjian/internal/date"
 	"dangjian/internal/duties"
+	"dangjian/internal/letters"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -198,6 +199,38 @@ func TestMeetingDocumentsOpenInTheBrowser(t *testing.T) {
 			}
 			if csp := h.Get("Content-Security-Policy"); c.disposition == "inline" && csp != "sandbox" {
 				t.Errorf("%s is shown with the policy %q", c.name, csp)
+			}
+		}
+	})
+}
+
+// TestLetterPhotosOpenInTheBrowser: the photo or the PDF a citizen sent
+// with a letter opens in the office's browser (inline, sandboxed, its type
+// not sniffed), as the letter's reader on a phone expects, not saved as a
+// file of no kind.
+func TestLetterPhotosOpenInTheBrowser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMatrix(t, db)
+		s := m.of("own")
+		rc, err := m.svc.Letters.Register(m.ctx, store.ScopeOf(s.c.Path), letters.CaseInput{CommitteeID: s.c.ID, Box: "public", Channel: "letter", Title: "附照片的来信",
+			Content: "路边的井盖缺失,照片和现场说明附后,请尽快处理。", Name: "周敏", Phone: "13600002222",
+			Files: []letters.Upload{{Name: "井盖.png", Data: png}, {Name: "现场说明.pdf", Data: []byte("%PDF-1.4\n说明")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		session := m.session[auth.RoleCppccOffice]
+		for i, c := range []struct{ name, typ string }{{"井盖.png", "image/png"}, {"现场说明.pdf", "application/pdf"}} {
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/cppcc/letters/%d/files/%d", m.srv.URL, rc.Case.ID, rc.Case.Files[i].ID), nil)
+			req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: session[0]})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			h := res.Header
+			want := "inline; filename*=UTF-8''" + strings.ReplaceAll(url.QueryEscape(c.name), "+", "%20")
+			if res.StatusCode != 200 || h.Get("Content-Type") != c.typ || h.Get("Content-Disposition") != want || h.Get("Content-Security-Policy") != "sandbox" {
+				t.Errorf("%s: %d %s, %q (want %q), policy %q", c.name, res.StatusCode, h.Get("Content-Type"), h.Get("Content-Disposition"), want, h.Get("Content-Security-Policy"))
 			}
 		}
 	})

@@ -201,18 +201,12 @@ func (s *Service) insertCase(ctx context.Context, tx *sql.Tx, c committee.Commit
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26) RETURNING id`,
 		c.Province(), c.ID, in.Box, in.Channel, s.Box.Hash(code), nameEnc, phoneEnc, idEnc, nameHash, phoneHash, idHash, in.Anonymous, in.People, in.Title, in.Content,
 		in.PublicOK, in.NameOK, v.Held, v.Score, string(reasons), fp, dup, received, month, s.now(), proposal).Scan(&id); err != nil {
-		if err != nil {
-			return 0, fmt.Errorf("insert case: %w", err)
-		}
-		return 0, nil
+		return 0, fmt.Errorf("insert case: %w", err)
 	}
 	for _, f := range in.Files { // checked by in.check
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_files (province_id, case_id, name, content_type, size, sha256, data, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.Province(), id, f.Name, f.kind, len(f.Data), f.sum, f.Data, s.now()); err != nil {
-			if err != nil {
-				return 0, fmt.Errorf("insert case: %w", err)
-			}
-			return 0, nil
+			return 0, fmt.Errorf("insert case file: %w", err)
 		}
 	}
 	x := Case{ID: id, province: c.Province(), State: ""}

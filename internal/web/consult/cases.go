@@ -2,6 +2,7 @@ package consult
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -190,19 +191,13 @@ func (s *pages) casePage(c *web.Call, view cppcc.View, cid int64, forms map[stri
 	return web.View{Name: "casepage.html", Title: d.C.Title, Data: d}, nil
 }
 
-// caseFile downloads a letter's attachment, as view reaches it.
+// caseFile sends a letter's attachment, as view reaches it: a photo or a
+// PDF the sender attached (its type checked when the letter came) opens in
+// the browser, in a sandbox; any other file is saved.
 func (s *pages) caseFile(view cppcc.View) web.Handler {
-	return func(c *web.Call) (web.Answer, error) {
-		cid, err := web.PathID(c.R)
-		if err != nil {
-			return nil, err
-		}
-		f, data, err := s.Cppcc.Letters.CaseFile(c.R.Context(), c.Scope, view, cid, web.ParseID(c.R.PathValue("file")))
-		if err != nil {
-			return nil, err
-		}
-		return web.FileDownload(f.Name, data), nil
-	}
+	return s.fileRoute(true, func(ctx context.Context, sc store.Scope, cid, file int64) (cppcc.File, []byte, error) {
+		return s.Cppcc.Letters.CaseFile(ctx, sc, view, cid, file)
+	})
 }
 
 // caseAct is the office's step on a letter.
