@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"dangjian/internal/fixture"
 	"dangjian/internal/store/storetest"
 )
 
@@ -33,7 +34,7 @@ func TestReadsAndWritesBesideALongWrite(t *testing.T) {
 			t.Fatalf("a read beside the writer: %d %s", st, text)
 		}
 	}
-	st, text := c.raw("POST", "/api/v1/work/visits", visitBody(m.branchA.ID))
+	st, text := c.raw("POST", "/api/v1/work/visits", fixture.VisitBody(m.branchA.ID))
 	if st != 503 || !strings.Contains(text, "系统正忙于写入大量数据") || strings.Contains(text, "SQLITE") {
 		t.Fatalf("a write beside the writer: %d %s", st, text)
 	}

@@ -26,25 +26,6 @@ import (
 // status expected. The expectations are written here by hand, apart from
 // the code under test; an endpoint with no row fails the test.
 
-var targets = []string{"own", "sibling", "ancestor", "missing"}
-
-// may is what each role may do, by hand from the access issue.
-var may = map[string][]string{
-	"sysadmin": {"user.read", "user.admin", "auth"},
-	"secadmin": {"user.read", "grant.admin", "org.read", "audit.auditors", "auth"},
-	"auditor":  {"audit.read", "auth"},
-	"org_admin": {"org.read", "org.write", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
-		"work.read", "work.write", "fund.approve", "library.read", "auth"},
-	"secretary": {"org.read", "unit.read", "unit.write", "stats.read", "member.read", "member.write", "member.reveal", "request.admin",
-		"work.read", "work.write", "fund.approve", "library.read", "auth"},
-	"member":    {"self", "library.read", "auth"},
-	"viewer":    {"org.read", "unit.read", "stats.read", "library.read", "auth"},
-	"anonymous": {},
-}
-
-// wholeTree roles see the whole tree: their sibling and ancestor cells are their own.
-var wholeTree = map[string]bool{"sysadmin": true, "secadmin": true, "auditor": true}
-
 // row says who may call an endpoint, what a permitted caller gets for each
 // target, and how to build the request.
 type row struct {
@@ -56,15 +37,16 @@ type row struct {
 	target   func(m *matrix, target string) (path string, body any)
 }
 
+// matrix is the fixture (its tree and the targets' builders, fixture.Targets) behind the server.
 type matrix struct {
+	*fixture.Fixture
 	t   *testing.T
 	e   *env
 	ctx context.Context
 	// The fixture's tree: city → district A → street A → branch A, district B → street B → branch B.
 	city, distA, streetA, branchA, distB, streetB, branchB org.Org
 	seq                                                    int
-	self                                                   int64    // the member user's own record
-	markers                                                []string // names a scoped caller must never see
+	self                                                   int64 // the member user's own record
 	users                                                  map[string]*client
 	userIDs                                                map[string]int64
 }
@@ -78,54 +60,15 @@ func (m *matrix) org(parent org.Org, name, typ string) org.Org {
 	return o
 }
 
-// orgOf is the organisation a target lives in; missing has id 999999.
-func (m *matrix) orgOf(target string) org.Org {
-	switch target {
-	case "own":
-		return m.branchA
-	case "sibling":
-		return m.branchB
-	case "ancestor":
-		return m.distA
-	}
-	return org.Org{ID: 999999}
-}
-
 func (m *matrix) id(target string, own, sibling, ancestor int64) int64 {
 	return map[string]int64{"own": own, "sibling": sibling, "ancestor": ancestor, "missing": 999999}[target]
-}
-
-// person adds a full member (or an applicant) to the target's organisation.
-func (m *matrix) person(target string, stage string) int64 {
-	m.t.Helper()
-	if target == "missing" {
-		return 999999
-	}
-	o := m.orgOf(target)
-	m.seq++
-	first := fmt.Sprintf("110105198%d0101%03d", m.seq%10, m.seq%1000)
-	idn := first + string(cnid.CheckChar(first))
-	in := member.Input{OrgID: &o.ID, Name: sp(fmt.Sprintf("矩阵人员%d", m.seq)), IDNumber: &idn, Ethnicity: sp("汉族"),
-		Education: sp("大学本科"), Stage: &stage, Phone: sp("13912345678")}
-	if stage == "full" {
-		j, f := date.New(2010, 7, 1), date.New(2011, 7, 1)
-		in.JoinedOn, in.FullOn = &j, &f
-	} else {
-		a := date.New(2025, 1, 1)
-		in.AppliedOn = &a
-	}
-	p, err := m.e.api.Members.Create(m.ctx, store.All, in)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return p.ID
 }
 
 func (m *matrix) unit(target string) int64 {
 	if target == "missing" {
 		return 999999
 	}
-	o := m.orgOf(target)
+	o := m.OrgOf(target)
 	u, err := m.e.api.Orgs.SaveUnit(m.ctx, store.All, 0, org.UnitInput{OrgID: &o.ID, Name: sp("矩阵单位"), Type: sp("企业")})
 	if err != nil {
 		m.t.Fatal(err)
@@ -133,48 +76,11 @@ func (m *matrix) unit(target string) int64 {
 	return u.ID
 }
 
-// emptyOrg is a new organisation with nothing in it below the target's
-// organisation; the ancestor target is district A itself.
-func (m *matrix) emptyOrg(target string) int64 {
-	switch target {
-	case "missing":
-		return 999999
-	case "ancestor":
-		return m.distA.ID
-	}
-	m.seq++
-	return m.org(m.holder(target), fmt.Sprintf("临时党支部%d", m.seq), "temporary_branch").ID
-}
-
-// holder is an organisation of the target that may hold organisations
-// below it (a branch holds none): the own and sibling streets, district A.
-func (m *matrix) holder(target string) org.Org {
-	switch target {
-	case "own":
-		return m.streetA
-	case "sibling":
-		return m.streetB
-	}
-	return m.orgOf(target)
-}
-
-// letter is a pending letter from a member of the target's organisation to outside the system.
-func (m *matrix) letter(target string) int64 {
-	if target == "missing" {
-		return 999999
-	}
-	t, err := m.e.api.Members.Issue(m.ctx, store.All, member.IssueInput{MemberID: m.person(target, "full"), ToText: "系统外某党支部", IssuedOn: date.New(2026, 6, 1)})
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return t.ID
-}
-
 func (m *matrix) request(target string) int64 {
 	if target == "missing" {
 		return 999999
 	}
-	r, err := m.e.api.Members.RequestChange(m.ctx, m.person(target, "full"), m.userIDs["member"], member.RequestInput{Changes: member.Input{Post: sp("新岗位")}})
+	r, err := m.e.api.Members.RequestChange(m.ctx, m.Person(target, "full").ID, m.userIDs["member"], member.RequestInput{Changes: member.Input{Post: sp("新岗位")}})
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -186,17 +92,7 @@ func (m *matrix) throwawayFor(target string) int64 {
 	if target == "missing" {
 		return 999999
 	}
-	return m.throwaway()
-}
-
-// throwaway is a new account for endpoints that change accounts.
-func (m *matrix) throwaway() int64 {
-	m.seq++
-	u, err := m.e.api.Auth.CreateUser(m.ctx, auth.NewUser{Username: fmt.Sprintf("tmp%d", m.seq), Password: testPassword})
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return u.ID
+	return m.Throwaway()
 }
 
 func p(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -213,71 +109,71 @@ var (
 
 var rows = map[string]row{
 	"GET /api/v1/orgs": {perm: "org.read", want: always, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/orgs?q=" + strings.ReplaceAll(m.orgOf(t).Name, " ", ""), nil
+		return "/api/v1/orgs?q=" + strings.ReplaceAll(m.OrgOf(t).Name, " ", ""), nil
 	}},
 	"POST /api/v1/orgs": {perm: "org.write", want: created, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/orgs", map[string]any{"parent_id": m.holder(t).ID, "name": "新建党支部", "type": "branch"}
+		return "/api/v1/orgs", map[string]any{"parent_id": m.Holder(t).ID, "name": "新建党支部", "type": "branch"}
 	}},
-	"GET /api/v1/orgs/{id}":          {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.orgOf(t).ID), nil }},
-	"GET /api/v1/orgs/{id}/children": {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/children", m.orgOf(t).ID), nil }},
-	"GET /api/v1/orgs/{id}/stats":    {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/stats", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}":          {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.OrgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/children": {perm: "org.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/children", m.OrgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/stats":    {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/stats", m.OrgOf(t).ID), nil }},
 	"GET /api/v1/orgs/{id}/stats/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/stats/export", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/stats/export", m.OrgOf(t).ID), nil
 	}},
 	"GET /api/v1/orgs/{id}/annual/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/annual/export", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/annual/export", m.OrgOf(t).ID), nil
 	}},
 	"PATCH /api/v1/orgs/{id}": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d", m.emptyOrg(t)), map[string]any{"secretary": "王书记"}
+		return p("/api/v1/orgs/%d", m.EmptyOrg(t)), map[string]any{"secretary": "王书记"}
 	}},
-	"DELETE /api/v1/orgs/{id}": {perm: "org.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.emptyOrg(t)), nil }},
+	"DELETE /api/v1/orgs/{id}": {perm: "org.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d", m.EmptyOrg(t)), nil }},
 	"POST /api/v1/orgs/{id}/move": {perm: "org.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		var id int64
 		if t == "own" { // out of a general branch of the street, to the street itself
 			m.seq++
 			id = m.org(m.org(m.streetA, fmt.Sprintf("党总支%d", m.seq), "general_branch"), "临时党支部", "temporary_branch").ID
 		} else {
-			id = m.emptyOrg(t)
+			id = m.EmptyOrg(t)
 		}
 		return p("/api/v1/orgs/%d/move", id), map[string]any{"parent_id": m.streetA.ID}
 	}},
-	"GET /api/v1/units": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/units": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units?org=%d", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/units": {perm: "unit.write", want: created, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/units", map[string]any{"org_id": m.orgOf(t).ID, "name": "新单位", "type": "企业"}
+		return "/api/v1/units", map[string]any{"org_id": m.OrgOf(t).ID, "name": "新单位", "type": "企业"}
 	}},
 	"GET /api/v1/units/{id}": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/units/%d", m.unit(t)), nil }},
 	"PATCH /api/v1/units/{id}": {perm: "unit.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/units/%d", m.unit(t)), map[string]any{"staff": 9}
 	}},
-	"GET /api/v1/coverage": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/coverage?org=%d", m.orgOf(t).ID), nil }},
-	"GET /api/v1/members":  {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/coverage": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/coverage?org=%d", m.OrgOf(t).ID), nil }},
+	"GET /api/v1/members":  {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members?org=%d", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/members": {perm: "member.write", want: created, target: func(m *matrix, t string) (string, any) {
 		m.seq++
 		first := fmt.Sprintf("32010619900101%03d", m.seq%1000)
-		return "/api/v1/members", map[string]any{"org_id": m.orgOf(t).ID, "name": "新党员", "id_number": first + string(cnid.CheckChar(first)),
+		return "/api/v1/members", map[string]any{"org_id": m.OrgOf(t).ID, "name": "新党员", "id_number": first + string(cnid.CheckChar(first)),
 			"ethnicity": "汉族", "education": "大学本科", "stage": "applicant", "applied_on": "2025-01-01"}
 	}},
-	"GET /api/v1/members/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members/%d", m.person(t, "full")), nil }},
+	"GET /api/v1/members/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/members/%d", m.Person(t, "full").ID), nil }},
 	"PATCH /api/v1/members/{id}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d", m.person(t, "full")), map[string]any{"post": "岗位"}
+		return p("/api/v1/members/%d", m.Person(t, "full").ID), map[string]any{"post": "岗位"}
 	}},
 	"GET /api/v1/members/{id}/history": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d/history", m.person(t, "full")), nil
+		return p("/api/v1/members/%d/history", m.Person(t, "full").ID), nil
 	}},
 	"POST /api/v1/members/{id}/steps": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d/steps", m.person(t, "applicant")), map[string]any{"action": "activist", "on": "2026-02-01"}
+		return p("/api/v1/members/%d/steps", m.Person(t, "applicant").ID), map[string]any{"action": "activist", "on": "2026-02-01"}
 	}},
 	"POST /api/v1/members/{id}/reveal": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d/reveal", m.person(t, "full")), nil
+		return p("/api/v1/members/%d/reveal", m.Person(t, "full").ID), nil
 	}},
-	"GET /api/v1/mobile": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/mobile?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/mobile": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/mobile?org=%d", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/mobile": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/mobile", map[string]any{"kind": "out", "member_id": m.person(t, "full"), "present_place": "深圳", "since": "2026-01-01"}
+		return "/api/v1/mobile", map[string]any{"kind": "out", "member_id": m.Person(t, "full").ID, "present_place": "深圳", "since": "2026-01-01"}
 	}},
 	"POST /api/v1/mobile/{id}/end": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		id := int64(999999)
 		if t != "missing" {
-			r, err := m.e.api.Members.RegisterMobile(m.ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.orgOf(t).ID, Name: "流入人员", RelationPlace: "外省", Since: date.New(2026, 1, 1)})
+			r, err := m.e.api.Members.RegisterMobile(m.ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.OrgOf(t).ID, Name: "流入人员", RelationPlace: "外省", Since: date.New(2026, 1, 1)})
 			if err != nil {
 				m.t.Fatal(err)
 			}
@@ -285,26 +181,26 @@ var rows = map[string]row{
 		}
 		return p("/api/v1/mobile/%d/end", id), map[string]any{"on": "2026-06-01"}
 	}},
-	"GET /api/v1/transfers": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/transfers": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers?org=%d", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/transfers": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/transfers", map[string]any{"member_id": m.person(t, "full"), "to_text": "外省", "issued_on": "2026-06-01"}
+		return "/api/v1/transfers", map[string]any{"member_id": m.Person(t, "full").ID, "to_text": "外省", "issued_on": "2026-06-01"}
 	}},
 	"POST /api/v1/transfers/incoming": {perm: "member.write", want: created, target: func(m *matrix, t string) (string, any) {
 		m.seq++
 		first := fmt.Sprintf("33010619800101%03d", m.seq%1000)
-		return "/api/v1/transfers/incoming", map[string]any{"to_org_id": m.orgOf(t).ID, "from_text": "外省某支部", "issued_on": "2026-06-01",
+		return "/api/v1/transfers/incoming", map[string]any{"to_org_id": m.OrgOf(t).ID, "from_text": "外省某支部", "issued_on": "2026-06-01",
 			"member": map[string]any{"name": "转入人员", "id_number": first + string(cnid.CheckChar(first)), "ethnicity": "汉族", "education": "大学本科",
 				"stage": "full", "joined_on": "2010-07-01", "full_on": "2011-07-01"}}
 	}},
-	"GET /api/v1/transfers/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d", m.letter(t)), nil }},
+	"GET /api/v1/transfers/{id}": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d", m.Letter(t)), nil }},
 	"POST /api/v1/transfers/{id}/receive": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/transfers/%d/receive", m.letter(t)), map[string]any{}
+		return p("/api/v1/transfers/%d/receive", m.Letter(t)), map[string]any{}
 	}},
 	// A pending letter: nothing to take back (409) where it is seen.
 	"POST /api/v1/transfers/{id}/unreceive": {perm: "member.write", want: [4]int{409, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/transfers/%d/unreceive", m.letter(t)), nil
+		return p("/api/v1/transfers/%d/unreceive", m.Letter(t)), nil
 	}},
-	"POST /api/v1/transfers/{id}/cancel": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d/cancel", m.letter(t)), nil }},
+	"POST /api/v1/transfers/{id}/cancel": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/transfers/%d/cancel", m.Letter(t)), nil }},
 	"GET /api/v1/vocabularies":           {perm: "auth", want: always, target: same("/api/v1/vocabularies")},
 
 	"POST /api/v1/session": {perm: "", want: [4]int{201, 201, 201, 201}, target: func(*matrix, string) (string, any) {
@@ -346,7 +242,7 @@ var rows = map[string]row{
 	"POST /api/v1/users/{id}/admin-password": {perm: "grant.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
 		id := int64(999999)
 		if t != "missing" {
-			id = m.throwaway()
+			id = m.Throwaway()
 			if _, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: id, Role: auth.RoleAuditor}); err != nil {
 				m.t.Fatal(err)
 			}
@@ -357,13 +253,13 @@ var rows = map[string]row{
 		return p("/api/v1/users/%d/unlock", m.throwawayFor(t)), nil
 	}},
 	"POST /api/v1/grants": {perm: "grant.admin", want: [4]int{201, 201, 201, 400}, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/grants", map[string]any{"user_id": m.throwaway(), "role": "viewer", "org_id": m.orgOf(t).ID}
+		return "/api/v1/grants", map[string]any{"user_id": m.Throwaway(), "role": "viewer", "org_id": m.OrgOf(t).ID}
 	}},
 	"DELETE /api/v1/grants/{id}": {perm: "grant.admin", want: [4]int{204, 204, 204, 404}, target: func(m *matrix, t string) (string, any) {
 		id := int64(999999)
 		if t != "missing" {
-			o := m.orgOf(t).ID
-			g, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: m.throwaway(), Role: "viewer", OrgID: &o})
+			o := m.OrgOf(t).ID
+			g, err := m.e.api.Auth.AddGrant(m.ctx, store.All, auth.GrantInput{UserID: m.Throwaway(), Role: "viewer", OrgID: &o})
 			if err != nil {
 				m.t.Fatal(err)
 			}
@@ -375,94 +271,93 @@ var rows = map[string]row{
 		m.seq++
 		first := fmt.Sprintf("34010219900101%03d", m.seq%1000)
 		csv := "姓名,公民身份号码,民族,学历,入党日期,转正日期\n导入人员," + first + string(cnid.CheckChar(first)) + ",汉族,本科,2015-07-01,2016-07-01\n"
-		return p("/api/v1/members/import?org=%d&filename=a.csv", m.orgOf(t).ID), csv
+		return p("/api/v1/members/import?org=%d&filename=a.csv", m.OrgOf(t).ID), csv
 	}},
 	"GET /api/v1/members/import-template": {perm: "member.write", want: always, target: same("/api/v1/members/import-template")},
 	"GET /api/v1/members/export": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/export?org=%d", m.orgOf(t).ID), nil
+		return p("/api/v1/members/export?org=%d", m.OrgOf(t).ID), nil
 	}},
 	"POST /api/v1/members/export/full": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/export/full?org=%d", m.orgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
+		return p("/api/v1/members/export/full?org=%d", m.OrgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
 	}},
 	"POST /api/v1/orgs/{id}/collection/export": {perm: "member.reveal", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/collection/export", m.orgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
+		return p("/api/v1/orgs/%d/collection/export", m.OrgOf(t).ID), map[string]any{"reason": "向上级报送花名册"}
 	}},
 	"GET /api/v1/work":        {perm: "work.read", want: always, target: same("/api/v1/work")},
-	"GET /api/v1/work/{kind}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/work/visits?org=%d", m.orgOf(t).ID), nil }},
+	"GET /api/v1/work/{kind}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/work/visits?org=%d", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/work/{kind}": {perm: "work.write", want: created, target: func(m *matrix, t string) (string, any) {
-		return "/api/v1/work/visits", visitBody(m.orgOf(t).ID)
+		return "/api/v1/work/visits", fixture.VisitBody(m.OrgOf(t).ID)
 	}},
 	"GET /api/v1/work/{kind}/export": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/work/visits/export?org=%d", m.orgOf(t).ID), nil
+		return p("/api/v1/work/visits/export?org=%d", m.OrgOf(t).ID), nil
 	}},
 	"GET /api/v1/work/{kind}/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+		return p("/api/v1/work/visits/%d", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), nil
 	}},
 	"PATCH /api/v1/work/{kind}/{id}": {perm: "work.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), map[string]any{"notes": "补记"}
+		return p("/api/v1/work/visits/%d", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), map[string]any{"notes": "补记"}
 	}},
 	"DELETE /api/v1/work/{kind}/{id}": {perm: "work.write", want: [4]int{204, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+		return p("/api/v1/work/visits/%d", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), nil
 	}},
 	"POST /api/v1/work/{kind}/{id}/{action}": {perm: "work.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		pairing := m.record(t, "pairings", work.Input{"org_id": m.orgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
-		item := m.record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
+		pairing := m.Record(t, "pairings", work.Input{"org_id": m.OrgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
+		item := m.Record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
 		return p("/api/v1/work/pairing_items/%d/start", item), nil
 	}},
 	"POST /api/v1/work/disbursements/{id}/{action}": {perm: "fund.approve", want: scoped, target: func(m *matrix, t string) (string, any) {
 		if t == "missing" {
 			return "/api/v1/work/disbursements/999999/approve", nil
 		}
-		fund := m.record(t, "funds", work.Input{"org_id": m.orgOf(t).ID, "name": "基金", "source": "党费", "set_on": "2026-01-01", "budget_fen": 100000})
-		m.person(t, "full")
-		d := m.record(t, "disbursements", work.Input{"parent_id": fund, "member": m.seqName(), "purpose": "reward", "amount_fen": 100, "reason": "奖励"})
+		fund := m.Record(t, "funds", work.Input{"org_id": m.OrgOf(t).ID, "name": "基金", "source": "党费", "set_on": "2026-01-01", "budget_fen": 100000})
+		d := m.Record(t, "disbursements", work.Input{"parent_id": fund, "member": m.Person(t, "full").Name, "purpose": "reward", "amount_fen": 100, "reason": "奖励"})
 		return p("/api/v1/work/disbursements/%d/approve", d), nil
 	}},
-	"GET /api/v1/orgs/{id}/work": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/work": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/work", m.OrgOf(t).ID), nil }},
 	"GET /api/v1/orgs/{id}/coverage/export": {perm: "unit.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/coverage/export", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/coverage/export", m.OrgOf(t).ID), nil
 	}},
 	"GET /api/v1/orgs/{id}/work/export": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/work/export?from=2026-01&to=2026-12", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/work/export?from=2026-01&to=2026-12", m.OrgOf(t).ID), nil
 	}},
-	"GET /api/v1/orgs/{id}/unlinked": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/unlinked", m.orgOf(t).ID), nil }},
+	"GET /api/v1/orgs/{id}/unlinked": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) { return p("/api/v1/orgs/%d/unlinked", m.OrgOf(t).ID), nil }},
 	"POST /api/v1/attachments": {perm: "work.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/attachments?org=%d&filename=a.pdf", m.orgOf(t).ID), "%PDF-1.4 test"
+		return p("/api/v1/attachments?org=%d&filename=a.pdf", m.OrgOf(t).ID), "%PDF-1.4 test"
 	}},
 	"GET /api/v1/attachments/{id}": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/attachments/%d", m.attachment(t)), nil
+		return p("/api/v1/attachments/%d", m.Attachment(t)), nil
 	}},
 	"GET /api/v1/dues/rule": {perm: "auth", want: always, target: same("/api/v1/dues/rule")},
 	"GET /api/v1/members/{id}/dues": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d/dues", m.person(t, "full")), nil
+		return p("/api/v1/members/%d/dues", m.Person(t, "full").ID), nil
 	}},
 	"POST /api/v1/members/{id}/dues/bases": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/members/%d/dues/bases", m.person(t, "full")), map[string]any{"year": 2026, "kind": "wage", "base_fen": 400000}
+		return p("/api/v1/members/%d/dues/bases", m.Person(t, "full").ID), map[string]any{"year": 2026, "kind": "wage", "base_fen": 400000}
 	}},
 	"POST /api/v1/dues/bases/{id}/{action}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/dues/bases/%d/confirm", m.duesBase(m.person(t, "full"), false)), map[string]any{}
+		return p("/api/v1/dues/bases/%d/confirm", m.duesBase(m.Person(t, "full").ID, false)), map[string]any{}
 	}},
 	"POST /api/v1/members/{id}/dues/payments": {perm: "member.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/members/%d/dues/payments", m.duesMember(t)), m.duesPayment("2026-06")
 	}},
 	"GET /api/v1/dues/payments": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/dues/payments?org=%d", m.orgOf(t).ID), nil
+		return p("/api/v1/dues/payments?org=%d", m.OrgOf(t).ID), nil
 	}},
 	"POST /api/v1/dues/payments/{id}/{action}": {perm: "member.write", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/dues/payments/%d/void", m.duesPaid(t)), map[string]any{"reason": "登记有误"}
 	}},
 	"GET /api/v1/orgs/{id}/dues": {perm: "member.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/dues", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/dues", m.OrgOf(t).ID), nil
 	}},
 	"GET /api/v1/orgs/{id}/dues/report": {perm: "stats.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/dues/report?year=2026", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/dues/report?year=2026", m.OrgOf(t).ID), nil
 	}},
 	"GET /api/v1/orgs/{id}/dues/remittances": {perm: "work.read", want: scoped, target: func(m *matrix, t string) (string, any) {
-		return p("/api/v1/orgs/%d/dues/remittances", m.orgOf(t).ID), nil
+		return p("/api/v1/orgs/%d/dues/remittances", m.OrgOf(t).ID), nil
 	}},
 	"POST /api/v1/orgs/{id}/dues/remittances": {perm: "work.write", want: [4]int{201, 404, 404, 404}, target: func(m *matrix, t string) (string, any) {
 		m.duesPaid(t) // money on hand
-		return p("/api/v1/orgs/%d/dues/remittances", m.orgOf(t).ID), map[string]any{"amount_fen": 100, "remitted_on": "2026-06-30"}
+		return p("/api/v1/orgs/%d/dues/remittances", m.OrgOf(t).ID), map[string]any{"amount_fen": 100, "remitted_on": "2026-06-30"}
 	}},
 	"POST /api/v1/dues/remittances/{id}/{action}": {perm: "fund.approve", want: scoped, target: func(m *matrix, t string) (string, any) {
 		return p("/api/v1/dues/remittances/%d/approve", m.duesRemittance(t)), map[string]any{}
@@ -479,7 +374,7 @@ var rows = map[string]row{
 		case "own":
 			id = m.duesBase(m.self, false)
 		case "sibling", "ancestor":
-			id = m.duesBase(m.person(t, "full"), false)
+			id = m.duesBase(m.Person(t, "full").ID, false)
 		}
 		return p("/api/v1/me/dues/bases/%d/confirm", id), map[string]any{}
 	}},
@@ -492,36 +387,6 @@ var rows = map[string]row{
 }
 
 func sp(s string) *string { return &s }
-
-func visitBody(org int64) map[string]any {
-	return map[string]any{"org_id": org, "kind": "visit", "visited_on": "2026-05-01", "visitor": "王书记", "target_kind": "household", "target_name": "张家"}
-}
-
-// record adds a work record for the target (a missing one for the missing target).
-func (m *matrix) record(target, kind string, in work.Input) int64 {
-	m.t.Helper()
-	if target == "missing" {
-		return 999999
-	}
-	k, _ := work.KindOf(kind)
-	r, err := m.e.api.Work.Save(m.ctx, store.All, k, 0, in)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return r.ID
-}
-
-// attachment is a file of the target's organisation (a missing one for the missing target).
-func (m *matrix) attachment(target string) int64 {
-	if target == "missing" {
-		return 999999
-	}
-	a, err := m.e.api.Work.Upload(m.ctx, store.All, m.orgOf(target).ID, "a.pdf", []byte("%PDF-1.4 test"))
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return a.ID
-}
 
 // duesBase is a new base of the member memberID (999999: none) for 2026,
 // from the next month not yet given one, confirmed by the member when confirm.
@@ -548,7 +413,7 @@ func (m *matrix) duesBase(memberID int64, confirm bool) int64 {
 
 // duesMember is a new member of the target's organisation with a confirmed base for 2026.
 func (m *matrix) duesMember(target string) int64 {
-	id := m.person(target, "full")
+	id := m.Person(target, "full").ID
 	m.duesBase(id, true)
 	return id
 }
@@ -582,25 +447,20 @@ func (m *matrix) duesRemittance(target string) int64 {
 		return 999999
 	}
 	m.duesPaid(target)
-	r, err := m.e.api.Dues.Remit(m.ctx, store.All, m.orgOf(target).ID, dues.RemitInput{AmountFen: 100, RemittedOn: date.New(2026, 6, 30)})
+	r, err := m.e.api.Dues.Remit(m.ctx, store.All, m.OrgOf(target).ID, dues.RemitInput{AmountFen: 100, RemittedOn: date.New(2026, 6, 30)})
 	if err != nil {
 		m.t.Fatal(err)
 	}
 	return r.ID
 }
 
-// seqName is the name of the person person added last.
-func (m *matrix) seqName() string { return fmt.Sprintf("矩阵人员%d", m.seq) }
-
 // newMatrix is the fixture's standard tree and users behind the server.
 func newMatrix(t *testing.T, db *store.DB) *matrix {
 	f := fixture.New(t, db)
 	e := serve(t, f)
 	e.root = f.Province
-	m := &matrix{t: t, e: e, ctx: f.Ctx, city: f.City, distA: f.DistrictA, streetA: f.StreetA, branchA: f.BranchA,
+	m := &matrix{Fixture: f, t: t, e: e, ctx: f.Ctx, city: f.City, distA: f.DistrictA, streetA: f.StreetA, branchA: f.BranchA,
 		distB: f.DistrictB, streetB: f.StreetB, branchB: f.BranchB, self: f.Self.ID, users: map[string]*client{}, userIDs: map[string]int64{}}
-	// What a caller scoped to street A or branch A must never read.
-	m.markers = []string{m.branchB.Name, m.streetB.Name, m.distB.Name, m.distA.Name}
 	for role, u := range f.Users {
 		m.users[role] = &client{t: t, srv: e.srv, token: u.Token}
 		m.userIDs[role] = u.ID
@@ -656,15 +516,15 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Errorf("%s asks for %q, the matrix says %q", key, rt.Perm, r.perm)
 			}
 			for _, role := range roles {
-				for i, target := range targets {
+				for i, target := range fixture.Targets {
 					want := r.want[i]
 					switch {
 					case r.perm == "":
 					case role == "anonymous":
 						want = http.StatusUnauthorized
-					case !contains(may[role], r.perm):
+					case !contains(fixture.May[role], r.perm):
 						want = http.StatusForbidden
-					case wholeTree[role] && !r.personal:
+					case fixture.WholeTree[role] && !r.personal:
 						want = r.want[0]
 						if target == "missing" {
 							want = r.want[3]
@@ -684,8 +544,8 @@ func TestPermissionMatrix(t *testing.T) {
 					if role == "anonymous" {
 						sc.As = ""
 					}
-					if want < 300 && !wholeTree[role] {
-						sc.NotExpectedContent = m.markers
+					if want < 300 && !fixture.WholeTree[role] {
+						sc.NotExpectedContent = m.Markers()
 					}
 					sc.Test(t, m.e.fx, m.e.h)
 				}

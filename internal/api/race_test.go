@@ -46,7 +46,7 @@ func TestStateChangesTakenOnce(t *testing.T) {
 		other := m.org(m.streetA, "和平第二社区党支部", "branch")
 		letter := func() int64 {
 			var tr member.Transfer
-			admin.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.person("own", "full"), "to_org_id": other.ID, "issued_on": "2026-06-01"}, 201, &tr)
+			admin.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.Person("own", "full").ID, "to_org_id": other.ID, "issued_on": "2026-06-01"}, 201, &tr)
 			return tr.ID
 		}
 		check := func(what string, got int) {
@@ -59,8 +59,8 @@ func TestStateChangesTakenOnce(t *testing.T) {
 		check("receiving a letter", at4(admin, "POST", fmt.Sprintf("/api/v1/transfers/%d/receive", letter()), map[string]any{}))
 		check("withdrawing a letter", at4(admin, "POST", fmt.Sprintf("/api/v1/transfers/%d/cancel", letter()), nil))
 		check("a letter for one member", at4(admin, "POST", "/api/v1/transfers",
-			map[string]any{"member_id": m.person("own", "full"), "to_text": "外省某支部", "issued_on": "2026-06-01"}))
-		mobile := m.person("own", "full")
+			map[string]any{"member_id": m.Person("own", "full").ID, "to_text": "外省某支部", "issued_on": "2026-06-01"}))
+		mobile := m.Person("own", "full").ID
 		check("a flow out", at4(admin, "POST", "/api/v1/mobile", map[string]any{"kind": "out", "member_id": mobile, "present_place": "深圳", "since": "2026-01-01"}))
 		l, err := m.e.api.Members.ListMobile(m.ctx, store.All, member.MobileFilter{Member: mobile}, store.Page{})
 		if err != nil || len(l.Items) != 1 {
@@ -68,7 +68,7 @@ func TestStateChangesTakenOnce(t *testing.T) {
 		}
 		check("ending a flow", at4(admin, "POST", fmt.Sprintf("/api/v1/mobile/%d/end", l.Items[0].ID), map[string]any{"on": "2026-06-01"}))
 		check("deciding a change request", at4(admin, "POST", fmt.Sprintf("/api/v1/requests/%d/decision", m.request("own")), map[string]any{"approve": true}))
-		check("a pipeline step", at4(admin, "POST", fmt.Sprintf("/api/v1/members/%d/steps", m.person("own", "applicant")),
+		check("a pipeline step", at4(admin, "POST", fmt.Sprintf("/api/v1/members/%d/steps", m.Person("own", "applicant").ID),
 			map[string]any{"action": "activist", "on": date.New(2026, 2, 1)}))
 	})
 }

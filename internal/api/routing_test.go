@@ -56,7 +56,7 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	}
 	visit := e.as(t, "setup", auth.RoleOrgAdmin, &street.ID, nil)
 	var rec struct{ ID int64 }
-	visit.do("POST", "/api/v1/work/visits", visitBody(branch.ID), 201, &rec)
+	visit.do("POST", "/api/v1/work/visits", fixture.VisitBody(branch.ID), 201, &rec)
 	var letter member.Transfer
 	visit.do("POST", "/api/v1/transfers", map[string]any{"member_id": m.ID, "to_text": "外省某党委", "issued_on": "2026-06-02"}, 201, &letter)
 
@@ -128,7 +128,7 @@ func TestHotPathsStayInOneProvince(t *testing.T) {
 	}
 	before := twoPhase()
 	for _, sc := range []fixture.Scenario{
-		{Name: "a visit recorded", Method: "POST", URL: "/api/v1/work/visits", Body: visitBody(branch.ID), ExpectedStatus: http.StatusCreated},
+		{Name: "a visit recorded", Method: "POST", URL: "/api/v1/work/visits", Body: fixture.VisitBody(branch.ID), ExpectedStatus: http.StatusCreated},
 		{Name: "a member edited", Method: "PATCH", URL: fmt.Sprintf("/api/v1/members/%d", m.ID), Body: map[string]any{"post": "宣传委员"}, ExpectedStatus: http.StatusOK},
 		{Name: "a member's dues paid", Method: "POST", URL: fmt.Sprintf("/api/v1/members/%d/dues/payments", m.ID),
 			Body: map[string]any{"through": "2026-06", "method": "cash", "receipt_no": "R1", "paid_on": "2026-06-30"}, ExpectedStatus: http.StatusCreated},

@@ -32,7 +32,7 @@ func TestSecretaryEditsOwnMembers(t *testing.T) {
 			return u.ID
 		}
 		streetUnit, siblingUnit := unitOf(m.streetA), unitOf(m.streetB)
-		id := m.person("own", "full")
+		id := m.Person("own", "full").ID
 		if _, err := m.e.api.Members.Update(m.ctx, store.All, id, member.Input{UnitID: &streetUnit}); err != nil {
 			t.Fatal(err)
 		}
@@ -61,8 +61,8 @@ func TestSecretaryEditsOwnMembers(t *testing.T) {
 func TestMobileRecordNamesNoOneOutsideScope(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		sibling := m.person("sibling", "full")
-		name := m.seqName()
+		person := m.Person("sibling", "full")
+		sibling, name := person.ID, person.Name
 		before, _ := m.e.api.Members.ListMobile(m.ctx, store.All, member.MobileFilter{}, store.Page{})
 		for _, kind := range []string{"in", "out"} {
 			st, text := m.users["secretary"].raw("POST", "/api/v1/mobile",
@@ -86,9 +86,9 @@ func TestSeveralGrantsSeeTheirUnion(t *testing.T) {
 		third := m.org(m.streetA, "和平第三社区党支部", "branch")
 		names := map[string]string{}
 		for target, o := range map[string]org.Org{"own": m.branchA, "sibling": m.branchB} {
-			got, _ := m.e.api.Members.Get(m.ctx, store.All, m.person(target, "full"))
+			got, _ := m.e.api.Members.Get(m.ctx, store.All, m.Person(target, "full").ID)
 			names[o.Name] = got.Name
-			m.record(target, "visits", visitBody(o.ID))
+			m.Record(target, "visits", fixture.VisitBody(o.ID))
 		}
 		first := "44030519800101123"
 		idn := first + string(cnid.CheckChar(first))
@@ -97,7 +97,7 @@ func TestSeveralGrantsSeeTheirUnion(t *testing.T) {
 			t.Fatal(err)
 		}
 		names[third.Name] = "第三支部党员"
-		if _, err := m.e.api.Work.Save(m.ctx, store.All, must(work.KindOf("visits")), 0, visitBody(third.ID)); err != nil {
+		if _, err := m.e.api.Work.Save(m.ctx, store.All, must(work.KindOf("visits")), 0, fixture.VisitBody(third.ID)); err != nil {
 			t.Fatal(err)
 		}
 		two := m.e.as(t, "twobranches", auth.RoleSecretary, &m.branchA.ID, nil)

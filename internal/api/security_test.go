@@ -54,7 +54,7 @@ func TestCookieSessionNeedsCSRFToken(t *testing.T) {
 func TestRevealIsAudited(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
-		id := m.person("own", "full")
+		id := m.Person("own", "full").ID
 		var got member.Member
 		m.users["secretary"].do("GET", "/api/v1/members/"+itoa(id), nil, 200, &got)
 		var clear member.Revealed
@@ -132,7 +132,7 @@ func TestIDNumberNotStoredInClear(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		admin := m.users["org_admin"]
-		id := m.person("own", "full")
+		id := m.Person("own", "full").ID
 		var clear member.Revealed
 		admin.do("POST", "/api/v1/members/"+itoa(id)+"/reveal", nil, 200, &clear)
 		// What puts a number at risk: a search and an export by it, a

@@ -9,6 +9,7 @@ import (
 
 	"dangjian/internal/audit"
 	"dangjian/internal/auth"
+	"dangjian/internal/fixture"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 )
@@ -30,7 +31,7 @@ func TestSeparationOfDuties(t *testing.T) {
 				}
 				return u.ID, u.Grants[0].ID
 			}
-			id := m.throwaway()
+			id := m.Throwaway()
 			role, org := kind, (*int64)(nil)
 			if kind == "business" {
 				role, org = auth.RoleViewer, &m.city.ID
@@ -113,9 +114,7 @@ func TestSeparationOfDuties(t *testing.T) {
 			}
 		}
 		// Their pages too.
-		if st, _ := m.send(m.browser("secadmin"), "GET", "/users", nil); st != 200 {
-			t.Fatalf("the users page: %d", st)
-		}
+		fixture.Scenario{Name: "the users page", URL: "/users", As: "secadmin", Page: true, ExpectedStatus: http.StatusOK}.Test(t, m.e.fx, m.e.h)
 		views, err := audit.List(m.ctx, db, store.All, audit.Filter{Username: "usecadmin", Action: "view", ObjectType: "page"}, store.Page{})
 		if err != nil || views.Total != 1 || !strings.Contains(string(views.Items[0].Detail), `"/users"`) {
 			t.Fatalf("the security administrator's page views: %v %+v", err, views.Items)

@@ -10,6 +10,7 @@ import (
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
+	"dangjian/internal/fixture"
 	"dangjian/internal/member"
 	"dangjian/internal/org"
 	"dangjian/internal/store/storetest"
@@ -65,7 +66,7 @@ func TestWorkerDown(t *testing.T) {
 		admin.do("POST", "/api/v1/members", map[string]any{"org_id": b.ID, "name": "党员" + d.Name, "id_number": first + string(cnid.CheckChar(first)),
 			"ethnicity": "汉族", "education": "大学本科", "stage": "full", "joined_on": "2010-07-01", "full_on": "2011-07-01"}, 201, &m)
 		people[d.ID] = m
-		admin.do("POST", "/api/v1/work/visits", visitBody(b.ID), 201, nil)
+		admin.do("POST", "/api/v1/work/visits", fixture.VisitBody(b.ID), 201, nil)
 	}
 	ctl := func(action string) {
 		t.Helper()

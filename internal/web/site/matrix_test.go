@@ -1,19 +1,23 @@
-package api
+package site_test
 
 import (
+	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"dangjian/internal/auth"
 	"dangjian/internal/cnid"
 	"dangjian/internal/date"
+	"dangjian/internal/fixture"
 	"dangjian/internal/library"
 	"dangjian/internal/member"
+	"dangjian/internal/server"
 	"dangjian/internal/store"
 	"dangjian/internal/store/storetest"
 	"dangjian/internal/work"
@@ -45,7 +49,19 @@ var (
 	page  = [4]int{200, 404, 404, 404}
 	done  = [4]int{303, 404, 404, 404}
 	every = [4]int{200, 200, 200, 200}
+	// public is a committee's public page: every target is the fixture's committee but the missing one.
+	public = [4]int{200, 200, 200, 404}
 )
+
+// committeePage is the path of a page of the fixture's committee (a missing one for the missing target).
+func committeePage(format string) func(*matrix, string) (string, url.Values) {
+	return func(m *matrix, t string) (string, url.Values) {
+		if t == "missing" {
+			return p(format, fixture.Missing), nil
+		}
+		return p(format, m.Committee.ID), nil
+	}
+}
 
 // libraryDoc is the path of a document of the target's organisation kept to its line.
 func libraryDoc(format string) func(*matrix, string) (string, url.Values) {
@@ -53,7 +69,7 @@ func libraryDoc(format string) func(*matrix, string) (string, url.Values) {
 		if t == "missing" {
 			return p(format, 999999), nil
 		}
-		d, err := m.e.site.Library.Publish(m.ctx, store.All, library.Input{OrgID: m.orgOf(t).ID, Kind: "experience", Title: "网格党建的做法",
+		d, err := m.Library.Publish(m.Ctx, store.All, library.Input{OrgID: m.OrgOf(t).ID, Kind: "experience", Title: "网格党建的做法",
 			Body: strings.Repeat("党员包片联户,小事不出网格、大事不出社区。", 4), Visibility: "subtree"})
 		if err != nil {
 			m.t.Fatal(err)
@@ -63,7 +79,7 @@ func libraryDoc(format string) func(*matrix, string) (string, url.Values) {
 }
 
 func get(format string) func(*matrix, string) (string, url.Values) {
-	return func(m *matrix, t string) (string, url.Values) { return p(format, m.orgOf(t).ID), nil }
+	return func(m *matrix, t string) (string, url.Values) { return p(format, m.OrgOf(t).ID), nil }
 }
 
 var htmlRows = map[string]htmlRow{
@@ -77,22 +93,22 @@ var htmlRows = map[string]htmlRow{
 	"GET /orgs/{id}":             {perm: "org.read", want: page, target: get("/orgs/%d")},
 	"GET /orgs/{id}/stats/print": {perm: "stats.read", want: page, target: get("/orgs/%d/stats/print?table=members")},
 	"POST /orgs/{id}/collection": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/orgs/%d/collection", m.orgOf(t).ID), url.Values{"reason": {"向上级报送信息采集表"}}
+		return p("/orgs/%d/collection", m.OrgOf(t).ID), url.Values{"reason": {"向上级报送信息采集表"}}
 	}},
 	"GET /orgs/terms":        {perm: "org.read", want: page, target: get("/orgs/terms?org=%d")},
 	"GET /orgs/terms/export": {perm: "org.read", want: page, target: get("/orgs/terms/export?org=%d")},
 	"GET /pick/orgs":         {perm: "auth", want: every, byRole: map[string][4]int{"auditor": {403, 403, 403, 403}, "member": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}}, target: func(*matrix, string) (string, url.Values) { return "/pick/orgs?for=org&q=a", nil }},
 	"GET /pick/members": {perm: "work.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/pick/members?org=%d&q=%s", m.orgOf(t).ID, url.QueryEscape("矩")), nil
+		return p("/pick/members?org=%d&q=%s", m.OrgOf(t).ID, url.QueryEscape("矩")), nil
 	}},
 	// The export of a selection holds only the people of the caller's scope: another's tick is as if never made.
 	"POST /members/batch": {perm: "member.read", want: [4]int{200, 200, 200, 200}, target: func(m *matrix, t string) (string, url.Values) {
-		return "/members/batch", url.Values{"op": {"export"}, "m": {itoa(m.person(t, "full"))}}
+		return "/members/batch", url.Values{"op": {"export"}, "m": {itoa(m.Person(t, "full").ID)}}
 	}},
 	"POST /remind": {perm: "auth", want: done, byRole: map[string][4]int{"viewer": {403, 403, 403, 403}, "member": {403, 403, 403, 403},
 		"auditor": {403, 403, 403, 403}, "sysadmin": {403, 403, 403, 403}, "secadmin": {403, 403, 403, 403}},
 		target: func(m *matrix, t string) (string, url.Values) {
-			return "/remind", url.Values{"object_type": {"transfer"}, "object_id": {itoa(m.letter(t))}, "to_whom": {"接收方"}}
+			return "/remind", url.Values{"object_type": {"transfer"}, "object_id": {itoa(m.Letter(t))}, "to_whom": {"接收方"}}
 		}},
 	// Public pages: the same answer for everyone, signed in or not.
 	"GET /login":                        {perm: "", want: every, target: func(*matrix, string) (string, url.Values) { return "/login", nil }},
@@ -100,21 +116,45 @@ var htmlRows = map[string]htmlRow{
 	"GET /public/library":               {perm: "", want: every, target: func(*matrix, string) (string, url.Values) { return "/public/library", nil }},
 	"GET /public/library/doc/{id}":      {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/public/library/doc/999999", nil }},
 	"GET /public/library/doc/{id}/docx": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/public/library/doc/999999/docx", nil }},
-	"GET /help":                         {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/help", nil }},
-	"GET /todo":                         {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
-	"GET /orgs/{id}/children":           {perm: "org.read", want: page, target: get("/orgs/%d/children")},
-	"GET /orgs/{id}/edit":               {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.emptyOrg(t)), nil }},
+	// The committees' public channel: the fixture's committee for every target but the missing one; a
+	// form without its proof of work, a receipt code, a comment's code or a post that does not exist are refused alike.
+	"GET /public/{committee}":       {perm: "", want: public, target: committeePage("/public/%d")},
+	"GET /public/{committee}/write": {perm: "", want: public, target: committeePage("/public/%d/write?box=petition")},
+	"POST /public/{committee}/write": {perm: "", want: [4]int{400, 400, 400, 404}, target: func(m *matrix, t string) (string, url.Values) {
+		path, _ := committeePage("/public/%d/write")(m, t)
+		return path, url.Values{"box": {"public"}, "anonymous": {"1"}, "title": {"建议增设口袋公园"}, "content": {"建议在老城区建设口袋公园。"}}
+	}},
+	"GET /public/track": {perm: "", want: every, target: func(*matrix, string) (string, url.Values) { return "/public/track", nil }},
+	"POST /public/track": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) {
+		return "/public/track", url.Values{"code": {"1-AAAA-BBBB-CCCC"}}
+	}},
+	"POST /public/track/answer": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) {
+		return "/public/track/answer", url.Values{"code": {"1-AAAA-BBBB-CCCC"}, "what": {"evaluate"}}
+	}},
+	"GET /public/{committee}/forum":        {perm: "", want: public, target: committeePage("/public/%d/forum")},
+	"GET /public/{committee}/forum/{post}": {perm: "", want: [4]int{404, 404, 404, 404}, target: committeePage("/public/%d/forum/999999")},
+	"POST /public/{committee}/forum/{post}/{action}": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(m *matrix, t string) (string, url.Values) {
+		path, _ := committeePage("/public/%d/forum/999999/support")(m, t)
+		return path, url.Values{}
+	}},
+	"POST /public/comments": {perm: "", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) {
+		return "/public/comments", url.Values{"code": {"C-AAAA-BBBB"}}
+	}},
+	"GET /help":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/help", nil }},
+	"GET /todo":               {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/todo", nil }},
+	"GET /orgs/{id}/children": {perm: "org.read", want: page, target: get("/orgs/%d/children")},
+	"GET /orgs/{id}/edit":     {perm: "org.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/orgs/%d/edit", m.EmptyOrg(t)), nil }},
 	"POST /orgs/{id}/edit": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/orgs/%d/edit", m.emptyOrg(t)), url.Values{"name": {"改名党支部"}, "type": {"branch"}}
+		return p("/orgs/%d/edit", m.EmptyOrg(t)), url.Values{"name": {"改名党支部"}, "type": {"branch"}}
 	}},
 	"GET /orgs/{id}/new": {perm: "org.write", want: page, target: get("/orgs/%d/new")},
 	"POST /orgs/{id}/new": {perm: "org.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/orgs/%d/new", m.holder(t).ID), url.Values{"name": {"新建党支部"}, "type": {"branch"}}
+		return p("/orgs/%d/new", m.Holder(t).ID), url.Values{"name": {"新建党支部"}, "type": {"branch"}}
 	}},
 
 	"GET /members/import": {perm: "member.write", want: page, target: get("/members/import?org=%d")},
 	"POST /members/import": {perm: "member.write", want: [4]int{400, 404, 404, 404}, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/import?org=%d", m.orgOf(t).ID), url.Values{"mode": {"all"}} // no file chosen
+		return p("/members/import?org=%d", m.OrgOf(t).ID), url.Values{"mode": {"all"}} // no file chosen
 	}},
 	"GET /imports/{job}":          {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab", nil }},
 	"GET /imports/{job}/report":   {perm: "member.write", want: [4]int{404, 404, 404, 404}, target: func(*matrix, string) (string, url.Values) { return "/imports/0123456789ab/report", nil }},
@@ -122,55 +162,57 @@ var htmlRows = map[string]htmlRow{
 
 	"GET /members": {perm: "member.read", want: page, target: get("/members?org=%d")},
 	"POST /members/export/full": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/export/full?org=%d", m.orgOf(t).ID), url.Values{"reason": {"向上级报送花名册"}}
+		return p("/members/export/full?org=%d", m.OrgOf(t).ID), url.Values{"reason": {"向上级报送花名册"}}
 	}},
 	"GET /members/new": {perm: "member.write", want: page, target: get("/members/new?org=%d")},
 	"POST /members/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		m.seq++
 		first := p("36010219900101%03d", m.seq%1000)
-		return p("/members/new?org=%d", m.orgOf(t).ID), url.Values{"name": {"网页登记"}, "id_number": {first + string(cnid.CheckChar(first))},
+		return p("/members/new?org=%d", m.OrgOf(t).ID), url.Values{"name": {"网页登记"}, "id_number": {first + string(cnid.CheckChar(first))},
 			"ethnicity": {"汉族"}, "education": {"bachelor"}, "stage": {"applicant"}, "applied_on": {"2025-01-01"}}
 	}},
-	"GET /members/{id}": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/members/%d", m.person(t, "full")), nil }},
+	"GET /members/{id}": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/members/%d", m.Person(t, "full").ID), nil }},
 	"POST /members/{id}/reveal": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/%d/reveal", m.person(t, "full")), url.Values{}
+		return p("/members/%d/reveal", m.Person(t, "full").ID), url.Values{}
 	}},
-	"GET /members/{id}/edit": {perm: "member.write", want: page, target: func(m *matrix, t string) (string, url.Values) { return p("/members/%d/edit", m.person(t, "full")), nil }},
+	"GET /members/{id}/edit": {perm: "member.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
+		return p("/members/%d/edit", m.Person(t, "full").ID), nil
+	}},
 	"POST /members/{id}/edit": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/%d/edit", m.person(t, "full")), url.Values{"name": {"改名党员"}, "ethnicity": {"汉族"}, "education": {"bachelor"}}
+		return p("/members/%d/edit", m.Person(t, "full").ID), url.Values{"name": {"改名党员"}, "ethnicity": {"汉族"}, "education": {"bachelor"}}
 	}},
 	"POST /members/{id}/steps": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/%d/steps", m.person(t, "applicant")), url.Values{"action": {"activist"}, "on": {"2026-02-01"}}
+		return p("/members/%d/steps", m.Person(t, "applicant").ID), url.Values{"action": {"activist"}, "on": {"2026-02-01"}}
 	}},
 	"POST /members/{id}/mobile": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/members/%d/mobile", m.person(t, "full")), url.Values{"present_place": {"深圳"}, "since": {"2026-01-01"}}
+		return p("/members/%d/mobile", m.Person(t, "full").ID), url.Values{"present_place": {"深圳"}, "since": {"2026-01-01"}}
 	}},
 
 	"GET /transfers": {perm: "member.read", want: page, target: get("/transfers?org=%d")},
 	"GET /transfers/new": {perm: "member.write", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/new?member=%d", m.person(t, "full")), nil
+		return p("/transfers/new?member=%d", m.Person(t, "full").ID), nil
 	}},
 	"POST /transfers/new": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/new?member=%d", m.person(t, "full")), url.Values{"to_text": {"外省某支部"}, "issued_on": {"2026-06-01"}}
+		return p("/transfers/new?member=%d", m.Person(t, "full").ID), url.Values{"to_text": {"外省某支部"}, "issued_on": {"2026-06-01"}}
 	}},
 	"GET /transfers/{id}/print": {perm: "member.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/%d/print", m.letter(t)), nil
+		return p("/transfers/%d/print", m.Letter(t)), nil
 	}},
 	"POST /transfers/{id}/print": {perm: "member.reveal", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/%d/print", m.letter(t)), url.Values{}
+		return p("/transfers/%d/print", m.Letter(t)), url.Values{}
 	}},
 	"POST /transfers/{id}/unreceive": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/%d/unreceive", m.letter(t)), url.Values{}
+		return p("/transfers/%d/unreceive", m.Letter(t)), url.Values{}
 	}},
 	"POST /transfers/{id}/receive": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/%d/receive", m.letter(t)), url.Values{}
+		return p("/transfers/%d/receive", m.Letter(t)), url.Values{}
 	}},
 	"POST /transfers/{id}/cancel": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/transfers/%d/cancel", m.letter(t)), url.Values{}
+		return p("/transfers/%d/cancel", m.Letter(t)), url.Values{}
 	}},
 	"GET /mobile": {perm: "member.read", want: page, target: get("/mobile?org=%d")},
 	"POST /mobile": {perm: "member.write", want: [4]int{303, 400, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
-		return "/mobile", url.Values{"org_id": {itoa(m.orgOf(t).ID)}, "name": {"流入人员"}, "relation_place": {"外省"}, "since": {"2026-01-01"}}
+		return "/mobile", url.Values{"org_id": {itoa(m.OrgOf(t).ID)}, "name": {"流入人员"}, "relation_place": {"外省"}, "since": {"2026-01-01"}}
 	}},
 	"POST /mobile/{id}/end": {perm: "member.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
 		return p("/mobile/%d/end", m.mobileIn(t)), url.Values{"on": {"2026-06-01"}}
@@ -178,13 +220,13 @@ var htmlRows = map[string]htmlRow{
 
 	"GET /units": {perm: "unit.read", want: page, target: get("/units?org=%d")},
 	"POST /units": {perm: "unit.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/units?org=%d", m.orgOf(t).ID), url.Values{"name": {"网页单位"}, "type": {"企业"}}
+		return p("/units?org=%d", m.OrgOf(t).ID), url.Values{"name": {"网页单位"}, "type": {"企业"}}
 	}},
 
 	"GET /users": {perm: "user.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/users", nil }},
 	"POST /users": {perm: "user.read", want: every, byRole: map[string][4]int{"secadmin": {400, 400, 400, 400}}, target: func(m *matrix, _ string) (string, url.Values) {
 		// The new password is shown once, on this page; the security administrator is told on the form that it resets administrators only.
-		return "/users", url.Values{"op": {"reset"}, "user_id": {itoa(m.throwaway())}, "username": {"tmp"}}
+		return "/users", url.Values{"op": {"reset"}, "user_id": {itoa(m.Throwaway())}, "username": {"tmp"}}
 	}},
 	"GET /audit": {perm: "audit.read", want: every, target: func(*matrix, string) (string, url.Values) { return "/audit", nil }},
 	"GET /me":    {perm: "auth", want: every, target: func(*matrix, string) (string, url.Values) { return "/me", nil }},
@@ -196,23 +238,23 @@ var htmlRows = map[string]htmlRow{
 	"GET /work/unlinked": {perm: "work.read", want: page, target: get("/work/unlinked?org=%d")},
 	"GET /work/{kind}":   {perm: "work.read", want: page, target: get("/work/visits?org=%d")},
 	"POST /work/{kind}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/work/visits?org=%d", m.orgOf(t).ID), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"}, "visitor": {"王书记"},
+		return p("/work/visits?org=%d", m.OrgOf(t).ID), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"}, "visitor": {"王书记"},
 			"target_kind": {"household"}, "target_name": {"张家"}}
 	}},
 	"GET /reports/summary": {perm: "work.read", want: page, target: get("/reports/summary?org=%d")},
 	"POST /reports/summary": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/reports/summary?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
+		return p("/reports/summary?org=%d", m.OrgOf(t).ID), url.Values{"title": {"标题"}}
 	}},
 	"POST /reports/summary/docx": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/reports/summary/docx?org=%d", m.orgOf(t).ID), url.Values{"title": {"标题"}}
+		return p("/reports/summary/docx?org=%d", m.OrgOf(t).ID), url.Values{"title": {"标题"}}
 	}},
 	"GET /reports/templates": {perm: "work.read", want: page, target: get("/reports/templates?org=%d")},
 	"POST /reports/summary/draft": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/reports/summary/draft?org=%d&from=2026-01&to=2026-06", m.orgOf(t).ID), url.Values{"title": {"2026年上半年党建工作总结"},
+		return p("/reports/summary/draft?org=%d&from=2026-01&to=2026-06", m.OrgOf(t).ID), url.Values{"title": {"2026年上半年党建工作总结"},
 			"opening": {"上半年,本组织坚持以党建引领基层治理,各项工作取得新进展。"}}
 	}},
 	"POST /reports/summary/publish": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/reports/summary/publish?org=%d&from=2026-01&to=2026-06", m.orgOf(t).ID), url.Values{}
+		return p("/reports/summary/publish?org=%d&from=2026-01&to=2026-06", m.OrgOf(t).ID), url.Values{}
 	}},
 	"GET /library": {perm: "library.read", want: every, shared: true, target: func(*matrix, string) (string, url.Values) {
 		return "/library?q=" + url.QueryEscape("网格 党建"), nil
@@ -220,7 +262,7 @@ var htmlRows = map[string]htmlRow{
 	"GET /library/new": {perm: "work.write", want: every, target: func(*matrix, string) (string, url.Values) { return "/library/new", nil }},
 	// Publishing for an organisation out of scope is refused on the form.
 	"POST /library": {perm: "work.write", want: [4]int{303, 400, 400, 400}, target: func(m *matrix, t string) (string, url.Values) {
-		return "/library", url.Values{"org_id": {itoa(m.orgOf(t).ID)}, "kind": {"experience"}, "title": {"网格党建的做法"}, "visibility": {"subtree"},
+		return "/library", url.Values{"org_id": {itoa(m.OrgOf(t).ID)}, "kind": {"experience"}, "title": {"网格党建的做法"}, "visibility": {"subtree"},
 			"body": {strings.Repeat("党员包片联户,小事不出网格、大事不出社区。", 4)}}
 	}},
 	// A document kept to its line: read from below (the ancestor's) as from its own organisation.
@@ -231,76 +273,71 @@ var htmlRows = map[string]htmlRow{
 		return p, url.Values{}
 	}},
 	"POST /reports/templates": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/reports/templates?org=%d", m.orgOf(t).ID), url.Values{"opening": {"{组织}的开头。"}}
+		return p("/reports/templates?org=%d", m.OrgOf(t).ID), url.Values{"opening": {"{组织}的开头。"}}
 	}},
 	"GET /work/compare/export": {perm: "work.read", want: page, target: get("/work/compare/export?org=%d")},
 	"GET /work/{kind}/export":  {perm: "work.read", want: page, target: get("/work/visits/export?org=%d")},
 	"GET /work/{kind}/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), nil
+		return p("/work/visits/%d", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), nil
 	}},
 	"POST /work/{kind}/{id}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/work/visits/%d", m.record(t, "visits", visitBody(m.orgOf(t).ID))), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"},
+		return p("/work/visits/%d", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), url.Values{"kind": {"visit"}, "visited_on": {"2026-05-01"},
 			"visitor": {"王书记"}, "target_kind": {"household"}, "target_name": {"张家"}, "notes": {"补记"}}
 	}},
 	"POST /work/{kind}/{id}/delete": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/work/visits/%d/delete", m.record(t, "visits", visitBody(m.orgOf(t).ID))), url.Values{}
+		return p("/work/visits/%d/delete", m.Record(t, "visits", fixture.VisitBody(m.OrgOf(t).ID))), url.Values{}
 	}},
 	"POST /work/{kind}/{id}/act/{action}": {perm: "work.write", want: done, target: func(m *matrix, t string) (string, url.Values) {
-		pairing := m.record(t, "pairings", work.Input{"org_id": m.orgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
-		item := m.record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
+		pairing := m.Record(t, "pairings", work.Input{"org_id": m.OrgOf(t).ID, "kind": "org_org", "helper": "甲", "helped": "乙", "started_on": "2026-01-01"})
+		item := m.Record(t, "pairing_items", work.Input{"parent_id": pairing, "side": "a", "content": "事项", "due_on": "2026-12-01"})
 		return p("/work/pairing_items/%d/act/start", item), url.Values{}
 	}},
 	"GET /attachments/{id}": {perm: "work.read", want: page, target: func(m *matrix, t string) (string, url.Values) {
-		return p("/attachments/%d", m.attachment(t)), nil
+		return p("/attachments/%d", m.Attachment(t)), nil
 	}},
 }
 
-// browserOf is a signed-in browser of a matrix user: its session cookie and anti-forgery token.
-type browserOf struct{ session, csrf string }
-
-func (m *matrix) browser(role string) browserOf {
-	m.t.Helper()
-	if role == "anonymous" {
-		return browserOf{}
-	}
-	tok, id, err := m.e.api.Auth.Login(m.ctx, "u"+strings.ReplaceAll(role, "_", ""), testPassword, "127.0.0.1")
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	return browserOf{tok, id.CSRF}
+// matrix is the fixture (the standard tree, a user of every role and the
+// targets' builders, fixture.Targets) behind the whole server.
+type matrix struct {
+	*fixture.Fixture
+	t   *testing.T
+	h   http.Handler
+	seq int
 }
 
-// send requests a page or posts a form as b, not following redirects.
-func (m *matrix) send(b browserOf, method, path string, form url.Values) (int, string) {
-	m.t.Helper()
-	var body io.Reader
+func newMatrix(t *testing.T, db *store.DB) *matrix {
+	f := fixture.New(t, db)
+	// The visitor's hundreds of refused requests are not to meet the limits on anonymous requests and logins.
+	cfg := server.Config{Limits: server.Limits{LoginPerMinute: 600, LoginBurst: 600, AnonymousPerMinute: 60000, AnonymousBurst: 10000}}
+	// The public channel's limits raised likewise; its proof of work stays on (its forms are refused without it).
+	f.Public.Submits, f.Public.Lookups, f.Public.Codes = auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000), auth.NewLimiter(60000, 10000)
+	return &matrix{Fixture: f, t: t, h: server.Handler(f.App, cfg)}
+}
+
+// page requests a page or posts a form (form not nil) as role's signed-in
+// browser (a visitor's for anonymous), not following redirects, in a
+// subtest called name that fails unless the answer's status is want.
+func (m *matrix) page(t *testing.T, name, role, path string, form url.Values, want int) (int, string) {
+	t.Helper()
+	sc := fixture.Scenario{Name: name, URL: path, As: role, Page: true, ExpectedStatus: want}
+	if role == "anonymous" {
+		sc.As = ""
+	}
 	if form != nil {
-		form.Set("csrf", b.csrf)
-		body = strings.NewReader(form.Encode())
+		sc.Method, sc.Body = http.MethodPost, form
 	}
-	req, _ := http.NewRequest(method, m.e.srv.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if b.session != "" {
-		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: b.session})
-	}
-	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	text, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(text)
+	res := sc.Test(t, m.Fixture, m.h)
+	return res.Code, res.Body.String()
 }
 
 // mobileIn is an in-flow registration in the target's organisation (a missing one for the missing target).
 func (m *matrix) mobileIn(target string) int64 {
 	m.t.Helper()
 	if target == "missing" {
-		return 999999
+		return fixture.Missing
 	}
-	r, err := m.e.api.Members.RegisterMobile(m.ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.orgOf(target).ID, Name: "流入人员",
+	r, err := m.Members.RegisterMobile(m.Ctx, store.All, member.MobileInput{Kind: "in", OrgID: m.OrgOf(target).ID, Name: "流入人员",
 		RelationPlace: "外省", Since: date.New(2026, 1, 1)})
 	if err != nil {
 		m.t.Fatal(err)
@@ -314,11 +351,7 @@ func TestPagePermissionMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatrix(t, db)
 		roles := []string{"sysadmin", "secadmin", "auditor", "org_admin", "secretary", "member", "viewer", "anonymous"}
-		browsers := map[string]browserOf{}
-		for _, role := range roles {
-			browsers[role] = m.browser(role)
-		}
-		perms := m.e.site.RoutePerms()
+		perms := server.Site(m.App).RoutePerms()
 		for pattern, perm := range perms {
 			if strings.HasPrefix(strings.SplitN(pattern, " ", 2)[1], "/cppcc") {
 				// The consultative work's pages have their own matrix
@@ -335,7 +368,7 @@ func TestPagePermissionMatrix(t *testing.T) {
 			}
 			method := strings.SplitN(pattern, " ", 2)[0]
 			for _, role := range roles {
-				for i, target := range targets {
+				for i, target := range fixture.Targets {
 					want := r.want[i]
 					if w, ok := r.byRole[role]; ok {
 						want = w[i]
@@ -344,9 +377,9 @@ func TestPagePermissionMatrix(t *testing.T) {
 					case r.perm == "":
 					case role == "anonymous":
 						want = http.StatusSeeOther
-					case r.perm != "auth" && !contains(may[role], r.perm):
+					case r.perm != "auth" && !slices.Contains(fixture.May[role], r.perm):
 						want = http.StatusForbidden
-					case wholeTree[role]:
+					case fixture.WholeTree[role]:
 						w, ok := r.byRole[role]
 						if !ok {
 							w = r.want
@@ -356,31 +389,28 @@ func TestPagePermissionMatrix(t *testing.T) {
 							want = w[3]
 						}
 					}
-					b := browsers[role]
-					if r.fresh && role != "anonymous" {
-						b = m.browser(role)
-					}
 					path, form := r.target(m, target)
-					if method == "POST" && form == nil {
-						form = url.Values{}
+					sc := fixture.Scenario{Name: pattern + " as " + role + " on " + target, Method: method, URL: path, As: role, Page: true,
+						Fresh: r.fresh, ExpectedStatus: want}
+					if role == "anonymous" {
+						sc.As = ""
 					}
-					got, text := m.send(b, method, path, form)
-					if got != want {
-						t.Errorf("%s as %s on %s target: status %d, want %d: %.200s", pattern, role, target, got, want, text)
-						if got == 500 {
-							t.Log(m.e.log.String())
+					if method == "POST" {
+						if form == nil {
+							form = url.Values{}
 						}
+						sc.Body = form
 					}
-					if got == http.StatusOK {
-						if typed := typedIDs(text); len(typed) > 0 {
+					if want < 300 && !fixture.WholeTree[role] && !r.shared {
+						sc.NotExpectedContent = m.Markers()
+					}
+					res := sc.Test(t, m.Fixture, m.h)
+					if res.Code == http.StatusInternalServerError {
+						t.Log(m.Logged.String())
+					}
+					if res.Code == http.StatusOK {
+						if typed := typedIDs(res.Body.String()); len(typed) > 0 {
 							t.Errorf("%s as %s asks a person to type internal numbers: %v", pattern, role, typed)
-						}
-					}
-					if got < 300 && !wholeTree[role] && !r.shared {
-						for _, mk := range m.markers {
-							if strings.Contains(text, mk) {
-								t.Errorf("%s as %s on %s target leaks %q", pattern, role, target, mk)
-							}
 						}
 					}
 				}
@@ -432,24 +462,19 @@ func TestTypedIDsFound(t *testing.T) {
 func TestPageLinksToTheAPIAnswer(t *testing.T) {
 	m := newMatrix(t, storetest.SQLite(t))
 	href := regexp.MustCompile(`href="(/api/v1/[^"]+)"`)
-	pages := []struct{ role, page string }{{"auditor", "/audit?action=login&page=2"}, {"org_admin", p("/members?org=%d&q=矩阵&stage=full&page=2", m.streetA.ID)},
-		{"org_admin", p("/orgs/%d", m.streetA.ID)}, {"org_admin", p("/units?org=%d", m.streetA.ID)}, {"org_admin", p("/work?org=%d", m.streetA.ID)},
-		{"org_admin", p("/members/import?org=%d", m.streetA.ID)}}
+	street := m.StreetA.ID
+	pages := []struct{ role, page string }{{"auditor", "/audit?action=login&page=2"}, {"org_admin", p("/members?org=%d&q=矩阵&stage=full&page=2", street)},
+		{"org_admin", p("/orgs/%d", street)}, {"org_admin", p("/units?org=%d", street)}, {"org_admin", p("/work?org=%d", street)},
+		{"org_admin", p("/members/import?org=%d", street)}}
 	for _, pg := range pages {
-		role, page := pg.role, pg.page
-		b := m.browser(role)
-		st, text := m.send(b, "GET", page, nil)
-		if st != 200 {
-			t.Fatalf("%s: %d", page, st)
-		}
+		_, text := m.page(t, pg.page, pg.role, pg.page, nil, http.StatusOK)
 		links := href.FindAllStringSubmatch(text, -1)
 		if len(links) == 0 {
-			t.Fatalf("%s links to no API", page)
+			t.Fatalf("%s links to no API", pg.page)
 		}
 		for _, l := range links {
-			if st, body := m.send(b, "GET", html.UnescapeString(l[1]), nil); st != 200 {
-				t.Errorf("%s links to %s, which answers %d: %.200s", page, l[1], st, body)
-			}
+			// The page's links are followed as its browser follows them: with its session.
+			m.page(t, pg.page+" links to "+l[1], pg.role, html.UnescapeString(l[1]), nil, http.StatusOK)
 		}
 	}
 }
@@ -462,29 +487,23 @@ func TestPublicLibrary(t *testing.T) {
 	body := strings.Repeat("党员包片联户,小事不出网格、大事不出社区。", 4)
 	var ids []int64
 	for _, v := range []string{"public", "system"} {
-		d, err := m.e.site.Library.Publish(m.ctx, store.All, library.Input{OrgID: m.streetA.ID, Kind: "experience", Title: "网格党建的做法" + v,
+		d, err := m.Library.Publish(m.Ctx, store.All, library.Input{OrgID: m.StreetA.ID, Kind: "experience", Title: "网格党建的做法" + v,
 			Body: body, Visibility: v})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, d.ID)
 	}
-	b := m.browser("anonymous")
-	st, text := m.send(b, "GET", "/public/library?q="+url.QueryEscape("网格 党建"), nil)
-	if st != 200 || !strings.Contains(text, "的做法public") || strings.Contains(text, "的做法system") ||
-		!strings.Contains(text, p(`href="/public/library/doc/%d"`, ids[0])) {
-		t.Fatalf("the public list: %d\n%s", st, text)
+	_, text := m.page(t, "the public list", "anonymous", "/public/library?q="+url.QueryEscape("网格 党建"), nil, http.StatusOK)
+	if !strings.Contains(text, "的做法public") || strings.Contains(text, "的做法system") || !strings.Contains(text, p(`href="/public/library/doc/%d"`, ids[0])) {
+		t.Fatalf("the public list:\n%s", text)
 	}
-	if st, text := m.send(b, "GET", p("/public/library/doc/%d", ids[0]), nil); st != 200 || !strings.Contains(text, p(`href="/public/library/doc/%d/docx"`, ids[0])) {
-		t.Fatalf("a public document: %d\n%.300s", st, text)
+	if _, text := m.page(t, "a public document", "anonymous", p("/public/library/doc/%d", ids[0]), nil, http.StatusOK); !strings.Contains(text, p(`href="/public/library/doc/%d/docx"`, ids[0])) {
+		t.Fatalf("a public document:\n%.300s", text)
 	}
-	if st, _ := m.send(b, "GET", p("/public/library/doc/%d/docx", ids[0]), nil); st != 200 {
-		t.Fatalf("its download: %d", st)
-	}
+	m.page(t, "its download", "anonymous", p("/public/library/doc/%d/docx", ids[0]), nil, http.StatusOK)
 	for _, path := range []string{"/public/library/doc/%d", "/public/library/doc/%d/docx"} {
-		if st, _ := m.send(b, "GET", p(path, ids[1]), nil); st != 404 {
-			t.Fatalf("%s of a system-wide document: %d", path, st)
-		}
+		m.page(t, path+" of a system-wide document", "anonymous", p(path, ids[1]), nil, http.StatusNotFound)
 	}
 }
 
@@ -496,8 +515,12 @@ func TestPublicLibraryBoundsTheQuery(t *testing.T) {
 	for i := range words {
 		words[i] = strings.Repeat(string(rune('a'+i)), 9000)
 	}
-	st, text := m.send(m.browser("anonymous"), "GET", "/public/library?q="+url.QueryEscape(strings.Join(words, " ")), nil)
-	if st != http.StatusBadRequest || !strings.Contains(text, "检索内容最多100个字") {
-		t.Errorf("a query of 90,009 characters: %d %.300s", st, text)
+	if _, text := m.page(t, "a query of 90,009 characters", "anonymous", "/public/library?q="+url.QueryEscape(strings.Join(words, " ")), nil,
+		http.StatusBadRequest); !strings.Contains(text, "检索内容最多100个字") {
+		t.Errorf("a query of 90,009 characters: %.300s", text)
 	}
 }
+
+func p(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
